@@ -1,0 +1,105 @@
+package dev.tern.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and validates the TOML configuration file. Every error names the key and what is wrong. */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    /** The config file to use: the given one, else {@code $TERN_CONFIG}, else {@code ./tern.toml}. */
+    public static Path locate(Path explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        String env = System.getenv("TERN_CONFIG");
+        return Path.of(env != null && !env.isBlank() ? env : "tern.toml");
+    }
+
+    public static TernConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file (create one with `bin/tern init`)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    public static TernConfig parse(Path file, String text) {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(text);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": not valid TOML: " + firstLine(e.getMessage()));
+        }
+        ConfigNode top = new ConfigNode(root, "");
+        Path base = file.toAbsolutePath().getParent();
+
+        String hostname = top.string("hostname", defaultHostname());
+        if (hostname.isBlank() || !hostname.matches("[A-Za-z0-9.-]+")) {
+            throw new ConfigException("hostname: \"" + hostname + "\" is not a host name (letters, digits, dots and hyphens)");
+        }
+        Path dataDir = base.resolve(top.string("data_dir", "data")).normalize();
+
+        ConfigNode listenersNode = top.table("listeners");
+        Map<String, List<ListenAddress>> listeners = new LinkedHashMap<>();
+        for (String name : listenersNode.presentKeys()) {
+            if (!TernConfig.LISTENER_NAMES.contains(name)) {
+                throw new ConfigException(listenersNode.key(name) + ": unknown listener; this version of Tern serves "
+                        + String.join(", ", TernConfig.LISTENER_NAMES));
+            }
+        }
+        for (String name : TernConfig.LISTENER_NAMES) {
+            if (listenersNode.has(name)) {
+                List<ListenAddress> addrs = listenersNode.stringList(name).stream()
+                        .map(a -> ListenAddress.parse(listenersNode.key(name), a)).toList();
+                listeners.put(name, addrs);
+            }
+        }
+
+        SmtpLimits smtp = SmtpLimits.read(top.table("smtp"));
+
+        ConfigNode delivery = top.table("delivery");
+        String delimiter = delivery.string("recipient_delimiter", "+");
+        if (delimiter.length() > 1) {
+            throw new ConfigException(delivery.key("recipient_delimiter") + ": expected one character such as \"+\" or \"\" to disable, got \"" + delimiter + "\"");
+        }
+
+        ConfigNode log = top.table("log");
+        boolean trace = log.bool("protocol_trace", false);
+
+        top.rejectUnknownKeys();
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, delimiter, trace);
+    }
+
+    private static String defaultHostname() {
+        try {
+            String h = InetAddress.getLocalHost().getCanonicalHostName();
+            return h.matches("[A-Za-z0-9.-]+") ? h : "localhost";
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "syntax error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tern.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One TOML table while it is being read: typed getters that name the full key in every error,
+ * and a record of which keys were read so that misspelt keys are reported instead of ignored.
+ */
+final class ConfigNode {
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+
+    private final JsonNode node;
+    private final String path;
+    private final Set<String> read = new HashSet<>();
+    private final List<ConfigNode> children = new ArrayList<>();
+
+    ConfigNode(JsonNode node, String path) {
+        this.node = node;
+        this.path = path;
+    }
+
+    String key(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    boolean has(String name) {
+        return node.has(name);
+    }
+
+    ConfigNode table(String name) {
+        read.add(name);
+        JsonNode child = node.get(name);
+        if (child != null && !child.isObject()) {
+            throw new ConfigException(key(name) + ": expected a table like [" + key(name) + "]");
+        }
+        ConfigNode c = new ConfigNode(child == null ? node.objectNode() : child, key(name));
+        children.add(c);
+        return c;
+    }
+
+    String string(String name, String fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isTextual()) {
+            throw new ConfigException(key(name) + ": expected a string in quotes, got " + v);
+        }
+        return v.asText();
+    }
+
+    boolean bool(String name, boolean fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new ConfigException(key(name) + ": expected true or false, got " + v);
+        }
+        return v.asBoolean();
+    }
+
+    int positiveInt(String name, int fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber() || v.asLong() <= 0 || v.asLong() > Integer.MAX_VALUE) {
+            throw new ConfigException(key(name) + ": expected a positive whole number, got " + v);
+        }
+        return v.asInt();
+    }
+
+    /** A size: a number of bytes, or a string such as "25MB", "512KiB", "1G". */
+    long size(String name, long fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.isIntegralNumber() && v.asLong() > 0) {
+            return v.asLong();
+        }
+        Matcher m = v.isTextual() ? SIZE.matcher(v.asText().trim()) : null;
+        if (m == null || !m.matches()) {
+            throw new ConfigException(key(name) + ": expected a size such as 26214400 or \"25MB\", got " + v);
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long factor = switch (unit.charAt(0)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        if (n <= 0) {
+            throw new ConfigException(key(name) + ": must be greater than zero");
+        }
+        return n * factor;
+    }
+
+    /** A duration: a string such as "300s", "5m", "1h", "500ms". */
+    Duration duration(String name, Duration fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        Matcher m = v.isTextual() ? DURATION.matcher(v.asText().trim()) : null;
+        if (m == null || !m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new ConfigException(key(name) + ": expected a duration such as \"300s\", \"5m\" or \"1h\", got " + v);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    List<String> stringList(String name) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (v.isTextual()) {
+            return List.of(v.asText());
+        }
+        if (!v.isArray()) {
+            throw new ConfigException(key(name) + ": expected a list of strings like [\"a\", \"b\"], got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw new ConfigException(key(name) + ": every entry must be a string in quotes, got " + e);
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    Set<String> presentKeys() {
+        Set<String> keys = new HashSet<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            keys.add(it.next());
+        }
+        return keys;
+    }
+
+    /** Fails on the first key that no getter asked for: almost always a typo. */
+    void rejectUnknownKeys() {
+        for (String k : presentKeys()) {
+            if (!read.contains(k)) {
+                throw new ConfigException(key(k) + ": unknown setting (check its spelling and its [section])");
+            }
+        }
+        for (ConfigNode c : children) {
+            c.rejectUnknownKeys();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tern.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, read from one TOML file (the single source of configuration truth).
+ *
+ * @param source             the file it was read from
+ * @param hostname           name used in the greeting, EHLO, Received headers and certificates
+ * @param dataDir            where the embedded store keeps its database and message files
+ * @param listeners          listener name (smtp, submission…) to the addresses it binds
+ * @param smtp               SMTP server limits
+ * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
+ * @param protocolTrace      log every SMTP command and reply (debugging only: logs addresses)
+ */
+public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
+                         SmtpLimits smtp, String recipientDelimiter, boolean protocolTrace) {
+
+    /** Listener names Tern knows, in the order they are started. */
+    public static final List<String> LISTENER_NAMES = List.of("smtp");
+
+    public List<ListenAddress> listener(String name) {
+        return listeners.getOrDefault(name, List.of());
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tern.mail;
+
+import java.util.Set;
+
+/**
+ * One RCPT TO of a transaction, with its RFC 3461 parameters kept for delivery status
+ * notifications.
+ *
+ * @param address the recipient as given by the client
+ * @param notify  NOTIFY values (SUCCESS, FAILURE, DELAY, or NEVER alone); empty when not given
+ * @param orcpt   the ORCPT value as received ({@code addr-type;xtext}), or null
+ */
+public record Recipient(MailAddress address, Set<String> notify, String orcpt) {
+
+    public Recipient {
+        notify = Set.copyOf(notify);
+    }
+
+    public static Recipient of(MailAddress address) {
+        return new Recipient(address, Set.of(), null);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.store.BlobSink;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What an SMTP session needs from the rest of Tern: recipient policy and the queue. The session
+ * never blocks on these calls; their futures complete on other threads.
+ */
+public interface SmtpBackend {
+
+    /**
+     * Decides whether a recipient is accepted on this listener. Completes normally to accept, or
+     * exceptionally with a {@link dev.tern.mail.MailException} that carries the reply (550 5.1.1
+     * unknown user, 550 5.7.1 relay denied, 451 4.3.0 on a storage error…).
+     */
+    CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient);
+
+    /** A fresh queue id, allocated when the message content starts (it appears in the Received header). */
+    String newQueueId();
+
+    /** Where the content of a new message is written; the id of the sink is the queue id. */
+    BlobSink newBody(String queueId);
+
+    /**
+     * Makes the message durable in the queue: content and envelope on stable storage. Completes
+     * only then (the session answers 250), or exceptionally with a {@link dev.tern.mail.MailException}
+     * (the session answers with its code). On failure the body has been aborted.
+     */
+    CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body);
+}
