@@ -45,7 +45,7 @@ final class ConfigNode {
         if (child != null && !child.isObject()) {
             throw new ConfigException(key(name) + ": expected a table like [" + key(name) + "]");
         }
-        ConfigNode c = new ConfigNode(child == null ? node.objectNode() : child, key(name));
+        ConfigNode c = new ConfigNode(child == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : child, key(name));
         children.add(c);
         return c;
     }

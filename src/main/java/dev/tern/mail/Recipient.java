@@ -7,13 +7,13 @@ import java.util.Set;
  * notifications.
  *
  * @param address the recipient as given by the client
- * @param notify  NOTIFY values (SUCCESS, FAILURE, DELAY, or NEVER alone); empty when not given
+ * @param dsnNotify NOTIFY values (SUCCESS, FAILURE, DELAY, or NEVER alone); empty when not given
  * @param orcpt   the ORCPT value as received ({@code addr-type;xtext}), or null
  */
-public record Recipient(MailAddress address, Set<String> notify, String orcpt) {
+public record Recipient(MailAddress address, Set<String> dsnNotify, String orcpt) {
 
     public Recipient {
-        notify = Set.copyOf(notify);
+        dsnNotify = Set.copyOf(dsnNotify);
     }
 
     public static Recipient of(MailAddress address) {

@@ -1,0 +1,170 @@
+package dev.tern.delivery;
+
+import dev.tern.directory.Account;
+import dev.tern.directory.Directory;
+import dev.tern.directory.Resolution;
+import dev.tern.mail.MailAddress;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.queue.RetryPolicy;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Delivers queued messages to local accounts: resolves each recipient (aliases, plus addressing,
+ * catch-all) and files the message into each account's INBOX.
+ *
+ * <p>Exactly once: the mailbox rows, the recipients' new state and the removal of a finished queue
+ * entry are written in one transaction, so a crash before the commit leaves the recipient waiting
+ * with nothing delivered, and a crash after it leaves it delivered, with nothing to redo. An
+ * account that several recipients of one message lead to (two aliases, say) gets one copy.
+ */
+public final class LocalDeliveryAgent {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+
+    private final MetadataStore store;
+    private final Directory directory;
+    private final MailboxService mailboxes;
+    private final RetryPolicy retry;
+    private final Executor storageExecutor;
+
+    public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
+                              Executor storageExecutor) {
+        this.store = store;
+        this.directory = directory;
+        this.mailboxes = mailboxes;
+        this.retry = retry;
+        this.storageExecutor = storageExecutor;
+    }
+
+    private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
+    }
+
+    /** Delivers the given waiting recipients of one message. The future completes when the outcome is stored. */
+    public CompletableFuture<Void> deliver(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        Instant started = Instant.now();
+        return CompletableFuture.supplyAsync(() -> decide(recipients), storageExecutor)
+                .thenCompose(decisions -> store.write(tx -> apply(tx, message, decisions)))
+                .handle((results, failure) -> {
+                    if (failure == null) {
+                        results.forEach(r -> logResult(message, r, started));
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    log.warn("{}: local delivery failed, will retry: {}", message.id(), rootMessage(failure));
+                    return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure));
+                })
+                .thenCompose(f -> f);
+    }
+
+    private List<Decision> decide(List<Rows.QueueRecipient> recipients) {
+        List<Decision> out = new ArrayList<>(recipients.size());
+        for (Rows.QueueRecipient r : recipients) {
+            MailAddress address;
+            try {
+                address = MailAddress.parse(r.address());
+            } catch (IllegalArgumentException e) {
+                out.add(new Decision(r, List.of(), "5.1.3 bad recipient address syntax"));
+                continue;
+            }
+            Resolution res = directory.resolve(address);
+            if (res instanceof Resolution.Local local) {
+                out.add(new Decision(r, local.accounts(), null));
+            } else if (res instanceof Resolution.Unknown) {
+                out.add(new Decision(r, List.of(), "5.1.1 no such user here"));
+            } else {
+                out.add(new Decision(r, List.of(), "5.1.2 not a local domain and no route for it"));
+            }
+        }
+        return out;
+    }
+
+    private record Result(Rows.QueueRecipient recipient, DeliveryOutcome outcome, String detail) {
+    }
+
+    private List<Result> apply(StoreTx tx, Rows.QueuedMessage message, List<Decision> decisions) {
+        Instant now = Instant.now();
+        String returnPath = message.sender() == null ? "<>" : "<" + message.sender() + ">";
+        Set<Long> deliveredTo = new HashSet<>();
+        List<Result> results = new ArrayList<>();
+        for (Decision d : decisions) {
+            if (d.failure() != null) {
+                if (tx.queue().finish(d.recipient().id(), "bounced", d.failure(), now)) {
+                    results.add(new Result(d.recipient(), DeliveryOutcome.FAILED, d.failure()));
+                }
+                continue;
+            }
+            List<Account> fresh = d.accounts().stream().filter(a -> !deliveredTo.contains(a.id())).toList();
+            String detail = fresh.isEmpty() ? "duplicate of a recipient already delivered"
+                    : "delivered to " + String.join(", ", fresh.stream().map(Account::address).toList());
+            if (!tx.queue().finish(d.recipient().id(), "delivered", detail, now)) {
+                continue;   // deleted from the queue meanwhile
+            }
+            List<String> placed = new ArrayList<>();
+            for (Account a : fresh) {
+                deliveredTo.add(a.id());
+                String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n";
+                Rows.Message m = mailboxes.deliver(tx, a.id(), MailboxService.INBOX, message.blobId(),
+                        message.size(), prefix, now);
+                placed.add(a.address() + " INBOX uid=" + m.uid());
+            }
+            if (!placed.isEmpty()) {
+                detail = "delivered to " + String.join(", ", placed);
+            }
+            results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
+        }
+        if (tx.queue().waiting(message.id()) == 0) {
+            tx.queue().delete(message.id());
+            mailboxes.releaseBlob(tx, message.blobId());
+        }
+        return results;
+    }
+
+    private CompletableFuture<Void> deferAll(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients,
+                                             String reason) {
+        Instant now = Instant.now();
+        return store.<Void>write(tx -> {
+            for (Rows.QueueRecipient r : recipients) {
+                if (retry.expired(message.receivedAt(), now)) {
+                    tx.queue().finish(r.id(), "expired", reason, now);
+                } else {
+                    tx.queue().defer(r.id(), retry.nextAttempt(now, r.attempts() + 1), reason, now);
+                }
+            }
+            return null;
+        }).exceptionally(e -> {
+            log.error("{}: could not record the deferral: {}", message.id(), rootMessage(e));
+            return null;
+        });
+    }
+
+    private void logResult(Rows.QueuedMessage message, Result r, Instant started) {
+        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
+        String status = switch (r.outcome()) {
+            case DELIVERED -> "sent";
+            case FAILED -> "bounced";
+            case DEFERRED -> "deferred";
+        };
+        log.info("{}: to=<{}>, relay=local, delay={}, status={} ({})", message.id(), r.recipient().address(),
+                String.format("%.2f", delay), status, r.detail());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

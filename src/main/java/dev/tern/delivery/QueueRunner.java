@@ -1,0 +1,182 @@
+package dev.tern.delivery;
+
+import dev.tern.mail.MailAddress;
+import dev.tern.queue.QueueListener;
+import dev.tern.routing.Route;
+import dev.tern.routing.Router;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides what to deliver next: new mail at once (it is told by the queue after each commit),
+ * deferred mail when its retry time comes, and whatever was waiting when the server last stopped.
+ *
+ * <p>Each recipient is in flight at most once in this process: the set of ids in flight guards
+ * against the periodic scan picking up what a delivery is working on. A bounded number of
+ * deliveries run at once; the rest wait in the store, where the periodic scan finds them.
+ */
+public final class QueueRunner implements QueueListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+    private static final int MAX_IN_FLIGHT = 256;
+    private static final int SCAN_BATCH = 1000;
+
+    private final MetadataStore store;
+    private final Router router;
+    private final LocalDeliveryAgent local;
+    private final Duration scanInterval;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+    private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tern-queue-scan");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, Duration scanInterval) {
+        this.store = store;
+        this.router = router;
+        this.local = local;
+        this.scanInterval = scanInterval;
+    }
+
+    /** Starts with a scan (what was waiting at the last stop), then scans periodically. */
+    public void start() {
+        scanner.scheduleWithFixedDelay(this::scanSafely, 0, scanInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a scan now, for example after `tern queue flush`. */
+    public void wakeUp() {
+        scanner.execute(this::scanSafely);
+    }
+
+    @Override
+    public void queued(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        if (closed || message.held()) {
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            return; // busy: the next scan takes it from the store
+        }
+        List<Rows.QueueRecipient> mine = claim(recipients);
+        if (mine.isEmpty()) {
+            slots.release();
+            return;
+        }
+        dispatch(message, mine);
+    }
+
+    private void scanSafely() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            log.error("queue scan failed: {}", e.toString());
+        }
+    }
+
+    private void scan() {
+        if (closed) {
+            return;
+        }
+        List<Rows.QueueRecipient> due = store.read(tx -> tx.queue().due(Instant.now(), SCAN_BATCH));
+        Map<String, List<Rows.QueueRecipient>> byMessage = new LinkedHashMap<>();
+        for (Rows.QueueRecipient r : due) {
+            if (!inFlight.contains(r.id())) {
+                byMessage.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Map.Entry<String, List<Rows.QueueRecipient>> e : byMessage.entrySet()) {
+            Optional<Rows.QueuedMessage> message = store.read(tx -> tx.queue().message(e.getKey()));
+            if (message.isEmpty()) {
+                continue;
+            }
+            try {
+                slots.acquire();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            List<Rows.QueueRecipient> mine = claim(e.getValue());
+            if (mine.isEmpty()) {
+                slots.release();
+                continue;
+            }
+            dispatch(message.get(), mine);
+        }
+    }
+
+    private List<Rows.QueueRecipient> claim(List<Rows.QueueRecipient> recipients) {
+        List<Rows.QueueRecipient> mine = new ArrayList<>();
+        for (Rows.QueueRecipient r : recipients) {
+            if (inFlight.add(r.id())) {
+                mine.add(r);
+            }
+        }
+        return mine;
+    }
+
+    private void dispatch(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        List<Rows.QueueRecipient> localRecipients = new ArrayList<>();
+        List<Rows.QueueRecipient> unroutable = new ArrayList<>();
+        for (Rows.QueueRecipient r : recipients) {
+            Route route;
+            try {
+                route = router.route(MailAddress.parse(r.address()));
+            } catch (IllegalArgumentException e) {
+                route = new Route.Local(); // the agent reports the bad syntax
+            }
+            if (route instanceof Route.Local) {
+                localRecipients.add(r);
+            } else {
+                unroutable.add(r);
+            }
+        }
+        // Remote recipients reach the local agent too: it fails them as "not a local domain",
+        // since this server has no outbound delivery configured for them.
+        localRecipients.addAll(unroutable);
+        local.deliver(message, localRecipients).whenComplete((v, failure) -> {
+            recipients.forEach(r -> inFlight.remove(r.id()));
+            slots.release();
+            if (failure != null) {
+                log.error("{}: delivery failed: {}", message.id(), failure.toString());
+            }
+        });
+    }
+
+    /** Exposed for tests and `queue flush`: how many recipients are being delivered right now. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scanner.shutdownNow();
+        try {
+            // Let running deliveries record their outcome; what does not finish is redone after restart.
+            if (slots.tryAcquire(MAX_IN_FLIGHT, 10, TimeUnit.SECONDS)) {
+                slots.release(MAX_IN_FLIGHT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,314 @@
+package dev.tern.directory;
+
+import dev.tern.mail.MailAddress;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who receives mail here: the local domains, their accounts and aliases, and the resolution of a
+ * recipient address to the accounts that get its mail. The command line and the SMTP server use
+ * the same methods, reading the store every time, so that a change made by `tern user add` is
+ * seen by a running server at once.
+ *
+ * <p>Resolution follows Postfix's virtual domains: an alias is looked up before an account (so an
+ * alias can redirect an existing address; an alias that names its own address also delivers to the
+ * account), then the address without its {@code +tag}, then the domain's catch-all.
+ */
+public final class Directory {
+
+    private static final int MAX_ALIAS_DEPTH = 10;
+
+    private final MetadataStore store;
+    private final String recipientDelimiter;
+
+    /**
+     * @param recipientDelimiter the plus-addressing separator, or an empty string to disable it
+     */
+    public Directory(MetadataStore store, String recipientDelimiter) {
+        this.store = store;
+        this.recipientDelimiter = recipientDelimiter;
+    }
+
+    // ---- domains
+
+    public Rows.Domain addDomain(String name) {
+        String key = domainKey(name);
+        return store.writeAndWait(tx -> {
+            if (tx.directory().domain(key).isPresent()) {
+                throw new DirectoryException("domain " + key + " already exists");
+            }
+            return tx.directory().insertDomain(key, Instant.now());
+        });
+    }
+
+    public List<Rows.Domain> domains() {
+        return store.read(tx -> tx.directory().domains());
+    }
+
+    public Optional<Rows.Domain> domain(String name) {
+        String key = domainKey(name);
+        return store.read(tx -> tx.directory().domain(key));
+    }
+
+    /** Deletes a domain; refused while it still has accounts or aliases. */
+    public void deleteDomain(String name) {
+        String key = domainKey(name);
+        store.writeAndWait(tx -> {
+            Rows.Domain d = requireDomain(tx, key);
+            int accounts = tx.directory().countAccounts(d.id());
+            int aliases = tx.directory().countAliases(d.id());
+            if (accounts > 0 || aliases > 0) {
+                throw new DirectoryException("domain " + key + " still has " + accounts + " account(s) and "
+                        + aliases + " alias(es); delete them first");
+            }
+            return tx.directory().deleteDomain(d.id());
+        });
+    }
+
+    /** Sets (or, with null, removes) the address that takes mail for unknown users of a domain. */
+    public void setCatchAll(String domain, String target) {
+        String key = domainKey(domain);
+        String targetKey = target == null ? null : parse(target).key();
+        store.writeAndWait(tx -> {
+            Rows.Domain d = requireDomain(tx, key);
+            tx.directory().setCatchAll(d.id(), targetKey);
+            return null;
+        });
+    }
+
+    // ---- accounts
+
+    public Account addUser(String address, String password) {
+        MailAddress a = parse(address);
+        checkPassword(password);
+        String hash = PasswordHasher.hash(password);
+        return store.writeAndWait(tx -> {
+            Rows.Domain d = requireDomain(tx, a.asciiDomain());
+            if (tx.directory().account(a.key()).isPresent()) {
+                throw new DirectoryException("account " + a.key() + " already exists");
+            }
+            Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
+            MailboxService.createDefaultMailboxes(tx, row.id());
+            return toAccount(row);
+        });
+    }
+
+    public void setPassword(String address, String password) {
+        MailAddress a = parse(address);
+        checkPassword(password);
+        String hash = PasswordHasher.hash(password);
+        store.writeAndWait(tx -> tx.directory().updatePassword(requireAccount(tx, a.key()).id(), hash));
+    }
+
+    /** Deletes an account with its mailboxes and messages. */
+    public void deleteUser(String address, MailboxService mailboxes) {
+        MailAddress a = parse(address);
+        store.writeAndWait(tx -> {
+            Rows.Account row = requireAccount(tx, a.key());
+            mailboxes.deleteAll(tx, row.id());
+            return tx.directory().deleteAccount(row.id());
+        });
+    }
+
+    public List<Account> users(String domainOrNull) {
+        return store.read(tx -> {
+            Long domainId = null;
+            if (domainOrNull != null) {
+                domainId = requireDomain(tx, domainKey(domainOrNull)).id();
+            }
+            return tx.directory().accounts(domainId).stream().map(Directory::toAccount).toList();
+        });
+    }
+
+    public Optional<Account> user(String address) {
+        MailAddress a = parse(address);
+        return store.read(tx -> tx.directory().account(a.key()).map(Directory::toAccount));
+    }
+
+    /** Checks a password; false for unknown or disabled accounts. */
+    public boolean checkPassword(String address, String password) {
+        MailAddress a;
+        try {
+            a = MailAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        Optional<Rows.Account> row = store.read(tx -> tx.directory().account(a.key()));
+        return row.isPresent() && row.get().enabled() && PasswordHasher.verify(password, row.get().passwordHash());
+    }
+
+    // ---- aliases
+
+    /** Adds targets to an alias of a local domain. Targets must be addresses this server receives mail for. */
+    public void addAlias(String alias, List<String> targets) {
+        MailAddress a = parse(alias);
+        if (targets.isEmpty()) {
+            throw new DirectoryException("an alias needs at least one target address");
+        }
+        List<MailAddress> parsed = targets.stream().map(Directory::parse).toList();
+        store.writeAndWait(tx -> {
+            Rows.Domain d = requireDomain(tx, a.asciiDomain());
+            for (MailAddress t : parsed) {
+                if (tx.directory().domain(t.asciiDomain()).isEmpty()) {
+                    throw new DirectoryException("alias target " + t + " is not in a local domain; "
+                            + "aliases deliver to local accounts");
+                }
+                tx.directory().insertAlias(a.key(), t.key(), d.id());
+            }
+            return null;
+        });
+    }
+
+    /** Aliases and their targets, of one domain or of all. */
+    public Map<String, List<String>> aliases(String domainOrNull) {
+        return store.read(tx -> {
+            Long domainId = null;
+            if (domainOrNull != null) {
+                domainId = requireDomain(tx, domainKey(domainOrNull)).id();
+            }
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (Rows.Alias r : tx.directory().aliases(domainId)) {
+                out.computeIfAbsent(r.address(), k -> new ArrayList<>()).add(r.target());
+            }
+            return out;
+        });
+    }
+
+    /** Removes the given targets of an alias, or the whole alias when none are given. */
+    public void deleteAlias(String alias, List<String> targets) {
+        MailAddress a = parse(alias);
+        store.writeAndWait(tx -> {
+            int removed = 0;
+            if (targets.isEmpty()) {
+                removed = tx.directory().deleteAlias(a.key(), null);
+            } else {
+                for (String t : targets) {
+                    removed += tx.directory().deleteAlias(a.key(), parse(t).key());
+                }
+            }
+            if (removed == 0) {
+                throw new DirectoryException("no such alias: " + a.key() + (targets.isEmpty() ? "" : " -> " + targets));
+            }
+            return null;
+        });
+    }
+
+    // ---- resolution
+
+    public boolean isLocalDomain(String domain) {
+        String key = MailAddress.toAsciiDomain(domain);
+        return store.read(tx -> tx.directory().domain(key).isPresent());
+    }
+
+    /** Resolves a recipient to the local accounts that receive its mail. Blocks on the store. */
+    public Resolution resolve(MailAddress recipient) {
+        return store.read(tx -> resolve(tx, recipient));
+    }
+
+    private Resolution resolve(StoreTx tx, MailAddress recipient) {
+        Optional<Rows.Domain> domain = tx.directory().domain(recipient.asciiDomain());
+        if (domain.isEmpty()) {
+            return new Resolution.NotLocal();
+        }
+        Map<Long, Account> found = new LinkedHashMap<>();
+        if (expand(tx, recipient.key(), 0, found, new ArrayList<>())) {
+            return local(found);
+        }
+        if (!recipientDelimiter.isEmpty()) {
+            MailAddress untagged = recipient.withoutTag(recipientDelimiter.charAt(0));
+            if (untagged != recipient && expand(tx, untagged.key(), 0, found, new ArrayList<>())) {
+                return local(found);
+            }
+        }
+        String catchAll = domain.get().catchAll();
+        if (catchAll != null && expand(tx, catchAll, 0, found, new ArrayList<>())) {
+            return local(found);
+        }
+        return new Resolution.Unknown();
+    }
+
+    private static Resolution local(Map<Long, Account> found) {
+        List<Account> enabled = found.values().stream().filter(Account::enabled).toList();
+        return enabled.isEmpty() ? new Resolution.Unknown() : new Resolution.Local(enabled);
+    }
+
+    /** Adds the accounts an address leads to; false when it leads nowhere. */
+    private boolean expand(StoreTx tx, String key, int depth, Map<Long, Account> found, List<String> path) {
+        if (depth > MAX_ALIAS_DEPTH || path.contains(key)) {
+            return false;
+        }
+        path.add(key);
+        boolean any = false;
+        List<String> targets = tx.directory().aliasTargets(key);
+        for (String target : targets) {
+            if (target.equals(key)) {
+                any |= addAccount(tx, key, found);
+            } else {
+                any |= expand(tx, target, depth + 1, found, path);
+            }
+        }
+        if (targets.isEmpty()) {
+            any = addAccount(tx, key, found);
+        }
+        path.remove(path.size() - 1);
+        return any;
+    }
+
+    private static boolean addAccount(StoreTx tx, String key, Map<Long, Account> found) {
+        Optional<Rows.Account> row = tx.directory().account(key);
+        row.ifPresent(r -> found.putIfAbsent(r.id(), toAccount(r)));
+        return row.isPresent();
+    }
+
+    // ---- helpers
+
+    private static Rows.Domain requireDomain(StoreTx tx, String key) {
+        return tx.directory().domain(key)
+                .orElseThrow(() -> new DirectoryException("no such domain: " + key + " (add it with `tern domain add " + key + "`)"));
+    }
+
+    private static Rows.Account requireAccount(StoreTx tx, String key) {
+        return tx.directory().account(key).orElseThrow(() -> new DirectoryException("no such account: " + key));
+    }
+
+    private static Account toAccount(Rows.Account r) {
+        return new Account(r.id(), r.address(), r.display(), r.enabled());
+    }
+
+    private static MailAddress parse(String address) {
+        try {
+            return MailAddress.parse(address.trim());
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException("\"" + address + "\" is not a valid address: " + e.getMessage());
+        }
+    }
+
+    static String domainKey(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        try {
+            MailAddress.parse("x@" + n);
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException("\"" + name + "\" is not a valid domain name: " + e.getMessage());
+        }
+        return MailAddress.toAsciiDomain(n);
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.isEmpty()) {
+            throw new DirectoryException("the password is empty");
+        }
+    }
+}

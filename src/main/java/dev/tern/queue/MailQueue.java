@@ -1,0 +1,138 @@
+package dev.tern.queue;
+
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailException;
+import dev.tern.mail.Recipient;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.store.BlobSink;
+import dev.tern.store.BlobStore;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+/**
+ * The durable queue. {@link #enqueue} is the only way a message enters it, and its future
+ * completes only when the content (fsync'd file) and the envelope (committed row) are both on
+ * stable storage: the content first, so that a committed row never points at a missing or partial
+ * file. A crash between the two leaves an unreferenced file, which the orphan sweep removes.
+ */
+public final class MailQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
+    private static final String COMPONENT = "queue";
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final MailboxService mailboxes;
+    private final Executor storageExecutor;
+    private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
+
+    public MailQueue(MetadataStore store, BlobStore blobs, MailboxService mailboxes, Executor storageExecutor) {
+        this.store = store;
+        this.blobs = blobs;
+        this.mailboxes = mailboxes;
+        this.storageExecutor = storageExecutor;
+    }
+
+    public void addListener(QueueListener listener) {
+        listeners.add(listener);
+    }
+
+    public String newId() {
+        return QueueIds.next();
+    }
+
+    public BlobSink newBody(String queueId) {
+        return blobs.create(queueId);
+    }
+
+    /** Makes a received message durable; see the class comment. Never blocks the caller. */
+    public CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body) {
+        Rows.QueuedMessage row = toRow(queueId, body, envelope);
+        List<Rows.NewRecipient> recipients = envelope.recipients().stream().map(MailQueue::toRow).toList();
+        return CompletableFuture.runAsync(() -> commitBody(body), storageExecutor)
+                .thenCompose(v -> store.write(tx -> {
+                    tx.blobs().insert(body.id(), body.size(), 1);
+                    return tx.queue().insert(row, recipients, envelope.receivedAt());
+                }))
+                .handle((inserted, failure) -> {
+                    if (failure != null) {
+                        discard(body);
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                        if (cause instanceof MailException me) {
+                            throw me;
+                        }
+                        log.error("queue {}: could not store the message: {}", queueId, cause.toString());
+                        throw MailException.temporary("Local error in processing, try again later", COMPONENT, cause);
+                    }
+                    for (QueueListener l : listeners) {
+                        l.queued(row, inserted);
+                    }
+                    return null;
+                });
+    }
+
+    private static void commitBody(BlobSink body) {
+        try {
+            body.commit();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void discard(BlobSink body) {
+        body.abort();
+        try {
+            blobs.delete(body.id());
+        } catch (IOException e) {
+            log.warn("could not remove the content of a failed message {}: {}", body.id(), e.getMessage());
+        }
+    }
+
+    public List<Rows.QueueSummary> list(int limit) {
+        return store.read(tx -> tx.queue().list(limit));
+    }
+
+    public Optional<Rows.QueuedMessage> message(String id) {
+        return store.read(tx -> tx.queue().message(id));
+    }
+
+    public List<Rows.QueueRecipient> recipients(String id) {
+        return store.read(tx -> tx.queue().recipients(id));
+    }
+
+    /** Removes a message from the queue without delivering it; false when there was none. */
+    public boolean delete(String id) {
+        return store.writeAndWait(tx -> {
+            Optional<Rows.QueuedMessage> m = tx.queue().message(id);
+            if (m.isEmpty()) {
+                return false;
+            }
+            tx.queue().delete(id);
+            mailboxes.releaseBlob(tx, m.get().blobId());
+            return true;
+        });
+    }
+
+    private static Rows.QueuedMessage toRow(String id, BlobSink body, Envelope e) {
+        return new Rows.QueuedMessage(id, body.id(), e.sender() == null ? null : e.sender().toString(), body.size(),
+                e.bodyType(), e.smtpUtf8(), e.ret() == null ? null : e.ret().name(), e.envId(),
+                e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
+                e.receivedAt(), false);
+    }
+
+    private static Rows.NewRecipient toRow(Recipient r) {
+        String notify = r.dsnNotify().isEmpty() ? null : String.join(",", r.dsnNotify().stream().sorted().toList());
+        return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt());
+    }
+
+}

@@ -1,0 +1,75 @@
+package dev.tern.server;
+
+import dev.tern.directory.Directory;
+import dev.tern.directory.Resolution;
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.MailException;
+import dev.tern.queue.MailQueue;
+import dev.tern.smtp.server.SmtpBackend;
+import dev.tern.store.BlobSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The SMTP server's view of Tern: recipient policy over the directory, and the queue.
+ *
+ * <p>Relay policy: a recipient in a domain this server does not host is refused (port 25 is never
+ * an open relay; relaying for authenticated users comes with submission). Unknown users of local domains are refused at
+ * RCPT time, so that nobody has to bounce mail to a forged sender later.
+ */
+final class TernSmtpBackend implements SmtpBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(TernSmtpBackend.class);
+    private static final String COMPONENT = "smtp-policy";
+
+    private final Directory directory;
+    private final MailQueue queue;
+    private final Executor storageExecutor;
+
+    TernSmtpBackend(Directory directory, MailQueue queue, Executor storageExecutor) {
+        this.directory = directory;
+        this.queue = queue;
+        this.storageExecutor = storageExecutor;
+    }
+
+    @Override
+    public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient) {
+        return CompletableFuture.supplyAsync(() -> {
+            Resolution r;
+            try {
+                r = directory.resolve(recipient);
+            } catch (RuntimeException e) {
+                log.error("recipient lookup for <{}> failed: {}", recipient, e.toString());
+                throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
+            }
+            if (r instanceof Resolution.Local) {
+                return null;
+            }
+            if (r instanceof Resolution.Unknown) {
+                throw new MailException(550, "5.1.1", "<" + recipient + ">: Recipient address rejected: "
+                        + "User unknown in this domain", COMPONENT);
+            }
+            throw new MailException(550, "5.7.1", "<" + recipient + ">: Relay access denied", COMPONENT);
+        }, storageExecutor);
+    }
+
+    @Override
+    public String newQueueId() {
+        return queue.newId();
+    }
+
+    @Override
+    public BlobSink newBody(String queueId) {
+        return queue.newBody(queueId);
+    }
+
+    @Override
+    public CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body) {
+        return queue.enqueue(queueId, envelope, body);
+    }
+}

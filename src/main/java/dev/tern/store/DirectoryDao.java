@@ -1,0 +1,46 @@
+package dev.tern.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Domains, accounts and aliases. Names and addresses are lookup keys (lower case, A-label domains). */
+public interface DirectoryDao {
+
+    Optional<Rows.Domain> domain(String name);
+
+    List<Rows.Domain> domains();
+
+    Rows.Domain insertDomain(String name, Instant now);
+
+    void setCatchAll(long domainId, String target);
+
+    /** Deletes a domain that has no accounts and no aliases left; false when there was none. */
+    boolean deleteDomain(long domainId);
+
+    Optional<Rows.Account> account(String address);
+
+    Optional<Rows.Account> account(long id);
+
+    /** Accounts of one domain, or of all domains when {@code domainId} is null, ordered by address. */
+    List<Rows.Account> accounts(Long domainId);
+
+    Rows.Account insertAccount(String address, String display, long domainId, String passwordHash, Instant now);
+
+    boolean updatePassword(long accountId, String passwordHash);
+
+    boolean deleteAccount(long accountId);
+
+    List<String> aliasTargets(String address);
+
+    List<Rows.Alias> aliases(Long domainId);
+
+    void insertAlias(String address, String target, long domainId);
+
+    /** Deletes one target of an alias, or all of them when {@code target} is null; returns how many. */
+    int deleteAlias(String address, String target);
+
+    int countAccounts(long domainId);
+
+    int countAliases(long domainId);
+}

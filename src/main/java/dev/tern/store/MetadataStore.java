@@ -1,0 +1,36 @@
+package dev.tern.store;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Domains, accounts, aliases, the queue and the mailbox index. Implementations decide how writes
+ * are committed; the embedded one shares one fsync among all writes waiting at that moment (group
+ * commit).
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    /** Runs read-only work on the calling thread, on a consistent snapshot. Blocks: not for event loops. */
+    <T> T read(StoreWork<T> work);
+
+    /**
+     * Runs work in a write transaction. The future completes once the transaction is on stable
+     * storage, or exceptionally with what the work threw ({@link StoreException} for storage
+     * failures), in which case nothing of the work was kept.
+     */
+    <T> CompletableFuture<T> write(StoreWork<T> work);
+
+    /** {@link #write} and wait: for command-line tools and tests, never for event loops. */
+    default <T> T writeAndWait(StoreWork<T> work) {
+        try {
+            return write(work).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreException("write failed", e.getCause());
+        }
+    }
+
+    @Override
+    void close();
+}

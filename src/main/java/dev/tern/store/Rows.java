@@ -1,0 +1,48 @@
+package dev.tern.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The rows of the metadata store, as plain values. Domain packages build their models on them. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    public record Domain(long id, String name, String catchAll, Instant createdAt) {
+    }
+
+    public record Account(long id, String address, String display, long domainId, String passwordHash,
+                          boolean enabled, Instant createdAt) {
+    }
+
+    public record Alias(String address, String target) {
+    }
+
+    public record QueuedMessage(String id, String blobId, String sender, long size, String bodyType,
+                                boolean smtpUtf8, String dsnRet, String dsnEnvId, String clientAddress,
+                                String clientHelo, String authUser, String listener, Instant receivedAt,
+                                boolean held) {
+    }
+
+    /** A recipient of a queued message, with its delivery state. */
+    public record QueueRecipient(long id, String messageId, String address, String dsnNotify, String dsnOrcpt,
+                                 String state, int attempts, Instant nextAttemptAt, String lastError) {
+    }
+
+    /** A new recipient to insert with its message. */
+    public record NewRecipient(String address, String dsnNotify, String dsnOrcpt) {
+    }
+
+    /** A queued message with the recipients still waiting, for `queue list`. */
+    public record QueueSummary(QueuedMessage message, List<QueueRecipient> recipients) {
+    }
+
+    public record Mailbox(long id, long accountId, String name, long uidValidity, long uidNext,
+                          long highestModSeq, String specialUse, boolean subscribed) {
+    }
+
+    public record Message(long id, long mailboxId, long uid, String blobId, String headerPrefix, long size,
+                          Instant internalDate, String flags, long modSeq) {
+    }
+}

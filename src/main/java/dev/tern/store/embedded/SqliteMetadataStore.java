@@ -1,0 +1,240 @@
+package dev.tern.store.embedded;
+
+import dev.tern.store.MetadataStore;
+import dev.tern.store.StoreException;
+import dev.tern.store.StoreWork;
+import dev.tern.store.sql.SqlStoreTx;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The metadata store on SQLite in WAL mode.
+ *
+ * <p>Writes go through one writer thread that takes every write waiting at that moment and runs
+ * them in one transaction, each inside its own savepoint so that one failing write does not undo
+ * the others; one commit (one WAL fsync, {@code synchronous=FULL}) then makes the whole batch
+ * durable. This is the group commit that lets many SMTP sessions share the cost of an fsync.
+ * Reads run on the caller's thread on a small pool of read-only connections, which WAL lets run
+ * beside the writer.
+ *
+ * <p>Other processes (the command-line tools) open the same database; SQLite's file locks and the
+ * busy timeout serialise their writes with the server's.
+ */
+public final class SqliteMetadataStore implements MetadataStore {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteMetadataStore.class);
+    private static final int MAX_BATCH = 512;
+    private static final int BUSY_TIMEOUT_MS = 30_000;
+
+    private final Connection writer;
+    private final BlockingQueue<Connection> readers;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private record PendingWrite<T>(StoreWork<T> work, CompletableFuture<T> future) {
+    }
+
+    public SqliteMetadataStore(Path databaseFile, int readConnections) {
+        String url = "jdbc:sqlite:" + databaseFile.toAbsolutePath();
+        migrate(url);
+        try {
+            writer = open(url, false);
+            readers = new ArrayBlockingQueue<>(readConnections);
+            for (int i = 0; i < readConnections; i++) {
+                Connection c = open(url, true);
+                allReaders.add(c);
+                readers.add(c);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the database " + databaseFile + ": " + e.getMessage(), e);
+        }
+        writerThread = new Thread(this::writeLoop, "tern-store-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
+    }
+
+    private static void migrate(String url) {
+        SQLiteDataSource ds = new SQLiteDataSource(config(false));
+        ds.setUrl(url);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").loggers("slf4j").load().migrate();
+    }
+
+    private static SQLiteConfig config(boolean readOnly) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: in WAL mode this fsyncs the log at every commit, which the durability rule needs.
+        c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        c.enforceForeignKeys(true);
+        c.setBusyTimeout(BUSY_TIMEOUT_MS);
+        c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return c;
+    }
+
+    private static Connection open(String url, boolean readOnly) throws SQLException {
+        SQLiteDataSource ds = new SQLiteDataSource(config(readOnly));
+        ds.setUrl(url);
+        Connection c = ds.getConnection();
+        if (readOnly) {
+            // Deferred transactions for readers: a snapshot without taking the write lock.
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = true");
+            }
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Override
+    public <T> T read(StoreWork<T> work) {
+        Connection c;
+        try {
+            c = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a database connection", e);
+        }
+        try {
+            return work.run(new SqlStoreTx(c, new ArrayList<>()));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("read failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                log.warn("could not end a read transaction: {}", e.getMessage());
+            }
+            readers.add(c);
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(StoreWork<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new StoreException("the store is closed"));
+            return future;
+        }
+        writes.add(new PendingWrite<>(work, future));
+        return future;
+    }
+
+    private void writeLoop() {
+        List<PendingWrite<?>> batch = new ArrayList<>();
+        while (!closed || !writes.isEmpty()) {
+            try {
+                PendingWrite<?> first = writes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                writes.drainTo(batch, MAX_BATCH - 1);
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                log.error("store writer failed on a batch of {} writes", batch.size(), t);
+                for (PendingWrite<?> w : batch) {
+                    w.future().completeExceptionally(new StoreException("write failed", t));
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void runBatch(List<PendingWrite<?>> batch) throws SQLException {
+        int n = batch.size();
+        Object[] results = new Object[n];
+        Throwable[] failures = new Throwable[n];
+        List<List<Runnable>> afterCommits = new ArrayList<>(n);
+        try (Statement s = writer.createStatement()) {
+            for (int i = 0; i < n; i++) {
+                List<Runnable> after = new ArrayList<>();
+                afterCommits.add(after);
+                s.execute("SAVEPOINT w");
+                try {
+                    results[i] = batch.get(i).work().run(new SqlStoreTx(writer, after));
+                    s.execute("RELEASE w");
+                } catch (Throwable t) {
+                    failures[i] = t;
+                    after.clear();
+                    s.execute("ROLLBACK TO w");
+                    s.execute("RELEASE w");
+                }
+            }
+        }
+        try {
+            writer.commit();
+        } catch (SQLException e) {
+            try {
+                writer.rollback();
+            } catch (SQLException ignored) {
+                // the commit error is what matters
+            }
+            throw e;
+        }
+        for (int i = 0; i < n; i++) {
+            if (failures[i] == null) {
+                for (Runnable r : afterCommits.get(i)) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        log.warn("after-commit action failed: {}", e.toString());
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(PendingWrite<T> w, Object result, Throwable failure) {
+        if (failure != null) {
+            w.future().completeExceptionally(failure);
+        } else {
+            w.future().complete((T) result);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(writer);
+        allReaders.forEach(SqliteMetadataStore::closeQuietly);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a connection: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.BlobRefDao;
+
+final class SqlBlobRefDao implements BlobRefDao {
+
+    private final Jdbc db;
+
+    SqlBlobRefDao(Jdbc db) {
+        this.db = db;
+    }
+
+    @Override
+    public void insert(String blobId, long size, int refs) {
+        db.update("INSERT INTO blobs (id, size, refs) VALUES (?, ?, ?)", blobId, size, refs);
+    }
+
+    @Override
+    public int addRefs(String blobId, int delta) {
+        db.update("UPDATE blobs SET refs = refs + ? WHERE id = ?", delta, blobId);
+        int refs = (int) db.count("SELECT refs FROM blobs WHERE id = ?", blobId);
+        if (refs <= 0) {
+            db.update("DELETE FROM blobs WHERE id = ?", blobId);
+            return 0;
+        }
+        return refs;
+    }
+
+    @Override
+    public boolean exists(String blobId) {
+        return db.count("SELECT COUNT(*) FROM blobs WHERE id = ?", blobId) > 0;
+    }
+}

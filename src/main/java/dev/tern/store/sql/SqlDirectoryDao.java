@@ -1,0 +1,136 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.DirectoryDao;
+import dev.tern.store.Rows;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+final class SqlDirectoryDao implements DirectoryDao {
+
+    private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at";
+
+    private final Jdbc db;
+
+    SqlDirectoryDao(Jdbc db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Rows.Domain> domain(String name) {
+        return db.one("SELECT id, name, catch_all, created_at FROM domains WHERE name = ?", SqlDirectoryDao::domainRow, name);
+    }
+
+    @Override
+    public List<Rows.Domain> domains() {
+        return db.query("SELECT id, name, catch_all, created_at FROM domains ORDER BY name", SqlDirectoryDao::domainRow);
+    }
+
+    @Override
+    public Rows.Domain insertDomain(String name, Instant now) {
+        long id = db.insert("INSERT INTO domains (name, created_at) VALUES (?, ?)", name, now);
+        return new Rows.Domain(id, name, null, now);
+    }
+
+    @Override
+    public void setCatchAll(long domainId, String target) {
+        db.update("UPDATE domains SET catch_all = ? WHERE id = ?", target, domainId);
+    }
+
+    @Override
+    public boolean deleteDomain(long domainId) {
+        return db.update("DELETE FROM domains WHERE id = ?", domainId) > 0;
+    }
+
+    @Override
+    public Optional<Rows.Account> account(String address) {
+        return db.one("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE address = ?", SqlDirectoryDao::accountRow, address);
+    }
+
+    @Override
+    public Optional<Rows.Account> account(long id) {
+        return db.one("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = ?", SqlDirectoryDao::accountRow, id);
+    }
+
+    @Override
+    public List<Rows.Account> accounts(Long domainId) {
+        if (domainId == null) {
+            return db.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts ORDER BY address", SqlDirectoryDao::accountRow);
+        }
+        return db.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE domain_id = ? ORDER BY address",
+                SqlDirectoryDao::accountRow, domainId);
+    }
+
+    @Override
+    public Rows.Account insertAccount(String address, String display, long domainId, String passwordHash, Instant now) {
+        long id = db.insert("INSERT INTO accounts (address, display, domain_id, password_hash, enabled, created_at) "
+                + "VALUES (?, ?, ?, ?, 1, ?)", address, display, domainId, passwordHash, now);
+        return new Rows.Account(id, address, display, domainId, passwordHash, true, now);
+    }
+
+    @Override
+    public boolean updatePassword(long accountId, String passwordHash) {
+        return db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, accountId) > 0;
+    }
+
+    @Override
+    public boolean deleteAccount(long accountId) {
+        return db.update("DELETE FROM accounts WHERE id = ?", accountId) > 0;
+    }
+
+    @Override
+    public List<String> aliasTargets(String address) {
+        return db.query("SELECT target FROM aliases WHERE address = ? ORDER BY target", rs -> rs.getString(1), address);
+    }
+
+    @Override
+    public List<Rows.Alias> aliases(Long domainId) {
+        if (domainId == null) {
+            return db.query("SELECT address, target FROM aliases ORDER BY address, target", SqlDirectoryDao::aliasRow);
+        }
+        return db.query("SELECT address, target FROM aliases WHERE domain_id = ? ORDER BY address, target",
+                SqlDirectoryDao::aliasRow, domainId);
+    }
+
+    @Override
+    public void insertAlias(String address, String target, long domainId) {
+        db.update("INSERT INTO aliases (address, target, domain_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                address, target, domainId);
+    }
+
+    @Override
+    public int deleteAlias(String address, String target) {
+        if (target == null) {
+            return db.update("DELETE FROM aliases WHERE address = ?", address);
+        }
+        return db.update("DELETE FROM aliases WHERE address = ? AND target = ?", address, target);
+    }
+
+    @Override
+    public int countAccounts(long domainId) {
+        return (int) db.count("SELECT COUNT(*) FROM accounts WHERE domain_id = ?", domainId);
+    }
+
+    @Override
+    public int countAliases(long domainId) {
+        return (int) db.count("SELECT COUNT(*) FROM aliases WHERE domain_id = ?", domainId);
+    }
+
+    private static Rows.Domain domainRow(ResultSet rs) throws SQLException {
+        return new Rows.Domain(rs.getLong("id"), rs.getString("name"), rs.getString("catch_all"),
+                Jdbc.instant(rs, "created_at"));
+    }
+
+    private static Rows.Account accountRow(ResultSet rs) throws SQLException {
+        return new Rows.Account(rs.getLong("id"), rs.getString("address"), rs.getString("display"),
+                rs.getLong("domain_id"), rs.getString("password_hash"), rs.getInt("enabled") != 0,
+                Jdbc.instant(rs, "created_at"));
+    }
+
+    private static Rows.Alias aliasRow(ResultSet rs) throws SQLException {
+        return new Rows.Alias(rs.getString("address"), rs.getString("target"));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.QueueDao;
+import dev.tern.store.Rows;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+final class SqlQueueDao implements QueueDao {
+
+    private static final String MESSAGE_COLUMNS = "id, blob_id, sender, size, body_type, smtputf8, dsn_ret, dsn_envid, "
+            + "client_address, client_helo, auth_user, listener, received_at, held";
+    private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, "
+            + "next_attempt_at, last_error";
+    private static final String WAITING = "state IN ('queued', 'deferred')";
+
+    private final Jdbc db;
+
+    SqlQueueDao(Jdbc db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<Rows.QueueRecipient> insert(Rows.QueuedMessage m, List<Rows.NewRecipient> recipients, Instant now) {
+        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                m.id(), m.blobId(), m.sender(), m.size(), m.bodyType(), m.smtpUtf8(), m.dsnRet(), m.dsnEnvId(),
+                m.clientAddress(), m.clientHelo(), m.authUser(), m.listener(), m.receivedAt(), m.held());
+        List<Rows.QueueRecipient> rows = new ArrayList<>(recipients.size());
+        for (Rows.NewRecipient r : recipients) {
+            long id = db.insert("INSERT INTO queue_recipients (message_id, address, dsn_notify, dsn_orcpt, state, "
+                            + "attempts, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)",
+                    m.id(), r.address(), r.dsnNotify(), r.dsnOrcpt(), now, now);
+            rows.add(new Rows.QueueRecipient(id, m.id(), r.address(), r.dsnNotify(), r.dsnOrcpt(), "queued", 0, now, null));
+        }
+        return rows;
+    }
+
+    @Override
+    public Optional<Rows.QueuedMessage> message(String id) {
+        return db.one("SELECT " + MESSAGE_COLUMNS + " FROM queue_messages WHERE id = ?", SqlQueueDao::messageRow, id);
+    }
+
+    @Override
+    public List<Rows.QueueRecipient> recipients(String messageId) {
+        return db.query("SELECT " + RECIPIENT_COLUMNS + " FROM queue_recipients WHERE message_id = ? ORDER BY id",
+                SqlQueueDao::recipientRow, messageId);
+    }
+
+    @Override
+    public Optional<Rows.QueueRecipient> recipient(long recipientId) {
+        return db.one("SELECT " + RECIPIENT_COLUMNS + " FROM queue_recipients WHERE id = ?",
+                SqlQueueDao::recipientRow, recipientId);
+    }
+
+    @Override
+    public List<Rows.QueueRecipient> due(Instant now, int limit) {
+        return db.query("SELECT r.id, r.message_id, r.address, r.dsn_notify, r.dsn_orcpt, r.state, r.attempts, "
+                        + "r.next_attempt_at, r.last_error FROM queue_recipients r "
+                        + "JOIN queue_messages m ON m.id = r.message_id "
+                        + "WHERE r.state IN ('queued', 'deferred') AND r.next_attempt_at <= ? AND m.held = 0 "
+                        + "ORDER BY r.next_attempt_at, r.id LIMIT ?",
+                SqlQueueDao::recipientRow, now, limit);
+    }
+
+    @Override
+    public boolean finish(long recipientId, String state, String detail, Instant now) {
+        return db.update("UPDATE queue_recipients SET state = ?, last_error = ?, attempts = attempts + 1, updated_at = ? "
+                + "WHERE id = ? AND " + WAITING, state, detail, now, recipientId) > 0;
+    }
+
+    @Override
+    public boolean defer(long recipientId, Instant nextAttempt, String reason, Instant now) {
+        return db.update("UPDATE queue_recipients SET state = 'deferred', next_attempt_at = ?, last_error = ?, "
+                + "attempts = attempts + 1, updated_at = ? WHERE id = ? AND " + WAITING,
+                nextAttempt, reason, now, recipientId) > 0;
+    }
+
+    @Override
+    public int waiting(String messageId) {
+        return (int) db.count("SELECT COUNT(*) FROM queue_recipients WHERE message_id = ? AND " + WAITING, messageId);
+    }
+
+    @Override
+    public boolean delete(String messageId) {
+        db.update("DELETE FROM queue_recipients WHERE message_id = ?", messageId);
+        return db.update("DELETE FROM queue_messages WHERE id = ?", messageId) > 0;
+    }
+
+    @Override
+    public List<Rows.QueueSummary> list(int limit) {
+        List<Rows.QueuedMessage> messages = db.query("SELECT " + MESSAGE_COLUMNS + " FROM queue_messages m WHERE EXISTS "
+                        + "(SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r." + WAITING + ") "
+                        + "ORDER BY received_at, id LIMIT ?", SqlQueueDao::messageRow, limit);
+        Map<String, Rows.QueueSummary> out = new LinkedHashMap<>();
+        for (Rows.QueuedMessage m : messages) {
+            List<Rows.QueueRecipient> waiting = recipients(m.id()).stream()
+                    .filter(r -> r.state().equals("queued") || r.state().equals("deferred")).toList();
+            out.put(m.id(), new Rows.QueueSummary(m, waiting));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static Rows.QueuedMessage messageRow(ResultSet rs) throws SQLException {
+        return new Rows.QueuedMessage(rs.getString("id"), rs.getString("blob_id"), rs.getString("sender"),
+                rs.getLong("size"), rs.getString("body_type"), rs.getInt("smtputf8") != 0, rs.getString("dsn_ret"),
+                rs.getString("dsn_envid"), rs.getString("client_address"), rs.getString("client_helo"),
+                rs.getString("auth_user"), rs.getString("listener"), Jdbc.instant(rs, "received_at"),
+                rs.getInt("held") != 0);
+    }
+
+    private static Rows.QueueRecipient recipientRow(ResultSet rs) throws SQLException {
+        return new Rows.QueueRecipient(rs.getLong("id"), rs.getString("message_id"), rs.getString("address"),
+                rs.getString("dsn_notify"), rs.getString("dsn_orcpt"), rs.getString("state"), rs.getInt("attempts"),
+                Jdbc.instant(rs, "next_attempt_at"), rs.getString("last_error"));
+    }
+}

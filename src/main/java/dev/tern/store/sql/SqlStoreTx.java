@@ -1,0 +1,61 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.BlobRefDao;
+import dev.tern.store.DirectoryDao;
+import dev.tern.store.MailboxDao;
+import dev.tern.store.QueueDao;
+import dev.tern.store.StoreTx;
+
+import java.sql.Connection;
+import java.util.List;
+
+/**
+ * A {@link StoreTx} on one JDBC connection. The SQL of the DAOs runs on SQLite and PostgreSQL alike;
+ * who opens, batches and commits the transaction is the backend's business.
+ */
+public final class SqlStoreTx implements StoreTx {
+
+    private final SqlDirectoryDao directory;
+    private final SqlQueueDao queue;
+    private final SqlMailboxDao mailboxes;
+    private final SqlBlobRefDao blobs;
+    private final List<Runnable> afterCommit;
+
+    /**
+     * @param afterCommit where actions registered with {@link #afterCommit(Runnable)} are collected;
+     *                    the backend runs them once the transaction is durable
+     */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit) {
+        Jdbc db = new Jdbc(connection);
+        this.directory = new SqlDirectoryDao(db);
+        this.queue = new SqlQueueDao(db);
+        this.mailboxes = new SqlMailboxDao(db);
+        this.blobs = new SqlBlobRefDao(db);
+        this.afterCommit = afterCommit;
+    }
+
+    @Override
+    public DirectoryDao directory() {
+        return directory;
+    }
+
+    @Override
+    public QueueDao queue() {
+        return queue;
+    }
+
+    @Override
+    public MailboxDao mailboxes() {
+        return mailboxes;
+    }
+
+    @Override
+    public BlobRefDao blobs() {
+        return blobs;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+}
