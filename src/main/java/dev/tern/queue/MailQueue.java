@@ -131,7 +131,7 @@ public final class MailQueue {
     }
 
     private static Rows.NewRecipient toRow(Recipient r) {
-        String notify = r.dsnNotify().isEmpty() ? null : String.join(",", r.dsnNotify().stream().sorted().toList());
+        String notify = r.notifyOn().isEmpty() ? null : String.join(",", r.notifyOn().stream().sorted().toList());
         return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt());
     }
 
