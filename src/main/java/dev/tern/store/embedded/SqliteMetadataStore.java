@@ -83,7 +83,9 @@ public final class SqliteMetadataStore implements MetadataStore {
         c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         c.enforceForeignKeys(true);
         c.setBusyTimeout(BUSY_TIMEOUT_MS);
-        c.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // The writer takes the write lock when its transaction begins, so that it never has to
+        // upgrade (and fail with SQLITE_BUSY) halfway through; readers take none.
+        c.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED : SQLiteConfig.TransactionMode.IMMEDIATE);
         return c;
     }
 

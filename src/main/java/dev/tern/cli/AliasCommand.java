@@ -1,0 +1,60 @@
+package dev.tern.cli;
+
+import dev.tern.server.Services;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "alias", description = "Manage aliases: addresses whose mail goes to other local addresses.",
+        subcommands = {AliasCommand.Add.class, AliasCommand.ListAliases.class, AliasCommand.Delete.class})
+final class AliasCommand {
+
+    @Command(name = "add", description = "Send mail for ALIAS to each TARGET.")
+    static final class Add extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ALIAS")
+        String alias;
+
+        @Parameters(index = "1..*", paramLabel = "TARGET", arity = "1..*")
+        List<String> targets;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            s.directory().addAlias(alias, targets);
+            out.println("alias " + alias + " -> " + String.join(", ", targets));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List aliases, of one domain or of all.")
+    static final class ListAliases extends AdminCommand {
+        @Parameters(paramLabel = "DOMAIN", arity = "0..1")
+        String domain;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            for (Map.Entry<String, List<String>> e : s.directory().aliases(domain).entrySet()) {
+                out.println(e.getKey() + " -> " + String.join(", ", e.getValue()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete an alias, or only the given targets of it.")
+    static final class Delete extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ALIAS")
+        String alias;
+
+        @Parameters(index = "1..*", paramLabel = "TARGET", arity = "0..*")
+        List<String> targets = List.of();
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            s.directory().deleteAlias(alias, targets);
+            out.println("deleted alias " + alias + (targets.isEmpty() ? "" : " -> " + String.join(", ", targets)));
+            return 0;
+        }
+    }
+}

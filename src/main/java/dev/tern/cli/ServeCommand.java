@@ -1,0 +1,86 @@
+package dev.tern.cli;
+
+import dev.tern.config.ConfigLoader;
+import dev.tern.config.TernConfig;
+import dev.tern.directory.Directory;
+import dev.tern.server.TernServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", description = "Start every configured listener and deliver mail until stopped.")
+final class ServeCommand implements Callable<Integer> {
+
+    static final String DEMO_DOMAIN = "demo.test";
+    static final String DEMO_USER = "demo@" + DEMO_DOMAIN;
+    static final String DEMO_SMTP = "127.0.0.1:2525";
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--demo", description = "Without a config file, create one for the demo domain "
+            + DEMO_DOMAIN + " with the user " + DEMO_USER + " (its password is printed), listening on " + DEMO_SMTP + ".")
+    boolean demo;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path file = config.path();
+        String demoPassword = null;
+        if (demo && !Files.exists(file)) {
+            InitCommand.writeConfig(file, "localhost", DEMO_SMTP);
+            demoPassword = Passwords.random();
+        }
+        TernConfig cfg = ConfigLoader.load(file);
+        TernServer server = new TernServer(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "tern-shutdown"));
+        server.start();
+        if (demoPassword != null) {
+            Directory dir = server.services().directory();
+            dir.addDomain(DEMO_DOMAIN);
+            dir.addUser(DEMO_USER, demoPassword);
+        }
+        if (demo) {
+            printDemo(out, cfg, file, demoPassword);
+        }
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static void printDemo(PrintWriter out, TernConfig cfg, Path file, String password) {
+        String smtp = cfg.listener("smtp").isEmpty() ? DEMO_SMTP : cfg.listener("smtp").get(0).toString();
+        String[] hostPort = {smtp.substring(0, smtp.lastIndexOf(':')), smtp.substring(smtp.lastIndexOf(':') + 1)};
+        out.println();
+        out.println("Tern is running (config " + file + ", data in " + cfg.dataDir() + ").");
+        if (password != null) {
+            out.println("Demo account: " + DEMO_USER + "   password: " + password);
+        } else {
+            out.println("Demo account: " + DEMO_USER + " (created on the first --demo run; reset its password with"
+                    + " bin/tern user passwd " + DEMO_USER + ")");
+        }
+        out.println("Send it a message, from another terminal:");
+        out.println("  swaks --server " + hostPort[0] + " --port " + hostPort[1] + " --to " + DEMO_USER);
+        out.println("  or: python3 -c \"import smtplib; smtplib.SMTP('" + hostPort[0] + "', " + hostPort[1]
+                + ").sendmail('you@example.org', ['" + DEMO_USER + "'], 'Subject: hi\\n\\nhello')\"");
+        out.println("Then look at it:");
+        out.println("  bin/tern mailbox list " + DEMO_USER);
+        out.println("  bin/tern mailbox cat " + DEMO_USER + " 1");
+        out.println("Stop with Ctrl-C.");
+    }
+}

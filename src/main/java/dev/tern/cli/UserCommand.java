@@ -1,0 +1,97 @@
+package dev.tern.cli;
+
+import dev.tern.directory.Account;
+import dev.tern.server.Services;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+
+@Command(name = "user", description = "Manage accounts (mail users).",
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
+                UserCommand.Delete.class})
+final class UserCommand {
+
+    /** How a password is chosen: --password-stdin, else a prompt on the terminal, else a random one that is printed. */
+    abstract static class WithPassword extends AdminCommand {
+        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+        boolean passwordStdin;
+
+        /** The password, and whether it was generated (and so must be shown). */
+        String[] password(String who) throws Exception {
+            if (passwordStdin) {
+                return new String[]{Passwords.fromStdin(), null};
+            }
+            String typed = Passwords.prompt(who);
+            if (typed != null) {
+                return new String[]{typed, null};
+            }
+            String generated = Passwords.random();
+            return new String[]{generated, generated};
+        }
+    }
+
+    @Command(name = "add", description = "Add an account with its mailboxes.")
+    static final class Add extends WithPassword {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            String[] pw = password(address);
+            Account a = s.directory().addUser(address, pw[0]);
+            out.println("added user " + a.display());
+            if (pw[1] != null) {
+                out.println("password: " + pw[1]);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List accounts, of one domain or of all.")
+    static final class ListUsers extends AdminCommand {
+        @Parameters(paramLabel = "DOMAIN", arity = "0..1")
+        String domain;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            for (Account a : s.directory().users(domain)) {
+                out.println(a.display() + (a.enabled() ? "" : "  (disabled)"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", description = "Set an account's password.")
+    static final class Passwd extends WithPassword {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            s.directory().user(address).orElseThrow(() ->
+                    new dev.tern.directory.DirectoryException("no such account: " + address));
+            String[] pw = password(address);
+            s.directory().setPassword(address, pw[0]);
+            out.println("password changed for " + address);
+            if (pw[1] != null) {
+                out.println("password: " + pw[1]);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete an account with all its mail.")
+    static final class Delete extends AdminCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            s.directory().deleteUser(address, s.mailboxes());
+            out.println("deleted user " + address);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tern.config;
+
+/** The commented configuration file that `tern init` writes. */
+public final class StarterConfig {
+
+    private StarterConfig() {
+    }
+
+    /**
+     * @param hostname the server's public name
+     * @param smtp     the address:port of the inbound SMTP listener
+     */
+    public static String text(String hostname, String smtp) {
+        return """
+                # Tern configuration. Every key is optional; the values shown are the defaults
+                # unless the comment says otherwise. Reference: docs/configuration.md
+
+                # The name of this server: greeting, EHLO, Received headers. Use the name that
+                # your MX record points to.
+                hostname = "%s"
+
+                # Where the embedded store keeps its database (tern.db) and message files (blobs/).
+                # A relative path is relative to this file.
+                data_dir = "data"
+
+                [listeners]
+                # Each listener is a list of "address:port". Leave one out to switch it off.
+                # Inbound mail from other servers (port 25 needs root or CAP_NET_BIND_SERVICE).
+                smtp = ["%s"]
+
+                [smtp]
+                # Largest message accepted (announced with the SIZE extension).
+                max_message_size = "50MB"
+                # Recipients per message; more get "452 4.5.3 Too many recipients".
+                max_recipients = 1000
+                # Longest command or text line in bytes (RFC 5321 requires at least 1000).
+                max_line_length = 4096
+                # Protocol errors a client may make before it is disconnected.
+                max_errors = 20
+                # How long a client may stay silent while a command is expected, and during DATA.
+                command_timeout = "5m"
+                data_timeout = "3m"
+                # Simultaneous connections, in total and from one client address.
+                max_connections = 1000
+                max_connections_per_ip = 50
+                # Answer VRFY truthfully (off: "252 Cannot VRFY user", which does not reveal accounts).
+                vrfy = false
+
+                [delivery]
+                # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.
+                recipient_delimiter = "+"
+
+                [log]
+                # Log every SMTP command and reply (for debugging; it logs addresses).
+                protocol_trace = false
+                """.formatted(hostname, smtp);
+    }
+}

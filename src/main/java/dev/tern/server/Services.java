@@ -1,0 +1,88 @@
+package dev.tern.server;
+
+import dev.tern.config.TernConfig;
+import dev.tern.directory.Directory;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.queue.MailQueue;
+import dev.tern.store.BlobStore;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.embedded.EmbeddedStore;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The domain services over the configured store, shared by the server and the command-line tools
+ * so that both act through the same code paths.
+ */
+public final class Services implements AutoCloseable {
+
+    private final TernConfig config;
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final ExecutorService storageExecutor;
+    private final Directory directory;
+    private final MailboxService mailboxes;
+    private final MailQueue queue;
+
+    /**
+     * @param storageThreads threads for blocking storage work (fsyncs, reads, lookups): they bound
+     *                       how many such operations run at once
+     */
+    public Services(TernConfig config, int storageThreads) {
+        this.config = config;
+        this.metadata = EmbeddedStore.openMetadata(config.dataDir(), Math.max(2, Math.min(storageThreads, 16)));
+        this.blobs = EmbeddedStore.openBlobs(config.dataDir());
+        AtomicInteger n = new AtomicInteger();
+        this.storageExecutor = Executors.newFixedThreadPool(storageThreads, r -> {
+            Thread t = new Thread(r, "tern-storage-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.mailboxes = new MailboxService(metadata, blobs);
+        this.directory = new Directory(metadata, config.recipientDelimiter());
+        this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor);
+    }
+
+    public TernConfig config() {
+        return config;
+    }
+
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public ExecutorService storageExecutor() {
+        return storageExecutor;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public MailboxService mailboxes() {
+        return mailboxes;
+    }
+
+    public MailQueue queue() {
+        return queue;
+    }
+
+    @Override
+    public void close() {
+        storageExecutor.shutdown();
+        try {
+            storageExecutor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metadata.close();
+        blobs.close();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tern.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    private static final Path FILE = Path.of("/etc/tern/tern.toml");
+
+    private static TernConfig parse(String text) {
+        return ConfigLoader.parse(FILE, text);
+    }
+
+    @Test
+    void emptyFileGivesDefaults() {
+        TernConfig c = parse("hostname = \"mx.example.test\"\n");
+        assertThat(c.hostname()).isEqualTo("mx.example.test");
+        assertThat(c.dataDir()).isEqualTo(Path.of("/etc/tern/data"));
+        assertThat(c.listeners()).isEmpty();
+        assertThat(c.smtp()).isEqualTo(SmtpLimits.defaults());
+        assertThat(c.recipientDelimiter()).isEqualTo("+");
+    }
+
+    @Test
+    void starterConfigIsValidAndMatchesDefaults() {
+        TernConfig c = parse(StarterConfig.text("mx.example.test", "0.0.0.0:25"));
+        assertThat(c.listener("smtp")).containsExactly(new ListenAddress("0.0.0.0", 25));
+        assertThat(c.smtp()).isEqualTo(SmtpLimits.defaults());
+    }
+
+    @Test
+    void readsListenersAndLimits() {
+        TernConfig c = parse("""
+                hostname = "mx.example.test"
+                data_dir = "/var/lib/tern"
+                [listeners]
+                smtp = ["127.0.0.1:2525", "[::1]:2525"]
+                [smtp]
+                max_message_size = "10MB"
+                max_recipients = 200
+                command_timeout = "30s"
+                data_timeout = "2m"
+                vrfy = true
+                """);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/lib/tern"));
+        assertThat(c.listener("smtp")).containsExactly(new ListenAddress("127.0.0.1", 2525), new ListenAddress("::1", 2525));
+        assertThat(c.smtp().maxMessageSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(c.smtp().maxRecipients()).isEqualTo(200);
+        assertThat(c.smtp().commandTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.smtp().dataTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.smtp().vrfy()).isTrue();
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        assertThatThrownBy(() -> parse("[smtp]\nmax_recipients = \"many\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("smtp.max_recipients:");
+        assertThatThrownBy(() -> parse("[smtp]\nmax_recipients = 10\n"))
+                .hasMessageContaining("smtp.max_recipients").hasMessageContaining("at least 100");
+        assertThatThrownBy(() -> parse("[smtp]\ncommand_timeout = 5\n"))
+                .hasMessageStartingWith("smtp.command_timeout:");
+        assertThatThrownBy(() -> parse("[smtp]\nmax_message_size = \"lots\"\n"))
+                .hasMessageStartingWith("smtp.max_message_size:");
+        assertThatThrownBy(() -> parse("[listeners]\nsmtp = [\"0.0.0.0\"]\n"))
+                .hasMessageStartingWith("listeners.smtp:").hasMessageContaining("address:port");
+        assertThatThrownBy(() -> parse("[listeners]\nsmtp = [\"0.0.0.0:99999\"]\n"))
+                .hasMessageStartingWith("listeners.smtp:").hasMessageContaining("port");
+        assertThatThrownBy(() -> parse("[listeners]\nsmtp = [\"::1:25\"]\n"))
+                .hasMessageContaining("brackets");
+        assertThatThrownBy(() -> parse("hostname = \"not a name\"\n"))
+                .hasMessageStartingWith("hostname:");
+        assertThatThrownBy(() -> parse("[delivery]\nrecipient_delimiter = \"++\"\n"))
+                .hasMessageStartingWith("delivery.recipient_delimiter:");
+    }
+
+    @Test
+    void unknownKeysAndListenersAreReported() {
+        assertThatThrownBy(() -> parse("[smtp]\nmax_recipent = 100\n"))
+                .hasMessage("smtp.max_recipent: unknown setting (check its spelling and its [section])");
+        assertThatThrownBy(() -> parse("hostnam = \"x\"\n")).hasMessageStartingWith("hostnam: unknown setting");
+        assertThatThrownBy(() -> parse("[listeners]\nsmpt = [\"0.0.0.0:25\"]\n"))
+                .hasMessageStartingWith("listeners.smpt: unknown listener");
+    }
+
+    @Test
+    void syntaxErrorsSayTheFileIsNotToml() {
+        assertThatThrownBy(() -> parse("hostname = \n")).hasMessageContaining("not valid TOML");
+    }
+
+    @Test
+    void missingFileSaysHowToCreateOne() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/tern.toml")))
+                .hasMessageContaining("no such file").hasMessageContaining("tern init");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tern.delivery;
+
+import dev.tern.directory.Account;
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.queue.RetryPolicy;
+import dev.tern.routing.Router;
+import dev.tern.server.Services;
+import dev.tern.store.BlobSink;
+import dev.tern.store.Rows;
+import dev.tern.testing.TestConfigs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LocalDeliveryTest {
+
+    private static final String BODY = "From: s@example.org\r\nSubject: test\r\n\r\nHello\r\n";
+
+    @TempDir
+    Path dir;
+    Services services;
+    QueueRunner runner;
+
+    @BeforeEach
+    void setUp() {
+        services = new Services(TestConfigs.write(dir), 4);
+        services.directory().addDomain("example.test");
+        services.directory().addUser("alice@example.test", "a");
+        services.directory().addUser("bob@example.test", "b");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runner != null) {
+            runner.close();
+        }
+        services.close();
+    }
+
+    private void startRunner() {
+        LocalDeliveryAgent agent = new LocalDeliveryAgent(services.metadata(), services.directory(),
+                services.mailboxes(), RetryPolicy.defaults(), services.storageExecutor());
+        runner = new QueueRunner(services.metadata(), new Router(services.directory()::isLocalDomain), agent,
+                Duration.ofMillis(200));
+        services.queue().addListener(runner);
+        runner.start();
+    }
+
+    private String enqueue(String sender, String... recipients) throws Exception {
+        String id = services.queue().newId();
+        BlobSink sink = services.queue().newBody(id);
+        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.US_ASCII)));
+        Envelope env = new Envelope(sender == null ? null : MailAddress.parse(sender),
+                Arrays.stream(recipients).map(r -> Recipient.of(MailAddress.parse(r))).toList(), "7BIT", false, null,
+                null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now());
+        services.queue().enqueue(id, env, sink).join();
+        return id;
+    }
+
+    private List<Rows.Message> inbox(String address) {
+        Account a = services.directory().user(address).orElseThrow();
+        Rows.Mailbox inbox = services.mailboxes().mailboxes(a.id()).stream()
+                .filter(m -> m.name().equals("INBOX")).findFirst().orElseThrow();
+        return services.mailboxes().messages(inbox.id());
+    }
+
+    private String content(Rows.Message m) throws Exception {
+        try (InputStream in = services.mailboxes().open(m)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void aMessageLandsInTheInboxWithReturnPathAndDeliveredTo() throws Exception {
+        startRunner();
+        String id = enqueue("s@example.org", "alice+news@example.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("alice@example.test").size() == 1);
+        Rows.Message m = inbox("alice@example.test").get(0);
+        assertThat(m.uid()).isEqualTo(1);
+        assertThat(m.flags()).isEmpty();
+        assertThat(content(m)).isEqualTo("Return-Path: <s@example.org>\r\nDelivered-To: alice@example.test\r\n" + BODY);
+        assertThat(m.size()).isEqualTo(content(m).length());
+        await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().message(id).isEmpty());
+    }
+
+    @Test
+    void aliasesAndDuplicateRecipientsGiveOneCopyPerAccountAndShareTheContent() throws Exception {
+        services.directory().addAlias("team@example.test", List.of("alice@example.test", "bob@example.test"));
+        startRunner();
+        String id = enqueue(null, "team@example.test", "alice@example.test", "ALICE@example.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> services.queue().message(id).isEmpty());
+        assertThat(inbox("alice@example.test")).hasSize(1);
+        assertThat(inbox("bob@example.test")).hasSize(1);
+        assertThat(content(inbox("bob@example.test").get(0))).startsWith("Return-Path: <>\r\n");
+        String blob = inbox("alice@example.test").get(0).blobId();
+        assertThat(inbox("bob@example.test").get(0).blobId()).isEqualTo(blob);
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).containsExactly(blob);
+    }
+
+    @Test
+    void queuedMailWaitsForTheRunnerAndIsDeliveredWhenItStarts() throws Exception {
+        String id = enqueue("s@example.org", "bob@example.test");
+        assertThat(services.queue().list(10)).extracting(s -> s.message().id()).containsExactly(id);
+        startRunner();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().list(10).isEmpty());
+    }
+
+    @Test
+    void aRecipientThatNoLongerExistsFailsAndTheQueueEmpties() throws Exception {
+        String id = enqueue("s@example.org", "bob@example.test", "alice@example.test");
+        services.directory().deleteUser("bob@example.test", services.mailboxes());
+        startRunner();
+        await().atMost(Duration.ofSeconds(10)).until(() -> services.queue().message(id).isEmpty());
+        assertThat(inbox("alice@example.test")).hasSize(1);
+    }
+
+    @Test
+    void contentIsDeletedWithItsLastReference() throws Exception {
+        startRunner();
+        enqueue("s@example.org", "bob@example.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().list(10).isEmpty());
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).hasSize(1);
+        services.directory().deleteUser("bob@example.test", services.mailboxes());
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void deletingFromTheQueueRemovesTheMessageUndelivered() throws Exception {
+        String id = enqueue("s@example.org", "bob@example.test");
+        assertThat(services.queue().delete(id)).isTrue();
+        assertThat(services.queue().delete(id)).isFalse();
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).isEmpty();
+        startRunner();
+        runner.wakeUp();
+        assertThat(inbox("bob@example.test")).isEmpty();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.tern.directory;
+
+import dev.tern.mail.MailAddress;
+import dev.tern.server.Services;
+import dev.tern.testing.TestConfigs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DirectoryTest {
+
+    @TempDir
+    Path dir;
+    Services services;
+    Directory directory;
+
+    @BeforeEach
+    void setUp() {
+        services = new Services(TestConfigs.write(dir), 2);
+        directory = services.directory();
+        directory.addDomain("Example.TEST");
+        directory.addUser("Alice@example.test", "secret-a");
+        directory.addUser("bob@example.test", "secret-b");
+    }
+
+    @AfterEach
+    void tearDown() {
+        services.close();
+    }
+
+    private List<String> resolve(String address) {
+        Resolution r = directory.resolve(MailAddress.parse(address));
+        if (r instanceof Resolution.Local local) {
+            return local.accounts().stream().map(Account::address).toList();
+        }
+        return List.of(r.getClass().getSimpleName());
+    }
+
+    @Test
+    void accountsResolveCaseInsensitivelyWithPlusAddressing() {
+        assertThat(resolve("alice@example.test")).containsExactly("alice@example.test");
+        assertThat(resolve("ALICE@EXAMPLE.test")).containsExactly("alice@example.test");
+        assertThat(resolve("alice+lists@example.test")).containsExactly("alice@example.test");
+        assertThat(resolve("nobody@example.test")).containsExactly("Unknown");
+        assertThat(resolve("alice@elsewhere.test")).containsExactly("NotLocal");
+    }
+
+    @Test
+    void newAccountsGetTheStandardMailboxes() {
+        Account a = directory.user("alice@example.test").orElseThrow();
+        assertThat(a.display()).isEqualTo("Alice@example.test");
+        assertThat(services.mailboxes().mailboxes(a.id()))
+                .extracting(m -> m.name() + (m.specialUse() == null ? "" : " " + m.specialUse()))
+                .containsExactlyInAnyOrder("INBOX", "Sent \\Sent", "Drafts \\Drafts", "Trash \\Trash",
+                        "Junk \\Junk", "Archive \\Archive");
+    }
+
+    @Test
+    void aliasesExpandToSeveralAccountsAndThroughOtherAliases() {
+        directory.addAlias("team@example.test", List.of("alice@example.test", "bob@example.test"));
+        directory.addAlias("all@example.test", List.of("team@example.test", "alice@example.test"));
+        assertThat(resolve("team@example.test")).containsExactly("alice@example.test", "bob@example.test");
+        assertThat(resolve("all@example.test")).containsExactlyInAnyOrder("alice@example.test", "bob@example.test");
+        assertThat(resolve("team+x@example.test")).containsExactly("alice@example.test", "bob@example.test");
+        assertThat(directory.aliases("example.test")).containsKeys("team@example.test", "all@example.test");
+    }
+
+    @Test
+    void aliasLoopsResolveToNothing() {
+        directory.addAlias("loop1@example.test", List.of("loop2@example.test"));
+        directory.addAlias("loop2@example.test", List.of("loop1@example.test"));
+        assertThat(resolve("loop1@example.test")).containsExactly("Unknown");
+    }
+
+    @Test
+    void anAliasOverridesAnAccountAndCanKeepACopy() {
+        directory.addAlias("alice@example.test", List.of("alice@example.test", "bob@example.test"));
+        assertThat(resolve("alice@example.test")).containsExactly("alice@example.test", "bob@example.test");
+    }
+
+    @Test
+    void catchAllTakesUnknownUsers() {
+        directory.setCatchAll("example.test", "bob@example.test");
+        assertThat(resolve("whoever@example.test")).containsExactly("bob@example.test");
+        assertThat(resolve("alice@example.test")).containsExactly("alice@example.test");
+        directory.setCatchAll("example.test", null);
+        assertThat(resolve("whoever@example.test")).containsExactly("Unknown");
+    }
+
+    @Test
+    void passwordsAreHashedAndChecked() {
+        assertThat(directory.checkPassword("alice@example.test", "secret-a")).isTrue();
+        assertThat(directory.checkPassword("alice@example.test", "wrong")).isFalse();
+        assertThat(directory.checkPassword("nobody@example.test", "secret-a")).isFalse();
+        directory.setPassword("alice@example.test", "new-secret");
+        assertThat(directory.checkPassword("alice@example.test", "new-secret")).isTrue();
+        String stored = services.metadata().read(tx -> tx.directory().account("alice@example.test")).orElseThrow()
+                .passwordHash();
+        assertThat(stored).startsWith("$argon2id$").doesNotContain("new-secret");
+    }
+
+    @Test
+    void refusalsSayWhatIsWrong() {
+        assertThatThrownBy(() -> directory.addDomain("example.test")).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> directory.addUser("carol@other.test", "x")).hasMessageContaining("no such domain: other.test");
+        assertThatThrownBy(() -> directory.addUser("alice@example.test", "x")).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> directory.addUser("not an address", "x")).hasMessageContaining("not a valid address");
+        assertThatThrownBy(() -> directory.deleteDomain("example.test")).hasMessageContaining("2 account(s)");
+        assertThatThrownBy(() -> directory.addAlias("x@example.test", List.of("y@remote.test")))
+                .hasMessageContaining("not in a local domain");
+        assertThatThrownBy(() -> directory.deleteAlias("x@example.test", List.of())).hasMessageContaining("no such alias");
+    }
+
+    @Test
+    void deletingEverythingEmptiesTheDomain() {
+        directory.addAlias("team@example.test", List.of("alice@example.test"));
+        directory.deleteAlias("team@example.test", List.of());
+        directory.deleteUser("alice@example.test", services.mailboxes());
+        directory.deleteUser("bob@example.test", services.mailboxes());
+        directory.deleteDomain("example.test");
+        assertThat(directory.domains()).isEmpty();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.tern.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every metadata store must do. Each backend runs this suite through a subclass that says
+ * how to open it.
+ */
+public abstract class MetadataStoreContract {
+
+    protected MetadataStore store;
+
+    protected abstract MetadataStore open() throws Exception;
+
+    /** Opens the same store again, as after a restart. */
+    protected abstract MetadataStore reopen() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private Rows.Account account(String address) {
+        return store.writeAndWait(tx -> {
+            long domainId = tx.directory().domain("example.test")
+                    .orElseGet(() -> tx.directory().insertDomain("example.test", Instant.now())).id();
+            return tx.directory().insertAccount(address, address, domainId, "hash", Instant.now());
+        });
+    }
+
+    @Test
+    void directoryRoundTrip() {
+        Rows.Account a = account("alice@example.test");
+        store.writeAndWait(tx -> {
+            tx.directory().insertAlias("info@example.test", "alice@example.test", a.domainId());
+            tx.directory().insertAlias("info@example.test", "alice@example.test", a.domainId()); // duplicate: ignored
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.directory().domains()).extracting(Rows.Domain::name).containsExactly("example.test");
+            assertThat(tx.directory().account("alice@example.test")).get().extracting(Rows.Account::id).isEqualTo(a.id());
+            assertThat(tx.directory().aliasTargets("info@example.test")).containsExactly("alice@example.test");
+            assertThat(tx.directory().countAccounts(a.domainId())).isEqualTo(1);
+            assertThat(tx.directory().countAliases(a.domainId())).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void uniqueAddressesAreEnforced() {
+        account("bob@example.test");
+        assertThatThrownBy(() -> account("bob@example.test")).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void appendsTakeAscendingUidsAndModseqs() {
+        Rows.Account a = account("carol@example.test");
+        Rows.Mailbox box = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 42));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("B1", 10, 0);
+            return null;
+        });
+        List<Rows.Message> appended = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            appended.add(store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "B1", "P: x\r\n", 16,
+                    Instant.now(), "")));
+        }
+        assertThat(appended).extracting(Rows.Message::uid).containsExactly(1L, 2L, 3L);
+        assertThat(appended).extracting(Rows.Message::modSeq).isSorted().doesNotHaveDuplicates();
+        Rows.Mailbox after = store.read(tx -> tx.mailboxes().mailbox(a.id(), "INBOX")).orElseThrow();
+        assertThat(after.uidNext()).isEqualTo(4);
+        assertThat(after.uidValidity()).isEqualTo(42);
+        assertThat(after.highestModSeq()).isEqualTo(appended.get(2).modSeq());
+    }
+
+    @Test
+    void concurrentWritesAllCommitAndAFailureUndoesOnlyItsOwnWork() {
+        Rows.Account a = account("dave@example.test");
+        Rows.Mailbox box = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 1));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("B2", 10, 0);
+            return null;
+        });
+        List<CompletableFuture<Rows.Message>> writes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            final int n = i;
+            writes.add(store.write(tx -> {
+                Rows.Message m = tx.mailboxes().append(box.id(), "B2", "", 10, Instant.now(), "");
+                if (n % 10 == 0) {
+                    throw new IllegalStateException("planned failure " + n);
+                }
+                return m;
+            }));
+        }
+        int failed = 0;
+        List<Long> uids = new ArrayList<>();
+        for (CompletableFuture<Rows.Message> w : writes) {
+            try {
+                uids.add(w.join().uid());
+            } catch (CompletionException e) {
+                assertThat(e.getCause()).hasMessageStartingWith("planned failure");
+                failed++;
+            }
+        }
+        assertThat(failed).isEqualTo(30);
+        List<Rows.Message> stored = store.read(tx -> tx.mailboxes().messages(box.id()));
+        assertThat(stored).hasSize(270);
+        assertThat(stored).extracting(Rows.Message::uid).containsExactlyInAnyOrderElementsOf(uids).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void queueRecipientsMoveThroughTheirStates() {
+        Instant now = Instant.now();
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("Q1", 100, 1);
+            return tx.queue().insert(new Rows.QueuedMessage("Q1", "Q1", "s@example.org", 100, "8BITMIME", false,
+                            "HDRS", "env-1", "192.0.2.1", "client.example", null, "smtp", now, false),
+                    List.of(new Rows.NewRecipient("a@example.test", "FAILURE,SUCCESS", "rfc822;a@example.test"),
+                            new Rows.NewRecipient("b@example.test", null, null)), now);
+        });
+        List<Rows.QueueRecipient> due = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(due).extracting(Rows.QueueRecipient::address).containsExactly("a@example.test", "b@example.test");
+        assertThat(due.get(0).dsnNotify()).isEqualTo("FAILURE,SUCCESS");
+        assertThat(due.get(0).dsnOrcpt()).isEqualTo("rfc822;a@example.test");
+
+        long a = due.get(0).id();
+        long b = due.get(1).id();
+        var v1 = store.writeAndWait(tx -> tx.queue().finish(a, "delivered", "ok", now));
+        assertThat(v1).isTrue();
+        var v2 = store.writeAndWait(tx -> tx.queue().finish(a, "delivered", "again", now));
+        assertThat(v2).isFalse();
+        var v3 = store.writeAndWait(tx -> tx.queue().defer(b, now.plusSeconds(300), "4.4.1 later", now));
+        assertThat(v3).isTrue();
+        var v4 = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(v4).isEmpty();
+        var v5 = store.read(tx -> tx.queue().due(now.plusSeconds(301), 10));
+        assertThat(v5).extracting(Rows.QueueRecipient::id)
+                .containsExactly(b);
+        var v6 = store.read(tx -> tx.queue().waiting("Q1"));
+        assertThat(v6).isEqualTo(1);
+        var v7 = store.read(tx -> tx.queue().list(10));
+        assertThat(v7).singleElement()
+                .satisfies(s -> assertThat(s.recipients()).extracting(Rows.QueueRecipient::id).containsExactly(b));
+        Rows.QueuedMessage m = store.read(tx -> tx.queue().message("Q1")).orElseThrow();
+        assertThat(m.dsnRet()).isEqualTo("HDRS");
+        assertThat(m.dsnEnvId()).isEqualTo("env-1");
+        assertThat(m.bodyType()).isEqualTo("8BITMIME");
+
+        var v8 = store.writeAndWait(tx -> tx.queue().delete("Q1"));
+        assertThat(v8).isTrue();
+        var v9 = store.read(tx -> tx.queue().message("Q1"));
+        assertThat(v9).isEmpty();
+    }
+
+    @Test
+    void blobReferencesAreCounted() {
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("R1", 5, 1);
+            return null;
+        });
+        var v10 = store.writeAndWait(tx -> tx.blobs().addRefs("R1", 2));
+        assertThat(v10).isEqualTo(3);
+        var v11 = store.writeAndWait(tx -> tx.blobs().addRefs("R1", -3));
+        assertThat(v11).isZero();
+        var v12 = store.read(tx -> tx.blobs().exists("R1"));
+        assertThat(v12).isFalse();
+    }
+
+    @Test
+    void committedWritesSurviveAReopen() throws Exception {
+        account("erin@example.test");
+        store.close();
+        store = reopen();
+        var v13 = store.read(tx -> tx.directory().account("erin@example.test"));
+        assertThat(v13).isPresent();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tern.testing;
+
+import dev.tern.config.ConfigLoader;
+import dev.tern.config.TernConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Configuration files for tests: a data directory under a temporary folder, SMTP on an ephemeral loopback port. */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    /** Writes {@code tern.toml} into {@code dir} with the given extra TOML appended, and loads it. */
+    public static TernConfig write(Path dir, String extra) {
+        String text = """
+                hostname = "mx.tern.test"
+                data_dir = "data"
+                [listeners]
+                smtp = ["127.0.0.1:0"]
+                """ + extra;
+        Path file = dir.resolve("tern.toml");
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ConfigLoader.load(file);
+    }
+
+    public static TernConfig write(Path dir) {
+        return write(dir, "");
+    }
+}
