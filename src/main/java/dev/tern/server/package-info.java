@@ -1,0 +1,9 @@
+/**
+ * Wiring: {@link dev.tern.server.Services} builds the domain services over the configured store
+ * (shared by the server and the command line), {@link dev.tern.server.TernServer} starts and stops
+ * them with the listeners, and the SMTP backend applies the relay policy.
+ *
+ * <p>Security: the {@code smtp} listener accepts recipients only in local domains (no open relay);
+ * one server per data directory, enforced by a file lock.
+ */
+package dev.tern.server;
