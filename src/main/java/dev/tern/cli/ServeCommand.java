@@ -43,13 +43,12 @@ final class ServeCommand implements Callable<Integer> {
             demoPassword = Passwords.random();
         }
         TernConfig cfg = ConfigLoader.load(file);
-        TernServer server = new TernServer(cfg);
+        TernServer server = new TernServer(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "tern-shutdown"));
-        server.start();
         if (demoPassword != null) {
             Directory dir = server.services().directory();
             dir.addDomain(DEMO_DOMAIN);

@@ -89,6 +89,8 @@ public final class TernServer implements AutoCloseable {
         try {
             lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;   // held by another server in this same JVM
         } catch (IOException e) {
             throw new StoreException("cannot lock " + lockFile + ": " + e.getMessage(), e);
         }

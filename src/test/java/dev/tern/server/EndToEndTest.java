@@ -1,0 +1,147 @@
+package dev.tern.server;
+
+import dev.tern.store.Rows;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.SmtpClient;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The whole path, with a real mail client: SMTP in, queue, local delivery, mailbox out. */
+class EndToEndTest {
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+
+    @BeforeEach
+    void start() {
+        tern = new RunningServer(dir, "");
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", "a");
+        tern.services().directory().addUser("bob@example.test", "b");
+    }
+
+    @AfterEach
+    void stop() {
+        tern.close();
+    }
+
+    private Session session() {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(tern.smtpPort()));
+        p.put("mail.smtp.localhost", "client.example");
+        p.put("mail.smtp.connectiontimeout", "10000");
+        p.put("mail.smtp.timeout", "10000");
+        return Session.getInstance(p);
+    }
+
+    @Test
+    void angusMailSendsAMessageThatLandsInTheInbox() throws Exception {
+        MimeMessage m = new MimeMessage(session());
+        m.setFrom(new InternetAddress("sender@example.org"));
+        m.setRecipients(Message.RecipientType.TO, "alice@example.test, bob+tag@example.test");
+        m.setSubject("Grüße from Angus", "UTF-8");
+        m.setText("Hello Alice and Bob.\n.leading dot\n", "UTF-8");
+        Transport.send(m);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 1
+                && tern.inbox("bob@example.test").size() == 1);
+        Rows.Message stored = tern.inbox("alice@example.test").get(0);
+        assertThat(stored.uid()).isEqualTo(1);
+        String content = tern.content(stored);
+        assertThat(content).startsWith("Return-Path: <sender@example.org>\r\nDelivered-To: alice@example.test\r\nReceived: from client.example");
+        assertThat(content).contains("by mx.tern.test");
+
+        MimeMessage parsed = new MimeMessage(session(), new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+        assertThat(parsed.getSubject()).isEqualTo("Grüße from Angus");
+        assertThat(((String) parsed.getContent()).replace("\r\n", "\n")).isEqualTo("Hello Alice and Bob.\n.leading dot\n");
+        assertThat(content.getBytes(StandardCharsets.UTF_8).length).isEqualTo(stored.size());
+        await().atMost(Duration.ofSeconds(5)).until(() -> tern.services().queue().list(10).isEmpty());
+    }
+
+    @Test
+    void unknownUsersAndOtherDomainsAreRefusedAtRcpt() throws Exception {
+        MimeMessage m = new MimeMessage(session());
+        m.setFrom(new InternetAddress("sender@example.org"));
+        m.setRecipients(Message.RecipientType.TO, "nobody@example.test, someone@elsewhere.test, alice@example.test");
+        m.setText("partly deliverable");
+        Properties p = session().getProperties();
+        p.put("mail.smtp.sendpartial", "true");
+        SendFailedException e = org.junit.jupiter.api.Assertions.assertThrows(SendFailedException.class,
+                () -> Transport.send(m));
+        assertThat(e.getInvalidAddresses()).extracting(Address::toString)
+                .containsExactlyInAnyOrder("nobody@example.test", "someone@elsewhere.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 1);
+    }
+
+    @Test
+    void usersAddedWhileRunningReceiveMailAtOnce() throws Exception {
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            assertThat(c.command("RCPT TO:<carol@example.test>")).startsWith("550 5.1.1");
+            tern.services().directory().addUser("carol@example.test", "c");
+            assertThat(c.command("RCPT TO:<carol@example.test>")).startsWith("250");
+            tern.services().directory().addAlias("team@example.test", List.of("carol@example.test", "alice@example.test"));
+            assertThat(c.command("RCPT TO:<team@example.test>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: hi\r\n\r\nhello\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("carol@example.test").size() == 1
+                && tern.inbox("alice@example.test").size() == 1);
+    }
+
+    @Test
+    void catchAllReceivesMailForUnknownUsers() throws Exception {
+        tern.services().directory().setCatchAll("example.test", "bob@example.test");
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            assertThat(c.sendMail("a@example.org", List.of("whoever@example.test"), "Subject: x\r\n\r\nbody\r\n"))
+                    .startsWith("250");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == 1);
+        assertThat(tern.content(tern.inbox("bob@example.test").get(0))).contains("for <whoever@example.test>");
+    }
+
+    @Test
+    void theQueueIdInTheReplyIsTheOneInTheReceivedHeader() throws Exception {
+        String reply;
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            reply = c.sendMail("a@example.org", List.of("alice@example.test"), "Subject: x\r\n\r\nbody\r\n");
+        }
+        String id = reply.substring(reply.lastIndexOf(' ') + 1).trim();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 1);
+        assertThat(tern.content(tern.inbox("alice@example.test").get(0))).contains("id " + id);
+    }
+
+    @Test
+    void aSecondServerOnTheSameDataDirectoryIsRefused() {
+        assertThatThrownBy(() -> new RunningServer(dir, "")).hasMessageContaining("already running");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tern.testing;
+
+import dev.tern.config.TernConfig;
+import dev.tern.directory.Account;
+import dev.tern.server.Services;
+import dev.tern.server.TernServer;
+import dev.tern.store.Rows;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A Tern server started in-process on an ephemeral loopback port, with helpers to look into its mailboxes. */
+public final class RunningServer implements AutoCloseable {
+
+    private final TernServer server;
+
+    public RunningServer(Path dir, String extraConfig) {
+        TernConfig config = TestConfigs.write(dir, extraConfig);
+        server = new TernServer(config, Duration.ofMillis(500)).start();
+    }
+
+    public int smtpPort() {
+        return server.port("smtp");
+    }
+
+    public Services services() {
+        return server.services();
+    }
+
+    public TernServer server() {
+        return server;
+    }
+
+    public List<Rows.Message> inbox(String address) {
+        return mailbox(address, "INBOX");
+    }
+
+    public List<Rows.Message> mailbox(String address, String name) {
+        Account a = services().directory().user(address).orElseThrow();
+        Rows.Mailbox box = services().mailboxes().mailboxes(a.id()).stream()
+                .filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return services().mailboxes().messages(box.id());
+    }
+
+    public String content(Rows.Message m) {
+        try (InputStream in = services().mailboxes().open(m)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
