@@ -1,6 +1,7 @@
 package dev.tern.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ final class ConfigNode {
         if (child != null && !child.isObject()) {
             throw new ConfigException(key(name) + ": expected a table like [" + key(name) + "]");
         }
-        ConfigNode c = new ConfigNode(child == null ? node.objectNode() : child, key(name));
+        ConfigNode c = new ConfigNode(child == null ? JsonNodeFactory.instance.objectNode() : child, key(name));
         children.add(c);
         return c;
     }

@@ -6,14 +6,14 @@ import java.util.Set;
  * One RCPT TO of a transaction, with its RFC 3461 parameters kept for delivery status
  * notifications.
  *
- * @param address the recipient as given by the client
- * @param notify  NOTIFY values (SUCCESS, FAILURE, DELAY, or NEVER alone); empty when not given
- * @param orcpt   the ORCPT value as received ({@code addr-type;xtext}), or null
+ * @param address  the recipient as given by the client
+ * @param notifyOn NOTIFY values (SUCCESS, FAILURE, DELAY, or NEVER alone); empty when not given
+ * @param orcpt    the ORCPT value as received ({@code addr-type;xtext}), or null
  */
-public record Recipient(MailAddress address, Set<String> notify, String orcpt) {
+public record Recipient(MailAddress address, Set<String> notifyOn, String orcpt) {
 
     public Recipient {
-        notify = Set.copyOf(notify);
+        notifyOn = Set.copyOf(notifyOn);
     }
 
     public static Recipient of(MailAddress address) {
