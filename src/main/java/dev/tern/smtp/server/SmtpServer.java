@@ -78,7 +78,9 @@ public final class SmtpServer implements AutoCloseable {
                 ch.pipeline().addLast("limits", limiter).addLast("smtp", new SmtpSessionHandler(settings, id));
             }
         });
-        LOG.info("smtp: {} listening on {}", settings.listener(), bound.addresses());
+        for (InetSocketAddress a : bound.addresses()) {
+            LOG.info("smtp: listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
+        }
         return bound;
     }
 

@@ -57,10 +57,6 @@ final class SmtpSession {
         this.client = "unknown" + ReceivedHeader.addressLiteral(clientAddress);
     }
 
-    SessionState state() {
-        return state;
-    }
-
     void start() {
         io.send(settings.greeting());
     }

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -74,7 +75,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         trace("connect from {}", ReceivedHeader.addressLiteral(client));
         session = new SmtpSession(settings, this, client);
         touch();
-        scheduleIdleCheck(settings.limits().commandTimeout().toNanos());
+        scheduleIdleCheck(Math.min(settings.limits().commandTimeout().toNanos(), settings.limits().dataTimeout().toNanos()));
         session.start();
         ctx.flush();
     }
@@ -160,8 +161,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         int lf = in.indexOf(start, start + Math.min(available, maxLine), (byte) '\n');
         if (lf < 0) {
             if (available >= maxLine) {
-                in.skipBytes(available);
-                mode = Mode.DISCARD_LINE;
+                mode = Mode.DISCARD_LINE;  // the rest of the line may already be here, LF included
                 return true;
             }
             return false;
@@ -171,7 +171,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         byte[] line = new byte[crlf ? length - 1 : length];
         in.getBytes(start, line);
         in.skipBytes(length + 1);
-        trace("C: {}", printable(line));
+        if (settings.protocolTrace()) {
+            trace("C: {}", printable(line));
+        }
         if (!crlf) {
             session.bareLfInCommand();
         } else {
@@ -242,14 +244,20 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     public <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
         waiting = true;
         updateReading();
-        stage.whenComplete((value, error) -> ctx.executor().execute(() -> {
-            waiting = false;
-            touch();
-            then.accept(value, error);
-            if (!inactive) {
-                process();
+        stage.whenComplete((value, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    waiting = false;
+                    touch();
+                    then.accept(value, error);
+                    if (!inactive) {
+                        process();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.debug("smtp connection {}: event loop stopped before a backend call completed", id);
             }
-        }));
+        });
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -288,10 +296,14 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         if (closing) {
             return;
         }
-        long timeout = (mode == Mode.CONTENT ? settings.limits().dataTimeout() : settings.limits().commandTimeout()).toNanos();
+        long commandTimeout = settings.limits().commandTimeout().toNanos();
+        long dataTimeout = settings.limits().dataTimeout().toNanos();
+        long timeout = mode == Mode.CONTENT ? dataTimeout : commandTimeout;
         long idle = System.nanoTime() - lastActivity;
         if (waiting || idle < timeout) {
-            scheduleIdleCheck(waiting ? timeout : timeout - idle);
+            // Check again at least every shortest timeout, so a switch of mode is noticed in time.
+            long shortest = Math.min(commandTimeout, dataTimeout);
+            scheduleIdleCheck(waiting ? shortest : Math.min(timeout - idle, shortest));
             return;
         }
         trace("timeout");

@@ -24,7 +24,8 @@
  *   <li>Content being received when the client disconnects, sends RSET, or a new EHLO is aborted
  *       ({@link dev.tern.store.BlobSink#abort()}).</li>
  *   <li>Buffers are bounded: command lines by {@code max_line_length}, content is streamed to the
- *       sink in 8 KiB pieces, and input is not read while the session waits.</li>
+ *       sink as it arrives, and input is not read while the session waits or while the client
+ *       does not read its replies.</li>
  * </ul>
  *
  * <p>Security notes:
