@@ -1,0 +1,139 @@
+package dev.tern.net;
+
+import dev.tern.config.ListenAddress;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty machinery every listener shares: one acceptor thread, a pool of I/O threads (native
+ * epoll on Linux, NIO elsewhere), and the binding of a named listener on its configured addresses.
+ * Protocols supply only a {@link ChannelInitializer}; they never create event loops themselves.
+ *
+ * <p>Thread safety: {@link #bind} and {@link #close} may be called from any thread but not from an
+ * event loop (binding waits for the socket).
+ */
+public final class ServerTransport implements AutoCloseable {
+
+    private static final int BACKLOG = 256;
+
+    private final boolean epoll;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final List<BoundListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Uses Netty's default number of I/O threads (twice the number of cores). */
+    public ServerTransport() {
+        this(0);
+    }
+
+    /** @param ioThreads number of I/O threads, or 0 for Netty's default */
+    public ServerTransport(int ioThreads) {
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, factory);
+        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, factory);
+    }
+
+    /** True when the native epoll transport is in use. */
+    public boolean isNative() {
+        return epoll;
+    }
+
+    /**
+     * Binds a listener on every address; either all of them are bound or none is.
+     *
+     * @throws ListenException naming the listener and the address that could not be bound
+     */
+    public BoundListener bind(String name, List<ListenAddress> addresses, ChannelInitializer<Channel> initializer) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(initializer);
+        List<Channel> bound = new ArrayList<>();
+        for (ListenAddress address : addresses) {
+            try {
+                InetSocketAddress socketAddress = address.toSocketAddress();
+                if (socketAddress.isUnresolved()) {
+                    throw new ListenException(message(name, address, "unknown host"), null);
+                }
+                ChannelFuture f = bootstrap.bind(socketAddress).awaitUninterruptibly();
+                if (!f.isSuccess()) {
+                    throw new ListenException(message(name, address, describe(f.cause())), f.cause());
+                }
+                bound.add(f.channel());
+            } catch (ListenException e) {
+                new BoundListener(name, bound).close();
+                throw e;
+            }
+        }
+        BoundListener listener = new BoundListener(name, bound);
+        listeners.add(listener);
+        return listener;
+    }
+
+    /** Stops accepting on every listener, then shuts the event loops down (open connections are closed). */
+    @Override
+    public void close() {
+        for (BoundListener l : listeners) {
+            l.close();
+        }
+        listeners.clear();
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        acceptors.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    private Class<? extends ServerChannel> serverChannelClass() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    private static String message(String name, ListenAddress address, String reason) {
+        return "cannot listen on " + address + " for " + name + ": " + reason;
+    }
+
+    /** The operating system's reason in a few words, without the exception class or call details. */
+    static String describe(Throwable cause) {
+        String m = cause == null || cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
+        if (m.contains("already in use")) {
+            return "address already in use";
+        }
+        if (m.contains("cannot assign requested address") || m.contains("not available")) {
+            return "address not available on this host";
+        }
+        if (m.contains("permission denied") || m.contains("access denied")) {
+            return "permission denied (ports below 1024 need privileges)";
+        }
+        if (m.isEmpty()) {
+            return "bind failed";
+        }
+        // Native errors read "bind(..) failed: <reason>": keep only the reason, on one line.
+        int colon = m.lastIndexOf(": ");
+        String reason = colon >= 0 ? m.substring(colon + 2) : m;
+        int nl = reason.indexOf('\n');
+        return nl >= 0 ? reason.substring(0, nl) : reason;
+    }
+}

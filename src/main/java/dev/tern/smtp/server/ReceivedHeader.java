@@ -1,0 +1,69 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.MailAddress;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * The Received trace header the server puts first in every message (RFC 5321 §4.4, folded as
+ * RFC 5322 §3.2.2 allows):
+ * <pre>
+ * Received: from HELO ([1.2.3.4])
+ *         by HOSTNAME (Tern) with ESMTP id QUEUEID
+ *         for &lt;rcpt@example.com&gt;; Sun, 29 Nov 2026 01:47:26 +0000
+ * </pre>
+ * The {@code for} clause appears only for a single recipient (it would otherwise disclose the
+ * other recipients); {@code with} is the RFC 3848 / RFC 6531 §3.7.3 protocol keyword. The HELO
+ * name is the client's word, so it is reduced to characters that cannot break the header.
+ */
+final class ReceivedHeader {
+
+    private static final int MAX_HELO = 255;
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private ReceivedHeader() {
+    }
+
+    static String format(String helo, InetAddress client, String hostname, String protocol, String queueId,
+                         MailAddress onlyRecipient, ZonedDateTime when) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("Received: from ").append(safeHelo(helo)).append(" (").append(addressLiteral(client)).append(")\r\n");
+        sb.append("\tby ").append(hostname).append(" (Tern) with ").append(protocol).append(" id ").append(queueId);
+        if (onlyRecipient != null) {
+            sb.append("\r\n\tfor <").append(onlyRecipient).append(">; ");
+        } else {
+            sb.append(";\r\n\t");
+        }
+        sb.append(DATE.format(when)).append("\r\n");
+        return sb.toString();
+    }
+
+    /** RFC 5321 §4.1.3: {@code [1.2.3.4]} or {@code [IPv6:…]}. */
+    static String addressLiteral(InetAddress address) {
+        if (address == null) {
+            return "unknown";
+        }
+        String ip = address.getHostAddress();
+        int zone = ip.indexOf('%');
+        if (zone >= 0) {
+            ip = ip.substring(0, zone);
+        }
+        return address instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+    }
+
+    private static String safeHelo(String helo) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < helo.length() && sb.length() < MAX_HELO; i++) {
+            char c = helo.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || ".-_:[]".indexOf(c) >= 0;
+            sb.append(ok ? c : '_');
+        }
+        return sb.toString();
+    }
+}

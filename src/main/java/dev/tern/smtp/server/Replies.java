@@ -1,0 +1,83 @@
+package dev.tern.smtp.server;
+
+import java.util.List;
+
+/**
+ * Every fixed reply of the SMTP server in one place, so that codes and words can be reviewed
+ * together. Basic codes follow RFC 5321 §4.2 and §4.3.2; enhanced codes RFC 3463 (and RFC 1870,
+ * 3030, 6531 where those apply).
+ */
+final class Replies {
+
+    private Replies() {
+    }
+
+    static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "Ok");
+    static final SmtpReply SENDER_OK = SmtpReply.of(250, "2.1.0", "Ok");
+    static final SmtpReply RECIPIENT_OK = SmtpReply.of(250, "2.1.5", "Ok");
+    static final SmtpReply START_DATA = SmtpReply.plain(354, "End data with <CR><LF>.<CR><LF>");
+    static final SmtpReply BYE = SmtpReply.of(221, "2.0.0", "Bye");
+    static final SmtpReply CANNOT_VRFY = SmtpReply.of(252, "2.5.0",
+            "Cannot VRFY user, but will accept message and attempt delivery");
+    static final SmtpReply HELP = new SmtpReply(214, "2.0.0", List.of(
+            "Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY",
+            "See RFC 5321 for their use"));
+
+    // Sequence errors (RFC 5321 §4.3.2, RFC 3030 §3).
+    static final SmtpReply NEED_HELO = SmtpReply.of(503, "5.5.1", "Error: send HELO/EHLO first");
+    static final SmtpReply NEED_MAIL = SmtpReply.of(503, "5.5.1", "Error: need MAIL command");
+    static final SmtpReply NESTED_MAIL = SmtpReply.of(503, "5.5.1", "Error: nested MAIL command");
+    static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, "5.5.1", "Error: no valid recipients");
+    static final SmtpReply RCPT_AFTER_BDAT = SmtpReply.of(503, "5.5.1",
+            "Error: no more recipients once BDAT has started the message");
+    static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, "5.5.1",
+            "Error: DATA cannot follow BDAT in the same transaction");
+    static final SmtpReply BINARYMIME_NEEDS_BDAT = SmtpReply.of(503, "5.5.1",
+            "Error: BODY=BINARYMIME requires BDAT, not DATA");
+
+    // Syntax errors.
+    static final SmtpReply UNKNOWN_COMMAND = SmtpReply.of(500, "5.5.2", "Error: command not recognized");
+    static final SmtpReply NOT_IMPLEMENTED = SmtpReply.of(502, "5.5.1", "Error: command not implemented");
+    static final SmtpReply LINE_TOO_LONG = SmtpReply.of(500, "5.5.2", "Error: line too long");
+    static final SmtpReply BARE_LF_IN_COMMAND = SmtpReply.of(500, "5.5.2",
+            "Error: bare LF in command; lines must end with CRLF (see RFC 5321 section 2.3.8)");
+    static final SmtpReply NON_ASCII_RECIPIENT = SmtpReply.of(553, "5.6.7",
+            "Error: non-ASCII recipient address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
+
+    // Transaction outcomes.
+    static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");
+    static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, "5.3.4",
+            "Message size exceeds fixed maximum message size");
+    static final SmtpReply BARE_LINE_ENDING = SmtpReply.of(554, "5.5.2",
+            "Bare LF or bare CR in message content refused (see RFC 5321 section 2.3.8)");
+    static final SmtpReply LOCAL_ERROR = SmtpReply.of(451, "4.3.0", "Temporary local problem, try again later");
+
+    static SmtpReply greeting(String hostname) {
+        return SmtpReply.plain(220, hostname + " ESMTP Tern");
+    }
+
+    static SmtpReply queued(String queueId) {
+        return SmtpReply.of(250, "2.0.0", "Ok: queued as " + queueId);
+    }
+
+    static SmtpReply chunkReceived(long octets) {
+        return SmtpReply.of(250, "2.0.0", octets + " octets received");
+    }
+
+    // Replies that end the session (RFC 5321 §3.8: 421 and close).
+    static SmtpReply tooManyErrors(String hostname) {
+        return SmtpReply.of(421, "4.7.0", hostname + " Error: too many errors");
+    }
+
+    static SmtpReply timeout(String hostname) {
+        return SmtpReply.of(421, "4.4.2", hostname + " Error: timeout exceeded");
+    }
+
+    static SmtpReply tooManyConnections(String hostname) {
+        return SmtpReply.of(421, "4.7.0", hostname + " Too many connections, try again later");
+    }
+
+    static SmtpReply shuttingDown(String hostname) {
+        return SmtpReply.of(421, "4.3.2", hostname + " Service shutting down, try again later");
+    }
+}

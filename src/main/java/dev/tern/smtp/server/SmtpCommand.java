@@ -1,0 +1,130 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.DsnRet;
+import dev.tern.mail.MailAddress;
+
+import java.util.Set;
+
+/**
+ * A parsed SMTP command line (RFC 5321 §4.1.1), as produced by {@link SmtpCommandParser}. Each
+ * record carries what the command's handler needs and nothing more; a line that cannot be parsed
+ * becomes {@link Invalid}, which carries the error reply.
+ */
+public sealed interface SmtpCommand {
+
+    Verb verb();
+
+    record Helo(String domain) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.HELO;
+        }
+    }
+
+    record Ehlo(String domain) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.EHLO;
+        }
+    }
+
+    /**
+     * MAIL FROM with its parameters.
+     *
+     * @param sender   the reverse path, or null for the null path {@code <>}
+     * @param size     the SIZE= value (RFC 1870), or -1 when absent; Long.MAX_VALUE when too large to represent
+     * @param body     the BODY= value, or null when absent
+     * @param smtpUtf8 SMTPUTF8 was given (RFC 6531)
+     * @param ret      RET= (RFC 3461), or null
+     * @param envId    ENVID= as received, still xtext-encoded (RFC 3461), or null
+     */
+    record Mail(MailAddress sender, long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envId)
+            implements SmtpCommand {
+        public Verb verb() {
+            return Verb.MAIL;
+        }
+    }
+
+    /**
+     * RCPT TO with its parameters.
+     *
+     * @param recipient  the forward path, or null when it is the bare {@code <Postmaster>} of RFC 5321 §4.1.1.3
+     * @param notifyOn   NOTIFY= values in upper case (RFC 3461 §4.1), empty when absent
+     * @param orcpt      ORCPT= as received ({@code addr-type;xtext}), or null
+     */
+    record Rcpt(MailAddress recipient, Set<String> notifyOn, String orcpt) implements SmtpCommand {
+        public Rcpt {
+            notifyOn = Set.copyOf(notifyOn);
+        }
+
+        public boolean isBarePostmaster() {
+            return recipient == null;
+        }
+
+        public Verb verb() {
+            return Verb.RCPT;
+        }
+    }
+
+    record Data() implements SmtpCommand {
+        public Verb verb() {
+            return Verb.DATA;
+        }
+    }
+
+    /** BDAT (RFC 3030 §2): exactly {@code size} octets follow the command line. */
+    record Bdat(long size, boolean last) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.BDAT;
+        }
+    }
+
+    record Rset() implements SmtpCommand {
+        public Verb verb() {
+            return Verb.RSET;
+        }
+    }
+
+    record Noop() implements SmtpCommand {
+        public Verb verb() {
+            return Verb.NOOP;
+        }
+    }
+
+    record Quit() implements SmtpCommand {
+        public Verb verb() {
+            return Verb.QUIT;
+        }
+    }
+
+    record Help(String topic) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.HELP;
+        }
+    }
+
+    record Vrfy(String argument) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.VRFY;
+        }
+    }
+
+    /** A verb of RFC 5321 or an extension that Tern does not offer (EXPN, TURN, ETRN, STARTTLS…). */
+    record NotImplemented(String name) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.OTHER;
+        }
+    }
+
+    /** A verb nobody defined (or an empty line). */
+    record Unknown(String name) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.OTHER;
+        }
+    }
+
+    /**
+     * A known verb with arguments that do not parse. The verb lets the session check the order of
+     * commands first (a 503 says more than a 501 when both apply).
+     */
+    record Invalid(Verb verb, SmtpReply reply) implements SmtpCommand {
+    }
+}

@@ -1,0 +1,242 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.MailAddress;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one command line (without its CRLF) into a {@link SmtpCommand}. Pure: no I/O and no
+ * session state, so every rule can be tested with a string.
+ *
+ * <p>Follows RFC 5321 §4.1.1 (verbs, case-insensitive), §4.1.2 (paths, ESMTP parameters), §4.1.1.3
+ * (source routes accepted and ignored; bare {@code <Postmaster>}), RFC 3030 §2 (BDAT), RFC 6531 §3.4
+ * (UTF-8 in addresses only with SMTPUTF8). Deliberately lenient where common clients deviate and
+ * nothing is at stake: spaces after {@code FROM:}/{@code TO:} and trailing spaces are tolerated.
+ * Strict where a loose reading could be abused: control characters and invalid UTF-8 anywhere in
+ * the line are refused, and paths must be in angle brackets.
+ */
+public final class SmtpCommandParser {
+
+    /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, brackets included. */
+    private static final int MAX_PATH = 256;
+    private static final Pattern BDAT_ARGS = Pattern.compile("(\\d{1,18})(?: +(LAST))?", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> NOT_IMPLEMENTED = Set.of(
+            "EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "STARTTLS", "AUTH", "BURL", "XCLIENT", "XFORWARD");
+
+    static final SmtpReply MAIL_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
+    static final SmtpReply RCPT_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
+
+    private SmtpCommandParser() {
+    }
+
+    /** Parses a line given as bytes: it must be valid UTF-8 (ASCII is). */
+    public static SmtpCommand parse(byte[] line) {
+        CharBuffer chars;
+        try {
+            chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(line));
+        } catch (CharacterCodingException e) {
+            return new SmtpCommand.Invalid(Verb.OTHER,
+                    SmtpReply.of(500, "5.5.2", "Error: command line is not valid UTF-8"));
+        }
+        return parse(chars.toString());
+    }
+
+    public static SmtpCommand parse(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < 32 && c != '\t') || c == 127) {
+                return new SmtpCommand.Invalid(Verb.OTHER,
+                        SmtpReply.of(500, "5.5.2", "Error: control character in command line"));
+            }
+        }
+        String s = line.stripTrailing();
+        int sp = s.indexOf(' ');
+        String name = (sp < 0 ? s : s.substring(0, sp)).toUpperCase(Locale.ROOT);
+        String arg = sp < 0 ? "" : s.substring(sp + 1).stripLeading();
+        Verb verb = verbOf(name);
+        try {
+            return switch (verb) {
+                case HELO -> new SmtpCommand.Helo(domainArgument("HELO", arg));
+                case EHLO -> new SmtpCommand.Ehlo(domainArgument("EHLO", arg));
+                case MAIL -> mail(arg);
+                case RCPT -> rcpt(arg);
+                case DATA -> noArgument(new SmtpCommand.Data(), "DATA", arg);
+                case BDAT -> bdat(arg);
+                case RSET -> noArgument(new SmtpCommand.Rset(), "RSET", arg);
+                case QUIT -> noArgument(new SmtpCommand.Quit(), "QUIT", arg);
+                case NOOP -> new SmtpCommand.Noop();
+                case HELP -> new SmtpCommand.Help(arg);
+                case VRFY -> vrfy(arg);
+                case OTHER -> NOT_IMPLEMENTED.contains(name)
+                        ? new SmtpCommand.NotImplemented(name) : new SmtpCommand.Unknown(name);
+            };
+        } catch (ParseFailure f) {
+            return new SmtpCommand.Invalid(verb, f.reply);
+        }
+    }
+
+    private static Verb verbOf(String name) {
+        if (name.length() != 4) {
+            return Verb.OTHER;
+        }
+        try {
+            return Verb.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return Verb.OTHER;
+        }
+    }
+
+    private static String domainArgument(String verb, String arg) {
+        if (arg.isEmpty()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: " + verb + " hostname"));
+        }
+        return arg;
+    }
+
+    private static SmtpCommand noArgument(SmtpCommand command, String verb, String arg) {
+        if (!arg.isEmpty()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: " + verb + " (no parameters)"));
+        }
+        return command;
+    }
+
+    private static SmtpCommand vrfy(String arg) {
+        if (arg.isEmpty()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: VRFY address"));
+        }
+        return new SmtpCommand.Vrfy(arg);
+    }
+
+    private static SmtpCommand bdat(String arg) {
+        Matcher m = BDAT_ARGS.matcher(arg);
+        if (!m.matches()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: BDAT size [LAST]"));
+        }
+        return new SmtpCommand.Bdat(Long.parseLong(m.group(1)), m.group(2) != null);
+    }
+
+    private static SmtpCommand mail(String arg) {
+        if (!arg.regionMatches(true, 0, "FROM:", 0, 5)) {
+            throw new ParseFailure(MAIL_SYNTAX);
+        }
+        Path path = path(arg.substring(5).stripLeading(), MAIL_SYNTAX);
+        MailAddress sender = path.mailbox.isEmpty() ? null : address(path.mailbox, "5.1.7", "sender");
+        SmtpCommand.Mail mail = EsmtpParameters.mail(sender, path.rest);
+        if (sender != null && sender.needsUtf8() && !mail.smtpUtf8()) {
+            throw new ParseFailure(SmtpReply.of(553, "5.6.7",
+                    "Error: non-ASCII sender address needs the SMTPUTF8 parameter (RFC 6531)"));
+        }
+        return mail;
+    }
+
+    private static SmtpCommand rcpt(String arg) {
+        if (!arg.regionMatches(true, 0, "TO:", 0, 3)) {
+            throw new ParseFailure(RCPT_SYNTAX);
+        }
+        Path path = path(arg.substring(3).stripLeading(), RCPT_SYNTAX);
+        MailAddress recipient;
+        if (path.mailbox.isEmpty()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.1.3", "Error: a recipient cannot be the null path <>"));
+        } else if (path.mailbox.equalsIgnoreCase("postmaster")) {
+            recipient = null;
+        } else {
+            recipient = address(path.mailbox, "5.1.3", "recipient");
+        }
+        return EsmtpParameters.rcpt(recipient, path.rest);
+    }
+
+    private static MailAddress address(String mailbox, String enhancedCode, String role) {
+        try {
+            return MailAddress.parse(mailbox);
+        } catch (IllegalArgumentException e) {
+            throw new ParseFailure(SmtpReply.of(501, enhancedCode, "Error: bad " + role + " address syntax: " + e.getMessage()));
+        }
+    }
+
+    /** The mailbox between angle brackets (source route removed) and the text after the closing bracket. */
+    private record Path(String mailbox, String rest) {
+    }
+
+    private static Path path(String s, SmtpReply syntax) {
+        if (!s.startsWith("<")) {
+            throw new ParseFailure(syntax);
+        }
+        int end = closingBracket(s);
+        if (end < 0) {
+            throw new ParseFailure(syntax);
+        }
+        String rest = s.substring(end + 1);
+        if (!rest.isEmpty() && rest.charAt(0) != ' ') {
+            throw new ParseFailure(syntax);
+        }
+        if (s.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Error: path longer than 256 octets"));
+        }
+        return new Path(withoutSourceRoute(s.substring(1, end), syntax), rest.strip());
+    }
+
+    /** Index of the '>' that ends the path, skipping quoted strings; -1 when there is none. */
+    private static int closingBracket(String s) {
+        boolean quoted = false;
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '>') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** RFC 5321 §4.1.1.3: {@code @a,@b:user@d} is accepted and the route ignored. */
+    private static String withoutSourceRoute(String inner, SmtpReply syntax) {
+        if (!inner.startsWith("@")) {
+            return inner;
+        }
+        int depth = 0;
+        for (int i = 0; i < inner.length(); i++) {
+            char c = inner.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == ':' && depth == 0) {
+                for (String hop : inner.substring(0, i).split(",", -1)) {
+                    if (hop.length() < 2 || hop.charAt(0) != '@' || hop.indexOf('@', 1) >= 0) {
+                        throw new ParseFailure(syntax);
+                    }
+                }
+                return inner.substring(i + 1);
+            }
+        }
+        throw new ParseFailure(syntax);
+    }
+
+    /** Carries an error reply out of the nested parsing methods; never leaves this package. */
+    static final class ParseFailure extends RuntimeException {
+        final SmtpReply reply;
+
+        ParseFailure(SmtpReply reply) {
+            super(reply.toString(), null, false, false);
+            this.reply = reply;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tern.smtp.server;
+
+import dev.tern.config.ListenAddress;
+import dev.tern.config.SmtpLimits;
+import dev.tern.net.BoundListener;
+import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.ServerTransport;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An SMTP server (RFC 5321) on one named listener: binds its addresses through the shared
+ * {@link ServerTransport}, caps connections ({@code [smtp] max_connections},
+ * {@code max_connections_per_ip}) and runs one {@link SmtpSession} per connection.
+ *
+ * <pre>
+ * SmtpServer smtp = new SmtpServer("smtp", "mx.example.com", limits, false, backend, transport);
+ * smtp.start(List.of(new ListenAddress("0.0.0.0", 25)));
+ * …
+ * smtp.close();
+ * </pre>
+ */
+public final class SmtpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.tern.smtp");
+
+    private final SmtpSettings settings;
+    private final ServerTransport transport;
+    private final ConnectionLimiter limiter;
+    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicLong sessionIds = new AtomicLong();
+    private volatile BoundListener bound;
+
+    /**
+     * @param listener      the listener name (smtp, submission…): in logs, errors and backend calls
+     * @param hostname      the server's name: greeting, EHLO, Received headers
+     * @param protocolTrace log every command and reply at INFO to {@code dev.tern.smtp.trace}
+     */
+    public SmtpServer(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
+                      ServerTransport transport) {
+        this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend);
+        this.transport = transport;
+        this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
+            LOG.info("smtp: connection refused on {}: too many connections{}", listener,
+                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            return Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
+        });
+    }
+
+    /**
+     * Starts listening on every address.
+     *
+     * @throws dev.tern.net.ListenException when an address cannot be bound (its message is one line
+     *                                      naming the listener and the address)
+     * @throws IllegalStateException        when the server is already started
+     */
+    public synchronized BoundListener start(List<ListenAddress> addresses) {
+        if (bound != null) {
+            throw new IllegalStateException("SMTP server " + settings.listener() + " already started");
+        }
+        bound = transport.bind(settings.listener(), addresses, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                sessions.add(ch);
+                String id = settings.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
+                ch.pipeline().addLast("limits", limiter).addLast("smtp", new SmtpSessionHandler(settings, id));
+            }
+        });
+        for (InetSocketAddress a : bound.addresses()) {
+            LOG.info("smtp: listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
+        }
+        return bound;
+    }
+
+    /** The addresses actually bound (a configured port 0 shows as the port chosen). */
+    public List<InetSocketAddress> boundAddresses() {
+        BoundListener b = bound;
+        return b == null ? List.of() : b.addresses();
+    }
+
+    /** The port of the first bound address. */
+    public int port() {
+        return boundAddresses().get(0).getPort();
+    }
+
+    /** Connections currently admitted. */
+    public int activeConnections() {
+        return limiter.active();
+    }
+
+    /**
+     * Stops accepting connections, then ends every open session with
+     * {@code 421 4.3.2 … Service shutting down} (content being received is discarded: it was never
+     * acknowledged). Waits a few seconds at most. The transport stays open for other listeners.
+     */
+    @Override
+    public synchronized void close() {
+        if (bound != null) {
+            bound.close();
+        }
+        for (Channel ch : sessions) {
+            try {
+                ch.eventLoop().execute(() -> {
+                    SmtpSessionHandler h = ch.pipeline().get(SmtpSessionHandler.class);
+                    if (h != null) {
+                        h.shutdown();
+                    } else {
+                        ch.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                ch.close();  // its event loop is already stopping
+            }
+        }
+        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,373 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.MailException;
+import dev.tern.mail.Recipient;
+import dev.tern.store.BlobSink;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static dev.tern.smtp.server.SessionState.BDAT;
+import static dev.tern.smtp.server.SessionState.CONNECTED;
+import static dev.tern.smtp.server.SessionState.GREETED;
+import static dev.tern.smtp.server.SessionState.MAIL;
+import static dev.tern.smtp.server.SessionState.RCPT;
+
+/**
+ * The SMTP server session state machine (RFC 5321 §3, §4.1; RFC 3030 for BDAT; RFC 2920 for
+ * pipelining): one small method per command, the order of commands checked by {@link CommandTable}.
+ * It never touches sockets: input arrives as parsed commands and content, output goes through
+ * {@link SessionIo}. Runs on one event loop; backend calls return futures, and the session
+ * waits for them through {@link SessionIo#await} without blocking.
+ *
+ * <p>Security: error replies never carry exception text; unexpected failures are logged here and
+ * answered {@code 451 4.3.0}. After {@code maxErrors} error replies without a message delivered
+ * the session ends with {@code 421 4.7.0}.
+ */
+final class SmtpSession {
+
+    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+
+    private final SmtpSettings settings;
+    private final SessionIo io;
+    private final InetAddress clientAddress;
+    private final String client;
+    private SessionState state = CONNECTED;
+    private String helo;
+    private boolean esmtp;
+    private Transaction tx;
+    private int errors;
+    private String closeReason = "lost connection";
+
+    SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
+        this.settings = settings;
+        this.io = io;
+        this.clientAddress = clientAddress;
+        this.client = "unknown" + ReceivedHeader.addressLiteral(clientAddress);
+    }
+
+    void start() {
+        io.send(settings.greeting());
+    }
+
+    void command(SmtpCommand command) {
+        SmtpReply refused = CommandTable.refusal(command.verb(), state);
+        if (refused != null) {
+            if (command instanceof SmtpCommand.Bdat bdat) {
+                discardChunk(bdat, refused);
+            } else {
+                reply(refused);
+            }
+            return;
+        }
+        if (command instanceof SmtpCommand.Invalid c) {
+            reply(c.reply());
+        } else if (command instanceof SmtpCommand.Helo c) {
+            greet(c.domain(), false, settings.heloReply());
+        } else if (command instanceof SmtpCommand.Ehlo c) {
+            greet(c.domain(), true, settings.ehloReply());
+        } else if (command instanceof SmtpCommand.Mail c) {
+            mail(c);
+        } else if (command instanceof SmtpCommand.Rcpt c) {
+            rcpt(c);
+        } else if (command instanceof SmtpCommand.Data) {
+            data();
+        } else if (command instanceof SmtpCommand.Bdat c) {
+            bdat(c);
+        } else if (command instanceof SmtpCommand.Rset) {
+            rset();
+        } else if (command instanceof SmtpCommand.Quit) {
+            quit();
+        } else if (command instanceof SmtpCommand.Noop) {
+            reply(Replies.OK);
+        } else if (command instanceof SmtpCommand.Help) {
+            reply(Replies.HELP);
+        } else if (command instanceof SmtpCommand.Vrfy) {
+            // VRFY would disclose which users exist; also when [smtp] vrfy = true, since the
+            // backend offers no lookup yet (RFC 5321 §3.5.3 allows 252).
+            reply(Replies.CANNOT_VRFY);
+        } else if (command instanceof SmtpCommand.NotImplemented) {
+            reply(Replies.NOT_IMPLEMENTED);
+        } else {
+            reply(Replies.UNKNOWN_COMMAND);
+        }
+    }
+
+    // ---- commands ---------------------------------------------------------------------------
+
+    /** HELO and EHLO: both start afresh (RFC 5321 §4.1.4: EHLO resets any transaction). */
+    private void greet(String domain, boolean extended, SmtpReply reply) {
+        resetTransaction("new HELO/EHLO");
+        helo = domain;
+        esmtp = extended;
+        state = GREETED;
+        reply(reply);
+    }
+
+    private void mail(SmtpCommand.Mail c) {
+        if (c.size() > settings.limits().maxMessageSize()) {
+            reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
+            return;
+        }
+        tx = new Transaction(c);
+        state = MAIL;
+        reply(Replies.SENDER_OK);
+    }
+
+    private void rcpt(SmtpCommand.Rcpt c) {
+        if (tx.recipientCount() >= settings.limits().maxRecipients()) {
+            reply(Replies.TOO_MANY_RECIPIENTS);  // RFC 5321 §4.5.3.1.10
+            return;
+        }
+        MailAddress address = c.isBarePostmaster() ? settings.postmaster() : c.recipient();
+        if (address.needsUtf8() && !tx.mail().smtpUtf8()) {
+            reply(Replies.NON_ASCII_RECIPIENT);  // RFC 6531 §3.5
+            return;
+        }
+        Transaction t = tx;
+        CompletableFuture<Void> check = call(() ->
+                settings.backend().checkRecipient(settings.listener(), clientInfo(t), address));
+        io.await(check, (ok, error) -> {
+            if (error == null) {
+                t.addRecipient(new Recipient(address, c.notifyOn(), c.orcpt()));
+                state = RCPT;
+                reply(Replies.RECIPIENT_OK);
+            } else {
+                SmtpReply refusal = replyFor(error, "recipient check");
+                TransactionLog.recipientRefused(client, t, address, refusal);
+                reply(refusal);
+            }
+        });
+    }
+
+    private void data() {
+        if (tx.mail().body() == BodyType.BINARY_MIME) {
+            reply(Replies.BINARYMIME_NEEDS_BDAT);  // RFC 3030 §3
+            return;
+        }
+        MessageBody body = startContent(false);
+        if (body == null) {
+            reply(Replies.LOCAL_ERROR);
+            return;
+        }
+        reply(Replies.START_DATA);
+        io.receive(new DataContent(body), this::dataComplete);
+    }
+
+    private void dataComplete() {
+        Transaction t = endTransaction();
+        SmtpReply refusal = t.body().refusal();
+        if (refusal != null) {
+            refuse(t, refusal);
+        } else {
+            enqueue(t);
+        }
+    }
+
+    private void bdat(SmtpCommand.Bdat c) {
+        if (!tx.contentStarted()) {
+            if (startContent(true) == null) {
+                resetTransaction("storage error");
+                discardChunk(c, Replies.LOCAL_ERROR);
+                return;
+            }
+            state = BDAT;
+        }
+        Runnable complete = () -> chunkComplete(c);
+        if (c.size() == 0) {
+            complete.run();
+        } else {
+            io.receive(new ChunkContent(c.size(), tx.body(), tx.lineCheck()), complete);
+        }
+    }
+
+    /** RFC 3030 §2: each chunk is answered once read; the LAST one once the message is queued. */
+    private void chunkComplete(SmtpCommand.Bdat c) {
+        MessageBody body = tx.body();
+        if (c.last() && tx.lineCheck() != null && tx.lineCheck().finish()) {
+            body.fail(MessageBody.Failure.BARE_LINE_ENDING);
+        }
+        SmtpReply refusal = body.refusal();
+        if (refusal != null) {
+            refuse(endTransaction(), refusal);  // the transaction has failed (RFC 3030 §3)
+        } else if (!c.last()) {
+            reply(Replies.chunkReceived(c.size()));
+        } else {
+            enqueue(endTransaction());
+        }
+    }
+
+    /** A refused BDAT still has its chunk read, so that its bytes are never taken for commands. */
+    private void discardChunk(SmtpCommand.Bdat c, SmtpReply refusal) {
+        if (c.size() == 0) {
+            reply(refusal);
+        } else {
+            io.receive(ChunkContent.discard(c.size()), () -> reply(refusal));
+        }
+    }
+
+    private void rset() {
+        resetTransaction("RSET");
+        state = helo == null ? CONNECTED : GREETED;
+        reply(Replies.OK);
+    }
+
+    private void quit() {
+        resetTransaction("QUIT");
+        closeReason = "QUIT";
+        io.sendAndClose(Replies.BYE);
+    }
+
+    // ---- message content and queue -------------------------------------------------------------
+
+    /** Allocates the queue id and body, and writes the Received header; null when storage fails. */
+    private MessageBody startContent(boolean bdat) {
+        String queueId;
+        BlobSink sink;
+        try {
+            queueId = settings.backend().newQueueId();
+            sink = settings.backend().newBody(queueId);
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.warn("smtp: cannot start a message from {}", client, e);
+            return null;
+        }
+        MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
+        String received = ReceivedHeader.format(helo, clientAddress, settings.hostname(), protocol(tx), queueId,
+                tx.onlyRecipient(), ZonedDateTime.now());
+        body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
+        tx.startContent(queueId, body, bdat);
+        return body;
+    }
+
+    private void enqueue(Transaction t) {
+        Envelope envelope = t.envelope(clientInfo(t), Instant.now());
+        CompletableFuture<Void> queued = call(() ->
+                settings.backend().enqueue(t.queueId(), envelope, t.body().sink()));
+        io.await(queued, (ok, error) -> {
+            if (error == null) {
+                errors = 0;
+                TransactionLog.queued(client, t);
+                reply(Replies.queued(t.queueId()));
+            } else {
+                refuse(t, replyFor(error, "enqueue " + t.queueId()));
+            }
+        });
+    }
+
+    private void refuse(Transaction t, SmtpReply refusal) {
+        Exception cause = t.body().storageError();
+        if (cause != null) {
+            TransactionLog.LOG.warn("smtp {}: writing the message failed", t.queueId(), cause);
+        }
+        TransactionLog.refused(client, t, refusal);
+        reply(refusal);
+    }
+
+    /** Ends the transaction whose content is complete; the session is ready for the next MAIL. */
+    private Transaction endTransaction() {
+        Transaction t = tx;
+        tx = null;
+        state = GREETED;
+        return t;
+    }
+
+    private void resetTransaction(String reason) {
+        if (tx != null && tx.contentStarted()) {
+            tx.abort();
+            TransactionLog.aborted(client, tx, reason);
+        }
+        tx = null;
+        if (state != CONNECTED) {
+            state = GREETED;
+        }
+    }
+
+    // ---- events from the connection -----------------------------------------------------------
+
+    void bareLfInCommand() {
+        reply(Replies.BARE_LF_IN_COMMAND);
+    }
+
+    void lineTooLong() {
+        reply(Replies.LINE_TOO_LONG);
+    }
+
+    void timedOut() {
+        closeReason = "timeout";
+        io.sendAndClose(Replies.timeout(settings.hostname()));
+    }
+
+    void shuttingDown() {
+        closeReason = "server shutdown";
+        io.sendAndClose(Replies.shuttingDown(settings.hostname()));
+    }
+
+    /** The connection is gone: content being received is thrown away (nothing was acknowledged). */
+    void disconnected() {
+        resetTransaction(closeReason);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private void reply(SmtpReply reply) {
+        if (reply.code() == 421) {
+            io.sendAndClose(reply);
+            return;
+        }
+        io.send(reply);
+        if (!reply.isPositive() && ++errors >= settings.limits().maxErrors()) {
+            closeReason = "too many errors";
+            io.sendAndClose(Replies.tooManyErrors(settings.hostname()));
+        }
+    }
+
+    private ClientInfo clientInfo(Transaction t) {
+        return new ClientInfo(clientAddress == null ? "unknown" : clientAddress.getHostAddress(), null, helo,
+                protocol(t), settings.listener(), null);
+    }
+
+    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword. */
+    private String protocol(Transaction t) {
+        if (!esmtp) {
+            return "SMTP";
+        }
+        return t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+    }
+
+    private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> backendCall) {
+        try {
+            CompletableFuture<Void> f = backendCall.get();
+            return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("backend returned null"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The reply for a failed backend call: a MailException's own, else 451 4.3.0 (details logged only). */
+    private SmtpReply replyFor(Throwable error, String what) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof MailException e && e.code() >= 400 && e.code() <= 599) {
+            String enhanced = e.enhancedCode() != null && ENHANCED.matcher(e.enhancedCode()).matches()
+                    && e.enhancedCode().charAt(0) - '0' == e.code() / 100
+                    ? e.enhancedCode() : e.code() / 100 + ".0.0";
+            String text = e.text() == null || e.text().isBlank() ? "Error" : e.text();
+            return SmtpReply.of(e.code(), enhanced, text);
+        }
+        TransactionLog.LOG.warn("smtp: {} failed for client {}", what, client, cause);
+        return Replies.LOCAL_ERROR;
+    }
+}

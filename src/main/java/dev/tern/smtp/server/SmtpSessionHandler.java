@@ -1,0 +1,342 @@
+package dev.tern.smtp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Bytes in, replies out, for one SMTP connection: frames command lines (CRLF only, at most
+ * {@code maxLineLength} octets), hands content after DATA/BDAT to the session's receiver, and
+ * enforces the idle timeouts. Knows nothing of SMTP semantics beyond framing; {@link SmtpSession}
+ * does the rest.
+ *
+ * <p>Pipelining (RFC 2920): input is processed strictly in order. While the session waits for an
+ * asynchronous check, processing stops and reading is suspended ({@code autoRead} off), so the
+ * input held is bounded by what was already read; replies are flushed together when the session
+ * runs out of input or starts waiting. Reading is also suspended while the client does not read
+ * its replies (channel not writable).
+ *
+ * <p>Bounds: a command line longer than the limit is discarded as it arrives and answered
+ * {@code 500 5.5.2}; a line ending in a bare LF is answered {@code 500 5.5.2} and not executed.
+ */
+final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements SessionIo {
+
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.tern.smtp.trace");
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+
+    private enum Mode { COMMAND, DISCARD_LINE, CONTENT }
+
+    private final SmtpSettings settings;
+    private final String id;
+    private ChannelHandlerContext ctx;
+    private SmtpSession session;
+    private ByteBuf in;
+    private Mode mode = Mode.COMMAND;
+    private ContentReceiver receiver;
+    private Runnable afterContent;
+    private boolean waiting;
+    private boolean closing;
+    private boolean inactive;
+    private long lastActivity;
+    private ScheduledFuture<?> idleTimer;
+
+    SmtpSessionHandler(SmtpSettings settings, String id) {
+        this.settings = settings;
+        this.id = id;
+    }
+
+    // ---- Netty events ---------------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        trace("connect from {}", ReceivedHeader.addressLiteral(client));
+        session = new SmtpSession(settings, this, client);
+        touch();
+        scheduleIdleCheck(Math.min(settings.limits().commandTimeout().toNanos(), settings.limits().dataTimeout().toNanos()));
+        session.start();
+        ctx.flush();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf bytes) || closing || session == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        touch();
+        in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in == null ? Unpooled.EMPTY_BUFFER : in, bytes);
+        process();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true;
+        closing = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        releaseInput();
+        if (session != null) {
+            trace("disconnect");
+            session.disconnected();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("smtp connection {}: {}", id, cause.toString());
+        } else {
+            LOG.warn("smtp connection {}: unexpected error", id, cause);
+        }
+        ctx.close();
+    }
+
+    /** Ends the session politely (421) because the server is stopping. Runs on the event loop. */
+    void shutdown() {
+        if (!closing && session != null) {
+            session.shuttingDown();
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---- input ----------------------------------------------------------------------------------
+
+    private void process() {
+        while (!waiting && !closing && in != null && in.isReadable()) {
+            boolean progress = switch (mode) {
+                case COMMAND -> readCommand();
+                case DISCARD_LINE -> discardLine();
+                case CONTENT -> readContent();
+            };
+            if (!progress) {
+                break;
+            }
+        }
+        if (in != null && !in.isReadable()) {
+            releaseInput();
+        } else if (in != null) {
+            in.discardSomeReadBytes();
+        }
+        if (!inactive) {
+            ctx.flush();
+            updateReading();
+        }
+    }
+
+    private boolean readCommand() {
+        int start = in.readerIndex();
+        int available = in.readableBytes();
+        int maxLine = settings.limits().maxLineLength();
+        int lf = in.indexOf(start, start + Math.min(available, maxLine), (byte) '\n');
+        if (lf < 0) {
+            if (available >= maxLine) {
+                mode = Mode.DISCARD_LINE;  // the rest of the line may already be here, LF included
+                return true;
+            }
+            return false;
+        }
+        int length = lf - start;
+        boolean crlf = length > 0 && in.getByte(lf - 1) == '\r';
+        byte[] line = new byte[crlf ? length - 1 : length];
+        in.getBytes(start, line);
+        in.skipBytes(length + 1);
+        if (settings.protocolTrace()) {
+            trace("C: {}", printable(line));
+        }
+        if (!crlf) {
+            session.bareLfInCommand();
+        } else {
+            session.command(SmtpCommandParser.parse(line));
+        }
+        return true;
+    }
+
+    private boolean discardLine() {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            in.skipBytes(in.readableBytes());
+            return false;
+        }
+        in.readerIndex(lf + 1);
+        mode = Mode.COMMAND;
+        trace("C: <line too long, discarded>");
+        session.lineTooLong();
+        return true;
+    }
+
+    private boolean readContent() {
+        ByteBuffer nio = in.nioBufferCount() == 1
+                ? in.nioBuffer(in.readerIndex(), in.readableBytes())
+                : ByteBuffer.wrap(copyReadable(in));
+        int before = nio.position();
+        boolean complete = receiver.receive(nio);
+        in.skipBytes(nio.position() - before);
+        if (complete) {
+            mode = Mode.COMMAND;
+            Runnable then = afterContent;
+            receiver = null;
+            afterContent = null;
+            trace("C: <content complete>");
+            then.run();
+        }
+        return true;
+    }
+
+    // ---- SessionIo ------------------------------------------------------------------------------
+
+    @Override
+    public void send(SmtpReply reply) {
+        if (closing) {
+            return;
+        }
+        write(reply);
+    }
+
+    @Override
+    public void sendAndClose(SmtpReply reply) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        write(reply);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void receive(ContentReceiver contentReceiver, Runnable then) {
+        this.receiver = contentReceiver;
+        this.afterContent = then;
+        this.mode = Mode.CONTENT;
+    }
+
+    @Override
+    public <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        waiting = true;
+        updateReading();
+        stage.whenComplete((value, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    waiting = false;
+                    touch();
+                    then.accept(value, error);
+                    if (!inactive) {
+                        process();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.debug("smtp connection {}: event loop stopped before a backend call completed", id);
+            }
+        });
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private void write(SmtpReply reply) {
+        touch();
+        if (settings.protocolTrace()) {
+            for (String line : reply.format().split("\r\n")) {
+                trace("S: {}", line);
+            }
+        }
+        ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+    }
+
+    /** Reads only while the session can take input and the client reads its replies. */
+    private void updateReading() {
+        boolean read = !waiting && !closing && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /**
+     * Idle timeouts (RFC 5321 §4.5.3.2): the data timeout while content is read, the command
+     * timeout otherwise. Time spent waiting for the backend is not the client's idleness.
+     */
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (closing) {
+            return;
+        }
+        long commandTimeout = settings.limits().commandTimeout().toNanos();
+        long dataTimeout = settings.limits().dataTimeout().toNanos();
+        long timeout = mode == Mode.CONTENT ? dataTimeout : commandTimeout;
+        long idle = System.nanoTime() - lastActivity;
+        if (waiting || idle < timeout) {
+            // Check again at least every shortest timeout, so a switch of mode is noticed in time.
+            long shortest = Math.min(commandTimeout, dataTimeout);
+            scheduleIdleCheck(waiting ? shortest : Math.min(timeout - idle, shortest));
+            return;
+        }
+        trace("timeout");
+        session.timedOut();
+    }
+
+    private void releaseInput() {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    private void trace(String format, Object arg) {
+        if (settings.protocolTrace()) {
+            TRACE.info("{} " + format, id, arg);
+        }
+    }
+
+    private void trace(String text) {
+        if (settings.protocolTrace()) {
+            TRACE.info("{} {}", id, text);
+        }
+    }
+
+    private static String printable(byte[] line) {
+        return SmtpReply.printable(new String(line, StandardCharsets.UTF_8));
+    }
+
+    /** The readable bytes of a buffer that has no single NIO view (a composite one). */
+    private static byte[] copyReadable(ByteBuf b) {
+        byte[] copy = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), copy);
+        return copy;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tern.smtp.server;
+
+import dev.tern.config.SmtpLimits;
+import dev.tern.mail.MailAddress;
+
+import java.util.List;
+
+/**
+ * What every session of one SMTP listener shares: its name, the server's host name, limits, the
+ * backend, and the replies computed once (greeting, EHLO keywords).
+ */
+record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace,
+                    SmtpBackend backend) {
+
+    SmtpReply greeting() {
+        return Replies.greeting(hostname);
+    }
+
+    SmtpReply heloReply() {
+        return SmtpReply.plain(250, hostname);
+    }
+
+    /**
+     * The EHLO keywords (RFC 5321 §4.1.1.1): PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
+     * (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and BINARYMIME
+     * (RFC 3030), DSN (RFC 3461), HELP. VRFY is a base command, not a keyword.
+     */
+    SmtpReply ehloReply() {
+        return new SmtpReply(250, null, List.of(hostname, "PIPELINING", "SIZE " + limits.maxMessageSize(),
+                "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN", "HELP"));
+    }
+
+    /**
+     * The address a bare {@code RCPT TO:<Postmaster>} stands for (RFC 5321 §4.1.1.3: the postmaster
+     * of this host): {@code postmaster@} + the server's host name. Routing must treat the host name
+     * as a local domain, as Postfix does with {@code mydestination = $myhostname}.
+     */
+    MailAddress postmaster() {
+        return MailAddress.of("postmaster", hostname);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.tern.smtp.server;
+
+/**
+ * SMTP command verbs the server knows (RFC 5321 §4.1.1, RFC 3030 §2 for BDAT). {@link #OTHER}
+ * stands for any verb without a handler of its own (unknown, or known but not implemented).
+ */
+public enum Verb {
+    HELO, EHLO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, QUIT, HELP, VRFY, OTHER
+}
