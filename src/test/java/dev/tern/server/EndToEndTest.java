@@ -82,12 +82,12 @@ class EndToEndTest {
 
     @Test
     void unknownUsersAndOtherDomainsAreRefusedAtRcpt() throws Exception {
-        MimeMessage m = new MimeMessage(session());
+        Session session = session();
+        session.getProperties().put("mail.smtp.sendpartial", "true");
+        MimeMessage m = new MimeMessage(session);
         m.setFrom(new InternetAddress("sender@example.org"));
         m.setRecipients(Message.RecipientType.TO, "nobody@example.test, someone@elsewhere.test, alice@example.test");
         m.setText("partly deliverable");
-        Properties p = session().getProperties();
-        p.put("mail.smtp.sendpartial", "true");
         SendFailedException e = org.junit.jupiter.api.Assertions.assertThrows(SendFailedException.class,
                 () -> Transport.send(m));
         assertThat(e.getInvalidAddresses()).extracting(Address::toString)
@@ -138,6 +138,29 @@ class EndToEndTest {
         String id = reply.substring(reply.lastIndexOf(' ') + 1).trim();
         await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 1);
         assertThat(tern.content(tern.inbox("alice@example.test").get(0))).contains("id " + id);
+    }
+
+    @Test
+    void theCommandLineChangesARunningServer() throws Exception {
+        // Another connection to the same database, as another process would have.
+        String config = dir.resolve("tern.toml").toString();
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("pw\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(dev.tern.cli.TernCommand.run("user", "add", "dora@example.test", "--password-stdin",
+                    "--config", config)).isZero();
+        } finally {
+            System.setIn(stdin);
+        }
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            assertThat(c.sendMail("a@example.org", List.of("dora@example.test"), "Subject: x\r\n\r\nbody\r\n"))
+                    .startsWith("250");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("dora@example.test").size() == 1);
+        assertThat(dev.tern.cli.TernCommand.run("user", "delete", "dora@example.test", "--config", config)).isZero();
+        assertThat(tern.services().directory().user("dora@example.test")).isEmpty();
     }
 
     @Test

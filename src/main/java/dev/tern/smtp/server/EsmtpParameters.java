@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * The ESMTP parameters after a MAIL FROM or RCPT TO path (RFC 5321 §4.1.2 {@code esmtp-param}).
  * MAIL: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461).
  * RCPT: NOTIFY and ORCPT (RFC 3461). A parameter Tern does not offer gets 555 5.5.4 (RFC 5321
- * §4.1.1.11); a known one with a bad value or given twice gets 501 5.5.4.
+ * §4.1.1.11); a known one with a bad value, or given twice with different values, gets 501 5.5.4.
  */
 final class EsmtpParameters {
 
@@ -77,7 +77,12 @@ final class EsmtpParameters {
             }
             keyword = keyword.toUpperCase(Locale.ROOT);
             if (params.containsKey(keyword)) {
-                throw bad("Error: parameter " + keyword + " given twice");
+                // The same parameter repeated with the same value is harmless (Python's smtplib
+                // adds SMTPUTF8 again when the caller already gave it); a conflicting one is not.
+                if (java.util.Objects.equals(params.get(keyword), value)) {
+                    continue;
+                }
+                throw bad("Error: parameter " + keyword + " given twice with different values");
             }
             params.put(keyword, value);
         }

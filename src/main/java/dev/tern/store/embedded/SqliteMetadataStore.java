@@ -99,7 +99,11 @@ public final class SqliteMetadataStore implements MetadataStore {
                 s.execute("PRAGMA query_only = true");
             }
         }
-        c.setAutoCommit(false);
+        // Readers run in a deferred transaction that the driver reopens after each read: it takes
+        // no lock until the first statement. The writer stays in autocommit mode and brackets each
+        // batch with BEGIN IMMEDIATE ... COMMIT itself, so that it holds the write lock only while
+        // a batch runs and other processes (the command line) can write in between.
+        c.setAutoCommit(!readOnly);
         return c;
     }
 
@@ -170,30 +174,31 @@ public final class SqliteMetadataStore implements MetadataStore {
         Throwable[] failures = new Throwable[n];
         List<List<Runnable>> afterCommits = new ArrayList<>(n);
         try (Statement s = writer.createStatement()) {
-            for (int i = 0; i < n; i++) {
-                List<Runnable> after = new ArrayList<>();
-                afterCommits.add(after);
-                s.execute("SAVEPOINT w");
-                try {
-                    results[i] = batch.get(i).work().run(new SqlStoreTx(writer, after));
-                    s.execute("RELEASE w");
-                } catch (Throwable t) {
-                    failures[i] = t;
-                    after.clear();
-                    s.execute("ROLLBACK TO w");
-                    s.execute("RELEASE w");
-                }
-            }
-        }
-        try {
-            writer.commit();
-        } catch (SQLException e) {
+            s.execute("BEGIN IMMEDIATE");
             try {
-                writer.rollback();
-            } catch (SQLException ignored) {
-                // the commit error is what matters
+                for (int i = 0; i < n; i++) {
+                    List<Runnable> after = new ArrayList<>();
+                    afterCommits.add(after);
+                    s.execute("SAVEPOINT w");
+                    try {
+                        results[i] = batch.get(i).work().run(new SqlStoreTx(writer, after));
+                        s.execute("RELEASE w");
+                    } catch (Exception | LinkageError | AssertionError t) {
+                        failures[i] = t;
+                        after.clear();
+                        s.execute("ROLLBACK TO w");
+                        s.execute("RELEASE w");
+                    }
+                }
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException ignored) {
+                    // the first error is what matters
+                }
+                throw e;
             }
-            throw e;
         }
         for (int i = 0; i < n; i++) {
             if (failures[i] == null) {

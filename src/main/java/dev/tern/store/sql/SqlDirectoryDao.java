@@ -116,7 +116,7 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public int countAliases(long domainId) {
-        return (int) db.count("SELECT COUNT(*) FROM aliases WHERE domain_id = ?", domainId);
+        return (int) db.count("SELECT COUNT(DISTINCT address) FROM aliases WHERE domain_id = ?", domainId);
     }
 
     private static Rows.Domain domainRow(ResultSet rs) throws SQLException {
