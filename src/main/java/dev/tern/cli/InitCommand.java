@@ -41,7 +41,7 @@ final class InitCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + " already exists; edit it, or remove it to start again");
         }
         String name = hostname != null ? hostname : domain != null ? "mail." + domain : "localhost";
-        writeConfig(file, name, smtp);
+        writeConfig(file, name, smtp, null);
         TernConfig loaded = ConfigLoader.load(file);
         try (Services services = new Services(loaded, 2)) {
             if (domain != null) {
@@ -55,9 +55,9 @@ final class InitCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void writeConfig(Path file, String hostname, String smtp) throws java.io.IOException {
+    static void writeConfig(Path file, String hostname, String smtp, String postmaster) throws java.io.IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Files.writeString(file, StarterConfig.text(hostname, smtp));
+        Files.writeString(file, StarterConfig.text(hostname, smtp, postmaster));
     }
 }

@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         Path file = config.path();
         String demoPassword = null;
         if (demo && !Files.exists(file)) {
-            InitCommand.writeConfig(file, "localhost", DEMO_SMTP);
+            InitCommand.writeConfig(file, "localhost", DEMO_SMTP, DEMO_USER);
             demoPassword = Passwords.random();
         }
         TernConfig cfg = ConfigLoader.load(file);

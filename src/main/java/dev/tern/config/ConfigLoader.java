@@ -54,6 +54,14 @@ public final class ConfigLoader {
             throw new ConfigException("hostname: \"" + hostname + "\" is not a host name (letters, digits, dots and hyphens)");
         }
         Path dataDir = base.resolve(top.string("data_dir", "data")).normalize();
+        String postmaster = top.string("postmaster", null);
+        if (postmaster != null) {
+            try {
+                dev.tern.mail.MailAddress.parse(postmaster);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("postmaster: \"" + postmaster + "\" is not an address: " + e.getMessage());
+            }
+        }
 
         ConfigNode listenersNode = top.table("listeners");
         Map<String, List<ListenAddress>> listeners = new LinkedHashMap<>();
@@ -83,7 +91,7 @@ public final class ConfigLoader {
         boolean trace = log.bool("protocol_trace", false);
 
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, delimiter, trace);
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace);
     }
 
     private static String defaultHostname() {

@@ -11,6 +11,11 @@ public final class StarterConfig {
      * @param smtp     the address:port of the inbound SMTP listener
      */
     public static String text(String hostname, String smtp) {
+        return text(hostname, smtp, null);
+    }
+
+    /** @param postmaster the postmaster address, or null to leave the key commented out */
+    public static String text(String hostname, String smtp, String postmaster) {
         return """
                 # Tern configuration. Every key is optional; the values shown are the defaults
                 # unless the comment says otherwise. Reference: docs/configuration.md
@@ -22,6 +27,10 @@ public final class StarterConfig {
                 # Where the embedded store keeps its database (tern.db) and message files (blobs/).
                 # A relative path is relative to this file.
                 data_dir = "data"
+
+                # Who reads mail for postmaster@ each local domain and this host name (RFC 5321
+                # requires a postmaster) when no account or alias of that name exists.
+                %s
 
                 [listeners]
                 # Each listener is a list of "address:port". Leave one out to switch it off.
@@ -53,6 +62,7 @@ public final class StarterConfig {
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false
-                """.formatted(hostname, smtp);
+                """.formatted(hostname,
+                postmaster == null ? "# postmaster = \"you@example.org\"" : "postmaster = \"" + postmaster + "\"", smtp);
     }
 }

@@ -12,11 +12,13 @@ import java.util.Map;
  * @param dataDir            where the embedded store keeps its database and message files
  * @param listeners          listener name (smtp, submission…) to the addresses it binds
  * @param smtp               SMTP server limits
+ * @param postmaster         where mail for postmaster@ (each local domain and the host name) goes when no
+ *                           account or alias of that name exists, or null
  * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
  * @param protocolTrace      log every SMTP command and reply (debugging only: logs addresses)
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
-                         SmtpLimits smtp, String recipientDelimiter, boolean protocolTrace) {
+                         SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace) {
 
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp");

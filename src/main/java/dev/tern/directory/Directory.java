@@ -30,13 +30,19 @@ public final class Directory {
 
     private final MetadataStore store;
     private final String recipientDelimiter;
+    private final String hostname;
+    private final MailAddress postmaster;
 
     /**
      * @param recipientDelimiter the plus-addressing separator, or an empty string to disable it
+     * @param hostname           this server's name: postmaster@hostname is a local address
+     * @param postmaster         where postmaster mail goes when no account or alias takes it, or null
      */
-    public Directory(MetadataStore store, String recipientDelimiter) {
+    public Directory(MetadataStore store, String recipientDelimiter, String hostname, String postmaster) {
         this.store = store;
         this.recipientDelimiter = recipientDelimiter;
+        this.hostname = MailAddress.toAsciiDomain(hostname);
+        this.postmaster = postmaster == null ? null : MailAddress.parse(postmaster);
     }
 
     // ---- domains
@@ -216,6 +222,20 @@ public final class Directory {
     }
 
     private Resolution resolve(StoreTx tx, MailAddress recipient) {
+        Resolution r = resolveAddress(tx, recipient);
+        // RFC 5321 §4.5.1: every domain (and the host itself) must accept mail for postmaster.
+        boolean isPostmaster = recipient.localPart().equalsIgnoreCase("postmaster")
+                && (r instanceof Resolution.Unknown || recipient.asciiDomain().equals(hostname));
+        if (isPostmaster && !(r instanceof Resolution.Local) && postmaster != null) {
+            Resolution p = resolveAddress(tx, postmaster);
+            if (p instanceof Resolution.Local) {
+                return p;
+            }
+        }
+        return r;
+    }
+
+    private Resolution resolveAddress(StoreTx tx, MailAddress recipient) {
         Optional<Rows.Domain> domain = tx.directory().domain(recipient.asciiDomain());
         if (domain.isEmpty()) {
             return new Resolution.NotLocal();

@@ -42,7 +42,8 @@ public final class Services implements AutoCloseable {
             return t;
         });
         this.mailboxes = new MailboxService(metadata, blobs);
-        this.directory = new Directory(metadata, config.recipientDelimiter());
+        this.directory = new Directory(metadata, config.recipientDelimiter(), config.hostname(),
+                config.postmaster());
         this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor);
     }
 

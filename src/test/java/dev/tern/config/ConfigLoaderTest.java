@@ -74,6 +74,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("brackets");
         assertThatThrownBy(() -> parse("hostname = \"not a name\"\n"))
                 .hasMessageStartingWith("hostname:");
+        assertThatThrownBy(() -> parse("postmaster = \"nobody\"\n")).hasMessageStartingWith("postmaster:");
         assertThatThrownBy(() -> parse("[delivery]\nrecipient_delimiter = \"++\"\n"))
                 .hasMessageStartingWith("delivery.recipient_delimiter:");
     }

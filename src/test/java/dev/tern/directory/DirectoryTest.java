@@ -107,6 +107,24 @@ class DirectoryTest {
     }
 
     @Test
+    void postmasterOfEveryLocalDomainAndOfTheHostReachesTheConfiguredAddress() {
+        services.close();
+        services = new Services(TestConfigs.write(dir, "postmaster = \"bob@example.test\"\n"), 2);
+        directory = services.directory();
+        assertThat(resolve("postmaster@example.test")).containsExactly("bob@example.test");
+        assertThat(resolve("PostMaster@mx.tern.test")).containsExactly("bob@example.test");
+        assertThat(resolve("postmaster@elsewhere.test")).containsExactly("NotLocal");
+        directory.addAlias("postmaster@example.test", List.of("alice@example.test"));
+        assertThat(resolve("postmaster@example.test")).containsExactly("alice@example.test");
+    }
+
+    @Test
+    void withoutAPostmasterSettingPostmasterIsAnOrdinaryAddress() {
+        assertThat(resolve("postmaster@example.test")).containsExactly("Unknown");
+        assertThat(resolve("postmaster@mx.tern.test")).containsExactly("NotLocal");
+    }
+
+    @Test
     void refusalsSayWhatIsWrong() {
         assertThatThrownBy(() -> directory.addDomain("example.test")).hasMessageContaining("already exists");
         assertThatThrownBy(() -> directory.addUser("carol@other.test", "x")).hasMessageContaining("no such domain: other.test");

@@ -35,7 +35,7 @@ class EndToEndTest {
 
     @BeforeEach
     void start() {
-        tern = new RunningServer(dir, "");
+        tern = new RunningServer(dir, "postmaster = \"bob@example.test\"\n");
         tern.services().directory().addDomain("example.test");
         tern.services().directory().addUser("alice@example.test", "a");
         tern.services().directory().addUser("bob@example.test", "b");
@@ -112,6 +112,21 @@ class EndToEndTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("carol@example.test").size() == 1
                 && tern.inbox("alice@example.test").size() == 1);
+    }
+
+    @Test
+    void barePostmasterIsAccepted() throws Exception {
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<>");
+            assertThat(c.command("RCPT TO:<Postmaster>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<postmaster@example.test>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: complaint\r\n\r\nbody\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == 1);
     }
 
     @Test

@@ -16,12 +16,15 @@ public final class TestConfigs {
 
     /** Writes {@code tern.toml} into {@code dir} with the given extra TOML appended, and loads it. */
     public static TernConfig write(Path dir, String extra) {
+        // The extra text goes before [listeners], so that it may hold top-level keys as well as tables.
         String text = """
                 hostname = "mx.tern.test"
                 data_dir = "data"
+                """ + extra + """
+
                 [listeners]
                 smtp = ["127.0.0.1:0"]
-                """ + extra;
+                """;
         Path file = dir.resolve("tern.toml");
         try {
             Files.writeString(file, text);
