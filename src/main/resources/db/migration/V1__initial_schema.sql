@@ -27,10 +27,13 @@ CREATE TABLE aliases (
 );
 
 -- One row per stored message content; refs counts the queue entry and mailbox messages using it.
+-- Small contents are kept here (data), committed with the queue entry in one transaction; larger
+-- ones are in the blob store and data is NULL.
 CREATE TABLE blobs (
     id    TEXT    PRIMARY KEY,
     size  BIGINT  NOT NULL,
-    refs  INTEGER NOT NULL
+    refs  INTEGER NOT NULL,
+    data  BLOB
 );
 
 CREATE TABLE queue_messages (

@@ -61,7 +61,7 @@ final class QueueCommand {
             }
             out.println();
             out.flush();
-            try (var in = s.blobs().open(m.blobId())) {
+            try (var in = s.mailboxes().openContent(m.blobId())) {
                 in.transferTo(System.out);
             }
             System.out.flush();

@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         String smtp = cfg.listener("smtp").isEmpty() ? DEMO_SMTP : cfg.listener("smtp").get(0).toString();
         String[] hostPort = {smtp.substring(0, smtp.lastIndexOf(':')), smtp.substring(smtp.lastIndexOf(':') + 1)};
         out.println();
-        out.println("Tern is running (config " + file + ", data in " + cfg.dataDir() + ").");
+        out.println("Tern is running (config " + file.toAbsolutePath() + ", data in " + cfg.dataDir() + ").");
         if (password != null) {
             out.println("Demo account: " + DEMO_USER + "   password: " + password);
         } else {

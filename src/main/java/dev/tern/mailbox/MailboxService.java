@@ -108,7 +108,13 @@ public final class MailboxService {
     /** The full content of a message: its header prefix, then its blob. */
     public InputStream open(Rows.Message message) throws IOException {
         InputStream prefix = new ByteArrayInputStream(message.headerPrefix().getBytes(StandardCharsets.UTF_8));
-        return new SequenceInputStream(prefix, blobs.open(message.blobId()));
+        return new SequenceInputStream(prefix, openContent(message.blobId()));
+    }
+
+    /** A stored content, wherever it is kept: inline with the metadata, or in the blob store. */
+    public InputStream openContent(String blobId) throws IOException {
+        byte[] inline = store.read(tx -> tx.blobs().inlineData(blobId));
+        return inline != null ? new ByteArrayInputStream(inline) : blobs.open(blobId);
     }
 
     /** Removes every mailbox and message of an account, in the caller's transaction. */

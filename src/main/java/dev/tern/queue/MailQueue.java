@@ -21,14 +21,20 @@ import java.util.concurrent.Executor;
 
 /**
  * The durable queue. {@link #enqueue} is the only way a message enters it, and its future
- * completes only when the content (fsync'd file) and the envelope (committed row) are both on
- * stable storage: the content first, so that a committed row never points at a missing or partial
- * file. A crash between the two leaves an unreferenced file, which the orphan sweep removes.
+ * completes only when the content and the envelope are both on stable storage.
+ *
+ * <p>A small content (at most {@link #INLINE_LIMIT} bytes, most mail) is written into the same
+ * metadata transaction as its envelope: one group-committed fsync for both, shared with every
+ * other session committing at that moment. A larger one is committed to the blob store first
+ * (fsync'd file), then the envelope, so that a committed row never points at a missing or partial
+ * file; a crash between the two leaves an unreferenced file, which the orphan sweep removes.
  */
 public final class MailQueue {
 
     private static final Logger log = LoggerFactory.getLogger(MailQueue.class);
     private static final String COMPONENT = "queue";
+    /** Contents up to this size are stored with their metadata rather than in the blob store. */
+    public static final int INLINE_LIMIT = 64 * 1024;
 
     private final MetadataStore store;
     private final BlobStore blobs;
@@ -59,12 +65,22 @@ public final class MailQueue {
     public CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body) {
         Rows.QueuedMessage row = toRow(queueId, body, envelope);
         List<Rows.NewRecipient> recipients = envelope.recipients().stream().map(MailQueue::toRow).toList();
-        return CompletableFuture.runAsync(() -> commitBody(body), storageExecutor)
-                .thenCompose(v -> store.write(tx -> {
-                    tx.blobs().insert(body.id(), body.size(), 1);
-                    return tx.queue().insert(row, recipients, envelope.receivedAt());
-                }))
-                .handle((inserted, failure) -> {
+        byte[] inline = body.memoryContent(INLINE_LIMIT);
+        CompletableFuture<List<Rows.QueueRecipient>> stored;
+        if (inline != null) {
+            body.abort();   // the bytes go into the transaction below instead
+            stored = store.write(tx -> {
+                tx.blobs().insertInline(body.id(), inline, 1);
+                return tx.queue().insert(row, recipients, envelope.receivedAt());
+            });
+        } else {
+            stored = CompletableFuture.runAsync(() -> commitBody(body), storageExecutor)
+                    .thenCompose(v -> store.write(tx -> {
+                        tx.blobs().insert(body.id(), body.size(), 1);
+                        return tx.queue().insert(row, recipients, envelope.receivedAt());
+                    }));
+        }
+        return stored.handle((inserted, failure) -> {
                     if (failure != null) {
                         discard(body);
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;

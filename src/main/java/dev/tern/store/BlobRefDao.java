@@ -1,12 +1,25 @@
 package dev.tern.store;
 
-/** Reference counts of stored contents: the queue and every mailbox message holding one count. */
+/**
+ * Stored contents: where each is (inline in the metadata, or in the blob store) and its reference
+ * count (the queue entry and every mailbox message holding one).
+ */
 public interface BlobRefDao {
 
+    /** Records a content kept in the blob store. */
     void insert(String blobId, long size, int refs);
+
+    /** Records a small content kept in this row itself, committed with the transaction. */
+    void insertInline(String blobId, byte[] data, int refs);
+
+    /** The content of an inline blob; null when the blob is in the blob store (or unknown). */
+    byte[] inlineData(String blobId);
 
     /** Adds {@code delta} (possibly negative) to the count; at zero the row is removed. Returns the new count. */
     int addRefs(String blobId, int delta);
 
     boolean exists(String blobId);
+
+    /** The reference count, 0 when the blob is unknown. */
+    int refs(String blobId);
 }

@@ -20,6 +20,15 @@ public interface BlobSink {
     /** Bytes written so far. */
     long size();
 
+    /**
+     * The content written so far when it is still held in memory and at most {@code max} bytes,
+     * else null. Lets a caller keep a small content with its metadata instead of committing it
+     * here; the sink must still be committed or aborted.
+     */
+    default byte[] memoryContent(int max) {
+        return null;
+    }
+
     /** Makes the content durable. After it returns, {@link BlobStore#open} finds it under {@link #id()}. */
     void commit() throws IOException;
 

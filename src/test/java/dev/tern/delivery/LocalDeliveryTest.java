@@ -63,9 +63,13 @@ class LocalDeliveryTest {
     }
 
     private String enqueue(String sender, String... recipients) throws Exception {
+        return enqueueContent(BODY, sender, recipients);
+    }
+
+    private String enqueueContent(String content, String sender, String... recipients) throws Exception {
         String id = services.queue().newId();
         BlobSink sink = services.queue().newBody(id);
-        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.US_ASCII)));
+        sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
         Envelope env = new Envelope(sender == null ? null : MailAddress.parse(sender),
                 Arrays.stream(recipients).map(r -> Recipient.of(MailAddress.parse(r))).toList(), "7BIT", false, null,
                 null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now());
@@ -110,7 +114,8 @@ class LocalDeliveryTest {
         assertThat(content(inbox("bob@example.test").get(0))).startsWith("Return-Path: <>\r\n");
         String blob = inbox("alice@example.test").get(0).blobId();
         assertThat(inbox("bob@example.test").get(0).blobId()).isEqualTo(blob);
-        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).containsExactly(blob);
+        var refs = services.metadata().read(tx -> tx.blobs().refs(blob));
+        assertThat(refs).isEqualTo(2);
     }
 
     @Test
@@ -132,12 +137,28 @@ class LocalDeliveryTest {
     }
 
     @Test
-    void contentIsDeletedWithItsLastReference() throws Exception {
+    void smallContentsAreKeptWithTheMetadataAndGoWithTheirLastReference() throws Exception {
         startRunner();
-        enqueue("s@example.org", "bob@example.test");
+        String id = enqueue("s@example.org", "bob@example.test");
         await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().list(10).isEmpty());
-        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).hasSize(1);
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).isEmpty();
+        var inline = services.metadata().read(tx -> tx.blobs().inlineData(id));
+        assertThat(inline).isNotNull();
+        services.directory().deleteUser("bob@example.test", services.mailboxes());
+        var exists = services.metadata().read(tx -> tx.blobs().exists(id));
+        assertThat(exists).isFalse();
+    }
+
+    @Test
+    void largeContentsAreFilesDeletedWithTheirLastReference() throws Exception {
+        startRunner();
+        String big = "Subject: big\r\n\r\n" + ("x".repeat(998) + "\r\n").repeat(100);
+        String id = enqueueContent(big, "s@example.org", "bob@example.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().list(10).isEmpty());
+        assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).containsExactly(id);
+        assertThat(content(inbox("bob@example.test").get(0))).endsWith(big);
         services.directory().deleteUser("bob@example.test", services.mailboxes());
         assertThat(services.blobs().listOlderThan(Long.MAX_VALUE)).isEmpty();
     }

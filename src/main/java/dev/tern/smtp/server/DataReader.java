@@ -43,6 +43,9 @@ final class DataReader {
      */
     void read(ByteBuffer src, ByteBuffer out) {
         while (!done && src.hasRemaining() && out.remaining() >= MAX_EXPANSION) {
+            if (state == State.TEXT && copyText(src, out)) {
+                continue;
+            }
             byte b = src.get();
             switch (state) {
                 case LINE_START -> {
@@ -81,6 +84,31 @@ final class DataReader {
                 default -> throw new IllegalStateException();
             }
         }
+    }
+
+    /**
+     * The fast path for the bulk of a message: copies the run of bytes up to the next CR or LF in
+     * one go. Returns false when the next byte is a CR or LF (the state machine handles it).
+     */
+    private boolean copyText(ByteBuffer src, ByteBuffer out) {
+        int start = src.position();
+        int end = Math.min(src.limit(), start + out.remaining() - (MAX_EXPANSION - 1));
+        int i = start;
+        while (i < end) {
+            byte c = src.get(i);
+            if (c == '\r' || c == '\n') {
+                break;
+            }
+            i++;
+        }
+        int n = i - start;
+        if (n == 0) {
+            return false;
+        }
+        out.put(out.position(), src, start, n);
+        out.position(out.position() + n);
+        src.position(i);
+        return true;
     }
 
     private void text(byte b, ByteBuffer out) {

@@ -53,7 +53,7 @@ public final class SmtpServer implements AutoCloseable {
         this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend);
         this.transport = transport;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
-            LOG.info("smtp: connection refused on {}: too many connections{}", listener,
+            LOG.info("connection refused on {}: too many connections{}", listener,
                     limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
             return Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
         });
@@ -79,7 +79,7 @@ public final class SmtpServer implements AutoCloseable {
             }
         });
         for (InetSocketAddress a : bound.addresses()) {
-            LOG.info("smtp: listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
+            LOG.info("listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
         }
         return bound;
     }

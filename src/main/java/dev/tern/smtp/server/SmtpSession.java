@@ -239,7 +239,7 @@ final class SmtpSession {
             queueId = settings.backend().newQueueId();
             sink = settings.backend().newBody(queueId);
         } catch (RuntimeException e) {
-            TransactionLog.LOG.warn("smtp: cannot start a message from {}", client, e);
+            TransactionLog.LOG.warn("cannot start a message from {}", client, e);
             return null;
         }
         MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
@@ -268,7 +268,7 @@ final class SmtpSession {
     private void refuse(Transaction t, SmtpReply refusal) {
         Exception cause = t.body().storageError();
         if (cause != null) {
-            TransactionLog.LOG.warn("smtp {}: writing the message failed", t.queueId(), cause);
+            TransactionLog.LOG.warn("{}: writing the message failed", t.queueId(), cause);
         }
         TransactionLog.refused(client, t, refusal);
         reply(refusal);
@@ -367,7 +367,7 @@ final class SmtpSession {
             String text = e.text() == null || e.text().isBlank() ? "Error" : e.text();
             return SmtpReply.of(e.code(), enhanced, text);
         }
-        TransactionLog.LOG.warn("smtp: {} failed for client {}", what, client, cause);
+        TransactionLog.LOG.warn("{} failed for client {}", what, client, cause);
         return Replies.LOCAL_ERROR;
     }
 }

@@ -156,6 +156,14 @@ public final class FileBlobStore implements BlobStore {
         }
 
         @Override
+        public byte[] memoryContent(int max) {
+            if (done || file != null || memory == null || memory.position() > max) {
+                return null;
+            }
+            return java.util.Arrays.copyOf(memory.array(), memory.position());
+        }
+
+        @Override
         public void commit() throws IOException {
             if (done) {
                 throw new IllegalStateException("blob " + id + " already committed or aborted");

@@ -39,7 +39,7 @@ final class Jdbc {
 
     <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... args) {
         List<T> rows = query(sql, mapper, args);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     long count(String sql, Object... args) {

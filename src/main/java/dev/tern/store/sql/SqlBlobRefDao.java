@@ -16,6 +16,16 @@ final class SqlBlobRefDao implements BlobRefDao {
     }
 
     @Override
+    public void insertInline(String blobId, byte[] data, int refs) {
+        db.update("INSERT INTO blobs (id, size, refs, data) VALUES (?, ?, ?, ?)", blobId, (long) data.length, refs, data);
+    }
+
+    @Override
+    public byte[] inlineData(String blobId) {
+        return db.one("SELECT data FROM blobs WHERE id = ?", rs -> rs.getBytes(1), blobId).orElse(null);
+    }
+
+    @Override
     public int addRefs(String blobId, int delta) {
         db.update("UPDATE blobs SET refs = refs + ? WHERE id = ?", delta, blobId);
         int refs = (int) db.count("SELECT refs FROM blobs WHERE id = ?", blobId);
@@ -24,6 +34,11 @@ final class SqlBlobRefDao implements BlobRefDao {
             return 0;
         }
         return refs;
+    }
+
+    @Override
+    public int refs(String blobId) {
+        return (int) db.count("SELECT refs FROM blobs WHERE id = ?", blobId);
     }
 
     @Override

@@ -31,7 +31,8 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public List<Rows.Mailbox> mailboxes(long accountId) {
-        return db.query("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? ORDER BY name",
+        return db.query("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? "
+                        + "ORDER BY CASE WHEN name = 'INBOX' THEN 0 ELSE 1 END, name",
                 SqlMailboxDao::mailboxRow, accountId);
     }
 

@@ -110,4 +110,30 @@ class DataReaderTest {
     private static ByteBuffer bytes(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void randomContentMatchesTheOriginalWhateverTheSplit() {
+        java.util.Random random = new java.util.Random(5321);
+        String alphabet = "ab.";
+        for (int round = 0; round < 300; round++) {
+            // Random lines full of dots, stuffed as a client must (RFC 5321 §4.5.2), then the terminator.
+            StringBuilder original = new StringBuilder();
+            StringBuilder stuffed = new StringBuilder();
+            int count = 1 + random.nextInt(20);
+            for (int l = 0; l < count; l++) {
+                StringBuilder line = new StringBuilder();
+                int len = random.nextInt(30);
+                for (int i = 0; i < len; i++) {
+                    line.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                original.append(line).append("\r\n");
+                stuffed.append(line.toString().startsWith(".") ? "." : "").append(line).append("\r\n");
+            }
+            Read r = read(stuffed + ".\r\nAFTER", 1 + random.nextInt(40));
+            assertThat(r.done()).isTrue();
+            assertThat(r.bare()).isFalse();
+            assertThat(r.content()).isEqualTo(original.toString());
+            assertThat(r.rest()).isEqualTo("AFTER");
+        }
+    }
 }

@@ -326,9 +326,9 @@ class SmtpCommandsTest extends SmtpServerTestSupport {
         c.send("Hello\r\n.\r\n");
         expect(c.reply(), 250);
         assertThat(messages(log)).contains(
-                "smtp NOQUEUE: client=unknown[127.0.0.1] from=<a@b.test> to=<x@elsewhere.test> result=rejected"
+                "NOQUEUE: client=unknown[127.0.0.1] from=<a@b.test> to=<x@elsewhere.test> result=rejected"
                         + " code=550 status=5.7.1 text=\"Relay access denied\"",
-                "smtp Q1: client=unknown[127.0.0.1] from=<a@b.test> to=<alice@example.test>,<bob@example.test>"
+                "Q1: client=unknown[127.0.0.1] from=<a@b.test> to=<alice@example.test>,<bob@example.test>"
                         + " size=7 result=queued");
     }
 
