@@ -179,6 +179,32 @@ class EndToEndTest {
     }
 
     @Test
+    void dsnParametersAreKeptWithTheQueuedMessage() throws Exception {
+        java.util.concurrent.CompletableFuture<List<Object>> seen = new java.util.concurrent.CompletableFuture<>();
+        tern.services().queue().addListener((message, recipients) -> seen.complete(List.of(message, recipients)));
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            assertThat(c.command("MAIL FROM:<a@example.org> RET=HDRS ENVID=QQ314159 BODY=8BITMIME")).startsWith("250");
+            assertThat(c.command("RCPT TO:<alice@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;alice@example.test"))
+                    .startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.test> NOTIFY=NEVER")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: dsn\r\n\r\nbody\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250");
+        }
+        List<Object> rows = seen.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Rows.QueuedMessage message = (Rows.QueuedMessage) rows.get(0);
+        @SuppressWarnings("unchecked")
+        List<Rows.QueueRecipient> recipients = (List<Rows.QueueRecipient>) rows.get(1);
+        assertThat(message.dsnRet()).isEqualTo("HDRS");
+        assertThat(message.dsnEnvId()).isEqualTo("QQ314159");
+        assertThat(message.bodyType()).isEqualTo("8BITMIME");
+        assertThat(recipients).extracting(Rows.QueueRecipient::dsnNotify).containsExactly("FAILURE,SUCCESS", "NEVER");
+        assertThat(recipients.get(0).dsnOrcpt()).isEqualTo("rfc822;alice@example.test");
+    }
+
+    @Test
     void aSecondServerOnTheSameDataDirectoryIsRefused() {
         assertThatThrownBy(() -> new RunningServer(dir, "")).hasMessageContaining("already running");
     }
