@@ -205,6 +205,26 @@ class EndToEndTest {
     }
 
     @Test
+    void vrfyAnswersOnlyWhenSwitchedOn() throws Exception {
+        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            assertThat(c.command("VRFY alice@example.test")).startsWith("252 2.5.0");
+        }
+        Path other = dir.resolve("vrfy");
+        java.nio.file.Files.createDirectories(other);
+        try (RunningServer open = new RunningServer(other, "[smtp]\nvrfy = true\n")) {
+            open.services().directory().addDomain("example.test");
+            open.services().directory().addUser("alice@example.test", "a");
+            try (SmtpClient c = new SmtpClient("127.0.0.1", open.smtpPort(), 10_000)) {
+                c.reply();
+                assertThat(c.command("VRFY <alice@example.test>")).isEqualTo("250 2.1.5 <alice@example.test>");
+                assertThat(c.command("VRFY nobody@example.test")).startsWith("550 5.1.1");
+                assertThat(c.command("VRFY alice")).startsWith("252 2.5.0");
+            }
+        }
+    }
+
+    @Test
     void aSecondServerOnTheSameDataDirectoryIsRefused() {
         assertThatThrownBy(() -> new RunningServer(dir, "")).hasMessageContaining("already running");
     }

@@ -93,10 +93,8 @@ final class SmtpSession {
             reply(Replies.OK);
         } else if (command instanceof SmtpCommand.Help) {
             reply(Replies.HELP);
-        } else if (command instanceof SmtpCommand.Vrfy) {
-            // VRFY would disclose which users exist; also when [smtp] vrfy = true, since the
-            // backend offers no lookup yet (RFC 5321 §3.5.3 allows 252).
-            reply(Replies.CANNOT_VRFY);
+        } else if (command instanceof SmtpCommand.Vrfy c) {
+            vrfy(c);
         } else if (command instanceof SmtpCommand.NotImplemented) {
             reply(Replies.NOT_IMPLEMENTED);
         } else {
@@ -215,6 +213,34 @@ final class SmtpSession {
         } else {
             io.receive(ChunkContent.discard(c.size()), () -> reply(refusal));
         }
+    }
+
+    /**
+     * VRFY discloses which users exist, so by default it answers 252 (RFC 5321 §3.5.3). With
+     * {@code [smtp] vrfy = true} an address is checked as RCPT would check it: 250 when it is
+     * deliverable, the recipient check's refusal otherwise; a bare name still gets 252.
+     */
+    private void vrfy(SmtpCommand.Vrfy c) {
+        String arg = c.argument().trim();
+        if (arg.startsWith("<") && arg.endsWith(">")) {
+            arg = arg.substring(1, arg.length() - 1);
+        }
+        MailAddress address;
+        try {
+            address = settings.limits().vrfy() ? MailAddress.parse(arg) : null;
+        } catch (IllegalArgumentException e) {
+            address = null;
+        }
+        if (address == null) {
+            reply(Replies.CANNOT_VRFY);
+            return;
+        }
+        MailAddress checked = address;
+        CompletableFuture<Void> check = call(() ->
+                settings.backend().checkRecipient(settings.listener(), clientInfo(tx), checked));
+        io.await(check, (ok, error) -> reply(error == null
+                ? SmtpReply.of(250, "2.1.5", "<" + checked + ">")
+                : replyFor(error, "VRFY")));
     }
 
     private void rset() {

@@ -38,8 +38,8 @@
  *       {@link dev.tern.mail.MailException} become {@code 451 4.3.0}, with details in the server log.</li>
  *   <li>Reply text is reduced to printable ASCII; HELO names are sanitised before they enter the
  *       Received header.</li>
- *   <li>VRFY always answers {@code 252 2.5.0} (RFC 5321 §3.5.3), so it cannot be used to probe for
- *       users; EXPN is not implemented.</li>
+ *   <li>VRFY answers {@code 252 2.5.0} (RFC 5321 §3.5.3) unless {@code [smtp] vrfy = true}, so by
+ *       default it cannot be used to probe for users; EXPN is not implemented.</li>
  * </ul>
  *
  * <p>Choices where the standards leave room: UTF-8 in an address without SMTPUTF8 gets

@@ -1,0 +1,27 @@
+package dev.tern.auth;
+
+/**
+ * The server side of one SASL exchange (RFC 4422): one AUTH (SMTP, POP3) or AUTHENTICATE (IMAP)
+ * command. The protocol layer base64-decodes each client response, passes it here, and encodes
+ * the challenge it gets back.
+ *
+ * <p>Not thread-safe. {@link #step} may block (password hashing, Kerberos), so protocol code
+ * runs it off its event loop.
+ */
+public interface SaslExchange {
+
+    /** The mechanism name, as offered (e.g. {@code SCRAM-SHA-256}). */
+    String mechanism();
+
+    /**
+     * Processes the client's next response and says what to do next.
+     *
+     * @param response the decoded response; for the first step, the initial response (RFC 4954
+     *                 §4), or null when the client sent none; an empty array for an empty one ("=")
+     */
+    SaslStep step(byte[] response);
+
+    /** Releases what the exchange holds (a GSS context). Safe to call more than once. */
+    default void dispose() {
+    }
+}
