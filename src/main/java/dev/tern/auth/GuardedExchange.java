@@ -74,6 +74,7 @@ final class GuardedExchange implements SaslExchange {
                 throttle.failure(context.client(), login);
             }
             AuthLog.failed(context, login, inner.mechanism(), AuthLog.reason(failure.reason()));
+            LOG.debug("{} failure from {}: {}", inner.mechanism(), context.client().getHostAddress(), failure.detail());
         }
         return step instanceof SaslStep.Failure ? end(step) : step;
     }
