@@ -7,6 +7,13 @@ package dev.tern.auth;
  *
  * <p>Not thread-safe. {@link #step} may block (password hashing, Kerberos), so protocol code
  * runs it off its event loop.
+ *
+ * <p>A client that answers a challenge with {@code *} cancels the exchange (RFC 4954 §4, RFC 3501
+ * §6.2.2): the protocol layer recognises it, does not pass it to {@link #step}, replies with its
+ * CANCELLED reply (SMTP 501 5.0.0) and calls {@link #dispose}.
+ *
+ * <p>An exchange that ends with a {@link SaslStep.Failure} or {@link SaslStep.Success} is over: a
+ * later {@link #step} answers a MALFORMED failure.
  */
 public interface SaslExchange {
 
@@ -20,6 +27,24 @@ public interface SaslExchange {
      *                 §4), or null when the client sent none; an empty array for an empty one ("=")
      */
     SaslStep step(byte[] response);
+
+    /**
+     * The login name the client has claimed so far (SASL's authentication identity), or null while
+     * it has not said one. For logs and per-account throttling; not proof of anything.
+     */
+    default String authenticationId() {
+        return null;
+    }
+
+    /**
+     * The failure this exchange has already decided on while it still sends a last challenge
+     * (SCRAM's server-final {@code e=} message, RFC 5802 §7), or null. The next {@link #step}
+     * returns it whatever the client answers; throttling counts it at once, since a client may
+     * hang up instead of answering.
+     */
+    default SaslStep.Failure decidedFailure() {
+        return null;
+    }
 
     /** Releases what the exchange holds (a GSS context). Safe to call more than once. */
     default void dispose() {

@@ -18,6 +18,10 @@ final class UserCommand {
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
         boolean passwordStdin;
 
+        @Option(names = "--cram-md5", description = "Also keep the CRAM-MD5 secret, which is password-equivalent "
+                + "(see docs/adr/0003-stored-secrets.md); without it, the account cannot use CRAM-MD5.")
+        boolean cramMd5;
+
         /** The password, and whether it was generated (and so must be shown). */
         String[] password(String who) throws Exception {
             if (passwordStdin) {
@@ -40,7 +44,7 @@ final class UserCommand {
         @Override
         int run(Services s, PrintWriter out) throws Exception {
             String[] pw = password(address);
-            Account a = s.directory().addUser(address, pw[0]);
+            Account a = s.directory().addUser(address, pw[0], cramMd5);
             out.println("added user " + a.display());
             if (pw[1] != null) {
                 out.println("password: " + pw[1]);
@@ -63,7 +67,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "passwd", description = "Set an account's password.")
+    @Command(name = "passwd", description = "Set an account's password (without --cram-md5, its CRAM-MD5 secret is removed).")
     static final class Passwd extends WithPassword {
         @Parameters(paramLabel = "ADDRESS")
         String address;
@@ -73,7 +77,7 @@ final class UserCommand {
             s.directory().user(address).orElseThrow(() ->
                     new dev.tern.directory.DirectoryException("no such account: " + address));
             String[] pw = password(address);
-            s.directory().setPassword(address, pw[0]);
+            s.directory().setPassword(address, pw[0], cramMd5);
             out.println("password changed for " + address);
             if (pw[1] != null) {
                 out.println("password: " + pw[1]);

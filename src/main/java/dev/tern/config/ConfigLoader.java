@@ -90,8 +90,10 @@ public final class ConfigLoader {
         ConfigNode log = top.table("log");
         boolean trace = log.bool("protocol_trace", false);
 
+        AuthSettings auth = AuthSettings.read(top.table("auth"), base);
+
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace);
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth);
     }
 
     private static String defaultHostname() {

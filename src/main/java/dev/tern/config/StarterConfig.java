@@ -62,6 +62,27 @@ public final class StarterConfig {
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false
+
+                # [auth]
+                # Password logins (SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN) are offered only over TLS;
+                # true also offers them without TLS to clients on 127.0.0.1 or ::1.
+                # plaintext_on_loopback = false
+                # Each failed login delays its reply longer (1s, 2s, 4s ... up to max_failure_delay).
+                # lockout_failures failures within lockout_window lock the client address, and the
+                # account, out for lockout_time. Failures are logged as "auth failed: client=..."
+                # for fail2ban.
+                # lockout_failures = 10
+                # lockout_window = "10m"
+                # lockout_time = "15m"
+                # max_failure_delay = "8s"
+
+                # [auth.kerberos]
+                # GSSAPI logins. The keytab holds the keys of smtp/HOSTNAME@REALM (imap/, pop/ too).
+                # keytab = "/etc/tern/tern.keytab"
+                # realm = "EXAMPLE.ORG"
+                # Client realms accepted, each with its mail domain: alice@EXAMPLE.ORG logs in as
+                # alice@example.org. Default: realm only, as its lower-case name.
+                # realms = { "EXAMPLE.ORG" = "example.org" }
                 """.formatted(hostname,
                 postmaster == null ? "# postmaster = \"you@example.org\"" : "postmaster = \"" + postmaster + "\"", smtp);
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who receives mail here: the local domains, their accounts and aliases, and the resolution of a
@@ -95,25 +96,48 @@ public final class Directory {
     // ---- accounts
 
     public Account addUser(String address, String password) {
+        return addUser(address, password, false);
+    }
+
+    /**
+     * Adds an account. Its password is kept as an Argon2id hash and as SCRAM-SHA-256 keys; with
+     * {@code cramMd5}, also as CRAM-MD5 states, which are password-equivalent (docs/adr/0003).
+     */
+    public Account addUser(String address, String password, boolean cramMd5) {
         MailAddress a = parse(address);
         checkPassword(password);
         String hash = PasswordHasher.hash(password);
+        String scram = ScramSecret.create(password).encode();
+        String cram = cramMd5 ? CramMd5Secret.create(password).encode() : null;
         return store.writeAndWait(tx -> {
             Rows.Domain d = requireDomain(tx, a.asciiDomain());
             if (tx.directory().account(a.key()).isPresent()) {
                 throw new DirectoryException("account " + a.key() + " already exists");
             }
             Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
+            tx.directory().updateSecrets(row.id(), scram, cram);
             MailboxService.createDefaultMailboxes(tx, row.id());
             return toAccount(row);
         });
     }
 
+    /** Sets a password and removes the account's CRAM-MD5 secret. */
     public void setPassword(String address, String password) {
+        setPassword(address, password, false);
+    }
+
+    /** Sets a password (hash and SCRAM keys); CRAM-MD5 states only with {@code cramMd5}, else they are removed. */
+    public void setPassword(String address, String password, boolean cramMd5) {
         MailAddress a = parse(address);
         checkPassword(password);
         String hash = PasswordHasher.hash(password);
-        store.writeAndWait(tx -> tx.directory().updatePassword(requireAccount(tx, a.key()).id(), hash));
+        String scram = ScramSecret.create(password).encode();
+        String cram = cramMd5 ? CramMd5Secret.create(password).encode() : null;
+        store.writeAndWait(tx -> {
+            long id = requireAccount(tx, a.key()).id();
+            tx.directory().updatePassword(id, hash);
+            return tx.directory().updateSecrets(id, scram, cram);
+        });
     }
 
     /** Deletes an account with its mailboxes and messages. */
@@ -151,6 +175,41 @@ public final class Directory {
         }
         Optional<Rows.Account> row = store.read(tx -> tx.directory().account(a.key()));
         return row.isPresent() && row.get().enabled() && PasswordHasher.verify(password, row.get().passwordHash());
+    }
+
+    /**
+     * What a login name may be checked against: the account of that address, with its password
+     * hash and SASL secrets; empty when the name is not an address or no account has it. A secret
+     * that cannot be read counts as absent. Blocks on the store.
+     */
+    public Optional<Credentials> credentials(String login) {
+        MailAddress a;
+        try {
+            a = MailAddress.parse(login);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return store.read(tx -> {
+            Optional<Rows.Account> row = tx.directory().account(a.key());
+            if (row.isEmpty()) {
+                return Optional.<Credentials>empty();
+            }
+            Rows.Account r = row.get();
+            Rows.AccountSecrets s = tx.directory().secrets(r.id()).orElse(new Rows.AccountSecrets(r.id(), null, null));
+            return Optional.of(new Credentials(r.id(), r.address(), r.enabled(), r.passwordHash(),
+                    readSecret(s.scramSha256(), ScramSecret::parse), readSecret(s.cramMd5(), CramMd5Secret::parse)));
+        });
+    }
+
+    private static <T> T readSecret(String text, Function<String, T> parser) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     // ---- aliases

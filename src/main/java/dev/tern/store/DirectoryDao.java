@@ -31,6 +31,12 @@ public interface DirectoryDao {
 
     boolean deleteAccount(long accountId);
 
+    /** An account's SASL secrets; empty when there is no such account. */
+    Optional<Rows.AccountSecrets> secrets(long accountId);
+
+    /** Replaces an account's SASL secrets (null removes one); false when there is no such account. */
+    boolean updateSecrets(long accountId, String scramSha256, String cramMd5);
+
     List<String> aliasTargets(String address);
 
     List<Rows.Alias> aliases(Long domainId);

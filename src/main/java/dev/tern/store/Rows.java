@@ -16,6 +16,15 @@ public final class Rows {
                           boolean enabled, Instant createdAt) {
     }
 
+    /**
+     * The secrets of an account's SASL mechanisms other than its password hash; each null when unset.
+     *
+     * @param scramSha256 SCRAM-SHA-256 salt, iteration count, StoredKey and ServerKey, encoded as one string
+     * @param cramMd5     the precomputed HMAC-MD5 states of the password (password-equivalent)
+     */
+    public record AccountSecrets(long accountId, String scramSha256, String cramMd5) {
+    }
+
     public record Alias(String address, String target) {
     }
 

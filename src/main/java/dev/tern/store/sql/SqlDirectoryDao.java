@@ -82,6 +82,19 @@ final class SqlDirectoryDao implements DirectoryDao {
     }
 
     @Override
+    public Optional<Rows.AccountSecrets> secrets(long accountId) {
+        return db.one("SELECT id, scram_sha256, cram_md5 FROM accounts WHERE id = ?",
+                rs -> new Rows.AccountSecrets(rs.getLong("id"), rs.getString("scram_sha256"), rs.getString("cram_md5")),
+                accountId);
+    }
+
+    @Override
+    public boolean updateSecrets(long accountId, String scramSha256, String cramMd5) {
+        return db.update("UPDATE accounts SET scram_sha256 = ?, cram_md5 = ? WHERE id = ?",
+                scramSha256, cramMd5, accountId) > 0;
+    }
+
+    @Override
     public List<String> aliasTargets(String address) {
         return db.query("SELECT target FROM aliases WHERE address = ? ORDER BY target", rs -> rs.getString(1), address);
     }

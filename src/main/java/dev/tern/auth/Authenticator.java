@@ -1,0 +1,101 @@
+package dev.tern.auth;
+
+import dev.tern.config.AuthSettings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tern's {@link SaslAuthenticator}: which mechanisms a connection is offered, and new exchanges
+ * guarded by throttling and logging ({@link GuardedExchange}).
+ *
+ * <p>Offered, strongest first: GSSAPI (when {@code [auth.kerberos]} is configured), SCRAM-SHA-256,
+ * CRAM-MD5, PLAIN, LOGIN. The four password mechanisms only on TLS connections, or to loopback
+ * clients when {@code plaintext_on_loopback} is set (RFC 4954 §4 and RFC 8314: no passwords in the
+ * clear); GSSAPI needs no TLS, since Kerberos never sends a password.
+ *
+ * <p>Security: a client address locked out by {@link AuthThrottle} cannot start any exchange;
+ * failure replies are delayed by {@link #failureDelay}.
+ */
+public final class Authenticator implements SaslAuthenticator {
+
+    public static final String GSSAPI = "GSSAPI";
+    public static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
+    public static final String CRAM_MD5 = "CRAM-MD5";
+    public static final String PLAIN = "PLAIN";
+    public static final String LOGIN = "LOGIN";
+
+    private static final List<String> PASSWORD_MECHANISMS = List.of(SCRAM_SHA_256, CRAM_MD5, PLAIN, LOGIN);
+
+    private final CredentialLookup lookup;
+    private final AuthSettings settings;
+    private final AuthThrottle throttle;
+    private final KerberosAcceptor kerberos;
+    private final Clock clock;
+
+    public Authenticator(CredentialLookup lookup, AuthSettings settings) {
+        this(lookup, settings, Clock.systemUTC());
+    }
+
+    /** @param clock the time of throttling windows and lockouts, and of CRAM-MD5 challenges */
+    public Authenticator(CredentialLookup lookup, AuthSettings settings, Clock clock) {
+        this.lookup = lookup;
+        this.settings = settings;
+        this.clock = clock;
+        this.throttle = AuthThrottle.of(settings, clock);
+        this.kerberos = settings.kerberos() == null ? null : new KerberosAcceptor(settings.kerberos());
+    }
+
+    @Override
+    public List<String> mechanisms(AuthContext context) {
+        List<String> out = new ArrayList<>(5);
+        if (kerberos != null) {
+            out.add(GSSAPI);
+        }
+        if (passwordsAllowed(context)) {
+            out.addAll(PASSWORD_MECHANISMS);
+        }
+        return out;
+    }
+
+    @Override
+    public SaslStart start(String mechanism, AuthContext context) {
+        String name = mechanism.toUpperCase(Locale.ROOT);
+        boolean password = PASSWORD_MECHANISMS.contains(name);
+        if (!password && !(name.equals(GSSAPI) && kerberos != null)) {
+            return new SaslStart.Refused(SaslStart.Reason.UNKNOWN_MECHANISM);
+        }
+        if (throttle.clientLocked(context.client())) {
+            AuthLog.failed(context, null, name, "locked-out");
+            return new SaslStart.Refused(SaslStart.Reason.LOCKED_OUT);
+        }
+        if (password && !passwordsAllowed(context)) {
+            return new SaslStart.Refused(SaslStart.Reason.ENCRYPTION_REQUIRED);
+        }
+        SaslExchange exchange = switch (name) {
+            case GSSAPI -> new GssapiExchange(kerberos, lookup, context);
+            case SCRAM_SHA_256 -> new ScramSha256Exchange(lookup);
+            case CRAM_MD5 -> new CramMd5Exchange(lookup, context.serverName(), clock);
+            case PLAIN -> new PlainExchange(lookup);
+            default -> new LoginExchange(lookup);
+        };
+        return new SaslStart.Started(new GuardedExchange(exchange, context, throttle));
+    }
+
+    @Override
+    public Duration failureDelay(AuthContext context) {
+        return throttle.delay(context.client());
+    }
+
+    /** The throttle this authenticator counts failures in (for an admin view; tests). */
+    public AuthThrottle throttle() {
+        return throttle;
+    }
+
+    private boolean passwordsAllowed(AuthContext context) {
+        return context.tls() || (settings.plaintextOnLoopback() && context.client().isLoopbackAddress());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tern.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Authentication settings ({@code [auth]} and {@code [auth.kerberos]} in the config file). The
+ * lockout defaults are fail2ban's: 10 failures within 10 minutes lock out for 15 minutes.
+ *
+ * @param plaintextOnLoopback offer password mechanisms without TLS to clients on a loopback address
+ * @param lockoutFailures     failures within {@code lockoutWindow} that lock a client address or an account out
+ * @param lockoutWindow       how far back failures count
+ * @param lockoutTime         how long a lockout lasts
+ * @param maxFailureDelay     the longest delay before a failure reply (delays double from 1 s with each failure)
+ * @param kerberos            GSSAPI settings, or null when Kerberos is not configured
+ */
+public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Duration lockoutWindow,
+                           Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos) {
+
+    public static AuthSettings defaults() {
+        return new AuthSettings(false, 10, Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofSeconds(8), null);
+    }
+
+    static AuthSettings read(ConfigNode n, Path base) {
+        AuthSettings d = defaults();
+        return new AuthSettings(
+                n.bool("plaintext_on_loopback", d.plaintextOnLoopback()),
+                n.positiveInt("lockout_failures", d.lockoutFailures()),
+                n.duration("lockout_window", d.lockoutWindow()),
+                n.duration("lockout_time", d.lockoutTime()),
+                n.duration("max_failure_delay", d.maxFailureDelay()),
+                n.has("kerberos") ? KerberosSettings.read(n.table("kerberos"), base) : null);
+    }
+}

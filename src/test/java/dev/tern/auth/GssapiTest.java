@@ -1,0 +1,193 @@
+package dev.tern.auth;
+
+import dev.tern.config.AuthSettings;
+import dev.tern.config.KerberosSettings;
+import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
+import org.ietf.jgss.GSSContext;
+import org.ietf.jgss.GSSManager;
+import org.ietf.jgss.MessageProp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
+import java.time.Clock;
+import java.util.Map;
+
+import static dev.tern.auth.Steps.failure;
+import static dev.tern.auth.Steps.success;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GSSAPI end to end: an embedded KDC (Apache Kerby) on loopback issues real tickets to the JDK's
+ * Kerberos client, whose GSS context drives the server's exchange. All Kerberos tests live in this
+ * class because the JDK reads its Kerberos configuration from one global system property, which is
+ * set for the class and restored after it.
+ */
+class GssapiTest {
+
+    private static final String REALM = "EXAMPLE.ORG";
+    private static final String KRB5_CONF = "java.security.krb5.conf";
+
+    @TempDir
+    static Path work;
+
+    private static String previousKrb5Conf;
+    private static SimpleKdcServer kdc;
+    private static Authenticator authenticator;
+    private static Subject alice;
+    private static Subject mallory;
+
+    @BeforeAll
+    static void startKdc() throws Exception {
+        previousKrb5Conf = System.getProperty(KRB5_CONF);
+        kdc = new SimpleKdcServer();
+        kdc.setWorkDir(work.toFile());
+        kdc.setKdcHost("127.0.0.1");
+        kdc.setKdcRealm(REALM);
+        kdc.setAllowUdp(false);
+        kdc.setAllowTcp(true);
+        kdc.setKdcTcpPort(freePort());
+        kdc.init(); // writes work/krb5.conf and points java.security.krb5.conf at it
+        kdc.start();
+        Path keytab = work.resolve("tern.keytab");
+        kdc.createAndExportPrincipals(keytab.toFile(), "smtp/mx.example.org@" + REALM, "imap/mx.example.org@" + REALM);
+        kdc.createPrincipal("smtp/other.example.org@" + REALM, "not-in-the-keytab");
+        kdc.createPrincipal("alice@" + REALM, "alice-password");
+        kdc.createPrincipal("mallory@" + REALM, "mallory-password");
+
+        TestAccounts accounts = new TestAccounts().add("alice@example.org", "unused", false)
+                .add("bob@example.org", "unused", false);
+        KerberosSettings kerberos = new KerberosSettings(keytab, REALM, Map.of(REALM, "example.org"));
+        AuthSettings d = AuthSettings.defaults();
+        authenticator = new Authenticator(accounts, new AuthSettings(false, d.lockoutFailures(), d.lockoutWindow(),
+                d.lockoutTime(), d.maxFailureDelay(), kerberos), Clock.systemUTC());
+        alice = login("alice@" + REALM, "alice-password");
+        mallory = login("mallory@" + REALM, "mallory-password");
+    }
+
+    @AfterAll
+    static void stopKdc() throws Exception {
+        try {
+            if (kdc != null) {
+                kdc.stop();
+            }
+        } finally {
+            if (previousKrb5Conf == null) {
+                System.clearProperty(KRB5_CONF);
+            } else {
+                System.setProperty(KRB5_CONF, previousKrb5Conf);
+            }
+        }
+    }
+
+    @Test
+    void aliceLogsInWithATicketForThisServersSmtpService() throws Exception {
+        SaslStep step = authenticate(alice, "smtp/mx.example.org", "smtp", "");
+        assertThat(success(step).user().address()).isEqualTo("alice@example.org");
+        assertThat(authenticator.mechanisms(context("smtp"))).startsWith("GSSAPI");
+    }
+
+    @Test
+    void theServiceFollowsTheProtocolAndTheAuthorizationIdentityMayNameOneself() throws Exception {
+        SaslStep step = authenticate(alice, "imap/mx.example.org", "imap", "alice@example.org");
+        assertThat(success(step).user().address()).isEqualTo("alice@example.org");
+    }
+
+    @Test
+    void aTicketForAnotherServiceIsRefused() throws Exception {
+        assertThat(failure(authenticate(alice, "imap/mx.example.org", "smtp", "")))
+                .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(authenticate(alice, "smtp/other.example.org", "smtp", "")))
+                .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+    }
+
+    @Test
+    void aPrincipalWithoutAnAccountOrActingAsAnotherUserIsRefused() throws Exception {
+        assertThat(failure(authenticate(mallory, "smtp/mx.example.org", "smtp", "")))
+                .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(authenticate(alice, "smtp/mx.example.org", "smtp", "bob@example.org")))
+                .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+    }
+
+    private static AuthContext context(String protocol) {
+        return new AuthContext(InetAddress.getLoopbackAddress(), true, protocol, "mx.example.org");
+    }
+
+    /** A JDK GSS-API client (RFC 4752 §3.1) against a new server exchange; returns the exchange's last step. */
+    private static SaslStep authenticate(Subject client, String service, String protocol, String authzid) throws Exception {
+        SaslExchange server = ((SaslStart.Started) authenticator.start("GSSAPI", context(protocol))).exchange();
+        return Subject.doAs(client, (PrivilegedExceptionAction<SaslStep>) () -> {
+            GSSManager manager = GSSManager.getInstance();
+            GSSContext ctx = manager.createContext(
+                    manager.createName(service + "@" + REALM, KerberosAcceptor.KRB5_PRINCIPAL_NAME),
+                    KerberosAcceptor.KRB5_MECHANISM, null, GSSContext.DEFAULT_LIFETIME);
+            ctx.requestMutualAuth(true);
+            ctx.requestInteg(true);
+            try {
+                SaslStep step = server.step(ctx.initSecContext(new byte[0], 0, 0));
+                for (int round = 0; round < 5 && step instanceof SaslStep.Challenge c; round++) {
+                    if (!ctx.isEstablished()) {
+                        byte[] token = ctx.initSecContext(c.data(), 0, c.data().length);
+                        step = server.step(token == null ? new byte[0] : token);
+                    } else if (c.data().length == 0) {
+                        step = server.step(new byte[0]);
+                    } else {
+                        byte[] offer = ctx.unwrap(c.data(), 0, c.data().length, new MessageProp(0, false));
+                        assertThat(offer).containsExactly(1, 0, 0, 0); // "no security layer" only
+                        byte[] id = authzid.getBytes(StandardCharsets.UTF_8);
+                        byte[] choice = new byte[4 + id.length];
+                        choice[0] = 1;
+                        System.arraycopy(id, 0, choice, 4, id.length);
+                        step = server.step(ctx.wrap(choice, 0, choice.length, new MessageProp(0, false)));
+                    }
+                }
+                return step;
+            } finally {
+                ctx.dispose();
+                server.dispose();
+            }
+        });
+    }
+
+    private static Subject login(String principal, String password) throws Exception {
+        Map<String, String> options = Map.of("principal", principal, "useTicketCache", "false",
+                "refreshKrb5Config", "true", "storeKey", "false", "isInitiator", "true");
+        Configuration config = new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                return new AppConfigurationEntry[]{new AppConfigurationEntry(
+                        "com.sun.security.auth.module.Krb5LoginModule",
+                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)};
+            }
+        };
+        Subject subject = new Subject();
+        new LoginContext("client", subject, callbacks -> {
+            for (var cb : callbacks) {
+                if (cb instanceof NameCallback n) {
+                    n.setName(principal);
+                } else if (cb instanceof PasswordCallback p) {
+                    p.setPassword(password.toCharArray());
+                }
+            }
+        }, config).login();
+        return subject;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
