@@ -80,6 +80,7 @@ public final class ConfigLoader {
         }
 
         SmtpLimits smtp = SmtpLimits.read(top.table("smtp"));
+        SubmissionSettings submission = SubmissionSettings.read(top.table("submission"));
 
         ConfigNode delivery = top.table("delivery");
         String delimiter = delivery.string("recipient_delimiter", "+");
@@ -91,7 +92,8 @@ public final class ConfigLoader {
         boolean trace = log.bool("protocol_trace", false);
 
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace);
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace,
+                submission);
     }
 
     private static String defaultHostname() {

@@ -16,9 +16,11 @@ import java.util.Map;
  *                           account or alias of that name exists, or null
  * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
  * @param protocolTrace      log every SMTP command and reply (debugging only: logs addresses)
+ * @param submission         checks of mail submitted by authenticated users
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
-                         SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace) {
+                         SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
+                         SubmissionSettings submission) {
 
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp");
