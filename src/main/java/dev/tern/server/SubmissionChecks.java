@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What the SMTP server asks about mail submitted by an authenticated user (RFC 6409): may the
@@ -136,7 +137,7 @@ public final class SubmissionChecks {
     }
 
     /** Runs a policy lookup; a storage failure becomes a temporary refusal. */
-    private static SenderPolicy.Decision decide(java.util.function.Supplier<SenderPolicy.Decision> lookup) {
+    private static SenderPolicy.Decision decide(Supplier<SenderPolicy.Decision> lookup) {
         try {
             return lookup.get();
         } catch (MailException e) {

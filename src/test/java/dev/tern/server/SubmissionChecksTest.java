@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,13 +61,8 @@ class SubmissionChecksTest {
 
     private SubmissionHeaderFilter filtered(String message) {
         SubmissionHeaderFilter f = checks.newHeaderFilter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        f.write(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)), b -> {
-            byte[] copy = new byte[b.remaining()];
-            b.get(copy);
-            out.writeBytes(copy);
-        });
-        f.finish(b -> { });
+        f.write(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)), b -> b.position(b.limit()));
+        f.finish(b -> b.position(b.limit()));
         return f;
     }
 
