@@ -2,6 +2,7 @@ package dev.tern.cli;
 
 import dev.tern.directory.Account;
 import dev.tern.server.Services;
+import dev.tern.store.Rows;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,7 +11,7 @@ import java.io.PrintWriter;
 
 @Command(name = "user", description = "Manage accounts (mail users).",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Delete.class})
+                UserCommand.Delete.class, UserCommand.SendAs.class})
 final class UserCommand {
 
     /** How a password is chosen: --password-stdin, else a prompt on the terminal, else a random one that is printed. */
@@ -95,6 +96,57 @@ final class UserCommand {
         int run(Services s, PrintWriter out) {
             s.directory().deleteUser(address, s.mailboxes());
             out.println("deleted user " + address);
+            return 0;
+        }
+    }
+
+    @Command(name = "send-as", description = "Manage the other sender addresses an account may use (MAIL FROM and From:).",
+            subcommands = {SendAsAdd.class, SendAsList.class, SendAsDelete.class})
+    static final class SendAs {
+    }
+
+    @Command(name = "add", description = "Let ADDRESS send as PATTERN: an address, or @domain for all of a domain's addresses.")
+    static final class SendAsAdd extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "PATTERN")
+        String pattern;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            String p = s.directory().addSendAs(address, pattern);
+            out.println(address + " may send as " + p);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List send-as permissions, of one account or of all.")
+    static final class SendAsList extends AdminCommand {
+        @Parameters(paramLabel = "ADDRESS", arity = "0..1")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            for (Rows.SendAs r : s.directory().sendAs(address)) {
+                out.println(r.account() + " may send as " + r.pattern());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Withdraw a send-as permission.")
+    static final class SendAsDelete extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "PATTERN")
+        String pattern;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            String p = s.directory().deleteSendAs(address, pattern);
+            out.println(address + " may no longer send as " + p);
             return 0;
         }
     }

@@ -80,6 +80,7 @@ public final class ConfigLoader {
         }
 
         SmtpLimits smtp = SmtpLimits.read(top.table("smtp"));
+        SubmissionSettings submission = SubmissionSettings.read(top.table("submission"));
 
         ConfigNode delivery = top.table("delivery");
         String delimiter = delivery.string("recipient_delimiter", "+");
@@ -93,7 +94,8 @@ public final class ConfigLoader {
         AuthSettings auth = AuthSettings.read(top.table("auth"), base);
 
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth);
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
+                submission);
     }
 
     private static String defaultHostname() {

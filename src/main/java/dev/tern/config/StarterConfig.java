@@ -55,6 +55,12 @@ public final class StarterConfig {
                 # Answer VRFY truthfully (off: "252 Cannot VRFY user", which does not reveal accounts).
                 vrfy = false
 
+                [submission]
+                # Mail from authenticated users: besides the envelope sender, the addresses in the
+                # From: header must be the user's own (its address, its aliases, or what
+                # `bin/tern user send-as add` allows), else the message is refused after DATA.
+                check_from_header = true
+
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.
                 recipient_delimiter = "+"

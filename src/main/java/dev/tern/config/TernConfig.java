@@ -17,10 +17,11 @@ import java.util.Map;
  * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
  * @param protocolTrace      log every SMTP command and reply (debugging only: logs addresses)
  * @param auth               SASL authentication: mechanisms offered, throttling, Kerberos
+ * @param submission         checks of mail submitted by authenticated users
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
-                         AuthSettings auth) {
+                         AuthSettings auth, SubmissionSettings submission) {
 
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp");

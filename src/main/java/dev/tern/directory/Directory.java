@@ -5,6 +5,7 @@ import dev.tern.mailbox.MailboxService;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.store.StoreWork;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -268,6 +269,58 @@ public final class Directory {
         });
     }
 
+    // ---- send-as permissions
+
+    /**
+     * Lets an account send as an address, or with {@code @domain} as every address of a domain
+     * (see {@link SenderPolicy}). Returns the pattern as stored.
+     */
+    public String addSendAs(String account, String pattern) {
+        MailAddress a = parse(account);
+        String p = sendAsPattern(pattern);
+        store.writeAndWait(tx -> {
+            Rows.Account row = requireAccount(tx, a.key());
+            if (!tx.directory().insertSendAs(row.id(), p, Instant.now())) {
+                throw new DirectoryException(a.key() + " may already send as " + p);
+            }
+            return null;
+        });
+        return p;
+    }
+
+    /** Send-as permissions of one account, or of all accounts. */
+    public List<Rows.SendAs> sendAs(String accountOrNull) {
+        MailAddress a = accountOrNull == null ? null : parse(accountOrNull);
+        return store.read(tx -> tx.directory().sendAs(a == null ? null : requireAccount(tx, a.key()).id()));
+    }
+
+    /** Withdraws a send-as permission. Returns the pattern as stored. */
+    public String deleteSendAs(String account, String pattern) {
+        MailAddress a = parse(account);
+        String p = sendAsPattern(pattern);
+        store.writeAndWait(tx -> {
+            Rows.Account row = requireAccount(tx, a.key());
+            if (!tx.directory().deleteSendAs(row.id(), p)) {
+                throw new DirectoryException("no such permission: " + a.key() + " may not send as " + p);
+            }
+            return null;
+        });
+        return p;
+    }
+
+    /** A send-as pattern in its stored form: an address lookup key, or {@code @} and an A-label domain. */
+    static String sendAsPattern(String pattern) {
+        String p = pattern.trim();
+        if (p.startsWith("@")) {
+            return "@" + domainKey(p.substring(1));
+        }
+        try {
+            return MailAddress.parse(p).key();
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException("\"" + pattern + "\" is neither an address nor @domain: " + e.getMessage());
+        }
+    }
+
     // ---- resolution
 
     public boolean isLocalDomain(String domain) {
@@ -314,6 +367,27 @@ public final class Directory {
             return local(found);
         }
         return new Resolution.Unknown();
+    }
+
+    /**
+     * The accounts an alias leads to, following aliases only: no plus addressing, catch-all or
+     * postmaster fallback. Empty when {@code key} is not an alias.
+     */
+    Map<Long, Account> aliasAccounts(StoreTx tx, String key) {
+        Map<Long, Account> found = new LinkedHashMap<>();
+        if (!tx.directory().aliasTargets(key).isEmpty()) {
+            expand(tx, key, 0, found, new ArrayList<>());
+        }
+        return found;
+    }
+
+    /** Runs read-only work on the store (for the policies of this package). */
+    <T> T read(StoreWork<T> work) {
+        return store.read(work);
+    }
+
+    String recipientDelimiter() {
+        return recipientDelimiter;
     }
 
     private static Resolution local(Map<Long, Account> found) {

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Domains, accounts and aliases. Names and addresses are lookup keys (lower case, A-label domains). */
+/** Domains, accounts, aliases and send-as permissions. Names and addresses are lookup keys (lower case, A-label domains). */
 public interface DirectoryDao {
 
     Optional<Rows.Domain> domain(String name);
@@ -45,6 +45,15 @@ public interface DirectoryDao {
 
     /** Deletes one target of an alias, or all of them when {@code target} is null; returns how many. */
     int deleteAlias(String address, String target);
+
+    /** Send-as permissions of one account, or of all when {@code accountId} is null, ordered by account and pattern. */
+    List<Rows.SendAs> sendAs(Long accountId);
+
+    /** Adds a send-as permission; false when the account had it already. */
+    boolean insertSendAs(long accountId, String pattern, Instant now);
+
+    /** Removes a send-as permission; false when there was none. */
+    boolean deleteSendAs(long accountId, String pattern);
 
     int countAccounts(long domainId);
 

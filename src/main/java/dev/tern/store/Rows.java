@@ -28,6 +28,15 @@ public final class Rows {
     public record Alias(String address, String target) {
     }
 
+    /**
+     * A permission for an account to send as other addresses.
+     *
+     * @param account the account's address (lookup key)
+     * @param pattern an address lookup key, or {@code @domain} for every address of a domain
+     */
+    public record SendAs(long accountId, String account, String pattern, Instant createdAt) {
+    }
+
     public record QueuedMessage(String id, String blobId, String sender, long size, String bodyType,
                                 boolean smtpUtf8, String dsnRet, String dsnEnvId, String clientAddress,
                                 String clientHelo, String authUser, String listener, Instant receivedAt,

@@ -109,6 +109,36 @@ class CliTest {
     }
 
     @Test
+    void sendAsPermissions() {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--domain", "example.org");
+        assertThat(tern("pw\n", "user", "add", "alice@example.org", "--password-stdin").code()).isZero();
+        assertThat(tern(null, "user", "send-as", "add", "Alice@example.org", "@Partner.ORG").out())
+                .isEqualTo("Alice@example.org may send as @partner.org\n");
+        assertThat(tern(null, "user", "send-as", "add", "alice@example.org", "Boss@example.org").out())
+                .isEqualTo("alice@example.org may send as boss@example.org\n");
+        assertThat(tern(null, "user", "send-as", "list", "alice@example.org").out())
+                .isEqualTo("alice@example.org may send as @partner.org\nalice@example.org may send as boss@example.org\n");
+        assertThat(tern(null, "user", "send-as", "list").out()).hasLineCount(2);
+
+        Result again = tern(null, "user", "send-as", "add", "alice@example.org", "@partner.org");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("tern: alice@example.org may already send as @partner.org\n");
+        Result bad = tern(null, "user", "send-as", "add", "alice@example.org", "partner.org");
+        assertThat(bad.err()).startsWith("tern: \"partner.org\" is neither an address nor @domain");
+        assertThat(tern(null, "user", "send-as", "add", "nobody@example.org", "@x.org").err())
+                .isEqualTo("tern: no such account: nobody@example.org\n");
+
+        assertThat(tern(null, "user", "send-as", "delete", "alice@example.org", "@partner.org").out())
+                .isEqualTo("alice@example.org may no longer send as @partner.org\n");
+        Result gone = tern(null, "user", "send-as", "delete", "alice@example.org", "@partner.org");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err()).isEqualTo("tern: no such permission: alice@example.org may not send as @partner.org\n");
+        assertThat(tern(null, "user", "send-as", "list").out()).isEqualTo("alice@example.org may send as boss@example.org\n");
+        assertThat(tern(null, "user", "delete", "alice@example.org").code()).isZero();
+        assertThat(tern(null, "user", "send-as", "list").out()).isEmpty();
+    }
+
+    @Test
     void errorsAreOneLineWithoutStackTraces() throws Exception {
         tern(null, "init", "--smtp", "127.0.0.1:2525");
         Result noDomain = tern("x\n", "user", "add", "carol@nowhere.org", "--password-stdin");

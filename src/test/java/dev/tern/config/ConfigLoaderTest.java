@@ -89,6 +89,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void submissionChecksTheFromHeaderUnlessSwitchedOff() {
+        assertThat(parse("").submission()).isEqualTo(SubmissionSettings.defaults());
+        assertThat(SubmissionSettings.defaults().checkFromHeader()).isTrue();
+        assertThat(parse(StarterConfig.text("mx.example.test", "0.0.0.0:25")).submission())
+                .isEqualTo(SubmissionSettings.defaults());
+        assertThat(parse("[submission]\ncheck_from_header = false\n").submission().checkFromHeader()).isFalse();
+        assertThatThrownBy(() -> parse("[submission]\ncheck_from_header = \"yes\"\n"))
+                .hasMessageStartingWith("submission.check_from_header: expected true or false");
+    }
+
+    @Test
     void syntaxErrorsSayTheFileIsNotToml() {
         assertThatThrownBy(() -> parse("hostname = \n")).hasMessageContaining("not valid TOML");
     }

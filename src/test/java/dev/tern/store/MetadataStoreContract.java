@@ -63,6 +63,34 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void sendAsPermissionsRoundTripAndGoWithTheirAccount() {
+        Rows.Account a = account("dora@example.test");
+        Rows.Account b = account("eve@example.test");
+        store.writeAndWait(tx -> {
+            assertThat(tx.directory().insertSendAs(a.id(), "@other.test", Instant.now())).isTrue();
+            assertThat(tx.directory().insertSendAs(a.id(), "@other.test", Instant.now())).isFalse();
+            assertThat(tx.directory().insertSendAs(a.id(), "boss@example.test", Instant.now())).isTrue();
+            assertThat(tx.directory().insertSendAs(b.id(), "@other.test", Instant.now())).isTrue();
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.directory().sendAs(a.id())).extracting(Rows.SendAs::pattern)
+                    .containsExactly("@other.test", "boss@example.test");
+            assertThat(tx.directory().sendAs(null)).extracting(r -> r.account() + " " + r.pattern())
+                    .containsExactly("dora@example.test @other.test", "dora@example.test boss@example.test",
+                            "eve@example.test @other.test");
+            return null;
+        });
+        store.writeAndWait(tx -> {
+            assertThat(tx.directory().deleteSendAs(a.id(), "boss@example.test")).isTrue();
+            assertThat(tx.directory().deleteSendAs(a.id(), "boss@example.test")).isFalse();
+            return tx.directory().deleteAccount(a.id());
+        });
+        List<Rows.SendAs> left = store.read(tx -> tx.directory().sendAs(null));
+        assertThat(left).extracting(Rows.SendAs::account).containsExactly("eve@example.test");
+    }
+
+    @Test
     void uniqueAddressesAreEnforced() {
         account("bob@example.test");
         assertThatThrownBy(() -> account("bob@example.test")).isInstanceOf(StoreException.class);

@@ -123,6 +123,27 @@ final class SqlDirectoryDao implements DirectoryDao {
     }
 
     @Override
+    public List<Rows.SendAs> sendAs(Long accountId) {
+        String sql = "SELECT s.account_id, a.address, s.pattern, s.created_at FROM send_as s "
+                + "JOIN accounts a ON a.id = s.account_id";
+        if (accountId == null) {
+            return db.query(sql + " ORDER BY a.address, s.pattern", SqlDirectoryDao::sendAsRow);
+        }
+        return db.query(sql + " WHERE s.account_id = ? ORDER BY s.pattern", SqlDirectoryDao::sendAsRow, accountId);
+    }
+
+    @Override
+    public boolean insertSendAs(long accountId, String pattern, Instant now) {
+        return db.update("INSERT INTO send_as (account_id, pattern, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                accountId, pattern, now) > 0;
+    }
+
+    @Override
+    public boolean deleteSendAs(long accountId, String pattern) {
+        return db.update("DELETE FROM send_as WHERE account_id = ? AND pattern = ?", accountId, pattern) > 0;
+    }
+
+    @Override
     public int countAccounts(long domainId) {
         return (int) db.count("SELECT COUNT(*) FROM accounts WHERE domain_id = ?", domainId);
     }
@@ -145,5 +166,10 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     private static Rows.Alias aliasRow(ResultSet rs) throws SQLException {
         return new Rows.Alias(rs.getString("address"), rs.getString("target"));
+    }
+
+    private static Rows.SendAs sendAsRow(ResultSet rs) throws SQLException {
+        return new Rows.SendAs(rs.getLong("account_id"), rs.getString("address"), rs.getString("pattern"),
+                Jdbc.instant(rs, "created_at"));
     }
 }
