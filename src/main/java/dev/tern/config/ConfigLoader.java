@@ -90,8 +90,11 @@ public final class ConfigLoader {
         ConfigNode log = top.table("log");
         boolean trace = log.bool("protocol_trace", false);
 
+        TlsConfig tls = TlsConfig.read(top.table("tls"), base);
+        SubmissionConfig submission = SubmissionConfig.read(top.table("submission"));
+
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace);
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, tls, submission);
     }
 
     private static String defaultHostname() {

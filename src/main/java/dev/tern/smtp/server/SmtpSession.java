@@ -1,10 +1,13 @@
 package dev.tern.smtp.server;
 
+import dev.tern.auth.AuthContext;
+import dev.tern.auth.AuthenticatedUser;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
+import dev.tern.net.tls.TlsMode;
 import dev.tern.store.BlobSink;
 
 import java.net.InetAddress;
@@ -12,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,14 +30,16 @@ import static dev.tern.smtp.server.SessionState.RCPT;
 
 /**
  * The SMTP server session state machine (RFC 5321 §3, §4.1; RFC 3030 for BDAT; RFC 2920 for
- * pipelining): one small method per command, the order of commands checked by {@link CommandTable}.
+ * pipelining; RFC 3207 for STARTTLS; RFC 4954 for AUTH, whose exchange is {@link SmtpAuthExchange}):
+ * one small method per command, the order of commands checked by {@link CommandTable}.
  * It never touches sockets: input arrives as parsed commands and content, output goes through
  * {@link SessionIo}. Runs on one event loop; backend calls return futures, and the session
  * waits for them through {@link SessionIo#await} without blocking.
  *
  * <p>Security: error replies never carry exception text; unexpected failures are logged here and
  * answered {@code 451 4.3.0}. After {@code maxErrors} error replies without a message delivered
- * the session ends with {@code 421 4.7.0}.
+ * the session ends with {@code 421 4.7.0}. STARTTLS forgets everything learnt in plaintext (HELO,
+ * transaction, authentication: RFC 3207 §4.2).
  */
 final class SmtpSession {
 
@@ -49,12 +55,18 @@ final class SmtpSession {
     private Transaction tx;
     private int errors;
     private String closeReason = "lost connection";
+    /** "TLSv1.3 with cipher …" once TLS is up, else null. */
+    private String tls;
+    private AuthenticatedUser user;
+    private final SmtpAuthExchange auth;
 
     SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
         this.settings = settings;
         this.io = io;
         this.clientAddress = clientAddress;
         this.client = "unknown" + ReceivedHeader.addressLiteral(clientAddress);
+        this.auth = settings.security().offersAuth()
+                ? new SmtpAuthExchange(settings, io, client, this::reply, u -> user = u) : null;
     }
 
     void start() {
@@ -76,7 +88,11 @@ final class SmtpSession {
         } else if (command instanceof SmtpCommand.Helo c) {
             greet(c.domain(), false, settings.heloReply());
         } else if (command instanceof SmtpCommand.Ehlo c) {
-            greet(c.domain(), true, settings.ehloReply());
+            greet(c.domain(), true, settings.ehloReply(tls != null, mechanisms()));
+        } else if (command instanceof SmtpCommand.StartTls) {
+            startTls();
+        } else if (command instanceof SmtpCommand.Auth c) {
+            auth(c);
         } else if (command instanceof SmtpCommand.Mail c) {
             mail(c);
         } else if (command instanceof SmtpCommand.Rcpt c) {
@@ -113,12 +129,71 @@ final class SmtpSession {
         reply(reply);
     }
 
+    /**
+     * RFC 3207 §4.2: after the handshake the client starts afresh, so everything learnt in plaintext
+     * is forgotten now. The connection throws away what was pipelined after this command.
+     */
+    private void startTls() {
+        if (settings.security().tlsMode() == TlsMode.NONE) {
+            reply(Replies.NOT_IMPLEMENTED);
+            return;
+        }
+        if (tls != null) {
+            reply(Replies.TLS_ALREADY_ACTIVE);
+            return;
+        }
+        resetTransaction("STARTTLS");
+        helo = null;
+        esmtp = false;
+        user = null;
+        state = CONNECTED;
+        io.startTls(Replies.TLS_READY);
+    }
+
+    /** RFC 4954 §4: one AUTH per session, outside transactions (the table checks the latter). */
+    private void auth(SmtpCommand.Auth c) {
+        if (auth == null) {
+            reply(Replies.NOT_IMPLEMENTED);
+        } else if (user != null) {
+            reply(Replies.AUTH_TWICE);
+        } else {
+            auth.start(c, authContext());
+        }
+    }
+
+    /**
+     * Submission (RFC 6409 §4.3) needs AUTH before MAIL. An authenticated sender is checked by the
+     * backend (is the address the user's?) before the transaction starts.
+     */
     private void mail(SmtpCommand.Mail c) {
+        if (settings.security().authRequired() && user == null) {
+            reply(Replies.AUTH_REQUIRED);
+            return;
+        }
         if (c.size() > settings.limits().maxMessageSize()) {
             reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
             return;
         }
-        tx = new Transaction(c);
+        Transaction t = new Transaction(c);
+        if (user == null) {
+            beginTransaction(t);
+            return;
+        }
+        CompletableFuture<Void> check = call(() ->
+                settings.backend().checkSender(settings.listener(), clientInfo(t), c.sender()));
+        io.await(check, (ok, error) -> {
+            if (error == null) {
+                beginTransaction(t);
+            } else {
+                SmtpReply refusal = replyFor(error, "sender check");
+                TransactionLog.senderRefused(client, c.sender(), refusal);
+                reply(refusal);
+            }
+        });
+    }
+
+    private void beginTransaction(Transaction t) {
+        tx = t;
         state = MAIL;
         reply(Replies.SENDER_OK);
     }
@@ -269,7 +344,10 @@ final class SmtpSession {
             return null;
         }
         MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
-        String received = ReceivedHeader.format(helo, clientAddress, settings.hostname(), protocol(tx), queueId,
+        boolean hide = user != null && settings.security().hideClientIp();
+        ReceivedHeader.Origin origin = new ReceivedHeader.Origin(helo, clientAddress, tls,
+                user == null ? null : user.address(), hide);
+        String received = ReceivedHeader.format(origin, settings.hostname(), protocol(tx), queueId,
                 tx.onlyRecipient(), ZonedDateTime.now());
         body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
         tx.startContent(queueId, body, bdat);
@@ -321,12 +399,34 @@ final class SmtpSession {
 
     // ---- events from the connection -----------------------------------------------------------
 
+    /** True while the next line is a SASL response, not a command (and may be up to 12288 octets). */
+    boolean expectsSaslResponse() {
+        return auth != null && auth.expectsResponse();
+    }
+
+    void saslResponse(byte[] line) {
+        auth.response(line);
+    }
+
+    /** The TLS handshake succeeded (after STARTTLS, or at once on an implicit TLS listener). */
+    void tlsStarted(String protocol, String cipherSuite) {
+        tls = protocol + " with cipher " + cipherSuite;
+    }
+
     void bareLfInCommand() {
-        reply(Replies.BARE_LF_IN_COMMAND);
+        if (expectsSaslResponse()) {
+            auth.abort(Replies.BARE_LF_IN_COMMAND);
+        } else {
+            reply(Replies.BARE_LF_IN_COMMAND);
+        }
     }
 
     void lineTooLong() {
-        reply(Replies.LINE_TOO_LONG);
+        if (expectsSaslResponse()) {
+            auth.abort(Replies.AUTH_LINE_TOO_LONG);
+        } else {
+            reply(Replies.LINE_TOO_LONG);
+        }
     }
 
     void timedOut() {
@@ -342,6 +442,9 @@ final class SmtpSession {
     /** The connection is gone: content being received is thrown away (nothing was acknowledged). */
     void disconnected() {
         resetTransaction(closeReason);
+        if (auth != null) {
+            auth.close();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -360,15 +463,37 @@ final class SmtpSession {
 
     private ClientInfo clientInfo(Transaction t) {
         return new ClientInfo(clientAddress == null ? "unknown" : clientAddress.getHostAddress(), null, helo,
-                protocol(t), settings.listener(), null);
+                protocol(t), settings.listener(), user == null ? null : user.address());
     }
 
-    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword. */
+    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP(S)(A). */
     private String protocol(Transaction t) {
         if (!esmtp) {
             return "SMTP";
         }
-        return t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+        String base = t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+        return base + (tls != null ? "S" : "") + (user != null ? "A" : "");
+    }
+
+    private AuthContext authContext() {
+        return new AuthContext(clientAddress, tls != null, "smtp", settings.hostname());
+    }
+
+    /** The mechanisms for EHLO's AUTH keyword: the authenticator's, less those this listener keeps for TLS. */
+    private List<String> mechanisms() {
+        if (auth == null) {
+            return List.of();
+        }
+        try {
+            List<String> offered = settings.security().authenticator().mechanisms(authContext());
+            if (tls == null && settings.security().passwordsNeedTls()) {
+                offered = offered.stream().filter(m -> !SmtpAuthExchange.needsTls(m)).toList();
+            }
+            return offered;
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.warn("listing SASL mechanisms failed for client {}", client, e);
+            return List.of();
+        }
     }
 
     private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> backendCall) {
