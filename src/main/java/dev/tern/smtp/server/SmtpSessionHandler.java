@@ -417,6 +417,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     }
 
     private static String reason(Throwable t) {
+        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
+            return "not a TLS record (a plaintext client on a TLS port?)";   // its message dumps the client's bytes
+        }
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
