@@ -1,6 +1,10 @@
 package dev.tern.testing;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -45,7 +49,7 @@ public final class TestCertificates {
         public Issued write(Path certFile, Path keyFile, boolean pkcs8) {
             try {
                 Files.writeString(certFile, pem(certificate));
-                Files.writeString(keyFile, pkcs8 ? pem(new JcaPKCS8Generator(keys.getPrivate(), null)) : pem(keys));
+                Files.writeString(keyFile, pkcs8 ? pem(new JcaPKCS8Generator(keys.getPrivate(), null)) : traditional(keys));
                 return this;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -98,11 +102,13 @@ public final class TestCertificates {
         }
     }
 
-    public static SSLContext trusting(X509Certificate certificate) {
+    public static SSLContext trusting(X509Certificate... certificates) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setCertificateEntry("server", certificate);
+            for (int i = 0; i < certificates.length; i++) {
+                store.setCertificateEntry("server" + i, certificates[i]);
+            }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -111,6 +117,19 @@ public final class TestCertificates {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** PKCS#1 for RSA; SEC1 with the curve and the public key for EC, as OpenSSL writes it. */
+    private static String traditional(KeyPair keys) throws IOException {
+        if (!keys.getPrivate().getAlgorithm().equals("EC")) {
+            return pem(keys);
+        }
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+        ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        ECPrivateKey sec1 = new ECPrivateKey(256, inner.getKey(), publicKey.getPublicKeyData(),
+                info.getPrivateKeyAlgorithm().getParameters());
+        return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
     }
 
     static String pem(Object o) throws IOException {

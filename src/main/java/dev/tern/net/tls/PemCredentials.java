@@ -82,7 +82,7 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
         try {
             for (Object o : readAll(file, configKey)) {
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());   // SEC1 may omit the public key
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
