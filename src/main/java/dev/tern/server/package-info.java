@@ -3,7 +3,8 @@
  * (shared by the server and the command line), {@link dev.tern.server.TernServer} starts and stops
  * them with the listeners, and the SMTP backend applies the relay policy.
  *
- * <p>Security: the {@code smtp} listener accepts recipients only in local domains (no open relay);
+ * <p>Security: recipients in other domains are accepted only from authenticated clients (no open
+ * relay); the submission listeners require AUTH, and password mechanisms only over TLS;
  * one server per data directory, enforced by a file lock.
  */
 package dev.tern.server;
