@@ -6,11 +6,13 @@ import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +91,7 @@ public final class SmtpServer implements AutoCloseable {
                 String id = settings.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
                 ch.pipeline().addLast("limits", limiter);
                 if (settings.security().tlsMode() == TlsMode.IMPLICIT) {
-                    ch.pipeline().addLast("tls", settings.security().tls().newHandler(ch.alloc()));
+                    ch.pipeline().addLast("tls", sslHandler(settings, ch.alloc()));
                 }
                 ch.pipeline().addLast("smtp", new SmtpSessionHandler(settings, id));
             }
@@ -98,6 +100,13 @@ public final class SmtpServer implements AutoCloseable {
             LOG.info("listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
         }
         return bound;
+    }
+
+    /** A handler for one connection; the handshake may take as long as a command (Netty's default is 10 s). */
+    static SslHandler sslHandler(SmtpSettings settings, ByteBufAllocator alloc) {
+        SslHandler ssl = settings.security().tls().newHandler(alloc);
+        ssl.setHandshakeTimeout(settings.limits().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return ssl;
     }
 
     /** The addresses actually bound (a configured port 0 shows as the port chosen). */

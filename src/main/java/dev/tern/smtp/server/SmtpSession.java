@@ -1,7 +1,5 @@
 package dev.tern.smtp.server;
 
-import dev.tern.auth.AuthContext;
-import dev.tern.auth.AuthenticatedUser;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
@@ -47,26 +45,21 @@ final class SmtpSession {
 
     private final SmtpSettings settings;
     private final SessionIo io;
-    private final InetAddress clientAddress;
+    private final SessionClient peer;
     private final String client;
     private SessionState state = CONNECTED;
-    private String helo;
-    private boolean esmtp;
     private Transaction tx;
     private int errors;
     private String closeReason = "lost connection";
-    /** "TLSv1.3 with cipher …" once TLS is up, else null. */
-    private String tls;
-    private AuthenticatedUser user;
     private final SmtpAuthExchange auth;
 
     SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
         this.settings = settings;
         this.io = io;
-        this.clientAddress = clientAddress;
-        this.client = "unknown" + ReceivedHeader.addressLiteral(clientAddress);
+        this.peer = new SessionClient(clientAddress);
+        this.client = peer.logName;
         this.auth = settings.security().offersAuth()
-                ? new SmtpAuthExchange(settings, io, client, this::reply, u -> user = u) : null;
+                ? new SmtpAuthExchange(settings, io, client, this::reply, u -> peer.user = u) : null;
     }
 
     void start() {
@@ -88,7 +81,7 @@ final class SmtpSession {
         } else if (command instanceof SmtpCommand.Helo c) {
             greet(c.domain(), false, settings.heloReply());
         } else if (command instanceof SmtpCommand.Ehlo c) {
-            greet(c.domain(), true, settings.ehloReply(tls != null, mechanisms()));
+            greet(c.domain(), true, settings.ehloReply(peer.tls != null, mechanisms()));
         } else if (command instanceof SmtpCommand.StartTls) {
             startTls();
         } else if (command instanceof SmtpCommand.Auth c) {
@@ -123,8 +116,8 @@ final class SmtpSession {
     /** HELO and EHLO: both start afresh (RFC 5321 §4.1.4: EHLO resets any transaction). */
     private void greet(String domain, boolean extended, SmtpReply reply) {
         resetTransaction("new HELO/EHLO");
-        helo = domain;
-        esmtp = extended;
+        peer.helo = domain;
+        peer.esmtp = extended;
         state = GREETED;
         reply(reply);
     }
@@ -138,14 +131,12 @@ final class SmtpSession {
             reply(Replies.NOT_IMPLEMENTED);
             return;
         }
-        if (tls != null) {
+        if (peer.tls != null) {
             reply(Replies.TLS_ALREADY_ACTIVE);
             return;
         }
         resetTransaction("STARTTLS");
-        helo = null;
-        esmtp = false;
-        user = null;
+        peer.forget();
         state = CONNECTED;
         io.startTls(Replies.TLS_READY);
     }
@@ -154,10 +145,10 @@ final class SmtpSession {
     private void auth(SmtpCommand.Auth c) {
         if (auth == null) {
             reply(Replies.NOT_IMPLEMENTED);
-        } else if (user != null) {
+        } else if (peer.authenticated()) {
             reply(Replies.AUTH_TWICE);
         } else {
-            auth.start(c, authContext());
+            auth.start(c, peer.authContext(settings.hostname()));
         }
     }
 
@@ -166,7 +157,7 @@ final class SmtpSession {
      * backend (is the address the user's?) before the transaction starts.
      */
     private void mail(SmtpCommand.Mail c) {
-        if (settings.security().authRequired() && user == null) {
+        if (settings.security().authRequired() && !peer.authenticated()) {
             reply(Replies.AUTH_REQUIRED);
             return;
         }
@@ -175,7 +166,7 @@ final class SmtpSession {
             return;
         }
         Transaction t = new Transaction(c);
-        if (user == null) {
+        if (!peer.authenticated()) {
             beginTransaction(t);
             return;
         }
@@ -320,7 +311,7 @@ final class SmtpSession {
 
     private void rset() {
         resetTransaction("RSET");
-        state = helo == null ? CONNECTED : GREETED;
+        state = peer.helo == null ? CONNECTED : GREETED;
         reply(Replies.OK);
     }
 
@@ -344,10 +335,8 @@ final class SmtpSession {
             return null;
         }
         MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
-        boolean hide = user != null && settings.security().hideClientIp();
-        ReceivedHeader.Origin origin = new ReceivedHeader.Origin(helo, clientAddress, tls,
-                user == null ? null : user.address(), hide);
-        String received = ReceivedHeader.format(origin, settings.hostname(), protocol(tx), queueId,
+        String received = ReceivedHeader.format(peer.origin(settings.security().hideClientIp()), settings.hostname(),
+                peer.protocol(tx), queueId,
                 tx.onlyRecipient(), ZonedDateTime.now());
         body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
         tx.startContent(queueId, body, bdat);
@@ -410,7 +399,7 @@ final class SmtpSession {
 
     /** The TLS handshake succeeded (after STARTTLS, or at once on an implicit TLS listener). */
     void tlsStarted(String protocol, String cipherSuite) {
-        tls = protocol + " with cipher " + cipherSuite;
+        peer.tls = protocol + " with cipher " + cipherSuite;
     }
 
     void bareLfInCommand() {
@@ -462,21 +451,7 @@ final class SmtpSession {
     }
 
     private ClientInfo clientInfo(Transaction t) {
-        return new ClientInfo(clientAddress == null ? "unknown" : clientAddress.getHostAddress(), null, helo,
-                protocol(t), settings.listener(), user == null ? null : user.address());
-    }
-
-    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP(S)(A). */
-    private String protocol(Transaction t) {
-        if (!esmtp) {
-            return "SMTP";
-        }
-        String base = t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
-        return base + (tls != null ? "S" : "") + (user != null ? "A" : "");
-    }
-
-    private AuthContext authContext() {
-        return new AuthContext(clientAddress, tls != null, "smtp", settings.hostname());
+        return peer.info(settings.listener(), t);
     }
 
     /** The mechanisms for EHLO's AUTH keyword: the authenticator's, less those this listener keeps for TLS. */
@@ -485,8 +460,8 @@ final class SmtpSession {
             return List.of();
         }
         try {
-            List<String> offered = settings.security().authenticator().mechanisms(authContext());
-            if (tls == null && settings.security().passwordsNeedTls()) {
+            List<String> offered = settings.security().authenticator().mechanisms(peer.authContext(settings.hostname()));
+            if (peer.tls == null && settings.security().passwordsNeedTls()) {
                 offered = offered.stream().filter(m -> !SmtpAuthExchange.needsTls(m)).toList();
             }
             return offered;

@@ -337,7 +337,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         if (discarded > 0) {
             LOG.info("smtp connection {}: {} octets pipelined after STARTTLS discarded unread", id, discarded);
         }
-        ctx.pipeline().addBefore(ctx.name(), "tls", settings.security().tls().newHandler(ctx.alloc()));
+        ctx.pipeline().addBefore(ctx.name(), "tls", SmtpServer.sslHandler(settings, ctx.alloc()));
     }
 
     @Override
