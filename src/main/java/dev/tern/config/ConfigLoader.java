@@ -92,10 +92,11 @@ public final class ConfigLoader {
         boolean trace = log.bool("protocol_trace", false);
 
         AuthSettings auth = AuthSettings.read(top.table("auth"), base);
+        TlsConfig tls = TlsConfig.read(top.table("tls"), base);
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
-                submission);
+                submission, tls);
     }
 
     private static String defaultHostname() {

@@ -35,7 +35,26 @@ public final class StarterConfig {
                 [listeners]
                 # Each listener is a list of "address:port". Leave one out to switch it off.
                 # Inbound mail from other servers (port 25 needs root or CAP_NET_BIND_SERVICE).
+                # STARTTLS is offered; mail is accepted for local domains only, unless the
+                # client authenticated.
                 smtp = ["%s"]
+                # Mail from your users' mail programs (RFC 6409): STARTTLS, then AUTH, required.
+                # submission = ["0.0.0.0:587"]
+                # The same over TLS from the first byte (RFC 8314), preferred by current clients.
+                # submissions = ["0.0.0.0:465"]
+
+                [tls]
+                # The certificate chain (leaf first) and private key, PEM. Renewed files are
+                # picked up without a restart. Without them, Tern makes a self-signed certificate
+                # for the hostname in data_dir/tls/ (fine for server-to-server STARTTLS; mail
+                # programs will warn about it).
+                # cert = "/etc/letsencrypt/live/mx.example.org/fullchain.pem"
+                # key  = "/etc/letsencrypt/live/mx.example.org/privkey.pem"
+
+                [submission]
+                # Leave the sender's IP address and computer name out of the Received header of
+                # mail sent by authenticated users.
+                hide_client_ip = false
 
                 [smtp]
                 # Largest message accepted (announced with the SIZE extension).

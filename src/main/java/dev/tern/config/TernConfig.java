@@ -17,14 +17,18 @@ import java.util.Map;
  * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
  * @param protocolTrace      log every SMTP command and reply (debugging only: logs addresses)
  * @param auth               SASL authentication: mechanisms offered, throttling, Kerberos
- * @param submission         checks of mail submitted by authenticated users
+ * @param submission         mail submitted by authenticated users ({@code [submission]})
+ * @param tls                the server certificate ({@code [tls]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
-                         AuthSettings auth, SubmissionSettings submission) {
+                         AuthSettings auth, SubmissionSettings submission, TlsConfig tls) {
 
-    /** Listener names Tern knows, in the order they are started. */
-    public static final List<String> LISTENER_NAMES = List.of("smtp");
+    /**
+     * Listener names Tern knows, in the order they are started: inbound MTA (port 25, STARTTLS),
+     * message submission (587, STARTTLS, RFC 6409) and submission over implicit TLS (465, RFC 8314).
+     */
+    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions");
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

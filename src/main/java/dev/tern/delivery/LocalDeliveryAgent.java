@@ -68,6 +68,20 @@ public final class LocalDeliveryAgent {
                 .thenCompose(f -> f);
     }
 
+    /**
+     * Leaves recipients waiting in the queue, to be tried again on the retry schedule: for mail
+     * that this agent must not deliver (another domain's, until outbound delivery takes it).
+     */
+    public CompletableFuture<Void> defer(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients,
+                                         String reason) {
+        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
+        for (Rows.QueueRecipient r : recipients) {
+            log.info("{}: to=<{}>, relay=none, delay={}, status=deferred ({})", message.id(), r.address(),
+                    String.format("%.2f", delay), reason);
+        }
+        return deferAll(message, recipients, reason);
+    }
+
     private List<Decision> decide(List<Rows.QueueRecipient> recipients) {
         List<Decision> out = new ArrayList<>(recipients.size());
         for (Rows.QueueRecipient r : recipients) {

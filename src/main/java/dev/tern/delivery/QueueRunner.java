@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +37,8 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
     private static final int MAX_IN_FLIGHT = 256;
     private static final int SCAN_BATCH = 1000;
+    /** Why mail for other domains stays in the queue (RFC 3463 4.4.0: routing, temporary). */
+    static final String OUTBOUND_NOT_CONFIGURED = "4.4.0 outbound delivery not configured";
 
     private final MetadataStore store;
     private final Router router;
@@ -134,7 +137,7 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
 
     private void dispatch(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
         List<Rows.QueueRecipient> localRecipients = new ArrayList<>();
-        List<Rows.QueueRecipient> unroutable = new ArrayList<>();
+        List<Rows.QueueRecipient> remoteRecipients = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
             Route route;
             try {
@@ -142,16 +145,15 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             } catch (IllegalArgumentException e) {
                 route = new Route.Local(); // the agent reports the bad syntax
             }
-            if (route instanceof Route.Local) {
-                localRecipients.add(r);
-            } else {
-                unroutable.add(r);
-            }
+            (route instanceof Route.Local ? localRecipients : remoteRecipients).add(r);
         }
-        // Remote recipients reach the local agent too: it fails them as "not a local domain",
-        // since this server has no outbound delivery configured for them.
-        localRecipients.addAll(unroutable);
-        local.deliver(message, localRecipients).whenComplete((v, failure) -> {
+        // Mail for other domains (from authenticated senders) waits in the queue, deferred, until
+        // outbound delivery takes it: it is never bounced for lack of a route.
+        CompletableFuture<Void> local = localRecipients.isEmpty() ? CompletableFuture.completedFuture(null)
+                : this.local.deliver(message, localRecipients);
+        CompletableFuture<Void> remote = remoteRecipients.isEmpty() ? CompletableFuture.completedFuture(null)
+                : this.local.defer(message, remoteRecipients, OUTBOUND_NOT_CONFIGURED);
+        CompletableFuture.allOf(local, remote).whenComplete((v, failure) -> {
             recipients.forEach(r -> inFlight.remove(r.id()));
             slots.release();
             if (failure != null) {

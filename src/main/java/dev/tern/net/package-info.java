@@ -1,6 +1,7 @@
 /**
  * Network plumbing shared by every listener (SMTP today; IMAP and POP3 later): Netty event
- * loops, binding of named listeners, and connection limits. Protocol packages plug in a
+ * loops, binding of named listeners, connection limits, and TLS ({@link dev.tern.net.tls}: the
+ * certificate, its reloading, the handler for each connection). Protocol packages plug in a
  * {@link io.netty.channel.ChannelInitializer} and never create threads or sockets themselves.
  *
  * <p>Invariants:

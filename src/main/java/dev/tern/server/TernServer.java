@@ -1,12 +1,17 @@
 package dev.tern.server;
 
+import dev.tern.auth.SaslAuthenticator;
+import dev.tern.config.ConfigException;
 import dev.tern.config.TernConfig;
 import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
+import dev.tern.net.tls.ServerTls;
+import dev.tern.net.tls.TlsMode;
 import dev.tern.queue.RetryPolicy;
 import dev.tern.routing.Router;
+import dev.tern.smtp.server.SmtpSecurity;
 import dev.tern.smtp.server.SmtpServer;
 import dev.tern.store.StoreException;
 import org.slf4j.Logger;
@@ -20,21 +25,36 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * One running Tern: the store, the queue runner and every configured listener. Start order makes
- * the server safe to receive mail the moment a port opens: store first, then delivery, then
- * listeners. Stop order is the reverse.
+ * the server safe to receive mail the moment a port opens: store first, then delivery, then TLS,
+ * then listeners. Stop order is the reverse.
+ *
+ * <p>Listeners: {@code smtp} (port 25: STARTTLS, AUTH offered, relaying only when authenticated),
+ * {@code submission} (587: STARTTLS, AUTH required) and {@code submissions} (465: implicit TLS,
+ * AUTH required). All share one TLS context and one bounded pool for SASL steps.
  */
 public final class TernServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
     /** Threads for blocking storage work: they bound the fsyncs and lookups in progress at once. */
     private static final int STORAGE_THREADS = 64;
+    /** Threads for SASL steps (password hashing is CPU-bound), and how many may wait for one. */
+    private static final int AUTH_THREADS = 4;
+    private static final int AUTH_QUEUE = 256;
 
     private final TernConfig config;
     private final Duration queueScanInterval;
+    private final Function<Services, SaslAuthenticator> authenticators;
     private Services services;
+    private ServerTls tls;
+    private ThreadPoolExecutor authExecutor;
     private QueueRunner runner;
     private ServerTransport transport;
     private FileChannel lockChannel;
@@ -47,8 +67,18 @@ public final class TernServer implements AutoCloseable {
 
     /** @param queueScanInterval how often deferred mail is looked for (tests shorten it) */
     public TernServer(TernConfig config, Duration queueScanInterval) {
+        this(config, queueScanInterval, null);
+    }
+
+    /**
+     * @param authenticators makes the SASL authenticator over the started services; null when
+     *                       AUTH is not offered (then the submission listeners cannot be used)
+     */
+    public TernServer(TernConfig config, Duration queueScanInterval,
+                      Function<Services, SaslAuthenticator> authenticators) {
         this.config = config;
         this.queueScanInterval = queueScanInterval;
+        this.authenticators = authenticators;
     }
 
     public synchronized TernServer start() {
@@ -68,11 +98,7 @@ public final class TernServer implements AutoCloseable {
             transport = new ServerTransport();
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
                     services.storageExecutor());
-            if (!config.listener("smtp").isEmpty()) {
-                SmtpServer smtp = new SmtpServer("smtp", config.hostname(), config.smtp(), config.protocolTrace(),
-                        backend, transport);
-                listeners.add(smtp.start(config.listener("smtp")));
-            }
+            startSmtpListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
             }
@@ -82,6 +108,49 @@ public final class TernServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private void startSmtpListeners(TernSmtpBackend backend) {
+        if (TernConfig.LISTENER_NAMES.stream().allMatch(name -> config.listener(name).isEmpty())) {
+            return;
+        }
+        tls = ServerTls.open(config.tls().cert(), config.tls().key(), config.dataDir(), config.hostname(),
+                ServerTls.DEFAULT_CHECK_INTERVAL);
+        SaslAuthenticator authenticator = authenticators == null ? null : authenticators.apply(services);
+        if (authenticator != null) {
+            authExecutor = boundedPool("tern-auth", AUTH_THREADS, AUTH_QUEUE);
+        }
+        for (String name : TernConfig.LISTENER_NAMES) {
+            if (config.listener(name).isEmpty()) {
+                continue;
+            }
+            SmtpSecurity security = switch (name) {
+                case "smtp" -> SmtpSecurity.relay(tls, authenticator, authExecutor);
+                case "submission" -> submission(name, TlsMode.STARTTLS, authenticator);
+                default -> submission(name, TlsMode.IMPLICIT, authenticator);
+            };
+            SmtpServer server = new SmtpServer(name, config.hostname(), config.smtp(), config.protocolTrace(),
+                    backend, security, transport);
+            listeners.add(server.start(config.listener(name)));
+        }
+    }
+
+    private SmtpSecurity submission(String name, TlsMode mode, SaslAuthenticator authenticator) {
+        if (authenticator == null) {
+            throw new ConfigException("listeners." + name + ": submission needs authentication, and no SASL "
+                    + "authenticator is available in this server");
+        }
+        return SmtpSecurity.submission(mode, tls, authenticator, authExecutor, config.submission().hideClientIp());
+    }
+
+    /** A fixed pool with a bounded queue: when full, new work is refused (AUTH then answers 454). */
+    private static ThreadPoolExecutor boundedPool(String name, int threads, int queue) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     private void lockDataDir(Path dataDir) {
@@ -105,6 +174,11 @@ public final class TernServer implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + listener)).port();
     }
 
+    /** The TLS context of the listeners, or null when none is running. */
+    public ServerTls tls() {
+        return tls;
+    }
+
     public Services services() {
         return services;
     }
@@ -122,6 +196,14 @@ public final class TernServer implements AutoCloseable {
         if (transport != null) {
             transport.close();
             transport = null;
+        }
+        if (authExecutor != null) {
+            authExecutor.shutdownNow();
+            authExecutor = null;
+        }
+        if (tls != null) {
+            tls.close();
+            tls = null;
         }
         if (runner != null) {
             runner.close();

@@ -5,7 +5,8 @@
  * {@link dev.tern.server.SubmissionChecks} holds the checks of mail from authenticated users
  * (sender ownership, header fix-ups) for the submission listeners.
  *
- * <p>Security: the {@code smtp} listener accepts recipients only in local domains (no open relay);
+ * <p>Security: recipients in other domains are accepted only from authenticated clients (no open
+ * relay); the submission listeners require AUTH, and password mechanisms only over TLS;
  * one server per data directory, enforced by a file lock.
  */
 package dev.tern.server;

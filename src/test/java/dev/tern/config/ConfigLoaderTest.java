@@ -100,6 +100,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsAndSubmission() {
+        TernConfig none = parse("");
+        assertThat(none.tls().isConfigured()).isFalse();
+        assertThat(none.submission().hideClientIp()).isFalse();
+        TernConfig c = parse("""
+                [listeners]
+                submission = ["0.0.0.0:587"]
+                submissions = ["0.0.0.0:465"]
+                [tls]
+                cert = "certs/chain.pem"
+                key = "/etc/ssl/private/tern.key"
+                [submission]
+                hide_client_ip = true
+                """);
+        assertThat(c.listener("submission")).containsExactly(new ListenAddress("0.0.0.0", 587));
+        assertThat(c.listener("submissions")).containsExactly(new ListenAddress("0.0.0.0", 465));
+        assertThat(c.tls().cert()).isEqualTo(Path.of("/etc/tern/certs/chain.pem"));
+        assertThat(c.tls().key()).isEqualTo(Path.of("/etc/ssl/private/tern.key"));
+        assertThat(c.submission().hideClientIp()).isTrue();
+        assertThatThrownBy(() -> parse("[tls]\ncert = \"a.pem\"\n")).hasMessageStartingWith("tls.key: missing");
+        assertThatThrownBy(() -> parse("[tls]\nkey = \"a.pem\"\n")).hasMessageStartingWith("tls.cert: missing");
+        assertThatThrownBy(() -> parse("[tls]\ncertificate = \"a.pem\"\n"))
+                .hasMessageStartingWith("tls.certificate: unknown setting");
+        assertThatThrownBy(() -> parse("[submission]\nhide_client_ip = \"yes\"\n"))
+                .hasMessageStartingWith("submission.hide_client_ip:");
+    }
+
+    @Test
     void syntaxErrorsSayTheFileIsNotToml() {
         assertThatThrownBy(() -> parse("hostname = \n")).hasMessageContaining("not valid TOML");
     }

@@ -164,6 +164,20 @@ class LocalDeliveryTest {
     }
 
     @Test
+    void remoteRecipientsWaitForOutboundDeliveryInsteadOfBouncing() throws Exception {
+        startRunner();
+        String id = enqueue("alice@example.test", "bob@example.test", "friend@remote.example");
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> services.queue().recipients(id).stream()
+                .anyMatch(r -> r.address().equals("friend@remote.example") && r.state().equals("deferred")));
+        Rows.QueueRecipient remote = services.queue().recipients(id).stream()
+                .filter(r -> r.address().equals("friend@remote.example")).findFirst().orElseThrow();
+        assertThat(remote.lastError()).isEqualTo("4.4.0 outbound delivery not configured");
+        assertThat(remote.nextAttemptAt()).isAfter(Instant.now());
+        assertThat(services.queue().message(id)).isPresent();
+    }
+
+    @Test
     void deletingFromTheQueueRemovesTheMessageUndelivered() throws Exception {
         String id = enqueue("s@example.org", "bob@example.test");
         assertThat(services.queue().delete(id)).isTrue();

@@ -108,7 +108,7 @@ class SubmissionChecksTest {
     @Test
     void withTheFromCheckOffOnlyTheEnvelopeIsChecked() throws Exception {
         SubmissionChecks lenient = new SubmissionChecks(new SenderPolicy(services.directory()),
-                new SubmissionSettings(false), "mx.tern.test", services.storageExecutor());
+                new SubmissionSettings(false, false), "mx.tern.test", services.storageExecutor());
         assertThat(lenient.checkFromHeader("alice@example.test", List.of(MailAddress.parse("bob@example.test")))).isNull();
         lenient.checkHeaders("alice@example.test", filtered("From: bob@example.test\r\n\r\n")).get(10, TimeUnit.SECONDS);
         assertThat(refusal(lenient.checkSender("alice@example.test", MailAddress.parse("bob@example.test"))).code())

@@ -1,5 +1,6 @@
 package dev.tern.testing;
 
+import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Account;
 import dev.tern.server.Services;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /** A Tern server started in-process on an ephemeral loopback port, with helpers to look into its mailboxes. */
 public final class RunningServer implements AutoCloseable {
@@ -22,8 +24,19 @@ public final class RunningServer implements AutoCloseable {
         server = new TernServer(config, Duration.ofMillis(500)).start();
     }
 
+    /** With more listeners and a SASL authenticator made over the server's services. */
+    public RunningServer(Path dir, String extraConfig, String listeners,
+                         Function<Services, SaslAuthenticator> authenticators) {
+        TernConfig config = TestConfigs.write(dir, extraConfig, listeners);
+        server = new TernServer(config, Duration.ofMillis(500), authenticators).start();
+    }
+
     public int smtpPort() {
         return server.port("smtp");
+    }
+
+    public int port(String listener) {
+        return server.port(listener);
     }
 
     public Services services() {

@@ -16,6 +16,11 @@ public final class TestConfigs {
 
     /** Writes {@code tern.toml} into {@code dir} with the given extra TOML appended, and loads it. */
     public static TernConfig write(Path dir, String extra) {
+        return write(dir, extra, "");
+    }
+
+    /** @param listeners more lines for the [listeners] table, e.g. {@code submission = ["127.0.0.1:0"]} */
+    public static TernConfig write(Path dir, String extra, String listeners) {
         // The extra text goes before [listeners], so that it may hold top-level keys as well as tables.
         String text = """
                 hostname = "mx.tern.test"
@@ -24,7 +29,7 @@ public final class TestConfigs {
 
                 [listeners]
                 smtp = ["127.0.0.1:0"]
-                """;
+                """ + listeners;
         Path file = dir.resolve("tern.toml");
         try {
             Files.writeString(file, text);

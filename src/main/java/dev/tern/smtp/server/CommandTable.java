@@ -19,6 +19,8 @@ import static dev.tern.smtp.server.SessionState.RCPT;
  *   RCPT       need HELO   need MAIL   ok          ok          after BDAT
  *   DATA       need HELO   need MAIL   no rcpt     ok          after BDAT
  *   BDAT       need HELO   need MAIL   no rcpt     ok          ok
+ *   AUTH       need HELO   ok          in tx       in tx       in tx       (RFC 4954 §4)
+ *   STARTTLS   ok          ok          in tx       in tx       in tx
  *   HELO EHLO RSET NOOP QUIT HELP VRFY: allowed everywhere (RFC 5321 §4.1.4)
  * </pre>
  *
@@ -44,6 +46,10 @@ final class CommandTable {
         refuse(Verb.BDAT, Replies.NEED_HELO, CONNECTED);
         refuse(Verb.BDAT, Replies.NEED_MAIL, GREETED);
         refuse(Verb.BDAT, Replies.NO_VALID_RECIPIENTS, MAIL);
+
+        refuse(Verb.AUTH, Replies.NEED_HELO, CONNECTED);
+        refuse(Verb.AUTH, Replies.IN_TRANSACTION, MAIL, RCPT, BDAT);
+        refuse(Verb.STARTTLS, Replies.IN_TRANSACTION, MAIL, RCPT, BDAT);
     }
 
     private CommandTable() {

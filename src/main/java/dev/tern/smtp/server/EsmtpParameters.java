@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * The ESMTP parameters after a MAIL FROM or RCPT TO path (RFC 5321 §4.1.2 {@code esmtp-param}).
- * MAIL: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461).
+ * MAIL: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461),
+ * AUTH (RFC 4954 §5: checked for syntax, then ignored: Tern is the first hop of an authenticated
+ * message and takes the identity from the session's own AUTH, never from a client's claim).
  * RCPT: NOTIFY and ORCPT (RFC 3461). A parameter Tern does not offer gets 555 5.5.4 (RFC 5321
  * §4.1.1.11); a known one with a bad value, or given twice with different values, gets 501 5.5.4.
  */
@@ -43,6 +45,7 @@ final class EsmtpParameters {
                 case "SMTPUTF8" -> smtpUtf8 = flag("SMTPUTF8", value);
                 case "RET" -> ret = ret(value);
                 case "ENVID" -> envId = xtext("ENVID", value, MAX_ENVID);
+                case "AUTH" -> authParameter(value);
                 default -> throw unsupported(p.getKey());
             }
         }
@@ -124,6 +127,13 @@ final class EsmtpParameters {
             throw bad("Error: " + keyword + " takes no value");
         }
         return true;
+    }
+
+    /** RFC 4954 §5: {@code AUTH=<>} or {@code AUTH=xtext-mailbox}. */
+    private static void authParameter(String value) {
+        if (value == null || !value.equals("<>") && !isXtext(value)) {
+            throw bad("Error: AUTH must be <> or an xtext address (RFC 4954 section 5)");
+        }
     }
 
     private static DsnRet ret(String value) {

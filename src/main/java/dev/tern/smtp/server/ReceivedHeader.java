@@ -10,15 +10,19 @@ import java.util.Locale;
 
 /**
  * The Received trace header the server puts first in every message (RFC 5321 §4.4, folded as
- * RFC 5322 §3.2.2 allows):
+ * RFC 5322 §3.2.2 allows), with TLS and authentication in comments as Postfix writes them:
  * <pre>
  * Received: from HELO ([1.2.3.4])
- *         by HOSTNAME (Tern) with ESMTP id QUEUEID
+ *         (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)
+ *         (Authenticated sender: user@example.com)
+ *         by HOSTNAME (Tern) with ESMTPSA id QUEUEID
  *         for &lt;rcpt@example.com&gt;; Sun, 29 Nov 2026 01:47:26 +0000
  * </pre>
  * The {@code for} clause appears only for a single recipient (it would otherwise disclose the
  * other recipients); {@code with} is the RFC 3848 / RFC 6531 §3.7.3 protocol keyword. The HELO
- * name is the client's word, so it is reduced to characters that cannot break the header.
+ * name is the client's word, so it is reduced to characters that cannot break the header. When the
+ * client is hidden ({@code [submission] hide_client_ip}) the {@code from} clause is left out, so
+ * the header starts with {@code by}.
  */
 final class ReceivedHeader {
 
@@ -26,14 +30,42 @@ final class ReceivedHeader {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
+    /**
+     * Where a message came from.
+     *
+     * @param tls      "TLSv1.3 with cipher …", or null without TLS
+     * @param authUser the authenticated identity, or null
+     * @param hidden   leave out the HELO name and address
+     */
+    record Origin(String helo, InetAddress client, String tls, String authUser, boolean hidden) {
+    }
+
     private ReceivedHeader() {
     }
 
     static String format(String helo, InetAddress client, String hostname, String protocol, String queueId,
                          MailAddress onlyRecipient, ZonedDateTime when) {
+        return format(new Origin(helo, client, null, null, false), hostname, protocol, queueId, onlyRecipient, when);
+    }
+
+    static String format(Origin origin, String hostname, String protocol, String queueId, MailAddress onlyRecipient,
+                         ZonedDateTime when) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("Received: from ").append(safeHelo(helo)).append(" (").append(addressLiteral(client)).append(")\r\n");
-        sb.append("\tby ").append(hostname).append(" (Tern) with ").append(protocol).append(" id ").append(queueId);
+        String sep = "Received: ";
+        if (!origin.hidden()) {
+            sb.append(sep).append("from ").append(safeHelo(origin.helo())).append(" (")
+                    .append(addressLiteral(origin.client())).append(')');
+            sep = "\r\n\t";
+        }
+        if (origin.tls() != null) {
+            sb.append(sep).append("(using ").append(SmtpReply.printable(origin.tls())).append(')');
+            sep = "\r\n\t";
+        }
+        if (origin.authUser() != null) {
+            sb.append(sep).append("(Authenticated sender: ").append(safeComment(origin.authUser())).append(')');
+            sep = "\r\n\t";
+        }
+        sb.append(sep).append("by ").append(hostname).append(" (Tern) with ").append(protocol).append(" id ").append(queueId);
         if (onlyRecipient != null) {
             sb.append("\r\n\tfor <").append(onlyRecipient).append(">; ");
         } else {
@@ -54,6 +86,16 @@ final class ReceivedHeader {
             ip = ip.substring(0, zone);
         }
         return address instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+    }
+
+    /** Text that cannot end the comment or the header: no parentheses, backslashes or controls. */
+    private static String safeComment(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length() && sb.length() < MAX_HELO; i++) {
+            char c = text.charAt(i);
+            sb.append(c < 33 || c > 126 || c == '(' || c == ')' || c == '\\' ? '_' : c);
+        }
+        return sb.toString();
     }
 
     private static String safeHelo(String helo) {

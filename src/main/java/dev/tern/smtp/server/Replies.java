@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Every fixed reply of the SMTP server in one place, so that codes and words can be reviewed
  * together. Basic codes follow RFC 5321 §4.2 and §4.3.2; enhanced codes RFC 3463 (and RFC 1870,
- * 3030, 6531 where those apply).
+ * 3030, 3207, 4954, 6531 where those apply).
  */
 final class Replies {
 
@@ -51,6 +51,32 @@ final class Replies {
     static final SmtpReply BARE_LINE_ENDING = SmtpReply.of(554, "5.5.2",
             "Bare LF or bare CR in message content refused (see RFC 5321 section 2.3.8)");
     static final SmtpReply LOCAL_ERROR = SmtpReply.of(451, "4.3.0", "Temporary local problem, try again later");
+
+    // STARTTLS (RFC 3207 §4).
+    static final SmtpReply TLS_READY = SmtpReply.of(220, "2.0.0", "Ready to start TLS");
+    static final SmtpReply TLS_ALREADY_ACTIVE = SmtpReply.of(503, "5.5.1", "Error: TLS already active");
+    static final SmtpReply IN_TRANSACTION = SmtpReply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+
+    // AUTH (RFC 4954 §4, §6) and submission (RFC 6409).
+    static final SmtpReply AUTH_SUCCESS = SmtpReply.of(235, "2.7.0", "Authentication successful");
+    static final SmtpReply AUTH_CANCELLED = SmtpReply.of(501, "5.0.0", "Authentication cancelled");
+    static final SmtpReply AUTH_BAD_BASE64 = SmtpReply.of(501, "5.5.2", "Cannot decode the response (base64 expected)");
+    static final SmtpReply AUTH_MALFORMED = SmtpReply.of(501, "5.5.2", "Malformed authentication response");
+    static final SmtpReply AUTH_UNKNOWN_MECHANISM = SmtpReply.of(504, "5.5.4", "Unrecognized authentication type");
+    static final SmtpReply AUTH_NEEDS_TLS = SmtpReply.of(538, "5.7.11",
+            "Encryption required for requested authentication mechanism");
+    static final SmtpReply AUTH_FAILED = SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
+    static final SmtpReply AUTH_LOCKED_OUT = SmtpReply.of(454, "4.7.0",
+            "Too many failed authentication attempts, try again later");
+    static final SmtpReply AUTH_TEMPORARY = SmtpReply.of(454, "4.7.0", "Temporary authentication failure, try again later");
+    static final SmtpReply AUTH_TWICE = SmtpReply.of(503, "5.5.1", "Error: already authenticated");
+    static final SmtpReply AUTH_LINE_TOO_LONG = SmtpReply.of(500, "5.5.6", "Authentication exchange line is too long");
+    static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, "5.7.0", "Authentication required");
+
+    /** A SASL challenge (RFC 4954 §4): {@code 334} and the base64 data, without an enhanced code. */
+    static SmtpReply challenge(String base64) {
+        return SmtpReply.plain(334, base64);
+    }
 
     static SmtpReply greeting(String hostname) {
         return SmtpReply.plain(220, hostname + " ESMTP Tern");

@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -24,4 +25,15 @@ interface SessionIo {
      * when a check is asynchronous.
      */
     <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then);
+
+    /**
+     * Sends {@code ready} in plaintext, then starts the TLS handshake (RFC 3207). Input already
+     * received after the STARTTLS line is thrown away unread: it was sent in plaintext and must not
+     * be taken as if it came over TLS (CVE-2011-0411). The session hears of the handshake's
+     * success through {@link SmtpSession#tlsStarted}.
+     */
+    void startTls(SmtpReply ready);
+
+    /** Completes on the event loop after {@code delay}, from a timer: no thread waits. */
+    CompletionStage<Void> delay(Duration delay);
 }

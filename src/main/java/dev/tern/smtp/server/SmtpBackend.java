@@ -8,15 +8,27 @@ import dev.tern.store.BlobSink;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What an SMTP session needs from the rest of Tern: recipient policy and the queue. The session
- * never blocks on these calls; their futures complete on other threads.
+ * What an SMTP session needs from the rest of Tern: sender and recipient policy, and the queue.
+ * The session never blocks on these calls; their futures complete on other threads.
  */
 public interface SmtpBackend {
 
     /**
-     * Decides whether a recipient is accepted on this listener. Completes normally to accept, or
-     * exceptionally with a {@link dev.tern.mail.MailException} that carries the reply (550 5.1.1
-     * unknown user, 550 5.7.1 relay denied, 451 4.3.0 on a storage error…).
+     * Decides whether an authenticated client may use this envelope sender; called at MAIL in a
+     * session that has authenticated ({@code client.authUser()} is set), before the transaction
+     * starts. Completes normally to accept, or exceptionally with a
+     * {@link dev.tern.mail.MailException} that carries the reply (553 5.7.1 when the address is
+     * not the user's).
+     *
+     * @param sender the reverse path, or null for the null path {@code <>}
+     */
+    CompletableFuture<Void> checkSender(String listener, ClientInfo client, MailAddress sender);
+
+    /**
+     * Decides whether a recipient is accepted on this listener; {@code client.authUser()} says
+     * whether the client authenticated (authenticated clients may relay). Completes normally to
+     * accept, or exceptionally with a {@link dev.tern.mail.MailException} that carries the reply
+     * (550 5.1.1 unknown user, 550 5.7.1 relay denied, 451 4.3.0 on a storage error…).
      */
     CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient);
 

@@ -107,7 +107,32 @@ public sealed interface SmtpCommand {
         }
     }
 
-    /** A verb of RFC 5321 or an extension that Tern does not offer (EXPN, TURN, ETRN, STARTTLS…). */
+    /** STARTTLS (RFC 3207): no arguments. */
+    record StartTls() implements SmtpCommand {
+        public Verb verb() {
+            return Verb.STARTTLS;
+        }
+    }
+
+    /**
+     * AUTH (RFC 4954 §4).
+     *
+     * @param mechanism       the SASL mechanism name, upper case
+     * @param initialResponse the initial response as sent (base64, or "=" for an empty one), or null
+     */
+    record Auth(String mechanism, String initialResponse) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.AUTH;
+        }
+
+        /** Never the initial response: it may carry a password. */
+        @Override
+        public String toString() {
+            return "Auth[" + mechanism + (initialResponse == null ? "" : " <initial response>") + "]";
+        }
+    }
+
+    /** A verb of RFC 5321 or an extension that Tern does not offer (EXPN, TURN, ETRN…). */
     record NotImplemented(String name) implements SmtpCommand {
         public Verb verb() {
             return Verb.OTHER;

@@ -28,8 +28,10 @@ public final class SmtpCommandParser {
     /** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, brackets included. */
     private static final int MAX_PATH = 256;
     private static final Pattern BDAT_ARGS = Pattern.compile("(\\d{1,18})(?: +(LAST))?", Pattern.CASE_INSENSITIVE);
+    /** RFC 4422 §3.1: a mechanism name is 1 to 20 of upper-case letters, digits, hyphens and underscores. */
+    private static final Pattern MECHANISM = Pattern.compile("[A-Za-z0-9_-]{1,20}");
     private static final Set<String> NOT_IMPLEMENTED = Set.of(
-            "EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "STARTTLS", "AUTH", "BURL", "XCLIENT", "XFORWARD");
+            "EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "BURL", "XCLIENT", "XFORWARD");
 
     static final SmtpReply MAIL_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
     static final SmtpReply RCPT_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]");
@@ -78,6 +80,8 @@ public final class SmtpCommandParser {
                 case NOOP -> new SmtpCommand.Noop();
                 case HELP -> new SmtpCommand.Help(arg);
                 case VRFY -> vrfy(arg);
+                case STARTTLS -> noArgument(new SmtpCommand.StartTls(), "STARTTLS", arg);
+                case AUTH -> auth(arg);
                 case OTHER -> NOT_IMPLEMENTED.contains(name)
                         ? new SmtpCommand.NotImplemented(name) : new SmtpCommand.Unknown(name);
             };
@@ -87,7 +91,7 @@ public final class SmtpCommandParser {
     }
 
     private static Verb verbOf(String name) {
-        if (name.length() != 4) {
+        if (name.length() != 4 && !name.equals("STARTTLS")) {
             return Verb.OTHER;
         }
         try {
@@ -116,6 +120,15 @@ public final class SmtpCommandParser {
             throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: VRFY address"));
         }
         return new SmtpCommand.Vrfy(arg);
+    }
+
+    /** RFC 4954 §4: {@code AUTH mechanism [initial-response]}; the response is decoded by the session. */
+    private static SmtpCommand auth(String arg) {
+        String[] parts = arg.split(" +");
+        if (arg.isEmpty() || parts.length > 2 || !MECHANISM.matcher(parts[0]).matches()) {
+            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]"));
+        }
+        return new SmtpCommand.Auth(parts[0].toUpperCase(Locale.ROOT), parts.length == 2 ? parts[1] : null);
     }
 
     private static SmtpCommand bdat(String arg) {

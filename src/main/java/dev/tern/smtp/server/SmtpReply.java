@@ -10,12 +10,15 @@ import java.util.List;
  *
  * <p>Formatting follows RFC 5321 §4.2: every line but the last is {@code code-text}, the last is
  * {@code code text}; the enhanced code is repeated on each line (RFC 2034 §3). Text is reduced to
- * printable US-ASCII and each line to 512 octets (RFC 5321 §4.5.3.1.5), so that nothing a client
+ * printable US-ASCII and each line to 512 octets (RFC 5321 §4.5.3.1.5; SASL challenges, 334, to
+ * 12288 octets as RFC 4954 §4 allows), so that nothing a client
  * sent can break the framing of a reply.
  */
 public record SmtpReply(int code, String enhancedCode, List<String> lines) {
 
     private static final int MAX_LINE = 512;
+    /** RFC 4954 §4: a SASL challenge line may be 12288 octets long, so 334 replies get that bound. */
+    static final int MAX_AUTH_LINE = 12288;
 
     public SmtpReply {
         if (code < 200 || code > 599) {
@@ -51,8 +54,9 @@ public record SmtpReply(int code, String enhancedCode, List<String> lines) {
                 line.append(enhancedCode).append(' ');
             }
             appendPrintable(line, lines.get(i));
-            if (line.length() > MAX_LINE - 2) {
-                line.setLength(MAX_LINE - 2);
+            int max = code == 334 ? MAX_AUTH_LINE : MAX_LINE;
+            if (line.length() > max - 2) {
+                line.setLength(max - 2);
             }
             sb.append(line).append("\r\n");
         }

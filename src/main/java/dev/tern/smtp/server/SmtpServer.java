@@ -5,11 +5,14 @@ import dev.tern.config.SmtpLimits;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
 import dev.tern.net.ServerTransport;
+import dev.tern.net.tls.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An SMTP server (RFC 5321) on one named listener: binds its addresses through the shared
  * {@link ServerTransport}, caps connections ({@code [smtp] max_connections},
- * {@code max_connections_per_ip}) and runs one {@link SmtpSession} per connection.
+ * {@code max_connections_per_ip}) and runs one {@link SmtpSession} per connection. What the
+ * listener offers beyond plain SMTP (STARTTLS or implicit TLS, AUTH, AUTH required) is its
+ * {@link SmtpSecurity}.
  *
  * <pre>
- * SmtpServer smtp = new SmtpServer("smtp", "mx.example.com", limits, false, backend, transport);
+ * SmtpServer smtp = new SmtpServer("smtp", "mx.example.com", limits, false, backend,
+ *         SmtpSecurity.relay(tls, authenticator, authExecutor), transport);
  * smtp.start(List.of(new ListenAddress("0.0.0.0", 25)));
  * …
  * smtp.close();
@@ -50,12 +56,20 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
                       ServerTransport transport) {
-        this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend);
+        this(listener, hostname, limits, protocolTrace, backend, SmtpSecurity.none(), transport);
+    }
+
+    /** @param security TLS and AUTH on this listener */
+    public SmtpServer(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
+                      SmtpSecurity security, ServerTransport transport) {
+        this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
         this.transport = transport;
+        boolean implicitTls = security.tlsMode() == TlsMode.IMPLICIT;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
             LOG.info("connection refused on {}: too many connections{}", listener,
                     limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
-            return Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
+            // A TLS client could not read a plaintext reply, and a handshake is not worth doing for a refusal.
+            return implicitTls ? null : Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
         });
     }
 
@@ -75,13 +89,24 @@ public final class SmtpServer implements AutoCloseable {
             protected void initChannel(Channel ch) {
                 sessions.add(ch);
                 String id = settings.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
-                ch.pipeline().addLast("limits", limiter).addLast("smtp", new SmtpSessionHandler(settings, id));
+                ch.pipeline().addLast("limits", limiter);
+                if (settings.security().tlsMode() == TlsMode.IMPLICIT) {
+                    ch.pipeline().addLast("tls", sslHandler(settings, ch.alloc()));
+                }
+                ch.pipeline().addLast("smtp", new SmtpSessionHandler(settings, id));
             }
         });
         for (InetSocketAddress a : bound.addresses()) {
             LOG.info("listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
         }
         return bound;
+    }
+
+    /** A handler for one connection; the handshake may take as long as a command (Netty's default is 10 s). */
+    static SslHandler sslHandler(SmtpSettings settings, ByteBufAllocator alloc) {
+        SslHandler ssl = settings.security().tls().newHandler(alloc);
+        ssl.setHandshakeTimeout(settings.limits().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return ssl;
     }
 
     /** The addresses actually bound (a configured port 0 shows as the port chosen). */

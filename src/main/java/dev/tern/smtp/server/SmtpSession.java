@@ -5,6 +5,7 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
+import dev.tern.net.tls.TlsMode;
 import dev.tern.store.BlobSink;
 
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,14 +28,16 @@ import static dev.tern.smtp.server.SessionState.RCPT;
 
 /**
  * The SMTP server session state machine (RFC 5321 §3, §4.1; RFC 3030 for BDAT; RFC 2920 for
- * pipelining): one small method per command, the order of commands checked by {@link CommandTable}.
+ * pipelining; RFC 3207 for STARTTLS; RFC 4954 for AUTH, whose exchange is {@link SmtpAuthExchange}):
+ * one small method per command, the order of commands checked by {@link CommandTable}.
  * It never touches sockets: input arrives as parsed commands and content, output goes through
  * {@link SessionIo}. Runs on one event loop; backend calls return futures, and the session
  * waits for them through {@link SessionIo#await} without blocking.
  *
  * <p>Security: error replies never carry exception text; unexpected failures are logged here and
  * answered {@code 451 4.3.0}. After {@code maxErrors} error replies without a message delivered
- * the session ends with {@code 421 4.7.0}.
+ * the session ends with {@code 421 4.7.0}. STARTTLS forgets everything learnt in plaintext (HELO,
+ * transaction, authentication: RFC 3207 §4.2).
  */
 final class SmtpSession {
 
@@ -41,20 +45,21 @@ final class SmtpSession {
 
     private final SmtpSettings settings;
     private final SessionIo io;
-    private final InetAddress clientAddress;
+    private final SessionClient peer;
     private final String client;
     private SessionState state = CONNECTED;
-    private String helo;
-    private boolean esmtp;
     private Transaction tx;
     private int errors;
     private String closeReason = "lost connection";
+    private final SmtpAuthExchange auth;
 
     SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
         this.settings = settings;
         this.io = io;
-        this.clientAddress = clientAddress;
-        this.client = "unknown" + ReceivedHeader.addressLiteral(clientAddress);
+        this.peer = new SessionClient(clientAddress);
+        this.client = peer.logName;
+        this.auth = settings.security().offersAuth()
+                ? new SmtpAuthExchange(settings, io, client, this::reply, u -> peer.user = u) : null;
     }
 
     void start() {
@@ -76,7 +81,11 @@ final class SmtpSession {
         } else if (command instanceof SmtpCommand.Helo c) {
             greet(c.domain(), false, settings.heloReply());
         } else if (command instanceof SmtpCommand.Ehlo c) {
-            greet(c.domain(), true, settings.ehloReply());
+            greet(c.domain(), true, settings.ehloReply(peer.tls != null, mechanisms()));
+        } else if (command instanceof SmtpCommand.StartTls) {
+            startTls();
+        } else if (command instanceof SmtpCommand.Auth c) {
+            auth(c);
         } else if (command instanceof SmtpCommand.Mail c) {
             mail(c);
         } else if (command instanceof SmtpCommand.Rcpt c) {
@@ -107,18 +116,75 @@ final class SmtpSession {
     /** HELO and EHLO: both start afresh (RFC 5321 §4.1.4: EHLO resets any transaction). */
     private void greet(String domain, boolean extended, SmtpReply reply) {
         resetTransaction("new HELO/EHLO");
-        helo = domain;
-        esmtp = extended;
+        peer.helo = domain;
+        peer.esmtp = extended;
         state = GREETED;
         reply(reply);
     }
 
+    /**
+     * RFC 3207 §4.2: after the handshake the client starts afresh, so everything learnt in plaintext
+     * is forgotten now. The connection throws away what was pipelined after this command.
+     */
+    private void startTls() {
+        if (settings.security().tlsMode() == TlsMode.NONE) {
+            reply(Replies.NOT_IMPLEMENTED);
+            return;
+        }
+        if (peer.tls != null) {
+            reply(Replies.TLS_ALREADY_ACTIVE);
+            return;
+        }
+        resetTransaction("STARTTLS");
+        peer.forget();
+        state = CONNECTED;
+        io.startTls(Replies.TLS_READY);
+    }
+
+    /** RFC 4954 §4: one AUTH per session, outside transactions (the table checks the latter). */
+    private void auth(SmtpCommand.Auth c) {
+        if (auth == null) {
+            reply(Replies.NOT_IMPLEMENTED);
+        } else if (peer.authenticated()) {
+            reply(Replies.AUTH_TWICE);
+        } else {
+            auth.start(c, peer.authContext(settings.hostname()));
+        }
+    }
+
+    /**
+     * Submission (RFC 6409 §4.3) needs AUTH before MAIL. An authenticated sender is checked by the
+     * backend (is the address the user's?) before the transaction starts.
+     */
     private void mail(SmtpCommand.Mail c) {
+        if (settings.security().authRequired() && !peer.authenticated()) {
+            reply(Replies.AUTH_REQUIRED);
+            return;
+        }
         if (c.size() > settings.limits().maxMessageSize()) {
             reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
             return;
         }
-        tx = new Transaction(c);
+        Transaction t = new Transaction(c);
+        if (!peer.authenticated()) {
+            beginTransaction(t);
+            return;
+        }
+        CompletableFuture<Void> check = call(() ->
+                settings.backend().checkSender(settings.listener(), clientInfo(t), c.sender()));
+        io.await(check, (ok, error) -> {
+            if (error == null) {
+                beginTransaction(t);
+            } else {
+                SmtpReply refusal = replyFor(error, "sender check");
+                TransactionLog.senderRefused(client, c.sender(), refusal);
+                reply(refusal);
+            }
+        });
+    }
+
+    private void beginTransaction(Transaction t) {
+        tx = t;
         state = MAIL;
         reply(Replies.SENDER_OK);
     }
@@ -245,7 +311,7 @@ final class SmtpSession {
 
     private void rset() {
         resetTransaction("RSET");
-        state = helo == null ? CONNECTED : GREETED;
+        state = peer.helo == null ? CONNECTED : GREETED;
         reply(Replies.OK);
     }
 
@@ -269,7 +335,8 @@ final class SmtpSession {
             return null;
         }
         MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
-        String received = ReceivedHeader.format(helo, clientAddress, settings.hostname(), protocol(tx), queueId,
+        String received = ReceivedHeader.format(peer.origin(settings.security().hideClientIp()), settings.hostname(),
+                peer.protocol(tx), queueId,
                 tx.onlyRecipient(), ZonedDateTime.now());
         body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
         tx.startContent(queueId, body, bdat);
@@ -321,12 +388,34 @@ final class SmtpSession {
 
     // ---- events from the connection -----------------------------------------------------------
 
+    /** True while the next line is a SASL response, not a command (and may be up to 12288 octets). */
+    boolean expectsSaslResponse() {
+        return auth != null && auth.expectsResponse();
+    }
+
+    void saslResponse(byte[] line) {
+        auth.response(line);
+    }
+
+    /** The TLS handshake succeeded (after STARTTLS, or at once on an implicit TLS listener). */
+    void tlsStarted(String protocol, String cipherSuite) {
+        peer.tls = protocol + " with cipher " + cipherSuite;
+    }
+
     void bareLfInCommand() {
-        reply(Replies.BARE_LF_IN_COMMAND);
+        if (expectsSaslResponse()) {
+            auth.abort(Replies.BARE_LF_IN_COMMAND);
+        } else {
+            reply(Replies.BARE_LF_IN_COMMAND);
+        }
     }
 
     void lineTooLong() {
-        reply(Replies.LINE_TOO_LONG);
+        if (expectsSaslResponse()) {
+            auth.abort(Replies.AUTH_LINE_TOO_LONG);
+        } else {
+            reply(Replies.LINE_TOO_LONG);
+        }
     }
 
     void timedOut() {
@@ -342,6 +431,9 @@ final class SmtpSession {
     /** The connection is gone: content being received is thrown away (nothing was acknowledged). */
     void disconnected() {
         resetTransaction(closeReason);
+        if (auth != null) {
+            auth.close();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -359,16 +451,24 @@ final class SmtpSession {
     }
 
     private ClientInfo clientInfo(Transaction t) {
-        return new ClientInfo(clientAddress == null ? "unknown" : clientAddress.getHostAddress(), null, helo,
-                protocol(t), settings.listener(), null);
+        return peer.info(settings.listener(), t);
     }
 
-    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword. */
-    private String protocol(Transaction t) {
-        if (!esmtp) {
-            return "SMTP";
+    /** The mechanisms for EHLO's AUTH keyword: the authenticator's, less those this listener keeps for TLS. */
+    private List<String> mechanisms() {
+        if (auth == null) {
+            return List.of();
         }
-        return t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+        try {
+            List<String> offered = settings.security().authenticator().mechanisms(peer.authContext(settings.hostname()));
+            if (peer.tls == null && settings.security().passwordsNeedTls()) {
+                offered = offered.stream().filter(m -> !SmtpAuthExchange.needsTls(m)).toList();
+            }
+            return offered;
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.warn("listing SASL mechanisms failed for client {}", client, e);
+            return List.of();
+        }
     }
 
     private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> backendCall) {

@@ -6,16 +6,24 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +43,19 @@ import java.util.function.BiConsumer;
  *
  * <p>Bounds: a command line longer than the limit is discarded as it arrives and answered
  * {@code 500 5.5.2}; a line ending in a bare LF is answered {@code 500 5.5.2} and not executed.
+ * AUTH command lines and SASL responses may be 12288 octets long (RFC 4954 §4), other lines not.
+ *
+ * <p>TLS: the {@link SslHandler} sits before this handler, from the start on an implicit TLS
+ * listener, or added after the {@code 220} to STARTTLS has been written in plaintext; input
+ * received before that point is thrown away (CVE-2011-0411). Neither SASL responses nor AUTH's
+ * initial response are ever traced.
  */
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements SessionIo {
 
     private static final Logger TRACE = LoggerFactory.getLogger("dev.tern.smtp.trace");
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+    /** RFC 4954 §4: 12288 octets for an AUTH line or a SASL response, and its CRLF. */
+    private static final int MAX_AUTH_LINE = SmtpReply.MAX_AUTH_LINE + 2;
 
     private enum Mode { COMMAND, DISCARD_LINE, CONTENT }
 
@@ -112,8 +128,32 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            handshakeDone(done);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void handshakeDone(SslHandshakeCompletionEvent done) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (done.isSuccess() && ssl != null && session != null) {
+            SSLSession tls = ssl.engine().getSession();
+            trace("TLS established: {}", tls.getProtocol() + " " + tls.getCipherSuite());
+            session.tlsStarted(tls.getProtocol(), tls.getCipherSuite());
+        } else if (!done.isSuccess()) {
+            LOG.info("smtp connection {}: TLS handshake failed: {}", id, reason(done.cause()));
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof SSLException || c instanceof NotSslRecordException) {
+            LOG.debug("smtp connection {}: TLS error: {}", id, reason(c));
+        } else if (cause instanceof IOException) {
             LOG.debug("smtp connection {}: {}", id, cause.toString());
         } else {
             LOG.warn("smtp connection {}: unexpected error", id, cause);
@@ -157,7 +197,11 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     private boolean readCommand() {
         int start = in.readerIndex();
         int available = in.readableBytes();
+        boolean sasl = session.expectsSaslResponse();
         int maxLine = settings.limits().maxLineLength();
+        if (sasl || startsWithAuth(start, available)) {
+            maxLine = Math.max(maxLine, MAX_AUTH_LINE);
+        }
         int lf = in.indexOf(start, start + Math.min(available, maxLine), (byte) '\n');
         if (lf < 0) {
             if (available >= maxLine) {
@@ -172,14 +216,35 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         in.getBytes(start, line);
         in.skipBytes(length + 1);
         if (settings.protocolTrace()) {
-            trace("C: {}", printable(line));
+            trace("C: {}", sasl ? "<authentication response>" : withoutSecrets(printable(line)));
         }
         if (!crlf) {
             session.bareLfInCommand();
+        } else if (sasl) {
+            session.saslResponse(line);
         } else {
             session.command(SmtpCommandParser.parse(line));
         }
         return true;
+    }
+
+    private boolean startsWithAuth(int start, int available) {
+        if (available < 5) {
+            return false;
+        }
+        for (int i = 0; i < 5; i++) {
+            int b = in.getByte(start + i);
+            if (b != "AUTH ".charAt(i) && b != "auth ".charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The line as traced: AUTH's initial response is replaced, since it may hold a password. */
+    private static String withoutSecrets(String line) {
+        String[] words = line.split(" ", 3);
+        return words.length == 3 && words[0].equalsIgnoreCase("AUTH") ? words[0] + " " + words[1] + " <hidden>" : line;
     }
 
     private boolean discardLine() {
@@ -260,6 +325,28 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         });
     }
 
+    @Override
+    public void startTls(SmtpReply ready) {
+        if (closing) {
+            return;
+        }
+        write(ready);
+        ctx.flush();    // the 220 leaves in plaintext, before the SslHandler is in place
+        int discarded = in == null ? 0 : in.readableBytes();
+        releaseInput();
+        if (discarded > 0) {
+            LOG.info("smtp connection {}: {} octets pipelined after STARTTLS discarded unread", id, discarded);
+        }
+        ctx.pipeline().addBefore(ctx.name(), "tls", SmtpServer.sslHandler(settings, ctx.alloc()));
+    }
+
+    @Override
+    public CompletionStage<Void> delay(Duration delay) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ctx.executor().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return done;
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private void write(SmtpReply reply) {
@@ -327,6 +414,17 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         if (settings.protocolTrace()) {
             TRACE.info("{} {}", id, text);
         }
+    }
+
+    private static String reason(Throwable t) {
+        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
+            return "not a TLS record (a plaintext client on a TLS port?)";   // its message dumps the client's bytes
+        }
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     private static String printable(byte[] line) {

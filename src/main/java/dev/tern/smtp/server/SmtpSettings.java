@@ -2,15 +2,21 @@ package dev.tern.smtp.server;
 
 import dev.tern.config.SmtpLimits;
 import dev.tern.mail.MailAddress;
+import dev.tern.net.tls.TlsMode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What every session of one SMTP listener shares: its name, the server's host name, limits, the
- * backend, and the replies computed once (greeting, EHLO keywords).
+ * backend, TLS and AUTH, and the replies computed once (greeting, base EHLO keywords).
  */
 record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace,
-                    SmtpBackend backend) {
+                    SmtpBackend backend, SmtpSecurity security) {
+
+    SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend) {
+        this(listener, hostname, limits, protocolTrace, backend, SmtpSecurity.none());
+    }
 
     SmtpReply greeting() {
         return Replies.greeting(hostname);
@@ -20,14 +26,28 @@ record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean
         return SmtpReply.plain(250, hostname);
     }
 
+    /** The EHLO reply of a plaintext session without AUTH. */
+    SmtpReply ehloReply() {
+        return ehloReply(false, List.of());
+    }
+
     /**
      * The EHLO keywords (RFC 5321 §4.1.1.1): PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
      * (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and BINARYMIME
-     * (RFC 3030), DSN (RFC 3461), HELP. VRFY is a base command, not a keyword.
+     * (RFC 3030), DSN (RFC 3461), STARTTLS before TLS only (RFC 3207 §4.2), AUTH with the mechanisms
+     * this connection may use (RFC 4954 §3), HELP. VRFY is a base command, not a keyword.
      */
-    SmtpReply ehloReply() {
-        return new SmtpReply(250, null, List.of(hostname, "PIPELINING", "SIZE " + limits.maxMessageSize(),
-                "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN", "HELP"));
+    SmtpReply ehloReply(boolean tlsActive, List<String> mechanisms) {
+        List<String> lines = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + limits.maxMessageSize(),
+                "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN"));
+        if (security.tlsMode() == TlsMode.STARTTLS && !tlsActive) {
+            lines.add("STARTTLS");
+        }
+        if (!mechanisms.isEmpty()) {
+            lines.add("AUTH " + String.join(" ", mechanisms));
+        }
+        lines.add("HELP");
+        return new SmtpReply(250, null, lines);
     }
 
     /**

@@ -40,6 +40,10 @@ final class TransactionLog {
                 sender == null ? "" : sender, recipient, outcome(reply));
     }
 
+    static void senderRefused(String client, MailAddress sender, SmtpReply reply) {
+        LOG.info("NOQUEUE: client={} from=<{}> result=rejected {}", client, sender == null ? "" : sender, outcome(reply));
+    }
+
     private static String outcome(SmtpReply reply) {
         return "code=" + reply.code() + " status=" + reply.enhancedCode() + " text=\""
                 + SmtpReply.printable(String.join(" ", reply.lines())).replace('"', '\'') + "\"";

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory SmtpBackend: accepts known users of its domains, answers 550 5.1.1 for unknown users
- * and 550 5.7.1 for other domains, and keeps enqueued messages in a list. Its futures complete on a
+ * and 550 5.7.1 for other domains unless the client authenticated, and keeps enqueued messages in a list. Its futures complete on a
  * thread of its own, as a real backend's would.
  */
 final class FakeBackend implements SmtpBackend, AutoCloseable {
@@ -53,6 +53,19 @@ final class FakeBackend implements SmtpBackend, AutoCloseable {
         this.users = users;
     }
 
+    /** Senders refused at MAIL for authenticated clients. */
+    final Set<String> forbiddenSenders = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public CompletableFuture<Void> checkSender(String listener, ClientInfo client, MailAddress sender) {
+        return CompletableFuture.runAsync(() -> {
+            if (sender != null && forbiddenSenders.contains(sender.toString())) {
+                throw new MailException(553, "5.7.1", "<" + sender + ">: Sender address not owned by user "
+                        + client.authUser(), "test");
+            }
+        }, executor);
+    }
+
     @Override
     public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient) {
         return CompletableFuture.runAsync(() -> {
@@ -61,6 +74,9 @@ final class FakeBackend implements SmtpBackend, AutoCloseable {
                 throw recipientCrash;
             }
             if (!domains.contains(recipient.asciiDomain())) {
+                if (client.authUser() != null) {
+                    return;     // authenticated relay
+                }
                 throw new MailException(550, "5.7.1", "Relay access denied", "test");
             }
             if (!users.contains(recipient.localPart().toLowerCase(Locale.ROOT) + "@" + recipient.domain())) {

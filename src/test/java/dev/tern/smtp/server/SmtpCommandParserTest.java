@@ -50,7 +50,17 @@ class SmtpCommandParserTest {
     @Test
     void unknownAndNotImplemented() {
         assertThat(parse("EXPN staff")).isEqualTo(new SmtpCommand.NotImplemented("EXPN"));
-        assertThat(parse("starttls")).isEqualTo(new SmtpCommand.NotImplemented("STARTTLS"));
+        assertThat(parse("starttls")).isEqualTo(new SmtpCommand.StartTls());
+        assertThat(parse("STARTTLS now")).isInstanceOf(SmtpCommand.Invalid.class)
+                .extracting(c -> ((SmtpCommand.Invalid) c).reply().code()).isEqualTo(501);
+        assertThat(parse("auth plain")).isEqualTo(new SmtpCommand.Auth("PLAIN", null));
+        assertThat(parse("AUTH PLAIN AGFsaWNl=")).isEqualTo(new SmtpCommand.Auth("PLAIN", "AGFsaWNl="));
+        assertThat(parse("AUTH")).isInstanceOf(SmtpCommand.Invalid.class);
+        assertThat(parse("AUTH PLAIN a b")).isInstanceOf(SmtpCommand.Invalid.class);
+        assertThat(parse("AUTH PLAIN secret").toString()).doesNotContain("secret");
+        assertThat(parse("MAIL FROM:<a@b.test> AUTH=<>")).isInstanceOf(SmtpCommand.Mail.class);
+        assertThat(parse("MAIL FROM:<a@b.test> AUTH=alice+40example.test")).isInstanceOf(SmtpCommand.Mail.class);
+        assertThat(parse("MAIL FROM:<a@b.test> AUTH")).isInstanceOf(SmtpCommand.Invalid.class);
         assertThat(parse("XYZZY")).isEqualTo(new SmtpCommand.Unknown("XYZZY"));
         assertThat(parse("")).isEqualTo(new SmtpCommand.Unknown(""));
         assertThat(parse("GET / HTTP/1.1")).isEqualTo(new SmtpCommand.Unknown("GET"));

@@ -55,10 +55,15 @@ abstract class SmtpServerTestSupport {
     }
 
     SmtpServer start(SmtpLimits limits, boolean trace) {
+        return start("smtp", limits, trace, SmtpSecurity.none());
+    }
+
+    /** A server on the named listener with the given TLS and AUTH. */
+    SmtpServer start(String listener, SmtpLimits limits, boolean trace, SmtpSecurity security) {
         backend = new FakeBackend(Set.of("example.test", HOSTNAME),
                 Set.of("alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test",
                         "jörg@example.test", "postmaster@" + HOSTNAME));
-        server = new SmtpServer("smtp", HOSTNAME, limits, trace, backend, transport);
+        server = new SmtpServer(listener, HOSTNAME, limits, trace, backend, security, transport);
         server.start(List.of(new ListenAddress("127.0.0.1", 0)));
         return server;
     }

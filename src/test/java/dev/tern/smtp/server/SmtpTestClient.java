@@ -1,5 +1,7 @@
 package dev.tern.smtp.server;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,9 +39,9 @@ final class SmtpTestClient implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     SmtpTestClient(int port) throws IOException {
         this(port, "127.0.0.1");
@@ -52,6 +55,38 @@ final class SmtpTestClient implements AutoCloseable {
         socket.setSoTimeout(READ_TIMEOUT_MS);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Connects and does the TLS handshake at once (implicit TLS, RFC 8314). */
+    static SmtpTestClient implicitTls(int port, SSLContext context) throws IOException {
+        SmtpTestClient c = new SmtpTestClient(port);
+        c.handshake(context);
+        return c;
+    }
+
+    /** Runs the TLS handshake over the connection; what follows is encrypted. */
+    void handshake(SSLContext context) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+    }
+
+    /** "TLSv1.3" once TLS is up. */
+    String tlsProtocol() {
+        return ((SSLSocket) socket).getSession().getProtocol();
+    }
+
+    X509Certificate peerCertificate() throws IOException {
+        return (X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
+    /** EHLO's keywords (the lines after the host name). */
+    List<String> ehlo(String name) throws IOException {
+        Reply r = expect(command("EHLO " + name), 250);
+        return r.lines().subList(1, r.lines().size()).stream().map(l -> l.substring(4)).toList();
     }
 
     void send(String text) throws IOException {

@@ -1,0 +1,161 @@
+package dev.tern.net.tls;
+
+import dev.tern.config.ConfigException;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The certificate Tern uses when none is configured: EC P-256, self-signed, for the server's host
+ * name (subject CN and SAN dNSName), kept in {@code data_dir/tls/} so that clients that pin it on
+ * first use see the same one after a restart. Made again when the host name changes or it is
+ * about to expire.
+ *
+ * <p>Why at all: STARTTLS with an unverified certificate still defeats passive eavesdropping, and
+ * most MTAs deliver over it (RFC 7435, opportunistic security). Mail clients will warn about it,
+ * so the server logs a warning until a real certificate is configured.
+ */
+public final class SelfSignedCredentials {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCredentials.class);
+    static final String CERT_FILE = "self-signed-cert.pem";
+    static final String KEY_FILE = "self-signed-key.pem";
+    private static final Duration VALIDITY = Duration.ofDays(3 * 365);
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    private SelfSignedCredentials() {
+    }
+
+    /** Reads the certificate kept in {@code dir}, or makes (and keeps) a new one. */
+    public static PemCredentials loadOrCreate(Path dir, String hostname) {
+        Path cert = dir.resolve(CERT_FILE);
+        Path key = dir.resolve(KEY_FILE);
+        if (Files.exists(cert) && Files.exists(key)) {
+            try {
+                PemCredentials existing = PemCredentials.load(cert, key, cert.toString(), key.toString());
+                if (isFor(existing.leaf(), hostname) && stillValid(existing.leaf())) {
+                    LOG.warn("no [tls] cert configured: using the self-signed certificate for {} in {}; "
+                            + "clients cannot verify it (configure tls.cert and tls.key)", hostname, cert);
+                    return existing;
+                }
+            } catch (ConfigException e) {
+                LOG.warn("replacing the self-signed certificate: {}", e.getMessage());
+            }
+        }
+        PemCredentials created = create(hostname);
+        write(created, cert, key);
+        LOG.warn("no [tls] cert configured: created a self-signed certificate for {} in {}; clients cannot "
+                + "verify it (configure tls.cert and tls.key)", hostname, cert);
+        return created;
+    }
+
+    static PemCredentials create(String hostname) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            X500Name name = new X500Name("CN=" + hostname);
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    new BigInteger(127, new SecureRandom()).add(BigInteger.ONE),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic())
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)))
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            return new PemCredentials(List.of(cert), pair.getPrivate());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(PemCredentials credentials, Path cert, Path key) {
+        try {
+            Files.createDirectories(cert.getParent());
+            writeAtomically(key, pem(new JcaPKCS8Generator(credentials.key(), null)), true);
+            writeAtomically(cert, pem(credentials.leaf()), false);
+        } catch (IOException e) {
+            throw new ConfigException("tls: cannot keep the self-signed certificate in " + cert.getParent() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String pem(Object o) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(o);
+        }
+        return out.toString();
+    }
+
+    private static void writeAtomically(Path target, String text, boolean secret) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (secret && tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(tmp, text);
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static boolean isFor(X509Certificate cert, String hostname) {
+        try {
+            Collection<List<?>> names = cert.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
+            }
+            for (List<?> n : names) {
+                if (Integer.valueOf(GeneralName.dNSName).equals(n.get(0)) && hostname.equalsIgnoreCase(String.valueOf(n.get(1)))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static boolean stillValid(X509Certificate cert) {
+        return cert.getNotAfter().toInstant().isAfter(Instant.now().plus(RENEW_BEFORE));
+    }
+}
