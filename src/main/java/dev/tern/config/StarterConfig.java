@@ -51,11 +51,6 @@ public final class StarterConfig {
                 # cert = "/etc/letsencrypt/live/mx.example.org/fullchain.pem"
                 # key  = "/etc/letsencrypt/live/mx.example.org/privkey.pem"
 
-                [submission]
-                # Leave the sender's IP address and computer name out of the Received header of
-                # mail sent by authenticated users.
-                hide_client_ip = false
-
                 [smtp]
                 # Largest message accepted (announced with the SIZE extension).
                 max_message_size = "50MB"
@@ -79,6 +74,9 @@ public final class StarterConfig {
                 # From: header must be the user's own (its address, its aliases, or what
                 # `bin/tern user send-as add` allows), else the message is refused after DATA.
                 check_from_header = true
+                # Leave the sender's IP address and computer name out of the Received header of
+                # mail sent by authenticated users.
+                hide_client_ip = false
 
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.

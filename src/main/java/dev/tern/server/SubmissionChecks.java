@@ -122,7 +122,7 @@ public final class SubmissionChecks {
         }
         if (headers.fromUnreadable()) {
             return CompletableFuture.failedFuture(new MailException(554, "5.6.0",
-                    "From: header is not a valid list of addresses (RFC 5322 §3.6.2)", COMPONENT));
+                    "From: header is not a valid list of addresses (RFC 5322 section 3.6.2)", COMPONENT));
         }
         List<MailAddress> from = headers.fromAddresses();
         if (from.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.tern.server;
 
 import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
+import dev.tern.auth.Authenticator;
 import dev.tern.config.TernConfig;
 import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.QueueRunner;
@@ -67,12 +68,14 @@ public final class TernServer implements AutoCloseable {
 
     /** @param queueScanInterval how often deferred mail is looked for (tests shorten it) */
     public TernServer(TernConfig config, Duration queueScanInterval) {
-        this(config, queueScanInterval, null);
+        this(config, queueScanInterval, services -> new Authenticator(services.directory()::credentials,
+                config.auth()));
     }
 
     /**
-     * @param authenticators makes the SASL authenticator over the started services; null when
-     *                       AUTH is not offered (then the submission listeners cannot be used)
+     * @param authenticators makes the SASL authenticator over the started services (tests may
+     *                       pass another); null when AUTH is not offered (then the submission
+     *                       listeners cannot be used)
      */
     public TernServer(TernConfig config, Duration queueScanInterval,
                       Function<Services, SaslAuthenticator> authenticators) {
@@ -97,7 +100,7 @@ public final class TernServer implements AutoCloseable {
 
             transport = new ServerTransport();
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
-                    services.storageExecutor());
+                    SubmissionChecks.of(services), services.storageExecutor());
             startSmtpListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());

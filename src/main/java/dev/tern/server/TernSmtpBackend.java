@@ -7,12 +7,16 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.queue.MailQueue;
+import dev.tern.message.SubmissionHeaderFilter;
+import dev.tern.smtp.server.ContentFilter;
 import dev.tern.smtp.server.SmtpBackend;
 import dev.tern.store.BlobSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.Executor;
 
 /**
@@ -30,21 +34,56 @@ final class TernSmtpBackend implements SmtpBackend {
 
     private final Directory directory;
     private final MailQueue queue;
+    private final SubmissionChecks submission;
     private final Executor storageExecutor;
 
-    TernSmtpBackend(Directory directory, MailQueue queue, Executor storageExecutor) {
+    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, Executor storageExecutor) {
         this.directory = directory;
         this.queue = queue;
+        this.submission = submission;
         this.storageExecutor = storageExecutor;
     }
 
     /**
-     * Accepts every sender for now. The policy that an authenticated user may only send as the
-     * addresses they own (their account, its aliases) plugs in here.
+     * An authenticated user may only send as the addresses they own (RFC 6409 §6.1): their
+     * account, aliases that lead to it, and send-as permissions. Unauthenticated senders on
+     * port 25 are not checked here (SPF and DMARC judge them).
      */
     @Override
     public CompletableFuture<Void> checkSender(String listener, ClientInfo client, MailAddress sender) {
-        return CompletableFuture.completedFuture(null);
+        if (client.authUser() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submission.checkSender(client.authUser(), sender);
+    }
+
+    /**
+     * Mail from an authenticated user gets the submission fix-ups (Message-ID and Date when
+     * missing) and, when configured, the check that its From: addresses are the user's.
+     */
+    @Override
+    public ContentFilter contentFilter(String listener, ClientInfo client) {
+        if (client.authUser() == null) {
+            return null;
+        }
+        String user = client.authUser();
+        SubmissionHeaderFilter headers = submission.newHeaderFilter();
+        return new ContentFilter() {
+            @Override
+            public void write(ByteBuffer in, Consumer<ByteBuffer> out) {
+                headers.write(in, out);
+            }
+
+            @Override
+            public void finish(Consumer<ByteBuffer> out) {
+                headers.finish(out);
+            }
+
+            @Override
+            public CompletableFuture<Void> verdict() {
+                return submission.checkHeaders(user, headers);
+            }
+        };
     }
 
     @Override

@@ -19,13 +19,20 @@ final class MessageBody {
     enum Failure { TOO_BIG, BARE_LINE_ENDING, STORAGE }
 
     private final BlobSink sink;
+    private final ContentFilter filter;
     private final long maxSize;
     private long size;
     private Failure failure;
     private Exception storageError;
 
     MessageBody(BlobSink sink, long maxSize) {
+        this(sink, null, maxSize);
+    }
+
+    /** @param filter rewrites the client's content before it reaches the sink, or null */
+    MessageBody(BlobSink sink, ContentFilter filter, long maxSize) {
         this.sink = sink;
+        this.filter = filter;
         this.maxSize = maxSize;
     }
 
@@ -44,7 +51,23 @@ final class MessageBody {
             content.position(content.limit());
             return;
         }
-        store(content);
+        if (filter != null) {
+            filter.write(content, this::store);
+        } else {
+            store(content);
+        }
+    }
+
+    /** The client's content is complete: lets the filter hand on what it still holds. */
+    void finish() {
+        if (filter != null && failure == null) {
+            filter.finish(this::store);
+        }
+    }
+
+    /** Whether the filter lets the message be queued (after {@link #finish}); done at once without a filter. */
+    java.util.concurrent.CompletableFuture<Void> verdict() {
+        return filter == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : filter.verdict();
     }
 
     private void store(ByteBuffer bytes) {

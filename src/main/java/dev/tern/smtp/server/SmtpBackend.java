@@ -35,6 +35,14 @@ public interface SmtpBackend {
     /** A fresh queue id, allocated when the message content starts (it appears in the Received header). */
     String newQueueId();
 
+    /**
+     * A filter for the content of a message from this client, or null for none (the default).
+     * Asked once per message, when its content starts.
+     */
+    default ContentFilter contentFilter(String listener, ClientInfo client) {
+        return null;
+    }
+
     /** Where the content of a new message is written; the id of the sink is the queue id. */
     BlobSink newBody(String queueId);
 

@@ -334,7 +334,15 @@ final class SmtpSession {
             TransactionLog.LOG.warn("cannot start a message from {}", client, e);
             return null;
         }
-        MessageBody body = new MessageBody(sink, settings.limits().maxMessageSize());
+        ContentFilter filter;
+        try {
+            filter = settings.backend().contentFilter(settings.listener(), clientInfo(tx));
+        } catch (RuntimeException e) {
+            sink.abort();
+            TransactionLog.LOG.warn("cannot start a message from {}", client, e);
+            return null;
+        }
+        MessageBody body = new MessageBody(sink, filter, settings.limits().maxMessageSize());
         String received = ReceivedHeader.format(peer.origin(settings.security().hideClientIp()), settings.hostname(),
                 peer.protocol(tx), queueId,
                 tx.onlyRecipient(), ZonedDateTime.now());
@@ -343,7 +351,25 @@ final class SmtpSession {
         return body;
     }
 
+    /** The content is complete: the backend's filter may still refuse it, then it is queued. */
     private void enqueue(Transaction t) {
+        t.body().finish();
+        SmtpReply refusal = t.body().refusal();
+        if (refusal != null) {
+            refuse(t, refusal);
+            return;
+        }
+        io.await(call(() -> t.body().verdict()), (ok, error) -> {
+            if (error == null) {
+                queue(t);
+            } else {
+                t.abort();
+                refuse(t, replyFor(error, "content check " + t.queueId()));
+            }
+        });
+    }
+
+    private void queue(Transaction t) {
         Envelope envelope = t.envelope(clientInfo(t), Instant.now());
         CompletableFuture<Void> queued = call(() ->
                 settings.backend().enqueue(t.queueId(), envelope, t.body().sink()));
