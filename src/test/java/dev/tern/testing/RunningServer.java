@@ -24,11 +24,15 @@ public final class RunningServer implements AutoCloseable {
         server = new TernServer(config, Duration.ofMillis(500)).start();
     }
 
-    /** With more listeners and a SASL authenticator made over the server's services. */
+    /**
+     * With more listeners and a SASL authenticator made over the server's services; null for the
+     * server's own (the real mechanisms over the directory).
+     */
     public RunningServer(Path dir, String extraConfig, String listeners,
                          Function<Services, SaslAuthenticator> authenticators) {
         TernConfig config = TestConfigs.write(dir, extraConfig, listeners);
-        server = new TernServer(config, Duration.ofMillis(500), authenticators).start();
+        server = (authenticators == null ? new TernServer(config, Duration.ofMillis(500))
+                : new TernServer(config, Duration.ofMillis(500), authenticators)).start();
     }
 
     public int smtpPort() {

@@ -21,9 +21,22 @@ public final class SmtpClient implements AutoCloseable {
     private final OutputStream out;
 
     public SmtpClient(String host, int port, int timeoutMillis) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-        socket.setSoTimeout(timeoutMillis);
+        this(host, port, timeoutMillis, null);
+    }
+
+    /** With {@code tls} non-null, TLS from the first byte (implicit TLS, RFC 8314). */
+    public SmtpClient(String host, int port, int timeoutMillis, javax.net.ssl.SSLContext tls) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(host, port), timeoutMillis);
+        plain.setSoTimeout(timeoutMillis);
+        if (tls != null) {
+            javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    .createSocket(plain, host, port, true);
+            secure.startHandshake();
+            socket = secure;
+        } else {
+            socket = plain;
+        }
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
     }
