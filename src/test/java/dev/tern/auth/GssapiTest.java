@@ -2,6 +2,8 @@ package dev.tern.auth;
 
 import dev.tern.config.AuthSettings;
 import dev.tern.config.KerberosSettings;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.SmtpClient;
 import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSManager;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
 
 import static dev.tern.auth.Steps.failure;
@@ -48,6 +51,7 @@ class GssapiTest {
     private static Authenticator authenticator;
     private static Subject alice;
     private static Subject mallory;
+    private static Path keytab;
 
     @BeforeAll
     static void startKdc() throws Exception {
@@ -61,7 +65,7 @@ class GssapiTest {
         kdc.setKdcTcpPort(freePort());
         kdc.init(); // writes work/krb5.conf and points java.security.krb5.conf at it
         kdc.start();
-        Path keytab = work.resolve("tern.keytab");
+        keytab = work.resolve("tern.keytab");
         kdc.createAndExportPrincipals(keytab.toFile(), "smtp/mx.example.org@" + REALM, "imap/mx.example.org@" + REALM);
         kdc.createPrincipal("smtp/other.example.org@" + REALM, "not-in-the-keytab");
         kdc.createPrincipal("alice@" + REALM, "alice-password");
@@ -119,6 +123,70 @@ class GssapiTest {
                 .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
         assertThat(failure(authenticate(alice, "smtp/mx.example.org", "smtp", "bob@example.org")))
                 .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+    }
+
+    @Test
+    void aTicketAuthenticatesToTheSubmissionPortOfARunningServer(@TempDir Path serverDir) throws Exception {
+        String config = """
+                hostname = "mx.example.org"
+                [auth.kerberos]
+                keytab = "%s"
+                realm = "%s"
+                """.formatted(keytab.toString().replace("\\", "/"), REALM);
+        try (RunningServer tern = new RunningServer(serverDir, config, "submission = [\"127.0.0.1:0\"]\n", null)) {
+            tern.services().directory().addDomain("example.org");
+            tern.services().directory().addUser("alice@example.org", "unused-password");
+            tern.services().directory().addUser("bob@example.org", "unused-password");
+            try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
+                c.reply();
+                assertThat(c.command("EHLO laptop.example.org")).contains("AUTH GSSAPI");
+                assertThat(smtpGssapi(c, alice)).startsWith("235 2.7.0");
+                assertThat(c.sendMail("alice@example.org", java.util.List.of("bob@example.org"),
+                        "From: alice@example.org\r\nSubject: kerberos\r\n\r\nsent with a ticket\r\n")).startsWith("250");
+            }
+            try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
+                c.reply();
+                c.command("EHLO laptop.example.org");
+                assertThat(smtpGssapi(c, mallory)).startsWith("535 5.7.8");
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> tern.inbox("bob@example.org").size() == 1);
+            assertThat(tern.content(tern.inbox("bob@example.org").get(0))).contains("Authenticated sender: alice@example.org");
+        }
+    }
+
+    /** RFC 4954 AUTH GSSAPI over an SMTP connection, as a mail client does it; returns the final reply. */
+    private static String smtpGssapi(SmtpClient c, Subject client) throws Exception {
+        Base64.Encoder enc = Base64.getEncoder();
+        Base64.Decoder dec = Base64.getDecoder();
+        return Subject.doAs(client, (PrivilegedExceptionAction<String>) () -> {
+            GSSManager manager = GSSManager.getInstance();
+            GSSContext ctx = manager.createContext(
+                    manager.createName("smtp/mx.example.org@" + REALM, KerberosAcceptor.KRB5_PRINCIPAL_NAME),
+                    KerberosAcceptor.KRB5_MECHANISM, null, GSSContext.DEFAULT_LIFETIME);
+            ctx.requestMutualAuth(true);
+            try {
+                String reply = c.command("AUTH GSSAPI " + enc.encodeToString(ctx.initSecContext(new byte[0], 0, 0)));
+                for (int round = 0; round < 5 && reply.startsWith("334"); round++) {
+                    byte[] challenge = dec.decode(reply.substring(4).trim());
+                    byte[] response;
+                    if (!ctx.isEstablished()) {
+                        byte[] token = ctx.initSecContext(challenge, 0, challenge.length);
+                        response = token == null ? new byte[0] : token;
+                    } else if (challenge.length == 0) {
+                        response = new byte[0];
+                    } else {
+                        ctx.unwrap(challenge, 0, challenge.length, new MessageProp(0, false));
+                        byte[] choice = {1, 0, 0, 0};
+                        response = ctx.wrap(choice, 0, choice.length, new MessageProp(0, false));
+                    }
+                    reply = c.command(enc.encodeToString(response));
+                }
+                return reply;
+            } finally {
+                ctx.dispose();
+            }
+        });
     }
 
     private static AuthContext context(String protocol) {

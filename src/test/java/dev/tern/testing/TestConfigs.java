@@ -22,8 +22,8 @@ public final class TestConfigs {
     /** @param listeners more lines for the [listeners] table, e.g. {@code submission = ["127.0.0.1:0"]} */
     public static TernConfig write(Path dir, String extra, String listeners) {
         // The extra text goes before [listeners], so that it may hold top-level keys as well as tables.
-        String text = """
-                hostname = "mx.tern.test"
+        String hostname = extra.contains("hostname =") ? "" : "hostname = \"mx.tern.test\"\n";
+        String text = hostname + """
                 data_dir = "data"
                 """ + extra + """
 
