@@ -50,7 +50,7 @@ import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-@Command(name = "send", sortOptions = false,
+@Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Send a test message over SMTP and print the dialogue (like swaks).",
                 "Lines starting with '<-' are the server's, '->' the client's, '***' notes. "
                         + "Exit status 0 when the server accepted the message, 1 when anything failed "
@@ -61,8 +61,10 @@ import java.util.regex.Pattern;
                 + "so that the command can be run again once the address is fixed without sending twice.",
                 "", "Examples:",
                 "  tern send --server 127.0.0.1:2525 --from me@example.org --to demo@demo.test",
-                "  echo \"$PW\" | tern send --server mail.example.org --starttls --user me@example.org --password-stdin \\",
-                "      --from me@example.org --to you@example.net --subject 'Hello' --body-file note.txt"})
+                "  echo \"$PW\" | tern send --server mail.example.org --starttls \\",
+                "      --user me@example.org --password-stdin \\",
+                "      --from me@example.org --to you@example.net --body-file note.txt",
+                "", "See docs/tern-send.md."})
 final class SendCommand implements Callable<Integer> {
 
     static final String DEFAULT_SUBJECT = "Test message";
@@ -286,7 +288,7 @@ final class SendCommand implements Callable<Integer> {
     private Input readInput(boolean needsPassword) throws IOException {
         String password = null;
         String stdin = null;
-        boolean bodyFromStdin = bodyFile == null && System.console() == null;
+        boolean bodyFromStdin = bodyFile == null && !interactive();
         if (passwordStdin || bodyFromStdin) {
             stdin = readAll(System.in);
         }
@@ -302,7 +304,7 @@ final class SendCommand implements Callable<Integer> {
             }
         } else if (needsPassword) {
             java.io.Console console = System.console();
-            if (console == null) {
+            if (console == null || !interactive()) {
                 throw new IllegalArgumentException("no terminal to ask for the password; give it on standard input with --password-stdin");
             }
             char[] typed = console.readPassword("Password for %s: ", user);
@@ -324,6 +326,25 @@ final class SendCommand implements Callable<Integer> {
             body = stdin == null || stdin.isBlank() ? DEFAULT_BODY : stdin;
         }
         return new Input(password, body);
+    }
+
+    /**
+     * True when standard input and output are a terminal. Java 17 has a console only then; from
+     * Java 22 there is always one, and {@code isTerminal()} (called by reflection, as this code
+     * compiles for 17) tells.
+     */
+    static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     private static String readAll(InputStream in) throws IOException {

@@ -200,7 +200,8 @@ public final class TextMessage {
         if (isAscii(value) || addressField) {
             return value;
         }
-        return EncoderUtil.encodeEncodedWord(value, EncoderUtil.Usage.TEXT_TOKEN, name.length() + 2).replace(" =?", "\r\n =?");
+        return EncoderUtil.encodeEncodedWord(value, EncoderUtil.Usage.TEXT_TOKEN, name.length() + 2, StandardCharsets.UTF_8, null)
+                .replace(" =?", "\r\n =?");
     }
 
     private static void checkOneLine(String what, String value) {

@@ -49,8 +49,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         public Set<String> refusedRecipients = Set.of();
         /** Greets, then never answers: for timeouts. */
         public boolean silent;
-        /** Sends this unsolicited after the greeting's reply to EHLO, then closes. */
+        /** Sends this unsolicited after the reply to EHLO, then closes. */
         public String afterEhlo;
+        public String greeting = "220 fake.test ESMTP scripted";
+        public boolean smtpUtf8;
     }
 
     private static final int SOCKET_TIMEOUT_MS = 10_000;
@@ -138,7 +140,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
 
         void run() throws IOException {
-            reply("220 fake.test ESMTP scripted");
+            reply(options.greeting);
+            if (!options.greeting.startsWith("220")) {
+                return;
+            }
             String line;
             while ((line = readLine()) != null) {
                 commands.add(line);
@@ -197,6 +202,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
             kw.add("SIZE 1000000");
             kw.add("8BITMIME");
+            if (options.smtpUtf8) {
+                kw.add("SMTPUTF8");
+            }
             if (options.chunking) {
                 kw.add("CHUNKING");
             }
