@@ -230,6 +230,19 @@ class SendTlsAuthTest {
     }
 
     @Test
+    void gssapiWithAMissingKeytabFailsBeforeAuth() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.auth = List.of("GSSAPI", "PLAIN");
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
+            SendCli.Result r = send(server, "127.0.0.1", "", "--mech", "gssapi", "--user", "mailer@EXAMPLE.TEST",
+                    "--keytab", dir.resolve("absent.keytab").toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("tern: Kerberos keytab ").contains("absent.keytab does not exist");
+            assertThat(server.commands()).noneMatch(c -> c.startsWith("AUTH"));
+        }
+    }
+
+    @Test
     void noAuthOfferedBeforeTlsSuggestsStartTls() throws Exception {
         ScriptedSmtpServer.Options o = startTls(localhostCert);
         o.auth = List.of("PLAIN");

@@ -61,8 +61,10 @@ public final class SmtpConnection implements AutoCloseable {
 
     /** Longest reply line accepted. RFC 5321 §4.5.3.1.5 says 512; real servers exceed it, so allow more, but not without bound. */
     static final int MAX_REPLY_LINE = 8192;
-    /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
+    /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with its CRLF (RFC 4954 holds AUTH to it). */
     static final int MAX_COMMAND_LINE = 510;
+    /** A guard against building nonsense: extensions (RFC 1870, 3461) let MAIL and RCPT grow past 512. */
+    private static final int MAX_ANY_COMMAND = 4000;
     private static final int BLOCK = 64 * 1024;
     private static final int MAX_AUTH_ROUNDS = 16;
     static final String REDACTED = "<redacted>";
@@ -370,10 +372,14 @@ public final class SmtpConnection implements AutoCloseable {
     private List<CompletableFuture<ServerReply>> send(List<Command> commands, Consumer<ServerReply> onIoThread) {
         List<CompletableFuture<ServerReply>> futures = new ArrayList<>();
         for (Command c : commands) {
-            if (c.line().length() > MAX_COMMAND_LINE || c.line().indexOf('\r') >= 0 || c.line().indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("not a valid command line: " + c.shown());
-            }
             futures.add(new CompletableFuture<>());
+        }
+        for (Command c : commands) {
+            if (c.line().length() > MAX_ANY_COMMAND || c.line().indexOf('\r') >= 0 || c.line().indexOf('\n') >= 0) {
+                IllegalArgumentException e = new IllegalArgumentException("not a valid command line: " + c.shown());
+                futures.forEach(f -> f.completeExceptionally(e));
+                return futures;
+            }
         }
         onIoThread(() -> {
             for (int i = 0; i < commands.size(); i++) {
