@@ -52,6 +52,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         /** Sends this unsolicited after the reply to EHLO, then closes. */
         public String afterEhlo;
         public String greeting = "220 fake.test ESMTP scripted";
+        /** Answers this after the first line of content, before its end, then closes (a server that gives up early). */
+        public String refuseDuringData;
         public boolean smtpUtf8;
     }
 
@@ -182,6 +184,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     case "DATA" -> {
                         reply("354 End data with <CR><LF>.<CR><LF>");
+                        if (options.refuseDuringData != null) {
+                            readLine();
+                            reply(options.refuseDuringData);
+                            return;
+                        }
                         messages.add(readData());
                         reply("250 2.0.0 Ok: queued as FAKE" + messages.size());
                     }

@@ -127,11 +127,11 @@ public final class SmtpClient implements AutoCloseable {
                                 if (f.isSuccess()) {
                                     conn.tlsEstablished(tls);
                                 } else {
-                                    conn.fail(conn.classify(f.cause()));
+                                    conn.pipeline().fail(Failures.classify(serverName, f.cause()));
                                 }
                             });
                         }
-                        ch.pipeline().addLast("smtp", conn.reader());
+                        ch.pipeline().addLast("smtp", conn.pipeline().handler());
                     }
                 });
         String where = address.getAddress().getHostAddress() + ":" + address.getPort();
@@ -146,9 +146,9 @@ public final class SmtpClient implements AutoCloseable {
             }
             SmtpConnection conn = made[0];
             transcript.note("connected to " + where + (serverName.equals(address.getAddress().getHostAddress()) ? "" : " (" + serverName + ")"));
-            conn.greetingFuture().whenComplete((greeting, e) -> {
+            conn.pipeline().greeting().whenComplete((greeting, e) -> {
                 if (e != null) {
-                    result.completeExceptionally(SmtpConnection.unwrap(e));
+                    result.completeExceptionally(Failures.unwrap(e));
                 } else if (greeting.code() != 220) {
                     conn.close();
                     result.completeExceptionally(new SmtpClientException(SmtpClientException.Kind.REJECTED,

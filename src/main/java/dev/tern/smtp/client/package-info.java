@@ -4,10 +4,12 @@
  *
  * <p>Reading order: {@link dev.tern.smtp.client.SmtpClient} (threads, settings, connect) →
  * {@link dev.tern.smtp.client.SmtpConnection} (one session: a method per step, each returning a
- * future) → {@link dev.tern.smtp.client.ReplyParser} (pure: lines → {@link dev.tern.smtp.client.ServerReply})
+ * future) → {@link dev.tern.smtp.client.CommandPipeline} (the wire: commands out, replies matched in
+ * order, timers) → {@link dev.tern.smtp.client.ReplyParser} (pure: lines → {@link dev.tern.smtp.client.ServerReply})
  * → {@link dev.tern.smtp.client.Capabilities} (the EHLO keywords) →
- * {@link dev.tern.smtp.client.ContentEncoder} (pure: content → wire form) →
- * {@link dev.tern.smtp.client.AuthExchange} (AUTH with a {@link dev.tern.auth.client.SaslClientMechanism}).
+ * {@link dev.tern.smtp.client.ContentSender} and {@link dev.tern.smtp.client.ContentEncoder} (pure:
+ * content → wire form) → {@link dev.tern.smtp.client.AuthExchange} (AUTH with a
+ * {@link dev.tern.auth.client.SaslClientMechanism}).
  *
  * <p>Standards: RFC 5321 (SMTP; timeouts of §4.5.3.2 in {@link dev.tern.smtp.client.SmtpTimeouts}),
  * RFC 3207 (STARTTLS), RFC 8314 (implicit TLS), RFC 4954 (AUTH), RFC 2920 (PIPELINING),

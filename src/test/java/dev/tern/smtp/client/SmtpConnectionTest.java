@@ -306,6 +306,31 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void aServerRefusingInTheMiddleOfTheContent() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.refuseDuringData = "552 5.3.4 Message too big";
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
+            SmtpConnection c = client.connect("127.0.0.1", server.port(), false, TranscriptListener.NONE).join();
+            c.ehlo().join();
+            c.envelope(MailFrom.of(a("s@example.org")), List.of(RcptTo.of(a("y@example.net")))).join();
+            byte[] big = ("Subject: big\r\n\r\n" + "x".repeat(70) + "\r\n").repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+            ServerReply reply;
+            try {
+                reply = c.data(MessageContent.of(big)).join();
+            } catch (CompletionException e) {
+                SmtpClientException s = (SmtpClientException) e.getCause();
+                assertThat(s.kind()).isIn(SmtpClientException.Kind.REJECTED, SmtpClientException.Kind.CLOSED);
+                reply = s.reply();
+            }
+            if (reply != null) {  // the server's refusal, whether it came before or after the client's final "."
+                assertThat(reply.code()).isEqualTo(552);
+                assertThat(reply.isPermanent()).isTrue();
+            }
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void mailAndRcptParametersFollowTheServersExtensions() {
         Capabilities all = Capabilities.fromEhlo(ReplyParser.parse("250-x\r\n250-SIZE 100\r\n250-8BITMIME\r\n250 DSN"));
         MailFrom from = new MailFrom(a("s@example.org"), 42, "8BITMIME", false, dev.tern.mail.DsnRet.HDRS, "id+2B1");
