@@ -144,7 +144,7 @@ public final class SmtpConnection implements AutoCloseable {
             if (r.code() != 220) {
                 throw rejected("STARTTLS", r);
             }
-            return handshake;
+            return pipe.offIoThread(handshake);
         }).thenCompose(session -> ehlo());
     }
 

@@ -331,6 +331,35 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void startTlsThenAuthThroughTheApi() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.startTls = pki.serverContext("localhost");
+        o.auth = List.of("SCRAM-SHA-256");
+        o.authOnlyAfterTls = true;
+        SmtpClientSettings settings = SmtpClientSettings.defaults("client.example.org")
+                .withTls(TlsSettings.trusting(List.of(pki.caCertificate())))
+                .withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(10)));
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer(o); SmtpClient tlsClient = new SmtpClient(settings)) {
+            Recorder rec = new Recorder();
+            SmtpConnection c = tlsClient.connect("localhost", new java.net.InetSocketAddress("127.0.0.1", server.port()), false, rec)
+                    .join();
+            assertThat(c.ehlo().join().authMechanisms()).isEmpty();
+            Capabilities afterTls = c.startTls().join();
+            assertThat(c.isTls()).isTrue();
+            assertThat(c.tlsSession().getProtocol()).startsWith("TLSv1.");
+            assertThat(afterTls.startTls()).isFalse();
+            assertThat(afterTls.authMechanisms()).containsExactly("SCRAM-SHA-256");
+            ServerReply ok = c.authenticate(new dev.tern.auth.client.ScramSha256Mechanism(null, "alice@example.test", "s3cret pw"))
+                    .join();
+            assertThat(ok.code()).isEqualTo(235);
+            assertThat(server.authenticated()).containsExactly("alice@example.test");
+            c.quit().join();
+            assertThat(rec.lines).contains("C: AUTH SCRAM-SHA-256 <redacted>").noneMatch(l -> l.contains("s3cret"));
+        }
+    }
+
+    @Test
     void mailAndRcptParametersFollowTheServersExtensions() {
         Capabilities all = Capabilities.fromEhlo(ReplyParser.parse("250-x\r\n250-SIZE 100\r\n250-8BITMIME\r\n250 DSN"));
         MailFrom from = new MailFrom(a("s@example.org"), 42, "8BITMIME", false, dev.tern.mail.DsnRet.HDRS, "id+2B1");
