@@ -275,7 +275,7 @@ public final class SmtpConnection implements AutoCloseable {
         pipe.channel().close();
     }
 
-    // ---- helpers for the steps ------------------------------------------------------------------
+    // ---- what the steps share ---------------------------------------------------------------------
 
     CompletableFuture<ServerReply> send(String line, Duration timeout) {
         return pipe.send(line, line, timeout);
