@@ -136,6 +136,46 @@ class SecureSubmissionTest {
         assertThat(content).contains("Subject: cram").contains("Date: ").contains("Message-ID: <");
     }
 
+    /** `tern send` as an operator runs it, in-process: returns its exit status and output. */
+    private String[] ternSend(String password, String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.InputStream in = System.in;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setIn(new java.io.ByteArrayInputStream((password + "\nbody sent by tern send\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+            int code = dev.tern.cli.TernCommand.run(args);
+            return new String[]{String.valueOf(code), captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setIn(in);
+        }
+    }
+
+    @Test
+    void ternSendWithEveryPasswordMechanismOver587And465() throws Exception {
+        String[][] runs = {
+                {"submission", "--starttls", "PLAIN"},
+                {"submission", "--starttls", "LOGIN"},
+                {"submissions", "--tls", "CRAM-MD5"},
+                {"submissions", "--tls", "SCRAM-SHA-256"},
+        };
+        for (String[] run : runs) {
+            String[] result = ternSend("alice-pw", "send", "--server", "localhost:" + tern.port(run[0]), run[1],
+                    "--cafile", certificate.toString(), "--user", "alice@example.test", "--password-stdin",
+                    "--mech", run[2], "--from", "alice@example.test", "--to", "bob@example.test",
+                    "--subject", "via " + run[2]);
+            assertThat(result[0]).as("exit status with %s; output:%n%s", run[2], result[1]).isEqualTo("0");
+            assertThat(result[1]).contains("235 2.7.0").doesNotContain("alice-pw");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == runs.length);
+        String[] wrong = ternSend("not-the-password", "send", "--server", "localhost:" + tern.port("submissions"),
+                "--tls", "--cafile", certificate.toString(), "--user", "alice@example.test", "--password-stdin",
+                "--mech", "SCRAM-SHA-256", "--from", "alice@example.test", "--to", "bob@example.test");
+        assertThat(wrong[0]).isNotEqualTo("0");
+    }
+
     private SmtpClient authenticated(String user, String password) throws Exception {
         SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting);
         c.reply();
