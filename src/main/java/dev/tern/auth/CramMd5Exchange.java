@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -70,7 +71,7 @@ final class CramMd5Exchange implements SaslExchange {
             return failure(SaslStep.FailureReason.MALFORMED, "expected user name, space, 32 hex digits");
         }
         username = text.substring(0, space);
-        byte[] digest = HexFormat.of().parseHex(text.substring(space + 1).toLowerCase(java.util.Locale.ROOT));
+        byte[] digest = HexFormat.of().parseHex(text.substring(space + 1).toLowerCase(Locale.ROOT));
         return verify(digest);
     }
 

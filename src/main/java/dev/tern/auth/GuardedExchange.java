@@ -62,9 +62,9 @@ final class GuardedExchange implements SaslExchange {
             AuthLog.failed(context, login, inner.mechanism(), "locked-out");
             return end(new SaslStep.Failure(SaslStep.FailureReason.TEMPORARY, "too many failed logins; try again later"));
         }
-        if (step instanceof SaslStep.Success) {
-            throttle.success(login);
-            AuthLog.ok(context, login, inner.mechanism());
+        if (step instanceof SaslStep.Success success) {
+            throttle.success(success.user().address());
+            AuthLog.ok(context, success.user().address(), inner.mechanism());
             return end(step);
         }
         SaslStep.Failure failure = step instanceof SaslStep.Failure f ? f : inner.decidedFailure();

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Text helpers shared by the mechanisms: strict UTF-8 (a malformed sequence is a malformed
+ * Text handling shared by the mechanisms: strict UTF-8 (a malformed sequence is a malformed
  * response, never replaced), identity comparison, and log-safe rendering of what a client sent.
  */
 final class SaslText {

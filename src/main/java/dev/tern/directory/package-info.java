@@ -4,7 +4,10 @@
  * authenticated account may use ({@link dev.tern.directory.SenderPolicy}: own address, aliases
  * leading to it, send-as permissions).
  *
- * <p>Security: passwords are stored only as Argon2id hashes (PHC strings with their parameters);
- * lookups read the store each time, so an account disabled or deleted takes effect at once.
+ * <p>Security: a password is stored as an Argon2id hash (PHC string with its parameters) and as
+ * SCRAM-SHA-256 keys (RFC 5802: salt, iteration count, StoredKey, ServerKey); only accounts where
+ * an operator enabled CRAM-MD5 also keep its password-equivalent HMAC-MD5 states (RFC 2195). See
+ * docs/adr/0003-stored-secrets.md. Lookups read the store each time, so an account disabled or
+ * deleted takes effect at once.
  */
 package dev.tern.directory;

@@ -33,7 +33,7 @@ import static dev.tern.auth.Steps.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * GSSAPI end to end: an embedded KDC (Apache Kerby) on loopback issues real tickets to the JDK's
+ * GSSAPI end to end: an embedded KDC (Apache Kerby) on loopback grants real tickets to the JDK's
  * Kerberos client, whose GSS context drives the server's exchange. All Kerberos tests live in this
  * class because the JDK reads its Kerberos configuration from one global system property, which is
  * set for the class and restored after it.

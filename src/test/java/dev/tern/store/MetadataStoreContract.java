@@ -91,6 +91,23 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void accountSecretsAreSetAndRemoved() {
+        Rows.Account a = account("sasl@example.test");
+        var none = store.read(tx -> tx.directory().secrets(a.id()));
+        assertThat(none).contains(new Rows.AccountSecrets(a.id(), null, null));
+        store.writeAndWait(tx -> tx.directory().updateSecrets(a.id(), "SCRAM-SHA-256$x", "{CRAM-MD5}y"));
+        var both = store.read(tx -> tx.directory().secrets(a.id()));
+        assertThat(both).contains(new Rows.AccountSecrets(a.id(), "SCRAM-SHA-256$x", "{CRAM-MD5}y"));
+        store.writeAndWait(tx -> tx.directory().updateSecrets(a.id(), "SCRAM-SHA-256$z", null));
+        var scramOnly = store.read(tx -> tx.directory().secrets(a.id()));
+        assertThat(scramOnly).contains(new Rows.AccountSecrets(a.id(), "SCRAM-SHA-256$z", null));
+        var missing = store.read(tx -> tx.directory().secrets(a.id() + 1000));
+        assertThat(missing).isEmpty();
+        boolean updated = store.writeAndWait(tx -> tx.directory().updateSecrets(a.id() + 1000, null, null));
+        assertThat(updated).isFalse();
+    }
+
+    @Test
     void uniqueAddressesAreEnforced() {
         account("bob@example.test");
         assertThatThrownBy(() -> account("bob@example.test")).isInstanceOf(StoreException.class);
