@@ -103,7 +103,8 @@ public final class SmtpCommandParser {
 
     private static String domainArgument(String verb, String arg) {
         if (arg.isEmpty()) {
-            throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Syntax: " + verb + " hostname"));
+            // RFC 2034 §3: no enhanced status code in any response to HELO or EHLO.
+            throw new ParseFailure(SmtpReply.plain(501, "Syntax: " + verb + " hostname"));
         }
         return arg;
     }

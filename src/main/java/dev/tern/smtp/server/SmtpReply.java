@@ -35,7 +35,7 @@ public record SmtpReply(int code, String enhancedCode, List<String> lines) {
         return new SmtpReply(code, enhancedCode, List.of(text));
     }
 
-    /** A one-line reply without an enhanced status code (greeting, HELO, 354). */
+    /** A one-line reply without an enhanced status code (greeting, HELO/EHLO responses, 354). */
     public static SmtpReply plain(int code, String text) {
         return new SmtpReply(code, null, List.of(text));
     }

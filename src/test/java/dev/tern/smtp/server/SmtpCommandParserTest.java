@@ -28,7 +28,7 @@ class SmtpCommandParserTest {
         assertThat(parse("HELO client.test")).isEqualTo(new SmtpCommand.Helo("client.test"));
         assertThat(parse("ehlo [192.0.2.1]")).isEqualTo(new SmtpCommand.Ehlo("[192.0.2.1]"));
         assertThat(error("EHLO").code()).isEqualTo(501);
-        assertThat(error("HELO   ").enhancedCode()).isEqualTo("5.5.4");
+        assertThat(error("HELO   ").format()).isEqualTo("501 Syntax: HELO hostname\r\n");
     }
 
     @Test
