@@ -3,7 +3,7 @@ package dev.tern.auth;
 import dev.tern.config.AuthSettings;
 import dev.tern.config.KerberosSettings;
 import dev.tern.testing.RunningServer;
-import dev.tern.testing.SmtpClient;
+import dev.tern.testing.RawSmtpClient;
 import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSManager;
@@ -137,14 +137,14 @@ class GssapiTest {
             tern.services().directory().addDomain("example.org");
             tern.services().directory().addUser("alice@example.org", "unused-password");
             tern.services().directory().addUser("bob@example.org", "unused-password");
-            try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
                 c.reply();
                 assertThat(c.command("EHLO laptop.example.org")).contains("AUTH GSSAPI");
                 assertThat(smtpGssapi(c, alice)).startsWith("235 2.7.0");
                 assertThat(c.sendMail("alice@example.org", java.util.List.of("bob@example.org"),
                         "From: alice@example.org\r\nSubject: kerberos\r\n\r\nsent with a ticket\r\n")).startsWith("250");
             }
-            try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
                 c.reply();
                 c.command("EHLO laptop.example.org");
                 assertThat(smtpGssapi(c, mallory)).startsWith("535 5.7.8");
@@ -156,7 +156,7 @@ class GssapiTest {
     }
 
     /** RFC 4954 AUTH GSSAPI over an SMTP connection, as a mail client does it; returns the final reply. */
-    private static String smtpGssapi(SmtpClient c, Subject client) throws Exception {
+    private static String smtpGssapi(RawSmtpClient c, Subject client) throws Exception {
         Base64.Encoder enc = Base64.getEncoder();
         Base64.Decoder dec = Base64.getDecoder();
         return Subject.doAs(client, (PrivilegedExceptionAction<String>) () -> {

@@ -2,7 +2,7 @@ package dev.tern.server;
 
 import dev.tern.directory.Account;
 import dev.tern.store.Rows;
-import dev.tern.testing.SmtpClient;
+import dev.tern.testing.RawSmtpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,9 +146,9 @@ class CrashRecoveryTest {
             clients.submit(() -> {
                 while (!stop.get() && sent.incrementAndGet() <= MESSAGES_PER_ROUND) {
                     int token = nextToken.getAndIncrement();
-                    try (SmtpClient client = new SmtpClient("127.0.0.1", port, 20_000)) {
-                        SmtpClient.expect(client.reply(), "220");
-                        SmtpClient.expect(client.command("EHLO load.example"), "250");
+                    try (RawSmtpClient client = new RawSmtpClient("127.0.0.1", port, 20_000)) {
+                        RawSmtpClient.expect(client.reply(), "220");
+                        RawSmtpClient.expect(client.command("EHLO load.example"), "250");
                         String reply = client.sendMail("sender@example.org", List.of("victim@crash.test"), message(token));
                         if (reply.startsWith("250")) {
                             acknowledged.add(token);

@@ -2,7 +2,7 @@ package dev.tern.server;
 
 import dev.tern.store.Rows;
 import dev.tern.testing.RunningServer;
-import dev.tern.testing.SmtpClient;
+import dev.tern.testing.RawSmtpClient;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.SendFailedException;
@@ -97,7 +97,7 @@ class EndToEndTest {
 
     @Test
     void usersAddedWhileRunningReceiveMailAtOnce() throws Exception {
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             c.command("MAIL FROM:<a@example.org>");
@@ -116,7 +116,7 @@ class EndToEndTest {
 
     @Test
     void barePostmasterIsAccepted() throws Exception {
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             c.command("MAIL FROM:<>");
@@ -132,7 +132,7 @@ class EndToEndTest {
     @Test
     void catchAllReceivesMailForUnknownUsers() throws Exception {
         tern.services().directory().setCatchAll("example.test", "bob@example.test");
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             assertThat(c.sendMail("a@example.org", List.of("whoever@example.test"), "Subject: x\r\n\r\nbody\r\n"))
@@ -145,7 +145,7 @@ class EndToEndTest {
     @Test
     void theQueueIdInTheReplyIsTheOneInTheReceivedHeader() throws Exception {
         String reply;
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             reply = c.sendMail("a@example.org", List.of("alice@example.test"), "Subject: x\r\n\r\nbody\r\n");
@@ -167,7 +167,7 @@ class EndToEndTest {
         } finally {
             System.setIn(stdin);
         }
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             assertThat(c.sendMail("a@example.org", List.of("dora@example.test"), "Subject: x\r\n\r\nbody\r\n"))
@@ -182,7 +182,7 @@ class EndToEndTest {
     void dsnParametersAreKeptWithTheQueuedMessage() throws Exception {
         java.util.concurrent.CompletableFuture<List<Object>> seen = new java.util.concurrent.CompletableFuture<>();
         tern.services().queue().addListener((message, recipients) -> seen.complete(List.of(message, recipients)));
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
             assertThat(c.command("MAIL FROM:<a@example.org> RET=HDRS ENVID=QQ314159 BODY=8BITMIME")).startsWith("250");
@@ -206,7 +206,7 @@ class EndToEndTest {
 
     @Test
     void vrfyAnswersOnlyWhenSwitchedOn() throws Exception {
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             assertThat(c.command("VRFY alice@example.test")).startsWith("252 2.5.0");
         }
@@ -215,7 +215,7 @@ class EndToEndTest {
         try (RunningServer open = new RunningServer(other, "[smtp]\nvrfy = true\n")) {
             open.services().directory().addDomain("example.test");
             open.services().directory().addUser("alice@example.test", "a");
-            try (SmtpClient c = new SmtpClient("127.0.0.1", open.smtpPort(), 10_000)) {
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", open.smtpPort(), 10_000)) {
                 c.reply();
                 assertThat(c.command("VRFY <alice@example.test>")).isEqualTo("250 2.1.5 <alice@example.test>");
                 assertThat(c.command("VRFY nobody@example.test")).startsWith("550 5.1.1");

@@ -1,7 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.testing.RunningServer;
-import dev.tern.testing.SmtpClient;
+import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.TestCertificates;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -176,8 +176,8 @@ class SecureSubmissionTest {
         assertThat(wrong[0]).isNotEqualTo("0");
     }
 
-    private SmtpClient authenticated(String user, String password) throws Exception {
-        SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting);
+    private RawSmtpClient authenticated(String user, String password) throws Exception {
+        RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting);
         c.reply();
         c.command("EHLO laptop.example.test");
         String token = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
@@ -188,7 +188,7 @@ class SecureSubmissionTest {
     @Test
     void aUserSendsOnlyAsAddressesTheyOwn() throws Exception {
         tern.services().directory().addAlias("sales@example.test", List.of("alice@example.test"));
-        try (SmtpClient c = authenticated("alice@example.test", "alice-pw")) {
+        try (RawSmtpClient c = authenticated("alice@example.test", "alice-pw")) {
             assertThat(c.command("MAIL FROM:<bob@example.test>")).startsWith("553 5.7.1");
             assertThat(c.command("MAIL FROM:<sales@example.test>")).startsWith("250");
             assertThat(c.command("RCPT TO:<someone@remote.example>")).startsWith("250");
@@ -208,7 +208,7 @@ class SecureSubmissionTest {
 
     @Test
     void portTwentyFiveOffersNoAuthBeforeStartTlsAndNeverRelaysForStrangers() throws Exception {
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             String ehlo = c.command("EHLO stranger.example");
             assertThat(ehlo).contains("STARTTLS").doesNotContain("AUTH");
@@ -220,7 +220,7 @@ class SecureSubmissionTest {
     @Test
     void repeatedFailuresLockTheClientOut() throws Exception {
         String bad = Base64.getEncoder().encodeToString("\0alice@example.test\0guess".getBytes(StandardCharsets.UTF_8));
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting)) {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting)) {
             c.reply();
             c.command("EHLO attacker.example");
             for (int i = 0; i < 3; i++) {

@@ -3,7 +3,7 @@ package dev.tern.server;
 import dev.tern.store.Rows;
 import dev.tern.testing.FakeSaslAuthenticator;
 import dev.tern.testing.RunningServer;
-import dev.tern.testing.SmtpClient;
+import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.TestCertificates;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -118,17 +118,17 @@ class SubmissionTest {
 
     @Test
     void port25RelaysOnlyForAuthenticatedClients() throws Exception {
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
-            SmtpClient.expect(c.reply(), "220");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
             assertThat(c.command("EHLO client.test")).contains("STARTTLS").doesNotContain("AUTH");
-            SmtpClient.expect(c.command("MAIL FROM:<someone@elsewhere.example>"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<someone@elsewhere.example>"), "250");
             assertThat(c.command("RCPT TO:<friend@remote.example>"))
                     .isEqualTo("550 5.7.1 <friend@remote.example>: Relay access denied");
-            SmtpClient.expect(c.command("RCPT TO:<bob@example.test>"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<bob@example.test>"), "250");
         }
-        try (SmtpClient c = new SmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
-            SmtpClient.expect(c.reply(), "220");
-            SmtpClient.expect(c.command("EHLO client.test"), "250");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submission"), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.test"), "250");
             assertThat(c.command("MAIL FROM:<alice@example.test>")).isEqualTo("530 5.7.0 Authentication required");
         }
     }

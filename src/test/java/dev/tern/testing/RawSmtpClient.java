@@ -14,18 +14,18 @@ import java.util.List;
  * A deliberately plain SMTP client for tests: it sends exactly the bytes it is given and returns
  * the server's replies, so that tests can check exact exchanges and misbehave on purpose.
  */
-public final class SmtpClient implements AutoCloseable {
+public final class RawSmtpClient implements AutoCloseable {
 
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
 
-    public SmtpClient(String host, int port, int timeoutMillis) throws IOException {
+    public RawSmtpClient(String host, int port, int timeoutMillis) throws IOException {
         this(host, port, timeoutMillis, null);
     }
 
     /** With {@code tls} non-null, TLS from the first byte (implicit TLS, RFC 8314). */
-    public SmtpClient(String host, int port, int timeoutMillis, javax.net.ssl.SSLContext tls) throws IOException {
+    public RawSmtpClient(String host, int port, int timeoutMillis, javax.net.ssl.SSLContext tls) throws IOException {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress(host, port), timeoutMillis);
         plain.setSoTimeout(timeoutMillis);
