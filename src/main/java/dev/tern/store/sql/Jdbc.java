@@ -8,11 +8,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Optional;
 
 /** Small helpers over JDBC so that each DAO method reads as its SQL. */
 final class Jdbc {
+
+    /** Prepared statements per connection; they go with their connection (weak keys). */
+    private static final Map<Connection, Map<String, PreparedStatement>> STATEMENTS = new WeakHashMap<>();
 
     @FunctionalInterface
     interface RowMapper<T> {
@@ -26,7 +32,13 @@ final class Jdbc {
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+        PreparedStatement ps;
+        try {
+            ps = prepare(sql, args);
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + sql, e);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(mapper.map(rs));
@@ -47,8 +59,8 @@ final class Jdbc {
     }
 
     int update(String sql, Object... args) {
-        try (PreparedStatement ps = prepare(sql, args)) {
-            return ps.executeUpdate();
+        try {
+            return prepare(sql, args).executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("update failed: " + sql, e);
         }
@@ -56,7 +68,7 @@ final class Jdbc {
 
     /** Runs an INSERT and returns the generated integer key. */
     long insert(String sql, Object... args) {
-        try (PreparedStatement ps = prepare(sql + " RETURNING id", args); ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = prepare(sql + " RETURNING id", args).executeQuery()) {
             if (!rs.next()) {
                 throw new StoreException("insert returned no key: " + sql);
             }
@@ -66,8 +78,22 @@ final class Jdbc {
         }
     }
 
+    /**
+     * The connection's prepared statement for this SQL, made once and kept: parsing SQL costs more
+     * than running most of these statements. A connection is used by one thread at a time, and
+     * every result set is closed after use, which resets its statement for the next run.
+     */
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement ps = connection.prepareStatement(sql);
+        Map<String, PreparedStatement> cache;
+        synchronized (STATEMENTS) {
+            cache = STATEMENTS.computeIfAbsent(connection, c -> new HashMap<>());
+        }
+        PreparedStatement ps = cache.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = connection.prepareStatement(sql);
+            cache.put(sql, ps);
+        }
+        ps.clearParameters();
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a instanceof Instant t) {
