@@ -111,6 +111,17 @@ class SecureSubmissionTest {
     }
 
     @Test
+    void angusMailWithCramMd5ThroughJavaSasl() throws Exception {
+        Properties p = client("submission", "CRAM-MD5");
+        p.put("mail.smtp.sasl.enable", "true");
+        p.put("mail.smtp.sasl.mechanisms", "CRAM-MD5");
+        send(p, "alice@example.test", "alice-pw", "alice@example.test", "bob@example.test", "cram via angus");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == 1);
+        assertThatThrownBy(() -> send(p, "bob@example.test", "bob-pw", "bob@example.test", "alice@example.test", "x"))
+                .as("bob has no CRAM-MD5 secret").isInstanceOf(MessagingException.class);
+    }
+
+    @Test
     void pythonSmtplibWithCramMd5OverImplicitTls() throws Exception {
         String script = """
                 import smtplib, ssl, sys
