@@ -5,6 +5,7 @@ import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.queue.ImmediateDelivery;
 import dev.tern.queue.RetryPolicy;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
@@ -29,8 +30,12 @@ import java.util.concurrent.Executor;
  * entry are written in one transaction, so a crash before the commit leaves the recipient waiting
  * with nothing delivered, and a crash after it leaves it delivered, with nothing to redo. An
  * account that several recipients of one message lead to (two aliases, say) gets one copy.
+ *
+ * <p>Mail for local accounts is usually delivered before it ever reaches the queue runner, in the
+ * transaction that enqueues it ({@link #deliverNow}); the runner path ({@link #deliver}) takes
+ * what could not be: a retry after a failure, or a recipient that wants a success notification.
  */
-public final class LocalDeliveryAgent {
+public final class LocalDeliveryAgent implements ImmediateDelivery {
 
     private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
 
@@ -66,6 +71,62 @@ public final class LocalDeliveryAgent {
                     return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure));
                 })
                 .thenCompose(f -> f);
+    }
+
+    @Override
+    public List<Rows.NewRecipient> deliverNow(StoreTx tx, Rows.QueuedMessage message,
+                                              List<Rows.NewRecipient> recipients) {
+        Instant now = Instant.now();
+        Set<Long> deliveredTo = new HashSet<>();
+        List<Rows.NewRecipient> left = new ArrayList<>();
+        List<String[]> delivered = new ArrayList<>();
+        for (Rows.NewRecipient r : recipients) {
+            List<Account> accounts = immediateAccounts(tx, r);
+            if (accounts == null) {
+                left.add(r);
+                continue;
+            }
+            delivered.add(new String[]{r.address(), place(tx, message, accounts, deliveredTo, now)});
+        }
+        if (!delivered.isEmpty()) {
+            tx.afterCommit(() -> delivered.forEach(d -> logLine(message, d[0], "sent", d[1])));
+        }
+        return left;
+    }
+
+    /** The accounts a new recipient is delivered to at once, or null when the queue must take it. */
+    private List<Account> immediateAccounts(StoreTx tx, Rows.NewRecipient r) {
+        if (r.dsnNotify() != null && r.dsnNotify().contains("SUCCESS")) {
+            return null;   // the runner sends the success notification
+        }
+        MailAddress address;
+        try {
+            address = MailAddress.parse(r.address());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return directory.resolve(tx, address) instanceof Resolution.Local local ? local.accounts() : null;
+    }
+
+    /**
+     * Files one copy per account not yet served for this message, in the caller's transaction;
+     * returns the detail for the log.
+     */
+    private String place(StoreTx tx, Rows.QueuedMessage message, List<Account> accounts, Set<Long> deliveredTo,
+                         Instant now) {
+        String returnPath = message.sender() == null ? "<>" : "<" + message.sender() + ">";
+        List<String> placed = new ArrayList<>();
+        for (Account a : accounts) {
+            if (!deliveredTo.add(a.id())) {
+                continue;
+            }
+            String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n";
+            Rows.Message m = mailboxes.deliver(tx, a.id(), MailboxService.INBOX, message.blobId(),
+                    message.size(), prefix, now);
+            placed.add(a.address() + " INBOX uid=" + m.uid());
+        }
+        return placed.isEmpty() ? "duplicate of a recipient already delivered"
+                : "delivered to " + String.join(", ", placed);
     }
 
     /**
@@ -109,7 +170,6 @@ public final class LocalDeliveryAgent {
 
     private List<Result> apply(StoreTx tx, Rows.QueuedMessage message, List<Decision> decisions) {
         Instant now = Instant.now();
-        String returnPath = message.sender() == null ? "<>" : "<" + message.sender() + ">";
         Set<Long> deliveredTo = new HashSet<>();
         List<Result> results = new ArrayList<>();
         for (Decision d : decisions) {
@@ -119,23 +179,10 @@ public final class LocalDeliveryAgent {
                 }
                 continue;
             }
-            List<Account> fresh = d.accounts().stream().filter(a -> !deliveredTo.contains(a.id())).toList();
-            String detail = fresh.isEmpty() ? "duplicate of a recipient already delivered"
-                    : "delivered to " + String.join(", ", fresh.stream().map(Account::address).toList());
-            if (!tx.queue().finish(d.recipient().id(), "delivered", detail, now)) {
+            if (!tx.queue().finish(d.recipient().id(), "delivered", "delivered", now)) {
                 continue;   // deleted from the queue meanwhile
             }
-            List<String> placed = new ArrayList<>();
-            for (Account a : fresh) {
-                deliveredTo.add(a.id());
-                String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n";
-                Rows.Message m = mailboxes.deliver(tx, a.id(), MailboxService.INBOX, message.blobId(),
-                        message.size(), prefix, now);
-                placed.add(a.address() + " INBOX uid=" + m.uid());
-            }
-            if (!placed.isEmpty()) {
-                detail = "delivered to " + String.join(", ", placed);
-            }
+            String detail = place(tx, message, d.accounts(), deliveredTo, now);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
         }
         if (tx.queue().waiting(message.id()) == 0) {
@@ -164,14 +211,18 @@ public final class LocalDeliveryAgent {
     }
 
     private void logResult(Rows.QueuedMessage message, Result r, Instant started) {
-        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
         String status = switch (r.outcome()) {
             case DELIVERED -> "sent";
             case FAILED -> "bounced";
             case DEFERRED -> "deferred";
         };
-        log.info("{}: to=<{}>, relay=local, delay={}, status={} ({})", message.id(), r.recipient().address(),
-                String.format("%.2f", delay), status, r.detail());
+        logLine(message, r.recipient().address(), status, r.detail());
+    }
+
+    private static void logLine(Rows.QueuedMessage message, String recipient, String status, String detail) {
+        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
+        log.info("{}: to=<{}>, relay=local, delay={}, status={} ({})", message.id(), recipient,
+                String.format("%.2f", delay), status, detail);
     }
 
     private static String rootMessage(Throwable t) {

@@ -333,7 +333,8 @@ public final class Directory {
         return store.read(tx -> resolve(tx, recipient));
     }
 
-    private Resolution resolve(StoreTx tx, MailAddress recipient) {
+    /** Resolves a recipient in the caller's transaction (for delivery inside an enqueue). */
+    public Resolution resolve(StoreTx tx, MailAddress recipient) {
         Resolution r = resolveAddress(tx, recipient);
         // RFC 5321 §4.5.1: every domain (and the host itself) must accept mail for postmaster.
         boolean isPostmaster = recipient.localPart().equalsIgnoreCase("postmaster")

@@ -8,6 +8,7 @@ import dev.tern.store.BlobSink;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ import java.util.concurrent.Executor;
  * other session committing at that moment. A larger one is committed to the blob store first
  * (fsync'd file), then the envelope, so that a committed row never points at a missing or partial
  * file; a crash between the two leaves an unreferenced file, which the orphan sweep removes.
+ *
+ * <p>An {@link ImmediateDelivery} may finish recipients inside that same transaction (local
+ * mailboxes); only the others get queue rows. Should that combined transaction fail, the message
+ * is stored again without it, so a delivery problem never turns into a refused message.
  */
 public final class MailQueue {
 
@@ -41,6 +46,7 @@ public final class MailQueue {
     private final MailboxService mailboxes;
     private final Executor storageExecutor;
     private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ImmediateDelivery immediate;
 
     public MailQueue(MetadataStore store, BlobStore blobs, MailboxService mailboxes, Executor storageExecutor) {
         this.store = store;
@@ -51,6 +57,11 @@ public final class MailQueue {
 
     public void addListener(QueueListener listener) {
         listeners.add(listener);
+    }
+
+    /** Lets recipients be delivered in the enqueue transaction (see the class comment). */
+    public void setImmediateDelivery(ImmediateDelivery immediate) {
+        this.immediate = immediate;
     }
 
     public String newId() {
@@ -69,16 +80,11 @@ public final class MailQueue {
         CompletableFuture<List<Rows.QueueRecipient>> stored;
         if (inline != null) {
             body.abort();   // the bytes go into the transaction below instead
-            stored = store.write(tx -> {
-                tx.blobs().insertInline(body.id(), inline, 1);
-                return tx.queue().insert(row, recipients, envelope.receivedAt());
-            });
+            stored = storeRows(row, recipients, envelope, tx -> tx.blobs().insertInline(body.id(), inline, 1));
         } else {
             stored = CompletableFuture.runAsync(() -> commitBody(body), storageExecutor)
-                    .thenCompose(v -> store.write(tx -> {
-                        tx.blobs().insert(body.id(), body.size(), 1);
-                        return tx.queue().insert(row, recipients, envelope.receivedAt());
-                    }));
+                    .thenCompose(v -> storeRows(row, recipients, envelope,
+                            tx -> tx.blobs().insert(body.id(), body.size(), 1)));
         }
         return stored.handle((inserted, failure) -> {
                     if (failure != null) {
@@ -90,11 +96,53 @@ public final class MailQueue {
                         log.error("queue {}: could not store the message: {}", queueId, cause.toString());
                         throw MailException.temporary("Local error in processing, try again later", COMPONENT, cause);
                     }
-                    for (QueueListener l : listeners) {
-                        l.queued(row, inserted);
+                    if (!inserted.isEmpty()) {
+                        for (QueueListener l : listeners) {
+                            l.queued(row, inserted);
+                        }
                     }
                     return null;
                 });
+    }
+
+    /**
+     * Writes the blob reference and the queue rows, delivering what can be delivered at once in the
+     * same transaction; falls back to storing every recipient when that transaction fails.
+     */
+    private CompletableFuture<List<Rows.QueueRecipient>> storeRows(Rows.QueuedMessage row,
+                                                                   List<Rows.NewRecipient> recipients,
+                                                                   Envelope envelope,
+                                                                   java.util.function.Consumer<StoreTx> blobRow) {
+        ImmediateDelivery now = immediate;
+        if (now == null) {
+            return store.write(tx -> {
+                blobRow.accept(tx);
+                return tx.queue().insert(row, recipients, envelope.receivedAt());
+            });
+        }
+        return store.write(tx -> {
+            blobRow.accept(tx);
+            List<Rows.NewRecipient> left = now.deliverNow(tx, row, recipients);
+            if (left.isEmpty()) {
+                mailboxes.releaseBlob(tx, row.blobId());   // the mailboxes hold their own references
+                return List.<Rows.QueueRecipient>of();
+            }
+            return tx.queue().insert(row, left, envelope.receivedAt());
+        }).exceptionallyCompose(failure -> {
+            if (unwrap(failure) instanceof MailException) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            log.warn("queue {}: immediate delivery failed, queueing every recipient: {}", row.id(),
+                    unwrap(failure).toString());
+            return store.write(tx -> {
+                blobRow.accept(tx);
+                return tx.queue().insert(row, recipients, envelope.receivedAt());
+            });
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private static void commitBody(BlobSink body) {

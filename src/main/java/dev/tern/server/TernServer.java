@@ -96,6 +96,7 @@ public final class TernServer implements AutoCloseable {
                     services.mailboxes(), RetryPolicy.defaults(), services.storageExecutor());
             runner = new QueueRunner(services.metadata(), router, local, queueScanInterval);
             services.queue().addListener(runner);
+            services.queue().setImmediateDelivery(local);
             runner.start();
 
             transport = new ServerTransport();

@@ -53,9 +53,13 @@ class LocalDeliveryTest {
         services.close();
     }
 
+    private LocalDeliveryAgent agent() {
+        return new LocalDeliveryAgent(services.metadata(), services.directory(), services.mailboxes(),
+                RetryPolicy.defaults(), services.storageExecutor());
+    }
+
     private void startRunner() {
-        LocalDeliveryAgent agent = new LocalDeliveryAgent(services.metadata(), services.directory(),
-                services.mailboxes(), RetryPolicy.defaults(), services.storageExecutor());
+        LocalDeliveryAgent agent = agent();
         runner = new QueueRunner(services.metadata(), new Router(services.directory()::isLocalDomain), agent,
                 Duration.ofMillis(200));
         services.queue().addListener(runner);
@@ -67,11 +71,16 @@ class LocalDeliveryTest {
     }
 
     private String enqueueContent(String content, String sender, String... recipients) throws Exception {
+        return enqueueRecipients(content, sender,
+                Arrays.stream(recipients).map(r -> Recipient.of(MailAddress.parse(r))).toList());
+    }
+
+    private String enqueueRecipients(String content, String sender, List<Recipient> recipients) throws Exception {
         String id = services.queue().newId();
         BlobSink sink = services.queue().newBody(id);
         sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
         Envelope env = new Envelope(sender == null ? null : MailAddress.parse(sender),
-                Arrays.stream(recipients).map(r -> Recipient.of(MailAddress.parse(r))).toList(), "7BIT", false, null,
+                recipients, "7BIT", false, null,
                 null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now());
         services.queue().enqueue(id, env, sink).join();
         return id;
@@ -186,5 +195,47 @@ class LocalDeliveryTest {
         startRunner();
         runner.wakeUp();
         assertThat(inbox("bob@example.test")).isEmpty();
+    }
+
+    @Test
+    void localMailIsInTheMailboxWhenEnqueueingCompletesAndNeverQueued() throws Exception {
+        services.queue().setImmediateDelivery(agent());
+        String id = enqueue("s@example.org", "alice+news@example.test", "bob@example.test");
+        assertThat(inbox("alice@example.test")).hasSize(1);
+        assertThat(inbox("bob@example.test")).hasSize(1);
+        assertThat(content(inbox("alice@example.test").get(0)))
+                .isEqualTo("Return-Path: <s@example.org>\r\nDelivered-To: alice@example.test\r\n" + BODY);
+        assertThat(services.queue().message(id)).isEmpty();
+        var refs = services.metadata().read(tx -> tx.blobs().refs(id));
+        assertThat(refs).isEqualTo(2);
+    }
+
+    @Test
+    void onlyWhatCannotBeDeliveredAtOnceIsQueued() throws Exception {
+        services.queue().setImmediateDelivery(agent());
+        Recipient wantsSuccess = new Recipient(MailAddress.parse("bob@example.test"), java.util.Set.of("SUCCESS"), null);
+        String id = enqueueRecipients(BODY, "alice@example.test", List.of(
+                Recipient.of(MailAddress.parse("alice@example.test")),
+                Recipient.of(MailAddress.parse("friend@remote.example")),
+                Recipient.of(MailAddress.parse("nobody@example.test")),
+                wantsSuccess));
+        assertThat(inbox("alice@example.test")).hasSize(1);
+        assertThat(services.queue().recipients(id)).extracting(Rows.QueueRecipient::address)
+                .containsExactly("friend@remote.example", "nobody@example.test", "bob@example.test");
+        startRunner();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
+    }
+
+    @Test
+    void aFailingImmediateDeliveryStillQueuesTheMessage() throws Exception {
+        services.queue().setImmediateDelivery((tx, message, recipients) -> {
+            throw new IllegalStateException("mailbox index broken");
+        });
+        String id = enqueue("s@example.org", "bob@example.test");
+        assertThat(services.queue().recipients(id)).extracting(Rows.QueueRecipient::address)
+                .containsExactly("bob@example.test");
+        assertThat(inbox("bob@example.test")).isEmpty();
+        startRunner();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
     }
 }
