@@ -87,6 +87,7 @@ public final class ConfigLoader {
         if (delimiter.length() > 1) {
             throw new ConfigException(delivery.key("recipient_delimiter") + ": expected one character such as \"+\" or \"\" to disable, got \"" + delimiter + "\"");
         }
+        DeliverySettings outbound = DeliverySettings.read(delivery, base);
 
         ConfigNode log = top.table("log");
         boolean trace = log.bool("protocol_trace", false);
@@ -96,7 +97,7 @@ public final class ConfigLoader {
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
-                submission, tls);
+                submission, tls, outbound);
     }
 
     private static String defaultHostname() {

@@ -44,14 +44,23 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     private final MailboxService mailboxes;
     private final RetryPolicy retry;
     private final Executor storageExecutor;
+    private final OutcomeRecorder recorder;
 
+    /** An agent that records failures without notifying senders (tests of delivery alone). */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
                               Executor storageExecutor) {
+        this(store, directory, mailboxes, retry, storageExecutor, null);
+    }
+
+    /** @param recorder stores outcomes and sends the delivery status notifications they call for */
+    public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
+                              Executor storageExecutor, OutcomeRecorder recorder) {
         this.store = store;
         this.directory = directory;
         this.mailboxes = mailboxes;
         this.retry = retry;
         this.storageExecutor = storageExecutor;
+        this.recorder = recorder;
     }
 
     private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
@@ -60,6 +69,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     /** Delivers the given waiting recipients of one message. The future completes when the outcome is stored. */
     public CompletableFuture<Void> deliver(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
         Instant started = Instant.now();
+        if (recorder != null) {
+            return deliverAndNotify(message, recipients);
+        }
         return CompletableFuture.supplyAsync(() -> decide(recipients), storageExecutor)
                 .thenCompose(decisions -> store.write(tx -> apply(tx, message, decisions)))
                 .handle((results, failure) -> {
@@ -141,6 +153,51 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                     String.format("%.2f", delay), reason);
         }
         return deferAll(message, recipients, reason);
+    }
+
+    /**
+     * Delivery with notifications: the report about failed recipients (or delivered ones that
+     * asked for it) is written first, then the mailbox copies, the recipients' state and the
+     * report enter the store in one transaction.
+     */
+    private CompletableFuture<Void> deliverAndNotify(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Decision> decisions = decide(recipients);
+            List<RecipientOutcome> outcomes = new ArrayList<>();
+            for (Decision d : decisions) {
+                if (d.failure() == null) {
+                    outcomes.add(new RecipientOutcome(d.recipient(), RecipientOutcome.Kind.DELIVERED, "2.0.0",
+                            "delivered to a local mailbox", null, false));
+                } else {
+                    String status = d.failure().substring(0, d.failure().indexOf(' '));
+                    outcomes.add(RecipientOutcome.failed(d.recipient(), status,
+                            d.failure().substring(status.length() + 1), null));
+                }
+            }
+            return java.util.Map.entry(decisions, recorder.prepare(message, outcomes));
+        }, storageExecutor).thenCompose(planned -> store.write(tx -> {
+            Instant now = Instant.now();
+            Set<Long> deliveredTo = new HashSet<>();
+            List<String[]> lines = new ArrayList<>();
+            for (Decision d : planned.getKey()) {
+                boolean waiting = tx.queue().recipient(d.recipient().id())
+                        .map(r -> Rows.QueueRecipient.isWaiting(r.state())).orElse(false);
+                if (!waiting) {
+                    continue;
+                }
+                String detail = d.failure() != null ? d.failure() : place(tx, message, d.accounts(), deliveredTo, now);
+                lines.add(new String[]{d.recipient().address(), d.failure() != null ? "bounced" : "sent", detail});
+            }
+            recorder.apply(tx, planned.getValue());
+            tx.afterCommit(() -> lines.forEach(l -> logLine(message, l[0], l[1], l[2])));
+            return null;
+        })).handle((v, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            log.warn("{}: local delivery failed, will retry: {}", message.id(), rootMessage(failure));
+            return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure));
+        }).thenCompose(f -> f);
     }
 
     private List<Decision> decide(List<Rows.QueueRecipient> recipients) {

@@ -1,5 +1,6 @@
 package dev.tern.delivery;
 
+import dev.tern.delivery.remote.RemoteDeliveryAgent;
 import dev.tern.mail.MailAddress;
 import dev.tern.queue.QueueListener;
 import dev.tern.routing.Route;
@@ -37,15 +38,21 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
     private static final int MAX_IN_FLIGHT = 256;
     private static final int SCAN_BATCH = 1000;
+    /** Remote recipients handed to outbound delivery and not finished, at most. */
+    private static final int MAX_REMOTE_PENDING = 10_000;
+    /** How long a recipient stays in flight in the store: longer than any attempt (RFC 5321 timeouts). */
+    static final Duration LEASE = Duration.ofMinutes(30);
     /** Why mail for other domains stays in the queue (RFC 3463 4.4.0: routing, temporary). */
     static final String OUTBOUND_NOT_CONFIGURED = "4.4.0 outbound delivery not configured";
 
     private final MetadataStore store;
     private final Router router;
     private final LocalDeliveryAgent local;
+    private final RemoteDeliveryAgent remote;
     private final Duration scanInterval;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+    private final java.util.concurrent.atomic.AtomicInteger remotePending = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tern-queue-scan");
         t.setDaemon(true);
@@ -53,10 +60,17 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     });
     private volatile boolean closed;
 
+    /** A runner without outbound delivery: mail for other domains stays deferred in the queue. */
     public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, Duration scanInterval) {
+        this(store, router, local, null, scanInterval);
+    }
+
+    public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, RemoteDeliveryAgent remote,
+                       Duration scanInterval) {
         this.store = store;
         this.router = router;
         this.local = local;
+        this.remote = remote;
         this.scanInterval = scanInterval;
     }
 
@@ -147,17 +161,65 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             }
             (route instanceof Route.Local ? localRecipients : remoteRecipients).add(r);
         }
-        // Mail for other domains (from authenticated senders) waits in the queue, deferred, until
-        // outbound delivery takes it: it is never bounced for lack of a route.
         CompletableFuture<Void> local = localRecipients.isEmpty() ? CompletableFuture.completedFuture(null)
                 : this.local.deliver(message, localRecipients);
-        CompletableFuture<Void> remote = remoteRecipients.isEmpty() ? CompletableFuture.completedFuture(null)
-                : this.local.defer(message, remoteRecipients, OUTBOUND_NOT_CONFIGURED);
-        CompletableFuture.allOf(local, remote).whenComplete((v, failure) -> {
-            recipients.forEach(r -> inFlight.remove(r.id()));
+        local.whenComplete((v, failure) -> {
+            localRecipients.forEach(r -> inFlight.remove(r.id()));
             slots.release();
             if (failure != null) {
-                log.error("{}: delivery failed: {}", message.id(), failure.toString());
+                log.error("{}: local delivery failed: {}", message.id(), failure.toString());
+            }
+        });
+        if (!remoteRecipients.isEmpty()) {
+            dispatchRemote(message, remoteRecipients);
+        }
+    }
+
+    /**
+     * Hands remote recipients to outbound delivery, marked in flight in the store for the time the
+     * attempt may take. Without outbound delivery, they wait in the queue, deferred: mail is never
+     * bounced for lack of a route. A destination with enough waiting already gets no more now:
+     * they stay due in the store, and a slow destination cannot fill memory or starve the others.
+     */
+    private void dispatchRemote(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        if (remote == null) {
+            this.local.defer(message, recipients, OUTBOUND_NOT_CONFIGURED)
+                    .whenComplete((v, e) -> recipients.forEach(r -> inFlight.remove(r.id())));
+            return;
+        }
+        List<Rows.QueueRecipient> taken = new ArrayList<>();
+        for (Rows.QueueRecipient r : recipients) {
+            boolean accepted;
+            try {
+                accepted = remote.accepts(remote.nextHop(r.address())) && remotePending.get() < MAX_REMOTE_PENDING;
+            } catch (IllegalArgumentException e) {
+                accepted = true;   // an unparseable address: delivery reports it
+            }
+            if (accepted) {
+                taken.add(r);
+            } else {
+                inFlight.remove(r.id());
+            }
+        }
+        if (taken.isEmpty()) {
+            return;
+        }
+        remotePending.addAndGet(taken.size());
+        Instant now = Instant.now();
+        store.write(tx -> {
+            List<Rows.QueueRecipient> leased = new ArrayList<>();
+            for (Rows.QueueRecipient r : taken) {
+                if (tx.queue().lease(r.id(), now.plus(LEASE), now)) {
+                    leased.add(r);
+                }
+            }
+            return leased;
+        }).thenCompose(leased -> leased.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+                : remote.deliver(message, leased)).whenComplete((v, failure) -> {
+            remotePending.addAndGet(-taken.size());
+            taken.forEach(r -> inFlight.remove(r.id()));
+            if (failure != null) {
+                log.error("{}: outbound delivery failed: {}", message.id(), failure.toString());
             }
         });
     }

@@ -162,6 +162,52 @@ public final class MailQueue {
         }
     }
 
+    /**
+     * A message Tern writes itself (a delivery status notification), made ready to enter the
+     * queue inside another transaction with {@link #enqueue(StoreTx, GeneratedMessage)}: a content
+     * too large to go inline is already a durable file.
+     */
+    public record GeneratedMessage(String queueId, Envelope envelope, byte[] inline, long size) {
+    }
+
+    /** Prepares a generated message; may write and fsync a file, so never call it on an event loop. */
+    public GeneratedMessage prepare(Envelope envelope, byte[] content) throws IOException {
+        String id = newId();
+        if (content.length <= INLINE_LIMIT) {
+            return new GeneratedMessage(id, envelope, content, content.length);
+        }
+        BlobSink sink = blobs.create(id);
+        try {
+            sink.write(java.nio.ByteBuffer.wrap(content));
+            sink.commit();
+        } catch (IOException | RuntimeException e) {
+            discard(sink);
+            throw e;
+        }
+        return new GeneratedMessage(id, envelope, null, content.length);
+    }
+
+    /**
+     * Puts a prepared message into the queue in the caller's transaction, so that it exists if and
+     * only if what caused it (a recipient's bounce, say) is recorded too. The queue runner hears of
+     * it after the commit.
+     */
+    public void enqueue(StoreTx tx, GeneratedMessage m) {
+        Envelope e = m.envelope();
+        if (m.inline() != null) {
+            tx.blobs().insertInline(m.queueId(), m.inline(), 1);
+        } else {
+            tx.blobs().insert(m.queueId(), m.size(), 1);
+        }
+        Rows.QueuedMessage row = new Rows.QueuedMessage(m.queueId(), m.queueId(),
+                e.sender() == null ? null : e.sender().toString(), m.size(), e.bodyType(), e.smtpUtf8(), null, null,
+                e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
+                e.receivedAt(), false);
+        List<Rows.QueueRecipient> inserted = tx.queue().insert(row,
+                e.recipients().stream().map(MailQueue::toRow).toList(), e.receivedAt());
+        tx.afterCommit(() -> listeners.forEach(l -> l.queued(row, inserted)));
+    }
+
     public List<Rows.QueueSummary> list(int limit) {
         return store.read(tx -> tx.queue().list(limit));
     }

@@ -4,7 +4,17 @@ import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
 import dev.tern.auth.Authenticator;
 import dev.tern.config.TernConfig;
+import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
+import dev.tern.delivery.OutcomeRecorder;
+import dev.tern.delivery.remote.MessageSigner;
+import dev.tern.delivery.remote.RemoteDeliveryAgent;
+import dev.tern.dns.DnsResolver;
+import dev.tern.net.tls.PemCredentials;
+import dev.tern.smtp.client.SmtpTimeouts;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
@@ -57,6 +67,9 @@ public final class TernServer implements AutoCloseable {
     private ServerTls tls;
     private ThreadPoolExecutor authExecutor;
     private QueueRunner runner;
+    private RemoteDeliveryAgent remote;
+    private DnsResolver dns;
+    private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -84,6 +97,17 @@ public final class TernServer implements AutoCloseable {
         this.authenticators = authenticators;
     }
 
+    /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
+    public TernServer withOutboundTimeouts(SmtpTimeouts t) {
+        this.timeouts = t;
+        return this;
+    }
+
+    /** What signs outgoing mail: DKIM for the sender's domain when it has keys. */
+    private MessageSigner signer() {
+        return MessageSigner.NONE;
+    }
+
     public synchronized TernServer start() {
         long startedAt = System.currentTimeMillis();
         try {
@@ -92,9 +116,23 @@ public final class TernServer implements AutoCloseable {
             OrphanSweep.run(services.metadata(), services.blobs(), startedAt);
 
             Router router = new Router(services.directory()::isLocalDomain);
+            DeliverySettings delivery = config.delivery();
+            RetryPolicy retry = new RetryPolicy(delivery.retryFirst(), delivery.retryMax(), delivery.maxLifetime());
+            OutcomeRecorder recorder = new OutcomeRecorder(services.metadata(), services.queue(), services.mailboxes(),
+                    retry, delivery.delayWarning(), delivery.bounceSizeLimit(), config.hostname(),
+                    services.storageExecutor(), Clock.systemUTC());
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
-                    services.mailboxes(), RetryPolicy.defaults(), services.storageExecutor());
-            runner = new QueueRunner(services.metadata(), router, local, queueScanInterval);
+                    services.mailboxes(), retry, services.storageExecutor(), recorder);
+            dns = new DnsResolver(config.dns());
+            List<X509Certificate> trust = delivery.caFile() == null ? List.of()
+                    : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
+            remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
+                    signer(), recorder, trust, timeouts);
+            int released = services.metadata().writeAndWait(tx -> tx.queue().releaseLeases(Instant.now()));
+            if (released > 0) {
+                log.info("{} recipients whose delivery was interrupted are due again", released);
+            }
+            runner = new QueueRunner(services.metadata(), router, local, remote, queueScanInterval);
             services.queue().addListener(runner);
             services.queue().setImmediateDelivery(local);
             runner.start();
@@ -212,6 +250,14 @@ public final class TernServer implements AutoCloseable {
         if (runner != null) {
             runner.close();
             runner = null;
+        }
+        if (remote != null) {
+            remote.close();
+            remote = null;
+        }
+        if (dns != null) {
+            dns.close();
+            dns = null;
         }
         if (services != null) {
             services.close();

@@ -16,7 +16,7 @@ public interface QueueDao {
 
     Optional<Rows.QueueRecipient> recipient(long recipientId);
 
-    /** Recipients waiting for delivery (queued, or deferred and due by {@code now}) of messages not on hold. */
+    /** Recipients waiting for delivery (queued, deferred and due by {@code now}, or in flight with an expired lease) of messages not on hold. */
     List<Rows.QueueRecipient> due(Instant now, int limit);
 
     /** Moves a waiting recipient to a final state; false when it is no longer waiting (deleted, already done). */
@@ -25,7 +25,22 @@ public interface QueueDao {
     /** Schedules another attempt for a waiting recipient; false when it is no longer waiting. */
     boolean defer(long recipientId, Instant nextAttempt, String reason, Instant now);
 
-    /** Number of recipients of the message still waiting (queued or deferred). */
+    /**
+     * Marks a waiting recipient in flight until {@code until}, when it is due again unless its
+     * delivery recorded an outcome first; false when it is no longer waiting.
+     */
+    boolean lease(long recipientId, Instant until, Instant now);
+
+    /**
+     * Makes every recipient in flight due now: at the start of the only process that delivers
+     * from this store, whatever was in flight was interrupted.
+     */
+    int releaseLeases(Instant now);
+
+    /** Records that the sender was warned of the recipient's delay. */
+    void markWarned(long recipientId);
+
+    /** Number of recipients of the message still waiting (queued, in flight or deferred). */
     int waiting(String messageId);
 
     /** Removes a message and its recipients; false when there was none. */

@@ -43,9 +43,19 @@ public final class Rows {
                                 boolean held) {
     }
 
-    /** A recipient of a queued message, with its delivery state. */
+    /**
+     * A recipient of a queued message, with its delivery state: queued, inflight (being delivered;
+     * {@code nextAttemptAt} is when that lease runs out), deferred, delivered, bounced or expired.
+     *
+     * @param warned its sender has been told that delivery is delayed
+     */
     public record QueueRecipient(long id, String messageId, String address, String dsnNotify, String dsnOrcpt,
-                                 String state, int attempts, Instant nextAttemptAt, String lastError) {
+                                 String state, int attempts, Instant nextAttemptAt, String lastError, boolean warned) {
+
+        /** True for the states of a recipient still to be delivered. */
+        public static boolean isWaiting(String state) {
+            return state.equals("queued") || state.equals("deferred") || state.equals("inflight");
+        }
     }
 
     /** A new recipient to insert with its message. */

@@ -35,6 +35,15 @@ public final class RunningServer implements AutoCloseable {
                 : new TernServer(config, Duration.ofMillis(500), authenticators)).start();
     }
 
+    /** With the smtp listener on a given loopback address and port (several servers side by side). */
+    public RunningServer(Path dir, String extraConfig, String listeners,
+                         Function<Services, SaslAuthenticator> authenticators, String smtpAddress) {
+        TernConfig config = TestConfigs.write(dir, extraConfig, listeners, smtpAddress);
+        server = (authenticators == null ? new TernServer(config, Duration.ofMillis(500))
+                : new TernServer(config, Duration.ofMillis(500), authenticators))
+                .withOutboundTimeouts(dev.tern.smtp.client.SmtpTimeouts.uniform(Duration.ofSeconds(10))).start();
+    }
+
     public int smtpPort() {
         return server.port("smtp");
     }

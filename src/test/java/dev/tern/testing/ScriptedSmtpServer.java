@@ -47,6 +47,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         public boolean pipelining = true;
         public boolean chunking;
         public Set<String> refusedRecipients = Set.of();
+        /** This many RCPT commands (counted over all sessions) are answered 451 before any is accepted. */
+        public int temporaryRcptFailures;
+        /** The loopback address to listen on. */
+        public String bind = "127.0.0.1";
+        /** The port to listen on; 0 for any. */
+        public int port;
         /** Greets, then never answers: for timeouts. */
         public boolean silent;
         /** Sends this unsolicited after the reply to EHLO, then closes. */
@@ -65,16 +71,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> authenticated = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger rcptTempFailed = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Socket current;
 
     public ScriptedSmtpServer(Options options) throws IOException {
         this.options = options;
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        InetAddress loopback = InetAddress.getByName(options.bind);
         if (options.implicitTls != null) {
-            SSLServerSocket s = (SSLServerSocket) options.implicitTls.getServerSocketFactory().createServerSocket(0, 10, loopback);
+            SSLServerSocket s = (SSLServerSocket) options.implicitTls.getServerSocketFactory().createServerSocket(options.port, 10, loopback);
             listener = s;
         } else {
-            listener = new ServerSocket(0, 10, loopback);
+            listener = new ServerSocket(options.port, 10, loopback);
         }
         thread = new Thread(this::acceptLoop, "scripted-smtp-" + listener.getLocalPort());
         thread.setDaemon(true);
@@ -179,8 +186,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     case "MAIL" -> reply("250 2.1.0 Ok");
                     case "RCPT" -> {
                         String addr = arg.replaceAll("(?i)^TO:<([^>]*)>.*$", "$1");
-                        reply(options.refusedRecipients.contains(addr)
-                                ? "550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+                        if (rcptTempFailed.getAndIncrement() < options.temporaryRcptFailures) {
+                            reply("451 4.3.0 <" + addr + ">: temporary failure, try again later");
+                        } else {
+                            reply(options.refusedRecipients.contains(addr)
+                                    ? "550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+                        }
                     }
                     case "DATA" -> {
                         reply("354 End data with <CR><LF>.<CR><LF>");

@@ -21,15 +21,22 @@ public final class TestConfigs {
 
     /** @param listeners more lines for the [listeners] table, e.g. {@code submission = ["127.0.0.1:0"]} */
     public static TernConfig write(Path dir, String extra, String listeners) {
+        return write(dir, extra, listeners, "127.0.0.1:0");
+    }
+
+    /** @param smtpAddress where the smtp listener binds, e.g. {@code 127.0.0.3:2525} */
+    public static TernConfig write(Path dir, String extra, String listeners, String smtpAddress) {
         // The extra text goes before [listeners], so that it may hold top-level keys as well as tables.
         String hostname = extra.contains("hostname =") ? "" : "hostname = \"mx.tern.test\"\n";
+        // Tests never ask real DNS: without a [dns] of their own, a closed loopback port, so that
+        // mail for other domains is deferred at once.
+        String dns = extra.contains("[dns]") ? "" : "\n[dns]\nnameservers = [\"127.0.0.1:9\"]\ntimeout = \"1s\"\n";
         String text = hostname + """
                 data_dir = "data"
-                """ + extra + """
+                """ + extra + dns + """
 
                 [listeners]
-                smtp = ["127.0.0.1:0"]
-                """ + listeners;
+                """ + "smtp = [\"" + smtpAddress + "\"]\n" + listeners;
         Path file = dir.resolve("tern.toml");
         try {
             Files.writeString(file, text);

@@ -59,6 +59,11 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
         return new PemCredentials(chain, key);
     }
 
+    /** Every certificate in a PEM file (a chain, or trusted CAs); at least one. */
+    public static List<X509Certificate> readCertificates(Path file, String configKey) {
+        return readChain(file, configKey);
+    }
+
     private static List<X509Certificate> readChain(Path file, String configKey) {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();

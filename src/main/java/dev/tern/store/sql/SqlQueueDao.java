@@ -16,9 +16,9 @@ final class SqlQueueDao implements QueueDao {
 
     private static final String MESSAGE_COLUMNS = "id, blob_id, sender, size, body_type, smtputf8, dsn_ret, dsn_envid, "
             + "client_address, client_helo, auth_user, listener, received_at, held";
-    private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, "
+    private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, warned, "
             + "next_attempt_at, last_error";
-    private static final String WAITING = "state IN ('queued', 'deferred')";
+    private static final String WAITING = "state IN ('queued', 'deferred', 'inflight')";
 
     private final Jdbc db;
 
@@ -36,7 +36,7 @@ final class SqlQueueDao implements QueueDao {
             long id = db.insert("INSERT INTO queue_recipients (message_id, address, dsn_notify, dsn_orcpt, state, "
                             + "attempts, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?)",
                     m.id(), r.address(), r.dsnNotify(), r.dsnOrcpt(), now, now);
-            rows.add(new Rows.QueueRecipient(id, m.id(), r.address(), r.dsnNotify(), r.dsnOrcpt(), "queued", 0, now, null));
+            rows.add(new Rows.QueueRecipient(id, m.id(), r.address(), r.dsnNotify(), r.dsnOrcpt(), "queued", 0, now, null, false));
         }
         return rows;
     }
@@ -60,10 +60,10 @@ final class SqlQueueDao implements QueueDao {
 
     @Override
     public List<Rows.QueueRecipient> due(Instant now, int limit) {
-        return db.query("SELECT r.id, r.message_id, r.address, r.dsn_notify, r.dsn_orcpt, r.state, r.attempts, "
+        return db.query("SELECT r.id, r.message_id, r.address, r.dsn_notify, r.dsn_orcpt, r.state, r.attempts, r.warned, "
                         + "r.next_attempt_at, r.last_error FROM queue_recipients r "
                         + "JOIN queue_messages m ON m.id = r.message_id "
-                        + "WHERE r.state IN ('queued', 'deferred') AND r.next_attempt_at <= ? AND m.held = 0 "
+                        + "WHERE r.state IN ('queued', 'deferred', 'inflight') AND r.next_attempt_at <= ? AND m.held = 0 "
                         + "ORDER BY r.next_attempt_at, r.id LIMIT ?",
                 SqlQueueDao::recipientRow, now, limit);
     }
@@ -79,6 +79,23 @@ final class SqlQueueDao implements QueueDao {
         return db.update("UPDATE queue_recipients SET state = 'deferred', next_attempt_at = ?, last_error = ?, "
                 + "attempts = attempts + 1, updated_at = ? WHERE id = ? AND " + WAITING,
                 nextAttempt, reason, now, recipientId) > 0;
+    }
+
+    @Override
+    public boolean lease(long recipientId, Instant until, Instant now) {
+        return db.update("UPDATE queue_recipients SET state = 'inflight', next_attempt_at = ?, updated_at = ? "
+                + "WHERE id = ? AND " + WAITING, until, now, recipientId) > 0;
+    }
+
+    @Override
+    public int releaseLeases(Instant now) {
+        return db.update("UPDATE queue_recipients SET state = 'deferred', next_attempt_at = ?, updated_at = ? "
+                + "WHERE state = 'inflight'", now, now);
+    }
+
+    @Override
+    public void markWarned(long recipientId) {
+        db.update("UPDATE queue_recipients SET warned = 1 WHERE id = ?", recipientId);
     }
 
     @Override
@@ -100,7 +117,7 @@ final class SqlQueueDao implements QueueDao {
         Map<String, Rows.QueueSummary> out = new LinkedHashMap<>();
         for (Rows.QueuedMessage m : messages) {
             List<Rows.QueueRecipient> waiting = recipients(m.id()).stream()
-                    .filter(r -> r.state().equals("queued") || r.state().equals("deferred")).toList();
+                    .filter(r -> Rows.QueueRecipient.isWaiting(r.state())).toList();
             out.put(m.id(), new Rows.QueueSummary(m, waiting));
         }
         return new ArrayList<>(out.values());
@@ -117,6 +134,6 @@ final class SqlQueueDao implements QueueDao {
     private static Rows.QueueRecipient recipientRow(ResultSet rs) throws SQLException {
         return new Rows.QueueRecipient(rs.getLong("id"), rs.getString("message_id"), rs.getString("address"),
                 rs.getString("dsn_notify"), rs.getString("dsn_orcpt"), rs.getString("state"), rs.getInt("attempts"),
-                Jdbc.instant(rs, "next_attempt_at"), rs.getString("last_error"));
+                Jdbc.instant(rs, "next_attempt_at"), rs.getString("last_error"), rs.getInt("warned") != 0);
     }
 }

@@ -1,0 +1,40 @@
+package dev.tern.delivery;
+
+import dev.tern.store.Rows;
+
+/**
+ * What one delivery attempt did for one recipient: the input of {@link OutcomeRecorder}, which
+ * stores it and sends the notifications it calls for.
+ *
+ * @param recipient  the queue row
+ * @param kind       delivered, deferred (try again later) or failed (bounce)
+ * @param status     RFC 3463 enhanced status code, e.g. "2.0.0", "4.4.1", "5.1.1"
+ * @param diagnostic the remote server's reply ("550 5.1.1 <x@y>: no such user") or a local reason
+ *                   a sender can read; never an exception text
+ * @param remoteMta  the host name of the server that answered, or null
+ * @param remoteDsn  the receiving server took the DSN request on (it announced DSN), so it, not
+ *                   Tern, sends any further notification
+ */
+public record RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
+                               String remoteMta, boolean remoteDsn) {
+
+    public enum Kind {
+        DELIVERED,
+        DEFERRED,
+        FAILED
+    }
+
+    public static RecipientOutcome deferred(Rows.QueueRecipient r, String status, String diagnostic, String remoteMta) {
+        return new RecipientOutcome(r, Kind.DEFERRED, status, diagnostic, remoteMta, false);
+    }
+
+    public static RecipientOutcome failed(Rows.QueueRecipient r, String status, String diagnostic, String remoteMta) {
+        return new RecipientOutcome(r, Kind.FAILED, status, diagnostic, remoteMta, false);
+    }
+
+    /** The detail kept in the queue and logged: the status and the diagnostic. */
+    public String detail() {
+        return diagnostic == null ? status : diagnostic.startsWith(status) || diagnostic.matches("^\\d{3} .*") ? diagnostic
+                : status + " " + diagnostic;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tern.delivery.remote;
+
+import dev.tern.config.DeliverySettings;
+import dev.tern.delivery.OutcomeRecorder;
+import dev.tern.delivery.RecipientOutcome;
+import dev.tern.dns.DnsResolver;
+import dev.tern.dns.MxResolver;
+import dev.tern.mail.MailAddress;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.routing.NextHop;
+import dev.tern.routing.NextHops;
+import dev.tern.smtp.client.MessageContent;
+import dev.tern.smtp.client.SmtpClient;
+import dev.tern.smtp.client.SmtpClientSettings;
+import dev.tern.smtp.client.SmtpTimeouts;
+import dev.tern.smtp.client.TlsSettings;
+import dev.tern.smtp.client.TranscriptListener;
+import dev.tern.store.Rows;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers queued messages to other servers over SMTP: groups a message's recipients by next hop
+ * (one transaction per destination carries all of them), resolves the hop's hosts, waits for a
+ * connection slot (global and per destination), runs a {@link SmtpDeliveryAttempt}, and hands the
+ * outcomes to the {@link OutcomeRecorder}.
+ *
+ * <p>Nothing here blocks an I/O thread: DNS and SMTP are asynchronous; reading and signing the
+ * message runs on a small pool of its own. A slow destination only ties up its own slots.
+ */
+public final class RemoteDeliveryAgent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+    /** Messages waiting for one destination before the runner stops handing it more (they stay in the store). */
+    static final int MAX_WAITING_PER_DESTINATION = 200;
+
+    private final NextHops nextHops;
+    private final HostResolver hosts;
+    private final DestinationLimiter limiter;
+    private final ConnectionCache cache;
+    private final SmtpDeliveryAttempt.Clients clients;
+    private final MailboxService mailboxes;
+    private final MessageSigner signer;
+    private final OutcomeRecorder recorder;
+    private final EventLoopGroup group;
+    private final ExecutorService blockingWork;
+    private final ScheduledExecutorService housekeeping;
+
+    public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
+                               MessageSigner signer, OutcomeRecorder recorder, List<X509Certificate> extraTrust) {
+        this(settings, hostname, dns, mailboxes, signer, recorder, extraTrust, SmtpTimeouts.rfc5321());
+    }
+
+    public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
+                               MessageSigner signer, OutcomeRecorder recorder, List<X509Certificate> extraTrust,
+                               SmtpTimeouts timeouts) {
+        this.nextHops = new NextHops(settings);
+        this.hosts = new HostResolver(dns, new MxResolver(dns));
+        this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
+        this.cache = new ConnectionCache(settings.connectionReuse());
+        this.mailboxes = mailboxes;
+        this.signer = signer;
+        this.recorder = recorder;
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.blockingWork = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "tern-outbound");
+            t.setDaemon(true);
+            return t;
+        });
+        SmtpClientSettings base = SmtpClientSettings.defaults(hostname).withTimeouts(timeouts);
+        TlsSettings verifying = extraTrust.isEmpty() ? TlsSettings.verifying() : TlsSettings.trusting(extraTrust);
+        this.clients = new SmtpDeliveryAttempt.Clients(
+                new SmtpClient(base.withTls(verifying), group, epoll, blockingWork),
+                new SmtpClient(base.withTls(TlsSettings.insecure()), group, epoll, blockingWork));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tern-outbound-cache");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1000, settings.connectionReuse().toMillis() / 2);
+        housekeeping.scheduleWithFixedDelay(cache::expire, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next hop of a remote recipient. */
+    public NextHop nextHop(String recipient) {
+        return nextHops.forDomain(MailAddress.parse(recipient).asciiDomain());
+    }
+
+    /** False when the destination already has enough waiting: leave the recipient in the store for now. */
+    public boolean accepts(NextHop hop) {
+        return limiter.waiting(hop.destination()) < MAX_WAITING_PER_DESTINATION;
+    }
+
+    /** Delivers remote recipients of one message; completes when the outcomes are stored. */
+    public CompletableFuture<Void> deliver(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        Map<NextHop, List<Rows.QueueRecipient>> byHop = new LinkedHashMap<>();
+        for (Rows.QueueRecipient r : recipients) {
+            byHop.computeIfAbsent(nextHop(r.address()), k -> new ArrayList<>()).add(r);
+        }
+        CompletableFuture<byte[]> signature = CompletableFuture.supplyAsync(() -> {
+            try {
+                return signer.headersFor(message);
+            } catch (Exception e) {
+                log.warn("{}: not signed: {}", message.id(), e.toString());
+                return new byte[0];
+            }
+        }, blockingWork);
+        List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
+        for (Map.Entry<NextHop, List<Rows.QueueRecipient>> e : byHop.entrySet()) {
+            parts.add(signature.thenCompose(sig -> deliverTo(e.getKey(), message, e.getValue(), sig)));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+            List<RecipientOutcome> all = new ArrayList<>();
+            parts.forEach(p -> all.addAll(p.join()));
+            return recorder.record(message, all);
+        });
+    }
+
+    private CompletableFuture<List<RecipientOutcome>> deliverTo(NextHop hop, Rows.QueuedMessage message,
+                                                                List<Rows.QueueRecipient> recipients, byte[] signature) {
+        Instant started = Instant.now();
+        return hosts.resolve(hop).thenCompose(resolved -> {
+            if (resolved instanceof HostResolver.Failed f) {
+                RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
+                List<RecipientOutcome> out = recipients.stream()
+                        .map(r -> new RecipientOutcome(r, kind, f.status(), f.reason(), null, false)).toList();
+                out.forEach(o -> logOutcome(message, o, "none", null));
+                return CompletableFuture.completedFuture(out);
+            }
+            List<Target> targets = ((HostResolver.Targets) resolved).targets();
+            MessageContent content = () -> new SequenceInputStream(new ByteArrayInputStream(signature),
+                    mailboxes.openContent(message.blobId()));
+            long size = signature.length + message.size();
+            return limiter.acquire(hop.destination()).thenCompose(permit -> {
+                SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, hop, targets, message,
+                        recipients, content, size, TranscriptListener.NONE);
+                return attempt.run().whenComplete((out, e) -> {
+                    permit.close();
+                    if (out != null) {
+                        out.forEach(o -> logOutcome(message, o, attempt.relay() == null ? "none" : attempt.relay(),
+                                attempt.tlsUsed()));
+                    }
+                });
+            });
+        }).exceptionally(e -> {
+            log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
+            return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)).toList();
+        });
+    }
+
+    private static void logOutcome(Rows.QueuedMessage message, RecipientOutcome o, String relay, String tls) {
+        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
+        String status = switch (o.kind()) {
+            case DELIVERED -> "sent";
+            case DEFERRED -> "deferred";
+            case FAILED -> "bounced";
+        };
+        log.info("{}: to=<{}>, relay={}, delay={}, tls={}, dsn={}, status={} ({})", message.id(), o.recipient().address(),
+                relay, String.format("%.2f", delay), tls == null ? "none" : tls, o.status(), status, o.detail());
+    }
+
+    /** Idle cached connections, for tests. */
+    int cachedConnections() {
+        return cache.size();
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        cache.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        blockingWork.shutdown();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.tern.delivery.remote;
+
+import dev.tern.auth.client.ClientMechanisms;
+import dev.tern.auth.client.SaslClientMechanism;
+import dev.tern.config.DeliverySettings.Smarthost;
+import dev.tern.config.DeliverySettings.SmarthostTls;
+import dev.tern.config.DeliverySettings.TlsLevel;
+import dev.tern.delivery.RecipientOutcome;
+import dev.tern.mail.DsnRet;
+import dev.tern.mail.MailAddress;
+import dev.tern.routing.NextHop;
+import dev.tern.smtp.client.Capabilities;
+import dev.tern.smtp.client.EnvelopeResult;
+import dev.tern.smtp.client.MailFrom;
+import dev.tern.smtp.client.MessageContent;
+import dev.tern.smtp.client.RcptTo;
+import dev.tern.smtp.client.ServerReply;
+import dev.tern.smtp.client.SmtpClient;
+import dev.tern.smtp.client.SmtpClientException;
+import dev.tern.smtp.client.SmtpConnection;
+import dev.tern.smtp.client.TranscriptListener;
+import dev.tern.smtp.client.TransactionResult;
+import dev.tern.store.Rows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One attempt to hand one message to one next hop: its targets are tried in order until one
+ * takes responsibility for the message or refuses it, as RFC 5321 §5.1 asks. A failure to
+ * connect, a refusing greeting, a failed TLS handshake or AUTH move on to the next target; what
+ * a server answers inside the transaction decides per recipient (2xx delivered, 4xx deferred, 5xx
+ * failed). When every target fails, the recipients are deferred with the last reason.
+ *
+ * <p>TLS per level: {@code may} uses STARTTLS when offered without checking the certificate and,
+ * when the handshake fails, tries the same address again in plaintext (as Postfix does);
+ * {@code encrypt} and {@code verify} never send mail in plaintext.
+ */
+final class SmtpDeliveryAttempt {
+
+    /** Which clients to connect with: certificates checked, or not. */
+    record Clients(SmtpClient verifying, SmtpClient unverified) {
+    }
+
+    /** An open session ready for MAIL, and how it came to be. */
+    private record Session(SmtpConnection connection, int uses, String cacheKey, Target target) {
+    }
+
+    private final Clients clients;
+    private final ConnectionCache cache;
+    private final NextHop hop;
+    private final List<Target> targets;
+    private final Rows.QueuedMessage message;
+    private final List<Rows.QueueRecipient> recipients;
+    private final MessageContent content;
+    private final long contentSize;
+    private final TranscriptListener transcript;
+    /** Set when the message went over TLS, for the delivery log. */
+    private volatile String tlsUsed;
+    private volatile String relay;
+
+    SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
+                        Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
+                        long contentSize, TranscriptListener transcript) {
+        this.clients = clients;
+        this.cache = cache;
+        this.hop = hop;
+        this.targets = targets;
+        this.message = message;
+        this.recipients = recipients;
+        this.content = content;
+        this.contentSize = contentSize;
+        this.transcript = transcript;
+    }
+
+    /** The host that answered, for the log ("mx.example.org[192.0.2.1]:25"), or null. */
+    String relay() {
+        return relay;
+    }
+
+    /** The TLS protocol and cipher the message travelled with, or null for plaintext. */
+    String tlsUsed() {
+        return tlsUsed;
+    }
+
+    CompletableFuture<List<RecipientOutcome>> run() {
+        return tryTarget(0, null);
+    }
+
+    private CompletableFuture<List<RecipientOutcome>> tryTarget(int index, Throwable lastFailure) {
+        if (index >= targets.size()) {
+            return CompletableFuture.completedFuture(deferAll(lastFailure));
+        }
+        Target target = targets.get(index);
+        return openSession(target, false)
+                .handle((session, failure) -> {
+                    if (failure == null) {
+                        return transact(session);
+                    }
+                    Throwable cause = unwrap(failure);
+                    if (hop.tls() == TlsLevel.MAY && cause instanceof SmtpClientException e
+                            && e.kind() == SmtpClientException.Kind.TLS) {
+                        // Opportunistic TLS that fails is no reason to keep mail back: plaintext, as Postfix does.
+                        return openSession(target, true).handle((plain, again) -> again == null ? transact(plain)
+                                : tryTarget(index + 1, unwrap(again))).thenCompose(f -> f);
+                    }
+                    return tryTarget(index + 1, cause);
+                })
+                .thenCompose(f -> f);
+    }
+
+    // ---- the session ---------------------------------------------------------------------------
+
+    private CompletableFuture<Session> openSession(Target target, boolean plaintext) {
+        TlsLevel level = plaintext ? TlsLevel.NONE : hop.tls();
+        Smarthost relayHost = hop instanceof NextHop.Relay r ? r.smarthost() : null;
+        boolean implicitTls = relayHost != null && relayHost.tls() == SmarthostTls.TLS;
+        String key = target.address() + "|" + level + "|" + (relayHost == null ? "" : relayHost.username());
+        ConnectionCache.Cached cached = cache.take(key);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(new Session(cached.connection(), cached.uses(), key, target));
+        }
+        SmtpClient client = level == TlsLevel.VERIFY ? clients.verifying() : clients.unverified();
+        return client.connect(target.hostName(), target.address(), implicitTls, transcript).thenCompose(c ->
+                c.ehlo().thenCompose(caps -> startTls(c, caps, level, implicitTls))
+                        .thenCompose(caps -> authenticate(c, caps, relayHost))
+                        .thenApply(v -> new Session(c, 0, key, target))
+                        .whenComplete((s, e) -> {
+                            if (e != null) {
+                                c.close();
+                            }
+                        }));
+    }
+
+    private CompletableFuture<Capabilities> startTls(SmtpConnection c, Capabilities caps, TlsLevel level, boolean implicitTls) {
+        if (implicitTls || level == TlsLevel.NONE) {
+            return CompletableFuture.completedFuture(caps);
+        }
+        if (!caps.startTls()) {
+            if (level == TlsLevel.MAY) {
+                return CompletableFuture.completedFuture(caps);
+            }
+            return CompletableFuture.failedFuture(new SmtpClientException(SmtpClientException.Kind.UNSUPPORTED,
+                    "4.7.4 TLS is required, but was not offered by " + c.serverName()));
+        }
+        return c.startTls();
+    }
+
+    private CompletableFuture<Void> authenticate(SmtpConnection c, Capabilities caps, Smarthost relayHost) {
+        if (relayHost == null || relayHost.username() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!c.isTls()) {
+            return CompletableFuture.failedFuture(new SmtpClientException(SmtpClientException.Kind.UNSUPPORTED,
+                    "4.7.0 not sending the smarthost password without TLS"));
+        }
+        String mechanism = caps.authMechanisms().contains("PLAIN") ? "PLAIN"
+                : caps.authMechanisms().contains("LOGIN") ? "LOGIN" : null;
+        if (mechanism == null) {
+            return CompletableFuture.failedFuture(new SmtpClientException(SmtpClientException.Kind.UNSUPPORTED,
+                    "4.7.0 " + c.serverName() + " offers neither AUTH PLAIN nor LOGIN"));
+        }
+        SaslClientMechanism m = ClientMechanisms.forPassword(mechanism, relayHost.username(), relayHost.password());
+        return c.authenticate(m).thenApply(r -> null);
+    }
+
+    // ---- the transaction -----------------------------------------------------------------------
+
+    private CompletableFuture<List<RecipientOutcome>> transact(Session s) {
+        SmtpConnection c = s.connection();
+        Capabilities caps = c.capabilities();
+        String remote = s.target().hostName();
+        relay = s.target().toString();
+        tlsUsed = c.isTls() && c.tlsSession() != null ? c.tlsSession().getProtocol() + " " + c.tlsSession().getCipherSuite() : null;
+        if (caps.maxSize().isPresent() && caps.maxSize().getAsLong() > 0 && contentSize > caps.maxSize().getAsLong()) {
+            cache.offer(s.cacheKey(), c, s.uses());
+            return CompletableFuture.completedFuture(all(RecipientOutcome.Kind.FAILED, "5.3.4",
+                    "message size " + contentSize + " exceeds the limit of " + caps.maxSize().getAsLong()
+                            + " bytes announced by " + remote, remote));
+        }
+        MailFrom from = new MailFrom(message.sender() == null ? null : MailAddress.parse(message.sender()),
+                contentSize, message.bodyType(), message.smtpUtf8(),
+                message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId());
+        List<RcptTo> rcpts = new ArrayList<>();
+        for (Rows.QueueRecipient r : recipients) {
+            rcpts.add(new RcptTo(MailAddress.parse(r.address()), notifySet(r.dsnNotify()), r.dsnOrcpt()));
+        }
+        boolean remoteDsn = caps.dsn();
+        return c.transaction(from, rcpts, content).handle((result, failure) -> {
+            if (failure != null) {
+                c.close();
+                Throwable cause = unwrap(failure);
+                if (cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.UNSUPPORTED) {
+                    // RFC 6531 §3.2, RFC 6152: what the message needs, the server cannot take.
+                    String status = message.smtpUtf8() || e.getMessage().contains("SMTPUTF8") ? "5.6.7" : "5.6.3";
+                    return all(RecipientOutcome.Kind.FAILED, status, e.getMessage(), remote);
+                }
+                return deferAll(cause);
+            }
+            cache.offer(s.cacheKey(), c, s.uses() + 1);
+            return outcomes(result, remote, remoteDsn);
+        });
+    }
+
+    private List<RecipientOutcome> outcomes(TransactionResult result, String remote, boolean remoteDsn) {
+        EnvelopeResult env = result.envelope();
+        List<RecipientOutcome> out = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            Rows.QueueRecipient r = recipients.get(i);
+            ServerReply rcpt = env.recipients().get(i).reply();
+            ServerReply decisive = !env.mailAccepted() ? env.mail()
+                    : rcpt == null || !rcpt.isPositive() ? rcpt
+                    : result.content();
+            if (decisive == null) {
+                out.add(RecipientOutcome.deferred(r, "4.4.2", "no reply from " + remote, remote));
+            } else if (decisive.isPositive()) {
+                out.add(new RecipientOutcome(r, RecipientOutcome.Kind.DELIVERED, status(decisive, "2.0.0"),
+                        decisive.toString(), remote, remoteDsn));
+            } else if (decisive.isPermanent()) {
+                out.add(RecipientOutcome.failed(r, status(decisive, "5.0.0"), decisive.toString(), remote));
+            } else {
+                out.add(RecipientOutcome.deferred(r, status(decisive, "4.0.0"), decisive.toString(), remote));
+            }
+        }
+        return out;
+    }
+
+    // ---- outcomes ------------------------------------------------------------------------------
+
+    private List<RecipientOutcome> deferAll(Throwable failure) {
+        String status = "4.4.1";
+        String why = "no server to try";
+        String remote = null;
+        if (failure instanceof SmtpClientException e) {
+            if (e.reply() != null) {
+                status = e.reply().isPermanent() ? "4.0.0" : status(e.reply(), "4.0.0");
+                why = e.reply().toString();
+            } else {
+                why = e.getMessage();
+                status = switch (e.kind()) {
+                    case CONNECT -> "4.4.1";
+                    case TIMEOUT, CLOSED -> "4.4.2";
+                    case TLS -> "4.7.5";
+                    case UNSUPPORTED -> why.startsWith("4.7.4") ? "4.7.4" : "4.7.0";
+                    default -> "4.4.0";
+                };
+                why = why.replaceFirst("^4\\.\\d\\.\\d+ ", "");
+            }
+        } else if (failure != null) {
+            why = "local error while delivering";
+            status = "4.3.0";
+        }
+        return all(RecipientOutcome.Kind.DEFERRED, status, why, remote);
+    }
+
+    private List<RecipientOutcome> all(RecipientOutcome.Kind kind, String status, String why, String remote) {
+        return recipients.stream().map(r -> new RecipientOutcome(r, kind, status, why, remote, false)).toList();
+    }
+
+    private static String status(ServerReply reply, String fallback) {
+        if (reply.enhancedCode() != null) {
+            return reply.enhancedCode();
+        }
+        return (reply.code() / 100) + fallback.substring(1);
+    }
+
+    private static Set<String> notifySet(String stored) {
+        return stored == null ? Set.of() : new LinkedHashSet<>(Arrays.asList(stored.split(",")));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

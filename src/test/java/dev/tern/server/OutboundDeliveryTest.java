@@ -1,0 +1,246 @@
+package dev.tern.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.store.BlobSink;
+import dev.tern.store.Rows;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.ScriptedSmtpServer;
+import dev.tern.testing.TestDnsServer;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two Tern servers for two domains on two loopback addresses, with their MX records in a DNS
+ * server on loopback: A (a.test, 127.0.0.2) sends to B (b.test, 127.0.0.3).
+ */
+class OutboundDeliveryTest {
+
+    private static final String BODY = "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: hello\r\n"
+            + "Message-ID: <m1@a.test>\r\n\r\nHello from A\r\n";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    TestDnsServer dns;
+    int port;
+    RunningServer a;
+    RunningServer b;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dns = TestDnsServer.start();
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.2");
+        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.3");
+        dns.mx("c.test", 10, "mx.b.test");
+        dns.nullMx("nomail.test");
+        port = freePort();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        dns.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.3"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String dnsConfig() {
+        return "\n[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"2s\"\n";
+    }
+
+    private RunningServer startA(String extraDelivery) throws IOException {
+        Path d = dir.resolve("a");
+        Files.createDirectories(d);
+        RunningServer s = new RunningServer(d, "hostname = \"mx.a.test\"\n" + dnsConfig()
+                + "\n[delivery]\nsmtp_port = " + port + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n" + extraDelivery,
+                "", null, "127.0.0.2:" + (port + 0));
+        if (s.services().directory().domains().stream().noneMatch(x -> x.name().equals("a.test"))) {
+            s.services().directory().addDomain("a.test");
+            s.services().directory().addUser("alice@a.test", "alice pw");
+        }
+        return s;
+    }
+
+    private RunningServer startB() throws IOException {
+        Path d = dir.resolve("b");
+        Files.createDirectories(d);
+        RunningServer s = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig(), "", null,
+                "127.0.0.3:" + port);
+        if (s.services().directory().domains().stream().noneMatch(x -> x.name().equals("b.test"))) {
+            s.services().directory().addDomain("b.test");
+            s.services().directory().addDomain("c.test");
+            s.services().directory().addUser("bob@b.test", "bob pw");
+            s.services().directory().addUser("carol@c.test", "carol pw");
+        }
+        return s;
+    }
+
+    /** Submits a message into A's queue, as authenticated submission does. */
+    private String send(RunningServer server, String sender, String content, String... recipients) throws IOException {
+        return sendWith(server, sender, content, null, java.util.Arrays.stream(recipients)
+                .map(r -> Recipient.of(MailAddress.parse(r))).toList());
+    }
+
+    private String sendWith(RunningServer server, String sender, String content, String envId,
+                            List<Recipient> recipients) throws IOException {
+        String id = server.services().queue().newId();
+        BlobSink sink = server.services().queue().newBody(id);
+        sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        Envelope env = new Envelope(MailAddress.parse(sender), recipients, "7BIT", false, null, envId,
+                new ClientInfo("127.0.0.1", null, "client.a.test", "ESMTPSA", "submission", sender), Instant.now());
+        server.services().queue().enqueue(id, env, sink).join();
+        return id;
+    }
+
+    private static MimeMessage parse(String content) throws Exception {
+        return new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String deliveryStatus(MimeMessage m) throws Exception {
+        MimeMultipart report = (MimeMultipart) m.getContent();
+        try (var in = report.getBodyPart(1).getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aDeliversToBWithTheMxRecordsAndForgetsTheMessage() throws Exception {
+        b = startB();
+        a = startA("");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        String received = b.content(b.inbox("bob@b.test").get(0));
+        assertThat(received).contains("Return-Path: <alice@a.test>", "Hello from A", "from mx.a.test");
+        assertThat(received).containsPattern("with ESMTPS? ");
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+    }
+
+    @Test
+    void bDownMeansDeferredThenDeliveredWhenBStarts() throws Exception {
+        a = startA("");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred")));
+        Rows.QueueRecipient r = a.services().queue().recipients(id).get(0);
+        assertThat(r.lastError()).contains("4.4.1");
+        b = startB();
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        assertThat(a.inbox("alice@a.test")).isEmpty();   // no delay warning or bounce
+    }
+
+    @Test
+    void aRestartWhileMailIsDeferredLosesNothing() throws Exception {
+        a = startA("");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred")));
+        a.close();
+        a = null;
+        b = startB();
+        a = startA("");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+    }
+
+    @Test
+    void a451IsRetriedUntilAccepted() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        o.temporaryRcptFailures = 1;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            String id = send(a, "alice@a.test", BODY, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 1);
+            assertThat(fake.commands().stream().filter(c -> c.startsWith("RCPT")).count()).isEqualTo(2);
+            await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            assertThat(fake.messages().get(0)).contains("Hello from A");
+        }
+    }
+
+    @Test
+    void a550BouncesWithADeliveryStatusNotificationInTheSendersInbox() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        o.refusedRecipients = Set.of("nobody@b.test");
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            String id = sendWith(a, "alice@a.test", BODY, "ENV42", List.of(
+                    new Recipient(MailAddress.parse("nobody@b.test"), Set.of(), "rfc822;nobody@b.test"),
+                    Recipient.of(MailAddress.parse("bob@b.test"))));
+            await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+            await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            assertThat(fake.messages()).hasSize(1);   // bob's copy went
+            String bounce = a.content(a.inbox("alice@a.test").get(0));
+            assertThat(bounce).startsWith("Return-Path: <>\r\n");
+            MimeMessage m = parse(bounce);
+            assertThat(m.getContentType()).contains("multipart/report").contains("delivery-status");
+            String status = deliveryStatus(m);
+            assertThat(status).contains("Reporting-MTA: dns; mx.a.test", "Original-Envelope-Id: ENV42",
+                    "Final-Recipient: rfc822; nobody@b.test", "Original-Recipient: rfc822;nobody@b.test",
+                    "Action: failed", "Status: 5.1.1", "Remote-MTA: dns; mx.b.test",
+                    "Diagnostic-Code: smtp; 550 5.1.1");
+            assertThat(status).doesNotContain("bob@b.test");
+        }
+    }
+
+    @Test
+    void aNullMxBouncesAtOnce() throws Exception {
+        a = startA("");
+        String id = send(a, "alice@a.test", BODY, "someone@nomail.test");
+        await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+        String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
+        assertThat(status).contains("Final-Recipient: rfc822; someone@nomail.test", "Action: failed", "Status: 5.1.10");
+        assertThat(a.services().queue().message(id)).isEmpty();
+    }
+
+    @Test
+    void recipientsSplitAcrossDomainsAndLocalEachGetTheirCopy() throws Exception {
+        b = startB();
+        a = startA("");
+        a.services().directory().addUser("dave@a.test", "dave pw");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test", "carol@c.test", "dave@a.test");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1 && b.inbox("carol@c.test").size() == 1);
+        assertThat(a.inbox("dave@a.test")).hasSize(1);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        // b.test and c.test share an MX host but are separate destinations: one transaction each.
+        assertThat(b.content(b.inbox("bob@b.test").get(0))).doesNotContain("carol@c.test");
+    }
+}
