@@ -9,10 +9,13 @@ import java.io.PrintWriter;
 import java.util.List;
 
 @Command(name = "queue", description = "Look at and act on the mail queue.",
-        subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Delete.class})
+        subcommands = {QueueCommand.ListQueue.class, QueueCommand.Show.class, QueueCommand.Flush.class,
+                QueueCommand.Retry.class, QueueCommand.Hold.class, QueueCommand.Release.class,
+                QueueCommand.Delete.class})
 final class QueueCommand {
 
-    @Command(name = "list", description = "List queued messages with the recipients still waiting.")
+    @Command(name = "list", description = "List queued messages with the recipients still waiting; "
+            + "! after an id marks a message on hold.")
     static final class ListQueue extends AdminCommand {
         @Override
         int run(Services s, PrintWriter out) {
@@ -22,17 +25,19 @@ final class QueueCommand {
                 return 0;
             }
             out.printf("%-14s %9s  %-20s  %s%n", "QUEUE ID", "SIZE", "ARRIVED", "SENDER / RECIPIENTS");
+            int held = 0;
             for (Rows.QueueSummary q : queued) {
                 Rows.QueuedMessage m = q.message();
-                out.printf("%-14s %9d  %-20s  <%s>%s%n", m.id(), m.size(),
-                        m.receivedAt().toString().substring(0, 19), m.sender() == null ? "" : m.sender(),
-                        m.held() ? "  (held)" : "");
+                held += m.held() ? 1 : 0;
+                // "!" after the id marks a held message, as in Postfix's mailq.
+                out.printf("%-14s %9d  %-20s  <%s>%n", m.id() + (m.held() ? "!" : ""), m.size(),
+                        m.receivedAt().toString().substring(0, 19), m.sender() == null ? "" : m.sender());
                 for (Rows.QueueRecipient r : q.recipients()) {
                     out.printf("%47s<%s>  %s%s%n", "", r.address(), r.state(),
                             r.lastError() == null ? "" : " (" + r.lastError() + ")");
                 }
             }
-            out.println("-- " + queued.size() + " message(s)");
+            out.println("-- " + queued.size() + " message(s)" + (held == 0 ? "" : ", " + held + " on hold (!)"));
             return 0;
         }
     }
@@ -45,8 +50,11 @@ final class QueueCommand {
         @Override
         int run(Services s, PrintWriter out) throws Exception {
             Rows.QueuedMessage m = s.queue().message(id)
-                    .orElseThrow(() -> new IllegalArgumentException("no message " + id + " in the queue"));
+                    .orElseThrow(() -> noSuchMessage(id));
             out.println("queue id:    " + m.id());
+            if (m.held()) {
+                out.println("held:        yes, not delivered until `tern queue release " + m.id() + "`");
+            }
             out.println("arrived:     " + m.receivedAt());
             out.println("sender:      <" + (m.sender() == null ? "" : m.sender()) + ">");
             out.println("client:      " + m.clientAddress() + " (helo " + m.clientHelo() + ") on " + m.listener());
@@ -57,6 +65,7 @@ final class QueueCommand {
             }
             for (Rows.QueueRecipient r : s.queue().recipients(id)) {
                 out.println("recipient:   <" + r.address() + "> " + r.state() + ", " + r.attempts() + " attempt(s)"
+                        + (r.state().equals("deferred") ? ", next " + r.nextAttemptAt() : "")
                         + (r.lastError() == null ? "" : ": " + r.lastError()));
             }
             out.println();
@@ -77,10 +86,68 @@ final class QueueCommand {
         @Override
         int run(Services s, PrintWriter out) {
             if (!s.queue().delete(id)) {
-                throw new IllegalArgumentException("no message " + id + " in the queue");
+                throw noSuchMessage(id);
             }
             out.println("deleted " + id);
             return 0;
         }
+    }
+
+    @Command(name = "flush", description = "Make every deferred recipient due now (messages on hold stay held).")
+    static final class Flush extends AdminCommand {
+        @Override
+        int run(Services s, PrintWriter out) {
+            out.println(s.queue().flush() + " deferred recipient(s) due now");
+            return 0;
+        }
+    }
+
+    @Command(name = "retry", description = "Make the waiting recipients of one message due now.")
+    static final class Retry extends AdminCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            Rows.QueuedMessage m = s.queue().message(id).orElseThrow(() -> noSuchMessage(id));
+            int moved = s.queue().retry(id);
+            out.println(id + ": " + moved + " deferred recipient(s) due now"
+                    + (m.held() ? ", but the message is on hold: `tern queue release " + id + "` lets it go" : ""));
+            return 0;
+        }
+    }
+
+    @Command(name = "hold", description = "Keep a message in the queue without delivering it until it is released.")
+    static final class Hold extends AdminCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            if (!s.queue().hold(id)) {
+                throw noSuchMessage(id);
+            }
+            out.println("held " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Take a message off hold and deliver it now.")
+    static final class Release extends AdminCommand {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            if (!s.queue().release(id)) {
+                throw noSuchMessage(id);
+            }
+            out.println("released " + id);
+            return 0;
+        }
+    }
+
+    private static IllegalArgumentException noSuchMessage(String id) {
+        return new IllegalArgumentException("no message " + id + " in the queue");
     }
 }

@@ -245,4 +245,38 @@ public final class MailQueue {
         return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt());
     }
 
+    // Operator actions (`tern queue hold|release|retry|flush`). They only change rows: a running
+    // server, possibly another process, acts on them at its next periodic scan.
+
+    /**
+     * Keeps a message from being delivered until {@link #release}; false when there is no such
+     * message. A delivery already under way finishes.
+     */
+    public boolean hold(String id) {
+        return store.writeAndWait(tx -> tx.queue().setHeld(id, true));
+    }
+
+    /** Takes a message off hold and makes its waiting recipients due now; false when there is no such message. */
+    public boolean release(String id) {
+        return store.writeAndWait(tx -> {
+            if (!tx.queue().setHeld(id, false)) {
+                return false;
+            }
+            tx.queue().makeDue(id, java.time.Instant.now());
+            return true;
+        });
+    }
+
+    /**
+     * Makes the waiting recipients of one message due now (a held message stays held); returns how
+     * many were waiting for a later attempt.
+     */
+    public int retry(String id) {
+        return store.writeAndWait(tx -> tx.queue().makeDue(id, java.time.Instant.now()));
+    }
+
+    /** Makes every waiting recipient of the messages not on hold due now; returns how many were waiting for later. */
+    public int flush() {
+        return store.writeAndWait(tx -> tx.queue().makeAllDue(java.time.Instant.now()));
+    }
 }

@@ -75,8 +75,12 @@ public final class TernServer implements AutoCloseable {
     private FileLock lock;
     private final List<BoundListener> listeners = new ArrayList<>();
 
+    /**
+     * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
+     * process and only change rows, so the scan is what delivers their mail; it is one indexed query.
+     */
     public TernServer(TernConfig config) {
-        this(config, Duration.ofSeconds(30));
+        this(config, Duration.ofSeconds(5));
     }
 
     /** @param queueScanInterval how often deferred mail is looked for (tests shorten it) */

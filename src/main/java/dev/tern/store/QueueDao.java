@@ -48,4 +48,16 @@ public interface QueueDao {
 
     /** Messages with recipients still waiting, oldest first. */
     List<Rows.QueueSummary> list(int limit);
+
+    /** Puts a message on hold or takes it off; false when there is no such message. */
+    boolean setHeld(String messageId, boolean held);
+
+    /**
+     * Brings the next attempt of the message's waiting recipients forward to {@code now}, whether
+     * or not the message is on hold; returns how many were scheduled later than {@code now}.
+     */
+    int makeDue(String messageId, Instant now);
+
+    /** Like {@link #makeDue} for every message not on hold; returns how many recipients it moved. */
+    int makeAllDue(Instant now);
 }

@@ -213,6 +213,81 @@ public abstract class MetadataStoreContract {
         assertThat(v9).isEmpty();
     }
 
+    private void queueMessage(String id, Instant receivedAt, String... recipients) {
+        store.writeAndWait(tx -> {
+            tx.blobs().insert(id, 10, 1);
+            return tx.queue().insert(new Rows.QueuedMessage(id, id, "s@example.org", 10, "7BIT", false, null, null,
+                            "192.0.2.1", "client.example", null, "smtp", receivedAt, false),
+                    java.util.Arrays.stream(recipients).map(r -> new Rows.NewRecipient(r, null, null)).toList(),
+                    receivedAt);
+        });
+    }
+
+    @Test
+    void aHeldMessageIsNotDueUntilReleased() {
+        Instant now = Instant.now();
+        queueMessage("H1", now, "a@example.test");
+        var held = store.writeAndWait(tx -> tx.queue().setHeld("H1", true));
+        assertThat(held).isTrue();
+        var message = store.read(tx -> tx.queue().message("H1"));
+        assertThat(message).hasValueSatisfying(m -> assertThat(m.held()).isTrue());
+        var dueWhileHeld = store.read(tx -> tx.queue().due(now.plusSeconds(3600), 10));
+        assertThat(dueWhileHeld).isEmpty();
+        var listed = store.read(tx -> tx.queue().list(10));
+        assertThat(listed).singleElement().satisfies(s -> assertThat(s.message().held()).isTrue());
+
+        var released = store.writeAndWait(tx -> tx.queue().setHeld("H1", false));
+        assertThat(released).isTrue();
+        var dueAfterRelease = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(dueAfterRelease).extracting(Rows.QueueRecipient::address).containsExactly("a@example.test");
+        var unknown = store.writeAndWait(tx -> tx.queue().setHeld("nope", true));
+        assertThat(unknown).isFalse();
+    }
+
+    @Test
+    void makeDueBringsLaterAttemptsForwardToNow() {
+        Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);   // stored to the millisecond
+        Instant later = t0.plusSeconds(3600);
+        queueMessage("D1", t0, "a@example.test", "b@example.test");
+        queueMessage("D2", t0, "c@example.test");
+        queueMessage("D3", t0, "d@example.test");
+        var all = store.read(tx -> tx.queue().due(t0, 10));
+        assertThat(all).hasSize(4);
+        store.writeAndWait(tx -> {
+            tx.queue().finish(all.get(0).id(), "delivered", "ok", t0);   // D1's a: done, never moved again
+            for (Rows.QueueRecipient r : all.subList(1, 4)) {
+                tx.queue().defer(r.id(), later, "4.4.1 later", t0);
+            }
+            return tx.queue().setHeld("D3", true);
+        });
+        var dueBefore = store.read(tx -> tx.queue().due(t0.plusSeconds(1), 10));
+        assertThat(dueBefore).isEmpty();
+
+        Instant now = t0.plusSeconds(10);
+        var one = store.writeAndWait(tx -> tx.queue().makeDue("D1", now));
+        assertThat(one).isEqualTo(1);
+        var dueAfterRetry = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(dueAfterRetry).extracting(Rows.QueueRecipient::address).containsExactly("b@example.test");
+        var d1 = store.read(tx -> tx.queue().recipients("D1"));
+        assertThat(d1).extracting(Rows.QueueRecipient::state).containsExactly("delivered", "deferred");
+        assertThat(d1.get(1).nextAttemptAt()).isEqualTo(now);
+        var again = store.writeAndWait(tx -> tx.queue().makeDue("D1", now));
+        assertThat(again).isZero();
+
+        var flushed = store.writeAndWait(tx -> tx.queue().makeAllDue(now));
+        assertThat(flushed).isEqualTo(1);   // D2's c; D3 is on hold
+        var dueAfterFlush = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(dueAfterFlush).extracting(Rows.QueueRecipient::address)
+                .containsExactly("b@example.test", "c@example.test");
+        var d3 = store.read(tx -> tx.queue().recipients("D3"));
+        assertThat(d3.get(0).nextAttemptAt()).isEqualTo(later);
+
+        var heldOne = store.writeAndWait(tx -> tx.queue().makeDue("D3", now));
+        assertThat(heldOne).isEqualTo(1);   // moved, yet not due while held
+        var dueWhileHeld = store.read(tx -> tx.queue().due(now, 10));
+        assertThat(dueWhileHeld).hasSize(2);
+    }
+
     @Test
     void blobReferencesAreCounted() {
         store.writeAndWait(tx -> {

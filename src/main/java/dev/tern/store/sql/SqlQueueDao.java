@@ -123,6 +123,25 @@ final class SqlQueueDao implements QueueDao {
         return new ArrayList<>(out.values());
     }
 
+    @Override
+    public boolean setHeld(String messageId, boolean held) {
+        return db.update("UPDATE queue_messages SET held = ? WHERE id = ?", held, messageId) > 0;
+    }
+
+    @Override
+    public int makeDue(String messageId, Instant now) {
+        return db.update("UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? "
+                + "WHERE message_id = ? AND " + WAITING + " AND next_attempt_at > ?", now, now, messageId, now);
+    }
+
+    @Override
+    public int makeAllDue(Instant now) {
+        // Filtering on state and next_attempt_at first lets the due index pick the few rows to move.
+        return db.update("UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? "
+                + "WHERE " + WAITING + " AND next_attempt_at > ? "
+                + "AND message_id IN (SELECT id FROM queue_messages WHERE held = 0)", now, now, now);
+    }
+
     private static Rows.QueuedMessage messageRow(ResultSet rs) throws SQLException {
         return new Rows.QueuedMessage(rs.getString("id"), rs.getString("blob_id"), rs.getString("sender"),
                 rs.getLong("size"), rs.getString("body_type"), rs.getInt("smtputf8") != 0, rs.getString("dsn_ret"),

@@ -1,0 +1,145 @@
+package dev.tern.cli;
+
+import dev.tern.config.TernConfig;
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.server.Services;
+import dev.tern.store.BlobSink;
+import dev.tern.store.Rows;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestConfigs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** `tern queue hold|release|retry|flush` against the store a server uses, running or not. */
+class QueueCommandTest {
+
+    private static final String BODY = "From: s@example.org\r\nSubject: test\r\n\r\nHello\r\n";
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result tern(String... args) {
+        PrintStream realOut = System.out;
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--config";
+        full[args.length + 1] = dir.resolve("tern.toml").toString();
+        int code;
+        try {
+            code = TernCommand.run(full);
+        } finally {
+            System.setOut(realOut);
+            System.setErr(realErr);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Queues a message as the SMTP server would, but with no server to deliver it. */
+    private static String enqueue(Services services, String... recipients) throws Exception {
+        String id = services.queue().newId();
+        BlobSink sink = services.queue().newBody(id);
+        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.US_ASCII)));
+        Envelope env = new Envelope(MailAddress.parse("s@example.org"),
+                List.of(recipients).stream().map(r -> Recipient.of(MailAddress.parse(r))).toList(), "7BIT", false,
+                null, null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now());
+        services.queue().enqueue(id, env, sink).join();
+        return id;
+    }
+
+    private static void assertNoSuchMessage(Result r) {
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("tern: no message NOPE in the queue\n");
+    }
+
+    @Test
+    void aHeldMessageWaitsUntilReleasedWhileTheServerRuns() throws Exception {
+        TernConfig config = TestConfigs.write(dir);
+        String id;
+        try (Services services = new Services(config, 2)) {
+            services.directory().addDomain("example.test");
+            services.directory().addUser("alice@example.test", "a");
+            id = enqueue(services, "alice@example.test");
+        }
+        assertThat(tern("queue", "hold", id).out()).isEqualTo("held " + id + "\n");
+        assertThat(tern("queue", "list").out()).contains(id + "! ").contains("-- 1 message(s), 1 on hold (!)");
+        assertThat(tern("queue", "show", id).out()).contains("held:        yes");
+        assertNoSuchMessage(tern("queue", "hold", "NOPE"));
+        assertNoSuchMessage(tern("queue", "release", "NOPE"));
+
+        try (RunningServer server = new RunningServer(dir, "")) {
+            // The server scans at start and then every 500 ms: several scans pass the held message by.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> server.inbox("alice@example.test").isEmpty());
+            assertThat(tern("queue", "release", id).out()).isEqualTo("released " + id + "\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.inbox("alice@example.test").size() == 1);
+        }
+        assertThat(tern("queue", "list").out()).isEqualTo("the queue is empty\n");
+    }
+
+    @Test
+    void retryAndFlushMakeDeferredRecipientsDueNow() throws Exception {
+        TernConfig config = TestConfigs.write(dir);
+        try (Services services = new Services(config, 2)) {
+            String first = enqueue(services, "x@remote.test");
+            String second = enqueue(services, "y@remote.test");
+            String held = enqueue(services, "z@remote.test");
+            Instant later = Instant.now().plusSeconds(3600);
+            services.metadata().writeAndWait(tx -> {
+                for (String id : List.of(first, second, held)) {
+                    for (Rows.QueueRecipient r : tx.queue().recipients(id)) {
+                        tx.queue().defer(r.id(), later, "4.4.1 no answer", Instant.now());
+                    }
+                }
+                return null;
+            });
+            assertThat(tern("queue", "hold", held).code()).isZero();
+            assertThat(due(services)).isEmpty();
+            assertThat(tern("queue", "show", first).out())
+                    .contains("<x@remote.test> deferred, 1 attempt(s), next " + later.toString().substring(0, 16));
+
+            assertThat(tern("queue", "retry", first).out()).isEqualTo(first + ": 1 deferred recipient(s) due now\n");
+            assertThat(due(services)).containsExactly("x@remote.test");
+
+            assertThat(tern("queue", "flush").out()).isEqualTo("1 deferred recipient(s) due now\n");
+            assertThat(due(services)).containsExactly("x@remote.test", "y@remote.test");
+
+            Result heldRetry = tern("queue", "retry", held);
+            assertThat(heldRetry.out()).startsWith(held + ": 1 deferred recipient(s) due now, but the message is on hold")
+                    .contains("tern queue release " + held);
+            assertThat(due(services)).containsExactly("x@remote.test", "y@remote.test");
+            assertThat(tern("queue", "release", held).code()).isZero();
+            assertThat(due(services)).containsExactly("x@remote.test", "y@remote.test", "z@remote.test");
+
+            assertThat(tern("queue", "flush").out()).isEqualTo("0 deferred recipient(s) due now\n");
+            assertNoSuchMessage(tern("queue", "retry", "NOPE"));
+        }
+    }
+
+    private static List<String> due(Services services) {
+        return services.metadata().read(tx -> tx.queue().due(Instant.now(), 10)).stream()
+                .map(Rows.QueueRecipient::address).toList();
+    }
+}
