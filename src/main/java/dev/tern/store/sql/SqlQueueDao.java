@@ -19,6 +19,8 @@ final class SqlQueueDao implements QueueDao {
     private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, warned, "
             + "next_attempt_at, last_error";
     private static final String WAITING = "state IN ('queued', 'deferred', 'inflight')";
+    /** Waiting and not being delivered: a lease is never cut short, or a recipient could go out twice. */
+    private static final String NOT_IN_FLIGHT = "state IN ('queued', 'deferred')";
 
     private final Jdbc db;
 
@@ -131,14 +133,14 @@ final class SqlQueueDao implements QueueDao {
     @Override
     public int makeDue(String messageId, Instant now) {
         return db.update("UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? "
-                + "WHERE message_id = ? AND " + WAITING + " AND next_attempt_at > ?", now, now, messageId, now);
+                + "WHERE message_id = ? AND " + NOT_IN_FLIGHT + " AND next_attempt_at > ?", now, now, messageId, now);
     }
 
     @Override
     public int makeAllDue(Instant now) {
         // Filtering on state and next_attempt_at first lets the due index pick the few rows to move.
         return db.update("UPDATE queue_recipients SET next_attempt_at = ?, updated_at = ? "
-                + "WHERE " + WAITING + " AND next_attempt_at > ? "
+                + "WHERE " + NOT_IN_FLIGHT + " AND next_attempt_at > ? "
                 + "AND message_id IN (SELECT id FROM queue_messages WHERE held = 0)", now, now, now);
     }
 
