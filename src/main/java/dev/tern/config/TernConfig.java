@@ -19,10 +19,12 @@ import java.util.Map;
  * @param auth               SASL authentication: mechanisms offered, throttling, Kerberos
  * @param submission         mail submitted by authenticated users ({@code [submission]})
  * @param tls                the server certificate ({@code [tls]})
+ * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
-                         AuthSettings auth, SubmissionSettings submission, TlsConfig tls) {
+                         AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
+                         DnsSettings dns) {
 
     /**
      * Listener names Tern knows, in the order they are started: inbound MTA (port 25, STARTTLS),
