@@ -94,10 +94,11 @@ public final class ConfigLoader {
 
         AuthSettings auth = AuthSettings.read(top.table("auth"), base);
         TlsConfig tls = TlsConfig.read(top.table("tls"), base);
+        DnsSettings dns = DnsSettings.read(top.table("dns"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
-                submission, tls, outbound);
+                submission, tls, outbound, dns);
     }
 
     private static String defaultHostname() {

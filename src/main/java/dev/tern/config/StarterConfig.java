@@ -82,6 +82,14 @@ public final class StarterConfig {
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.
                 recipient_delimiter = "+"
 
+                # [dns]
+                # The DNS resolvers to ask for MX and address records, as "ip" or "ip:port" (IPv6 as
+                # "[::1]:53"). Empty: those of /etc/resolv.conf. Use a resolver you trust, ideally
+                # one on this machine or network: Tern believes what it answers.
+                # nameservers = ["127.0.0.1:53"]
+                # How long to wait for one resolver to answer before asking again (twice each).
+                # timeout = "5s"
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param submission         mail submitted by authenticated users ({@code [submission]})
  * @param tls                the server certificate ({@code [tls]})
  * @param delivery           outbound delivery: MX, routes, smarthost, TLS, retries ({@code [delivery]})
+ * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
-                         DeliverySettings delivery) {
+                         DeliverySettings delivery, DnsSettings dns) {
 
     /**
      * Listener names Tern knows, in the order they are started: inbound MTA (port 25, STARTTLS),
