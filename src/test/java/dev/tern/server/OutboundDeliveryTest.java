@@ -96,9 +96,13 @@ class OutboundDeliveryTest {
     }
 
     private RunningServer startB() throws IOException {
+        return startB("");
+    }
+
+    private RunningServer startB(String listeners) throws IOException {
         Path d = dir.resolve("b");
         Files.createDirectories(d);
-        RunningServer s = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig(), "", null,
+        RunningServer s = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig(), listeners, null,
                 "127.0.0.3:" + port);
         if (s.services().directory().domains().stream().noneMatch(x -> x.name().equals("b.test"))) {
             s.services().directory().addDomain("b.test");
@@ -214,7 +218,7 @@ class OutboundDeliveryTest {
             assertThat(m.getContentType()).contains("multipart/report").contains("delivery-status");
             String status = deliveryStatus(m);
             assertThat(status).contains("Reporting-MTA: dns; mx.a.test", "Original-Envelope-Id: ENV42",
-                    "Final-Recipient: rfc822; nobody@b.test", "Original-Recipient: rfc822;nobody@b.test",
+                    "Final-Recipient: rfc822; nobody@b.test", "Original-Recipient: rfc822; nobody@b.test",
                     "Action: failed", "Status: 5.1.1", "Remote-MTA: dns; mx.b.test",
                     "Diagnostic-Code: smtp; 550 5.1.1");
             assertThat(status).doesNotContain("bob@b.test");
@@ -242,5 +246,99 @@ class OutboundDeliveryTest {
         await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
         // b.test and c.test share an MX host but are separate destinations: one transaction each.
         assertThat(b.content(b.inbox("bob@b.test").get(0))).doesNotContain("carol@c.test");
+    }
+
+    @Test
+    void aSmarthostTakesAllRemoteMailWithAuthOverStartTls() throws Exception {
+        b = startB("submission = [\"127.0.0.3:0\"]\n");
+        b.services().directory().addUser("relay@b.test", "relay secret");
+        int submission = b.port("submission");
+        a = startA("\n[delivery.smarthost]\nhost = \"127.0.0.3\"\nport = " + submission
+                + "\ntls = \"starttls\"\nverify_certificate = false\nusername = \"relay@b.test\"\npassword = \"relay secret\"\n");
+        // The MX of b.test would lead to port 25 of B; the smarthost is B's submission port instead.
+        dns.remove("b.test");
+        String id = sendWith(a, "relay@b.test", BODY.replace("alice@a.test", "relay@b.test"), null,
+                List.of(Recipient.of(MailAddress.parse("bob@b.test"))));
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        String received = b.content(b.inbox("bob@b.test").get(0));
+        assertThat(received).contains("with ESMTPSA");   // RFC 3848: TLS and AUTH
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+    }
+
+    @Test
+    void aCertificateThatCannotBeVerifiedDefersWhenVerificationIsRequired() throws Exception {
+        b = startB();
+        a = startA("tls = \"verify\"\n");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred")));
+        assertThat(a.services().queue().recipients(id).get(0).lastError()).contains("4.7.5");
+        assertThat(b.inbox("bob@b.test")).isEmpty();
+    }
+
+    @Test
+    void aMessageLargerThanTheRemoteLimitBouncesWithoutBeingSent() throws Exception {
+        Path d = dir.resolve("b");
+        Files.createDirectories(d);
+        b = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig() + "\n[smtp]\nmax_message_size = 1024\n", "",
+                null, "127.0.0.3:" + port);
+        b.services().directory().addDomain("b.test");
+        b.services().directory().addUser("bob@b.test", "bob pw");
+        a = startA("");
+        String big = BODY + ("x".repeat(70) + "\r\n").repeat(40);
+        send(a, "alice@a.test", big, "bob@b.test");
+        await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+        String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
+        assertThat(status).contains("Status: 5.3.4", "Final-Recipient: rfc822; bob@b.test");
+        assertThat(b.inbox("bob@b.test")).isEmpty();
+    }
+
+    @Test
+    void expiredMailBouncesAndDelayedMailWarnsTheSenderOnce() throws Exception {
+        a = startA("delay_warning = \"1s\"\nmax_lifetime = \"5s\"\n");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 2);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        List<String> reports = a.inbox("alice@a.test").stream().map(a::content).toList();
+        assertThat(deliveryStatus(parse(reports.get(0)))).contains("Action: delayed", "Will-Retry-Until:");
+        assertThat(deliveryStatus(parse(reports.get(1)))).contains("Action: failed", "Status: 4.4.7");
+    }
+
+    @Test
+    void aBounceIsNeverBounced() throws Exception {
+        a = startA("");
+        Envelope env = new Envelope(null, List.of(Recipient.of(MailAddress.parse("someone@nomail.test"))), "7BIT",
+                false, null, null, new ClientInfo("127.0.0.1", null, "x", "ESMTP", "smtp", null), Instant.now());
+        String id = a.services().queue().newId();
+        BlobSink sink = a.services().queue().newBody(id);
+        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
+        a.services().queue().enqueue(id, env, sink).join();
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        assertThat(a.services().queue().list(10)).isEmpty();
+    }
+
+    @Test
+    void successNotificationsForLocalAndRelayedDelivery() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();   // announces no DSN
+        o.bind = "127.0.0.3";
+        o.port = port;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            a.services().directory().addUser("dave@a.test", "dave pw");
+            sendWith(a, "alice@a.test", BODY, null, List.of(
+                    new Recipient(MailAddress.parse("bob@b.test"), Set.of("SUCCESS"), null),
+                    new Recipient(MailAddress.parse("dave@a.test"), Set.of("SUCCESS", "FAILURE"), null)));
+            await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 2);
+            String all = a.inbox("alice@a.test").stream().map(m -> {
+                try {
+                    return deliveryStatus(parse(a.content(m)));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }).reduce("", String::concat);
+            assertThat(all).containsPattern("Final-Recipient: rfc822; bob@b.test\\r?\\nAction: relayed")
+                    .containsPattern("Final-Recipient: rfc822; dave@a.test\\r?\\nAction: delivered");
+            assertThat(fake.messages()).hasSize(1);
+        }
     }
 }
