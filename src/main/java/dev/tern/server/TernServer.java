@@ -14,6 +14,7 @@ import dev.tern.net.tls.PemCredentials;
 import dev.tern.smtp.client.SmtpTimeouts;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
@@ -73,7 +74,7 @@ public final class TernServer implements AutoCloseable {
     private ServerTransport transport;
     private FileChannel lockChannel;
     private FileLock lock;
-    private final List<BoundListener> listeners = new ArrayList<>();
+    private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
@@ -107,6 +108,35 @@ public final class TernServer implements AutoCloseable {
         return this;
     }
 
+    /** True when {@code address} reaches this server's smtp listener (an MX pointing back here). */
+    private boolean receivesOn(InetSocketAddress address) {
+        for (BoundListener l : listeners) {
+            if (!l.name().equals("smtp")) {
+                continue;
+            }
+            for (InetSocketAddress bound : l.addresses()) {
+                if (bound.getPort() != address.getPort()) {
+                    continue;
+                }
+                if (bound.getAddress().equals(address.getAddress())) {
+                    return true;
+                }
+                if (bound.getAddress().isAnyLocalAddress() && isLocalInterface(address.getAddress())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLocalInterface(java.net.InetAddress a) {
+        try {
+            return a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.net.SocketException e) {
+            return false;
+        }
+    }
+
     /** What signs outgoing mail: DKIM for the sender's domain when it has keys. */
     private MessageSigner signer() {
         return MessageSigner.NONE;
@@ -131,7 +161,7 @@ public final class TernServer implements AutoCloseable {
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
             remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
-                    signer(), recorder, trust, timeouts);
+                    signer(), recorder, this::receivesOn, trust, timeouts);
             int released = services.metadata().writeAndWait(tx -> tx.queue().releaseLeases(Instant.now()));
             if (released > 0) {
                 log.info("{} recipients whose delivery was interrupted are due again", released);

@@ -58,6 +58,7 @@ class OutboundDeliveryTest {
         dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.3");
         dns.mx("c.test", 10, "mx.b.test");
         dns.nullMx("nomail.test");
+        dns.mx("loop.test", 10, "mx.a.test");
         port = freePort();
     }
 
@@ -233,6 +234,15 @@ class OutboundDeliveryTest {
         String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
         assertThat(status).contains("Final-Recipient: rfc822; someone@nomail.test", "Action: failed", "Status: 5.1.10");
         assertThat(a.services().queue().message(id)).isEmpty();
+    }
+
+    @Test
+    void anMxPointingBackHereBouncesAsALoop() throws Exception {
+        a = startA("");
+        send(a, "alice@a.test", BODY, "someone@loop.test");
+        await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+        String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
+        assertThat(status).contains("Final-Recipient: rfc822; someone@loop.test", "Status: 5.4.6", "loops back to myself");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * Turns a next hop into the addresses to try, in order: each MX host's addresses by preference
@@ -38,15 +39,18 @@ final class HostResolver {
 
     private final DnsResolver dns;
     private final MxResolver mx;
+    private final Predicate<InetSocketAddress> isSelf;
 
-    HostResolver(DnsResolver dns, MxResolver mx) {
+    /** @param isSelf true for an address where this server itself receives mail */
+    HostResolver(DnsResolver dns, MxResolver mx, Predicate<InetSocketAddress> isSelf) {
         this.dns = dns;
         this.mx = mx;
+        this.isSelf = isSelf;
     }
 
     CompletableFuture<Resolved> resolve(NextHop hop) {
         if (hop instanceof NextHop.Mx m) {
-            return mx.resolve(m.domain()).thenApply(r -> fromMx(r, m.port()));
+            return mx.resolve(m.domain()).thenApply(r -> fromMx(m.domain(), r, m.port()));
         }
         if (hop instanceof NextHop.Fixed f) {
             return host(f.host(), f.port());
@@ -55,15 +59,30 @@ final class HostResolver {
         return host(r.smarthost().address().host(), r.smarthost().address().port());
     }
 
-    private static Resolved fromMx(MxResult result, int port) {
+    /**
+     * The MX hosts' addresses in order. RFC 5321 §5.1: when this server is among the hosts, it and
+     * every less preferred host are dropped (they would send the mail back here); when nothing is
+     * left, the mail loops, and bounces.
+     */
+    private Resolved fromMx(String domain, MxResult result, int port) {
         if (result instanceof MxResult.Failure f) {
             return new Failed(f.permanent(), f.enhancedStatus(), f.reason());
         }
         List<Target> targets = new ArrayList<>();
+        hosts:
         for (MxHost h : ((MxResult.Hosts) result).hosts()) {
+            List<Target> mine = new ArrayList<>();
             for (InetAddress a : h.addresses()) {
-                targets.add(new Target(h.name(), new InetSocketAddress(a, port)));
+                InetSocketAddress address = new InetSocketAddress(a, port);
+                if (isSelf.test(address)) {
+                    break hosts;
+                }
+                mine.add(new Target(h.name(), address));
             }
+            targets.addAll(mine);
+        }
+        if (targets.isEmpty()) {
+            return new Failed(true, "5.4.6", "mail for " + domain + " loops back to myself");
         }
         return new Targets(targets);
     }

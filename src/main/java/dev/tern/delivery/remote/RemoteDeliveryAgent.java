@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
+import java.net.InetSocketAddress;
+import java.util.function.Predicate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,16 +68,15 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final ExecutorService blockingWork;
     private final ScheduledExecutorService housekeeping;
 
+    /**
+     * @param isSelf     true for an address where this server receives mail (MX loop detection)
+     * @param extraTrust CA certificates trusted besides the JDK's, for TLS level verify
+     */
     public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
-                               MessageSigner signer, OutcomeRecorder recorder, List<X509Certificate> extraTrust) {
-        this(settings, hostname, dns, mailboxes, signer, recorder, extraTrust, SmtpTimeouts.rfc5321());
-    }
-
-    public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
-                               MessageSigner signer, OutcomeRecorder recorder, List<X509Certificate> extraTrust,
-                               SmtpTimeouts timeouts) {
+                               MessageSigner signer, OutcomeRecorder recorder, Predicate<InetSocketAddress> isSelf,
+                               List<X509Certificate> extraTrust, SmtpTimeouts timeouts) {
         this.nextHops = new NextHops(settings);
-        this.hosts = new HostResolver(dns, new MxResolver(dns));
+        this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
         this.cache = new ConnectionCache(settings.connectionReuse());
         this.mailboxes = mailboxes;
