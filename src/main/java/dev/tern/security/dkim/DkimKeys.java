@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,10 +41,20 @@ public final class DkimKeys {
         return DkimKeyGenerator.generateSet(YearMonth.now(clock.withZone(ZoneOffset.UTC)), Set.of());
     }
 
-    /** The keys of a domain, oldest first. */
+    /** The keys of a domain, oldest first; keys made together in the order RSA, Ed25519. */
     public List<DkimKey> keys(String domain) {
         String name = domainKey(domain);
-        return store.read(tx -> toKeys(tx.dkimKeys().keys(requireDomain(tx, name).id())));
+        List<Rows.DkimKey> rows = new ArrayList<>(store.read(tx -> tx.dkimKeys().keys(requireDomain(tx, name).id())));
+        rows.sort(Comparator.comparing(Rows.DkimKey::createdAt).thenComparing(r -> algorithmRank(r.algorithm())));
+        return toKeys(rows);
+    }
+
+    private static int algorithmRank(String algorithm) {
+        try {
+            return DkimAlgorithm.fromTagValue(algorithm).ordinal();
+        } catch (IllegalArgumentException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /**

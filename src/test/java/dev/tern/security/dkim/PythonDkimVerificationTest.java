@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +35,10 @@ class PythonDkimVerificationTest {
 
     @BeforeAll
     static void keys() {
-        List<DkimKey> keys = List.of(DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "202611r"),
-                DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, "202611e"));
+        // Through the stored form, as DkimSigning loads them.
+        List<DkimKey> keys = DkimKeyGenerator.generateSet(YearMonth.of(2026, 11), Set.of()).stream()
+                .map(k -> DkimKey.fromStored(k.selector(), k.algorithm().tagValue(), k.privateKeyPkcs8(), k.dnsPublicKey()))
+                .toList();
         signer = new DkimSigner(DOMAIN, keys, Clock.systemUTC());
     }
 
