@@ -1,6 +1,8 @@
 package dev.tern.cli;
 
 import dev.tern.directory.DirectoryException;
+import dev.tern.directory.DnsRecords;
+import dev.tern.security.dkim.DkimKey;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
 import picocli.CommandLine.Command;
@@ -8,21 +10,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 
 @Command(name = "domain", description = "Manage the domains this server receives mail for.",
         subcommands = {DomainCommand.Add.class, DomainCommand.ListDomains.class, DomainCommand.Show.class,
-                DomainCommand.Delete.class, DomainCommand.CatchAll.class})
+                DomainCommand.Delete.class, DomainCommand.CatchAll.class, DomainCommand.Dkim.class})
 final class DomainCommand {
 
-    @Command(name = "add", description = "Add a local domain.")
+    @Command(name = "add", description = "Add a local domain, with an RSA and an Ed25519 DKIM key.")
     static final class Add extends AdminCommand {
         @Parameters(paramLabel = "DOMAIN")
         String domain;
 
         @Override
         int run(Services s, PrintWriter out) {
-            Rows.Domain d = s.directory().addDomain(domain);
+            List<DkimKey> keys = s.dkimKeys().newKeySet();
+            Rows.Domain d = s.directory().addDomain(domain, keys);
             out.println("added domain " + d.name());
+            out.println("DKIM keys: " + describe(keys) + "; publish the DNS records shown by: tern domain show " + d.name());
             return 0;
         }
     }
@@ -53,9 +59,16 @@ final class DomainCommand {
             out.println("aliases:   " + s.directory().aliases(d.name()).size());
             out.println("catch-all: " + (d.catchAll() == null ? "(none)" : d.catchAll()));
             out.println();
-            out.println("DNS records to publish:");
-            out.println("  " + d.name() + ".  MX   10 " + host + ".");
-            out.println("  " + d.name() + ".  TXT  \"v=spf1 mx -all\"");
+            out.println("DNS records to publish (zone-file syntax):");
+            List<DkimKey> keys = s.dkimKeys().keys(d.name());
+            for (DnsRecords.Record r : DnsRecords.forDomain(d.name(), host, keys)) {
+                out.println("; " + r.purpose());
+                out.println(r.zoneLine());
+            }
+            if (keys.isEmpty()) {
+                out.println("; no DKIM keys: mail from " + d.name() + " goes out unsigned; "
+                        + "make keys with: tern domain dkim " + d.name() + " --generate");
+            }
             return 0;
         }
     }
@@ -71,6 +84,48 @@ final class DomainCommand {
             out.println("deleted domain " + domain);
             return 0;
         }
+    }
+
+    @Command(name = "dkim", description = "List the DKIM keys of DOMAIN, add a new pair (--generate) or delete one (--delete).")
+    static final class Dkim extends AdminCommand {
+        @Parameters(paramLabel = "DOMAIN")
+        String domain;
+
+        @Option(names = "--generate", description = "Add an RSA and an Ed25519 key with this month's selectors.")
+        boolean generate;
+
+        @Option(names = "--delete", paramLabel = "SELECTOR", description = "Delete the key with this selector.")
+        String delete;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            if (generate && delete != null) {
+                throw new IllegalArgumentException("give --generate or --delete, not both");
+            }
+            if (generate) {
+                List<DkimKey> keys = s.dkimKeys().generate(domain);
+                out.println("added DKIM keys " + describe(keys) + " to " + domain
+                        + "; publish them (tern domain show " + domain + ") before mail is sent");
+                return 0;
+            }
+            if (delete != null) {
+                s.dkimKeys().delete(domain, delete);
+                out.println("deleted DKIM key " + delete + " of " + domain);
+                return 0;
+            }
+            List<DkimKey> keys = s.dkimKeys().keys(domain);
+            if (keys.isEmpty()) {
+                out.println("no DKIM keys; add some with: tern domain dkim " + domain + " --generate");
+            }
+            for (DkimKey k : keys) {
+                out.println(k.selector() + "  " + k.algorithm().tagValue());
+            }
+            return 0;
+        }
+    }
+
+    private static String describe(List<DkimKey> keys) {
+        return keys.stream().map(k -> k.selector() + " (" + k.algorithm().tagValue() + ")").collect(Collectors.joining(", "));
     }
 
     @Command(name = "catch-all", description = "Send mail for unknown users of DOMAIN to ADDRESS (or stop, with --remove).")

@@ -45,7 +45,7 @@ final class InitCommand implements Callable<Integer> {
         TernConfig loaded = ConfigLoader.load(file);
         try (Services services = new Services(loaded, 2)) {
             if (domain != null) {
-                services.directory().addDomain(domain);
+                services.directory().addDomain(domain, services.dkimKeys().newKeySet());
             }
         }
         out.println("wrote " + file + " (hostname " + name + ", data in " + loaded.dataDir() + ")");

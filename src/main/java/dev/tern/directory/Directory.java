@@ -2,12 +2,16 @@ package dev.tern.directory;
 
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.security.dkim.DkimKey;
+import dev.tern.security.dkim.DkimKeys;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
 import dev.tern.store.StoreWork;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +53,28 @@ public final class Directory {
 
     // ---- domains
 
+    /** Adds a domain without DKIM keys (its mail goes out unsigned until it has some). */
     public Rows.Domain addDomain(String name) {
+        return addDomain(name, List.of());
+    }
+
+    /**
+     * Adds a domain with its DKIM signing keys, in one transaction: the domain never exists without
+     * the keys its DNS records are printed from. The keys are made beforehand, outside the store's
+     * writer (see {@link dev.tern.security.dkim.DkimKeys#newKeySet()}).
+     */
+    public Rows.Domain addDomain(String name, List<DkimKey> dkimKeys) {
         String key = domainKey(name);
         return store.writeAndWait(tx -> {
             if (tx.directory().domain(key).isPresent()) {
                 throw new DirectoryException("domain " + key + " already exists");
             }
-            return tx.directory().insertDomain(key, Instant.now());
+            Instant now = Instant.now();
+            Rows.Domain d = tx.directory().insertDomain(key, now);
+            for (DkimKey k : dkimKeys) {
+                tx.dkimKeys().insert(DkimKeys.row(d.id(), k, Clock.fixed(now, ZoneOffset.UTC)));
+            }
+            return d;
         });
     }
 

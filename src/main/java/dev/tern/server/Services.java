@@ -4,10 +4,13 @@ import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
+import dev.tern.security.dkim.DkimKeys;
+import dev.tern.security.dkim.DkimSigning;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
 
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,8 @@ public final class Services implements AutoCloseable {
     private final Directory directory;
     private final MailboxService mailboxes;
     private final MailQueue queue;
+    private final DkimSigning dkimSigning;
+    private final DkimKeys dkimKeys;
 
     /**
      * @param storageThreads threads for blocking storage work (fsyncs, reads, lookups): they bound
@@ -45,6 +50,8 @@ public final class Services implements AutoCloseable {
         this.directory = new Directory(metadata, config.recipientDelimiter(), config.hostname(),
                 config.postmaster());
         this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor);
+        this.dkimSigning = new DkimSigning(metadata, Clock.systemUTC(), DkimSigning.DEFAULT_TTL);
+        this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
     }
 
     public TernConfig config() {
@@ -73,6 +80,16 @@ public final class Services implements AutoCloseable {
 
     public MailQueue queue() {
         return queue;
+    }
+
+    /** Signs outbound mail with the sender domain's DKIM keys. */
+    public DkimSigning dkimSigning() {
+        return dkimSigning;
+    }
+
+    /** The DKIM keys of existing domains (list, add, delete). */
+    public DkimKeys dkimKeys() {
+        return dkimKeys;
     }
 
     @Override

@@ -15,7 +15,7 @@ public interface DirectoryDao {
 
     void setCatchAll(long domainId, String target);
 
-    /** Deletes a domain that has no accounts and no aliases left; false when there was none. */
+    /** Deletes a domain that has no accounts and no aliases left, with its DKIM keys; false when there was none. */
     boolean deleteDomain(long domainId);
 
     Optional<Rows.Account> account(String address);

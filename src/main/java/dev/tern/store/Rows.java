@@ -37,6 +37,22 @@ public final class Rows {
     public record SendAs(long accountId, String account, String pattern, Instant createdAt) {
     }
 
+    /**
+     * A DKIM signing key of a domain.
+     *
+     * @param algorithm  the signature algorithm, as in the {@code a=} tag: rsa-sha256 or ed25519-sha256
+     * @param privateKey the private key, PKCS#8 DER in base64; {@link #toString()} leaves it out
+     * @param publicKey  the public key as published in DNS ({@code p=}), base64
+     */
+    public record DkimKey(long domainId, String selector, String algorithm, String privateKey, String publicKey,
+                          Instant createdAt) {
+        @Override
+        public String toString() {
+            return "DkimKey[domainId=" + domainId + ", selector=" + selector + ", algorithm=" + algorithm
+                    + ", createdAt=" + createdAt + "]";
+        }
+    }
+
     public record QueuedMessage(String id, String blobId, String sender, long size, String bodyType,
                                 boolean smtpUtf8, String dsnRet, String dsnEnvId, String clientAddress,
                                 String clientHelo, String authUser, String listener, Instant receivedAt,

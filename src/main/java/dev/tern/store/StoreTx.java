@@ -15,6 +15,8 @@ public interface StoreTx {
 
     BlobRefDao blobs();
 
+    DkimKeyDao dkimKeys();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }

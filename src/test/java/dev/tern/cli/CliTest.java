@@ -1,5 +1,10 @@
 package dev.tern.cli;
 
+import dev.tern.config.ConfigLoader;
+import dev.tern.server.Services;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.embedded.EmbeddedStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,7 +89,7 @@ class CliTest {
     @Test
     void administrationCommands() {
         tern(null, "init", "--smtp", "127.0.0.1:2525");
-        assertThat(tern(null, "domain", "add", "Example.ORG").out()).isEqualTo("added domain example.org\n");
+        assertThat(tern(null, "domain", "add", "Example.ORG").out()).startsWith("added domain example.org\nDKIM keys: ");
         assertThat(tern("pw-alice\n", "user", "add", "alice@example.org", "--password-stdin").out())
                 .isEqualTo("added user alice@example.org\n");
         Result generated = tern(null, "user", "add", "bob@example.org");
@@ -94,7 +100,7 @@ class CliTest {
         assertThat(tern(null, "alias", "list").out()).isEqualTo("team@example.org -> alice@example.org, bob@example.org\n");
         assertThat(tern(null, "domain", "catch-all", "example.org", "alice@example.org").code()).isZero();
         assertThat(tern(null, "domain", "show", "example.org").out())
-                .contains("catch-all: alice@example.org").contains("MX   10 localhost.");
+                .contains("catch-all: alice@example.org").contains("example.org. IN MX 10 localhost.");
         assertThat(tern(null, "mailbox", "list", "alice@example.org").out())
                 .contains("INBOX          0 message(s)").contains("Sent           0 message(s)  \\Sent");
         assertThat(tern(null, "queue", "list").out()).isEqualTo("the queue is empty\n");
@@ -166,5 +172,53 @@ class CliTest {
             assertThat(r.err().lines().filter(l -> l.startsWith("tern:")).count()).isEqualTo(1);
             assertThat(r.err()).doesNotContain("\tat ");
         }
+    }
+
+    @Test
+    void domainAddMakesTwoDkimKeysAndShowPrintsTheirRecords() throws Exception {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--hostname", "mail.example.org");
+        Result added = tern(null, "domain", "add", "example.org");
+        assertThat(added.code()).isZero();
+        assertThat(added.out()).containsPattern("DKIM keys: \\d{6}r \\(rsa-sha256\\), \\d{6}e \\(ed25519-sha256\\)");
+
+        List<Rows.DkimKey> stored;
+        try (MetadataStore store = EmbeddedStore.openMetadata(ConfigLoader.load(config).dataDir(), 1)) {
+            stored = store.read(tx -> tx.dkimKeys().keys(tx.directory().domain("example.org").orElseThrow().id()));
+        }
+        assertThat(stored).extracting(Rows.DkimKey::algorithm).containsExactlyInAnyOrder("rsa-sha256", "ed25519-sha256");
+
+        String show = tern(null, "domain", "show", "example.org").out();
+        assertThat(show).contains("; MX: ").contains("example.org. IN MX 10 mail.example.org.\n")
+                .contains("example.org. IN TXT \"v=spf1 mx -all\"\n")
+                .contains("_dmarc.example.org. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:postmaster@example.org\"\n");
+        for (Rows.DkimKey k : stored) {
+            String type = k.algorithm().startsWith("rsa") ? "rsa" : "ed25519";
+            String line = show.lines().filter(l -> l.startsWith(k.selector() + "._domainkey.example.org. IN TXT "))
+                    .findFirst().orElseThrow();
+            String text = line.substring(line.indexOf('"')).replaceAll("\"\\s*\"", "").replace("\"", "");
+            assertThat(text).isEqualTo("v=DKIM1; k=" + type + "; p=" + k.publicKey());
+            assertThat(line.split("\"")).allSatisfy(part -> assertThat(part.length()).isLessThanOrEqualTo(255));
+        }
+
+        Result generated = tern(null, "domain", "dkim", "example.org", "--generate");
+        assertThat(generated.out()).startsWith("added DKIM keys ");
+        assertThat(tern(null, "domain", "dkim", "example.org").out().lines()).hasSize(4);
+        Result deleted = tern(null, "domain", "dkim", "example.org", "--delete", stored.get(0).selector());
+        assertThat(deleted.out()).isEqualTo("deleted DKIM key " + stored.get(0).selector() + " of example.org\n");
+        assertThat(tern(null, "domain", "dkim", "example.org", "--delete", "nope").err())
+                .isEqualTo("tern: domain example.org has no DKIM key with selector nope\n");
+        assertThat(tern(null, "domain", "delete", "example.org").code()).isZero();
+    }
+
+    @Test
+    void domainsWithoutKeysAreToldHowToGetThem() {
+        tern(null, "init", "--smtp", "127.0.0.1:2525");
+        try (Services s = new Services(ConfigLoader.load(config), 2)) {
+            s.directory().addDomain("bare.org");
+        }
+        assertThat(tern(null, "domain", "show", "bare.org").out())
+                .contains("; no DKIM keys: mail from bare.org goes out unsigned; make keys with: tern domain dkim bare.org --generate")
+                .doesNotContain("_domainkey");
+        assertThat(tern(null, "domain", "dkim", "bare.org").out()).startsWith("no DKIM keys");
     }
 }

@@ -1,6 +1,7 @@
 package dev.tern.directory;
 
 import dev.tern.mail.MailAddress;
+import dev.tern.security.dkim.DkimKey;
 import dev.tern.server.Services;
 import dev.tern.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +123,19 @@ class DirectoryTest {
     void withoutAPostmasterSettingPostmasterIsAnOrdinaryAddress() {
         assertThat(resolve("postmaster@example.test")).containsExactly("Unknown");
         assertThat(resolve("postmaster@mx.tern.test")).containsExactly("NotLocal");
+    }
+
+    @Test
+    void aDomainIsAddedWithItsDkimKeysAndDeletedWithThem() {
+        List<DkimKey> keys = services.dkimKeys().newKeySet();
+        directory.addDomain("keys.test", keys);
+        assertThat(services.dkimKeys().keys("keys.test")).extracting(DkimKey::dnsPublicKey)
+                .containsExactlyInAnyOrderElementsOf(keys.stream().map(DkimKey::dnsPublicKey).toList());
+        assertThatThrownBy(() -> directory.addDomain("keys.test", keys)).hasMessageContaining("already exists");
+        assertThat(services.dkimKeys().keys("keys.test")).hasSize(2);
+        directory.deleteDomain("keys.test");
+        directory.addDomain("keys.test");
+        assertThat(services.dkimKeys().keys("keys.test")).isEmpty();
     }
 
     @Test

@@ -303,6 +303,54 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void dkimKeysRoundTripOnePerSelector() {
+        Instant created = Instant.ofEpochMilli(1_800_000_000_000L);
+        long domainId = store.writeAndWait(tx -> tx.directory().insertDomain("keys.test", Instant.now()).id());
+        store.writeAndWait(tx -> {
+            assertThat(tx.dkimKeys().insert(new Rows.DkimKey(domainId, "202611r", "rsa-sha256", "PRIV-R", "PUB-R", created))).isTrue();
+            assertThat(tx.dkimKeys().insert(new Rows.DkimKey(domainId, "202611e", "ed25519-sha256", "PRIV-E", "PUB-E",
+                    created.plusMillis(1)))).isTrue();
+            assertThat(tx.dkimKeys().insert(new Rows.DkimKey(domainId, "202611r", "rsa-sha256", "OTHER", "OTHER", created)))
+                    .as("a selector is taken once per domain").isFalse();
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.dkimKeys().keys(domainId)).containsExactly(
+                    new Rows.DkimKey(domainId, "202611r", "rsa-sha256", "PRIV-R", "PUB-R", created),
+                    new Rows.DkimKey(domainId, "202611e", "ed25519-sha256", "PRIV-E", "PUB-E", created.plusMillis(1)));
+            return null;
+        });
+        boolean deleted = store.writeAndWait(tx -> tx.dkimKeys().delete(domainId, "202611r"));
+        boolean deletedAgain = store.writeAndWait(tx -> tx.dkimKeys().delete(domainId, "202611r"));
+        List<Rows.DkimKey> left = store.read(tx -> tx.dkimKeys().keys(domainId));
+        assertThat(deleted).isTrue();
+        assertThat(deletedAgain).isFalse();
+        assertThat(left).extracting(Rows.DkimKey::selector).containsExactly("202611e");
+        assertThat(new Rows.DkimKey(domainId, "s", "rsa-sha256", "PRIV-SECRET", "PUB", created).toString())
+                .doesNotContain("PRIV-SECRET");
+    }
+
+    @Test
+    void dkimKeysGoWithTheirDomain() {
+        long domainId = store.writeAndWait(tx -> {
+            long id = tx.directory().insertDomain("gone.test", Instant.now()).id();
+            tx.dkimKeys().insert(new Rows.DkimKey(id, "s1", "ed25519-sha256", "PRIV", "PUB", Instant.now()));
+            return id;
+        });
+        long otherId = store.writeAndWait(tx -> {
+            long id = tx.directory().insertDomain("stays.test", Instant.now()).id();
+            tx.dkimKeys().insert(new Rows.DkimKey(id, "s1", "ed25519-sha256", "PRIV", "PUB", Instant.now()));
+            return id;
+        });
+        boolean deleted = store.writeAndWait(tx -> tx.directory().deleteDomain(domainId));
+        List<Rows.DkimKey> keysOfDeleted = store.read(tx -> tx.dkimKeys().keys(domainId));
+        List<Rows.DkimKey> keysOfOther = store.read(tx -> tx.dkimKeys().keys(otherId));
+        assertThat(deleted).isTrue();
+        assertThat(keysOfDeleted).isEmpty();
+        assertThat(keysOfOther).hasSize(1);
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

@@ -1,6 +1,7 @@
 package dev.tern.store.sql;
 
 import dev.tern.store.BlobRefDao;
+import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
@@ -19,6 +20,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlQueueDao queue;
     private final SqlMailboxDao mailboxes;
     private final SqlBlobRefDao blobs;
+    private final SqlDkimKeyDao dkimKeys;
     private final List<Runnable> afterCommit;
 
     /**
@@ -31,6 +33,7 @@ public final class SqlStoreTx implements StoreTx {
         this.queue = new SqlQueueDao(db);
         this.mailboxes = new SqlMailboxDao(db);
         this.blobs = new SqlBlobRefDao(db);
+        this.dkimKeys = new SqlDkimKeyDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -52,6 +55,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public BlobRefDao blobs() {
         return blobs;
+    }
+
+    @Override
+    public DkimKeyDao dkimKeys() {
+        return dkimKeys;
     }
 
     @Override
