@@ -45,6 +45,8 @@ import java.util.concurrent.Executor;
 public final class OutcomeRecorder {
 
     private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+    /** The listener name recorded for the notifications Tern writes itself. */
+    public static final String LISTENER = "bounce";
 
     private final MetadataStore store;
     private final MailQueue queue;
@@ -182,7 +184,7 @@ public final class OutcomeRecorder {
         }
         Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(message.sender()))),
                 written.eightBit() ? "8BITMIME" : "7BIT", message.smtpUtf8(), null, null,
-                new ClientInfo(null, null, hostname, "local", "bounce", null), now);
+                new ClientInfo(null, null, hostname, "local", LISTENER, null), now);
         try {
             return queue.prepare(envelope, out.toByteArray());
         } catch (IOException e) {

@@ -55,7 +55,7 @@ final class LookupFailures {
             return "timed out";
         }
         if (e instanceof IOException) {
-            return "failed: network error: " + e.getMessage();
+            return "failed: network error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         if (e instanceof LookupFailedException) {
             // Other response codes (REFUSED, NOTIMP, FORMERR) and answers dnsjava found inconsistent.

@@ -137,9 +137,43 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    /** What signs outgoing mail: DKIM for the sender's domain when it has keys. */
+    /**
+     * What signs outgoing mail: DKIM with the keys of the From: domain, for mail this server
+     * vouches for — submitted by an authenticated user, or written by Tern itself (bounces).
+     * Mail that arrived from elsewhere and leaves again (an alias to another domain) is not
+     * signed with a local key.
+     */
     private MessageSigner signer() {
-        return MessageSigner.NONE;
+        return message -> {
+            if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())) {
+                return new byte[0];
+            }
+            String domain;
+            try (java.io.InputStream in = services.mailboxes().openContent(message.blobId())) {
+                domain = fromDomain(dev.tern.message.HeaderSummary.read(in).get("from"));
+            }
+            if (domain == null) {
+                return new byte[0];
+            }
+            try (java.io.InputStream in = services.mailboxes().openContent(message.blobId())) {
+                return services.dkimSigning().signatureHeaders(domain, in).orElse(new byte[0]);
+            }
+        };
+    }
+
+    /** The domain of the (first) address of a From: field, or null. */
+    static String fromDomain(String from) {
+        String address = from;
+        int open = from.lastIndexOf('<');
+        if (open >= 0 && from.indexOf('>', open) > open) {
+            address = from.substring(open + 1, from.indexOf('>', open));
+        }
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        String domain = address.substring(at + 1).trim().replaceAll("[\\s,;>].*$", "");
+        return domain.isEmpty() ? null : domain;
     }
 
     public synchronized TernServer start() {

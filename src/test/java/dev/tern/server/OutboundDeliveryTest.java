@@ -351,4 +351,110 @@ class OutboundDeliveryTest {
             assertThat(fake.messages()).hasSize(1);
         }
     }
+
+    @Test
+    void submittedMailIsDkimSignedAndAnIndependentVerifierAcceptsItWithKeysFromDns() throws Exception {
+        b = startB();
+        a = startA("");
+        for (var key : a.services().dkimKeys().generate("a.test")) {
+            dns.txt(key.selector() + "._domainkey.a.test", key.dnsRecordText());
+        }
+        send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        String received = b.content(b.inbox("bob@b.test").get(0));
+        assertThat(received).contains("a=rsa-sha256", "a=ed25519-sha256", "d=a.test");
+        Path file = dir.resolve("signed.eml");
+        Files.writeString(file, received);
+        Path script = dir.resolve("verify_dkim_dns.py");
+        try (var in = getClass().getResourceAsStream("/dkim/verify_dkim_dns.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process p = new ProcessBuilder(python, script.toString(), file.toString(), "127.0.0.1",
+                String.valueOf(dns.nameserver().getPort())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(out).doesNotContain("Traceback");
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("pass");
+
+        // Tampered in transit: the verifier says so.
+        Files.writeString(file, received.replace("Hello from A", "Hello from Mallory"));
+        Process q = new ProcessBuilder(python, script.toString(), file.toString(), "127.0.0.1",
+                String.valueOf(dns.nameserver().getPort())).redirectErrorStream(true).start();
+        q.getInputStream().readAllBytes();
+        assertThat(q.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).isEqualTo(1);
+    }
+
+    @Test
+    void mailThatCameFromElsewhereIsNotSignedWithALocalKey() throws Exception {
+        b = startB();
+        a = startA("");
+        a.services().dkimKeys().generate("a.test");
+        String id = a.services().queue().newId();
+        BlobSink sink = a.services().queue().newBody(id);
+        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
+        Envelope env = new Envelope(MailAddress.parse("alice@a.test"), List.of(Recipient.of(MailAddress.parse("bob@b.test"))),
+                "7BIT", false, null, null, new ClientInfo("192.0.2.9", null, "spoofer.example", "ESMTP", "smtp", null),
+                Instant.now());
+        a.services().queue().enqueue(id, env, sink).join();
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        assertThat(b.content(b.inbox("bob@b.test").get(0))).doesNotContain("DKIM-Signature");
+    }
+
+    @Test
+    void oneConnectionCarriesSeveralMessagesToTheSameHost() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            send(a, "alice@a.test", BODY, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 1);
+            send(a, "alice@a.test", BODY, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 2);
+            send(a, "alice@a.test", BODY, "carol@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 3);
+            assertThat(fake.commands().stream().filter(c -> c.startsWith("EHLO")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSilentServerDoesNotHoldUpMailForOtherDomains() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.4";
+        o.port = port;
+        o.silent = true;
+        dns.mx("slow.test", 10, "mx.slow.test").a("mx.slow.test", "127.0.0.4");
+        try (ScriptedSmtpServer silent = new ScriptedSmtpServer(o)) {
+            b = startB();
+            a = startA("");
+            String stuck = send(a, "alice@a.test", BODY, "someone@slow.test");
+            send(a, "alice@a.test", BODY, "bob@b.test");
+            await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+            assertThat(a.services().queue().message(stuck)).isPresent();
+        }
+    }
+
+    @Test
+    void aUtf8AddressToAServerWithoutSmtpUtf8FailsPermanently() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();   // no SMTPUTF8
+        o.bind = "127.0.0.3";
+        o.port = port;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            String id = a.services().queue().newId();
+            BlobSink sink = a.services().queue().newBody(id);
+            sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
+            Envelope env = new Envelope(MailAddress.parse("alice@a.test"),
+                    List.of(Recipient.of(MailAddress.parse("jörg@b.test"))), "8BITMIME", true, null, null,
+                    new ClientInfo("127.0.0.1", null, "x", "UTF8SMTPSA", "submission", "alice@a.test"), Instant.now());
+            a.services().queue().enqueue(id, env, sink).join();
+            await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+            String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
+            assertThat(status).contains("Status: 5.6.7");
+            assertThat(fake.messages()).isEmpty();
+        }
+    }
 }

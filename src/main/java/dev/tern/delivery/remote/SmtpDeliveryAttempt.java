@@ -191,7 +191,7 @@ final class SmtpDeliveryAttempt {
             rcpts.add(new RcptTo(MailAddress.parse(r.address()), notifySet(r.dsnNotify()), r.dsnOrcpt()));
         }
         boolean remoteDsn = caps.dsn();
-        return c.transaction(from, rcpts, content).handle((result, failure) -> {
+        return send(c, caps, from, rcpts).handle((result, failure) -> {
             if (failure != null) {
                 c.close();
                 Throwable cause = unwrap(failure);
@@ -204,6 +204,23 @@ final class SmtpDeliveryAttempt {
             }
             cache.offer(s.cacheKey(), c, s.uses() + 1);
             return outcomes(result, remote, remoteDsn);
+        });
+    }
+
+    /**
+     * MAIL, RCPT (pipelined when offered), then the content to the accepted recipients: in BDAT
+     * chunks when the server offers CHUNKING (RFC 3030: no dot-stuffing, no scanning for the end),
+     * else DATA; RSET when nobody was accepted.
+     */
+    private CompletableFuture<TransactionResult> send(SmtpConnection c, Capabilities caps, MailFrom from,
+                                                      List<RcptTo> rcpts) {
+        return c.envelope(from, rcpts).thenCompose(env -> {
+            if (env.accepted().isEmpty()) {
+                return c.reset().thenApply(r -> new TransactionResult(env, null));
+            }
+            boolean binary = "BINARYMIME".equals(message.bodyType());
+            CompletableFuture<ServerReply> sent = caps.chunking() || binary ? c.bdat(content, binary) : c.data(content);
+            return sent.thenApply(r -> new TransactionResult(env, r));
         });
     }
 
