@@ -81,6 +81,22 @@ public final class StarterConfig {
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.
                 recipient_delimiter = "+"
+                # Mail for other domains goes to their MX hosts, over STARTTLS when offered
+                # ("none", "may", "encrypt" or "verify" to also check certificates).
+                # tls = "may"
+                # Deferred mail is retried after 5m, 10m, … up to every 1h, for 5 days.
+                # retry_first = "5m"
+                # retry_max = "1h"
+                # max_lifetime = "5d"
+                # Tell senders when their mail is still waiting after this long (off by default).
+                # delay_warning = "4h"
+
+                # [delivery.smarthost]
+                # Send all mail for other domains through a relay (your provider, a cloud SMTP
+                # service) instead of their MX hosts: port 587 with STARTTLS, certificate checked.
+                # host = "smtp.provider.example"
+                # username = "apikey"
+                # password_file = "smarthost.secret"
 
                 # [dns]
                 # The DNS resolvers to ask for MX and address records, as "ip" or "ip:port" (IPv6 as

@@ -1,0 +1,71 @@
+package dev.tern.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeliveryConfigTest {
+
+    private static DeliverySettings parse(String text) {
+        return ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), text).delivery();
+    }
+
+    @Test
+    void defaultsAreLikePostfixs() {
+        DeliverySettings d = parse("");
+        assertThat(d.smtpPort()).isEqualTo(25);
+        assertThat(d.tls()).isEqualTo(DeliverySettings.TlsLevel.MAY);
+        assertThat(d.retryFirst()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.retryMax()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.maxLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(d.delayWarning()).isNull();
+        assertThat(d.smarthost()).isNull();
+        assertThat(d.maxConnectionsPerDestination()).isEqualTo(20);
+    }
+
+    @Test
+    void routesPoliciesAndASmarthostAreRead() {
+        DeliverySettings d = parse("""
+                [delivery]
+                smtp_port = 2525
+                tls = "encrypt"
+                [delivery.tls_policy]
+                "Bank.Example" = "verify"
+                [delivery.routes]
+                "partner.example" = "mx.partner.example"
+                "v6.example" = "[2001:db8::25]:2526"
+                [delivery.smarthost]
+                host = "smtp.provider.example"
+                username = "apikey"
+                password = "s3cret"
+                domains = ["gmail.example"]
+                """);
+        assertThat(d.tlsFor("bank.example")).isEqualTo(DeliverySettings.TlsLevel.VERIFY);
+        assertThat(d.tlsFor("other.example")).isEqualTo(DeliverySettings.TlsLevel.ENCRYPT);
+        assertThat(d.routes().get("partner.example").port()).isEqualTo(2525);
+        assertThat(d.routes().get("v6.example")).isEqualTo(new DeliverySettings.NextHopAddress("2001:db8::25", 2526));
+        assertThat(d.smarthost().address().port()).isEqualTo(587);
+        assertThat(d.smarthost().domains()).containsExactly("gmail.example");
+        assertThat(d.smarthost().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void errorsNameTheKey() {
+        assertThatThrownBy(() -> parse("[delivery]\ntls = \"sometimes\"\n"))
+                .hasMessageStartingWith("delivery.tls: expected \"none\", \"may\"");
+        assertThatThrownBy(() -> parse("[delivery.smarthost]\nhost = \"relay\"\ntls = \"none\"\nusername = \"u\"\npassword = \"p\"\n"))
+                .hasMessageStartingWith("delivery.smarthost.tls: \"none\" would send the password in clear text");
+        assertThatThrownBy(() -> parse("[delivery.smarthost]\nport = 25\n"))
+                .hasMessageStartingWith("delivery.smarthost.host:");
+        assertThatThrownBy(() -> parse("[delivery.routes]\n\"a.example\" = \"host:99999\"\n"))
+                .hasMessageStartingWith("delivery.routes.a.example:");
+        assertThatThrownBy(() -> parse("[delivery]\nretry_first = \"2h\"\nretry_max = \"1h\"\n"))
+                .hasMessageStartingWith("delivery.retry_max:");
+        assertThatThrownBy(() -> parse("[delivery.smarthost]\nhost = \"relay\"\nusernme = \"u\"\n"))
+                .hasMessageContaining("delivery.smarthost.usernme");
+    }
+}
