@@ -457,4 +457,14 @@ class OutboundDeliveryTest {
             assertThat(fake.messages()).isEmpty();
         }
     }
+
+    @Test
+    void anUnreachableIpv6AddressFallsBackToIpv4OfTheSameHost() throws Exception {
+        dns.aaaa("mx.b.test", "::1");   // nothing listens there on this port
+        b = startB();
+        a = startA("");
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+    }
 }
