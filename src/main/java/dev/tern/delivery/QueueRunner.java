@@ -42,6 +42,8 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     private static final int MAX_REMOTE_PENDING = 10_000;
     /** How long a recipient stays in flight in the store: longer than any attempt (RFC 5321 timeouts). */
     static final Duration LEASE = Duration.ofMinutes(30);
+    /** How long a recipient whose destination has enough waiting is left aside. */
+    static final Duration BUSY_POSTPONE = Duration.ofSeconds(30);
     /** Why mail for other domains stays in the queue (RFC 3463 4.4.0: routing, temporary). */
     static final String OUTBOUND_NOT_CONFIGURED = "4.4.0 outbound delivery not configured";
 
@@ -188,6 +190,7 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             return;
         }
         List<Rows.QueueRecipient> taken = new ArrayList<>();
+        List<Rows.QueueRecipient> busy = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
             boolean accepted;
             try {
@@ -198,8 +201,16 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             if (accepted) {
                 taken.add(r);
             } else {
-                inFlight.remove(r.id());
+                busy.add(r);
             }
+        }
+        if (!busy.isEmpty()) {
+            // Out of the way of the next scans, so that other destinations' mail is found.
+            Instant later = Instant.now().plus(BUSY_POSTPONE);
+            store.write(tx -> {
+                busy.forEach(r -> tx.queue().postpone(r.id(), later));
+                return null;
+            }).whenComplete((v, e) -> busy.forEach(r -> inFlight.remove(r.id())));
         }
         if (taken.isEmpty()) {
             return;

@@ -37,6 +37,12 @@ public interface QueueDao {
      */
     int releaseLeases(Instant now);
 
+    /**
+     * Moves a waiting recipient's next attempt to {@code next} without counting an attempt (its
+     * destination is busy); false when it is no longer waiting or in flight.
+     */
+    boolean postpone(long recipientId, Instant next);
+
     /** Records that the sender was warned of the recipient's delay. */
     void markWarned(long recipientId);
 

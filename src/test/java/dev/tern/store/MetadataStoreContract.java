@@ -245,6 +245,37 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void leasesPostponementAndWarningsOfRecipients() {
+        Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);
+        queueMessage("L1", t0, "a@example.test", "b@example.test");
+        var all = store.read(tx -> tx.queue().due(t0, 10));
+        Instant leaseEnd = t0.plusSeconds(1800);
+        var leased = store.writeAndWait(tx -> tx.queue().lease(all.get(0).id(), leaseEnd, t0));
+        assertThat(leased).isTrue();
+        var inFlight = store.read(tx -> tx.queue().recipient(all.get(0).id())).orElseThrow();
+        assertThat(inFlight.state()).isEqualTo("inflight");
+        assertThat(store.read(tx -> tx.queue().due(t0.plusSeconds(10), 10))).extracting(Rows.QueueRecipient::address)
+                .containsExactly("b@example.test");                       // in flight: not due until the lease ends
+        assertThat(store.read(tx -> tx.queue().due(leaseEnd, 10))).hasSize(2);
+        assertThat(store.read(tx -> tx.queue().waiting("L1"))).isEqualTo(2);
+        var postponed = store.writeAndWait(tx -> tx.queue().postpone(all.get(0).id(), t0.plusSeconds(5)));
+        assertThat(postponed).isFalse();                                   // a lease is never cut short
+        var moved = store.writeAndWait(tx -> tx.queue().postpone(all.get(1).id(), t0.plusSeconds(30)));
+        assertThat(moved).isTrue();
+        var b = store.read(tx -> tx.queue().recipient(all.get(1).id())).orElseThrow();
+        assertThat(b.attempts()).isZero();
+        assertThat(b.nextAttemptAt()).isEqualTo(t0.plusSeconds(30));
+        store.writeAndWait(tx -> {
+            tx.queue().markWarned(all.get(1).id());
+            return null;
+        });
+        assertThat(store.read(tx -> tx.queue().recipient(all.get(1).id())).orElseThrow().warned()).isTrue();
+        var released = store.writeAndWait(tx -> tx.queue().releaseLeases(t0.plusSeconds(1)));
+        assertThat(released).isEqualTo(1);
+        assertThat(store.read(tx -> tx.queue().recipient(all.get(0).id())).orElseThrow().state()).isEqualTo("deferred");
+    }
+
+    @Test
     void makeDueBringsLaterAttemptsForwardToNow() {
         Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);   // stored to the millisecond
         Instant later = t0.plusSeconds(3600);

@@ -96,6 +96,12 @@ final class SqlQueueDao implements QueueDao {
     }
 
     @Override
+    public boolean postpone(long recipientId, Instant next) {
+        return db.update("UPDATE queue_recipients SET next_attempt_at = ? WHERE id = ? AND " + NOT_IN_FLIGHT,
+                next, recipientId) > 0;
+    }
+
+    @Override
     public void markWarned(long recipientId) {
         db.update("UPDATE queue_recipients SET warned = 1 WHERE id = ?", recipientId);
     }
