@@ -17,10 +17,10 @@ public final class MailboxPattern {
 
     public static MailboxPattern compile(String pattern) {
         String p = pattern;
-        int slash = p.indexOf(MailboxNames.DELIMITER);
-        String first = slash < 0 ? p : p.substring(0, slash);
-        if (first.equalsIgnoreCase(MailboxNames.INBOX)) {
-            p = MailboxNames.INBOX + p.substring(first.length());
+        int n = MailboxNames.INBOX.length();
+        if (p.regionMatches(true, 0, MailboxNames.INBOX, 0, n)
+                && (p.length() == n || "/*%".indexOf(p.charAt(n)) >= 0)) {
+            p = MailboxNames.INBOX + p.substring(n);
         }
         StringBuilder re = new StringBuilder();
         StringBuilder literal = new StringBuilder();
