@@ -96,10 +96,11 @@ public final class ConfigLoader {
         TlsConfig tls = TlsConfig.read(top.table("tls"), base);
         DnsSettings dns = DnsSettings.read(top.table("dns"));
         Pop3Settings pop3 = Pop3Settings.read(top.table("pop3"));
+        ImapSettings imap = ImapSettings.read(top.table("imap"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3);
+                submission, tls, outbound, dns, pop3, imap);
     }
 
     private static String defaultHostname() {

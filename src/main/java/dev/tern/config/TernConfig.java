@@ -22,11 +22,13 @@ import java.util.Map;
  * @param delivery           outbound delivery: MX, routes, smarthost, TLS, retries ({@code [delivery]})
  * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
  * @param pop3               the POP3 server ({@code [pop3]})
+ * @param imap               the IMAP server ({@code [imap]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
-                         DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3) {
+                         DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
+                         ImapSettings imap) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,
@@ -37,8 +39,12 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     /** The POP3 listeners: STLS offered (port 110, RFC 2595) and implicit TLS (995, RFC 8314). */
     public static final List<String> POP3_LISTENERS = List.of("pop3", "pop3s");
 
+    /** The IMAP listeners: STARTTLS offered (port 143, RFC 9051 §6.2.1) and implicit TLS (993, RFC 8314). */
+    public static final List<String> IMAP_LISTENERS = List.of("imap", "imaps");
+
     /** Listener names Tern knows, in the order they are started. */
-    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s");
+    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s",
+            "imap", "imaps");
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

@@ -21,7 +21,10 @@ import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.ServerTls;
 import dev.tern.net.tls.TlsMode;
+import dev.tern.config.ImapSettings;
 import dev.tern.config.Pop3Settings;
+import dev.tern.imap.server.ImapContext;
+import dev.tern.imap.server.ImapServer;
 import dev.tern.pop3.Pop3Context;
 import dev.tern.pop3.Pop3Server;
 import dev.tern.queue.RetryPolicy;
@@ -80,6 +83,7 @@ public final class TernServer implements AutoCloseable {
     private FileLock lock;
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ImapServer> imapServers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
@@ -249,6 +253,29 @@ public final class TernServer implements AutoCloseable {
             listeners.add(server.start(config.listener(name)));
         }
         startPop3Listeners(authenticator);
+        startImapListeners(authenticator);
+    }
+
+    /** imap (STARTTLS offered) and imaps (implicit TLS), each with its own connection limits. */
+    private void startImapListeners(SaslAuthenticator authenticator) {
+        ImapSettings settings = config.imap();
+        for (String name : TernConfig.IMAP_LISTENERS) {
+            if (config.listener(name).isEmpty()) {
+                continue;
+            }
+            if (authenticator == null) {
+                throw new ConfigException("listeners." + name + ": IMAP needs authentication, and no SASL "
+                        + "authenticator is available in this server");
+            }
+            boolean implicit = name.equals("imaps");
+            ImapContext context = new ImapContext(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
+                    tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
+                    services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings));
+            ImapServer server = new ImapServer(context, transport,
+                    ImapServer.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
+            imapServers.add(server);
+            listeners.add(server.start(config.listener(name)));
+        }
     }
 
     /** pop3 (STLS offered) and pop3s (implicit TLS), each with its own connection limits. */
@@ -331,6 +358,10 @@ public final class TernServer implements AutoCloseable {
             p.close();
         }
         pop3Servers.clear();
+        for (ImapServer i : imapServers) {
+            i.close();
+        }
+        imapServers.clear();
         for (BoundListener l : listeners) {
             l.close();
         }

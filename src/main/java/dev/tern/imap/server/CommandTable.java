@@ -1,0 +1,101 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ImapCommand;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * For each command: the states it is valid in, whether it may run before TLS on a connection
+ * that offers STARTTLS, and who executes it. The session checks the first two before calling the
+ * third, so no handler repeats them.
+ */
+final class CommandTable {
+
+    /** Where a command may run. */
+    enum Needs {
+        /** Any state. */
+        ANY,
+        /** Not authenticated only (STARTTLS, LOGIN, AUTHENTICATE). */
+        NO_LOGIN,
+        /** Authenticated or selected. */
+        LOGIN,
+        /** Selected only. */
+        SELECTED
+    }
+
+    /** Runs one parsed command. */
+    interface Handler {
+        void run(ImapSession session, String tag, ImapCommand command);
+    }
+
+    /**
+     * @param beforeTls allowed on a STARTTLS listener before TLS is up; LOGIN's password only
+     *                  when {@code [imap] allow_plaintext_auth} says so (the session checks that)
+     * @param uidOrNot  false for FETCH, STORE and SEARCH by sequence number: no EXPUNGE responses
+     *                  may be sent after them (RFC 9051 §7.5.1), as the client could not match
+     *                  numbers to messages
+     */
+    record Entry(Needs needs, boolean beforeTls, boolean uidOrNot, Handler handler) {
+    }
+
+    private static final Map<String, Entry> TABLE = new HashMap<>();
+
+    static {
+        add("CAPABILITY", Needs.ANY, true, (s, t, c) -> s.capability(t));
+        add("NOOP", Needs.ANY, true, (s, t, c) -> s.noop(t));
+        add("LOGOUT", Needs.ANY, true, (s, t, c) -> s.logout(t));
+        add("ID", Needs.ANY, true, (s, t, c) -> s.id(t));
+        add("STARTTLS", Needs.NO_LOGIN, true, (s, t, c) -> s.startTls(t));
+        add("LOGIN", Needs.NO_LOGIN, true, (s, t, c) -> s.login(t, (ImapCommand.Login) c));
+        add("AUTHENTICATE", Needs.NO_LOGIN, true, (s, t, c) -> s.authenticate(t, (ImapCommand.Authenticate) c));
+        add("ENABLE", Needs.LOGIN, false, (s, t, c) -> s.enable(t, (ImapCommand.Enable) c));
+        add("NAMESPACE", Needs.LOGIN, false, (s, t, c) -> s.namespace(t));
+        add("IDLE", Needs.LOGIN, false, (s, t, c) -> s.idle(t));
+        add("SELECT", Needs.LOGIN, false, (s, t, c) -> SelectCommand.select(s, t, (ImapCommand.Select) c));
+        add("EXAMINE", Needs.LOGIN, false, (s, t, c) -> SelectCommand.select(s, t, (ImapCommand.Select) c));
+        add("CREATE", Needs.LOGIN, false, (s, t, c) -> MailboxTreeCommands.create(s, t, (ImapCommand.Create) c));
+        add("DELETE", Needs.LOGIN, false, (s, t, c) -> MailboxTreeCommands.delete(s, t, (ImapCommand.Delete) c));
+        add("RENAME", Needs.LOGIN, false, (s, t, c) -> MailboxTreeCommands.rename(s, t, (ImapCommand.Rename) c));
+        add("SUBSCRIBE", Needs.LOGIN, false, (s, t, c) -> MailboxTreeCommands.subscribe(s, t, (ImapCommand.Subscribe) c));
+        add("UNSUBSCRIBE", Needs.LOGIN, false,
+                (s, t, c) -> MailboxTreeCommands.unsubscribe(s, t, (ImapCommand.Unsubscribe) c));
+        add("LIST", Needs.LOGIN, false, (s, t, c) -> ListCommand.list(s, t, (ImapCommand.ListMailboxes) c));
+        add("LSUB", Needs.LOGIN, false, (s, t, c) -> ListCommand.lsub(s, t, (ImapCommand.Lsub) c));
+        add("STATUS", Needs.LOGIN, false, (s, t, c) -> StatusCommand.status(s, t, (ImapCommand.Status) c));
+        add("APPEND", Needs.LOGIN, false, (s, t, c) -> AppendCommand.append(s, t, (ImapCommand.Append) c));
+        add("CHECK", Needs.SELECTED, false, (s, t, c) -> s.completed(t, "CHECK completed"));
+        add("CLOSE", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, true));
+        add("UNSELECT", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, false));
+        add("EXPUNGE", Needs.SELECTED, false, (s, t, c) -> ExpungeCommand.expunge(s, t, (ImapCommand.Expunge) c));
+        add("UID EXPUNGE", Needs.SELECTED, false,
+                (s, t, c) -> ExpungeCommand.expunge(s, t, (ImapCommand.Expunge) c));
+        add("SEARCH", Needs.SELECTED, false, (s, t, c) -> SearchCommand.search(s, t, (ImapCommand.Search) c));
+        add("UID SEARCH", Needs.SELECTED, false, (s, t, c) -> SearchCommand.search(s, t, (ImapCommand.Search) c));
+        add("FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
+        add("UID FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
+        add("STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
+        add("UID STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
+        add("COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Copy) c).uid(),
+                ((ImapCommand.Copy) c).set(), ((ImapCommand.Copy) c).mailbox(), false));
+        add("UID COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Copy) c).uid(),
+                ((ImapCommand.Copy) c).set(), ((ImapCommand.Copy) c).mailbox(), false));
+        add("MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Move) c).uid(),
+                ((ImapCommand.Move) c).set(), ((ImapCommand.Move) c).mailbox(), true));
+        add("UID MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Move) c).uid(),
+                ((ImapCommand.Move) c).set(), ((ImapCommand.Move) c).mailbox(), true));
+    }
+
+    private CommandTable() {
+    }
+
+    private static void add(String name, Needs needs, boolean beforeTls, Handler handler) {
+        boolean bySequence = name.equals("FETCH") || name.equals("STORE") || name.equals("SEARCH");
+        TABLE.put(name, new Entry(needs, beforeTls, !bySequence, handler));
+    }
+
+    /** The entry of a command name as {@link ImapCommand#name()} gives it; null for commands Tern lacks (SORT). */
+    static Entry entry(String name) {
+        return TABLE.get(name);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.imap.protocol.SequenceSet;
+import dev.tern.mailbox.CopyResult;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.store.Rows;
+
+import java.util.List;
+
+/**
+ * COPY (RFC 9051 §6.4.7) and MOVE (RFC 6851), by sequence number or UID, with COPYUID (RFC 4315).
+ * MOVE sends its COPYUID untagged before the EXPUNGE responses, as RFC 6851 §4.3 shows.
+ */
+final class CopyCommand {
+
+    private CopyCommand() {
+    }
+
+    static void copy(ImapSession s, String tag, boolean uid, SequenceSet set, String target, boolean move) {
+        SelectedMailbox box = s.selected();
+        String name = (uid ? "UID " : "") + (move ? "MOVE" : "COPY");
+        if (!uid && box.outOfRange(set)) {
+            s.bad(tag, "no message has that sequence number");
+            return;
+        }
+        if (move && box.readOnly()) {
+            s.no(tag, ResponseCode.readOnly(), "the mailbox is open read-only (EXAMINE)");
+            return;
+        }
+        List<Long> uids = box.resolve(set, uid);
+        MailboxService mailboxes = s.context().mailboxes();
+        long account = s.user().accountId();
+        s.onStorage(() -> {
+            Rows.Mailbox to = mailboxes.mailbox(account, target).orElse(null);
+            if (to == null) {
+                return null;
+            }
+            return move ? mailboxes.messageService().move(box.id(), uids, to.id())
+                    : mailboxes.messageService().copy(box.id(), uids, to.id());
+        }, (result, error) -> {
+            if (error != null) {
+                s.failed(tag, error, name);
+            } else if (result == null) {
+                s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + target);
+            } else {
+                answer(s, tag, name, box, result, move);
+            }
+        });
+    }
+
+    private static void answer(ImapSession s, String tag, String name, SelectedMailbox box, CopyResult r, boolean move) {
+        if (r.sourceUids().isEmpty()) {
+            s.completed(tag, name + " completed; no messages");
+            return;
+        }
+        ResponseCode code = ResponseCode.copyUid(r.targetUidValidity(), SequenceSet.compress(r.sourceUids()),
+                SequenceSet.compress(r.targetUids()));
+        if (move) {
+            s.writer().status(null, "OK", code, "moved");
+            if (s.selected() == box) {
+                box.expungedHere(r.sourceUids());
+            }
+            s.completed(tag, name + " completed");
+        } else {
+            s.completed(tag, code, name + " completed");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.FetchItem;
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseCode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FETCH and UID FETCH (RFC 9051 §6.4.5, CHANGEDSINCE of RFC 7162 §3.1.4): checks the request on
+ * the event loop, maps sequence numbers to UIDs with the session's view, and hands the writing to
+ * a {@link FetchResponder} streamed with back-pressure.
+ */
+final class FetchCommand {
+
+    private FetchCommand() {
+    }
+
+    static void fetch(ImapSession s, String tag, ImapCommand.Fetch c) {
+        SelectedMailbox box = s.selected();
+        if (!c.uid() && box.outOfRange(c.set())) {
+            s.bad(tag, "no message has that sequence number");
+            return;
+        }
+        if (c.changedSince() >= 0) {
+            s.enableCondstore();
+        }
+        List<FetchItem> items = new ArrayList<>();
+        if (c.uid()) {
+            items.add(FetchItem.Attribute.UID);
+        }
+        boolean setSeen = false;
+        for (FetchItem item : c.items()) {
+            if (!items.contains(item)) {
+                items.add(item);
+            }
+            if (item instanceof FetchItem.BodySection b && !b.peek() || item instanceof FetchItem.Binary bin && !bin.peek()
+                    || item == FetchItem.Attribute.RFC822 || item == FetchItem.Attribute.RFC822_TEXT) {
+                setSeen = true;
+            }
+        }
+        // RFC 7162 §3.1: once CONDSTORE is on, FETCH responses with FLAGS also carry MODSEQ.
+        if ((c.changedSince() >= 0 || s.condstore() && items.contains(FetchItem.Attribute.FLAGS))
+                && !items.contains(FetchItem.Attribute.MODSEQ)) {
+            items.add(FetchItem.Attribute.MODSEQ);
+        }
+        List<FetchResponder.Target> targets = new ArrayList<>();
+        for (long uid : box.resolve(c.set(), c.uid())) {
+            targets.add(new FetchResponder.Target(box.sequence().sequenceOf(uid), uid));
+        }
+        FetchResponder responder = new FetchResponder(s.context().mailboxes().messageService(), box.id(), targets,
+                items, setSeen && !box.readOnly(), s.utf8(), c.changedSince());
+        s.io().stream(responder, failure -> {
+            if (responder.seenModSeq() > 0 && s.selected() == box) {
+                box.ownChange(responder.seenModSeq());
+            }
+            if (failure != null) {
+                ImapSession.LOG.warn("{}: FETCH failed", s.id(), failure);
+                // Part of the response may be out already; the client must start afresh.
+                s.writer().status(null, "BYE", ResponseCode.serverBug(), "FETCH failed; please reconnect");
+                s.io().closeAfterFlush();
+            } else if (c.uid()) {
+                s.completed(tag, c.name() + " completed");
+            } else {
+                s.completedWithoutExpunges(tag, null, c.name() + " completed");
+            }
+        });
+    }
+}

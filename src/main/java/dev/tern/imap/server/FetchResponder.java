@@ -1,0 +1,399 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.BodyPart;
+import dev.tern.imap.protocol.FetchItem;
+import dev.tern.imap.protocol.HeaderFieldFilter;
+import dev.tern.imap.protocol.ImapDates;
+import dev.tern.imap.protocol.MessageStructure;
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.imap.protocol.SearchText;
+import dev.tern.imap.protocol.Section;
+import dev.tern.imap.protocol.SectionLocator;
+import dev.tern.imap.protocol.StructureWriter;
+import dev.tern.mailbox.FlagOperation;
+import dev.tern.mailbox.FlagStoreResult;
+import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.MailboxEvents;
+import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageService;
+import dev.tern.mailbox.SystemFlag;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes the FETCH responses of one command, a chunk at a time, on the storage executor
+ * (RFC 9051 §6.4.5, §7.5.2; BINARY of RFC 3516; MODSEQ of RFC 7162). Each message's response is
+ * cut into pieces: small text written in memory, and body literals streamed from the message's
+ * content, so a big message is never held whole. Literal lengths come from the stored structure's
+ * offsets, except filtered headers and decoded parts, which are measured by reading them first.
+ *
+ * <p>Before the first response, messages that a non-PEEK body item reads get \Seen (§6.4.5),
+ * and their responses carry the new FLAGS.
+ */
+final class FetchResponder implements ImapIo.ResponseProducer {
+
+    /** Literals up to this size are read whole rather than streamed. */
+    private static final int INLINE = 16 * 1024;
+
+    /** One message to answer for. */
+    record Target(long sequence, long uid) {
+    }
+
+    private final MessageService messages;
+    private final long mailboxId;
+    private final List<Target> targets;
+    private final List<FetchItem> items;
+    private final boolean setSeen;
+    private final boolean utf8;
+    private final long changedSince;
+    private final Deque<Object> pieces = new ArrayDeque<>();
+    private Map<Long, MessageEntry> entries;
+    private final Set<Long> seenNow = new HashSet<>();
+    private long seenModSeq;
+    private int next;
+    private StreamPiece open;
+
+    /** A literal's content, read from the message when its turn comes. */
+    private record StreamPiece(MessageEntry message, long start, long length, String decode, long skip, long emit) {
+    }
+
+    FetchResponder(MessageService messages, long mailboxId, List<Target> targets, List<FetchItem> items,
+                   boolean setSeen, boolean utf8, long changedSince) {
+        this.messages = messages;
+        this.mailboxId = mailboxId;
+        this.targets = targets;
+        this.items = items;
+        this.setSeen = setSeen;
+        this.utf8 = utf8;
+        this.changedSince = changedSince;
+    }
+
+    /** The MODSEQ of the implicit \Seen change, 0 if none: read after the stream completed. */
+    long seenModSeq() {
+        return seenModSeq;
+    }
+
+    @Override
+    public boolean produce(OutputStream out) throws IOException {
+        if (entries == null) {
+            load();
+        }
+        long written = 0;
+        while (written < ImapSession.CHUNK) {
+            if (open != null) {
+                written += copy(out, ImapSession.CHUNK - written);
+                continue;
+            }
+            Object piece = pieces.poll();
+            if (piece instanceof byte[] bytes) {
+                out.write(bytes);
+                written += bytes.length;
+            } else if (piece instanceof StreamPiece s) {
+                open = s;
+                openStream(s);
+            } else if (next < targets.size()) {
+                respond(targets.get(next++));
+            } else {
+                return true;
+            }
+        }
+        return pieces.isEmpty() && open == null && next >= targets.size();
+    }
+
+    private void load() {
+        Set<Long> wanted = new HashSet<>();
+        for (Target t : targets) {
+            wanted.add(t.uid());
+        }
+        entries = new HashMap<>();
+        for (MessageEntry m : messages.messages(mailboxId)) {
+            if (wanted.contains(m.uid()) && m.modSeq() > changedSince) {
+                entries.put(m.uid(), m);
+            }
+        }
+        if (!setSeen) {
+            return;
+        }
+        List<Long> unseen = entries.values().stream().filter(m -> !m.flags().has(SystemFlag.SEEN))
+                .map(MessageEntry::uid).toList();
+        if (unseen.isEmpty()) {
+            return;
+        }
+        FlagStoreResult r = messages.storeFlags(mailboxId, unseen, FlagOperation.ADD, Flags.of(SystemFlag.SEEN), -1);
+        for (MailboxEvents.FlagChange c : r.changed()) {
+            MessageEntry m = entries.get(c.uid());
+            entries.put(c.uid(), new MessageEntry(m.id(), m.mailboxId(), m.uid(), m.blobId(), m.headerPrefix(), m.size(),
+                    m.internalDate(), c.flags(), c.modSeq()));
+            seenNow.add(c.uid());
+            seenModSeq = c.modSeq();
+        }
+    }
+
+    // ---- one message ----------------------------------------------------------------------------
+
+    private void respond(Target t) throws IOException {
+        MessageEntry m = entries.get(t.uid());
+        if (m == null) {
+            return;    // expunged meanwhile, or not changed since CHANGEDSINCE
+        }
+        Pieces buf = new Pieces();
+        ResponseWriter w = new ResponseWriter(buf, utf8);
+        MessageStructure structure = null;
+        boolean flagsWritten = false;
+        w.fetchStart(t.sequence());
+        for (FetchItem item : items) {
+            if (item instanceof FetchItem.Attribute a) {
+                switch (a) {
+                    case FLAGS -> {
+                        w.atom("FLAGS").flags(m.flags().names());
+                        flagsWritten = true;
+                    }
+                    case UID -> w.atom("UID").number(m.uid());
+                    case INTERNALDATE -> w.atom("INTERNALDATE")
+                            .string(ImapDates.formatDateTime(m.internalDate().atOffset(ZoneOffset.UTC)));
+                    case RFC822_SIZE -> w.atom("RFC822.SIZE").number(m.size());
+                    case MODSEQ -> w.atom("MODSEQ").openList().number(m.modSeq()).closeList();
+                    case ENVELOPE -> {
+                        structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                        w.atom("ENVELOPE");
+                        StructureWriter.envelope(w, structure.envelope());
+                    }
+                    case BODY, BODYSTRUCTURE -> {
+                        structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                        w.atom(a.wireName());
+                        StructureWriter.body(w, structure.root(), a == FetchItem.Attribute.BODYSTRUCTURE);
+                    }
+                    case RFC822 -> {
+                        w.atom("RFC822");
+                        range(w, buf, m, 0, m.size());
+                    }
+                    case RFC822_HEADER, RFC822_TEXT -> {
+                        structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                        w.atom(a.wireName());
+                        SectionLocator.SectionRange r = SectionLocator.locate(structure,
+                                Section.of(a == FetchItem.Attribute.RFC822_HEADER ? Section.Text.HEADER : Section.Text.TEXT));
+                        range(w, buf, m, r.start(), r.length());
+                    }
+                }
+            } else if (item instanceof FetchItem.BodySection b) {
+                boolean whole = b.section().part().isEmpty() && b.section().text() == Section.Text.ALL;
+                if (!whole) {
+                    structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                }
+                section(w, buf, m, structure, b);
+            } else if (item instanceof FetchItem.Binary b) {
+                structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                binary(w, buf, m, structure, b);
+            } else if (item instanceof FetchItem.BinarySize b) {
+                structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                w.atom(b.responseName());
+                BodyPart part = b.part().isEmpty() ? null : structure.part(b.part());
+                if (b.part().isEmpty()) {
+                    w.number(m.size());
+                } else if (part == null) {
+                    w.nil();
+                } else {
+                    w.number(decodedLength(m, part));
+                }
+            }
+        }
+        if (seenNow.contains(m.uid()) && !flagsWritten) {
+            w.atom("FLAGS").flags(m.flags().names());
+        }
+        w.fetchEnd();
+        buf.cut();
+    }
+
+    private void section(ResponseWriter w, Pieces buf, MessageEntry m, MessageStructure structure,
+                         FetchItem.BodySection b) throws IOException {
+        w.atom(b.responseName());
+        if (structure == null) {
+            SectionLocator.SectionRange r = new SectionLocator.SectionRange(0, m.size(), null, false).partial(b.partial());
+            range(w, buf, m, r.start(), r.length());
+            return;
+        }
+        SectionLocator.SectionRange r = SectionLocator.locate(structure, b.section());
+        if (r == null) {
+            w.string("");
+        } else if (r.filtered()) {
+            byte[] header = read(m, r.start(), r.length());
+            byte[] kept;
+            try (HeaderFieldFilter f = new HeaderFieldFilter(new ByteArrayInputStream(header), r.fields(), r.exclude())) {
+                kept = f.readAllBytes();
+            }
+            w.literal(cut(kept, b.partial()));
+        } else {
+            SectionLocator.SectionRange p = r.partial(b.partial());
+            range(w, buf, m, p.start(), p.length());
+        }
+    }
+
+    private void binary(ResponseWriter w, Pieces buf, MessageEntry m, MessageStructure structure,
+                        FetchItem.Binary b) throws IOException {
+        w.atom(b.responseName());
+        BodyPart part = b.part().isEmpty() ? null : structure.part(b.part());
+        long start;
+        long length;
+        String encoding;
+        if (b.part().isEmpty()) {
+            start = 0;
+            length = m.size();
+            encoding = null;
+        } else if (part == null) {
+            w.nil();
+            return;
+        } else {
+            start = part.bodyStart();
+            length = part.size();
+            encoding = part.isMultipart() || part.isMessage() ? null : part.encoding();
+        }
+        long decoded = encoding == null ? length : decodedLength(m, part);
+        long skip = 0;
+        if (b.partial() != null) {
+            skip = Math.min(decoded, b.partial().offset());
+            decoded = Math.min(decoded - skip, b.partial().length());
+        }
+        w.literal8Header(decoded);
+        buf.cut();
+        if (encoding == null) {
+            buf.stream(new StreamPiece(m, start + skip, decoded, null, 0, decoded));
+        } else {
+            buf.stream(new StreamPiece(m, start, length, encoding, skip, decoded));
+        }
+    }
+
+    /** A literal of {@code length} octets at {@code start}: read now if small, else streamed. */
+    private void range(ResponseWriter w, Pieces buf, MessageEntry m, long start, long length) throws IOException {
+        if (length <= INLINE) {
+            w.literal(read(m, start, length));
+        } else {
+            w.literalHeader(length);
+            buf.cut();
+            buf.stream(new StreamPiece(m, start, length, null, 0, length));
+        }
+    }
+
+    private long decodedLength(MessageEntry m, BodyPart part) throws IOException {
+        try (InputStream in = SearchText.transferDecoded(slice(m, part.bodyStart(), part.size()), part.encoding())) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private byte[] read(MessageEntry m, long start, long length) throws IOException {
+        try (InputStream in = slice(m, start, length)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private InputStream slice(MessageEntry m, long start, long length) throws IOException {
+        InputStream in = messages.open(m);
+        try {
+            in.skipNBytes(start);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return new LimitedInputStream(in, length);
+    }
+
+    private static byte[] cut(byte[] bytes, FetchItem.Partial partial) {
+        if (partial == null) {
+            return bytes;
+        }
+        int from = (int) Math.min(bytes.length, partial.offset());
+        int to = (int) Math.min(bytes.length, from + partial.length());
+        return java.util.Arrays.copyOfRange(bytes, from, to);
+    }
+
+    // ---- streaming ------------------------------------------------------------------------------
+
+    private InputStream stream;
+    private long remaining;
+
+    private void openStream(StreamPiece s) throws IOException {
+        InputStream in = slice(s.message(), s.start(), s.length());
+        if (s.decode() != null) {
+            in = SearchText.transferDecoded(in, s.decode());
+            in.skipNBytes(s.skip());
+        }
+        stream = in;
+        remaining = s.emit();
+    }
+
+    private long copy(OutputStream out, long budget) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(8192, Math.max(1, Math.min(budget, remaining)))];
+        long done = 0;
+        while (remaining > 0 && done < budget) {
+            int n = stream.read(chunk, 0, (int) Math.min(chunk.length, Math.min(remaining, budget - done)));
+            if (n < 0) {
+                // The announced length is a promise to the client: pad what is missing.
+                while (remaining > 0 && done < budget) {
+                    out.write(' ');
+                    remaining--;
+                    done++;
+                }
+                break;
+            }
+            out.write(chunk, 0, n);
+            remaining -= n;
+            done += n;
+        }
+        if (remaining == 0) {
+            stream.close();
+            stream = null;
+            open = null;
+        }
+        return Math.max(done, 1);
+    }
+
+    @Override
+    public void close() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // nothing more to read from it either way
+            }
+            stream = null;
+        }
+    }
+
+    /** The pieces of one message's response: text written in memory, cut where a literal is streamed. */
+    private final class Pieces extends OutputStream {
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream(256);
+
+        @Override
+        public void write(int b) {
+            current.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            current.write(b, off, len);
+        }
+
+        void cut() {
+            if (current.size() > 0) {
+                pieces.add(current.toByteArray());
+                current.reset();
+            }
+        }
+
+        void stream(StreamPiece s) {
+            pieces.add(s);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.CommandFramer;
+import dev.tern.imap.protocol.FramerEvent;
+import dev.tern.imap.protocol.ResponseWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Bytes in, responses out, for one IMAP connection: feeds input to the protocol layer's
+ * {@link CommandFramer} (which checks line and literal limits before the octets are read), sends
+ * the {@code +} continuation a synchronizing literal waits for, writes responses with
+ * back-pressure, streams long responses chunk by chunk, runs the autologout timer and starts TLS.
+ * Knows nothing of IMAP commands; {@link ImapSession} does the rest.
+ *
+ * <p>Bounds: input is processed in order and reading stops while the session waits (store,
+ * SASL, a response being streamed) or the client does not take its output, so a connection holds
+ * at most one framed command, one chunk and Netty's write buffer. An idle connection holds the
+ * framer's small buffer and nothing else.
+ */
+final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapIo {
+
+    private final ImapContext context;
+    private final String id;
+    private final CommandFramer framer;
+    private ChannelHandlerContext ctx;
+    private ImapSession session;
+    private ByteBuf in;
+    private ByteBuf out;
+    private boolean waiting;
+    private boolean closing;
+    private boolean inactive;
+    private long lastActivity;
+    private ScheduledFuture<?> idleTimer;
+    private Stream streaming;
+
+    /** A long response being sent. */
+    private static final class Stream {
+        final ResponseProducer producer;
+        final Consumer<Throwable> then;
+        boolean producing;
+
+        Stream(ResponseProducer producer, Consumer<Throwable> then) {
+            this.producer = producer;
+            this.then = then;
+        }
+    }
+
+    ImapConnection(ImapContext context, String id) {
+        this.context = context;
+        this.id = id;
+        this.framer = new CommandFramer(context.limits());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        session = new ImapSession(context, this, client, id);
+        touch();
+        scheduleIdleCheck(context.idleTimeout().toNanos());
+        session.start();
+        sendOutput();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf bytes) || closing || session == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        touch();
+        in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in == null ? Unpooled.EMPTY_BUFFER : in, bytes);
+        process();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (streaming != null) {
+            pump();
+        }
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true;
+        closing = true;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        releaseInput();
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+        if (streaming != null && !streaming.producing) {
+            streaming.producer.close();
+            streaming = null;
+        }
+        if (session != null) {
+            session.disconnected();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (done.isSuccess() && session != null) {
+                session.tlsStarted();
+            } else if (!done.isSuccess()) {
+                ImapSession.LOG.info("{}: TLS handshake failed: {}", id, reason(done.cause()));
+                closing = true;
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof SSLException || c instanceof NotSslRecordException || c instanceof IOException) {
+            ImapSession.LOG.debug("{}: {}", id, reason(c));
+        } else {
+            ImapSession.LOG.warn("{}: unexpected error", id, cause);
+        }
+        ctx.close();
+    }
+
+    /** Ends the session because the server stops. Runs on the event loop. */
+    void shutdown() {
+        if (!closing && session != null) {
+            session.shuttingDown();
+            sendOutput();
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---- input --------------------------------------------------------------------------------
+
+    private void process() {
+        while (!waiting && !closing && in != null && in.isReadable()) {
+            ByteBuffer view = in.nioBuffer();
+            int before = view.position();
+            FramerEvent event = framer.next(view);
+            in.skipBytes(view.position() - before);
+            if (event == null) {
+                break;
+            }
+            handle(event);
+        }
+        if (in != null && !in.isReadable()) {
+            releaseInput();
+        } else if (in != null) {
+            in.discardSomeReadBytes();
+        }
+        if (!inactive) {
+            sendOutput();
+            updateReading();
+        }
+    }
+
+    private void handle(FramerEvent event) {
+        if (event instanceof FramerEvent.Command c) {
+            session.input(c.bytes());
+        } else if (event instanceof FramerEvent.LiteralContinuation) {
+            if (session.acceptsLiterals()) {
+                writer().continuation().text("Ready for literal data").end();
+            } else {
+                // An AUTHENTICATE response or DONE never carries a literal.
+                framer.abandonCommand();
+                session.input(new byte[0]);
+            }
+        } else if (event instanceof FramerEvent.LineTooLong t) {
+            session.lineTooLong(t.tag());
+        } else if (event instanceof FramerEvent.LiteralTooBig big) {
+            session.literalTooBig(big.tag(), big.size());
+        }
+    }
+
+    // ---- ImapIo -------------------------------------------------------------------------------
+
+    @Override
+    public ResponseWriter writer() {
+        if (out == null) {
+            out = ctx.alloc().buffer(256);
+        }
+        return new ResponseWriter(new ByteBufOutputStream(out), session.utf8());
+    }
+
+    @Override
+    public <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        waiting = true;
+        updateReading();
+        stage.whenComplete((value, error) -> execute(() -> {
+            if (inactive) {
+                return;
+            }
+            touch();
+            then.accept(value, error);
+            if (streaming == null) {
+                resume();
+            }
+        }));
+    }
+
+    @Override
+    public void stream(ResponseProducer producer, Consumer<Throwable> then) {
+        waiting = true;
+        updateReading();
+        sendOutput();
+        streaming = new Stream(producer, then);
+        pump();
+    }
+
+    /** Produces and sends the next chunk of the long response, if the client keeps up. */
+    private void pump() {
+        Stream s = streaming;
+        if (s == null || s.producing) {
+            return;
+        }
+        if (inactive) {
+            s.producer.close();
+            streaming = null;
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
+            ctx.flush();
+            return;    // channelWritabilityChanged calls again
+        }
+        s.producing = true;
+        try {
+            context.storageExecutor().execute(() -> {
+                ByteBuf chunk = Unpooled.buffer(ImapSession.CHUNK + 1024);
+                boolean done;
+                Throwable failure = null;
+                try (ByteBufOutputStream stream = new ByteBufOutputStream(chunk)) {
+                    done = s.producer.produce(stream);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                    done = true;
+                }
+                boolean last = done;
+                Throwable broken = failure;
+                execute(() -> chunkProduced(s, chunk, last, broken));
+            });
+        } catch (RejectedExecutionException e) {
+            s.producing = false;
+            finishStream(s, e);
+        }
+    }
+
+    private void chunkProduced(Stream s, ByteBuf chunk, boolean last, Throwable failure) {
+        s.producing = false;
+        if (inactive) {
+            chunk.release();
+            s.producer.close();
+            streaming = null;
+            return;
+        }
+        touch();
+        ctx.writeAndFlush(chunk);
+        if (last) {
+            finishStream(s, failure);
+        } else {
+            pump();
+        }
+    }
+
+    private void finishStream(Stream s, Throwable failure) {
+        s.producer.close();
+        streaming = null;
+        s.then.accept(failure);
+        resume();
+    }
+
+    private void resume() {
+        waiting = false;
+        process();
+    }
+
+    @Override
+    public void startTls() {
+        sendOutput();   // the OK leaves in plaintext, before the SslHandler is in place
+        int discarded = in == null ? 0 : in.readableBytes();
+        releaseInput();
+        framer.abandonCommand();
+        if (discarded > 0) {
+            // RFC 9051 §11.1: commands pipelined after STARTTLS would run inside the TLS session
+            // as if the client had sent them there (STARTTLS command injection).
+            ImapSession.LOG.info("{}: {} octets pipelined after STARTTLS discarded unread", id, discarded);
+        }
+        ctx.pipeline().addBefore(ctx.name(), "tls", ImapServer.sslHandler(context, ctx.alloc()));
+    }
+
+    @Override
+    public void closeAfterFlush() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        sendOutput();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void flush() {
+        sendOutput();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            ImapSession.LOG.debug("{}: event loop stopped before work completed", id);
+        }
+    }
+
+    // ---- the rest -----------------------------------------------------------------------------
+
+    /** Writes what the session produced; a session event outside a command calls this too. */
+    void sendOutput() {
+        if (out != null && !inactive) {
+            touch();
+            ctx.writeAndFlush(out);
+            out = null;
+        }
+    }
+
+    private void updateReading() {
+        boolean read = !waiting && !closing && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** The autologout timer (RFC 9051 §5.4); time spent sending a response is not idleness. */
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        if (closing) {
+            return;
+        }
+        long timeout = context.idleTimeout().toNanos();
+        long idle = System.nanoTime() - lastActivity;
+        if (streaming != null || idle < timeout) {
+            scheduleIdleCheck(streaming != null ? timeout : timeout - idle);
+            return;
+        }
+        session.timedOut();
+        closeAfterFlush();
+    }
+
+    private void releaseInput() {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    static String reason(Throwable t) {
+        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
+            return "not a TLS record (a plaintext client on a TLS port?)";
+        }
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

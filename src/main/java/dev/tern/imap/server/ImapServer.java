@@ -1,0 +1,110 @@
+package dev.tern.imap.server;
+
+import dev.tern.config.ListenAddress;
+import dev.tern.net.BoundListener;
+import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.ServerTransport;
+import dev.tern.net.tls.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An IMAP server (RFC 9051, RFC 3501) on one named listener: binds its addresses through the
+ * shared {@link ServerTransport}, caps connections with a {@link ConnectionLimiter}, and runs one
+ * {@link ImapSession} per connection.
+ */
+public final class ImapServer implements AutoCloseable {
+
+    /** How long a TLS handshake may take. */
+    private static final long HANDSHAKE_MILLIS = 60_000;
+
+    private final ImapContext context;
+    private final ServerTransport transport;
+    private final ConnectionLimiter limiter;
+    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicLong sessionIds = new AtomicLong();
+    private BoundListener bound;
+
+    public ImapServer(ImapContext context, ServerTransport transport, ConnectionLimiter limiter) {
+        this.context = context;
+        this.transport = transport;
+        this.limiter = limiter;
+    }
+
+    /**
+     * A connection limiter for IMAP: refuses with {@code * BYE} in plaintext, and by closing on
+     * implicit TLS, where a plaintext response could not be read.
+     */
+    public static ConnectionLimiter limiter(int maxTotal, int maxPerAddress, boolean implicitTls) {
+        return new ConnectionLimiter(maxTotal, maxPerAddress, (alloc, limit) -> {
+            ImapSession.LOG.info("IMAP connection refused: too many connections{}",
+                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            return implicitTls ? null : Unpooled.wrappedBuffer(
+                    "* BYE [UNAVAILABLE] too many connections; try again later\r\n".getBytes(StandardCharsets.US_ASCII));
+        });
+    }
+
+    public synchronized BoundListener start(List<ListenAddress> addresses) {
+        if (bound != null) {
+            throw new IllegalStateException("IMAP server " + context.listener() + " already started");
+        }
+        bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                sessions.add(ch);
+                String id = context.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
+                ch.pipeline().addLast("limits", limiter);
+                if (context.tlsMode() == TlsMode.IMPLICIT) {
+                    ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
+                }
+                ch.pipeline().addLast("imap", new ImapConnection(context, id));
+            }
+        });
+        return bound;
+    }
+
+    static SslHandler sslHandler(ImapContext context, ByteBufAllocator alloc) {
+        SslHandler ssl = context.tls().newHandler(alloc);
+        ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
+        return ssl;
+    }
+
+    public int port() {
+        return bound.port();
+    }
+
+    /** Stops accepting, then ends every session with {@code * BYE}. */
+    @Override
+    public synchronized void close() {
+        if (bound != null) {
+            bound.close();
+        }
+        for (Channel ch : sessions) {
+            try {
+                ch.eventLoop().execute(() -> {
+                    ImapConnection c = ch.pipeline().get(ImapConnection.class);
+                    if (c != null) {
+                        c.shutdown();
+                    } else {
+                        ch.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                ch.close();
+            }
+        }
+        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,477 @@
+package dev.tern.imap.server;
+
+import dev.tern.auth.AuthContext;
+import dev.tern.auth.AuthenticatedUser;
+import dev.tern.imap.protocol.CommandParser;
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ImapRequest;
+import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxException;
+import dev.tern.net.tls.TlsMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+
+/**
+ * One IMAP session (RFC 9051, RFC 3501) as a state machine: not authenticated → authenticated →
+ * selected → logout. Knows nothing of sockets: input comes as framed commands, output goes to
+ * {@link ImapIo}. Runs on the connection's event loop; store work runs on the storage executor,
+ * and while it runs no further input is read, so commands execute one at a time and in order.
+ *
+ * <p>Which command may run when is decided by {@link CommandTable}; the handlers it names do
+ * the work. Changes made by other sessions and by delivery reach the client as untagged
+ * responses before a command's tagged completion and during IDLE (RFC 9051 §7.5.1 and §5.2).
+ *
+ * <p>Errors never show internals: the client reads what it may do, the log says what broke.
+ */
+final class ImapSession {
+
+    static final Logger LOG = LoggerFactory.getLogger("dev.tern.imap");
+    /** Size of one piece of a streamed response. */
+    static final int CHUNK = 64 * 1024;
+    /** Bad commands tolerated before the connection is closed. */
+    static final int MAX_ERRORS = 20;
+
+    private final ImapContext context;
+    private final ImapIo io;
+    private final InetAddress client;
+    private final String id;
+    private SessionState state = SessionState.NOT_AUTHENTICATED;
+    private boolean tls;
+    private AuthenticatedUser user;
+    private SelectedMailbox selected;
+    private ImapAuthExchange auth;
+    /** The tag of the IDLE command in progress, or null. */
+    private String idleTag;
+    private boolean utf8;
+    private boolean condstore;
+    private boolean rev2;
+    private int errors;
+
+    ImapSession(ImapContext context, ImapIo io, InetAddress client, String id) {
+        this.context = context;
+        this.io = io;
+        this.client = client;
+        this.id = id;
+        this.tls = context.tlsMode() == TlsMode.IMPLICIT;
+    }
+
+    void start() {
+        writer().status(null, "OK", ResponseCode.capability(Capabilities.of(this)), "Tern IMAP server ready");
+    }
+
+    // ---- what the handlers use ----------------------------------------------------------------
+
+    ImapContext context() {
+        return context;
+    }
+
+    ImapIo io() {
+        return io;
+    }
+
+    String id() {
+        return id;
+    }
+
+    AuthenticatedUser user() {
+        return user;
+    }
+
+    SelectedMailbox selected() {
+        return selected;
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    /** Strings and mailbox names go out as UTF-8 (UTF8=ACCEPT or IMAP4rev2 enabled). */
+    boolean utf8() {
+        return utf8;
+    }
+
+    /** CONDSTORE is on: FETCH responses carry MODSEQ (RFC 7162 §3.1). */
+    boolean condstore() {
+        return condstore;
+    }
+
+    /** IMAP4rev2 was enabled: SEARCH answers with ESEARCH, no \Recent (RFC 9051). */
+    boolean rev2() {
+        return rev2;
+    }
+
+    void enableCondstore() {
+        condstore = true;
+    }
+
+    ResponseWriter writer() {
+        return io.writer();
+    }
+
+    AuthContext authContext() {
+        return new AuthContext(client, tls || context.allowPlaintextAuth(), "imap", context.hostname());
+    }
+
+    void select(SelectedMailbox mailbox) {
+        deselect();
+        selected = mailbox;
+        state = SessionState.SELECTED;
+    }
+
+    void deselect() {
+        if (selected != null) {
+            selected.close();
+            selected = null;
+        }
+        if (state == SessionState.SELECTED) {
+            state = SessionState.AUTHENTICATED;
+        }
+    }
+
+    /**
+     * Runs {@code work} on the storage executor; {@code then} gets its result on the event loop.
+     * No input is read meanwhile.
+     */
+    <T> void onStorage(Callable<T> work, BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> f;
+        try {
+            f = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return work.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, context.storageExecutor());
+        } catch (RejectedExecutionException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        io.await(f, (value, error) -> then.accept(value, unwrap(error)));
+    }
+
+    /** {@code tag OK text}, after the untagged updates the command allows. */
+    void completed(String tag, String text) {
+        completed(tag, null, text);
+    }
+
+    void completed(String tag, ResponseCode code, String text) {
+        reportChanges(true);
+        writer().status(tag, "OK", code, text);
+    }
+
+    /** Like {@link #completed} after FETCH, STORE or SEARCH by sequence number: no EXPUNGE yet. */
+    void completedWithoutExpunges(String tag, ResponseCode code, String text) {
+        reportChanges(false);
+        writer().status(tag, "OK", code, text);
+    }
+
+    void no(String tag, ResponseCode code, String text) {
+        reportChanges(false);
+        writer().status(tag, "NO", code, text);
+    }
+
+    void bad(String tag, String text) {
+        writer().status(tag, "BAD", null, text);
+        if (++errors >= MAX_ERRORS) {
+            writer().status(null, "BYE", null, "too many bad commands");
+            state = SessionState.LOGOUT;
+            io.closeAfterFlush();
+        }
+    }
+
+    /** Answers a failed store operation: a mailbox error says what to do, anything else is logged. */
+    void failed(String tag, Throwable error, String doing) {
+        if (error instanceof MailboxException m) {
+            ResponseCode code = switch (m.reason()) {
+                case NONEXISTENT -> ResponseCode.nonExistent();
+                case ALREADY_EXISTS -> ResponseCode.alreadyExists();
+                case HAS_CHILDREN -> ResponseCode.of("HASCHILDREN");
+                case INVALID_NAME, NOT_ALLOWED -> ResponseCode.cannot();
+            };
+            no(tag, code, m.getMessage());
+        } else if (error instanceof IllegalArgumentException a) {
+            no(tag, ResponseCode.cannot(), a.getMessage());
+        } else {
+            LOG.warn("{}: {} failed", id, doing, error);
+            no(tag, ResponseCode.serverBug(), doing + " failed; try again later");
+        }
+    }
+
+    // ---- input --------------------------------------------------------------------------------
+
+    /** True while the next line is a command (with literals), not a SASL response or DONE. */
+    boolean acceptsLiterals() {
+        return idleTag == null && (auth == null || !auth.expectsResponse());
+    }
+
+    void input(byte[] bytes) {
+        if (state == SessionState.LOGOUT) {
+            return;
+        }
+        if (auth != null && auth.expectsResponse()) {
+            auth.response(bytes);
+            return;
+        }
+        if (idleTag != null) {
+            endIdle(bytes);
+            return;
+        }
+        ImapRequest request = new CommandParser(utf8).parseCommand(bytes);
+        if (!request.isValid()) {
+            ImapCommand.Invalid invalid = (ImapCommand.Invalid) request.command();
+            if ("BADCHARSET".equals(invalid.responseCode()) && request.tag() != null) {
+                no(request.tag(), ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")), invalid.message());
+            } else {
+                bad(request.tag(), invalid.message());
+            }
+            return;
+        }
+        execute(request.tag(), request.command());
+    }
+
+    private void execute(String tag, ImapCommand command) {
+        CommandTable.Entry entry = CommandTable.entry(command.name());
+        if (entry == null) {
+            bad(tag, command.name() + " is not supported");
+            return;
+        }
+        String refusal = refusal(entry);
+        if (refusal != null) {
+            bad(tag, refusal);
+            return;
+        }
+        try {
+            entry.handler().run(this, tag, command);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {} failed", id, command.name(), e);
+            no(tag, ResponseCode.serverBug(), command.name() + " failed; try again later");
+        }
+    }
+
+    private String refusal(CommandTable.Entry entry) {
+        if (!tls && context.tlsMode() == TlsMode.STARTTLS && !entry.beforeTls() && !context.allowPlaintextAuth()) {
+            return "use STARTTLS first";
+        }
+        return switch (entry.needs()) {
+            case ANY -> null;
+            case NO_LOGIN -> state == SessionState.NOT_AUTHENTICATED ? null : "already logged in";
+            case LOGIN -> state == SessionState.NOT_AUTHENTICATED ? "log in first" : null;
+            case SELECTED -> state == SessionState.SELECTED ? null
+                    : state == SessionState.NOT_AUTHENTICATED ? "log in first" : "select a mailbox first";
+        };
+    }
+
+    void lineTooLong(String tag) {
+        if (!acceptsLiterals()) {
+            input(new byte[0]);
+            return;
+        }
+        bad(tag, "command line too long");
+    }
+
+    void literalTooBig(String tag, long size) {
+        if (tag == null) {
+            bad(null, "literal too big");
+        } else {
+            writer().status(tag, "NO", ResponseCode.tooBig(), "literal of " + size + " octets exceeds the limit of "
+                    + context.limits().maxLiteralSize());
+        }
+    }
+
+    void tlsStarted() {
+        tls = true;
+    }
+
+    void disconnected() {
+        state = SessionState.LOGOUT;
+        if (auth != null) {
+            auth.close();
+        }
+        deselect();
+    }
+
+    void timedOut() {
+        LOG.info("{}: autologout after {} idle{}", id, context.idleTimeout(), user == null ? "" : " (" + user.address() + ")");
+        writer().status(null, "BYE", null, "autologout; idle for too long");
+        state = SessionState.LOGOUT;
+    }
+
+    void shuttingDown() {
+        writer().status(null, "BYE", ResponseCode.unavailable(), "server shutting down");
+        state = SessionState.LOGOUT;
+        io.closeAfterFlush();
+    }
+
+    // ---- changes made elsewhere ---------------------------------------------------------------
+
+    /** Writes the selected mailbox's pending changes; EXPUNGE only where allowed. */
+    void reportChanges(boolean expunges) {
+        if (selected != null) {
+            selected.report(writer(), expunges, condstore);
+        }
+    }
+
+    /** A change arrived for the selected mailbox: an IDLE client hears of it at once. */
+    void changesArrived() {
+        if (idleTag != null && selected != null && state != SessionState.LOGOUT) {
+            reportChanges(true);
+            io.flush();
+        }
+    }
+
+    // ---- the simple commands ------------------------------------------------------------------
+
+    void capability(String tag) {
+        ResponseWriter w = writer().untagged().atom("CAPABILITY");
+        for (String c : Capabilities.of(this)) {
+            w.atom(c);
+        }
+        w.end();
+        completed(tag, "CAPABILITY completed");
+    }
+
+    void noop(String tag) {
+        completed(tag, "NOOP completed");
+    }
+
+    void logout(String tag) {
+        writer().status(null, "BYE", null, "Tern IMAP server logging out");
+        writer().status(tag, "OK", null, "LOGOUT completed");
+        state = SessionState.LOGOUT;
+        deselect();
+        io.closeAfterFlush();
+    }
+
+    /** RFC 2971: the server's name; what the client says about itself is not needed. */
+    void id(String tag) {
+        writer().untagged().atom("ID").openList().string("name").string("Tern").closeList().end();
+        completed(tag, "ID completed");
+    }
+
+    void startTls(String tag) {
+        if (context.tlsMode() != TlsMode.STARTTLS) {
+            bad(tag, "STARTTLS is not offered on this port");
+        } else if (tls) {
+            bad(tag, "TLS is already in use");
+        } else {
+            writer().status(tag, "OK", null, "Begin TLS negotiation now");
+            io.startTls();
+        }
+    }
+
+    void login(String tag, ImapCommand.Login login) {
+        if (!tls && !context.allowPlaintextAuth()) {
+            no(tag, ResponseCode.privacyRequired(), "LOGIN is disabled on connections without TLS; use STARTTLS");
+            return;
+        }
+        newExchange(tag).login(login.user(), login.password());
+    }
+
+    void authenticate(String tag, ImapCommand.Authenticate a) {
+        byte[] initial = null;
+        if (a.initialResponse() != null) {
+            initial = ImapAuthExchange.decode(a.initialResponse());
+            if (initial == null) {
+                bad(tag, "initial response is not base64");
+                return;
+            }
+        }
+        newExchange(tag).start(a.mechanism(), initial);
+    }
+
+    private ImapAuthExchange newExchange(String tag) {
+        auth = new ImapAuthExchange(this, tag, who -> loggedIn(tag, who), () -> auth = null);
+        return auth;
+    }
+
+    private void loggedIn(String tag, AuthenticatedUser who) {
+        auth = null;
+        user = who;
+        state = SessionState.AUTHENTICATED;
+        LOG.info("{}: user={} logged in", id, who.address());
+        writer().status(tag, "OK", ResponseCode.capability(Capabilities.of(this)), "logged in");
+    }
+
+    /** RFC 5161; CONDSTORE (RFC 7162 §3.1), UTF8=ACCEPT (RFC 6855), IMAP4rev2 (RFC 9051). */
+    void enable(String tag, ImapCommand.Enable enable) {
+        List<String> enabled = new ArrayList<>();
+        for (String c : enable.capabilities()) {
+            switch (c) {
+                case "CONDSTORE" -> {
+                    if (!condstore) {
+                        condstore = true;
+                        enabled.add(c);
+                    }
+                }
+                case "UTF8=ACCEPT" -> {
+                    if (!utf8) {
+                        utf8 = true;
+                        enabled.add(c);
+                    }
+                }
+                case "IMAP4REV2" -> {
+                    if (!rev2) {
+                        rev2 = true;
+                        utf8 = true;
+                        enabled.add("IMAP4rev2");
+                    }
+                }
+                default -> {
+                    // RFC 5161 §3.1: unknown or not enable-able capabilities are ignored.
+                }
+            }
+        }
+        ResponseWriter w = writer().untagged().atom("ENABLED");
+        for (String c : enabled) {
+            w.atom(c);
+        }
+        w.end();
+        completed(tag, "ENABLE completed");
+    }
+
+    /** RFC 2342: one personal namespace, no prefix, "/" as separator. */
+    void namespace(String tag) {
+        writer().untagged().atom("NAMESPACE").openList().openList().string("").string("/").closeList().closeList()
+                .nil().nil().end();
+        completed(tag, "NAMESPACE completed");
+    }
+
+    /** RFC 2177: changes are reported as they happen until the client sends DONE. */
+    void idle(String tag) {
+        idleTag = tag;
+        writer().continuation().text("idling").end();
+        reportChanges(true);
+    }
+
+    private void endIdle(byte[] line) {
+        String tag = idleTag;
+        idleTag = null;
+        if (CommandParser.isDone(line)) {
+            completed(tag, "IDLE terminated");
+        } else {
+            bad(tag, "expected DONE");
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxListing;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.MailboxStatus;
+import dev.tern.store.Rows;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LIST (RFC 9051 §6.3.9) with LIST-EXTENDED selection and return options (RFC 5258),
+ * LIST-STATUS (RFC 5819), SPECIAL-USE (RFC 6154) and CHILDREN (RFC 3348); and LSUB (RFC 3501
+ * §6.3.9). The mailbox layer matches the patterns; this writes what it found.
+ */
+final class ListCommand {
+
+    private record Line(MailboxListing listing, MailboxStatus status) {
+    }
+
+    private ListCommand() {
+    }
+
+    static void list(ImapSession s, String tag, ImapCommand.ListMailboxes c) {
+        if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty() && !c.extended()) {
+            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
+            s.writer().untagged().atom("LIST").openList().atom("\\Noselect").closeList().string("/").string("").end();
+            s.completed(tag, "LIST completed");
+            return;
+        }
+        MailboxService mailboxes = s.context().mailboxes();
+        long account = s.user().accountId();
+        boolean subscribedOnly = c.selection().contains(ImapCommand.ListSelection.SUBSCRIBED);
+        boolean specialOnly = c.selection().contains(ImapCommand.ListSelection.SPECIAL_USE);
+        s.onStorage(() -> {
+            Map<String, Line> lines = new LinkedHashMap<>();
+            for (String pattern : c.patterns()) {
+                String full = combine(c.reference(), pattern);
+                List<MailboxListing> found = subscribedOnly ? mailboxes.listSubscribed(account, full)
+                        : mailboxes.list(account, full);
+                for (MailboxListing l : found) {
+                    if (specialOnly && l.specialUse() == null) {
+                        continue;
+                    }
+                    MailboxStatus status = null;
+                    if (!c.returnStatus().isEmpty() && l.exists() && l.selectable()) {
+                        status = mailboxes.mailbox(account, l.name()).map(Rows.Mailbox::id)
+                                .map(mailboxes::status).orElse(null);
+                    }
+                    lines.putIfAbsent(l.name(), new Line(l, status));
+                }
+            }
+            return new ArrayList<>(lines.values());
+        }, (lines, error) -> {
+            if (error != null) {
+                s.failed(tag, error, "LIST");
+                return;
+            }
+            boolean showSubscribed = subscribedOnly || c.returnSubscribed();
+            ResponseWriter w = s.writer();
+            for (Line line : lines) {
+                write(w, "LIST", line.listing(), showSubscribed);
+                if (line.status() != null) {
+                    StatusCommand.write(w, line.listing().name(), line.status(), orderedItems(c));
+                }
+            }
+            s.completed(tag, "LIST completed");
+        });
+    }
+
+    static void lsub(ImapSession s, String tag, ImapCommand.Lsub c) {
+        MailboxService mailboxes = s.context().mailboxes();
+        long account = s.user().accountId();
+        s.onStorage(() -> mailboxes.listSubscribed(account, combine(c.reference(), c.pattern())), (found, error) -> {
+            if (error != null) {
+                s.failed(tag, error, "LSUB");
+                return;
+            }
+            ResponseWriter w = s.writer();
+            for (MailboxListing l : found) {
+                write(w, "LSUB", l, false);
+            }
+            s.completed(tag, "LSUB completed");
+        });
+    }
+
+    private static void write(ResponseWriter w, String kind, MailboxListing l, boolean showSubscribed) {
+        w.untagged().atom(kind).openList();
+        if (!l.exists()) {
+            w.atom("\\NonExistent");
+        }
+        if (!l.selectable() && l.exists()) {
+            w.atom("\\Noselect");
+        }
+        w.atom(l.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+        if (showSubscribed && l.subscribed()) {
+            w.atom("\\Subscribed");
+        }
+        if (l.specialUse() != null) {
+            w.atom(l.specialUse());
+        }
+        w.closeList().string("/").mailbox(l.name()).end();
+    }
+
+    /**
+     * RFC 9051 §6.3.9 leaves the combination to the server: the reference is a prefix of the
+     * pattern, as Dovecot does it (clients send references ending in the delimiter).
+     */
+    private static String combine(String reference, String pattern) {
+        return reference == null ? pattern : reference + pattern;
+    }
+
+    private static List<ImapCommand.StatusItem> orderedItems(ImapCommand.ListMailboxes c) {
+        List<ImapCommand.StatusItem> items = new ArrayList<>();
+        for (ImapCommand.StatusItem item : ImapCommand.StatusItem.values()) {
+            if (c.returnStatus().contains(item)) {
+                items.add(item);
+            }
+        }
+        return items;
+    }
+}

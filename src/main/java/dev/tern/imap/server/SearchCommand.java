@@ -1,0 +1,100 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.EsearchResult;
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.imap.protocol.SearchProgram;
+import dev.tern.imap.protocol.SequenceSet;
+import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageService;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
+ * (RFC 7162 §3.1.5). The protocol layer compiles the criteria; this runs them over the messages
+ * the session knows, on the storage executor. CHARSET other than UTF-8 and US-ASCII is refused
+ * by the parser with [BADCHARSET].
+ */
+final class SearchCommand {
+
+    private record Match(long number, long modSeq) {
+    }
+
+    private SearchCommand() {
+    }
+
+    static void search(ImapSession s, String tag, ImapCommand.Search c) {
+        SelectedMailbox box = s.selected();
+        SearchProgram program = SearchProgram.compile(c.criteria());
+        if (program.usesModSeq()) {
+            s.enableCondstore();
+        }
+        UidSequence sequence = box.sequence();
+        long largestSeq = sequence.size();
+        long largestUid = sequence.maxUid();
+        // The session's view, taken now: messages it was not told of yet are not searched.
+        long[] uids = new long[(int) largestSeq];
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = sequence.uidAt(i + 1);
+        }
+        MessageService messages = s.context().mailboxes().messageService();
+        s.onStorage(() -> {
+            java.util.Map<Long, MessageEntry> byUid = new java.util.HashMap<>();
+            for (MessageEntry m : messages.messages(box.id())) {
+                byUid.put(m.uid(), m);
+            }
+            SearchProgram.Context context = new SearchProgram.Context(largestSeq, largestUid, Set.of(), Instant.now());
+            List<Match> matches = new ArrayList<>();
+            for (int i = 0; i < uids.length; i++) {
+                MessageEntry m = byUid.get(uids[i]);
+                if (m != null && program.matches(new StoredMessageView(messages, m, i + 1), context)) {
+                    matches.add(new Match(c.uid() ? m.uid() : i + 1, m.modSeq()));
+                }
+            }
+            return matches;
+        }, (matches, error) -> {
+            if (error != null) {
+                s.failed(tag, error, c.name());
+                return;
+            }
+            answer(s, tag, c, program, matches);
+        });
+    }
+
+    private static void answer(ImapSession s, String tag, ImapCommand.Search c, SearchProgram program,
+                               List<Match> matches) {
+        Long highest = program.usesModSeq() && !matches.isEmpty()
+                ? matches.stream().mapToLong(Match::modSeq).max().getAsLong() : null;
+        ResponseWriter w = s.writer();
+        if (c.extended() || s.rev2()) {
+            Set<ImapCommand.SearchReturn> options = c.returnOptions().isEmpty()
+                    ? Set.of(ImapCommand.SearchReturn.ALL) : c.returnOptions();
+            List<Long> numbers = matches.stream().map(Match::number).toList();
+            Long min = options.contains(ImapCommand.SearchReturn.MIN) && !numbers.isEmpty() ? numbers.get(0) : null;
+            Long max = options.contains(ImapCommand.SearchReturn.MAX) && !numbers.isEmpty()
+                    ? numbers.get(numbers.size() - 1) : null;
+            SequenceSet all = options.contains(ImapCommand.SearchReturn.ALL) && !numbers.isEmpty()
+                    ? SequenceSet.compress(numbers) : null;
+            Long count = options.contains(ImapCommand.SearchReturn.COUNT) ? (long) numbers.size() : null;
+            w.esearch(new EsearchResult(tag, c.uid(), min, max, all, count, highest));
+        } else {
+            w.untagged().atom("SEARCH");
+            for (Match m : matches) {
+                w.number(m.number());
+            }
+            if (highest != null) {
+                w.openList().atom("MODSEQ").number(highest).closeList();
+            }
+            w.end();
+        }
+        if (c.uid()) {
+            s.completed(tag, c.name() + " completed");
+        } else {
+            s.completedWithoutExpunges(tag, null, c.name() + " completed");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.MailboxStatus;
+import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.SystemFlag;
+import dev.tern.store.Rows;
+
+import java.util.List;
+
+/**
+ * SELECT and EXAMINE (RFC 9051 §6.3.2-3, CONDSTORE of RFC 7162 §3.1.8), CLOSE (§6.4.1: expunges
+ * silently) and UNSELECT (RFC 3691).
+ */
+final class SelectCommand {
+
+    static final List<String> SYSTEM_FLAGS = List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft");
+
+    private record Selection(SelectedMailbox mailbox, MailboxStatus status, long firstUnseen) {
+    }
+
+    private SelectCommand() {
+    }
+
+    static void select(ImapSession session, String tag, ImapCommand.Select select) {
+        boolean hadMailbox = session.selected() != null;
+        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected either.
+        session.deselect();
+        if (hadMailbox) {
+            session.writer().status(null, "OK", ResponseCode.closed(), "previous mailbox closed");
+        }
+        if (select.condstore()) {
+            session.enableCondstore();
+        }
+        MailboxService mailboxes = session.context().mailboxes();
+        long account = session.user().accountId();
+        session.onStorage(() -> open(session, mailboxes, account, select), (selection, error) -> {
+            if (error != null) {
+                session.failed(tag, error, "SELECT");
+                return;
+            }
+            session.select(selection.mailbox());
+            answer(session, tag, selection);
+        });
+    }
+
+    /** Runs on the storage thread. */
+    private static Selection open(ImapSession session, MailboxService mailboxes, long account,
+                                  ImapCommand.Select select) {
+        Rows.Mailbox box = mailboxes.mailbox(account, select.mailbox()).orElseThrow(() ->
+                new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + select.mailbox()));
+        if (!box.selectable()) {
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, box.name() + " holds no messages");
+        }
+        SelectedMailbox selected = new SelectedMailbox(box.id(), box.name(), select.readOnly(), box.uidValidity());
+        selected.registration(SelectedMailbox.listen(mailboxes.events(), box.id(), session.io(), event -> {
+            selected.accept(event);
+            if (session.selected() == selected) {
+                session.changesArrived();
+            }
+        }));
+        try {
+            List<MessageEntry> messages = mailboxes.messageService().messages(box.id());
+            long[] uids = new long[messages.size()];
+            long firstUnseen = 0;
+            for (int i = 0; i < uids.length; i++) {
+                uids[i] = messages.get(i).uid();
+                if (firstUnseen == 0 && !messages.get(i).flags().has(SystemFlag.SEEN)) {
+                    firstUnseen = i + 1;
+                }
+            }
+            selected.load(uids);
+            return new Selection(selected, mailboxes.status(box.id()), firstUnseen);
+        } catch (RuntimeException e) {
+            selected.close();
+            throw e;
+        }
+    }
+
+    private static void answer(ImapSession session, String tag, Selection s) {
+        SelectedMailbox box = s.mailbox();
+        ResponseWriter w = session.writer();
+        w.untagged().atom("FLAGS").flags(SYSTEM_FLAGS).end();
+        w.untagged().number(box.sequence().size()).atom("EXISTS").end();
+        if (!session.rev2()) {
+            w.untagged().number(0).atom("RECENT").end();
+            if (s.firstUnseen() > 0) {
+                w.status(null, "OK", ResponseCode.unseen(s.firstUnseen()), "first unseen");
+            }
+        }
+        w.status(null, "OK", ResponseCode.uidValidity(box.uidValidity()), "UIDs valid");
+        w.status(null, "OK", ResponseCode.uidNext(Math.max(s.status().uidNext(), box.sequence().maxUid() + 1)),
+                "predicted next UID");
+        List<String> permanent = new java.util.ArrayList<>(SYSTEM_FLAGS);
+        permanent.add("\\*");
+        w.status(null, "OK", ResponseCode.permanentFlags(box.readOnly() ? List.of() : permanent),
+                box.readOnly() ? "read-only mailbox" : "flags and keywords are kept");
+        w.status(null, "OK", ResponseCode.highestModSeq(s.status().highestModSeq()), "highest mod-sequence");
+        session.completed(tag, box.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
+                (box.readOnly() ? "EXAMINE" : "SELECT") + " completed");
+    }
+
+    /** CLOSE expunges \Deleted messages silently when the mailbox is read-write; UNSELECT does not. */
+    static void close(ImapSession session, String tag, boolean expunge) {
+        SelectedMailbox box = session.selected();
+        session.deselect();
+        if (!expunge || box.readOnly()) {
+            session.completed(tag, expunge ? "CLOSE completed" : "UNSELECT completed");
+            return;
+        }
+        session.onStorage(() -> session.context().mailboxes().messageService().expungeDeleted(box.id()),
+                (result, error) -> {
+                    if (error != null) {
+                        session.failed(tag, error, "CLOSE");
+                    } else {
+                        session.completed(tag, "CLOSE completed");
+                    }
+                });
+    }
+}

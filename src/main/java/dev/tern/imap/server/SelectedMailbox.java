@@ -1,0 +1,242 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.imap.protocol.SequenceSet;
+import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.MailboxEvents;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mailbox a session has selected, as that session sees it: its own sequence numbers
+ * ({@link UidSequence}) and the changes made since by other sessions, by delivery, or by this
+ * session's own commands, waiting to be reported at the moments RFC 9051 §7.5.1 allows.
+ *
+ * <p>Change events arrive on the store's thread and are handed to the session's event loop,
+ * where everything here runs. A message delivered and expunged before the client heard of it is
+ * announced and then expunged, so sequence numbers always agree with what the client was told.
+ */
+final class SelectedMailbox implements AutoCloseable {
+
+    private final long mailboxId;
+    private final String name;
+    private final boolean readOnly;
+    private final long uidValidity;
+    private UidSequence sequence = new UidSequence(new long[0]);
+    private final List<Long> newUids = new ArrayList<>();
+    private final List<Long> expunged = new ArrayList<>();
+    private final Map<Long, MailboxEvents.FlagChange> flagChanges = new LinkedHashMap<>();
+    /** MODSEQs of this session's own STOREs, already answered with FETCH responses. */
+    private final Set<Long> ownModSeqs = new HashSet<>();
+    private MailboxEvents.Registration registration;
+
+    /**
+     * Made on the storage thread: first the object, then its registration for events (which may
+     * arrive at once and wait here), then {@link #load} with the messages read after that, so no
+     * change falls between the two.
+     */
+    SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity) {
+        this.mailboxId = mailboxId;
+        this.name = name;
+        this.readOnly = readOnly;
+        this.uidValidity = uidValidity;
+    }
+
+    /** The UIDs of the messages at selection, ascending. Touches nothing the events touch. */
+    void load(long[] uids) {
+        sequence = new UidSequence(uids);
+    }
+
+    /** Listens to the mailbox's changes; {@code arrived} runs on the event loop after each. */
+    static MailboxEvents.Registration listen(MailboxEvents events, long mailboxId, ImapIo io,
+                                             java.util.function.Consumer<Object> arrived) {
+        return events.listen(mailboxId, new MailboxEvents.Listener() {
+            @Override
+            public void added(MailboxEvents.NewMessage event) {
+                io.execute(() -> arrived.accept(event));
+            }
+
+            @Override
+            public void flagsChanged(MailboxEvents.FlagsChanged event) {
+                io.execute(() -> arrived.accept(event));
+            }
+
+            @Override
+            public void expunged(MailboxEvents.Expunged event) {
+                io.execute(() -> arrived.accept(event));
+            }
+        });
+    }
+
+    void registration(MailboxEvents.Registration registration) {
+        this.registration = registration;
+    }
+
+    long id() {
+        return mailboxId;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    long uidValidity() {
+        return uidValidity;
+    }
+
+    UidSequence sequence() {
+        return sequence;
+    }
+
+    /** Takes an event from {@link #listen}. */
+    void accept(Object event) {
+        if (event instanceof MailboxEvents.NewMessage n) {
+            newUids.add(n.uid());
+        } else if (event instanceof MailboxEvents.Expunged e) {
+            expunged.addAll(e.uids());
+        } else if (event instanceof MailboxEvents.FlagsChanged f) {
+            for (MailboxEvents.FlagChange c : f.changes()) {
+                if (!ownModSeqs.contains(c.modSeq())) {
+                    flagChanges.put(c.uid(), c);
+                }
+            }
+        }
+    }
+
+    /** A STORE of this session took this MODSEQ: its changes need no second report. */
+    void ownChange(long modSeq) {
+        ownModSeqs.add(modSeq);
+        flagChanges.values().removeIf(c -> c.modSeq() == modSeq);
+    }
+
+    /** This session expunged these (EXPUNGE, MOVE): reported with the others. */
+    void expungedHere(List<Long> uids) {
+        expunged.addAll(uids);
+    }
+
+    /** Messages this session added to its own mailbox (APPEND, COPY): EXISTS follows. */
+    void addedHere(List<Long> uids) {
+        newUids.addAll(uids);
+    }
+
+    /**
+     * Writes the pending changes: new messages as EXISTS, then, where allowed, EXPUNGE, then
+     * flag changes as FETCH. Sequence numbers change only here.
+     */
+    void report(ResponseWriter writer, boolean expunges, boolean withModSeq) {
+        if (!newUids.isEmpty()) {
+            newUids.sort(null);
+            long before = sequence.size();
+            for (long uid : newUids) {
+                if (uid > sequence.maxUid()) {
+                    sequence.append(uid);
+                }
+            }
+            newUids.clear();
+            if (sequence.size() != before) {
+                writer.untagged().number(sequence.size()).atom("EXISTS").end();
+            }
+        }
+        if (expunges && !expunged.isEmpty()) {
+            for (long uid : expunged) {
+                long seq = sequence.remove(uid);
+                if (seq > 0) {
+                    writer.untagged().number(seq).atom("EXPUNGE").end();
+                }
+            }
+            expunged.clear();
+        }
+        if (!flagChanges.isEmpty()) {
+            for (MailboxEvents.FlagChange c : flagChanges.values()) {
+                long seq = sequence.sequenceOf(c.uid());
+                if (seq > 0) {
+                    writeFlags(writer, seq, c.uid(), c.flags(), c.modSeq(), withModSeq);
+                }
+            }
+            flagChanges.clear();
+        }
+        if (expunges) {
+            ownModSeqs.clear();
+        }
+    }
+
+    static void writeFlags(ResponseWriter w, long seq, long uid, Flags flags, long modSeq, boolean withModSeq) {
+        w.fetchStart(seq).atom("UID").number(uid).atom("FLAGS").flags(flags.names());
+        if (withModSeq) {
+            w.atom("MODSEQ").openList().number(modSeq).closeList();
+        }
+        w.fetchEnd();
+    }
+
+    /**
+     * The UIDs a sequence set names, ascending: sequence numbers are mapped through this
+     * session's view; UIDs are kept when the session knows them ({@code *} is the highest).
+     */
+    List<Long> resolve(SequenceSet set, boolean uids) {
+        List<Long> out = new ArrayList<>();
+        long size = sequence.size();
+        if (size == 0) {
+            return out;
+        }
+        if (!uids) {
+            for (SequenceSet.Range r : set.ranges()) {
+                long a = r.first() == SequenceSet.LARGEST ? size : r.first();
+                long b = r.last() == SequenceSet.LARGEST ? size : r.last();
+                for (long s = Math.min(a, b); s <= Math.min(Math.max(a, b), size); s++) {
+                    out.add(sequence.uidAt(s));
+                }
+            }
+        } else {
+            long max = sequence.maxUid();
+            for (SequenceSet.Range r : set.ranges()) {
+                long a = r.first() == SequenceSet.LARGEST ? max : r.first();
+                long b = r.last() == SequenceSet.LARGEST ? max : r.last();
+                long lo = Math.min(a, b);
+                long hi = Math.min(Math.max(a, b), max);
+                if (hi - lo > size) {
+                    // A wide UID range over a sparse mailbox: walk the messages, not the numbers.
+                    for (long s = 1; s <= size; s++) {
+                        long u = sequence.uidAt(s);
+                        if (u >= lo && u <= hi) {
+                            out.add(u);
+                        }
+                    }
+                } else {
+                    for (long u = lo; u <= hi; u++) {
+                        if (sequence.sequenceOf(u) > 0) {
+                            out.add(u);
+                        }
+                    }
+                }
+            }
+        }
+        return out.stream().distinct().sorted().toList();
+    }
+
+    /** True when a sequence set names a number beyond the mailbox (RFC 9051 §6.4: BAD). */
+    boolean outOfRange(SequenceSet set) {
+        for (SequenceSet.Range r : set.ranges()) {
+            if (r.first() > sequence.size() || r.last() > sequence.size()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.MessageStructure;
+import dev.tern.imap.protocol.MessageView;
+import dev.tern.imap.protocol.SearchText;
+import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One stored message as a SEARCH program sees it: the index answers flags, dates, size and
+ * MODSEQ; the content is read only when a header or text key asks, once per message.
+ */
+final class StoredMessageView implements MessageView {
+
+    private final MessageService messages;
+    private final MessageEntry entry;
+    private final long sequence;
+    private byte[] content;
+    private MessageStructure structure;
+
+    StoredMessageView(MessageService messages, MessageEntry entry, long sequence) {
+        this.messages = messages;
+        this.entry = entry;
+        this.sequence = sequence;
+    }
+
+    @Override
+    public long sequenceNumber() {
+        return sequence;
+    }
+
+    @Override
+    public long uid() {
+        return entry.uid();
+    }
+
+    @Override
+    public Set<String> flags() {
+        return new LinkedHashSet<>(entry.flags().names());
+    }
+
+    @Override
+    public Instant internalDate() {
+        return entry.internalDate();
+    }
+
+    @Override
+    public LocalDate internalDateLocal() {
+        return entry.internalDate().atZone(ZoneId.systemDefault()).toLocalDate();
+    }
+
+    @Override
+    public long size() {
+        return entry.size();
+    }
+
+    @Override
+    public long modSeq() {
+        return entry.modSeq();
+    }
+
+    @Override
+    public List<String> headerValues(String field) {
+        load();
+        String header = new String(content, 0, (int) Math.min(content.length, structure.root().bodyStart()),
+                StandardCharsets.UTF_8);
+        String unfolded = header.replaceAll("\r?\n[ \t]", " ");
+        List<String> values = new ArrayList<>();
+        String wanted = field.toLowerCase(Locale.ROOT) + ":";
+        for (String line : unfolded.split("\r?\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(wanted)) {
+                values.add(line.substring(wanted.length()).trim());
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public String headerText() {
+        load();
+        return SearchText.header(content, structure);
+    }
+
+    @Override
+    public String bodyText() {
+        load();
+        return SearchText.body(content, structure);
+    }
+
+    private void load() {
+        if (content != null) {
+            return;
+        }
+        try (InputStream in = messages.open(entry)) {
+            content = in.readAllBytes();
+            structure = StoredStructures.of(messages, entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
