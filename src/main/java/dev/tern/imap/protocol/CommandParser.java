@@ -1,0 +1,590 @@
+package dev.tern.imap.protocol;
+
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the bytes of one command (tag, name, arguments, literals inline as {@code {n}CRLF} +
+ * octets, without the final CRLF — what {@link CommandFramer} delivers) into an
+ * {@link ImapRequest}. Pure: no I/O, no session state beyond the {@code utf8} switch, never
+ * throws: bad syntax becomes {@link ImapCommand.Invalid} with a short message for
+ * {@code TAG BAD}.
+ *
+ * <p>Whether a command is allowed in the current state (e.g. FETCH before SELECT) is the
+ * session's business, not the parser's.
+ */
+public final class CommandParser {
+
+    private static final int MAX_ID_FIELDS = 30;
+
+    private final boolean utf8Accept;
+
+    /**
+     * @param utf8Accept the client has sent ENABLE UTF8=ACCEPT (RFC 6855): mailbox names are raw
+     *                   UTF-8 rather than modified UTF-7
+     */
+    public CommandParser(boolean utf8Accept) {
+        this.utf8Accept = utf8Accept;
+    }
+
+    /** Parses with IMAP4rev1 conventions (modified UTF-7 mailbox names). */
+    public static ImapRequest parse(byte[] command) {
+        return new CommandParser(false).parseCommand(command);
+    }
+
+    /** RFC 2177: the line that ends IDLE is {@code DONE}, case-insensitive. */
+    public static boolean isDone(byte[] line) {
+        return new String(line, StandardCharsets.ISO_8859_1).equalsIgnoreCase("DONE");
+    }
+
+    public ImapRequest parseCommand(byte[] command) {
+        CommandReader reader = new CommandReader(command);
+        String tag;
+        try {
+            tag = reader.tag();
+            reader.space();
+        } catch (ParseFailure f) {
+            return new ImapRequest(null, new ImapCommand.Invalid(f.getMessage(), null));
+        }
+        try {
+            String name = reader.atom("a command name").toUpperCase(Locale.ROOT);
+            ImapCommand parsed = name.equals("UID") ? uidCommand(reader) : command(name, reader);
+            if (!reader.atEnd()) {
+                throw new ParseFailure("Unexpected characters after " + parsed.name() + " arguments");
+            }
+            return new ImapRequest(tag, parsed);
+        } catch (ParseFailure f) {
+            return new ImapRequest(tag, new ImapCommand.Invalid(f.getMessage(), f.responseCode));
+        } catch (RuntimeException e) {
+            // A parser bug must cost one command, not the connection.
+            return new ImapRequest(tag, new ImapCommand.Invalid("Invalid command", null));
+        }
+    }
+
+    private ImapCommand uidCommand(CommandReader r) {
+        r.space();
+        String name = r.atom("a command after UID").toUpperCase(Locale.ROOT);
+        return switch (name) {
+            case "FETCH" -> fetch(r, true);
+            case "STORE" -> store(r, true);
+            case "COPY" -> new ImapCommand.Copy(true, setArg(r), mailboxArg(r));
+            case "MOVE" -> new ImapCommand.Move(true, setArg(r), mailboxArg(r));
+            case "SEARCH" -> search(r, true);
+            case "SORT" -> sort(r, true);
+            case "EXPUNGE" -> new ImapCommand.Expunge(setArg(r));
+            default -> throw new ParseFailure("Unknown command UID " + name);
+        };
+    }
+
+    private ImapCommand command(String name, CommandReader r) {
+        return switch (name) {
+            case "CAPABILITY" -> new ImapCommand.Capability();
+            case "NOOP" -> new ImapCommand.Noop();
+            case "LOGOUT" -> new ImapCommand.Logout();
+            case "STARTTLS" -> new ImapCommand.StartTls();
+            case "AUTHENTICATE" -> authenticate(r);
+            case "LOGIN" -> login(r);
+            case "ENABLE" -> enable(r);
+            case "ID" -> id(r);
+            case "NAMESPACE" -> new ImapCommand.Namespace();
+            case "SELECT" -> select(r, false);
+            case "EXAMINE" -> select(r, true);
+            case "CREATE" -> create(r);
+            case "DELETE" -> new ImapCommand.Delete(mailboxArg(r));
+            case "RENAME" -> new ImapCommand.Rename(mailboxArg(r), mailboxArg(r));
+            case "SUBSCRIBE" -> new ImapCommand.Subscribe(mailboxArg(r));
+            case "UNSUBSCRIBE" -> new ImapCommand.Unsubscribe(mailboxArg(r));
+            case "LIST" -> list(r);
+            case "LSUB" -> lsub(r);
+            case "STATUS" -> status(r);
+            case "APPEND" -> append(r);
+            case "CHECK" -> new ImapCommand.Check();
+            case "CLOSE" -> new ImapCommand.Close();
+            case "UNSELECT" -> new ImapCommand.Unselect();
+            case "EXPUNGE" -> new ImapCommand.Expunge(null);
+            case "SEARCH" -> search(r, false);
+            case "SORT" -> sort(r, false);
+            case "FETCH" -> fetch(r, false);
+            case "STORE" -> store(r, false);
+            case "COPY" -> new ImapCommand.Copy(false, setArg(r), mailboxArg(r));
+            case "MOVE" -> new ImapCommand.Move(false, setArg(r), mailboxArg(r));
+            case "IDLE" -> new ImapCommand.Idle();
+            default -> throw new ParseFailure("Unknown command " + sanitize(name));
+        };
+    }
+
+    // ---- arguments shared by several commands
+
+    private String mailboxArg(CommandReader r) {
+        r.space();
+        return mailbox(r.astring("a mailbox name"));
+    }
+
+    /** Decodes a mailbox name as the client wrote it and upper-cases INBOX. */
+    String mailbox(String wire) {
+        if (utf8Accept) {
+            return MailboxNames.normalize(wire);
+        }
+        try {
+            return MailboxNames.normalize(MailboxNames.decodeModifiedUtf7(wire));
+        } catch (IllegalArgumentException e) {
+            throw new ParseFailure(capitalize(e.getMessage()));
+        }
+    }
+
+    private static SequenceSet setArg(CommandReader r) {
+        r.space();
+        return r.sequenceSet();
+    }
+
+    private static List<String> flagList(CommandReader r) {
+        r.expect('(', "'(' to open the flag list");
+        List<String> flags = new ArrayList<>();
+        if (r.tryChar(')')) {
+            return flags;
+        }
+        flags.add(r.flag());
+        while (!r.tryChar(')')) {
+            r.space();
+            flags.add(r.flag());
+        }
+        return flags;
+    }
+
+    // ---- commands
+
+    private static ImapCommand authenticate(CommandReader r) {
+        r.space();
+        String mechanism = r.atom("a SASL mechanism").toUpperCase(Locale.ROOT);
+        String initial = null;
+        if (r.tryChar(' ')) {
+            initial = r.atom("an initial response (base64 or '=')");
+            if (!initial.equals("=") && !initial.matches("[A-Za-z0-9+/]*={0,2}")) {
+                throw new ParseFailure("Initial response is not base64");
+            }
+        }
+        return new ImapCommand.Authenticate(mechanism, initial);
+    }
+
+    private static ImapCommand login(CommandReader r) {
+        r.space();
+        String user = r.astring("a user name");
+        r.space();
+        return new ImapCommand.Login(user, r.astring("a password"));
+    }
+
+    private static ImapCommand enable(CommandReader r) {
+        List<String> caps = new ArrayList<>();
+        do {
+            r.space();
+            caps.add(r.atom("a capability name").toUpperCase(Locale.ROOT));
+        } while (!r.atEnd());
+        return new ImapCommand.Enable(caps);
+    }
+
+    private static ImapCommand id(CommandReader r) {
+        r.space();
+        if (r.tryWord("NIL")) {
+            return new ImapCommand.Id(null);
+        }
+        r.expect('(', "'(' or NIL");
+        Map<String, String> fields = new LinkedHashMap<>();
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            String field = r.string("an ID field name");
+            r.space();
+            String value = r.nstring("an ID field value");
+            if (fields.size() >= MAX_ID_FIELDS) {
+                throw new ParseFailure("Too many ID fields");
+            }
+            fields.putIfAbsent(field, value);
+        }
+        return new ImapCommand.Id(java.util.Collections.unmodifiableMap(fields));
+    }
+
+    private ImapCommand select(CommandReader r, boolean readOnly) {
+        String mailbox = mailboxArg(r);
+        boolean condstore = false;
+        ImapCommand.Qresync qresync = null;
+        if (r.tryChar(' ')) {
+            r.expect('(', "'(' before the SELECT parameters");
+            boolean first = true;
+            while (!r.tryChar(')')) {
+                if (!first) {
+                    r.space();
+                }
+                first = false;
+                String param = r.atom("a SELECT parameter").toUpperCase(Locale.ROOT);
+                if (param.equals("CONDSTORE")) {
+                    condstore = true;
+                } else if (param.equals("QRESYNC")) {
+                    qresync = qresync(r);
+                } else {
+                    throw new ParseFailure("Unknown SELECT parameter " + sanitize(param));
+                }
+            }
+        }
+        return new ImapCommand.Select(mailbox, readOnly, condstore, qresync);
+    }
+
+    private static ImapCommand.Qresync qresync(CommandReader r) {
+        r.space();
+        r.expect('(', "'(' after QRESYNC");
+        long uidValidity = r.nzNumber("a UIDVALIDITY");
+        r.space();
+        long modSeq = r.number("a mod-sequence");
+        SequenceSet known = null;
+        if (r.tryChar(' ')) {
+            if (r.peek() != '(') {
+                known = r.sequenceSet();
+                r.tryChar(' ');
+            }
+            if (r.tryChar('(')) {
+                // The sequence-match data is an optimisation a server may ignore (RFC 7162 §3.2.5).
+                r.sequenceSet();
+                r.space();
+                r.sequenceSet();
+                r.expect(')', "')' after the sequence match data");
+            }
+        }
+        r.expect(')', "')' after the QRESYNC parameters");
+        return new ImapCommand.Qresync(uidValidity, modSeq, known);
+    }
+
+    private ImapCommand create(CommandReader r) {
+        String mailbox = mailboxArg(r);
+        List<String> use = new ArrayList<>();
+        if (r.tryChar(' ')) {
+            r.expect('(', "'(' before the CREATE parameters");
+            if (!r.tryWord("USE")) {
+                throw new ParseFailure("Unknown CREATE parameter");
+            }
+            r.space();
+            use = flagList(r);
+            r.expect(')', "')' after the CREATE parameters");
+        }
+        return new ImapCommand.Create(mailbox, use);
+    }
+
+    private ImapCommand list(CommandReader r) {
+        r.space();
+        boolean extended = false;
+        Set<ImapCommand.ListSelection> selection = EnumSet.noneOf(ImapCommand.ListSelection.class);
+        if (r.tryChar('(')) {
+            extended = true;
+            boolean first = true;
+            while (!r.tryChar(')')) {
+                if (!first) {
+                    r.space();
+                }
+                first = false;
+                String option = r.atom("a LIST selection option").toUpperCase(Locale.ROOT);
+                switch (option) {
+                    case "SUBSCRIBED" -> selection.add(ImapCommand.ListSelection.SUBSCRIBED);
+                    case "REMOTE" -> selection.add(ImapCommand.ListSelection.REMOTE);
+                    case "RECURSIVEMATCH" -> selection.add(ImapCommand.ListSelection.RECURSIVEMATCH);
+                    case "SPECIAL-USE" -> selection.add(ImapCommand.ListSelection.SPECIAL_USE);
+                    default -> throw new ParseFailure("Unknown LIST selection option " + sanitize(option));
+                }
+            }
+            r.space();
+            if (selection.equals(Set.of(ImapCommand.ListSelection.RECURSIVEMATCH))) {
+                throw new ParseFailure("RECURSIVEMATCH needs another selection option");
+            }
+        }
+        String reference = mailbox(r.astring("a reference name"));
+        r.space();
+        List<String> patterns = new ArrayList<>();
+        if (r.tryChar('(')) {
+            extended = true;
+            patterns.add(mailbox(r.listMailbox("a mailbox pattern")));
+            while (!r.tryChar(')')) {
+                r.space();
+                patterns.add(mailbox(r.listMailbox("a mailbox pattern")));
+            }
+        } else {
+            patterns.add(mailbox(r.listMailbox("a mailbox pattern")));
+        }
+        boolean subscribed = false;
+        boolean children = false;
+        boolean specialUse = false;
+        Set<ImapCommand.StatusItem> status = EnumSet.noneOf(ImapCommand.StatusItem.class);
+        if (r.tryChar(' ')) {
+            if (!r.tryWord("RETURN")) {
+                throw new ParseFailure("Expected RETURN");
+            }
+            extended = true;
+            r.space();
+            r.expect('(', "'(' after RETURN");
+            boolean first = true;
+            while (!r.tryChar(')')) {
+                if (!first) {
+                    r.space();
+                }
+                first = false;
+                String option = r.atom("a LIST return option").toUpperCase(Locale.ROOT);
+                switch (option) {
+                    case "SUBSCRIBED" -> subscribed = true;
+                    case "CHILDREN" -> children = true;
+                    case "SPECIAL-USE" -> specialUse = true;
+                    case "STATUS" -> {
+                        r.space();
+                        status.addAll(statusItems(r));
+                        if (status.isEmpty()) {
+                            throw new ParseFailure("RETURN STATUS needs at least one item");
+                        }
+                    }
+                    default -> throw new ParseFailure("Unknown LIST return option " + sanitize(option));
+                }
+            }
+        }
+        return new ImapCommand.ListMailboxes(selection, reference, patterns, subscribed, children, specialUse,
+                status, extended);
+    }
+
+    private ImapCommand lsub(CommandReader r) {
+        r.space();
+        String reference = mailbox(r.astring("a reference name"));
+        r.space();
+        return new ImapCommand.Lsub(reference, mailbox(r.listMailbox("a mailbox pattern")));
+    }
+
+    private ImapCommand status(CommandReader r) {
+        String mailbox = mailboxArg(r);
+        r.space();
+        List<ImapCommand.StatusItem> items = statusItems(r);
+        if (items.isEmpty()) {
+            throw new ParseFailure("STATUS needs at least one item");
+        }
+        return new ImapCommand.Status(mailbox, items);
+    }
+
+    private static List<ImapCommand.StatusItem> statusItems(CommandReader r) {
+        r.expect('(', "'(' before the status items");
+        Set<ImapCommand.StatusItem> items = new LinkedHashSet<>();
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            String item = r.atom("a status item").toUpperCase(Locale.ROOT);
+            try {
+                items.add(ImapCommand.StatusItem.valueOf(item));
+            } catch (IllegalArgumentException e) {
+                throw new ParseFailure("Unknown status item " + sanitize(item));
+            }
+        }
+        return new ArrayList<>(items);
+    }
+
+    private ImapCommand append(CommandReader r) {
+        String mailbox = mailboxArg(r);
+        List<ImapCommand.AppendMessage> messages = new ArrayList<>();
+        do {
+            r.space();
+            List<String> flags = List.of();
+            OffsetDateTime date = null;
+            if (r.peek() == '(') {
+                flags = flagList(r);
+                r.space();
+            }
+            if (r.peek() == '"') {
+                try {
+                    date = ImapDates.parseDateTime(r.string("a date-time"));
+                } catch (IllegalArgumentException e) {
+                    throw new ParseFailure("Invalid date-time: " + e.getMessage());
+                }
+                r.space();
+            }
+            CommandReader.Literal literal = r.literal(true);
+            messages.add(new ImapCommand.AppendMessage(flags, date, literal.bytes(), literal.binary()));
+        } while (!r.atEnd());
+        return new ImapCommand.Append(mailbox, messages);
+    }
+
+    /** {@code RETURN (options)} of ESEARCH / ESORT, when present; null otherwise. */
+    private static Set<ImapCommand.SearchReturn> returnOptions(CommandReader r) {
+        if (!r.tryWord("RETURN")) {
+            return null;
+        }
+        r.space();
+        r.expect('(', "'(' after RETURN");
+        Set<ImapCommand.SearchReturn> options = EnumSet.noneOf(ImapCommand.SearchReturn.class);
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            String option = r.atom("a RETURN option").toUpperCase(Locale.ROOT);
+            try {
+                options.add(ImapCommand.SearchReturn.valueOf(option));
+            } catch (IllegalArgumentException e) {
+                throw new ParseFailure("Unknown RETURN option " + sanitize(option));
+            }
+        }
+        if (options.isEmpty()) {
+            // RFC 4731 §3.1: RETURN () means RETURN (ALL).
+            options.add(ImapCommand.SearchReturn.ALL);
+        }
+        r.space();
+        return options;
+    }
+
+    private static Charset charset(String name) {
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw new ParseFailure("Unsupported charset " + sanitize(name), "BADCHARSET (US-ASCII UTF-8)");
+        }
+    }
+
+    private static ImapCommand search(CommandReader r, boolean uid) {
+        r.space();
+        Set<ImapCommand.SearchReturn> options = returnOptions(r);
+        String charsetName = null;
+        Charset charset = StandardCharsets.UTF_8;
+        if (r.tryWord("CHARSET")) {
+            r.space();
+            charsetName = r.astring("a charset name").toUpperCase(Locale.ROOT);
+            charset = charset(charsetName);
+            r.space();
+        }
+        SearchKey criteria = new SearchCriteriaParser(r, charset).criteria();
+        return new ImapCommand.Search(uid, charsetName, criteria, options == null ? Set.of() : options, options != null);
+    }
+
+    private static ImapCommand sort(CommandReader r, boolean uid) {
+        r.space();
+        Set<ImapCommand.SearchReturn> options = returnOptions(r);
+        r.expect('(', "'(' before the sort criteria");
+        List<ImapCommand.SortCriterion> order = new ArrayList<>();
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            boolean reverse = false;
+            String key = r.atom("a sort key").toUpperCase(Locale.ROOT);
+            if (key.equals("REVERSE")) {
+                reverse = true;
+                r.space();
+                key = r.atom("a sort key").toUpperCase(Locale.ROOT);
+            }
+            try {
+                order.add(new ImapCommand.SortCriterion(ImapCommand.SortKey.valueOf(key), reverse));
+            } catch (IllegalArgumentException e) {
+                throw new ParseFailure("Unknown sort key " + sanitize(key));
+            }
+        }
+        if (order.isEmpty()) {
+            throw new ParseFailure("SORT needs at least one sort key");
+        }
+        r.space();
+        String charsetName = r.astring("a charset name").toUpperCase(Locale.ROOT);
+        Charset charset = charset(charsetName);
+        r.space();
+        SearchKey criteria = new SearchCriteriaParser(r, charset).criteria();
+        return new ImapCommand.Sort(uid, order, charsetName, criteria, options == null ? Set.of() : options,
+                options != null);
+    }
+
+    private static ImapCommand fetch(CommandReader r, boolean uid) {
+        SequenceSet set = setArg(r);
+        r.space();
+        List<FetchItem> items = new FetchItemsParser(r).items();
+        if (uid && !items.contains(FetchItem.Attribute.UID)) {
+            // RFC 9051 §6.4.9: UID FETCH always returns the UID.
+            items.add(0, FetchItem.Attribute.UID);
+        }
+        long changedSince = -1;
+        boolean vanished = false;
+        if (r.tryChar(' ')) {
+            r.expect('(', "'(' before the FETCH modifiers");
+            boolean first = true;
+            while (!r.tryChar(')')) {
+                if (!first) {
+                    r.space();
+                }
+                first = false;
+                String modifier = r.atom("a FETCH modifier").toUpperCase(Locale.ROOT);
+                if (modifier.equals("CHANGEDSINCE")) {
+                    r.space();
+                    changedSince = r.number("a mod-sequence");
+                } else if (modifier.equals("VANISHED") && uid) {
+                    vanished = true;
+                } else {
+                    throw new ParseFailure("Unknown FETCH modifier " + sanitize(modifier));
+                }
+            }
+            if (vanished && changedSince < 0) {
+                throw new ParseFailure("VANISHED needs CHANGEDSINCE");
+            }
+        }
+        return new ImapCommand.Fetch(uid, set, items, changedSince, vanished);
+    }
+
+    private static ImapCommand store(CommandReader r, boolean uid) {
+        SequenceSet set = setArg(r);
+        r.space();
+        long unchangedSince = -1;
+        if (r.tryChar('(')) {
+            if (!r.tryWord("UNCHANGEDSINCE")) {
+                throw new ParseFailure("Unknown STORE modifier");
+            }
+            r.space();
+            unchangedSince = r.number("a mod-sequence");
+            r.expect(')', "')' after the STORE modifier");
+            r.space();
+        }
+        ImapCommand.StoreMode mode = ImapCommand.StoreMode.REPLACE;
+        if (r.tryChar('+')) {
+            mode = ImapCommand.StoreMode.ADD;
+        } else if (r.tryChar('-')) {
+            mode = ImapCommand.StoreMode.REMOVE;
+        }
+        String item = r.word("FLAGS or FLAGS.SILENT").toUpperCase(Locale.ROOT);
+        if (!item.equals("FLAGS") && !item.equals("FLAGS.SILENT")) {
+            throw new ParseFailure("Expected FLAGS or FLAGS.SILENT");
+        }
+        r.space();
+        List<String> flags;
+        if (r.peek() == '(') {
+            flags = flagList(r);
+        } else {
+            flags = new ArrayList<>();
+            flags.add(r.flag());
+            while (r.tryChar(' ')) {
+                flags.add(r.flag());
+            }
+        }
+        return new ImapCommand.Store(uid, set, mode, item.endsWith(".SILENT"), flags, unchangedSince);
+    }
+
+    /** Keeps client text echoed in error messages short and printable. */
+    static String sanitize(String s) {
+        String printable = s.replaceAll("[^\\x21-\\x7e]", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tern.imap.protocol;
+
+/**
+ * What {@link CommandFramer} accepts before it gives up on a command, checked before the bytes
+ * are read so that nothing unbounded is ever buffered.
+ *
+ * @param maxLineLength  octets of one line (a command's text between literals), CRLF excluded;
+ *                       RFC 7162 §4 asks servers to accept at least 8192
+ * @param maxLiteralSize octets of one literal; APPEND's message literal is the largest one, so
+ *                       this is the message size limit
+ * @param maxCommandSize octets of a whole command: lines plus literals (MULTIAPPEND, many small
+ *                       literals)
+ * @param literalMinus   LITERAL- (RFC 7888 §4) is advertised instead of LITERAL+: non-synchronizing
+ *                       literals above 4096 octets are refused
+ */
+public record FramingLimits(int maxLineLength, long maxLiteralSize, long maxCommandSize, boolean literalMinus) {
+
+    /** RFC 7888 §4: the largest non-synchronizing literal under LITERAL-. */
+    public static final int LITERAL_MINUS_MAX = 4096;
+
+    /** A command is held in one array. */
+    public static final long MAX_COMMAND_SIZE = Integer.MAX_VALUE - 8;
+
+    public FramingLimits {
+        if (maxLineLength < 1024 || maxLiteralSize < 0 || maxCommandSize < maxLineLength
+                || maxCommandSize > MAX_COMMAND_SIZE) {
+            throw new IllegalArgumentException("implausible IMAP framing limits");
+        }
+    }
+
+    /** 64 KiB lines, 50 MiB literals and commands, LITERAL+. */
+    public static FramingLimits defaults() {
+        return new FramingLimits(64 * 1024, 50L * 1024 * 1024, 50L * 1024 * 1024 + 64 * 1024, false);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.tern.imap.protocol;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed IMAP command without its tag (RFC 9051 §6, RFC 3501 §6 and the extensions listed in
+ * the package documentation), as produced by {@link CommandParser}. Each record carries what the
+ * command's handler needs. Mailbox names are already decoded (modified UTF-7, or UTF-8 after
+ * ENABLE UTF8=ACCEPT) and {@code INBOX} is upper case. Commands that exist as UID variants carry
+ * {@code uid}: then their sets are UIDs rather than sequence numbers.
+ */
+public sealed interface ImapCommand {
+
+    /** The command name as the session's command table knows it, e.g. {@code UID FETCH}. */
+    String name();
+
+    record Capability() implements ImapCommand {
+        public String name() {
+            return "CAPABILITY";
+        }
+    }
+
+    record Noop() implements ImapCommand {
+        public String name() {
+            return "NOOP";
+        }
+    }
+
+    record Logout() implements ImapCommand {
+        public String name() {
+            return "LOGOUT";
+        }
+    }
+
+    record StartTls() implements ImapCommand {
+        public String name() {
+            return "STARTTLS";
+        }
+    }
+
+    /**
+     * AUTHENTICATE (RFC 9051 §6.2.2) with the SASL-IR initial response of RFC 4959.
+     *
+     * @param mechanism       upper case
+     * @param initialResponse base64 as sent, {@code "="} for an empty one, or null when absent
+     */
+    record Authenticate(String mechanism, String initialResponse) implements ImapCommand {
+        public String name() {
+            return "AUTHENTICATE";
+        }
+
+        @Override
+        public String toString() {
+            return "Authenticate[" + mechanism + (initialResponse == null ? "" : " <initial response>") + "]";
+        }
+    }
+
+    record Login(String user, String password) implements ImapCommand {
+        public String name() {
+            return "LOGIN";
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return "Login[" + user + " <password>]";
+        }
+    }
+
+    /** ENABLE (RFC 5161) with the capability names in upper case. */
+    record Enable(List<String> capabilities) implements ImapCommand {
+        public Enable {
+            capabilities = List.copyOf(capabilities);
+        }
+
+        public String name() {
+            return "ENABLE";
+        }
+    }
+
+    /** ID (RFC 2971): the client's fields, or null for {@code ID NIL}. Values may be null (NIL). */
+    record Id(Map<String, String> fields) implements ImapCommand {
+        public String name() {
+            return "ID";
+        }
+    }
+
+    record Namespace() implements ImapCommand {
+        public String name() {
+            return "NAMESPACE";
+        }
+    }
+
+    /**
+     * SELECT or EXAMINE with the CONDSTORE / QRESYNC parameters of RFC 7162.
+     *
+     * @param qresync the QRESYNC parameter, or null
+     */
+    record Select(String mailbox, boolean readOnly, boolean condstore, Qresync qresync) implements ImapCommand {
+        public String name() {
+            return readOnly ? "EXAMINE" : "SELECT";
+        }
+    }
+
+    /** {@code QRESYNC (uidvalidity modseq [known-uids])} (RFC 7162 §3.2.5); knownUids may be null. */
+    record Qresync(long uidValidity, long modSeq, SequenceSet knownUids) {
+    }
+
+    /** CREATE, with the special-use attributes of RFC 6154 §3 ({@code USE (\Drafts)}), if any. */
+    record Create(String mailbox, List<String> specialUse) implements ImapCommand {
+        public Create {
+            specialUse = List.copyOf(specialUse);
+        }
+
+        public String name() {
+            return "CREATE";
+        }
+    }
+
+    record Delete(String mailbox) implements ImapCommand {
+        public String name() {
+            return "DELETE";
+        }
+    }
+
+    record Rename(String from, String to) implements ImapCommand {
+        public String name() {
+            return "RENAME";
+        }
+    }
+
+    record Subscribe(String mailbox) implements ImapCommand {
+        public String name() {
+            return "SUBSCRIBE";
+        }
+    }
+
+    record Unsubscribe(String mailbox) implements ImapCommand {
+        public String name() {
+            return "UNSUBSCRIBE";
+        }
+    }
+
+    /** LIST-EXTENDED selection options (RFC 5258 §3.1, RFC 6154). */
+    enum ListSelection { SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL_USE }
+
+    /**
+     * LIST with the extensions of RFC 5258 (LIST-EXTENDED), RFC 5819 (LIST-STATUS) and RFC 6154
+     * (SPECIAL-USE).
+     *
+     * @param patterns       one or more mailbox patterns with {@code %} and {@code *}, decoded
+     * @param returnStatus   the STATUS items of {@code RETURN (STATUS (...))}, empty when not asked
+     * @param extended       true when any LIST-EXTENDED syntax was used (the response may then carry
+     *                       extended data items)
+     */
+    record ListMailboxes(Set<ListSelection> selection, String reference, List<String> patterns,
+                         boolean returnSubscribed, boolean returnChildren, boolean returnSpecialUse,
+                         Set<StatusItem> returnStatus, boolean extended) implements ImapCommand {
+        public ListMailboxes {
+            selection = Set.copyOf(selection);
+            patterns = List.copyOf(patterns);
+            returnStatus = Set.copyOf(returnStatus);
+        }
+
+        public String name() {
+            return "LIST";
+        }
+    }
+
+    record Lsub(String reference, String pattern) implements ImapCommand {
+        public String name() {
+            return "LSUB";
+        }
+    }
+
+    /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ). */
+    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ }
+
+    record Status(String mailbox, List<StatusItem> items) implements ImapCommand {
+        public Status {
+            items = List.copyOf(items);
+        }
+
+        public String name() {
+            return "STATUS";
+        }
+    }
+
+    /**
+     * One message of APPEND (several with MULTIAPPEND, RFC 3502).
+     *
+     * @param flags        as written, system flags with their backslash
+     * @param internalDate the date-time argument, or null
+     * @param content      the message octets
+     * @param binary       sent as {@code ~{n}} (RFC 3516): may contain NUL and needs no
+     *                     transfer encoding
+     */
+    record AppendMessage(List<String> flags, OffsetDateTime internalDate, byte[] content, boolean binary) {
+        public AppendMessage {
+            flags = List.copyOf(flags);
+        }
+
+        @Override
+        public String toString() {
+            return "AppendMessage[flags=" + flags + ", internalDate=" + internalDate + ", " + content.length + " octets]";
+        }
+    }
+
+    record Append(String mailbox, List<AppendMessage> messages) implements ImapCommand {
+        public Append {
+            messages = List.copyOf(messages);
+        }
+
+        public String name() {
+            return "APPEND";
+        }
+    }
+
+    record Check() implements ImapCommand {
+        public String name() {
+            return "CHECK";
+        }
+    }
+
+    record Close() implements ImapCommand {
+        public String name() {
+            return "CLOSE";
+        }
+    }
+
+    record Unselect() implements ImapCommand {
+        public String name() {
+            return "UNSELECT";
+        }
+    }
+
+    /** EXPUNGE, or UID EXPUNGE (RFC 4315) when {@code uids} is not null. */
+    record Expunge(SequenceSet uids) implements ImapCommand {
+        public String name() {
+            return uids == null ? "EXPUNGE" : "UID EXPUNGE";
+        }
+    }
+
+    /** The RETURN options of ESEARCH (RFC 4731) and SEARCHRES (RFC 5182). */
+    enum SearchReturn { MIN, MAX, ALL, COUNT, SAVE }
+
+    /**
+     * SEARCH / UID SEARCH.
+     *
+     * @param charset       the CHARSET argument in upper case, or null (strings were decoded with it)
+     * @param returnOptions empty without RETURN; {@code RETURN ()} means {@code ALL} (RFC 4731 §3.1)
+     * @param extended      RETURN was given: answer with ESEARCH rather than SEARCH
+     */
+    record Search(boolean uid, String charset, SearchKey criteria, Set<SearchReturn> returnOptions,
+                  boolean extended) implements ImapCommand {
+        public Search {
+            returnOptions = Set.copyOf(returnOptions);
+        }
+
+        public String name() {
+            return uid ? "UID SEARCH" : "SEARCH";
+        }
+    }
+
+    /** SORT criteria (RFC 5256, RFC 5957 DISPLAYFROM/DISPLAYTO). */
+    enum SortKey { ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO }
+
+    record SortCriterion(SortKey key, boolean reverse) {
+    }
+
+    /** SORT / UID SORT (RFC 5256), with ESORT's RETURN options (RFC 5267). */
+    record Sort(boolean uid, List<SortCriterion> order, String charset, SearchKey criteria,
+                Set<SearchReturn> returnOptions, boolean extended) implements ImapCommand {
+        public Sort {
+            order = List.copyOf(order);
+            returnOptions = Set.copyOf(returnOptions);
+        }
+
+        public String name() {
+            return uid ? "UID SORT" : "SORT";
+        }
+    }
+
+    /**
+     * FETCH / UID FETCH.
+     *
+     * @param changedSince CHANGEDSINCE modifier (RFC 7162 §3.1.4), or -1
+     * @param vanished     VANISHED modifier (RFC 7162 §3.2.6, UID FETCH only)
+     */
+    record Fetch(boolean uid, SequenceSet set, List<FetchItem> items, long changedSince, boolean vanished)
+            implements ImapCommand {
+        public Fetch {
+            items = List.copyOf(items);
+        }
+
+        public String name() {
+            return uid ? "UID FETCH" : "FETCH";
+        }
+    }
+
+    enum StoreMode { REPLACE, ADD, REMOVE }
+
+    /**
+     * STORE / UID STORE.
+     *
+     * @param unchangedSince UNCHANGEDSINCE modifier (RFC 7162 §3.1.3), or -1
+     */
+    record Store(boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags,
+                 long unchangedSince) implements ImapCommand {
+        public Store {
+            flags = List.copyOf(flags);
+        }
+
+        public String name() {
+            return uid ? "UID STORE" : "STORE";
+        }
+    }
+
+    record Copy(boolean uid, SequenceSet set, String mailbox) implements ImapCommand {
+        public String name() {
+            return uid ? "UID COPY" : "COPY";
+        }
+    }
+
+    /** MOVE / UID MOVE (RFC 6851). */
+    record Move(boolean uid, SequenceSet set, String mailbox) implements ImapCommand {
+        public String name() {
+            return uid ? "UID MOVE" : "MOVE";
+        }
+    }
+
+    /** IDLE (RFC 2177): the session then waits for a {@code DONE} line ({@link CommandParser#isDone}). */
+    record Idle() implements ImapCommand {
+        public String name() {
+            return "IDLE";
+        }
+    }
+
+    /**
+     * A command that could not be parsed: answer {@code TAG BAD message} (or {@code * BAD} when
+     * there was no tag), with the response code if there is one. A {@code BADCHARSET} code means
+     * the syntax was fine but the charset is unknown: RFC 9051 §6.4.4 answers NO then.
+     */
+    record Invalid(String message, String responseCode) implements ImapCommand {
+        public String name() {
+            return "";
+        }
+    }
+}

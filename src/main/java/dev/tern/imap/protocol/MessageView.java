@@ -1,0 +1,38 @@
+package dev.tern.imap.protocol;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a {@link SearchProgram} may ask about one message. The session implements it over the
+ * mailbox index; the expensive parts (header values, text) are only asked for when a search key
+ * needs them, after the cheap keys of the same conjunction have passed.
+ */
+public interface MessageView {
+
+    long sequenceNumber();
+
+    long uid();
+
+    /** System flags with their backslash ({@code \Seen}), keywords as they are; \Recent included when it applies. */
+    Set<String> flags();
+
+    Instant internalDate();
+
+    /** The internal date's calendar date, in the zone the server uses for SEARCH dates. */
+    java.time.LocalDate internalDateLocal();
+
+    long size();
+
+    long modSeq();
+
+    /** The raw (undecoded, unfolded) values of a header field of the top-level header, in order. */
+    List<String> headerValues(String field);
+
+    /** The whole top-level header, decoded for search ({@link SearchText#header}). */
+    String headerText();
+
+    /** The body text, decoded for search ({@link SearchText#body}); asked for at most once per message. */
+    String bodyText();
+}

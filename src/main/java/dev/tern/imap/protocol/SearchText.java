@@ -1,0 +1,118 @@
+package dev.tern.imap.protocol;
+
+import org.apache.james.mime4j.codec.Base64InputStream;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
+import org.apache.james.mime4j.util.CharsetUtil;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The text that SEARCH's BODY, TEXT and header keys look at, decoded the way a person reads the
+ * message (RFC 9051 §6.4.4 leaves the details to the server):
+ * <ul>
+ *   <li>header values: RFC 2047 encoded words decoded (Mime4j's {@link DecoderUtil}), 8-bit
+ *       octets read as UTF-8;</li>
+ *   <li>bodies: every text/* part (and those of enclosed messages), transfer-decoded (base64,
+ *       quoted-printable) and converted from its charset (us-ascii when absent, UTF-8 when the
+ *       charset is unknown); other parts (images, attachments) are not searched;</li>
+ *   <li>matching is a substring test after Unicode case folding ({@link #fold}).</li>
+ * </ul>
+ * At most {@link #MAX_TEXT} characters of body text are extracted per message, so a huge message
+ * cannot make one search take unbounded memory.
+ */
+public final class SearchText {
+
+    public static final int MAX_TEXT = 4 * 1024 * 1024;
+
+    private SearchText() {
+    }
+
+    /** Decodes encoded words; never throws. */
+    public static String decodeHeader(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        try {
+            return DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT);
+        } catch (RuntimeException e) {
+            return raw;
+        }
+    }
+
+    /** The case-insensitive form both sides of a comparison are reduced to. */
+    public static String fold(String s) {
+        return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    }
+
+    /** Transfer-decodes a body: base64 and quoted-printable are decoded, anything else passes. */
+    public static InputStream transferDecoded(InputStream body, String encoding) {
+        String e = encoding == null ? "" : encoding.strip().toLowerCase(Locale.ROOT);
+        if (e.equals("base64")) {
+            return new Base64InputStream(body, DecodeMonitor.SILENT);
+        }
+        if (e.equals("quoted-printable")) {
+            return new QuotedPrintableInputStream(body, DecodeMonitor.SILENT);
+        }
+        return body;
+    }
+
+    /**
+     * The decoded text of every text/* part of a message.
+     *
+     * @param message the whole message's octets
+     */
+    public static String body(byte[] message, MessageStructure structure) {
+        StringBuilder out = new StringBuilder();
+        collect(message, structure.root(), out);
+        return out.toString();
+    }
+
+    private static void collect(byte[] message, BodyPart part, StringBuilder out) {
+        if (out.length() >= MAX_TEXT) {
+            return;
+        }
+        if (part.isMultipart() || part.isMessage()) {
+            for (BodyPart child : part.parts()) {
+                collect(message, child, out);
+            }
+            return;
+        }
+        if (!part.isText()) {
+            return;
+        }
+        int start = (int) Math.min(part.bodyStart(), message.length);
+        int end = (int) Math.min(part.bodyEnd(), message.length);
+        try (InputStream in = transferDecoded(new ByteArrayInputStream(message, start, end - start), part.encoding())) {
+            byte[] decoded = in.readNBytes(MAX_TEXT);
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            String text = new String(decoded, charset(part.parameter("charset")));
+            out.append(text, 0, Math.min(text.length(), MAX_TEXT - Math.min(out.length(), MAX_TEXT)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole top-level header with encoded words decoded. */
+    public static String header(byte[] message, MessageStructure structure) {
+        int end = (int) Math.min(structure.root().bodyStart(), message.length);
+        return decodeHeader(MimeHeader.decode(message, end));
+    }
+
+    private static Charset charset(String name) {
+        if (name == null) {
+            return StandardCharsets.US_ASCII;
+        }
+        Charset c = CharsetUtil.lookup(name);
+        return c == null ? StandardCharsets.UTF_8 : c;
+    }
+}
