@@ -79,7 +79,9 @@ public final class ConfigLoader {
             }
         }
 
-        SmtpLimits smtp = SmtpLimits.read(top.table("smtp"));
+        ConfigNode smtpNode = top.table("smtp");
+        SmtpLimits smtp = SmtpLimits.read(smtpNode);
+        RelayNetworks relayFrom = RelayNetworks.read(smtpNode);
         SubmissionSettings submission = SubmissionSettings.read(top.table("submission"));
 
         ConfigNode delivery = top.table("delivery");
@@ -99,7 +101,7 @@ public final class ConfigLoader {
         ImapSettings imap = ImapSettings.read(top.table("imap"));
 
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, postmaster, delimiter, trace, auth,
+        return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap);
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param dataDir            where the embedded store keeps its database and message files
  * @param listeners          listener name (smtp, submission…) to the addresses it binds
  * @param smtp               SMTP server limits
+ * @param relayFrom          client networks allowed to relay without authentication ({@code [smtp] relay_from})
  * @param postmaster         where mail for postmaster@ (each local domain and the host name) goes when no
  *                           account or alias of that name exists, or null
  * @param recipientDelimiter separator of plus addressing ({@code user+tag@domain}), or empty to disable
@@ -25,7 +26,7 @@ import java.util.Map;
  * @param imap               the IMAP server ({@code [imap]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
-                         SmtpLimits smtp, String postmaster, String recipientDelimiter, boolean protocolTrace,
+                         SmtpLimits smtp, RelayNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
                          ImapSettings imap) {

@@ -229,7 +229,10 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
                 : remote.deliver(message, leased)).whenComplete((v, failure) -> {
             remotePending.addAndGet(-taken.size());
             taken.forEach(r -> inFlight.remove(r.id()));
-            if (failure != null) {
+            if (failure != null && closed) {
+                // Stopping: the recipients stay in flight in the store and are due again at the next start.
+                log.info("{}: outbound delivery interrupted by shutdown", message.id());
+            } else if (failure != null) {
                 log.error("{}: outbound delivery failed: {}", message.id(), failure.toString());
             }
         });

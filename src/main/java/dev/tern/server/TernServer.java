@@ -216,7 +216,7 @@ public final class TernServer implements AutoCloseable {
 
             transport = new ServerTransport();
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
-                    SubmissionChecks.of(services), services.storageExecutor());
+                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor());
             startListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());

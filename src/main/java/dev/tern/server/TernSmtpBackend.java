@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import dev.tern.config.RelayNetworks;
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
 import dev.tern.mail.ClientInfo;
@@ -23,8 +24,9 @@ import java.util.concurrent.Executor;
  * The SMTP server's view of Tern: recipient policy over the directory, and the queue.
  *
  * <p>Relay policy: a recipient in a domain this server does not host is accepted only from an
- * authenticated client (submission, or AUTH on port 25); from anyone else it is refused, so the
- * server is never an open relay. Unknown users of local domains are refused at RCPT time, so that
+ * authenticated client (submission, or AUTH on port 25) or from a client address in
+ * {@code [smtp] relay_from} (trusted networks, empty by default); from anyone else it is refused,
+ * so the server is never an open relay. Unknown users of local domains are refused at RCPT time, so that
  * nobody has to bounce mail to a forged sender later.
  */
 final class TernSmtpBackend implements SmtpBackend {
@@ -35,12 +37,15 @@ final class TernSmtpBackend implements SmtpBackend {
     private final Directory directory;
     private final MailQueue queue;
     private final SubmissionChecks submission;
+    private final RelayNetworks relayFrom;
     private final Executor storageExecutor;
 
-    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, Executor storageExecutor) {
+    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, RelayNetworks relayFrom,
+                    Executor storageExecutor) {
         this.directory = directory;
         this.queue = queue;
         this.submission = submission;
+        this.relayFrom = relayFrom;
         this.storageExecutor = storageExecutor;
     }
 
@@ -105,6 +110,9 @@ final class TernSmtpBackend implements SmtpBackend {
             }
             if (client.authUser() != null) {
                 return null;    // an authenticated user's mail to another domain, for outbound delivery
+            }
+            if (relayFrom.contains(client.address())) {
+                return null;    // a client on a trusted network (relay_from)
             }
             throw new MailException(550, "5.7.1", "<" + recipient + ">: Relay access denied", COMPONENT);
         }, storageExecutor);

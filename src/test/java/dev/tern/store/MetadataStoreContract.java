@@ -254,10 +254,13 @@ public abstract class MetadataStoreContract {
         assertThat(leased).isTrue();
         var inFlight = store.read(tx -> tx.queue().recipient(all.get(0).id())).orElseThrow();
         assertThat(inFlight.state()).isEqualTo("inflight");
-        assertThat(store.read(tx -> tx.queue().due(t0.plusSeconds(10), 10))).extracting(Rows.QueueRecipient::address)
+        List<Rows.QueueRecipient> dueDuringLease = store.read(tx -> tx.queue().due(t0.plusSeconds(10), 10));
+        assertThat(dueDuringLease).extracting(Rows.QueueRecipient::address)
                 .containsExactly("b@example.test");                       // in flight: not due until the lease ends
-        assertThat(store.read(tx -> tx.queue().due(leaseEnd, 10))).hasSize(2);
-        assertThat(store.read(tx -> tx.queue().waiting("L1"))).isEqualTo(2);
+        List<Rows.QueueRecipient> dueAfterLease = store.read(tx -> tx.queue().due(leaseEnd, 10));
+        assertThat(dueAfterLease).hasSize(2);
+        int waiting = store.read(tx -> tx.queue().waiting("L1"));
+        assertThat(waiting).isEqualTo(2);
         var postponed = store.writeAndWait(tx -> tx.queue().postpone(all.get(0).id(), t0.plusSeconds(5)));
         assertThat(postponed).isFalse();                                   // a lease is never cut short
         var moved = store.writeAndWait(tx -> tx.queue().postpone(all.get(1).id(), t0.plusSeconds(30)));
@@ -269,10 +272,12 @@ public abstract class MetadataStoreContract {
             tx.queue().markWarned(all.get(1).id());
             return null;
         });
-        assertThat(store.read(tx -> tx.queue().recipient(all.get(1).id())).orElseThrow().warned()).isTrue();
+        Rows.QueueRecipient warned = store.read(tx -> tx.queue().recipient(all.get(1).id())).orElseThrow();
+        assertThat(warned.warned()).isTrue();
         var released = store.writeAndWait(tx -> tx.queue().releaseLeases(t0.plusSeconds(1)));
         assertThat(released).isEqualTo(1);
-        assertThat(store.read(tx -> tx.queue().recipient(all.get(0).id())).orElseThrow().state()).isEqualTo("deferred");
+        Rows.QueueRecipient again = store.read(tx -> tx.queue().recipient(all.get(0).id())).orElseThrow();
+        assertThat(again.state()).isEqualTo("deferred");
     }
 
     @Test

@@ -26,7 +26,20 @@ public final class RawSmtpClient implements AutoCloseable {
 
     /** With {@code tls} non-null, TLS from the first byte (implicit TLS, RFC 8314). */
     public RawSmtpClient(String host, int port, int timeoutMillis, javax.net.ssl.SSLContext tls) throws IOException {
+        this(null, host, port, timeoutMillis, tls);
+    }
+
+    /** Connecting from a given local address, e.g. 127.0.0.2, to test policies by client address. */
+    public static RawSmtpClient from(String localAddress, String host, int port, int timeoutMillis) throws IOException {
+        return new RawSmtpClient(localAddress, host, port, timeoutMillis, null);
+    }
+
+    private RawSmtpClient(String localAddress, String host, int port, int timeoutMillis,
+                          javax.net.ssl.SSLContext tls) throws IOException {
         Socket plain = new Socket();
+        if (localAddress != null) {
+            plain.bind(new InetSocketAddress(localAddress, 0));
+        }
         plain.connect(new InetSocketAddress(host, port), timeoutMillis);
         plain.setSoTimeout(timeoutMillis);
         if (tls != null) {

@@ -1,0 +1,197 @@
+package dev.tern.imap.server;
+
+import dev.tern.testing.RawImapClient;
+import dev.tern.testing.RunningServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exact IMAP exchanges over a plaintext connection (passwords allowed without TLS here): the
+ * examples of RFC 3501 §6 and the error paths.
+ */
+class ImapExchangeTest {
+
+    static final String MESSAGE = "From: Fred Foobar <foobar@example.test>\r\n"
+            + "Subject: afternoon meeting\r\n"
+            + "To: alice@example.test\r\n"
+            + "Message-Id: <B27397-0100000@example.test>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n"
+            + "\r\n"
+            + "Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n";
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+    RawImapClient imap;
+
+    @BeforeEach
+    void start() {
+        tern = new RunningServer(dir, """
+                [imap]
+                allow_plaintext_auth = true
+                max_literal = "1MB"
+                """, "imap = [\"127.0.0.1:0\"]\n", null);
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", "alice-pw");
+        imap = new RawImapClient(tern.port("imap"));
+        assertThat(imap.readLine()).startsWith("* OK [CAPABILITY IMAP4rev1").contains("STARTTLS");
+    }
+
+    @AfterEach
+    void stop() {
+        imap.close();
+        tern.close();
+    }
+
+    private void login() {
+        assertThat(last(imap.command("a1", "LOGIN alice@example.test alice-pw"))).startsWith("a1 OK");
+    }
+
+    private void append(String mailbox, String flags, String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        imap.send("ap APPEND " + mailbox + " " + flags + " {" + bytes.length + "}");
+        assertThat(imap.readLine()).startsWith("+ ");
+        imap.sendBytes(bytes);
+        imap.send("");
+        assertThat(last(imap.until("ap"))).startsWith("ap OK [APPENDUID ");
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void capabilityBeforeAndAfterLogin() {
+        List<String> before = imap.command("c1", "CAPABILITY");
+        assertThat(before.get(0)).contains("IMAP4rev2", "STARTTLS", "AUTH=PLAIN", "SASL-IR").doesNotContain("LOGINDISABLED");
+        login();
+        List<String> after = imap.command("c2", "CAPABILITY");
+        assertThat(after.get(0)).contains("UIDPLUS", "MOVE", "CONDSTORE", "IDLE", "SPECIAL-USE").doesNotContain("STARTTLS");
+        assertThat(last(after)).isEqualTo("c2 OK CAPABILITY completed");
+    }
+
+    @Test
+    void commandsNeedTheRightState() {
+        assertThat(last(imap.command("s1", "SELECT INBOX"))).startsWith("s1 BAD");
+        assertThat(last(imap.command("s2", "FETCH 1 FLAGS"))).startsWith("s2 BAD");
+        assertThat(last(imap.command("s3", "LOGIN alice@example.test wrong"))).startsWith("s3 NO [AUTHENTICATIONFAILED]");
+        login();
+        assertThat(last(imap.command("s4", "FETCH 1 FLAGS"))).startsWith("s4 BAD");
+        assertThat(last(imap.command("s5", "LOGIN alice@example.test alice-pw"))).startsWith("s5 BAD");
+        assertThat(last(imap.command("s6", "FROBNICATE"))).startsWith("s6 BAD");
+        assertThat(last(imap.command("s7", "NOOP"))).isEqualTo("s7 OK NOOP completed");
+    }
+
+    @Test
+    void selectFetchStoreSearchExpunge() {
+        login();
+        append("INBOX", "(\\Seen)", MESSAGE);
+        append("INBOX", "()", MESSAGE.replace("afternoon", "morning"));
+        List<String> select = imap.command("b1", "SELECT INBOX");
+        assertThat(select).contains("* 2 EXISTS", "* OK [UNSEEN 2] first unseen");
+        assertThat(select).anyMatch(l -> l.startsWith("* OK [UIDVALIDITY "));
+        assertThat(select).anyMatch(l -> l.startsWith("* OK [PERMANENTFLAGS ("));
+        assertThat(last(select)).isEqualTo("b1 OK [READ-WRITE] SELECT completed");
+
+        List<String> fetch = imap.command("b2", "FETCH 1:2 (FLAGS RFC822.SIZE ENVELOPE)");
+        assertThat(fetch.get(0)).startsWith("* 1 FETCH (FLAGS (\\Seen) RFC822.SIZE " + MESSAGE.length()
+                + " ENVELOPE (NIL \"afternoon meeting\" ((\"Fred Foobar\" NIL \"foobar\" \"example.test\"))");
+        assertThat(last(fetch)).isEqualTo("b2 OK FETCH completed");
+
+        List<String> body = imap.command("b3", "UID FETCH 2 (BODY.PEEK[HEADER.FIELDS (Subject)] BODY[TEXT]<0.5>)");
+        assertThat(body.get(0)).startsWith("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (Subject)] {30}\r\nSubject: morning meeting\r\n\r\n")
+                .endsWith(" BODY[TEXT]<0> {5}\r\nHello FLAGS (\\Seen))");
+
+        assertThat(imap.command("b4", "SEARCH SUBJECT morning").get(0)).isEqualTo("* SEARCH 2");
+        assertThat(imap.command("b5", "UID SEARCH RETURN (COUNT MIN) SEEN").get(0))
+                .isEqualTo("* ESEARCH (TAG \"b5\") UID MIN 1 COUNT 2");
+        assertThat(last(imap.command("b6", "SEARCH CHARSET KOI8-R TEXT x"))).startsWith("b6 NO [BADCHARSET");
+
+        List<String> store = imap.command("b7", "STORE 1 +FLAGS (\\Deleted $Work)");
+        assertThat(store.get(0)).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Seen \\Deleted $Work))");
+        assertThat(imap.command("b8", "EXPUNGE")).containsExactly("* 1 EXPUNGE", "b8 OK EXPUNGE completed");
+        assertThat(imap.command("b9", "FETCH 1 UID").get(0)).isEqualTo("* 1 FETCH (UID 2)");
+        assertThat(last(imap.command("b10", "FETCH 5 UID"))).startsWith("b10 BAD");
+    }
+
+    @Test
+    void mailboxTreeListAndStatus() {
+        login();
+        assertThat(last(imap.command("m1", "CREATE Projects/Tern"))).isEqualTo("m1 OK CREATE completed");
+        assertThat(last(imap.command("m2", "CREATE Projects/Tern"))).startsWith("m2 NO [ALREADYEXISTS]");
+        List<String> list = imap.command("m3", "LIST \"\" \"Projects*\"");
+        assertThat(list).contains("* LIST (\\HasChildren) \"/\" Projects", "* LIST (\\HasNoChildren) \"/\" Projects/Tern");
+        assertThat(imap.command("m4", "LIST \"\" \"\"").get(0)).isEqualTo("* LIST (\\Noselect) \"/\" \"\"");
+        assertThat(imap.command("m5", "LIST \"\" Sent RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT))"))
+                .contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent", "* STATUS Sent (MESSAGES 0 UIDNEXT 1)");
+        assertThat(last(imap.command("m6", "RENAME Projects/Tern Projects/Swift"))).startsWith("m6 OK");
+        assertThat(imap.command("m7", "STATUS Projects/Swift (MESSAGES UNSEEN)").get(0))
+                .isEqualTo("* STATUS Projects/Swift (MESSAGES 0 UNSEEN 0)");
+        assertThat(last(imap.command("m8", "DELETE Nowhere"))).startsWith("m8 NO [NONEXISTENT]");
+        assertThat(last(imap.command("m9", "SUBSCRIBE Projects/Swift"))).startsWith("m9 OK");
+        assertThat(imap.command("m10", "LSUB \"\" Projects/*").get(0)).isEqualTo("* LSUB (\\HasNoChildren) \"/\" Projects/Swift");
+        assertThat(last(imap.command("m11", "APPEND Nowhere {3+}\r\nabc"))).startsWith("m11 NO [TRYCREATE]");
+    }
+
+    @Test
+    void copyAndMoveReportUids() {
+        login();
+        append("INBOX", "(\\Flagged)", MESSAGE);
+        imap.command("c0", "SELECT INBOX");
+        assertThat(last(imap.command("c1", "COPY 1 Archive"))).matches("c1 OK \\[COPYUID \\d+ 1 1\\] COPY completed");
+        List<String> move = imap.command("c2", "UID MOVE 1 Trash");
+        assertThat(move.get(0)).matches("\\* OK \\[COPYUID \\d+ 1 1\\] moved");
+        assertThat(move.get(1)).isEqualTo("* 1 EXPUNGE");
+        assertThat(imap.command("c3", "STATUS Archive (MESSAGES)").get(0)).isEqualTo("* STATUS Archive (MESSAGES 1)");
+        assertThat(last(imap.command("c4", "COPY 1:* Nowhere"))).startsWith("c4 BAD");
+    }
+
+    @Test
+    void oversizeLiteralRefusedWithoutReadingIt() {
+        login();
+        imap.send("t1 APPEND INBOX {2000000}");
+        assertThat(imap.readLine()).startsWith("t1 NO [TOOBIG]");
+        // The client sends nothing more for that command; the session goes on.
+        assertThat(last(imap.command("t2", "NOOP"))).isEqualTo("t2 OK NOOP completed");
+        imap.send("t3 APPEND INBOX {2000000+}");
+        imap.sendBytes(new byte[2_000_000]);
+        imap.send("");
+        assertThat(imap.until("t3").get(0)).startsWith("t3 ");
+        assertThat(last(imap.command("t4", "NOOP"))).isEqualTo("t4 OK NOOP completed");
+    }
+
+    @Test
+    void syntaxErrorsKeepTheSessionGoing() {
+        assertThat(imap.command("x1", "LOGIN").get(0)).startsWith("x1 BAD");
+        imap.send("no-space-at-all");
+        assertThat(imap.readLine()).startsWith("* BAD");
+        login();
+        assertThat(last(imap.command("x2", "SELECT \"unterminated"))).startsWith("x2 BAD");
+        assertThat(last(imap.command("x3", "LOGOUT"))).isEqualTo("x3 OK LOGOUT completed");
+    }
+
+    @Test
+    void idleReportsChangesAndEndsWithDone() {
+        login();
+        imap.command("i0", "SELECT INBOX");
+        imap.send("i1 IDLE");
+        assertThat(imap.readLine()).startsWith("+ ");
+        try (RawImapClient other = new RawImapClient(tern.port("imap"))) {
+            other.readLine();
+            other.command("o1", "LOGIN alice@example.test alice-pw");
+            other.command("o2", "APPEND INBOX (\\Answered) {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+        }
+        assertThat(imap.readLine()).isEqualTo("* 1 EXISTS");
+        imap.send("DONE");
+        assertThat(imap.readLine()).isEqualTo("i1 OK IDLE terminated");
+    }
+}
