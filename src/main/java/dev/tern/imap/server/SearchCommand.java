@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.EsearchResult;
 import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.SearchProgram;
 import dev.tern.imap.protocol.SequenceSet;
@@ -17,7 +18,8 @@ import java.util.Set;
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
  * (RFC 7162 §3.1.5). The protocol layer compiles the criteria; this runs them over the messages
  * the session knows, on the storage executor. CHARSET other than UTF-8 and US-ASCII is refused
- * by the parser with [BADCHARSET].
+ * with [BADCHARSET] (RFC 9051 §6.4.4 asks for UTF-8 only; the parser would decode any charset
+ * Java knows, but the answer would then depend on the JDK).
  */
 final class SearchCommand {
 
@@ -28,6 +30,10 @@ final class SearchCommand {
     }
 
     static void search(ImapSession s, String tag, ImapCommand.Search c) {
+        if (c.charset() != null && !c.charset().equals("UTF-8") && !c.charset().equals("US-ASCII")) {
+            s.no(tag, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")), "search in UTF-8");
+            return;
+        }
         SelectedMailbox box = s.selected();
         SearchProgram program = SearchProgram.compile(c.criteria());
         if (program.usesModSeq()) {

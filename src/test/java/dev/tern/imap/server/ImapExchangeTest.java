@@ -108,7 +108,7 @@ class ImapExchangeTest {
         assertThat(last(fetch)).isEqualTo("b2 OK FETCH completed");
 
         List<String> body = imap.command("b3", "UID FETCH 2 (BODY.PEEK[HEADER.FIELDS (Subject)] BODY[TEXT]<0.5>)");
-        assertThat(body.get(0)).startsWith("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (Subject)] {30}\r\nSubject: morning meeting\r\n\r\n")
+        assertThat(body.get(0)).startsWith("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] {28}\r\nSubject: morning meeting\r\n\r\n")
                 .endsWith(" BODY[TEXT]<0> {5}\r\nHello FLAGS (\\Seen))");
 
         assertThat(imap.command("b4", "SEARCH SUBJECT morning").get(0)).isEqualTo("* SEARCH 2");
@@ -129,16 +129,16 @@ class ImapExchangeTest {
         assertThat(last(imap.command("m1", "CREATE Projects/Tern"))).isEqualTo("m1 OK CREATE completed");
         assertThat(last(imap.command("m2", "CREATE Projects/Tern"))).startsWith("m2 NO [ALREADYEXISTS]");
         List<String> list = imap.command("m3", "LIST \"\" \"Projects*\"");
-        assertThat(list).contains("* LIST (\\HasChildren) \"/\" Projects", "* LIST (\\HasNoChildren) \"/\" Projects/Tern");
+        assertThat(list).contains("* LIST (\\HasChildren) \"/\" \"Projects\"", "* LIST (\\HasNoChildren) \"/\" \"Projects/Tern\"");
         assertThat(imap.command("m4", "LIST \"\" \"\"").get(0)).isEqualTo("* LIST (\\Noselect) \"/\" \"\"");
         assertThat(imap.command("m5", "LIST \"\" Sent RETURN (SPECIAL-USE STATUS (MESSAGES UIDNEXT))"))
-                .contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent", "* STATUS Sent (MESSAGES 0 UIDNEXT 1)");
+                .contains("* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\"", "* STATUS \"Sent\" (MESSAGES 0 UIDNEXT 1)");
         assertThat(last(imap.command("m6", "RENAME Projects/Tern Projects/Swift"))).startsWith("m6 OK");
         assertThat(imap.command("m7", "STATUS Projects/Swift (MESSAGES UNSEEN)").get(0))
-                .isEqualTo("* STATUS Projects/Swift (MESSAGES 0 UNSEEN 0)");
+                .isEqualTo("* STATUS \"Projects/Swift\" (MESSAGES 0 UNSEEN 0)");
         assertThat(last(imap.command("m8", "DELETE Nowhere"))).startsWith("m8 NO [NONEXISTENT]");
         assertThat(last(imap.command("m9", "SUBSCRIBE Projects/Swift"))).startsWith("m9 OK");
-        assertThat(imap.command("m10", "LSUB \"\" Projects/*").get(0)).isEqualTo("* LSUB (\\HasNoChildren) \"/\" Projects/Swift");
+        assertThat(imap.command("m10", "LSUB \"\" Projects/*").get(0)).isEqualTo("* LSUB (\\HasNoChildren) \"/\" \"Projects/Swift\"");
         assertThat(last(imap.command("m11", "APPEND Nowhere {3+}\r\nabc"))).startsWith("m11 NO [TRYCREATE]");
     }
 
@@ -151,7 +151,7 @@ class ImapExchangeTest {
         List<String> move = imap.command("c2", "UID MOVE 1 Trash");
         assertThat(move.get(0)).matches("\\* OK \\[COPYUID \\d+ 1 1\\] moved");
         assertThat(move.get(1)).isEqualTo("* 1 EXPUNGE");
-        assertThat(imap.command("c3", "STATUS Archive (MESSAGES)").get(0)).isEqualTo("* STATUS Archive (MESSAGES 1)");
+        assertThat(imap.command("c3", "STATUS Archive (MESSAGES)").get(0)).isEqualTo("* STATUS \"Archive\" (MESSAGES 1)");
         assertThat(last(imap.command("c4", "COPY 1:* Nowhere"))).startsWith("c4 BAD");
     }
 
