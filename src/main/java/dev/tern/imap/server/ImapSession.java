@@ -255,6 +255,9 @@ final class ImapSession {
             bad(tag, refusal);
             return;
         }
+        if (selected != null && entry.needs() == CommandTable.Needs.SELECTED) {
+            selected.announceNew(writer());
+        }
         try {
             entry.handler().run(this, tag, command);
         } catch (RuntimeException e) {

@@ -133,19 +133,7 @@ final class SelectedMailbox implements AutoCloseable {
      * flag changes as FETCH. Sequence numbers change only here.
      */
     void report(ResponseWriter writer, boolean expunges, boolean withModSeq) {
-        if (!newUids.isEmpty()) {
-            newUids.sort(null);
-            long before = sequence.size();
-            for (long uid : newUids) {
-                if (uid > sequence.maxUid()) {
-                    sequence.append(uid);
-                }
-            }
-            newUids.clear();
-            if (sequence.size() != before) {
-                writer.untagged().number(sequence.size()).atom("EXISTS").end();
-            }
-        }
+        announceNew(writer);
         if (expunges && !expunged.isEmpty()) {
             for (long uid : expunged) {
                 long seq = sequence.remove(uid);
@@ -166,6 +154,27 @@ final class SelectedMailbox implements AutoCloseable {
         }
         if (expunges) {
             ownModSeqs.clear();
+        }
+    }
+
+    /**
+     * Writes EXISTS for messages added since the client last heard; allowed at any time, and
+     * needed before a command that names messages by UID, so that it can name the new ones.
+     */
+    void announceNew(ResponseWriter writer) {
+        if (newUids.isEmpty()) {
+            return;
+        }
+        newUids.sort(null);
+        long before = sequence.size();
+        for (long uid : newUids) {
+            if (uid > sequence.maxUid()) {
+                sequence.append(uid);
+            }
+        }
+        newUids.clear();
+        if (sequence.size() != before) {
+            writer.untagged().number(sequence.size()).atom("EXISTS").end();
         }
     }
 

@@ -1,0 +1,183 @@
+package dev.tern.imap.server;
+
+import dev.tern.testing.RawImapClient;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sessions side by side and over time: concurrent sessions see each other's changes at the
+ * moments RFC 9051 §7.5.1 allows, STARTTLS cannot be injected into, logins follow the TLS rules,
+ * and UIDs, UIDVALIDITY and MODSEQ survive a restart.
+ */
+class ImapSessionsTest {
+
+    static final String PASSWORD = "sessions-pw";
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+
+    @BeforeEach
+    void start() {
+        tern = startServer();
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", PASSWORD);
+    }
+
+    private RunningServer startServer() {
+        return new RunningServer(dir, "", "imap = [\"127.0.0.1:0\"]\nimaps = [\"127.0.0.1:0\"]\n", null);
+    }
+
+    @AfterEach
+    void stop() {
+        tern.close();
+    }
+
+    /** A logged-in client on imaps. */
+    private RawImapClient loggedIn() throws Exception {
+        RawImapClient c = new RawImapClient(tern.port("imaps"));
+        SSLSocket tls = (SSLSocket) TestCertificates.trusting(tern.server().tls().certificate()).getSocketFactory()
+                .createSocket(c.socket(), "127.0.0.1", tern.port("imaps"), true);
+        tls.startHandshake();
+        c.replaceSocket(tls);
+        assertThat(c.readLine()).startsWith("* OK");
+        assertThat(last(c.command("l1", "LOGIN alice@example.test " + PASSWORD))).startsWith("l1 OK");
+        return c;
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    private static void append(RawImapClient c, String flags, String subject) {
+        String m = "Subject: " + subject + "\r\n\r\nbody\r\n";
+        assertThat(last(c.command("ap", "APPEND INBOX " + flags + " {" + m.length() + "+}\r\n" + m))).startsWith("ap OK");
+    }
+
+    @Test
+    void twoSessionsSeeEachOthersFlagChangesAndExpunges() throws Exception {
+        try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn()) {
+            append(a, "()", "one");
+            append(a, "()", "two");
+            append(a, "()", "three");
+            a.command("a1", "SELECT INBOX");
+            b.command("b1", "SELECT INBOX");
+
+            assertThat(b.command("b2", "STORE 2 +FLAGS.SILENT (\\Deleted)")).containsExactly("b2 OK STORE completed");
+            assertThat(a.command("a2", "NOOP")).containsExactly("* 2 FETCH (UID 2 FLAGS (\\Deleted))", "a2 OK NOOP completed");
+
+            assertThat(b.command("b3", "EXPUNGE")).containsExactly("* 2 EXPUNGE", "b3 OK EXPUNGE completed");
+            // FETCH by sequence number must not be followed by EXPUNGE: the numbers stay as they were.
+            List<String> fetch = a.command("a3", "FETCH 3 (UID)");
+            assertThat(fetch).containsExactly("* 3 FETCH (UID 3)", "a3 OK FETCH completed");
+            assertThat(a.command("a4", "NOOP")).containsExactly("* 2 EXPUNGE", "a4 OK NOOP completed");
+            assertThat(a.command("a5", "FETCH 2 (UID)")).containsExactly("* 2 FETCH (UID 3)", "a5 OK FETCH completed");
+
+            append(b, "(\\Seen)", "four");
+            assertThat(a.command("a6", "UID FETCH 4 (FLAGS)"))
+                    .containsExactly("* 3 EXISTS", "* 3 FETCH (UID 4 FLAGS (\\Seen))", "a6 OK UID FETCH completed");
+        }
+    }
+
+    @Test
+    void readOnlyExamineAndImplicitSeen() throws Exception {
+        try (RawImapClient a = loggedIn()) {
+            append(a, "()", "unread");
+            assertThat(last(a.command("e1", "EXAMINE INBOX"))).isEqualTo("e1 OK [READ-ONLY] EXAMINE completed");
+            a.command("e2", "FETCH 1 BODY[]");
+            assertThat(a.command("e3", "FETCH 1 FLAGS").get(0)).isEqualTo("* 1 FETCH (FLAGS ())");
+            assertThat(last(a.command("e4", "STORE 1 +FLAGS (\\Seen)"))).startsWith("e4 NO [READ-ONLY]");
+            a.command("s1", "SELECT INBOX");
+            assertThat(a.command("s2", "FETCH 1 BODY[HEADER]").get(0)).endsWith(" FLAGS (\\Seen))");
+        }
+    }
+
+    @Test
+    void condstoreModSeqAndUnchangedSince() throws Exception {
+        try (RawImapClient a = loggedIn()) {
+            append(a, "()", "one");
+            List<String> select = a.command("c1", "SELECT INBOX (CONDSTORE)");
+            String highest = select.stream().filter(l -> l.startsWith("* OK [HIGHESTMODSEQ ")).findFirst().orElseThrow();
+            long modSeq = Long.parseLong(highest.replaceAll("\\D+(\\d+).*", "$1"));
+            List<String> store = a.command("c2", "STORE 1 +FLAGS (\\Flagged)");
+            assertThat(store.get(0)).startsWith("* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (");
+            assertThat(last(a.command("c3", "STORE 1 (UNCHANGEDSINCE " + modSeq + ") +FLAGS (\\Seen)")))
+                    .isEqualTo("c3 OK [MODIFIED 1] conditional STORE failed for some messages");
+            assertThat(a.command("c4", "FETCH 1:* (FLAGS) (CHANGEDSINCE " + modSeq + ")").get(0))
+                    .startsWith("* 1 FETCH (FLAGS (\\Flagged) MODSEQ (");
+        }
+    }
+
+    @Test
+    void startTlsDiscardsPipelinedPlaintext() throws Exception {
+        try (RawImapClient c = new RawImapClient(tern.port("imap"))) {
+            assertThat(c.readLine()).contains("STARTTLS", "LOGINDISABLED");
+            assertThat(last(c.command("p1", "LOGIN alice@example.test " + PASSWORD))).startsWith("p1 NO [PRIVACYREQUIRED]");
+            // The injected command travels in the same packet as STARTTLS.
+            c.sendBytes("t1 STARTTLS\r\nt2 CAPABILITY\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.readLine()).isEqualTo("t1 OK Begin TLS negotiation now");
+            SSLSocket tls = (SSLSocket) TestCertificates.trusting(tern.server().tls().certificate()).getSocketFactory()
+                    .createSocket(c.socket(), "127.0.0.1", tern.port("imap"), true);
+            tls.startHandshake();
+            c.replaceSocket(tls);
+            List<String> caps = c.command("t3", "CAPABILITY");
+            // Only t3's answer: t2 was dropped, not run inside TLS.
+            assertThat(caps).hasSize(2);
+            assertThat(caps.get(0)).startsWith("* CAPABILITY").doesNotContain("STARTTLS", "LOGINDISABLED");
+            String plain = Base64.getEncoder().encodeToString(("\0alice@example.test\0" + PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(last(c.command("t4", "AUTHENTICATE PLAIN " + plain))).startsWith("t4 OK [CAPABILITY ");
+        }
+    }
+
+    @Test
+    void authenticateWithoutInitialResponseAndCancel() throws Exception {
+        try (RawImapClient c = new RawImapClient(tern.port("imaps"))) {
+            SSLSocket tls = (SSLSocket) TestCertificates.trusting(tern.server().tls().certificate()).getSocketFactory()
+                    .createSocket(c.socket(), "127.0.0.1", tern.port("imaps"), true);
+            tls.startHandshake();
+            c.replaceSocket(tls);
+            c.readLine();
+            c.send("a1 AUTHENTICATE PLAIN");
+            assertThat(c.readLine()).isEqualTo("+ ");
+            c.send("*");
+            assertThat(c.readLine()).startsWith("a1 BAD");
+            c.send("a2 AUTHENTICATE PLAIN");
+            assertThat(c.readLine()).isEqualTo("+ ");
+            c.send(Base64.getEncoder().encodeToString(("\0alice@example.test\0" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            assertThat(c.readLine()).startsWith("a2 OK [CAPABILITY ");
+        }
+    }
+
+    @Test
+    void uidsUidValidityAndModSeqSurviveARestart() throws Exception {
+        List<String> before;
+        try (RawImapClient a = loggedIn()) {
+            append(a, "(\\Flagged)", "one");
+            append(a, "()", "two");
+            a.command("x1", "EXPUNGE");
+            before = a.command("x2", "STATUS INBOX (UIDVALIDITY UIDNEXT HIGHESTMODSEQ MESSAGES)");
+        }
+        tern.close();
+        tern = startServer();
+        try (RawImapClient a = loggedIn()) {
+            assertThat(a.command("y1", "STATUS INBOX (UIDVALIDITY UIDNEXT HIGHESTMODSEQ MESSAGES)").get(0))
+                    .isEqualTo(before.get(0));
+            a.command("y2", "SELECT INBOX");
+            assertThat(a.command("y3", "FETCH 1:* (UID FLAGS)"))
+                    .containsExactly("* 1 FETCH (UID 1 FLAGS (\\Flagged))", "* 2 FETCH (UID 2 FLAGS ())", "y3 OK FETCH completed");
+        }
+    }
+}
