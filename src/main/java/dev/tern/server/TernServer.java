@@ -25,6 +25,7 @@ import dev.tern.config.ImapSettings;
 import dev.tern.config.Pop3Settings;
 import dev.tern.imap.server.ImapContext;
 import dev.tern.imap.server.ImapServer;
+import dev.tern.imap.server.LiteralBudget;
 import dev.tern.pop3.Pop3Context;
 import dev.tern.pop3.Pop3Server;
 import dev.tern.queue.RetryPolicy;
@@ -259,6 +260,7 @@ public final class TernServer implements AutoCloseable {
     /** imap (STARTTLS offered) and imaps (implicit TLS), each with its own connection limits. */
     private void startImapListeners(SaslAuthenticator authenticator) {
         ImapSettings settings = config.imap();
+        LiteralBudget literalBudget = LiteralBudget.ofHeap();
         for (String name : TernConfig.IMAP_LISTENERS) {
             if (config.listener(name).isEmpty()) {
                 continue;
@@ -270,7 +272,8 @@ public final class TernServer implements AutoCloseable {
             boolean implicit = name.equals("imaps");
             ImapContext context = new ImapContext(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
                     tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
-                    services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings));
+                    services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings),
+                    literalBudget);
             ImapServer server = new ImapServer(context, transport,
                     ImapServer.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
             imapServers.add(server);

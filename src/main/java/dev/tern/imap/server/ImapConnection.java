@@ -54,6 +54,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
     private Stream streaming;
+    /** Octets of the literal budget held for the command being read or run. */
+    private long heldBudget;
 
     /** A long response being sent. */
     private static final class Stream {
@@ -116,6 +118,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
             idleTimer.cancel(false);
         }
         releaseInput();
+        releaseBudget();
         if (out != null) {
             out.release();
             out = null;
@@ -191,13 +194,23 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     private void handle(FramerEvent event) {
         if (event instanceof FramerEvent.Command c) {
             session.input(c.bytes());
-        } else if (event instanceof FramerEvent.LiteralContinuation) {
-            if (session.acceptsLiterals()) {
-                writer().continuation().text("Ready for literal data").end();
-            } else {
+            if (!waiting) {
+                releaseBudget();
+            }
+        } else if (event instanceof FramerEvent.LiteralContinuation literal) {
+            if (!session.acceptsLiterals()) {
                 // An AUTHENTICATE response or DONE never carries a literal.
                 framer.abandonCommand();
                 session.input(new byte[0]);
+            } else if (literal.size() > LiteralBudget.SMALL && !context.literalBudget().tryTake(literal.size())) {
+                framer.abandonCommand();
+                releaseBudget();
+                session.busy(literal.tag());
+            } else {
+                if (literal.size() > LiteralBudget.SMALL) {
+                    heldBudget += literal.size();
+                }
+                writer().continuation().text("Ready for literal data").end();
             }
         } else if (event instanceof FramerEvent.LineTooLong t) {
             session.lineTooLong(t.tag());
@@ -225,10 +238,9 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
                 return;
             }
             touch();
+            waiting = false;
             then.accept(value, error);
-            if (streaming == null) {
-                resume();
-            }
+            resumeUnlessWaiting();
         }));
     }
 
@@ -298,13 +310,24 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     private void finishStream(Stream s, Throwable failure) {
         s.producer.close();
         streaming = null;
+        waiting = false;
         s.then.accept(failure);
-        resume();
+        resumeUnlessWaiting();
     }
 
-    private void resume() {
-        waiting = false;
-        process();
+    /** Reads on, unless the step just run started another wait (a callback may chain work). */
+    private void resumeUnlessWaiting() {
+        if (!waiting) {
+            releaseBudget();
+            process();
+        }
+    }
+
+    private void releaseBudget() {
+        if (heldBudget > 0) {
+            context.literalBudget().release(heldBudget);
+            heldBudget = 0;
+        }
     }
 
     @Override

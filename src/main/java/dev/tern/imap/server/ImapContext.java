@@ -25,11 +25,12 @@ import java.util.concurrent.Executor;
  * @param storageExecutor    where store reads and writes run
  * @param idleTimeout        autologout (RFC 9051 §5.4: at least 30 minutes)
  * @param limits             command line and literal limits, checked before the octets are read
+ * @param literalBudget      memory for large literals, shared by the IMAP listeners
  */
 public record ImapContext(String listener, String hostname, TlsMode tlsMode, ServerTls tls,
                           SaslAuthenticator authenticator, Executor authExecutor, boolean allowPlaintextAuth,
                           MailboxService mailboxes, Executor storageExecutor, Duration idleTimeout,
-                          FramingLimits limits) {
+                          FramingLimits limits, LiteralBudget literalBudget) {
 
     public ImapContext {
         Objects.requireNonNull(authenticator, "authenticator");

@@ -255,9 +255,22 @@ final class ImapSession {
             bad(tag, refusal);
             return;
         }
-        if (selected != null && entry.needs() == CommandTable.Needs.SELECTED) {
-            selected.announceNew(writer());
+        if (selected == null) {
+            run(entry, tag, command);
+            return;
         }
+        // Changes of the selected mailbox reach this loop as queued tasks; going through the
+        // queue once lets those queued before the command arrived be seen first, so a client
+        // that heard of a new message elsewhere can name it here.
+        io.await(CompletableFuture.completedFuture(null), (v, e) -> {
+            if (selected != null && entry.needs() == CommandTable.Needs.SELECTED) {
+                selected.announceNew(writer());
+            }
+            run(entry, tag, command);
+        });
+    }
+
+    private void run(CommandTable.Entry entry, String tag, ImapCommand command) {
         try {
             entry.handler().run(this, tag, command);
         } catch (RuntimeException e) {
@@ -294,6 +307,11 @@ final class ImapSession {
             writer().status(tag, "NO", ResponseCode.tooBig(), "literal of " + size + " octets exceeds the limit of "
                     + context.limits().maxLiteralSize());
         }
+    }
+
+    /** A large literal was refused because too many are being received at once. */
+    void busy(String tag) {
+        writer().status(tag, "NO", ResponseCode.unavailable(), "the server is busy receiving other messages; try again");
     }
 
     void tlsStarted() {
