@@ -194,4 +194,42 @@ class ImapExchangeTest {
         imap.send("DONE");
         assertThat(imap.readLine()).isEqualTo("i1 OK IDLE terminated");
     }
+
+    private void store(String message) {
+        long account = tern.services().directory().user("alice@example.test").orElseThrow().id();
+        long inbox = tern.services().mailboxes().mailbox(account, "INBOX").orElseThrow().id();
+        tern.services().mailboxes().messageService().append(inbox, message.getBytes(StandardCharsets.UTF_8),
+                dev.tern.mailbox.Flags.NONE, java.time.Instant.parse("2024-02-01T10:00:00Z"));
+    }
+
+    @Test
+    void bigMessageIsStreamedWholeAndPartially() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 3_000_000; i++) {
+            body.append("line ").append(i).append(" of a long message that is streamed in chunks\r\n");
+        }
+        String message = "Subject: big\r\n\r\n" + body;
+        store(message);
+        login();
+        imap.command("g1", "EXAMINE INBOX");
+        List<String> whole = imap.command("g2", "FETCH 1 BODY.PEEK[]");
+        assertThat(whole.get(0)).isEqualTo("* 1 FETCH (BODY[] {" + message.length() + "}\r\n" + message + ")");
+        List<String> part = imap.command("g3", "FETCH 1 (BODY.PEEK[TEXT]<2000000.20> INTERNALDATE)");
+        assertThat(part.get(0)).isEqualTo("* 1 FETCH (BODY[TEXT]<2000000> {20}\r\n" + body.substring(2_000_000, 2_000_020)
+                + " INTERNALDATE \" 1-Feb-2024 10:00:00 +0000\")");
+    }
+
+    @Test
+    void binaryDecodesTransferEncodings() {
+        store("Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nfirst\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + "aGVsbG8gYmluYXJ5\r\n--b--\r\n");
+        login();
+        imap.command("h1", "SELECT INBOX");
+        assertThat(imap.command("h2", "FETCH 1 (BINARY.SIZE[2] BINARY.PEEK[2] BODY.PEEK[2.MIME])").get(0))
+                .isEqualTo("* 1 FETCH (BINARY.SIZE[2] 12 BINARY[2] ~{12}\r\nhello binary BODY[2.MIME] {77}\r\n"
+                        + "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n)");
+        assertThat(imap.command("h3", "FETCH 1 BODYSTRUCTURE").get(0)).startsWith("* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\"");
+    }
 }
