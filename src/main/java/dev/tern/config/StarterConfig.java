@@ -46,6 +46,10 @@ public final class StarterConfig {
                 # TLS from the first byte on 995. Passwords only over TLS (see [pop3]).
                 # pop3 = ["0.0.0.0:110"]
                 # pop3s = ["0.0.0.0:995"]
+                # Mail programs reading every folder over IMAP (RFC 9051): STARTTLS offered on
+                # 143, TLS from the first byte on 993. Passwords only over TLS (see [imap]).
+                # imap = ["0.0.0.0:143"]
+                # imaps = ["0.0.0.0:993"]
 
                 [tls]
                 # The certificate chain (leaf first) and private key, PEM. Renewed files are

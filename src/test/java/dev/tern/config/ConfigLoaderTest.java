@@ -99,8 +99,24 @@ class ConfigLoaderTest {
         assertThat(Pop3Settings.defaults().allowPlaintextAuth()).isFalse();
         assertThatThrownBy(() -> parse("[pop3]\nallow_plaintext = true\n"))
                 .hasMessageStartingWith("pop3.allow_plaintext: unknown setting");
-        assertThatThrownBy(() -> parse("[listeners]\nimap = [\"0.0.0.0:143\"]\n"))
-                .hasMessageContaining("pop3, pop3s");
+        assertThatThrownBy(() -> parse("[listeners]\nimap4 = [\"0.0.0.0:143\"]\n"))
+                .hasMessageContaining("pop3, pop3s, imap, imaps");
+    }
+
+    @Test
+    void imapListenersAndSettingsAreRead() {
+        TernConfig c = parse("[imap]\nmax_literal = \"10MB\"\nidle_timeout = \"45m\"\nmax_connections_per_ip = 8\n"
+                + "[listeners]\nimap = [\"127.0.0.1:143\"]\nimaps = [\"[::1]:993\"]\n");
+        assertThat(c.listener("imap")).containsExactly(new ListenAddress("127.0.0.1", 143));
+        assertThat(c.listener("imaps")).containsExactly(new ListenAddress("::1", 993));
+        assertThat(c.imap()).isEqualTo(new ImapSettings(false, 64 * 1024, 10L * 1024 * 1024,
+                java.time.Duration.ofMinutes(45), 10_000, 8));
+        assertThat(parse("").imap()).isEqualTo(ImapSettings.defaults());
+        assertThat(ImapSettings.defaults().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThatThrownBy(() -> parse("[imap]\nidle_timeout = \"5m\"\n"))
+                .hasMessageStartingWith("imap.idle_timeout: at least 30 minutes");
+        assertThatThrownBy(() -> parse("[imap]\nmax_line = 1000\n"))
+                .hasMessageStartingWith("imap.max_line: at least 8192");
     }
 
     @Test
