@@ -26,7 +26,7 @@ final class Capabilities {
             if (context.tlsMode() == TlsMode.STARTTLS && !session.tls()) {
                 out.add("STARTTLS");
             }
-            if (!session.tls() && !context.allowPlaintextAuth()) {
+            if (!session.passwordsAllowed()) {
                 out.add("LOGINDISABLED");
             }
             for (String mechanism : context.authenticator().mechanisms(session.authContext())) {

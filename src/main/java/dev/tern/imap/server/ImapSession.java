@@ -122,6 +122,14 @@ final class ImapSession {
         return io.writer();
     }
 
+    /**
+     * Passwords may be sent on this connection: TLS is up, or the configuration allows plaintext
+     * ({@code [imap] allow_plaintext_auth}, or the authenticator's rule for loopback clients).
+     */
+    boolean passwordsAllowed() {
+        return context.authenticator().mechanisms(authContext()).contains("PLAIN");
+    }
+
     AuthContext authContext() {
         return new AuthContext(client, tls || context.allowPlaintextAuth(), "imap", context.hostname());
     }
@@ -396,7 +404,7 @@ final class ImapSession {
     }
 
     void login(String tag, ImapCommand.Login login) {
-        if (!tls && !context.allowPlaintextAuth()) {
+        if (!passwordsAllowed()) {
             no(tag, ResponseCode.privacyRequired(), "LOGIN is disabled on connections without TLS; use STARTTLS");
             return;
         }
