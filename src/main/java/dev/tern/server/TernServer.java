@@ -57,8 +57,9 @@ import java.util.function.Function;
  *
  * <p>Listeners: {@code smtp} (port 25: STARTTLS, AUTH offered, relaying only when authenticated),
  * {@code submission} (587: STARTTLS, AUTH required) and {@code submissions} (465: implicit TLS,
- * AUTH required); {@code pop3} (110: STLS) and {@code pop3s} (995: implicit TLS). All share one
- * TLS context and one bounded pool for SASL steps.
+ * AUTH required); {@code pop3} (110: STLS) and {@code pop3s} (995: implicit TLS); {@code imap}
+ * (143: STARTTLS) and {@code imaps} (993: implicit TLS). All share one TLS context and one bounded
+ * pool for SASL steps.
  */
 public final class TernServer implements AutoCloseable {
 
