@@ -97,10 +97,11 @@ public final class ConfigLoader {
         AuthSettings auth = AuthSettings.read(top.table("auth"), base);
         TlsConfig tls = TlsConfig.read(top.table("tls"), base);
         DnsSettings dns = DnsSettings.read(top.table("dns"));
+        Pop3Settings pop3 = Pop3Settings.read(top.table("pop3"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns);
+                submission, tls, outbound, dns, pop3);
     }
 
     private static String defaultHostname() {

@@ -42,6 +42,10 @@ public final class StarterConfig {
                 # submission = ["0.0.0.0:587"]
                 # The same over TLS from the first byte (RFC 8314), preferred by current clients.
                 # submissions = ["0.0.0.0:465"]
+                # Mail programs reading the INBOX over POP3 (RFC 1939): STLS offered on 110,
+                # TLS from the first byte on 995. Passwords only over TLS (see [pop3]).
+                # pop3 = ["0.0.0.0:110"]
+                # pop3s = ["0.0.0.0:995"]
 
                 [tls]
                 # The certificate chain (leaf first) and private key, PEM. Renewed files are

@@ -22,17 +22,24 @@ import java.util.Map;
  * @param tls                the server certificate ({@code [tls]})
  * @param delivery           outbound delivery: MX, routes, smarthost, TLS, retries ({@code [delivery]})
  * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
+ * @param pop3               the POP3 server ({@code [pop3]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, RelayNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
-                         DeliverySettings delivery, DnsSettings dns) {
+                         DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3) {
 
     /**
-     * Listener names Tern knows, in the order they are started: inbound MTA (port 25, STARTTLS),
-     * message submission (587, STARTTLS, RFC 6409) and submission over implicit TLS (465, RFC 8314).
+     * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,
+     * RFC 6409) and submission over implicit TLS (465, RFC 8314).
      */
-    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions");
+    public static final List<String> SMTP_LISTENERS = List.of("smtp", "submission", "submissions");
+
+    /** The POP3 listeners: STLS offered (port 110, RFC 2595) and implicit TLS (995, RFC 8314). */
+    public static final List<String> POP3_LISTENERS = List.of("pop3", "pop3s");
+
+    /** Listener names Tern knows, in the order they are started. */
+    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s");
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

@@ -4,36 +4,41 @@ import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The only way into mail storage for local delivery, IMAP, POP3 and the admin tools.
+ * The only way into mail storage for local delivery, IMAP, POP3 and the admin tools. This class
+ * owns mailboxes: delivery into them, their tree (create, delete, rename), subscriptions, LIST
+ * and STATUS; {@link #messageService()} owns the messages inside; {@link #events()} tells who
+ * listens what changed; {@link #maildropLocks()} keeps POP3 sessions apart.
  *
  * <p>Invariants (RFC 3501 §2.3.1.1, RFC 7162): within a mailbox UIDs strictly ascend and are never
  * reused while its UIDVALIDITY stays; every change takes a new, higher MODSEQ. Both are allocated
- * inside the transaction that stores the message.
+ * inside the transaction that stores the message. UIDVALIDITY values come from a per-account
+ * counter that never goes back, so a mailbox re-created under an old name gets a new one.
  *
  * <p>A message's content is its header prefix (Return-Path, Delivered-To: written at final
  * delivery) followed by the shared blob the queue received, so that one message delivered to many
  * accounts is stored once.
+ *
+ * <p>Hierarchy: {@code /} separates levels. Creating {@code a/b/c} creates {@code a} and
+ * {@code a/b} when missing. Deleting a mailbox that has children expunges its messages and keeps
+ * it as \Noselect (RFC 3501 §6.3.4, as Dovecot does with its fs layout); deleting a \Noselect
+ * mailbox that still has children is refused. Every method blocks on the store.
  */
 public final class MailboxService {
 
-    private static final Logger log = LoggerFactory.getLogger(MailboxService.class);
-
-    public static final String INBOX = "INBOX";
+    public static final String INBOX = MailboxNames.INBOX;
 
     /** Created for every new account: INBOX and the RFC 6154 special-use mailboxes. */
     private static final List<String[]> DEFAULT_MAILBOXES = List.of(
@@ -44,37 +49,59 @@ public final class MailboxService {
             new String[]{"Junk", "\\Junk"},
             new String[]{"Archive", "\\Archive"});
 
-    /** UIDVALIDITY values come from the clock, and never repeat within this process. */
-    private static final AtomicLong LAST_UIDVALIDITY = new AtomicLong();
+    private static final Set<String> SPECIAL_USES = Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk",
+            "\\Sent", "\\Trash");
 
     private final MetadataStore store;
-    private final BlobStore blobs;
-    private final List<Consumer<NewMessage>> listeners = new CopyOnWriteArrayList<>();
-
-    /** Told after a message is durably stored (IMAP IDLE will listen). */
-    public record NewMessage(long accountId, long mailboxId, long uid) {
-    }
+    private final Contents contents;
+    private final MailboxEvents events = new MailboxEvents();
+    private final MessageService messages;
+    private final MaildropLocks maildropLocks = new MaildropLocks();
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
-        this.blobs = blobs;
+        this.contents = new Contents(store, blobs);
+        this.messages = new MessageService(store, contents, events);
     }
 
-    public void onNewMessage(Consumer<NewMessage> listener) {
-        listeners.add(listener);
+    /** Append, flags, expunge, copy, move, index and changes of the messages in mailboxes. */
+    public MessageService messageService() {
+        return messages;
     }
 
-    /** Creates INBOX, Sent, Drafts, Trash, Junk and Archive for a new account. */
+    public MailboxEvents events() {
+        return events;
+    }
+
+    public MaildropLocks maildropLocks() {
+        return maildropLocks;
+    }
+
+    /** Hears of every message added to any mailbox, after its commit. */
+    public MailboxEvents.Registration onNewMessage(Consumer<MailboxEvents.NewMessage> listener) {
+        return events.listenAll(new MailboxEvents.Listener() {
+            @Override
+            public void added(MailboxEvents.NewMessage event) {
+                listener.accept(event);
+            }
+        });
+    }
+
+    /** Creates INBOX, Sent, Drafts, Trash, Junk and Archive for a new account, all subscribed. */
     public static void createDefaultMailboxes(StoreTx tx, long accountId) {
         for (String[] m : DEFAULT_MAILBOXES) {
-            tx.mailboxes().create(accountId, m[0], m[1], nextUidValidity());
+            tx.mailboxes().create(accountId, m[0], m[1], nextUidValidity(tx, accountId));
+            tx.mailboxes().subscribe(accountId, m[0]);
         }
     }
 
-    static long nextUidValidity() {
+    private static long nextUidValidity(StoreTx tx, long accountId) {
+        // The clock as the floor keeps values apart from those of an account deleted and re-added.
         long now = Instant.now().getEpochSecond() & 0xFFFFFFFFL;
-        return LAST_UIDVALIDITY.updateAndGet(last -> Math.max(last + 1, now));
+        return tx.mailboxes().takeUidValidity(accountId, Math.max(1, now));
     }
+
+    // ---- delivery -------------------------------------------------------------------------------
 
     /**
      * Files a stored blob into an account's mailbox in the caller's transaction, taking one reference
@@ -82,40 +109,232 @@ public final class MailboxService {
      */
     public Rows.Message deliver(StoreTx tx, long accountId, String mailboxName, String blobId, long blobSize,
                                 String headerPrefix, Instant internalDate) {
-        Rows.Mailbox mailbox = tx.mailboxes().mailbox(accountId, mailboxName)
-                .orElseGet(() -> tx.mailboxes().create(accountId, mailboxName, null, nextUidValidity()));
+        String name = MailboxNames.normalize(mailboxName);
+        Rows.Mailbox mailbox = tx.mailboxes().mailbox(accountId, name)
+                .orElseGet(() -> create(tx, accountId, name, null));
+        if (!mailbox.selectable()) {
+            // A parent that holds no messages: the mail goes to INBOX rather than nowhere.
+            mailbox = tx.mailboxes().mailbox(accountId, INBOX).orElseGet(() -> create(tx, accountId, INBOX, null));
+        }
         long size = headerPrefix.getBytes(StandardCharsets.UTF_8).length + blobSize;
-        Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate, "");
+        Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate, 0, "");
         tx.blobs().addRefs(blobId, 1);
-        NewMessage event = new NewMessage(accountId, mailbox.id(), m.uid());
-        tx.afterCommit(() -> listeners.forEach(l -> l.accept(event)));
+        messages.afterAppend(tx, mailbox, m);
         return m;
     }
 
+    // ---- reading --------------------------------------------------------------------------------
+
     public List<Rows.Mailbox> mailboxes(long accountId) {
         return store.read(tx -> tx.mailboxes().mailboxes(accountId));
+    }
+
+    /** A mailbox by name (INBOX in any case). */
+    public Optional<Rows.Mailbox> mailbox(long accountId, String name) {
+        String normalized;
+        try {
+            normalized = MailboxNames.normalize(name);
+        } catch (MailboxException e) {
+            return Optional.empty();
+        }
+        return store.read(tx -> tx.mailboxes().mailbox(accountId, normalized));
     }
 
     public List<Rows.Message> messages(long mailboxId) {
         return store.read(tx -> tx.mailboxes().messages(mailboxId));
     }
 
-    public java.util.Optional<Rows.Message> message(long accountId, String mailboxName, long uid) {
+    public Optional<Rows.Message> message(long accountId, String mailboxName, long uid) {
         return store.read(tx -> tx.mailboxes().mailbox(accountId, mailboxName)
                 .flatMap(mb -> tx.mailboxes().message(mb.id(), uid)));
     }
 
     /** The full content of a message: its header prefix, then its blob. */
     public InputStream open(Rows.Message message) throws IOException {
-        InputStream prefix = new ByteArrayInputStream(message.headerPrefix().getBytes(StandardCharsets.UTF_8));
-        return new SequenceInputStream(prefix, openContent(message.blobId()));
+        return contents.open(message.headerPrefix(), message.blobId());
     }
 
     /** A stored content, wherever it is kept: inline with the metadata, or in the blob store. */
     public InputStream openContent(String blobId) throws IOException {
-        byte[] inline = store.read(tx -> tx.blobs().inlineData(blobId));
-        return inline != null ? new ByteArrayInputStream(inline) : blobs.open(blobId);
+        return contents.open(blobId);
     }
+
+    /** STATUS (RFC 3501 §6.3.10) in two queries; \Recent is not kept and counts 0. */
+    public MailboxStatus status(long mailboxId) {
+        return store.read(tx -> {
+            Rows.Mailbox m = MessageService.mailbox(tx, mailboxId);
+            Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
+            return new MailboxStatus(mailboxId, c.messages(), 0, c.unseen(), m.uidNext(), m.uidValidity(),
+                    m.highestModSeq(), c.size(), c.deleted());
+        });
+    }
+
+    /**
+     * LIST (RFC 3501 §6.3.8, RFC 5258 attributes): the account's mailboxes matching the pattern,
+     * INBOX first, then by name.
+     */
+    public List<MailboxListing> list(long accountId, String pattern) {
+        MailboxPattern p = MailboxPattern.compile(pattern);
+        return store.read(tx -> {
+            List<Rows.Mailbox> all = tx.mailboxes().mailboxes(accountId);
+            Set<String> subscribed = new HashSet<>(tx.mailboxes().subscriptions(accountId));
+            List<MailboxListing> out = new ArrayList<>();
+            for (Rows.Mailbox m : all) {
+                if (p.matches(m.name())) {
+                    out.add(new MailboxListing(m.name(), true, m.selectable(), hasChildren(all, m.name()),
+                            m.specialUse(), subscribed.contains(m.name())));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** LSUB, LIST (SUBSCRIBED): subscriptions matching the pattern, existing mailboxes or not. */
+    public List<MailboxListing> listSubscribed(long accountId, String pattern) {
+        MailboxPattern p = MailboxPattern.compile(pattern);
+        return store.read(tx -> {
+            List<Rows.Mailbox> all = tx.mailboxes().mailboxes(accountId);
+            List<MailboxListing> out = new ArrayList<>();
+            for (String name : tx.mailboxes().subscriptions(accountId)) {
+                if (!p.matches(name)) {
+                    continue;
+                }
+                Optional<Rows.Mailbox> m = all.stream().filter(b -> b.name().equals(name)).findFirst();
+                out.add(new MailboxListing(name, m.isPresent(), m.map(Rows.Mailbox::selectable).orElse(false),
+                        hasChildren(all, name), m.map(Rows.Mailbox::specialUse).orElse(null), true));
+            }
+            return out;
+        });
+    }
+
+    private static boolean hasChildren(List<Rows.Mailbox> all, String name) {
+        return all.stream().anyMatch(b -> MailboxNames.isInferior(b.name(), name));
+    }
+
+    // ---- the tree -------------------------------------------------------------------------------
+
+    /**
+     * CREATE (RFC 3501 §6.3.3, RFC 6154 §5.3): creates the mailbox and any missing parent. A
+     * \Noselect mailbox of that name becomes selectable again, with a new UIDVALIDITY.
+     *
+     * @param specialUse an RFC 6154 attribute such as {@code \Sent}, or null
+     */
+    public Rows.Mailbox create(long accountId, String name, String specialUse) {
+        String normalized = MailboxNames.normalize(name);
+        if (specialUse != null && !SPECIAL_USES.contains(specialUse)) {
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "unknown special use " + specialUse);
+        }
+        return store.writeAndWait(tx -> {
+            Optional<Rows.Mailbox> existing = tx.mailboxes().mailbox(accountId, normalized);
+            if (existing.isPresent()) {
+                if (existing.get().selectable()) {
+                    throw new MailboxException(MailboxException.Reason.ALREADY_EXISTS,
+                            "mailbox " + normalized + " already exists");
+                }
+                // A \Noselect parent made a mailbox again: its old UIDs are gone, so a fresh start.
+                tx.mailboxes().delete(existing.get().id());
+            }
+            return create(tx, accountId, normalized, specialUse);
+        });
+    }
+
+    private Rows.Mailbox create(StoreTx tx, long accountId, String name, String specialUse) {
+        for (String parent : MailboxNames.parents(name)) {
+            if (tx.mailboxes().mailbox(accountId, parent).isEmpty()) {
+                tx.mailboxes().create(accountId, parent, null, nextUidValidity(tx, accountId));
+            }
+        }
+        return tx.mailboxes().create(accountId, name, specialUse, nextUidValidity(tx, accountId));
+    }
+
+    /**
+     * DELETE (RFC 3501 §6.3.4): expunges the mailbox's messages and removes it; with children it
+     * stays as \Noselect. INBOX cannot be deleted; neither can a \Noselect mailbox with children.
+     * Subscriptions stay (RFC 3501 §6.3.9).
+     */
+    public void delete(long accountId, String name) {
+        String normalized = MailboxNames.normalize(name);
+        if (MailboxNames.isInbox(normalized)) {
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "INBOX cannot be deleted");
+        }
+        store.writeAndWait(tx -> {
+            Rows.Mailbox m = existing(tx, accountId, normalized);
+            boolean children = hasChildren(tx.mailboxes().mailboxes(accountId), normalized);
+            if (children && !m.selectable()) {
+                throw new MailboxException(MailboxException.Reason.HAS_CHILDREN,
+                        "mailbox " + normalized + " has children and holds no messages; delete them first");
+            }
+            List<Long> uids = tx.mailboxes().messages(m.id()).stream().map(Rows.Message::uid).toList();
+            messages.expunge(tx, m, uids);
+            if (children) {
+                tx.mailboxes().setSelectable(m.id(), false);
+            } else {
+                tx.mailboxes().delete(m.id());
+            }
+            MailboxEvents.MailboxRemoved event = new MailboxEvents.MailboxRemoved(accountId, m.id());
+            tx.afterCommit(() -> events.fire(event));
+            return null;
+        });
+    }
+
+    /**
+     * RENAME (RFC 3501 §6.3.5): the mailbox and its children take the new name, keeping their
+     * UIDVALIDITY and UIDs; missing parents of the new name are created. Renaming INBOX moves its
+     * messages into a new mailbox of that name and leaves INBOX empty, its children where they are.
+     */
+    public void rename(long accountId, String from, String to) {
+        String source = MailboxNames.normalize(from);
+        String target = MailboxNames.normalize(to);
+        store.writeAndWait(tx -> {
+            Rows.Mailbox m = existing(tx, accountId, source);
+            if (tx.mailboxes().mailbox(accountId, target).isPresent()) {
+                throw new MailboxException(MailboxException.Reason.ALREADY_EXISTS,
+                        "mailbox " + target + " already exists");
+            }
+            if (MailboxNames.isInbox(target) || MailboxNames.isInferior(target, source)) {
+                throw new MailboxException(MailboxException.Reason.NOT_ALLOWED,
+                        "cannot rename " + source + " to " + target);
+            }
+            if (MailboxNames.isInbox(source)) {
+                Rows.Mailbox created = create(tx, accountId, target, null);
+                List<Long> uids = tx.mailboxes().messages(m.id()).stream().map(Rows.Message::uid).toList();
+                messages.move(tx, m, uids, created);
+                return null;
+            }
+            List<Rows.Mailbox> all = tx.mailboxes().mailboxes(accountId);
+            for (String parent : MailboxNames.parents(target)) {
+                if (tx.mailboxes().mailbox(accountId, parent).isEmpty()) {
+                    tx.mailboxes().create(accountId, parent, null, nextUidValidity(tx, accountId));
+                }
+            }
+            tx.mailboxes().rename(m.id(), target);
+            for (Rows.Mailbox child : all) {
+                if (MailboxNames.isInferior(child.name(), source)) {
+                    tx.mailboxes().rename(child.id(), target + child.name().substring(source.length()));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** SUBSCRIBE (RFC 3501 §6.3.6); the mailbox need not exist. False when already subscribed. */
+    public boolean subscribe(long accountId, String name) {
+        String normalized = MailboxNames.normalize(name);
+        return store.writeAndWait(tx -> tx.mailboxes().subscribe(accountId, normalized));
+    }
+
+    /** UNSUBSCRIBE (RFC 3501 §6.3.7). False when there was no such subscription. */
+    public boolean unsubscribe(long accountId, String name) {
+        String normalized = MailboxNames.normalize(name);
+        return store.writeAndWait(tx -> tx.mailboxes().unsubscribe(accountId, normalized));
+    }
+
+    private static Rows.Mailbox existing(StoreTx tx, long accountId, String name) {
+        return tx.mailboxes().mailbox(accountId, name).orElseThrow(() ->
+                new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + name));
+    }
+
+    // ---- accounts -------------------------------------------------------------------------------
 
     /** Removes every mailbox and message of an account, in the caller's transaction. */
     public void deleteAll(StoreTx tx, long accountId) {
@@ -126,16 +345,6 @@ public final class MailboxService {
 
     /** Drops one reference to a blob, deleting its content after commit when it was the last. */
     public void releaseBlob(StoreTx tx, String blobId) {
-        if (tx.blobs().addRefs(blobId, -1) == 0) {
-            tx.afterCommit(() -> {
-                try {
-                    blobs.delete(blobId);
-                } catch (IOException e) {
-                    // The orphan sweep at the next start removes it.
-                    log.warn("could not delete message content {}: {}", blobId, e.getMessage());
-                }
-            });
-        }
+        contents.release(tx, blobId);
     }
-
 }

@@ -21,6 +21,9 @@ import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.ServerTls;
 import dev.tern.net.tls.TlsMode;
+import dev.tern.config.Pop3Settings;
+import dev.tern.pop3.Pop3Context;
+import dev.tern.pop3.Pop3Server;
 import dev.tern.queue.RetryPolicy;
 import dev.tern.routing.Router;
 import dev.tern.smtp.server.SmtpSecurity;
@@ -50,7 +53,8 @@ import java.util.function.Function;
  *
  * <p>Listeners: {@code smtp} (port 25: STARTTLS, AUTH offered, relaying only when authenticated),
  * {@code submission} (587: STARTTLS, AUTH required) and {@code submissions} (465: implicit TLS,
- * AUTH required). All share one TLS context and one bounded pool for SASL steps.
+ * AUTH required); {@code pop3} (110: STLS) and {@code pop3s} (995: implicit TLS). All share one
+ * TLS context and one bounded pool for SASL steps.
  */
 public final class TernServer implements AutoCloseable {
 
@@ -75,6 +79,7 @@ public final class TernServer implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock lock;
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
@@ -208,7 +213,7 @@ public final class TernServer implements AutoCloseable {
             transport = new ServerTransport();
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor());
-            startSmtpListeners(backend);
+            startListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
             }
@@ -220,7 +225,7 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    private void startSmtpListeners(TernSmtpBackend backend) {
+    private void startListeners(TernSmtpBackend backend) {
         if (TernConfig.LISTENER_NAMES.stream().allMatch(name -> config.listener(name).isEmpty())) {
             return;
         }
@@ -230,7 +235,7 @@ public final class TernServer implements AutoCloseable {
         if (authenticator != null) {
             authExecutor = boundedPool("tern-auth", AUTH_THREADS, AUTH_QUEUE);
         }
-        for (String name : TernConfig.LISTENER_NAMES) {
+        for (String name : TernConfig.SMTP_LISTENERS) {
             if (config.listener(name).isEmpty()) {
                 continue;
             }
@@ -241,6 +246,29 @@ public final class TernServer implements AutoCloseable {
             };
             SmtpServer server = new SmtpServer(name, config.hostname(), config.smtp(), config.protocolTrace(),
                     backend, security, transport);
+            listeners.add(server.start(config.listener(name)));
+        }
+        startPop3Listeners(authenticator);
+    }
+
+    /** pop3 (STLS offered) and pop3s (implicit TLS), each with its own connection limits. */
+    private void startPop3Listeners(SaslAuthenticator authenticator) {
+        Pop3Settings settings = config.pop3();
+        for (String name : TernConfig.POP3_LISTENERS) {
+            if (config.listener(name).isEmpty()) {
+                continue;
+            }
+            if (authenticator == null) {
+                throw new ConfigException("listeners." + name + ": POP3 needs authentication, and no SASL "
+                        + "authenticator is available in this server");
+            }
+            boolean implicit = name.equals("pop3s");
+            Pop3Context context = new Pop3Context(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
+                    tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
+                    services.storageExecutor(), Pop3Context.AUTOLOGOUT);
+            Pop3Server server = new Pop3Server(context, transport,
+                    Pop3Server.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
+            pop3Servers.add(server);
             listeners.add(server.start(config.listener(name)));
         }
     }
@@ -299,6 +327,10 @@ public final class TernServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        for (Pop3Server p : pop3Servers) {
+            p.close();
+        }
+        pop3Servers.clear();
         for (BoundListener l : listeners) {
             l.close();
         }

@@ -22,4 +22,13 @@ public interface BlobRefDao {
 
     /** The reference count, 0 when the blob is unknown. */
     int refs(String blobId);
+
+    /**
+     * The parsed structure kept for a content by the IMAP layer, or null when none is kept (or the
+     * blob is unknown). Offsets in it count from the start of the blob.
+     */
+    String structure(String blobId);
+
+    /** Keeps a content's parsed structure; false when the blob is unknown. */
+    boolean setStructure(String blobId, String structure);
 }

@@ -1,29 +1,84 @@
 package dev.tern.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** Mailboxes (folders) of accounts and the messages in them. */
+/**
+ * Mailboxes (folders) of accounts, the messages in them, the UIDs they expunged and the
+ * account's subscriptions. UIDs and MODSEQs are taken inside the caller's transaction, so they are
+ * unique and ascending per mailbox whoever else writes.
+ */
 public interface MailboxDao {
 
     Optional<Rows.Mailbox> mailbox(long accountId, String name);
 
+    Optional<Rows.Mailbox> mailbox(long mailboxId);
+
+    /** The account's mailboxes, INBOX first, then by name. */
     List<Rows.Mailbox> mailboxes(long accountId);
 
     Rows.Mailbox create(long accountId, String name, String specialUse, long uidValidity);
+
+    /**
+     * A new UIDVALIDITY for one of the account's mailboxes: greater than every value this account
+     * was given before, and at least {@code atLeast}.
+     */
+    long takeUidValidity(long accountId, long atLeast);
+
+    /** Renames one mailbox (its id, UIDs and UIDVALIDITY stay). */
+    void rename(long mailboxId, String newName);
+
+    void setSelectable(long mailboxId, boolean selectable);
+
+    /** Deletes a mailbox that holds no messages any more, with its expunge records. */
+    void delete(long mailboxId);
 
     /**
      * Appends a message: takes the mailbox's next UID and a new MODSEQ, both in this transaction.
      * Returns the new row.
      */
     Rows.Message append(long mailboxId, String blobId, String headerPrefix, long size, Instant internalDate,
-                        String flags);
+                        int systemFlags, String keywords);
 
+    /** Every message of a mailbox, by ascending UID, in one query. */
     List<Rows.Message> messages(long mailboxId);
+
+    /** The messages among {@code uids}, by ascending UID; unknown UIDs are left out. */
+    List<Rows.Message> messages(long mailboxId, Collection<Long> uids);
 
     Optional<Rows.Message> message(long mailboxId, long uid);
 
-    /** Deletes every mailbox and message of an account; returns the blob ids the messages used. */
+    Optional<Rows.Message> message(long messageId);
+
+    /** Messages whose MODSEQ is greater than {@code modSeq}, by ascending UID (CONDSTORE CHANGEDSINCE). */
+    List<Rows.Message> changedSince(long mailboxId, long modSeq);
+
+    /** Raises the mailbox's HIGHESTMODSEQ by one and returns it: the MODSEQ of one change. */
+    long nextModSeq(long mailboxId);
+
+    /** Writes new flags on messages, all with the same MODSEQ. */
+    void updateFlags(List<Rows.FlagUpdate> updates, long modSeq);
+
+    /** Deletes messages and records their UIDs as expunged at {@code modSeq}; returns their blob ids. */
+    List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq);
+
+    /** UIDs expunged with a MODSEQ greater than {@code modSeq}, ascending (QRESYNC VANISHED). */
+    List<Rows.Expunged> expungedSince(long mailboxId, long modSeq);
+
+    /** Message count, unseen, deleted and total size of a mailbox, in one query. */
+    Rows.MailboxCounts counts(long mailboxId);
+
+    /** The account's subscribed names, sorted; they need not name existing mailboxes. */
+    List<String> subscriptions(long accountId);
+
+    /** Adds a subscription; false when it was there already. */
+    boolean subscribe(long accountId, String name);
+
+    /** Removes a subscription; false when there was none. */
+    boolean unsubscribe(long accountId, String name);
+
+    /** Deletes every mailbox, message and subscription of an account; returns the blob ids the messages used. */
     List<String> deleteAll(long accountId);
 }

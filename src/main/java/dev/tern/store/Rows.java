@@ -82,11 +82,34 @@ public final class Rows {
     public record QueueSummary(QueuedMessage message, List<QueueRecipient> recipients) {
     }
 
+    /**
+     * A mailbox of an account.
+     *
+     * @param selectable false for a mailbox kept only as the parent of others (IMAP \Noselect)
+     */
     public record Mailbox(long id, long accountId, String name, long uidValidity, long uidNext,
-                          long highestModSeq, String specialUse, boolean subscribed) {
+                          long highestModSeq, String specialUse, boolean selectable) {
     }
 
+    /**
+     * A message in a mailbox.
+     *
+     * @param systemFlags the RFC 3501 system flags as bits (\Seen 1, \Answered 2, \Flagged 4, \Deleted 8, \Draft 16)
+     * @param keywords    the keywords, space-separated; empty when none
+     */
     public record Message(long id, long mailboxId, long uid, String blobId, String headerPrefix, long size,
-                          Instant internalDate, String flags, long modSeq) {
+                          Instant internalDate, int systemFlags, String keywords, long modSeq) {
+    }
+
+    /** A message's new flags, as written by a flag change. */
+    public record FlagUpdate(long messageId, int systemFlags, String keywords) {
+    }
+
+    /** An expunged message: its UID and the MODSEQ of the expunge. */
+    public record Expunged(long uid, long modSeq) {
+    }
+
+    /** The counts of a mailbox's STATUS that come from its messages. */
+    public record MailboxCounts(long messages, long unseen, long deleted, long size) {
     }
 }

@@ -89,6 +89,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void pop3ListenersAndSettingsAreRead() {
+        TernConfig c = parse("[pop3]\nallow_plaintext_auth = true\nmax_connections_per_ip = 5\n"
+                + "[listeners]\npop3 = [\"127.0.0.1:110\"]\npop3s = [\"[::1]:995\"]\n");
+        assertThat(c.listener("pop3")).containsExactly(new ListenAddress("127.0.0.1", 110));
+        assertThat(c.listener("pop3s")).containsExactly(new ListenAddress("::1", 995));
+        assertThat(c.pop3()).isEqualTo(new Pop3Settings(true, 1000, 5));
+        assertThat(parse("").pop3()).isEqualTo(Pop3Settings.defaults());
+        assertThat(Pop3Settings.defaults().allowPlaintextAuth()).isFalse();
+        assertThatThrownBy(() -> parse("[pop3]\nallow_plaintext = true\n"))
+                .hasMessageStartingWith("pop3.allow_plaintext: unknown setting");
+        assertThatThrownBy(() -> parse("[listeners]\nimap = [\"0.0.0.0:143\"]\n"))
+                .hasMessageContaining("pop3, pop3s");
+    }
+
+    @Test
     void submissionChecksTheFromHeaderUnlessSwitchedOff() {
         assertThat(parse("").submission()).isEqualTo(SubmissionSettings.defaults());
         assertThat(SubmissionSettings.defaults().checkFromHeader()).isTrue();

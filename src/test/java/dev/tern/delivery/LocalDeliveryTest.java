@@ -106,7 +106,8 @@ class LocalDeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> inbox("alice@example.test").size() == 1);
         Rows.Message m = inbox("alice@example.test").get(0);
         assertThat(m.uid()).isEqualTo(1);
-        assertThat(m.flags()).isEmpty();
+        assertThat(m.systemFlags()).isZero();
+        assertThat(m.keywords()).isEmpty();
         assertThat(content(m)).isEqualTo("Return-Path: <s@example.org>\r\nDelivered-To: alice@example.test\r\n" + BODY);
         assertThat(m.size()).isEqualTo(content(m).length());
         await().atMost(Duration.ofSeconds(5)).until(() -> services.queue().message(id).isEmpty());

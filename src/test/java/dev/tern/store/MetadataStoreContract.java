@@ -124,7 +124,7 @@ public abstract class MetadataStoreContract {
         List<Rows.Message> appended = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             appended.add(store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "B1", "P: x\r\n", 16,
-                    Instant.now(), "")));
+                    Instant.now(), 0, "")));
         }
         assertThat(appended).extracting(Rows.Message::uid).containsExactly(1L, 2L, 3L);
         assertThat(appended).extracting(Rows.Message::modSeq).isSorted().doesNotHaveDuplicates();
@@ -146,7 +146,7 @@ public abstract class MetadataStoreContract {
         for (int i = 0; i < 300; i++) {
             final int n = i;
             writes.add(store.write(tx -> {
-                Rows.Message m = tx.mailboxes().append(box.id(), "B2", "", 10, Instant.now(), "");
+                Rows.Message m = tx.mailboxes().append(box.id(), "B2", "", 10, Instant.now(), 0, "");
                 if (n % 10 == 0) {
                     throw new IllegalStateException("planned failure " + n);
                 }
@@ -384,6 +384,152 @@ public abstract class MetadataStoreContract {
         assertThat(deleted).isTrue();
         assertThat(keysOfDeleted).isEmpty();
         assertThat(keysOfOther).hasSize(1);
+    }
+
+    private Rows.Mailbox mailboxWithBlob(String address, String blobId) {
+        Rows.Account a = account(address);
+        return store.writeAndWait(tx -> {
+            tx.blobs().insert(blobId, 10, 0);
+            return tx.mailboxes().create(a.id(), "INBOX", null, 7);
+        });
+    }
+
+    @Test
+    void mailboxesAreFoundRenamedMadeNoselectAndDeleted() {
+        Rows.Account a = account("tree@example.test");
+        Rows.Mailbox box = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "Work", "\\Archive", 9));
+        store.writeAndWait(tx -> {
+            tx.mailboxes().create(a.id(), "INBOX", null, 10);
+            tx.mailboxes().rename(box.id(), "Projects");
+            tx.mailboxes().setSelectable(box.id(), false);
+            return null;
+        });
+        Rows.Mailbox renamed = store.read(tx -> tx.mailboxes().mailbox(box.id())).orElseThrow();
+        assertThat(renamed.name()).isEqualTo("Projects");
+        assertThat(renamed.uidValidity()).isEqualTo(9);
+        assertThat(renamed.specialUse()).isEqualTo("\\Archive");
+        assertThat(renamed.selectable()).isFalse();
+        var names = store.read(tx -> tx.mailboxes().mailboxes(a.id()));
+        assertThat(names).extracting(Rows.Mailbox::name).containsExactly("INBOX", "Projects");
+        store.writeAndWait(tx -> {
+            tx.mailboxes().delete(box.id());
+            return null;
+        });
+        var gone = store.read(tx -> tx.mailboxes().mailbox(a.id(), "Projects"));
+        assertThat(gone).isEmpty();
+    }
+
+    @Test
+    void uidValidityOnlyGrowsPerAccount() {
+        Rows.Account a = account("uv@example.test");
+        Rows.Account b = account("uv2@example.test");
+        long first = store.writeAndWait(tx -> tx.mailboxes().takeUidValidity(a.id(), 100));
+        long second = store.writeAndWait(tx -> tx.mailboxes().takeUidValidity(a.id(), 50));
+        long third = store.writeAndWait(tx -> tx.mailboxes().takeUidValidity(a.id(), 500));
+        long other = store.writeAndWait(tx -> tx.mailboxes().takeUidValidity(b.id(), 100));
+        assertThat(List.of(first, second, third)).containsExactly(100L, 101L, 500L);
+        assertThat(other).isEqualTo(100);
+    }
+
+    @Test
+    void flagsAreUpdatedWithANewModseqAndCounted() {
+        Rows.Mailbox box = mailboxWithBlob("flags@example.test", "F1");
+        List<Rows.Message> m = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            m.add(store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "F1", "", 10, Instant.now(), 0, "")));
+        }
+        long modSeq = store.writeAndWait(tx -> {
+            long next = tx.mailboxes().nextModSeq(box.id());
+            tx.mailboxes().updateFlags(List.of(new Rows.FlagUpdate(m.get(0).id(), 1, "$Label1"),
+                    new Rows.FlagUpdate(m.get(1).id(), 1 | 8, "")), next);
+            return next;
+        });
+        assertThat(modSeq).isGreaterThan(m.get(2).modSeq());
+        store.read(tx -> {
+            Rows.Message first = tx.mailboxes().message(box.id(), m.get(0).uid()).orElseThrow();
+            assertThat(first.systemFlags()).isEqualTo(1);
+            assertThat(first.keywords()).isEqualTo("$Label1");
+            assertThat(first.modSeq()).isEqualTo(modSeq);
+            assertThat(tx.mailboxes().message(first.id())).contains(first);
+            assertThat(tx.mailboxes().changedSince(box.id(), m.get(2).modSeq())).extracting(Rows.Message::uid)
+                    .containsExactly(1L, 2L);
+            assertThat(tx.mailboxes().messages(box.id(), List.of(3L, 1L, 99L))).extracting(Rows.Message::uid)
+                    .containsExactly(1L, 3L);
+            assertThat(tx.mailboxes().counts(box.id())).isEqualTo(new Rows.MailboxCounts(3, 1, 1, 30));
+            assertThat(tx.mailboxes().mailbox(box.id()).orElseThrow().highestModSeq()).isEqualTo(modSeq);
+            return null;
+        });
+    }
+
+    @Test
+    void expungeRecordsUidsWithTheirModseq() {
+        Rows.Mailbox box = mailboxWithBlob("expunge@example.test", "E1");
+        for (int i = 0; i < 3; i++) {
+            store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "E1", "", 10, Instant.now(), 0, ""));
+        }
+        long before = store.read(tx -> tx.mailboxes().mailbox(box.id())).orElseThrow().highestModSeq();
+        List<String> blobs = store.writeAndWait(tx ->
+                tx.mailboxes().expunge(box.id(), List.of(1L, 3L, 42L), tx.mailboxes().nextModSeq(box.id())));
+        assertThat(blobs).containsExactly("E1", "E1");
+        store.read(tx -> {
+            assertThat(tx.mailboxes().messages(box.id())).extracting(Rows.Message::uid).containsExactly(2L);
+            assertThat(tx.mailboxes().expungedSince(box.id(), before)).containsExactly(
+                    new Rows.Expunged(1, before + 1), new Rows.Expunged(3, before + 1));
+            assertThat(tx.mailboxes().expungedSince(box.id(), before + 1)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void subscriptionsNeedNoMailbox() {
+        Rows.Account a = account("subs@example.test");
+        var added = store.writeAndWait(tx -> tx.mailboxes().subscribe(a.id(), "Nowhere"));
+        var again = store.writeAndWait(tx -> tx.mailboxes().subscribe(a.id(), "Nowhere"));
+        store.writeAndWait(tx -> tx.mailboxes().subscribe(a.id(), "Also"));
+        assertThat(added).isTrue();
+        assertThat(again).isFalse();
+        var read1 = store.read(tx -> tx.mailboxes().subscriptions(a.id()));
+        assertThat(read1).containsExactly("Also", "Nowhere");
+        var removed = store.writeAndWait(tx -> tx.mailboxes().unsubscribe(a.id(), "Nowhere"));
+        var removedAgain = store.writeAndWait(tx -> tx.mailboxes().unsubscribe(a.id(), "Nowhere"));
+        assertThat(removed).isTrue();
+        assertThat(removedAgain).isFalse();
+    }
+
+    @Test
+    void aBlobKeepsItsStructure() {
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("S1", 10, 1);
+            return null;
+        });
+        var read2 = store.read(tx -> tx.blobs().structure("S1"));
+        assertThat(read2).isNull();
+        var set = store.writeAndWait(tx -> tx.blobs().setStructure("S1", "{\"parts\":1}"));
+        var unknown = store.writeAndWait(tx -> tx.blobs().setStructure("nope", "x"));
+        assertThat(set).isTrue();
+        assertThat(unknown).isFalse();
+        var read3 = store.read(tx -> tx.blobs().structure("S1"));
+        assertThat(read3).isEqualTo("{\"parts\":1}");
+    }
+
+    @Test
+    void deleteAllRemovesMessagesExpungesAndSubscriptions() {
+        Rows.Mailbox box = mailboxWithBlob("all@example.test", "D9");
+        store.writeAndWait(tx -> {
+            tx.mailboxes().append(box.id(), "D9", "", 10, Instant.now(), 0, "");
+            tx.mailboxes().append(box.id(), "D9", "", 10, Instant.now(), 0, "");
+            tx.mailboxes().expunge(box.id(), List.of(1L), tx.mailboxes().nextModSeq(box.id()));
+            tx.mailboxes().subscribe(box.accountId(), "INBOX");
+            return null;
+        });
+        List<String> blobs = store.writeAndWait(tx -> tx.mailboxes().deleteAll(box.accountId()));
+        assertThat(blobs).containsExactly("D9");
+        var read4 = store.read(tx -> tx.mailboxes().mailboxes(box.accountId()));
+        assertThat(read4).isEmpty();
+        var read5 = store.read(tx -> tx.mailboxes().subscriptions(box.accountId()));
+        assertThat(read5).isEmpty();
+        var deleted = store.writeAndWait(tx -> tx.directory().deleteAccount(box.accountId()));
+        assertThat(deleted).isTrue();
     }
 
     @Test

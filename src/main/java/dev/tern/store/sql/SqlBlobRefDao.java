@@ -45,4 +45,14 @@ final class SqlBlobRefDao implements BlobRefDao {
     public boolean exists(String blobId) {
         return db.count("SELECT COUNT(*) FROM blobs WHERE id = ?", blobId) > 0;
     }
+
+    @Override
+    public String structure(String blobId) {
+        return db.one("SELECT structure FROM blobs WHERE id = ?", rs -> rs.getString(1), blobId).orElse(null);
+    }
+
+    @Override
+    public boolean setStructure(String blobId, String structure) {
+        return db.update("UPDATE blobs SET structure = ? WHERE id = ?", structure, blobId) > 0;
+    }
 }

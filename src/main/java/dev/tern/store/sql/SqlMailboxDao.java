@@ -7,15 +7,25 @@ import dev.tern.store.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 final class SqlMailboxDao implements MailboxDao {
 
     private static final String MAILBOX_COLUMNS = "id, account_id, name, uidvalidity, uidnext, highest_modseq, "
-            + "special_use, subscribed";
+            + "special_use, selectable";
     private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
-            + "flags, modseq";
+            + "system_flags, keywords, modseq";
+    /**
+     * Up to this many UIDs are looked up one by one; more, and the whole mailbox is read and
+     * filtered. Either way the SQL text is fixed, which keeps the per-connection statement cache small.
+     */
+    private static final int UID_LOOKUPS = 64;
 
     private final Jdbc db;
 
@@ -30,6 +40,11 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public Optional<Rows.Mailbox> mailbox(long mailboxId) {
+        return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE id = ?", SqlMailboxDao::mailboxRow, mailboxId);
+    }
+
+    @Override
     public List<Rows.Mailbox> mailboxes(long accountId) {
         return db.query("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? "
                         + "ORDER BY CASE WHEN name = 'INBOX' THEN 0 ELSE 1 END, name",
@@ -39,13 +54,41 @@ final class SqlMailboxDao implements MailboxDao {
     @Override
     public Rows.Mailbox create(long accountId, String name, String specialUse, long uidValidity) {
         long id = db.insert("INSERT INTO mailboxes (account_id, name, uidvalidity, uidnext, highest_modseq, "
-                + "special_use, subscribed) VALUES (?, ?, ?, 1, 1, ?, 1)", accountId, name, uidValidity, specialUse);
+                + "special_use, selectable) VALUES (?, ?, ?, 1, 1, ?, 1)", accountId, name, uidValidity, specialUse);
         return new Rows.Mailbox(id, accountId, name, uidValidity, 1, 1, specialUse, true);
     }
 
     @Override
+    public long takeUidValidity(long accountId, long atLeast) {
+        Optional<Long> taken = db.one("UPDATE uidvalidity_counters SET last_value = CASE WHEN last_value + 1 > ? "
+                        + "THEN last_value + 1 ELSE ? END WHERE account_id = ? RETURNING last_value",
+                rs -> rs.getLong(1), atLeast, atLeast, accountId);
+        if (taken.isPresent()) {
+            return taken.get();
+        }
+        db.update("INSERT INTO uidvalidity_counters (account_id, last_value) VALUES (?, ?)", accountId, atLeast);
+        return atLeast;
+    }
+
+    @Override
+    public void rename(long mailboxId, String newName) {
+        db.update("UPDATE mailboxes SET name = ? WHERE id = ?", newName, mailboxId);
+    }
+
+    @Override
+    public void setSelectable(long mailboxId, boolean selectable) {
+        db.update("UPDATE mailboxes SET selectable = ? WHERE id = ?", selectable, mailboxId);
+    }
+
+    @Override
+    public void delete(long mailboxId) {
+        db.update("DELETE FROM expunged WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM mailboxes WHERE id = ?", mailboxId);
+    }
+
+    @Override
     public Rows.Message append(long mailboxId, String blobId, String headerPrefix, long size, Instant internalDate,
-                               String flags) {
+                               int systemFlags, String keywords) {
         // Taking the UID and MODSEQ with an UPDATE ... RETURNING in the same transaction as the
         // insert makes them unique and gap-free per mailbox, whoever else appends.
         long[] next = db.one("UPDATE mailboxes SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 "
@@ -54,10 +97,11 @@ final class SqlMailboxDao implements MailboxDao {
                 .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
         long uid = next[0];
         long modSeq = next[1];
-        long id = db.insert("INSERT INTO messages (mailbox_id, uid, blob_id, header_prefix, size, internal_date, flags, "
-                + "modseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid, blobId, headerPrefix, size, internalDate,
-                flags, modSeq);
-        return new Rows.Message(id, mailboxId, uid, blobId, headerPrefix, size, internalDate, flags, modSeq);
+        long id = db.insert("INSERT INTO messages (mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
+                        + "system_flags, keywords, modseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid, blobId,
+                headerPrefix, size, internalDate, systemFlags, keywords, modSeq);
+        return new Rows.Message(id, mailboxId, uid, blobId, headerPrefix, size, internalDate, systemFlags, keywords,
+                modSeq);
     }
 
     @Override
@@ -67,9 +111,95 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.Message> messages(long mailboxId, Collection<Long> uids) {
+        Set<Long> wanted = new TreeSet<>(uids);
+        if (wanted.size() > UID_LOOKUPS) {
+            return messages(mailboxId).stream().filter(m -> wanted.contains(m.uid())).toList();
+        }
+        List<Rows.Message> out = new ArrayList<>(wanted.size());
+        for (long uid : wanted) {
+            message(mailboxId, uid).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Rows.Message> message(long mailboxId, long uid) {
         return db.one("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? AND uid = ?",
                 SqlMailboxDao::messageRow, mailboxId, uid);
+    }
+
+    @Override
+    public Optional<Rows.Message> message(long messageId) {
+        return db.one("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?", SqlMailboxDao::messageRow, messageId);
+    }
+
+    @Override
+    public List<Rows.Message> changedSince(long mailboxId, long modSeq) {
+        return db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                SqlMailboxDao::messageRow, mailboxId, modSeq);
+    }
+
+    @Override
+    public long nextModSeq(long mailboxId) {
+        return db.one("UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq",
+                        rs -> rs.getLong(1), mailboxId)
+                .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
+    }
+
+    @Override
+    public void updateFlags(List<Rows.FlagUpdate> updates, long modSeq) {
+        for (Rows.FlagUpdate u : updates) {
+            db.update("UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?",
+                    u.systemFlags(), u.keywords(), modSeq, u.messageId());
+        }
+    }
+
+    @Override
+    public List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq) {
+        List<String> blobs = new ArrayList<>();
+        for (long uid : new HashSet<>(uids)) {
+            Optional<String> blob = db.one("DELETE FROM messages WHERE mailbox_id = ? AND uid = ? RETURNING blob_id",
+                    rs -> rs.getString(1), mailboxId, uid);
+            if (blob.isPresent()) {
+                blobs.add(blob.get());
+                db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
+            }
+        }
+        return blobs;
+    }
+
+    @Override
+    public List<Rows.Expunged> expungedSince(long mailboxId, long modSeq) {
+        return db.query("SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                rs -> new Rows.Expunged(rs.getLong(1), rs.getLong(2)), mailboxId, modSeq);
+    }
+
+    @Override
+    public Rows.MailboxCounts counts(long mailboxId) {
+        return db.one("SELECT COUNT(*), "
+                        + "COALESCE(SUM(CASE WHEN (system_flags & 1) = 0 THEN 1 ELSE 0 END), 0), "
+                        + "COALESCE(SUM(CASE WHEN (system_flags & 8) <> 0 THEN 1 ELSE 0 END), 0), "
+                        + "COALESCE(SUM(size), 0) FROM messages WHERE mailbox_id = ?",
+                rs -> new Rows.MailboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), mailboxId)
+                .orElse(new Rows.MailboxCounts(0, 0, 0, 0));
+    }
+
+    @Override
+    public List<String> subscriptions(long accountId) {
+        return db.query("SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name", rs -> rs.getString(1),
+                accountId);
+    }
+
+    @Override
+    public boolean subscribe(long accountId, String name) {
+        return db.update("INSERT INTO subscriptions (account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                accountId, name) > 0;
+    }
+
+    @Override
+    public boolean unsubscribe(long accountId, String name) {
+        return db.update("DELETE FROM subscriptions WHERE account_id = ? AND name = ?", accountId, name) > 0;
     }
 
     @Override
@@ -77,19 +207,21 @@ final class SqlMailboxDao implements MailboxDao {
         List<String> blobs = db.query("SELECT m.blob_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id "
                 + "WHERE b.account_id = ?", rs -> rs.getString(1), accountId);
         db.update("DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)", accountId);
+        db.update("DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)", accountId);
         db.update("DELETE FROM mailboxes WHERE account_id = ?", accountId);
+        db.update("DELETE FROM subscriptions WHERE account_id = ?", accountId);
         return blobs;
     }
 
     private static Rows.Mailbox mailboxRow(ResultSet rs) throws SQLException {
         return new Rows.Mailbox(rs.getLong("id"), rs.getLong("account_id"), rs.getString("name"),
                 rs.getLong("uidvalidity"), rs.getLong("uidnext"), rs.getLong("highest_modseq"),
-                rs.getString("special_use"), rs.getInt("subscribed") != 0);
+                rs.getString("special_use"), rs.getInt("selectable") != 0);
     }
 
     private static Rows.Message messageRow(ResultSet rs) throws SQLException {
         return new Rows.Message(rs.getLong("id"), rs.getLong("mailbox_id"), rs.getLong("uid"), rs.getString("blob_id"),
                 rs.getString("header_prefix"), rs.getLong("size"), Jdbc.instant(rs, "internal_date"),
-                rs.getString("flags"), rs.getLong("modseq"));
+                rs.getInt("system_flags"), rs.getString("keywords"), rs.getLong("modseq"));
     }
 }

@@ -1,0 +1,115 @@
+package dev.tern.mailbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Tells interested parties (IMAP IDLE, concurrent sessions on one mailbox) what changed in a
+ * mailbox, once the change is committed: new messages, flag changes and expunges, and mailboxes
+ * that went away. In-process only; a store shared by several nodes will need its own channel
+ * (PostgreSQL LISTEN/NOTIFY) feeding the same listeners.
+ *
+ * <p>Listeners are called on the thread that committed the change (the store's writer): they must
+ * return quickly and hand the event to their own thread (an event loop). A listener that throws is
+ * logged and does not stop the others. Events of one mailbox arrive in commit order.
+ */
+public final class MailboxEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(MailboxEvents.class);
+
+    /** A message was added (delivery, APPEND, COPY, MOVE). */
+    public record NewMessage(long accountId, long mailboxId, long uid, long modSeq) {
+    }
+
+    /** One message's flags after a change. */
+    public record FlagChange(long uid, Flags flags, long modSeq) {
+    }
+
+    /** Flags of some messages changed, all with the same MODSEQ. */
+    public record FlagsChanged(long accountId, long mailboxId, List<FlagChange> changes) {
+    }
+
+    /** Messages were expunged (EXPUNGE, MOVE, POP3 DELE + QUIT, mailbox deletion). */
+    public record Expunged(long accountId, long mailboxId, List<Long> uids, long modSeq) {
+    }
+
+    /** The mailbox was deleted: sessions that have it selected must let it go. */
+    public record MailboxRemoved(long accountId, long mailboxId) {
+    }
+
+    /** Receives events; each method has an empty default so a listener implements what it needs. */
+    public interface Listener {
+        default void added(NewMessage event) {
+        }
+
+        default void flagsChanged(FlagsChanged event) {
+        }
+
+        default void expunged(Expunged event) {
+        }
+
+        default void removed(MailboxRemoved event) {
+        }
+    }
+
+    /** Ends a listener's registration; closing twice does nothing. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final long ALL = -1;
+
+    private final Map<Long, List<Listener>> byMailbox = new ConcurrentHashMap<>();
+
+    /** Listens to one mailbox's events. */
+    public Registration listen(long mailboxId, Listener listener) {
+        byMailbox.computeIfAbsent(mailboxId, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> byMailbox.computeIfPresent(mailboxId, (id, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /** Listens to every mailbox's events. */
+    public Registration listenAll(Listener listener) {
+        return listen(ALL, listener);
+    }
+
+    void fire(NewMessage e) {
+        dispatch(e.mailboxId(), l -> l.added(e));
+    }
+
+    void fire(FlagsChanged e) {
+        dispatch(e.mailboxId(), l -> l.flagsChanged(e));
+    }
+
+    void fire(Expunged e) {
+        dispatch(e.mailboxId(), l -> l.expunged(e));
+    }
+
+    void fire(MailboxRemoved e) {
+        dispatch(e.mailboxId(), l -> l.removed(e));
+    }
+
+    private void dispatch(long mailboxId, java.util.function.Consumer<Listener> call) {
+        for (long key : new long[]{mailboxId, ALL}) {
+            List<Listener> listeners = byMailbox.get(key);
+            if (listeners == null) {
+                continue;
+            }
+            for (Listener l : listeners) {
+                try {
+                    call.accept(l);
+                } catch (RuntimeException e) {
+                    log.warn("a mailbox event listener failed", e);
+                }
+            }
+        }
+    }
+}

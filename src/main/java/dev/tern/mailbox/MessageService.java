@@ -1,0 +1,263 @@
+package dev.tern.mailbox;
+
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The messages of mailboxes, as IMAP and POP3 use them: append, flags, expunge, copy and move,
+ * the index of a mailbox and its changes since a MODSEQ (RFC 3501, RFC 4315, RFC 6851, RFC 7162).
+ *
+ * <p>Invariants: every change of a message's flags, every append and every expunge takes a new
+ * MODSEQ from its mailbox's HIGHESTMODSEQ, in the transaction that makes the change; one STORE or
+ * EXPUNGE takes one MODSEQ for all the messages it changes (RFC 7162 §3.1: one per command). A
+ * message holds one reference on its content: copies share the content, and the last expunge of
+ * it deletes the content after commit. {@link MailboxEvents} hear of each change after commit.
+ *
+ * <p>Every method blocks on the store: call them off event loops. Mailboxes are named by id (the
+ * caller looked them up for its account); a mailbox that is gone gives NONEXISTENT.
+ */
+public final class MessageService {
+
+    private final MetadataStore store;
+    private final Contents contents;
+    private final MailboxEvents events;
+
+    MessageService(MetadataStore store, Contents contents, MailboxEvents events) {
+        this.store = store;
+        this.contents = contents;
+        this.events = events;
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    /** A mailbox's messages by ascending UID: one query, fit for mailboxes of many thousands. */
+    public List<MessageEntry> messages(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().messages(mailboxId)).stream().map(MessageEntry::of).toList();
+    }
+
+    public Optional<MessageEntry> message(long mailboxId, long uid) {
+        return store.read(tx -> tx.mailboxes().message(mailboxId, uid)).map(MessageEntry::of);
+    }
+
+    /** Messages whose MODSEQ is above {@code modSeq}, by UID (FETCH … CHANGEDSINCE, RFC 7162 §3.1.4). */
+    public List<MessageEntry> changedSince(long mailboxId, long modSeq) {
+        return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageEntry::of).toList();
+    }
+
+    /** UIDs expunged with a MODSEQ above {@code modSeq}, ascending (VANISHED (EARLIER), RFC 7162 §3.2.10). */
+    public List<Long> expungedSince(long mailboxId, long modSeq) {
+        return store.read(tx -> tx.mailboxes().expungedSince(mailboxId, modSeq)).stream()
+                .map(Rows.Expunged::uid).toList();
+    }
+
+    /** The whole message: header prefix, then content. The caller closes it. */
+    public InputStream open(MessageEntry message) throws IOException {
+        return contents.open(message.headerPrefix(), message.blobId());
+    }
+
+    /** The message's content without its header prefix: what a stored structure's offsets count in. */
+    public InputStream openContent(MessageEntry message) throws IOException {
+        return contents.open(message.blobId());
+    }
+
+    /** The structure the IMAP layer keeps for a content (offsets from the start of the content), if any. */
+    public Optional<String> structure(String blobId) {
+        return Optional.ofNullable(store.read(tx -> tx.blobs().structure(blobId)));
+    }
+
+    /** Keeps a content's structure, for every message that shares the content. */
+    public void saveStructure(String blobId, String structure) {
+        store.writeAndWait(tx -> tx.blobs().setStructure(blobId, structure));
+    }
+
+    // ---- writing ----------------------------------------------------------------------------
+
+    /** APPEND (RFC 3501 §6.3.11): stores the content and files it with these flags and date. */
+    public AppendResult append(long mailboxId, InputStream content, Flags flags, Instant internalDate)
+            throws IOException {
+        Contents.Written written = contents.write(content);
+        try {
+            return store.writeAndWait(tx -> {
+                Rows.Mailbox mailbox = selectable(tx, mailboxId);
+                written.record(tx);
+                tx.blobs().addRefs(written.blobId(), 1);
+                Rows.Message m = tx.mailboxes().append(mailboxId, written.blobId(), "", written.size(),
+                        internalDate, flags.systemBits(), flags.keywordText());
+                afterAppend(tx, mailbox, m);
+                return new AppendResult(mailboxId, mailbox.uidValidity(), m.uid(), m.modSeq());
+            });
+        } catch (RuntimeException e) {
+            contents.discard(written);
+            throw e;
+        }
+    }
+
+    public AppendResult append(long mailboxId, byte[] content, Flags flags, Instant internalDate) {
+        try {
+            return append(mailboxId, new ByteArrayInputStream(content), flags, internalDate);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3). Messages whose flags do not change keep their
+     * MODSEQ; the others all take one new MODSEQ.
+     *
+     * @param unchangedSince messages whose MODSEQ is above this are left alone and reported as
+     *                       modified; negative for no condition
+     */
+    public FlagStoreResult storeFlags(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
+                                      long unchangedSince) {
+        return store.writeAndWait(tx -> {
+            Rows.Mailbox mailbox = selectable(tx, mailboxId);
+            List<Long> modified = new ArrayList<>();
+            List<Rows.FlagUpdate> updates = new ArrayList<>();
+            List<Flags> newFlags = new ArrayList<>();
+            List<Long> changedUids = new ArrayList<>();
+            for (Rows.Message m : tx.mailboxes().messages(mailboxId, uids)) {
+                if (unchangedSince >= 0 && m.modSeq() > unchangedSince) {
+                    modified.add(m.uid());
+                    continue;
+                }
+                Flags before = Flags.fromStored(m.systemFlags(), m.keywords());
+                Flags after = before.apply(op, operand);
+                if (!after.equals(before) || !after.keywordText().equals(before.keywordText())) {
+                    updates.add(new Rows.FlagUpdate(m.id(), after.systemBits(), after.keywordText()));
+                    newFlags.add(after);
+                    changedUids.add(m.uid());
+                }
+            }
+            List<MailboxEvents.FlagChange> changes = new ArrayList<>();
+            if (!updates.isEmpty()) {
+                long modSeq = tx.mailboxes().nextModSeq(mailboxId);
+                tx.mailboxes().updateFlags(updates, modSeq);
+                for (int i = 0; i < updates.size(); i++) {
+                    changes.add(new MailboxEvents.FlagChange(changedUids.get(i), newFlags.get(i), modSeq));
+                }
+                MailboxEvents.FlagsChanged event = new MailboxEvents.FlagsChanged(mailbox.accountId(), mailboxId,
+                        List.copyOf(changes));
+                tx.afterCommit(() -> events.fire(event));
+            }
+            return new FlagStoreResult(List.copyOf(changes), List.copyOf(modified));
+        });
+    }
+
+    /** EXPUNGE (RFC 3501 §6.4.3): removes every message flagged \Deleted. */
+    public ExpungeResult expungeDeleted(long mailboxId) {
+        return store.writeAndWait(tx -> {
+            Rows.Mailbox mailbox = selectable(tx, mailboxId);
+            return expunge(tx, mailbox, deletedAmong(tx.mailboxes().messages(mailboxId)));
+        });
+    }
+
+    /** UID EXPUNGE (RFC 4315 §2.1): removes the messages among {@code uids} flagged \Deleted. */
+    public ExpungeResult expungeDeleted(long mailboxId, Collection<Long> uids) {
+        return store.writeAndWait(tx -> {
+            Rows.Mailbox mailbox = selectable(tx, mailboxId);
+            return expunge(tx, mailbox, deletedAmong(tx.mailboxes().messages(mailboxId, uids)));
+        });
+    }
+
+    /** Removes messages whatever their flags (POP3's UPDATE state, the admin tools). */
+    public ExpungeResult remove(long mailboxId, Collection<Long> uids) {
+        return store.writeAndWait(tx -> expunge(tx, mailbox(tx, mailboxId), uids));
+    }
+
+    /** COPY (RFC 3501 §6.4.7): the copies keep flags and internal date and share the content. */
+    public CopyResult copy(long sourceMailboxId, Collection<Long> uids, long targetMailboxId) {
+        return store.writeAndWait(tx -> {
+            selectable(tx, sourceMailboxId);
+            return copy(tx, tx.mailboxes().messages(sourceMailboxId, uids), selectable(tx, targetMailboxId));
+        });
+    }
+
+    /** MOVE (RFC 6851): copy, then expunge from the source, in one transaction. */
+    public CopyResult move(long sourceMailboxId, Collection<Long> uids, long targetMailboxId) {
+        return store.writeAndWait(tx -> move(tx, selectable(tx, sourceMailboxId), uids,
+                selectable(tx, targetMailboxId)));
+    }
+
+    // ---- within a transaction (shared with MailboxService) ----------------------------------
+
+    CopyResult move(StoreTx tx, Rows.Mailbox source, Collection<Long> uids, Rows.Mailbox target) {
+        if (source.id() == target.id()) {
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "cannot move messages to their own mailbox");
+        }
+        List<Rows.Message> messages = tx.mailboxes().messages(source.id(), uids);
+        CopyResult copied = copy(tx, messages, target);
+        expunge(tx, source, copied.sourceUids());
+        return copied;
+    }
+
+    CopyResult copy(StoreTx tx, List<Rows.Message> messages, Rows.Mailbox target) {
+        List<Long> sourceUids = new ArrayList<>();
+        List<Long> targetUids = new ArrayList<>();
+        for (Rows.Message m : messages) {
+            Rows.Message copy = tx.mailboxes().append(target.id(), m.blobId(), m.headerPrefix(), m.size(),
+                    m.internalDate(), m.systemFlags(), m.keywords());
+            tx.blobs().addRefs(m.blobId(), 1);
+            afterAppend(tx, target, copy);
+            sourceUids.add(m.uid());
+            targetUids.add(copy.uid());
+        }
+        return new CopyResult(target.uidValidity(), List.copyOf(sourceUids), List.copyOf(targetUids));
+    }
+
+    ExpungeResult expunge(StoreTx tx, Rows.Mailbox mailbox, Collection<Long> uids) {
+        if (uids.isEmpty()) {
+            return new ExpungeResult(List.of(), 0);
+        }
+        Set<Long> existing = new TreeSet<>();
+        for (Rows.Message m : tx.mailboxes().messages(mailbox.id(), uids)) {
+            existing.add(m.uid());
+        }
+        if (existing.isEmpty()) {
+            return new ExpungeResult(List.of(), 0);
+        }
+        long modSeq = tx.mailboxes().nextModSeq(mailbox.id());
+        for (String blobId : tx.mailboxes().expunge(mailbox.id(), existing, modSeq)) {
+            contents.release(tx, blobId);
+        }
+        List<Long> expunged = List.copyOf(existing);
+        MailboxEvents.Expunged event = new MailboxEvents.Expunged(mailbox.accountId(), mailbox.id(), expunged, modSeq);
+        tx.afterCommit(() -> events.fire(event));
+        return new ExpungeResult(expunged, modSeq);
+    }
+
+    void afterAppend(StoreTx tx, Rows.Mailbox mailbox, Rows.Message m) {
+        MailboxEvents.NewMessage event = new MailboxEvents.NewMessage(mailbox.accountId(), mailbox.id(), m.uid(),
+                m.modSeq());
+        tx.afterCommit(() -> events.fire(event));
+    }
+
+    private static List<Long> deletedAmong(List<Rows.Message> messages) {
+        return messages.stream().filter(m -> (m.systemFlags() & SystemFlag.DELETED.bit()) != 0)
+                .map(Rows.Message::uid).toList();
+    }
+
+    static Rows.Mailbox mailbox(StoreTx tx, long mailboxId) {
+        return tx.mailboxes().mailbox(mailboxId).orElseThrow(() ->
+                new MailboxException(MailboxException.Reason.NONEXISTENT, "the mailbox no longer exists"));
+    }
+
+    static Rows.Mailbox selectable(StoreTx tx, long mailboxId) {
+        Rows.Mailbox m = mailbox(tx, mailboxId);
+        if (!m.selectable()) {
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "mailbox " + m.name() + " holds no messages");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tern.pop3;
+
+import dev.tern.config.ListenAddress;
+import dev.tern.net.BoundListener;
+import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.ServerTransport;
+import dev.tern.net.tls.TlsMode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A POP3 server (RFC 1939) on one named listener: binds its addresses through the shared
+ * {@link ServerTransport}, caps connections with a {@link ConnectionLimiter} shared by all POP3
+ * listeners, and runs one {@link Pop3Session} per connection.
+ */
+public final class Pop3Server implements AutoCloseable {
+
+    /** How long a TLS handshake may take. */
+    private static final long HANDSHAKE_MILLIS = 60_000;
+
+    private final Pop3Context context;
+    private final ServerTransport transport;
+    private final ConnectionLimiter limiter;
+    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicLong sessionIds = new AtomicLong();
+    private volatile BoundListener bound;
+
+    /** @param limiter shared by the pop3 and pop3s listeners; see {@link #limiter(int, int, boolean)} */
+    public Pop3Server(Pop3Context context, ServerTransport transport, ConnectionLimiter limiter) {
+        this.context = context;
+        this.transport = transport;
+        this.limiter = limiter;
+    }
+
+    /**
+     * A connection limiter for POP3: refuses with {@code -ERR [SYS/TEMP]} in plaintext, and by
+     * closing on implicit TLS, where a plaintext reply could not be read.
+     */
+    public static ConnectionLimiter limiter(int maxTotal, int maxPerAddress, boolean implicitTls) {
+        return new ConnectionLimiter(maxTotal, maxPerAddress, (alloc, limit) -> {
+            Pop3Session.LOG.info("POP3 connection refused: too many connections{}",
+                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            return implicitTls ? null : Unpooled.wrappedBuffer(
+                    Pop3Reply.err("SYS/TEMP", "too many connections; try again later").toBytes());
+        });
+    }
+
+    public synchronized BoundListener start(List<ListenAddress> addresses) {
+        if (bound != null) {
+            throw new IllegalStateException("POP3 server " + context.listener() + " already started");
+        }
+        bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                sessions.add(ch);
+                String id = context.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
+                ch.pipeline().addLast("limits", limiter);
+                if (context.tlsMode() == TlsMode.IMPLICIT) {
+                    ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
+                }
+                ch.pipeline().addLast("pop3", new Pop3SessionHandler(context, id));
+            }
+        });
+        return bound;
+    }
+
+    static SslHandler sslHandler(Pop3Context context, ByteBufAllocator alloc) {
+        SslHandler ssl = context.tls().newHandler(alloc);
+        ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
+        return ssl;
+    }
+
+    public int port() {
+        return bound.port();
+    }
+
+    /**
+     * Stops accepting, then ends every session with {@code -ERR [SYS/TEMP]}: nothing a session
+     * marked deleted is removed, as after a dropped connection.
+     */
+    @Override
+    public synchronized void close() {
+        if (bound != null) {
+            bound.close();
+        }
+        for (Channel ch : sessions) {
+            try {
+                ch.eventLoop().execute(() -> {
+                    Pop3SessionHandler h = ch.pipeline().get(Pop3SessionHandler.class);
+                    if (h != null) {
+                        h.shutdown();
+                    } else {
+                        ch.close();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                ch.close();
+            }
+        }
+        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

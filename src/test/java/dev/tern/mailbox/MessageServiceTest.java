@@ -1,0 +1,236 @@
+package dev.tern.mailbox;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageServiceTest {
+
+    @TempDir
+    Path dir;
+    MailboxFixture f;
+
+    @BeforeEach
+    void open() {
+        f = new MailboxFixture(dir);
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private String read(MessageEntry m) throws Exception {
+        try (InputStream in = f.messages.open(m)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private int blobRefs(String blobId) {
+        return f.store.read(tx -> tx.blobs().refs(blobId));
+    }
+
+    @Test
+    void concurrentAppendsTakeDistinctAscendingUids() throws Exception {
+        long inbox = f.id("INBOX");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<AppendResult>> appends = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                String text = MailboxFixture.message(i);
+                appends.add(CompletableFuture.supplyAsync(() -> f.messages.append(inbox,
+                        text.getBytes(StandardCharsets.UTF_8), Flags.NONE, Instant.now()), pool));
+            }
+            List<Long> uids = appends.stream().map(CompletableFuture::join).map(AppendResult::uid).toList();
+            assertThat(uids).doesNotHaveDuplicates().allMatch(u -> u >= 1 && u <= 80);
+            List<MessageEntry> listed = f.messages.messages(inbox);
+            assertThat(listed).extracting(MessageEntry::uid).isSorted().hasSize(80);
+            assertThat(listed).extracting(MessageEntry::modSeq).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void appendKeepsFlagsDateAndContentSmallOrLarge() throws Exception {
+        Instant date = Instant.parse("2024-03-01T10:15:30Z");
+        AppendResult small = f.messages.append(f.id("Drafts"), "Subject: hi\r\n\r\nyo\r\n".getBytes(StandardCharsets.UTF_8),
+                Flags.of("\\Draft", "$Work"), date);
+        byte[] big = new byte[300_000];
+        Arrays.fill(big, (byte) 'x');
+        AppendResult large = f.messages.append(f.id("Drafts"), new ByteArrayInputStream(big), Flags.NONE, date);
+        assertThat(large.uid()).isEqualTo(small.uid() + 1);
+        assertThat(small.uidValidity()).isEqualTo(f.mailboxes.status(f.id("Drafts")).uidValidity());
+        MessageEntry m = f.messages.message(f.id("Drafts"), small.uid()).orElseThrow();
+        assertThat(m.flags().names()).containsExactly("\\Draft", "$Work");
+        assertThat(m.internalDate()).isEqualTo(date);
+        assertThat(read(m)).isEqualTo("Subject: hi\r\n\r\nyo\r\n");
+        assertThat(m.size()).isEqualTo(19);
+        MessageEntry l = f.messages.message(f.id("Drafts"), large.uid()).orElseThrow();
+        assertThat(read(l)).hasSize(300_000);
+        assertThat(l.size()).isEqualTo(300_000);
+    }
+
+    @Test
+    void everyFlagChangeTakesAHigherModseqAndUnchangedSinceReportsModified() {
+        long inbox = f.id("INBOX");
+        AppendResult a = f.append("INBOX", MailboxFixture.message(1), Flags.NONE);
+        AppendResult b = f.append("INBOX", MailboxFixture.message(2), Flags.NONE);
+        long before = f.mailboxes.status(inbox).highestModSeq();
+
+        FlagStoreResult seen = f.messages.storeFlags(inbox, List.of(a.uid(), b.uid()), FlagOperation.ADD,
+                Flags.of("\\Seen"), -1);
+        assertThat(seen.changed()).hasSize(2).allMatch(c -> c.modSeq() == before + 1);
+        FlagStoreResult again = f.messages.storeFlags(inbox, List.of(a.uid()), FlagOperation.ADD, Flags.of("\\Seen"), -1);
+        assertThat(again.changed()).as("no change, no new modseq").isEmpty();
+        FlagStoreResult flagged = f.messages.storeFlags(inbox, List.of(a.uid()), FlagOperation.REPLACE,
+                Flags.of("\\Flagged", "Todo"), -1);
+        assertThat(flagged.changed()).singleElement().satisfies(c -> {
+            assertThat(c.modSeq()).isEqualTo(before + 2);
+            assertThat(c.flags().names()).containsExactly("\\Flagged", "Todo");
+        });
+        FlagStoreResult removed = f.messages.storeFlags(inbox, List.of(a.uid()), FlagOperation.REMOVE,
+                Flags.of("todo"), -1);
+        assertThat(removed.changed().get(0).flags().names()).containsExactly("\\Flagged");
+
+        // b was last changed at before + 1; a at before + 3
+        FlagStoreResult conditional = f.messages.storeFlags(inbox, List.of(a.uid(), b.uid()), FlagOperation.ADD,
+                Flags.of("\\Answered"), before + 1);
+        assertThat(conditional.modified()).containsExactly(a.uid());
+        assertThat(conditional.changed()).extracting(MailboxEvents.FlagChange::uid).containsExactly(b.uid());
+        assertThat(f.messages.changedSince(inbox, before + 3)).extracting(MessageEntry::uid).containsExactly(b.uid());
+        assertThat(f.mailboxes.status(inbox).highestModSeq()).isEqualTo(before + 4);
+    }
+
+    @Test
+    void expungeRemovesDeletedMessagesRecordsThemAndReleasesBlobs() {
+        long inbox = f.id("INBOX");
+        AppendResult a = f.append("INBOX", MailboxFixture.message(1), Flags.of(SystemFlag.DELETED));
+        AppendResult b = f.append("INBOX", MailboxFixture.message(2), Flags.NONE);
+        AppendResult c = f.append("INBOX", MailboxFixture.message(3), Flags.of(SystemFlag.DELETED));
+        String blobA = f.messages.message(inbox, a.uid()).orElseThrow().blobId();
+        long before = f.mailboxes.status(inbox).highestModSeq();
+
+        ExpungeResult some = f.messages.expungeDeleted(inbox, List.of(a.uid(), b.uid()));
+        assertThat(some.uids()).containsExactly(a.uid());
+        assertThat(blobRefs(blobA)).isZero();
+        boolean stillThere = f.store.read(tx -> tx.blobs().exists(blobA));
+        assertThat(stillThere).isFalse();
+        ExpungeResult rest = f.messages.expungeDeleted(inbox);
+        assertThat(rest.uids()).containsExactly(c.uid());
+        assertThat(rest.modSeq()).isGreaterThan(some.modSeq());
+        assertThat(f.messages.messages(inbox)).extracting(MessageEntry::uid).containsExactly(b.uid());
+        assertThat(f.messages.expungedSince(inbox, before)).containsExactly(a.uid(), c.uid());
+        assertThat(f.messages.expungedSince(inbox, some.modSeq())).containsExactly(c.uid());
+        assertThat(f.messages.expungeDeleted(inbox).uids()).isEmpty();
+    }
+
+    @Test
+    void copySharesTheBlobAndMoveKeepsIt() throws Exception {
+        long inbox = f.id("INBOX");
+        long archive = f.id("Archive");
+        long trash = f.id("Trash");
+        AppendResult a = f.append("INBOX", MailboxFixture.message(1), Flags.of("\\Seen", "$Important"));
+        AppendResult b = f.append("INBOX", MailboxFixture.message(2), Flags.NONE);
+        String blobA = f.messages.message(inbox, a.uid()).orElseThrow().blobId();
+
+        CopyResult copied = f.messages.copy(inbox, List.of(b.uid(), a.uid(), 999L), archive);
+        assertThat(copied.sourceUids()).containsExactly(a.uid(), b.uid());
+        assertThat(copied.targetUids()).containsExactly(1L, 2L);
+        assertThat(copied.targetUidValidity()).isEqualTo(f.mailboxes.status(archive).uidValidity());
+        assertThat(blobRefs(blobA)).isEqualTo(2);
+        MessageEntry copy = f.messages.message(archive, 1).orElseThrow();
+        assertThat(copy.flags()).isEqualTo(Flags.of("\\Seen", "$Important"));
+        assertThat(copy.blobId()).isEqualTo(blobA);
+
+        CopyResult moved = f.messages.move(inbox, List.of(a.uid()), trash);
+        assertThat(moved.targetUids()).containsExactly(1L);
+        assertThat(f.messages.messages(inbox)).extracting(MessageEntry::uid).containsExactly(b.uid());
+        assertThat(blobRefs(blobA)).isEqualTo(2);
+        MessageEntry inTrash = f.messages.message(trash, 1).orElseThrow();
+        assertThat(inTrash.blobId()).isEqualTo(blobA);
+        assertThat(read(inTrash)).isEqualTo(MailboxFixture.message(1));
+        assertThatThrownBy(() -> f.messages.move(trash, List.of(1L), trash)).isInstanceOf(MailboxException.class);
+    }
+
+    @Test
+    void listenersHearOfChangesAfterCommit() {
+        long inbox = f.id("INBOX");
+        List<Object> heard = new CopyOnWriteArrayList<>();
+        List<Object> elsewhere = new CopyOnWriteArrayList<>();
+        MailboxEvents.Listener recorder = new MailboxEvents.Listener() {
+            @Override
+            public void added(MailboxEvents.NewMessage e) {
+                heard.add(e);
+            }
+
+            @Override
+            public void flagsChanged(MailboxEvents.FlagsChanged e) {
+                heard.add(e);
+            }
+
+            @Override
+            public void expunged(MailboxEvents.Expunged e) {
+                heard.add(e);
+            }
+        };
+        var registration = f.mailboxes.events().listen(inbox, recorder);
+        f.mailboxes.events().listen(f.id("Sent"), new MailboxEvents.Listener() {
+            @Override
+            public void added(MailboxEvents.NewMessage e) {
+                elsewhere.add(e);
+            }
+        });
+        AppendResult a = f.append("INBOX", MailboxFixture.message(1), Flags.NONE);
+        f.messages.storeFlags(inbox, List.of(a.uid()), FlagOperation.ADD, Flags.of("\\Deleted"), -1);
+        ExpungeResult x = f.messages.expungeDeleted(inbox);
+        assertThat(heard).containsExactly(
+                new MailboxEvents.NewMessage(f.accountId, inbox, a.uid(), a.modSeq()),
+                new MailboxEvents.FlagsChanged(f.accountId, inbox, List.of(
+                        new MailboxEvents.FlagChange(a.uid(), Flags.of("\\Deleted"), a.modSeq() + 1))),
+                new MailboxEvents.Expunged(f.accountId, inbox, List.of(a.uid()), x.modSeq()));
+        assertThat(elsewhere).isEmpty();
+        registration.close();
+        f.append("INBOX", MailboxFixture.message(2), Flags.NONE);
+        assertThat(heard).hasSize(3);
+    }
+
+    @Test
+    void structureIsKeptPerBlob() {
+        long inbox = f.id("INBOX");
+        AppendResult a = f.append("INBOX", MailboxFixture.message(1), Flags.NONE);
+        CopyResult c = f.messages.copy(inbox, List.of(a.uid()), f.id("Archive"));
+        MessageEntry original = f.messages.message(inbox, a.uid()).orElseThrow();
+        assertThat(f.messages.structure(original.blobId())).isEmpty();
+        f.messages.saveStructure(original.blobId(), "{\"type\":\"text/plain\"}");
+        MessageEntry copy = f.messages.message(f.id("Archive"), c.targetUids().get(0)).orElseThrow();
+        assertThat(f.messages.structure(copy.blobId())).contains("{\"type\":\"text/plain\"}");
+        assertThat(copy.prefixLength()).isZero();
+    }
+
+    @Test
+    void aGoneMailboxIsNonexistent() {
+        long lists = f.mailboxes.create(f.accountId, "Lists", null).id();
+        f.mailboxes.delete(f.accountId, "Lists");
+        assertThatThrownBy(() -> f.messages.append(lists, new byte[]{'x'}, Flags.NONE, Instant.now()))
+                .isInstanceOfSatisfying(MailboxException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MailboxException.Reason.NONEXISTENT));
+    }
+}
