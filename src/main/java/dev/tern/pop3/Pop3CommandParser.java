@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * Command lines to {@link Pop3Command}s (RFC 1939 §3, RFC 2449 §3). Pure: bytes in, a command or
  * a reason out. Keywords are 3 or 4 letters, case-insensitive; arguments are printable ASCII
- * separated by single spaces, at most 40 characters each (255 for AUTH's initial response and
- * PASS, whose limits are the line's).
+ * separated by single spaces, at most 40 characters each as RFC 1939 §3 says, except where that is
+ * too short in practice: USER (addresses are often longer), AUTH's initial response and PASS,
+ * which are bounded by the line.
  */
 public final class Pop3CommandParser {
 
@@ -49,7 +50,7 @@ public final class Pop3CommandParser {
             if (a.isEmpty()) {
                 return new Invalid("arguments are separated by single spaces");
             }
-            if (a.length() > MAX_ARG && !keyword.equals("AUTH")) {
+            if (a.length() > MAX_ARG && !keyword.equals("AUTH") && !keyword.equals("USER")) {
                 return new Invalid("argument too long");
             }
             if (!a.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {

@@ -35,7 +35,8 @@ class Pop3CommandParserTest {
         assertThat(parse("RE")).isInstanceOf(Pop3CommandParser.Invalid.class);
         assertThat(parse("LIST  1")).isInstanceOf(Pop3CommandParser.Invalid.class);
         assertThat(parse("USER a\u0001b")).isInstanceOf(Pop3CommandParser.Invalid.class);
-        assertThat(parse("USER " + "x".repeat(41))).isInstanceOf(Pop3CommandParser.Invalid.class);
+        assertThat(parse("LIST " + "1".repeat(41))).isInstanceOf(Pop3CommandParser.Invalid.class);
+        assertThat(parse("USER " + "x".repeat(60) + "@example.test")).isInstanceOf(Pop3Command.class);
         assertThat(parse("R3TR 1")).isInstanceOf(Pop3CommandParser.Invalid.class);
     }
 
