@@ -27,7 +27,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,16 +113,8 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     }
 
     private void load() {
-        Set<Long> wanted = new HashSet<>();
-        for (Target t : targets) {
-            wanted.add(t.uid());
-        }
-        entries = new HashMap<>();
-        for (MessageEntry m : messages.messages(mailboxId)) {
-            if (wanted.contains(m.uid()) && m.modSeq() > changedSince) {
-                entries.put(m.uid(), m);
-            }
-        }
+        entries = IndexEntries.of(messages, mailboxId, targets.stream().map(Target::uid).toList(), targets.size());
+        entries.values().removeIf(m -> m.modSeq() <= changedSince);
         if (!setSeen) {
             return;
         }

@@ -99,7 +99,6 @@ final class StoreCommand {
     }
 
     private static List<MessageEntry> entries(MessageService messages, long mailboxId, List<Long> uids) {
-        Set<Long> wanted = new HashSet<>(uids);
-        return messages.messages(mailboxId).stream().filter(m -> wanted.contains(m.uid())).toList();
+        return new ArrayList<>(IndexEntries.of(messages, mailboxId, uids, uids.size()).values());
     }
 }
