@@ -76,14 +76,10 @@ final class CommandTable {
         add("UID FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
         add("STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
         add("UID STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
-        add("COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Copy) c).uid(),
-                ((ImapCommand.Copy) c).set(), ((ImapCommand.Copy) c).mailbox(), false));
-        add("UID COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Copy) c).uid(),
-                ((ImapCommand.Copy) c).set(), ((ImapCommand.Copy) c).mailbox(), false));
-        add("MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Move) c).uid(),
-                ((ImapCommand.Move) c).set(), ((ImapCommand.Move) c).mailbox(), true));
-        add("UID MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, ((ImapCommand.Move) c).uid(),
-                ((ImapCommand.Move) c).set(), ((ImapCommand.Move) c).mailbox(), true));
+        add("COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, (ImapCommand.Copy) c));
+        add("UID COPY", Needs.SELECTED, false, (s, t, c) -> CopyCommand.copy(s, t, (ImapCommand.Copy) c));
+        add("MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.move(s, t, (ImapCommand.Move) c));
+        add("UID MOVE", Needs.SELECTED, false, (s, t, c) -> CopyCommand.move(s, t, (ImapCommand.Move) c));
     }
 
     private CommandTable() {

@@ -1,5 +1,6 @@
 package dev.tern.imap.server;
 
+import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.CopyResult;
@@ -17,7 +18,15 @@ final class CopyCommand {
     private CopyCommand() {
     }
 
-    static void copy(ImapSession s, String tag, boolean uid, SequenceSet set, String target, boolean move) {
+    static void copy(ImapSession s, String tag, ImapCommand.Copy c) {
+        run(s, tag, c.uid(), c.set(), c.mailbox(), false);
+    }
+
+    static void move(ImapSession s, String tag, ImapCommand.Move c) {
+        run(s, tag, c.uid(), c.set(), c.mailbox(), true);
+    }
+
+    private static void run(ImapSession s, String tag, boolean uid, SequenceSet set, String target, boolean move) {
         SelectedMailbox box = s.selected();
         String name = (uid ? "UID " : "") + (move ? "MOVE" : "COPY");
         if (!uid && box.outOfRange(set)) {
