@@ -180,4 +180,47 @@ class ImapSessionsTest {
                     .containsExactly("* 1 FETCH (UID 1 FLAGS (\\Flagged))", "* 2 FETCH (UID 2 FLAGS ())", "y3 OK FETCH completed");
         }
     }
+
+    @Test
+    void idleSessionHearsOfFlagChangesAndExpungesAsTheyHappen() throws Exception {
+        try (RawImapClient watcher = loggedIn(); RawImapClient other = loggedIn()) {
+            append(other, "()", "one");
+            append(other, "()", "two");
+            watcher.command("w1", "SELECT INBOX");
+            watcher.send("w2 IDLE");
+            assertThat(watcher.readLine()).startsWith("+ ");
+            other.command("o1", "SELECT INBOX");
+            other.command("o2", "STORE 1 +FLAGS.SILENT (\\Deleted)");
+            assertThat(watcher.readLine()).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Deleted))");
+            other.command("o3", "EXPUNGE");
+            assertThat(watcher.readLine()).isEqualTo("* 1 EXPUNGE");
+            watcher.send("DONE");
+            assertThat(watcher.readLine()).isEqualTo("w2 OK IDLE terminated");
+            assertThat(watcher.command("w3", "FETCH 1 (UID)")).containsExactly("* 1 FETCH (UID 2)", "w3 OK FETCH completed");
+        }
+    }
+
+    @Test
+    void enableNamespaceIdAndSubscribedList() throws Exception {
+        try (RawImapClient c = loggedIn()) {
+            assertThat(c.command("e1", "ENABLE CONDSTORE UTF8=ACCEPT X-UNKNOWN"))
+                    .containsExactly("* ENABLED CONDSTORE UTF8=ACCEPT", "e1 OK ENABLE completed");
+            assertThat(c.command("e2", "NAMESPACE").get(0)).isEqualTo("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+            assertThat(c.command("e3", "ID (\"name\" \"test\")").get(0)).isEqualTo("* ID (\"name\" \"Tern\")");
+            assertThat(c.command("e4", "CREATE \"Später\"")).containsExactly("e4 OK CREATE completed");
+            assertThat(c.command("e5", "LIST (SUBSCRIBED) \"\" \"*\" RETURN (CHILDREN)"))
+                    .contains("* LIST (\\HasNoChildren \\Subscribed \\Sent) \"/\" \"Sent\"")
+                    .noneMatch(l -> l.contains("Später"));
+            assertThat(c.command("e6", "LIST \"\" Sp*")).contains("* LIST (\\HasNoChildren) \"/\" \"Später\"");
+        }
+    }
+
+    @Test
+    void overlongLineIsRefusedAndTheSessionGoesOn() throws Exception {
+        try (RawImapClient c = loggedIn()) {
+            c.send("x1 LIST \"\" \"" + "a".repeat(70_000) + "\"");
+            assertThat(c.readLine()).isEqualTo("x1 BAD command line too long");
+            assertThat(c.command("x2", "NOOP")).containsExactly("x2 OK NOOP completed");
+        }
+    }
 }
