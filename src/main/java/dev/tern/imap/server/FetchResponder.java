@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -63,7 +62,10 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private final Set<Long> seenNow = new HashSet<>();
     private long seenModSeq;
     private int next;
+    /** The literal being streamed, its open content and the octets it still owes. */
     private StreamPiece open;
+    private InputStream stream;
+    private long remaining;
 
     /** A literal's content, read from the message when its turn comes. */
     private record StreamPiece(MessageEntry message, long start, long length, String decode, long skip, long emit) {
@@ -310,9 +312,6 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     }
 
     // ---- streaming ------------------------------------------------------------------------------
-
-    private InputStream stream;
-    private long remaining;
 
     private void openStream(StreamPiece s) throws IOException {
         InputStream in = slice(s.message(), s.start(), s.length());
