@@ -73,9 +73,25 @@ class OutboundDeliveryTest {
         dns.close();
     }
 
+    /** A port free on each loopback address the servers of these tests bind. */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.3"))) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.3"))) {
+                candidate = s.getLocalPort();
+            }
+            if (freeOn("127.0.0.2", candidate) && freeOn("127.0.0.4", candidate)) {
+                return candidate;
+            }
+        }
+        throw new IOException("no port free on 127.0.0.2-4");
+    }
+
+    private static boolean freeOn(String address, int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(address))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
