@@ -22,6 +22,9 @@ final class ServeCommand implements Callable<Integer> {
     static final String DEMO_DOMAIN = "demo.test";
     static final String DEMO_USER = "demo@" + DEMO_DOMAIN;
     static final String DEMO_SMTP = "127.0.0.1:2525";
+    /** The demo reads mail over implicit TLS (its certificate is self-signed). */
+    static final String DEMO_IMAPS = "127.0.0.1:1993";
+    static final String DEMO_POP3S = "127.0.0.1:1995";
 
     @Mixin
     ConfigOption config;
@@ -40,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
         String demoPassword = null;
         if (demo && !Files.exists(file)) {
             InitCommand.writeConfig(file, "localhost", DEMO_SMTP, DEMO_USER);
+            Files.writeString(file, Files.readString(file)
+                    .replace("# imaps = [\"0.0.0.0:993\"]", "imaps = [\"" + DEMO_IMAPS + "\"]")
+                    .replace("# pop3s = [\"0.0.0.0:995\"]", "pop3s = [\"" + DEMO_POP3S + "\"]"));
             demoPassword = Passwords.random();
         }
         TernConfig cfg = ConfigLoader.load(file);
@@ -80,6 +86,16 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Then look at it:");
         out.println("  bin/tern mailbox list " + DEMO_USER);
         out.println("  bin/tern mailbox cat " + DEMO_USER + " 1");
+        if (!cfg.listener("imaps").isEmpty()) {
+            String imaps = cfg.listener("imaps").get(0).toString();
+            String host = imaps.substring(0, imaps.lastIndexOf(':'));
+            String port = imaps.substring(imaps.lastIndexOf(':') + 1);
+            out.println("or read it over IMAP (TLS on " + imaps + ", self-signed certificate; POP3 likewise on "
+                    + (cfg.listener("pop3s").isEmpty() ? "no port" : cfg.listener("pop3s").get(0).toString()) + "):");
+            out.println("  python3 -c \"import imaplib,ssl; m=imaplib.IMAP4_SSL('" + host + "', " + port
+                    + ", ssl_context=ssl._create_unverified_context()); m.login('" + DEMO_USER + "', '"
+                    + (password == null ? "PASSWORD" : password) + "'); m.select(); print(m.fetch('1', '(BODY[])')[1][0][1].decode())\"");
+        }
         out.println("Stop with Ctrl-C.");
     }
 }
