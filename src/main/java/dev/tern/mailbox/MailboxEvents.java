@@ -5,8 +5,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Tells interested parties (IMAP IDLE, concurrent sessions on one mailbox) what changed in a
@@ -65,14 +65,23 @@ public final class MailboxEvents {
 
     private static final long ALL = -1;
 
-    private final Map<Long, List<Listener>> byMailbox = new ConcurrentHashMap<>();
+    /**
+     * Listeners per mailbox, in concurrent sets: thousands of sessions may select one INBOX, and
+     * joining or leaving must not copy the others. Adding and removing happen inside the map's
+     * compute, so a set is never dropped while a listener is being added to it.
+     */
+    private final Map<Long, Set<Listener>> byMailbox = new ConcurrentHashMap<>();
 
     /** Listens to one mailbox's events. */
     public Registration listen(long mailboxId, Listener listener) {
-        byMailbox.computeIfAbsent(mailboxId, id -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> byMailbox.computeIfPresent(mailboxId, (id, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
+        byMailbox.compute(mailboxId, (id, set) -> {
+            Set<Listener> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(listener);
+            return s;
+        });
+        return () -> byMailbox.computeIfPresent(mailboxId, (id, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
         });
     }
 
@@ -99,7 +108,7 @@ public final class MailboxEvents {
 
     private void dispatch(long mailboxId, java.util.function.Consumer<Listener> call) {
         for (long key : new long[]{mailboxId, ALL}) {
-            List<Listener> listeners = byMailbox.get(key);
+            Set<Listener> listeners = byMailbox.get(key);
             if (listeners == null) {
                 continue;
             }
