@@ -9,7 +9,8 @@ Each prints one JSON object on stdout. Every socket operation has a timeout (--i
 every loop is bounded by a count.
 
 ops (each timed with time.perf_counter, one result per op):
-  fetch_envelope     connect + LOGIN + SELECT INBOX + FETCH 1:* (FLAGS ENVELOPE), whole response read
+  fetch_envelope     connect + LOGIN + SELECT INBOX + FETCH 1:* (FLAGS ENVELOPE), whole response read;
+                     its parts too: login, select, fetch_envelope_only
   search             UID SEARCH HEADER Subject "<marker>" (on a logged-in, selected connection)
   fetch_body         FETCH 1:1000 BODY.PEEK[]
   store_fetch_flags  STORE 1:* +FLAGS.SILENT (\\Seen) (timed as store_seen) then UID FETCH 1:* (FLAGS)
