@@ -29,6 +29,7 @@ final class StoredMessageView implements MessageView {
     private final MessageEntry entry;
     private final long sequence;
     private byte[] content;
+    private byte[] header;
     private MessageStructure structure;
 
     StoredMessageView(MessageService messages, MessageEntry entry, long sequence) {
@@ -74,10 +75,7 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public List<String> headerValues(String field) {
-        load();
-        String header = new String(content, 0, (int) Math.min(content.length, structure.root().bodyStart()),
-                StandardCharsets.UTF_8);
-        String unfolded = header.replaceAll("\r?\n[ \t]", " ");
+        String unfolded = new String(header(), StandardCharsets.UTF_8).replaceAll("\r?\n[ \t]", " ");
         List<String> values = new ArrayList<>();
         String wanted = field.toLowerCase(Locale.ROOT) + ":";
         for (String line : unfolded.split("\r?\n")) {
@@ -98,6 +96,32 @@ final class StoredMessageView implements MessageView {
     public String bodyText() {
         load();
         return SearchText.body(content, structure);
+    }
+
+    /**
+     * The header section only: a search on header fields reads no body, so it costs a few
+     * kilobytes per message rather than the whole message.
+     */
+    private byte[] header() {
+        if (header != null) {
+            return header;
+        }
+        try {
+            if (structure == null) {
+                structure = StoredStructures.of(messages, entry);
+            }
+            int length = (int) Math.min(structure.root().bodyStart(), Integer.MAX_VALUE - 8);
+            if (content != null) {
+                header = java.util.Arrays.copyOf(content, Math.min(content.length, length));
+            } else {
+                try (InputStream in = messages.open(entry)) {
+                    header = in.readNBytes(length);
+                }
+            }
+            return header;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void load() {

@@ -8,7 +8,9 @@ import dev.tern.mailbox.MessageService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,11 +21,39 @@ import java.util.Optional;
  */
 final class StoredStructures {
 
+    /**
+     * Decoded structures of recently used contents, by blob id. A content never changes, so an
+     * entry is never stale; the bound keeps memory small (a structure is about a kilobyte) while a
+     * FETCH over a whole mailbox of this size costs no store read and no decoding the second time.
+     */
+    private static final int CACHED = 20_000;
+    private static final Map<String, MessageStructure> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MessageStructure> eldest) {
+            return size() > CACHED;
+        }
+    };
+
     private StoredStructures() {
     }
 
     /** Blocks on the store; a kept structure of an unknown format is computed again. */
     static MessageStructure of(MessageService messages, MessageEntry m) throws IOException {
+        MessageStructure content;
+        synchronized (cache) {
+            content = cache.get(m.blobId());
+        }
+        if (content == null) {
+            content = load(messages, m);
+            synchronized (cache) {
+                cache.put(m.blobId(), content);
+            }
+        }
+        int prefix = m.prefixLength();
+        return prefix == 0 ? content : new MessageStructure(shift(content.root(), prefix, true), content.size() + prefix);
+    }
+
+    private static MessageStructure load(MessageService messages, MessageEntry m) throws IOException {
         MessageStructure content = null;
         Optional<String> kept = messages.structure(m.blobId());
         if (kept.isPresent()) {
@@ -39,8 +69,7 @@ final class StoredStructures {
             }
             messages.saveStructure(m.blobId(), content.toCompactString());
         }
-        int prefix = m.prefixLength();
-        return prefix == 0 ? content : new MessageStructure(shift(content.root(), prefix, true), content.size() + prefix);
+        return content;
     }
 
     private static BodyPart shift(BodyPart p, long by, boolean top) {
