@@ -113,11 +113,19 @@ final class StoredMessageView implements MessageView {
             int length = (int) Math.min(structure.root().bodyStart(), Integer.MAX_VALUE - 8);
             if (content != null) {
                 header = java.util.Arrays.copyOf(content, Math.min(content.length, length));
-            } else {
-                try (InputStream in = messages.open(entry)) {
-                    header = in.readNBytes(length);
-                }
+                return header;
             }
+            byte[] prefix = entry.headerPrefix().getBytes(StandardCharsets.UTF_8);
+            byte[] own = HeaderSections.get(entry.blobId());
+            if (own == null) {
+                try (InputStream in = messages.openContent(entry)) {
+                    own = in.readNBytes(Math.max(0, length - prefix.length));
+                }
+                HeaderSections.put(entry.blobId(), own);
+            }
+            header = new byte[prefix.length + own.length];
+            System.arraycopy(prefix, 0, header, 0, prefix.length);
+            System.arraycopy(own, 0, header, prefix.length, own.length);
             return header;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
