@@ -22,6 +22,12 @@ final class HeaderSections {
     private HeaderSections() {
     }
 
+    /** Forgets everything (tests). */
+    static synchronized void clear() {
+        cache.clear();
+        bytes = 0;
+    }
+
     static synchronized byte[] get(String blobId) {
         return cache.get(blobId);
     }
