@@ -349,6 +349,18 @@ public final class SubmissionHeaderFilter {
         sender = senderFields == 1 && mailboxes != null && mailboxes.size() == 1 ? toHeaderMailbox(mailboxes.get(0)) : null;
     }
 
+    /**
+     * The mailboxes of an address-list field value (From:, To:…; groups flattened) with usable
+     * addresses, in order; empty when the value is not an address list.
+     */
+    public static List<HeaderMailbox> mailboxes(String value) {
+        List<Mailbox> parsed = parseMailboxList(value);
+        if (parsed == null) {
+            return List.of();
+        }
+        return parsed.stream().map(SubmissionHeaderFilter::toHeaderMailbox).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The mailboxes of an address list (groups flattened), or null when it is not one. */
     private static List<Mailbox> parseMailboxList(String value) {
         if (value.isEmpty()) {

@@ -172,19 +172,10 @@ public final class TernServer implements AutoCloseable {
         };
     }
 
-    /** The domain of the (first) address of a From: field, or null. */
+    /** The A-label domain of the first address of a From: field, or null when it has none. */
     static String fromDomain(String from) {
-        String address = from;
-        int open = from.lastIndexOf('<');
-        if (open >= 0 && from.indexOf('>', open) > open) {
-            address = from.substring(open + 1, from.indexOf('>', open));
-        }
-        int at = address.lastIndexOf('@');
-        if (at < 0) {
-            return null;
-        }
-        String domain = address.substring(at + 1).trim().replaceAll("[\\s,;>].*$", "");
-        return domain.isEmpty() ? null : domain;
+        List<dev.tern.message.HeaderMailbox> mailboxes = dev.tern.message.SubmissionHeaderFilter.mailboxes(from);
+        return mailboxes.isEmpty() ? null : mailboxes.get(0).address().asciiDomain();
     }
 
     public synchronized TernServer start() {
