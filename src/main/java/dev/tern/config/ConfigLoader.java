@@ -81,7 +81,7 @@ public final class ConfigLoader {
 
         ConfigNode smtpNode = top.table("smtp");
         SmtpLimits smtp = SmtpLimits.read(smtpNode);
-        RelayNetworks relayFrom = RelayNetworks.read(smtpNode);
+        ClientNetworks relayFrom = ClientNetworks.read(smtpNode);
         SubmissionSettings submission = SubmissionSettings.read(top.table("submission"));
 
         ConfigNode delivery = top.table("delivery");
@@ -99,10 +99,13 @@ public final class ConfigLoader {
         DnsSettings dns = DnsSettings.read(top.table("dns"));
         Pop3Settings pop3 = Pop3Settings.read(top.table("pop3"));
         ImapSettings imap = ImapSettings.read(top.table("imap"));
+        CheckSettings checks = CheckSettings.read(top.table("checks"), hostname);
+        RateLimitSettings rateLimits = RateLimitSettings.read(top.table("rate_limits"));
+        GreylistSettings greylisting = GreylistSettings.read(top.table("greylisting"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap);
+                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting);
     }
 
     private static String defaultHostname() {

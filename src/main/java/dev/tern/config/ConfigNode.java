@@ -117,14 +117,33 @@ final class ConfigNode {
 
     /** A duration: a string such as "300s", "5m", "1h", "500ms". */
     Duration duration(String name, Duration fallback) {
+        Duration d = durationOrZero(name, fallback);
+        if (d.isZero()) {
+            throw new ConfigException(key(name) + ": expected a duration such as \"300s\", \"5m\" or \"1h\", got "
+                    + node.get(name));
+        }
+        return d;
+    }
+
+    /** A duration that may be zero ("0s"), for delays that can be turned off. */
+    Duration durationOrZero(String name, Duration fallback) {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
             return fallback;
         }
-        Matcher m = v.isTextual() ? DURATION.matcher(v.asText().trim()) : null;
-        if (m == null || !m.matches() || Long.parseLong(m.group(1)) == 0) {
+        Duration d = v.isTextual() ? parseDuration(v.asText()) : null;
+        if (d == null) {
             throw new ConfigException(key(name) + ": expected a duration such as \"300s\", \"5m\" or \"1h\", got " + v);
+        }
+        return d;
+    }
+
+    /** {@code "300ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "5d"}; null when the text is none of these. */
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return null;
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2).toLowerCase(Locale.ROOT)) {

@@ -24,12 +24,16 @@ import java.util.Map;
  * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
  * @param pop3               the POP3 server ({@code [pop3]})
  * @param imap               the IMAP server ({@code [imap]})
+ * @param checks             the receiving checks on port 25: SPF, DKIM, DMARC, DNSBL, HELO ({@code [checks]})
+ * @param rateLimits         rate limits per client address and per user ({@code [rate_limits]})
+ * @param greylisting        greylisting on port 25 ({@code [greylisting]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
-                         SmtpLimits smtp, RelayNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
+                         SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
-                         ImapSettings imap) {
+                         ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
+                         GreylistSettings greylisting) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

@@ -24,7 +24,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Delivers queued messages to local accounts: resolves each recipient (aliases, plus addressing,
- * catch-all) and files the message into each account's INBOX.
+ * catch-all) and files the message into each account's INBOX, or its Junk mailbox when the
+ * receiving checks quarantined it. The header prefix of each copy is Return-Path, Delivered-To and
+ * the trace fields written at reception (Authentication-Results).
  *
  * <p>Exactly once: the mailbox rows, the recipients' new state and the removal of a finished queue
  * entry are written in one transaction, so a crash before the commit leaves the recipient waiting
@@ -132,10 +134,12 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             if (!deliveredTo.add(a.id())) {
                 continue;
             }
-            String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n";
-            Rows.Message m = mailboxes.deliver(tx, a.id(), MailboxService.INBOX, message.blobId(),
+            String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n"
+                    + (message.traceFields() == null ? "" : message.traceFields());
+            String mailbox = message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : MailboxService.INBOX;
+            Rows.Message m = mailboxes.deliver(tx, a.id(), mailbox, message.blobId(),
                     message.size(), prefix, now);
-            placed.add(a.address() + " INBOX uid=" + m.uid());
+            placed.add(a.address() + " " + mailbox + " uid=" + m.uid());
         }
         return placed.isEmpty() ? "duplicate of a recipient already delivered"
                 : "delivered to " + String.join(", ", placed);

@@ -14,12 +14,20 @@ import java.util.List;
  * @param envId      RFC 3461 ENVID (xtext as received), or null
  * @param client     who sent it
  * @param receivedAt when the message was accepted
+ * @param verdict    what the receiving checks concluded (trace fields to add, quarantine)
  */
 public record Envelope(MailAddress sender, List<Recipient> recipients, String bodyType, boolean smtpUtf8,
-                       DsnRet ret, String envId, ClientInfo client, Instant receivedAt) {
+                       DsnRet ret, String envId, ClientInfo client, Instant receivedAt, ReceptionVerdict verdict) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
+        verdict = verdict == null ? ReceptionVerdict.NONE : verdict;
+    }
+
+    /** An envelope no receiving check has looked at (submission, trusted clients, generated mail). */
+    public Envelope(MailAddress sender, List<Recipient> recipients, String bodyType, boolean smtpUtf8,
+                    DsnRet ret, String envId, ClientInfo client, Instant receivedAt) {
+        this(sender, recipients, bodyType, smtpUtf8, ret, envId, client, receivedAt, ReceptionVerdict.NONE);
     }
 
     /** The reverse path as written in a Return-Path header: {@code <>} or {@code <a@b>}. */

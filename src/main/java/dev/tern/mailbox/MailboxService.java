@@ -49,6 +49,8 @@ public final class MailboxService {
             new String[]{"Junk", "\\Junk"},
             new String[]{"Archive", "\\Archive"});
 
+    static final String JUNK = "Junk";
+
     private static final Set<String> SPECIAL_USES = Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk",
             "\\Sent", "\\Trash");
 
@@ -121,6 +123,17 @@ public final class MailboxService {
         tx.blobs().addRefs(blobId, 1);
         messages.afterAppend(tx, mailbox, m);
         return m;
+    }
+
+    /**
+     * The name of the account's mailbox for junk mail: the one marked {@code \Junk} (RFC 6154),
+     * whatever the user renamed it to, else {@code Junk} (created on delivery when missing).
+     */
+    public static String junkMailbox(StoreTx tx, long accountId) {
+        return tx.mailboxes().mailboxes(accountId).stream()
+                .filter(m -> "\\Junk".equals(m.specialUse()) && m.selectable())
+                .map(Rows.Mailbox::name)
+                .findFirst().orElse(JUNK);
     }
 
     // ---- reading --------------------------------------------------------------------------------

@@ -237,7 +237,7 @@ public final class MailQueue {
         return new Rows.QueuedMessage(id, body.id(), e.sender() == null ? null : e.sender().toString(), body.size(),
                 e.bodyType(), e.smtpUtf8(), e.ret() == null ? null : e.ret().name(), e.envId(),
                 e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
-                e.receivedAt(), false);
+                e.receivedAt(), false, e.verdict().traceFields(), e.verdict().quarantined());
     }
 
     private static Rows.NewRecipient toRow(Recipient r) {

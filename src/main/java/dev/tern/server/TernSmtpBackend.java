@@ -1,6 +1,6 @@
 package dev.tern.server;
 
-import dev.tern.config.RelayNetworks;
+import dev.tern.config.ClientNetworks;
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
 import dev.tern.mail.ClientInfo;
@@ -37,10 +37,10 @@ final class TernSmtpBackend implements SmtpBackend {
     private final Directory directory;
     private final MailQueue queue;
     private final SubmissionChecks submission;
-    private final RelayNetworks relayFrom;
+    private final ClientNetworks relayFrom;
     private final Executor storageExecutor;
 
-    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, RelayNetworks relayFrom,
+    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
                     Executor storageExecutor) {
         this.directory = directory;
         this.queue = queue;

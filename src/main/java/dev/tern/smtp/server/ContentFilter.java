@@ -23,4 +23,12 @@ public interface ContentFilter {
      * with a {@link dev.tern.mail.MailException} carrying the refusal.
      */
     CompletableFuture<Void> verdict();
+
+    /**
+     * After {@link #verdict} completed normally: what the queue must know besides the content
+     * (trace fields to add at delivery, quarantine).
+     */
+    default dev.tern.mail.ReceptionVerdict reception() {
+        return dev.tern.mail.ReceptionVerdict.NONE;
+    }
 }

@@ -65,6 +65,11 @@ final class MessageBody {
         }
     }
 
+    /** What the filter concluded besides letting the message in (after {@link #verdict} succeeded). */
+    dev.tern.mail.ReceptionVerdict reception() {
+        return filter == null ? dev.tern.mail.ReceptionVerdict.NONE : filter.reception();
+    }
+
     /** Whether the filter lets the message be queued (after {@link #finish}); done at once without a filter. */
     java.util.concurrent.CompletableFuture<Void> verdict() {
         return filter == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : filter.verdict();

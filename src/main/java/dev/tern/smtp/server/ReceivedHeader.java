@@ -12,14 +12,15 @@ import java.util.Locale;
  * The Received trace header the server puts first in every message (RFC 5321 §4.4, folded as
  * RFC 5322 §3.2.2 allows), with TLS and authentication in comments as Postfix writes them:
  * <pre>
- * Received: from HELO ([1.2.3.4])
+ * Received: from HELO (NAME [1.2.3.4])
  *         (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)
  *         (Authenticated sender: user@example.com)
  *         by HOSTNAME (Tern) with ESMTPSA id QUEUEID
  *         for &lt;rcpt@example.com&gt;; Sun, 29 Nov 2026 01:47:26 +0000
  * </pre>
  * The {@code for} clause appears only for a single recipient (it would otherwise disclose the
- * other recipients); {@code with} is the RFC 3848 / RFC 6531 §3.7.3 protocol keyword. The HELO
+ * other recipients); NAME is the client's host name when reverse DNS gave one that forward DNS
+ * confirms, else absent; {@code with} is the RFC 3848 / RFC 6531 §3.7.3 protocol keyword. The HELO
  * name is the client's word, so it is reduced to characters that cannot break the header. When the
  * client is hidden ({@code [submission] hide_client_ip}) the {@code from} clause is left out, so
  * the header starts with {@code by}.
@@ -33,11 +34,12 @@ final class ReceivedHeader {
     /**
      * Where a message came from.
      *
+     * @param verifiedName the client's host name confirmed by reverse and forward DNS, or null
      * @param tls      "TLSv1.3 with cipher …", or null without TLS
      * @param authUser the authenticated identity, or null
      * @param hidden   leave out the HELO name and address
      */
-    record Origin(String helo, InetAddress client, String tls, String authUser, boolean hidden) {
+    record Origin(String helo, InetAddress client, String verifiedName, String tls, String authUser, boolean hidden) {
     }
 
     private ReceivedHeader() {
@@ -45,7 +47,7 @@ final class ReceivedHeader {
 
     static String format(String helo, InetAddress client, String hostname, String protocol, String queueId,
                          MailAddress onlyRecipient, ZonedDateTime when) {
-        return format(new Origin(helo, client, null, null, false), hostname, protocol, queueId, onlyRecipient, when);
+        return format(new Origin(helo, client, null, null, null, false), hostname, protocol, queueId, onlyRecipient, when);
     }
 
     static String format(Origin origin, String hostname, String protocol, String queueId, MailAddress onlyRecipient,
@@ -53,8 +55,11 @@ final class ReceivedHeader {
         StringBuilder sb = new StringBuilder(256);
         String sep = "Received: ";
         if (!origin.hidden()) {
-            sb.append(sep).append("from ").append(safeHelo(origin.helo())).append(" (")
-                    .append(addressLiteral(origin.client())).append(')');
+            sb.append(sep).append("from ").append(safeHelo(origin.helo())).append(" (");
+            if (origin.verifiedName() != null) {
+                sb.append(safeHelo(origin.verifiedName())).append(' ');
+            }
+            sb.append(addressLiteral(origin.client())).append(')');
             sep = "\r\n\t";
         }
         if (origin.tls() != null) {

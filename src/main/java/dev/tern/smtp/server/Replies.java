@@ -91,6 +91,14 @@ final class Replies {
     }
 
     // Replies that end the session (RFC 5321 §3.8: 421 and close).
+    /** The greeting for a connection that cannot be served now (RFC 5321 §3.1 allows 421 in place of 220). */
+    static SmtpReply serviceUnavailable(String hostname) {
+        return SmtpReply.of(421, "4.3.2", hostname + " Service not available, closing transmission channel");
+    }
+
+    static final SmtpReply EARLY_TALKER =
+            SmtpReply.of(554, "5.5.1", "Protocol error: commands sent before the greeting");
+
     static SmtpReply tooManyErrors(String hostname) {
         return SmtpReply.of(421, "4.7.0", hostname + " Error: too many errors");
     }

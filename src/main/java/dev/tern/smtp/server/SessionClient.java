@@ -17,6 +17,8 @@ final class SessionClient {
     /** {@code unknown[192.0.2.1]}, for logs. */
     final String logName;
     String helo;
+    /** The name reverse DNS gave for the address and forward DNS confirmed, or null. */
+    String verifiedName;
     boolean esmtp;
     /** "TLSv1.3 with cipher …" once TLS is up, else null. */
     String tls;
@@ -39,7 +41,7 @@ final class SessionClient {
     }
 
     ClientInfo info(String listener, Transaction t) {
-        return new ClientInfo(address == null ? "unknown" : address.getHostAddress(), null, helo, protocol(t), listener,
+        return new ClientInfo(address == null ? "unknown" : address.getHostAddress(), verifiedName, helo, protocol(t), listener,
                 user == null ? null : user.address());
     }
 
@@ -58,7 +60,7 @@ final class SessionClient {
 
     /** @param hideAuthenticated leave out HELO and address when the client authenticated */
     ReceivedHeader.Origin origin(boolean hideAuthenticated) {
-        return new ReceivedHeader.Origin(helo, address, tls, user == null ? null : user.address(),
+        return new ReceivedHeader.Origin(helo, address, verifiedName, tls, user == null ? null : user.address(),
                 hideAuthenticated && user != null);
     }
 }

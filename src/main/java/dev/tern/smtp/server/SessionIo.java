@@ -34,6 +34,12 @@ interface SessionIo {
      */
     void startTls(SmtpReply ready);
 
+    /**
+     * Runs {@code then} on the event loop once {@code stage} completes, while commands go on being
+     * read and executed (unlike {@link #await}).
+     */
+    <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then);
+
     /** Completes on the event loop after {@code delay}, from a timer: no thread waits. */
     CompletionStage<Void> delay(Duration delay);
 }

@@ -32,6 +32,14 @@ public interface SmtpBackend {
      */
     CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient);
 
+    /**
+     * The checks for a new connection on this listener from this address; {@link ClientPolicy#NONE}
+     * (the default) for none.
+     */
+    default ClientPolicy clientPolicy(String listener, java.net.InetAddress client) {
+        return ClientPolicy.NONE;
+    }
+
     /** A fresh queue id, allocated when the message content starts (it appears in the Received header). */
     String newQueueId();
 

@@ -11,6 +11,7 @@ import dev.tern.store.BlobSink;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -52,21 +53,70 @@ final class SmtpSession {
     private int errors;
     private String closeReason = "lost connection";
     private final SmtpAuthExchange auth;
+    private final ClientPolicy policy;
+    /** The greeting has been sent: until then the client must not say anything. */
+    private boolean greeted;
 
     SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
         this.settings = settings;
         this.io = io;
         this.peer = new SessionClient(clientAddress);
         this.client = peer.logName;
+        ClientPolicy p;
+        try {
+            p = settings.backend().clientPolicy(settings.listener(), clientAddress);
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.warn("client checks for {} could not start", client, e);
+            p = null;
+        }
+        this.policy = p;
         this.auth = settings.security().offersAuth()
                 ? new SmtpAuthExchange(settings, io, client, this::reply, u -> peer.user = u) : null;
     }
 
+    /**
+     * Greets the client, once the policy has accepted the connection and the greeting delay has
+     * passed (at once when there is neither). A policy that cannot be set up refuses with 421.
+     */
     void start() {
+        if (policy == null) {
+            closeReason = "checks unavailable";
+            io.sendAndClose(Replies.serviceUnavailable(settings.hostname()));
+            return;
+        }
+        CompletableFuture<Void> accepted = call(policy::connected);
+        Duration delay = policy.greetingDelay();
+        if (accepted.isDone() && delay.isZero()) {
+            greet(accepted);
+            return;
+        }
+        CompletableFuture<Void> waited = delay.isZero() ? CompletableFuture.completedFuture(null)
+                : io.delay(delay).toCompletableFuture();
+        io.whenDone(waited.thenCombine(accepted.handle((ok, error) -> error), (v, error) -> error),
+                (error, unused) -> greet(error == null ? accepted : CompletableFuture.failedFuture(error)));
+    }
+
+    private void greet(CompletableFuture<Void> accepted) {
+        if (greeted || closeReason.equals("early talker")) {
+            return;
+        }
+        greeted = true;
+        if (accepted.isCompletedExceptionally()) {
+            SmtpReply refusal = accepted.handle((ok, error) -> replyFor(error, "connection check")).join();
+            TransactionLog.LOG.info("connection from {} refused: {}", client, refusal.format().trim());
+            closeReason = "refused at connect";
+            io.sendAndClose(refusal.code() / 100 == 2 ? Replies.serviceUnavailable(settings.hostname()) : refusal);
+            return;
+        }
+        peer.verifiedName = policy.verifiedName();
         io.send(settings.greeting());
     }
 
     void command(SmtpCommand command) {
+        if (!greeted) {
+            earlyTalker();
+            return;
+        }
         SmtpReply refused = CommandTable.refusal(command.verb(), state);
         if (refused != null) {
             if (command instanceof SmtpCommand.Bdat bdat) {
@@ -113,8 +163,27 @@ final class SmtpSession {
 
     // ---- commands ---------------------------------------------------------------------------
 
-    /** HELO and EHLO: both start afresh (RFC 5321 §4.1.4: EHLO resets any transaction). */
+    /**
+     * HELO and EHLO: both start afresh (RFC 5321 §4.1.4: EHLO resets any transaction). The client
+     * policy may refuse the name; the client then stays where it was.
+     */
     private void greet(String domain, boolean extended, SmtpReply reply) {
+        if (!peer.authenticated()) {
+            io.await(call(() -> policy.helo(domain)), (ok, error) -> {
+                if (error == null) {
+                    greeted(domain, extended, reply);
+                } else {
+                    SmtpReply refusal = replyFor(error, "HELO check");
+                    TransactionLog.LOG.info("{}: HELO {} refused: {}", client, domain, refusal.format().trim());
+                    reply(refusal);
+                }
+            });
+            return;
+        }
+        greeted(domain, extended, reply);
+    }
+
+    private void greeted(String domain, boolean extended, SmtpReply reply) {
         resetTransaction("new HELO/EHLO");
         peer.helo = domain;
         peer.esmtp = extended;
@@ -166,12 +235,13 @@ final class SmtpSession {
             return;
         }
         Transaction t = new Transaction(c);
-        if (!peer.authenticated()) {
+        CompletableFuture<Void> check = peer.authenticated()
+                ? call(() -> settings.backend().checkSender(settings.listener(), clientInfo(t), c.sender()))
+                : call(() -> policy.mail(clientInfo(t), c.sender()));
+        if (check.isDone() && !check.isCompletedExceptionally()) {
             beginTransaction(t);
             return;
         }
-        CompletableFuture<Void> check = call(() ->
-                settings.backend().checkSender(settings.listener(), clientInfo(t), c.sender()));
         io.await(check, (ok, error) -> {
             if (error == null) {
                 beginTransaction(t);
@@ -202,6 +272,9 @@ final class SmtpSession {
         Transaction t = tx;
         CompletableFuture<Void> check = call(() ->
                 settings.backend().checkRecipient(settings.listener(), clientInfo(t), address));
+        if (!peer.authenticated()) {
+            check = check.thenCompose(ok -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address)));
+        }
         io.await(check, (ok, error) -> {
             if (error == null) {
                 t.addRecipient(new Recipient(address, c.notifyOn(), c.orcpt()));
@@ -337,6 +410,9 @@ final class SmtpSession {
         ContentFilter filter;
         try {
             filter = settings.backend().contentFilter(settings.listener(), clientInfo(tx));
+            if (filter == null && !peer.authenticated()) {
+                filter = policy.contentFilter(clientInfo(tx), tx.mail().sender());
+            }
         } catch (RuntimeException e) {
             sink.abort();
             TransactionLog.LOG.warn("cannot start a message from {}", client, e);
@@ -442,6 +518,19 @@ final class SmtpSession {
         } else {
             reply(Replies.LINE_TOO_LONG);
         }
+    }
+
+    /**
+     * The client spoke before the greeting (RFC 5321 §3.1: the client waits for it): refused and
+     * disconnected, the way Postfix's postscreen treats a pregreet.
+     */
+    private void earlyTalker() {
+        if (closeReason.equals("early talker")) {
+            return;
+        }
+        closeReason = "early talker";
+        TransactionLog.LOG.info("connection from {} refused: sent data before the greeting", client);
+        io.sendAndClose(Replies.EARLY_TALKER);
     }
 
     void timedOut() {

@@ -326,6 +326,22 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     }
 
     @Override
+    public <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        stage.whenComplete((value, error) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    if (!inactive) {
+                        then.accept(value, error);
+                        ctx.flush();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.debug("smtp connection {}: event loop stopped before a check completed", id);
+            }
+        });
+    }
+
+    @Override
     public void startTls(SmtpReply ready) {
         if (closing) {
             return;

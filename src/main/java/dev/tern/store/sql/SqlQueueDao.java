@@ -15,7 +15,7 @@ import java.util.Optional;
 final class SqlQueueDao implements QueueDao {
 
     private static final String MESSAGE_COLUMNS = "id, blob_id, sender, size, body_type, smtputf8, dsn_ret, dsn_envid, "
-            + "client_address, client_helo, auth_user, listener, received_at, held";
+            + "client_address, client_helo, auth_user, listener, received_at, held, trace_fields, quarantined";
     private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, warned, "
             + "next_attempt_at, last_error";
     private static final String WAITING = "state IN ('queued', 'deferred', 'inflight')";
@@ -30,9 +30,10 @@ final class SqlQueueDao implements QueueDao {
 
     @Override
     public List<Rows.QueueRecipient> insert(Rows.QueuedMessage m, List<Rows.NewRecipient> recipients, Instant now) {
-        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.blobId(), m.sender(), m.size(), m.bodyType(), m.smtpUtf8(), m.dsnRet(), m.dsnEnvId(),
-                m.clientAddress(), m.clientHelo(), m.authUser(), m.listener(), m.receivedAt(), m.held());
+                m.clientAddress(), m.clientHelo(), m.authUser(), m.listener(), m.receivedAt(), m.held(),
+                m.traceFields(), m.quarantined());
         List<Rows.QueueRecipient> rows = new ArrayList<>(recipients.size());
         for (Rows.NewRecipient r : recipients) {
             long id = db.insert("INSERT INTO queue_recipients (message_id, address, dsn_notify, dsn_orcpt, state, "
@@ -155,7 +156,7 @@ final class SqlQueueDao implements QueueDao {
                 rs.getLong("size"), rs.getString("body_type"), rs.getInt("smtputf8") != 0, rs.getString("dsn_ret"),
                 rs.getString("dsn_envid"), rs.getString("client_address"), rs.getString("client_helo"),
                 rs.getString("auth_user"), rs.getString("listener"), Jdbc.instant(rs, "received_at"),
-                rs.getInt("held") != 0);
+                rs.getInt("held") != 0, rs.getString("trace_fields"), rs.getInt("quarantined") != 0);
     }
 
     private static Rows.QueueRecipient recipientRow(ResultSet rs) throws SQLException {

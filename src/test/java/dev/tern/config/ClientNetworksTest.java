@@ -9,10 +9,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RelayNetworksTest {
+class ClientNetworksTest {
 
-    private static RelayNetworks parse(String... entries) {
-        return RelayNetworks.parse("smtp.relay_from", List.of(entries));
+    private static ClientNetworks parse(String... entries) {
+        return ClientNetworks.parse("smtp.relay_from", List.of(entries));
     }
 
     @Test
@@ -38,21 +38,21 @@ class RelayNetworksTest {
 
     @Test
     void matchesByPrefix() throws Exception {
-        RelayNetworks n = parse("10.0.0.0/9", "::1", "[fd00::]/8", "0.0.0.0/0");
+        ClientNetworks n = parse("10.0.0.0/9", "::1", "[fd00::]/8", "0.0.0.0/0");
         assertThat(n.contains(InetAddress.getByName("10.127.255.255"))).isTrue();
         assertThat(n.contains("0:0:0:0:0:0:0:1")).isTrue();
         assertThat(n.contains("fdab::5")).isTrue();
         assertThat(n.contains("fe80::1")).isFalse();
         assertThat(n.contains("203.0.113.9")).isTrue();   // 0.0.0.0/0: every IPv4 client
 
-        RelayNetworks ten = parse("10.0.0.0/9");
+        ClientNetworks ten = parse("10.0.0.0/9");
         assertThat(ten.contains("10.128.0.1")).isFalse();
         assertThat(ten.contains("::ffff:10.1.1.1")).isTrue();   // an IPv4 client on a dual-stack socket
     }
 
     @Test
     void anythingButAnAddressIsNotContained() {
-        RelayNetworks n = parse("0.0.0.0/0");
+        ClientNetworks n = parse("0.0.0.0/0");
         assertThat(n.contains("unknown")).isFalse();
         assertThat(n.contains((String) null)).isFalse();
         assertThat(n.contains("localhost")).isFalse();

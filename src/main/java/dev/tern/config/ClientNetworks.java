@@ -9,20 +9,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Client networks allowed to relay without authentication ({@code [smtp] relay_from}), like
- * Postfix's {@code mynetworks}: an application server or a load generator on a trusted network
- * may send mail to other domains over port 25 without SMTP AUTH. Empty by default, so that only
- * authenticated clients may relay and the server is never an open relay.
+ * A list of client networks, as the config names them: those allowed to relay without
+ * authentication ({@code [smtp] relay_from}, like Postfix's {@code mynetworks}: empty by default,
+ * so that only authenticated clients may relay and the server is never an open relay), and those
+ * spared the receiving checks ({@code [checks] exempt}).
  *
  * <p>Each entry is an address literal with an optional prefix length: {@code "127.0.0.0/8"},
  * {@code "192.0.2.7"} (one host), {@code "2001:db8::/32"}, {@code "::1"}. Names are refused (they
  * would need DNS, and DNS is not a basis for trust).
  */
-public final class RelayNetworks {
+public final class ClientNetworks {
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-    private static final RelayNetworks NONE = new RelayNetworks(List.of());
+    private static final ClientNetworks NONE = new ClientNetworks(List.of());
 
     private record Network(byte[] address, int prefix) {
         boolean contains(byte[] a) {
@@ -46,24 +46,24 @@ public final class RelayNetworks {
 
     private final List<Network> networks;
 
-    private RelayNetworks(List<Network> networks) {
+    private ClientNetworks(List<Network> networks) {
         this.networks = List.copyOf(networks);
     }
 
-    public static RelayNetworks none() {
+    public static ClientNetworks none() {
         return NONE;
     }
 
     /** Parses entries such as {@code "127.0.0.0/8"}; every error names the key and the entry. */
-    public static RelayNetworks parse(String key, List<String> entries) {
+    public static ClientNetworks parse(String key, List<String> entries) {
         List<Network> out = new ArrayList<>();
         for (String entry : entries) {
             out.add(network(key, entry));
         }
-        return out.isEmpty() ? NONE : new RelayNetworks(out);
+        return out.isEmpty() ? NONE : new ClientNetworks(out);
     }
 
-    static RelayNetworks read(ConfigNode smtp) {
+    static ClientNetworks read(ConfigNode smtp) {
         return parse(smtp.key("relay_from"), smtp.stringList("relay_from"));
     }
 
