@@ -53,6 +53,14 @@ final class FakeBackend implements SmtpBackend, AutoCloseable {
         this.users = users;
     }
 
+    /** The client policy every new connection gets. */
+    volatile ClientPolicy policy = ClientPolicy.NONE;
+
+    @Override
+    public ClientPolicy clientPolicy(String listener, java.net.InetAddress client) {
+        return policy;
+    }
+
     /** Senders refused at MAIL for authenticated clients. */
     final Set<String> forbiddenSenders = ConcurrentHashMap.newKeySet();
 
