@@ -114,6 +114,39 @@ public final class StarterConfig {
                 # How long to wait for one resolver to answer before asking again (twice each).
                 # timeout = "5s"
 
+                # [checks]
+                # What the port-25 receiver checks about clients that neither authenticated nor
+                # are exempt: SPF, DKIM and DMARC (results in an Authentication-Results header),
+                # the HELO name, DNS block lists. Loopback clients are exempt.
+                # exempt = ["127.0.0.0/8", "::1/128"]
+                # A DMARC failure under the sender domain's p=reject is refused (550 5.7.1); under
+                # p=quarantine it goes to the recipient's Junk mailbox. Each: reject, quarantine, none.
+                # dmarc_reject = "reject"
+                # dmarc_quarantine = "quarantine"
+                # What an SPF "fail" (-all) does on its own: none (DMARC judges) or reject.
+                # spf_fail = "none"
+                # HELO names: off, lenient (refuse invalid names and our own name), strict (must resolve).
+                # helo = "lenient"
+                # DNS block lists whose listed clients are refused, and allow lists that skip them.
+                # dnsbl = ["zen.spamhaus.org"]
+                # dnswl = ["list.dnswl.org"]
+                # Hold the greeting this long and refuse clients that talk before it.
+                # greeting_delay = "3s"
+
+                # [rate_limits]
+                # Per client address on port 25 ("COUNT/WINDOW" or "off"); per authenticated user.
+                # connections_per_ip = "60/1m"
+                # messages_per_ip = "120/1m"
+                # recipients_per_ip = "1000/1m"
+                # messages_per_user = "off"
+                # recipients_per_user = "off"
+
+                # [greylisting]
+                # Answer a new (client network, sender, recipient) with 451 and accept the retry.
+                # enabled = false
+                # delay = "5m"
+                # whitelist = ["192.0.2.0/24", "partner.example"]
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

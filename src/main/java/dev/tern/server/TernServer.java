@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +80,8 @@ public final class TernServer implements AutoCloseable {
     private QueueRunner runner;
     private RemoteDeliveryAgent remote;
     private DnsResolver dns;
+    private InboundChecks inbound;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
     private FileChannel lockChannel;
@@ -208,8 +211,16 @@ public final class TernServer implements AutoCloseable {
             runner.start();
 
             transport = new ServerTransport();
+            inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
+                    config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC());
+            housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tern-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
-                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor());
+                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound);
             startListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
@@ -348,6 +359,15 @@ public final class TernServer implements AutoCloseable {
     }
 
     @Override
+    /** Forgets idle rate-limit keys and expired greylisting rows, now and then. */
+    private void inboundHousekeeping() {
+        try {
+            inbound.housekeeping();
+        } catch (RuntimeException e) {
+            log.warn("housekeeping of the receiving checks failed: {}", e.toString());
+        }
+    }
+
     public synchronized void close() {
         for (Pop3Server p : pop3Servers) {
             p.close();
@@ -368,6 +388,10 @@ public final class TernServer implements AutoCloseable {
         if (authExecutor != null) {
             authExecutor.shutdownNow();
             authExecutor = null;
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            housekeeping = null;
         }
         if (tls != null) {
             tls.close();

@@ -9,12 +9,14 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.queue.MailQueue;
 import dev.tern.message.SubmissionHeaderFilter;
+import dev.tern.smtp.server.ClientPolicy;
 import dev.tern.smtp.server.ContentFilter;
 import dev.tern.smtp.server.SmtpBackend;
 import dev.tern.store.BlobSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -39,14 +41,22 @@ final class TernSmtpBackend implements SmtpBackend {
     private final SubmissionChecks submission;
     private final ClientNetworks relayFrom;
     private final Executor storageExecutor;
+    private final InboundChecks inbound;
 
     TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
-                    Executor storageExecutor) {
+                    Executor storageExecutor, InboundChecks inbound) {
         this.directory = directory;
         this.queue = queue;
         this.submission = submission;
         this.relayFrom = relayFrom;
         this.storageExecutor = storageExecutor;
+        this.inbound = inbound;
+    }
+
+    /** The receiving checks (SPF, DKIM, DMARC, block lists, rate limits…) for a port-25 client. */
+    @Override
+    public ClientPolicy clientPolicy(String listener, InetAddress client) {
+        return inbound.policyFor(listener, client);
     }
 
     /**
@@ -59,7 +69,8 @@ final class TernSmtpBackend implements SmtpBackend {
         if (client.authUser() == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return submission.checkSender(client.authUser(), sender);
+        return inbound.userMessage(client.authUser())
+                .thenCompose(v -> submission.checkSender(client.authUser(), sender));
     }
 
     /**
@@ -93,6 +104,12 @@ final class TernSmtpBackend implements SmtpBackend {
 
     @Override
     public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient) {
+        if (client.authUser() != null) {
+            CompletableFuture<Void> limited = inbound.userRecipient(client.authUser());
+            if (limited.isCompletedExceptionally()) {
+                return limited;
+            }
+        }
         return CompletableFuture.supplyAsync(() -> {
             Resolution r;
             try {

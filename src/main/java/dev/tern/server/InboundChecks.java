@@ -1,0 +1,120 @@
+package dev.tern.server;
+
+import dev.tern.config.CheckSettings;
+import dev.tern.config.ClientNetworks;
+import dev.tern.config.GreylistSettings;
+import dev.tern.config.RateLimitSettings;
+import dev.tern.dns.DnsResolver;
+import dev.tern.mail.MailException;
+import dev.tern.security.client.HeloCheck;
+import dev.tern.security.client.ReverseDns;
+import dev.tern.security.dkim.DkimVerifier;
+import dev.tern.security.dmarc.DmarcVerifier;
+import dev.tern.security.dnsbl.DnsblChecker;
+import dev.tern.security.greylist.Greylist;
+import dev.tern.security.ratelimit.Rate;
+import dev.tern.security.ratelimit.RateLimiter;
+import dev.tern.security.spf.SpfVerifier;
+import dev.tern.smtp.server.ClientPolicy;
+import dev.tern.store.MetadataStore;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * The receiving checks of the {@code smtp} listener, and the rate limits, built once from the
+ * configuration: SPF, DKIM and DMARC verification, DNS block and allow lists, reverse DNS, HELO
+ * checks, greylisting, and per-address and per-user rate limits. {@link #policyFor} gives each
+ * connection its {@link InboundSession}, or no checks for clients that are exempt, trusted to
+ * relay, or on a submission listener.
+ */
+final class InboundChecks {
+
+    static final String COMPONENT = "inbound-checks";
+
+    final CheckSettings settings;
+    private final ClientNetworks relayFrom;
+    final DnsResolver dns;
+    final ReverseDns reverseDns;
+    final HeloCheck helo;
+    final DnsblChecker dnsbl;
+    final SpfVerifier spf;
+    final DkimVerifier dkim;
+    final DmarcVerifier dmarc;
+    final Greylist greylist;
+    final RateLimiter<InetAddress> connectionsPerIp;
+    final RateLimiter<InetAddress> messagesPerIp;
+    final RateLimiter<InetAddress> recipientsPerIp;
+    private final RateLimiter<String> messagesPerUser;
+    private final RateLimiter<String> recipientsPerUser;
+
+    InboundChecks(CheckSettings settings, RateLimitSettings limits, GreylistSettings greylisting, ClientNetworks relayFrom,
+                  String hostname, DnsResolver dns, MetadataStore store, Executor storageExecutor, Clock clock) {
+        this.settings = settings;
+        this.relayFrom = relayFrom;
+        this.dns = dns;
+        this.reverseDns = new ReverseDns(dns);
+        this.helo = new HeloCheck(HeloCheck.Strictness.valueOf(settings.helo().name()), hostname, List.of(), dns);
+        this.dnsbl = settings.dnsbl().isEmpty() && settings.dnswl().isEmpty() ? null
+                : new DnsblChecker(dns, settings.dnsbl(), settings.dnswl());
+        this.spf = settings.spf() ? new SpfVerifier(dns, hostname, clock) : null;
+        this.dkim = settings.dkim() ? new DkimVerifier(dns::txt, clock) : null;
+        this.dmarc = settings.dmarc() ? new DmarcVerifier(dns::txt, RandomGenerator.getDefault()) : null;
+        this.greylist = greylisting.enabled()
+                ? new Greylist(store, greylisting.delay(), greylisting.retryWindow(), greylisting.passedLifetime(),
+                greylisting.whitelist(), clock, storageExecutor)
+                : null;
+        this.connectionsPerIp = limiter(limits.connectionsPerIp());
+        this.messagesPerIp = limiter(limits.messagesPerIp());
+        this.recipientsPerIp = limiter(limits.recipientsPerIp());
+        this.messagesPerUser = limiter(limits.messagesPerUser());
+        this.recipientsPerUser = limiter(limits.recipientsPerUser());
+    }
+
+    private static <K> RateLimiter<K> limiter(RateLimitSettings.Rate rate) {
+        return rate == null ? null : new RateLimiter<>(Rate.of(rate.count(), rate.window()));
+    }
+
+    /** The checks for a new connection; none off port 25 and for exempt or trusted clients. */
+    ClientPolicy policyFor(String listener, InetAddress client) {
+        if (!"smtp".equals(listener) || client == null || settings.exempt().contains(client)
+                || relayFrom.contains(client)) {
+            return ClientPolicy.NONE;
+        }
+        return new InboundSession(this, client);
+    }
+
+    /** Counts a transaction of an authenticated user against {@code [rate_limits] messages_per_user}. */
+    CompletableFuture<Void> userMessage(String user) {
+        return take(messagesPerUser, user, "Too many messages from " + user + ", slow down and try again later");
+    }
+
+    /** Counts a recipient of an authenticated user against {@code [rate_limits] recipients_per_user}. */
+    CompletableFuture<Void> userRecipient(String user) {
+        return take(recipientsPerUser, user, "Too many recipients from " + user + ", slow down and try again later");
+    }
+
+    static <K> CompletableFuture<Void> take(RateLimiter<K> limiter, K key, String refusal) {
+        if (limiter == null || limiter.tryAcquire(key)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(new MailException(451, "4.7.1", refusal, COMPONENT));
+    }
+
+    /** Forgets rate-limit keys that have been idle; the greylist's expired rows go too. */
+    void housekeeping() {
+        for (RateLimiter<?> l : new RateLimiter<?>[]{connectionsPerIp, messagesPerIp, recipientsPerIp,
+                messagesPerUser, recipientsPerUser}) {
+            if (l != null) {
+                l.removeIdle();
+            }
+        }
+        if (greylist != null) {
+            greylist.purge();
+        }
+    }
+}

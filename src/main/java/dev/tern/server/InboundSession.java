@@ -1,0 +1,164 @@
+package dev.tern.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.MailException;
+import dev.tern.security.client.HeloVerdict;
+import dev.tern.security.client.IprevResult;
+import dev.tern.security.dnsbl.DnsblVerdict;
+import dev.tern.security.greylist.GreylistVerdict;
+import dev.tern.security.spf.SpfOutcome;
+import dev.tern.security.spf.SpfResult;
+import dev.tern.config.CheckSettings;
+import dev.tern.smtp.server.ClientPolicy;
+import dev.tern.smtp.server.ContentFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The receiving checks of one port-25 connection from a client that is not exempt. What is
+ * learnt about the client (reverse DNS, block-list verdict) is asked once, when it connects; the
+ * SPF check of a transaction starts at MAIL and is finished at the end of its data, where
+ * {@link MessageAuthentication} puts all results together.
+ *
+ * <p>Order at each stage: rate limits first (cheap, and they protect what follows), then what
+ * needs DNS. Nothing here blocks: every DNS question is a future.
+ */
+final class InboundSession implements ClientPolicy {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundSession.class);
+
+    private final InboundChecks checks;
+    private final InetAddress client;
+    private CompletableFuture<IprevResult> iprev;
+    private CompletableFuture<DnsblVerdict> listed;
+    private volatile String verifiedName;
+    private volatile String helo;
+    /** The SPF check of the current transaction, started at MAIL; null when SPF is off. */
+    private CompletableFuture<SpfOutcome> spf;
+
+    InboundSession(InboundChecks checks, InetAddress client) {
+        this.checks = checks;
+        this.client = client;
+    }
+
+    @Override
+    public Duration greetingDelay() {
+        return checks.settings.greetingDelay();
+    }
+
+    /**
+     * The connection rate limit decides at once; reverse DNS and the block lists are asked now,
+     * and the greeting waits for reverse DNS (its name goes into the Received header), as
+     * Postfix's does.
+     */
+    @Override
+    public CompletableFuture<Void> connected() {
+        if (checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(client)) {
+            return CompletableFuture.failedFuture(new MailException(421, "4.7.0",
+                    "Too many connections from your address, try again later", InboundChecks.COMPONENT));
+        }
+        listed = checks.dnsbl == null ? CompletableFuture.completedFuture(new DnsblVerdict.Clean())
+                : checks.dnsbl.check(client);
+        iprev = checks.reverseDns.check(client);
+        return iprev.handle((result, error) -> {
+            if (result != null && result.passed()) {
+                verifiedName = result.confirmedName();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public String verifiedName() {
+        return verifiedName;
+    }
+
+    @Override
+    public CompletableFuture<Void> helo(String name) {
+        return checks.helo.check(name, client).thenCompose(v -> {
+            if (v.accepted()) {
+                helo = name;
+                return CompletableFuture.completedFuture(null);
+            }
+            return refused(v);
+        });
+    }
+
+    private static CompletableFuture<Void> refused(HeloVerdict v) {
+        return CompletableFuture.failedFuture(new MailException(v.code(), v.enhancedCode(), v.text(),
+                InboundChecks.COMPONENT));
+    }
+
+    /**
+     * The message rate limit, then the block lists (a listed client gets 554 at every MAIL), then
+     * SPF, which runs on while the client sends its recipients unless an SPF fail is to be refused
+     * here.
+     */
+    @Override
+    public CompletableFuture<Void> mail(ClientInfo info, MailAddress sender) {
+        CompletableFuture<Void> limited = InboundChecks.take(checks.messagesPerIp, client,
+                "Too many messages from your address, slow down and try again later");
+        if (limited.isCompletedExceptionally()) {
+            return limited;
+        }
+        spf = checks.spf == null ? null : checks.spf.check(client, helo, sender == null ? null : sender.toString());
+        return listed.thenCompose(verdict -> {
+            if (verdict instanceof DnsblVerdict.Listed l) {
+                log.info("client {} is listed by {}: {}", client.getHostAddress(), l.zone(), l.codes());
+                return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText());
+            }
+            if (verdict instanceof DnsblVerdict.Unknown u) {
+                return fail(DnsblVerdict.Unknown.REPLY_CODE, DnsblVerdict.Unknown.ENHANCED_CODE, u.replyText());
+            }
+            if (spf == null || checks.settings.spfFail() != CheckSettings.Action.REJECT) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return spf.thenCompose(outcome -> {
+                if (outcome.result() == SpfResult.FAIL) {
+                    String why = outcome.explanation() != null ? outcome.explanation() : outcome.reason();
+                    return fail(550, "5.7.23", "SPF check failed for " + outcome.domain() + ": " + why);
+                }
+                if (outcome.result() == SpfResult.TEMPERROR) {
+                    return fail(451, "4.7.24", "Temporary SPF lookup failure for " + outcome.domain()
+                            + ", try again later");
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+        });
+    }
+
+    /**
+     * The recipient rate limit, then greylisting (skipped for clients on an allow list).
+     * The backend has already accepted the recipient.
+     */
+    @Override
+    public CompletableFuture<Void> recipient(ClientInfo info, MailAddress sender, MailAddress recipient) {
+        CompletableFuture<Void> limited = InboundChecks.take(checks.recipientsPerIp, client,
+                "Too many recipients from your address, slow down and try again later");
+        if (limited.isCompletedExceptionally() || checks.greylist == null) {
+            return limited;
+        }
+        return listed.thenCompose(verdict -> {
+            if (verdict instanceof DnsblVerdict.Allowed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return checks.greylist.check(client, sender == null ? null : sender.toString(), recipient.toString())
+                    .thenCompose(g -> g.passed() ? CompletableFuture.<Void>completedFuture(null)
+                            : fail(GreylistVerdict.REPLY_CODE, GreylistVerdict.ENHANCED_CODE, g.replyText()));
+        });
+    }
+
+    @Override
+    public ContentFilter contentFilter(ClientInfo info, MailAddress sender) {
+        return new MessageAuthentication(checks, client, helo, sender, iprev, spf);
+    }
+
+    private static CompletableFuture<Void> fail(int code, String enhanced, String text) {
+        return CompletableFuture.failedFuture(new MailException(code, enhanced, text, InboundChecks.COMPONENT));
+    }
+}
