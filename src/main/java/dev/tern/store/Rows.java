@@ -124,6 +124,30 @@ public final class Rows {
     public record Expunged(long uid, long modSeq) {
     }
 
+    /**
+     * A greylisting triplet (RFC 6647 §4.2).
+     *
+     * @param clientNetwork the client's network in CIDR form, e.g. {@code 192.0.2.0/24}
+     * @param sender        the envelope sender, lower case; empty for the null reverse-path
+     * @param recipient     the envelope recipient, lower case
+     * @param firstSeen     the start of the current greylisting round: the first attempt, or the first
+     *                      after the previous round's retry window ran out
+     * @param lastSeen      for a passed triplet, its last use; else the same as {@code firstSeen}
+     * @param passed        the sender retried after the delay: mail with this triplet is accepted
+     */
+    public record GreylistTriplet(String clientNetwork, String sender, String recipient, Instant firstSeen,
+                                  Instant lastSeen, boolean passed) {
+    }
+
+    /**
+     * A client network with triplets that passed greylisting, for the automatic allow list.
+     *
+     * @param passedTriplets how many triplets of this network passed since the count last expired
+     * @param lastSeen       its last pass, or last mail accepted because of the count
+     */
+    public record GreylistNetwork(String clientNetwork, int passedTriplets, Instant lastSeen) {
+    }
+
     /** The counts of a mailbox's STATUS that come from its messages. */
     public record MailboxCounts(long messages, long unseen, long deleted, long size) {
     }

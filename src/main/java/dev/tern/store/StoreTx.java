@@ -17,6 +17,8 @@ public interface StoreTx {
 
     DkimKeyDao dkimKeys();
 
+    GreylistDao greylist();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }

@@ -533,6 +533,87 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void greylistTripletsAreStoredReplacedTouchedAndPurged() {
+        Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
+        Rows.GreylistTriplet pending = new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",
+                t0, t0, false);
+        Rows.GreylistTriplet nullSender = new Rows.GreylistTriplet("2001:db8::/64", "", "b@example.test",
+                t0.plusSeconds(10), t0.plusSeconds(10), false);
+        store.writeAndWait(tx -> {
+            tx.greylist().putTriplet(pending);
+            tx.greylist().putTriplet(nullSender);
+            return null;
+        });
+        var read = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "a@sender.test", "b@example.test"));
+        var readNull = store.read(tx -> tx.greylist().triplet("2001:db8::/64", "", "b@example.test"));
+        var absent = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "a@sender.test", "c@example.test"));
+        assertThat(read).contains(pending);
+        assertThat(readNull).contains(nullSender);
+        assertThat(absent).isEmpty();
+
+        boolean touchedPending = store.writeAndWait(tx ->
+                tx.greylist().touchTriplet("192.0.2.0/24", "a@sender.test", "b@example.test", t0.plusSeconds(60)));
+        assertThat(touchedPending).as("only passed triplets are touched").isFalse();
+        Rows.GreylistTriplet passed = new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",
+                t0, t0.plusSeconds(400), true);
+        store.writeAndWait(tx -> {
+            tx.greylist().putTriplet(passed);
+            return null;
+        });
+        boolean touched = store.writeAndWait(tx ->
+                tx.greylist().touchTriplet("192.0.2.0/24", "a@sender.test", "b@example.test", t0.plusSeconds(900)));
+        var afterTouch = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "a@sender.test", "b@example.test"));
+        assertThat(touched).isTrue();
+        assertThat(afterTouch).contains(new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",
+                t0, t0.plusSeconds(900), true));
+
+        int none = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(5), t0.plusSeconds(900)));
+        int pendingGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(900)));
+        int passedGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(901)));
+        assertThat(none).isZero();
+        assertThat(pendingGone).isEqualTo(1);
+        assertThat(passedGone).isEqualTo(1);
+        var left = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "a@sender.test", "b@example.test"));
+        assertThat(left).isEmpty();
+    }
+
+    @Test
+    void greylistNetworksCountPassesUntilTheyExpire() {
+        Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
+        Instant longAgo = t0.minusSeconds(3600);
+        store.writeAndWait(tx -> {
+            tx.greylist().addPass("192.0.2.0/24", t0, longAgo);
+            tx.greylist().addPass("192.0.2.0/24", t0.plusSeconds(1), longAgo);
+            tx.greylist().addPass("192.0.2.0/24", t0.plusSeconds(2), longAgo);
+            tx.greylist().addPass("198.51.100.0/24", t0, longAgo);
+            return null;
+        });
+        var counted = store.read(tx -> tx.greylist().network("192.0.2.0/24"));
+        var unknown = store.read(tx -> tx.greylist().network("203.0.113.0/24"));
+        assertThat(counted).contains(new Rows.GreylistNetwork("192.0.2.0/24", 3, t0.plusSeconds(2)));
+        assertThat(unknown).isEmpty();
+
+        boolean touched = store.writeAndWait(tx -> tx.greylist().touchNetwork("192.0.2.0/24", t0.plusSeconds(100)));
+        boolean touchedUnknown = store.writeAndWait(tx -> tx.greylist().touchNetwork("203.0.113.0/24", t0));
+        store.writeAndWait(tx -> {
+            // The 198.51.100.0/24 count was last used before t0 + 50 s: it has expired and starts again.
+            tx.greylist().addPass("198.51.100.0/24", t0.plusSeconds(200), t0.plusSeconds(50));
+            return null;
+        });
+        var restarted = store.read(tx -> tx.greylist().network("198.51.100.0/24"));
+        assertThat(touched).isTrue();
+        assertThat(touchedUnknown).isFalse();
+        assertThat(restarted).contains(new Rows.GreylistNetwork("198.51.100.0/24", 1, t0.plusSeconds(200)));
+
+        int purged = store.writeAndWait(tx -> tx.greylist().purge(t0, t0.plusSeconds(150)));
+        var kept = store.read(tx -> tx.greylist().network("198.51.100.0/24"));
+        var gone = store.read(tx -> tx.greylist().network("192.0.2.0/24"));
+        assertThat(purged).isEqualTo(1);
+        assertThat(kept).isPresent();
+        assertThat(gone).isEmpty();
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

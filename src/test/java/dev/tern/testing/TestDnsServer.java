@@ -10,8 +10,10 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
@@ -157,6 +159,14 @@ public final class TestDnsServer implements AutoCloseable {
     /** One TXT record; text longer than 255 bytes is split into several character-strings. */
     public TestDnsServer txt(String name, String text) {
         return add(new TXTRecord(name(name), DClass.IN, ttl, characterStrings(text)));
+    }
+
+    /** PTR records for an address literal, under in-addr.arpa or ip6.arpa. */
+    public TestDnsServer ptr(String address, String... hostnames) {
+        for (String hostname : hostnames) {
+            add(new PTRRecord(ReverseMap.fromAddress(address(address)), DClass.IN, ttl, name(hostname)));
+        }
+        return this;
     }
 
     public TestDnsServer cname(String alias, String target) {

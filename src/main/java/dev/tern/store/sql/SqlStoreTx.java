@@ -3,6 +3,7 @@ package dev.tern.store.sql;
 import dev.tern.store.BlobRefDao;
 import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
+import dev.tern.store.GreylistDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.StoreTx;
@@ -21,6 +22,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlMailboxDao mailboxes;
     private final SqlBlobRefDao blobs;
     private final SqlDkimKeyDao dkimKeys;
+    private final SqlGreylistDao greylist;
     private final List<Runnable> afterCommit;
 
     /**
@@ -34,6 +36,7 @@ public final class SqlStoreTx implements StoreTx {
         this.mailboxes = new SqlMailboxDao(db);
         this.blobs = new SqlBlobRefDao(db);
         this.dkimKeys = new SqlDkimKeyDao(db);
+        this.greylist = new SqlGreylistDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -60,6 +63,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public DkimKeyDao dkimKeys() {
         return dkimKeys;
+    }
+
+    @Override
+    public GreylistDao greylist() {
+        return greylist;
     }
 
     @Override
