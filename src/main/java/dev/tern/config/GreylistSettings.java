@@ -12,7 +12,9 @@ import java.util.List;
  * @param delay          how long a new triplet waits before a retry is accepted
  * @param retryWindow    a first retry later than this starts over
  * @param passedLifetime how long a triplet that passed is remembered without new mail
- * @param whitelist      client networks (CIDR), sender domains, or recipient addresses or domains never greylisted
+ * @param whitelist      never greylisted: client networks ({@code 192.0.2.0/24}), senders
+ *                       ({@code from:example.org}, {@code from:user@example.org}), recipients
+ *                       ({@code to:postmaster@example.org}, {@code to:example.org})
  */
 public record GreylistSettings(boolean enabled, Duration delay, Duration retryWindow, Duration passedLifetime,
                                List<String> whitelist) {

@@ -145,7 +145,7 @@ public final class StarterConfig {
                 # Answer a new (client network, sender, recipient) with 451 and accept the retry.
                 # enabled = false
                 # delay = "5m"
-                # whitelist = ["192.0.2.0/24", "partner.example"]
+                # whitelist = ["192.0.2.0/24", "from:partner.example", "to:postmaster@example.org"]
 
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).

@@ -44,8 +44,11 @@ import java.util.concurrent.TimeUnit;
  *       every name with a web server's address.</li>
  * </ul>
  *
- * <p>Loopback, private (RFC 1918, fc00::/7), link-local and unspecified addresses are never
- * looked up: no list has them, and the queries would tell the list's operator about our network.
+ * <p>Private (RFC 1918, fc00::/7), link-local and unspecified addresses are never looked up: no
+ * list has them, and the queries would tell the list's operator about our network. Loopback
+ * clients are: they are exempt from the checks unless the operator says otherwise, and RFC 5782
+ * §5 has every list carry 127.0.0.2 as a test entry, so a connection from 127.0.0.2 shows a list
+ * at work.
  */
 public final class DnsblChecker {
 
@@ -55,9 +58,9 @@ public final class DnsblChecker {
     private static final Logger log = LoggerFactory.getLogger(DnsblChecker.class);
 
     private static final List<ClientNetwork> NEVER_LOOKED_UP = List.of(
-            ClientNetwork.parse("0.0.0.0/8"), ClientNetwork.parse("10.0.0.0/8"), ClientNetwork.parse("127.0.0.0/8"),
+            ClientNetwork.parse("0.0.0.0/8"), ClientNetwork.parse("10.0.0.0/8"),
             ClientNetwork.parse("169.254.0.0/16"), ClientNetwork.parse("172.16.0.0/12"),
-            ClientNetwork.parse("192.168.0.0/16"), ClientNetwork.parse("::/128"), ClientNetwork.parse("::1/128"),
+            ClientNetwork.parse("192.168.0.0/16"), ClientNetwork.parse("::/128"),
             ClientNetwork.parse("fc00::/7"), ClientNetwork.parse("fe80::/10"));
     private static final ClientNetwork LIST_ANSWERS = ClientNetwork.parse("127.0.0.0/8");
     private static final ClientNetwork ERROR_CODES = ClientNetwork.parse("127.255.255.0/24");

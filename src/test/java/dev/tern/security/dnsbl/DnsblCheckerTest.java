@@ -157,15 +157,23 @@ class DnsblCheckerTest {
     }
 
     @Test
-    void localAndPrivateAddressesAreNeverLookedUp() throws Exception {
+    void privateAddressesAreNeverLookedUp() throws Exception {
         DnsblChecker checker = new DnsblChecker(resolver, List.of("bl.test"), List.of("wl.test"));
 
-        for (String client : List.of("127.0.0.1", "127.0.0.2", "10.1.2.3", "172.16.5.4", "192.168.1.1",
-                "169.254.1.1", "::1", "fd00::1", "fe80::1")) {
+        for (String client : List.of("10.1.2.3", "172.16.5.4", "192.168.1.1",
+                "169.254.1.1", "fd00::1", "fe80::1")) {
             assertThat(check(checker, client)).as(client).isEqualTo(new DnsblVerdict.Clean());
             assertThat(dns.queries(DnsblChecker.queryName(ip(client), "bl.test"))
                     + dns.queries(DnsblChecker.queryName(ip(client), "wl.test"))).as(client).isZero();
         }
+    }
+
+    @Test
+    void loopbackIsLookedUpSoThatTheRfc5782TestEntryWorks() throws Exception {
+        dns.a(DnsblChecker.queryName(ip("127.0.0.2"), "bl.test"), "127.0.0.2");
+        DnsblChecker checker = new DnsblChecker(resolver, List.of("bl.test"), List.of());
+        assertThat(check(checker, "127.0.0.2")).isInstanceOf(DnsblVerdict.Listed.class);
+        assertThat(check(checker, "127.0.0.1")).isEqualTo(new DnsblVerdict.Clean());
     }
 
     @Test

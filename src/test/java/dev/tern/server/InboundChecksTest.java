@@ -1,0 +1,318 @@
+package dev.tern.server;
+
+import dev.tern.security.dkim.DkimAlgorithm;
+import dev.tern.security.dkim.DkimKey;
+import dev.tern.security.dkim.DkimKeyGenerator;
+import dev.tern.security.dkim.DkimSigner;
+import dev.tern.store.Rows;
+import dev.tern.testing.RawSmtpClient;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestDnsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The port-25 receiving checks end to end: a DNS server on loopback publishes SPF, DKIM and
+ * DMARC records, a client on 127.0.0.1 (not exempt here) sends signed, unsigned, forged and
+ * tampered messages, and each lands with the right Authentication-Results, in the right mailbox,
+ * or is refused with the right reply.
+ */
+class InboundChecksTest {
+
+    private static final String HOST = "mx.tern.test";
+
+    @TempDir
+    Path dir;
+    private TestDnsServer dns;
+    private RunningServer tern;
+    private DkimKey goodKey;
+
+    @BeforeEach
+    void publish() throws Exception {
+        dns = TestDnsServer.start();
+        dns.add(new PTRRecord(Name.fromString("1.0.0.127.in-addr.arpa."), DClass.IN, 300,
+                Name.fromString("mail.sender.test.")));
+        dns.a("mail.sender.test", "127.0.0.1");
+        goodKey = DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, "sel");
+        dns.txt("sel._domainkey.good.test", goodKey.dnsRecordText());
+        dns.txt("good.test", "v=spf1 ip4:127.0.0.1 -all");
+        dns.txt("_dmarc.good.test", "v=DMARC1; p=reject");
+        dns.txt("forged.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.txt("_dmarc.forged.test", "v=DMARC1; p=reject");
+        dns.txt("junk.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.txt("_dmarc.junk.test", "v=DMARC1; p=quarantine");
+        dns.txt("slow.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.unresponsive("_dmarc.slow.test");
+        dns.txt("relaxed.test", "v=spf1 ip4:192.0.2.1 ~all");
+    }
+
+    @AfterEach
+    void stop() {
+        if (tern != null) {
+            tern.close();
+        }
+        dns.close();
+    }
+
+    private void start(String extra) {
+        tern = new RunningServer(dir, "[dns]\nnameservers = [\"" + dns.nameserver().getHostString() + ":"
+                + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n\n[checks]\nexempt = []\n" + extra);
+        tern.services().directory().addUser("bob@tern.test", "b");
+    }
+
+    private String send(String from, String content) throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<" + from + ">"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<bob@tern.test>"), "250");
+            RawSmtpClient.expect(c.command("DATA"), "354");
+            c.send(content + ".\r\n");
+            return c.reply();
+        }
+    }
+
+    private static String message(String from, String body) {
+        return "From: <" + from + ">\r\nTo: <bob@tern.test>\r\nSubject: checks\r\nMessage-ID: <1@x>\r\n\r\n" + body;
+    }
+
+    private String signed(String domain, DkimKey key, String message) throws Exception {
+        byte[] signature = new DkimSigner(domain, List.of(key), Clock.systemUTC())
+                .sign(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
+        return new String(signature, StandardCharsets.UTF_8) + message;
+    }
+
+    private String onlyMessage(String mailbox) {
+        List<Rows.Message> messages = tern.mailbox("bob@tern.test", mailbox);
+        assertThat(messages).hasSize(1);
+        return tern.content(messages.get(0));
+    }
+
+    @Test
+    void aSignedAlignedMessagePassesEverythingAndSaysSo() throws Exception {
+        start("");
+        String reply = send("alice@good.test", signed("good.test", goodKey,
+                message("alice@good.test", "Hello\r\n")));
+        assertThat(reply).startsWith("250");
+        String delivered = onlyMessage("INBOX");
+        String results = headerField(delivered, "Authentication-Results");
+        assertThat(results).startsWith("Authentication-Results: " + HOST + ";")
+                .contains("iprev=pass policy.iprev=127.0.0.1 (mail.sender.test)")
+                .contains("spf=pass").contains("smtp.mailfrom=alice@good.test")
+                .contains("dkim=pass").contains("header.d=good.test").contains("header.s=sel")
+                .contains("dmarc=pass (p=reject) header.from=good.test");
+        assertThat(delivered).contains("Received: from client.sender.test (mail.sender.test [127.0.0.1])");
+        assertThat(delivered.indexOf("Authentication-Results:")).isLessThan(delivered.indexOf("Received:"));
+    }
+
+    @Test
+    void forgedResultsForOurNameAreRemovedOthersStay() throws Exception {
+        start("");
+        String content = signed("good.test", goodKey, message("alice@good.test", "Hello\r\n"));
+        content = "Authentication-Results: " + HOST + "; dkim=pass header.d=bank.test\r\n"
+                + "Authentication-Results: other.example; spf=pass\r\n" + content;
+        assertThat(send("alice@good.test", content)).startsWith("250");
+        String delivered = onlyMessage("INBOX");
+        assertThat(delivered).doesNotContain("bank.test").contains("Authentication-Results: other.example; spf=pass");
+        assertThat(delivered.split("Authentication-Results: " + HOST, -1)).hasSize(2);
+    }
+
+    @Test
+    void aForgedSenderUnderPRejectIsRefusedAtTheEndOfData() throws Exception {
+        start("");
+        String reply = send("ceo@forged.test", message("ceo@forged.test", "Pay this invoice\r\n"));
+        assertThat(reply).startsWith("550 5.7.1").contains("DMARC").contains("forged.test");
+        assertThat(tern.inbox("bob@tern.test")).isEmpty();
+    }
+
+    private String tampered() throws Exception {
+        dns.txt("_dmarc.tampered.test", "v=DMARC1; p=reject");
+        DkimKey key = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "s1");
+        dns.txt("s1._domainkey.tampered.test", key.dnsRecordText());
+        return signed("tampered.test", key, message("a@tampered.test", "Amount: 10 EUR\r\n"))
+                .replace("10 EUR", "10000 EUR");
+    }
+
+    @Test
+    void aTamperedMessageWithoutAlignedSpfFailsDmarcAndIsRefused() throws Exception {
+        start("");
+        assertThat(send("a@tampered.test", tampered())).startsWith("550 5.7.1");
+    }
+
+    @Test
+    void dmarcRejectCanBeTurnedIntoARecord() throws Exception {
+        start("dmarc_reject = \"none\"\n");
+        assertThat(send("a@tampered.test", tampered())).startsWith("250");
+        assertThat(headerField(onlyMessage("INBOX"), "Authentication-Results"))
+                .contains("dkim=fail").contains("header.d=tampered.test")
+                .contains("dmarc=fail (p=reject dis=none) header.from=tampered.test");
+    }
+
+    @Test
+    void aQuarantinePolicyFailureGoesToJunk() throws Exception {
+        start("");
+        assertThat(send("news@junk.test", message("news@junk.test", "Buy now\r\n"))).startsWith("250");
+        assertThat(tern.inbox("bob@tern.test")).isEmpty();
+        String junk = onlyMessage("Junk");
+        assertThat(headerField(junk, "Authentication-Results")).contains("spf=fail").contains("dkim=none")
+                .contains("dmarc=fail (p=quarantine dis=quarantine) header.from=junk.test");
+    }
+
+    @Test
+    void withoutADmarcRecordAnSpfSoftfailIsOnlyRecorded() throws Exception {
+        start("");
+        assertThat(send("a@relaxed.test", message("a@relaxed.test", "hi\r\n"))).startsWith("250");
+        assertThat(headerField(onlyMessage("INBOX"), "Authentication-Results"))
+                .contains("spf=softfail").contains("dmarc=none");
+    }
+
+    @Test
+    void aDmarcLookupThatTimesOutDefersTheMessage() throws Exception {
+        start("");
+        assertThat(send("a@slow.test", message("a@slow.test", "hi\r\n"))).startsWith("451 4.7.5");
+        assertThat(tern.inbox("bob@tern.test")).isEmpty();
+    }
+
+    @Test
+    void spfFailCanBeRefusedAtMail() throws Exception {
+        start("spf_fail = \"reject\"\n");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            assertThat(c.command("MAIL FROM:<x@forged.test>")).startsWith("550 5.7.23").contains("forged.test");
+            assertThat(c.command("MAIL FROM:<x@good.test>")).startsWith("250");
+        }
+    }
+
+    @Test
+    void aClientOnABlockListIsRefusedAndOneOnAnAllowListIsNot() throws Exception {
+        dns.a("1.0.0.127.bl.test", "127.0.0.2");
+        dns.txt("1.0.0.127.bl.test", "Listed for spam, see https://bl.test/127.0.0.1");
+        start("dnsbl = [\"bl.test\"]\n");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            assertThat(c.command("MAIL FROM:<x@good.test>")).startsWith("554 5.7.1").contains("bl.test");
+            assertThat(c.command("NOOP")).startsWith("250");  // the session goes on
+        }
+        try (RawSmtpClient c = RawSmtpClient.from("127.0.0.2", "127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            assertThat(c.command("MAIL FROM:<x@good.test>")).startsWith("250");   // not listed
+        }
+    }
+
+    @Test
+    void anEarlyTalkerIsRefused() throws Exception {
+        start("greeting_delay = \"1s\"\n");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.send("EHLO impatient.test\r\n");
+            assertThat(c.reply()).startsWith("554 5.5.1");
+            assertThat(c.isClosedByPeer()).isTrue();
+        }
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            assertThat(c.reply()).startsWith("220");
+        }
+    }
+
+    @Test
+    void invalidHeloNamesAreRefused() throws Exception {
+        start("");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            assertThat(c.command("EHLO not_a/name")).startsWith("501 5.5.2");
+            assertThat(c.command("EHLO 192.0.2.1")).startsWith("5");
+            assertThat(c.command("EHLO [127.0.0.1]")).startsWith("250");
+        }
+    }
+
+    @Test
+    void connectionRateLimitTripsAndRecovers() throws Exception {
+        start("[rate_limits]\nconnections_per_ip = \"2/2s\"\n");
+        for (int i = 0; i < 2; i++) {
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+                assertThat(c.reply()).startsWith("220");
+            }
+        }
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            assertThat(c.reply()).startsWith("421 4.7.0");
+            assertThat(c.isClosedByPeer()).isTrue();
+        }
+        try (RawSmtpClient c = RawSmtpClient.from("127.0.0.2", "127.0.0.1", tern.smtpPort(), 10_000)) {
+            assertThat(c.reply()).startsWith("220");   // another address has its own count
+        }
+        Thread.sleep(2_100);
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            assertThat(c.reply()).startsWith("220");
+        }
+    }
+
+    @Test
+    void messageAndRecipientRateLimits() throws Exception {
+        start("[rate_limits]\nmessages_per_ip = \"1/1m\"\nrecipients_per_ip = \"2/1m\"\n");
+        tern.services().directory().addUser("carol@tern.test", "c");
+        tern.services().directory().addUser("dave@tern.test", "d");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<a@good.test>"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<bob@tern.test>"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<carol@tern.test>"), "250");
+            assertThat(c.command("RCPT TO:<dave@tern.test>")).startsWith("451 4.7.1");
+            RawSmtpClient.expect(c.command("RSET"), "250");
+            assertThat(c.command("MAIL FROM:<a@good.test>")).startsWith("451 4.7.1");
+        }
+    }
+
+    @Test
+    void greylistingDefersTheFirstTryAndAcceptsALaterOne() throws Exception {
+        start("[greylisting]\nenabled = true\ndelay = \"1s\"\nretry_window = \"1h\"\n");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<a@good.test>"), "250");
+            assertThat(c.command("RCPT TO:<bob@tern.test>")).startsWith("451 4.7.1");
+            assertThat(c.command("RCPT TO:<bob@tern.test>")).startsWith("451 4.7.1");  // too early
+            Thread.sleep(1_200);
+            assertThat(c.command("RCPT TO:<bob@tern.test>")).startsWith("250");
+        }
+    }
+
+    @Test
+    void perUserRateLimitOnSubmission() throws Exception {
+        start("[rate_limits]\nmessages_per_user = \"1/1m\"\n[auth]\nplaintext_on_loopback = true\n");
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
+            String plain = java.util.Base64.getEncoder().encodeToString("\0bob@tern.test\0b".getBytes(StandardCharsets.UTF_8));
+            RawSmtpClient.expect(c.command("AUTH PLAIN " + plain), "235");
+            RawSmtpClient.expect(c.command("MAIL FROM:<bob@tern.test>"), "250");
+            RawSmtpClient.expect(c.command("RSET"), "250");
+            assertThat(c.command("MAIL FROM:<bob@tern.test>")).startsWith("451 4.7.1");
+        }
+    }
+
+    /** One header field, unfolded lines kept. */
+    private static String headerField(String message, String name) {
+        int start = message.indexOf(name + ":");
+        assertThat(start).as("%s in %s", name, message).isGreaterThanOrEqualTo(0);
+        int end = start;
+        do {
+            end = message.indexOf("\r\n", end) + 2;
+        } while (message.charAt(end) == ' ' || message.charAt(end) == '\t');
+        return message.substring(start, end);
+    }
+}
