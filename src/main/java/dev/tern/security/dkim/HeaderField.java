@@ -7,10 +7,18 @@ import java.nio.charset.StandardCharsets;
  * out. The text holds the raw octets one char each (ISO-8859-1), so that UTF-8 (RFC 6532) and any
  * other 8-bit octets reach the hash exactly as they are in the message.
  *
+ * <p>Public so that checks which read the header section a {@link DkimVerifier} kept (the
+ * {@code From:} domain of DMARC) need not parse it again.
+ *
  * @param name the field name in lower case (ASCII), without surrounding whitespace
- * @param raw  the whole field, name included
+ * @param raw  the whole field, name included, continuation lines joined with CRLF
  */
-record HeaderField(String name, String raw) {
+public record HeaderField(String name, String raw) {
+
+    /** The text after the colon, as it is (folding and leading whitespace kept). */
+    public String value() {
+        return raw.substring(raw.indexOf(':') + 1);
+    }
 
     /** A field from its raw text; null when the text has no colon, or nothing before it. */
     static HeaderField parse(String raw) {

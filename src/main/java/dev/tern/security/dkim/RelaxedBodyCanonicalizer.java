@@ -16,7 +16,7 @@ import java.io.OutputStream;
  * <p>Lines end with LF, a CR before it belonging to the line break: Tern's queue keeps CRLF, and
  * verifiers read a bare LF as a line break as well. A CR that is not followed by LF is content.
  */
-final class RelaxedBodyCanonicalizer extends OutputStream {
+final class RelaxedBodyCanonicalizer extends BodyCanonicalizer {
 
     private final OutputStream out;
     /** Canonical octets collect here and go out in blocks: a digest updated octet by octet is slow. */
@@ -59,6 +59,7 @@ final class RelaxedBodyCanonicalizer extends OutputStream {
     }
 
     /** Ends the body: emits the last line break, if any content came. The wrapped stream stays open. */
+    @Override
     void finish() throws IOException {
         if (finished) {
             return;
