@@ -2,6 +2,7 @@ package dev.tern.server;
 
 import dev.tern.config.CheckSettings;
 import dev.tern.config.ClientNetworks;
+import dev.tern.config.ConfigException;
 import dev.tern.config.GreylistSettings;
 import dev.tern.config.RateLimitSettings;
 import dev.tern.dns.DnsResolver;
@@ -64,15 +65,21 @@ final class InboundChecks {
         this.spf = settings.spf() ? new SpfVerifier(dns, hostname, clock) : null;
         this.dkim = settings.dkim() ? new DkimVerifier(dns::txt, clock) : null;
         this.dmarc = settings.dmarc() ? new DmarcVerifier(dns::txt, RandomGenerator.getDefault()) : null;
-        this.greylist = greylisting.enabled()
-                ? new Greylist(store, greylisting.delay(), greylisting.retryWindow(), greylisting.passedLifetime(),
-                greylisting.whitelist(), clock, storageExecutor)
-                : null;
+        this.greylist = greylisting.enabled() ? greylist(greylisting, store, storageExecutor, clock) : null;
         this.connectionsPerIp = limiter(limits.connectionsPerIp());
         this.messagesPerIp = limiter(limits.messagesPerIp());
         this.recipientsPerIp = limiter(limits.recipientsPerIp());
         this.messagesPerUser = limiter(limits.messagesPerUser());
         this.recipientsPerUser = limiter(limits.recipientsPerUser());
+    }
+
+    private static Greylist greylist(GreylistSettings g, MetadataStore store, Executor storageExecutor, Clock clock) {
+        try {
+            return new Greylist(store, g.delay(), g.retryWindow(), g.passedLifetime(), g.whitelist(), clock,
+                    storageExecutor);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("greylisting.whitelist: " + e.getMessage());
+        }
     }
 
     private static <K> RateLimiter<K> limiter(RateLimitSettings.Rate rate) {
