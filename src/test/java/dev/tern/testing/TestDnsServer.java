@@ -10,6 +10,7 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -72,6 +73,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final Map<Name, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Name> unresponsive = ConcurrentHashMap.newKeySet();
+    private final Set<String> unresponsiveTypes = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -163,6 +165,11 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
+    /** A PTR record; {@code name} is the reverse name, e.g. "4.3.2.1.in-addr.arpa". */
+    public TestDnsServer ptr(String name, String target) {
+        return add(new PTRRecord(name(name), DClass.IN, ttl, name(target)));
+    }
+
     /** Any other record. */
     public TestDnsServer add(Record record) {
         records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
@@ -174,6 +181,8 @@ public final class TestDnsServer implements AutoCloseable {
         records.remove(name(name));
         failures.remove(name(name));
         unresponsive.remove(name(name));
+        String prefix = name(name).toString(true).toLowerCase(Locale.ROOT) + "/";
+        unresponsiveTypes.removeIf(k -> k.startsWith(prefix));
         return this;
     }
 
@@ -190,6 +199,12 @@ public final class TestDnsServer implements AutoCloseable {
     /** Queries for the name are never answered: the client times out. */
     public TestDnsServer unresponsive(String name) {
         unresponsive.add(name(name));
+        return this;
+    }
+
+    /** Queries for the name and this {@link Type} are never answered; other types are answered as usual. */
+    public TestDnsServer unresponsive(String name, int type) {
+        unresponsiveTypes.add(key(name(name), type));
         return this;
     }
 
@@ -239,7 +254,7 @@ public final class TestDnsServer implements AutoCloseable {
         Name name = question.getName();
         int type = question.getType();
         queries.computeIfAbsent(key(name, type), k -> new AtomicInteger()).incrementAndGet();
-        if (unresponsive.contains(name)) {
+        if (unresponsive.contains(name) || unresponsiveTypes.contains(key(name, type))) {
             return null;
         }
         Integer rcode = failures.get(name);
