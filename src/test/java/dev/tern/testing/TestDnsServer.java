@@ -74,6 +74,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final Map<Name, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Name> unresponsive = ConcurrentHashMap.newKeySet();
+    private final Set<String> unresponsiveTypes = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -173,6 +174,11 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
+    /** A PTR record; {@code name} is the reverse name, e.g. "4.3.2.1.in-addr.arpa". */
+    public TestDnsServer ptr(String name, String target) {
+        return add(new PTRRecord(name(name), DClass.IN, ttl, name(target)));
+    }
+
     /** Any other record. */
     public TestDnsServer add(Record record) {
         records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
@@ -184,6 +190,8 @@ public final class TestDnsServer implements AutoCloseable {
         records.remove(name(name));
         failures.remove(name(name));
         unresponsive.remove(name(name));
+        String prefix = name(name).toString(true).toLowerCase(Locale.ROOT) + "/";
+        unresponsiveTypes.removeIf(k -> k.startsWith(prefix));
         return this;
     }
 
@@ -200,6 +208,12 @@ public final class TestDnsServer implements AutoCloseable {
     /** Queries for the name are never answered: the client times out. */
     public TestDnsServer unresponsive(String name) {
         unresponsive.add(name(name));
+        return this;
+    }
+
+    /** Queries for the name and this {@link Type} are never answered; other types are answered as usual. */
+    public TestDnsServer unresponsive(String name, int type) {
+        unresponsiveTypes.add(key(name(name), type));
         return this;
     }
 
@@ -249,7 +263,7 @@ public final class TestDnsServer implements AutoCloseable {
         Name name = question.getName();
         int type = question.getType();
         queries.computeIfAbsent(key(name, type), k -> new AtomicInteger()).incrementAndGet();
-        if (unresponsive.contains(name)) {
+        if (unresponsive.contains(name) || unresponsiveTypes.contains(key(name, type))) {
             return null;
         }
         Integer rcode = failures.get(name);
