@@ -358,7 +358,6 @@ public final class TernServer implements AutoCloseable {
         return runner;
     }
 
-    @Override
     /** Forgets idle rate-limit keys and expired greylisting rows, now and then. */
     private void inboundHousekeeping() {
         try {
@@ -368,6 +367,7 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
+    @Override
     public synchronized void close() {
         for (Pop3Server p : pop3Servers) {
             p.close();
