@@ -118,7 +118,7 @@ final class ConfigNode {
     /** A duration: a string such as "300s", "5m", "1h", "500ms". */
     Duration duration(String name, Duration fallback) {
         Duration d = durationOrZero(name, fallback);
-        if (d.isZero()) {
+        if (d != null && d.isZero()) {
             throw new ConfigException(key(name) + ": expected a duration such as \"300s\", \"5m\" or \"1h\", got "
                     + node.get(name));
         }
