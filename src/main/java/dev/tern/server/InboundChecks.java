@@ -7,6 +7,7 @@ import dev.tern.config.GreylistSettings;
 import dev.tern.config.RateLimitSettings;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mail.MailException;
+import dev.tern.security.client.ClientNetwork;
 import dev.tern.security.client.HeloCheck;
 import dev.tern.security.client.ReverseDns;
 import dev.tern.security.dkim.DkimVerifier;
@@ -47,9 +48,9 @@ final class InboundChecks {
     final DkimVerifier dkim;
     final DmarcVerifier dmarc;
     final Greylist greylist;
-    final RateLimiter<InetAddress> connectionsPerIp;
-    final RateLimiter<InetAddress> messagesPerIp;
-    final RateLimiter<InetAddress> recipientsPerIp;
+    final RateLimiter<ClientNetwork> connectionsPerIp;
+    final RateLimiter<ClientNetwork> messagesPerIp;
+    final RateLimiter<ClientNetwork> recipientsPerIp;
     private final RateLimiter<String> messagesPerUser;
     private final RateLimiter<String> recipientsPerUser;
 
@@ -93,6 +94,11 @@ final class InboundChecks {
             return ClientPolicy.NONE;
         }
         return new InboundSession(this, client);
+    }
+
+    /** The key of a client address in the per-address limits: an IPv4 address, an IPv6 /64 (one site). */
+    static ClientNetwork rateKey(InetAddress client) {
+        return ClientNetwork.around(client, 32, 64);
     }
 
     /** Counts a transaction of an authenticated user against {@code [rate_limits] messages_per_user}. */

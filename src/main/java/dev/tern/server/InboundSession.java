@@ -3,6 +3,7 @@ package dev.tern.server;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
+import dev.tern.security.client.ClientNetwork;
 import dev.tern.security.client.HeloVerdict;
 import dev.tern.security.client.IprevResult;
 import dev.tern.security.dnsbl.DnsblVerdict;
@@ -34,6 +35,7 @@ final class InboundSession implements ClientPolicy {
 
     private final InboundChecks checks;
     private final InetAddress client;
+    private final ClientNetwork rateKey;
     private CompletableFuture<IprevResult> iprev;
     private CompletableFuture<DnsblVerdict> listed;
     private volatile String verifiedName;
@@ -44,6 +46,7 @@ final class InboundSession implements ClientPolicy {
     InboundSession(InboundChecks checks, InetAddress client) {
         this.checks = checks;
         this.client = client;
+        this.rateKey = InboundChecks.rateKey(client);
     }
 
     @Override
@@ -58,7 +61,7 @@ final class InboundSession implements ClientPolicy {
      */
     @Override
     public CompletableFuture<Void> connected() {
-        if (checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(client)) {
+        if (checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(rateKey)) {
             return CompletableFuture.failedFuture(new MailException(421, "4.7.0",
                     "Too many connections from your address, try again later", InboundChecks.COMPONENT));
         }
@@ -101,7 +104,7 @@ final class InboundSession implements ClientPolicy {
      */
     @Override
     public CompletableFuture<Void> mail(ClientInfo info, MailAddress sender) {
-        CompletableFuture<Void> limited = InboundChecks.take(checks.messagesPerIp, client,
+        CompletableFuture<Void> limited = InboundChecks.take(checks.messagesPerIp, rateKey,
                 "Too many messages from your address, slow down and try again later");
         if (limited.isCompletedExceptionally()) {
             return limited;
@@ -138,7 +141,7 @@ final class InboundSession implements ClientPolicy {
      */
     @Override
     public CompletableFuture<Void> recipient(ClientInfo info, MailAddress sender, MailAddress recipient) {
-        CompletableFuture<Void> limited = InboundChecks.take(checks.recipientsPerIp, client,
+        CompletableFuture<Void> limited = InboundChecks.take(checks.recipientsPerIp, rateKey,
                 "Too many recipients from your address, slow down and try again later");
         if (limited.isCompletedExceptionally() || checks.greylist == null) {
             return limited;

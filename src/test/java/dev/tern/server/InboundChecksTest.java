@@ -5,6 +5,7 @@ import dev.tern.security.dkim.DkimKey;
 import dev.tern.security.dkim.DkimKeyGenerator;
 import dev.tern.security.dkim.DkimSigner;
 import dev.tern.store.Rows;
+import dev.tern.testing.DkimpySigner;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestDnsServer;
@@ -117,6 +118,27 @@ class InboundChecksTest {
                 .contains("dmarc=pass (p=reject) header.from=good.test");
         assertThat(delivered).contains("Received: from client.sender.test (mail.sender.test [127.0.0.1])");
         assertThat(delivered.indexOf("Authentication-Results:")).isLessThan(delivered.indexOf("Received:"));
+    }
+
+    @Test
+    void aMessageSignedByAnIndependentSignerPasses() throws Exception {
+        start("");
+        DkimKey key = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "py");
+        dns.txt("py._domainkey.good.test", key.dnsRecordText());
+        byte[] signed = new DkimpySigner(dir).sign(message("alice@good.test", "Hello from dkimpy\r\n")
+                .getBytes(StandardCharsets.UTF_8), key, "good.test", "relaxed/simple", "from:to:subject:message-id", false);
+        assertThat(send("alice@good.test", new String(signed, StandardCharsets.UTF_8))).startsWith("250");
+        assertThat(headerField(onlyMessage("INBOX"), "Authentication-Results"))
+                .contains("dkim=pass").contains("header.s=py").contains("header.a=rsa-sha256")
+                .contains("dmarc=pass");
+    }
+
+    @Test
+    void anUnsignedMessageFromADomainWithoutRecordsIsNoneThroughout() throws Exception {
+        start("");
+        assertThat(send("someone@nowhere.test", message("someone@nowhere.test", "hi\r\n"))).startsWith("250");
+        assertThat(headerField(onlyMessage("INBOX"), "Authentication-Results"))
+                .contains("spf=none").contains("dkim=none").contains("dmarc=none");
     }
 
     @Test

@@ -174,8 +174,8 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new CNAMERecord(name(alias), DClass.IN, ttl, name(target)));
     }
 
-    /** A PTR record; {@code name} is the reverse name, e.g. "4.3.2.1.in-addr.arpa". */
-    public TestDnsServer ptr(String name, String target) {
+    /** A PTR record at a reverse name given as such, e.g. "4.3.2.1.in-addr.arpa". */
+    public TestDnsServer ptrAt(String name, String target) {
         return add(new PTRRecord(name(name), DClass.IN, ttl, name(target)));
     }
 

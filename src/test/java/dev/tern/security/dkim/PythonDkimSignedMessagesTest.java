@@ -1,5 +1,6 @@
 package dev.tern.security.dkim;
 
+import dev.tern.testing.DkimpySigner;
 import dev.tern.dns.DnsAnswer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,36 +194,7 @@ class PythonDkimSignedMessagesTest {
 
     /** The message signed by dkimpy with the key, as "DKIM-Signature: …" followed by the message. */
     private byte[] sign(DkimKey key, String canonicalization, boolean bodyLength) throws Exception {
-        Path messageFile = dir.resolve("message.eml");
-        Files.write(messageFile, MESSAGE.getBytes(StandardCharsets.UTF_8));
-        Path keyFile = dir.resolve("key");
-        Files.writeString(keyFile, privateKeyForDkimpy(key));
-        Path script = dir.resolve("sign_dkim.py");
-        try (InputStream in = PythonDkimSignedMessagesTest.class.getResourceAsStream("/dkim/sign_dkim.py");
-             OutputStream out = Files.newOutputStream(script)) {
-            in.transferTo(out);
-        }
-        Process p = new ProcessBuilder(PythonDkimVerificationTest.python(), script.toString(), messageFile.toString(),
-                keyFile.toString(), key.selector(), DOMAIN, key.algorithm().tagValue(), canonicalization, HEADERS,
-                bodyLength ? "length" : "full").redirectError(ProcessBuilder.Redirect.PIPE).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(err).as("python3-dkim and python3-nacl must be installed (apt-get install python3-dkim python3-nacl)")
-                .doesNotContain("ModuleNotFoundError").doesNotContain("Traceback");
-        assertThat(p.exitValue()).as(err).isZero();
-        assertThat(string(out)).startsWith("DKIM-Signature: ").contains("c=" + canonicalization + ";")
-                .contains("a=" + key.algorithm().tagValue() + ";");
-        return out;
-    }
-
-    /** RSA: PKCS#8 in PEM; Ed25519: the base64 of the 32-octet seed, which ends the PKCS#8 encoding. */
-    private static String privateKeyForDkimpy(DkimKey key) {
-        byte[] pkcs8 = Base64.getDecoder().decode(key.privateKeyPkcs8());
-        if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
-            return Base64.getEncoder().encodeToString(Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));
-        }
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n";
+        return new DkimpySigner(dir).sign(MESSAGE.getBytes(StandardCharsets.UTF_8), key, DOMAIN, canonicalization,
+                HEADERS, bodyLength);
     }
 }

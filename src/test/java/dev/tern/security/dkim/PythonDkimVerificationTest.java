@@ -168,6 +168,6 @@ class PythonDkimVerificationTest {
 
     /** Debian's interpreter, where python3-dkim installs itself, before whatever else is first on the PATH. */
     static String python() {
-        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        return dev.tern.testing.DkimpySigner.python();
     }
 }

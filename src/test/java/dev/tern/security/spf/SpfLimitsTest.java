@@ -127,7 +127,7 @@ class SpfLimitsTest {
     @Test
     void onlyTenPtrNamesAreValidated() throws Exception {
         dns.txt("ptr.test", "v=spf1 ptr -all");
-        IntStream.range(0, 12).forEach(i -> dns.ptr("1.2.0.192.in-addr.arpa", "p" + i + ".ptr.test").a("p" + i + ".ptr.test", "192.0.2.1"));
+        IntStream.range(0, 12).forEach(i -> dns.ptrAt("1.2.0.192.in-addr.arpa", "p" + i + ".ptr.test").a("p" + i + ".ptr.test", "192.0.2.1"));
 
         assertThat(check("ptr.test").result()).isEqualTo(SpfResult.PASS);
         assertThat(IntStream.range(0, 12).map(i -> dns.queries("p" + i + ".ptr.test", Type.A)).sum()).isEqualTo(10);

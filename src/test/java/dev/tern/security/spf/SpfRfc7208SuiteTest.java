@@ -213,7 +213,7 @@ class SpfRfc7208SuiteTest {
                 return Type.MX;
             }
             case "PTR" -> {
-                server.ptr(name, String.valueOf(value));
+                server.ptrAt(name, String.valueOf(value));
                 return Type.PTR;
             }
             case "CNAME" -> {

@@ -165,7 +165,7 @@ class SpfVerifierTest {
 
     @Test
     void theValidatedClientNameIsLookedUpForP() throws Exception {
-        dns.ptr("1.2.0.192.in-addr.arpa", "other.test").ptr("1.2.0.192.in-addr.arpa", "mail.example.test")
+        dns.ptrAt("1.2.0.192.in-addr.arpa", "other.test").ptrAt("1.2.0.192.in-addr.arpa", "mail.example.test")
                 .a("mail.example.test", "192.0.2.1").a("other.test", "192.0.2.1");
         dns.txt("example.test", "v=spf1 exists:%{p}.allowed.example.test -all").a("mail.example.test.allowed.example.test", "127.0.0.2");
 
