@@ -103,7 +103,11 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
         try {
             workers.execute(() -> {
                 ApiResponse response = dispatcher.dispatch(api);
-                ctx.executor().execute(() -> respond(ctx, api, response, keepAlive));
+                try {
+                    ctx.executor().execute(() -> respond(ctx, api, response, keepAlive));
+                } catch (RejectedExecutionException closing) {
+                    LOG.debug("admin request {} answered after its connection's event loop stopped", api.id());
+                }
             });
         } catch (RejectedExecutionException e) {
             respond(ctx, api, ApiResponse.error(new ApiException(503, "busy",
