@@ -84,7 +84,7 @@ public final class AdminApi implements AutoCloseable {
         this.sessions = new AdminSessions(c.store(), new AdminAccounts(c.store(), c.clock()),
                 settings.sessionLifetime(), c.clock());
         ApiServices services = new ApiServices(c.directory(), c.mailboxes(), c.queue(), c.dkimKeys(),
-                c.config().hostname(), sessions, tokens, AuthThrottle.of(auth, c.clock()), c.clock());
+                c.config().hostname(), sessions, tokens, AuthThrottle.of(auth, c.clock()));
         register(new SessionRoutes(services));
         register(new TokenRoutes(services));
         register(new DomainRoutes(services));

@@ -8,7 +8,6 @@ import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
 import dev.tern.security.dkim.DkimKeys;
 
-import java.time.Clock;
 
 /**
  * What the built-in resources work on: the same services the command line uses, so that the API
@@ -18,6 +17,5 @@ import java.time.Clock;
  * @param throttle failed console logins, counted per client address and per admin name
  */
 public record ApiServices(Directory directory, MailboxService mailboxes, MailQueue queue, DkimKeys dkimKeys,
-                          String hostname, AdminSessions sessions, ApiTokens tokens, AuthThrottle throttle,
-                          Clock clock) {
+                          String hostname, AdminSessions sessions, ApiTokens tokens, AuthThrottle throttle) {
 }

@@ -42,12 +42,4 @@ final class Secrets {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
-
-    /** Compares in time that does not depend on where the values differ. */
-    static boolean equal(String a, String b) {
-        if (a == null || b == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-    }
 }
