@@ -1,6 +1,6 @@
 package dev.tern.cli;
 
-import dev.tern.directory.DirectoryException;
+import dev.tern.directory.DomainDetails;
 import dev.tern.directory.DnsRecords;
 import dev.tern.security.dkim.DkimKey;
 import dev.tern.server.Services;
@@ -51,17 +51,16 @@ final class DomainCommand {
 
         @Override
         int run(Services s, PrintWriter out) {
-            Rows.Domain d = s.directory().domain(domain)
-                    .orElseThrow(() -> new DirectoryException("no such domain: " + domain));
-            String host = s.config().hostname();
+            DomainDetails details = DomainDetails.read(s.directory(), s.dkimKeys(), s.config().hostname(), domain);
+            Rows.Domain d = details.domain();
             out.println("domain:    " + d.name());
-            out.println("accounts:  " + s.directory().users(d.name()).size());
-            out.println("aliases:   " + s.directory().aliases(d.name()).size());
+            out.println("accounts:  " + details.accounts());
+            out.println("aliases:   " + details.aliases());
             out.println("catch-all: " + (d.catchAll() == null ? "(none)" : d.catchAll()));
             out.println();
             out.println("DNS records to publish (zone-file syntax):");
-            List<DkimKey> keys = s.dkimKeys().keys(d.name());
-            for (DnsRecords.Record r : DnsRecords.forDomain(d.name(), host, keys)) {
+            List<DkimKey> keys = details.dkimKeys();
+            for (DnsRecords.Record r : details.dnsRecords()) {
                 out.println("; " + r.purpose());
                 out.println(r.zoneLine());
             }

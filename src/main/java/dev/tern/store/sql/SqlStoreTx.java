@@ -1,5 +1,6 @@
 package dev.tern.store.sql;
 
+import dev.tern.store.AdminDao;
 import dev.tern.store.BlobRefDao;
 import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
@@ -23,6 +24,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlBlobRefDao blobs;
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
+    private final SqlAdminDao admin;
     private final List<Runnable> afterCommit;
 
     /**
@@ -37,6 +39,7 @@ public final class SqlStoreTx implements StoreTx {
         this.blobs = new SqlBlobRefDao(db);
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
+        this.admin = new SqlAdminDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -68,6 +71,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public GreylistDao greylist() {
         return greylist;
+    }
+
+    @Override
+    public AdminDao admin() {
+        return admin;
     }
 
     @Override
