@@ -19,6 +19,8 @@ public interface StoreTx {
 
     GreylistDao greylist();
 
+    TrackingDao tracking();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }

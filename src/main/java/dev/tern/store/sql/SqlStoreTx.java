@@ -7,6 +7,7 @@ import dev.tern.store.GreylistDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.StoreTx;
+import dev.tern.store.TrackingDao;
 
 import java.sql.Connection;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlBlobRefDao blobs;
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
+    private final SqlTrackingDao tracking;
     private final List<Runnable> afterCommit;
 
     /**
@@ -37,6 +39,7 @@ public final class SqlStoreTx implements StoreTx {
         this.blobs = new SqlBlobRefDao(db);
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
+        this.tracking = new SqlTrackingDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -68,6 +71,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public GreylistDao greylist() {
         return greylist;
+    }
+
+    @Override
+    public TrackingDao tracking() {
+        return tracking;
     }
 
     @Override
