@@ -147,6 +147,11 @@ public final class StarterConfig {
                 # delay = "5m"
                 # whitelist = ["192.0.2.0/24", "from:partner.example", "to:postmaster@example.org"]
 
+                # [tracking]
+                # How long the record of each message (received, attempts, delivered…) is kept;
+                # `tern trace` searches it.
+                # retention = "30d"
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

@@ -135,8 +135,9 @@ final class SqlQueueDao implements QueueDao {
     @Override
     public Rows.QueueStats stats() {
         Rows.QueueStats messages = db.one("SELECT COUNT(*), MIN(received_at) FROM queue_messages", rs -> {
+            long count = rs.getLong(1);
             long oldest = rs.getLong(2);
-            return new Rows.QueueStats(rs.getLong(1), 0, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+            return new Rows.QueueStats(count, 0, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
         }).orElseThrow();
         long waiting = db.count("SELECT COUNT(*) FROM queue_recipients WHERE " + WAITING);
         return new Rows.QueueStats(messages.messages(), waiting, messages.oldest());
