@@ -35,10 +35,12 @@ public final class MessageIdReader {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         ByteArrayOutputStream field = null;
         int total = 0;
-        int c;
-        while (total < MAX_HEADER_BYTES && (c = in.read()) != -1) {
+        boolean end = false;
+        while (!end) {
+            int c = total < MAX_HEADER_BYTES ? in.read() : -1;
             total++;
-            if (c != '\n') {
+            end = c == -1;
+            if (!end && c != '\n') {
                 if (line.size() <= MAX_ID_LENGTH + NAME.length) {
                     line.write(c);
                 }
@@ -47,18 +49,16 @@ public final class MessageIdReader {
             byte[] l = trimCr(line.toByteArray());
             line.reset();
             if (l.length == 0) {
-                break;   // end of the header section
+                break;   // the end of the header section (or of the content)
             }
             boolean continuation = l[0] == ' ' || l[0] == '\t';
             if (field != null) {
-                if (continuation) {
-                    field.write(' ');
-                    field.write(l, 0, l.length);
-                    continue;
+                if (!continuation) {
+                    break;
                 }
-                return normalise(field.toString(StandardCharsets.UTF_8));
-            }
-            if (!continuation && startsWithName(l)) {
+                field.write(' ');
+                field.write(l, 0, l.length);
+            } else if (!continuation && startsWithName(l)) {
                 field = new ByteArrayOutputStream();
                 field.write(l, NAME.length, l.length - NAME.length);
             }

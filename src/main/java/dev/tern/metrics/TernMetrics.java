@@ -116,15 +116,16 @@ public final class TernMetrics {
     public void watchQueue(Supplier<Rows.QueueStats> stats) {
         CachedQueueStats cached = new CachedQueueStats(stats, clock, QUEUE_CACHE);
         Gauge.builder("tern.queue.messages", cached, c -> c.get().messages())
-                .description("Messages in the queue").register(registry);
+                .description("Messages in the queue").strongReference(true).register(registry);
         Gauge.builder("tern.queue.recipients.waiting", cached, c -> c.get().waitingRecipients())
-                .description("Recipients waiting for delivery (queued, deferred or being delivered)").register(registry);
+                .description("Recipients waiting for delivery (queued, deferred or being delivered)")
+                .strongReference(true).register(registry);
         Gauge.builder("tern.queue.oldest.age", cached, c -> {
                     Rows.QueueStats s = c.get();
                     return s.oldest() == null ? 0 : Math.max(0, Duration.between(s.oldest(), clock.instant()).toMillis() / 1000.0);
                 })
                 .description("Age of the oldest message in the queue; 0 when it is empty").baseUnit("seconds")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     private void onEvent(DeliveryEvent e) {
@@ -160,6 +161,7 @@ public final class TernMetrics {
     private AtomicInteger active(String listener) {
         return activeSessions.computeIfAbsent(listener, l -> {
             AtomicInteger n = new AtomicInteger();
+            // The map holds the counter; the gauge reads it.
             Gauge.builder("tern.sessions.active", n, AtomicInteger::get).description("Open connections")
                     .tags("listener", l, "protocol", protocolOf(l)).register(registry);
             return n;
