@@ -32,8 +32,8 @@ import java.util.concurrent.Executor;
  * receiving checks quarantined it. The header prefix of each copy is Return-Path, Delivered-To and
  * the trace fields written at reception (Authentication-Results).
  *
- * <p>Exactly once: the mailbox rows, the recipients' new state and the removal of a finished queue
- * entry are written in one transaction, so a crash before the commit leaves the recipient waiting
+ * <p>Exactly once: the mailbox rows, the recipients' new state (and its delivery event) and the
+ * removal of a finished queue entry are written in one transaction, so a crash before the commit leaves the recipient waiting
  * with nothing delivered, and a crash after it leaves it delivered, with nothing to redo. An
  * account that several recipients of one message lead to (two aliases, say) gets one copy.
  *
