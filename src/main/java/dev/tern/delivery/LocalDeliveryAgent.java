@@ -33,9 +33,10 @@ import java.util.concurrent.Executor;
  * the trace fields written at reception (Authentication-Results).
  *
  * <p>Exactly once: the mailbox rows, the recipients' new state (and its delivery event) and the
- * removal of a finished queue entry are written in one transaction, so a crash before the commit leaves the recipient waiting
- * with nothing delivered, and a crash after it leaves it delivered, with nothing to redo. An
- * account that several recipients of one message lead to (two aliases, say) gets one copy.
+ * removal of a finished queue entry are written in one transaction, so a crash before the commit
+ * leaves the recipient waiting with nothing delivered, and a crash after it leaves it delivered,
+ * with nothing to redo. An account that several recipients of one message lead to (two aliases,
+ * say) gets one copy.
  *
  * <p>Mail for local accounts is usually delivered before it ever reaches the queue runner, in the
  * transaction that enqueues it ({@link #deliverNow}); the runner path ({@link #deliver}) takes

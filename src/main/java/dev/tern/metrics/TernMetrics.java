@@ -103,10 +103,10 @@ public final class TernMetrics {
                 .register(registry).increment();
     }
 
-    /** A login failed (see {@code AuthFailureListener}). */
+    /** A login failed (see {@code AuthFailureListener}); POP3's service name "pop" is counted as pop3. */
     public void authFailed(String protocol, String mechanism, String reason) {
         Counter.builder("tern.auth.failures").description("Failed authentications")
-                .tags("protocol", protocol).register(registry).increment();
+                .tags("protocol", "pop".equals(protocol) ? "pop3" : protocol).register(registry).increment();
     }
 
     /**

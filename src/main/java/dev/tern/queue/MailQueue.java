@@ -35,8 +35,9 @@ import java.util.concurrent.Executor;
  * <p>The same transaction records the message's reception in delivery tracking (with its
  * Message-ID, read from the content: in memory for inline contents, from the start of the file
  * just written for larger ones). An {@link ImmediateDelivery} may finish recipients inside that
- * same transaction (local mailboxes); only the others get queue rows. Should that combined transaction fail, the message
- * is stored again without it, so a delivery problem never turns into a refused message.
+ * same transaction (local mailboxes); only the others get queue rows. Should that combined
+ * transaction fail, the message is stored again without it, so a delivery problem never turns
+ * into a refused message.
  */
 public final class MailQueue {
 
@@ -53,7 +54,7 @@ public final class MailQueue {
     private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ImmediateDelivery immediate;
 
-    /** A queue whose events reach no listener (tools and tests). */
+    /** A queue with a delivery tracker of its own, which nothing listens to (tools and tests). */
     public MailQueue(MetadataStore store, BlobStore blobs, MailboxService mailboxes, Executor storageExecutor) {
         this(store, blobs, mailboxes, storageExecutor, new DeliveryTracker(java.time.Clock.systemUTC()));
     }

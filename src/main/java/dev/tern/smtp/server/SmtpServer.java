@@ -71,7 +71,7 @@ public final class SmtpServer implements AutoCloseable {
             SmtpReply refusal = Replies.tooManyConnections(hostname);
             backend.refused(listener, "connect", refusal.code(), refusal.enhancedCode(), SmtpSession.COMPONENT);
             // A TLS client could not read a plaintext reply, and a handshake is not worth doing for a refusal.
-            return implicitTls ? null : Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
+            return implicitTls ? null : Unpooled.wrappedBuffer(refusal.toBytes());
         });
     }
 
