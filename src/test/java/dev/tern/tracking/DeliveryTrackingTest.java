@@ -116,6 +116,26 @@ class DeliveryTrackingTest {
     }
 
     @Test
+    void aLargeMessageHasItsMessageIdReadBackFromItsFile() throws Exception {
+        start(null);
+        String line = "x".repeat(76) + "\r\n";
+        String big = "Subject: big\r\nMessage-ID: <big-1@elsewhere.test>\r\n\r\n" + line.repeat(2000);
+        String id;
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.example.test"), "250");
+            String reply = RawSmtpClient.expect(c.sendMail("carol@elsewhere.test", List.of("bob@example.test"), big),
+                    "250");
+            id = reply.substring(reply.lastIndexOf(' ') + 1).trim();
+        }
+        TracedMessage m = traced(id);
+        assertThat(m.size()).isGreaterThan(dev.tern.queue.MailQueue.INLINE_LIMIT);
+        assertThat(m.messageId()).isEqualTo("big-1@elsewhere.test");
+        assertThat(ids(tern.services().trace().search(TraceQuery.all().withMessageId("big-1@elsewhere.test"))))
+                .containsExactly(id);
+    }
+
+    @Test
     void aRemoteDeliveryRefusedFirstWith451IsAttemptedDeferredAttemptedAndDelivered() throws Exception {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.temporaryRcptFailures = 1;
