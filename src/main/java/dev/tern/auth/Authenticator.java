@@ -35,6 +35,7 @@ public final class Authenticator implements SaslAuthenticator {
     private final AuthThrottle throttle;
     private final KerberosAcceptor kerberos;
     private final Clock clock;
+    private final AuthFailureListener failures;
 
     public Authenticator(CredentialLookup lookup, AuthSettings settings) {
         this(lookup, settings, Clock.systemUTC());
@@ -42,6 +43,12 @@ public final class Authenticator implements SaslAuthenticator {
 
     /** @param clock the time of throttling windows and lockouts, and of CRAM-MD5 challenges */
     public Authenticator(CredentialLookup lookup, AuthSettings settings, Clock clock) {
+        this(lookup, settings, clock, AuthFailureListener.NONE);
+    }
+
+    /** @param failures told of every failed authentication, besides the log */
+    public Authenticator(CredentialLookup lookup, AuthSettings settings, Clock clock, AuthFailureListener failures) {
+        this.failures = failures;
         this.lookup = lookup;
         this.settings = settings;
         this.clock = clock;
@@ -70,6 +77,7 @@ public final class Authenticator implements SaslAuthenticator {
         }
         if (throttle.clientLocked(context.client())) {
             AuthLog.failed(context, null, name, "locked-out");
+            failures.failed(context.protocol(), name, "locked-out");
             return new SaslStart.Refused(SaslStart.Reason.LOCKED_OUT);
         }
         if (password && !passwordsAllowed(context)) {
@@ -82,7 +90,7 @@ public final class Authenticator implements SaslAuthenticator {
             case PLAIN -> new PlainExchange(lookup);
             default -> new LoginExchange(lookup);
         };
-        return new SaslStart.Started(new GuardedExchange(exchange, context, throttle));
+        return new SaslStart.Started(new GuardedExchange(exchange, context, throttle, failures));
     }
 
     @Override

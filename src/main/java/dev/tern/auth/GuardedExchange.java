@@ -21,13 +21,15 @@ final class GuardedExchange implements SaslExchange {
     private final SaslExchange inner;
     private final AuthContext context;
     private final AuthThrottle throttle;
+    private final AuthFailureListener failures;
     private boolean over;
     private boolean counted;
 
-    GuardedExchange(SaslExchange inner, AuthContext context, AuthThrottle throttle) {
+    GuardedExchange(SaslExchange inner, AuthContext context, AuthThrottle throttle, AuthFailureListener failures) {
         this.inner = inner;
         this.context = context;
         this.throttle = throttle;
+        this.failures = failures;
     }
 
     @Override
@@ -60,6 +62,7 @@ final class GuardedExchange implements SaslExchange {
         String login = inner.authenticationId();
         if (login != null && throttle.accountLocked(login)) {
             AuthLog.failed(context, login, inner.mechanism(), "locked-out");
+            failures.failed(context.protocol(), inner.mechanism(), "locked-out");
             return end(new SaslStep.Failure(SaslStep.FailureReason.TEMPORARY, "too many failed logins; try again later"));
         }
         if (step instanceof SaslStep.Success success) {
@@ -74,6 +77,7 @@ final class GuardedExchange implements SaslExchange {
                 throttle.failure(context.client(), login);
             }
             AuthLog.failed(context, login, inner.mechanism(), AuthLog.reason(failure.reason()));
+            failures.failed(context.protocol(), inner.mechanism(), AuthLog.reason(failure.reason()));
             LOG.debug("{} failure from {}: {}", inner.mechanism(), context.client().getHostAddress(), failure.detail());
         }
         return step instanceof SaslStep.Failure ? end(step) : step;

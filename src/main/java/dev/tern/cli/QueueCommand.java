@@ -59,6 +59,9 @@ final class QueueCommand {
             out.println("sender:      <" + (m.sender() == null ? "" : m.sender()) + ">");
             out.println("client:      " + m.clientAddress() + " (helo " + m.clientHelo() + ") on " + m.listener());
             out.println("size:        " + m.size());
+            if (m.messageIdHeader() != null) {
+                out.println("message-id:  <" + m.messageIdHeader() + ">");
+            }
             out.println("body:        " + m.bodyType() + (m.smtpUtf8() ? ", SMTPUTF8" : ""));
             if (m.dsnRet() != null || m.dsnEnvId() != null) {
                 out.println("dsn:         RET=" + m.dsnRet() + " ENVID=" + m.dsnEnvId());

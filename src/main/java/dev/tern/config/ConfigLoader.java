@@ -103,10 +103,11 @@ public final class ConfigLoader {
         RateLimitSettings rateLimits = RateLimitSettings.read(top.table("rate_limits"));
         GreylistSettings greylisting = GreylistSettings.read(top.table("greylisting"));
         AdminSettings admin = AdminSettings.read(top.table("admin"));
+        TrackingSettings tracking = TrackingSettings.read(top.table("tracking"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin);
+                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking);
     }
 
     private static String defaultHostname() {

@@ -159,6 +159,11 @@ public final class StarterConfig {
                 # The largest request body.
                 # max_body_size = "1MB"
 
+                # [tracking]
+                # How long the record of each message (received, attempts, delivered…) is kept;
+                # `tern trace` searches it.
+                # retention = "30d"
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

@@ -10,13 +10,17 @@ import dev.tern.queue.RetryPolicy;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.tracking.DeliveryTracker;
+import dev.tern.tracking.Relay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -28,10 +32,11 @@ import java.util.concurrent.Executor;
  * receiving checks quarantined it. The header prefix of each copy is Return-Path, Delivered-To and
  * the trace fields written at reception (Authentication-Results).
  *
- * <p>Exactly once: the mailbox rows, the recipients' new state and the removal of a finished queue
- * entry are written in one transaction, so a crash before the commit leaves the recipient waiting
- * with nothing delivered, and a crash after it leaves it delivered, with nothing to redo. An
- * account that several recipients of one message lead to (two aliases, say) gets one copy.
+ * <p>Exactly once: the mailbox rows, the recipients' new state (and its delivery event) and the
+ * removal of a finished queue entry are written in one transaction, so a crash before the commit
+ * leaves the recipient waiting with nothing delivered, and a crash after it leaves it delivered,
+ * with nothing to redo. An account that several recipients of one message lead to (two aliases,
+ * say) gets one copy.
  *
  * <p>Mail for local accounts is usually delivered before it ever reaches the queue runner, in the
  * transaction that enqueues it ({@link #deliverNow}); the runner path ({@link #deliver}) takes
@@ -47,6 +52,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     private final RetryPolicy retry;
     private final Executor storageExecutor;
     private final OutcomeRecorder recorder;
+    private final DeliveryTracker tracker;
 
     /** An agent that records failures without notifying senders (tests of delivery alone). */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
@@ -63,6 +69,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         this.retry = retry;
         this.storageExecutor = storageExecutor;
         this.recorder = recorder;
+        this.tracker = recorder != null ? recorder.tracker() : new DeliveryTracker(java.time.Clock.systemUTC());
     }
 
     private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
@@ -82,7 +89,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     log.warn("{}: local delivery failed, will retry: {}", message.id(), rootMessage(failure));
-                    return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure));
+                    return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure),
+                            null);
                 })
                 .thenCompose(f -> f);
     }
@@ -100,7 +108,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 left.add(r);
                 continue;
             }
-            delivered.add(new String[]{r.address(), place(tx, message, accounts, deliveredTo, now)});
+            String detail = place(tx, message, accounts, deliveredTo, now);
+            tracker.delivered(tx, message, r.address(), null, "2.0.0", detail);
+            delivered.add(new String[]{r.address(), detail});
         }
         if (!delivered.isEmpty()) {
             tx.afterCommit(() -> delivered.forEach(d -> logLine(message, d[0], "sent", d[1])));
@@ -156,7 +166,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             log.info("{}: to=<{}>, relay=none, delay={}, status=deferred ({})", message.id(), r.address(),
                     String.format("%.2f", delay), reason);
         }
-        return deferAll(message, recipients, reason);
+        return deferAll(message, recipients, reason, Relay.none());
     }
 
     /**
@@ -183,6 +193,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             Instant now = Instant.now();
             Set<Long> deliveredTo = new HashSet<>();
             List<String[]> lines = new ArrayList<>();
+            Map<Long, String> placements = new HashMap<>();
             for (Decision d : planned.getKey()) {
                 boolean waiting = tx.queue().recipient(d.recipient().id())
                         .map(r -> Rows.QueueRecipient.isWaiting(r.state())).orElse(false);
@@ -190,9 +201,12 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                     continue;
                 }
                 String detail = d.failure() != null ? d.failure() : place(tx, message, d.accounts(), deliveredTo, now);
+                if (d.failure() == null) {
+                    placements.put(d.recipient().id(), detail);
+                }
                 lines.add(new String[]{d.recipient().address(), d.failure() != null ? "bounced" : "sent", detail});
             }
-            recorder.apply(tx, planned.getValue());
+            recorder.apply(tx, planned.getValue(), placements);
             tx.afterCommit(() -> lines.forEach(l -> logLine(message, l[0], l[1], l[2])));
             return null;
         })).handle((v, failure) -> {
@@ -200,7 +214,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 return CompletableFuture.<Void>completedFuture(null);
             }
             log.warn("{}: local delivery failed, will retry: {}", message.id(), rootMessage(failure));
-            return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure));
+            return deferAll(message, recipients, "4.3.0 temporary local failure: " + rootMessage(failure), null);
         }).thenCompose(f -> f);
     }
 
@@ -236,6 +250,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         for (Decision d : decisions) {
             if (d.failure() != null) {
                 if (tx.queue().finish(d.recipient().id(), "bounced", d.failure(), now)) {
+                    tracker.bounced(tx, message, d.recipient().address(), null, statusOf(d.failure()), d.failure());
                     results.add(new Result(d.recipient(), DeliveryOutcome.FAILED, d.failure()));
                 }
                 continue;
@@ -244,6 +259,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 continue;   // deleted from the queue meanwhile
             }
             String detail = place(tx, message, d.accounts(), deliveredTo, now);
+            tracker.delivered(tx, message, d.recipient().address(), null, "2.0.0", detail);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
         }
         if (tx.queue().waiting(message.id()) == 0) {
@@ -253,15 +269,25 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         return results;
     }
 
+    /**
+     * Leaves recipients waiting for another attempt, or expires them.
+     *
+     * @param relay null for a local failure; {@link Relay#none()} for remote mail that was not tried
+     */
     private CompletableFuture<Void> deferAll(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients,
-                                             String reason) {
+                                             String reason, Relay relay) {
         Instant now = Instant.now();
         return store.<Void>write(tx -> {
             for (Rows.QueueRecipient r : recipients) {
                 if (retry.expired(message.receivedAt(), now)) {
-                    tx.queue().finish(r.id(), "expired", reason, now);
+                    if (tx.queue().finish(r.id(), "expired", reason, now)) {
+                        tracker.expired(tx, message, r.address(), relay, "4.4.7", reason);
+                    }
                 } else {
-                    tx.queue().defer(r.id(), retry.nextAttempt(now, r.attempts() + 1), reason, now);
+                    Instant next = retry.nextAttempt(now, r.attempts() + 1);
+                    if (tx.queue().defer(r.id(), next, reason, now)) {
+                        tracker.deferred(tx, message, r.address(), relay, statusOf(reason), reason, next);
+                    }
                 }
             }
             return null;
@@ -269,6 +295,12 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             log.error("{}: could not record the deferral: {}", message.id(), rootMessage(e));
             return null;
         });
+    }
+
+    /** The enhanced status code a reason starts with ("4.4.0 outbound delivery not configured"). */
+    private static String statusOf(String reason) {
+        int space = reason.indexOf(' ');
+        return space > 0 ? reason.substring(0, space) : reason;
     }
 
     private void logResult(Rows.QueuedMessage message, Result r, Instant started) {

@@ -16,6 +16,7 @@ import dev.tern.queue.RetryPolicy;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.tracking.DeliveryTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -38,8 +40,9 @@ import java.util.concurrent.Executor;
  * recipients that failed, expired, were delayed past the warning time, or were delivered with
  * NOTIFY=SUCCESS.
  *
- * <p>The report enters the queue in the same transaction as the recipients' new state: a crash
- * never loses a bounce nor sends one twice. Its content is written before that transaction, off
+ * <p>The report enters the queue in the same transaction as the recipients' new state, and so do
+ * the delivery events (the attempt, the new state): a crash never loses a bounce nor sends one
+ * twice, and the timeline never tells of a state the queue does not have. Its content is written before that transaction, off
  * the store's writer. Mail from the null sender never gets a report.
  */
 public final class OutcomeRecorder {
@@ -70,6 +73,11 @@ public final class OutcomeRecorder {
         this.hostname = hostname;
         this.storageExecutor = storageExecutor;
         this.clock = clock;
+    }
+
+    /** What records the delivery events of the outcomes. */
+    public DeliveryTracker tracker() {
+        return queue.tracker();
     }
 
     /** The decided changes of one batch, with the report to send; apply it in one transaction. */
@@ -143,6 +151,16 @@ public final class OutcomeRecorder {
 
     /** Stores a prepared batch in the caller's transaction; removes the message when nothing waits. */
     public void apply(StoreTx tx, Prepared p) {
+        apply(tx, p, Map.of());
+    }
+
+    /**
+     * Stores a prepared batch, with its delivery events, in the caller's transaction; removes the
+     * message when nothing waits.
+     *
+     * @param placements for local deliveries: recipient id → the mailboxes the message went to
+     */
+    public void apply(StoreTx tx, Prepared p, Map<Long, String> placements) {
         Rows.QueuedMessage message = p.message();
         boolean anyChanged = false;
         for (Change c : p.changes()) {
@@ -152,6 +170,9 @@ public final class OutcomeRecorder {
                     : tx.queue().defer(id, c.nextAttempt(), c.outcome().detail(), p.now());
             if (changed && c.warn()) {
                 tx.queue().markWarned(id);
+            }
+            if (changed) {
+                track(tx, message, c, placements.get(id));
             }
             anyChanged |= changed;
         }
@@ -163,6 +184,23 @@ public final class OutcomeRecorder {
         if (tx.queue().waiting(message.id()) == 0 && tx.queue().message(message.id()).isPresent()) {
             tx.queue().delete(message.id());
             mailboxes.releaseBlob(tx, message.blobId());
+        }
+    }
+
+    /** The recipient's events: the remote attempt, if there was one, then its new state. */
+    private void track(StoreTx tx, Rows.QueuedMessage message, Change c, String placement) {
+        DeliveryTracker tracker = queue.tracker();
+        RecipientOutcome o = c.outcome();
+        String rcpt = o.recipient().address();
+        if (o.relay() != null) {
+            tracker.attempted(tx, message, rcpt, o.relay(), o.status(), o.diagnostic());
+        }
+        switch (c.state()) {
+            case "delivered" -> tracker.delivered(tx, message, rcpt, o.relay(), o.status(),
+                    o.relay() == null && placement != null ? placement : o.diagnostic());
+            case "bounced" -> tracker.bounced(tx, message, rcpt, o.relay(), o.status(), o.detail());
+            case "expired" -> tracker.expired(tx, message, rcpt, o.relay(), "4.4.7", o.detail());
+            default -> tracker.deferred(tx, message, rcpt, o.relay(), o.status(), o.detail(), c.nextAttempt());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tern.delivery;
 
 import dev.tern.store.Rows;
+import dev.tern.tracking.Relay;
 
 /**
  * What one delivery attempt did for one recipient: the input of {@link OutcomeRecorder}, which
@@ -14,9 +15,22 @@ import dev.tern.store.Rows;
  * @param remoteMta  the host name of the server that answered, or null
  * @param remoteDsn  the receiving server took the DSN request on (it announced DSN), so it, not
  *                   Tern, sends any further notification
+ * @param relay      for a remote delivery, the server the attempt reached (or {@link Relay#none()}):
+ *                   tracking records the attempt; null for a local delivery
  */
 public record RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
-                               String remoteMta, boolean remoteDsn) {
+                               String remoteMta, boolean remoteDsn, Relay relay) {
+
+    /** A local outcome. */
+    public RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
+                            String remoteMta, boolean remoteDsn) {
+        this(recipient, kind, status, diagnostic, remoteMta, remoteDsn, null);
+    }
+
+    /** The same outcome of a remote attempt that reached {@code relay}. */
+    public RecipientOutcome withRelay(Relay relay) {
+        return new RecipientOutcome(recipient, kind, status, diagnostic, remoteMta, remoteDsn, relay);
+    }
 
     public enum Kind {
         DELIVERED,

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class ServerTransport implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final List<BoundListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConnectionObserver observer;
 
     /** Uses Netty's default number of I/O threads (twice the number of cores). */
     public ServerTransport() {
@@ -47,6 +49,12 @@ public final class ServerTransport implements AutoCloseable {
 
     /** @param ioThreads number of I/O threads, or 0 for Netty's default */
     public ServerTransport(int ioThreads) {
+        this(ioThreads, ConnectionObserver.NONE);
+    }
+
+    /** @param observer told of every connection of every listener as it opens and closes */
+    public ServerTransport(int ioThreads, ConnectionObserver observer) {
+        this.observer = observer;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, factory);
@@ -71,7 +79,7 @@ public final class ServerTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(initializer);
+                .childHandler(observer == ConnectionObserver.NONE ? initializer : observed(name, initializer));
         List<Channel> bound = new ArrayList<>();
         for (ListenAddress address : addresses) {
             try {
@@ -92,6 +100,27 @@ public final class ServerTransport implements AutoCloseable {
         BoundListener listener = new BoundListener(name, bound);
         listeners.add(listener);
         return listener;
+    }
+
+    /**
+     * The protocol's initializer behind one that tells the observer of the connection: at accept
+     * and at close, and nothing in between (no handler in the pipeline, no cost per read).
+     */
+    private ChannelInitializer<Channel> observed(String name, ChannelInitializer<Channel> initializer) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                observer.opened(name);
+                // Close listeners run before the pipeline is taken apart: the SslHandler is still there.
+                ch.closeFuture().addListener(f -> observer.closed(name, tlsEstablished(ch)));
+                ch.pipeline().addLast(initializer);
+            }
+        };
+    }
+
+    private static boolean tlsEstablished(Channel ch) {
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        return ssl != null && ssl.handshakeFuture().isSuccess();
     }
 
     /** Stops accepting on every listener, then shuts the event loops down (open connections are closed). */

@@ -9,6 +9,8 @@ import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.message.MessageIdReader;
+import dev.tern.tracking.DeliveryTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,12 @@ import java.util.concurrent.Executor;
  * (fsync'd file), then the envelope, so that a committed row never points at a missing or partial
  * file; a crash between the two leaves an unreferenced file, which the orphan sweep removes.
  *
- * <p>An {@link ImmediateDelivery} may finish recipients inside that same transaction (local
- * mailboxes); only the others get queue rows. Should that combined transaction fail, the message
- * is stored again without it, so a delivery problem never turns into a refused message.
+ * <p>The same transaction records the message's reception in delivery tracking (with its
+ * Message-ID, read from the content: in memory for inline contents, from the start of the file
+ * just written for larger ones). An {@link ImmediateDelivery} may finish recipients inside that
+ * same transaction (local mailboxes); only the others get queue rows. Should that combined
+ * transaction fail, the message is stored again without it, so a delivery problem never turns
+ * into a refused message.
  */
 public final class MailQueue {
 
@@ -45,14 +50,28 @@ public final class MailQueue {
     private final BlobStore blobs;
     private final MailboxService mailboxes;
     private final Executor storageExecutor;
+    private final DeliveryTracker tracker;
     private final List<QueueListener> listeners = new CopyOnWriteArrayList<>();
     private volatile ImmediateDelivery immediate;
 
+    /** A queue with a delivery tracker of its own, which nothing listens to (tools and tests). */
     public MailQueue(MetadataStore store, BlobStore blobs, MailboxService mailboxes, Executor storageExecutor) {
+        this(store, blobs, mailboxes, storageExecutor, new DeliveryTracker(java.time.Clock.systemUTC()));
+    }
+
+    /** @param tracker records each message's reception and queueing in the transaction that stores it */
+    public MailQueue(MetadataStore store, BlobStore blobs, MailboxService mailboxes, Executor storageExecutor,
+                     DeliveryTracker tracker) {
         this.store = store;
         this.blobs = blobs;
         this.mailboxes = mailboxes;
         this.storageExecutor = storageExecutor;
+        this.tracker = tracker;
+    }
+
+    /** What records the delivery events of the queue's messages. */
+    public DeliveryTracker tracker() {
+        return tracker;
     }
 
     public void addListener(QueueListener listener) {
@@ -74,19 +93,23 @@ public final class MailQueue {
 
     /** Makes a received message durable; see the class comment. Never blocks the caller. */
     public CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body) {
-        Rows.QueuedMessage row = toRow(queueId, body, envelope);
+        Rows.QueuedMessage unidentified = toRow(queueId, body, envelope);
         List<Rows.NewRecipient> recipients = envelope.recipients().stream().map(MailQueue::toRow).toList();
         byte[] inline = body.memoryContent(INLINE_LIMIT);
-        CompletableFuture<List<Rows.QueueRecipient>> stored;
+        CompletableFuture<Stored> stored;
         if (inline != null) {
             body.abort();   // the bytes go into the transaction below instead
+            Rows.QueuedMessage row = unidentified.withMessageIdHeader(MessageIdReader.read(inline));
             stored = storeRows(row, recipients, envelope, tx -> tx.blobs().insertInline(body.id(), inline, 1));
         } else {
-            stored = CompletableFuture.runAsync(() -> commitBody(body), storageExecutor)
-                    .thenCompose(v -> storeRows(row, recipients, envelope,
+            stored = CompletableFuture.supplyAsync(() -> {
+                        commitBody(body);
+                        return unidentified.withMessageIdHeader(storedMessageId(body.id()));
+                    }, storageExecutor)
+                    .thenCompose(row -> storeRows(row, recipients, envelope,
                             tx -> tx.blobs().insert(body.id(), body.size(), 1)));
         }
-        return stored.handle((inserted, failure) -> {
+        return stored.handle((done, failure) -> {
                     if (failure != null) {
                         discard(body);
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
@@ -96,49 +119,67 @@ public final class MailQueue {
                         log.error("queue {}: could not store the message: {}", queueId, cause.toString());
                         throw MailException.temporary("Local error in processing, try again later", COMPONENT, cause);
                     }
-                    if (!inserted.isEmpty()) {
+                    if (!done.recipients().isEmpty()) {
                         for (QueueListener l : listeners) {
-                            l.queued(row, inserted);
+                            l.queued(done.message(), done.recipients());
                         }
                     }
                     return null;
                 });
     }
 
+    /** A message as stored, with the recipients left for the queue runner. */
+    private record Stored(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+    }
+
     /**
-     * Writes the blob reference and the queue rows, delivering what can be delivered at once in the
-     * same transaction; falls back to storing every recipient when that transaction fails.
+     * The Message-ID of a large content, read back from its file just written (the start of it is
+     * still in the page cache); null when it has none or cannot be read.
      */
-    private CompletableFuture<List<Rows.QueueRecipient>> storeRows(Rows.QueuedMessage row,
-                                                                   List<Rows.NewRecipient> recipients,
-                                                                   Envelope envelope,
-                                                                   java.util.function.Consumer<StoreTx> blobRow) {
+    private String storedMessageId(String blobId) {
+        try (java.io.InputStream in = new java.io.BufferedInputStream(blobs.open(blobId), 8192)) {
+            return MessageIdReader.read(in);
+        } catch (IOException e) {
+            log.warn("queue {}: could not read the Message-ID: {}", blobId, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Writes the blob reference, the queue rows and the reception events, delivering what can be
+     * delivered at once in the same transaction; falls back to storing every recipient when that
+     * transaction fails.
+     */
+    private CompletableFuture<Stored> storeRows(Rows.QueuedMessage row, List<Rows.NewRecipient> recipients,
+                                                Envelope envelope, java.util.function.Consumer<StoreTx> blobRow) {
         ImmediateDelivery now = immediate;
         if (now == null) {
-            return store.write(tx -> {
-                blobRow.accept(tx);
-                return tx.queue().insert(row, recipients, envelope.receivedAt());
-            });
+            return store.write(tx -> storeAll(tx, row, recipients, envelope, blobRow));
         }
         return store.write(tx -> {
             blobRow.accept(tx);
+            tracker.received(tx, row, envelope);
             List<Rows.NewRecipient> left = now.deliverNow(tx, row, recipients);
             if (left.isEmpty()) {
                 mailboxes.releaseBlob(tx, row.blobId());   // the mailboxes hold their own references
-                return List.<Rows.QueueRecipient>of();
+                return new Stored(row, List.of());
             }
-            return tx.queue().insert(row, left, envelope.receivedAt());
+            return new Stored(row, tx.queue().insert(row, left, envelope.receivedAt()));
         }).exceptionallyCompose(failure -> {
             if (unwrap(failure) instanceof MailException) {
                 return CompletableFuture.failedFuture(failure);
             }
             log.warn("queue {}: immediate delivery failed, queueing every recipient: {}", row.id(),
                     unwrap(failure).toString());
-            return store.write(tx -> {
-                blobRow.accept(tx);
-                return tx.queue().insert(row, recipients, envelope.receivedAt());
-            });
+            return store.write(tx -> storeAll(tx, row, recipients, envelope, blobRow));
         });
+    }
+
+    private Stored storeAll(StoreTx tx, Rows.QueuedMessage row, List<Rows.NewRecipient> recipients, Envelope envelope,
+                            java.util.function.Consumer<StoreTx> blobRow) {
+        blobRow.accept(tx);
+        tracker.received(tx, row, envelope);
+        return new Stored(row, tx.queue().insert(row, recipients, envelope.receivedAt()));
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -167,14 +208,15 @@ public final class MailQueue {
      * queue inside another transaction with {@link #enqueue(StoreTx, GeneratedMessage)}: a content
      * too large to go inline is already a durable file.
      */
-    public record GeneratedMessage(String queueId, Envelope envelope, byte[] inline, long size) {
+    public record GeneratedMessage(String queueId, Envelope envelope, byte[] inline, long size, String messageId) {
     }
 
     /** Prepares a generated message; may write and fsync a file, so never call it on an event loop. */
     public GeneratedMessage prepare(Envelope envelope, byte[] content) throws IOException {
         String id = newId();
+        String messageId = MessageIdReader.read(content);
         if (content.length <= INLINE_LIMIT) {
-            return new GeneratedMessage(id, envelope, content, content.length);
+            return new GeneratedMessage(id, envelope, content, content.length, messageId);
         }
         BlobSink sink = blobs.create(id);
         try {
@@ -184,7 +226,7 @@ public final class MailQueue {
             discard(sink);
             throw e;
         }
-        return new GeneratedMessage(id, envelope, null, content.length);
+        return new GeneratedMessage(id, envelope, null, content.length, messageId);
     }
 
     /**
@@ -202,7 +244,8 @@ public final class MailQueue {
         Rows.QueuedMessage row = new Rows.QueuedMessage(m.queueId(), m.queueId(),
                 e.sender() == null ? null : e.sender().toString(), m.size(), e.bodyType(), e.smtpUtf8(), null, null,
                 e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
-                e.receivedAt(), false);
+                e.receivedAt(), false).withMessageIdHeader(m.messageId());
+        tracker.received(tx, row, e);
         List<Rows.QueueRecipient> inserted = tx.queue().insert(row,
                 e.recipients().stream().map(MailQueue::toRow).toList(), e.receivedAt());
         tx.afterCommit(() -> listeners.forEach(l -> l.queued(row, inserted)));
@@ -227,6 +270,8 @@ public final class MailQueue {
             if (m.isEmpty()) {
                 return false;
             }
+            tracker.deleted(tx, id, tx.queue().recipients(id).stream()
+                    .filter(r -> Rows.QueueRecipient.isWaiting(r.state())).map(Rows.QueueRecipient::address).toList());
             tx.queue().delete(id);
             mailboxes.releaseBlob(tx, m.get().blobId());
             return true;

@@ -36,7 +36,13 @@ import java.util.random.RandomGenerator;
  */
 final class InboundChecks {
 
-    static final String COMPONENT = "inbound-checks";
+    // The components named by refusals, so that logs and metrics can tell the checks apart.
+    static final String RATE_LIMIT = "rate-limit";
+    static final String GREYLIST = "greylist";
+    static final String DNSBL = "dnsbl";
+    static final String SPF = "spf";
+    static final String DMARC = "dmarc";
+    static final String HELO = "helo";
 
     final CheckSettings settings;
     private final ClientNetworks relayFrom;
@@ -115,7 +121,7 @@ final class InboundChecks {
         if (limiter == null || limiter.tryAcquire(key)) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.failedFuture(new MailException(451, "4.7.1", refusal, COMPONENT));
+        return CompletableFuture.failedFuture(new MailException(451, "4.7.1", refusal, RATE_LIMIT));
     }
 
     /** Forgets rate-limit keys that have been idle; the greylist's expired rows go too. */

@@ -63,7 +63,7 @@ final class InboundSession implements ClientPolicy {
     public CompletableFuture<Void> connected() {
         if (checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(rateKey)) {
             return CompletableFuture.failedFuture(new MailException(421, "4.7.0",
-                    "Too many connections from your address, try again later", InboundChecks.COMPONENT));
+                    "Too many connections from your address, try again later", InboundChecks.RATE_LIMIT));
         }
         listed = checks.dnsbl == null ? CompletableFuture.completedFuture(new DnsblVerdict.Clean())
                 : checks.dnsbl.check(client);
@@ -94,7 +94,7 @@ final class InboundSession implements ClientPolicy {
 
     private static CompletableFuture<Void> refused(HeloVerdict v) {
         return CompletableFuture.failedFuture(new MailException(v.code(), v.enhancedCode(), v.text(),
-                InboundChecks.COMPONENT));
+                InboundChecks.HELO));
     }
 
     /**
@@ -113,10 +113,12 @@ final class InboundSession implements ClientPolicy {
         return listed.thenCompose(verdict -> {
             if (verdict instanceof DnsblVerdict.Listed l) {
                 log.info("client {} is listed by {}: {}", client.getHostAddress(), l.zone(), l.codes());
-                return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText());
+                return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText(),
+                        InboundChecks.DNSBL);
             }
             if (verdict instanceof DnsblVerdict.Unknown u) {
-                return fail(DnsblVerdict.Unknown.REPLY_CODE, DnsblVerdict.Unknown.ENHANCED_CODE, u.replyText());
+                return fail(DnsblVerdict.Unknown.REPLY_CODE, DnsblVerdict.Unknown.ENHANCED_CODE, u.replyText(),
+                        InboundChecks.DNSBL);
             }
             if (spf == null || checks.settings.spfFail() != CheckSettings.Action.REJECT) {
                 return CompletableFuture.completedFuture(null);
@@ -124,11 +126,12 @@ final class InboundSession implements ClientPolicy {
             return spf.thenCompose(outcome -> {
                 if (outcome.result() == SpfResult.FAIL) {
                     String why = outcome.explanation() != null ? outcome.explanation() : outcome.reason();
-                    return fail(550, "5.7.23", "SPF check failed for " + outcome.domain() + ": " + why);
+                    return fail(550, "5.7.23", "SPF check failed for " + outcome.domain() + ": " + why,
+                            InboundChecks.SPF);
                 }
                 if (outcome.result() == SpfResult.TEMPERROR) {
                     return fail(451, "4.7.24", "Temporary SPF lookup failure for " + outcome.domain()
-                            + ", try again later");
+                            + ", try again later", InboundChecks.SPF);
                 }
                 return CompletableFuture.completedFuture(null);
             });
@@ -152,7 +155,8 @@ final class InboundSession implements ClientPolicy {
             }
             return checks.greylist.check(client, sender == null ? null : sender.toString(), recipient.toString())
                     .thenCompose(g -> g.passed() ? CompletableFuture.<Void>completedFuture(null)
-                            : fail(GreylistVerdict.REPLY_CODE, GreylistVerdict.ENHANCED_CODE, g.replyText()));
+                            : fail(GreylistVerdict.REPLY_CODE, GreylistVerdict.ENHANCED_CODE, g.replyText(),
+                            InboundChecks.GREYLIST));
         });
     }
 
@@ -161,7 +165,7 @@ final class InboundSession implements ClientPolicy {
         return new MessageAuthentication(checks, client, helo, sender, iprev, spf);
     }
 
-    private static CompletableFuture<Void> fail(int code, String enhanced, String text) {
-        return CompletableFuture.failedFuture(new MailException(code, enhanced, text, InboundChecks.COMPONENT));
+    private static CompletableFuture<Void> fail(int code, String enhanced, String text, String component) {
+        return CompletableFuture.failedFuture(new MailException(code, enhanced, text, component));
     }
 }

@@ -103,7 +103,7 @@ final class MessageAuthentication implements ContentFilter {
             // Its From: was never read, so no policy could apply: a way around DMARC, refused.
             return CompletableFuture.failedFuture(new MailException(552, "5.3.4",
                     "Message header section too large (more than " + DkimVerifier.MAX_HEADER_BYTES / 1024 + " KB)",
-                    InboundChecks.COMPONENT));
+                    InboundChecks.DMARC));
         }
         var author = DmarcVerifier.authorDomain(dkim.headerFields());
         if (author.domain() == null) {
@@ -153,13 +153,13 @@ final class MessageAuthentication implements ContentFilter {
             log.info("client {} sender <{}>: DMARC for {} not judged on a DNS failure; deferred", client.getHostAddress(),
                     sender == null ? "" : sender, d.fromDomain());
             throw new MailException(451, "4.7.5", "Temporary failure checking the DMARC policy of "
-                    + d.fromDomain() + ", try again later", InboundChecks.COMPONENT);
+                    + d.fromDomain() + ", try again later", InboundChecks.DMARC);
         }
         if (action == CheckSettings.Action.REJECT) {
             log.info("client {} sender <{}>: refused by the DMARC policy of {} ({})", client.getHostAddress(),
                     sender == null ? "" : sender, d.fromDomain(), d.reason());
             throw new MailException(550, "5.7.1", "Message refused: it fails the DMARC policy of " + d.fromDomain()
-                    + " (p=reject)", InboundChecks.COMPONENT);
+                    + " (p=reject)", InboundChecks.DMARC);
         }
         reception = new ReceptionVerdict(field, action == CheckSettings.Action.QUARANTINE);
         return null;

@@ -9,6 +9,8 @@ import dev.tern.security.dkim.DkimSigning;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.tracking.DeliveryTracker;
+import dev.tern.tracking.MessageTrace;
 
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +33,8 @@ public final class Services implements AutoCloseable {
     private final MailQueue queue;
     private final DkimSigning dkimSigning;
     private final DkimKeys dkimKeys;
+    private final DeliveryTracker tracker;
+    private final MessageTrace trace;
 
     /**
      * @param storageThreads threads for blocking storage work (fsyncs, reads, lookups): they bound
@@ -49,7 +53,9 @@ public final class Services implements AutoCloseable {
         this.mailboxes = new MailboxService(metadata, blobs);
         this.directory = new Directory(metadata, config.recipientDelimiter(), config.hostname(),
                 config.postmaster());
-        this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor);
+        this.tracker = new DeliveryTracker(Clock.systemUTC());
+        this.trace = new MessageTrace(metadata, Clock.systemUTC());
+        this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor, tracker);
         this.dkimSigning = new DkimSigning(metadata, Clock.systemUTC(), DkimSigning.DEFAULT_TTL);
         this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
     }
@@ -80,6 +86,16 @@ public final class Services implements AutoCloseable {
 
     public MailQueue queue() {
         return queue;
+    }
+
+    /** Records delivery events; listeners added here hear of every event after its commit. */
+    public DeliveryTracker tracker() {
+        return tracker;
+    }
+
+    /** Searches the delivery records and purges old ones. */
+    public MessageTrace trace() {
+        return trace;
     }
 
     /** Signs outbound mail with the sender domain's DKIM keys. */

@@ -28,6 +28,7 @@ import dev.tern.config.Pop3Settings;
 import dev.tern.imap.server.ImapContext;
 import dev.tern.imap.server.ImapServer;
 import dev.tern.imap.server.LiteralBudget;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.pop3.Pop3Context;
 import dev.tern.pop3.Pop3Server;
 import dev.tern.queue.RetryPolicy;
@@ -64,7 +65,7 @@ import java.util.function.Function;
  * (143: STARTTLS) and {@code imaps} (993: implicit TLS). All share one TLS context and one bounded
  * pool for SASL steps. {@code admin} serves the HTTP API, the web console and metrics
  * ({@link AdminApi}); other packages add routes to it with {@link #withAdminRoutes} and give it the
- * metrics text with {@link #withMetrics}.
+ * metrics text with {@link #withMetrics} (by default the server's own {@link TernMetrics}).
  */
 public final class TernServer implements AutoCloseable {
 
@@ -85,6 +86,7 @@ public final class TernServer implements AutoCloseable {
     private RemoteDeliveryAgent remote;
     private DnsResolver dns;
     private InboundChecks inbound;
+    private TernMetrics metrics;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
@@ -94,7 +96,8 @@ public final class TernServer implements AutoCloseable {
     private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ImapServer> imapServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Function<Services, RouteGroup>> adminRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile java.util.function.Supplier<String> metrics = () -> "";
+    /** What {@code /metrics} serves instead of the server's own metrics, or null. */
+    private volatile java.util.function.Supplier<String> metricsText;
     private AdminApi admin;
 
     /**
@@ -107,8 +110,11 @@ public final class TernServer implements AutoCloseable {
 
     /** @param queueScanInterval how often deferred mail is looked for (tests shorten it) */
     public TernServer(TernConfig config, Duration queueScanInterval) {
-        this(config, queueScanInterval, services -> new Authenticator(services.directory()::credentials,
-                config.auth()));
+        this.config = config;
+        this.queueScanInterval = queueScanInterval;
+        // Failed logins are counted in the metrics of the running server.
+        this.authenticators = services -> new Authenticator(services.directory()::credentials, config.auth(),
+                Clock.systemUTC(), (protocol, mechanism, reason) -> metrics.authFailed(protocol, mechanism, reason));
     }
 
     /**
@@ -138,9 +144,12 @@ public final class TernServer implements AutoCloseable {
         return this;
     }
 
-    /** What {@code /metrics} of the admin listener serves (Prometheus' text format); asked at each request. */
+    /**
+     * What {@code /metrics} of the admin listener serves (Prometheus' text format) instead of the
+     * server's own metrics; asked at each request.
+     */
     public TernServer withMetrics(java.util.function.Supplier<String> text) {
-        this.metrics = text;
+        this.metricsText = text;
         return this;
     }
 
@@ -208,6 +217,10 @@ public final class TernServer implements AutoCloseable {
         try {
             services = new Services(config, STORAGE_THREADS);
             lockDataDir(config.dataDir());
+            metrics = new TernMetrics();
+            services.tracker().addListener(metrics.deliveryEvents());
+            Services started = services;
+            metrics.watchQueue(() -> started.metadata().read(tx -> tx.queue().stats()));
             OrphanSweep.run(services.metadata(), services.blobs(), startedAt);
 
             Router router = new Router(services.directory()::isLocalDomain);
@@ -232,7 +245,7 @@ public final class TernServer implements AutoCloseable {
             services.queue().setImmediateDelivery(local);
             runner.start();
 
-            transport = new ServerTransport();
+            transport = new ServerTransport(0, metrics.connections());
             inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
                     config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC());
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -241,8 +254,9 @@ public final class TernServer implements AutoCloseable {
                 return t;
             });
             housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
-                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound);
+                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics);
             startListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
@@ -289,7 +303,8 @@ public final class TernServer implements AutoCloseable {
             return;
         }
         admin = new AdminApi(new AdminApi.Context(config, services.metadata(), services.directory(),
-                services.mailboxes(), services.queue(), services.dkimKeys(), () -> metrics.get(), Clock.systemUTC()));
+                services.mailboxes(), services.queue(), services.dkimKeys(),
+                () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }
@@ -397,6 +412,23 @@ public final class TernServer implements AutoCloseable {
 
     public QueueRunner queueRunner() {
         return runner;
+    }
+
+    /** The server's metrics (what the admin server scrapes); null before {@link #start()}. */
+    public TernMetrics metrics() {
+        return metrics;
+    }
+
+    /** Forgets delivery records older than {@code [tracking] retention}, every hour. */
+    private void purgeTracking() {
+        try {
+            int purged = services.trace().purge(config.tracking().retention());
+            if (purged > 0) {
+                log.info("delivery tracking: forgot {} message(s) older than {}", purged, config.tracking().retention());
+            }
+        } catch (RuntimeException e) {
+            log.warn("purging old delivery records failed: {}", e.toString());
+        }
     }
 
     /** Forgets idle rate-limit keys and expired greylisting rows, now and then. */

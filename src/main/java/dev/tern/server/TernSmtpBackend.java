@@ -9,6 +9,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.queue.MailQueue;
 import dev.tern.message.SubmissionHeaderFilter;
+import dev.tern.metrics.TernMetrics;
 import dev.tern.smtp.server.ClientPolicy;
 import dev.tern.smtp.server.ContentFilter;
 import dev.tern.smtp.server.SmtpBackend;
@@ -42,9 +43,11 @@ final class TernSmtpBackend implements SmtpBackend {
     private final ClientNetworks relayFrom;
     private final Executor storageExecutor;
     private final InboundChecks inbound;
+    private final TernMetrics metrics;
 
     TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
-                    Executor storageExecutor, InboundChecks inbound) {
+                    Executor storageExecutor, InboundChecks inbound, TernMetrics metrics) {
+        this.metrics = metrics;
         this.directory = directory;
         this.queue = queue;
         this.submission = submission;
@@ -133,6 +136,11 @@ final class TernSmtpBackend implements SmtpBackend {
             }
             throw new MailException(550, "5.7.1", "<" + recipient + ">: Relay access denied", COMPONENT);
         }, storageExecutor);
+    }
+
+    @Override
+    public void refused(String listener, String stage, int code, String enhancedCode, String component) {
+        metrics.smtpRefused(listener, stage, code, enhancedCode, component);
     }
 
     @Override

@@ -1,7 +1,9 @@
 /**
  * Wiring: {@link dev.tern.server.Services} builds the domain services over the configured store
  * (shared by the server and the command line), {@link dev.tern.server.TernServer} starts and stops
- * them with the listeners, and the SMTP backend applies the relay policy;
+ * them with the listeners (with the metrics: the transport's connections, the delivery events,
+ * the SMTP refusals and failed logins feed one {@link dev.tern.metrics.TernMetrics}; delivery
+ * records are purged hourly), and the SMTP backend applies the relay policy;
  * {@link dev.tern.server.SubmissionChecks} holds the checks of mail from authenticated users
  * (sender ownership, header fix-ups) for the submission listeners.
  *

@@ -55,6 +55,9 @@ public interface QueueDao {
     /** Messages with recipients still waiting, oldest first. */
     List<Rows.QueueSummary> list(int limit);
 
+    /** How many messages and waiting recipients the queue holds, and the oldest message's arrival. */
+    Rows.QueueStats stats();
+
     /** Puts a message on hold or takes it off; false when there is no such message. */
     boolean setHeld(String messageId, boolean held);
 

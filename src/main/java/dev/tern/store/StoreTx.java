@@ -21,6 +21,8 @@ public interface StoreTx {
 
     AdminDao admin();
 
+    TrackingDao tracking();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }

@@ -159,6 +159,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trackingRetentionDefaultsToThirtyDaysAndMustBeAnHourAtLeast() {
+        assertThat(parse("hostname = \"mx.example.test\"\n").tracking().retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse("[tracking]\nretention = \"7d\"\n").tracking().retention()).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> parse("[tracking]\nretention = \"10m\"\n"))
+                .hasMessageStartingWith("tracking.retention: must be at least 1h");
+        assertThatThrownBy(() -> parse("[tracking]\nretention = 30\n"))
+                .hasMessageStartingWith("tracking.retention: expected a duration");
+        assertThatThrownBy(() -> parse("[tracking]\nretain = \"30d\"\n"))
+                .hasMessageStartingWith("tracking.retain: unknown setting");
+    }
+
+    @Test
     void syntaxErrorsSayTheFileIsNotToml() {
         assertThatThrownBy(() -> parse("hostname = \n")).hasMessageContaining("not valid TOML");
     }

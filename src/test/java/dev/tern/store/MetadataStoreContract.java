@@ -713,6 +713,150 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void queuedMessagesKeepTheirMessageIdAndTheQueueIsCounted() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var empty = store.read(tx -> tx.queue().stats());
+        assertThat(empty).isEqualTo(new Rows.QueueStats(0, 0, null));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("M1", 10, 1);
+            return tx.queue().insert(new Rows.QueuedMessage("M1", "M1", "s@example.org", 10, "7BIT", false, null, null,
+                            "192.0.2.1", "client.example", null, "smtp", t0, false)
+                            .withMessageIdHeader("abc@example.org"),
+                    List.of(new Rows.NewRecipient("a@example.test", null, null),
+                            new Rows.NewRecipient("b@example.test", null, null)), t0);
+        });
+        queueMessage("M2", t0.plusSeconds(5), "c@example.test");
+        long first = store.read(tx -> tx.queue().recipients("M1")).get(0).id();
+        store.writeAndWait(tx -> tx.queue().finish(first, "delivered", "ok", t0));
+        var m1 = store.read(tx -> tx.queue().message("M1")).orElseThrow();
+        var m2 = store.read(tx -> tx.queue().message("M2")).orElseThrow();
+        var stats = store.read(tx -> tx.queue().stats());
+        assertThat(m1.messageIdHeader()).isEqualTo("abc@example.org");
+        assertThat(m2.messageIdHeader()).isNull();
+        assertThat(stats).isEqualTo(new Rows.QueueStats(2, 2, t0));
+    }
+
+    private void traceMessage(String queueId, String messageId, String sender, Instant receivedAt,
+                              String... recipients) {
+        store.writeAndWait(tx -> {
+            tx.tracking().insertMessage(new Rows.TraceMessage(queueId, messageId, sender, 100, "smtp", "192.0.2.1",
+                    null, receivedAt), List.of(recipients), "queued");
+            tx.tracking().insertEvent(new Rows.DeliveryEvent(queueId, receivedAt.toEpochMilli() * 1000, receivedAt,
+                    "received", null, "{\"listener\":\"smtp\"}"));
+            return null;
+        });
+    }
+
+    private List<String> traced(Rows.TraceFilter filter, int limit) {
+        return store.read(tx -> tx.tracking().search(filter, limit)).stream().map(Rows.TraceMessage::queueId).toList();
+    }
+
+    private static Rows.TraceFilter anyTrace() {
+        return new Rows.TraceFilter(null, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void deliveryRecordsKeepEventsInOrderAndLatestStates() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        traceMessage("T1", "m1@example.org", "Alice@Example.org", t0, "bob@example.test", "Carol@Example.test");
+        store.writeAndWait(tx -> {
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("T1", t0.toEpochMilli() * 1000 + 2, t0.plusSeconds(2),
+                    "delivered", "bob@example.test", "{}"));
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("T1", t0.toEpochMilli() * 1000 + 1, t0.plusSeconds(1),
+                    "attempt", "bob@example.test", "{\"reply\":\"250 ok\"}"));
+            return null;
+        });
+        var set = store.writeAndWait(tx -> tx.tracking().setStatus("T1", "bob@example.test", "delivered",
+                t0.plusSeconds(2)));
+        var unknown = store.writeAndWait(tx -> tx.tracking().setStatus("T1", "nobody@example.test", "delivered", t0));
+        var message = store.read(tx -> tx.tracking().message("T1")).orElseThrow();
+        var recipients = store.read(tx -> tx.tracking().recipients("T1"));
+        var events = store.read(tx -> tx.tracking().events("T1"));
+        assertThat(set).isTrue();
+        assertThat(unknown).isFalse();
+        assertThat(message).isEqualTo(new Rows.TraceMessage("T1", "m1@example.org", "Alice@Example.org", 100, "smtp",
+                "192.0.2.1", null, t0));
+        assertThat(recipients).containsExactly(
+                new Rows.TraceRecipient("T1", "bob@example.test", "delivered", t0.plusSeconds(2)),
+                new Rows.TraceRecipient("T1", "Carol@Example.test", "queued", t0));
+        assertThat(events).extracting(Rows.DeliveryEvent::type).containsExactly("received", "attempt", "delivered");
+        assertThat(events.get(1).data()).isEqualTo("{\"reply\":\"250 ok\"}");
+        assertThat(events.get(0).recipient()).isNull();
+    }
+
+    @Test
+    void deliveryRecordsAreSearchedNewestFirstByEachFilter() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        traceMessage("S1", "one@example.org", "alice@example.org", t0, "bob@example.test");
+        traceMessage("S2", "two@example.org", "", t0.plusSeconds(10), "alice@example.org");
+        traceMessage("S3", null, "dave@other.example", t0.plusSeconds(20), "bob@example.test", "eve@example.test");
+        traceMessage("S4", "four@example.org", "alice@example.org", t0.plusSeconds(20), "x_y@example.test");
+        store.writeAndWait(tx -> tx.tracking().setStatus("S3", "eve@example.test", "bounced", t0));
+
+        assertThat(traced(anyTrace(), 10)).containsExactly("S4", "S3", "S2", "S1");
+        assertThat(traced(new Rows.TraceFilter("two@example.org", null, null, null, null, null, null, null), 10))
+                .containsExactly("S2");
+        assertThat(traced(new Rows.TraceFilter(null, "S3", null, null, null, null, null, null), 10))
+                .containsExactly("S3");
+        assertThat(traced(new Rows.TraceFilter(null, null, "alice@example.org", null, null, null, null, null), 10))
+                .containsExactly("S4", "S1");
+        assertThat(traced(new Rows.TraceFilter(null, null, "", null, null, null, null, null), 10))
+                .containsExactly("S2");
+        assertThat(traced(new Rows.TraceFilter(null, null, "@other.example", null, null, null, null, null), 10))
+                .containsExactly("S3");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, "bob@example.test", null, null, null, null), 10))
+                .containsExactly("S3", "S1");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, "@example.org", null, null, null, null), 10))
+                .containsExactly("S2");
+        // "_" in a domain pattern is a character, not a wildcard.
+        assertThat(traced(new Rows.TraceFilter(null, null, null, "@e_ample.test", null, null, null, null), 10))
+                .isEmpty();
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, t0.plusSeconds(10), t0.plusSeconds(20), null,
+                null), 10)).containsExactly("S2");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, "bounced", null), 10))
+                .containsExactly("S3");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, "bob@example.test", null, null, "bounced", null), 10))
+                .as("the state of that recipient").isEmpty();
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null,
+                new Rows.TraceCursor(t0.plusSeconds(20), "S4")), 2)).containsExactly("S3", "S2");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null,
+                new Rows.TraceCursor(t0.plusSeconds(10), "S2")), 2)).containsExactly("S1");
+    }
+
+    @Test
+    void purgingForgetsOldRecordsOfMessagesThatLeftTheQueue() {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant old = now.minus(java.time.Duration.ofDays(40));
+        traceMessage("OLD1", null, "a@example.org", old, "b@example.test");
+        traceMessage("OLD2", null, "a@example.org", old.plusSeconds(1), "b@example.test");
+        traceMessage("STILLQ", null, "a@example.org", old, "b@example.test");
+        queueMessage("STILLQ", old, "b@example.test");
+        traceMessage("NEW", null, "a@example.org", now, "b@example.test");
+        store.writeAndWait(tx -> {
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("UNTRACED", 1, old, "delivered", "b@example.test", "{}"));
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("UNTRACED2", 2, now, "delivered", "b@example.test", "{}"));
+            return null;
+        });
+        Instant cutoff = now.minus(java.time.Duration.ofDays(30));
+        int first = store.writeAndWait(tx -> tx.tracking().purge(cutoff, 1));
+        int second = store.writeAndWait(tx -> tx.tracking().purge(cutoff, 10));
+        var left = traced(anyTrace(), 10);
+        var oldEvents = store.read(tx -> tx.tracking().events("OLD1"));
+        var recipients = store.read(tx -> tx.tracking().recipients("OLD2"));
+        var untraced = store.read(tx -> tx.tracking().events("UNTRACED"));
+        var untracedNew = store.read(tx -> tx.tracking().events("UNTRACED2"));
+        var kept = store.read(tx -> tx.tracking().events("NEW"));
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isEqualTo(1);
+        assertThat(left).containsExactly("NEW", "STILLQ");
+        assertThat(oldEvents).isEmpty();
+        assertThat(recipients).isEmpty();
+        assertThat(untraced).isEmpty();
+        assertThat(untracedNew).hasSize(1);
+        assertThat(kept).hasSize(1);
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

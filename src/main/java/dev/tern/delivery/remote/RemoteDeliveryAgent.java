@@ -16,6 +16,7 @@ import dev.tern.smtp.client.SmtpTimeouts;
 import dev.tern.smtp.client.TlsSettings;
 import dev.tern.smtp.client.TranscriptListener;
 import dev.tern.store.Rows;
+import dev.tern.tracking.Relay;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -145,7 +146,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
                 List<RecipientOutcome> out = recipients.stream()
-                        .map(r -> new RecipientOutcome(r, kind, f.status(), f.reason(), null, false)).toList();
+                        .map(r -> new RecipientOutcome(r, kind, f.status(), f.reason(), null, false, Relay.none()))
+                        .toList();
                 out.forEach(o -> logOutcome(message, o, "none", null));
                 return CompletableFuture.completedFuture(out);
             }
@@ -162,11 +164,12 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                         out.forEach(o -> logOutcome(message, o, attempt.relay() == null ? "none" : attempt.relay(),
                                 attempt.tlsUsed()));
                     }
-                });
+                }).thenApply(out -> out.stream().map(o -> o.withRelay(attempt.reached())).toList());
             });
         }).exceptionally(e -> {
             log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
-            return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)).toList();
+            return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
+                    .withRelay(Relay.none())).toList();
         });
     }
 

@@ -21,6 +21,7 @@ import dev.tern.smtp.client.SmtpConnection;
 import dev.tern.smtp.client.TranscriptListener;
 import dev.tern.smtp.client.TransactionResult;
 import dev.tern.store.Rows;
+import dev.tern.tracking.Relay;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +64,7 @@ final class SmtpDeliveryAttempt {
     /** Set when the message went over TLS, for the delivery log. */
     private volatile String tlsUsed;
     private volatile String relay;
+    private volatile Target reached;
 
     SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
                         Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
@@ -86,6 +88,12 @@ final class SmtpDeliveryAttempt {
     /** The TLS protocol and cipher the message travelled with, or null for plaintext. */
     String tlsUsed() {
         return tlsUsed;
+    }
+
+    /** The server the transaction ran with, for the delivery events; {@link Relay#none()} when none was reached. */
+    Relay reached() {
+        Target t = reached;
+        return t == null ? Relay.none() : new Relay(t.hostName(), t.address().getAddress().getHostAddress(), tlsUsed);
     }
 
     CompletableFuture<List<RecipientOutcome>> run() {
@@ -176,6 +184,7 @@ final class SmtpDeliveryAttempt {
         Capabilities caps = c.capabilities();
         String remote = s.target().hostName();
         relay = s.target().toString();
+        reached = s.target();
         tlsUsed = c.isTls() && c.tlsSession() != null ? c.tlsSession().getProtocol() + " " + c.tlsSession().getCipherSuite() : null;
         if (caps.maxSize().isPresent() && caps.maxSize().getAsLong() > 0 && contentSize > caps.maxSize().getAsLong()) {
             cache.offer(s.cacheKey(), c, s.uses());

@@ -40,6 +40,18 @@ public interface SmtpBackend {
         return ClientPolicy.NONE;
     }
 
+    /**
+     * The session refused something with this reply: a connection, HELO, a sender, a recipient or
+     * a message. For counting (metrics) only; called on the event loop, so it must return at once.
+     *
+     * @param stage     connect, helo, mail, rcpt or data
+     * @param component what raised the refusal: a {@link dev.tern.mail.MailException}'s component,
+     *                  or {@code smtp} for the session's own rules (size, recipient count, AUTH
+     *                  required, bare line endings, too many connections)
+     */
+    default void refused(String listener, String stage, int code, String enhancedCode, String component) {
+    }
+
     /** A fresh queue id, allocated when the message content starts (it appears in the Received header). */
     String newQueueId();
 

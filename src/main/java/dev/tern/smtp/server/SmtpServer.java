@@ -68,8 +68,10 @@ public final class SmtpServer implements AutoCloseable {
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
             LOG.info("connection refused on {}: too many connections{}", listener,
                     limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            SmtpReply refusal = Replies.tooManyConnections(hostname);
+            backend.refused(listener, "connect", refusal.code(), refusal.enhancedCode(), SmtpSession.COMPONENT);
             // A TLS client could not read a plaintext reply, and a handshake is not worth doing for a refusal.
-            return implicitTls ? null : Unpooled.wrappedBuffer(Replies.tooManyConnections(hostname).toBytes());
+            return implicitTls ? null : Unpooled.wrappedBuffer(refusal.toBytes());
         });
     }
 

@@ -43,6 +43,8 @@ import static dev.tern.smtp.server.SessionState.RCPT;
 final class SmtpSession {
 
     private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+    /** The component named for refusals by the session's own rules (size, syntax, order, AUTH required). */
+    static final String COMPONENT = "smtp";
 
     private final SmtpSettings settings;
     private final SessionIo io;
@@ -103,6 +105,7 @@ final class SmtpSession {
         greeted = true;
         if (accepted.isCompletedExceptionally()) {
             SmtpReply refusal = accepted.handle((ok, error) -> replyFor(error, "connection check")).join();
+            refused("connect", refusal, accepted.handle((ok, error) -> componentOf(error)).join());
             TransactionLog.LOG.info("connection from {} refused: {}", client, refusal.format().trim());
             closeReason = "refused at connect";
             io.sendAndClose(refusal.code() / 100 == 2 ? Replies.serviceUnavailable(settings.hostname()) : refusal);
@@ -174,6 +177,7 @@ final class SmtpSession {
                     greeted(domain, extended, reply);
                 } else {
                     SmtpReply refusal = replyFor(error, "HELO check");
+                    refused("helo", refusal, componentOf(error));
                     TransactionLog.LOG.info("{}: HELO {} refused: {}", client, domain, refusal.format().trim());
                     reply(refusal);
                 }
@@ -227,10 +231,12 @@ final class SmtpSession {
      */
     private void mail(SmtpCommand.Mail c) {
         if (settings.security().authRequired() && !peer.authenticated()) {
+            refused("mail", Replies.AUTH_REQUIRED, COMPONENT);
             reply(Replies.AUTH_REQUIRED);
             return;
         }
         if (c.size() > settings.limits().maxMessageSize()) {
+            refused("mail", Replies.MESSAGE_TOO_BIG, COMPONENT);
             reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
             return;
         }
@@ -247,6 +253,7 @@ final class SmtpSession {
                 beginTransaction(t);
             } else {
                 SmtpReply refusal = replyFor(error, "sender check");
+                refused("mail", refusal, componentOf(error));
                 TransactionLog.senderRefused(client, c.sender(), refusal);
                 reply(refusal);
             }
@@ -261,11 +268,13 @@ final class SmtpSession {
 
     private void rcpt(SmtpCommand.Rcpt c) {
         if (tx.recipientCount() >= settings.limits().maxRecipients()) {
+            refused("rcpt", Replies.TOO_MANY_RECIPIENTS, COMPONENT);
             reply(Replies.TOO_MANY_RECIPIENTS);  // RFC 5321 §4.5.3.1.10
             return;
         }
         MailAddress address = c.isBarePostmaster() ? settings.postmaster() : c.recipient();
         if (address.needsUtf8() && !tx.mail().smtpUtf8()) {
+            refused("rcpt", Replies.NON_ASCII_RECIPIENT, COMPONENT);
             reply(Replies.NON_ASCII_RECIPIENT);  // RFC 6531 §3.5
             return;
         }
@@ -282,6 +291,7 @@ final class SmtpSession {
                 reply(Replies.RECIPIENT_OK);
             } else {
                 SmtpReply refusal = replyFor(error, "recipient check");
+                refused("rcpt", refusal, componentOf(error));
                 TransactionLog.recipientRefused(client, t, address, refusal);
                 reply(refusal);
             }
@@ -306,7 +316,7 @@ final class SmtpSession {
         Transaction t = endTransaction();
         SmtpReply refusal = t.body().refusal();
         if (refusal != null) {
-            refuse(t, refusal);
+            refuse(t, refusal, COMPONENT);
         } else {
             enqueue(t);
         }
@@ -337,7 +347,7 @@ final class SmtpSession {
         }
         SmtpReply refusal = body.refusal();
         if (refusal != null) {
-            refuse(endTransaction(), refusal);  // the transaction has failed (RFC 3030 §3)
+            refuse(endTransaction(), refusal, COMPONENT);  // the transaction has failed (RFC 3030 §3)
         } else if (!c.last()) {
             reply(Replies.chunkReceived(c.size()));
         } else {
@@ -432,7 +442,7 @@ final class SmtpSession {
         t.body().finish();
         SmtpReply refusal = t.body().refusal();
         if (refusal != null) {
-            refuse(t, refusal);
+            refuse(t, refusal, COMPONENT);
             return;
         }
         io.await(call(() -> t.body().verdict()), (ok, error) -> {
@@ -440,7 +450,7 @@ final class SmtpSession {
                 queue(t);
             } else {
                 t.abort();
-                refuse(t, replyFor(error, "content check " + t.queueId()));
+                refuse(t, replyFor(error, "content check " + t.queueId()), componentOf(error));
             }
         });
     }
@@ -455,16 +465,18 @@ final class SmtpSession {
                 TransactionLog.queued(client, t);
                 reply(Replies.queued(t.queueId()));
             } else {
-                refuse(t, replyFor(error, "enqueue " + t.queueId()));
+                refuse(t, replyFor(error, "enqueue " + t.queueId()), componentOf(error));
             }
         });
     }
 
-    private void refuse(Transaction t, SmtpReply refusal) {
+    /** Refuses a message after its content; {@code component} raised the refusal. */
+    private void refuse(Transaction t, SmtpReply refusal, String component) {
         Exception cause = t.body().storageError();
         if (cause != null) {
             TransactionLog.LOG.warn("{}: writing the message failed", t.queueId(), cause);
         }
+        refused("data", refusal, component);
         TransactionLog.refused(client, t, refusal);
         reply(refusal);
     }
@@ -563,6 +575,24 @@ final class SmtpSession {
             closeReason = "too many errors";
             io.sendAndClose(Replies.tooManyErrors(settings.hostname()));
         }
+    }
+
+    /** Tells the backend what was refused, for counting; a failure there never changes the reply. */
+    private void refused(String stage, SmtpReply refusal, String component) {
+        try {
+            settings.backend().refused(settings.listener(), stage, refusal.code(), refusal.enhancedCode(), component);
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.debug("counting a refusal failed", e);
+        }
+    }
+
+    /** The component a failed backend call names, or this session's for an unexpected failure. */
+    private static String componentOf(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof MailException e && e.component() != null ? e.component() : COMPONENT;
     }
 
     private ClientInfo clientInfo(Transaction t) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 final class SqlQueueDao implements QueueDao {
 
     private static final String MESSAGE_COLUMNS = "id, blob_id, sender, size, body_type, smtputf8, dsn_ret, dsn_envid, "
-            + "client_address, client_helo, auth_user, listener, received_at, held, trace_fields, quarantined";
+            + "client_address, client_helo, auth_user, listener, received_at, held, trace_fields, quarantined, message_id_header";
     private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, warned, "
             + "next_attempt_at, last_error";
     private static final String WAITING = "state IN ('queued', 'deferred', 'inflight')";
@@ -30,10 +30,10 @@ final class SqlQueueDao implements QueueDao {
 
     @Override
     public List<Rows.QueueRecipient> insert(Rows.QueuedMessage m, List<Rows.NewRecipient> recipients, Instant now) {
-        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.blobId(), m.sender(), m.size(), m.bodyType(), m.smtpUtf8(), m.dsnRet(), m.dsnEnvId(),
                 m.clientAddress(), m.clientHelo(), m.authUser(), m.listener(), m.receivedAt(), m.held(),
-                m.traceFields(), m.quarantined());
+                m.traceFields(), m.quarantined(), m.messageIdHeader());
         List<Rows.QueueRecipient> rows = new ArrayList<>(recipients.size());
         for (Rows.NewRecipient r : recipients) {
             long id = db.insert("INSERT INTO queue_recipients (message_id, address, dsn_notify, dsn_orcpt, state, "
@@ -133,6 +133,17 @@ final class SqlQueueDao implements QueueDao {
     }
 
     @Override
+    public Rows.QueueStats stats() {
+        Rows.QueueStats messages = db.one("SELECT COUNT(*), MIN(received_at) FROM queue_messages", rs -> {
+            long count = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return new Rows.QueueStats(count, 0, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+        }).orElseThrow();
+        long waiting = db.count("SELECT COUNT(*) FROM queue_recipients WHERE " + WAITING);
+        return new Rows.QueueStats(messages.messages(), waiting, messages.oldest());
+    }
+
+    @Override
     public boolean setHeld(String messageId, boolean held) {
         return db.update("UPDATE queue_messages SET held = ? WHERE id = ?", held, messageId) > 0;
     }
@@ -156,7 +167,8 @@ final class SqlQueueDao implements QueueDao {
                 rs.getLong("size"), rs.getString("body_type"), rs.getInt("smtputf8") != 0, rs.getString("dsn_ret"),
                 rs.getString("dsn_envid"), rs.getString("client_address"), rs.getString("client_helo"),
                 rs.getString("auth_user"), rs.getString("listener"), Jdbc.instant(rs, "received_at"),
-                rs.getInt("held") != 0, rs.getString("trace_fields"), rs.getInt("quarantined") != 0);
+                rs.getInt("held") != 0, rs.getString("trace_fields"), rs.getInt("quarantined") != 0,
+                rs.getString("message_id_header"));
     }
 
     private static Rows.QueueRecipient recipientRow(ResultSet rs) throws SQLException {

@@ -8,6 +8,7 @@ import dev.tern.store.GreylistDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.StoreTx;
+import dev.tern.store.TrackingDao;
 
 import java.sql.Connection;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
     private final SqlAdminDao admin;
+    private final SqlTrackingDao tracking;
     private final List<Runnable> afterCommit;
 
     /**
@@ -40,6 +42,7 @@ public final class SqlStoreTx implements StoreTx {
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
         this.admin = new SqlAdminDao(db);
+        this.tracking = new SqlTrackingDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -76,6 +79,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public AdminDao admin() {
         return admin;
+    }
+
+    @Override
+    public TrackingDao tracking() {
+        return tracking;
     }
 
     @Override

@@ -1,0 +1,186 @@
+package dev.tern.metrics;
+
+import dev.tern.net.ConnectionObserver;
+import dev.tern.store.Rows;
+import dev.tern.tracking.DeliveryEvent;
+import dev.tern.tracking.DeliveryEventListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Tern's metrics in one Prometheus registry: connections and sessions per listener, messages
+ * received and refused, deliveries by outcome and their latency, the queue, TLS use and failed
+ * logins. Every name is listed in {@code docs/metrics.md}.
+ *
+ * <p>It is fed by thin hooks, one per point: the network transport ({@link #connections()}), the
+ * delivery events ({@link #deliveryEvents()}), the SMTP server's refusals ({@link #smtpRefused}),
+ * the authenticator ({@link #authFailed}); the queue gauges read the store at scrape time through
+ * a cache. One instance per server, passed to what feeds it; {@link #scrape()} is what the admin
+ * server answers on {@code /metrics}.
+ *
+ * <p>Thread safety: every method may be called from any thread; the hooks only count.
+ */
+public final class TernMetrics {
+
+    /** Delivery latency buckets: from sub-second local delivery to a day of retries. */
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4), Duration.ofDays(1)};
+    /** How long one reading of the queue's size serves the gauges. */
+    public static final Duration QUEUE_CACHE = Duration.ofSeconds(5);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Clock clock;
+    private final Map<String, AtomicInteger> activeSessions = new ConcurrentHashMap<>();
+    private final ConnectionObserver connections = new ConnectionObserver() {
+        @Override
+        public void opened(String listener) {
+            Counter.builder("tern.connections").description("Connections accepted")
+                    .tags("listener", listener, "protocol", protocolOf(listener)).register(registry).increment();
+            active(listener).incrementAndGet();
+        }
+
+        @Override
+        public void closed(String listener, boolean tls) {
+            active(listener).decrementAndGet();
+            Counter.builder("tern.inbound.sessions").description("Connections ended, by whether they used TLS")
+                    .tags("listener", listener, "protocol", protocolOf(listener), "tls", Boolean.toString(tls))
+                    .register(registry).increment();
+        }
+    };
+    private final DeliveryEventListener deliveryEvents = this::onEvent;
+
+    public TernMetrics() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the time the queue's oldest message is aged against */
+    public TernMetrics(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The registry, to add meters of one's own. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every metric in the Prometheus text format (version 0.0.4). Reads the store when the queue cache is stale. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** For the network transport: counts connections and open sessions per listener, and TLS use. */
+    public ConnectionObserver connections() {
+        return connections;
+    }
+
+    /** For delivery tracking: counts received messages and deliveries, and times them. */
+    public DeliveryEventListener deliveryEvents() {
+        return deliveryEvents;
+    }
+
+    /**
+     * The SMTP server refused something (see {@code SmtpBackend#refused}).
+     *
+     * @param stage connect, helo, mail, rcpt or data
+     */
+    public void smtpRefused(String listener, String stage, int code, String enhancedCode, String component) {
+        Counter.builder("tern.smtp.rejections").description("Connections, commands and messages the SMTP server refused")
+                .tags("listener", listener, "stage", stage, "reason", RejectionReason.of(stage, code, enhancedCode,
+                        component))
+                .register(registry).increment();
+    }
+
+    /** A login failed (see {@code AuthFailureListener}); POP3's service name "pop" is counted as pop3. */
+    public void authFailed(String protocol, String mechanism, String reason) {
+        Counter.builder("tern.auth.failures").description("Failed authentications")
+                .tags("protocol", "pop".equals(protocol) ? "pop3" : protocol).register(registry).increment();
+    }
+
+    /**
+     * Gauges of the queue: messages, waiting recipients, age of the oldest message. {@code stats}
+     * reads the store; it is asked at most once per {@link #QUEUE_CACHE}, when a scrape wants it.
+     */
+    public void watchQueue(Supplier<Rows.QueueStats> stats) {
+        CachedQueueStats cached = new CachedQueueStats(stats, clock, QUEUE_CACHE);
+        Gauge.builder("tern.queue.messages", cached, c -> c.get().messages())
+                .description("Messages in the queue").strongReference(true).register(registry);
+        Gauge.builder("tern.queue.recipients.waiting", cached, c -> c.get().waitingRecipients())
+                .description("Recipients waiting for delivery (queued, deferred or being delivered)")
+                .strongReference(true).register(registry);
+        Gauge.builder("tern.queue.oldest.age", cached, c -> {
+                    Rows.QueueStats s = c.get();
+                    return s.oldest() == null ? 0 : Math.max(0, Duration.between(s.oldest(), clock.instant()).toMillis() / 1000.0);
+                })
+                .description("Age of the oldest message in the queue; 0 when it is empty").baseUnit("seconds")
+                .strongReference(true).register(registry);
+    }
+
+    private void onEvent(DeliveryEvent e) {
+        switch (e.type()) {
+            case RECEIVED -> Counter.builder("tern.messages.received").description("Messages accepted into the queue")
+                    .tags("listener", orNone(e.field(DeliveryEvent.LISTENER))).register(registry).increment();
+            case DELIVERED, DEFERRED, BOUNCED, EXPIRED -> delivery(e);
+            default -> {
+            }
+        }
+    }
+
+    private void delivery(DeliveryEvent e) {
+        String destination = orNone(e.field(DeliveryEvent.DESTINATION));
+        Counter.builder("tern.deliveries").description("Recipient delivery outcomes")
+                .tags("outcome", e.type().label(), "destination", destination).register(registry).increment();
+        if (e.type() != DeliveryEvent.Type.DELIVERED) {
+            return;
+        }
+        String delay = e.field(DeliveryEvent.DELAY);
+        if (delay != null) {
+            Timer.builder("tern.delivery.latency").description("Time from reception to delivery, per recipient")
+                    .tags("destination", destination).serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry).record(Duration.ofMillis(Math.round(Double.parseDouble(delay) * 1000)));
+        }
+        if (destination.equals("remote")) {
+            Counter.builder("tern.outbound.deliveries").description("Messages delivered to other servers, by TLS use")
+                    .tags("tls", Boolean.toString("yes".equals(e.field(DeliveryEvent.TLS))))
+                    .register(registry).increment();
+        }
+    }
+
+    private AtomicInteger active(String listener) {
+        return activeSessions.computeIfAbsent(listener, l -> {
+            AtomicInteger n = new AtomicInteger();
+            // The map holds the counter; the gauge reads it.
+            Gauge.builder("tern.sessions.active", n, AtomicInteger::get).description("Open connections")
+                    .tags("listener", l, "protocol", protocolOf(l)).register(registry);
+            return n;
+        });
+    }
+
+    /** smtp, submission and submissions speak SMTP; imap(s) IMAP; pop3(s) POP3. */
+    static String protocolOf(String listener) {
+        String l = listener.toLowerCase(Locale.ROOT);
+        if (l.startsWith("imap")) {
+            return "imap";
+        }
+        if (l.startsWith("pop3")) {
+            return "pop3";
+        }
+        return l.startsWith("smtp") || l.startsWith("submission") ? "smtp" : l;
+    }
+
+    private static String orNone(String s) {
+        return s == null ? "none" : s;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.Rows;
+import dev.tern.store.TrackingDao;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+final class SqlTrackingDao implements TrackingDao {
+
+    private static final String MESSAGE_COLUMNS = "queue_id, message_id, sender, size, listener, client_address, "
+            + "auth_user, received_at";
+
+    private final Jdbc db;
+
+    SqlTrackingDao(Jdbc db) {
+        this.db = db;
+    }
+
+    @Override
+    public void insertMessage(Rows.TraceMessage m, List<String> recipients, String status) {
+        db.update("INSERT INTO trace_messages (" + MESSAGE_COLUMNS + ", sender_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                m.queueId(), m.messageId(), m.sender(), m.size(), m.listener(), m.clientAddress(), m.authUser(),
+                m.receivedAt(), m.sender().toLowerCase(Locale.ROOT));
+        int position = 0;
+        for (String r : new LinkedHashSet<>(recipients)) {
+            db.update("INSERT INTO trace_recipients (queue_id, position, address, address_key, status, updated_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", m.queueId(), position++, r, r.toLowerCase(Locale.ROOT), status,
+                    m.receivedAt());
+        }
+    }
+
+    @Override
+    public void insertEvent(Rows.DeliveryEvent e) {
+        db.update("INSERT INTO delivery_events (queue_id, seq, at, type, recipient, data) VALUES (?, ?, ?, ?, ?, ?)",
+                e.queueId(), e.seq(), e.at(), e.type(), e.recipient(), e.data());
+    }
+
+    @Override
+    public boolean setStatus(String queueId, String recipient, String status, Instant at) {
+        return db.update("UPDATE trace_recipients SET status = ?, updated_at = ? WHERE queue_id = ? AND address = ?",
+                status, at, queueId, recipient) > 0;
+    }
+
+    @Override
+    public List<Rows.TraceMessage> search(Rows.TraceFilter f, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS + " FROM trace_messages m WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.queueId() != null) {
+            sql.append(" AND queue_id = ?");
+            args.add(f.queueId());
+        }
+        if (f.messageId() != null) {
+            sql.append(" AND message_id = ?");
+            args.add(f.messageId());
+        }
+        if (f.senderKey() != null) {
+            addressCondition(sql, args, "sender_key", f.senderKey());
+        }
+        if (f.since() != null) {
+            sql.append(" AND received_at >= ?");
+            args.add(f.since());
+        }
+        if (f.until() != null) {
+            sql.append(" AND received_at < ?");
+            args.add(f.until());
+        }
+        if (f.recipientKey() != null || f.status() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM trace_recipients r WHERE r.queue_id = m.queue_id");
+            if (f.recipientKey() != null) {
+                addressCondition(sql, args, "r.address_key", f.recipientKey());
+            }
+            if (f.status() != null) {
+                sql.append(" AND r.status = ?");
+                args.add(f.status());
+            }
+            sql.append(")");
+        }
+        if (f.before() != null) {
+            sql.append(" AND (received_at < ? OR (received_at = ? AND queue_id < ?))");
+            args.add(f.before().receivedAt());
+            args.add(f.before().receivedAt());
+            args.add(f.before().queueId());
+        }
+        sql.append(" ORDER BY received_at DESC, queue_id DESC LIMIT ?");
+        args.add(limit);
+        return db.query(sql.toString(), SqlTrackingDao::messageRow, args.toArray());
+    }
+
+    /** An exact address, or with {@code @domain} every address of that domain. */
+    private static void addressCondition(StringBuilder sql, List<Object> args, String column, String key) {
+        if (key.startsWith("@")) {
+            sql.append(" AND ").append(column).append(" LIKE ? ESCAPE '\\'");
+            args.add("%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"));
+        } else {
+            sql.append(" AND ").append(column).append(" = ?");
+            args.add(key);
+        }
+    }
+
+    @Override
+    public Optional<Rows.TraceMessage> message(String queueId) {
+        return db.one("SELECT " + MESSAGE_COLUMNS + " FROM trace_messages WHERE queue_id = ?",
+                SqlTrackingDao::messageRow, queueId);
+    }
+
+    @Override
+    public List<Rows.TraceRecipient> recipients(String queueId) {
+        return db.query("SELECT queue_id, address, status, updated_at FROM trace_recipients WHERE queue_id = ? "
+                        + "ORDER BY position",
+                rs -> new Rows.TraceRecipient(rs.getString("queue_id"), rs.getString("address"),
+                        rs.getString("status"), Jdbc.instant(rs, "updated_at")), queueId);
+    }
+
+    @Override
+    public List<Rows.DeliveryEvent> events(String queueId) {
+        return db.query("SELECT queue_id, seq, at, type, recipient, data FROM delivery_events WHERE queue_id = ? "
+                        + "ORDER BY seq",
+                rs -> new Rows.DeliveryEvent(rs.getString("queue_id"), rs.getLong("seq"), Jdbc.instant(rs, "at"),
+                        rs.getString("type"), rs.getString("recipient"), rs.getString("data")), queueId);
+    }
+
+    @Override
+    public int purge(Instant before, int limit) {
+        List<String> old = db.query("SELECT queue_id FROM trace_messages m WHERE received_at < ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.id = m.queue_id) "
+                        + "ORDER BY received_at LIMIT ?", rs -> rs.getString(1), before, limit);
+        for (String id : old) {
+            db.update("DELETE FROM delivery_events WHERE queue_id = ?", id);
+            db.update("DELETE FROM trace_recipients WHERE queue_id = ?", id);
+            db.update("DELETE FROM trace_messages WHERE queue_id = ?", id);
+        }
+        if (old.size() < limit) {
+            // Events of messages never traced (queued before tracking began) go by their own age.
+            db.update("DELETE FROM delivery_events WHERE at < ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM trace_messages m WHERE m.queue_id = delivery_events.queue_id)", before);
+        }
+        return old.size();
+    }
+
+    private static Rows.TraceMessage messageRow(ResultSet rs) throws SQLException {
+        return new Rows.TraceMessage(rs.getString("queue_id"), rs.getString("message_id"), rs.getString("sender"),
+                rs.getLong("size"), rs.getString("listener"), rs.getString("client_address"),
+                rs.getString("auth_user"), Jdbc.instant(rs, "received_at"));
+    }
+}

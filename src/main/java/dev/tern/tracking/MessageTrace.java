@@ -1,0 +1,140 @@
+package dev.tern.tracking;
+
+import dev.tern.message.MessageIdReader;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Looks up what happened to messages: search by Message-ID, queue id, sender, recipient, time of
+ * reception and recipient state, newest first, a page at a time; and forgets messages older than
+ * the retention time. Every method reads or writes the store and blocks: call it from the command
+ * line, an HTTP worker or a scheduled task, never from an event loop.
+ */
+public final class MessageTrace {
+
+    /** The most messages one page may hold. */
+    public static final int MAX_LIMIT = 1000;
+    /** The recipient states a search may ask for. */
+    public static final Set<String> STATUSES = Set.of("queued", "deferred", "delivered", "bounced", "expired",
+            "deleted");
+    /** Messages removed per purge transaction, so that the store's writer is never held for long. */
+    static final int PURGE_BATCH = 500;
+
+    private final MetadataStore store;
+    private final Clock clock;
+
+    public MessageTrace(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * The messages matching the query, newest first.
+     *
+     * @throws IllegalArgumentException for an unknown status, a limit out of range or a malformed cursor
+     */
+    public TracePage search(TraceQuery q) {
+        if (q.limit() < 1 || q.limit() > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT + ", got " + q.limit());
+        }
+        String status = q.status() == null ? null : q.status().trim().toLowerCase(Locale.ROOT);
+        if (status != null && !STATUSES.contains(status)) {
+            throw new IllegalArgumentException("unknown status \"" + q.status() + "\"; expected one of "
+                    + String.join(", ", STATUSES.stream().sorted().toList()));
+        }
+        Rows.TraceFilter filter = new Rows.TraceFilter(
+                q.messageId() == null ? null : MessageIdReader.normalise(q.messageId()),
+                queueId(q.queueId()), addressKey(q.sender()), addressKey(q.recipient()), q.since(), q.until(),
+                status, parseCursor(q.cursor()));
+        return store.read(tx -> {
+            List<Rows.TraceMessage> rows = tx.tracking().search(filter, q.limit() + 1);
+            List<TracedMessage> out = new ArrayList<>();
+            for (Rows.TraceMessage m : rows.subList(0, Math.min(rows.size(), q.limit()))) {
+                out.add(load(tx, m));
+            }
+            String next = null;
+            if (rows.size() > q.limit()) {
+                Rows.TraceMessage last = rows.get(q.limit() - 1);
+                next = last.receivedAt().toEpochMilli() + ":" + last.queueId();
+            }
+            return new TracePage(out, next);
+        });
+    }
+
+    /** One message's record by queue id. */
+    public Optional<TracedMessage> message(String queueId) {
+        return store.read(tx -> tx.tracking().message(queueId).map(m -> load(tx, m)));
+    }
+
+    /**
+     * Forgets messages received more than {@code retention} ago that have left the queue, with
+     * their events; returns how many. Runs in small transactions.
+     */
+    public int purge(Duration retention) {
+        Instant before = clock.instant().minus(retention);
+        int total = 0;
+        while (true) {
+            int removed = store.writeAndWait(tx -> tx.tracking().purge(before, PURGE_BATCH));
+            total += removed;
+            if (removed < PURGE_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    private static TracedMessage load(StoreTx tx, Rows.TraceMessage m) {
+        List<TracedMessage.Recipient> recipients = tx.tracking().recipients(m.queueId()).stream()
+                .map(r -> new TracedMessage.Recipient(r.address(), r.status(), r.updatedAt())).toList();
+        List<DeliveryEvent> events = tx.tracking().events(m.queueId()).stream()
+                .map(e -> new DeliveryEvent(e.queueId(), e.seq(), e.at(), DeliveryEvent.Type.of(e.type()),
+                        e.recipient(), EventFields.fromJson(e.data()))).toList();
+        return new TracedMessage(m.queueId(), m.messageId(), m.sender(), m.size(), m.listener(), m.clientAddress(),
+                m.authUser(), m.receivedAt(), recipients, events);
+    }
+
+    /** Lower case without angle brackets; {@code <>} is the null sender (stored as the empty string). */
+    static String addressKey(String address) {
+        if (address == null) {
+            return null;
+        }
+        String a = address.trim();
+        if (a.equals("<>")) {
+            return "";
+        }
+        if (a.startsWith("<") && a.endsWith(">")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        return a.isEmpty() ? null : a.toLowerCase(Locale.ROOT);
+    }
+
+    private static Rows.TraceCursor parseCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        int colon = cursor.indexOf(':');
+        try {
+            if (colon > 0 && colon < cursor.length() - 1) {
+                return new Rows.TraceCursor(Instant.ofEpochMilli(Long.parseLong(cursor.substring(0, colon))),
+                        cursor.substring(colon + 1));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("\"" + cursor + "\" is not a cursor of this search");
+    }
+
+    /** Queue ids are upper case; one typed in lower case is found too. */
+    private static String queueId(String s) {
+        return s == null || s.isBlank() ? null : s.trim().toUpperCase(Locale.ROOT);
+    }
+}
