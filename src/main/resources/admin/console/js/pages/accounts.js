@@ -1,0 +1,104 @@
+import { get, post, patch, del, seg, query } from '../api.js';
+import { h, clear, table, field, form, badge, actionButton, confirmDialog, notify, secretPanel, splitList } from '../dom.js';
+
+export async function render(view, params, q, ctx) {
+  const domain = q.get('domain') || '';
+  ctx.heading('Accounts and aliases');
+  const secrets = h('div', { class: 'secrets' });
+
+  const filter = h('select', { name: 'domain' }, h('option', { value: '' }, 'All domains'));
+  filter.addEventListener('change', () => ctx.navigate('#/accounts' + query({ domain: filter.value })));
+  view.append(h('div', { class: 'filters' }, field('Show the domain', filter)), secrets);
+
+  // Accounts
+  const accountList = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
+  const address = h('input', { name: 'address', type: 'email', required: true, autocapitalize: 'none', spellcheck: 'false',
+    placeholder: 'alice@example.org' });
+  const addAccount = form({ class: 'inline-form', 'aria-labelledby': 'add-account-title' }, [
+    h('h3', { id: 'add-account-title' }, 'Add an account'),
+    h('div', { class: 'row' },
+      field('Address', address, 'Its domain must exist. Tern generates the password and shows it once.'),
+      h('button', { type: 'submit', class: 'primary' }, 'Add account')),
+  ], async () => {
+    const a = await post('/api/accounts', { address: address.value.trim() });
+    address.value = '';
+    showSecret(secrets, `Account ${a.address} added`, [['Address', a.address], ['Password', a.password, true]]);
+    await loadAccounts();
+  });
+  view.appendChild(h('section', { 'aria-labelledby': 'accounts-title' },
+    h('h2', { id: 'accounts-title' }, 'Accounts'), addAccount, accountList));
+
+  // Aliases
+  const aliasList = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
+  const aliasAddress = h('input', { name: 'alias', type: 'email', required: true, autocapitalize: 'none', spellcheck: 'false',
+    placeholder: 'team@example.org' });
+  const targets = h('input', { name: 'targets', required: true, autocapitalize: 'none', spellcheck: 'false',
+    placeholder: 'alice@example.org, bob@example.org' });
+  const addAlias = form({ class: 'inline-form', 'aria-labelledby': 'add-alias-title' }, [
+    h('h3', { id: 'add-alias-title' }, 'Add an alias'),
+    h('div', { class: 'row' },
+      field('Alias address', aliasAddress),
+      field('Delivered to', targets, 'Local addresses, separated by commas. An existing alias gets them added.'),
+      h('button', { type: 'submit', class: 'primary' }, 'Add alias')),
+  ], async () => {
+    const a = await post('/api/aliases', { address: aliasAddress.value.trim(), targets: splitList(targets.value) });
+    aliasAddress.value = '';
+    targets.value = '';
+    notify(`Alias ${a.address} delivers to ${a.targets.join(', ')}.`);
+    await loadAliases();
+  });
+  view.appendChild(h('section', { 'aria-labelledby': 'aliases-title' },
+    h('h2', { id: 'aliases-title' }, 'Aliases'), addAlias, aliasList));
+
+  const loadAccounts = async () => {
+    const { accounts } = await get('/api/accounts' + query({ domain }));
+    clear(accountList).appendChild(table('Accounts', [
+      { label: 'Address', cell: (a) => a.address },
+      { label: 'State', cell: (a) => badge(a.enabled ? 'enabled' : 'disabled') },
+      { label: 'Actions', cell: (a) => h('div', { class: 'buttons' },
+        actionButton(a.enabled ? 'Disable' : 'Enable', async () => {
+          await patch(`/api/accounts/${seg(a.address)}`, { enabled: !a.enabled });
+          notify(`${a.address} is ${a.enabled ? 'disabled' : 'enabled'}.`);
+          await loadAccounts();
+        }, { class: 'small', 'aria-label': `${a.enabled ? 'Disable' : 'Enable'} ${a.address}` }),
+        actionButton('New password', async () => {
+          if (await confirmDialog(`Replace the password of ${a.address}? Its mail clients will need the new one.`, 'Replace password')) {
+            const changed = await patch(`/api/accounts/${seg(a.address)}`, { generate_password: true });
+            showSecret(secrets, `New password for ${a.address}`, [['Address', a.address], ['Password', changed.password, true]]);
+          }
+        }, { class: 'small secondary', 'aria-label': `New password for ${a.address}` }),
+        actionButton('Delete', async () => {
+          if (await confirmDialog(`Delete ${a.address} and all its mail? This cannot be undone.`)) {
+            await del(`/api/accounts/${seg(a.address)}`);
+            notify(`Deleted ${a.address}.`);
+            await loadAccounts();
+          }
+        }, { class: 'small danger', 'aria-label': `Delete ${a.address}` })) },
+    ], accounts, { id: 'account-list', empty: 'No accounts.' }));
+  };
+  const loadAliases = async () => {
+    const { aliases } = await get('/api/aliases' + query({ domain }));
+    clear(aliasList).appendChild(table('Aliases', [
+      { label: 'Alias', cell: (a) => a.address },
+      { label: 'Delivered to', cell: (a) => a.targets.join(', ') },
+      { label: 'Actions', cell: (a) => actionButton('Delete', async () => {
+        if (await confirmDialog(`Delete the alias ${a.address}?`)) {
+          await del(`/api/aliases/${seg(a.address)}`);
+          notify(`Deleted the alias ${a.address}.`);
+          await loadAliases();
+        }
+      }, { class: 'small danger', 'aria-label': `Delete the alias ${a.address}` }) },
+    ], aliases, { id: 'alias-list', empty: 'No aliases.' }));
+  };
+  const [domains] = await Promise.all([get('/api/domains'), loadAccounts(), loadAliases()]);
+  for (const d of domains.domains) {
+    filter.appendChild(h('option', { value: d.name, selected: d.name === domain }, d.name));
+  }
+}
+
+function showSecret(container, title, rows) {
+  clear(container);
+  const panel = secretPanel(title, rows, 'The password is shown only now: give it to its owner. It cannot be shown again.');
+  container.appendChild(panel);
+  panel.focus();
+}

@@ -1,0 +1,87 @@
+package dev.tern.console;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Logging in to the console and out of it, in a real browser. */
+class ConsoleLoginTest {
+
+    @TempDir
+    static Path dir;
+    static ConsoleFixture tern;
+    static ConsoleBrowser browser;
+
+    @BeforeAll
+    static void start() {
+        tern = new ConsoleFixture(dir);
+        browser = new ConsoleBrowser(tern.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (tern != null) {
+            tern.close();
+        }
+    }
+
+    @AfterEach
+    void noScriptErrors() {
+        assertThat(browser.scriptErrors()).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordIsSaidInAnAlertAndTheFormStays() {
+        browser.open("#/login");
+        browser.type(By.name("name"), ConsoleFixture.ADMIN);
+        browser.type(By.name("password"), "not the password");
+        browser.click(By.cssSelector("form.login-form button[type=submit]"));
+
+        assertThat(browser.alert()).contains("wrong name or password");
+        assertThat(browser.driver.findElement(By.id("alerts")).getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.driver.findElement(By.name("password")).getAttribute("value")).isEmpty();
+        assertThat(browser.focused().getAttribute("name")).isEqualTo("password");
+        assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+        browser.screenshot("login-error");
+    }
+
+    @Test
+    void aPageAskedForBeforeLoggingInIsShownAfterTheLoginAndLogoutEndsTheSession() {
+        browser.open("#/domains");
+        browser.waitFor(By.cssSelector("form.login-form"));
+        assertThat(browser.driver.getCurrentUrl()).endsWith("#/login");
+
+        // The keyboard alone: type, Enter submits.
+        browser.type(By.name("name"), ConsoleFixture.ADMIN);
+        browser.type(By.name("password"), ConsoleFixture.PASSWORD + Keys.ENTER);
+        browser.waitForText(By.cssSelector("#view h1"), "Domains");
+        assertThat(browser.driver.getCurrentUrl()).endsWith("#/domains");
+        assertThat(browser.text(By.id("who-name"))).isEqualTo(ConsoleFixture.ADMIN);
+        assertThat(browser.driver.findElement(By.cssSelector("#nav a[aria-current=page]")).getText()).isEqualTo("Domains");
+
+        // A reload keeps the session (cookie), and the CSRF token comes back with GET /api/session.
+        browser.open("#/domains");
+        browser.waitForText(By.cssSelector("#view h1"), "Domains");
+        browser.type(By.name("name"), "after-reload.test");
+        browser.click(By.cssSelector("form.inline-form button[type=submit]"));
+        browser.waitForText(By.cssSelector("#view h1"), "after-reload.test");
+
+        browser.click(By.id("logout"));
+        browser.waitFor(By.cssSelector("form.login-form"));
+        assertThat(browser.text(By.id("status"))).contains("logged out");
+        browser.open("#/domains");
+        browser.waitFor(By.cssSelector("form.login-form"));
+        browser.screenshot("login");
+    }
+}
