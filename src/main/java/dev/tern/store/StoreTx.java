@@ -19,6 +19,10 @@ public interface StoreTx {
 
     GreylistDao greylist();
 
+    DomainOwnershipDao domainOwnership();
+
+    SmtpCredentialDao smtpCredentials();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }
