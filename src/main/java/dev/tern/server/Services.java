@@ -1,8 +1,12 @@
 package dev.tern.server;
 
+import dev.tern.config.ClientPorts;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
+import dev.tern.dns.DnsResolver;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.onboarding.DomainOnboarding;
+import dev.tern.onboarding.DomainOwnership;
 import dev.tern.queue.MailQueue;
 import dev.tern.security.dkim.DkimKeys;
 import dev.tern.security.dkim.DkimSigning;
@@ -31,6 +35,10 @@ public final class Services implements AutoCloseable {
     private final MailQueue queue;
     private final DkimSigning dkimSigning;
     private final DkimKeys dkimKeys;
+    private final DomainOwnership domainOwnership;
+    private final DomainOnboarding onboarding;
+    /** For the checks of published records: made at the first check, without a cache. */
+    private DnsResolver checkResolver;
 
     /**
      * @param storageThreads threads for blocking storage work (fsyncs, reads, lookups): they bound
@@ -52,6 +60,16 @@ public final class Services implements AutoCloseable {
         this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor);
         this.dkimSigning = new DkimSigning(metadata, Clock.systemUTC(), DkimSigning.DEFAULT_TTL);
         this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
+        this.domainOwnership = new DomainOwnership(metadata, Clock.systemUTC());
+        this.onboarding = new DomainOnboarding(directory, dkimKeys, domainOwnership, config.hostname(),
+                ClientPorts.of(config), this::checkResolver, storageExecutor);
+    }
+
+    private synchronized DnsResolver checkResolver() {
+        if (checkResolver == null) {
+            checkResolver = new DnsResolver(config.dns(), false);
+        }
+        return checkResolver;
     }
 
     public TernConfig config() {
@@ -92,6 +110,16 @@ public final class Services implements AutoCloseable {
         return dkimKeys;
     }
 
+    /** Domain onboarding: add a domain, the DNS records to publish, their check in live DNS. */
+    public DomainOnboarding onboarding() {
+        return onboarding;
+    }
+
+    /** The domains' ownership tokens and whether each is verified. */
+    public DomainOwnership domainOwnership() {
+        return domainOwnership;
+    }
+
     @Override
     public void close() {
         storageExecutor.shutdown();
@@ -99,6 +127,11 @@ public final class Services implements AutoCloseable {
             storageExecutor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (checkResolver != null) {
+                checkResolver.close();
+            }
         }
         metadata.close();
         blobs.close();
