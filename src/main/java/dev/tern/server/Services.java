@@ -2,6 +2,7 @@ package dev.tern.server;
 
 import dev.tern.config.ClientPorts;
 import dev.tern.config.TernConfig;
+import dev.tern.credentials.SmtpCredentials;
 import dev.tern.directory.Directory;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mailbox.MailboxService;
@@ -37,6 +38,7 @@ public final class Services implements AutoCloseable {
     private final DkimKeys dkimKeys;
     private final DomainOwnership domainOwnership;
     private final DomainOnboarding onboarding;
+    private final SmtpCredentials smtpCredentials;
     /** For the checks of published records: made at the first check, without a cache. */
     private DnsResolver checkResolver;
 
@@ -63,6 +65,7 @@ public final class Services implements AutoCloseable {
         this.domainOwnership = new DomainOwnership(metadata, Clock.systemUTC());
         this.onboarding = new DomainOnboarding(directory, dkimKeys, domainOwnership, config.hostname(),
                 ClientPorts.of(config), this::checkResolver, storageExecutor);
+        this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
     }
 
     private synchronized DnsResolver checkResolver() {
@@ -118,6 +121,11 @@ public final class Services implements AutoCloseable {
     /** The domains' ownership tokens and whether each is verified. */
     public DomainOwnership domainOwnership() {
         return domainOwnership;
+    }
+
+    /** SMTP credentials of applications: create, list, revoke; their checks at submission. */
+    public SmtpCredentials smtpCredentials() {
+        return smtpCredentials;
     }
 
     @Override

@@ -70,6 +70,8 @@ public final class TernServer implements AutoCloseable {
     /** Threads for SASL steps (password hashing is CPU-bound), and how many may wait for one. */
     private static final int AUTH_THREADS = 4;
     private static final int AUTH_QUEUE = 256;
+    /** How often the use of SMTP credentials (messages, last use) is written to the store. */
+    private static final Duration USAGE_FLUSH = Duration.ofSeconds(10);
 
     private final TernConfig config;
     private final Duration queueScanInterval;
@@ -100,8 +102,7 @@ public final class TernServer implements AutoCloseable {
 
     /** @param queueScanInterval how often deferred mail is looked for (tests shorten it) */
     public TernServer(TernConfig config, Duration queueScanInterval) {
-        this(config, queueScanInterval, services -> new Authenticator(services.directory()::credentials,
-                config.auth()));
+        this(config, queueScanInterval, TernServer::authenticator);
     }
 
     /**
@@ -114,6 +115,16 @@ public final class TernServer implements AutoCloseable {
         this.config = config;
         this.queueScanInterval = queueScanInterval;
         this.authenticators = authenticators;
+    }
+
+    /**
+     * The SASL mechanisms over the directory's accounts; on SMTP listeners also over the SMTP
+     * credentials of applications (an account's address wins over a credential's name).
+     */
+    public static SaslAuthenticator authenticator(Services services) {
+        return new Authenticator(services.directory()::credentials,
+                login -> services.directory().credentials(login).or(() -> services.smtpCredentials().find(login)),
+                services.config().auth(), Clock.systemUTC());
     }
 
     /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
@@ -219,6 +230,8 @@ public final class TernServer implements AutoCloseable {
                 return t;
             });
             housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
+                    USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound);
             startListeners(backend);
@@ -358,6 +371,15 @@ public final class TernServer implements AutoCloseable {
         return runner;
     }
 
+    /** Writes the messages counted for SMTP credentials to the store. */
+    private void flushCredentialUsage() {
+        try {
+            services.smtpCredentials().flushUsage();
+        } catch (RuntimeException e) {
+            log.warn("recording the use of SMTP credentials failed (kept for the next try): {}", e.toString());
+        }
+    }
+
     /** Forgets idle rate-limit keys and expired greylisting rows, now and then. */
     private void inboundHousekeeping() {
         try {
@@ -410,6 +432,7 @@ public final class TernServer implements AutoCloseable {
             dns = null;
         }
         if (services != null) {
+            flushCredentialUsage();
             services.close();
             services = null;
         }

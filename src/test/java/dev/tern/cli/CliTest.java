@@ -263,4 +263,48 @@ class CliTest {
             assertThat(tern(null, "domain", "show", "example.org").out()).containsPattern("ownership: verified \\d{4}-");
         }
     }
+
+    @Test
+    void credentialsAreCreatedListedAndRevoked() {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--domain", "example.org");
+        Result created = tern(null, "credential", "create", "--domain", "example.org", "--sender", "noreply@example.org",
+                "--sender", "@Example.ORG", "--rate", "100/1h");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).containsPattern("created SMTP credential app-[a-z2-9]{8}@example\\.org\n")
+                .containsPattern("secret: {4}[A-Za-z2-9]{32}\n")
+                .contains("senders:   noreply@example.org @example.org\n")
+                .contains("rate:      100 messages per 1h\n");
+        String name = created.out().lines().filter(l -> l.startsWith("user name: ")).findFirst().orElseThrow()
+                .substring("user name: ".length());
+        Result named = tern(null, "credential", "create", "--domain", "example.org", "--name", "shop");
+        assertThat(named.out()).startsWith("created SMTP credential shop@example.org\n")
+                .contains("rate:      no limit of its own\n");
+
+        String list = tern(null, "credential", "list").out();
+        assertThat(list).startsWith("NAME ").contains("MESSAGES").contains("LAST USED");
+        assertThat(list.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow())
+                .contains("noreply@example.org @example.org").contains("100/1h").contains(" 0  never").endsWith("active");
+        assertThat(list).doesNotContain("secret");
+
+        assertThat(tern(null, "credential", "revoke", "shop@example.org").out())
+                .isEqualTo("revoked SMTP credential shop@example.org (it sent 0 message(s))\n");
+        assertThat(tern(null, "credential", "list", "--domain", "example.org").out()).containsPattern("shop@example\\.org .* revoked \\d{4}-");
+        Result again = tern(null, "credential", "revoke", "shop@example.org");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).startsWith("tern: SMTP credential shop@example.org was revoked already");
+
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--name", "shop").err())
+                .isEqualTo("tern: shop@example.org is already an SMTP credential\n");
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--rate", "lots").err())
+                .startsWith("tern: \"lots\" is not a rate such as 100/1h");
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--sender", "x@elsewhere.org").err())
+                .startsWith("tern: sender domain elsewhere.org is not a local domain");
+        assertThat(tern(null, "credential", "create", "--domain", "nowhere.org").err())
+                .startsWith("tern: no such domain: nowhere.org");
+        Result busy = tern(null, "domain", "delete", "example.org");
+        assertThat(busy.err()).isEqualTo("tern: domain example.org still has 1 SMTP credential(s) in use; "
+                + "revoke them first (`tern credential list`)\n");
+        assertThat(tern("pw\n", "user", "add", name, "--password-stdin").err())
+                .isEqualTo("tern: " + name + " is the name of an SMTP credential; choose another address\n");
+    }
 }
