@@ -1,6 +1,6 @@
 package dev.tern.cli;
 
-import dev.tern.directory.DirectoryException;
+import dev.tern.directory.DomainDetails;
 import dev.tern.directory.DnsRecords;
 import dev.tern.onboarding.DomainSetup;
 import dev.tern.onboarding.RecordCheck;
@@ -62,19 +62,19 @@ final class DomainCommand {
 
         @Override
         int run(Services s, PrintWriter out) {
-            Rows.Domain d = s.directory().domain(domain)
-                    .orElseThrow(() -> new DirectoryException("no such domain: " + domain));
+            DomainDetails details = DomainDetails.read(s.directory(), s.dkimKeys(), s.config().hostname(), domain);
+            Rows.Domain d = details.domain();
             List<DnsRecords.Record> records = s.onboarding().records(d.name());
             Optional<Instant> verified = s.domainOwnership().verifiedAt(d.name());
             out.println("domain:    " + d.name());
-            out.println("accounts:  " + s.directory().users(d.name()).size());
-            out.println("aliases:   " + s.directory().aliases(d.name()).size());
+            out.println("accounts:  " + details.accounts());
+            out.println("aliases:   " + details.aliases());
             out.println("catch-all: " + (d.catchAll() == null ? "(none)" : d.catchAll()));
             out.println("ownership: " + verified.map(t -> "verified " + t)
                     .orElse("not verified (publish the _tern-verify record, then: tern domain verify " + d.name() + ")"));
             out.println();
             printRecords(out, records);
-            if (records.stream().noneMatch(r -> r.kind() == DnsRecords.Kind.DKIM)) {
+            if (details.dkimKeys().isEmpty()) {
                 out.println("; no DKIM keys: mail from " + d.name() + " goes out unsigned; "
                         + "make keys with: tern domain dkim " + d.name() + " --generate");
             }

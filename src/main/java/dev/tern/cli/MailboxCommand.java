@@ -19,7 +19,7 @@ import java.util.List;
 final class MailboxCommand {
 
     static Account account(Services s, String address) {
-        return s.directory().user(address).orElseThrow(() -> new DirectoryException("no such account: " + address));
+        return s.directory().user(address).orElseThrow(() -> DirectoryException.notFound("no such account: " + address));
     }
 
     @Command(name = "list", description = "List an account's mailboxes and the messages of one of them.")

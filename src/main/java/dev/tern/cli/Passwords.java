@@ -1,16 +1,15 @@
 package dev.tern.cli;
 
+import dev.tern.directory.GeneratedPasswords;
+
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 
 /** Where a command gets a password: standard input, the terminal, or a fresh random one. */
 final class Passwords {
-
-    private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private Passwords() {
     }
@@ -40,11 +39,6 @@ final class Passwords {
     }
 
     static String random() {
-        SecureRandom rnd = new SecureRandom();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 16; i++) {
-            sb.append(ALPHABET[rnd.nextInt(ALPHABET.length)]);
-        }
-        return sb.toString();
+        return GeneratedPasswords.next();
     }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "Tern 0.1",
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
-                AliasCommand.class, CredentialCommand.class, QueueCommand.class, MailboxCommand.class, SendCommand.class})
+                AliasCommand.class, CredentialCommand.class, QueueCommand.class, MailboxCommand.class, SendCommand.class,
+                AdminUserCommand.class})
 public final class TernCommand {
 
     public static void main(String[] args) {

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
 
 @Command(name = "user", description = "Manage accounts (mail users).",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
-                UserCommand.Delete.class, UserCommand.SendAs.class})
+                UserCommand.Delete.class, UserCommand.Enable.class, UserCommand.Disable.class,
+                UserCommand.SendAs.class})
 final class UserCommand {
 
     /** How a password is chosen: --password-stdin, else a prompt on the terminal, else a random one that is printed. */
@@ -76,7 +77,7 @@ final class UserCommand {
         @Override
         int run(Services s, PrintWriter out) throws Exception {
             s.directory().user(address).orElseThrow(() ->
-                    new dev.tern.directory.DirectoryException("no such account: " + address));
+                    dev.tern.directory.DirectoryException.notFound("no such account: " + address));
             String[] pw = password(address);
             s.directory().setPassword(address, pw[0], cramMd5);
             out.println("password changed for " + address);
@@ -96,6 +97,32 @@ final class UserCommand {
         int run(Services s, PrintWriter out) {
             s.directory().deleteUser(address, s.mailboxes());
             out.println("deleted user " + address);
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", description = "Let a disabled account receive mail and log in again.")
+    static final class Enable extends AdminCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            s.directory().setEnabled(address, true);
+            out.println("enabled user " + address);
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", description = "Keep an account and its mail, but refuse its mail and its logins.")
+    static final class Disable extends AdminCommand {
+        @Parameters(paramLabel = "ADDRESS")
+        String address;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            s.directory().setEnabled(address, false);
+            out.println("disabled user " + address);
             return 0;
         }
     }

@@ -1,10 +1,13 @@
 package dev.tern.config;
 
+import dev.tern.mail.IpAddresses;
+import dev.tern.mail.IpNetwork;
+
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,33 +23,13 @@ import java.util.regex.Pattern;
  */
 public final class ClientNetworks {
 
+    /** Dotted quads whose octets may have leading zeros, which {@link IpAddresses#parse} refuses. */
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final ClientNetworks NONE = new ClientNetworks(List.of());
 
-    private record Network(byte[] address, int prefix) {
-        boolean contains(byte[] a) {
-            if (a.length != address.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != address[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (address[full] & mask);
-        }
-    }
+    private final List<IpNetwork> networks;
 
-    private final List<Network> networks;
-
-    private ClientNetworks(List<Network> networks) {
+    private ClientNetworks(List<IpNetwork> networks) {
         this.networks = List.copyOf(networks);
     }
 
@@ -56,7 +39,7 @@ public final class ClientNetworks {
 
     /** Parses entries such as {@code "127.0.0.0/8"}; every error names the key and the entry. */
     public static ClientNetworks parse(String key, List<String> entries) {
-        List<Network> out = new ArrayList<>();
+        List<IpNetwork> out = new ArrayList<>();
         for (String entry : entries) {
             out.add(network(key, entry));
         }
@@ -72,12 +55,8 @@ public final class ClientNetworks {
     }
 
     public boolean contains(InetAddress client) {
-        if (client == null) {
-            return false;
-        }
-        byte[] a = client.getAddress();
-        for (Network n : networks) {
-            if (n.contains(a)) {
+        for (IpNetwork n : networks) {
+            if (n.contains(client)) {
                 return true;
             }
         }
@@ -93,7 +72,7 @@ public final class ClientNetworks {
         return a != null && contains(a);
     }
 
-    private static Network network(String key, String entry) {
+    private static IpNetwork network(String key, String entry) {
         String t = entry.trim();
         int slash = t.indexOf('/');
         String host = slash < 0 ? t : t.substring(0, slash);
@@ -105,8 +84,7 @@ public final class ClientNetworks {
             throw new ConfigException(key + ": \"" + entry + "\" is not a network such as \"127.0.0.0/8\", "
                     + "\"192.0.2.7\" or \"2001:db8::/32\"");
         }
-        byte[] bytes = address.getAddress();
-        int max = bytes.length * 8;
+        int max = address.getAddress().length * 8;
         int prefix = max;
         if (slash >= 0) {
             try {
@@ -118,42 +96,28 @@ public final class ClientNetworks {
                 throw new ConfigException(key + ": \"" + entry + "\" has a prefix length that is not 0-" + max);
             }
         }
-        byte[] masked = bytes.clone();
-        for (int bit = prefix; bit < max; bit++) {
-            masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        if (!Arrays.equals(masked, bytes)) {
+        IpNetwork network = IpNetwork.of(address, prefix);
+        if (!Arrays.equals(network.address().getAddress(), address.getAddress())) {
             // A typo such as "10.1.2.3/8" would otherwise trust far more than meant, or less.
             throw new ConfigException(key + ": \"" + entry + "\" has host bits set after the prefix; did you mean \""
-                    + textOf(masked) + "/" + prefix + "\"?");
+                    + network.address().getHostAddress() + "/" + prefix + "\"?");
         }
-        return new Network(bytes, prefix);
+        return network;
     }
 
-    /** Parses an IPv4 or IPv6 literal without any lookup; null if the text is not one. */
+    /**
+     * Parses an IPv4 or IPv6 literal without any lookup; null if the text is not one. Leading zeros
+     * in IPv4 octets are taken as decimal ("010.0.0.1" is 10.0.0.1).
+     */
     private static InetAddress literal(String text) {
         Matcher v4 = IPV4.matcher(text);
         if (v4.matches()) {
+            StringJoiner octets = new StringJoiner(".");
             for (int i = 1; i <= 4; i++) {
-                if (Integer.parseInt(v4.group(i)) > 255) {
-                    return null;
-                }
+                octets.add(Integer.toString(Integer.parseInt(v4.group(i))));
             }
-        } else if (!IPV6.matcher(text).matches()) {
-            return null;
+            text = octets.toString();
         }
-        try {
-            return InetAddress.getByName(text);    // a literal by now: nothing is looked up
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static String textOf(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return IpAddresses.parse(text).orElse(null);
     }
 }

@@ -102,10 +102,11 @@ public final class ConfigLoader {
         CheckSettings checks = CheckSettings.read(top.table("checks"), hostname);
         RateLimitSettings rateLimits = RateLimitSettings.read(top.table("rate_limits"));
         GreylistSettings greylisting = GreylistSettings.read(top.table("greylisting"));
+        AdminSettings admin = AdminSettings.read(top.table("admin"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting);
+                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin);
     }
 
     private static String defaultHostname() {

@@ -50,6 +50,10 @@ public final class StarterConfig {
                 # 143, TLS from the first byte on 993. Passwords only over TLS (see [imap]).
                 # imap = ["0.0.0.0:143"]
                 # imaps = ["0.0.0.0:993"]
+                # The admin HTTP API, the web console and /metrics. Keep it on loopback (reach it
+                # through an SSH tunnel or a reverse proxy), or turn on [admin] tls. Log in as an
+                # admin made with `bin/tern admin add NAME`.
+                # admin = ["127.0.0.1:8080"]
 
                 [tls]
                 # The certificate chain (leaf first) and private key, PEM. Renewed files are
@@ -149,6 +153,14 @@ public final class StarterConfig {
                 # enabled = false
                 # delay = "5m"
                 # whitelist = ["192.0.2.0/24", "from:partner.example", "to:postmaster@example.org"]
+
+                # [admin]
+                # Serve the admin listener over HTTPS with the certificate of [tls].
+                # tls = false
+                # How long a console login lasts.
+                # session_lifetime = "12h"
+                # The largest request body.
+                # max_body_size = "1MB"
 
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).

@@ -27,13 +27,14 @@ import java.util.Map;
  * @param checks             the receiving checks on port 25: SPF, DKIM, DMARC, DNSBL, HELO ({@code [checks]})
  * @param rateLimits         rate limits per client address and per user ({@code [rate_limits]})
  * @param greylisting        greylisting on port 25 ({@code [greylisting]})
+ * @param admin              the admin listener: HTTP API, web console, metrics ({@code [admin]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
                          ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
-                         GreylistSettings greylisting) {
+                         GreylistSettings greylisting, AdminSettings admin) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,
@@ -47,9 +48,12 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     /** The IMAP listeners: STARTTLS offered (port 143, RFC 9051 §6.2.1) and implicit TLS (993, RFC 8314). */
     public static final List<String> IMAP_LISTENERS = List.of("imap", "imaps");
 
+    /** The admin listener: HTTP API, web console and metrics. */
+    public static final String ADMIN_LISTENER = "admin";
+
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s",
-            "imap", "imaps");
+            "imap", "imaps", ADMIN_LISTENER);
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

@@ -110,7 +110,7 @@ public final class SmtpCredentials {
                     taken = "an SMTP credential";
                 }
                 if (name != null || attempt == 5) {
-                    throw new DirectoryException(candidate + " is already " + taken);
+                    throw DirectoryException.conflict(candidate + " is already " + taken);
                 }
             }
         });
@@ -141,10 +141,10 @@ public final class SmtpCredentials {
         Rows.SmtpCredential row = store.writeAndWait(tx -> {
             Rows.SmtpCredential r = key == null ? null : tx.smtpCredentials().credential(key).orElse(null);
             if (r == null) {
-                throw new DirectoryException("no such SMTP credential: " + name);
+                throw DirectoryException.notFound("no such SMTP credential: " + name);
             }
             if (!tx.smtpCredentials().revoke(key, now)) {
-                throw new DirectoryException("SMTP credential " + key + " was revoked already, at " + r.revokedAt());
+                throw DirectoryException.conflict("SMTP credential " + key + " was revoked already, at " + r.revokedAt());
             }
             return tx.smtpCredentials().credential(key).orElseThrow();
         });
@@ -306,7 +306,7 @@ public final class SmtpCredentials {
 
     private static Rows.Domain requireDomain(StoreTx tx, String key) {
         return tx.directory().domain(key)
-                .orElseThrow(() -> new DirectoryException("no such domain: " + key + " (add it with `tern domain add " + key + "`)"));
+                .orElseThrow(() -> DirectoryException.notFound("no such domain: " + key + " (add it with `tern domain add " + key + "`)"));
     }
 
     private static <T> T readSecret(String text, Function<String, T> parser) {

@@ -67,7 +67,7 @@ public final class Directory {
         String key = domainKey(name);
         return store.writeAndWait(tx -> {
             if (tx.directory().domain(key).isPresent()) {
-                throw new DirectoryException("domain " + key + " already exists");
+                throw DirectoryException.conflict("domain " + key + " already exists");
             }
             Instant now = Instant.now();
             Rows.Domain d = tx.directory().insertDomain(key, now);
@@ -95,12 +95,12 @@ public final class Directory {
             int accounts = tx.directory().countAccounts(d.id());
             int aliases = tx.directory().countAliases(d.id());
             if (accounts > 0 || aliases > 0) {
-                throw new DirectoryException("domain " + key + " still has " + accounts + " account(s) and "
+                throw DirectoryException.conflict("domain " + key + " still has " + accounts + " account(s) and "
                         + aliases + " alias(es); delete them first");
             }
             int credentials = tx.smtpCredentials().countActive(d.id());
             if (credentials > 0) {
-                throw new DirectoryException("domain " + key + " still has " + credentials
+                throw DirectoryException.conflict("domain " + key + " still has " + credentials
                         + " SMTP credential(s) in use; revoke them first (`tern credential list`)");
             }
             return tx.directory().deleteDomain(d.id());
@@ -137,10 +137,10 @@ public final class Directory {
         return store.writeAndWait(tx -> {
             Rows.Domain d = requireDomain(tx, a.asciiDomain());
             if (tx.directory().account(a.key()).isPresent()) {
-                throw new DirectoryException("account " + a.key() + " already exists");
+                throw DirectoryException.conflict("account " + a.key() + " already exists");
             }
             if (tx.smtpCredentials().credential(a.key()).isPresent()) {
-                throw new DirectoryException(a.key() + " is the name of an SMTP credential; choose another address");
+                throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
             }
             Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
             tx.directory().updateSecrets(row.id(), scram, cram);
@@ -176,6 +176,12 @@ public final class Directory {
             mailboxes.deleteAll(tx, row.id());
             return tx.directory().deleteAccount(row.id());
         });
+    }
+
+    /** Enables or disables an account: a disabled one receives no mail and cannot log in. */
+    public void setEnabled(String address, boolean enabled) {
+        MailAddress a = parse(address);
+        store.writeAndWait(tx -> tx.directory().setEnabled(requireAccount(tx, a.key()).id(), enabled));
     }
 
     public List<Account> users(String domainOrNull) {
@@ -290,7 +296,7 @@ public final class Directory {
                 }
             }
             if (removed == 0) {
-                throw new DirectoryException("no such alias: " + a.key() + (targets.isEmpty() ? "" : " -> " + targets));
+                throw DirectoryException.notFound("no such alias: " + a.key() + (targets.isEmpty() ? "" : " -> " + targets));
             }
             return null;
         });
@@ -308,7 +314,7 @@ public final class Directory {
         store.writeAndWait(tx -> {
             Rows.Account row = requireAccount(tx, a.key());
             if (!tx.directory().insertSendAs(row.id(), p, Instant.now())) {
-                throw new DirectoryException(a.key() + " may already send as " + p);
+                throw DirectoryException.conflict(a.key() + " may already send as " + p);
             }
             return null;
         });
@@ -328,7 +334,7 @@ public final class Directory {
         store.writeAndWait(tx -> {
             Rows.Account row = requireAccount(tx, a.key());
             if (!tx.directory().deleteSendAs(row.id(), p)) {
-                throw new DirectoryException("no such permission: " + a.key() + " may not send as " + p);
+                throw DirectoryException.notFound("no such permission: " + a.key() + " may not send as " + p);
             }
             return null;
         });
@@ -455,11 +461,11 @@ public final class Directory {
 
     private static Rows.Domain requireDomain(StoreTx tx, String key) {
         return tx.directory().domain(key)
-                .orElseThrow(() -> new DirectoryException("no such domain: " + key + " (add it with `tern domain add " + key + "`)"));
+                .orElseThrow(() -> DirectoryException.notFound("no such domain: " + key + " (add it with `tern domain add " + key + "`)"));
     }
 
     private static Rows.Account requireAccount(StoreTx tx, String key) {
-        return tx.directory().account(key).orElseThrow(() -> new DirectoryException("no such account: " + key));
+        return tx.directory().account(key).orElseThrow(() -> DirectoryException.notFound("no such account: " + key));
     }
 
     private static Account toAccount(Rows.Account r) {
@@ -475,7 +481,7 @@ public final class Directory {
     }
 
     /**
-     * A domain name as stored: lower case, A-labels, no final dot.
+     * A domain name as stored: lower case, A-labels, without a final dot.
      *
      * @throws DirectoryException when it is not a valid domain name
      */

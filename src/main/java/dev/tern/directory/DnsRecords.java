@@ -60,6 +60,20 @@ public final class DnsRecords {
     }
 
     /**
+     * Only the records of mail delivery and authentication: MX, SPF, DKIM and DMARC (the first
+     * records of the full list, with the same text).
+     *
+     * @param domain   the domain, A-labels
+     * @param hostname this server's name, where MX points
+     * @param dkimKeys the domain's DKIM keys; none gives no DKIM record
+     */
+    public static List<Record> forDomain(String domain, String hostname, List<DkimKey> dkimKeys) {
+        return forDomain(domain, hostname, dkimKeys, null, new ClientPorts(java.util.Map.of())).stream()
+                .filter(r -> r.kind() == Kind.MX || r.kind() == Kind.SPF || r.kind() == Kind.DKIM || r.kind() == Kind.DMARC)
+                .toList();
+    }
+
+    /**
      * The records of a domain.
      *
      * @param domain         the domain, A-labels

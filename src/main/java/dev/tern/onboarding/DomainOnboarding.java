@@ -68,7 +68,7 @@ public final class DomainOnboarding {
     public List<DnsRecords.Record> records(String domain) {
         String key = Directory.domainKey(domain);
         if (directory.domain(key).isEmpty()) {
-            throw new DirectoryException("no such domain: " + key);
+            throw DirectoryException.notFound("no such domain: " + key);
         }
         return DnsRecords.forDomain(key, hostname, dkimKeys.keys(key), ownership.token(key), ports);
     }

@@ -101,6 +101,6 @@ public final class DomainOwnership {
     }
 
     private static Rows.Domain requireDomain(StoreTx tx, String key) {
-        return tx.directory().domain(key).orElseThrow(() -> new DirectoryException("no such domain: " + key));
+        return tx.directory().domain(key).orElseThrow(() -> DirectoryException.notFound("no such domain: " + key));
     }
 }

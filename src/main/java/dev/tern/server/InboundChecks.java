@@ -6,8 +6,8 @@ import dev.tern.config.ConfigException;
 import dev.tern.config.GreylistSettings;
 import dev.tern.config.RateLimitSettings;
 import dev.tern.dns.DnsResolver;
+import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailException;
-import dev.tern.security.client.ClientNetwork;
 import dev.tern.security.client.HeloCheck;
 import dev.tern.security.client.ReverseDns;
 import dev.tern.security.dkim.DkimVerifier;
@@ -48,9 +48,9 @@ final class InboundChecks {
     final DkimVerifier dkim;
     final DmarcVerifier dmarc;
     final Greylist greylist;
-    final RateLimiter<ClientNetwork> connectionsPerIp;
-    final RateLimiter<ClientNetwork> messagesPerIp;
-    final RateLimiter<ClientNetwork> recipientsPerIp;
+    final RateLimiter<IpNetwork> connectionsPerIp;
+    final RateLimiter<IpNetwork> messagesPerIp;
+    final RateLimiter<IpNetwork> recipientsPerIp;
     private final RateLimiter<String> messagesPerUser;
     private final RateLimiter<String> recipientsPerUser;
 
@@ -97,8 +97,8 @@ final class InboundChecks {
     }
 
     /** The key of a client address in the per-address limits: an IPv4 address, an IPv6 /64 (one site). */
-    static ClientNetwork rateKey(InetAddress client) {
-        return ClientNetwork.around(client, 32, 64);
+    static IpNetwork rateKey(InetAddress client) {
+        return IpNetwork.around(client, 32, 64);
     }
 
     /** Counts a transaction of an authenticated user against {@code [rate_limits] messages_per_user}. */

@@ -1,9 +1,9 @@
 package dev.tern.server;
 
 import dev.tern.mail.ClientInfo;
+import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
-import dev.tern.security.client.ClientNetwork;
 import dev.tern.security.client.HeloVerdict;
 import dev.tern.security.client.IprevResult;
 import dev.tern.security.dnsbl.DnsblVerdict;
@@ -35,7 +35,7 @@ final class InboundSession implements ClientPolicy {
 
     private final InboundChecks checks;
     private final InetAddress client;
-    private final ClientNetwork rateKey;
+    private final IpNetwork rateKey;
     private CompletableFuture<IprevResult> iprev;
     private CompletableFuture<DnsblVerdict> listed;
     private volatile String verifiedName;

@@ -99,6 +99,12 @@ final class MessageAuthentication implements ContentFilter {
         if (checks.dmarc == null || dkim == null) {
             return CompletableFuture.completedFuture(new Evaluated(null, null));
         }
+        if (dkim.headerTooLarge()) {
+            // Its From: was never read, so no policy could apply: a way around DMARC, refused.
+            return CompletableFuture.failedFuture(new MailException(552, "5.3.4",
+                    "Message header section too large (more than " + DkimVerifier.MAX_HEADER_BYTES / 1024 + " KB)",
+                    InboundChecks.COMPONENT));
+        }
         var author = DmarcVerifier.authorDomain(dkim.headerFields());
         if (author.domain() == null) {
             return CompletableFuture.completedFuture(new Evaluated(null, author.problem()));

@@ -1,5 +1,7 @@
 package dev.tern.server;
 
+import dev.tern.admin.AdminApi;
+import dev.tern.admin.http.RouteGroup;
 import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
 import dev.tern.auth.Authenticator;
@@ -60,7 +62,9 @@ import java.util.function.Function;
  * {@code submission} (587: STARTTLS, AUTH required) and {@code submissions} (465: implicit TLS,
  * AUTH required); {@code pop3} (110: STLS) and {@code pop3s} (995: implicit TLS); {@code imap}
  * (143: STARTTLS) and {@code imaps} (993: implicit TLS). All share one TLS context and one bounded
- * pool for SASL steps.
+ * pool for SASL steps. {@code admin} serves the HTTP API, the web console and metrics
+ * ({@link AdminApi}); other packages add routes to it with {@link #withAdminRoutes} and give it the
+ * metrics text with {@link #withMetrics}.
  */
 public final class TernServer implements AutoCloseable {
 
@@ -91,6 +95,9 @@ public final class TernServer implements AutoCloseable {
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ImapServer> imapServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Function<Services, RouteGroup>> adminRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile java.util.function.Supplier<String> metrics = () -> "";
+    private AdminApi admin;
 
     /**
      * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
@@ -130,6 +137,21 @@ public final class TernServer implements AutoCloseable {
     /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
     public TernServer withOutboundTimeouts(SmtpTimeouts t) {
         this.timeouts = t;
+        return this;
+    }
+
+    /**
+     * Adds routes to the admin API, made over the started services; call before {@link #start()}.
+     * The groups are made only when the admin listener is configured.
+     */
+    public TernServer withAdminRoutes(Function<Services, RouteGroup> group) {
+        adminRoutes.add(group);
+        return this;
+    }
+
+    /** What {@code /metrics} of the admin listener serves (Prometheus' text format); asked at each request. */
+    public TernServer withMetrics(java.util.function.Supplier<String> text) {
+        this.metrics = text;
         return this;
     }
 
@@ -271,6 +293,20 @@ public final class TernServer implements AutoCloseable {
         }
         startPop3Listeners(authenticator);
         startImapListeners(authenticator);
+        startAdminListener();
+    }
+
+    /** The HTTP API, web console and metrics ({@code [listeners] admin}). */
+    private void startAdminListener() {
+        if (config.listener(TernConfig.ADMIN_LISTENER).isEmpty()) {
+            return;
+        }
+        admin = new AdminApi(new AdminApi.Context(config, services.metadata(), services.directory(),
+                services.mailboxes(), services.queue(), services.dkimKeys(), () -> metrics.get(), Clock.systemUTC()));
+        for (Function<Services, RouteGroup> group : adminRoutes) {
+            admin.register(group.apply(services));
+        }
+        listeners.add(admin.start(transport, config.listener(TernConfig.ADMIN_LISTENER), tls));
     }
 
     /** imap (STARTTLS offered) and imaps (implicit TLS), each with its own connection limits. */
@@ -367,6 +403,11 @@ public final class TernServer implements AutoCloseable {
         return services;
     }
 
+    /** The admin API, or null when the admin listener is not configured (or the server is not started). */
+    public AdminApi adminApi() {
+        return admin;
+    }
+
     public QueueRunner queueRunner() {
         return runner;
     }
@@ -391,6 +432,10 @@ public final class TernServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
         for (Pop3Server p : pop3Servers) {
             p.close();
         }

@@ -29,6 +29,9 @@ public interface DirectoryDao {
 
     boolean updatePassword(long accountId, String passwordHash);
 
+    /** Enables or disables an account; false when there is no such account. */
+    boolean setEnabled(long accountId, boolean enabled);
+
     boolean deleteAccount(long accountId);
 
     /** An account's SASL secrets; empty when there is no such account. */

@@ -183,4 +183,47 @@ public final class Rows {
                     + ", revokedAt=" + revokedAt + "]";
         }
     }
+
+    /**
+     * An account of the admin listener (not a mail account).
+     *
+     * @param passwordHash Argon2id, PHC string; {@link #toString()} leaves it out
+     */
+    public record AdminUser(String name, String passwordHash, Instant createdAt) {
+        @Override
+        public String toString() {
+            return "AdminUser[name=" + name + ", createdAt=" + createdAt + "]";
+        }
+    }
+
+    /**
+     * A login session of an admin.
+     *
+     * @param id        hex SHA-256 of the session cookie's value
+     * @param csrfToken what state-changing requests of the session must send in {@code X-CSRF-Token}
+     */
+    public record AdminSession(String id, String adminName, String csrfToken, Instant createdAt, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AdminSession[admin=" + adminName + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /**
+     * An API token of the admin listener.
+     *
+     * @param secretHash hex SHA-256 of the token as clients send it
+     * @param scopes     the scope names it grants
+     * @param domains    the A-label domains it is limited to; empty when it is not limited
+     * @param createdBy  the admin who made it, or {@code cli}
+     * @param lastUsedAt null when never used
+     * @param expiresAt  null when it does not expire
+     */
+    public record ApiToken(String id, String name, String secretHash, List<String> scopes, List<String> domains,
+                           String createdBy, Instant createdAt, Instant lastUsedAt, Instant expiresAt) {
+        public ApiToken {
+            scopes = List.copyOf(scopes);
+            domains = List.copyOf(domains);
+        }
+    }
 }

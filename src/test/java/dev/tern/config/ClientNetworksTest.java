@@ -51,6 +51,14 @@ class ClientNetworksTest {
     }
 
     @Test
+    void ipv4OctetsMayHaveLeadingZeros() {
+        ClientNetworks n = parse("010.000.000.000/8");
+        assertThat(n.contains("10.9.8.7")).isTrue();
+        assertThat(n.contains("010.9.8.7")).isTrue();
+        assertThat(n.contains("8.9.8.7")).isFalse();
+    }
+
+    @Test
     void anythingButAnAddressIsNotContained() {
         ClientNetworks n = parse("0.0.0.0/0");
         assertThat(n.contains("unknown")).isFalse();
@@ -67,6 +75,8 @@ class ClientNetworksTest {
                 .hasMessage("smtp.relay_from: \"10.0.0.0/33\" has a prefix length that is not 0-32");
         assertThatThrownBy(() -> parse("10.1.2.3/8"))
                 .hasMessage("smtp.relay_from: \"10.1.2.3/8\" has host bits set after the prefix; did you mean \"10.0.0.0/8\"?");
+        assertThatThrownBy(() -> parse("2001:db8::1/32"))
+                .hasMessage("smtp.relay_from: \"2001:db8::1/32\" has host bits set after the prefix; did you mean \"2001:db8:0:0:0:0:0:0/32\"?");
         assertThatThrownBy(() -> ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), """
                 [smtp]
                 relay_from = [8]

@@ -40,6 +40,8 @@ class DnsRecordsTest {
         assertThat(records).allSatisfy(r -> assertThat(r.purpose()).isNotBlank());
         assertThat(records.get(2).text()).isEqualTo("v=DKIM1; k=rsa; p=" + rsa.dnsPublicKey());
         assertThat(records.get(0).name()).isEqualTo("example.org");
+        assertThat(DnsRecords.forDomain("example.org", "mail.example.org", List.of(rsa, ed)))
+                .as("the mail records alone are the first of the full list").isEqualTo(records.subList(0, 5));
     }
 
     @Test

@@ -185,6 +185,14 @@ class InboundChecksTest {
     }
 
     @Test
+    void aHeaderSectionTooLargeToJudgeIsRefused() throws Exception {
+        start("");
+        String padding = ("X-Padding: " + "p".repeat(900) + "\r\n").repeat(300);
+        assertThat(send("ceo@forged.test", padding + message("ceo@forged.test", "hi\r\n"))).startsWith("552 5.3.4");
+        assertThat(tern.inbox("bob@tern.test")).isEmpty();
+    }
+
+    @Test
     void aQuarantinePolicyFailureGoesToJunk() throws Exception {
         start("");
         assertThat(send("news@junk.test", message("news@junk.test", "Buy now\r\n"))).startsWith("250");

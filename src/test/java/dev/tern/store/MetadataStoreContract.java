@@ -614,6 +614,105 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void accountsAreEnabledAndDisabled() {
+        Rows.Account a = account("fay@example.test");
+        boolean changed = store.writeAndWait(tx -> tx.directory().setEnabled(a.id(), false));
+        boolean unknown = store.writeAndWait(tx -> tx.directory().setEnabled(a.id() + 1000, false));
+        var row = store.read(tx -> tx.directory().account(a.id()));
+        assertThat(changed).isTrue();
+        assertThat(unknown).isFalse();
+        assertThat(row).get().extracting(Rows.Account::enabled).isEqualTo(false);
+    }
+
+    @Test
+    void adminUsersAndTheirSessions() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        boolean added = store.writeAndWait(tx -> tx.admin().insertAdminUser("root", "hash1", t0));
+        boolean again = store.writeAndWait(tx -> tx.admin().insertAdminUser("root", "hash2", t0));
+        store.writeAndWait(tx -> tx.admin().insertAdminUser("ops", "hash3", t0));
+        store.writeAndWait(tx -> {
+            tx.admin().insertSession(new Rows.AdminSession("s1", "root", "csrf1", t0, t0.plusSeconds(60)));
+            tx.admin().insertSession(new Rows.AdminSession("s2", "root", "csrf2", t0, t0.plusSeconds(600)));
+            tx.admin().insertSession(new Rows.AdminSession("s3", "ops", "csrf3", t0, t0.plusSeconds(600)));
+            return null;
+        });
+        assertThat(added).isTrue();
+        assertThat(again).isFalse();
+        var r1 = store.read(tx -> tx.admin().adminUsers());
+        assertThat(r1).extracting(Rows.AdminUser::name)
+                .containsExactly("ops", "root");
+        var r2 = store.read(tx -> tx.admin().adminUser("root"));
+        assertThat(r2).get()
+                .extracting(Rows.AdminUser::passwordHash).isEqualTo("hash1");
+        var r3 = store.read(tx -> tx.admin().session("s1"));
+        assertThat(r3)
+                .contains(new Rows.AdminSession("s1", "root", "csrf1", t0, t0.plusSeconds(60)));
+
+        boolean passwd = store.writeAndWait(tx -> tx.admin().updateAdminPassword("root", "hash4"));
+        boolean passwdUnknown = store.writeAndWait(tx -> tx.admin().updateAdminPassword("nobody", "x"));
+        int purged = store.writeAndWait(tx -> tx.admin().purgeSessions(t0.plusSeconds(120)));
+        boolean loggedOut = store.writeAndWait(tx -> tx.admin().deleteSession("s2"));
+        boolean deleted = store.writeAndWait(tx -> tx.admin().deleteAdminUser("ops"));
+        assertThat(passwd).isTrue();
+        assertThat(passwdUnknown).isFalse();
+        assertThat(purged).isEqualTo(1);
+        assertThat(loggedOut).isTrue();
+        assertThat(deleted).isTrue();
+        var r4 = store.read(tx -> tx.admin().session("s1"));
+        assertThat(r4).isEmpty();
+        var r5 = store.read(tx -> tx.admin().session("s3"));
+        assertThat(r5).isEmpty();   // went with its admin
+        var r6 = store.read(tx -> tx.admin().adminUsers());
+        assertThat(r6).extracting(Rows.AdminUser::name).containsExactly("root");
+        store.writeAndWait(tx -> {
+            tx.admin().insertSession(new Rows.AdminSession("s4", "root", "c", t0, t0.plusSeconds(600)));
+            tx.admin().insertSession(new Rows.AdminSession("s5", "root", "c", t0, t0.plusSeconds(600)));
+            return null;
+        });
+        int ended = store.writeAndWait(tx -> tx.admin().deleteSessions("root"));
+        assertThat(ended).isEqualTo(2);
+    }
+
+    @Test
+    void apiTokensRoundTripAreTouchedAndRevoked() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Rows.ApiToken open = new Rows.ApiToken("a1", "deploy", "hash-a", List.of("admin"), List.of(), "cli", t0,
+                null, null);
+        Rows.ApiToken tenant = new Rows.ApiToken("b2", "shop", "hash-b", List.of("accounts:read", "queue:read"),
+                List.of("shop.example", "xn--bcher-kva.example"), "root", t0.plusSeconds(1), null, t0.plusSeconds(3600));
+        store.writeAndWait(tx -> {
+            tx.admin().insertToken(open);
+            tx.admin().insertToken(tenant);
+            return null;
+        });
+        var r7 = store.read(tx -> tx.admin().tokenBySecret("hash-b"));
+        assertThat(r7).contains(tenant);
+        var r8 = store.read(tx -> tx.admin().tokenBySecret("hash-x"));
+        assertThat(r8).isEmpty();
+        var r9 = store.read(tx -> tx.admin().tokens());
+        assertThat(r9).containsExactly(open, tenant);
+        assertThatThrownBy(() -> store.writeAndWait(tx -> {
+            tx.admin().insertToken(new Rows.ApiToken("c3", "dup", "hash-a", List.of("admin"), List.of(), "cli", t0,
+                    null, null));
+            return null;
+        })).isInstanceOf(StoreException.class);
+
+        store.writeAndWait(tx -> {
+            tx.admin().touchToken("a1", t0.plusSeconds(5));
+            return null;
+        });
+        var r10 = store.read(tx -> tx.admin().tokenBySecret("hash-a"));
+        assertThat(r10).get()
+                .extracting(Rows.ApiToken::lastUsedAt).isEqualTo(t0.plusSeconds(5));
+        boolean revoked = store.writeAndWait(tx -> tx.admin().deleteToken("a1"));
+        boolean revokedAgain = store.writeAndWait(tx -> tx.admin().deleteToken("a1"));
+        assertThat(revoked).isTrue();
+        assertThat(revokedAgain).isFalse();
+        var r11 = store.read(tx -> tx.admin().tokens());
+        assertThat(r11).containsExactly(tenant);
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

@@ -44,6 +44,20 @@ public final class RunningServer implements AutoCloseable {
                 .withOutboundTimeouts(dev.tern.smtp.client.SmtpTimeouts.uniform(Duration.ofSeconds(10))).start();
     }
 
+    /**
+     * With more listeners and a hook that sets the server up before it starts (admin routes,
+     * metrics…); the hook returns the server to start.
+     */
+    public static RunningServer prepared(Path dir, String extraConfig, String listeners,
+                                         java.util.function.UnaryOperator<TernServer> beforeStart) {
+        TernConfig config = TestConfigs.write(dir, extraConfig, listeners);
+        return new RunningServer(beforeStart.apply(new TernServer(config, Duration.ofMillis(500))).start());
+    }
+
+    private RunningServer(TernServer started) {
+        server = started;
+    }
+
     public int smtpPort() {
         return server.port("smtp");
     }

@@ -1,5 +1,7 @@
 package dev.tern.security.client;
 
+import dev.tern.mail.IpAddresses;
+
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;

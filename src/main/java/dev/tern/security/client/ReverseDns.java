@@ -2,6 +2,7 @@ package dev.tern.security.client;
 
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
+import dev.tern.mail.IpAddresses;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Record;

@@ -3,9 +3,8 @@
  * ({@link dev.tern.security.client.ReverseDns}, the "iprev" method of RFC 8601 §3, giving an
  * {@link dev.tern.security.client.IprevResult}) and the name it gives in HELO/EHLO
  * ({@link dev.tern.security.client.HeloCheck}, giving a {@link dev.tern.security.client.HeloVerdict}
- * with the reply for a refusal). {@link dev.tern.security.client.ClientNetwork} groups client
- * addresses into networks (greylisting, rate-limit keys, configured networks);
- * {@link dev.tern.security.client.IpAddresses} parses and prints address literals without DNS.
+ * with the reply for a refusal). Address literals are parsed and printed without DNS by
+ * {@link dev.tern.mail.IpAddresses}.
  *
  * <p>Invariants:
  * <ul>

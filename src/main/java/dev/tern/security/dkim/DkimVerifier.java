@@ -67,6 +67,9 @@ public final class DkimVerifier {
          */
         void update(ByteBuffer data);
 
+        /** Whether the header section outgrew {@link #MAX_HEADER_BYTES} (then no field is kept). */
+        boolean headerTooLarge();
+
         /**
          * The message is complete: one result per {@code DKIM-Signature:} field, in the order of the
          * fields (the first {@link #MAX_SIGNATURES} checked, the others POLICY "too many

@@ -118,6 +118,11 @@ final class MessageVerification implements DkimVerifier.Verification {
     }
 
     @Override
+    public boolean headerTooLarge() {
+        return header.tooLarge();
+    }
+
+    @Override
     public List<HeaderField> headerFields() {
         return fields;
     }
@@ -135,7 +140,7 @@ final class MessageVerification implements DkimVerifier.Verification {
     private void startBody() {
         inBody = true;
         if (header.tooLarge()) {
-            headerTooLarge();
+            failAllForHeaderSize();
             return;
         }
         fields = List.copyOf(header.fields());
@@ -179,7 +184,7 @@ final class MessageVerification implements DkimVerifier.Verification {
     }
 
     /** Every signature gets PERMERROR, described by what could be read of the kept start. */
-    private void headerTooLarge() {
+    private void failAllForHeaderSize() {
         List<HeaderField> kept = header.fields().stream().filter(f -> f.name().equals(SIGNATURE_FIELD)).toList();
         for (int i = 0; i < header.signatureFields(); i++) {
             Map<String, String> tags = i < kept.size() ? TagList.parseLeniently(kept.get(i).value()) : Map.of();

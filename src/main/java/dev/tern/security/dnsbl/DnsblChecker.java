@@ -2,8 +2,8 @@ package dev.tern.security.dnsbl;
 
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
-import dev.tern.security.client.ClientNetwork;
-import dev.tern.security.client.IpAddresses;
+import dev.tern.mail.IpAddresses;
+import dev.tern.mail.IpNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
@@ -57,14 +57,14 @@ public final class DnsblChecker {
 
     private static final Logger log = LoggerFactory.getLogger(DnsblChecker.class);
 
-    private static final List<ClientNetwork> NEVER_LOOKED_UP = List.of(
-            ClientNetwork.parse("0.0.0.0/8"), ClientNetwork.parse("10.0.0.0/8"),
-            ClientNetwork.parse("169.254.0.0/16"), ClientNetwork.parse("172.16.0.0/12"),
-            ClientNetwork.parse("192.168.0.0/16"), ClientNetwork.parse("::/128"),
-            ClientNetwork.parse("fc00::/7"), ClientNetwork.parse("fe80::/10"));
-    private static final ClientNetwork LIST_ANSWERS = ClientNetwork.parse("127.0.0.0/8");
-    private static final ClientNetwork ERROR_CODES = ClientNetwork.parse("127.255.255.0/24");
-    private static final ClientNetwork ALLOW_LIST_OVER_QUOTA = ClientNetwork.parse("127.0.0.255");
+    private static final List<IpNetwork> NEVER_LOOKED_UP = List.of(
+            IpNetwork.parse("0.0.0.0/8"), IpNetwork.parse("10.0.0.0/8"),
+            IpNetwork.parse("169.254.0.0/16"), IpNetwork.parse("172.16.0.0/12"),
+            IpNetwork.parse("192.168.0.0/16"), IpNetwork.parse("::/128"),
+            IpNetwork.parse("fc00::/7"), IpNetwork.parse("fe80::/10"));
+    private static final IpNetwork LIST_ANSWERS = IpNetwork.parse("127.0.0.0/8");
+    private static final IpNetwork ERROR_CODES = IpNetwork.parse("127.255.255.0/24");
+    private static final IpNetwork ALLOW_LIST_OVER_QUOTA = IpNetwork.parse("127.0.0.255");
 
     private final DnsResolver dns;
     private final List<String> blocklists;

@@ -1,6 +1,6 @@
 package dev.tern.security.dnsbl;
 
-import dev.tern.security.client.IpAddresses;
+import dev.tern.mail.IpAddresses;
 
 import java.net.InetAddress;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tern.security.greylist;
 
-import dev.tern.security.client.ClientNetwork;
+import dev.tern.mail.IpNetwork;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Locale;
  */
 final class GreylistWhitelist {
 
-    private final List<ClientNetwork> networks = new ArrayList<>();
+    private final List<IpNetwork> networks = new ArrayList<>();
     private final List<String> senders = new ArrayList<>();
     private final List<String> recipients = new ArrayList<>();
 
@@ -35,7 +35,7 @@ final class GreylistWhitelist {
                 recipients.add(addressOrDomain(entry, e.substring(3)));
             } else {
                 try {
-                    networks.add(ClientNetwork.parse(e));
+                    networks.add(IpNetwork.parse(e));
                 } catch (IllegalArgumentException ex) {
                     throw new IllegalArgumentException("greylisting whitelist entry \"" + entry + "\" is not a client "
                             + "network (192.0.2.0/24), a sender (from:example.org) or a recipient (to:postmaster@example.net)");
@@ -45,7 +45,7 @@ final class GreylistWhitelist {
     }
 
     boolean allows(InetAddress client, String sender, String recipient) {
-        for (ClientNetwork n : networks) {
+        for (IpNetwork n : networks) {
             if (n.contains(client)) {
                 return true;
             }

@@ -1,6 +1,6 @@
 package dev.tern.security.greylist;
 
-import dev.tern.security.client.ClientNetwork;
+import dev.tern.mail.IpNetwork;
 
 import java.net.InetAddress;
 import java.util.Locale;
@@ -12,13 +12,13 @@ import java.util.Locale;
  * @param sender    lower case; empty for the null reverse-path
  * @param recipient lower case
  */
-record Triplet(ClientNetwork network, String sender, String recipient) {
+record Triplet(IpNetwork network, String sender, String recipient) {
 
     static final int IPV4_PREFIX = 24;
     static final int IPV6_PREFIX = 64;
 
     static Triplet of(InetAddress client, String sender, String recipient) {
-        return new Triplet(ClientNetwork.around(client, IPV4_PREFIX, IPV6_PREFIX),
+        return new Triplet(IpNetwork.around(client, IPV4_PREFIX, IPV6_PREFIX),
                 sender == null ? "" : sender.toLowerCase(Locale.ROOT), recipient.toLowerCase(Locale.ROOT));
     }
 

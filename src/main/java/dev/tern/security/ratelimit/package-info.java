@@ -9,7 +9,7 @@
  * (SMTP 421 or 450/451 4.7.x with the wait from {@code retryAfter}) is the caller's choice.
  *
  * <p>Security notes: keys come from clients, so they are what an attacker varies. Key IPv6 clients
- * by network ({@link dev.tern.security.client.ClientNetwork#around}, a /64), or one host with a /64
+ * by network ({@link dev.tern.mail.IpNetwork#around}, a /64), or one host with a /64
  * has 2^64 fresh keys; a flood of distinct keys evicts others' usage but cannot grow memory.
  */
 package dev.tern.security.ratelimit;

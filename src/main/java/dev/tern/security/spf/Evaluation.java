@@ -2,6 +2,7 @@ package dev.tern.security.spf;
 
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
+import dev.tern.mail.IpNetwork;
 import dev.tern.security.spf.SpfRecord.Directive;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -171,10 +172,10 @@ final class Evaluation {
 
     private boolean matchesLocally(Mechanism mechanism) {
         if (mechanism instanceof Mechanism.Ip4 m) {
-            return IpAddresses.inNetwork(ipBytes, m.network(), m.prefix());
+            return IpNetwork.matches(ipBytes, m.network(), m.prefix());
         }
         if (mechanism instanceof Mechanism.Ip6 m) {
-            return IpAddresses.inNetwork(ipBytes, m.network(), m.prefix());
+            return IpNetwork.matches(ipBytes, m.network(), m.prefix());
         }
         return mechanism instanceof Mechanism.All;
     }
@@ -212,7 +213,7 @@ final class Evaluation {
     /** a: the target's addresses of the client's family, within the CIDR length (§5.3). */
     private CompletableFuture<Boolean> addressesMatch(Name name, int cidr4, int cidr6) {
         return query(name, addressType).thenApply(answer -> found(answer, true) && answer.values().stream()
-                .anyMatch(r -> IpAddresses.inNetwork(address(r), ipBytes, prefix(cidr4, cidr6))));
+                .anyMatch(r -> IpNetwork.matches(address(r), ipBytes, prefix(cidr4, cidr6))));
     }
 
     /** mx: the addresses of up to 10 MX hosts; more hosts are a PERMERROR (§5.4, §4.6.4). */
@@ -235,7 +236,7 @@ final class Evaluation {
                     if (hostAnswer instanceof DnsAnswer.TemporaryFailure<Record> t) {
                         failure = t.reason();
                     } else if (hostAnswer.values().stream()
-                            .anyMatch(r -> IpAddresses.inNetwork(address(r), ipBytes, prefix(cidr4, cidr6)))) {
+                            .anyMatch(r -> IpNetwork.matches(address(r), ipBytes, prefix(cidr4, cidr6)))) {
                         return true;
                     }
                 }

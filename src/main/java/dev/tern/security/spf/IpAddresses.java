@@ -9,7 +9,11 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-/** Client addresses, the networks of ip4/ip6 mechanisms, and their text forms in macros. */
+/**
+ * What SPF reads and writes of IP addresses in its own way: IPv4-mapped clients taken as IPv4, the
+ * strict address grammar of ip4/ip6 mechanisms, and the text forms of the %{i} and %{c} macros.
+ * Network matching is {@link dev.tern.mail.IpNetwork#matches}.
+ */
 final class IpAddresses {
 
     /** ip4-network: four decimal octets without leading zeros (RFC 7208 §5.6). */
@@ -57,25 +61,6 @@ final class IpAddresses {
         return text.indexOf(':') < 0 ? null : Address.toByteArray(text, Address.IPv6);
     }
 
-    /** Whether the first {@code prefix} bits of the address equal those of the network. */
-    static boolean inNetwork(byte[] address, byte[] network, int prefix) {
-        if (address.length != network.length) {
-            return false;
-        }
-        int full = prefix / 8;
-        for (int i = 0; i < full; i++) {
-            if (address[i] != network[i]) {
-                return false;
-            }
-        }
-        int rest = prefix % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = (0xff << (8 - rest)) & 0xff;
-        return (address[full] & mask) == (network[full] & mask);
-    }
-
     /** %{i}: dotted quad for IPv4, 32 dot-separated nibbles for IPv6 (§7.3). */
     static String dotted(InetAddress ip) {
         if (ip instanceof Inet4Address) {
@@ -93,39 +78,6 @@ final class IpAddresses {
 
     /** %{c}: dotted quad, or IPv6 in the RFC 5952 form (lower case, longest zero run as "::"). */
     static String readable(InetAddress ip) {
-        if (ip instanceof Inet4Address) {
-            return ip.getHostAddress();
-        }
-        byte[] b = ip.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // a single zero group is not shortened
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return dev.tern.mail.IpAddresses.format(ip);
     }
 }

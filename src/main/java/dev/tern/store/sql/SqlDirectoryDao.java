@@ -72,6 +72,11 @@ final class SqlDirectoryDao implements DirectoryDao {
     }
 
     @Override
+    public boolean setEnabled(long accountId, boolean enabled) {
+        return db.update("UPDATE accounts SET enabled = ? WHERE id = ?", enabled, accountId) > 0;
+    }
+
+    @Override
     public boolean updatePassword(long accountId, String passwordHash) {
         return db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, accountId) > 0;
     }

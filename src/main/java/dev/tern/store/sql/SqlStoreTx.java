@@ -1,5 +1,6 @@
 package dev.tern.store.sql;
 
+import dev.tern.store.AdminDao;
 import dev.tern.store.BlobRefDao;
 import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
@@ -27,6 +28,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlGreylistDao greylist;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
+    private final SqlAdminDao admin;
     private final List<Runnable> afterCommit;
 
     /**
@@ -43,6 +45,7 @@ public final class SqlStoreTx implements StoreTx {
         this.greylist = new SqlGreylistDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
+        this.admin = new SqlAdminDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -84,6 +87,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public SmtpCredentialDao smtpCredentials() {
         return smtpCredentials;
+    }
+
+    @Override
+    public AdminDao admin() {
+        return admin;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.tern.security.client;
+package dev.tern.mail;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

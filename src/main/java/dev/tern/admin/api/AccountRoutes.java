@@ -1,0 +1,127 @@
+package dev.tern.admin.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tern.admin.auth.Principal;
+import dev.tern.admin.auth.Scope;
+import dev.tern.admin.http.ApiException;
+import dev.tern.admin.http.ApiResponse;
+import dev.tern.admin.http.RouteGroup;
+import dev.tern.admin.http.RouteTable;
+import dev.tern.directory.GeneratedPasswords;
+import dev.tern.mail.MailAddress;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /api/accounts}: mail accounts, their passwords and whether they are enabled. */
+public final class AccountRoutes implements RouteGroup {
+
+    /**
+     * A mail account.
+     *
+     * @param password only in the answer that made it up (an account added or a password reset without one)
+     */
+    public record Account(String address, String display, String domain, boolean enabled,
+                          @JsonPropertyDescription("the password Tern generated; only in the answer that made it, "
+                                  + "never again") String password) {
+    }
+
+    public record AccountList(List<Account> accounts) {
+    }
+
+    public record NewAccount(@JsonProperty(required = true) @JsonPropertyDescription("the address, user@domain; "
+                                     + "its domain must exist") String address,
+                             @JsonPropertyDescription("the password; left out, Tern makes one up and answers "
+                                     + "with it") String password,
+                             @JsonPropertyDescription("also keep the CRAM-MD5 secret, which is password-equivalent "
+                                     + "(default false)") Boolean cramMd5) {
+    }
+
+    public record AccountChange(@JsonPropertyDescription("false keeps the account and its mail but refuses "
+                                        + "its mail and its logins") Boolean enabled,
+                                @JsonPropertyDescription("a new password") String password,
+                                @JsonPropertyDescription("true: Tern makes up a new password and answers with it")
+                                Boolean generatePassword,
+                                @JsonPropertyDescription("with a new password: also keep its CRAM-MD5 secret "
+                                        + "(default false: the secret is removed)") Boolean cramMd5) {
+    }
+
+    private final ApiServices s;
+
+    public AccountRoutes(ApiServices services) {
+        this.s = services;
+    }
+
+    @Override
+    public void register(RouteTable table) {
+        table.get("/api/accounts", "List the accounts").scope(Scope.ACCOUNTS_READ)
+                .param("domain", "only the accounts of this domain").response(AccountList.class)
+                .handle(r -> {
+                    Principal who = r.requirePrincipal();
+                    String domain = r.query("domain").map(d -> Tenancy.domain(who, d)).orElse(null);
+                    return ApiResponse.ok(new AccountList(s.directory().users(domain).stream()
+                            .map(a -> account(a, null)).filter(a -> who.mayUse(a.domain())).toList()));
+                });
+        table.post("/api/accounts", "Add an account with its mailboxes").scope(Scope.ACCOUNTS_WRITE)
+                .request(NewAccount.class).response(Account.class).status(201)
+                .handle(r -> {
+                    NewAccount body = r.body(NewAccount.class);
+                    MailAddress a = Tenancy.address(body.address());
+                    Tenancy.domain(r.requirePrincipal(), a.asciiDomain());
+                    String generated = body.password() == null ? GeneratedPasswords.next() : null;
+                    dev.tern.directory.Account made = s.directory().addUser(a.toString(),
+                            generated != null ? generated : body.password(), Boolean.TRUE.equals(body.cramMd5()));
+                    return ApiResponse.created(account(made, generated));
+                });
+        table.get("/api/accounts/{address}", "Show an account").scope(Scope.ACCOUNTS_READ)
+                .param("address", "the account's address").response(Account.class)
+                .handle(r -> ApiResponse.ok(account(find(r.requirePrincipal(), r.param("address")), null)));
+        table.patch("/api/accounts/{address}", "Enable or disable an account, or set its password")
+                .scope(Scope.ACCOUNTS_WRITE).param("address", "the account's address")
+                .request(AccountChange.class).response(Account.class)
+                .handle(r -> {
+                    dev.tern.directory.Account a = find(r.requirePrincipal(), r.param("address"));
+                    AccountChange c = r.body(AccountChange.class);
+                    boolean generate = Boolean.TRUE.equals(c.generatePassword());
+                    if (c.enabled() == null && c.password() == null && !generate) {
+                        throw ApiException.invalidField("nothing to change: give enabled, password or generate_password");
+                    }
+                    if (c.password() != null && generate) {
+                        throw ApiException.invalidField("give password or generate_password, not both");
+                    }
+                    if (c.cramMd5() != null && c.password() == null && !generate) {
+                        throw ApiException.invalidField("cram_md5 goes with a new password");
+                    }
+                    if (c.password() != null && c.password().isEmpty()) {
+                        throw ApiException.invalidField("the password is empty");
+                    }
+                    String generated = generate ? GeneratedPasswords.next() : null;
+                    String password = generate ? generated : c.password();
+                    if (password != null) {
+                        s.directory().setPassword(a.address(), password, Boolean.TRUE.equals(c.cramMd5()));
+                    }
+                    if (c.enabled() != null) {
+                        s.directory().setEnabled(a.address(), c.enabled());
+                    }
+                    return ApiResponse.ok(account(s.directory().user(a.address()).orElseThrow(), generated));
+                });
+        table.delete("/api/accounts/{address}", "Delete an account with all its mail").scope(Scope.ACCOUNTS_WRITE)
+                .param("address", "the account's address").status(204)
+                .handle(r -> {
+                    dev.tern.directory.Account a = find(r.requirePrincipal(), r.param("address"));
+                    s.directory().deleteUser(a.address(), s.mailboxes());
+                    return ApiResponse.noContent();
+                });
+    }
+
+    private dev.tern.directory.Account find(Principal who, String address) {
+        MailAddress a = Tenancy.address(who, address, "account");
+        Optional<dev.tern.directory.Account> found = s.directory().user(a.key());
+        return found.orElseThrow(() -> ApiException.notFound("no such account: " + a.key()));
+    }
+
+    private static Account account(dev.tern.directory.Account a, String generatedPassword) {
+        return new Account(a.address(), a.display(), Tenancy.domainOf(a.address()), a.enabled(), generatedPassword);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.tern.admin;
+
+import dev.tern.admin.auth.Scope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad requests get a clear 4xx JSON error, and change nothing. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminBadInputTest {
+
+    private AdminFixture fx;
+    private AdminClient api;
+
+    @BeforeAll
+    void start(@TempDir Path dir) {
+        fx = new AdminFixture(dir, "", s -> s.withAdminRoutes(services -> table ->
+                table.get("/api/broken", "Fails").scope(Scope.SETTINGS_READ).handle(r -> {
+                    throw new IllegalStateException("secret detail /etc/shadow");
+                })));
+        api = fx.admin();
+        api.post("/api/domains", Map.of("name", "ok.test"));
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    @Test
+    void malformedJsonIs400InvalidJson() {
+        AdminClient.Answer a = api.send("POST", "/api/domains", "{\"name\": \"x.test\"");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorCode()).isEqualTo("invalid_json");
+        assertThat(a.errorMessage()).startsWith("the body is not valid JSON");
+        assertThat(api.send("POST", "/api/domains", "[1, 2]").errorCode()).isEqualTo("invalid_json");
+        assertThat(api.send("POST", "/api/domains", "{\"name\": \"x.test\"} trailing").errorCode())
+                .isEqualTo("invalid_json");
+        assertThat(api.send("POST", "/api/domains", "").errorCode()).isEqualTo("invalid_json");
+        assertThat(api.send("POST", "/api/domains", "{\"name\": \"x.test\", \"name\": \"y.test\"}").status())
+                .isEqualTo(400);
+        assertThat(fx.services().directory().domain("x.test")).isEmpty();
+        assertThat(fx.services().directory().domain("y.test")).isEmpty();
+    }
+
+    @Test
+    void anUnknownFieldIsNamed() {
+        AdminClient.Answer a = api.post("/api/domains", Map.of("name", "x.test", "catchall", "a@x.test"));
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorCode()).isEqualTo("invalid_field");
+        assertThat(a.errorMessage()).isEqualTo("unknown field \"catchall\"; the fields are: name");
+        assertThat(fx.services().directory().domain("x.test")).isEmpty();
+    }
+
+    @Test
+    void wrongTypesAndMissingFieldsAreNamed() {
+        AdminClient.Answer number = api.post("/api/domains", Map.of("name", 5));
+        assertThat(number.errorCode()).isEqualTo("invalid_field");
+        assertThat(number.errorMessage()).isEqualTo("field \"name\" must be a string");
+        AdminClient.Answer missing = api.post("/api/accounts", Map.of("password", "pw"));
+        assertThat(missing.errorMessage()).isEqualTo("field \"address\" is required");
+        AdminClient.Answer text = api.post("/api/accounts", Map.of("address", "t@ok.test", "cram_md5", "yes"));
+        assertThat(text.errorMessage()).isEqualTo("field \"cram_md5\" must be true or false");
+        AdminClient.Answer list = api.post("/api/aliases", Map.of("address", "a@ok.test", "targets", "b@ok.test"));
+        assertThat(list.errorMessage()).isEqualTo("field \"targets\" must be a list");
+        assertThat(fx.services().directory().users("ok.test")).extracting(u -> u.address()).doesNotContain("t@ok.test");
+        assertThat(fx.services().directory().aliases("ok.test")).isEmpty();
+    }
+
+    @Test
+    void anInvalidAddressOrDomainIs400AndNothingChanges() {
+        AdminClient.Answer a = api.post("/api/accounts", Map.of("address", "not an address", "password", "pw"));
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorCode()).isEqualTo("invalid_field");
+        assertThat(a.errorMessage()).startsWith("\"not an address\" is not a valid address");
+        assertThat(api.post("/api/accounts", Map.of("address", "e@ok.test", "password", "")).errorMessage())
+                .isEqualTo("the password is empty");
+        assertThat(api.post("/api/domains", Map.of("name", "bad domain!")).errorCode()).isEqualTo("invalid_field");
+        assertThat(api.get("/api/domains/bad..name").status()).isEqualTo(400);
+        assertThat(api.patch("/api/accounts/nobody@ok.test", Map.of("enabled", false)).status()).isEqualTo(404);
+        assertThat(fx.services().directory().users("ok.test")).extracting(u -> u.address()).doesNotContain("e@ok.test");
+        assertThat(fx.services().directory().domains()).extracting(d -> d.name()).doesNotContain("bad domain!");
+    }
+
+    @Test
+    void aPatchThatSaysNothingOrTooMuchIsRefused() {
+        api.post("/api/accounts", Map.of("address", "p@ok.test", "password", "pw"));
+        assertThat(api.patch("/api/accounts/p@ok.test", Map.of()).errorMessage()).startsWith("nothing to change");
+        assertThat(api.patch("/api/accounts/p@ok.test", Map.of("password", "a", "generate_password", true))
+                .status()).isEqualTo(400);
+        assertThat(api.patch("/api/accounts/p@ok.test", Map.of("enabled", false, "cram_md5", true)).status())
+                .isEqualTo(400);
+        assertThat(fx.services().directory().user("p@ok.test")).get().extracting(u -> u.enabled()).isEqualTo(true);
+        api.delete("/api/accounts/p@ok.test");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        String big = "{\"name\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}";
+        AdminClient.Answer a = api.send("POST", "/api/domains", big);
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.errorCode()).isEqualTo("payload_too_large");
+        assertThat(a.errorMessage()).contains("1048576 bytes");
+        assertThat(api.get("/api/domains").status()).as("the server goes on").isEqualTo(200);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs415() {
+        AdminClient.Answer a = api.send("POST", "/api/domains", "name=x.test", "application/x-www-form-urlencoded");
+        assertThat(a.status()).isEqualTo(415);
+        assertThat(a.errorCode()).isEqualTo("unsupported_media_type");
+        assertThat(api.send("POST", "/api/domains", "{\"name\": \"x.test\"}", "text/plain").status()).isEqualTo(415);
+        assertThat(fx.services().directory().domain("x.test")).isEmpty();
+        assertThat(api.send("POST", "/api/domains", "{\"name\": \"cs.test\"}", "application/json; charset=utf-8")
+                .status()).isEqualTo(201);
+    }
+
+    @Test
+    void unknownPathsAre404AndWrongMethods405() {
+        AdminClient.Answer none = api.get("/api/nothing/here");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.errorCode()).isEqualTo("not_found");
+        AdminClient.Answer put = api.send("PUT", "/api/domains", "{}");
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.errorCode()).isEqualTo("method_not_allowed");
+        assertThat(put.header("allow")).isEqualTo("GET, POST");
+        assertThat(api.get("/api/queue/x/retry").header("allow")).isEqualTo("POST");
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithoutItsDetails() {
+        AdminClient.Answer a = api.get("/api/broken");
+        assertThat(a.status()).isEqualTo(500);
+        assertThat(a.errorCode()).isEqualTo("internal_error");
+        assertThat(a.body()).doesNotContain("secret").doesNotContain("shadow").doesNotContain("Exception")
+                .contains(a.header("x-request-id"));
+    }
+
+    @Test
+    void oversizedHeadersAndBadRequestsGetJsonErrors() throws IOException {
+        String huge = "x".repeat(20 * 1024);
+        String answer = raw("GET /api/domains HTTP/1.1\r\nHost: a\r\nX-Big: " + huge + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 431").contains("\"code\":\"headers_too_large\"");
+        String longLine = raw("GET /" + "a".repeat(10 * 1024) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(longLine).startsWith("HTTP/1.1 414").contains("uri_too_long");
+        String garbage = raw("NOT HTTP AT ALL\r\n\r\n");
+        assertThat(garbage).startsWith("HTTP/1.1 400").contains("\"error\"");
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws IOException {
+        String token = fx.token(List.of(Scope.ADMIN));
+        String req = "GET %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+        String answer = raw(req.formatted("/api/domains") + req.formatted("/api/nothing")
+                + req.formatted("/api/session").replace("HTTP/1.1\r\n", "HTTP/1.1\r\nConnection: close\r\n"));
+        int first = answer.indexOf("HTTP/1.1 200");
+        int second = answer.indexOf("HTTP/1.1 404");
+        int third = answer.indexOf("HTTP/1.1 200", first + 1);
+        assertThat(first).isGreaterThanOrEqualTo(0);
+        assertThat(second).isGreaterThan(first);
+        assertThat(third).isGreaterThan(second);
+        assertThat(answer).contains("\"kind\":\"token\"");
+    }
+
+    /** Sends raw bytes and reads until the server closes the connection. */
+    private String raw(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", fx.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    got.write(buf, 0, n);
+                }
+            } catch (java.net.SocketException e) {
+                // reset after the answer: what was read is enough
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+}
