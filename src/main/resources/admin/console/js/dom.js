@@ -177,8 +177,9 @@ export function field(label, control, hint) {
 }
 
 /**
- * A form whose submit handler runs once at a time: its submit button is disabled and the form
- * marked busy while the handler's promise is pending; a rejection is shown as an alert.
+ * A form whose submit handler runs once at a time: its submit buttons are marked unavailable
+ * (aria-disabled, so that a button pressed from the keyboard keeps the focus) and the form busy
+ * while the handler's promise is pending; a rejection is shown as an alert.
  */
 export function form(attrs, children, onSubmit) {
   const f = h('form', attrs, children);
@@ -189,7 +190,7 @@ export function form(attrs, children, onSubmit) {
     }
     const buttons = [...f.querySelectorAll('button[type=submit]')];
     f.setAttribute('aria-busy', 'true');
-    buttons.forEach((b) => { b.disabled = true; });
+    buttons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     try {
       clearAlerts();
       await onSubmit(f);
@@ -197,26 +198,27 @@ export function form(attrs, children, onSubmit) {
       showError(err);
     } finally {
       f.removeAttribute('aria-busy');
-      buttons.forEach((b) => { b.disabled = false; });
+      buttons.forEach((b) => b.removeAttribute('aria-disabled'));
     }
   });
   return f;
 }
 
-/** A button that runs an async action, disabled while it runs; a rejection is shown as an alert. */
+/** A button that runs an async action, once at a time; a rejection is shown as an alert. */
 export function actionButton(label, action, attrs = {}) {
   const b = h('button', { type: 'button', ...attrs }, label);
   b.addEventListener('click', async () => {
-    b.disabled = true;
+    if (b.getAttribute('aria-disabled') === 'true') {
+      return;
+    }
+    b.setAttribute('aria-disabled', 'true');
     try {
       clearAlerts();
       await action(b);
     } catch (err) {
       showError(err);
     } finally {
-      if (b.isConnected) {
-        b.disabled = false;
-      }
+      b.removeAttribute('aria-disabled');
     }
   });
   return b;
@@ -251,15 +253,16 @@ export async function copyText(text) {
 }
 
 /** A "Copy" button for a value; says "Copied" (or how to copy by hand) once pressed. */
-export function copyButton(text, what) {
-  const b = h('button', { type: 'button', class: 'copy small', 'aria-label': `Copy ${what}`, 'data-copy': text }, 'Copy');
+export function copyButton(text, what, label = 'Copy') {
+  const b = h('button', { type: 'button', class: 'copy small', 'aria-label': label === 'Copy' ? `Copy ${what}` : null,
+    'data-copy': text }, label);
   b.addEventListener('click', async () => {
     const ok = await copyText(text);
     b.textContent = ok ? 'Copied' : 'Select and copy by hand';
     b.classList.toggle('copied', ok);
     notify(ok ? `Copied ${what} to the clipboard.` : 'The browser did not allow copying: select the text and copy it.');
     clearTimeout(b.timer);
-    b.timer = setTimeout(() => { b.textContent = 'Copy'; b.classList.remove('copied'); }, 3000);
+    b.timer = setTimeout(() => { b.textContent = label; b.classList.remove('copied'); }, 3000);
   });
   return b;
 }
@@ -315,14 +318,14 @@ export function secretPanel(title, rows, note) {
  * A table with a caption, inside a scrolling region that keyboards can reach on narrow screens.
  * columns: [{label, cell: row => node|string, class}]
  */
-export function table(caption, columns, rows, { empty = 'Nothing yet.', id } = {}) {
+export function table(caption, columns, rows, { empty = 'Nothing yet.', id, hideCaption = false } = {}) {
   if (!rows || rows.length === 0) {
     return h('p', { class: 'empty', id }, empty);
   }
   const captionId = uid('cap');
   return h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0', id },
     h('table', {},
-      h('caption', { id: captionId }, caption),
+      h('caption', { id: captionId, class: hideCaption ? 'visually-hidden' : null }, caption),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
       h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c, i) => {
         const content = c.cell(row);

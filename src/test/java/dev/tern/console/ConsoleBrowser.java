@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 
@@ -75,8 +77,9 @@ final class ConsoleBrowser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    /** Opens a page of the console (a hash route such as "#/domains") and waits until the script ran. */
+    /** Loads the console anew at a page (a hash route such as "#/domains"); waits until its script ran. */
     void open(String hash) {
+        driver.get("about:blank");
         driver.get(base + "/" + hash);
         waitUntil(d -> "true".equals(js("return document.body.dataset.ready || ''")));
     }
@@ -96,11 +99,27 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     WebElement waitFor(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /** Waits until the condition gives true or non-null; the page may redraw meanwhile. */
     <T> T waitUntil(Function<org.openqa.selenium.WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition::apply);
+        return waiting().until(condition::apply);
+    }
+
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** GETs an API path with the browser's session; answers the JSON body as Java values. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> api(String path) {
+        return (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.json()).then(done, e => done({error: String(e)}));",
+                path);
     }
 
     /** Waits until the element's text contains the given text; answers its text. */
@@ -110,6 +129,14 @@ final class ConsoleBrowser implements AutoCloseable {
             return !found.isEmpty() && found.get(0).getText().contains(text);
         });
         return text(by);
+    }
+
+    /** Waits until the page's heading is exactly this text. */
+    void waitForHeading(String heading) {
+        waitUntil(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("#view h1"));
+            return !found.isEmpty() && found.get(0).getText().equals(heading);
+        });
     }
 
     String text(By by) {
@@ -123,7 +150,7 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     void click(By by) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(by)).click();
     }
 
     /** Presses the confirming button of the console's confirmation dialog. */
@@ -142,9 +169,20 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.switchTo().activeElement();
     }
 
-    /** Saves a screenshot of the window as NAME.png. */
+    /** Saves a screenshot of the top of the page as NAME.png. */
     Path screenshot(String name) {
-        // Pointer hover and the caret would make pictures differ for nothing.
+        js("window.scrollTo(0, 0)");
+        return shoot(name);
+    }
+
+    /** Saves a screenshot as NAME.png with the element at the top of the window. */
+    Path screenshot(String name, By at) {
+        js("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -16)", driver.findElement(at));
+        return shoot(name);
+    }
+
+    private Path shoot(String name) {
+        // The caret would make pictures differ for nothing.
         js("document.activeElement && document.activeElement.blur && document.activeElement.blur()");
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
         try {

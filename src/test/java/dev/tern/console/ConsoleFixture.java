@@ -30,8 +30,14 @@ final class ConsoleFixture implements AutoCloseable {
     final RunningServer server;
 
     ConsoleFixture(Path dir) {
+        this(dir, "");
+    }
+
+    /** @param extraConfig more TOML (a [dns] table pointing at a test DNS server, say) */
+    ConsoleFixture(Path dir, String extraConfig) {
         TestCertificates.ec().write(dir.resolve("cert.pem"), dir.resolve("key.pem"), true);
-        server = RunningServer.prepared(dir, """
+        server = RunningServer.prepared(dir, extraConfig + """
+
                 [tls]
                 cert = "cert.pem"
                 key = "key.pem"

@@ -65,14 +65,14 @@ class ConsoleLoginTest {
         // The keyboard alone: type, Enter submits.
         browser.type(By.name("name"), ConsoleFixture.ADMIN);
         browser.type(By.name("password"), ConsoleFixture.PASSWORD + Keys.ENTER);
-        browser.waitForText(By.cssSelector("#view h1"), "Domains");
+        browser.waitForHeading("Domains");
         assertThat(browser.driver.getCurrentUrl()).endsWith("#/domains");
         assertThat(browser.text(By.id("who-name"))).isEqualTo(ConsoleFixture.ADMIN);
         assertThat(browser.driver.findElement(By.cssSelector("#nav a[aria-current=page]")).getText()).isEqualTo("Domains");
 
         // A reload keeps the session (cookie), and the CSRF token comes back with GET /api/session.
         browser.open("#/domains");
-        browser.waitForText(By.cssSelector("#view h1"), "Domains");
+        browser.waitForHeading("Domains");
         browser.type(By.name("name"), "after-reload.test");
         browser.click(By.cssSelector("form.inline-form button[type=submit]"));
         browser.waitForText(By.cssSelector("#view h1"), "after-reload.test");

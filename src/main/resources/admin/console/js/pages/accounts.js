@@ -74,7 +74,7 @@ export async function render(view, params, q, ctx) {
             await loadAccounts();
           }
         }, { class: 'small danger', 'aria-label': `Delete ${a.address}` })) },
-    ], accounts, { id: 'account-list', empty: 'No accounts.' }));
+    ], accounts, { id: 'account-list', empty: 'No accounts.', hideCaption: true }));
   };
   const loadAliases = async () => {
     const { aliases } = await get('/api/aliases' + query({ domain }));
@@ -88,7 +88,7 @@ export async function render(view, params, q, ctx) {
           await loadAliases();
         }
       }, { class: 'small danger', 'aria-label': `Delete the alias ${a.address}` }) },
-    ], aliases, { id: 'alias-list', empty: 'No aliases.' }));
+    ], aliases, { id: 'alias-list', empty: 'No aliases.', hideCaption: true }));
   };
   const [domains] = await Promise.all([get('/api/domains'), loadAccounts(), loadAliases()]);
   for (const d of domains.domains) {

@@ -63,7 +63,7 @@ export async function render(view, params, q, ctx) {
           await load();
         }
       }, { class: 'small danger', 'aria-label': `Revoke ${c.username}` })) },
-    ], credentials, { id: 'credential-list', empty: 'No SMTP credentials yet.' }));
+    ], credentials, { id: 'credential-list', empty: 'No SMTP credentials yet.', hideCaption: true }));
   };
   const [domains] = await Promise.all([get('/api/domains'), load()]);
   for (const d of domains.domains) {

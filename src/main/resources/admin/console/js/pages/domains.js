@@ -30,7 +30,7 @@ export async function renderList(view, params, q, ctx) {
           await load();
         }
       }, { class: 'danger small', 'aria-label': `Delete ${d.name}` }) },
-    ], domains, { empty: 'No domains yet: add the first one above.', id: 'domain-list' }));
+    ], domains, { empty: 'No domains yet: add the first one above.', id: 'domain-list', hideCaption: true }));
   };
   await load();
 }
@@ -74,7 +74,7 @@ export async function renderDomain(view, [domain], q, ctx) {
 
   view.appendChild(h('section', { 'aria-labelledby': 'records-title' },
     h('div', { class: 'section-head' }, h('h2', { id: 'records-title' }, 'DNS records to publish'),
-      h('div', { class: 'buttons' }, verifyButton, zone ? copyButton(zone + '\n', 'all records as zone file lines') : null)),
+      h('div', { class: 'buttons' }, verifyButton, zone ? copyButton(zone + '\n', 'all records as zone file lines', 'Copy all as zone file') : null)),
     h('p', {}, 'Publish each record in the domain’s DNS zone, then press Verify to check them in live DNS.'),
     table(`DNS records for ${d.name}`, [
       { label: 'Purpose', cell: (r) => r.purpose },

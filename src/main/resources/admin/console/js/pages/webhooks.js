@@ -75,7 +75,7 @@ export async function renderList(view, params, q, ctx) {
             await load();
           }
         }, { class: 'small danger', 'aria-label': `Delete the webhook for ${w.url}` })) },
-    ], webhooks, { id: 'webhook-list', empty: 'No webhooks yet.' }));
+    ], webhooks, { id: 'webhook-list', empty: 'No webhooks yet.', hideCaption: true }));
   };
   await load();
 }
