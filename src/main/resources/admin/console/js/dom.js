@@ -78,6 +78,22 @@ export function clear(el) {
   return el;
 }
 
+/** Replaces an element's content (null and false children are left out). */
+export function fill(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
+/**
+ * A description list of label/value pairs, laid out as a grid of small cards: [[label, value,
+ * attrs of the value's dd], …]; pairs without a value are left out.
+ */
+export function summary(pairs, attrs = {}) {
+  return h('dl', { class: 'summary', ...attrs }, pairs.filter((p) => p && p[1] !== undefined).map(([label, value, ddAttrs]) =>
+    h('div', {}, h('dt', {}, label), h('dd', ddAttrs || {}, value === null || value === '' ? '—' : value))));
+}
+
 // ---- Formatting -------------------------------------------------------------------------------
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

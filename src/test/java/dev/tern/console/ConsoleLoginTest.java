@@ -84,4 +84,40 @@ class ConsoleLoginTest {
         browser.waitFor(By.cssSelector("form.login-form"));
         browser.screenshot("login");
     }
+
+    @Test
+    void onANarrowScreenTheMenuFoldsBehindAButtonAndTheKeyboardReachesEverything() {
+        browser.login(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
+        browser.go("#/domains");
+        browser.waitForHeading("Domains");
+
+        // The first Tab reaches the skip link, which takes the focus to the page's heading.
+        browser.open("#/domains");
+        browser.waitForHeading("Domains");
+        browser.driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        assertThat(browser.focused().getAttribute("id")).isEqualTo("skip-link");
+        assertThat(browser.focused().isDisplayed()).isTrue();
+        browser.focused().sendKeys(Keys.ENTER);
+        assertThat(browser.focused().getTagName()).isEqualTo("h1");
+
+        try {
+            browser.size(390, 844);
+            browser.waitUntil(d -> d.findElement(By.id("menu-toggle")).isDisplayed());
+            assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+            assertThat(browser.driver.findElement(By.id("menu-toggle")).getAttribute("aria-expanded")).isEqualTo("false");
+            browser.click(By.id("menu-toggle"));
+            assertThat(browser.driver.findElement(By.id("menu-toggle")).getAttribute("aria-expanded")).isEqualTo("true");
+            browser.waitUntil(d -> d.findElement(By.id("nav")).isDisplayed());
+            browser.screenshot("narrow-menu");
+            browser.click(By.linkText("Accounts"));
+            browser.waitForHeading("Accounts and aliases");
+            assertThat(browser.driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+            // Nothing is wider than the screen but the tables, which scroll inside their own region.
+            Number overflow = (Number) browser.js("return document.documentElement.scrollWidth - window.innerWidth");
+            assertThat(overflow.intValue()).isLessThanOrEqualTo(0);
+            browser.screenshot("narrow-accounts");
+        } finally {
+            browser.size(1280, 800);
+        }
+    }
 }

@@ -200,6 +200,7 @@ class ConsoleMailTest {
         assertThat(browser.text(By.cssSelector("section.traffic .legend"))).contains("Received").contains("Delivered")
                 .contains("Deferred").contains("Bounced");
         browser.screenshot("dashboard");
+        browser.screenshot("dashboard-health", By.cssSelector("section.queue-stats"));
 
         browser.click(By.xpath("//label[text()='Last 7 days']"));
         browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/?hours=168"));

@@ -1,5 +1,5 @@
 import { get, query } from '../api.js';
-import { h, clear, num, bytes, time, duration, badge, uid, showError } from '../dom.js';
+import { h, clear, fill, num, bytes, time, duration, badge, uid, showError } from '../dom.js';
 import { lineChart } from '../chart.js';
 
 const REFRESH_MS = 30000;
@@ -65,11 +65,17 @@ export async function render(view, params, q, ctx) {
     h('p', { class: 'loading' }, 'Loading…'));
   const queueSection = h('section', { class: 'queue-stats', 'aria-labelledby': 'queue-title' },
     h('h2', { id: 'queue-title' }, 'Queue'), h('p', { class: 'loading' }, 'Loading…'));
-  view.append(health, traffic, queueSection);
+  view.append(traffic, queueSection, health);
 
+  let loads = 0;
   const load = async () => {
+    loads += 1;
+    const mine = loads;
     const [statsResult, healthResult] = await Promise.allSettled([
       get('/api/stats' + query({ hours })), get('/api/health')]);
+    if (mine !== loads || !view.isConnected) {
+      return;                    // a later refresh (or another page) took over
+    }
     renderHealth(health, healthResult);
     renderTraffic(traffic, statsResult, hours);
     renderQueue(queueSection, statsResult);
@@ -77,7 +83,7 @@ export async function render(view, params, q, ctx) {
     if (failed) {
       showError(failed.reason);
     }
-    clear(updated).append('Updated ', time(new Date().toISOString()));
+    fill(updated, 'Updated ', time(new Date().toISOString()));
   };
   refresh.addEventListener('click', load);
   const timer = setInterval(() => { if (!document.hidden) load(); }, REFRESH_MS);

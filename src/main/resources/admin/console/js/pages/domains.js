@@ -1,5 +1,5 @@
 import { get, post, del, seg } from '../api.js';
-import { h, clear, table, field, form, time, badge, copyButton, actionButton, confirmDialog, notify, num, uid } from '../dom.js';
+import { h, clear, summary, table, field, form, time, badge, copyButton, actionButton, confirmDialog, notify, num, uid } from '../dom.js';
 
 export async function renderList(view, params, q, ctx) {
   ctx.heading('Domains');
@@ -47,15 +47,16 @@ export async function renderDomain(view, [domain], q, ctx) {
   ctx.heading(domain, h('a', { href: '#/domains', class: 'back' }, 'All domains'));
   const d = await get(`/api/domains/${seg(domain)}`);
   const records = d.dns_records || d.records || [];
-  const ownership = h('dd', { id: 'ownership' }, ownershipText(d.ownership_verified, d.verified_at));
   view.appendChild(h('section', { 'aria-labelledby': 'summary-title' },
     h('h2', { id: 'summary-title', class: 'visually-hidden' }, 'Summary'),
-    h('dl', { class: 'summary' },
-      h('dt', {}, 'Accounts'), h('dd', {}, h('a', { href: `#/accounts?domain=${seg(d.name)}` }, num(d.accounts))),
-      h('dt', {}, 'Aliases'), h('dd', {}, num(d.aliases)),
-      h('dt', {}, 'DKIM keys'), h('dd', {}, (d.dkim_keys || []).map((k) => `${k.selector} (${k.algorithm})`).join(', ') || '—'),
-      h('dt', {}, 'Added'), h('dd', {}, time(d.created_at)),
-      h('dt', {}, 'Ownership'), ownership)));
+    summary([
+      ['Ownership', ownershipText(d.ownership_verified, d.verified_at), { id: 'ownership' }],
+      ['Accounts', h('a', { href: `#/accounts?domain=${seg(d.name)}` }, num(d.accounts))],
+      ['Aliases', num(d.aliases)],
+      ['DKIM keys', (d.dkim_keys || []).map((k) => `${k.selector} (${k.algorithm})`).join(', ')],
+      ['Added', time(d.created_at)],
+    ])));
+  const ownership = view.querySelector('#ownership');
 
   const results = h('div', { id: 'verify-results' });
   const verifyButton = actionButton('Verify', async (b) => {

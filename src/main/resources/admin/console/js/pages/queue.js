@@ -1,5 +1,5 @@
 import { get, post, del, seg } from '../api.js';
-import { h, clear, table, badge, time, bytes, num, actionButton, confirmDialog, notify } from '../dom.js';
+import { h, clear, fill, summary, table, badge, time, bytes, num, actionButton, confirmDialog, notify } from '../dom.js';
 
 const sender = (s) => (s ? s : '<>');
 
@@ -66,15 +66,16 @@ export async function renderMessage(view, [id], q, ctx) {
           ctx.navigate('#/queue');
         }
       }, { class: 'danger', id: 'delete' }));
-    clear(body).append(actions,
-      h('dl', { class: 'summary', id: 'queue-summary' },
-        h('dt', {}, 'State'), h('dd', { id: 'queue-state' }, m.held ? badge('held') : badge('waiting')),
-        h('dt', {}, 'From'), h('dd', {}, sender(m.sender)),
-        h('dt', {}, 'Received'), h('dd', {}, time(m.received_at)),
-        h('dt', {}, 'Size'), h('dd', {}, bytes(m.size)),
-        h('dt', {}, 'Received on'), h('dd', {}, m.listener || '—'),
-        h('dt', {}, 'Client'), h('dd', {}, [m.client_address, m.client_helo ? `(HELO ${m.client_helo})` : ''].filter(Boolean).join(' ') || '—'),
-        h('dt', {}, 'Authenticated as'), h('dd', {}, m.auth_user || '—')),
+    fill(body, actions,
+      summary([
+        ['State', m.held ? badge('held') : badge('waiting'), { id: 'queue-state' }],
+        ['From', sender(m.sender)],
+        ['Received', time(m.received_at)],
+        ['Size', bytes(m.size)],
+        ['Received on', m.listener],
+        ['Client', [m.client_address, m.client_helo ? `(HELO ${m.client_helo})` : ''].filter(Boolean).join(' ')],
+        ['Authenticated as', m.auth_user],
+      ], { id: 'queue-summary' }),
       table('Recipients', [
         { label: 'Recipient', cell: (r) => r.address },
         { label: 'State', cell: (r) => badge(r.state) },

@@ -1,5 +1,5 @@
 import { get, seg, query } from '../api.js';
-import { h, clear, table, field, form, badge, time, bytes, num, uid, actionButton } from '../dom.js';
+import { h, clear, fill, summary, table, field, form, badge, time, bytes, uid, actionButton } from '../dom.js';
 
 const STATUSES = ['queued', 'deferred', 'delivered', 'bounced', 'expired', 'deleted'];
 const PRESETS = [['', 'Any time'], ['1h', 'Last hour'], ['1d', 'Last 24 hours'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days'],
@@ -104,7 +104,7 @@ export async function renderSearch(view, params, q, ctx) {
       }
     }
   };
-  clear(results).append(h('h2', { id: 'results-title' }, 'Messages'), body, more);
+  fill(results, h('h2', { id: 'results-title' }, 'Messages'), body, more);
   await load();
 }
 
@@ -120,15 +120,16 @@ export async function renderMessage(view, [id], q, ctx) {
     const m = await get(`/api/trace/${seg(id)}`);
     const waiting = (m.recipients || []).some((r) => WAITING.has(r.status));
     const timelineId = uid('timeline');
-    clear(body).append(
-      h('dl', { class: 'summary' },
-        h('dt', {}, 'Message-ID'), h('dd', {}, m.message_id ? h('code', { class: 'wrap' }, m.message_id) : '—'),
-        h('dt', {}, 'From'), h('dd', {}, sender(m.sender)),
-        h('dt', {}, 'Received'), h('dd', {}, time(m.received_at)),
-        h('dt', {}, 'Size'), h('dd', {}, bytes(m.size)),
-        h('dt', {}, 'Received on'), h('dd', {}, m.listener || '—'),
-        h('dt', {}, 'Client'), h('dd', {}, m.client_address || '—'),
-        h('dt', {}, 'Authenticated as'), h('dd', {}, m.auth_user || '—')),
+    fill(body,
+      summary([
+        ['From', sender(m.sender)],
+        ['Received', time(m.received_at)],
+        ['Message-ID', m.message_id ? h('code', { class: 'wrap' }, m.message_id) : null],
+        ['Size', bytes(m.size)],
+        ['Received on', m.listener],
+        ['Client', m.client_address],
+        ['Authenticated as', m.auth_user],
+      ]),
       table('Recipients and where each stands', [
         { label: 'Recipient', cell: (r) => r.address },
         { label: 'Status', cell: (r) => badge(r.status) },
@@ -153,5 +154,6 @@ function fieldList(fields) {
   if (entries.length === 0) {
     return null;
   }
-  return h('dl', { class: 'fields' }, entries.map(([k, v]) => [h('dt', {}, k.replace(/_/g, ' ')), h('dd', {}, h('code', { class: 'wrap' }, String(v)))]));
+  return h('dl', { class: 'fields' }, entries.map(([k, v]) => h('div', {},
+    h('dt', {}, k.replace(/_/g, ' ')), h('dd', {}, h('code', { class: 'wrap' }, String(v))))));
 }

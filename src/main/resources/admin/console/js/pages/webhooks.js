@@ -1,5 +1,5 @@
 import { get, post, del, seg } from '../api.js';
-import { h, clear, table, field, form, badge, time, num, uid, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
+import { h, clear, fill, table, field, form, badge, time, num, uid, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
 
 // The delivery events a webhook can be told of (docs/tracking.md).
 const EVENTS = [
@@ -89,7 +89,7 @@ export async function renderDeliveries(view, [id], q, ctx) {
   get('/api/webhooks').then(({ webhooks }) => {
     const w = webhooks.find((x) => String(x.id) === id);
     if (w) {
-      clear(about).append('Events sent to ', h('code', {}, w.url), `: ${(w.events || []).join(', ')}.`);
+      fill(about, 'Events sent to ', h('code', {}, w.url), `: ${(w.events || []).join(', ')}.`);
     }
   }).catch(showError);
   const load = async () => {
