@@ -69,6 +69,9 @@ import java.util.function.Function;
  */
 public final class TernServer implements AutoCloseable {
 
+    /** The version of Tern, as `tern --version` and {@code /api/health} show it. */
+    public static final String VERSION = "0.1";
+
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
     /** Threads for blocking storage work: they bound the fsyncs and lookups in progress at once. */
     private static final int STORAGE_THREADS = 64;
@@ -304,7 +307,9 @@ public final class TernServer implements AutoCloseable {
         }
         admin = new AdminApi(new AdminApi.Context(config, services.metadata(), services.directory(),
                 services.mailboxes(), services.queue(), services.dkimKeys(),
-                () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC()));
+                () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC(),
+                services.trace(), () -> List.copyOf(listeners), () -> tls == null ? null : tls.certificate(),
+                VERSION));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }
