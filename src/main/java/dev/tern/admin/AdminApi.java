@@ -3,12 +3,17 @@ package dev.tern.admin;
 import dev.tern.admin.api.AccountRoutes;
 import dev.tern.admin.api.AliasRoutes;
 import dev.tern.admin.api.ApiServices;
+import dev.tern.admin.api.AutoconfigRoutes;
+import dev.tern.admin.api.CredentialRoutes;
 import dev.tern.admin.api.DocumentRoutes;
 import dev.tern.admin.api.DomainRoutes;
 import dev.tern.admin.api.Errors;
+import dev.tern.admin.api.HealthRoutes;
 import dev.tern.admin.api.QueueRoutes;
 import dev.tern.admin.api.SessionRoutes;
+import dev.tern.admin.api.StatsRoutes;
 import dev.tern.admin.api.TokenRoutes;
+import dev.tern.admin.api.TraceRoutes;
 import dev.tern.admin.auth.AdminAccounts;
 import dev.tern.admin.auth.AdminSessions;
 import dev.tern.admin.auth.ApiTokens;
@@ -20,21 +25,26 @@ import dev.tern.admin.http.StaticFiles;
 import dev.tern.auth.AuthThrottle;
 import dev.tern.config.AdminSettings;
 import dev.tern.config.AuthSettings;
+import dev.tern.config.ClientPorts;
 import dev.tern.config.ListenAddress;
 import dev.tern.config.TernConfig;
+import dev.tern.credentials.SmtpCredentials;
 import dev.tern.directory.Directory;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.ServerTls;
+import dev.tern.onboarding.DomainOnboarding;
 import dev.tern.queue.MailQueue;
 import dev.tern.security.dkim.DkimKeys;
 import dev.tern.store.MetadataStore;
+import dev.tern.tracking.MessageTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,7 +55,8 @@ import java.util.function.Supplier;
 
 /**
  * The admin listener put together: the built-in resources (sessions, tokens, domains, accounts,
- * aliases, queue, the OpenAPI document, metrics), the routes other packages {@link #register}, the
+ * aliases, queue, delivery records and statistics, health, SMTP credentials, mail client
+ * autoconfiguration, the OpenAPI document, metrics), the routes other packages {@link #register}, the
  * web console's files, and the HTTP server that answers them on a small pool of worker threads.
  *
  * <p>Extension points: {@link #register(RouteGroup)} adds routes (before {@link #start}); the
@@ -71,10 +82,20 @@ public final class AdminApi implements AutoCloseable {
     /**
      * What the admin API works on.
      *
-     * @param metrics the text of {@code /metrics} (Prometheus' text format), asked at each request
+     * @param metrics     the text of {@code /metrics} (Prometheus' text format), asked at each request
+     * @param trace       the delivery records, for {@code /api/trace} and {@code /api/stats}
+     * @param listeners   the server's listeners, asked at each {@code /api/health}
+     * @param certificate the certificate of the TLS listeners (null when there is none), asked likewise
+     * @param version     the version of Tern
+     * @param onboarding  domains with their ownership tokens, DNS records and checks
+     * @param credentials SMTP credentials of applications
+     * @param clientPorts where mail clients reach the client listeners, for autoconfiguration
      */
     public record Context(TernConfig config, MetadataStore store, Directory directory, MailboxService mailboxes,
-                          MailQueue queue, DkimKeys dkimKeys, Supplier<String> metrics, Clock clock) {
+                          MailQueue queue, DkimKeys dkimKeys, Supplier<String> metrics, Clock clock,
+                          MessageTrace trace, Supplier<List<BoundListener>> listeners,
+                          Supplier<X509Certificate> certificate, String version, DomainOnboarding onboarding,
+                          SmtpCredentials credentials, Supplier<ClientPorts> clientPorts) {
     }
 
     public AdminApi(Context c) {
@@ -84,13 +105,19 @@ public final class AdminApi implements AutoCloseable {
         this.sessions = new AdminSessions(c.store(), new AdminAccounts(c.store(), c.clock()),
                 settings.sessionLifetime(), c.clock());
         ApiServices services = new ApiServices(c.directory(), c.mailboxes(), c.queue(), c.dkimKeys(),
-                c.config().hostname(), sessions, tokens, AuthThrottle.of(auth, c.clock()));
+                c.config().hostname(), sessions, tokens, AuthThrottle.of(auth, c.clock()), c.onboarding(),
+                c.credentials());
         register(new SessionRoutes(services));
         register(new TokenRoutes(services));
         register(new DomainRoutes(services));
         register(new AccountRoutes(services));
         register(new AliasRoutes(services));
         register(new QueueRoutes(services));
+        register(new TraceRoutes(c.trace(), c.clock()));
+        register(new StatsRoutes(c.trace(), c.queue()));
+        register(new HealthRoutes(c.listeners(), c.certificate(), c.config().dataDir(), c.version(), c.clock()));
+        register(new CredentialRoutes(services));
+        register(new AutoconfigRoutes(c.directory(), c.config().hostname(), c.clientPorts(), c.clock(), null));
         register(new DocumentRoutes(c.metrics(), VERSION));
     }
 

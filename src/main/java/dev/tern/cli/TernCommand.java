@@ -5,13 +5,14 @@ import ch.qos.logback.classic.Logger;
 import dev.tern.config.ConfigException;
 import dev.tern.directory.DirectoryException;
 import dev.tern.net.ListenException;
+import dev.tern.server.TernServer;
 import dev.tern.store.StoreException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tern} command: the server and its administration tools. */
-@Command(name = "tern", mixinStandardHelpOptions = true, version = "Tern 0.1",
+@Command(name = "tern", mixinStandardHelpOptions = true, version = "Tern " + TernServer.VERSION,
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
                 AliasCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,

@@ -54,6 +54,10 @@ public final class StarterConfig {
                 # through an SSH tunnel or a reverse proxy), or turn on [admin] tls. Log in as an
                 # admin made with `bin/tern admin add NAME`.
                 # admin = ["127.0.0.1:8080"]
+                # Mail client autoconfiguration for the Internet (Thunderbird, Outlook): these
+                # serve the settings files and nothing else. HTTPS uses the certificate of [tls].
+                # autoconfig = ["0.0.0.0:80"]
+                # autoconfigs = ["0.0.0.0:443"]
 
                 [tls]
                 # The certificate chain (leaf first) and private key, PEM. Renewed files are

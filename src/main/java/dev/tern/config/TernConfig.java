@@ -52,9 +52,15 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     /** The admin listener: HTTP API, web console and metrics. */
     public static final String ADMIN_LISTENER = "admin";
 
+    /**
+     * The public listeners of mail client autoconfiguration: plain HTTP (port 80) and HTTPS with
+     * the [tls] certificate (443). They serve only the autoconfig and Autodiscover files.
+     */
+    public static final List<String> AUTOCONFIG_LISTENERS = List.of("autoconfig", "autoconfigs");
+
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s",
-            "imap", "imaps", ADMIN_LISTENER);
+            "imap", "imaps", ADMIN_LISTENER, "autoconfig", "autoconfigs");
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

@@ -39,6 +39,11 @@ public final class BoundListener implements AutoCloseable {
         return addresses().get(0).getPort();
     }
 
+    /** True while every address accepts connections (none has been closed). */
+    public boolean isUp() {
+        return channels.stream().allMatch(Channel::isActive);
+    }
+
     /** Stops accepting connections; connections already accepted stay open. */
     @Override
     public void close() {

@@ -18,6 +18,7 @@ import java.io.IOException;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -253,6 +254,14 @@ public final class MailQueue {
 
     public List<Rows.QueueSummary> list(int limit) {
         return store.read(tx -> tx.queue().list(limit));
+    }
+
+    /**
+     * How many messages and waiting recipients the queue holds, and when the oldest message came;
+     * with {@code domains} not empty, only the messages whose sender or a recipient is in one of them.
+     */
+    public Rows.QueueStats stats(Set<String> domains) {
+        return store.read(tx -> domains.isEmpty() ? tx.queue().stats() : tx.queue().stats(domains));
     }
 
     public Optional<Rows.QueuedMessage> message(String id) {

@@ -1,6 +1,13 @@
 package dev.tern.server;
 
 import dev.tern.admin.AdminApi;
+import dev.tern.admin.PublicListener;
+import dev.tern.admin.api.AutoconfigRoutes;
+import dev.tern.autoconfig.Autodiscover;
+import dev.tern.config.ClientPorts;
+import dev.tern.config.ClientService;
+import dev.tern.security.ratelimit.Rate;
+import dev.tern.security.ratelimit.RateLimiter;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
@@ -47,7 +54,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -70,7 +79,12 @@ import java.util.function.Function;
  */
 public final class TernServer implements AutoCloseable {
 
+    /** The version of Tern, as `tern --version` and {@code /api/health} show it. */
+    public static final String VERSION = "0.1";
+
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
+    /** Requests one client address may make of the autoconfig listeners: a mail client makes a few. */
+    static final Rate AUTOCONFIG_RATE = Rate.of(60, Duration.ofMinutes(1));
     /** Threads for blocking storage work: they bound the fsyncs and lookups in progress at once. */
     private static final int STORAGE_THREADS = 64;
     /** Threads for SASL steps (password hashing is CPU-bound), and how many may wait for one. */
@@ -98,6 +112,7 @@ public final class TernServer implements AutoCloseable {
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ImapServer> imapServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<PublicListener> publicListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Function<Services, RouteGroup>> adminRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What {@code /metrics} serves instead of the server's own metrics, or null. */
     private volatile java.util.function.Supplier<String> metricsText;
@@ -314,6 +329,7 @@ public final class TernServer implements AutoCloseable {
         startPop3Listeners(authenticator);
         startImapListeners(authenticator);
         startAdminListener();
+        startAutoconfigListeners();
     }
 
     /** The HTTP API, web console and metrics ({@code [listeners] admin}). */
@@ -323,11 +339,44 @@ public final class TernServer implements AutoCloseable {
         }
         admin = new AdminApi(new AdminApi.Context(config, services.metadata(), services.directory(),
                 services.mailboxes(), services.queue(), services.dkimKeys(),
-                () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC()));
+                () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC(),
+                services.trace(), () -> List.copyOf(listeners), () -> tls == null ? null : tls.certificate(),
+                VERSION, services.onboarding(), services.smtpCredentials(), this::clientPorts));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }
         listeners.add(admin.start(transport, config.listener(TernConfig.ADMIN_LISTENER), tls));
+    }
+
+    /**
+     * Mail client autoconfiguration for the Internet: {@code autoconfig} (plain HTTP) and
+     * {@code autoconfigs} (HTTPS with the certificate of {@code [tls]}), on listeners of their own
+     * that serve nothing else, so that the admin listener never needs a public address.
+     */
+    private void startAutoconfigListeners() {
+        for (String name : TernConfig.AUTOCONFIG_LISTENERS) {
+            if (config.listener(name).isEmpty()) {
+                continue;
+            }
+            AutoconfigRoutes routes = new AutoconfigRoutes(services.directory(), config.hostname(), this::clientPorts,
+                    Clock.systemUTC(), new RateLimiter<>(AUTOCONFIG_RATE));
+            PublicListener listener = new PublicListener(name, routes, Autodiscover.MAX_REQUEST_BYTES);
+            publicListeners.add(listener);
+            listeners.add(listener.start(transport, config.listener(name), name.equals("autoconfigs") ? tls : null));
+        }
+    }
+
+    /**
+     * Where mail clients reach the client listeners: the port each one accepts connections on (the
+     * configured one, or the port the system gave for port 0).
+     */
+    private ClientPorts clientPorts() {
+        Map<ClientService, Integer> ports = new EnumMap<>(ClientService.class);
+        for (ClientService s : ClientService.values()) {
+            listeners.stream().filter(l -> l.name().equals(s.listener())).findFirst()
+                    .ifPresent(l -> ports.put(s, l.port()));
+        }
+        return new ClientPorts(ports);
     }
 
     /** imap (STARTTLS offered) and imaps (implicit TLS), each with its own connection limits. */
@@ -474,6 +523,10 @@ public final class TernServer implements AutoCloseable {
             admin.close();
             admin = null;
         }
+        for (PublicListener p : publicListeners) {
+            p.close();
+        }
+        publicListeners.clear();
         for (Pop3Server p : pop3Servers) {
             p.close();
         }

@@ -3,6 +3,7 @@ package dev.tern.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The delivery queue: one row per message, one per recipient with its own state. */
 public interface QueueDao {
@@ -57,6 +58,12 @@ public interface QueueDao {
 
     /** How many messages and waiting recipients the queue holds, and the oldest message's arrival. */
     Rows.QueueStats stats();
+
+    /**
+     * Like {@link #stats()} for the messages whose sender or one of whose recipients is in one of
+     * {@code domains} (lower case): those messages, and their recipients still waiting.
+     */
+    Rows.QueueStats stats(Set<String> domains);
 
     /** Puts a message on hold or takes it off; false when there is no such message. */
     boolean setHeld(String messageId, boolean held);

@@ -2,6 +2,7 @@ package dev.tern.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** The rows of the metadata store, as plain values. Domain packages build their models on them. */
 public final class Rows {
@@ -145,9 +146,30 @@ public final class Rows {
      * @param recipientKey the same for a recipient
      * @param status       a recipient's latest state; with {@code recipientKey}, that recipient's
      * @param before       the cursor: only messages older than this one (newest first), or null
+     * @param domains      when not empty, only messages whose sender or one of whose recipients is in
+     *                     one of these domains (lower case)
      */
     public record TraceFilter(String messageId, String queueId, String senderKey, String recipientKey,
-                              Instant since, Instant until, String status, TraceCursor before) {
+                              Instant since, Instant until, String status, TraceCursor before,
+                              Set<String> domains) {
+
+        public TraceFilter {
+            domains = domains == null ? Set.of() : Set.copyOf(domains);
+        }
+
+        /** A filter of every domain. */
+        public TraceFilter(String messageId, String queueId, String senderKey, String recipientKey,
+                           Instant since, Instant until, String status, TraceCursor before) {
+            this(messageId, queueId, senderKey, recipientKey, since, until, status, before, Set.of());
+        }
+    }
+
+    /**
+     * How many delivery events of one type happened in one hour.
+     *
+     * @param hour the start of the hour (UTC)
+     */
+    public record EventCount(String type, Instant hour, long count) {
     }
 
     /** A position in the newest-first order of traced messages. */

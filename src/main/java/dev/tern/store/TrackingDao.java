@@ -3,6 +3,7 @@ package dev.tern.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Delivery tracking: the messages that entered the queue, their recipients' latest states and
@@ -30,6 +31,14 @@ public interface TrackingDao {
 
     /** The events of a message in the order they happened. */
     List<Rows.DeliveryEvent> events(String queueId);
+
+    /**
+     * The events that happened at or after {@code since} and before {@code until}, counted by type
+     * and hour (UTC), oldest hour first. With {@code domains} not empty, only the events of their
+     * mail: an event about a recipient counts when the recipient or the message's sender is in one
+     * of them; an event about the whole message when its sender or one of its recipients is.
+     */
+    List<Rows.EventCount> countEvents(Instant since, Instant until, Set<String> domains);
 
     /**
      * Removes at most {@code limit} messages received before {@code before} and no longer in the

@@ -8,11 +8,16 @@ import dev.tern.store.StoreTx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Looks up what happened to messages: search by Message-ID, queue id, sender, recipient, time of
@@ -55,7 +60,7 @@ public final class MessageTrace {
         Rows.TraceFilter filter = new Rows.TraceFilter(
                 q.messageId() == null ? null : MessageIdReader.normalise(q.messageId()),
                 queueId(q.queueId()), addressKey(q.sender()), addressKey(q.recipient()), q.since(), q.until(),
-                status, parseCursor(q.cursor()));
+                status, parseCursor(q.cursor()), q.domains());
         return store.read(tx -> {
             List<Rows.TraceMessage> rows = tx.tracking().search(filter, q.limit() + 1);
             List<TracedMessage> out = new ArrayList<>();
@@ -74,6 +79,53 @@ public final class MessageTrace {
     /** One message's record by queue id. */
     public Optional<TracedMessage> message(String queueId) {
         return store.read(tx -> tx.tracking().message(queueId).map(m -> load(tx, m)));
+    }
+
+    /** The most hours {@link #hourly} counts. */
+    public static final int MAX_HOURS = 24 * 366;
+
+    /**
+     * The events of the last {@code hours} hours counted by type, one entry per hour, oldest first;
+     * the last is the hour in progress. With {@code domains} not empty, only the events of mail
+     * from or to those domains (A-labels): of an event about one recipient, the recipient's domain
+     * or the sender's counts; of the reception of a message, the sender's or any recipient's.
+     *
+     * @throws IllegalArgumentException when {@code hours} is not from 1 to {@link #MAX_HOURS}
+     */
+    public List<HourlyCounts> hourly(int hours, Set<String> domains) {
+        if (hours < 1 || hours > MAX_HOURS) {
+            throw new IllegalArgumentException("hours must be from 1 to " + MAX_HOURS + ", got " + hours);
+        }
+        Instant first = clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(hours - 1L));
+        Instant end = first.plus(Duration.ofHours(hours));
+        Set<String> keys = new TreeSet<>();
+        for (String d : domains) {
+            keys.add(d.toLowerCase(Locale.ROOT));
+        }
+        List<Rows.EventCount> rows = store.read(tx -> tx.tracking().countEvents(first, end, keys));
+        Map<Instant, Map<DeliveryEvent.Type, Long>> byHour = new TreeMap<>();
+        for (int i = 0; i < hours; i++) {
+            byHour.put(first.plus(Duration.ofHours(i)), new EnumMap<>(DeliveryEvent.Type.class));
+        }
+        for (Rows.EventCount c : rows) {
+            Map<DeliveryEvent.Type, Long> hour = byHour.get(c.hour());
+            DeliveryEvent.Type type = knownType(c.type());
+            if (hour != null && type != null) {
+                hour.merge(type, c.count(), Long::sum);
+            }
+        }
+        List<HourlyCounts> out = new ArrayList<>(hours);
+        byHour.forEach((start, counts) -> out.add(new HourlyCounts(start, counts)));
+        return out;
+    }
+
+    /** The type of a stored event, or null for one this version does not know (written by a later one). */
+    private static DeliveryEvent.Type knownType(String label) {
+        try {
+            return DeliveryEvent.Type.of(label);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

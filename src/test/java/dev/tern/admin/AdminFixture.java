@@ -32,7 +32,12 @@ final class AdminFixture implements AutoCloseable {
     }
 
     AdminFixture(Path dir, String extraConfig, UnaryOperator<TernServer> beforeStart) {
-        server = RunningServer.prepared(dir, extraConfig, ADMIN_LISTENER, beforeStart);
+        this(dir, extraConfig, "", beforeStart);
+    }
+
+    /** @param listeners more lines for the [listeners] table, e.g. {@code submission = ["127.0.0.1:0"]} */
+    AdminFixture(Path dir, String extraConfig, String listeners, UnaryOperator<TernServer> beforeStart) {
+        server = RunningServer.prepared(dir, extraConfig, ADMIN_LISTENER + listeners, beforeStart);
     }
 
     int port() {

@@ -857,6 +857,104 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void deliveryRecordsAreSearchedWithinDomains() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        traceMessage("D1", null, "Alice@Shop.Example", t0, "x@elsewhere.example");
+        traceMessage("D2", null, "x@elsewhere.example", t0.plusSeconds(1), "y@other.example", "Bob@Shop.Example");
+        traceMessage("D3", null, "x@elsewhere.example", t0.plusSeconds(2), "y@other.example");
+        traceMessage("D4", null, "", t0.plusSeconds(3), "z@shop_example.test");
+        traceMessage("D5", null, "a@xn--bcher-kva.example", t0.plusSeconds(4), "y@other.example");
+        traceMessage("D6", null, "a@elsewhere.example", t0.plusSeconds(5), "b@bücher.example");
+
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null, null,
+                java.util.Set.of("shop.example")), 10)).containsExactly("D2", "D1");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null, null,
+                java.util.Set.of("shop.example", "other.example")), 10)).containsExactly("D5", "D3", "D2", "D1");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null, null,
+                java.util.Set.of("shopxexample.test")), 10)).as("_ is no wildcard").isEmpty();
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null, null,
+                java.util.Set.of("xn--bcher-kva.example")), 10)).as("A-label and Unicode forms")
+                .containsExactly("D6", "D5");
+        assertThat(traced(new Rows.TraceFilter(null, null, null, null, null, null, null,
+                new Rows.TraceCursor(t0.plusSeconds(1), "D2"), java.util.Set.of("shop.example")), 10))
+                .containsExactly("D1");
+        assertThat(traced(new Rows.TraceFilter(null, null, "@elsewhere.example", null, null, null, null, null,
+                java.util.Set.of("shop.example")), 10)).as("with the other filters").containsExactly("D2");
+    }
+
+    private void event(String queueId, long seq, Instant at, String type, String recipient) {
+        store.writeAndWait(tx -> {
+            tx.tracking().insertEvent(new Rows.DeliveryEvent(queueId, seq, at, type, recipient, "{}"));
+            return null;
+        });
+    }
+
+    @Test
+    void deliveryEventsAreCountedByTypeAndHour() {
+        Instant h0 = Instant.parse("2030-01-01T10:00:00Z");
+        Instant h1 = h0.plus(java.time.Duration.ofHours(1));
+        traceMessage("C1", null, "a@shop.example", h0.plusSeconds(5), "x@elsewhere.example", "y@other.example");
+        event("C1", 2, h0.plusSeconds(6), "queued", "x@elsewhere.example");
+        event("C1", 3, h0.plusSeconds(6), "queued", "y@other.example");
+        event("C1", 4, h0.plusSeconds(3599), "deferred", "x@elsewhere.example");
+        event("C1", 5, h1, "delivered", "x@elsewhere.example");
+        event("C1", 6, h1.plusSeconds(60), "delivered", "y@other.example");
+        traceMessage("C2", null, "z@elsewhere.example", h1.plusSeconds(10), "Bob@Shop.Example", "y@other.example");
+        event("C2", 2, h1.plusSeconds(11), "delivered", "Bob@Shop.Example");
+        event("C2", 3, h1.plusSeconds(12), "bounced", "y@other.example");
+        event("OUTSIDE", 1, h1.plus(java.time.Duration.ofHours(1)), "delivered", "x@shop.example");
+        event("BEFORE", 1, h0.minusMillis(1), "delivered", "x@shop.example");
+
+        Instant end = h1.plus(java.time.Duration.ofHours(1));
+        var all = store.read(tx -> tx.tracking().countEvents(h0, end, java.util.Set.of()));
+        assertThat(all).containsExactly(
+                new Rows.EventCount("deferred", h0, 1),
+                new Rows.EventCount("queued", h0, 2),
+                new Rows.EventCount("received", h0, 1),
+                new Rows.EventCount("bounced", h1, 1),
+                new Rows.EventCount("delivered", h1, 3),
+                new Rows.EventCount("received", h1, 1));
+
+        // shop.example sent C1 (all its events count) and receives one recipient of C2.
+        var shop = store.read(tx -> tx.tracking().countEvents(h0, end, java.util.Set.of("shop.example")));
+        assertThat(shop).containsExactly(
+                new Rows.EventCount("deferred", h0, 1),
+                new Rows.EventCount("queued", h0, 2),
+                new Rows.EventCount("received", h0, 1),
+                new Rows.EventCount("delivered", h1, 3),
+                new Rows.EventCount("received", h1, 1));
+        // other.example only receives: its own recipients' events and the receptions.
+        var other = store.read(tx -> tx.tracking().countEvents(h0, end, java.util.Set.of("other.example")));
+        assertThat(other).containsExactly(
+                new Rows.EventCount("queued", h0, 1),
+                new Rows.EventCount("received", h0, 1),
+                new Rows.EventCount("bounced", h1, 1),
+                new Rows.EventCount("delivered", h1, 1),
+                new Rows.EventCount("received", h1, 1));
+        var none = store.read(tx -> tx.tracking().countEvents(h0, end, java.util.Set.of("nobody.example")));
+        assertThat(none).isEmpty();
+    }
+
+    @Test
+    void theQueueIsCountedWithinDomains() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        queueMessage("QD1", t0, "a@shop.example", "b@elsewhere.example");
+        queueMessage("QD2", t0.plusSeconds(5), "c@Shop.Example");
+        queueMessage("QD3", t0.plusSeconds(10), "d@elsewhere.example");
+        long done = store.read(tx -> tx.queue().recipients("QD1")).get(0).id();
+        store.writeAndWait(tx -> tx.queue().finish(done, "delivered", "ok", t0));
+
+        var shop = store.read(tx -> tx.queue().stats(java.util.Set.of("shop.example")));
+        var sender = store.read(tx -> tx.queue().stats(java.util.Set.of("example.org")));
+        var elsewhere = store.read(tx -> tx.queue().stats(java.util.Set.of("elsewhere.example")));
+        var none = store.read(tx -> tx.queue().stats(java.util.Set.of("nobody.example")));
+        assertThat(shop).isEqualTo(new Rows.QueueStats(2, 2, t0));
+        assertThat(sender).as("every message is from s@example.org").isEqualTo(new Rows.QueueStats(3, 3, t0));
+        assertThat(elsewhere).isEqualTo(new Rows.QueueStats(2, 2, t0));
+        assertThat(none).isEqualTo(new Rows.QueueStats(0, 0, null));
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

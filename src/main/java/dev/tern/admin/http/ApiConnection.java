@@ -129,7 +129,11 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
         r.headers().set("Referrer-Policy", "no-referrer");
         r.headers().set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
         for (Map.Entry<String, String> h : response.headers()) {
-            r.headers().add(h.getKey(), h.getValue());
+            if (h.getKey().equalsIgnoreCase(HttpHeaderNames.CACHE_CONTROL.toString())) {
+                r.headers().set(HttpHeaderNames.CACHE_CONTROL, h.getValue());   // an answer that may be kept
+            } else {
+                r.headers().add(h.getKey(), h.getValue());
+            }
         }
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 final class SqlQueueDao implements QueueDao {
 
@@ -140,6 +141,28 @@ final class SqlQueueDao implements QueueDao {
             return new Rows.QueueStats(count, 0, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
         }).orElseThrow();
         long waiting = db.count("SELECT COUNT(*) FROM queue_recipients WHERE " + WAITING);
+        return new Rows.QueueStats(messages.messages(), waiting, messages.oldest());
+    }
+
+    @Override
+    public Rows.QueueStats stats(Set<String> domains) {
+        if (domains.isEmpty()) {
+            return stats();
+        }
+        StringBuilder visible = new StringBuilder("(");
+        List<Object> args = new ArrayList<>();
+        DomainMatch.append(visible, args, "LOWER(m.sender)", domains);
+        visible.append(" OR EXISTS (SELECT 1 FROM queue_recipients x WHERE x.message_id = m.id AND ");
+        DomainMatch.append(visible, args, "LOWER(x.address)", domains);
+        visible.append("))");
+        Rows.QueueStats messages = db.one("SELECT COUNT(*), MIN(m.received_at) FROM queue_messages m WHERE " + visible,
+                rs -> {
+                    long count = rs.getLong(1);
+                    long oldest = rs.getLong(2);
+                    return new Rows.QueueStats(count, 0, rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+                }, args.toArray()).orElseThrow();
+        long waiting = db.count("SELECT COUNT(*) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id "
+                + "WHERE r." + WAITING + " AND " + visible, args.toArray());
         return new Rows.QueueStats(messages.messages(), waiting, messages.oldest());
     }
 

@@ -11,11 +11,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 final class SqlTrackingDao implements TrackingDao {
 
     private static final String MESSAGE_COLUMNS = "queue_id, message_id, sender, size, listener, client_address, "
             + "auth_user, received_at";
+
+    /** Events are counted per hour: {@code at / HOUR_MILLIS} is the same integer division in SQLite and PostgreSQL. */
+    private static final long HOUR_MILLIS = 3_600_000L;
 
     private final Jdbc db;
 
@@ -82,6 +86,13 @@ final class SqlTrackingDao implements TrackingDao {
             }
             sql.append(")");
         }
+        if (!f.domains().isEmpty()) {
+            sql.append(" AND (");
+            DomainMatch.append(sql, args, "m.sender_key", f.domains());
+            sql.append(" OR EXISTS (SELECT 1 FROM trace_recipients d WHERE d.queue_id = m.queue_id AND ");
+            DomainMatch.append(sql, args, "d.address_key", f.domains());
+            sql.append("))");
+        }
         if (f.before() != null) {
             sql.append(" AND (received_at < ? OR (received_at = ? AND queue_id < ?))");
             args.add(f.before().receivedAt());
@@ -124,6 +135,26 @@ final class SqlTrackingDao implements TrackingDao {
                         + "ORDER BY seq",
                 rs -> new Rows.DeliveryEvent(rs.getString("queue_id"), rs.getLong("seq"), Jdbc.instant(rs, "at"),
                         rs.getString("type"), rs.getString("recipient"), rs.getString("data")), queueId);
+    }
+
+    @Override
+    public List<Rows.EventCount> countEvents(Instant since, Instant until, Set<String> domains) {
+        StringBuilder sql = new StringBuilder("SELECT e.type, e.at / " + HOUR_MILLIS + " AS bucket, COUNT(*) AS n "
+                + "FROM delivery_events e WHERE e.at >= ? AND e.at < ?");
+        List<Object> args = new ArrayList<>(List.of(since, until));
+        if (!domains.isEmpty()) {
+            sql.append(" AND ((e.recipient IS NOT NULL AND ");
+            DomainMatch.append(sql, args, "LOWER(e.recipient)", domains);
+            sql.append(") OR EXISTS (SELECT 1 FROM trace_messages m WHERE m.queue_id = e.queue_id AND ");
+            DomainMatch.append(sql, args, "m.sender_key", domains);
+            sql.append(") OR (e.recipient IS NULL AND EXISTS (SELECT 1 FROM trace_recipients r "
+                    + "WHERE r.queue_id = e.queue_id AND ");
+            DomainMatch.append(sql, args, "r.address_key", domains);
+            sql.append(")))");
+        }
+        sql.append(" GROUP BY e.type, e.at / " + HOUR_MILLIS + " ORDER BY bucket, e.type");
+        return db.query(sql.toString(), rs -> new Rows.EventCount(rs.getString("type"),
+                Instant.ofEpochMilli(rs.getLong("bucket") * HOUR_MILLIS), rs.getLong("n")), args.toArray());
     }
 
     @Override
