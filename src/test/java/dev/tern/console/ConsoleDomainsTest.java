@@ -167,10 +167,11 @@ class ConsoleDomainsTest {
         browser.waitFor(By.cssSelector("#verify-table"));
 
         Map<String, String> statuses = browser.driver.findElements(By.cssSelector("#verify-table tbody tr")).stream()
-                .collect(Collectors.toMap(row -> row.findElements(By.cssSelector("th, td")).get(1).getText() + " "
+                .collect(Collectors.toMap(row -> row.findElements(By.cssSelector("th, td")).get(2).getText() + " "
                                 + row.findElements(By.cssSelector("th, td")).get(3).getText(),
                         row -> row.findElement(By.cssSelector(".badge")).getText(), (a, b) -> a + "," + b));
-        assertThat(statuses).containsEntry("DMARC _dmarc." + DOMAIN, "missing");
+        assertThat(statuses).containsEntry("TXT _dmarc." + DOMAIN + ".", "missing")
+                .containsEntry("TXT _tern-verify." + DOMAIN + ".", "found");
         assertThat(statuses.entrySet()).filteredOn(e -> e.getKey().startsWith("MX ")).extracting(Map.Entry::getValue)
                 .containsOnly("found");
         String spfRow = browser.driver.findElements(By.cssSelector("#verify-table tbody tr")).stream()
@@ -180,8 +181,7 @@ class ConsoleDomainsTest {
                 .contains("found");
         assertThat(browser.text(By.id("ownership"))).contains("verified").doesNotContain("not verified");
         assertThat(tern.services().domainOwnership().isVerified(DOMAIN)).isTrue();
-        browser.js("document.getElementById('verify-results').scrollIntoView()");
-        browser.screenshot("domain-verify");
+        browser.screenshot("domain-verify", By.id("verify-results"));
     }
 
     @Test

@@ -82,7 +82,7 @@ export async function renderDomain(view, [domain], q, ctx) {
       { label: 'Type', cell: (r) => r.type },
       { label: 'Name', cell: (r) => h('code', { class: 'wrap' }, r.name || r.owner) },
       { label: 'Value', class: 'value', cell: (r) => h('code', { class: 'wrap' }, r.data) },
-      { label: 'Copy', cell: (r) => copyButton(r.data, `the ${r.purpose} record value`) },
+      { label: 'Copy', cell: (r) => copyButton(r.data, `the value of the ${r.type} record at ${r.name || r.owner}`) },
     ], records, { id: 'dns-records', empty: 'No records.' }),
     zone ? h('details', {}, h('summary', {}, 'The same records as zone file lines'), h('pre', { class: 'zone' }, zone)) : null,
     results));
