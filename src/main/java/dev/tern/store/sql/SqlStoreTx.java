@@ -9,6 +9,7 @@ import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.StoreTx;
 import dev.tern.store.TrackingDao;
+import dev.tern.store.WebhookDao;
 
 import java.sql.Connection;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlGreylistDao greylist;
     private final SqlAdminDao admin;
     private final SqlTrackingDao tracking;
+    private final SqlWebhookDao webhooks;
     private final List<Runnable> afterCommit;
 
     /**
@@ -43,6 +45,7 @@ public final class SqlStoreTx implements StoreTx {
         this.greylist = new SqlGreylistDao(db);
         this.admin = new SqlAdminDao(db);
         this.tracking = new SqlTrackingDao(db);
+        this.webhooks = new SqlWebhookDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -84,6 +87,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public TrackingDao tracking() {
         return tracking;
+    }
+
+    @Override
+    public WebhookDao webhooks() {
+        return webhooks;
     }
 
     @Override
