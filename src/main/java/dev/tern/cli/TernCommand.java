@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
                 AliasCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class, SendCommand.class,
-                AdminUserCommand.class})
+                AdminUserCommand.class, WebhookCommand.class})
 public final class TernCommand {
 
     public static void main(String[] args) {
