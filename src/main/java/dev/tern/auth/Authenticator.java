@@ -31,6 +31,7 @@ public final class Authenticator implements SaslAuthenticator {
     private static final List<String> PASSWORD_MECHANISMS = List.of(SCRAM_SHA_256, CRAM_MD5, PLAIN, LOGIN);
 
     private final CredentialLookup lookup;
+    private final CredentialLookup smtpLookup;
     private final AuthSettings settings;
     private final AuthThrottle throttle;
     private final KerberosAcceptor kerberos;
@@ -43,13 +44,21 @@ public final class Authenticator implements SaslAuthenticator {
 
     /** @param clock the time of throttling windows and lockouts, and of CRAM-MD5 challenges */
     public Authenticator(CredentialLookup lookup, AuthSettings settings, Clock clock) {
-        this(lookup, settings, clock, AuthFailureListener.NONE);
+        this(lookup, lookup, settings, clock, AuthFailureListener.NONE);
     }
 
-    /** @param failures told of every failed authentication, besides the log */
-    public Authenticator(CredentialLookup lookup, AuthSettings settings, Clock clock, AuthFailureListener failures) {
+    /**
+     * @param lookup     what IMAP and POP3 logins are checked against: accounts
+     * @param smtpLookup what SMTP logins are checked against: accounts, and the SMTP credentials
+     *                   of applications, which may submit mail but have no mailbox to read
+     * @param clock      the time of throttling windows and lockouts, and of CRAM-MD5 challenges
+     * @param failures   told of every failed authentication, besides the log
+     */
+    public Authenticator(CredentialLookup lookup, CredentialLookup smtpLookup, AuthSettings settings, Clock clock,
+                         AuthFailureListener failures) {
         this.failures = failures;
         this.lookup = lookup;
+        this.smtpLookup = smtpLookup;
         this.settings = settings;
         this.clock = clock;
         this.throttle = AuthThrottle.of(settings, clock);
@@ -83,12 +92,13 @@ public final class Authenticator implements SaslAuthenticator {
         if (password && !passwordsAllowed(context)) {
             return new SaslStart.Refused(SaslStart.Reason.ENCRYPTION_REQUIRED);
         }
+        CredentialLookup logins = "smtp".equals(context.protocol()) ? smtpLookup : lookup;
         SaslExchange exchange = switch (name) {
-            case GSSAPI -> new GssapiExchange(kerberos, lookup, context);
-            case SCRAM_SHA_256 -> new ScramSha256Exchange(lookup);
-            case CRAM_MD5 -> new CramMd5Exchange(lookup, context.serverName(), clock);
-            case PLAIN -> new PlainExchange(lookup);
-            default -> new LoginExchange(lookup);
+            case GSSAPI -> new GssapiExchange(kerberos, logins, context);
+            case SCRAM_SHA_256 -> new ScramSha256Exchange(logins);
+            case CRAM_MD5 -> new CramMd5Exchange(logins, context.serverName(), clock);
+            case PLAIN -> new PlainExchange(logins);
+            default -> new LoginExchange(logins);
         };
         return new SaslStart.Started(new GuardedExchange(exchange, context, throttle, failures));
     }

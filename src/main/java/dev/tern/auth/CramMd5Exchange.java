@@ -92,7 +92,7 @@ final class CramMd5Exchange implements SaslExchange {
         if (!MessageDigest.isEqual(c.cramMd5().hmac(challenge), digest)) {
             return failure(SaslStep.FailureReason.BAD_CREDENTIALS, "wrong digest");
         }
-        return new SaslStep.Success(new AuthenticatedUser(c.accountId(), c.address()), null);
+        return new SaslStep.Success(new AuthenticatedUser(c.accountId(), c.address(), c.senderScope()), null);
     }
 
     private static SaslStep.Failure failure(SaslStep.FailureReason reason, String detail) {

@@ -141,7 +141,7 @@ final class GssapiExchange implements SaslExchange {
         }
         state = State.DONE;
         dispose();
-        return new SaslStep.Success(new AuthenticatedUser(found.get().accountId(), found.get().address()), null);
+        return new SaslStep.Success(new AuthenticatedUser(found.get().accountId(), found.get().address(), found.get().senderScope()), null);
     }
 
     private SaslStep failure(SaslStep.FailureReason reason, String detail) {

@@ -36,7 +36,7 @@ final class PasswordCheck {
         if (!c.enabled()) {
             return new SaslStep.Failure(SaslStep.FailureReason.BAD_CREDENTIALS, "account disabled");
         }
-        return new SaslStep.Success(new AuthenticatedUser(c.accountId(), c.address()), null);
+        return new SaslStep.Success(new AuthenticatedUser(c.accountId(), c.address(), c.senderScope()), null);
     }
 
     /** Made on first use: hashing costs tens of milliseconds. */

@@ -163,7 +163,7 @@ final class ScramSha256Exchange implements SaslExchange {
         }
         state = State.DONE;
         String verifier = "v=" + Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage));
-        return new SaslStep.Success(new AuthenticatedUser(account.accountId(), account.address()),
+        return new SaslStep.Success(new AuthenticatedUser(account.accountId(), account.address(), account.senderScope()),
                 verifier.getBytes(StandardCharsets.UTF_8));
     }
 

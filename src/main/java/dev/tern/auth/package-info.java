@@ -15,7 +15,9 @@
  *   <li>Exchanges are pure state machines: decoded responses in, challenges and outcomes out. Their
  *       only I/O is the credential lookup (and, for GSSAPI, the JDK's reading of the keytab).
  *       Base64, {@code *} cancellation, reply codes and failure delays belong to the protocol.</li>
- *   <li>The authenticated identity is always an account's address; an authorization identity
+ *   <li>The authenticated identity is an account's address or, on SMTP only, the name of an SMTP
+ *       credential of an application, which carries its sender scope
+ *       ({@link dev.tern.auth.AuthenticatedUser#senderScope()}); an authorization identity
  *       other than the authenticated one is refused (no proxy logins).</li>
  *   <li>Every outcome gives one log line on logger {@code dev.tern.auth}
  *       ({@code auth failed: client=… user=… mechanism=… protocol=… reason=…}, {@code auth ok: …}).</li>

@@ -2,6 +2,9 @@ package dev.tern.cli;
 
 import dev.tern.directory.DomainDetails;
 import dev.tern.directory.DnsRecords;
+import dev.tern.onboarding.DomainSetup;
+import dev.tern.onboarding.RecordCheck;
+import dev.tern.onboarding.VerificationReport;
 import dev.tern.security.dkim.DkimKey;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
@@ -10,25 +13,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 @Command(name = "domain", description = "Manage the domains this server receives mail for.",
         subcommands = {DomainCommand.Add.class, DomainCommand.ListDomains.class, DomainCommand.Show.class,
-                DomainCommand.Delete.class, DomainCommand.CatchAll.class, DomainCommand.Dkim.class})
+                DomainCommand.Verify.class, DomainCommand.Delete.class, DomainCommand.CatchAll.class,
+                DomainCommand.Dkim.class})
 final class DomainCommand {
 
-    @Command(name = "add", description = "Add a local domain, with an RSA and an Ed25519 DKIM key.")
+    @Command(name = "add", description = "Add a local domain, with an RSA and an Ed25519 DKIM key and an "
+            + "ownership token, and print the DNS records to publish.")
     static final class Add extends AdminCommand {
         @Parameters(paramLabel = "DOMAIN")
         String domain;
 
         @Override
         int run(Services s, PrintWriter out) {
-            List<DkimKey> keys = s.dkimKeys().newKeySet();
-            Rows.Domain d = s.directory().addDomain(domain, keys);
-            out.println("added domain " + d.name());
-            out.println("DKIM keys: " + describe(keys) + "; publish the DNS records shown by: tern domain show " + d.name());
+            DomainSetup d = s.onboarding().addDomain(domain);
+            out.println("added domain " + d.domain());
+            out.println("DKIM keys: " + describe(d.dkimKeys()));
+            out.println();
+            printRecords(out, d.records());
+            out.println();
+            out.println("once published, check them with: tern domain verify " + d.domain());
             return 0;
         }
     }
@@ -53,23 +64,78 @@ final class DomainCommand {
         int run(Services s, PrintWriter out) {
             DomainDetails details = DomainDetails.read(s.directory(), s.dkimKeys(), s.config().hostname(), domain);
             Rows.Domain d = details.domain();
+            List<DnsRecords.Record> records = s.onboarding().records(d.name());
+            Optional<Instant> verified = s.domainOwnership().verifiedAt(d.name());
             out.println("domain:    " + d.name());
             out.println("accounts:  " + details.accounts());
             out.println("aliases:   " + details.aliases());
             out.println("catch-all: " + (d.catchAll() == null ? "(none)" : d.catchAll()));
+            out.println("ownership: " + verified.map(t -> "verified " + t)
+                    .orElse("not verified (publish the _tern-verify record, then: tern domain verify " + d.name() + ")"));
             out.println();
-            out.println("DNS records to publish (zone-file syntax):");
-            List<DkimKey> keys = details.dkimKeys();
-            for (DnsRecords.Record r : details.dnsRecords()) {
-                out.println("; " + r.purpose());
-                out.println(r.zoneLine());
-            }
-            if (keys.isEmpty()) {
+            printRecords(out, records);
+            if (details.dkimKeys().isEmpty()) {
                 out.println("; no DKIM keys: mail from " + d.name() + " goes out unsigned; "
                         + "make keys with: tern domain dkim " + d.name() + " --generate");
             }
             return 0;
         }
+    }
+
+    static void printRecords(PrintWriter out, List<DnsRecords.Record> records) {
+        out.println("DNS records to publish (zone-file syntax):");
+        for (DnsRecords.Record r : records) {
+            out.println("; " + r.purpose());
+            out.println(r.zoneLine());
+        }
+    }
+
+    @Command(name = "verify", description = "Check in live DNS each record DOMAIN should publish; verify its "
+            + "ownership when its token is found. Exits with 1 when a record is missing, different or unknown.")
+    static final class Verify extends AdminCommand {
+        @Parameters(paramLabel = "DOMAIN")
+        String domain;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            VerificationReport report;
+            try {
+                report = s.onboarding().verify(domain).get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception c ? c : e;
+            }
+            printReport(out, report);
+            return report.complete() ? 0 : 1;
+        }
+    }
+
+    static void printReport(PrintWriter out, VerificationReport report) {
+        int nameWidth = report.checks().stream().mapToInt(c -> c.record().name().length()).max().orElse(4);
+        out.println(String.format("%-9s  %-5s  %-" + nameWidth + "s  %s", "STATUS", "TYPE", "NAME", "DETAIL"));
+        for (RecordCheck c : report.checks()) {
+            DnsRecords.Record r = c.record();
+            String type = r.kind() == DnsRecords.Kind.SPF || r.kind() == DnsRecords.Kind.DMARC
+                    || r.kind() == DnsRecords.Kind.DKIM ? r.kind().name() : r.type();
+            out.println(String.format("%-9s  %-5s  %-" + nameWidth + "s  %s", c.status().word(), type, r.name(), c.detail()));
+            String indent = " ".repeat(9 + 2 + 5 + 2);
+            if (c.status() == RecordCheck.Status.DIFFERENT) {
+                for (String p : c.published()) {
+                    out.println(indent + "published: " + p);
+                }
+                out.println(indent + "expected:  " + c.expected());
+            }
+            if (c.status() != RecordCheck.Status.FOUND && c.status() != RecordCheck.Status.ERROR) {
+                out.println(indent + "publish:   " + r.zoneLine());
+            }
+        }
+        out.println();
+        out.println(report.checks().size() + " records: " + report.count(RecordCheck.Status.FOUND) + " found, "
+                + report.count(RecordCheck.Status.MISSING) + " missing, "
+                + report.count(RecordCheck.Status.DIFFERENT) + " different, "
+                + report.count(RecordCheck.Status.ERROR) + " unknown"
+                + (report.count(RecordCheck.Status.ERROR) > 0 ? " (DNS did not answer: try again later)" : ""));
+        out.println("ownership of " + report.domain() + ": " + (report.ownershipVerified()
+                ? "verified " + report.verifiedAt() : "not verified"));
     }
 
     @Command(name = "delete", description = "Delete a domain that has no accounts or aliases left.")

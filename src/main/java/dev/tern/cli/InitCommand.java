@@ -45,12 +45,13 @@ final class InitCommand implements Callable<Integer> {
         TernConfig loaded = ConfigLoader.load(file);
         try (Services services = new Services(loaded, 2)) {
             if (domain != null) {
-                services.directory().addDomain(domain, services.dkimKeys().newKeySet());
+                services.onboarding().addDomain(domain);
             }
         }
         out.println("wrote " + file + " (hostname " + name + ", data in " + loaded.dataDir() + ")");
         if (domain != null) {
-            out.println("added domain " + domain + "; add a user with: bin/tern user add someone@" + domain);
+            out.println("added domain " + domain + "; add a user with: bin/tern user add someone@" + domain
+                    + "; the DNS records to publish: bin/tern domain show " + domain);
         }
         return 0;
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "Tern 0.1",
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
-                AliasCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class, SendCommand.class,
+                AliasCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
+                SendCommand.class,
                 AdminUserCommand.class, WebhookCommand.class})
 public final class TernCommand {
 

@@ -89,6 +89,9 @@ public final class StarterConfig {
                 # Leave the sender's IP address and computer name out of the Received header of
                 # mail sent by authenticated users.
                 hide_client_ip = false
+                # Mail that leaves this server must come from a domain whose ownership is
+                # verified (`bin/tern domain verify DOMAIN` found its _tern-verify record).
+                require_verified_domain = false
 
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.

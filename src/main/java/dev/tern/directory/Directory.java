@@ -87,7 +87,7 @@ public final class Directory {
         return store.read(tx -> tx.directory().domain(key));
     }
 
-    /** Deletes a domain; refused while it still has accounts or aliases. */
+    /** Deletes a domain; refused while it still has accounts, aliases or SMTP credentials in use. */
     public void deleteDomain(String name) {
         String key = domainKey(name);
         store.writeAndWait(tx -> {
@@ -97,6 +97,11 @@ public final class Directory {
             if (accounts > 0 || aliases > 0) {
                 throw DirectoryException.conflict("domain " + key + " still has " + accounts + " account(s) and "
                         + aliases + " alias(es); delete them first");
+            }
+            int credentials = tx.smtpCredentials().countActive(d.id());
+            if (credentials > 0) {
+                throw DirectoryException.conflict("domain " + key + " still has " + credentials
+                        + " SMTP credential(s) in use; revoke them first (`tern credential list`)");
             }
             return tx.directory().deleteDomain(d.id());
         });
@@ -133,6 +138,9 @@ public final class Directory {
             Rows.Domain d = requireDomain(tx, a.asciiDomain());
             if (tx.directory().account(a.key()).isPresent()) {
                 throw DirectoryException.conflict("account " + a.key() + " already exists");
+            }
+            if (tx.smtpCredentials().credential(a.key()).isPresent()) {
+                throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
             }
             Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
             tx.directory().updateSecrets(row.id(), scram, cram);

@@ -63,6 +63,15 @@ public final class DnsResolver implements AutoCloseable {
     private final LookupSession session;
 
     public DnsResolver(DnsSettings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * @param cache keep answers for their TTL; without, every lookup asks the nameservers, as
+     *              checking records someone has just published needs (a cached "no such name"
+     *              could otherwise hide a new record for up to {@value #MAX_NEGATIVE_CACHE_SECONDS} seconds)
+     */
+    public DnsResolver(DnsSettings settings, boolean cache) {
         List<InetSocketAddress> servers = settings.nameservers().isEmpty()
                 ? ResolverConfig.getCurrentConfig().servers() : settings.nameservers();
         List<Resolver> resolvers = new ArrayList<>();
@@ -78,17 +87,18 @@ public final class DnsResolver implements AutoCloseable {
         resolver.setTimeout(settings.timeout().plus(TIMER_TICK)
                 .multipliedBy((long) TRIES_PER_NAMESERVER * Math.max(1, servers.size())));
 
-        Cache cache = new Cache(DClass.IN);
-        cache.setMaxCache(MAX_CACHE_SECONDS);
-        cache.setMaxNCache(MAX_NEGATIVE_CACHE_SECONDS);
-
         executor = newExecutor();
-        session = LookupSession.builder()
+        LookupSession.LookupSessionBuilder builder = LookupSession.builder()
                 .resolver(resolver)
                 .executor(executor)
-                .cache(cache)
-                .maxRedirects(MAX_CNAME_CHAIN)
-                .build();
+                .maxRedirects(MAX_CNAME_CHAIN);
+        if (cache) {
+            Cache answers = new Cache(DClass.IN);
+            answers.setMaxCache(MAX_CACHE_SECONDS);
+            answers.setMaxNCache(MAX_NEGATIVE_CACHE_SECONDS);
+            builder.cache(answers);
+        }
+        session = builder.build();
     }
 
     /**

@@ -9,7 +9,15 @@ package dev.tern.mail;
  * @param protocol     the RFC 3848 WITH keyword: SMTP, ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP…
  * @param listener     the listener name (smtp, submission…)
  * @param authUser     the authenticated identity, or null
+ * @param senderScope  the senders the authenticated identity is limited to (an SMTP credential's),
+ *                     or null (no client, or an account: it may use what it owns)
  */
 public record ClientInfo(String address, String reverseName, String helo, String protocol, String listener,
-                         String authUser) {
+                         String authUser, SenderScope senderScope) {
+
+    /** A client that is not limited to a sender scope. */
+    public ClientInfo(String address, String reverseName, String helo, String protocol, String listener,
+                      String authUser) {
+        this(address, reverseName, helo, protocol, listener, authUser, null);
+    }
 }

@@ -1,8 +1,13 @@
 package dev.tern.server;
 
+import dev.tern.config.ClientPorts;
 import dev.tern.config.TernConfig;
+import dev.tern.credentials.SmtpCredentials;
 import dev.tern.directory.Directory;
+import dev.tern.dns.DnsResolver;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.onboarding.DomainOnboarding;
+import dev.tern.onboarding.DomainOwnership;
 import dev.tern.queue.MailQueue;
 import dev.tern.security.dkim.DkimKeys;
 import dev.tern.security.dkim.DkimSigning;
@@ -37,6 +42,11 @@ public final class Services implements AutoCloseable {
     private final DeliveryTracker tracker;
     private final MessageTrace trace;
     private final Webhooks webhooks;
+    private final DomainOwnership domainOwnership;
+    private final DomainOnboarding onboarding;
+    private final SmtpCredentials smtpCredentials;
+    /** For the checks of published records: made at the first check, without a cache. */
+    private DnsResolver checkResolver;
 
     /**
      * @param storageThreads threads for blocking storage work (fsyncs, reads, lookups): they bound
@@ -62,6 +72,17 @@ public final class Services implements AutoCloseable {
         this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor, tracker);
         this.dkimSigning = new DkimSigning(metadata, Clock.systemUTC(), DkimSigning.DEFAULT_TTL);
         this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
+        this.domainOwnership = new DomainOwnership(metadata, Clock.systemUTC());
+        this.onboarding = new DomainOnboarding(directory, dkimKeys, domainOwnership, config.hostname(),
+                ClientPorts.of(config), this::checkResolver, storageExecutor);
+        this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
+    }
+
+    private synchronized DnsResolver checkResolver() {
+        if (checkResolver == null) {
+            checkResolver = new DnsResolver(config.dns(), false);
+        }
+        return checkResolver;
     }
 
     public TernConfig config() {
@@ -117,6 +138,21 @@ public final class Services implements AutoCloseable {
         return dkimKeys;
     }
 
+    /** Domain onboarding: add a domain, the DNS records to publish, their check in live DNS. */
+    public DomainOnboarding onboarding() {
+        return onboarding;
+    }
+
+    /** The domains' ownership tokens and whether each is verified. */
+    public DomainOwnership domainOwnership() {
+        return domainOwnership;
+    }
+
+    /** SMTP credentials of applications: create, list, revoke; their checks at submission. */
+    public SmtpCredentials smtpCredentials() {
+        return smtpCredentials;
+    }
+
     @Override
     public void close() {
         storageExecutor.shutdown();
@@ -124,6 +160,11 @@ public final class Services implements AutoCloseable {
             storageExecutor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (checkResolver != null) {
+                checkResolver.close();
+            }
         }
         metadata.close();
         blobs.close();

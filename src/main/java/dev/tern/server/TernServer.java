@@ -4,6 +4,7 @@ import dev.tern.admin.AdminApi;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
+import dev.tern.auth.AuthFailureListener;
 import dev.tern.auth.Authenticator;
 import dev.tern.config.TernConfig;
 import dev.tern.config.DeliverySettings;
@@ -78,6 +79,8 @@ public final class TernServer implements AutoCloseable {
     /** Threads for SASL steps (password hashing is CPU-bound), and how many may wait for one. */
     private static final int AUTH_THREADS = 4;
     private static final int AUTH_QUEUE = 256;
+    /** How often the use of SMTP credentials (messages, last use) is written to the store. */
+    private static final Duration USAGE_FLUSH = Duration.ofSeconds(10);
 
     private final TernConfig config;
     private final Duration queueScanInterval;
@@ -118,8 +121,8 @@ public final class TernServer implements AutoCloseable {
         this.config = config;
         this.queueScanInterval = queueScanInterval;
         // Failed logins are counted in the metrics of the running server.
-        this.authenticators = services -> new Authenticator(services.directory()::credentials, config.auth(),
-                Clock.systemUTC(), (protocol, mechanism, reason) -> metrics.authFailed(protocol, mechanism, reason));
+        this.authenticators = services -> authenticator(services,
+                (protocol, mechanism, reason) -> metrics.authFailed(protocol, mechanism, reason));
     }
 
     /**
@@ -132,6 +135,20 @@ public final class TernServer implements AutoCloseable {
         this.config = config;
         this.queueScanInterval = queueScanInterval;
         this.authenticators = authenticators;
+    }
+
+    /**
+     * The SASL mechanisms over the directory's accounts; on SMTP listeners also over the SMTP
+     * credentials of applications (an account's address wins over a credential's name).
+     */
+    public static SaslAuthenticator authenticator(Services services) {
+        return authenticator(services, AuthFailureListener.NONE);
+    }
+
+    private static SaslAuthenticator authenticator(Services services, AuthFailureListener failures) {
+        return new Authenticator(services.directory()::credentials,
+                login -> services.directory().credentials(login).or(() -> services.smtpCredentials().find(login)),
+                services.config().auth(), Clock.systemUTC(), failures);
     }
 
     /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
@@ -268,6 +285,8 @@ public final class TernServer implements AutoCloseable {
             });
             housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
+                    USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics);
             startListeners(backend);
@@ -450,6 +469,15 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
+    /** Writes the messages counted for SMTP credentials to the store. */
+    private void flushCredentialUsage() {
+        try {
+            services.smtpCredentials().flushUsage();
+        } catch (RuntimeException e) {
+            log.warn("recording the use of SMTP credentials failed (kept for the next try): {}", e.toString());
+        }
+    }
+
     /** Forgets idle rate-limit keys and expired greylisting rows, now and then. */
     private void inboundHousekeeping() {
         try {
@@ -510,6 +538,7 @@ public final class TernServer implements AutoCloseable {
             dns = null;
         }
         if (services != null) {
+            flushCredentialUsage();
             services.close();
             services = null;
         }

@@ -7,6 +7,8 @@ import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
+import dev.tern.mail.Recipient;
+import dev.tern.mail.SenderScope;
 import dev.tern.queue.MailQueue;
 import dev.tern.message.SubmissionHeaderFilter;
 import dev.tern.metrics.TernMetrics;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.Executor;
@@ -73,19 +76,27 @@ final class TernSmtpBackend implements SmtpBackend {
             return CompletableFuture.completedFuture(null);
         }
         return inbound.userMessage(client.authUser())
-                .thenCompose(v -> submission.checkSender(client.authUser(), sender));
+                .thenCompose(v -> submission.checkSender(client.authUser(), client.senderScope(), sender));
+    }
+
+    @Override
+    public ContentFilter contentFilter(String listener, ClientInfo client) {
+        return contentFilter(listener, client, null, List.of());
     }
 
     /**
      * Mail from an authenticated user gets the submission fix-ups (Message-ID and Date when
-     * missing) and, when configured, the check that its From: addresses are the user's.
+     * missing) and, when configured, the check that its From: addresses are the user's (or in the
+     * scope of its SMTP credential), and verified when the mail leaves this server.
      */
     @Override
-    public ContentFilter contentFilter(String listener, ClientInfo client) {
+    public ContentFilter contentFilter(String listener, ClientInfo client, MailAddress sender, List<Recipient> recipients) {
         if (client.authUser() == null) {
             return null;
         }
         String user = client.authUser();
+        SenderScope scope = client.senderScope();
+        List<Recipient> rcpts = List.copyOf(recipients);
         SubmissionHeaderFilter headers = submission.newHeaderFilter();
         return new ContentFilter() {
             @Override
@@ -100,13 +111,28 @@ final class TernSmtpBackend implements SmtpBackend {
 
             @Override
             public CompletableFuture<Void> verdict() {
-                return submission.checkHeaders(user, headers);
+                return submission.checkHeaders(user, scope, headers, () -> leavesThisServer(rcpts));
             }
         };
     }
 
+    /** Whether a recipient is in a domain this server does not host. Blocks on the store. */
+    private boolean leavesThisServer(List<Recipient> recipients) {
+        return recipients.stream().anyMatch(r -> !directory.isLocalDomain(r.address().asciiDomain()));
+    }
+
     @Override
     public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient) {
+        return checkRecipient(listener, client, null, recipient);
+    }
+
+    /**
+     * For an authenticated client, a recipient in another domain is relayed; with
+     * {@code require_verified_domain} only when the envelope sender's domain is verified.
+     */
+    @Override
+    public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress sender,
+                                                  MailAddress recipient) {
         if (client.authUser() != null) {
             CompletableFuture<Void> limited = inbound.userRecipient(client.authUser());
             if (limited.isCompletedExceptionally()) {
@@ -129,6 +155,10 @@ final class TernSmtpBackend implements SmtpBackend {
                         + "User unknown in this domain", COMPONENT);
             }
             if (client.authUser() != null) {
+                MailException unverified = submission.checkOutboundSender(sender);
+                if (unverified != null) {
+                    throw unverified;
+                }
                 return null;    // an authenticated user's mail to another domain, for outbound delivery
             }
             if (relayFrom.contains(client.address())) {
@@ -155,6 +185,11 @@ final class TernSmtpBackend implements SmtpBackend {
 
     @Override
     public CompletableFuture<Void> enqueue(String queueId, Envelope envelope, BlobSink body) {
-        return queue.enqueue(queueId, envelope, body);
+        ClientInfo client = envelope.client();
+        if (client == null || client.senderScope() == null) {
+            return queue.enqueue(queueId, envelope, body);
+        }
+        return queue.enqueue(queueId, envelope, body)
+                .thenRun(() -> submission.messageQueued(client.authUser(), client.senderScope()));
     }
 }

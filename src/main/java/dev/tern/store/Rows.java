@@ -261,6 +261,38 @@ public final class Rows {
     }
 
     /**
+     * The ownership token of a domain.
+     *
+     * @param token      published as {@code _tern-verify.<domain> TXT "tern-verify=<token>"}
+     * @param verifiedAt when the token was first found in DNS, or null while it has not been
+     */
+    public record DomainOwnership(long domainId, String token, Instant createdAt, Instant verifiedAt) {
+    }
+
+    /**
+     * An SMTP credential of an application.
+     *
+     * @param name         the SASL user name, an address lookup key
+     * @param domain       the name of the domain it belongs to (A-labels)
+     * @param senders      its scope: address keys and {@code @domain} patterns, space-separated
+     * @param rateLimit    {@code <messages>/<window>} such as {@code 100/1h}, or null for none
+     * @param passwordHash Argon2id PHC string of its secret
+     * @param scramSha256  SCRAM-SHA-256 keys of its secret
+     * @param cramMd5      CRAM-MD5 states of its secret, or null
+     * @param revokedAt    when it was revoked, or null while it may be used
+     * @param lastUsedAt   when it last sent a message, or null
+     */
+    public record SmtpCredential(String name, long domainId, String domain, String senders, String rateLimit,
+                                 String passwordHash, String scramSha256, String cramMd5, Instant createdAt,
+                                 Instant revokedAt, Instant lastUsedAt, long messagesSent) {
+        @Override
+        public String toString() {
+            return "SmtpCredential[" + name + ", senders=" + senders + ", rateLimit=" + rateLimit
+                    + ", revokedAt=" + revokedAt + "]";
+        }
+    }
+
+    /**
      * An account of the admin listener (not a mail account).
      *
      * @param passwordHash Argon2id, PHC string; {@link #toString()} leaves it out

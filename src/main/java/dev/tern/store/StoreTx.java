@@ -19,6 +19,10 @@ public interface StoreTx {
 
     GreylistDao greylist();
 
+    DomainOwnershipDao domainOwnership();
+
+    SmtpCredentialDao smtpCredentials();
+
     AdminDao admin();
 
     TrackingDao tracking();

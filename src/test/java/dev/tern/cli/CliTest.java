@@ -5,6 +5,7 @@ import dev.tern.server.Services;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -220,5 +221,90 @@ class CliTest {
                 .contains("; no DKIM keys: mail from bare.org goes out unsigned; make keys with: tern domain dkim bare.org --generate")
                 .doesNotContain("_domainkey");
         assertThat(tern(null, "domain", "dkim", "bare.org").out()).startsWith("no DKIM keys");
+    }
+
+    @Test
+    void domainAddPrintsEveryRecordAndVerifyChecksThemInDns() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            tern(null, "init", "--smtp", "127.0.0.1:2525", "--hostname", "mail.example.org");
+            Files.writeString(config, Files.readString(config).replace("# submissions = [\"0.0.0.0:465\"]",
+                    "submissions = [\"0.0.0.0:465\"]") + "\n[dns]\nnameservers = [\"127.0.0.1:"
+                    + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            Result added = tern(null, "domain", "add", "example.org");
+            assertThat(added.code()).isZero();
+            assertThat(added.out()).contains("DNS records to publish (zone-file syntax):\n")
+                    .contains("example.org. IN MX 10 mail.example.org.\n")
+                    .containsPattern("_tern-verify\\.example\\.org\\. IN TXT \"tern-verify=[a-z2-7]{32}\"\n")
+                    .contains("_submissions._tcp.example.org. IN SRV 0 1 465 mail.example.org.\n")
+                    .contains("_submission._tcp.example.org. IN SRV 0 0 0 .\n")
+                    .contains("autoconfig.example.org. IN CNAME mail.example.org.\n")
+                    .endsWith("once published, check them with: tern domain verify example.org\n");
+            assertThat(tern(null, "domain", "show", "example.org").out())
+                    .contains("ownership: not verified (publish the _tern-verify record, then: tern domain verify example.org)");
+
+            Result missing = tern(null, "domain", "verify", "example.org");
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.out()).startsWith("STATUS     TYPE   NAME")
+                    .contains("missing    MX     example.org ")
+                    .contains("publish:   example.org. IN MX 10 mail.example.org.")
+                    .contains("records: 0 found, ").endsWith("ownership of example.org: not verified\n");
+
+            dns.a("mail.example.org", "192.0.2.25");
+            for (String line : added.out().lines().filter(l -> !l.startsWith(";") && l.contains(" IN ")).toList()) {
+                String[] parts = line.split(" ", 4);
+                dns.add(org.xbill.DNS.Record.fromString(org.xbill.DNS.Name.fromString(parts[0]),
+                        org.xbill.DNS.Type.value(parts[2]), org.xbill.DNS.DClass.IN, 300,
+                        parts[3], org.xbill.DNS.Name.root));
+            }
+            Result found = tern(null, "domain", "verify", "example.org");
+            assertThat(found.code()).as(found.out() + found.err()).isZero();
+            assertThat(found.out()).contains("found      SPF    example.org ").doesNotContain("missing ")
+                    .containsPattern("ownership of example.org: verified \\d{4}-");
+            assertThat(tern(null, "domain", "show", "example.org").out()).containsPattern("ownership: verified \\d{4}-");
+        }
+    }
+
+    @Test
+    void credentialsAreCreatedListedAndRevoked() {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--domain", "example.org");
+        Result created = tern(null, "credential", "create", "--domain", "example.org", "--sender", "noreply@example.org",
+                "--sender", "@Example.ORG", "--rate", "100/1h");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).containsPattern("created SMTP credential app-[a-z2-9]{8}@example\\.org\n")
+                .containsPattern("secret: {4}[A-Za-z2-9]{32}\n")
+                .contains("senders:   noreply@example.org @example.org\n")
+                .contains("rate:      100 messages per 1h\n");
+        String name = created.out().lines().filter(l -> l.startsWith("user name: ")).findFirst().orElseThrow()
+                .substring("user name: ".length());
+        Result named = tern(null, "credential", "create", "--domain", "example.org", "--name", "shop");
+        assertThat(named.out()).startsWith("created SMTP credential shop@example.org\n")
+                .contains("rate:      no limit of its own\n");
+
+        String list = tern(null, "credential", "list").out();
+        assertThat(list).startsWith("NAME ").contains("MESSAGES").contains("LAST USED");
+        assertThat(list.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow())
+                .contains("noreply@example.org @example.org").contains("100/1h").contains(" 0  never").endsWith("active");
+        assertThat(list).doesNotContain("secret");
+
+        assertThat(tern(null, "credential", "revoke", "shop@example.org").out())
+                .isEqualTo("revoked SMTP credential shop@example.org (it sent 0 message(s))\n");
+        assertThat(tern(null, "credential", "list", "--domain", "example.org").out()).containsPattern("shop@example\\.org .* revoked \\d{4}-");
+        Result again = tern(null, "credential", "revoke", "shop@example.org");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).startsWith("tern: SMTP credential shop@example.org was revoked already");
+
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--name", "shop").err())
+                .isEqualTo("tern: shop@example.org is already an SMTP credential\n");
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--rate", "lots").err())
+                .startsWith("tern: \"lots\" is not a rate such as 100/1h");
+        assertThat(tern(null, "credential", "create", "--domain", "example.org", "--sender", "x@elsewhere.org").err())
+                .startsWith("tern: sender domain elsewhere.org is not a local domain");
+        assertThat(tern(null, "credential", "create", "--domain", "nowhere.org").err())
+                .startsWith("tern: no such domain: nowhere.org");
+        Result busy = tern(null, "domain", "delete", "example.org");
+        assertThat(busy.err()).isEqualTo("tern: domain example.org still has 1 SMTP credential(s) in use; "
+                + "revoke them first (`tern credential list`)\n");
+        assertThat(tern("pw\n", "user", "add", name, "--password-stdin").err())
+                .isEqualTo("tern: " + name + " is the name of an SMTP credential; choose another address\n");
     }
 }

@@ -1,11 +1,14 @@
 package dev.tern.directory;
 
+import dev.tern.config.ClientPorts;
+import dev.tern.config.ClientService;
 import dev.tern.security.dkim.DkimAlgorithm;
 import dev.tern.security.dkim.DkimKey;
 import dev.tern.security.dkim.DkimKeyGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,14 +18,39 @@ class DnsRecordsTest {
     void recordsInZoneFileSyntax() {
         DkimKey rsa = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "202611r");
         DkimKey ed = DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, "202611e");
-        List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(rsa, ed));
+        ClientPorts ports = new ClientPorts(Map.of(ClientService.SUBMISSION, 587, ClientService.SUBMISSIONS, 465,
+                ClientService.IMAPS, 993, ClientService.IMAP, 143, ClientService.POP3S, 995));
+        List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(rsa, ed),
+                "abc234", ports);
         assertThat(records).extracting(DnsRecords.Record::zoneLine).containsExactly(
                 "example.org. IN MX 10 mail.example.org.",
                 "example.org. IN TXT \"v=spf1 mx -all\"",
                 "202611r._domainkey.example.org. IN TXT " + DnsRecords.txt("v=DKIM1; k=rsa; p=" + rsa.dnsPublicKey()),
                 "202611e._domainkey.example.org. IN TXT \"v=DKIM1; k=ed25519; p=" + ed.dnsPublicKey() + "\"",
-                "_dmarc.example.org. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:postmaster@example.org\"");
+                "_dmarc.example.org. IN TXT \"v=DMARC1; p=quarantine; rua=mailto:postmaster@example.org\"",
+                "_tern-verify.example.org. IN TXT \"tern-verify=abc234\"",
+                "_submissions._tcp.example.org. IN SRV 0 1 465 mail.example.org.",
+                "_submission._tcp.example.org. IN SRV 10 1 587 mail.example.org.",
+                "_imaps._tcp.example.org. IN SRV 0 1 993 mail.example.org.",
+                "_imap._tcp.example.org. IN SRV 10 1 143 mail.example.org.",
+                "_pop3s._tcp.example.org. IN SRV 20 1 995 mail.example.org.",
+                "_pop3._tcp.example.org. IN SRV 0 0 0 .",
+                "autoconfig.example.org. IN CNAME mail.example.org.",
+                "autodiscover.example.org. IN CNAME mail.example.org.");
         assertThat(records).allSatisfy(r -> assertThat(r.purpose()).isNotBlank());
+        assertThat(records.get(2).text()).isEqualTo("v=DKIM1; k=rsa; p=" + rsa.dnsPublicKey());
+        assertThat(records.get(0).name()).isEqualTo("example.org");
+        assertThat(DnsRecords.forDomain("example.org", "mail.example.org", List.of(rsa, ed)))
+                .as("the mail records alone are the first of the full list").isEqualTo(records.subList(0, 5));
+    }
+
+    @Test
+    void withoutTokenNoOwnershipRecordAndWithoutListenersEveryServiceIsNotOffered() {
+        List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null,
+                new ClientPorts(Map.of()));
+        assertThat(records).noneMatch(r -> r.kind() == DnsRecords.Kind.OWNERSHIP || r.kind() == DnsRecords.Kind.DKIM);
+        assertThat(records).filteredOn(r -> r.kind() == DnsRecords.Kind.SRV).hasSize(6)
+                .allSatisfy(r -> assertThat(r.data()).isEqualTo("0 0 0 ."));
     }
 
     @Test
@@ -31,6 +59,8 @@ class DnsRecordsTest {
         String data = DnsRecords.txt(text);
         assertThat(data).matches("\"[^\"]{255}\" \"[^\"]{155}\"");
         assertThat(data.replace("\" \"", "").replace("\"", "")).isEqualTo(text);
+        assertThat(DnsRecords.unquote(data)).isEqualTo(text);
+        assertThat(DnsRecords.unquote(DnsRecords.txt("a \"quoted\" \\ text"))).isEqualTo("a \"quoted\" \\ text");
         assertThat(DnsRecords.txt("")).isEqualTo("\"\"");
     }
 }

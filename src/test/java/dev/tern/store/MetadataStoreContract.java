@@ -983,4 +983,81 @@ public abstract class MetadataStoreContract {
         var v13 = store.read(tx -> tx.directory().account("erin@example.test"));
         assertThat(v13).isPresent();
     }
+
+    @Test
+    void domainOwnershipKeepsItsFirstTokenAndItsFirstVerification() {
+        Instant created = Instant.ofEpochMilli(1_800_000_000_000L);
+        long domainId = store.writeAndWait(tx -> tx.directory().insertDomain("owned.test", created).id());
+        boolean first = store.writeAndWait(tx -> tx.domainOwnership().insert(domainId, "tok-1", created));
+        boolean second = store.writeAndWait(tx -> tx.domainOwnership().insert(domainId, "tok-2", created));
+        Rows.DomainOwnership unverified = store.read(tx -> tx.domainOwnership().ownership(domainId)).orElseThrow();
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(unverified).isEqualTo(new Rows.DomainOwnership(domainId, "tok-1", created, null));
+
+        Instant at = created.plusSeconds(60);
+        boolean marked = store.writeAndWait(tx -> tx.domainOwnership().markVerified(domainId, at));
+        boolean markedAgain = store.writeAndWait(tx -> tx.domainOwnership().markVerified(domainId, at.plusSeconds(60)));
+        var byName = store.read(tx -> tx.domainOwnership().ownership("owned.test"));
+        var unknown = store.read(tx -> tx.domainOwnership().ownership("other.test"));
+        assertThat(marked).isTrue();
+        assertThat(markedAgain).isFalse();
+        assertThat(byName).get().extracting(Rows.DomainOwnership::verifiedAt).isEqualTo(at);
+        assertThat(unknown).isEmpty();
+
+        store.writeAndWait(tx -> tx.directory().deleteDomain(domainId));
+        var afterDelete = store.read(tx -> tx.domainOwnership().ownership(domainId));
+        assertThat(afterDelete).isEmpty();
+    }
+
+    private static Rows.SmtpCredential credential(String name, long domainId, String senders, String rate, Instant created) {
+        return new Rows.SmtpCredential(name, domainId, null, senders, rate, "HASH", "SCRAM", null, created,
+                null, null, 0);
+    }
+
+    @Test
+    void smtpCredentialsAreStoredRevokedAndCountTheirUse() {
+        Instant created = Instant.ofEpochMilli(1_800_000_000_000L);
+        long domainId = store.writeAndWait(tx -> tx.directory().insertDomain("apps.test", created).id());
+        boolean inserted = store.writeAndWait(tx -> tx.smtpCredentials()
+                .insert(credential("app-b@apps.test", domainId, "@apps.test", "100/1h", created)));
+        boolean duplicate = store.writeAndWait(tx -> tx.smtpCredentials()
+                .insert(credential("app-b@apps.test", domainId, "x@apps.test", null, created)));
+        store.writeAndWait(tx -> tx.smtpCredentials().insert(credential("app-a@apps.test", domainId, "a@apps.test b@apps.test",
+                null, created)));
+        assertThat(inserted).isTrue();
+        assertThat(duplicate).isFalse();
+        Rows.SmtpCredential b = store.read(tx -> tx.smtpCredentials().credential("app-b@apps.test")).orElseThrow();
+        assertThat(b).isEqualTo(new Rows.SmtpCredential("app-b@apps.test", domainId, "apps.test", "@apps.test", "100/1h",
+                "HASH", "SCRAM", null, created, null, null, 0));
+        assertThat(b.toString()).doesNotContain("HASH").doesNotContain("SCRAM");
+        List<Rows.SmtpCredential> ofDomain = store.read(tx -> tx.smtpCredentials().credentials(domainId));
+        List<Rows.SmtpCredential> all = store.read(tx -> tx.smtpCredentials().credentials(null));
+        int active = store.read(tx -> tx.smtpCredentials().countActive(domainId));
+        assertThat(ofDomain).extracting(Rows.SmtpCredential::name).containsExactly("app-a@apps.test", "app-b@apps.test");
+        assertThat(all).hasSize(2);
+        assertThat(active).isEqualTo(2);
+
+        Instant later = created.plusSeconds(3600);
+        store.writeAndWait(tx -> tx.smtpCredentials().addUsage("app-b@apps.test", 3, later));
+        store.writeAndWait(tx -> tx.smtpCredentials().addUsage("app-b@apps.test", 2, created.plusSeconds(60)));
+        boolean unknownUsage = store.writeAndWait(tx -> tx.smtpCredentials().addUsage("nobody@apps.test", 1, later));
+        Rows.SmtpCredential used = store.read(tx -> tx.smtpCredentials().credential("app-b@apps.test")).orElseThrow();
+        assertThat(used.messagesSent()).isEqualTo(5);
+        assertThat(used.lastUsedAt()).as("the last use never moves back").isEqualTo(later);
+        assertThat(unknownUsage).isFalse();
+
+        boolean revoked = store.writeAndWait(tx -> tx.smtpCredentials().revoke("app-b@apps.test", later));
+        boolean revokedAgain = store.writeAndWait(tx -> tx.smtpCredentials().revoke("app-b@apps.test", later.plusSeconds(1)));
+        assertThat(revoked).isTrue();
+        assertThat(revokedAgain).isFalse();
+        Rows.SmtpCredential revokedRow = store.read(tx -> tx.smtpCredentials().credential("app-b@apps.test")).orElseThrow();
+        int stillActive = store.read(tx -> tx.smtpCredentials().countActive(domainId));
+        assertThat(revokedRow.revokedAt()).isEqualTo(later);
+        assertThat(stillActive).isEqualTo(1);
+
+        store.writeAndWait(tx -> tx.directory().deleteDomain(domainId));
+        List<Rows.SmtpCredential> left = store.read(tx -> tx.smtpCredentials().credentials(null));
+        assertThat(left).isEmpty();
+    }
 }

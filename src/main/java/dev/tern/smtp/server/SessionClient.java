@@ -42,7 +42,7 @@ final class SessionClient {
 
     ClientInfo info(String listener, Transaction t) {
         return new ClientInfo(address == null ? "unknown" : address.getHostAddress(), verifiedName, helo, protocol(t), listener,
-                user == null ? null : user.address());
+                user == null ? null : user.address(), user == null ? null : user.senderScope());
     }
 
     /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP(S)(A). */

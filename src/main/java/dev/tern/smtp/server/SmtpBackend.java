@@ -3,8 +3,10 @@ package dev.tern.smtp.server;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
 import dev.tern.store.BlobSink;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +33,15 @@ public interface SmtpBackend {
      * (550 5.1.1 unknown user, 550 5.7.1 relay denied, 451 4.3.0 on a storage error…).
      */
     CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress recipient);
+
+    /**
+     * The same at RCPT, knowing the transaction's envelope sender (null for {@code <>}): a policy
+     * may depend on both. By default, {@link #checkRecipient(String, ClientInfo, MailAddress)}.
+     */
+    default CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress sender,
+                                                   MailAddress recipient) {
+        return checkRecipient(listener, client, recipient);
+    }
 
     /**
      * The checks for a new connection on this listener from this address; {@link ClientPolicy#NONE}
@@ -61,6 +72,15 @@ public interface SmtpBackend {
      */
     default ContentFilter contentFilter(String listener, ClientInfo client) {
         return null;
+    }
+
+    /**
+     * The same, knowing the transaction's envelope: sender (null for {@code <>}) and accepted
+     * recipients. By default, {@link #contentFilter(String, ClientInfo)}.
+     */
+    default ContentFilter contentFilter(String listener, ClientInfo client, MailAddress sender,
+                                        List<Recipient> recipients) {
+        return contentFilter(listener, client);
     }
 
     /** Where the content of a new message is written; the id of the sink is the queue id. */

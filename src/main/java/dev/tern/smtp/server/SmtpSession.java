@@ -280,7 +280,7 @@ final class SmtpSession {
         }
         Transaction t = tx;
         CompletableFuture<Void> check = call(() ->
-                settings.backend().checkRecipient(settings.listener(), clientInfo(t), address));
+                settings.backend().checkRecipient(settings.listener(), clientInfo(t), t.mail().sender(), address));
         if (!peer.authenticated()) {
             check = check.thenCompose(ok -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address)));
         }
@@ -419,7 +419,8 @@ final class SmtpSession {
         }
         ContentFilter filter;
         try {
-            filter = settings.backend().contentFilter(settings.listener(), clientInfo(tx));
+            filter = settings.backend().contentFilter(settings.listener(), clientInfo(tx), tx.mail().sender(),
+                    tx.recipients());
             if (filter == null && !peer.authenticated()) {
                 filter = policy.contentFilter(clientInfo(tx), tx.mail().sender());
             }

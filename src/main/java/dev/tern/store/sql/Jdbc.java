@@ -110,4 +110,10 @@ final class Jdbc {
     static Instant instant(ResultSet rs, String column) throws SQLException {
         return Instant.ofEpochMilli(rs.getLong(column));
     }
+
+    /** The time in a column that may be NULL; null then. */
+    static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
 }

@@ -4,9 +4,11 @@ import dev.tern.store.AdminDao;
 import dev.tern.store.BlobRefDao;
 import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
+import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
+import dev.tern.store.SmtpCredentialDao;
 import dev.tern.store.StoreTx;
 import dev.tern.store.TrackingDao;
 import dev.tern.store.WebhookDao;
@@ -26,6 +28,8 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlBlobRefDao blobs;
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
+    private final SqlDomainOwnershipDao domainOwnership;
+    private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
     private final SqlTrackingDao tracking;
     private final SqlWebhookDao webhooks;
@@ -43,6 +47,8 @@ public final class SqlStoreTx implements StoreTx {
         this.blobs = new SqlBlobRefDao(db);
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
+        this.domainOwnership = new SqlDomainOwnershipDao(db);
+        this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
         this.tracking = new SqlTrackingDao(db);
         this.webhooks = new SqlWebhookDao(db);
@@ -77,6 +83,16 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public GreylistDao greylist() {
         return greylist;
+    }
+
+    @Override
+    public DomainOwnershipDao domainOwnership() {
+        return domainOwnership;
+    }
+
+    @Override
+    public SmtpCredentialDao smtpCredentials() {
+        return smtpCredentials;
     }
 
     @Override
