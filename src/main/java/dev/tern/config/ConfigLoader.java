@@ -104,10 +104,12 @@ public final class ConfigLoader {
         GreylistSettings greylisting = GreylistSettings.read(top.table("greylisting"));
         AdminSettings admin = AdminSettings.read(top.table("admin"));
         TrackingSettings tracking = TrackingSettings.read(top.table("tracking"));
+        WebhookSettings webhooks = WebhookSettings.read(top.table("webhooks"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking);
+                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking,
+                webhooks);
     }
 
     private static String defaultHostname() {

@@ -171,6 +171,14 @@ public final class StarterConfig {
                 # `tern trace` searches it.
                 # retention = "30d"
 
+                # [webhooks]
+                # Webhook URLs on loopback or private addresses are refused unless this is true
+                # (whoever may add a webhook could otherwise reach services inside your network).
+                # allow_private = false
+                # POSTs in progress at once, and how long each may take.
+                # max_concurrent = 8
+                # timeout = "10s"
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

@@ -29,13 +29,15 @@ import java.util.Map;
  * @param greylisting        greylisting on port 25 ({@code [greylisting]})
  * @param admin              the admin listener: HTTP API, web console, metrics ({@code [admin]})
  * @param tracking           delivery tracking: how long records are kept ({@code [tracking]})
+ * @param webhooks           HTTP POSTs of delivery events: private addresses, concurrency ({@code [webhooks]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
                          ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
-                         GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking) {
+                         GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
+                         WebhookSettings webhooks) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

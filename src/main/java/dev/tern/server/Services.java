@@ -16,6 +16,7 @@ import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
 import dev.tern.tracking.DeliveryTracker;
 import dev.tern.tracking.MessageTrace;
+import dev.tern.webhooks.Webhooks;
 
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +41,7 @@ public final class Services implements AutoCloseable {
     private final DkimKeys dkimKeys;
     private final DeliveryTracker tracker;
     private final MessageTrace trace;
+    private final Webhooks webhooks;
     private final DomainOwnership domainOwnership;
     private final DomainOnboarding onboarding;
     private final SmtpCredentials smtpCredentials;
@@ -65,6 +67,8 @@ public final class Services implements AutoCloseable {
                 config.postmaster());
         this.tracker = new DeliveryTracker(Clock.systemUTC());
         this.trace = new MessageTrace(metadata, Clock.systemUTC());
+        this.webhooks = new Webhooks(metadata, Clock.systemUTC(), config.webhooks().allowPrivate());
+        tracker.addRecorder(webhooks);
         this.queue = new MailQueue(metadata, blobs, mailboxes, storageExecutor, tracker);
         this.dkimSigning = new DkimSigning(metadata, Clock.systemUTC(), DkimSigning.DEFAULT_TTL);
         this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
@@ -117,6 +121,11 @@ public final class Services implements AutoCloseable {
     /** Searches the delivery records and purges old ones. */
     public MessageTrace trace() {
         return trace;
+    }
+
+    /** The webhooks; their outbox is written in the transaction of each delivery event. */
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     /** Signs outbound mail with the sender domain's DKIM keys. */

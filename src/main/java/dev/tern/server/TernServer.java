@@ -44,6 +44,9 @@ import dev.tern.routing.Router;
 import dev.tern.smtp.server.SmtpSecurity;
 import dev.tern.smtp.server.SmtpServer;
 import dev.tern.store.StoreException;
+import dev.tern.webhooks.RetrySchedule;
+import dev.tern.webhooks.WebhookDispatcher;
+import dev.tern.webhooks.WebhookRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +120,8 @@ public final class TernServer implements AutoCloseable {
     /** What {@code /metrics} serves instead of the server's own metrics, or null. */
     private volatile java.util.function.Supplier<String> metricsText;
     private AdminApi admin;
+    private WebhookDispatcher webhookDispatcher;
+    private RetrySchedule webhookRetries = RetrySchedule.DEFAULT;
 
     /**
      * Scans the queue every 5 seconds: `tern queue flush`, `retry` and `release` run in another
@@ -164,6 +169,12 @@ public final class TernServer implements AutoCloseable {
     /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
     public TernServer withOutboundTimeouts(SmtpTimeouts t) {
         this.timeouts = t;
+        return this;
+    }
+
+    /** Another retry schedule for webhook deliveries (tests use milliseconds); call before {@link #start()}. */
+    public TernServer withWebhookRetries(RetrySchedule retries) {
+        this.webhookRetries = retries;
         return this;
     }
 
@@ -276,6 +287,8 @@ public final class TernServer implements AutoCloseable {
             services.queue().addListener(runner);
             services.queue().setImmediateDelivery(local);
             runner.start();
+            webhookDispatcher = new WebhookDispatcher(services.metadata(), services.webhooks(), config.webhooks(),
+                    webhookRetries, Clock.systemUTC(), WebhookDispatcher.DEFAULT_POLL).start();
 
             transport = new ServerTransport(0, metrics.connections());
             inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
@@ -342,6 +355,7 @@ public final class TernServer implements AutoCloseable {
                 () -> metricsText != null ? metricsText.get() : metrics.scrape(), Clock.systemUTC(),
                 services.trace(), () -> List.copyOf(listeners), () -> tls == null ? null : tls.certificate(),
                 VERSION, services.onboarding(), services.smtpCredentials(), this::clientPorts));
+        admin.register(new WebhookRoutes(services.webhooks()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }
@@ -482,6 +496,11 @@ public final class TernServer implements AutoCloseable {
         return runner;
     }
 
+    /** What sends webhook deliveries; null before {@link #start()}. */
+    public WebhookDispatcher webhookDispatcher() {
+        return webhookDispatcher;
+    }
+
     /** The server's metrics (what the admin server scrapes); null before {@link #start()}. */
     public TernMetrics metrics() {
         return metrics;
@@ -554,6 +573,10 @@ public final class TernServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
             tls = null;
+        }
+        if (webhookDispatcher != null) {
+            webhookDispatcher.close();
+            webhookDispatcher = null;
         }
         if (runner != null) {
             runner.close();

@@ -240,6 +240,49 @@ public final class Rows {
     }
 
     /**
+     * An HTTP endpoint told of delivery events.
+     *
+     * @param secret  the HMAC-SHA256 key that signs each POST; {@link #toString()} leaves it out
+     * @param events  the event types it is sent (received, delivered, deferred, bounced, expired)
+     * @param domains the A-label domains whose mail it hears of (sender or recipient); empty: every domain
+     */
+    public record Webhook(String id, String url, String secret, List<String> events, List<String> domains,
+                          boolean enabled, Instant createdAt) {
+        public Webhook {
+            events = List.copyOf(events);
+            domains = List.copyOf(domains);
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[id=" + id + ", url=" + url + ", events=" + events + ", domains=" + domains
+                    + ", enabled=" + enabled + "]";
+        }
+    }
+
+    /**
+     * One POST of an event to a webhook, as the outbox keeps it.
+     *
+     * @param payload       the JSON body, sent unchanged at every attempt
+     * @param state         pending, delivered or failed
+     * @param nextAttemptAt when pending: when it is due (or when the lease of the node sending it ends)
+     * @param lastStatus    the HTTP status of the last attempt; null when none was answered
+     * @param deliveredAt   when the receiver accepted it; null otherwise
+     */
+    public record WebhookDelivery(String id, String webhookId, String eventType, String payload, String state,
+                                  int attempts, Instant nextAttemptAt, Integer lastStatus, String lastError,
+                                  Instant createdAt, Instant updatedAt, Instant deliveredAt) {
+    }
+
+    /** A delivery claimed for sending, with where and how to send it. */
+    public record ClaimedDelivery(WebhookDelivery delivery, String url, String secret) {
+        @Override
+        public String toString() {
+            return "ClaimedDelivery[" + delivery.id() + " to " + url + "]";
+        }
+    }
+
+    /**
      * The ownership token of a domain.
      *
      * @param token      published as {@code _tern-verify.<domain> TXT "tern-verify=<token>"}

@@ -27,6 +27,8 @@ public interface StoreTx {
 
     TrackingDao tracking();
 
+    WebhookDao webhooks();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 }

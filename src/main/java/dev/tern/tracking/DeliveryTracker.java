@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each method is one call at one point of the message's way: {@code queue} records reception,
  * the delivery agents and the outcome recorder record attempts and recipient states. Nothing here
- * blocks or reads the store.
+ * blocks or reads the store; {@link DeliveryEventRecorder}s may write rows of their own in the same
+ * transaction (the webhook outbox).
  */
 public final class DeliveryTracker {
 
@@ -34,6 +35,7 @@ public final class DeliveryTracker {
 
     private final Clock clock;
     private final List<DeliveryEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<DeliveryEventRecorder> recorders = new CopyOnWriteArrayList<>();
 
     public DeliveryTracker(Clock clock) {
         this.clock = clock;
@@ -45,6 +47,15 @@ public final class DeliveryTracker {
 
     public void removeListener(DeliveryEventListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Adds a recorder: it writes in the transaction of each event, before the commit. */
+    public void addRecorder(DeliveryEventRecorder recorder) {
+        recorders.add(recorder);
+    }
+
+    public void removeRecorder(DeliveryEventRecorder recorder) {
+        recorders.remove(recorder);
     }
 
     /**
@@ -69,9 +80,9 @@ public final class DeliveryTracker {
         put(f, "message_id", m.messageIdHeader());
         f.put("sender", envelope.reversePath());
         f.put("recipients", String.join(", ", recipients));
-        record(tx, m.id(), DeliveryEvent.Type.RECEIVED, null, f);
+        record(tx, m, m.id(), DeliveryEvent.Type.RECEIVED, null, f);
         for (Recipient r : envelope.recipients()) {
-            record(tx, m.id(), DeliveryEvent.Type.QUEUED, r.address().toString(), Map.of());
+            record(tx, m, m.id(), DeliveryEvent.Type.QUEUED, r.address().toString(), Map.of());
         }
     }
 
@@ -81,7 +92,7 @@ public final class DeliveryTracker {
         relayFields(f, relay);
         put(f, "status", status);
         put(f, "reply", reply);
-        record(tx, m.id(), DeliveryEvent.Type.ATTEMPT, recipient, f);
+        record(tx, m, m.id(), DeliveryEvent.Type.ATTEMPT, recipient, f);
     }
 
     /** The recipient waits for another attempt at {@code next}. @param relay null for a local delivery */
@@ -126,7 +137,7 @@ public final class DeliveryTracker {
     public void deleted(StoreTx tx, String queueId, List<String> waiting) {
         for (String r : waiting) {
             tx.tracking().setStatus(queueId, r, DeliveryEvent.Type.DELETED.label(), clock.instant());
-            record(tx, queueId, DeliveryEvent.Type.DELETED, r, Map.of());
+            record(tx, null, queueId, DeliveryEvent.Type.DELETED, r, Map.of());
         }
     }
 
@@ -152,15 +163,23 @@ public final class DeliveryTracker {
     private void state(StoreTx tx, Rows.QueuedMessage m, String recipient, DeliveryEvent.Type type,
                        Map<String, String> fields) {
         tx.tracking().setStatus(m.id(), recipient, type.label(), clock.instant());
-        record(tx, m.id(), type, recipient, fields);
+        record(tx, m, m.id(), type, recipient, fields);
     }
 
-    private void record(StoreTx tx, String queueId, DeliveryEvent.Type type, String recipient,
+    /** @param m the queued message, or null when only its id is known */
+    private void record(StoreTx tx, Rows.QueuedMessage m, String queueId, DeliveryEvent.Type type, String recipient,
                         Map<String, String> fields) {
         Instant at = clock.instant();
         DeliveryEvent event = new DeliveryEvent(queueId, nextSeq(at), at, type, recipient, fields);
         tx.tracking().insertEvent(new Rows.DeliveryEvent(queueId, event.seq(), at, type.label(), recipient,
                 EventFields.toJson(event.fields())));
+        for (DeliveryEventRecorder r : recorders) {
+            try {
+                r.record(tx, event, m);
+            } catch (RuntimeException e) {
+                log.warn("a delivery event recorder failed on {} {}: {}", queueId, type.label(), e.toString());
+            }
+        }
         if (!listeners.isEmpty()) {
             tx.afterCommit(() -> notifyListeners(event));
         }

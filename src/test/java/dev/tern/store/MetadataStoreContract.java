@@ -856,6 +856,125 @@ public abstract class MetadataStoreContract {
         assertThat(kept).hasSize(1);
     }
 
+    private static Rows.WebhookDelivery pendingDelivery(String id, String webhookId, Instant due) {
+        return new Rows.WebhookDelivery(id, webhookId, "delivered", "{\"id\":\"" + id + "\"}", "pending", 0, due,
+                null, null, due, due, null);
+    }
+
+    @Test
+    void webhooksRoundTripChangeAndGoWithTheirDeliveries() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Rows.Webhook all = new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a", List.of("delivered", "bounced"),
+                List.of(), true, t0);
+        Rows.Webhook shop = new Rows.Webhook("w2", "http://hooks.example/b", "whsec_b", List.of("received"),
+                List.of("shop.example", "xn--bcher-kva.example"), false, t0.plusSeconds(1));
+        store.writeAndWait(tx -> {
+            tx.webhooks().insertWebhook(all);
+            tx.webhooks().insertWebhook(shop);
+            tx.webhooks().insertDelivery(pendingDelivery("d1", "w1", t0));
+            tx.webhooks().insertDelivery(pendingDelivery("d2", "w1", t0.plusSeconds(1)));
+            tx.webhooks().insertDelivery(pendingDelivery("d3", "w2", t0));
+            return null;
+        });
+        var listed = store.read(tx -> tx.webhooks().webhooks());
+        var enabled = store.read(tx -> tx.webhooks().enabledWebhooks());
+        var one = store.read(tx -> tx.webhooks().webhook("w2"));
+        assertThat(listed).containsExactly(all, shop);
+        assertThat(enabled).containsExactly(all);
+        assertThat(one).contains(shop);
+        assertThat(one.get().toString()).doesNotContain("whsec_b");
+
+        Rows.Webhook changed = new Rows.Webhook("w2", "https://hooks.example/c", "ignored", List.of("expired"),
+                List.of(), true, t0);
+        boolean updated = store.writeAndWait(tx -> tx.webhooks().updateWebhook(changed));
+        var after = store.read(tx -> tx.webhooks().webhook("w2")).orElseThrow();
+        assertThat(updated).isTrue();
+        assertThat(after.url()).isEqualTo("https://hooks.example/c");
+        assertThat(after.events()).containsExactly("expired");
+        assertThat(after.domains()).isEmpty();
+        assertThat(after.enabled()).isTrue();
+        assertThat(after.secret()).isEqualTo("whsec_b");
+
+        var newestFirst = store.read(tx -> tx.webhooks().deliveries("w1", 10));
+        assertThat(newestFirst).extracting(Rows.WebhookDelivery::id).containsExactly("d2", "d1");
+        assertThat(newestFirst.get(1)).isEqualTo(pendingDelivery("d1", "w1", t0));
+        boolean deleted = store.writeAndWait(tx -> tx.webhooks().deleteWebhook("w1"));
+        boolean deletedAgain = store.writeAndWait(tx -> tx.webhooks().deleteWebhook("w1"));
+        assertThat(deleted).isTrue();
+        assertThat(deletedAgain).isFalse();
+        var gone = store.read(tx -> tx.webhooks().delivery("d1"));
+        var kept = store.read(tx -> tx.webhooks().delivery("d3"));
+        assertThat(gone).isEmpty();
+        assertThat(kept).isPresent();
+    }
+
+    @Test
+    void webhookDeliveriesAreClaimedOnceWithALeaseAndRecordedUnderTheClaim() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.webhooks().insertWebhook(new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a",
+                    List.of("delivered"), List.of(), true, t0));
+            tx.webhooks().insertWebhook(new Rows.Webhook("off", "https://hooks.example/b", "whsec_b",
+                    List.of("delivered"), List.of(), false, t0));
+            tx.webhooks().insertDelivery(pendingDelivery("d1", "w1", t0));
+            tx.webhooks().insertDelivery(pendingDelivery("d2", "w1", t0.plusSeconds(10)));
+            tx.webhooks().insertDelivery(pendingDelivery("d3", "w1", t0.plusSeconds(100)));
+            tx.webhooks().insertDelivery(pendingDelivery("d4", "off", t0));
+            return null;
+        });
+        var due = store.read(tx -> tx.webhooks().nextDue());
+        assertThat(due).contains(t0);
+
+        Instant now = t0.plusSeconds(20);
+        Instant lease = now.plusSeconds(60);
+        var first = store.writeAndWait(tx -> tx.webhooks().claim("a", now, lease, 1));
+        var second = store.writeAndWait(tx -> tx.webhooks().claim("b", now, lease, 10));
+        var third = store.writeAndWait(tx -> tx.webhooks().claim("c", now, lease, 10));
+        assertThat(first).extracting(c -> c.delivery().id()).containsExactly("d1");
+        assertThat(first.get(0).url()).isEqualTo("https://hooks.example/a");
+        assertThat(first.get(0).secret()).isEqualTo("whsec_a");
+        // Not due yet (d3) or of a disabled webhook (d4): not claimed; claimed ones are not claimed again.
+        assertThat(second).extracting(c -> c.delivery().id()).containsExactly("d2");
+        assertThat(third).isEmpty();
+        var afterClaims = store.read(tx -> tx.webhooks().nextDue());
+        assertThat(afterClaims).contains(lease);
+
+        boolean wrongClaim = store.writeAndWait(tx -> tx.webhooks().recordAttempt("d1", "b", "delivered", 200, null,
+                now, now));
+        boolean failed = store.writeAndWait(tx -> tx.webhooks().recordAttempt("d1", "a", "pending", 500, "HTTP 500",
+                now.plusSeconds(30), now));
+        boolean delivered = store.writeAndWait(tx -> tx.webhooks().recordAttempt("d2", "b", "delivered", 204, null,
+                now, now));
+        assertThat(wrongClaim).isFalse();
+        assertThat(failed).isTrue();
+        assertThat(delivered).isTrue();
+        var d1 = store.read(tx -> tx.webhooks().delivery("d1")).orElseThrow();
+        var d2 = store.read(tx -> tx.webhooks().delivery("d2")).orElseThrow();
+        assertThat(d1.state()).isEqualTo("pending");
+        assertThat(d1.attempts()).isEqualTo(1);
+        assertThat(d1.lastStatus()).isEqualTo(500);
+        assertThat(d1.lastError()).isEqualTo("HTTP 500");
+        assertThat(d1.nextAttemptAt()).isEqualTo(now.plusSeconds(30));
+        assertThat(d1.deliveredAt()).isNull();
+        assertThat(d2.state()).isEqualTo("delivered");
+        assertThat(d2.attempts()).isEqualTo(1);
+        assertThat(d2.lastStatus()).isEqualTo(204);
+        assertThat(d2.deliveredAt()).isEqualTo(now);
+        // The claim is spent: recording again under it changes nothing.
+        boolean again = store.writeAndWait(tx -> tx.webhooks().recordAttempt("d2", "b", "delivered", 200, null,
+                now, now));
+        assertThat(again).isFalse();
+
+        // An expired lease makes the delivery due again for any sender.
+        var reclaimed = store.writeAndWait(tx -> tx.webhooks().claim("d", now.plusSeconds(30), now.plusSeconds(90), 10));
+        assertThat(reclaimed).extracting(c -> c.delivery().id()).containsExactly("d1");
+
+        int purged = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(now.plusSeconds(1)));
+        assertThat(purged).isEqualTo(1);
+        var remaining = store.read(tx -> tx.webhooks().deliveries("w1", 10));
+        assertThat(remaining).extracting(Rows.WebhookDelivery::id).containsExactly("d3", "d1");
+    }
+
     @Test
     void deliveryRecordsAreSearchedWithinDomains() {
         Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

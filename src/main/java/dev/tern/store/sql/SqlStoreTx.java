@@ -11,6 +11,7 @@ import dev.tern.store.QueueDao;
 import dev.tern.store.SmtpCredentialDao;
 import dev.tern.store.StoreTx;
 import dev.tern.store.TrackingDao;
+import dev.tern.store.WebhookDao;
 
 import java.sql.Connection;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
     private final SqlTrackingDao tracking;
+    private final SqlWebhookDao webhooks;
     private final List<Runnable> afterCommit;
 
     /**
@@ -49,6 +51,7 @@ public final class SqlStoreTx implements StoreTx {
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
         this.tracking = new SqlTrackingDao(db);
+        this.webhooks = new SqlWebhookDao(db);
         this.afterCommit = afterCommit;
     }
 
@@ -100,6 +103,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public TrackingDao tracking() {
         return tracking;
+    }
+
+    @Override
+    public WebhookDao webhooks() {
+        return webhooks;
     }
 
     @Override

@@ -1,0 +1,148 @@
+package dev.tern.store.sql;
+
+import dev.tern.store.Rows;
+import dev.tern.store.WebhookDao;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+final class SqlWebhookDao implements WebhookDao {
+
+    private static final String WEBHOOK_COLUMNS = "id, url, secret, events, domains, enabled, created_at";
+    private static final String DELIVERY_COLUMNS = "d.id, d.webhook_id, d.event_type, d.payload, d.state, d.attempts, "
+            + "d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.updated_at, d.delivered_at";
+    /** Pending deliveries of enabled webhooks. */
+    private static final String SENDABLE = "d.state = 'pending' AND EXISTS "
+            + "(SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled = 1)";
+
+    private final Jdbc db;
+
+    SqlWebhookDao(Jdbc db) {
+        this.db = db;
+    }
+
+    @Override
+    public void insertWebhook(Rows.Webhook w) {
+        db.update("INSERT INTO webhooks (" + WEBHOOK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", w.id(), w.url(),
+                w.secret(), String.join(" ", w.events()), domains(w.domains()), w.enabled(), w.createdAt());
+    }
+
+    @Override
+    public Optional<Rows.Webhook> webhook(String id) {
+        return db.one("SELECT " + WEBHOOK_COLUMNS + " FROM webhooks WHERE id = ?", SqlWebhookDao::webhookRow, id);
+    }
+
+    @Override
+    public List<Rows.Webhook> webhooks() {
+        return db.query("SELECT " + WEBHOOK_COLUMNS + " FROM webhooks ORDER BY created_at, id",
+                SqlWebhookDao::webhookRow);
+    }
+
+    @Override
+    public List<Rows.Webhook> enabledWebhooks() {
+        return db.query("SELECT " + WEBHOOK_COLUMNS + " FROM webhooks WHERE enabled = 1 ORDER BY created_at, id",
+                SqlWebhookDao::webhookRow);
+    }
+
+    @Override
+    public boolean updateWebhook(Rows.Webhook w) {
+        return db.update("UPDATE webhooks SET url = ?, events = ?, domains = ?, enabled = ? WHERE id = ?", w.url(),
+                String.join(" ", w.events()), domains(w.domains()), w.enabled(), w.id()) > 0;
+    }
+
+    @Override
+    public boolean deleteWebhook(String id) {
+        db.update("DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
+        return db.update("DELETE FROM webhooks WHERE id = ?", id) > 0;
+    }
+
+    @Override
+    public void insertDelivery(Rows.WebhookDelivery d) {
+        db.update("INSERT INTO webhook_deliveries (id, webhook_id, event_type, payload, state, attempts, "
+                        + "next_attempt_at, last_status, last_error, created_at, updated_at, delivered_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                d.id(), d.webhookId(), d.eventType(), d.payload(), d.state(), d.attempts(), d.nextAttemptAt(),
+                d.lastStatus(), d.lastError(), d.createdAt(), d.updatedAt(), d.deliveredAt());
+    }
+
+    @Override
+    public Optional<Rows.WebhookDelivery> delivery(String id) {
+        return db.one("SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries d WHERE d.id = ?",
+                SqlWebhookDao::deliveryRow, id);
+    }
+
+    @Override
+    public List<Rows.WebhookDelivery> deliveries(String webhookId, int limit) {
+        return db.query("SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries d WHERE d.webhook_id = ? "
+                + "ORDER BY d.created_at DESC, d.id DESC LIMIT ?", SqlWebhookDao::deliveryRow, webhookId, limit);
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        return db.one("SELECT MIN(d.next_attempt_at) FROM webhook_deliveries d WHERE " + SENDABLE,
+                rs -> {
+                    long t = rs.getLong(1);
+                    return rs.wasNull() ? null : Instant.ofEpochMilli(t);
+                });
+    }
+
+    @Override
+    public List<Rows.ClaimedDelivery> claim(String claim, Instant now, Instant leaseUntil, int limit) {
+        // The outer conditions are checked again on each row as it is updated: under PostgreSQL's
+        // READ COMMITTED, a row another sender claimed meanwhile no longer matches and is skipped.
+        db.update("UPDATE webhook_deliveries SET claim = ?, next_attempt_at = ? "
+                        + "WHERE state = 'pending' AND next_attempt_at <= ? AND id IN (SELECT d.id FROM "
+                        + "webhook_deliveries d WHERE " + SENDABLE + " AND d.next_attempt_at <= ? "
+                        + "ORDER BY d.next_attempt_at, d.id LIMIT ?)",
+                claim, leaseUntil, now, now, limit);
+        return db.query("SELECT " + DELIVERY_COLUMNS + ", w.url, w.secret FROM webhook_deliveries d "
+                        + "JOIN webhooks w ON w.id = d.webhook_id WHERE d.claim = ? AND d.state = 'pending' "
+                        + "ORDER BY d.created_at, d.id",
+                rs -> new Rows.ClaimedDelivery(deliveryRow(rs), rs.getString("url"), rs.getString("secret")), claim);
+    }
+
+    @Override
+    public boolean recordAttempt(String deliveryId, String claim, String state, Integer status, String error,
+                                 Instant nextAttemptAt, Instant now) {
+        return db.update("UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, "
+                        + "last_error = ?, next_attempt_at = ?, claim = NULL, updated_at = ?, delivered_at = ? "
+                        + "WHERE id = ? AND claim = ? AND state = 'pending'",
+                state, status, error, nextAttemptAt, now, state.equals("delivered") ? now : null, deliveryId,
+                claim) > 0;
+    }
+
+    @Override
+    public int purgeDeliveries(Instant before) {
+        return db.update("DELETE FROM webhook_deliveries WHERE state IN ('delivered', 'failed') AND updated_at < ?",
+                before);
+    }
+
+    private static String domains(List<String> domains) {
+        return domains.isEmpty() ? null : String.join(" ", domains);
+    }
+
+    private static List<String> words(String text) {
+        return text == null || text.isBlank() ? List.of() : Arrays.asList(text.trim().split(" +"));
+    }
+
+    private static Rows.Webhook webhookRow(ResultSet rs) throws SQLException {
+        return new Rows.Webhook(rs.getString("id"), rs.getString("url"), rs.getString("secret"),
+                words(rs.getString("events")), words(rs.getString("domains")), rs.getInt("enabled") != 0,
+                Jdbc.instant(rs, "created_at"));
+    }
+
+    private static Rows.WebhookDelivery deliveryRow(ResultSet rs) throws SQLException {
+        int status = rs.getInt("last_status");
+        Integer lastStatus = rs.wasNull() ? null : status;
+        long delivered = rs.getLong("delivered_at");
+        Instant deliveredAt = rs.wasNull() ? null : Instant.ofEpochMilli(delivered);
+        return new Rows.WebhookDelivery(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event_type"),
+                rs.getString("payload"), rs.getString("state"), rs.getInt("attempts"),
+                Jdbc.instant(rs, "next_attempt_at"), lastStatus, rs.getString("last_error"),
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), deliveredAt);
+    }
+}
