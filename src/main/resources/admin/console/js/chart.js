@@ -5,6 +5,7 @@
 import { h, s, uid, num, clear } from './dom.js';
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const secondFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -22,23 +23,27 @@ function niceStep(v) {
   return 10 * p;
 }
 
-/** Which points get an x-axis label: about six, on whole hours or midnights. */
-function labelIndexes(times) {
-  const n = times.length;
-  if (n === 0) {
-    return [];
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const STEPS = [SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE,
+  10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+
+/** Ticks for a time axis: at most about seven, on round local times (whole hours, midnights…). */
+function timeTicks(from, to) {
+  const span = Math.max(1, to - from);
+  const step = STEPS.find((st) => span / st <= 7) || 7 * DAY;
+  // Round times are counted from the local midnight before the first point.
+  const midnight = new Date(from);
+  midnight.setHours(0, 0, 0, 0);
+  const base = midnight.getTime();
+  const ticks = [];
+  for (let t = base + Math.ceil((from - base) / step) * step; t <= to; t += step) {
+    ticks.push(t);
   }
-  const spanHours = (times[n - 1] - times[0]) / 3600000;
-  if (spanHours > 48) {
-    return times.map((t, i) => (t.getHours() === 0 && t.getMinutes() === 0 ? i : -1)).filter((i) => i >= 0);
-  }
-  const every = spanHours > 12 ? 4 : spanHours > 6 ? 2 : 1;
-  const picked = times.map((t, i) => (t.getMinutes() === 0 && t.getHours() % every === 0 ? i : -1)).filter((i) => i >= 0);
-  if (picked.length > 0) {
-    return picked;
-  }
-  const step = Math.max(1, Math.ceil(n / 6));
-  return times.map((t, i) => i).filter((i) => i % step === 0);
+  const format = step >= DAY ? dayFormat : step >= MINUTE ? hourFormat : secondFormat;
+  return ticks.map((t) => ({ t, label: format.format(new Date(t)) }));
 }
 
 /**
@@ -48,6 +53,7 @@ function labelIndexes(times) {
  * @param {Date[]} o.times       the x values
  * @param {{key: string, label: string, values: number[]}[]} o.series
  * @param {string} [o.summary]   what the chart shows, for screen readers (a default is made)
+ * @param {boolean} [o.steps]    draw each value as held until the next point (sampled gauges)
  */
 export function lineChart(o) {
   const titleId = uid('chart');
@@ -95,7 +101,11 @@ function svgChart(o, width, titleId, descId, tooltip) {
   const max = Math.max(1, ...o.series.flatMap((se) => se.values));
   const step = niceStep(max / 4);
   const yMax = Math.max(step, Math.ceil(max / step) * step);
-  const x = (i) => m.left + (n <= 1 ? w / 2 : (i * w) / (n - 1));
+  // x follows time (samples may be irregular); y the value.
+  const t0 = n > 0 ? o.times[0].getTime() : 0;
+  const t1 = n > 1 ? o.times[n - 1].getTime() : t0 + 1;
+  const xt = (t) => m.left + (n <= 1 ? w / 2 : ((t - t0) / (t1 - t0)) * w);
+  const x = (i) => xt(o.times[i].getTime());
   const y = (v) => m.top + ph - (v / yMax) * ph;
 
   const svg = s('svg', {
@@ -110,11 +120,10 @@ function svgChart(o, width, titleId, descId, tooltip) {
   }
   svg.appendChild(grid);
   const axis = s('g', { class: 'x-axis' });
-  const spanHours = n > 1 ? (o.times[n - 1] - o.times[0]) / 3600000 : 0;
-  for (const i of labelIndexes(o.times)) {
-    axis.appendChild(s('line', { x1: x(i), x2: x(i), y1: m.top + ph, y2: m.top + ph + 4 }));
-    axis.appendChild(s('text', { x: x(i), y: m.top + ph + 18, 'text-anchor': 'middle', class: 'axis-label' },
-      spanHours > 48 ? dayFormat.format(o.times[i]) : hourFormat.format(o.times[i])));
+  for (const tick of n > 1 ? timeTicks(t0, t1) : []) {
+    const tx = xt(tick.t);
+    axis.appendChild(s('line', { x1: tx, x2: tx, y1: m.top + ph, y2: m.top + ph + 4 }));
+    axis.appendChild(s('text', { x: tx, y: m.top + ph + 18, 'text-anchor': 'middle', class: 'axis-label' }, tick.label));
   }
   axis.appendChild(s('line', { x1: m.left, x2: m.left + w, y1: m.top + ph, y2: m.top + ph, class: 'baseline' }));
   svg.appendChild(axis);
@@ -124,7 +133,9 @@ function svgChart(o, width, titleId, descId, tooltip) {
     if (n === 1) {
       svg.appendChild(s('circle', { cx: x(0), cy: y(se.values[0]), r: 3, class: cls }));
     } else if (n > 1) {
-      const d = se.values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+      // A gauge sampled now and then holds its value until the next sample: steps, not slopes.
+      const d = se.values.map((v, i) => (i === 0 ? `M${x(i).toFixed(1)},${y(v).toFixed(1)}`
+        : o.steps ? `H${x(i).toFixed(1)} V${y(v).toFixed(1)}` : `L${x(i).toFixed(1)},${y(v).toFixed(1)}`)).join(' ');
       svg.appendChild(s('path', { d, class: cls, fill: 'none' }));
     }
   }
@@ -138,7 +149,12 @@ function svgChart(o, width, titleId, descId, tooltip) {
     overlay.addEventListener('pointermove', (e) => {
       const box = svg.getBoundingClientRect();
       const px = e.clientX - box.left;
-      const i = Math.max(0, Math.min(n - 1, Math.round(n <= 1 ? 0 : ((px - m.left) / w) * (n - 1))));
+      let i = 0;
+      for (let k = 1; k < n; k += 1) {
+        if (Math.abs(x(k) - px) < Math.abs(x(i) - px)) {
+          i = k;
+        }
+      }
       guide.setAttribute('x1', x(i));
       guide.setAttribute('x2', x(i));
       guide.setAttribute('visibility', 'visible');

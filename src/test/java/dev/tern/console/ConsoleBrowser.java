@@ -169,6 +169,12 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.switchTo().activeElement();
     }
 
+    /** Makes the page see prefers-color-scheme: dark (true) or the system's choice (false). */
+    void dark(boolean dark) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                dark ? List.of(Map.of("name", "prefers-color-scheme", "value", "dark")) : List.of()));
+    }
+
     /** Saves a screenshot of the top of the page as NAME.png. */
     Path screenshot(String name) {
         js("window.scrollTo(0, 0)");

@@ -185,6 +185,7 @@ class ConsoleMailTest {
             return !cells.isEmpty() && cells.get(0).getText().equals("2");
         });
         assertThat(browser.text(By.id("credential-list"))).doesNotContain("never");
+        browser.screenshot("credentials-list", By.id("list-title"));
     }
 
     @Test
@@ -201,6 +202,12 @@ class ConsoleMailTest {
                 .contains("Deferred").contains("Bounced");
         browser.screenshot("dashboard");
         browser.screenshot("dashboard-health", By.cssSelector("section.queue-stats"));
+        browser.dark(true);
+        try {
+            browser.screenshot("dashboard-dark");
+        } finally {
+            browser.dark(false);
+        }
 
         browser.click(By.xpath("//label[text()='Last 7 days']"));
         browser.waitUntil(d -> d.getCurrentUrl().endsWith("#/?hours=168"));

@@ -201,6 +201,7 @@ function renderQueue(section, result) {
     times: samples.map((x) => new Date(x.t)),
     timeLabel: 'Time',
     showTotals: false,
+    steps: true,
     summary: `Queue size: ${num(qs.messages || 0)} messages and ${num(qs.recipients || 0)} recipients waiting now.`,
     series: [
       { key: 'queue', label: 'Messages', values: samples.map((x) => x.messages) },

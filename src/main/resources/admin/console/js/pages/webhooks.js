@@ -1,16 +1,13 @@
-import { get, post, del, seg } from '../api.js';
+import { get, post, patch, del, seg } from '../api.js';
 import { h, clear, fill, table, field, form, badge, time, num, uid, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
 
-// The delivery events a webhook can be told of (docs/tracking.md).
+// The events a webhook can be told of (docs/webhooks.md).
 const EVENTS = [
   ['delivered', 'Delivered'],
   ['deferred', 'Deferred'],
   ['bounced', 'Bounced'],
   ['expired', 'Expired'],
-  ['received', 'Received'],
-  ['attempt', 'Delivery attempt'],
-  ['queued', 'Queued'],
-  ['deleted', 'Deleted by an operator'],
+  ['received', 'Received from another server'],
 ];
 const DEFAULT_EVENTS = new Set(['delivered', 'deferred', 'bounced', 'expired']);
 
@@ -68,6 +65,12 @@ export async function renderList(view, params, q, ctx) {
       { label: 'Added', cell: (w) => time(w.created_at) },
       { label: 'Actions', cell: (w) => h('div', { class: 'buttons' },
         h('a', { href: `#/webhooks/${seg(w.id)}`, class: 'button small secondary' }, 'Deliveries'),
+        actionButton(w.enabled === false ? 'Enable' : 'Disable', async () => {
+          await patch(`/api/webhooks/${seg(w.id)}`, { enabled: w.enabled === false });
+          notify(w.enabled === false ? `The webhook for ${w.url} is enabled: what waited goes out now.`
+            : `The webhook for ${w.url} is disabled: events wait until it is enabled again.`);
+          await load();
+        }, { class: 'small', 'aria-label': `${w.enabled === false ? 'Enable' : 'Disable'} the webhook for ${w.url}` }),
         actionButton('Delete', async () => {
           if (await confirmDialog(`Delete the webhook for ${w.url}? Events are no longer sent to it.`)) {
             await del(`/api/webhooks/${seg(w.id)}`);
@@ -82,7 +85,12 @@ export async function renderList(view, params, q, ctx) {
 
 export async function renderDeliveries(view, [id], q, ctx) {
   const refresh = actionButton('Refresh', () => load(), { class: 'secondary' });
-  ctx.heading('Webhook deliveries', h('div', { class: 'head-actions' }, h('a', { href: '#/webhooks', class: 'back' }, 'Webhooks'), refresh));
+  const ping = actionButton('Send a test', async () => {
+    await post(`/api/webhooks/${seg(id)}/test`);
+    notify('A ping event is on its way: its outcome is listed here.');
+    await load();
+  }, { class: 'primary', id: 'ping' });
+  ctx.heading('Webhook deliveries', h('div', { class: 'head-actions' }, h('a', { href: '#/webhooks', class: 'back' }, 'Webhooks'), ping, refresh));
   const about = h('p', { class: 'muted' });
   const list = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
   view.append(about, list);
