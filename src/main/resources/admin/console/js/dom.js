@@ -350,6 +350,17 @@ export function table(caption, columns, rows, { empty = 'Nothing yet.', id, hide
       }))))));
 }
 
+/** Text in code type; a long one (a DKIM key) folded to its start, the whole of it a click away. */
+export function longCode(text, max = 90) {
+  const t = String(text === null || text === undefined ? '' : text);
+  if (t.length <= max) {
+    return h('code', { class: 'wrap' }, t);
+  }
+  return h('details', { class: 'long' },
+    h('summary', {}, h('code', {}, t.substring(0, 40) + '…'), h('span', { class: 'visually-hidden' }, ' (show all)')),
+    h('code', { class: 'wrap' }, t));
+}
+
 /** A list given as text ("a, b" or one a line), trimmed, without empty items. */
 export function splitList(text) {
   return String(text || '').split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);

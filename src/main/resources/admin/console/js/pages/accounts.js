@@ -1,13 +1,22 @@
 import { get, post, patch, del, seg, query } from '../api.js';
-import { h, clear, table, field, form, badge, actionButton, confirmDialog, notify, secretPanel, splitList } from '../dom.js';
+import { h, clear, table, field, form, badge, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
 
 export async function render(view, params, q, ctx) {
-  const domain = q.get('domain') || '';
+  let domain = q.get('domain') || '';
   ctx.heading('Accounts and aliases');
   const secrets = h('div', { class: 'secrets' });
 
   const filter = h('select', { name: 'domain' }, h('option', { value: '' }, 'All domains'));
-  filter.addEventListener('change', () => ctx.navigate('#/accounts' + query({ domain: filter.value })));
+  // The lists follow the filter in place (the focus stays on it); the address remembers it.
+  filter.addEventListener('change', async () => {
+    domain = filter.value;
+    history.replaceState(null, '', '#/accounts' + query({ domain }));
+    try {
+      await Promise.all([loadAccounts(), loadAliases()]);
+    } catch (err) {
+      showError(err);
+    }
+  });
   view.append(h('div', { class: 'filters' }, field('Show the domain', filter)), secrets);
 
   // Accounts

@@ -1,5 +1,5 @@
 import { get, post, del, seg } from '../api.js';
-import { h, clear, summary, table, field, form, time, badge, copyButton, actionButton, confirmDialog, notify, num, uid } from '../dom.js';
+import { h, clear, summary, longCode, table, field, form, time, badge, copyButton, actionButton, confirmDialog, notify, num, uid } from '../dom.js';
 
 export async function renderList(view, params, q, ctx) {
   ctx.heading('Domains');
@@ -81,7 +81,7 @@ export async function renderDomain(view, [domain], q, ctx) {
       { label: 'Purpose', cell: (r) => r.purpose },
       { label: 'Type', cell: (r) => r.type },
       { label: 'Name', cell: (r) => h('code', { class: 'wrap' }, r.name || r.owner) },
-      { label: 'Value', class: 'value', cell: (r) => h('code', { class: 'wrap' }, r.data) },
+      { label: 'Value', class: 'value', cell: (r) => longCode(r.data) },
       { label: 'Copy', cell: (r) => copyButton(r.data, `the value of the ${r.type} record at ${r.name || r.owner}`) },
     ], records, { id: 'dns-records', empty: 'No records.' }),
     zone ? h('details', {}, h('summary', {}, 'The same records as zone file lines'), h('pre', { class: 'zone' }, zone)) : null,
@@ -107,9 +107,9 @@ function showReport(container, report) {
       { label: 'Type', cell: (r) => r.type },
       { label: 'Name', cell: (r) => h('code', { class: 'wrap' }, r.owner || r.name) },
       { label: 'Published', class: 'value', cell: (r) => (r.published && r.published.length
-        ? h('ul', { class: 'plain' }, r.published.map((p) => h('li', {}, h('code', { class: 'wrap' }, p))))
+        ? h('ul', { class: 'plain' }, r.published.map((p) => h('li', {}, longCode(p))))
         : h('span', { class: 'muted' }, 'nothing')) },
-      { label: 'Expected', class: 'value', cell: (r) => h('code', { class: 'wrap' }, r.expected || '') },
+      { label: 'Expected', class: 'value', cell: (r) => longCode(r.expected || '') },
       { label: 'Detail', cell: (r) => r.detail || '' },
     ], recs, { id: 'verify-table' })));
   container.querySelector('h2').focus();

@@ -27,6 +27,9 @@ function fromLocalInput(value) {
 
 const sender = (s) => (s ? s : '<>');
 
+// Set by a search from the form: the results take the focus once shown, rather than the heading.
+let focusResults = false;
+
 function recipientList(recipients) {
   return h('ul', { class: 'plain' }, (recipients || []).map((r) => h('li', {}, r.address, ' ', badge(r.status))));
 }
@@ -70,6 +73,7 @@ export async function renderSearch(view, params, q, ctx) {
     } else {
       p.since = received.value;
     }
+    focusResults = true;
     ctx.navigate('#/trace' + query(p));
   });
   const results = h('section', { 'aria-labelledby': 'results-title' },
@@ -104,8 +108,13 @@ export async function renderSearch(view, params, q, ctx) {
       }
     }
   };
-  fill(results, h('h2', { id: 'results-title' }, 'Messages'), body, more);
+  const resultsTitle = h('h2', { id: 'results-title', tabindex: '-1' }, 'Messages');
+  fill(results, resultsTitle, body, more);
   await load();
+  if (focusResults) {
+    focusResults = false;
+    resultsTitle.focus();
+  }
 }
 
 export async function renderMessage(view, [id], q, ctx) {
