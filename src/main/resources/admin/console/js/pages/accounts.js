@@ -21,7 +21,7 @@ export async function render(view, params, q, ctx) {
 
   // Accounts
   const accountList = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
-  const address = h('input', { name: 'address', type: 'email', required: true, autocapitalize: 'none', spellcheck: 'false',
+  const address = h('input', { name: 'address', inputmode: 'email', autocomplete: 'off', required: true, autocapitalize: 'none', spellcheck: 'false',
     placeholder: 'alice@example.org' });
   const addAccount = form({ class: 'inline-form', 'aria-labelledby': 'add-account-title' }, [
     h('h3', { id: 'add-account-title' }, 'Add an account'),
@@ -39,7 +39,7 @@ export async function render(view, params, q, ctx) {
 
   // Aliases
   const aliasList = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
-  const aliasAddress = h('input', { name: 'alias', type: 'email', required: true, autocapitalize: 'none', spellcheck: 'false',
+  const aliasAddress = h('input', { name: 'alias', inputmode: 'email', autocomplete: 'off', required: true, autocapitalize: 'none', spellcheck: 'false',
     placeholder: 'team@example.org' });
   const targets = h('input', { name: 'targets', required: true, autocapitalize: 'none', spellcheck: 'false',
     placeholder: 'alice@example.org, bob@example.org' });
