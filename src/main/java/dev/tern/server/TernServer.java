@@ -119,6 +119,8 @@ public final class TernServer implements AutoCloseable {
     private final List<Function<Services, RouteGroup>> adminRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What {@code /metrics} serves instead of the server's own metrics, or null. */
     private volatile java.util.function.Supplier<String> metricsText;
+    /** How often the queue's size is recorded for the console's chart. */
+    private static final Duration QUEUE_SAMPLE = Duration.ofMinutes(5);
     private AdminApi admin;
     private WebhookDispatcher webhookDispatcher;
     private RetrySchedule webhookRetries = RetrySchedule.DEFAULT;
@@ -300,6 +302,7 @@ public final class TernServer implements AutoCloseable {
             });
             housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
@@ -504,6 +507,15 @@ public final class TernServer implements AutoCloseable {
     /** The server's metrics (what the admin server scrapes); null before {@link #start()}. */
     public TernMetrics metrics() {
         return metrics;
+    }
+
+    /** Records the queue's size for the console's chart of it over time ({@code /api/stats}). */
+    void sampleQueue() {
+        try {
+            services.trace().sampleQueue(services.queue().stats(java.util.Set.of()));
+        } catch (RuntimeException e) {
+            log.warn("sampling the size of the queue failed: {}", e.toString());
+        }
     }
 
     /** Forgets delivery records older than {@code [tracking] retention}, every hour. */

@@ -172,6 +172,10 @@ public final class Rows {
     public record EventCount(String type, Instant hour, long count) {
     }
 
+    /** The size of the queue at a moment: its messages and the recipients still waiting. */
+    public record QueueSample(Instant at, long messages, long recipients) {
+    }
+
     /** A position in the newest-first order of traced messages. */
     public record TraceCursor(Instant receivedAt, String queueId) {
     }

@@ -46,4 +46,13 @@ public interface TrackingDao {
      * that are not traced. Returns how many messages went.
      */
     int purge(Instant before, int limit);
+
+    /** Records the size of the queue at a moment (at most one sample per millisecond). */
+    void insertQueueSample(Rows.QueueSample sample);
+
+    /** The samples taken at or after {@code since}, oldest first. */
+    List<Rows.QueueSample> queueSamples(Instant since);
+
+    /** Removes the samples taken before {@code before}; returns how many. */
+    int purgeQueueSamples(Instant before);
 }

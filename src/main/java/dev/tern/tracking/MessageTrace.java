@@ -119,6 +119,24 @@ public final class MessageTrace {
         return out;
     }
 
+    /** Records the queue's size now, for {@link #queueHistory}. */
+    public void sampleQueue(Rows.QueueStats stats) {
+        Rows.QueueSample sample = new Rows.QueueSample(clock.instant(), stats.messages(), stats.waitingRecipients());
+        store.writeAndWait(tx -> {
+            tx.tracking().insertQueueSample(sample);
+            return null;
+        });
+    }
+
+    /** The queue's sizes sampled over the last {@code hours} hours, oldest first. */
+    public List<Rows.QueueSample> queueHistory(int hours) {
+        if (hours < 1 || hours > MAX_HOURS) {
+            throw new IllegalArgumentException("hours must be from 1 to " + MAX_HOURS + ", got " + hours);
+        }
+        Instant since = clock.instant().minus(Duration.ofHours(hours));
+        return store.read(tx -> tx.tracking().queueSamples(since));
+    }
+
     /** The type of a stored event, or null for one this version does not know (written by a later one). */
     private static DeliveryEvent.Type knownType(String label) {
         try {
@@ -130,10 +148,11 @@ public final class MessageTrace {
 
     /**
      * Forgets messages received more than {@code retention} ago that have left the queue, with
-     * their events; returns how many. Runs in small transactions.
+     * their events, and queue samples as old; returns how many messages. Runs in small transactions.
      */
     public int purge(Duration retention) {
         Instant before = clock.instant().minus(retention);
+        store.writeAndWait(tx -> tx.tracking().purgeQueueSamples(before));
         int total = 0;
         while (true) {
             int removed = store.writeAndWait(tx -> tx.tracking().purge(before, PURGE_BATCH));

@@ -231,6 +231,18 @@ class AdminTrackingApiTest {
     }
 
     @Test
+    void theQueueIsSampledOverTimeForTheServerButNotShownToTenants() {
+        fx.services().trace().sampleQueue(fx.services().queue().stats(java.util.Set.of()));
+        JsonNode history = api.get("/api/stats?hours=1").json().get("queue_history");
+        assertThat(history.size()).isGreaterThanOrEqualTo(1);
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.get("messages").asLong()).isEqualTo(fx.services().queue().stats(java.util.Set.of()).messages());
+        assertThat(last.get("at").asText()).isNotBlank();
+        JsonNode tenant = fx.client(List.of(Scope.TRACKING_READ), "shop.test").get("/api/stats").json();
+        assertThat(tenant.get("queue_history")).isEmpty();
+    }
+
+    @Test
     void aTenantsStatsCountOnlyItsDomains() {
         JsonNode shop = fx.client(List.of(Scope.TRACKING_READ), "shop.test").get("/api/stats").json();
         assertThat(sums(shop.get("buckets"))).containsExactly(1, 1, 0, 0, 0);

@@ -1074,6 +1074,25 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void queueSamplesAreKeptInOrderAndPurged() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.tracking().insertQueueSample(new Rows.QueueSample(t0.plusSeconds(600), 3, 5));
+            tx.tracking().insertQueueSample(new Rows.QueueSample(t0, 1, 1));
+            tx.tracking().insertQueueSample(new Rows.QueueSample(t0.plusSeconds(300), 2, 4));
+            tx.tracking().insertQueueSample(new Rows.QueueSample(t0.plusSeconds(300), 9, 9));  // same moment: kept once
+            return null;
+        });
+        var since = store.read(tx -> tx.tracking().queueSamples(t0.plusSeconds(1)));
+        assertThat(since).containsExactly(new Rows.QueueSample(t0.plusSeconds(300), 2, 4),
+                new Rows.QueueSample(t0.plusSeconds(600), 3, 5));
+        int purged = store.writeAndWait(tx -> tx.tracking().purgeQueueSamples(t0.plusSeconds(301)));
+        assertThat(purged).isEqualTo(2);
+        var left = store.read(tx -> tx.tracking().queueSamples(t0));
+        assertThat(left).containsExactly(new Rows.QueueSample(t0.plusSeconds(600), 3, 5));
+    }
+
+    @Test
     void committedWritesSurviveAReopen() throws Exception {
         account("erin@example.test");
         store.close();

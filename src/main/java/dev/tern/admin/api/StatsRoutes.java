@@ -47,8 +47,17 @@ public final class StatsRoutes implements RouteGroup {
                            String oldestReceivedAt) {
     }
 
+    /** The queue's size at one moment. */
+    public record QueueSample(@JsonPropertyDescription("when it was sampled") String at,
+                              @JsonPropertyDescription("messages in the queue") long messages,
+                              @JsonPropertyDescription("their recipients still waiting") long recipients) {
+    }
+
     public record Stats(@JsonPropertyDescription("one per hour, oldest first; the last is the hour in progress")
-                        List<Bucket> buckets, QueueNow queue) {
+                        List<Bucket> buckets, QueueNow queue,
+                        @JsonPropertyDescription("the queue's size sampled every 5 minutes over the same hours, oldest "
+                                + "first; empty for a tenant's token (the samples count every domain's mail)")
+                        List<QueueSample> queueHistory) {
     }
 
     private final MessageTrace trace;
@@ -72,8 +81,11 @@ public final class StatsRoutes implements RouteGroup {
                     List<Bucket> buckets = trace.hourly(hours, who.domains()).stream().map(StatsRoutes::bucket)
                             .toList();
                     Rows.QueueStats q = queue.stats(who.domains());
+                    List<QueueSample> history = !who.domains().isEmpty() ? List.of()
+                            : trace.queueHistory(hours).stream().map(x -> new QueueSample(x.at().toString(),
+                                    x.messages(), x.recipients())).toList();
                     return ApiResponse.ok(new Stats(buckets, new QueueNow(q.messages(), q.waitingRecipients(),
-                            q.oldest() == null ? null : q.oldest().toString())));
+                            q.oldest() == null ? null : q.oldest().toString()), history));
                 });
     }
 

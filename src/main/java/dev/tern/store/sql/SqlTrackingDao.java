@@ -180,4 +180,23 @@ final class SqlTrackingDao implements TrackingDao {
                 rs.getLong("size"), rs.getString("listener"), rs.getString("client_address"),
                 rs.getString("auth_user"), Jdbc.instant(rs, "received_at"));
     }
+
+    @Override
+    public void insertQueueSample(Rows.QueueSample sample) {
+        db.update("INSERT INTO queue_samples (sampled_at, messages, recipients) VALUES (?, ?, ?) "
+                + "ON CONFLICT (sampled_at) DO NOTHING", sample.at(), sample.messages(), sample.recipients());
+    }
+
+    @Override
+    public List<Rows.QueueSample> queueSamples(Instant since) {
+        return db.query("SELECT sampled_at, messages, recipients FROM queue_samples WHERE sampled_at >= ? "
+                        + "ORDER BY sampled_at",
+                rs -> new Rows.QueueSample(Jdbc.instant(rs, "sampled_at"), rs.getLong("messages"),
+                        rs.getLong("recipients")), since);
+    }
+
+    @Override
+    public int purgeQueueSamples(Instant before) {
+        return db.update("DELETE FROM queue_samples WHERE sampled_at < ?", before);
+    }
 }
