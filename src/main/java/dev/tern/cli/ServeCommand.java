@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.admin.auth.AdminAccounts;
 import dev.tern.config.ConfigLoader;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The demo reads mail over implicit TLS (its certificate is self-signed). */
     static final String DEMO_IMAPS = "127.0.0.1:1993";
     static final String DEMO_POP3S = "127.0.0.1:1995";
+    /** The web console and admin API, on loopback. */
+    static final String DEMO_ADMIN = "127.0.0.1:8080";
+    static final String DEMO_ADMIN_NAME = "admin";
 
     @Mixin
     ConfigOption config;
@@ -45,7 +50,8 @@ final class ServeCommand implements Callable<Integer> {
             InitCommand.writeConfig(file, "localhost", DEMO_SMTP, DEMO_USER);
             Files.writeString(file, Files.readString(file)
                     .replace("# imaps = [\"0.0.0.0:993\"]", "imaps = [\"" + DEMO_IMAPS + "\"]")
-                    .replace("# pop3s = [\"0.0.0.0:995\"]", "pop3s = [\"" + DEMO_POP3S + "\"]"));
+                    .replace("# pop3s = [\"0.0.0.0:995\"]", "pop3s = [\"" + DEMO_POP3S + "\"]")
+                    .replace("# admin = [\"127.0.0.1:8080\"]", "admin = [\"" + DEMO_ADMIN + "\"]"));
             demoPassword = Passwords.random();
         }
         TernConfig cfg = ConfigLoader.load(file);
@@ -59,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             Directory dir = server.services().directory();
             dir.addDomain(DEMO_DOMAIN);
             dir.addUser(DEMO_USER, demoPassword);
+            new AdminAccounts(server.services().metadata(), Clock.systemUTC()).add(DEMO_ADMIN_NAME, demoPassword);
         }
         if (demo) {
             printDemo(out, cfg, file, demoPassword);
@@ -95,6 +102,10 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  python3 -c \"import imaplib,ssl; m=imaplib.IMAP4_SSL('" + host + "', " + port
                     + ", ssl_context=ssl._create_unverified_context()); m.login('" + DEMO_USER + "', '"
                     + (password == null ? "PASSWORD" : password) + "'); m.select(); print(m.fetch('1', '(BODY[])')[1][0][1].decode())\"");
+        }
+        if (!cfg.listener("admin").isEmpty()) {
+            out.println("The web console: http://" + cfg.listener("admin").get(0) + "/  (admin: " + DEMO_ADMIN_NAME
+                    + ", the same password" + (password == null ? "" : ": " + password) + ")");
         }
         out.println("Stop with Ctrl-C.");
     }
