@@ -172,6 +172,16 @@ public final class MailboxService {
         return contents.open(blobId);
     }
 
+    /** The bytes an account's messages take, in all its mailboxes together: what its quota limits. One query. */
+    public long usage(long accountId) {
+        return store.read(tx -> tx.mailboxes().accountUsage(accountId));
+    }
+
+    /** {@link #usage(long)} in the caller's transaction. */
+    public static long usage(StoreTx tx, long accountId) {
+        return tx.mailboxes().accountUsage(accountId);
+    }
+
     /** STATUS (RFC 3501 §6.3.10) in two queries; \Recent is not kept and counts 0. */
     public MailboxStatus status(long mailboxId) {
         return store.read(tx -> {
