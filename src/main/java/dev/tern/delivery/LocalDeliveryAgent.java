@@ -192,7 +192,10 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             List<RecipientOutcome> outcomes = new ArrayList<>();
             for (Decision d : decisions) {
                 if (d.deferral() != null) {
-                    continue;   // left waiting, below
+                    // left waiting on the retry schedule; expired (with its report) when it runs out
+                    outcomes.add(RecipientOutcome.deferred(d.recipient(), statusOf(d.deferral()),
+                            d.deferral(), null));
+                    continue;
                 }
                 if (d.failure() == null) {
                     outcomes.add(new RecipientOutcome(d.recipient(), RecipientOutcome.Kind.DELIVERED, "2.0.0",
@@ -211,6 +214,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             Map<Long, String> placements = new HashMap<>();
             for (Decision d : planned.getKey()) {
                 if (d.deferral() != null) {
+                    lines.add(new String[]{d.recipient().address(), "deferred", d.deferral()});
                     continue;
                 }
                 boolean waiting = tx.queue().recipient(d.recipient().id())
@@ -226,8 +230,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
             recorder.apply(tx, planned.getValue(), placements);
             tx.afterCommit(() -> lines.forEach(l -> logLine(message, l[0], l[1], l[2])));
-            return planned.getKey();
-        })).thenCompose(decisions -> deferFull(message, decisions)).handle((v, failure) -> {
+            return null;
+        })).handle((v, failure) -> {
             if (failure == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
