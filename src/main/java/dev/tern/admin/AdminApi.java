@@ -9,6 +9,7 @@ import dev.tern.admin.api.DocumentRoutes;
 import dev.tern.admin.api.DomainRoutes;
 import dev.tern.admin.api.Errors;
 import dev.tern.admin.api.HealthRoutes;
+import dev.tern.admin.api.SettingsRoutes;
 import dev.tern.admin.api.QueueRoutes;
 import dev.tern.admin.api.SessionRoutes;
 import dev.tern.admin.api.StatsRoutes;
@@ -117,6 +118,7 @@ public final class AdminApi implements AutoCloseable {
         register(new StatsRoutes(c.trace(), c.queue()));
         register(new HealthRoutes(c.listeners(), c.certificate(), c.config().dataDir(), c.version(), c.clock()));
         register(new CredentialRoutes(services));
+        register(new SettingsRoutes(c.config()));
         register(new AutoconfigRoutes(c.directory(), c.config().hostname(), c.clientPorts(), c.clock(), null));
         register(new DocumentRoutes(c.metrics(), VERSION));
     }

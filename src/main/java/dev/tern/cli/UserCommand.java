@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.config.Sizes;
 import dev.tern.directory.Account;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
@@ -12,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "user", description = "Manage accounts (mail users).",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
                 UserCommand.Delete.class, UserCommand.Enable.class, UserCommand.Disable.class,
-                UserCommand.SendAs.class})
+                UserCommand.SendAs.class, UserCommand.Quota.class})
 final class UserCommand {
 
     /** How a password is chosen: --password-stdin, else a prompt on the terminal, else a random one that is printed. */
@@ -63,8 +64,34 @@ final class UserCommand {
         @Override
         int run(Services s, PrintWriter out) {
             for (Account a : s.directory().users(domain)) {
-                out.println(a.display() + (a.enabled() ? "" : "  (disabled)"));
+                out.println(a.display() + "  " + usage(s, a) + (a.enabled() ? "" : "  (disabled)"));
             }
+            return 0;
+        }
+    }
+
+    /** "used 1.2 MB of 500 MB", or "used 0 B, no quota". */
+    static String usage(Services s, Account a) {
+        String used = "used " + Sizes.format(s.mailboxes().usage(a.id()));
+        return a.quotaBytes() == null ? used + ", no quota" : used + " of " + Sizes.format(a.quotaBytes());
+    }
+
+    @Command(name = "quota", description = "Set the most bytes an account's mailboxes may hold together "
+            + "(SIZE such as 500MB or 2GB), or none for no limit.")
+    static final class Quota extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "SIZE|none")
+        String size;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            Long bytes = size.trim().equalsIgnoreCase("none") ? null : Sizes.parse(size);
+            s.directory().setQuota(address, bytes);
+            Account a = s.directory().user(address).orElseThrow();
+            out.println("quota of " + a.display() + ": " + (bytes == null ? "none" : Sizes.format(bytes))
+                    + " (" + usage(s, a) + ")");
             return 0;
         }
     }

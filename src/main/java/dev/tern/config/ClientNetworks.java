@@ -50,6 +50,11 @@ public final class ClientNetworks {
         return parse(smtp.key("relay_from"), smtp.stringList("relay_from"));
     }
 
+    /** The networks, as {@code 127.0.0.0/8} or {@code ::1/128}. */
+    public List<String> entries() {
+        return networks.stream().map(IpNetwork::toString).toList();
+    }
+
     public boolean isEmpty() {
         return networks.isEmpty();
     }

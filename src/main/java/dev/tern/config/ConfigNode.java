@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigNode {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Sizes.SIZE;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
     private final JsonNode node;

@@ -72,7 +72,14 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         this.tracker = recorder != null ? recorder.tracker() : new DeliveryTracker(java.time.Clock.systemUTC());
     }
 
-    private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
+    /** The status of a recipient whose accounts have no room for the message: deferred, bounced once it expires. */
+    static final String MAILBOX_FULL = "4.2.2 mailbox full";
+
+    /** @param deferral non-null: leave the recipient waiting for this reason (its accounts are over quota) */
+    private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure, String deferral) {
+        Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
+            this(recipient, accounts, failure, null);
+        }
     }
 
     /** Delivers the given waiting recipients of one message. The future completes when the outcome is stored. */
@@ -81,8 +88,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         if (recorder != null) {
             return deliverAndNotify(message, recipients);
         }
-        return CompletableFuture.supplyAsync(() -> decide(recipients), storageExecutor)
-                .thenCompose(decisions -> store.write(tx -> apply(tx, message, decisions)))
+        return CompletableFuture.supplyAsync(() -> decide(message, recipients), storageExecutor)
+                .thenCompose(decisions -> store.write(tx -> apply(tx, message, decisions))
+                        .thenCompose(results -> deferFull(message, decisions).thenApply(v -> results)))
                 .handle((results, failure) -> {
                     if (failure == null) {
                         results.forEach(r -> logResult(message, r, started));
@@ -102,10 +110,14 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         Set<Long> deliveredTo = new HashSet<>();
         List<Rows.NewRecipient> left = new ArrayList<>();
         List<String[]> delivered = new ArrayList<>();
+        Map<Long, Long> usage = new HashMap<>();
         for (Rows.NewRecipient r : recipients) {
             List<Account> accounts = immediateAccounts(tx, r);
-            if (accounts == null) {
-                left.add(r);
+            if (accounts != null) {
+                accounts = withRoom(accounts, message.size(), id -> MailboxService.usage(tx, id), usage, deliveredTo);
+            }
+            if (accounts == null || accounts.isEmpty()) {
+                left.add(r);    // the queue takes it: unknown here, or its accounts are full (deferred there)
                 continue;
             }
             String detail = place(tx, message, accounts, deliveredTo, now);
@@ -176,9 +188,15 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
      */
     private CompletableFuture<Void> deliverAndNotify(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
         return CompletableFuture.supplyAsync(() -> {
-            List<Decision> decisions = decide(recipients);
+            List<Decision> decisions = decide(message, recipients);
             List<RecipientOutcome> outcomes = new ArrayList<>();
             for (Decision d : decisions) {
+                if (d.deferral() != null) {
+                    // left waiting on the retry schedule; expired (with its report) when it runs out
+                    outcomes.add(RecipientOutcome.deferred(d.recipient(), statusOf(d.deferral()),
+                            d.deferral(), null));
+                    continue;
+                }
                 if (d.failure() == null) {
                     outcomes.add(new RecipientOutcome(d.recipient(), RecipientOutcome.Kind.DELIVERED, "2.0.0",
                             "delivered to a local mailbox", null, false));
@@ -195,6 +213,10 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             List<String[]> lines = new ArrayList<>();
             Map<Long, String> placements = new HashMap<>();
             for (Decision d : planned.getKey()) {
+                if (d.deferral() != null) {
+                    lines.add(new String[]{d.recipient().address(), "deferred", d.deferral()});
+                    continue;
+                }
                 boolean waiting = tx.queue().recipient(d.recipient().id())
                         .map(r -> Rows.QueueRecipient.isWaiting(r.state())).orElse(false);
                 if (!waiting) {
@@ -218,8 +240,10 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         }).thenCompose(f -> f);
     }
 
-    private List<Decision> decide(List<Rows.QueueRecipient> recipients) {
+    private List<Decision> decide(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
         List<Decision> out = new ArrayList<>(recipients.size());
+        Map<Long, Long> usage = new HashMap<>();
+        Set<Long> served = new HashSet<>();
         for (Rows.QueueRecipient r : recipients) {
             MailAddress address;
             try {
@@ -230,7 +254,11 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
             Resolution res = directory.resolve(address);
             if (res instanceof Resolution.Local local) {
-                out.add(new Decision(r, local.accounts(), null));
+                List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served);
+                room.forEach(a -> served.add(a.id()));
+                out.add(room.isEmpty()
+                        ? new Decision(r, List.of(), null, MAILBOX_FULL)
+                        : new Decision(r, room, null));
             } else if (res instanceof Resolution.Unknown) {
                 out.add(new Decision(r, List.of(), "5.1.1 no such user here"));
             } else {
@@ -238,6 +266,51 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
         }
         return out;
+    }
+
+    /**
+     * The accounts among {@code accounts} that have room for a message of {@code size} bytes, reading
+     * each quota'd account's usage once ({@code usage} remembers it, and grows with the copies
+     * planned here). An account already in {@code served} is kept: it gets no second copy anyway.
+     * A recipient that leads to several accounts is delivered to those with room; the others'
+     * copies are left out, and logged.
+     */
+    private List<Account> withRoom(List<Account> accounts, long size, java.util.function.LongUnaryOperator usageOf,
+                                   Map<Long, Long> usage, Set<Long> served) {
+        List<Account> room = new ArrayList<>(accounts.size());
+        List<String> full = new ArrayList<>();
+        for (Account a : accounts) {
+            if (a.quotaBytes() == null || served.contains(a.id())) {
+                room.add(a);
+                continue;
+            }
+            long used = usage.computeIfAbsent(a.id(), usageOf::applyAsLong);
+            if (a.fits(used, size)) {
+                usage.put(a.id(), used + size);
+                room.add(a);
+            } else {
+                full.add(a.address());
+            }
+        }
+        if (!full.isEmpty() && !room.isEmpty()) {
+            log.warn("over quota, no copy for {} (delivered to the other accounts of the address)", full);
+        }
+        return room;
+    }
+
+    /** Leaves the recipients whose accounts are full waiting, on the retry schedule like any deferral. */
+    private CompletableFuture<Void> deferFull(Rows.QueuedMessage message, List<Decision> decisions) {
+        List<Rows.QueueRecipient> full = decisions.stream().filter(d -> d.deferral() != null)
+                .map(Decision::recipient).toList();
+        if (full.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        double delay = Duration.between(message.receivedAt(), Instant.now()).toMillis() / 1000.0;
+        for (Rows.QueueRecipient r : full) {
+            log.info("{}: to=<{}>, relay=local, delay={}, status=deferred ({})", message.id(), r.address(),
+                    String.format("%.2f", delay), MAILBOX_FULL);
+        }
+        return deferAll(message, full, MAILBOX_FULL, null);
     }
 
     private record Result(Rows.QueueRecipient recipient, DeliveryOutcome outcome, String detail) {
@@ -248,6 +321,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         Set<Long> deliveredTo = new HashSet<>();
         List<Result> results = new ArrayList<>();
         for (Decision d : decisions) {
+            if (d.deferral() != null) {
+                continue;   // left waiting: deferFull
+            }
             if (d.failure() != null) {
                 if (tx.queue().finish(d.recipient().id(), "bounced", d.failure(), now)) {
                     tracker.bounced(tx, message, d.recipient().address(), null, statusOf(d.failure()), d.failure());

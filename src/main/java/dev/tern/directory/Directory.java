@@ -184,6 +184,15 @@ public final class Directory {
         store.writeAndWait(tx -> tx.directory().setEnabled(requireAccount(tx, a.key()).id(), enabled));
     }
 
+    /** Sets an account's quota: the most bytes its mailboxes may hold together; null for no limit. */
+    public void setQuota(String address, Long quotaBytes) {
+        if (quotaBytes != null && quotaBytes < 0) {
+            throw new DirectoryException("a quota cannot be negative");
+        }
+        MailAddress a = parse(address);
+        store.writeAndWait(tx -> tx.directory().setQuota(requireAccount(tx, a.key()).id(), quotaBytes));
+    }
+
     public List<Account> users(String domainOrNull) {
         return store.read(tx -> {
             Long domainId = null;
@@ -469,7 +478,7 @@ public final class Directory {
     }
 
     private static Account toAccount(Rows.Account r) {
-        return new Account(r.id(), r.address(), r.display(), r.enabled());
+        return new Account(r.id(), r.address(), r.display(), r.enabled(), r.quotaBytes());
     }
 
     private static MailAddress parse(String address) {

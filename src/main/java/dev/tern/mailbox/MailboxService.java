@@ -172,6 +172,31 @@ public final class MailboxService {
         return contents.open(blobId);
     }
 
+    /** The bytes an account's messages take, in all its mailboxes together: what its quota limits. One query. */
+    public long usage(long accountId) {
+        return store.read(tx -> tx.mailboxes().accountUsage(accountId));
+    }
+
+    /**
+     * Whether {@code bytes} more fit in the account's quota: always when it has none (then without
+     * a usage query), never when it is at or over it.
+     */
+    public boolean hasRoom(long accountId, long bytes) {
+        return store.read(tx -> {
+            Long quota = tx.directory().account(accountId).map(Rows.Account::quotaBytes).orElse(null);
+            if (quota == null) {
+                return true;
+            }
+            long used = usage(tx, accountId);
+            return used < quota && used + bytes <= quota;
+        });
+    }
+
+    /** {@link #usage(long)} in the caller's transaction. */
+    public static long usage(StoreTx tx, long accountId) {
+        return tx.mailboxes().accountUsage(accountId);
+    }
+
     /** STATUS (RFC 3501 §6.3.10) in two queries; \Recent is not kept and counts 0. */
     public MailboxStatus status(long mailboxId) {
         return store.read(tx -> {

@@ -305,7 +305,7 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
-            TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.queue(),
+            TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.mailboxes(), services.queue(),
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics);
             startListeners(backend);
             for (BoundListener l : listeners) {

@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.config.ClientNetworks;
+import dev.tern.directory.Account;
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
 import dev.tern.mail.ClientInfo;
@@ -9,6 +10,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.SenderScope;
+import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
 import dev.tern.message.SubmissionHeaderFilter;
 import dev.tern.metrics.TernMetrics;
@@ -41,6 +43,7 @@ final class TernSmtpBackend implements SmtpBackend {
     private static final String COMPONENT = "smtp-policy";
 
     private final Directory directory;
+    private final MailboxService mailboxes;
     private final MailQueue queue;
     private final SubmissionChecks submission;
     private final ClientNetworks relayFrom;
@@ -48,10 +51,11 @@ final class TernSmtpBackend implements SmtpBackend {
     private final InboundChecks inbound;
     private final TernMetrics metrics;
 
-    TernSmtpBackend(Directory directory, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
+    TernSmtpBackend(Directory directory, MailboxService mailboxes, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
                     Executor storageExecutor, InboundChecks inbound, TernMetrics metrics) {
         this.metrics = metrics;
         this.directory = directory;
+        this.mailboxes = mailboxes;
         this.queue = queue;
         this.submission = submission;
         this.relayFrom = relayFrom;
@@ -147,7 +151,17 @@ final class TernSmtpBackend implements SmtpBackend {
                 log.error("recipient lookup for <{}> failed: {}", recipient, e.toString());
                 throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
             }
-            if (r instanceof Resolution.Local) {
+            if (r instanceof Resolution.Local local) {
+                boolean full;
+                try {
+                    full = allFull(local.accounts());
+                } catch (RuntimeException e) {
+                    log.error("quota lookup for <{}> failed: {}", recipient, e.toString());
+                    throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
+                }
+                if (full) {
+                    throw new MailException(452, "4.2.2", "<" + recipient + ">: Mailbox full", COMPONENT);
+                }
                 return null;
             }
             if (r instanceof Resolution.Unknown) {
@@ -166,6 +180,20 @@ final class TernSmtpBackend implements SmtpBackend {
             }
             throw new MailException(550, "5.7.1", "<" + recipient + ">: Relay access denied", COMPONENT);
         }, storageExecutor);
+    }
+
+    /**
+     * Whether every account an address leads to is at or over its quota (RFC 3463 4.2.2): then the
+     * recipient is refused for now. One usage query per account that has a quota; when some of them
+     * still have room, the others' copies are deferred at delivery instead.
+     */
+    private boolean allFull(List<Account> accounts) {
+        for (Account a : accounts) {
+            if (a.quotaBytes() == null || !a.full(mailboxes.usage(a.id()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

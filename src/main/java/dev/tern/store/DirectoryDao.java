@@ -32,6 +32,9 @@ public interface DirectoryDao {
     /** Enables or disables an account; false when there is no such account. */
     boolean setEnabled(long accountId, boolean enabled);
 
+    /** Sets an account's quota in bytes, null for no limit; false when there is no such account. */
+    boolean setQuota(long accountId, Long quotaBytes);
+
     boolean deleteAccount(long accountId);
 
     /** An account's SASL secrets; empty when there is no such account. */

@@ -70,6 +70,9 @@ public interface MailboxDao {
     /** Message count, unseen, deleted and total size of a mailbox, in one query. */
     Rows.MailboxCounts counts(long mailboxId);
 
+    /** The total size in bytes of the messages in all of an account's mailboxes, in one query. */
+    long accountUsage(long accountId);
+
     /** The account's subscribed names, sorted; they need not name existing mailboxes. */
     List<String> subscriptions(long accountId);
 

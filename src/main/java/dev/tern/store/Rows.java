@@ -13,8 +13,9 @@ public final class Rows {
     public record Domain(long id, String name, String catchAll, Instant createdAt) {
     }
 
+    /** An account; {@code quotaBytes} is the most its mailboxes may hold together, null for no limit. */
     public record Account(long id, String address, String display, long domainId, String passwordHash,
-                          boolean enabled, Instant createdAt) {
+                          boolean enabled, Instant createdAt, Long quotaBytes) {
     }
 
     /**

@@ -131,6 +131,45 @@ class AdminApiTest {
     }
 
     @Test
+    void quotasAreSetShownWithTheUsageAndRemoved() throws Exception {
+        api.post("/api/domains", Map.of("name", "q.test"));
+        api.post("/api/accounts", Map.of("address", "carol@q.test", "password", "pw"));
+        JsonNode fresh = api.get("/api/accounts/carol@q.test").json();
+        assertThat(fresh.has("quota_bytes")).isTrue();
+        assertThat(fresh.get("quota_bytes").isNull()).isTrue();
+        assertThat(fresh.get("used_bytes").asLong()).isZero();
+
+        fx.enqueue("s@example.org", "carol@q.test");
+        Account carol = fx.services().directory().user("carol@q.test").orElseThrow();
+        long used = fx.services().mailboxes().usage(carol.id());
+        assertThat(used).isPositive();
+
+        AdminClient.Answer set = api.patch("/api/accounts/carol@q.test", Map.of("quota_bytes", 5_000_000_000L));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.json().get("quota_bytes").asLong()).isEqualTo(5_000_000_000L);
+        assertThat(set.json().get("used_bytes").asLong()).isEqualTo(used);
+        assertThat(fx.services().directory().user("carol@q.test").orElseThrow().quotaBytes()).isEqualTo(5_000_000_000L);
+        JsonNode listed = api.get("/api/accounts?domain=q.test").json().get("accounts").get(0);
+        assertThat(listed.get("quota_bytes").asLong()).isEqualTo(5_000_000_000L);
+        assertThat(listed.get("used_bytes").asLong()).isEqualTo(used);
+
+        assertThat(api.patch("/api/accounts/carol@q.test", Map.of("quota_bytes", 0)).json().get("quota_bytes").asLong())
+                .isZero();
+        for (String bad : new String[]{"-1", "1.5", "\"1GB\"", "true", "99999999999999999999"}) {
+            AdminClient.Answer refused = api.send("PATCH", "/api/accounts/carol@q.test", "{\"quota_bytes\": " + bad + "}");
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).contains("invalid_field");
+        }
+        assertThat(fx.services().directory().user("carol@q.test").orElseThrow().quotaBytes()).isZero();
+
+        AdminClient.Answer cleared = api.send("PATCH", "/api/accounts/carol@q.test", "{\"quota_bytes\": null}");
+        assertThat(cleared.status()).isEqualTo(200);
+        assertThat(cleared.json().get("quota_bytes").isNull()).isTrue();
+        assertThat(fx.services().directory().user("carol@q.test").orElseThrow().quotaBytes()).isNull();
+        assertThat(api.send("PATCH", "/api/accounts/carol@q.test", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
     void aliasesAreAddedListedAndDeleted() {
         api.post("/api/domains", Map.of("name", "b.test"));
         api.post("/api/accounts", Map.of("address", "bob@b.test", "password", "pw"));

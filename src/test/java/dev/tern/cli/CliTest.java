@@ -95,7 +95,8 @@ class CliTest {
                 .isEqualTo("added user alice@example.org\n");
         Result generated = tern(null, "user", "add", "bob@example.org");
         assertThat(generated.out()).startsWith("added user bob@example.org\npassword: ");
-        assertThat(tern(null, "user", "list").out()).isEqualTo("alice@example.org\nbob@example.org\n");
+        assertThat(tern(null, "user", "list").out())
+                .isEqualTo("alice@example.org  used 0 B, no quota\nbob@example.org  used 0 B, no quota\n");
         assertThat(tern("new-pw\n", "user", "passwd", "alice@example.org", "--password-stdin").code()).isZero();
         assertThat(tern(null, "alias", "add", "team@example.org", "alice@example.org", "bob@example.org").code()).isZero();
         assertThat(tern(null, "alias", "list").out()).isEqualTo("team@example.org -> alice@example.org, bob@example.org\n");
@@ -143,6 +144,28 @@ class CliTest {
         assertThat(tern(null, "user", "send-as", "list").out()).isEqualTo("alice@example.org may send as boss@example.org\n");
         assertThat(tern(null, "user", "delete", "alice@example.org").code()).isZero();
         assertThat(tern(null, "user", "send-as", "list").out()).isEmpty();
+    }
+
+    @Test
+    void quotasAreSetShownAndRemoved() {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--domain", "example.org");
+        assertThat(tern("pw\n", "user", "add", "alice@example.org", "--password-stdin").code()).isZero();
+        assertThat(tern(null, "user", "quota", "alice@example.org", "500MB").out())
+                .isEqualTo("quota of alice@example.org: 500 MB (used 0 B of 500 MB)\n");
+        assertThat(tern(null, "user", "list").out()).isEqualTo("alice@example.org  used 0 B of 500 MB\n");
+        assertThat(tern(null, "user", "quota", "alice@example.org", "2gb").out())
+                .startsWith("quota of alice@example.org: 2 GB");
+        assertThat(tern(null, "user", "quota", "alice@example.org", "1536").out())
+                .startsWith("quota of alice@example.org: 1.5 KB");
+        assertThat(tern(null, "user", "quota", "alice@example.org", "none").out())
+                .isEqualTo("quota of alice@example.org: none (used 0 B, no quota)\n");
+        assertThat(tern(null, "user", "list").out()).isEqualTo("alice@example.org  used 0 B, no quota\n");
+
+        Result bad = tern(null, "user", "quota", "alice@example.org", "lots");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("tern: expected a size such as 26214400 or \"25MB\", got \"lots\"");
+        assertThat(tern(null, "user", "quota", "nobody@example.org", "1GB").err())
+                .isEqualTo("tern: no such account: nobody@example.org\n");
     }
 
     @Test

@@ -114,6 +114,42 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void quotaIsSetClearedAndReadBack() {
+        Rows.Account a = account("quota@example.test");
+        assertThat(a.quotaBytes()).isNull();
+        assertThat(store.read(tx -> tx.directory().account(a.id())).orElseThrow().quotaBytes()).isNull();
+        assertThat((Object) store.writeAndWait(tx -> tx.directory().setQuota(a.id(), 5_000_000_000L))).isEqualTo(true);
+        assertThat(store.read(tx -> tx.directory().account("quota@example.test")).orElseThrow().quotaBytes())
+                .isEqualTo(5_000_000_000L);
+        assertThat(store.read(tx -> tx.directory().accounts(null)).get(0).quotaBytes()).isEqualTo(5_000_000_000L);
+        assertThat((Object) store.writeAndWait(tx -> tx.directory().setQuota(a.id(), null))).isEqualTo(true);
+        assertThat(store.read(tx -> tx.directory().account(a.id())).orElseThrow().quotaBytes()).isNull();
+        assertThat((Object) store.writeAndWait(tx -> tx.directory().setQuota(a.id() + 1000, 1L))).isEqualTo(false);
+    }
+
+    @Test
+    void usageSumsTheMessagesOfAllTheAccountsMailboxesAndNoOthers() {
+        Rows.Account a = account("usage@example.test");
+        Rows.Account other = account("usage2@example.test");
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(0L);
+        Rows.Mailbox inbox = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 1));
+        Rows.Mailbox sent = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "Sent", null, 2));
+        Rows.Mailbox theirs = store.writeAndWait(tx -> tx.mailboxes().create(other.id(), "INBOX", null, 3));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("U1", 10, 0);
+            tx.mailboxes().append(inbox.id(), "U1", "", 100, Instant.now(), 0, "");
+            tx.mailboxes().append(inbox.id(), "U1", "", 250, Instant.now(), 0, "");
+            tx.mailboxes().append(sent.id(), "U1", "", 4_000_000_000L, Instant.now(), 0, "");
+            tx.mailboxes().append(theirs.id(), "U1", "", 7, Instant.now(), 0, "");
+            return null;
+        });
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(4_000_000_350L);
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(7L);
+        store.writeAndWait(tx -> tx.mailboxes().expunge(inbox.id(), List.of(1L), tx.mailboxes().nextModSeq(inbox.id())));
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(4_000_000_250L);
+    }
+
+    @Test
     void appendsTakeAscendingUidsAndModseqs() {
         Rows.Account a = account("carol@example.test");
         Rows.Mailbox box = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 42));

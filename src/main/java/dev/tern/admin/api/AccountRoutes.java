@@ -1,7 +1,9 @@
 package dev.tern.admin.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.admin.auth.Principal;
 import dev.tern.admin.auth.Scope;
 import dev.tern.admin.http.ApiException;
@@ -14,7 +16,7 @@ import dev.tern.mail.MailAddress;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code /api/accounts}: mail accounts, their passwords and whether they are enabled. */
+/** {@code /api/accounts}: mail accounts, their passwords, quotas and whether they are enabled. */
 public final class AccountRoutes implements RouteGroup {
 
     /**
@@ -23,6 +25,11 @@ public final class AccountRoutes implements RouteGroup {
      * @param password only in the answer that made it up (an account added or a password reset without one)
      */
     public record Account(String address, String display, String domain, boolean enabled,
+                          @JsonInclude(JsonInclude.Include.ALWAYS)
+                          @JsonPropertyDescription("the most bytes the account's mailboxes may hold together; "
+                                  + "null: no limit") Long quotaBytes,
+                          @JsonPropertyDescription("the bytes its messages take now, in all its mailboxes")
+                          long usedBytes,
                           @JsonPropertyDescription("the password Tern generated; only in the answer that made it, "
                                   + "never again") String password) {
     }
@@ -44,7 +51,9 @@ public final class AccountRoutes implements RouteGroup {
                                 @JsonPropertyDescription("true: Tern makes up a new password and answers with it")
                                 Boolean generatePassword,
                                 @JsonPropertyDescription("with a new password: also keep its CRAM-MD5 secret "
-                                        + "(default false: the secret is removed)") Boolean cramMd5) {
+                                        + "(default false: the secret is removed)") Boolean cramMd5,
+                                @JsonPropertyDescription("a quota in bytes (a whole number, 0 or more), or null "
+                                        + "for no limit") JsonNode quotaBytes) {
     }
 
     private final ApiServices s;
@@ -61,7 +70,7 @@ public final class AccountRoutes implements RouteGroup {
                     Principal who = r.requirePrincipal();
                     String domain = r.query("domain").map(d -> Tenancy.domain(who, d)).orElse(null);
                     return ApiResponse.ok(new AccountList(s.directory().users(domain).stream()
-                            .map(a -> account(a, null)).filter(a -> who.mayUse(a.domain())).toList()));
+                            .filter(a -> who.mayUse(Tenancy.domainOf(a.address()))).map(a -> account(a, null)).toList()));
                 });
         table.post("/api/accounts", "Add an account with its mailboxes").scope(Scope.ACCOUNTS_WRITE)
                 .request(NewAccount.class).response(Account.class).status(201)
@@ -84,9 +93,11 @@ public final class AccountRoutes implements RouteGroup {
                     dev.tern.directory.Account a = find(r.requirePrincipal(), r.param("address"));
                     AccountChange c = r.body(AccountChange.class);
                     boolean generate = Boolean.TRUE.equals(c.generatePassword());
-                    if (c.enabled() == null && c.password() == null && !generate) {
-                        throw ApiException.invalidField("nothing to change: give enabled, password or generate_password");
+                    if (c.enabled() == null && c.password() == null && !generate && c.quotaBytes() == null) {
+                        throw ApiException.invalidField(
+                                "nothing to change: give enabled, password, generate_password or quota_bytes");
                     }
+                    Long quota = c.quotaBytes() == null ? null : quota(c.quotaBytes());
                     if (c.password() != null && generate) {
                         throw ApiException.invalidField("give password or generate_password, not both");
                     }
@@ -103,6 +114,9 @@ public final class AccountRoutes implements RouteGroup {
                     }
                     if (c.enabled() != null) {
                         s.directory().setEnabled(a.address(), c.enabled());
+                    }
+                    if (c.quotaBytes() != null) {
+                        s.directory().setQuota(a.address(), quota);
                     }
                     return ApiResponse.ok(account(s.directory().user(a.address()).orElseThrow(), generated));
                 });
@@ -121,7 +135,19 @@ public final class AccountRoutes implements RouteGroup {
         return found.orElseThrow(() -> ApiException.notFound("no such account: " + a.key()));
     }
 
-    private static Account account(dev.tern.directory.Account a, String generatedPassword) {
-        return new Account(a.address(), a.display(), Tenancy.domainOf(a.address()), a.enabled(), generatedPassword);
+    private Account account(dev.tern.directory.Account a, String generatedPassword) {
+        return new Account(a.address(), a.display(), Tenancy.domainOf(a.address()), a.enabled(), a.quotaBytes(),
+                s.mailboxes().usage(a.id()), generatedPassword);
+    }
+
+    /** The quota of a PATCH: a whole number of bytes, 0 or more; JSON null for none (then null). */
+    private static Long quota(JsonNode n) {
+        if (n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw ApiException.invalidField("quota_bytes: expected a whole number of bytes, 0 or more, or null");
+        }
+        return n.asLong();
     }
 }

@@ -15,11 +15,16 @@ import java.util.List;
 /**
  * APPEND (RFC 9051 §6.3.12), with MULTIAPPEND's several messages (RFC 3502) and the APPENDUID
  * response code (RFC 4315). Flags and internal date are kept as given; a missing mailbox is
- * answered with TRYCREATE so that clients create it and try again.
+ * answered with TRYCREATE so that clients create it and try again. Messages that would take the
+ * account past its quota are refused with OVERQUOTA (RFC 9208 §4.3), all of them together.
  */
 final class AppendCommand {
 
     private AppendCommand() {
+    }
+
+    /** What the storage work found: the appended messages, or none because the quota has no room. */
+    private record Outcome(List<AppendResult> results, boolean overQuota) {
     }
 
     static void append(ImapSession s, String tag, ImapCommand.Append c) {
@@ -40,18 +45,25 @@ final class AppendCommand {
             if (box == null) {
                 return null;
             }
+            long bytes = c.messages().stream().mapToLong(m -> m.content().length).sum();
+            if (!mailboxes.hasRoom(account, bytes)) {
+                return new Outcome(List.of(), true);
+            }
             List<AppendResult> results = new ArrayList<>();
             for (int i = 0; i < c.messages().size(); i++) {
                 ImapCommand.AppendMessage m = c.messages().get(i);
                 Instant date = m.internalDate() == null ? Instant.now() : m.internalDate().toInstant();
                 results.add(mailboxes.messageService().append(box.id(), m.content(), flags.get(i), date));
             }
-            return results;
-        }, (results, error) -> {
+            return new Outcome(results, false);
+        }, (outcome, error) -> {
+            List<AppendResult> results = outcome == null ? null : outcome.results();
             if (error != null) {
                 s.failed(tag, error, "APPEND");
-            } else if (results == null) {
+            } else if (outcome == null) {
                 s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + c.mailbox());
+            } else if (outcome.overQuota()) {
+                s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for this");
             } else if (results.isEmpty()) {
                 s.completed(tag, "APPEND completed");
             } else {

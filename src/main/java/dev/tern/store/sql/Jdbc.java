@@ -111,6 +111,12 @@ final class Jdbc {
         return Instant.ofEpochMilli(rs.getLong(column));
     }
 
+    /** A number in a column that may be NULL; null then. */
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     /** The time in a column that may be NULL; null then. */
     static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
         long millis = rs.getLong(column);

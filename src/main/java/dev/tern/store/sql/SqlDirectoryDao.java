@@ -11,7 +11,7 @@ import java.util.Optional;
 
 final class SqlDirectoryDao implements DirectoryDao {
 
-    private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at";
+    private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at, quota_bytes";
 
     private final Jdbc db;
 
@@ -68,7 +68,7 @@ final class SqlDirectoryDao implements DirectoryDao {
     public Rows.Account insertAccount(String address, String display, long domainId, String passwordHash, Instant now) {
         long id = db.insert("INSERT INTO accounts (address, display, domain_id, password_hash, enabled, created_at) "
                 + "VALUES (?, ?, ?, ?, 1, ?)", address, display, domainId, passwordHash, now);
-        return new Rows.Account(id, address, display, domainId, passwordHash, true, now);
+        return new Rows.Account(id, address, display, domainId, passwordHash, true, now, null);
     }
 
     @Override
@@ -79,6 +79,11 @@ final class SqlDirectoryDao implements DirectoryDao {
     @Override
     public boolean updatePassword(long accountId, String passwordHash) {
         return db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, accountId) > 0;
+    }
+
+    @Override
+    public boolean setQuota(long accountId, Long quotaBytes) {
+        return db.update("UPDATE accounts SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId) > 0;
     }
 
     @Override
@@ -166,7 +171,7 @@ final class SqlDirectoryDao implements DirectoryDao {
     private static Rows.Account accountRow(ResultSet rs) throws SQLException {
         return new Rows.Account(rs.getLong("id"), rs.getString("address"), rs.getString("display"),
                 rs.getLong("domain_id"), rs.getString("password_hash"), rs.getInt("enabled") != 0,
-                Jdbc.instant(rs, "created_at"));
+                Jdbc.instant(rs, "created_at"), Jdbc.nullableLong(rs, "quota_bytes"));
     }
 
     private static Rows.Alias aliasRow(ResultSet rs) throws SQLException {

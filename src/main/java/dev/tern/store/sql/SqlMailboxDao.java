@@ -186,6 +186,12 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public long accountUsage(long accountId) {
+        return db.one("SELECT COALESCE(SUM(m.size), 0) FROM mailboxes b JOIN messages m ON m.mailbox_id = b.id "
+                + "WHERE b.account_id = ?", rs -> rs.getLong(1), accountId).orElse(0L);
+    }
+
+    @Override
     public List<String> subscriptions(long accountId) {
         return db.query("SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name", rs -> rs.getString(1),
                 accountId);

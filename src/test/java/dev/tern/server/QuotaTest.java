@@ -1,0 +1,138 @@
+package dev.tern.server;
+
+import dev.tern.directory.Account;
+import dev.tern.store.Rows;
+import dev.tern.testing.RawImapClient;
+import dev.tern.testing.RawSmtpClient;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Account quotas: a full account's address is refused at RCPT with 452 4.2.2, a message that would
+ * not fit is deferred at delivery (and bounces when the retries run out) while the message's other
+ * recipients get it, and IMAP APPEND past the quota is NO [OVERQUOTA].
+ */
+class QuotaTest {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+
+    @BeforeEach
+    void start() {
+        tern = new RunningServer(dir, "[delivery]\nretry_first = \"1s\"\nretry_max = \"1s\"\nmax_lifetime = \"4s\"\n",
+                "imaps = [\"127.0.0.1:0\"]\n", null);
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", "alice pw");
+        tern.services().directory().addUser("bob@example.test", "bob pw");
+        tern.services().directory().addUser("carol@example.test", "carol pw");
+    }
+
+    @AfterEach
+    void stop() {
+        tern.close();
+    }
+
+    private long usage(String address) {
+        Account a = tern.services().directory().user(address).orElseThrow();
+        return tern.services().mailboxes().usage(a.id());
+    }
+
+    private String send(String from, List<String> to, String content) throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.test"), "250");
+            return c.sendMail(from, to, content);
+        }
+    }
+
+    @Test
+    void aFullAccountIsRefusedAtRcptWithATemporaryCode() throws Exception {
+        assertThat(send("carol@example.test", List.of("alice@example.test"), "Subject: one\r\n\r\nhello\r\n"))
+                .startsWith("250");
+        await().atMost(WAIT).until(() -> tern.inbox("alice@example.test").size() == 1);
+        long used = usage("alice@example.test");
+        assertThat(used).isPositive();
+        tern.services().directory().setQuota("alice@example.test", used);
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<carol@example.test>"), "250");
+            assertThat(c.command("RCPT TO:<Alice@example.test>"))
+                    .isEqualTo("452 4.2.2 <Alice@example.test>: Mailbox full");
+            RawSmtpClient.expect(c.command("RCPT TO:<bob@example.test>"), "250");
+        }
+        tern.services().directory().setQuota("alice@example.test", used + 10_000);
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<carol@example.test>"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<alice@example.test>"), "250");
+        }
+    }
+
+    @Test
+    void aMessageThatWouldNotFitIsDeferredThenBouncedWhileTheOtherRecipientGetsIt() throws Exception {
+        tern.services().directory().setQuota("alice@example.test", 1000L);
+        String big = "Subject: big\r\n\r\n" + ("x".repeat(70) + "\r\n").repeat(40);
+        String reply = send("carol@example.test", List.of("alice@example.test", "bob@example.test"), big);
+        assertThat(reply).startsWith("250");
+        String id = reply.substring(reply.lastIndexOf(' ') + 1).trim();
+        await().atMost(WAIT).until(() -> tern.inbox("bob@example.test").size() == 1);
+        await().atMost(WAIT).until(() -> tern.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred")));
+        Rows.QueueRecipient alice = tern.services().queue().recipients(id).stream()
+                .filter(r -> r.address().equals("alice@example.test")).findFirst().orElseThrow();
+        assertThat(alice.lastError()).startsWith("4.2.2");
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+
+        // the retries run out: the sender gets a failure report about alice alone
+        await().atMost(WAIT).until(() -> tern.services().queue().message(id).isEmpty());
+        await().atMost(WAIT).until(() -> tern.inbox("carol@example.test").size() == 1);
+        String report = tern.content(tern.inbox("carol@example.test").get(0));
+        assertThat(report).contains("alice@example.test").doesNotContain("Final-Recipient: rfc822; bob@example.test");
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+        assertThat(tern.inbox("bob@example.test")).hasSize(1);
+    }
+
+    @Test
+    void appendPastTheQuotaIsOverquota() throws Exception {
+        try (RawImapClient c = new RawImapClient(tern.port("imaps"))) {
+            SSLSocket tls = (SSLSocket) TestCertificates.trusting(tern.server().tls().certificate()).getSocketFactory()
+                    .createSocket(c.socket(), "127.0.0.1", tern.port("imaps"), true);
+            tls.startHandshake();
+            c.replaceSocket(tls);
+            assertThat(c.readLine()).startsWith("* OK");
+            assertThat(last(c.command("l1", "LOGIN alice@example.test \"alice pw\""))).startsWith("l1 OK");
+            tern.services().directory().setQuota("alice@example.test", 100L);
+            String small = "Subject: s\r\n\r\nok\r\n";
+            assertThat(last(c.command("a1", "APPEND INBOX {" + small.length() + "+}\r\n" + small)))
+                    .startsWith("a1 OK");
+            String big = "Subject: b\r\n\r\n" + "y".repeat(200) + "\r\n";
+            assertThat(last(c.command("a2", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
+                    .startsWith("a2 NO [OVERQUOTA]");
+            assertThat(usage("alice@example.test")).isEqualTo(small.length());
+            tern.services().directory().setQuota("alice@example.test", null);
+            assertThat(last(c.command("a3", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
+                    .startsWith("a3 OK");
+        }
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+}
