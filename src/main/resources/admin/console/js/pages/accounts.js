@@ -1,5 +1,5 @@
 import { get, post, patch, del, seg, query } from '../api.js';
-import { h, clear, table, field, form, badge, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
+import { h, clear, table, field, form, badge, bytes, actionButton, confirmDialog, notify, secretPanel, splitList, showError } from '../dom.js';
 
 export async function render(view, params, q, ctx) {
   let domain = q.get('domain') || '';
@@ -64,7 +64,24 @@ export async function render(view, params, q, ctx) {
     clear(accountList).appendChild(table('Accounts', [
       { label: 'Address', cell: (a) => a.address },
       { label: 'State', cell: (a) => badge(a.enabled ? 'enabled' : 'disabled') },
+      { label: 'Storage', cell: (a) => bytes(a.used_bytes || 0)
+        + (a.quota_bytes === null || a.quota_bytes === undefined ? '' : ` of ${bytes(a.quota_bytes)}`) },
       { label: 'Actions', cell: (a) => h('div', { class: 'buttons' },
+        actionButton('Quota', async () => {
+          const current = a.quota_bytes === null || a.quota_bytes === undefined ? '' : String(Math.round(a.quota_bytes / 1048576));
+          const answer = window.prompt(`Quota of ${a.address} in MB (empty for none):`, current);
+          if (answer === null) {
+            return;
+          }
+          const text = answer.trim();
+          const mb = text === '' ? null : Number(text);
+          if (mb !== null && !(Number.isFinite(mb) && mb >= 0)) {
+            throw new Error('The quota is a number of megabytes, or empty for none.');
+          }
+          await patch(`/api/accounts/${seg(a.address)}`, { quota_bytes: mb === null ? null : Math.round(mb * 1048576) });
+          notify(mb === null ? `${a.address} has no quota.` : `The quota of ${a.address} is ${mb} MB.`);
+          await loadAccounts();
+        }, { class: 'small secondary', 'aria-label': `Set the quota of ${a.address}` }),
         actionButton(a.enabled ? 'Disable' : 'Enable', async () => {
           await patch(`/api/accounts/${seg(a.address)}`, { enabled: !a.enabled });
           notify(`${a.address} is ${a.enabled ? 'disabled' : 'enabled'}.`);
