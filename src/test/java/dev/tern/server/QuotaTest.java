@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Account quotas: a full account's address is refused at RCPT with 452 4.2.2, a message that would
  * not fit is deferred at delivery (and bounces when the retries run out) while the message's other
- * recipients get it, and IMAP APPEND past the quota is NO [OVERQUOTA].
+ * recipients get it, and IMAP APPEND or COPY past the quota is NO [OVERQUOTA] (a MOVE takes no room).
  */
 class QuotaTest {
 
@@ -126,6 +126,12 @@ class QuotaTest {
             assertThat(last(c.command("a2", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
                     .startsWith("a2 NO [OVERQUOTA]");
             assertThat(usage("alice@example.test")).isEqualTo(small.length());
+            assertThat(last(c.command("s1", "SELECT INBOX"))).startsWith("s1 OK");
+            assertThat(last(c.command("c1", "COPY 1 Archive"))).startsWith("c1 OK");   // 18 more bytes fit
+            tern.services().directory().setQuota("alice@example.test", (long) 2 * small.length() + 10);
+            assertThat(last(c.command("c2", "COPY 1 Archive"))).startsWith("c2 NO [OVERQUOTA]");
+            assertThat(last(c.command("m1", "MOVE 1 Archive"))).startsWith("m1 OK");   // a move takes no more room
+            assertThat(usage("alice@example.test")).isEqualTo(2L * small.length());
             tern.services().directory().setQuota("alice@example.test", null);
             assertThat(last(c.command("a3", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
                     .startsWith("a3 OK");

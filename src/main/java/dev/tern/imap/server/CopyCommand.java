@@ -5,6 +5,7 @@ import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.CopyResult;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.MessageEntry;
 import dev.tern.store.Rows;
 
 import java.util.List;
@@ -45,17 +46,31 @@ final class CopyCommand {
             if (to == null) {
                 return null;
             }
-            return move ? mailboxes.messageService().move(box.id(), uids, to.id())
-                    : mailboxes.messageService().copy(box.id(), uids, to.id());
-        }, (result, error) -> {
+            if (move) {
+                // Within one account a move changes nothing the quota counts.
+                return new Outcome(mailboxes.messageService().move(box.id(), uids, to.id()), false);
+            }
+            long bytes = IndexEntries.of(mailboxes.messageService(), box.id(), uids, uids.size()).values().stream()
+                    .mapToLong(MessageEntry::size).sum();
+            if (!mailboxes.hasRoom(account, bytes)) {
+                return new Outcome(null, true);
+            }
+            return new Outcome(mailboxes.messageService().copy(box.id(), uids, to.id()), false);
+        }, (outcome, error) -> {
             if (error != null) {
                 s.failed(tag, error, name);
-            } else if (result == null) {
+            } else if (outcome == null) {
                 s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + target);
+            } else if (outcome.overQuota()) {
+                s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for these copies");
             } else {
-                answer(s, tag, name, box, result, move);
+                answer(s, tag, name, box, outcome.result(), move);
             }
         });
+    }
+
+    /** What the storage work did: the copy or move, or nothing because the quota has no room for copies. */
+    private record Outcome(CopyResult result, boolean overQuota) {
     }
 
     private static void answer(ImapSession s, String tag, String name, SelectedMailbox box, CopyResult r, boolean move) {
