@@ -105,11 +105,13 @@ public final class ConfigLoader {
         AdminSettings admin = AdminSettings.read(top.table("admin"));
         TrackingSettings tracking = TrackingSettings.read(top.table("tracking"));
         WebhookSettings webhooks = WebhookSettings.read(top.table("webhooks"));
+        StoreSettings store = StoreSettings.read(top.table("store"), base);
+        ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.read(top.table("proxy_protocol"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking,
-                webhooks);
+                webhooks, store, proxyProtocol);
     }
 
     private static String defaultHostname() {

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param admin              the admin listener: HTTP API, web console, metrics ({@code [admin]})
  * @param tracking           delivery tracking: how long records are kept ({@code [tracking]})
  * @param webhooks           HTTP POSTs of delivery events: private addresses, concurrency ({@code [webhooks]})
+ * @param store              where the metadata and the message contents live ({@code [store]})
+ * @param proxyProtocol      listeners behind a load balancer that sends PROXY headers ({@code [proxy_protocol]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -37,7 +39,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
                          ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
-                         WebhookSettings webhooks) {
+                         WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

@@ -13,7 +13,6 @@ import dev.tern.security.dkim.DkimKeys;
 import dev.tern.security.dkim.DkimSigning;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
-import dev.tern.store.embedded.EmbeddedStore;
 import dev.tern.tracking.DeliveryTracker;
 import dev.tern.tracking.MessageTrace;
 import dev.tern.webhooks.Webhooks;
@@ -54,8 +53,8 @@ public final class Services implements AutoCloseable {
      */
     public Services(TernConfig config, int storageThreads) {
         this.config = config;
-        this.metadata = EmbeddedStore.openMetadata(config.dataDir(), Math.max(2, Math.min(storageThreads, 16)));
-        this.blobs = EmbeddedStore.openBlobs(config.dataDir());
+        this.metadata = StoreOpener.metadata(config, Math.max(2, Math.min(storageThreads, 16)));
+        this.blobs = StoreOpener.blobs(config);
         AtomicInteger n = new AtomicInteger();
         this.storageExecutor = Executors.newFixedThreadPool(storageThreads, r -> {
             Thread t = new Thread(r, "tern-storage-" + n.incrementAndGet());

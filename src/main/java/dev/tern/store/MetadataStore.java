@@ -31,6 +31,24 @@ public interface MetadataStore extends AutoCloseable {
         }
     }
 
+    /** The longest payload of a {@link StoreTx#signal}. */
+    int MAX_SIGNAL = 4000;
+
+    /**
+     * Listens to the signals that other nodes sharing this store send on {@code channel}, never
+     * to this node's own. The listener runs on the store's thread and must return quickly. The
+     * default is for stores that no other node can share: nothing ever arrives.
+     */
+    default AutoCloseable subscribe(String channel, java.util.function.Consumer<String> listener) {
+        return () -> {
+        };
+    }
+
+    /** True when other nodes may use this store at the same time: leases and events must go through it. */
+    default boolean shared() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -31,4 +31,12 @@ public interface StoreTx {
 
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
+
+    /**
+     * Tells the other nodes that share this store, once the transaction commits (never if it rolls
+     * back), by calling their {@link MetadataStore#subscribe} listeners of {@code channel}. The
+     * payload is short text (at most {@link MetadataStore#MAX_SIGNAL} characters). Nothing is sent
+     * where no other node can share the store.
+     */
+    void signal(String channel, String payload);
 }

@@ -34,12 +34,21 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlTrackingDao tracking;
     private final SqlWebhookDao webhooks;
     private final List<Runnable> afterCommit;
+    private final Connection connection;
+    private final Signals signals;
 
     /**
      * @param afterCommit where actions registered with {@link #afterCommit(Runnable)} are collected;
      *                    the backend runs them once the transaction is durable
      */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit) {
+        this(connection, afterCommit, Signals.NONE);
+    }
+
+    /** @param signals how {@link #signal} reaches the other nodes sharing the database */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals) {
+        this.connection = connection;
+        this.signals = signals;
         Jdbc db = new Jdbc(connection);
         this.directory = new SqlDirectoryDao(db);
         this.queue = new SqlQueueDao(db);
@@ -113,5 +122,17 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public void afterCommit(Runnable action) {
         afterCommit.add(action);
+    }
+
+    @Override
+    public void signal(String channel, String payload) {
+        if (payload.length() > dev.tern.store.MetadataStore.MAX_SIGNAL) {
+            throw new IllegalArgumentException("signal payload of " + payload.length() + " characters");
+        }
+        try {
+            signals.send(connection, channel, payload);
+        } catch (java.sql.SQLException e) {
+            throw new dev.tern.store.StoreException("could not signal on " + channel, e);
+        }
     }
 }

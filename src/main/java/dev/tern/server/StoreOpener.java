@@ -1,0 +1,31 @@
+package dev.tern.server;
+
+import dev.tern.config.StoreSettings;
+import dev.tern.config.TernConfig;
+import dev.tern.store.BlobStore;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.embedded.EmbeddedStore;
+
+/** Opens the metadata and blob stores that {@code [store]} names. */
+final class StoreOpener {
+
+    private StoreOpener() {
+    }
+
+    /** @param readConnections connections for concurrent reads, where the backend keeps a fixed set */
+    static MetadataStore metadata(TernConfig config, int readConnections) {
+        StoreSettings s = config.store();
+        return switch (s.metadata()) {
+            case EMBEDDED -> EmbeddedStore.openMetadata(config.dataDir(), readConnections);
+            case POSTGRES -> throw new UnsupportedOperationException("store.metadata = \"postgres\" is not available yet");
+        };
+    }
+
+    static BlobStore blobs(TernConfig config) {
+        StoreSettings s = config.store();
+        return switch (s.blobs()) {
+            case FILES -> EmbeddedStore.openBlobs(config.dataDir());
+            case S3 -> throw new UnsupportedOperationException("store.blobs = \"s3\" is not available yet");
+        };
+    }
+}
