@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Each recipient is in flight at most once in this process: the set of ids in flight guards
  * against the periodic scan picking up what a delivery is working on. A bounded number of
  * deliveries run at once; the rest wait in the store, where the periodic scan finds them.
+ *
+ * <p>When other nodes share the store, each recipient is also leased in the store before its
+ * delivery starts: the lease is taken under the row's lock, so exactly one node delivers it. The
+ * node renews its leases while deliveries run; a node that dies leaves leases that expire, and
+ * the recipients are then due again for any node's scan.
  */
 public final class QueueRunner implements QueueListener, AutoCloseable {
 
@@ -40,8 +45,8 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     private static final int SCAN_BATCH = 1000;
     /** Remote recipients handed to outbound delivery and not finished, at most. */
     private static final int MAX_REMOTE_PENDING = 10_000;
-    /** How long a recipient stays in flight in the store: longer than any attempt (RFC 5321 timeouts). */
-    static final Duration LEASE = Duration.ofMinutes(30);
+    /** How long a recipient stays in flight in the store unless renewed ({@code [store] lease}). */
+    static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
     /** How long a recipient whose destination has enough waiting is left aside. */
     static final Duration BUSY_POSTPONE = Duration.ofSeconds(30);
     /** Why mail for other domains stays in the queue (RFC 3463 4.4.0: routing, temporary). */
@@ -52,6 +57,9 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     private final LocalDeliveryAgent local;
     private final RemoteDeliveryAgent remote;
     private final Duration scanInterval;
+    private final Duration lease;
+    /** Other nodes may deliver from the same store: lease before every delivery. */
+    private final boolean shared;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     private final java.util.concurrent.atomic.AtomicInteger remotePending = new java.util.concurrent.atomic.AtomicInteger();
@@ -61,6 +69,8 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** Wake-ups from operator actions on other nodes (or the command line) sharing the store. */
+    private AutoCloseable wakeSignals;
 
     /** A runner without outbound delivery: mail for other domains stays deferred in the queue. */
     public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, Duration scanInterval) {
@@ -69,6 +79,14 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
 
     public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, RemoteDeliveryAgent remote,
                        Duration scanInterval) {
+        this(store, router, local, remote, scanInterval, DEFAULT_LEASE);
+    }
+
+    /** @param lease how long a recipient being delivered stays leased in the store between renewals */
+    public QueueRunner(MetadataStore store, Router router, LocalDeliveryAgent local, RemoteDeliveryAgent remote,
+                       Duration scanInterval, Duration lease) {
+        this.lease = lease;
+        this.shared = store.shared();
         this.store = store;
         this.router = router;
         this.local = local;
@@ -78,11 +96,31 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
 
     /** Starts with a scan (what was waiting at the last stop), then scans periodically. */
     public void start() {
+        wakeSignals = store.subscribe(dev.tern.queue.MailQueue.WAKE_CHANNEL, payload -> wakeUp());
         scanner.scheduleWithFixedDelay(this::scanSafely, 0, scanInterval.toMillis(), TimeUnit.MILLISECONDS);
+        long renewEvery = Math.max(100, lease.toMillis() / 3);
+        scanner.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /** Keeps the leases of running deliveries from expiring, so that no other node takes them over. */
+    private void renewLeases() {
+        if (closed || inFlight.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(inFlight);
+        Instant until = Instant.now().plus(lease);
+        store.write(tx -> tx.queue().renewLeases(ids, until)).whenComplete((n, e) -> {
+            if (e != null) {
+                log.warn("could not renew the leases of {} recipients in flight: {}", ids.size(), e.toString());
+            }
+        });
     }
 
     /** Asks for a scan now, for example after `tern queue flush`. */
     public void wakeUp() {
+        if (closed) {
+            return;
+        }
         scanner.execute(this::scanSafely);
     }
 
@@ -99,7 +137,47 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             slots.release();
             return;
         }
-        dispatch(message, mine);
+        leaseIfShared(mine).thenAccept(leased -> dispatchOrRelease(message, leased));
+    }
+
+    private void dispatchOrRelease(Rows.QueuedMessage message, List<Rows.QueueRecipient> leased) {
+        if (leased.isEmpty()) {
+            slots.release();
+        } else {
+            dispatch(message, leased);
+        }
+    }
+
+    /**
+     * On a shared store, leases the claimed recipients and keeps those this node got; the others
+     * are being delivered by another node. On a store of its own, this process is the only one
+     * that delivers, and claiming in memory is enough.
+     */
+    private CompletableFuture<List<Rows.QueueRecipient>> leaseIfShared(List<Rows.QueueRecipient> claimed) {
+        if (!shared) {
+            return CompletableFuture.completedFuture(claimed);
+        }
+        Instant now = Instant.now();
+        return store.write(tx -> {
+            List<Rows.QueueRecipient> leased = new ArrayList<>();
+            for (Rows.QueueRecipient r : claimed) {
+                if (tx.queue().lease(r.id(), now.plus(lease), now)) {
+                    leased.add(r);
+                }
+            }
+            return leased;
+        }).handle((leased, failure) -> {
+            List<Rows.QueueRecipient> mine = failure == null ? leased : List.of();
+            if (failure != null) {
+                log.warn("could not lease {} recipients: {}", claimed.size(), failure.toString());
+            }
+            for (Rows.QueueRecipient r : claimed) {
+                if (!mine.contains(r)) {
+                    inFlight.remove(r.id());
+                }
+            }
+            return mine;
+        });
     }
 
     private void scanSafely() {
@@ -137,7 +215,8 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
                 slots.release();
                 continue;
             }
-            dispatch(message.get(), mine);
+            Rows.QueuedMessage m = message.get();
+            leaseIfShared(mine).thenAccept(leased -> dispatchOrRelease(m, leased));
         }
     }
 
@@ -208,7 +287,14 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
             // Out of the way of the next scans, so that other destinations' mail is found.
             Instant later = Instant.now().plus(BUSY_POSTPONE);
             store.write(tx -> {
-                busy.forEach(r -> tx.queue().postpone(r.id(), later));
+                // On a shared store they are leased already: the lease is given back.
+                busy.forEach(r -> {
+                    if (shared) {
+                        tx.queue().unlease(r.id(), later);
+                    } else {
+                        tx.queue().postpone(r.id(), later);
+                    }
+                });
                 return null;
             }).whenComplete((v, e) -> busy.forEach(r -> inFlight.remove(r.id())));
         }
@@ -217,15 +303,17 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
         }
         remotePending.addAndGet(taken.size());
         Instant now = Instant.now();
-        store.write(tx -> {
+        CompletableFuture<List<Rows.QueueRecipient>> leasing = shared ? CompletableFuture.completedFuture(taken)
+                : store.write(tx -> {
             List<Rows.QueueRecipient> leased = new ArrayList<>();
             for (Rows.QueueRecipient r : taken) {
-                if (tx.queue().lease(r.id(), now.plus(LEASE), now)) {
+                if (tx.queue().lease(r.id(), now.plus(lease), now)) {
                     leased.add(r);
                 }
             }
             return leased;
-        }).thenCompose(leased -> leased.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+        });
+        leasing.thenCompose(leased -> leased.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
                 : remote.deliver(message, leased)).whenComplete((v, failure) -> {
             remotePending.addAndGet(-taken.size());
             taken.forEach(r -> inFlight.remove(r.id()));
@@ -246,6 +334,13 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (wakeSignals != null) {
+            try {
+                wakeSignals.close();
+            } catch (Exception e) {
+                log.debug("closing the wake-up subscription: {}", e.toString());
+            }
+        }
         scanner.shutdownNow();
         try {
             // Let running deliveries record their outcome; what does not finish is redone after restart.

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tells interested parties (IMAP IDLE, concurrent sessions on one mailbox) what changed in a
  * mailbox, once the change is committed: new messages, flag changes and expunges, and mailboxes
- * that went away. In-process only; a store shared by several nodes will need its own channel
- * (PostgreSQL LISTEN/NOTIFY) feeding the same listeners.
+ * that went away. On a store that several nodes share, each event also travels to the other
+ * nodes as a signal sent in the transaction that made the change (PostgreSQL NOTIFY: sent only
+ * if it commits), and their listeners hear it as if the change had been made there.
  *
  * <p>Listeners are called on the thread that committed the change (the store's writer): they must
  * return quickly and hand the event to their own thread (an event loop). A listener that throws is
@@ -88,6 +89,57 @@ public final class MailboxEvents {
     /** Listens to every mailbox's events. */
     public Registration listenAll(Listener listener) {
         return listen(ALL, listener);
+    }
+
+    /** The store's channel that carries mailbox events between nodes. */
+    static final String CHANNEL = "tern_mailbox";
+
+    private final boolean shared;
+
+    /** @param shared other nodes share the store: events are also sent to them */
+    MailboxEvents(boolean shared) {
+        this.shared = shared;
+    }
+
+    /** Events that stay in this process. */
+    public MailboxEvents() {
+        this(false);
+    }
+
+    /**
+     * Announces a change made in {@code tx}: to this node's listeners once it commits, and to the
+     * other nodes' through the store.
+     */
+    void publish(dev.tern.store.StoreTx tx, Object event) {
+        tx.afterCommit(() -> fireAny(event));
+        if (shared) {
+            for (String payload : MailboxEventCodec.encode(event)) {
+                tx.signal(CHANNEL, payload);
+            }
+        }
+    }
+
+    /** Feeds the events other nodes send through the store to this node's listeners. */
+    AutoCloseable receiveFrom(dev.tern.store.MetadataStore store) {
+        return store.subscribe(CHANNEL, payload -> {
+            try {
+                fireAny(MailboxEventCodec.decode(payload));
+            } catch (IllegalArgumentException e) {
+                log.warn("ignored a mailbox event from another node: {}", e.getMessage());
+            }
+        });
+    }
+
+    private void fireAny(Object event) {
+        if (event instanceof NewMessage n) {
+            fire(n);
+        } else if (event instanceof FlagsChanged f) {
+            fire(f);
+        } else if (event instanceof Expunged e) {
+            fire(e);
+        } else if (event instanceof MailboxRemoved r) {
+            fire(r);
+        }
     }
 
     void fire(NewMessage e) {

@@ -56,14 +56,23 @@ public final class MailboxService {
 
     private final MetadataStore store;
     private final Contents contents;
-    private final MailboxEvents events = new MailboxEvents();
+    private final MailboxEvents events;
     private final MessageService messages;
     private final MaildropLocks maildropLocks = new MaildropLocks();
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
+        this.events = new MailboxEvents(store.shared());
         this.contents = new Contents(store, blobs);
         this.messages = new MessageService(store, contents, events);
+    }
+
+    /**
+     * Lets this node's sessions hear the changes other nodes make to the mailboxes (on a store
+     * that several nodes share; otherwise nothing arrives). For the server, not the command line.
+     */
+    public AutoCloseable receiveEventsFromOtherNodes() {
+        return events.receiveFrom(store);
     }
 
     /** Append, flags, expunge, copy, move, index and changes of the messages in mailboxes. */
@@ -309,8 +318,7 @@ public final class MailboxService {
             } else {
                 tx.mailboxes().delete(m.id());
             }
-            MailboxEvents.MailboxRemoved event = new MailboxEvents.MailboxRemoved(accountId, m.id());
-            tx.afterCommit(() -> events.fire(event));
+            events.publish(tx, new MailboxEvents.MailboxRemoved(accountId, m.id()));
             return null;
         });
     }

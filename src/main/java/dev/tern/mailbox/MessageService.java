@@ -149,7 +149,7 @@ public final class MessageService {
                 }
                 MailboxEvents.FlagsChanged event = new MailboxEvents.FlagsChanged(mailbox.accountId(), mailboxId,
                         List.copyOf(changes));
-                tx.afterCommit(() -> events.fire(event));
+                events.publish(tx, event);
             }
             return new FlagStoreResult(List.copyOf(changes), List.copyOf(modified));
         });
@@ -232,15 +232,12 @@ public final class MessageService {
             contents.release(tx, blobId);
         }
         List<Long> expunged = List.copyOf(existing);
-        MailboxEvents.Expunged event = new MailboxEvents.Expunged(mailbox.accountId(), mailbox.id(), expunged, modSeq);
-        tx.afterCommit(() -> events.fire(event));
+        events.publish(tx, new MailboxEvents.Expunged(mailbox.accountId(), mailbox.id(), expunged, modSeq));
         return new ExpungeResult(expunged, modSeq);
     }
 
     void afterAppend(StoreTx tx, Rows.Mailbox mailbox, Rows.Message m) {
-        MailboxEvents.NewMessage event = new MailboxEvents.NewMessage(mailbox.accountId(), mailbox.id(), m.uid(),
-                m.modSeq());
-        tx.afterCommit(() -> events.fire(event));
+        events.publish(tx, new MailboxEvents.NewMessage(mailbox.accountId(), mailbox.id(), m.uid(), m.modSeq()));
     }
 
     private static List<Long> deletedAmong(List<Rows.Message> messages) {

@@ -299,8 +299,13 @@ public final class MailQueue {
         return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt());
     }
 
-    // Operator actions (`tern queue hold|release|retry|flush`). They only change rows: a running
-    // server, possibly another process, acts on them at its next periodic scan.
+    // Operator actions (`tern queue hold|release|retry|flush`). They change rows, and wake the
+    // queue runners of the nodes sharing the store (WAKE_CHANNEL); a server that does not hear it
+    // (the embedded store's server, when the command runs in another process) acts on them at its
+    // next periodic scan.
+
+    /** The store's channel on which queue runners are asked to scan now. */
+    public static final String WAKE_CHANNEL = "tern_queue";
 
     /**
      * Keeps a message from being delivered until {@link #release}; false when there is no such
@@ -317,6 +322,7 @@ public final class MailQueue {
                 return false;
             }
             tx.queue().makeDue(id, java.time.Instant.now());
+            tx.signal(WAKE_CHANNEL, "release");
             return true;
         });
     }
@@ -326,11 +332,17 @@ public final class MailQueue {
      * many were waiting for a later attempt.
      */
     public int retry(String id) {
-        return store.writeAndWait(tx -> tx.queue().makeDue(id, java.time.Instant.now()));
+        return store.writeAndWait(tx -> {
+            tx.signal(WAKE_CHANNEL, "retry");
+            return tx.queue().makeDue(id, java.time.Instant.now());
+        });
     }
 
     /** Makes every waiting recipient of the messages not on hold due now; returns how many were waiting for later. */
     public int flush() {
-        return store.writeAndWait(tx -> tx.queue().makeAllDue(java.time.Instant.now()));
+        return store.writeAndWait(tx -> {
+            tx.signal(WAKE_CHANNEL, "flush");
+            return tx.queue().makeAllDue(java.time.Instant.now());
+        });
     }
 }

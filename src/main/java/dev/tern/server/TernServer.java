@@ -103,6 +103,8 @@ public final class TernServer implements AutoCloseable {
     private ServerTls tls;
     private ThreadPoolExecutor authExecutor;
     private QueueRunner runner;
+    /** Mailbox changes made by the other nodes sharing the store, for this node's IMAP sessions. */
+    private AutoCloseable mailboxEventsFromOtherNodes;
     private RemoteDeliveryAgent remote;
     private DnsResolver dns;
     private InboundChecks inbound;
@@ -281,14 +283,20 @@ public final class TernServer implements AutoCloseable {
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
             remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
                     signer(), recorder, this::receivesOn, trust, timeouts);
-            int released = services.metadata().writeAndWait(tx -> tx.queue().releaseLeases(Instant.now()));
-            if (released > 0) {
-                log.info("{} recipients whose delivery was interrupted are due again", released);
+            if (!services.metadata().shared()) {
+                // The only process that delivers from this store: what was in flight was interrupted.
+                // A shared store's leases belong to nodes that may still be running; they expire.
+                int released = services.metadata().writeAndWait(tx -> tx.queue().releaseLeases(Instant.now()));
+                if (released > 0) {
+                    log.info("{} recipients whose delivery was interrupted are due again", released);
+                }
             }
-            runner = new QueueRunner(services.metadata(), router, local, remote, queueScanInterval);
+            runner = new QueueRunner(services.metadata(), router, local, remote, queueScanInterval,
+                    config.store().lease());
             services.queue().addListener(runner);
             services.queue().setImmediateDelivery(local);
             runner.start();
+            mailboxEventsFromOtherNodes = services.mailboxes().receiveEventsFromOtherNodes();
             webhookDispatcher = new WebhookDispatcher(services.metadata(), services.webhooks(), config.webhooks(),
                     webhookRetries, Clock.systemUTC(), WebhookDispatcher.DEFAULT_POLL).start();
 
@@ -589,6 +597,14 @@ public final class TernServer implements AutoCloseable {
         if (webhookDispatcher != null) {
             webhookDispatcher.close();
             webhookDispatcher = null;
+        }
+        if (mailboxEventsFromOtherNodes != null) {
+            try {
+                mailboxEventsFromOtherNodes.close();
+            } catch (Exception e) {
+                log.debug("closing the mailbox event subscription: {}", e.toString());
+            }
+            mailboxEventsFromOtherNodes = null;
         }
         if (runner != null) {
             runner.close();

@@ -28,9 +28,25 @@ public interface QueueDao {
 
     /**
      * Marks a waiting recipient in flight until {@code until}, when it is due again unless its
-     * delivery recorded an outcome first; false when it is no longer waiting.
+     * delivery recorded an outcome first; false when it is no longer waiting, or in flight under a
+     * lease that has not expired (another node, or this one, is delivering it). On a store several
+     * nodes share, this is what makes each delivery run on one node: the row is updated under its
+     * lock and the condition checked again once the lock is held.
      */
     boolean lease(long recipientId, Instant until, Instant now);
+
+    /**
+     * Extends the leases of recipients still in flight to {@code until} (their delivery is still
+     * running on this node); returns how many were extended.
+     */
+    int renewLeases(java.util.Collection<Long> recipientIds, Instant until);
+
+    /**
+     * Gives back the lease of a recipient in flight that this node took and will not deliver now
+     * (its destination is busy): due again at {@code next}, no attempt counted; false when it is no
+     * longer in flight.
+     */
+    boolean unlease(long recipientId, Instant next);
 
     /**
      * Makes every recipient in flight due now: at the start of the only process that delivers

@@ -317,6 +317,38 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aLeaseIsTakenOnceUntilItExpiresAndIsRenewedOrGivenBack() {
+        Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);
+        queueMessage("LX", t0, "a@example.test");
+        long id = store.read(tx -> tx.queue().due(t0, 10)).get(0).id();
+        Instant end = t0.plusSeconds(60);
+        var first = store.writeAndWait(tx -> tx.queue().lease(id, end, t0));
+        var second = store.writeAndWait(tx -> tx.queue().lease(id, end.plusSeconds(60), t0.plusSeconds(1)));
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();                           // held by someone else until it expires
+
+        var renewed = store.writeAndWait(tx -> tx.queue().renewLeases(List.of(id, 999_999L), t0.plusSeconds(120)));
+        assertThat(renewed).isEqualTo(1);
+        var atOldEnd = store.writeAndWait(tx -> tx.queue().lease(id, t0.plusSeconds(200), end));
+        assertThat(atOldEnd).isFalse();                         // the renewal moved the end
+        var afterExpiry = store.writeAndWait(tx -> tx.queue().lease(id, t0.plusSeconds(300), t0.plusSeconds(120)));
+        assertThat(afterExpiry).isTrue();                       // expired: another node takes it over
+
+        var givenBack = store.writeAndWait(tx -> tx.queue().unlease(id, t0.plusSeconds(30)));
+        assertThat(givenBack).isTrue();
+        Rows.QueueRecipient r = store.read(tx -> tx.queue().recipient(id)).orElseThrow();
+        assertThat(r.state()).isEqualTo("deferred");
+        assertThat(r.attempts()).isZero();
+        assertThat(r.nextAttemptAt()).isEqualTo(t0.plusSeconds(30));
+        var notInFlight = store.writeAndWait(tx -> tx.queue().unlease(id, t0));
+        assertThat(notInFlight).isFalse();
+
+        store.writeAndWait(tx -> tx.queue().finish(id, "delivered", "ok", t0.plusSeconds(31)));
+        var finished = store.writeAndWait(tx -> tx.queue().lease(id, t0.plusSeconds(400), t0.plusSeconds(400)));
+        assertThat(finished).isFalse();                         // done: never leased again
+    }
+
+    @Test
     void makeDueBringsLaterAttemptsForwardToNow() {
         Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);   // stored to the millisecond
         Instant later = t0.plusSeconds(3600);

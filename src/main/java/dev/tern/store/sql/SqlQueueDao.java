@@ -88,7 +88,24 @@ final class SqlQueueDao implements QueueDao {
     @Override
     public boolean lease(long recipientId, Instant until, Instant now) {
         return db.update("UPDATE queue_recipients SET state = 'inflight', next_attempt_at = ?, updated_at = ? "
-                + "WHERE id = ? AND " + WAITING, until, now, recipientId) > 0;
+                + "WHERE id = ? AND (" + NOT_IN_FLIGHT + " OR (state = 'inflight' AND next_attempt_at <= ?))",
+                until, now, recipientId, now) > 0;
+    }
+
+    @Override
+    public int renewLeases(java.util.Collection<Long> recipientIds, Instant until) {
+        int renewed = 0;
+        for (long id : recipientIds) {
+            renewed += db.update("UPDATE queue_recipients SET next_attempt_at = ? WHERE id = ? AND state = 'inflight'",
+                    until, id);
+        }
+        return renewed;
+    }
+
+    @Override
+    public boolean unlease(long recipientId, Instant next) {
+        return db.update("UPDATE queue_recipients SET state = 'deferred', next_attempt_at = ? "
+                + "WHERE id = ? AND state = 'inflight'", next, recipientId) > 0;
     }
 
     @Override
