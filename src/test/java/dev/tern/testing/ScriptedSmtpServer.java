@@ -61,6 +61,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         /** Answers this after the first line of content, before its end, then closes (a server that gives up early). */
         public String refuseDuringData;
         public boolean smtpUtf8;
+        /**
+         * This many messages (counted over all sessions) are read to their end and then never
+         * answered: the sender is left waiting, as when it dies mid-delivery. They are counted in
+         * {@link #unanswered()}, not in {@link #messages()}.
+         */
+        public int unansweredMessages;
     }
 
     private static final int SOCKET_TIMEOUT_MS = 10_000;
@@ -70,12 +76,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Thread thread;
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> unanswered = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger unansweredLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> authenticated = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger rcptTempFailed = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Socket current;
 
     public ScriptedSmtpServer(Options options) throws IOException {
         this.options = options;
+        unansweredLeft.set(options.unansweredMessages);
         InetAddress loopback = InetAddress.getByName(options.bind);
         if (options.implicitTls != null) {
             SSLServerSocket s = (SSLServerSocket) options.implicitTls.getServerSocketFactory().createServerSocket(options.port, 10, loopback);
@@ -95,6 +104,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** Every command line received, AUTH responses included, in order. */
     public List<String> commands() {
         return List.copyOf(commands);
+    }
+
+    /** Messages read to their end and never answered ({@link Options#unansweredMessages}). */
+    public List<String> unanswered() {
+        return List.copyOf(unanswered);
     }
 
     /** The content of each message received after DATA, dot-stuffing removed, CRLF line endings. */
@@ -200,7 +214,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             reply(options.refuseDuringData);
                             return;
                         }
-                        messages.add(readData());
+                        String content = readData();
+                        if (unansweredLeft.getAndDecrement() > 0) {
+                            unanswered.add(content);
+                            readLine();    // blocks until the sender goes away
+                            return;
+                        }
+                        messages.add(content);
                         reply("250 2.0.0 Ok: queued as FAKE" + messages.size());
                     }
                     case "RSET", "NOOP" -> reply("250 2.0.0 Ok");
