@@ -58,11 +58,12 @@ public final class MailboxService {
     private final Contents contents;
     private final MailboxEvents events;
     private final MessageService messages;
-    private final MaildropLocks maildropLocks = new MaildropLocks();
+    private final MaildropLocks maildropLocks;
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
         this.events = new MailboxEvents(store.shared());
+        this.maildropLocks = new MaildropLocks(store);
         this.contents = new Contents(store, blobs);
         this.messages = new MessageService(store, contents, events);
     }

@@ -212,16 +212,20 @@ final class Pop3Session {
 
     private void loggedIn(AuthenticatedUser who) {
         auth = null;
-        Optional<MaildropLocks.Lock> l = context.mailboxes().maildropLocks().tryLock(who.accountId());
-        if (l.isEmpty()) {
-            LOG.info("{}: user={} refused: maildrop in use", id, who.address());
-            error(Pop3Reply.err("IN-USE", "the maildrop is in use by another POP3 session"));
-            return;
-        }
-        lock = l.get();
         MailboxService mailboxes = context.mailboxes();
-        onStorage(() -> loadMaildrop(mailboxes, who.accountId()), (drop, failure) -> {
-            if (closed) {
+        // The lock may be a lease in a shared store: taken on a storage thread, like the load.
+        onStorage(() -> {
+            Optional<MaildropLocks.Lock> l = mailboxes.maildropLocks().tryLock(who.accountId());
+            return l.map(taken -> new Locked(taken, loadOrRelease(taken, mailboxes, who.accountId()))).orElse(null);
+        }, (locked, failure) -> {
+            if (locked != null) {
+                lock = locked.lock();
+            }
+            Maildrop drop = locked == null ? null : locked.drop();
+            if (failure == null && locked == null) {
+                LOG.info("{}: user={} refused: maildrop in use", id, who.address());
+                error(Pop3Reply.err("IN-USE", "the maildrop is in use by another POP3 session"));
+            } else if (closed) {
                 releaseLock();
             } else if (failure != null) {
                 releaseLock();
@@ -235,6 +239,18 @@ final class Pop3Session {
                 io.send(Pop3Reply.ok("maildrop has " + drop.count() + " messages (" + drop.size() + " octets)"));
             }
         });
+    }
+
+    private record Locked(MaildropLocks.Lock lock, Maildrop drop) {
+    }
+
+    private static Maildrop loadOrRelease(MaildropLocks.Lock lock, MailboxService mailboxes, long accountId) {
+        try {
+            return loadMaildrop(mailboxes, accountId);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     private static Maildrop loadMaildrop(MailboxService mailboxes, long accountId) {

@@ -12,6 +12,18 @@ import java.util.Optional;
  */
 public interface MailboxDao {
 
+    /**
+     * Takes the account's maildrop lock for {@code owner} until {@code until}: false when another
+     * owner holds it and it has not expired by {@code now}.
+     */
+    boolean lockMaildrop(long accountId, String owner, Instant until, Instant now);
+
+    /** Extends a maildrop lock that {@code owner} still holds; false when it does not. */
+    boolean renewMaildropLock(long accountId, String owner, Instant until);
+
+    /** Gives up a maildrop lock if {@code owner} holds it. */
+    void unlockMaildrop(long accountId, String owner);
+
     Optional<Rows.Mailbox> mailbox(long accountId, String name);
 
     Optional<Rows.Mailbox> mailbox(long mailboxId);

@@ -349,6 +349,36 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aMaildropLockHasOneOwnerUntilItIsReleasedOrExpires() {
+        Rows.Account a = account("pop@example.test");
+        Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
+        var first = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n1/1", t0.plusSeconds(60), t0));
+        var second = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n2/1", t0.plusSeconds(60), t0.plusSeconds(1)));
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        var renewed = store.writeAndWait(tx -> tx.mailboxes().renewMaildropLock(a.id(), "n1/1", t0.plusSeconds(120)));
+        var notTheirs = store.writeAndWait(tx -> tx.mailboxes().renewMaildropLock(a.id(), "n2/1", t0.plusSeconds(120)));
+        assertThat(renewed).isTrue();
+        assertThat(notTheirs).isFalse();
+        var beforeExpiry = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n2/1", t0.plusSeconds(200), t0.plusSeconds(100)));
+        var afterExpiry = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n2/1", t0.plusSeconds(200), t0.plusSeconds(120)));
+        assertThat(beforeExpiry).isFalse();
+        assertThat(afterExpiry).isTrue();                       // the first owner's node died
+        store.writeAndWait(tx -> {
+            tx.mailboxes().unlockMaildrop(a.id(), "n1/1");      // not its lock any more: nothing happens
+            return null;
+        });
+        var stillHeld = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n3/1", t0.plusSeconds(300), t0.plusSeconds(130)));
+        assertThat(stillHeld).isFalse();
+        store.writeAndWait(tx -> {
+            tx.mailboxes().unlockMaildrop(a.id(), "n2/1");
+            return null;
+        });
+        var free = store.writeAndWait(tx -> tx.mailboxes().lockMaildrop(a.id(), "n3/1", t0.plusSeconds(300), t0.plusSeconds(130)));
+        assertThat(free).isTrue();
+    }
+
+    @Test
     void makeDueBringsLaterAttemptsForwardToNow() {
         Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis() - 60_000);   // stored to the millisecond
         Instant later = t0.plusSeconds(3600);

@@ -34,6 +34,24 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public boolean lockMaildrop(long accountId, String owner, Instant until, Instant now) {
+        return db.update("INSERT INTO maildrop_locks (account_id, owner, expires_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT (account_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at "
+                + "WHERE maildrop_locks.expires_at <= ?", accountId, owner, until, now) > 0;
+    }
+
+    @Override
+    public boolean renewMaildropLock(long accountId, String owner, Instant until) {
+        return db.update("UPDATE maildrop_locks SET expires_at = ? WHERE account_id = ? AND owner = ?",
+                until, accountId, owner) > 0;
+    }
+
+    @Override
+    public void unlockMaildrop(long accountId, String owner) {
+        db.update("DELETE FROM maildrop_locks WHERE account_id = ? AND owner = ?", accountId, owner);
+    }
+
+    @Override
     public Optional<Rows.Mailbox> mailbox(long accountId, String name) {
         return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? AND name = ?",
                 SqlMailboxDao::mailboxRow, accountId, name);
