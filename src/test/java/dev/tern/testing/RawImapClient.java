@@ -18,8 +18,12 @@ public final class RawImapClient implements AutoCloseable {
     private OutputStream out;
 
     public RawImapClient(int port) {
+        this("127.0.0.1", port);
+    }
+
+    public RawImapClient(String host, int port) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket(host, port);
             socket.setSoTimeout(20_000);
             in = socket.getInputStream();
             out = socket.getOutputStream();
