@@ -10,14 +10,14 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Caps simultaneous connections: in total, and per client IP address. One instance is shared by
- * every channel of a protocol's listeners and sits first in each pipeline.
+ * Caps simultaneous connections: in total, and per client IP address ({@link ClientAddress}: behind
+ * a load balancer, the client the PROXY header names). One instance is shared by every channel of
+ * a protocol's listeners and sits first in each protocol pipeline (after the PROXY header reader
+ * when there is one: that reader adds the protocol's handlers only once the header is read).
  *
  * <p>A connection over a limit never reaches the protocol: the handlers after this one see no
  * {@code channelActive} and no input (they still see {@code channelInactive}). The protocol only
@@ -69,7 +69,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress address = addressOf(ctx.channel().remoteAddress());
+        InetAddress address = ClientAddress.ipOf(ctx.channel());
         Limit exceeded = acquire(address);
         if (exceeded == null) {
             ctx.channel().closeFuture().addListener(f -> release(address));
@@ -123,9 +123,5 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         if (address != null) {
             perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
         }
-    }
-
-    private static InetAddress addressOf(SocketAddress remote) {
-        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 }

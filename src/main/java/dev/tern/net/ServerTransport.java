@@ -1,6 +1,7 @@
 package dev.tern.net;
 
 import dev.tern.config.ListenAddress;
+import dev.tern.config.ProxyProtocolSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,6 +19,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,18 +31,27 @@ import java.util.concurrent.TimeUnit;
  * epoll on Linux, NIO elsewhere), and the binding of a named listener on its configured addresses.
  * Protocols supply only a {@link ChannelInitializer}; they never create event loops themselves.
  *
+ * <p>On the listeners named in {@code [proxy_protocol]}, a connection from a trusted load balancer
+ * first goes through a {@link ProxyHeaderReader}: the protocol's initializer runs only once the
+ * PROXY header has given the real client ({@link ClientAddress}). Connections from anywhere else
+ * reach the protocol at once, as on any other listener.
+ *
  * <p>Thread safety: {@link #bind} and {@link #close} may be called from any thread but not from an
  * event loop (binding waits for the socket).
  */
 public final class ServerTransport implements AutoCloseable {
 
     private static final int BACKLOG = 256;
+    /** How long a trusted load balancer may take to send the PROXY header (it sends it at once). */
+    public static final Duration PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
     private final boolean epoll;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final List<BoundListener> listeners = new CopyOnWriteArrayList<>();
     private final ConnectionObserver observer;
+    private final ProxyProtocolSettings proxy;
+    private final Duration proxyHeaderTimeout;
 
     /** Uses Netty's default number of I/O threads (twice the number of cores). */
     public ServerTransport() {
@@ -54,7 +65,18 @@ public final class ServerTransport implements AutoCloseable {
 
     /** @param observer told of every connection of every listener as it opens and closes */
     public ServerTransport(int ioThreads, ConnectionObserver observer) {
+        this(ioThreads, observer, ProxyProtocolSettings.defaults(), PROXY_HEADER_TIMEOUT);
+    }
+
+    /**
+     * @param proxy              the listeners on which trusted sources send a PROXY header first
+     * @param proxyHeaderTimeout how long such a source may take to send it
+     */
+    public ServerTransport(int ioThreads, ConnectionObserver observer, ProxyProtocolSettings proxy,
+                           Duration proxyHeaderTimeout) {
         this.observer = observer;
+        this.proxy = proxy;
+        this.proxyHeaderTimeout = proxyHeaderTimeout;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, factory);
@@ -79,7 +101,7 @@ public final class ServerTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(observer == ConnectionObserver.NONE ? initializer : observed(name, initializer));
+                .childHandler(child(name, initializer));
         List<Channel> bound = new ArrayList<>();
         for (ListenAddress address : addresses) {
             try {
@@ -103,19 +125,38 @@ public final class ServerTransport implements AutoCloseable {
     }
 
     /**
-     * The protocol's initializer behind one that tells the observer of the connection: at accept
-     * and at close, and nothing in between (no handler in the pipeline, no cost per read).
+     * The protocol's initializer behind one that tells the observer of the connection (at accept
+     * and at close, and nothing in between: no handler in the pipeline, no cost per read) and, on
+     * a listener behind a load balancer, reads the PROXY header of trusted sources first.
      */
-    private ChannelInitializer<Channel> observed(String name, ChannelInitializer<Channel> initializer) {
+    private ChannelInitializer<Channel> child(String name, ChannelInitializer<Channel> initializer) {
+        boolean proxied = proxy.appliesTo(name);
+        if (observer == ConnectionObserver.NONE && !proxied) {
+            return initializer;
+        }
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                observer.opened(name);
-                // Close listeners run before the pipeline is taken apart: the SslHandler is still there.
-                ch.closeFuture().addListener(f -> observer.closed(name, tlsEstablished(ch)));
-                ch.pipeline().addLast(initializer);
+                if (observer != ConnectionObserver.NONE) {
+                    observer.opened(name);
+                    // Close listeners run before the pipeline is taken apart: the SslHandler is still there.
+                    ch.closeFuture().addListener(f -> observer.closed(name, tlsEstablished(ch)));
+                }
+                if (proxied && fromTrustedSource(ch)) {
+                    // Before everything, TLS included: the balancer sends the header in the clear.
+                    ch.pipeline().addLast("proxy-decoder", ProxyHeaderReader.decoder());
+                    ch.pipeline().addLast("proxy", new ProxyHeaderReader(name, initializer, proxyHeaderTimeout));
+                } else {
+                    ch.pipeline().addLast(initializer);
+                }
             }
         };
+    }
+
+    /** The socket's peer, never a claimed address: only a trusted balancer's word is taken. */
+    private boolean fromTrustedSource(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                && proxy.trusted().contains(a.getAddress());
     }
 
     private static boolean tlsEstablished(Channel ch) {

@@ -1,5 +1,6 @@
 package dev.tern.pop3;
 
+import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -92,7 +92,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        InetAddress client = ClientAddress.ipOf(ctx.channel());
         session = new Pop3Session(context, this, client, id);
         touch();
         scheduleIdleCheck(context.idleTimeout().toNanos());

@@ -300,7 +300,8 @@ public final class TernServer implements AutoCloseable {
             webhookDispatcher = new WebhookDispatcher(services.metadata(), services.webhooks(), config.webhooks(),
                     webhookRetries, Clock.systemUTC(), WebhookDispatcher.DEFAULT_POLL).start();
 
-            transport = new ServerTransport(0, metrics.connections());
+            transport = new ServerTransport(0, metrics.connections(), config.proxyProtocol(),
+                    ServerTransport.PROXY_HEADER_TIMEOUT);
             inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
                     config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC());
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,6 @@
 package dev.tern.admin.http;
 
+import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -25,7 +26,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,7 +200,7 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
         byte[] body = ByteBufUtil.getBytes(request.content());
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
         return new ApiRequest(id, request.method().name().toUpperCase(Locale.ROOT), decoder.rawPath(),
-                decoder.parameters(), headers, cookies, body, (InetSocketAddress) ctx.channel().remoteAddress(),
+                decoder.parameters(), headers, cookies, body, ClientAddress.of(ctx.channel()),
                 ctx.pipeline().get(SslHandler.class) != null, Map.of(), null);
     }
 
@@ -226,7 +226,7 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("admin connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        LOG.debug("admin connection from {} closed: {}", ClientAddress.of(ctx.channel()), cause.toString());
         ctx.close();
     }
 }

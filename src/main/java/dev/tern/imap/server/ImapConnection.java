@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.CommandFramer;
 import dev.tern.imap.protocol.FramerEvent;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -19,7 +20,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -82,7 +82,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        InetAddress client = ClientAddress.ipOf(ctx.channel());
         session = new ImapSession(context, this, client, id);
         touch();
         scheduleIdleCheck(context.idleTimeout().toNanos());

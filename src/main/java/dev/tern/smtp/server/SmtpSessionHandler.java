@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,7 +20,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,7 +87,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        InetAddress client = ClientAddress.ipOf(ctx.channel());
         trace("connect from {}", ReceivedHeader.addressLiteral(client));
         session = new SmtpSession(settings, this, client);
         touch();
