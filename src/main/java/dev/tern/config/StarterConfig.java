@@ -179,6 +179,14 @@ public final class StarterConfig {
                 # max_concurrent = 8
                 # timeout = "10s"
 
+                # [proxy_protocol]
+                # Behind a TCP load balancer (HAProxy "send-proxy-v2", AWS NLB, nginx stream
+                # "proxy_protocol on"): on these listeners, connections from the trusted networks
+                # must start with a PROXY header (v1 or v2), whose client address Tern then uses
+                # everywhere. List only the balancers: whoever is trusted may claim any address.
+                # listeners = ["smtp", "submissions", "imaps"]
+                # trusted = ["10.0.0.0/8"]
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false
