@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,7 +153,7 @@ class S3StoreEndToEndTest {
         // the queue and the mailbox; nothing went to the data directory.
         assertThat(keys()).hasSize(2).allMatch(k -> k.startsWith("tern/"));
         assertThat(dir.resolve("data/blobs")).doesNotExist();
-        assertThat(Files.list(dir.resolve("data/spool"))).isEmpty();
+        assertThat(dir.resolve("data/spool")).isEmptyDirectory();
 
         tern.close();
         tern = null;
