@@ -54,7 +54,12 @@ public final class Services implements AutoCloseable {
     public Services(TernConfig config, int storageThreads) {
         this.config = config;
         this.metadata = StoreOpener.metadata(config, Math.max(2, Math.min(storageThreads, 16)));
-        this.blobs = StoreOpener.blobs(config);
+        try {
+            this.blobs = StoreOpener.blobs(config);
+        } catch (RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
         AtomicInteger n = new AtomicInteger();
         this.storageExecutor = Executors.newFixedThreadPool(storageThreads, r -> {
             Thread t = new Thread(r, "tern-storage-" + n.incrementAndGet());

@@ -5,6 +5,7 @@ import dev.tern.config.TernConfig;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.store.s3.S3BlobStore;
 
 /** Opens the metadata and blob stores that {@code [store]} names. */
 final class StoreOpener {
@@ -25,7 +26,11 @@ final class StoreOpener {
         StoreSettings s = config.store();
         return switch (s.blobs()) {
             case FILES -> EmbeddedStore.openBlobs(config.dataDir());
-            case S3 -> throw new UnsupportedOperationException("store.blobs = \"s3\" is not available yet");
+            case S3 -> {
+                StoreSettings.S3 c = s.s3();
+                yield S3BlobStore.open(new S3BlobStore.Location(c.endpoint(), c.bucket(), c.region(), c.prefix(),
+                        c.accessKey(), c.secretKey(), c.pathStyle()), config.dataDir().resolve("spool"));
+            }
         };
     }
 }

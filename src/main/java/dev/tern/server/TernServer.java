@@ -268,7 +268,6 @@ public final class TernServer implements AutoCloseable {
             services.tracker().addListener(metrics.deliveryEvents());
             Services started = services;
             metrics.watchQueue(() -> started.metadata().read(tx -> tx.queue().stats()));
-            OrphanSweep.run(services.metadata(), services.blobs(), startedAt);
 
             Router router = new Router(services.directory()::isLocalDomain);
             DeliverySettings delivery = config.delivery();
@@ -310,6 +309,9 @@ public final class TernServer implements AutoCloseable {
                 return t;
             });
             housekeeping.scheduleWithFixedDelay(this::inboundHousekeeping, 10, 10, TimeUnit.MINUTES);
+            OrphanSweep sweep = new OrphanSweep(services.metadata(), services.blobs(), startedAt);
+            housekeeping.scheduleWithFixedDelay(() -> sweep.run(System.currentTimeMillis()), 0,
+                    OrphanSweep.INTERVAL.toMinutes(), TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),

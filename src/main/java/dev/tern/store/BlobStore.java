@@ -24,6 +24,15 @@ public interface BlobStore extends AutoCloseable {
      */
     Set<String> listOlderThan(long olderThanMillis) throws IOException;
 
+    /**
+     * True when other nodes may write contents to this store at the same time: a content that no
+     * row of this node's metadata refers to yet may then be another node's, whose row is about to
+     * commit.
+     */
+    default boolean shared() {
+        return false;
+    }
+
     @Override
     void close();
 }
