@@ -5,6 +5,7 @@ import dev.tern.config.TernConfig;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.store.postgres.PostgresMetadataStore;
 import dev.tern.store.s3.S3BlobStore;
 
 /** Opens the metadata and blob stores that {@code [store]} names. */
@@ -13,12 +14,16 @@ final class StoreOpener {
     private StoreOpener() {
     }
 
-    /** @param readConnections connections for concurrent reads, where the backend keeps a fixed set */
+    /**
+     * @param readConnections connections for concurrent reads, where the backend keeps a fixed set
+     *                        (the embedded store; PostgreSQL's pool has {@code pool_size})
+     */
     static MetadataStore metadata(TernConfig config, int readConnections) {
         StoreSettings s = config.store();
         return switch (s.metadata()) {
             case EMBEDDED -> EmbeddedStore.openMetadata(config.dataDir(), readConnections);
-            case POSTGRES -> throw new UnsupportedOperationException("store.metadata = \"postgres\" is not available yet");
+            case POSTGRES -> new PostgresMetadataStore(s.postgres().url(), s.postgres().user(), s.postgres().password(),
+                    s.postgres().poolSize());
         };
     }
 

@@ -15,7 +15,9 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * Runs work in a write transaction. The future completes once the transaction is on stable
      * storage, or exceptionally with what the work threw ({@link StoreException} for storage
-     * failures), in which case nothing of the work was kept.
+     * failures), in which case nothing of the work was kept. A backend may run the work again from
+     * the start after a transient failure (a lost connection, a deadlock with another node), so the
+     * work acts only through its transaction, and through {@link StoreTx#afterCommit} beyond it.
      */
     <T> CompletableFuture<T> write(StoreWork<T> work);
 

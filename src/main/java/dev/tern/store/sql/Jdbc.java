@@ -26,26 +26,28 @@ final class Jdbc {
     }
 
     private final Connection connection;
+    private final SqlDialect dialect;
 
-    Jdbc(Connection connection) {
+    Jdbc(Connection connection, SqlDialect dialect) {
         this.connection = connection;
+        this.dialect = dialect;
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        PreparedStatement ps;
+        PreparedStatement ps = null;
         try {
             ps = prepare(sql, args);
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + sql, e);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(mapper.map(rs));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
             }
-            return out;
         } catch (SQLException e) {
             throw new StoreException("query failed: " + sql, e);
+        } finally {
+            release(ps);
         }
     }
 
@@ -59,41 +61,67 @@ final class Jdbc {
     }
 
     int update(String sql, Object... args) {
+        PreparedStatement ps = null;
         try {
-            return prepare(sql, args).executeUpdate();
+            ps = prepare(sql, args);
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("update failed: " + sql, e);
+        } finally {
+            release(ps);
         }
     }
 
     /** Runs an INSERT and returns the generated integer key. */
     long insert(String sql, Object... args) {
-        try (ResultSet rs = prepare(sql + " RETURNING id", args).executeQuery()) {
-            if (!rs.next()) {
-                throw new StoreException("insert returned no key: " + sql);
+        PreparedStatement ps = null;
+        try {
+            ps = prepare(sql + " RETURNING id", args);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("insert returned no key: " + sql);
+                }
+                return rs.getLong(1);
             }
-            return rs.getLong(1);
         } catch (SQLException e) {
             throw new StoreException("insert failed: " + sql, e);
+        } finally {
+            release(ps);
         }
     }
 
     /**
-     * The connection's prepared statement for this SQL, made once and kept: parsing SQL costs more
-     * than running most of these statements. A connection is used by one thread at a time, and
-     * every result set is closed after use, which resets its statement for the next run.
+     * A prepared statement for this SQL with the arguments bound. Where the dialect keeps
+     * statements, the connection's statement is made once and kept: parsing SQL costs more than
+     * running most of these statements. A connection is used by one thread at a time, and every
+     * result set is closed after use, which resets its statement for the next run.
      */
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        Map<String, PreparedStatement> cache;
-        synchronized (STATEMENTS) {
-            cache = STATEMENTS.computeIfAbsent(connection, c -> new HashMap<>());
-        }
-        PreparedStatement ps = cache.get(sql);
-        if (ps == null || ps.isClosed()) {
+        PreparedStatement ps;
+        if (dialect.keepsStatements()) {
+            Map<String, PreparedStatement> cache;
+            synchronized (STATEMENTS) {
+                cache = STATEMENTS.computeIfAbsent(connection, c -> new HashMap<>());
+            }
+            ps = cache.get(sql);
+            if (ps == null || ps.isClosed()) {
+                ps = connection.prepareStatement(sql);
+                cache.put(sql, ps);
+            }
+            ps.clearParameters();
+        } else {
             ps = connection.prepareStatement(sql);
-            cache.put(sql, ps);
         }
-        ps.clearParameters();
+        try {
+            bind(ps, args);
+        } catch (SQLException | RuntimeException e) {
+            release(ps);
+            throw e;
+        }
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a instanceof Instant t) {
@@ -104,7 +132,18 @@ final class Jdbc {
                 ps.setObject(i + 1, a);
             }
         }
-        return ps;
+    }
+
+    /** Closes a statement the dialect does not keep. */
+    private void release(PreparedStatement ps) {
+        if (ps == null || dialect.keepsStatements()) {
+            return;
+        }
+        try {
+            ps.close();
+        } catch (SQLException e) {
+            // the statement goes with its connection anyway
+        }
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -78,14 +78,14 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public long takeUidValidity(long accountId, long atLeast) {
-        Optional<Long> taken = db.one("UPDATE uidvalidity_counters SET last_value = CASE WHEN last_value + 1 > ? "
-                        + "THEN last_value + 1 ELSE ? END WHERE account_id = ? RETURNING last_value",
-                rs -> rs.getLong(1), atLeast, atLeast, accountId);
-        if (taken.isPresent()) {
-            return taken.get();
-        }
-        db.update("INSERT INTO uidvalidity_counters (account_id, last_value) VALUES (?, ?)", accountId, atLeast);
-        return atLeast;
+        // One statement, so that two sessions creating mailboxes of one account at the same time
+        // cannot both find no counter and both insert one (PostgreSQL runs them side by side).
+        return db.one("INSERT INTO uidvalidity_counters (account_id, last_value) VALUES (?, ?) "
+                        + "ON CONFLICT (account_id) DO UPDATE SET last_value = CASE "
+                        + "WHEN uidvalidity_counters.last_value + 1 > excluded.last_value "
+                        + "THEN uidvalidity_counters.last_value + 1 ELSE excluded.last_value END RETURNING last_value",
+                rs -> rs.getLong(1), accountId, atLeast)
+                .orElseThrow(() -> new StoreException("no UIDVALIDITY taken for account " + accountId));
     }
 
     @Override

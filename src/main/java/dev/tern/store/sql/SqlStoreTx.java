@@ -47,9 +47,14 @@ public final class SqlStoreTx implements StoreTx {
 
     /** @param signals how {@link #signal} reaches the other nodes sharing the database */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals) {
+        this(connection, afterCommit, signals, SqlDialect.SQLITE);
+    }
+
+    /** @param dialect the database behind the connection */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect) {
         this.connection = connection;
         this.signals = signals;
-        Jdbc db = new Jdbc(connection);
+        Jdbc db = new Jdbc(connection, dialect);
         this.directory = new SqlDirectoryDao(db);
         this.queue = new SqlQueueDao(db);
         this.mailboxes = new SqlMailboxDao(db);

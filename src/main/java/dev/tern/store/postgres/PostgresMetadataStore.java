@@ -1,0 +1,337 @@
+package dev.tern.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.StoreException;
+import dev.tern.store.StoreWork;
+import dev.tern.store.sql.Signals;
+import dev.tern.store.sql.SqlDialect;
+import dev.tern.store.sql.SqlStoreTx;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The metadata store on PostgreSQL, which several nodes may share.
+ *
+ * <p>Each write runs in a transaction of its own on a bounded set of writer threads, one pooled
+ * connection each, and its future completes after COMMIT returns: with {@code synchronous_commit}
+ * on, the commit is then in the server's write-ahead log on disk. Commits of concurrent writes
+ * share the server's WAL flushes, so no batching is needed here (the embedded store's writer
+ * thread exists because SQLite has a single writer). Writes run in READ COMMITTED: the DAOs take
+ * counters and leases with UPDATE ... RETURNING, whose row locks order concurrent writers.
+ *
+ * <p>Reads run on the caller's thread in a read-only REPEATABLE READ transaction on a second pool,
+ * so that the queries of one read see one snapshot and a write that reads cannot starve for a
+ * connection. Half of {@code poolSize} serves reads, the rest writes (at least one each).
+ *
+ * <p>A write or read interrupted by a transient failure (a lost connection, the server shutting
+ * down, a deadlock) is run again from the start, a few times with a growing pause; the work must
+ * therefore act only through its transaction and {@link dev.tern.store.StoreTx#afterCommit}. A
+ * commit whose connection broke is not run again, since it may have been applied: its future
+ * fails. While the database is unreachable, reads throw and writes fail with
+ * {@link StoreException}; the pool replaces its connections once the database is back.
+ */
+public final class PostgresMetadataStore implements MetadataStore {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresMetadataStore.class);
+    private static final int MAX_ATTEMPTS = 4;
+    private static final long FIRST_BACKOFF_MILLIS = 25;
+    private static final int MAX_QUEUED_WRITES = 10_000;
+    private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String url;
+    private final Properties driverProperties;
+    private final String nodeId = NotifySignals.newNodeId();
+    private final NotifySignals signals = new NotifySignals(nodeId);
+    private final HikariDataSource writePool;
+    private final HikariDataSource readPool;
+    private final ThreadPoolExecutor writers;
+    private SignalListener listener;
+    private volatile boolean closed;
+
+    /**
+     * Migrates the schema ({@code db/postgres}) and opens the pools.
+     *
+     * @param url      JDBC URL, {@code jdbc:postgresql://host:port/database}
+     * @param user     the role, or null for the driver's default
+     * @param password its password, or null
+     * @param poolSize connections this store keeps at most (plus one for signals once subscribed)
+     */
+    public PostgresMetadataStore(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** @param connectionTimeout how long a read or write waits for a connection before it fails */
+    public PostgresMetadataStore(String url, String user, String password, int poolSize, Duration connectionTimeout) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + url);
+        }
+        this.url = url;
+        this.driverProperties = driverProperties(user, password, connectionTimeout);
+        migrate(url, user, password);
+        int reads = Math.max(1, poolSize / 2);
+        int writes = Math.max(1, poolSize - reads);
+        HikariDataSource w = null;
+        try {
+            w = pool("tern-pg-write", writes, false, connectionTimeout);
+            this.readPool = pool("tern-pg-read", reads, true, connectionTimeout);
+        } catch (RuntimeException e) {
+            if (w != null) {
+                w.close();
+            }
+            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + e.getMessage(), e);
+        }
+        this.writePool = w;
+        AtomicInteger n = new AtomicInteger();
+        this.writers = new ThreadPoolExecutor(writes, writes, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED_WRITES), r -> {
+                    Thread t = new Thread(r, "tern-pg-writer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    private static Properties driverProperties(String user, String password, Duration connectionTimeout) {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        // Defaults that the URL may override: a name in pg_stat_activity; TCP keep-alives and a
+        // socket timeout, so that a vanished server fails statements instead of hanging them.
+        p.setProperty("ApplicationName", "tern");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, connectionTimeout.toSeconds())));
+        p.setProperty("socketTimeout", "120");
+        return p;
+    }
+
+    private static void migrate(String url, String user, String password) {
+        try {
+            Flyway.configure().dataSource(url, user, password).locations("classpath:db/postgres")
+                    .loggers("slf4j").load().migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot open the PostgreSQL database at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HikariDataSource pool(String name, int size, boolean readOnly, Duration connectionTimeout) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(url);
+        c.setDataSourceProperties(driverProperties);
+        c.setMaximumPoolSize(size);
+        c.setAutoCommit(false);
+        c.setReadOnly(readOnly);
+        c.setTransactionIsolation(readOnly ? "TRANSACTION_REPEATABLE_READ" : "TRANSACTION_READ_COMMITTED");
+        c.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
+        return new HikariDataSource(c);
+    }
+
+    @Override
+    public <T> T read(StoreWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Connection c = connection(readPool);
+            try {
+                return work.run(new SqlStoreTx(c, new ArrayList<>(), Signals.NONE, SqlDialect.POSTGRESQL));
+            } catch (Exception e) {
+                if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(e)) {
+                    log.debug("read interrupted ({}), trying again", e.toString());
+                    pause(attempt);
+                    continue;
+                }
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new StoreException("read failed: " + e.getMessage(), e);
+            } finally {
+                end(c);
+            }
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> write(StoreWork<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new StoreException("the store is closed"));
+            return future;
+        }
+        try {
+            writers.execute(() -> {
+                try {
+                    runWrite(work, future);
+                } catch (Throwable t) {
+                    future.completeExceptionally(t);
+                    throw t;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new StoreException(closed ? "the store is closed"
+                    : MAX_QUEUED_WRITES + " writes are already waiting for the database", e));
+        }
+        return future;
+    }
+
+    private <T> void runWrite(StoreWork<T> work, CompletableFuture<T> future) {
+        for (int attempt = 1; ; attempt++) {
+            Connection c;
+            try {
+                c = connection(writePool);
+            } catch (StoreException e) {
+                future.completeExceptionally(e);
+                return;
+            }
+            List<Runnable> after = new ArrayList<>();
+            T result;
+            try {
+                try {
+                    result = work.run(new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL));
+                } catch (Exception | LinkageError | AssertionError t) {
+                    rollback(c);
+                    if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(t)) {
+                        log.debug("write interrupted ({}), trying again", t.toString());
+                        pause(attempt);
+                        continue;
+                    }
+                    future.completeExceptionally(t);
+                    return;
+                }
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    rollback(c);
+                    if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.certainlyRolledBack(e)) {
+                        log.debug("commit refused ({}), trying again", e.toString());
+                        pause(attempt);
+                        continue;
+                    }
+                    future.completeExceptionally(new StoreException("commit failed: " + e.getMessage(), e));
+                    return;
+                }
+            } finally {
+                close(c);
+            }
+            for (Runnable r : after) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    log.warn("after-commit action failed: {}", e.toString());
+                }
+            }
+            future.complete(result);
+            return;
+        }
+    }
+
+    private static Connection connection(HikariDataSource pool) {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw new StoreException("no connection to the database: " + e.getMessage(), e);
+        }
+    }
+
+    /** A growing pause with jitter, so that two transactions that deadlocked do not meet again. */
+    private static void pause(int attempt) {
+        long base = FIRST_BACKOFF_MILLIS << (attempt - 1);
+        try {
+            Thread.sleep(base + ThreadLocalRandom.current().nextLong(base));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends a read: its snapshot is released, and the connection goes back to the pool. */
+    private static void end(Connection c) {
+        rollback(c);
+        close(c);
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed: {}", e.getMessage());   // a broken connection: the pool drops it
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("returning a connection failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(String channel, Consumer<String> listener) {
+        NotifySignals.checkChannel(channel);
+        SignalListener l;
+        synchronized (this) {
+            if (closed) {
+                throw new StoreException("the store is closed");
+            }
+            if (this.listener == null) {
+                this.listener = new SignalListener(url, driverProperties, nodeId);
+            }
+            l = this.listener;
+        }
+        return l.subscribe(channel, listener);
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /** This store's id in the signals it sends. */
+    String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void close() {
+        SignalListener l;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            l = listener;
+        }
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("writes still running at close: their transactions are rolled back");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (l != null) {
+            l.close();
+        }
+        readPool.close();
+        writePool.close();
+    }
+}
