@@ -157,6 +157,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             } catch (Exception e) {
                 if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(e)) {
                     log.debug("read interrupted ({}), trying again", e.toString());
+                    connectionLost(e);
                     pause(attempt);
                     continue;
                 }
@@ -211,6 +212,7 @@ public final class PostgresMetadataStore implements MetadataStore {
                     rollback(c);
                     if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(t)) {
                         log.debug("write interrupted ({}), trying again", t.toString());
+                        connectionLost(t);
                         pause(attempt);
                         continue;
                     }
@@ -221,6 +223,7 @@ public final class PostgresMetadataStore implements MetadataStore {
                     c.commit();
                 } catch (SQLException e) {
                     rollback(c);
+                    connectionLost(e);
                     if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.certainlyRolledBack(e)) {
                         log.debug("commit refused ({}), trying again", e.toString());
                         pause(attempt);
@@ -241,6 +244,17 @@ public final class PostgresMetadataStore implements MetadataStore {
             }
             future.complete(result);
             return;
+        }
+    }
+
+    /**
+     * After a lost connection, the pools replace all their connections, in use ones once returned:
+     * a server restart or failover ended the others too, and each would otherwise cost a retry.
+     */
+    private void connectionLost(Throwable failure) {
+        if (TransientFailures.isConnectionLoss(failure)) {
+            writePool.getHikariPoolMXBean().softEvictConnections();
+            readPool.getHikariPoolMXBean().softEvictConnections();
         }
     }
 

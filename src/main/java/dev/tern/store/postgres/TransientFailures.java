@@ -33,6 +33,21 @@ final class TransientFailures {
     }
 
     /**
+     * True when the failure says the server ended the session or the connection broke: after a
+     * restart or failover every other pooled connection is as dead as this one.
+     */
+    static boolean isConnectionLoss(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when a failure of COMMIT certainly undid the transaction, so that running it again
      * cannot apply it twice. A lost connection leaves the outcome unknown: the commit may have
      * been done just before.

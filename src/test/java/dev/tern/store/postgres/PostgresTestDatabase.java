@@ -119,6 +119,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
         return new PostgresMetadataStore(url, USER, PASSWORD, 4);
     }
 
+    /** A store that waits at most {@code connectionTimeout} for a connection. */
+    public PostgresMetadataStore open(java.time.Duration connectionTimeout) {
+        return new PostgresMetadataStore(url, USER, PASSWORD, 4, connectionTimeout);
+    }
+
     /**
      * Empties every table but Flyway's history. DELETE rather than TRUNCATE: on tables this small
      * it is many times faster. A table still referenced by rows of another is tried again after it.
@@ -171,6 +176,24 @@ public final class PostgresTestDatabase implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Makes the database refuse new sessions (and ends the open ones), as an outage would, or
+     * lets it accept them again. The test role owns the database, so it may.
+     */
+    public void setAvailable(boolean available) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + available);
+        }
+        if (!available) {
+            try (Connection c = admin();
+                 PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         + "WHERE datname = ?")) {
+                ps.setString(1, name);
+                ps.executeQuery().close();
             }
         }
     }
