@@ -55,7 +55,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     private static final int MAX_ATTEMPTS = 4;
     private static final long FIRST_BACKOFF_MILLIS = 25;
     private static final int MAX_QUEUED_WRITES = 10_000;
-    private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private final String url;
     private final Properties driverProperties;

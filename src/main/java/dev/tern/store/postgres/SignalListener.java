@@ -37,7 +37,7 @@ final class SignalListener implements AutoCloseable {
     private static final int POLL_MILLIS = 200;
     /** How often an idle connection is checked, so that a silently dead one is noticed. */
     private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
     private static final long SUBSCRIBE_WAIT_SECONDS = 30;
 
     private final String url;
