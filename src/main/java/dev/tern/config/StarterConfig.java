@@ -187,6 +187,21 @@ public final class StarterConfig {
                 # listeners = ["smtp", "submissions", "imaps"]
                 # trusted = ["10.0.0.0/8"]
 
+                # [store]
+                # Where the metadata (domains, accounts, queue, mailbox index) and the message
+                # contents live: by default SQLite and files under data_dir, for one server.
+                # Several servers share one installation with PostgreSQL and S3 (docs/storage.md).
+                # metadata = "postgres"
+                # blobs = "s3"
+
+                # [store.postgres]
+                # The database (create it and its role first: docs/storage.md), and the most
+                # connections this server opens to it.
+                # url = "jdbc:postgresql://db.example.org:5432/tern"
+                # user = "tern"
+                # password_file = "/etc/tern/postgres-password"
+                # pool_size = 16
+
                 [log]
                 # Log every SMTP command and reply (for debugging; it logs addresses).
                 protocol_trace = false

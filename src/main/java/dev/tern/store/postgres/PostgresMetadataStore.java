@@ -82,7 +82,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     /** @param connectionTimeout how long a read or write waits for a connection before it fails */
     public PostgresMetadataStore(String url, String user, String password, int poolSize, Duration connectionTimeout) {
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + url);
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + shown(url));
         }
         this.url = url;
         this.driverProperties = driverProperties(user, password, connectionTimeout);
@@ -97,7 +97,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             if (w != null) {
                 w.close();
             }
-            throw new StoreException("cannot connect to PostgreSQL at " + url + ": " + e.getMessage(), e);
+            throw new StoreException("cannot connect to PostgreSQL at " + shown(url) + ": " + reason(e), e);
         }
         this.writePool = w;
         AtomicInteger n = new AtomicInteger();
@@ -131,8 +131,29 @@ public final class PostgresMetadataStore implements MetadataStore {
             Flyway.configure().dataSource(url, user, password).locations("classpath:db/postgres")
                     .loggers("slf4j").load().migrate();
         } catch (FlywayException e) {
-            throw new StoreException("cannot open the PostgreSQL database at " + url + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the PostgreSQL database at " + shown(url)
+                    + (user == null ? "" : " as " + user) + ": " + reason(e), e);
         }
+    }
+
+    /** The URL as logs and errors may show it: without a password given in its query. */
+    static String shown(String url) {
+        return url.replaceAll("(?i)([?&]password=)[^&]*", "$1***");
+    }
+
+    /** The database's own words for a failure, on one line: Flyway's messages span many. */
+    private static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                return e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        String message = String.valueOf(failure.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
     }
 
     private HikariDataSource pool(String name, int size, boolean readOnly, Duration connectionTimeout) {
