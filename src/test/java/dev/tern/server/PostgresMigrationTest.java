@@ -6,9 +6,8 @@ import dev.tern.store.postgres.PostgresTestDatabase;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestConfigs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -27,22 +26,11 @@ import static org.awaitility.Awaitility.await;
  */
 class PostgresMigrationTest {
 
-    private static PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase database = new PostgresTestDatabase();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(PostgresMigrationTest.class);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     private static void send(RunningServer tern, String to, String subject) throws Exception {
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 20_000)) {

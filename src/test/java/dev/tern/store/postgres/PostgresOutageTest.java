@@ -3,11 +3,10 @@ package dev.tern.store.postgres;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,21 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PostgresOutageTest {
 
-    private static PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase database = new PostgresTestDatabase();
     private MetadataStore store;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(PostgresOutageTest.class);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.setAvailable(true);
-            database.close();
-        }
-    }
 
     @BeforeEach
     void open() throws Exception {

@@ -1,9 +1,8 @@
 package dev.tern.store.postgres;
 
 import dev.tern.store.embedded.EmbeddedStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -32,23 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresSchemaTest {
 
-    private static PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase database = new PostgresTestDatabase();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(PostgresSchemaTest.class);
-        database.open().close();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     private static Set<String> migrations(String location) throws IOException, URISyntaxException {
         Path path = Path.of(PostgresSchemaTest.class.getResource("/db/" + location).toURI());
@@ -65,6 +52,7 @@ class PostgresSchemaTest {
 
     @Test
     void tablesColumnsAndIndexesMatchSqlite() throws Exception {
+        database.open().close();
         EmbeddedStore.openMetadata(dir, 1).close();
         Map<String, String> sqlite = new TreeMap<>();
         Set<String> sqliteIndexes = new TreeSet<>();
@@ -143,6 +131,7 @@ class PostgresSchemaTest {
 
     @Test
     void textComparesByCodePointWhateverTheDatabaseCollation() throws SQLException {
+        database.open().close();
         try (Connection c = database.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT table_name || '.' || column_name FROM information_schema.columns "
                      + "WHERE table_schema = 'public' AND table_name <> 'flyway_schema_history' "

@@ -1,11 +1,10 @@
 package dev.tern.store.postgres;
 
 import dev.tern.store.MetadataStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,21 +17,10 @@ import static org.awaitility.Awaitility.await;
 /** Signals between two stores on one database (two nodes), over LISTEN/NOTIFY. */
 class PostgresSignalsTest {
 
-    private static PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase database = new PostgresTestDatabase();
     private MetadataStore a;
     private MetadataStore b;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(PostgresSignalsTest.class);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
     void openNodes() {

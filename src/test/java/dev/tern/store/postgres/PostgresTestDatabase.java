@@ -2,6 +2,10 @@ package dev.tern.store.postgres;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,56 +23,75 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A fresh PostgreSQL database for one test class, on the server that {@code TERN_TEST_POSTGRES_URL}
  * names (default {@code jdbc:postgresql://127.0.0.1:5432/postgres}) as {@code TERN_TEST_POSTGRES_USER}
- * / {@code TERN_TEST_POSTGRES_PASSWORD} (default tern_test / tern_test, a role with CREATEDB). The
- * database is dropped by {@link #close}.
+ * / {@code TERN_TEST_POSTGRES_PASSWORD} (default tern_test / tern_test, a role with CREATEDB).
+ * A test class registers it as an extension in a static field
+ * ({@code @RegisterExtension static final PostgresTestDatabase database = new PostgresTestDatabase();}):
+ * the database is created before the class's tests and dropped after them.
  *
- * <p>Without a reachable server the tests are skipped, or fail when {@code TERN_REQUIRE_POSTGRES=1}
- * (as in CI, where a skipped test would hide a broken store).
+ * <p>Without a reachable server each test is skipped with a message that says how to start one,
+ * or the class fails when {@code TERN_REQUIRE_POSTGRES=1} (as in CI, where a skipped test would
+ * hide a broken store).
  */
-public final class PostgresTestDatabase implements AutoCloseable {
+public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
     private static final String SERVER_URL = env("TERN_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     private static final String USER = env("TERN_TEST_POSTGRES_USER", "tern_test");
     private static final String PASSWORD = env("TERN_TEST_POSTGRES_PASSWORD", "tern_test");
 
-    private final String name;
-    private final String url;
-
-    private PostgresTestDatabase(String name, String url) {
-        this.name = name;
-        this.url = url;
-    }
+    private String name;
+    private String url;
+    private String unreachable;
 
     private static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    /** Creates the database, or skips (fails, when required) the calling test without a server. */
-    public static PostgresTestDatabase create(Class<?> testClass) {
-        String name = ("tern_test_" + testClass.getSimpleName() + "_"
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String candidate = ("tern_test_" + context.getRequiredTestClass().getSimpleName() + "_"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())).toLowerCase(Locale.ROOT);
-        if (name.length() > 63) {
-            name = name.substring(name.length() - 63);
+        if (candidate.length() > 63) {
+            candidate = candidate.substring(candidate.length() - 63);
         }
         try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'");
+            s.execute("CREATE DATABASE " + candidate + " TEMPLATE template0 ENCODING 'UTF8'");
         } catch (SQLException e) {
-            unreachable(e);
+            unreachable = unreachableMessage(e);
+            if ("1".equals(System.getenv("TERN_REQUIRE_POSTGRES"))) {
+                Assertions.fail("TERN_REQUIRE_POSTGRES=1: " + unreachable, e);
+            }
+            return;
         }
-        return new PostgresTestDatabase(name, databaseUrl(name));
+        name = candidate;
+        url = databaseUrl(candidate);
     }
 
-    private static void unreachable(SQLException e) {
-        String message = "PostgreSQL was not reachable at " + SERVER_URL + " as " + USER + " (" + e.getMessage()
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (unreachable != null) {
+            Assumptions.abort(unreachable);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws SQLException {
+        if (name == null) {
+            return;
+        }
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+        name = null;
+    }
+
+    private static String unreachableMessage(SQLException e) {
+        return "PostgreSQL was not reachable at " + SERVER_URL + " as " + USER + " (" + e.getMessage()
                 + "). Start it and create the test role, for example:\n"
                 + "  pg_ctlcluster 15 main start\n"
                 + "  su postgres -c \"psql -c \\\"CREATE ROLE tern_test LOGIN CREATEDB PASSWORD 'tern_test'\\\"\"\n"
                 + "or point TERN_TEST_POSTGRES_URL, TERN_TEST_POSTGRES_USER and TERN_TEST_POSTGRES_PASSWORD at a server.";
-        if ("1".equals(System.getenv("TERN_REQUIRE_POSTGRES"))) {
-            Assertions.fail("TERN_REQUIRE_POSTGRES=1: " + message, e);
-        }
-        Assumptions.abort(message);
     }
 
     /** The server URL with another database in its path; query parameters are kept. */
@@ -195,13 +218,6 @@ public final class PostgresTestDatabase implements AutoCloseable {
                 ps.setString(1, name);
                 ps.executeQuery().close();
             }
-        }
-    }
-
-    @Override
-    public void close() throws SQLException {
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 }

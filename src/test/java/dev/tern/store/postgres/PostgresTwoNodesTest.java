@@ -2,11 +2,10 @@ package dev.tern.store.postgres;
 
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,22 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresTwoNodesTest {
 
-    private static PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresTestDatabase database = new PostgresTestDatabase();
     private MetadataStore a;
     private MetadataStore b;
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
-
-    @BeforeAll
-    static void createDatabase() {
-        database = PostgresTestDatabase.create(PostgresTwoNodesTest.class);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @BeforeEach
     void openNodes() throws Exception {
