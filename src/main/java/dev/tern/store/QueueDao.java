@@ -63,7 +63,12 @@ public interface QueueDao {
     /** Records that the sender was warned of the recipient's delay. */
     void markWarned(long recipientId);
 
-    /** Number of recipients of the message still waiting (queued, in flight or deferred). */
+    /**
+     * Number of recipients of the message still waiting (queued, in flight or deferred). In a
+     * write transaction, it waits for any other transaction that counted the same message's
+     * recipients to end, and then sees what it committed: of two transactions that finish the
+     * last recipients at once, the second counts 0 and removes the message.
+     */
     int waiting(String messageId);
 
     /** Removes a message and its recipients; false when there was none. */

@@ -33,6 +33,22 @@ final class Jdbc {
         this.dialect = dialect;
     }
 
+    /**
+     * Locks the rows the query selects until the transaction ends, where writers run side by side
+     * and this is a write transaction; otherwise (one writer at a time, or a read) does nothing.
+     */
+    void lockForUpdate(String selectSql, Object... args) {
+        boolean readOnly;
+        try {
+            readOnly = connection.isReadOnly();
+        } catch (SQLException e) {
+            throw new StoreException("cannot tell a read from a write transaction", e);
+        }
+        if (dialect.concurrentWriters() && !readOnly) {
+            query(selectSql + " FOR UPDATE", rs -> null, args);
+        }
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         PreparedStatement ps = null;
         try {

@@ -127,6 +127,10 @@ final class SqlQueueDao implements QueueDao {
 
     @Override
     public int waiting(String messageId) {
+        // Two transactions that record the outcomes of a message's last two recipients at once
+        // would each still see the other's recipient waiting, and neither would remove the
+        // message: the message row is locked first, so that they count one after the other.
+        db.lockForUpdate("SELECT id FROM queue_messages WHERE id = ?", messageId);
         return (int) db.count("SELECT COUNT(*) FROM queue_recipients WHERE message_id = ? AND " + WAITING, messageId);
     }
 

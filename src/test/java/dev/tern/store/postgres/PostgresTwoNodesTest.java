@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -131,6 +132,47 @@ class PostgresTwoNodesTest {
             }
         }
         return leased;
+    }
+
+    @Test
+    void whenTwoNodesFinishTheLastRecipientsAtOnceOneOfThemRemovesTheMessage() throws Exception {
+        Instant t0 = Instant.now().minusSeconds(60);
+        List<Rows.QueueRecipient> rows = a.writeAndWait(tx -> {
+            tx.blobs().insert("M1", 10, 1);
+            return tx.queue().insert(new Rows.QueuedMessage("M1", "M1", "s@example.org", 10, "7BIT", false, null, null,
+                            "192.0.2.1", "client.example", null, "smtp", t0, false),
+                    List.of(new Rows.NewRecipient("x@example.net", null, null),
+                            new Rows.NewRecipient("y@example.test", null, null)), t0);
+        });
+        // As the local and the remote delivery of one message do when they end together: each
+        // records its recipient's outcome, and whoever sees no recipient left removes the message.
+        CyclicBarrier bothFinished = new CyclicBarrier(2);
+        AtomicBoolean firstRun = new AtomicBoolean(true);
+        Future<Boolean> byA = threads.submit(() -> finishAndRemoveIfLast(a, rows.get(0).id(), bothFinished, firstRun));
+        Future<Boolean> byB = threads.submit(() -> finishAndRemoveIfLast(b, rows.get(1).id(), bothFinished, firstRun));
+        List<Boolean> removed = List.of(byA.get(60, TimeUnit.SECONDS), byB.get(60, TimeUnit.SECONDS));
+        assertThat(removed).containsExactlyInAnyOrder(true, false);
+        Optional<Rows.QueuedMessage> message = a.read(tx -> tx.queue().message("M1"));
+        boolean blob = a.read(tx -> tx.blobs().exists("M1"));
+        assertThat(message).isEmpty();
+        assertThat(blob).isFalse();
+    }
+
+    private static boolean finishAndRemoveIfLast(MetadataStore node, long recipientId, CyclicBarrier bothFinished,
+                                                 AtomicBoolean firstRun) {
+        return node.writeAndWait(tx -> {
+            tx.queue().finish(recipientId, "delivered", "ok", Instant.now());
+            if (firstRun.get()) {
+                bothFinished.await(10, TimeUnit.SECONDS);   // neither has committed yet
+            }
+            boolean last = tx.queue().waiting("M1") == 0;
+            firstRun.set(false);
+            if (last) {
+                tx.queue().delete("M1");
+                tx.blobs().addRefs("M1", -1);
+            }
+            return last;
+        });
     }
 
     @Test
