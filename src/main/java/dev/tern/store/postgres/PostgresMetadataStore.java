@@ -43,8 +43,10 @@ import java.util.function.Consumer;
  * connection. Half of {@code poolSize} serves reads, the rest writes (at least one each).
  *
  * <p>A write or read interrupted by a transient failure (a lost connection, the server shutting
- * down, a deadlock) is run again from the start, a few times with a growing pause; the work must
- * therefore act only through its transaction and {@link dev.tern.store.StoreTx#afterCommit}. A
+ * down, a deadlock) is run again from the start, a few times with a growing pause; a write that
+ * failed on a unique key is run once more, since it may have raced another's insert of the same
+ * row. The work must therefore act only through its transaction and
+ * {@link dev.tern.store.StoreTx#afterCommit}. A
  * commit whose connection broke is not run again, since it may have been applied: its future
  * fails. While the database is unreachable, reads throw and writes fail with
  * {@link StoreException}; the pool replaces its connections once the database is back.
@@ -235,6 +237,10 @@ public final class PostgresMetadataStore implements MetadataStore {
                         log.debug("write interrupted ({}), trying again", t.toString());
                         connectionLost(t);
                         pause(attempt);
+                        continue;
+                    }
+                    if (attempt == 1 && !closed && TransientFailures.isUniqueViolation(t)) {
+                        log.debug("write met a concurrent insert ({}), trying once more", t.toString());
                         continue;
                     }
                     future.completeExceptionally(t);

@@ -33,6 +33,22 @@ final class TransientFailures {
     }
 
     /**
+     * True when the failure is a unique violation: often a race between two transactions that
+     * each looked for a row, found none and inserted it (a mailbox made on first use by two
+     * deliveries at once), which SQLite's single writer never lets happen. Run once more, the
+     * work finds the other's row.
+     */
+    static boolean isUniqueViolation(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof SQLException e && "23505".equals(e.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when the failure says the server ended the session or the connection broke: after a
      * restart or failover every other pooled connection is as dead as this one.
      */

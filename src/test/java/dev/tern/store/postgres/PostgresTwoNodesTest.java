@@ -242,6 +242,35 @@ class PostgresTwoNodesTest {
     }
 
     @Test
+    void twoNodesMakingTheSameMailboxOnFirstUseBothGetIt() throws Exception {
+        Rows.Mailbox inbox = mailbox("dan@example.test", "INBOX");
+        CyclicBarrier bothLooked = new CyclicBarrier(2);
+        AtomicBoolean firstRun = new AtomicBoolean(true);
+        AtomicInteger runs = new AtomicInteger();
+        Future<Rows.Mailbox> byA = threads.submit(() -> junk(a, inbox.accountId(), bothLooked, firstRun, runs));
+        Future<Rows.Mailbox> byB = threads.submit(() -> junk(b, inbox.accountId(), bothLooked, firstRun, runs));
+        Rows.Mailbox fromA = byA.get(30, TimeUnit.SECONDS);
+        Rows.Mailbox fromB = byB.get(30, TimeUnit.SECONDS);
+        assertThat(fromA.id()).isEqualTo(fromB.id());
+        assertThat(runs.get()).as("the loser ran again and found the winner's mailbox").isEqualTo(3);
+    }
+
+    /** Finds the account's Junk mailbox or makes it, as delivery does for a mailbox it needs. */
+    private static Rows.Mailbox junk(MetadataStore node, long accountId, CyclicBarrier bothLooked,
+                                     AtomicBoolean firstRun, AtomicInteger runs) {
+        return node.writeAndWait(tx -> {
+            runs.incrementAndGet();
+            java.util.Optional<Rows.Mailbox> found = tx.mailboxes().mailbox(accountId, "Junk");
+            if (firstRun.get()) {
+                bothLooked.await(10, TimeUnit.SECONDS);    // both found none
+                firstRun.set(false);
+            }
+            return found.orElseGet(() -> tx.mailboxes().create(accountId, "Junk", "\\Junk",
+                    tx.mailboxes().takeUidValidity(accountId, 1)));
+        });
+    }
+
+    @Test
     void aMaildropLockIsTakenByOneNodeAtATime() throws Exception {
         Rows.Mailbox box = mailbox("carol@example.test", "INBOX");
         Instant now = Instant.now();
