@@ -24,8 +24,14 @@ public interface MailboxDao {
     /** Gives up a maildrop lock if {@code owner} holds it. */
     void unlockMaildrop(long accountId, String owner);
 
+    /**
+     * A mailbox by name. In a write transaction the mailbox is then held until the transaction
+     * ends: other writes that read it wait, so that what this one computes from the mailbox's
+     * messages (flags, expunges, copies) cannot interleave with theirs.
+     */
     Optional<Rows.Mailbox> mailbox(long accountId, String name);
 
+    /** A mailbox by id; held by a write transaction as {@link #mailbox(long, String)} is. */
     Optional<Rows.Mailbox> mailbox(long mailboxId);
 
     /** The account's mailboxes, INBOX first, then by name. */

@@ -34,18 +34,18 @@ final class Jdbc {
     }
 
     /**
-     * Locks the rows the query selects until the transaction ends, where writers run side by side
-     * and this is a write transaction; otherwise (one writer at a time, or a read) does nothing.
+     * " FOR UPDATE", to end a SELECT whose rows the transaction must hold until it ends, where
+     * writers run side by side and this is a write transaction; "" otherwise (one writer at a time
+     * holds the whole database, and a read changes nothing).
      */
-    void lockForUpdate(String selectSql, Object... args) {
-        boolean readOnly;
+    String forUpdate() {
+        if (!dialect.concurrentWriters()) {
+            return "";
+        }
         try {
-            readOnly = connection.isReadOnly();
+            return connection.isReadOnly() ? "" : " FOR UPDATE";
         } catch (SQLException e) {
             throw new StoreException("cannot tell a read from a write transaction", e);
-        }
-        if (dialect.concurrentWriters() && !readOnly) {
-            query(selectSql + " FOR UPDATE", rs -> null, args);
         }
     }
 

@@ -51,15 +51,20 @@ final class SqlMailboxDao implements MailboxDao {
         db.update("DELETE FROM maildrop_locks WHERE account_id = ? AND owner = ?", accountId, owner);
     }
 
+    // A write that reads a mailbox holds it until it ends (FOR UPDATE where writers run side by
+    // side): flag changes, expunges and copies are computed from the messages the write reads
+    // next, and two of them interleaved on one mailbox would lose one's changes.
+
     @Override
     public Optional<Rows.Mailbox> mailbox(long accountId, String name) {
-        return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? AND name = ?",
+        return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE account_id = ? AND name = ?" + db.forUpdate(),
                 SqlMailboxDao::mailboxRow, accountId, name);
     }
 
     @Override
     public Optional<Rows.Mailbox> mailbox(long mailboxId) {
-        return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE id = ?", SqlMailboxDao::mailboxRow, mailboxId);
+        return db.one("SELECT " + MAILBOX_COLUMNS + " FROM mailboxes WHERE id = ?" + db.forUpdate(),
+                SqlMailboxDao::mailboxRow, mailboxId);
     }
 
     @Override

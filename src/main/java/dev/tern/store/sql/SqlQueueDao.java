@@ -130,7 +130,10 @@ final class SqlQueueDao implements QueueDao {
         // Two transactions that record the outcomes of a message's last two recipients at once
         // would each still see the other's recipient waiting, and neither would remove the
         // message: the message row is locked first, so that they count one after the other.
-        db.lockForUpdate("SELECT id FROM queue_messages WHERE id = ?", messageId);
+        String lock = db.forUpdate();
+        if (!lock.isEmpty()) {
+            db.query("SELECT id FROM queue_messages WHERE id = ?" + lock, rs -> null, messageId);
+        }
         return (int) db.count("SELECT COUNT(*) FROM queue_recipients WHERE message_id = ? AND " + WAITING, messageId);
     }
 
