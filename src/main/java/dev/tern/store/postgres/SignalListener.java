@@ -38,7 +38,7 @@ final class SignalListener implements AutoCloseable {
     /** How often an idle connection is checked, so that a silently dead one is noticed. */
     private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long MAX_BACKOFF_MILLIS = 10_000;
-    private static final long SUBSCRIBE_WAIT_SECONDS = 30;
+    private static final long SUBSCRIBE_WAIT_SECONDS = 10;
 
     private final String url;
     private final Properties properties;
