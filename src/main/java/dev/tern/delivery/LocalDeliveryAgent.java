@@ -338,8 +338,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             tracker.delivered(tx, message, d.recipient().address(), null, "2.0.0", detail);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
         }
-        if (tx.queue().waiting(message.id()) == 0) {
-            tx.queue().delete(message.id());
+        // Released only by the transaction that removed the message: a second run with stale
+        // recipients (after a lease expired) must not release the content twice.
+        if (tx.queue().waiting(message.id()) == 0 && tx.queue().delete(message.id())) {
             mailboxes.releaseBlob(tx, message.blobId());
         }
         return results;

@@ -289,7 +289,7 @@ public final class PostgresMetadataStore implements MetadataStore {
         try {
             return pool.getConnection();
         } catch (SQLException e) {
-            throw new StoreException("no connection to the database: " + e.getMessage(), e);
+            throw new dev.tern.store.StoreUnavailableException("no connection to the database: " + e.getMessage(), e);
         }
     }
 
