@@ -124,7 +124,7 @@ load() { # sessions messages -> prints seconds; the load is split evenly over th
   local rc=0 p
   for p in "${pids[@]}"; do wait "$p" || rc=$?; done
   t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN { printf "%.3f %d", b - a, rc }'
+  awk -v a="$t0" -v b="$t1" -v rc="$rc" 'BEGIN { printf "%.3f %d\n", b - a, rc }'
 }
 
 {

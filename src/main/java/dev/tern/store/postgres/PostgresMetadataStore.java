@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +32,15 @@ import java.util.function.Consumer;
 /**
  * The metadata store on PostgreSQL, which several nodes may share.
  *
- * <p>Each write runs in a transaction of its own on a bounded set of writer threads, one pooled
- * connection each, and its future completes after COMMIT returns: with {@code synchronous_commit}
- * on, the commit is then in the server's write-ahead log on disk. Commits of concurrent writes
- * share the server's WAL flushes, so no batching is needed here (the embedded store's writer
- * thread exists because SQLite has a single writer). Writes run in READ COMMITTED: the DAOs take
- * counters and leases with UPDATE ... RETURNING, whose row locks order concurrent writers.
+ * <p>Writes run on a bounded set of writer threads, one pooled connection each. A writer takes
+ * every write waiting at that moment (up to {@link #MAX_BATCH}) and runs them in one transaction,
+ * each in a savepoint of its own, like the embedded store's group commit; each future completes
+ * after COMMIT returns: with {@code synchronous_commit} on, the commit is then in the server's
+ * write-ahead log on disk. Batching matters less for the flushes (concurrent commits share them)
+ * than for hot rows: every delivery to one mailbox updates its UID counter, whose row lock is
+ * held until commit, so one write per transaction would serialize them at one WAL flush each.
+ * Writes run in READ COMMITTED: the DAOs take counters and leases with UPDATE ... RETURNING,
+ * whose row locks order concurrent writers.
  *
  * <p>Reads run on the caller's thread in a read-only REPEATABLE READ transaction on a second pool,
  * so that the queries of one read see one snapshot and a write that reads cannot starve for a
@@ -57,6 +61,8 @@ public final class PostgresMetadataStore implements MetadataStore {
     private static final int MAX_ATTEMPTS = 4;
     private static final long FIRST_BACKOFF_MILLIS = 25;
     private static final int MAX_QUEUED_WRITES = 10_000;
+    /** Writes run in one transaction at most. */
+    private static final int MAX_BATCH = 64;
     private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private final String url;
@@ -66,6 +72,7 @@ public final class PostgresMetadataStore implements MetadataStore {
     private final HikariDataSource writePool;
     private final HikariDataSource readPool;
     private final ThreadPoolExecutor writers;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private SignalListener listener;
     private volatile boolean closed;
 
@@ -201,20 +208,146 @@ public final class PostgresMetadataStore implements MetadataStore {
             future.completeExceptionally(new StoreException("the store is closed"));
             return future;
         }
+        Pending<T> p = new Pending<>(work, future);
+        pending.add(p);
         try {
-            writers.execute(() -> {
-                try {
-                    runWrite(work, future);
-                } catch (Throwable t) {
-                    future.completeExceptionally(t);
-                    throw t;
-                }
-            });
+            writers.execute(this::runPending);
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new StoreException(closed ? "the store is closed"
-                    : MAX_QUEUED_WRITES + " writes are already waiting for the database", e));
+            if (pending.remove(p)) {
+                future.completeExceptionally(new StoreException(closed ? "the store is closed"
+                        : MAX_QUEUED_WRITES + " writes are already waiting for the database", e));
+            }
         }
         return future;
+    }
+
+    /** A write waiting for a writer thread. */
+    private record Pending<T>(StoreWork<T> work, CompletableFuture<T> future) {
+        void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    /**
+     * Takes the writes waiting now (at least one was added for each call; another thread may have
+     * taken it already) and runs them as one transaction: a commit, and the WAL flush it waits for,
+     * then serve them all, and a row that each of them updates (a busy mailbox's UID counter) is
+     * locked once per batch instead of once per write.
+     */
+    private void runPending() {
+        List<Pending<?>> batch = new ArrayList<>();
+        Pending<?> p;
+        while (batch.size() < MAX_BATCH && (p = pending.poll()) != null) {
+            batch.add(p);
+        }
+        try {
+            if (batch.size() == 1) {
+                runOne(batch.get(0));
+            } else if (!batch.isEmpty()) {
+                runBatch(batch);
+            }
+        } catch (Throwable t) {
+            batch.forEach(w -> w.fail(t));
+            throw t;
+        }
+    }
+
+    private <T> void runOne(Pending<T> w) {
+        runWrite(w.work(), w.future());
+    }
+
+    /**
+     * Runs each write of the batch in a savepoint of one transaction: a write that fails is rolled
+     * back alone and fails alone. A write that met a transient failure or a concurrent insert, and
+     * every write of a batch whose transaction as a whole failed, is run again on its own, with the
+     * retries of {@link #runWrite}.
+     */
+    private void runBatch(List<Pending<?>> batch) {
+        Connection c;
+        try {
+            c = connection(writePool);
+        } catch (StoreException e) {
+            batch.forEach(w -> w.fail(e));
+            return;
+        }
+        Object[] results = new Object[batch.size()];
+        List<List<Runnable>> afters = new ArrayList<>();
+        List<Pending<?>> done = new ArrayList<>();
+        List<Object> doneResults = new ArrayList<>();
+        List<Pending<?>> again = new ArrayList<>();
+        boolean committed = false;
+        try (Statement s = c.createStatement()) {
+            for (int i = 0; i < batch.size(); i++) {
+                Pending<?> w = batch.get(i);
+                List<Runnable> after = new ArrayList<>();
+                s.execute("SAVEPOINT w");
+                try {
+                    results[i] = w.work().run(new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL));
+                    s.execute("RELEASE SAVEPOINT w");
+                    done.add(w);
+                    doneResults.add(results[i]);
+                    afters.add(after);
+                } catch (Exception | LinkageError | AssertionError t) {
+                    if (TransientFailures.isConnectionLoss(t)) {
+                        throw t instanceof SQLException e ? e : new SQLException("connection lost", "08006", t);
+                    }
+                    s.execute("ROLLBACK TO SAVEPOINT w");
+                    s.execute("RELEASE SAVEPOINT w");
+                    if (!closed && (TransientFailures.isTransient(t) || TransientFailures.isUniqueViolation(t))) {
+                        again.add(w);
+                    } else {
+                        w.fail(t);
+                    }
+                }
+            }
+            try {
+                c.commit();
+                committed = true;
+            } catch (SQLException e) {
+                rollback(c);
+                connectionLost(e);
+                if (TransientFailures.certainlyRolledBack(e)) {
+                    again.addAll(done);
+                } else {
+                    StoreException failure = new StoreException("commit failed: " + e.getMessage(), e);
+                    done.forEach(w -> w.fail(failure));
+                }
+                done.clear();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // The transaction as a whole is lost (connection gone): nothing of it was kept.
+            rollback(c);
+            connectionLost(e);
+            again.addAll(done);
+            done.clear();
+            for (Pending<?> w : batch) {
+                if (!w.future().isDone() && !again.contains(w)) {
+                    again.add(w);
+                }
+            }
+        } finally {
+            close(c);
+        }
+        if (committed) {
+            for (int i = 0; i < done.size(); i++) {
+                for (Runnable r : afters.get(i)) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        log.warn("after-commit action failed: {}", e.toString());
+                    }
+                }
+                complete(done.get(i), doneResults.get(i));
+            }
+        }
+        for (Pending<?> w : again) {
+            runOne(w);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> w, Object result) {
+        w.future().complete((T) result);
     }
 
     private <T> void runWrite(StoreWork<T> work, CompletableFuture<T> future) {
