@@ -159,13 +159,9 @@ public final class QueueRunner implements QueueListener, AutoCloseable {
         }
         Instant now = Instant.now();
         return store.write(tx -> {
-            List<Rows.QueueRecipient> leased = new ArrayList<>();
-            for (Rows.QueueRecipient r : claimed) {
-                if (tx.queue().lease(r.id(), now.plus(lease), now)) {
-                    leased.add(r);
-                }
-            }
-            return leased;
+            java.util.Set<Long> ids = tx.queue().leaseAll(claimed.stream().map(Rows.QueueRecipient::id).toList(),
+                    now.plus(lease), now);
+            return claimed.stream().filter(r -> ids.contains(r.id())).toList();
         }).handle((leased, failure) -> {
             List<Rows.QueueRecipient> mine = failure == null ? leased : List.of();
             if (failure != null) {

@@ -36,6 +36,15 @@ public interface QueueDao {
     boolean lease(long recipientId, Instant until, Instant now);
 
     /**
+     * Leases, like {@link #lease}, those of the given recipients that are waiting and not leased
+     * (or whose lease expired) and that no other transaction is leasing at this moment; returns
+     * the ids it leased. Where several nodes write at once the candidates are picked with
+     * {@code SELECT … FOR UPDATE SKIP LOCKED}, so that two nodes scanning the same due rows take
+     * disjoint sets without waiting for each other.
+     */
+    java.util.Set<Long> leaseAll(java.util.Collection<Long> recipientIds, Instant until, Instant now);
+
+    /**
      * Extends the leases of recipients still in flight to {@code until} (their delivery is still
      * running on this node); returns how many were extended.
      */

@@ -343,6 +343,14 @@ public abstract class MetadataStoreContract {
         var notInFlight = store.writeAndWait(tx -> tx.queue().unlease(id, t0));
         assertThat(notInFlight).isFalse();
 
+        queueMessage("LY", t0, "b@example.test", "c@example.test");
+        List<Long> more = store.read(tx -> tx.queue().recipients("LY")).stream().map(Rows.QueueRecipient::id).toList();
+        store.writeAndWait(tx -> tx.queue().lease(more.get(0), t0.plusSeconds(600), t0));
+        var some = store.writeAndWait(tx -> tx.queue().leaseAll(List.of(id, more.get(0), more.get(1)),
+                t0.plusSeconds(600), t0.plusSeconds(40)));
+        assertThat(some).containsExactlyInAnyOrder(id, more.get(1));   // the first of LY is leased already
+        store.writeAndWait(tx -> tx.queue().unlease(id, t0.plusSeconds(30)));
+
         store.writeAndWait(tx -> tx.queue().finish(id, "delivered", "ok", t0.plusSeconds(31)));
         var finished = store.writeAndWait(tx -> tx.queue().lease(id, t0.plusSeconds(400), t0.plusSeconds(400)));
         assertThat(finished).isFalse();                         // done: never leased again

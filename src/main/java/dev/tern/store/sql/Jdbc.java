@@ -49,6 +49,16 @@ final class Jdbc {
         }
     }
 
+    /**
+     * " FOR UPDATE SKIP LOCKED" where writers run side by side: the rows another transaction has
+     * locked are left out instead of waited for (they are being taken by someone else); "" where
+     * one writer at a time runs.
+     */
+    String forUpdateSkipLocked() {
+        String lock = forUpdate();
+        return lock.isEmpty() ? "" : lock + " SKIP LOCKED";
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         PreparedStatement ps = null;
         try {

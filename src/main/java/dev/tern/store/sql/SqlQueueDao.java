@@ -23,6 +23,9 @@ final class SqlQueueDao implements QueueDao {
     /** Waiting and not being delivered: a lease is never cut short, or a recipient could go out twice. */
     private static final String NOT_IN_FLIGHT = "state IN ('queued', 'deferred')";
 
+    /** Recipients leased per statement at most (bound parameters stay well under every limit). */
+    private static final int LEASE_CHUNK = 200;
+
     private final Jdbc db;
 
     SqlQueueDao(Jdbc db) {
@@ -90,6 +93,29 @@ final class SqlQueueDao implements QueueDao {
         return db.update("UPDATE queue_recipients SET state = 'inflight', next_attempt_at = ?, updated_at = ? "
                 + "WHERE id = ? AND (" + NOT_IN_FLIGHT + " OR (state = 'inflight' AND next_attempt_at <= ?))",
                 until, now, recipientId, now) > 0;
+    }
+
+    @Override
+    public java.util.Set<Long> leaseAll(java.util.Collection<Long> recipientIds, Instant until, Instant now) {
+        java.util.Set<Long> leased = new java.util.LinkedHashSet<>();
+        List<Long> ids = List.copyOf(recipientIds);
+        for (int from = 0; from < ids.size(); from += LEASE_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + LEASE_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            String free = "(" + NOT_IN_FLIGHT + " OR (state = 'inflight' AND next_attempt_at <= ?))";
+            Object[] args = new Object[chunk.size() + 4];
+            args[0] = until;
+            args[1] = now;
+            for (int i = 0; i < chunk.size(); i++) {
+                args[2 + i] = chunk.get(i);
+            }
+            args[chunk.size() + 2] = now;
+            args[chunk.size() + 3] = now;
+            leased.addAll(db.query("UPDATE queue_recipients SET state = 'inflight', next_attempt_at = ?, updated_at = ? "
+                    + "WHERE id IN (SELECT id FROM queue_recipients WHERE id IN (" + marks + ") AND " + free
+                    + db.forUpdateSkipLocked() + ") AND " + free + " RETURNING id", rs -> rs.getLong(1), args));
+        }
+        return leased;
     }
 
     @Override

@@ -110,6 +110,42 @@ class PostgresTwoNodesTest {
         }
     }
 
+    @Test
+    void twoNodesLeasingTheSameDueRowsAtOnceTakeDisjointSetsThatCoverThem() throws Exception {
+        Instant t0 = Instant.now().minusSeconds(60);
+        int count = 300;
+        a.writeAndWait(tx -> {
+            tx.blobs().insert("Q2", 10, 1);
+            return tx.queue().insert(new Rows.QueuedMessage("Q2", "Q2", "s@example.org", 10, "7BIT", false, null, null,
+                            "192.0.2.1", "client.example", null, "smtp", t0, false),
+                    IntStream.range(0, count).mapToObj(i -> new Rows.NewRecipient("s" + i + "@example.net", null, null))
+                            .toList(), t0);
+        });
+        for (int round = 0; round < 3; round++) {
+            Instant now = Instant.now().plusSeconds(600L * round);
+            CyclicBarrier start = new CyclicBarrier(2);
+            Future<Set<Long>> byA = threads.submit(() -> leaseAllAtOnce(a, now, start));
+            Future<Set<Long>> byB = threads.submit(() -> leaseAllAtOnce(b, now, start));
+            Set<Long> leasedA = byA.get(60, TimeUnit.SECONDS);
+            Set<Long> leasedB = byB.get(60, TimeUnit.SECONDS);
+            assertThat(both(leasedA, leasedB)).as("round %d: leased by both", round).isEmpty();
+            // A node skips the rows the other holds locked; whatever both skipped is due at the next scan.
+            Set<Long> either = new HashSet<>(leasedA);
+            either.addAll(leasedB);
+            Set<Long> left = new HashSet<>(a.writeAndWait(tx -> tx.queue().leaseAll(
+                    tx.queue().due(now, 1000).stream().map(Rows.QueueRecipient::id).toList(), now.plusSeconds(300), now)));
+            assertThat(both(either, left)).isEmpty();
+            assertThat(either.size() + left.size()).as("round %d: leased at all", round).isEqualTo(count);
+        }
+    }
+
+    /** Reads what is due and leases it in one write, as a queue runner on a shared store does. */
+    private static Set<Long> leaseAllAtOnce(MetadataStore node, Instant now, CyclicBarrier start) throws Exception {
+        List<Long> due = node.read(tx -> tx.queue().due(now, 1000)).stream().map(Rows.QueueRecipient::id).toList();
+        start.await(10, TimeUnit.SECONDS);
+        return node.write(tx -> tx.queue().leaseAll(due, now.plusSeconds(300), now)).get(60, TimeUnit.SECONDS);
+    }
+
     private static <T> Set<T> both(Set<T> a, Set<T> b) {
         Set<T> common = new HashSet<>(a);
         common.retainAll(b);
