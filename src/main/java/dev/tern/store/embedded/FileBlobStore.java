@@ -44,9 +44,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     Path pathOf(String id) {
-        if (id.isEmpty() || !id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-            throw new IllegalArgumentException("not a blob id: " + id);
-        }
+        dev.tern.store.BlobIds.check(id);
         int bucket = (id.hashCode() & 0x7fffffff) % 256;
         return root.resolve(String.format("%02x", bucket)).resolve(id);
     }
@@ -101,7 +99,7 @@ public final class FileBlobStore implements BlobStore {
     private static final class FileSink implements BlobSink {
         private final String id;
         private final Path path;
-        private ByteBuffer memory = ByteBuffer.allocate(8192);
+        private dev.tern.store.SmallContent memory = new dev.tern.store.SmallContent(MEMORY_LIMIT);
         private FileChannel file;
         private long size;
         private boolean done;
@@ -122,15 +120,7 @@ public final class FileBlobStore implements BlobStore {
                 throw new IllegalStateException("blob " + id + " already committed or aborted");
             }
             size += data.remaining();
-            if (file == null && memory.position() + data.remaining() <= MEMORY_LIMIT) {
-                if (memory.remaining() < data.remaining()) {
-                    int capacity = Math.min(MEMORY_LIMIT, Math.max(memory.capacity() * 2, memory.position() + data.remaining()));
-                    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-                    memory.flip();
-                    bigger.put(memory);
-                    memory = bigger;
-                }
-                memory.put(data);
+            if (file == null && memory.append(data)) {
                 return;
             }
             if (file == null) {
@@ -143,10 +133,7 @@ public final class FileBlobStore implements BlobStore {
         }
 
         private void flushMemory() throws IOException {
-            memory.flip();
-            while (memory.hasRemaining()) {
-                file.write(memory);
-            }
+            memory.writeTo(file);
             memory = null;
         }
 
@@ -157,10 +144,10 @@ public final class FileBlobStore implements BlobStore {
 
         @Override
         public byte[] memoryContent(int max) {
-            if (done || file != null || memory == null || memory.position() > max) {
+            if (done || file != null || memory == null || memory.length() > max) {
                 return null;
             }
-            return java.util.Arrays.copyOf(memory.array(), memory.position());
+            return memory.bytes();
         }
 
         @Override

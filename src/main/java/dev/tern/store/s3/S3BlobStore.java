@@ -185,10 +185,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     String key(String id) {
-        if (id.isEmpty() || !id.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-            throw new IllegalArgumentException("not a blob id: " + id);
-        }
-        return location.prefix() + id;
+        return location.prefix() + dev.tern.store.BlobIds.check(id);
     }
 
     S3Client client() {
@@ -273,7 +270,7 @@ public final class S3BlobStore implements BlobStore {
         try {
             for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(prefix)).contents()) {
                 String id = o.key().substring(prefix.length());
-                if (isId(id) && o.lastModified().toEpochMilli() < olderThanMillis) {
+                if (dev.tern.store.BlobIds.isValid(id) && o.lastModified().toEpochMilli() < olderThanMillis) {
                     ids.add(id);
                 }
             }
@@ -283,9 +280,6 @@ public final class S3BlobStore implements BlobStore {
         return ids;
     }
 
-    private static boolean isId(String s) {
-        return !s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_');
-    }
 
     /** Other nodes may write to the same bucket. */
     @Override

@@ -1,5 +1,7 @@
 package dev.tern.store.s3;
 
+import dev.tern.store.SmallContent;
+
 import dev.tern.store.BlobSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ final class S3Sink implements BlobSink {
     private final S3BlobStore store;
     private final String id;
     private final String key;
-    private ByteBuffer memory = ByteBuffer.allocate(8192);
+    private SmallContent memory = new SmallContent(S3BlobStore.MEMORY_LIMIT);
     private FileChannel spool;
     private long size;
     /** Bytes of the spool file already handed to the upload threads, in whole parts. */
@@ -72,24 +73,14 @@ final class S3Sink implements BlobSink {
             throw new IllegalStateException("blob " + id + " already committed or aborted");
         }
         size += data.remaining();
-        if (spool == null && memory.position() + data.remaining() <= S3BlobStore.MEMORY_LIMIT) {
-            if (memory.remaining() < data.remaining()) {
-                int capacity = Math.min(S3BlobStore.MEMORY_LIMIT,
-                        Math.max(memory.capacity() * 2, memory.position() + data.remaining()));
-                ByteBuffer bigger = ByteBuffer.allocate(capacity);
-                memory.flip();
-                bigger.put(memory);
-                memory = bigger;
-            }
-            memory.put(data);
+        if (spool == null && memory.append(data)) {
             return;
         }
         if (spool == null) {
             // DELETE_ON_CLOSE unlinks the file at once on Unix: nothing is left behind by a crash.
             spool = FileChannel.open(Files.createTempFile(store.spoolDir(), "s3-", ".part"),
                     StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
-            memory.flip();
-            writeFully(memory);
+            memory.writeTo(spool);
             memory = null;
         }
         writeFully(data);
@@ -138,10 +129,10 @@ final class S3Sink implements BlobSink {
 
     @Override
     public byte[] memoryContent(int max) {
-        if (done || spool != null || memory == null || memory.position() > max) {
+        if (done || spool != null || memory == null || memory.length() > max) {
             return null;
         }
-        return Arrays.copyOf(memory.array(), memory.position());
+        return memory.bytes();
     }
 
     @Override
@@ -151,7 +142,7 @@ final class S3Sink implements BlobSink {
         }
         try {
             if (spool == null) {
-                byte[] content = Arrays.copyOf(memory.array(), memory.position());
+                byte[] content = memory.bytes();
                 store.client().putObject(r -> r.bucket(store.bucket()).key(key).contentLength((long) content.length),
                         RequestBody.fromBytes(content));
             } else if (parts == null) {
