@@ -51,12 +51,31 @@ final class Contents {
      * are made durable here, before any row refers to them. Blocks.
      */
     Written write(InputStream in) throws IOException {
-        BlobSink sink = blobs.create("m" + UUID.randomUUID().toString().replace("-", ""));
+        BlobSink sink = newSink();
         try {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 sink.write(ByteBuffer.wrap(buffer, 0, n));
             }
+        } catch (IOException | RuntimeException e) {
+            sink.abort();
+            throw e;
+        }
+        return finish(sink);
+    }
+
+    /** A sink for a new content, written by the caller piece by piece. */
+    BlobSink newSink() {
+        return blobs.create("m" + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /**
+     * Completes a content written into {@code sink}: kept in memory to be committed with its row
+     * when small, else made durable here, before any row refers to it. Blocks. The sink is aborted
+     * when this fails.
+     */
+    Written finish(BlobSink sink) throws IOException {
+        try {
             byte[] inline = sink.memoryContent(INLINE_LIMIT);
             if (inline != null) {
                 sink.abort();

@@ -87,7 +87,24 @@ public final class MessageService {
     /** APPEND (RFC 3501 §6.3.11): stores the content and files it with these flags and date. */
     public AppendResult append(long mailboxId, InputStream content, Flags flags, Instant internalDate)
             throws IOException {
-        Contents.Written written = contents.write(content);
+        return record(mailboxId, contents.write(content), flags, internalDate);
+    }
+
+    /** A content to be sent piece by piece, then appended with {@link #append(long, MessageUpload, Flags, Instant)}. */
+    public MessageUpload newUpload() {
+        return new MessageUpload(contents.newSink());
+    }
+
+    /**
+     * APPEND of a content the client streamed: makes it durable, then files it. On failure the
+     * content is gone; a message is appended whole or not at all.
+     */
+    public AppendResult append(long mailboxId, MessageUpload upload, Flags flags, Instant internalDate)
+            throws IOException {
+        return record(mailboxId, contents.finish(upload.sink()), flags, internalDate);
+    }
+
+    private AppendResult record(long mailboxId, Contents.Written written, Flags flags, Instant internalDate) {
         try {
             return store.writeAndWait(tx -> {
                 Rows.Mailbox mailbox = selectable(tx, mailboxId);

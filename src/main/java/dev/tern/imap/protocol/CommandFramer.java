@@ -16,6 +16,13 @@ import java.util.Arrays;
  * over-large literal is refused from its announced length. Line ends are CRLF; a bare LF is
  * accepted as well (as Dovecot and Cyrus do), the CR is dropped.
  *
+ * <p>The message literals of APPEND (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502) are the one kind of
+ * literal that may be large, so they are never buffered: the framer hands over the command text
+ * before each of them ({@link FramerEvent.MessageLiteral}), then its octets piece by piece as
+ * they arrive ({@link FramerEvent.LiteralData}, views of the input), and finally the rest of the
+ * command ({@link FramerEvent.AppendEnd}). Which literal is a message is plain syntax: in an
+ * APPEND every literal is a message except a mailbox name given as the first literal.
+ *
  * <p>The lines of an AUTHENTICATE exchange and IDLE's {@code DONE} are framed like commands; they
  * never end in a literal announcement.
  */
@@ -24,7 +31,9 @@ public final class CommandFramer {
     /** Enough for the literal announcement at the end of a line: {@code ~{} + 19 digits + {@code +}}. */
     private static final int TAIL = 32;
 
-    private enum State { LINE, LITERAL, SKIP_LITERAL, DISCARD_LINE }
+    private static final byte[] APPEND = "APPEND ".getBytes(StandardCharsets.US_ASCII);
+
+    private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE }
 
     private final FramingLimits limits;
     private byte[] buffer = new byte[256];
@@ -35,6 +44,12 @@ public final class CommandFramer {
     /** The last octets of a line being discarded, to notice a literal that follows it. */
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
+    /** Literals announced so far in the command being read. */
+    private int literals;
+    /** The tag of an APPEND once one of its messages was streamed (the buffer no longer holds it). */
+    private String streamedTag;
+    /** A non-synchronizing literal that was too big, answered once its command has been skipped. */
+    private FramerEvent.LiteralTooBig refusal;
 
     public CommandFramer(FramingLimits limits) {
         this.limits = limits;
@@ -45,8 +60,14 @@ public final class CommandFramer {
      * is needed; the input's position tells how much was consumed.
      */
     public FramerEvent next(ByteBuffer input) {
+        if (state == State.STREAM && literalRemaining == 0) {
+            return streamLiteral(input);    // an empty message literal
+        }
         while (input.hasRemaining()) {
             switch (state) {
+                case STREAM -> {
+                    return streamLiteral(input);
+                }
                 case LITERAL -> readLiteral(input);
                 case SKIP_LITERAL -> skipLiteral(input);
                 case DISCARD_LINE -> {
@@ -76,7 +97,12 @@ public final class CommandFramer {
 
     /** True between commands: nothing of a new command has arrived yet. */
     public boolean isIdle() {
-        return state == State.LINE && size == 0;
+        return state == State.LINE && size == 0 && streamedTag == null;
+    }
+
+    /** Octets the framer holds for the command being read: its text and buffered literals, never a message. */
+    public int bufferedOctets() {
+        return size;
     }
 
     private FramerEvent readLine(ByteBuffer input) {
@@ -101,20 +127,30 @@ public final class CommandFramer {
         LiteralAnnouncement literal = LiteralAnnouncement.at(buffer, lineStart, end);
         if (literal == null) {
             byte[] command = Arrays.copyOf(buffer, end);
+            boolean streamed = streamedTag != null;
             reset();
-            return new FramerEvent.Command(command);
+            return streamed ? new FramerEvent.AppendEnd(command) : new FramerEvent.Command(command);
         }
+        boolean message = isMessageLiteral(literal);
+        literals++;
         boolean tooBig = literal.size > limits.maxLiteralSize()
-                || end + 2 + literal.size > limits.maxCommandSize()
+                || (!message && end + 2 + literal.size > limits.maxCommandSize())
                 || (limits.literalMinus() && !literal.synchronizing && literal.size > FramingLimits.LITERAL_MINUS_MAX);
         if (tooBig) {
-            String tag = tag();
+            FramerEvent.LiteralTooBig big = new FramerEvent.LiteralTooBig(tag(), literal.size, literal.synchronizing);
             reset();
-            if (!literal.synchronizing) {
-                literalRemaining = literal.size;
-                state = State.SKIP_LITERAL;
+            if (literal.synchronizing) {
+                return big;
             }
-            return new FramerEvent.LiteralTooBig(tag, literal.size, literal.synchronizing);
+            // RFC 7888 §4: the client sends the octets anyway; they are read and dropped, and the
+            // refusal comes once the command is over, so the answer follows what it answers.
+            refusal = big;
+            literalRemaining = literal.size;
+            state = State.SKIP_LITERAL;
+            return null;
+        }
+        if (message) {
+            return startMessage(literal);
         }
         // Normalise the line end to CRLF so the parser sees the RFC form.
         size = end;
@@ -127,6 +163,60 @@ public final class CommandFramer {
             literalDone();
         }
         return literal.synchronizing ? new FramerEvent.LiteralContinuation(tag(), literal.size) : null;
+    }
+
+    /**
+     * In an APPEND, every literal carries a message except a mailbox name given as a literal:
+     * the first literal, announced right after {@code APPEND}.
+     */
+    private boolean isMessageLiteral(LiteralAnnouncement literal) {
+        if (streamedTag != null) {
+            return true;
+        }
+        int verb = indexOf(buffer, (byte) ' ', 0, size) + 1;
+        if (verb == 0 || verb + APPEND.length > size) {
+            return false;
+        }
+        for (int i = 0; i < APPEND.length; i++) {
+            if (Character.toUpperCase(buffer[verb + i]) != APPEND[i]) {
+                return false;
+            }
+        }
+        return !(literals == 0 && literal.start == verb + APPEND.length);
+    }
+
+    /** Hands over the command text before a message literal, then streams the literal. */
+    private FramerEvent startMessage(LiteralAnnouncement literal) {
+        String tag = tag();
+        byte[] head = Arrays.copyOf(buffer, literal.start);
+        reset();
+        streamedTag = tag;
+        literals = 1;
+        literalRemaining = literal.size;
+        state = State.STREAM;
+        return new FramerEvent.MessageLiteral(tag, head, literal.size, literal.synchronizing, literal.binary);
+    }
+
+    private FramerEvent streamLiteral(ByteBuffer input) {
+        int n = (int) Math.min(literalRemaining, input.remaining());
+        ByteBuffer piece = input.slice();
+        piece.limit(n);
+        input.position(input.position() + n);
+        literalRemaining -= n;
+        boolean last = literalRemaining == 0;
+        if (last) {
+            state = State.LINE;
+        }
+        return new FramerEvent.LiteralData(piece, last);
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void readLiteral(ByteBuffer input) {
@@ -164,8 +254,11 @@ public final class CommandFramer {
                 if (literal != null && !literal.synchronizing) {
                     literalRemaining = literal.size;
                     state = State.SKIP_LITERAL;
+                    return null;
                 }
-                return null;
+                FramerEvent refused = refusal;
+                refusal = null;
+                return refused;
             }
             remember(b);
         }
@@ -191,6 +284,8 @@ public final class CommandFramer {
         lineStart = 0;
         tailLength = 0;
         literalRemaining = 0;
+        literals = 0;
+        streamedTag = null;
         if (buffer.length > 64 * 1024) {
             buffer = new byte[256];
         }
@@ -210,6 +305,9 @@ public final class CommandFramer {
 
     /** The tag of the command being read, for error replies; null if it is not a valid tag. */
     private String tag() {
+        if (streamedTag != null) {
+            return streamedTag;
+        }
         int end = 0;
         while (end < size && end < 64 && buffer[end] != ' ' && buffer[end] != '\r' && buffer[end] != '\n') {
             if (!CommandReader.isAtomChar(buffer[end] & 0xff) && buffer[end] != ']' || buffer[end] == '+') {
@@ -220,8 +318,12 @@ public final class CommandFramer {
         return end == 0 || end == 64 ? null : new String(buffer, 0, end, StandardCharsets.US_ASCII);
     }
 
-    /** A literal announcement at the end of a line. */
-    private record LiteralAnnouncement(long size, boolean synchronizing) {
+    /**
+     * A literal announcement at the end of a line.
+     *
+     * @param start where the announcement begins in the line (its {@code ~} for a literal8)
+     */
+    private record LiteralAnnouncement(long size, boolean synchronizing, boolean binary, int start) {
 
         static LiteralAnnouncement at(byte[] line, int start, int end) {
             if (end - start < 3 || line[end - 1] != '}') {
@@ -242,7 +344,8 @@ public final class CommandFramer {
                 return null;
             }
             long size = Long.parseLong(new String(line, i + 1, digits, StandardCharsets.US_ASCII));
-            return new LiteralAnnouncement(size, synchronizing);
+            boolean binary = i > start && line[i - 1] == '~';
+            return new LiteralAnnouncement(size, synchronizing, binary, binary ? i - 1 : i);
         }
     }
 }

@@ -393,29 +393,55 @@ public final class CommandParser {
         return new ArrayList<>(items);
     }
 
+    /**
+     * The text of APPEND before its first message literal ({@link FramerEvent.MessageLiteral}'s
+     * head): the mailbox, then what {@link #appendMessage} reads.
+     */
     private ImapCommand append(CommandReader r) {
         String mailbox = mailboxArg(r);
-        List<ImapCommand.AppendMessage> messages = new ArrayList<>();
-        do {
+        return new ImapCommand.Append(mailbox, appendMessage(r));
+    }
+
+    /**
+     * The head of a further message of a MULTIAPPEND (RFC 3502): the text between the end of the
+     * previous message literal and the announcement of this one.
+     */
+    public ImapCommand parseAppendMessage(byte[] head) {
+        CommandReader r = new CommandReader(head);
+        try {
+            ImapCommand.AppendMessage message = appendMessage(r);
+            if (!r.atEnd()) {
+                throw new ParseFailure("Unexpected characters before the message literal");
+            }
+            return message;
+        } catch (ParseFailure f) {
+            return new ImapCommand.Invalid(f.getMessage(), f.responseCode);
+        } catch (RuntimeException e) {
+            return new ImapCommand.Invalid("Invalid command", null);
+        }
+    }
+
+    /** {@code SP [flag-list SP] [date-time SP]}: what precedes a message literal. */
+    private ImapCommand.AppendMessage appendMessage(CommandReader r) {
+        r.space();
+        List<String> flags = List.of();
+        OffsetDateTime date = null;
+        if (r.peek() == '(') {
+            flags = flagList(r);
             r.space();
-            List<String> flags = List.of();
-            OffsetDateTime date = null;
-            if (r.peek() == '(') {
-                flags = flagList(r);
-                r.space();
+        }
+        if (r.peek() == '"') {
+            try {
+                date = ImapDates.parseDateTime(r.string("a date-time"));
+            } catch (IllegalArgumentException e) {
+                throw new ParseFailure("Invalid date-time: " + e.getMessage());
             }
-            if (r.peek() == '"') {
-                try {
-                    date = ImapDates.parseDateTime(r.string("a date-time"));
-                } catch (IllegalArgumentException e) {
-                    throw new ParseFailure("Invalid date-time: " + e.getMessage());
-                }
-                r.space();
-            }
-            CommandReader.Literal literal = r.literal(true);
-            messages.add(new ImapCommand.AppendMessage(flags, date, literal.bytes(), literal.binary()));
-        } while (!r.atEnd());
-        return new ImapCommand.Append(mailbox, messages);
+            r.space();
+        }
+        if (!r.atEnd()) {
+            throw new ParseFailure("Expected a message literal");
+        }
+        return new ImapCommand.AppendMessage(flags, date);
     }
 
     /** {@code RETURN (options)} of ESEARCH / ESORT, when present; null otherwise. */

@@ -28,10 +28,38 @@ public sealed interface FramerEvent {
     /**
      * A literal was announced that exceeds the literal or command limit; none of its octets were
      * read. Answer {@code tag NO [TOOBIG]} (RFC 4469) or {@code tag BAD}. For a synchronizing
-     * literal the client sends nothing more for this command. For a non-synchronizing one the
-     * framer skips the announced octets and the rest of the command without buffering them;
-     * a server may prefer to close the connection instead (RFC 7888 §4).
+     * literal the client sends nothing more for this command, and the event comes at once. For a
+     * non-synchronizing one the framer first skips the announced octets and the rest of the
+     * command without buffering them, then reports it. Either way the command is over, also when
+     * some messages of a MULTIAPPEND were already streamed.
      */
     record LiteralTooBig(String tag, long size, boolean synchronizing) implements FramerEvent {
+    }
+
+    /**
+     * An APPEND message literal within the limits was announced. {@code head} is the command text
+     * before it, without the announcement: from the tag for the first message, from the end of the
+     * previous message for the next ones of a MULTIAPPEND. Its octets follow as
+     * {@link LiteralData}. A synchronizing literal waits for {@code +}; to refuse it, call
+     * {@link CommandFramer#abandonCommand()}. A non-synchronizing one is sent anyway: drop its data.
+     *
+     * @param binary a literal8 {@code ~{n}} (RFC 3516)
+     */
+    record MessageLiteral(String tag, byte[] head, long size, boolean synchronizing, boolean binary)
+            implements FramerEvent {
+    }
+
+    /**
+     * The next octets of a message literal, a view of the framer's input that is valid until the
+     * next call. {@code last} is set on the piece that completes it.
+     */
+    record LiteralData(java.nio.ByteBuffer octets, boolean last) implements FramerEvent {
+    }
+
+    /**
+     * The end of an APPEND whose messages were streamed: the text after the last message literal,
+     * without the final CRLF (empty in a well-formed command).
+     */
+    record AppendEnd(byte[] tail) implements FramerEvent {
     }
 }

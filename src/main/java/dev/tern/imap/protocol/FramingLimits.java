@@ -8,8 +8,9 @@ package dev.tern.imap.protocol;
  *                       RFC 7162 §4 asks servers to accept at least 8192
  * @param maxLiteralSize octets of one literal; APPEND's message literal is the largest one, so
  *                       this is the message size limit
- * @param maxCommandSize octets of a whole command: lines plus literals (MULTIAPPEND, many small
- *                       literals)
+ * @param maxCommandSize octets of a whole command as buffered: lines plus the literals that are
+ *                       not APPEND messages (those are streamed and bounded by
+ *                       {@code maxLiteralSize} each)
  * @param literalMinus   LITERAL- (RFC 7888 §4) is advertised instead of LITERAL+: non-synchronizing
  *                       literals above 4096 octets are refused
  */
@@ -28,8 +29,8 @@ public record FramingLimits(int maxLineLength, long maxLiteralSize, long maxComm
         }
     }
 
-    /** 64 KiB lines, 50 MiB literals and commands, LITERAL+. */
+    /** 64 KiB lines, 50 MiB literals, 256 KiB buffered per command, LITERAL+. */
     public static FramingLimits defaults() {
-        return new FramingLimits(64 * 1024, 50L * 1024 * 1024, 50L * 1024 * 1024 + 64 * 1024, false);
+        return new FramingLimits(64 * 1024, 50L * 1024 * 1024, 256 * 1024, false);
     }
 }

@@ -190,30 +190,26 @@ public sealed interface ImapCommand {
     }
 
     /**
-     * One message of APPEND (several with MULTIAPPEND, RFC 3502).
+     * What precedes one message literal of APPEND (several with MULTIAPPEND, RFC 3502). The
+     * message itself is never part of a parsed command: its octets are streamed to the store as
+     * they arrive (see {@link FramerEvent.MessageLiteral}). A command of its own only as the
+     * result of {@link CommandParser#parseAppendMessage}.
      *
      * @param flags        as written, system flags with their backslash
      * @param internalDate the date-time argument, or null
-     * @param content      the message octets
-     * @param binary       sent as {@code ~{n}} (RFC 3516): may contain NUL and needs no
-     *                     transfer encoding
      */
-    record AppendMessage(List<String> flags, OffsetDateTime internalDate, byte[] content, boolean binary) {
+    record AppendMessage(List<String> flags, OffsetDateTime internalDate) implements ImapCommand {
         public AppendMessage {
             flags = List.copyOf(flags);
         }
 
-        @Override
-        public String toString() {
-            return "AppendMessage[flags=" + flags + ", internalDate=" + internalDate + ", " + content.length + " octets]";
+        public String name() {
+            return "APPEND";
         }
     }
 
-    record Append(String mailbox, List<AppendMessage> messages) implements ImapCommand {
-        public Append {
-            messages = List.copyOf(messages);
-        }
-
+    /** APPEND up to its first message literal: the mailbox and that message's flags and date. */
+    record Append(String mailbox, AppendMessage first) implements ImapCommand {
         public String name() {
             return "APPEND";
         }

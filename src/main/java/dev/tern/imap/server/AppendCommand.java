@@ -1,20 +1,22 @@
 package dev.tern.imap.server;
 
-import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.AppendResult;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.MessageUpload;
 import dev.tern.store.Rows;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * APPEND (RFC 9051 §6.3.12), with MULTIAPPEND's several messages (RFC 3502) and the APPENDUID
- * response code (RFC 4315). Flags and internal date are kept as given; a missing mailbox is
+ * response code (RFC 4315), once its messages have streamed into the store
+ * ({@link AppendReceiver}). Flags and internal date are kept as given; a missing mailbox is
  * answered with TRYCREATE so that clients create it and try again. Messages that would take the
  * account past its quota are refused with OVERQUOTA (RFC 9208 §4.3), all of them together.
  */
@@ -27,45 +29,76 @@ final class AppendCommand {
     private record Outcome(List<AppendResult> results, boolean overQuota) {
     }
 
-    static void append(ImapSession s, String tag, ImapCommand.Append c) {
+    static void append(ImapSession s, AppendReceiver receiver) {
+        String tag = receiver.tag();
         List<Flags> flags = new ArrayList<>();
-        for (ImapCommand.AppendMessage m : c.messages()) {
+        for (AppendReceiver.Message m : receiver.messages()) {
             try {
                 // \Recent cannot be set by a client (RFC 3501 §2.3.2): ignored rather than refused.
-                flags.add(Flags.of(m.flags().stream().filter(f -> !f.equalsIgnoreCase("\\Recent")).toList()));
+                flags.add(Flags.of(m.head().flags().stream().filter(f -> !f.equalsIgnoreCase("\\Recent")).toList()));
             } catch (IllegalArgumentException e) {
+                receiver.discard();
+                s.appendStoring();
                 s.bad(tag, e.getMessage());
                 return;
             }
         }
+        CompletableFuture<?>[] written = receiver.messages().stream().map(m -> m.pipe().finished())
+                .toArray(CompletableFuture[]::new);
+        s.io().await(CompletableFuture.allOf(written), (v, error) -> {
+            if (error != null) {
+                s.appendStoring();
+                receiver.discard();
+                s.failed(tag, error, "APPEND");
+            } else if (receiver.messages().stream().anyMatch(m -> !m.binary() && m.pipe().upload().containsNul())) {
+                receiver.discard();
+                s.appendStoring();
+                s.bad(tag, "NUL in a literal (use literal8 ~{n} for binary content)");
+            } else {
+                store(s, receiver, flags);
+            }
+        });
+    }
+
+    private static void store(ImapSession s, AppendReceiver receiver, List<Flags> flags) {
+        String tag = receiver.tag();
+        s.appendStoring();
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
+        List<AppendReceiver.Message> messages = receiver.messages();
         s.onStorage(() -> {
-            Rows.Mailbox box = mailboxes.mailbox(account, c.mailbox()).orElse(null);
-            if (box == null) {
-                return null;
+            int stored = 0;
+            try {
+                Rows.Mailbox box = mailboxes.mailbox(account, receiver.mailbox()).orElse(null);
+                if (box == null) {
+                    return null;
+                }
+                long bytes = messages.stream().mapToLong(m -> m.pipe().upload().size()).sum();
+                if (!mailboxes.hasRoom(account, bytes)) {
+                    return new Outcome(List.of(), true);
+                }
+                List<AppendResult> results = new ArrayList<>();
+                for (AppendReceiver.Message m : messages) {
+                    Instant date = m.head().internalDate() == null ? Instant.now() : m.head().internalDate().toInstant();
+                    MessageUpload upload = m.pipe().upload();
+                    stored++;   // the upload is committed or discarded by append, whatever happens
+                    results.add(mailboxes.messageService().append(box.id(), upload, flags.get(stored - 1), date));
+                }
+                return new Outcome(results, false);
+            } finally {
+                for (AppendReceiver.Message m : messages.subList(stored, messages.size())) {
+                    m.pipe().upload().abort();
+                }
             }
-            long bytes = c.messages().stream().mapToLong(m -> m.content().length).sum();
-            if (!mailboxes.hasRoom(account, bytes)) {
-                return new Outcome(List.of(), true);
-            }
-            List<AppendResult> results = new ArrayList<>();
-            for (int i = 0; i < c.messages().size(); i++) {
-                ImapCommand.AppendMessage m = c.messages().get(i);
-                Instant date = m.internalDate() == null ? Instant.now() : m.internalDate().toInstant();
-                results.add(mailboxes.messageService().append(box.id(), m.content(), flags.get(i), date));
-            }
-            return new Outcome(results, false);
         }, (outcome, error) -> {
+            receiver.release();
             List<AppendResult> results = outcome == null ? null : outcome.results();
             if (error != null) {
                 s.failed(tag, error, "APPEND");
             } else if (outcome == null) {
-                s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + c.mailbox());
+                s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + receiver.mailbox());
             } else if (outcome.overQuota()) {
                 s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for this");
-            } else if (results.isEmpty()) {
-                s.completed(tag, "APPEND completed");
             } else {
                 List<Long> added = results.stream().map(AppendResult::uid).toList();
                 SelectedMailbox selected = s.selected();

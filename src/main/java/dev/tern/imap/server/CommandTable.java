@@ -63,7 +63,10 @@ final class CommandTable {
         add("LIST", Needs.LOGIN, false, (s, t, c) -> ListCommand.list(s, t, (ImapCommand.ListMailboxes) c));
         add("LSUB", Needs.LOGIN, false, (s, t, c) -> ListCommand.lsub(s, t, (ImapCommand.Lsub) c));
         add("STATUS", Needs.LOGIN, false, (s, t, c) -> StatusCommand.status(s, t, (ImapCommand.Status) c));
-        add("APPEND", Needs.LOGIN, false, (s, t, c) -> AppendCommand.append(s, t, (ImapCommand.Append) c));
+        add("APPEND", Needs.LOGIN, false,
+                // With its message literal, APPEND runs as it streams in (ImapSession.messageLiteral);
+                // this entry sees only APPENDs without one, and gives its state rules to the others.
+                (s, t, c) -> s.bad(t, "APPEND needs a message literal"));
         add("CHECK", Needs.SELECTED, false, (s, t, c) -> s.completed(t, "CHECK completed"));
         add("CLOSE", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, true));
         add("UNSELECT", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, false));

@@ -35,9 +35,10 @@ import java.util.function.Consumer;
  * Knows nothing of IMAP commands; {@link ImapSession} does the rest.
  *
  * <p>Bounds: input is processed in order and reading stops while the session waits (store,
- * SASL, a response being streamed) or the client does not take its output, so a connection holds
- * at most one framed command, one chunk and Netty's write buffer. An idle connection holds the
- * framer's small buffer and nothing else.
+ * SASL, a response being streamed), while the store is behind with an APPEND's message, or the
+ * client does not take its output, so a connection holds at most one framed command (APPEND's
+ * messages are streamed, never framed whole), one chunk and Netty's write buffer. An idle
+ * connection holds the framer's small buffer and nothing else.
  */
 final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapIo {
 
@@ -212,10 +213,34 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
                 }
                 writer().continuation().text("Ready for literal data").end();
             }
+        } else if (event instanceof FramerEvent.MessageLiteral m) {
+            messageLiteral(m);
+        } else if (event instanceof FramerEvent.LiteralData data) {
+            java.util.concurrent.CompletableFuture<Void> room = session.literalData(data.octets(), data.last());
+            if (room != null) {
+                // The store is behind: stop reading until it has caught up.
+                await(room, (v, e) -> { });
+            }
+        } else if (event instanceof FramerEvent.AppendEnd end) {
+            session.appendEnd(end.tail());
         } else if (event instanceof FramerEvent.LineTooLong t) {
             session.lineTooLong(t.tag());
         } else if (event instanceof FramerEvent.LiteralTooBig big) {
             session.literalTooBig(big.tag(), big.size());
+        }
+    }
+
+    /** An APPEND message literal: streamed into the store, or refused (see ImapSession#messageLiteral). */
+    private void messageLiteral(FramerEvent.MessageLiteral m) {
+        if (!session.acceptsLiterals()) {
+            framer.abandonCommand();
+            session.input(new byte[0]);
+        } else if (session.messageLiteral(m)) {
+            if (m.synchronizing()) {
+                writer().continuation().text("Ready for literal data").end();
+            }
+        } else if (m.synchronizing()) {
+            framer.abandonCommand();
         }
     }
 

@@ -40,9 +40,12 @@ public record ImapContext(String listener, String hostname, TlsMode tlsMode, Ser
         }
     }
 
-    /** The framing limits of the {@code [imap]} settings. */
+    /**
+     * The framing limits of the {@code [imap]} settings. APPEND's messages are streamed, so the
+     * command limit only bounds what is buffered: the lines and the small literals of other
+     * commands (strings of SEARCH, LOGIN's password).
+     */
     public static FramingLimits limits(ImapSettings settings) {
-        return new FramingLimits(settings.maxLine(), settings.maxLiteral(),
-                settings.maxLiteral() + 2L * settings.maxLine(), false);
+        return new FramingLimits(settings.maxLine(), settings.maxLiteral(), 4L * settings.maxLine(), false);
     }
 }

@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.auth.AuthContext;
 import dev.tern.auth.AuthenticatedUser;
 import dev.tern.imap.protocol.CommandParser;
+import dev.tern.imap.protocol.FramerEvent;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ImapRequest;
 import dev.tern.imap.protocol.ResponseCode;
@@ -13,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,6 +52,10 @@ final class ImapSession {
     private AuthenticatedUser user;
     private SelectedMailbox selected;
     private ImapAuthExchange auth;
+    /** The APPEND whose messages are arriving. */
+    private AppendReceiver append;
+    /** The APPEND whose messages all arrived, while the last of their octets are being written. */
+    private AppendReceiver appendEnding;
     /** The tag of the IDLE command in progress, or null. */
     private String idleTag;
     private boolean utf8;
@@ -252,6 +258,109 @@ final class ImapSession {
         execute(request.tag(), request.command());
     }
 
+    // ---- APPEND, streamed ---------------------------------------------------------------------
+
+    /**
+     * A message literal of APPEND is announced. True to receive it (a synchronizing literal then
+     * gets its continuation request); false when the command is refused: for a synchronizing
+     * literal the answer is written now and the client sends nothing more, for a
+     * non-synchronizing one its octets are dropped and the answer waits for the command's end.
+     */
+    boolean messageLiteral(FramerEvent.MessageLiteral m) {
+        ImapCommand.AppendMessage head;
+        if (append == null) {
+            ImapRequest request = new CommandParser(utf8).parseCommand(m.head());
+            String tag = request.tag() != null ? request.tag() : m.tag();
+            String refusal = request.command() instanceof ImapCommand.Invalid invalid ? invalid.message()
+                    : refusal(CommandTable.entry("APPEND"));
+            String mailbox = request.command() instanceof ImapCommand.Append a ? a.mailbox() : null;
+            append = new AppendReceiver(tag, mailbox, context.literalBudget());
+            if (refusal != null) {
+                return refuseAppend(m, new AppendReceiver.Refusal(true, null, refusal));
+            }
+            head = ((ImapCommand.Append) request.command()).first();
+        } else {
+            ImapCommand parsed = new CommandParser(utf8).parseAppendMessage(m.head());
+            if (parsed instanceof ImapCommand.Invalid invalid) {
+                return refuseAppend(m, new AppendReceiver.Refusal(true, null, invalid.message()));
+            }
+            head = (ImapCommand.AppendMessage) parsed;
+        }
+        if (append.refusal() != null) {
+            return refuseAppend(m, append.refusal());
+        }
+        if (!append.reserve(m.size())) {
+            return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.unavailable(),
+                    "the server is busy receiving other messages; try again"));
+        }
+        append.receive(head, m.binary(),
+                new UploadPipe(context.mailboxes().messageService().newUpload(), context.storageExecutor()));
+        return true;
+    }
+
+    private boolean refuseAppend(FramerEvent.MessageLiteral m, AppendReceiver.Refusal refusal) {
+        append.refuse(refusal);
+        if (m.synchronizing()) {
+            answerRefusedAppend();
+        }
+        return false;
+    }
+
+    private void answerRefusedAppend() {
+        AppendReceiver a = append;
+        append = null;
+        AppendReceiver.Refusal r = a.refusal();
+        if (r.bad()) {
+            bad(a.tag(), r.text());
+        } else {
+            no(a.tag(), r.code(), r.text());
+        }
+    }
+
+    /** Octets of the message literal being received; see {@link AppendReceiver#data}. */
+    java.util.concurrent.CompletableFuture<Void> literalData(ByteBuffer octets, boolean last) {
+        if (append == null) {
+            octets.position(octets.limit());
+            return null;
+        }
+        return append.data(octets, last);
+    }
+
+    /** The APPEND's last message has arrived: store them all, or answer its refusal. */
+    void appendEnd(byte[] tail) {
+        if (append == null) {
+            bad(null, "unexpected end of APPEND");
+            return;
+        }
+        if (append.refusal() != null) {
+            answerRefusedAppend();
+            return;
+        }
+        if (tail.length > 0) {
+            append.refuse(new AppendReceiver.Refusal(true, null, "Unexpected characters after the message literal"));
+            answerRefusedAppend();
+            return;
+        }
+        appendEnding = append;
+        append = null;
+        AppendCommand.append(this, appendEnding);
+    }
+
+    /**
+     * The messages of the ending APPEND are handed to the store, which commits or discards them
+     * whatever the client does now.
+     */
+    void appendStoring() {
+        appendEnding = null;
+    }
+
+    private void dropAppend() {
+        if (append != null) {
+            append.discard();
+            append = null;
+        }
+    }
+
     private void execute(String tag, ImapCommand command) {
         CommandTable.Entry entry = CommandTable.entry(command.name());
         if (entry == null) {
@@ -305,10 +414,12 @@ final class ImapSession {
             input(new byte[0]);
             return;
         }
+        dropAppend();
         bad(tag, "command line too long");
     }
 
     void literalTooBig(String tag, long size) {
+        dropAppend();
         if (tag == null) {
             bad(null, "literal too big");
         } else {
@@ -328,6 +439,11 @@ final class ImapSession {
 
     void disconnected() {
         state = SessionState.LOGOUT;
+        dropAppend();
+        if (appendEnding != null) {
+            appendEnding.discard();
+            appendEnding = null;
+        }
         if (auth != null) {
             auth.close();
         }

@@ -3,11 +3,12 @@ package dev.tern.imap.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory all IMAP connections together may hold in large literals (APPEND's messages), which
- * the protocol layer buffers whole. Each connection is bounded by the literal limit; this bounds
- * their sum, so that many clients appending at once get {@code NO [UNAVAILABLE]} (and try again)
- * instead of exhausting the heap. Only synchronizing literals can be refused before their octets
- * are sent, so only they are counted.
+ * The memory all IMAP connections together may hold in literals: buffered synchronizing literals
+ * above {@link #SMALL}, and what each APPEND message holds while it streams into the store (its
+ * sink's in-memory start and the octets waiting for the store, {@link AppendReceiver#MESSAGE_MEMORY}),
+ * non-synchronizing ones included. Each connection is bounded by the limits; this bounds their
+ * sum, so that many clients appending at once get {@code NO [UNAVAILABLE]} (and try again)
+ * instead of exhausting the heap.
  */
 public final class LiteralBudget {
 

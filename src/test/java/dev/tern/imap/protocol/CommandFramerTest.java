@@ -21,10 +21,46 @@ class CommandFramerTest {
             ByteBuffer buf = ByteBuffer.wrap(bytes, i, Math.min(chunk, bytes.length - i));
             FramerEvent e;
             while ((e = framer.next(buf)) != null) {
-                events.add(e instanceof FramerEvent.Command c ? new String(c.bytes(), StandardCharsets.ISO_8859_1) : e);
+                Object rendered = render(e, events);
+                if (rendered != null) {
+                    events.add(rendered);
+                }
             }
         }
         return events;
+    }
+
+    /** Commands as text, streamed APPEND events as short strings (consecutive data pieces joined). */
+    private static Object render(FramerEvent e, List<Object> before) {
+        if (e instanceof FramerEvent.Command c) {
+            return new String(c.bytes(), StandardCharsets.ISO_8859_1);
+        }
+        if (e instanceof FramerEvent.MessageLiteral m) {
+            return "message " + m.tag() + " [" + new String(m.head(), StandardCharsets.ISO_8859_1) + "] " + m.size()
+                    + (m.synchronizing() ? "" : "+") + (m.binary() ? " binary" : "");
+        }
+        if (e instanceof FramerEvent.LiteralData d) {
+            byte[] bytes = new byte[d.octets().remaining()];
+            d.octets().get(bytes);
+            String text = "data " + new String(bytes, StandardCharsets.ISO_8859_1);
+            if (!before.isEmpty() && before.get(before.size() - 1) instanceof String prev && prev.startsWith("data ")
+                    && !prev.endsWith("|")) {
+                before.set(before.size() - 1, prev + text.substring(5));
+                text = null;
+            }
+            if (d.last()) {
+                if (text == null) {
+                    before.set(before.size() - 1, before.get(before.size() - 1) + "|");
+                } else {
+                    text += "|";
+                }
+            }
+            return text;
+        }
+        if (e instanceof FramerEvent.AppendEnd end) {
+            return "end [" + new String(end.tail(), StandardCharsets.ISO_8859_1) + "]";
+        }
+        return e;
     }
 
     @Test
@@ -41,36 +77,94 @@ class CommandFramerTest {
 
     @Test
     void framedCommandsParse() {
-        List<Object> events = events(new CommandFramer(LIMITS), "a APPEND x {3+}\r\nabc\r\n", 2);
+        List<Object> events = events(new CommandFramer(LIMITS), "a LOGIN x {3+}\r\nabc\r\n", 2);
         byte[] command = ((String) events.get(0)).getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(((ImapCommand.Append) CommandParser.parse(command).command()).messages().get(0).content())
-                .asString().isEqualTo("abc");
+        assertThat(((ImapCommand.Login) CommandParser.parse(command).command()).password()).isEqualTo("abc");
     }
 
     @Test
     void literalsAtAndAboveTheLimit() {
         String exact = "x".repeat(100);
+        assertThat(events(new CommandFramer(LIMITS), "a LOGIN x {100+}\r\n" + exact + "\r\n", 7))
+                .containsExactly("a LOGIN x {100+}\r\n" + exact);
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {100+}\r\n" + exact + "\r\n", 7))
-                .containsExactly("a APPEND x {100+}\r\n" + exact);
+                .containsExactly("message a [a APPEND x ] 100+", "data " + exact + "|", "end []");
         // A synchronizing literal that is too big: nothing of it is read, the next command follows.
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {101}\r\nb NOOP\r\n", 5))
                 .containsExactly(new FramerEvent.LiteralTooBig("a", 101, true), "b NOOP");
-        // A non-synchronizing one: its octets and the rest of the command are skipped.
+        // A non-synchronizing one: its octets and the rest of the command are skipped, then it is refused.
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {101+}\r\n" + "y".repeat(101) + " {3+}\r\nzzz\r\nb NOOP\r\n", 9))
                 .containsExactly(new FramerEvent.LiteralTooBig("a", 101, false), "b NOOP");
-        // The whole command is bounded too.
-        String many = "a APPEND x" + " {100+}\r\n".concat("x".repeat(100)).repeat(19) + " {100+}\r\n";
+        // The buffered part of a command is bounded too.
+        String many = "a X" + " {100+}\r\n".concat("x".repeat(100)).repeat(19) + " {100+}\r\n" + "x".repeat(100) + "\r\n";
         List<Object> events = events(new CommandFramer(LIMITS), many, 50);
-        assertThat(events.get(events.size() - 1)).isEqualTo(new FramerEvent.LiteralTooBig("a", 100, false));
+        assertThat(events).containsExactly(new FramerEvent.LiteralTooBig("a", 100, false));
     }
 
     @Test
     void literalMinusRefusesLargeNonSynchronizingLiterals() {
         FramingLimits minus = new FramingLimits(1024, 10_000, 20_000, true);
-        assertThat(events(new CommandFramer(minus), "a APPEND x {4097+}\r\n", 100))
+        assertThat(events(new CommandFramer(minus), "a APPEND x {4097+}\r\n" + "x".repeat(4097) + "\r\n", 100))
                 .containsExactly(new FramerEvent.LiteralTooBig("a", 4097, false));
         assertThat(events(new CommandFramer(minus), "a APPEND x {4097}\r\n", 100))
-                .containsExactly(new FramerEvent.LiteralContinuation("a", 4097));
+                .containsExactly("message a [a APPEND x ] 4097");
+    }
+
+    @Test
+    void appendMessagesAreStreamedNotBuffered() {
+        String input = "a APPEND INBOX (\\Seen) {10}\r\n0123456789 \"01-Jan-2024 00:00:00 +0000\" {3+}\r\nabc\r\n"
+                + "b append {5}\r\nDraft ~{3}\r\nx\0y {0}\r\n\r\nc NOOP\r\n";
+        for (int chunk : new int[]{1, 4, 1000}) {
+            assertThat(events(new CommandFramer(LIMITS), input, chunk)).as("chunk " + chunk).containsExactly(
+                    "message a [a APPEND INBOX (\\Seen) ] 10",
+                    "data 0123456789|",
+                    "message a [ \"01-Jan-2024 00:00:00 +0000\" ] 3+",
+                    "data abc|",
+                    "end []",
+                    // A mailbox name given as a literal is an ordinary (buffered) literal.
+                    new FramerEvent.LiteralContinuation("b", 5),
+                    "message b [b append {5}\r\nDraft ] 3 binary",
+                    "data x\0y|",
+                    "message b [ ] 0",
+                    "data |",
+                    "end []",
+                    "c NOOP");
+        }
+    }
+
+    @Test
+    void aLargeMessageNeverAccumulatesInTheFramer() {
+        long size = 30L * 1024 * 1024;
+        CommandFramer framer = new CommandFramer(new FramingLimits(64 * 1024, 50L * 1024 * 1024, 256 * 1024, false));
+        ByteBuffer head = ByteBuffer.wrap(("a APPEND INBOX {" + size + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(framer.next(head)).isInstanceOf(FramerEvent.MessageLiteral.class);
+        byte[] chunk = new byte[64 * 1024];
+        long streamed = 0;
+        int largestBuffer = 0;
+        int largestPiece = 0;
+        for (long sent = 0; sent < size; sent += chunk.length) {
+            ByteBuffer in = ByteBuffer.wrap(chunk);
+            for (FramerEvent e; (e = framer.next(in)) != null; ) {
+                FramerEvent.LiteralData d = (FramerEvent.LiteralData) e;
+                largestPiece = Math.max(largestPiece, d.octets().remaining());
+                streamed += d.octets().remaining();
+            }
+            largestBuffer = Math.max(largestBuffer, framer.bufferedOctets());
+        }
+        assertThat(streamed).isEqualTo(size);
+        assertThat(largestPiece).isLessThanOrEqualTo(chunk.length);
+        assertThat(largestBuffer).isZero();
+        FramerEvent end = framer.next(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(end).isInstanceOf(FramerEvent.AppendEnd.class);
+        assertThat(framer.isIdle()).isTrue();
+    }
+
+    @Test
+    void aTooBigMessageInAMultiappendEndsTheCommand() {
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND x {3+}\r\nabc {101+}\r\n" + "y".repeat(101) + "\r\nb NOOP\r\n", 7))
+                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, false), "b NOOP");
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND x {3+}\r\nabc {101}\r\nb NOOP\r\n", 7))
+                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, true), "b NOOP");
     }
 
     @Test
@@ -88,7 +182,7 @@ class CommandFramerTest {
     @Test
     void abandonedSynchronizingLiteral() {
         CommandFramer framer = new CommandFramer(LIMITS);
-        ByteBuffer in = ByteBuffer.wrap("a APPEND x {50}\r\nb NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer in = ByteBuffer.wrap("a LOGIN x {50}\r\nb NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(framer.next(in)).isEqualTo(new FramerEvent.LiteralContinuation("a", 50));
         framer.abandonCommand();
         assertThat(framer.isIdle()).isTrue();

@@ -1,0 +1,119 @@
+package dev.tern.imap.server;
+
+import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.ResponseCode;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One APPEND while its messages arrive: for each message, the flags and date that preceded it
+ * and the pipe its octets stream through into the store. Also the memory it holds from the
+ * {@link LiteralBudget}, and a refusal decided before all its octets were read (a
+ * non-synchronizing literal cannot be refused before the client sends it: its octets are dropped
+ * as they come and the refusal answers the command at its end).
+ */
+final class AppendReceiver {
+
+    /** Memory one streamed message may hold: the pipe's window and the sink's in-memory start. */
+    static final long MESSAGE_MEMORY = UploadPipe.WINDOW + 256 * 1024;
+
+    /** One message of the command. */
+    record Message(ImapCommand.AppendMessage head, boolean binary, UploadPipe pipe) {
+    }
+
+    /** The answer to a refused command. */
+    record Refusal(boolean bad, ResponseCode code, String text) {
+    }
+
+    private final String tag;
+    private final String mailbox;
+    private final LiteralBudget budget;
+    private final List<Message> messages = new ArrayList<>();
+    private UploadPipe receiving;
+    private long heldBudget;
+    private Refusal refusal;
+
+    AppendReceiver(String tag, String mailbox, LiteralBudget budget) {
+        this.tag = tag;
+        this.mailbox = mailbox;
+        this.budget = budget;
+    }
+
+    String tag() {
+        return tag;
+    }
+
+    String mailbox() {
+        return mailbox;
+    }
+
+    List<Message> messages() {
+        return messages;
+    }
+
+    Refusal refusal() {
+        return refusal;
+    }
+
+    /** Takes the memory a message of {@code size} octets may hold; false when the budget has none left. */
+    boolean reserve(long size) {
+        long octets = Math.min(size, MESSAGE_MEMORY);
+        if (!budget.tryTake(octets)) {
+            return false;
+        }
+        heldBudget += octets;
+        return true;
+    }
+
+    /** The next message starts; its octets go to {@code pipe}. */
+    void receive(ImapCommand.AppendMessage head, boolean binary, UploadPipe pipe) {
+        messages.add(new Message(head, binary, pipe));
+        receiving = pipe;
+    }
+
+    /**
+     * Octets of the message being received (consumed); null to go on reading, or a future that
+     * completes once the store has room for more.
+     */
+    CompletableFuture<Void> data(ByteBuffer octets, boolean last) {
+        UploadPipe pipe = receiving;
+        if (pipe == null || refusal != null) {
+            octets.position(octets.limit());
+            return null;
+        }
+        CompletableFuture<Void> wait = pipe.write(octets);
+        if (last) {
+            pipe.close();
+            receiving = null;
+        }
+        return wait;
+    }
+
+    /** Refuses the command; what was received is discarded, later octets are dropped. */
+    void refuse(Refusal why) {
+        if (refusal == null) {
+            refusal = why;
+        }
+        discard();
+    }
+
+    /** Discards every message received and gives back the memory: the command failed or the client left. */
+    void discard() {
+        for (Message m : messages) {
+            m.pipe().abort();
+        }
+        receiving = null;
+        release();
+    }
+
+    /** Gives back the memory once the messages are stored (or discarded). */
+    void release() {
+        if (heldBudget > 0) {
+            budget.release(heldBudget);
+            heldBudget = 0;
+        }
+    }
+}

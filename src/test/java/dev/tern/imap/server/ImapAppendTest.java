@@ -1,0 +1,220 @@
+package dev.tern.imap.server;
+
+import dev.tern.testing.RawImapClient;
+import dev.tern.testing.RunningServer;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * APPEND with its messages streamed into the store: large messages from a real client and raw,
+ * synchronizing and LITERAL+, MULTIAPPEND, and the refusals, each checked by reading the message
+ * back byte for byte or by what the store holds afterwards.
+ */
+class ImapAppendTest {
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+    RawImapClient imap;
+
+    @BeforeEach
+    void start() {
+        tern = new RunningServer(dir, """
+                [imap]
+                allow_plaintext_auth = true
+                max_literal = "20MB"
+                """, "imap = [\"127.0.0.1:0\"]\n", null);
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", "alice-pw");
+        imap = new RawImapClient(tern.port("imap"));
+        assertThat(imap.readLine()).startsWith("* OK");
+    }
+
+    @AfterEach
+    void stop() {
+        imap.close();
+        tern.close();
+    }
+
+    private void login() {
+        assertThat(last(imap.command("a1", "LOGIN alice@example.test alice-pw"))).startsWith("a1 OK");
+    }
+
+    /** A message of about {@code size} octets: printable ASCII lines ending in CRLF. */
+    static byte[] message(int size, long seed) {
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder("From: bob@example.test\r\nTo: alice@example.test\r\n"
+                + "Subject: big " + seed + "\r\n\r\n");
+        while (text.length() < size) {
+            for (int i = 0; i < 76; i++) {
+                text.append((char) (' ' + 1 + random.nextInt(94)));
+            }
+            text.append("\r\n");
+        }
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** BODY[] of the message with this UID in INBOX, read raw. */
+    private String fetchBody(long uid) {
+        List<String> lines = imap.command("f" + uid, "UID FETCH " + uid + " BODY[]");
+        String response = lines.get(0);
+        int start = response.indexOf("}\r\n") + 3;
+        int size = Integer.parseInt(response.substring(response.indexOf("BODY[] {") + 8, start - 3));
+        return response.substring(start, start + size);
+    }
+
+    @Test
+    void angusMailAppendsAMultiMegabyteMessageByteForByte() throws Exception {
+        byte[] original = message(6 * 1024 * 1024, 1);
+        Properties p = new Properties();
+        p.put("mail.imap.host", "127.0.0.1");
+        p.put("mail.imap.port", String.valueOf(tern.port("imap")));
+        p.put("mail.imap.timeout", "20000");
+        Session session = Session.getInstance(p);
+        Store store = session.getStore("imap");
+        store.connect("alice@example.test", "alice-pw");
+        try {
+            IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+            MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(original));
+            inbox.appendMessages(new Message[]{m});
+            inbox.open(Folder.READ_ONLY);
+            assertThat(inbox.getMessageCount()).isEqualTo(1);
+            IMAPMessage stored = (IMAPMessage) inbox.getMessage(1);
+            ByteArrayOutputStream back = new ByteArrayOutputStream();
+            try (InputStream in = stored.getMimeStream()) {
+                in.transferTo(back);
+            }
+            assertThat(back.toByteArray()).isEqualTo(original);
+            assertThat(stored.getSize()).isEqualTo(original.length);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void rawLiteralPlusAndSynchronizingAppendsComeBackExactly() {
+        login();
+        byte[] big = message(3 * 1024 * 1024, 2);
+        imap.send("p1 APPEND INBOX (\\Seen) {" + big.length + "+}");
+        imap.sendBytes(big);
+        imap.send("");
+        assertThat(last(imap.until("p1"))).matches("p1 OK \\[APPENDUID \\d+ 1\\] APPEND completed");
+
+        byte[] small = message(2000, 3);
+        imap.send("p2 APPEND INBOX {" + small.length + "}");
+        assertThat(imap.readLine()).startsWith("+ ");
+        imap.sendBytes(small);
+        imap.send("");
+        assertThat(last(imap.until("p2"))).matches("p2 OK \\[APPENDUID \\d+ 2\\] APPEND completed");
+
+        assertThat(last(imap.command("s", "SELECT INBOX"))).startsWith("s OK");
+        assertThat(fetchBody(1)).isEqualTo(new String(big, StandardCharsets.US_ASCII));
+        assertThat(fetchBody(2)).isEqualTo(new String(small, StandardCharsets.US_ASCII));
+        assertThat(imap.command("fl", "UID FETCH 1 FLAGS").get(0)).contains("\\Seen");
+    }
+
+    @Test
+    void multiappendStoresEveryMessage() {
+        login();
+        byte[] one = message(400 * 1024, 4);
+        byte[] two = message(100, 5);
+        imap.send("m1 APPEND INBOX (\\Flagged) {" + one.length + "+}");
+        imap.sendBytes(one);
+        imap.send(" \"01-Feb-2024 10:00:00 +0100\" {" + two.length + "}");
+        assertThat(imap.readLine()).startsWith("+ ");
+        imap.sendBytes(two);
+        imap.send("");
+        assertThat(last(imap.until("m1"))).matches("m1 OK \\[APPENDUID \\d+ 1:2\\] APPEND completed");
+        assertThat(last(imap.command("s", "SELECT INBOX"))).startsWith("s OK");
+        assertThat(fetchBody(1)).isEqualTo(new String(one, StandardCharsets.US_ASCII));
+        assertThat(fetchBody(2)).isEqualTo(new String(two, StandardCharsets.US_ASCII));
+        assertThat(imap.command("d", "UID FETCH 2 INTERNALDATE").get(0)).contains("\" 1-Feb-2024 09:00:00 +0000\"");
+    }
+
+    @Test
+    void tooBigMessagesAreRefusedBeforeOrAfterTheirOctets() {
+        login();
+        imap.send("t1 APPEND INBOX {" + (21 * 1024 * 1024) + "}");
+        assertThat(imap.readLine()).startsWith("t1 NO [TOOBIG]");
+        byte[] tooBig = new byte[21 * 1024 * 1024];
+        java.util.Arrays.fill(tooBig, (byte) 'x');
+        imap.send("t2 APPEND INBOX {" + tooBig.length + "+}");
+        imap.sendBytes(tooBig);
+        imap.send("");
+        // Answered once the octets were read: the next line is the refusal, then the session goes on.
+        assertThat(imap.readLine()).startsWith("t2 NO [TOOBIG]");
+        assertThat(last(imap.command("t3", "NOOP"))).isEqualTo("t3 OK NOOP completed");
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+    }
+
+    @Test
+    void refusedAppendsLeaveTheSessionInStep() {
+        // Before login: a synchronizing literal is refused before it is sent, a LITERAL+ one after.
+        imap.send("r1 APPEND INBOX {10}");
+        assertThat(imap.readLine()).isEqualTo("r1 BAD log in first");
+        imap.send("r2 APPEND INBOX {10+}");
+        imap.sendBytes("0123456789\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(imap.readLine()).isEqualTo("r2 BAD log in first");
+        login();
+        assertThat(last(imap.command("r3", "APPEND INBOX {3+}\r\na\0b"))).startsWith("r3 BAD").contains("NUL");
+        assertThat(last(imap.command("r4", "APPEND INBOX ~{3+}\r\na\0b"))).startsWith("r4 OK [APPENDUID");
+        assertThat(last(imap.command("r5", "APPEND INBOX {3+}\r\nabc junk"))).startsWith("r5 BAD");
+        assertThat(last(imap.command("r6", "APPEND INBOX (\\Bogus) {3+}\r\nabc"))).startsWith("r6 BAD");
+        assertThat(last(imap.command("r7", "APPEND INBOX"))).startsWith("r7 BAD");
+        assertThat(last(imap.command("r8", "APPEND Nowhere {3+}\r\nabc"))).startsWith("r8 NO [TRYCREATE]");
+        assertThat(last(imap.command("r9", "NOOP"))).isEqualTo("r9 OK NOOP completed");
+        assertThat(tern.inbox("alice@example.test")).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onlyInlineContents());
+    }
+
+    @Test
+    void aConnectionClosedMidMessageLeavesNothingBehind() throws Exception {
+        login();
+        imap.send("c1 APPEND INBOX {10000000+}");
+        imap.sendBytes(message(3 * 1024 * 1024, 6));
+        Thread.sleep(200);
+        imap.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.services().blobs().listOlderThan(Long.MAX_VALUE).isEmpty());
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+        // The memory it held for the message is free again: another large APPEND goes through.
+        imap = new RawImapClient(tern.port("imap"));
+        imap.readLine();
+        login();
+        byte[] big = message(1024 * 1024, 7);
+        imap.send("c2 APPEND INBOX {" + big.length + "+}");
+        imap.sendBytes(big);
+        imap.send("");
+        assertThat(last(imap.until("c2"))).startsWith("c2 OK");
+    }
+
+    /** Small contents are kept in the metadata; nothing reached the blob store. */
+    private boolean onlyInlineContents() throws Exception {
+        return tern.services().blobs().listOlderThan(Long.MAX_VALUE).isEmpty();
+    }
+
+    static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+}
