@@ -298,14 +298,14 @@ public final class MailboxService {
     /**
      * DELETE (RFC 3501 §6.3.4): expunges the mailbox's messages and removes it; with children it
      * stays as \Noselect. INBOX cannot be deleted; neither can a \Noselect mailbox with children.
-     * Subscriptions stay (RFC 3501 §6.3.9).
+     * Subscriptions stay (RFC 3501 §6.3.9). Returns the id of the mailbox deleted.
      */
-    public void delete(long accountId, String name) {
+    public long delete(long accountId, String name) {
         String normalized = MailboxNames.normalize(name);
         if (MailboxNames.isInbox(normalized)) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "INBOX cannot be deleted");
         }
-        store.writeAndWait(tx -> {
+        return store.writeAndWait(tx -> {
             Rows.Mailbox m = existing(tx, accountId, normalized);
             boolean children = hasChildren(tx.mailboxes().mailboxes(accountId), normalized);
             if (children && !m.selectable()) {
@@ -320,7 +320,7 @@ public final class MailboxService {
                 tx.mailboxes().delete(m.id());
             }
             events.publish(tx, new MailboxEvents.MailboxRemoved(accountId, m.id()));
-            return null;
+            return m.id();
         });
     }
 

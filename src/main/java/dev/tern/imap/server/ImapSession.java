@@ -184,19 +184,22 @@ final class ImapSession {
     }
 
     void completed(String tag, ResponseCode code, String text) {
-        reportChanges(true);
-        writer().status(tag, "OK", code, text);
+        if (reportChanges(true)) {
+            writer().status(tag, "OK", code, text);
+        }
     }
 
     /** Like {@link #completed} after FETCH, STORE or SEARCH by sequence number: no EXPUNGE yet. */
     void completedWithoutExpunges(String tag, ResponseCode code, String text) {
-        reportChanges(false);
-        writer().status(tag, "OK", code, text);
+        if (reportChanges(false)) {
+            writer().status(tag, "OK", code, text);
+        }
     }
 
     void no(String tag, ResponseCode code, String text) {
-        reportChanges(false);
-        writer().status(tag, "NO", code, text);
+        if (reportChanges(false)) {
+            writer().status(tag, "NO", code, text);
+        }
     }
 
     void bad(String tag, String text) {
@@ -380,6 +383,9 @@ final class ImapSession {
         // queue once lets those queued before the command arrived be seen first, so a client
         // that heard of a new message elsewhere can name it here.
         io.await(CompletableFuture.completedFuture(null), (v, e) -> {
+            if (endIfMailboxRemoved()) {
+                return;
+            }
             if (selected != null && entry.needs() == CommandTable.Needs.SELECTED) {
                 selected.announceNew(writer());
             }
@@ -464,11 +470,18 @@ final class ImapSession {
 
     // ---- changes made elsewhere ---------------------------------------------------------------
 
-    /** Writes the selected mailbox's pending changes; EXPUNGE only where allowed. */
-    void reportChanges(boolean expunges) {
+    /**
+     * Writes the selected mailbox's pending changes; EXPUNGE only where allowed. False when the
+     * mailbox was deleted meanwhile: the session has said BYE and no tagged response may follow.
+     */
+    boolean reportChanges(boolean expunges) {
+        if (endIfMailboxRemoved()) {
+            return false;
+        }
         if (selected != null) {
             selected.report(writer(), expunges, condstore);
         }
+        return true;
     }
 
     /** A change arrived for the selected mailbox: an IDLE client hears of it at once. */
@@ -476,6 +489,35 @@ final class ImapSession {
         if (idleTag != null && selected != null && state != SessionState.LOGOUT) {
             reportChanges(true);
             io.flush();
+        }
+    }
+
+    /**
+     * The selected mailbox was deleted by another session (here or on another node): there is
+     * no state left to go on with, so the session ends at the first moment it may speak, as
+     * Dovecot's does, with Dovecot's words. Clients reconnect and find the mailbox gone.
+     */
+    private boolean endIfMailboxRemoved() {
+        if (selected == null || !selected.removed() || state == SessionState.LOGOUT) {
+            return false;
+        }
+        LOG.info("{}: selected mailbox {} was deleted elsewhere; disconnecting", id, selected.name());
+        writer().status(null, "BYE", null, "Selected mailbox was deleted, have to disconnect.");
+        deselect();
+        state = SessionState.LOGOUT;
+        idleTag = null;
+        io.closeAfterFlush();
+        return true;
+    }
+
+    /**
+     * This session deleted its own selected mailbox: it returns to the authenticated state, as
+     * after CLOSE, and says so with CLOSED (RFC 9051 §7.1) instead of ending.
+     */
+    void deletedOwnSelection(long mailboxId) {
+        if (selected != null && selected.id() == mailboxId) {
+            deselect();
+            writer().status(null, "OK", ResponseCode.of("CLOSED"), "the selected mailbox was deleted");
         }
     }
 

@@ -24,13 +24,19 @@ final class MailboxTreeCommands {
         run(s, tag, "CREATE", () -> mailboxes(s).create(account(s), name, use));
     }
 
+    /** Deleting the selected mailbox ends the selection, not the session (other sessions: see ImapSession). */
     static void delete(ImapSession s, String tag, ImapCommand.Delete c) {
-        run(s, tag, "DELETE", () -> {
-            mailboxes(s).delete(account(s), c.mailbox());
-            return null;
+        s.onStorage(() -> mailboxes(s).delete(account(s), c.mailbox()), (deleted, error) -> {
+            if (error != null) {
+                s.failed(tag, error, "DELETE");
+            } else {
+                s.deletedOwnSelection(deleted);
+                s.completed(tag, "DELETE completed");
+            }
         });
     }
 
+    /** The selected mailbox keeps being selected under its new name: the selection holds its id. */
     static void rename(ImapSession s, String tag, ImapCommand.Rename c) {
         run(s, tag, "RENAME", () -> {
             mailboxes(s).rename(account(s), c.from(), c.to());

@@ -20,6 +20,10 @@ import java.util.Set;
  * <p>Change events arrive on the store's thread and are handed to the session's event loop,
  * where everything here runs. A message delivered and expunged before the client heard of it is
  * announced and then expunged, so sequence numbers always agree with what the client was told.
+ *
+ * <p>The selection holds the mailbox by id: when another session renames it, this one goes on
+ * with the same messages, UIDs and UIDVALIDITY under the new name (RFC 9051 §6.3.6 keeps them).
+ * When the mailbox is deleted, {@link #removed()} says so and the session ends.
  */
 final class SelectedMailbox implements AutoCloseable {
 
@@ -34,6 +38,7 @@ final class SelectedMailbox implements AutoCloseable {
     /** MODSEQs of this session's own STOREs, already answered with FETCH responses. */
     private final Set<Long> ownModSeqs = new HashSet<>();
     private MailboxEvents.Registration registration;
+    private boolean removed;
 
     /**
      * Made on the storage thread: first the object, then its registration for events (which may
@@ -70,6 +75,11 @@ final class SelectedMailbox implements AutoCloseable {
             public void expunged(MailboxEvents.Expunged event) {
                 io.execute(() -> arrived.accept(event));
             }
+
+            @Override
+            public void removed(MailboxEvents.MailboxRemoved event) {
+                io.execute(() -> arrived.accept(event));
+            }
         });
     }
 
@@ -97,9 +107,16 @@ final class SelectedMailbox implements AutoCloseable {
         return sequence;
     }
 
+    /** The mailbox was deleted since it was selected (by any session, on any node). */
+    boolean removed() {
+        return removed;
+    }
+
     /** Takes an event from {@link #listen}. */
     void accept(Object event) {
-        if (event instanceof MailboxEvents.NewMessage n) {
+        if (event instanceof MailboxEvents.MailboxRemoved) {
+            removed = true;
+        } else if (event instanceof MailboxEvents.NewMessage n) {
             newUids.add(n.uid());
         } else if (event instanceof MailboxEvents.Expunged e) {
             expunged.addAll(e.uids());

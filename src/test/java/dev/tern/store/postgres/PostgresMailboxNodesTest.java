@@ -88,6 +88,32 @@ class PostgresMailboxNodesTest {
         assertThat(m.modSeq()).isEqualTo(2 + 2L * each);   // one MODSEQ per change, none shared
     }
 
+    @Test
+    void aMailboxDeletedOnOneNodeIsHeardOfOnTheOther() throws Exception {
+        MailboxService nodeA = new MailboxService(storeA, blobs);
+        MailboxService nodeB = new MailboxService(storeB, blobs);
+        long account = storeA.writeAndWait(tx -> {
+            long domain = tx.directory().insertDomain("example.test", Instant.now()).id();
+            return tx.directory().insertAccount("erin@example.test", "erin@example.test", domain, "h", Instant.now()).id();
+        });
+        Rows.Mailbox work = nodeA.create(account, "Work", null);
+        java.util.concurrent.BlockingQueue<Object> heardOnB = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (AutoCloseable receiving = nodeB.receiveEventsFromOtherNodes();
+             var listening = nodeB.events().listen(work.id(), new dev.tern.mailbox.MailboxEvents.Listener() {
+                 @Override
+                 public void removed(dev.tern.mailbox.MailboxEvents.MailboxRemoved event) {
+                     heardOnB.add(event);
+                 }
+             })) {
+            // A rename keeps the mailbox (its id): nothing for a session that has it selected.
+            nodeA.rename(account, "Work", "Work2");
+            assertThat(heardOnB.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            nodeA.delete(account, "Work2");
+            assertThat(heardOnB.poll(10, TimeUnit.SECONDS))
+                    .isEqualTo(new dev.tern.mailbox.MailboxEvents.MailboxRemoved(account, work.id()));
+        }
+    }
+
     private static void addKeywords(MailboxService node, long mailboxId, long uid, String prefix, int count) {
         for (int i = 0; i < count; i++) {
             node.messageService().storeFlags(mailboxId, List.of(uid), FlagOperation.ADD, Flags.of(prefix + i), -1);
