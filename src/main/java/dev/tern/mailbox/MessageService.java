@@ -56,10 +56,42 @@ public final class MessageService {
         return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageEntry::of).toList();
     }
 
-    /** UIDs expunged with a MODSEQ above {@code modSeq}, ascending (VANISHED (EARLIER), RFC 7162 §3.2.10). */
-    public List<Long> expungedSince(long mailboxId, long modSeq) {
-        return store.read(tx -> tx.mailboxes().expungedSince(mailboxId, modSeq)).stream()
-                .map(Rows.Expunged::uid).toList();
+    /**
+     * UIDs expunged with a MODSEQ above {@code modSeq}, ascending (VANISHED (EARLIER), RFC 7162
+     * §3.2.10). Only the most recent {@link #EXPUNGED_KEPT} of a mailbox are kept: for an older
+     * {@code modSeq} the answer says it is incomplete, and the caller must treat every UID below
+     * UIDNEXT that is not in the mailbox as possibly expunged since then (RFC 7162 lets VANISHED
+     * name UIDs the client never saw).
+     */
+    public ExpungedUids expungedSince(long mailboxId, long modSeq) {
+        return store.read(tx -> {
+            List<Long> uids = tx.mailboxes().expungedSince(mailboxId, modSeq).stream().map(Rows.Expunged::uid).toList();
+            return new ExpungedUids(uids, modSeq >= tx.mailboxes().expungedDroppedUpTo(mailboxId));
+        });
+    }
+
+    /**
+     * Expunged UIDs kept per mailbox. Nothing in the server needs them beyond QRESYNC's resync of
+     * a client that was away (CONDSTORE and other sessions hear of expunges as events), so a
+     * bounded number that covers any realistic absence is kept, however much a mailbox churns.
+     */
+    public static final int EXPUNGED_KEPT = 10_000;
+
+    /**
+     * Drops the expunged UIDs that no mailbox needs to keep (all but its {@link #EXPUNGED_KEPT}
+     * most recent). Each mailbox is trimmed in a short transaction of its own. Returns how many
+     * were dropped.
+     */
+    public int trimExpunged() {
+        return trimExpunged(EXPUNGED_KEPT);
+    }
+
+    int trimExpunged(int keep) {
+        int dropped = 0;
+        for (long mailboxId : store.read(tx -> tx.mailboxes().mailboxesWithExpungedOver(keep))) {
+            dropped += store.writeAndWait(tx -> tx.mailboxes().trimExpunged(mailboxId, keep));
+        }
+        return dropped;
     }
 
     /** The whole message: header prefix, then content. The caller closes it. */

@@ -313,6 +313,7 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> sweep.run(System.currentTimeMillis()), 0,
                     OrphanSweep.INTERVAL.toMinutes(), TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
@@ -538,6 +539,21 @@ public final class TernServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("purging old delivery records failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Forgets expunged UIDs beyond the most recent of each mailbox, every hour. On a store nodes
+     * share every node runs it; the trim is idempotent, so running twice costs one empty query.
+     */
+    private void trimExpunged() {
+        try {
+            int dropped = services.mailboxes().messageService().trimExpunged();
+            if (dropped > 0) {
+                log.info("mailboxes: forgot {} old expunged UID(s)", dropped);
+            }
+        } catch (RuntimeException e) {
+            log.warn("trimming old expunged UIDs failed: {}", e.toString());
         }
     }
 

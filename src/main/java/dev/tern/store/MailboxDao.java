@@ -82,8 +82,27 @@ public interface MailboxDao {
     /** Deletes messages and records their UIDs as expunged at {@code modSeq}; returns their blob ids. */
     List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq);
 
-    /** UIDs expunged with a MODSEQ greater than {@code modSeq}, ascending (QRESYNC VANISHED). */
+    /**
+     * UIDs expunged with a MODSEQ greater than {@code modSeq}, ascending (QRESYNC VANISHED); only
+     * those still kept: see {@link #expungedDroppedUpTo}.
+     */
     List<Rows.Expunged> expungedSince(long mailboxId, long modSeq);
+
+    /**
+     * The MODSEQ up to which the mailbox's expunged UIDs were dropped by {@link #trimExpunged}, 0
+     * when none ever were: {@link #expungedSince} is complete for a {@code modSeq} at or above it.
+     */
+    long expungedDroppedUpTo(long mailboxId);
+
+    /** Mailboxes that keep more than {@code keep} expunged UIDs. */
+    List<Long> mailboxesWithExpungedOver(int keep);
+
+    /**
+     * Drops a mailbox's expunged UIDs but the {@code keep} most recent (those sharing the MODSEQ
+     * of the oldest one kept stay as well) and records up to which MODSEQ they were dropped.
+     * Returns how many were dropped.
+     */
+    int trimExpunged(long mailboxId, int keep);
 
     /** Message count, unseen, deleted and total size of a mailbox, in one query. */
     Rows.MailboxCounts counts(long mailboxId);

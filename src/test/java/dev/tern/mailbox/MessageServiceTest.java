@@ -137,9 +137,35 @@ class MessageServiceTest {
         assertThat(rest.uids()).containsExactly(c.uid());
         assertThat(rest.modSeq()).isGreaterThan(some.modSeq());
         assertThat(f.messages.messages(inbox)).extracting(MessageEntry::uid).containsExactly(b.uid());
-        assertThat(f.messages.expungedSince(inbox, before)).containsExactly(a.uid(), c.uid());
-        assertThat(f.messages.expungedSince(inbox, some.modSeq())).containsExactly(c.uid());
+        assertThat(f.messages.expungedSince(inbox, before)).isEqualTo(new ExpungedUids(List.of(a.uid(), c.uid()), true));
+        assertThat(f.messages.expungedSince(inbox, some.modSeq()).uids()).containsExactly(c.uid());
         assertThat(f.messages.expungeDeleted(inbox).uids()).isEmpty();
+    }
+
+    @Test
+    void expungedUidsAreTrimmedToTheMostRecentAndOlderQuestionsSaySo() throws Exception {
+        long inbox = f.id("INBOX");
+        long start = f.mailboxes.status(inbox).highestModSeq();
+        List<ExpungeResult> expunges = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            AppendResult m = f.append("INBOX", MailboxFixture.message(i), Flags.NONE);
+            expunges.add(f.messages.remove(inbox, List.of(m.uid())));
+        }
+        assertThat(f.messages.trimExpunged(10)).isZero();
+        assertThat(f.messages.expungedSince(inbox, start)).isEqualTo(new ExpungedUids(List.of(1L, 2L, 3L, 4L, 5L), true));
+
+        assertThat(f.messages.trimExpunged(2)).isEqualTo(3);
+        // Asked from before what is kept: what is left, marked incomplete.
+        assertThat(f.messages.expungedSince(inbox, start)).isEqualTo(new ExpungedUids(List.of(4L, 5L), false));
+        assertThat(f.messages.expungedSince(inbox, expunges.get(1).modSeq()).complete()).isFalse();
+        // From the last dropped one on, the list is exact again.
+        assertThat(f.messages.expungedSince(inbox, expunges.get(2).modSeq())).isEqualTo(new ExpungedUids(List.of(4L, 5L), true));
+        assertThat(f.messages.expungedSince(inbox, expunges.get(3).modSeq())).isEqualTo(new ExpungedUids(List.of(5L), true));
+        // Trimming again changes nothing, and a later, smaller trim only moves the mark forward.
+        assertThat(f.messages.trimExpunged(2)).isZero();
+        assertThat(f.messages.trimExpunged(1)).isEqualTo(1);
+        assertThat(f.messages.expungedSince(inbox, expunges.get(2).modSeq()).complete()).isFalse();
+        assertThat(f.messages.expungedSince(inbox, expunges.get(3).modSeq())).isEqualTo(new ExpungedUids(List.of(5L), true));
     }
 
     @Test

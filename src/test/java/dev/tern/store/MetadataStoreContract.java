@@ -587,6 +587,38 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void expungedUidsAreTrimmedToTheMostRecent() {
+        Rows.Mailbox box = mailboxWithBlob("trim@example.test", "T1");
+        for (int i = 0; i < 4; i++) {
+            store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "T1", "", 10, Instant.now(), 0, ""));
+        }
+        long before = store.read(tx -> tx.mailboxes().mailbox(box.id())).orElseThrow().highestModSeq();
+        for (long uid = 1; uid <= 4; uid++) {
+            long u = uid;
+            store.writeAndWait(tx -> tx.mailboxes().expunge(box.id(), List.of(u), tx.mailboxes().nextModSeq(box.id())));
+        }
+        assertThat(store.<List<Long>>read(tx -> tx.mailboxes().mailboxesWithExpungedOver(4))).isEmpty();
+        assertThat(store.<List<Long>>read(tx -> tx.mailboxes().mailboxesWithExpungedOver(3))).containsExactly(box.id());
+        assertThat(store.<Long>read(tx -> tx.mailboxes().expungedDroppedUpTo(box.id()))).isZero();
+        assertThat(store.<Integer>writeAndWait(tx -> tx.mailboxes().trimExpunged(box.id(), 3))).isEqualTo(1);
+        store.read(tx -> {
+            assertThat(tx.mailboxes().expungedSince(box.id(), before)).extracting(Rows.Expunged::uid)
+                    .containsExactly(2L, 3L, 4L);
+            assertThat(tx.mailboxes().expungedDroppedUpTo(box.id())).isEqualTo(before + 1);
+            return null;
+        });
+        assertThat(store.<Integer>writeAndWait(tx -> tx.mailboxes().trimExpunged(box.id(), 3))).isZero();
+        assertThat(store.<Integer>writeAndWait(tx -> tx.mailboxes().trimExpunged(box.id(), 1))).isEqualTo(2);
+        assertThat(store.<Long>read(tx -> tx.mailboxes().expungedDroppedUpTo(box.id()))).isEqualTo(before + 3);
+        // Deleting the mailbox takes its marks with it.
+        store.writeAndWait(tx -> {
+            tx.mailboxes().delete(box.id());
+            return null;
+        });
+        assertThat(store.<Long>read(tx -> tx.mailboxes().expungedDroppedUpTo(box.id()))).isZero();
+    }
+
+    @Test
     void subscriptionsNeedNoMailbox() {
         Rows.Account a = account("subs@example.test");
         var added = store.writeAndWait(tx -> tx.mailboxes().subscribe(a.id(), "Nowhere"));

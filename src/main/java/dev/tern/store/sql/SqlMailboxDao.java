@@ -106,6 +106,7 @@ final class SqlMailboxDao implements MailboxDao {
     @Override
     public void delete(long mailboxId) {
         db.update("DELETE FROM expunged WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM expunged_trimmed WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM mailboxes WHERE id = ?", mailboxId);
     }
 
@@ -199,6 +200,39 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public long expungedDroppedUpTo(long mailboxId) {
+        return db.one("SELECT modseq FROM expunged_trimmed WHERE mailbox_id = ?", rs -> rs.getLong(1), mailboxId)
+                .orElse(0L);
+    }
+
+    @Override
+    public List<Long> mailboxesWithExpungedOver(int keep) {
+        return db.query("SELECT mailbox_id FROM expunged GROUP BY mailbox_id HAVING COUNT(*) > ? ORDER BY mailbox_id",
+                rs -> rs.getLong(1), keep);
+    }
+
+    @Override
+    public int trimExpunged(long mailboxId, int keep) {
+        Optional<Long> oldestKept = db.one("SELECT modseq FROM expunged WHERE mailbox_id = ? "
+                + "ORDER BY modseq DESC LIMIT 1 OFFSET ?", rs -> rs.getLong(1), mailboxId, Math.max(keep - 1, 0));
+        if (oldestKept.isEmpty()) {
+            return 0;
+        }
+        long cutoff = keep == 0 ? oldestKept.get() + 1 : oldestKept.get();
+        Optional<Long> newestDropped = db.one("SELECT MAX(modseq) FROM expunged WHERE mailbox_id = ? AND modseq < ?",
+                rs -> rs.getObject(1) == null ? null : rs.getLong(1), mailboxId, cutoff);
+        if (newestDropped.isEmpty()) {
+            return 0;
+        }
+        int dropped = db.update("DELETE FROM expunged WHERE mailbox_id = ? AND modseq < ?", mailboxId, cutoff);
+        // Whatever was expunged after the newest dropped MODSEQ is still there: lists are exact from it on.
+        db.update("INSERT INTO expunged_trimmed (mailbox_id, modseq) VALUES (?, ?) ON CONFLICT (mailbox_id) "
+                + "DO UPDATE SET modseq = excluded.modseq WHERE expunged_trimmed.modseq < excluded.modseq",
+                mailboxId, newestDropped.get());
+        return dropped;
+    }
+
+    @Override
     public Rows.MailboxCounts counts(long mailboxId) {
         return db.one("SELECT COUNT(*), "
                         + "COALESCE(SUM(CASE WHEN (system_flags & 1) = 0 THEN 1 ELSE 0 END), 0), "
@@ -237,6 +271,8 @@ final class SqlMailboxDao implements MailboxDao {
                 + "WHERE b.account_id = ?", rs -> rs.getString(1), accountId);
         db.update("DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)", accountId);
         db.update("DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)", accountId);
+        db.update("DELETE FROM expunged_trimmed WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)",
+                accountId);
         db.update("DELETE FROM mailboxes WHERE account_id = ?", accountId);
         db.update("DELETE FROM subscriptions WHERE account_id = ?", accountId);
         return blobs;
