@@ -18,7 +18,10 @@ import java.util.Locale;
  * clear); GSSAPI needs no TLS, since Kerberos never sends a password.
  *
  * <p>Security: a client address locked out by {@link AuthThrottle} cannot start any exchange;
- * failure replies are delayed by {@link #failureDelay}.
+ * failure replies are delayed by {@link #failureDelay}. PLAIN and LOGIN share one
+ * {@link PasswordCheck}, whose cache of recent successes ({@code [auth] cache_ttl},
+ * {@code cache_size}) spares repeated logins the Argon2id hash; see
+ * {@code docs/adr/0020-password-verification-cache.md}.
  */
 public final class Authenticator implements SaslAuthenticator {
 
@@ -37,6 +40,7 @@ public final class Authenticator implements SaslAuthenticator {
     private final KerberosAcceptor kerberos;
     private final Clock clock;
     private final AuthFailureListener failures;
+    private final PasswordCheck passwords;
 
     public Authenticator(CredentialLookup lookup, AuthSettings settings) {
         this(lookup, settings, Clock.systemUTC());
@@ -63,6 +67,8 @@ public final class Authenticator implements SaslAuthenticator {
         this.clock = clock;
         this.throttle = AuthThrottle.of(settings, clock);
         this.kerberos = settings.kerberos() == null ? null : new KerberosAcceptor(settings.kerberos());
+        this.passwords = new PasswordCheck(new PasswordCache(settings.cacheTtl(), settings.cacheSize(), clock),
+                dev.tern.directory.PasswordHasher::verify);
     }
 
     @Override
@@ -97,8 +103,8 @@ public final class Authenticator implements SaslAuthenticator {
             case GSSAPI -> new GssapiExchange(kerberos, logins, context);
             case SCRAM_SHA_256 -> new ScramSha256Exchange(logins);
             case CRAM_MD5 -> new CramMd5Exchange(logins, context.serverName(), clock);
-            case PLAIN -> new PlainExchange(logins);
-            default -> new LoginExchange(logins);
+            case PLAIN -> new PlainExchange(logins, passwords);
+            default -> new LoginExchange(logins, passwords);
         };
         return new SaslStart.Started(new GuardedExchange(exchange, context, throttle, failures));
     }

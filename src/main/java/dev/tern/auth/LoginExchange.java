@@ -18,11 +18,13 @@ final class LoginExchange implements SaslExchange {
     private enum State { START, USERNAME, PASSWORD, DONE }
 
     private final CredentialLookup lookup;
+    private final PasswordCheck check;
     private State state = State.START;
     private String username;
 
-    LoginExchange(CredentialLookup lookup) {
+    LoginExchange(CredentialLookup lookup, PasswordCheck check) {
         this.lookup = lookup;
+        this.check = check;
     }
 
     @Override
@@ -54,7 +56,7 @@ final class LoginExchange implements SaslExchange {
                 if (password == null || password.isEmpty() || password.indexOf('\0') >= 0) {
                     return malformed("the password is empty or not UTF-8");
                 }
-                return PasswordCheck.verify(lookup, username, password);
+                return check.verify(lookup, username, password);
             }
             default -> {
                 return malformed("the exchange is over");

@@ -11,12 +11,14 @@ package dev.tern.auth;
 final class PlainExchange implements SaslExchange {
 
     private final CredentialLookup lookup;
+    private final PasswordCheck check;
     private boolean challenged;
     private boolean done;
     private String authcid;
 
-    PlainExchange(CredentialLookup lookup) {
+    PlainExchange(CredentialLookup lookup, PasswordCheck check) {
         this.lookup = lookup;
+        this.check = check;
     }
 
     @Override
@@ -61,7 +63,7 @@ final class PlainExchange implements SaslExchange {
             return new SaslStep.Failure(SaslStep.FailureReason.BAD_CREDENTIALS,
                     "may not act as another user");
         }
-        return PasswordCheck.verify(lookup, authcid, password);
+        return check.verify(lookup, authcid, password);
     }
 
     private static SaslStep.Failure malformed(String detail) {

@@ -27,7 +27,9 @@
  * configured). An unknown account, a disabled one, a wrong password and an account without the
  * secret a mechanism needs all look the same to the client (SMTP 535 5.7.8), and PLAIN/LOGIN spend
  * the same Argon2id work on unknown names. Failures delay the reply and lock out client addresses
- * and accounts for a while ({@link dev.tern.auth.AuthThrottle}). Secrets at rest:
+ * and accounts for a while ({@link dev.tern.auth.AuthThrottle}). A repeated successful PLAIN/LOGIN
+ * is spared the Argon2id hash by a cache that holds an HMAC of the password and the stored hash it
+ * matched, never the password (docs/adr/0020-password-verification-cache.md). Secrets at rest:
  * docs/adr/0003-stored-secrets.md.
  */
 package dev.tern.auth;

@@ -13,12 +13,32 @@ import java.time.Duration;
  * @param lockoutTime         how long a lockout lasts
  * @param maxFailureDelay     the longest delay before a failure reply (delays double from 1 s with each failure)
  * @param kerberos            GSSAPI settings, or null when Kerberos is not configured
+ * @param cacheTtl            how long a successful password verification spares the next ones the
+ *                            hash; zero turns the cache off
+ * @param cacheSize           most verifications remembered at once
  */
 public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Duration lockoutWindow,
-                           Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos) {
+                           Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos,
+                           Duration cacheTtl, int cacheSize) {
+
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofHours(1);
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    /** With the default password cache. */
+    public AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Duration lockoutWindow,
+                        Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos) {
+        this(plaintextOnLoopback, lockoutFailures, lockoutWindow, lockoutTime, maxFailureDelay, kerberos,
+                DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE);
+    }
 
     public static AuthSettings defaults() {
         return new AuthSettings(false, 10, Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofSeconds(8), null);
+    }
+
+    /** The same settings with another password cache (tests). */
+    public AuthSettings withCache(Duration ttl, int size) {
+        return new AuthSettings(plaintextOnLoopback, lockoutFailures, lockoutWindow, lockoutTime, maxFailureDelay,
+                kerberos, ttl, size);
     }
 
     static AuthSettings read(ConfigNode n, Path base) {
@@ -29,6 +49,8 @@ public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Dur
                 n.duration("lockout_window", d.lockoutWindow()),
                 n.duration("lockout_time", d.lockoutTime()),
                 n.duration("max_failure_delay", d.maxFailureDelay()),
-                n.has("kerberos") ? KerberosSettings.read(n.table("kerberos"), base) : null);
+                n.has("kerberos") ? KerberosSettings.read(n.table("kerberos"), base) : null,
+                n.durationOrZero("cache_ttl", d.cacheTtl()),
+                n.positiveInt("cache_size", d.cacheSize()));
     }
 }

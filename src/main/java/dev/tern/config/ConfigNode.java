@@ -139,8 +139,11 @@ final class ConfigNode {
         return d;
     }
 
-    /** {@code "300ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "5d"}; null when the text is none of these. */
+    /** {@code "300ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "5d"}, {@code "0"}; null when the text is none of these. */
     static Duration parseDuration(String text) {
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;   // "off", where zero is allowed; needs no unit
+        }
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return null;

@@ -218,6 +218,10 @@ public final class StarterConfig {
                 # lockout_window = "10m"
                 # lockout_time = "15m"
                 # max_failure_delay = "8s"
+                # A successful password login spares the same user's next ones the password hash
+                # for cache_ttl ("0": off). A changed password or a disabled account counts at once.
+                # cache_ttl = "1h"
+                # cache_size = 10000
 
                 # [auth.kerberos]
                 # GSSAPI logins. The keytab holds the keys of smtp/HOSTNAME@REALM (imap/, pop/ too).

@@ -12,10 +12,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PlainAndLoginTest {
 
+    /** The exchanges alone, every password hashed. */
+    private static final PasswordCheck UNCACHED = new PasswordCheck(
+            new PasswordCache(java.time.Duration.ZERO, 1, java.time.Clock.systemUTC()),
+            dev.tern.directory.PasswordHasher::verify);
+
+
     private final TestAccounts accounts = new TestAccounts().add("alice@example.org", "wonderland", false);
 
     private SaslStep plain(String message) {
-        return new PlainExchange(accounts).step(bytes(message));
+        return new PlainExchange(accounts, UNCACHED).step(bytes(message));
     }
 
     @Test
@@ -28,7 +34,7 @@ class PlainAndLoginTest {
 
     @Test
     void plainWithoutInitialResponseGetsAnEmptyChallenge() {
-        PlainExchange x = new PlainExchange(accounts);
+        PlainExchange x = new PlainExchange(accounts, UNCACHED);
         assertThat(challenge(x.step(null))).isEmpty();
         success(x.step(bytes("\0alice@example.org\0wonderland")));
         assertThat(failure(x.step(bytes("\0alice@example.org\0wonderland")))).isEqualTo(SaslStep.FailureReason.MALFORMED);
@@ -52,7 +58,7 @@ class PlainAndLoginTest {
             assertThat(failure(plain(bad))).as(bad.replace('\0', '|')).isEqualTo(SaslStep.FailureReason.MALFORMED);
         }
         byte[] notUtf8 = {0, 'a', 0, (byte) 0xc3, (byte) 0x28};
-        assertThat(failure(new PlainExchange(accounts).step(notUtf8))).isEqualTo(SaslStep.FailureReason.MALFORMED);
+        assertThat(failure(new PlainExchange(accounts, UNCACHED).step(notUtf8))).isEqualTo(SaslStep.FailureReason.MALFORMED);
     }
 
     @Test
@@ -60,13 +66,13 @@ class PlainAndLoginTest {
         CredentialLookup down = login -> {
             throw new StoreException("database is locked");
         };
-        assertThat(failure(new PlainExchange(down).step(bytes("\0alice@example.org\0x"))))
+        assertThat(failure(new PlainExchange(down, UNCACHED).step(bytes("\0alice@example.org\0x"))))
                 .isEqualTo(SaslStep.FailureReason.TEMPORARY);
     }
 
     @Test
     void loginAsksForUserNameThenPassword() {
-        LoginExchange x = new LoginExchange(accounts);
+        LoginExchange x = new LoginExchange(accounts, UNCACHED);
         assertThat(challenge(x.step(null))).isEqualTo("Username:");
         assertThat(challenge(x.step(bytes("alice@example.org")))).isEqualTo("Password:");
         assertThat(x.authenticationId()).isEqualTo("alice@example.org");
@@ -75,15 +81,15 @@ class PlainAndLoginTest {
 
     @Test
     void loginTakesTheUserNameAsInitialResponse() {
-        LoginExchange x = new LoginExchange(accounts);
+        LoginExchange x = new LoginExchange(accounts, UNCACHED);
         assertThat(challenge(x.step(bytes("alice@example.org")))).isEqualTo("Password:");
         assertThat(failure(x.step(bytes("wrong")))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
     }
 
     @Test
     void loginMalformed() {
-        assertThat(failure(new LoginExchange(accounts).step(new byte[0]))).isEqualTo(SaslStep.FailureReason.MALFORMED);
-        LoginExchange x = new LoginExchange(accounts);
+        assertThat(failure(new LoginExchange(accounts, UNCACHED).step(new byte[0]))).isEqualTo(SaslStep.FailureReason.MALFORMED);
+        LoginExchange x = new LoginExchange(accounts, UNCACHED);
         x.step(bytes("alice@example.org"));
         assertThat(failure(x.step(new byte[]{(byte) 0xff}))).isEqualTo(SaslStep.FailureReason.MALFORMED);
     }

@@ -71,6 +71,32 @@ class StoredSecretsTest {
     }
 
     @Test
+    void cachedPasswordLoginsFollowTheDirectory() {
+        try (Services s = new Services(TestConfigs.write(dir), 2)) {
+            Directory d = s.directory();
+            d.addDomain("example.org");
+            d.addUser("erin@example.org", "first-password");
+            Authenticator a = new Authenticator(d::credentials, AuthSettings.defaults(), Clock.systemUTC());
+            AuthContext c = new AuthContext(InetAddress.getLoopbackAddress(), true, "imap", "mx.tern.test");
+            assertThat(plain(a, c, "erin@example.org", "first-password")).isInstanceOf(SaslStep.Success.class);
+            assertThat(plain(a, c, "erin@example.org", "first-password")).isInstanceOf(SaslStep.Success.class);
+            // What `tern user passwd` does, from any process: the old password stops working at once.
+            d.setPassword("erin@example.org", "second-password");
+            assertThat(failure(plain(a, c, "erin@example.org", "first-password")))
+                    .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+            assertThat(plain(a, c, "erin@example.org", "second-password")).isInstanceOf(SaslStep.Success.class);
+            d.setEnabled("erin@example.org", false);
+            assertThat(failure(plain(a, c, "erin@example.org", "second-password")))
+                    .isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        }
+    }
+
+    private static SaslStep plain(Authenticator a, AuthContext c, String user, String password) {
+        SaslExchange x = ((SaslStart.Started) a.start("PLAIN", c)).exchange();
+        return x.step(bytes("\0" + user + "\0" + password));
+    }
+
+    @Test
     void commandLineFlag() {
         TestConfigs.write(dir);
         Path config = dir.resolve("tern.toml");

@@ -30,8 +30,22 @@ class AuthConfigTest {
         assertThat(a.lockoutTime()).isEqualTo(Duration.ofMinutes(15));
         assertThat(a.maxFailureDelay()).isEqualTo(Duration.ofSeconds(8));
         assertThat(a.kerberos()).isNull();
+        assertThat(a.cacheTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(a.cacheSize()).isEqualTo(10_000);
         assertThat(ConfigLoader.parse(dir.resolve("tern.toml"), StarterConfig.text("mx.example.org", "0.0.0.0:25")).auth())
                 .isEqualTo(AuthSettings.defaults());
+    }
+
+    @Test
+    void readsThePasswordCache() {
+        AuthSettings a = parse("[auth]\ncache_ttl = \"15m\"\ncache_size = 500\n").auth();
+        assertThat(a.cacheTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(a.cacheSize()).isEqualTo(500);
+        assertThat(parse("[auth]\ncache_ttl = \"0\"\n").auth().cacheTtl()).isZero();
+        assertThatThrownBy(() -> parse("[auth]\ncache_ttl = \"forever\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.cache_ttl");
+        assertThatThrownBy(() -> parse("[auth]\ncache_size = 0\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auth.cache_size");
     }
 
     @Test
