@@ -233,8 +233,12 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     /** An APPEND message literal: streamed into the store, or refused (see ImapSession#messageLiteral). */
     private void messageLiteral(FramerEvent.MessageLiteral m) {
         if (!session.acceptsLiterals()) {
-            framer.abandonCommand();
+            // An AUTHENTICATE response or DONE was expected: that line is wrong, and a literal
+            // sent with it anyway is dropped as it comes.
             session.input(new byte[0]);
+            if (m.synchronizing()) {
+                framer.abandonCommand();
+            }
         } else if (session.messageLiteral(m)) {
             if (m.synchronizing()) {
                 writer().continuation().text("Ready for literal data").end();

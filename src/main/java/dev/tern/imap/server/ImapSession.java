@@ -332,8 +332,7 @@ final class ImapSession {
     /** The APPEND's last message has arrived: store them all, or answer its refusal. */
     void appendEnd(byte[] tail) {
         if (append == null) {
-            bad(null, "unexpected end of APPEND");
-            return;
+            return;    // its start was answered already (a literal where none was expected)
         }
         if (append.refusal() != null) {
             answerRefusedAppend();

@@ -87,11 +87,13 @@ class ImapAppendTest {
 
     @Test
     void angusMailAppendsAMultiMegabyteMessageByteForByte() throws Exception {
-        byte[] original = message(6 * 1024 * 1024, 1);
+        byte[] original = message(4 * 1024 * 1024, 1);
         Properties p = new Properties();
         p.put("mail.imap.host", "127.0.0.1");
         p.put("mail.imap.port", String.valueOf(tern.port("imap")));
         p.put("mail.imap.timeout", "20000");
+        // Read it back in one FETCH rather than Angus's default 16 KiB pieces: the test is about APPEND.
+        p.put("mail.imap.partialfetch", "false");
         Session session = Session.getInstance(p);
         Store store = session.getStore("imap");
         store.connect("alice@example.test", "alice-pw");
@@ -111,6 +113,34 @@ class ImapAppendTest {
         } finally {
             store.close();
         }
+    }
+
+    @Test
+    void pythonImaplibAppendsAMultiMegabyteMessageByteForByte() throws Exception {
+        // imaplib sends a synchronizing literal and waits for the continuation.
+        String script = """
+                import imaplib, hashlib, random, sys
+                rnd = random.Random(8)
+                body = bytes(rnd.randrange(0, 256) for _ in range(4 * 1024 * 1024))
+                # 8-bit octets, no NUL, lines ending in CRLF: what a literal may carry
+                body = body.replace(b'\\x00', b'0').replace(b'\\r', b'r').replace(b'\\n', b'\\r\\n')
+                msg = b'Subject: from imaplib\\r\\n\\r\\n' + body
+                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=30)
+                m.login('alice@example.test', 'alice-pw')
+                typ, data = m.append('INBOX', '(\\\\Seen)', None, msg)
+                print('append', typ, data[0].decode())
+                m.select('INBOX')
+                typ, data = m.fetch('1', '(BODY.PEEK[])')
+                back = data[0][1]
+                print('same', back == msg, len(back), len(msg))
+                m.logout()
+                """;
+        Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap"))))
+                .redirectErrorStream(true).start();
+        assertThat(proc.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("python3 finished").isTrue();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(proc.exitValue()).as("python3 output:%n%s", out).isZero();
+        assertThat(out).contains("append OK [APPENDUID ").contains("same True");
     }
 
     @Test
