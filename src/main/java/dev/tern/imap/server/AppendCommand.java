@@ -89,9 +89,10 @@ final class AppendCommand {
                 for (AppendReceiver.Message m : messages.subList(stored, messages.size())) {
                     m.pipe().upload().abort();
                 }
+                // Here rather than in the answer, which a client that left meanwhile never gets.
+                receiver.release();
             }
         }, (outcome, error) -> {
-            receiver.release();
             List<AppendResult> results = outcome == null ? null : outcome.results();
             if (error != null) {
                 s.failed(tag, error, "APPEND");

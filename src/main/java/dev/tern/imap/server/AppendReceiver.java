@@ -59,7 +59,7 @@ final class AppendReceiver {
     }
 
     /** Takes the memory a message of {@code size} octets may hold; false when the budget has none left. */
-    boolean reserve(long size) {
+    synchronized boolean reserve(long size) {
         long octets = Math.min(size, MESSAGE_MEMORY);
         if (!budget.tryTake(octets)) {
             return false;
@@ -109,8 +109,11 @@ final class AppendReceiver {
         release();
     }
 
-    /** Gives back the memory once the messages are stored (or discarded). */
-    void release() {
+    /**
+     * Gives back the memory once the messages are stored (or discarded). Called on the event loop,
+     * or by the storage work once the session has let go of the receiver; never both at once.
+     */
+    synchronized void release() {
         if (heldBudget > 0) {
             budget.release(heldBudget);
             heldBudget = 0;
