@@ -967,6 +967,46 @@ public abstract class MetadataStoreContract {
                 null, null, due, due, null);
     }
 
+    /** The enabled webhooks as a write transaction sees them. */
+    private List<Rows.Webhook> enabledInWrite() {
+        return store.writeAndWait(tx -> tx.webhooks().enabledWebhooks());
+    }
+
+    @Test
+    void writesSeeEveryCommittedChangeOfTheEnabledWebhooksAndNoRolledBackOne() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Rows.Webhook first = new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a", List.of("delivered"),
+                List.of(), true, t0);
+        Rows.Webhook undone = new Rows.Webhook("w2", "https://hooks.example/b", "whsec_b", List.of("delivered"),
+                List.of(), true, t0.plusSeconds(1));
+        assertThat(enabledInWrite()).isEmpty();
+
+        store.writeAndWait(tx -> {
+            tx.webhooks().insertWebhook(first);
+            assertThat(tx.webhooks().enabledWebhooks()).containsExactly(first);
+            return null;
+        });
+        assertThat(enabledInWrite()).containsExactly(first);
+
+        // A write that fails after adding one, and a write right behind it (often in the same batch).
+        CompletableFuture<Object> failed = store.write(tx -> {
+            tx.webhooks().insertWebhook(undone);
+            assertThat(tx.webhooks().enabledWebhooks()).containsExactly(first, undone);
+            throw new IllegalStateException("changed my mind");
+        });
+        CompletableFuture<List<Rows.Webhook>> behind = store.write(tx -> tx.webhooks().enabledWebhooks());
+        assertThatThrownBy(failed::join).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(behind.join()).containsExactly(first);
+
+        store.writeAndWait(tx -> tx.webhooks().updateWebhook(new Rows.Webhook("w1", first.url(), first.secret(),
+                first.events(), first.domains(), false, t0)));
+        assertThat(enabledInWrite()).isEmpty();
+        store.writeAndWait(tx -> tx.webhooks().updateWebhook(first));
+        assertThat(enabledInWrite()).containsExactly(first);
+        store.writeAndWait(tx -> tx.webhooks().deleteWebhook("w1"));
+        assertThat(enabledInWrite()).isEmpty();
+    }
+
     @Test
     void webhooksRoundTripChangeAndGoWithTheirDeliveries() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");

@@ -52,6 +52,17 @@ public final class SqlStoreTx implements StoreTx {
 
     /** @param dialect the database behind the connection */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect) {
+        this(connection, afterCommit, signals, dialect, null, null);
+    }
+
+    /**
+     * @param webhookCache  the enabled webhooks as this connection last read them, kept across
+     *                      transactions; null to read them once per transaction
+     * @param webhooksStamp what the backend knows of commits by other connections since
+     *                      ({@link EnabledWebhooksCache}); read at most once, when the webhooks are
+     */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect,
+                      EnabledWebhooksCache webhookCache, java.util.function.LongSupplier webhooksStamp) {
         this.connection = connection;
         this.signals = signals;
         Jdbc db = new Jdbc(connection, dialect);
@@ -65,7 +76,7 @@ public final class SqlStoreTx implements StoreTx {
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
         this.tracking = new SqlTrackingDao(db);
-        this.webhooks = new SqlWebhookDao(db);
+        this.webhooks = new SqlWebhookDao(db, webhookCache, webhooksStamp, afterCommit::add);
         this.afterCommit = afterCommit;
     }
 
