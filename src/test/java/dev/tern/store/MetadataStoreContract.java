@@ -973,6 +973,46 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void manyTrackingRowsOfOneWriteAreKeptInOrderWithEachRecipientsLastState() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            recipients.add("r" + i + "@example.test");
+        }
+        recipients.add("r0@example.test");   // twice in the envelope, traced once
+        List<Object> answers = store.writeAndWait(tx -> {
+            List<Object> out = new ArrayList<>();
+            tx.tracking().insertMessage(new Rows.TraceMessage("B1", "m@example.test", "Sender@Example.test", 10,
+                    "smtp", "192.0.2.1", null, t0), recipients, "queued");
+            for (int i = 0; i < 150; i++) {
+                tx.tracking().insertEvent(new Rows.DeliveryEvent("B1", i + 1, t0, "queued", recipients.get(i), "{}"));
+            }
+            out.add(tx.tracking().setStatus("B1", "r7@example.test", "deferred", t0.plusSeconds(1)));
+            out.add(tx.tracking().setStatus("B1", "r7@example.test", "delivered", t0.plusSeconds(2)));
+            out.add(tx.tracking().setStatus("B1", "nobody@example.test", "delivered", t0));
+            out.add(tx.tracking().recipients("B1").size());
+            out.add(tx.tracking().setStatus("B1", "r8@example.test", "bounced", t0.plusSeconds(3)));
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("B1", 151, t0, "delivered", "r7@example.test", "{}"));
+            return out;
+        });
+        assertThat(answers).containsExactly(true, true, false, 150, true);
+        var message = store.read(tx -> tx.tracking().message("B1")).orElseThrow();
+        var traced = store.read(tx -> tx.tracking().recipients("B1"));
+        var events = store.read(tx -> tx.tracking().events("B1"));
+        assertThat(message.sender()).isEqualTo("Sender@Example.test");
+        assertThat(traced).extracting(Rows.TraceRecipient::address).containsExactlyElementsOf(recipients.subList(0, 150));
+        assertThat(traced.get(7).status()).isEqualTo("delivered");
+        assertThat(traced.get(7).updatedAt()).isEqualTo(t0.plusSeconds(2));
+        assertThat(traced.get(8).status()).isEqualTo("bounced");
+        assertThat(traced.get(9).status()).isEqualTo("queued");
+        assertThat(events).hasSize(151);
+        assertThat(events.get(150).type()).isEqualTo("delivered");
+        assertThat(events.get(0).recipient()).isEqualTo("r0@example.test");
+        assertThat(traced(new Rows.TraceFilter(null, null, "sender@example.test", null, null, null, null, null,
+                java.util.Set.of()), 10)).containsExactly("B1");
+    }
+
+    @Test
     void writesSeeEveryCommittedChangeOfTheEnabledWebhooksAndNoRolledBackOne() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         Rows.Webhook first = new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a", List.of("delivered"),

@@ -124,7 +124,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             throw new StoreException("interrupted while waiting for a database connection", e);
         }
         try {
-            return work.run(new SqlStoreTx(c, new ArrayList<>()));
+            return new SqlStoreTx(c, new ArrayList<>()).run(work);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -201,8 +201,8 @@ public final class SqliteMetadataStore implements MetadataStore {
                     afterCommits.add(after);
                     s.execute("SAVEPOINT w");
                     try {
-                        results[i] = batch.get(i).work().run(new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
-                                webhookCache, otherCommits));
+                        results[i] = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
+                                webhookCache, otherCommits).run(batch.get(i).work());
                         s.execute("RELEASE w");
                     } catch (Exception | LinkageError | AssertionError t) {
                         failures[i] = t;

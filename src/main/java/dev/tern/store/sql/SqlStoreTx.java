@@ -80,6 +80,16 @@ public final class SqlStoreTx implements StoreTx {
         this.afterCommit = afterCommit;
     }
 
+    /**
+     * Runs work in this transaction, then writes what the DAOs held back until its end (tracking
+     * rows). Backends run every work through here, before they release its savepoint or commit.
+     */
+    public <T> T run(dev.tern.store.StoreWork<T> work) throws Exception {
+        T result = work.run(this);
+        tracking.flush();
+        return result;
+    }
+
     @Override
     public DirectoryDao directory() {
         return directory;
