@@ -445,6 +445,36 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void referencesTakenAndDroppedInTheTransactionThatInsertsABlobAreCountedToo() {
+        List<Integer> counts = store.writeAndWait(tx -> {
+            tx.blobs().insertInline("N1", new byte[]{1, 2, 3}, 1);
+            tx.blobs().insert("N2", 5, 1);
+            tx.blobs().insert("N3", 5, 1);
+            List<Integer> out = new ArrayList<>();
+            out.add(tx.blobs().addRefs("N1", 1));    // filed into a mailbox
+            out.add(tx.blobs().addRefs("N1", -1));   // the queue's reference dropped
+            out.add(tx.blobs().refs("N1"));
+            out.add(tx.blobs().addRefs("N2", 2));
+            out.add(tx.blobs().addRefs("N3", -1));
+            out.add(tx.blobs().exists("N3") ? 1 : 0);
+            return out;
+        });
+        assertThat(counts).containsExactly(2, 1, 1, 3, 0, 0);
+        int n1 = store.read(tx -> tx.blobs().refs("N1"));
+        byte[] data = store.read(tx -> tx.blobs().inlineData("N1"));
+        int n2 = store.read(tx -> tx.blobs().refs("N2"));
+        boolean n3 = store.read(tx -> tx.blobs().exists("N3"));
+        int dropped = store.writeAndWait(tx -> tx.blobs().addRefs("N2", -3));
+        boolean n2After = store.read(tx -> tx.blobs().exists("N2"));
+        assertThat(n1).isEqualTo(1);
+        assertThat(data).containsExactly(1, 2, 3);
+        assertThat(n2).isEqualTo(3);
+        assertThat(n3).isFalse();
+        assertThat(dropped).isZero();
+        assertThat(n2After).isFalse();
+    }
+
+    @Test
     void dkimKeysRoundTripOnePerSelector() {
         Instant created = Instant.ofEpochMilli(1_800_000_000_000L);
         long domainId = store.writeAndWait(tx -> tx.directory().insertDomain("keys.test", Instant.now()).id());

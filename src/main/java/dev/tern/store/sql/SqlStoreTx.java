@@ -82,11 +82,12 @@ public final class SqlStoreTx implements StoreTx {
 
     /**
      * Runs work in this transaction, then writes what the DAOs held back until its end (tracking
-     * rows). Backends run every work through here, before they release its savepoint or commit.
+     * rows, the reference counts of contents inserted here). Backends run every work through here, before they release its savepoint or commit.
      */
     public <T> T run(dev.tern.store.StoreWork<T> work) throws Exception {
         T result = work.run(this);
         tracking.flush();
+        blobs.flush();
         return result;
     }
 
