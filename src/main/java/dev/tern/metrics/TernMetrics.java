@@ -44,20 +44,30 @@ public final class TernMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Clock clock;
     private final Map<String, AtomicInteger> activeSessions = new ConcurrentHashMap<>();
+    /**
+     * The counters and timers already registered, by what tells them apart. Registering through
+     * a builder sorts the tags, builds an id and looks it up, which cost more than counting at each
+     * connection (on the event loops) and each delivery event (on the store's writer thread, after
+     * every commit); each meter is now registered once.
+     */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final ConnectionObserver connections = new ConnectionObserver() {
         @Override
         public void opened(String listener) {
-            Counter.builder("tern.connections").description("Connections accepted")
-                    .tags("listener", listener, "protocol", protocolOf(listener)).register(registry).increment();
+            counter("connections " + listener, () -> Counter.builder("tern.connections")
+                    .description("Connections accepted")
+                    .tags("listener", listener, "protocol", protocolOf(listener)).register(registry)).increment();
             active(listener).incrementAndGet();
         }
 
         @Override
         public void closed(String listener, boolean tls) {
             active(listener).decrementAndGet();
-            Counter.builder("tern.inbound.sessions").description("Connections ended, by whether they used TLS")
+            counter("sessions " + listener + " " + tls, () -> Counter.builder("tern.inbound.sessions")
+                    .description("Connections ended, by whether they used TLS")
                     .tags("listener", listener, "protocol", protocolOf(listener), "tls", Boolean.toString(tls))
-                    .register(registry).increment();
+                    .register(registry)).increment();
         }
     };
     private final DeliveryEventListener deliveryEvents = this::onEvent;
@@ -130,8 +140,12 @@ public final class TernMetrics {
 
     private void onEvent(DeliveryEvent e) {
         switch (e.type()) {
-            case RECEIVED -> Counter.builder("tern.messages.received").description("Messages accepted into the queue")
-                    .tags("listener", orNone(e.field(DeliveryEvent.LISTENER))).register(registry).increment();
+            case RECEIVED -> {
+                String listener = orNone(e.field(DeliveryEvent.LISTENER));
+                counter("received " + listener, () -> Counter.builder("tern.messages.received")
+                        .description("Messages accepted into the queue")
+                        .tags("listener", listener).register(registry)).increment();
+            }
             case DELIVERED, DEFERRED, BOUNCED, EXPIRED -> delivery(e);
             default -> {
             }
@@ -140,22 +154,31 @@ public final class TernMetrics {
 
     private void delivery(DeliveryEvent e) {
         String destination = orNone(e.field(DeliveryEvent.DESTINATION));
-        Counter.builder("tern.deliveries").description("Recipient delivery outcomes")
-                .tags("outcome", e.type().label(), "destination", destination).register(registry).increment();
+        String outcome = e.type().label();
+        counter("deliveries " + outcome + " " + destination, () -> Counter.builder("tern.deliveries")
+                .description("Recipient delivery outcomes")
+                .tags("outcome", outcome, "destination", destination).register(registry)).increment();
         if (e.type() != DeliveryEvent.Type.DELIVERED) {
             return;
         }
         String delay = e.field(DeliveryEvent.DELAY);
         if (delay != null) {
-            Timer.builder("tern.delivery.latency").description("Time from reception to delivery, per recipient")
-                    .tags("destination", destination).serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(registry).record(Duration.ofMillis(Math.round(Double.parseDouble(delay) * 1000)));
+            latency.computeIfAbsent(destination, d -> Timer.builder("tern.delivery.latency")
+                            .description("Time from reception to delivery, per recipient")
+                            .tags("destination", d).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
+                    .record(Duration.ofMillis(Math.round(Double.parseDouble(delay) * 1000)));
         }
         if (destination.equals("remote")) {
-            Counter.builder("tern.outbound.deliveries").description("Messages delivered to other servers, by TLS use")
-                    .tags("tls", Boolean.toString("yes".equals(e.field(DeliveryEvent.TLS))))
-                    .register(registry).increment();
+            String tls = Boolean.toString("yes".equals(e.field(DeliveryEvent.TLS)));
+            counter("outbound " + tls, () -> Counter.builder("tern.outbound.deliveries")
+                    .description("Messages delivered to other servers, by TLS use")
+                    .tags("tls", tls).register(registry)).increment();
         }
+    }
+
+    private Counter counter(String key, java.util.function.Supplier<Counter> register) {
+        Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key, k -> register.get());
     }
 
     private AtomicInteger active(String listener) {

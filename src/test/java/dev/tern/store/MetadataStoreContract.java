@@ -445,6 +445,36 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void referencesTakenAndDroppedInTheTransactionThatInsertsABlobAreCountedToo() {
+        List<Integer> counts = store.writeAndWait(tx -> {
+            tx.blobs().insertInline("N1", new byte[]{1, 2, 3}, 1);
+            tx.blobs().insert("N2", 5, 1);
+            tx.blobs().insert("N3", 5, 1);
+            List<Integer> out = new ArrayList<>();
+            out.add(tx.blobs().addRefs("N1", 1));    // filed into a mailbox
+            out.add(tx.blobs().addRefs("N1", -1));   // the queue's reference dropped
+            out.add(tx.blobs().refs("N1"));
+            out.add(tx.blobs().addRefs("N2", 2));
+            out.add(tx.blobs().addRefs("N3", -1));
+            out.add(tx.blobs().exists("N3") ? 1 : 0);
+            return out;
+        });
+        assertThat(counts).containsExactly(2, 1, 1, 3, 0, 0);
+        int n1 = store.read(tx -> tx.blobs().refs("N1"));
+        byte[] data = store.read(tx -> tx.blobs().inlineData("N1"));
+        int n2 = store.read(tx -> tx.blobs().refs("N2"));
+        boolean n3 = store.read(tx -> tx.blobs().exists("N3"));
+        int dropped = store.writeAndWait(tx -> tx.blobs().addRefs("N2", -3));
+        boolean n2After = store.read(tx -> tx.blobs().exists("N2"));
+        assertThat(n1).isEqualTo(1);
+        assertThat(data).containsExactly(1, 2, 3);
+        assertThat(n2).isEqualTo(3);
+        assertThat(n3).isFalse();
+        assertThat(dropped).isZero();
+        assertThat(n2After).isFalse();
+    }
+
+    @Test
     void dkimKeysRoundTripOnePerSelector() {
         Instant created = Instant.ofEpochMilli(1_800_000_000_000L);
         long domainId = store.writeAndWait(tx -> tx.directory().insertDomain("keys.test", Instant.now()).id());
@@ -997,6 +1027,86 @@ public abstract class MetadataStoreContract {
     private static Rows.WebhookDelivery pendingDelivery(String id, String webhookId, Instant due) {
         return new Rows.WebhookDelivery(id, webhookId, "delivered", "{\"id\":\"" + id + "\"}", "pending", 0, due,
                 null, null, due, due, null);
+    }
+
+    /** The enabled webhooks as a write transaction sees them. */
+    private List<Rows.Webhook> enabledInWrite() {
+        return store.writeAndWait(tx -> tx.webhooks().enabledWebhooks());
+    }
+
+    @Test
+    void manyTrackingRowsOfOneWriteAreKeptInOrderWithEachRecipientsLastState() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            recipients.add("r" + i + "@example.test");
+        }
+        recipients.add("r0@example.test");   // twice in the envelope, traced once
+        List<Object> answers = store.writeAndWait(tx -> {
+            List<Object> out = new ArrayList<>();
+            tx.tracking().insertMessage(new Rows.TraceMessage("B1", "m@example.test", "Sender@Example.test", 10,
+                    "smtp", "192.0.2.1", null, t0), recipients, "queued");
+            for (int i = 0; i < 150; i++) {
+                tx.tracking().insertEvent(new Rows.DeliveryEvent("B1", i + 1, t0, "queued", recipients.get(i), "{}"));
+            }
+            out.add(tx.tracking().setStatus("B1", "r7@example.test", "deferred", t0.plusSeconds(1)));
+            out.add(tx.tracking().setStatus("B1", "r7@example.test", "delivered", t0.plusSeconds(2)));
+            out.add(tx.tracking().setStatus("B1", "nobody@example.test", "delivered", t0));
+            out.add(tx.tracking().recipients("B1").size());
+            out.add(tx.tracking().setStatus("B1", "r8@example.test", "bounced", t0.plusSeconds(3)));
+            tx.tracking().insertEvent(new Rows.DeliveryEvent("B1", 151, t0, "delivered", "r7@example.test", "{}"));
+            return out;
+        });
+        assertThat(answers).containsExactly(true, true, false, 150, true);
+        var message = store.read(tx -> tx.tracking().message("B1")).orElseThrow();
+        var traced = store.read(tx -> tx.tracking().recipients("B1"));
+        var events = store.read(tx -> tx.tracking().events("B1"));
+        assertThat(message.sender()).isEqualTo("Sender@Example.test");
+        assertThat(traced).extracting(Rows.TraceRecipient::address).containsExactlyElementsOf(recipients.subList(0, 150));
+        assertThat(traced.get(7).status()).isEqualTo("delivered");
+        assertThat(traced.get(7).updatedAt()).isEqualTo(t0.plusSeconds(2));
+        assertThat(traced.get(8).status()).isEqualTo("bounced");
+        assertThat(traced.get(9).status()).isEqualTo("queued");
+        assertThat(events).hasSize(151);
+        assertThat(events.get(150).type()).isEqualTo("delivered");
+        assertThat(events.get(0).recipient()).isEqualTo("r0@example.test");
+        assertThat(traced(new Rows.TraceFilter(null, null, "sender@example.test", null, null, null, null, null,
+                java.util.Set.of()), 10)).containsExactly("B1");
+    }
+
+    @Test
+    void writesSeeEveryCommittedChangeOfTheEnabledWebhooksAndNoRolledBackOne() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Rows.Webhook first = new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a", List.of("delivered"),
+                List.of(), true, t0);
+        Rows.Webhook undone = new Rows.Webhook("w2", "https://hooks.example/b", "whsec_b", List.of("delivered"),
+                List.of(), true, t0.plusSeconds(1));
+        assertThat(enabledInWrite()).isEmpty();
+
+        store.writeAndWait(tx -> {
+            tx.webhooks().insertWebhook(first);
+            assertThat(tx.webhooks().enabledWebhooks()).containsExactly(first);
+            return null;
+        });
+        assertThat(enabledInWrite()).containsExactly(first);
+
+        // A write that fails after adding one, and a write right behind it (often in the same batch).
+        CompletableFuture<Object> failed = store.write(tx -> {
+            tx.webhooks().insertWebhook(undone);
+            assertThat(tx.webhooks().enabledWebhooks()).containsExactly(first, undone);
+            throw new IllegalStateException("changed my mind");
+        });
+        CompletableFuture<List<Rows.Webhook>> behind = store.write(tx -> tx.webhooks().enabledWebhooks());
+        assertThatThrownBy(failed::join).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(behind.join()).containsExactly(first);
+
+        store.writeAndWait(tx -> tx.webhooks().updateWebhook(new Rows.Webhook("w1", first.url(), first.secret(),
+                first.events(), first.domains(), false, t0)));
+        assertThat(enabledInWrite()).isEmpty();
+        store.writeAndWait(tx -> tx.webhooks().updateWebhook(first));
+        assertThat(enabledInWrite()).containsExactly(first);
+        store.writeAndWait(tx -> tx.webhooks().deleteWebhook("w1"));
+        assertThat(enabledInWrite()).isEmpty();
     }
 
     @Test

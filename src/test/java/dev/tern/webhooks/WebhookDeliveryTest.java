@@ -286,6 +286,57 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void webhooksChangedByTheCommandLineWhileTheServerRunsApplyFromTheNextEvent() throws Exception {
+        startWithMailboxes(fast(3));
+        // The server has looked for webhooks, and found none, before the command line adds one.
+        send("carol@elsewhere.test", "alice@example.test", "before@elsewhere.test");
+
+        String added = commandLine("webhook", "add", receiver.url("/cli"), "--event", "delivered");
+        String id = added.substring("webhook ".length(), "webhook ".length() + 16);
+        String queueId = send("carol@elsewhere.test", "alice@example.test", "after@elsewhere.test");
+        WebhookReceiver.Request first = receiver.next(WAIT_SECONDS);
+        assertThat(first.path()).isEqualTo("/cli");
+        assertThat(first.json().get("data").get("queue_id").asText()).isEqualTo(queueId);
+
+        // `tern` commands open their own store on the same data directory, as this does.
+        try (dev.tern.server.Services other = new dev.tern.server.Services(
+                dev.tern.config.ConfigLoader.load(dir.resolve("tern.toml")), 2)) {
+            other.webhooks().update(id, new Webhooks.Change(null, null, null, false));
+        }
+        send("carol@elsewhere.test", "alice@example.test", "disabled@elsewhere.test");
+        // The deliveries are written with the event, before the 250: none was for the disabled webhook.
+        List<Rows.WebhookDelivery> ofDisabled = tern.services().metadata().read(tx -> tx.webhooks().deliveries(id, 10));
+        assertThat(ofDisabled).hasSize(1);
+
+        commandLine("webhook", "delete", id);
+        String marker = webhook("/api", List.of("delivered"), null).get("id").asText();
+        String last = send("carol@elsewhere.test", "alice@example.test", "deleted@elsewhere.test");
+        WebhookReceiver.Request next = receiver.next(WAIT_SECONDS);
+        assertThat(next.path()).isEqualTo("/api");
+        assertThat(next.json().get("data").get("queue_id").asText()).isEqualTo(last);
+        List<Rows.WebhookDelivery> ofMarker = tern.services().metadata().read(tx -> tx.webhooks().deliveries(marker, 10));
+        assertThat(ofMarker).hasSize(1);
+        assertThat(receiver.pending()).isEmpty();
+    }
+
+    /** Runs a `tern` command on this server's configuration; returns what it printed. */
+    private String commandLine(String... args) {
+        java.io.PrintStream realOut = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--config", dir.resolve("tern.toml").toString())).toArray(String[]::new);
+        int code;
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            code = dev.tern.cli.TernCommand.run(full);
+        } finally {
+            System.setOut(realOut);
+        }
+        assertThat(code).as("tern %s", String.join(" ", args)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aPingIsSentOnRequest() throws Exception {
         start(fast(3));
         JsonNode hook = webhook("/ping", List.of("bounced"), null);

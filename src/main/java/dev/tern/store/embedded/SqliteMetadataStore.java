@@ -3,6 +3,9 @@ package dev.tern.store.embedded;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.StoreException;
 import dev.tern.store.StoreWork;
+import dev.tern.store.sql.EnabledWebhooksCache;
+import dev.tern.store.sql.Signals;
+import dev.tern.store.sql.SqlDialect;
 import dev.tern.store.sql.SqlStoreTx;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -12,6 +15,7 @@ import org.sqlite.SQLiteDataSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The metadata store on SQLite in WAL mode.
@@ -46,6 +51,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     private final List<Connection> allReaders = new ArrayList<>();
     private final LinkedBlockingQueue<PendingWrite<?>> writes = new LinkedBlockingQueue<>();
     private final Thread writerThread;
+    /** Valid while PRAGMA data_version stays put: no other connection committed meanwhile. */
+    private final EnabledWebhooksCache webhookCache = new EnabledWebhooksCache();
     private volatile boolean closed;
 
     private record PendingWrite<T>(StoreWork<T> work, CompletableFuture<T> future) {
@@ -117,7 +124,7 @@ public final class SqliteMetadataStore implements MetadataStore {
             throw new StoreException("interrupted while waiting for a database connection", e);
         }
         try {
-            return work.run(new SqlStoreTx(c, new ArrayList<>()));
+            return new SqlStoreTx(c, new ArrayList<>()).run(work);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -175,13 +182,27 @@ public final class SqliteMetadataStore implements MetadataStore {
         List<List<Runnable>> afterCommits = new ArrayList<>(n);
         try (Statement s = writer.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
+            // Read once per batch, when first needed: the batch holds the write lock, so no other
+            // connection can commit before it ends.
+            LongSupplier otherCommits = new LongSupplier() {
+                private long version = -1;
+
+                @Override
+                public long getAsLong() {
+                    if (version < 0) {
+                        version = dataVersion(writer);
+                    }
+                    return version;
+                }
+            };
             try {
                 for (int i = 0; i < n; i++) {
                     List<Runnable> after = new ArrayList<>();
                     afterCommits.add(after);
                     s.execute("SAVEPOINT w");
                     try {
-                        results[i] = batch.get(i).work().run(new SqlStoreTx(writer, after));
+                        results[i] = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
+                                webhookCache, otherCommits).run(batch.get(i).work());
                         s.execute("RELEASE w");
                     } catch (Exception | LinkageError | AssertionError t) {
                         failures[i] = t;
@@ -192,6 +213,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                 }
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
+                webhookCache.invalidate();   // it may hold what this batch changed
                 try {
                     s.execute("ROLLBACK");
                 } catch (SQLException ignored) {
@@ -213,6 +235,16 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         for (int i = 0; i < n; i++) {
             complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    /** SQLite's count of the commits made by other connections (processes) to the database file. */
+    private static long dataVersion(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the database's data version", e);
         }
     }
 

@@ -183,7 +183,7 @@ public final class PostgresMetadataStore implements MetadataStore {
         for (int attempt = 1; ; attempt++) {
             Connection c = connection(readPool);
             try {
-                return work.run(new SqlStoreTx(c, new ArrayList<>(), Signals.NONE, SqlDialect.POSTGRESQL));
+                return new SqlStoreTx(c, new ArrayList<>(), Signals.NONE, SqlDialect.POSTGRESQL).run(work);
             } catch (Exception e) {
                 if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(e)) {
                     log.debug("read interrupted ({}), trying again", e.toString());
@@ -282,7 +282,7 @@ public final class PostgresMetadataStore implements MetadataStore {
                 List<Runnable> after = new ArrayList<>();
                 s.execute("SAVEPOINT w");
                 try {
-                    results[i] = w.work().run(new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL));
+                    results[i] = new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL).run(w.work());
                     s.execute("RELEASE SAVEPOINT w");
                     done.add(w);
                     doneResults.add(results[i]);
@@ -363,7 +363,7 @@ public final class PostgresMetadataStore implements MetadataStore {
             T result;
             try {
                 try {
-                    result = work.run(new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL));
+                    result = new SqlStoreTx(c, after, signals, SqlDialect.POSTGRESQL).run(work);
                 } catch (Exception | LinkageError | AssertionError t) {
                     rollback(c);
                     if (attempt < MAX_ATTEMPTS && !closed && TransientFailures.isTransient(t)) {

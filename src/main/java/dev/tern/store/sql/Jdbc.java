@@ -25,8 +25,17 @@ final class Jdbc {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /**
+     * Each INSERT with " RETURNING id" appended, made once: the statement cache is keyed by the
+     * SQL text, and a string built at every call has its hash computed and compared in full every
+     * time, where a kept one has it cached.
+     */
+    private static final Map<String, String> RETURNING_ID = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Connection connection;
     private final SqlDialect dialect;
+    /** This connection's kept statements, looked up once per transaction rather than per statement. */
+    private Map<String, PreparedStatement> statements;
 
     Jdbc(Connection connection, SqlDialect dialect) {
         this.connection = connection;
@@ -98,11 +107,11 @@ final class Jdbc {
         }
     }
 
-    /** Runs an INSERT and returns the generated integer key. */
+    /** Runs an INSERT (constant SQL: the text is kept, see {@link #RETURNING_ID}) and returns the generated integer key. */
     long insert(String sql, Object... args) {
         PreparedStatement ps = null;
         try {
-            ps = prepare(sql + " RETURNING id", args);
+            ps = prepare(RETURNING_ID.computeIfAbsent(sql, s -> s + " RETURNING id"), args);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StoreException("insert returned no key: " + sql);
@@ -125,9 +134,12 @@ final class Jdbc {
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
         PreparedStatement ps;
         if (dialect.keepsStatements()) {
-            Map<String, PreparedStatement> cache;
-            synchronized (STATEMENTS) {
-                cache = STATEMENTS.computeIfAbsent(connection, c -> new HashMap<>());
+            Map<String, PreparedStatement> cache = statements;
+            if (cache == null) {
+                synchronized (STATEMENTS) {
+                    cache = STATEMENTS.computeIfAbsent(connection, c -> new HashMap<>());
+                }
+                statements = cache;
             }
             ps = cache.get(sql);
             if (ps == null || ps.isClosed()) {

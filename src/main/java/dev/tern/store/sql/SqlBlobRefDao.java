@@ -2,22 +2,46 @@ package dev.tern.store.sql;
 
 import dev.tern.store.BlobRefDao;
 
+import java.util.HashMap;
+import java.util.Map;
+
 final class SqlBlobRefDao implements BlobRefDao {
 
     private final Jdbc db;
+    /**
+     * The blobs this transaction inserted, with their count as written and as it stands. No other
+     * transaction can see them, let alone change their count, before this one commits, so their
+     * count is known here: a message enqueued and filed into a mailbox in one transaction takes a
+     * reference (+1) and drops the queue's (-1), which cost four statements and now costs none.
+     * The count is written when the work ends ({@link #flush}) if it changed.
+     */
+    private final Map<String, int[]> insertedHere = new HashMap<>(4);
 
     SqlBlobRefDao(Jdbc db) {
         this.db = db;
     }
 
+    /** Writes the counts of the blobs inserted here that changed since. */
+    void flush() {
+        for (Map.Entry<String, int[]> e : insertedHere.entrySet()) {
+            int[] refs = e.getValue();
+            if (refs[0] != refs[1]) {
+                db.update("UPDATE blobs SET refs = ? WHERE id = ?", refs[1], e.getKey());
+                refs[0] = refs[1];
+            }
+        }
+    }
+
     @Override
     public void insert(String blobId, long size, int refs) {
         db.update("INSERT INTO blobs (id, size, refs) VALUES (?, ?, ?)", blobId, size, refs);
+        insertedHere.put(blobId, new int[]{refs, refs});
     }
 
     @Override
     public void insertInline(String blobId, byte[] data, int refs) {
         db.update("INSERT INTO blobs (id, size, refs, data) VALUES (?, ?, ?, ?)", blobId, (long) data.length, refs, data);
+        insertedHere.put(blobId, new int[]{refs, refs});
     }
 
     @Override
@@ -27,6 +51,16 @@ final class SqlBlobRefDao implements BlobRefDao {
 
     @Override
     public int addRefs(String blobId, int delta) {
+        int[] here = insertedHere.get(blobId);
+        if (here != null) {
+            here[1] += delta;
+            if (here[1] > 0) {
+                return here[1];
+            }
+            insertedHere.remove(blobId);
+            db.update("DELETE FROM blobs WHERE id = ?", blobId);
+            return 0;
+        }
         db.update("UPDATE blobs SET refs = refs + ? WHERE id = ?", delta, blobId);
         int refs = (int) db.count("SELECT refs FROM blobs WHERE id = ?", blobId);
         if (refs <= 0) {
@@ -38,6 +72,10 @@ final class SqlBlobRefDao implements BlobRefDao {
 
     @Override
     public int refs(String blobId) {
+        int[] here = insertedHere.get(blobId);
+        if (here != null) {
+            return here[1];
+        }
         return (int) db.count("SELECT refs FROM blobs WHERE id = ?", blobId);
     }
 

@@ -52,6 +52,17 @@ public final class SqlStoreTx implements StoreTx {
 
     /** @param dialect the database behind the connection */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect) {
+        this(connection, afterCommit, signals, dialect, null, null);
+    }
+
+    /**
+     * @param webhookCache  the enabled webhooks as this connection last read them, kept across
+     *                      transactions; null to read them once per transaction
+     * @param webhooksStamp what the backend knows of commits by other connections since
+     *                      ({@link EnabledWebhooksCache}); read at most once, when the webhooks are
+     */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect,
+                      EnabledWebhooksCache webhookCache, java.util.function.LongSupplier webhooksStamp) {
         this.connection = connection;
         this.signals = signals;
         Jdbc db = new Jdbc(connection, dialect);
@@ -65,8 +76,19 @@ public final class SqlStoreTx implements StoreTx {
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
         this.tracking = new SqlTrackingDao(db);
-        this.webhooks = new SqlWebhookDao(db);
+        this.webhooks = new SqlWebhookDao(db, webhookCache, webhooksStamp, afterCommit::add);
         this.afterCommit = afterCommit;
+    }
+
+    /**
+     * Runs work in this transaction, then writes what the DAOs held back until its end (tracking
+     * rows, the reference counts of contents inserted here). Backends run every work through here, before they release its savepoint or commit.
+     */
+    public <T> T run(dev.tern.store.StoreWork<T> work) throws Exception {
+        T result = work.run(this);
+        tracking.flush();
+        blobs.flush();
+        return result;
     }
 
     @Override

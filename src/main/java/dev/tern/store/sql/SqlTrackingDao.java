@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,38 +21,44 @@ final class SqlTrackingDao implements TrackingDao {
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final Jdbc db;
+    /** What this transaction recorded: written when it ends, or before it reads tracking rows. */
+    private final TrackingRows unwritten = new TrackingRows();
 
     SqlTrackingDao(Jdbc db) {
         this.db = db;
     }
 
+    /** Writes the rows recorded in this transaction; the backend calls it before the commit. */
+    void flush() {
+        unwritten.write(db);
+    }
+
     @Override
     public void insertMessage(Rows.TraceMessage m, List<String> recipients, String status) {
-        db.update("INSERT INTO trace_messages (" + MESSAGE_COLUMNS + ", sender_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                m.queueId(), m.messageId(), m.sender(), m.size(), m.listener(), m.clientAddress(), m.authUser(),
-                m.receivedAt(), m.sender().toLowerCase(Locale.ROOT));
+        unwritten.message(m);
         int position = 0;
         for (String r : new LinkedHashSet<>(recipients)) {
-            db.update("INSERT INTO trace_recipients (queue_id, position, address, address_key, status, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", m.queueId(), position++, r, r.toLowerCase(Locale.ROOT), status,
-                    m.receivedAt());
+            unwritten.recipient(m.queueId(), position++, r, status, m.receivedAt());
         }
     }
 
     @Override
     public void insertEvent(Rows.DeliveryEvent e) {
-        db.update("INSERT INTO delivery_events (queue_id, seq, at, type, recipient, data) VALUES (?, ?, ?, ?, ?, ?)",
-                e.queueId(), e.seq(), e.at(), e.type(), e.recipient(), e.data());
+        unwritten.event(e);
     }
 
     @Override
     public boolean setStatus(String queueId, String recipient, String status, Instant at) {
+        if (unwritten.setStatus(queueId, recipient, status, at)) {
+            return true;
+        }
         return db.update("UPDATE trace_recipients SET status = ?, updated_at = ? WHERE queue_id = ? AND address = ?",
                 status, at, queueId, recipient) > 0;
     }
 
     @Override
     public List<Rows.TraceMessage> search(Rows.TraceFilter f, int limit) {
+        flush();
         StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS + " FROM trace_messages m WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (f.queueId() != null) {
@@ -117,12 +122,14 @@ final class SqlTrackingDao implements TrackingDao {
 
     @Override
     public Optional<Rows.TraceMessage> message(String queueId) {
+        flush();
         return db.one("SELECT " + MESSAGE_COLUMNS + " FROM trace_messages WHERE queue_id = ?",
                 SqlTrackingDao::messageRow, queueId);
     }
 
     @Override
     public List<Rows.TraceRecipient> recipients(String queueId) {
+        flush();
         return db.query("SELECT queue_id, address, status, updated_at FROM trace_recipients WHERE queue_id = ? "
                         + "ORDER BY position",
                 rs -> new Rows.TraceRecipient(rs.getString("queue_id"), rs.getString("address"),
@@ -131,6 +138,7 @@ final class SqlTrackingDao implements TrackingDao {
 
     @Override
     public List<Rows.DeliveryEvent> events(String queueId) {
+        flush();
         return db.query("SELECT queue_id, seq, at, type, recipient, data FROM delivery_events WHERE queue_id = ? "
                         + "ORDER BY seq",
                 rs -> new Rows.DeliveryEvent(rs.getString("queue_id"), rs.getLong("seq"), Jdbc.instant(rs, "at"),
@@ -139,6 +147,7 @@ final class SqlTrackingDao implements TrackingDao {
 
     @Override
     public List<Rows.EventCount> countEvents(Instant since, Instant until, Set<String> domains) {
+        flush();
         StringBuilder sql = new StringBuilder("SELECT e.type, e.at / " + HOUR_MILLIS + " AS bucket, COUNT(*) AS n "
                 + "FROM delivery_events e WHERE e.at >= ? AND e.at < ?");
         List<Object> args = new ArrayList<>(List.of(since, until));
@@ -159,6 +168,7 @@ final class SqlTrackingDao implements TrackingDao {
 
     @Override
     public int purge(Instant before, int limit) {
+        flush();
         List<String> old = db.query("SELECT queue_id FROM trace_messages m WHERE received_at < ? "
                         + "AND NOT EXISTS (SELECT 1 FROM queue_messages q WHERE q.id = m.queue_id) "
                         + "ORDER BY received_at LIMIT ?", rs -> rs.getString(1), before, limit);

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 final class SqlWebhookDao implements WebhookDao {
 
@@ -20,13 +22,38 @@ final class SqlWebhookDao implements WebhookDao {
             + "(SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled = 1)";
 
     private final Jdbc db;
+    /** Shared by the transactions of one writer; null where none is kept (readers, PostgreSQL). */
+    private final EnabledWebhooksCache cache;
+    /** Where {@link #cache} is kept: says whether another connection committed since it was filled. */
+    private final LongSupplier stamp;
+    private final Consumer<Runnable> afterCommit;
+    /** Without a shared cache: the list read once for this transaction. */
+    private List<Rows.Webhook> enabled;
+    /** This transaction changed webhooks: it reads them from the table until it ends. */
+    private boolean changed;
 
-    SqlWebhookDao(Jdbc db) {
+    SqlWebhookDao(Jdbc db, EnabledWebhooksCache cache, LongSupplier stamp, Consumer<Runnable> afterCommit) {
         this.db = db;
+        this.cache = stamp == null ? null : cache;
+        this.stamp = stamp;
+        this.afterCommit = afterCommit;
+    }
+
+    /** Forgets what was read of the enabled webhooks, here and (after the commit too) in the shared cache. */
+    private void changed() {
+        enabled = null;
+        if (cache != null) {
+            if (!changed) {
+                afterCommit.accept(cache::invalidate);
+            }
+            cache.invalidate();
+        }
+        changed = true;
     }
 
     @Override
     public void insertWebhook(Rows.Webhook w) {
+        changed();
         db.update("INSERT INTO webhooks (" + WEBHOOK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", w.id(), w.url(),
                 w.secret(), String.join(" ", w.events()), domains(w.domains()), w.enabled(), w.createdAt());
     }
@@ -44,18 +71,30 @@ final class SqlWebhookDao implements WebhookDao {
 
     @Override
     public List<Rows.Webhook> enabledWebhooks() {
+        if (cache != null && !changed) {
+            return cache.get(stamp.getAsLong(), this::readEnabled);
+        }
+        if (enabled == null || changed) {
+            enabled = readEnabled();
+        }
+        return enabled;
+    }
+
+    private List<Rows.Webhook> readEnabled() {
         return db.query("SELECT " + WEBHOOK_COLUMNS + " FROM webhooks WHERE enabled = 1 ORDER BY created_at, id",
                 SqlWebhookDao::webhookRow);
     }
 
     @Override
     public boolean updateWebhook(Rows.Webhook w) {
+        changed();
         return db.update("UPDATE webhooks SET url = ?, events = ?, domains = ?, enabled = ? WHERE id = ?", w.url(),
                 String.join(" ", w.events()), domains(w.domains()), w.enabled(), w.id()) > 0;
     }
 
     @Override
     public boolean deleteWebhook(String id) {
+        changed();
         db.update("DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
         return db.update("DELETE FROM webhooks WHERE id = ?", id) > 0;
     }
