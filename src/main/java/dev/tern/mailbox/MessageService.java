@@ -47,6 +47,11 @@ public final class MessageService {
         return store.read(tx -> tx.mailboxes().messages(mailboxId)).stream().map(MessageEntry::of).toList();
     }
 
+    /** A mailbox's UIDs with their flags, ascending: what sequence numbers and flag reports need. */
+    public List<MessageFlags> flags(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().flags(mailboxId)).stream().map(MessageFlags::of).toList();
+    }
+
     public Optional<MessageEntry> message(long mailboxId, long uid) {
         return store.read(tx -> tx.mailboxes().message(mailboxId, uid)).map(MessageEntry::of);
     }

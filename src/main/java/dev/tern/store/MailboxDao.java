@@ -63,6 +63,9 @@ public interface MailboxDao {
     /** Every message of a mailbox, by ascending UID, in one query. */
     List<Rows.Message> messages(long mailboxId);
 
+    /** Every message's UID, flags and MODSEQ, by ascending UID: the index without what only content reads need. */
+    List<Rows.MessageFlags> flags(long mailboxId);
+
     /** The messages among {@code uids}, by ascending UID; unknown UIDs are left out. */
     List<Rows.Message> messages(long mailboxId, Collection<Long> uids);
 

@@ -208,6 +208,10 @@ public final class Rows {
                           Instant internalDate, int systemFlags, String keywords, long modSeq) {
     }
 
+    /** The part of a message's row that flags and sequence numbers need: what SELECT and FETCH FLAGS read. */
+    public record MessageFlags(long uid, int systemFlags, String keywords, long modSeq) {
+    }
+
     /** A message's new flags, as written by a flag change. */
     public record FlagUpdate(long messageId, int systemFlags, String keywords) {
     }

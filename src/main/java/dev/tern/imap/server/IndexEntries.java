@@ -15,7 +15,7 @@ import java.util.Set;
 final class IndexEntries {
 
     /** Above this many messages, one query over the whole mailbox is cheaper. */
-    private static final int ONE_BY_ONE = 64;
+    static final int ONE_BY_ONE = 64;
 
     private IndexEntries() {
     }

@@ -6,7 +6,7 @@ import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
-import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageFlags;
 import dev.tern.mailbox.SystemFlag;
 import dev.tern.store.Rows;
 
@@ -64,7 +64,8 @@ final class SelectCommand {
             }
         }));
         try {
-            List<MessageEntry> messages = mailboxes.messageService().messages(box.id());
+            // UIDs and flags only: the sequence map and the first unseen message need nothing else.
+            List<MessageFlags> messages = mailboxes.messageService().flags(box.id());
             long[] uids = new long[messages.size()];
             long firstUnseen = 0;
             for (int i = 0; i < uids.length; i++) {

@@ -134,6 +134,14 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.MessageFlags> flags(long mailboxId) {
+        // Covered by the (mailbox_id, uid) key plus a few narrow columns: no header prefix, blob
+        // id or date to read and decode per row.
+        return db.query("SELECT uid, system_flags, keywords, modseq FROM messages WHERE mailbox_id = ? ORDER BY uid",
+                rs -> new Rows.MessageFlags(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)), mailboxId);
+    }
+
+    @Override
     public List<Rows.Message> messages(long mailboxId, Collection<Long> uids) {
         Set<Long> wanted = new TreeSet<>(uids);
         if (wanted.size() > UID_LOOKUPS) {
