@@ -27,13 +27,20 @@ final class Contents {
     /** Contents up to this size are kept in their metadata row, as the queue does. */
     static final int INLINE_LIMIT = 64 * 1024;
 
-    /** A content written and durable, not yet referred to by any row. */
-    record Written(String blobId, long size, byte[] inline) {
+    /**
+     * A content written and durable, not yet referred to by any row.
+     *
+     * @param header its top-level header section, null when too long to keep
+     */
+    record Written(String blobId, long size, byte[] inline, byte[] header) {
         void record(StoreTx tx) {
             if (inline != null) {
                 tx.blobs().insertInline(blobId, inline, 0);
             } else {
                 tx.blobs().insert(blobId, size, 0);
+            }
+            if (header != null) {
+                tx.blobs().setHeader(blobId, header);
             }
         }
     }
@@ -54,16 +61,25 @@ final class Contents {
         BlobSink sink = blobs.create("m" + UUID.randomUUID().toString().replace("-", ""));
         try {
             byte[] buffer = new byte[64 * 1024];
+            // The start of the content, where its header is: kept for the index as it passes.
+            byte[] start = new byte[TopHeader.MAX + 2];
+            int started = 0;
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (started < start.length) {
+                    int take = Math.min(n, start.length - started);
+                    System.arraycopy(buffer, 0, start, started, take);
+                    started += take;
+                }
                 sink.write(ByteBuffer.wrap(buffer, 0, n));
             }
+            byte[] header = TopHeader.of(start, started, started < start.length);
             byte[] inline = sink.memoryContent(INLINE_LIMIT);
             if (inline != null) {
                 sink.abort();
-                return new Written(sink.id(), inline.length, inline);
+                return new Written(sink.id(), inline.length, inline, header);
             }
             sink.commit();
-            return new Written(sink.id(), sink.size(), null);
+            return new Written(sink.id(), sink.size(), null, header);
         } catch (IOException | RuntimeException e) {
             sink.abort();
             throw e;
@@ -87,6 +103,31 @@ final class Contents {
     InputStream open(String blobId) throws IOException {
         byte[] inline = store.read(tx -> tx.blobs().inlineData(blobId));
         return inline != null ? new ByteArrayInputStream(inline) : blobs.open(blobId);
+    }
+
+    /**
+     * Keeps the header section of a small content stored by someone else (the queue, for local
+     * delivery) unless it is kept already, in the caller's transaction. A larger content is not
+     * read here, which would hold the write transaction for a read of the blob store: a search
+     * reads its header from the content and keeps it then.
+     */
+    void keepHeader(StoreTx tx, String blobId) {
+        if (tx.blobs().hasHeader(blobId)) {
+            return;
+        }
+        byte[] inline = tx.blobs().inlineData(blobId);
+        byte[] header = inline == null ? null : TopHeader.of(inline, inline.length, true);
+        if (header != null) {
+            tx.blobs().setHeader(blobId, header);
+        }
+    }
+
+    /** The header section of a content whose header is not kept, read from the content; null when too long. */
+    byte[] readHeader(String blobId) throws IOException {
+        try (InputStream in = open(blobId)) {
+            byte[] start = in.readNBytes(TopHeader.MAX + 2);
+            return TopHeader.of(start, start.length, start.length < TopHeader.MAX + 2);
+        }
     }
 
     /** Drops one reference to a content, deleting it after commit when it was the last. */

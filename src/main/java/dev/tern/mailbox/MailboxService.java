@@ -131,6 +131,7 @@ public final class MailboxService {
         long size = headerPrefix.getBytes(StandardCharsets.UTF_8).length + blobSize;
         Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate, 0, "");
         tx.blobs().addRefs(blobId, 1);
+        contents.keepHeader(tx, blobId);
         messages.afterAppend(tx, mailbox, m);
         return m;
     }

@@ -87,6 +87,34 @@ public final class MessageService {
         store.writeAndWait(tx -> tx.blobs().setStructure(blobId, structure));
     }
 
+    /**
+     * The top-level header section of every message's content in a mailbox, by UID, in one
+     * query; contents stored before the index kept headers are read and their headers kept now.
+     * A header too long to keep is left out.
+     */
+    public java.util.Map<Long, byte[]> headerSections(long mailboxId) throws IOException {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        java.util.Map<String, byte[]> missing = new java.util.HashMap<>();
+        for (Rows.HeaderSection h : store.read(tx -> tx.mailboxes().headerSections(mailboxId))) {
+            byte[] header = h.header();
+            if (header == null) {
+                header = missing.containsKey(h.blobId()) ? missing.get(h.blobId()) : contents.readHeader(h.blobId());
+                missing.put(h.blobId(), header);
+            }
+            if (header != null) {
+                out.put(h.uid(), header);
+            }
+        }
+        missing.values().removeIf(java.util.Objects::isNull);
+        if (!missing.isEmpty()) {
+            store.writeAndWait(tx -> {
+                missing.forEach((blobId, header) -> tx.blobs().setHeader(blobId, header));
+                return null;
+            });
+        }
+        return out;
+    }
+
     // ---- writing ----------------------------------------------------------------------------
 
     /** APPEND (RFC 3501 §6.3.11): stores the content and files it with these flags and date. */

@@ -29,6 +29,12 @@ public interface BlobRefDao {
      */
     String structure(String blobId);
 
+    /** Keeps a content's top-level header section; false when the blob is unknown. */
+    boolean setHeader(String blobId, byte[] header);
+
+    /** True when the content's header section is kept. */
+    boolean hasHeader(String blobId);
+
     /** Keeps a content's parsed structure; false when the blob is unknown. */
     boolean setStructure(String blobId, String structure);
 }

@@ -66,6 +66,9 @@ public interface MailboxDao {
     /** Every message's UID, flags and MODSEQ, by ascending UID: the index without what only content reads need. */
     List<Rows.MessageFlags> flags(long mailboxId);
 
+    /** The kept header section of every message's content, by UID (the header is null where none is kept). */
+    List<Rows.HeaderSection> headerSections(long mailboxId);
+
     /** The messages among {@code uids}, by ascending UID; unknown UIDs are left out. */
     List<Rows.Message> messages(long mailboxId, Collection<Long> uids);
 

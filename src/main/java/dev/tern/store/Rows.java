@@ -212,6 +212,10 @@ public final class Rows {
     public record MessageFlags(long uid, int systemFlags, String keywords, long modSeq) {
     }
 
+    /** A message's content and that content's kept top-level header section, null when none is kept. */
+    public record HeaderSection(long uid, String blobId, byte[] header) {
+    }
+
     /** A message's new flags, as written by a flag change. */
     public record FlagUpdate(long messageId, int systemFlags, String keywords) {
     }

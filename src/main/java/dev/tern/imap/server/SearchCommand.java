@@ -53,11 +53,12 @@ final class SearchCommand {
             for (MessageEntry m : messages.messages(box.id())) {
                 byUid.put(m.uid(), m);
             }
+            SearchHeaders headers = new SearchHeaders(messages, box.id());
             SearchProgram.Context context = new SearchProgram.Context(largestSeq, largestUid, Set.of(), Instant.now());
             List<Match> matches = new ArrayList<>();
             for (int i = 0; i < uids.length; i++) {
                 MessageEntry m = byUid.get(uids[i]);
-                if (m != null && program.matches(new StoredMessageView(messages, m, i + 1), context)) {
+                if (m != null && program.matches(new StoredMessageView(messages, headers, m, i + 1), context)) {
                     matches.add(new Match(c.uid() ? m.uid() : i + 1, m.modSeq()));
                 }
             }

@@ -47,6 +47,16 @@ final class SqlBlobRefDao implements BlobRefDao {
     }
 
     @Override
+    public boolean setHeader(String blobId, byte[] header) {
+        return db.update("UPDATE blobs SET header = ? WHERE id = ?", header, blobId) > 0;
+    }
+
+    @Override
+    public boolean hasHeader(String blobId) {
+        return db.count("SELECT COUNT(*) FROM blobs WHERE id = ? AND header IS NOT NULL", blobId) > 0;
+    }
+
+    @Override
     public String structure(String blobId) {
         return db.one("SELECT structure FROM blobs WHERE id = ?", rs -> rs.getString(1), blobId).orElse(null);
     }

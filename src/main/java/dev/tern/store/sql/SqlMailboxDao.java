@@ -142,6 +142,13 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.HeaderSection> headerSections(long mailboxId) {
+        return db.query("SELECT m.uid, m.blob_id, b.header FROM messages m JOIN blobs b ON b.id = m.blob_id "
+                        + "WHERE m.mailbox_id = ? ORDER BY m.uid",
+                rs -> new Rows.HeaderSection(rs.getLong(1), rs.getString(2), rs.getBytes(3)), mailboxId);
+    }
+
+    @Override
     public List<Rows.Message> messages(long mailboxId, Collection<Long> uids) {
         Set<Long> wanted = new TreeSet<>(uids);
         if (wanted.size() > UID_LOOKUPS) {

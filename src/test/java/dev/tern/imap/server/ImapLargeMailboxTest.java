@@ -123,4 +123,48 @@ class ImapLargeMailboxTest {
             assertThat(all.get(COUNT - 11 - 1)).startsWith("* " + (COUNT - 11) + " FETCH (UID " + COUNT + " FLAGS (\\Seen)");
         }
     }
+
+    @Test
+    void headerSearchesUseTheIndexAndReadOlderContentsOnce() {
+        long inbox;
+        try (RawImapClient a = loggedIn()) {
+            fill(a);
+            String folded = "Subject: a folded\r\n\tzanzibar line\r\nX-Filler: " + "f".repeat(70_000)
+                    + "\r\n\r\nlong header\r\n";
+            assertThat(last(a.command("ap", "APPEND INBOX {" + folded.length() + "+}\r\n" + folded))).startsWith("ap OK");
+            var account = tern.services().directory().user("alice@example.test").orElseThrow();
+            inbox = tern.services().mailboxes().mailbox(account.id(), "INBOX").orElseThrow().id();
+            // Stored as before the index kept headers: a content without its header, delivered with a prefix.
+            tern.services().metadata().writeAndWait(tx -> {
+                tx.blobs().insertInline("old-content", "Subject: Old ZANZIBAR\r\n\r\nold\r\n".getBytes(), 0);
+                tx.blobs().addRefs("old-content", 1);
+                return tx.mailboxes().append(inbox, "old-content", "Return-Path: <bounce@zanzibar.test>\r\n", 40,
+                        java.time.Instant.now(), 0, "");
+            });
+            String blobOf7 = tern.inbox("alice@example.test").get(6).blobId();
+            assertThat((boolean) tern.services().metadata().read(tx -> tx.blobs().hasHeader(blobOf7))).isTrue();
+            assertThat((boolean) tern.services().metadata().read(tx -> tx.blobs().hasHeader("old-content"))).isFalse();
+
+            a.command("s1", "SELECT INBOX");
+            HeaderSections.clear();
+            assertThat(a.command("q1", "UID SEARCH HEADER Subject \"zanzibar\""))
+                    .containsExactly("* SEARCH 151 152", "q1 OK UID SEARCH completed");
+            assertThat(a.command("q2", "SEARCH HEADER Message-ID \"<m7@\" SUBJECT \"message\""))
+                    .containsExactly("* SEARCH 7", "q2 OK SEARCH completed");
+            assertThat(a.command("q3", "UID SEARCH HEADER return-path zanzibar"))
+                    .containsExactly("* SEARCH 152", "q3 OK UID SEARCH completed");
+            assertThat(a.command("q4", "SEARCH HEADER X-Filler \"\" NOT SUBJECT message"))
+                    .containsExactly("* SEARCH 151", "q4 OK SEARCH completed");
+            // The older content's header was read once and is kept now.
+            assertThat((boolean) tern.services().metadata().read(tx -> tx.blobs().hasHeader("old-content"))).isTrue();
+        }
+        tern.close();
+        HeaderSections.clear();
+        tern = new RunningServer(dir, "[imap]\nallow_plaintext_auth = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
+        try (RawImapClient a = loggedIn()) {
+            a.command("s1", "SELECT INBOX");
+            assertThat(a.command("q5", "UID SEARCH OR SUBJECT zanzibar FROM nobody"))
+                    .containsExactly("* SEARCH 151 152", "q5 OK UID SEARCH completed");
+        }
+    }
 }
