@@ -130,6 +130,22 @@ final class Contents {
         }
     }
 
+    /** The inline contents among these, by id, in one read transaction. */
+    java.util.Map<String, byte[]> inline(java.util.Collection<String> blobIds) {
+        return store.read(tx -> {
+            java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+            for (String id : blobIds) {
+                if (!out.containsKey(id)) {
+                    byte[] data = tx.blobs().inlineData(id);
+                    if (data != null) {
+                        out.put(id, data);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Drops one reference to a content, deleting it after commit when it was the last. */
     void release(StoreTx tx, String blobId) {
         if (tx.blobs().addRefs(blobId, -1) == 0) {

@@ -47,6 +47,12 @@ public final class MessageService {
         return store.read(tx -> tx.mailboxes().messages(mailboxId)).stream().map(MessageEntry::of).toList();
     }
 
+    /** The messages whose UID is from {@code first} to {@code last}, ascending: one query. */
+    public List<MessageEntry> messages(long mailboxId, long first, long last) {
+        return store.read(tx -> tx.mailboxes().messagesBetween(mailboxId, first, last)).stream()
+                .map(MessageEntry::of).toList();
+    }
+
     /** A mailbox's UIDs with their flags, ascending: what sequence numbers and flag reports need. */
     public List<MessageFlags> flags(long mailboxId) {
         return store.read(tx -> tx.mailboxes().flags(mailboxId)).stream().map(MessageFlags::of).toList();
@@ -70,6 +76,15 @@ public final class MessageService {
     /** The whole message: header prefix, then content. The caller closes it. */
     public InputStream open(MessageEntry message) throws IOException {
         return contents.open(message.headerPrefix(), message.blobId());
+    }
+
+    /**
+     * The contents among these that are kept inline in the index, by blob id, read in one
+     * transaction: a FETCH of many bodies reads them a window at a time instead of one
+     * transaction per message. Contents in the blob store are left out.
+     */
+    public java.util.Map<String, byte[]> inlineContents(Collection<String> blobIds) {
+        return contents.inline(blobIds);
     }
 
     /** The message's content without its header prefix: what a stored structure's offsets count in. */

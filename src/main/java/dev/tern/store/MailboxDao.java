@@ -69,6 +69,9 @@ public interface MailboxDao {
     /** The kept header section of every message's content, by UID (the header is null where none is kept). */
     List<Rows.HeaderSection> headerSections(long mailboxId);
 
+    /** The messages whose UID is from {@code first} to {@code last}, by ascending UID. */
+    List<Rows.Message> messagesBetween(long mailboxId, long first, long last);
+
     /** The messages among {@code uids}, by ascending UID; unknown UIDs are left out. */
     List<Rows.Message> messages(long mailboxId, Collection<Long> uids);
 

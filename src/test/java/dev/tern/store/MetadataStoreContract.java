@@ -562,6 +562,7 @@ public abstract class MetadataStoreContract {
             assertThat(tx.mailboxes().messages(box.id(), List.of(3L, 1L, 99L))).extracting(Rows.Message::uid)
                     .containsExactly(1L, 3L);
             assertThat(tx.mailboxes().counts(box.id())).isEqualTo(new Rows.MailboxCounts(3, 1, 1, 30));
+            assertThat(tx.mailboxes().messagesBetween(box.id(), 2, 7)).extracting(Rows.Message::uid).containsExactly(2L, 3L);
             assertThat(tx.mailboxes().flags(box.id())).containsExactly(
                     new Rows.MessageFlags(1, 1, "$Label1", modSeq), new Rows.MessageFlags(2, 1 | 8, "", modSeq),
                     new Rows.MessageFlags(3, 0, "", m.get(2).modSeq()));

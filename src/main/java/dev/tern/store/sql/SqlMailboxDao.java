@@ -134,6 +134,12 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.Message> messagesBetween(long mailboxId, long first, long last) {
+        return db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? "
+                + "ORDER BY uid", SqlMailboxDao::messageRow, mailboxId, first, last);
+    }
+
+    @Override
     public List<Rows.MessageFlags> flags(long mailboxId) {
         // Covered by the (mailbox_id, uid) key plus a few narrow columns: no header prefix, blob
         // id or date to read and decode per row.

@@ -167,4 +167,38 @@ class ImapLargeMailboxTest {
                     .containsExactly("* SEARCH 151 152", "q5 OK UID SEARCH completed");
         }
     }
+
+    @Test
+    void bodiesOfManyMessagesComeWhole() {
+        try (RawImapClient a = loggedIn()) {
+            fill(a);
+            // Kept inline but streamed (over 16 KiB), then one in the blob store (over 64 KiB).
+            String inline = "Subject: inline\r\n\r\n" + "0123456789abcdef\r\n".repeat(2_000);
+            String file = "Subject: file\r\n\r\n" + "fedcba9876543210\r\n".repeat(4_000);
+            for (String m : List.of(inline, file)) {
+                assertThat(last(a.command("ap", "APPEND INBOX {" + m.length() + "+}\r\n" + m))).startsWith("ap OK");
+            }
+            var account = tern.services().directory().user("alice@example.test").orElseThrow();
+            String prefix = "Return-Path: <s@example.test>\r\n";
+            String delivered = "Subject: delivered\r\n\r\nhi\r\n";
+            tern.services().metadata().writeAndWait(tx -> {
+                tx.blobs().insertInline("delivered", delivered.getBytes(), 0);
+                return tern.services().mailboxes().deliver(tx, account.id(), "INBOX", "delivered", delivered.length(),
+                        prefix, java.time.Instant.now());
+            });
+            a.command("s1", "SELECT INBOX");
+            List<String> lines = a.command("f1", "FETCH 1:* (UID BODY.PEEK[] BODY.PEEK[HEADER.FIELDS (Subject)]<0.9>)");
+            assertThat(lines).hasSize(COUNT + 4);
+            for (int n = 1; n <= COUNT; n++) {
+                String m = "Subject: message " + n + "\r\nMessage-ID: <m" + n + "@example.test>\r\n\r\nbody " + n + "\r\n";
+                assertThat(lines.get(n - 1)).startsWith("* " + n + " FETCH (UID " + n + " BODY[] {" + m.length() + "}\r\n"
+                        + m + " BODY[HEADER.FIELDS (").endsWith("]<0> {9}\r\nSubject: )");
+            }
+            assertThat(lines.get(COUNT)).startsWith("* 151 FETCH (UID 151 BODY[] {" + inline.length() + "}\r\n" + inline + " ");
+            assertThat(lines.get(COUNT + 1)).startsWith("* 152 FETCH (UID 152 BODY[] {" + file.length() + "}\r\n" + file + " ");
+            assertThat(lines.get(COUNT + 2)).startsWith("* 153 FETCH (UID 153 BODY[] {"
+                    + (prefix.length() + delivered.length()) + "}\r\n" + prefix + delivered + " ");
+            assertThat(last(lines)).isEqualTo("f1 OK FETCH completed");
+        }
+    }
 }
