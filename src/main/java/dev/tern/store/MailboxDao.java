@@ -69,6 +69,15 @@ public interface MailboxDao {
     /** The kept header section of every message's content, by UID (the header is null where none is kept). */
     List<Rows.HeaderSection> headerSections(long mailboxId);
 
+    /**
+     * Claims the UIDs no session claimed as \Recent yet, up to the mailbox's UIDNEXT, and moves
+     * the mark past them; an empty claim when there are none. Call in a write transaction.
+     */
+    Rows.RecentClaim claimRecent(long mailboxId);
+
+    /** How many messages have a UID of at least {@code uid}. */
+    long countFrom(long mailboxId, long uid);
+
     /** The messages whose UID is from {@code first} to {@code last}, by ascending UID. */
     List<Rows.Message> messagesBetween(long mailboxId, long first, long last);
 

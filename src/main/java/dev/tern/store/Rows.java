@@ -194,8 +194,13 @@ public final class Rows {
      *
      * @param selectable false for a mailbox kept only as the parent of others (IMAP \Noselect)
      */
+    /** @param firstUnclaimedUid the first UID no IMAP session has claimed as \Recent */
     public record Mailbox(long id, long accountId, String name, long uidValidity, long uidNext,
-                          long highestModSeq, String specialUse, boolean selectable) {
+                          long highestModSeq, String specialUse, boolean selectable, long firstUnclaimedUid) {
+    }
+
+    /** UIDs from {@code first} up to (not including) {@code end} that one session claimed as \Recent. */
+    public record RecentClaim(long first, long end) {
     }
 
     /**

@@ -572,6 +572,45 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void recentClaimsAreDisjointUnderConcurrentWriters() throws Exception {
+        Rows.Mailbox box = mailboxWithBlob("recent@example.test", "R1");
+        assertThat(box.firstUnclaimedUid()).isEqualTo(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Rows.RecentClaim>> claims = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                pool.submit(() -> store.writeAndWait(tx ->
+                        tx.mailboxes().append(box.id(), "R1", "", 10, Instant.now(), 0, "")));
+                claims.add(pool.submit(() -> store.writeAndWait(tx -> tx.mailboxes().claimRecent(box.id()))));
+            }
+            java.util.BitSet seen = new java.util.BitSet();
+            for (var f : claims) {
+                Rows.RecentClaim c = f.get();
+                for (long uid = c.first(); uid < c.end(); uid++) {
+                    assertThat(seen.get((int) uid)).as("UID %d claimed twice", uid).isFalse();
+                    seen.set((int) uid);
+                }
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Rows.RecentClaim last = store.writeAndWait(tx -> tx.mailboxes().claimRecent(box.id()));
+            for (long uid = last.first(); uid < last.end(); uid++) {
+                seen.set((int) uid);
+            }
+            assertThat(seen.cardinality()).isEqualTo(30);
+            assertThat(seen.nextSetBit(0)).isEqualTo(1);
+            store.read(tx -> {
+                Rows.Mailbox after = tx.mailboxes().mailbox(box.id()).orElseThrow();
+                assertThat(after.firstUnclaimedUid()).isEqualTo(after.uidNext()).isEqualTo(31);
+                assertThat(tx.mailboxes().countFrom(box.id(), 25)).isEqualTo(6);
+                return null;
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void expungeRecordsUidsWithTheirModseq() {
         Rows.Mailbox box = mailboxWithBlob("expunge@example.test", "E1");
         for (int i = 0; i < 3; i++) {

@@ -54,9 +54,9 @@ final class FetchCommand {
         // Flags of many messages come from one narrow query; a few are looked up one by one.
         FetchResponder full = FlagsResponder.answers(items) && targets.size() > IndexEntries.ONE_BY_ONE ? null
                 : new FetchResponder(messages, box.id(), targets, items, setSeen && !box.readOnly(), s.utf8(),
-                c.changedSince());
+                c.changedSince(), box.recentSnapshot());
         ImapIo.ResponseProducer responder = full != null ? full
-                : new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince());
+                : new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(), box.recentSnapshot());
         s.io().stream(responder, failure -> {
             if (full != null && full.seenModSeq() > 0 && s.selected() == box) {
                 box.ownChange(full.seenModSeq());

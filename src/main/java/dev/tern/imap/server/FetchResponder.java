@@ -59,6 +59,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private final boolean setSeen;
     private final boolean utf8;
     private final long changedSince;
+    private final java.util.function.LongPredicate recent;
     private final Deque<Object> pieces = new ArrayDeque<>();
     private Map<Long, MessageEntry> entries;
     private final boolean readsContent;
@@ -82,7 +83,8 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     }
 
     FetchResponder(MessageService messages, long mailboxId, List<Target> targets, List<FetchItem> items,
-                   boolean setSeen, boolean utf8, long changedSince) {
+                   boolean setSeen, boolean utf8, long changedSince, java.util.function.LongPredicate recent) {
+        this.recent = recent;
         this.messages = messages;
         this.mailboxId = mailboxId;
         this.targets = targets;
@@ -181,7 +183,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             if (item instanceof FetchItem.Attribute a) {
                 switch (a) {
                     case FLAGS -> {
-                        w.atom("FLAGS").flags(m.flags().names());
+                        w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
                         flagsWritten = true;
                     }
                     case UID -> w.atom("UID").number(m.uid());
@@ -234,7 +236,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             }
         }
         if (seenNow.contains(m.uid()) && !flagsWritten) {
-            w.atom("FLAGS").flags(m.flags().names());
+            w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
         }
         w.fetchEnd();
         buf.cut();

@@ -38,11 +38,13 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
     private final List<FetchItem> items;
     private final boolean utf8;
     private final long changedSince;
+    private final java.util.function.LongPredicate recent;
     private Map<Long, MessageFlags> byUid;
     private int next;
 
     FlagsResponder(MessageService messages, long mailboxId, List<FetchResponder.Target> targets,
-                   List<FetchItem> items, boolean utf8, long changedSince) {
+                   List<FetchItem> items, boolean utf8, long changedSince, java.util.function.LongPredicate recent) {
+        this.recent = recent;
         this.messages = messages;
         this.mailboxId = mailboxId;
         this.targets = targets;
@@ -73,7 +75,7 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
                 if (item == FetchItem.Attribute.UID) {
                     w.atom("UID").number(m.uid());
                 } else if (item == FetchItem.Attribute.FLAGS) {
-                    w.atom("FLAGS").flags(m.flags().names());
+                    w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
                 } else {
                     w.atom("MODSEQ").openList().number(m.modSeq()).closeList();
                 }

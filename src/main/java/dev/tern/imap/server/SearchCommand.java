@@ -48,6 +48,7 @@ final class SearchCommand {
             uids[i] = sequence.uidAt(i + 1);
         }
         MessageService messages = s.context().mailboxes().messageService();
+        java.util.function.LongPredicate recent = box.recentSnapshot();
         s.onStorage(() -> {
             java.util.Map<Long, MessageEntry> byUid = new java.util.HashMap<>();
             for (MessageEntry m : messages.messages(box.id())) {
@@ -58,7 +59,7 @@ final class SearchCommand {
             List<Match> matches = new ArrayList<>();
             for (int i = 0; i < uids.length; i++) {
                 MessageEntry m = byUid.get(uids[i]);
-                if (m != null && program.matches(new StoredMessageView(messages, headers, m, i + 1), context)) {
+                if (m != null && program.matches(new StoredMessageView(messages, headers, m, i + 1, recent.test(m.uid())), context)) {
                     matches.add(new Match(c.uid() ? m.uid() : i + 1, m.modSeq()));
                 }
             }

@@ -35,8 +35,11 @@ final class StoredMessageView implements MessageView {
     /** The content's own header section, without the prefix. */
     private byte[] header;
     private MessageStructure structure;
+    private final boolean recent;
 
-    StoredMessageView(MessageService messages, SearchHeaders headers, MessageEntry entry, long sequence) {
+    StoredMessageView(MessageService messages, SearchHeaders headers, MessageEntry entry, long sequence,
+                      boolean recent) {
+        this.recent = recent;
         this.messages = messages;
         this.headers = headers;
         this.entry = entry;
@@ -55,7 +58,7 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public Set<String> flags() {
-        return new LinkedHashSet<>(entry.flags().names());
+        return new LinkedHashSet<>(SelectedMailbox.withRecent(entry.flags(), recent));
     }
 
     @Override
