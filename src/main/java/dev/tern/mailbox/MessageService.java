@@ -30,6 +30,8 @@ import java.util.TreeSet;
  */
 public final class MessageService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessageService.class);
+
     private final MetadataStore store;
     private final Contents contents;
     private final MailboxEvents events;
@@ -97,9 +99,18 @@ public final class MessageService {
         return Optional.ofNullable(store.read(tx -> tx.blobs().structure(blobId)));
     }
 
-    /** Keeps a content's structure, for every message that shares the content. */
+    /**
+     * Keeps a content's structure, for every message that shares the content. The caller has
+     * the structure already and does not wait: a FETCH that parses thousands of contents for
+     * the first time would otherwise wait for one commit per message, where these writes are
+     * committed together. A write that fails only means the structure is parsed again later.
+     */
     public void saveStructure(String blobId, String structure) {
-        store.writeAndWait(tx -> tx.blobs().setStructure(blobId, structure));
+        store.write(tx -> tx.blobs().setStructure(blobId, structure)).whenComplete((saved, error) -> {
+            if (error != null) {
+                log.debug("structure of content {} not kept: {}", blobId, error.getMessage());
+            }
+        });
     }
 
     /**
