@@ -13,6 +13,9 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -131,9 +134,9 @@ final class Contents {
     }
 
     /** The inline contents among these, by id, in one read transaction. */
-    java.util.Map<String, byte[]> inline(java.util.Collection<String> blobIds) {
+    Map<String, byte[]> inline(Collection<String> blobIds) {
         return store.read(tx -> {
-            java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+            Map<String, byte[]> out = new HashMap<>();
             for (String id : blobIds) {
                 if (!out.containsKey(id)) {
                     byte[] data = tx.blobs().inlineData(id);

@@ -3,6 +3,8 @@ package dev.tern.mailbox;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +12,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +35,7 @@ import java.util.TreeSet;
  */
 public final class MessageService {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessageService.class);
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
 
     private final MetadataStore store;
     private final Contents contents;
@@ -85,7 +90,7 @@ public final class MessageService {
      * transaction: a FETCH of many bodies reads them a window at a time instead of one
      * transaction per message. Contents in the blob store are left out.
      */
-    public java.util.Map<String, byte[]> inlineContents(Collection<String> blobIds) {
+    public Map<String, byte[]> inlineContents(Collection<String> blobIds) {
         return contents.inline(blobIds);
     }
 
@@ -118,9 +123,9 @@ public final class MessageService {
      * query; contents stored before the index kept headers are read and their headers kept now.
      * A header too long to keep is left out.
      */
-    public java.util.Map<Long, byte[]> headerSections(long mailboxId) throws IOException {
-        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
-        java.util.Map<String, byte[]> missing = new java.util.HashMap<>();
+    public Map<Long, byte[]> headerSections(long mailboxId) throws IOException {
+        Map<Long, byte[]> out = new HashMap<>();
+        Map<String, byte[]> missing = new HashMap<>();
         for (Rows.HeaderSection h : store.read(tx -> tx.mailboxes().headerSections(mailboxId))) {
             byte[] header = h.header();
             if (header == null) {
@@ -131,7 +136,7 @@ public final class MessageService {
                 out.put(h.uid(), header);
             }
         }
-        missing.values().removeIf(java.util.Objects::isNull);
+        missing.values().removeIf(Objects::isNull);
         if (!missing.isEmpty()) {
             store.writeAndWait(tx -> {
                 missing.forEach((blobId, header) -> tx.blobs().setHeader(blobId, header));

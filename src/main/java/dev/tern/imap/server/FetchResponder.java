@@ -25,11 +25,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Writes the FETCH responses of one command, a chunk at a time, on the storage executor
@@ -59,7 +61,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private final boolean setSeen;
     private final boolean utf8;
     private final long changedSince;
-    private final java.util.function.LongPredicate recent;
+    private final LongPredicate recent;
     private final Deque<Object> pieces = new ArrayDeque<>();
     private Map<Long, MessageEntry> entries;
     private final boolean readsContent;
@@ -83,7 +85,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     }
 
     FetchResponder(MessageService messages, long mailboxId, List<Target> targets, List<FetchItem> items,
-                   boolean setSeen, boolean utf8, long changedSince, java.util.function.LongPredicate recent) {
+                   boolean setSeen, boolean utf8, long changedSince, LongPredicate recent) {
         this.recent = recent;
         this.messages = messages;
         this.mailboxId = mailboxId;
@@ -157,7 +159,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     /** Reads the inline contents of the next messages in one transaction. */
     private void readWindow() {
         windowEnd = Math.min(targets.size(), next + WINDOW);
-        List<String> blobIds = new java.util.ArrayList<>(windowEnd - next);
+        List<String> blobIds = new ArrayList<>(windowEnd - next);
         for (int i = next; i < windowEnd; i++) {
             MessageEntry m = entries.get(targets.get(i).uid());
             if (m != null) {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Writes the FETCH responses of a request for nothing but flags, UID and MODSEQ (RFC 9051
@@ -38,12 +39,12 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
     private final List<FetchItem> items;
     private final boolean utf8;
     private final long changedSince;
-    private final java.util.function.LongPredicate recent;
+    private final LongPredicate recent;
     private Map<Long, MessageFlags> byUid;
     private int next;
 
     FlagsResponder(MessageService messages, long mailboxId, List<FetchResponder.Target> targets,
-                   List<FetchItem> items, boolean utf8, long changedSince, java.util.function.LongPredicate recent) {
+                   List<FetchItem> items, boolean utf8, long changedSince, LongPredicate recent) {
         this.recent = recent;
         this.messages = messages;
         this.mailboxId = mailboxId;

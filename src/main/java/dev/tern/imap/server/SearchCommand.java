@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
@@ -48,7 +49,7 @@ final class SearchCommand {
             uids[i] = sequence.uidAt(i + 1);
         }
         MessageService messages = s.context().mailboxes().messageService();
-        java.util.function.LongPredicate recent = box.recentSnapshot();
+        LongPredicate recent = box.recentSnapshot();
         s.onStorage(() -> {
             java.util.Map<Long, MessageEntry> byUid = new java.util.HashMap<>();
             for (MessageEntry m : messages.messages(box.id())) {

@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The top-level header sections one SEARCH reads, without each message's header prefix. A
  * section comes from the memory of recently searched ones ({@link HeaderSections}), else from the
- * index, which keeps one per content: at the first miss every message of the mailbox the memory
- * lacks is read in one query. Only a header too long for the index is read from its content.
+ * index, which keeps one per content: at the first miss, the sections of every message of the
+ * mailbox are read in one query. Only a header too long for the index is read from its content.
  */
 final class SearchHeaders {
 

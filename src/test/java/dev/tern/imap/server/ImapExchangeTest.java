@@ -191,6 +191,8 @@ class ImapExchangeTest {
             other.command("o2", "APPEND INBOX (\\Answered) {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
         }
         assertThat(imap.readLine()).isEqualTo("* 1 EXISTS");
+        // The only session with INBOX selected takes the new message as \Recent, and says so.
+        assertThat(imap.readLine()).isEqualTo("* 1 RECENT");
         imap.send("DONE");
         assertThat(imap.readLine()).isEqualTo("i1 OK IDLE terminated");
     }
