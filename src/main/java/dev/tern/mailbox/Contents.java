@@ -1,5 +1,6 @@
 package dev.tern.mailbox;
 
+import dev.tern.message.TopHeader;
 import dev.tern.store.BlobSink;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
@@ -13,6 +14,9 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,13 +31,20 @@ final class Contents {
     /** Contents up to this size are kept in their metadata row, as the queue does. */
     static final int INLINE_LIMIT = 64 * 1024;
 
-    /** A content written and durable, not yet referred to by any row. */
-    record Written(String blobId, long size, byte[] inline) {
+    /**
+     * A content written and durable, not yet referred to by any row.
+     *
+     * @param header its top-level header section, null when too long to keep
+     */
+    record Written(String blobId, long size, byte[] inline, byte[] header) {
         void record(StoreTx tx) {
             if (inline != null) {
-                tx.blobs().insertInline(blobId, inline, 0);
+                tx.blobs().insertInline(blobId, inline, 0, header);
             } else {
                 tx.blobs().insert(blobId, size, 0);
+                if (header != null) {
+                    tx.blobs().setHeader(blobId, header);
+                }
             }
         }
     }
@@ -52,16 +63,18 @@ final class Contents {
      */
     Written write(InputStream in) throws IOException {
         BlobSink sink = newSink();
+        ContentStart start = new ContentStart();
         try {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                start.add(buffer, 0, n);
                 sink.write(ByteBuffer.wrap(buffer, 0, n));
             }
         } catch (IOException | RuntimeException e) {
             sink.abort();
             throw e;
         }
-        return finish(sink);
+        return finish(sink, start.header());
     }
 
     /** A sink for a new content, written by the caller piece by piece. */
@@ -73,16 +86,18 @@ final class Contents {
      * Completes a content written into {@code sink}: kept in memory to be committed with its row
      * when small, else made durable here, before any row refers to it. Blocks. The sink is aborted
      * when this fails.
+     *
+     * @param header the content's top-level header section, to be kept in the index; null if unknown
      */
-    Written finish(BlobSink sink) throws IOException {
+    Written finish(BlobSink sink, byte[] header) throws IOException {
         try {
             byte[] inline = sink.memoryContent(INLINE_LIMIT);
             if (inline != null) {
                 sink.abort();
-                return new Written(sink.id(), inline.length, inline);
+                return new Written(sink.id(), inline.length, inline, header);
             }
             sink.commit();
-            return new Written(sink.id(), sink.size(), null);
+            return new Written(sink.id(), sink.size(), null, header);
         } catch (IOException | RuntimeException e) {
             sink.abort();
             throw e;
@@ -106,6 +121,47 @@ final class Contents {
     InputStream open(String blobId) throws IOException {
         byte[] inline = store.read(tx -> tx.blobs().inlineData(blobId));
         return inline != null ? new ByteArrayInputStream(inline) : blobs.open(blobId);
+    }
+
+    /**
+     * Keeps the header section of a small content stored by someone else (the queue, for local
+     * delivery) unless it is kept already, in the caller's transaction. A larger content is not
+     * read here, which would hold the write transaction for a read of the blob store: a search
+     * reads its header from the content and keeps it then.
+     */
+    void keepHeader(StoreTx tx, String blobId) {
+        if (tx.blobs().hasHeader(blobId)) {
+            return;
+        }
+        byte[] inline = tx.blobs().inlineData(blobId);
+        byte[] header = inline == null ? null : TopHeader.of(inline, inline.length, true);
+        if (header != null) {
+            tx.blobs().setHeader(blobId, header);
+        }
+    }
+
+    /** The header section of a content whose header is not kept, read from the content; null when too long. */
+    byte[] readHeader(String blobId) throws IOException {
+        try (InputStream in = open(blobId)) {
+            byte[] start = in.readNBytes(TopHeader.MAX + 2);
+            return TopHeader.of(start, start.length, start.length < TopHeader.MAX + 2);
+        }
+    }
+
+    /** The inline contents among these, by id, in one read transaction. */
+    Map<String, byte[]> inline(Collection<String> blobIds) {
+        return store.read(tx -> {
+            Map<String, byte[]> out = new HashMap<>();
+            for (String id : blobIds) {
+                if (!out.containsKey(id)) {
+                    byte[] data = tx.blobs().inlineData(id);
+                    if (data != null) {
+                        out.put(id, data);
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** Drops one reference to a content, deleting it after commit when it was the last. */

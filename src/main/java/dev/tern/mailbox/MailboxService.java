@@ -59,6 +59,7 @@ public final class MailboxService {
     private final MailboxEvents events;
     private final MessageService messages;
     private final MaildropLocks maildropLocks;
+    private final RecentClaims recentClaims;
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
@@ -66,6 +67,7 @@ public final class MailboxService {
         this.maildropLocks = new MaildropLocks(store);
         this.contents = new Contents(store, blobs);
         this.messages = new MessageService(store, contents, events);
+        this.recentClaims = new RecentClaims(store);
     }
 
     /**
@@ -87,6 +89,11 @@ public final class MailboxService {
 
     public MaildropLocks maildropLocks() {
         return maildropLocks;
+    }
+
+    /** Who sees which message as \Recent. */
+    public RecentClaims recentClaims() {
+        return recentClaims;
     }
 
     /** Hears of every message added to any mailbox, after its commit. */
@@ -131,6 +138,7 @@ public final class MailboxService {
         long size = headerPrefix.getBytes(StandardCharsets.UTF_8).length + blobSize;
         Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate, 0, "");
         tx.blobs().addRefs(blobId, 1);
+        contents.keepHeader(tx, blobId);
         messages.afterAppend(tx, mailbox, m);
         return m;
     }
@@ -207,12 +215,16 @@ public final class MailboxService {
         return tx.mailboxes().accountUsage(accountId);
     }
 
-    /** STATUS (RFC 3501 §6.3.10) in two queries; \Recent is not kept and counts 0. */
+    /**
+     * STATUS (RFC 3501 §6.3.10) in three queries. RECENT counts the messages no session has
+     * claimed yet: those the next session to select the mailbox will see as \Recent.
+     */
     public MailboxStatus status(long mailboxId) {
         return store.read(tx -> {
             Rows.Mailbox m = MessageService.mailbox(tx, mailboxId);
             Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
-            return new MailboxStatus(mailboxId, c.messages(), 0, c.unseen(), m.uidNext(), m.uidValidity(),
+            long recent = m.firstUnclaimedUid() < m.uidNext() ? tx.mailboxes().countFrom(mailboxId, m.firstUnclaimedUid()) : 0;
+            return new MailboxStatus(mailboxId, c.messages(), recent, c.unseen(), m.uidNext(), m.uidValidity(),
                     m.highestModSeq(), c.size(), c.deleted());
         });
     }

@@ -3,6 +3,8 @@ package dev.tern.mailbox;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +12,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,6 +35,8 @@ import java.util.TreeSet;
  */
 public final class MessageService {
 
+    private static final Logger log = LoggerFactory.getLogger(MessageService.class);
+
     private final MetadataStore store;
     private final Contents contents;
     private final MailboxEvents events;
@@ -45,6 +52,17 @@ public final class MessageService {
     /** A mailbox's messages by ascending UID: one query, fit for mailboxes of many thousands. */
     public List<MessageEntry> messages(long mailboxId) {
         return store.read(tx -> tx.mailboxes().messages(mailboxId)).stream().map(MessageEntry::of).toList();
+    }
+
+    /** The messages whose UID is from {@code first} to {@code last}, ascending: one query. */
+    public List<MessageEntry> messages(long mailboxId, long first, long last) {
+        return store.read(tx -> tx.mailboxes().messagesBetween(mailboxId, first, last)).stream()
+                .map(MessageEntry::of).toList();
+    }
+
+    /** A mailbox's UIDs with their flags, ascending: what sequence numbers and flag reports need. */
+    public List<MessageFlags> flags(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().flags(mailboxId)).stream().map(MessageFlags::of).toList();
     }
 
     public Optional<MessageEntry> message(long mailboxId, long uid) {
@@ -99,6 +117,15 @@ public final class MessageService {
         return contents.open(message.headerPrefix(), message.blobId());
     }
 
+    /**
+     * The contents among these that are kept inline in the index, by blob id, read in one
+     * transaction: a FETCH of many bodies reads them a window at a time instead of one
+     * transaction per message. Contents in the blob store are left out.
+     */
+    public Map<String, byte[]> inlineContents(Collection<String> blobIds) {
+        return contents.inline(blobIds);
+    }
+
     /** The message's content without its header prefix: what a stored structure's offsets count in. */
     public InputStream openContent(MessageEntry message) throws IOException {
         return contents.open(message.blobId());
@@ -109,9 +136,46 @@ public final class MessageService {
         return Optional.ofNullable(store.read(tx -> tx.blobs().structure(blobId)));
     }
 
-    /** Keeps a content's structure, for every message that shares the content. */
+    /**
+     * Keeps a content's structure, for every message that shares the content. The caller has
+     * the structure already and does not wait: a FETCH that parses thousands of contents for
+     * the first time would otherwise wait for one commit per message, where these writes are
+     * committed together. A write that fails only means the structure is parsed again later.
+     */
     public void saveStructure(String blobId, String structure) {
-        store.writeAndWait(tx -> tx.blobs().setStructure(blobId, structure));
+        store.write(tx -> tx.blobs().setStructure(blobId, structure)).whenComplete((saved, error) -> {
+            if (error != null) {
+                log.debug("structure of content {} not kept: {}", blobId, error.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The top-level header section of every message's content in a mailbox, by UID, in one
+     * query; contents stored before the index kept headers are read and their headers kept now.
+     * A header too long to keep is left out.
+     */
+    public Map<Long, byte[]> headerSections(long mailboxId) throws IOException {
+        Map<Long, byte[]> out = new HashMap<>();
+        Map<String, byte[]> missing = new HashMap<>();
+        for (Rows.HeaderSection h : store.read(tx -> tx.mailboxes().headerSections(mailboxId))) {
+            byte[] header = h.header();
+            if (header == null) {
+                header = missing.containsKey(h.blobId()) ? missing.get(h.blobId()) : contents.readHeader(h.blobId());
+                missing.put(h.blobId(), header);
+            }
+            if (header != null) {
+                out.put(h.uid(), header);
+            }
+        }
+        missing.values().removeIf(Objects::isNull);
+        if (!missing.isEmpty()) {
+            store.writeAndWait(tx -> {
+                missing.forEach((blobId, header) -> tx.blobs().setHeader(blobId, header));
+                return null;
+            });
+        }
+        return out;
     }
 
     // ---- writing ----------------------------------------------------------------------------
@@ -133,7 +197,7 @@ public final class MessageService {
      */
     public AppendResult append(long mailboxId, MessageUpload upload, Flags flags, Instant internalDate)
             throws IOException {
-        return record(mailboxId, contents.finish(upload.sink()), flags, internalDate);
+        return record(mailboxId, contents.finish(upload.sink(), upload.header()), flags, internalDate);
     }
 
     private AppendResult record(long mailboxId, Contents.Written written, Flags flags, Instant internalDate) {

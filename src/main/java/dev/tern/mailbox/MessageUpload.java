@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 public final class MessageUpload {
 
     private final BlobSink sink;
+    private final ContentStart start = new ContentStart();
     private boolean nul;
 
     public MessageUpload(BlobSink sink) {
@@ -32,6 +33,7 @@ public final class MessageUpload {
                 }
             }
         }
+        start.add(octets);
         sink.write(octets);
     }
 
@@ -52,5 +54,10 @@ public final class MessageUpload {
 
     BlobSink sink() {
         return sink;
+    }
+
+    /** The content's header section, once complete; null when too long to keep. */
+    byte[] header() {
+        return start.header();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tern.queue;
 
+import dev.tern.message.TopHeader;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
@@ -101,7 +102,9 @@ public final class MailQueue {
         if (inline != null) {
             body.abort();   // the bytes go into the transaction below instead
             Rows.QueuedMessage row = unidentified.withMessageIdHeader(MessageIdReader.read(inline));
-            stored = storeRows(row, recipients, envelope, tx -> tx.blobs().insertInline(body.id(), inline, 1));
+            // Found here, off the store's writer, for the mailbox index (header searches).
+            byte[] header = TopHeader.of(inline, inline.length, true);
+            stored = storeRows(row, recipients, envelope, tx -> tx.blobs().insertInline(body.id(), inline, 1, header));
         } else {
             stored = CompletableFuture.supplyAsync(() -> {
                         commitBody(body);

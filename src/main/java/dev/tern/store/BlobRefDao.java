@@ -10,7 +10,15 @@ public interface BlobRefDao {
     void insert(String blobId, long size, int refs);
 
     /** Records a small content kept in this row itself, committed with the transaction. */
-    void insertInline(String blobId, byte[] data, int refs);
+    default void insertInline(String blobId, byte[] data, int refs) {
+        insertInline(blobId, data, refs, null);
+    }
+
+    /**
+     * Records a small content kept in this row itself, with its top-level header section for the
+     * index ({@link #setHeader}); {@code header} null when not known.
+     */
+    void insertInline(String blobId, byte[] data, int refs, byte[] header);
 
     /** The content of an inline blob; null when the blob is in the blob store (or unknown). */
     byte[] inlineData(String blobId);
@@ -28,6 +36,12 @@ public interface BlobRefDao {
      * blob is unknown). Offsets in it count from the start of the blob.
      */
     String structure(String blobId);
+
+    /** Keeps a content's top-level header section; false when the blob is unknown. */
+    boolean setHeader(String blobId, byte[] header);
+
+    /** True when the content's header section is kept. */
+    boolean hasHeader(String blobId);
 
     /** Keeps a content's parsed structure; false when the blob is unknown. */
     boolean setStructure(String blobId, String structure);

@@ -63,6 +63,24 @@ public interface MailboxDao {
     /** Every message of a mailbox, by ascending UID, in one query. */
     List<Rows.Message> messages(long mailboxId);
 
+    /** Every message's UID, flags and MODSEQ, by ascending UID: the index without what only content reads need. */
+    List<Rows.MessageFlags> flags(long mailboxId);
+
+    /** The kept header section of every message's content, by UID (the header is null where none is kept). */
+    List<Rows.HeaderSection> headerSections(long mailboxId);
+
+    /**
+     * Claims the UIDs no session claimed as \Recent yet, up to the mailbox's UIDNEXT, and moves
+     * the mark past them; an empty claim when there are none. Call in a write transaction.
+     */
+    Rows.RecentClaim claimRecent(long mailboxId);
+
+    /** How many messages have a UID of at least {@code uid}. */
+    long countFrom(long mailboxId, long uid);
+
+    /** The messages whose UID is from {@code first} to {@code last}, by ascending UID. */
+    List<Rows.Message> messagesBetween(long mailboxId, long first, long last);
+
     /** The messages among {@code uids}, by ascending UID; unknown UIDs are left out. */
     List<Rows.Message> messages(long mailboxId, Collection<Long> uids);
 

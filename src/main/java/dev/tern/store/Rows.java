@@ -194,8 +194,13 @@ public final class Rows {
      *
      * @param selectable false for a mailbox kept only as the parent of others (IMAP \Noselect)
      */
+    /** @param firstUnclaimedUid the first UID no IMAP session has claimed as \Recent */
     public record Mailbox(long id, long accountId, String name, long uidValidity, long uidNext,
-                          long highestModSeq, String specialUse, boolean selectable) {
+                          long highestModSeq, String specialUse, boolean selectable, long firstUnclaimedUid) {
+    }
+
+    /** UIDs from {@code first} up to (not including) {@code end} that one session claimed as \Recent. */
+    public record RecentClaim(long first, long end) {
     }
 
     /**
@@ -206,6 +211,14 @@ public final class Rows {
      */
     public record Message(long id, long mailboxId, long uid, String blobId, String headerPrefix, long size,
                           Instant internalDate, int systemFlags, String keywords, long modSeq) {
+    }
+
+    /** The part of a message's row that flags and sequence numbers need: what SELECT and FETCH FLAGS read. */
+    public record MessageFlags(long uid, int systemFlags, String keywords, long modSeq) {
+    }
+
+    /** A message's content and that content's kept top-level header section, null when none is kept. */
+    public record HeaderSection(long uid, String blobId, byte[] header) {
     }
 
     /** A message's new flags, as written by a flag change. */

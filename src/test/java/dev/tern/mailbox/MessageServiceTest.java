@@ -247,6 +247,9 @@ class MessageServiceTest {
         assertThat(f.messages.structure(original.blobId())).isEmpty();
         f.messages.saveStructure(original.blobId(), "{\"type\":\"text/plain\"}");
         MessageEntry copy = f.messages.message(f.id("Archive"), c.targetUids().get(0)).orElseThrow();
+        // Kept without the caller waiting for the commit.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> f.messages.structure(copy.blobId()).isPresent());
         assertThat(f.messages.structure(copy.blobId())).contains("{\"type\":\"text/plain\"}");
         assertThat(copy.prefixLength()).isZero();
     }

@@ -265,6 +265,39 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void aMessageIsRecentInOneSessionWhicheverNodeItIsOn() throws Exception {
+        RunningServer one = node(1);
+        RunningServer two = node(2);
+        addUsers(one);
+        for (int i = 1; i <= 3; i++) {
+            smtp("127.0.0.2", one.smtpPort(), "someone@remote.test", "alice@cluster.test",
+                    message("recent" + i, "alice@cluster.test"));
+        }
+        await().atMost(WAIT).until(() -> two.inbox("alice@cluster.test").size() == 3);
+        try (RawImapClient onOne = imap(one); RawImapClient onTwo = imap(two)) {
+            // Both select at once: one of them takes all three.
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> onOne.command("s1", "SELECT INBOX"));
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> onTwo.command("s1", "SELECT INBOX"));
+            List<String> recent = List.of(recentLine(first.get()), recentLine(second.get()));
+            assertThat(recent).containsExactlyInAnyOrder("* 3 RECENT", "* 0 RECENT");
+
+            smtp("127.0.0.2", one.smtpPort(), "someone@remote.test", "alice@cluster.test",
+                    message("recent4", "alice@cluster.test"));
+            await().atMost(WAIT).until(() -> recentAt(onOne, 4) || recentAt(onTwo, 4));
+            assertThat(recentAt(onOne, 4) ^ recentAt(onTwo, 4)).isTrue();
+        }
+    }
+
+    private static String recentLine(List<String> select) {
+        return select.stream().filter(l -> l.endsWith(" RECENT")).findFirst().orElseThrow();
+    }
+
+    private static boolean recentAt(RawImapClient c, long uid) {
+        return c.command("r" + System.nanoTime(), "UID FETCH " + uid + " (FLAGS)").stream()
+                .anyMatch(l -> l.contains("FETCH (UID " + uid + " ") && l.contains("\\Recent"));
+    }
+
     private RawImapClient imap(RunningServer node) throws IOException {
         String host = node == nodes.get(0) ? "127.0.0.2" : "127.0.0.3";
         RawImapClient c = new RawImapClient(host, node.port("imaps"));

@@ -592,9 +592,52 @@ public abstract class MetadataStoreContract {
             assertThat(tx.mailboxes().messages(box.id(), List.of(3L, 1L, 99L))).extracting(Rows.Message::uid)
                     .containsExactly(1L, 3L);
             assertThat(tx.mailboxes().counts(box.id())).isEqualTo(new Rows.MailboxCounts(3, 1, 1, 30));
+            assertThat(tx.mailboxes().messagesBetween(box.id(), 2, 7)).extracting(Rows.Message::uid).containsExactly(2L, 3L);
+            assertThat(tx.mailboxes().flags(box.id())).containsExactly(
+                    new Rows.MessageFlags(1, 1, "$Label1", modSeq), new Rows.MessageFlags(2, 1 | 8, "", modSeq),
+                    new Rows.MessageFlags(3, 0, "", m.get(2).modSeq()));
             assertThat(tx.mailboxes().mailbox(box.id()).orElseThrow().highestModSeq()).isEqualTo(modSeq);
             return null;
         });
+    }
+
+    @Test
+    void recentClaimsAreDisjointUnderConcurrentWriters() throws Exception {
+        Rows.Mailbox box = mailboxWithBlob("recent@example.test", "R1");
+        assertThat(box.firstUnclaimedUid()).isEqualTo(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Rows.RecentClaim>> claims = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                pool.submit(() -> store.writeAndWait(tx ->
+                        tx.mailboxes().append(box.id(), "R1", "", 10, Instant.now(), 0, "")));
+                claims.add(pool.submit(() -> store.writeAndWait(tx -> tx.mailboxes().claimRecent(box.id()))));
+            }
+            java.util.BitSet seen = new java.util.BitSet();
+            for (var f : claims) {
+                Rows.RecentClaim c = f.get();
+                for (long uid = c.first(); uid < c.end(); uid++) {
+                    assertThat(seen.get((int) uid)).as("UID %d claimed twice", uid).isFalse();
+                    seen.set((int) uid);
+                }
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Rows.RecentClaim last = store.writeAndWait(tx -> tx.mailboxes().claimRecent(box.id()));
+            for (long uid = last.first(); uid < last.end(); uid++) {
+                seen.set((int) uid);
+            }
+            assertThat(seen.cardinality()).isEqualTo(30);
+            assertThat(seen.nextSetBit(0)).isEqualTo(1);
+            store.read(tx -> {
+                Rows.Mailbox after = tx.mailboxes().mailbox(box.id()).orElseThrow();
+                assertThat(after.firstUnclaimedUid()).isEqualTo(after.uidNext()).isEqualTo(31);
+                assertThat(tx.mailboxes().countFrom(box.id(), 25)).isEqualTo(6);
+                return null;
+            });
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

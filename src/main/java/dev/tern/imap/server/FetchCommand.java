@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.FetchItem;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.mailbox.MessageService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,16 @@ final class FetchCommand {
         for (long uid : box.resolve(c.set(), c.uid())) {
             targets.add(new FetchResponder.Target(box.sequence().sequenceOf(uid), uid));
         }
-        FetchResponder responder = new FetchResponder(s.context().mailboxes().messageService(), box.id(), targets,
-                items, setSeen && !box.readOnly(), s.utf8(), c.changedSince());
+        MessageService messages = s.context().mailboxes().messageService();
+        // Flags of many messages come from one narrow query; a few are looked up one by one.
+        FetchResponder full = FlagsResponder.answers(items) && targets.size() > IndexEntries.ONE_BY_ONE ? null
+                : new FetchResponder(messages, box.id(), targets, items, setSeen && !box.readOnly(), s.utf8(),
+                c.changedSince(), box.recentSnapshot());
+        ImapIo.ResponseProducer responder = full != null ? full
+                : new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(), box.recentSnapshot());
         s.io().stream(responder, failure -> {
-            if (responder.seenModSeq() > 0 && s.selected() == box) {
-                box.ownChange(responder.seenModSeq());
+            if (full != null && full.seenModSeq() > 0 && s.selected() == box) {
+                box.ownChange(full.seenModSeq());
             }
             if (failure != null) {
                 ImapSession.LOG.warn("{}: FETCH failed", s.id(), failure);

@@ -25,11 +25,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Writes the FETCH responses of one command, a chunk at a time, on the storage executor
@@ -45,6 +47,8 @@ final class FetchResponder implements ImapIo.ResponseProducer {
 
     /** Literals up to this size are read whole rather than streamed. */
     private static final int INLINE = 16 * 1024;
+    /** Messages whose inline contents are read together, in one transaction. */
+    private static final int WINDOW = 64;
 
     /** One message to answer for. */
     record Target(long sequence, long uid) {
@@ -57,8 +61,13 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private final boolean setSeen;
     private final boolean utf8;
     private final long changedSince;
+    private final LongPredicate recent;
     private final Deque<Object> pieces = new ArrayDeque<>();
     private Map<Long, MessageEntry> entries;
+    private final boolean readsContent;
+    /** Inline contents of the messages from the current window on, by blob id. */
+    private Map<String, byte[]> window = Map.of();
+    private int windowEnd;
     private final Set<Long> seenNow = new HashSet<>();
     private long seenModSeq;
     private int next;
@@ -67,12 +76,17 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private InputStream stream;
     private long remaining;
 
-    /** A literal's content, read from the message when its turn comes. */
-    private record StreamPiece(MessageEntry message, long start, long length, String decode, long skip, long emit) {
+    /**
+     * A literal's content, read from the message when its turn comes; {@code inline} is the
+     * content when it was read with its window already, else null.
+     */
+    private record StreamPiece(MessageEntry message, byte[] inline, long start, long length, String decode, long skip,
+                               long emit) {
     }
 
     FetchResponder(MessageService messages, long mailboxId, List<Target> targets, List<FetchItem> items,
-                   boolean setSeen, boolean utf8, long changedSince) {
+                   boolean setSeen, boolean utf8, long changedSince, LongPredicate recent) {
+        this.recent = recent;
         this.messages = messages;
         this.mailboxId = mailboxId;
         this.targets = targets;
@@ -80,6 +94,10 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         this.setSeen = setSeen;
         this.utf8 = utf8;
         this.changedSince = changedSince;
+        this.readsContent = items.stream().anyMatch(i -> i instanceof FetchItem.BodySection
+                || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize
+                || i == FetchItem.Attribute.RFC822 || i == FetchItem.Attribute.RFC822_HEADER
+                || i == FetchItem.Attribute.RFC822_TEXT);
     }
 
     /** The MODSEQ of the implicit \Seen change, 0 if none: read after the stream completed. */
@@ -106,6 +124,9 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 open = s;
                 openStream(s);
             } else if (next < targets.size()) {
+                if (readsContent && next >= windowEnd) {
+                    readWindow();
+                }
                 respond(targets.get(next++));
             } else {
                 return true;
@@ -135,6 +156,19 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         }
     }
 
+    /** Reads the inline contents of the next messages in one transaction. */
+    private void readWindow() {
+        windowEnd = Math.min(targets.size(), next + WINDOW);
+        List<String> blobIds = new ArrayList<>(windowEnd - next);
+        for (int i = next; i < windowEnd; i++) {
+            MessageEntry m = entries.get(targets.get(i).uid());
+            if (m != null) {
+                blobIds.add(m.blobId());
+            }
+        }
+        window = blobIds.isEmpty() ? Map.of() : messages.inlineContents(blobIds);
+    }
+
     // ---- one message ----------------------------------------------------------------------------
 
     private void respond(Target t) throws IOException {
@@ -151,7 +185,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             if (item instanceof FetchItem.Attribute a) {
                 switch (a) {
                     case FLAGS -> {
-                        w.atom("FLAGS").flags(m.flags().names());
+                        w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
                         flagsWritten = true;
                     }
                     case UID -> w.atom("UID").number(m.uid());
@@ -204,7 +238,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             }
         }
         if (seenNow.contains(m.uid()) && !flagsWritten) {
-            w.atom("FLAGS").flags(m.flags().names());
+            w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
         }
         w.fetchEnd();
         buf.cut();
@@ -262,20 +296,23 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         w.literal8Header(decoded);
         buf.cut();
         if (encoding == null) {
-            buf.stream(new StreamPiece(m, start + skip, decoded, null, 0, decoded));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start + skip, decoded, null, 0, decoded));
         } else {
-            buf.stream(new StreamPiece(m, start, length, encoding, skip, decoded));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, encoding, skip, decoded));
         }
     }
 
     /** A literal of {@code length} octets at {@code start}: read now if small, else streamed. */
     private void range(ResponseWriter w, Pieces buf, MessageEntry m, long start, long length) throws IOException {
         if (length <= INLINE) {
-            w.literal(read(m, start, length));
+            // Announced as long as what was read, and sent as read: no copy into the text buffer.
+            byte[] bytes = read(m, start, length);
+            w.literalHeader(bytes.length);
+            buf.bytes(bytes);
         } else {
             w.literalHeader(length);
             buf.cut();
-            buf.stream(new StreamPiece(m, start, length, null, 0, length));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, null, 0, length));
         }
     }
 
@@ -286,12 +323,24 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     }
 
     private byte[] read(MessageEntry m, long start, long length) throws IOException {
-        try (InputStream in = slice(m, start, length)) {
+        byte[] inline = window.get(m.blobId());
+        if (inline != null) {
+            return MessageBytes.range(m.headerPrefix(), inline, start, length);
+        }
+        try (InputStream in = slice(m, null, start, length)) {
             return in.readAllBytes();
         }
     }
 
     private InputStream slice(MessageEntry m, long start, long length) throws IOException {
+        return slice(m, window.get(m.blobId()), start, length);
+    }
+
+    /** The octets from {@code start} of the message, its prefix then its content, read from {@code inline} when given. */
+    private InputStream slice(MessageEntry m, byte[] inline, long start, long length) throws IOException {
+        if (inline != null) {
+            return new ByteArrayInputStream(MessageBytes.range(m.headerPrefix(), inline, start, length));
+        }
         InputStream in = messages.open(m);
         try {
             in.skipNBytes(start);
@@ -314,7 +363,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     // ---- streaming ------------------------------------------------------------------------------
 
     private void openStream(StreamPiece s) throws IOException {
-        InputStream in = slice(s.message(), s.start(), s.length());
+        InputStream in = slice(s.message(), s.inline(), s.start(), s.length());
         if (s.decode() != null) {
             in = SearchText.transferDecoded(in, s.decode());
             in.skipNBytes(s.skip());
@@ -380,6 +429,12 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 pieces.add(current.toByteArray());
                 current.reset();
             }
+        }
+
+        /** Octets that go out as they are, after what was written so far. */
+        void bytes(byte[] b) {
+            cut();
+            pieces.add(b);
         }
 
         void stream(StreamPiece s) {

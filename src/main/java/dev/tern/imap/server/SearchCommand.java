@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
@@ -48,16 +49,18 @@ final class SearchCommand {
             uids[i] = sequence.uidAt(i + 1);
         }
         MessageService messages = s.context().mailboxes().messageService();
+        LongPredicate recent = box.recentSnapshot();
         s.onStorage(() -> {
             java.util.Map<Long, MessageEntry> byUid = new java.util.HashMap<>();
             for (MessageEntry m : messages.messages(box.id())) {
                 byUid.put(m.uid(), m);
             }
+            SearchHeaders headers = new SearchHeaders(messages, box.id());
             SearchProgram.Context context = new SearchProgram.Context(largestSeq, largestUid, Set.of(), Instant.now());
             List<Match> matches = new ArrayList<>();
             for (int i = 0; i < uids.length; i++) {
                 MessageEntry m = byUid.get(uids[i]);
-                if (m != null && program.matches(new StoredMessageView(messages, m, i + 1), context)) {
+                if (m != null && program.matches(new StoredMessageView(messages, headers, m, i + 1, recent.test(m.uid())), context)) {
                     matches.add(new Match(c.uid() ? m.uid() : i + 1, m.modSeq()));
                 }
             }

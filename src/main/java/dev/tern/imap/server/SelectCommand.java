@@ -3,10 +3,11 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
-import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageFlags;
 import dev.tern.mailbox.SystemFlag;
 import dev.tern.store.Rows;
 
@@ -56,15 +57,22 @@ final class SelectCommand {
         if (!box.selectable()) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, box.name() + " holds no messages");
         }
-        SelectedMailbox selected = new SelectedMailbox(box.id(), box.name(), select.readOnly(), box.uidValidity());
+        // RFC 9051 dropped \Recent: an IMAP4rev2 session neither sees nor takes it, nor does EXAMINE.
+        boolean claimsRecent = !select.readOnly() && !session.rev2();
+        SelectedMailbox selected = new SelectedMailbox(box.id(), box.name(), select.readOnly(), box.uidValidity(),
+                claimsRecent);
         selected.registration(SelectedMailbox.listen(mailboxes.events(), box.id(), session.io(), event -> {
             selected.accept(event);
+            if (event instanceof MailboxEvents.NewMessage n && selected.claimsRecent()) {
+                claimArrival(session, mailboxes, selected, n.uid());
+            }
             if (session.selected() == selected) {
                 session.changesArrived();
             }
         }));
         try {
-            List<MessageEntry> messages = mailboxes.messageService().messages(box.id());
+            // UIDs and flags only: the sequence map and the first unseen message need nothing else.
+            List<MessageFlags> messages = mailboxes.messageService().flags(box.id());
             long[] uids = new long[messages.size()];
             long firstUnseen = 0;
             for (int i = 0; i < uids.length; i++) {
@@ -74,10 +82,45 @@ final class SelectCommand {
                 }
             }
             selected.load(uids);
+            if (!session.rev2() && box.firstUnclaimedUid() < box.uidNext()) {
+                // EXAMINE shows what no session claimed yet as \Recent, and leaves it unclaimed.
+                selected.addRecent(claimsRecent ? mailboxes.recentClaims().claim(box.id(), box.uidNext())
+                        : new Rows.RecentClaim(box.firstUnclaimedUid(), box.uidNext()));
+            }
             return new Selection(selected, mailboxes.status(box.id()), firstUnseen);
         } catch (RuntimeException e) {
             selected.close();
             throw e;
+        }
+    }
+
+    /**
+     * A message arrived while this session has the mailbox selected: it is \Recent here unless
+     * another session claimed it first. The claim is a write, made off the event loop; the
+     * client hears RECENT with the next changes after it.
+     */
+    private static void claimArrival(ImapSession session, MailboxService mailboxes, SelectedMailbox selected,
+                                     long uid) {
+        try {
+            session.context().storageExecutor().execute(() -> {
+                Rows.RecentClaim claim;
+                try {
+                    claim = mailboxes.recentClaims().claim(selected.id(), uid + 1);
+                } catch (RuntimeException e) {
+                    ImapSession.LOG.debug("{}: \\Recent not claimed: {}", session.id(), e.getMessage());
+                    return;
+                }
+                if (claim.end() > claim.first()) {
+                    session.io().execute(() -> {
+                        selected.addRecent(claim);
+                        if (session.selected() == selected) {
+                            session.changesArrived();
+                        }
+                    });
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the message stays unclaimed for the next session
         }
     }
 
@@ -87,7 +130,7 @@ final class SelectCommand {
         w.untagged().atom("FLAGS").flags(SYSTEM_FLAGS).end();
         w.untagged().number(box.sequence().size()).atom("EXISTS").end();
         if (!session.rev2()) {
-            w.untagged().number(0).atom("RECENT").end();
+            w.untagged().number(box.takeRecentCount()).atom("RECENT").end();
             if (s.firstUnseen() > 0) {
                 w.status(null, "OK", ResponseCode.unseen(s.firstUnseen()), "first unseen");
             }

@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxEvents;
+import dev.tern.store.Rows;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * The mailbox a session has selected, as that session sees it: its own sequence numbers
@@ -39,13 +41,19 @@ final class SelectedMailbox implements AutoCloseable {
     private final Set<Long> ownModSeqs = new HashSet<>();
     private MailboxEvents.Registration registration;
     private boolean removed;
+    /** True for an IMAP4rev1 session that selected read-write: it claims \Recent messages. */
+    private final boolean claimsRecent;
+    /** UID ranges [first, end) this session claimed as \Recent; claims land from the storage thread too. */
+    private final List<long[]> recent = new ArrayList<>();
+    private boolean recentChanged;
 
     /**
      * Made on the storage thread: first the object, then its registration for events (which may
      * arrive at once and wait here), then {@link #load} with the messages read after that, so no
      * change falls between the two.
      */
-    SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity) {
+    SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity, boolean claimsRecent) {
+        this.claimsRecent = claimsRecent;
         this.mailboxId = mailboxId;
         this.name = name;
         this.readOnly = readOnly;
@@ -112,6 +120,69 @@ final class SelectedMailbox implements AutoCloseable {
         return removed;
     }
 
+    boolean claimsRecent() {
+        return claimsRecent;
+    }
+
+    /** Messages this session claimed as \Recent (RFC 3501 §2.3.2); RECENT is told at the next report. */
+    synchronized void addRecent(Rows.RecentClaim claim) {
+        if (claim.end() > claim.first()) {
+            recent.add(new long[]{claim.first(), claim.end()});
+            recentChanged = true;
+        }
+    }
+
+    synchronized boolean isRecent(long uid) {
+        for (long[] r : recent) {
+            if (uid >= r[0] && uid < r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a UID is \Recent here, as of now: for work on the storage thread. */
+    synchronized LongPredicate recentSnapshot() {
+        if (recent.isEmpty()) {
+            return uid -> false;
+        }
+        List<long[]> ranges = List.copyOf(recent);
+        return uid -> {
+            for (long[] r : ranges) {
+                if (uid >= r[0] && uid < r[1]) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    /** The RECENT count of the messages the client knows, which it is told now. */
+    synchronized long takeRecentCount() {
+        recentChanged = false;
+        long n = 0;
+        if (!recent.isEmpty()) {
+            for (long s = 1; s <= sequence.size(); s++) {
+                n += isRecent(sequence.uidAt(s)) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** A message's flags as this session shows them: \Recent added where it applies. */
+    List<String> flagNames(long uid, Flags flags) {
+        return withRecent(flags, isRecent(uid));
+    }
+
+    static List<String> withRecent(Flags flags, boolean recent) {
+        List<String> names = flags.names();
+        if (recent) {
+            names = new ArrayList<>(names);
+            names.add("\\Recent");
+        }
+        return names;
+    }
+
     /** Takes an event from {@link #listen}. */
     void accept(Object event) {
         if (event instanceof MailboxEvents.MailboxRemoved) {
@@ -151,6 +222,13 @@ final class SelectedMailbox implements AutoCloseable {
      */
     void report(ResponseWriter writer, boolean expunges, boolean withModSeq) {
         announceNew(writer);
+        boolean tellRecent;
+        synchronized (this) {
+            tellRecent = recentChanged;
+        }
+        if (tellRecent) {
+            writer.untagged().number(takeRecentCount()).atom("RECENT").end();
+        }
         if (expunges && !expunged.isEmpty()) {
             for (long uid : expunged) {
                 long seq = sequence.remove(uid);
@@ -195,8 +273,8 @@ final class SelectedMailbox implements AutoCloseable {
         }
     }
 
-    static void writeFlags(ResponseWriter w, long seq, long uid, Flags flags, long modSeq, boolean withModSeq) {
-        w.fetchStart(seq).atom("UID").number(uid).atom("FLAGS").flags(flags.names());
+    void writeFlags(ResponseWriter w, long seq, long uid, Flags flags, long modSeq, boolean withModSeq) {
+        w.fetchStart(seq).atom("UID").number(uid).atom("FLAGS").flags(flagNames(uid, flags));
         if (withModSeq) {
             w.atom("MODSEQ").openList().number(modSeq).closeList();
         }

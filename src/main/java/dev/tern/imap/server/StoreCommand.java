@@ -77,7 +77,7 @@ final class StoreCommand {
         for (MessageEntry m : o.after()) {
             long seq = box.sequence().sequenceOf(m.uid());
             if (seq > 0 && !modified.contains(m.uid())) {
-                SelectedMailbox.writeFlags(w, seq, m.uid(), m.flags(), m.modSeq(), s.condstore());
+                box.writeFlags(w, seq, m.uid(), m.flags(), m.modSeq(), s.condstore());
             }
         }
         if (!modified.isEmpty()) {

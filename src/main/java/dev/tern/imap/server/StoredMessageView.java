@@ -1,5 +1,6 @@
 package dev.tern.imap.server;
 
+import dev.tern.imap.protocol.HeaderFieldValues;
 import dev.tern.imap.protocol.MessageStructure;
 import dev.tern.imap.protocol.MessageView;
 import dev.tern.imap.protocol.SearchText;
@@ -16,24 +17,31 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * One stored message as a SEARCH program sees it: the index answers flags, dates, size and
- * MODSEQ; the content is read only when a header or text key asks, once per message.
+ * One stored message as a SEARCH program sees it: the index answers flags, dates, size, MODSEQ
+ * and header fields ({@link SearchHeaders}); the content is read only when a text key asks, once
+ * per message.
  */
 final class StoredMessageView implements MessageView {
 
     private final MessageService messages;
+    private final SearchHeaders headers;
     private final MessageEntry entry;
     private final long sequence;
     private byte[] content;
+    private byte[] prefix;
+    /** The content's own header section, without the prefix. */
     private byte[] header;
     private MessageStructure structure;
+    private final boolean recent;
 
-    StoredMessageView(MessageService messages, MessageEntry entry, long sequence) {
+    StoredMessageView(MessageService messages, SearchHeaders headers, MessageEntry entry, long sequence,
+                      boolean recent) {
+        this.recent = recent;
         this.messages = messages;
+        this.headers = headers;
         this.entry = entry;
         this.sequence = sequence;
     }
@@ -50,7 +58,7 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public Set<String> flags() {
-        return new LinkedHashSet<>(entry.flags().names());
+        return new LinkedHashSet<>(SelectedMailbox.withRecent(entry.flags(), recent));
     }
 
     @Override
@@ -75,14 +83,16 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public List<String> headerValues(String field) {
-        String unfolded = new String(header(), StandardCharsets.UTF_8).replaceAll("\r?\n[ \t]", " ");
         List<String> values = new ArrayList<>();
-        String wanted = field.toLowerCase(Locale.ROOT) + ":";
-        for (String line : unfolded.split("\r?\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith(wanted)) {
-                values.add(line.substring(wanted.length()).trim());
-            }
+        if (prefix == null) {
+            prefix = entry.headerPrefix().getBytes(StandardCharsets.UTF_8);
         }
+        // The prefix (Return-Path, Delivered-To) comes first in the message, then the content's own fields.
+        HeaderFieldValues.collect(prefix, field, values);
+        if (header == null) {
+            header = headers.of(entry);
+        }
+        HeaderFieldValues.collect(header, field, values);
         return values;
     }
 
@@ -96,40 +106,6 @@ final class StoredMessageView implements MessageView {
     public String bodyText() {
         load();
         return SearchText.body(content, structure);
-    }
-
-    /**
-     * The header section only: a search on header fields reads no body, so it costs a few
-     * kilobytes per message rather than the whole message.
-     */
-    private byte[] header() {
-        if (header != null) {
-            return header;
-        }
-        try {
-            if (structure == null) {
-                structure = StoredStructures.of(messages, entry);
-            }
-            int length = (int) Math.min(structure.root().bodyStart(), Integer.MAX_VALUE - 8);
-            if (content != null) {
-                header = java.util.Arrays.copyOf(content, Math.min(content.length, length));
-                return header;
-            }
-            byte[] prefix = entry.headerPrefix().getBytes(StandardCharsets.UTF_8);
-            byte[] own = HeaderSections.get(entry.blobId());
-            if (own == null) {
-                try (InputStream in = messages.openContent(entry)) {
-                    own = in.readNBytes(Math.max(0, length - prefix.length));
-                }
-                HeaderSections.put(entry.blobId(), own);
-            }
-            header = new byte[prefix.length + own.length];
-            System.arraycopy(prefix, 0, header, 0, prefix.length);
-            System.arraycopy(own, 0, header, prefix.length, own.length);
-            return header;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private void load() {

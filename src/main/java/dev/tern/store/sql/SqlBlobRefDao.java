@@ -3,7 +3,9 @@ package dev.tern.store.sql;
 import dev.tern.store.BlobRefDao;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 final class SqlBlobRefDao implements BlobRefDao {
 
@@ -16,6 +18,8 @@ final class SqlBlobRefDao implements BlobRefDao {
      * The count is written when the work ends ({@link #flush}) if it changed.
      */
     private final Map<String, int[]> insertedHere = new HashMap<>(4);
+    /** The blobs this transaction inserted with their header section (so none need asking for it). */
+    private final Set<String> headerHere = new HashSet<>(4);
 
     SqlBlobRefDao(Jdbc db) {
         this.db = db;
@@ -39,9 +43,13 @@ final class SqlBlobRefDao implements BlobRefDao {
     }
 
     @Override
-    public void insertInline(String blobId, byte[] data, int refs) {
-        db.update("INSERT INTO blobs (id, size, refs, data) VALUES (?, ?, ?, ?)", blobId, (long) data.length, refs, data);
+    public void insertInline(String blobId, byte[] data, int refs, byte[] header) {
+        db.update("INSERT INTO blobs (id, size, refs, data, header) VALUES (?, ?, ?, ?, ?)",
+                blobId, (long) data.length, refs, data, header);
         insertedHere.put(blobId, new int[]{refs, refs});
+        if (header != null) {
+            headerHere.add(blobId);
+        }
     }
 
     @Override
@@ -58,6 +66,7 @@ final class SqlBlobRefDao implements BlobRefDao {
                 return here[1];
             }
             insertedHere.remove(blobId);
+            headerHere.remove(blobId);
             db.update("DELETE FROM blobs WHERE id = ?", blobId);
             return 0;
         }
@@ -82,6 +91,19 @@ final class SqlBlobRefDao implements BlobRefDao {
     @Override
     public boolean exists(String blobId) {
         return db.count("SELECT COUNT(*) FROM blobs WHERE id = ?", blobId) > 0;
+    }
+
+    @Override
+    public boolean setHeader(String blobId, byte[] header) {
+        return db.update("UPDATE blobs SET header = ? WHERE id = ?", header, blobId) > 0;
+    }
+
+    @Override
+    public boolean hasHeader(String blobId) {
+        if (headerHere.contains(blobId)) {
+            return true;    // inserted with it in this transaction: local delivery right after enqueue
+        }
+        return db.count("SELECT COUNT(*) FROM blobs WHERE id = ? AND header IS NOT NULL", blobId) > 0;
     }
 
     @Override

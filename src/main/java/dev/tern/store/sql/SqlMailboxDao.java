@@ -18,7 +18,7 @@ import java.util.TreeSet;
 final class SqlMailboxDao implements MailboxDao {
 
     private static final String MAILBOX_COLUMNS = "id, account_id, name, uidvalidity, uidnext, highest_modseq, "
-            + "special_use, selectable";
+            + "special_use, selectable, first_unclaimed_uid";
     private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
             + "system_flags, keywords, modseq";
     /**
@@ -78,7 +78,7 @@ final class SqlMailboxDao implements MailboxDao {
     public Rows.Mailbox create(long accountId, String name, String specialUse, long uidValidity) {
         long id = db.insert("INSERT INTO mailboxes (account_id, name, uidvalidity, uidnext, highest_modseq, "
                 + "special_use, selectable) VALUES (?, ?, ?, 1, 1, ?, 1)", accountId, name, uidValidity, specialUse);
-        return new Rows.Mailbox(id, accountId, name, uidValidity, 1, 1, specialUse, true);
+        return new Rows.Mailbox(id, accountId, name, uidValidity, 1, 1, specialUse, true, 1);
     }
 
     @Override
@@ -135,6 +135,27 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.Message> messagesBetween(long mailboxId, long first, long last) {
+        return db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? "
+                + "ORDER BY uid", SqlMailboxDao::messageRow, mailboxId, first, last);
+    }
+
+    @Override
+    public List<Rows.MessageFlags> flags(long mailboxId) {
+        // Covered by the (mailbox_id, uid) key plus a few narrow columns: no header prefix, blob
+        // id or date to read and decode per row.
+        return db.query("SELECT uid, system_flags, keywords, modseq FROM messages WHERE mailbox_id = ? ORDER BY uid",
+                rs -> new Rows.MessageFlags(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)), mailboxId);
+    }
+
+    @Override
+    public List<Rows.HeaderSection> headerSections(long mailboxId) {
+        return db.query("SELECT m.uid, m.blob_id, b.header FROM messages m JOIN blobs b ON b.id = m.blob_id "
+                        + "WHERE m.mailbox_id = ? ORDER BY m.uid",
+                rs -> new Rows.HeaderSection(rs.getLong(1), rs.getString(2), rs.getBytes(3)), mailboxId);
+    }
+
+    @Override
     public List<Rows.Message> messages(long mailboxId, Collection<Long> uids) {
         Set<Long> wanted = new TreeSet<>(uids);
         if (wanted.size() > UID_LOOKUPS) {
@@ -162,6 +183,25 @@ final class SqlMailboxDao implements MailboxDao {
     public List<Rows.Message> changedSince(long mailboxId, long modSeq) {
         return db.query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
                 SqlMailboxDao::messageRow, mailboxId, modSeq);
+    }
+
+    @Override
+    public Rows.RecentClaim claimRecent(long mailboxId) {
+        // The row is held (FOR UPDATE where writers run side by side) from the read to the
+        // update, so two sessions, on this node or another, never claim the same UID.
+        long[] row = db.one("SELECT first_unclaimed_uid, uidnext FROM mailboxes WHERE id = ?" + db.forUpdate(),
+                        rs -> new long[]{rs.getLong(1), rs.getLong(2)}, mailboxId)
+                .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
+        if (row[0] < row[1]) {
+            db.update("UPDATE mailboxes SET first_unclaimed_uid = ? WHERE id = ?", row[1], mailboxId);
+            return new Rows.RecentClaim(row[0], row[1]);
+        }
+        return new Rows.RecentClaim(row[1], row[1]);
+    }
+
+    @Override
+    public long countFrom(long mailboxId, long uid) {
+        return db.count("SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND uid >= ?", mailboxId, uid);
     }
 
     @Override
@@ -281,7 +321,7 @@ final class SqlMailboxDao implements MailboxDao {
     private static Rows.Mailbox mailboxRow(ResultSet rs) throws SQLException {
         return new Rows.Mailbox(rs.getLong("id"), rs.getLong("account_id"), rs.getString("name"),
                 rs.getLong("uidvalidity"), rs.getLong("uidnext"), rs.getLong("highest_modseq"),
-                rs.getString("special_use"), rs.getInt("selectable") != 0);
+                rs.getString("special_use"), rs.getInt("selectable") != 0, rs.getLong("first_unclaimed_uid"));
     }
 
     private static Rows.Message messageRow(ResultSet rs) throws SQLException {

@@ -318,6 +318,6 @@ class ImapClientsTest {
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(proc.exitValue()).as("python3 output:%n%s", out).isZero();
         assertThat(out).contains("folders 6", "exists 1", "found 1", "header Subject: From Python's view",
-                "store 1 (UID 1 FLAGS (\\Flagged))", "create OK", "copy OK [COPYUID");
+                "store 1 (UID 1 FLAGS (\\Flagged \\Recent))", "create OK", "copy OK [COPYUID");
     }
 }

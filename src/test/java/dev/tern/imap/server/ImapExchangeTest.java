@@ -103,13 +103,13 @@ class ImapExchangeTest {
         assertThat(last(select)).isEqualTo("b1 OK [READ-WRITE] SELECT completed");
 
         List<String> fetch = imap.command("b2", "FETCH 1:2 (FLAGS RFC822.SIZE ENVELOPE)");
-        assertThat(fetch.get(0)).startsWith("* 1 FETCH (FLAGS (\\Seen) RFC822.SIZE " + MESSAGE.length()
+        assertThat(fetch.get(0)).startsWith("* 1 FETCH (FLAGS (\\Seen \\Recent) RFC822.SIZE " + MESSAGE.length()
                 + " ENVELOPE (NIL \"afternoon meeting\" ((\"Fred Foobar\" NIL \"foobar\" \"example.test\"))");
         assertThat(last(fetch)).isEqualTo("b2 OK FETCH completed");
 
         List<String> body = imap.command("b3", "UID FETCH 2 (BODY.PEEK[HEADER.FIELDS (Subject)] BODY[TEXT]<0.5>)");
         assertThat(body.get(0)).startsWith("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] {28}\r\nSubject: morning meeting\r\n\r\n")
-                .endsWith(" BODY[TEXT]<0> {5}\r\nHello FLAGS (\\Seen))");
+                .endsWith(" BODY[TEXT]<0> {5}\r\nHello FLAGS (\\Seen \\Recent))");
 
         assertThat(imap.command("b4", "SEARCH SUBJECT morning").get(0)).isEqualTo("* SEARCH 2");
         assertThat(imap.command("b5", "UID SEARCH RETURN (COUNT MIN) SEEN").get(0))
@@ -117,7 +117,7 @@ class ImapExchangeTest {
         assertThat(last(imap.command("b6", "SEARCH CHARSET KOI8-R TEXT x"))).startsWith("b6 NO [BADCHARSET");
 
         List<String> store = imap.command("b7", "STORE 1 +FLAGS (\\Deleted $Work)");
-        assertThat(store.get(0)).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Seen \\Deleted $Work))");
+        assertThat(store.get(0)).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Seen \\Deleted $Work \\Recent))");
         assertThat(imap.command("b8", "EXPUNGE")).containsExactly("* 1 EXPUNGE", "b8 OK EXPUNGE completed");
         assertThat(imap.command("b9", "FETCH 1 UID").get(0)).isEqualTo("* 1 FETCH (UID 2)");
         assertThat(last(imap.command("b10", "FETCH 5 UID"))).startsWith("b10 BAD");
@@ -191,6 +191,8 @@ class ImapExchangeTest {
             other.command("o2", "APPEND INBOX (\\Answered) {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
         }
         assertThat(imap.readLine()).isEqualTo("* 1 EXISTS");
+        // The only session with INBOX selected takes the new message as \Recent, and says so.
+        assertThat(imap.readLine()).isEqualTo("* 1 RECENT");
         imap.send("DONE");
         assertThat(imap.readLine()).isEqualTo("i1 OK IDLE terminated");
     }
