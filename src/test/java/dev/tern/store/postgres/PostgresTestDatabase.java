@@ -79,9 +79,25 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         if (name == null) {
             return;
         }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        // FORCE cannot end a background process of the server's own in that database (an
+        // autovacuum worker, say): such a moment passes, so the drop is tried again for a while.
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = admin(); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                break;
+            } catch (SQLException e) {
+                if (attempt == 20) {
+                    System.err.println("test database " + name + " left behind: " + e.getMessage());
+                    break;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         name = null;
     }
