@@ -40,6 +40,9 @@ public final class SearchText {
         if (raw == null) {
             return "";
         }
+        if (raw.indexOf("=?") < 0) {
+            return raw;     // no encoded word (RFC 2047 §2): most values, and the decoder's regex is costly
+        }
         try {
             return DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT);
         } catch (RuntimeException e) {
@@ -49,7 +52,12 @@ public final class SearchText {
 
     /** The case-insensitive form both sides of a comparison are reduced to. */
     public static String fold(String s) {
-        return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+            }
+        }
+        return s.toLowerCase(Locale.ROOT);     // ASCII: lower case alone gives the same form
     }
 
     /** Transfer-decodes a body: base64 and quoted-printable are decoded, anything else passes. */
