@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -113,8 +112,7 @@ final class Contents {
 
     /** A message: its header prefix, then its content. */
     InputStream open(String headerPrefix, String blobId) throws IOException {
-        InputStream prefix = new ByteArrayInputStream(headerPrefix.getBytes(StandardCharsets.UTF_8));
-        return new SequenceInputStream(prefix, open(blobId));
+        return new PrefixedInputStream(headerPrefix.getBytes(StandardCharsets.UTF_8), open(blobId));
     }
 
     /** A stored content, wherever it is kept: inline with the metadata, or in the blob store. */
