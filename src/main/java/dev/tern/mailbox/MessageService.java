@@ -186,35 +186,69 @@ public final class MessageService {
         return record(mailboxId, contents.write(content), flags, internalDate);
     }
 
-    /** A content to be sent piece by piece, then appended with {@link #append(long, MessageUpload, Flags, Instant)}. */
+    /** A content to be sent piece by piece, then appended with {@link #appendAll}. */
     public MessageUpload newUpload() {
         return new MessageUpload(contents.newSink());
     }
 
+    /** One message of an APPEND: the content the client streamed, its flags and internal date. */
+    public record Appended(MessageUpload upload, Flags flags, Instant internalDate) {
+    }
+
     /**
-     * APPEND of a content the client streamed: makes it durable, then files it. On failure the
-     * content is gone; a message is appended whole or not at all.
+     * APPEND of contents the client streamed, one or several (MULTIAPPEND, RFC 3502 §6.3.11):
+     * each is made durable, then all are filed in one transaction, so the messages are appended
+     * all together or not at all, with consecutive UIDs. The uploads are consumed: on failure
+     * nothing of them is left.
      */
-    public AppendResult append(long mailboxId, MessageUpload upload, Flags flags, Instant internalDate)
-            throws IOException {
-        return record(mailboxId, contents.finish(upload.sink(), upload.header()), flags, internalDate);
+    public List<AppendResult> appendAll(long mailboxId, List<Appended> messages) throws IOException {
+        List<Contents.Written> written = new ArrayList<>(messages.size());
+        try {
+            for (Appended a : messages) {
+                written.add(contents.finish(a.upload().sink(), a.upload().header()));
+            }
+        } catch (IOException | RuntimeException e) {
+            written.forEach(contents::discard);
+            // finish aborted the one that failed; the ones after it were never finished
+            for (Appended a : messages.subList(Math.min(messages.size(), written.size() + 1), messages.size())) {
+                a.upload().abort();
+            }
+            throw e;
+        }
+        try {
+            return store.writeAndWait(tx -> {
+                Rows.Mailbox mailbox = selectable(tx, mailboxId);
+                List<AppendResult> results = new ArrayList<>(messages.size());
+                for (int i = 0; i < messages.size(); i++) {
+                    results.add(file(tx, mailbox, written.get(i), messages.get(i).flags(),
+                            messages.get(i).internalDate()));
+                }
+                return results;
+            });
+        } catch (RuntimeException e) {
+            written.forEach(contents::discard);
+            throw e;
+        }
     }
 
     private AppendResult record(long mailboxId, Contents.Written written, Flags flags, Instant internalDate) {
         try {
-            return store.writeAndWait(tx -> {
-                Rows.Mailbox mailbox = selectable(tx, mailboxId);
-                written.record(tx);
-                tx.blobs().addRefs(written.blobId(), 1);
-                Rows.Message m = tx.mailboxes().append(mailboxId, written.blobId(), "", written.size(),
-                        internalDate, flags.systemBits(), flags.keywordText());
-                afterAppend(tx, mailbox, m);
-                return new AppendResult(mailboxId, mailbox.uidValidity(), m.uid(), m.modSeq());
-            });
+            return store.writeAndWait(tx -> file(tx, selectable(tx, mailboxId), written, flags, internalDate));
         } catch (RuntimeException e) {
             contents.discard(written);
             throw e;
         }
+    }
+
+    /** Files a written content into a mailbox as a new message, in the caller's transaction. */
+    private AppendResult file(StoreTx tx, Rows.Mailbox mailbox, Contents.Written written, Flags flags,
+                              Instant internalDate) {
+        written.record(tx);
+        tx.blobs().addRefs(written.blobId(), 1);
+        Rows.Message m = tx.mailboxes().append(mailbox.id(), written.blobId(), "", written.size(),
+                internalDate, flags.systemBits(), flags.keywordText());
+        afterAppend(tx, mailbox, m);
+        return new AppendResult(mailbox.id(), mailbox.uidValidity(), m.uid(), m.modSeq());
     }
 
     public AppendResult append(long mailboxId, byte[] content, Flags flags, Instant internalDate) {

@@ -262,4 +262,53 @@ class MessageServiceTest {
                 .isInstanceOfSatisfying(MailboxException.class,
                         e -> assertThat(e.reason()).isEqualTo(MailboxException.Reason.NONEXISTENT));
     }
+
+    private MessageUpload upload(String text) throws Exception {
+        MessageUpload u = f.messages.newUpload();
+        u.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+        return u;
+    }
+
+    @Test
+    void severalStreamedMessagesAreAppendedTogetherWithConsecutiveUids() throws Exception {
+        long inbox = f.id("INBOX");
+        String big = "Subject: big\r\n\r\n" + "x".repeat(300 * 1024) + "\r\n";
+        List<AppendResult> results = f.messages.appendAll(inbox, List.of(
+                new MessageService.Appended(upload(MailboxFixture.message(1)), Flags.NONE, Instant.now()),
+                new MessageService.Appended(upload(big), Flags.NONE, Instant.now())));
+        assertThat(results).extracting(AppendResult::uid).containsExactly(1L, 2L);
+        List<MessageEntry> stored = f.messages.messages(inbox);
+        assertThat(read(stored.get(1))).isEqualTo(big);
+    }
+
+    @Test
+    void whenTheirTransactionFailsNoneOfSeveralMessagesIsLeft() throws Exception {
+        long inbox = f.id("INBOX");
+        f.mailboxes.create(f.accountId, "Gone", null);
+        long gone = f.id("Gone");
+        f.mailboxes.delete(f.accountId, "Gone");
+        String big = "Subject: big\r\n\r\n" + "x".repeat(300 * 1024) + "\r\n";
+        assertThatThrownBy(() -> f.messages.appendAll(gone, List.of(
+                new MessageService.Appended(upload(big), Flags.NONE, Instant.now()),
+                new MessageService.Appended(upload(MailboxFixture.message(2)), Flags.NONE, Instant.now()))))
+                .isInstanceOf(MailboxException.class);
+        // The large content had been made durable as a file: it is removed again.
+        assertThat(f.blobs.listOlderThan(Long.MAX_VALUE)).isEmpty();
+        assertThat(f.messages.messages(inbox)).isEmpty();
+    }
+
+    @Test
+    void whenOneOfSeveralContentsCannotBeKeptNoneIsAppended() throws Exception {
+        long inbox = f.id("INBOX");
+        String big = "Subject: big\r\n\r\n" + "x".repeat(300 * 1024) + "\r\n";
+        MessageUpload broken = upload(big);
+        broken.abort();     // its spool is gone, as after a failed disk write
+        assertThatThrownBy(() -> f.messages.appendAll(inbox, List.of(
+                new MessageService.Appended(upload(MailboxFixture.message(1)), Flags.NONE, Instant.now()),
+                new MessageService.Appended(broken, Flags.NONE, Instant.now()),
+                new MessageService.Appended(upload(big), Flags.NONE, Instant.now()))))
+                .isInstanceOf(Exception.class);
+        assertThat(f.messages.messages(inbox)).isEmpty();
+        assertThat(f.blobs.listOlderThan(Long.MAX_VALUE)).isEmpty();
+    }
 }

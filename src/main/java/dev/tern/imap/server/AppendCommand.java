@@ -5,7 +5,7 @@ import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.AppendResult;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxService;
-import dev.tern.mailbox.MessageUpload;
+import dev.tern.mailbox.MessageService;
 import dev.tern.store.Rows;
 
 import java.time.Instant;
@@ -77,14 +77,14 @@ final class AppendCommand {
                 if (!mailboxes.hasRoom(account, bytes)) {
                     return new Outcome(List.of(), true);
                 }
-                List<AppendResult> results = new ArrayList<>();
-                for (AppendReceiver.Message m : messages) {
+                List<MessageService.Appended> appended = new ArrayList<>();
+                for (int i = 0; i < messages.size(); i++) {
+                    AppendReceiver.Message m = messages.get(i);
                     Instant date = m.head().internalDate() == null ? Instant.now() : m.head().internalDate().toInstant();
-                    MessageUpload upload = m.pipe().upload();
-                    stored++;   // the upload is committed or discarded by append, whatever happens
-                    results.add(mailboxes.messageService().append(box.id(), upload, flags.get(stored - 1), date));
+                    appended.add(new MessageService.Appended(m.pipe().upload(), flags.get(i), date));
                 }
-                return new Outcome(results, false);
+                stored = messages.size();   // appendAll consumes every upload, whatever happens
+                return new Outcome(mailboxes.messageService().appendAll(box.id(), appended), false);
             } finally {
                 for (AppendReceiver.Message m : messages.subList(stored, messages.size())) {
                     m.pipe().upload().abort();
