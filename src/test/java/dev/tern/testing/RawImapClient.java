@@ -84,6 +84,32 @@ public final class RawImapClient implements AutoCloseable {
         }
     }
 
+    /** A client on {@code port} that has read the greeting and logged in with LOGIN. */
+    public static RawImapClient loggedIn(int port, String user, String password) {
+        RawImapClient c = new RawImapClient(port);
+        String greeting = c.readLine();
+        String login = last(c.command("l1", "LOGIN " + user + " " + password));
+        if (greeting == null || !greeting.startsWith("* OK") || !login.startsWith("l1 OK")) {
+            c.close();
+            throw new IllegalStateException("could not log in: greeting " + greeting + ", then " + login);
+        }
+        return c;
+    }
+
+    /** The last line of a response: the tagged one. */
+    public static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    /** APPENDs a small message with these flags and Subject to INBOX, as LITERAL+; fails unless OK. */
+    public void appendSmall(String flags, String subject) {
+        String m = "Subject: " + subject + "\r\n\r\nbody\r\n";
+        String answer = last(command("ap", "APPEND INBOX " + flags + " {" + m.length() + "+}\r\n" + m));
+        if (!answer.startsWith("ap OK")) {
+            throw new IllegalStateException("APPEND refused: " + answer);
+        }
+    }
+
     /** Sends {@code tag command} and returns every response line up to and including the tagged one. */
     public List<String> command(String tag, String command) {
         send(tag + " " + command);

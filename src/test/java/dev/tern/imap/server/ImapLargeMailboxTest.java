@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,14 +40,7 @@ class ImapLargeMailboxTest {
     }
 
     private RawImapClient loggedIn() {
-        RawImapClient c = new RawImapClient(tern.port("imap"));
-        assertThat(c.readLine()).startsWith("* OK");
-        assertThat(last(c.command("l1", "LOGIN alice@example.test large-pw"))).startsWith("l1 OK");
-        return c;
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
+        return RawImapClient.loggedIn(tern.port("imap"), "alice@example.test", "large-pw");
     }
 
     /** Message n (from 1) is \Seen unless n is 40, and carries $Odd when odd. */

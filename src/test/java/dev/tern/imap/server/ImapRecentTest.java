@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,26 +43,14 @@ class ImapRecentTest {
     }
 
     private RawImapClient loggedIn() {
-        RawImapClient c = new RawImapClient(tern.port("imap"));
-        assertThat(c.readLine()).startsWith("* OK");
-        assertThat(last(c.command("l1", "LOGIN alice@example.test recent-pw"))).startsWith("l1 OK");
-        return c;
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
-    }
-
-    private static void append(RawImapClient c, String flags, String subject) {
-        String m = "Subject: " + subject + "\r\n\r\nbody\r\n";
-        assertThat(last(c.command("ap", "APPEND INBOX " + flags + " {" + m.length() + "+}\r\n" + m))).startsWith("ap OK");
+        return RawImapClient.loggedIn(tern.port("imap"), "alice@example.test", "recent-pw");
     }
 
     @Test
     void theFirstSelectTakesNewMessagesAndOthersSeeThemOld() {
         try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn(); RawImapClient c = loggedIn()) {
-            append(a, "()", "one");
-            append(a, "(\\Seen)", "two");
+            a.appendSmall("()", "one");
+            a.appendSmall("(\\Seen)", "two");
             assertThat(a.command("st", "STATUS INBOX (MESSAGES RECENT)"))
                     .containsExactly("* STATUS \"INBOX\" (MESSAGES 2 RECENT 2)", "st OK STATUS completed");
             // EXAMINE shows them recent and leaves them so.
@@ -89,10 +78,10 @@ class ImapRecentTest {
     @Test
     void aMessageArrivingWhileSelectedIsRecentInOneSessionOnly() {
         try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn(); RawImapClient c = loggedIn()) {
-            append(a, "()", "old");
+            a.appendSmall("()", "old");
             b.command("b1", "SELECT INBOX");
             c.command("c1", "SELECT INBOX");
-            append(a, "()", "new");
+            a.appendSmall("()", "new");
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     recentIn(b, "b2") || recentIn(c, "c2"));
             boolean inB = recentIn(b, "b3");
@@ -124,7 +113,7 @@ class ImapRecentTest {
             b.command("b1", "SELECT INBOX");
             b.send("b2 IDLE");
             assertThat(b.readLine()).startsWith("+ ");
-            append(a, "()", "pushed");
+            a.appendSmall("()", "pushed");
             assertThat(b.readLine()).isEqualTo("* 1 EXISTS");
             assertThat(b.readLine()).isEqualTo("* 1 RECENT");
             b.send("DONE");
@@ -135,7 +124,7 @@ class ImapRecentTest {
     @Test
     void imap4rev2SessionsNeitherSeeNorTakeRecent() {
         try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn()) {
-            append(a, "()", "one");
+            a.appendSmall("()", "one");
             assertThat(last(b.command("en", "ENABLE IMAP4rev2"))).startsWith("en OK");
             List<String> select = b.command("b1", "SELECT INBOX");
             assertThat(select).noneMatch(l -> l.contains("RECENT"));

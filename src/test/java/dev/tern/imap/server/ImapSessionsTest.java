@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,21 +58,12 @@ class ImapSessionsTest {
         return c;
     }
 
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
-    }
-
-    private static void append(RawImapClient c, String flags, String subject) {
-        String m = "Subject: " + subject + "\r\n\r\nbody\r\n";
-        assertThat(last(c.command("ap", "APPEND INBOX " + flags + " {" + m.length() + "+}\r\n" + m))).startsWith("ap OK");
-    }
-
     @Test
     void twoSessionsSeeEachOthersFlagChangesAndExpunges() throws Exception {
         try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn()) {
-            append(a, "()", "one");
-            append(a, "()", "two");
-            append(a, "()", "three");
+            a.appendSmall("()", "one");
+            a.appendSmall("()", "two");
+            a.appendSmall("()", "three");
             a.command("a1", "SELECT INBOX");
             b.command("b1", "SELECT INBOX");
 
@@ -85,7 +77,7 @@ class ImapSessionsTest {
             assertThat(a.command("a4", "NOOP")).containsExactly("* 2 EXPUNGE", "a4 OK NOOP completed");
             assertThat(a.command("a5", "FETCH 2 (UID)")).containsExactly("* 2 FETCH (UID 3)", "a5 OK FETCH completed");
 
-            append(b, "(\\Seen)", "four");
+            b.appendSmall("(\\Seen)", "four");
             // Both sessions have the mailbox selected: the new message is \Recent in whichever claims it first.
             assertThat(a.command("a6", "UID FETCH 4 (FLAGS)").stream().filter(l -> !l.endsWith(" RECENT"))
                     .map(l -> l.replace(" \\Recent", "")))
@@ -96,7 +88,7 @@ class ImapSessionsTest {
     @Test
     void readOnlyExamineAndImplicitSeen() throws Exception {
         try (RawImapClient a = loggedIn()) {
-            append(a, "()", "unread");
+            a.appendSmall("()", "unread");
             assertThat(last(a.command("e1", "EXAMINE INBOX"))).isEqualTo("e1 OK [READ-ONLY] EXAMINE completed");
             a.command("e2", "FETCH 1 BODY[]");
             // EXAMINE shows the new message as \Recent but leaves it to the next SELECT.
@@ -110,7 +102,7 @@ class ImapSessionsTest {
     @Test
     void condstoreModSeqAndUnchangedSince() throws Exception {
         try (RawImapClient a = loggedIn()) {
-            append(a, "()", "one");
+            a.appendSmall("()", "one");
             List<String> select = a.command("c1", "SELECT INBOX (CONDSTORE)");
             String highest = select.stream().filter(l -> l.startsWith("* OK [HIGHESTMODSEQ ")).findFirst().orElseThrow();
             long modSeq = Long.parseLong(highest.replaceAll("\\D+(\\d+).*", "$1"));
@@ -168,8 +160,8 @@ class ImapSessionsTest {
     void uidsUidValidityAndModSeqSurviveARestart() throws Exception {
         List<String> before;
         try (RawImapClient a = loggedIn()) {
-            append(a, "(\\Flagged)", "one");
-            append(a, "()", "two");
+            a.appendSmall("(\\Flagged)", "one");
+            a.appendSmall("()", "two");
             a.command("x1", "EXPUNGE");
             before = a.command("x2", "STATUS INBOX (UIDVALIDITY UIDNEXT HIGHESTMODSEQ MESSAGES)");
         }
@@ -188,8 +180,8 @@ class ImapSessionsTest {
     @Test
     void idleSessionHearsOfFlagChangesAndExpungesAsTheyHappen() throws Exception {
         try (RawImapClient watcher = loggedIn(); RawImapClient other = loggedIn()) {
-            append(other, "()", "one");
-            append(other, "()", "two");
+            other.appendSmall("()", "one");
+            other.appendSmall("()", "two");
             watcher.command("w1", "SELECT INBOX");
             watcher.send("w2 IDLE");
             assertThat(watcher.readLine()).startsWith("+ ");
