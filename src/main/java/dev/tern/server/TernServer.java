@@ -36,6 +36,7 @@ import dev.tern.config.Pop3Settings;
 import dev.tern.imap.server.ImapContext;
 import dev.tern.imap.server.ImapServer;
 import dev.tern.imap.server.LiteralBudget;
+import dev.tern.imap.server.SearchFieldCache;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pop3.Pop3Context;
 import dev.tern.pop3.Pop3Server;
@@ -412,6 +413,7 @@ public final class TernServer implements AutoCloseable {
     private void startImapListeners(SaslAuthenticator authenticator) {
         ImapSettings settings = config.imap();
         LiteralBudget literalBudget = LiteralBudget.ofHeap();
+        SearchFieldCache searchFields = new SearchFieldCache(SearchFieldCache.DEFAULT_MAX_BYTES);
         for (String name : TernConfig.IMAP_LISTENERS) {
             if (config.listener(name).isEmpty()) {
                 continue;
@@ -424,7 +426,7 @@ public final class TernServer implements AutoCloseable {
             ImapContext context = new ImapContext(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
                     tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
                     services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings),
-                    literalBudget);
+                    literalBudget, searchFields);
             ImapServer server = new ImapServer(context, transport,
                     ImapServer.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
             imapServers.add(server);

@@ -30,6 +30,19 @@ public interface MessageView {
     /** The raw (undecoded, unfolded) values of a header field of the top-level header, in order. */
     List<String> headerValues(String field);
 
+    /**
+     * The values of a header field as a string key compares them: decoded (RFC 2047) and folded
+     * ({@link SearchText#fold}). An implementation may keep them between searches.
+     */
+    default List<String> searchableHeaderValues(String field) {
+        List<String> raw = headerValues(field);
+        List<String> out = new java.util.ArrayList<>(raw.size());
+        for (String v : raw) {
+            out.add(SearchText.fold(SearchText.decodeHeader(v)));
+        }
+        return out;
+    }
+
     /** The whole top-level header, decoded for search ({@link SearchText#header}). */
     String headerText();
 

@@ -190,12 +190,12 @@ public final class SearchProgram {
         String field = h.field();
         String needle = SearchText.fold(h.value());
         return new Compiled((m, c) -> {
-            List<String> values = m.headerValues(field);
+            List<String> values = m.searchableHeaderValues(field);
             if (needle.isEmpty()) {
                 return !values.isEmpty();
             }
             for (String v : values) {
-                if (SearchText.fold(SearchText.decodeHeader(v)).contains(needle)) {
+                if (v.contains(needle)) {
                     return true;
                 }
             }

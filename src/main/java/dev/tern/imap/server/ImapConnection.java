@@ -300,7 +300,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
         s.producing = true;
         try {
             context.storageExecutor().execute(() -> {
-                ByteBuf chunk = Unpooled.buffer(ImapSession.CHUNK + 1024);
+                // From the channel's pool, in the memory the socket writes from: no copy on the way out.
+                ByteBuf chunk = ctx.alloc().ioBuffer(ImapSession.CHUNK + 1024);
                 boolean done;
                 Throwable failure = null;
                 try (ByteBufOutputStream stream = new ByteBufOutputStream(chunk)) {

@@ -26,15 +26,18 @@ import java.util.concurrent.Executor;
  * @param idleTimeout        autologout (RFC 9051 §5.4: at least 30 minutes)
  * @param limits             command line and literal limits, checked before the octets are read
  * @param literalBudget      memory for large literals, shared by the IMAP listeners
+ * @param searchFields       header field values kept between searches, shared by the IMAP listeners
  */
 public record ImapContext(String listener, String hostname, TlsMode tlsMode, ServerTls tls,
                           SaslAuthenticator authenticator, Executor authExecutor, boolean allowPlaintextAuth,
                           MailboxService mailboxes, Executor storageExecutor, Duration idleTimeout,
-                          FramingLimits limits, LiteralBudget literalBudget) {
+                          FramingLimits limits, LiteralBudget literalBudget,
+                          SearchFieldCache searchFields) {
 
     public ImapContext {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(authExecutor, "authExecutor");
+        Objects.requireNonNull(searchFields, "searchFields");
         if ((tls == null) != (tlsMode == TlsMode.NONE)) {
             throw new IllegalArgumentException("a TLS context is needed exactly when TLS is offered");
         }

@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslHandler;
@@ -56,6 +57,14 @@ public final class ImapServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Output a session may have queued before it stops producing more: a long FETCH keeps several
+     * chunks ahead of the socket, so reading the next ones from the store overlaps with sending.
+     * Only a session in the middle of a long response holds this much; an idle one holds nothing.
+     */
+    private static final WriteBufferWaterMark OUTPUT_WATER_MARK =
+            new WriteBufferWaterMark(4 * ImapSession.CHUNK, 8 * ImapSession.CHUNK);
+
     public synchronized BoundListener start(List<ListenAddress> addresses) {
         if (bound != null) {
             throw new IllegalStateException("IMAP server " + context.listener() + " already started");
@@ -64,6 +73,7 @@ public final class ImapServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 sessions.add(ch);
+                ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK);
                 String id = context.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
                 ch.pipeline().addLast("limits", limiter);
                 if (context.tlsMode() == TlsMode.IMPLICIT) {

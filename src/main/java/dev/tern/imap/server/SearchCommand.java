@@ -11,7 +11,9 @@ import dev.tern.mailbox.MessageService;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongPredicate;
 
@@ -28,6 +30,37 @@ final class SearchCommand {
     }
 
     private SearchCommand() {
+    }
+
+    /**
+     * The index entries of a mailbox, all read in one query when the first key needs one; a search
+     * that the kept header fields answer alone reads none.
+     */
+    private static final class IndexedEntries implements StoredMessageView.Entries {
+
+        private final MessageService messages;
+        private final long mailboxId;
+        private Map<Long, MessageEntry> byUid;
+
+        IndexedEntries(MessageService messages, long mailboxId) {
+            this.messages = messages;
+            this.mailboxId = mailboxId;
+        }
+
+        @Override
+        public MessageEntry get(long uid) {
+            if (byUid == null) {
+                byUid = new HashMap<>();
+                for (MessageEntry m : messages.messages(mailboxId)) {
+                    byUid.put(m.uid(), m);
+                }
+            }
+            MessageEntry m = byUid.get(uid);
+            if (m == null) {
+                throw new StoredMessageView.Gone();
+            }
+            return m;
+        }
     }
 
     static void search(ImapSession s, String tag, ImapCommand.Search c) {
@@ -50,20 +83,25 @@ final class SearchCommand {
         }
         MessageService messages = s.context().mailboxes().messageService();
         LongPredicate recent = box.recentSnapshot();
+        SearchFieldCache.Lookup fields = s.context().searchFields().lookup(box.id(), box.uidValidity(), uids);
         s.onStorage(() -> {
-            java.util.Map<Long, MessageEntry> byUid = new java.util.HashMap<>();
-            for (MessageEntry m : messages.messages(box.id())) {
-                byUid.put(m.uid(), m);
-            }
             SearchHeaders headers = new SearchHeaders(messages, box.id());
+            StoredMessageView.Entries entries = new IndexedEntries(messages, box.id());
             SearchProgram.Context context = new SearchProgram.Context(largestSeq, largestUid, Set.of(), Instant.now());
             List<Match> matches = new ArrayList<>();
             for (int i = 0; i < uids.length; i++) {
-                MessageEntry m = byUid.get(uids[i]);
-                if (m != null && program.matches(new StoredMessageView(messages, headers, m, i + 1, recent.test(m.uid())), context)) {
-                    matches.add(new Match(c.uid() ? m.uid() : i + 1, m.modSeq()));
+                StoredMessageView view = new StoredMessageView(messages, headers, fields, entries, uids[i], i + 1,
+                        recent.test(uids[i]));
+                try {
+                    if (program.matches(view, context)) {
+                        // MODSEQ only matters when the criteria use it, and then the entry is read already.
+                        matches.add(new Match(c.uid() ? uids[i] : i + 1, program.usesModSeq() ? view.modSeq() : 0));
+                    }
+                } catch (StoredMessageView.Gone e) {
+                    // expunged since the session's view was taken: not a match
                 }
             }
+            fields.finish();
             return matches;
         }, (matches, error) -> {
             if (error != null) {

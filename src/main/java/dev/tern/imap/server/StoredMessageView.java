@@ -26,9 +26,25 @@ import java.util.Set;
  */
 final class StoredMessageView implements MessageView {
 
+    /** The index entries of the searched messages, read at the first key that needs one. */
+    interface Entries {
+        /** The entry of {@code uid}; throws {@link Gone} when the message no longer exists. */
+        MessageEntry get(long uid);
+    }
+
+    /** The message was expunged since the session took its view: it matches nothing. */
+    static final class Gone extends RuntimeException {
+        Gone() {
+            super(null, null, false, false);
+        }
+    }
+
     private final MessageService messages;
     private final SearchHeaders headers;
-    private final MessageEntry entry;
+    private final SearchFieldCache.Lookup fields;
+    private final Entries entries;
+    private final long uid;
+    private MessageEntry entry;
     private final long sequence;
     private byte[] content;
     private byte[] prefix;
@@ -37,13 +53,22 @@ final class StoredMessageView implements MessageView {
     private MessageStructure structure;
     private final boolean recent;
 
-    StoredMessageView(MessageService messages, SearchHeaders headers, MessageEntry entry, long sequence,
-                      boolean recent) {
+    StoredMessageView(MessageService messages, SearchHeaders headers, SearchFieldCache.Lookup fields, Entries entries,
+                      long uid, long sequence, boolean recent) {
         this.recent = recent;
         this.messages = messages;
         this.headers = headers;
-        this.entry = entry;
+        this.fields = fields;
+        this.entries = entries;
+        this.uid = uid;
         this.sequence = sequence;
+    }
+
+    private MessageEntry entry() {
+        if (entry == null) {
+            entry = entries.get(uid);
+        }
+        return entry;
     }
 
     @Override
@@ -53,47 +78,52 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public long uid() {
-        return entry.uid();
+        return uid;
     }
 
     @Override
     public Set<String> flags() {
-        return new LinkedHashSet<>(SelectedMailbox.withRecent(entry.flags(), recent));
+        return new LinkedHashSet<>(SelectedMailbox.withRecent(entry().flags(), recent));
     }
 
     @Override
     public Instant internalDate() {
-        return entry.internalDate();
+        return entry().internalDate();
     }
 
     @Override
     public LocalDate internalDateLocal() {
-        return entry.internalDate().atZone(ZoneId.systemDefault()).toLocalDate();
+        return entry().internalDate().atZone(ZoneId.systemDefault()).toLocalDate();
     }
 
     @Override
     public long size() {
-        return entry.size();
+        return entry().size();
     }
 
     @Override
     public long modSeq() {
-        return entry.modSeq();
+        return entry().modSeq();
     }
 
     @Override
     public List<String> headerValues(String field) {
         List<String> values = new ArrayList<>();
         if (prefix == null) {
-            prefix = entry.headerPrefix().getBytes(StandardCharsets.UTF_8);
+            prefix = entry().headerPrefix().getBytes(StandardCharsets.UTF_8);
         }
         // The prefix (Return-Path, Delivered-To) comes first in the message, then the content's own fields.
         HeaderFieldValues.collect(prefix, field, values);
         if (header == null) {
-            header = headers.of(entry);
+            header = headers.of(entry());
         }
         HeaderFieldValues.collect(header, field, values);
         return values;
+    }
+
+    @Override
+    public List<String> searchableHeaderValues(String field) {
+        return fields.values(field, uid, () -> MessageView.super.searchableHeaderValues(field));
     }
 
     @Override
@@ -112,9 +142,9 @@ final class StoredMessageView implements MessageView {
         if (content != null) {
             return;
         }
-        try (InputStream in = messages.open(entry)) {
+        try (InputStream in = messages.open(entry())) {
             content = in.readAllBytes();
-            structure = StoredStructures.of(messages, entry);
+            structure = StoredStructures.of(messages, entry());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -165,6 +165,37 @@ class ImapLargeMailboxTest {
     }
 
     @Test
+    void repeatedHeaderSearchesSeeNewChangedAndExpungedMessages() {
+        try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn()) {
+            fill(a);
+            a.command("s1", "SELECT INBOX");
+            b.command("s2", "SELECT INBOX");
+            assertThat(a.command("q1", "UID SEARCH SUBJECT \"message 14\""))
+                    .containsExactly("* SEARCH 14 140 141 142 143 144 145 146 147 148 149", "q1 OK UID SEARCH completed");
+            // The same field again, now with keys the kept values do not answer alone.
+            assertThat(a.command("q2", "UID SEARCH SUBJECT \"message 14\" UNSEEN"))
+                    .containsExactly("* SEARCH", "q2 OK UID SEARCH completed");
+            assertThat(last(b.command("b1", "UID STORE 145 -FLAGS.SILENT (\\Seen)"))).startsWith("b1 OK");
+            assertThat(b.command("b2", "UID STORE 141 +FLAGS.SILENT (\\Deleted)")).hasSize(1);
+            assertThat(b.command("b3", "UID EXPUNGE 141")).hasSize(2);
+            String m = "Subject: =?UTF-8?Q?message_14_encoded?=\r\n\r\nnew\r\n";
+            assertThat(last(b.command("b4", "APPEND INBOX {" + m.length() + "+}\r\n" + m))).startsWith("b4 OK");
+
+            // 141 is still in this session's view (its EXPUNGE comes with this command's answer).
+            List<String> again = a.command("q3", "UID SEARCH SUBJECT \"MESSAGE 14\"");
+            assertThat(again).contains("* SEARCH 14 140 141 142 143 144 145 146 147 148 149 151", "* 141 EXPUNGE",
+                    "q3 OK UID SEARCH completed");
+            assertThat(a.command("q4", "UID SEARCH SUBJECT \"message 14\" UNSEEN"))
+                    .containsExactly("* SEARCH 145 151", "q4 OK UID SEARCH completed");
+            assertThat(a.command("q5", "SEARCH HEADER subject \"14 ENCODED\""))
+                    .containsExactly("* SEARCH 150", "q5 OK SEARCH completed");
+            // Another session of the same mailbox answers from the same values.
+            assertThat(b.command("q6", "UID SEARCH NOT SUBJECT message"))
+                    .contains("* SEARCH", "q6 OK UID SEARCH completed");
+        }
+    }
+
+    @Test
     void bodiesOfManyMessagesComeWhole() {
         try (RawImapClient a = loggedIn()) {
             fill(a);
