@@ -83,8 +83,6 @@ public final class SqliteMetadataStore implements MetadataStore {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").loggers("slf4j").load().migrate();
     }
 
-    static final long READER_MMAP_BYTES = 1L << 30;
-
     private static SQLiteConfig config(boolean readOnly) {
         SQLiteConfig c = new SQLiteConfig();
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -106,7 +104,6 @@ public final class SqliteMetadataStore implements MetadataStore {
             // Deferred transactions for readers: a snapshot without taking the write lock.
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA query_only = true");
-                s.execute("PRAGMA mmap_size = " + READER_MMAP_BYTES);
             }
         }
         // Readers run in a deferred transaction that the driver reopens after each read: it takes
