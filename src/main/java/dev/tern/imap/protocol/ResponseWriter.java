@@ -27,6 +27,8 @@ public final class ResponseWriter {
 
     private final OutputStream out;
     private final boolean utf8;
+    /** Short tokens (atoms, numbers) are assembled here before they go out. */
+    private final byte[] scratch = new byte[64];
     private boolean needSpace;
 
     /**
@@ -100,7 +102,18 @@ public final class ResponseWriter {
     }
 
     public ResponseWriter number(long n) {
-        return atom(Long.toString(n));
+        if (n < 0) {
+            return atom(Long.toString(n));
+        }
+        space();
+        // Digits straight into the scratch array: a FETCH of a large mailbox writes tens of thousands.
+        int p = scratch.length;
+        do {
+            scratch[--p] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
+        write(scratch, p, scratch.length - p);
+        return this;
     }
 
     public ResponseWriter nil() {
@@ -316,13 +329,35 @@ public final class ResponseWriter {
 
     private void space() {
         if (needSpace) {
-            raw(" ");
+            try {
+                out.write(' ');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         needSpace = true;
     }
 
+    /** ASCII text as octets (anything else as {@code ?}, as US-ASCII encoding does), without a copy per call. */
     private void raw(String ascii) {
-        bytes(ascii.getBytes(StandardCharsets.US_ASCII));
+        int n = ascii.length();
+        if (n > scratch.length) {
+            bytes(ascii.getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = ascii.charAt(i);
+            scratch[i] = c < 0x80 ? (byte) c : (byte) '?';
+        }
+        write(scratch, 0, n);
+    }
+
+    private void write(byte[] b, int off, int len) {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void bytes(byte[] b) {

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
@@ -300,11 +301,14 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
         s.producing = true;
         try {
             context.storageExecutor().execute(() -> {
-                // From the channel's pool, in the memory the socket writes from: no copy on the way out.
-                ByteBuf chunk = ctx.alloc().ioBuffer(ImapSession.CHUNK + 1024);
+                // Responses are written in many small pieces (atoms, numbers): they gather in an
+                // array first and reach the chunk in blocks; message octets go straight through.
+                // The channel's pooled I/O memory, tried for the chunk, cost more than the copy it
+                // saves: storage threads are not the pool's own, and fresh pages fault.
+                ByteBuf chunk = Unpooled.buffer(ImapSession.CHUNK + 1024);
                 boolean done;
                 Throwable failure = null;
-                try (ByteBufOutputStream stream = new ByteBufOutputStream(chunk)) {
+                try (OutputStream stream = new GatheringOutputStream(new ByteBufOutputStream(chunk), 8192)) {
                     done = s.producer.produce(stream);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
