@@ -135,6 +135,10 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         if (r.dsnNotify() != null && r.dsnNotify().contains("SUCCESS")) {
             return null;   // the runner sends the success notification
         }
+        List<Account> accepted = acceptedAccounts(tx, r.localAccounts());
+        if (accepted != null) {
+            return accepted;
+        }
         MailAddress address;
         try {
             address = MailAddress.parse(r.address());
@@ -142,6 +146,27 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             return null;
         }
         return directory.resolve(tx, address) instanceof Resolution.Local local ? local.accounts() : null;
+    }
+
+    /**
+     * The accounts a recipient led to when it was accepted (RCPT), read again in this transaction:
+     * null when they were not given, or when one of them has been deleted or disabled since (the
+     * recipient is then resolved again, as if nothing had been given). One lookup by key per
+     * account instead of the domain, alias and account lookups of a resolution (docs/adr/0023).
+     */
+    private static List<Account> acceptedAccounts(StoreTx tx, List<Long> ids) {
+        if (ids == null || ids.isEmpty()) {
+            return null;
+        }
+        List<Account> accounts = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            Rows.Account row = tx.directory().account(id).orElse(null);
+            if (row == null || !row.enabled()) {
+                return null;
+            }
+            accounts.add(new Account(row.id(), row.address(), row.display(), row.enabled(), row.quotaBytes()));
+        }
+        return accounts;
     }
 
     /**

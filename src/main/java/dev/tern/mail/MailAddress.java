@@ -16,6 +16,13 @@ public final class MailAddress {
 
     private final String localPart;
     private final String domain;
+    /**
+     * {@link #key()} and {@link #toString()}, made at first use: an address is asked for them many
+     * times on its way (sets, logs, rows, events), and the key converts the domain (IDNA) each time.
+     * Racy but harmless: each thread makes the same immutable string.
+     */
+    private String key;
+    private String text;
 
     private MailAddress(String localPart, String domain) {
         this.localPart = localPart;
@@ -56,7 +63,12 @@ public final class MailAddress {
 
     /** The form used as a lookup key: local part lower-cased, domain in A-labels. */
     public String key() {
-        return localPart.toLowerCase(Locale.ROOT) + "@" + asciiDomain();
+        String k = key;
+        if (k == null) {
+            k = localPart.toLowerCase(Locale.ROOT) + "@" + asciiDomain();
+            key = k;
+        }
+        return k;
     }
 
     /** The address without a {@code +tag} suffix in the local part, or this address if none. */
@@ -91,7 +103,12 @@ public final class MailAddress {
 
     @Override
     public String toString() {
-        return localPart + "@" + domain;
+        String t = text;
+        if (t == null) {
+            t = localPart + "@" + domain;
+            text = t;
+        }
+        return t;
     }
 
     @Override

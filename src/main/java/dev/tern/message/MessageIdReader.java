@@ -1,6 +1,5 @@
 package dev.tern.message;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +21,46 @@ public final class MessageIdReader {
     private MessageIdReader() {
     }
 
+    /**
+     * The same as {@link #read(InputStream)} over the whole array, scanning it in place: the stream
+     * version, a byte and a synchronized call at a time, cost more than the rest of the work an SMTP
+     * session does on a received message's content.
+     */
     public static String read(byte[] content) {
-        try {
-            return read(new ByteArrayInputStream(content));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);   // a byte array does not fail
+        int limit = Math.min(content.length, MAX_HEADER_BYTES);
+        int kept = MAX_ID_LENGTH + NAME.length + 1;   // as much of a line as the stream version keeps
+        ByteArrayOutputStream field = null;
+        int pos = 0;
+        while (true) {
+            int lf = pos;
+            while (lf < limit && content[lf] != '\n') {
+                lf++;
+            }
+            boolean end = lf == limit;
+            int length = Math.min(lf, pos + kept) - pos;
+            if (length > 0 && content[pos + length - 1] == '\r') {
+                length--;
+            }
+            if (length == 0) {
+                break;   // the end of the header section (or of the content)
+            }
+            boolean continuation = content[pos] == ' ' || content[pos] == '\t';
+            if (field != null) {
+                if (!continuation) {
+                    break;
+                }
+                field.write(' ');
+                field.write(content, pos, length);
+            } else if (!continuation && startsWithName(content, pos, length)) {
+                field = new ByteArrayOutputStream();
+                field.write(content, pos + NAME.length, length - NAME.length);
+            }
+            if (end) {
+                break;
+            }
+            pos = lf + 1;
         }
+        return field == null ? null : normalise(field.toString(StandardCharsets.UTF_8));
     }
 
     /** Reads from the current position of {@code in}, which should buffer (it is read a byte at a time). */
@@ -87,11 +120,15 @@ public final class MessageIdReader {
     }
 
     private static boolean startsWithName(byte[] l) {
-        if (l.length < NAME.length) {
+        return startsWithName(l, 0, l.length);
+    }
+
+    private static boolean startsWithName(byte[] l, int offset, int length) {
+        if (length < NAME.length) {
             return false;
         }
         for (int i = 0; i < NAME.length; i++) {
-            int b = l[i];
+            int b = l[offset + i];
             if (b >= 'A' && b <= 'Z') {
                 b += 'a' - 'A';
             }

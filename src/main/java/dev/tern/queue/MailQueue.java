@@ -300,7 +300,7 @@ public final class MailQueue {
 
     private static Rows.NewRecipient toRow(Recipient r) {
         String notify = r.notifyOn().isEmpty() ? null : String.join(",", r.notifyOn().stream().sorted().toList());
-        return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt());
+        return new Rows.NewRecipient(r.address().toString(), notify, r.orcpt(), r.localAccounts());
     }
 
     // Operator actions (`tern queue hold|release|retry|flush`). They change rows, and wake the

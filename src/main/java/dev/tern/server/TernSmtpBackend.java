@@ -137,10 +137,29 @@ final class TernSmtpBackend implements SmtpBackend {
     @Override
     public CompletableFuture<Void> checkRecipient(String listener, ClientInfo client, MailAddress sender,
                                                   MailAddress recipient) {
+        return resolveRecipient(client, sender, recipient).thenApply(accounts -> null);
+    }
+
+    /**
+     * The check, keeping the local accounts the recipient leads to with it: delivery in the
+     * enqueue transaction then checks that they still exist and may receive mail, instead of
+     * resolving the address again on the store's writer (docs/adr/0023).
+     */
+    @Override
+    public CompletableFuture<Recipient> acceptRecipient(String listener, ClientInfo client, MailAddress sender,
+                                                        Recipient recipient) {
+        return resolveRecipient(client, sender, recipient.address())
+                .thenApply(accounts -> accounts == null ? recipient
+                        : recipient.withLocalAccounts(accounts.stream().map(Account::id).toList()));
+    }
+
+    /** Completes with the local accounts of an accepted recipient, or null for one accepted for relay. */
+    private CompletableFuture<List<Account>> resolveRecipient(ClientInfo client, MailAddress sender,
+                                                              MailAddress recipient) {
         if (client.authUser() != null) {
             CompletableFuture<Void> limited = inbound.userRecipient(client.authUser());
             if (limited.isCompletedExceptionally()) {
-                return limited;
+                return limited.thenApply(v -> null);
             }
         }
         return CompletableFuture.supplyAsync(() -> {
@@ -162,7 +181,7 @@ final class TernSmtpBackend implements SmtpBackend {
                 if (full) {
                     throw new MailException(452, "4.2.2", "<" + recipient + ">: Mailbox full", COMPONENT);
                 }
-                return null;
+                return local.accounts();
             }
             if (r instanceof Resolution.Unknown) {
                 throw new MailException(550, "5.1.1", "<" + recipient + ">: Recipient address rejected: "

@@ -181,8 +181,17 @@ public final class Rows {
     public record TraceCursor(Instant receivedAt, String queueId) {
     }
 
-    /** A new recipient to insert with its message. */
-    public record NewRecipient(String address, String dsnNotify, String dsnOrcpt) {
+    /**
+     * A new recipient to insert with its message.
+     *
+     * @param localAccounts the local accounts it led to when it was accepted, to be checked before
+     *                      use (they may have gone since); null when unknown. Not stored.
+     */
+    public record NewRecipient(String address, String dsnNotify, String dsnOrcpt, List<Long> localAccounts) {
+
+        public NewRecipient(String address, String dsnNotify, String dsnOrcpt) {
+            this(address, dsnNotify, dsnOrcpt, null);
+        }
     }
 
     /** A queued message with the recipients still waiting, for `queue list`. */

@@ -48,9 +48,12 @@ public record DeliveryEvent(String queueId, long seq, Instant at, Type type, Str
         /** Removed from the queue by an operator before it was delivered. */
         DELETED;
 
+        /** Made once: every event and recipient state of every message stores it. */
+        private final String label = name().toLowerCase(Locale.ROOT);
+
         /** The name stored and shown: lower case. */
         public String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return label;
         }
 
         public static Type of(String label) {

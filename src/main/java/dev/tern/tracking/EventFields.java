@@ -47,6 +47,10 @@ final class EventFields {
 
     private static void string(StringBuilder b, String s) {
         b.append('"');
+        if (plain(s)) {
+            b.append(s).append('"');    // most values: appended whole rather than a character at a time
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -65,6 +69,17 @@ final class EventFields {
             }
         }
         b.append('"');
+    }
+
+    /** Whether a string needs no escaping. */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The stored fields; an unreadable row (written by a later version, say) reads as none. */

@@ -239,4 +239,47 @@ class LocalDeliveryTest {
         startRunner();
         await().atMost(Duration.ofSeconds(10)).until(() -> inbox("bob@example.test").size() == 1);
     }
+
+    private Recipient acceptedFor(String address, String... accounts) {
+        List<Long> ids = Arrays.stream(accounts).map(a -> services.directory().user(a).orElseThrow().id()).toList();
+        return Recipient.of(MailAddress.parse(address)).withLocalAccounts(ids);
+    }
+
+    @Test
+    void theAccountsFoundAtRcptAreUsedWhileTheyStillReceiveMail() throws Exception {
+        services.queue().setImmediateDelivery(agent());
+        // Not looked up again: an address that leads nowhere now still goes where it led when accepted.
+        String id = enqueueRecipients(BODY, "s@example.org", List.of(acceptedFor("old-alias@example.test",
+                "alice@example.test", "bob@example.test")));
+        assertThat(inbox("alice@example.test")).hasSize(1);
+        assertThat(inbox("bob@example.test")).hasSize(1);
+        assertThat(content(inbox("bob@example.test").get(0))).startsWith("Return-Path: <s@example.org>\r\n"
+                + "Delivered-To: bob@example.test\r\n");
+        assertThat(services.queue().message(id)).isEmpty();
+    }
+
+    @Test
+    void anAccountDisabledOrDeletedSinceRcptIsResolvedAgainAndGetsNoCopy() throws Exception {
+        services.directory().addUser("carol@example.test", "c");
+        services.directory().addAlias("team@example.test", List.of("alice@example.test", "carol@example.test"));
+        services.queue().setImmediateDelivery(agent());
+        Recipient alice = acceptedFor("alice@example.test", "alice@example.test");
+        Recipient bob = acceptedFor("bob@example.test", "bob@example.test");
+        Recipient team = acceptedFor("team@example.test", "alice@example.test", "carol@example.test");
+        services.directory().setEnabled("alice@example.test", false);
+        services.directory().deleteUser("bob@example.test", services.mailboxes());
+
+        String id = enqueueRecipients(BODY, "s@example.org", List.of(alice, bob, team));
+
+        // alice and bob are left to the queue, which bounces them as unknown; the alias, resolved
+        // again, still leads to carol.
+        assertThat(inbox("carol@example.test")).hasSize(1);
+        assertThat(services.queue().recipients(id)).extracting(Rows.QueueRecipient::address)
+                .containsExactly("alice@example.test", "bob@example.test");
+        assertThat(inbox("alice@example.test")).isEmpty();
+        startRunner();
+        await().atMost(Duration.ofSeconds(10)).until(() -> services.queue().message(id).isEmpty());
+        assertThat(inbox("alice@example.test")).isEmpty();
+        assertThat(inbox("carol@example.test")).hasSize(1);
+    }
 }

@@ -45,4 +45,35 @@ class MessageIdReaderTest {
         assertThat(MessageIdReader.normalise("a@b")).isEqualTo("a@b");
         assertThat(MessageIdReader.normalise("  ")).isNull();
     }
+
+    @Test
+    void theArrayAndTheStreamReadTheSameId() throws java.io.IOException {
+        java.util.Random random = new java.util.Random(7);
+        String[] pieces = {"Message-ID:", "message-id: ", "<a@b>", " ", "\t", "\r", "\n", "\r\n", "x", "Subject: y",
+                " <c@d>", "<", ">", "\r\n\r\n", "X-Message-ID: <e@f>"};
+        for (int i = 0; i < 5000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            assertSame(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] longLine = ("Message-ID: <" + "x".repeat(1200) + "@y>\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertSame(longLine);
+        byte[] longHeader = ("Subject: " + "z".repeat(MessageIdReader.MAX_HEADER_BYTES) + "\r\nMessage-ID: <late@x>\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        assertSame(longHeader);
+        byte[] cut = new byte[MessageIdReader.MAX_HEADER_BYTES + 10];
+        java.util.Arrays.fill(cut, (byte) 'a');
+        byte[] start = "Message-ID: <cut@x>\r\nX: ".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(start, 0, cut, 0, start.length);
+        assertSame(cut);
+        assertThat(MessageIdReader.read(cut)).isEqualTo("cut@x");
+    }
+
+    private static void assertSame(byte[] content) throws java.io.IOException {
+        assertThat(MessageIdReader.read(content))
+                .as("%s", new String(content, StandardCharsets.UTF_8))
+                .isEqualTo(MessageIdReader.read(new java.io.ByteArrayInputStream(content)));
+    }
 }

@@ -115,6 +115,51 @@ class EndToEndTest {
     }
 
     @Test
+    void accountsDisabledOrDeletedBetweenRcptAndDataGetNoMail() throws Exception {
+        tern.services().directory().addUser("carol@example.test", "c");
+        tern.services().directory().addAlias("team@example.test", List.of("alice@example.test", "carol@example.test"));
+        String reply;
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            assertThat(c.command("RCPT TO:<alice+tag@example.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<team@example.test>")).startsWith("250");
+            tern.services().directory().setEnabled("alice@example.test", false);
+            tern.services().directory().deleteUser("bob@example.test", tern.services().mailboxes());
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: hi\r\n\r\nhello\r\n.\r\n");
+            reply = c.reply();
+            assertThat(reply).startsWith("250 2.0.0");
+        }
+        String id = reply.substring(reply.lastIndexOf(' ') + 1).trim();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.services().queue().message(id).isEmpty());
+        assertThat(tern.inbox("carol@example.test")).hasSize(1);
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+    }
+
+    @Test
+    void aRecipientGoesWhereItLedWhenItWasAccepted() throws Exception {
+        tern.services().directory().addUser("carol@example.test", "c");
+        tern.services().directory().addAlias("team@example.test", List.of("alice@example.test"));
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            assertThat(c.command("RCPT TO:<team@example.test>")).startsWith("250");
+            tern.services().directory().deleteAlias("team@example.test", List.of());
+            tern.services().directory().addAlias("team@example.test", List.of("carol@example.test"));
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: hi\r\n\r\nhello\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0");
+        }
+        // Resolved at RCPT, checked (not resolved again) when the message is stored: docs/adr/0023.
+        assertThat(tern.inbox("alice@example.test")).hasSize(1);
+        assertThat(tern.inbox("carol@example.test")).isEmpty();
+    }
+
+    @Test
     void barePostmasterIsAccepted() throws Exception {
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();

@@ -60,6 +60,21 @@ class FileBlobStoreTest {
     }
 
     @Test
+    void abortingAContentKeptInMemoryLeavesAnotherFileOfThatNameAlone() throws Exception {
+        try (BlobStore store = EmbeddedStore.openBlobs(dir)) {
+            BlobSink first = store.create("SAME");
+            first.write(ByteBuffer.wrap(bytes(10)));
+            first.commit();
+            BlobSink second = store.create("SAME");   // never written to disk: nothing of its own to remove
+            second.write(ByteBuffer.wrap(bytes(10)));
+            second.abort();
+            try (InputStream in = store.open("SAME")) {
+                assertThat(in.readAllBytes()).hasSize(10);
+            }
+        }
+    }
+
+    @Test
     void committedContentIsListedAndDeletable() throws Exception {
         try (BlobStore store = EmbeddedStore.openBlobs(dir)) {
             roundTrip(store, "KEEP", bytes(10), 10);

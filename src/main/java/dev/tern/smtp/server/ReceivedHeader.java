@@ -31,6 +31,16 @@ final class ReceivedHeader {
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
+    /** A date as formatted, for the second and offset it was formatted for. */
+    private record FormattedDate(long epochSecond, java.time.ZoneOffset offset, String text) {
+    }
+
+    /**
+     * The last date formatted: messages received in the same second share it (formatting one cost
+     * more than the rest of the header). Any event loop may replace it; each reads a whole record.
+     */
+    private static volatile FormattedDate lastDate = new FormattedDate(Long.MIN_VALUE, java.time.ZoneOffset.UTC, "");
+
     /**
      * Where a message came from.
      *
@@ -76,8 +86,20 @@ final class ReceivedHeader {
         } else {
             sb.append(";\r\n\t");
         }
-        sb.append(DATE.format(when)).append("\r\n");
+        sb.append(date(when)).append("\r\n");
         return sb.toString();
+    }
+
+    /** The RFC 5322 date-time of {@code when}, to the second, as {@link #DATE} formats it. */
+    static String date(ZonedDateTime when) {
+        FormattedDate last = lastDate;
+        long second = when.toEpochSecond();
+        if (last.epochSecond() == second && last.offset().equals(when.getOffset())) {
+            return last.text();
+        }
+        String text = DATE.format(when);
+        lastDate = new FormattedDate(second, when.getOffset(), text);
+        return text;
     }
 
     /** RFC 5321 §4.1.3: {@code [1.2.3.4]} or {@code [IPv6:…]}. */

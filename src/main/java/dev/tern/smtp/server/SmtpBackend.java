@@ -44,6 +44,17 @@ public interface SmtpBackend {
     }
 
     /**
+     * Accepts or refuses a recipient at RCPT as {@link #checkRecipient(String, ClientInfo, MailAddress, MailAddress)}
+     * does, completing with the recipient to keep in the transaction: the given one, or the same
+     * with what the check learnt of it (its local accounts) for the queue to use. By default, the
+     * check alone.
+     */
+    default CompletableFuture<Recipient> acceptRecipient(String listener, ClientInfo client, MailAddress sender,
+                                                         Recipient recipient) {
+        return checkRecipient(listener, client, sender, recipient.address()).thenApply(ok -> recipient);
+    }
+
+    /**
      * The checks for a new connection on this listener from this address; {@link ClientPolicy#NONE}
      * (the default) for none.
      */

@@ -279,14 +279,16 @@ final class SmtpSession {
             return;
         }
         Transaction t = tx;
-        CompletableFuture<Void> check = call(() ->
-                settings.backend().checkRecipient(settings.listener(), clientInfo(t), t.mail().sender(), address));
+        Recipient given = new Recipient(address, c.notifyOn(), c.orcpt());
+        CompletableFuture<Recipient> check = call(() ->
+                settings.backend().acceptRecipient(settings.listener(), clientInfo(t), t.mail().sender(), given));
         if (!peer.authenticated()) {
-            check = check.thenCompose(ok -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address)));
+            check = check.thenCompose(accepted -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address))
+                    .thenApply(ok -> accepted));
         }
-        io.await(check, (ok, error) -> {
+        io.await(check, (accepted, error) -> {
             if (error == null) {
-                t.addRecipient(new Recipient(address, c.notifyOn(), c.orcpt()));
+                t.addRecipient(accepted);
                 state = RCPT;
                 reply(Replies.RECIPIENT_OK);
             } else {
@@ -617,9 +619,9 @@ final class SmtpSession {
         }
     }
 
-    private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> backendCall) {
+    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> backendCall) {
         try {
-            CompletableFuture<Void> f = backendCall.get();
+            CompletableFuture<T> f = backendCall.get();
             return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException("backend returned null"));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -36,9 +36,9 @@ import java.util.function.BiConsumer;
  * does the rest.
  *
  * <p>Pipelining (RFC 2920): input is processed strictly in order. While the session waits for an
- * asynchronous check, processing stops and reading is suspended ({@code autoRead} off), so the
- * input held is bounded by what was already read; replies are flushed together when the session
- * runs out of input or starts waiting. Reading is also suspended while the client does not read
+ * asynchronous check, processing stops; reading goes on until {@link #HELD_WHILE_WAITING} octets
+ * are held, then is suspended ({@code autoRead} off), so the input held stays bounded. Replies
+ * are flushed together when the session runs out of input or starts waiting. Reading is also suspended while the client does not read
  * its replies (channel not writable).
  *
  * <p>Bounds: a command line longer than the limit is discarded as it arrives and answered
@@ -58,6 +58,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
     private static final int MAX_AUTH_LINE = SmtpReply.MAX_AUTH_LINE + 2;
 
     private enum Mode { COMMAND, DISCARD_LINE, CONTENT }
+
+    /** The most input held, unprocessed, while the session waits for a backend call (pipelined commands, content). */
+    static final int HELD_WHILE_WAITING = 64 * 1024;
 
     private final SmtpSettings settings;
     private final String id;
@@ -375,9 +378,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
     }
 
-    /** Reads only while the session can take input and the client reads its replies. */
+    /**
+     * Reads only while the client reads its replies, and while the session takes input or holds
+     * less than {@link #HELD_WHILE_WAITING} octets of it: a client that waits for each reply sends
+     * nothing while the session waits, and turning reading off and on again for every backend call
+     * cost two system calls (epoll_ctl) each time.
+     */
     private void updateReading() {
-        boolean read = !waiting && !closing && ctx.channel().isWritable();
+        boolean read = !closing && ctx.channel().isWritable()
+                && (!waiting || in == null || in.readableBytes() < HELD_WHILE_WAITING);
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

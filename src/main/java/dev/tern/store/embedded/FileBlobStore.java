@@ -29,13 +29,16 @@ public final class FileBlobStore implements BlobStore {
     static final int MEMORY_LIMIT = 256 * 1024;
 
     private final Path root;
+    /** The 256 directories, made once: formatting a bucket's name cost more than the rest of a small message's sink. */
+    private final Path[] buckets = new Path[256];
 
     public FileBlobStore(Path root) {
         this.root = root;
         try {
             Files.createDirectories(root);
             for (int i = 0; i < 256; i++) {
-                Files.createDirectories(root.resolve(String.format("%02x", i)));
+                buckets[i] = root.resolve(String.format("%02x", i));
+                Files.createDirectories(buckets[i]);
             }
             fsyncDirectory(root);
         } catch (IOException e) {
@@ -46,7 +49,7 @@ public final class FileBlobStore implements BlobStore {
     Path pathOf(String id) {
         dev.tern.store.BlobIds.check(id);
         int bucket = (id.hashCode() & 0x7fffffff) % 256;
-        return root.resolve(String.format("%02x", bucket)).resolve(id);
+        return buckets[bucket].resolve(id);
     }
 
     @Override
@@ -101,6 +104,8 @@ public final class FileBlobStore implements BlobStore {
         private final Path path;
         private dev.tern.store.SmallContent memory = new dev.tern.store.SmallContent(MEMORY_LIMIT);
         private FileChannel file;
+        /** Whether the file was made: a content kept in memory (and taken inline) never touches the disk. */
+        private boolean created;
         private long size;
         private boolean done;
 
@@ -125,6 +130,7 @@ public final class FileBlobStore implements BlobStore {
             }
             if (file == null) {
                 file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                created = true;
                 flushMemory();
             }
             while (data.hasRemaining()) {
@@ -158,6 +164,7 @@ public final class FileBlobStore implements BlobStore {
             try {
                 if (file == null) {
                     file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                created = true;
                     flushMemory();
                 }
                 file.force(false);
@@ -182,7 +189,9 @@ public final class FileBlobStore implements BlobStore {
                 if (file != null) {
                     file.close();
                 }
-                Files.deleteIfExists(path);
+                if (created) {
+                    Files.deleteIfExists(path);
+                }
             } catch (NoSuchFileException ignored) {
                 // nothing to remove
             } catch (IOException e) {

@@ -54,6 +54,10 @@ public final class SqliteMetadataStore implements MetadataStore {
     /** Valid while PRAGMA data_version stays put: no other connection committed meanwhile. */
     private final EnabledWebhooksCache webhookCache = new EnabledWebhooksCache();
     private volatile boolean closed;
+    /** The writer thread's statements around each write of a batch. */
+    private java.sql.PreparedStatement savepoint;
+    private java.sql.PreparedStatement release;
+    private java.sql.PreparedStatement rollbackToSavepoint;
 
     private record PendingWrite<T>(StoreWork<T> work, CompletableFuture<T> future) {
     }
@@ -93,6 +97,13 @@ public final class SqliteMetadataStore implements MetadataStore {
         // The writer takes the write lock when its transaction begins, so that it never has to
         // upgrade (and fail with SQLITE_BUSY) halfway through; readers take none.
         c.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED : SQLiteConfig.TransactionMode.IMMEDIATE);
+        if (!readOnly) {
+            // The savepoint around each write of a batch keeps the pages that write changes in a
+            // statement journal, which SQLite moves to a temporary file past 64 KiB: every message
+            // crossed that, and the file cost as many system calls as the database's own log.
+            // In memory it holds what one write changes (docs/adr/0023).
+            c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        }
         return c;
     }
 
@@ -176,6 +187,12 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     private void runBatch(List<PendingWrite<?>> batch) throws SQLException {
+        if (savepoint == null) {
+            // Kept: each write of a batch runs between these, and parsing them cost more than running them.
+            savepoint = writer.prepareStatement("SAVEPOINT w");
+            release = writer.prepareStatement("RELEASE w");
+            rollbackToSavepoint = writer.prepareStatement("ROLLBACK TO w");
+        }
         int n = batch.size();
         Object[] results = new Object[n];
         Throwable[] failures = new Throwable[n];
@@ -199,16 +216,16 @@ public final class SqliteMetadataStore implements MetadataStore {
                 for (int i = 0; i < n; i++) {
                     List<Runnable> after = new ArrayList<>();
                     afterCommits.add(after);
-                    s.execute("SAVEPOINT w");
+                    savepoint.execute();
                     try {
                         results[i] = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
                                 webhookCache, otherCommits).run(batch.get(i).work());
-                        s.execute("RELEASE w");
+                        release.execute();
                     } catch (Exception | LinkageError | AssertionError t) {
                         failures[i] = t;
                         after.clear();
-                        s.execute("ROLLBACK TO w");
-                        s.execute("RELEASE w");
+                        rollbackToSavepoint.execute();
+                        release.execute();
                     }
                 }
                 s.execute("COMMIT");

@@ -188,6 +188,16 @@ final class Jdbc {
         return Instant.ofEpochMilli(rs.getLong(column));
     }
 
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        return Instant.ofEpochMilli(rs.getLong(column));
+    }
+
+    /** A number in a column (by position) that may be NULL; null then. */
+    static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
     /** A number in a column that may be NULL; null then. */
     static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);

@@ -67,4 +67,16 @@ class SmtpReplyTest {
                 + "\tby mx.example.test (Tern) with SMTP id Q2;\r\n"
                 + "\tSun, 29 Nov 2026 01:47:26 +0000\r\n");
     }
+
+    @Test
+    void theReceivedDateIsFormattedAgainForAnotherSecondOrOffset() {
+        ZonedDateTime when = ZonedDateTime.of(2026, 11, 29, 1, 47, 26, 0, ZoneOffset.UTC);
+        assertThat(ReceivedHeader.date(when)).isEqualTo("Sun, 29 Nov 2026 01:47:26 +0000");
+        assertThat(ReceivedHeader.date(when.plusNanos(999_000_000))).isEqualTo("Sun, 29 Nov 2026 01:47:26 +0000");
+        assertThat(ReceivedHeader.date(when.plusSeconds(1))).isEqualTo("Sun, 29 Nov 2026 01:47:27 +0000");
+        assertThat(ReceivedHeader.date(when.plusSeconds(1).withZoneSameInstant(ZoneOffset.ofHours(2))))
+                .isEqualTo("Sun, 29 Nov 2026 03:47:27 +0200");
+        assertThat(ReceivedHeader.date(when.plusSeconds(1))).isEqualTo("Sun, 29 Nov 2026 01:47:27 +0000");
+        assertThat(ReceivedHeader.date(when.minusDays(365))).isEqualTo("Sat, 29 Nov 2025 01:47:26 +0000");
+    }
 }
