@@ -30,8 +30,8 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
         return true;
     }
 
-    /** Responses written per call: a few dozen octets each, so a chunk of about 64 KiB. */
-    private static final int PER_CHUNK = 1024;
+    /** Responses written per call: a few dozen octets each, so they fill about one chunk. */
+    private static final int PER_CHUNK = ImapSession.CHUNK / 64;
 
     private final MessageService messages;
     private final long mailboxId;

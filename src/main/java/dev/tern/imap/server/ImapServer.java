@@ -58,12 +58,12 @@ public final class ImapServer implements AutoCloseable {
     }
 
     /**
-     * Output a session may have queued before it stops producing more: a long FETCH keeps several
-     * chunks ahead of the socket, so reading the next ones from the store overlaps with sending.
+     * Output a session may have queued before it stops producing more: a long FETCH makes its next
+     * chunk while the socket sends the last one, so reading from the store overlaps with sending.
      * Only a session in the middle of a long response holds this much; an idle one holds nothing.
      */
     private static final WriteBufferWaterMark OUTPUT_WATER_MARK =
-            new WriteBufferWaterMark(4 * ImapSession.CHUNK, 8 * ImapSession.CHUNK);
+            new WriteBufferWaterMark(ImapSession.CHUNK, 2 * ImapSession.CHUNK);
 
     public synchronized BoundListener start(List<ListenAddress> addresses) {
         if (bound != null) {

@@ -38,8 +38,12 @@ import java.util.function.BiConsumer;
 final class ImapSession {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.tern.imap");
-    /** Size of one piece of a streamed response. */
-    static final int CHUNK = 64 * 1024;
+    /**
+     * Size of one piece of a streamed response. Each piece is made on a storage thread and handed
+     * to the event loop: larger pieces, fewer hand-overs (a FETCH of 1,000 bodies of 12 KB is 50
+     * of them, not 200).
+     */
+    static final int CHUNK = 256 * 1024;
     /** Bad commands tolerated before the connection is closed. */
     static final int MAX_ERRORS = 20;
 

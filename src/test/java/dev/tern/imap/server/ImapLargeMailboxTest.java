@@ -185,10 +185,11 @@ class ImapLargeMailboxTest {
             List<String> again = a.command("q3", "UID SEARCH SUBJECT \"MESSAGE 14\"");
             assertThat(again).contains("* SEARCH 14 140 141 142 143 144 145 146 147 148 149 151", "* 141 EXPUNGE",
                     "q3 OK UID SEARCH completed");
+            // (The new message's \Recent may be announced with either answer.)
             assertThat(a.command("q4", "UID SEARCH SUBJECT \"message 14\" UNSEEN"))
-                    .containsExactly("* SEARCH 145 151", "q4 OK UID SEARCH completed");
+                    .contains("* SEARCH 145 151", "q4 OK UID SEARCH completed");
             assertThat(a.command("q5", "SEARCH HEADER subject \"14 ENCODED\""))
-                    .containsExactly("* SEARCH 150", "q5 OK SEARCH completed");
+                    .contains("* SEARCH 150", "q5 OK SEARCH completed");
             // Another session of the same mailbox answers from the same values.
             assertThat(b.command("q6", "UID SEARCH NOT SUBJECT message"))
                     .contains("* SEARCH", "q6 OK UID SEARCH completed");
