@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -308,10 +309,6 @@ class ClusterTest {
         assertThat(c.readLine()).startsWith("* OK");
         assertThat(last(c.command("l1", "LOGIN alice@cluster.test \"alice pw\""))).startsWith("l1 OK");
         return c;
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 
     /** One SMTP transaction over a plain socket; fails unless the message is accepted. */

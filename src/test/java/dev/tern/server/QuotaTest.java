@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -136,9 +137,5 @@ class QuotaTest {
             assertThat(last(c.command("a3", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
                     .startsWith("a3 OK");
         }
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -242,9 +243,5 @@ class ImapAppendTest {
     /** Small contents are kept in the metadata; nothing reached the blob store. */
     private boolean onlyInlineContents() throws Exception {
         return tern.services().blobs().listOlderThan(Long.MAX_VALUE).isEmpty();
-    }
-
-    static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -63,10 +64,6 @@ class ImapExchangeTest {
         imap.sendBytes(bytes);
         imap.send("");
         assertThat(last(imap.until("ap"))).startsWith("ap OK [APPENDUID ");
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 
     @Test

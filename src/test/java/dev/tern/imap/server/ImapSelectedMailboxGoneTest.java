@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.tern.testing.RawImapClient.last;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -114,9 +115,5 @@ class ImapSelectedMailboxGoneTest {
         assertThat(delete).containsExactly("* OK [CLOSED] the selected mailbox was deleted", "d OK DELETE completed");
         assertThat(last(a.command("f", "FETCH 1 FLAGS"))).isEqualTo("f BAD select a mailbox first");
         assertThat(last(a.command("n", "NOOP"))).isEqualTo("n OK NOOP completed");
-    }
-
-    static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 }
