@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -127,12 +128,23 @@ class QuotaTest {
             assertThat(last(c.command("a2", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
                     .startsWith("a2 NO [OVERQUOTA]");
             assertThat(usage("alice@example.test")).isEqualTo(small.length());
+            // A synchronizing literal the quota has no room for is refused before the client sends it.
+            c.sendBytes(("a4 APPEND INBOX {" + big.length() + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.readLine()).startsWith("a4 NO [OVERQUOTA]");
+            assertThat(last(c.command("n1", "NOOP"))).startsWith("n1 OK");
+            // One that fits gets its continuation request.
+            String fits = "Subject: f\r\n\r\nok\r\n";
+            c.sendBytes(("a5 APPEND INBOX {" + fits.length() + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.readLine()).startsWith("+ ");
+            c.send(fits);
+            assertThat(last(c.until("a5"))).startsWith("a5 OK");
+            assertThat(usage("alice@example.test")).isEqualTo(small.length() + fits.length());
             assertThat(last(c.command("s1", "SELECT INBOX"))).startsWith("s1 OK");
             assertThat(last(c.command("c1", "COPY 1 Archive"))).startsWith("c1 OK");   // 18 more bytes fit
-            tern.services().directory().setQuota("alice@example.test", (long) 2 * small.length() + 10);
+            tern.services().directory().setQuota("alice@example.test", (long) 2 * small.length() + fits.length() + 10);
             assertThat(last(c.command("c2", "COPY 1 Archive"))).startsWith("c2 NO [OVERQUOTA]");
             assertThat(last(c.command("m1", "MOVE 1 Archive"))).startsWith("m1 OK");   // a move takes no more room
-            assertThat(usage("alice@example.test")).isEqualTo(2L * small.length());
+            assertThat(usage("alice@example.test")).isEqualTo(2L * small.length() + fits.length());
             tern.services().directory().setQuota("alice@example.test", null);
             assertThat(last(c.command("a3", "APPEND INBOX {" + big.length() + "+}\r\n" + big)))
                     .startsWith("a3 OK");

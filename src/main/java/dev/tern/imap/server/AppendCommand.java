@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AppendCommand {
 
+    /** The text of an APPEND refused for the quota, before the upload or after it. */
+    static final String OVER_QUOTA = "mailbox full: the account's quota has no room for this";
+
     private AppendCommand() {
     }
 
@@ -99,7 +102,7 @@ final class AppendCommand {
             } else if (outcome == null) {
                 s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + receiver.mailbox());
             } else if (outcome.overQuota()) {
-                s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for this");
+                s.no(tag, ResponseCode.overQuota(), OVER_QUOTA);
             } else {
                 List<Long> added = results.stream().map(AppendResult::uid).toList();
                 SelectedMailbox selected = s.selected();

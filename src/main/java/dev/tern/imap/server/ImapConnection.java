@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -240,7 +241,20 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
             if (m.synchronizing()) {
                 framer.abandonCommand();
             }
-        } else if (session.messageLiteral(m)) {
+        } else if (m.synchronizing() && session.user() != null) {
+            // The client waits for the continuation: a message the quota has no room for is refused
+            // before it sends a single octet (RFC 9208 §4.3). The quota is checked again when the
+            // messages are stored; a failed check here lets that one decide.
+            long account = session.user().accountId();
+            await(CompletableFuture.supplyAsync(() -> context.mailboxes().hasRoom(account, m.size()),
+                    context.storageExecutor()), (room, error) -> startMessage(m, error == null && !room));
+        } else {
+            startMessage(m, false);
+        }
+    }
+
+    private void startMessage(FramerEvent.MessageLiteral m, boolean overQuota) {
+        if (session.messageLiteral(m, overQuota)) {
             if (m.synchronizing()) {
                 writer().continuation().text("Ready for literal data").end();
             }

@@ -272,8 +272,9 @@ final class ImapSession {
      * gets its continuation request); false when the command is refused: for a synchronizing
      * literal the answer is written now and the client sends nothing more, for a
      * non-synchronizing one its octets are dropped and the answer waits for the command's end.
+     * {@code overQuota}: the account's quota was found to have no room for it (NO [OVERQUOTA]).
      */
-    boolean messageLiteral(FramerEvent.MessageLiteral m) {
+    boolean messageLiteral(FramerEvent.MessageLiteral m, boolean overQuota) {
         ImapCommand.AppendMessage head;
         if (append == null) {
             ImapRequest request = new CommandParser(utf8).parseCommand(m.head());
@@ -295,6 +296,9 @@ final class ImapSession {
         }
         if (append.refusal() != null) {
             return refuseAppend(m, append.refusal());
+        }
+        if (overQuota) {
+            return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.overQuota(), AppendCommand.OVER_QUOTA));
         }
         if (!append.reserve(m.size())) {
             return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.unavailable(),
