@@ -5,20 +5,15 @@ import dev.tern.admin.auth.AdminSessions;
 import dev.tern.admin.auth.ApiTokens;
 import dev.tern.admin.auth.Principal;
 import dev.tern.admin.auth.Scope;
-import dev.tern.cli.TernCommand;
 import dev.tern.config.ConfigLoader;
 import dev.tern.server.Services;
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
 import dev.tern.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,44 +28,13 @@ class AdminUserCommandTest {
     @TempDir
     Path dir;
 
-    private final PrintStream realOut = System.out;
-    private final PrintStream realErr = System.err;
-    private final InputStream realIn = System.in;
-
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeEach
     void config() {
         TestConfigs.write(dir);
     }
 
-    @AfterEach
-    void restore() {
-        System.setOut(realOut);
-        System.setErr(realErr);
-        System.setIn(realIn);
-    }
-
     private Result tern(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = dir.resolve("tern.toml").toString();
-        int code;
-        try {
-            code = TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
-            System.setIn(realIn);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return InProcessCli.run(dir.resolve("tern.toml"), stdin, args);
     }
 
     private <T> T withServices(java.util.function.Function<Services, T> f) {

@@ -1,20 +1,15 @@
 package dev.tern.auth;
 
-import dev.tern.cli.TernCommand;
 import dev.tern.config.AuthSettings;
 import dev.tern.directory.Credentials;
 import dev.tern.directory.Directory;
 import dev.tern.server.Services;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.TestConfigs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -29,15 +24,6 @@ class StoredSecretsTest {
 
     @TempDir
     Path dir;
-
-    private final InputStream realIn = System.in;
-    private final PrintStream realOut = System.out;
-
-    @AfterEach
-    void restore() {
-        System.setIn(realIn);
-        System.setOut(realOut);
-    }
 
     @Test
     void scramKeysAlwaysCramMd5OnlyWhenAsked() {
@@ -100,17 +86,14 @@ class StoredSecretsTest {
     void commandLineFlag() {
         TestConfigs.write(dir);
         Path config = dir.resolve("tern.toml");
-        System.setOut(new PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        assertThat(TernCommand.run("domain", "add", "example.org", "--config", config.toString())).isZero();
-        System.setIn(new ByteArrayInputStream(bytes("pw-one\n")));
-        assertThat(TernCommand.run("user", "add", "dave@example.org", "--cram-md5", "--password-stdin",
-                "--config", config.toString())).isZero();
+        assertThat(InProcessCli.runStdoutOnly(config, null, "domain", "add", "example.org").code()).isZero();
+        assertThat(InProcessCli.runStdoutOnly(config, "pw-one\n", "user", "add", "dave@example.org", "--cram-md5",
+                "--password-stdin").code()).isZero();
         try (Services s = new Services(TestConfigs.write(dir), 2)) {
             assertThat(s.directory().credentials("dave@example.org").orElseThrow().cramMd5()).isNotNull();
         }
-        System.setIn(new ByteArrayInputStream(bytes("pw-two\n")));
-        assertThat(TernCommand.run("user", "passwd", "dave@example.org", "--password-stdin",
-                "--config", config.toString())).isZero();
+        assertThat(InProcessCli.runStdoutOnly(config, "pw-two\n", "user", "passwd", "dave@example.org",
+                "--password-stdin").code()).isZero();
         try (Services s = new Services(TestConfigs.write(dir), 2)) {
             Credentials dave = s.directory().credentials("dave@example.org").orElseThrow();
             assertThat(dave.cramMd5()).isNull();

@@ -5,19 +5,15 @@ import dev.tern.server.Services;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
 import dev.tern.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,46 +27,13 @@ class CliTest {
     Path dir;
     Path config;
 
-    private final PrintStream realOut = System.out;
-    private final PrintStream realErr = System.err;
-    private final InputStream realIn = System.in;
-    private ByteArrayOutputStream out;
-    private ByteArrayOutputStream err;
-
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeEach
     void setUp() {
         config = dir.resolve("tern.toml");
     }
 
-    @AfterEach
-    void restore() {
-        System.setOut(realOut);
-        System.setErr(realErr);
-        System.setIn(realIn);
-    }
-
     private Result tern(String stdin, String... args) {
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setIn(new ByteArrayInputStream((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8)));
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = config.toString();
-        int code;
-        try {
-            code = TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
-            System.setIn(realIn);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return InProcessCli.run(config, stdin, args);
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.tern.cli;
 
 import dev.tern.message.HeaderSummary;
 import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
 import dev.tern.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +46,17 @@ class SendCommandTest {
         tern.close();
     }
 
-    private SendCli.Result send(String stdin, String... args) {
-        String[] full = new String[args.length + 6];
-        full[0] = "--server";
-        full[1] = "127.0.0.1:" + tern.smtpPort();
-        full[2] = "--ehlo";
-        full[3] = "client.example.org";
-        full[4] = "--config";
-        full[5] = dir.resolve("no-such.toml").toString();
-        System.arraycopy(args, 0, full, 6, args.length);
-        return SendCli.run(stdin, full);
+    private Result send(String stdin, String... args) {
+        String[] full = new String[args.length + 7];
+        full[0] = "send";
+        full[1] = "--server";
+        full[2] = "127.0.0.1:" + tern.smtpPort();
+        full[3] = "--ehlo";
+        full[4] = "client.example.org";
+        full[5] = "--config";
+        full[6] = dir.resolve("no-such.toml").toString();
+        System.arraycopy(args, 0, full, 7, args.length);
+        return InProcessCli.run(stdin, full);
     }
 
     private Rows.Message onlyMessage(String address) {
@@ -63,7 +66,7 @@ class SendCommandTest {
 
     @Test
     void sendsAndPrintsTheDialogue() {
-        SendCli.Result r = send("Hello from the test.\n", "--from", "sender@example.org", "--to", "alice@example.test");
+        Result r = send("Hello from the test.\n", "--from", "sender@example.org", "--to", "alice@example.test");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
@@ -90,7 +93,7 @@ class SendCommandTest {
 
     @Test
     void noBodyMeansTheDefaultTestText() {
-        SendCli.Result r = send("", "--from", "sender@example.org", "--to", "carol@example.test", "--subject", "Ping",
+        Result r = send("", "--from", "sender@example.org", "--to", "carol@example.test", "--subject", "Ping",
                 "--header", "X-Test: yes", "--header", "Subject: Replaced");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String content = tern.content(onlyMessage("carol@example.test"));
@@ -100,7 +103,7 @@ class SendCommandTest {
 
     @Test
     void severalRecipientsAllDelivered() {
-        SendCli.Result r = send("hi\n", "--from", "sender@example.org", "--to", "dave@example.test,bob@example.test");
+        Result r = send("hi\n", "--from", "sender@example.org", "--to", "dave@example.test,bob@example.test");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         onlyMessage("dave@example.test");
         onlyMessage("bob@example.test");
@@ -108,7 +111,7 @@ class SendCommandTest {
 
     @Test
     void aRefusedRecipientFailsTheCommandAndNothingIsSent() {
-        SendCli.Result r = send("hi\n", "--from", "sender@example.org", "--to", "erin@example.test", "--to", "nobody@example.test");
+        Result r = send("hi\n", "--from", "sender@example.org", "--to", "erin@example.test", "--to", "nobody@example.test");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("<- 550 5.1.1 <nobody@example.test>: Recipient address rejected")
                 .contains("-> RSET").contains("-> QUIT").doesNotContain("-> DATA");
@@ -122,7 +125,7 @@ class SendCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        SendCli.Result r = SendCli.run("", "--server", "127.0.0.1:" + port, "--ehlo", "client.example.org",
+        Result r = InProcessCli.run("", "send", "--server", "127.0.0.1:" + port, "--ehlo", "client.example.org",
                 "--from", "a@example.org", "--to", "b@example.org");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("tern: cannot connect to 127.0.0.1:" + port + ": connection refused\n");
@@ -131,7 +134,7 @@ class SendCommandTest {
     @Test
     void linesStartingWithADotArriveIntact() {
         String body = ".hidden\n..two dots\n.\nnormal . line\n. \n";
-        SendCli.Result r = send(body, "--from", "sender@example.org", "--to", "frank@example.test");
+        Result r = send(body, "--from", "sender@example.org", "--to", "frank@example.test");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("-> ..hidden\n").contains("-> ...two dots\n").contains("-> ..\n");
         String content = tern.content(onlyMessage("frank@example.test"));
@@ -142,7 +145,7 @@ class SendCommandTest {
     void utf8SubjectAndBodyArriveIntact(@TempDir Path files) throws Exception {
         Path bodyFile = files.resolve("body.txt");
         Files.writeString(bodyFile, "Grüße aus Köln — ✓\nzweite Zeile\n", StandardCharsets.UTF_8);
-        SendCli.Result r = send(null, "--from", "sender@example.org", "--to", "grace@example.test",
+        Result r = send(null, "--from", "sender@example.org", "--to", "grace@example.test",
                 "--subject", "Grüße ✓ über Köln", "--body-file", bodyFile.toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("BODY=8BITMIME");
@@ -156,12 +159,12 @@ class SendCommandTest {
 
     @Test
     void badInputIsRefusedBeforeConnecting() {
-        SendCli.Result r = send("", "--from", "not an address", "--to", "henry@example.test");
+        Result r = send("", "--from", "not an address", "--to", "henry@example.test");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("tern: --from not an address: ");
-        SendCli.Result h = send("", "--from", "a@example.org", "--to", "henry@example.test", "--header", "Broken");
+        Result h = send("", "--from", "a@example.org", "--to", "henry@example.test", "--header", "Broken");
         assertThat(h.err()).startsWith("tern: a header is written 'Name: value'");
-        SendCli.Result both = send("", "--from", "a@example.org", "--to", "henry@example.test", "--tls", "--starttls");
+        Result both = send("", "--from", "a@example.org", "--to", "henry@example.test", "--tls", "--starttls");
         assertThat(both.code()).isEqualTo(2);
         assertThat(tern.inbox("henry@example.test")).isEmpty();
     }

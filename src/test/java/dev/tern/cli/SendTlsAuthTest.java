@@ -1,5 +1,7 @@
 package dev.tern.cli;
 
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
 import dev.tern.testing.ScriptedSmtpServer;
 import dev.tern.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,18 +46,18 @@ class SendTlsAuthTest {
         return o;
     }
 
-    private static SendCli.Result send(ScriptedSmtpServer server, String host, String stdin, String... args) {
-        List<String> full = new ArrayList<>(List.of("--server", host + ":" + server.port(), "--ehlo", "client.example.org",
-                "--from", "alice@example.test", "--to", "bob@example.net", "--timeout", "10s",
-                "--config", dir.resolve("no-such.toml").toString()));
+    private static Result send(ScriptedSmtpServer server, String host, String stdin, String... args) {
+        List<String> full = new ArrayList<>(List.of("send", "--server", host + ":" + server.port(),
+                "--ehlo", "client.example.org", "--from", "alice@example.test", "--to", "bob@example.net",
+                "--timeout", "10s", "--config", dir.resolve("no-such.toml").toString()));
         full.addAll(List.of(args));
-        return SendCli.run(stdin, full.toArray(new String[0]));
+        return InProcessCli.run(stdin, full.toArray(new String[0]));
     }
 
     @Test
     void startTlsWithAVerifiedCertificate() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(startTls(localhostCert))) {
-            SendCli.Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
+            Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("<- 250-STARTTLS").contains("-> STARTTLS").contains("<- 220 2.0.0 Ready")
                     .containsPattern("\\*\\*\\* TLS started: TLSv1\\.[23], \\S+; certificate verified for localhost");
@@ -67,7 +69,7 @@ class SendTlsAuthTest {
     @Test
     void anUntrustedCertificateStopsBeforeAnythingIsSent() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(startTls(localhostCert))) {
-            SendCli.Result r = send(server, "localhost", "body\n", "--starttls");
+            Result r = send(server, "localhost", "body\n", "--starttls");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).startsWith("tern: TLS with localhost failed: the server's certificate is not signed by a trusted authority")
                     .contains("--cafile").contains("--insecure");
@@ -79,7 +81,7 @@ class SendTlsAuthTest {
     @Test
     void aCertificateForAnotherNameIsRefused() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(startTls(pki.serverContext("mx.other.test")))) {
-            SendCli.Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
+            Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).startsWith("tern: TLS with localhost failed: the server's certificate is not valid for the name localhost");
             assertThat(server.messages()).isEmpty();
@@ -89,7 +91,7 @@ class SendTlsAuthTest {
     @Test
     void insecureSkipsVerificationButStillEncrypts() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(startTls(pki.serverContext("mx.other.test")))) {
-            SendCli.Result r = send(server, "127.0.0.1", "body\n", "--starttls", "--insecure");
+            Result r = send(server, "127.0.0.1", "body\n", "--starttls", "--insecure");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("certificate NOT verified (insecure)");
             assertThat(server.messages()).hasSize(1);
@@ -101,12 +103,12 @@ class SendTlsAuthTest {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.implicitTls = localhostCert;
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "body\n", "--tls", "--cafile", caPem.toString());
+            Result r = send(server, "127.0.0.1", "body\n", "--tls", "--cafile", caPem.toString());
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("certificate verified for 127.0.0.1").doesNotContain("-> STARTTLS");
             assertThat(server.messages()).hasSize(1);
 
-            SendCli.Result untrusted = send(server, "127.0.0.1", "body\n", "--tls");
+            Result untrusted = send(server, "127.0.0.1", "body\n", "--tls");
             assertThat(untrusted.code()).isEqualTo(1);
             assertThat(untrusted.err()).contains("not signed by a trusted authority");
         }
@@ -115,7 +117,7 @@ class SendTlsAuthTest {
     @Test
     void startTlsRequiredButNotOffered() throws Exception {
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(new ScriptedSmtpServer.Options())) {
-            SendCli.Result r = send(server, "127.0.0.1", "body\n", "--starttls");
+            Result r = send(server, "127.0.0.1", "body\n", "--starttls");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tern: 127.0.0.1 does not offer STARTTLS\n");
             assertThat(r.out()).contains("-> QUIT");
@@ -127,7 +129,7 @@ class SendTlsAuthTest {
         ScriptedSmtpServer.Options o = startTls(localhostCert);
         o.injectAfterStartTls = true;
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
+            Result r = send(server, "localhost", "body\n", "--starttls", "--cafile", caPem.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).contains("sent more data after its reply to STARTTLS");
             assertThat(server.messages()).isEmpty();
@@ -141,7 +143,7 @@ class SendTlsAuthTest {
         o.auth = List.of("PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256");
         o.authOnlyAfterTls = true;
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "localhost", "s3cret pw\nThe body, after the password.\n", "--starttls",
+            Result r = send(server, "localhost", "s3cret pw\nThe body, after the password.\n", "--starttls",
                     "--cafile", caPem.toString(), "--user", "alice@example.test", "--password-stdin", "--mech", mech);
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(server.authenticated()).containsExactly("alice@example.test");
@@ -183,7 +185,7 @@ class SendTlsAuthTest {
         o.auth = List.of("LOGIN", "PLAIN", "SCRAM-SHA-256", "CRAM-MD5");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
             // plaintext, but the server is on loopback: allowed
-            SendCli.Result r = send(server, "127.0.0.1", "s3cret pw\n", "--user", "alice@example.test", "--password-stdin");
+            Result r = send(server, "127.0.0.1", "s3cret pw\n", "--user", "alice@example.test", "--password-stdin");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             assertThat(r.out()).contains("-> AUTH SCRAM-SHA-256 <redacted>");
         }
@@ -194,7 +196,7 @@ class SendTlsAuthTest {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.auth = List.of("PLAIN");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "wrong\n", "--user", "alice@example.test", "--password-stdin");
+            Result r = send(server, "127.0.0.1", "wrong\n", "--user", "alice@example.test", "--password-stdin");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tern: authentication refused by 127.0.0.1: 535 5.7.8 Error: authentication failed\n");
             assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
@@ -207,7 +209,7 @@ class SendTlsAuthTest {
         o.auth = List.of("SCRAM-SHA-256");
         o.forgeScramSignature = true;
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "s3cret pw\n", "--user", "alice@example.test", "--password-stdin");
+            Result r = send(server, "127.0.0.1", "s3cret pw\n", "--user", "alice@example.test", "--password-stdin");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).contains("SCRAM-SHA-256 with 127.0.0.1 abandoned: the server's SCRAM signature is wrong");
             assertThat(r.out()).contains("-> *").contains("<- 501 5.0.0 Authentication cancelled");
@@ -221,7 +223,7 @@ class SendTlsAuthTest {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.auth = List.of("PLAIN");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "pw\n", "--user", "alice@example.test", "--password-stdin",
+            Result r = send(server, "127.0.0.1", "pw\n", "--user", "alice@example.test", "--password-stdin",
                     "--mech", "cram-md5");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tern: 127.0.0.1 does not offer AUTH CRAM-MD5 (it offers PLAIN)\n");
@@ -234,7 +236,7 @@ class SendTlsAuthTest {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.auth = List.of("GSSAPI", "PLAIN");
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "", "--mech", "gssapi", "--user", "mailer@EXAMPLE.TEST",
+            Result r = send(server, "127.0.0.1", "", "--mech", "gssapi", "--user", "mailer@EXAMPLE.TEST",
                     "--keytab", dir.resolve("absent.keytab").toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).startsWith("tern: Kerberos keytab ").contains("absent.keytab does not exist");
@@ -249,7 +251,7 @@ class SendTlsAuthTest {
         o.authOnlyAfterTls = true;
         o.refusedRecipients = Set.of();
         try (ScriptedSmtpServer server = new ScriptedSmtpServer(o)) {
-            SendCli.Result r = send(server, "127.0.0.1", "pw\n", "--user", "alice@example.test", "--password-stdin");
+            Result r = send(server, "127.0.0.1", "pw\n", "--user", "alice@example.test", "--password-stdin");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).isEqualTo("tern: 127.0.0.1 does not offer AUTH before TLS; add --starttls\n");
         }

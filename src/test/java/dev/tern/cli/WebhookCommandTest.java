@@ -2,14 +2,13 @@ package dev.tern.cli;
 
 import dev.tern.config.TernConfig;
 import dev.tern.server.Services;
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
 import dev.tern.testing.TestConfigs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,33 +20,13 @@ class WebhookCommandTest {
     Path dir;
     TernConfig config;
 
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeEach
     void config() {
         config = TestConfigs.write(dir, "");
     }
 
     private Result tern(String... args) {
-        PrintStream realOut = System.out;
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = dir.resolve("tern.toml").toString();
-        int code;
-        try {
-            code = TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return InProcessCli.run(dir.resolve("tern.toml"), null, args);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.tern.console;
 
-import dev.tern.cli.TernCommand;
+import dev.tern.testing.InProcessCli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +13,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -116,24 +111,13 @@ class ConsoleMailTest {
 
     /** Runs tern send in this JVM with the secret on standard input; answers what it printed. */
     private static String send(String to, String subject) {
-        PrintStream realOut = System.out;
-        InputStream realIn = System.in;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setIn(new ByteArrayInputStream((secret + "\nSent from the console test.\n").getBytes(StandardCharsets.UTF_8)));
-        int code;
-        try {
-            code = TernCommand.run("send", "--server", "127.0.0.1:" + tern.submissionPort(), "--starttls", "--insecure",
-                    "--user", username, "--password-stdin", "--from", "shop@" + DOMAIN, "--to", to,
-                    "--subject", subject, "--ehlo", "shop.example.test", "--timeout", "10s",
-                    "--config", dir.resolve("no-such.toml").toString());
-        } finally {
-            System.setOut(realOut);
-            System.setIn(realIn);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(printed).isZero();
-        return printed;
+        String stdin = secret + "\nSent from the console test.\n";
+        InProcessCli.Result r = InProcessCli.runStdoutOnly(dir.resolve("no-such.toml"), stdin,
+                "send", "--server", "127.0.0.1:" + tern.submissionPort(), "--starttls", "--insecure",
+                "--user", username, "--password-stdin", "--from", "shop@" + DOMAIN, "--to", to,
+                "--subject", subject, "--ehlo", "shop.example.test", "--timeout", "10s");
+        assertThat(r.code()).as(r.out()).isZero();
+        return r.out();
     }
 
     @Test

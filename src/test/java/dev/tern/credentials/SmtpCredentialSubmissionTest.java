@@ -6,6 +6,7 @@ import dev.tern.auth.SaslStart;
 import dev.tern.auth.SaslStep;
 import dev.tern.server.TernServer;
 import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestCertificates;
@@ -115,19 +116,8 @@ class SmtpCredentialSubmissionTest {
 
     /** {@code tern send} in-process, the secret on standard input; returns exit status and transcript. */
     private static String[] ternSend(String secret, String... args) {
-        java.io.PrintStream out = System.out;
-        java.io.InputStream in = System.in;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        try {
-            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setIn(new java.io.ByteArrayInputStream((secret + "\nbody sent by tern send\n")
-                    .getBytes(StandardCharsets.UTF_8)));
-            int code = dev.tern.cli.TernCommand.run(args);
-            return new String[]{String.valueOf(code), captured.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setIn(in);
-        }
+        InProcessCli.Result r = InProcessCli.runStdoutOnly(secret + "\nbody sent by tern send\n", args);
+        return new String[]{String.valueOf(r.code()), r.out()};
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.tern.server;
 
-import dev.tern.cli.TernCommand;
 import dev.tern.store.Rows;
 import dev.tern.store.postgres.PostgresTestDatabase;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestConfigs;
@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,25 +78,8 @@ class PostgresMigrationTest {
     }
 
     private String tern(String... args) {
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = dir.resolve("tern.toml").toString();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream realOut = System.out;
-        PrintStream realErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as("tern %s: %s %s", String.join(" ", args), text, err.toString(StandardCharsets.UTF_8)).isZero();
-        return text;
+        InProcessCli.Result r = InProcessCli.run(dir.resolve("tern.toml"), null, args);
+        assertThat(r.code()).as("tern %s: %s %s", String.join(" ", args), r.out(), r.err()).isZero();
+        return r.out();
     }
 }

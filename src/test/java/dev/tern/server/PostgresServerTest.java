@@ -1,7 +1,7 @@
 package dev.tern.server;
 
-import dev.tern.cli.TernCommand;
 import dev.tern.store.postgres.PostgresTestDatabase;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import jakarta.mail.Folder;
@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -145,25 +142,9 @@ class PostgresServerTest {
 
     /** Runs the command line with the server's configuration, as a second process would. */
     private String tern(String... args) {
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = dir.resolve("tern.toml").toString();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream realOut = System.out;
-        java.io.InputStream realIn = System.in;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setIn(new java.io.ByteArrayInputStream("carol-pw\n".getBytes(StandardCharsets.UTF_8)));
-        int code;
-        try {
-            code = TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-            System.setIn(realIn);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as("tern %s: %s", String.join(" ", args), text).isZero();
-        return text;
+        InProcessCli.Result r = InProcessCli.runStdoutOnly(dir.resolve("tern.toml"), "carol-pw\n", args);
+        assertThat(r.code()).as("tern %s: %s", String.join(" ", args), r.out()).isZero();
+        return r.out();
     }
 
     @Test

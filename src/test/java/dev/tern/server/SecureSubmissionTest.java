@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.TestCertificates;
@@ -149,19 +150,8 @@ class SecureSubmissionTest {
 
     /** `tern send` as an operator runs it, in-process: returns its exit status and output. */
     private String[] ternSend(String password, String... args) {
-        java.io.PrintStream out = System.out;
-        java.io.InputStream in = System.in;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        try {
-            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setIn(new java.io.ByteArrayInputStream((password + "\nbody sent by tern send\n")
-                    .getBytes(StandardCharsets.UTF_8)));
-            int code = dev.tern.cli.TernCommand.run(args);
-            return new String[]{String.valueOf(code), captured.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setIn(in);
-        }
+        InProcessCli.Result r = InProcessCli.runStdoutOnly(password + "\nbody sent by tern send\n", args);
+        return new String[]{String.valueOf(r.code()), r.out()};
     }
 
     @Test

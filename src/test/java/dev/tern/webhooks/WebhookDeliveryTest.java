@@ -9,6 +9,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
 import dev.tern.store.BlobSink;
 import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import org.junit.jupiter.api.AfterEach;
@@ -321,19 +322,9 @@ class WebhookDeliveryTest {
 
     /** Runs a `tern` command on this server's configuration; returns what it printed. */
     private String commandLine(String... args) {
-        java.io.PrintStream realOut = System.out;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                java.util.stream.Stream.of("--config", dir.resolve("tern.toml").toString())).toArray(String[]::new);
-        int code;
-        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            code = dev.tern.cli.TernCommand.run(full);
-        } finally {
-            System.setOut(realOut);
-        }
-        assertThat(code).as("tern %s", String.join(" ", args)).isZero();
-        return out.toString(StandardCharsets.UTF_8);
+        InProcessCli.Result r = InProcessCli.runStdoutOnly(dir.resolve("tern.toml"), null, args);
+        assertThat(r.code()).as("tern %s", String.join(" ", args)).isZero();
+        return r.out();
     }
 
     @Test
