@@ -124,19 +124,7 @@ public final class MessageIdReader {
     }
 
     private static boolean startsWithName(byte[] l, int offset, int length) {
-        if (length < NAME.length) {
-            return false;
-        }
-        for (int i = 0; i < NAME.length; i++) {
-            int b = l[offset + i];
-            if (b >= 'A' && b <= 'Z') {
-                b += 'a' - 'A';
-            }
-            if (b != NAME[i]) {
-                return false;
-            }
-        }
-        return true;
+        return HeaderNames.startsWith(l, offset, offset + length, NAME);
     }
 
     private static byte[] trimCr(byte[] l) {

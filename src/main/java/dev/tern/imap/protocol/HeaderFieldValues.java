@@ -1,5 +1,7 @@
 package dev.tern.imap.protocol;
 
+import dev.tern.message.HeaderNames;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -50,19 +52,7 @@ public final class HeaderFieldValues {
 
     /** True when the line at {@code p} is the field {@code name} (lower case) followed by its colon. */
     private static boolean named(byte[] b, int p, byte[] name) {
-        if (p + name.length >= b.length || b[p + name.length] != ':') {
-            return false;
-        }
-        for (int i = 0; i < name.length; i++) {
-            byte c = b[p + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != name[i]) {
-                return false;
-            }
-        }
-        return true;
+        return p + name.length < b.length && b[p + name.length] == ':' && HeaderNames.startsWith(b, p, b.length, name);
     }
 
     private static String unfold(byte[] b, int from, int to) {

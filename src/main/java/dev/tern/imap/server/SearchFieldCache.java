@@ -1,6 +1,7 @@
 package dev.tern.imap.server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,8 +92,8 @@ public final class SearchFieldCache {
         List<String> values(String field, long uid, Supplier<List<String>> compute) {
             FieldReader reader = readers.get(field);
             if (reader == null) {
-                String name = field.toLowerCase(Locale.ROOT);
-                reader = new FieldReader(new Key(mailboxId, uidValidity, name), get(new Key(mailboxId, uidValidity, name)));
+                Key key = new Key(mailboxId, uidValidity, field.toLowerCase(Locale.ROOT));
+                reader = new FieldReader(key, get(key));
                 readers.put(field, reader);
             }
             return reader.values(uid, compute);
@@ -175,7 +176,7 @@ public final class SearchFieldCache {
                     n++;
                 }
             }
-            return new Column(java.util.Arrays.copyOf(uids, n), java.util.Arrays.copyOf(values, n), bytes);
+            return new Column(Arrays.copyOf(uids, n), Arrays.copyOf(values, n), bytes);
         }
 
         private static long size(List<String> values) {
