@@ -21,24 +21,6 @@ import java.util.List;
                 AdminUserCommand.Passwd.class, AdminUserCommand.Token.class})
 final class AdminUserCommand {
 
-    /** The password from --password-stdin, else the terminal, else a random one that is printed. */
-    abstract static class WithPassword extends AdminCommand {
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean passwordStdin;
-
-        String[] password(String who) throws Exception {
-            if (passwordStdin) {
-                return new String[]{Passwords.fromStdin(), null};
-            }
-            String typed = Passwords.prompt(who);
-            if (typed != null) {
-                return new String[]{typed, null};
-            }
-            String generated = Passwords.random();
-            return new String[]{generated, generated};
-        }
-    }
-
     private static AdminAccounts accounts(Services s) {
         return new AdminAccounts(s.metadata(), Clock.systemUTC());
     }
@@ -48,19 +30,17 @@ final class AdminUserCommand {
     }
 
     @Command(name = "add", description = "Add an admin, who may log in to the web console and the API.")
-    static final class Add extends WithPassword {
+    static final class Add extends PasswordCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         int run(Services s, PrintWriter out) throws Exception {
             String key = AdminAccounts.nameKey(name);
-            String[] pw = password(key);
-            accounts(s).add(key, pw[0]);
+            PasswordCommand.Chosen pw = password(key);
+            accounts(s).add(key, pw.password());
             out.println("added admin " + key);
-            if (pw[1] != null) {
-                out.println("password: " + pw[1]);
-            }
+            pw.showIfGenerated(out);
             return 0;
         }
     }
@@ -90,7 +70,7 @@ final class AdminUserCommand {
     }
 
     @Command(name = "passwd", description = "Set an admin's password; its console sessions end.")
-    static final class Passwd extends WithPassword {
+    static final class Passwd extends PasswordCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -100,12 +80,10 @@ final class AdminUserCommand {
             if (accounts(s).list().stream().noneMatch(u -> u.name().equals(key))) {
                 throw new IllegalArgumentException("no such admin: " + key);
             }
-            String[] pw = password(key);
-            accounts(s).setPassword(key, pw[0]);
+            PasswordCommand.Chosen pw = password(key);
+            accounts(s).setPassword(key, pw.password());
             out.println("password changed for " + key);
-            if (pw[1] != null) {
-                out.println("password: " + pw[1]);
-            }
+            pw.showIfGenerated(out);
             return 0;
         }
     }

@@ -16,27 +16,11 @@ import java.io.PrintWriter;
                 UserCommand.SendAs.class, UserCommand.Quota.class})
 final class UserCommand {
 
-    /** How a password is chosen: --password-stdin, else a prompt on the terminal, else a random one that is printed. */
-    abstract static class WithPassword extends AdminCommand {
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
-        boolean passwordStdin;
-
+    /** A command that sets an account's password, and with it (or not) its CRAM-MD5 secret. */
+    abstract static class WithPassword extends PasswordCommand {
         @Option(names = "--cram-md5", description = "Also keep the CRAM-MD5 secret, which is password-equivalent "
                 + "(see docs/adr/0003-stored-secrets.md); without it, the account cannot use CRAM-MD5.")
         boolean cramMd5;
-
-        /** The password, and whether it was generated (and so must be shown). */
-        String[] password(String who) throws Exception {
-            if (passwordStdin) {
-                return new String[]{Passwords.fromStdin(), null};
-            }
-            String typed = Passwords.prompt(who);
-            if (typed != null) {
-                return new String[]{typed, null};
-            }
-            String generated = Passwords.random();
-            return new String[]{generated, generated};
-        }
     }
 
     @Command(name = "add", description = "Add an account with its mailboxes.")
@@ -46,12 +30,10 @@ final class UserCommand {
 
         @Override
         int run(Services s, PrintWriter out) throws Exception {
-            String[] pw = password(address);
-            Account a = s.directory().addUser(address, pw[0], cramMd5);
+            PasswordCommand.Chosen pw = password(address);
+            Account a = s.directory().addUser(address, pw.password(), cramMd5);
             out.println("added user " + a.display());
-            if (pw[1] != null) {
-                out.println("password: " + pw[1]);
-            }
+            pw.showIfGenerated(out);
             return 0;
         }
     }
@@ -105,12 +87,10 @@ final class UserCommand {
         int run(Services s, PrintWriter out) throws Exception {
             s.directory().user(address).orElseThrow(() ->
                     dev.tern.directory.DirectoryException.notFound("no such account: " + address));
-            String[] pw = password(address);
-            s.directory().setPassword(address, pw[0], cramMd5);
+            PasswordCommand.Chosen pw = password(address);
+            s.directory().setPassword(address, pw.password(), cramMd5);
             out.println("password changed for " + address);
-            if (pw[1] != null) {
-                out.println("password: " + pw[1]);
-            }
+            pw.showIfGenerated(out);
             return 0;
         }
     }

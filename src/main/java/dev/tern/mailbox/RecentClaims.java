@@ -14,15 +14,34 @@ import java.util.concurrent.ConcurrentMap;
  * mailbox many sessions of this node have selected costs one claim rather than one per session,
  * the node remembers how far its sessions have started claiming: the first session past the mark
  * moves it and claims; the others stand aside.
+ *
+ * <p>The marks only save writes: without one, a session claims through the store, which hands out
+ * each UID once whatever the marks say. So when they cover more mailboxes than {@link #MAX_MARKS}
+ * (a long-running node whose users come and go, mailboxes deleted), they are all forgotten rather
+ * than kept until the next start.
  */
 public final class RecentClaims {
 
+    /** Mailboxes whose marks are kept at most (some 100 bytes each). */
+    static final int MAX_MARKS = 65_536;
+
     private final MetadataStore store;
+    private final int maxMarks;
     /** Per mailbox id: the UIDNEXT up to which a session of this node claimed, or is claiming. */
     private final ConcurrentMap<Long, Long> marks = new ConcurrentHashMap<>();
 
     RecentClaims(MetadataStore store) {
+        this(store, MAX_MARKS);
+    }
+
+    RecentClaims(MetadataStore store, int maxMarks) {
         this.store = store;
+        this.maxMarks = maxMarks;
+    }
+
+    /** How many mailboxes have a mark now. */
+    int marked() {
+        return marks.size();
     }
 
     /**
@@ -31,6 +50,9 @@ public final class RecentClaims {
      * an empty claim. Blocks on the store.
      */
     public Rows.RecentClaim claim(long mailboxId, long upTo) {
+        if (marks.size() >= maxMarks && !marks.containsKey(mailboxId)) {
+            marks.clear();
+        }
         long[] before = {0};
         boolean[] mine = {false};
         marks.compute(mailboxId, (id, mark) -> {

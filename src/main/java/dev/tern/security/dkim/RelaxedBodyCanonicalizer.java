@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The "relaxed" body canonicalization of RFC 6376 §3.4.4, as a stream: octets go in as they are
- * read, canonical octets come out to the wrapped stream (a digest), so that a body of any size is
- * hashed in one pass with constant memory.
+ * The "relaxed" body canonicalization of RFC 6376 §3.4.4, as a stream.
  *
  * <p>Whitespace at the end of a line is dropped and each run inside a line becomes one space. Empty
  * lines are held back until a later line has content, because empty lines at the end of the body
@@ -18,89 +16,41 @@ import java.io.OutputStream;
  */
 final class RelaxedBodyCanonicalizer extends BodyCanonicalizer {
 
-    private final OutputStream out;
-    /** Canonical octets collect here and go out in blocks: a digest updated octet by octet is slow. */
-    private final byte[] buffer = new byte[8192];
-    private int buffered;
-    private long heldLineBreaks;
     private boolean pendingSpace;
-    private boolean pendingCr;
-    private boolean anyContent;
-    private boolean finished;
 
     RelaxedBodyCanonicalizer(OutputStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public void write(int b) throws IOException {
-        int c = b & 0xff;
-        if (pendingCr) {
-            pendingCr = false;
-            if (c == '\n') {
-                endLine();
-                return;
-            }
-            content('\r');
-        }
+    void lineBreak() {
+        pendingSpace = false;
+        holdLineBreak();
+    }
+
+    @Override
+    void octet(int c) throws IOException {
         switch (c) {
-            case '\r' -> pendingCr = true;
-            case '\n' -> endLine();
+            case '\n' -> lineBreak();
             case ' ', '\t' -> pendingSpace = true;
             default -> content(c);
         }
     }
 
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
-        }
-    }
-
-    /** Ends the body: emits the last line break, if any content came. The wrapped stream stays open. */
-    @Override
-    void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (pendingCr) {
-            pendingCr = false;
-            content('\r');
-        }
-        if (anyContent) {
-            emit('\r');
-            emit('\n');
-        }
-        out.write(buffer, 0, buffered);
-        buffered = 0;
-    }
-
-    private void endLine() {
-        pendingSpace = false;
-        heldLineBreaks++;
-    }
-
     private void content(int c) throws IOException {
-        // Empty lines held back were not the end of the body after all.
-        for (; heldLineBreaks > 0; heldLineBreaks--) {
-            emit('\r');
-            emit('\n');
-        }
+        releaseHeldLineBreaks();   // the empty lines held back were not the end of the body after all
         if (pendingSpace) {
             emit(' ');
             pendingSpace = false;
         }
         emit(c);
-        anyContent = true;
     }
 
-    private void emit(int c) throws IOException {
-        if (buffered == buffer.length) {
-            out.write(buffer, 0, buffered);
-            buffered = 0;
+    /** The last line break, if any content came. */
+    @Override
+    void end() throws IOException {
+        if (anyOutput()) {
+            emitLineBreak();
         }
-        buffer[buffered++] = (byte) c;
     }
 }

@@ -13,87 +13,33 @@ import java.io.OutputStream;
  */
 final class SimpleBodyCanonicalizer extends BodyCanonicalizer {
 
-    private final OutputStream out;
-    private final byte[] buffer = new byte[8192];
-    private int buffered;
-    private long heldLineBreaks;
-    private boolean pendingCr;
     private boolean lineHasContent;
-    private boolean anyOutput;
-    private boolean finished;
 
     SimpleBodyCanonicalizer(OutputStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public void write(int b) throws IOException {
-        int c = b & 0xff;
-        if (pendingCr) {
-            pendingCr = false;
-            if (c == '\n') {
-                endLine();
-                return;
-            }
-            content('\r');
-        }
-        if (c == '\r') {
-            pendingCr = true;
-        } else {
-            content(c);
-        }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
-        }
-    }
-
-    @Override
-    void finish() throws IOException {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (pendingCr) {
-            pendingCr = false;
-            content('\r');
-        }
-        if (lineHasContent || !anyOutput) {
-            emit('\r');
-            emit('\n');
-        }
-        out.write(buffer, 0, buffered);
-        buffered = 0;
-    }
-
-    private void endLine() throws IOException {
+    void lineBreak() throws IOException {
         if (lineHasContent) {
-            emit('\r');
-            emit('\n');
+            emitLineBreak();
             lineHasContent = false;
         } else {
-            heldLineBreaks++;
+            holdLineBreak();
         }
     }
 
-    private void content(int c) throws IOException {
-        for (; heldLineBreaks > 0; heldLineBreaks--) {
-            emit('\r');
-            emit('\n');
-        }
+    @Override
+    void octet(int c) throws IOException {
+        releaseHeldLineBreaks();
         emit(c);
         lineHasContent = true;
     }
 
-    private void emit(int c) throws IOException {
-        if (buffered == buffer.length) {
-            out.write(buffer, 0, buffered);
-            buffered = 0;
+    @Override
+    void end() throws IOException {
+        if (lineHasContent || !anyOutput()) {
+            emitLineBreak();
         }
-        buffer[buffered++] = (byte) c;
-        anyOutput = true;
     }
 }

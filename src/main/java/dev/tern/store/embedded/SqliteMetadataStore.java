@@ -94,6 +94,9 @@ public final class SqliteMetadataStore implements MetadataStore {
         c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         c.enforceForeignKeys(true);
         c.setBusyTimeout(BUSY_TIMEOUT_MS);
+        // Keys come back through RETURNING. With this on, the driver matched every statement's
+        // text against a pattern and ran a "SELECT last_insert_rowid()" of its own after each INSERT.
+        c.setGetGeneratedKeys(false);
         // The writer takes the write lock when its transaction begins, so that it never has to
         // upgrade (and fail with SQLITE_BUSY) halfway through; readers take none.
         c.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED : SQLiteConfig.TransactionMode.IMMEDIATE);
