@@ -1,5 +1,6 @@
 package dev.tern.pop3;
 
+import dev.tern.net.ConnectionFailures;
 import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,14 +8,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -143,7 +141,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
             if (done.isSuccess() && session != null) {
                 session.tlsStarted();
             } else if (!done.isSuccess()) {
-                Pop3Session.LOG.info("{}: TLS handshake failed: {}", id, reason(done.cause()));
+                Pop3Session.LOG.info("{}: TLS handshake failed: {}", id, ConnectionFailures.reason(done.cause()));
                 closing = true;
                 ctx.close();
             }
@@ -153,12 +151,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof SSLException || c instanceof NotSslRecordException || c instanceof IOException) {
-            Pop3Session.LOG.debug("{}: {}", id, reason(c));
-        } else {
-            Pop3Session.LOG.warn("{}: unexpected error", id, cause);
-        }
+        ConnectionFailures.log(Pop3Session.LOG, id, cause);
         ctx.close();
     }
 
@@ -304,7 +297,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
                 return;
             }
             if (error != null) {
-                Pop3Session.LOG.warn("{}: cannot open a message: {}", id, reason(error));
+                Pop3Session.LOG.warn("{}: cannot open a message: {}", id, ConnectionFailures.reason(error));
                 write(unavailable);
                 resume();
                 return;
@@ -465,14 +458,4 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
         }
     }
 
-    private static String reason(Throwable t) {
-        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
-            return "not a TLS record (a plaintext client on a TLS port?)";
-        }
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    }
 }

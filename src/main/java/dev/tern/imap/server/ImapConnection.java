@@ -1,5 +1,6 @@
 package dev.tern.imap.server;
 
+import dev.tern.net.ConnectionFailures;
 import dev.tern.imap.protocol.CommandFramer;
 import dev.tern.imap.protocol.FramerEvent;
 import dev.tern.imap.protocol.ResponseWriter;
@@ -11,13 +12,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -141,7 +139,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
             if (done.isSuccess() && session != null) {
                 session.tlsStarted();
             } else if (!done.isSuccess()) {
-                ImapSession.LOG.info("{}: TLS handshake failed: {}", id, reason(done.cause()));
+                ImapSession.LOG.info("{}: TLS handshake failed: {}", id, ConnectionFailures.reason(done.cause()));
                 closing = true;
                 ctx.close();
             }
@@ -151,12 +149,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof SSLException || c instanceof NotSslRecordException || c instanceof IOException) {
-            ImapSession.LOG.debug("{}: {}", id, reason(c));
-        } else {
-            ImapSession.LOG.warn("{}: unexpected error", id, cause);
-        }
+        ConnectionFailures.log(ImapSession.LOG, id, cause);
         ctx.close();
     }
 
@@ -464,14 +457,4 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
         }
     }
 
-    static String reason(Throwable t) {
-        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
-            return "not a TLS record (a plaintext client on a TLS port?)";
-        }
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import dev.tern.net.ConnectionFailures;
 import dev.tern.net.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,8 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -16,9 +15,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +142,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
             trace("TLS established: {}", tls.getProtocol() + " " + tls.getCipherSuite());
             session.tlsStarted(tls.getProtocol(), tls.getCipherSuite());
         } else if (!done.isSuccess()) {
-            LOG.info("smtp connection {}: TLS handshake failed: {}", id, reason(done.cause()));
+            LOG.info("smtp connection {}: TLS handshake failed: {}", id, ConnectionFailures.reason(done.cause()));
             closing = true;
             ctx.close();
         }
@@ -153,14 +150,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (c instanceof SSLException || c instanceof NotSslRecordException) {
-            LOG.debug("smtp connection {}: TLS error: {}", id, reason(c));
-        } else if (cause instanceof IOException) {
-            LOG.debug("smtp connection {}: {}", id, cause.toString());
-        } else {
-            LOG.warn("smtp connection {}: unexpected error", id, cause);
-        }
+        ConnectionFailures.log(LOG, "smtp connection " + id, cause);
         ctx.close();
     }
 
@@ -441,16 +431,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter implements S
         }
     }
 
-    private static String reason(Throwable t) {
-        if (t instanceof NotSslRecordException || t.getCause() instanceof NotSslRecordException) {
-            return "not a TLS record (a plaintext client on a TLS port?)";   // its message dumps the client's bytes
-        }
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    }
 
     private static String printable(byte[] line) {
         return SmtpReply.printable(new String(line, StandardCharsets.UTF_8));
