@@ -185,7 +185,7 @@ final class Pop3Session {
         }
         byte[] initial = null;
         if (c.argCount() == 2) {
-            initial = Pop3AuthExchange.decode(c.arg(1));
+            initial = dev.tern.auth.SaslConversation.decode(c.arg(1));
             if (initial == null) {
                 error(Pop3Reply.err("initial response is not base64"));
                 return;

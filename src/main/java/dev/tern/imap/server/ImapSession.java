@@ -579,7 +579,7 @@ final class ImapSession {
     void authenticate(String tag, ImapCommand.Authenticate a) {
         byte[] initial = null;
         if (a.initialResponse() != null) {
-            initial = ImapAuthExchange.decode(a.initialResponse());
+            initial = dev.tern.auth.SaslConversation.decode(a.initialResponse());
             if (initial == null) {
                 bad(tag, "initial response is not base64");
                 return;
