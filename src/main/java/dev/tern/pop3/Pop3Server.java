@@ -3,21 +3,17 @@ package dev.tern.pop3;
 import dev.tern.config.ListenAddress;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.OpenSessions;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A POP3 server (RFC 1939) on one named listener: binds its addresses through the shared
@@ -32,14 +28,14 @@ public final class Pop3Server implements AutoCloseable {
     private final Pop3Context context;
     private final ServerTransport transport;
     private final ConnectionLimiter limiter;
-    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final AtomicLong sessionIds = new AtomicLong();
+    private final OpenSessions sessions;
     private volatile BoundListener bound;
 
     /** @param limiter shared by the pop3 and pop3s listeners; see {@link #limiter(int, int, boolean)} */
     public Pop3Server(Pop3Context context, ServerTransport transport, ConnectionLimiter limiter) {
         this.context = context;
         this.transport = transport;
+        this.sessions = new OpenSessions(context.listener());
         this.limiter = limiter;
     }
 
@@ -63,8 +59,7 @@ public final class Pop3Server implements AutoCloseable {
         bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                sessions.add(ch);
-                String id = context.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
+                String id = sessions.add(ch);
                 ch.pipeline().addLast("limits", limiter);
                 if (context.tlsMode() == TlsMode.IMPLICIT) {
                     ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
@@ -94,20 +89,6 @@ public final class Pop3Server implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        for (Channel ch : sessions) {
-            try {
-                ch.eventLoop().execute(() -> {
-                    Pop3SessionHandler h = ch.pipeline().get(Pop3SessionHandler.class);
-                    if (h != null) {
-                        h.shutdown();
-                    } else {
-                        ch.close();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                ch.close();
-            }
-        }
-        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        sessions.shutdown(Pop3SessionHandler.class, Pop3SessionHandler::shutdown);
     }
 }

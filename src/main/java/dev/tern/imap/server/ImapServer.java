@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.config.ListenAddress;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.OpenSessions;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,16 +11,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An IMAP server (RFC 9051, RFC 3501) on one named listener: binds its addresses through the
@@ -34,13 +30,13 @@ public final class ImapServer implements AutoCloseable {
     private final ImapContext context;
     private final ServerTransport transport;
     private final ConnectionLimiter limiter;
-    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final AtomicLong sessionIds = new AtomicLong();
+    private final OpenSessions sessions;
     private BoundListener bound;
 
     public ImapServer(ImapContext context, ServerTransport transport, ConnectionLimiter limiter) {
         this.context = context;
         this.transport = transport;
+        this.sessions = new OpenSessions(context.listener());
         this.limiter = limiter;
     }
 
@@ -72,9 +68,8 @@ public final class ImapServer implements AutoCloseable {
         bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                sessions.add(ch);
+                String id = sessions.add(ch);
                 ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK);
-                String id = context.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
                 ch.pipeline().addLast("limits", limiter);
                 if (context.tlsMode() == TlsMode.IMPLICIT) {
                     ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
@@ -101,20 +96,6 @@ public final class ImapServer implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        for (Channel ch : sessions) {
-            try {
-                ch.eventLoop().execute(() -> {
-                    ImapConnection c = ch.pipeline().get(ImapConnection.class);
-                    if (c != null) {
-                        c.shutdown();
-                    } else {
-                        ch.close();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                ch.close();
-            }
-        }
-        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        sessions.shutdown(ImapConnection.class, ImapConnection::shutdown);
     }
 }

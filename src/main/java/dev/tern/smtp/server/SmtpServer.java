@@ -4,24 +4,20 @@ import dev.tern.config.ListenAddress;
 import dev.tern.config.SmtpLimits;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.OpenSessions;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An SMTP server (RFC 5321) on one named listener: binds its addresses through the shared
@@ -45,8 +41,7 @@ public final class SmtpServer implements AutoCloseable {
     private final SmtpSettings settings;
     private final ServerTransport transport;
     private final ConnectionLimiter limiter;
-    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final AtomicLong sessionIds = new AtomicLong();
+    private final OpenSessions sessions;
     private volatile BoundListener bound;
 
     /**
@@ -64,6 +59,7 @@ public final class SmtpServer implements AutoCloseable {
                       SmtpSecurity security, ServerTransport transport) {
         this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
         this.transport = transport;
+        this.sessions = new OpenSessions(listener);
         boolean implicitTls = security.tlsMode() == TlsMode.IMPLICIT;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
             LOG.info("connection refused on {}: too many connections{}", listener,
@@ -89,8 +85,7 @@ public final class SmtpServer implements AutoCloseable {
         bound = transport.bind(settings.listener(), addresses, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                sessions.add(ch);
-                String id = settings.listener() + "-" + Long.toHexString(sessionIds.incrementAndGet());
+                String id = sessions.add(ch);
                 ch.pipeline().addLast("limits", limiter);
                 if (settings.security().tlsMode() == TlsMode.IMPLICIT) {
                     ch.pipeline().addLast("tls", sslHandler(settings, ch.alloc()));
@@ -137,20 +132,6 @@ public final class SmtpServer implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        for (Channel ch : sessions) {
-            try {
-                ch.eventLoop().execute(() -> {
-                    SmtpSessionHandler h = ch.pipeline().get(SmtpSessionHandler.class);
-                    if (h != null) {
-                        h.shutdown();
-                    } else {
-                        ch.close();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                ch.close();  // its event loop is already stopping
-            }
-        }
-        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        sessions.shutdown(SmtpSessionHandler.class, SmtpSessionHandler::shutdown);
     }
 }
