@@ -62,13 +62,8 @@ public final class StoreMigration {
         StoreOpener.metadata(config, 1).close();
 
         StoreSettings.Postgres pg = store.postgres();
-        Properties props = new Properties();
-        if (pg.user() != null) {
-            props.setProperty("user", pg.user());
-        }
-        if (pg.password() != null) {
-            props.setProperty("password", pg.password());
-        }
+        Properties props = dev.tern.store.postgres.PostgresMetadataStore.driverProperties(pg.user(), pg.password(),
+                java.time.Duration.ofSeconds(30));
         List<String> fileBlobs = new ArrayList<>();
         try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
              Connection target = DriverManager.getConnection(pg.url(), props)) {

@@ -118,7 +118,11 @@ public final class PostgresMetadataStore implements MetadataStore {
                 });
     }
 
-    private static Properties driverProperties(String user, String password, Duration connectionTimeout) {
+    /**
+     * What every connection to PostgreSQL is opened with (the store's, and a one-off such as
+     * {@code tern store migrate}'s): the credentials, and defaults the URL may override.
+     */
+    public static Properties driverProperties(String user, String password, Duration connectionTimeout) {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
