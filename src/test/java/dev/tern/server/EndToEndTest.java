@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.RawSmtpClient;
 import jakarta.mail.Address;
@@ -203,15 +204,9 @@ class EndToEndTest {
     @Test
     void theCommandLineChangesARunningServer() throws Exception {
         // Another connection to the same database, as another process would have.
-        String config = dir.resolve("tern.toml").toString();
-        java.io.InputStream stdin = System.in;
-        try {
-            System.setIn(new java.io.ByteArrayInputStream("pw\n".getBytes(StandardCharsets.UTF_8)));
-            assertThat(dev.tern.cli.TernCommand.run("user", "add", "dora@example.test", "--password-stdin",
-                    "--config", config)).isZero();
-        } finally {
-            System.setIn(stdin);
-        }
+        java.nio.file.Path config = dir.resolve("tern.toml");
+        assertThat(InProcessCli.run(config, "pw\n", "user", "add", "dora@example.test", "--password-stdin").code())
+                .isZero();
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
             c.command("EHLO client.example");
@@ -219,7 +214,7 @@ class EndToEndTest {
                     .startsWith("250");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("dora@example.test").size() == 1);
-        assertThat(dev.tern.cli.TernCommand.run("user", "delete", "dora@example.test", "--config", config)).isZero();
+        assertThat(InProcessCli.run(config, null, "user", "delete", "dora@example.test").code()).isZero();
         assertThat(tern.services().directory().user("dora@example.test")).isEmpty();
     }
 
