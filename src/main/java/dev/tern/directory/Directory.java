@@ -365,6 +365,14 @@ public final class Directory {
 
     // ---- resolution
 
+    /**
+     * A number that moves whenever domains, accounts or aliases change, through any process, cheap
+     * enough to read before every RCPT; null when the store has none.
+     */
+    public java.util.function.LongSupplier version() {
+        return store.directoryVersion();
+    }
+
     public boolean isLocalDomain(String domain) {
         String key = MailAddress.toAsciiDomain(domain);
         return store.read(tx -> tx.directory().domain(key).isPresent());

@@ -50,11 +50,13 @@ final class TernSmtpBackend implements SmtpBackend {
     private final Executor storageExecutor;
     private final InboundChecks inbound;
     private final TernMetrics metrics;
+    private final LocalRecipientCache localRecipients;
 
     TernSmtpBackend(Directory directory, MailboxService mailboxes, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
                     Executor storageExecutor, InboundChecks inbound, TernMetrics metrics) {
         this.metrics = metrics;
         this.directory = directory;
+        this.localRecipients = new LocalRecipientCache(directory.version());
         this.mailboxes = mailboxes;
         this.queue = queue;
         this.submission = submission;
@@ -162,6 +164,13 @@ final class TernSmtpBackend implements SmtpBackend {
                 return limited.thenApply(v -> null);
             }
         }
+        // A local address seen before, with nothing changed in the directory since: answered here,
+        // on the event loop (docs/adr/0024).
+        List<Account> known = localRecipients.get(recipient);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        long versionBefore = localRecipients.version();
         return CompletableFuture.supplyAsync(() -> {
             Resolution r;
             try {
@@ -181,6 +190,7 @@ final class TernSmtpBackend implements SmtpBackend {
                 if (full) {
                     throw new MailException(452, "4.2.2", "<" + recipient + ">: Mailbox full", COMPONENT);
                 }
+                localRecipients.put(recipient, versionBefore, local.accounts());
                 return local.accounts();
             }
             if (r instanceof Resolution.Unknown) {

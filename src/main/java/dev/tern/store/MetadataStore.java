@@ -46,6 +46,15 @@ public interface MetadataStore extends AutoCloseable {
         };
     }
 
+    /**
+     * A number that moves whenever the directory (domains, accounts, aliases) changes, through any
+     * process or node, and that is cheap enough to read before every RCPT; null when this store
+     * has none, and every lookup must then ask the store.
+     */
+    default java.util.function.LongSupplier directoryVersion() {
+        return null;
+    }
+
     /** True when other nodes may use this store at the same time: leases and events must go through it. */
     default boolean shared() {
         return false;

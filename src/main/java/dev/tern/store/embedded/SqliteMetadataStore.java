@@ -53,6 +53,8 @@ public final class SqliteMetadataStore implements MetadataStore {
     private final Thread writerThread;
     /** Valid while PRAGMA data_version stays put: no other connection committed meanwhile. */
     private final EnabledWebhooksCache webhookCache = new EnabledWebhooksCache();
+    /** Moved after each commit that changed the directory; shared with every process on this database. */
+    private final DirectoryVersionFile directoryVersion;
     private volatile boolean closed;
     /** The writer thread's statements around each write of a batch. */
     private java.sql.PreparedStatement savepoint;
@@ -65,6 +67,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     public SqliteMetadataStore(Path databaseFile, int readConnections) {
         String url = "jdbc:sqlite:" + databaseFile.toAbsolutePath();
         migrate(url);
+        directoryVersion = new DirectoryVersionFile(databaseFile.resolveSibling(databaseFile.getFileName() + "-directory"));
         try {
             writer = open(url, false);
             readers = new ArrayBlockingQueue<>(readConnections);
@@ -222,7 +225,7 @@ public final class SqliteMetadataStore implements MetadataStore {
                     savepoint.execute();
                     try {
                         results[i] = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
-                                webhookCache, otherCommits).run(batch.get(i).work());
+                                webhookCache, otherCommits, directoryVersion::bump).run(batch.get(i).work());
                         release.execute();
                     } catch (Exception | LinkageError | AssertionError t) {
                         failures[i] = t;
@@ -278,6 +281,11 @@ public final class SqliteMetadataStore implements MetadataStore {
     }
 
     @Override
+    public java.util.function.LongSupplier directoryVersion() {
+        return directoryVersion::current;
+    }
+
+    @Override
     public void close() {
         closed = true;
         try {
@@ -287,6 +295,7 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
         closeQuietly(writer);
         allReaders.forEach(SqliteMetadataStore::closeQuietly);
+        directoryVersion.close();
     }
 
     private static void closeQuietly(Connection c) {

@@ -14,9 +14,25 @@ final class SqlDirectoryDao implements DirectoryDao {
     private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at, quota_bytes";
 
     private final Jdbc db;
+    /** Registers the after-commit notice of a directory change; null when nobody listens. */
+    private final Runnable onChange;
+    private boolean changed;
 
     SqlDirectoryDao(Jdbc db) {
+        this(db, null);
+    }
+
+    SqlDirectoryDao(Jdbc db, Runnable onChange) {
         this.db = db;
+        this.onChange = onChange;
+    }
+
+    /** A write that may change where an address leads: the listener hears of it after the commit. */
+    private void changed() {
+        if (!changed && onChange != null) {
+            changed = true;
+            onChange.run();
+        }
     }
 
     @Override
@@ -31,17 +47,20 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public Rows.Domain insertDomain(String name, Instant now) {
+        changed();
         long id = db.insert("INSERT INTO domains (name, created_at) VALUES (?, ?)", name, now);
         return new Rows.Domain(id, name, null, now);
     }
 
     @Override
     public void setCatchAll(long domainId, String target) {
+        changed();
         db.update("UPDATE domains SET catch_all = ? WHERE id = ?", target, domainId);
     }
 
     @Override
     public boolean deleteDomain(long domainId) {
+        changed();
         return db.update("DELETE FROM domains WHERE id = ?", domainId) > 0;
     }
 
@@ -66,6 +85,7 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public Rows.Account insertAccount(String address, String display, long domainId, String passwordHash, Instant now) {
+        changed();
         long id = db.insert("INSERT INTO accounts (address, display, domain_id, password_hash, enabled, created_at) "
                 + "VALUES (?, ?, ?, ?, 1, ?)", address, display, domainId, passwordHash, now);
         return new Rows.Account(id, address, display, domainId, passwordHash, true, now, null);
@@ -73,6 +93,7 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public boolean setEnabled(long accountId, boolean enabled) {
+        changed();
         return db.update("UPDATE accounts SET enabled = ? WHERE id = ?", enabled, accountId) > 0;
     }
 
@@ -83,11 +104,13 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public boolean setQuota(long accountId, Long quotaBytes) {
+        changed();
         return db.update("UPDATE accounts SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId) > 0;
     }
 
     @Override
     public boolean deleteAccount(long accountId) {
+        changed();
         return db.update("DELETE FROM accounts WHERE id = ?", accountId) > 0;
     }
 
@@ -120,12 +143,14 @@ final class SqlDirectoryDao implements DirectoryDao {
 
     @Override
     public void insertAlias(String address, String target, long domainId) {
+        changed();
         db.update("INSERT INTO aliases (address, target, domain_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 address, target, domainId);
     }
 
     @Override
     public int deleteAlias(String address, String target) {
+        changed();
         if (target == null) {
             return db.update("DELETE FROM aliases WHERE address = ?", address);
         }

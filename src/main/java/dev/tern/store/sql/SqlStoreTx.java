@@ -63,10 +63,20 @@ public final class SqlStoreTx implements StoreTx {
      */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect,
                       EnabledWebhooksCache webhookCache, java.util.function.LongSupplier webhooksStamp) {
+        this(connection, afterCommit, signals, dialect, webhookCache, webhooksStamp, null);
+    }
+
+    /**
+     * @param directoryChanged run after the commit of a transaction that changed domains, accounts or
+     *                         aliases (once per transaction); null for none
+     */
+    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect,
+                      EnabledWebhooksCache webhookCache, java.util.function.LongSupplier webhooksStamp,
+                      Runnable directoryChanged) {
         this.connection = connection;
         this.signals = signals;
         Jdbc db = new Jdbc(connection, dialect);
-        this.directory = new SqlDirectoryDao(db);
+        this.directory = new SqlDirectoryDao(db, directoryChanged == null ? null : () -> afterCommit.add(directoryChanged));
         this.queue = new SqlQueueDao(db);
         this.mailboxes = new SqlMailboxDao(db);
         this.blobs = new SqlBlobRefDao(db);
