@@ -33,16 +33,19 @@ final class LocalRecipientCache {
 
     private final LongSupplier version;
     private final int maxEntries;
+    private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
     /** @param version the directory's version; null keeps nothing (every RCPT asks the store) */
     LocalRecipientCache(LongSupplier version) {
-        this(version, MAX_ENTRIES);
+        this(version, MAX_ENTRIES, System::nanoTime);
     }
 
-    LocalRecipientCache(LongSupplier version, int maxEntries) {
+    /** @param nanoTime the clock that ages entries */
+    LocalRecipientCache(LongSupplier version, int maxEntries, LongSupplier nanoTime) {
         this.version = version;
         this.maxEntries = maxEntries;
+        this.nanoTime = nanoTime;
     }
 
     /** The directory's version now, to be read before a lookup whose result may be kept; 0 when there is none. */
@@ -56,7 +59,7 @@ final class LocalRecipientCache {
             return null;
         }
         Entry e = entries.get(recipient.key());
-        return e != null && e.version() == version.getAsLong() && System.nanoTime() - e.madeAt() < MAX_AGE_NANOS
+        return e != null && e.version() == version.getAsLong() && nanoTime.getAsLong() - e.madeAt() < MAX_AGE_NANOS
                 ? e.accounts() : null;
     }
 
@@ -69,6 +72,6 @@ final class LocalRecipientCache {
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
-        entries.put(recipient.key(), new Entry(versionBefore, List.copyOf(accounts), System.nanoTime()));
+        entries.put(recipient.key(), new Entry(versionBefore, List.copyOf(accounts), nanoTime.getAsLong()));
     }
 }

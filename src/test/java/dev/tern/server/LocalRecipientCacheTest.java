@@ -45,8 +45,20 @@ class LocalRecipientCacheTest {
     }
 
     @Test
+    void anEntryIsTrustedForAMinuteAtMostEvenWhenNothingMovedTheVersion() {
+        AtomicLong now = new AtomicLong(1_000);
+        LocalRecipientCache cache = new LocalRecipientCache(() -> 1, 10, now::get);
+        MailAddress a = MailAddress.parse("a@example.test");
+        cache.put(a, 1, List.of(PLAIN));
+        now.addAndGet(LocalRecipientCache.MAX_AGE_NANOS - 1);
+        assertThat(cache.get(a)).containsExactly(PLAIN);
+        now.addAndGet(1);
+        assertThat(cache.get(a)).isNull();
+    }
+
+    @Test
     void pastItsBoundItForgetsEverything() {
-        LocalRecipientCache cache = new LocalRecipientCache(() -> 1, 2);
+        LocalRecipientCache cache = new LocalRecipientCache(() -> 1, 2, System::nanoTime);
         for (String s : List.of("a@x.test", "b@x.test", "c@x.test")) {
             cache.put(MailAddress.parse(s), 1, List.of(PLAIN));
         }

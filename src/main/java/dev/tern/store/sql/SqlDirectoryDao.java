@@ -18,10 +18,6 @@ final class SqlDirectoryDao implements DirectoryDao {
     private final Runnable onChange;
     private boolean changed;
 
-    SqlDirectoryDao(Jdbc db) {
-        this(db, null);
-    }
-
     SqlDirectoryDao(Jdbc db, Runnable onChange) {
         this.db = db;
         this.onChange = onChange;

@@ -52,7 +52,7 @@ public final class SqlStoreTx implements StoreTx {
 
     /** @param dialect the database behind the connection */
     public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect) {
-        this(connection, afterCommit, signals, dialect, null, null);
+        this(connection, afterCommit, signals, dialect, null, null, null);
     }
 
     /**
@@ -60,13 +60,6 @@ public final class SqlStoreTx implements StoreTx {
      *                      transactions; null to read them once per transaction
      * @param webhooksStamp what the backend knows of commits by other connections since
      *                      ({@link EnabledWebhooksCache}); read at most once, when the webhooks are
-     */
-    public SqlStoreTx(Connection connection, List<Runnable> afterCommit, Signals signals, SqlDialect dialect,
-                      EnabledWebhooksCache webhookCache, java.util.function.LongSupplier webhooksStamp) {
-        this(connection, afterCommit, signals, dialect, webhookCache, webhooksStamp, null);
-    }
-
-    /**
      * @param directoryChanged run after the commit of a transaction that changed domains, accounts or
      *                         aliases (once per transaction); null for none
      */
