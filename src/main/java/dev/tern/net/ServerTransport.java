@@ -27,9 +27,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty machinery every listener shares: one acceptor thread, a pool of I/O threads (native
- * epoll on Linux, NIO elsewhere), and the binding of a named listener on its configured addresses.
- * Protocols supply only a {@link ChannelInitializer}; they never create event loops themselves.
+ * The Netty machinery every listener shares: one pool of I/O threads (native epoll on Linux, NIO
+ * elsewhere), by default one per core, that both accepts connections and serves them, and the
+ * binding of a named listener on its configured addresses. Protocols supply only a
+ * {@link ChannelInitializer}; they never create event loops themselves.
+ *
+ * <p>Why one thread per core and no acceptor thread of its own (docs/adr/0025): every piece of
+ * protocol work that may block runs elsewhere (store writer, storage executor), so an event loop
+ * only waits in {@code epoll_wait}. More loops than cores, or a separate acceptor, only add
+ * sleeps and wake-ups between threads: each new connection woke the acceptor, which woke the
+ * loop it handed the connection to. On a loop that also accepts, a connection it keeps for
+ * itself is registered without waking anyone.
  *
  * <p>On the listeners named in {@code [proxy_protocol]}, a connection from a trusted load balancer
  * first goes through a {@link ProxyHeaderReader}: the protocol's initializer runs only once the
@@ -46,19 +54,18 @@ public final class ServerTransport implements AutoCloseable {
     public static final Duration PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
     private final boolean epoll;
-    private final EventLoopGroup acceptors;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loops;
     private final List<BoundListener> listeners = new CopyOnWriteArrayList<>();
     private final ConnectionObserver observer;
     private final ProxyProtocolSettings proxy;
     private final Duration proxyHeaderTimeout;
 
-    /** Uses Netty's default number of I/O threads (twice the number of cores). */
+    /** One I/O thread per core. */
     public ServerTransport() {
         this(0);
     }
 
-    /** @param ioThreads number of I/O threads, or 0 for Netty's default */
+    /** @param ioThreads number of I/O threads, or 0 for one per core */
     public ServerTransport(int ioThreads) {
         this(ioThreads, ConnectionObserver.NONE);
     }
@@ -79,8 +86,17 @@ public final class ServerTransport implements AutoCloseable {
         this.proxyHeaderTimeout = proxyHeaderTimeout;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, factory);
-        this.workers = new MultiThreadIoEventLoopGroup(ioThreads, factory);
+        this.loops = new MultiThreadIoEventLoopGroup(ioThreads > 0 ? ioThreads : defaultIoThreads(), factory);
+    }
+
+    /** One event loop per core the JVM may use (Netty's own default is two per core). */
+    static int defaultIoThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** How many I/O threads accept and serve connections. */
+    public int ioThreads() {
+        return ((MultiThreadIoEventLoopGroup) loops).executorCount();
     }
 
     /** True when the native epoll transport is in use. */
@@ -95,7 +111,7 @@ public final class ServerTransport implements AutoCloseable {
      */
     public BoundListener bind(String name, List<ListenAddress> addresses, ChannelInitializer<Channel> initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
+                .group(loops, loops)
                 .channel(serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -171,10 +187,8 @@ public final class ServerTransport implements AutoCloseable {
             l.close();
         }
         listeners.clear();
-        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        acceptors.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+        loops.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     private Class<? extends ServerChannel> serverChannelClass() {

@@ -67,6 +67,35 @@ class ServerTransportTest {
     }
 
     @Test
+    void oneEventLoopPerCoreByDefault() {
+        try (ServerTransport defaults = new ServerTransport()) {
+            assertThat(defaults.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        }
+        assertThat(transport.ioThreads()).isEqualTo(1);
+    }
+
+    @Test
+    void theLoopThatAcceptsAlsoServesManyConnectionsOnTwoListeners() throws Exception {
+        BoundListener a = transport.bind("a", List.of(new ListenAddress("127.0.0.1", 0)), greeter(null));
+        BoundListener b = transport.bind("b", List.of(new ListenAddress("127.0.0.1", 0)), greeter(null));
+        List<Socket> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", (i % 2 == 0 ? a : b).port());
+                open.add(s);
+            }
+            for (Socket s : open) {
+                s.setSoTimeout(10_000);
+                assertThat(new String(s.getInputStream().readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+            }
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void bindFailureIsOneLineNamingListenerAndAddress() {
         BoundListener first = transport.bind("smtp", List.of(new ListenAddress("127.0.0.1", 0)), greeter(null));
         int port = first.port();
