@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -54,7 +53,7 @@ public final class ServerTransport implements AutoCloseable {
     public static final Duration PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
     private final boolean epoll;
-    private final EventLoopGroup loops;
+    private final MultiThreadIoEventLoopGroup loops;
     private final List<BoundListener> listeners = new CopyOnWriteArrayList<>();
     private final ConnectionObserver observer;
     private final ProxyProtocolSettings proxy;
@@ -96,7 +95,7 @@ public final class ServerTransport implements AutoCloseable {
 
     /** How many I/O threads accept and serve connections. */
     public int ioThreads() {
-        return ((MultiThreadIoEventLoopGroup) loops).executorCount();
+        return loops.executorCount();
     }
 
     /** True when the native epoll transport is in use. */
