@@ -107,6 +107,25 @@ group_ticks() {
   echo "$total"
 }
 
+# CPU ticks (user+system) of process $1 alone.
+pid_ticks() {
+  local stat rest
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  rest=${stat##*) }
+  read -r -a f <<<"$rest"
+  echo $((f[11] + f[12]))
+}
+
+# CPU ticks of the server under test; empty for Postfix, whose processes come and go during a
+# run (a process that exits takes its ticks with it), so it cannot be read as a whole.
+server_ticks() {
+  case $1 in
+    tern) group_ticks "$TERN_PID" ;;
+    sink) pid_ticks "$SINK_PID" ;;
+    *) echo "" ;;
+  esac
+}
+
 # Wait until process group $1 uses under 5 % of one CPU for 0.5 s (bounded):
 # background work of one run (delivery, compaction) must not slow the next.
 settle_group() {
@@ -257,11 +276,19 @@ run_point() { # server tool size sessions mode rep
     cmd=("$PYTHON" "$BENCH_DIR/smtp_latency.py" "${reuse[@]}" -s "$s" -m "$n" -l "$size"
          -P "$LAT_PROCS" -f "$BENCH_FROM" -t "$BENCH_TO" --io-timeout 60 "127.0.0.1:$port")
   fi
+  local c0 c1
+  c0=$(server_ticks "$server")
   t0=$EPOCHREALTIME
   rc=0
   out=$(timeout -k 5 "$RUN_TIMEOUT" "${cmd[@]}" 2>&1) || rc=$?
   t1=$EPOCHREALTIME
+  c1=$(server_ticks "$server")
   local line="server=$server tool=$tool size=$size sessions=$s mode=$mode rep=$rep messages=$n rc=$rc"
+  # The server's CPU per message over the run: steadier than msg/s on a noisy machine.
+  if [[ -n $c0 && -n $c1 ]]; then
+    line+=$(awk -v a="$c0" -v b="$c1" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf " cpu_ms_per_msg=%.3f", (b - a) * 1000 / hz / n }')
+  fi
   if [[ $tool == smtp-source ]]; then
     line+=$(awk -v a="$t0" -v b="$t1" -v n="$n" \
       'BEGIN { d = b - a; printf " seconds=%.3f msg_per_s=%.1f", d, n / d }')
@@ -347,6 +374,17 @@ for key in points:
     print(f"| {label(key)} | " + " | ".join(fmt(t[sv][0]) for sv in servers)
           + f" | {ratio(t['tern'][0], t['postfix'][0])} | {ratio(t['tern'][0], t['sink'][0])} | "
           + " | ".join(lat(sv, key) for sv in servers) + " |")
+print()
+print("Server CPU per message (user + system, ms, median over the smtp-source runs; Postfix not measured):")
+print()
+print("| load | Tern | smtp-sink |")
+print("|---|--:|--:|")
+for key in points:
+    cells = []
+    for sv in ("tern", "sink"):
+        v = med(values(sv, "smtp-source", key, "cpu_ms_per_msg"))
+        cells.append("–" if v is None else f"{v:.3f}")
+    print(f"| {label(key)} | " + " | ".join(cells) + " |")
 print()
 print("Commit latency (end-of-data \".\" sent -> 250), median p50 / p99 in ms:")
 print()
