@@ -168,9 +168,13 @@ public final class Directory {
         });
     }
 
-    /** Deletes an account with its mailboxes and messages. */
+    /**
+     * Deletes an account with its mailboxes and messages: the messages in pieces first (see
+     * {@link MailboxService#deleteMessagesInPieces}), the account with what is left in one transaction.
+     */
     public void deleteUser(String address, MailboxService mailboxes) {
         MailAddress a = parse(address);
+        mailboxes.deleteMessagesInPieces(store.read(tx -> requireAccount(tx, a.key()).id()));
         store.writeAndWait(tx -> {
             Rows.Account row = requireAccount(tx, a.key());
             mailboxes.deleteAll(tx, row.id());

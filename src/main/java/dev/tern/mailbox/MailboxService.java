@@ -51,6 +51,13 @@ public final class MailboxService {
 
     static final String JUNK = "Junk";
 
+    /**
+     * The most messages one transaction removes when many go at once (EXPUNGE, DELETE of a mailbox,
+     * deletion of an account): a few hundred keep each one to a fraction of a second of the store's
+     * writer and its memory to a few hundred kilobytes.
+     */
+    public static final int MESSAGES_PER_TRANSACTION = 500;
+
     private static final Set<String> SPECIAL_USES = Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk",
             "\\Sent", "\\Trash");
 
@@ -310,23 +317,27 @@ public final class MailboxService {
     /**
      * DELETE (RFC 3501 §6.3.4): expunges the mailbox's messages and removes it; with children it
      * stays as \Noselect. INBOX cannot be deleted; neither can a \Noselect mailbox with children.
-     * Subscriptions stay (RFC 3501 §6.3.9). Returns the id of the mailbox deleted.
+     * Subscriptions stay (RFC 3501 §6.3.9). Returns the id of the mailbox deleted. The messages go
+     * in pieces of {@link #MESSAGES_PER_TRANSACTION} first, the mailbox (with whatever arrived
+     * meanwhile) in one last transaction.
      */
     public long delete(long accountId, String name) {
         String normalized = MailboxNames.normalize(name);
         if (MailboxNames.isInbox(normalized)) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "INBOX cannot be deleted");
         }
+        long id = store.read(tx -> deletable(tx, accountId, normalized).mailbox().id());
+        messages.removeAll(id);
         return store.writeAndWait(tx -> {
-            Rows.Mailbox m = existing(tx, accountId, normalized);
-            boolean children = hasChildren(tx.mailboxes().mailboxes(accountId), normalized);
-            if (children && !m.selectable()) {
-                throw new MailboxException(MailboxException.Reason.HAS_CHILDREN,
-                        "mailbox " + normalized + " has children and holds no messages; delete them first");
+            Deletable d = deletable(tx, accountId, normalized);
+            Rows.Mailbox m = d.mailbox();
+            if (m.id() != id) {
+                throw new MailboxException(MailboxException.Reason.NONEXISTENT,
+                        "mailbox " + normalized + " was replaced while it was being deleted");
             }
             List<Long> uids = tx.mailboxes().messages(m.id()).stream().map(Rows.Message::uid).toList();
             messages.expunge(tx, m, uids);
-            if (children) {
+            if (d.hasChildren()) {
                 tx.mailboxes().setSelectable(m.id(), false);
             } else {
                 tx.mailboxes().delete(m.id());
@@ -334,6 +345,20 @@ public final class MailboxService {
             events.publish(tx, new MailboxEvents.MailboxRemoved(accountId, m.id()));
             return m.id();
         });
+    }
+
+    private record Deletable(Rows.Mailbox mailbox, boolean hasChildren) {
+    }
+
+    /** The mailbox DELETE would remove, or why it may not. */
+    private static Deletable deletable(StoreTx tx, long accountId, String name) {
+        Rows.Mailbox m = existing(tx, accountId, name);
+        boolean children = hasChildren(tx.mailboxes().mailboxes(accountId), name);
+        if (children && !m.selectable()) {
+            throw new MailboxException(MailboxException.Reason.HAS_CHILDREN,
+                    "mailbox " + name + " has children and holds no messages; delete them first");
+        }
+        return new Deletable(m, children);
     }
 
     /**
@@ -394,6 +419,25 @@ public final class MailboxService {
     }
 
     // ---- accounts -------------------------------------------------------------------------------
+
+    /**
+     * Removes an account's messages in transactions of {@link #MESSAGES_PER_TRANSACTION} each,
+     * before {@link #deleteAll} removes the rest with the account: deleting a large account in one
+     * transaction would hold the store's writer, and every session waiting on it, for as long as it
+     * runs (docs/adr/0026). Records no expunges and tells no session: the account is going away.
+     */
+    public void deleteMessagesInPieces(long accountId) {
+        int deleted;
+        do {
+            deleted = store.writeAndWait(tx -> {
+                List<String> blobs = tx.mailboxes().deleteMessages(accountId, MESSAGES_PER_TRANSACTION);
+                for (String blobId : blobs) {
+                    releaseBlob(tx, blobId);
+                }
+                return blobs.size();
+            });
+        } while (deleted == MESSAGES_PER_TRANSACTION);
+    }
 
     /** Removes every mailbox and message of an account, in the caller's transaction. */
     public void deleteAll(StoreTx tx, long accountId) {

@@ -3,6 +3,7 @@ package dev.tern.mailbox;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.store.StoreWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,11 @@ import java.util.TreeSet;
  *
  * <p>Invariants: every change of a message's flags, every append and every expunge takes a new
  * MODSEQ from its mailbox's HIGHESTMODSEQ, in the transaction that makes the change; one STORE or
- * EXPUNGE takes one MODSEQ for all the messages it changes (RFC 7162 §3.1: one per command). A
- * message holds one reference on its content: copies share the content, and the last expunge of
- * it deletes the content after commit. {@link MailboxEvents} hear of each change after commit.
+ * EXPUNGE takes one MODSEQ for all the messages it changes (RFC 7162 §3.1: one per command), but
+ * for an expunge of more than {@link MailboxService#MESSAGES_PER_TRANSACTION} messages, which is
+ * made in pieces of that many, each piece taking its own. A message holds one reference on its
+ * content: copies share the content, and the last expunge of it deletes the content after commit.
+ * {@link MailboxEvents} hear of each change after commit.
  *
  * <p>Every method blocks on the store: call them off event loops. Mailboxes are named by id (the
  * caller looked them up for its account); a mailbox that is gone gives NONEXISTENT.
@@ -304,23 +307,23 @@ public final class MessageService {
 
     /** EXPUNGE (RFC 3501 §6.4.3): removes every message flagged \Deleted. */
     public ExpungeResult expungeDeleted(long mailboxId) {
-        return store.writeAndWait(tx -> {
-            Rows.Mailbox mailbox = selectable(tx, mailboxId);
-            return expunge(tx, mailbox, deletedAmong(tx.mailboxes().messages(mailboxId)));
-        });
+        return expungeInPieces(mailboxId, true, tx -> deletedAmong(tx.mailboxes().messages(mailboxId)));
     }
 
     /** UID EXPUNGE (RFC 4315 §2.1): removes the messages among {@code uids} flagged \Deleted. */
     public ExpungeResult expungeDeleted(long mailboxId, Collection<Long> uids) {
-        return store.writeAndWait(tx -> {
-            Rows.Mailbox mailbox = selectable(tx, mailboxId);
-            return expunge(tx, mailbox, deletedAmong(tx.mailboxes().messages(mailboxId, uids)));
-        });
+        return expungeInPieces(mailboxId, true, tx -> deletedAmong(tx.mailboxes().messages(mailboxId, uids)));
     }
 
     /** Removes messages whatever their flags (POP3's UPDATE state, the admin tools). */
     public ExpungeResult remove(long mailboxId, Collection<Long> uids) {
-        return store.writeAndWait(tx -> expunge(tx, mailbox(tx, mailboxId), uids));
+        return expungeInPieces(mailboxId, false, tx -> List.copyOf(uids));
+    }
+
+    /** Removes every message of a mailbox whatever its flags (DELETE of the mailbox). */
+    ExpungeResult removeAll(long mailboxId) {
+        return expungeInPieces(mailboxId, false,
+                tx -> tx.mailboxes().messages(mailboxId).stream().map(Rows.Message::uid).toList());
     }
 
     /** COPY (RFC 3501 §6.4.7): the copies keep flags and internal date and share the content. */
@@ -335,6 +338,51 @@ public final class MessageService {
     public CopyResult move(long sourceMailboxId, Collection<Long> uids, long targetMailboxId) {
         return store.writeAndWait(tx -> move(tx, selectable(tx, sourceMailboxId), uids,
                 selectable(tx, targetMailboxId)));
+    }
+
+    /**
+     * Expunges the messages {@code candidates} picks, at most {@link MailboxService#MESSAGES_PER_TRANSACTION}
+     * per transaction: the first piece with the choice, each later one in a transaction of its own
+     * that takes its own MODSEQ and, for an EXPUNGE, checks again that its messages are still
+     * flagged \Deleted. One transaction over a hundred thousand messages would hold the store's
+     * writer (and every session waiting on it) for tens of seconds and the original of every page
+     * it touches in memory (docs/adr/0026). A mailbox that goes away between pieces ends the
+     * removal with what was done.
+     */
+    private ExpungeResult expungeInPieces(long mailboxId, boolean onlyDeleted,
+                                          StoreWork<List<Long>> candidates) {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        record First(ExpungeResult result, List<Long> rest) {
+        }
+        First first = store.writeAndWait(tx -> {
+            Rows.Mailbox mailbox = onlyDeleted ? selectable(tx, mailboxId) : mailbox(tx, mailboxId);
+            List<Long> all = candidates.run(tx).stream().sorted().distinct().toList();
+            int n = Math.min(piece, all.size());
+            return new First(expunge(tx, mailbox, all.subList(0, n)), all.subList(n, all.size()));
+        });
+        if (first.rest().isEmpty()) {
+            return first.result();
+        }
+        List<Long> expunged = new ArrayList<>(first.result().uids());
+        long modSeq = first.result().modSeq();
+        List<Long> rest = first.rest();
+        while (!rest.isEmpty()) {
+            List<Long> next = rest.subList(0, Math.min(piece, rest.size()));
+            ExpungeResult done;
+            try {
+                done = store.writeAndWait(tx -> {
+                    Rows.Mailbox mailbox = onlyDeleted ? selectable(tx, mailboxId) : mailbox(tx, mailboxId);
+                    return expunge(tx, mailbox, onlyDeleted ? deletedAmong(tx.mailboxes().messages(mailboxId, next)) : next);
+                });
+            } catch (MailboxException e) {
+                log.info("mailbox {} went away while its messages were being expunged: {}", mailboxId, e.getMessage());
+                break;
+            }
+            expunged.addAll(done.uids());
+            modSeq = Math.max(modSeq, done.modSeq());
+            rest = rest.subList(next.size(), rest.size());
+        }
+        return new ExpungeResult(List.copyOf(expunged), modSeq);
     }
 
     // ---- within a transaction (shared with MailboxService) ----------------------------------

@@ -139,4 +139,10 @@ public interface MailboxDao {
 
     /** Deletes every mailbox, message and subscription of an account; returns the blob ids the messages used. */
     List<String> deleteAll(long accountId);
+
+    /**
+     * Deletes up to {@code limit} messages of an account's mailboxes, recording no expunges (the
+     * account is going away); returns the blob ids they used. Fewer than {@code limit} means none are left.
+     */
+    List<String> deleteMessages(long accountId, int limit);
 }

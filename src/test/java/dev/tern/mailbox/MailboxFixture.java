@@ -39,6 +39,37 @@ final class MailboxFixture implements AutoCloseable {
         return messages.append(id(mailbox), text.getBytes(StandardCharsets.UTF_8), flags, Instant.now());
     }
 
+    /**
+     * Appends {@code n} messages from several threads at once, so that the store's group commit
+     * takes them many at a time; returned in the order of their UIDs.
+     */
+    java.util.List<AppendResult> appendMany(String mailbox, int n, Flags flags) {
+        long id = id(mailbox);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            java.util.List<java.util.concurrent.CompletableFuture<AppendResult>> appends = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] text = message(i).getBytes(StandardCharsets.UTF_8);
+                appends.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> messages.append(id, text, flags, Instant.now()), pool));
+            }
+            return appends.stream().map(java.util.concurrent.CompletableFuture::join)
+                    .sorted(java.util.Comparator.comparingLong(AppendResult::uid)).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The content ids of a mailbox's messages. */
+    java.util.List<String> blobIds(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().messages(mailboxId)).stream().map(Rows.Message::blobId).toList();
+    }
+
+    /** How many of {@code blobIds} still have a content row. */
+    long contentsLeft(java.util.List<String> blobIds) {
+        return store.read(tx -> blobIds.stream().filter(b -> tx.blobs().exists(b)).count());
+    }
+
     static String message(int n) {
         return "Subject: message " + n + "\r\n\r\nBody " + n + "\r\n";
     }

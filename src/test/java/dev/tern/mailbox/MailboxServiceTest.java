@@ -49,6 +49,53 @@ class MailboxServiceTest {
     }
 
     @Test
+    void deletingAMailboxOfManyMessagesRemovesThemAndTheirContents() {
+        long archive = f.id("Archive");
+        f.appendMany("Archive", 2 * MailboxService.MESSAGES_PER_TRANSACTION + 10, Flags.NONE);
+        List<String> contents = f.blobIds(archive);
+
+        assertThat(f.mailboxes.delete(f.accountId, "Archive")).isEqualTo(archive);
+
+        assertThat(names()).doesNotContain("Archive");
+        assertThat(f.contentsLeft(contents)).isZero();
+        assertThat(f.blobIds(archive)).isEmpty();
+    }
+
+    @Test
+    void aMailboxThatMayNotBeDeletedKeepsItsMessages() {
+        f.mailboxes.create(f.accountId, "a/b", null);
+        f.mailboxes.delete(f.accountId, "a");   // a stays as \Noselect, parent of a/b
+        long parent = f.id("a");
+        assertThatThrownBy(() -> f.mailboxes.delete(f.accountId, "a"))
+                .isInstanceOfSatisfying(MailboxException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MailboxException.Reason.HAS_CHILDREN));
+        long inbox = f.id("INBOX");
+        f.appendMany("INBOX", 3, Flags.NONE);
+        assertThatThrownBy(() -> f.mailboxes.delete(f.accountId, "INBOX")).isInstanceOf(MailboxException.class);
+        assertThat(f.blobIds(inbox)).hasSize(3);
+        assertThat(f.mailboxes.mailbox(f.accountId, "a").orElseThrow().id()).isEqualTo(parent);
+    }
+
+    @Test
+    void anAccountsMessagesAreDeletedInTransactionsOfTheirOwn() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        f.appendMany("INBOX", 2 * piece + 3, Flags.NONE);
+        f.appendMany("Sent", 4, Flags.NONE);
+        List<String> contents = new java.util.ArrayList<>(f.blobIds(f.id("INBOX")));
+        contents.addAll(f.blobIds(f.id("Sent")));
+        WriteCountingStore counting = new WriteCountingStore(f.store);
+        MailboxService mailboxes = new MailboxService(counting, f.blobs);
+
+        mailboxes.deleteMessagesInPieces(f.accountId);
+
+        assertThat(counting.writes()).isEqualTo(3);   // 500, 500, 7
+        assertThat(f.contentsLeft(contents)).isZero();
+        assertThat(f.blobIds(f.id("INBOX"))).isEmpty();
+        assertThat(f.blobIds(f.id("Sent"))).isEmpty();
+        assertThat(names()).contains("INBOX", "Sent");   // the mailboxes go with the account
+    }
+
+    @Test
     void aRecreatedMailboxGetsANewUidValidity() {
         long first = f.mailboxes.create(f.accountId, "Lists", null).uidValidity();
         f.mailboxes.delete(f.accountId, "Lists");

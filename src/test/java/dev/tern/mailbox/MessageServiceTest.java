@@ -143,6 +143,43 @@ class MessageServiceTest {
     }
 
     @Test
+    void aLargeExpungeGoesInPiecesEachWithItsOwnModSeq() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        long inbox = f.id("INBOX");
+        List<AppendResult> deleted = f.appendMany("INBOX", 2 * piece + 200, Flags.of(SystemFlag.DELETED));
+        AppendResult kept = f.append("INBOX", MailboxFixture.message(0), Flags.NONE);
+        List<String> contents = f.blobIds(inbox);
+        long before = f.mailboxes.status(inbox).highestModSeq();
+
+        ExpungeResult result = f.messages.expungeDeleted(inbox);
+
+        List<Long> uids = deleted.stream().map(AppendResult::uid).toList();
+        assertThat(result.uids()).isEqualTo(uids);
+        assertThat(f.messages.messages(inbox)).extracting(MessageEntry::uid).containsExactly(kept.uid());
+        assertThat(f.contentsLeft(contents)).isEqualTo(1);
+        assertThat(result.modSeq()).isEqualTo(f.mailboxes.status(inbox).highestModSeq());
+        // Three transactions, three MODSEQs: since the second, only the last piece vanished.
+        assertThat(f.messages.expungedSince(inbox, before).uids()).isEqualTo(uids);
+        assertThat(f.messages.expungedSince(inbox, result.modSeq() - 1).uids())
+                .isEqualTo(uids.subList(2 * piece, uids.size()));
+        assertThat(result.modSeq()).isEqualTo(before + 3);
+    }
+
+    @Test
+    void aLargeRemovalOfMessagesWhateverTheirFlagsGoesInPiecesToo() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        long inbox = f.id("INBOX");
+        List<Long> uids = f.appendMany("INBOX", piece + 1, Flags.NONE).stream().map(AppendResult::uid).toList();
+        long before = f.mailboxes.status(inbox).highestModSeq();
+
+        ExpungeResult result = f.messages.remove(inbox, uids);
+
+        assertThat(result.uids()).isEqualTo(uids);
+        assertThat(result.modSeq()).isEqualTo(before + 2);
+        assertThat(f.messages.messages(inbox)).isEmpty();
+    }
+
+    @Test
     void expungedUidsAreTrimmedToTheMostRecentAndOlderQuestionsSaySo() throws Exception {
         long inbox = f.id("INBOX");
         long start = f.mailboxes.status(inbox).highestModSeq();

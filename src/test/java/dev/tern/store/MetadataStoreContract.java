@@ -744,6 +744,33 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void deleteMessagesTakesAtMostTheLimitFromEveryMailboxOfTheAccount() {
+        Rows.Mailbox inbox = mailboxWithBlob("pieces@example.test", "P1");
+        Rows.Mailbox other = mailboxWithBlob("other@example.test", "P2");
+        store.writeAndWait(tx -> {
+            long sent = tx.mailboxes().create(inbox.accountId(), "Sent", "\\Sent", 7).id();
+            for (int i = 0; i < 3; i++) {
+                tx.mailboxes().append(inbox.id(), "P1", "", 10, Instant.now(), 0, "");
+                tx.mailboxes().append(sent, "P1", "", 10, Instant.now(), 0, "");
+            }
+            tx.mailboxes().append(other.id(), "P2", "", 10, Instant.now(), 0, "");
+            return null;
+        });
+        List<String> first = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(inbox.accountId(), 4));
+        List<String> second = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(inbox.accountId(), 4));
+        List<String> none = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(inbox.accountId(), 4));
+        assertThat(first).hasSize(4).containsOnly("P1");
+        assertThat(second).hasSize(2).containsOnly("P1");
+        assertThat(none).isEmpty();
+        var left = store.read(tx -> tx.mailboxes().messages(inbox.id()));
+        var untouched = store.read(tx -> tx.mailboxes().messages(other.id()));
+        assertThat(left).isEmpty();
+        assertThat(untouched).hasSize(1);
+        var expunged = store.read(tx -> tx.mailboxes().expungedSince(inbox.id(), 0));
+        assertThat(expunged).isEmpty();
+    }
+
+    @Test
     void greylistTripletsAreStoredReplacedTouchedAndPurged() {
         Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
         Rows.GreylistTriplet pending = new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",

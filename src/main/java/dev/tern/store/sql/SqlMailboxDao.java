@@ -326,6 +326,13 @@ final class SqlMailboxDao implements MailboxDao {
         return blobs;
     }
 
+    @Override
+    public List<String> deleteMessages(long accountId, int limit) {
+        return db.query("DELETE FROM messages WHERE id IN (SELECT m.id FROM messages m JOIN mailboxes b "
+                + "ON b.id = m.mailbox_id WHERE b.account_id = ? LIMIT ?) RETURNING blob_id",
+                rs -> rs.getString(1), accountId, limit);
+    }
+
     /** A row of {@code SELECT} {@link #MAILBOX_COLUMNS}, read by position (cheaper than by name, for every delivery). */
     private static Rows.Mailbox mailboxRow(ResultSet rs) throws SQLException {
         return new Rows.Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
