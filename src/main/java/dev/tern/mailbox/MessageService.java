@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * <p>Invariants: every change of a message's flags, every append and every expunge takes a new
  * MODSEQ from its mailbox's HIGHESTMODSEQ, in the transaction that makes the change; one STORE or
  * EXPUNGE takes one MODSEQ for all the messages it changes (RFC 7162 §3.1: one per command), but
- * for an expunge of more than {@link MailboxService#MESSAGES_PER_TRANSACTION} messages, which is
- * made in pieces of that many, each piece taking its own. A message holds one reference on its
+ * for a STORE or an expunge of more than {@link MailboxService#MESSAGES_PER_TRANSACTION} messages,
+ * which is made in pieces of that many, each piece taking its own. A message holds one reference on its
  * content: copies share the content, and the last expunge of it deletes the content after commit.
  * {@link MailboxEvents} hear of each change after commit.
  *
@@ -264,13 +264,44 @@ public final class MessageService {
 
     /**
      * STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3). Messages whose flags do not change keep their
-     * MODSEQ; the others all take one new MODSEQ.
+     * MODSEQ; the others all take one new MODSEQ. More than {@link MailboxService#MESSAGES_PER_TRANSACTION}
+     * messages are changed in pieces of that many, each in its own transaction with its own MODSEQ
+     * ("mark all as read" on a folder of a hundred thousand messages would otherwise hold the
+     * store's writer for a second or more, docs/adr/0026); a mailbox that goes away between pieces
+     * ends the command with what was done.
      *
      * @param unchangedSince messages whose MODSEQ is above this are left alone and reported as
      *                       modified; negative for no condition
      */
     public FlagStoreResult storeFlags(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
                                       long unchangedSince) {
+        List<Long> sorted = uids.stream().sorted().distinct().toList();
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        if (sorted.size() <= piece) {
+            return storeFlagsAtOnce(mailboxId, sorted, op, operand, unchangedSince);
+        }
+        List<MailboxEvents.FlagChange> changes = new ArrayList<>();
+        List<Long> modified = new ArrayList<>();
+        for (int from = 0; from < sorted.size(); from += piece) {
+            FlagStoreResult done;
+            try {
+                done = storeFlagsAtOnce(mailboxId, sorted.subList(from, Math.min(from + piece, sorted.size())), op,
+                        operand, unchangedSince);
+            } catch (MailboxException e) {
+                if (from == 0) {
+                    throw e;
+                }
+                log.info("mailbox {} went away while its flags were being changed: {}", mailboxId, e.getMessage());
+                break;
+            }
+            changes.addAll(done.changed());
+            modified.addAll(done.modified());
+        }
+        return new FlagStoreResult(List.copyOf(changes), List.copyOf(modified));
+    }
+
+    private FlagStoreResult storeFlagsAtOnce(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
+                                             long unchangedSince) {
         return store.writeAndWait(tx -> {
             Rows.Mailbox mailbox = selectable(tx, mailboxId);
             List<Long> modified = new ArrayList<>();

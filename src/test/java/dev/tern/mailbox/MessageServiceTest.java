@@ -166,6 +166,29 @@ class MessageServiceTest {
     }
 
     @Test
+    void aStoreOnManyMessagesGoesInPiecesAndKeepsUnchangedSincePerMessage() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        long inbox = f.id("INBOX");
+        List<Long> uids = f.appendMany("INBOX", 2 * piece + 100, Flags.NONE).stream().map(AppendResult::uid).toList();
+        long before = f.mailboxes.status(inbox).highestModSeq();
+
+        FlagStoreResult seen = f.messages.storeFlags(inbox, uids, FlagOperation.ADD, Flags.of("\\Seen"), -1);
+
+        assertThat(seen.changed()).extracting(MailboxEvents.FlagChange::uid).isEqualTo(uids);
+        assertThat(seen.changed()).extracting(MailboxEvents.FlagChange::modSeq).containsOnly(before + 1, before + 2,
+                before + 3);
+        assertThat(f.mailboxes.status(inbox).highestModSeq()).isEqualTo(before + 3);
+        assertThat(f.messages.flags(inbox)).allSatisfy(m -> assertThat(m.flags()).isEqualTo(Flags.of("\\Seen")));
+        assertThat(f.messages.flags(inbox).stream().filter(m -> m.modSeq() == before + 3).count()).isEqualTo(100);
+
+        // The last piece's messages changed after before + 2: reported, left alone.
+        FlagStoreResult flagged = f.messages.storeFlags(inbox, uids, FlagOperation.ADD, Flags.of("\\Flagged"),
+                before + 2);
+        assertThat(flagged.modified()).isEqualTo(uids.subList(2 * piece, uids.size()));
+        assertThat(flagged.changed()).extracting(MailboxEvents.FlagChange::uid).isEqualTo(uids.subList(0, 2 * piece));
+    }
+
+    @Test
     void aLargeRemovalOfMessagesWhateverTheirFlagsGoesInPiecesToo() {
         int piece = MailboxService.MESSAGES_PER_TRANSACTION;
         long inbox = f.id("INBOX");

@@ -58,8 +58,8 @@ final class FetchCommand {
         ImapIo.ResponseProducer responder = full != null ? full
                 : new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(), box.recentSnapshot());
         s.io().stream(responder, failure -> {
-            if (full != null && full.seenModSeq() > 0 && s.selected() == box) {
-                box.ownChange(full.seenModSeq());
+            if (full != null && s.selected() == box) {
+                box.ownChanges(full.seenModSeqs());
             }
             if (failure != null) {
                 ImapSession.LOG.warn("{}: FETCH failed", s.id(), failure);

@@ -69,7 +69,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private Map<String, byte[]> window = Map.of();
     private int windowEnd;
     private final Set<Long> seenNow = new HashSet<>();
-    private long seenModSeq;
+    private final java.util.Set<Long> seenModSeqs = new java.util.HashSet<>();
     private int next;
     /** The literal being streamed, its open content and the octets it still owes. */
     private StreamPiece open;
@@ -100,9 +100,9 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 || i == FetchItem.Attribute.RFC822_TEXT);
     }
 
-    /** The MODSEQ of the implicit \Seen change, 0 if none: read after the stream completed. */
-    long seenModSeq() {
-        return seenModSeq;
+    /** The MODSEQs of the implicit \Seen changes (one per window of messages): read after the stream completed. */
+    java.util.Set<Long> seenModSeqs() {
+        return seenModSeqs;
     }
 
     @Override
@@ -152,7 +152,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             entries.put(c.uid(), new MessageEntry(m.id(), m.mailboxId(), m.uid(), m.blobId(), m.headerPrefix(), m.size(),
                     m.internalDate(), c.flags(), c.modSeq()));
             seenNow.add(c.uid());
-            seenModSeq = c.modSeq();
+            seenModSeqs.add(c.modSeq());
         }
     }
 

@@ -200,10 +200,13 @@ final class SelectedMailbox implements AutoCloseable {
         }
     }
 
-    /** A STORE of this session took this MODSEQ: its changes need no second report. */
-    void ownChange(long modSeq) {
-        ownModSeqs.add(modSeq);
-        flagChanges.values().removeIf(c -> c.modSeq() == modSeq);
+    /** A STORE of this session took these MODSEQs: its changes need no second report. */
+    void ownChanges(java.util.Set<Long> modSeqs) {
+        if (modSeqs.isEmpty()) {
+            return;
+        }
+        ownModSeqs.addAll(modSeqs);
+        flagChanges.values().removeIf(c -> modSeqs.contains(c.modSeq()));
     }
 
     /** This session expunged these (EXPUNGE, MOVE): reported with the others. */

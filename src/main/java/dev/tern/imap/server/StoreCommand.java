@@ -8,6 +8,7 @@ import dev.tern.mailbox.FlagOperation;
 import dev.tern.mailbox.FlagStoreResult;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MessageService;
 
 import java.util.ArrayList;
@@ -69,9 +70,9 @@ final class StoreCommand {
     }
 
     private static void answer(ImapSession s, String tag, ImapCommand.Store c, SelectedMailbox box, Outcome o) {
-        if (!o.result().changed().isEmpty()) {
-            box.ownChange(o.result().changed().get(0).modSeq());
-        }
+        // One MODSEQ per piece of a large STORE (MessageService.storeFlags).
+        box.ownChanges(o.result().changed().stream().map(MailboxEvents.FlagChange::modSeq)
+                .collect(java.util.stream.Collectors.toSet()));
         Set<Long> modified = new HashSet<>(o.result().modified());
         ResponseWriter w = s.writer();
         for (MessageEntry m : o.after()) {

@@ -165,9 +165,12 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public List<Rows.Message> messages(long mailboxId, Collection<Long> uids) {
-        Set<Long> wanted = new TreeSet<>(uids);
+        TreeSet<Long> wanted = new TreeSet<>(uids);
         if (wanted.size() > UID_LOOKUPS) {
-            return messages(mailboxId).stream().filter(m -> wanted.contains(m.uid())).toList();
+            // One range scan from the lowest UID to the highest: a piece of a large command reads
+            // its neighbourhood, not the whole mailbox.
+            return messagesBetween(mailboxId, wanted.first(), wanted.last()).stream()
+                    .filter(m -> wanted.contains(m.uid())).toList();
         }
         List<Rows.Message> out = new ArrayList<>(wanted.size());
         for (long uid : wanted) {
