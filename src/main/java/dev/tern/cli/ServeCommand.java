@@ -4,6 +4,7 @@ import dev.tern.admin.auth.AdminAccounts;
 import dev.tern.config.ConfigLoader;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
+import dev.tern.server.Services;
 import dev.tern.server.TernServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,24 +56,32 @@ final class ServeCommand implements Callable<Integer> {
             demoPassword = Passwords.random();
         }
         TernConfig cfg = ConfigLoader.load(file);
+        if (demoPassword != null) {
+            // Before the listeners open: a message that arrives at once must find the account.
+            createDemoAccounts(cfg, demoPassword);
+        }
         TernServer server = new TernServer(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "tern-shutdown"));
-        if (demoPassword != null) {
-            Directory dir = server.services().directory();
-            dir.addDomain(DEMO_DOMAIN);
-            dir.addUser(DEMO_USER, demoPassword);
-            new AdminAccounts(server.services().metadata(), Clock.systemUTC()).add(DEMO_ADMIN_NAME, demoPassword);
-        }
         if (demo) {
             printDemo(out, cfg, file, demoPassword);
         }
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The demo domain, its account and the console's administrator, all with one password. */
+    private static void createDemoAccounts(TernConfig cfg, String password) {
+        try (Services services = new Services(cfg, 1)) {
+            Directory dir = services.directory();
+            dir.addDomain(DEMO_DOMAIN);
+            dir.addUser(DEMO_USER, password);
+            new AdminAccounts(services.metadata(), Clock.systemUTC()).add(DEMO_ADMIN_NAME, password);
+        }
     }
 
     private static void printDemo(PrintWriter out, TernConfig cfg, Path file, String password) {
