@@ -29,9 +29,9 @@ import java.util.TreeSet;
  * MODSEQ from its mailbox's HIGHESTMODSEQ, in the transaction that makes the change; one STORE or
  * EXPUNGE takes one MODSEQ for all the messages it changes (RFC 7162 §3.1: one per command), but
  * for a STORE or an expunge of more than {@link MailboxService#MESSAGES_PER_TRANSACTION} messages,
- * which is made in pieces of that many, each piece taking its own. A message holds one reference on its
- * content: copies share the content, and the last expunge of it deletes the content after commit.
- * {@link MailboxEvents} hear of each change after commit.
+ * which is made in pieces of that many, each piece taking its own. A message holds one reference
+ * on its content: copies share the content, and the last expunge of it deletes the content after
+ * commit. {@link MailboxEvents} hear of each change after commit.
  *
  * <p>Every method blocks on the store: call them off event loops. Mailboxes are named by id (the
  * caller looked them up for its account); a mailbox that is gone gives NONEXISTENT.
@@ -375,9 +375,9 @@ public final class MessageService {
      * Expunges the messages {@code candidates} picks, at most {@link MailboxService#MESSAGES_PER_TRANSACTION}
      * per transaction: the first piece with the choice, each later one in a transaction of its own
      * that takes its own MODSEQ and, for an EXPUNGE, checks again that its messages are still
-     * flagged \Deleted. One transaction over a hundred thousand messages would hold the store's
-     * writer (and every session waiting on it) for tens of seconds and the original of every page
-     * it touches in memory (docs/adr/0026). A mailbox that goes away between pieces ends the
+     * flagged \Deleted. One transaction over a hundred thousand messages held the store's writer
+     * (and every session waiting on it) for minutes, its write-ahead log growing all the while
+     * (docs/adr/0026). A mailbox that goes away between pieces ends the
      * removal with what was done.
      */
     private ExpungeResult expungeInPieces(long mailboxId, boolean onlyDeleted,
