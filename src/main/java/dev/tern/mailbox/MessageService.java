@@ -276,24 +276,15 @@ public final class MessageService {
     public FlagStoreResult storeFlags(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
                                       long unchangedSince) {
         List<Long> sorted = uids.stream().sorted().distinct().toList();
-        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
-        if (sorted.size() <= piece) {
-            return storeFlagsAtOnce(mailboxId, sorted, op, operand, unchangedSince);
+        int piece = Math.min(MailboxService.MESSAGES_PER_TRANSACTION, sorted.size());
+        FlagStoreResult first = storeFlagsAtOnce(mailboxId, sorted.subList(0, piece), op, operand, unchangedSince);
+        if (piece == sorted.size()) {
+            return first;
         }
-        List<MailboxEvents.FlagChange> changes = new ArrayList<>();
-        List<Long> modified = new ArrayList<>();
-        for (int from = 0; from < sorted.size(); from += piece) {
-            FlagStoreResult done;
-            try {
-                done = storeFlagsAtOnce(mailboxId, sorted.subList(from, Math.min(from + piece, sorted.size())), op,
-                        operand, unchangedSince);
-            } catch (MailboxException e) {
-                if (from == 0) {
-                    throw e;
-                }
-                log.info("mailbox {} went away while its flags were being changed: {}", mailboxId, e.getMessage());
-                break;
-            }
+        List<MailboxEvents.FlagChange> changes = new ArrayList<>(first.changed());
+        List<Long> modified = new ArrayList<>(first.modified());
+        for (FlagStoreResult done : laterPieces(mailboxId, sorted.subList(piece, sorted.size()),
+                next -> storeFlagsAtOnce(mailboxId, next, op, operand, unchangedSince))) {
             changes.addAll(done.changed());
             modified.addAll(done.modified());
         }
@@ -396,24 +387,35 @@ public final class MessageService {
         }
         List<Long> expunged = new ArrayList<>(first.result().uids());
         long modSeq = first.result().modSeq();
-        List<Long> rest = first.rest();
-        while (!rest.isEmpty()) {
-            List<Long> next = rest.subList(0, Math.min(piece, rest.size()));
-            ExpungeResult done;
-            try {
-                done = store.writeAndWait(tx -> {
-                    Rows.Mailbox mailbox = onlyDeleted ? selectable(tx, mailboxId) : mailbox(tx, mailboxId);
-                    return expunge(tx, mailbox, onlyDeleted ? deletedAmong(tx.mailboxes().messages(mailboxId, next)) : next);
-                });
-            } catch (MailboxException e) {
-                log.info("mailbox {} went away while its messages were being expunged: {}", mailboxId, e.getMessage());
-                break;
-            }
+        for (ExpungeResult done : laterPieces(mailboxId, first.rest(), next -> store.writeAndWait(tx -> {
+            Rows.Mailbox mailbox = onlyDeleted ? selectable(tx, mailboxId) : mailbox(tx, mailboxId);
+            return expunge(tx, mailbox, onlyDeleted ? deletedAmong(tx.mailboxes().messages(mailboxId, next)) : next);
+        }))) {
             expunged.addAll(done.uids());
             modSeq = Math.max(modSeq, done.modSeq());
-            rest = rest.subList(next.size(), rest.size());
         }
         return new ExpungeResult(List.copyOf(expunged), modSeq);
+    }
+
+    /**
+     * Runs {@code piece} on {@code uids} (what is left after a command's first piece), at most
+     * {@link MailboxService#MESSAGES_PER_TRANSACTION} at a time, each a transaction of its own. A
+     * mailbox that goes away (or stops being selectable) meanwhile ends the command with the
+     * pieces done so far.
+     */
+    private <R> List<R> laterPieces(long mailboxId, List<Long> uids, java.util.function.Function<List<Long>, R> piece) {
+        int size = MailboxService.MESSAGES_PER_TRANSACTION;
+        List<R> done = new ArrayList<>();
+        for (int from = 0; from < uids.size(); from += size) {
+            try {
+                done.add(piece.apply(uids.subList(from, Math.min(from + size, uids.size()))));
+            } catch (MailboxException e) {
+                log.info("mailbox {} went away while a command over many of its messages ran: {}", mailboxId,
+                        e.getMessage());
+                break;
+            }
+        }
+        return done;
     }
 
     // ---- within a transaction (shared with MailboxService) ----------------------------------
