@@ -77,6 +77,45 @@ class MailboxServiceTest {
     }
 
     @Test
+    void aMailboxReplacedUnderItsNameWhileItIsBeingDeletedIsRefusedAndTheNewOneKept() {
+        long archive = f.id("Archive");
+        f.appendMany("Archive", MailboxService.MESSAGES_PER_TRANSACTION + 5, Flags.NONE);
+        WriteCountingStore store = new WriteCountingStore(f.store);
+        MailboxService mailboxes = new MailboxService(store, f.blobs);
+        // Between the first piece and the rest, another session renames it away and makes a new one.
+        store.afterWrite(1, () -> {
+            f.mailboxes.rename(f.accountId, "Archive", "Old");
+            f.mailboxes.create(f.accountId, "Archive", null);
+            f.append("Archive", MailboxFixture.message(1), Flags.NONE);
+        });
+
+        assertThatThrownBy(() -> mailboxes.delete(f.accountId, "Archive"))
+                .isInstanceOfSatisfying(MailboxException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MailboxException.Reason.NONEXISTENT));
+
+        Rows.Mailbox replacement = f.mailboxes.mailbox(f.accountId, "Archive").orElseThrow();
+        assertThat(replacement.id()).isNotEqualTo(archive);
+        assertThat(f.blobIds(replacement.id())).hasSize(1);
+        // The mailbox the command was about lost its messages but not its new name.
+        assertThat(f.mailboxes.mailbox(f.accountId, "Old").orElseThrow().id()).isEqualTo(archive);
+        assertThat(f.blobIds(archive)).isEmpty();
+    }
+
+    @Test
+    void aMailboxDeletedByAnotherSessionMeanwhileEndsTheDeletionAsNonexistent() {
+        f.appendMany("Archive", MailboxService.MESSAGES_PER_TRANSACTION + 5, Flags.NONE);
+        WriteCountingStore store = new WriteCountingStore(f.store);
+        MailboxService mailboxes = new MailboxService(store, f.blobs);
+        store.afterWrite(1, () -> f.mailboxes.delete(f.accountId, "Archive"));
+
+        assertThatThrownBy(() -> mailboxes.delete(f.accountId, "Archive"))
+                .isInstanceOfSatisfying(MailboxException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MailboxException.Reason.NONEXISTENT));
+        assertThat(store.writes()).isEqualTo(3);   // the first piece, the second finding it gone, the last
+        assertThat(names()).doesNotContain("Archive");
+    }
+
+    @Test
     void anAccountsMessagesAreDeletedInTransactionsOfTheirOwn() {
         int piece = MailboxService.MESSAGES_PER_TRANSACTION;
         f.appendMany("INBOX", 2 * piece + 3, Flags.NONE);

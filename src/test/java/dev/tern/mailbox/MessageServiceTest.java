@@ -203,6 +203,40 @@ class MessageServiceTest {
     }
 
     @Test
+    void aMailboxDeletedBetweenTheExpungesPiecesEndsItWithWhatWasDone() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        long archive = f.id("Archive");
+        List<Long> uids = f.appendMany("Archive", piece + 10, Flags.of(SystemFlag.DELETED)).stream()
+                .map(AppendResult::uid).toList();
+        WriteCountingStore store = new WriteCountingStore(f.store);
+        MessageService messages = new MailboxService(store, f.blobs).messageService();
+        store.afterWrite(1, () -> f.mailboxes.delete(f.accountId, "Archive"));
+
+        ExpungeResult result = messages.expungeDeleted(archive);
+
+        assertThat(result.uids()).isEqualTo(uids.subList(0, piece));
+        assertThat(store.writes()).isEqualTo(2);   // the second piece found the mailbox gone
+        assertThat(f.mailboxes.mailbox(f.accountId, "Archive")).isEmpty();
+    }
+
+    @Test
+    void aMailboxDeletedBetweenTheStoresPiecesEndsItWithWhatWasDone() {
+        int piece = MailboxService.MESSAGES_PER_TRANSACTION;
+        long archive = f.id("Archive");
+        List<Long> uids = f.appendMany("Archive", 2 * piece + 10, Flags.NONE).stream()
+                .map(AppendResult::uid).toList();
+        WriteCountingStore store = new WriteCountingStore(f.store);
+        MessageService messages = new MailboxService(store, f.blobs).messageService();
+        store.afterWrite(1, () -> f.mailboxes.delete(f.accountId, "Archive"));
+
+        FlagStoreResult result = messages.storeFlags(archive, uids, FlagOperation.ADD, Flags.of("\\Seen"), -1);
+
+        assertThat(result.changed()).extracting(MailboxEvents.FlagChange::uid).isEqualTo(uids.subList(0, piece));
+        assertThat(result.modified()).isEmpty();
+        assertThat(store.writes()).isEqualTo(2);   // no third piece after the second found it gone
+    }
+
+    @Test
     void expungedUidsAreTrimmedToTheMostRecentAndOlderQuestionsSaySo() throws Exception {
         long inbox = f.id("INBOX");
         long start = f.mailboxes.status(inbox).highestModSeq();
