@@ -375,6 +375,34 @@ for key in points:
           + f" | {ratio(t['tern'][0], t['postfix'][0])} | {ratio(t['tern'][0], t['sink'][0])} | "
           + " | ".join(lat(sv, key) for sv in servers) + " |")
 print()
+
+def by_rep(server, key):
+    out = {}
+    for r in runs:
+        if (r["server"], r["tool"], int(r["size"]), int(r["sessions"]), r["mode"]) == (server, "smtp-source") + key:
+            if r["rc"] == "0" and r.get("msg_per_s") not in (None, "nan", ""):
+                out[r["rep"]] = float(r["msg_per_s"])
+    return out
+
+# The host's speed drifts between minutes as much as the servers differ: a ratio of two runs
+# of the same repetition (at most minutes apart) is steadier than a ratio of medians.
+pairs = {}
+for key in points:
+    for other in ("postfix", "sink"):
+        t, o = by_rep("tern", key), by_rep(other, key)
+        pairs[(key, other)] = sorted(t[rep] / o[rep] for rep in t if rep in o and o[rep] > 0)
+if any(pairs.values()):
+    print("Tern's rate over the other server's, repetition by repetition (smtp-source): median (lowest–highest):")
+    print()
+    print("| load | Tern/Postfix | Tern/sink |")
+    print("|---|--:|--:|")
+    for key in points:
+        cells = []
+        for other in ("postfix", "sink"):
+            v = pairs[(key, other)]
+            cells.append(f"{statistics.median(v):.2f} ({v[0]:.2f}–{v[-1]:.2f})" if v else "–")
+        print(f"| {label(key)} | " + " | ".join(cells) + " |")
+    print()
 print("Server CPU per message (user + system, ms, median over the smtp-source runs; Postfix not measured):")
 print()
 print("| load | Tern | smtp-sink |")
