@@ -30,10 +30,11 @@ public interface GreylistDao {
     boolean touchNetwork(String clientNetwork, Instant lastSeen);
 
     /**
-     * Deletes what has expired: triplets that never passed last seen (for them: first seen) before
-     * {@code pendingBefore}, passed triplets and networks last used before {@code passedBefore}.
+     * Deletes at most {@code limit} rows of what has expired: triplets that never passed last seen
+     * (for them: first seen) before {@code pendingBefore}, passed triplets and networks last used
+     * before {@code passedBefore}. The limit keeps one transaction small however many have piled up.
      *
-     * @return the number of rows deleted
+     * @return the number of rows deleted; fewer than {@code limit}: nothing expired is left
      */
-    int purge(Instant pendingBefore, Instant passedBefore);
+    int purge(Instant pendingBefore, Instant passedBefore, int limit);
 }

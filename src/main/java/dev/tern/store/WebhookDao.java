@@ -55,6 +55,10 @@ public interface WebhookDao {
     boolean recordAttempt(String deliveryId, String claim, String state, Integer status, String error,
                           Instant nextAttemptAt, Instant now);
 
-    /** Forgets delivered and failed deliveries last changed before {@code before}; returns how many. */
-    int purgeDeliveries(Instant before);
+    /**
+     * Forgets at most {@code limit} delivered and failed deliveries last changed before
+     * {@code before}, so that one transaction stays small however many have piled up; returns how
+     * many (fewer than {@code limit}: none of them is left).
+     */
+    int purgeDeliveries(Instant before, int limit);
 }

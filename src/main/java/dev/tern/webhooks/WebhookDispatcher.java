@@ -55,6 +55,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
     static final String USER_AGENT = "Tern-Webhooks/1";
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /** Finished deliveries forgotten per transaction. */
+    static final int ROWS_PER_PURGE_TRANSACTION = 500;
     /** How long close waits for POSTs in progress to end and be recorded. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final int MAX_ERROR = 500;
@@ -186,7 +188,15 @@ public final class WebhookDispatcher implements AutoCloseable {
             return;
         }
         lastPurge = now;
-        int purged = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(now.minus(settings.retention())));
+        Instant before = now.minus(settings.retention());
+        int purged = 0;
+        int piece;
+        // An hour of deliveries at a high rate is millions of rows: a transaction each
+        // ROWS_PER_PURGE_TRANSACTION, so that the store's writer runs other work in between.
+        do {
+            piece = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(before, ROWS_PER_PURGE_TRANSACTION));
+            purged += piece;
+        } while (piece == ROWS_PER_PURGE_TRANSACTION);
         if (purged > 0) {
             log.info("webhooks: forgot {} finished deliveries older than {}", purged, settings.retention());
         }

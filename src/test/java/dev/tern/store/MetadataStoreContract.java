@@ -805,14 +805,46 @@ public abstract class MetadataStoreContract {
         assertThat(afterTouch).contains(new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",
                 t0, t0.plusSeconds(900), true));
 
-        int none = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(5), t0.plusSeconds(900)));
-        int pendingGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(900)));
-        int passedGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(901)));
+        int none = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(5), t0.plusSeconds(900), 100));
+        int pendingGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(900), 100));
+        int passedGone = store.writeAndWait(tx -> tx.greylist().purge(t0.plusSeconds(11), t0.plusSeconds(901), 100));
         assertThat(none).isZero();
         assertThat(pendingGone).isEqualTo(1);
         assertThat(passedGone).isEqualTo(1);
         var left = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "a@sender.test", "b@example.test"));
         assertThat(left).isEmpty();
+    }
+
+    @Test
+    void aGreylistPurgeTakesAtMostItsLimitPendingFirstThenPassedThenNetworks() {
+        Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
+        store.writeAndWait(tx -> {
+            for (int i = 0; i < 3; i++) {
+                tx.greylist().putTriplet(new Rows.GreylistTriplet("192.0.2.0/24", "s" + i + "@sender.test",
+                        "r@example.test", t0, t0, false));
+                tx.greylist().putTriplet(new Rows.GreylistTriplet("198.51.100.0/24", "s" + i + "@sender.test",
+                        "r@example.test", t0, t0, true));
+            }
+            tx.greylist().putTriplet(new Rows.GreylistTriplet("203.0.113.0/24", "fresh@sender.test",
+                    "r@example.test", t0.plusSeconds(60), t0.plusSeconds(60), false));
+            tx.greylist().addPass("198.51.100.0/24", t0, t0.minusSeconds(3600));
+            return null;
+        });
+        Instant later = t0.plusSeconds(1);
+
+        List<Integer> pieces = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            pieces.add(store.writeAndWait(tx -> tx.greylist().purge(later, later, 2)));
+        }
+
+        // 3 pending, 3 passed, 1 network: 2 + 2 + 2 + 1, then nothing; the fresh triplet stays.
+        assertThat(pieces).containsExactly(2, 2, 2, 1, 0);
+        var pendingLeft = store.read(tx -> tx.greylist().triplet("192.0.2.0/24", "s0@sender.test", "r@example.test"));
+        var fresh = store.read(tx -> tx.greylist().triplet("203.0.113.0/24", "fresh@sender.test", "r@example.test"));
+        var network = store.read(tx -> tx.greylist().network("198.51.100.0/24"));
+        assertThat(pendingLeft).isEmpty();
+        assertThat(fresh).isPresent();
+        assertThat(network).isEmpty();
     }
 
     @Test
@@ -843,7 +875,7 @@ public abstract class MetadataStoreContract {
         assertThat(touchedUnknown).isFalse();
         assertThat(restarted).contains(new Rows.GreylistNetwork("198.51.100.0/24", 1, t0.plusSeconds(200)));
 
-        int purged = store.writeAndWait(tx -> tx.greylist().purge(t0, t0.plusSeconds(150)));
+        int purged = store.writeAndWait(tx -> tx.greylist().purge(t0, t0.plusSeconds(150), 100));
         var kept = store.read(tx -> tx.greylist().network("198.51.100.0/24"));
         var gone = store.read(tx -> tx.greylist().network("192.0.2.0/24"));
         assertThat(purged).isEqualTo(1);
@@ -1227,6 +1259,33 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aWebhookPurgeTakesAtMostItsLimitOfFinishedDeliveries() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.webhooks().insertWebhook(new Rows.Webhook("w1", "https://hooks.example/a", "whsec_a",
+                    List.of("delivered"), List.of(), true, t0));
+            for (int i = 0; i < 5; i++) {
+                tx.webhooks().insertDelivery(new Rows.WebhookDelivery("done" + i, "w1", "delivered", "{}",
+                        i % 2 == 0 ? "delivered" : "failed", 1, t0, 200, null, t0, t0, t0));
+            }
+            tx.webhooks().insertDelivery(pendingDelivery("waiting", "w1", t0));
+            tx.webhooks().insertDelivery(new Rows.WebhookDelivery("recent", "w1", "delivered", "{}", "delivered", 1,
+                    t0, 200, null, t0, t0.plusSeconds(60), t0.plusSeconds(60)));
+            return null;
+        });
+        Instant before = t0.plusSeconds(1);
+
+        List<Integer> pieces = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pieces.add(store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(before, 2)));
+        }
+
+        assertThat(pieces).containsExactly(2, 2, 1, 0);
+        var left = store.read(tx -> tx.webhooks().deliveries("w1", 10));
+        assertThat(left).extracting(Rows.WebhookDelivery::id).containsExactlyInAnyOrder("waiting", "recent");
+    }
+
+    @Test
     void webhookDeliveriesAreClaimedOnceWithALeaseAndRecordedUnderTheClaim() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         store.writeAndWait(tx -> {
@@ -1287,7 +1346,7 @@ public abstract class MetadataStoreContract {
         var reclaimed = store.writeAndWait(tx -> tx.webhooks().claim("d", now.plusSeconds(30), now.plusSeconds(90), 10));
         assertThat(reclaimed).extracting(c -> c.delivery().id()).containsExactly("d1");
 
-        int purged = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(now.plusSeconds(1)));
+        int purged = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(now.plusSeconds(1), 100));
         assertThat(purged).isEqualTo(1);
         var remaining = store.read(tx -> tx.webhooks().deliveries("w1", 10));
         assertThat(remaining).extracting(Rows.WebhookDelivery::id).containsExactly("d3", "d1");

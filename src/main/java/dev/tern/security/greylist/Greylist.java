@@ -41,6 +41,8 @@ public final class Greylist {
 
     public static final int DEFAULT_AUTO_ALLOWLIST_AFTER = 5;
     static final int CACHE_SIZE = 10_000;
+    /** Expired rows deleted per transaction by {@link #purge}. */
+    static final int ROWS_PER_PURGE_TRANSACTION = 500;
     private static final Duration MAX_TOUCH_INTERVAL = Duration.ofDays(1);
 
     private static final Logger log = LoggerFactory.getLogger(Greylist.class);
@@ -155,7 +157,9 @@ public final class Greylist {
     /**
      * Deletes expired state: triplets whose retry window has run out without a retry, passed
      * triplets and trusted networks unused for the passed lifetime. For the server to call now
-     * and then (hourly, say).
+     * and then (hourly, say). At most {@link #ROWS_PER_PURGE_TRANSACTION} rows go in one
+     * transaction, so that a backlog (a spam run leaves one pending triplet per attempt) never holds
+     * the store's writer, and every SMTP session waiting on it, for long.
      *
      * @return the number of rows deleted
      */
@@ -163,7 +167,14 @@ public final class Greylist {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         passedTriplets.removeIf(r -> expired(r.lastSeen(), now));
         trustedNetworks.removeIf(r -> expired(r.lastSeen(), now));
-        return store.write(tx -> tx.greylist().purge(now.minus(retryWindow), now.minus(passedLifetime)));
+        return purgeFrom(now.minus(retryWindow), now.minus(passedLifetime), 0);
+    }
+
+    private CompletableFuture<Integer> purgeFrom(Instant pendingBefore, Instant passedBefore, int doneSoFar) {
+        return store.write(tx -> tx.greylist().purge(pendingBefore, passedBefore, ROWS_PER_PURGE_TRANSACTION))
+                .thenCompose(n -> n < ROWS_PER_PURGE_TRANSACTION
+                        ? CompletableFuture.completedFuture(doneSoFar + n)
+                        : purgeFrom(pendingBefore, passedBefore, doneSoFar + n));
     }
 
     /** How often the last use of a busy passed triplet or trusted network is written to the store. */

@@ -60,10 +60,21 @@ final class SqlGreylistDao implements GreylistDao {
     }
 
     @Override
-    public int purge(Instant pendingBefore, Instant passedBefore) {
-        return db.update("DELETE FROM greylist_triplets WHERE passed = 0 AND last_seen < ?", pendingBefore)
-                + db.update("DELETE FROM greylist_triplets WHERE passed = 1 AND last_seen < ?", passedBefore)
-                + db.update("DELETE FROM greylist_networks WHERE last_seen < ?", passedBefore);
+    public int purge(Instant pendingBefore, Instant passedBefore, int limit) {
+        int deleted = db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
+                + "(SELECT client_network, sender, recipient FROM greylist_triplets "
+                + "WHERE passed = 0 AND last_seen < ? LIMIT ?)", pendingBefore, limit);
+        if (deleted < limit) {
+            deleted += db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
+                    + "(SELECT client_network, sender, recipient FROM greylist_triplets "
+                    + "WHERE passed = 1 AND last_seen < ? LIMIT ?)", passedBefore, limit - deleted);
+        }
+        if (deleted < limit) {
+            deleted += db.update("DELETE FROM greylist_networks WHERE client_network IN "
+                    + "(SELECT client_network FROM greylist_networks WHERE last_seen < ? LIMIT ?)",
+                    passedBefore, limit - deleted);
+        }
+        return deleted;
     }
 
     private static Rows.GreylistTriplet tripletRow(ResultSet rs) throws SQLException {

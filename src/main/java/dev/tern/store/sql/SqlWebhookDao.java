@@ -155,9 +155,9 @@ final class SqlWebhookDao implements WebhookDao {
     }
 
     @Override
-    public int purgeDeliveries(Instant before) {
-        return db.update("DELETE FROM webhook_deliveries WHERE state IN ('delivered', 'failed') AND updated_at < ?",
-                before);
+    public int purgeDeliveries(Instant before, int limit) {
+        return db.update("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+                + "WHERE state IN ('delivered', 'failed') AND updated_at < ? LIMIT ?)", before, limit);
     }
 
     private static String domains(List<String> domains) {

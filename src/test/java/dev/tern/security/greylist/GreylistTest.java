@@ -292,6 +292,25 @@ class GreylistTest {
     }
 
     @Test
+    void aBacklogOfExpiredTripletsIsPurgedInSeveralTransactions() {
+        Greylist g = greylist(List.of());
+        int n = 2 * Greylist.ROWS_PER_PURGE_TRANSACTION + 7;
+        store.writeAndWait(tx -> {
+            for (int i = 0; i < n; i++) {
+                tx.greylist().putTriplet(new Rows.GreylistTriplet("192.0.2.0/24", "spam" + i + "@sender.test",
+                        "bob@example.test", clock.instant(), clock.instant(), false));
+            }
+            return null;
+        });
+        clock.advance(RETRY_WINDOW.plus(DELAY));
+
+        assertThat(g.purge().join()).isEqualTo(n);
+        assertThat(stored("192.0.2.0/24", "spam0@sender.test", "bob@example.test")).isEmpty();
+        assertThat(stored("192.0.2.0/24", "spam" + (n - 1) + "@sender.test", "bob@example.test")).isEmpty();
+        assertThat(g.purge().join()).isZero();
+    }
+
+    @Test
     void purgeDeletesWhatHasExpired() {
         Greylist g = greylist(List.of());
         check(g, "192.0.2.1", "pending@sender.test", "bob@example.test");
