@@ -331,13 +331,15 @@ for r in runs:
     if key not in points:
         points.append(key)
 
-def values(server, tool, key, field):
-    out = []
+def measured(server, tool, key, field):
+    """The successful runs of one server and tool at one point that recorded field."""
     for r in runs:
         if (r["server"], r["tool"], int(r["size"]), int(r["sessions"]), r["mode"]) == (server, tool) + key:
             if r["rc"] == "0" and field in r and r[field] not in ("nan", ""):
-                out.append(float(r[field]))
-    return out
+                yield r
+
+def values(server, tool, key, field):
+    return [float(r[field]) for r in measured(server, tool, key, field)]
 
 def med(v):
     return statistics.median(v) if v else None
@@ -377,12 +379,7 @@ for key in points:
 print()
 
 def by_rep(server, key):
-    out = {}
-    for r in runs:
-        if (r["server"], r["tool"], int(r["size"]), int(r["sessions"]), r["mode"]) == (server, "smtp-source") + key:
-            if r["rc"] == "0" and r.get("msg_per_s") not in (None, "nan", ""):
-                out[r["rep"]] = float(r["msg_per_s"])
-    return out
+    return {r["rep"]: float(r["msg_per_s"]) for r in measured(server, "smtp-source", key, "msg_per_s")}
 
 # The host's speed drifts between minutes as much as the servers differ: a ratio of two runs
 # of the same repetition (at most minutes apart) is steadier than a ratio of medians.
