@@ -427,16 +427,13 @@ public final class MailboxService {
      * runs (docs/adr/0026). Records no expunges and tells no session: the account is going away.
      */
     public void deleteMessagesInPieces(long accountId) {
-        int deleted;
-        do {
-            deleted = store.writeAndWait(tx -> {
-                List<String> blobs = tx.mailboxes().deleteMessages(accountId, MESSAGES_PER_TRANSACTION);
-                for (String blobId : blobs) {
-                    releaseBlob(tx, blobId);
-                }
-                return blobs.size();
-            });
-        } while (deleted == MESSAGES_PER_TRANSACTION);
+        store.writeInPiecesAndWait(MESSAGES_PER_TRANSACTION, tx -> {
+            List<String> blobs = tx.mailboxes().deleteMessages(accountId, MESSAGES_PER_TRANSACTION);
+            for (String blobId : blobs) {
+                releaseBlob(tx, blobId);
+            }
+            return blobs.size();
+        });
     }
 
     /** Removes every mailbox and message of an account, in the caller's transaction. */

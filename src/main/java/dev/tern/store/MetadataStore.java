@@ -23,8 +23,33 @@ public interface MetadataStore extends AutoCloseable {
 
     /** {@link #write} and wait: for command-line tools and tests, never for event loops. */
     default <T> T writeAndWait(StoreWork<T> work) {
+        return await(write(work));
+    }
+
+    /**
+     * Runs {@code piece} again and again, each time in a transaction of its own, until it reports
+     * fewer than {@code limit} rows done; completes with the total. For removing a backlog of any
+     * size without one long transaction holding the writer, and everything waiting on it
+     * (docs/adr/0026). {@code piece} must do at most {@code limit} rows.
+     */
+    default CompletableFuture<Integer> writeInPieces(int limit, StoreWork<Integer> piece) {
+        return writeInPieces(limit, piece, 0);
+    }
+
+    private CompletableFuture<Integer> writeInPieces(int limit, StoreWork<Integer> piece, int doneBefore) {
+        return write(piece).thenCompose(n -> n < limit
+                ? CompletableFuture.completedFuture(doneBefore + n)
+                : writeInPieces(limit, piece, doneBefore + n));
+    }
+
+    /** {@link #writeInPieces} and wait: never for event loops. */
+    default int writeInPiecesAndWait(int limit, StoreWork<Integer> piece) {
+        return await(writeInPieces(limit, piece));
+    }
+
+    private static <T> T await(CompletableFuture<T> write) {
         try {
-            return write(work).join();
+            return write.join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

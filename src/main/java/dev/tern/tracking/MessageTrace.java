@@ -153,14 +153,7 @@ public final class MessageTrace {
     public int purge(Duration retention) {
         Instant before = clock.instant().minus(retention);
         store.writeAndWait(tx -> tx.tracking().purgeQueueSamples(before));
-        int total = 0;
-        while (true) {
-            int removed = store.writeAndWait(tx -> tx.tracking().purge(before, PURGE_BATCH));
-            total += removed;
-            if (removed < PURGE_BATCH) {
-                return total;
-            }
-        }
+        return store.writeInPiecesAndWait(PURGE_BATCH, tx -> tx.tracking().purge(before, PURGE_BATCH));
     }
 
     private static TracedMessage load(StoreTx tx, Rows.TraceMessage m) {

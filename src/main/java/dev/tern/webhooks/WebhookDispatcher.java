@@ -189,14 +189,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         lastPurge = now;
         Instant before = now.minus(settings.retention());
-        int purged = 0;
-        int piece;
-        // An hour of deliveries at a high rate is millions of rows: a transaction each
-        // ROWS_PER_PURGE_TRANSACTION, so that the store's writer runs other work in between.
-        do {
-            piece = store.writeAndWait(tx -> tx.webhooks().purgeDeliveries(before, ROWS_PER_PURGE_TRANSACTION));
-            purged += piece;
-        } while (piece == ROWS_PER_PURGE_TRANSACTION);
+        // An hour of deliveries at a high rate is millions of rows: in pieces, so that the
+        // store's writer runs other work in between.
+        int purged = store.writeInPiecesAndWait(ROWS_PER_PURGE_TRANSACTION,
+                tx -> tx.webhooks().purgeDeliveries(before, ROWS_PER_PURGE_TRANSACTION));
         if (purged > 0) {
             log.info("webhooks: forgot {} finished deliveries older than {}", purged, settings.retention());
         }

@@ -167,14 +167,10 @@ public final class Greylist {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         passedTriplets.removeIf(r -> expired(r.lastSeen(), now));
         trustedNetworks.removeIf(r -> expired(r.lastSeen(), now));
-        return purgeFrom(now.minus(retryWindow), now.minus(passedLifetime), 0);
-    }
-
-    private CompletableFuture<Integer> purgeFrom(Instant pendingBefore, Instant passedBefore, int doneSoFar) {
-        return store.write(tx -> tx.greylist().purge(pendingBefore, passedBefore, ROWS_PER_PURGE_TRANSACTION))
-                .thenCompose(n -> n < ROWS_PER_PURGE_TRANSACTION
-                        ? CompletableFuture.completedFuture(doneSoFar + n)
-                        : purgeFrom(pendingBefore, passedBefore, doneSoFar + n));
+        Instant pendingBefore = now.minus(retryWindow);
+        Instant passedBefore = now.minus(passedLifetime);
+        return store.writeInPieces(ROWS_PER_PURGE_TRANSACTION,
+                tx -> tx.greylist().purge(pendingBefore, passedBefore, ROWS_PER_PURGE_TRANSACTION));
     }
 
     /** How often the last use of a busy passed triplet or trusted network is written to the store. */

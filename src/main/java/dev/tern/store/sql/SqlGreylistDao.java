@@ -61,13 +61,9 @@ final class SqlGreylistDao implements GreylistDao {
 
     @Override
     public int purge(Instant pendingBefore, Instant passedBefore, int limit) {
-        int deleted = db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
-                + "(SELECT client_network, sender, recipient FROM greylist_triplets "
-                + "WHERE passed = 0 AND last_seen < ? LIMIT ?)", pendingBefore, limit);
+        int deleted = deleteTriplets(false, pendingBefore, limit);
         if (deleted < limit) {
-            deleted += db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
-                    + "(SELECT client_network, sender, recipient FROM greylist_triplets "
-                    + "WHERE passed = 1 AND last_seen < ? LIMIT ?)", passedBefore, limit - deleted);
+            deleted += deleteTriplets(true, passedBefore, limit - deleted);
         }
         if (deleted < limit) {
             deleted += db.update("DELETE FROM greylist_networks WHERE client_network IN "
@@ -75,6 +71,12 @@ final class SqlGreylistDao implements GreylistDao {
                     passedBefore, limit - deleted);
         }
         return deleted;
+    }
+
+    private int deleteTriplets(boolean passed, Instant lastSeenBefore, int limit) {
+        return db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
+                + "(SELECT client_network, sender, recipient FROM greylist_triplets "
+                + "WHERE passed = ? AND last_seen < ? LIMIT ?)", passed ? 1 : 0, lastSeenBefore, limit);
     }
 
     private static Rows.GreylistTriplet tripletRow(ResultSet rs) throws SQLException {
