@@ -1,7 +1,6 @@
 package dev.tern.net;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -9,7 +8,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The connections one protocol listener has open: each gets a name for the logs when it comes in,
@@ -36,16 +34,16 @@ public final class OpenSessions {
     }
 
     /**
-     * Ends every connection: through {@code shutdown} on its handler of type {@code handler}, or by
-     * closing it when it has none (yet); waits a few seconds at most for all of them to close.
+     * Ends every connection: through its {@link ProtocolConnection#shutdown}, or by closing it when
+     * it has none (yet); waits a few seconds at most for all of them to close.
      */
-    public <H extends ChannelHandler> void shutdown(Class<H> handler, Consumer<H> shutdown) {
+    public void shutdown() {
         for (Channel ch : channels) {
             try {
                 ch.eventLoop().execute(() -> {
-                    H h = ch.pipeline().get(handler);
-                    if (h != null) {
-                        shutdown.accept(h);
+                    ProtocolConnection connection = ch.pipeline().get(ProtocolConnection.class);
+                    if (connection != null) {
+                        connection.shutdown();
                     } else {
                         ch.close();
                     }

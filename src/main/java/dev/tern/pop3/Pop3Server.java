@@ -89,6 +89,6 @@ public final class Pop3Server implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        sessions.shutdown(Pop3SessionHandler.class, Pop3SessionHandler::shutdown);
+        sessions.shutdown();
     }
 }

@@ -1,28 +1,18 @@
 package dev.tern.pop3;
 
+import dev.tern.net.CommandLines;
 import dev.tern.net.ConnectionFailures;
-import dev.tern.net.ClientAddress;
+import dev.tern.net.ProtocolConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
+import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * Bytes in, replies out, for one POP3 connection: frames command lines (CRLF or LF, bounded),
@@ -39,7 +29,7 @@ import java.util.function.BiConsumer;
  * written; the next chunk is read only while the channel is writable, so a slow reader holds at
  * most a chunk and Netty's write buffer, whatever the message's size.
  */
-final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements Pop3Io {
+final class Pop3SessionHandler extends ProtocolConnection implements Pop3Io {
 
     static final int MAX_LINE = 1024;
     static final int MAX_SASL_LINE = 12288 + 2;
@@ -47,15 +37,8 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
 
     private final Pop3Context context;
     private final String id;
-    private ChannelHandlerContext ctx;
     private Pop3Session session;
-    private ByteBuf in;
     private boolean discarding;
-    private boolean waiting;
-    private boolean closing;
-    private boolean inactive;
-    private long lastActivity;
-    private ScheduledFuture<?> idleTimer;
     private ContentStream content;
 
     /** A message being sent: its stream, its encoder, and whether a chunk is being read. */
@@ -79,156 +62,72 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
     }
 
     Pop3SessionHandler(Pop3Context context, String id) {
+        super(Pop3Session.LOG, id);
         this.context = context;
         this.id = id;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
+    // ---- the connection's events ----------------------------------------------------------------
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress client = ClientAddress.ipOf(ctx.channel());
+    protected void open(InetAddress client) {
         session = new Pop3Session(context, this, client, id);
-        touch();
-        scheduleIdleCheck(context.idleTimeout().toNanos());
         session.start();
-        ctx.flush();
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf bytes) || closing || session == null) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        touch();
-        in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in == null ? Unpooled.EMPTY_BUFFER : in, bytes);
-        process();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    protected void writabilityChanged() {
         if (content != null) {
             pump();
         }
-        updateReading();
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        inactive = true;
-        closing = true;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-        releaseInput();
+    protected void closed() {
         if (content != null && !content.reading) {
             content.close();
             content = null;
         }
-        if (session != null) {
-            session.disconnected();
-        }
+        session.disconnected();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent done) {
-            if (done.isSuccess() && session != null) {
-                session.tlsStarted();
-            } else if (!done.isSuccess()) {
-                Pop3Session.LOG.info("{}: TLS handshake failed: {}", id, ConnectionFailures.reason(done.cause()));
-                closing = true;
-                ctx.close();
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
+    protected void tlsEstablished(SSLSession tls) {
+        session.tlsStarted();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.log(Pop3Session.LOG, id, cause);
-        ctx.close();
-    }
-
-    /** Ends the session because the server stops. Runs on the event loop. */
-    void shutdown() {
-        if (!closing && session != null) {
-            session.shuttingDown();
-        } else {
-            ctx.close();
-        }
+    protected void shuttingDown() {
+        session.shuttingDown();
     }
 
     // ---- input --------------------------------------------------------------------------------
 
-    private void process() {
-        while (!waiting && !closing && in != null && in.isReadable()) {
-            if (!(discarding ? discardLine() : readLine())) {
-                break;
-            }
-        }
-        if (in != null && !in.isReadable()) {
-            releaseInput();
-        } else if (in != null) {
-            in.discardSomeReadBytes();
-        }
-        if (!inactive) {
-            ctx.flush();
-            updateReading();
-        }
+    @Override
+    protected boolean step() {
+        return discarding ? discardLine() : readLine();
     }
 
     private boolean readLine() {
-        int start = in.readerIndex();
-        int available = in.readableBytes();
         boolean sasl = session.expectsSaslResponse();
-        int maxLine = sasl || startsWithAuth(start, available) ? MAX_SASL_LINE : MAX_LINE;
-        int lf = in.indexOf(start, start + Math.min(available, maxLine), (byte) '\n');
-        if (lf < 0) {
-            if (available >= maxLine) {
-                discarding = true;
-                return true;
-            }
+        CommandLines.Line line = CommandLines.next(in, sasl || CommandLines.startsWithAuth(in) ? MAX_SASL_LINE : MAX_LINE);
+        if (line == null) {
             return false;
         }
-        int length = lf - start;
-        boolean cr = length > 0 && in.getByte(lf - 1) == '\r';
-        byte[] line = new byte[cr ? length - 1 : length];
-        in.getBytes(start, line);
-        in.skipBytes(length + 1);
-        if (sasl) {
-            session.saslResponse(line);
+        if (line == CommandLines.TOO_LONG) {
+            discarding = true;
+        } else if (sasl) {
+            session.saslResponse(line.octets());
         } else {
-            session.command(Pop3CommandParser.parse(line));
-        }
-        return true;
-    }
-
-    private boolean startsWithAuth(int start, int available) {
-        if (available < 5) {
-            return false;
-        }
-        for (int i = 0; i < 5; i++) {
-            int b = in.getByte(start + i);
-            if (b != "AUTH ".charAt(i) && b != "auth ".charAt(i)) {
-                return false;
-            }
+            session.command(Pop3CommandParser.parse(line.octets()));
         }
         return true;
     }
 
     private boolean discardLine() {
-        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-        if (lf < 0) {
-            in.skipBytes(in.readableBytes());
+        if (!CommandLines.skipRestOfLine(in)) {
             return false;
         }
-        in.readerIndex(lf + 1);
         discarding = false;
         session.lineTooLong();
         return true;
@@ -238,39 +137,17 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
 
     @Override
     public void send(Pop3Reply reply) {
-        if (!closing) {
+        if (!isClosing()) {
             write(reply);
         }
     }
 
     @Override
     public void sendAndClose(Pop3Reply reply) {
-        if (closing) {
-            return;
+        if (!isClosing()) {
+            write(reply);
+            closeAfterFlush();
         }
-        closing = true;
-        write(reply);
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    @Override
-    public void close() {
-        closing = true;
-        ctx.close();
-    }
-
-    @Override
-    public <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
-        waiting = true;
-        updateReading();
-        stage.whenComplete((value, error) -> onLoop(() -> {
-            waiting = false;
-            touch();
-            then.accept(value, error);
-            if (!inactive) {
-                process();
-            }
-        }));
     }
 
     @Override
@@ -287,10 +164,9 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
         } catch (RejectedExecutionException e) {
             opened = CompletableFuture.failedFuture(e);
         }
-        waiting = true;
-        updateReading();
-        opened.whenComplete((stream, error) -> onLoop(() -> {
-            if (inactive) {
+        startWaiting();
+        opened.whenComplete((stream, error) -> execute(() -> {
+            if (isInactive()) {
                 if (stream != null) {
                     new ContentStream(stream, null).close();
                 }
@@ -299,7 +175,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
             if (error != null) {
                 Pop3Session.LOG.warn("{}: cannot open a message: {}", id, ConnectionFailures.reason(error));
                 write(unavailable);
-                resume();
+                contentDone();
                 return;
             }
             write(ok);
@@ -314,7 +190,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
         if (c == null || c.reading) {
             return;
         }
-        if (inactive) {
+        if (isInactive()) {
             c.close();
             content = null;
             return;
@@ -342,7 +218,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
                 }
                 boolean last = finished;
                 IOException broken = failure;
-                onLoop(() -> chunkRead(c, out, last, broken));
+                execute(() -> chunkRead(c, out, last, broken));
             });
         } catch (RejectedExecutionException e) {
             c.reading = false;
@@ -354,7 +230,7 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
 
     private void chunkRead(ContentStream c, ByteBuf out, boolean last, IOException failure) {
         c.reading = false;
-        if (inactive) {
+        if (isInactive()) {
             out.release();
             c.close();
             content = null;
@@ -374,88 +250,47 @@ final class Pop3SessionHandler extends ChannelInboundHandlerAdapter implements P
         if (last) {
             c.close();
             content = null;
-            resume();
+            contentDone();
         } else {
             pump();
         }
     }
 
-    private void resume() {
-        waiting = false;
+    /** Goes on with the commands after a message has been sent (or could not be). */
+    private void contentDone() {
+        stopWaiting();
         process();
     }
 
     @Override
     public void startTls(Pop3Reply ready) {
-        if (closing) {
-            return;
+        if (!isClosing()) {
+            write(ready);
+            switchToTls(Pop3Server.sslHandler(context, ctx.alloc()), "STLS");
         }
-        write(ready);
-        ctx.flush();    // the +OK leaves in plaintext, before the SslHandler is in place
-        int discarded = in == null ? 0 : in.readableBytes();
-        releaseInput();
-        if (discarded > 0) {
-            Pop3Session.LOG.info("{}: {} octets pipelined after STLS discarded unread", id, discarded);
-        }
-        ctx.pipeline().addBefore(ctx.name(), "tls", Pop3Server.sslHandler(context, ctx.alloc()));
-    }
-
-    @Override
-    public CompletionStage<Void> delay(Duration delay) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ctx.executor().schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
-        return done;
     }
 
     // ---- the rest -----------------------------------------------------------------------------
-
-    private void onLoop(Runnable r) {
-        try {
-            ctx.executor().execute(r);
-        } catch (RejectedExecutionException e) {
-            Pop3Session.LOG.debug("{}: event loop stopped before work completed", id);
-        }
-    }
 
     private void write(Pop3Reply reply) {
         touch();
         ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
     }
 
-    private void updateReading() {
-        boolean read = !waiting && !closing && ctx.channel().isWritable();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+    /** The autologout timer (RFC 1939 §3). */
+    @Override
+    protected long idleTimeoutNanos() {
+        return context.idleTimeout().toNanos();
     }
 
-    private void touch() {
-        lastActivity = System.nanoTime();
+    /** Time spent sending a message is not idleness. */
+    @Override
+    protected boolean idleClockStopped() {
+        return content != null;
     }
 
-    /** The autologout timer (RFC 1939 §3); time spent sending a message is not idleness. */
-    private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void checkIdle() {
-        if (closing) {
-            return;
-        }
-        long timeout = context.idleTimeout().toNanos();
-        long idle = System.nanoTime() - lastActivity;
-        if (content != null || idle < timeout) {
-            scheduleIdleCheck(content != null ? timeout : timeout - idle);
-            return;
-        }
+    @Override
+    protected void idleTimedOut() {
         session.timedOut();
     }
-
-    private void releaseInput() {
-        if (in != null) {
-            in.release();
-            in = null;
-        }
-    }
-
 }

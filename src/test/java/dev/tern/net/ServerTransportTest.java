@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -92,6 +96,21 @@ class ServerTransportTest {
             for (Socket s : open) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void acceptedConnectionsHaveNagleOffAndKeepAliveOn() throws Exception {
+        CompletableFuture<Map<String, Object>> options = new CompletableFuture<>();
+        BoundListener l = transport.bind("test", List.of(new ListenAddress("127.0.0.1", 0)), new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                options.complete(Map.of("nodelay", ch.config().getOption(ChannelOption.TCP_NODELAY),
+                        "keepalive", ch.config().getOption(ChannelOption.SO_KEEPALIVE)));
+            }
+        });
+        try (Socket s = new Socket("127.0.0.1", l.port())) {
+            assertThat(options.get(10, TimeUnit.SECONDS)).containsEntry("nodelay", true).containsEntry("keepalive", true);
         }
     }
 

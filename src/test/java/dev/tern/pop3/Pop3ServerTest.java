@@ -240,6 +240,31 @@ class Pop3ServerTest {
     }
 
     @Test
+    void commandsPipelinedAfterStlsAreDiscardedNotRunUnderTls() throws Exception {
+        try (RawPop3Client c = new RawPop3Client(tern.port("pop3"))) {
+            c.line();
+            c.send("STLS\r\nUSER mrose@example.test\r\n");
+            assertThat(c.line()).startsWith("+OK");
+            c.startTls(trust());
+            // Had the plaintext USER been kept, it would now count as sent over TLS and PASS would log in.
+            assertThat(c.command("PASS " + PASSWORD)).startsWith("-ERR");
+            assertThat(c.command("USER mrose@example.test")).startsWith("+OK");
+            assertThat(c.command("PASS " + PASSWORD)).startsWith("+OK maildrop");
+        }
+    }
+
+    @Test
+    void aServerThatStopsEndsItsSessionsSayingWhy() throws Exception {
+        put("mrose@example.test", message(1, 100));
+        try (RawPop3Client c = login("mrose@example.test")) {
+            assertThat(c.command("DELE 1")).startsWith("+OK");
+            tern.close();
+            assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] server shutting down; nothing was deleted");
+            assertThat(c.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void pop3sSpeaksTlsFromTheFirstByte() throws Exception {
         try (RawPop3Client c = new RawPop3Client(tern.port("pop3s"), trust())) {
             assertThat(c.line()).startsWith("+OK");

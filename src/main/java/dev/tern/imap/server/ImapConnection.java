@@ -1,30 +1,20 @@
 package dev.tern.imap.server;
 
-import dev.tern.net.ConnectionFailures;
 import dev.tern.imap.protocol.CommandFramer;
 import dev.tern.imap.protocol.FramerEvent;
 import dev.tern.imap.protocol.ResponseWriter;
-import dev.tern.net.ClientAddress;
+import dev.tern.net.ProtocolConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
+import javax.net.ssl.SSLSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -40,20 +30,13 @@ import java.util.function.Consumer;
  * messages are streamed, never framed whole), one chunk and Netty's write buffer. An idle
  * connection holds the framer's small buffer and nothing else.
  */
-final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapIo {
+final class ImapConnection extends ProtocolConnection implements ImapIo {
 
     private final ImapContext context;
     private final String id;
     private final CommandFramer framer;
-    private ChannelHandlerContext ctx;
     private ImapSession session;
-    private ByteBuf in;
     private ByteBuf out;
-    private boolean waiting;
-    private boolean closing;
-    private boolean inactive;
-    private long lastActivity;
-    private ScheduledFuture<?> idleTimer;
     private Stream streaming;
     /** Octets of the literal budget held for the command being read or run. */
     private long heldBudget;
@@ -71,54 +54,29 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     }
 
     ImapConnection(ImapContext context, String id) {
+        super(ImapSession.LOG, id);
         this.context = context;
         this.id = id;
         this.framer = new CommandFramer(context.limits());
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
+    // ---- the connection's events ----------------------------------------------------------------
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress client = ClientAddress.ipOf(ctx.channel());
+    protected void open(InetAddress client) {
         session = new ImapSession(context, this, client, id);
-        touch();
-        scheduleIdleCheck(context.idleTimeout().toNanos());
         session.start();
-        sendOutput();
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf bytes) || closing || session == null) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        touch();
-        in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in == null ? Unpooled.EMPTY_BUFFER : in, bytes);
-        process();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    protected void writabilityChanged() {
         if (streaming != null) {
             pump();
         }
-        updateReading();
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        inactive = true;
-        closing = true;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
-        releaseInput();
+    protected void closed() {
         releaseBudget();
         if (out != null) {
             out.release();
@@ -128,69 +86,38 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
             streaming.producer.close();
             streaming = null;
         }
-        if (session != null) {
-            session.disconnected();
-        }
+        session.disconnected();
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SslHandshakeCompletionEvent done) {
-            if (done.isSuccess() && session != null) {
-                session.tlsStarted();
-            } else if (!done.isSuccess()) {
-                ImapSession.LOG.info("{}: TLS handshake failed: {}", id, ConnectionFailures.reason(done.cause()));
-                closing = true;
-                ctx.close();
-            }
-        }
-        ctx.fireUserEventTriggered(evt);
+    protected void tlsEstablished(SSLSession tls) {
+        session.tlsStarted();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.log(ImapSession.LOG, id, cause);
-        ctx.close();
-    }
-
-    /** Ends the session because the server stops. Runs on the event loop. */
-    void shutdown() {
-        if (!closing && session != null) {
-            session.shuttingDown();
-            sendOutput();
-        } else {
-            ctx.close();
-        }
+    protected void shuttingDown() {
+        session.shuttingDown();
     }
 
     // ---- input --------------------------------------------------------------------------------
 
-    private void process() {
-        while (!waiting && !closing && in != null && in.isReadable()) {
-            ByteBuffer view = in.nioBuffer();
-            int before = view.position();
-            FramerEvent event = framer.next(view);
-            in.skipBytes(view.position() - before);
-            if (event == null) {
-                break;
-            }
-            handle(event);
+    @Override
+    protected boolean step() {
+        ByteBuffer view = in.nioBuffer();
+        int before = view.position();
+        FramerEvent event = framer.next(view);
+        in.skipBytes(view.position() - before);
+        if (event == null) {
+            return false;
         }
-        if (in != null && !in.isReadable()) {
-            releaseInput();
-        } else if (in != null) {
-            in.discardSomeReadBytes();
-        }
-        if (!inactive) {
-            sendOutput();
-            updateReading();
-        }
+        handle(event);
+        return true;
     }
 
     private void handle(FramerEvent event) {
         if (event instanceof FramerEvent.Command c) {
             session.input(c.bytes());
-            if (!waiting) {
+            if (!isWaiting()) {
                 releaseBudget();
             }
         } else if (event instanceof FramerEvent.LiteralContinuation literal) {
@@ -267,24 +194,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     }
 
     @Override
-    public <T> void await(CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
-        waiting = true;
-        updateReading();
-        stage.whenComplete((value, error) -> execute(() -> {
-            if (inactive) {
-                return;
-            }
-            touch();
-            waiting = false;
-            then.accept(value, error);
-            resumeUnlessWaiting();
-        }));
-    }
-
-    @Override
     public void stream(ResponseProducer producer, Consumer<Throwable> then) {
-        waiting = true;
-        updateReading();
+        startWaiting();
         sendOutput();
         streaming = new Stream(producer, then);
         pump();
@@ -296,7 +207,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
         if (s == null || s.producing) {
             return;
         }
-        if (inactive) {
+        if (isInactive()) {
             s.producer.close();
             streaming = null;
             return;
@@ -333,7 +244,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
 
     private void chunkProduced(Stream s, ByteBuf chunk, boolean last, Throwable failure) {
         s.producing = false;
-        if (inactive) {
+        if (isInactive()) {
             chunk.release();
             s.producer.close();
             streaming = null;
@@ -351,17 +262,24 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
     private void finishStream(Stream s, Throwable failure) {
         s.producer.close();
         streaming = null;
-        waiting = false;
+        stopWaiting();
         s.then.accept(failure);
-        resumeUnlessWaiting();
+        resume();
     }
 
     /** Reads on, unless the step just run started another wait (a callback may chain work). */
-    private void resumeUnlessWaiting() {
-        if (!waiting) {
+    @Override
+    protected void resume() {
+        if (!isWaiting()) {
             releaseBudget();
             process();
         }
+    }
+
+    /** After the connection has closed, a response built for it would have nowhere to go. */
+    @Override
+    protected boolean finishesWaitsAfterClose() {
+        return false;
     }
 
     private void releaseBudget() {
@@ -373,26 +291,10 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
 
     @Override
     public void startTls() {
-        sendOutput();   // the OK leaves in plaintext, before the SslHandler is in place
-        int discarded = in == null ? 0 : in.readableBytes();
-        releaseInput();
         framer.abandonCommand();
-        if (discarded > 0) {
-            // RFC 9051 §11.1: commands pipelined after STARTTLS would run inside the TLS session
-            // as if the client had sent them there (STARTTLS command injection).
-            ImapSession.LOG.info("{}: {} octets pipelined after STARTTLS discarded unread", id, discarded);
-        }
-        ctx.pipeline().addBefore(ctx.name(), "tls", ImapServer.sslHandler(context, ctx.alloc()));
-    }
-
-    @Override
-    public void closeAfterFlush() {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        sendOutput();
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // RFC 9051 §11.1: commands pipelined after STARTTLS would run inside the TLS session
+        // as if the client had sent them there (STARTTLS command injection).
+        switchToTls(ImapServer.sslHandler(context, ctx.alloc()), "STARTTLS");
     }
 
     @Override
@@ -400,61 +302,37 @@ final class ImapConnection extends ChannelInboundHandlerAdapter implements ImapI
         sendOutput();
     }
 
-    @Override
-    public void execute(Runnable task) {
-        try {
-            ctx.executor().execute(task);
-        } catch (RejectedExecutionException e) {
-            ImapSession.LOG.debug("{}: event loop stopped before work completed", id);
-        }
-    }
-
     // ---- the rest -----------------------------------------------------------------------------
 
     /** Writes what the session produced; a session event outside a command calls this too. */
     void sendOutput() {
-        if (out != null && !inactive) {
+        if (out != null && !isInactive()) {
             touch();
             ctx.writeAndFlush(out);
             out = null;
         }
     }
 
-    private void updateReading() {
-        boolean read = !waiting && !closing && ctx.channel().isWritable();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+    @Override
+    protected void flushOutput() {
+        sendOutput();
     }
 
-    private void touch() {
-        lastActivity = System.nanoTime();
+    /** The autologout timer (RFC 9051 §5.4). */
+    @Override
+    protected long idleTimeoutNanos() {
+        return context.idleTimeout().toNanos();
     }
 
-    /** The autologout timer (RFC 9051 §5.4); time spent sending a response is not idleness. */
-    private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    /** Time spent sending a response is not idleness. */
+    @Override
+    protected boolean idleClockStopped() {
+        return streaming != null;
     }
 
-    private void checkIdle() {
-        if (closing) {
-            return;
-        }
-        long timeout = context.idleTimeout().toNanos();
-        long idle = System.nanoTime() - lastActivity;
-        if (streaming != null || idle < timeout) {
-            scheduleIdleCheck(streaming != null ? timeout : timeout - idle);
-            return;
-        }
+    @Override
+    protected void idleTimedOut() {
         session.timedOut();
         closeAfterFlush();
     }
-
-    private void releaseInput() {
-        if (in != null) {
-            in.release();
-            in = null;
-        }
-    }
-
 }

@@ -96,6 +96,6 @@ public final class ImapServer implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        sessions.shutdown(ImapConnection.class, ImapConnection::shutdown);
+        sessions.shutdown();
     }
 }

@@ -132,6 +132,6 @@ public final class SmtpServer implements AutoCloseable {
         if (bound != null) {
             bound.close();
         }
-        sessions.shutdown(SmtpSessionHandler.class, SmtpSessionHandler::shutdown);
+        sessions.shutdown();
     }
 }

@@ -1,11 +1,15 @@
 package dev.tern.imap.server;
 
 import dev.tern.testing.RawImapClient;
+import dev.tern.testing.TestCertificates;
 import dev.tern.testing.RunningServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,6 +90,30 @@ class ImapExchangeTest {
         assertThat(last(imap.command("s5", "LOGIN alice@example.test alice-pw"))).startsWith("s5 BAD");
         assertThat(last(imap.command("s6", "FROBNICATE"))).startsWith("s6 BAD");
         assertThat(last(imap.command("s7", "NOOP"))).isEqualTo("s7 OK NOOP completed");
+    }
+
+    @Test
+    void commandsPipelinedAfterStartTlsAreDiscardedNotRunUnderTls() throws Exception {
+        imap.send("t1 STARTTLS\r\nt2 LOGIN alice@example.test alice-pw");
+        assertThat(imap.readLine()).startsWith("t1 OK");
+        SSLContext trust = TestCertificates.trusting(tern.server().tls().certificate());
+        SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(imap.socket(), "127.0.0.1", imap.socket().getPort(), true);
+        tls.startHandshake();
+        imap.replaceSocket(tls);
+        // Had the plaintext LOGIN been kept, it would have run as if sent over TLS: no t2 answer, and
+        // the session is still not authenticated.
+        List<String> select = imap.command("t3", "SELECT INBOX");
+        assertThat(select).noneMatch(line -> line.startsWith("t2 "));
+        assertThat(last(select)).startsWith("t3 BAD");
+        login();
+    }
+
+    @Test
+    void aServerThatStopsSaysByeToItsClients() {
+        login();
+        tern.close();
+        assertThat(imap.readLine()).startsWith("* BYE [UNAVAILABLE] ");
+        assertThat(imap.readLine()).isNull();
     }
 
     @Test
