@@ -3,13 +3,11 @@ package dev.tern.pop3;
 import dev.tern.config.ListenAddress;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
-import dev.tern.net.OpenSessions;
+import dev.tern.net.ProtocolListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslHandler;
 
 import java.util.List;
@@ -25,18 +23,13 @@ public final class Pop3Server implements AutoCloseable {
     /** How long a TLS handshake may take. */
     private static final long HANDSHAKE_MILLIS = 60_000;
 
-    private final Pop3Context context;
-    private final ServerTransport transport;
-    private final ConnectionLimiter limiter;
-    private final OpenSessions sessions;
-    private volatile BoundListener bound;
+    private final ProtocolListener listener;
 
     /** @param limiter shared by the pop3 and pop3s listeners; see {@link #limiter(int, int, boolean)} */
     public Pop3Server(Pop3Context context, ServerTransport transport, ConnectionLimiter limiter) {
-        this.context = context;
-        this.transport = transport;
-        this.sessions = new OpenSessions(context.listener());
-        this.limiter = limiter;
+        this.listener = new ProtocolListener(context.listener(), transport, limiter,
+                context.tlsMode() == TlsMode.IMPLICIT ? alloc -> sslHandler(context, alloc) : null,
+                id -> new Pop3SessionHandler(context, id));
     }
 
     /**
@@ -52,22 +45,8 @@ public final class Pop3Server implements AutoCloseable {
         });
     }
 
-    public synchronized BoundListener start(List<ListenAddress> addresses) {
-        if (bound != null) {
-            throw new IllegalStateException("POP3 server " + context.listener() + " already started");
-        }
-        bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                String id = sessions.add(ch);
-                ch.pipeline().addLast("limits", limiter);
-                if (context.tlsMode() == TlsMode.IMPLICIT) {
-                    ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
-                }
-                ch.pipeline().addLast("pop3", new Pop3SessionHandler(context, id));
-            }
-        });
-        return bound;
+    public BoundListener start(List<ListenAddress> addresses) {
+        return listener.start(addresses);
     }
 
     static SslHandler sslHandler(Pop3Context context, ByteBufAllocator alloc) {
@@ -77,7 +56,7 @@ public final class Pop3Server implements AutoCloseable {
     }
 
     public int port() {
-        return bound.port();
+        return listener.port();
     }
 
     /**
@@ -85,10 +64,7 @@ public final class Pop3Server implements AutoCloseable {
      * marked deleted is removed, as after a dropped connection.
      */
     @Override
-    public synchronized void close() {
-        if (bound != null) {
-            bound.close();
-        }
-        sessions.shutdown();
+    public void close() {
+        listener.close();
     }
 }

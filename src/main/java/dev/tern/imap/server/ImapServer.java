@@ -3,13 +3,11 @@ package dev.tern.imap.server;
 import dev.tern.config.ListenAddress;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
-import dev.tern.net.OpenSessions;
+import dev.tern.net.ProtocolListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslHandler;
 
@@ -27,17 +25,13 @@ public final class ImapServer implements AutoCloseable {
     /** How long a TLS handshake may take. */
     private static final long HANDSHAKE_MILLIS = 60_000;
 
-    private final ImapContext context;
-    private final ServerTransport transport;
-    private final ConnectionLimiter limiter;
-    private final OpenSessions sessions;
-    private BoundListener bound;
+    private final ProtocolListener listener;
 
     public ImapServer(ImapContext context, ServerTransport transport, ConnectionLimiter limiter) {
-        this.context = context;
-        this.transport = transport;
-        this.sessions = new OpenSessions(context.listener());
-        this.limiter = limiter;
+        this.listener = new ProtocolListener(context.listener(), transport, limiter,
+                context.tlsMode() == TlsMode.IMPLICIT ? alloc -> sslHandler(context, alloc) : null,
+                id -> new ImapConnection(context, id))
+                .withChannelSettings(ch -> ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK));
     }
 
     /**
@@ -61,23 +55,8 @@ public final class ImapServer implements AutoCloseable {
     private static final WriteBufferWaterMark OUTPUT_WATER_MARK =
             new WriteBufferWaterMark(ImapSession.CHUNK, 2 * ImapSession.CHUNK);
 
-    public synchronized BoundListener start(List<ListenAddress> addresses) {
-        if (bound != null) {
-            throw new IllegalStateException("IMAP server " + context.listener() + " already started");
-        }
-        bound = transport.bind(context.listener(), addresses, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                String id = sessions.add(ch);
-                ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK);
-                ch.pipeline().addLast("limits", limiter);
-                if (context.tlsMode() == TlsMode.IMPLICIT) {
-                    ch.pipeline().addLast("tls", sslHandler(context, ch.alloc()));
-                }
-                ch.pipeline().addLast("imap", new ImapConnection(context, id));
-            }
-        });
-        return bound;
+    public BoundListener start(List<ListenAddress> addresses) {
+        return listener.start(addresses);
     }
 
     static SslHandler sslHandler(ImapContext context, ByteBufAllocator alloc) {
@@ -87,15 +66,12 @@ public final class ImapServer implements AutoCloseable {
     }
 
     public int port() {
-        return bound.port();
+        return listener.port();
     }
 
     /** Stops accepting, then ends every session with {@code * BYE}. */
     @Override
-    public synchronized void close() {
-        if (bound != null) {
-            bound.close();
-        }
-        sessions.shutdown();
+    public void close() {
+        listener.close();
     }
 }

@@ -4,13 +4,11 @@ import dev.tern.config.ListenAddress;
 import dev.tern.config.SmtpLimits;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ConnectionLimiter;
-import dev.tern.net.OpenSessions;
+import dev.tern.net.ProtocolListener;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.TlsMode;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +36,8 @@ public final class SmtpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.tern.smtp");
 
-    private final SmtpSettings settings;
-    private final ServerTransport transport;
     private final ConnectionLimiter limiter;
-    private final OpenSessions sessions;
-    private volatile BoundListener bound;
+    private final ProtocolListener listener;
 
     /**
      * @param listener      the listener name (smtp, submission…): in logs, errors and backend calls
@@ -57,9 +52,7 @@ public final class SmtpServer implements AutoCloseable {
     /** @param security TLS and AUTH on this listener */
     public SmtpServer(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
                       SmtpSecurity security, ServerTransport transport) {
-        this.settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
-        this.transport = transport;
-        this.sessions = new OpenSessions(listener);
+        SmtpSettings settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
         boolean implicitTls = security.tlsMode() == TlsMode.IMPLICIT;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
             LOG.info("connection refused on {}: too many connections{}", listener,
@@ -69,6 +62,9 @@ public final class SmtpServer implements AutoCloseable {
             // A TLS client could not read a plaintext reply, and a handshake is not worth doing for a refusal.
             return implicitTls ? null : Unpooled.wrappedBuffer(refusal.toBytes());
         });
+        this.listener = new ProtocolListener(listener, transport, limiter,
+                implicitTls ? alloc -> sslHandler(settings, alloc) : null,
+                id -> new SmtpSessionHandler(settings, id));
     }
 
     /**
@@ -78,23 +74,10 @@ public final class SmtpServer implements AutoCloseable {
      *                                      naming the listener and the address)
      * @throws IllegalStateException        when the server is already started
      */
-    public synchronized BoundListener start(List<ListenAddress> addresses) {
-        if (bound != null) {
-            throw new IllegalStateException("SMTP server " + settings.listener() + " already started");
-        }
-        bound = transport.bind(settings.listener(), addresses, new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                String id = sessions.add(ch);
-                ch.pipeline().addLast("limits", limiter);
-                if (settings.security().tlsMode() == TlsMode.IMPLICIT) {
-                    ch.pipeline().addLast("tls", sslHandler(settings, ch.alloc()));
-                }
-                ch.pipeline().addLast("smtp", new SmtpSessionHandler(settings, id));
-            }
-        });
+    public BoundListener start(List<ListenAddress> addresses) {
+        BoundListener bound = listener.start(addresses);
         for (InetSocketAddress a : bound.addresses()) {
-            LOG.info("listener {} on {}:{}", settings.listener(), a.getAddress().getHostAddress(), a.getPort());
+            LOG.info("listener {} on {}:{}", bound.name(), a.getAddress().getHostAddress(), a.getPort());
         }
         return bound;
     }
@@ -108,13 +91,12 @@ public final class SmtpServer implements AutoCloseable {
 
     /** The addresses actually bound (a configured port 0 shows as the port chosen). */
     public List<InetSocketAddress> boundAddresses() {
-        BoundListener b = bound;
-        return b == null ? List.of() : b.addresses();
+        return listener.boundAddresses();
     }
 
     /** The port of the first bound address. */
     public int port() {
-        return boundAddresses().get(0).getPort();
+        return listener.port();
     }
 
     /** Connections currently admitted. */
@@ -128,10 +110,7 @@ public final class SmtpServer implements AutoCloseable {
      * acknowledged). Waits a few seconds at most. The transport stays open for other listeners.
      */
     @Override
-    public synchronized void close() {
-        if (bound != null) {
-            bound.close();
-        }
-        sessions.shutdown();
+    public void close() {
+        listener.close();
     }
 }
