@@ -3,7 +3,10 @@
  * binding of named listeners, connection limits, the PROXY protocol (HAProxy's v1 and v2 headers
  * from a trusted load balancer) and TLS ({@link dev.tern.net.tls}: the certificate, its reloading,
  * the handler for each connection). Protocol packages plug in a
- * {@link io.netty.channel.ChannelInitializer} and never create threads or sockets themselves.
+ * {@link io.netty.channel.ChannelInitializer} and never create threads or sockets themselves; the
+ * command-and-reply protocols (SMTP, POP3, IMAP) do it through a {@link dev.tern.net.ProtocolListener}
+ * and a {@link dev.tern.net.ProtocolConnection} of their own, which holds what they all do with a
+ * connection (input in order, waits, reading suspended, the idle timer, the switch to TLS, the end).
  *
  * <p>Invariants:
  * <ul>
