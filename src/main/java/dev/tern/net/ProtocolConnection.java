@@ -234,14 +234,14 @@ public abstract class ProtocolConnection extends ChannelInboundHandlerAdapter {
      * more of it while it waits). Reading is turned off and on only when that changes: each
      * change costs a system call.
      */
-    protected final void updateReading() {
+    private void updateReading() {
         boolean read = !closing && ctx.channel().isWritable() && (!waiting || readsWhileWaiting());
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
     }
 
-    protected final void releaseInput() {
+    private void releaseInput() {
         if (in != null) {
             in.release();
             in = null;

@@ -34,7 +34,7 @@ public final class ProtocolListener implements AutoCloseable {
     private final Function<ByteBufAllocator, SslHandler> implicitTls;
     private final Function<String, ProtocolConnection> connections;
     private final OpenSessions sessions;
-    private Consumer<Channel> channelSettings = ch -> { };
+    private final Consumer<Channel> channelSettings;
     private volatile BoundListener bound;
 
     /**
@@ -47,18 +47,20 @@ public final class ProtocolListener implements AutoCloseable {
     public ProtocolListener(String name, ServerTransport transport, ConnectionLimiter limiter,
                             Function<ByteBufAllocator, SslHandler> implicitTls,
                             Function<String, ProtocolConnection> connections) {
+        this(name, transport, limiter, implicitTls, connections, ch -> { });
+    }
+
+    /** @param channelSettings applied to each accepted connection before its handlers are added (write buffer marks…) */
+    public ProtocolListener(String name, ServerTransport transport, ConnectionLimiter limiter,
+                            Function<ByteBufAllocator, SslHandler> implicitTls,
+                            Function<String, ProtocolConnection> connections, Consumer<Channel> channelSettings) {
         this.name = name;
         this.transport = transport;
         this.limiter = limiter;
         this.implicitTls = implicitTls;
         this.connections = connections;
+        this.channelSettings = channelSettings;
         this.sessions = new OpenSessions(name);
-    }
-
-    /** Settings applied to each accepted connection before its handlers are added (write buffer marks…). */
-    public ProtocolListener withChannelSettings(Consumer<Channel> settings) {
-        this.channelSettings = settings;
-        return this;
     }
 
     /**

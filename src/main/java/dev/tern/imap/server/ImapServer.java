@@ -30,8 +30,8 @@ public final class ImapServer implements AutoCloseable {
     public ImapServer(ImapContext context, ServerTransport transport, ConnectionLimiter limiter) {
         this.listener = new ProtocolListener(context.listener(), transport, limiter,
                 context.tlsMode() == TlsMode.IMPLICIT ? alloc -> sslHandler(context, alloc) : null,
-                id -> new ImapConnection(context, id))
-                .withChannelSettings(ch -> ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK));
+                id -> new ImapConnection(context, id),
+                ch -> ch.config().setWriteBufferWaterMark(OUTPUT_WATER_MARK));
     }
 
     /**
