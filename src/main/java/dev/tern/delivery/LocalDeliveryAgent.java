@@ -114,7 +114,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         for (Rows.NewRecipient r : recipients) {
             List<Account> accounts = immediateAccounts(tx, r);
             if (accounts != null) {
-                accounts = withRoom(accounts, message.size(), id -> MailboxService.usage(tx, id), usage, deliveredTo);
+                accounts = withRoom(accounts, message.size(), id -> MailboxService.usage(tx, id), usage, deliveredTo,
+                        tx::afterCommit);
             }
             if (accounts == null || accounts.isEmpty()) {
                 left.add(r);    // the queue takes it: unknown here, or its accounts are full (deferred there)
@@ -279,7 +280,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
             Resolution res = directory.resolve(address);
             if (res instanceof Resolution.Local local) {
-                List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served);
+                List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served,
+                        Runnable::run);
                 room.forEach(a -> served.add(a.id()));
                 out.add(room.isEmpty()
                         ? new Decision(r, List.of(), null, MAILBOX_FULL)
@@ -298,10 +300,12 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
      * each quota'd account's usage once ({@code usage} remembers it, and grows with the copies
      * planned here). An account already in {@code served} is kept: it gets no second copy anyway.
      * A recipient that leads to several accounts is delivered to those with room; the others'
-     * copies are left out, and logged.
+     * copies are left out, and logged through {@code logWhen}: after the commit when this runs in
+     * a transaction, which may be run again or rolled back.
      */
     private List<Account> withRoom(List<Account> accounts, long size, java.util.function.LongUnaryOperator usageOf,
-                                   Map<Long, Long> usage, Set<Long> served) {
+                                   Map<Long, Long> usage, Set<Long> served,
+                                   java.util.function.Consumer<Runnable> logWhen) {
         List<Account> room = new ArrayList<>(accounts.size());
         List<String> full = new ArrayList<>();
         for (Account a : accounts) {
@@ -318,7 +322,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
         }
         if (!full.isEmpty() && !room.isEmpty()) {
-            log.warn("over quota, no copy for {} (delivered to the other accounts of the address)", full);
+            logWhen.accept(() -> log.warn("over quota, no copy for {} (delivered to the other accounts of the address)",
+                    full));
         }
         return room;
     }

@@ -182,7 +182,9 @@ public final class DeliveryTracker {
             try {
                 r.record(tx, event, m);
             } catch (RuntimeException e) {
-                log.warn("a delivery event recorder failed on {} {}: {}", queueId, type.label(), e.toString());
+                // Said once the event is kept: the transaction may yet be rolled back and run again.
+                tx.afterCommit(() -> log.warn("a delivery event recorder failed on {} {}: {}", queueId, type.label(),
+                        e.toString()));
             }
         }
         if (!listeners.isEmpty()) {

@@ -7,8 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqliteMetadataStoreTest extends MetadataStoreContract {
 
@@ -44,5 +49,66 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
             commandLine.writeAndWait(tx -> tx.webhooks().deleteWebhook("w1"));
             assertThat(enabledInWrite(server)).isEmpty();
         }
+    }
+
+    /** An INBOX to append to, and a blob for the appended messages to point at. */
+    private Rows.Mailbox inbox() {
+        return store.writeAndWait(tx -> {
+            long domainId = tx.directory().insertDomain("example.test", Instant.now()).id();
+            Rows.Account a = tx.directory().insertAccount("erin@example.test", "erin@example.test", domainId,
+                    "hash", Instant.now());
+            tx.blobs().insert("B1", 10, 0);
+            return tx.mailboxes().create(a.id(), "INBOX", null, 1);
+        });
+    }
+
+    private static Rows.Message append(StoreTx tx, Rows.Mailbox box) {
+        return tx.mailboxes().append(box.id(), "B1", "", 10, Instant.now(), 0, "");
+    }
+
+    /**
+     * Holds the writer inside a write until {@code go} opens, so that the writes made meanwhile
+     * wait together.
+     */
+    private CompletableFuture<Rows.Message> writeHeldUntil(Rows.Mailbox box, CountDownLatch go) throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Rows.Message> held = store.write(tx -> {
+            Rows.Message m = append(tx, box);
+            running.countDown();
+            assertThat(go.await(10, TimeUnit.SECONDS)).isTrue();
+            return m;
+        });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        return held;
+    }
+
+    @Test
+    void aFailingWriteOfABatchFailsAloneAndTheOthersAreKeptAndFollowedUpOnce() throws Exception {
+        Rows.Mailbox box = inbox();
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Rows.Message> held = writeHeldUntil(box, go);
+        AtomicInteger followUps = new AtomicInteger();
+        AtomicInteger failedFollowUps = new AtomicInteger();
+        CompletableFuture<Rows.Message> before = store.write(tx -> {
+            tx.afterCommit(followUps::incrementAndGet);
+            return append(tx, box);
+        });
+        CompletableFuture<Rows.Message> failing = store.write(tx -> {
+            tx.afterCommit(failedFollowUps::incrementAndGet);
+            append(tx, box);
+            throw new IllegalStateException("planned failure");
+        });
+        CompletableFuture<Rows.Message> after = store.write(tx -> {
+            tx.afterCommit(followUps::incrementAndGet);
+            return append(tx, box);
+        });
+        go.countDown();
+
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("planned failure");
+        List<Long> returned = List.of(held.join().uid(), before.join().uid(), after.join().uid());
+        List<Rows.Message> stored = store.read(tx -> tx.mailboxes().messages(box.id()));
+        assertThat(stored).extracting(Rows.Message::uid).containsExactlyElementsOf(returned);
+        assertThat(followUps).hasValue(2);
+        assertThat(failedFollowUps).hasValue(0);
     }
 }

@@ -31,9 +31,10 @@ import java.util.function.LongSupplier;
  * The metadata store on SQLite in WAL mode.
  *
  * <p>Writes go through one writer thread that takes every write waiting at that moment and runs
- * them in one transaction, each inside its own savepoint so that one failing write does not undo
- * the others; one commit (one WAL fsync, {@code synchronous=FULL}) then makes the whole batch
- * durable. This is the group commit that lets many SMTP sessions share the cost of an fsync.
+ * them in one transaction; one commit (one WAL fsync, {@code synchronous=FULL}) then makes the
+ * whole batch durable. This is the group commit that lets many SMTP sessions share the cost of an
+ * fsync. One failing write does not undo the others: the batch then runs again with each write
+ * inside its own savepoint.
  * Reads run on the caller's thread on a small pool of read-only connections, which WAL lets run
  * beside the writer.
  *
@@ -56,7 +57,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     /** Moved after each commit that changed the directory; shared with every process on this database. */
     private final DirectoryVersionFile directoryVersion;
     private volatile boolean closed;
-    /** The writer thread's statements around each write of a batch. */
+    /** The writer thread's statements around a batch and each of its writes. */
+    private java.sql.PreparedStatement begin;
+    private java.sql.PreparedStatement commit;
     private java.sql.PreparedStatement savepoint;
     private java.sql.PreparedStatement release;
     private java.sql.PreparedStatement rollbackToSavepoint;
@@ -192,62 +195,24 @@ public final class SqliteMetadataStore implements MetadataStore {
         }
     }
 
+    /**
+     * Runs a batch in one transaction. First without a savepoint around each write: a savepoint
+     * makes SQLite keep a journal of every page its write changes, a tenth of the writer's work
+     * per message, for a failure that almost never comes (docs/adr/0023). If any write fails, the
+     * transaction is rolled back as a whole and the batch runs again, each write in its savepoint,
+     * so that the failing one fails alone; the others have then run twice, which
+     * {@link MetadataStore#write} allows.
+     */
     private void runBatch(List<PendingWrite<?>> batch) throws SQLException {
-        if (savepoint == null) {
-            // Kept: each write of a batch runs between these, and parsing them cost more than running them.
-            savepoint = writer.prepareStatement("SAVEPOINT w");
-            release = writer.prepareStatement("RELEASE w");
-            rollbackToSavepoint = writer.prepareStatement("ROLLBACK TO w");
+        Outcomes outcomes = new Outcomes(batch.size());
+        if (!runTransaction(batch, outcomes, false)) {
+            outcomes = new Outcomes(batch.size());
+            runTransaction(batch, outcomes, true);
         }
         int n = batch.size();
-        Object[] results = new Object[n];
-        Throwable[] failures = new Throwable[n];
-        List<List<Runnable>> afterCommits = new ArrayList<>(n);
-        try (Statement s = writer.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-            // Read once per batch, when first needed: the batch holds the write lock, so no other
-            // connection can commit before it ends.
-            LongSupplier otherCommits = new LongSupplier() {
-                private long version = -1;
-
-                @Override
-                public long getAsLong() {
-                    if (version < 0) {
-                        version = dataVersion(writer);
-                    }
-                    return version;
-                }
-            };
-            try {
-                for (int i = 0; i < n; i++) {
-                    List<Runnable> after = new ArrayList<>();
-                    afterCommits.add(after);
-                    savepoint.execute();
-                    try {
-                        results[i] = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
-                                webhookCache, otherCommits, directoryVersion::bump).run(batch.get(i).work());
-                        release.execute();
-                    } catch (Exception | LinkageError | AssertionError t) {
-                        failures[i] = t;
-                        after.clear();
-                        rollbackToSavepoint.execute();
-                        release.execute();
-                    }
-                }
-                s.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                webhookCache.invalidate();   // it may hold what this batch changed
-                try {
-                    s.execute("ROLLBACK");
-                } catch (SQLException ignored) {
-                    // the first error is what matters
-                }
-                throw e;
-            }
-        }
         for (int i = 0; i < n; i++) {
-            if (failures[i] == null) {
-                for (Runnable r : afterCommits.get(i)) {
+            if (outcomes.failures.get(i) == null) {
+                for (Runnable r : outcomes.afterCommits.get(i)) {
                     try {
                         r.run();
                     } catch (RuntimeException e) {
@@ -257,7 +222,94 @@ public final class SqliteMetadataStore implements MetadataStore {
             }
         }
         for (int i = 0; i < n; i++) {
-            complete(batch.get(i), results[i], failures[i]);
+            complete(batch.get(i), outcomes.results.get(i), outcomes.failures.get(i));
+        }
+    }
+
+    /** What each write of a batch returned or threw, and what it left to do after the commit. */
+    private static final class Outcomes {
+        final List<Object> results;
+        final List<Throwable> failures;
+        final List<List<Runnable>> afterCommits;
+
+        Outcomes(int expected) {
+            results = new ArrayList<>(expected);
+            failures = new ArrayList<>(expected);
+            afterCommits = new ArrayList<>(expected);
+        }
+    }
+
+    /**
+     * Runs the writes of {@code batch} in one transaction and commits it. Without savepoints, it
+     * stops at the first write that fails, rolls everything back and returns false. With
+     * savepoints, a failing write is rolled back alone and its failure recorded.
+     */
+    private boolean runTransaction(List<PendingWrite<?>> batch, Outcomes outcomes, boolean withSavepoints)
+            throws SQLException {
+        if (savepoint == null) {
+            // Kept: parsing these cost more than running them.
+            begin = writer.prepareStatement("BEGIN IMMEDIATE");
+            commit = writer.prepareStatement("COMMIT");
+            savepoint = writer.prepareStatement("SAVEPOINT w");
+            release = writer.prepareStatement("RELEASE w");
+            rollbackToSavepoint = writer.prepareStatement("ROLLBACK TO w");
+        }
+        begin.execute();
+        // Read once per batch, when first needed: the batch holds the write lock, so no other
+        // connection can commit before it ends.
+        LongSupplier otherCommits = new LongSupplier() {
+            private long version = -1;
+
+            @Override
+            public long getAsLong() {
+                if (version < 0) {
+                    version = dataVersion(writer);
+                }
+                return version;
+            }
+        };
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                List<Runnable> after = new ArrayList<>();
+                if (withSavepoints) {
+                    savepoint.execute();
+                }
+                Object result = null;
+                Throwable failure = null;
+                try {
+                    result = new SqlStoreTx(writer, after, Signals.NONE, SqlDialect.SQLITE,
+                            webhookCache, otherCommits, directoryVersion::bump).run(batch.get(i).work());
+                    if (withSavepoints) {
+                        release.execute();
+                    }
+                } catch (Exception | LinkageError | AssertionError t) {
+                    if (!withSavepoints) {
+                        rollback();
+                        return false;
+                    }
+                    failure = t;
+                    after.clear();
+                    rollbackToSavepoint.execute();
+                    release.execute();
+                }
+                outcomes.results.add(result);
+                outcomes.failures.add(failure);
+                outcomes.afterCommits.add(after);
+            }
+            commit.execute();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private void rollback() {
+        webhookCache.invalidate();   // it may hold what the transaction changed
+        try (Statement s = writer.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // the first error is what matters; SQLite may have rolled back already
         }
     }
 
