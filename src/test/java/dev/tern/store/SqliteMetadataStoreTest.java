@@ -111,4 +111,24 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
         assertThat(followUps).hasValue(2);
         assertThat(failedFollowUps).hasValue(0);
     }
+
+    @Test
+    void whenManyWritesWaitABatchTakesTheOlderHalf() throws Exception {
+        Rows.Mailbox box = inbox();
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Rows.Message> held = writeHeldUntil(box, go);
+        List<CompletableFuture<Rows.Message>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            waiting.add(store.write(tx -> append(tx, box)));
+        }
+        // Registered before the oldest waiting write completes, so it runs on the writer thread as
+        // that write completes, before the writer can begin another transaction.
+        CompletableFuture<Integer> storedWhenOldestCompletes =
+                waiting.get(0).thenApply(m -> store.read(tx -> tx.mailboxes().messages(box.id())).size());
+        go.countDown();
+
+        assertThat(storedWhenOldestCompletes.get(10, TimeUnit.SECONDS)).isEqualTo(1 + 3);
+        assertThat(held.join().uid()).isEqualTo(1);
+        assertThat(waiting).extracting(w -> w.join().uid()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+    }
 }
