@@ -176,8 +176,8 @@ public final class SqliteMetadataStore implements MetadataStore {
      * of them (the oldest) from {@link #SPLIT_FROM} on. Taking every waiting write makes the
      * sessions behind them move in step: all wait for one long batch, then all go back to their
      * clients while the writer has nothing to do. With half, the first half is back with its next
-     * message while the writer commits the second (at 10 sessions 1 to 21 % more messages per
-     * second; no change at 50 or 100, where the writer is busy anyway; docs/benchmarks.md). Below
+     * message while the writer commits the second: more messages per second at 10 sessions, no
+     * change at 50 or 100, where the writer is busy anyway (docs/adr/0027). Below
      * {@link #SPLIT_FROM} the commit's own cost would be shared by too few writes.
      */
     static int batchSize(int waiting) {
