@@ -34,8 +34,8 @@ import java.util.function.LongSupplier;
  * half of them when many wait) and runs them in one transaction; one commit (one WAL fsync,
  * {@code synchronous=FULL}) then makes the whole batch durable. This is the group commit that lets
  * many SMTP sessions share the cost of an fsync. One failing write does not undo the others: the
- * batch then runs again with each write inside its own savepoint. Reads run on the caller's thread on a small pool of read-only connections, which WAL lets run
- * beside the writer.
+ * batch then runs again with each write inside its own savepoint. Reads run on the caller's
+ * thread on a small pool of read-only connections, which WAL lets run beside the writer.
  *
  * <p>Other processes (the command-line tools) open the same database; SQLite's file locks and the
  * busy timeout serialise their writes with the server's.
