@@ -125,7 +125,11 @@ public interface MailboxDao {
     /** Message count, unseen, deleted and total size of a mailbox, in one query. */
     Rows.MailboxCounts counts(long mailboxId);
 
-    /** The total size in bytes of the messages in all of an account's mailboxes, in one query. */
+    /**
+     * The total size in bytes of the messages in all of an account's mailboxes: the sum of the byte
+     * counts its mailboxes keep (moved by {@link #append}, {@link #expunge} and {@link #deleteMessages}),
+     * so a read of a few mailbox rows however many messages they hold.
+     */
     long accountUsage(long accountId);
 
     /** The account's subscribed names, sorted; they need not name existing mailboxes. */

@@ -147,6 +147,38 @@ public abstract class MetadataStoreContract {
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(7L);
         store.writeAndWait(tx -> tx.mailboxes().expunge(inbox.id(), List.of(1L), tx.mailboxes().nextModSeq(inbox.id())));
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(4_000_000_250L);
+        // UID 1 again (gone) and UID 9 (never there) take nothing off.
+        store.writeAndWait(tx -> tx.mailboxes().expunge(inbox.id(), List.of(1L, 9L), tx.mailboxes().nextModSeq(inbox.id())));
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(4_000_000_250L);
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(7L);
+    }
+
+    @Test
+    void usageFollowsMessagesDeletedInPiecesAcrossMailboxes() {
+        Rows.Account a = account("pieces@example.test");
+        Rows.Account other = account("pieces2@example.test");
+        Rows.Mailbox inbox = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 1));
+        Rows.Mailbox archive = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "Archive", null, 2));
+        Rows.Mailbox theirs = store.writeAndWait(tx -> tx.mailboxes().create(other.id(), "INBOX", null, 3));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("P1", 10, 0);
+            for (int i = 1; i <= 5; i++) {
+                tx.mailboxes().append(inbox.id(), "P1", "", i, Instant.now(), 0, "");
+                tx.mailboxes().append(archive.id(), "P1", "", 100 * i, Instant.now(), 0, "");
+            }
+            tx.mailboxes().append(theirs.id(), "P1", "", 42, Instant.now(), 0, "");
+            return null;
+        });
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(1_515L);
+        List<String> first = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(a.id(), 4));
+        assertThat(first).hasSize(4).containsOnly("P1");
+        long left = store.read(tx -> tx.mailboxes().messages(inbox.id()).stream().mapToLong(Rows.Message::size).sum()
+                + tx.mailboxes().messages(archive.id()).stream().mapToLong(Rows.Message::size).sum());
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(left);
+        List<String> rest = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(a.id(), 100));
+        assertThat(rest).hasSize(6);
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(0L);
+        assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(42L);
     }
 
     @Test

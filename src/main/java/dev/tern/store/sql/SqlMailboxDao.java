@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 final class SqlMailboxDao implements MailboxDao {
@@ -123,9 +125,10 @@ final class SqlMailboxDao implements MailboxDao {
                                int systemFlags, String keywords) {
         // Taking the UID and MODSEQ with an UPDATE ... RETURNING in the same transaction as the
         // insert makes them unique and gap-free per mailbox, whoever else appends.
-        long[] next = db.one("UPDATE mailboxes SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 "
-                        + "WHERE id = ? RETURNING uidnext - 1, highest_modseq",
-                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, mailboxId)
+        // The mailbox's byte count moves in the same statement (what an account's usage sums).
+        long[] next = db.one("UPDATE mailboxes SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1, "
+                        + "bytes = bytes + ? WHERE id = ? RETURNING uidnext - 1, highest_modseq",
+                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, size, mailboxId)
                 .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
         long uid = next[0];
         long modSeq = next[1];
@@ -233,14 +236,17 @@ final class SqlMailboxDao implements MailboxDao {
     @Override
     public List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq) {
         List<String> blobs = new ArrayList<>();
+        long bytes = 0;
         for (long uid : new HashSet<>(uids)) {
-            Optional<String> blob = db.one("DELETE FROM messages WHERE mailbox_id = ? AND uid = ? RETURNING blob_id",
-                    rs -> rs.getString(1), mailboxId, uid);
-            if (blob.isPresent()) {
-                blobs.add(blob.get());
+            Optional<RemovedMessage> removed = db.one("DELETE FROM messages WHERE mailbox_id = ? AND uid = ? "
+                    + "RETURNING blob_id, mailbox_id, size", SqlMailboxDao::removed, mailboxId, uid);
+            if (removed.isPresent()) {
+                blobs.add(removed.get().blobId());
+                bytes += removed.get().size();
                 db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
             }
         }
+        subtractBytes(mailboxId, bytes);
         return blobs;
     }
 
@@ -295,8 +301,8 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public long accountUsage(long accountId) {
-        return db.one("SELECT COALESCE(SUM(m.size), 0) FROM mailboxes b JOIN messages m ON m.mailbox_id = b.id "
-                + "WHERE b.account_id = ?", rs -> rs.getLong(1), accountId).orElse(0L);
+        return db.one("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes WHERE account_id = ?", rs -> rs.getLong(1),
+                accountId).orElse(0L);
     }
 
     @Override
@@ -331,9 +337,29 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public List<String> deleteMessages(long accountId, int limit) {
-        return db.query("DELETE FROM messages WHERE id IN (SELECT m.id FROM messages m JOIN mailboxes b "
-                + "ON b.id = m.mailbox_id WHERE b.account_id = ? LIMIT ?) RETURNING blob_id",
-                rs -> rs.getString(1), accountId, limit);
+        List<RemovedMessage> removed = db.query("DELETE FROM messages WHERE id IN (SELECT m.id FROM messages m "
+                + "JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = ? LIMIT ?) "
+                + "RETURNING blob_id, mailbox_id, size", SqlMailboxDao::removed, accountId, limit);
+        Map<Long, Long> bytes = new TreeMap<>();
+        for (RemovedMessage r : removed) {
+            bytes.merge(r.mailboxId(), r.size(), Long::sum);
+        }
+        bytes.forEach(this::subtractBytes);
+        return removed.stream().map(RemovedMessage::blobId).toList();
+    }
+
+    /** A message row just deleted: what its blob and its mailbox's byte count need to know. */
+    private record RemovedMessage(String blobId, long mailboxId, long size) {
+    }
+
+    private static RemovedMessage removed(ResultSet rs) throws SQLException {
+        return new RemovedMessage(rs.getString(1), rs.getLong(2), rs.getLong(3));
+    }
+
+    private void subtractBytes(long mailboxId, long bytes) {
+        if (bytes != 0) {
+            db.update("UPDATE mailboxes SET bytes = bytes - ? WHERE id = ?", bytes, mailboxId);
+        }
     }
 
     /** A row of {@code SELECT} {@link #MAILBOX_COLUMNS}, read by position (cheaper than by name, for every delivery). */
