@@ -329,7 +329,7 @@ public final class MessageService {
 
     /** EXPUNGE (RFC 3501 §6.4.3): removes every message flagged \Deleted. */
     public ExpungeResult expungeDeleted(long mailboxId) {
-        return expungeInPieces(mailboxId, true, tx -> deletedAmong(tx.mailboxes().messages(mailboxId)));
+        return expungeInPieces(mailboxId, true, tx -> tx.mailboxes().deletedUids(mailboxId));
     }
 
     /** UID EXPUNGE (RFC 4315 §2.1): removes the messages among {@code uids} flagged \Deleted. */

@@ -97,6 +97,9 @@ public interface MailboxDao {
     /** Writes new flags on messages, all with the same MODSEQ. */
     void updateFlags(List<Rows.FlagUpdate> updates, long modSeq);
 
+    /** The UIDs of the messages flagged \Deleted, in ascending order (read from an index of those alone). */
+    List<Long> deletedUids(long mailboxId);
+
     /** Deletes messages and records their UIDs as expunged at {@code modSeq}; returns their blob ids. */
     List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq);
 

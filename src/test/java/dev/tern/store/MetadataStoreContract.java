@@ -154,6 +154,36 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void deletedUidsAreThoseFlaggedDeletedInThatMailboxInOrder() {
+        Rows.Account a = account("deleted@example.test");
+        Rows.Mailbox inbox = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 1));
+        Rows.Mailbox other = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "Other", null, 2));
+        int deleted = 8;
+        int seen = 1;
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("D1", 10, 0);
+            tx.mailboxes().append(inbox.id(), "D1", "", 1, Instant.now(), seen, "");                 // 1
+            tx.mailboxes().append(inbox.id(), "D1", "", 1, Instant.now(), deleted | seen, "");       // 2
+            tx.mailboxes().append(inbox.id(), "D1", "", 1, Instant.now(), 0, "");                    // 3
+            tx.mailboxes().append(inbox.id(), "D1", "", 1, Instant.now(), deleted, "");              // 4
+            tx.mailboxes().append(other.id(), "D1", "", 1, Instant.now(), deleted, "");              // 1 elsewhere
+            return null;
+        });
+        List<Long> before = store.read(tx -> tx.mailboxes().deletedUids(inbox.id()));
+        assertThat(before).containsExactly(2L, 4L);
+        store.writeAndWait(tx -> {
+            List<Rows.Message> m = tx.mailboxes().messages(inbox.id());
+            tx.mailboxes().updateFlags(List.of(new Rows.FlagUpdate(m.get(0).id(), deleted, ""),
+                    new Rows.FlagUpdate(m.get(3).id(), 0, "")), tx.mailboxes().nextModSeq(inbox.id()));
+            return null;
+        });
+        List<Long> after = store.read(tx -> tx.mailboxes().deletedUids(inbox.id()));
+        assertThat(after).containsExactly(1L, 2L);
+        List<Long> elsewhere = store.read(tx -> tx.mailboxes().deletedUids(other.id()));
+        assertThat(elsewhere).containsExactly(1L);
+    }
+
+    @Test
     void usageFollowsMessagesDeletedInPiecesAcrossMailboxes() {
         Rows.Account a = account("pieces@example.test");
         Rows.Account other = account("pieces2@example.test");

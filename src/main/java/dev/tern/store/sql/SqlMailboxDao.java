@@ -233,6 +233,18 @@ final class SqlMailboxDao implements MailboxDao {
         }
     }
 
+    /**
+     * 8 is \Deleted. The condition is written as in the partial index messages_deleted (V19), which
+     * SQLite uses only for a WHERE that repeats it.
+     */
+    static final String DELETED_UIDS = "SELECT uid FROM messages WHERE mailbox_id = ? AND (system_flags & 8) <> 0 "
+            + "ORDER BY uid";
+
+    @Override
+    public List<Long> deletedUids(long mailboxId) {
+        return db.query(DELETED_UIDS, rs -> rs.getLong(1), mailboxId);
+    }
+
     @Override
     public List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq) {
         List<String> blobs = new ArrayList<>();
@@ -299,10 +311,11 @@ final class SqlMailboxDao implements MailboxDao {
                 .orElse(new Rows.MailboxCounts(0, 0, 0, 0));
     }
 
+    static final String ACCOUNT_USAGE = "SELECT COALESCE(SUM(bytes), 0) FROM mailboxes WHERE account_id = ?";
+
     @Override
     public long accountUsage(long accountId) {
-        return db.one("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes WHERE account_id = ?", rs -> rs.getLong(1),
-                accountId).orElse(0L);
+        return db.one(ACCOUNT_USAGE, rs -> rs.getLong(1), accountId).orElse(0L);
     }
 
     @Override
