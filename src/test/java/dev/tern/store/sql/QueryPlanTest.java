@@ -49,6 +49,13 @@ class QueryPlanTest {
     }
 
     @Test
+    void claimingWebhookDeliveriesUpdatesThePickedRowsByKey() throws SQLException {
+        List<String> plan = plan(SqlWebhookDao.CLAIM, "claim", 2L, 1L, 1L, 10);
+        // Not the due index, which holds every pending delivery of a backlog.
+        assertThat(plan.get(0)).isEqualTo("SEARCH webhook_deliveries USING INDEX sqlite_autoindex_webhook_deliveries_1 (id=?)");
+    }
+
+    @Test
     void anAccountsUsageReadsItsMailboxesAndNoMessage() throws SQLException {
         List<String> plan = plan(SqlMailboxDao.ACCOUNT_USAGE, 1L);
         assertThat(plan).hasSize(1);
