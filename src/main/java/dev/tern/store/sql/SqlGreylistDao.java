@@ -73,10 +73,13 @@ final class SqlGreylistDao implements GreylistDao {
         return deleted;
     }
 
+    /** Up to a number of triplets, passed or not, last seen before a time; read from greylist_triplets_expiry (V20). */
+    static final String PURGE_TRIPLETS = "DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
+            + "(SELECT client_network, sender, recipient FROM greylist_triplets "
+            + "WHERE passed = ? AND last_seen < ? LIMIT ?)";
+
     private int deleteTriplets(boolean passed, Instant lastSeenBefore, int limit) {
-        return db.update("DELETE FROM greylist_triplets WHERE (client_network, sender, recipient) IN "
-                + "(SELECT client_network, sender, recipient FROM greylist_triplets "
-                + "WHERE passed = ? AND last_seen < ? LIMIT ?)", passed ? 1 : 0, lastSeenBefore, limit);
+        return db.update(PURGE_TRIPLETS, passed ? 1 : 0, lastSeenBefore, limit);
     }
 
     private static Rows.GreylistTriplet tripletRow(ResultSet rs) throws SQLException {

@@ -56,6 +56,12 @@ class QueryPlanTest {
     }
 
     @Test
+    void thePurgeOfGreylistTripletsReadsOnlyThoseOfTheirKindPastTheirTime() throws SQLException {
+        assertThat(plan(SqlGreylistDao.PURGE_TRIPLETS, 0, 1L, 500))
+                .contains("SEARCH greylist_triplets USING INDEX greylist_triplets_expiry (passed=? AND last_seen<?)");
+    }
+
+    @Test
     void anAccountsUsageReadsItsMailboxesAndNoMessage() throws SQLException {
         List<String> plan = plan(SqlMailboxDao.ACCOUNT_USAGE, 1L);
         assertThat(plan).hasSize(1);
