@@ -72,6 +72,16 @@ public final class MessageService {
         return store.read(tx -> tx.mailboxes().message(mailboxId, uid)).map(MessageEntry::of);
     }
 
+    /**
+     * The flags of the messages whose MODSEQ is above {@code modSeq}, by UID: FETCH (FLAGS)
+     * (CHANGEDSINCE …) reads those alone, through the MODSEQ index, not the whole mailbox.
+     */
+    public List<MessageFlags> flagsChangedSince(long mailboxId, long modSeq) {
+        return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream()
+                .map(m -> new MessageFlags(m.uid(), Flags.fromStored(m.systemFlags(), m.keywords()), m.modSeq()))
+                .toList();
+    }
+
     /** Messages whose MODSEQ is above {@code modSeq}, by UID (FETCH … CHANGEDSINCE, RFC 7162 §3.1.4). */
     public List<MessageEntry> changedSince(long mailboxId, long modSeq) {
         return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageEntry::of).toList();

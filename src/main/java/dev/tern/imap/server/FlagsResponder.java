@@ -57,7 +57,8 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
     @Override
     public boolean produce(OutputStream out) throws IOException {
         if (byUid == null) {
-            List<MessageFlags> all = messages.flags(mailboxId);
+            List<MessageFlags> all = changedSince > 0 ? messages.flagsChangedSince(mailboxId, changedSince)
+                    : messages.flags(mailboxId);
             byUid = new HashMap<>(all.size() * 2);
             for (MessageFlags m : all) {
                 byUid.put(m.uid(), m);

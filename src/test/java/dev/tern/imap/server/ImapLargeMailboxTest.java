@@ -112,6 +112,9 @@ class ImapLargeMailboxTest {
             assertThat(fetches).anyMatch(l -> l.startsWith("* 100 FETCH (UID 100 FLAGS (\\Seen \\Deleted)"));
             assertThat(fetches).anyMatch(l -> l.startsWith("* 119 FETCH (UID 130 FLAGS ()"));
             assertThat(fetches).noneMatch(l -> l.contains("UID 110 "));
+            // The changed ones still there, no other (130 twice: announced, then answered after the expunges).
+            assertThat(fetches.stream().map(l -> l.replaceAll(".*\\(UID (\\d+) .*", "$1")).distinct())
+                    .containsExactly("100", "101", "102", "103", "104", "105", "106", "107", "108", "109", "130");
             assertThat(last(after)).isEqualTo("a1 OK UID FETCH completed");
 
             List<String> all = a.command("a2", "FETCH 1:* (UID FLAGS)");
