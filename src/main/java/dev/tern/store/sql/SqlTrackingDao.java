@@ -80,7 +80,17 @@ final class SqlTrackingDao implements TrackingDao {
             sql.append(" AND received_at < ?");
             args.add(f.until());
         }
-        if (f.recipientKey() != null || f.status() != null) {
+        if (f.recipientKey() != null && !f.recipientKey().startsWith("@")) {
+            // One address: the messages sent to it, found once through the recipients' address
+            // index, rather than a check of every message of the retention period in turn.
+            sql.append(" AND m.queue_id IN (SELECT r.queue_id FROM trace_recipients r WHERE r.address_key = ?");
+            args.add(f.recipientKey());
+            if (f.status() != null) {
+                sql.append(" AND r.status = ?");
+                args.add(f.status());
+            }
+            sql.append(")");
+        } else if (f.recipientKey() != null || f.status() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM trace_recipients r WHERE r.queue_id = m.queue_id");
             if (f.recipientKey() != null) {
                 addressCondition(sql, args, "r.address_key", f.recipientKey());
