@@ -317,7 +317,7 @@ public final class MessageService {
                 Flags before = Flags.fromStored(m.systemFlags(), m.keywords());
                 Flags after = before.apply(op, operand);
                 if (!after.equals(before) || !after.keywordText().equals(before.keywordText())) {
-                    updates.add(new Rows.FlagUpdate(m.id(), after.systemBits(), after.keywordText()));
+                    updates.add(new Rows.FlagUpdate(m.id(), m.systemFlags(), after.systemBits(), after.keywordText()));
                     newFlags.add(after);
                     changedUids.add(m.uid());
                 }
@@ -325,7 +325,7 @@ public final class MessageService {
             List<MailboxEvents.FlagChange> changes = new ArrayList<>();
             if (!updates.isEmpty()) {
                 long modSeq = tx.mailboxes().nextModSeq(mailboxId);
-                tx.mailboxes().updateFlags(updates, modSeq);
+                tx.mailboxes().updateFlags(mailboxId, updates, modSeq);
                 for (int i = 0; i < updates.size(); i++) {
                     changes.add(new MailboxEvents.FlagChange(changedUids.get(i), newFlags.get(i), modSeq));
                 }

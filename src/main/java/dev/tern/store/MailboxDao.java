@@ -94,8 +94,11 @@ public interface MailboxDao {
     /** Raises the mailbox's HIGHESTMODSEQ by one and returns it: the MODSEQ of one change. */
     long nextModSeq(long mailboxId);
 
-    /** Writes new flags on messages, all with the same MODSEQ. */
-    void updateFlags(List<Rows.FlagUpdate> updates, long modSeq);
+    /**
+     * Writes new flags on messages of one mailbox, all with the same MODSEQ, and moves the
+     * mailbox's unseen and deleted counts by what changed.
+     */
+    void updateFlags(long mailboxId, List<Rows.FlagUpdate> updates, long modSeq);
 
     /** The UIDs of the messages flagged \Deleted, in ascending order (read from an index of those alone). */
     List<Long> deletedUids(long mailboxId);
@@ -125,7 +128,7 @@ public interface MailboxDao {
      */
     int trimExpunged(long mailboxId, int keep);
 
-    /** Message count, unseen, deleted and total size of a mailbox, in one query. */
+    /** Message count, unseen, deleted and total size of a mailbox: the counts its row keeps. */
     Rows.MailboxCounts counts(long mailboxId);
 
     /**

@@ -231,7 +231,7 @@ public final class Rows {
     }
 
     /** A message's new flags, as written by a flag change. */
-    public record FlagUpdate(long messageId, int systemFlags, String keywords) {
+    public record FlagUpdate(long messageId, int previousSystemFlags, int systemFlags, String keywords) {
     }
 
     /** An expunged message: its UID and the MODSEQ of the expunge. */

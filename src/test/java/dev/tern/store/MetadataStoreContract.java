@@ -173,14 +173,33 @@ public abstract class MetadataStoreContract {
         assertThat(before).containsExactly(2L, 4L);
         store.writeAndWait(tx -> {
             List<Rows.Message> m = tx.mailboxes().messages(inbox.id());
-            tx.mailboxes().updateFlags(List.of(new Rows.FlagUpdate(m.get(0).id(), deleted, ""),
-                    new Rows.FlagUpdate(m.get(3).id(), 0, "")), tx.mailboxes().nextModSeq(inbox.id()));
+            tx.mailboxes().updateFlags(inbox.id(), List.of(new Rows.FlagUpdate(m.get(0).id(), seen, deleted, ""),
+                    new Rows.FlagUpdate(m.get(3).id(), deleted, 0, "")), tx.mailboxes().nextModSeq(inbox.id()));
             return null;
         });
         List<Long> after = store.read(tx -> tx.mailboxes().deletedUids(inbox.id()));
         assertThat(after).containsExactly(1L, 2L);
+        // 1 \Deleted, 2 \Deleted \Seen, 3 and 4 nothing.
+        assertCountsAsRecounted(inbox.id(), new Rows.MailboxCounts(4, 3, 2, 4));
+        store.writeAndWait(tx -> tx.mailboxes().expunge(inbox.id(), List.of(2L, 3L), tx.mailboxes().nextModSeq(inbox.id())));
+        assertCountsAsRecounted(inbox.id(), new Rows.MailboxCounts(2, 2, 1, 2));
+        assertCountsAsRecounted(other.id(), new Rows.MailboxCounts(1, 1, 1, 1));
         List<Long> elsewhere = store.read(tx -> tx.mailboxes().deletedUids(other.id()));
         assertThat(elsewhere).containsExactly(1L);
+    }
+
+    /** The counts a mailbox keeps are {@code expected}, and what counting its messages gives. */
+    private void assertCountsAsRecounted(long mailboxId, Rows.MailboxCounts expected) {
+        store.read(tx -> {
+            List<Rows.Message> all = tx.mailboxes().messages(mailboxId);
+            Rows.MailboxCounts recounted = new Rows.MailboxCounts(all.size(),
+                    all.stream().filter(m -> (m.systemFlags() & 1) == 0).count(),
+                    all.stream().filter(m -> (m.systemFlags() & 8) != 0).count(),
+                    all.stream().mapToLong(Rows.Message::size).sum());
+            assertThat(recounted).isEqualTo(expected);
+            assertThat(tx.mailboxes().counts(mailboxId)).isEqualTo(expected);
+            return null;
+        });
     }
 
     @Test
@@ -200,13 +219,23 @@ public abstract class MetadataStoreContract {
             return null;
         });
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(1_515L);
+        assertCountsAsRecounted(inbox.id(), new Rows.MailboxCounts(5, 5, 0, 15));
+        assertCountsAsRecounted(archive.id(), new Rows.MailboxCounts(5, 5, 0, 1_500));
         List<String> first = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(a.id(), 4));
         assertThat(first).hasSize(4).containsOnly("P1");
         long left = store.read(tx -> tx.mailboxes().messages(inbox.id()).stream().mapToLong(Rows.Message::size).sum()
                 + tx.mailboxes().messages(archive.id()).stream().mapToLong(Rows.Message::size).sum());
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(left);
+        long inboxLeft = store.read(tx -> (long) tx.mailboxes().messages(inbox.id()).size());
+        store.read(tx -> {
+            assertThat(tx.mailboxes().counts(inbox.id()).messages()).isEqualTo(inboxLeft);
+            assertThat(tx.mailboxes().counts(archive.id()).messages()).isEqualTo(6 - inboxLeft);
+            return null;
+        });
         List<String> rest = store.writeAndWait(tx -> tx.mailboxes().deleteMessages(a.id(), 100));
         assertThat(rest).hasSize(6);
+        assertCountsAsRecounted(inbox.id(), new Rows.MailboxCounts(0, 0, 0, 0));
+        assertCountsAsRecounted(theirs.id(), new Rows.MailboxCounts(1, 1, 0, 42));
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(a.id()))).isEqualTo(0L);
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(42L);
     }
@@ -638,8 +667,8 @@ public abstract class MetadataStoreContract {
         }
         long modSeq = store.writeAndWait(tx -> {
             long next = tx.mailboxes().nextModSeq(box.id());
-            tx.mailboxes().updateFlags(List.of(new Rows.FlagUpdate(m.get(0).id(), 1, "$Label1"),
-                    new Rows.FlagUpdate(m.get(1).id(), 1 | 8, "")), next);
+            tx.mailboxes().updateFlags(box.id(), List.of(new Rows.FlagUpdate(m.get(0).id(), 0, 1, "$Label1"),
+                    new Rows.FlagUpdate(m.get(1).id(), 0, 1 | 8, "")), next);
             return next;
         });
         assertThat(modSeq).isGreaterThan(m.get(2).modSeq());

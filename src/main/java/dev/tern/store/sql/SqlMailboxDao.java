@@ -125,10 +125,13 @@ final class SqlMailboxDao implements MailboxDao {
                                int systemFlags, String keywords) {
         // Taking the UID and MODSEQ with an UPDATE ... RETURNING in the same transaction as the
         // insert makes them unique and gap-free per mailbox, whoever else appends.
-        // The mailbox's byte count moves in the same statement (what an account's usage sums).
+        // The mailbox's counts move in the same statement (what STATUS and an account's usage read).
+        Tally added = Tally.of(size, systemFlags);
         long[] next = db.one("UPDATE mailboxes SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1, "
-                        + "bytes = bytes + ? WHERE id = ? RETURNING uidnext - 1, highest_modseq",
-                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, size, mailboxId)
+                        + "bytes = bytes + ?, message_count = message_count + 1, unseen_count = unseen_count + ?, "
+                        + "deleted_count = deleted_count + ? WHERE id = ? RETURNING uidnext - 1, highest_modseq",
+                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, added.bytes(), added.unseen(), added.deleted(),
+                mailboxId)
                 .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
         long uid = next[0];
         long modSeq = next[1];
@@ -226,10 +229,16 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
-    public void updateFlags(List<Rows.FlagUpdate> updates, long modSeq) {
+    public void updateFlags(long mailboxId, List<Rows.FlagUpdate> updates, long modSeq) {
+        Tally moved = Tally.NONE;
         for (Rows.FlagUpdate u : updates) {
             db.update("UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?",
                     u.systemFlags(), u.keywords(), modSeq, u.messageId());
+            moved = moved.plus(Tally.change(u.previousSystemFlags(), u.systemFlags()));
+        }
+        if (!moved.isNone()) {
+            db.update("UPDATE mailboxes SET unseen_count = unseen_count + ?, deleted_count = deleted_count + ? "
+                    + "WHERE id = ?", moved.unseen(), moved.deleted(), mailboxId);
         }
     }
 
@@ -248,17 +257,17 @@ final class SqlMailboxDao implements MailboxDao {
     @Override
     public List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq) {
         List<String> blobs = new ArrayList<>();
-        long bytes = 0;
+        Tally gone = Tally.NONE;
         for (long uid : new HashSet<>(uids)) {
             Optional<RemovedMessage> removed = db.one("DELETE FROM messages WHERE mailbox_id = ? AND uid = ? "
-                    + "RETURNING blob_id, mailbox_id, size", SqlMailboxDao::removed, mailboxId, uid);
+                    + "RETURNING " + REMOVED_COLUMNS, SqlMailboxDao::removed, mailboxId, uid);
             if (removed.isPresent()) {
                 blobs.add(removed.get().blobId());
-                bytes += removed.get().size();
+                gone = gone.plus(removed.get().tally());
                 db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
             }
         }
-        subtractBytes(mailboxId, bytes);
+        subtract(mailboxId, gone);
         return blobs;
     }
 
@@ -301,14 +310,13 @@ final class SqlMailboxDao implements MailboxDao {
         return dropped;
     }
 
+    /** The counts the mailbox row keeps (V18, V21): one row, however many messages. */
+    static final String COUNTS = "SELECT message_count, unseen_count, deleted_count, bytes FROM mailboxes WHERE id = ?";
+
     @Override
     public Rows.MailboxCounts counts(long mailboxId) {
-        return db.one("SELECT COUNT(*), "
-                        + "COALESCE(SUM(CASE WHEN (system_flags & 1) = 0 THEN 1 ELSE 0 END), 0), "
-                        + "COALESCE(SUM(CASE WHEN (system_flags & 8) <> 0 THEN 1 ELSE 0 END), 0), "
-                        + "COALESCE(SUM(size), 0) FROM messages WHERE mailbox_id = ?",
-                rs -> new Rows.MailboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), mailboxId)
-                .orElse(new Rows.MailboxCounts(0, 0, 0, 0));
+        return db.one(COUNTS, rs -> new Rows.MailboxCounts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                mailboxId).orElse(new Rows.MailboxCounts(0, 0, 0, 0));
     }
 
     static final String ACCOUNT_USAGE = "SELECT COALESCE(SUM(bytes), 0) FROM mailboxes WHERE account_id = ?";
@@ -352,26 +360,58 @@ final class SqlMailboxDao implements MailboxDao {
     public List<String> deleteMessages(long accountId, int limit) {
         List<RemovedMessage> removed = db.query("DELETE FROM messages WHERE id IN (SELECT m.id FROM messages m "
                 + "JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = ? LIMIT ?) "
-                + "RETURNING blob_id, mailbox_id, size", SqlMailboxDao::removed, accountId, limit);
-        Map<Long, Long> bytes = new TreeMap<>();
+                + "RETURNING " + REMOVED_COLUMNS, SqlMailboxDao::removed, accountId, limit);
+        Map<Long, Tally> gone = new TreeMap<>();    // by mailbox id: rows locked in one order
         for (RemovedMessage r : removed) {
-            bytes.merge(r.mailboxId(), r.size(), Long::sum);
+            gone.merge(r.mailboxId(), r.tally(), Tally::plus);
         }
-        bytes.forEach(this::subtractBytes);
+        gone.forEach(this::subtract);
         return removed.stream().map(RemovedMessage::blobId).toList();
     }
 
-    /** A message row just deleted: what its blob and its mailbox's byte count need to know. */
-    private record RemovedMessage(String blobId, long mailboxId, long size) {
+    /** \Seen and \Deleted in {@code system_flags}. */
+    private static final int SEEN = 1;
+    private static final int DELETED = 8;
+
+    /** What messages add to their mailbox's counts: bytes, messages, unseen ones, deleted ones. */
+    private record Tally(long bytes, long messages, long unseen, long deleted) {
+        static final Tally NONE = new Tally(0, 0, 0, 0);
+
+        static Tally of(long size, int systemFlags) {
+            return new Tally(size, 1, (systemFlags & SEEN) == 0 ? 1 : 0, (systemFlags & DELETED) != 0 ? 1 : 0);
+        }
+
+        Tally plus(Tally o) {
+            return new Tally(bytes + o.bytes, messages + o.messages, unseen + o.unseen, deleted + o.deleted);
+        }
+
+        /** A message's flags changing from {@code before} to {@code after}: the counts it moves. */
+        static Tally change(int before, int after) {
+            Tally was = of(0, before);
+            Tally is = of(0, after);
+            return new Tally(0, 0, is.unseen - was.unseen, is.deleted - was.deleted);
+        }
+
+        boolean isNone() {
+            return equals(NONE);
+        }
+    }
+
+    private static final String REMOVED_COLUMNS = "blob_id, mailbox_id, size, system_flags";
+
+    /** A message row just deleted: what its blob and its mailbox's counts need to know. */
+    private record RemovedMessage(String blobId, long mailboxId, Tally tally) {
     }
 
     private static RemovedMessage removed(ResultSet rs) throws SQLException {
-        return new RemovedMessage(rs.getString(1), rs.getLong(2), rs.getLong(3));
+        return new RemovedMessage(rs.getString(1), rs.getLong(2), Tally.of(rs.getLong(3), rs.getInt(4)));
     }
 
-    private void subtractBytes(long mailboxId, long bytes) {
-        if (bytes != 0) {
-            db.update("UPDATE mailboxes SET bytes = bytes - ? WHERE id = ?", bytes, mailboxId);
+    private void subtract(long mailboxId, Tally t) {
+        if (!t.isNone()) {
+            db.update("UPDATE mailboxes SET bytes = bytes - ?, message_count = message_count - ?, "
+                    + "unseen_count = unseen_count - ?, deleted_count = deleted_count - ? WHERE id = ?",
+                    t.bytes(), t.messages(), t.unseen(), t.deleted(), mailboxId);
         }
     }
 

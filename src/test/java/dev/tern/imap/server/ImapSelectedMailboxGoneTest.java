@@ -98,7 +98,10 @@ class ImapSelectedMailboxGoneTest {
         // New mail under the new name reaches the session that selected the old one.
         assertThat(last(b.command("p", "APPEND Archive/Work2 {" + MESSAGE.length() + "+}\r\n" + MESSAGE)))
                 .startsWith("p OK [APPENDUID");
-        assertThat(a.command("n", "NOOP")).containsExactly("* 2 EXISTS", "n OK NOOP completed");
+        // "* 2 RECENT" may come too: this session claims the new message as \Recent off the event
+        // loop, and whether that is done before the NOOP answers is a matter of timing (docs/imap.md).
+        assertThat(a.command("n", "NOOP")).filteredOn(l -> !l.endsWith(" RECENT"))
+                .containsExactly("* 2 EXISTS", "n OK NOOP completed");
         assertThat(last(a.command("st", "STORE 2 +FLAGS (\\Seen)"))).startsWith("st OK");
         assertThat(b.command("x", "EXAMINE Archive/Work2")).anyMatch(l -> l.equals("* 2 EXISTS"));
         assertThat(b.command("y", "FETCH 2 FLAGS").get(0)).contains("\\Seen");

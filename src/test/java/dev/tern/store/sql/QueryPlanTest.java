@@ -62,6 +62,12 @@ class QueryPlanTest {
     }
 
     @Test
+    void aMailboxsCountsAreOneRow() throws SQLException {
+        assertThat(plan(SqlMailboxDao.COUNTS, 1L))
+                .containsExactly("SEARCH mailboxes USING INTEGER PRIMARY KEY (rowid=?)");
+    }
+
+    @Test
     void anAccountsUsageReadsItsMailboxesAndNoMessage() throws SQLException {
         List<String> plan = plan(SqlMailboxDao.ACCOUNT_USAGE, 1L);
         assertThat(plan).hasSize(1);
