@@ -96,7 +96,14 @@ class CrashRecoveryTest {
             Account victim = s.directory().user("victim@crash.test").orElseThrow();
             Rows.Mailbox inbox = s.mailboxes().mailboxes(victim.id()).stream()
                     .filter(m -> m.name().equals("INBOX")).findFirst().orElseThrow();
-            for (Rows.Message m : s.mailboxes().messages(inbox.id())) {
+            List<Rows.Message> stored = s.mailboxes().messages(inbox.id());
+            // The counts the mailbox keeps moved in the transactions that were kept, and only in them.
+            dev.tern.mailbox.MailboxStatus status = s.mailboxes().status(inbox.id());
+            assertThat(status.messages()).isEqualTo(stored.size());
+            assertThat(status.unseen()).isEqualTo(stored.size());
+            assertThat(status.size()).isEqualTo(stored.stream().mapToLong(Rows.Message::size).sum());
+            assertThat(s.mailboxes().usage(victim.id())).isEqualTo(status.size());
+            for (Rows.Message m : stored) {
                 String content;
                 try (InputStream in = s.mailboxes().open(m)) {
                     content = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
