@@ -297,6 +297,39 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void dueRecipientsComeOldestFirstAcrossTheirStatesUpToTheLimit() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<Rows.QueueRecipient> all = store.writeAndWait(tx -> {
+            tx.blobs().insert("DQ", 100, 3);
+            List<Rows.QueueRecipient> out = new ArrayList<>();
+            for (String id : List.of("DQ1", "DQ2", "DQH")) {
+                out.addAll(tx.queue().insert(new Rows.QueuedMessage(id, "DQ", "s@example.org", 100, "8BITMIME", false,
+                                null, null, null, null, null, "smtp", t0, false),
+                        List.of(new Rows.NewRecipient(id + "a@example.test", null, null),
+                                new Rows.NewRecipient(id + "b@example.test", null, null)), t0));
+            }
+            return out;
+        });
+        // DQ1a queued (t0), DQ1b deferred to t0+20s, DQ2a in flight with a lease to t0+10s,
+        // DQ2b deferred to t0+5s; DQH's recipients are due but their message is held.
+        store.writeAndWait(tx -> {
+            tx.queue().defer(all.get(1).id(), t0.plusSeconds(20), "4.0.0 later", t0);
+            tx.queue().lease(all.get(2).id(), t0.plusSeconds(10), t0);
+            tx.queue().defer(all.get(3).id(), t0.plusSeconds(5), "4.0.0 later", t0);
+            tx.queue().setHeld("DQH", true);
+            return null;
+        });
+        java.util.function.BiFunction<Instant, Integer, List<String>> due = (now, limit) -> store.read(tx ->
+                tx.queue().due(now, limit)).stream().map(Rows.QueueRecipient::address).toList();
+        assertThat(due.apply(t0, 10)).containsExactly("DQ1a@example.test");
+        assertThat(due.apply(t0.plusSeconds(30), 10)).containsExactly("DQ1a@example.test", "DQ2b@example.test",
+                "DQ2a@example.test", "DQ1b@example.test");
+        assertThat(due.apply(t0.plusSeconds(30), 3)).containsExactly("DQ1a@example.test", "DQ2b@example.test",
+                "DQ2a@example.test");
+        assertThat(due.apply(t0.plusSeconds(7), 1)).containsExactly("DQ1a@example.test");
+    }
+
+    @Test
     void queueRecipientsMoveThroughTheirStates() {
         Instant now = Instant.now();
         store.writeAndWait(tx -> {

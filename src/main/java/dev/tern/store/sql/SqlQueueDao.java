@@ -65,14 +65,27 @@ final class SqlQueueDao implements QueueDao {
                 SqlQueueDao::recipientRow, recipientId);
     }
 
+    /** The first {@code limit} due recipients of one state, oldest first (a part of {@link #DUE}). */
+    private static String dueIn(String state) {
+        return "SELECT * FROM (SELECT r.id, r.message_id, r.address, r.dsn_notify, r.dsn_orcpt, r.state, r.attempts, "
+                + "r.warned, r.next_attempt_at, r.last_error FROM queue_recipients r "
+                + "JOIN queue_messages m ON m.id = r.message_id "
+                + "WHERE r.state = '" + state + "' AND r.next_attempt_at <= ? AND m.held = 0 "
+                + "ORDER BY r.next_attempt_at, r.id LIMIT ?) due_" + state;
+    }
+
+    /**
+     * Due recipients of the three waiting states, oldest first. One part per state, each taking
+     * its first ones in the order of the (state, next_attempt_at) index: with the states in one
+     * IN list, the database read and sorted every due recipient before the limit (50 ms every scan
+     * with 50,000 due at once).
+     */
+    static final String DUE = "SELECT * FROM (" + dueIn("queued") + " UNION ALL " + dueIn("deferred")
+            + " UNION ALL " + dueIn("inflight") + ") due ORDER BY next_attempt_at, id LIMIT ?";
+
     @Override
     public List<Rows.QueueRecipient> due(Instant now, int limit) {
-        return db.query("SELECT r.id, r.message_id, r.address, r.dsn_notify, r.dsn_orcpt, r.state, r.attempts, r.warned, "
-                        + "r.next_attempt_at, r.last_error FROM queue_recipients r "
-                        + "JOIN queue_messages m ON m.id = r.message_id "
-                        + "WHERE r.state IN ('queued', 'deferred', 'inflight') AND r.next_attempt_at <= ? AND m.held = 0 "
-                        + "ORDER BY r.next_attempt_at, r.id LIMIT ?",
-                SqlQueueDao::recipientRow, now, limit);
+        return db.query(DUE, SqlQueueDao::recipientRow, now, limit, now, limit, now, limit, limit);
     }
 
     @Override
