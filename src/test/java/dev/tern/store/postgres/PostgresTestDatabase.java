@@ -209,8 +209,11 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
      */
     public int terminateSessions() throws SQLException {
         try (Connection c = connect();
+             // Only the sessions of the test role: an autovacuum worker at work in the database is
+             // the server's own, and ending it is refused ("must be a superuser").
              PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                     + "WHERE datname = ? AND pid <> pg_backend_pid()")) {
+                     + "WHERE datname = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                     + "AND usename = current_user")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -230,7 +233,7 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         if (!available) {
             try (Connection c = admin();
                  PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                         + "WHERE datname = ?")) {
+                         + "WHERE datname = ? AND backend_type = 'client backend' AND usename = current_user")) {
                 ps.setString(1, name);
                 ps.executeQuery().close();
             }
