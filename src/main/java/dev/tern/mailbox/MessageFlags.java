@@ -11,4 +11,8 @@ public record MessageFlags(long uid, Flags flags, long modSeq) {
     static MessageFlags of(Rows.MessageFlags row) {
         return new MessageFlags(row.uid(), Flags.fromStored(row.systemFlags(), row.keywords()), row.modSeq());
     }
+
+    static MessageFlags of(Rows.Message row) {
+        return new MessageFlags(row.uid(), Flags.fromStored(row.systemFlags(), row.keywords()), row.modSeq());
+    }
 }

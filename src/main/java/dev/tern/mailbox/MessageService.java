@@ -77,9 +77,7 @@ public final class MessageService {
      * (CHANGEDSINCE …) reads those alone, through the MODSEQ index, not the whole mailbox.
      */
     public List<MessageFlags> flagsChangedSince(long mailboxId, long modSeq) {
-        return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream()
-                .map(m -> new MessageFlags(m.uid(), Flags.fromStored(m.systemFlags(), m.keywords()), m.modSeq()))
-                .toList();
+        return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageFlags::of).toList();
     }
 
     /** Messages whose MODSEQ is above {@code modSeq}, by UID (FETCH … CHANGEDSINCE, RFC 7162 §3.1.4). */
