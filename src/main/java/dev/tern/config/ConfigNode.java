@@ -97,11 +97,24 @@ final class ConfigNode {
         if (v.isIntegralNumber() && v.asLong() > 0) {
             return v.asLong();
         }
+        return parsedSize(name, v);
+    }
+
+    /** A size that may be zero ({@code 0} or {@code "0"}), for a reserve that can be turned off. */
+    long sizeOrZero(String name, long fallback) {
+        JsonNode v = node.get(name);
+        if (v != null && (v.isIntegralNumber() && v.asLong() == 0 || v.isTextual() && v.asText().trim().equals("0"))) {
+            read.add(name);
+            return 0;
+        }
+        return size(name, fallback);
+    }
+
+    private long parsedSize(String name, JsonNode v) {
         Matcher m = v.isTextual() ? SIZE.matcher(v.asText().trim()) : null;
         if (m == null || !m.matches()) {
             throw new ConfigException(key(name) + ": expected a size such as 26214400 or \"25MB\", got " + v);
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
         long factor = switch (unit.charAt(0)) {
             case 'k' -> 1024L;
@@ -109,10 +122,16 @@ final class ConfigNode {
             case 'g' -> 1024L * 1024 * 1024;
             default -> 1L;
         };
+        long n;
+        try {
+            n = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(key(name) + ": " + v + " is too large");
+        }
         if (n <= 0) {
             throw new ConfigException(key(name) + ": must be greater than zero");
         }
-        return n * factor;
+        return n;
     }
 
     /** A duration: a string such as "300s", "5m", "1h", "500ms". */

@@ -15,20 +15,35 @@ import java.time.Duration;
  * @param maxConnections       simultaneous connections on all SMTP listeners together
  * @param maxConnectionsPerIp  simultaneous connections from one client address
  * @param vrfy                 answer VRFY truthfully (off by default: 252, as RFC 5321 §3.5.3 allows)
+ * @param minFreeSpace         bytes the storage must keep free after a message of the size MAIL declares; with
+ *                             less, MAIL gets 452 4.3.1 (Postfix's {@code queue_minfree}); 0 turns the reserve off
  */
 public record SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLength, int maxErrors,
                          Duration commandTimeout, Duration dataTimeout, int maxConnections,
-                         int maxConnectionsPerIp, boolean vrfy) {
+                         int maxConnectionsPerIp, boolean vrfy, long minFreeSpace) {
+
+    /** Limits with the default free-space reserve: one and a half times the largest message, as Postfix keeps. */
+    public SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLength, int maxErrors,
+                      Duration commandTimeout, Duration dataTimeout, int maxConnections,
+                      int maxConnectionsPerIp, boolean vrfy) {
+        this(maxMessageSize, maxRecipients, maxLineLength, maxErrors, commandTimeout, dataTimeout, maxConnections,
+                maxConnectionsPerIp, vrfy, defaultReserve(maxMessageSize));
+    }
 
     public static SmtpLimits defaults() {
         return new SmtpLimits(50L * 1024 * 1024, 1000, 4096, 20, Duration.ofMinutes(5), Duration.ofMinutes(3),
                 1000, 50, false);
     }
 
+    private static long defaultReserve(long maxMessageSize) {
+        return maxMessageSize > Long.MAX_VALUE / 3 ? Long.MAX_VALUE / 2 : maxMessageSize / 2 * 3;
+    }
+
     static SmtpLimits read(ConfigNode n) {
         SmtpLimits d = defaults();
+        long maxMessageSize = n.size("max_message_size", d.maxMessageSize());
         SmtpLimits l = new SmtpLimits(
-                n.size("max_message_size", d.maxMessageSize()),
+                maxMessageSize,
                 n.positiveInt("max_recipients", d.maxRecipients()),
                 n.positiveInt("max_line_length", d.maxLineLength()),
                 n.positiveInt("max_errors", d.maxErrors()),
@@ -36,7 +51,8 @@ public record SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLeng
                 n.duration("data_timeout", d.dataTimeout()),
                 n.positiveInt("max_connections", d.maxConnections()),
                 n.positiveInt("max_connections_per_ip", d.maxConnectionsPerIp()),
-                n.bool("vrfy", d.vrfy()));
+                n.bool("vrfy", d.vrfy()),
+                n.sizeOrZero("min_free_space", defaultReserve(maxMessageSize)));
         if (l.maxLineLength() < 1000) {
             throw new ConfigException(n.key("max_line_length") + ": must be at least 1000 (RFC 5321 §4.5.3.1.6), got " + l.maxLineLength());
         }

@@ -84,6 +84,11 @@ public final class StarterConfig {
                 max_connections_per_ip = 50
                 # Answer VRFY truthfully (off: "252 Cannot VRFY user", which does not reveal accounts).
                 vrfy = false
+                # Free space to keep where messages are stored (data_dir): with less, new mail is
+                # refused with "452 4.3.1 Insufficient system storage" (senders retry later) and
+                # the rest is left to the queue and to IMAP. "0": no reserve.
+                # Default: one and a half times max_message_size.
+                # min_free_space = "75MB"
 
                 [submission]
                 # Mail from authenticated users: besides the envelope sender, the addresses in the

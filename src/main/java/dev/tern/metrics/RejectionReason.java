@@ -38,6 +38,9 @@ final class RejectionReason {
         if (stage.equals("connect") && code == 421) {
             return "too_many_connections";
         }
+        if (e.equals("4.3.1")) {
+            return "storage_full";   // [smtp] min_free_space at MAIL, or a full disk at the end of the data
+        }
         if (code / 100 == 4 && e.startsWith("4.3.")) {
             return "temporary_failure";
         }

@@ -9,6 +9,7 @@ import dev.tern.store.BlobSink;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
+import dev.tern.store.StorageFull;
 import dev.tern.store.StoreTx;
 import dev.tern.message.MessageIdReader;
 import dev.tern.tracking.DeliveryTracker;
@@ -121,6 +122,11 @@ public final class MailQueue {
                             throw me;
                         }
                         log.error("queue {}: could not store the message: {}", queueId, cause.toString());
+                        if (StorageFull.isCause(cause)) {
+                            // RFC 5321 §4.2.3 / RFC 3463 X.3.1: the sender keeps the message and retries.
+                            throw new MailException(452, "4.3.1", "Insufficient system storage, try again later",
+                                    COMPONENT, cause);
+                        }
                         throw MailException.temporary("Local error in processing, try again later", COMPONENT, cause);
                     }
                     if (!done.recipients().isEmpty()) {

@@ -319,7 +319,8 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.mailboxes(), services.queue(),
-                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics);
+                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics,
+                    new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
             startListeners(backend);
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());

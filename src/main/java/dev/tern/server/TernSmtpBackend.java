@@ -51,10 +51,12 @@ final class TernSmtpBackend implements SmtpBackend {
     private final InboundChecks inbound;
     private final TernMetrics metrics;
     private final LocalRecipientCache localRecipients;
+    private final FreeSpaceProbe freeSpace;
 
     TernSmtpBackend(Directory directory, MailboxService mailboxes, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
-                    Executor storageExecutor, InboundChecks inbound, TernMetrics metrics) {
+                    Executor storageExecutor, InboundChecks inbound, TernMetrics metrics, FreeSpaceProbe freeSpace) {
         this.metrics = metrics;
+        this.freeSpace = freeSpace;
         this.directory = directory;
         this.localRecipients = new LocalRecipientCache(directory.version());
         this.mailboxes = mailboxes;
@@ -63,6 +65,11 @@ final class TernSmtpBackend implements SmtpBackend {
         this.relayFrom = relayFrom;
         this.storageExecutor = storageExecutor;
         this.inbound = inbound;
+    }
+
+    @Override
+    public long freeSpace() {
+        return freeSpace == null ? Long.MAX_VALUE : freeSpace.free();
     }
 
     /** The receiving checks (SPF, DKIM, DMARC, block lists, rate limits…) for a port-25 client. */

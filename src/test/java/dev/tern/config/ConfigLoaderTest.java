@@ -27,6 +27,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void freeSpaceReserveFollowsTheLargestMessageUnlessSet() {
+        assertThat(parse("[smtp]\nmax_message_size = \"10MB\"\n").smtp().minFreeSpace()).isEqualTo(15L * 1024 * 1024);
+        assertThat(parse("[smtp]\nmin_free_space = \"2G\"\n").smtp().minFreeSpace()).isEqualTo(2L << 30);
+        assertThat(parse("[smtp]\nmin_free_space = \"0\"\n").smtp().minFreeSpace()).isZero();
+        assertThat(parse("[smtp]\nmin_free_space = 0\n").smtp().minFreeSpace()).isZero();
+        assertThatThrownBy(() -> parse("[smtp]\nmin_free_space = \"plenty\"\n"))
+                .hasMessageStartingWith("smtp.min_free_space: expected a size");
+        assertThatThrownBy(() -> parse("[smtp]\nmin_free_space = -5\n"))
+                .hasMessageStartingWith("smtp.min_free_space:");
+        assertThatThrownBy(() -> parse("[smtp]\nmin_free_space = \"99999999999999999999G\"\n"))
+                .hasMessage("smtp.min_free_space: \"99999999999999999999G\" is too large");
+        assertThatThrownBy(() -> parse("[smtp]\nmax_message_size = \"9999999999G\"\n"))
+                .hasMessageEndingWith("is too large");
+    }
+
+    @Test
     void starterConfigIsValidAndMatchesDefaults() {
         TernConfig c = parse(StarterConfig.text("mx.example.test", "0.0.0.0:25"));
         assertThat(c.listener("smtp")).containsExactly(new ListenAddress("0.0.0.0", 25));

@@ -193,5 +193,7 @@ class TernMetricsTest {
         assertThat(RejectionReason.of("mail", 553, "5.7.1", "submission-policy")).isEqualTo("sender_not_owned");
         assertThat(RejectionReason.of("data", 554, "5.5.2", "smtp")).isEqualTo("protocol");
         assertThat(RejectionReason.of("data", 451, "4.3.0", "queue")).isEqualTo("temporary_failure");
+        assertThat(RejectionReason.of("mail", 452, "4.3.1", "smtp")).isEqualTo("storage_full");
+        assertThat(RejectionReason.of("data", 452, "4.3.1", "queue")).isEqualTo("storage_full");
     }
 }

@@ -51,6 +51,9 @@ final class Replies {
     static final SmtpReply BARE_LINE_ENDING = SmtpReply.of(554, "5.5.2",
             "Bare LF or bare CR in message content refused (see RFC 5321 section 2.3.8)");
     static final SmtpReply LOCAL_ERROR = SmtpReply.of(451, "4.3.0", "Temporary local problem, try again later");
+    /** RFC 5321 §4.2.3 (452) and RFC 3463 (X.3.1, mail system full); Postfix's words. */
+    static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, "4.3.1",
+            "Insufficient system storage, try again later");
 
     // STARTTLS (RFC 3207 §4).
     static final SmtpReply TLS_READY = SmtpReply.of(220, "2.0.0", "Ready to start TLS");

@@ -94,6 +94,17 @@ public interface SmtpBackend {
         return contentFilter(listener, client);
     }
 
+    /**
+     * Bytes the storage can still take: the free space of the local file systems it writes messages
+     * to, for whoever may write there. MAIL is refused with 452 4.3.1 when a message of the size it
+     * declares would leave less than {@code [smtp] min_free_space}. Called at every MAIL on the
+     * session's event loop, so it must not block (a value read at most once a second will do). By
+     * default, unlimited.
+     */
+    default long freeSpace() {
+        return Long.MAX_VALUE;
+    }
+
     /** Where the content of a new message is written; the id of the sink is the queue id. */
     BlobSink newBody(String queueId);
 

@@ -240,6 +240,12 @@ final class SmtpSession {
             reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
             return;
         }
+        if (!roomFor(c.size())) {
+            refused("mail", Replies.INSUFFICIENT_STORAGE, COMPONENT);
+            TransactionLog.senderRefused(client, c.sender(), Replies.INSUFFICIENT_STORAGE);
+            reply(Replies.INSUFFICIENT_STORAGE);   // RFC 1870 §6.1: 452 when it may fit later
+            return;
+        }
         Transaction t = new Transaction(c);
         CompletableFuture<Void> check = peer.authenticated()
                 ? call(() -> settings.backend().checkSender(settings.listener(), clientInfo(t), c.sender()))
@@ -258,6 +264,22 @@ final class SmtpSession {
                 reply(refusal);
             }
         });
+    }
+
+    /**
+     * Whether the storage keeps its reserve ({@code [smtp] min_free_space}) after a message of the
+     * declared size (0 when MAIL declares none), as Postfix's smtpd checks {@code queue_minfree}:
+     * a full disk refuses new mail with a temporary error at MAIL, before any of it is sent, and
+     * leaves the reserve to what is already accepted, to IMAP and to the queue.
+     */
+    private boolean roomFor(long declaredSize) {
+        long reserve = settings.limits().minFreeSpace();
+        long size = Math.max(0, declaredSize);
+        if (reserve <= 0 && size == 0) {
+            return true;
+        }
+        long free = settings.backend().freeSpace();
+        return free >= reserve && free - reserve >= size;
     }
 
     private void beginTransaction(Transaction t) {

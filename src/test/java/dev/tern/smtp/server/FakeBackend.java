@@ -47,10 +47,19 @@ final class FakeBackend implements SmtpBackend, AutoCloseable {
     final List<ClientInfo> checkedClients = new CopyOnWriteArrayList<>();
     volatile RuntimeException recipientCrash;
     volatile RuntimeException enqueueFailure;
+    /** What {@link #freeSpace()} answers, and how often it was asked. */
+    volatile long freeSpace = Long.MAX_VALUE;
+    final AtomicInteger freeSpaceReads = new AtomicInteger();
 
     FakeBackend(Set<String> domains, Set<String> users) {
         this.domains = domains;
         this.users = users;
+    }
+
+    @Override
+    public long freeSpace() {
+        freeSpaceReads.incrementAndGet();
+        return freeSpace;
     }
 
     /** The client policy every new connection gets. */
