@@ -42,7 +42,7 @@ final class FreeSpaceProbe {
     private boolean low;
 
     FreeSpaceProbe(List<Path> dirs, long reserve) {
-        this(dirs, reserve, FreeSpaceProbe::usableSpace, System::nanoTime);
+        this(dirs, reserve, new FileStoreReader(), System::nanoTime);
     }
 
     FreeSpaceProbe(List<Path> dirs, long reserve, Reader reader, LongSupplier nanoTime) {
@@ -109,8 +109,21 @@ final class FreeSpaceProbe {
         }
     }
 
-    private static long usableSpace(Path dir) throws IOException {
-        FileStore store = Files.getFileStore(dir);
-        return store.getUsableSpace();
+    /**
+     * Reads through each directory's {@link FileStore}, found once: finding it parses the mount
+     * table, while reading its space is one {@code statvfs}.
+     */
+    private static final class FileStoreReader implements Reader {
+        private final java.util.Map<Path, FileStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public long usable(Path dir) throws IOException {
+            FileStore store = stores.get(dir);
+            if (store == null) {
+                store = Files.getFileStore(dir);
+                stores.put(dir, store);
+            }
+            return store.getUsableSpace();
+        }
     }
 }
