@@ -237,6 +237,7 @@ final class SmtpSession {
         }
         if (c.size() > settings.limits().maxMessageSize()) {
             refused("mail", Replies.MESSAGE_TOO_BIG, COMPONENT);
+            TransactionLog.senderRefused(client, c.sender(), Replies.MESSAGE_TOO_BIG);
             reply(Replies.MESSAGE_TOO_BIG);  // RFC 1870 §6.1
             return;
         }

@@ -1,5 +1,7 @@
 package dev.tern.smtp.server;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.tern.config.SmtpLimits;
 import org.junit.jupiter.api.Test;
 
@@ -45,13 +47,19 @@ class SmtpFreeSpaceTest extends SmtpServerTestSupport {
     @Test
     void theDeclaredSizeMustFitBesideTheReserve() throws Exception {
         start(withReserve(RESERVE));
+        ListAppender<ILoggingEvent> log = capture("dev.tern.smtp");
         backend.freeSpace = RESERVE + 5_000;
         SmtpTestClient c = greeted();
         expect(c.command("MAIL FROM:<a@b.test> SIZE=5001"), 452);
         expect(c.command("MAIL FROM:<a@b.test> SIZE=5000"), 250);
         expect(c.command("RSET"), 250);
         // Above the fixed limit the permanent refusal comes first (RFC 1870 §6.1).
-        assertThat(c.command("MAIL FROM:<a@b.test> SIZE=10001").text()).startsWith("552 5.3.4");
+        assertThat(c.command("MAIL FROM:<c@b.test> SIZE=10001").text()).startsWith("552 5.3.4");
+        assertThat(messages(log)).contains(
+                "NOQUEUE: client=unknown[127.0.0.1] from=<a@b.test> result=rejected code=452 status=4.3.1"
+                        + " text=\"Insufficient system storage, try again later\"",
+                "NOQUEUE: client=unknown[127.0.0.1] from=<c@b.test> result=rejected code=552 status=5.3.4"
+                        + " text=\"Message size exceeds fixed maximum message size\"");
     }
 
     @Test
