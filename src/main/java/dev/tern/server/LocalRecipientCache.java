@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * event loop instead of through a lookup on a storage thread (docs/adr/0024).
  *
  * <p>Only what may not change without the directory's version moving is kept: addresses that led
- * to enabled accounts without a quota (a quota'd account's usage changes with every message).
+ * to enabled accounts (with their quotas; what a quota'd account holds changes with every message
+ * and is kept apart, in {@link AccountUsageCache}).
  * Refusals are never kept, so a user, alias or domain just added is found at once. An entry is
  * tagged with the version read before the lookup that made it: a change committed during the lookup
  * leaves an entry that is already out of date, never one that looks current.
@@ -66,7 +67,7 @@ final class LocalRecipientCache {
     /** Keeps what a lookup begun at {@code versionBefore} found, when it may be kept at all. */
     void put(MailAddress recipient, long versionBefore, List<Account> accounts) {
         if (version == null || accounts.isEmpty()
-                || accounts.stream().anyMatch(a -> a.quotaBytes() != null || !a.enabled())) {
+                || accounts.stream().anyMatch(a -> !a.enabled())) {
             return;
         }
         if (entries.size() >= maxEntries) {

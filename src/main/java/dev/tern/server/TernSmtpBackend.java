@@ -52,11 +52,14 @@ final class TernSmtpBackend implements SmtpBackend {
     private final TernMetrics metrics;
     private final LocalRecipientCache localRecipients;
     private final FreeSpaceProbe freeSpace;
+    /** What quota'd accounts hold, kept until their mailboxes change (RCPT's quota check). */
+    private final AccountUsageCache usage = new AccountUsageCache();
 
     TernSmtpBackend(Directory directory, MailboxService mailboxes, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
                     Executor storageExecutor, InboundChecks inbound, TernMetrics metrics, FreeSpaceProbe freeSpace) {
         this.metrics = metrics;
         this.freeSpace = freeSpace;
+        mailboxes.events().listenAll(usage);
         this.directory = directory;
         this.localRecipients = new LocalRecipientCache(directory.version());
         this.mailboxes = mailboxes;
@@ -175,7 +178,11 @@ final class TernSmtpBackend implements SmtpBackend {
         // on the event loop (docs/adr/0024).
         List<Account> known = localRecipients.get(recipient);
         if (known != null) {
-            return CompletableFuture.completedFuture(known);
+            Boolean full = allFullFromMemory(known);
+            if (full == null) {   // a quota'd account whose usage is not known: one read for it
+                return CompletableFuture.supplyAsync(() -> refuseIfFull(recipient, known), storageExecutor);
+            }
+            return full ? CompletableFuture.failedFuture(mailboxFull(recipient)) : CompletableFuture.completedFuture(known);
         }
         long versionBefore = localRecipients.version();
         return CompletableFuture.supplyAsync(() -> {
@@ -187,16 +194,7 @@ final class TernSmtpBackend implements SmtpBackend {
                 throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
             }
             if (r instanceof Resolution.Local local) {
-                boolean full;
-                try {
-                    full = allFull(local.accounts());
-                } catch (RuntimeException e) {
-                    log.error("quota lookup for <{}> failed: {}", recipient, e.toString());
-                    throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
-                }
-                if (full) {
-                    throw new MailException(452, "4.2.2", "<" + recipient + ">: Mailbox full", COMPONENT);
-                }
+                refuseIfFull(recipient, local.accounts());
                 localRecipients.put(recipient, versionBefore, local.accounts());
                 return local.accounts();
             }
@@ -219,17 +217,58 @@ final class TernSmtpBackend implements SmtpBackend {
     }
 
     /**
-     * Whether every account an address leads to is at or over its quota (RFC 3463 4.2.2): then the
-     * recipient is refused for now. One usage query per account that has a quota; when some of them
-     * still have room, the others' copies are deferred at delivery instead.
+     * Refuses the recipient for now (452 4.2.2, RFC 3463) when every account it leads to is at or
+     * over its quota; when some of them still have room, the others' copies are deferred at
+     * delivery instead. Reads, on a storage thread, the usage of each quota'd account not known
+     * in memory ({@link AccountUsageCache}).
      */
-    private boolean allFull(List<Account> accounts) {
+    private List<Account> refuseIfFull(MailAddress recipient, List<Account> accounts) {
+        boolean full;
+        try {
+            full = accounts.stream().allMatch(a -> a.quotaBytes() != null && a.full(usage(a.id())));
+        } catch (RuntimeException e) {
+            log.error("quota lookup for <{}> failed: {}", recipient, e.toString());
+            throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
+        }
+        if (full) {
+            throw mailboxFull(recipient);
+        }
+        return accounts;
+    }
+
+    private long usage(long accountId) {
+        long known = usage.get(accountId);
+        if (known >= 0) {
+            return known;
+        }
+        long tag = usage.tag();
+        long bytes = mailboxes.usage(accountId);
+        usage.put(accountId, tag, bytes);
+        return bytes;
+    }
+
+    /**
+     * Whether every account is full, from what is known in memory; null when that needs the usage
+     * of a quota'd account that is not known.
+     */
+    private Boolean allFullFromMemory(List<Account> accounts) {
+        boolean unknown = false;
         for (Account a : accounts) {
-            if (a.quotaBytes() == null || !a.full(mailboxes.usage(a.id()))) {
+            if (a.quotaBytes() == null) {
+                return false;
+            }
+            long bytes = usage.get(a.id());
+            if (bytes < 0) {
+                unknown = true;
+            } else if (!a.full(bytes)) {
                 return false;
             }
         }
-        return true;
+        return unknown ? null : true;
+    }
+
+    private static MailException mailboxFull(MailAddress recipient) {
+        return new MailException(452, "4.2.2", "<" + recipient + ">: Mailbox full", COMPONENT);
     }
 
     @Override

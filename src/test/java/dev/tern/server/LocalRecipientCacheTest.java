@@ -32,11 +32,14 @@ class LocalRecipientCacheTest {
     }
 
     @Test
-    void quotaAccountsAndStoresWithoutAVersionAreNeverKept() {
+    void disabledAccountsAndStoresWithoutAVersionAreNeverKept() {
         LocalRecipientCache cache = new LocalRecipientCache(() -> 1);
         MailAddress q = MailAddress.parse("q@example.test");
         cache.put(q, 1, List.of(PLAIN, QUOTA));
-        assertThat(cache.get(q)).isNull();
+        assertThat(cache.get(q)).containsExactly(PLAIN, QUOTA);   // the usage is kept apart
+        MailAddress d = MailAddress.parse("d@example.test");
+        cache.put(d, 1, List.of(PLAIN, new Account(3, "d@example.test", "d@example.test", false, null)));
+        assertThat(cache.get(d)).isNull();
 
         LocalRecipientCache none = new LocalRecipientCache(null);
         MailAddress a = MailAddress.parse("a@example.test");

@@ -87,6 +87,38 @@ class QuotaTest {
         }
     }
 
+    private String rcpt(String address) throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO client.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<carol@example.test>"), "250");
+            return c.command("RCPT TO:<" + address + ">");
+        }
+    }
+
+    /**
+     * RCPT keeps what a quota'd account holds in memory between its mailboxes' changes: a delivery
+     * that fills it, and an expunge that makes room, are seen by the very next RCPT.
+     */
+    @Test
+    void theNextRcptSeesTheDeliveryThatFilledAnAccountAndTheExpungeThatMadeRoom() throws Exception {
+        tern.services().directory().setQuota("alice@example.test", 1_000_000L);
+        assertThat(rcpt("alice@example.test")).startsWith("250");   // its usage, 0, is now known
+        assertThat(send("carol@example.test", List.of("alice@example.test"), "Subject: one\r\n\r\nhello\r\n"))
+                .startsWith("250");
+        long used = usage("alice@example.test");
+        assertThat(used).isPositive();
+        // Lowering the quota to exactly what it holds leaves the usage as RCPT last knew it.
+        tern.services().directory().setQuota("alice@example.test", used);
+        assertThat(rcpt("alice@example.test")).isEqualTo("452 4.2.2 <alice@example.test>: Mailbox full");
+        assertThat(rcpt("alice@example.test")).isEqualTo("452 4.2.2 <alice@example.test>: Mailbox full");
+
+        Account alice = tern.services().directory().user("alice@example.test").orElseThrow();
+        long inbox = tern.services().mailboxes().mailbox(alice.id(), "INBOX").orElseThrow().id();
+        tern.services().mailboxes().messageService().remove(inbox, List.of(1L));
+        assertThat(rcpt("alice@example.test")).startsWith("250");
+    }
+
     @Test
     void aMessageThatWouldNotFitIsDeferredThenBouncedWhileTheOtherRecipientGetsIt() throws Exception {
         tern.services().directory().setQuota("alice@example.test", 1000L);
