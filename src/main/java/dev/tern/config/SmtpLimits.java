@@ -17,10 +17,23 @@ import java.time.Duration;
  * @param vrfy                 answer VRFY truthfully (off by default: 252, as RFC 5321 §3.5.3 allows)
  * @param minFreeSpace         bytes the storage must keep free after a message of the size MAIL declares; with
  *                             less, MAIL gets 452 4.3.1 (Postfix's {@code queue_minfree}); 0 turns the reserve off
+ * @param maxJunkCommands      NOOP, RSET, VRFY and HELP a session may send between accepted messages before each
+ *                             further one counts as an error (Postfix's {@code smtpd_junk_command_limit})
  */
 public record SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLength, int maxErrors,
                          Duration commandTimeout, Duration dataTimeout, int maxConnections,
-                         int maxConnectionsPerIp, boolean vrfy, long minFreeSpace) {
+                         int maxConnectionsPerIp, boolean vrfy, long minFreeSpace, int maxJunkCommands) {
+
+    /** Postfix's default for its junk command limit. */
+    public static final int DEFAULT_MAX_JUNK_COMMANDS = 100;
+
+    /** Limits with the default junk command limit. */
+    public SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLength, int maxErrors,
+                      Duration commandTimeout, Duration dataTimeout, int maxConnections,
+                      int maxConnectionsPerIp, boolean vrfy, long minFreeSpace) {
+        this(maxMessageSize, maxRecipients, maxLineLength, maxErrors, commandTimeout, dataTimeout, maxConnections,
+                maxConnectionsPerIp, vrfy, minFreeSpace, DEFAULT_MAX_JUNK_COMMANDS);
+    }
 
     /** Limits with the default free-space reserve: one and a half times the largest message, as Postfix keeps. */
     public SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLength, int maxErrors,
@@ -52,7 +65,8 @@ public record SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLeng
                 n.positiveInt("max_connections", d.maxConnections()),
                 n.positiveInt("max_connections_per_ip", d.maxConnectionsPerIp()),
                 n.bool("vrfy", d.vrfy()),
-                n.sizeOrZero("min_free_space", defaultReserve(maxMessageSize)));
+                n.sizeOrZero("min_free_space", defaultReserve(maxMessageSize)),
+                n.positiveInt("max_junk_commands", d.maxJunkCommands()));
         if (l.maxLineLength() < 1000) {
             throw new ConfigException(n.key("max_line_length") + ": must be at least 1000 (RFC 5321 §4.5.3.1.6), got " + l.maxLineLength());
         }

@@ -76,6 +76,9 @@ public final class StarterConfig {
                 max_line_length = 4096
                 # Protocol errors a client may make before it is disconnected.
                 max_errors = 20
+                # NOOP, RSET, VRFY and HELP between two messages before each one more counts as
+                # an error (so a client cannot hold a connection open forever with NOOPs).
+                max_junk_commands = 100
                 # How long a client may stay silent while a command is expected, and during DATA.
                 command_timeout = "5m"
                 data_timeout = "3m"

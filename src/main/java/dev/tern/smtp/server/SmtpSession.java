@@ -37,7 +37,8 @@ import static dev.tern.smtp.server.SessionState.RCPT;
  *
  * <p>Security: error replies never carry exception text; unexpected failures are logged here and
  * answered {@code 451 4.3.0}. After {@code maxErrors} error replies without a message delivered
- * the session ends with {@code 421 4.7.0}. STARTTLS forgets everything learnt in plaintext (HELO,
+ * the session ends with {@code 421 4.7.0}; past {@code maxJunkCommands}, NOOP, RSET, VRFY and HELP
+ * count as errors too. STARTTLS forgets everything learnt in plaintext (HELO,
  * transaction, authentication: RFC 3207 §4.2).
  */
 final class SmtpSession {
@@ -53,6 +54,10 @@ final class SmtpSession {
     private SessionState state = CONNECTED;
     private Transaction tx;
     private int errors;
+    /** NOOP, RSET, VRFY and HELP since the last accepted message; see {@link #junk()}. */
+    private int junkCommands;
+    /** The reply about to be sent answers a junk command past the limit: it counts as an error. */
+    private boolean junkPastLimit;
     private String closeReason = "lost connection";
     private final SmtpAuthExchange auth;
     private final ClientPolicy policy;
@@ -148,14 +153,18 @@ final class SmtpSession {
         } else if (command instanceof SmtpCommand.Bdat c) {
             bdat(c);
         } else if (command instanceof SmtpCommand.Rset) {
+            junk();
             rset();
         } else if (command instanceof SmtpCommand.Quit) {
             quit();
         } else if (command instanceof SmtpCommand.Noop) {
+            junk();
             reply(Replies.OK);
         } else if (command instanceof SmtpCommand.Help) {
+            junk();
             reply(Replies.HELP);
         } else if (command instanceof SmtpCommand.Vrfy c) {
+            junk();
             vrfy(c);
         } else if (command instanceof SmtpCommand.NotImplemented) {
             reply(Replies.NOT_IMPLEMENTED);
@@ -488,6 +497,7 @@ final class SmtpSession {
         io.await(queued, (ok, error) -> {
             if (error == null) {
                 errors = 0;
+                junkCommands = 0;
                 TransactionLog.queued(client, t);
                 reply(Replies.queued(t.queueId()));
             } else {
@@ -597,10 +607,22 @@ final class SmtpSession {
             return;
         }
         io.send(reply);
-        if (!reply.isPositive() && ++errors >= settings.limits().maxErrors()) {
+        boolean error = !reply.isPositive() || junkPastLimit;
+        junkPastLimit = false;
+        if (error && ++errors >= settings.limits().maxErrors()) {
             closeReason = "too many errors";
             io.sendAndClose(Replies.tooManyErrors(settings.hostname()));
         }
+    }
+
+    /**
+     * Counts a command that moves no mail forward (NOOP, RSET, VRFY, HELP). Past
+     * {@code [smtp] max_junk_commands} since the last accepted message, its reply counts as an
+     * error, as Postfix's {@code smtpd_junk_command_limit} does: a client cannot hold a connection
+     * (one of {@code max_connections}) forever with a NOOP before each timeout.
+     */
+    private void junk() {
+        junkPastLimit = ++junkCommands > settings.limits().maxJunkCommands();
     }
 
     /** Tells the backend what was refused, for counting; a failure there never changes the reply. */
