@@ -177,7 +177,8 @@ public final class MailQueue {
             return new Stored(row, tx.queue().insert(row, left, envelope.receivedAt()));
         }).exceptionallyCompose(failure -> {
             if (unwrap(failure) instanceof MailException
-                    || unwrap(failure) instanceof dev.tern.store.StoreUnavailableException) {
+                    || unwrap(failure) instanceof dev.tern.store.StoreUnavailableException
+                    || StorageFull.isCause(failure)) {
                 return CompletableFuture.failedFuture(failure);   // a second transaction would fail alike
             }
             log.warn("queue {}: immediate delivery failed, queueing every recipient: {}", row.id(),

@@ -10,6 +10,7 @@ import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.net.tls.TlsMode;
+import dev.tern.store.StorageFull;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,9 +229,23 @@ final class ImapSession {
         } else if (error instanceof IllegalArgumentException a) {
             no(tag, ResponseCode.cannot(), a.getMessage());
         } else {
-            LOG.warn("{}: {} failed", id, doing, error);
-            no(tag, ResponseCode.serverBug(), doing + " failed; try again later");
+            failedUnexpectedly(tag, error, doing);
         }
+    }
+
+    /**
+     * A failure the client cannot act on, logged here: a full disk or database is said as Dovecot
+     * says it ({@code [OVERQUOTA]}, RFC 5530: the user can make room by deleting mail), anything
+     * else is {@code [SERVERBUG]}.
+     */
+    private void failedUnexpectedly(String tag, Throwable error, String doing) {
+        if (StorageFull.isCause(error)) {
+            LOG.warn("{}: {} failed: the storage is full ({})", id, doing, error.toString());
+            no(tag, ResponseCode.overQuota(), "Not enough disk space");
+            return;
+        }
+        LOG.warn("{}: {} failed", id, doing, error);
+        no(tag, ResponseCode.serverBug(), doing + " failed; try again later");
     }
 
     // ---- input --------------------------------------------------------------------------------
@@ -404,8 +419,7 @@ final class ImapSession {
         try {
             entry.handler().run(this, tag, command);
         } catch (RuntimeException e) {
-            LOG.warn("{}: {} failed", id, command.name(), e);
-            no(tag, ResponseCode.serverBug(), command.name() + " failed; try again later");
+            failedUnexpectedly(tag, e, command.name());
         }
     }
 

@@ -315,8 +315,25 @@ public final class SqliteMetadataStore implements MetadataStore {
             return true;
         } catch (SQLException | RuntimeException e) {
             rollback();
+            // A statement that failed (a COMMIT on a full disk) is left unusable by the driver
+            // ("statement is not executing"): made again for the next batch.
+            closeBatchStatements();
             throw e;
         }
+    }
+
+    private void closeBatchStatements() {
+        for (java.sql.PreparedStatement s : new java.sql.PreparedStatement[]{begin, commit, savepoint, release,
+                rollbackToSavepoint}) {
+            try {
+                if (s != null) {
+                    s.close();
+                }
+            } catch (SQLException ignored) {
+                // being replaced
+            }
+        }
+        savepoint = null;
     }
 
     private void rollback() {
