@@ -73,7 +73,17 @@ public final class TestCertificates {
         return issue("RSA");
     }
 
+    /** An EC certificate valid over the given period. */
+    public static Issued ec(Instant notBefore, Instant notAfter) {
+        return issue("EC", notBefore, notAfter);
+    }
+
     private static Issued issue(String algorithm) {
+        Instant now = Instant.now();
+        return issue(algorithm, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+    }
+
+    private static Issued issue(String algorithm, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
             if (algorithm.equals("EC")) {
@@ -83,9 +93,8 @@ public final class TestCertificates {
             }
             KeyPair keys = g.generateKeyPair();
             X500Name name = new X500Name("CN=mx.tern.test");
-            Instant now = Instant.now();
             var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), name,
+                    Date.from(notBefore), Date.from(notAfter), name,
                     keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{

@@ -1,0 +1,257 @@
+package dev.tern.cli;
+
+import dev.tern.config.ConfigException;
+import dev.tern.config.TernConfig;
+import dev.tern.directory.DnsRecords;
+import dev.tern.net.tls.PemCredentials;
+import dev.tern.onboarding.RecordCheck;
+import dev.tern.onboarding.VerificationReport;
+import dev.tern.server.Services;
+import dev.tern.store.Rows;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tern check}: what an operator runs after editing the configuration or DNS, like
+ * {@code postfix check} and {@code doveconf -n} together. One line per finding, {@code ok},
+ * {@code warn} or {@code FAIL}; the exit code is 1 when anything failed. Nothing is started and
+ * nothing bound: it can run beside a running server.
+ */
+@Command(name = "check", description = "Check the configuration, the data directory and store, the TLS certificate "
+        + "and the DNS records of every local domain; say what is wrong. Exits with 1 when something is.",
+        mixinStandardHelpOptions = true)
+final class CheckCommand implements Callable<Integer> {
+
+    /** A certificate that expires sooner than this is worth a warning (Let's Encrypt renews at 30 days). */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--no-dns", description = "Skip the DNS records (for a host without DNS, or one not yet published).")
+    boolean noDns;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The findings, printed as they come. */
+    private static final class Findings {
+        private final PrintWriter out;
+        int failures;
+        int warnings;
+
+        Findings(PrintWriter out) {
+            this.out = out;
+        }
+
+        void ok(String what, String detail) {
+            line("ok", what, detail);
+        }
+
+        void warn(String what, String detail) {
+            warnings++;
+            line("warn", what, detail);
+        }
+
+        void fail(String what, String detail) {
+            failures++;
+            line("FAIL", what, detail);
+        }
+
+        void more(String detail) {
+            out.println(" ".repeat(15) + detail);
+        }
+
+        private void line(String status, String what, String detail) {
+            out.println(String.format("%-4s  %-8s %s", status, what, detail));
+            out.flush();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Findings f = new Findings(spec.commandLine().getOut());
+        Path file = config.path();
+        TernConfig c;
+        try {
+            c = config.load();
+        } catch (ConfigException e) {
+            f.fail("config", e.getMessage());
+            return 1;
+        }
+        f.ok("config", file + ": hostname " + c.hostname());
+        checkDataDir(c, f);
+        checkTls(c, f);
+        try (Services s = new Services(c, 1)) {
+            List<Rows.Domain> domains = s.directory().domains();
+            f.ok("store", c.store().metadata().name().toLowerCase(Locale.ROOT) + " metadata, "
+                    + c.store().blobs().name().toLowerCase(Locale.ROOT) + " contents: " + count(domains.size(), "domain"));
+            if (domains.isEmpty()) {
+                f.warn("domains", "no local domain: add one with tern domain add DOMAIN");
+            } else if (!noDns) {
+                for (Rows.Domain d : domains) {
+                    checkDns(s, d.name(), f);
+                }
+            }
+        } catch (RuntimeException e) {
+            f.fail("store", e.getMessage());
+        }
+        f.out.println();
+        f.out.println(f.failures == 0 && f.warnings == 0 ? "everything checked is right"
+                : count(f.failures, "problem") + ", " + count(f.warnings, "warning"));
+        return f.failures == 0 ? 0 : 1;
+    }
+
+    private static String count(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */
+    private static void checkDataDir(TernConfig c, Findings f) {
+        Path dir = c.dataDir();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            f.fail("data_dir", dir + " cannot be made or written to by this user");
+            return;
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            f.warn("data_dir", dir + ": cannot read the free space (" + e.getMessage() + ")");
+            return;
+        }
+        String where = dir + (existing.equals(dir) ? "" : " (made at the first start)");
+        long reserve = c.smtp().minFreeSpace();
+        if (free < reserve) {
+            f.fail("data_dir", where + ": " + bytes(free) + " free, less than [smtp] min_free_space (" + bytes(reserve)
+                    + "): new mail is refused with 452 4.3.1");
+        } else {
+            f.ok("data_dir", where + ": " + bytes(free) + " free");
+        }
+    }
+
+    /** The certificate and key load, match, are valid now and for a while, and name the host name. */
+    private static void checkTls(TernConfig c, Findings f) {
+        if (c.tls().cert() == null) {
+            f.warn("tls", "no [tls] cert and key: a self-signed certificate for " + c.hostname()
+                    + " is used; other mail servers accept it, mail programs warn their users");
+            return;
+        }
+        X509Certificate leaf;
+        try {
+            leaf = PemCredentials.load(c.tls().cert(), c.tls().key(), "tls.cert", "tls.key").leaf();
+        } catch (ConfigException e) {
+            f.fail("tls", e.getMessage());
+            return;
+        }
+        Instant now = Instant.now();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        String subject = leaf.getSubjectX500Principal().getName();
+        if (now.isAfter(notAfter)) {
+            f.fail("tls", c.tls().cert() + ": " + subject + " expired " + notAfter);
+        } else if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            f.fail("tls", c.tls().cert() + ": " + subject + " is not valid before " + leaf.getNotBefore().toInstant());
+        } else if (notAfter.isBefore(now.plus(EXPIRY_WARNING))) {
+            f.warn("tls", c.tls().cert() + ": " + subject + " expires " + notAfter + " (renew it: Tern reloads the files)");
+        } else {
+            f.ok("tls", c.tls().cert() + ": " + subject + ", valid until " + notAfter);
+        }
+        List<String> names = dnsNames(leaf);
+        if (names.stream().noneMatch(n -> covers(n, c.hostname()))) {
+            f.warn("tls", "the certificate does not name " + c.hostname() + " (it names " + String.join(", ", names)
+                    + "): mail programs that check it will refuse it");
+        }
+    }
+
+    private static List<String> dnsNames(X509Certificate cert) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alt : alternatives) {
+                    if (alt.size() >= 2 && Integer.valueOf(2).equals(alt.get(0))) {   // dNSName
+                        names.add(String.valueOf(alt.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // no names to offer
+        }
+        return names;
+    }
+
+    /** RFC 6125 §6.4: an exact name, or a wildcard standing for exactly the left-most label. */
+    static boolean covers(String certName, String host) {
+        String n = certName.toLowerCase(Locale.ROOT);
+        String h = host.toLowerCase(Locale.ROOT);
+        if (n.startsWith("*.")) {
+            int dot = h.indexOf('.');
+            return dot > 0 && h.substring(dot).equals(n.substring(1));
+        }
+        return n.equals(h);
+    }
+
+    /** The records {@code tern domain verify} checks, one line per domain and one more per record to fix. */
+    private static void checkDns(Services s, String domain, Findings f) {
+        VerificationReport report;
+        try {
+            report = s.onboarding().verify(domain).get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            f.warn("dns", domain + ": not checked (" + e.getCause().getMessage() + ")");
+            return;
+        } catch (Exception e) {
+            f.warn("dns", domain + ": not checked (" + e + ")");
+            return;
+        }
+        List<RecordCheck> wrong = report.checks().stream()
+                .filter(c -> c.status() == RecordCheck.Status.MISSING || c.status() == RecordCheck.Status.DIFFERENT)
+                .toList();
+        List<RecordCheck> unknown = report.checks().stream().filter(c -> c.status() == RecordCheck.Status.ERROR).toList();
+        long found = report.count(RecordCheck.Status.FOUND);
+        if (!wrong.isEmpty()) {
+            f.fail("dns", domain + ": " + found + " of " + report.checks().size() + " records published as expected");
+            for (RecordCheck c : wrong) {
+                DnsRecords.Record r = c.record();
+                f.more(c.status().word() + " " + r.purpose() + ": publish " + r.zoneLine());
+            }
+        } else if (!unknown.isEmpty()) {
+            f.warn("dns", domain + ": DNS did not answer for " + unknown.size() + " of " + report.checks().size()
+                    + " records; try again later");
+        } else {
+            f.ok("dns", domain + ": all " + found + " records published as expected");
+        }
+    }
+
+    private static String bytes(long n) {
+        if (n >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GB", n / (double) (1L << 30));
+        }
+        if (n >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", n / (double) (1L << 20));
+        }
+        return n + " bytes";
+    }
+}

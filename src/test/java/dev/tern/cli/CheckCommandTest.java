@@ -1,0 +1,140 @@
+package dev.tern.cli;
+
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.InProcessCli.Result;
+import dev.tern.testing.TestCertificates;
+import dev.tern.testing.TestDnsServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tern check}: one line per finding, exit code 1 when something is wrong. */
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+    Path config;
+
+    @BeforeEach
+    void init() {
+        config = dir.resolve("tern.toml");
+        Result init = InProcessCli.run(config, null, "init", "--smtp", "127.0.0.1:2525", "--hostname", "mx.example.test",
+                "--domain", "example.org");
+        assertThat(init.code()).as(init.err()).isZero();
+    }
+
+    private Result check(String... more) {
+        String[] args = new String[more.length + 1];
+        args[0] = "check";
+        System.arraycopy(more, 0, args, 1, more.length);
+        return InProcessCli.run(config, null, args);
+    }
+
+    private void append(String toml) throws Exception {
+        Files.writeString(config, Files.readString(config) + "\n" + toml);
+    }
+
+    @Test
+    void aFreshConfigIsRightButForItsSelfSignedCertificate() {
+        Result r = check("--no-dns");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("ok    config   " + config + ": hostname mx.example.test\n")
+                .containsPattern("ok    data_dir " + java.util.regex.Pattern.quote(dir.resolve("data").toString())
+                        + ": [0-9.]+ [GM]B free\n")
+                .contains("warn  tls      no [tls] cert and key: a self-signed certificate for mx.example.test is used")
+                .contains("ok    store    embedded metadata, files contents: 1 domain\n")
+                .endsWith("\n0 problems, 1 warning\n");
+    }
+
+    @Test
+    void aConfigErrorIsOneFailedLine() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("max_recipients = 1000", "max_recipients = 10"));
+        Result r = check();
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAIL  config   ").contains("smtp.max_recipients: must be at least 100");
+    }
+
+    @Test
+    void aDataDirectoryWithoutTheReserveFails() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("max_message_size = \"50MB\"",
+                "max_message_size = \"50MB\"\nmin_free_space = \"100000000G\""));
+        Result r = check("--no-dns");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  data_dir ").contains("less than [smtp] min_free_space (100000000.0 GB): "
+                + "new mail is refused with 452 4.3.1").endsWith("1 problem, 1 warning\n");
+    }
+
+    @Test
+    void theCertificateIsCheckedForItsKeyDatesAndName() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        TestCertificates.Issued good = TestCertificates.ec().write(cert, key, true);
+        Files.writeString(config, Files.readString(config).replace("[tls]\n", "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n"));
+        Result r = check("--no-dns");
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("ok    tls      " + cert + ": CN=mx.tern.test, valid until "
+                + good.certificate().getNotAfter().toInstant()).endsWith("everything checked is right\n");
+
+        Instant now = Instant.now();
+        TestCertificates.ec(now.minus(Duration.ofDays(90)), now.minus(Duration.ofDays(1))).write(cert, key, true);
+        assertThat(check("--no-dns").out()).contains("FAIL  tls      " + cert + ": CN=mx.tern.test expired ");
+        TestCertificates.ec(now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(5))).write(cert, key, true);
+        r = check("--no-dns");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("warn  tls      " + cert + ": CN=mx.tern.test expires ");
+
+        // A new certificate beside the old one's key.
+        TestCertificates.ec().write(cert, dir.resolve("other-key.pem"), true);
+        r = check("--no-dns");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  tls      tls.key:");
+
+        // A name the certificate does not hold.
+        good.write(cert, key, true);
+        Files.writeString(config, Files.readString(config).replace("hostname = \"mx.example.test\"",
+                "hostname = \"mail.example.org\""));
+        r = check("--no-dns");
+        assertThat(r.out()).contains("warn  tls      the certificate does not name mail.example.org "
+                + "(it names mx.tern.test, mx.example.test, localhost)");
+    }
+
+    @Test
+    void wildcardNamesCoverOneLabel() {
+        assertThat(CheckCommand.covers("*.example.org", "mx.example.org")).isTrue();
+        assertThat(CheckCommand.covers("*.example.org", "a.mx.example.org")).isFalse();
+        assertThat(CheckCommand.covers("*.example.org", "example.org")).isFalse();
+        assertThat(CheckCommand.covers("MX.Example.org", "mx.example.ORG")).isTrue();
+    }
+
+    @Test
+    void eachDomainsDnsRecordsAreChecked() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            append("[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            Result missing = check();
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.out()).containsPattern("FAIL  dns      example.org: 0 of \\d+ records published as expected\n")
+                    .contains("\n               missing MX: ")
+                    .contains(": publish example.org. IN MX 10 mx.example.test.\n")
+                    .endsWith("1 problem, 1 warning\n");
+
+            dns.a("mx.example.test", "192.0.2.25");
+            Result shown = InProcessCli.run(config, null, "domain", "show", "example.org");
+            for (String line : shown.out().lines().filter(l -> !l.startsWith(";") && l.contains(" IN ")).toList()) {
+                String[] parts = line.split(" ", 4);
+                dns.add(org.xbill.DNS.Record.fromString(org.xbill.DNS.Name.fromString(parts[0]),
+                        org.xbill.DNS.Type.value(parts[2]), org.xbill.DNS.DClass.IN, 300,
+                        parts[3], org.xbill.DNS.Name.root));
+            }
+            Result found = check();
+            assertThat(found.code()).as(found.out()).isZero();
+            assertThat(found.out()).containsPattern("ok    dns      example.org: all \\d+ records published as expected\n");
+        }
+    }
+}
