@@ -33,11 +33,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code tern check}: what an operator runs after editing the configuration or DNS, like
  * {@code postfix check} and {@code doveconf -n} together. One line per finding, {@code ok},
- * {@code warn} or {@code FAIL}; the exit code is 1 when anything failed. Nothing is started and
- * nothing bound: it can run beside a running server.
+ * {@code warn} or {@code FAIL}; the exit code is 1 when anything failed. Nothing is started; each
+ * listener's address is bound for a moment and let go, so it can run beside a running server.
  */
-@Command(name = "check", description = "Check the configuration, the data directory and store, the TLS certificate "
-        + "and the DNS records of every local domain; say what is wrong. Exits with 1 when something is.",
+@Command(name = "check", description = "Check the configuration, the listeners' ports, the data directory and store, "
+        + "the TLS certificate and the DNS records of every local domain; say what is wrong. Exits with 1 when "
+        + "something is.",
         mixinStandardHelpOptions = true)
 final class CheckCommand implements Callable<Integer> {
 
@@ -99,6 +100,7 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         f.ok("config", file + ": hostname " + c.hostname());
+        checkListeners(c, f);
         checkDataDir(c, f);
         checkTls(c, f);
         try (Services s = new Services(c, 1)) {
@@ -123,6 +125,58 @@ final class CheckCommand implements Callable<Integer> {
 
     private static String count(int n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    /**
+     * Each listener's address can be bound by this user now: a port another program holds (the
+     * Postfix or Exim a fresh host runs on port 25) or one below 1024 without the privilege is
+     * what stops a first start. A port held by a running Tern is said to be so.
+     */
+    private static void checkListeners(TernConfig c, Findings f) {
+        for (String name : TernConfig.LISTENER_NAMES) {
+            for (dev.tern.config.ListenAddress a : c.listener(name)) {
+                String where = name + " " + a;
+                try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                    s.bind(new java.net.InetSocketAddress(a.host(), a.port()));
+                    f.ok("listen", where + ": free");
+                } catch (java.net.BindException e) {
+                    String reason = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+                    if (reason.contains("permission denied") || reason.contains("access denied")) {
+                        f.fail("listen", where + ": this user may not bind ports below 1024 (run as root, or give "
+                                + "Java CAP_NET_BIND_SERVICE as docs/deployment.md does)");
+                    } else if (reason.contains("in use")) {
+                        inUse(name, a, where, f);
+                    } else {
+                        f.fail("listen", where + ": " + e.getMessage());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    f.fail("listen", where + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** A port in use: by Tern itself when its SMTP greeting says so, else by another program. */
+    private static void inUse(String name, dev.tern.config.ListenAddress a, String where, Findings f) {
+        if (TernConfig.SMTP_LISTENERS.contains(name) && !name.equals("submissions")) {
+            String host = a.host().equals("0.0.0.0") || a.host().equals("::") ? "127.0.0.1" : a.host();
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(host, a.port()), 2_000);
+                s.setSoTimeout(2_000);
+                String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                if (greeting != null && greeting.contains("ESMTP Tern")) {
+                    f.ok("listen", where + ": in use by Tern, which is running");
+                    return;
+                }
+                f.fail("listen", where + ": in use by another program, which greets with \""
+                        + (greeting == null ? "" : greeting.strip()) + "\" (stop it, or choose another address)");
+                return;
+            } catch (IOException e) {
+                // not an SMTP server that answers: said below
+            }
+        }
+        f.warn("listen", where + ": in use (by Tern if it is running; else stop the program that holds it)");
     }
 
     /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */

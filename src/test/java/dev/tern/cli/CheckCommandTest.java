@@ -8,6 +8,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +26,51 @@ class CheckCommandTest {
     Path dir;
     Path config;
 
+    int smtpPort;
+
     @BeforeEach
-    void init() {
+    void init() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            smtpPort = free.getLocalPort();
+        }
         config = dir.resolve("tern.toml");
-        Result init = InProcessCli.run(config, null, "init", "--smtp", "127.0.0.1:2525", "--hostname", "mx.example.test",
-                "--domain", "example.org");
+        Result init = InProcessCli.run(config, null, "init", "--smtp", "127.0.0.1:" + smtpPort, "--hostname",
+                "mx.example.test", "--domain", "example.org");
         assertThat(init.code()).as(init.err()).isZero();
+    }
+
+    /** Holds the SMTP port and greets whoever connects with {@code greeting}. */
+    private Thread greeter(ServerSocket held, String greeting) {
+        Thread t = new Thread(() -> {
+            try (Socket s = held.accept()) {
+                s.getOutputStream().write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.getInputStream().read();
+            } catch (Exception e) {
+                // the check is over
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aPortHeldByAnotherProgramIsSaidWithItsGreeting() throws Exception {
+        assertThat(check("--no-dns").out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": free\n");
+        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress())) {
+            greeter(held, "220 mx.example.test ESMTP Postfix (Debian/GNU)");
+            Result r = check("--no-dns");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.out()).contains("FAIL  listen   smtp 127.0.0.1:" + smtpPort + ": in use by another program, "
+                    + "which greets with \"220 mx.example.test ESMTP Postfix (Debian/GNU)\" (stop it, or choose another address)");
+        }
+        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress())) {
+            greeter(held, "220 mx.example.test ESMTP Tern");
+            Result r = check("--no-dns");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": in use by Tern, which is running");
+        }
     }
 
     private Result check(String... more) {
