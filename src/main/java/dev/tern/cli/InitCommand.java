@@ -53,6 +53,7 @@ final class InitCommand implements Callable<Integer> {
             out.println("added domain " + domain + "; add a user with: bin/tern user add someone@" + domain
                     + "; the DNS records to publish: bin/tern domain show " + domain);
         }
+        out.println("once it is set up as you want it, check it with: bin/tern check");
         return 0;
     }
 

@@ -40,7 +40,8 @@ class CliTest {
     void initWritesACommentedConfigOnce() throws Exception {
         Result r = tern(null, "init", "--domain", "example.org", "--smtp", "127.0.0.1:2525");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("wrote " + config).contains("added domain example.org");
+        assertThat(r.out()).contains("wrote " + config).contains("added domain example.org")
+                .endsWith("once it is set up as you want it, check it with: bin/tern check\n");
         String text = Files.readString(config);
         assertThat(text).contains("hostname = \"mail.example.org\"").contains("smtp = [\"127.0.0.1:2525\"]").contains("# ");
         assertThat(tern(null, "domain", "list").out()).isEqualTo("example.org\n");
