@@ -63,6 +63,11 @@ public final class MessageService {
                 .map(MessageEntry::of).toList();
     }
 
+    /** A mailbox's messages by ascending UID, with what SEARCH asks of the index besides header fields. */
+    public List<MessageSummary> summaries(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().summaries(mailboxId)).stream().map(MessageSummary::of).toList();
+    }
+
     /** A mailbox's UIDs with their flags, ascending: what sequence numbers and flag reports need. */
     public List<MessageFlags> flags(long mailboxId) {
         return store.read(tx -> tx.mailboxes().flags(mailboxId)).stream().map(MessageFlags::of).toList();

@@ -66,6 +66,9 @@ public interface MailboxDao {
     /** Every message's UID, flags and MODSEQ, by ascending UID: the index without what only content reads need. */
     List<Rows.MessageFlags> flags(long mailboxId);
 
+    /** Every message's UID, size, internal date, flags and MODSEQ, by ascending UID: what SEARCH reads of the index. */
+    List<Rows.MessageSummary> summaries(long mailboxId);
+
     /** The kept header section of every message's content, by UID (the header is null where none is kept). */
     List<Rows.HeaderSection> headerSections(long mailboxId);
 

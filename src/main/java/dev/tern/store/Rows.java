@@ -226,6 +226,11 @@ public final class Rows {
     public record MessageFlags(long uid, int systemFlags, String keywords, long modSeq) {
     }
 
+    /** What SEARCH asks of a message's index entry besides header fields: no header prefix, no blob id. */
+    public record MessageSummary(long uid, long size, Instant internalDate, int systemFlags, String keywords,
+                                 long modSeq) {
+    }
+
     /** A message's content and that content's kept top-level header section, null when none is kept. */
     public record HeaderSection(long uid, String blobId, byte[] header) {
     }

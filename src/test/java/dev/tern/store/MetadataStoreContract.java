@@ -720,6 +720,13 @@ public abstract class MetadataStoreContract {
             assertThat(tx.mailboxes().flags(box.id())).containsExactly(
                     new Rows.MessageFlags(1, 1, "$Label1", modSeq), new Rows.MessageFlags(2, 1 | 8, "", modSeq),
                     new Rows.MessageFlags(3, 0, "", m.get(2).modSeq()));
+            // Internal dates are kept to the millisecond.
+            java.util.function.IntFunction<Instant> stored =
+                    i -> m.get(i).internalDate().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            assertThat(tx.mailboxes().summaries(box.id())).containsExactly(
+                    new Rows.MessageSummary(1, 10, stored.apply(0), 1, "$Label1", modSeq),
+                    new Rows.MessageSummary(2, 10, stored.apply(1), 1 | 8, "", modSeq),
+                    new Rows.MessageSummary(3, 10, stored.apply(2), 0, "", m.get(2).modSeq()));
             assertThat(tx.mailboxes().mailbox(box.id()).orElseThrow().highestModSeq()).isEqualTo(modSeq);
             return null;
         });

@@ -8,6 +8,7 @@ import dev.tern.imap.protocol.SearchProgram;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.MessageEntry;
 import dev.tern.mailbox.MessageService;
+import dev.tern.mailbox.MessageSummary;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +35,18 @@ final class SearchCommand {
 
     /**
      * The index entries of a mailbox, all read in one query when the first key needs one; a search
-     * that the kept header fields answer alone reads none.
+     * that the kept header fields answer alone reads none. Keys on flags, sizes, dates and MODSEQ
+     * read the narrow summaries only; the whole entries (header prefix, blob id) are read when a
+     * key on headers or text first needs one.
      */
     private static final class IndexedEntries implements StoredMessageView.Entries {
 
         private final MessageService messages;
         private final long mailboxId;
         private Map<Long, MessageEntry> byUid;
+        /** The summaries in ascending UID order, and their UIDs for a binary search. */
+        private List<MessageSummary> summaries;
+        private long[] summaryUids;
 
         IndexedEntries(MessageService messages, long mailboxId) {
             this.messages = messages;
@@ -60,6 +66,19 @@ final class SearchCommand {
                 throw new StoredMessageView.Gone();
             }
             return m;
+        }
+
+        @Override
+        public MessageSummary summary(long uid) {
+            if (summaries == null) {
+                summaries = messages.summaries(mailboxId);
+                summaryUids = summaries.stream().mapToLong(MessageSummary::uid).toArray();
+            }
+            int i = java.util.Arrays.binarySearch(summaryUids, uid);
+            if (i < 0) {
+                throw new StoredMessageView.Gone();
+            }
+            return summaries.get(i);
         }
     }
 

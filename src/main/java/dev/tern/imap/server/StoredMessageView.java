@@ -5,6 +5,7 @@ import dev.tern.imap.protocol.MessageStructure;
 import dev.tern.imap.protocol.MessageView;
 import dev.tern.imap.protocol.SearchText;
 import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MessageSummary;
 import dev.tern.mailbox.MessageService;
 
 import java.io.IOException;
@@ -30,6 +31,9 @@ final class StoredMessageView implements MessageView {
     interface Entries {
         /** The entry of {@code uid}; throws {@link Gone} when the message no longer exists. */
         MessageEntry get(long uid);
+
+        /** Its flags, size, dates and MODSEQ alone; throws {@link Gone} when the message no longer exists. */
+        MessageSummary summary(long uid);
     }
 
     /** The message was expunged since the session took its view: it matches nothing. */
@@ -45,6 +49,7 @@ final class StoredMessageView implements MessageView {
     private final Entries entries;
     private final long uid;
     private MessageEntry entry;
+    private MessageSummary summary;
     private final long sequence;
     private byte[] content;
     private byte[] prefix;
@@ -71,6 +76,13 @@ final class StoredMessageView implements MessageView {
         return entry;
     }
 
+    private MessageSummary summary() {
+        if (summary == null) {
+            summary = entries.summary(uid);
+        }
+        return summary;
+    }
+
     @Override
     public long sequenceNumber() {
         return sequence;
@@ -83,27 +95,27 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public Set<String> flags() {
-        return new LinkedHashSet<>(SelectedMailbox.withRecent(entry().flags(), recent));
+        return new LinkedHashSet<>(SelectedMailbox.withRecent(summary().flags(), recent));
     }
 
     @Override
     public Instant internalDate() {
-        return entry().internalDate();
+        return summary().internalDate();
     }
 
     @Override
     public LocalDate internalDateLocal() {
-        return entry().internalDate().atZone(ZoneId.systemDefault()).toLocalDate();
+        return summary().internalDate().atZone(ZoneId.systemDefault()).toLocalDate();
     }
 
     @Override
     public long size() {
-        return entry().size();
+        return summary().size();
     }
 
     @Override
     public long modSeq() {
-        return entry().modSeq();
+        return summary().modSeq();
     }
 
     @Override

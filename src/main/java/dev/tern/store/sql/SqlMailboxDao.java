@@ -163,6 +163,16 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public List<Rows.MessageSummary> summaries(long mailboxId) {
+        // Without the header prefix and blob id, most of a row's bytes: SEARCH on flags, sizes and
+        // dates read and decoded them for every message (0.5 s for 200,000).
+        return db.query("SELECT uid, size, internal_date, system_flags, keywords, modseq FROM messages "
+                        + "WHERE mailbox_id = ? ORDER BY uid",
+                rs -> new Rows.MessageSummary(rs.getLong(1), rs.getLong(2), Jdbc.instant(rs, 3),
+                        rs.getInt(4), rs.getString(5), rs.getLong(6)), mailboxId);
+    }
+
+    @Override
     public List<Rows.HeaderSection> headerSections(long mailboxId) {
         return db.query("SELECT m.uid, m.blob_id, b.header FROM messages m JOIN blobs b ON b.id = m.blob_id "
                         + "WHERE m.mailbox_id = ? ORDER BY m.uid",
