@@ -133,6 +133,7 @@ final class CheckCommand implements Callable<Integer> {
      * what stops a first start. A port held by a running Tern is said to be so.
      */
     private static void checkListeners(TernConfig c, Findings f) {
+        List<String[]> inUse = new ArrayList<>();   // listener name, address, host to connect to, port
         for (String name : TernConfig.LISTENER_NAMES) {
             for (dev.tern.config.ListenAddress a : c.listener(name)) {
                 String where = name + " " + a;
@@ -145,7 +146,8 @@ final class CheckCommand implements Callable<Integer> {
                         f.fail("listen", where + ": this user may not bind ports below 1024 (run as root, or give "
                                 + "Java CAP_NET_BIND_SERVICE as docs/deployment.md does)");
                     } else if (reason.contains("in use")) {
-                        inUse(name, a, where, f);
+                        String host = a.host().equals("0.0.0.0") || a.host().equals("::") ? "127.0.0.1" : a.host();
+                        inUse.add(new String[]{name, where, host, String.valueOf(a.port())});
                     } else {
                         f.fail("listen", where + ": " + e.getMessage());
                     }
@@ -154,29 +156,39 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /** A port in use: by Tern itself when its SMTP greeting says so, else by another program. */
-    private static void inUse(String name, dev.tern.config.ListenAddress a, String where, Findings f) {
-        if (TernConfig.SMTP_LISTENERS.contains(name) && !name.equals("submissions")) {
-            String host = a.host().equals("0.0.0.0") || a.host().equals("::") ? "127.0.0.1" : a.host();
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress(host, a.port()), 2_000);
-                s.setSoTimeout(2_000);
-                String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
-                if (greeting != null && greeting.contains("ESMTP Tern")) {
-                    f.ok("listen", where + ": in use by Tern, which is running");
-                    return;
-                }
-                f.fail("listen", where + ": in use by another program, which greets with \""
-                        + (greeting == null ? "" : greeting.strip()) + "\" (stop it, or choose another address)");
-                return;
-            } catch (IOException e) {
-                // not an SMTP server that answers: said below
+        // Ports in use: an SMTP port that greets as Tern says that Tern runs, and then holds the others.
+        List<String> greetings = new ArrayList<>();
+        boolean ternRuns = false;
+        for (String[] u : inUse) {
+            String greeting = TernConfig.SMTP_LISTENERS.contains(u[0]) && !u[0].equals("submissions")
+                    ? greeting(u[2], Integer.parseInt(u[3])) : null;
+            greetings.add(greeting);
+            ternRuns |= greeting != null && greeting.contains("ESMTP Tern");
+        }
+        for (int i = 0; i < inUse.size(); i++) {
+            String where = inUse.get(i)[1];
+            String greeting = greetings.get(i);
+            if (greeting != null && !greeting.contains("ESMTP Tern")) {
+                f.fail("listen", where + ": in use by another program, which greets with \"" + greeting.strip()
+                        + "\" (stop it, or choose another address)");
+            } else if (ternRuns) {
+                f.ok("listen", where + ": in use by Tern, which is running");
+            } else {
+                f.warn("listen", where + ": in use (by Tern if it is running; else stop the program that holds it)");
             }
         }
-        f.warn("listen", where + ": in use (by Tern if it is running; else stop the program that holds it)");
+    }
+
+    /** The first line an SMTP server on this address sends, or null when none comes within two seconds. */
+    private static String greeting(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 2_000);
+            s.setSoTimeout(2_000);
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */

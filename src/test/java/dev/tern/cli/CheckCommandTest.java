@@ -57,19 +57,31 @@ class CheckCommandTest {
 
     @Test
     void aPortHeldByAnotherProgramIsSaidWithItsGreeting() throws Exception {
-        assertThat(check("--no-dns").out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": free\n");
-        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress())) {
+        ServerSocket imap = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        int imapPort = imap.getLocalPort();
+        Files.writeString(config, Files.readString(config).replace("# imap = [\"0.0.0.0:143\"]",
+                "imap = [\"127.0.0.1:" + imapPort + "\"]"));
+        imap.close();
+        assertThat(check("--no-dns").out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": free\n")
+                .contains("ok    listen   imap 127.0.0.1:" + imapPort + ": free\n");
+        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress());
+             ServerSocket heldImap = new ServerSocket(imapPort, 5, InetAddress.getLoopbackAddress())) {
             greeter(held, "220 mx.example.test ESMTP Postfix (Debian/GNU)");
             Result r = check("--no-dns");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("FAIL  listen   smtp 127.0.0.1:" + smtpPort + ": in use by another program, "
-                    + "which greets with \"220 mx.example.test ESMTP Postfix (Debian/GNU)\" (stop it, or choose another address)");
+                    + "which greets with \"220 mx.example.test ESMTP Postfix (Debian/GNU)\" (stop it, or choose another address)")
+                    .contains("warn  listen   imap 127.0.0.1:" + imapPort + ": in use (by Tern if it is running; "
+                            + "else stop the program that holds it)");
         }
-        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress());
+             ServerSocket heldImap = new ServerSocket(imapPort, 5, InetAddress.getLoopbackAddress())) {
             greeter(held, "220 mx.example.test ESMTP Tern");
             Result r = check("--no-dns");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": in use by Tern, which is running");
+            assertThat(r.out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": in use by Tern, which is running")
+                    .contains("ok    listen   imap 127.0.0.1:" + imapPort + ": in use by Tern, which is running")
+                    .endsWith("0 problems, 1 warning\n");
         }
     }
 
