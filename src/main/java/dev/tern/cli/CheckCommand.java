@@ -1,6 +1,7 @@
 package dev.tern.cli;
 
 import dev.tern.config.ConfigException;
+import dev.tern.config.ListenAddress;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.DnsRecords;
 import dev.tern.net.tls.PemCredentials;
@@ -14,8 +15,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateParsingException;
@@ -135,12 +143,12 @@ final class CheckCommand implements Callable<Integer> {
     private static void checkListeners(TernConfig c, Findings f) {
         List<String[]> inUse = new ArrayList<>();   // listener name, address, host to connect to, port
         for (String name : TernConfig.LISTENER_NAMES) {
-            for (dev.tern.config.ListenAddress a : c.listener(name)) {
+            for (ListenAddress a : c.listener(name)) {
                 String where = name + " " + a;
-                try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-                    s.bind(new java.net.InetSocketAddress(a.host(), a.port()));
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress(a.host(), a.port()));
                     f.ok("listen", where + ": free");
-                } catch (java.net.BindException e) {
+                } catch (BindException e) {
                     String reason = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
                     if (reason.contains("permission denied") || reason.contains("access denied")) {
                         f.fail("listen", where + ": this user may not bind ports below 1024 (run as root, or give "
@@ -181,11 +189,11 @@ final class CheckCommand implements Callable<Integer> {
 
     /** The first line an SMTP server on this address sends, or null when none comes within two seconds. */
     private static String greeting(String host, int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(host, port), 2_000);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2_000);
             s.setSoTimeout(2_000);
-            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         } catch (IOException e) {
             return null;
         }

@@ -115,17 +115,10 @@ final class ConfigNode {
         if (m == null || !m.matches()) {
             throw new ConfigException(key(name) + ": expected a size such as 26214400 or \"25MB\", got " + v);
         }
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit.charAt(0)) {
-            case 'k' -> 1024L;
-            case 'm' -> 1024L * 1024;
-            case 'g' -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
         long n;
         try {
-            n = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
-        } catch (NumberFormatException | ArithmeticException e) {
+            n = Sizes.parse(v.asText());
+        } catch (IllegalArgumentException e) {   // it matched the pattern: only its value can be wrong
             throw new ConfigException(key(name) + ": " + v + " is too large");
         }
         if (n <= 0) {
