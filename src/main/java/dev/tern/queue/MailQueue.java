@@ -264,7 +264,15 @@ public final class MailQueue {
     }
 
     public List<Rows.QueueSummary> list(int limit) {
-        return store.read(tx -> tx.queue().list(limit));
+        return list(limit, Set.of());
+    }
+
+    /**
+     * The oldest {@code limit} messages with recipients still waiting; with {@code domains} not
+     * empty, of the messages whose sender or a recipient is in one of them.
+     */
+    public List<Rows.QueueSummary> list(int limit, Set<String> domains) {
+        return store.read(tx -> tx.queue().list(limit, domains));
     }
 
     /**

@@ -83,8 +83,16 @@ public interface QueueDao {
     /** Removes a message and its recipients; false when there was none. */
     boolean delete(String messageId);
 
+    /**
+     * Messages with recipients still waiting, oldest first; with {@code domains} (lower case) not
+     * empty, only those whose sender or one of whose recipients is in one of them.
+     */
+    List<Rows.QueueSummary> list(int limit, Set<String> domains);
+
     /** Messages with recipients still waiting, oldest first. */
-    List<Rows.QueueSummary> list(int limit);
+    default List<Rows.QueueSummary> list(int limit) {
+        return list(limit, Set.of());
+    }
 
     /** How many messages and waiting recipients the queue holds, and the oldest message's arrival. */
     Rows.QueueStats stats();

@@ -117,6 +117,8 @@ class AdminAuthTest {
         String shared = fx.enqueue("outsider@remote.example", "a@partner.example", "x@elsewhere.example");
         assertThat(tenant.get("/api/queue").json().get("messages").findValuesAsText("id"))
                 .contains(ours, shared).doesNotContain(theirs);
+        assertThat(tenant.get("/api/queue?limit=1").json().get("messages").findValuesAsText("id"))
+                .as("the oldest message of the tenant's, not the oldest of all filtered away").containsExactly(ours);
         assertThat(tenant.get("/api/queue/" + theirs).status()).isEqualTo(404);
         assertThat(tenant.delete("/api/queue/" + theirs).status()).isEqualTo(404);
         assertThat(fx.services().queue().message(theirs)).isPresent();

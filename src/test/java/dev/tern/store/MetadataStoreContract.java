@@ -1582,6 +1582,26 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void theQueueIsListedWithinDomainsBeforeItsLimit() {
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        queueMessage("QL1", t0, "a@elsewhere.example");
+        queueMessage("QL2", t0.plusSeconds(5), "b@elsewhere.example");
+        queueMessage("QL3", t0.plusSeconds(10), "c@Shop.Example", "d@elsewhere.example");
+        queueMessage("QL4", t0.plusSeconds(15), "e@shop.example");
+
+        List<Rows.QueueSummary> first = store.read(tx -> tx.queue().list(1, java.util.Set.of("shop.example")));
+        List<Rows.QueueSummary> all = store.read(tx -> tx.queue().list(10, java.util.Set.of("shop.example")));
+        List<Rows.QueueSummary> everyone = store.read(tx -> tx.queue().list(2, java.util.Set.of()));
+        assertThat(first).extracting(q -> q.message().id()).containsExactly("QL3");
+        assertThat(all).extracting(q -> q.message().id()).containsExactly("QL3", "QL4");
+        assertThat(all.get(0).recipients()).extracting(Rows.QueueRecipient::address)
+                .containsExactly("c@Shop.Example", "d@elsewhere.example");
+        assertThat(everyone).extracting(q -> q.message().id()).containsExactly("QL1", "QL2");
+        List<Rows.QueueSummary> none = store.read(tx -> tx.queue().list(10, java.util.Set.of("nobody.example")));
+        assertThat(none).isEmpty();
+    }
+
+    @Test
     void queueSamplesAreKeptInOrderAndPurged() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         store.writeAndWait(tx -> {

@@ -183,10 +183,13 @@ final class SqlQueueDao implements QueueDao {
     }
 
     @Override
-    public List<Rows.QueueSummary> list(int limit) {
+    public List<Rows.QueueSummary> list(int limit, Set<String> domains) {
+        List<Object> args = new ArrayList<>();
+        String visible = domains.isEmpty() ? "" : " AND " + visibleTo(domains, args);
+        args.add(limit);
         List<Rows.QueuedMessage> messages = db.query("SELECT " + MESSAGE_COLUMNS + " FROM queue_messages m WHERE EXISTS "
-                        + "(SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r." + WAITING + ") "
-                        + "ORDER BY received_at, id LIMIT ?", SqlQueueDao::messageRow, limit);
+                        + "(SELECT 1 FROM queue_recipients r WHERE r.message_id = m.id AND r." + WAITING + ")" + visible
+                        + " ORDER BY received_at, id LIMIT ?", SqlQueueDao::messageRow, args.toArray());
         Map<String, Rows.QueueSummary> out = new LinkedHashMap<>();
         for (Rows.QueuedMessage m : messages) {
             List<Rows.QueueRecipient> waiting = recipients(m.id()).stream()
@@ -212,12 +215,8 @@ final class SqlQueueDao implements QueueDao {
         if (domains.isEmpty()) {
             return stats();
         }
-        StringBuilder visible = new StringBuilder("(");
         List<Object> args = new ArrayList<>();
-        DomainMatch.append(visible, args, "LOWER(m.sender)", domains);
-        visible.append(" OR EXISTS (SELECT 1 FROM queue_recipients x WHERE x.message_id = m.id AND ");
-        DomainMatch.append(visible, args, "LOWER(x.address)", domains);
-        visible.append("))");
+        String visible = visibleTo(domains, args);
         Rows.QueueStats messages = db.one("SELECT COUNT(*), MIN(m.received_at) FROM queue_messages m WHERE " + visible,
                 rs -> {
                     long count = rs.getLong(1);
@@ -227,6 +226,19 @@ final class SqlQueueDao implements QueueDao {
         long waiting = db.count("SELECT COUNT(*) FROM queue_recipients r JOIN queue_messages m ON m.id = r.message_id "
                 + "WHERE r." + WAITING + " AND " + visible, args.toArray());
         return new Rows.QueueStats(messages.messages(), waiting, messages.oldest());
+    }
+
+    /**
+     * The condition on a message {@code m} that its sender or one of its recipients is in one of
+     * {@code domains}: a tenant's view of the queue. Its arguments are added to {@code args}.
+     */
+    private static String visibleTo(Set<String> domains, List<Object> args) {
+        StringBuilder visible = new StringBuilder("(");
+        DomainMatch.append(visible, args, "LOWER(m.sender)", domains);
+        visible.append(" OR EXISTS (SELECT 1 FROM queue_recipients x WHERE x.message_id = m.id AND ");
+        DomainMatch.append(visible, args, "LOWER(x.address)", domains);
+        visible.append("))");
+        return visible.toString();
     }
 
     @Override
