@@ -37,6 +37,7 @@ public final class MessageTrace {
 
     private final MetadataStore store;
     private final Clock clock;
+    private final SettledHours settledHours = new SettledHours(MAX_HOURS);
 
     public MessageTrace(MetadataStore store, Clock clock) {
         this.store = store;
@@ -96,23 +97,34 @@ public final class MessageTrace {
         if (hours < 1 || hours > MAX_HOURS) {
             throw new IllegalArgumentException("hours must be from 1 to " + MAX_HOURS + ", got " + hours);
         }
-        Instant first = clock.instant().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(hours - 1L));
+        // Taken before the read: an hour is kept only when it had settled before the read began.
+        Instant now = clock.instant();
+        Instant first = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(hours - 1L));
         Instant end = first.plus(Duration.ofHours(hours));
         Set<String> keys = new TreeSet<>();
         for (String d : domains) {
             keys.add(d.toLowerCase(Locale.ROOT));
         }
-        List<Rows.EventCount> rows = store.read(tx -> tx.tracking().countEvents(first, end, keys));
         Map<Instant, Map<DeliveryEvent.Type, Long>> byHour = new TreeMap<>();
         for (int i = 0; i < hours; i++) {
             byHour.put(first.plus(Duration.ofHours(i)), new EnumMap<>(DeliveryEvent.Type.class));
         }
-        for (Rows.EventCount c : rows) {
-            Map<DeliveryEvent.Type, Long> hour = byHour.get(c.hour());
-            DeliveryEvent.Type type = knownType(c.type());
-            if (hour != null && type != null) {
-                hour.merge(type, c.count(), Long::sum);
+        // Only the hours not kept from an earlier count are read: usually the last one or two.
+        Instant from = settledHours.fill(keys, first, end, byHour);
+        if (from.isBefore(end)) {
+            List<Rows.EventCount> rows = store.read(tx -> tx.tracking().countEvents(from, end, keys));
+            for (Rows.EventCount c : rows) {
+                Map<DeliveryEvent.Type, Long> hour = byHour.get(c.hour());
+                DeliveryEvent.Type type = knownType(c.type());
+                if (hour != null && type != null) {
+                    hour.merge(type, c.count(), Long::sum);
+                }
             }
+            byHour.forEach((start, counts) -> {
+                if (!start.isBefore(from) && SettledHours.settled(start, now)) {
+                    settledHours.keep(keys, start, counts);
+                }
+            });
         }
         List<HourlyCounts> out = new ArrayList<>(hours);
         byHour.forEach((start, counts) -> out.add(new HourlyCounts(start, counts)));
@@ -153,7 +165,11 @@ public final class MessageTrace {
     public int purge(Duration retention) {
         Instant before = clock.instant().minus(retention);
         store.writeAndWait(tx -> tx.tracking().purgeQueueSamples(before));
-        return store.writeInPiecesAndWait(PURGE_BATCH, tx -> tx.tracking().purge(before, PURGE_BATCH));
+        int purged = store.writeInPiecesAndWait(PURGE_BATCH, tx -> tx.tracking().purge(before, PURGE_BATCH));
+        if (purged > 0) {
+            settledHours.clear();
+        }
+        return purged;
     }
 
     private static TracedMessage load(StoreTx tx, Rows.TraceMessage m) {
