@@ -3,7 +3,10 @@ package dev.tern.cli;
 import dev.tern.config.ConfigException;
 import dev.tern.config.ListenAddress;
 import dev.tern.config.TernConfig;
+import dev.tern.directory.Directory;
 import dev.tern.directory.DnsRecords;
+import dev.tern.directory.Resolution;
+import dev.tern.mail.MailAddress;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.onboarding.RecordCheck;
 import dev.tern.onboarding.VerificationReport;
@@ -87,11 +90,11 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         void more(String detail) {
-            out.println(" ".repeat(15) + detail);
+            out.println(" ".repeat(17) + detail);
         }
 
         private void line(String status, String what, String detail) {
-            out.println(String.format("%-4s  %-8s %s", status, what, detail));
+            out.println(String.format("%-4s  %-10s %s", status, what, detail));
             out.flush();
         }
     }
@@ -117,7 +120,10 @@ final class CheckCommand implements Callable<Integer> {
                     + c.store().blobs().name().toLowerCase(Locale.ROOT) + " contents: " + count(domains.size(), "domain"));
             if (domains.isEmpty()) {
                 f.warn("domains", "no local domain: add one with tern domain add DOMAIN");
-            } else if (!noDns) {
+            } else {
+                checkPostmaster(c, s.directory(), domains, f);
+            }
+            if (!domains.isEmpty() && !noDns) {
                 for (Rows.Domain d : domains) {
                     checkDns(s, d.name(), f);
                 }
@@ -129,6 +135,40 @@ final class CheckCommand implements Callable<Integer> {
         f.out.println(f.failures == 0 && f.warnings == 0 ? "everything checked is right"
                 : count(f.failures, "problem") + ", " + count(f.warnings, "warning"));
         return f.failures == 0 ? 0 : 1;
+    }
+
+    /**
+     * RFC 5321 §4.5.1: every domain, and the host (a bare {@code RCPT TO:<Postmaster>}), must take
+     * mail for postmaster. A fresh server has neither the account nor the setting.
+     */
+    private static void checkPostmaster(TernConfig c, Directory directory, List<Rows.Domain> domains, Findings f) {
+        if (c.postmaster() != null && !delivered(directory, c.postmaster())) {
+            f.fail("postmaster", "postmaster = \"" + c.postmaster() + "\" is not a local account or alias, so it "
+                    + "receives nothing (aliases and this setting deliver to local accounts only)");
+        }
+        List<String> refused = new ArrayList<>();
+        for (Rows.Domain d : domains) {
+            if (!delivered(directory, "postmaster@" + d.name())) {
+                refused.add("postmaster@" + d.name());
+            }
+        }
+        if (!delivered(directory, "postmaster@" + c.hostname())) {
+            refused.add("<Postmaster> (postmaster@" + c.hostname() + ")");
+        }
+        if (refused.isEmpty()) {
+            f.ok("postmaster", "postmaster@ every local domain and a bare <Postmaster> are delivered");
+        } else {
+            f.warn("postmaster", "mail to " + String.join(", ", refused) + " is refused; RFC 5321 requires a postmaster: "
+                    + "set postmaster = \"you@" + domains.get(0).name() + "\" in " + "the config, or add an alias");
+        }
+    }
+
+    private static boolean delivered(Directory directory, String address) {
+        try {
+            return directory.resolve(MailAddress.parse(address)) instanceof Resolution.Local;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String count(int n, String word) {

@@ -62,16 +62,16 @@ class CheckCommandTest {
         Files.writeString(config, Files.readString(config).replace("# imap = [\"0.0.0.0:143\"]",
                 "imap = [\"127.0.0.1:" + imapPort + "\"]"));
         imap.close();
-        assertThat(check("--no-dns").out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": free\n")
-                .contains("ok    listen   imap 127.0.0.1:" + imapPort + ": free\n");
+        assertThat(check("--no-dns").out()).contains("ok    listen     smtp 127.0.0.1:" + smtpPort + ": free\n")
+                .contains("ok    listen     imap 127.0.0.1:" + imapPort + ": free\n");
         try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress());
              ServerSocket heldImap = new ServerSocket(imapPort, 5, InetAddress.getLoopbackAddress())) {
             greeter(held, "220 mx.example.test ESMTP Postfix (Debian/GNU)");
             Result r = check("--no-dns");
             assertThat(r.code()).isEqualTo(1);
-            assertThat(r.out()).contains("FAIL  listen   smtp 127.0.0.1:" + smtpPort + ": in use by another program, "
+            assertThat(r.out()).contains("FAIL  listen     smtp 127.0.0.1:" + smtpPort + ": in use by another program, "
                     + "which greets with \"220 mx.example.test ESMTP Postfix (Debian/GNU)\" (stop it, or choose another address)")
-                    .contains("warn  listen   imap 127.0.0.1:" + imapPort + ": in use (by Tern if it is running; "
+                    .contains("warn  listen     imap 127.0.0.1:" + imapPort + ": in use (by Tern if it is running; "
                             + "else stop the program that holds it)");
         }
         try (ServerSocket held = new ServerSocket(smtpPort, 5, InetAddress.getLoopbackAddress());
@@ -79,9 +79,9 @@ class CheckCommandTest {
             greeter(held, "220 mx.example.test ESMTP Tern");
             Result r = check("--no-dns");
             assertThat(r.code()).isZero();
-            assertThat(r.out()).contains("ok    listen   smtp 127.0.0.1:" + smtpPort + ": in use by Tern, which is running")
-                    .contains("ok    listen   imap 127.0.0.1:" + imapPort + ": in use by Tern, which is running")
-                    .endsWith("0 problems, 1 warning\n");
+            assertThat(r.out()).contains("ok    listen     smtp 127.0.0.1:" + smtpPort + ": in use by Tern, which is running")
+                    .contains("ok    listen     imap 127.0.0.1:" + imapPort + ": in use by Tern, which is running")
+                    .endsWith("0 problems, 2 warnings\n");
         }
     }
 
@@ -97,15 +97,41 @@ class CheckCommandTest {
     }
 
     @Test
-    void aFreshConfigIsRightButForItsSelfSignedCertificate() {
+    void aFreshConfigIsRightButForItsSelfSignedCertificateAndItsPostmaster() {
         Result r = check("--no-dns");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("ok    config   " + config + ": hostname mx.example.test\n")
-                .containsPattern("ok    data_dir " + java.util.regex.Pattern.quote(dir.resolve("data").toString())
+        assertThat(r.out()).contains("ok    config     " + config + ": hostname mx.example.test\n")
+                .containsPattern("ok    data_dir   " + java.util.regex.Pattern.quote(dir.resolve("data").toString())
                         + ": [0-9.]+ [GM]B free\n")
-                .contains("warn  tls      no [tls] cert and key: a self-signed certificate for mx.example.test is used")
-                .contains("ok    store    embedded metadata, files contents: 1 domain\n")
-                .endsWith("\n0 problems, 1 warning\n");
+                .contains("warn  tls        no [tls] cert and key: a self-signed certificate for mx.example.test is used")
+                .contains("ok    store      embedded metadata, files contents: 1 domain\n")
+                .contains("warn  postmaster mail to postmaster@example.org, <Postmaster> (postmaster@mx.example.test) "
+                        + "is refused; RFC 5321 requires a postmaster: set postmaster = \"you@example.org\" in the "
+                        + "config, or add an alias\n")
+                .endsWith("\n0 problems, 2 warnings\n");
+    }
+
+    @Test
+    void thePostmasterMustBeALocalAccountOrAlias() throws Exception {
+        Result add = InProcessCli.run(config, "pw\n", "user", "add", "owner@example.org", "--password-stdin");
+        assertThat(add.code()).as(add.err()).isZero();
+        Result alias = InProcessCli.run(config, null, "alias", "add", "postmaster@example.org", "owner@example.org");
+        assertThat(alias.code()).as(alias.err()).isZero();
+        assertThat(check("--no-dns").out()).contains("warn  postmaster mail to <Postmaster> (postmaster@mx.example.test)"
+                + " is refused");
+
+        String fresh = Files.readString(config);
+        Files.writeString(config, fresh.replace("# postmaster = \"you@example.org\"", "postmaster = \"nobody@example.org\""));
+        Result wrong = check("--no-dns");
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.out()).contains("FAIL  postmaster postmaster = \"nobody@example.org\" is not a local account or "
+                + "alias, so it receives nothing");
+
+        Files.writeString(config, fresh.replace("# postmaster = \"you@example.org\"", "postmaster = \"owner@example.org\""));
+        Result right = check("--no-dns");
+        assertThat(right.code()).isZero();
+        assertThat(right.out()).contains("ok    postmaster postmaster@ every local domain and a bare <Postmaster> are "
+                + "delivered\n");
     }
 
     @Test
@@ -113,7 +139,7 @@ class CheckCommandTest {
         Files.writeString(config, Files.readString(config).replace("max_recipients = 1000", "max_recipients = 10"));
         Result r = check();
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).startsWith("FAIL  config   ").contains("smtp.max_recipients: must be at least 100");
+        assertThat(r.out()).startsWith("FAIL  config     ").contains("smtp.max_recipients: must be at least 100");
     }
 
     @Test
@@ -122,8 +148,8 @@ class CheckCommandTest {
                 "max_message_size = \"50MB\"\nmin_free_space = \"100000000G\""));
         Result r = check("--no-dns");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("FAIL  data_dir ").contains("less than [smtp] min_free_space (100000000.0 GB): "
-                + "new mail is refused with 452 4.3.1").endsWith("1 problem, 1 warning\n");
+        assertThat(r.out()).contains("FAIL  data_dir   ").contains("less than [smtp] min_free_space (100000000.0 GB): "
+                + "new mail is refused with 452 4.3.1").endsWith("1 problem, 2 warnings\n");
     }
 
     @Test
@@ -131,32 +157,35 @@ class CheckCommandTest {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         TestCertificates.Issued good = TestCertificates.ec().write(cert, key, true);
-        Files.writeString(config, Files.readString(config).replace("[tls]\n", "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n"));
+        Files.writeString(config, Files.readString(config).replace("[tls]\n", "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n")
+                .replace("# postmaster = \"you@example.org\"", "postmaster = \"owner@example.org\""));
+        assertThat(InProcessCli.run(config, "pw\n", "user", "add", "owner@example.org", "--password-stdin").code())
+                .isZero();
         Result r = check("--no-dns");
         assertThat(r.code()).as(r.out()).isZero();
-        assertThat(r.out()).contains("ok    tls      " + cert + ": CN=mx.tern.test, valid until "
+        assertThat(r.out()).contains("ok    tls        " + cert + ": CN=mx.tern.test, valid until "
                 + good.certificate().getNotAfter().toInstant()).endsWith("everything checked is right\n");
 
         Instant now = Instant.now();
         TestCertificates.ec(now.minus(Duration.ofDays(90)), now.minus(Duration.ofDays(1))).write(cert, key, true);
-        assertThat(check("--no-dns").out()).contains("FAIL  tls      " + cert + ": CN=mx.tern.test expired ");
+        assertThat(check("--no-dns").out()).contains("FAIL  tls        " + cert + ": CN=mx.tern.test expired ");
         TestCertificates.ec(now.minus(Duration.ofDays(80)), now.plus(Duration.ofDays(5))).write(cert, key, true);
         r = check("--no-dns");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("warn  tls      " + cert + ": CN=mx.tern.test expires ");
+        assertThat(r.out()).contains("warn  tls        " + cert + ": CN=mx.tern.test expires ");
 
         // A new certificate beside the old one's key.
         TestCertificates.ec().write(cert, dir.resolve("other-key.pem"), true);
         r = check("--no-dns");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("FAIL  tls      tls.key:");
+        assertThat(r.out()).contains("FAIL  tls        tls.key:");
 
         // A name the certificate does not hold.
         good.write(cert, key, true);
         Files.writeString(config, Files.readString(config).replace("hostname = \"mx.example.test\"",
                 "hostname = \"mail.example.org\""));
         r = check("--no-dns");
-        assertThat(r.out()).contains("warn  tls      the certificate does not name mail.example.org "
+        assertThat(r.out()).contains("warn  tls        the certificate does not name mail.example.org "
                 + "(it names mx.tern.test, mx.example.test, localhost)");
     }
 
@@ -174,10 +203,10 @@ class CheckCommandTest {
             append("[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
             Result missing = check();
             assertThat(missing.code()).isEqualTo(1);
-            assertThat(missing.out()).containsPattern("FAIL  dns      example.org: 0 of \\d+ records published as expected\n")
-                    .contains("\n               missing MX: ")
+            assertThat(missing.out()).containsPattern("FAIL  dns        example.org: 0 of \\d+ records published as expected\n")
+                    .contains("\n                 missing MX: ")
                     .contains(": publish example.org. IN MX 10 mx.example.test.\n")
-                    .endsWith("1 problem, 1 warning\n");
+                    .endsWith("1 problem, 2 warnings\n");
 
             dns.a("mx.example.test", "192.0.2.25");
             Result shown = InProcessCli.run(config, null, "domain", "show", "example.org");
@@ -189,7 +218,7 @@ class CheckCommandTest {
             }
             Result found = check();
             assertThat(found.code()).as(found.out()).isZero();
-            assertThat(found.out()).containsPattern("ok    dns      example.org: all \\d+ records published as expected\n");
+            assertThat(found.out()).containsPattern("ok    dns        example.org: all \\d+ records published as expected\n");
         }
     }
 }
