@@ -21,7 +21,34 @@ final class AddressParser {
         String domain = text.substring(at + 1);
         checkLocalPart(local);
         checkDomain(domain);
-        return MailAddress.of(local, domain);
+        return MailAddress.of(local.startsWith("\"") ? withoutNeedlessQuotes(local) : local, domain);
+    }
+
+    /**
+     * A quoted local part whose content is a plain dot-string in that form: the quotes are
+     * "semantically invisible" (RFC 5322 §3.2.4), so {@code "alice"@example.org} is alice's
+     * mailbox, as Postfix reads it. One that needs them (a space, a second @) keeps them.
+     */
+    private static String withoutNeedlessQuotes(String quoted) {
+        StringBuilder content = new StringBuilder(quoted.length());
+        for (int i = 1; i < quoted.length() - 1; i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\') {
+                i++;
+                c = quoted.charAt(i);
+            }
+            content.append(c);
+        }
+        String plain = content.toString();
+        try {
+            if (!plain.isEmpty()) {
+                checkDotString(plain);
+                return plain;
+            }
+        } catch (IllegalArgumentException e) {
+            // it needs its quotes
+        }
+        return quoted;
     }
 
     private static void checkLocalPart(String local) {
@@ -32,7 +59,11 @@ final class AddressParser {
             checkQuotedString(local);
             return;
         }
-        // Dot-string = Atom *("." Atom)
+        checkDotString(local);
+    }
+
+    /** Dot-string = Atom *("." Atom). */
+    private static void checkDotString(String local) {
         if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
             throw new IllegalArgumentException("local part has a misplaced dot");
         }

@@ -25,6 +25,23 @@ class MailAddressTest {
     }
 
     @Test
+    void quotesALocalPartDoesNotNeedAreDropped() {
+        assertThat(MailAddress.parse("\"alice\"@example.test")).isEqualTo(MailAddress.parse("alice@example.test"));
+        assertThat(MailAddress.parse("\"Alice.Smith+tag\"@example.test").toString())
+                .isEqualTo("Alice.Smith+tag@example.test");
+        assertThat(MailAddress.parse("\"\\a\\l\\i\\c\\e\"@example.test").localPart()).isEqualTo("alice");
+        assertThat(MailAddress.parse("\"j\u00f6ran\"@example.test").localPart()).isEqualTo("j\u00f6ran");
+        // Those that need them keep them: a space, an @ (no relaying through a quoted address),
+        // misplaced dots, an empty local part.
+        assertThat(MailAddress.parse("\"bob@remote.test\"@example.test").localPart()).isEqualTo("\"bob@remote.test\"");
+        assertThat(MailAddress.parse("\"a b\"@example.test").localPart()).isEqualTo("\"a b\"");
+        assertThat(MailAddress.parse("\".alice\"@example.test").localPart()).isEqualTo("\".alice\"");
+        assertThat(MailAddress.parse("\"a..b\"@example.test").localPart()).isEqualTo("\"a..b\"");
+        assertThat(MailAddress.parse("\"\"@example.test").localPart()).isEqualTo("\"\"");
+        assertThat(MailAddress.parse("\"a\\\"b\"@example.test").localPart()).isEqualTo("\"a\\\"b\"");
+    }
+
+    @Test
     void internationalisedAddresses() {
         MailAddress a = MailAddress.parse("用户@例子.测试");
         assertThat(a.needsUtf8()).isTrue();

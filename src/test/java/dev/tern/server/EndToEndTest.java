@@ -176,6 +176,24 @@ class EndToEndTest {
     }
 
     @Test
+    void aQuotedLocalPartThatNeedsNoQuotesIsTheSameMailbox() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<\"sender\"@example.org>");
+            assertThat(c.command("RCPT TO:<\"alice\"@example.test>")).startsWith("250 2.1.5");
+            assertThat(c.command("RCPT TO:<\"alice smith\"@example.test>")).startsWith("550 5.1.1");
+            assertThat(c.command("RCPT TO:<\"bob@elsewhere.test\"@example.test>")).startsWith("550 5.1.1");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.send("Subject: quoted\r\n\r\nbody\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 1);
+        assertThat(tern.content(tern.inbox("alice@example.test").get(0)))
+                .startsWith("Return-Path: <sender@example.org>\r\nDelivered-To: alice@example.test\r\n");
+    }
+
+    @Test
     void catchAllReceivesMailForUnknownUsers() throws Exception {
         tern.services().directory().setCatchAll("example.test", "bob@example.test");
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
