@@ -2,6 +2,7 @@ package dev.tern.cli;
 
 import dev.tern.config.ConfigException;
 import dev.tern.config.ListenAddress;
+import dev.tern.config.Sizes;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DnsRecords;
@@ -260,10 +261,10 @@ final class CheckCommand implements Callable<Integer> {
         String where = dir + (existing.equals(dir) ? "" : " (made at the first start)");
         long reserve = c.smtp().minFreeSpace();
         if (free < reserve) {
-            f.fail("data_dir", where + ": " + bytes(free) + " free, less than [smtp] min_free_space (" + bytes(reserve)
+            f.fail("data_dir", where + ": " + Sizes.format(free) + " free, less than [smtp] min_free_space (" + Sizes.format(reserve)
                     + "): new mail is refused with 452 4.3.1");
         } else {
-            f.ok("data_dir", where + ": " + bytes(free) + " free");
+            f.ok("data_dir", where + ": " + Sizes.format(free) + " free");
         }
     }
 
@@ -357,15 +358,5 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             f.ok("dns", domain + ": all " + found + " records published as expected");
         }
-    }
-
-    private static String bytes(long n) {
-        if (n >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f GB", n / (double) (1L << 30));
-        }
-        if (n >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MB", n / (double) (1L << 20));
-        }
-        return n + " bytes";
     }
 }

@@ -102,7 +102,7 @@ class CheckCommandTest {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("ok    config     " + config + ": hostname mx.example.test\n")
                 .containsPattern("ok    data_dir   " + java.util.regex.Pattern.quote(dir.resolve("data").toString())
-                        + ": [0-9.]+ [GM]B free\n")
+                        + ": [0-9.]+ [KMGT]?B free\n")
                 .contains("warn  tls        no [tls] cert and key: a self-signed certificate for mx.example.test is used")
                 .contains("ok    store      embedded metadata, files contents: 1 domain\n")
                 .contains("warn  postmaster mail to postmaster@example.org, <Postmaster> (postmaster@mx.example.test) "
@@ -148,7 +148,7 @@ class CheckCommandTest {
                 "max_message_size = \"50MB\"\nmin_free_space = \"100000000G\""));
         Result r = check("--no-dns");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("FAIL  data_dir   ").contains("less than [smtp] min_free_space (100000000.0 GB): "
+        assertThat(r.out()).contains("FAIL  data_dir   ").contains("less than [smtp] min_free_space (97656.3 TB): "
                 + "new mail is refused with 452 4.3.1").endsWith("1 problem, 2 warnings\n");
     }
 
