@@ -1,5 +1,6 @@
 package dev.tern.auth;
 
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -9,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AuthThrottleTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock("2026-12-01T10:00:00Z");
     private final AuthThrottle throttle = new AuthThrottle(10, Duration.ofMinutes(10), Duration.ofMinutes(15),
             Duration.ofSeconds(8), 100, clock);
 

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.tern.config.AuthSettings;
 import dev.tern.config.KerberosSettings;
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class AuthenticatorTest {
             Map.of("EXAMPLE.ORG", "example.org"));
 
     private final TestAccounts accounts = new TestAccounts().add("alice@example.org", "wonderland", true);
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock("2026-12-01T10:00:00Z");
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger authLogger = (Logger) LoggerFactory.getLogger("dev.tern.auth");
 

@@ -1,12 +1,10 @@
 package dev.tern.auth;
 
 import dev.tern.directory.Credentials;
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +25,7 @@ class PasswordCheckTest {
     };
     private final Map<String, Credentials> accounts = new HashMap<>();
     private final CredentialLookup lookup = login -> Optional.ofNullable(accounts.get(login));
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock("2026-01-01T00:00:00Z");
 
     private void account(long id, String login, String password, boolean enabled) {
         accounts.put(login, new Credentials(id, login, enabled, "h:" + password, null, null));
@@ -142,28 +140,5 @@ class PasswordCheckTest {
 
     private static dev.tern.config.AuthSettings AuthSettings() {
         return dev.tern.config.AuthSettings.defaults();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -3,17 +3,15 @@ package dev.tern.tracking;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 
@@ -33,7 +31,7 @@ class HourlyCountsTest {
     @TempDir
     Path dir;
     MetadataStore store;
-    final MovableClock clock = new MovableClock();
+    final TestClock clock = new TestClock(H12);
     MessageTrace trace;
     long seq;
 
@@ -122,29 +120,5 @@ class HourlyCountsTest {
             tx.tracking().insertEvent(new Rows.DeliveryEvent(queueId, ++seq, at, type, recipient, "{}"));
             return null;
         });
-    }
-
-    /** A clock the test sets. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = H12;
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.tern.security.dkim;
 
 import dev.tern.store.MetadataStore;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,10 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +27,7 @@ class DkimSigningTest {
     @TempDir
     Path dir;
     MetadataStore store;
-    MutableClock clock = new MutableClock();
+    TestClock clock = new TestClock("2026-11-29T10:00:00Z");
     DkimSigning signing;
     DkimKeys keys;
 
@@ -88,28 +87,5 @@ class DkimSigningTest {
     void unknownDomainsAndSelectorsAreReportedInWords() {
         assertThatThrownBy(() -> keys.generate("nowhere.test")).hasMessageContaining("no such domain: nowhere.test");
         assertThatThrownBy(() -> keys.delete("example.test", "nope")).hasMessageContaining("no DKIM key with selector nope");
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

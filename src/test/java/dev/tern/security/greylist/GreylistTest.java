@@ -4,6 +4,7 @@ import dev.tern.security.greylist.GreylistVerdict.Outcome;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.embedded.EmbeddedStore;
+import dev.tern.testing.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,11 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,35 +36,8 @@ class GreylistTest {
 
     private MetadataStore store;
     private ExecutorService storage;
-    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-11-02T10:00:00Z"));
+    private final TestClock clock = new TestClock("2026-11-02T10:00:00Z");
 
-    /** A clock that moves only when told. */
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now;
-
-        SteppedClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeEach
     void open() {
