@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.mail.MailAddress;
 import dev.tern.server.Services;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,6 +25,15 @@ final class AliasCommand {
         int run(Services s, PrintWriter out) {
             s.directory().addAlias(alias, targets);
             out.println("alias " + alias + " -> " + String.join(", ", targets));
+            // A target may be an account made later; until then its mail is refused at RCPT.
+            List<String> nowhere = s.directory().targetsLeadingNowhere(alias);
+            if (!nowhere.isEmpty()) {
+                boolean all = nowhere.size() == s.directory().aliases(null).getOrDefault(
+                        MailAddress.parse(alias).key(), List.of()).size();
+                out.println("note: " + String.join(", ", nowhere) + (nowhere.size() == 1 ? " is" : " are")
+                        + " not an account or an alias leading to one (yet): mail to " + alias
+                        + (all ? " is refused until one is" : " reaches the other targets only"));
+            }
             return 0;
         }
     }

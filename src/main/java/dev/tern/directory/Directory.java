@@ -281,6 +281,27 @@ public final class Directory {
         });
     }
 
+    /**
+     * The targets of an alias that lead to no account, as delivery follows them (an account, or
+     * an alias leading to one; the alias itself as a target means the account of that name): an
+     * account made later, or a typing mistake. Empty when every target leads somewhere.
+     */
+    public List<String> targetsLeadingNowhere(String alias) {
+        MailAddress a = parse(alias);
+        return store.read(tx -> {
+            List<String> nowhere = new ArrayList<>();
+            for (String t : tx.directory().aliasTargets(a.key())) {
+                Map<Long, Account> found = new LinkedHashMap<>();
+                boolean any = t.equals(a.key()) ? addAccount(tx, t, found)
+                        : expand(tx, t, 1, found, new ArrayList<>(List.of(a.key())));
+                if (!any) {
+                    nowhere.add(t);
+                }
+            }
+            return nowhere;
+        });
+    }
+
     /** Aliases and their targets, of one domain or of all. */
     public Map<String, List<String>> aliases(String domainOrNull) {
         return store.read(tx -> {

@@ -64,6 +64,19 @@ class CliTest {
         assertThat(tern("new-pw\n", "user", "passwd", "alice@example.org", "--password-stdin").code()).isZero();
         assertThat(tern(null, "alias", "add", "team@example.org", "alice@example.org", "bob@example.org").code()).isZero();
         assertThat(tern(null, "alias", "list").out()).isEqualTo("team@example.org -> alice@example.org, bob@example.org\n");
+        assertThat(tern(null, "alias", "add", "all@example.org", "team@example.org", "alice@example.org",
+                "alice@example.org").out()).isEqualTo("alias all@example.org -> team@example.org, alice@example.org, "
+                + "alice@example.org\n");
+        assertThat(tern(null, "alias", "add", "sales@example.org", "alice@example.org", "carol@example.org").out())
+                .isEqualTo("alias sales@example.org -> alice@example.org, carol@example.org\nnote: carol@example.org is "
+                        + "not an account or an alias leading to one (yet): mail to sales@example.org reaches the other "
+                        + "targets only\n");
+        assertThat(tern(null, "alias", "add", "ghost@example.org", "ghost@example.org").out())
+                .isEqualTo("alias ghost@example.org -> ghost@example.org\nnote: ghost@example.org is not an account or "
+                        + "an alias leading to one (yet): mail to ghost@example.org is refused until one is\n");
+        assertThat(tern(null, "alias", "delete", "all@example.org").code()).isZero();
+        assertThat(tern(null, "alias", "delete", "sales@example.org").code()).isZero();
+        assertThat(tern(null, "alias", "delete", "ghost@example.org").code()).isZero();
         assertThat(tern(null, "domain", "catch-all", "example.org", "alice@example.org").code()).isZero();
         assertThat(tern(null, "domain", "show", "example.org").out())
                 .contains("catch-all: alice@example.org").contains("example.org. IN MX 10 localhost.");
