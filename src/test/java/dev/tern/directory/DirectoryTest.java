@@ -87,6 +87,21 @@ class DirectoryTest {
     }
 
     @Test
+    void targetsLeadingNowhereAreNamed() {
+        directory.addAlias("alice@example.test", List.of("alice@example.test", "bob@example.test"));
+        directory.addAlias("team@example.test", List.of("alice@example.test", "later@example.test", "loop1@example.test"));
+        directory.addAlias("loop1@example.test", List.of("loop2@example.test"));
+        directory.addAlias("loop2@example.test", List.of("loop1@example.test"));
+        directory.addAlias("ghost@example.test", List.of("ghost@example.test"));
+        assertThat(directory.targetsLeadingNowhere("alice@example.test")).isEmpty();
+        assertThat(directory.targetsLeadingNowhere("team@example.test"))
+                .containsExactlyInAnyOrder("later@example.test", "loop1@example.test");
+        assertThat(directory.targetsLeadingNowhere("ghost@example.test")).containsExactly("ghost@example.test");
+        directory.addUser("later@example.test", "pw");
+        assertThat(directory.targetsLeadingNowhere("team@example.test")).containsExactly("loop1@example.test");
+    }
+
+    @Test
     void catchAllTakesUnknownUsers() {
         directory.setCatchAll("example.test", "bob@example.test");
         assertThat(resolve("whoever@example.test")).containsExactly("bob@example.test");
