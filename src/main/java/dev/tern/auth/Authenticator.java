@@ -31,7 +31,7 @@ public final class Authenticator implements SaslAuthenticator {
     public static final String PLAIN = "PLAIN";
     public static final String LOGIN = "LOGIN";
 
-    private static final List<String> PASSWORD_MECHANISMS = List.of(SCRAM_SHA_256, CRAM_MD5, PLAIN, LOGIN);
+    private final List<String> passwordMechanisms;
 
     private final CredentialLookup lookup;
     private final CredentialLookup smtpLookup;
@@ -67,6 +67,8 @@ public final class Authenticator implements SaslAuthenticator {
         this.clock = clock;
         this.throttle = AuthThrottle.of(settings, clock);
         this.kerberos = settings.kerberos() == null ? null : new KerberosAcceptor(settings.kerberos());
+        this.passwordMechanisms = settings.cramMd5() ? List.of(SCRAM_SHA_256, CRAM_MD5, PLAIN, LOGIN)
+                : List.of(SCRAM_SHA_256, PLAIN, LOGIN);
         this.passwords = new PasswordCheck(new PasswordCache(settings.cacheTtl(), settings.cacheSize(), clock),
                 dev.tern.directory.PasswordHasher::verify);
     }
@@ -78,7 +80,7 @@ public final class Authenticator implements SaslAuthenticator {
             out.add(GSSAPI);
         }
         if (passwordsAllowed(context)) {
-            out.addAll(PASSWORD_MECHANISMS);
+            out.addAll(passwordMechanisms);
         }
         return out;
     }
@@ -86,7 +88,7 @@ public final class Authenticator implements SaslAuthenticator {
     @Override
     public SaslStart start(String mechanism, AuthContext context) {
         String name = mechanism.toUpperCase(Locale.ROOT);
-        boolean password = PASSWORD_MECHANISMS.contains(name);
+        boolean password = passwordMechanisms.contains(name);
         if (!password && !(name.equals(GSSAPI) && kerberos != null)) {
             return new SaslStart.Refused(SaslStart.Reason.UNKNOWN_MECHANISM);
         }

@@ -21,6 +21,13 @@ final class UserCommand {
         @Option(names = "--cram-md5", description = "Also keep the CRAM-MD5 secret, which is password-equivalent "
                 + "(see docs/adr/0003-stored-secrets.md); without it, the account cannot use CRAM-MD5.")
         boolean cramMd5;
+
+        /** Says so when the secret was kept but the server does not offer CRAM-MD5. */
+        void noteIfNotOffered(Services s, PrintWriter out) {
+            if (cramMd5 && !s.config().auth().cramMd5()) {
+                out.println("note: CRAM-MD5 is offered only with [auth] cram_md5 = true in the config");
+            }
+        }
     }
 
     @Command(name = "add", description = "Add an account with its mailboxes.")
@@ -34,6 +41,7 @@ final class UserCommand {
             Account a = s.directory().addUser(address, pw.password(), cramMd5);
             out.println("added user " + a.display());
             pw.showIfGenerated(out);
+            noteIfNotOffered(s, out);
             return 0;
         }
     }
@@ -91,6 +99,7 @@ final class UserCommand {
             s.directory().setPassword(address, pw.password(), cramMd5);
             out.println("password changed for " + address);
             pw.showIfGenerated(out);
+            noteIfNotOffered(s, out);
             return 0;
         }
     }

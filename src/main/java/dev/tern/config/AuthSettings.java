@@ -16,10 +16,14 @@ import java.time.Duration;
  * @param cacheTtl            how long a successful password verification spares the next ones the
  *                            hash; zero turns the cache off
  * @param cacheSize           most verifications remembered at once
+ * @param cramMd5             offer CRAM-MD5; off by default, since it works only for accounts given
+ *                            its password-equivalent secret, and clients that try it first when it
+ *                            is offered (Python's smtplib) would fail and count a failed login
+ *                            with every login of the other accounts
  */
 public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Duration lockoutWindow,
                            Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos,
-                           Duration cacheTtl, int cacheSize) {
+                           Duration cacheTtl, int cacheSize, boolean cramMd5) {
 
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofHours(1);
     public static final int DEFAULT_CACHE_SIZE = 10_000;
@@ -28,7 +32,7 @@ public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Dur
     public AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Duration lockoutWindow,
                         Duration lockoutTime, Duration maxFailureDelay, KerberosSettings kerberos) {
         this(plaintextOnLoopback, lockoutFailures, lockoutWindow, lockoutTime, maxFailureDelay, kerberos,
-                DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE);
+                DEFAULT_CACHE_TTL, DEFAULT_CACHE_SIZE, false);
     }
 
     public static AuthSettings defaults() {
@@ -38,7 +42,13 @@ public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Dur
     /** The same settings with another password cache (tests). */
     public AuthSettings withCache(Duration ttl, int size) {
         return new AuthSettings(plaintextOnLoopback, lockoutFailures, lockoutWindow, lockoutTime, maxFailureDelay,
-                kerberos, ttl, size);
+                kerberos, ttl, size, cramMd5);
+    }
+
+    /** The same settings with CRAM-MD5 offered or not. */
+    public AuthSettings withCramMd5(boolean offered) {
+        return new AuthSettings(plaintextOnLoopback, lockoutFailures, lockoutWindow, lockoutTime, maxFailureDelay,
+                kerberos, cacheTtl, cacheSize, offered);
     }
 
     static AuthSettings read(ConfigNode n, Path base) {
@@ -51,6 +61,7 @@ public record AuthSettings(boolean plaintextOnLoopback, int lockoutFailures, Dur
                 n.duration("max_failure_delay", d.maxFailureDelay()),
                 n.has("kerberos") ? KerberosSettings.read(n.table("kerberos"), base) : null,
                 n.durationOrZero("cache_ttl", d.cacheTtl()),
-                n.positiveInt("cache_size", d.cacheSize()));
+                n.positiveInt("cache_size", d.cacheSize()),
+                n.bool("cram_md5", d.cramMd5()));
     }
 }

@@ -215,9 +215,13 @@ public final class StarterConfig {
                 protocol_trace = false
 
                 # [auth]
-                # Password logins (SCRAM-SHA-256, CRAM-MD5, PLAIN, LOGIN) are offered only over TLS;
+                # Password logins (SCRAM-SHA-256, PLAIN, LOGIN) are offered only over TLS;
                 # true also offers them without TLS to clients on 127.0.0.1 or ::1.
                 # plaintext_on_loopback = false
+                # CRAM-MD5 too, for the accounts given its secret (tern user add --cram-md5).
+                # Clients that see it offered try it first (Python's smtplib): for the accounts
+                # without the secret each login then fails once and counts toward the lockout.
+                # cram_md5 = false
                 # Each failed login delays its reply longer (1s, 2s, 4s ... up to max_failure_delay).
                 # lockout_failures failures within lockout_window lock the client address, and the
                 # account, out for lockout_time. Failures are logged as "auth failed: client=..."

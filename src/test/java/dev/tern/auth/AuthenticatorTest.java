@@ -55,7 +55,8 @@ class AuthenticatorTest {
 
     private static AuthSettings withLoopbackPlaintext(boolean allowed, KerberosSettings kerberos) {
         AuthSettings d = DEFAULTS;
-        return new AuthSettings(allowed, d.lockoutFailures(), d.lockoutWindow(), d.lockoutTime(), d.maxFailureDelay(), kerberos);
+        return new AuthSettings(allowed, d.lockoutFailures(), d.lockoutWindow(), d.lockoutTime(), d.maxFailureDelay(), kerberos)
+                .withCramMd5(true);
     }
 
     private List<String> lines() {
@@ -63,8 +64,18 @@ class AuthenticatorTest {
     }
 
     @Test
+    void cramMd5IsOfferedOnlyWhenSwitchedOn() throws Exception {
+        Authenticator byDefault = authenticator(DEFAULTS);
+        assertThat(byDefault.mechanisms(context("192.0.2.1", true))).containsExactly("SCRAM-SHA-256", "PLAIN", "LOGIN");
+        assertThat(byDefault.start("CRAM-MD5", context("192.0.2.1", true)))
+                .isEqualTo(new SaslStart.Refused(SaslStart.Reason.UNKNOWN_MECHANISM));
+        assertThat(authenticator(DEFAULTS.withCramMd5(true)).mechanisms(context("192.0.2.1", true)))
+                .containsExactly("SCRAM-SHA-256", "CRAM-MD5", "PLAIN", "LOGIN");
+    }
+
+    @Test
     void passwordMechanismsOnlyWithTlsOrFromLoopbackWhenAllowed() throws Exception {
-        Authenticator plain = authenticator(DEFAULTS);
+        Authenticator plain = authenticator(DEFAULTS.withCramMd5(true));
         assertThat(plain.mechanisms(context("192.0.2.1", true))).containsExactly("SCRAM-SHA-256", "CRAM-MD5", "PLAIN", "LOGIN");
         assertThat(plain.mechanisms(context("192.0.2.1", false))).isEmpty();
         assertThat(plain.mechanisms(context("127.0.0.1", false))).isEmpty();
@@ -109,7 +120,7 @@ class AuthenticatorTest {
 
     @Test
     void repeatedFailuresLockTheClientOutUntilTheLockoutEnds() throws Exception {
-        Authenticator a = authenticator(DEFAULTS);
+        Authenticator a = authenticator(DEFAULTS.withCramMd5(true));
         AuthContext c = context("192.0.2.7", true);
         for (int i = 0; i < 10; i++) {
             cramMd5Failure(a, c, "user" + i + "@example.org");
@@ -124,7 +135,7 @@ class AuthenticatorTest {
 
     @Test
     void aLockedAccountCannotLogInEvenWithTheRightPassword() throws Exception {
-        Authenticator a = authenticator(DEFAULTS);
+        Authenticator a = authenticator(DEFAULTS.withCramMd5(true));
         for (int i = 0; i < 10; i++) {
             cramMd5Failure(a, context("198.51.100." + i, true), "alice@example.org");
         }

@@ -40,7 +40,7 @@ class StoredSecretsTest {
             assertThat(d.credentials("nobody@example.org")).isEmpty();
             assertThat(d.credentials("not an address")).isEmpty();
 
-            Authenticator a = new Authenticator(d::credentials, AuthSettings.defaults(), Clock.systemUTC());
+            Authenticator a = new Authenticator(d::credentials, AuthSettings.defaults().withCramMd5(true), Clock.systemUTC());
             AuthContext c = new AuthContext(InetAddress.getLoopbackAddress(), true, "smtp", "mx.tern.test");
             assertThat(cramMd5(a, c, "carol@example.org", "pa55word")).isInstanceOf(SaslStep.Success.class);
             assertThat(failure(cramMd5(a, c, "alice@example.org", "wonderland")))
@@ -62,7 +62,7 @@ class StoredSecretsTest {
             Directory d = s.directory();
             d.addDomain("example.org");
             d.addUser("erin@example.org", "first-password");
-            Authenticator a = new Authenticator(d::credentials, AuthSettings.defaults(), Clock.systemUTC());
+            Authenticator a = new Authenticator(d::credentials, AuthSettings.defaults().withCramMd5(true), Clock.systemUTC());
             AuthContext c = new AuthContext(InetAddress.getLoopbackAddress(), true, "imap", "mx.tern.test");
             assertThat(plain(a, c, "erin@example.org", "first-password")).isInstanceOf(SaslStep.Success.class);
             assertThat(plain(a, c, "erin@example.org", "first-password")).isInstanceOf(SaslStep.Success.class);

@@ -62,6 +62,9 @@ class CliTest {
         assertThat(tern(null, "user", "list").out())
                 .isEqualTo("alice@example.org  used 0 B, no quota\nbob@example.org  used 0 B, no quota\n");
         assertThat(tern("new-pw\n", "user", "passwd", "alice@example.org", "--password-stdin").code()).isZero();
+        assertThat(tern("cram-pw\n", "user", "passwd", "alice@example.org", "--password-stdin", "--cram-md5").out())
+                .isEqualTo("password changed for alice@example.org\n"
+                        + "note: CRAM-MD5 is offered only with [auth] cram_md5 = true in the config\n");
         assertThat(tern(null, "alias", "add", "team@example.org", "alice@example.org", "bob@example.org").code()).isZero();
         assertThat(tern(null, "alias", "list").out()).isEqualTo("team@example.org -> alice@example.org, bob@example.org\n");
         assertThat(tern(null, "alias", "add", "all@example.org", "team@example.org", "alice@example.org",

@@ -47,20 +47,26 @@ class SecureSubmissionTest {
         certificate = dir.resolve("cert.pem");
         TestCertificates.Issued issued = TestCertificates.ec().write(certificate, dir.resolve("key.pem"), true);
         trusting = issued.trustingClient();
-        tern = new RunningServer(dir, """
+        tern = serve(true);
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("alice@example.test", "alice-pw", true);
+        tern.services().directory().addUser("bob@example.test", "bob-pw");
+    }
+
+    /** Alice has a CRAM-MD5 secret, Bob none; three failed logins lock out. */
+    private RunningServer serve(boolean cramMd5) {
+        return new RunningServer(dir, """
                 [tls]
                 cert = "cert.pem"
                 key = "key.pem"
                 [auth]
                 lockout_failures = 3
                 max_failure_delay = "50ms"
-                """, """
+                cram_md5 = %s
+                """.formatted(cramMd5), """
                 submission = ["127.0.0.1:0"]
                 submissions = ["127.0.0.1:0"]
                 """, null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser("alice@example.test", "alice-pw", true);
-        tern.services().directory().addUser("bob@example.test", "bob-pw");
     }
 
     @AfterEach
@@ -120,6 +126,36 @@ class SecureSubmissionTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == 1);
         assertThatThrownBy(() -> send(p, "bob@example.test", "bob-pw", "bob@example.test", "alice@example.test", "x"))
                 .as("bob has no CRAM-MD5 secret").isInstanceOf(MessagingException.class);
+    }
+
+    /**
+     * smtplib's login() tries CRAM-MD5 first when it is offered: Bob, who has no CRAM-MD5 secret,
+     * would fail it at every login and be locked out after three. By default it is not offered.
+     */
+    @Test
+    void pythonSmtplibLogsInAgainAndAgainWhereCramMd5IsNotOffered() throws Exception {
+        tern.close();
+        tern = serve(false);
+        String script = """
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(cafile=sys.argv[2])
+                ctx.check_hostname = False
+                for i in range(5):
+                    with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='py.example') as s:
+                        s.starttls(context=ctx)
+                        s.ehlo()
+                        assert 'CRAM-MD5' not in s.esmtp_features['auth'].split(), s.esmtp_features
+                        s.login('bob@example.test', 'bob-pw')
+                        s.sendmail('bob@example.test', ['alice@example.test'],
+                                   'From: bob@example.test\\r\\nSubject: login %d\\r\\n\\r\\nhi\\r\\n' % i)
+                print('sent')
+                """;
+        Process p = new ProcessBuilder("python3", "-c", script, String.valueOf(tern.port("submission")),
+                certificate.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 5);
     }
 
     @Test
