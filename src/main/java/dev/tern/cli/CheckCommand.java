@@ -112,6 +112,11 @@ final class CheckCommand implements Callable<Integer> {
             return 1;
         }
         f.ok("config", file + ": hostname " + c.hostname());
+        if (!isPublicName(c.hostname())) {
+            f.warn("hostname", "\"" + c.hostname() + "\" is not a name other servers can look up: they may refuse "
+                    + "mail that Tern sends with it (RFC 5321 asks for a fully qualified EHLO name), and an MX record "
+                    + "cannot point at it; set hostname = \"mail.example.org\" (a name with an A or AAAA record)");
+        }
         checkListeners(c, f);
         checkDataDir(c, f);
         checkTls(c, f);
@@ -162,6 +167,16 @@ final class CheckCommand implements Callable<Integer> {
             f.warn("postmaster", "mail to " + String.join(", ", refused) + " is refused; RFC 5321 requires a postmaster: "
                     + "set postmaster = \"you@" + domains.get(0).name() + "\" in " + "the config, or add an alias");
         }
+    }
+
+    /** A fully qualified name outside the names reserved for local use (RFC 6761, RFC 6762). */
+    static boolean isPublicName(String hostname) {
+        String h = hostname.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.contains(".") && !h.equals("localhost.localdomain") && !h.endsWith(".localhost")
+                && !h.endsWith(".local") && !h.endsWith(".localdomain");
     }
 
     private static boolean delivered(Directory directory, String address) {

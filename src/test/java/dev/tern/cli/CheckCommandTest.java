@@ -135,6 +135,20 @@ class CheckCommandTest {
     }
 
     @Test
+    void aHostNameOthersCannotLookUpIsAWarning() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("hostname = \"mx.example.test\"",
+                "hostname = \"localhost\""));
+        assertThat(check("--no-dns").out()).contains("warn  hostname   \"localhost\" is not a name other servers can look "
+                + "up: they may refuse mail that Tern sends with it");
+        assertThat(CheckCommand.isPublicName("mail.example.org")).isTrue();
+        assertThat(CheckCommand.isPublicName("mail.example.org.")).isTrue();
+        assertThat(CheckCommand.isPublicName("mail")).isFalse();
+        assertThat(CheckCommand.isPublicName("box.local")).isFalse();
+        assertThat(CheckCommand.isPublicName("host.localdomain")).isFalse();
+        assertThat(CheckCommand.isPublicName("a.localhost")).isFalse();
+    }
+
+    @Test
     void aConfigErrorIsOneFailedLine() throws Exception {
         Files.writeString(config, Files.readString(config).replace("max_recipients = 1000", "max_recipients = 10"));
         Result r = check();
