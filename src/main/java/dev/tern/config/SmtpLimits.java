@@ -70,6 +70,10 @@ public record SmtpLimits(long maxMessageSize, int maxRecipients, int maxLineLeng
         if (l.maxLineLength() < 1000) {
             throw new ConfigException(n.key("max_line_length") + ": must be at least 1000 (RFC 5321 §4.5.3.1.6), got " + l.maxLineLength());
         }
+        if (l.maxMessageSize() < 64 * 1024) {
+            throw new ConfigException(n.key("max_message_size") + ": must be at least 64KB (RFC 5321 §4.5.3.1.7), got "
+                    + l.maxMessageSize() + " bytes");
+        }
         if (l.maxRecipients() < 100) {
             throw new ConfigException(n.key("max_recipients") + ": must be at least 100 (RFC 5321 §4.5.3.1.8), got " + l.maxRecipients());
         }

@@ -80,6 +80,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("smtp.max_recipients").hasMessageContaining("at least 100");
         assertThatThrownBy(() -> parse("[smtp]\ncommand_timeout = 5\n"))
                 .hasMessageStartingWith("smtp.command_timeout:");
+        assertThatThrownBy(() -> parse("[smtp]\nmax_message_size = 50\n"))
+                .hasMessage("smtp.max_message_size: must be at least 64KB (RFC 5321 §4.5.3.1.7), got 50 bytes");
         assertThatThrownBy(() -> parse("[smtp]\nmax_message_size = \"lots\"\n"))
                 .hasMessageStartingWith("smtp.max_message_size:");
         assertThatThrownBy(() -> parse("[listeners]\nsmtp = [\"0.0.0.0\"]\n"))

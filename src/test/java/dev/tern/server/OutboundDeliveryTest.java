@@ -306,12 +306,12 @@ class OutboundDeliveryTest {
     void aMessageLargerThanTheRemoteLimitBouncesWithoutBeingSent() throws Exception {
         Path d = dir.resolve("b");
         Files.createDirectories(d);
-        b = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig() + "\n[smtp]\nmax_message_size = 1024\n", "",
+        b = new RunningServer(d, "hostname = \"mx.b.test\"\n" + dnsConfig() + "\n[smtp]\nmax_message_size = 65536\n", "",
                 null, "127.0.0.3:" + port);
         b.services().directory().addDomain("b.test");
         b.services().directory().addUser("bob@b.test", "bob pw");
         a = startA("");
-        String big = BODY + ("x".repeat(70) + "\r\n").repeat(40);
+        String big = BODY + ("x".repeat(70) + "\r\n").repeat(1000);
         send(a, "alice@a.test", big, "bob@b.test");
         await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
         String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
