@@ -78,10 +78,11 @@ final class FetchResponder implements ImapIo.ResponseProducer {
 
     /**
      * A literal's content, read from the message when its turn comes; {@code inline} is the
-     * content when it was read with its window already, else null.
+     * content when it was read with its window already, else null. {@code binary}: a literal8,
+     * whose NULs go out as they are.
      */
     private record StreamPiece(MessageEntry message, byte[] inline, long start, long length, String decode, long skip,
-                               long emit) {
+                               long emit, boolean binary) {
     }
 
     FetchResponder(MessageService messages, long mailboxId, List<Target> targets, List<FetchItem> items,
@@ -261,7 +262,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             try (HeaderFieldFilter f = new HeaderFieldFilter(new ByteArrayInputStream(header), r.fields(), r.exclude())) {
                 kept = f.readAllBytes();
             }
-            w.literal(cut(kept, b.partial()));
+            w.literal(withoutNuls(cut(kept, b.partial())));
         } else {
             SectionLocator.SectionRange p = r.partial(b.partial());
             range(w, buf, m, p.start(), p.length());
@@ -296,9 +297,9 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         w.literal8Header(decoded);
         buf.cut();
         if (encoding == null) {
-            buf.stream(new StreamPiece(m, window.get(m.blobId()), start + skip, decoded, null, 0, decoded));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start + skip, decoded, null, 0, decoded, true));
         } else {
-            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, encoding, skip, decoded));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, encoding, skip, decoded, true));
         }
     }
 
@@ -306,13 +307,13 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private void range(ResponseWriter w, Pieces buf, MessageEntry m, long start, long length) throws IOException {
         if (length <= INLINE) {
             // Announced as long as what was read, and sent as read: no copy into the text buffer.
-            byte[] bytes = read(m, start, length);
+            byte[] bytes = withoutNuls(read(m, start, length));
             w.literalHeader(bytes.length);
             buf.bytes(bytes);
         } else {
             w.literalHeader(length);
             buf.cut();
-            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, null, 0, length));
+            buf.stream(new StreamPiece(m, window.get(m.blobId()), start, length, null, 0, length, false));
         }
     }
 
@@ -386,6 +387,9 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 }
                 break;
             }
+            if (!open.binary()) {
+                replaceNuls(chunk, 0, n);
+            }
             out.write(chunk, 0, n);
             remaining -= n;
             done += n;
@@ -396,6 +400,30 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             open = null;
         }
         return Math.max(done, 1);
+    }
+
+    /**
+     * A literal may not hold NUL (RFC 9051 §4.3; only BINARY's literal8 may), yet SMTP hands Tern
+     * such messages now and then. As Dovecot does, each NUL goes out as 0x80: the length and every
+     * offset stay as stored, and clients that stop reading at a NUL see the rest of the message.
+     */
+    static byte[] withoutNuls(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                byte[] copy = bytes.clone();
+                replaceNuls(copy, 0, copy.length);
+                return copy;
+            }
+        }
+        return bytes;
+    }
+
+    private static void replaceNuls(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == 0) {
+                bytes[i] = (byte) 0x80;
+            }
+        }
     }
 
     @Override

@@ -247,6 +247,26 @@ class ImapExchangeTest {
     }
 
     @Test
+    void nulsGoOutAs0x80ExceptInBinaryLiterals() {
+        String small = "Subject: nul\r\nX-Null: a\u0000b\r\n\r\nbefore\u0000after\r\n";
+        String big = "Subject: big nul\r\n\r\n" + "x".repeat(70_000) + "\u0000end\r\n";
+        store(small);
+        store(big);
+        login();
+        imap.command("n1", "EXAMINE INBOX");
+        String shown = small.replace('\u0000', '\uFFFD');
+        assertThat(imap.command("n2", "FETCH 1 (BODY.PEEK[] RFC822.TEXT BODY.PEEK[HEADER.FIELDS (X-Null)])").get(0))
+                .isEqualTo("* 1 FETCH (BODY[] {" + small.length() + "}\r\n" + shown
+                        + " RFC822.TEXT {14}\r\nbefore\uFFFDafter\r\n"
+                        + " BODY[HEADER.FIELDS (X-NULL)] {15}\r\nX-Null: a\uFFFDb\r\n\r\n)");
+        assertThat(imap.command("n3", "FETCH 1 BINARY.PEEK[1]").get(0))
+                .isEqualTo("* 1 FETCH (BINARY[1] ~{14}\r\nbefore\u0000after\r\n)");
+        List<String> streamed = imap.command("n4", "FETCH 2 BODY.PEEK[TEXT]");
+        assertThat(streamed.get(0)).startsWith("* 1 FETCH (BODY[TEXT] {70006}\r\nxxx".replace("* 1", "* 2"))
+                .endsWith("x\uFFFDend\r\n)").doesNotContain("\u0000");
+    }
+
+    @Test
     void binaryDecodesTransferEncodings() {
         store("Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
                 + "--b\r\nContent-Type: text/plain\r\n\r\nfirst\r\n"
