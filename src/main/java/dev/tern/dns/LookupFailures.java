@@ -13,6 +13,8 @@ import org.xbill.DNS.lookup.RedirectOverflowException;
 import org.xbill.DNS.lookup.ServerFailedException;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
@@ -39,7 +41,11 @@ final class LookupFailures {
         }
         String query = "DNS lookup of " + name.toString(true) + "/" + Type.string(type);
         String reason = query + " " + describe(e);
-        log.debug("{}", reason, e);
+        if (reason.endsWith("(see the server's log)")) {
+            log.warn("{}", query, e);
+        } else {
+            log.debug("{}", reason, e);
+        }
         return new DnsAnswer.TemporaryFailure<>(reason);
     }
 
@@ -54,14 +60,21 @@ final class LookupFailures {
                 || (e instanceof IOException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timed out"))) {
             return "timed out";
         }
-        if (e instanceof IOException) {
-            return "failed: network error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        // These words reach the queue, the logs and the sender's bounce: no exception class names.
+        if (e instanceof PortUnreachableException) {
+            return "failed: no DNS server answers at the configured address (port unreachable)";
         }
-        if (e instanceof LookupFailedException) {
+        if (e instanceof ConnectException) {
+            return "failed: the DNS server refused the connection";
+        }
+        if (e instanceof IOException) {
+            return "failed: network error" + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        if (e instanceof LookupFailedException && e.getMessage() != null) {
             // Other response codes (REFUSED, NOTIMP, FORMERR) and answers dnsjava found inconsistent.
             return "failed: " + e.getMessage();
         }
-        return "failed: " + e;
+        return "failed: unexpected error (see the server's log)";
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -75,6 +75,22 @@ class DnsResolverTest {
     }
 
     @Test
+    void noServerAtTheAddressIsSaidInWordsNotExceptionNames() throws Exception {
+        int closed;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (DnsResolver nobody = new DnsResolver(new dev.tern.config.DnsSettings(
+                java.util.List.of(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), closed)),
+                java.time.Duration.ofSeconds(2)))) {
+            DnsAnswer<?> answer = nobody.lookup("example.test", Type.MX).join();
+            assertThat(answer).isInstanceOf(DnsAnswer.TemporaryFailure.class);
+            assertThat(((DnsAnswer.TemporaryFailure<?>) answer).reason()).startsWith("DNS lookup of example.test/MX ")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void longTextIsSplitAndJoinedAgain() {
         String key = "v=DKIM1; k=rsa; p=" + "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA".repeat(10);
         dns.txt("sel._domainkey.b.test", key).txt("utf8.b.test", "é".repeat(200));
