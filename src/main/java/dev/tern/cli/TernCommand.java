@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
                 AliasCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
                 SendCommand.class,
-                AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, CheckCommand.class})
+                AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, BackupCommand.class, CheckCommand.class})
 public final class TernCommand {
 
     public static void main(String[] args) {
