@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.directory.Resolution;
 import dev.tern.mail.MailAddress;
 import dev.tern.server.Services;
 import picocli.CommandLine.Command;
@@ -28,11 +29,14 @@ final class AliasCommand {
             // A target may be an account made later; until then its mail is refused at RCPT.
             List<String> nowhere = s.directory().targetsLeadingNowhere(alias);
             if (!nowhere.isEmpty()) {
-                boolean all = nowhere.size() == s.directory().aliases(null).getOrDefault(
-                        MailAddress.parse(alias).key(), List.of()).size();
+                MailAddress a = MailAddress.parse(alias);
+                boolean all = nowhere.size() == s.directory().aliases(a.asciiDomain())
+                        .getOrDefault(a.key(), List.of()).size();
+                String meanwhile = !all ? "reaches the other targets only"
+                        : s.directory().resolve(a) instanceof Resolution.Local ? "goes to the domain's catch-all until one is"
+                        : "is refused until one is";
                 out.println("note: " + String.join(", ", nowhere) + (nowhere.size() == 1 ? " is" : " are")
-                        + " not an account or an alias leading to one (yet): mail to " + alias
-                        + (all ? " is refused until one is" : " reaches the other targets only"));
+                        + " not an account or an alias leading to one (yet): mail to " + alias + " " + meanwhile);
             }
             return 0;
         }
