@@ -6,6 +6,8 @@ import dev.tern.config.Sizes;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DnsRecords;
+import dev.tern.dns.DnsAnswer;
+import dev.tern.dns.DnsResolver;
 import dev.tern.directory.Resolution;
 import dev.tern.mail.MailAddress;
 import dev.tern.net.tls.PemCredentials;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -128,6 +131,9 @@ final class CheckCommand implements Callable<Integer> {
                 f.warn("domains", "no local domain: add one with tern domain add DOMAIN");
             } else {
                 checkPostmaster(c, s.directory(), domains, f);
+            }
+            if (!noDns && isPublicName(c.hostname())) {
+                checkHostnameDns(c, f);
             }
             if (!domains.isEmpty() && !noDns) {
                 for (Rows.Domain d : domains) {
@@ -342,6 +348,55 @@ final class CheckCommand implements Callable<Integer> {
             return dot > 0 && h.substring(dot).equals(n.substring(1));
         }
         return n.equals(h);
+    }
+
+    /**
+     * The host name's addresses, and their PTR records: MX records point at the name, and large mail
+     * providers refuse mail from an address whose PTR does not name a host that resolves back to it.
+     */
+    private static void checkHostnameDns(TernConfig c, Findings f) {
+        String host = c.hostname();
+        try (DnsResolver dns = new DnsResolver(c.dns(), false)) {
+            DnsAnswer<InetAddress> addresses = dns.addresses(host).get(1, TimeUnit.MINUTES);
+            if (addresses instanceof DnsAnswer.TemporaryFailure<InetAddress> t) {
+                f.warn("hostname", host + ": not checked (" + t.reason() + ")");
+                return;
+            }
+            if (!(addresses instanceof DnsAnswer.Found<InetAddress> found)) {
+                f.fail("hostname", host + " has no A or AAAA record: the MX records point at it, so other servers "
+                        + "cannot reach Tern; publish " + host + ". IN A with this server's address");
+                return;
+            }
+            for (InetAddress a : found.values()) {
+                String ip = a.getHostAddress();
+                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || isUniqueLocal(a)) {
+                    f.warn("hostname", host + " resolves to " + ip + ", a private address other servers cannot reach");
+                    continue;
+                }
+                DnsAnswer<String> names = dns.hostnames(a).get(1, TimeUnit.MINUTES);
+                if (names instanceof DnsAnswer.TemporaryFailure<String> t) {
+                    f.warn("hostname", ip + ": PTR not checked (" + t.reason() + ")");
+                } else if (!(names instanceof DnsAnswer.Found<String> ptr)) {
+                    f.warn("hostname", ip + " (" + host + ") has no PTR record: Gmail, Outlook and others refuse mail "
+                            + "from it; ask whoever runs the address (the hosting provider) to set its PTR to " + host);
+                } else if (ptr.values().stream().noneMatch(n -> n.equalsIgnoreCase(host))) {
+                    f.warn("hostname", ip + " (" + host + ") has the PTR " + String.join(", ", ptr.values())
+                            + ", not " + host + ": receivers that compare them may refuse mail; ask whoever runs "
+                            + "the address to set its PTR to " + host);
+                } else {
+                    f.ok("hostname", host + ": " + ip + ", whose PTR names it back");
+                }
+            }
+        } catch (ExecutionException e) {
+            f.warn("hostname", host + ": not checked (" + e.getCause().getMessage() + ")");
+        } catch (Exception e) {
+            f.warn("hostname", host + ": not checked (" + e.getMessage() + ")");
+        }
+    }
+
+    /** fc00::/7 (RFC 4193), which Java does not count as site-local. */
+    private static boolean isUniqueLocal(InetAddress a) {
+        return a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc;
     }
 
     /** The records {@code tern domain verify} checks, one line per domain and one more per record to fix. */

@@ -220,7 +220,9 @@ class CheckCommandTest {
             assertThat(missing.out()).containsPattern("FAIL  dns        example.org: 0 of \\d+ records published as expected\n")
                     .contains("\n                 missing MX: ")
                     .contains(": publish example.org. IN MX 10 mx.example.test.\n")
-                    .endsWith("1 problem, 2 warnings\n");
+                    .contains("FAIL  hostname   mx.example.test has no A or AAAA record: the MX records point at it, so "
+                            + "other servers cannot reach Tern; publish mx.example.test. IN A with this server's address\n")
+                    .endsWith("2 problems, 2 warnings\n");
 
             dns.a("mx.example.test", "192.0.2.25");
             Result shown = InProcessCli.run(config, null, "domain", "show", "example.org");
@@ -232,7 +234,16 @@ class CheckCommandTest {
             }
             Result found = check();
             assertThat(found.code()).as(found.out()).isZero();
-            assertThat(found.out()).containsPattern("ok    dns        example.org: all \\d+ records published as expected\n");
+            assertThat(found.out()).containsPattern("ok    dns        example.org: all \\d+ records published as expected\n")
+                    .contains("warn  hostname   192.0.2.25 (mx.example.test) has no PTR record: Gmail, Outlook and others "
+                            + "refuse mail from it; ask whoever runs the address (the hosting provider) to set its PTR to "
+                            + "mx.example.test\n");
+
+            dns.ptr("192.0.2.25", "other.example.net");
+            assertThat(check().out()).contains("warn  hostname   192.0.2.25 (mx.example.test) has the PTR other.example.net, "
+                    + "not mx.example.test");
+            dns.ptr("192.0.2.25", "mx.example.test");
+            assertThat(check().out()).contains("ok    hostname   mx.example.test: 192.0.2.25, whose PTR names it back\n");
         }
     }
 }
