@@ -1,5 +1,6 @@
 package dev.tern.auth;
 
+import dev.tern.mail.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +26,12 @@ final class AuthLog {
     }
 
     static void failed(AuthContext c, String user, String mechanism, String reason) {
-        LOG.warn("auth failed: client={} user={} mechanism={} protocol={} reason={}", c.client().getHostAddress(),
+        LOG.warn("auth failed: client={} user={} mechanism={} protocol={} reason={}", IpAddresses.format(c.client()),
                 SaslText.forLog(user), SaslText.forLog(mechanism), c.protocol(), reason);
     }
 
     static void ok(AuthContext c, String user, String mechanism) {
-        LOG.info("auth ok: client={} user={} mechanism={} protocol={}", c.client().getHostAddress(),
+        LOG.info("auth ok: client={} user={} mechanism={} protocol={}", IpAddresses.format(c.client()),
                 SaslText.forLog(user), mechanism, c.protocol());
     }
 

@@ -11,6 +11,7 @@ import dev.tern.security.greylist.GreylistVerdict;
 import dev.tern.security.spf.SpfOutcome;
 import dev.tern.security.spf.SpfResult;
 import dev.tern.config.CheckSettings;
+import dev.tern.mail.IpAddresses;
 import dev.tern.smtp.server.ClientPolicy;
 import dev.tern.smtp.server.ContentFilter;
 import org.slf4j.Logger;
@@ -112,7 +113,7 @@ final class InboundSession implements ClientPolicy {
         spf = checks.spf == null ? null : checks.spf.check(client, helo, sender == null ? null : sender.toString());
         return listed.thenCompose(verdict -> {
             if (verdict instanceof DnsblVerdict.Listed l) {
-                log.info("client {} is listed by {}: {}", client.getHostAddress(), l.zone(), l.codes());
+                log.info("client {} is listed by {}: {}", IpAddresses.format(client), l.zone(), l.codes());
                 return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText(),
                         InboundChecks.DNSBL);
             }

@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.config.CheckSettings;
+import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.ReceptionVerdict;
@@ -123,7 +124,7 @@ final class MessageAuthentication implements ContentFilter {
         AuthenticationResults results = new AuthenticationResults(checks.settings.authservId());
         if (iprevResult != null) {
             results.add("iprev", lower(iprevResult.status()), iprevResult.confirmedName(),
-                    "policy.iprev", iprevResult.client().getHostAddress());
+                    "policy.iprev", IpAddresses.format(iprevResult.client()));
         }
         if (spfOutcome != null) {
             boolean heloIdentity = "helo".equals(spfOutcome.identity());
@@ -150,13 +151,13 @@ final class MessageAuthentication implements ContentFilter {
         }
         String field = results.headerField();
         if (d != null && action != CheckSettings.Action.NONE && doubtful(d, spfOutcome, signatures)) {
-            log.info("client {} sender <{}>: DMARC for {} not judged on a DNS failure; deferred", client.getHostAddress(),
+            log.info("client {} sender <{}>: DMARC for {} not judged on a DNS failure; deferred", IpAddresses.format(client),
                     sender == null ? "" : sender, d.fromDomain());
             throw new MailException(451, "4.7.5", "Temporary failure checking the DMARC policy of "
                     + d.fromDomain() + ", try again later", InboundChecks.DMARC);
         }
         if (action == CheckSettings.Action.REJECT) {
-            log.info("client {} sender <{}>: refused by the DMARC policy of {} ({})", client.getHostAddress(),
+            log.info("client {} sender <{}>: refused by the DMARC policy of {} ({})", IpAddresses.format(client),
                     sender == null ? "" : sender, d.fromDomain(), d.reason());
             throw new MailException(550, "5.7.1", "Message refused: it fails the DMARC policy of " + d.fromDomain()
                     + " (p=reject)", InboundChecks.DMARC);

@@ -9,6 +9,7 @@ import dev.tern.admin.http.ApiRequest;
 import dev.tern.admin.http.ApiResponse;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.admin.http.RouteTable;
+import dev.tern.mail.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,20 +85,20 @@ public final class SessionRoutes implements RouteGroup {
         InetAddress client = r.client().getAddress();
         if (s.throttle().clientLocked(client) || s.throttle().accountLocked(body.name())) {
             AUTH_LOG.warn("auth failed: client={} user={} mechanism=password protocol=admin reason=locked-out",
-                    client.getHostAddress(), printable(body.name()));
+                    IpAddresses.format(client), printable(body.name()));
             throw new ApiException(429, "too_many_attempts", "too many failed logins; try again later");
         }
         Optional<AdminSessions.Login> login = s.sessions().login(body.name(), body.password());
         if (login.isEmpty()) {
             s.throttle().failure(client, body.name());
             AUTH_LOG.warn("auth failed: client={} user={} mechanism=password protocol=admin reason=bad-credentials",
-                    client.getHostAddress(), printable(body.name()));
+                    IpAddresses.format(client), printable(body.name()));
             return ApiResponse.error(new ApiException(401, "invalid_credentials", "wrong name or password"))
                     .delayed(s.throttle().delay(client));
         }
         s.throttle().success(body.name());
         AdminSessions.Login l = login.get();
-        AUTH_LOG.info("auth ok: client={} user={} mechanism=password protocol=admin", client.getHostAddress(),
+        AUTH_LOG.info("auth ok: client={} user={} mechanism=password protocol=admin", IpAddresses.format(client),
                 l.session().adminName());
         Principal who = s.sessions().authenticate(l.cookieValue())
                 .orElseThrow(() -> new IllegalStateException("a new session cannot be read back"));

@@ -7,6 +7,7 @@ import dev.tern.config.DeliverySettings.SmarthostTls;
 import dev.tern.config.DeliverySettings.TlsLevel;
 import dev.tern.delivery.RecipientOutcome;
 import dev.tern.mail.DsnRet;
+import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
 import dev.tern.routing.NextHop;
 import dev.tern.smtp.client.Capabilities;
@@ -93,7 +94,7 @@ final class SmtpDeliveryAttempt {
     /** The server the transaction ran with, for the delivery events; {@link Relay#none()} when none was reached. */
     Relay reached() {
         Target t = reached;
-        return t == null ? Relay.none() : new Relay(t.hostName(), t.address().getAddress().getHostAddress(), tlsUsed);
+        return t == null ? Relay.none() : new Relay(t.hostName(), IpAddresses.format(t.address().getAddress()), tlsUsed);
     }
 
     CompletableFuture<List<RecipientOutcome>> run() {

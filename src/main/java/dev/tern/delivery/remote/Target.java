@@ -1,5 +1,6 @@
 package dev.tern.delivery.remote;
 
+import dev.tern.mail.IpAddresses;
 import java.net.InetSocketAddress;
 
 /**
@@ -13,6 +14,6 @@ record Target(String hostName, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        return hostName + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+        return hostName + "[" + IpAddresses.format(address.getAddress()) + "]:" + address.getPort();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
 
 import java.net.Inet6Address;
@@ -107,11 +108,8 @@ final class ReceivedHeader {
         if (address == null) {
             return "unknown";
         }
-        String ip = address.getHostAddress();
-        int zone = ip.indexOf('%');
-        if (zone >= 0) {
-            ip = ip.substring(0, zone);
-        }
+        // RFC 5952's form (::1, 2001:db8::1), without a zone: what Postfix writes and people grep for.
+        String ip = IpAddresses.format(address);
         return address instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
     }
 

@@ -63,9 +63,11 @@ class SmtpReplyTest {
                 + "\tfor <rcpt@example.test>; Sun, 29 Nov 2026 01:47:26 +0000\r\n");
         String many = ReceivedHeader.format("bad (helo); x", InetAddress.getByName("::1"), "mx.example.test",
                 "SMTP", "Q2", null, when);
-        assertThat(many).isEqualTo("Received: from bad__helo___x ([IPv6:0:0:0:0:0:0:0:1])\r\n"
+        assertThat(many).isEqualTo("Received: from bad__helo___x ([IPv6:::1])\r\n"
                 + "\tby mx.example.test (Tern) with SMTP id Q2;\r\n"
                 + "\tSun, 29 Nov 2026 01:47:26 +0000\r\n");
+        assertThat(ReceivedHeader.addressLiteral(InetAddress.getByName("2001:DB8:0:0:0:0:0:1%1")))
+                .isEqualTo("[IPv6:2001:db8::1]");
     }
 
     @Test
