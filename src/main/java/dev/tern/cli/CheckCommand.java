@@ -6,9 +6,10 @@ import dev.tern.config.Sizes;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DnsRecords;
+import dev.tern.directory.Resolution;
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
-import dev.tern.directory.Resolution;
+import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.onboarding.RecordCheck;
@@ -133,7 +134,7 @@ final class CheckCommand implements Callable<Integer> {
                 checkPostmaster(c, s.directory(), domains, f);
             }
             if (!noDns && isPublicName(c.hostname())) {
-                checkHostnameDns(c, f);
+                checkHostnameDns(c.hostname(), s.checkResolver(), f);
             }
             if (!domains.isEmpty() && !noDns) {
                 for (Rows.Domain d : domains) {
@@ -171,7 +172,7 @@ final class CheckCommand implements Callable<Integer> {
             f.ok("postmaster", "postmaster@ every local domain and a bare <Postmaster> are delivered");
         } else {
             f.warn("postmaster", "mail to " + String.join(", ", refused) + " is refused; RFC 5321 requires a postmaster: "
-                    + "set postmaster = \"you@" + domains.get(0).name() + "\" in " + "the config, or add an alias");
+                    + "set postmaster = \"you@" + domains.get(0).name() + "\" in the config, or add an alias");
         }
     }
 
@@ -354,9 +355,8 @@ final class CheckCommand implements Callable<Integer> {
      * The host name's addresses, and their PTR records: MX records point at the name, and large mail
      * providers refuse mail from an address whose PTR does not name a host that resolves back to it.
      */
-    private static void checkHostnameDns(TernConfig c, Findings f) {
-        String host = c.hostname();
-        try (DnsResolver dns = new DnsResolver(c.dns(), false)) {
+    private static void checkHostnameDns(String host, DnsResolver dns, Findings f) {
+        try {
             DnsAnswer<InetAddress> addresses = dns.addresses(host).get(1, TimeUnit.MINUTES);
             if (addresses instanceof DnsAnswer.TemporaryFailure<InetAddress> t) {
                 f.warn("hostname", host + ": not checked (" + t.reason() + ")");
@@ -368,8 +368,8 @@ final class CheckCommand implements Callable<Integer> {
                 return;
             }
             for (InetAddress a : found.values()) {
-                String ip = a.getHostAddress();
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || isUniqueLocal(a)) {
+                String ip = IpAddresses.format(a);
+                if (IpAddresses.isPrivate(a)) {
                     f.warn("hostname", host + " resolves to " + ip + ", a private address other servers cannot reach");
                     continue;
                 }
@@ -392,11 +392,6 @@ final class CheckCommand implements Callable<Integer> {
         } catch (Exception e) {
             f.warn("hostname", host + ": not checked (" + e.getMessage() + ")");
         }
-    }
-
-    /** fc00::/7 (RFC 4193), which Java does not count as site-local. */
-    private static boolean isUniqueLocal(InetAddress a) {
-        return a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc;
     }
 
     /** The records {@code tern domain verify} checks, one line per domain and one more per record to fix. */

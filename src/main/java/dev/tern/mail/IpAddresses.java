@@ -1,5 +1,6 @@
 package dev.tern.mail;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -98,5 +99,40 @@ public final class IpAddresses {
             s.append(Integer.toHexString(groups[i]));
         }
         return s.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * True for addresses of this host or of private networks: unspecified, loopback, link-local
+     * (cloud metadata services), site-local and unique local (RFC 1918, RFC 4193), carrier-grade
+     * NAT (RFC 6598), multicast and broadcast.
+     */
+    public static boolean isPrivate(InetAddress a) {
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (a instanceof Inet4Address) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first == 0 || (first == 100 && second >= 64 && second < 128) || first >= 240;
+        }
+        if (a instanceof Inet6Address) {
+            if ((b[0] & 0xfe) == 0xfc) {
+                return true;   // fc00::/7 unique local
+            }
+            boolean mapped = true;   // ::ffff:a.b.c.d, should a resolver give one
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+                try {
+                    return isPrivate(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                } catch (UnknownHostException e) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

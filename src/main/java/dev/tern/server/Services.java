@@ -82,7 +82,8 @@ public final class Services implements AutoCloseable {
         this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
     }
 
-    private synchronized DnsResolver checkResolver() {
+    /** A resolver without a cache, for checks of what is published now; closed with these services. */
+    public synchronized DnsResolver checkResolver() {
         if (checkResolver == null) {
             checkResolver = new DnsResolver(config.dns(), false);
         }

@@ -1,7 +1,7 @@
 package dev.tern.webhooks;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import dev.tern.mail.IpAddresses;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -90,7 +90,7 @@ public final class WebhookUrls {
             return true;
         }
         InetAddress literal = literal(h);
-        return literal != null && isPrivate(literal);
+        return literal != null && IpAddresses.isPrivate(literal);
     }
 
     /** The address a literal host stands for, parsed without any lookup; null when the host is a name. */
@@ -123,43 +123,8 @@ public final class WebhookUrls {
             return false;
         }
         for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-            if (isPrivate(a)) {
+            if (IpAddresses.isPrivate(a)) {
                 return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * True for addresses of this host or of private networks: unspecified, loopback, link-local
-     * (cloud metadata services), site-local and unique local (RFC 1918, RFC 4193), carrier-grade
-     * NAT (RFC 6598), multicast and broadcast.
-     */
-    static boolean isPrivate(InetAddress a) {
-        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            return first == 0 || (first == 100 && second >= 64 && second < 128) || first >= 240;
-        }
-        if (a instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) {
-                return true;   // fc00::/7 unique local
-            }
-            boolean mapped = true;   // ::ffff:a.b.c.d, should a resolver give one
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return isPrivate(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
-                } catch (UnknownHostException e) {
-                    return true;
-                }
             }
         }
         return false;

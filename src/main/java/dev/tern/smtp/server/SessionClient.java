@@ -3,6 +3,7 @@ package dev.tern.smtp.server;
 import dev.tern.auth.AuthContext;
 import dev.tern.auth.AuthenticatedUser;
 import dev.tern.mail.ClientInfo;
+import dev.tern.mail.IpAddresses;
 
 import java.net.InetAddress;
 
@@ -41,7 +42,7 @@ final class SessionClient {
     }
 
     ClientInfo info(String listener, Transaction t) {
-        return new ClientInfo(address == null ? "unknown" : address.getHostAddress(), verifiedName, helo, protocol(t), listener,
+        return new ClientInfo(address == null ? "unknown" : IpAddresses.format(address), verifiedName, helo, protocol(t), listener,
                 user == null ? null : user.address(), user == null ? null : user.senderScope());
     }
 
