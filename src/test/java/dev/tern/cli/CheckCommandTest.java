@@ -149,6 +149,16 @@ class CheckCommandTest {
     }
 
     @Test
+    void aHostNameOnAPrivateAddressIsAWarning() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            append("[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            dns.a("mx.example.test", "10.1.2.3");
+            assertThat(check().out()).contains("warn  hostname   mx.example.test resolves to 10.1.2.3, a private address "
+                    + "other servers cannot reach\n");
+        }
+    }
+
+    @Test
     void aConfigErrorIsOneFailedLine() throws Exception {
         Files.writeString(config, Files.readString(config).replace("max_recipients = 1000", "max_recipients = 10"));
         Result r = check();

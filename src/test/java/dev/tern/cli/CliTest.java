@@ -83,6 +83,9 @@ class CliTest {
         assertThat(tern(null, "domain", "catch-all", "example.org", "alice@example.org").code()).isZero();
         assertThat(tern(null, "domain", "show", "example.org").out())
                 .contains("catch-all: alice@example.org").contains("example.org. IN MX 10 localhost.");
+        assertThat(tern(null, "alias", "add", "later@example.org", "nobody@example.org").out())
+                .endsWith("mail to later@example.org goes to the domain's catch-all until one is\n");
+        assertThat(tern(null, "alias", "delete", "later@example.org").code()).isZero();
         assertThat(tern(null, "mailbox", "list", "alice@example.org").out())
                 .contains("INBOX          0 message(s)").contains("Sent           0 message(s)  \\Sent");
         assertThat(tern(null, "queue", "list").out()).isEqualTo("the queue is empty\n");
