@@ -237,18 +237,18 @@ public final class TernServer implements AutoCloseable {
      * signed with a local key.
      */
     private MessageSigner signer() {
-        return message -> {
+        return (message, content) -> {
             if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())) {
                 return new byte[0];
             }
             String domain;
-            try (java.io.InputStream in = services.mailboxes().openContent(message.blobId())) {
+            try (java.io.InputStream in = content.open()) {
                 domain = fromDomain(dev.tern.message.HeaderSummary.read(in).get("from"));
             }
             if (domain == null) {
                 return new byte[0];
             }
-            try (java.io.InputStream in = services.mailboxes().openContent(message.blobId())) {
+            try (java.io.InputStream in = content.open()) {
                 return services.dkimSigning().signatureHeaders(domain, in).orElse(new byte[0]);
             }
         };

@@ -7,6 +7,7 @@ import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.message.LongLineFolder;
 import dev.tern.routing.NextHop;
 import dev.tern.routing.NextHops;
 import dev.tern.smtp.client.MessageContent;
@@ -120,9 +121,10 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         for (Rows.QueueRecipient r : recipients) {
             byHop.computeIfAbsent(nextHop(r.address()), k -> new ArrayList<>()).add(r);
         }
+        MessageContent stored = storedContent(message);
         CompletableFuture<byte[]> signature = CompletableFuture.supplyAsync(() -> {
             try {
-                return signer.headersFor(message);
+                return signer.headersFor(message, stored);
             } catch (Exception e) {
                 log.warn("{}: not signed: {}", message.id(), e.toString());
                 return new byte[0];
@@ -130,7 +132,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         }, blockingWork);
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         for (Map.Entry<NextHop, List<Rows.QueueRecipient>> e : byHop.entrySet()) {
-            parts.add(signature.thenCompose(sig -> deliverTo(e.getKey(), message, e.getValue(), sig)));
+            parts.add(signature.thenCompose(sig -> deliverTo(e.getKey(), message, stored, e.getValue(), sig)));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
             List<RecipientOutcome> all = new ArrayList<>();
@@ -139,7 +141,19 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         });
     }
 
+    /**
+     * The message as it leaves, before the signature fields: lines over 998 octets broken
+     * (RFC 5321 §4.5.3.1.6), except in binary content (RFC 3030), which has no lines.
+     */
+    private MessageContent storedContent(Rows.QueuedMessage message) {
+        if ("BINARYMIME".equals(message.bodyType())) {
+            return () -> mailboxes.openContent(message.blobId());
+        }
+        return () -> new LongLineFolder(mailboxes.openContent(message.blobId()));
+    }
+
     private CompletableFuture<List<RecipientOutcome>> deliverTo(NextHop hop, Rows.QueuedMessage message,
+                                                                MessageContent stored,
                                                                 List<Rows.QueueRecipient> recipients, byte[] signature) {
         Instant started = Instant.now();
         return hosts.resolve(hop).thenCompose(resolved -> {
@@ -152,8 +166,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 return CompletableFuture.completedFuture(out);
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
-            MessageContent content = () -> new SequenceInputStream(new ByteArrayInputStream(signature),
-                    mailboxes.openContent(message.blobId()));
+            MessageContent content = () -> new SequenceInputStream(new ByteArrayInputStream(signature), stored.open());
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, hop, targets, message,
