@@ -414,13 +414,39 @@ public final class Directory {
         // RFC 5321 §4.5.1: every domain (and the host itself) must accept mail for postmaster.
         boolean isPostmaster = recipient.localPart().equalsIgnoreCase("postmaster")
                 && (r instanceof Resolution.Unknown || recipient.asciiDomain().equals(hostname));
-        if (isPostmaster && !(r instanceof Resolution.Local) && postmaster != null) {
-            Resolution p = resolveAddress(tx, postmaster);
-            if (p instanceof Resolution.Local) {
-                return p;
+        if (isPostmaster && !(r instanceof Resolution.Local)) {
+            for (MailAddress fallback : postmasterFallbacks(recipient)) {
+                Resolution p = resolveAddress(tx, fallback);
+                if (p instanceof Resolution.Local) {
+                    return p;
+                }
+            }
+            if (r instanceof Resolution.NotLocal) {
+                // The host's own postmaster is not someone else's address to relay to.
+                return new Resolution.Unknown();
             }
         }
         return r;
+    }
+
+    /**
+     * Who takes postmaster mail nobody else takes: the {@code postmaster} setting; for the host
+     * name's postmaster (a bare {@code <Postmaster>}), then the postmaster of each domain the host
+     * name is under (mx.example.org → example.org), as Postfix's default of mail for the host
+     * going to the local postmaster would.
+     */
+    private List<MailAddress> postmasterFallbacks(MailAddress recipient) {
+        List<MailAddress> out = new ArrayList<>();
+        if (postmaster != null) {
+            out.add(postmaster);
+        }
+        if (recipient.asciiDomain().equals(hostname)) {
+            for (int dot = hostname.indexOf('.'); dot > 0 && hostname.indexOf('.', dot + 1) > 0;
+                 dot = hostname.indexOf('.', dot + 1)) {
+                out.add(MailAddress.of("postmaster", hostname.substring(dot + 1)));
+            }
+        }
+        return out;
     }
 
     private Resolution resolveAddress(StoreTx tx, MailAddress recipient) {

@@ -137,7 +137,18 @@ class DirectoryTest {
     @Test
     void withoutAPostmasterSettingPostmasterIsAnOrdinaryAddress() {
         assertThat(resolve("postmaster@example.test")).containsExactly("Unknown");
-        assertThat(resolve("postmaster@mx.tern.test")).containsExactly("NotLocal");
+        // The host's own postmaster is never an address to relay to.
+        assertThat(resolve("postmaster@mx.tern.test")).containsExactly("Unknown");
+        assertThat(resolve("postmaster@elsewhere.test")).containsExactly("NotLocal");
+    }
+
+    @Test
+    void theHostsPostmasterIsThePostmasterOfTheDomainItIsUnder() {
+        directory.addDomain("tern.test");
+        assertThat(resolve("postmaster@mx.tern.test")).containsExactly("Unknown");
+        directory.addAlias("postmaster@tern.test", List.of("alice@example.test"));
+        assertThat(resolve("postmaster@mx.tern.test")).containsExactly("alice@example.test");
+        assertThat(resolve("postmaster@example.test")).containsExactly("Unknown");
     }
 
     @Test

@@ -176,6 +176,29 @@ class EndToEndTest {
     }
 
     @Test
+    void withoutThePostmasterSettingABarePostmasterReachesThePostmasterOfTheHostsDomain() throws Exception {
+        Path other = dir.resolve("no-setting");
+        java.nio.file.Files.createDirectories(other);
+        try (RunningServer plain = new RunningServer(other, "hostname = \"mx.example.test\"\n")) {
+            plain.services().directory().addDomain("example.test");
+            plain.services().directory().addUser("owner@example.test", "o");
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", plain.smtpPort(), 10_000)) {
+                c.reply();
+                c.command("EHLO client.example");
+                c.command("MAIL FROM:<>");
+                // Nobody reads postmaster mail yet: unknown here, not someone else's domain.
+                assertThat(c.command("RCPT TO:<Postmaster>")).startsWith("550 5.1.1").doesNotContain("Relay");
+                plain.services().directory().addAlias("postmaster@example.test", List.of("owner@example.test"));
+                assertThat(c.command("RCPT TO:<Postmaster>")).startsWith("250");
+                assertThat(c.command("DATA")).startsWith("354");
+                c.send("Subject: complaint\r\n\r\nbody\r\n.\r\n");
+                assertThat(c.reply()).startsWith("250");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> plain.inbox("owner@example.test").size() == 1);
+        }
+    }
+
+    @Test
     void aQuotedLocalPartThatNeedsNoQuotesIsTheSameMailbox() throws Exception {
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             c.reply();
