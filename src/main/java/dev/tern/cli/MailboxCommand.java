@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.config.Sizes;
 import dev.tern.directory.Account;
 import dev.tern.directory.DirectoryException;
 import dev.tern.mailbox.MailboxService;
@@ -30,16 +31,27 @@ final class MailboxCommand {
         @Option(names = {"-m", "--mailbox"}, paramLabel = "NAME", description = "Mailbox to list (default: INBOX).")
         String mailbox = MailboxService.INBOX;
 
+        @Option(names = {"-n", "--limit"}, paramLabel = "N",
+                description = "List the newest N messages of the mailbox (default: 50; 0 for all).")
+        int limit = 50;
+
         @Override
         int run(Services s, PrintWriter out) throws Exception {
+            if (limit < 0) {
+                throw new IllegalArgumentException("--limit: must be 0 (all) or more, got " + limit);
+            }
             Account a = account(s, address);
             List<Rows.Mailbox> boxes = s.mailboxes().mailboxes(a.id());
+            int width = boxes.stream().mapToInt(b -> b.name().length()).max().orElse(0);
             Rows.Mailbox chosen = null;
+            long chosenCount = 0;
             for (Rows.Mailbox b : boxes) {
-                int count = s.mailboxes().messages(b.id()).size();
-                out.printf("%-10s %5d message(s)%s%n", b.name(), count, b.specialUse() == null ? "" : "  " + b.specialUse());
+                Rows.MailboxCounts counts = s.mailboxes().counts(b.id());
+                out.printf("%-" + width + "s %7d message(s) %5d unseen %9s%s%n", b.name(), counts.messages(),
+                        counts.unseen(), Sizes.format(counts.size()), b.specialUse() == null ? "" : "  " + b.specialUse());
                 if (b.name().equals(mailbox)) {
                     chosen = b;
+                    chosenCount = counts.messages();
                 }
             }
             if (chosen == null) {
@@ -48,13 +60,18 @@ final class MailboxCommand {
             out.println();
             out.println(chosen.name() + " (UIDVALIDITY " + chosen.uidValidity() + "):");
             out.printf("%6s  %-20s %8s  %-30s %s%n", "UID", "RECEIVED", "SIZE", "FROM", "SUBJECT");
-            for (Rows.Message m : s.mailboxes().messages(chosen.id())) {
+            List<Rows.Message> shown = limit == 0 ? s.mailboxes().messages(chosen.id())
+                    : s.mailboxes().newest(chosen, limit);
+            for (Rows.Message m : shown) {
                 HeaderSummary h;
                 try (InputStream in = s.mailboxes().open(m)) {
                     h = HeaderSummary.read(in);
                 }
                 out.printf("%6d  %-20s %8d  %-30s %s%n", m.uid(), m.internalDate().toString().substring(0, 19),
                         m.size(), truncate(h.get("from"), 30), h.get("subject"));
+            }
+            if (shown.size() < chosenCount) {
+                out.println("-- the newest " + shown.size() + " of " + chosenCount + " messages; --limit N for more, 0 for all");
             }
             return 0;
         }

@@ -182,6 +182,33 @@ public final class MailboxService {
         return store.read(tx -> tx.mailboxes().messages(mailboxId));
     }
 
+    /** A mailbox's message count, unseen, deleted and bytes, kept in its row (ADR 28). */
+    public Rows.MailboxCounts counts(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().counts(mailboxId));
+    }
+
+    /**
+     * The newest {@code limit} messages of a mailbox, by ascending UID, read back from its next
+     * UID in widening UID ranges: a listing of a large mailbox reads only what it shows.
+     */
+    public List<Rows.Message> newest(Rows.Mailbox mailbox, int limit) {
+        return store.read(tx -> {
+            java.util.ArrayDeque<Rows.Message> found = new java.util.ArrayDeque<>();
+            long last = mailbox.uidNext() - 1;
+            long window = Math.max(limit, 1);
+            while (found.size() < limit && last >= 1) {
+                long first = Math.max(1, last - window + 1);
+                List<Rows.Message> range = tx.mailboxes().messagesBetween(mailbox.id(), first, last);
+                for (int i = range.size() - 1; i >= 0 && found.size() < limit; i--) {
+                    found.addFirst(range.get(i));
+                }
+                last = first - 1;
+                window = Math.min(window * 2, 1 << 20);
+            }
+            return List.copyOf(found);
+        });
+    }
+
     public Optional<Rows.Message> message(long accountId, String mailboxName, long uid) {
         return store.read(tx -> tx.mailboxes().mailbox(accountId, mailboxName)
                 .flatMap(mb -> tx.mailboxes().message(mb.id(), uid)));

@@ -87,7 +87,8 @@ class CliTest {
                 .endsWith("mail to later@example.org goes to the domain's catch-all until one is\n");
         assertThat(tern(null, "alias", "delete", "later@example.org").code()).isZero();
         assertThat(tern(null, "mailbox", "list", "alice@example.org").out())
-                .contains("INBOX          0 message(s)").contains("Sent           0 message(s)  \\Sent");
+                .contains("INBOX         0 message(s)     0 unseen       0 B\n")
+                .contains("Sent          0 message(s)     0 unseen       0 B  \\Sent\n");
         assertThat(tern(null, "queue", "list").out()).isEqualTo("the queue is empty\n");
 
         Result busy = tern(null, "domain", "delete", "example.org");

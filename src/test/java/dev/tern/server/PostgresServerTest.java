@@ -137,7 +137,7 @@ class PostgresServerTest {
             assertThat(c.reply()).startsWith("250 2.0.0");
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> tern.inbox("carol@example.test").size() == 1);
-        assertThat(tern("mailbox", "list", "carol@example.test")).contains("INBOX          1 message(s)");
+        assertThat(tern("mailbox", "list", "carol@example.test")).containsPattern("(?m)^INBOX +1 message\\(s\\) +1 unseen");
     }
 
     /** Runs the command line with the server's configuration, as a second process would. */
