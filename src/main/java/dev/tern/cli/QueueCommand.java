@@ -3,6 +3,7 @@ package dev.tern.cli;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
@@ -17,9 +18,16 @@ final class QueueCommand {
     @Command(name = "list", description = "List queued messages with the recipients still waiting; "
             + "! after an id marks a message on hold.")
     static final class ListQueue extends AdminCommand {
+        @Option(names = {"-n", "--limit"}, paramLabel = "N",
+                description = "List the oldest N messages (default: 10000); the last line says how many are queued.")
+        int limit = 10_000;
+
         @Override
         int run(Services s, PrintWriter out) {
-            List<Rows.QueueSummary> queued = s.queue().list(10_000);
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit: must be 1 or more, got " + limit);
+            }
+            List<Rows.QueueSummary> queued = s.queue().list(limit);
             if (queued.isEmpty()) {
                 out.println("the queue is empty");
                 return 0;
@@ -37,7 +45,12 @@ final class QueueCommand {
                             r.lastError() == null ? "" : " (" + r.lastError() + ")");
                 }
             }
-            out.println("-- " + queued.size() + " message(s)" + (held == 0 ? "" : ", " + held + " on hold (!)"));
+            String listed = queued.size() + " message(s)" + (held == 0 ? "" : ", " + held + " on hold (!)");
+            long total = queued.size() < limit ? queued.size() : s.queue().stats(java.util.Set.of()).messages();
+            if (total > queued.size()) {
+                listed = "the oldest " + listed + " of " + total + " in the queue";
+            }
+            out.println("-- " + listed);
             return 0;
         }
     }

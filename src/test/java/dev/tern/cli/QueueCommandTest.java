@@ -55,6 +55,23 @@ class QueueCommandTest {
     }
 
     @Test
+    void aLimitedListingSaysHowManyAreQueued() throws Exception {
+        TernConfig config = TestConfigs.write(dir);
+        List<String> ids = new java.util.ArrayList<>();
+        try (Services services = new Services(config, 2)) {
+            for (int i = 0; i < 3; i++) {
+                ids.add(enqueue(services, "someone" + i + "@elsewhere.test"));
+            }
+        }
+        Result two = tern("queue", "list", "--limit", "2");
+        assertThat(two.out()).contains(ids.get(0), ids.get(1)).doesNotContain(ids.get(2))
+                .endsWith("-- the oldest 2 message(s) of 3 in the queue\n");
+        assertThat(tern("queue", "list", "-n", "3").out()).contains(ids.get(2)).endsWith("-- 3 message(s)\n");
+        assertThat(tern("queue", "list").out()).endsWith("-- 3 message(s)\n");
+        assertThat(tern("queue", "list", "-n", "0").err()).isEqualTo("tern: --limit: must be 1 or more, got 0\n");
+    }
+
+    @Test
     void aHeldMessageWaitsUntilReleasedWhileTheServerRuns() throws Exception {
         TernConfig config = TestConfigs.write(dir);
         String id;
