@@ -508,6 +508,38 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aMessageFlaggedSmtpUtf8ThatIsAsciiGoesToAServerWithoutIt() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();   // no SMTPUTF8
+        o.bind = "127.0.0.3";
+        o.port = port;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            // Some clients ask for SMTPUTF8 whenever it is offered: nothing in this one needs it.
+            sendFlaggedSmtpUtf8(BODY, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 1);
+            assertThat(fake.messages().get(0)).contains("Hello from A");
+            assertThat(fake.commands()).anyMatch(c -> c.startsWith("MAIL FROM:<alice@a.test>"))
+                    .noneMatch(c -> c.contains("SMTPUTF8"));
+
+            // A UTF-8 header value does need it: that one cannot go there.
+            sendFlaggedSmtpUtf8(BODY.replace("Subject: hello", "Subject: grüße"), "bob@b.test");
+            await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+            assertThat(deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))))).contains("Status: 5.6.7");
+            assertThat(fake.messages()).hasSize(1);
+        }
+    }
+
+    private void sendFlaggedSmtpUtf8(String content, String recipient) throws IOException {
+        String id = a.services().queue().newId();
+        BlobSink sink = a.services().queue().newBody(id);
+        sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        Envelope env = new Envelope(MailAddress.parse("alice@a.test"), List.of(Recipient.of(MailAddress.parse(recipient))),
+                "8BITMIME", true, null, null,
+                new ClientInfo("127.0.0.1", null, "x", "UTF8SMTPSA", "submission", "alice@a.test"), Instant.now());
+        a.services().queue().enqueue(id, env, sink).join();
+    }
+
+    @Test
     void anUnreachableIpv6AddressFallsBackToIpv4OfTheSameHost() throws Exception {
         dns.aaaa("mx.b.test", "::1");   // nothing listens there on this port
         b = startB();

@@ -7,6 +7,7 @@ import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.message.HeaderSection;
 import dev.tern.message.LongLineFolder;
 import dev.tern.routing.NextHop;
 import dev.tern.routing.NextHops;
@@ -122,23 +123,42 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             byHop.computeIfAbsent(nextHop(r.address()), k -> new ArrayList<>()).add(r);
         }
         MessageContent stored = storedContent(message);
-        CompletableFuture<byte[]> signature = CompletableFuture.supplyAsync(() -> {
-            try {
-                return signer.headersFor(message, stored);
-            } catch (Exception e) {
-                log.warn("{}: not signed: {}", message.id(), e.toString());
-                return new byte[0];
-            }
-        }, blockingWork);
+        CompletableFuture<Prepared> prepared = CompletableFuture.supplyAsync(() -> prepare(message, stored), blockingWork);
         List<CompletableFuture<List<RecipientOutcome>>> parts = new ArrayList<>();
         for (Map.Entry<NextHop, List<Rows.QueueRecipient>> e : byHop.entrySet()) {
-            parts.add(signature.thenCompose(sig -> deliverTo(e.getKey(), message, stored, e.getValue(), sig)));
+            parts.add(prepared.thenCompose(p -> deliverTo(e.getKey(), message, stored, e.getValue(), p)));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
             List<RecipientOutcome> all = new ArrayList<>();
             parts.forEach(p -> all.addAll(p.join()));
             return recorder.record(message, all);
         });
+    }
+
+    /**
+     * What is read from a message's content once before its copies go out: the signature
+     * fields, and whether its header section really is UTF-8 (see {@link SmtpDeliveryAttempt}).
+     */
+    private record Prepared(byte[] signature, boolean utf8Headers) {
+    }
+
+    private Prepared prepare(Rows.QueuedMessage message, MessageContent stored) {
+        byte[] signature;
+        try {
+            signature = signer.headersFor(message, stored);
+        } catch (Exception e) {
+            log.warn("{}: not signed: {}", message.id(), e.toString());
+            signature = new byte[0];
+        }
+        boolean utf8Headers = false;
+        if (message.smtpUtf8()) {
+            try (java.io.InputStream in = stored.open()) {
+                utf8Headers = HeaderSection.hasNonAscii(in);
+            } catch (java.io.IOException e) {
+                utf8Headers = true;   // unknown: keep what the sender asked for
+            }
+        }
+        return new Prepared(signature, utf8Headers);
     }
 
     /**
@@ -154,7 +174,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
 
     private CompletableFuture<List<RecipientOutcome>> deliverTo(NextHop hop, Rows.QueuedMessage message,
                                                                 MessageContent stored,
-                                                                List<Rows.QueueRecipient> recipients, byte[] signature) {
+                                                                List<Rows.QueueRecipient> recipients, Prepared prepared) {
+        byte[] signature = prepared.signature();
         Instant started = Instant.now();
         return hosts.resolve(hop).thenCompose(resolved -> {
             if (resolved instanceof HostResolver.Failed f) {
@@ -170,7 +191,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, hop, targets, message,
-                        recipients, content, size, TranscriptListener.NONE);
+                        recipients, content, size, prepared.utf8Headers(), TranscriptListener.NONE);
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {

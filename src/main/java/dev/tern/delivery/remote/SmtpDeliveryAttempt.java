@@ -61,6 +61,13 @@ final class SmtpDeliveryAttempt {
     private final List<Rows.QueueRecipient> recipients;
     private final MessageContent content;
     private final long contentSize;
+    /**
+     * Whether the header section has UTF-8 in it. A message the sender flagged SMTPUTF8 whose
+     * envelope and header section are ASCII does not need it (some clients ask whenever it is
+     * offered); it goes to a server without SMTPUTF8 as an ordinary message instead of bouncing,
+     * as Postfix does.
+     */
+    private final boolean utf8Headers;
     private final TranscriptListener transcript;
     /** Set when the message went over TLS, for the delivery log. */
     private volatile String tlsUsed;
@@ -69,7 +76,7 @@ final class SmtpDeliveryAttempt {
 
     SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
                         Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
-                        long contentSize, TranscriptListener transcript) {
+                        long contentSize, boolean utf8Headers, TranscriptListener transcript) {
         this.clients = clients;
         this.cache = cache;
         this.hop = hop;
@@ -78,6 +85,7 @@ final class SmtpDeliveryAttempt {
         this.recipients = recipients;
         this.content = content;
         this.contentSize = contentSize;
+        this.utf8Headers = utf8Headers;
         this.transcript = transcript;
     }
 
@@ -194,7 +202,7 @@ final class SmtpDeliveryAttempt {
                             + " bytes announced by " + remote, remote));
         }
         MailFrom from = new MailFrom(message.sender() == null ? null : MailAddress.parse(message.sender()),
-                contentSize, message.bodyType(), message.smtpUtf8(),
+                contentSize, message.bodyType(), message.smtpUtf8() && (caps.smtpUtf8() || utf8Headers),
                 message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId());
         List<RcptTo> rcpts = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
