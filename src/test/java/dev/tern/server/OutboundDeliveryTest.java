@@ -529,13 +529,40 @@ class OutboundDeliveryTest {
         }
     }
 
+    @Test
+    void aMessageDeclared8BitThatIs7BitGoesToAServerWithout8BitMime() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.eightBitMime = false;
+        o.bind = "127.0.0.3";
+        o.port = port;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+            a = startA("");
+            // BODY=8BITMIME is what many clients send whenever it is offered.
+            String big = BODY + "x".repeat(100_000) + "\r\n";
+            sendDeclared(big, "8BITMIME", false, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 1);
+            assertThat(fake.commands()).anyMatch(c -> c.startsWith("MAIL FROM:<alice@a.test>"))
+                    .noneMatch(c -> c.contains("BODY="));
+
+            // 8-bit content cannot go there: it bounces (RFC 6152 §3).
+            sendDeclared(BODY.replace("Hello from A", "Grüße aus A"), "8BITMIME", false, "bob@b.test");
+            await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
+            assertThat(deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))))).contains("Status: 5.6.3");
+            assertThat(fake.messages()).hasSize(1);
+        }
+    }
+
     private void sendFlaggedSmtpUtf8(String content, String recipient) throws IOException {
+        sendDeclared(content, "8BITMIME", true, recipient);
+    }
+
+    private void sendDeclared(String content, String body, boolean smtpUtf8, String recipient) throws IOException {
         String id = a.services().queue().newId();
         BlobSink sink = a.services().queue().newBody(id);
         sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         Envelope env = new Envelope(MailAddress.parse("alice@a.test"), List.of(Recipient.of(MailAddress.parse(recipient))),
-                "8BITMIME", true, null, null,
-                new ClientInfo("127.0.0.1", null, "x", "UTF8SMTPSA", "submission", "alice@a.test"), Instant.now());
+                body, smtpUtf8, null, null,
+                new ClientInfo("127.0.0.1", null, "x", "ESMTPSA", "submission", "alice@a.test"), Instant.now());
         a.services().queue().enqueue(id, env, sink).join();
     }
 

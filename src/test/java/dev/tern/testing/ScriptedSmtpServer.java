@@ -61,6 +61,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         /** Answers this after the first line of content, before its end, then closes (a server that gives up early). */
         public String refuseDuringData;
         public boolean smtpUtf8;
+        public boolean eightBitMime = true;
         /**
          * This many messages (counted over all sessions) are read to their end and then never
          * answered: the sender is left waiting, as when it dies mid-delivery. They are counted in
@@ -239,7 +240,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 kw.add("PIPELINING");
             }
             kw.add("SIZE 1000000");
-            kw.add("8BITMIME");
+            if (options.eightBitMime) {
+                kw.add("8BITMIME");
+            }
             if (options.smtpUtf8) {
                 kw.add("SMTPUTF8");
             }

@@ -7,7 +7,7 @@ import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
-import dev.tern.message.HeaderSection;
+import dev.tern.message.NonAscii;
 import dev.tern.message.LongLineFolder;
 import dev.tern.routing.NextHop;
 import dev.tern.routing.NextHops;
@@ -135,11 +135,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         });
     }
 
-    /**
-     * What is read from a message's content once before its copies go out: the signature
-     * fields, and whether its header section really is UTF-8 (see {@link SmtpDeliveryAttempt}).
-     */
-    private record Prepared(byte[] signature, boolean utf8Headers) {
+    /** What is read from a message's content once before its copies go out. */
+    private record Prepared(byte[] signature, ContentFacts facts) {
     }
 
     private Prepared prepare(Rows.QueuedMessage message, MessageContent stored) {
@@ -153,12 +150,18 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         boolean utf8Headers = false;
         if (message.smtpUtf8()) {
             try (java.io.InputStream in = stored.open()) {
-                utf8Headers = HeaderSection.hasNonAscii(in);
+                utf8Headers = NonAscii.inHeaderSection(in);
             } catch (java.io.IOException e) {
                 utf8Headers = true;   // unknown: keep what the sender asked for
             }
         }
-        return new Prepared(signature, utf8Headers);
+        return new Prepared(signature, new ContentFacts(utf8Headers, () -> CompletableFuture.supplyAsync(() -> {
+            try (java.io.InputStream in = stored.open()) {
+                return NonAscii.anywhere(in);
+            } catch (java.io.IOException e) {
+                return true;
+            }
+        }, blockingWork)));
     }
 
     /**
@@ -191,7 +194,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, hop, targets, message,
-                        recipients, content, size, prepared.utf8Headers(), TranscriptListener.NONE);
+                        recipients, content, size, prepared.facts(), TranscriptListener.NONE);
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {

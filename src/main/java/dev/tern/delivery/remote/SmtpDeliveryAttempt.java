@@ -61,13 +61,8 @@ final class SmtpDeliveryAttempt {
     private final List<Rows.QueueRecipient> recipients;
     private final MessageContent content;
     private final long contentSize;
-    /**
-     * Whether the header section has UTF-8 in it. A message the sender flagged SMTPUTF8 whose
-     * envelope and header section are ASCII does not need it (some clients ask whenever it is
-     * offered); it goes to a server without SMTPUTF8 as an ordinary message instead of bouncing,
-     * as Postfix does.
-     */
-    private final boolean utf8Headers;
+    /** What the content needs from the server, whatever the sender declared. */
+    private final ContentFacts facts;
     private final TranscriptListener transcript;
     /** Set when the message went over TLS, for the delivery log. */
     private volatile String tlsUsed;
@@ -76,7 +71,7 @@ final class SmtpDeliveryAttempt {
 
     SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
                         Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
-                        long contentSize, boolean utf8Headers, TranscriptListener transcript) {
+                        long contentSize, ContentFacts facts, TranscriptListener transcript) {
         this.clients = clients;
         this.cache = cache;
         this.hop = hop;
@@ -85,7 +80,7 @@ final class SmtpDeliveryAttempt {
         this.recipients = recipients;
         this.content = content;
         this.contentSize = contentSize;
-        this.utf8Headers = utf8Headers;
+        this.facts = facts;
         this.transcript = transcript;
     }
 
@@ -201,8 +196,18 @@ final class SmtpDeliveryAttempt {
                     "message size " + contentSize + " exceeds the limit of " + caps.maxSize().getAsLong()
                             + " bytes announced by " + remote, remote));
         }
+        if ("8BITMIME".equals(message.bodyType()) && !caps.eightBitMime()) {
+            // Declared 8-bit, to a server without 8BITMIME: content that is all 7-bit goes as such.
+            return facts.eightBit().thenCompose(eightBit -> transact(s, caps, eightBit ? "8BITMIME" : "7BIT"));
+        }
+        return transact(s, caps, message.bodyType());
+    }
+
+    private CompletableFuture<List<RecipientOutcome>> transact(Session s, Capabilities caps, String body) {
+        SmtpConnection c = s.connection();
+        String remote = s.target().hostName();
         MailFrom from = new MailFrom(message.sender() == null ? null : MailAddress.parse(message.sender()),
-                contentSize, message.bodyType(), message.smtpUtf8() && (caps.smtpUtf8() || utf8Headers),
+                contentSize, body, message.smtpUtf8() && (caps.smtpUtf8() || facts.utf8Headers()),
                 message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId());
         List<RcptTo> rcpts = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
@@ -215,7 +220,7 @@ final class SmtpDeliveryAttempt {
                 Throwable cause = unwrap(failure);
                 if (cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.UNSUPPORTED) {
                     // RFC 6531 §3.2, RFC 6152: what the message needs, the server cannot take.
-                    String status = message.smtpUtf8() || e.getMessage().contains("SMTPUTF8") ? "5.6.7" : "5.6.3";
+                    String status = e.getMessage().contains("SMTPUTF8") ? "5.6.7" : "5.6.3";
                     return all(RecipientOutcome.Kind.FAILED, status, e.getMessage(), remote);
                 }
                 return deferAll(cause);

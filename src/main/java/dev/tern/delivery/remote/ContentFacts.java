@@ -1,0 +1,42 @@
+package dev.tern.delivery.remote;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * What a message's content holds that decides which extensions the next server must offer,
+ * whatever its sender declared: UTF-8 in the header section (SMTPUTF8, RFC 6531) and 8-bit
+ * octets anywhere (8BITMIME, RFC 6152). Some clients declare both whenever they are offered; a
+ * message that needs neither goes to a server without them as an ordinary message, as Postfix
+ * sends it, instead of bouncing.
+ *
+ * <p>The 8-bit scan reads the whole message, so it runs only when a server lacks 8BITMIME, once
+ * per message whatever the number of servers.
+ */
+final class ContentFacts {
+
+    private final boolean utf8Headers;
+    private final Supplier<CompletableFuture<Boolean>> eightBitScan;
+    private CompletableFuture<Boolean> eightBit;
+
+    /**
+     * @param utf8Headers  whether the header section has UTF-8 in it
+     * @param eightBitScan starts the scan of the whole content for 8-bit octets (off the I/O threads)
+     */
+    ContentFacts(boolean utf8Headers, Supplier<CompletableFuture<Boolean>> eightBitScan) {
+        this.utf8Headers = utf8Headers;
+        this.eightBitScan = eightBitScan;
+    }
+
+    boolean utf8Headers() {
+        return utf8Headers;
+    }
+
+    /** Whether any octet of the content is 8-bit; scanned at the first call. */
+    synchronized CompletableFuture<Boolean> eightBit() {
+        if (eightBit == null) {
+            eightBit = eightBitScan.get();
+        }
+        return eightBit;
+    }
+}
