@@ -229,6 +229,12 @@ public final class MailboxService {
         return store.read(tx -> tx.mailboxes().accountUsage(accountId));
     }
 
+    /** The account's quota and its usage; empty when it has no quota. */
+    public Optional<QuotaUsage> quota(long accountId) {
+        return store.read(tx -> tx.directory().account(accountId).map(Rows.Account::quotaBytes)
+                .map(limit -> new QuotaUsage(limit, usage(tx, accountId))));
+    }
+
     /**
      * Whether {@code bytes} more fit in the account's quota: always when it has none (then without
      * a usage query), never when it is at or over it.
@@ -254,12 +260,21 @@ public final class MailboxService {
      * claimed yet: those the next session to select the mailbox will see as \Recent.
      */
     public MailboxStatus status(long mailboxId) {
+        return status(mailboxId, false);
+    }
+
+    /**
+     * @param withDeletedSize also read the octets of the messages flagged \Deleted (a read of those
+     *                        messages; the other counts are kept in the mailbox's row)
+     */
+    public MailboxStatus status(long mailboxId, boolean withDeletedSize) {
         return store.read(tx -> {
             Rows.Mailbox m = MessageService.mailbox(tx, mailboxId);
             Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
             long recent = m.firstUnclaimedUid() < m.uidNext() ? tx.mailboxes().countFrom(mailboxId, m.firstUnclaimedUid()) : 0;
+            long deletedSize = !withDeletedSize ? -1 : c.deleted() == 0 ? 0 : tx.mailboxes().deletedSize(mailboxId);
             return new MailboxStatus(mailboxId, c.messages(), recent, c.unseen(), m.uidNext(), m.uidValidity(),
-                    m.highestModSeq(), c.size(), c.deleted());
+                    m.highestModSeq(), c.size(), c.deleted(), deletedSize);
         });
     }
 

@@ -106,6 +106,9 @@ public interface MailboxDao {
     /** The UIDs of the messages flagged \Deleted, in ascending order (read from an index of those alone). */
     List<Long> deletedUids(long mailboxId);
 
+    /** The octets of the messages flagged \Deleted together: what an EXPUNGE would free. */
+    long deletedSize(long mailboxId);
+
     /** Deletes messages and records their UIDs as expunged at {@code modSeq}; returns their blob ids. */
     List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq);
 

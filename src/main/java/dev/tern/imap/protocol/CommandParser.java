@@ -108,6 +108,9 @@ public final class CommandParser {
             case "LIST" -> list(r);
             case "LSUB" -> lsub(r);
             case "STATUS" -> status(r);
+            case "GETQUOTAROOT" -> new ImapCommand.GetQuotaRoot(mailboxArg(r));
+            case "GETQUOTA" -> new ImapCommand.GetQuota(quotaRootArg(r));
+            case "SETQUOTA" -> setQuota(r);
             case "APPEND" -> append(r);
             case "CHECK" -> new ImapCommand.Check();
             case "CLOSE" -> new ImapCommand.Close();
@@ -374,6 +377,29 @@ public final class CommandParser {
         return new ImapCommand.Status(mailbox, items);
     }
 
+    private static String quotaRootArg(CommandReader r) {
+        r.space();
+        return r.astring("a quota root");
+    }
+
+    /** {@code SETQUOTA root (resource limit ...)}: read whole, so that its refusal is a NO, not a BAD. */
+    private static ImapCommand setQuota(CommandReader r) {
+        String root = quotaRootArg(r);
+        r.space();
+        r.expect('(', "'(' before the resource limits");
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            r.atom("a resource name");
+            r.space();
+            r.number("a resource limit");
+        }
+        return new ImapCommand.SetQuota(root);
+    }
+
     private static List<ImapCommand.StatusItem> statusItems(CommandReader r) {
         r.expect('(', "'(' before the status items");
         Set<ImapCommand.StatusItem> items = new LinkedHashSet<>();
@@ -385,7 +411,7 @@ public final class CommandParser {
             first = false;
             String item = r.atom("a status item").toUpperCase(Locale.ROOT);
             try {
-                items.add(ImapCommand.StatusItem.valueOf(item));
+                items.add(ImapCommand.StatusItem.ofWireName(item));
             } catch (IllegalArgumentException e) {
                 throw new ParseFailure("Unknown status item " + sanitize(item));
             }

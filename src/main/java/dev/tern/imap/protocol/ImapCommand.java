@@ -177,7 +177,45 @@ public sealed interface ImapCommand {
     }
 
     /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ). */
-    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ }
+    enum StatusItem {
+        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ,
+        /** RFC 9208 (with QUOTA=RES-STORAGE): what an EXPUNGE would free, in units of 1024 octets as STORAGE. */
+        DELETED_STORAGE;
+
+        /** The item's name on the wire. */
+        public String wireName() {
+            return name().replace('_', '-');
+        }
+
+        /** The item named so on the wire, in any case. */
+        public static StatusItem ofWireName(String name) {
+            if (name.indexOf('_') >= 0) {
+                throw new IllegalArgumentException(name);
+            }
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    /** GETQUOTAROOT (RFC 9208 §4.1.2): the quota roots of a mailbox, and their quotas. */
+    record GetQuotaRoot(String mailbox) implements ImapCommand {
+        public String name() {
+            return "GETQUOTAROOT";
+        }
+    }
+
+    /** GETQUOTA (RFC 9208 §4.1.1): the resources of one quota root. */
+    record GetQuota(String root) implements ImapCommand {
+        public String name() {
+            return "GETQUOTA";
+        }
+    }
+
+    /** SETQUOTA (RFC 9208 §4.1.3), refused: quotas are the administrator's. */
+    record SetQuota(String root) implements ImapCommand {
+        public String name() {
+            return "SETQUOTA";
+        }
+    }
 
     record Status(String mailbox, List<StatusItem> items) implements ImapCommand {
         public Status {

@@ -63,6 +63,10 @@ final class CommandTable {
         add("LIST", Needs.LOGIN, false, (s, t, c) -> ListCommand.list(s, t, (ImapCommand.ListMailboxes) c));
         add("LSUB", Needs.LOGIN, false, (s, t, c) -> ListCommand.lsub(s, t, (ImapCommand.Lsub) c));
         add("STATUS", Needs.LOGIN, false, (s, t, c) -> StatusCommand.status(s, t, (ImapCommand.Status) c));
+        add("GETQUOTAROOT", Needs.LOGIN, false,
+                (s, t, c) -> QuotaCommands.getQuotaRoot(s, t, (ImapCommand.GetQuotaRoot) c));
+        add("GETQUOTA", Needs.LOGIN, false, (s, t, c) -> QuotaCommands.getQuota(s, t, (ImapCommand.GetQuota) c));
+        add("SETQUOTA", Needs.LOGIN, false, (s, t, c) -> QuotaCommands.setQuota(s, t));
         add("APPEND", Needs.LOGIN, false,
                 // With its message literal, APPEND runs as it streams in (ImapSession.messageLiteral);
                 // this entry sees only APPENDs without one, and gives its state rules to the others.

@@ -49,7 +49,9 @@ final class ListCommand {
                     MailboxStatus status = null;
                     if (!c.returnStatus().isEmpty() && l.exists() && l.selectable()) {
                         status = mailboxes.mailbox(account, l.name()).map(Rows.Mailbox::id)
-                                .map(mailboxes::status).orElse(null);
+                                .map(id -> mailboxes.status(id,
+                                        c.returnStatus().contains(ImapCommand.StatusItem.DELETED_STORAGE)))
+                                .orElse(null);
                     }
                     lines.putIfAbsent(l.name(), new Line(l, status));
                 }

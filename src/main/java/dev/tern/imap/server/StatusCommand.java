@@ -27,7 +27,8 @@ final class StatusCommand {
             if (!box.selectable()) {
                 throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, box.name() + " holds no messages");
             }
-            return new Answer(box.name(), mailboxes.status(box.id()));
+            return new Answer(box.name(), mailboxes.status(box.id(),
+                    c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE)));
         }, (answer, error) -> {
             if (error != null) {
                 s.failed(tag, error, "STATUS");
@@ -42,7 +43,7 @@ final class StatusCommand {
     static void write(ResponseWriter w, String name, MailboxStatus st, Collection<ImapCommand.StatusItem> items) {
         w.untagged().atom("STATUS").mailbox(name).openList();
         for (ImapCommand.StatusItem item : items) {
-            w.atom(item.name()).number(switch (item) {
+            w.atom(item.wireName()).number(switch (item) {
                 case MESSAGES -> st.messages();
                 case RECENT -> st.recent();
                 case UIDNEXT -> st.uidNext();
@@ -51,6 +52,7 @@ final class StatusCommand {
                 case DELETED -> st.deleted();
                 case SIZE -> st.size();
                 case HIGHESTMODSEQ -> st.highestModSeq();
+                case DELETED_STORAGE -> QuotaCommands.kibibytes(st.deletedSize());
             });
         }
         w.closeList().end();

@@ -265,6 +265,12 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public long deletedSize(long mailboxId) {
+        return db.one("SELECT COALESCE(SUM(size), 0) FROM messages WHERE mailbox_id = ? AND (system_flags & 8) <> 0",
+                rs -> rs.getLong(1), mailboxId).orElse(0L);
+    }
+
+    @Override
     public List<String> expunge(long mailboxId, Collection<Long> uids, long modSeq) {
         List<String> blobs = new ArrayList<>();
         Tally gone = Tally.NONE;

@@ -320,4 +320,55 @@ class ImapClientsTest {
         assertThat(out).contains("folders 6", "exists 1", "found 1", "header Subject: From Python's view",
                 "store 1 (UID 1 FLAGS (\\Flagged \\Recent))", "create OK", "copy OK [COPYUID");
     }
+
+    @Test
+    void mailClientsReadTheAccountsQuota() throws Exception {
+        tern.services().directory().setQuota("alice@example.test", 10L * 1024 * 1024);
+        sendOverSmtp("Counted against the quota", "x".repeat(50_000) + "\n");
+        awaitInbox("Counted against the quota");
+        long used = tern.services().mailboxes().usage(tern.services().directory().user("alice@example.test")
+                .orElseThrow().id());
+        assertThat(used).isGreaterThan(50_000);
+
+        // Angus Mail: what a Java client (and Thunderbird, by the same commands) shows as "x of y used".
+        Store store = imaps();
+        try {
+            jakarta.mail.Quota[] quotas = ((org.eclipse.angus.mail.imap.IMAPStore) store).getQuota("INBOX");
+            assertThat(quotas).hasSize(1);
+            assertThat(quotas[0].quotaRoot).isEmpty();
+            assertThat(quotas[0].resources).hasSize(1);
+            assertThat(quotas[0].resources[0].name).isEqualTo("STORAGE");
+            assertThat(quotas[0].resources[0].usage).isEqualTo(used / 1024);
+            assertThat(quotas[0].resources[0].limit).isEqualTo(10 * 1024);
+        } finally {
+            store.close();
+        }
+
+        String script = """
+                import imaplib, ssl, sys
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)
+                m.starttls(ssl_context=ctx)
+                m.login('alice@example.test', sys.argv[2])
+                typ, data = m.capability()
+                assert b' QUOTA ' in data[0] and b' QUOTA=RES-STORAGE' in data[0], data
+                typ, data = m.getquotaroot('INBOX')
+                print('quotaroot', typ, data)
+                typ, data = m.getquota('""')
+                print('quota', typ, data)
+                typ, data = m.setquota('""', '(STORAGE 1)')
+                print('setquota', typ, data)
+                m.logout()
+                """;
+        Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap")),
+                PASSWORD)).redirectErrorStream(true).start();
+        assertThat(proc.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).as(out).contains("quotaroot OK [[b'\"INBOX\" \"\"'], [b'\"\" (STORAGE " + used / 1024 + " 10240)']]",
+                "quota OK [b'\"\" (STORAGE " + used / 1024 + " 10240)']");
+        // SETQUOTA is the administrator's.
+        assertThat(out).contains("setquota NO [b\"[NOPERM] quotas are set by the server's administrator\"]");
+    }
 }

@@ -71,6 +71,40 @@ class ImapExchangeTest {
     }
 
     @Test
+    void quotaRootsAndDeletedStorage() {
+        assertThat(last(imap.command("q0", "GETQUOTAROOT INBOX"))).startsWith("q0 BAD");
+        login();
+        assertThat(String.join("\n", imap.command("c", "CAPABILITY"))).contains(" QUOTA QUOTA=RES-STORAGE");
+        // No quota on the account: no quota root.
+        assertThat(imap.command("q1", "GETQUOTAROOT inbox")).containsExactly("* QUOTAROOT \"INBOX\"",
+                "q1 OK GETQUOTAROOT completed");
+        assertThat(last(imap.command("q2", "GETQUOTA \"\""))).startsWith("q2 NO [NONEXISTENT]");
+
+        tern.services().directory().setQuota("alice@example.test", 1024L * 1024);
+        String big = MESSAGE + "x".repeat(3000) + "\r\n";
+        append("INBOX", "(\\Deleted)", big);
+        append("INBOX", "(\\Deleted)", big);
+        append("INBOX", "()", MESSAGE);
+        long used = 2L * big.length() + MESSAGE.length();
+        assertThat(imap.command("q3", "GETQUOTAROOT Sent")).containsExactly("* QUOTAROOT \"Sent\" \"\"",
+                "* QUOTA \"\" (STORAGE " + used / 1024 + " 1024)", "q3 OK GETQUOTAROOT completed");
+        assertThat(imap.command("q4", "GETQUOTA \"\"")).containsExactly("* QUOTA \"\" (STORAGE " + used / 1024 + " 1024)",
+                "q4 OK GETQUOTA completed");
+        assertThat(last(imap.command("q5", "GETQUOTA \"other\""))).startsWith("q5 NO [NONEXISTENT]");
+        assertThat(last(imap.command("q6", "GETQUOTAROOT Nowhere"))).startsWith("q6 NO [NONEXISTENT]");
+        assertThat(last(imap.command("q7", "SETQUOTA \"\" (STORAGE 10)"))).startsWith("q7 NO [NOPERM]");
+        assertThat(last(imap.command("q8", "SETQUOTA \"\" (STORAGE)"))).startsWith("q8 BAD");
+
+        // RFC 9208: what an EXPUNGE would free, in the units of STORAGE.
+        assertThat(imap.command("s1", "STATUS INBOX (DELETED DELETED-STORAGE MESSAGES)").get(0))
+                .isEqualTo("* STATUS \"INBOX\" (DELETED 2 DELETED-STORAGE " + 2L * big.length() / 1024 + " MESSAGES 3)");
+        assertThat(imap.command("s2", "LIST \"\" INBOX RETURN (STATUS (DELETED-STORAGE))"))
+                .contains("* STATUS \"INBOX\" (DELETED-STORAGE " + 2L * big.length() / 1024 + ")");
+        assertThat(imap.command("s3", "STATUS Sent (DELETED-STORAGE)").get(0)).isEqualTo("* STATUS \"Sent\" (DELETED-STORAGE 0)");
+        assertThat(last(imap.command("s4", "STATUS INBOX (DELETED_STORAGE)"))).startsWith("s4 BAD");
+    }
+
+    @Test
     void capabilityBeforeAndAfterLogin() {
         List<String> before = imap.command("c1", "CAPABILITY");
         assertThat(before.get(0)).contains("IMAP4rev2", "STARTTLS", "AUTH=PLAIN", "SASL-IR").doesNotContain("LOGINDISABLED");
