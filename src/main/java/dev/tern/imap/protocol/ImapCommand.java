@@ -176,7 +176,7 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ). */
+    /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ, RFC 9208 DELETED-STORAGE). */
     enum StatusItem {
         MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ,
         /** RFC 9208 (with QUOTA=RES-STORAGE): what an EXPUNGE would free, in units of 1024 octets as STORAGE. */
