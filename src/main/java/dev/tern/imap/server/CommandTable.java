@@ -79,6 +79,8 @@ final class CommandTable {
                 (s, t, c) -> ExpungeCommand.expunge(s, t, (ImapCommand.Expunge) c));
         add("SEARCH", Needs.SELECTED, false, (s, t, c) -> SearchCommand.search(s, t, (ImapCommand.Search) c));
         add("UID SEARCH", Needs.SELECTED, false, (s, t, c) -> SearchCommand.search(s, t, (ImapCommand.Search) c));
+        add("SORT", Needs.SELECTED, false, (s, t, c) -> SortCommand.sort(s, t, (ImapCommand.Sort) c));
+        add("UID SORT", Needs.SELECTED, false, (s, t, c) -> SortCommand.sort(s, t, (ImapCommand.Sort) c));
         add("FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
         add("UID FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
         add("STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
@@ -93,11 +95,11 @@ final class CommandTable {
     }
 
     private static void add(String name, Needs needs, boolean beforeTls, Handler handler) {
-        boolean bySequence = name.equals("FETCH") || name.equals("STORE") || name.equals("SEARCH");
+        boolean bySequence = name.equals("FETCH") || name.equals("STORE") || name.equals("SEARCH") || name.equals("SORT");
         TABLE.put(name, new Entry(needs, beforeTls, !bySequence, handler));
     }
 
-    /** The entry of a command name as {@link ImapCommand#name()} gives it; null for commands Tern lacks (SORT). */
+    /** The entry of a command name as {@link ImapCommand#name()} gives it; null for commands Tern lacks. */
     static Entry entry(String name) {
         return TABLE.get(name);
     }

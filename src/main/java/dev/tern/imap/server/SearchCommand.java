@@ -82,45 +82,71 @@ final class SearchCommand {
         }
     }
 
-    static void search(ImapSession s, String tag, ImapCommand.Search c) {
-        if (c.charset() != null && !c.charset().equals("UTF-8") && !c.charset().equals("US-ASCII")) {
+    /**
+     * The session's view of the selected mailbox, taken on the event loop: messages the session
+     * was not told of yet are not searched (nor sorted).
+     */
+    record View(long mailboxId, long[] uids, long largestSeq, long largestUid, LongPredicate recent,
+                SearchFieldCache.Lookup fields) {
+    }
+
+    static View view(ImapSession s) {
+        SelectedMailbox box = s.selected();
+        UidSequence sequence = box.sequence();
+        long[] uids = new long[(int) sequence.size()];
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = sequence.uidAt(i + 1);
+        }
+        return new View(box.id(), uids, sequence.size(), sequence.maxUid(), box.recentSnapshot(),
+                s.context().searchFields().lookup(box.id(), box.uidValidity(), uids));
+    }
+
+    /** Runs the criteria over the view, on the storage executor: each message that matches, in sequence order. */
+    static void forEachMatch(MessageService messages, View v, SearchProgram program,
+                             java.util.function.Consumer<StoredMessageView> onMatch) {
+        SearchHeaders headers = new SearchHeaders(messages, v.mailboxId());
+        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId());
+        SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), Set.of(), Instant.now());
+        long[] uids = v.uids();
+        for (int i = 0; i < uids.length; i++) {
+            StoredMessageView view = new StoredMessageView(messages, headers, v.fields(), entries, uids[i], i + 1,
+                    v.recent().test(uids[i]));
+            try {
+                if (program.matches(view, context)) {
+                    onMatch.accept(view);
+                }
+            } catch (StoredMessageView.Gone e) {
+                // expunged since the session's view was taken: not a match
+            }
+        }
+        v.fields().finish();
+    }
+
+    /** CHARSET other than UTF-8 and US-ASCII: NO [BADCHARSET], true. */
+    static boolean refusedCharset(ImapSession s, String tag, String charset) {
+        if (charset != null && !charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
             s.no(tag, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")), "search in UTF-8");
+            return true;
+        }
+        return false;
+    }
+
+    static void search(ImapSession s, String tag, ImapCommand.Search c) {
+        if (refusedCharset(s, tag, c.charset())) {
             return;
         }
-        SelectedMailbox box = s.selected();
         SearchProgram program = SearchProgram.compile(c.criteria());
         if (program.usesModSeq()) {
             s.enableCondstore();
         }
-        UidSequence sequence = box.sequence();
-        long largestSeq = sequence.size();
-        long largestUid = sequence.maxUid();
-        // The session's view, taken now: messages it was not told of yet are not searched.
-        long[] uids = new long[(int) largestSeq];
-        for (int i = 0; i < uids.length; i++) {
-            uids[i] = sequence.uidAt(i + 1);
-        }
+        View v = view(s);
         MessageService messages = s.context().mailboxes().messageService();
-        LongPredicate recent = box.recentSnapshot();
-        SearchFieldCache.Lookup fields = s.context().searchFields().lookup(box.id(), box.uidValidity(), uids);
         s.onStorage(() -> {
-            SearchHeaders headers = new SearchHeaders(messages, box.id());
-            StoredMessageView.Entries entries = new IndexedEntries(messages, box.id());
-            SearchProgram.Context context = new SearchProgram.Context(largestSeq, largestUid, Set.of(), Instant.now());
             List<Match> matches = new ArrayList<>();
-            for (int i = 0; i < uids.length; i++) {
-                StoredMessageView view = new StoredMessageView(messages, headers, fields, entries, uids[i], i + 1,
-                        recent.test(uids[i]));
-                try {
-                    if (program.matches(view, context)) {
-                        // MODSEQ only matters when the criteria use it, and then the entry is read already.
-                        matches.add(new Match(c.uid() ? uids[i] : i + 1, program.usesModSeq() ? view.modSeq() : 0));
-                    }
-                } catch (StoredMessageView.Gone e) {
-                    // expunged since the session's view was taken: not a match
-                }
-            }
-            fields.finish();
+            forEachMatch(messages, v, program, view ->
+                    // MODSEQ only matters when the criteria use it, and then the entry is read already.
+                    matches.add(new Match(c.uid() ? view.uid() : view.sequenceNumber(),
+                            program.usesModSeq() ? view.modSeq() : 0)));
             return matches;
         }, (matches, error) -> {
             if (error != null) {

@@ -371,4 +371,48 @@ class ImapClientsTest {
         // SETQUOTA is the administrator's.
         assertThat(out).contains("setquota NO [b\"[NOPERM] quotas are set by the server's administrator\"]");
     }
+
+    @Test
+    void mailClientsSortOnTheServer() throws Exception {
+        sendOverSmtp("Re: beta", "b\n");
+        sendOverSmtp("alpha", "a\n");
+        sendOverSmtp("[list] Fwd: gamma", "c\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 3);
+
+        Store store = imaps();
+        try {
+            IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            List<String> subjects = new ArrayList<>();
+            for (Message m : inbox.getSortedMessages(new org.eclipse.angus.mail.imap.SortTerm[] {
+                    org.eclipse.angus.mail.imap.SortTerm.REVERSE, org.eclipse.angus.mail.imap.SortTerm.SUBJECT})) {
+                subjects.add(m.getSubject());
+            }
+            assertThat(subjects).containsExactly("[list] Fwd: gamma", "Re: beta", "alpha");
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
+
+        String script = """
+                import imaplib, ssl, sys
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)
+                m.starttls(ssl_context=ctx)
+                m.login('alice@example.test', sys.argv[2])
+                m.select('INBOX', readonly=True)
+                typ, data = m.sort('(SUBJECT)', 'UTF-8', 'ALL')
+                print('sort', typ, data[0].decode())
+                typ, data = m.uid('SORT', '(REVERSE ARRIVAL)', 'UTF-8', 'ALL')
+                print('uid sort', typ, data[0].decode())
+                m.logout()
+                """;
+        Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap")),
+                PASSWORD)).redirectErrorStream(true).start();
+        assertThat(proc.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1");
+    }
 }

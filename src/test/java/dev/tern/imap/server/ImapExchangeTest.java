@@ -70,6 +70,46 @@ class ImapExchangeTest {
         assertThat(last(imap.until("ap"))).startsWith("ap OK [APPENDUID ");
     }
 
+    private static String message(String from, String to, String date, String subject, int padding) {
+        return "From: " + from + "\r\nTo: " + to + "\r\n" + (date == null ? "" : "Date: " + date + "\r\n")
+                + "Subject: " + subject + "\r\n\r\n" + "x".repeat(padding) + "\r\n";
+    }
+
+    @Test
+    void sortByEachKeyWithTiesInSequenceOrder() {
+        login();
+        imap.command("s0", "SELECT INBOX");
+        append("INBOX", "()", message("\"Zed\" <b@example.test>", "carol@example.test",
+                "Tue, 2 Jan 2024 10:00:00 +0000", "Re: [list] beta", 300));                                 // 1
+        append("INBOX", "()", message("=?utf-8?q?=C3=84nne?= <a@example.test>", "Bob <bob@example.test>",
+                "Mon, 1 Jan 2024 23:30:00 -0500", "alpha", 100));                                            // 2
+        append("INBOX", "()", message("c@example.test", "alice@example.test",
+                "not a date", "[Fwd: Alpha (fwd)]", 200));                                                   // 3
+        append("INBOX", "()", message("A@example.test", "dave@example.test", "Wed, 3 Jan 2024 09:00:00 +0000",
+                "gamma", 100));                                                                              // 4
+        List<String> r;
+        assertThat(imap.command("s1", "SORT (SUBJECT) UTF-8 ALL")).startsWith("* SORT 2 3 1 4");
+        assertThat(imap.command("s2", "SORT (REVERSE SUBJECT) UTF-8 ALL").get(0)).isEqualTo("* SORT 4 1 2 3");
+        // Local parts compared without case: a, A, b, c; ties in sequence order.
+        assertThat(imap.command("s3", "SORT (FROM) UTF-8 ALL").get(0)).isEqualTo("* SORT 2 4 1 3");
+        assertThat(imap.command("s4", "SORT (SIZE) UTF-8 ALL").get(0)).isEqualTo("* SORT 4 2 3 1");
+        // Message 2's date is 04:30 UTC on 2 January; message 3's cannot be read: its arrival counts (now).
+        assertThat(imap.command("s5", "SORT (DATE) UTF-8 ALL").get(0)).isEqualTo("* SORT 2 1 4 3");
+        assertThat(imap.command("s6", "SORT (ARRIVAL) UTF-8 ALL").get(0)).isEqualTo("* SORT 1 2 3 4");
+        assertThat(imap.command("s7", "SORT (TO) UTF-8 ALL").get(0)).isEqualTo("* SORT 3 2 1 4");
+        // RFC 5957: display names where there are some (Änne, decoded), addresses where not.
+        assertThat(imap.command("s8", "SORT (DISPLAYFROM) UTF-8 ALL").get(0)).isEqualTo("* SORT 4 3 1 2");
+        assertThat(imap.command("s9", "SORT (DISPLAYTO) UTF-8 ALL").get(0)).isEqualTo("* SORT 3 2 1 4");
+        r = imap.command("u1", "UID SORT (REVERSE SIZE) US-ASCII NOT SUBJECT gamma");
+        assertThat(r.get(0)).isEqualTo("* SORT 1 3 2");
+        assertThat(last(r)).isEqualTo("u1 OK UID SORT completed");
+        assertThat(imap.command("s10", "SORT (CC) UTF-8 SUBJECT nothing-matches").get(0)).isEqualTo("* SORT");
+        assertThat(last(imap.command("b1", "SORT (SUBJECT) ISO-8859-1 ALL"))).startsWith("b1 NO [BADCHARSET");
+        assertThat(last(imap.command("b2", "SORT (COLOR) UTF-8 ALL"))).startsWith("b2 BAD");
+        assertThat(last(imap.command("b3", "SORT RETURN (COUNT) (SUBJECT) UTF-8 ALL"))).startsWith("b3 BAD");
+        assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" SORT SORT=DISPLAY");
+    }
+
     @Test
     void quotaRootsAndDeletedStorage() {
         assertThat(last(imap.command("q0", "GETQUOTAROOT INBOX"))).startsWith("q0 BAD");

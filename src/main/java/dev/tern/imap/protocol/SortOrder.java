@@ -1,0 +1,128 @@
+package dev.tern.imap.protocol;
+
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.dom.field.DateTimeField;
+import org.apache.james.mime4j.field.DateTimeFieldLenientImpl;
+import org.apache.james.mime4j.stream.RawField;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The order SORT puts messages in (RFC 5256 §3, RFC 5957 DISPLAYFROM and DISPLAYTO): each
+ * message's keys are read once, then compared criterion by criterion; messages equal in every
+ * key stay in sequence order. Strings compare as the i;ascii-casemap collation says: their UTF-8
+ * octets, with a-z as A-Z.
+ */
+public final class SortOrder {
+
+    /** A message's keys, in the order of the criteria. */
+    public record Keys(long sequenceNumber, long uid, Object[] values) {
+    }
+
+    private final List<ImapCommand.SortCriterion> criteria;
+
+    public SortOrder(List<ImapCommand.SortCriterion> criteria) {
+        this.criteria = List.copyOf(criteria);
+    }
+
+    public Keys keys(MessageView m) {
+        Object[] values = new Object[criteria.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (criteria.get(i).key()) {
+                case ARRIVAL -> m.internalDate().toEpochMilli();
+                case SIZE -> m.size();
+                case DATE -> sentDate(m).toEpochMilli();
+                case SUBJECT -> collationKey(BaseSubject.of(SearchText.decodeHeader(first(m, "Subject"))));
+                case FROM -> collationKey(addrMailbox(m, "From"));
+                case TO -> collationKey(addrMailbox(m, "To"));
+                case CC -> collationKey(addrMailbox(m, "Cc"));
+                case DISPLAYFROM -> collationKey(displayName(m, "From"));
+                case DISPLAYTO -> collationKey(displayName(m, "To"));
+            };
+        }
+        return new Keys(m.sequenceNumber(), m.uid(), values);
+    }
+
+    public Comparator<Keys> comparator() {
+        return (a, b) -> {
+            for (int i = 0; i < criteria.size(); i++) {
+                int c = compare(a.values()[i], b.values()[i]);
+                if (c != 0) {
+                    return criteria.get(i).reverse() ? -c : c;
+                }
+            }
+            return Long.compare(a.sequenceNumber(), b.sequenceNumber());
+        };
+    }
+
+    private static int compare(Object a, Object b) {
+        if (a instanceof Long x) {
+            return Long.compare(x, (Long) b);
+        }
+        return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+    }
+
+    private static String first(MessageView m, String field) {
+        List<String> values = m.headerValues(field);
+        return values.isEmpty() ? "" : values.get(0);
+    }
+
+    /** §3 DATE: the Date field in UTC; the internal date when it is missing or cannot be read. */
+    private static Instant sentDate(MessageView m) {
+        String value = first(m, "Date").strip();
+        if (!value.isEmpty()) {
+            try {
+                DateTimeField f = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", value), DecodeMonitor.SILENT);
+                Date d = f.getDate();
+                if (d != null) {
+                    return d.toInstant();
+                }
+            } catch (RuntimeException e) {
+                // unreadable: the internal date, as the RFC says
+            }
+        }
+        return m.internalDate();
+    }
+
+    /** The first address of a field, groups passed over; null when it has none. */
+    private static EnvelopeAddress firstAddress(MessageView m, String field) {
+        for (EnvelopeAddress a : AddressListParser.parse(first(m, field))) {
+            if (a.host() != null && a.mailbox() != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** §3 FROM, TO, CC: the local part (addr-mailbox) of the first address; empty when there is none. */
+    private static String addrMailbox(MessageView m, String field) {
+        EnvelopeAddress a = firstAddress(m, field);
+        return a == null ? "" : a.mailbox();
+    }
+
+    /** RFC 5957: the first address's display name, decoded, or else its address. */
+    private static String displayName(MessageView m, String field) {
+        EnvelopeAddress a = firstAddress(m, field);
+        if (a == null) {
+            return "";
+        }
+        String name = a.name() == null ? "" : SearchText.decodeHeader(a.name()).strip();
+        return name.isEmpty() ? a.mailbox() + "@" + a.host() : name;
+    }
+
+    /** i;ascii-casemap: UTF-8 octets, a-z as A-Z. */
+    static byte[] collationKey(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] >= 'a' && b[i] <= 'z') {
+                b[i] -= 32;
+            }
+        }
+        return b;
+    }
+}
