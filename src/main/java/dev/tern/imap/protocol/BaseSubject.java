@@ -12,24 +12,40 @@ public final class BaseSubject {
     private BaseSubject() {
     }
 
+    /**
+     * A base subject, and whether the subject marked a reply or forward: a "Re:" or "Fwd:" leader,
+     * a "(fwd)" trailer or a "[Fwd: …]" wrapper was removed (what THREAD=REFERENCES asks, §2.2).
+     */
+    public record Result(String base, boolean replyOrForward) {
+    }
+
     /** @param decoded the Subject field's value with its encoded words decoded (step 1's first half) */
     public static String of(String decoded) {
+        return analyze(decoded).base();
+    }
+
+    public static Result analyze(String decoded) {
         // (1) tabs and line breaks as spaces, runs of white space as one space
         String s = decoded.replaceAll("[ \\t\\r\\n]+", " ");
+        boolean marked = false;
         while (true) {
-            s = withoutTrailers(s);                       // (2)
+            String trimmed = withoutTrailers(s);           // (2)
+            marked |= trimmed.strip().length() < s.strip().length();
+            s = trimmed;
             String before;
             do {                                           // (5): (3) and (4) until nothing changes
                 before = s;
-                s = withoutLeaders(s);                     // (3)
-                s = withoutBlob(s);                        // (4)
+                String led = withoutLeaders(s);            // (3)
+                marked |= led.strip().length() < s.strip().length();
+                s = withoutBlob(led);                      // (4)
             } while (!s.equals(before));
             String lower = s.toLowerCase(Locale.ROOT);
             if (lower.startsWith("[fwd:") && s.endsWith("]")) {   // (6)
                 s = s.substring(5, s.length() - 1);
+                marked = true;
                 continue;
             }
-            return s.strip();
+            return new Result(s.strip(), marked);
         }
     }
 

@@ -43,6 +43,14 @@ public interface MessageView {
         return out;
     }
 
+    /**
+     * Values derived from the message's header (SORT's keys), which never change for a message: an
+     * implementation may keep them between commands under {@code name}. Computed here.
+     */
+    default List<String> derived(String name, java.util.function.Supplier<List<String>> compute) {
+        return compute.get();
+    }
+
     /** The whole top-level header, decoded for search ({@link SearchText#header}). */
     String headerText();
 

@@ -33,16 +33,19 @@ public final class SortOrder {
     public Keys keys(MessageView m) {
         Object[] values = new Object[criteria.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = switch (criteria.get(i).key()) {
+            ImapCommand.SortKey key = criteria.get(i).key();
+            values[i] = switch (key) {
                 case ARRIVAL -> m.internalDate().toEpochMilli();
                 case SIZE -> m.size();
-                case DATE -> sentDate(m).toEpochMilli();
-                case SUBJECT -> collationKey(BaseSubject.of(SearchText.decodeHeader(first(m, "Subject"))));
-                case FROM -> collationKey(addrMailbox(m, "From"));
-                case TO -> collationKey(addrMailbox(m, "To"));
-                case CC -> collationKey(addrMailbox(m, "Cc"));
-                case DISPLAYFROM -> collationKey(displayName(m, "From"));
-                case DISPLAYTO -> collationKey(displayName(m, "To"));
+                case DATE -> sentDate(m);
+                default -> collationKey(derived(m, key, () -> switch (key) {
+                    case SUBJECT -> BaseSubject.of(SearchText.decodeHeader(first(m, "Subject")));
+                    case FROM -> addrMailbox(m, "From");
+                    case TO -> addrMailbox(m, "To");
+                    case CC -> addrMailbox(m, "Cc");
+                    case DISPLAYFROM -> displayName(m, "From");
+                    default -> displayName(m, "To");
+                }));
             };
         }
         return new Keys(m.sequenceNumber(), m.uid(), values);
@@ -72,8 +75,19 @@ public final class SortOrder {
         return values.isEmpty() ? "" : values.get(0);
     }
 
+    /** A string key of the message, kept by the view between commands (one sort key reads the header once). */
+    private static String derived(MessageView m, ImapCommand.SortKey key, java.util.function.Supplier<String> compute) {
+        return m.derived("\u0000sort " + key, () -> List.of(compute.get())).get(0);
+    }
+
+    /** §3 DATE, in epoch milliseconds, kept by the view. */
+    public static long sentDate(MessageView m) {
+        return Long.parseLong(m.derived("\u0000sort DATE",
+                () -> List.of(Long.toString(readSentDate(m).toEpochMilli()))).get(0));
+    }
+
     /** §3 DATE: the Date field in UTC; the internal date when it is missing or cannot be read. */
-    private static Instant sentDate(MessageView m) {
+    private static Instant readSentDate(MessageView m) {
         String value = first(m, "Date").strip();
         if (!value.isEmpty()) {
             try {

@@ -139,6 +139,11 @@ final class StoredMessageView implements MessageView {
     }
 
     @Override
+    public List<String> derived(String name, java.util.function.Supplier<List<String>> compute) {
+        return fields.values(name, uid, compute);
+    }
+
+    @Override
     public String headerText() {
         load();
         return SearchText.header(content, structure);

@@ -108,6 +108,14 @@ class ImapExchangeTest {
         assertThat(last(imap.command("b2", "SORT (COLOR) UTF-8 ALL"))).startsWith("b2 BAD");
         assertThat(last(imap.command("b3", "SORT RETURN (COUNT) (SUBJECT) UTF-8 ALL"))).startsWith("b3 BAD");
         assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" SORT SORT=DISPLAY");
+
+        // Keys kept from the sorts above, and the new message's read: it takes its place among them.
+        append("INBOX", "()", message("e@example.test", "erin@example.test", "Mon, 1 Jan 2024 00:00:00 +0000",
+                "Re: Beta", 10));                                                                            // 5
+        imap.command("n", "NOOP");
+        assertThat(imap.command("k1", "SORT (SUBJECT) UTF-8 ALL").get(0)).isEqualTo("* SORT 2 3 1 5 4");
+        assertThat(imap.command("k2", "SORT (DATE) UTF-8 ALL").get(0)).isEqualTo("* SORT 5 2 1 4 3");
+        assertThat(imap.command("k3", "SORT (REVERSE FROM) UTF-8 ALL").get(0)).isEqualTo("* SORT 5 3 1 2 4");
     }
 
     @Test
