@@ -82,6 +82,7 @@ public final class CommandParser {
             case "MOVE" -> new ImapCommand.Move(true, setArg(r), mailboxArg(r));
             case "SEARCH" -> search(r, true);
             case "SORT" -> sort(r, true);
+            case "THREAD" -> thread(r, true);
             case "EXPUNGE" -> new ImapCommand.Expunge(setArg(r));
             default -> throw new ParseFailure("Unknown command UID " + name);
         };
@@ -118,6 +119,7 @@ public final class CommandParser {
             case "EXPUNGE" -> new ImapCommand.Expunge(null);
             case "SEARCH" -> search(r, false);
             case "SORT" -> sort(r, false);
+            case "THREAD" -> thread(r, false);
             case "FETCH" -> fetch(r, false);
             case "STORE" -> store(r, false);
             case "COPY" -> new ImapCommand.Copy(false, setArg(r), mailboxArg(r));
@@ -520,6 +522,23 @@ public final class CommandParser {
         }
         SearchKey criteria = new SearchCriteriaParser(r, charset).criteria();
         return new ImapCommand.Search(uid, charsetName, criteria, options == null ? Set.of() : options, options != null);
+    }
+
+    private static ImapCommand thread(CommandReader r, boolean uid) {
+        r.space();
+        String name = r.atom("a threading algorithm").toUpperCase(Locale.ROOT);
+        ImapCommand.ThreadAlgorithm algorithm;
+        try {
+            algorithm = ImapCommand.ThreadAlgorithm.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new ParseFailure("Unknown threading algorithm " + sanitize(name));
+        }
+        r.space();
+        String charsetName = r.astring("a charset name").toUpperCase(Locale.ROOT);
+        Charset charset = charset(charsetName);
+        r.space();
+        SearchKey criteria = new SearchCriteriaParser(r, charset).criteria();
+        return new ImapCommand.Thread(uid, algorithm, charsetName, criteria);
     }
 
     private static ImapCommand sort(CommandReader r, boolean uid) {

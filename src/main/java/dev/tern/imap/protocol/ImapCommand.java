@@ -318,6 +318,16 @@ public sealed interface ImapCommand {
         }
     }
 
+    /** THREAD algorithms (RFC 5256 §3). */
+    enum ThreadAlgorithm { ORDEREDSUBJECT, REFERENCES }
+
+    /** THREAD / UID THREAD (RFC 5256). */
+    record Thread(boolean uid, ThreadAlgorithm algorithm, String charset, SearchKey criteria) implements ImapCommand {
+        public String name() {
+            return uid ? "UID THREAD" : "THREAD";
+        }
+    }
+
     /**
      * FETCH / UID FETCH.
      *

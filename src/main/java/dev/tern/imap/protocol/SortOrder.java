@@ -5,9 +5,7 @@ import org.apache.james.mime4j.dom.field.DateTimeField;
 import org.apache.james.mime4j.field.DateTimeFieldLenientImpl;
 import org.apache.james.mime4j.stream.RawField;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
@@ -38,7 +36,7 @@ public final class SortOrder {
                 case ARRIVAL -> m.internalDate().toEpochMilli();
                 case SIZE -> m.size();
                 case DATE -> sentDate(m);
-                default -> collationKey(derived(m, key, () -> switch (key) {
+                default -> derived(m, key, () -> collationForm(switch (key) {
                     case SUBJECT -> BaseSubject.of(SearchText.decodeHeader(first(m, "Subject")));
                     case FROM -> addrMailbox(m, "From");
                     case TO -> addrMailbox(m, "To");
@@ -67,7 +65,30 @@ public final class SortOrder {
         if (a instanceof Long x) {
             return Long.compare(x, (Long) b);
         }
-        return Arrays.compareUnsigned((byte[]) a, (byte[]) b);
+        return inCodePointOrder((String) a, (String) b);
+    }
+
+    /**
+     * Strings in code point order, which is the order of their UTF-8 octets: UTF-16's differs only
+     * where a surrogate meets a character from U+E000 up.
+     */
+    static int inCodePointOrder(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return fixUp(x) - fixUp(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int fixUp(char c) {
+        if (c < 0xD800) {
+            return c;
+        }
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
     private static String first(MessageView m, String field) {
@@ -129,14 +150,18 @@ public final class SortOrder {
         return name.isEmpty() ? a.mailbox() + "@" + a.host() : name;
     }
 
-    /** i;ascii-casemap: UTF-8 octets, a-z as A-Z. */
-    static byte[] collationKey(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] >= 'a' && b[i] <= 'z') {
-                b[i] -= 32;
+    /** i;ascii-casemap compares strings with a-z as A-Z, then in the order of their UTF-8 octets. */
+    static String collationForm(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                if (b == null) {
+                    b = new StringBuilder(s);
+                }
+                b.setCharAt(i, (char) (c - 32));
             }
         }
-        return b;
+        return b == null ? s : b.toString();
     }
 }

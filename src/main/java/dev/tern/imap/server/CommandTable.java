@@ -81,6 +81,8 @@ final class CommandTable {
         add("UID SEARCH", Needs.SELECTED, false, (s, t, c) -> SearchCommand.search(s, t, (ImapCommand.Search) c));
         add("SORT", Needs.SELECTED, false, (s, t, c) -> SortCommand.sort(s, t, (ImapCommand.Sort) c));
         add("UID SORT", Needs.SELECTED, false, (s, t, c) -> SortCommand.sort(s, t, (ImapCommand.Sort) c));
+        add("THREAD", Needs.SELECTED, false, (s, t, c) -> ThreadCommand.thread(s, t, (ImapCommand.Thread) c));
+        add("UID THREAD", Needs.SELECTED, false, (s, t, c) -> ThreadCommand.thread(s, t, (ImapCommand.Thread) c));
         add("FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
         add("UID FETCH", Needs.SELECTED, false, (s, t, c) -> FetchCommand.fetch(s, t, (ImapCommand.Fetch) c));
         add("STORE", Needs.SELECTED, false, (s, t, c) -> StoreCommand.store(s, t, (ImapCommand.Store) c));
@@ -95,7 +97,8 @@ final class CommandTable {
     }
 
     private static void add(String name, Needs needs, boolean beforeTls, Handler handler) {
-        boolean bySequence = name.equals("FETCH") || name.equals("STORE") || name.equals("SEARCH") || name.equals("SORT");
+        boolean bySequence = name.equals("FETCH") || name.equals("STORE") || name.equals("SEARCH") || name.equals("SORT")
+                || name.equals("THREAD");
         TABLE.put(name, new Entry(needs, beforeTls, !bySequence, handler));
     }
 

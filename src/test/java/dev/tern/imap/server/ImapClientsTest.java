@@ -373,7 +373,7 @@ class ImapClientsTest {
     }
 
     @Test
-    void mailClientsSortOnTheServer() throws Exception {
+    void mailClientsSortAndThreadOnTheServer() throws Exception {
         sendOverSmtp("Re: beta", "b\n");
         sendOverSmtp("alpha", "a\n");
         sendOverSmtp("[list] Fwd: gamma", "c\n");
@@ -407,12 +407,14 @@ class ImapClientsTest {
                 print('sort', typ, data[0].decode())
                 typ, data = m.uid('SORT', '(REVERSE ARRIVAL)', 'UTF-8', 'ALL')
                 print('uid sort', typ, data[0].decode())
+                typ, data = m.thread('ORDEREDSUBJECT', 'UTF-8', 'ALL')
+                print('thread', typ, data[0].decode())
                 m.logout()
                 """;
         Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap")),
                 PASSWORD)).redirectErrorStream(true).start();
         assertThat(proc.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1");
+        assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1", "thread OK (1)(2)(3)");
     }
 }

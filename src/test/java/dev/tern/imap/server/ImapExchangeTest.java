@@ -118,6 +118,36 @@ class ImapExchangeTest {
         assertThat(imap.command("k3", "SORT (REVERSE FROM) UTF-8 ALL").get(0)).isEqualTo("* SORT 5 3 1 2 4");
     }
 
+    private static String threaded(String id, String references, String date, String subject) {
+        return "From: a@example.test\r\nMessage-ID: " + id + "\r\n"
+                + (references == null ? "" : "References: " + references + "\r\n")
+                + "Date: " + date + "\r\nSubject: " + subject + "\r\n\r\nbody\r\n";
+    }
+
+    @Test
+    void threadsByReferencesAndByOrderedSubject() {
+        login();
+        imap.command("s0", "SELECT INBOX");
+        append("INBOX", "()", threaded("<1@x>", null, "Mon, 1 Jan 2024 10:00:00 +0000", "plans"));           // 1
+        append("INBOX", "()", threaded("<2@x>", "<1@x>", "Mon, 1 Jan 2024 11:00:00 +0000", "Re: plans"));    // 2
+        append("INBOX", "()", threaded("<3@x>", null, "Mon, 1 Jan 2024 09:00:00 +0000", "other"));           // 3
+        append("INBOX", "()", threaded("<4@x>", "<1@x>\r\n <2@x>", "Mon, 1 Jan 2024 12:00:00 +0000",
+                "Re: Re: plans"));                                                                           // 4
+        append("INBOX", "()", threaded("<5@x>", "<1@x>", "Mon, 1 Jan 2024 10:30:00 +0000", "Re: plans"));   // 5
+        append("INBOX", "()", threaded("<6@x>", "<gone@x>", "Mon, 1 Jan 2024 08:00:00 +0000", "Re: other")); // 6
+        // 6 answers a message that is not here; its subject makes it a reply to 3 (RFC 5256 §2.2 step 6).
+        List<String> t1 = imap.command("t1", "THREAD REFERENCES UTF-8 ALL");
+        assertThat(t1.get(0)).isEqualTo("* THREAD (3 6)(1 (5)(2 4))");
+        assertThat(last(t1)).isEqualTo("t1 OK THREAD completed");
+        assertThat(imap.command("t2", "THREAD ORDEREDSUBJECT UTF-8 ALL").get(0))
+                .isEqualTo("* THREAD (6 3)(1 (5)(2)(4))");
+        assertThat(imap.command("t3", "UID THREAD REFERENCES US-ASCII NOT SUBJECT other").get(0))
+                .isEqualTo("* THREAD (1 (5)(2 4))");
+        assertThat(imap.command("t4", "THREAD REFERENCES UTF-8 SUBJECT nothing").get(0)).isEqualTo("* THREAD");
+        assertThat(last(imap.command("t5", "THREAD REFS UTF-8 ALL"))).startsWith("t5 BAD");
+        assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" THREAD=ORDEREDSUBJECT THREAD=REFERENCES");
+    }
+
     @Test
     void quotaRootsAndDeletedStorage() {
         assertThat(last(imap.command("q0", "GETQUOTAROOT INBOX"))).startsWith("q0 BAD");
