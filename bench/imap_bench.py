@@ -12,7 +12,7 @@ ops (each timed with time.perf_counter, one result per op):
   fetch_envelope     connect + LOGIN + SELECT INBOX + FETCH 1:* (FLAGS ENVELOPE), whole response read;
                      its parts too: login, select, fetch_envelope_only
   search             UID SEARCH HEADER Subject "<marker>" (on a logged-in, selected connection)
-  sort               UID SORT (REVERSE DATE) UTF-8 ALL, then UID SORT (SUBJECT) UTF-8 ALL
+  sort               UID SORT (REVERSE DATE) UTF-8 ALL, UID SORT (SUBJECT) UTF-8 ALL, UID THREAD REFERENCES UTF-8 ALL
   fetch_body         FETCH 1:1000 BODY.PEEK[]
   store_fetch_flags  STORE 1:* +FLAGS.SILENT (\\Seen) (timed as store_seen) then UID FETCH 1:* (FLAGS)
                      (the flag is removed again first, untimed, so every repetition does the same work)
@@ -203,6 +203,11 @@ def cmd_ops(a):
             secs = time.perf_counter() - t0
             uids = next((l.split()[2:] for l in u if l.startswith(b"* SORT")), [])
             out[name] = {"seconds": round(secs, 4), "sorted": len(uids)}
+        t0 = time.perf_counter()
+        u, size, _ = c.command(b"UID THREAD REFERENCES UTF-8 ALL")
+        secs = time.perf_counter() - t0
+        line = next((l for l in u if l.startswith(b"* THREAD")), b"")
+        out["thread_references"] = {"seconds": round(secs, 4), "threads": line.count(b"(") - line.count(b"((")}
     if "fetch_body" in ops:
         hi = min(a.body_count, exists) if exists > 0 else a.body_count
         t0 = time.perf_counter()
