@@ -3,7 +3,6 @@ package dev.tern.imap.protocol;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +135,15 @@ public final class Threads {
                     all.add(dummy);
                     return dummy;
                 });
-                if (previous != null && r.parent == null && r != previous && !isAncestor(r, previous)) {
+                if (previous != null && r.parent == null && r != previous
+                        && (r.children.isEmpty() || !isAncestor(r, previous))) {
                     link(previous, r);
                 }
                 previous = r;
             }
-            if (previous != null && previous != container && !isAncestor(container, previous)) {
+            // A container without children is nobody's ancestor: no walk up the thread for it.
+            if (previous != null && previous != container
+                    && (container.children.isEmpty() || !isAncestor(container, previous))) {
                 unlink(container);
                 link(previous, container);
             }
@@ -154,7 +156,7 @@ public final class Threads {
             }
         }
         // (4) dummies pruned
-        roots = prune(roots, true);
+        roots = prune(roots);
         // (5) the root set by date (dummies by their first child)
         for (Node n : roots) {
             sortTree(n);
@@ -188,9 +190,9 @@ public final class Threads {
         return real;
     }
 
+    /** Whether linking would close a loop; the links made so far never do, so the walk ends. */
     private static boolean isAncestor(Node maybeAncestor, Node of) {
-        Set<Node> seen = new HashSet<>();
-        for (Node n = of; n != null && seen.add(n); n = n.parent) {
+        for (Node n = of; n != null; n = n.parent) {
             if (n == maybeAncestor) {
                 return true;
             }
@@ -212,26 +214,35 @@ public final class Threads {
 
     /**
      * Step 4: a dummy without children goes; a dummy with children gives way to them, except at
-     * the root when it has more than one.
+     * the root when it has more than one. Children before their parents, with an explicit walk:
+     * a thread may be thousands of replies deep.
      */
-    private static List<Node> prune(List<Node> level, boolean root) {
+    private static List<Node> prune(List<Node> roots) {
+        List<Node> order = new ArrayList<>();
+        java.util.ArrayDeque<Node> stack = new java.util.ArrayDeque<>(roots);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            order.add(n);
+            n.children.forEach(stack::push);
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            List<Node> kept = pruneLevel(n.children, false, n);
+            n.children.clear();
+            n.children.addAll(kept);
+        }
+        return pruneLevel(roots, true, null);
+    }
+
+    /** One set of siblings, whose own children are pruned already. */
+    private static List<Node> pruneLevel(List<Node> level, boolean root, Node parent) {
         List<Node> out = new ArrayList<>();
         for (Node n : level) {
-            List<Node> kept = prune(new ArrayList<>(n.children), false);
-            n.children.clear();
-            for (Node c : kept) {
-                c.parent = n;
-                n.children.add(c);
-            }
-            if (!n.dummy()) {
-                out.add(n);
-            } else if (n.children.isEmpty()) {
-                continue;
-            } else if (root && n.children.size() > 1) {
+            if (!n.dummy() || (root && n.children.size() > 1)) {
                 out.add(n);
             } else {
                 for (Node c : n.children) {
-                    c.parent = n.parent;
+                    c.parent = parent;
                     out.add(c);
                 }
                 n.children.clear();
@@ -240,11 +251,19 @@ public final class Threads {
         return out;
     }
 
-    private static void sortTree(Node n) {
-        for (Node c : n.children) {
-            sortTree(c);
+    /** Every set of siblings by date, parents before children (a dummy's date is its first child's). */
+    private static void sortTree(Node root) {
+        java.util.ArrayDeque<Node> stack = new java.util.ArrayDeque<>();
+        List<Node> order = new ArrayList<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            order.add(n);
+            n.children.forEach(stack::push);
         }
-        n.children.sort(BY_DATE);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            order.get(i).children.sort(BY_DATE);
+        }
     }
 
     /** Step 6: roots whose (first) messages share a base subject are gathered under one. */

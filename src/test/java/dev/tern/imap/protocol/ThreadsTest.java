@@ -70,6 +70,30 @@ class ThreadsTest {
     }
 
     @Test
+    void aThreadTensOfThousandsOfRepliesDeepIsNoProblem() {
+        int depth = 50_000;
+        add(1, "<m0@x>", "", "long", 0);
+        for (int i = 1; i < depth; i++) {
+            // Each reply names only its parent: the chain is built link by link.
+            add(i + 1, "<m" + i + "@x>", "<m" + (i - 1) + "@x>", "Re: long", i);
+        }
+        add(depth + 1, "<dangling@x>", "<missing1@x> <missing2@x>", "other", depth + 1);
+        String threads = references();
+        assertThat(threads).startsWith("(1 2 3 4 ").endsWith(" " + depth + ")(" + (depth + 1) + ")");
+    }
+
+    @Test
+    void aDeepThreadWhoseRepliesCameFirstToo() {
+        int depth = 50_000;
+        for (int i = depth - 1; i >= 1; i--) {
+            add(depth - i, "<m" + i + "@x>", "<m" + (i - 1) + "@x>", "Re: long", i);
+        }
+        add(depth, "<m0@x>", "", "long", 0);
+        String threads = references();
+        assertThat(threads).startsWith("(" + depth + " " + (depth - 1) + " " + (depth - 2) + " ").endsWith(" 1)");
+    }
+
+    @Test
     void orderedSubjectPutsEachSubjectUnderItsFirstMessage() {
         add(1, "<a@x>", "", "beta", 5);
         add(2, "<b@x>", "", "alpha", 1);
