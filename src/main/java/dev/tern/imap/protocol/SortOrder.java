@@ -36,14 +36,14 @@ public final class SortOrder {
                 case ARRIVAL -> m.internalDate().toEpochMilli();
                 case SIZE -> m.size();
                 case DATE -> sentDate(m);
-                default -> derived(m, key, () -> collationForm(switch (key) {
+                default -> Text.of(derived(m, key, () -> collationForm(switch (key) {
                     case SUBJECT -> BaseSubject.of(SearchText.decodeHeader(first(m, "Subject")));
                     case FROM -> addrMailbox(m, "From");
                     case TO -> addrMailbox(m, "To");
                     case CC -> addrMailbox(m, "Cc");
                     case DISPLAYFROM -> displayName(m, "From");
                     default -> displayName(m, "To");
-                }));
+                })));
             };
         }
         return new Keys(m.sequenceNumber(), m.uid(), values);
@@ -61,11 +61,28 @@ public final class SortOrder {
         };
     }
 
+    /**
+     * A string key, and whether it has a character from U+D800 up: without one, UTF-16 order is
+     * code point order and {@link String#compareTo} (an intrinsic) gives it.
+     */
+    private record Text(String s, boolean wide) {
+        static Text of(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) >= 0xD800) {
+                    return new Text(s, true);
+                }
+            }
+            return new Text(s, false);
+        }
+    }
+
     private static int compare(Object a, Object b) {
         if (a instanceof Long x) {
             return Long.compare(x, (Long) b);
         }
-        return inCodePointOrder((String) a, (String) b);
+        Text x = (Text) a;
+        Text y = (Text) b;
+        return x.wide() || y.wide() ? inCodePointOrder(x.s(), y.s()) : x.s().compareTo(y.s());
     }
 
     /**

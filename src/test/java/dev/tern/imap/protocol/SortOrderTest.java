@@ -44,4 +44,38 @@ class SortOrderTest {
             }
         }
     }
+
+    /** A message with a Subject and nothing else that SORT SUBJECT reads. */
+    private static MessageView withSubject(long sequence, String subject) {
+        return new MessageView() {
+            public long sequenceNumber() { return sequence; }
+            public long uid() { return sequence; }
+            public java.util.Set<String> flags() { return java.util.Set.of(); }
+            public java.time.Instant internalDate() { return java.time.Instant.EPOCH; }
+            public java.time.LocalDate internalDateLocal() { return java.time.LocalDate.EPOCH; }
+            public long size() { return 0; }
+            public long modSeq() { return 0; }
+            public List<String> headerValues(String field) {
+                return field.equalsIgnoreCase("Subject") ? List.of(subject) : List.of();
+            }
+            public String headerText() { return ""; }
+            public String bodyText() { return ""; }
+        };
+    }
+
+    @Test
+    void subjectsSortByTheirUtf8OctetsWhateverTheirCharacters() {
+        List<String> subjects = List.of("zebra", "\uD83D\uDE00 smile", "\uFFFD replacement", "Re: apple", "\u00e9clair",
+                "Apple", "\uE000 private", "banana");
+        SortOrder order = new SortOrder(List.of(new ImapCommand.SortCriterion(ImapCommand.SortKey.SUBJECT, false)));
+        List<SortOrder.Keys> keys = new ArrayList<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            keys.add(order.keys(withSubject(i + 1, subjects.get(i))));
+        }
+        keys.sort(order.comparator());
+        List<String> sorted = keys.stream().map(k -> subjects.get((int) k.sequenceNumber() - 1)).toList();
+        // "Re: apple" and "Apple" have one base subject: they keep their sequence order.
+        assertThat(sorted).containsExactly("Re: apple", "Apple", "banana", "zebra", "\u00e9clair", "\uE000 private",
+                "\uFFFD replacement", "\uD83D\uDE00 smile");
+    }
 }
