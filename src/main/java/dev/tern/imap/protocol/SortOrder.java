@@ -18,8 +18,12 @@ import java.util.List;
  */
 public final class SortOrder {
 
-    /** A message's keys, in the order of the criteria. */
-    public record Keys(long sequenceNumber, long uid, Object[] values) {
+    /**
+     * A message's keys, in the order of the criteria. {@code first} orders the first key as far as
+     * 64 bits can, compared unsigned: most comparisons end there, without following the keys'
+     * references (a sort of 10,000 messages makes about 130,000 comparisons).
+     */
+    public record Keys(long sequenceNumber, long uid, long first, Object[] values) {
     }
 
     private final List<ImapCommand.SortCriterion> criteria;
@@ -46,11 +50,16 @@ public final class SortOrder {
                 })));
             };
         }
-        return new Keys(m.sequenceNumber(), m.uid(), values);
+        return new Keys(m.sequenceNumber(), m.uid(), firstBits(values[0]), values);
     }
 
     public Comparator<Keys> comparator() {
+        boolean firstReversed = criteria.get(0).reverse();
         return (a, b) -> {
+            if (a.first() != b.first()) {
+                int c = Long.compareUnsigned(a.first(), b.first());
+                return firstReversed ? -c : c;
+            }
             for (int i = 0; i < criteria.size(); i++) {
                 int c = compare(a.values()[i], b.values()[i]);
                 if (c != 0) {
@@ -74,6 +83,33 @@ public final class SortOrder {
             }
             return new Text(s, false);
         }
+    }
+
+    /**
+     * The first 64 bits of a key's order: a number with its sign bit flipped (signed order as
+     * unsigned), a string's first eight UTF-8 octets (code point order), zeros after its end.
+     */
+    private static long firstBits(Object key) {
+        if (key instanceof Long n) {
+            return n ^ Long.MIN_VALUE;
+        }
+        String s = ((Text) key).s();
+        long bits = 0;
+        int shift = 56;
+        for (int i = 0; i < s.length() && shift >= 0; ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            byte[] octets = cp < 0x80 ? new byte[] {(byte) cp} : new String(Character.toChars(cp))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (byte o : octets) {
+                if (shift < 0) {
+                    break;
+                }
+                bits |= (o & 0xffL) << shift;
+                shift -= 8;
+            }
+        }
+        return bits;
     }
 
     private static int compare(Object a, Object b) {
