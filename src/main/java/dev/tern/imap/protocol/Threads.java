@@ -113,12 +113,11 @@ public final class Threads {
     public static List<Node> references(List<Message> messages) {
         // (1) one container per message id, messages linked under their last reference
         Map<String, Node> byId = new HashMap<>();
-        Map<Node, Message> placed = new HashMap<>();
         List<Node> all = new ArrayList<>();
         for (Message m : messages) {
             String id = m.messageId();
             Node container = id == null ? null : byId.get(id);
-            if (container == null || !container.dummy() || placed.containsKey(container)) {
+            if (container == null || !container.dummy()) {
                 container = new Node(m);     // no id, or a duplicate id: a message of its own
                 if (id != null && !byId.containsKey(id)) {
                     byId.put(id, container);
@@ -126,7 +125,6 @@ public final class Threads {
             } else {
                 container = fill(container, m, byId, id);
             }
-            placed.put(container, m);
             all.add(container);
             Node previous = null;
             for (String ref : m.parents()) {
