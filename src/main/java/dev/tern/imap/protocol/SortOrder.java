@@ -99,8 +99,12 @@ public final class SortOrder {
         for (int i = 0; i < s.length() && shift >= 0; ) {
             int cp = s.codePointAt(i);
             i += Character.charCount(cp);
-            byte[] octets = cp < 0x80 ? new byte[] {(byte) cp} : new String(Character.toChars(cp))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (cp < 0x80) {
+                bits |= (long) cp << shift;
+                shift -= 8;
+                continue;
+            }
+            byte[] octets = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             for (byte o : octets) {
                 if (shift < 0) {
                     break;
