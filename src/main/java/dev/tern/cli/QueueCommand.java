@@ -45,12 +45,10 @@ final class QueueCommand {
                             r.lastError() == null ? "" : " (" + r.lastError() + ")");
                 }
             }
-            String listed = queued.size() + " message(s)" + (held == 0 ? "" : ", " + held + " on hold (!)");
             long total = queued.size() < limit ? queued.size() : s.queue().stats(java.util.Set.of()).messages();
-            if (total > queued.size()) {
-                listed = "the oldest " + listed + " of " + total + " in the queue";
-            }
-            out.println("-- " + listed);
+            String listed = total > queued.size() ? "the oldest " + queued.size() + " of " + total + " message(s)"
+                    : queued.size() + " message(s)";
+            out.println("-- " + listed + (held == 0 ? "" : ", " + held + " of them on hold (!)"));
             return 0;
         }
     }

@@ -65,7 +65,7 @@ class QueueCommandTest {
         }
         Result two = tern("queue", "list", "--limit", "2");
         assertThat(two.out()).contains(ids.get(0), ids.get(1)).doesNotContain(ids.get(2))
-                .endsWith("-- the oldest 2 message(s) of 3 in the queue\n");
+                .endsWith("-- the oldest 2 of 3 message(s)\n");
         assertThat(tern("queue", "list", "-n", "3").out()).contains(ids.get(2)).endsWith("-- 3 message(s)\n");
         assertThat(tern("queue", "list").out()).endsWith("-- 3 message(s)\n");
         assertThat(tern("queue", "list", "-n", "0").err()).isEqualTo("tern: --limit: must be 1 or more, got 0\n");
@@ -81,7 +81,7 @@ class QueueCommandTest {
             id = enqueue(services, "alice@example.test");
         }
         assertThat(tern("queue", "hold", id).out()).isEqualTo("held " + id + "\n");
-        assertThat(tern("queue", "list").out()).contains(id + "! ").contains("-- 1 message(s), 1 on hold (!)");
+        assertThat(tern("queue", "list").out()).contains(id + "! ").contains("-- 1 message(s), 1 of them on hold (!)");
         assertThat(tern("queue", "show", id).out()).contains("held:        yes");
         assertNoSuchMessage(tern("queue", "hold", "NOPE"));
         assertNoSuchMessage(tern("queue", "release", "NOPE"));
