@@ -41,9 +41,13 @@ public final class LongLineFolder extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        while (outStart == outEnd) {
+            if (eof) {
+                return -1;
+            }
+            fill();
+        }
+        return out[outStart++] & 0xff;
     }
 
     @Override

@@ -95,6 +95,14 @@ class LongLineFolderTest {
         String whole = fold(message.toString(), 1 << 20);
         assertThat(fold(message.toString(), 1)).isEqualTo(whole);
         assertThat(fold(message.toString(), 997)).isEqualTo(whole);
+        try (InputStream in = new LongLineFolder(new ByteArrayInputStream(message.toString().getBytes(StandardCharsets.ISO_8859_1)))) {
+            ByteArrayOutputStream byByte = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                byByte.write(b);
+            }
+            assertThat(byByte.toString(StandardCharsets.ISO_8859_1)).isEqualTo(whole);
+        }
         for (String line : whole.split("\r?\n")) {
             assertThat(line.length()).isLessThanOrEqualTo(998);
         }
