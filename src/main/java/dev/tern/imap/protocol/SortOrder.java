@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The order SORT puts messages in (RFC 5256 §3, RFC 5957 DISPLAYFROM and DISPLAYTO): each
  * message's keys are read once, then compared criterion by criterion; messages equal in every
- * key stay in sequence order. Strings compare as the i;ascii-casemap collation says: their UTF-8
- * octets, with a-z as A-Z.
+ * key stay in sequence order. Strings compare as the i;unicode-casemap collation says
+ * ({@link #collationForm}).
  */
 public final class SortOrder {
 
@@ -207,18 +207,23 @@ public final class SortOrder {
         return name.isEmpty() ? a.mailbox() + "@" + a.host() : name;
     }
 
-    /** i;ascii-casemap compares strings with a-z as A-Z, then in the order of their UTF-8 octets. */
-    static String collationForm(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 'a' && c <= 'z') {
-                if (b == null) {
-                    b = new StringBuilder(s);
-                }
-                b.setCharAt(i, (char) (c - 32));
-            }
+    /**
+     * The form i;unicode-casemap (RFC 5051) compares in the order of its UTF-8 octets: every
+     * character in title case, then canonically decomposed, so that case does not count and a
+     * letter with a diacritic sorts beside the letter without. RFC 5256 asks for the collation of
+     * I18NLEVEL=1, which is this one; for ASCII it is i;ascii-casemap.
+     */
+    public static String collationForm(String s) {
+        boolean ascii = true;
+        for (int i = 0; i < s.length() && ascii; i++) {
+            ascii = s.charAt(i) < 0x80;
         }
-        return b == null ? s : b.toString();
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            b.appendCodePoint(Character.toTitleCase(cp));
+        }
+        return ascii ? b.toString() : java.text.Normalizer.normalize(b, java.text.Normalizer.Form.NFD);
     }
 }

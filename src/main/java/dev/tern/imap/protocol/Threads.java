@@ -90,7 +90,7 @@ public final class Threads {
     public static List<Node> orderedSubject(List<Message> messages) {
         Map<String, List<Message>> bySubject = new LinkedHashMap<>();
         for (Message m : messages) {
-            bySubject.computeIfAbsent(asciiUpper(m.subject().base()), k -> new ArrayList<>()).add(m);
+            bySubject.computeIfAbsent(SortOrder.collationForm(m.subject().base()), k -> new ArrayList<>()).add(m);
         }
         List<Node> roots = new ArrayList<>();
         for (List<Message> group : bySubject.values()) {
@@ -318,17 +318,7 @@ public final class Threads {
 
     private static String subjectKey(Node n) {
         Message m = n.dummy() ? (n.children.isEmpty() ? null : n.children.get(0).message) : n.message;
-        return m == null ? "" : asciiUpper(m.subject().base());
-    }
-
-    /** Base subjects are the same when they are under i;ascii-casemap. */
-    private static String asciiUpper(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
-        }
-        return b.toString();
+        return m == null ? "" : SortOrder.collationForm(m.subject().base());
     }
 
     // ---- the response -----------------------------------------------------------------------
