@@ -488,18 +488,9 @@ class OutboundDeliveryTest {
 
     @Test
     void aUtf8AddressToAServerWithoutSmtpUtf8FailsPermanently() throws Exception {
-        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();   // no SMTPUTF8
-        o.bind = "127.0.0.3";
-        o.port = port;
-        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(asB(new ScriptedSmtpServer.Options()))) {   // no SMTPUTF8
             a = startA("");
-            String id = a.services().queue().newId();
-            BlobSink sink = a.services().queue().newBody(id);
-            sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
-            Envelope env = new Envelope(MailAddress.parse("alice@a.test"),
-                    List.of(Recipient.of(MailAddress.parse("jörg@b.test"))), "8BITMIME", true, null, null,
-                    new ClientInfo("127.0.0.1", null, "x", "UTF8SMTPSA", "submission", "alice@a.test"), Instant.now());
-            a.services().queue().enqueue(id, env, sink).join();
+            sendDeclared(BODY, "8BITMIME", true, "jörg@b.test");
             await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
             String status = deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))));
             assertThat(status).contains("Status: 5.6.7");
@@ -509,10 +500,7 @@ class OutboundDeliveryTest {
 
     @Test
     void aMessageFlaggedSmtpUtf8ThatIsAsciiGoesToAServerWithoutIt() throws Exception {
-        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();   // no SMTPUTF8
-        o.bind = "127.0.0.3";
-        o.port = port;
-        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(asB(new ScriptedSmtpServer.Options()))) {   // no SMTPUTF8
             a = startA("");
             // Some clients ask for SMTPUTF8 whenever it is offered: nothing in this one needs it.
             sendFlaggedSmtpUtf8(BODY, "bob@b.test");
@@ -533,9 +521,7 @@ class OutboundDeliveryTest {
     void aMessageDeclared8BitThatIs7BitGoesToAServerWithout8BitMime() throws Exception {
         ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
         o.eightBitMime = false;
-        o.bind = "127.0.0.3";
-        o.port = port;
-        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(o)) {
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(asB(o))) {
             a = startA("");
             // BODY=8BITMIME is what many clients send whenever it is offered.
             String big = BODY + "x".repeat(100_000) + "\r\n";
@@ -550,6 +536,13 @@ class OutboundDeliveryTest {
             assertThat(deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))))).contains("Status: 5.6.3");
             assertThat(fake.messages()).hasSize(1);
         }
+    }
+
+    /** A scripted server where B's MX points (127.0.0.3 on the test port). */
+    private ScriptedSmtpServer.Options asB(ScriptedSmtpServer.Options o) {
+        o.bind = "127.0.0.3";
+        o.port = port;
+        return o;
     }
 
     private void sendFlaggedSmtpUtf8(String content, String recipient) throws IOException {

@@ -30,6 +30,12 @@ public interface MessageView {
     /** The raw (undecoded, unfolded) values of a header field of the top-level header, in order. */
     List<String> headerValues(String field);
 
+    /** The first of {@link #headerValues}, or an empty string when the field is missing. */
+    default String firstHeaderValue(String field) {
+        List<String> values = headerValues(field);
+        return values.isEmpty() ? "" : values.get(0);
+    }
+
     /**
      * The values of a header field as a string key compares them: decoded (RFC 2047) and folded
      * ({@link SearchText#fold}). An implementation may keep them between searches.

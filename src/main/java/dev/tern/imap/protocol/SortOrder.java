@@ -41,7 +41,7 @@ public final class SortOrder {
                 case SIZE -> m.size();
                 case DATE -> sentDate(m);
                 default -> Text.of(derived(m, key, () -> collationForm(switch (key) {
-                    case SUBJECT -> BaseSubject.of(SearchText.decodeHeader(first(m, "Subject")));
+                    case SUBJECT -> BaseSubject.of(SearchText.decodeHeader(m.firstHeaderValue("Subject")));
                     case FROM -> addrMailbox(m, "From");
                     case TO -> addrMailbox(m, "To");
                     case CC -> addrMailbox(m, "Cc");
@@ -148,11 +148,6 @@ public final class SortOrder {
         return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
-    private static String first(MessageView m, String field) {
-        List<String> values = m.headerValues(field);
-        return values.isEmpty() ? "" : values.get(0);
-    }
-
     /** A string key of the message, kept by the view between commands (one sort key reads the header once). */
     private static String derived(MessageView m, ImapCommand.SortKey key, java.util.function.Supplier<String> compute) {
         return m.derived("\u0000sort " + key, () -> List.of(compute.get())).get(0);
@@ -166,7 +161,7 @@ public final class SortOrder {
 
     /** §3 DATE: the Date field in UTC; the internal date when it is missing or cannot be read. */
     private static Instant readSentDate(MessageView m) {
-        String value = first(m, "Date").strip();
+        String value = m.firstHeaderValue("Date").strip();
         if (!value.isEmpty()) {
             try {
                 DateTimeField f = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", value), DecodeMonitor.SILENT);
@@ -183,7 +178,7 @@ public final class SortOrder {
 
     /** The first address of a field, groups passed over; null when it has none. */
     private static EnvelopeAddress firstAddress(MessageView m, String field) {
-        for (EnvelopeAddress a : AddressListParser.parse(first(m, field))) {
+        for (EnvelopeAddress a : AddressListParser.parse(m.firstHeaderValue(field))) {
             if (a.host() != null && a.mailbox() != null) {
                 return a;
             }

@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.EsearchResult;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.imap.protocol.SearchKey;
 import dev.tern.imap.protocol.SearchProgram;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.MessageEntry;
@@ -131,6 +132,53 @@ final class SearchCommand {
         return false;
     }
 
+    /** What SORT and THREAD make of the matching messages: collected on the storage executor, then written. */
+    interface MatchCollector<T> {
+        void add(StoredMessageView match);
+
+        T result();
+    }
+
+    /**
+     * The flow SORT and THREAD share with SEARCH: the charset checked, the criteria run over the
+     * session's view on the storage executor, each match given to a collector, and its result
+     * written as one untagged response on the event loop.
+     */
+    static <T> void overMatches(ImapSession s, String tag, ImapCommand command, boolean uid, String charset,
+                                SearchKey criteria, java.util.function.Supplier<MatchCollector<T>> collector,
+                                java.util.function.BiConsumer<ResponseWriter, T> write) {
+        if (refusedCharset(s, tag, charset)) {
+            return;
+        }
+        SearchProgram program = SearchProgram.compile(criteria);
+        if (program.usesModSeq()) {
+            s.enableCondstore();
+        }
+        View v = view(s);
+        MessageService messages = s.context().mailboxes().messageService();
+        s.onStorage(() -> {
+            MatchCollector<T> c = collector.get();
+            forEachMatch(messages, v, program, c::add);
+            return c.result();
+        }, (result, error) -> {
+            if (error != null) {
+                s.failed(tag, error, command.name());
+                return;
+            }
+            write.accept(s.writer(), result);
+            completed(s, tag, uid, command.name());
+        });
+    }
+
+    /** OK, without EXPUNGE responses when the command answered with sequence numbers (RFC 9051 §7.5.1). */
+    private static void completed(ImapSession s, String tag, boolean uid, String name) {
+        if (uid) {
+            s.completed(tag, name + " completed");
+        } else {
+            s.completedWithoutExpunges(tag, null, name + " completed");
+        }
+    }
+
     static void search(ImapSession s, String tag, ImapCommand.Search c) {
         if (refusedCharset(s, tag, c.charset())) {
             return;
@@ -183,10 +231,6 @@ final class SearchCommand {
             }
             w.end();
         }
-        if (c.uid()) {
-            s.completed(tag, c.name() + " completed");
-        } else {
-            s.completedWithoutExpunges(tag, null, c.name() + " completed");
-        }
+        completed(s, tag, c.uid(), c.name());
     }
 }

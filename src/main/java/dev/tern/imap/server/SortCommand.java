@@ -1,10 +1,7 @@
 package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.ImapCommand;
-import dev.tern.imap.protocol.ResponseWriter;
-import dev.tern.imap.protocol.SearchProgram;
 import dev.tern.imap.protocol.SortOrder;
-import dev.tern.mailbox.MessageService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,37 +22,26 @@ final class SortCommand {
             s.bad(tag, "SORT RETURN (ESORT) is not supported");
             return;
         }
-        if (SearchCommand.refusedCharset(s, tag, c.charset())) {
-            return;
-        }
-        SearchProgram program = SearchProgram.compile(c.criteria());
-        if (program.usesModSeq()) {
-            s.enableCondstore();
-        }
         SortOrder order = new SortOrder(c.order());
-        SearchCommand.View v = SearchCommand.view(s);
-        MessageService messages = s.context().mailboxes().messageService();
-        s.onStorage(() -> {
-            List<SortOrder.Keys> keys = new ArrayList<>();
-            SearchCommand.forEachMatch(messages, v, program, view -> keys.add(order.keys(view)));
-            keys.sort(order.comparator());
-            return keys;
-        }, (keys, error) -> {
-            if (error != null) {
-                s.failed(tag, error, c.name());
-                return;
-            }
-            ResponseWriter w = s.writer();
-            w.untagged().atom("SORT");
-            for (SortOrder.Keys k : keys) {
-                w.number(c.uid() ? k.uid() : k.sequenceNumber());
-            }
-            w.end();
-            if (c.uid()) {
-                s.completed(tag, c.name() + " completed");
-            } else {
-                s.completedWithoutExpunges(tag, null, c.name() + " completed");
-            }
-        });
+        SearchCommand.overMatches(s, tag, c, c.uid(), c.charset(), c.criteria(),
+                () -> new SearchCommand.MatchCollector<List<SortOrder.Keys>>() {
+                    private final List<SortOrder.Keys> keys = new ArrayList<>();
+
+                    public void add(StoredMessageView match) {
+                        keys.add(order.keys(match));
+                    }
+
+                    public List<SortOrder.Keys> result() {
+                        keys.sort(order.comparator());
+                        return keys;
+                    }
+                },
+                (w, keys) -> {
+                    w.untagged().atom("SORT");
+                    for (SortOrder.Keys k : keys) {
+                        w.number(c.uid() ? k.uid() : k.sequenceNumber());
+                    }
+                    w.end();
+                });
     }
 }

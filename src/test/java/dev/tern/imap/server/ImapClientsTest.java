@@ -344,14 +344,7 @@ class ImapClientsTest {
             store.close();
         }
 
-        String script = """
-                import imaplib, ssl, sys
-                ctx = ssl.create_default_context()
-                ctx.check_hostname = False
-                ctx.verify_mode = ssl.CERT_NONE
-                m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)
-                m.starttls(ssl_context=ctx)
-                m.login('alice@example.test', sys.argv[2])
+        String out = pythonImaplib("""
                 typ, data = m.capability()
                 assert b' QUOTA ' in data[0] and b' QUOTA=RES-STORAGE' in data[0], data
                 typ, data = m.getquotaroot('INBOX')
@@ -360,12 +353,7 @@ class ImapClientsTest {
                 print('quota', typ, data)
                 typ, data = m.setquota('""', '(STORAGE 1)')
                 print('setquota', typ, data)
-                m.logout()
-                """;
-        Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap")),
-                PASSWORD)).redirectErrorStream(true).start();
-        assertThat(proc.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
-        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                """);
         assertThat(out).as(out).contains("quotaroot OK [[b'\"INBOX\" \"\"'], [b'\"\" (STORAGE " + used / 1024 + " 10240)']]",
                 "quota OK [b'\"\" (STORAGE " + used / 1024 + " 10240)']");
         // SETQUOTA is the administrator's.
@@ -394,6 +382,23 @@ class ImapClientsTest {
             store.close();
         }
 
+        String out = pythonImaplib("""
+                m.select('INBOX', readonly=True)
+                typ, data = m.sort('(SUBJECT)', 'UTF-8', 'ALL')
+                print('sort', typ, data[0].decode())
+                typ, data = m.uid('SORT', '(REVERSE ARRIVAL)', 'UTF-8', 'ALL')
+                print('uid sort', typ, data[0].decode())
+                typ, data = m.thread('ORDEREDSUBJECT', 'UTF-8', 'ALL')
+                print('thread', typ, data[0].decode())
+                """);
+        assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1", "thread OK (1)(2)(3)");
+    }
+
+    /**
+     * What Python's imaplib prints running {@code commands} (Python, with {@code m} the
+     * connection) after STARTTLS and LOGIN as alice on the imap listener, then LOGOUT.
+     */
+    private String pythonImaplib(String commands) throws Exception {
         String script = """
                 import imaplib, ssl, sys
                 ctx = ssl.create_default_context()
@@ -402,19 +407,10 @@ class ImapClientsTest {
                 m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)
                 m.starttls(ssl_context=ctx)
                 m.login('alice@example.test', sys.argv[2])
-                m.select('INBOX', readonly=True)
-                typ, data = m.sort('(SUBJECT)', 'UTF-8', 'ALL')
-                print('sort', typ, data[0].decode())
-                typ, data = m.uid('SORT', '(REVERSE ARRIVAL)', 'UTF-8', 'ALL')
-                print('uid sort', typ, data[0].decode())
-                typ, data = m.thread('ORDEREDSUBJECT', 'UTF-8', 'ALL')
-                print('thread', typ, data[0].decode())
-                m.logout()
-                """;
+                """ + commands + "m.logout()\n";
         Process proc = new ProcessBuilder(List.of("python3", "-c", script, String.valueOf(tern.port("imap")),
                 PASSWORD)).redirectErrorStream(true).start();
         assertThat(proc.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
-        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1", "thread OK (1)(2)(3)");
+        return new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }
