@@ -12,9 +12,9 @@ import java.util.List;
 final class Capabilities {
 
     /** Extensions implemented in the authenticated and selected states. */
-    private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "ESEARCH",
+    private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
-            "STATUS=SIZE", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY",
+            "STATUS=SIZE", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY",
             "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES");
 
     private Capabilities() {

@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.mailbox.ExpungeResult;
 import dev.tern.mailbox.MessageService;
 
 import java.util.List;
@@ -10,6 +11,14 @@ import java.util.List;
 final class ExpungeCommand {
 
     private ExpungeCommand() {
+    }
+
+    /**
+     * With QRESYNC on, the tagged OK of an expunge that removed messages carries the MODSEQ it
+     * took (RFC 7162 §3.2.10), from which the client can resynchronize later; null otherwise.
+     */
+    static ResponseCode highestModSeq(ImapSession s, ExpungeResult result) {
+        return s.qresync() && !result.uids().isEmpty() ? ResponseCode.highestModSeq(result.modSeq()) : null;
     }
 
     static void expunge(ImapSession s, String tag, ImapCommand.Expunge c) {
@@ -29,7 +38,7 @@ final class ExpungeCommand {
                     if (s.selected() == box) {
                         box.expungedHere(result.uids());
                     }
-                    s.completed(tag, c.name() + " completed");
+                    s.completed(tag, highestModSeq(s, result), c.name() + " completed");
                 });
     }
 }

@@ -24,6 +24,10 @@ final class FetchCommand {
             s.bad(tag, "no message has that sequence number");
             return;
         }
+        if (c.vanished() && !s.qresync()) {
+            s.bad(tag, "VANISHED needs ENABLE QRESYNC first");
+            return;
+        }
         if (c.changedSince() >= 0) {
             s.enableCondstore();
         }
@@ -50,6 +54,29 @@ final class FetchCommand {
         for (long uid : box.resolve(c.set(), c.uid())) {
             targets.add(new FetchResponder.Target(box.sequence().sequenceOf(uid), uid));
         }
+        boolean marksSeen = setSeen;
+        if (!c.vanished()) {
+            respond(s, tag, c, box, targets, items, marksSeen);
+            return;
+        }
+        // RFC 7162 §3.2.6: what was expunged among the UIDs asked about comes first.
+        long[] view = box.uidsInView();
+        s.onStorage(() -> Vanished.since(s.context().mailboxes(), box.id(), c.changedSince(), c.set(), view),
+                (vanished, error) -> {
+                    if (error != null) {
+                        s.failed(tag, error, c.name());
+                        return;
+                    }
+                    if (!vanished.isEmpty()) {
+                        s.writer().untagged().atom("VANISHED").openList().atom("EARLIER").closeList()
+                                .sequenceSet(vanished).end();
+                    }
+                    respond(s, tag, c, box, targets, items, marksSeen);
+                });
+    }
+
+    private static void respond(ImapSession s, String tag, ImapCommand.Fetch c, SelectedMailbox box,
+                                List<FetchResponder.Target> targets, List<FetchItem> items, boolean setSeen) {
         MessageService messages = s.context().mailboxes().messageService();
         // Flags of many messages come from one narrow query; a few are looked up one by one.
         FetchResponder full = FlagsResponder.answers(items) && targets.size() > IndexEntries.ONE_BY_ONE ? null

@@ -65,6 +65,7 @@ final class ImapSession {
     private String idleTag;
     private boolean utf8;
     private boolean condstore;
+    private boolean qresync;
     private boolean rev2;
     private int errors;
 
@@ -118,6 +119,14 @@ final class ImapSession {
     /** CONDSTORE is on: FETCH responses carry MODSEQ (RFC 7162 §3.1). */
     boolean condstore() {
         return condstore;
+    }
+
+    /**
+     * QRESYNC was enabled (RFC 7162 §3.2.3): SELECT and UID FETCH may ask for what changed, and
+     * expunges are told as VANISHED instead of EXPUNGE.
+     */
+    boolean qresync() {
+        return qresync;
     }
 
     /** IMAP4rev2 was enabled: SEARCH answers with ESEARCH, no \Recent (RFC 9051). */
@@ -500,7 +509,7 @@ final class ImapSession {
             return false;
         }
         if (selected != null) {
-            selected.report(writer(), expunges, condstore);
+            selected.report(writer(), expunges, condstore, qresync);
         }
         return true;
     }
@@ -615,13 +624,20 @@ final class ImapSession {
         writer().status(tag, "OK", ResponseCode.capability(Capabilities.of(this)), "logged in");
     }
 
-    /** RFC 5161; CONDSTORE (RFC 7162 §3.1), UTF8=ACCEPT (RFC 6855), IMAP4rev2 (RFC 9051). */
+    /** RFC 5161; CONDSTORE (RFC 7162 §3.1), QRESYNC (§3.2.3, which implies CONDSTORE), UTF8=ACCEPT (RFC 6855), IMAP4rev2 (RFC 9051). */
     void enable(String tag, ImapCommand.Enable enable) {
         List<String> enabled = new ArrayList<>();
         for (String c : enable.capabilities()) {
             switch (c) {
                 case "CONDSTORE" -> {
                     if (!condstore) {
+                        condstore = true;
+                        enabled.add(c);
+                    }
+                }
+                case "QRESYNC" -> {
+                    if (!qresync) {
+                        qresync = true;
                         condstore = true;
                         enabled.add(c);
                     }

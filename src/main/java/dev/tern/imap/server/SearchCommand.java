@@ -14,6 +14,7 @@ import dev.tern.mailbox.MessageSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,7 @@ import java.util.function.LongPredicate;
  */
 final class SearchCommand {
 
-    private record Match(long number, long modSeq) {
+    private record Match(long number, long uid, long modSeq) {
     }
 
     private SearchCommand() {
@@ -88,18 +89,15 @@ final class SearchCommand {
      * was not told of yet are not searched (nor sorted).
      */
     record View(long mailboxId, long[] uids, long largestSeq, long largestUid, LongPredicate recent,
-                SearchFieldCache.Lookup fields) {
+                SearchFieldCache.Lookup fields, Set<Long> saved) {
     }
 
     static View view(ImapSession s) {
         SelectedMailbox box = s.selected();
         UidSequence sequence = box.sequence();
-        long[] uids = new long[(int) sequence.size()];
-        for (int i = 0; i < uids.length; i++) {
-            uids[i] = sequence.uidAt(i + 1);
-        }
+        long[] uids = box.uidsInView();
         return new View(box.id(), uids, sequence.size(), sequence.maxUid(), box.recentSnapshot(),
-                s.context().searchFields().lookup(box.id(), box.uidValidity(), uids));
+                s.context().searchFields().lookup(box.id(), box.uidValidity(), uids), new HashSet<>(box.savedSearch()));
     }
 
     /** Runs the criteria over the view, on the storage executor: each message that matches, in sequence order. */
@@ -107,7 +105,7 @@ final class SearchCommand {
                              java.util.function.Consumer<StoredMessageView> onMatch) {
         SearchHeaders headers = new SearchHeaders(messages, v.mailboxId());
         StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId());
-        SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), Set.of(), Instant.now());
+        SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), v.saved(), Instant.now());
         long[] uids = v.uids();
         for (int i = 0; i < uids.length; i++) {
             StoredMessageView view = new StoredMessageView(messages, headers, v.fields(), entries, uids[i], i + 1,
@@ -180,7 +178,13 @@ final class SearchCommand {
     }
 
     static void search(ImapSession s, String tag, ImapCommand.Search c) {
+        boolean save = c.returnOptions().contains(ImapCommand.SearchReturn.SAVE);
+        SelectedMailbox box = s.selected();
         if (refusedCharset(s, tag, c.charset())) {
+            if (save) {
+                // RFC 5182 §2.1: a SEARCH ... SAVE answered NO leaves $ empty.
+                box.saveSearch(new long[0]);
+            }
             return;
         }
         SearchProgram program = SearchProgram.compile(c.criteria());
@@ -193,16 +197,38 @@ final class SearchCommand {
             List<Match> matches = new ArrayList<>();
             forEachMatch(messages, v, program, view ->
                     // MODSEQ only matters when the criteria use it, and then the entry is read already.
-                    matches.add(new Match(c.uid() ? view.uid() : view.sequenceNumber(),
+                    matches.add(new Match(c.uid() ? view.uid() : view.sequenceNumber(), view.uid(),
                             program.usesModSeq() ? view.modSeq() : 0)));
             return matches;
         }, (matches, error) -> {
+            if (save && s.selected() == box) {
+                box.saveSearch(error != null ? new long[0] : saved(c.returnOptions(), matches));
+            }
             if (error != null) {
                 s.failed(tag, error, c.name());
                 return;
             }
             answer(s, tag, c, program, matches);
         });
+    }
+
+    /**
+     * What RETURN (SAVE …) keeps as {@code $} (RFC 5182 §2.1): with MIN and/or MAX but neither
+     * ALL nor COUNT, only the messages those return; otherwise every match.
+     */
+    private static long[] saved(Set<ImapCommand.SearchReturn> options, List<Match> matches) {
+        boolean min = options.contains(ImapCommand.SearchReturn.MIN);
+        boolean max = options.contains(ImapCommand.SearchReturn.MAX);
+        if (matches.isEmpty() || !(min || max) || options.contains(ImapCommand.SearchReturn.ALL)
+                || options.contains(ImapCommand.SearchReturn.COUNT)) {
+            return matches.stream().mapToLong(Match::uid).toArray();
+        }
+        long first = matches.get(0).uid();
+        long last = matches.get(matches.size() - 1).uid();
+        if (min && max && first != last) {
+            return new long[]{first, last};
+        }
+        return new long[]{min ? first : last};
     }
 
     private static void answer(ImapSession s, String tag, ImapCommand.Search c, SearchProgram program,
@@ -220,7 +246,10 @@ final class SearchCommand {
             SequenceSet all = options.contains(ImapCommand.SearchReturn.ALL) && !numbers.isEmpty()
                     ? SequenceSet.compress(numbers) : null;
             Long count = options.contains(ImapCommand.SearchReturn.COUNT) ? (long) numbers.size() : null;
-            w.esearch(new EsearchResult(tag, c.uid(), min, max, all, count, highest));
+            // RETURN (SAVE) alone answers with the tagged OK only (RFC 5182 §2.1).
+            if (!options.equals(Set.of(ImapCommand.SearchReturn.SAVE))) {
+                w.esearch(new EsearchResult(tag, c.uid(), min, max, all, count, highest));
+            }
         } else {
             w.untagged().atom("SEARCH");
             for (Match m : matches) {

@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
@@ -14,20 +15,30 @@ import dev.tern.store.Rows;
 import java.util.List;
 
 /**
- * SELECT and EXAMINE (RFC 9051 §6.3.2-3, CONDSTORE of RFC 7162 §3.1.8), CLOSE (§6.4.1: expunges
- * silently) and UNSELECT (RFC 3691).
+ * SELECT and EXAMINE (RFC 9051 §6.3.2-3, CONDSTORE of RFC 7162 §3.1.8, QRESYNC of §3.2.5), CLOSE
+ * (§6.4.1: expunges silently) and UNSELECT (RFC 3691).
  */
 final class SelectCommand {
 
     static final List<String> SYSTEM_FLAGS = List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft");
 
-    private record Selection(SelectedMailbox mailbox, MailboxStatus status, long firstUnseen) {
+    /**
+     * @param vanished what a QRESYNC client missed: UIDs expunged since its MODSEQ (empty without QRESYNC)
+     * @param changed  and the messages whose flags changed since then
+     */
+    private record Selection(SelectedMailbox mailbox, MailboxStatus status, long firstUnseen, SequenceSet vanished,
+                             List<MessageFlags> changed) {
     }
 
     private SelectCommand() {
     }
 
     static void select(ImapSession session, String tag, ImapCommand.Select select) {
+        if (select.qresync() != null && !session.qresync()) {
+            // RFC 7162 §3.2.5; the selected mailbox, if any, stays selected.
+            session.bad(tag, "QRESYNC parameters need ENABLE QRESYNC first");
+            return;
+        }
         boolean hadMailbox = session.selected() != null;
         // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected either.
         session.deselect();
@@ -87,7 +98,17 @@ final class SelectCommand {
                 selected.addRecent(claimsRecent ? mailboxes.recentClaims().claim(box.id(), box.uidNext())
                         : new Rows.RecentClaim(box.firstUnclaimedUid(), box.uidNext()));
             }
-            return new Selection(selected, mailboxes.status(box.id()), firstUnseen);
+            SequenceSet vanished = new SequenceSet(List.of(), false);
+            List<MessageFlags> changed = List.of();
+            ImapCommand.Qresync resync = select.qresync();
+            if (resync != null && resync.uidValidity() == box.uidValidity()) {
+                // RFC 7162 §3.2.5: without known UIDs, the client is taken to know all below UIDNEXT.
+                SequenceSet known = resync.knownUids() != null ? resync.knownUids()
+                        : SequenceSet.of(new SequenceSet.Range(1, SequenceSet.LARGEST));
+                vanished = Vanished.since(mailboxes, box.id(), resync.modSeq(), known, uids);
+                changed = messages.stream().filter(m -> m.modSeq() > resync.modSeq()).toList();
+            }
+            return new Selection(selected, mailboxes.status(box.id()), firstUnseen, vanished, changed);
         } catch (RuntimeException e) {
             selected.close();
             throw e;
@@ -143,6 +164,12 @@ final class SelectCommand {
         w.status(null, "OK", ResponseCode.permanentFlags(box.readOnly() ? List.of() : permanent),
                 box.readOnly() ? "read-only mailbox" : "flags and keywords are kept");
         w.status(null, "OK", ResponseCode.highestModSeq(s.status().highestModSeq()), "highest mod-sequence");
+        if (!s.vanished().isEmpty()) {
+            w.untagged().atom("VANISHED").openList().atom("EARLIER").closeList().sequenceSet(s.vanished()).end();
+        }
+        for (MessageFlags m : s.changed()) {
+            box.writeFlags(w, box.sequence().sequenceOf(m.uid()), m.uid(), m.flags(), m.modSeq(), true);
+        }
         session.completed(tag, box.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
                 (box.readOnly() ? "EXAMINE" : "SELECT") + " completed");
     }
@@ -160,7 +187,7 @@ final class SelectCommand {
                     if (error != null) {
                         session.failed(tag, error, "CLOSE");
                     } else {
-                        session.completed(tag, "CLOSE completed");
+                        session.completed(tag, ExpungeCommand.highestModSeq(session, result), "CLOSE completed");
                     }
                 });
     }

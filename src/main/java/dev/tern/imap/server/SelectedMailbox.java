@@ -46,6 +46,12 @@ final class SelectedMailbox implements AutoCloseable {
     /** UID ranges [first, end) this session claimed as \Recent; claims land from the storage thread too. */
     private final List<long[]> recent = new ArrayList<>();
     private boolean recentChanged;
+    /**
+     * The saved search result {@code $} (RFC 5182), as UIDs ascending: empty at selection. UIDs
+     * are never reused, so an expunged message is left out when {@code $} is read rather than
+     * removed here.
+     */
+    private long[] savedUids = new long[0];
 
     /**
      * Made on the storage thread: first the object, then its registration for events (which may
@@ -220,10 +226,11 @@ final class SelectedMailbox implements AutoCloseable {
     }
 
     /**
-     * Writes the pending changes: new messages as EXISTS, then, where allowed, EXPUNGE, then
-     * flag changes as FETCH. Sequence numbers change only here.
+     * Writes the pending changes: new messages as EXISTS, then, where allowed, EXPUNGE (or one
+     * VANISHED for them all once QRESYNC is on, RFC 7162 §3.2.10), then flag changes as FETCH.
+     * Sequence numbers change only here.
      */
-    void report(ResponseWriter writer, boolean expunges, boolean withModSeq) {
+    void report(ResponseWriter writer, boolean expunges, boolean withModSeq, boolean vanished) {
         announceNew(writer);
         boolean tellRecent;
         synchronized (this) {
@@ -233,13 +240,19 @@ final class SelectedMailbox implements AutoCloseable {
             writer.untagged().number(takeRecentCount()).atom("RECENT").end();
         }
         if (expunges && !expunged.isEmpty()) {
+            List<Long> gone = new ArrayList<>();
             for (long uid : expunged) {
                 long seq = sequence.remove(uid);
-                if (seq > 0) {
+                if (seq > 0 && vanished) {
+                    gone.add(uid);
+                } else if (seq > 0) {
                     writer.untagged().number(seq).atom("EXPUNGE").end();
                 }
             }
             expunged.clear();
+            if (!gone.isEmpty()) {
+                writer.untagged().atom("VANISHED").sequenceSet(SequenceSet.compress(gone)).end();
+            }
         }
         if (!flagChanges.isEmpty()) {
             for (MailboxEvents.FlagChange c : flagChanges.values()) {
@@ -284,11 +297,40 @@ final class SelectedMailbox implements AutoCloseable {
         w.fetchEnd();
     }
 
+    /** The UIDs in this session's view, ascending: for work on the storage thread. */
+    long[] uidsInView() {
+        long[] uids = new long[(int) sequence.size()];
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = sequence.uidAt(i + 1);
+        }
+        return uids;
+    }
+
+    /** Saves a search result as {@code $} (RFC 5182 §2.1); an empty array empties it. */
+    void saveSearch(long[] ascendingUids) {
+        savedUids = ascendingUids;
+    }
+
+    /** The messages of {@code $} still in this session's view, ascending. */
+    List<Long> savedSearch() {
+        List<Long> out = new ArrayList<>(savedUids.length);
+        for (long uid : savedUids) {
+            if (sequence.sequenceOf(uid) > 0) {
+                out.add(uid);
+            }
+        }
+        return out;
+    }
+
     /**
      * The UIDs a sequence set names, ascending: sequence numbers are mapped through this
      * session's view; UIDs are kept when the session knows them ({@code *} is the highest).
+     * {@code $} names the same messages in a UID command as in one by sequence number.
      */
     List<Long> resolve(SequenceSet set, boolean uids) {
+        if (set.saved()) {
+            return savedSearch();
+        }
         List<Long> out = new ArrayList<>();
         long size = sequence.size();
         if (size == 0) {

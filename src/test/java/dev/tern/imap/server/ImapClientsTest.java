@@ -361,6 +361,60 @@ class ImapClientsTest {
     }
 
     @Test
+    void aMailClientResynchronizesQuicklyAfterBeingAway() throws Exception {
+        for (String subject : List.of("one", "two", "three", "four")) {
+            sendOverSmtp(subject, subject + "\n");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("alice@example.test").size() == 4);
+
+        Store store = imaps();
+        try {
+            IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            long uidValidity = inbox.getUIDValidity();
+            long modSeq = inbox.getHighestModSeq();
+            inbox.close(false);
+
+            // While the client is away, another one flags message 3 and deletes message 2.
+            Store elsewhere = imaps();
+            try {
+                Folder f = elsewhere.getFolder("INBOX");
+                f.open(Folder.READ_WRITE);
+                ((UIDFolder) f).getMessageByUID(3).setFlag(Flags.Flag.FLAGGED, true);
+                ((UIDFolder) f).getMessageByUID(2).setFlag(Flags.Flag.DELETED, true);
+                f.close(true);
+            } finally {
+                elsewhere.close();
+            }
+
+            // Angus Mail's QRESYNC open (ENABLE QRESYNC, SELECT ... (QRESYNC ...)) reports both.
+            IMAPFolder again = (IMAPFolder) store.getFolder("INBOX");
+            List<jakarta.mail.event.MailEvent> events = again.open(Folder.READ_WRITE,
+                    new org.eclipse.angus.mail.imap.ResyncData(uidValidity, modSeq));
+            List<Long> vanished = new ArrayList<>();
+            List<Long> changed = new ArrayList<>();
+            for (jakarta.mail.event.MailEvent e : events) {
+                if (e instanceof org.eclipse.angus.mail.imap.MessageVanishedEvent v) {
+                    for (long uid : v.getUIDs()) {
+                        vanished.add(uid);
+                    }
+                } else if (e instanceof jakarta.mail.event.MessageChangedEvent c) {
+                    Message m = c.getMessage();
+                    assertThat(m.isSet(Flags.Flag.FLAGGED)).isTrue();
+                    changed.add(again.getUID(m));
+                }
+            }
+            assertThat(vanished).containsExactly(2L);
+            assertThat(changed).containsExactly(3L);
+            assertThat(again.getMessageCount()).isEqualTo(3);
+            assertThat(again.getHighestModSeq()).isGreaterThan(modSeq);
+            again.close(false);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void mailClientsSortAndThreadOnTheServer() throws Exception {
         sendOverSmtp("Re: beta", "b\n");
         sendOverSmtp("alpha", "a\n");

@@ -184,6 +184,167 @@ class ImapExchangeTest {
     }
 
     @Test
+    void aSavedSearchResultIsUsedByLaterCommands() {
+        login();
+        for (int i = 1; i <= 6; i++) {
+            append("INBOX", i % 2 == 0 ? "(\\Flagged)" : "()", message("a@example.test", "b@example.test", null, "m" + i, i));
+        }
+        assertThat(imap.command("c", "CAPABILITY").get(0)).contains(" SEARCHRES ");
+        imap.command("s0", "SELECT INBOX");
+        // WITHIN (RFC 5032): by age in seconds against the internal date.
+        assertThat(imap.command("c2", "CAPABILITY").get(0)).contains(" WITHIN ");
+        assertThat(imap.command("w1", "SEARCH YOUNGER 3600").get(0)).isEqualTo("* SEARCH 1 2 3 4 5 6");
+        assertThat(imap.command("w2", "SEARCH OLDER 3600").get(0)).isEqualTo("* SEARCH");
+        assertThat(last(imap.command("w3", "SEARCH OLDER 0"))).startsWith("w3 BAD");
+        // Nothing saved yet: $ is empty, not an error.
+        assertThat(imap.command("f0", "FETCH $ (UID)")).containsExactly("f0 OK FETCH completed");
+
+        // SAVE alone: no ESEARCH, only the tagged OK.
+        assertThat(imap.command("s1", "SEARCH RETURN (SAVE) FLAGGED")).containsExactly("s1 OK SEARCH completed");
+        assertThat(imap.command("f1", "FETCH $ (UID)")).containsExactly("* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)",
+                "* 6 FETCH (UID 6)", "f1 OK FETCH completed");
+        // The same messages in a UID command, and as a search key.
+        assertThat(imap.command("f2", "UID FETCH $ (UID)")).containsExactly("* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)",
+                "* 6 FETCH (UID 6)", "f2 OK UID FETCH completed");
+        assertThat(imap.command("s2", "SEARCH $ NOT UID 4").get(0)).isEqualTo("* SEARCH 2 6");
+
+        // With MIN and/or MAX alone, $ holds what they return; with COUNT or ALL, every match.
+        assertThat(imap.command("s3", "UID SEARCH RETURN (SAVE MIN) FLAGGED").get(0))
+                .isEqualTo("* ESEARCH (TAG \"s3\") UID MIN 2");
+        assertThat(imap.command("s4", "SEARCH RETURN () $").get(0)).isEqualTo("* ESEARCH (TAG \"s4\") ALL 2");
+        imap.command("s5", "SEARCH RETURN (MIN MAX SAVE) FLAGGED");
+        assertThat(imap.command("s6", "SEARCH RETURN () $").get(0)).isEqualTo("* ESEARCH (TAG \"s6\") ALL 2,6");
+        imap.command("s7", "SEARCH RETURN (MAX COUNT SAVE) FLAGGED");
+        assertThat(imap.command("s8", "SEARCH RETURN () $").get(0)).isEqualTo("* ESEARCH (TAG \"s8\") ALL 2,4,6");
+
+        // An expunged message leaves $; sequence numbers move, the messages stay.
+        assertThat(imap.command("e1", "STORE 4 +FLAGS.SILENT (\\Deleted)")).containsExactly("e1 OK STORE completed");
+        assertThat(imap.command("e2", "EXPUNGE")).containsExactly("* 4 EXPUNGE", "e2 OK EXPUNGE completed");
+        assertThat(imap.command("f3", "FETCH $ (UID)")).containsExactly("* 2 FETCH (UID 2)", "* 5 FETCH (UID 6)",
+                "f3 OK FETCH completed");
+
+        // STORE, COPY and MOVE take $ too; a pipelined command sees the result of the search before it.
+        imap.command("m0", "CREATE Kept");
+        imap.send("p1 UID SEARCH RETURN (SAVE) UID 1:3\r\np2 UID STORE $ +FLAGS.SILENT ($Kept)\r\np3 COPY $ Kept");
+        assertThat(last(imap.until("p3"))).startsWith("p3 OK [COPYUID ").contains(" 1:3 1:3]");
+        assertThat(imap.command("s9", "SEARCH KEYWORD $Kept").get(0)).isEqualTo("* SEARCH 1 2 3");
+
+        // A search answered NO empties $; a new selection starts with it empty.
+        assertThat(last(imap.command("n1", "SEARCH RETURN (SAVE) CHARSET KOI8-R TEXT x"))).startsWith("n1 NO [BADCHARSET");
+        assertThat(imap.command("f4", "FETCH $ (UID)")).containsExactly("f4 OK FETCH completed");
+        imap.command("s10", "SEARCH RETURN (SAVE) ALL");
+        imap.command("s11", "SELECT INBOX");
+        assertThat(imap.command("f5", "FETCH $ (UID)")).containsExactly("f5 OK FETCH completed");
+        // $ stands alone: it is not a member of a larger set.
+        assertThat(last(imap.command("f6", "FETCH 1,$ (UID)"))).startsWith("f6 BAD");
+    }
+
+    private static String responseCodeValue(List<String> lines, String code) {
+        for (String l : lines) {
+            int at = l.indexOf("[" + code + " ");
+            if (at >= 0) {
+                return l.substring(at + code.length() + 2, l.indexOf(']', at));
+            }
+        }
+        throw new AssertionError(code + " not in " + lines);
+    }
+
+    @Test
+    void aReturningClientLearnsWhatVanishedAndChangedWithQresync() {
+        login();
+        for (int i = 1; i <= 6; i++) {
+            append("INBOX", "()", message("a@example.test", "b@example.test", null, "m" + i, i));
+        }
+        assertThat(imap.command("c", "CAPABILITY").get(0)).contains(" QRESYNC ");
+        // The QRESYNC parameter and the VANISHED modifier need ENABLE QRESYNC first.
+        assertThat(last(imap.command("b1", "SELECT INBOX (QRESYNC (1 1))"))).startsWith("b1 BAD");
+        imap.command("b2", "SELECT INBOX");
+        assertThat(last(imap.command("b3", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)"))).startsWith("b3 BAD");
+
+        assertThat(imap.command("e", "ENABLE QRESYNC")).containsExactly("* ENABLED QRESYNC", "e OK ENABLE completed");
+        List<String> select = imap.command("s1", "SELECT INBOX");
+        assertThat(select).contains("* OK [CLOSED] previous mailbox closed");
+        String uidValidity = responseCodeValue(select, "UIDVALIDITY");
+        String before = responseCodeValue(select, "HIGHESTMODSEQ");
+
+        // From now on expunges are told as VANISHED, by UID (RFC 7162 §3.2.10).
+        imap.command("x1", "STORE 2 +FLAGS.SILENT (\\Seen)");
+        imap.command("x2", "STORE 4 +FLAGS.SILENT (\\Deleted)");
+        List<String> expunge = imap.command("x3", "EXPUNGE");
+        assertThat(expunge).hasSize(2).first().isEqualTo("* VANISHED 4");
+        assertThat(expunge.get(1)).matches("x3 OK \\[HIGHESTMODSEQ \\d+\\] EXPUNGE completed");
+        assertThat(imap.command("x4", "EXPUNGE")).containsExactly("x4 OK EXPUNGE completed");
+        // Another session expunges one message and flags another; this one hears of both.
+        RawImapClient other = RawImapClient.loggedIn(tern.port("imap"), "alice@example.test", "alice-pw");
+        try {
+            other.command("o1", "SELECT INBOX");
+            other.command("o2", "UID STORE 5 +FLAGS.SILENT (\\Flagged)");
+            other.command("o3", "UID STORE 6 +FLAGS.SILENT (\\Deleted)");
+            assertThat(last(other.command("o4", "EXPUNGE"))).isEqualTo("o4 OK EXPUNGE completed");
+        } finally {
+            other.close();
+        }
+        List<String> noop = imap.command("n", "NOOP");
+        assertThat(noop).contains("* VANISHED 6").noneMatch(l -> l.endsWith(" EXPUNGE"));
+        assertThat(noop).anyMatch(l -> l.matches("\\* 4 FETCH \\(UID 5 FLAGS \\(\\\\Flagged\\) MODSEQ \\(\\d+\\)\\)"));
+        imap.command("l", "LOGOUT");
+        imap.close();
+
+        // A client coming back with what it knew: what vanished, then what changed, before the OK.
+        imap = RawImapClient.loggedIn(tern.port("imap"), "alice@example.test", "alice-pw");
+        imap.command("e2", "ENABLE QRESYNC");
+        List<String> back = imap.command("r1", "SELECT INBOX (QRESYNC (" + uidValidity + " " + before + "))");
+        int vanished = back.indexOf("* VANISHED (EARLIER) 4,6");
+        assertThat(vanished).as(back.toString()).isPositive();
+        assertThat(back.get(vanished - 1)).startsWith("* OK [HIGHESTMODSEQ ");
+        assertThat(back.get(vanished + 1)).matches("\\* 2 FETCH \\(UID 2 FLAGS \\(\\\\Seen\\) MODSEQ \\(\\d+\\)\\)");
+        assertThat(back.get(vanished + 2)).matches("\\* 4 FETCH \\(UID 5 FLAGS \\(\\\\Flagged\\) MODSEQ \\(\\d+\\)\\)");
+        assertThat(back.get(vanished + 3)).isEqualTo("r1 OK [READ-WRITE] SELECT completed");
+        // Known UIDs narrow what is told; a changed UIDVALIDITY tells nothing (the client starts over).
+        assertThat(imap.command("r2", "EXAMINE INBOX (QRESYNC (" + uidValidity + " " + before + " 1:5))"))
+                .contains("* VANISHED (EARLIER) 4").doesNotContain("* VANISHED (EARLIER) 4,6");
+        assertThat(imap.command("r3", "SELECT INBOX (QRESYNC (" + uidValidity + "9 " + before + "))"))
+                .noneMatch(l -> l.contains("VANISHED") || l.contains("FETCH"));
+
+        // UID FETCH with VANISHED: expunged UIDs among those asked about, then the changed messages.
+        assertThat(imap.command("f1", "UID FETCH 3:* (FLAGS) (CHANGEDSINCE " + before + " VANISHED)"))
+                .hasSize(3).first().isEqualTo("* VANISHED (EARLIER) 4,6");
+        assertThat(imap.command("f2", "UID FETCH 1:3 (FLAGS) (CHANGEDSINCE " + before + " VANISHED)"))
+                .hasSize(2).first().asString().startsWith("* 2 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (");
+        // CLOSE says where its silent expunge left the mailbox.
+        imap.command("z1", "UID STORE 1 +FLAGS.SILENT (\\Deleted)");
+        assertThat(imap.command("z2", "CLOSE")).singleElement().asString().matches("z2 OK \\[HIGHESTMODSEQ \\d+\\] CLOSE completed");
+    }
+
+    @Test
+    void onceOldExpungesAreDroppedQresyncTellsEveryUidThatIsNotThere() {
+        login();
+        for (int i = 1; i <= 4; i++) {
+            append("INBOX", "()", message("a@example.test", "b@example.test", null, "m" + i, i));
+        }
+        imap.command("e", "ENABLE QRESYNC");
+        imap.command("s1", "SELECT INBOX");
+        imap.command("x1", "UID STORE 1 +FLAGS.SILENT (\\Deleted)");
+        assertThat(imap.command("x2", "EXPUNGE")).contains("* VANISHED 1");
+        List<String> select = imap.command("s2", "SELECT INBOX");
+        String uidValidity = responseCodeValue(select, "UIDVALIDITY");
+        String between = responseCodeValue(select, "HIGHESTMODSEQ");
+        imap.command("x3", "UID STORE 3 +FLAGS.SILENT (\\Deleted)");
+        assertThat(imap.command("x4", "EXPUNGE")).contains("* VANISHED 3");
+        String resync = "EXAMINE INBOX (QRESYNC (" + uidValidity + " " + between;
+        assertThat(imap.command("r1", resync + "))")).contains("* VANISHED (EARLIER) 3");
+
+        long account = tern.services().directory().user("alice@example.test").orElseThrow().id();
+        long inbox = tern.services().mailboxes().mailbox(account, "INBOX").orElseThrow().id();
+        tern.services().metadata().writeAndWait(tx -> tx.mailboxes().trimExpunged(inbox, 0));
+        // Which UIDs went after that MODSEQ is no longer known: every absent one is told.
+        assertThat(imap.command("r2", resync + "))")).contains("* VANISHED (EARLIER) 1,3");
+        assertThat(imap.command("r3", resync + " 2:*))")).contains("* VANISHED (EARLIER) 3");
+        assertThat(imap.command("r4", "UID FETCH 1:2 (FLAGS) (CHANGEDSINCE " + between + " VANISHED)"))
+                .containsExactly("* VANISHED (EARLIER) 1", "r4 OK UID FETCH completed");
+    }
+
+    @Test
     void capabilityBeforeAndAfterLogin() {
         List<String> before = imap.command("c1", "CAPABILITY");
         assertThat(before.get(0)).contains("IMAP4rev2", "STARTTLS", "AUTH=PLAIN", "SASL-IR").doesNotContain("LOGINDISABLED");
