@@ -26,11 +26,14 @@ import java.util.Map;
  * @param delayWarning              after how long a still-deferred recipient's sender is warned, or null for never
  * @param bounceSizeLimit           the original message is returned whole in a bounce only up to this size
  * @param connectionReuse           how long an idle connection is kept for the next message to the same host
+ * @param mtaSts                    honour the MTA-STS policies (RFC 8461) of recipient domains without a {@code tlsPolicy} entry
+ * @param mtaStsPort                the HTTPS port policies are fetched from (443; tests use another)
  */
 public record DeliverySettings(int smtpPort, int maxConnections, int maxConnectionsPerDestination, TlsLevel tls,
                                Map<String, TlsLevel> tlsPolicy, Path caFile, Map<String, NextHopAddress> routes,
                                Smarthost smarthost, Duration retryFirst, Duration retryMax, Duration maxLifetime,
-                               Duration delayWarning, long bounceSizeLimit, Duration connectionReuse) {
+                               Duration delayWarning, long bounceSizeLimit, Duration connectionReuse,
+                               boolean mtaSts, int mtaStsPort) {
 
     /** How much TLS a delivery insists on (the names of Postfix's smtp_tls_security_level). */
     public enum TlsLevel {
@@ -134,7 +137,13 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
 
     public static DeliverySettings defaults() {
         return new DeliverySettings(25, 100, 20, TlsLevel.MAY, Map.of(), null, Map.of(), null,
-                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), null, 50_000, Duration.ofSeconds(5));
+                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), null, 50_000, Duration.ofSeconds(5),
+                true, 443);
+    }
+
+    /** Whether {@code [delivery.tls_policy]} names {@code domain}: the operator's word, which MTA-STS does not override. */
+    public boolean hasTlsPolicy(String domain) {
+        return tlsPolicy.containsKey(domain);
     }
 
     /** The TLS level for mail to {@code domain} (an A-label, lower case). */
@@ -178,8 +187,13 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         Duration warning = n.duration("delay_warning", null);
         long bounceLimit = n.size("bounce_size_limit", d.bounceSizeLimit());
         Duration reuse = n.duration("connection_reuse", d.connectionReuse());
+        boolean mtaSts = n.bool("mta_sts", d.mtaSts());
+        int mtaStsPort = n.positiveInt("mta_sts_port", d.mtaStsPort());
+        if (mtaStsPort > 65535) {
+            throw new ConfigException(n.key("mta_sts_port") + ": not a port number (1-65535)");
+        }
         return new DeliverySettings(port, max, perDestination, tls, Map.copyOf(policy), caFile, Map.copyOf(routes),
-                smarthost, first, maxRetry, lifetime, warning, bounceLimit, reuse);
+                smarthost, first, maxRetry, lifetime, warning, bounceLimit, reuse, mtaSts, mtaStsPort);
     }
 
     private static Smarthost readSmarthost(ConfigNode n, Path base) {

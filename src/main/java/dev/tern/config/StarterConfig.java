@@ -111,6 +111,9 @@ public final class StarterConfig {
                 # Mail for other domains goes to their MX hosts, over STARTTLS when offered
                 # ("none", "may", "encrypt" or "verify" to also check certificates).
                 # tls = "may"
+                # Domains that publish an MTA-STS policy (RFC 8461) in "enforce" mode get their mail
+                # only through the MX hosts it names, over TLS with a valid certificate.
+                # mta_sts = true
                 # Deferred mail is retried after 5m, 10m, … up to every 1h, for 5 days.
                 # retry_first = "5m"
                 # retry_max = "1h"

@@ -25,6 +25,19 @@ class DeliveryConfigTest {
         assertThat(d.delayWarning()).isNull();
         assertThat(d.smarthost()).isNull();
         assertThat(d.maxConnectionsPerDestination()).isEqualTo(20);
+        assertThat(d.mtaSts()).isTrue();
+        assertThat(d.mtaStsPort()).isEqualTo(443);
+    }
+
+    @Test
+    void mtaStsCanBeSwitchedOffAndAnOperatorsPolicyIsKnown() {
+        DeliverySettings d = parse("[delivery]\nmta_sts = false\nmta_sts_port = 8443\n[delivery.tls_policy]\n\"legacy.example\" = \"none\"\n");
+        assertThat(d.mtaSts()).isFalse();
+        assertThat(d.mtaStsPort()).isEqualTo(8443);
+        assertThat(d.hasTlsPolicy("legacy.example")).isTrue();
+        assertThat(d.hasTlsPolicy("other.example")).isFalse();
+        assertThatThrownBy(() -> parse("[delivery]\nmta_sts_port = 70000\n")).hasMessageStartingWith("delivery.mta_sts_port: ");
+        assertThatThrownBy(() -> parse("[delivery]\nmta_sts = \"yes\"\n")).hasMessageStartingWith("delivery.mta_sts");
     }
 
     @Test

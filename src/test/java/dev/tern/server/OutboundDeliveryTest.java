@@ -275,6 +275,134 @@ class OutboundDeliveryTest {
         assertThat(b.content(b.inbox("bob@b.test").get(0))).doesNotContain("carol@c.test");
     }
 
+    /**
+     * The policy host mta-sts.b.test on 127.0.0.1, with a certificate the test CA signed for that
+     * name; it serves {@code policy[0]} and counts the fetches.
+     */
+    private static com.sun.net.httpserver.HttpsServer policyHost(dev.tern.testing.TestPki pki, String[] policy,
+                                                                 java.util.concurrent.atomic.AtomicInteger fetches)
+            throws IOException {
+        var https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(pki.serverContext("mta-sts.b.test")));
+        https.createContext("/.well-known/mta-sts.txt", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = policy[0].getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        https.start();
+        return https;
+    }
+
+    private ScriptedSmtpServer mxWithStartTls(javax.net.ssl.SSLContext tls) throws IOException {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        o.startTls = tls;
+        return new ScriptedSmtpServer(o);
+    }
+
+    private void awaitDeferred(String id, String status) {
+        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null && r.lastError().contains(status)));
+    }
+
+    @Test
+    void anEnforcedMtaStsPolicyAllowsOnlyItsMxHostsOverVerifiedTls() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        Path trust = pki.writeCaPem(dir.resolve("ca.pem"));
+        String[] policy = {"version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n"};
+        var fetches = new java.util.concurrent.atomic.AtomicInteger();
+        var https = policyHost(pki, policy, fetches);
+        try {
+            // Not cached by the resolver: the id is changed below.
+            dns.ttl(0).txt("_mta-sts.b.test", "v=STSv1; id=1;").ttl(60).a("mta-sts.b.test", "127.0.0.1");
+            a = startA("ca_file = \"" + trust + "\"\nmta_sts_port = " + https.getAddress().getPort() + "\n");
+
+            // The MX host has a certificate for its name: delivered over TLS.
+            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("mx.b.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+                assertThat(mx.commands()).contains("STARTTLS");
+                await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            }
+            // A certificate for another name: deferred, and never sent in plaintext instead, as
+            // the default "may" would (the MX host is the same, only its certificate changed).
+            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "4.7.5");
+                assertThat(mx.messages()).isEmpty();
+                assertThat(mx.commands()).noneMatch(c -> c.startsWith("MAIL"));
+            }
+            // No STARTTLS at all: deferred too.
+            try (ScriptedSmtpServer mx = mxWithStartTls(null)) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "4.7.4");
+                assertThat(mx.messages()).isEmpty();
+            }
+            // The policy was fetched once and kept: its id in DNS did not change.
+            assertThat(fetches.get()).isEqualTo(1);
+
+            // A new id: the policy is fetched again, and now names no MX host of the domain.
+            policy[0] = "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n";
+            dns.remove("_mta-sts.b.test");
+            dns.ttl(0).txt("_mta-sts.b.test", "v=STSv1; id=2");
+            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("mx.b.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "names none of its MX hosts");
+                assertThat(mx.commands()).isEmpty();
+                assertThat(fetches.get()).isEqualTo(2);
+            }
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
+    void mtaStsInTestingModeOrUnreachableLeavesDeliveryAsItWas() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        Path trust = pki.writeCaPem(dir.resolve("ca.pem"));
+        String[] policy = {"version: STSv1\r\nmode: testing\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n"};
+        var fetches = new java.util.concurrent.atomic.AtomicInteger();
+        var https = policyHost(pki, policy, fetches);
+        try {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            // c.test announces a policy whose host does not answer: no policy is known, mail goes as usual.
+            dns.txt("_mta-sts.c.test", "v=STSv1; id=1;").a("mta-sts.c.test", "127.0.0.9");
+            a = startA("ca_file = \"" + trust + "\"\nmta_sts_port = " + https.getAddress().getPort() + "\n");
+            // Testing mode: an MX host the policy does not name, with a certificate for another name, still gets the mail.
+            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+                send(a, "alice@a.test", BODY, "bob@b.test", "carol@c.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 2);
+                assertThat(fetches.get()).isEqualTo(1);
+            }
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
+    void theOperatorsTlsPolicyForADomainComesBeforeItsMtaStsPolicy() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        String[] policy = {"version: STSv1\nmode: enforce\nmx: mx.b.test\nmax_age: 86400\n"};
+        var fetches = new java.util.concurrent.atomic.AtomicInteger();
+        var https = policyHost(pki, policy, fetches);
+        try {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            a = startA("ca_file = \"" + pki.writeCaPem(dir.resolve("ca.pem")) + "\"\nmta_sts_port = "
+                    + https.getAddress().getPort() + "\n[delivery.tls_policy]\n\"b.test\" = \"may\"\n");
+            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+                send(a, "alice@a.test", BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+            }
+            assertThat(fetches.get()).isZero();
+        } finally {
+            https.stop(0);
+        }
+    }
+
     @Test
     void aSmarthostTakesAllRemoteMailWithAuthOverStartTls() throws Exception {
         b = startB("submission = [\"127.0.0.3:0\"]\n");

@@ -3,6 +3,8 @@ package dev.tern.delivery.remote;
 import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.RecipientOutcome;
+import dev.tern.delivery.mtasts.MtaStsPolicies;
+import dev.tern.delivery.mtasts.StsPolicy;
 import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
@@ -70,6 +72,9 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService blockingWork;
     private final ScheduledExecutorService housekeeping;
+    private final DeliverySettings settings;
+    /** Null when {@code mta_sts} is off. */
+    private final MtaStsPolicies mtaSts;
 
     /**
      * @param isSelf     true for an address where this server receives mail (MX loop detection)
@@ -78,6 +83,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
                                MessageSigner signer, OutcomeRecorder recorder, Predicate<InetSocketAddress> isSelf,
                                List<X509Certificate> extraTrust, SmtpTimeouts timeouts) {
+        this.settings = settings;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
@@ -93,10 +99,16 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             return t;
         });
         SmtpClientSettings base = SmtpClientSettings.defaults(hostname).withTimeouts(timeouts);
-        TlsSettings verifying = extraTrust.isEmpty() ? TlsSettings.verifying() : TlsSettings.trusting(extraTrust);
+        TlsSettings verifying = extraTrust.isEmpty() ? TlsSettings.verifying() : TlsSettings.trustingAlso(extraTrust);
         this.clients = new SmtpDeliveryAttempt.Clients(
                 new SmtpClient(base.withTls(verifying), group, epoll, blockingWork),
                 new SmtpClient(base.withTls(TlsSettings.insecure()), group, epoll, blockingWork));
+        try {
+            this.mtaSts = settings.mtaSts() ? new MtaStsPolicies(dns, group, epoll, verifying.sslContext(),
+                    settings.mtaStsPort(), java.time.Clock.systemUTC()) : null;
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for MTA-STS: " + e.getMessage(), e);
+        }
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tern-outbound-cache");
             t.setDaemon(true);
@@ -179,8 +191,9 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                                                                 MessageContent stored,
                                                                 List<Rows.QueueRecipient> recipients, Prepared prepared) {
         byte[] signature = prepared.signature();
-        Instant started = Instant.now();
-        return hosts.resolve(hop).thenCompose(resolved -> {
+        // The policy lookup runs beside the MX lookup, not after it.
+        CompletableFuture<StsPolicy> sts = policyFor(hop);
+        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> {
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
                 List<RecipientOutcome> out = recipients.stream()
@@ -190,10 +203,35 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 return CompletableFuture.completedFuture(out);
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
+            NextHop effective = hop;
+            if (policy != null) {
+                List<Target> named = targets.stream().filter(t -> policy.permits(t.hostName())).toList();
+                if (policy.mode() == StsPolicy.Mode.TESTING) {
+                    if (named.size() < targets.size()) {
+                        log.info("{}: MTA-STS policy of {} (testing) does not name every MX host: {}; delivering anyway",
+                                message.id(), hop.destination(), policy.mx());
+                    }
+                } else if (named.isEmpty()) {
+                    // RFC 8461 §5: no MX host the policy names means no delivery, for now.
+                    List<RecipientOutcome> out = recipients.stream()
+                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "MTA-STS policy of " + hop.destination()
+                                    + " names none of its MX hosts (mx: " + String.join(", ", policy.mx()) + ")", null)
+                                    .withRelay(Relay.none()))
+                            .toList();
+                    out.forEach(o -> logOutcome(message, o, "none", null));
+                    return CompletableFuture.completedFuture(out);
+                } else {
+                    // Enforced: only the named hosts, over TLS with a certificate valid for the MX name.
+                    targets = named;
+                    effective = new NextHop.Mx(hop.destination(), ((NextHop.Mx) hop).port(), DeliverySettings.TlsLevel.VERIFY);
+                }
+            }
+            List<Target> tried = targets;
+            NextHop asHop = effective;
             MessageContent content = () -> new SequenceInputStream(new ByteArrayInputStream(signature), stored.open());
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
-                SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, hop, targets, message,
+                SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, asHop, tried, message,
                         recipients, content, size, prepared.facts(), TranscriptListener.NONE);
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
@@ -203,11 +241,22 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     }
                 }).thenApply(out -> out.stream().map(o -> o.withRelay(attempt.reached())).toList());
             });
-        }).exceptionally(e -> {
+        })).exceptionally(e -> {
             log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
             return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
                     .withRelay(Relay.none())).toList();
         });
+    }
+
+    /**
+     * The MTA-STS policy that applies to a hop: only to MX delivery, when {@code mta_sts} is on
+     * and the operator's {@code [delivery.tls_policy]} says nothing for the domain; else null.
+     */
+    private CompletableFuture<StsPolicy> policyFor(NextHop hop) {
+        if (mtaSts == null || !(hop instanceof NextHop.Mx m) || settings.hasTlsPolicy(m.domain())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return mtaSts.policyFor(m.domain());
     }
 
     private static void logOutcome(Rows.QueuedMessage message, RecipientOutcome o, String relay, String tls) {

@@ -47,6 +47,20 @@ public final class TlsSettings {
         return new TlsSettings(trustManager, false);
     }
 
+    /**
+     * Verify against the JDK's trust store and these certificates besides (a private CA next to
+     * the public ones, as {@code [delivery] ca_file} asks).
+     */
+    public static TlsSettings trustingAlso(List<X509Certificate> extra) {
+        try {
+            List<X509Certificate> all = new java.util.ArrayList<>(extra);
+            all.addAll(verifying().trustAnchors());
+            return trusting(all);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("cannot read the JDK's trusted certificates: " + e.getMessage(), e);
+        }
+    }
+
     /** Verify against exactly these trusted certificates (for example a private CA read from a PEM file). */
     public static TlsSettings trusting(List<X509Certificate> trusted) {
         try {
@@ -77,11 +91,31 @@ public final class TlsSettings {
         return new TlsSettings(null, true);
     }
 
+    /** The certificates trusted as anchors: the JDK's when none were given. */
+    List<X509Certificate> trustAnchors() {
+        if (trustManager != null) {
+            return List.of(trustManager.getAcceptedIssuers());
+        }
+        try {
+            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((KeyStore) null);
+            for (var tm : defaults.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    return List.of(x.getAcceptedIssuers());
+                }
+            }
+            return List.of();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean isInsecure() {
         return insecure;
     }
 
-    synchronized SslContext sslContext() throws SSLException {
+    /** The Netty client context these settings make; also what other TLS clients of delivery (MTA-STS) use. */
+    public synchronized SslContext sslContext() throws SSLException {
         if (context == null) {
             SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(PROTOCOLS);
             if (insecure) {

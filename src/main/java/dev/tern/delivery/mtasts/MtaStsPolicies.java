@@ -1,0 +1,129 @@
+package dev.tern.delivery.mtasts;
+
+import dev.tern.dns.DnsAnswer;
+import dev.tern.dns.DnsResolver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The MTA-STS policies (RFC 8461) of the domains mail goes to: discovered through the domain's
+ * {@code _mta-sts} TXT record, fetched over HTTPS, and cached for the policy's {@code max_age}.
+ *
+ * <p>RFC 8461 §5.1: a cached policy that has not expired is used while the TXT record keeps its
+ * id; a new id makes the policy be fetched again, and if that fails the cached one stays in
+ * force. A missing record, a DNS failure or a failed fetch never removes an unexpired policy: that
+ * is what protects mail from an attacker who can change DNS answers or block HTTPS for a while.
+ * Without a cached policy, any of them means "no policy", and mail goes as it would without
+ * MTA-STS. Policies are kept in memory: after a restart they are fetched again.
+ */
+public final class MtaStsPolicies {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+
+    /** A policy as fetched: its id in DNS at the time, and until when it may be used. */
+    private record Cached(String id, StsPolicy policy, Instant expires) {
+    }
+
+    private final DnsResolver dns;
+    private final PolicyFetcher fetcher;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** One lookup at a time per domain: deliveries to it in the meantime share it. */
+    private final Map<String, CompletableFuture<StsPolicy>> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param tls  a client context that verifies certificates and host names
+     * @param port the HTTPS port of the policy hosts: 443 (tests use another)
+     */
+    public MtaStsPolicies(DnsResolver dns, EventLoopGroup group, boolean epoll, SslContext tls, int port, Clock clock) {
+        this.dns = dns;
+        this.fetcher = new PolicyFetcher(group, epoll, tls, port, Duration.ofSeconds(30));
+        this.clock = clock;
+    }
+
+    /**
+     * The policy in force for {@code domain} (an A-label, lower case), or null when there is none
+     * (or its mode is {@code none}). Never fails.
+     */
+    public CompletableFuture<StsPolicy> policyFor(String domain) {
+        CompletableFuture<StsPolicy> running = inFlight.get(domain);
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<StsPolicy> mine = new CompletableFuture<>();
+        running = inFlight.putIfAbsent(domain, mine);
+        if (running != null) {
+            return running;
+        }
+        lookUp(domain).handle((policy, error) -> {
+            if (error != null) {
+                log.warn("MTA-STS: policy of {} not looked up: {}", domain, error.toString());
+            }
+            inFlight.remove(domain, mine);
+            StsPolicy p = error == null ? policy : unexpired(domain);
+            mine.complete(p == null || p.mode() == StsPolicy.Mode.NONE ? null : p);
+            return null;
+        });
+        return mine;
+    }
+
+    private CompletableFuture<StsPolicy> lookUp(String domain) {
+        return dns.txt("_mta-sts." + domain).thenCompose(answer -> {
+            Cached cached = cache.get(domain);
+            boolean fresh = cached != null && clock.instant().isBefore(cached.expires());
+            if (!(answer instanceof DnsAnswer.Found<String> found)) {
+                // No record, or no answer: an unexpired policy stays in force (RFC 8461 §5.1).
+                return CompletableFuture.completedFuture(fresh ? cached.policy() : null);
+            }
+            String id = StsPolicy.policyId(found.values());
+            if (id == null) {
+                return CompletableFuture.completedFuture(fresh ? cached.policy() : null);
+            }
+            if (fresh && id.equals(cached.id())) {
+                return CompletableFuture.completedFuture(cached.policy());
+            }
+            return fetch(domain, id).exceptionally(e -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                log.warn("MTA-STS: the policy of {} (id {}) could not be fetched: {}{}", domain, id,
+                        cause.getMessage(), fresh ? "; the cached policy stays in force" : "");
+                return fresh ? cached.policy() : null;
+            });
+        });
+    }
+
+    private CompletableFuture<StsPolicy> fetch(String domain, String id) {
+        String host = "mta-sts." + domain;
+        return dns.addresses(host).thenCompose(addresses -> {
+            if (!(addresses instanceof DnsAnswer.Found<java.net.InetAddress> found)) {
+                return CompletableFuture.failedFuture(new IllegalStateException(host + " has no address"));
+            }
+            return fetcher.fetch(domain, found.values());
+        }).thenApply(text -> {
+            StsPolicy policy;
+            try {
+                policy = StsPolicy.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("invalid policy: " + e.getMessage());
+            }
+            cache.put(domain, new Cached(id, policy, clock.instant().plus(policy.maxAge())));
+            log.info("MTA-STS: policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, id,
+                    policy.mode().name().toLowerCase(java.util.Locale.ROOT), policy.mx(), policy.maxAge().toSeconds());
+            return policy;
+        });
+    }
+
+    private StsPolicy unexpired(String domain) {
+        Cached cached = cache.get(domain);
+        return cached != null && clock.instant().isBefore(cached.expires()) ? cached.policy() : null;
+    }
+}
