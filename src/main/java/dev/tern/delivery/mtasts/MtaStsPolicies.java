@@ -34,6 +34,9 @@ public final class MtaStsPolicies {
     private record Cached(String id, StsPolicy policy, Instant expires) {
     }
 
+    /** Past this many cached policies, the expired ones are dropped before another is added. */
+    private static final int PRUNE_AT = 10_000;
+
     private final DnsResolver dns;
     private final PolicyFetcher fetcher;
     private final Clock clock;
@@ -115,7 +118,11 @@ public final class MtaStsPolicies {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("invalid policy: " + e.getMessage());
             }
-            cache.put(domain, new Cached(id, policy, clock.instant().plus(policy.maxAge())));
+            Instant now = clock.instant();
+            if (cache.size() >= PRUNE_AT) {
+                cache.values().removeIf(c -> !now.isBefore(c.expires()));
+            }
+            cache.put(domain, new Cached(id, policy, now.plus(policy.maxAge())));
             log.info("MTA-STS: policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, id,
                     policy.mode().name().toLowerCase(java.util.Locale.ROOT), policy.mx(), policy.maxAge().toSeconds());
             return policy;

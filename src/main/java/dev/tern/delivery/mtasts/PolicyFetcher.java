@@ -107,19 +107,37 @@ final class PolicyFetcher {
             get.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             get.headers().set(HttpHeaderNames.USER_AGENT, "Tern MTA-STS");
             ch.writeAndFlush(get);
-            ch.closeFuture().addListener(c -> result.completeExceptionally(
-                    new IllegalStateException("the connection to " + host + " closed without an answer")));
         });
         return result;
     }
 
-    /** Takes the one response, checks it, and closes. */
+    /**
+     * Takes the one response, checks it, and closes. A failure (TLS, a response too large, a
+     * timeout) is kept and reported when the connection has closed, since the handlers that
+     * detect some of them close the connection first.
+     */
     private static final class Answer extends SimpleChannelInboundHandler<FullHttpResponse> {
 
         private final CompletableFuture<String> result;
+        private String failure;
 
         Answer(CompletableFuture<String> result) {
             this.result = result;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess()) {
+                failure = "TLS: " + describe(e.cause());
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            result.completeExceptionally(new IllegalStateException(failure != null ? failure
+                    : "the connection closed without an answer"));
+            super.channelInactive(ctx);
         }
 
         @Override
@@ -139,13 +157,18 @@ final class PolicyFetcher {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (failure == null) {
+                failure = describe(cause);
+            }
+            ctx.close();
+        }
+
+        private static String describe(Throwable cause) {
             Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                     ? cause.getCause() : cause;
-            String why = c instanceof io.netty.handler.timeout.ReadTimeoutException ? "timed out"
+            return c instanceof io.netty.handler.timeout.ReadTimeoutException ? "timed out"
                     : c instanceof io.netty.handler.codec.TooLongFrameException ? "policy larger than " + MAX_POLICY + " octets"
                     : c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-            result.completeExceptionally(new IllegalStateException(why));
-            ctx.close();
         }
     }
 
