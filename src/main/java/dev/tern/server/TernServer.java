@@ -282,7 +282,7 @@ public final class TernServer implements AutoCloseable {
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
             remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
-                    signer(), recorder, this::receivesOn, trust, timeouts);
+                    services.metadata(), signer(), recorder, this::receivesOn, trust, timeouts);
             if (!services.metadata().shared()) {
                 // The only process that delivers from this store: what was in flight was interrupted.
                 // A shared store's leases belong to nodes that may still be running; they expire.
@@ -315,6 +315,7 @@ public final class TernServer implements AutoCloseable {
                     OrphanSweep.INTERVAL.toMinutes(), TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
@@ -557,6 +558,18 @@ public final class TernServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("trimming old expunged UIDs failed: {}", e.toString());
+        }
+    }
+
+    /** Forgets recipient domains' MTA-STS policies that expired, every hour. */
+    private void purgeMtaStsPolicies() {
+        try {
+            int purged = services.metadata().writeAndWait(tx -> tx.mtaSts().purge(Instant.now(), 10_000));
+            if (purged > 0) {
+                log.info("delivery: forgot {} expired MTA-STS polic{}", purged, purged == 1 ? "y" : "ies");
+            }
+        } catch (RuntimeException e) {
+            log.warn("purging expired MTA-STS policies failed: {}", e.toString());
         }
     }
 

@@ -267,6 +267,15 @@ public final class Rows {
     public record GreylistNetwork(String clientNetwork, int passedTriplets, Instant lastSeen) {
     }
 
+    /**
+     * A recipient domain's MTA-STS policy as fetched (RFC 8461).
+     *
+     * @param policyId the id of the domain's {@code _mta-sts} TXT record at the time
+     * @param policy   the policy file's text
+     */
+    public record MtaStsPolicy(String domain, String policyId, String policy, Instant fetchedAt, Instant expiresAt) {
+    }
+
     /** The counts of a mailbox's STATUS that come from its messages. */
     public record MailboxCounts(long messages, long unseen, long deleted, long size) {
     }

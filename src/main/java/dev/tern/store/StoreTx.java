@@ -19,6 +19,8 @@ public interface StoreTx {
 
     GreylistDao greylist();
 
+    MtaStsDao mtaSts();
+
     DomainOwnershipDao domainOwnership();
 
     SmtpCredentialDao smtpCredentials();

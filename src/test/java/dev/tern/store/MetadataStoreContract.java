@@ -902,6 +902,34 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void mtaStsPoliciesAreStoredReplacedAndPurged() {
+        Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.mtaSts().put(new Rows.MtaStsPolicy("b.test", "1", "version: STSv1\nmode: testing\n", t0, t0.plusSeconds(60)));
+            tx.mtaSts().put(new Rows.MtaStsPolicy("c.test", "9", "version: STSv1\nmode: enforce\n", t0, t0.plusSeconds(600)));
+            return null;
+        });
+        store.writeAndWait(tx -> {
+            tx.mtaSts().put(new Rows.MtaStsPolicy("b.test", "2", "version: STSv1\nmode: enforce\n", t0.plusSeconds(1),
+                    t0.plusSeconds(120)));
+            return null;
+        });
+        var b = store.read(tx -> tx.mtaSts().policy("b.test")).orElseThrow();
+        assertThat(b).isEqualTo(new Rows.MtaStsPolicy("b.test", "2", "version: STSv1\nmode: enforce\n", t0.plusSeconds(1),
+                t0.plusSeconds(120)));
+        var absent = store.read(tx -> tx.mtaSts().policy("d.test"));
+        assertThat(absent).isEmpty();
+        int none = store.writeAndWait(tx -> tx.mtaSts().purge(t0.plusSeconds(120), 10));
+        int one = store.writeAndWait(tx -> tx.mtaSts().purge(t0.plusSeconds(121), 10));
+        assertThat(none).isZero();
+        assertThat(one).isEqualTo(1);
+        var expired = store.read(tx -> tx.mtaSts().policy("b.test"));
+        var kept = store.read(tx -> tx.mtaSts().policy("c.test"));
+        assertThat(expired).isEmpty();
+        assertThat(kept).isPresent();
+    }
+
+    @Test
     void greylistTripletsAreStoredReplacedTouchedAndPurged() {
         Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
         Rows.GreylistTriplet pending = new Rows.GreylistTriplet("192.0.2.0/24", "a@sender.test", "b@example.test",

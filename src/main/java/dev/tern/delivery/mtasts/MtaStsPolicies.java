@@ -2,6 +2,8 @@ package dev.tern.delivery.mtasts;
 
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The MTA-STS policies (RFC 8461) of the domains mail goes to: discovered through the domain's
@@ -24,7 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * force. A missing record, a DNS failure or a failed fetch never removes an unexpired policy: that
  * is what protects mail from an attacker who can change DNS answers or block HTTPS for a while.
  * Without a cached policy, any of them means "no policy", and mail goes as it would without
- * MTA-STS. Policies are kept in memory: after a restart they are fetched again.
+ * MTA-STS.
+ *
+ * <p>Policies are kept in memory and in the store ({@code mta_sts_policies}): after a restart, and
+ * on every node sharing the store, a policy fetched before is in force until it expires. The store
+ * is read once per domain (its answer, policy or none, is then kept in memory) and written after
+ * each fetch, on the blocking executor.
  */
 public final class MtaStsPolicies {
 
@@ -34,11 +42,16 @@ public final class MtaStsPolicies {
     private record Cached(String id, StsPolicy policy, Instant expires) {
     }
 
+    /** What memory holds for a domain whose stored policy was looked for and not found. */
+    private static final Cached NOTHING_STORED = new Cached(null, null, Instant.MIN);
+
     /** Past this many cached policies, the expired ones are dropped before another is added. */
     private static final int PRUNE_AT = 10_000;
 
     private final DnsResolver dns;
     private final PolicyFetcher fetcher;
+    private final MetadataStore store;
+    private final Executor blocking;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     /** One lookup at a time per domain: deliveries to it in the meantime share it. */
@@ -48,9 +61,12 @@ public final class MtaStsPolicies {
      * @param tls  a client context that verifies certificates and host names
      * @param port the HTTPS port of the policy hosts: 443 (tests use another)
      */
-    public MtaStsPolicies(DnsResolver dns, EventLoopGroup group, boolean epoll, SslContext tls, int port, Clock clock) {
+    public MtaStsPolicies(DnsResolver dns, EventLoopGroup group, boolean epoll, SslContext tls, int port,
+                          MetadataStore store, Executor blocking, Clock clock) {
         this.dns = dns;
         this.fetcher = new PolicyFetcher(group, epoll, tls, port, Duration.ofSeconds(30));
+        this.store = store;
+        this.blocking = blocking;
         this.clock = clock;
     }
 
@@ -81,9 +97,9 @@ public final class MtaStsPolicies {
     }
 
     private CompletableFuture<StsPolicy> lookUp(String domain) {
-        return dns.txt("_mta-sts." + domain).thenCompose(answer -> {
-            Cached cached = cache.get(domain);
-            boolean fresh = cached != null && clock.instant().isBefore(cached.expires());
+        CompletableFuture<Cached> known = remembered(domain);
+        return dns.txt("_mta-sts." + domain).thenCombine(known, (answer, cached) -> {
+            boolean fresh = cached.policy() != null && clock.instant().isBefore(cached.expires());
             if (!(answer instanceof DnsAnswer.Found<String> found)) {
                 // No record, or no answer: an unexpired policy stays in force (RFC 8461 §5.1).
                 return CompletableFuture.completedFuture(fresh ? cached.policy() : null);
@@ -101,7 +117,30 @@ public final class MtaStsPolicies {
                         cause.getMessage(), fresh ? "; the cached policy stays in force" : "");
                 return fresh ? cached.policy() : null;
             });
-        });
+        }).thenCompose(f -> f);
+    }
+
+    /** What memory holds for the domain, read from the store the first time. */
+    private CompletableFuture<Cached> remembered(String domain) {
+        Cached inMemory = cache.get(domain);
+        if (inMemory != null) {
+            return CompletableFuture.completedFuture(inMemory);
+        }
+        return CompletableFuture.supplyAsync(() -> store.read(tx -> tx.mtaSts().policy(domain)), blocking)
+                .handle((row, error) -> {
+                    Cached c = NOTHING_STORED;
+                    if (error != null) {
+                        log.warn("MTA-STS: the stored policy of {} could not be read: {}", domain, error.toString());
+                    } else if (row.isPresent()) {
+                        try {
+                            c = new Cached(row.get().policyId(), StsPolicy.parse(row.get().policy()), row.get().expiresAt());
+                        } catch (IllegalArgumentException e) {
+                            log.warn("MTA-STS: the stored policy of {} is not valid: {}", domain, e.getMessage());
+                        }
+                    }
+                    Cached raced = cache.putIfAbsent(domain, c);
+                    return raced != null ? raced : c;
+                });
     }
 
     private CompletableFuture<StsPolicy> fetch(String domain, String id) {
@@ -120,9 +159,17 @@ public final class MtaStsPolicies {
             }
             Instant now = clock.instant();
             if (cache.size() >= PRUNE_AT) {
-                cache.values().removeIf(c -> !now.isBefore(c.expires()));
+                cache.values().removeIf(c -> c.policy() != null && !now.isBefore(c.expires()));
             }
-            cache.put(domain, new Cached(id, policy, now.plus(policy.maxAge())));
+            Instant expires = now.plus(policy.maxAge());
+            cache.put(domain, new Cached(id, policy, expires));
+            CompletableFuture.runAsync(() -> store.writeAndWait(tx -> {
+                tx.mtaSts().put(new Rows.MtaStsPolicy(domain, id, text, now, expires));
+                return null;
+            }), blocking).exceptionally(e -> {
+                log.warn("MTA-STS: the policy of {} could not be stored: {}", domain, e.toString());
+                return null;
+            });
             log.info("MTA-STS: policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, id,
                     policy.mode().name().toLowerCase(java.util.Locale.ROOT), policy.mx(), policy.maxAge().toSeconds());
             return policy;
@@ -131,6 +178,7 @@ public final class MtaStsPolicies {
 
     private StsPolicy unexpired(String domain) {
         Cached cached = cache.get(domain);
-        return cached != null && clock.instant().isBefore(cached.expires()) ? cached.policy() : null;
+        return cached != null && cached.policy() != null && clock.instant().isBefore(cached.expires())
+                ? cached.policy() : null;
     }
 }

@@ -19,6 +19,7 @@ import dev.tern.smtp.client.SmtpClientSettings;
 import dev.tern.smtp.client.SmtpTimeouts;
 import dev.tern.smtp.client.TlsSettings;
 import dev.tern.smtp.client.TranscriptListener;
+import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.tracking.Relay;
 import io.netty.channel.EventLoopGroup;
@@ -77,12 +78,14 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final MtaStsPolicies mtaSts;
 
     /**
+     * @param store      where MTA-STS policies are kept between restarts
      * @param isSelf     true for an address where this server receives mail (MX loop detection)
      * @param extraTrust CA certificates trusted besides the JDK's, for TLS level verify
      */
     public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
-                               MessageSigner signer, OutcomeRecorder recorder, Predicate<InetSocketAddress> isSelf,
-                               List<X509Certificate> extraTrust, SmtpTimeouts timeouts) {
+                               MetadataStore store, MessageSigner signer, OutcomeRecorder recorder,
+                               Predicate<InetSocketAddress> isSelf, List<X509Certificate> extraTrust,
+                               SmtpTimeouts timeouts) {
         this.settings = settings;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
@@ -105,7 +108,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 new SmtpClient(base.withTls(TlsSettings.insecure()), group, epoll, blockingWork));
         try {
             this.mtaSts = settings.mtaSts() ? new MtaStsPolicies(dns, group, epoll, verifying.sslContext(),
-                    settings.mtaStsPort(), java.time.Clock.systemUTC()) : null;
+                    settings.mtaStsPort(), store, blockingWork, java.time.Clock.systemUTC()) : null;
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalStateException("cannot set up TLS for MTA-STS: " + e.getMessage(), e);
         }

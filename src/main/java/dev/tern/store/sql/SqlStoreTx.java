@@ -6,6 +6,7 @@ import dev.tern.store.DkimKeyDao;
 import dev.tern.store.DirectoryDao;
 import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
+import dev.tern.store.MtaStsDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.SmtpCredentialDao;
@@ -28,6 +29,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlBlobRefDao blobs;
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
+    private final SqlMtaStsDao mtaSts;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -75,6 +77,7 @@ public final class SqlStoreTx implements StoreTx {
         this.blobs = new SqlBlobRefDao(db);
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
+        this.mtaSts = new SqlMtaStsDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -122,6 +125,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public GreylistDao greylist() {
         return greylist;
+    }
+
+    @Override
+    public MtaStsDao mtaSts() {
+        return mtaSts;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * When a policy is fetched, kept, replaced or dropped (RFC 8461 §5.1): an unexpired policy
@@ -38,6 +39,11 @@ class MtaStsPoliciesTest {
     private MultiThreadIoEventLoopGroup group;
     private HttpsServer https;
     private MtaStsPolicies policies;
+    private dev.tern.store.embedded.SqliteMetadataStore store;
+    private java.util.concurrent.ExecutorService blocking;
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,13 +62,21 @@ class MtaStsPoliciesTest {
             exchange.close();
         });
         https.start();
-        policies = new MtaStsPolicies(resolver, group, false, TlsSettings.trusting(List.of(pki.caCertificate())).sslContext(),
-                https.getAddress().getPort(), clock);
+        store = new dev.tern.store.embedded.SqliteMetadataStore(dir.resolve("tern.db"), 2);
+        blocking = java.util.concurrent.Executors.newFixedThreadPool(2);
+        policies = newPolicies();
+    }
+
+    private MtaStsPolicies newPolicies() throws javax.net.ssl.SSLException {
+        return new MtaStsPolicies(resolver, group, false, TlsSettings.trusting(List.of(pki.caCertificate())).sslContext(),
+                https.getAddress().getPort(), store, blocking, clock);
     }
 
     @AfterEach
     void stop() {
         https.stop(0);
+        blocking.shutdownNow();
+        store.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         resolver.close();
         dns.close();
@@ -105,6 +119,27 @@ class MtaStsPoliciesTest {
         // Past max_age, without a record, there is no policy any more.
         record(null);
         clock.advance(Duration.ofSeconds(3601));
+        assertThat(mode()).isNull();
+    }
+
+    @Test
+    void aPolicyOutlivesARestartThroughTheStoreUntilItExpires() throws Exception {
+        record("v=STSv1; id=1");
+        assertThat(mode()).isEqualTo(StsPolicy.Mode.ENFORCE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.read(tx -> tx.mtaSts().policy("b.test")).isPresent());
+
+        // A restart while DNS says nothing and the policy host is down: the stored policy holds.
+        policies = newPolicies();
+        record(null);
+        status = 500;
+        assertThat(mode()).isEqualTo(StsPolicy.Mode.ENFORCE);
+        assertThat(fetches.get()).isEqualTo(1);
+
+        // Expired policies are forgotten by the hourly purge, and no longer used.
+        clock.advance(Duration.ofSeconds(3601));
+        int purged = store.writeAndWait(tx -> tx.mtaSts().purge(clock.instant(), 100));
+        assertThat(purged).isEqualTo(1);
+        policies = newPolicies();
         assertThat(mode()).isNull();
     }
 
