@@ -3,6 +3,8 @@ package dev.tern.message;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,38 +13,95 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The few header fields a listing shows (From, To, Subject, Date, Message-ID), read from the start
- * of a message without parsing its body. Encoded words (RFC 2047) are decoded.
+ * The few header fields a listing shows and the DKIM signer looks for (From, To, Subject, Date,
+ * Message-ID), read from the start of a message without parsing its body. Encoded words (RFC 2047)
+ * are decoded; the first field of each name counts.
+ *
+ * <p>The header section is read to its end whatever its size, in constant memory: each field is
+ * kept up to {@link #MAX_FIELD} octets and at most {@link #MAX_NAMES} names are kept, so a huge
+ * field before From (a long References list, a crafted one) neither hides From nor costs memory.
  */
 public record HeaderSummary(Map<String, String> fields) {
 
-    private static final int MAX_HEADER_BYTES = 256 * 1024;
+    /** Octets of one unfolded field kept; the rest of it is read and dropped. */
+    static final int MAX_FIELD = 16 * 1024;
+    /** Distinct field names kept. */
+    static final int MAX_NAMES = 1000;
 
     public String get(String name) {
         return fields.getOrDefault(name.toLowerCase(Locale.ROOT), "");
     }
 
     public static HeaderSummary read(InputStream in) throws IOException {
-        byte[] head = in.readNBytes(MAX_HEADER_BYTES);
-        String text = new String(head, StandardCharsets.UTF_8);
-        int end = text.indexOf("\r\n\r\n");
-        if (end < 0) {
-            end = text.indexOf("\n\n");
-        }
-        if (end >= 0) {
-            text = text.substring(0, end);
-        }
+        InputStream input = new BufferedInputStream(in, 8192);
         Map<String, String> fields = new LinkedHashMap<>();
-        String unfolded = text.replaceAll("\r?\n[ \t]+", " ");
-        for (String line : unfolded.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
+        ByteArrayOutputStream field = new ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        while (readLine(input, line)) {
+            byte[] l = line.toByteArray();
+            if (l.length == 0) {
+                break;   // the end of the header section
             }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = DecoderUtil.decodeEncodedWords(line.substring(colon + 1).trim(), DecodeMonitor.SILENT);
-            fields.putIfAbsent(name, value);
+            if (l[0] == ' ' || l[0] == '\t') {
+                // A continuation: unfolded as one space in place of the line break and the white space.
+                int start = 0;
+                while (start < l.length && (l[start] == ' ' || l[start] == '\t')) {
+                    start++;
+                }
+                if (field.size() > 0) {
+                    appendCapped(field, new byte[]{' '}, 0, 1);
+                    appendCapped(field, l, start, l.length - start);
+                }
+            } else {
+                keep(fields, field);
+                appendCapped(field, l, 0, l.length);
+            }
         }
+        keep(fields, field);
         return new HeaderSummary(fields);
+    }
+
+    private static void keep(Map<String, String> fields, ByteArrayOutputStream field) {
+        if (field.size() == 0) {
+            return;
+        }
+        String text = field.toString(StandardCharsets.UTF_8);
+        field.reset();
+        int colon = text.indexOf(':');
+        if (colon <= 0 || fields.size() >= MAX_NAMES) {
+            return;
+        }
+        String name = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        if (!fields.containsKey(name)) {
+            fields.put(name, DecoderUtil.decodeEncodedWords(text.substring(colon + 1).trim(), DecodeMonitor.SILENT));
+        }
+    }
+
+    private static void appendCapped(ByteArrayOutputStream to, byte[] bytes, int offset, int length) {
+        to.write(bytes, offset, Math.max(0, Math.min(length, MAX_FIELD - to.size())));
+    }
+
+    /**
+     * Reads one line into {@code line} (emptied first), without its CRLF or LF, keeping at most
+     * {@link #MAX_FIELD} octets of it. False at the end of the input with nothing read.
+     */
+    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
+        line.reset();
+        int b = in.read();
+        if (b < 0) {
+            return false;
+        }
+        while (b >= 0 && b != '\n') {
+            if (line.size() < MAX_FIELD) {
+                line.write(b);
+            }
+            b = in.read();
+        }
+        byte[] l = line.toByteArray();
+        if (l.length > 0 && l[l.length - 1] == '\r') {
+            line.reset();
+            line.write(l, 0, l.length - 1);
+        }
+        return true;
     }
 }
