@@ -119,7 +119,8 @@ public final class AdminApi implements AutoCloseable {
         register(new HealthRoutes(c.listeners(), c.certificate(), c.config().dataDir(), c.version(), c.clock()));
         register(new CredentialRoutes(services));
         register(new SettingsRoutes(c.config()));
-        register(new AutoconfigRoutes(c.directory(), c.config().hostname(), c.clientPorts(), c.clock(), null));
+        register(new AutoconfigRoutes(c.directory(), c.config().hostname(), c.clientPorts(), c.clock(), null,
+                c.config().mtaStsPolicy()));
         register(new DocumentRoutes(c.metrics(), VERSION));
     }
 

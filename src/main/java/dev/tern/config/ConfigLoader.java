@@ -107,11 +107,12 @@ public final class ConfigLoader {
         WebhookSettings webhooks = WebhookSettings.read(top.table("webhooks"));
         StoreSettings store = StoreSettings.read(top.table("store"), base);
         ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.read(top.table("proxy_protocol"));
+        MtaStsSettings mtaSts = MtaStsSettings.read(top.table("mta_sts"));
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol);
+                webhooks, store, proxyProtocol, mtaSts);
     }
 
     private static String defaultHostname() {

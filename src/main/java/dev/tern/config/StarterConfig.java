@@ -56,6 +56,7 @@ public final class StarterConfig {
                 # admin = ["127.0.0.1:8080"]
                 # Mail client autoconfiguration for the Internet (Thunderbird, Outlook): these
                 # serve the settings files and nothing else. HTTPS uses the certificate of [tls].
+                # autoconfigs also serves the domains' MTA-STS policy (see [mta_sts]).
                 # autoconfig = ["0.0.0.0:80"]
                 # autoconfigs = ["0.0.0.0:443"]
 
@@ -127,6 +128,11 @@ public final class StarterConfig {
                 # host = "smtp.provider.example"
                 # username = "apikey"
                 # password_file = "smarthost.secret"
+
+                # [mta_sts]
+                # The MTA-STS policy served for your domains (with autoconfigs): "testing" first,
+                # "enforce" once the certificate covers mta-sts.DOMAIN of each domain, "off" for none.
+                # mode = "testing"
 
                 # [dns]
                 # The DNS resolvers to ask for MX and address records, as "ip" or "ip:port" (IPv6 as

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param webhooks           HTTP POSTs of delivery events: private addresses, concurrency ({@code [webhooks]})
  * @param store              where the metadata and the message contents live ({@code [store]})
  * @param proxyProtocol      listeners behind a load balancer that sends PROXY headers ({@code [proxy_protocol]})
+ * @param mtaSts             the MTA-STS policy published for the local domains ({@code [mta_sts]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -39,7 +40,8 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
                          ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
-                         WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol) {
+                         WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
+                         MtaStsSettings mtaSts) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,
@@ -68,5 +70,18 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());
+    }
+
+    /**
+     * The MTA-STS policy file this server publishes for its domains, or null when it publishes none:
+     * {@code [mta_sts] mode = "off"}, or no {@code autoconfigs} (HTTPS) listener to serve it.
+     */
+    public String mtaStsPolicy() {
+        if (mtaSts.mode() == MtaStsSettings.Mode.OFF || listener("autoconfigs").isEmpty()) {
+            return null;
+        }
+        return "version: STSv1\r\nmode: " + mtaSts.mode().name().toLowerCase(java.util.Locale.ROOT) + "\r\n"
+                + (mtaSts.mode() == MtaStsSettings.Mode.NONE ? "" : "mx: " + hostname + "\r\n")
+                + "max_age: " + mtaSts.maxAge().toSeconds() + "\r\n";
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * The DNS records a domain needs so that its mail reaches this server, its outgoing mail is
  * trusted and mail clients find their way here: MX, SPF (RFC 7208), one DKIM key record per key
  * (RFC 6376 §3.6), DMARC (RFC 7489), the ownership token, the RFC 6186 SRV records of the client
- * services and the autoconfig/autodiscover names. Printed in zone-file syntax (RFC 1035 §5),
+ * services, the autoconfig/autodiscover names and, when this server serves one, the MTA-STS
+ * policy's (RFC 8461). Printed in zone-file syntax (RFC 1035 §5),
  * ready to paste; {@code onboarding.RecordChecks} checks the same list against live DNS.
  *
  * <p>SRV records of services whose listener is not configured are published with the target
@@ -30,7 +31,10 @@ public final class DnsRecords {
     public static final String OWNERSHIP_PREFIX = "tern-verify=";
 
     /** What a record is for: it says how the record is checked. */
-    public enum Kind { MX, SPF, DKIM, DMARC, OWNERSHIP, SRV, CNAME }
+    public enum Kind { MX, SPF, DKIM, DMARC, OWNERSHIP, SRV, CNAME, MTA_STS }
+
+    /** Where the MTA-STS record is published, below the domain (RFC 8461 §3.1). */
+    public static final String MTA_STS_LABEL = "_mta-sts";
 
     /**
      * One record with what it is for.
@@ -68,7 +72,7 @@ public final class DnsRecords {
      * @param dkimKeys the domain's DKIM keys; none gives no DKIM record
      */
     public static List<Record> forDomain(String domain, String hostname, List<DkimKey> dkimKeys) {
-        return forDomain(domain, hostname, dkimKeys, null, new ClientPorts(java.util.Map.of())).stream()
+        return forDomain(domain, hostname, dkimKeys, null, new ClientPorts(java.util.Map.of()), null).stream()
                 .filter(r -> r.kind() == Kind.MX || r.kind() == Kind.SPF || r.kind() == Kind.DKIM || r.kind() == Kind.DMARC)
                 .toList();
     }
@@ -81,9 +85,10 @@ public final class DnsRecords {
      * @param dkimKeys       the domain's DKIM keys; none gives no DKIM record
      * @param ownershipToken the domain's ownership token, or null for no ownership record
      * @param ports          the client listeners, for the SRV records
+     * @param mtaStsPolicy   the MTA-STS policy file this server serves, or null when it serves none
      */
     public static List<Record> forDomain(String domain, String hostname, List<DkimKey> dkimKeys, String ownershipToken,
-                                         ClientPorts ports) {
+                                         ClientPorts ports, String mtaStsPolicy) {
         String d = domain + ".";
         String host = hostname + ".";
         List<Record> records = new ArrayList<>();
@@ -116,7 +121,27 @@ public final class DnsRecords {
             records.add(new Record(Kind.CNAME, "CNAME: " + (label.equals("autoconfig") ? "Thunderbird" : "Outlook")
                     + " and other clients fetch their settings from this server", label + "." + d, "CNAME", host));
         }
+        if (mtaStsPolicy != null) {
+            records.add(new Record(Kind.CNAME, "CNAME: mail servers fetch the MTA-STS policy of " + domain
+                    + " from this server, over HTTPS", "mta-sts." + d, "CNAME", host));
+            records.add(new Record(Kind.MTA_STS, "MTA-STS: mail servers that honour it deliver to " + domain
+                    + " only over TLS with a valid certificate (RFC 8461); the id changes with the policy",
+                    MTA_STS_LABEL + "." + d, "TXT", txt("v=STSv1; id=" + mtaStsId(mtaStsPolicy))));
+        }
         return records;
+    }
+
+    /**
+     * The id of a policy file for the {@code _mta-sts} record: derived from its text, so that it
+     * changes exactly when the policy does and senders fetch it again (RFC 8461 §3.1).
+     */
+    public static String mtaStsId(String policy) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(policy.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Implicit TLS before STARTTLS (RFC 8314 §5.1); the IMAP and POP3 pairs in one order (RFC 6186 §3.4). */

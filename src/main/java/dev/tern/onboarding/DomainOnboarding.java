@@ -35,23 +35,26 @@ public final class DomainOnboarding {
     private final DomainOwnership ownership;
     private final String hostname;
     private final ClientPorts ports;
+    private final String mtaStsPolicy;
     private final Supplier<DnsResolver> dns;
     private final Executor storage;
 
     /**
      * @param hostname this server's name, where the records point
      * @param ports    the client listeners, for the SRV records
+     * @param mtaStsPolicy the MTA-STS policy file this server serves ({@code TernConfig.mtaStsPolicy()}), or null
      * @param dns      the resolver of the checks, asked for at the first check; it should not cache
      *                 answers (see {@link DnsResolver#DnsResolver(dev.tern.config.DnsSettings, boolean)})
      * @param storage  where the store work of a check runs
      */
     public DomainOnboarding(Directory directory, DkimKeys dkimKeys, DomainOwnership ownership, String hostname,
-                            ClientPorts ports, Supplier<DnsResolver> dns, Executor storage) {
+                            ClientPorts ports, String mtaStsPolicy, Supplier<DnsResolver> dns, Executor storage) {
         this.directory = directory;
         this.dkimKeys = dkimKeys;
         this.ownership = ownership;
         this.hostname = hostname;
         this.ports = ports;
+        this.mtaStsPolicy = mtaStsPolicy;
         this.dns = dns;
         this.storage = storage;
     }
@@ -70,7 +73,7 @@ public final class DomainOnboarding {
         if (directory.domain(key).isEmpty()) {
             throw DirectoryException.notFound("no such domain: " + key);
         }
-        return DnsRecords.forDomain(key, hostname, dkimKeys.keys(key), ownership.token(key), ports);
+        return DnsRecords.forDomain(key, hostname, dkimKeys.keys(key), ownership.token(key), ports, mtaStsPolicy);
     }
 
     /** The domains' ownership tokens and verification times. */

@@ -70,6 +70,7 @@ public final class RecordChecker {
                 case OWNERSHIP -> ownership(record);
                 case SRV -> srv(record);
                 case CNAME -> cname(record);
+                case MTA_STS -> mtaSts(record);
             };
         } catch (RuntimeException e) {
             check = CompletableFuture.failedFuture(e);
@@ -215,6 +216,38 @@ public final class RecordChecker {
             boolean otherToken = published.stream().anyMatch(t -> t.trim().startsWith(DnsRecords.OWNERSHIP_PREFIX));
             return new RecordCheck(record, otherToken ? RecordCheck.Status.DIFFERENT : RecordCheck.Status.MISSING,
                     published, expected, otherToken ? "another token is published" : "no ownership token");
+        });
+    }
+
+    // ---- MTA-STS
+
+    /**
+     * RFC 8461 §3.1: exactly one record starting with {@code v=STSv1}, with the id of the policy
+     * served now. Another id is not wrong for senders that fetch anew, but those that cached the old
+     * policy keep it until it expires: the record must change whenever the policy does.
+     */
+    private CompletableFuture<RecordCheck> mtaSts(DnsRecords.Record record) {
+        String expected = record.text();
+        return dns.txt(record.name()).thenApply(answer -> {
+            RecordCheck failed = notFound(record, answer, expected, "no MTA-STS record");
+            if (failed != null) {
+                return failed;
+            }
+            List<String> sts = answer.values().stream().filter(t -> t.trim().startsWith("v=STSv1")).toList();
+            if (sts.isEmpty()) {
+                return new RecordCheck(record, RecordCheck.Status.MISSING, answer.values(), expected,
+                        "no MTA-STS record (TXT starting with v=STSv1)");
+            }
+            if (sts.size() > 1) {
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, sts, expected,
+                        "more than one MTA-STS record: senders then use none (RFC 8461 section 3.1)");
+            }
+            String id = tag(sts.get(0), "id");
+            if (!id.equals(tag(expected, "id"))) {
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, sts, expected,
+                        "the id is not that of the policy served now: senders that kept the old policy do not fetch it again");
+            }
+            return found(record, sts, expected, "the MTA-STS record names the policy served now");
         });
     }
 

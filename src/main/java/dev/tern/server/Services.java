@@ -78,7 +78,7 @@ public final class Services implements AutoCloseable {
         this.dkimKeys = new DkimKeys(metadata, Clock.systemUTC(), dkimSigning::invalidate);
         this.domainOwnership = new DomainOwnership(metadata, Clock.systemUTC());
         this.onboarding = new DomainOnboarding(directory, dkimKeys, domainOwnership, config.hostname(),
-                ClientPorts.of(config), this::checkResolver, storageExecutor);
+                ClientPorts.of(config), config.mtaStsPolicy(), this::checkResolver, storageExecutor);
         this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
     }
 

@@ -391,7 +391,7 @@ public final class TernServer implements AutoCloseable {
                 continue;
             }
             AutoconfigRoutes routes = new AutoconfigRoutes(services.directory(), config.hostname(), this::clientPorts,
-                    Clock.systemUTC(), new RateLimiter<>(AUTOCONFIG_RATE));
+                    Clock.systemUTC(), new RateLimiter<>(AUTOCONFIG_RATE), config.mtaStsPolicy());
             PublicListener listener = new PublicListener(name, routes, Autodiscover.MAX_REQUEST_BYTES);
             publicListeners.add(listener);
             listeners.add(listener.start(transport, config.listener(name), name.equals("autoconfigs") ? tls : null));

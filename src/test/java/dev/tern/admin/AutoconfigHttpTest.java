@@ -243,6 +243,31 @@ class AutoconfigHttpTest {
     }
 
     @Test
+    void theHttpsListenerServesTheMtaStsPolicyThatTheDomainsRecordNames() throws Exception {
+        SSLContext trusting = TestCertificates.trusting(fx.server.server().tls().certificate());
+        String answer = raw("127.0.0.1", port("autoconfigs"), trusting,
+                getRequest("/.well-known/mta-sts.txt", "mta-sts.example.test"));
+        assertThat(status(answer)).isEqualTo(200);
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: text/plain");
+        String policy = body(answer);
+        var parsed = dev.tern.delivery.mtasts.StsPolicy.parse(policy);
+        assertThat(parsed.mode()).isEqualTo(dev.tern.delivery.mtasts.StsPolicy.Mode.TESTING);
+        assertThat(parsed.permits(fx.services().config().hostname())).isTrue();
+        assertThat(parsed.maxAge()).isEqualTo(Duration.ofDays(7));
+        // The record that domain show prints carries this policy's id; its host points here.
+        var records = fx.services().onboarding().records("example.test");
+        assertThat(records).filteredOn(r -> r.kind() == dev.tern.directory.DnsRecords.Kind.MTA_STS).singleElement()
+                .satisfies(r -> assertThat(dev.tern.delivery.mtasts.StsPolicy.policyId(List.of(r.text())))
+                        .isEqualTo(dev.tern.directory.DnsRecords.mtaStsId(policy)));
+        assertThat(records).anyMatch(r -> r.owner().equals("mta-sts.example.test.") && r.type().equals("CNAME"));
+        // Another domain, or the domain without the mta-sts label: nothing.
+        assertThat(status(raw("127.0.0.1", port("autoconfigs"), trusting,
+                getRequest("/.well-known/mta-sts.txt", "mta-sts.other.test")))).isEqualTo(404);
+        assertThat(status(raw("127.0.0.1", port("autoconfigs"), trusting,
+                getRequest("/.well-known/mta-sts.txt", "example.test")))).isEqualTo(404);
+    }
+
+    @Test
     void thePublicListenersServeNothingElse() throws Exception {
         String token = fx.token(List.of(Scope.ADMIN));
         for (String path : List.of("/api/openapi.json", "/api/domains", "/api/session", "/", "/index.html",

@@ -27,6 +27,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMtaStsPolicyIsPublishedWhereAnHttpsListenerServesIt() {
+        String https = "hostname = \"mx.example.test\"\n[listeners]\nautoconfigs = [\"0.0.0.0:443\"]\n";
+        assertThat(parse(https).mtaStsPolicy())
+                .isEqualTo("version: STSv1\r\nmode: testing\r\nmx: mx.example.test\r\nmax_age: 604800\r\n");
+        assertThat(parse(https + "[mta_sts]\nmode = \"enforce\"\nmax_age = \"30d\"\n").mtaStsPolicy())
+                .isEqualTo("version: STSv1\r\nmode: enforce\r\nmx: mx.example.test\r\nmax_age: 2592000\r\n");
+        assertThat(parse(https + "[mta_sts]\nmode = \"none\"\n").mtaStsPolicy())
+                .isEqualTo("version: STSv1\r\nmode: none\r\nmax_age: 604800\r\n");
+        // Off, or nothing to serve it over HTTPS: no policy, and no records.
+        assertThat(parse(https + "[mta_sts]\nmode = \"off\"\n").mtaStsPolicy()).isNull();
+        assertThat(parse("hostname = \"mx.example.test\"\n").mtaStsPolicy()).isNull();
+        assertThatThrownBy(() -> parse("[mta_sts]\nmode = \"strict\"\n")).hasMessageStartingWith("mta_sts.mode: expected");
+        assertThatThrownBy(() -> parse("[mta_sts]\nmax_age = \"1h\"\n")).hasMessageStartingWith("mta_sts.max_age: must be");
+        assertThatThrownBy(() -> parse("[mta_sts]\nmax_age = \"400d\"\n")).hasMessageStartingWith("mta_sts.max_age: must be");
+    }
+
+    @Test
     void freeSpaceReserveFollowsTheLargestMessageUnlessSet() {
         assertThat(parse("[smtp]\nmax_message_size = \"10MB\"\n").smtp().minFreeSpace()).isEqualTo(15L * 1024 * 1024);
         assertThat(parse("[smtp]\nmin_free_space = \"2G\"\n").smtp().minFreeSpace()).isEqualTo(2L << 30);

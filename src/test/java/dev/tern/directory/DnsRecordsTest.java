@@ -21,7 +21,7 @@ class DnsRecordsTest {
         ClientPorts ports = new ClientPorts(Map.of(ClientService.SUBMISSION, 587, ClientService.SUBMISSIONS, 465,
                 ClientService.IMAPS, 993, ClientService.IMAP, 143, ClientService.POP3S, 995));
         List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(rsa, ed),
-                "abc234", ports);
+                "abc234", ports, null);
         assertThat(records).extracting(DnsRecords.Record::zoneLine).containsExactly(
                 "example.org. IN MX 10 mail.example.org.",
                 "example.org. IN TXT \"v=spf1 mx -all\"",
@@ -47,10 +47,29 @@ class DnsRecordsTest {
     @Test
     void withoutTokenNoOwnershipRecordAndWithoutListenersEveryServiceIsNotOffered() {
         List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null,
-                new ClientPorts(Map.of()));
+                new ClientPorts(Map.of()), null);
         assertThat(records).noneMatch(r -> r.kind() == DnsRecords.Kind.OWNERSHIP || r.kind() == DnsRecords.Kind.DKIM);
         assertThat(records).filteredOn(r -> r.kind() == DnsRecords.Kind.SRV).hasSize(6)
                 .allSatisfy(r -> assertThat(r.data()).isEqualTo("0 0 0 ."));
+    }
+
+    @Test
+    void aServedMtaStsPolicyAddsItsHostAndARecordWhoseIdFollowsThePolicy() {
+        String testing = "version: STSv1\r\nmode: testing\r\nmx: mail.example.org\r\nmax_age: 604800\r\n";
+        List<DnsRecords.Record> records = DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null,
+                new ClientPorts(Map.of()), testing);
+        String id = DnsRecords.mtaStsId(testing);
+        assertThat(id).matches("[0-9a-f]{20}");
+        assertThat(records.subList(records.size() - 2, records.size())).extracting(DnsRecords.Record::zoneLine).containsExactly(
+                "mta-sts.example.org. IN CNAME mail.example.org.",
+                "_mta-sts.example.org. IN TXT \"v=STSv1; id=" + id + "\"");
+        // The id is what a sender compares: it changes when the policy does, and only then.
+        assertThat(DnsRecords.mtaStsId(testing.replace("testing", "enforce"))).isNotEqualTo(id);
+        assertThat(DnsRecords.mtaStsId(testing)).isEqualTo(id);
+        // What this server publishes is a policy that its own MTA-STS support accepts.
+        var policy = dev.tern.delivery.mtasts.StsPolicy.parse(testing);
+        assertThat(policy.permits("mail.example.org")).isTrue();
+        assertThat(dev.tern.delivery.mtasts.StsPolicy.policyId(List.of(records.get(records.size() - 1).text()))).isEqualTo(id);
     }
 
     @Test

@@ -52,6 +52,7 @@ class DomainVerificationTest {
                 submission = ["0.0.0.0:587"]
                 submissions = ["0.0.0.0:465"]
                 imaps = ["0.0.0.0:993"]
+                autoconfigs = ["0.0.0.0:443"]
                 """), 2);
         onboarding = services.onboarding();
         records = onboarding.addDomain(DOMAIN).records();
@@ -104,7 +105,10 @@ class DomainVerificationTest {
                 "_pop3s._tcp.example.test. IN SRV 0 0 0 .",
                 "_pop3._tcp.example.test. IN SRV 0 0 0 .",
                 "autoconfig.example.test. IN CNAME mx.tern.test.",
-                "autodiscover.example.test. IN CNAME mx.tern.test.");
+                "autodiscover.example.test. IN CNAME mx.tern.test.",
+                "mta-sts.example.test. IN CNAME mx.tern.test.",
+                "_mta-sts.example.test. IN TXT \"v=STSv1; id="
+                        + DnsRecords.mtaStsId(services.config().mtaStsPolicy()) + "\"");
         assertThat(records).filteredOn(r -> r.kind() == DnsRecords.Kind.DKIM).hasSize(2);
         assertThat(services.domainOwnership().token(DOMAIN)).matches("[a-z2-7]{32}");
     }
@@ -147,6 +151,8 @@ class DomainVerificationTest {
         }
         dns.cname("autoconfig." + DOMAIN, "web.elsewhere.test");
         dns.a("autodiscover." + DOMAIN, "203.0.113.5");
+        dns.cname("mta-sts." + DOMAIN, "web.elsewhere.test");
+        dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=before1");
 
         VerificationReport report = verify();
         assertThat(statuses(report).values()).as("%s", report.checks()).containsOnly(RecordCheck.Status.DIFFERENT);
@@ -167,6 +173,19 @@ class DomainVerificationTest {
         assertThat(check(report, r -> r.name().equals("_imap._tcp.example.test")).detail())
                 .isEqualTo("published as offered, but this server does not offer it");
         assertThat(check(report, r -> r.name().equals("autodiscover.example.test")).published()).containsExactly("203.0.113.5");
+        RecordCheck sts = check(report, r -> r.kind() == DnsRecords.Kind.MTA_STS);
+        assertThat(sts.published()).containsExactly("v=STSv1; id=before1");
+        assertThat(sts.detail()).startsWith("the id is not that of the policy served now");
+    }
+
+    @Test
+    void twoMtaStsRecordsAreOneTooMany() throws Exception {
+        DnsRecords.Record sts = record(DnsRecords.Kind.MTA_STS);
+        publish(sts);
+        dns.txt(sts.name(), "v=STSv1; id=other2");
+        RecordCheck check = check(verify(), r -> r.kind() == DnsRecords.Kind.MTA_STS);
+        assertThat(check.status()).isEqualTo(RecordCheck.Status.DIFFERENT);
+        assertThat(check.detail()).startsWith("more than one MTA-STS record");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import dev.tern.directory.DnsRecords;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
@@ -381,6 +382,41 @@ class OutboundDeliveryTest {
         } finally {
             https.stop(0);
         }
+    }
+
+    @Test
+    void thePolicyThatBPublishesForItsDomainIsWhatAEnforces() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        Path bDir = dir.resolve("b");
+        Files.createDirectories(bDir);
+        pki.writeServerPem(bDir.resolve("cert.pem"), bDir.resolve("key.pem"), "mx.b.test", "mta-sts.b.test",
+                "mta-sts.d.test");
+        b = new RunningServer(bDir, "hostname = \"mx.b.test\"\n" + dnsConfig() + "[tls]\ncert = \""
+                + bDir.resolve("cert.pem") + "\"\nkey = \"" + bDir.resolve("key.pem") + "\"\n[mta_sts]\nmode = \"enforce\"\n",
+                "autoconfigs = [\"127.0.0.1:0\"]\n", null, "127.0.0.3:" + port);
+        b.services().directory().addDomain("b.test");
+        b.services().directory().addDomain("d.test");
+        b.services().directory().addUser("bob@b.test", "bob pw");
+        b.services().directory().addUser("dave@d.test", "dave pw");
+        // B's operator publishes the MTA-STS records as `domain show` prints them.
+        for (String domain : List.of("b.test", "d.test")) {
+            DnsRecords.Record sts = b.services().onboarding().records(domain).stream()
+                    .filter(r -> r.kind() == DnsRecords.Kind.MTA_STS).findFirst().orElseThrow();
+            dns.txt(sts.name(), sts.text()).a("mta-sts." + domain, "127.0.0.1");
+        }
+        a = startA("ca_file = \"" + pki.writeCaPem(dir.resolve("ca.pem")) + "\"\nmta_sts_port = " + b.port("autoconfigs") + "\n");
+
+        String id = send(a, "alice@a.test", BODY, "bob@b.test");
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        assertThat(b.content(b.inbox("bob@b.test").get(0))).contains("with ESMTPS");
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+
+        // B's policy names mx.b.test only: d.test, whose MX host is another name for the same
+        // server, gets nothing.
+        dns.mx("d.test", 10, "mx2.b.test").a("mx2.b.test", "127.0.0.3");
+        String second = send(a, "alice@a.test", BODY, "dave@d.test");
+        awaitDeferred(second, "names none of its MX hosts");
+        assertThat(b.inbox("dave@d.test")).isEmpty();
     }
 
     @Test

@@ -66,8 +66,43 @@ public final class TestPki {
         return file;
     }
 
+    /** A server certificate for {@code names} and its key, signed by this CA. */
+    private record Issued(KeyPair keys, X509Certificate certificate) {
+    }
+
+    /**
+     * Writes a server certificate for {@code names} (followed by this CA's, as a chain) and its
+     * PKCS#8 key as PEM files, for a server's {@code [tls] cert} and {@code key}.
+     */
+    public void writeServerPem(Path certFile, Path keyFile, String... names) throws java.io.IOException {
+        Issued issued = issue(names);
+        java.util.Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes());
+        Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(encoded(issued.certificate()))
+                + "\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(encoded(ca))
+                + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(issued.keys().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+    }
+
     /** A server-side TLS context whose certificate names {@code names} (host names or IP addresses), signed by this CA. */
     public SSLContext serverContext(String... names) {
+        try {
+            Issued issued = issue(names);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] pw = "test".toCharArray();
+            store.setKeyEntry("server", issued.keys().getPrivate(), pw, new X509Certificate[]{issued.certificate(), ca});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, pw);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Issued issue(String... names) {
         try {
             KeyPair keys = keyPair();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=Tern Test CA"), serial(),
@@ -81,16 +116,7 @@ public final class TestPki {
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(new GeneralName[0])));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            X509Certificate cert = sign(b);
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] pw = "test".toCharArray();
-            store.setKeyEntry("server", keys.getPrivate(), pw, new X509Certificate[]{cert, ca});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, pw);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
+            return new Issued(keys, sign(b));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

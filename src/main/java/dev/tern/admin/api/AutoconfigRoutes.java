@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * Mail client autoconfiguration (docs/autoconfig.md): the Thunderbird autoconfig file and Outlook's
- * Autodiscover (POX), for the domains of this server only; any other domain is 404. The routes are
+ * Autodiscover (POX), for the domains of this server only; any other domain is 404. Also the MTA-STS
+ * policy (RFC 8461 §3.3) of the local domains, at {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt},
+ * when this server publishes one (docs/onboarding.md). The routes are
  * open to anyone and read no credentials: they tell what the DNS records tell (host and ports) and
  * nothing about accounts. They are served on the public {@code autoconfig} and {@code autoconfigs}
  * listeners, where each client address may make a limited number of requests, and on the admin
@@ -38,24 +40,29 @@ public final class AutoconfigRoutes implements RouteGroup {
     /** The answers depend only on the configuration and the domains: clients may keep them for an hour. */
     static final String CACHE = "max-age=3600";
     private static final String HOST_PREFIX = "autoconfig.";
+    /** RFC 8461 §3.3: the policy host is the domain with this label in front. */
+    private static final String POLICY_HOST_PREFIX = "mta-sts.";
 
     private final Directory directory;
     private final String hostname;
     private final Supplier<ClientPorts> ports;
     private final Clock clock;
     private final RateLimiter<InetAddress> limiter;
+    private final String mtaStsPolicy;
 
     /**
-     * @param ports   where clients reach the client listeners, asked at each request
-     * @param limiter requests allowed per client address, or null for no limit
+     * @param ports        where clients reach the client listeners, asked at each request
+     * @param limiter      requests allowed per client address, or null for no limit
+     * @param mtaStsPolicy the MTA-STS policy file of the local domains, or null when none is published
      */
     public AutoconfigRoutes(Directory directory, String hostname, Supplier<ClientPorts> ports, Clock clock,
-                            RateLimiter<InetAddress> limiter) {
+                            RateLimiter<InetAddress> limiter, String mtaStsPolicy) {
         this.directory = directory;
         this.hostname = hostname;
         this.ports = ports;
         this.clock = clock;
         this.limiter = limiter;
+        this.mtaStsPolicy = mtaStsPolicy;
     }
 
     @Override
@@ -68,6 +75,10 @@ public final class AutoconfigRoutes implements RouteGroup {
                     .produces(THUNDERBIRD_TYPE)
                     .handle(limited(this::thunderbird));
         }
+        table.get("/.well-known/mta-sts.txt", "MTA-STS policy (RFC 8461) of the domain named by the Host header, "
+                        + "mta-sts.DOMAIN")
+                .access(Access.anyone()).tag("autoconfig").produces("text/plain")
+                .handle(limited(this::mtaSts));
         for (String path : List.of("/autodiscover/autodiscover.xml", "/Autodiscover/Autodiscover.xml")) {
             table.post(path, "Outlook Autodiscover (POX): the request's address gets IMAP, POP3 and SMTP settings")
                     .access(Access.anyone()).tag("autoconfig").produces(Autodiscover.CONTENT_TYPE)
@@ -100,6 +111,16 @@ public final class AutoconfigRoutes implements RouteGroup {
         return ApiResponse.text(200, THUNDERBIRD_TYPE, xml).withHeader("Cache-Control", CACHE);
     }
 
+    /** RFC 8461 §3.3: the policy, as {@code text/plain}, for {@code mta-sts.} and a local domain; else 404. */
+    private ApiResponse mtaSts(ApiRequest r) {
+        String host = hostName(r);
+        if (mtaStsPolicy == null || host == null || !host.startsWith(POLICY_HOST_PREFIX)) {
+            throw ApiException.notFound("no MTA-STS policy here");
+        }
+        localDomain(host.substring(POLICY_HOST_PREFIX.length()));
+        return ApiResponse.text(200, "text/plain; charset=utf-8", mtaStsPolicy).withHeader("Cache-Control", CACHE);
+    }
+
     private ApiResponse autodiscover(ApiRequest r) {
         byte[] body = r.body();
         if (body.length > Autodiscover.MAX_REQUEST_BYTES) {
@@ -126,6 +147,15 @@ public final class AutoconfigRoutes implements RouteGroup {
 
     /** The domain named by the Host header, less its {@code autoconfig.} label and port; null when none. */
     static String hostDomain(ApiRequest r) {
+        String host = hostName(r);
+        if (host != null && host.startsWith(HOST_PREFIX)) {
+            host = host.substring(HOST_PREFIX.length());
+        }
+        return host == null || host.isEmpty() ? null : host;
+    }
+
+    /** The Host header's name, lower case, without a port; null for none or an IP literal. */
+    private static String hostName(ApiRequest r) {
         String host = r.header("host").map(h -> h.trim().toLowerCase(Locale.ROOT)).orElse("");
         if (host.startsWith("[")) {
             return null;   // an IPv6 literal names no domain
@@ -133,9 +163,6 @@ public final class AutoconfigRoutes implements RouteGroup {
         int colon = host.indexOf(':');
         if (colon >= 0) {
             host = host.substring(0, colon);
-        }
-        if (host.startsWith(HOST_PREFIX)) {
-            host = host.substring(HOST_PREFIX.length());
         }
         return host.isEmpty() ? null : host;
     }
