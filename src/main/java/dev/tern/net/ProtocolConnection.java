@@ -320,6 +320,24 @@ public abstract class ProtocolConnection extends ChannelInboundHandlerAdapter {
         ctx.pipeline().addBefore(ctx.name(), "tls", tls);
     }
 
+    /**
+     * Sends what was written (the reply that starts compression) as it is, then compresses output
+     * with DEFLATE and inflates input ({@code inflater}, which paces itself to this handler's
+     * reading) from the next octet on (RFC 4978). Input received after the command is dropped:
+     * the client sends nothing before it has the reply.
+     */
+    protected final void switchToDeflate(io.netty.channel.ChannelHandler inflater, String command) {
+        flushOutput();
+        int discarded = in == null ? 0 : in.readableBytes();
+        releaseInput();
+        if (discarded > 0) {
+            log.info("{}: {} octets pipelined after {} discarded unread", name, discarded, command);
+        }
+        ctx.pipeline().addBefore(ctx.name(), "inflate", inflater);
+        ctx.pipeline().addBefore(ctx.name(), "deflate",
+                new io.netty.handler.codec.compression.JdkZlibEncoder(io.netty.handler.codec.compression.ZlibWrapper.NONE));
+    }
+
     /** Sends what was written, then closes; later input is ignored. */
     public void closeAfterFlush() {
         if (closing) {

@@ -99,6 +99,10 @@ public final class CommandParser {
             case "ENABLE" -> enable(r);
             case "ID" -> id(r);
             case "NAMESPACE" -> new ImapCommand.Namespace();
+            case "COMPRESS" -> {
+                r.space();
+                yield new ImapCommand.Compress(r.atom("a compression mechanism").toUpperCase(Locale.ROOT));
+            }
             case "SELECT" -> select(r, false);
             case "EXAMINE" -> select(r, true);
             case "CREATE" -> create(r);

@@ -94,6 +94,13 @@ public sealed interface ImapCommand {
         }
     }
 
+    /** {@code COMPRESS mechanism} (RFC 4978); the mechanism in upper case. */
+    record Compress(String mechanism) implements ImapCommand {
+        public String name() {
+            return "COMPRESS";
+        }
+    }
+
     /**
      * SELECT or EXAMINE with the CONDSTORE / QRESYNC parameters of RFC 7162.
      *

@@ -36,6 +36,9 @@ final class Capabilities {
         } else {
             out.addAll(AFTER_LOGIN);
             out.add("APPENDLIMIT=" + context.limits().maxLiteralSize());
+            if (!session.compressed()) {
+                out.add("COMPRESS=DEFLATE");
+            }
         }
         return out;
     }

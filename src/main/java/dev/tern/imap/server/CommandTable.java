@@ -51,6 +51,7 @@ final class CommandTable {
         add("AUTHENTICATE", Needs.NO_LOGIN, true, (s, t, c) -> s.authenticate(t, (ImapCommand.Authenticate) c));
         add("ENABLE", Needs.LOGIN, false, (s, t, c) -> s.enable(t, (ImapCommand.Enable) c));
         add("NAMESPACE", Needs.LOGIN, false, (s, t, c) -> s.namespace(t));
+        add("COMPRESS", Needs.LOGIN, false, (s, t, c) -> s.compress(t, (ImapCommand.Compress) c));
         add("IDLE", Needs.LOGIN, false, (s, t, c) -> s.idle(t));
         add("SELECT", Needs.LOGIN, false, (s, t, c) -> SelectCommand.select(s, t, (ImapCommand.Select) c));
         add("EXAMINE", Needs.LOGIN, false, (s, t, c) -> SelectCommand.select(s, t, (ImapCommand.Select) c));

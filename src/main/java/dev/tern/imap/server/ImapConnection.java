@@ -298,6 +298,12 @@ final class ImapConnection extends ProtocolConnection implements ImapIo {
     }
 
     @Override
+    public void startCompression() {
+        framer.abandonCommand();
+        switchToDeflate(new PacedInflater(), "COMPRESS");
+    }
+
+    @Override
     public void flush() {
         sendOutput();
     }

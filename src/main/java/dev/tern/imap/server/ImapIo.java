@@ -33,6 +33,12 @@ interface ImapIo {
     /** Sends what is written so far, then puts TLS under the connection; unread input is dropped. */
     void startTls();
 
+    /**
+     * Sends what is written so far as it is, then compresses both directions with DEFLATE
+     * (RFC 4978); unread input is dropped, as a client sends nothing after COMPRESS before the OK.
+     */
+    void startCompression();
+
     /** Sends what is written so far and closes. */
     void closeAfterFlush();
 

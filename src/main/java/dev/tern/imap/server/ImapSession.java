@@ -66,6 +66,8 @@ final class ImapSession {
     private boolean utf8;
     private boolean condstore;
     private boolean qresync;
+    /** COMPRESS=DEFLATE is on (RFC 4978). */
+    private boolean compressed;
     private boolean rev2;
     private int errors;
 
@@ -127,6 +129,11 @@ final class ImapSession {
      */
     boolean qresync() {
         return qresync;
+    }
+
+    /** DEFLATE compression is on (RFC 4978). */
+    boolean compressed() {
+        return compressed;
     }
 
     /** IMAP4rev2 was enabled: SEARCH answers with ESEARCH, no \Recent (RFC 9051). */
@@ -666,6 +673,23 @@ final class ImapSession {
         }
         w.end();
         completed(tag, "ENABLE completed");
+    }
+
+    /**
+     * RFC 4978: DEFLATE in both directions from the end of the tagged OK on. Once only: a second
+     * COMPRESS gets {@code NO [COMPRESSIONACTIVE]}.
+     */
+    void compress(String tag, ImapCommand.Compress c) {
+        if (!c.mechanism().equals("DEFLATE")) {
+            bad(tag, "the only compression offered is DEFLATE");
+        } else if (compressed) {
+            no(tag, ResponseCode.of("COMPRESSIONACTIVE"), "DEFLATE is already active");
+        } else if (reportChanges(true)) {
+            compressed = true;
+            LOG.info("{}: DEFLATE compression on", id);
+            writer().status(tag, "OK", null, "DEFLATE active");
+            io.startCompression();
+        }
     }
 
     /** RFC 2342: one personal namespace, no prefix, "/" as separator. */

@@ -415,6 +415,33 @@ class ImapClientsTest {
     }
 
     @Test
+    void angusMailReadsOverACompressedConnection() throws Exception {
+        String body = "a body that compresses well. ".repeat(4000);
+        sendOverSmtp("Squeezed", body + "\n");
+        awaitInbox("Squeezed");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tern.imap");
+        var log = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        log.start();
+        logger.addAppender(log);
+        Properties p = tlsProperties("imaps", "imaps");
+        p.put("mail.imaps.compress.enable", "true");
+        Store store = Session.getInstance(p).getStore("imaps");
+        store.connect("alice@example.test", PASSWORD);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Message m = inbox.search(new SubjectTerm("Squeezed"))[0];
+            assertThat(((String) m.getContent()).strip()).isEqualTo(body.strip());
+            inbox.close(false);
+        } finally {
+            store.close();
+            logger.detachAppender(log);
+        }
+        // Angus Mail asked for COMPRESS=DEFLATE, and the session ran compressed.
+        assertThat(log.list).anyMatch(e -> e.getFormattedMessage().endsWith("DEFLATE compression on"));
+    }
+
+    @Test
     void mailClientsSortAndThreadOnTheServer() throws Exception {
         sendOverSmtp("Re: beta", "b\n");
         sendOverSmtp("alpha", "a\n");

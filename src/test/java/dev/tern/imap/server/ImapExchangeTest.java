@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -342,6 +343,76 @@ class ImapExchangeTest {
         assertThat(imap.command("r3", resync + " 2:*))")).contains("* VANISHED (EARLIER) 3");
         assertThat(imap.command("r4", "UID FETCH 1:2 (FLAGS) (CHANGEDSINCE " + between + " VANISHED)"))
                 .containsExactly("* VANISHED (EARLIER) 1", "r4 OK UID FETCH completed");
+    }
+
+    /** Sends one command line over the client's DEFLATE stream and reads the responses up to its tag. */
+    private static List<String> compressed(java.io.OutputStream out, java.io.InputStream in, String tag, String command)
+            throws IOException {
+        out.write((tag + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        List<String> lines = new java.util.ArrayList<>();
+        String line;
+        do {
+            line = inflatedLine(in);
+            lines.add(line);
+        } while (!line.startsWith(tag + " "));
+        return lines;
+    }
+
+    /**
+     * One line of the server's inflated output. Read octet by octet: a Reader would ask for more
+     * than the server sent (InflaterInputStream always says more is available) and wait.
+     */
+    private static String inflatedLine(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            assertThat(b).as("the server's stream ended").isNotNegative();
+            line.write(b);
+        }
+        String text = line.toString(StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    @Test
+    void compressionWorksBothWaysAndAFloodThatInflatesIsStillBounded() throws Exception {
+        login();
+        append("INBOX", "()", MESSAGE);
+        assertThat(imap.command("c", "CAPABILITY").get(0)).contains(" COMPRESS=DEFLATE");
+        assertThat(last(imap.command("z0", "COMPRESS LZW"))).startsWith("z0 BAD");
+        assertThat(imap.command("z1", "COMPRESS DEFLATE")).containsExactly("z1 OK DEFLATE active");
+
+        // RFC 4978: raw DEFLATE both ways from here, each side flushing after what it sends.
+        var out = new java.util.zip.DeflaterOutputStream(imap.socket().getOutputStream(),
+                new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true), 512, true);
+        var in = new java.util.zip.InflaterInputStream(imap.socket().getInputStream(), new java.util.zip.Inflater(true), 512);
+        assertThat(compressed(out, in, "n1", "NOOP")).containsExactly("n1 OK NOOP completed");
+        assertThat(compressed(out, in, "c2", "CAPABILITY").get(0)).doesNotContain("COMPRESS=DEFLATE");
+        assertThat(last(compressed(out, in, "z2", "COMPRESS DEFLATE"))).startsWith("z2 NO [COMPRESSIONACTIVE]");
+        // A message streamed into the store through the inflater, and read back.
+        String big = MESSAGE + "0123456789abcdef\r\n".repeat(50_000);
+        byte[] bigBytes = big.getBytes(StandardCharsets.UTF_8);
+        out.write(("ap2 APPEND INBOX () {" + bigBytes.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bigBytes);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(inflatedLine(in)).startsWith("ap2 OK [APPENDUID ");
+        compressed(out, in, "s1", "SELECT INBOX");
+        assertThat(String.join("\n", compressed(out, in, "f1", "FETCH 1 BODY.PEEK[]"))).contains("Hello Joe, do you think");
+        assertThat(compressed(out, in, "f2", "FETCH 2 RFC822.SIZE").get(0)).isEqualTo("* 2 FETCH (RFC822.SIZE " + bigBytes.length + ")");
+
+        // 8 MB of one line take a few kilobytes on the wire; inflated, they are refused as any
+        // line over max_line is, piece by piece, and the session goes on.
+        out.write("x1 NOOP ".getBytes(StandardCharsets.US_ASCII));
+        byte[] flood = new byte[1 << 20];
+        java.util.Arrays.fill(flood, (byte) 'a');
+        for (int i = 0; i < 8; i++) {
+            out.write(flood);
+        }
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(inflatedLine(in)).startsWith("x1 BAD");
+        assertThat(compressed(out, in, "n2", "NOOP")).containsExactly("n2 OK NOOP completed");
     }
 
     @Test
