@@ -311,13 +311,18 @@ public abstract class ProtocolConnection extends ChannelInboundHandlerAdapter {
      * @param command the command that started TLS, for the log
      */
     protected final void switchToTls(SslHandler tls, String command) {
+        flushAndDropInput(command);
+        ctx.pipeline().addBefore(ctx.name(), "tls", tls);
+    }
+
+    /** Sends what was written, then throws away the input received after {@code command}, unread. */
+    private void flushAndDropInput(String command) {
         flushOutput();
         int discarded = in == null ? 0 : in.readableBytes();
         releaseInput();
         if (discarded > 0) {
             log.info("{}: {} octets pipelined after {} discarded unread", name, discarded, command);
         }
-        ctx.pipeline().addBefore(ctx.name(), "tls", tls);
     }
 
     /**
@@ -327,12 +332,7 @@ public abstract class ProtocolConnection extends ChannelInboundHandlerAdapter {
      * the client sends nothing before it has the reply.
      */
     protected final void switchToDeflate(io.netty.channel.ChannelHandler inflater, String command) {
-        flushOutput();
-        int discarded = in == null ? 0 : in.readableBytes();
-        releaseInput();
-        if (discarded > 0) {
-            log.info("{}: {} octets pipelined after {} discarded unread", name, discarded, command);
-        }
+        flushAndDropInput(command);
         ctx.pipeline().addBefore(ctx.name(), "inflate", inflater);
         ctx.pipeline().addBefore(ctx.name(), "deflate",
                 new io.netty.handler.codec.compression.JdkZlibEncoder(io.netty.handler.codec.compression.ZlibWrapper.NONE));
