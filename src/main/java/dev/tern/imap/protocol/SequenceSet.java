@@ -110,6 +110,24 @@ public record SequenceSet(List<Range> ranges, boolean saved) {
         return new SequenceSet(ranges, false);
     }
 
+    /**
+     * The numbers in the order given, runs of consecutive ascending numbers as ranges: ESORT's ALL
+     * (RFC 5267 §3.1), where the order is the sort order. {@code 2,4,3,1,5}; {@code 1:5}.
+     */
+    public static SequenceSet inOrder(List<Long> numbers) {
+        List<Range> ranges = new ArrayList<>();
+        int i = 0;
+        while (i < numbers.size()) {
+            int j = i;
+            while (j + 1 < numbers.size() && numbers.get(j + 1) == numbers.get(j) + 1) {
+                j++;
+            }
+            ranges.add(new Range(numbers.get(i), numbers.get(j)));
+            i = j + 1;
+        }
+        return new SequenceSet(ranges, false);
+    }
+
     public boolean isEmpty() {
         return !saved && ranges.isEmpty();
     }

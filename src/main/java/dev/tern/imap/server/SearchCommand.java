@@ -145,7 +145,15 @@ final class SearchCommand {
     static <T> void overMatches(ImapSession s, String tag, ImapCommand command, boolean uid, String charset,
                                 SearchKey criteria, java.util.function.Supplier<MatchCollector<T>> collector,
                                 java.util.function.BiConsumer<ResponseWriter, T> write) {
+        overMatches(s, tag, command, uid, charset, criteria, collector, write, () -> { });
+    }
+
+    /** As above; {@code refused} runs when the command is answered NO (a charset, a storage failure). */
+    static <T> void overMatches(ImapSession s, String tag, ImapCommand command, boolean uid, String charset,
+                                SearchKey criteria, java.util.function.Supplier<MatchCollector<T>> collector,
+                                java.util.function.BiConsumer<ResponseWriter, T> write, Runnable refused) {
         if (refusedCharset(s, tag, charset)) {
+            refused.run();
             return;
         }
         SearchProgram program = SearchProgram.compile(criteria);
@@ -160,6 +168,7 @@ final class SearchCommand {
             return c.result();
         }, (result, error) -> {
             if (error != null) {
+                refused.run();
                 s.failed(tag, error, command.name());
                 return;
             }
@@ -202,7 +211,8 @@ final class SearchCommand {
             return matches;
         }, (matches, error) -> {
             if (save && s.selected() == box) {
-                box.saveSearch(error != null ? new long[0] : saved(c.returnOptions(), matches));
+                box.saveSearch(error != null ? new long[0]
+                        : saved(c.returnOptions(), matches.stream().mapToLong(Match::uid).toArray()));
             }
             if (error != null) {
                 s.failed(tag, error, c.name());
@@ -214,21 +224,23 @@ final class SearchCommand {
 
     /**
      * What RETURN (SAVE …) keeps as {@code $} (RFC 5182 §2.1): with MIN and/or MAX but neither
-     * ALL nor COUNT, only the messages those return; otherwise every match.
+     * ALL nor COUNT, only the messages those return (the first and last of the result, in its
+     * order: ascending for SEARCH, the sort order for SORT); otherwise every match. Ascending.
      */
-    private static long[] saved(Set<ImapCommand.SearchReturn> options, List<Match> matches) {
+    static long[] saved(Set<ImapCommand.SearchReturn> options, long[] uidsInResultOrder) {
         boolean min = options.contains(ImapCommand.SearchReturn.MIN);
         boolean max = options.contains(ImapCommand.SearchReturn.MAX);
-        if (matches.isEmpty() || !(min || max) || options.contains(ImapCommand.SearchReturn.ALL)
+        long[] kept;
+        if (uidsInResultOrder.length == 0 || !(min || max) || options.contains(ImapCommand.SearchReturn.ALL)
                 || options.contains(ImapCommand.SearchReturn.COUNT)) {
-            return matches.stream().mapToLong(Match::uid).toArray();
+            kept = uidsInResultOrder.clone();
+        } else {
+            long first = uidsInResultOrder[0];
+            long last = uidsInResultOrder[uidsInResultOrder.length - 1];
+            kept = min && max && first != last ? new long[]{first, last} : new long[]{min ? first : last};
         }
-        long first = matches.get(0).uid();
-        long last = matches.get(matches.size() - 1).uid();
-        if (min && max && first != last) {
-            return new long[]{first, last};
-        }
-        return new long[]{min ? first : last};
+        java.util.Arrays.sort(kept);
+        return kept;
     }
 
     private static void answer(ImapSession s, String tag, ImapCommand.Search c, SearchProgram program,

@@ -6,7 +6,7 @@
  * SEARCHRES (RFC 5182), WITHIN (RFC 5032),
  * LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), SPECIAL-USE (RFC 6154), UTF8=ACCEPT
  * (RFC 6855), UNSELECT (RFC 3691), CHILDREN (RFC 3348), BINARY (RFC 3516), STATUS=SIZE
- * (RFC 8438), APPENDLIMIT (RFC 7889) and COMPRESS=DEFLATE (RFC 4978).
+ * (RFC 8438), APPENDLIMIT (RFC 7889), ESORT (RFC 5267) and COMPRESS=DEFLATE (RFC 4978).
  *
  * <p>Layers: {@link dev.tern.imap.server.ImapServer} binds the listeners;
  * {@code ImapConnection} (Netty) frames input with the protocol layer's framer, enforces its

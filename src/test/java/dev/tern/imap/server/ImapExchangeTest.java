@@ -108,8 +108,28 @@ class ImapExchangeTest {
         assertThat(imap.command("s10", "SORT (CC) UTF-8 SUBJECT nothing-matches").get(0)).isEqualTo("* SORT");
         assertThat(last(imap.command("b1", "SORT (SUBJECT) ISO-8859-1 ALL"))).startsWith("b1 NO [BADCHARSET");
         assertThat(last(imap.command("b2", "SORT (COLOR) UTF-8 ALL"))).startsWith("b2 BAD");
-        assertThat(last(imap.command("b3", "SORT RETURN (COUNT) (SUBJECT) UTF-8 ALL"))).startsWith("b3 BAD");
-        assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" SORT SORT=DISPLAY");
+        assertThat(last(imap.command("b3", "SORT RETURN (COLOR) (SUBJECT) UTF-8 ALL"))).startsWith("b3 BAD");
+        assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" SORT SORT=DISPLAY ESORT");
+
+        // ESORT (RFC 5267): MIN and MAX are the first and last in the sort order, ALL keeps the
+        // order (runs of consecutive numbers as ranges), as Dovecot answers.
+        assertThat(imap.command("e1", "SORT RETURN (MIN MAX) (SUBJECT) UTF-8 ALL").get(0))
+                .isEqualTo("* ESEARCH (TAG \"e1\") MIN 2 MAX 4");
+        assertThat(imap.command("e2", "SORT RETURN (ALL COUNT) (SUBJECT) UTF-8 ALL").get(0))
+                .isEqualTo("* ESEARCH (TAG \"e2\") ALL 2:3,1,4 COUNT 4");
+        assertThat(imap.command("e3", "UID SORT RETURN () (ARRIVAL) UTF-8 ALL").get(0))
+                .isEqualTo("* ESEARCH (TAG \"e3\") UID ALL 1:4");
+        assertThat(imap.command("e4", "SORT RETURN (COUNT) (SUBJECT) UTF-8 SUBJECT nothing-matches").get(0))
+                .isEqualTo("* ESEARCH (TAG \"e4\") COUNT 0");
+        // SAVE (RFC 5182) with SORT: alone it answers nothing; with MIN, the first in the sort order.
+        assertThat(imap.command("e5", "SORT RETURN (SAVE) (REVERSE SIZE) UTF-8 NOT SUBJECT gamma"))
+                .containsExactly("e5 OK SORT completed");
+        assertThat(imap.command("e6", "SEARCH $").get(0)).isEqualTo("* SEARCH 1 2 3");
+        assertThat(imap.command("e7", "SORT RETURN (MIN SAVE) (REVERSE SIZE) UTF-8 ALL").get(0))
+                .isEqualTo("* ESEARCH (TAG \"e7\") MIN 1");
+        assertThat(imap.command("e8", "FETCH $ (UID)")).containsExactly("* 1 FETCH (UID 1)", "e8 OK FETCH completed");
+        assertThat(last(imap.command("e9", "SORT RETURN (SAVE) (SUBJECT) ISO-8859-1 ALL"))).startsWith("e9 NO [BADCHARSET");
+        assertThat(imap.command("e10", "FETCH $ (UID)")).containsExactly("e10 OK FETCH completed");
 
         // Keys kept from the sorts above, and the new message's read: it takes its place among them.
         append("INBOX", "()", message("e@example.test", "erin@example.test", "Mon, 1 Jan 2024 00:00:00 +0000",
