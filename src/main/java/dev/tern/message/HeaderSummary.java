@@ -37,8 +37,8 @@ public record HeaderSummary(Map<String, String> fields) {
         Map<String, String> fields = new LinkedHashMap<>();
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        while (readLine(input, line)) {
-            byte[] l = line.toByteArray();
+        byte[] l;
+        while ((l = readLine(input, line)) != null) {
             if (l.length == 0) {
                 break;   // the end of the header section
             }
@@ -82,26 +82,25 @@ public record HeaderSummary(Map<String, String> fields) {
     }
 
     /**
-     * Reads one line into {@code line} (emptied first), without its CRLF or LF, keeping at most
-     * {@link #MAX_FIELD} octets of it. False at the end of the input with nothing read.
+     * One line without its CRLF or LF, at most {@link #MAX_FIELD} octets of it kept ({@code buffer}
+     * is reused); null at the end of the input with nothing read.
      */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        line.reset();
+    private static byte[] readLine(InputStream in, ByteArrayOutputStream buffer) throws IOException {
+        buffer.reset();
         int b = in.read();
         if (b < 0) {
-            return false;
+            return null;
         }
+        int last = -1;
         while (b >= 0 && b != '\n') {
-            if (line.size() < MAX_FIELD) {
-                line.write(b);
+            if (buffer.size() < MAX_FIELD) {
+                buffer.write(b);
             }
+            last = b;
             b = in.read();
         }
-        byte[] l = line.toByteArray();
-        if (l.length > 0 && l[l.length - 1] == '\r') {
-            line.reset();
-            line.write(l, 0, l.length - 1);
-        }
-        return true;
+        byte[] line = buffer.toByteArray();
+        return last == '\r' && line.length > 0 && line[line.length - 1] == '\r'
+                ? java.util.Arrays.copyOf(line, line.length - 1) : line;
     }
 }

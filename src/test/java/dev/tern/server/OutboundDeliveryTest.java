@@ -278,23 +278,39 @@ class OutboundDeliveryTest {
 
     /**
      * The policy host mta-sts.b.test on 127.0.0.1, with a certificate the test CA signed for that
-     * name; it serves {@code policy[0]} and counts the fetches.
+     * name: it serves {@link #policy} and counts the fetches.
      */
-    private static com.sun.net.httpserver.HttpsServer policyHost(dev.tern.testing.TestPki pki, String[] policy,
-                                                                 java.util.concurrent.atomic.AtomicInteger fetches)
-            throws IOException {
-        var https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(pki.serverContext("mta-sts.b.test")));
-        https.createContext("/.well-known/mta-sts.txt", exchange -> {
-            fetches.incrementAndGet();
-            byte[] body = policy[0].getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        https.start();
-        return https;
+    private static final class PolicyHost implements AutoCloseable {
+        final dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        final java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        volatile String policy;
+        private final com.sun.net.httpserver.HttpsServer https;
+
+        PolicyHost(String policy) throws IOException {
+            this.policy = policy;
+            https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(pki.serverContext("mta-sts.b.test")));
+            https.createContext("/.well-known/mta-sts.txt", exchange -> {
+                fetches.incrementAndGet();
+                byte[] body = this.policy.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            https.start();
+        }
+
+        /** A's [delivery] lines: the test CA trusted, policies fetched from this host. */
+        String deliveryConfig(Path dir) throws IOException {
+            return "ca_file = \"" + pki.writeCaPem(dir.resolve("ca.pem")) + "\"\nmta_sts_port = "
+                    + https.getAddress().getPort() + "\n";
+        }
+
+        @Override
+        public void close() {
+            https.stop(0);
+        }
     }
 
     private ScriptedSmtpServer mxWithStartTls(javax.net.ssl.SSLContext tls) throws IOException {
@@ -312,18 +328,13 @@ class OutboundDeliveryTest {
 
     @Test
     void anEnforcedMtaStsPolicyAllowsOnlyItsMxHostsOverVerifiedTls() throws Exception {
-        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
-        Path trust = pki.writeCaPem(dir.resolve("ca.pem"));
-        String[] policy = {"version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n"};
-        var fetches = new java.util.concurrent.atomic.AtomicInteger();
-        var https = policyHost(pki, policy, fetches);
-        try {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
             // Not cached by the resolver: the id is changed below.
             dns.ttl(0).txt("_mta-sts.b.test", "v=STSv1; id=1;").ttl(60).a("mta-sts.b.test", "127.0.0.1");
-            a = startA("ca_file = \"" + trust + "\"\nmta_sts_port = " + https.getAddress().getPort() + "\n");
+            a = startA(host.deliveryConfig(dir));
 
             // The MX host has a certificate for its name: delivered over TLS.
-            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("mx.b.test"))) {
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("mx.b.test"))) {
                 String id = send(a, "alice@a.test", BODY, "bob@b.test");
                 await().atMost(WAIT).until(() -> mx.messages().size() == 1);
                 assertThat(mx.commands()).contains("STARTTLS");
@@ -331,7 +342,7 @@ class OutboundDeliveryTest {
             }
             // A certificate for another name: deferred, and never sent in plaintext instead, as
             // the default "may" would (the MX host is the same, only its certificate changed).
-            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("other.test"))) {
                 String id = send(a, "alice@a.test", BODY, "bob@b.test");
                 awaitDeferred(id, "4.7.5");
                 assertThat(mx.messages()).isEmpty();
@@ -344,43 +355,34 @@ class OutboundDeliveryTest {
                 assertThat(mx.messages()).isEmpty();
             }
             // The policy was fetched once and kept: its id in DNS did not change.
-            assertThat(fetches.get()).isEqualTo(1);
+            assertThat(host.fetches.get()).isEqualTo(1);
 
             // A new id: the policy is fetched again, and now names no MX host of the domain.
-            policy[0] = "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n";
+            host.policy = "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n";
             dns.remove("_mta-sts.b.test");
             dns.ttl(0).txt("_mta-sts.b.test", "v=STSv1; id=2");
-            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("mx.b.test"))) {
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("mx.b.test"))) {
                 String id = send(a, "alice@a.test", BODY, "bob@b.test");
                 awaitDeferred(id, "names none of its MX hosts");
                 assertThat(mx.commands()).isEmpty();
-                assertThat(fetches.get()).isEqualTo(2);
+                assertThat(host.fetches.get()).isEqualTo(2);
             }
-        } finally {
-            https.stop(0);
         }
     }
 
     @Test
     void mtaStsInTestingModeOrUnreachableLeavesDeliveryAsItWas() throws Exception {
-        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
-        Path trust = pki.writeCaPem(dir.resolve("ca.pem"));
-        String[] policy = {"version: STSv1\r\nmode: testing\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n"};
-        var fetches = new java.util.concurrent.atomic.AtomicInteger();
-        var https = policyHost(pki, policy, fetches);
-        try {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: testing\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n")) {
             dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
             // c.test announces a policy whose host does not answer: no policy is known, mail goes as usual.
             dns.txt("_mta-sts.c.test", "v=STSv1; id=1;").a("mta-sts.c.test", "127.0.0.9");
-            a = startA("ca_file = \"" + trust + "\"\nmta_sts_port = " + https.getAddress().getPort() + "\n");
+            a = startA(host.deliveryConfig(dir));
             // Testing mode: an MX host the policy does not name, with a certificate for another name, still gets the mail.
-            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("other.test"))) {
                 send(a, "alice@a.test", BODY, "bob@b.test", "carol@c.test");
                 await().atMost(WAIT).until(() -> mx.messages().size() == 2);
-                assertThat(fetches.get()).isEqualTo(1);
+                assertThat(host.fetches.get()).isEqualTo(1);
             }
-        } finally {
-            https.stop(0);
         }
     }
 
@@ -421,21 +423,14 @@ class OutboundDeliveryTest {
 
     @Test
     void theOperatorsTlsPolicyForADomainComesBeforeItsMtaStsPolicy() throws Exception {
-        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
-        String[] policy = {"version: STSv1\nmode: enforce\nmx: mx.b.test\nmax_age: 86400\n"};
-        var fetches = new java.util.concurrent.atomic.AtomicInteger();
-        var https = policyHost(pki, policy, fetches);
-        try {
+        try (PolicyHost host = new PolicyHost("version: STSv1\nmode: enforce\nmx: mx.b.test\nmax_age: 86400\n")) {
             dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
-            a = startA("ca_file = \"" + pki.writeCaPem(dir.resolve("ca.pem")) + "\"\nmta_sts_port = "
-                    + https.getAddress().getPort() + "\n[delivery.tls_policy]\n\"b.test\" = \"may\"\n");
-            try (ScriptedSmtpServer mx = mxWithStartTls(pki.serverContext("other.test"))) {
+            a = startA(host.deliveryConfig(dir) + "[delivery.tls_policy]\n\"b.test\" = \"may\"\n");
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("other.test"))) {
                 send(a, "alice@a.test", BODY, "bob@b.test");
                 await().atMost(WAIT).until(() -> mx.messages().size() == 1);
             }
-            assertThat(fetches.get()).isZero();
-        } finally {
-            https.stop(0);
+            assertThat(host.fetches.get()).isZero();
         }
     }
 
