@@ -144,6 +144,16 @@ class MtaStsPoliciesTest {
     }
 
     @Test
+    void deliveriesToADomainAtTheSameTimeShareOneLookup() {
+        record("v=STSv1; id=1");
+        var first = policies.policyFor("b.test");
+        var second = policies.policyFor("b.test");
+        assertThat(first.join().mode()).isEqualTo(StsPolicy.Mode.ENFORCE);
+        assertThat(second.join().mode()).isEqualTo(StsPolicy.Mode.ENFORCE);
+        assertThat(fetches.get()).isEqualTo(1);
+    }
+
+    @Test
     void modeNoneAndAnInvalidPolicyAreNoPolicy() {
         record("v=STSv1; id=1");
         policy = "version: STSv1\nmode: none\nmax_age: 3600\n";
