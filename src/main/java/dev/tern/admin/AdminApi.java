@@ -120,7 +120,7 @@ public final class AdminApi implements AutoCloseable {
         register(new CredentialRoutes(services));
         register(new SettingsRoutes(c.config()));
         register(new AutoconfigRoutes(c.directory(), c.config().hostname(), c.clientPorts(), c.clock(), null,
-                c.config().mtaStsPolicy()));
+                c.config().mtaStsPolicy(), null));
         register(new DocumentRoutes(c.metrics(), VERSION));
     }
 

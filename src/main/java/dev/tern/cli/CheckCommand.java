@@ -292,6 +292,10 @@ final class CheckCommand implements Callable<Integer> {
 
     /** The certificate and key load, match, are valid now and for a while, and name the host name. */
     private static void checkTls(TernConfig c, Findings f) {
+        if (c.acme() != null) {
+            checkAcme(c, f);
+            return;
+        }
         if (c.tls().cert() == null) {
             f.warn("tls", "no [tls] cert and key: a self-signed certificate for " + c.hostname()
                     + " is used; other mail servers accept it, mail programs warn their users");
@@ -320,6 +324,44 @@ final class CheckCommand implements Callable<Integer> {
         if (names.stream().noneMatch(n -> covers(n, c.hostname()))) {
             f.warn("tls", "the certificate does not name " + c.hostname() + " (it names " + String.join(", ", names)
                     + "): mail programs that check it will refuse it");
+        }
+    }
+
+    /**
+     * The ACME certificate: whether Tern has one and whether it will order another, and whether the
+     * CA's checks can reach the autoconfig listener on port 80.
+     */
+    private static void checkAcme(TernConfig c, Findings f) {
+        dev.tern.config.AcmeSettings acme = c.acme();
+        java.nio.file.Path cert = dev.tern.acme.AcmeCertificates.certFile(c.dataDir());
+        java.nio.file.Path key = dev.tern.acme.AcmeCertificates.keyFile(c.dataDir());
+        X509Certificate leaf = null;
+        if (java.nio.file.Files.exists(cert)) {
+            try {
+                leaf = PemCredentials.load(cert, key, cert.toString(), key.toString()).leaf();
+            } catch (ConfigException e) {
+                f.warn("acme", e.getMessage() + "; Tern orders a new certificate when it starts");
+            }
+        }
+        String why = dev.tern.acme.AcmeCertificates.whyNeeded(leaf, acme, Instant.now());
+        if (leaf == null) {
+            f.warn("acme", "no certificate from " + acme.directory() + " yet: Tern orders one for "
+                    + String.join(", ", acme.names()) + " when it starts, and serves a self-signed one meanwhile");
+        } else if (why != null) {
+            f.warn("acme", why + ": Tern orders a new certificate at start and twice a day until it has one");
+        } else {
+            f.ok("acme", String.join(", ", acme.names()) + ": issued by " + leaf.getIssuerX500Principal().getName()
+                    + ", valid until " + leaf.getNotAfter().toInstant() + ", renewed by Tern");
+        }
+        if (!acme.names().contains(c.hostname().toLowerCase(java.util.Locale.ROOT))) {
+            f.warn("acme", "acme.names leaves out the hostname " + c.hostname()
+                    + ": mail programs and MTA-STS senders that check the certificate will refuse it");
+        }
+        for (dev.tern.config.ListenAddress a : c.listener("autoconfig")) {
+            if (a.port() != 80) {
+                f.warn("acme", "the CA checks names on port 80, and the autoconfig listener is on " + a
+                        + ": forward port 80 to it");
+            }
         }
     }
 

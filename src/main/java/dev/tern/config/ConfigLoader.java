@@ -108,11 +108,20 @@ public final class ConfigLoader {
         StoreSettings store = StoreSettings.read(top.table("store"), base);
         ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.read(top.table("proxy_protocol"));
         MtaStsSettings mtaSts = MtaStsSettings.read(top.table("mta_sts"));
+        AcmeSettings acme = AcmeSettings.read(top.table("acme"), base, hostname);
+        if (acme != null && tls.isConfigured()) {
+            throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
+                    + "remove tls.cert and tls.key, or the [acme] section");
+        }
+        if (acme != null && !listeners.containsKey("autoconfig")) {
+            throw new ConfigException("acme: the CA checks each name over plain HTTP on port 80 (http-01), which the "
+                    + "autoconfig listener answers; add autoconfig = [\"0.0.0.0:80\"] to [listeners]");
+        }
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts);
+                webhooks, store, proxyProtocol, mtaSts, acme);
     }
 
     private static String defaultHostname() {

@@ -64,9 +64,18 @@ public final class StarterConfig {
                 # The certificate chain (leaf first) and private key, PEM. Renewed files are
                 # picked up without a restart. Without them, Tern makes a self-signed certificate
                 # for the hostname in data_dir/tls/ (fine for server-to-server STARTTLS; mail
-                # programs will warn about it).
+                # programs will warn about it). Or let Tern get one itself: see [acme].
                 # cert = "/etc/letsencrypt/live/mx.example.org/fullchain.pem"
                 # key  = "/etc/letsencrypt/live/mx.example.org/privkey.pem"
+
+                # [acme]
+                # Get and renew the certificate from Let's Encrypt (or another ACME CA) instead
+                # of [tls] cert/key: the CA checks each name over http://NAME/ on port 80, which
+                # the autoconfig listener answers, so it must be on and reachable. Using it means
+                # agreeing to the CA's terms of service.
+                # directory = "letsencrypt"          # or "letsencrypt-staging", or a URL
+                # email = "you@example.org"          # for the CA's expiry notices
+                # names = ["mx.example.org", "mta-sts.example.org", "autoconfig.example.org"]
 
                 [smtp]
                 # Largest message accepted (announced with the SIZE extension).

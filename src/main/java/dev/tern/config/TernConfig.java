@@ -33,6 +33,8 @@ import java.util.Map;
  * @param store              where the metadata and the message contents live ({@code [store]})
  * @param proxyProtocol      listeners behind a load balancer that sends PROXY headers ({@code [proxy_protocol]})
  * @param mtaSts             the MTA-STS policy published for the local domains ({@code [mta_sts]})
+ * @param acme               the certificate obtained from an ACME CA ({@code [acme]}), or null: the files of
+ *                           {@code [tls]}, or a self-signed certificate
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -41,7 +43,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
-                         MtaStsSettings mtaSts) {
+                         MtaStsSettings mtaSts, AcmeSettings acme) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

@@ -2,6 +2,8 @@ package dev.tern.server;
 
 import dev.tern.admin.AdminApi;
 import dev.tern.admin.PublicListener;
+import dev.tern.acme.AcmeCertificates;
+import dev.tern.acme.AcmeChallenges;
 import dev.tern.admin.api.AutoconfigRoutes;
 import dev.tern.autoconfig.Autodiscover;
 import dev.tern.config.ClientPorts;
@@ -102,6 +104,9 @@ public final class TernServer implements AutoCloseable {
     private final Function<Services, SaslAuthenticator> authenticators;
     private Services services;
     private ServerTls tls;
+    /** The answers to the ACME CA's challenges, served by the autoconfig listener; null without [acme]. */
+    private AcmeChallenges acmeChallenges;
+    private AcmeCertificates acme;
     private ThreadPoolExecutor authExecutor;
     private QueueRunner runner;
     /** Mailbox changes made by the other nodes sharing the store, for this node's IMAP sessions. */
@@ -323,6 +328,11 @@ public final class TernServer implements AutoCloseable {
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics,
                     new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
             startListeners(backend);
+            if (acmeChallenges != null) {
+                // After the listeners: the CA's checks arrive on the autoconfig listener.
+                acme = new AcmeCertificates(config.acme(), config.dataDir(), acmeChallenges, tls, Clock.systemUTC());
+                acme.start();
+            }
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
             }
@@ -338,8 +348,15 @@ public final class TernServer implements AutoCloseable {
         if (TernConfig.LISTENER_NAMES.stream().allMatch(name -> config.listener(name).isEmpty())) {
             return;
         }
-        tls = ServerTls.open(config.tls().cert(), config.tls().key(), config.dataDir(), config.hostname(),
-                ServerTls.DEFAULT_CHECK_INTERVAL);
+        if (config.acme() == null) {
+            tls = ServerTls.open(config.tls().cert(), config.tls().key(), config.dataDir(), config.hostname(),
+                    ServerTls.DEFAULT_CHECK_INTERVAL);
+        } else {
+            tls = ServerTls.openManaged(AcmeCertificates.certFile(config.dataDir()),
+                    AcmeCertificates.keyFile(config.dataDir()), config.dataDir(), config.hostname(),
+                    ServerTls.DEFAULT_CHECK_INTERVAL);
+            acmeChallenges = new AcmeChallenges();
+        }
         SaslAuthenticator authenticator = authenticators == null ? null : authenticators.apply(services);
         if (authenticator != null) {
             authExecutor = boundedPool("tern-auth", AUTH_THREADS, AUTH_QUEUE);
@@ -391,7 +408,8 @@ public final class TernServer implements AutoCloseable {
                 continue;
             }
             AutoconfigRoutes routes = new AutoconfigRoutes(services.directory(), config.hostname(), this::clientPorts,
-                    Clock.systemUTC(), new RateLimiter<>(AUTOCONFIG_RATE), config.mtaStsPolicy());
+                    Clock.systemUTC(), new RateLimiter<>(AUTOCONFIG_RATE), config.mtaStsPolicy(),
+                    name.equals("autoconfig") ? acmeChallenges : null);
             PublicListener listener = new PublicListener(name, routes, Autodiscover.MAX_REQUEST_BYTES);
             publicListeners.add(listener);
             listeners.add(listener.start(transport, config.listener(name), name.equals("autoconfigs") ? tls : null));
@@ -492,6 +510,11 @@ public final class TernServer implements AutoCloseable {
     }
 
     /** The port a listener actually bound (its first address): useful when the config asks for port 0. */
+    /** The keeper of the ACME certificate, or null without {@code [acme]} or before the start. */
+    public AcmeCertificates acme() {
+        return acme;
+    }
+
     public int port(String listener) {
         return listeners.stream().filter(l -> l.name().equals(listener)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener " + listener)).port();
@@ -596,6 +619,10 @@ public final class TernServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (acme != null) {
+            acme.close();
+            acme = null;
         }
         for (PublicListener p : publicListeners) {
             p.close();

@@ -112,6 +112,33 @@ class CheckCommandTest {
     }
 
     @Test
+    void anAcmeCertificateIsReportedWithWhatTernWillDoAboutIt() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("# autoconfig = [\"0.0.0.0:80\"]",
+                "autoconfig = [\"127.0.0.1:8080\"]"));
+        append("[acme]\ndirectory = \"letsencrypt-staging\"\nnames = [\"mx.example.test\", \"mta-sts.example.org\"]\n");
+        Result none = check("--no-dns");
+        assertThat(none.out()).contains("warn  acme       no certificate from "
+                        + "https://acme-staging-v02.api.letsencrypt.org/directory yet: Tern orders one for mx.example.test, "
+                        + "mta-sts.example.org when it starts")
+                .contains("warn  acme       the CA checks names on port 80, and the autoconfig listener is on "
+                        + "127.0.0.1:8080: forward port 80 to it")
+                .doesNotContain("no [tls] cert and key");
+
+        // A certificate that covers only one of the names: Tern will order another.
+        java.nio.file.Path acme = dir.resolve("data/acme");
+        Files.createDirectories(acme);
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        pki.writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"), "mx.example.test");
+        assertThat(check("--no-dns").out())
+                .contains("warn  acme       the certificate in use does not cover mta-sts.example.org: Tern orders a new "
+                        + "certificate at start and twice a day until it has one");
+
+        pki.writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"), "mx.example.test", "mta-sts.example.org");
+        assertThat(check("--no-dns").out()).containsPattern("ok    acme       mx.example.test, mta-sts.example.org: "
+                + "issued by CN=Tern Test CA, valid until [0-9T:-]+Z, renewed by Tern\n");
+    }
+
+    @Test
     void thePostmasterMustBeALocalAccountOrAlias() throws Exception {
         Result add = InProcessCli.run(config, "pw\n", "user", "add", "owner@example.org", "--password-stdin");
         assertThat(add.code()).as(add.err()).isZero();

@@ -44,6 +44,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void acmeTakesTheCertificateFromACaThatChecksNamesOnTheHttpListener() {
+        String base = "hostname = \"Mail.Example.org\"\n[listeners]\nautoconfig = [\"0.0.0.0:80\"]\n";
+        assertThat(parse(base).acme()).isNull();
+        AcmeSettings le = parse(base + "[acme]\ndirectory = \"letsencrypt\"\n").acme();
+        assertThat(le.directory()).hasToString("https://acme-v02.api.letsencrypt.org/directory");
+        assertThat(le.names()).containsExactly("mail.example.org");
+        assertThat(le.renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(le.email()).isNull();
+        AcmeSettings own = parse(base + "[acme]\ndirectory = \"https://ca.example.net/acme/dir\"\nemail = \"ops@example.org\"\n"
+                + "names = [\"mail.example.org.\", \"MTA-STS.example.org\", \"mail.example.org\"]\nrenew_before = \"20d\"\n"
+                + "ca_file = \"ca.pem\"\n").acme();
+        assertThat(own.names()).containsExactly("mail.example.org", "mta-sts.example.org");
+        assertThat(own.renewBefore()).isEqualTo(java.time.Duration.ofDays(20));
+        assertThat(own.caFile().getFileName()).hasToString("ca.pem");
+        assertThat(parse(base + "[acme]\ndirectory = \"letsencrypt-staging\"\n").acme().directory().getHost())
+                .isEqualTo("acme-staging-v02.api.letsencrypt.org");
+
+        assertThatThrownBy(() -> parse(base + "[acme]\nemail = \"ops@example.org\"\n"))
+                .hasMessageStartingWith("acme.directory: missing");
+        assertThatThrownBy(() -> parse(base + "[acme]\ndirectory = \"http://ca.example.net/dir\"\n"))
+                .hasMessageStartingWith("acme.directory: expected an https:// URL");
+        assertThatThrownBy(() -> parse(base + "[acme]\ndirectory = \"letsencrypt\"\nnames = [\"*.example.org\"]\n"))
+                .hasMessageContaining("acme.names: \"*.example.org\": a wildcard needs the dns-01 challenge");
+        assertThatThrownBy(() -> parse(base + "[acme]\ndirectory = \"letsencrypt\"\nnames = []\n"))
+                .hasMessageStartingWith("acme.names: at least one name");
+        assertThatThrownBy(() -> parse(base + "[acme]\ndirectory = \"letsencrypt\"\nemail = \"not an address\"\n"))
+                .hasMessageStartingWith("acme.email: \"not an address\" is not an address");
+        assertThatThrownBy(() -> parse(base + "[acme]\ndirectory = \"letsencrypt\"\nrenew_before = \"1h\"\n"))
+                .hasMessageStartingWith("acme.renew_before: at least 1d");
+        assertThatThrownBy(() -> parse("hostname = \"localhost\"\n[listeners]\nautoconfig = [\"0.0.0.0:80\"]\n"
+                + "[acme]\ndirectory = \"letsencrypt\"\n"))
+                .hasMessage("acme.names (by default the hostname): \"localhost\" is not a DNS name with a dot, "
+                        + "such as mail.example.org");
+        // One source of the certificate, and a listener for the CA's checks.
+        assertThatThrownBy(() -> parse(base + "[tls]\ncert = \"c.pem\"\nkey = \"k.pem\"\n[acme]\ndirectory = \"letsencrypt\"\n"))
+                .hasMessageStartingWith("acme: the certificate comes either from the files of [tls] or from ACME");
+        assertThatThrownBy(() -> parse("hostname = \"mail.example.org\"\n[acme]\ndirectory = \"letsencrypt\"\n"))
+                .hasMessageContaining("add autoconfig = [\"0.0.0.0:80\"] to [listeners]");
+    }
+
+    @Test
     void freeSpaceReserveFollowsTheLargestMessageUnlessSet() {
         assertThat(parse("[smtp]\nmax_message_size = \"10MB\"\n").smtp().minFreeSpace()).isEqualTo(15L * 1024 * 1024);
         assertThat(parse("[smtp]\nmin_free_space = \"2G\"\n").smtp().minFreeSpace()).isEqualTo(2L << 30);

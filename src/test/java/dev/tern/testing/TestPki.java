@@ -66,6 +66,23 @@ public final class TestPki {
         return file;
     }
 
+    /** A client-side TLS context that trusts this CA only. */
+    public SSLContext clientContext() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("ca", ca);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A server certificate for {@code names} and its key, signed by this CA. */
     private record Issued(KeyPair keys, X509Certificate certificate) {
     }

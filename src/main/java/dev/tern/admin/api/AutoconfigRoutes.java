@@ -49,20 +49,24 @@ public final class AutoconfigRoutes implements RouteGroup {
     private final Clock clock;
     private final RateLimiter<InetAddress> limiter;
     private final String mtaStsPolicy;
+    private final dev.tern.acme.AcmeChallenges acmeChallenges;
 
     /**
      * @param ports        where clients reach the client listeners, asked at each request
      * @param limiter      requests allowed per client address, or null for no limit
      * @param mtaStsPolicy the MTA-STS policy file of the local domains, or null when none is published
+     * @param acmeChallenges the answers to the ACME CA's http-01 challenges, or null where they are not served
      */
     public AutoconfigRoutes(Directory directory, String hostname, Supplier<ClientPorts> ports, Clock clock,
-                            RateLimiter<InetAddress> limiter, String mtaStsPolicy) {
+                            RateLimiter<InetAddress> limiter, String mtaStsPolicy,
+                            dev.tern.acme.AcmeChallenges acmeChallenges) {
         this.directory = directory;
         this.hostname = hostname;
         this.ports = ports;
         this.clock = clock;
         this.limiter = limiter;
         this.mtaStsPolicy = mtaStsPolicy;
+        this.acmeChallenges = acmeChallenges;
     }
 
     @Override
@@ -79,6 +83,13 @@ public final class AutoconfigRoutes implements RouteGroup {
                         + "mta-sts.DOMAIN")
                 .access(Access.anyone()).tag("autoconfig").produces("text/plain")
                 .handle(limited(this::mtaSts));
+        if (acmeChallenges != null) {
+            // Not rate-limited: the CA checks from several places at once, and only while an order runs.
+            table.get("/.well-known/acme-challenge/{token}", "Answer to the ACME CA's http-01 challenge "
+                            + "(RFC 8555 section 8.3) while this server orders its certificate")
+                    .access(Access.anyone()).tag("autoconfig").produces("application/octet-stream")
+                    .handle(this::acmeChallenge);
+        }
         for (String path : List.of("/autodiscover/autodiscover.xml", "/Autodiscover/Autodiscover.xml")) {
             table.post(path, "Outlook Autodiscover (POX): the request's address gets IMAP, POP3 and SMTP settings")
                     .access(Access.anyone()).tag("autoconfig").produces(Autodiscover.CONTENT_TYPE)
@@ -119,6 +130,13 @@ public final class AutoconfigRoutes implements RouteGroup {
         }
         localDomain(host.substring(POLICY_HOST_PREFIX.length()));
         return ApiResponse.text(200, "text/plain; charset=utf-8", mtaStsPolicy).withHeader("Cache-Control", CACHE);
+    }
+
+    /** RFC 8555 §8.3: the key authorization of a token being checked; 404 for any other. */
+    private ApiResponse acmeChallenge(ApiRequest r) {
+        String answer = acmeChallenges.answer(r.param("token"))
+                .orElseThrow(() -> ApiException.notFound("no such ACME challenge"));
+        return ApiResponse.text(200, "application/octet-stream", answer).withHeader("Cache-Control", "no-store");
     }
 
     private ApiResponse autodiscover(ApiRequest r) {

@@ -61,14 +61,24 @@ public final class SelfSignedCredentials {
 
     /** Reads the certificate kept in {@code dir}, or makes (and keeps) a new one. */
     public static PemCredentials loadOrCreate(Path dir, String hostname) {
+        return loadOrCreate(dir, hostname, "no [tls] cert configured", "configure tls.cert and tls.key, or [acme]");
+    }
+
+    /**
+     * The same, saying in the log why a self-signed certificate is served and what ends it.
+     *
+     * @param why    why no other certificate is used, e.g. {@code "no [tls] cert configured"}
+     * @param remedy what the operator can do or wait for
+     */
+    public static PemCredentials loadOrCreate(Path dir, String hostname, String why, String remedy) {
         Path cert = dir.resolve(CERT_FILE);
         Path key = dir.resolve(KEY_FILE);
         if (Files.exists(cert) && Files.exists(key)) {
             try {
                 PemCredentials existing = PemCredentials.load(cert, key, cert.toString(), key.toString());
                 if (isFor(existing.leaf(), hostname) && stillValid(existing.leaf())) {
-                    LOG.warn("no [tls] cert configured: using the self-signed certificate for {} in {}; "
-                            + "clients cannot verify it (configure tls.cert and tls.key)", hostname, cert);
+                    LOG.warn("{}: using the self-signed certificate for {} in {}; clients cannot verify it ({})",
+                            why, hostname, cert, remedy);
                     return existing;
                 }
             } catch (ConfigException e) {
@@ -77,8 +87,8 @@ public final class SelfSignedCredentials {
         }
         PemCredentials created = create(hostname);
         write(created, cert, key);
-        LOG.warn("no [tls] cert configured: created a self-signed certificate for {} in {}; clients cannot "
-                + "verify it (configure tls.cert and tls.key)", hostname, cert);
+        LOG.warn("{}: created a self-signed certificate for {} in {}; clients cannot verify it ({})",
+                why, hostname, cert, remedy);
         return created;
     }
 

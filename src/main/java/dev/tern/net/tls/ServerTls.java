@@ -108,6 +108,29 @@ public final class ServerTls implements AutoCloseable {
     }
 
     /**
+     * The context for files that Tern writes itself (the ACME certificate): a self-signed
+     * certificate kept in {@code dataDir/tls} until they exist and can be used, then theirs, reloaded
+     * whenever they change.
+     */
+    public static ServerTls openManaged(Path certFile, Path keyFile, Path dataDir, String hostname, Duration checkInterval) {
+        List<FileStamp> stamps = stamps(certFile, keyFile);
+        PemCredentials initial;
+        try {
+            initial = PemCredentials.load(certFile, keyFile, certFile.toString(), keyFile.toString());
+        } catch (ConfigException e) {
+            if (Files.exists(certFile)) {
+                LOG.warn("TLS certificate in {} not used, a self-signed one is until it is replaced: {}", certFile,
+                        e.getMessage());
+            }
+            initial = SelfSignedCredentials.loadOrCreate(dataDir.resolve("tls"), hostname, "no ACME certificate yet",
+                    "it is replaced as soon as the CA issues one");
+        }
+        ServerTls tls = new ServerTls(certFile, keyFile, checkInterval, initial);
+        tls.stamps = stamps;
+        return tls;
+    }
+
+    /**
      * A new handler for one server connection, with the current context. Also starts a look at the
      * certificate files when the last one is older than the check interval (without waiting for it).
      */

@@ -110,6 +110,23 @@ public final class TlsSettings {
         }
     }
 
+    /**
+     * The same trust as a JDK {@link javax.net.ssl.SSLContext}, for clients built on the JDK's own
+     * HTTP client; the name is checked by that client. Not for {@link #insecure()} settings.
+     */
+    public javax.net.ssl.SSLContext jdkContext() {
+        if (insecure) {
+            throw new IllegalStateException("insecure settings have no verifying context");
+        }
+        try {
+            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+            c.init(null, trustManager == null ? null : new javax.net.ssl.TrustManager[] {trustManager}, null);
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
+        }
+    }
+
     public boolean isInsecure() {
         return insecure;
     }

@@ -1,0 +1,220 @@
+package dev.tern.acme;
+
+import dev.tern.config.AcmeSettings;
+import dev.tern.testing.Pebble;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestDnsServer;
+import dev.tern.testing.TestPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The certificate from a real ACME CA: Let's Encrypt's test server, Pebble, checks each name over
+ * http-01 against Tern's autoconfig listener (the names resolve to 127.0.0.1 through a test DNS
+ * server), and Tern's TLS listeners then present the chain it issued.
+ */
+class AcmeCertificatesTest {
+
+    @TempDir
+    Path dir;
+
+    private final TestPki pki = new TestPki();
+    private TestDnsServer dns;
+    private Pebble pebble;
+    private int httpPort;
+    private RunningServer tern;
+
+    @BeforeEach
+    void startCa() throws IOException {
+        dns = TestDnsServer.start();
+        dns.a("mail.tern.test", "127.0.0.1").a("mta-sts.tern.test", "127.0.0.1").a("autoconfig.tern.test", "127.0.0.1")
+                // An address where nothing answers the CA's check.
+                .a("elsewhere.tern.test", "127.0.0.2");
+        httpPort = Pebble.anyFreePort();
+        pebble = Pebble.start(dir, pki, dns.nameserver(), httpPort);
+    }
+
+    @AfterEach
+    void stop() {
+        if (tern != null) {
+            tern.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    private RunningServer start(String names) throws IOException {
+        String extra = """
+                hostname = "mail.tern.test"
+                [acme]
+                directory = "%s"
+                ca_file = "%s"
+                email = "postmaster@tern.test"
+                names = [%s]
+                """.formatted(pebble.directory(), pki.writeCaPem(dir.resolve("pebble-api-ca.pem")), names);
+        return new RunningServer(dir, extra, """
+                autoconfig = ["127.0.0.1:%d"]
+                autoconfigs = ["127.0.0.1:0"]
+                """.formatted(httpPort), null);
+    }
+
+    @Test
+    void aCertificateIsObtainedAtStartKeptAcrossARestartAndOrderedAgainForANewName() throws Exception {
+        tern = start("\"mail.tern.test\", \"mta-sts.tern.test\"");
+        X509Certificate root = pebble.root();
+
+        // Until the CA has issued it, the self-signed certificate is served; then the CA's chain,
+        // which a client that trusts only the CA's root verifies for each name.
+        X509Certificate first = awaitVerified(root, "mail.tern.test");
+        assertThat(names(first)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test");
+        assertThat(verified(root, "mta-sts.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+        Path acme = dir.resolve("data/acme");
+        for (String file : List.of("account-key.pem", "key.pem", "cert.pem")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(acme.resolve(file))))
+                    .as(file).isEqualTo("rw-------");
+        }
+        assertThat(tern.server().acme().renewIfDue()).isEqualTo(new AcmeCertificates.Outcome(false, null));
+
+        // After a restart the kept certificate is served from the first connection, and none is ordered.
+        String accountKey = Files.readString(acme.resolve("account-key.pem"));
+        tern.close();
+        tern = start("\"mail.tern.test\", \"mta-sts.tern.test\"");
+        assertThat(verified(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+        assertThat(tern.server().acme().renewIfDue().renewed()).isFalse();
+
+        // A name added to the list: the next look orders a certificate that covers it too, with the same account.
+        tern.close();
+        tern = start("\"mail.tern.test\", \"mta-sts.tern.test\", \"autoconfig.tern.test\"");
+        X509Certificate second = awaitVerified(root, "autoconfig.tern.test");
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(names(second)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test", "autoconfig.tern.test");
+        assertThat(Files.readString(acme.resolve("account-key.pem"))).isEqualTo(accountKey);
+    }
+
+    @Test
+    void aNameTheCaCannotCheckLeavesTheCertificateInUseAndSaysWhy() throws Exception {
+        tern = start("\"mail.tern.test\"");
+        X509Certificate root = pebble.root();
+        X509Certificate first = awaitVerified(root, "mail.tern.test");
+
+        tern.close();
+        tern = start("\"mail.tern.test\", \"elsewhere.tern.test\"");
+        AcmeCertificates.Outcome outcome = tern.server().acme().renewIfDue();
+        assertThat(outcome.renewed()).isFalse();
+        assertThat(outcome.problem()).contains("elsewhere.tern.test").contains("connection refused");
+        assertThat(verified(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+    }
+
+    @Test
+    void onlyATokenBeingCheckedIsAnswered() throws Exception {
+        tern = start("\"mail.tern.test\"");
+        awaitVerified(pebble.root(), "mail.tern.test");
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/.well-known/acme-challenge/" + "A".repeat(43), "/.well-known/acme-challenge/x")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+        }
+        AcmeChallenges challenges = new AcmeChallenges();
+        challenges.put("A".repeat(43), "A".repeat(43) + ".thumbprint");
+        assertThat(challenges.answer("A".repeat(43))).contains("A".repeat(43) + ".thumbprint");
+        assertThat(challenges.answer("../../etc/passwd")).isEmpty();
+        challenges.remove("A".repeat(43));
+        assertThat(challenges.answer("A".repeat(43))).isEmpty();
+    }
+
+    @Test
+    void aCertificateIsRenewedWithinRenewBeforeOrTheLastThirdOfItsLife() throws Exception {
+        tern = start("\"mail.tern.test\"");
+        X509Certificate cert = awaitVerified(pebble.root(), "mail.tern.test");
+        Instant end = cert.getNotAfter().toInstant();
+        AcmeSettings thirtyDays = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
+                Duration.ofDays(30), null);
+        assertThat(AcmeCertificates.whyNeeded(cert, thirtyDays, end.minus(Duration.ofDays(31)))).isNull();
+        assertThat(AcmeCertificates.whyNeeded(cert, thirtyDays, end.minus(Duration.ofDays(29)))).contains("ends");
+        assertThat(AcmeCertificates.whyNeeded(null, thirtyDays, end)).isEqualTo("no certificate yet");
+        assertThat(AcmeCertificates.whyNeeded(cert, new AcmeSettings(URI.create(pebble.directory()), null,
+                List.of("mail.tern.test", "other.tern.test"), Duration.ofDays(30), null), Instant.now()))
+                .contains("does not cover other.tern.test");
+        // A renew_before longer than a third of the lifetime: renewed when two thirds have passed.
+        Duration life = Duration.between(cert.getNotBefore().toInstant(), end);
+        AcmeSettings long_ = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
+                life, null);
+        assertThat(AcmeCertificates.whyNeeded(cert, long_, end.minus(life.dividedBy(3)).minusSeconds(60))).isNull();
+        assertThat(AcmeCertificates.whyNeeded(cert, long_, end.minus(life.dividedBy(3)).plusSeconds(60))).isNotNull();
+    }
+
+    /** Waits until the autoconfigs listener presents a chain from the CA, verified for {@code name}. */
+    private X509Certificate awaitVerified(X509Certificate root, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                return verified(root, name);
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no certificate from the CA for " + name + "; pebble said:\n"
+                            + pebble.log(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The certificate presented for {@code name}, checked against the CA's root and for that name. */
+    private X509Certificate verified(X509Certificate root, String name) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("root", root);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", tern.port("autoconfigs")), 5000);
+            plain.setSoTimeout(5000);
+            try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, name,
+                    tern.port("autoconfigs"), false)) {
+                SSLParameters p = tls.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                p.setServerNames(List.of(new SNIHostName(name)));
+                tls.setSSLParameters(p);
+                tls.startHandshake();
+                return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+            }
+        }
+    }
+
+    private static List<String> names(X509Certificate cert) throws Exception {
+        return cert.getSubjectAlternativeNames().stream().filter(san -> Integer.valueOf(2).equals(san.get(0)))
+                .map(san -> san.get(1).toString()).toList();
+    }
+}
