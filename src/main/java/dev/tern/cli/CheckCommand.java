@@ -136,6 +136,9 @@ final class CheckCommand implements Callable<Integer> {
             if (!noDns && isPublicName(c.hostname())) {
                 checkHostnameDns(c.hostname(), s.checkResolver(), f);
             }
+            if (!noDns && c.acme() != null) {
+                checkAcmeNames(c, s.checkResolver(), f);
+            }
             if (!domains.isEmpty() && !noDns) {
                 for (Rows.Domain d : domains) {
                     checkDns(s, d.name(), f);
@@ -433,6 +436,44 @@ final class CheckCommand implements Callable<Integer> {
             f.warn("hostname", host + ": not checked (" + e.getCause().getMessage() + ")");
         } catch (Exception e) {
             f.warn("hostname", host + ": not checked (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Each name of {@code [acme] names} resolves where the host name does: the CA's checks go to
+     * the addresses of the name, and one name it cannot check makes the whole order fail.
+     */
+    private static void checkAcmeNames(TernConfig c, DnsResolver dns, Findings f) {
+        java.util.Set<InetAddress> host = new java.util.HashSet<>(addressesOf(c.hostname(), dns));
+        for (String name : c.acme().names()) {
+            List<InetAddress> found;
+            try {
+                DnsAnswer<InetAddress> answer = dns.addresses(name).get(1, TimeUnit.MINUTES);
+                if (answer instanceof DnsAnswer.TemporaryFailure<InetAddress> t) {
+                    f.warn("acme", name + ": not checked (" + t.reason() + ")");
+                    continue;
+                }
+                found = answer instanceof DnsAnswer.Found<InetAddress> a ? a.values() : List.of();
+            } catch (Exception e) {
+                f.warn("acme", name + ": not checked (" + e.getMessage() + ")");
+                continue;
+            }
+            if (found.isEmpty()) {
+                f.fail("acme", name + " has no A or AAAA record: the CA cannot check it, and no certificate is issued "
+                        + "while it is in acme.names; publish it (a CNAME to " + c.hostname() + ") or take it out");
+            } else if (!host.isEmpty() && !host.containsAll(found)) {
+                f.warn("acme", name + " resolves to " + found.stream().map(IpAddresses::format).toList()
+                        + ", not only to the addresses of " + c.hostname() + ": the CA's checks there must reach Tern");
+            }
+        }
+    }
+
+    private static List<InetAddress> addressesOf(String name, DnsResolver dns) {
+        try {
+            return dns.addresses(name).get(1, TimeUnit.MINUTES) instanceof DnsAnswer.Found<InetAddress> a ? a.values()
+                    : List.of();
+        } catch (Exception e) {
+            return List.of();
         }
     }
 

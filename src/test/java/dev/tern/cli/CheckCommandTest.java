@@ -139,6 +139,31 @@ class CheckCommandTest {
     }
 
     @Test
+    void eachAcmeNameMustResolveWhereTheHostNameDoes() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            Files.writeString(config, Files.readString(config).replace("# autoconfig = [\"0.0.0.0:80\"]",
+                    "autoconfig = [\"0.0.0.0:80\"]"));
+            append("[acme]\ndirectory = \"letsencrypt\"\n"
+                    + "names = [\"mx.example.test\", \"mta-sts.example.test\", \"autoconfig.example.test\"]\n"
+                    + "[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            dns.a("mx.example.test", "192.0.2.25").cname("mta-sts.example.test", "mx.example.test")
+                    .a("autoconfig.example.test", "198.51.100.7");
+            Result r = check();
+            assertThat(r.out()).contains("warn  acme       autoconfig.example.test resolves to [198.51.100.7], not only "
+                    + "to the addresses of mx.example.test: the CA's checks there must reach Tern\n")
+                    .doesNotContain("mta-sts.example.test resolves");
+
+            Files.writeString(config, Files.readString(config).replace("\"autoconfig.example.test\"]",
+                    "\"new.example.test\"]"));
+            Result missing = check();
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.out()).contains("FAIL  acme       new.example.test has no A or AAAA record: the CA cannot "
+                    + "check it, and no certificate is issued while it is in acme.names")
+                    .doesNotContain("autoconfig.example.test resolves");
+        }
+    }
+
+    @Test
     void thePostmasterMustBeALocalAccountOrAlias() throws Exception {
         Result add = InProcessCli.run(config, "pw\n", "user", "add", "owner@example.org", "--password-stdin");
         assertThat(add.code()).as(add.err()).isZero();
