@@ -138,6 +138,19 @@ public final class TernMetrics {
                 .strongReference(true).register(registry);
     }
 
+    /**
+     * When the certificate the TLS listeners present ends, as a Unix time: what an alert on
+     * renewal watches (whether the files of [tls], ACME's, or the self-signed one).
+     */
+    public void watchCertificate(Supplier<java.security.cert.X509Certificate> certificate) {
+        Gauge.builder("tern.tls.certificate.expiry", certificate, c -> {
+                    java.security.cert.X509Certificate cert = c.get();
+                    return cert == null ? Double.NaN : cert.getNotAfter().getTime() / 1000.0;
+                })
+                .description("When the certificate of the TLS listeners ends (Unix time)").baseUnit("seconds")
+                .strongReference(true).register(registry);
+    }
+
     private void onEvent(DeliveryEvent e) {
         switch (e.type()) {
             case RECEIVED -> {

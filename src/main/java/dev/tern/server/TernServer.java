@@ -328,6 +328,12 @@ public final class TernServer implements AutoCloseable {
                     SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics,
                     new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
             startListeners(backend);
+            if (tls != null) {
+                metrics.watchCertificate(() -> {
+                    ServerTls current = tls;
+                    return current == null ? null : current.certificate();
+                });
+            }
             if (acmeChallenges != null) {
                 // After the listeners: the CA's checks arrive on the autoconfig listener.
                 acme = new AcmeCertificates(config.acme(), config.dataDir(), acmeChallenges, tls, Clock.systemUTC());

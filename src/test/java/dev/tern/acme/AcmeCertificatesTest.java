@@ -118,6 +118,9 @@ class AcmeCertificatesTest {
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(names(second)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test", "autoconfig.tern.test");
         assertThat(Files.readString(acme.resolve("account-key.pem"))).isEqualTo(accountKey);
+        // What an alert on renewal watches follows the certificate in use.
+        assertThat(tern.server().metrics().scrape()).contains("tern_tls_certificate_expiry_seconds "
+                + (double) (second.getNotAfter().getTime() / 1000));
     }
 
     @Test

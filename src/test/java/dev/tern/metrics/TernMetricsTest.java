@@ -169,6 +169,10 @@ class TernMetricsTest {
         assertThat(sample(scrape, "tern_queue_messages", Map.of())).isNotNull();
         assertThat(sample(scrape, "tern_queue_recipients_waiting", Map.of())).isNotNull();
         assertThat(sample(scrape, "tern_queue_oldest_age_seconds", Map.of())).isNotNull();
+        // When the certificate the listeners present ends.
+        double notAfter = tern.server().tls().certificate().getNotAfter().getTime() / 1000.0;
+        assertThat(sample(scrape, "tern_tls_certificate_expiry_seconds", Map.of())).isEqualTo(notAfter)
+                .isGreaterThan(java.time.Instant.now().getEpochSecond());
         // The deferred message stays in the queue: the gauges see it once their cache has expired.
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> value("tern_queue_messages", Map.of()) == 1
