@@ -31,10 +31,12 @@ public final class DnsRecords {
     public static final String OWNERSHIP_PREFIX = "tern-verify=";
 
     /** What a record is for: it says how the record is checked. */
-    public enum Kind { MX, SPF, DKIM, DMARC, OWNERSHIP, SRV, CNAME, MTA_STS }
+    public enum Kind { MX, SPF, DKIM, DMARC, OWNERSHIP, SRV, CNAME, MTA_STS, TLS_RPT }
 
     /** Where the MTA-STS record is published, below the domain (RFC 8461 §3.1). */
     public static final String MTA_STS_LABEL = "_mta-sts";
+    /** RFC 8460 §3: where sending servers find where to report their TLS results. */
+    public static final String TLS_RPT_LABEL = "_smtp._tls";
 
     /**
      * One record with what it is for.
@@ -127,6 +129,9 @@ public final class DnsRecords {
             records.add(new Record(Kind.MTA_STS, "MTA-STS: mail servers that honour it deliver to " + domain
                     + " only over TLS with a valid certificate (RFC 8461); the id changes with the policy",
                     MTA_STS_LABEL + "." + d, "TXT", txt("v=STSv1; id=" + mtaStsId(mtaStsPolicy))));
+            records.add(new Record(Kind.TLS_RPT, "TLS-RPT: mail servers that honour the policy send postmaster a daily "
+                    + "report of their TLS connections to " + domain + " and what failed (RFC 8460)",
+                    TLS_RPT_LABEL + "." + d, "TXT", txt("v=TLSRPTv1; rua=mailto:postmaster@" + domain)));
         }
         return records;
     }

@@ -71,6 +71,7 @@ public final class RecordChecker {
                 case SRV -> srv(record);
                 case CNAME -> cname(record);
                 case MTA_STS -> mtaSts(record);
+                case TLS_RPT -> tlsRpt(record);
             };
         } catch (RuntimeException e) {
             check = CompletableFuture.failedFuture(e);
@@ -248,6 +249,35 @@ public final class RecordChecker {
                         "the id is not that of the policy served now: senders that kept the old policy do not fetch it again");
             }
             return found(record, sts, expected, "the MTA-STS record names the policy served now");
+        });
+    }
+
+    /**
+     * RFC 8460 §3: exactly one record starting with {@code v=TLSRPTv1}, with a {@code rua}. Its
+     * addresses are the operator's choice (a report-processing service, say): any is right.
+     */
+    private CompletableFuture<RecordCheck> tlsRpt(DnsRecords.Record record) {
+        String expected = record.text();
+        return dns.txt(record.name()).thenApply(answer -> {
+            RecordCheck failed = notFound(record, answer, expected, "no TLS-RPT record");
+            if (failed != null) {
+                return failed;
+            }
+            List<String> rpt = answer.values().stream().filter(t -> t.trim().startsWith("v=TLSRPTv1")).toList();
+            if (rpt.isEmpty()) {
+                return new RecordCheck(record, RecordCheck.Status.MISSING, answer.values(), expected,
+                        "no TLS-RPT record (TXT starting with v=TLSRPTv1)");
+            }
+            if (rpt.size() > 1) {
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, rpt, expected,
+                        "more than one TLS-RPT record: senders then report to none (RFC 8460 section 3)");
+            }
+            String rua = tag(rpt.get(0), "rua");
+            if (rua.isEmpty()) {
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, rpt, expected,
+                        "the TLS-RPT record has no rua=: senders have nowhere to report");
+            }
+            return found(record, rpt, expected, "TLS reports go to " + rua);
         });
     }
 

@@ -60,16 +60,20 @@ class DnsRecordsTest {
                 new ClientPorts(Map.of()), testing);
         String id = DnsRecords.mtaStsId(testing);
         assertThat(id).matches("[0-9a-f]{20}");
-        assertThat(records.subList(records.size() - 2, records.size())).extracting(DnsRecords.Record::zoneLine).containsExactly(
+        assertThat(records.subList(records.size() - 3, records.size())).extracting(DnsRecords.Record::zoneLine).containsExactly(
                 "mta-sts.example.org. IN CNAME mail.example.org.",
-                "_mta-sts.example.org. IN TXT \"v=STSv1; id=" + id + "\"");
+                "_mta-sts.example.org. IN TXT \"v=STSv1; id=" + id + "\"",
+                "_smtp._tls.example.org. IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@example.org\"");
         // The id is what a sender compares: it changes when the policy does, and only then.
         assertThat(DnsRecords.mtaStsId(testing.replace("testing", "enforce"))).isNotEqualTo(id);
         assertThat(DnsRecords.mtaStsId(testing)).isEqualTo(id);
         // What this server publishes is a policy that its own MTA-STS support accepts.
         var policy = dev.tern.delivery.mtasts.StsPolicy.parse(testing);
         assertThat(policy.permits("mail.example.org")).isTrue();
-        assertThat(dev.tern.delivery.mtasts.StsPolicy.policyId(List.of(records.get(records.size() - 1).text()))).isEqualTo(id);
+        assertThat(dev.tern.delivery.mtasts.StsPolicy.policyId(List.of(records.get(records.size() - 2).text()))).isEqualTo(id);
+        // Without a policy, no TLS reports are asked for either.
+        assertThat(DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null, new ClientPorts(Map.of()), null))
+                .noneMatch(r -> r.kind() == DnsRecords.Kind.TLS_RPT || r.kind() == DnsRecords.Kind.MTA_STS);
     }
 
     @Test

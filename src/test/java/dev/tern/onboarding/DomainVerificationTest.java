@@ -108,7 +108,8 @@ class DomainVerificationTest {
                 "autodiscover.example.test. IN CNAME mx.tern.test.",
                 "mta-sts.example.test. IN CNAME mx.tern.test.",
                 "_mta-sts.example.test. IN TXT \"v=STSv1; id="
-                        + DnsRecords.mtaStsId(services.config().mtaStsPolicy()) + "\"");
+                        + DnsRecords.mtaStsId(services.config().mtaStsPolicy()) + "\"",
+                "_smtp._tls.example.test. IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@example.test\"");
         assertThat(records).filteredOn(r -> r.kind() == DnsRecords.Kind.DKIM).hasSize(2);
         assertThat(services.domainOwnership().token(DOMAIN)).matches("[a-z2-7]{32}");
     }
@@ -153,6 +154,7 @@ class DomainVerificationTest {
         dns.a("autodiscover." + DOMAIN, "203.0.113.5");
         dns.cname("mta-sts." + DOMAIN, "web.elsewhere.test");
         dns.txt("_mta-sts." + DOMAIN, "v=STSv1; id=before1");
+        dns.txt("_smtp._tls." + DOMAIN, "v=TLSRPTv1");
 
         VerificationReport report = verify();
         assertThat(statuses(report).values()).as("%s", report.checks()).containsOnly(RecordCheck.Status.DIFFERENT);
@@ -176,6 +178,22 @@ class DomainVerificationTest {
         RecordCheck sts = check(report, r -> r.kind() == DnsRecords.Kind.MTA_STS);
         assertThat(sts.published()).containsExactly("v=STSv1; id=before1");
         assertThat(sts.detail()).startsWith("the id is not that of the policy served now");
+        RecordCheck rpt = check(report, r -> r.kind() == DnsRecords.Kind.TLS_RPT);
+        assertThat(rpt.published()).containsExactly("v=TLSRPTv1");
+        assertThat(rpt.detail()).isEqualTo("the TLS-RPT record has no rua=: senders have nowhere to report");
+    }
+
+    @Test
+    void tlsReportsMayGoWhereverTheOperatorWantsButToOneRecord() throws Exception {
+        DnsRecords.Record rpt = record(DnsRecords.Kind.TLS_RPT);
+        dns.txt(rpt.name(), "v=TLSRPTv1; rua=mailto:tls@reports.example.net,https://reports.example.net/tlsrpt");
+        RecordCheck elsewhere = check(verify(), r -> r.kind() == DnsRecords.Kind.TLS_RPT);
+        assertThat(elsewhere.status()).isEqualTo(RecordCheck.Status.FOUND);
+        assertThat(elsewhere.detail()).isEqualTo("TLS reports go to mailto:tls@reports.example.net,https://reports.example.net/tlsrpt");
+        publish(rpt);
+        RecordCheck two = check(verify(), r -> r.kind() == DnsRecords.Kind.TLS_RPT);
+        assertThat(two.status()).isEqualTo(RecordCheck.Status.DIFFERENT);
+        assertThat(two.detail()).startsWith("more than one TLS-RPT record");
     }
 
     @Test
