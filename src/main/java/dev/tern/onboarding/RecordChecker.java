@@ -230,25 +230,16 @@ public final class RecordChecker {
     private CompletableFuture<RecordCheck> mtaSts(DnsRecords.Record record) {
         String expected = record.text();
         return dns.txt(record.name()).thenApply(answer -> {
-            RecordCheck failed = notFound(record, answer, expected, "no MTA-STS record");
-            if (failed != null) {
-                return failed;
+            OneTxt sts = oneTxt(record, answer, expected, "v=STSv1", "MTA-STS",
+                    "senders then use none (RFC 8461 section 3.1)");
+            if (sts.problem() != null) {
+                return sts.problem();
             }
-            List<String> sts = answer.values().stream().filter(t -> t.trim().startsWith("v=STSv1")).toList();
-            if (sts.isEmpty()) {
-                return new RecordCheck(record, RecordCheck.Status.MISSING, answer.values(), expected,
-                        "no MTA-STS record (TXT starting with v=STSv1)");
-            }
-            if (sts.size() > 1) {
-                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, sts, expected,
-                        "more than one MTA-STS record: senders then use none (RFC 8461 section 3.1)");
-            }
-            String id = tag(sts.get(0), "id");
-            if (!id.equals(tag(expected, "id"))) {
-                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, sts, expected,
+            if (!tag(sts.value(), "id").equals(tag(expected, "id"))) {
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, List.of(sts.value()), expected,
                         "the id is not that of the policy served now: senders that kept the old policy do not fetch it again");
             }
-            return found(record, sts, expected, "the MTA-STS record names the policy served now");
+            return found(record, List.of(sts.value()), expected, "the MTA-STS record names the policy served now");
         });
     }
 
@@ -259,26 +250,45 @@ public final class RecordChecker {
     private CompletableFuture<RecordCheck> tlsRpt(DnsRecords.Record record) {
         String expected = record.text();
         return dns.txt(record.name()).thenApply(answer -> {
-            RecordCheck failed = notFound(record, answer, expected, "no TLS-RPT record");
-            if (failed != null) {
-                return failed;
+            OneTxt rpt = oneTxt(record, answer, expected, "v=TLSRPTv1", "TLS-RPT",
+                    "senders then report to none (RFC 8460 section 3)");
+            if (rpt.problem() != null) {
+                return rpt.problem();
             }
-            List<String> rpt = answer.values().stream().filter(t -> t.trim().startsWith("v=TLSRPTv1")).toList();
-            if (rpt.isEmpty()) {
-                return new RecordCheck(record, RecordCheck.Status.MISSING, answer.values(), expected,
-                        "no TLS-RPT record (TXT starting with v=TLSRPTv1)");
-            }
-            if (rpt.size() > 1) {
-                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, rpt, expected,
-                        "more than one TLS-RPT record: senders then report to none (RFC 8460 section 3)");
-            }
-            String rua = tag(rpt.get(0), "rua");
+            String rua = tag(rpt.value(), "rua");
             if (rua.isEmpty()) {
-                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, rpt, expected,
+                return new RecordCheck(record, RecordCheck.Status.DIFFERENT, List.of(rpt.value()), expected,
                         "the TLS-RPT record has no rua=: senders have nowhere to report");
             }
-            return found(record, rpt, expected, "TLS reports go to " + rua);
+            return found(record, List.of(rpt.value()), expected, "TLS reports go to " + rua);
         });
+    }
+
+    /** The one TXT value of a versioned record, or the check that says why there is not exactly one. */
+    private record OneTxt(String value, RecordCheck problem) {
+    }
+
+    /**
+     * @param version    how the record's text starts, e.g. {@code v=STSv1}
+     * @param what       its name in the messages
+     * @param twoMeans   what senders do when there are several
+     */
+    private static OneTxt oneTxt(DnsRecords.Record record, DnsAnswer<String> answer, String expected, String version,
+                                 String what, String twoMeans) {
+        RecordCheck failed = notFound(record, answer, expected, "no " + what + " record");
+        if (failed != null) {
+            return new OneTxt(null, failed);
+        }
+        List<String> matching = answer.values().stream().filter(t -> t.trim().startsWith(version)).toList();
+        if (matching.isEmpty()) {
+            return new OneTxt(null, new RecordCheck(record, RecordCheck.Status.MISSING, answer.values(), expected,
+                    "no " + what + " record (TXT starting with " + version + ")"));
+        }
+        if (matching.size() > 1) {
+            return new OneTxt(null, new RecordCheck(record, RecordCheck.Status.DIFFERENT, matching, expected,
+                    "more than one " + what + " record: " + twoMeans));
+        }
+        return new OneTxt(matching.get(0), null);
     }
 
     // ---- SRV
