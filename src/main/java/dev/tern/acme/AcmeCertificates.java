@@ -20,14 +20,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -181,7 +178,7 @@ public final class AcmeCertificates implements AutoCloseable {
         if (cert == null) {
             return "no certificate yet";
         }
-        List<String> covered = dnsNames(cert);
+        List<String> covered = PemCredentials.dnsNames(cert).stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         for (String name : settings.names()) {
             if (!covered.contains(name)) {
                 return "the certificate in use does not cover " + name;
@@ -195,23 +192,6 @@ public final class AcmeCertificates implements AutoCloseable {
             return "the certificate in use ends " + notAfter;
         }
         return null;
-    }
-
-    private static List<String> dnsNames(X509Certificate cert) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (Integer.valueOf(2).equals(san.get(0))) {
-                        names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            return List.of();
-        }
-        return names;
     }
 
     /** The account's key, made and kept on first use. */

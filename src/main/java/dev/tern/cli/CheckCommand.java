@@ -34,12 +34,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -323,7 +321,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             f.ok("tls", c.tls().cert() + ": " + subject + ", valid until " + notAfter);
         }
-        List<String> names = dnsNames(leaf);
+        List<String> names = PemCredentials.dnsNames(leaf);
         if (names.stream().noneMatch(n -> covers(n, c.hostname()))) {
             f.warn("tls", "the certificate does not name " + c.hostname() + " (it names " + String.join(", ", names)
                     + "): mail programs that check it will refuse it");
@@ -366,23 +364,6 @@ final class CheckCommand implements Callable<Integer> {
                         + ": forward port 80 to it");
             }
         }
-    }
-
-    private static List<String> dnsNames(X509Certificate cert) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> alt : alternatives) {
-                    if (alt.size() >= 2 && Integer.valueOf(2).equals(alt.get(0))) {   // dNSName
-                        names.add(String.valueOf(alt.get(1)));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // no names to offer
-        }
-        return names;
     }
 
     /** RFC 6125 §6.4: an exact name, or a wildcard standing for exactly the left-most label. */

@@ -47,6 +47,24 @@ public record PemCredentials(List<X509Certificate> chain, PrivateKey key) {
         return chain.get(0);
     }
 
+    /** The DNS names (subject alternative names of type dNSName) a certificate is for, as written in it. */
+    public static List<String> dnsNames(X509Certificate cert) {
+        List<String> names = new ArrayList<>();
+        try {
+            java.util.Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alt : alternatives) {
+                    if (alt.size() >= 2 && Integer.valueOf(2).equals(alt.get(0))) {   // dNSName, RFC 5280 §4.2.1.6
+                        names.add(String.valueOf(alt.get(1)));
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            return List.of();
+        }
+        return names;
+    }
+
     /**
      * @param certKey and {@code keyKey} the config keys the files come from, for error messages
      */

@@ -29,12 +29,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 
@@ -149,20 +147,7 @@ public final class SelfSignedCredentials {
     }
 
     private static boolean isFor(X509Certificate cert, String hostname) {
-        try {
-            Collection<List<?>> names = cert.getSubjectAlternativeNames();
-            if (names == null) {
-                return false;
-            }
-            for (List<?> n : names) {
-                if (Integer.valueOf(GeneralName.dNSName).equals(n.get(0)) && hostname.equalsIgnoreCase(String.valueOf(n.get(1)))) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (CertificateParsingException e) {
-            return false;
-        }
+        return PemCredentials.dnsNames(cert).stream().anyMatch(hostname::equalsIgnoreCase);
     }
 
     private static boolean stillValid(X509Certificate cert) {
