@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Keeps the server certificate from the ACME CA of {@code [acme]} current: at start and then
@@ -64,17 +65,23 @@ public final class AcmeCertificates implements AutoCloseable {
     private final AcmeSettings settings;
     private final Path dir;
     private final AcmeChallenges challenges;
+    private final Supplier<List<String>> domainNames;
     private final ServerTls tls;
     private final Clock clock;
     /** One order at a time; apart from the schedule's lock, so that {@link #close()} never waits for a CA. */
     private final Object orderLock = new Object();
     private ScheduledExecutorService schedule;
 
-    /** @param tls the context that serves {@link #certFile(Path)} and {@link #keyFile(Path)}, reloaded after each renewal */
-    public AcmeCertificates(AcmeSettings settings, Path dataDir, AcmeChallenges challenges, ServerTls tls, Clock clock) {
+    /**
+     * @param domainNames the names to cover besides {@code [acme] names}, asked at each look ({@link DomainNames})
+     * @param tls         the context that serves {@link #certFile(Path)} and {@link #keyFile(Path)}, reloaded after each renewal
+     */
+    public AcmeCertificates(AcmeSettings settings, Path dataDir, AcmeChallenges challenges,
+                            Supplier<List<String>> domainNames, ServerTls tls, Clock clock) {
         this.settings = settings;
         this.dir = directory(dataDir);
         this.challenges = challenges;
+        this.domainNames = domainNames;
         this.tls = tls;
         this.clock = clock;
     }
@@ -130,18 +137,20 @@ public final class AcmeCertificates implements AutoCloseable {
 
     private Outcome order() {
         X509Certificate current = current();
-        String reason = whyNeeded(current, settings, clock.instant());
+        List<String> names = wanted();
+        String reason = whyNeeded(current, names, settings.renewBefore(), clock.instant());
         if (reason == null) {
             return Outcome.UP_TO_DATE;
         }
-        LOG.info("ACME: ordering a certificate for {} from {}: {}", String.join(", ", settings.names()),
+        LOG.info("ACME: ordering a certificate for {} from {}: {}", String.join(", ", names),
                 settings.directory(), reason);
         try {
-            CertificateOrder.Issued issued = new CertificateOrder(settings, challenges, ORDER_TIMEOUT).run(accountKey());
+            CertificateOrder.Issued issued = new CertificateOrder(settings, names, challenges, ORDER_TIMEOUT)
+                    .run(accountKey());
             install(issued);
             tls.reloadIfChanged();
             X509Certificate leaf = issued.chain().get(0);
-            LOG.info("ACME: certificate for {} in use, issued by {}, valid until {}", String.join(", ", settings.names()),
+            LOG.info("ACME: certificate for {} in use, issued by {}, valid until {}", String.join(", ", names),
                     leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant());
             return new Outcome(true, null);
         } catch (CertificateOrder.OrderFailed | IOException | RuntimeException e) {
@@ -152,6 +161,22 @@ public final class AcmeCertificates implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
         }
+    }
+
+    /**
+     * The names the certificate is to cover: {@code [acme] names}, then those of the local domains,
+     * at most as many as a CA puts on one certificate.
+     */
+    List<String> wanted() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(settings.names());
+        names.addAll(domainNames.get());
+        if (names.size() > AcmeSettings.MAX_NAMES) {
+            List<String> all = List.copyOf(names);
+            LOG.warn("ACME: {} names, more than the {} one certificate may carry; left out: {}", all.size(),
+                    AcmeSettings.MAX_NAMES, String.join(", ", all.subList(AcmeSettings.MAX_NAMES, all.size())));
+            return all.subList(0, AcmeSettings.MAX_NAMES);
+        }
+        return List.copyOf(names);
     }
 
     /** The certificate in {@code data_dir/acme/}, or null when there is none that can be used. */
@@ -174,12 +199,12 @@ public final class AcmeCertificates implements AutoCloseable {
      * does not cover, or its end near (within {@code renew_before}, or a third of its lifetime if
      * that is shorter).
      */
-    public static String whyNeeded(X509Certificate cert, AcmeSettings settings, Instant now) {
+    public static String whyNeeded(X509Certificate cert, List<String> names, Duration renewBefore, Instant now) {
         if (cert == null) {
             return "no certificate yet";
         }
         List<String> covered = PemCredentials.dnsNames(cert).stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-        for (String name : settings.names()) {
+        for (String name : names) {
             if (!covered.contains(name)) {
                 return "the certificate in use does not cover " + name;
             }
@@ -187,7 +212,7 @@ public final class AcmeCertificates implements AutoCloseable {
         Instant notBefore = cert.getNotBefore().toInstant();
         Instant notAfter = cert.getNotAfter().toInstant();
         Duration third = Duration.between(notBefore, notAfter).dividedBy(3);
-        Duration before = settings.renewBefore().compareTo(third) < 0 ? settings.renewBefore() : third;
+        Duration before = renewBefore.compareTo(third) < 0 ? renewBefore : third;
         if (!now.isBefore(notAfter.minus(before))) {
             return "the certificate in use ends " + notAfter;
         }

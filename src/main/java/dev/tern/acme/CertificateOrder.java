@@ -54,11 +54,14 @@ final class CertificateOrder {
     }
 
     private final AcmeSettings settings;
+    private final List<String> names;
     private final AcmeChallenges challenges;
     private final Duration timeout;
 
-    CertificateOrder(AcmeSettings settings, AcmeChallenges challenges, Duration timeout) {
+    /** @param names the names the certificate is for, the subject first */
+    CertificateOrder(AcmeSettings settings, List<String> names, AcmeChallenges challenges, Duration timeout) {
         this.settings = settings;
+        this.names = List.copyOf(names);
         this.challenges = challenges;
         this.timeout = timeout;
     }
@@ -75,10 +78,8 @@ final class CertificateOrder {
             Login login = account.createLogin(session);
             LOG.info("ACME account {} at {}{}", login.getAccountLocation(), settings.directory(),
                     terms.map(t -> " (terms of service: " + t + ")").orElse(""));
-            Order order = login.newOrder().domains(settings.names()).create();
-            for (Authorization authorization : order.getAuthorizations()) {
-                authorize(authorization);
-            }
+            Order order = login.newOrder().domains(names).create();
+            authorize(order.getAuthorizations());
             KeyPair key = KeyPairUtils.createKeyPair(KEY_BITS);
             order.execute(key);
             if (order.waitForCompletion(timeout) != Status.VALID) {
@@ -91,26 +92,39 @@ final class CertificateOrder {
         }
     }
 
-    /** Answers the name's http-01 challenge and waits for the CA's verdict, unless it is already valid. */
-    private void authorize(Authorization authorization) throws AcmeException, OrderFailed, InterruptedException {
-        String name = authorization.getIdentifier().getDomain();
-        if (authorization.getStatus() == Status.VALID) {
-            return;
-        }
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
-                .orElseThrow(() -> new OrderFailed("the CA offers no http-01 challenge for " + name));
-        challenges.put(challenge.getToken(), challenge.getAuthorization());
+    /**
+     * Answers the http-01 challenge of every name not yet valid, all at once (the CA checks them in
+     * parallel), then waits for each verdict; the answers are served until every check is over.
+     */
+    private void authorize(List<Authorization> authorizations) throws AcmeException, OrderFailed, InterruptedException {
+        List<Authorization> pending = new java.util.ArrayList<>();
+        List<Http01Challenge> triggered = new java.util.ArrayList<>();
         try {
-            challenge.trigger();
-            Status status = authorization.waitForCompletion(timeout);
-            if (status != Status.VALID) {
-                throw new OrderFailed("the CA could not check " + name + " over http://" + name
-                        + "/.well-known/acme-challenge/: " + problem(authorization.findChallenge(Http01Challenge.class)
-                        .flatMap(org.shredzone.acme4j.challenge.Challenge::getError)));
+            for (Authorization authorization : authorizations) {
+                if (authorization.getStatus() == Status.VALID) {
+                    continue;
+                }
+                String name = authorization.getIdentifier().getDomain();
+                Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class)
+                        .orElseThrow(() -> new OrderFailed("the CA offers no http-01 challenge for " + name));
+                challenges.put(challenge.getToken(), challenge.getAuthorization());
+                triggered.add(challenge);
+                challenge.trigger();
+                pending.add(authorization);
             }
-            LOG.info("ACME: {} checked by the CA", name);
+            for (Authorization authorization : pending) {
+                String name = authorization.getIdentifier().getDomain();
+                if (authorization.waitForCompletion(timeout) != Status.VALID) {
+                    throw new OrderFailed("the CA could not check " + name + " over http://" + name
+                            + "/.well-known/acme-challenge/: " + problem(authorization.findChallenge(Http01Challenge.class)
+                            .flatMap(org.shredzone.acme4j.challenge.Challenge::getError)));
+                }
+                LOG.info("ACME: {} checked by the CA", name);
+            }
         } finally {
-            challenges.remove(challenge.getToken());
+            for (Http01Challenge c : triggered) {
+                challenges.remove(c.getToken());
+            }
         }
     }
 

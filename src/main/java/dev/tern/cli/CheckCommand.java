@@ -344,7 +344,7 @@ final class CheckCommand implements Callable<Integer> {
                 f.warn("acme", e.getMessage() + "; Tern orders a new certificate when it starts");
             }
         }
-        String why = dev.tern.acme.AcmeCertificates.whyNeeded(leaf, acme, Instant.now());
+        String why = dev.tern.acme.AcmeCertificates.whyNeeded(leaf, acme.names(), acme.renewBefore(), Instant.now());
         if (leaf == null) {
             f.warn("acme", "no certificate from " + acme.directory() + " yet: Tern orders one for "
                     + String.join(", ", acme.names()) + " when it starts, and serves a self-signed one meanwhile");

@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * @param renewBefore how long before the certificate's end a new one is ordered
  * @param caFile      certificates trusted besides the JDK's for the connection to the CA (a private
  *                    or test CA), or null
+ * @param domainNames also cover the HTTPS names of each local domain (mta-sts., autoconfig.,
+ *                    autodiscover.) once DNS points them at this server
  */
-public record AcmeSettings(URI directory, String email, List<String> names, Duration renewBefore, Path caFile) {
+public record AcmeSettings(URI directory, String email, List<String> names, Duration renewBefore, Path caFile,
+                           boolean domainNames) {
 
     /** Short names for the directories of well-known authorities. */
     static final Map<String, String> DIRECTORIES = Map.of(
@@ -30,7 +33,7 @@ public record AcmeSettings(URI directory, String email, List<String> names, Dura
             "letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory");
 
     /** Let's Encrypt's limit of names on one certificate. */
-    static final int MAX_NAMES = 100;
+    public static final int MAX_NAMES = 100;
 
     /** What Let's Encrypt and certbot use: a third of a 90-day certificate's life. */
     public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(30);
@@ -69,7 +72,9 @@ public record AcmeSettings(URI directory, String email, List<String> names, Dura
             throw new ConfigException(n.key("renew_before") + ": at least 1d, got " + renewBefore);
         }
         String ca = n.string("ca_file", null);
-        return new AcmeSettings(directory, email, names, renewBefore, ca == null ? null : base.resolve(ca).normalize());
+        boolean domainNames = n.bool("domain_names", true);
+        return new AcmeSettings(directory, email, names, renewBefore, ca == null ? null : base.resolve(ca).normalize(),
+                domainNames);
     }
 
     private static URI directory(String key, String given) {

@@ -75,7 +75,9 @@ public final class StarterConfig {
                 # agreeing to the CA's terms of service.
                 # directory = "letsencrypt"          # or "letsencrypt-staging", or a URL
                 # email = "you@example.org"          # for the CA's expiry notices
-                # names = ["mx.example.org", "mta-sts.example.org", "autoconfig.example.org"]
+                # names = ["mx.example.org"]         # default: hostname
+                # The mta-sts., autoconfig. and autodiscover. names of every domain are added
+                # by themselves once their DNS points at this server (domain_names = false: not).
 
                 [smtp]
                 # Largest message accepted (announced with the SIZE extension).

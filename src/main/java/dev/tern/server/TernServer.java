@@ -4,6 +4,7 @@ import dev.tern.admin.AdminApi;
 import dev.tern.admin.PublicListener;
 import dev.tern.acme.AcmeCertificates;
 import dev.tern.acme.AcmeChallenges;
+import dev.tern.acme.DomainNames;
 import dev.tern.admin.api.AutoconfigRoutes;
 import dev.tern.autoconfig.Autodiscover;
 import dev.tern.config.ClientPorts;
@@ -336,7 +337,13 @@ public final class TernServer implements AutoCloseable {
             }
             if (acmeChallenges != null) {
                 // After the listeners: the CA's checks arrive on the autoconfig listener.
-                acme = new AcmeCertificates(config.acme(), config.dataDir(), acmeChallenges, tls, Clock.systemUTC());
+                java.util.function.Supplier<List<String>> domainNames = List::of;
+                if (config.acme().domainNames()) {
+                    domainNames = new DomainNames(() -> services.directory().domains().stream().map(dev.tern.store.Rows.Domain::name).toList(),
+                            dns, config.hostname(), config.mtaStsPolicy() != null, !config.listener("autoconfigs").isEmpty());
+                }
+                acme = new AcmeCertificates(config.acme(), config.dataDir(), acmeChallenges, domainNames, tls,
+                        Clock.systemUTC());
                 acme.start();
             }
             for (BoundListener l : listeners) {

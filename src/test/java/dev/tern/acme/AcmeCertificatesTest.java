@@ -73,6 +73,10 @@ class AcmeCertificatesTest {
     }
 
     private RunningServer start(String names) throws IOException {
+        return start(names, "domain_names = false");
+    }
+
+    private RunningServer start(String names, String more) throws IOException {
         String extra = """
                 hostname = "mail.tern.test"
                 [acme]
@@ -80,7 +84,11 @@ class AcmeCertificatesTest {
                 ca_file = "%s"
                 email = "postmaster@tern.test"
                 names = [%s]
-                """.formatted(pebble.directory(), pki.writeCaPem(dir.resolve("pebble-api-ca.pem")), names);
+                %s
+                [dns]
+                nameservers = ["127.0.0.1:%d"]
+                """.formatted(pebble.directory(), pki.writeCaPem(dir.resolve("pebble-api-ca.pem")), names, more,
+                dns.nameserver().getPort());
         return new RunningServer(dir, extra, """
                 autoconfig = ["127.0.0.1:%d"]
                 autoconfigs = ["127.0.0.1:0"]
@@ -124,6 +132,33 @@ class AcmeCertificatesTest {
     }
 
     @Test
+    void theHttpsNamesOfEachLocalDomainAreCoveredOnceTheirDnsPointsHere() throws Exception {
+        dns.ttl(0);   // a name not found is not remembered: its records come later in the test
+        dns.a("mta-sts.tern.test", "127.0.0.1").a("autodiscover.tern.test", "127.0.0.1");
+        tern = start("\"mail.tern.test\"", "");
+        tern.services().directory().addDomain("tern.test");
+        // A domain whose names are not published yet, and one whose autoconfig name is elsewhere.
+        tern.services().directory().addDomain("later.test");
+        dns.a("mta-sts.elsewhere.test", "127.0.0.1").a("autoconfig.elsewhere.test", "127.0.0.1")
+                .a("autodiscover.elsewhere.test", "127.0.0.2");
+        tern.services().directory().addDomain("elsewhere.test");
+        X509Certificate root = pebble.root();
+        awaitVerified(root, "mail.tern.test");
+        tern.server().acme().renewIfDue();   // the domains were added after the first look began
+        X509Certificate cert = verified(root, "autodiscover.tern.test");
+        assertThat(names(cert)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test",
+                "autoconfig.tern.test", "autodiscover.tern.test", "mta-sts.elsewhere.test", "autoconfig.elsewhere.test");
+
+        // Once later.test's names are published, the next look covers them too.
+        dns.a("mta-sts.later.test", "127.0.0.1").a("autoconfig.later.test", "127.0.0.1")
+                .a("autodiscover.later.test", "127.0.0.1");
+        assertThat(tern.server().acme().renewIfDue()).isEqualTo(new AcmeCertificates.Outcome(true, null));
+        assertThat(names(verified(root, "autoconfig.later.test"))).contains("mta-sts.later.test", "autodiscover.later.test",
+                "mail.tern.test");
+        assertThat(tern.server().acme().renewIfDue().renewed()).isFalse();
+    }
+
+    @Test
     void aNameTheCaCannotCheckLeavesTheCertificateInUseAndSaysWhy() throws Exception {
         tern = start("\"mail.tern.test\"");
         X509Certificate root = pebble.root();
@@ -160,20 +195,17 @@ class AcmeCertificatesTest {
         tern = start("\"mail.tern.test\"");
         X509Certificate cert = awaitVerified(pebble.root(), "mail.tern.test");
         Instant end = cert.getNotAfter().toInstant();
-        AcmeSettings thirtyDays = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
-                Duration.ofDays(30), null);
-        assertThat(AcmeCertificates.whyNeeded(cert, thirtyDays, end.minus(Duration.ofDays(31)))).isNull();
-        assertThat(AcmeCertificates.whyNeeded(cert, thirtyDays, end.minus(Duration.ofDays(29)))).contains("ends");
-        assertThat(AcmeCertificates.whyNeeded(null, thirtyDays, end)).isEqualTo("no certificate yet");
-        assertThat(AcmeCertificates.whyNeeded(cert, new AcmeSettings(URI.create(pebble.directory()), null,
-                List.of("mail.tern.test", "other.tern.test"), Duration.ofDays(30), null), Instant.now()))
-                .contains("does not cover other.tern.test");
+        List<String> mail = List.of("mail.tern.test");
+        Duration thirtyDays = Duration.ofDays(30);
+        assertThat(AcmeCertificates.whyNeeded(cert, mail, thirtyDays, end.minus(Duration.ofDays(31)))).isNull();
+        assertThat(AcmeCertificates.whyNeeded(cert, mail, thirtyDays, end.minus(Duration.ofDays(29)))).contains("ends");
+        assertThat(AcmeCertificates.whyNeeded(null, mail, thirtyDays, end)).isEqualTo("no certificate yet");
+        assertThat(AcmeCertificates.whyNeeded(cert, List.of("mail.tern.test", "other.tern.test"), thirtyDays,
+                Instant.now())).contains("does not cover other.tern.test");
         // A renew_before longer than a third of the lifetime: renewed when two thirds have passed.
         Duration life = Duration.between(cert.getNotBefore().toInstant(), end);
-        AcmeSettings long_ = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
-                life, null);
-        assertThat(AcmeCertificates.whyNeeded(cert, long_, end.minus(life.dividedBy(3)).minusSeconds(60))).isNull();
-        assertThat(AcmeCertificates.whyNeeded(cert, long_, end.minus(life.dividedBy(3)).plusSeconds(60))).isNotNull();
+        assertThat(AcmeCertificates.whyNeeded(cert, mail, life, end.minus(life.dividedBy(3)).minusSeconds(60))).isNull();
+        assertThat(AcmeCertificates.whyNeeded(cert, mail, life, end.minus(life.dividedBy(3)).plusSeconds(60))).isNotNull();
     }
 
     /** Waits until the autoconfigs listener presents a chain from the CA, verified for {@code name}. */

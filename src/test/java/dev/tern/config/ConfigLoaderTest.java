@@ -52,6 +52,8 @@ class ConfigLoaderTest {
         assertThat(le.names()).containsExactly("mail.example.org");
         assertThat(le.renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
         assertThat(le.email()).isNull();
+        assertThat(le.domainNames()).isTrue();
+        assertThat(parse(base + "[acme]\ndirectory = \"letsencrypt\"\ndomain_names = false\n").acme().domainNames()).isFalse();
         AcmeSettings own = parse(base + "[acme]\ndirectory = \"https://ca.example.net/acme/dir\"\nemail = \"ops@example.org\"\n"
                 + "names = [\"mail.example.org.\", \"MTA-STS.example.org\", \"mail.example.org\"]\nrenew_before = \"20d\"\n"
                 + "ca_file = \"ca.pem\"\n").acme();
