@@ -88,7 +88,7 @@ final class CertificateOrder {
             List<X509Certificate> chain = order.getCertificate().getCertificateChain();
             return new Issued(chain, key);
         } catch (AcmeException e) {
-            throw new OrderFailed(e.getMessage(), e);
+            throw new OrderFailed(describe(e), e);
         }
     }
 
@@ -126,6 +126,30 @@ final class CertificateOrder {
                 challenges.remove(c.getToken());
             }
         }
+    }
+
+    /**
+     * The CA's or the network's words. acme4j says "Network error" and keeps the reason in the
+     * cause, where the JDK's HTTP client often leaves the message out: say what those mean.
+     */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String more = null;
+            if (c instanceof java.net.ConnectException) {
+                more = "cannot connect to the CA (refused, or no route)";
+            } else if (c instanceof java.net.UnknownHostException) {
+                more = "the CA's host name does not resolve: " + c.getMessage();
+            } else if (c instanceof java.net.http.HttpTimeoutException) {
+                more = "the CA did not answer in time";
+            } else if (c instanceof javax.net.ssl.SSLHandshakeException) {
+                more = "TLS with the CA failed: " + c.getMessage();
+            }
+            if (more != null) {
+                return text.append(": ").append(more).toString();
+            }
+        }
+        return text.toString();
     }
 
     private static String problem(Optional<Problem> problem) {

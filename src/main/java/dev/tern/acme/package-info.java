@@ -5,7 +5,8 @@
  * <p>{@link dev.tern.acme.AcmeCertificates} decides when a certificate is needed (none yet, one
  * that does not cover the configured names, or one that ends within {@code renew_before}), orders
  * it with {@link dev.tern.acme.CertificateOrder}, writes it to {@code data_dir/acme/} and has the
- * server's TLS context reload it. {@link dev.tern.acme.AcmeChallenges} holds the answers to the
+ * server's TLS context reload it. {@link dev.tern.acme.DomainNames} adds the HTTPS names of the
+ * local domains whose DNS points at this server. {@link dev.tern.acme.AcmeChallenges} holds the answers to the
  * CA's http-01 challenges (RFC 8555 §8.3) while an order runs; the {@code autoconfig} listener
  * serves them at {@code /.well-known/acme-challenge/TOKEN}.
  *
