@@ -131,6 +131,23 @@ class BackupCommandTest {
     }
 
     @Test
+    void theKeysOfTheDataDirectoryAreInTheCopy() throws Exception {
+        Path liveDir = dir.resolve("live");
+        Files.createDirectories(liveDir);
+        live = new RunningServer(liveDir, "");
+        Path acme = liveDir.resolve("data/acme");
+        Files.createDirectories(acme);
+        Files.writeString(acme.resolve("account-key.pem"), "the account key");
+        Files.writeString(acme.resolve("cert.pem"), "the certificate");
+        Path copy = dir.resolve("copy");
+        Result r = InProcessCli.run(liveDir.resolve("tern.toml"), null, "backup", copy.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(copy.resolve("acme/account-key.pem"))).isEqualTo("the account key");
+        assertThat(Files.readString(copy.resolve("acme/cert.pem"))).isEqualTo("the certificate");
+        assertThat(copy.resolve("tls/self-signed-cert.pem")).exists();
+    }
+
+    @Test
     void theCopyGoesIntoANewOrEmptyDirectoryOnly() throws Exception {
         Path liveDir = dir.resolve("live");
         Files.createDirectories(liveDir);

@@ -71,10 +71,14 @@ public final class EmbeddedBackup {
             copyFiles(blobs, copiedBlobs, copied);
             missing = missingFiles(copiedDatabase, new FileBlobStore(copiedBlobs));
         }
-        // The self-signed certificate, so that clients that accepted it need not accept another.
-        Path tls = dataDir.resolve("tls");
-        if (Files.isDirectory(tls)) {
-            copyFiles(tls, target.resolve("tls"), new long[2]);
+        // The self-signed certificate, so that clients that accepted it need not accept another;
+        // the ACME account key and certificate, so that a restored server is the same account and
+        // serves a trusted certificate from its first connection.
+        for (String dir : List.of("tls", "acme")) {
+            Path keys = dataDir.resolve(dir);
+            if (Files.isDirectory(keys)) {
+                copyFiles(keys, target.resolve(dir), new long[2]);
+            }
         }
         return new Result(Files.size(copiedDatabase), (int) copied[0], copied[1], missing);
     }
