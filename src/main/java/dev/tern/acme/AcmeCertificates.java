@@ -4,6 +4,8 @@ import dev.tern.config.AcmeSettings;
 import dev.tern.config.ConfigException;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.net.tls.ServerTls;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
 import org.shredzone.acme4j.util.KeyPairUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +37,15 @@ import java.util.function.Supplier;
 
 /**
  * Keeps the server certificate from the ACME CA of {@code [acme]} current: at start and then
- * twice a day (an hour after a failure) it looks at the certificate in {@code data_dir/acme/}
- * and orders a new one when there is none, when it does not cover every configured name, or when
- * it ends within {@code renew_before} (or a third of its lifetime, for short-lived certificates).
- * A new certificate is written whole and renamed into place, then the TLS context reloads it, so
- * that the connections that follow get it; a failure keeps the certificate in use.
+ * every hour it looks at the certificate and orders a new one when there is none, when it does
+ * not cover every name wanted, or when it ends within {@code renew_before} (or a third of its
+ * lifetime, for short-lived certificates). A new certificate goes to the store, then to
+ * {@code data_dir/acme/} (written whole and renamed into place), and the TLS context reloads it,
+ * so that the connections that follow get it; a failure keeps the certificate in use.
+ *
+ * <p>Several nodes sharing a store share the certificate: one orders at a time (a lock in the
+ * store), every node answers the CA's checks ({@link AcmeChallenges}), and every five minutes each
+ * node takes the stored certificate when it is not the one in its files.
  *
  * <p>The account key ({@code account-key.pem}) is made on first use and kept: the CA knows the
  * account by it. The certificate's key is new with each certificate.
@@ -50,10 +57,15 @@ public final class AcmeCertificates implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcmeCertificates.class);
 
-    /** How often the certificate is looked at while it is good. */
-    static final Duration CHECK_INTERVAL = Duration.ofHours(12);
-    /** When to try again after a failed order (Let's Encrypt allows 5 failed checks per name and hour). */
-    static final Duration RETRY_AFTER_FAILURE = Duration.ofHours(1);
+    /**
+     * How often the certificate is looked at, and so when a failed order is tried again (Let's
+     * Encrypt allows 5 failed checks per name and hour).
+     */
+    static final Duration LOOK_INTERVAL = Duration.ofHours(1);
+    /** How often the stored certificate is compared with the files, for one another node ordered. */
+    static final Duration SYNC_INTERVAL = Duration.ofMinutes(5);
+    /** How long a node may hold the order lock: longer than an order takes. */
+    private static final Duration ORDER_LOCK = Duration.ofMinutes(15);
     /** How long the CA may take over one check or the issuing. */
     private static final Duration ORDER_TIMEOUT = Duration.ofSeconds(90);
 
@@ -63,7 +75,11 @@ public final class AcmeCertificates implements AutoCloseable {
     }
 
     private final AcmeSettings settings;
+    private final MetadataStore store;
+    /** Who holds the order lock: this process. */
+    private final String node = java.util.UUID.randomUUID().toString();
     private final Path dir;
+    private final AcmeFiles files;
     private final AcmeChallenges challenges;
     private final Supplier<List<String>> domainNames;
     private final ServerTls tls;
@@ -71,15 +87,19 @@ public final class AcmeCertificates implements AutoCloseable {
     /** One order at a time; apart from the schedule's lock, so that {@link #close()} never waits for a CA. */
     private final Object orderLock = new Object();
     private ScheduledExecutorService schedule;
+    private Instant nextLook = Instant.MIN;
 
     /**
+     * @param store       where the certificate is shared with the other nodes, with the order lock
      * @param domainNames the names to cover besides {@code [acme] names}, asked at each look ({@link DomainNames})
      * @param tls         the context that serves {@link #certFile(Path)} and {@link #keyFile(Path)}, reloaded after each renewal
      */
-    public AcmeCertificates(AcmeSettings settings, Path dataDir, AcmeChallenges challenges,
+    public AcmeCertificates(AcmeSettings settings, MetadataStore store, Path dataDir, AcmeChallenges challenges,
                             Supplier<List<String>> domainNames, ServerTls tls, Clock clock) {
         this.settings = settings;
+        this.store = store;
         this.dir = directory(dataDir);
+        this.files = new AcmeFiles(dir);
         this.challenges = challenges;
         this.domainNames = domainNames;
         this.tls = tls;
@@ -108,20 +128,25 @@ public final class AcmeCertificates implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            schedule.execute(this::scheduledLook);
+            schedule.scheduleWithFixedDelay(this::scheduledLook, 0, SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private void scheduledLook() {
-        Outcome outcome = renewIfDue();
-        Duration next = outcome.problem() == null ? CHECK_INTERVAL : RETRY_AFTER_FAILURE;
-        synchronized (this) {
-            if (schedule != null && !schedule.isShutdown()) {
-                if (outcome.problem() != null) {
-                    LOG.info("ACME: trying again in {} h", next.toHours());
+        try {
+            if (clock.instant().isBefore(nextLook)) {
+                synchronized (orderLock) {
+                    sync();
                 }
-                schedule.schedule(this::scheduledLook, next.toMillis(), TimeUnit.MILLISECONDS);
+                return;
             }
+            nextLook = clock.instant().plus(LOOK_INTERVAL);
+            Outcome outcome = renewIfDue();
+            if (outcome.problem() != null) {
+                LOG.info("ACME: trying again in {} min", LOOK_INTERVAL.toMinutes());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("ACME: looking at the certificate failed: {}", e.toString());
         }
     }
 
@@ -136,10 +161,16 @@ public final class AcmeCertificates implements AutoCloseable {
     }
 
     private Outcome order() {
+        sync();
         X509Certificate current = current();
         List<String> names = wanted();
         String reason = whyNeeded(current, names, settings.renewBefore(), clock.instant());
         if (reason == null) {
+            return Outcome.UP_TO_DATE;
+        }
+        Instant now = clock.instant();
+        if (!store.writeAndWait(tx -> tx.acme().lockOrder(node, now.plus(ORDER_LOCK), now))) {
+            LOG.info("ACME: another node is ordering the certificate; this one takes it from the store");
             return Outcome.UP_TO_DATE;
         }
         LOG.info("ACME: ordering a certificate for {} from {}: {}", String.join(", ", names),
@@ -147,7 +178,12 @@ public final class AcmeCertificates implements AutoCloseable {
         try {
             CertificateOrder.Issued issued = new CertificateOrder(settings, names, challenges, ORDER_TIMEOUT)
                     .run(accountKey());
-            install(issued);
+            Rows.AcmeCertificate pem = AcmeFiles.pem(issued, clock.instant());
+            store.writeAndWait(tx -> {
+                tx.acme().putCertificate(pem);
+                return null;
+            });
+            files.install(pem);
             tls.reloadIfChanged();
             X509Certificate leaf = issued.chain().get(0);
             LOG.info("ACME: certificate for {} in use, issued by {}, valid until {}", String.join(", ", names),
@@ -160,6 +196,51 @@ public final class AcmeCertificates implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
+        } finally {
+            store.writeAndWait(tx -> {
+                tx.acme().unlockOrder(node);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Puts the stored certificate in use when the files hold another one (none yet, or the one
+     * before another node's renewal).
+     *
+     * @return true when the files were replaced
+     */
+    boolean sync() {
+        if (installFromStore(store, dir.getParent())) {
+            tls.reloadIfChanged();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Writes the stored certificate to {@code data_dir/acme/} when the files hold another one, so
+     * that a starting node serves it from its first connection. Blocking.
+     *
+     * @return true when the files were replaced
+     */
+    public static boolean installFromStore(MetadataStore store, Path dataDir) {
+        Optional<Rows.AcmeCertificate> stored = store.read(tx -> tx.acme().certificate());
+        if (stored.isEmpty()) {
+            return false;
+        }
+        Path dir = directory(dataDir);
+        AcmeFiles files = new AcmeFiles(dir);
+        try {
+            if (files.holds(stored.get().chainPem())) {
+                return false;
+            }
+            files.install(stored.get());
+            LOG.info("ACME: certificate taken from the store, valid until {}", stored.get().notAfter());
+            return true;
+        } catch (IOException e) {
+            LOG.warn("ACME: could not write the stored certificate to {}: {}", dir, e.getMessage());
+            return false;
         }
     }
 
@@ -219,72 +300,37 @@ public final class AcmeCertificates implements AutoCloseable {
         return null;
     }
 
-    /** The account's key, made and kept on first use. */
+    /**
+     * The account's key: the one stored for this CA (every node orders with the same account),
+     * else this node's file, else a new one; made once, and kept in both places.
+     */
     private KeyPair accountKey() throws IOException {
-        Path file = dir.resolve("account-key.pem");
-        if (Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-                return KeyPairUtils.readKeyPair(r);
+        String directory = settings.directory().toString();
+        Path file = files.accountKeyFile();
+        Optional<String> stored = store.read(tx -> tx.acme().accountKey(directory));
+        String pem;
+        if (stored.isPresent()) {
+            pem = stored.get();
+        } else {
+            if (Files.exists(file)) {
+                pem = Files.readString(file, StandardCharsets.US_ASCII);
+            } else {
+                StringWriter made = new StringWriter();
+                KeyPairUtils.writeKeyPair(KeyPairUtils.createKeyPair(CertificateOrder.KEY_BITS), made);
+                pem = made.toString();
+                LOG.info("ACME: made an account key for {}", directory);
+            }
+            String mine = pem;
+            boolean kept = store.writeAndWait(tx -> tx.acme().putAccountKeyIfAbsent(directory, mine, clock.instant()));
+            if (!kept) {   // another node stored one first
+                pem = store.read(tx -> tx.acme().accountKey(directory)).orElse(mine);
             }
         }
-        KeyPair key = KeyPairUtils.createKeyPair(CertificateOrder.KEY_BITS);
-        StringWriter pem = new StringWriter();
-        KeyPairUtils.writeKeyPair(key, pem);
-        writeWhole(file, pem.toString());
-        LOG.info("ACME: made the account key {}", file);
-        return key;
-    }
-
-    /** Writes both files aside, then renames the key and the chain into place. */
-    private void install(CertificateOrder.Issued issued) throws IOException {
-        StringBuilder chain = new StringBuilder();
-        try {
-            for (X509Certificate c : issued.chain()) {
-                chain.append(pem("CERTIFICATE", c.getEncoded()));
-            }
-        } catch (CertificateEncodingException e) {
-            throw new IOException("the CA's certificate cannot be encoded: " + e.getMessage(), e);
+        if (!Files.exists(file) || !Files.readString(file, StandardCharsets.US_ASCII).equals(pem)) {
+            files.writeWhole(file, pem);
         }
-        Path key = writeAside(dir.resolve("key.pem"), pem("PRIVATE KEY", issued.key().getPrivate().getEncoded()));
-        Path cert = writeAside(dir.resolve("cert.pem"), chain.toString());
-        Files.move(key, dir.resolve("key.pem"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(cert, dir.resolve("cert.pem"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
-    }
-
-    private void writeWhole(Path file, String text) throws IOException {
-        Files.move(writeAside(file, text), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
-    }
-
-    /** A file beside {@code target}, readable by its owner only, with the text on stable storage. */
-    private Path writeAside(Path target, String text) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = target.resolveSibling(target.getFileName() + ".new");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        return tmp;
-    }
-
-    private void syncDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename is still atomic.
+        try (Reader r = new java.io.StringReader(pem)) {
+            return KeyPairUtils.readKeyPair(r);
         }
     }
 

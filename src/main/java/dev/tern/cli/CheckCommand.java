@@ -349,7 +349,7 @@ final class CheckCommand implements Callable<Integer> {
             f.warn("acme", "no certificate from " + acme.directory() + " yet: Tern orders one for "
                     + String.join(", ", acme.names()) + " when it starts, and serves a self-signed one meanwhile");
         } else if (why != null) {
-            f.warn("acme", why + ": Tern orders a new certificate at start and twice a day until it has one");
+            f.warn("acme", why + ": Tern orders a new certificate at start and every hour until it has one");
         } else {
             f.ok("acme", String.join(", ", acme.names()) + ": issued by " + leaf.getIssuerX500Principal().getName()
                     + ", valid until " + leaf.getNotAfter().toInstant() + ", renewed by Tern");

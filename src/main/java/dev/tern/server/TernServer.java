@@ -342,8 +342,8 @@ public final class TernServer implements AutoCloseable {
                     domainNames = new DomainNames(() -> services.directory().domains().stream().map(dev.tern.store.Rows.Domain::name).toList(),
                             dns, config.hostname(), config.mtaStsPolicy() != null, !config.listener("autoconfigs").isEmpty());
                 }
-                acme = new AcmeCertificates(config.acme(), config.dataDir(), acmeChallenges, domainNames, tls,
-                        Clock.systemUTC());
+                acme = new AcmeCertificates(config.acme(), services.metadata(), config.dataDir(), acmeChallenges,
+                        domainNames, tls, Clock.systemUTC());
                 acme.start();
             }
             for (BoundListener l : listeners) {
@@ -365,10 +365,12 @@ public final class TernServer implements AutoCloseable {
             tls = ServerTls.open(config.tls().cert(), config.tls().key(), config.dataDir(), config.hostname(),
                     ServerTls.DEFAULT_CHECK_INTERVAL);
         } else {
+            // A certificate another node (or this one, before a restore) stored is served from the start.
+            AcmeCertificates.installFromStore(services.metadata(), config.dataDir());
             tls = ServerTls.openManaged(AcmeCertificates.certFile(config.dataDir()),
                     AcmeCertificates.keyFile(config.dataDir()), config.dataDir(), config.hostname(),
                     ServerTls.DEFAULT_CHECK_INTERVAL);
-            acmeChallenges = new AcmeChallenges();
+            acmeChallenges = new AcmeChallenges(services.metadata(), Clock.systemUTC());
         }
         SaslAuthenticator authenticator = authenticators == null ? null : authenticators.apply(services);
         if (authenticator != null) {

@@ -276,6 +276,10 @@ public final class Rows {
     public record MtaStsPolicy(String domain, String policyId, String policy, Instant fetchedAt, Instant expiresAt) {
     }
 
+    /** The server certificate an ACME CA issued: its chain and key as PEM text. */
+    public record AcmeCertificate(String chainPem, String keyPem, Instant notAfter, Instant storedAt) {
+    }
+
     /** The counts of a mailbox's STATUS that come from its messages. */
     public record MailboxCounts(long messages, long unseen, long deleted, long size) {
     }

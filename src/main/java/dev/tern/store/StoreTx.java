@@ -21,6 +21,8 @@ public interface StoreTx {
 
     MtaStsDao mtaSts();
 
+    AcmeDao acme();
+
     DomainOwnershipDao domainOwnership();
 
     SmtpCredentialDao smtpCredentials();

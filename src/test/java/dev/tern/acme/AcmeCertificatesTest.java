@@ -175,17 +175,19 @@ class AcmeCertificatesTest {
     @Test
     void aCaThatCannotBeReachedOrTrustedIsSaidInWords() throws Exception {
         Path data = dir.resolve("alone");
-        try (dev.tern.net.tls.ServerTls tls = dev.tern.net.tls.ServerTls.openManaged(AcmeCertificates.certFile(data),
+        Files.createDirectories(data);
+        try (dev.tern.store.MetadataStore store = new dev.tern.store.embedded.SqliteMetadataStore(data.resolve("tern.db"), 1);
+             dev.tern.net.tls.ServerTls tls = dev.tern.net.tls.ServerTls.openManaged(AcmeCertificates.certFile(data),
                 AcmeCertificates.keyFile(data), data, "mail.tern.test", Duration.ofSeconds(5))) {
             int closed = Pebble.anyFreePort();
             AcmeSettings down = new AcmeSettings(URI.create("https://127.0.0.1:" + closed + "/dir"), null,
                     List.of("mail.tern.test"), Duration.ofDays(30), null, false);
-            assertThat(new AcmeCertificates(down, data, new AcmeChallenges(), List::of, tls, java.time.Clock.systemUTC())
-                    .renewIfDue().problem()).endsWith("cannot connect to the CA (refused, or no route)");
+            assertThat(new AcmeCertificates(down, store, data, new AcmeChallenges(), List::of, tls,
+                    java.time.Clock.systemUTC()).renewIfDue().problem()).endsWith("cannot connect to the CA (refused, or no route)");
             // Pebble's API certificate comes from a CA the JDK does not trust, and no ca_file names it.
             AcmeSettings untrusted = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
                     Duration.ofDays(30), null, false);
-            assertThat(new AcmeCertificates(untrusted, data, new AcmeChallenges(), List::of, tls,
+            assertThat(new AcmeCertificates(untrusted, store, data, new AcmeChallenges(), List::of, tls,
                     java.time.Clock.systemUTC()).renewIfDue().problem()).contains("TLS with the CA failed: ");
             assertThat(tls.certificate().getIssuerX500Principal().getName()).isEqualTo("CN=mail.tern.test");
         }

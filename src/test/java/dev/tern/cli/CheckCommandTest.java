@@ -131,7 +131,7 @@ class CheckCommandTest {
         pki.writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"), "mx.example.test");
         assertThat(check("--no-dns").out())
                 .contains("warn  acme       the certificate in use does not cover mta-sts.example.org: Tern orders a new "
-                        + "certificate at start and twice a day until it has one");
+                        + "certificate at start and every hour until it has one");
 
         pki.writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"), "mx.example.test", "mta-sts.example.org");
         assertThat(check("--no-dns").out()).containsPattern("ok    acme       mx.example.test, mta-sts.example.org: "

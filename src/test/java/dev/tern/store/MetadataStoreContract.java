@@ -902,6 +902,69 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void theAcmeCertificateChallengesAndOrderLockAreShared() {
+        Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
+        var read1 = store.read(tx -> tx.acme().certificate());
+        assertThat(read1).isEmpty();
+        boolean first = store.writeAndWait(tx -> tx.acme().putAccountKeyIfAbsent("https://ca.test/dir", "key A", t0));
+        boolean second = store.writeAndWait(tx -> tx.acme().putAccountKeyIfAbsent("https://ca.test/dir", "key B", t0));
+        boolean otherCa = store.writeAndWait(tx -> tx.acme().putAccountKeyIfAbsent("https://other.test/dir", "key C", t0));
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(otherCa).isTrue();
+        var account = store.read(tx -> tx.acme().accountKey("https://ca.test/dir"));
+        assertThat(account).contains("key A");
+        store.writeAndWait(tx -> {
+            tx.acme().putCertificate(new Rows.AcmeCertificate("chain 1", "key 1", t0.plusSeconds(86_400), t0));
+            tx.acme().putCertificate(new Rows.AcmeCertificate("chain 2", "key 2", t0.plusSeconds(90_000), t0.plusSeconds(5)));
+            tx.acme().putChallenge("token-a", "token-a.thumb", t0.plusSeconds(600));
+            tx.acme().putChallenge("token-b", "token-b.thumb", t0.plusSeconds(60));
+            return null;
+        });
+        var read2 = store.read(tx -> tx.acme().certificate());
+        assertThat(read2).contains(
+                new Rows.AcmeCertificate("chain 2", "key 2", t0.plusSeconds(90_000), t0.plusSeconds(5)));
+        var read3 = store.read(tx -> tx.acme().challenge("token-a", t0));
+        assertThat(read3).contains("token-a.thumb");
+        var expired = store.read(tx -> tx.acme().challenge("token-b", t0.plusSeconds(60)));
+        assertThat(expired).isEmpty();
+        var read4 = store.read(tx -> tx.acme().challenge("token-c", t0));
+        assertThat(read4).isEmpty();
+        int purged = store.writeAndWait(tx -> tx.acme().purgeChallenges(t0.plusSeconds(61)));
+        assertThat(purged).isEqualTo(1);
+        store.writeAndWait(tx -> {
+            tx.acme().deleteChallenge("token-a");
+            return null;
+        });
+        var read5 = store.read(tx -> tx.acme().challenge("token-a", t0));
+        assertThat(read5).isEmpty();
+
+        // One node orders at a time; the lock is its own to renew, and anyone's once it expired.
+        boolean lock1 = store.writeAndWait(tx -> tx.acme().lockOrder("node-1", t0.plusSeconds(600), t0));
+        assertThat(lock1).isTrue();
+        boolean lock2 = store.writeAndWait(tx -> tx.acme().lockOrder("node-2", t0.plusSeconds(700), t0.plusSeconds(1)));
+        assertThat(lock2).isFalse();
+        boolean lock3 = store.writeAndWait(tx -> tx.acme().lockOrder("node-1", t0.plusSeconds(900), t0.plusSeconds(2)));
+        assertThat(lock3).isTrue();
+        boolean lock4 = store.writeAndWait(tx -> tx.acme().lockOrder("node-2", t0.plusSeconds(1000), t0.plusSeconds(601)));
+        assertThat(lock4).isFalse();
+        boolean lock5 = store.writeAndWait(tx -> tx.acme().lockOrder("node-2", t0.plusSeconds(1000), t0.plusSeconds(900)));
+        assertThat(lock5).isTrue();
+        store.writeAndWait(tx -> {
+            tx.acme().unlockOrder("node-1");   // not its lock any more: nothing happens
+            return null;
+        });
+        boolean lock6 = store.writeAndWait(tx -> tx.acme().lockOrder("node-3", t0.plusSeconds(1000), t0.plusSeconds(901)));
+        assertThat(lock6).isFalse();
+        store.writeAndWait(tx -> {
+            tx.acme().unlockOrder("node-2");
+            return null;
+        });
+        boolean lock7 = store.writeAndWait(tx -> tx.acme().lockOrder("node-3", t0.plusSeconds(1000), t0.plusSeconds(902)));
+        assertThat(lock7).isTrue();
+    }
+
+    @Test
     void mtaStsPoliciesAreStoredReplacedAndPurged() {
         Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
         store.writeAndWait(tx -> {

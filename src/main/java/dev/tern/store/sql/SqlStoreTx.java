@@ -30,6 +30,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
     private final SqlMtaStsDao mtaSts;
+    private final SqlAcmeDao acme;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -78,6 +79,7 @@ public final class SqlStoreTx implements StoreTx {
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
         this.mtaSts = new SqlMtaStsDao(db);
+        this.acme = new SqlAcmeDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -130,6 +132,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public MtaStsDao mtaSts() {
         return mtaSts;
+    }
+
+    @Override
+    public dev.tern.store.AcmeDao acme() {
+        return acme;
     }
 
     @Override

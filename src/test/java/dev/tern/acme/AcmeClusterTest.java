@@ -1,0 +1,165 @@
+package dev.tern.acme;
+
+import dev.tern.store.postgres.PostgresTestDatabase;
+import dev.tern.testing.Pebble;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.TestDnsServer;
+import dev.tern.testing.TestPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes on one PostgreSQL database behind one address share the ACME certificate: the CA's
+ * checks reach only one of them (as a load balancer may send them), yet the other's order
+ * succeeds, because the answers are in the store; and each node serves the certificate the other
+ * obtained.
+ */
+class AcmeClusterTest {
+
+    @RegisterExtension
+    static final PostgresTestDatabase db = new PostgresTestDatabase();
+
+    @TempDir
+    Path dir;
+
+    private final TestPki pki = new TestPki();
+    private final List<RunningServer> nodes = new ArrayList<>();
+    private TestDnsServer dns;
+    private Pebble pebble;
+    private int checkedPort;
+
+    @BeforeEach
+    void start() throws Exception {
+        db.truncateAll();
+        dns = TestDnsServer.start();
+        dns.a("mail.tern.test", "127.0.0.1").a("autoconfig.tern.test", "127.0.0.1");
+        checkedPort = Pebble.anyFreePort();
+        pebble = Pebble.start(dir, pki, dns.nameserver(), checkedPort);
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(RunningServer::close);
+        if (pebble != null) {
+            pebble.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    private RunningServer node(String name, int httpPort, String names) throws Exception {
+        Path d = dir.resolve(name);
+        Files.createDirectories(d);
+        String extra = """
+                hostname = "mail.tern.test"
+                [acme]
+                directory = "%s"
+                ca_file = "%s"
+                names = [%s]
+                domain_names = false
+                [dns]
+                nameservers = ["127.0.0.1:%d"]
+                [store]
+                metadata = "postgres"
+                [store.postgres]
+                url = "%s"
+                user = "%s"
+                password = "%s"
+                """.formatted(pebble.directory(), pki.writeCaPem(dir.resolve("pebble-api-ca.pem")), names,
+                dns.nameserver().getPort(), db.url(), db.user(), db.password());
+        RunningServer node = new RunningServer(d, extra, """
+                autoconfig = ["127.0.0.1:%d"]
+                autoconfigs = ["127.0.0.1:0"]
+                """.formatted(httpPort), null);
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void theNodeTheCaReachesAnswersForTheNodeThatOrdersAndBothServeTheCertificate() throws Exception {
+        X509Certificate root = pebble.root();
+        // The CA's checks go to this node's port only.
+        RunningServer reached = node("reached", checkedPort, "\"mail.tern.test\"");
+        X509Certificate first = await(reached, root, "mail.tern.test");
+
+        // The other node starts with the certificate in the store, and a name more to cover: it
+        // orders, the CA's checks for that order reach the first node, which answers from the store.
+        RunningServer other = node("other", Pebble.anyFreePort(), "\"mail.tern.test\", \"autoconfig.tern.test\"");
+        X509Certificate second = await(other, root, "autoconfig.tern.test");
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        // One account for the cluster: the second node ordered with the key the first one made.
+        assertThat(Files.readString(dir.resolve("other/data/acme/account-key.pem")))
+                .isEqualTo(Files.readString(dir.resolve("reached/data/acme/account-key.pem")));
+
+        // The first node takes the new certificate from the store at its next look, without ordering.
+        assertThat(reached.server().acme().renewIfDue()).isEqualTo(new AcmeCertificates.Outcome(false, null));
+        assertThat(verified(reached, root, "autoconfig.tern.test").getSerialNumber())
+                .isEqualTo(second.getSerialNumber());
+        try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM acme_challenges), (SELECT count(*) FROM acme_order_locks)")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("answers left behind").isZero();
+            assertThat(rs.getInt(2)).as("order locks left behind").isZero();
+        }
+    }
+
+    private X509Certificate await(RunningServer node, X509Certificate root, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                return verified(node, root, name);
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no certificate from the CA for " + name + "; pebble said:\n" + pebble.log(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static X509Certificate verified(RunningServer node, X509Certificate root, String name) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("root", root);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", node.port("autoconfigs")), 5000);
+            plain.setSoTimeout(5000);
+            try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, name, node.port("autoconfigs"),
+                    false)) {
+                SSLParameters p = tls.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                p.setServerNames(List.of(new SNIHostName(name)));
+                tls.setSSLParameters(p);
+                tls.startHandshake();
+                return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+            }
+        }
+    }
+}
