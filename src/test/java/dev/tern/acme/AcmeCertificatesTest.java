@@ -5,19 +5,13 @@ import dev.tern.testing.Pebble;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestDnsServer;
 import dev.tern.testing.TestPki;
+import dev.tern.testing.TlsProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,9 +95,9 @@ class AcmeCertificatesTest {
 
         // Until the CA has issued it, the self-signed certificate is served; then the CA's chain,
         // which a client that trusts only the CA's root verifies for each name.
-        X509Certificate first = awaitVerified(root, "mail.tern.test");
+        X509Certificate first = awaitVerified(tern, root, "mail.tern.test");
         assertThat(names(first)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test");
-        assertThat(verified(root, "mta-sts.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+        assertThat(served(root, "mta-sts.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
         Path acme = dir.resolve("data/acme");
         for (String file : List.of("account-key.pem", "key.pem", "cert.pem")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(acme.resolve(file))))
@@ -116,13 +109,13 @@ class AcmeCertificatesTest {
         String accountKey = Files.readString(acme.resolve("account-key.pem"));
         tern.close();
         tern = start("\"mail.tern.test\", \"mta-sts.tern.test\"");
-        assertThat(verified(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+        assertThat(served(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
         assertThat(tern.server().acme().renewIfDue().renewed()).isFalse();
 
         // A name added to the list: the next look orders a certificate that covers it too, with the same account.
         tern.close();
         tern = start("\"mail.tern.test\", \"mta-sts.tern.test\", \"autoconfig.tern.test\"");
-        X509Certificate second = awaitVerified(root, "autoconfig.tern.test");
+        X509Certificate second = awaitVerified(tern, root, "autoconfig.tern.test");
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(names(second)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test", "autoconfig.tern.test");
         assertThat(Files.readString(acme.resolve("account-key.pem"))).isEqualTo(accountKey);
@@ -143,9 +136,9 @@ class AcmeCertificatesTest {
                 .a("autodiscover.elsewhere.test", "127.0.0.2");
         tern.services().directory().addDomain("elsewhere.test");
         X509Certificate root = pebble.root();
-        awaitVerified(root, "mail.tern.test");
+        awaitVerified(tern, root, "mail.tern.test");
         tern.server().acme().renewIfDue();   // the domains were added after the first look began
-        X509Certificate cert = verified(root, "autodiscover.tern.test");
+        X509Certificate cert = served(root, "autodiscover.tern.test");
         assertThat(names(cert)).containsExactlyInAnyOrder("mail.tern.test", "mta-sts.tern.test",
                 "autoconfig.tern.test", "autodiscover.tern.test", "mta-sts.elsewhere.test", "autoconfig.elsewhere.test");
 
@@ -153,7 +146,7 @@ class AcmeCertificatesTest {
         dns.a("mta-sts.later.test", "127.0.0.1").a("autoconfig.later.test", "127.0.0.1")
                 .a("autodiscover.later.test", "127.0.0.1");
         assertThat(tern.server().acme().renewIfDue()).isEqualTo(new AcmeCertificates.Outcome(true, null));
-        assertThat(names(verified(root, "autoconfig.later.test"))).contains("mta-sts.later.test", "autodiscover.later.test",
+        assertThat(names(served(root, "autoconfig.later.test"))).contains("mta-sts.later.test", "autodiscover.later.test",
                 "mail.tern.test");
         assertThat(tern.server().acme().renewIfDue().renewed()).isFalse();
     }
@@ -162,14 +155,14 @@ class AcmeCertificatesTest {
     void aNameTheCaCannotCheckLeavesTheCertificateInUseAndSaysWhy() throws Exception {
         tern = start("\"mail.tern.test\"");
         X509Certificate root = pebble.root();
-        X509Certificate first = awaitVerified(root, "mail.tern.test");
+        X509Certificate first = awaitVerified(tern, root, "mail.tern.test");
 
         tern.close();
         tern = start("\"mail.tern.test\", \"elsewhere.tern.test\"");
         AcmeCertificates.Outcome outcome = tern.server().acme().renewIfDue();
         assertThat(outcome.renewed()).isFalse();
         assertThat(outcome.problem()).contains("elsewhere.tern.test").contains("connection refused");
-        assertThat(verified(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
+        assertThat(served(root, "mail.tern.test").getSerialNumber()).isEqualTo(first.getSerialNumber());
     }
 
     @Test
@@ -196,7 +189,7 @@ class AcmeCertificatesTest {
     @Test
     void onlyATokenBeingCheckedIsAnswered() throws Exception {
         tern = start("\"mail.tern.test\"");
-        awaitVerified(pebble.root(), "mail.tern.test");
+        awaitVerified(tern, pebble.root(), "mail.tern.test");
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/.well-known/acme-challenge/" + "A".repeat(43), "/.well-known/acme-challenge/x")) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(
@@ -214,7 +207,7 @@ class AcmeCertificatesTest {
     @Test
     void aCertificateIsRenewedWithinRenewBeforeOrTheLastThirdOfItsLife() throws Exception {
         tern = start("\"mail.tern.test\"");
-        X509Certificate cert = awaitVerified(pebble.root(), "mail.tern.test");
+        X509Certificate cert = awaitVerified(tern, pebble.root(), "mail.tern.test");
         Instant end = cert.getNotAfter().toInstant();
         List<String> mail = List.of("mail.tern.test");
         Duration thirtyDays = Duration.ofDays(30);
@@ -229,44 +222,13 @@ class AcmeCertificatesTest {
         assertThat(AcmeCertificates.whyNeeded(cert, mail, life, end.minus(life.dividedBy(3)).plusSeconds(60))).isNotNull();
     }
 
-    /** Waits until the autoconfigs listener presents a chain from the CA, verified for {@code name}. */
-    private X509Certificate awaitVerified(X509Certificate root, String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            try {
-                return verified(root, name);
-            } catch (javax.net.ssl.SSLHandshakeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no certificate from the CA for " + name + "; pebble said:\n"
-                            + pebble.log(), e);
-                }
-                Thread.sleep(200);
-            }
-        }
+    /** The certificate the autoconfigs listener presents now, verified against the CA's root for {@code name}. */
+    private X509Certificate served(X509Certificate root, String name) throws Exception {
+        return TlsProbe.verified(tern.port("autoconfigs"), root, name);
     }
 
-    /** The certificate presented for {@code name}, checked against the CA's root and for that name. */
-    private X509Certificate verified(X509Certificate root, String name) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("root", root);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress("127.0.0.1", tern.port("autoconfigs")), 5000);
-            plain.setSoTimeout(5000);
-            try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, name,
-                    tern.port("autoconfigs"), false)) {
-                SSLParameters p = tls.getSSLParameters();
-                p.setEndpointIdentificationAlgorithm("HTTPS");
-                p.setServerNames(List.of(new SNIHostName(name)));
-                tls.setSSLParameters(p);
-                tls.startHandshake();
-                return (X509Certificate) tls.getSession().getPeerCertificates()[0];
-            }
-        }
+    private X509Certificate awaitVerified(RunningServer node, X509Certificate root, String name) throws Exception {
+        return TlsProbe.awaitVerified(node.port("autoconfigs"), root, name, () -> "pebble said:\n" + pebble.log());
     }
 
     private static List<String> names(X509Certificate cert) throws Exception {

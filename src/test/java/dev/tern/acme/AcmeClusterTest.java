@@ -5,26 +5,18 @@ import dev.tern.testing.Pebble;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestDnsServer;
 import dev.tern.testing.TestPki;
+import dev.tern.testing.TlsProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -103,12 +95,12 @@ class AcmeClusterTest {
         X509Certificate root = pebble.root();
         // The CA's checks go to this node's port only.
         RunningServer reached = node("reached", checkedPort, "\"mail.tern.test\"");
-        X509Certificate first = await(reached, root, "mail.tern.test");
+        X509Certificate first = awaitVerified(reached, root, "mail.tern.test");
 
         // The other node starts with the certificate in the store, and a name more to cover: it
         // orders, the CA's checks for that order reach the first node, which answers from the store.
         RunningServer other = node("other", Pebble.anyFreePort(), "\"mail.tern.test\", \"autoconfig.tern.test\"");
-        X509Certificate second = await(other, root, "autoconfig.tern.test");
+        X509Certificate second = awaitVerified(other, root, "autoconfig.tern.test");
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         // One account for the cluster: the second node ordered with the key the first one made.
         assertThat(Files.readString(dir.resolve("other/data/acme/account-key.pem")))
@@ -116,7 +108,7 @@ class AcmeClusterTest {
 
         // The first node takes the new certificate from the store at its next look, without ordering.
         assertThat(reached.server().acme().renewIfDue()).isEqualTo(new AcmeCertificates.Outcome(false, null));
-        assertThat(verified(reached, root, "autoconfig.tern.test").getSerialNumber())
+        assertThat(TlsProbe.verified(reached.port("autoconfigs"), root, "autoconfig.tern.test").getSerialNumber())
                 .isEqualTo(second.getSerialNumber());
         try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT (SELECT count(*) FROM acme_challenges), (SELECT count(*) FROM acme_order_locks)")) {
@@ -126,40 +118,7 @@ class AcmeClusterTest {
         }
     }
 
-    private X509Certificate await(RunningServer node, X509Certificate root, String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            try {
-                return verified(node, root, name);
-            } catch (javax.net.ssl.SSLHandshakeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no certificate from the CA for " + name + "; pebble said:\n" + pebble.log(), e);
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private static X509Certificate verified(RunningServer node, X509Certificate root, String name) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("root", root);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress("127.0.0.1", node.port("autoconfigs")), 5000);
-            plain.setSoTimeout(5000);
-            try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, name, node.port("autoconfigs"),
-                    false)) {
-                SSLParameters p = tls.getSSLParameters();
-                p.setEndpointIdentificationAlgorithm("HTTPS");
-                p.setServerNames(List.of(new SNIHostName(name)));
-                tls.setSSLParameters(p);
-                tls.startHandshake();
-                return (X509Certificate) tls.getSession().getPeerCertificates()[0];
-            }
-        }
+    private X509Certificate awaitVerified(RunningServer node, X509Certificate root, String name) throws Exception {
+        return TlsProbe.awaitVerified(node.port("autoconfigs"), root, name, () -> "pebble said:\n" + pebble.log());
     }
 }
