@@ -60,9 +60,7 @@ class BackupCommandTest {
 
     @Test
     void aCopyTakenWhileMailArrivesHoldsEveryMessageAcceptedBeforeItAndStartsAsAServer() throws Exception {
-        Path liveDir = dir.resolve("live");
-        Files.createDirectories(liveDir);
-        live = new RunningServer(liveDir, "");
+        Path liveDir = startLive();
         live.services().directory().addDomain("example.test");
         live.services().directory().addUser("alice@example.test", "pw");
         for (int i = 0; i < 20; i++) {
@@ -125,6 +123,14 @@ class BackupCommandTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> restored.inbox("alice@example.test").size() == inbox.size() + 1);
     }
 
+    /** Starts the server whose data is backed up, in {@code dir/live}; returns that folder. */
+    private Path startLive() throws java.io.IOException {
+        Path liveDir = dir.resolve("live");
+        Files.createDirectories(liveDir);
+        live = new RunningServer(liveDir, "");
+        return liveDir;
+    }
+
     private static String subject(String content) {
         int at = content.indexOf("\r\nSubject: ");
         return content.substring(at + 11, content.indexOf("\r\n", at + 11));
@@ -132,9 +138,7 @@ class BackupCommandTest {
 
     @Test
     void theKeysOfTheDataDirectoryAreInTheCopy() throws Exception {
-        Path liveDir = dir.resolve("live");
-        Files.createDirectories(liveDir);
-        live = new RunningServer(liveDir, "");
+        Path liveDir = startLive();
         Path acme = liveDir.resolve("data/acme");
         Files.createDirectories(acme);
         Files.writeString(acme.resolve("account-key.pem"), "the account key");
@@ -149,9 +153,7 @@ class BackupCommandTest {
 
     @Test
     void theCopyGoesIntoANewOrEmptyDirectoryOnly() throws Exception {
-        Path liveDir = dir.resolve("live");
-        Files.createDirectories(liveDir);
-        live = new RunningServer(liveDir, "");
+        Path liveDir = startLive();
         Path used = dir.resolve("used");
         Files.createDirectories(used);
         Files.writeString(used.resolve("something"), "x");
