@@ -197,10 +197,15 @@ public final class AcmeCertificates implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
         } finally {
-            store.writeAndWait(tx -> {
-                tx.acme().unlockOrder(node);
-                return null;
-            });
+            try {
+                store.writeAndWait(tx -> {
+                    tx.acme().unlockOrder(node);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // Closing, or the database away: the lock expires by itself.
+                LOG.debug("ACME: the order lock was not given up: {}", e.toString());
+            }
         }
     }
 
