@@ -56,33 +56,40 @@ public final class DomainNames implements Supplier<List<String>> {
         return labels.isEmpty();
     }
 
+    /** The names whose DNS points here, and those still waiting for their records. */
+    public record Split(List<String> ready, List<String> waiting) {
+    }
+
     @Override
     public List<String> get() {
+        Split split = split();
+        if (!split.waiting().isEmpty()) {
+            LOG.info("ACME: not in the certificate until DNS points them at {}: {}", hostname,
+                    String.join(", ", split.waiting()));
+        }
+        return split.ready();
+    }
+
+    /** Asks DNS for each domain's names; blocking. */
+    public Split split() {
         if (labels.isEmpty()) {
-            return List.of();
+            return new Split(List.of(), List.of());
         }
         Set<InetAddress> here = new HashSet<>(addresses(hostname));
-        if (here.isEmpty()) {
-            LOG.info("ACME: {} does not resolve, so no domain's names are added to the certificate", hostname);
-            return List.of();
-        }
         List<String> names = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (String domain : domains.get()) {
             for (String label : labels) {
                 String name = label + domain;
                 List<InetAddress> found = addresses(name);
-                if (!found.isEmpty() && here.containsAll(found)) {
+                if (!here.isEmpty() && !found.isEmpty() && here.containsAll(found)) {
                     names.add(name);
                 } else {
                     waiting.add(name);
                 }
             }
         }
-        if (!waiting.isEmpty()) {
-            LOG.info("ACME: not in the certificate until DNS points them at {}: {}", hostname, String.join(", ", waiting));
-        }
-        return names;
+        return new Split(List.copyOf(names), List.copyOf(waiting));
     }
 
     private List<InetAddress> addresses(String name) {

@@ -136,6 +136,9 @@ final class CheckCommand implements Callable<Integer> {
             }
             if (!noDns && c.acme() != null) {
                 checkAcmeNames(c, s.checkResolver(), f);
+                if (c.acme().domainNames()) {
+                    checkAcmeDomainNames(c, domains, s.checkResolver(), f);
+                }
             }
             if (!domains.isEmpty() && !noDns) {
                 for (Rows.Domain d : domains) {
@@ -446,6 +449,39 @@ final class CheckCommand implements Callable<Integer> {
                 f.warn("acme", name + " resolves to " + found.stream().map(IpAddresses::format).toList()
                         + ", not only to the addresses of " + c.hostname() + ": the CA's checks there must reach Tern");
             }
+        }
+    }
+
+    /**
+     * The names of the local domains the certificate takes once their DNS points here
+     * ({@code [acme] domain_names}): those ready and not yet covered are ordered at the next look,
+     * those waiting are said, with what to publish.
+     */
+    private static void checkAcmeDomainNames(TernConfig c, List<Rows.Domain> domains, DnsResolver dns, Findings f) {
+        dev.tern.acme.DomainNames.Split split = new dev.tern.acme.DomainNames(
+                () -> domains.stream().map(Rows.Domain::name).toList(), dns, c.hostname(), c.mtaStsPolicy() != null,
+                !c.listener("autoconfigs").isEmpty()).split();
+        if (!split.waiting().isEmpty()) {
+            f.warn("acme", "not in the certificate until their DNS points at " + c.hostname() + ": "
+                    + String.join(", ", split.waiting()) + " (publish the CNAMEs that tern domain show prints)");
+        }
+        java.nio.file.Path cert = dev.tern.acme.AcmeCertificates.certFile(c.dataDir());
+        List<String> covered = List.of();
+        if (java.nio.file.Files.exists(cert)) {
+            try {
+                covered = PemCredentials.dnsNames(PemCredentials.readCertificates(cert, cert.toString()).get(0)).stream()
+                        .map(n -> n.toLowerCase(Locale.ROOT)).toList();
+            } catch (ConfigException e) {
+                // said by checkAcme
+            }
+        }
+        List<String> inCertificate = covered;
+        List<String> toAdd = split.ready().stream().filter(n -> !inCertificate.contains(n)).toList();
+        if (!toAdd.isEmpty()) {
+            f.warn("acme", String.join(", ", toAdd) + " now point here: Tern adds them to the certificate at its next "
+                    + "look (within an hour)");
+        } else if (!split.ready().isEmpty()) {
+            f.ok("acme", "the certificate covers " + String.join(", ", split.ready()));
         }
     }
 

@@ -164,6 +164,31 @@ class CheckCommandTest {
     }
 
     @Test
+    void theDomainsHttpsNamesAreSaidReadyOrWaitingForDns() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            Files.writeString(config, Files.readString(config)
+                    .replace("# autoconfig = [\"0.0.0.0:80\"]", "autoconfig = [\"0.0.0.0:80\"]")
+                    .replace("# autoconfigs = [\"0.0.0.0:443\"]", "autoconfigs = [\"127.0.0.1:0\"]"));
+            append("[acme]\ndirectory = \"letsencrypt\"\nnames = [\"mx.example.test\"]\n"
+                    + "[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            dns.a("mx.example.test", "192.0.2.25").cname("mta-sts.example.org", "mx.example.test")
+                    .a("autoconfig.example.org", "192.0.2.25");
+            assertThat(check().out())
+                    .contains("warn  acme       not in the certificate until their DNS points at mx.example.test: "
+                            + "autodiscover.example.org (publish the CNAMEs that tern domain show prints)\n")
+                    .contains("warn  acme       mta-sts.example.org, autoconfig.example.org now point here: Tern adds "
+                            + "them to the certificate at its next look (within an hour)\n");
+
+            java.nio.file.Path acme = dir.resolve("data/acme");
+            Files.createDirectories(acme);
+            new dev.tern.testing.TestPki().writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"),
+                    "mx.example.test", "mta-sts.example.org", "autoconfig.example.org");
+            assertThat(check().out()).contains("ok    acme       the certificate covers mta-sts.example.org, "
+                    + "autoconfig.example.org\n");
+        }
+    }
+
+    @Test
     void thePostmasterMustBeALocalAccountOrAlias() throws Exception {
         Result add = InProcessCli.run(config, "pw\n", "user", "add", "owner@example.org", "--password-stdin");
         assertThat(add.code()).as(add.err()).isZero();
