@@ -59,6 +59,11 @@ public final class AcmeChallenges {
         }
     }
 
+    /** True when an order of this process asked for this token: answering it reads nothing. */
+    public boolean heldHere(String token) {
+        return token != null && answers.containsKey(token);
+    }
+
     /**
      * The key authorization to answer for this token, while its challenge is being checked. Blocking
      * (a read of the store for a token this process does not know): call it off the event loop.

@@ -196,6 +196,18 @@ class AcmeCertificatesTest {
                     URI.create("http://127.0.0.1:" + httpPort + path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isEqualTo(404);
         }
+        // Unknown tokens cost a read of the store: a client asking for many of them is held back.
+        int refused = 0;
+        for (int i = 0; i < 70 && refused == 0; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/.well-known/acme-challenge/" + "B".repeat(40) + i)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 429) {
+                refused = i;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(404);
+            }
+        }
+        assertThat(refused).as("requests answered before the limit (60 a minute)").isBetween(50, 69);
         AcmeChallenges challenges = new AcmeChallenges();
         challenges.put("A".repeat(43), "A".repeat(43) + ".thumbprint");
         assertThat(challenges.answer("A".repeat(43))).contains("A".repeat(43) + ".thumbprint");

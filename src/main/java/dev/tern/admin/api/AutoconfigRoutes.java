@@ -84,7 +84,8 @@ public final class AutoconfigRoutes implements RouteGroup {
                 .access(Access.anyone()).tag("autoconfig").produces("text/plain")
                 .handle(limited(this::mtaSts));
         if (acmeChallenges != null) {
-            // Not rate-limited: the CA checks from several places at once, and only while an order runs.
+            // The CA checks from several places at once: only tokens this node does not hold, which
+            // cost a read of the store, count against the client's allowance.
             table.get("/.well-known/acme-challenge/{token}", "Answer to the ACME CA's http-01 challenge "
                             + "(RFC 8555 section 8.3) while this server orders its certificate")
                     .access(Access.anyone()).tag("autoconfig").produces("application/octet-stream")
@@ -102,14 +103,19 @@ public final class AutoconfigRoutes implements RouteGroup {
             return h;
         }
         return r -> {
-            InetAddress client = r.client() == null ? null : r.client().getAddress();
-            if (client != null && !limiter.tryAcquire(client)) {
-                long seconds = Math.max(1, limiter.retryAfter(client).toSeconds());
-                throw new ApiException(429, "too_many_requests", "too many requests from this address; try again in "
-                        + seconds + "s", Map.of("Retry-After", List.of(String.valueOf(seconds))));
-            }
+            checkLimit(r);
             return h.handle(r);
         };
+    }
+
+    /** Counts a request against its client address's allowance: 429 once it is spent. */
+    private void checkLimit(ApiRequest r) {
+        InetAddress client = r.client() == null ? null : r.client().getAddress();
+        if (limiter != null && client != null && !limiter.tryAcquire(client)) {
+            long seconds = Math.max(1, limiter.retryAfter(client).toSeconds());
+            throw new ApiException(429, "too_many_requests", "too many requests from this address; try again in "
+                    + seconds + "s", Map.of("Retry-After", List.of(String.valueOf(seconds))));
+        }
     }
 
     private ApiResponse thunderbird(ApiRequest r) {
@@ -134,7 +140,11 @@ public final class AutoconfigRoutes implements RouteGroup {
 
     /** RFC 8555 §8.3: the key authorization of a token being checked; 404 for any other. */
     private ApiResponse acmeChallenge(ApiRequest r) {
-        String answer = acmeChallenges.answer(r.param("token"))
+        String token = r.param("token");
+        if (!acmeChallenges.heldHere(token)) {
+            checkLimit(r);
+        }
+        String answer = acmeChallenges.answer(token)
                 .orElseThrow(() -> ApiException.notFound("no such ACME challenge"));
         return ApiResponse.text(200, "application/octet-stream", answer).withHeader("Cache-Control", "no-store");
     }
