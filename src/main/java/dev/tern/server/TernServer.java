@@ -336,15 +336,7 @@ public final class TernServer implements AutoCloseable {
                 });
             }
             if (acmeChallenges != null) {
-                // After the listeners: the CA's checks arrive on the autoconfig listener.
-                java.util.function.Supplier<List<String>> domainNames = List::of;
-                if (config.acme().domainNames()) {
-                    domainNames = new DomainNames(() -> services.directory().domains().stream().map(dev.tern.store.Rows.Domain::name).toList(),
-                            dns, config.hostname(), config.mtaStsPolicy() != null, !config.listener("autoconfigs").isEmpty());
-                }
-                acme = new AcmeCertificates(config.acme(), services.metadata(), config.dataDir(), acmeChallenges,
-                        domainNames, tls, Clock.systemUTC());
-                acme.start();
+                startAcme();   // after the listeners: the CA's checks arrive on the autoconfig listener
             }
             for (BoundListener l : listeners) {
                 log.info("listening for {} on {}", l.name(), l.addresses());
@@ -525,6 +517,22 @@ public final class TernServer implements AutoCloseable {
     }
 
     /** The port a listener actually bound (its first address): useful when the config asks for port 0. */
+    /**
+     * Keeps the certificate from the ACME CA current ({@code [acme]}), with the HTTPS names of the
+     * local domains when {@code domain_names} is on.
+     */
+    private void startAcme() {
+        java.util.function.Supplier<List<String>> domainNames = List::of;
+        if (config.acme().domainNames()) {
+            domainNames = new DomainNames(
+                    () -> services.directory().domains().stream().map(dev.tern.store.Rows.Domain::name).toList(),
+                    dns, config.hostname(), config.mtaStsPolicy() != null, !config.listener("autoconfigs").isEmpty());
+        }
+        acme = new AcmeCertificates(config.acme(), services.metadata(), config.dataDir(), acmeChallenges,
+                domainNames, tls, Clock.systemUTC());
+        acme.start();
+    }
+
     /** The keeper of the ACME certificate, or null without {@code [acme]} or before the start. */
     public AcmeCertificates acme() {
         return acme;

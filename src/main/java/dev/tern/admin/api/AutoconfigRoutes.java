@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * Mail client autoconfiguration (docs/autoconfig.md): the Thunderbird autoconfig file and Outlook's
  * Autodiscover (POX), for the domains of this server only; any other domain is 404. Also the MTA-STS
  * policy (RFC 8461 §3.3) of the local domains, at {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt},
- * when this server publishes one (docs/onboarding.md). The routes are
+ * when this server publishes one (docs/onboarding.md), and on the plain HTTP listener the answers to
+ * the ACME CA's http-01 checks while this server orders its certificate. The routes are
  * open to anyone and read no credentials: they tell what the DNS records tell (host and ports) and
  * nothing about accounts. They are served on the public {@code autoconfig} and {@code autoconfigs}
  * listeners, where each client address may make a limited number of requests, and on the admin

@@ -119,8 +119,8 @@ public final class ServerTls implements AutoCloseable {
             initial = PemCredentials.load(certFile, keyFile, certFile.toString(), keyFile.toString());
         } catch (ConfigException e) {
             if (Files.exists(certFile)) {
-                LOG.warn("TLS certificate in {} not used, a self-signed one is until it is replaced: {}", certFile,
-                        e.getMessage());
+                LOG.warn("the TLS certificate in {} cannot be used ({}); the self-signed one is served until it is "
+                        + "replaced", certFile, e.getMessage());
             }
             initial = SelfSignedCredentials.loadOrCreate(dataDir.resolve("tls"), hostname, "no ACME certificate yet",
                     "it is replaced as soon as the CA issues one");
