@@ -112,12 +112,12 @@ public final class AcmeCertificates implements AutoCloseable {
 
     /** The certificate chain in use, PEM, leaf first. */
     public static Path certFile(Path dataDir) {
-        return directory(dataDir).resolve("cert.pem");
+        return new AcmeFiles(directory(dataDir)).certFile();
     }
 
     /** Its private key, PKCS#8 PEM. */
     public static Path keyFile(Path dataDir) {
-        return directory(dataDir).resolve("key.pem");
+        return new AcmeFiles(directory(dataDir)).keyFile();
     }
 
     /** Looks at the certificate now, then on the schedule above, until {@link #close()}. */
@@ -267,8 +267,8 @@ public final class AcmeCertificates implements AutoCloseable {
 
     /** The certificate in {@code data_dir/acme/}, or null when there is none that can be used. */
     public X509Certificate current() {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
+        Path cert = files.certFile();
+        Path key = files.keyFile();
         if (!Files.exists(cert) || !Files.exists(key)) {
             return null;
         }

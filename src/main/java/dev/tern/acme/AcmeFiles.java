@@ -1,15 +1,12 @@
 package dev.tern.acme;
 
+import dev.tern.net.tls.KeyFiles;
 import dev.tern.store.Rows;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -17,8 +14,7 @@ import java.util.Base64;
 
 /**
  * The files of {@code data_dir/acme/}: the account key, and the certificate chain and its key that
- * the TLS context serves. Each is written beside its place, readable by its owner only, synced,
- * then renamed into place, so that a reader sees the old file or the new one, never half of one.
+ * the TLS context serves, each written whole and owner-only ({@link KeyFiles}).
  */
 final class AcmeFiles {
 
@@ -47,11 +43,11 @@ final class AcmeFiles {
 
     /** Writes both files aside, then renames the key and the chain into place. */
     void install(Rows.AcmeCertificate certificate) throws IOException {
-        Path key = writeAside(keyFile(), certificate.keyPem());
-        Path cert = writeAside(certFile(), certificate.chainPem());
-        Files.move(key, keyFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(cert, certFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
+        Path key = KeyFiles.writeAside(keyFile(), certificate.keyPem(), true);
+        Path cert = KeyFiles.writeAside(certFile(), certificate.chainPem(), true);
+        KeyFiles.moveIntoPlace(key, keyFile());
+        KeyFiles.moveIntoPlace(cert, certFile());
+        KeyFiles.syncDirectory(dir);
     }
 
     /** An issued certificate as the PEM text kept in the store and the files. */
@@ -75,32 +71,6 @@ final class AcmeFiles {
     }
 
     void writeWhole(Path file, String text) throws IOException {
-        Files.move(writeAside(file, text), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
-    }
-
-    /** A file beside {@code target}, readable by its owner only, with the text on stable storage. */
-    private Path writeAside(Path target, String text) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = target.resolveSibling(target.getFileName() + ".new");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
-        }
-        return tmp;
-    }
-
-    private void syncDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename is still atomic.
-        }
+        KeyFiles.writeWhole(file, text, true);
     }
 }

@@ -21,11 +21,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -116,8 +113,8 @@ public final class SelfSignedCredentials {
     private static void write(PemCredentials credentials, Path cert, Path key) {
         try {
             Files.createDirectories(cert.getParent());
-            writeAtomically(key, pem(new JcaPKCS8Generator(credentials.key(), null)), true);
-            writeAtomically(cert, pem(credentials.leaf()), false);
+            KeyFiles.writeWhole(key, pem(new JcaPKCS8Generator(credentials.key(), null)), true);
+            KeyFiles.writeWhole(cert, pem(credentials.leaf()), false);
         } catch (IOException e) {
             throw new ConfigException("tls: cannot keep the self-signed certificate in " + cert.getParent() + ": "
                     + e.getMessage(), e);
@@ -130,20 +127,6 @@ public final class SelfSignedCredentials {
             w.writeObject(o);
         }
         return out.toString();
-    }
-
-    private static void writeAtomically(Path target, String text, boolean secret) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (secret && tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(tmp, text);
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static boolean isFor(X509Certificate cert, String hostname) {
