@@ -7,7 +7,8 @@
 #   fetch_envelope  connect + LOGIN + SELECT INBOX + FETCH 1:* (FLAGS ENVELOPE)
 #   search          UID SEARCH HEADER Subject "zanzibar"    (1 % of the messages)
 #   sort            UID SORT (REVERSE DATE) UTF-8 ALL, UID SORT (SUBJECT) UTF-8 ALL and
-#                   UID THREAD REFERENCES UTF-8 ALL (OPS=...,sort)
+#                   UID THREAD REFERENCES UTF-8 ALL, then one message APPENDed (untimed) and
+#                   UID SORT (SUBJECT) again (OPS=...,sort; the mailbox grows by one a round)
 #   fetch_body      FETCH 1:1000 BODY.PEEK[]
 #   store_seen      STORE 1:* +FLAGS.SILENT (\Seen), then fetch_flags: UID FETCH 1:* (FLAGS)
 # and finally holds many connections in IDLE on each server (memory; EXISTS after one APPEND).
@@ -275,7 +276,7 @@ print("\n## fill (APPEND, one connection, LITERAL+ pipelined)\n")
 for r in rows:
     if r["phase"] == "append":
         x = r["result"]; print(f"- {r['server']}: {x['messages']} messages, {x['bytes']/1e6:.1f} MB in {x['seconds']} s = {x['msg_per_s']} msg/s")
-ops = ["fetch_envelope", "login", "select", "fetch_envelope_only", "search", "sort_date", "sort_subject", "thread_references", "fetch_body", "store_seen", "fetch_flags"]
+ops = ["fetch_envelope", "login", "select", "fetch_envelope_only", "search", "sort_date", "sort_subject", "thread_references", "sort_subject_after_arrival", "fetch_body", "store_seen", "fetch_flags"]
 print("\n## timed operations (seconds; min / median / max)\n")
 hdr = "| operation | " + " | ".join(f"{s} median s" for s in servers) + (" | Tern/Dovecot |" if len(servers) == 2 else " |")
 print(hdr); print("|---" * (hdr.count("|") - 1) + "|")

@@ -12,7 +12,8 @@ ops (each timed with time.perf_counter, one result per op):
   fetch_envelope     connect + LOGIN + SELECT INBOX + FETCH 1:* (FLAGS ENVELOPE), whole response read;
                      its parts too: login, select, fetch_envelope_only
   search             UID SEARCH HEADER Subject "<marker>" (on a logged-in, selected connection)
-  sort               UID SORT (REVERSE DATE) UTF-8 ALL, UID SORT (SUBJECT) UTF-8 ALL, UID THREAD REFERENCES UTF-8 ALL
+  sort               UID SORT (REVERSE DATE) UTF-8 ALL, UID SORT (SUBJECT) UTF-8 ALL, UID THREAD REFERENCES UTF-8 ALL,
+                     then one message APPENDed (untimed) and UID SORT (SUBJECT) UTF-8 ALL again
   fetch_body         FETCH 1:1000 BODY.PEEK[]
   store_fetch_flags  STORE 1:* +FLAGS.SILENT (\\Seen) (timed as store_seen) then UID FETCH 1:* (FLAGS)
                      (the flag is removed again first, untimed, so every repetition does the same work)
@@ -208,6 +209,19 @@ def cmd_ops(a):
         secs = time.perf_counter() - t0
         line = next((l for l in u if l.startswith(b"* THREAD")), b"")
         out["thread_references"] = {"seconds": round(secs, 4), "threads": line.count(b"(") - line.count(b"((")}
+        # One message arrives (APPENDed and announced, untimed), then the mailbox is sorted again:
+        # what a server that keeps sort results pays to fit a new message in.
+        stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+        arrival = (b"From: arrival@bench.test\r\nTo: %s\r\nDate: %s\r\nSubject: Arrival %d\r\n"
+                   b"Message-ID: <arrival-%d@bench.test>\r\n\r\nNew.\r\n"
+                   % (a.user.encode(), stamp.encode(), os.getpid(), time.time_ns()))
+        c.command(b"APPEND INBOX {%d+}\r\n%s" % (len(arrival), arrival))
+        c.command(b"NOOP")
+        t0 = time.perf_counter()
+        u, size, _ = c.command(b"UID SORT (SUBJECT) UTF-8 ALL")
+        secs = time.perf_counter() - t0
+        uids = next((l.split()[2:] for l in u if l.startswith(b"* SORT")), [])
+        out["sort_subject_after_arrival"] = {"seconds": round(secs, 4), "sorted": len(uids)}
     if "fetch_body" in ops:
         hi = min(a.body_count, exists) if exists > 0 else a.body_count
         t0 = time.perf_counter()

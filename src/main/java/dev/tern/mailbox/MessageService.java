@@ -167,14 +167,14 @@ public final class MessageService {
     }
 
     /**
-     * The top-level header section of every message's content in a mailbox, by UID, in one
-     * query; contents stored before the index kept headers are read and their headers kept now.
-     * A header too long to keep is left out.
+     * The top-level header section of the content of every message of a mailbox from UID
+     * {@code fromUid} on, by UID, in one query; contents stored before the index kept headers are
+     * read and their headers kept now. A header too long to keep is left out.
      */
-    public Map<Long, byte[]> headerSections(long mailboxId) throws IOException {
+    public Map<Long, byte[]> headerSections(long mailboxId, long fromUid) throws IOException {
         Map<Long, byte[]> out = new HashMap<>();
         Map<String, byte[]> missing = new HashMap<>();
-        for (Rows.HeaderSection h : store.read(tx -> tx.mailboxes().headerSections(mailboxId))) {
+        for (Rows.HeaderSection h : store.read(tx -> tx.mailboxes().headerSections(mailboxId, fromUid))) {
             byte[] header = h.header();
             if (header == null) {
                 header = missing.containsKey(h.blobId()) ? missing.get(h.blobId()) : contents.readHeader(h.blobId());

@@ -69,8 +69,11 @@ public interface MailboxDao {
     /** Every message's UID, size, internal date, flags and MODSEQ, by ascending UID: what SEARCH reads of the index. */
     List<Rows.MessageSummary> summaries(long mailboxId);
 
-    /** The kept header section of every message's content, by UID (the header is null where none is kept). */
-    List<Rows.HeaderSection> headerSections(long mailboxId);
+    /**
+     * The kept header section of the content of every message from UID {@code fromUid} on, by UID
+     * (the header is null where none is kept).
+     */
+    List<Rows.HeaderSection> headerSections(long mailboxId, long fromUid);
 
     /**
      * Claims the UIDs no session claimed as \Recent yet, up to the mailbox's UIDNEXT, and moves

@@ -405,4 +405,20 @@ class MessageServiceTest {
         assertThat(f.messages.messages(inbox)).isEmpty();
         assertThat(f.blobs.listOlderThan(Long.MAX_VALUE)).isEmpty();
     }
+
+    @Test
+    void headerSectionsFromAUidOnAreThoseOfThatMessageAndTheLaterOnes() throws Exception {
+        long inbox = f.id("INBOX");
+        List<Long> uids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            uids.add(f.append("INBOX", "Subject: s" + i + "\r\nFrom: a@example.test\r\n\r\nbody " + i + "\r\n",
+                    Flags.NONE).uid());
+        }
+        assertThat(f.messages.headerSections(inbox, 1)).hasSize(4);
+        java.util.Map<Long, byte[]> later = f.messages.headerSections(inbox, uids.get(2));
+        assertThat(later.keySet()).containsExactlyInAnyOrder(uids.get(2), uids.get(3));
+        assertThat(new String(later.get(uids.get(3)), StandardCharsets.UTF_8))
+                .isEqualTo("Subject: s3\r\nFrom: a@example.test\r\n\r\n");
+        assertThat(f.messages.headerSections(inbox, uids.get(3) + 1)).isEmpty();
+    }
 }

@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * The order SORT puts messages in (RFC 5256 §3, RFC 5957 DISPLAYFROM and DISPLAYTO): each
  * message's keys are read once, then compared criterion by criterion; messages equal in every
- * key stay in sequence order. Strings compare as the i;unicode-casemap collation says
- * ({@link #collationForm}).
+ * key stay in UID order, which is their sequence order in any view. Strings compare as the
+ * i;unicode-casemap collation says ({@link #collationForm}). A message's keys never change (its
+ * content and internal date are fixed), so an order computed once stays right for the messages
+ * it has.
  */
 public final class SortOrder {
 
@@ -23,13 +25,34 @@ public final class SortOrder {
      * 64 bits can, compared unsigned: most comparisons end there, without following the keys'
      * references (a sort of 10,000 messages makes about 130,000 comparisons).
      */
-    public record Keys(long sequenceNumber, long uid, long first, Object[] values) {
+    public record Keys(long uid, long first, Object[] values) {
+
+        /** About what the keys hold in memory, in bytes, strings included. */
+        public long bytes() {
+            long n = 48 + 8L * values.length;
+            for (Object v : values) {
+                n += v instanceof Text t ? 40 + 2L * t.s().length() : 16;
+            }
+            return n;
+        }
     }
 
     private final List<ImapCommand.SortCriterion> criteria;
 
     public SortOrder(List<ImapCommand.SortCriterion> criteria) {
         this.criteria = List.copyOf(criteria);
+    }
+
+    /** The criteria as the protocol writes them, e.g. {@code REVERSE DATE SUBJECT}: one order, one name. */
+    public String name() {
+        StringBuilder b = new StringBuilder();
+        for (ImapCommand.SortCriterion c : criteria) {
+            if (!b.isEmpty()) {
+                b.append(' ');
+            }
+            b.append(c.reverse() ? "REVERSE " : "").append(c.key());
+        }
+        return b.toString();
     }
 
     public Keys keys(MessageView m) {
@@ -50,7 +73,7 @@ public final class SortOrder {
                 })));
             };
         }
-        return new Keys(m.sequenceNumber(), m.uid(), firstBits(values[0]), values);
+        return new Keys(m.uid(), firstBits(values[0]), values);
     }
 
     public Comparator<Keys> comparator() {
@@ -66,7 +89,7 @@ public final class SortOrder {
                     return criteria.get(i).reverse() ? -c : c;
                 }
             }
-            return Long.compare(a.sequenceNumber(), b.sequenceNumber());
+            return Long.compare(a.uid(), b.uid());
         };
     }
 

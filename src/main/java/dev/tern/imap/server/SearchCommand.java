@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.EsearchResult;
 import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.imap.protocol.MessageView;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.SearchKey;
@@ -36,16 +37,19 @@ final class SearchCommand {
     }
 
     /**
-     * The index entries of a mailbox, all read in one query when the first key needs one; a search
+     * The index entries of a mailbox, read in one query when the first key needs one; a search
      * that the kept header fields answer alone reads none. Keys on flags, sizes, dates and MODSEQ
-     * read the narrow summaries only; the whole entries (header prefix, blob id) are read when a
-     * key on headers or text first needs one.
+     * read the narrow summaries only, of every message; the whole entries (header prefix, blob id)
+     * are read when a key on headers or text first needs one, from that message on: what the kept
+     * fields lack is mostly what arrived since the last search, at the end of the view.
      */
     private static final class IndexedEntries implements StoredMessageView.Entries {
 
         private final MessageService messages;
         private final long mailboxId;
         private Map<Long, MessageEntry> byUid;
+        /** The first UID {@link #byUid} was read from. */
+        private long entriesFrom;
         /** The summaries in ascending UID order, and their UIDs for a binary search. */
         private List<MessageSummary> summaries;
         private long[] summaryUids;
@@ -59,11 +63,12 @@ final class SearchCommand {
         public MessageEntry get(long uid) {
             if (byUid == null) {
                 byUid = new HashMap<>();
-                for (MessageEntry m : messages.messages(mailboxId)) {
+                entriesFrom = uid;
+                for (MessageEntry m : messages.messages(mailboxId, uid, Long.MAX_VALUE)) {
                     byUid.put(m.uid(), m);
                 }
             }
-            MessageEntry m = byUid.get(uid);
+            MessageEntry m = uid >= entriesFrom ? byUid.get(uid) : messages.message(mailboxId, uid).orElse(null);
             if (m == null) {
                 throw new StoredMessageView.Gone();
             }
@@ -130,9 +135,12 @@ final class SearchCommand {
         return false;
     }
 
-    /** What SORT and THREAD make of the matching messages: collected on the storage executor, then written. */
+    /**
+     * What SORT and THREAD make of the matching messages: collected on the storage executor, in
+     * ascending UID order, then written.
+     */
     interface MatchCollector<T> {
-        void add(StoredMessageView match);
+        void add(MessageView match);
 
         T result();
     }
@@ -143,14 +151,16 @@ final class SearchCommand {
      * written as one untagged response on the event loop.
      */
     static <T> void overMatches(ImapSession s, String tag, ImapCommand command, boolean uid, String charset,
-                                SearchKey criteria, java.util.function.Supplier<MatchCollector<T>> collector,
+                                SearchKey criteria,
+                                java.util.function.Function<SearchFieldCache.Lookup, MatchCollector<T>> collector,
                                 java.util.function.BiConsumer<ResponseWriter, T> write) {
         overMatches(s, tag, command, uid, charset, criteria, collector, write, () -> { });
     }
 
     /** As above; {@code refused} runs when the command is answered NO (a charset, a storage failure). */
     static <T> void overMatches(ImapSession s, String tag, ImapCommand command, boolean uid, String charset,
-                                SearchKey criteria, java.util.function.Supplier<MatchCollector<T>> collector,
+                                SearchKey criteria,
+                                java.util.function.Function<SearchFieldCache.Lookup, MatchCollector<T>> collector,
                                 java.util.function.BiConsumer<ResponseWriter, T> write, Runnable refused) {
         if (refusedCharset(s, tag, charset)) {
             refused.run();
@@ -163,7 +173,7 @@ final class SearchCommand {
         View v = view(s);
         MessageService messages = s.context().mailboxes().messageService();
         s.onStorage(() -> {
-            MatchCollector<T> c = collector.get();
+            MatchCollector<T> c = collector.apply(v.fields());
             forEachMatch(messages, v, program, c::add);
             return c.result();
         }, (result, error) -> {

@@ -1,5 +1,7 @@
 package dev.tern.imap.server;
 
+import dev.tern.imap.protocol.SortOrder;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,15 +13,18 @@ import java.util.function.Supplier;
 
 /**
  * The values of header fields that searches asked for, per mailbox and field, already decoded
- * and folded for comparison. A client that searches a field once (Subject, From) tends to search
- * it again; with the values here, a repeated HEADER search of a large mailbox walks one array per
- * field instead of parsing every message's header (Dovecot keeps searched fields in its cache
- * file for the same reason).
+ * and folded for comparison, and the orders SORT put messages in. A client that searches a field
+ * once (Subject, From) tends to search it again; with the values here, a repeated HEADER search of
+ * a large mailbox walks one array per field instead of parsing every message's header (Dovecot
+ * keeps searched fields in its cache file for the same reason). Webmail sorts the same mailbox
+ * the same way at every page it shows; with the order kept, a repeated SORT filters it, and new
+ * messages are merged into it, instead of comparing every pair again (Dovecot keeps sort ids in
+ * its index).
  *
  * <p>A message's values never change: its content and its prefix are fixed once it has a UID,
  * and a UID is never given to another message while the UIDVALIDITY stays, so an entry is never
- * stale. Columns are keyed by mailbox id and UIDVALIDITY, bounded in (estimated) bytes, least
- * recently searched evicted first. One instance serves every IMAP listener of a server.
+ * stale. Entries are keyed by mailbox id and UIDVALIDITY, bounded in (estimated) bytes, least
+ * recently used evicted first. One instance serves every IMAP listener of a server.
  */
 public final class SearchFieldCache {
 
@@ -29,12 +34,30 @@ public final class SearchFieldCache {
     private record Key(long mailboxId, long uidValidity, String field) {
     }
 
+    /** What is kept for one key, and about its size in memory. */
+    private sealed interface Kept permits Column, Sorted {
+        long bytes();
+    }
+
     /** One field's values for some messages of one mailbox, by ascending UID. Never modified. */
-    private record Column(long[] uids, List<String>[] values, long bytes) {
+    private record Column(long[] uids, List<String>[] values, long bytes) implements Kept {
+    }
+
+    /**
+     * Some messages of one mailbox in the order of one list of sort criteria: {@code inOrder} their
+     * keys in that order, {@code uids} their UIDs ascending, and {@code positions[i]} the index in
+     * {@code uids} of {@code inOrder[i]}. Never modified.
+     */
+    record Sorted(long[] uids, SortOrder.Keys[] inOrder, int[] positions, long bytes) implements Kept {
+
+        /** What one message adds to an order's size: its keys and its UID and position. */
+        static long bytesOf(SortOrder.Keys keys) {
+            return 12 + keys.bytes();
+        }
     }
 
     private final long maxBytes;
-    private final LinkedHashMap<Key, Column> columns = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Key, Kept> columns = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
     public SearchFieldCache(long maxBytes) {
@@ -54,19 +77,19 @@ public final class SearchFieldCache {
         return columns.size();
     }
 
-    private synchronized Column get(Key key) {
+    private synchronized Kept get(Key key) {
         return columns.get(key);
     }
 
-    private synchronized void put(Key key, Column column) {
-        if (column.bytes > maxBytes / 2) {
+    private synchronized void put(Key key, Kept kept) {
+        if (kept.bytes() > maxBytes / 2) {
             return;    // one huge mailbox would push out every other one
         }
-        Column old = columns.put(key, column);
-        bytes += column.bytes - (old == null ? 0 : old.bytes);
+        Kept old = columns.put(key, kept);
+        bytes += kept.bytes() - (old == null ? 0 : old.bytes());
         var it = columns.values().iterator();
         while (bytes > maxBytes && it.hasNext()) {
-            bytes -= it.next().bytes;
+            bytes -= it.next().bytes();
             it.remove();
         }
     }
@@ -93,10 +116,29 @@ public final class SearchFieldCache {
             FieldReader reader = readers.get(field);
             if (reader == null) {
                 Key key = new Key(mailboxId, uidValidity, field.toLowerCase(Locale.ROOT));
-                reader = new FieldReader(key, get(key));
+                reader = new FieldReader(key, get(key) instanceof Column c ? c : null);
                 readers.put(field, reader);
             }
             return reader.values(uid, compute);
+        }
+
+        /** The order kept for the sort criteria {@code orderName}, for some messages; null when none is. */
+        Sorted sorted(String orderName) {
+            return get(sortedKey(orderName)) instanceof Sorted s ? s : null;
+        }
+
+        /** Keeps {@code sorted} as the order for {@code orderName}, in place of any kept before. */
+        void keepSorted(String orderName, Sorted sorted) {
+            put(sortedKey(orderName), sorted);
+        }
+
+        /** The UIDs of the session's view, ascending. */
+        long[] viewUids() {
+            return uids;
+        }
+
+        private Key sortedKey(String orderName) {
+            return new Key(mailboxId, uidValidity, "\u0000sorted " + orderName);
         }
 
         /** Keeps what this search computed, merged with what was kept, for the messages of its view. */

@@ -11,8 +11,11 @@ import java.util.Map;
 /**
  * The top-level header sections one SEARCH reads, without each message's header prefix. A
  * section comes from the memory of recently searched ones ({@link HeaderSections}), else from the
- * index, which keeps one per content: at the first miss, the sections of every message of the
- * mailbox are read in one query. Only a header too long for the index is read from its content.
+ * index, which keeps one per content: at the first miss, the sections of that message and every
+ * later one of the mailbox are read in one query. A search asks in ascending UID order, and what
+ * the memory lacks is mostly what arrived since the last search, at the end: one new message
+ * costs one section read, a mailbox never searched costs one query for all. Only a header too long
+ * for the index, or one asked for out of order, is read from its content.
  */
 final class SearchHeaders {
 
@@ -25,6 +28,11 @@ final class SearchHeaders {
         this.mailboxId = mailboxId;
     }
 
+    /** How many sections the index gave this search (tests). */
+    int readFromIndex() {
+        return fromIndex == null ? 0 : fromIndex.size();
+    }
+
     /** The content's own header section. Blocks on the store. */
     byte[] of(MessageEntry m) {
         byte[] kept = HeaderSections.get(m.blobId());
@@ -33,8 +41,7 @@ final class SearchHeaders {
         }
         try {
             if (fromIndex == null) {
-                // Whatever the memory lacks now, it lacks for most messages: read them all at once.
-                fromIndex = messages.headerSections(mailboxId);
+                fromIndex = messages.headerSections(mailboxId, m.uid());
             }
             byte[] own = fromIndex.get(m.uid());
             if (own == null) {

@@ -7,11 +7,13 @@ import dev.tern.mailbox.MailboxEvents;
 import dev.tern.store.Rows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 
 /**
@@ -43,8 +45,12 @@ final class SelectedMailbox implements AutoCloseable {
     private boolean removed;
     /** True for an IMAP4rev1 session that selected read-write: it claims \Recent messages. */
     private final boolean claimsRecent;
-    /** UID ranges [first, end) this session claimed as \Recent; claims land from the storage thread too. */
-    private final List<long[]> recent = new ArrayList<>();
+    /**
+     * UID ranges [first, end) this session claimed as \Recent, first to end, disjoint and not
+     * touching (adjacent claims are one range); claims land from the storage thread too. A session
+     * that stays selected for days makes a claim per arrival: lookups stay logarithmic.
+     */
+    private final TreeMap<Long, Long> recent = new TreeMap<>();
     private boolean recentChanged;
     /**
      * The saved search result {@code $} (RFC 5182), as UIDs ascending: empty at selection. UIDs
@@ -132,19 +138,33 @@ final class SelectedMailbox implements AutoCloseable {
 
     /** Messages this session claimed as \Recent (RFC 3501 §2.3.2); RECENT is told at the next report. */
     synchronized void addRecent(Rows.RecentClaim claim) {
-        if (claim.end() > claim.first()) {
-            recent.add(new long[]{claim.first(), claim.end()});
-            recentChanged = true;
+        if (claim.end() <= claim.first()) {
+            return;
         }
+        long first = claim.first();
+        long end = claim.end();
+        Map.Entry<Long, Long> before = recent.floorEntry(first);
+        if (before != null && before.getValue() >= first) {
+            first = before.getKey();
+            end = Math.max(end, before.getValue());
+        }
+        for (Map.Entry<Long, Long> after = recent.ceilingEntry(first); after != null && after.getKey() <= end;
+             after = recent.ceilingEntry(first)) {
+            end = Math.max(end, after.getValue());
+            recent.remove(after.getKey());
+        }
+        recent.put(first, end);
+        recentChanged = true;
     }
 
     synchronized boolean isRecent(long uid) {
-        for (long[] r : recent) {
-            if (uid >= r[0] && uid < r[1]) {
-                return true;
-            }
-        }
-        return false;
+        Map.Entry<Long, Long> range = recent.floorEntry(uid);
+        return range != null && uid < range.getValue();
+    }
+
+    /** How many ranges the \Recent claims make (tests). */
+    synchronized int recentRanges() {
+        return recent.size();
     }
 
     /** Whether a UID is \Recent here, as of now: for work on the storage thread. */
@@ -152,14 +172,12 @@ final class SelectedMailbox implements AutoCloseable {
         if (recent.isEmpty()) {
             return uid -> false;
         }
-        List<long[]> ranges = List.copyOf(recent);
+        long[] firsts = recent.keySet().stream().mapToLong(Long::longValue).toArray();
+        long[] ends = recent.values().stream().mapToLong(Long::longValue).toArray();
         return uid -> {
-            for (long[] r : ranges) {
-                if (uid >= r[0] && uid < r[1]) {
-                    return true;
-                }
-            }
-            return false;
+            int i = Arrays.binarySearch(firsts, uid);
+            int range = i >= 0 ? i : -i - 2;    // the last range starting at or before uid
+            return range >= 0 && uid < ends[range];
         };
     }
 

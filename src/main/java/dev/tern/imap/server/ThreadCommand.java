@@ -22,10 +22,10 @@ final class ThreadCommand {
 
     static void thread(ImapSession s, String tag, ImapCommand.Thread c) {
         SearchCommand.overMatches(s, tag, c, c.uid(), c.charset(), c.criteria(),
-                () -> new SearchCommand.MatchCollector<String>() {
+                fields -> new SearchCommand.MatchCollector<String>() {
                     private final List<Threads.Message> found = new ArrayList<>();
 
-                    public void add(StoredMessageView match) {
+                    public void add(MessageView match) {
                         found.add(message(match, c.uid()));
                     }
 

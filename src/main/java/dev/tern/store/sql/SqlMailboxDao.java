@@ -173,10 +173,10 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
-    public List<Rows.HeaderSection> headerSections(long mailboxId) {
+    public List<Rows.HeaderSection> headerSections(long mailboxId, long fromUid) {
         return db.query("SELECT m.uid, m.blob_id, b.header FROM messages m JOIN blobs b ON b.id = m.blob_id "
-                        + "WHERE m.mailbox_id = ? ORDER BY m.uid",
-                rs -> new Rows.HeaderSection(rs.getLong(1), rs.getString(2), rs.getBytes(3)), mailboxId);
+                        + "WHERE m.mailbox_id = ? AND m.uid >= ? ORDER BY m.uid",
+                rs -> new Rows.HeaderSection(rs.getLong(1), rs.getString(2), rs.getBytes(3)), mailboxId, fromUid);
     }
 
     @Override

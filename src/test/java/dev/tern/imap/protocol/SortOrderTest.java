@@ -75,8 +75,8 @@ class SortOrderTest {
             keys.add(order.keys(withSubject(i + 1, subjects.get(i))));
         }
         keys.sort(order.comparator());
-        List<String> sorted = keys.stream().map(k -> subjects.get((int) k.sequenceNumber() - 1)).toList();
-        // "Re: apple" and "Apple" have one base subject: they keep their sequence order; "éclair"
+        List<String> sorted = keys.stream().map(k -> subjects.get((int) k.uid() - 1)).toList();
+        // "Re: apple" and "Apple" have one base subject: they keep their UID order; "éclair"
         // sorts among the E's.
         assertThat(sorted).containsExactly("Re: apple", "Apple", "banana", "\u00e9clair", "zebra", "\uE000 private",
                 "\uFFFD replacement", "\uD83D\uDE00 smile");
