@@ -185,10 +185,8 @@ final class SelectedMailbox implements AutoCloseable {
     synchronized long takeRecentCount() {
         recentChanged = false;
         long n = 0;
-        if (!recent.isEmpty()) {
-            for (long s = 1; s <= sequence.size(); s++) {
-                n += isRecent(sequence.uidAt(s)) ? 1 : 0;
-            }
+        for (Map.Entry<Long, Long> range : recent.entrySet()) {
+            n += sequence.countBelow(range.getValue()) - sequence.countBelow(range.getKey());
         }
         return n;
     }

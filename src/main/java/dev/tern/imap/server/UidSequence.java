@@ -56,6 +56,23 @@ final class UidSequence {
         return r < 0 ? 0 : before[r] + (uid - firstUid[r]) + 1;
     }
 
+    /** How many of the UIDs held are below {@code uid}. */
+    long countBelow(long uid) {
+        int lo = 0;
+        int hi = runs - 1;
+        int last = -1;    // the last run that starts below uid
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (firstUid[mid] < uid) {
+                last = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return last < 0 ? 0 : before[last] + Math.min(lastUid[last], uid - 1) - firstUid[last] + 1;
+    }
+
     /** Adds a UID above every UID held (a new message). */
     void append(long uid) {
         if (uid <= maxUid()) {

@@ -45,5 +45,11 @@ class SelectedMailboxRecentTest {
             runs += claimed.contains(uid) && !claimed.contains(uid - 1) ? 1 : 0;
         }
         assertThat(other.recentRanges()).isEqualTo(runs);
+
+        // RECENT counts the claimed messages the session's view holds: every third UID is gone.
+        long[] view = java.util.stream.LongStream.rangeClosed(1, 3100).filter(uid -> uid % 3 != 0).toArray();
+        other.load(view);
+        long expected = java.util.Arrays.stream(view).filter(claimed::contains).count();
+        assertThat(other.takeRecentCount()).isEqualTo(expected).isPositive();
     }
 }

@@ -54,5 +54,9 @@ class UidSequenceTest {
             assertThat(s.uidAt(i + 1)).isEqualTo(plain.get(i));
             assertThat(s.sequenceOf(plain.get(i))).isEqualTo(i + 1);
         }
+        for (long uid = 0; uid <= next + 2; uid++) {
+            long u = uid;
+            assertThat(s.countBelow(uid)).as("below %d", uid).isEqualTo(plain.stream().filter(p -> p < u).count());
+        }
     }
 }
