@@ -276,7 +276,7 @@ print("\n## fill (APPEND, one connection, LITERAL+ pipelined)\n")
 for r in rows:
     if r["phase"] == "append":
         x = r["result"]; print(f"- {r['server']}: {x['messages']} messages, {x['bytes']/1e6:.1f} MB in {x['seconds']} s = {x['msg_per_s']} msg/s")
-ops = ["fetch_envelope", "login", "select", "fetch_envelope_only", "search", "sort_date", "sort_subject", "thread_references", "sort_subject_after_arrival", "fetch_body", "store_seen", "fetch_flags"]
+ops = ["fetch_envelope", "login", "select", "fetch_envelope_only", "search", "sort_date", "sort_subject", "thread_references", "sort_subject_after_arrival", "search_unseen", "search_since", "search_larger", "search_flagged_or_answered", "search_count_unseen", "status", "uid_fetch_flags", "fetch_body", "store_seen", "fetch_flags"]
 print("\n## timed operations (seconds; min / median / max)\n")
 hdr = "| operation | " + " | ".join(f"{s} median s" for s in servers) + (" | Tern/Dovecot |" if len(servers) == 2 else " |")
 print(hdr); print("|---" * (hdr.count("|") - 1) + "|")

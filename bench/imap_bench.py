@@ -14,6 +14,8 @@ ops (each timed with time.perf_counter, one result per op):
   search             UID SEARCH HEADER Subject "<marker>" (on a logged-in, selected connection)
   sort               UID SORT (REVERSE DATE) UTF-8 ALL, UID SORT (SUBJECT) UTF-8 ALL, UID THREAD REFERENCES UTF-8 ALL,
                      then one message APPENDed (untimed) and UID SORT (SUBJECT) UTF-8 ALL again
+  index_search       UID SEARCH UNSEEN, SINCE, LARGER, OR FLAGGED ANSWERED, RETURN (COUNT) UNSEEN, then
+                     STATUS INBOX and UID FETCH 1:* (FLAGS), one after the other on the selected connection
   fetch_body         FETCH 1:1000 BODY.PEEK[]
   store_fetch_flags  STORE 1:* +FLAGS.SILENT (\\Seen) (timed as store_seen) then UID FETCH 1:* (FLAGS)
                      (the flag is removed again first, untimed, so every repetition does the same work)
@@ -222,6 +224,17 @@ def cmd_ops(a):
         secs = time.perf_counter() - t0
         uids = next((l.split()[2:] for l in u if l.startswith(b"* SORT")), [])
         out["sort_subject_after_arrival"] = {"seconds": round(secs, 4), "sorted": len(uids)}
+    if "index_search" in ops:
+        # Keys that read no header: what the index (Tern: its kept copy) answers alone.
+        for name, cmd in (("search_unseen", b"UID SEARCH UNSEEN"), ("search_since", b"UID SEARCH SINCE 1-Jun-2025"),
+                          ("search_larger", b"UID SEARCH LARGER 15000"),
+                          ("search_flagged_or_answered", b"UID SEARCH OR FLAGGED ANSWERED"),
+                          ("search_count_unseen", b"UID SEARCH RETURN (COUNT) UNSEEN"),
+                          ("status", b"STATUS INBOX (MESSAGES UNSEEN UIDNEXT)"),
+                          ("uid_fetch_flags", b"UID FETCH 1:* (FLAGS)")):
+            t0 = time.perf_counter()
+            u, size, _ = c.command(cmd)
+            out[name] = {"seconds": round(time.perf_counter() - t0, 4), "lines": len(u)}
     if "fetch_body" in ops:
         hi = min(a.body_count, exists) if exists > 0 else a.body_count
         t0 = time.perf_counter()

@@ -64,6 +64,9 @@ public final class Flags {
 
     /** Flags as stored: the system flag bits and the keyword text. */
     public static Flags fromStored(int systemBits, String keywordText) {
+        if (keywordText == null || keywordText.isBlank()) {
+            return new Flags(systemBits, NONE.keywords);    // most messages: no set of their own
+        }
         SortedSet<String> keywords = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         if (keywordText != null && !keywordText.isBlank()) {
             Collections.addAll(keywords, keywordText.trim().split(" +"));

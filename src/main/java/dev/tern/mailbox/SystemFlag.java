@@ -1,6 +1,5 @@
 package dev.tern.mailbox;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The system flags of RFC 3501 §2.3.2 (\Recent is not stored: see docs/adr/0010-mailbox-layer.md). */
@@ -10,6 +9,9 @@ public enum SystemFlag {
     FLAGGED("\\Flagged", 4),
     DELETED("\\Deleted", 8),
     DRAFT("\\Draft", 16);
+
+    /** {@link #values()} copies its array at each call; a search asks for each message. */
+    private static final SystemFlag[] VALUES = values();
 
     private final String imapName;
     private final int bit;
@@ -31,9 +33,13 @@ public enum SystemFlag {
 
     /** The flag of an IMAP name, compared without regard to case ({@code \SEEN} is {@code \Seen}). */
     public static Optional<SystemFlag> named(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        for (SystemFlag f : values()) {
-            if (f.imapName.toLowerCase(Locale.ROOT).equals(n)) {
+        for (SystemFlag f : VALUES) {
+            if (f.imapName.equals(name)) {    // as written here, as clients mostly do: the cheap test first
+                return Optional.of(f);
+            }
+        }
+        for (SystemFlag f : VALUES) {
+            if (f.imapName.equalsIgnoreCase(name)) {
                 return Optional.of(f);
             }
         }

@@ -39,6 +39,7 @@ import dev.tern.config.Pop3Settings;
 import dev.tern.imap.server.ImapContext;
 import dev.tern.imap.server.ImapServer;
 import dev.tern.imap.server.LiteralBudget;
+import dev.tern.imap.server.MailboxSummaries;
 import dev.tern.imap.server.SearchFieldCache;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pop3.Pop3Context;
@@ -441,6 +442,7 @@ public final class TernServer implements AutoCloseable {
         ImapSettings settings = config.imap();
         LiteralBudget literalBudget = LiteralBudget.ofHeap();
         SearchFieldCache searchFields = new SearchFieldCache(SearchFieldCache.DEFAULT_MAX_BYTES);
+        MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
         for (String name : TernConfig.IMAP_LISTENERS) {
             if (config.listener(name).isEmpty()) {
                 continue;
@@ -453,7 +455,7 @@ public final class TernServer implements AutoCloseable {
             ImapContext context = new ImapContext(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
                     tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
                     services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings),
-                    literalBudget, searchFields);
+                    literalBudget, searchFields, summaries);
             ImapServer server = new ImapServer(context, transport,
                     ImapServer.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
             imapServers.add(server);

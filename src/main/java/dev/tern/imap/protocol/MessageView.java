@@ -57,6 +57,16 @@ public interface MessageView {
         return compute.get();
     }
 
+    /** Whether the message has {@code flag}, a system flag or keyword named without regard to case. */
+    default boolean hasFlag(String flag) {
+        for (String f : flags()) {
+            if (f.equalsIgnoreCase(flag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The whole top-level header, decoded for search ({@link SearchText#header}). */
     String headerText();
 

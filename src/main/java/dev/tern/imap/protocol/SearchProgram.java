@@ -88,7 +88,7 @@ public final class SearchProgram {
         if (key instanceof SearchKey.Flag f) {
             String flag = f.flag();
             boolean present = f.present();
-            return new Compiled((m, c) -> hasFlag(m.flags(), flag) == present, CHEAP);
+            return new Compiled((m, c) -> m.hasFlag(flag) == present, CHEAP);
         }
         if (key instanceof SearchKey.Size s) {
             long octets = s.octets();
@@ -151,18 +151,6 @@ public final class SearchProgram {
             }, cost);
         }
         throw new IllegalArgumentException("unknown search key " + key);
-    }
-
-    private static boolean hasFlag(Set<String> flags, String flag) {
-        if (flags.contains(flag)) {
-            return true;
-        }
-        for (String f : flags) {
-            if (f.equalsIgnoreCase(flag)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Compiled date(SearchKey.Date d) {

@@ -82,8 +82,13 @@ final class FetchCommand {
         FetchResponder full = FlagsResponder.answers(items) && targets.size() > IndexEntries.ONE_BY_ONE ? null
                 : new FetchResponder(messages, box.id(), targets, items, setSeen && !box.readOnly(), s.utf8(),
                 c.changedSince(), box.recentSnapshot());
-        ImapIo.ResponseProducer responder = full != null ? full
-                : new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(), box.recentSnapshot());
+        ImapIo.ResponseProducer responder = full;
+        if (full == null) {
+            long[] view = c.changedSince() > 0 ? null : box.uidsInView();
+            responder = new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(),
+                    box.recentSnapshot(),
+                    () -> s.context().summaries().current(messages, box.id(), box.uidValidity(), view));
+        }
         s.io().stream(responder, failure -> {
             if (full != null && s.selected() == box) {
                 box.ownChanges(full.seenModSeqs());

@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.FetchItem;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.mailbox.MessageFlags;
 import dev.tern.mailbox.MessageService;
+import dev.tern.mailbox.MessageSummary;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,12 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * Writes the FETCH responses of a request for nothing but flags, UID and MODSEQ (RFC 9051
  * §6.4.5, RFC 7162 §3.1.4): the commonest request of a client resynchronising a large mailbox.
- * It reads the UIDs and flags of the mailbox in one narrow query, never an index entry or a
- * content, and writes straight into the outgoing chunk.
+ * It takes the flags from the copy that searches keep ({@link MailboxSummaries}, brought up to
+ * date by what changed since), or with CHANGEDSINCE from one narrow query of the changed ones;
+ * never an index entry or a content. It writes straight into the outgoing chunk.
  */
 final class FlagsResponder implements ImapIo.ResponseProducer {
 
@@ -40,12 +43,20 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
     private final boolean utf8;
     private final long changedSince;
     private final LongPredicate recent;
+    private final Supplier<MailboxSummaries.Copy> kept;
+    /** With CHANGEDSINCE: the changed messages. */
     private Map<Long, MessageFlags> byUid;
+    /** Without: every message's flags. */
+    private MailboxSummaries.Copy copy;
+    private final int[] cursor = new int[1];
     private int next;
 
+    /** {@code kept} gives the mailbox's summaries when there is no CHANGEDSINCE ({@code changedSince} 0 or less). */
     FlagsResponder(MessageService messages, long mailboxId, List<FetchResponder.Target> targets,
-                   List<FetchItem> items, boolean utf8, long changedSince, LongPredicate recent) {
+                   List<FetchItem> items, boolean utf8, long changedSince, LongPredicate recent,
+                   Supplier<MailboxSummaries.Copy> kept) {
         this.recent = recent;
+        this.kept = kept;
         this.messages = messages;
         this.mailboxId = mailboxId;
         this.targets = targets;
@@ -56,19 +67,20 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
 
     @Override
     public boolean produce(OutputStream out) throws IOException {
-        if (byUid == null) {
-            List<MessageFlags> all = changedSince > 0 ? messages.flagsChangedSince(mailboxId, changedSince)
-                    : messages.flags(mailboxId);
+        if (changedSince > 0 && byUid == null) {
+            List<MessageFlags> all = messages.flagsChangedSince(mailboxId, changedSince);
             byUid = new HashMap<>(all.size() * 2);
             for (MessageFlags m : all) {
                 byUid.put(m.uid(), m);
             }
+        } else if (changedSince <= 0 && copy == null) {
+            copy = kept.get();
         }
         ResponseWriter w = new ResponseWriter(out, utf8);
         int end = Math.min(targets.size(), next + PER_CHUNK);
         for (; next < end; next++) {
             FetchResponder.Target t = targets.get(next);
-            MessageFlags m = byUid.get(t.uid());
+            MessageFlags m = flagsOf(t.uid());
             if (m == null || m.modSeq() <= changedSince) {
                 continue;    // expunged meanwhile, or not changed since CHANGEDSINCE
             }
@@ -87,8 +99,17 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
         return next >= targets.size();
     }
 
+    private MessageFlags flagsOf(long uid) {
+        if (byUid != null) {
+            return byUid.get(uid);
+        }
+        MessageSummary s = copy.findFrom(cursor, uid);
+        return s == null ? null : new MessageFlags(uid, s.flags(), s.modSeq());
+    }
+
     @Override
     public void close() {
         byUid = null;
+        copy = null;
     }
 }

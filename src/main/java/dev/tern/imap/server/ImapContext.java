@@ -27,17 +27,19 @@ import java.util.concurrent.Executor;
  * @param limits             command line and literal limits, checked before the octets are read
  * @param literalBudget      memory for large literals, shared by the IMAP listeners
  * @param searchFields       header field values kept between searches, shared by the IMAP listeners
+ * @param summaries          flags, sizes and dates of messages kept between searches, shared by the IMAP listeners
  */
 public record ImapContext(String listener, String hostname, TlsMode tlsMode, ServerTls tls,
                           SaslAuthenticator authenticator, Executor authExecutor, boolean allowPlaintextAuth,
                           MailboxService mailboxes, Executor storageExecutor, Duration idleTimeout,
                           FramingLimits limits, LiteralBudget literalBudget,
-                          SearchFieldCache searchFields) {
+                          SearchFieldCache searchFields, MailboxSummaries summaries) {
 
     public ImapContext {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(authExecutor, "authExecutor");
         Objects.requireNonNull(searchFields, "searchFields");
+        Objects.requireNonNull(summaries, "summaries");
         if ((tls == null) != (tlsMode == TlsMode.NONE)) {
             throw new IllegalArgumentException("a TLS context is needed exactly when TLS is offered");
         }

@@ -19,7 +19,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
@@ -37,26 +39,28 @@ final class SearchCommand {
     }
 
     /**
-     * The index entries of a mailbox, read in one query when the first key needs one; a search
-     * that the kept header fields answer alone reads none. Keys on flags, sizes, dates and MODSEQ
-     * read the narrow summaries only, of every message; the whole entries (header prefix, blob id)
-     * are read when a key on headers or text first needs one, from that message on: what the kept
-     * fields lack is mostly what arrived since the last search, at the end of the view.
+     * The index entries of a mailbox, read when the first key needs one; a search that the kept
+     * header fields answer alone reads none. Keys on flags, sizes, dates and MODSEQ read the
+     * narrow summaries only, kept between searches ({@link MailboxSummaries}); the whole entries
+     * (header prefix, blob id) are read in one query when a key on headers or text first needs
+     * one, from that message on: what the kept fields lack is mostly what arrived since the last
+     * search, at the end of the view.
      */
     private static final class IndexedEntries implements StoredMessageView.Entries {
 
         private final MessageService messages;
         private final long mailboxId;
+        private final Supplier<MailboxSummaries.Copy> current;
         private Map<Long, MessageEntry> byUid;
         /** The first UID {@link #byUid} was read from. */
         private long entriesFrom;
-        /** The summaries in ascending UID order, and their UIDs for a binary search. */
-        private List<MessageSummary> summaries;
-        private long[] summaryUids;
+        private MailboxSummaries.Copy summaries;
+        private final int[] summaryCursor = new int[1];
 
-        IndexedEntries(MessageService messages, long mailboxId) {
+        IndexedEntries(MessageService messages, long mailboxId, Supplier<MailboxSummaries.Copy> summaries) {
             this.messages = messages;
             this.mailboxId = mailboxId;
+            this.current = summaries;
         }
 
         @Override
@@ -78,14 +82,13 @@ final class SearchCommand {
         @Override
         public MessageSummary summary(long uid) {
             if (summaries == null) {
-                summaries = messages.summaries(mailboxId);
-                summaryUids = summaries.stream().mapToLong(MessageSummary::uid).toArray();
+                summaries = current.get();
             }
-            int i = java.util.Arrays.binarySearch(summaryUids, uid);
-            if (i < 0) {
+            MessageSummary s = summaries.findFrom(summaryCursor, uid);
+            if (s == null) {
                 throw new StoredMessageView.Gone();
             }
-            return summaries.get(i);
+            return s;
         }
     }
 
@@ -94,7 +97,7 @@ final class SearchCommand {
      * was not told of yet are not searched (nor sorted).
      */
     record View(long mailboxId, long[] uids, long largestSeq, long largestUid, LongPredicate recent,
-                SearchFieldCache.Lookup fields, Set<Long> saved) {
+                SearchFieldCache.Lookup fields, Set<Long> saved, Function<MessageService, MailboxSummaries.Copy> summaries) {
     }
 
     static View view(ImapSession s) {
@@ -102,14 +105,15 @@ final class SearchCommand {
         UidSequence sequence = box.sequence();
         long[] uids = box.uidsInView();
         return new View(box.id(), uids, sequence.size(), sequence.maxUid(), box.recentSnapshot(),
-                s.context().searchFields().lookup(box.id(), box.uidValidity(), uids), new HashSet<>(box.savedSearch()));
+                s.context().searchFields().lookup(box.id(), box.uidValidity(), uids), new HashSet<>(box.savedSearch()),
+                messages -> s.context().summaries().current(messages, box.id(), box.uidValidity(), uids));
     }
 
     /** Runs the criteria over the view, on the storage executor: each message that matches, in sequence order. */
     static void forEachMatch(MessageService messages, View v, SearchProgram program,
                              java.util.function.Consumer<StoredMessageView> onMatch) {
         SearchHeaders headers = new SearchHeaders(messages, v.mailboxId());
-        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId());
+        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId(), () -> v.summaries().apply(messages));
         SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), v.saved(), Instant.now());
         long[] uids = v.uids();
         for (int i = 0; i < uids.length; i++) {

@@ -4,9 +4,11 @@ import dev.tern.imap.protocol.HeaderFieldValues;
 import dev.tern.imap.protocol.MessageStructure;
 import dev.tern.imap.protocol.MessageView;
 import dev.tern.imap.protocol.SearchText;
+import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MessageEntry;
 import dev.tern.mailbox.MessageSummary;
 import dev.tern.mailbox.MessageService;
+import dev.tern.mailbox.SystemFlag;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +98,16 @@ final class StoredMessageView implements MessageView {
     @Override
     public Set<String> flags() {
         return new LinkedHashSet<>(SelectedMailbox.withRecent(summary().flags(), recent));
+    }
+
+    /** Without building the set of names: a search on flags asks this of every message. */
+    @Override
+    public boolean hasFlag(String flag) {
+        if (flag.equalsIgnoreCase("\\Recent")) {
+            return recent;
+        }
+        Flags flags = summary().flags();
+        return SystemFlag.named(flag).map(flags::has).orElseGet(() -> flags.hasKeyword(flag));
     }
 
     @Override

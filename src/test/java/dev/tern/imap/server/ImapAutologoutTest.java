@@ -34,7 +34,7 @@ class ImapAutologoutTest {
                 new FakeSaslAuthenticator(Map.of(), true, Duration.ZERO), Runnable::run, true,
                 null, Runnable::run, Duration.ofMillis(500),
                 new FramingLimits(8192, 1 << 20, 4 * 8192, false), new LiteralBudget(1 << 20),
-                new SearchFieldCache(1 << 20));
+                new SearchFieldCache(1 << 20), new MailboxSummaries(1 << 20));
         server = new ImapServer(context, transport, new ConnectionLimiter(10, 10, (alloc, limit) -> null));
         server.start(List.of(new ListenAddress("127.0.0.1", 0)));
     }

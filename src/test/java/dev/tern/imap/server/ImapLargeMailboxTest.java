@@ -101,6 +101,9 @@ class ImapLargeMailboxTest {
             long highest = Long.parseLong(changed.stream().filter(l -> l.startsWith("* OK [HIGHESTMODSEQ "))
                     .findFirst().orElseThrow().replaceAll("\\D+(\\d+).*", "$1"));
 
+            // Flags read once before the changes, so that the next full fetch takes only what changed.
+            assertThat(a.command("a0", "UID FETCH 1:* (FLAGS)")).anyMatch(l -> l.startsWith("* 130 FETCH (UID 130 FLAGS (\\Seen) MODSEQ"));
+
             assertThat(last(b.command("b1", "UID STORE 100:120 +FLAGS.SILENT (\\Deleted)"))).startsWith("b1 OK");
             assertThat(last(b.command("b2", "UID STORE 130 -FLAGS.SILENT (\\Seen)"))).startsWith("b2 OK");
             assertThat(b.command("b3", "UID EXPUNGE 110:120")).hasSize(12);
@@ -120,6 +123,9 @@ class ImapLargeMailboxTest {
             List<String> all = a.command("a2", "FETCH 1:* (UID FLAGS)");
             assertThat(all).hasSize(COUNT - 11 + 1);
             assertThat(all.get(COUNT - 11 - 1)).startsWith("* " + (COUNT - 11) + " FETCH (UID " + COUNT + " FLAGS (\\Seen)");
+            assertThat(all).anyMatch(l -> l.startsWith("* 119 FETCH (UID 130 FLAGS () MODSEQ"))
+                    .anyMatch(l -> l.startsWith("* 100 FETCH (UID 100 FLAGS (\\Seen \\Deleted) MODSEQ"))
+                    .noneMatch(l -> l.contains("UID 110 "));
         }
     }
 

@@ -86,6 +86,36 @@ class ImapSessionsTest {
     }
 
     @Test
+    void searchesOnFlagsSizesAndDatesFollowOtherSessionsChangesAndArrivals() throws Exception {
+        try (RawImapClient a = loggedIn(); RawImapClient b = loggedIn()) {
+            a.appendSmall("()", "one");
+            a.appendSmall("()", "two");
+            a.appendSmall("(\\Seen)", "three");
+            a.command("a1", "SELECT INBOX");
+            b.command("b1", "SELECT INBOX");
+            assertThat(a.command("a2", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 1 2");
+
+            // What a's earlier search kept is brought up to date by b's flag change and its arrival.
+            assertThat(last(b.command("b2", "UID STORE 1 +FLAGS.SILENT (\\Seen \\Flagged)"))).startsWith("b2 OK");
+            b.appendSmall("()", "four");
+            assertThat(a.command("a3", "UID SEARCH UNSEEN").stream().filter(l -> l.startsWith("* SEARCH")))
+                    .containsExactly("* SEARCH 2 4");
+            assertThat(a.command("a4", "UID SEARCH FLAGGED").stream().filter(l -> l.startsWith("* SEARCH")))
+                    .containsExactly("* SEARCH 1");
+            assertThat(last(b.command("b3", "UID STORE 1 -FLAGS.SILENT (\\Flagged)"))).startsWith("b3 OK");
+            assertThat(a.command("a5", "UID SEARCH FLAGGED").stream().filter(l -> l.startsWith("* SEARCH")))
+                    .containsExactly("* SEARCH");
+
+            // b expunges 2; once a has been told, 2 is neither found nor in what is kept.
+            b.command("b4", "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
+            assertThat(b.command("b5", "EXPUNGE")).contains("b5 OK EXPUNGE completed");
+            assertThat(a.command("a6", "NOOP")).contains("* 2 EXPUNGE");
+            assertThat(a.command("a7", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 4");
+            assertThat(a.command("a8", "SEARCH ALL SMALLER 100000").get(0)).isEqualTo("* SEARCH 1 2 3");
+        }
+    }
+
+    @Test
     void readOnlyExamineAndImplicitSeen() throws Exception {
         try (RawImapClient a = loggedIn()) {
             a.appendSmall("()", "unread");

@@ -1,0 +1,131 @@
+package dev.tern.imap.server;
+
+import dev.tern.mailbox.FlagOperation;
+import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.MessageService;
+import dev.tern.mailbox.SystemFlag;
+import dev.tern.store.BlobStore;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.embedded.EmbeddedStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MailboxSummariesTest {
+
+    @TempDir
+    Path dir;
+    private MetadataStore store;
+    private BlobStore blobs;
+    private MessageService messages;
+    private long inbox;
+    private long archive;
+
+    @BeforeEach
+    void open() {
+        store = EmbeddedStore.openMetadata(dir, 2);
+        blobs = EmbeddedStore.openBlobs(dir);
+        MailboxService mailboxes = new MailboxService(store, blobs);
+        messages = mailboxes.messageService();
+        long accountId = store.writeAndWait(tx -> {
+            long domainId = tx.directory().insertDomain("example.test", Instant.now()).id();
+            Rows.Account a = tx.directory().insertAccount("u@example.test", "u@example.test", domainId, "h", Instant.now());
+            MailboxService.createDefaultMailboxes(tx, a.id());
+            return a.id();
+        });
+        inbox = mailboxes.mailbox(accountId, "INBOX").orElseThrow().id();
+        archive = mailboxes.mailbox(accountId, "Archive").orElseThrow().id();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        blobs.close();
+    }
+
+    private long append(long mailbox, int n) {
+        return messages.append(mailbox, ("Subject: " + n + "\r\nMessage-ID: <" + n + "." + System.nanoTime()
+                + "@example.test>\r\n\r\n" + "x".repeat(n) + "\r\n").getBytes(StandardCharsets.UTF_8), Flags.NONE,
+                Instant.now()).uid();
+    }
+
+    private static long[] view(long... uids) {
+        return uids;
+    }
+
+    @Test
+    void aKeptCopyTakesFlagChangesAndArrivalsFromTheStoreAndNothingElse() {
+        MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        for (int i = 1; i <= 5; i++) {
+            append(inbox, i);
+        }
+        MailboxSummaries.Copy first = summaries.current(messages, inbox, 1, view(1, 2, 3, 4, 5));
+        assertThat(first.uids()).containsExactly(1, 2, 3, 4, 5);
+        assertThat(first.find(3).size()).isEqualTo(messages.message(inbox, 3).orElseThrow().size());
+        assertThat(summaries.current(messages, inbox, 1, view(1, 2, 3, 4, 5))).isSameAs(first);   // nothing moved
+
+        // Another session marks 2 seen, and 6 arrives: those two are read again, the others kept.
+        messages.storeFlags(inbox, List.of(2L), FlagOperation.ADD, Flags.of(SystemFlag.SEEN), -1);
+        append(inbox, 6);
+        MailboxSummaries.Copy second = summaries.current(messages, inbox, 1, view(1, 2, 3, 4, 5));
+        assertThat(second.uids()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(second.find(2).flags().has(SystemFlag.SEEN)).isTrue();
+        assertThat(second.find(1)).isSameAs(first.find(1));
+        assertThat(second.find(6).modSeq()).isGreaterThan(second.find(2).modSeq());
+        assertThat(second.asOf()).isEqualTo(second.find(6).modSeq());
+
+        // 3 is expunged: a session that still sees it may find it; one whose view lacks it drops it.
+        messages.remove(inbox, List.of(3L));
+        assertThat(summaries.current(messages, inbox, 1, view(1, 2, 3, 4, 5, 6)).find(3)).isNotNull();
+        MailboxSummaries.Copy third = summaries.current(messages, inbox, 1, view(1, 2, 4, 5, 6));
+        assertThat(third.uids()).containsExactly(1, 2, 4, 5, 6);
+        assertThat(summaries.current(messages, inbox, 1, view(1, 2, 4, 5, 6))).isSameAs(third);
+    }
+
+    @Test
+    void copiesAreKeptPerMailboxAndUidValidityWithinTheirBound() {
+        MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        append(inbox, 1);
+        append(archive, 2);
+        append(archive, 3);
+        assertThat(summaries.current(messages, inbox, 1, view(1)).uids()).containsExactly(1);
+        assertThat(summaries.current(messages, archive, 1, view(1, 2)).uids()).containsExactly(1, 2);
+        assertThat(summaries.current(messages, archive, 2, view(1, 2)).uids()).containsExactly(1, 2);
+        assertThat(summaries.copyCount()).isEqualTo(3);
+
+        // A copy larger than half the bound is answered but not kept.
+        MailboxSummaries small = new MailboxSummaries(400);
+        assertThat(small.current(messages, archive, 1, view(1, 2)).uids()).containsExactly(1, 2);
+        assertThat(small.copyCount()).isZero();
+    }
+
+    @Test
+    void findingInAscendingOrderAgreesWithABinarySearchWhateverIsAskedFor() {
+        java.util.Random random = new java.util.Random(5);
+        long[] uids = java.util.stream.LongStream.rangeClosed(1, 400).filter(u -> random.nextInt(3) > 0).toArray();
+        dev.tern.mailbox.MessageSummary[] rows = new dev.tern.mailbox.MessageSummary[uids.length];
+        for (int i = 0; i < uids.length; i++) {
+            rows[i] = new dev.tern.mailbox.MessageSummary(uids[i], i, Instant.EPOCH, Flags.NONE, i);
+        }
+        MailboxSummaries.Copy copy = new MailboxSummaries.Copy(0, uids, rows);
+        for (int round = 0; round < 50; round++) {
+            int[] cursor = new int[1];
+            long uid = 0;
+            for (int i = 0; i < 200; i++) {
+                // Mostly ascending, in small and large steps, now and then back.
+                uid = random.nextInt(10) == 0 ? random.nextInt(420) : uid + 1 + (random.nextInt(5) == 0 ? random.nextInt(60) : 0);
+                assertThat(copy.findFrom(cursor, uid)).as("uid %d", uid).isSameAs(copy.find(uid));
+            }
+        }
+    }
+}
