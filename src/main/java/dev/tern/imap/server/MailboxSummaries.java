@@ -5,7 +5,6 @@ import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.MessageSummary;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -72,12 +71,10 @@ public final class MailboxSummaries {
         }
     }
 
-    private final long maxBytes;
-    private final LinkedHashMap<Key, Copy> copies = new LinkedHashMap<>(16, 0.75f, true);
-    private long bytes;
+    private final ByteBoundedLru<Key, Copy> copies;
 
     public MailboxSummaries(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.copies = new ByteBoundedLru<>(maxBytes, Copy::bytes);
     }
 
     /**
@@ -109,7 +106,7 @@ public final class MailboxSummaries {
     }
 
     /** Copies kept now (tests). */
-    synchronized int copyCount() {
+    int copyCount() {
         return copies.size();
     }
 
@@ -165,22 +162,11 @@ public final class MailboxSummaries {
         return false;
     }
 
-    private synchronized Copy get(Key key) {
+    private Copy get(Key key) {
         return copies.get(key);
     }
 
-    private synchronized void put(Key key, Copy copy) {
-        if (copy.bytes() > maxBytes / 2) {
-            Copy old = copies.remove(key);
-            bytes -= old == null ? 0 : old.bytes();
-            return;    // one huge mailbox would push out every other one
-        }
-        Copy old = copies.put(key, copy);
-        bytes += copy.bytes() - (old == null ? 0 : old.bytes());
-        var it = copies.values().iterator();
-        while (bytes > maxBytes && it.hasNext()) {
-            bytes -= it.next().bytes();
-            it.remove();
-        }
+    private void put(Key key, Copy copy) {
+        copies.put(key, copy);
     }
 }

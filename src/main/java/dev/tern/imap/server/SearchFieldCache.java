@@ -5,7 +5,6 @@ import dev.tern.imap.protocol.SortOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,12 +55,10 @@ public final class SearchFieldCache {
         }
     }
 
-    private final long maxBytes;
-    private final LinkedHashMap<Key, Kept> columns = new LinkedHashMap<>(16, 0.75f, true);
-    private long bytes;
+    private final ByteBoundedLru<Key, Kept> columns;
 
     public SearchFieldCache(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.columns = new ByteBoundedLru<>(maxBytes, Kept::bytes);
     }
 
     /**
@@ -73,25 +70,16 @@ public final class SearchFieldCache {
     }
 
     /** Columns kept now (tests). */
-    synchronized int columnCount() {
+    int columnCount() {
         return columns.size();
     }
 
-    private synchronized Kept get(Key key) {
+    private Kept get(Key key) {
         return columns.get(key);
     }
 
-    private synchronized void put(Key key, Kept kept) {
-        if (kept.bytes() > maxBytes / 2) {
-            return;    // one huge mailbox would push out every other one
-        }
-        Kept old = columns.put(key, kept);
-        bytes += kept.bytes() - (old == null ? 0 : old.bytes());
-        var it = columns.values().iterator();
-        while (bytes > maxBytes && it.hasNext()) {
-            bytes -= it.next().bytes();
-            it.remove();
-        }
+    private void put(Key key, Kept kept) {
+        columns.put(key, kept);
     }
 
     /** The values one search reads and the ones it had to compute, published at {@link #finish}. */
