@@ -85,6 +85,28 @@ public final class MessageService {
         return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageFlags::of).toList();
     }
 
+    /**
+     * The arrivals, flag changes and expunges of a mailbox with a MODSEQ above {@code modSeq}, in
+     * one read: what brings a copy of the mailbox's summaries taken at that MODSEQ up to date.
+     */
+    public MailboxChanges changesSince(long mailboxId, long modSeq) {
+        return store.read(tx -> {
+            List<Rows.Message> changed = tx.mailboxes().changedSince(mailboxId, modSeq);
+            List<Rows.Expunged> expunged = tx.mailboxes().expungedSince(mailboxId, modSeq);
+            long highest = modSeq;
+            for (Rows.Message m : changed) {
+                highest = Math.max(highest, m.modSeq());
+            }
+            for (Rows.Expunged e : expunged) {
+                highest = Math.max(highest, e.modSeq());
+            }
+            return new MailboxChanges(changed.stream().map(m -> new MessageSummary(m.uid(), m.size(), m.internalDate(),
+                    Flags.fromStored(m.systemFlags(), m.keywords()), m.modSeq())).toList(),
+                    expunged.stream().map(Rows.Expunged::uid).sorted().toList(), highest,
+                    modSeq >= tx.mailboxes().expungedDroppedUpTo(mailboxId));
+        });
+    }
+
     /** Messages whose MODSEQ is above {@code modSeq}, by UID (FETCH … CHANGEDSINCE, RFC 7162 §3.1.4). */
     public List<MessageEntry> changedSince(long mailboxId, long modSeq) {
         return store.read(tx -> tx.mailboxes().changedSince(mailboxId, modSeq)).stream().map(MessageEntry::of).toList();

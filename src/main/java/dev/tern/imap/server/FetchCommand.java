@@ -84,10 +84,8 @@ final class FetchCommand {
                 c.changedSince(), box.recentSnapshot());
         ImapIo.ResponseProducer responder = full;
         if (full == null) {
-            long[] view = c.changedSince() > 0 ? null : box.uidsInView();
             responder = new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(),
-                    box.recentSnapshot(),
-                    () -> s.context().summaries().current(messages, box.id(), box.uidValidity(), view));
+                    box.recentSnapshot(), () -> s.context().summaries().current(messages, box.id(), box.uidValidity()));
         }
         s.io().stream(responder, failure -> {
             if (full != null && s.selected() == box) {

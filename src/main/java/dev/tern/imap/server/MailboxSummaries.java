@@ -1,6 +1,6 @@
 package dev.tern.imap.server;
 
-import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.MailboxChanges;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.MessageSummary;
 
@@ -9,19 +9,17 @@ import java.util.List;
 
 /**
  * What SEARCH reads of the index besides header fields (each message's UID, size, internal date,
- * flags and MODSEQ), kept per mailbox between searches. Reading it from the store was most of a
- * search on flags, sizes or dates: 10,000 rows, 10–20 ms, at every {@code SEARCH UNSEEN}. Kept, a
- * search asks the store only for the messages whose MODSEQ moved since the copy was current,
- * through the MODSEQ index: usually none.
+ * flags and MODSEQ), kept per mailbox between commands: searches on flags, sizes and dates, flag
+ * fetches and SELECT read it. Reading it from the store was most of their time: 10,000 rows,
+ * 10–20 ms, at every {@code SEARCH UNSEEN}. Kept, a command asks the store only for what moved
+ * since the copy was current: usually nothing.
  *
- * <p>Why that is enough: an arrival and a flag change each take a MODSEQ from the mailbox's row,
- * which the writing transaction holds until it commits, so MODSEQs become visible in ascending
- * order on every node, and a message's other values never change. Expunges take none: a copy
- * still holds an expunged message until a session whose view no longer has it brings the copy up
- * to date (a UID at or below the view's highest one and not in it was expunged). Until then a
- * session whose view still has the message may find it, as it may find it through the kept
- * header fields ({@link SearchFieldCache}); RFC 9051 lets a search answer with a message whose
- * expunge the session has not been told of.
+ * <p>Why that is enough: an arrival, a flag change and an expunge each take a MODSEQ from the
+ * mailbox's row, which the writing transaction holds until it commits, so MODSEQs become visible
+ * in ascending order on every node; the changed messages are found through the MODSEQ index and
+ * the expunged UIDs are kept with theirs (the latest {@link MessageService#EXPUNGED_KEPT} of a
+ * mailbox: a copy older than what is kept is read again whole). A message's other values never
+ * change. So a copy brought up to date is what the store holds, never an approximation.
  *
  * <p>Copies are keyed by mailbox id and UIDVALIDITY, bounded in (estimated) bytes, least recently
  * used evicted first. One instance serves every IMAP listener of a server.
@@ -78,15 +76,21 @@ public final class MailboxSummaries {
     }
 
     /**
-     * The summaries of a mailbox's messages as the store has them now, for a session whose view
-     * is {@code view} (ascending UIDs). Blocks on the store: one query for the changes when a copy
-     * is kept, all the mailbox's rows otherwise.
+     * The summaries of a mailbox's messages as the store has them now. Blocks on the store: one
+     * read of the changes when a copy is kept, of all the mailbox's rows otherwise.
      */
-    Copy current(MessageService messages, long mailboxId, long uidValidity, long[] view) {
+    Copy current(MessageService messages, long mailboxId, long uidValidity) {
         Key key = new Key(mailboxId, uidValidity);
         Copy kept = get(key);
-        Copy now;
-        if (kept == null) {
+        Copy now = null;
+        if (kept != null) {
+            MailboxChanges changes = messages.changesSince(mailboxId, kept.asOf());
+            if (changes.complete() && changes.isEmpty()) {
+                return kept;
+            }
+            now = changes.complete() ? updated(kept, changes) : null;
+        }
+        if (now == null) {
             List<MessageSummary> all = messages.summaries(mailboxId);
             long asOf = 0;
             for (MessageSummary s : all) {
@@ -94,12 +98,6 @@ public final class MailboxSummaries {
             }
             now = new Copy(asOf, all.stream().mapToLong(MessageSummary::uid).toArray(),
                     all.toArray(new MessageSummary[0]));
-        } else {
-            List<MessageEntry> changed = messages.changedSince(mailboxId, kept.asOf());
-            now = changed.isEmpty() && !holdsExpunged(kept, view) ? kept : updated(kept, changed, view);
-            if (now == kept) {
-                return kept;
-            }
         }
         put(key, now);
         return now;
@@ -110,56 +108,35 @@ public final class MailboxSummaries {
         return copies.size();
     }
 
-    /** The copy with the changed messages in, and the messages the view shows expunged out. */
-    private static Copy updated(Copy kept, List<MessageEntry> changed, long[] view) {
-        long viewMax = view.length == 0 ? 0 : view[view.length - 1];
+    /** The copy with the changed messages in and the expunged ones out. */
+    private static Copy updated(Copy kept, MailboxChanges changes) {
+        List<MessageSummary> changed = changes.changed();
+        List<Long> expunged = changes.expunged();
         long[] uids = new long[kept.uids().length + changed.size()];
         MessageSummary[] summaries = new MessageSummary[uids.length];
-        long asOf = kept.asOf();
         int n = 0;
         int k = 0;
-        int c = 0;    // changed rows come by ascending UID
-        int v = 0;
+        int c = 0;    // both lists come by ascending UID
+        int x = 0;
         while (k < kept.uids().length || c < changed.size()) {
             long keptUid = k < kept.uids().length ? kept.uids()[k] : Long.MAX_VALUE;
             long changedUid = c < changed.size() ? changed.get(c).uid() : Long.MAX_VALUE;
             if (changedUid <= keptUid) {
-                MessageEntry e = changed.get(c++);
-                uids[n] = e.uid();
-                summaries[n++] = new MessageSummary(e.uid(), e.size(), e.internalDate(), e.flags(), e.modSeq());
-                asOf = Math.max(asOf, e.modSeq());
+                uids[n] = changedUid;
+                summaries[n++] = changed.get(c++);
                 k += changedUid == keptUid ? 1 : 0;
                 continue;
             }
-            while (v < view.length && view[v] < keptUid) {
-                v++;
+            while (x < expunged.size() && expunged.get(x) < keptUid) {
+                x++;
             }
-            boolean expunged = keptUid <= viewMax && (v == view.length || view[v] != keptUid);
-            if (!expunged) {
+            if (x == expunged.size() || expunged.get(x) != keptUid) {
                 uids[n] = keptUid;
                 summaries[n++] = kept.summaries()[k];
             }
             k++;
         }
-        return new Copy(asOf, Arrays.copyOf(uids, n), Arrays.copyOf(summaries, n));
-    }
-
-    /** Whether the copy holds a message the view shows expunged. */
-    private static boolean holdsExpunged(Copy kept, long[] view) {
-        long viewMax = view.length == 0 ? 0 : view[view.length - 1];
-        int v = 0;
-        for (long uid : kept.uids()) {
-            if (uid > viewMax) {
-                return false;
-            }
-            while (v < view.length && view[v] < uid) {
-                v++;
-            }
-            if (v == view.length || view[v] != uid) {
-                return true;
-            }
-        }
-        return false;
+        return new Copy(changes.highestModSeq(), Arrays.copyOf(uids, n), Arrays.copyOf(summaries, n));
     }
 
     private Copy get(Key key) {

@@ -106,7 +106,7 @@ final class SearchCommand {
         long[] uids = box.uidsInView();
         return new View(box.id(), uids, sequence.size(), sequence.maxUid(), box.recentSnapshot(),
                 s.context().searchFields().lookup(box.id(), box.uidValidity(), uids), new HashSet<>(box.savedSearch()),
-                messages -> s.context().summaries().current(messages, box.id(), box.uidValidity(), uids));
+                messages -> s.context().summaries().current(messages, box.id(), box.uidValidity()));
     }
 
     /** Runs the criteria over the view, on the storage executor: each message that matches, in sequence order. */

@@ -12,6 +12,7 @@ import dev.tern.mailbox.MessageFlags;
 import dev.tern.mailbox.SystemFlag;
 import dev.tern.store.Rows;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,12 +84,13 @@ final class SelectCommand {
         }));
         try {
             // UIDs and flags only: the sequence map and the first unseen message need nothing else.
-            List<MessageFlags> messages = mailboxes.messageService().flags(box.id());
-            long[] uids = new long[messages.size()];
+            // They come from the copy the server keeps, brought up to date (MailboxSummaries).
+            MailboxSummaries.Copy messages = session.context().summaries()
+                    .current(mailboxes.messageService(), box.id(), box.uidValidity());
+            long[] uids = messages.uids();
             long firstUnseen = 0;
-            for (int i = 0; i < uids.length; i++) {
-                uids[i] = messages.get(i).uid();
-                if (firstUnseen == 0 && !messages.get(i).flags().has(SystemFlag.SEEN)) {
+            for (int i = 0; i < uids.length && firstUnseen == 0; i++) {
+                if (!messages.summaries()[i].flags().has(SystemFlag.SEEN)) {
                     firstUnseen = i + 1;
                 }
             }
@@ -106,7 +108,8 @@ final class SelectCommand {
                 SequenceSet known = resync.knownUids() != null ? resync.knownUids()
                         : SequenceSet.of(new SequenceSet.Range(1, SequenceSet.LARGEST));
                 vanished = Vanished.since(mailboxes, box.id(), resync.modSeq(), known, uids);
-                changed = messages.stream().filter(m -> m.modSeq() > resync.modSeq()).toList();
+                changed = Arrays.stream(messages.summaries()).filter(m -> m.modSeq() > resync.modSeq())
+                        .map(m -> new MessageFlags(m.uid(), m.flags(), m.modSeq())).toList();
             }
             return new Selection(selected, mailboxes.status(box.id()), firstUnseen, vanished, changed);
         } catch (RuntimeException e) {
