@@ -81,15 +81,7 @@ public final class MailboxSummaries {
      */
     Copy current(MessageService messages, long mailboxId, long uidValidity) {
         Key key = new Key(mailboxId, uidValidity);
-        Copy kept = get(key);
-        Copy now = null;
-        if (kept != null) {
-            MailboxChanges changes = messages.changesSince(mailboxId, kept.asOf());
-            if (changes.complete() && changes.isEmpty()) {
-                return kept;
-            }
-            now = changes.complete() ? updated(kept, changes) : null;
-        }
+        Copy now = keptUpToDate(messages, key);
         if (now == null) {
             List<MessageSummary> all = messages.summaries(mailboxId);
             long asOf = 0;
@@ -99,6 +91,32 @@ public final class MailboxSummaries {
             now = new Copy(asOf, all.stream().mapToLong(MessageSummary::uid).toArray(),
                     all.toArray(new MessageSummary[0]));
         }
+        put(key, now);
+        return now;
+    }
+
+    /**
+     * As {@link #current}, but only when a copy is kept: null otherwise, without reading the
+     * mailbox (for SELECT, whose own read of every message's flags is narrower than a copy's).
+     */
+    Copy ifKept(MessageService messages, long mailboxId, long uidValidity) {
+        return keptUpToDate(messages, new Key(mailboxId, uidValidity));
+    }
+
+    /** The kept copy brought up to date (and kept so), or null when none is kept or it is too old to bring. */
+    private Copy keptUpToDate(MessageService messages, Key key) {
+        Copy kept = get(key);
+        if (kept == null) {
+            return null;
+        }
+        MailboxChanges changes = messages.changesSince(key.mailboxId(), kept.asOf());
+        if (!changes.complete()) {
+            return null;
+        }
+        if (changes.isEmpty()) {
+            return kept;
+        }
+        Copy now = updated(kept, changes);
         put(key, now);
         return now;
     }

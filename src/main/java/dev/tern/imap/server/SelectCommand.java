@@ -84,13 +84,14 @@ final class SelectCommand {
         }));
         try {
             // UIDs and flags only: the sequence map and the first unseen message need nothing else.
-            // They come from the copy the server keeps, brought up to date (MailboxSummaries).
-            MailboxSummaries.Copy messages = session.context().summaries()
-                    .current(mailboxes.messageService(), box.id(), box.uidValidity());
-            long[] uids = messages.uids();
+            // They come from the copy searches and flag fetches keep when there is one (brought up
+            // to date), else from one narrow read of the mailbox.
+            List<MessageFlags> messages = flags(session, mailboxes, box);
+            long[] uids = new long[messages.size()];
             long firstUnseen = 0;
-            for (int i = 0; i < uids.length && firstUnseen == 0; i++) {
-                if (!messages.summaries()[i].flags().has(SystemFlag.SEEN)) {
+            for (int i = 0; i < uids.length; i++) {
+                uids[i] = messages.get(i).uid();
+                if (firstUnseen == 0 && !messages.get(i).flags().has(SystemFlag.SEEN)) {
                     firstUnseen = i + 1;
                 }
             }
@@ -108,14 +109,23 @@ final class SelectCommand {
                 SequenceSet known = resync.knownUids() != null ? resync.knownUids()
                         : SequenceSet.of(new SequenceSet.Range(1, SequenceSet.LARGEST));
                 vanished = Vanished.since(mailboxes, box.id(), resync.modSeq(), known, uids);
-                changed = Arrays.stream(messages.summaries()).filter(m -> m.modSeq() > resync.modSeq())
-                        .map(m -> new MessageFlags(m.uid(), m.flags(), m.modSeq())).toList();
+                changed = messages.stream().filter(m -> m.modSeq() > resync.modSeq()).toList();
             }
             return new Selection(selected, mailboxes.status(box.id()), firstUnseen, vanished, changed);
         } catch (RuntimeException e) {
             selected.close();
             throw e;
         }
+    }
+
+    /** Every message's UID, flags and MODSEQ, by ascending UID. */
+    private static List<MessageFlags> flags(ImapSession session, MailboxService mailboxes, Rows.Mailbox box) {
+        MailboxSummaries.Copy kept = session.context().summaries()
+                .ifKept(mailboxes.messageService(), box.id(), box.uidValidity());
+        if (kept == null) {
+            return mailboxes.messageService().flags(box.id());
+        }
+        return Arrays.stream(kept.summaries()).map(m -> new MessageFlags(m.uid(), m.flags(), m.modSeq())).toList();
     }
 
     /**

@@ -112,6 +112,14 @@ class ImapSessionsTest {
             assertThat(a.command("a6", "NOOP")).contains("* 2 EXPUNGE");
             assertThat(a.command("a7", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 4");
             assertThat(a.command("a8", "SEARCH ALL SMALLER 100000").get(0)).isEqualTo("* SEARCH 1 2 3");
+
+            // A SELECT takes the kept copy, brought up to date by the expunge and a new arrival:
+            // UIDs 1, 3, 4, 5 are there, 4 (sequence 3) the first unseen.
+            a.appendSmall("()", "five");
+            List<String> select = b.command("b6", "SELECT INBOX");
+            assertThat(select).contains("* 4 EXISTS", "* OK [UNSEEN 3] first unseen", "b6 OK [READ-WRITE] SELECT completed");
+            assertThat(b.command("b7", "FETCH 1:* (UID)")).containsExactly("* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)",
+                    "* 3 FETCH (UID 4)", "* 4 FETCH (UID 5)", "b7 OK FETCH completed");
         }
     }
 
