@@ -154,14 +154,16 @@ final class SortCommand {
         }
 
         /**
-         * Keeps the order of every message it knows that is still in the session's view (matches or
-         * not), when that differs from what was kept: messages added, or expunged ones dropped. One
-         * pass each over the kept UIDs and the kept order, no sorting: a mailbox where one message
-         * arrived costs a merge, not a sort.
+         * Keeps the order of every message it knows that is not expunged as far as the session's
+         * view tells (in the view, or newer than it: another session's view may have it), when
+         * that differs from what was kept: messages added, or expunged ones dropped. One pass each
+         * over the kept UIDs and the kept order, no sorting: a mailbox where one message arrived
+         * costs a merge, not a sort.
          */
         private void keepOrder() {
             long[] keptUids = kept == null ? new long[0] : kept.uids();
             long[] view = fields.viewUids();
+            long viewMax = view.length == 0 ? 0 : view[view.length - 1];
             boolean[] stays = new boolean[keptUids.length];
             int staying = 0;
             int v = 0;
@@ -169,7 +171,7 @@ final class SortCommand {
                 while (v < view.length && view[v] < keptUids[i]) {
                     v++;
                 }
-                stays[i] = v < view.length && view[v] == keptUids[i];
+                stays[i] = keptUids[i] > viewMax || v < view.length && view[v] == keptUids[i];
                 staying += stays[i] ? 1 : 0;
             }
             if (added.isEmpty() && staying == keptUids.length) {

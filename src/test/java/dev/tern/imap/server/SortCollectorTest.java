@@ -154,6 +154,23 @@ class SortCollectorTest {
     }
 
     @Test
+    void aSessionWithAnOlderViewLeavesTheNewerMessagesInTheKeptOrder() {
+        SearchFieldCache cache = new SearchFieldCache(SearchFieldCache.DEFAULT_MAX_BYTES);
+        put(1, "b", 1);
+        put(2, "a", 1);
+        put(3, "c", 1);
+        SortOrder order = bySubject(false);
+        long[] newer = view();
+        sort(cache, order, newer, uid -> true);
+        int reads = headerReads.get();
+        // A session not yet told of message 3 sorts: 3 is not its to show, but stays kept ...
+        assertThat(uids(sort(cache, order, new long[]{1, 2}, uid -> true))).containsExactly(2L, 1L);
+        // ... so the newer session's next sort reads no keys again.
+        assertThat(uids(sort(cache, order, newer, uid -> true))).containsExactly(2L, 1L, 3L);
+        assertThat(headerReads).hasValue(reads);
+    }
+
+    @Test
     void keptOrdersGiveWhatAFreshSortGivesThroughArrivalsExpungesAndSubsets() {
         Random random = new Random(20261130);
         String[] words = {"alpha", "Beta", "re: gamma", "delta", "\u00e9clair", "Fwd: beta", "zulu", ""};
