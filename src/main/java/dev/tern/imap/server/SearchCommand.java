@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
@@ -97,7 +96,7 @@ final class SearchCommand {
      * was not told of yet are not searched (nor sorted).
      */
     record View(long mailboxId, long[] uids, long largestSeq, long largestUid, LongPredicate recent,
-                SearchFieldCache.Lookup fields, Set<Long> saved, Function<MessageService, MailboxSummaries.Copy> summaries) {
+                SearchFieldCache.Lookup fields, Set<Long> saved, Supplier<MailboxSummaries.Copy> summaries) {
     }
 
     static View view(ImapSession s) {
@@ -106,14 +105,15 @@ final class SearchCommand {
         long[] uids = box.uidsInView();
         return new View(box.id(), uids, sequence.size(), sequence.maxUid(), box.recentSnapshot(),
                 s.context().searchFields().lookup(box.id(), box.uidValidity(), uids), new HashSet<>(box.savedSearch()),
-                messages -> s.context().summaries().current(messages, box.id(), box.uidValidity()));
+                () -> s.context().summaries().current(s.context().mailboxes().messageService(), box.id(),
+                        box.uidValidity()));
     }
 
     /** Runs the criteria over the view, on the storage executor: each message that matches, in sequence order. */
     static void forEachMatch(MessageService messages, View v, SearchProgram program,
                              java.util.function.Consumer<StoredMessageView> onMatch) {
         SearchHeaders headers = new SearchHeaders(messages, v.mailboxId());
-        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId(), () -> v.summaries().apply(messages));
+        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId(), v.summaries());
         SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), v.saved(), Instant.now());
         long[] uids = v.uids();
         for (int i = 0; i < uids.length; i++) {
