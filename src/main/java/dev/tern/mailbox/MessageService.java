@@ -100,8 +100,7 @@ public final class MessageService {
             for (Rows.Expunged e : expunged) {
                 highest = Math.max(highest, e.modSeq());
             }
-            return new MailboxChanges(changed.stream().map(m -> new MessageSummary(m.uid(), m.size(), m.internalDate(),
-                    Flags.fromStored(m.systemFlags(), m.keywords()), m.modSeq())).toList(),
+            return new MailboxChanges(changed.stream().map(MessageSummary::of).toList(),
                     expunged.stream().map(Rows.Expunged::uid).sorted().toList(), highest,
                     modSeq >= tx.mailboxes().expungedDroppedUpTo(mailboxId));
         });
