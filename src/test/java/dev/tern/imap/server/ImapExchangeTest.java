@@ -249,6 +249,9 @@ class ImapExchangeTest {
         imap.send("p1 UID SEARCH RETURN (SAVE) UID 1:3\r\np2 UID STORE $ +FLAGS.SILENT ($Kept)\r\np3 COPY $ Kept");
         assertThat(last(imap.until("p3"))).startsWith("p3 OK [COPYUID ").contains(" 1:3 1:3]");
         assertThat(imap.command("s9", "SEARCH KEYWORD $Kept").get(0)).isEqualTo("* SEARCH 1 2 3");
+        // Flags are named without regard to case (RFC 9051 §2.3.2).
+        assertThat(imap.command("kc1", "SEARCH KEYWORD $KEPT").get(0)).isEqualTo("* SEARCH 1 2 3");
+        assertThat(imap.command("kc2", "SEARCH UNKEYWORD $kept UNDRAFT").get(0)).isEqualTo("* SEARCH 4 5");
 
         // A search answered NO empties $; a new selection starts with it empty.
         assertThat(last(imap.command("n1", "SEARCH RETURN (SAVE) CHARSET KOI8-R TEXT x"))).startsWith("n1 NO [BADCHARSET");
