@@ -689,11 +689,43 @@ class OutboundDeliveryTest {
             assertThat(fake.commands()).anyMatch(c -> c.startsWith("MAIL FROM:<alice@a.test>"))
                     .noneMatch(c -> c.contains("BODY="));
 
-            // 8-bit content cannot go there: it bounces (RFC 6152 §3).
-            sendDeclared(BODY.replace("Hello from A", "Grüße aus A"), "8BITMIME", false, "bob@b.test");
+            // 8-bit in a header section cannot go there: it bounces (RFC 6152 §3).
+            sendDeclared(BODY.replace("Subject: hello", "Subject: Grüße"), "8BITMIME", false, "bob@b.test");
             await().atMost(WAIT).until(() -> a.inbox("alice@a.test").size() == 1);
             assertThat(deliveryStatus(parse(a.content(a.inbox("alice@a.test").get(0))))).contains("Status: 5.6.3");
             assertThat(fake.messages()).hasSize(1);
+        }
+    }
+
+    @Test
+    void eightBitContentGoesToAServerWithout8BitMimeInQuotedPrintableAndStillVerifies() throws Exception {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.eightBitMime = false;
+        try (ScriptedSmtpServer fake = new ScriptedSmtpServer(asB(o))) {
+            a = startA("");
+            for (var key : a.services().dkimKeys().generate("a.test")) {
+                dns.txt(key.selector() + "._domainkey.a.test", key.dnsRecordText());
+            }
+            String text = "Grüße aus A, " + "très longue ligne ".repeat(80) + "\r\nEnde.";
+            sendDeclared(BODY.replace("Message-ID", "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Transfer-Encoding: 8bit\r\nMessage-ID").replace("Hello from A", text), "8BITMIME", false, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 1);
+
+            String received = fake.messages().get(0);
+            assertThat(fake.commands()).anyMatch(c -> c.startsWith("MAIL FROM:<alice@a.test>"))
+                    .noneMatch(c -> c.contains("BODY="));
+            assertThat(received.chars()).allMatch(c -> c < 128);
+            assertThat(received).contains("Content-Transfer-Encoding: quoted-printable\r\n", "Gr=C3=BC=C3=9Fe aus A")
+                    .doesNotContain("Content-Transfer-Encoding: 8bit");
+            for (String line : received.split("\r\n")) {
+                assertThat(line.length()).isLessThanOrEqualTo(998);
+            }
+            // A MIME reader gets the text back, and the signature covers what was sent.
+            var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                    new java.io.ByteArrayInputStream(received.getBytes(StandardCharsets.US_ASCII)));
+            assertThat(message.getContent()).isEqualTo(text + "\r\n");
+            assertThat(dkimpyVerifies(received)).contains("pass");
+            assertThat(a.inbox("alice@a.test")).isEmpty();
         }
     }
 

@@ -11,21 +11,31 @@ import java.util.function.Supplier;
  * sends it, instead of bouncing.
  *
  * <p>The 8-bit scan reads the whole message, so it runs only when a server lacks 8BITMIME, once
- * per message whatever the number of servers.
+ * per message whatever the number of servers; so does the conversion of 8-bit content to 7-bit
+ * ({@link SevenBitDowngrade}), made only when the scan finds some.
  */
 final class ContentFacts {
 
     private final boolean utf8Headers;
     private final Supplier<CompletableFuture<Boolean>> eightBitScan;
+    private final Supplier<CompletableFuture<SevenBitContent>> conversion;
     private CompletableFuture<Boolean> eightBit;
+    private CompletableFuture<SevenBitContent> sevenBit;
+
+    /** The message converted to 7-bit, signed as it leaves, and its size in octets. */
+    record SevenBitContent(dev.tern.smtp.client.MessageContent content, long size) {
+    }
 
     /**
      * @param utf8Headers  whether the header section has UTF-8 in it
      * @param eightBitScan starts the scan of the whole content for 8-bit octets (off the I/O threads)
+     * @param conversion   starts the conversion to 7-bit (off the I/O threads); null when impossible
      */
-    ContentFacts(boolean utf8Headers, Supplier<CompletableFuture<Boolean>> eightBitScan) {
+    ContentFacts(boolean utf8Headers, Supplier<CompletableFuture<Boolean>> eightBitScan,
+                 Supplier<CompletableFuture<SevenBitContent>> conversion) {
         this.utf8Headers = utf8Headers;
         this.eightBitScan = eightBitScan;
+        this.conversion = conversion;
     }
 
     boolean utf8Headers() {
@@ -38,5 +48,13 @@ final class ContentFacts {
             eightBit = eightBitScan.get();
         }
         return eightBit;
+    }
+
+    /** The message as 7-bit, or null when it cannot be converted; made at the first call. */
+    synchronized CompletableFuture<SevenBitContent> sevenBit() {
+        if (sevenBit == null) {
+            sevenBit = conversion.get();
+        }
+        return sevenBit;
     }
 }

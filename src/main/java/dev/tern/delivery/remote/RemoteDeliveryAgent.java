@@ -155,13 +155,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     }
 
     private Prepared prepare(Rows.QueuedMessage message, MessageContent stored) {
-        byte[] signature;
-        try {
-            signature = signer.headersFor(message, stored);
-        } catch (Exception e) {
-            log.warn("{}: not signed: {}", message.id(), e.toString());
-            signature = new byte[0];
-        }
+        byte[] signature = sign(message, stored);
         boolean utf8Headers = false;
         if (message.smtpUtf8()) {
             try (java.io.InputStream in = stored.open()) {
@@ -176,7 +170,45 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             } catch (java.io.IOException e) {
                 return true;
             }
-        }, blockingWork)));
+        }, blockingWork), () -> CompletableFuture.supplyAsync(() -> sevenBit(message), blockingWork)));
+    }
+
+    /** The DKIM-Signature fields for the content as it leaves; none when it cannot be signed. */
+    private byte[] sign(Rows.QueuedMessage message, MessageContent content) {
+        try {
+            return signer.headersFor(message, content);
+        } catch (Exception e) {
+            log.warn("{}: not signed: {}", message.id(), e.toString());
+            return new byte[0];
+        }
+    }
+
+    /**
+     * The message converted to 7-bit for a server without 8BITMIME, its long lines broken after
+     * the conversion and signed as it will leave; null when it cannot be converted. The
+     * conversion is made in memory: the message is at most the size limit, and such servers are
+     * rare.
+     */
+    private ContentFacts.SevenBitContent sevenBit(Rows.QueuedMessage message) {
+        byte[] converted;
+        try (java.io.InputStream in = mailboxes.openContent(message.blobId())) {
+            converted = SevenBitDowngrade.convert(in.readAllBytes());
+            if (converted == null) {
+                return null;
+            }
+            try (LongLineFolder folded = new LongLineFolder(new ByteArrayInputStream(converted))) {
+                converted = folded.readAllBytes();
+            }
+        } catch (java.io.IOException e) {
+            log.warn("{}: not converted to 7-bit: {}", message.id(), e.toString());
+            return null;
+        }
+        byte[] body = converted;
+        byte[] signature = sign(message, () -> new ByteArrayInputStream(body));
+        log.info("{}: 8-bit content converted to quoted-printable for a server without 8BITMIME", message.id());
+        return new ContentFacts.SevenBitContent(
+                () -> new SequenceInputStream(new ByteArrayInputStream(signature), new ByteArrayInputStream(body)),
+                (long) signature.length + body.length);
     }
 
     /**

@@ -190,31 +190,37 @@ final class SmtpDeliveryAttempt {
         relay = s.target().toString();
         reached = s.target();
         tlsUsed = c.isTls() && c.tlsSession() != null ? c.tlsSession().getProtocol() + " " + c.tlsSession().getCipherSuite() : null;
-        if (caps.maxSize().isPresent() && caps.maxSize().getAsLong() > 0 && contentSize > caps.maxSize().getAsLong()) {
-            cache.offer(s.cacheKey(), c, s.uses());
-            return CompletableFuture.completedFuture(all(RecipientOutcome.Kind.FAILED, "5.3.4",
-                    "message size " + contentSize + " exceeds the limit of " + caps.maxSize().getAsLong()
-                            + " bytes announced by " + remote, remote));
-        }
         if ("8BITMIME".equals(message.bodyType()) && !caps.eightBitMime()) {
-            // Declared 8-bit, to a server without 8BITMIME: content that is all 7-bit goes as such.
-            return facts.eightBit().thenCompose(eightBit -> transact(s, caps, eightBit ? "8BITMIME" : "7BIT"));
+            // Declared 8-bit, to a server without 8BITMIME: content that is all 7-bit goes as such,
+            // 8-bit content converted to 7-bit when it can be (RFC 6152 §3), else it bounces.
+            return facts.eightBit().thenCompose(eightBit -> !eightBit
+                    ? transact(s, caps, "7BIT", content, contentSize)
+                    : facts.sevenBit().thenCompose(converted -> converted == null
+                            ? transact(s, caps, "8BITMIME", content, contentSize)
+                            : transact(s, caps, "7BIT", converted.content(), converted.size())));
         }
-        return transact(s, caps, message.bodyType());
+        return transact(s, caps, message.bodyType(), content, contentSize);
     }
 
-    private CompletableFuture<List<RecipientOutcome>> transact(Session s, Capabilities caps, String body) {
+    private CompletableFuture<List<RecipientOutcome>> transact(Session s, Capabilities caps, String body,
+                                                               MessageContent content, long size) {
         SmtpConnection c = s.connection();
         String remote = s.target().hostName();
+        if (caps.maxSize().isPresent() && caps.maxSize().getAsLong() > 0 && size > caps.maxSize().getAsLong()) {
+            cache.offer(s.cacheKey(), c, s.uses());
+            return CompletableFuture.completedFuture(all(RecipientOutcome.Kind.FAILED, "5.3.4",
+                    "message size " + size + " exceeds the limit of " + caps.maxSize().getAsLong()
+                            + " bytes announced by " + remote, remote));
+        }
         MailFrom from = new MailFrom(message.sender() == null ? null : MailAddress.parse(message.sender()),
-                contentSize, body, message.smtpUtf8() && (caps.smtpUtf8() || facts.utf8Headers()),
+                size, body, message.smtpUtf8() && (caps.smtpUtf8() || facts.utf8Headers()),
                 message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId());
         List<RcptTo> rcpts = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
             rcpts.add(new RcptTo(MailAddress.parse(r.address()), notifySet(r.dsnNotify()), r.dsnOrcpt()));
         }
         boolean remoteDsn = caps.dsn();
-        return send(c, caps, from, rcpts).handle((result, failure) -> {
+        return send(c, caps, from, rcpts, content).handle((result, failure) -> {
             if (failure != null) {
                 c.close();
                 Throwable cause = unwrap(failure);
@@ -236,7 +242,7 @@ final class SmtpDeliveryAttempt {
      * else DATA; RSET when nobody was accepted.
      */
     private CompletableFuture<TransactionResult> send(SmtpConnection c, Capabilities caps, MailFrom from,
-                                                      List<RcptTo> rcpts) {
+                                                      List<RcptTo> rcpts, MessageContent content) {
         return c.envelope(from, rcpts).thenCompose(env -> {
             if (env.accepted().isEmpty()) {
                 return c.reset().thenApply(r -> new TransactionResult(env, null));
