@@ -725,6 +725,13 @@ class OutboundDeliveryTest {
                     new java.io.ByteArrayInputStream(received.getBytes(StandardCharsets.US_ASCII)));
             assertThat(message.getContent()).isEqualTo(text + "\r\n");
             assertThat(dkimpyVerifies(received)).contains("pass");
+
+            // 8-bit content its sender declared 7-bit is converted too.
+            sendDeclared(BODY.replace("Hello from A", "Grüße, undeclared"), "7BIT", false, "bob@b.test");
+            await().atMost(WAIT).until(() -> fake.messages().size() == 2);
+            assertThat(fake.messages().get(1)).contains("Content-Transfer-Encoding: quoted-printable\r\n",
+                    "MIME-Version: 1.0\r\n", "Gr=C3=BC=C3=9Fe, undeclared");
+            assertThat(fake.messages().get(1).chars()).allMatch(c -> c < 128);
             assertThat(a.inbox("alice@a.test")).isEmpty();
         }
     }

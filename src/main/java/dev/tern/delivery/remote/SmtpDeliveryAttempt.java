@@ -190,13 +190,16 @@ final class SmtpDeliveryAttempt {
         relay = s.target().toString();
         reached = s.target();
         tlsUsed = c.isTls() && c.tlsSession() != null ? c.tlsSession().getProtocol() + " " + c.tlsSession().getCipherSuite() : null;
-        if ("8BITMIME".equals(message.bodyType()) && !caps.eightBitMime()) {
-            // Declared 8-bit, to a server without 8BITMIME: content that is all 7-bit goes as such,
-            // 8-bit content converted to 7-bit when it can be (RFC 6152 §3), else it bounces.
+        if (!caps.eightBitMime() && !"BINARYMIME".equals(message.bodyType())) {
+            // A server without 8BITMIME: content that is all 7-bit goes as such, whatever was
+            // declared; 8-bit content is converted to 7-bit when it can be (RFC 6152 §3). What
+            // cannot be converted bounces when it was declared 8-bit (the client refuses to send
+            // it), and goes as its sender sent it when it was declared 7-bit, as Postfix sends it.
+            boolean declared8Bit = "8BITMIME".equals(message.bodyType());
             return facts.eightBit().thenCompose(eightBit -> !eightBit
-                    ? transact(s, caps, "7BIT", content, contentSize)
+                    ? transact(s, caps, declared8Bit ? "7BIT" : message.bodyType(), content, contentSize)
                     : facts.sevenBit().thenCompose(converted -> converted == null
-                            ? transact(s, caps, "8BITMIME", content, contentSize)
+                            ? transact(s, caps, message.bodyType(), content, contentSize)
                             : transact(s, caps, "7BIT", converted.content(), converted.size())));
         }
         return transact(s, caps, message.bodyType(), content, contentSize);
