@@ -33,15 +33,4 @@ class FlagsTest {
         assertThatThrownBy(() -> Flags.of("two words")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Flags.of("br]acket")).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void patternsMatchLikeImapList() {
-        assertThat(MailboxPattern.compile("*").matches("a/b/c")).isTrue();
-        assertThat(MailboxPattern.compile("%").matches("a/b")).isFalse();
-        assertThat(MailboxPattern.compile("a/%").matches("a/b")).isTrue();
-        assertThat(MailboxPattern.compile("a/%/c").matches("a/b/c")).isTrue();
-        assertThat(MailboxPattern.compile("inbox*").matches("INBOX/x")).isTrue();
-        assertThat(MailboxPattern.compile("a.b").matches("aXb")).isFalse();
-        assertThat(MailboxPattern.compile("(x)").matches("(x)")).isTrue();
-    }
 }
