@@ -92,7 +92,7 @@ final class AddressParser {
         }
     }
 
-    private static void checkDomain(String domain) {
+    static void checkDomain(String domain) {
         if (domain.startsWith("[")) {
             checkAddressLiteral(domain);
             return;

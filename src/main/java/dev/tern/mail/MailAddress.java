@@ -43,6 +43,16 @@ public final class MailAddress {
         return AddressParser.parseMailbox(text);
     }
 
+    /**
+     * Checks a domain or address literal as it may follow the {@code @} of an address, e.g. a hop
+     * of a source route: the same rules as {@link #parse} applies to the domain of an address.
+     *
+     * @throws IllegalArgumentException with a human-readable reason when it is not valid
+     */
+    public static void checkDomain(String domain) {
+        AddressParser.checkDomain(domain);
+    }
+
     public String localPart() {
         return localPart;
     }

@@ -64,6 +64,15 @@ class MailAddressTest {
     }
 
     @Test
+    void checksADomainOnItsOwnAsInAnAddress() {
+        MailAddress.checkDomain("relay.example");
+        MailAddress.checkDomain("[192.0.2.1]");
+        assertThatThrownBy(() -> MailAddress.checkDomain("a b")).hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> MailAddress.checkDomain("a..b")).hasMessageContaining("empty label");
+        assertThatThrownBy(() -> MailAddress.checkDomain("")).hasMessageContaining("empty label");
+    }
+
+    @Test
     void equalityIgnoresCase() {
         assertThat(MailAddress.parse("A@X.TEST")).isEqualTo(MailAddress.parse("a@x.test"));
     }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * session state, so every rule can be tested with a string.
  *
  * <p>Follows RFC 5321 §4.1.1 (verbs, case-insensitive), §4.1.2 (paths, ESMTP parameters), §4.1.1.3
- * (source routes accepted and ignored; bare {@code <Postmaster>}), RFC 3030 §2 (BDAT), RFC 6531 §3.4
+ * (well-formed source routes accepted and ignored; bare {@code <Postmaster>}), RFC 3030 §2 (BDAT), RFC 6531 §3.4
  * (UTF-8 in addresses only with SMTPUTF8). Deliberately lenient where common clients deviate and
  * nothing is at stake: spaces after {@code FROM:}/{@code TO:} and trailing spaces are tolerated.
  * Strict where a loose reading could be abused: control characters and invalid UTF-8 anywhere in
@@ -145,7 +145,8 @@ public final class SmtpCommandParser {
             throw new ParseFailure(MAIL_SYNTAX);
         }
         Path path = path(arg.substring(5).stripLeading(), MAIL_SYNTAX);
-        MailAddress sender = path.mailbox.isEmpty() ? null : address(path.mailbox, "5.1.7", "sender");
+        String mailbox = mailboxAfterRoute(path, "5.1.7", "sender");
+        MailAddress sender = mailbox.isEmpty() ? null : address(mailbox, "5.1.7", "sender");
         SmtpCommand.Mail mail = EsmtpParameters.mail(sender, path.rest);
         if (sender != null && sender.needsUtf8() && !mail.smtpUtf8()) {
             throw new ParseFailure(SmtpReply.of(553, "5.6.7",
@@ -159,13 +160,14 @@ public final class SmtpCommandParser {
             throw new ParseFailure(RCPT_SYNTAX);
         }
         Path path = path(arg.substring(3).stripLeading(), RCPT_SYNTAX);
+        String mailbox = mailboxAfterRoute(path, "5.1.3", "recipient");
         MailAddress recipient;
-        if (path.mailbox.isEmpty()) {
+        if (mailbox.isEmpty()) {
             throw new ParseFailure(SmtpReply.of(501, "5.1.3", "Error: a recipient cannot be the null path <>"));
-        } else if (path.mailbox.equalsIgnoreCase("postmaster")) {
+        } else if (mailbox.equalsIgnoreCase("postmaster")) {
             recipient = null;
         } else {
-            recipient = address(path.mailbox, "5.1.3", "recipient");
+            recipient = address(mailbox, "5.1.3", "recipient");
         }
         return EsmtpParameters.rcpt(recipient, path.rest);
     }
@@ -178,8 +180,41 @@ public final class SmtpCommandParser {
         }
     }
 
-    /** The mailbox between angle brackets (source route removed) and the text after the closing bracket. */
-    private record Path(String mailbox, String rest) {
+    /**
+     * What is between the angle brackets, split into the source route ({@code @a,@b}, without its
+     * colon; null when there is none) and the mailbox, and the text after the closing bracket.
+     */
+    private record Path(String route, String mailbox, String rest) {
+    }
+
+    /**
+     * The mailbox of a path, once its source route, if any, is found well-formed. RFC 5321 §4.1.2:
+     * {@code Path = "<" [ A-d-l ":" ] Mailbox ">"}, {@code At-domain = "@" Domain}. A route is
+     * followed by a mailbox: {@code <@a.example:>} is not the null path {@code <>}, and taking it
+     * for one would turn a malformed sender into the bounce sender. The hops are ignored
+     * (§4.1.1.3) but must still be domains (or, as RFC 821 allowed, address literals).
+     */
+    private static String mailboxAfterRoute(Path path, String enhancedCode, String role) {
+        if (path.route == null) {
+            return path.mailbox;
+        }
+        for (String hop : path.route.split(",", -1)) {
+            if (hop.length() < 2 || hop.charAt(0) != '@') {
+                throw new ParseFailure(SmtpReply.of(501, enhancedCode, "Error: bad " + role
+                        + " address syntax: a source route is a list of @domain, e.g. <@relay.example:user@example.org>"));
+            }
+            try {
+                MailAddress.checkDomain(hop.substring(1));
+            } catch (IllegalArgumentException e) {
+                throw new ParseFailure(SmtpReply.of(501, enhancedCode, "Error: bad " + role
+                        + " address syntax: source route: " + e.getMessage()));
+            }
+        }
+        if (path.mailbox.isEmpty()) {
+            throw new ParseFailure(SmtpReply.of(501, enhancedCode, "Error: bad " + role
+                    + " address syntax: a source route must be followed by a mailbox"));
+        }
+        return path.mailbox;
     }
 
     private static Path path(String s, SmtpReply syntax) {
@@ -197,7 +232,11 @@ public final class SmtpCommandParser {
         if (s.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length > MAX_PATH) {
             throw new ParseFailure(SmtpReply.of(501, "5.5.4", "Error: path longer than 256 octets"));
         }
-        return new Path(withoutSourceRoute(s.substring(1, end), syntax), rest.strip());
+        String inner = s.substring(1, end);
+        int colon = inner.startsWith("@") ? routeEnd(inner, syntax) : -1;
+        return colon < 0
+                ? new Path(null, inner, rest.strip())
+                : new Path(inner.substring(0, colon), inner.substring(colon + 1), rest.strip());
     }
 
     /** Index of the '>' that ends the path, skipping quoted strings; -1 when there is none. */
@@ -220,11 +259,11 @@ public final class SmtpCommandParser {
         return -1;
     }
 
-    /** RFC 5321 §4.1.1.3: {@code @a,@b:user@d} is accepted and the route ignored. */
-    private static String withoutSourceRoute(String inner, SmtpReply syntax) {
-        if (!inner.startsWith("@")) {
-            return inner;
-        }
+    /**
+     * Index of the colon that ends the source route of {@code @a,@b:user@d}, skipping colons inside
+     * address literals ({@code @[IPv6:...]}); a route without one is a syntax error.
+     */
+    private static int routeEnd(String inner, SmtpReply syntax) {
         int depth = 0;
         for (int i = 0; i < inner.length(); i++) {
             char c = inner.charAt(i);
@@ -233,12 +272,7 @@ public final class SmtpCommandParser {
             } else if (c == ']') {
                 depth--;
             } else if (c == ':' && depth == 0) {
-                for (String hop : inner.substring(0, i).split(",", -1)) {
-                    if (hop.length() < 2 || hop.charAt(0) != '@' || hop.indexOf('@', 1) >= 0) {
-                        throw new ParseFailure(syntax);
-                    }
-                }
-                return inner.substring(i + 1);
+                return i;
             }
         }
         throw new ParseFailure(syntax);

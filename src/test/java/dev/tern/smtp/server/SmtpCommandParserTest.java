@@ -92,6 +92,36 @@ class SmtpCommandParserTest {
     }
 
     @Test
+    void sourceRouteMustBeFollowedByAMailbox() {
+        // RFC 5321 §4.1.2: Path = "<" [ A-d-l ":" ] Mailbox ">"; <@a:> is not the null path <>.
+        for (String line : new String[] {"MAIL FROM:<@a.example:>", "MAIL FROM:<@a.example,@b.example:>"}) {
+            SmtpReply r = error(line);
+            assertThat(r.code()).as(line).isEqualTo(501);
+            assertThat(r.enhancedCode()).as(line).isEqualTo("5.1.7");
+            assertThat(r.lines().get(0)).as(line).contains("source route must be followed by a mailbox");
+        }
+        SmtpReply rcpt = error("RCPT TO:<@a.example,@b.example:>");
+        assertThat(rcpt.code()).isEqualTo(501);
+        assertThat(rcpt.enhancedCode()).isEqualTo("5.1.3");
+    }
+
+    @Test
+    void sourceRouteHopsMustBeDomains() {
+        // RFC 5321 §4.1.2: At-domain = "@" Domain.
+        for (String route : new String[] {"@a b", "@-a.example", "@a..example", "@[999.1.1.1]", "@a.example,",
+                "@a.example,b.example", "@", "@a.example,@"}) {
+            SmtpReply mail = error("MAIL FROM:<" + route + ":x@example.com>");
+            assertThat(mail.code()).as(route).isEqualTo(501);
+            assertThat(mail.enhancedCode()).as(route).isEqualTo("5.1.7");
+            SmtpReply rcpt = error("RCPT TO:<" + route + ":x@example.com>");
+            assertThat(rcpt.code()).as(route).isEqualTo(501);
+            assertThat(rcpt.enhancedCode()).as(route).isEqualTo("5.1.3");
+        }
+        assertThat(((SmtpCommand.Mail) parse("MAIL FROM:<@[IPv6:2001:db8::1],@r2.test:a@b.test>")).sender())
+                .isEqualTo(MailAddress.parse("a@b.test"));
+    }
+
+    @Test
     void mailParameters() {
         SmtpCommand.Mail m = (SmtpCommand.Mail) parse(
                 "MAIL FROM:<a@b.test> SIZE=1000 body=8bitmime SMTPUTF8 RET=HDRS ENVID=abc+2Bdef");

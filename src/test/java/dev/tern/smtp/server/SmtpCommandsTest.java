@@ -218,6 +218,27 @@ class SmtpCommandsTest extends SmtpServerTestSupport {
     }
 
     @Test
+    void sourceRouteWithoutMailboxIsNotTheNullSender() throws Exception {
+        SmtpTestClient c = greeted();
+        assertThat(c.command("MAIL FROM:<@a.example:>").text()).startsWith("501 5.1.7");
+        assertThat(c.command("MAIL FROM:<@a.example,@b.example:>").text()).startsWith("501 5.1.7");
+        assertThat(c.command("MAIL FROM:<@a b:x@example.com>").text()).startsWith("501 5.1.7");
+        // None of them began a transaction.
+        expect(c.command("RCPT TO:<alice@example.test>"), 503);
+
+        expect(c.command("MAIL FROM:<@relay.test:sender@b.test>"), 250);
+        assertThat(c.command("RCPT TO:<@a.example:>").text()).startsWith("501 5.1.3");
+        assertThat(c.command("RCPT TO:<@a b:alice@example.test>").text()).startsWith("501 5.1.3");
+        expect(c.command("RCPT TO:<@relay.test,@[192.0.2.1]:alice@example.test>"), 250);
+        expect(c.command("DATA"), 354);
+        c.send("Subject: routed\r\n\r\nx\r\n.\r\n");
+        expect(c.reply(), 250);
+        FakeBackend.Queued q = backend.last();
+        assertThat(q.envelope().sender()).isEqualTo(MailAddress.parse("sender@b.test"));
+        assertThat(q.envelope().recipients()).containsExactly(Recipient.of(MailAddress.parse("alice@example.test")));
+    }
+
+    @Test
     void dsnParametersReachTheEnvelope() throws Exception {
         SmtpTestClient c = greeted();
         expect(c.command("MAIL FROM:<a@b.test> RET=HDRS ENVID=QQ314159 BODY=8BITMIME SIZE=100"), 250);
