@@ -126,15 +126,7 @@ final class AddressParser {
         if (!domain.endsWith("]") || domain.length() < 3) {
             throw new IllegalArgumentException("unterminated address literal");
         }
-        String inner = domain.substring(1, domain.length() - 1);
-        String ipv6Prefix = "IPv6:";
-        boolean ok;
-        if (inner.regionMatches(true, 0, ipv6Prefix, 0, ipv6Prefix.length())) {
-            ok = inner.substring(ipv6Prefix.length()).matches("[0-9A-Fa-f:.]+");
-        } else {
-            ok = inner.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-        }
-        if (!ok) {
+        if (!AddressLiteral.isValid(domain)) {
             throw new IllegalArgumentException("malformed address literal");
         }
     }

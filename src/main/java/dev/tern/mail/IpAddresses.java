@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class IpAddresses {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    /** Dotted quad, each part 0 to 255 without leading zeros. */
+    static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     /** Starts with a hex digit or a colon, as the JDK needs to take it as a literal rather than a name. */
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
 
@@ -48,15 +49,11 @@ public final class IpAddresses {
      * no standard defines.
      */
     public static Optional<InetAddress> parseSmtpLiteral(String text) {
-        if (text == null || text.length() < 3 || text.charAt(0) != '[' || text.charAt(text.length() - 1) != ']') {
+        if (text == null || !AddressLiteral.isValid(text)) {
             return Optional.empty();
         }
         String inner = text.substring(1, text.length() - 1);
-        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
-            String v6 = inner.substring(5);
-            return v6.indexOf(':') < 0 ? Optional.empty() : parse(v6);
-        }
-        return IPV4.matcher(inner).matches() ? parse(inner) : Optional.empty();
+        return parse(inner.regionMatches(true, 0, "IPv6:", 0, 5) ? inner.substring(5) : inner);
     }
 
     /** IPv4 dotted quad; IPv6 in the RFC 5952 form: lower case, longest run of zero groups as "::". */

@@ -239,6 +239,18 @@ class SmtpCommandsTest extends SmtpServerTestSupport {
     }
 
     @Test
+    void malformedIpv6LiteralsAreRefused() throws Exception {
+        SmtpTestClient c = greeted();
+        for (String literal : new String[] {"[IPv6::::::::::]", "[IPv6:1.2.3.4]", "[IPv6:::1:2:3:4:5:6:7:8:9]",
+                "[IPv6:.....]", "[IPv6:fe80::1%eth0]"}) {
+            assertThat(c.command("MAIL FROM:<x@" + literal + ">").text()).as(literal).startsWith("501 5.1.7");
+        }
+        expect(c.command("MAIL FROM:<x@[IPv6:2001:db8::1]>"), 250);
+        assertThat(c.command("RCPT TO:<x@[IPv6:1:2:3:4:5:6:7:8:9]>").text()).startsWith("501 5.1.3");
+        assertThat(c.command("RCPT TO:<@[IPv6:::::]:alice@example.test>").text()).startsWith("501 5.1.3");
+    }
+
+    @Test
     void dsnParametersReachTheEnvelope() throws Exception {
         SmtpTestClient c = greeted();
         expect(c.command("MAIL FROM:<a@b.test> RET=HDRS ENVID=QQ314159 BODY=8BITMIME SIZE=100"), 250);
