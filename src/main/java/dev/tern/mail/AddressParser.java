@@ -119,6 +119,9 @@ final class AddressParser {
                     throw new IllegalArgumentException("character not allowed in domain: " + printable(c));
                 }
             }
+            if (!MailAddress.isAscii(label)) {
+                IdnaLabelCheck.check(label);
+            }
         }
     }
 

@@ -7,7 +7,8 @@
  * configured and special-purpose networks).
  *
  * <p>Security: address parsing rejects control characters and NUL, and bounds local parts (64
- * octets) and domains (255), so that nothing downstream sees unbounded or binary addresses. IP
+ * octets) and domains (255), so that nothing downstream sees unbounded or binary addresses, and
+ * refuses internationalised domains that IDNA conversion would map onto another name. IP
  * literals are matched by pattern before {@link java.net.InetAddress#getByName} sees them, so no
  * text is ever looked up in DNS.
  */

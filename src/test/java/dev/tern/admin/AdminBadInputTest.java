@@ -90,6 +90,11 @@ class AdminBadInputTest {
         assertThat(api.post("/api/accounts", Map.of("address", "e@ok.test", "password", "")).errorMessage())
                 .isEqualTo("the password is empty");
         assertThat(api.post("/api/domains", Map.of("name", "bad domain!")).errorCode()).isEqualTo("invalid_field");
+        AdminClient.Answer fullWidth = api.post("/api/domains", Map.of("name", "\uFF4Fk.test"));
+        assertThat(fullWidth.errorCode()).isEqualTo("invalid_field");
+        assertThat(fullWidth.errorMessage()).contains("U+FF4F");
+        assertThat(api.post("/api/accounts", Map.of("address", "f@ok\u3002test", "password", "pw")).errorCode())
+                .isEqualTo("invalid_field");
         assertThat(api.get("/api/domains/bad..name").status()).isEqualTo(400);
         assertThat(api.patch("/api/accounts/nobody@ok.test", Map.of("enabled", false)).status()).isEqualTo(404);
         assertThat(fx.services().directory().users("ok.test")).extracting(u -> u.address()).doesNotContain("e@ok.test");

@@ -170,6 +170,11 @@ class DirectoryTest {
         assertThatThrownBy(() -> directory.addUser("carol@other.test", "x")).hasMessageContaining("no such domain: other.test");
         assertThatThrownBy(() -> directory.addUser("alice@example.test", "x")).hasMessageContaining("already exists");
         assertThatThrownBy(() -> directory.addUser("not an address", "x")).hasMessageContaining("not a valid address");
+        // Other spellings of example.test that IDNA2003 would map onto it are not names at all.
+        assertThatThrownBy(() -> directory.addDomain("\uFF45xample.test")).hasMessageContaining("not a valid domain name")
+                .hasMessageContaining("U+FF45");
+        assertThatThrownBy(() -> directory.addUser("carol@example\u3002test", "x")).hasMessageContaining("not a valid address")
+                .hasMessageContaining("U+3002");
         assertThatThrownBy(() -> directory.deleteDomain("example.test")).hasMessageContaining("2 account(s)");
         assertThatThrownBy(() -> directory.addAlias("x@example.test", List.of("y@remote.test")))
                 .hasMessageContaining("not in a local domain");

@@ -251,6 +251,25 @@ class SmtpCommandsTest extends SmtpServerTestSupport {
     }
 
     @Test
+    void domainsIdnaWouldMapOntoALocalOneAreRefused() throws Exception {
+        SmtpTestClient c = greeted();
+        String fullWidthExample = "\uFF45\uFF58\uFF41\uFF4D\uFF50\uFF4C\uFF45";
+        assertThat(c.command("MAIL FROM:<s@" + fullWidthExample + ".test> SMTPUTF8").text())
+                .startsWith("501 5.1.7").contains("U+FF45");
+        expect(c.command("MAIL FROM:<s@b.test> SMTPUTF8"), 250);
+        assertThat(c.command("RCPT TO:<alice@" + fullWidthExample + ".test>").text())
+                .startsWith("501 5.1.3").contains("U+FF45");
+        assertThat(c.command("RCPT TO:<alice@example\u3002test>").text()).startsWith("501 5.1.3").contains("U+3002");
+        assertThat(c.command("RCPT TO:<alice@exam\u00ADple.test>").text()).startsWith("501 5.1.3").contains("U+00AD");
+        expect(c.command("RCPT TO:<j\u00F6rg@example.test>"), 250);
+        expect(c.command("DATA"), 354);
+        c.send("Subject: idna\r\n\r\nx\r\n.\r\n");
+        expect(c.reply(), 250);
+        assertThat(backend.last().envelope().recipients())
+                .containsExactly(Recipient.of(MailAddress.parse("j\u00F6rg@example.test")));
+    }
+
+    @Test
     void dsnParametersReachTheEnvelope() throws Exception {
         SmtpTestClient c = greeted();
         expect(c.command("MAIL FROM:<a@b.test> RET=HDRS ENVID=QQ314159 BODY=8BITMIME SIZE=100"), 250);
