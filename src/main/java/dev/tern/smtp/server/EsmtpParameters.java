@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * MAIL: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461),
  * AUTH (RFC 4954 §5: checked for syntax, then ignored: Tern is the first hop of an authenticated
  * message and takes the identity from the session's own AUTH, never from a client's claim).
- * RCPT: NOTIFY and ORCPT (RFC 3461). A parameter Tern does not offer gets 555 5.5.4 (RFC 5321
- * §4.1.1.11); a known one with a bad value, or given twice with different values, gets 501 5.5.4.
+ * RCPT: NOTIFY and ORCPT (RFC 3461; RFC 6533 for UTF-8 addresses). A parameter Tern does not
+ * offer gets 555 5.5.4 (RFC 5321 §4.1.1.11); a known one with a bad value, or given twice with
+ * different values, gets 501 5.5.4.
  */
 final class EsmtpParameters {
 
@@ -26,6 +27,7 @@ final class EsmtpParameters {
     private static final Pattern DIGITS = Pattern.compile("\\d{1,20}");
     private static final int MAX_ENVID = 100;   // RFC 3461 §4.4
     private static final int MAX_ORCPT = 500;   // RFC 3461 §4.2
+    private static final String UTF8_ADDR_TYPE = "utf-8";   // RFC 6533 §3
     private static final Set<String> NOTIFY_VALUES = Set.of("NEVER", "SUCCESS", "FAILURE", "DELAY");
 
     private EsmtpParameters() {
@@ -164,13 +166,31 @@ final class EsmtpParameters {
         return out;
     }
 
-    /** RFC 3461 §4.2: {@code addr-type ";" xtext}. */
+    /**
+     * RFC 3461 §4.2: {@code addr-type ";" xtext}. RFC 6533 §3 adds, for the type {@code utf-8}, the
+     * address with its UTF-8 as is ({@code utf-8-addr-unitext}); the session takes that form only in
+     * an SMTPUTF8 transaction. The value is returned as received.
+     */
     private static String orcpt(String value) {
         int semi = value == null ? -1 : value.indexOf(';');
         if (semi <= 0 || !ADDR_TYPE.matcher(value.substring(0, semi)).matches()) {
             throw bad("Error: ORCPT must be addr-type;address, e.g. rfc822;user@example.com");
         }
-        xtext("ORCPT", value.substring(semi + 1), MAX_ORCPT - semi - 1);
+        String address = value.substring(semi + 1);
+        if (!Utf8AddressText.isAscii(address)) {
+            if (!value.substring(0, semi).equalsIgnoreCase(UTF8_ADDR_TYPE)) {
+                throw bad("Error: an ORCPT address with UTF-8 is of type utf-8 (RFC 6533 section 3)");
+            }
+            if (!Utf8AddressText.isUnitext(address)) {
+                throw bad("Error: ORCPT must be utf-8;address, with \\x{HEX} for what xtext cannot carry (RFC 6533 section 3)");
+            }
+            // What is stored and passed on is the 7-bit form: that one must fit the limit too.
+            if (Utf8AddressText.toXtext(address).length() > MAX_ORCPT - semi - 1) {
+                throw bad("Error: ORCPT is too long");
+            }
+            return value;
+        }
+        xtext("ORCPT", address, MAX_ORCPT - semi - 1);
         return value;
     }
 

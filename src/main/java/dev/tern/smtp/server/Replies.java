@@ -43,6 +43,9 @@ final class Replies {
             "Error: bare LF in command; lines must end with CRLF (see RFC 5321 section 2.3.8)");
     static final SmtpReply NON_ASCII_RECIPIENT = SmtpReply.of(553, "5.6.7",
             "Error: non-ASCII recipient address needs SMTPUTF8 on MAIL FROM (RFC 6531)");
+    /** The reply a UTF-8 ORCPT always had outside SMTPUTF8, where RFC 6533 §3 does not allow it. */
+    static final SmtpReply UTF8_ORCPT_WITHOUT_SMTPUTF8 = SmtpReply.of(501, "5.5.4",
+            "Error: ORCPT must be xtext (RFC 3461 section 4); UTF-8 in it needs SMTPUTF8 on MAIL FROM (RFC 6533)");
 
     // Transaction outcomes.
     static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");

@@ -48,11 +48,26 @@ public sealed interface SmtpCommand {
      *
      * @param recipient  the forward path, or null when it is the bare {@code <Postmaster>} of RFC 5321 §4.1.1.3
      * @param notifyOn   NOTIFY= values in upper case (RFC 3461 §4.1), empty when absent
-     * @param orcpt      ORCPT= as received ({@code addr-type;xtext}), or null
+     * @param orcpt      ORCPT= as received ({@code addr-type;xtext}, or {@code utf-8;} and UTF-8 as
+     *                   RFC 6533 §3 allows in an SMTPUTF8 transaction), or null
      */
     record Rcpt(MailAddress recipient, Set<String> notifyOn, String orcpt) implements SmtpCommand {
         public Rcpt {
             notifyOn = Set.copyOf(notifyOn);
+        }
+
+        /** ORCPT is in the UTF-8 form ({@code utf-8-addr-unitext}), which needs SMTPUTF8 on MAIL. */
+        public boolean orcptNeedsSmtpUtf8() {
+            return orcpt != null && !Utf8AddressText.isAscii(orcpt);
+        }
+
+        /**
+         * ORCPT as it is stored and passed on: {@code addr-type;xtext}, in 7 bits. A UTF-8 address
+         * is written in the {@code utf-8-addr-xtext} form, which the report writer decodes and a
+         * next server takes whether or not it offers SMTPUTF8 (RFC 6533 §3).
+         */
+        public String orcptAsXtext() {
+            return orcptNeedsSmtpUtf8() ? Utf8AddressText.toXtext(orcpt) : orcpt;
         }
 
         public boolean isBarePostmaster() {

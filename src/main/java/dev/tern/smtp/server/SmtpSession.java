@@ -310,8 +310,13 @@ final class SmtpSession {
             reply(Replies.NON_ASCII_RECIPIENT);  // RFC 6531 §3.5
             return;
         }
+        if (c.orcptNeedsSmtpUtf8() && !tx.mail().smtpUtf8()) {
+            refused("rcpt", Replies.UTF8_ORCPT_WITHOUT_SMTPUTF8, COMPONENT);
+            reply(Replies.UTF8_ORCPT_WITHOUT_SMTPUTF8);  // RFC 6533 §3
+            return;
+        }
         Transaction t = tx;
-        Recipient given = new Recipient(address, c.notifyOn(), c.orcpt());
+        Recipient given = new Recipient(address, c.notifyOn(), c.orcptAsXtext());
         CompletableFuture<Recipient> check = call(() ->
                 settings.backend().acceptRecipient(settings.listener(), clientInfo(t), t.mail().sender(), given));
         if (!peer.authenticated()) {

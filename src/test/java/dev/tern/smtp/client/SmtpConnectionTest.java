@@ -369,5 +369,8 @@ class SmtpConnectionTest {
         RcptTo rcpt = new RcptTo(a("r@example.net"), java.util.Set.of("SUCCESS", "FAILURE"), "rfc822;r@example.net");
         assertThat(SmtpConnection.rcptLine(rcpt, all)).isEqualTo("RCPT TO:<r@example.net> NOTIFY=FAILURE,SUCCESS ORCPT=rfc822;r@example.net");
         assertThat(SmtpConnection.rcptLine(rcpt, Capabilities.NONE)).isEqualTo("RCPT TO:<r@example.net>");
+        RcptTo utf8 = new RcptTo(a("r@example.net"), java.util.Set.of(), "utf-8;j\\x{F6}rg@example.net");
+        assertThat(SmtpConnection.rcptLine(utf8, all)).as("7-bit, for a server with or without SMTPUTF8")
+                .isEqualTo("RCPT TO:<r@example.net> ORCPT=utf-8;j\\x{F6}rg@example.net");
     }
 }

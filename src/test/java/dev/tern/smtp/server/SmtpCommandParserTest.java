@@ -220,6 +220,52 @@ class SmtpCommandParserTest {
     }
 
     @Test
+    void utf8OriginalRecipientIsTakenAsReceivedAndKeptIn7Bits() {
+        // RFC 6533 §3 utf-8-addr-unitext: UTF-8 as is, \x{HEX} for what xtext cannot carry.
+        SmtpCommand.Rcpt r = (SmtpCommand.Rcpt) parse("RCPT TO:<c@d.test> ORCPT=utf-8;j\u00F6rg@d.test");
+        assertThat(r.orcpt()).isEqualTo("utf-8;j\u00F6rg@d.test");
+        assertThat(r.orcptNeedsSmtpUtf8()).isTrue();
+        assertThat(r.orcptAsXtext()).isEqualTo("utf-8;j\\x{F6}rg@d.test");
+        SmtpCommand.Rcpt cjk = (SmtpCommand.Rcpt) parse(
+                "RCPT TO:<c@d.test> ORCPT=UTF-8;\u7528\\x{20}\u6237@\u4F8B\u5B50.\uD83D\uDE00");
+        assertThat(cjk.orcptAsXtext()).isEqualTo("UTF-8;\\x{7528}\\x{20}\\x{6237}@\\x{4F8B}\\x{5B50}.\\x{1F600}");
+        // The 7-bit forms are ASCII and stay as they are.
+        SmtpCommand.Rcpt xtext = (SmtpCommand.Rcpt) parse("RCPT TO:<c@d.test> ORCPT=utf-8;j\\x{F6}rg@d.test");
+        assertThat(xtext.orcptNeedsSmtpUtf8()).isFalse();
+        assertThat(xtext.orcptAsXtext()).isEqualTo("utf-8;j\\x{F6}rg@d.test");
+        assertThat(((SmtpCommand.Rcpt) parse("RCPT TO:<c@d.test> ORCPT=rfc822;c+40d.test")).orcptAsXtext())
+                .isEqualTo("rfc822;c+40d.test");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "rfc822;j\u00F6rg@d.test",            // UTF-8 only under the utf-8 type
+            "utf-8;j\u00F6+rg@d.test",            // + and \ only as \x{HEX}
+            "utf-8;j\u00F6\\rg@d.test",
+            "utf-8;j\u00F6\\x{41}rg@d.test",    // an ASCII letter needs no escape, and may not have one
+            "utf-8;j\u00F6\\x{00F6}rg@d.test",  // no leading zeros
+            "utf-8;j\u00F6\\x{D800}rg@d.test",  // no surrogates
+            "utf-8;j\u00F6\\x{110000}@d.test",
+            "utf-8;j\u00F6\\x{F6rg@d.test",
+            "utf-8;j\u00F6\\x{\uFF11\uFF10\uFF10}rg@d.test",
+            "utf-8;",
+    })
+    void malformedUtf8OriginalRecipients(String orcpt) {
+        SmtpReply reply = error("RCPT TO:<c@d.test> ORCPT=" + orcpt);
+        assertThat(reply.code()).as(orcpt).isEqualTo(501);
+        assertThat(reply.enhancedCode()).as(orcpt).isEqualTo("5.5.4");
+    }
+
+    @Test
+    void utf8OriginalRecipientMustFitTheLimitIn7Bits() {
+        // "utf-8;", 470 letters and four \x{F6}: 6 + 470 + 4 * 6 = 500 characters once in 7 bits.
+        String fits = "utf-8;" + "a".repeat(470) + "\u00F6".repeat(4);
+        assertThat(((SmtpCommand.Rcpt) parse("RCPT TO:<c@d.test> ORCPT=" + fits)).orcptAsXtext()).hasSize(500);
+        SmtpReply tooLong = error("RCPT TO:<c@d.test> ORCPT=" + fits + "\u00F6");
+        assertThat(tooLong.code()).isEqualTo(501);
+    }
+
+    @Test
     void quotedLocalParts() {
         assertThat(((SmtpCommand.Rcpt) parse("RCPT TO:<\"john doe\"@d.test>")).recipient().localPart())
                 .isEqualTo("\"john doe\"");

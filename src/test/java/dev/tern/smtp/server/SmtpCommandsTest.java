@@ -289,6 +289,28 @@ class SmtpCommandsTest extends SmtpServerTestSupport {
     }
 
     @Test
+    void utf8OriginalRecipientIsTakenWithSmtpUtf8AndStoredIn7Bits() throws Exception {
+        SmtpTestClient c = greeted();
+        expect(c.command("MAIL FROM:<a@b.test>"), 250);
+        assertThat(c.command("RCPT TO:<alice@example.test> ORCPT=utf-8;j\u00F6rg@example.test").text())
+                .startsWith("501 5.5.4");
+        expect(c.command("RCPT TO:<alice@example.test> ORCPT=utf-8;j\\x{F6}rg@example.test"), 250);
+        expect(c.command("RSET"), 250);
+
+        expect(c.command("MAIL FROM:<a@b.test> SMTPUTF8"), 250);
+        expect(c.command("RCPT TO:<alice@example.test> NOTIFY=FAILURE ORCPT=utf-8;j\u00F6rg@example.test"), 250);
+        assertThat(c.command("RCPT TO:<bob@example.test> ORCPT=rfc822;j\u00F6rg@example.test").text())
+                .startsWith("501 5.5.4");
+        expect(c.command("RCPT TO:<bob@example.test> ORCPT=utf-8;j\\x{F6}rg@example.test"), 250);
+        expect(c.command("DATA"), 354);
+        c.send("x\r\n.\r\n");
+        expect(c.reply(), 250);
+        // Stored as the report writer reads it and as any next server takes it, SMTPUTF8 or not.
+        assertThat(backend.last().envelope().recipients()).extracting(Recipient::orcpt)
+                .containsExactly("utf-8;j\\x{F6}rg@example.test", "utf-8;j\\x{F6}rg@example.test");
+    }
+
+    @Test
     void sizeParameterAboveTheLimit() throws Exception {
         SmtpTestClient c = greeted();
         assertThat(c.command("MAIL FROM:<a@b.test> SIZE=10001").text())
