@@ -1,5 +1,8 @@
 package dev.tern.delivery.dsn;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The {@code address-type; address} values of report fields (RFC 3464 §2.3.1, §2.3.2) and the
  * Original-Envelope-Id (§2.2.1).
@@ -9,6 +12,8 @@ package dev.tern.delivery.dsn;
  * {@code \ + =}) written {@code \x{HEX}}, so that the plain {@code message/delivery-status} stays ASCII.
  */
 final class ReportAddress {
+
+    private static final Pattern EMBEDDED_UNICODE = Pattern.compile("\\\\x\\{([0-9A-Fa-f]{2,6})\\}");
 
     private ReportAddress() {
     }
@@ -35,7 +40,9 @@ final class ReportAddress {
             return type + "; " + encoded;
         }
         if (FieldText.isAscii(decoded)) {
-            return type + "; " + decoded;
+            // A utf-8 address arrives, and is stored, in its 7-bit form (RFC 6533 §3): a global
+            // report may show its characters themselves, as it shows other UTF-8 addresses.
+            return type + "; " + (global && type.equalsIgnoreCase("utf-8") ? withUnicodeShown(decoded) : decoded);
         }
         // Octets beyond ASCII in an ORCPT are a UTF-8 address: RFC 6533 gives it its own type.
         return "utf-8; " + (global ? decoded : embeddedUnicode(decoded));
@@ -49,6 +56,20 @@ final class ReportAddress {
             return encoded;
         }
         return decoded;
+    }
+
+    /**
+     * RFC 6533 §3 utf-8-addr-xtext to utf-8-addr-unitext: each {@code \x{HEXPOINT}} of a printable
+     * character beyond ASCII becomes that character; those of ASCII characters (space, backslash,
+     * {@code + =}, controls) stay escaped, as the unitext form keeps them.
+     */
+    static String withUnicodeShown(String xtext) {
+        return EMBEDDED_UNICODE.matcher(xtext).replaceAll(m -> {
+            int cp = Integer.parseInt(m.group(1), 16);
+            boolean printable = cp >= 0x80 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)
+                    && !Character.isWhitespace(cp) && !Character.isISOControl(cp) && cp != 0xFEFF;
+            return Matcher.quoteReplacement(printable ? Character.toString(cp) : m.group());
+        });
     }
 
     /** RFC 6533 §3 utf-8-addr-xtext: QCHAR as is, everything else as {@code \x{HEXPOINT}}. */

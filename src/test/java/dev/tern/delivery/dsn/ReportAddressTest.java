@@ -31,6 +31,10 @@ class ReportAddressTest {
         assertThat(ReportAddress.original("x400;c+3Dus", false)).isEqualTo("x400; c=us");
         assertThat(ReportAddress.original("rfc822;j+C3+B6rg@example.net", false)).isEqualTo("utf-8; j\\x{F6}rg@example.net");
         assertThat(ReportAddress.original("rfc822;j+C3+B6rg@example.net", true)).isEqualTo("utf-8; jörg@example.net");
+        assertThat(ReportAddress.original("utf-8;j\\x{F6}rg@example.net", false)).isEqualTo("utf-8; j\\x{F6}rg@example.net");
+        assertThat(ReportAddress.original("utf-8;j\\x{F6}rg@example.net", true)).isEqualTo("utf-8; jörg@example.net");
+        assertThat(ReportAddress.original("UTF-8;a\\x{20}b\\x{5C}\\x{7528}\\x{85}@example.net", true))
+                .as("ASCII and invisible characters stay escaped").isEqualTo("UTF-8; a\\x{20}b\\x{5C}用\\x{85}@example.net");
         assertThat(ReportAddress.original("rfc822;a+0D+0Ab@example.net", false))
                 .as("control characters stay encoded").isEqualTo("rfc822; a+0D+0Ab@example.net");
     }
