@@ -1,6 +1,7 @@
 package dev.tern.admin.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tern.admin.auth.AdminAccounts;
 import dev.tern.admin.auth.AdminSessions;
 import dev.tern.admin.auth.Principal;
 import dev.tern.admin.http.Access;
@@ -82,21 +83,24 @@ public final class SessionRoutes implements RouteGroup {
 
     private ApiResponse login(ApiRequest r) {
         Login body = r.body(Login.class);
+        // The lockout and the password check both go by the name the admin accounts store, so
+        // that every spelling of one admin (" root", "ROOT\t") shares its failures and lockout.
+        String name = AdminAccounts.loginName(body.name());
         InetAddress client = r.client().getAddress();
-        if (s.throttle().clientLocked(client) || s.throttle().accountLocked(body.name())) {
+        if (s.throttle().clientLocked(client) || s.throttle().accountLocked(name)) {
             AUTH_LOG.warn("auth failed: client={} user={} mechanism=password protocol=admin reason=locked-out",
-                    IpAddresses.format(client), printable(body.name()));
+                    IpAddresses.format(client), printable(name));
             throw new ApiException(429, "too_many_attempts", "too many failed logins; try again later");
         }
-        Optional<AdminSessions.Login> login = s.sessions().login(body.name(), body.password());
+        Optional<AdminSessions.Login> login = s.sessions().login(name, body.password());
         if (login.isEmpty()) {
-            s.throttle().failure(client, body.name());
+            s.throttle().failure(client, name);
             AUTH_LOG.warn("auth failed: client={} user={} mechanism=password protocol=admin reason=bad-credentials",
-                    IpAddresses.format(client), printable(body.name()));
+                    IpAddresses.format(client), printable(name));
             return ApiResponse.error(new ApiException(401, "invalid_credentials", "wrong name or password"))
                     .delayed(s.throttle().delay(client));
         }
-        s.throttle().success(body.name());
+        s.throttle().success(name);
         AdminSessions.Login l = login.get();
         AUTH_LOG.info("auth ok: client={} user={} mechanism=password protocol=admin", IpAddresses.format(client),
                 l.session().adminName());

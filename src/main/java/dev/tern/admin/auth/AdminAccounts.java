@@ -90,12 +90,22 @@ public final class AdminAccounts {
 
     /** An admin name as stored: lower case letters, digits and {@code . _ @ -}, at most 64. */
     public static String nameKey(String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        String n = loginName(name);
         if (!NAME.matcher(n).matches()) {
             throw new AdminAuthException(AdminAuthException.Kind.INVALID, "\"" + name + "\" is not a valid admin name "
                     + "(letters, digits and . _ @ -, starting with a letter or digit, at most 64)");
         }
         return n;
+    }
+
+    /**
+     * The name a login is for, whatever spelling was typed: trimmed and in lower case, as
+     * {@link #nameKey} stores it, but not checked. Failed logins must be counted under this name,
+     * so that " root" and "ROOT" are locked out with root: a lockout kept under the name as typed
+     * would let a guesser go on under another spelling of it.
+     */
+    public static String loginName(String name) {
+        return name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     }
 
     private String decoyHash() {
