@@ -4,6 +4,7 @@ import dev.tern.server.Services;
 import dev.tern.tracking.DeliveryEvent;
 import dev.tern.tracking.TracePage;
 import dev.tern.tracking.TraceQuery;
+import dev.tern.tracking.TraceTime;
 import dev.tern.tracking.TracedMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -11,16 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "trace", description = "Show what happened to messages: when they were received, each delivery "
         + "attempt, and where each recipient stands. Newest first; options narrow the search.")
@@ -106,27 +100,13 @@ final class TraceCommand extends AdminCommand {
 
     /** A time ago ({@code 30m}, {@code 1h}, {@code 2d}), a date (midnight UTC) or an instant. */
     static final class PointInTime implements ITypeConverter<Instant> {
-        private static final Pattern AGO = Pattern.compile("(\\d+)(s|m|h|d)");
-
         @Override
         public Instant convert(String value) {
-            String v = value.trim();
-            Matcher m = AGO.matcher(v.toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                Duration d = switch (m.group(2)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-                return Instant.now().minus(d);
-            }
             try {
-                return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
-            } catch (DateTimeParseException e) {
+                return TraceTime.parse(value, Instant.now());
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("not a time: " + value
-                        + " (examples: 30m, 1h, 2d, 2025-06-01, 2025-06-01T10:00:00Z)");
+                        + " (examples: 30m, 1h, 2d, 2025-06-01, 2025-06-01T10:00:00Z; years 0000 to 9999)");
             }
         }
     }

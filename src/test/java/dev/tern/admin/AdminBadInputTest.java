@@ -82,6 +82,37 @@ class AdminBadInputTest {
     }
 
     @Test
+    void nullForARequiredFieldOrInAListIsNamed() {
+        Map<String, String> bodies = Map.of(
+                "/api/tokens", "{\"name\": \"x\", \"scopes\": null}",
+                "/api/aliases", "{\"address\": \"z@ok.test\", \"targets\": null}",
+                "/api/accounts", "{\"address\": null}",
+                "/api/credentials", "{\"domain\": null}",
+                "/api/session", "{\"name\": null, \"password\": \"x\"}",
+                "/api/domains", "{\"name\": null}");
+        Map<String, String> fields = Map.of("/api/tokens", "scopes", "/api/aliases", "targets",
+                "/api/accounts", "address", "/api/credentials", "domain", "/api/session", "name", "/api/domains", "name");
+        for (Map.Entry<String, String> b : bodies.entrySet()) {
+            AdminClient.Answer a = api.send("POST", b.getKey(), b.getValue());
+            assertThat(a.status()).as("%s %s", b.getKey(), a.body()).isEqualTo(400);
+            assertThat(a.errorCode()).as(b.getKey()).isEqualTo("invalid_field");
+            assertThat(a.errorMessage()).as(b.getKey())
+                    .isEqualTo("field \"" + fields.get(b.getKey()) + "\" must not be null");
+        }
+        AdminClient.Answer inList = api.send("POST", "/api/tokens",
+                "{\"name\": \"x\", \"scopes\": [\"domains:read\"], \"domains\": [null]}");
+        assertThat(inList.status()).isEqualTo(400);
+        assertThat(inList.errorMessage()).isEqualTo("field \"domains[0]\" must not be null");
+        AdminClient.Answer target = api.send("POST", "/api/aliases",
+                "{\"address\": \"z@ok.test\", \"targets\": [\"a@ok.test\", null]}");
+        assertThat(target.errorMessage()).isEqualTo("field \"targets[1]\" must not be null");
+        assertThat(api.send("POST", "/api/accounts", "{\"address\": \"n@ok.test\", \"password\": null}").status())
+                .as("null for a field that may be left out is leaving it out").isEqualTo(201);
+        assertThat(fx.services().directory().aliases("ok.test")).isEmpty();
+        assertThat(api.get("/api/tokens").json().findValuesAsText("name")).doesNotContain("x");
+    }
+
+    @Test
     void anInvalidAddressOrDomainIs400AndNothingChanges() {
         AdminClient.Answer a = api.post("/api/accounts", Map.of("address", "not an address", "password", "pw"));
         assertThat(a.status()).isEqualTo(400);

@@ -313,7 +313,9 @@ class AdminTrackingApiTest {
 
     @Test
     void badParametersAre400() {
-        for (String query : List.of("since=yesterday", "until=2025-13-01", "since=-1h", "limit=0", "limit=201",
+        for (String query : List.of("since=yesterday", "until=2025-13-01", "since=-1h",
+                "since=" + q("+1000000000-01-01T00:00:00Z"), "until=" + q("-999999999-01-01T00:00:00Z"),
+                "since=" + q("+10000-01-01T00:00:00Z"), "limit=0", "limit=201",
                 "limit=x", "status=lost", "cursor=nonsense", "cursor=" + q("12:"))) {
             AdminClient.Answer a = api.get("/api/trace?" + query);
             assertThat(a.status()).as(query).isEqualTo(400);
@@ -327,6 +329,9 @@ class AdminTrackingApiTest {
             assertThat(a.errorMessage()).contains("hours");
         }
         assertThat(api.get("/api/trace?since=yesterday").errorMessage()).contains("since");
+        assertThat(api.get("/api/trace?until=" + q("-999999999-01-01T00:00:00Z")).errorMessage())
+                .startsWith("until must be").contains("9999");
+        assertThat(api.get("/api/trace?since=" + q("0000-01-01T00:00:00Z")).status()).isEqualTo(200);
     }
 
     @Test

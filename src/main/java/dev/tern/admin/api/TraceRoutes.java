@@ -13,20 +13,15 @@ import dev.tern.tracking.DeliveryEvent;
 import dev.tern.tracking.MessageTrace;
 import dev.tern.tracking.TracePage;
 import dev.tern.tracking.TraceQuery;
+import dev.tern.tracking.TraceTime;
 import dev.tern.tracking.TracedMessage;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code /api/trace}: what happened to messages, the search of `tern trace` ({@link MessageTrace}).
@@ -40,7 +35,6 @@ public final class TraceRoutes implements RouteGroup {
 
     static final int DEFAULT_LIMIT = TraceQuery.DEFAULT_LIMIT;
     static final int MAX_LIMIT = 200;
-    private static final Pattern AGO = Pattern.compile("(\\d{1,9})([smhd])");
 
     /** A recipient of a traced message and its latest state. */
     public record TraceRecipient(String address,
@@ -95,7 +89,7 @@ public final class TraceRoutes implements RouteGroup {
                 .param("from", "the envelope sender (any case), <> for bounces, or @domain")
                 .param("to", "a recipient (any case), or @domain")
                 .param("since", "received at or after: an ISO-8601 instant, a date (midnight UTC), or a time ago "
-                        + "such as 30m, 1h, 7d")
+                        + "such as 30m, 1h, 7d; from the year 0000 to 9999")
                 .param("until", "received before; the same forms as since")
                 .param("status", "a recipient's latest state: queued, deferred, delivered, bounced, expired or "
                         + "deleted; with to, that recipient's")
@@ -185,28 +179,12 @@ public final class TraceRoutes implements RouteGroup {
         throw ApiException.invalidField("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
-    /**
-     * A point in time as the API takes it: an ISO-8601 instant ({@code 2025-06-01T10:00:00Z}), a
-     * date (midnight UTC) or a time before {@code now} ({@code 30m}, {@code 1h}, {@code 7d}).
-     */
+    /** A bound in time of the search; 400 naming the parameter when it is not one. */
     static Instant pointInTime(String name, String value, Instant now) {
-        String v = value.trim();
-        Matcher m = AGO.matcher(v.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return now.minus(d);
-        }
         try {
-            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidField(name + " must be an ISO-8601 instant (2025-06-01T10:00:00Z), a date "
-                    + "(2025-06-01) or a time ago (30m, 1h, 7d)");
+            return TraceTime.parse(value, now);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidField(name + " " + e.getMessage());
         }
     }
 }

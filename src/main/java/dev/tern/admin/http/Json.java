@@ -1,6 +1,9 @@
 package dev.tern.admin.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -14,9 +17,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
@@ -27,9 +33,10 @@ import java.util.stream.Collectors;
 
 /**
  * JSON of the admin API: field names in snake_case, absent values left out, and strict reading —
- * an unknown field, a duplicate field, a value of the wrong type (no "true" for true, no 1.5 for 1)
- * or trailing text is a 400 naming the field, never a guess. Error messages are written here, so
- * that no class name or parser detail reaches the client.
+ * an unknown field, a duplicate field, a value of the wrong type (no "true" for true, no 1.5 for 1),
+ * {@code null} for a required field or in a list, or trailing text is a 400 naming the field, never
+ * a guess. Error messages are written here, so that no class name or parser detail reaches the
+ * client.
  */
 public final class Json {
 
@@ -52,6 +59,10 @@ public final class Json {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Handlers count on a required field having a value and on lists holding no
+                // holes: null there is refused here, once, rather than checked by each handler.
+                .annotationIntrospector(new RequiredMeansNotNull())
+                .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
                 .build();
         for (LogicalType t : new LogicalType[]{LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
                 LogicalType.Float}) {
@@ -102,6 +113,8 @@ public final class Json {
         } catch (StreamReadException e) {
             throw ApiException.invalidJson("the body is not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (InvalidNullException e) {
+            throw ApiException.invalidField("field \"" + path(e) + "\" must not be null");
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalidField("unknown field \"" + path(e) + "\"; the fields are: "
                     + known(e.getKnownPropertyIds()));
@@ -128,6 +141,19 @@ public final class Json {
             throw ApiException.invalidJson("the body is not valid JSON");
         } catch (IOException e) {
             throw ApiException.invalidJson("the body cannot be read");
+        }
+    }
+
+    /**
+     * Reads {@code @JsonProperty(required = true)} as "present and not null": Jackson alone takes
+     * an explicit null as present, and would hand the handler a null it was told cannot come.
+     */
+    private static final class RequiredMeansNotNull extends JacksonAnnotationIntrospector {
+        @Override
+        public JsonSetter.Value findSetterInfo(Annotated a) {
+            JsonSetter.Value info = super.findSetterInfo(a);
+            JsonProperty property = a.getAnnotation(JsonProperty.class);
+            return property != null && property.required() ? info.withValueNulls(Nulls.FAIL) : info;
         }
     }
 
