@@ -237,8 +237,9 @@ public final class WebhookDispatcher implements AutoCloseable {
             throw new CompletionException(e);
         }
         if (refused) {
-            throw new CompletionException(new Refused("the host " + uri.getHost() + " resolves to a loopback or "
-                    + "private address, which [webhooks] allow_private does not allow"));
+            throw new CompletionException(new Refused("the host " + uri.getHost() + " resolves to an address that "
+                    + "is not public (loopback, private network or reserved), which [webhooks] allow_private does not "
+                    + "allow"));
         }
     }
 

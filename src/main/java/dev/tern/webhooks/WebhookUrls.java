@@ -1,6 +1,6 @@
 package dev.tern.webhooks;
 
-import dev.tern.mail.IpAddresses;
+import dev.tern.mail.SpecialPurposeAddresses;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * <p>Whoever may make a webhook chooses where the server sends POSTs, from inside the network the
  * server sits in. Without this check a tenant's token could make Tern reach an admin interface on
  * loopback, a database on the private network, or a cloud provider's metadata service at
- * 169.254.169.254 (server-side request forgery). Literal addresses are refused when the webhook
- * is made; names are resolved again before each POST and refused when they lead to such an
- * address.
+ * 169.254.169.254 (server-side request forgery), also through an IPv6 form that carries such an
+ * IPv4 address ({@code [::127.0.0.1]}, {@code [64:ff9b::a9fe:a9fe]}). Every address that is not
+ * globally reachable ({@link SpecialPurposeAddresses}) is refused: literal addresses when the
+ * webhook is made; names are resolved again before each POST and refused when they lead to one.
  */
 public final class WebhookUrls {
 
@@ -68,15 +69,15 @@ public final class WebhookUrls {
         }
         boolean privateHost = isPrivateHost(uri.getHost());
         if (!allowPrivate && privateHost) {
-            throw WebhookException.invalid("the url's host " + uri.getHost() + " is a loopback or private address; "
-                    + "set [webhooks] allow_private = true to allow it");
+            throw WebhookException.invalid("the url's host " + uri.getHost() + " is not a public address (loopback, "
+                    + "private network or reserved); set [webhooks] allow_private = true to allow it");
         }
         return uri;
     }
 
     /**
-     * True when the host is a literal address that is not public, or a name of this host
-     * (localhost).
+     * True when the host is a literal address that is not globally reachable, or a name of this
+     * host (localhost).
      *
      * @throws WebhookException when the host looks like an address but is not one written the
      *                          usual way (127.1, 0x7f000001: resolvers disagree on those)
@@ -90,7 +91,7 @@ public final class WebhookUrls {
             return true;
         }
         InetAddress literal = literal(h);
-        return literal != null && IpAddresses.isPrivate(literal);
+        return literal != null && !SpecialPurposeAddresses.isGloballyReachable(literal);
     }
 
     /** The address a literal host stands for, parsed without any lookup; null when the host is a name. */
@@ -112,8 +113,8 @@ public final class WebhookUrls {
     }
 
     /**
-     * True when the URL's host is, or resolves to, an address that is not public. Looks the name
-     * up (blocks): for a worker thread, just before a POST.
+     * True when the URL's host is, or resolves to, an address that is not globally reachable.
+     * Looks the name up (blocks): for a worker thread, just before a POST.
      */
     static boolean reachesPrivate(URI uri) throws UnknownHostException {
         if (isPrivateHost(uri.getHost())) {
@@ -123,7 +124,7 @@ public final class WebhookUrls {
             return false;
         }
         for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-            if (IpAddresses.isPrivate(a)) {
+            if (!SpecialPurposeAddresses.isGloballyReachable(a)) {
                 return true;
             }
         }

@@ -160,6 +160,15 @@ class WebhookApiTest {
         AdminClient.Answer privateAddress = api.post("/api/webhooks",
                 hook("http://192.168.1.20/x", List.of("delivered"), null));
         assertThat(privateAddress.errorMessage()).contains("allow_private");
+        // IPv6 forms that carry a loopback or metadata address, and IPv4 blocks that are not public
+        for (String url : List.of("http://[::127.0.0.1]:5080/", "http://[64:ff9b::a9fe:a9fe]/",
+                "http://[64:ff9b::7f00:1]:5080/", "http://[2002:7f00:1::]:5080/", "http://[2002:a9fe:a9fe::]/",
+                "http://[2001::1]/", "http://198.18.0.1/", "http://192.0.0.1/", "http://[2001:db8::1]/")) {
+            AdminClient.Answer a = api.post("/api/webhooks", hook(url, List.of("delivered"), null));
+            assertThat(a.status()).as(url).isEqualTo(400);
+            assertThat(a.errorCode()).as(url).isEqualTo("invalid_field");
+            assertThat(a.errorMessage()).as(url).contains("is not a public address").contains("allow_private");
+        }
         assertThat(api.post("/api/webhooks", "{\"url\": ").errorCode()).isEqualTo("invalid_json");
         assertThat(fx.services().webhooks().list()).isEmpty();
 

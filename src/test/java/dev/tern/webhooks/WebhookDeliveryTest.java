@@ -366,7 +366,7 @@ class WebhookDeliveryTest {
                     .orElseThrow();
             assertThat(d.state()).isEqualTo("failed");
             assertThat(d.lastStatus()).isNull();
-            assertThat(d.lastError()).contains("loopback or private address");
+            assertThat(d.lastError()).contains("is not public");
         });
         assertThat(receiver.pending()).isEmpty();
     }
