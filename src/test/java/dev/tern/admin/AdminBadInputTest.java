@@ -198,6 +198,65 @@ class AdminBadInputTest {
     }
 
     @Test
+    void errorsOfTheHttpLayerCarryARequestIdAndTheSecurityHeaders() throws IOException {
+        String token = fx.token(List.of(Scope.ADMIN));
+        String post = "POST /api/domains HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\n";
+        Map<String, String> requests = Map.of(
+                "400", "GET /api/session HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                "414", "GET /?" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n",
+                "431", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "a".repeat(17_000) + "\r\n\r\n",
+                "413", post + "Content-Length: 2000000\r\nExpect: 100-continue\r\n\r\n",
+                "417", post + "Expect: foo\r\nContent-Length: 2\r\n\r\n{}",
+                "404", "GET /nothing HTTP/1.1\r\nHost: a\r\n\r\n");
+        for (Map.Entry<String, String> r : requests.entrySet()) {
+            String head = rawHead(r.getValue());
+            assertThat(head).as(r.getKey()).startsWith("HTTP/1.1 " + r.getKey() + " ");
+            Map<String, String> fields = headerFields(head);
+            assertThat(fields.get("x-request-id")).as("%s: %s", r.getKey(), head).matches("[0-9a-f]{1,10}");
+            assertThat(fields).as(r.getKey())
+                    .containsEntry("cache-control", "no-store")
+                    .containsEntry("x-content-type-options", "nosniff")
+                    .containsEntry("x-frame-options", "DENY")
+                    .containsEntry("referrer-policy", "no-referrer")
+                    .containsEntry("content-security-policy", "default-src 'self'; frame-ancestors 'none'");
+        }
+    }
+
+    /** The header fields of an answer's head, by lower-case name. */
+    private static Map<String, String> headerFields(String head) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                        line.substring(colon + 1).trim());
+            }
+        }
+        return fields;
+    }
+
+    /** Sends raw bytes and reads the head of the first answer (the server may keep the connection). */
+    private String rawHead(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", fx.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            while (!got.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                got.write(b);
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws IOException {
         String token = fx.token(List.of(Scope.ADMIN));
         String req = "GET %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n\r\n";

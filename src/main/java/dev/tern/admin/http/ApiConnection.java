@@ -35,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,19 +121,11 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         }
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
-        r.headers().set("X-Request-Id", request.id());
-        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        r.headers().set("X-Content-Type-Options", "nosniff");
-        r.headers().set("X-Frame-Options", "DENY");
-        r.headers().set("Referrer-Policy", "no-referrer");
-        r.headers().set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        r.headers().set(ResponseHeaders.REQUEST_ID, request.id());
         for (Map.Entry<String, String> h : response.headers()) {
-            if (h.getKey().equalsIgnoreCase(HttpHeaderNames.CACHE_CONTROL.toString())) {
-                r.headers().set(HttpHeaderNames.CACHE_CONTROL, h.getValue());   // an answer that may be kept
-            } else {
-                r.headers().add(h.getKey(), h.getValue());
-            }
+            r.headers().add(h.getKey(), h.getValue());
         }
+        // The security header fields are added by ResponseHeaders, nearer the codec in the pipeline.
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
@@ -198,8 +189,7 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
-        return new ApiRequest(id, request.method().name().toUpperCase(Locale.ROOT), decoder.rawPath(),
+        return new ApiRequest(ApiRequest.newId(), request.method().name().toUpperCase(Locale.ROOT), decoder.rawPath(),
                 decoder.parameters(), headers, cookies, body, ClientAddress.of(ctx.channel()),
                 ctx.pipeline().get(SslHandler.class) != null, Map.of(), null);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One request to the admin API, read in full, with what routing and authentication found out. Holds
@@ -34,6 +35,11 @@ public record ApiRequest(String id, String method, String path, Map<String, List
         headers = Map.copyOf(headers);
         cookies = Map.copyOf(cookies);
         pathParams = Map.copyOf(pathParams);
+    }
+
+    /** A new request id: 10 random hexadecimal digits, enough to find one request in a day's log. */
+    static String newId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
     }
 
     /** A path parameter of the route (it is always there when the route matched). */

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP/1.1 server of the admin listener, on the shared {@link ServerTransport}: optional TLS
  * (the server certificate), the HTTP codec with limits on the request line and header fields,
- * keep-alive, an idle timeout, the body limit, then one {@link ApiConnection} per connection.
+ * the header fields every answer carries, keep-alive, an idle timeout, the body limit, then one
+ * {@link ApiConnection} per connection.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -77,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
                         .setMaxInitialLineLength(MAX_REQUEST_LINE)
                         .setMaxHeaderSize(MAX_HEADER_SIZE)
                         .setMaxChunkSize(64 * 1024)));
+                ch.pipeline().addLast("headers", ResponseHeaders.INSTANCE);
                 ch.pipeline().addLast("keep-alive", new HttpServerKeepAliveHandler());
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
                 ch.pipeline().addLast("body", new BodyLimit(maxBodySize));

@@ -69,7 +69,6 @@ final class BodyLimit extends HttpObjectAggregator {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, ApiResponse.JSON);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         if (close) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
