@@ -257,6 +257,42 @@ class AdminBadInputTest {
     }
 
     @Test
+    void onlyHttp11WithOneHostIsServed() throws IOException {
+        String token = fx.token(List.of(Scope.ADMIN));
+        String request = "GET /api/session %s\r\n%sConnection: close\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+        assertThat(raw(request.formatted("HTTP/1.1", "Host: a\r\n"))).startsWith("HTTP/1.1 200");
+        for (String version : List.of("HTTP/1.0", "HTTP/1.2", "HTTP/2.0", "HTTP/9.9")) {
+            String answer = raw(request.formatted(version, "Host: a\r\n"));
+            assertThat(answer).as(version).startsWith("HTTP/1.1 505").contains("\"code\":\"http_version_not_supported\"")
+                    .doesNotContain("\"kind\":\"token\"");
+        }
+        for (String version : List.of("http/1.1", "FOO/1.1", "HTTPS/1.1")) {
+            String answer = raw(request.formatted(version, "Host: a\r\n"));
+            assertThat(answer).as(version).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"");
+        }
+        for (String host : List.of("", "Host: a\r\nHost: b\r\n", "Host:\r\n", "Host: a b\r\n")) {
+            String answer = raw(request.formatted("HTTP/1.1", host));
+            assertThat(answer).as(host).startsWith("HTTP/1.1 400").contains("Host field");
+        }
+        assertThat(raw(request.formatted("HTTP/1.1", "Host: [::1]:8080\r\n"))).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void methodsAreCaseSensitive() throws IOException {
+        String token = fx.token(List.of(Scope.ADMIN));
+        String get = raw("get /api/session HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n");
+        assertThat(get).startsWith("HTTP/1.1 405").contains("\"code\":\"method_not_allowed\"")
+                .doesNotContain("\"kind\":\"token\"");
+        String id = api.post("/api/tokens", Map.of("name", "kept", "scopes", List.of("domains:read")))
+                .json().get("id").asText();
+        String delete = raw("dElEtE /api/tokens/" + id + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n");
+        assertThat(delete).startsWith("HTTP/1.1 405");
+        assertThat(api.get("/api/tokens").json().findValuesAsText("id")).contains(id);
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws IOException {
         String token = fx.token(List.of(Scope.ADMIN));
         String req = "GET %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + token + "\r\n\r\n";

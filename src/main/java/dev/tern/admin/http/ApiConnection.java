@@ -89,6 +89,13 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
             finish(ctx, malformed(decoded.cause()), false);
             return;
         }
+        try {
+            Http11Requests.check(request);
+        } catch (ApiException e) {
+            request.release();
+            finish(ctx, BodyLimit.error(HttpResponseStatus.valueOf(e.status()), e.code(), e.getMessage(), true), false);
+            return;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         ApiRequest api;
         try {
@@ -189,7 +196,8 @@ final class ApiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        return new ApiRequest(ApiRequest.newId(), request.method().name().toUpperCase(Locale.ROOT), decoder.rawPath(),
+        // Methods are case-sensitive (RFC 9110 §9.1): "get" is no GET, and is answered as any unknown method.
+        return new ApiRequest(ApiRequest.newId(), request.method().name(), decoder.rawPath(),
                 decoder.parameters(), headers, cookies, body, ClientAddress.of(ctx.channel()),
                 ctx.pipeline().get(SslHandler.class) != null, Map.of(), null);
     }

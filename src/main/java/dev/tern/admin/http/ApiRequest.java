@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * no Netty objects: handlers are plain Java.
  *
  * @param id         a short id for this request, in the log and in the {@code X-Request-Id} field
- * @param method     upper case, e.g. {@code GET}
+ * @param method     as sent (methods are case-sensitive), e.g. {@code GET}
  * @param path       the path as sent, without the query
  * @param query      the query parameters, decoded
  * @param headers    header fields by lower-case name
