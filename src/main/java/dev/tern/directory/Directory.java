@@ -65,6 +65,7 @@ public final class Directory {
      */
     public Rows.Domain addDomain(String name, List<DkimKey> dkimKeys) {
         String key = domainKey(name);
+        requireDomainName(key, name);
         return store.writeAndWait(tx -> {
             if (tx.directory().domain(key).isPresent()) {
                 throw DirectoryException.conflict("domain " + key + " already exists");
@@ -564,6 +565,26 @@ public final class Directory {
             throw new DirectoryException("\"" + name + "\" is not a valid domain name: " + e.getMessage());
         }
         return MailAddress.toAsciiDomain(n);
+    }
+
+    /**
+     * Refuses a new domain that is an IP address. Mail can be addressed to an address literal
+     * ({@code user@[192.0.2.1]}, RFC 5321 §4.1.3) and a name of digits and dots passes the syntax
+     * of a domain, so {@link #domainKey} takes both, for lookups; but a local domain needs MX,
+     * SPF, DKIM and DMARC records, which an address cannot have. A top-level domain is never all
+     * digits (RFC 3696 §2), so a name whose last label is digits is an address, however written.
+     * Only additions are refused: a domain added before stays reachable, to be deleted.
+     */
+    private static void requireDomainName(String key, String given) {
+        if (key.startsWith("[")) {
+            throw new DirectoryException("\"" + given.trim() + "\" is an address literal, not a domain name: "
+                    + "a mail domain is a name such as example.org");
+        }
+        String last = key.substring(key.lastIndexOf('.') + 1);
+        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new DirectoryException("\"" + given.trim() + "\" is not a domain name: its last label is all "
+                    + "digits, as in an IP address; a mail domain is a name such as example.org");
+        }
     }
 
     private static void checkPassword(String password) {

@@ -133,6 +133,21 @@ class AdminBadInputTest {
     }
 
     @Test
+    void anIpAddressIsNoDomain() {
+        for (String name : List.of("[127.0.0.1]", "127.0.0.1", "[IPv6:::1]", "[IPv6:2001:db8::1]", "10.1.2.3.",
+                "192.168.1")) {
+            AdminClient.Answer a = api.post("/api/domains", Map.of("name", name));
+            assertThat(a.status()).as("%s: %s", name, a.body()).isEqualTo(400);
+            assertThat(a.errorCode()).as(name).isEqualTo("invalid_field");
+            assertThat(a.errorMessage()).as(name).contains("not a domain name");
+        }
+        assertThat(fx.services().directory().domains()).extracting(d -> d.name())
+                .noneMatch(n -> n.startsWith("[") || n.matches("[0-9.]+"));
+        assertThat(api.post("/api/domains", Map.of("name", "123.example")).status())
+                .as("digits are fine before the last label").isEqualTo(201);
+    }
+
+    @Test
     void aPatchThatSaysNothingOrTooMuchIsRefused() {
         api.post("/api/accounts", Map.of("address", "p@ok.test", "password", "pw"));
         assertThat(api.patch("/api/accounts/p@ok.test", Map.of()).errorMessage()).startsWith("nothing to change");

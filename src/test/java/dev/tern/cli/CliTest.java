@@ -159,6 +159,13 @@ class CliTest {
         assertThat(noDomain.code()).isEqualTo(1);
         assertThat(noDomain.err()).isEqualTo("tern: no such domain: nowhere.org (add it with `tern domain add nowhere.org`)\n");
 
+        Result literal = tern(null, "domain", "add", "[127.0.0.1]");
+        assertThat(literal.code()).isEqualTo(1);
+        assertThat(literal.err()).isEqualTo("tern: \"[127.0.0.1]\" is an address literal, not a domain name: "
+                + "a mail domain is a name such as example.org\n");
+        assertThat(tern(null, "domain", "add", "127.0.0.1").err()).startsWith("tern: \"127.0.0.1\" is not a domain name");
+        assertThat(tern(null, "domain", "list").out()).doesNotContain("127.0.0.1");
+
         Files.writeString(config, Files.readString(config).replace("max_errors = 20", "max_errors = \"twenty\""));
         Result badConfig = tern(null, "domain", "list");
         assertThat(badConfig.code()).isEqualTo(1);
