@@ -6,6 +6,7 @@ import dev.tern.directory.Directory;
 import dev.tern.directory.DirectoryException;
 import dev.tern.directory.PasswordHasher;
 import dev.tern.directory.ScramSecret;
+import dev.tern.directory.VisibleLocalParts;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.SenderScope;
 import dev.tern.security.ratelimit.RateLimiter;
@@ -274,11 +275,14 @@ public final class SmtpCredentials {
     /** A name as given: an address, or a local part of {@code domain}; as a lookup key. */
     private static String name(String given, String domain) {
         String text = given.trim();
+        MailAddress name;
         try {
-            return MailAddress.parse(text.contains("@") ? text : text + "@" + domain).key();
+            name = MailAddress.parse(text.contains("@") ? text : text + "@" + domain);
         } catch (IllegalArgumentException e) {
             throw new DirectoryException("\"" + given + "\" is not a valid credential name: " + e.getMessage());
         }
+        VisibleLocalParts.check(name);   // it shares the names of accounts and aliases, and logs in as they do
+        return name.key();
     }
 
     /** What else has this name, or null when nothing. */

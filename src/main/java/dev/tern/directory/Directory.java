@@ -131,6 +131,7 @@ public final class Directory {
      */
     public Account addUser(String address, String password, boolean cramMd5) {
         MailAddress a = parse(address);
+        VisibleLocalParts.check(a);
         checkPassword(password);
         String hash = PasswordHasher.hash(password);
         String scram = ScramSecret.create(password).encode();
@@ -265,6 +266,7 @@ public final class Directory {
     /** Adds targets to an alias of a local domain. Targets must be addresses this server receives mail for. */
     public void addAlias(String alias, List<String> targets) {
         MailAddress a = parse(alias);
+        VisibleLocalParts.check(a);
         if (targets.isEmpty()) {
             throw new DirectoryException("an alias needs at least one target address");
         }

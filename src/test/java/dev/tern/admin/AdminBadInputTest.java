@@ -148,6 +148,42 @@ class AdminBadInputTest {
     }
 
     @Test
+    void addressesThatWouldLookLikeAnotherAreRefused() {
+        assertThat(api.post("/api/accounts", Map.of("address", "lookalike@ok.test", "password", "pw")).status())
+                .isEqualTo(201);
+        Map<String, String> hidden = Map.of("lookalike\u200b@ok.test", "U+200B ZERO WIDTH SPACE",
+                "\ufefflookalike@ok.test", "U+FEFF ZERO WIDTH NO-BREAK SPACE",
+                "look\u00adalike@ok.test", "U+00AD SOFT HYPHEN",
+                "lookalike\u2060@ok.test", "U+2060 WORD JOINER",
+                "lookalike\u00a0@ok.test", "U+00A0 NO-BREAK SPACE",
+                "look\u202ealike@ok.test", "U+202E RIGHT-TO-LEFT OVERRIDE");
+        for (Map.Entry<String, String> h : hidden.entrySet()) {
+            AdminClient.Answer a = api.post("/api/accounts", Map.of("address", h.getKey(), "password", "pw"));
+            assertThat(a.status()).as("%s: %s", h.getValue(), a.body()).isEqualTo(400);
+            assertThat(a.errorCode()).isEqualTo("invalid_field");
+            assertThat(a.errorMessage()).as(h.getValue()).contains("holds " + h.getValue())
+                    .as("the character is shown, not hidden in the message")
+                    .contains("<" + h.getValue().substring(0, "U+200B".length()) + ">").doesNotContain(h.getKey());
+            AdminClient.Answer alias = api.post("/api/aliases",
+                    Map.of("address", h.getKey(), "targets", List.of("lookalike@ok.test")));
+            assertThat(alias.status()).as("alias %s", h.getValue()).isEqualTo(400);
+            AdminClient.Answer credential = api.post("/api/credentials",
+                    Map.of("domain", "ok.test", "name", h.getKey()));
+            assertThat(credential.status()).as("credential %s", h.getValue()).isEqualTo(400);
+        }
+        AdminClient.Answer decomposed = api.post("/api/accounts", Map.of("address", "lookalik\u0065\u0301@ok.test",
+                "password", "pw"));
+        assertThat(decomposed.status()).isEqualTo(400);
+        assertThat(decomposed.errorMessage()).contains("not in Unicode Normalization Form C (NFC)")
+                .contains("\"lookalik\u00e9\"");
+        assertThat(api.post("/api/accounts", Map.of("address", "lookalik\u00e9@ok.test", "password", "pw")).status())
+                .as("the same letters, each in one character").isEqualTo(201);
+        assertThat(api.get("/api/accounts?domain=ok.test").json().findValuesAsText("address"))
+                .filteredOn(a -> a.startsWith("look")).containsExactlyInAnyOrder("lookalike@ok.test", "lookalik\u00e9@ok.test");
+        assertThat(fx.services().directory().aliases("ok.test")).isEmpty();
+    }
+
+    @Test
     void aPatchThatSaysNothingOrTooMuchIsRefused() {
         api.post("/api/accounts", Map.of("address", "p@ok.test", "password", "pw"));
         assertThat(api.patch("/api/accounts/p@ok.test", Map.of()).errorMessage()).startsWith("nothing to change");

@@ -159,6 +159,17 @@ class CliTest {
         assertThat(noDomain.code()).isEqualTo(1);
         assertThat(noDomain.err()).isEqualTo("tern: no such domain: nowhere.org (add it with `tern domain add nowhere.org`)\n");
 
+        tern(null, "domain", "add", "example.org");
+        Result hidden = tern("x\n", "user", "add", "carol\u200b@example.org", "--password-stdin");
+        assertThat(hidden.code()).isEqualTo(1);
+        assertThat(hidden.err()).isEqualTo("tern: the local part of \"carol<U+200B>@example.org\" holds U+200B ZERO "
+                + "WIDTH SPACE: a new address may not hold spaces, invisible or control characters, which make it look "
+                + "like another\n");
+        assertThat(tern(null, "alias", "add", "team\u00a0@example.org", "carol@example.org").err())
+                .startsWith("tern: the local part of \"team<U+00A0>@example.org\" holds U+00A0 NO-BREAK SPACE");
+        assertThat(tern("x\n", "user", "add", "rene\u0301@example.org", "--password-stdin").err())
+                .startsWith("tern: the local part of \"rene\u0301@example.org\" is not in Unicode Normalization Form C");
+
         Result literal = tern(null, "domain", "add", "[127.0.0.1]");
         assertThat(literal.code()).isEqualTo(1);
         assertThat(literal.err()).isEqualTo("tern: \"[127.0.0.1]\" is an address literal, not a domain name: "
