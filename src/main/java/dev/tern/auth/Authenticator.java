@@ -121,7 +121,8 @@ public final class Authenticator implements SaslAuthenticator {
         return throttle;
     }
 
-    private boolean passwordsAllowed(AuthContext context) {
+    @Override
+    public boolean passwordsAllowed(AuthContext context) {
         return context.tls() || (settings.plaintextOnLoopback() && context.client().isLoopbackAddress());
     }
 }

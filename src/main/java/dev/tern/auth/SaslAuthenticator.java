@@ -16,6 +16,14 @@ public interface SaslAuthenticator {
      */
     List<String> mechanisms(AuthContext context);
 
+    /**
+     * Passwords may cross this connection: it is encrypted, or the configuration allows them in
+     * the clear (loopback clients under {@code plaintext_on_loopback}). The one rule behind the
+     * password mechanisms offered, USER/PASS and LOGIN accepted, and what a protocol lets a client
+     * do after it logged in without TLS.
+     */
+    boolean passwordsAllowed(AuthContext context);
+
     /** Starts an exchange, or says why it may not start (unknown mechanism, no TLS, locked out). */
     SaslStart start(String mechanism, AuthContext context);
 

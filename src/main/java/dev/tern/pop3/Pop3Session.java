@@ -147,7 +147,7 @@ final class Pop3Session {
     }
 
     private boolean passwordsAllowed() {
-        return context.authenticator().mechanisms(authContext()).contains("PLAIN");
+        return context.authenticator().passwordsAllowed(authContext());
     }
 
     private void user(Pop3Command c) {

@@ -39,7 +39,12 @@ public final class FakeSaslAuthenticator implements SaslAuthenticator {
 
     @Override
     public List<String> mechanisms(AuthContext context) {
-        return context.tls() || allowPlaintext ? List.of("PLAIN", "LOGIN", "X-FINAL") : List.of();
+        return passwordsAllowed(context) ? List.of("PLAIN", "LOGIN", "X-FINAL") : List.of();
+    }
+
+    @Override
+    public boolean passwordsAllowed(AuthContext context) {
+        return context.tls() || allowPlaintext;
     }
 
     @Override
@@ -47,7 +52,7 @@ public final class FakeSaslAuthenticator implements SaslAuthenticator {
         if (!Set.of("PLAIN", "LOGIN", "X-FINAL").contains(mechanism)) {
             return new SaslStart.Refused(SaslStart.Reason.UNKNOWN_MECHANISM);
         }
-        if (!context.tls() && !allowPlaintext) {
+        if (!passwordsAllowed(context)) {
             return new SaslStart.Refused(SaslStart.Reason.ENCRYPTION_REQUIRED);
         }
         if (context.client() != null && lockedOutClients.contains(context.client().getHostAddress())) {

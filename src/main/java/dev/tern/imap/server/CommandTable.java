@@ -30,8 +30,10 @@ final class CommandTable {
     }
 
     /**
-     * @param beforeTls allowed on a STARTTLS listener before TLS is up; LOGIN's password only
-     *                  when {@code [imap] allow_plaintext_auth} says so (the session checks that)
+     * @param beforeTls allowed on a STARTTLS listener before TLS is up; the others run there
+     *                  without TLS only where passwords may too ({@code [imap] allow_plaintext_auth},
+     *                  or a loopback client under {@code [auth] plaintext_on_loopback}: the session
+     *                  checks that, as it does for LOGIN's password)
      * @param uidOrNot  false for FETCH, STORE and SEARCH by sequence number: no EXPUNGE responses
      *                  may be sent after them (RFC 9051 §7.5.1), as the client could not match
      *                  numbers to messages

@@ -152,9 +152,11 @@ final class ImapSession {
     /**
      * Passwords may be sent on this connection: TLS is up, or the configuration allows plaintext
      * ({@code [imap] allow_plaintext_auth}, or the authenticator's rule for loopback clients).
+     * LOGIN, LOGINDISABLED and the commands after login all ask this, so that a connection may
+     * never log in and then be refused everything else.
      */
     boolean passwordsAllowed() {
-        return context.authenticator().mechanisms(authContext()).contains("PLAIN");
+        return context.authenticator().passwordsAllowed(authContext());
     }
 
     AuthContext authContext() {
@@ -440,7 +442,8 @@ final class ImapSession {
     }
 
     private String refusal(CommandTable.Entry entry) {
-        if (!tls && context.tlsMode() == TlsMode.STARTTLS && !entry.beforeTls() && !context.allowPlaintextAuth()) {
+        // The same rule as LOGIN's: where a password may be sent in the clear, so may the mail.
+        if (!tls && context.tlsMode() == TlsMode.STARTTLS && !entry.beforeTls() && !passwordsAllowed()) {
             return "use STARTTLS first";
         }
         return switch (entry.needs()) {
