@@ -55,7 +55,7 @@ public final class CommandParser {
             tag = reader.tag();
             reader.space();
         } catch (ParseFailure f) {
-            return new ImapRequest(null, new ImapCommand.Invalid(f.getMessage(), null));
+            return new ImapRequest(null, new ImapCommand.Invalid(f.getMessage()));
         }
         try {
             String name = reader.atom("a command name").toUpperCase(Locale.ROOT);
@@ -65,10 +65,10 @@ public final class CommandParser {
             }
             return new ImapRequest(tag, parsed);
         } catch (ParseFailure f) {
-            return new ImapRequest(tag, new ImapCommand.Invalid(f.getMessage(), f.responseCode));
+            return new ImapRequest(tag, new ImapCommand.Invalid(f.getMessage()));
         } catch (RuntimeException e) {
             // A parser bug must cost one command, not the connection.
-            return new ImapRequest(tag, new ImapCommand.Invalid("Invalid command", null));
+            return new ImapRequest(tag, new ImapCommand.Invalid("Invalid command"));
         }
     }
 
@@ -447,9 +447,9 @@ public final class CommandParser {
             }
             return message;
         } catch (ParseFailure f) {
-            return new ImapCommand.Invalid(f.getMessage(), f.responseCode);
+            return new ImapCommand.Invalid(f.getMessage());
         } catch (RuntimeException e) {
-            return new ImapCommand.Invalid("Invalid command", null);
+            return new ImapCommand.Invalid("Invalid command");
         }
     }
 
@@ -505,11 +505,18 @@ public final class CommandParser {
         return options;
     }
 
+    /**
+     * The charset a SEARCH, SORT or THREAD reads its strings in. Which charsets a search may use
+     * is the server's decision, answered with a tagged NO [BADCHARSET] (RFC 9051 §6.4.4, RFC
+     * 5256), which also empties a saved result (RFC 5182 §2.1). So a name Java does not know is
+     * not a syntax error: its strings are read as ISO-8859-1, which takes every octet, and the
+     * command parses to be refused by name.
+     */
     private static Charset charset(String name) {
         try {
             return Charset.forName(name);
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new ParseFailure("Unsupported charset " + sanitize(name), "BADCHARSET (US-ASCII UTF-8)");
+            return StandardCharsets.ISO_8859_1;
         }
     }
 

@@ -392,10 +392,9 @@ public sealed interface ImapCommand {
 
     /**
      * A command that could not be parsed: answer {@code TAG BAD message} (or {@code * BAD} when
-     * there was no tag), with the response code if there is one. A {@code BADCHARSET} code means
-     * the syntax was fine but the charset is unknown: RFC 9051 §6.4.4 answers NO then.
+     * there was no tag).
      */
-    record Invalid(String message, String responseCode) implements ImapCommand {
+    record Invalid(String message) implements ImapCommand {
         public String name() {
             return "";
         }

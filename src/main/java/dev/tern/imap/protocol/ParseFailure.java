@@ -7,14 +7,7 @@ package dev.tern.imap.protocol;
  */
 final class ParseFailure extends RuntimeException {
 
-    final String responseCode;
-
     ParseFailure(String message) {
-        this(message, null);
-    }
-
-    ParseFailure(String message, String responseCode) {
         super(message, null, false, false);
-        this.responseCode = responseCode;
     }
 }

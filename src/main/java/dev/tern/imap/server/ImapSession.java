@@ -287,12 +287,7 @@ final class ImapSession {
         }
         ImapRequest request = new CommandParser(utf8).parseCommand(bytes);
         if (!request.isValid()) {
-            ImapCommand.Invalid invalid = (ImapCommand.Invalid) request.command();
-            if ("BADCHARSET".equals(invalid.responseCode()) && request.tag() != null) {
-                no(request.tag(), ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")), invalid.message());
-            } else {
-                bad(request.tag(), invalid.message());
-            }
+            bad(request.tag(), ((ImapCommand.Invalid) request.command()).message());
             return;
         }
         execute(request.tag(), request.command());

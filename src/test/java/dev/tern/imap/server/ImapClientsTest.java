@@ -475,6 +475,19 @@ class ImapClientsTest {
         assertThat(out).as(out).contains("sort OK 2 1 3", "uid sort OK 3 2 1", "thread OK (1)(2)(3)");
     }
 
+    @Test
+    void pythonImaplibIsToldNoForAnUnsupportedCharset() throws Exception {
+        // imaplib raises on BAD but hands back NO with its text: a refused charset is a NO.
+        String out = pythonImaplib("""
+                m.select('INBOX')
+                print('search', m.search('X-UNKNOWN', 'ALL'))
+                print('sort', m.sort('(DATE)', 'X-UNKNOWN', 'ALL'))
+                print('thread', m.thread('REFERENCES', 'X-UNKNOWN', 'ALL'))
+                """);
+        String refused = "('NO', [b'[BADCHARSET (UTF-8 US-ASCII)] search in UTF-8'])";
+        assertThat(out).as(out).contains("search " + refused, "sort " + refused, "thread " + refused);
+    }
+
     /**
      * What Python's imaplib prints running {@code commands} (Python, with {@code m} the
      * connection) after STARTTLS and LOGIN as alice on the imap listener, then LOGOUT.

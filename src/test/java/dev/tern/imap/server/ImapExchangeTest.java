@@ -263,6 +263,28 @@ class ImapExchangeTest {
         assertThat(last(imap.command("f6", "FETCH 1,$ (UID)"))).startsWith("f6 BAD");
     }
 
+    @Test
+    void aCharsetUnknownEvenToJavaIsRefusedWithNoBadcharsetNotBad() {
+        login();
+        append("INBOX", "()", MESSAGE);
+        imap.command("s0", "SELECT INBOX");
+        String refused = " NO [BADCHARSET (UTF-8 US-ASCII)] search in UTF-8";
+        assertThat(imap.command("c1", "SEARCH CHARSET X-UNKNOWN ALL")).containsExactly("c1" + refused);
+        assertThat(imap.command("c2", "UID SEARCH CHARSET \"X-UNKNOWN\" SUBJECT {5+}\r\ncaf\u00e9"))
+                .containsExactly("c2" + refused);
+        assertThat(imap.command("c3", "SORT (DATE) X-UNKNOWN ALL")).containsExactly("c3" + refused);
+        assertThat(imap.command("c4", "UID SORT RETURN (COUNT) (SUBJECT) X-UNKNOWN ALL")).containsExactly("c4" + refused);
+        assertThat(imap.command("c5", "THREAD REFERENCES X-UNKNOWN ALL")).containsExactly("c5" + refused);
+        assertThat(imap.command("c6", "UID THREAD ORDEREDSUBJECT X-UNKNOWN ALL")).containsExactly("c6" + refused);
+        // A NO empties the saved result (RFC 5182 §2.1), whatever charset it was refused for.
+        imap.command("c7", "SEARCH RETURN (SAVE) ALL");
+        assertThat(imap.command("c8", "FETCH $ (UID)")).containsExactly("* 1 FETCH (UID 1)", "c8 OK FETCH completed");
+        assertThat(imap.command("c9", "SEARCH RETURN (SAVE) CHARSET X-UNKNOWN ALL")).containsExactly("c9" + refused);
+        assertThat(imap.command("c10", "FETCH $ (UID)")).containsExactly("c10 OK FETCH completed");
+        // Bad syntax after the charset is still BAD.
+        assertThat(last(imap.command("c11", "SEARCH CHARSET X-UNKNOWN NOSUCHKEY"))).startsWith("c11 BAD");
+    }
+
     private static String responseCodeValue(List<String> lines, String code) {
         for (String l : lines) {
             int at = l.indexOf("[" + code + " ");
