@@ -437,10 +437,13 @@ public final class CommandParser {
     /**
      * The head of a further message of a MULTIAPPEND (RFC 3502): the text between the end of the
      * previous message literal and the announcement of this one.
+     *
+     * @param afterUtf8 the previous message came as {@code UTF8 (literal8)}: its {@code )} comes first
      */
-    public ImapCommand parseAppendMessage(byte[] head) {
+    public ImapCommand parseAppendMessage(byte[] head, boolean afterUtf8) {
         CommandReader r = new CommandReader(head);
         try {
+            closeUtf8Message(r, afterUtf8);
             ImapCommand.AppendMessage message = appendMessage(r);
             if (!r.atEnd()) {
                 throw new ParseFailure("Unexpected characters before the message literal");
@@ -453,7 +456,34 @@ public final class CommandParser {
         }
     }
 
-    /** {@code SP [flag-list SP] [date-time SP]}: what precedes a message literal. */
+    /**
+     * The text after an APPEND's last message literal, which ends the command: nothing, or the
+     * {@code )} that closes a {@code UTF8 (literal8)} message. Null when it is that, else the
+     * message for {@code TAG BAD}.
+     *
+     * @param afterUtf8 the last message came as {@code UTF8 (literal8)}
+     */
+    public static String appendEndProblem(byte[] tail, boolean afterUtf8) {
+        CommandReader r = new CommandReader(tail);
+        try {
+            closeUtf8Message(r, afterUtf8);
+        } catch (ParseFailure f) {
+            return f.getMessage();
+        }
+        return r.atEnd() ? null : "Unexpected characters after the message literal";
+    }
+
+    private static void closeUtf8Message(CommandReader r, boolean afterUtf8) {
+        if (afterUtf8) {
+            r.expect(')', "')' after the message literal of UTF8 (");
+        }
+    }
+
+    /**
+     * {@code SP [flag-list SP] [date-time SP] ["UTF8" SP "("]}: what precedes a message literal.
+     * The UTF8 form (RFC 6855 §4) is a literal8 in parentheses, allowed once the client enabled
+     * UTF8=ACCEPT (IMAP4rev2 enables it too); the session checks that the literal is a literal8.
+     */
     private ImapCommand.AppendMessage appendMessage(CommandReader r) {
         r.space();
         List<String> flags = List.of();
@@ -470,10 +500,19 @@ public final class CommandParser {
             }
             r.space();
         }
+        boolean utf8 = false;
+        if (r.tryWord("UTF8")) {
+            if (!utf8Accept) {
+                throw new ParseFailure("APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
+            }
+            r.space();
+            r.expect('(', "'(' after UTF8");
+            utf8 = true;
+        }
         if (!r.atEnd()) {
             throw new ParseFailure("Expected a message literal");
         }
-        return new ImapCommand.AppendMessage(flags, date);
+        return new ImapCommand.AppendMessage(flags, date, utf8);
     }
 
     /** {@code RETURN (options)} of ESEARCH / ESORT, when present; null otherwise. */

@@ -242,8 +242,10 @@ public sealed interface ImapCommand {
      *
      * @param flags        as written, system flags with their backslash
      * @param internalDate the date-time argument, or null
+     * @param utf8         the message comes as {@code UTF8 (literal8)} (RFC 6855 §4): the text
+     *                     after its literal begins with the {@code )} that closes it
      */
-    record AppendMessage(List<String> flags, OffsetDateTime internalDate) implements ImapCommand {
+    record AppendMessage(List<String> flags, OffsetDateTime internalDate, boolean utf8) implements ImapCommand {
         public AppendMessage {
             flags = List.copyOf(flags);
         }

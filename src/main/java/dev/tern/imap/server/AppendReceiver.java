@@ -58,6 +58,11 @@ final class AppendReceiver {
         return refusal;
     }
 
+    /** The last message received came as {@code UTF8 (literal8)}: the text after it starts with {@code )}. */
+    boolean lastInUtf8() {
+        return !messages.isEmpty() && messages.get(messages.size() - 1).head().utf8();
+    }
+
     /** Takes the memory a message of {@code size} octets may hold; false when the budget has none left. */
     synchronized boolean reserve(long size) {
         long octets = Math.min(size, MESSAGE_MEMORY);

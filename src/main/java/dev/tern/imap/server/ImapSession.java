@@ -316,7 +316,7 @@ final class ImapSession {
             }
             head = ((ImapCommand.Append) request.command()).first();
         } else {
-            ImapCommand parsed = new CommandParser(utf8).parseAppendMessage(m.head());
+            ImapCommand parsed = new CommandParser(utf8).parseAppendMessage(m.head(), append.lastInUtf8());
             if (parsed instanceof ImapCommand.Invalid invalid) {
                 return refuseAppend(m, new AppendReceiver.Refusal(true, null, invalid.message()));
             }
@@ -324,6 +324,10 @@ final class ImapSession {
         }
         if (append.refusal() != null) {
             return refuseAppend(m, append.refusal());
+        }
+        if (head.utf8() && !m.binary()) {
+            // RFC 6855 §4: "UTF8" SP "(" literal8 ")"; which kind of literal came, only the framer saw.
+            return refuseAppend(m, new AppendReceiver.Refusal(true, null, "APPEND UTF8 takes its message as a literal8 (~{n})"));
         }
         if (overQuota) {
             return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.overQuota(), AppendCommand.OVER_QUOTA));
@@ -374,8 +378,9 @@ final class ImapSession {
             answerRefusedAppend();
             return;
         }
-        if (tail.length > 0) {
-            append.refuse(new AppendReceiver.Refusal(true, null, "Unexpected characters after the message literal"));
+        String problem = CommandParser.appendEndProblem(tail, append.lastInUtf8());
+        if (problem != null) {
+            append.refuse(new AppendReceiver.Refusal(true, null, problem));
             answerRefusedAppend();
             return;
         }

@@ -138,15 +138,43 @@ class CommandParserTest {
         assertThat(((ImapCommand.Append) parse("a APPEND {5}\r\nDraft ")).mailbox()).isEqualTo("Draft");
         CommandParser parser = new CommandParser(false);
         ImapCommand.AppendMessage next = (ImapCommand.AppendMessage) parser.parseAppendMessage(
-                " (\\Flagged) ".getBytes(StandardCharsets.US_ASCII));
+                " (\\Flagged) ".getBytes(StandardCharsets.US_ASCII), false);
         assertThat(next.flags()).containsExactly("\\Flagged");
         assertThat(next.internalDate()).isNull();
-        assertThat(parser.parseAppendMessage(" ".getBytes(StandardCharsets.US_ASCII)))
-                .isEqualTo(new ImapCommand.AppendMessage(List.of(), null));
-        assertThat(((ImapCommand.Invalid) parser.parseAppendMessage(" junk ".getBytes(StandardCharsets.US_ASCII))).message())
-                .contains("message literal");
+        assertThat(parser.parseAppendMessage(" ".getBytes(StandardCharsets.US_ASCII), false))
+                .isEqualTo(new ImapCommand.AppendMessage(List.of(), null, false));
+        assertThat(((ImapCommand.Invalid) parser.parseAppendMessage(" junk ".getBytes(StandardCharsets.US_ASCII), false))
+                .message()).contains("message literal");
         assertThat(bad("a APPEND x \"31-Feb-1994 00:00:00 +0000\" ")).contains("date-time");
         assertThat(bad("a APPEND x hello ")).contains("message literal");
+    }
+
+    @Test
+    void appendUtf8MessagesAfterEnableOnly() {
+        // RFC 6855 §4: "UTF8" SP "(" literal8 ")"; the head ends at the "(", the ")" follows the literal.
+        CommandParser utf8 = new CommandParser(true);
+        ImapCommand.Append a = (ImapCommand.Append) utf8.parseCommand(
+                "a APPEND INBOX (\\Seen) \" 7-Feb-1994 21:52:25 -0800\" UTF8 (".getBytes(StandardCharsets.US_ASCII)).command();
+        assertThat(a.first()).isEqualTo(new ImapCommand.AppendMessage(List.of("\\Seen"),
+                OffsetDateTime.of(1994, 2, 7, 21, 52, 25, 0, ZoneOffset.ofHours(-8)), true));
+        assertThat(((ImapCommand.Append) utf8.parseCommand("a APPEND INBOX utf8 (".getBytes(StandardCharsets.US_ASCII))
+                .command()).first().utf8()).isTrue();
+        assertThat(bad("a APPEND INBOX UTF8 (")).contains("ENABLE UTF8=ACCEPT");
+        assertThat(((ImapCommand.Invalid) utf8.parseCommand("a APPEND INBOX UTF8 ".getBytes(StandardCharsets.US_ASCII))
+                .command()).message()).contains("'('");
+
+        // The next message of a MULTIAPPEND, and the end of the command, start with the ")".
+        assertThat(utf8.parseAppendMessage(") UTF8 (".getBytes(StandardCharsets.US_ASCII), true))
+                .isEqualTo(new ImapCommand.AppendMessage(List.of(), null, true));
+        assertThat(utf8.parseAppendMessage(") (\\Flagged) ".getBytes(StandardCharsets.US_ASCII), true))
+                .isEqualTo(new ImapCommand.AppendMessage(List.of("\\Flagged"), null, false));
+        assertThat(utf8.parseAppendMessage(" UTF8 (".getBytes(StandardCharsets.US_ASCII), true))
+                .isInstanceOf(ImapCommand.Invalid.class);
+        assertThat(CommandParser.appendEndProblem(new byte[0], false)).isNull();
+        assertThat(CommandParser.appendEndProblem(")".getBytes(StandardCharsets.US_ASCII), true)).isNull();
+        assertThat(CommandParser.appendEndProblem(new byte[0], true)).contains("')'");
+        assertThat(CommandParser.appendEndProblem(")".getBytes(StandardCharsets.US_ASCII), false)).contains("Unexpected");
+        assertThat(CommandParser.appendEndProblem(") x".getBytes(StandardCharsets.US_ASCII), true)).contains("Unexpected");
     }
 
     @Test

@@ -184,6 +184,90 @@ class ImapAppendTest {
         assertThat(imap.command("d", "UID FETCH 2 INTERNALDATE").get(0)).contains("\" 1-Feb-2024 09:00:00 +0000\"");
     }
 
+    static final byte[] UTF8_MESSAGE = ("From: B\u00f6b <bob@example.test>\r\nSubject: h\u00e9llo\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n\r\nb\u00f6dy\r\n").getBytes(StandardCharsets.UTF_8);
+
+    /** APPENDs {@link #UTF8_MESSAGE} as {@code UTF8 (~{n+})} (RFC 6855 §4); the tagged answer. */
+    private String appendUtf8(String tag, String before) {
+        imap.send(tag + " APPEND INBOX " + before + "UTF8 (~{" + UTF8_MESSAGE.length + "+}");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send(")");
+        return last(imap.until(tag));
+    }
+
+    @Test
+    void utf8MessagesAreAppendedOnceUtf8AcceptIsEnabled() {
+        login();
+        int n = UTF8_MESSAGE.length;
+        // Before ENABLE UTF8=ACCEPT the data item does not exist: BAD, before a synchronizing
+        // literal is sent and after a LITERAL+ one was read.
+        imap.send("u1 APPEND INBOX UTF8 (~{" + n + "}");
+        assertThat(imap.readLine()).isEqualTo("u1 BAD APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
+        assertThat(appendUtf8("u2", "")).isEqualTo("u2 BAD APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
+        assertThat(imap.command("u3", "ENABLE UTF8=ACCEPT")).containsExactly("* ENABLED UTF8=ACCEPT", "u3 OK ENABLE completed");
+
+        assertThat(appendUtf8("u4", "")).matches("u4 OK \\[APPENDUID \\d+ 1\\] APPEND completed");
+        imap.send("u5 APPEND INBOX (\\Seen) \"01-Feb-2024 10:00:00 +0000\" UTF8 (~{" + n + "}");
+        assertThat(imap.readLine()).startsWith("+ ");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send(")");
+        assertThat(last(imap.until("u5"))).matches("u5 OK \\[APPENDUID \\d+ 2\\] APPEND completed");
+        // MULTIAPPEND: each message's ")" comes before the next one's flags and literal.
+        imap.send("u6 APPEND INBOX UTF8 (~{" + n + "+}");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send(") (\\Flagged) {5+}\r\nplain UTF8 (~{" + n + "+}");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send(")");
+        assertThat(last(imap.until("u6"))).matches("u6 OK \\[APPENDUID \\d+ 3:5\\] APPEND completed");
+
+        // A plain literal in UTF8 ( ), and a missing ")", are refused; the session stays in step.
+        imap.send("r1 APPEND INBOX UTF8 ({" + n + "+}");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send(")");
+        assertThat(last(imap.until("r1"))).isEqualTo("r1 BAD APPEND UTF8 takes its message as a literal8 (~{n})");
+        imap.send("r2 APPEND INBOX UTF8 (~{" + n + "+}");
+        imap.sendBytes(UTF8_MESSAGE);
+        imap.send("");
+        assertThat(last(imap.until("r2"))).startsWith("r2 BAD Expected ')'");
+        assertThat(last(imap.command("r3", "NOOP"))).isEqualTo("r3 OK NOOP completed");
+
+        assertThat(last(imap.command("s", "SELECT INBOX"))).startsWith("s OK");
+        String sent = new String(UTF8_MESSAGE, StandardCharsets.UTF_8);
+        for (int uid : new int[]{1, 2, 3, 5}) {
+            assertThat(imap.command("f" + uid, "UID FETCH " + uid + " BODY.PEEK[]").get(0))
+                    .isEqualTo("* " + uid + " FETCH (UID " + uid + " BODY[] {" + n + "}\r\n" + sent + ")");
+        }
+        assertThat(imap.command("f4", "UID FETCH 4 (FLAGS BODY.PEEK[])").get(0))
+                .isEqualTo("* 4 FETCH (UID 4 FLAGS (\\Flagged \\Recent) BODY[] {5}\r\nplain)");
+        assertThat(imap.command("d", "UID FETCH 2 (FLAGS INTERNALDATE)").get(0))
+                .isEqualTo("* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent) INTERNALDATE \" 1-Feb-2024 10:00:00 +0000\")");
+        assertThat(tern.inbox("alice@example.test")).hasSize(5);
+    }
+
+    @Test
+    void angusMailReadsAMessageAppendedAsUtf8() throws Exception {
+        login();
+        imap.command("e", "ENABLE UTF8=ACCEPT");
+        assertThat(appendUtf8("u1", "")).startsWith("u1 OK [APPENDUID");
+        Properties p = new Properties();
+        p.put("mail.imap.host", "127.0.0.1");
+        p.put("mail.imap.port", String.valueOf(tern.port("imap")));
+        p.put("mail.imap.timeout", "20000");
+        p.put("mail.mime.allowutf8", "true");
+        Store store = Session.getInstance(p).getStore("imap");
+        store.connect("alice@example.test", "alice-pw");
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            Message m = inbox.getMessage(1);
+            assertThat(m.getSubject()).isEqualTo("h\u00e9llo");
+            assertThat(((jakarta.mail.internet.InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("B\u00f6b");
+            assertThat(m.getContent()).isEqualTo("b\u00f6dy\r\n");
+        } finally {
+            store.close();
+        }
+    }
+
     @Test
     void tooBigMessagesAreRefusedBeforeOrAfterTheirOctets() {
         login();
