@@ -90,6 +90,11 @@ public record ResponseCode(String name, String arguments) {
         return of("TOOBIG");
     }
 
+    /** RFC 3516 §4.3: BINARY was asked for a part whose Content-Transfer-Encoding the server cannot decode. */
+    public static ResponseCode unknownCte() {
+        return of("UNKNOWN-CTE");
+    }
+
     public static ResponseCode badCharset(Collection<String> supported) {
         return new ResponseCode("BADCHARSET", supported.isEmpty() ? null : "(" + String.join(" ", supported) + ")");
     }

@@ -1,9 +1,7 @@
 package dev.tern.imap.protocol;
 
-import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 import org.apache.james.mime4j.util.CharsetUtil;
 
 import java.io.ByteArrayInputStream;
@@ -21,8 +19,9 @@ import java.util.Locale;
  *   <li>header values: RFC 2047 encoded words decoded (Mime4j's {@link DecoderUtil}), 8-bit
  *       octets read as UTF-8;</li>
  *   <li>bodies: every text/* part (and those of enclosed messages), transfer-decoded (base64,
- *       quoted-printable) and converted from its charset (us-ascii when absent, UTF-8 when the
- *       charset is unknown); other parts (images, attachments) are not searched;</li>
+ *       quoted-printable: {@link TransferDecoding}) and converted from its charset (us-ascii when
+ *       absent, UTF-8 when the charset is unknown); other parts (images, attachments) are not
+ *       searched;</li>
  *   <li>matching is a substring test after Unicode case folding ({@link #fold}).</li>
  * </ul>
  * At most {@link #MAX_TEXT} characters of body text are extracted per message, so a huge message
@@ -60,18 +59,6 @@ public final class SearchText {
         return s.toLowerCase(Locale.ROOT);     // ASCII: lower case alone gives the same form
     }
 
-    /** Transfer-decodes a body: base64 and quoted-printable are decoded, anything else passes. */
-    public static InputStream transferDecoded(InputStream body, String encoding) {
-        String e = encoding == null ? "" : encoding.strip().toLowerCase(Locale.ROOT);
-        if (e.equals("base64")) {
-            return new Base64InputStream(body, DecodeMonitor.SILENT);
-        }
-        if (e.equals("quoted-printable")) {
-            return new QuotedPrintableInputStream(body, DecodeMonitor.SILENT);
-        }
-        return body;
-    }
-
     /**
      * The decoded text of every text/* part of a message.
      *
@@ -98,7 +85,7 @@ public final class SearchText {
         }
         int start = (int) Math.min(part.bodyStart(), message.length);
         int end = (int) Math.min(part.bodyEnd(), message.length);
-        try (InputStream in = transferDecoded(new ByteArrayInputStream(message, start, end - start), part.encoding())) {
+        try (InputStream in = TransferDecoding.decoded(new ByteArrayInputStream(message, start, end - start), part.encoding())) {
             byte[] decoded = in.readNBytes(MAX_TEXT);
             if (out.length() > 0) {
                 out.append('\n');

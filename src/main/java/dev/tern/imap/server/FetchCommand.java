@@ -96,6 +96,9 @@ final class FetchCommand {
                 // Part of the response may be out already; the client must start afresh.
                 s.writer().status(null, "BYE", ResponseCode.serverBug(), "FETCH failed; please reconnect");
                 s.io().closeAfterFlush();
+            } else if (full != null && full.unknownEncoding()) {
+                s.no(tag, ResponseCode.unknownCte(),
+                        "a part asked for has a Content-Transfer-Encoding this server cannot decode; BODY[] gives its octets");
             } else if (c.uid()) {
                 s.completed(tag, c.name() + " completed");
             } else {

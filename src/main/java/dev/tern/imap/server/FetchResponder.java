@@ -6,10 +6,10 @@ import dev.tern.imap.protocol.HeaderFieldFilter;
 import dev.tern.imap.protocol.ImapDates;
 import dev.tern.imap.protocol.MessageStructure;
 import dev.tern.imap.protocol.ResponseWriter;
-import dev.tern.imap.protocol.SearchText;
 import dev.tern.imap.protocol.Section;
 import dev.tern.imap.protocol.SectionLocator;
 import dev.tern.imap.protocol.StructureWriter;
+import dev.tern.imap.protocol.TransferDecoding;
 import dev.tern.mailbox.FlagOperation;
 import dev.tern.mailbox.FlagStoreResult;
 import dev.tern.mailbox.Flags;
@@ -65,6 +65,10 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private final Deque<Object> pieces = new ArrayDeque<>();
     private Map<Long, MessageEntry> entries;
     private final boolean readsContent;
+    /** A BINARY or BINARY.SIZE item names a part, whose transfer encoding must then be known. */
+    private final boolean decodesParts;
+    /** Some message had a part asked for with BINARY in an encoding Tern cannot decode. */
+    private boolean unknownEncoding;
     /** Inline contents of the messages from the current window on, by blob id. */
     private Map<String, byte[]> window = Map.of();
     private int windowEnd;
@@ -99,6 +103,17 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 || i instanceof FetchItem.Binary || i instanceof FetchItem.BinarySize
                 || i == FetchItem.Attribute.RFC822 || i == FetchItem.Attribute.RFC822_HEADER
                 || i == FetchItem.Attribute.RFC822_TEXT);
+        this.decodesParts = items.stream().anyMatch(i -> i instanceof FetchItem.Binary b && !b.part().isEmpty()
+                || i instanceof FetchItem.BinarySize size && !size.part().isEmpty());
+    }
+
+    /**
+     * Some message had a part asked for with BINARY or BINARY.SIZE whose Content-Transfer-Encoding
+     * Tern cannot decode: it got no FETCH response, and the command is answered NO [UNKNOWN-CTE]
+     * (RFC 3516 §4.3, RFC 9051 §6.4.5). Read after the stream completed.
+     */
+    boolean unknownEncoding() {
+        return unknownEncoding;
     }
 
     /** The MODSEQs of the implicit \Seen changes (one per window of messages): read after the stream completed. */
@@ -136,14 +151,20 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         return pieces.isEmpty() && open == null && next >= targets.size();
     }
 
-    private void load() {
+    private void load() throws IOException {
         entries = IndexEntries.of(messages, mailboxId, targets.stream().map(Target::uid).toList(), targets.size());
         entries.values().removeIf(m -> m.modSeq() <= changedSince);
         if (!setSeen) {
             return;
         }
-        List<Long> unseen = entries.values().stream().filter(m -> !m.flags().has(SystemFlag.SEEN))
-                .map(MessageEntry::uid).toList();
+        List<Long> unseen = new ArrayList<>();
+        for (MessageEntry m : entries.values()) {
+            // A message whose BINARY part cannot be decoded is not read, so it does not become \Seen.
+            if (!m.flags().has(SystemFlag.SEEN)
+                    && !(decodesParts && namesUnknownEncoding(StoredStructures.of(messages, m)))) {
+                unseen.add(m.uid());
+            }
+        }
         if (unseen.isEmpty()) {
             return;
         }
@@ -177,9 +198,18 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         if (m == null) {
             return;    // expunged meanwhile, or not changed since CHANGEDSINCE
         }
+        MessageStructure structure = null;
+        if (decodesParts) {
+            structure = StoredStructures.of(messages, m);
+            if (namesUnknownEncoding(structure)) {
+                // Checked before anything of the message is written: no undecoded octets go out
+                // as if they were decoded, and the command ends NO [UNKNOWN-CTE].
+                unknownEncoding = true;
+                return;
+            }
+        }
         Pieces buf = new Pieces();
         ResponseWriter w = new ResponseWriter(buf, utf8);
-        MessageStructure structure = null;
         boolean flagsWritten = false;
         w.fetchStart(t.sequence());
         for (FetchItem item : items) {
@@ -234,7 +264,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                 } else if (part == null) {
                     w.nil();
                 } else {
-                    w.number(decodedLength(m, part));
+                    w.number(decodingOf(part) == null ? part.size() : decodedLength(m, part));
                 }
             }
         }
@@ -286,7 +316,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         } else {
             start = part.bodyStart();
             length = part.size();
-            encoding = part.isMultipart() || part.isMessage() ? null : part.encoding();
+            encoding = decodingOf(part);
         }
         long decoded = encoding == null ? length : decodedLength(m, part);
         long skip = 0;
@@ -317,8 +347,29 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         }
     }
 
+    /** Whether a BINARY or BINARY.SIZE item names a part in an encoding {@link TransferDecoding} does not know. */
+    private boolean namesUnknownEncoding(MessageStructure structure) {
+        for (FetchItem item : items) {
+            List<Integer> path = item instanceof FetchItem.Binary b ? b.part()
+                    : item instanceof FetchItem.BinarySize size ? size.part() : List.of();
+            BodyPart part = path.isEmpty() ? null : structure.part(path);
+            if (part != null && !TransferDecoding.known(decodingOf(part))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The transfer encoding BINARY undoes for a part, or null: multiparts and messages are sent as
+     * they are (their own parts carry the encodings), as is a part without one.
+     */
+    private static String decodingOf(BodyPart part) {
+        return part.isMultipart() || part.isMessage() ? null : part.encoding();
+    }
+
     private long decodedLength(MessageEntry m, BodyPart part) throws IOException {
-        try (InputStream in = SearchText.transferDecoded(slice(m, part.bodyStart(), part.size()), part.encoding())) {
+        try (InputStream in = TransferDecoding.decoded(slice(m, part.bodyStart(), part.size()), part.encoding())) {
             return in.transferTo(OutputStream.nullOutputStream());
         }
     }
@@ -366,7 +417,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
     private void openStream(StreamPiece s) throws IOException {
         InputStream in = slice(s.message(), s.inline(), s.start(), s.length());
         if (s.decode() != null) {
-            in = SearchText.transferDecoded(in, s.decode());
+            in = TransferDecoding.decoded(in, s.decode());
             in.skipNBytes(s.skip());
         }
         stream = in;

@@ -488,6 +488,23 @@ class ImapClientsTest {
         assertThat(out).as(out).contains("search " + refused, "sort " + refused, "thread " + refused);
     }
 
+    @Test
+    void pythonImaplibIsToldWhenBinaryCannotDecodeAPart() throws Exception {
+        String out = pythonImaplib("""
+                def append(encoding, body):
+                    m.append('INBOX', None, None, b'Subject: cte\\r\\nContent-Type: text/plain\\r\\n'
+                             + b'Content-Transfer-Encoding: ' + encoding + b'\\r\\n\\r\\n' + body)
+                append(b'x-uuencode', b'begin 644 x\\r\\n')
+                append(b'quoted-printable', b'=ZZ=4\\r\\nabc=\\r\\n')
+                m.select('INBOX')
+                print('unknown', m.fetch('1', '(BINARY.PEEK[1])'))
+                typ, data = m.fetch('2', '(BINARY.PEEK[1])')
+                print('qp', typ, repr(data[0][1]))
+                """);
+        assertThat(out).as(out).contains("unknown ('NO', [b'[UNKNOWN-CTE] a part asked for has a Content-Transfer-Encoding",
+                "qp OK b'=ZZ=4\\r\\nabc'");
+    }
+
     /**
      * What Python's imaplib prints running {@code commands} (Python, with {@code m} the
      * connection) after STARTTLS and LOGIN as alice on the imap listener, then LOGOUT.

@@ -669,4 +669,36 @@ class ImapExchangeTest {
                         + "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n)");
         assertThat(imap.command("h3", "FETCH 1 BODYSTRUCTURE").get(0)).startsWith("* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\"");
     }
+
+    @Test
+    void binaryRefusesAnUnknownTransferEncodingAndKeepsInvalidEscapesAsTheyAre() {
+        store("Subject: uuencoded\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n"
+                + "begin 644 x\r\n");
+        store("Subject: qp\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "=ZZ=4\r\nabc=\r\n");
+        store("Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\n\r\nfirst\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: X-GZIP\r\n\r\n"
+                + "not gzip\r\n--b--\r\n");
+        login();
+        imap.command("u0", "SELECT INBOX");
+        String refused = " NO [UNKNOWN-CTE] a part asked for has a Content-Transfer-Encoding this server cannot decode;"
+                + " BODY[] gives its octets";
+        assertThat(imap.command("u1", "FETCH 1 BINARY.PEEK[1]")).containsExactly("u1" + refused);
+        assertThat(imap.command("u2", "UID FETCH 1 BINARY.SIZE[1]")).containsExactly("u2" + refused);
+        // The other messages are answered; the one that cannot be is left out, and the command fails.
+        assertThat(imap.command("u3", "FETCH 1:3 (BINARY.SIZE[1] BINARY.PEEK[1])")).containsExactly(
+                "* 2 FETCH (BINARY.SIZE[1] 10 BINARY[1] ~{10}\r\n=ZZ=4\r\nabc)",
+                "* 3 FETCH (BINARY.SIZE[1] 5 BINARY[1] ~{5}\r\nfirst)",
+                "u3" + refused);
+        assertThat(imap.command("u4", "FETCH 3 BINARY.PEEK[2]")).containsExactly("u4" + refused);
+        // Without .PEEK too, and the message that could not be read does not become \\Seen.
+        assertThat(imap.command("u5", "FETCH 1:2 BINARY[1]")).containsExactly(
+                "* 2 FETCH (BINARY[1] ~{10}\r\n=ZZ=4\r\nabc FLAGS (\\Seen \\Recent))", "u5" + refused);
+        // BODY[] gives the octets as they are.
+        assertThat(imap.command("u6", "FETCH 1 (FLAGS BODY.PEEK[1])")).containsExactly(
+                "* 1 FETCH (FLAGS (\\Recent) BODY[1] {13}\r\nbegin 644 x\r\n)", "u6 OK FETCH completed");
+        // The whole message and a multipart are sent as they are, whatever their parts' encodings.
+        assertThat(last(imap.command("u7", "FETCH 3 (BINARY.PEEK[] BINARY.SIZE[])"))).isEqualTo("u7 OK FETCH completed");
+    }
 }
