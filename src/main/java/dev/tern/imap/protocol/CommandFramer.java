@@ -133,11 +133,8 @@ public final class CommandFramer {
         }
         boolean message = isMessageLiteral(literal);
         literals++;
-        boolean tooBig = literal.size > limits.maxLiteralSize()
-                || (!message && end + 2 + literal.size > limits.maxCommandSize())
-                || (limits.literalMinus() && !literal.synchronizing && literal.size > FramingLimits.LITERAL_MINUS_MAX);
-        if (tooBig) {
-            FramerEvent.LiteralTooBig big = new FramerEvent.LiteralTooBig(tag(), literal.size, literal.synchronizing);
+        FramerEvent.LiteralTooBig big = tooBig(literal, message, end);
+        if (big != null) {
             reset();
             if (literal.synchronizing) {
                 return big;
@@ -163,6 +160,34 @@ public final class CommandFramer {
             literalDone();
         }
         return literal.synchronizing ? new FramerEvent.LiteralContinuation(tag(), literal.size) : null;
+    }
+
+    /**
+     * The refusal of a literal that breaks a limit, naming the one that applies; null when it
+     * fits. A literal that is not a message is buffered with its command, so the command limit is
+     * usually the one it meets first (256 KiB by default, against 50 MiB per literal): that one is
+     * named when it is the tighter of the two.
+     *
+     * @param end where the line that announces it ends in the buffer
+     */
+    private FramerEvent.LiteralTooBig tooBig(LiteralAnnouncement literal, boolean message, int end) {
+        boolean overLiteral = literal.size > limits.maxLiteralSize();
+        boolean overCommand = !message && end + 2 + literal.size > limits.maxCommandSize();
+        FramerEvent.Limit exceeded;
+        long limit;
+        if (limits.literalMinus() && !literal.synchronizing && literal.size > FramingLimits.LITERAL_MINUS_MAX) {
+            exceeded = FramerEvent.Limit.NON_SYNCHRONIZING;
+            limit = FramingLimits.LITERAL_MINUS_MAX;
+        } else if (overCommand && (!overLiteral || limits.maxCommandSize() <= limits.maxLiteralSize())) {
+            exceeded = FramerEvent.Limit.COMMAND;
+            limit = limits.maxCommandSize();
+        } else if (overLiteral) {
+            exceeded = message ? FramerEvent.Limit.MESSAGE : FramerEvent.Limit.LITERAL;
+            limit = limits.maxLiteralSize();
+        } else {
+            return null;
+        }
+        return new FramerEvent.LiteralTooBig(tag(), literal.size, literal.synchronizing, exceeded, limit);
     }
 
     /**

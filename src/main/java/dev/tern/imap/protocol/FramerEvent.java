@@ -32,8 +32,24 @@ public sealed interface FramerEvent {
      * non-synchronizing one the framer first skips the announced octets and the rest of the
      * command without buffering them, then reports it. Either way the command is over, also when
      * some messages of a MULTIAPPEND were already streamed.
+     *
+     * @param exceeded the limit it broke (the tightest, when it broke several), for the answer to name
+     * @param limit    that limit's value in octets
      */
-    record LiteralTooBig(String tag, long size, boolean synchronizing) implements FramerEvent {
+    record LiteralTooBig(String tag, long size, boolean synchronizing, Limit exceeded, long limit)
+            implements FramerEvent {
+    }
+
+    /** The limits of {@link FramingLimits} a literal can exceed. */
+    enum Limit {
+        /** An APPEND message over {@link FramingLimits#maxLiteralSize()}: the message size limit (APPENDLIMIT). */
+        MESSAGE,
+        /** Another literal over {@link FramingLimits#maxLiteralSize()}. */
+        LITERAL,
+        /** A literal that would take the buffered command over {@link FramingLimits#maxCommandSize()}. */
+        COMMAND,
+        /** A non-synchronizing literal over {@link FramingLimits#LITERAL_MINUS_MAX} under LITERAL-. */
+        NON_SYNCHRONIZING
     }
 
     /**

@@ -148,7 +148,7 @@ final class ImapConnection extends ProtocolConnection implements ImapIo {
         } else if (event instanceof FramerEvent.LineTooLong t) {
             session.lineTooLong(t.tag());
         } else if (event instanceof FramerEvent.LiteralTooBig big) {
-            session.literalTooBig(big.tag(), big.size());
+            session.literalTooBig(big);
         }
     }
 

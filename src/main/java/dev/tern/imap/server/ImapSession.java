@@ -464,14 +464,27 @@ final class ImapSession {
         bad(tag, "command line too long");
     }
 
-    void literalTooBig(String tag, long size) {
+    void literalTooBig(FramerEvent.LiteralTooBig big) {
         dropAppend();
-        if (tag == null) {
+        if (big.tag() == null) {
             bad(null, "literal too big");
         } else {
-            writer().status(tag, "NO", ResponseCode.tooBig(), "literal of " + size + " octets exceeds the limit of "
-                    + context.limits().maxLiteralSize());
+            writer().status(big.tag(), "NO", ResponseCode.tooBig(), tooBigText(big));
         }
+    }
+
+    /** Names the limit the literal broke: the client can only act on the one that applies. */
+    private static String tooBigText(FramerEvent.LiteralTooBig big) {
+        long n = big.size();
+        long limit = big.limit();
+        return switch (big.exceeded()) {
+            case MESSAGE -> "message of " + n + " octets exceeds the limit of " + limit + " octets (APPENDLIMIT)";
+            case LITERAL -> "literal of " + n + " octets exceeds the limit of " + limit + " octets per literal";
+            case COMMAND -> "a literal of " + n + " octets would take the command over the limit of " + limit
+                    + " octets for a command and its literals";
+            case NON_SYNCHRONIZING -> "non-synchronizing literal of " + n + " octets exceeds the limit of " + limit
+                    + " octets (LITERAL-); send it as a synchronizing literal";
+        };
     }
 
     /** A large literal was refused because too many are being received at once. */

@@ -91,21 +91,43 @@ class CommandFramerTest {
                 .containsExactly("message a [a APPEND x ] 100+", "data " + exact + "|", "end []");
         // A synchronizing literal that is too big: nothing of it is read, the next command follows.
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {101}\r\nb NOOP\r\n", 5))
-                .containsExactly(new FramerEvent.LiteralTooBig("a", 101, true), "b NOOP");
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 101, true, FramerEvent.Limit.MESSAGE, 100), "b NOOP");
         // A non-synchronizing one: its octets and the rest of the command are skipped, then it is refused.
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {101+}\r\n" + "y".repeat(101) + " {3+}\r\nzzz\r\nb NOOP\r\n", 9))
-                .containsExactly(new FramerEvent.LiteralTooBig("a", 101, false), "b NOOP");
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 101, false, FramerEvent.Limit.MESSAGE, 100), "b NOOP");
         // The buffered part of a command is bounded too.
         String many = "a X" + " {100+}\r\n".concat("x".repeat(100)).repeat(19) + " {100+}\r\n" + "x".repeat(100) + "\r\n";
         List<Object> events = events(new CommandFramer(LIMITS), many, 50);
-        assertThat(events).containsExactly(new FramerEvent.LiteralTooBig("a", 100, false));
+        assertThat(events).containsExactly(new FramerEvent.LiteralTooBig("a", 100, false, FramerEvent.Limit.COMMAND, 2048));
+    }
+
+    @Test
+    void aTooBigLiteralNamesTheLimitItBroke() {
+        // Buffered with its command: the command limit applies long before the literal limit.
+        FramingLimits wide = new FramingLimits(1024, 1_000_000, 4096, false);
+        assertThat(events(new CommandFramer(wide), "a SELECT {5000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 5000, true, FramerEvent.Limit.COMMAND, 4096));
+        assertThat(events(new CommandFramer(wide), "a SELECT {2000000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 2000000, true, FramerEvent.Limit.COMMAND, 4096));
+        // Each literal fits, the two together do not.
+        assertThat(events(new CommandFramer(wide), "a ID (\"a\" {3000+}\r\n" + "x".repeat(3000) + " \"b\" {3000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 3000, true, FramerEvent.Limit.COMMAND, 4096));
+        // An APPEND message is streamed: only the message limit applies to it.
+        assertThat(events(new CommandFramer(wide), "a APPEND x {2000000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 2000000, true, FramerEvent.Limit.MESSAGE, 1_000_000));
+        // A literal limit below the command limit is the one a smaller literal meets.
+        FramingLimits narrow = new FramingLimits(1024, 100, 4096, false);
+        assertThat(events(new CommandFramer(narrow), "a LOGIN x {200}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 200, true, FramerEvent.Limit.LITERAL, 100));
+        assertThat(events(new CommandFramer(narrow), "a LOGIN x {5000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 5000, true, FramerEvent.Limit.LITERAL, 100));
     }
 
     @Test
     void literalMinusRefusesLargeNonSynchronizingLiterals() {
         FramingLimits minus = new FramingLimits(1024, 10_000, 20_000, true);
         assertThat(events(new CommandFramer(minus), "a APPEND x {4097+}\r\n" + "x".repeat(4097) + "\r\n", 100))
-                .containsExactly(new FramerEvent.LiteralTooBig("a", 4097, false));
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 4097, false, FramerEvent.Limit.NON_SYNCHRONIZING, 4096));
         assertThat(events(new CommandFramer(minus), "a APPEND x {4097}\r\n", 100))
                 .containsExactly("message a [a APPEND x ] 4097");
     }
@@ -162,9 +184,9 @@ class CommandFramerTest {
     @Test
     void aTooBigMessageInAMultiappendEndsTheCommand() {
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {3+}\r\nabc {101+}\r\n" + "y".repeat(101) + "\r\nb NOOP\r\n", 7))
-                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, false), "b NOOP");
+                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, false, FramerEvent.Limit.MESSAGE, 100), "b NOOP");
         assertThat(events(new CommandFramer(LIMITS), "a APPEND x {3+}\r\nabc {101}\r\nb NOOP\r\n", 7))
-                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, true), "b NOOP");
+                .containsExactly("message a [a APPEND x ] 3+", "data abc|", new FramerEvent.LiteralTooBig("a", 101, true, FramerEvent.Limit.MESSAGE, 100), "b NOOP");
     }
 
     @Test

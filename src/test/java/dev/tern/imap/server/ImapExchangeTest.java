@@ -585,6 +585,29 @@ class ImapExchangeTest {
     }
 
     @Test
+    void aTooBigLiteralIsRefusedNamingTheLimitThatApplies() {
+        login();
+        // APPEND's message: the message size limit, max_literal here, announced as APPENDLIMIT.
+        imap.send("t1 APPEND INBOX {2000000}");
+        assertThat(imap.readLine())
+                .isEqualTo("t1 NO [TOOBIG] message of 2000000 octets exceeds the limit of 1048576 octets (APPENDLIMIT)");
+        assertThat(String.join(" ", imap.command("c", "CAPABILITY"))).contains(" APPENDLIMIT=1048576");
+        // Any other literal is buffered with its command: 4 x max_line (64 KiB) for all of it.
+        String overCommand = " NO [TOOBIG] a literal of 300000 octets would take the command over the limit of"
+                + " 262144 octets for a command and its literals";
+        imap.send("t2 SELECT {300000}");
+        assertThat(imap.readLine()).isEqualTo("t2" + overCommand);
+        imap.send("t3 LOGIN x {300000+}");
+        imap.sendBytes(new byte[300_000]);
+        imap.send("");
+        assertThat(imap.readLine()).isEqualTo("t3" + overCommand);
+        // Each literal within the limit, the two together over it.
+        imap.send("t4 ID (\"a\" {200000+}\r\n" + "x".repeat(200_000) + " \"b\" {200000+}\r\n" + "y".repeat(200_000) + ")");
+        assertThat(imap.readLine()).isEqualTo("t4" + overCommand.replace("300000", "200000"));
+        assertThat(last(imap.command("t5", "NOOP"))).isEqualTo("t5 OK NOOP completed");
+    }
+
+    @Test
     void syntaxErrorsKeepTheSessionGoing() {
         assertThat(imap.command("x1", "LOGIN").get(0)).startsWith("x1 BAD");
         imap.send("no-space-at-all");
