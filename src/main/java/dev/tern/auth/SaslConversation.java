@@ -57,6 +57,12 @@ public abstract class SaslConversation {
     private AuthContext context;
     private SaslExchange exchange;
     private AuthenticatedUser pendingUser;
+    /**
+     * The exchange runs USER/PASS or LOGIN, whose user name and password came as command
+     * arguments: a response PLAIN finds malformed (an empty name or password, which the commands'
+     * syntax allows and PLAIN's does not) is the client's wrong login, not a SASL message it wrote.
+     */
+    private boolean argumentLogin;
     private boolean running;
     private boolean closed;
 
@@ -107,8 +113,12 @@ public abstract class SaslConversation {
         });
     }
 
-    /** USER/PASS and LOGIN: a PLAIN exchange with an empty authorization identity. */
+    /**
+     * USER/PASS and LOGIN: a PLAIN exchange with an empty authorization identity. What PLAIN finds
+     * malformed ends as {@link Ending#FAILED}, after the failure delay, as a wrong password does.
+     */
     protected final void beginPlain(String user, String password, AuthContext ctx) {
+        argumentLogin = true;
         begin("PLAIN", ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8), ctx);
     }
 
@@ -156,8 +166,9 @@ public abstract class SaslConversation {
             ex.dispose();
             throw e;
         }
-        Duration delay = step instanceof SaslStep.Failure f && isCredentialFailure(f)
-                ? authenticator.failureDelay(context) : null;
+        boolean failedLogin = step instanceof SaslStep.Failure f
+                && (isCredentialFailure(f) || isArgumentLoginFailure(f));
+        Duration delay = failedLogin ? authenticator.failureDelay(context) : null;
         return new Outcome(ex, step, null, delay);
     }
 
@@ -209,7 +220,13 @@ public abstract class SaslConversation {
             String why = f.reason().name().toLowerCase(Locale.ROOT) + (f.detail() == null ? "" : " (" + f.detail() + ")");
             release();
             switch (f.reason()) {
-                case MALFORMED -> ended(Ending.MALFORMED, why, Duration.ZERO);
+                case MALFORMED -> {
+                    if (argumentLogin) {
+                        ended(Ending.FAILED, why, failureDelay == null ? Duration.ZERO : failureDelay);
+                    } else {
+                        ended(Ending.MALFORMED, why, Duration.ZERO);
+                    }
+                }
                 case CANCELLED -> ended(Ending.CANCELLED, why, Duration.ZERO);
                 case TEMPORARY -> ended(Ending.TEMPORARY, why, Duration.ZERO);
                 default -> ended(Ending.FAILED, why, failureDelay == null ? Duration.ZERO : failureDelay);
@@ -234,6 +251,10 @@ public abstract class SaslConversation {
         exchange = null;
         pendingUser = null;
         released();
+    }
+
+    private boolean isArgumentLoginFailure(SaslStep.Failure f) {
+        return argumentLogin && f.reason() == SaslStep.FailureReason.MALFORMED;
     }
 
     private static boolean isCredentialFailure(SaslStep.Failure f) {

@@ -185,15 +185,16 @@ final class CommandReader {
             }
             if (b == '\\') {
                 if (pos >= in.length || (in[pos] != '"' && in[pos] != '\\')) {
-                    throw new ParseFailure("Invalid escape in quoted " + what);
+                    throw new ParseFailure("Invalid escape in " + what
+                            + ": a backslash in a quoted string may only precede \" or \\");
                 }
                 b = in[pos++];
             } else if (b == '\r' || b == '\n' || b == 0) {
-                throw new ParseFailure("Invalid character in quoted " + what);
+                throw new ParseFailure("Invalid character in " + what + ": a quoted string cannot hold CR, LF or NUL");
             }
             out[n++] = b;
         }
-        throw new ParseFailure("Unterminated quoted " + what);
+        throw new ParseFailure("Unterminated quoted string in " + what);
     }
 
     record Literal(byte[] bytes, boolean binary) {
