@@ -56,7 +56,7 @@ public final class AliasRoutes implements RouteGroup {
                         throw ApiException.invalidField("an alias needs at least one target address");
                     }
                     for (String t : body.targets()) {
-                        MailAddress target = Tenancy.address(t == null ? "" : t);
+                        MailAddress target = Tenancy.address(t);
                         if (!who.mayUse(target.asciiDomain())) {
                             throw ApiException.invalidField("alias target " + target.key()
                                     + " is not in a domain this token may use");

@@ -130,7 +130,7 @@ public final class CredentialRoutes implements RouteGroup {
         for (String sender : given) {
             String pattern;
             try {
-                pattern = SenderScope.pattern(sender == null ? "" : sender);
+                pattern = SenderScope.pattern(sender);
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidField("senders: " + e.getMessage());
             }

@@ -56,7 +56,7 @@ public final class TokenRoutes implements RouteGroup {
                     NewToken body = r.body(NewToken.class);
                     List<Scope> scopes = new ArrayList<>();
                     for (String name : body.scopes()) {
-                        scopes.add(Scope.parse(name == null ? "" : name).orElseThrow(() -> ApiException.invalidField(
+                        scopes.add(Scope.parse(name).orElseThrow(() -> ApiException.invalidField(
                                 "unknown scope \"" + name + "\"; the scopes are: " + Scope.names())));
                     }
                     if (body.domains() != null && body.domains().isEmpty()) {

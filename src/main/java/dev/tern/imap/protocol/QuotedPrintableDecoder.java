@@ -20,6 +20,10 @@ import java.util.Objects;
  * A run of more than {@value #MAX_BLANKS} blanks is kept whatever follows it, so that no input
  * makes the decoder hold more than that. Decoding the same octets always gives the same result:
  * BINARY announces the decoded length, then streams the decoding again.
+ *
+ * <p>Mime4j's {@code QuotedPrintableInputStream}, used before, is not lenient in that way: after
+ * an invalid escape it wrote the line's CR twice ({@code =ZZ=4\r\n} came out {@code =ZZ=4\r\r\n}),
+ * which BINARY would have served as the part's content.
  */
 public final class QuotedPrintableDecoder extends InputStream {
 
