@@ -2,6 +2,7 @@ package dev.tern.auth;
 
 import dev.tern.config.AuthSettings;
 import dev.tern.config.KerberosSettings;
+import dev.tern.testing.RawImapClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.RawSmtpClient;
 import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
@@ -66,7 +67,8 @@ class GssapiTest {
         kdc.init(); // writes work/krb5.conf and points java.security.krb5.conf at it
         kdc.start();
         keytab = work.resolve("tern.keytab");
-        kdc.createAndExportPrincipals(keytab.toFile(), "smtp/mx.example.org@" + REALM, "imap/mx.example.org@" + REALM);
+        kdc.createAndExportPrincipals(keytab.toFile(), "smtp/mx.example.org@" + REALM, "imap/mx.example.org@" + REALM,
+                "pop/mx.example.org@" + REALM);
         kdc.createPrincipal("smtp/other.example.org@" + REALM, "not-in-the-keytab");
         kdc.createPrincipal("alice@" + REALM, "alice-password");
         kdc.createPrincipal("mallory@" + REALM, "mallory-password");
@@ -155,38 +157,120 @@ class GssapiTest {
         }
     }
 
+    /**
+     * A Kerberos ticket puts no password on the wire, so on the plain {@code imap} and {@code pop3}
+     * ports (STARTTLS offered, not used; passwords refused) GSSAPI is offered, and the session it
+     * opens reads mail there like one that logged in after STARTTLS.
+     */
+    @Test
+    void aTicketOpensImapAndPop3SessionsWithoutTls(@TempDir Path serverDir) throws Exception {
+        String config = """
+                hostname = "mx.example.org"
+                [auth.kerberos]
+                keytab = "%s"
+                realm = "%s"
+                """.formatted(keytab.toString().replace("\\", "/"), REALM);
+        try (RunningServer tern = new RunningServer(serverDir, config, """
+                imap = ["127.0.0.1:0"]
+                pop3 = ["127.0.0.1:0"]
+                """, null)) {
+            tern.services().directory().addDomain("example.org");
+            tern.services().directory().addUser("alice@example.org", "unused-password");
+            try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
+                c.reply();
+                c.command("EHLO peer.example.net");
+                assertThat(c.sendMail("bob@example.net", java.util.List.of("alice@example.org"),
+                        "From: bob@example.net\r\nSubject: for kerberos\r\n\r\nread without TLS\r\n")).startsWith("250");
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> tern.inbox("alice@example.org").size() == 1);
+
+            try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+                assertThat(imap.readLine()).contains("STARTTLS", "LOGINDISABLED", "AUTH=GSSAPI")
+                        .doesNotContain("AUTH=PLAIN");
+                String login = gssapi(alice, "imap", first -> {
+                    imap.send("a1 AUTHENTICATE GSSAPI " + first);
+                    return imap.readLine();
+                }, line -> {
+                    imap.send(line);
+                    return imap.readLine();
+                }, "+ ");
+                assertThat(login).startsWith("a1 OK");
+                assertThat(imap.command("a2", "SELECT INBOX")).contains("* 1 EXISTS");
+                java.util.List<String> fetch = imap.command("a3", "FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]");
+                assertThat(String.join("\n", fetch)).contains("Subject: for kerberos");
+                assertThat(RawImapClient.last(fetch)).startsWith("a3 OK");
+                assertThat(RawImapClient.last(imap.command("a4", "LOGOUT"))).startsWith("a4 OK");
+            }
+            try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+                imap.readLine();
+                assertThat(RawImapClient.last(imap.command("b1", "LOGIN alice@example.org unused-password")))
+                        .startsWith("b1 NO [PRIVACYREQUIRED]");
+                assertThat(RawImapClient.last(imap.command("b2", "SELECT INBOX"))).startsWith("b2 BAD")
+                        .contains("log in first");
+            }
+
+            try (dev.tern.testing.RawPop3Client pop = new dev.tern.testing.RawPop3Client(tern.port("pop3"))) {
+                assertThat(pop.line()).startsWith("+OK");
+                assertThat(pop.command("CAPA")).startsWith("+OK");
+                assertThat(pop.multiline()).contains("SASL GSSAPI", "STLS").doesNotContain("USER");
+                String login = gssapi(alice, "pop", first -> pop.command("AUTH GSSAPI " + first), pop::command, "+ ");
+                assertThat(login).startsWith("+OK");
+                assertThat(pop.command("STAT")).startsWith("+OK 1 ");
+                assertThat(pop.command("TOP 1 0")).startsWith("+OK");
+                assertThat(pop.multiline()).contains("Subject: for kerberos");
+                assertThat(pop.command("QUIT")).startsWith("+OK");
+            }
+        }
+    }
+
     /** RFC 4954 AUTH GSSAPI over an SMTP connection, as a mail client does it; returns the final reply. */
     private static String smtpGssapi(RawSmtpClient c, Subject client) throws Exception {
+        return gssapi(client, "smtp", first -> c.command("AUTH GSSAPI " + first), c::command, "334 ");
+    }
+
+    /**
+     * A client's side of RFC 4752 over a protocol: {@code start} sends the first token (base64) with
+     * the command, {@code respond} sends each further response line; a reply that begins with
+     * {@code challenge} carries the next challenge. Returns the reply that ended the exchange.
+     */
+    private static String gssapi(Subject client, String service, Exchange start, Exchange respond, String challenge)
+            throws Exception {
         Base64.Encoder enc = Base64.getEncoder();
         Base64.Decoder dec = Base64.getDecoder();
         return Subject.doAs(client, (PrivilegedExceptionAction<String>) () -> {
             GSSManager manager = GSSManager.getInstance();
             GSSContext ctx = manager.createContext(
-                    manager.createName("smtp/mx.example.org@" + REALM, KerberosAcceptor.KRB5_PRINCIPAL_NAME),
+                    manager.createName(service + "/mx.example.org@" + REALM, KerberosAcceptor.KRB5_PRINCIPAL_NAME),
                     KerberosAcceptor.KRB5_MECHANISM, null, GSSContext.DEFAULT_LIFETIME);
             ctx.requestMutualAuth(true);
             try {
-                String reply = c.command("AUTH GSSAPI " + enc.encodeToString(ctx.initSecContext(new byte[0], 0, 0)));
-                for (int round = 0; round < 5 && reply.startsWith("334"); round++) {
-                    byte[] challenge = dec.decode(reply.substring(4).trim());
+                String reply = start.send(enc.encodeToString(ctx.initSecContext(new byte[0], 0, 0)));
+                for (int round = 0; round < 5 && reply.startsWith(challenge); round++) {
+                    byte[] data = dec.decode(reply.substring(challenge.length()).trim());
                     byte[] response;
                     if (!ctx.isEstablished()) {
-                        byte[] token = ctx.initSecContext(challenge, 0, challenge.length);
+                        byte[] token = ctx.initSecContext(data, 0, data.length);
                         response = token == null ? new byte[0] : token;
-                    } else if (challenge.length == 0) {
+                    } else if (data.length == 0) {
                         response = new byte[0];
                     } else {
-                        ctx.unwrap(challenge, 0, challenge.length, new MessageProp(0, false));
+                        ctx.unwrap(data, 0, data.length, new MessageProp(0, false));
                         byte[] choice = {1, 0, 0, 0};
                         response = ctx.wrap(choice, 0, choice.length, new MessageProp(0, false));
                     }
-                    reply = c.command(enc.encodeToString(response));
+                    reply = respond.send(enc.encodeToString(response));
                 }
                 return reply;
             } finally {
                 ctx.dispose();
             }
         });
+    }
+
+    /** One line to the server, its reply back. */
+    private interface Exchange {
+        String send(String line) throws Exception;
     }
 
     private static AuthContext context(String protocol) {

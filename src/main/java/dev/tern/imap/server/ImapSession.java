@@ -152,8 +152,7 @@ final class ImapSession {
     /**
      * Passwords may be sent on this connection: TLS is up, or the configuration allows plaintext
      * ({@code [imap] allow_plaintext_auth}, or the authenticator's rule for loopback clients).
-     * LOGIN, LOGINDISABLED and the commands after login all ask this, so that a connection may
-     * never log in and then be refused everything else.
+     * LOGIN, LOGINDISABLED and the password mechanisms of AUTHENTICATE all ask this.
      */
     boolean passwordsAllowed() {
         return context.authenticator().passwordsAllowed(authContext());
@@ -442,10 +441,9 @@ final class ImapSession {
     }
 
     private String refusal(CommandTable.Entry entry) {
-        // The same rule as LOGIN's: where a password may be sent in the clear, so may the mail.
-        if (!tls && context.tlsMode() == TlsMode.STARTTLS && !entry.beforeTls() && !passwordsAllowed()) {
-            return "use STARTTLS first";
-        }
+        // No rule about TLS here: where passwords need it, LOGIN and the password mechanisms
+        // refuse to run without it, and a session that logged in with a Kerberos ticket (GSSAPI,
+        // no password on the wire) goes on without it, as on the POP3 and submission ports.
         return switch (entry.needs()) {
             case ANY -> null;
             case NO_LOGIN -> state == SessionState.NOT_AUTHENTICATED ? null : "already logged in";
