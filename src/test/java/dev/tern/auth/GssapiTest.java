@@ -207,7 +207,7 @@ class GssapiTest {
                 assertThat(RawImapClient.last(imap.command("b1", "LOGIN alice@example.org unused-password")))
                         .startsWith("b1 NO [PRIVACYREQUIRED]");
                 assertThat(RawImapClient.last(imap.command("b2", "SELECT INBOX"))).startsWith("b2 BAD")
-                        .contains("log in first");
+                        .contains("use STARTTLS first");
             }
 
             try (dev.tern.testing.RawPop3Client pop = new dev.tern.testing.RawPop3Client(tern.port("pop3"))) {

@@ -441,9 +441,13 @@ final class ImapSession {
     }
 
     private String refusal(CommandTable.Entry entry) {
-        // No rule about TLS here: where passwords need it, LOGIN and the password mechanisms
-        // refuse to run without it, and a session that logged in with a Kerberos ticket (GSSAPI,
-        // no password on the wire) goes on without it, as on the POP3 and submission ports.
+        // Before login, the same rule as LOGIN's. After it, none: a session that logged in with a
+        // Kerberos ticket (GSSAPI, no password on the wire) goes on without TLS, as on the POP3
+        // and submission ports.
+        if (state == SessionState.NOT_AUTHENTICATED && !tls && context.tlsMode() == TlsMode.STARTTLS
+                && !entry.beforeTls() && !passwordsAllowed()) {
+            return "use STARTTLS first";
+        }
         return switch (entry.needs()) {
             case ANY -> null;
             case NO_LOGIN -> state == SessionState.NOT_AUTHENTICATED ? null : "already logged in";
