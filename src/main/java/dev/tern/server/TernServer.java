@@ -22,6 +22,8 @@ import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
 import dev.tern.delivery.remote.RemoteDeliveryAgent;
+import dev.tern.delivery.tlsrpt.TlsReportSender;
+import dev.tern.delivery.tlsrpt.TlsSessionCounts;
 import dev.tern.dns.DnsResolver;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.smtp.client.SmtpTimeouts;
@@ -29,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
@@ -118,6 +121,9 @@ public final class TernServer implements AutoCloseable {
     private InboundChecks inbound;
     private TernMetrics metrics;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
+    /** Null when TLS reports are off. */
+    private TlsSessionCounts tlsCounts;
+    private TlsReportSender tlsReports;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
     private FileChannel lockChannel;
@@ -288,8 +294,9 @@ public final class TernServer implements AutoCloseable {
             dns = new DnsResolver(config.dns());
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
+            tlsCounts = delivery.tlsReports().enabled() ? new TlsSessionCounts(Clock.systemUTC()) : null;
             remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
-                    services.metadata(), signer(), recorder, this::receivesOn, trust, timeouts);
+                    services.metadata(), signer(), recorder, this::receivesOn, trust, timeouts, tlsCounts);
             if (!services.metadata().shared()) {
                 // The only process that delivers from this store: what was in flight was interrupted.
                 // A shared store's leases belong to nodes that may still be running; they expire.
@@ -323,6 +330,12 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
+            if (tlsCounts != null) {
+                tlsReports = new TlsReportSender(delivery.tlsReports(), config.hostname(), dns, services.metadata(),
+                        services.queue(), services.storageExecutor(), Clock.systemUTC());
+                housekeeping.scheduleWithFixedDelay(this::flushTlsCounts, 1, 1, TimeUnit.MINUTES);
+                housekeeping.scheduleWithFixedDelay(this::sendTlsReports, 4, 60, TimeUnit.MINUTES);
+            }
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
@@ -621,6 +634,34 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
+    /** Writes the outbound TLS sessions counted for the TLS reports to the store, every minute. */
+    private void flushTlsCounts() {
+        if (tlsCounts != null && services != null) {
+            tlsCounts.flush(services.metadata());
+        }
+    }
+
+    /** Queues the TLS reports of the days that ended, every hour. */
+    private void sendTlsReports() {
+        try {
+            queueTlsReports(java.time.LocalDate.now(ZoneOffset.UTC));
+        } catch (Exception e) {
+            log.warn("sending TLS reports failed (tried again within the hour): {}", e.toString());
+        }
+    }
+
+    /**
+     * Stores the TLS sessions counted so far and queues the reports of the days before
+     * {@code today} (UTC); returns how many were queued, 0 when TLS reports are off.
+     */
+    public int queueTlsReports(java.time.LocalDate today) throws Exception {
+        if (tlsReports == null) {
+            return 0;
+        }
+        flushTlsCounts();
+        return tlsReports.sendDue(today).get(10, TimeUnit.MINUTES);
+    }
+
     /** Writes the messages counted for SMTP credentials to the store. */
     private void flushCredentialUsage() {
         try {
@@ -706,6 +747,7 @@ public final class TernServer implements AutoCloseable {
             dns = null;
         }
         if (services != null) {
+            flushTlsCounts();
             flushCredentialUsage();
             services.close();
             services = null;

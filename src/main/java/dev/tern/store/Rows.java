@@ -276,6 +276,20 @@ public final class Rows {
     public record MtaStsPolicy(String domain, String policyId, String policy, Instant fetchedAt, Instant expiresAt) {
     }
 
+    /**
+     * Outbound TLS sessions counted for an SMTP TLS report (RFC 8460 §4): for one UTC day,
+     * recipient domain and policy, either the successful ones ({@code resultType} empty, and the
+     * host fields too) or the failed ones of one kind with one host.
+     *
+     * @param policyType   {@code sts} or {@code no-policy-found}
+     * @param policyString the policy's lines, LF-separated; empty for none
+     * @param mxHost       the policy's mx patterns, LF-separated; empty for none
+     */
+    public record TlsReportCount(String day, String policyDomain, String policyType, String policyString, String mxHost,
+                                 String resultType, String sendingIp, String receivingMx, String receivingIp,
+                                 long sessions) {
+    }
+
     /** The server certificate an ACME CA issued: its chain and key as PEM text. */
     public record AcmeCertificate(String chainPem, String keyPem, Instant notAfter, Instant storedAt) {
     }

@@ -21,6 +21,8 @@ public interface StoreTx {
 
     MtaStsDao mtaSts();
 
+    TlsReportDao tlsReports();
+
     AcmeDao acme();
 
     DomainOwnershipDao domainOwnership();

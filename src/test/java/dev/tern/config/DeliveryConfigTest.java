@@ -41,6 +41,26 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void tlsReportsAreOffByDefaultAndNeedAnAddressToComeFrom() {
+        assertThat(parse("").tlsReports().enabled()).isFalse();
+        TlsReportSettings r = parse("""
+                [delivery.tls_reports]
+                enabled = true
+                from = "tls-reports@example.com"
+                organization = "Example Ltd"
+                contact = "https://example.com/contact"
+                """).tlsReports();
+        assertThat(r).isEqualTo(new TlsReportSettings(true, "tls-reports@example.com", "Example Ltd",
+                "https://example.com/contact"));
+        assertThatThrownBy(() -> parse("[delivery.tls_reports]\nenabled = true\n"))
+                .hasMessageStartingWith("delivery.tls_reports.from: reports need an address");
+        assertThatThrownBy(() -> parse("[delivery.tls_reports]\nfrom = \"not an address\"\n"))
+                .hasMessageStartingWith("delivery.tls_reports.from: not a mail address");
+        assertThatThrownBy(() -> parse("[delivery.tls_reports]\nenable = true\n"))
+                .hasMessageStartingWith("delivery.tls_reports.enable: unknown setting");
+    }
+
+    @Test
     void routesPoliciesAndASmarthostAreRead() {
         DeliverySettings d = parse("""
                 [delivery]

@@ -370,6 +370,82 @@ class OutboundDeliveryTest {
         }
     }
 
+    /**
+     * RFC 8460: the sessions to b.test's MX hosts are counted under its enforced MTA-STS policy, and
+     * once the day is over its {@code _smtp._tls} record gets the day's report by mail: here an
+     * address on A itself, so the report is read back from a mailbox with Angus Mail.
+     */
+    @Test
+    void theTlsSessionsOfADayAreReportedToTheDomainsTlsRptAddress() throws Exception {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            dns.txt("_smtp._tls.b.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test,https://reports.b.test/tlsrpt");
+            a = startA(host.deliveryConfig(dir) + "\n[delivery.tls_reports]\nenabled = true\n"
+                    + "from = \"postmaster@a.test\"\norganization = \"A Test Org\"\n");
+            a.services().directory().addUser("tls-reports@a.test", "reports pw");
+
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("mx.b.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+                await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            }
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("other.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "4.7.5");
+                a.services().queue().delete(id);
+            }
+            try (ScriptedSmtpServer mx = mxWithStartTls(null)) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "4.7.4");
+                a.services().queue().delete(id);
+            }
+
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            assertThat(a.server().queueTlsReports(today)).as("the day is not over").isZero();
+            assertThat(a.server().queueTlsReports(today.plusDays(1))).isEqualTo(1);
+            assertThat(a.server().queueTlsReports(today.plusDays(1))).as("each day is reported once").isZero();
+            await().atMost(WAIT).until(() -> a.inbox("tls-reports@a.test").size() == 1);
+
+            MimeMessage m = parse(a.content(a.inbox("tls-reports@a.test").get(0)));
+            assertThat(m.getHeader("TLS-Report-Domain", null)).isEqualTo("b.test");
+            assertThat(m.getHeader("TLS-Report-Submitter", null)).isEqualTo("mx.a.test");
+            assertThat(m.getSubject()).startsWith("Report Domain: b.test Submitter: mx.a.test Report-ID: <");
+            assertThat(m.getContentType()).contains("multipart/report").contains("report-type=\"tlsrpt\"");
+            MimeMultipart parts = (MimeMultipart) m.getContent();
+            jakarta.mail.BodyPart attached = parts.getBodyPart(1);
+            assertThat(attached.getContentType()).startsWith("application/tlsrpt+gzip");
+            assertThat(attached.getFileName()).isEqualTo("mx.a.test!b.test!"
+                    + today.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() + "!"
+                    + (today.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() + 86_399) + ".json.gz");
+            com.fasterxml.jackson.databind.JsonNode report;
+            try (var in = new java.util.zip.GZIPInputStream(attached.getInputStream())) {
+                report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            }
+            assertThat(report.get("organization-name").asText()).isEqualTo("A Test Org");
+            assertThat(report.get("contact-info").asText()).isEqualTo("postmaster@a.test");
+            assertThat(report.at("/date-range/start-datetime").asText()).isEqualTo(today + "T00:00:00Z");
+            assertThat(report.at("/date-range/end-datetime").asText()).isEqualTo(today + "T23:59:59Z");
+            assertThat(report.get("policies")).hasSize(1);
+            com.fasterxml.jackson.databind.JsonNode policy = report.at("/policies/0");
+            assertThat(policy.at("/policy/policy-type").asText()).isEqualTo("sts");
+            assertThat(policy.at("/policy/policy-domain").asText()).isEqualTo("b.test");
+            assertThat(policy.at("/policy/mx-host/0").asText()).isEqualTo("mx.b.test");
+            assertThat(policy.at("/policy/policy-string").toString()).contains("mode: enforce", "mx: mx.b.test");
+            assertThat(policy.at("/summary/total-successful-session-count").asLong()).isEqualTo(1);
+            java.util.Map<String, Long> failures = new java.util.HashMap<>();
+            long failed = 0;
+            for (com.fasterxml.jackson.databind.JsonNode d : policy.get("failure-details")) {
+                failures.merge(d.get("result-type").asText(), d.get("failed-session-count").asLong(), Long::sum);
+                failed += d.get("failed-session-count").asLong();
+                assertThat(d.get("receiving-mx-hostname").asText()).isEqualTo("mx.b.test");
+                assertThat(d.get("receiving-ip").asText()).isEqualTo("127.0.0.3");
+                assertThat(d.get("sending-mta-ip").asText()).startsWith("127.");
+            }
+            assertThat(failures.keySet()).containsExactlyInAnyOrder("certificate-host-mismatch", "starttls-not-supported");
+            assertThat(policy.at("/summary/total-failure-session-count").asLong()).isEqualTo(failed);
+        }
+    }
+
     @Test
     void mtaStsInTestingModeOrUnreachableLeavesDeliveryAsItWas() throws Exception {
         try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: testing\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n")) {

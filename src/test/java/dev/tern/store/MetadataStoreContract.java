@@ -965,6 +965,38 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void tlsReportCountsAddUpAndAreTakenOnce() {
+        String longPolicy = "version: STSv1\nmode: enforce\n" + "mx: mx.example.com\n".repeat(400) + "max_age: 86400";
+        Rows.TlsReportCount ok = new Rows.TlsReportCount("2026-11-30", "b.test", "sts", longPolicy, "mx.example.com",
+                "", "", "", "", 2);
+        Rows.TlsReportCount expired = new Rows.TlsReportCount("2026-11-30", "b.test", "sts", longPolicy, "mx.example.com",
+                "certificate-expired", "192.0.2.1", "mx.example.com", "198.51.100.7", 1);
+        Rows.TlsReportCount other = new Rows.TlsReportCount("2026-12-01", "a.test", "no-policy-found", "", "",
+                "", "", "", "", 5);
+        store.writeAndWait(tx -> {
+            tx.tlsReports().add(List.of(ok, expired, other));
+            return null;
+        });
+        store.writeAndWait(tx -> {
+            tx.tlsReports().add(List.of(ok, expired));
+            return null;
+        });
+        List<String[]> due = store.read(tx -> tx.tlsReports().pending("2026-12-01", 10));
+        assertThat(due).extracting(p -> p[0] + " " + p[1]).containsExactly("2026-11-30 b.test");
+        List<String[]> later = store.read(tx -> tx.tlsReports().pending("2026-12-02", 10));
+        assertThat(later).extracting(p -> p[0] + " " + p[1]).containsExactly("2026-11-30 b.test", "2026-12-01 a.test");
+        List<Rows.TlsReportCount> taken = store.writeAndWait(tx -> tx.tlsReports().take("2026-11-30", "b.test"));
+        assertThat(taken).containsExactlyInAnyOrder(
+                new Rows.TlsReportCount("2026-11-30", "b.test", "sts", longPolicy, "mx.example.com", "", "", "", "", 4),
+                new Rows.TlsReportCount("2026-11-30", "b.test", "sts", longPolicy, "mx.example.com",
+                        "certificate-expired", "192.0.2.1", "mx.example.com", "198.51.100.7", 2));
+        List<Rows.TlsReportCount> again = store.writeAndWait(tx -> tx.tlsReports().take("2026-11-30", "b.test"));
+        assertThat(again).isEmpty();
+        List<String[]> left = store.read(tx -> tx.tlsReports().pending("2026-12-02", 10));
+        assertThat(left).extracting(p -> p[1]).containsExactly("a.test");
+    }
+
+    @Test
     void mtaStsPoliciesAreStoredReplacedAndPurged() {
         Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
         store.writeAndWait(tx -> {

@@ -5,6 +5,7 @@ import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.RecipientOutcome;
 import dev.tern.delivery.mtasts.MtaStsPolicies;
 import dev.tern.delivery.mtasts.StsPolicy;
+import dev.tern.delivery.tlsrpt.TlsSessionCounts;
 import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
@@ -76,6 +77,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final DeliverySettings settings;
     /** Null when {@code mta_sts} is off. */
     private final MtaStsPolicies mtaSts;
+    /** Null when TLS reports are off. */
+    private final TlsSessionCounts tlsCounts;
 
     /**
      * @param store      where MTA-STS policies are kept between restarts
@@ -85,8 +88,9 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
                                MetadataStore store, MessageSigner signer, OutcomeRecorder recorder,
                                Predicate<InetSocketAddress> isSelf, List<X509Certificate> extraTrust,
-                               SmtpTimeouts timeouts) {
+                               SmtpTimeouts timeouts, TlsSessionCounts tlsCounts) {
         this.settings = settings;
+        this.tlsCounts = tlsCounts;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
@@ -267,7 +271,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, asHop, tried, message,
-                        recipients, content, size, prepared.facts(), TranscriptListener.NONE);
+                        recipients, content, size, prepared.facts(), TranscriptListener.NONE, tlsSessions(hop, policy));
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {
@@ -281,6 +285,19 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
                     .withRelay(Relay.none())).toList();
         });
+    }
+
+    /**
+     * Where the TLS negotiations of a hop are counted for the TLS reports: MX delivery only, since a
+     * report is about the recipient domain's MX hosts (a route or a smarthost is not one of them).
+     */
+    private SmtpDeliveryAttempt.TlsSessions tlsSessions(NextHop hop, StsPolicy policy) {
+        if (tlsCounts == null || !(hop instanceof NextHop.Mx m)) {
+            return SmtpDeliveryAttempt.TlsSessions.NONE;
+        }
+        StsPolicy reported = policy != null && policy.mode() != StsPolicy.Mode.NONE ? policy : null;
+        return (target, local, resultType) -> tlsCounts.count(m.domain(), reported, resultType, local,
+                target.hostName(), target.address());
     }
 
     /**

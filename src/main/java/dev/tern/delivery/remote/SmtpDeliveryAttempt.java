@@ -5,6 +5,7 @@ import dev.tern.auth.client.SaslClientMechanism;
 import dev.tern.config.DeliverySettings.Smarthost;
 import dev.tern.config.DeliverySettings.SmarthostTls;
 import dev.tern.config.DeliverySettings.TlsLevel;
+import dev.tern.delivery.tlsrpt.TlsResultType;
 import dev.tern.delivery.RecipientOutcome;
 import dev.tern.mail.DsnRet;
 import dev.tern.mail.IpAddresses;
@@ -24,6 +25,7 @@ import dev.tern.smtp.client.TransactionResult;
 import dev.tern.store.Rows;
 import dev.tern.tracking.Relay;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -49,6 +51,16 @@ final class SmtpDeliveryAttempt {
     record Clients(SmtpClient verifying, SmtpClient unverified) {
     }
 
+    /**
+     * Told how each new session's TLS negotiation went, for the TLS reports: {@code resultType}
+     * null when it went encrypted, else an RFC 8460 result type.
+     */
+    interface TlsSessions {
+        TlsSessions NONE = (target, local, resultType) -> { };
+
+        void negotiated(Target target, InetSocketAddress local, String resultType);
+    }
+
     /** An open session ready for MAIL, and how it came to be. */
     private record Session(SmtpConnection connection, int uses, String cacheKey, Target target) {
     }
@@ -64,6 +76,7 @@ final class SmtpDeliveryAttempt {
     /** What the content needs from the server, whatever the sender declared. */
     private final ContentFacts facts;
     private final TranscriptListener transcript;
+    private final TlsSessions tlsSessions;
     /** Set when the message went over TLS, for the delivery log. */
     private volatile String tlsUsed;
     private volatile String relay;
@@ -71,7 +84,7 @@ final class SmtpDeliveryAttempt {
 
     SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
                         Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
-                        long contentSize, ContentFacts facts, TranscriptListener transcript) {
+                        long contentSize, ContentFacts facts, TranscriptListener transcript, TlsSessions tlsSessions) {
         this.clients = clients;
         this.cache = cache;
         this.hop = hop;
@@ -82,6 +95,7 @@ final class SmtpDeliveryAttempt {
         this.contentSize = contentSize;
         this.facts = facts;
         this.transcript = transcript;
+        this.tlsSessions = tlsSessions;
     }
 
     /** The host that answered, for the log ("mx.example.org[192.0.2.1]:25"), or null. */
@@ -140,6 +154,7 @@ final class SmtpDeliveryAttempt {
         SmtpClient client = level == TlsLevel.VERIFY ? clients.verifying() : clients.unverified();
         return client.connect(target.hostName(), target.address(), implicitTls, transcript).thenCompose(c ->
                 c.ehlo().thenCompose(caps -> startTls(c, caps, level, implicitTls))
+                        .whenComplete((caps, e) -> countTls(target, c, level, implicitTls, e))
                         .thenCompose(caps -> authenticate(c, caps, relayHost))
                         .thenApply(v -> new Session(c, 0, key, target))
                         .whenComplete((s, e) -> {
@@ -147,6 +162,25 @@ final class SmtpDeliveryAttempt {
                                 c.close();
                             }
                         }));
+    }
+
+    /**
+     * Reports how a new session's STARTTLS went: encrypted, not offered, or failed and why. Not
+     * counted: sessions that never try TLS (level none, the plaintext retry after a failed
+     * handshake, implicit TLS to a smarthost) and failures before STARTTLS.
+     */
+    private void countTls(Target target, SmtpConnection c, TlsLevel level, boolean implicitTls, Throwable failure) {
+        if (implicitTls || level == TlsLevel.NONE) {
+            return;
+        }
+        if (failure == null) {
+            tlsSessions.negotiated(target, c.localAddress(), c.isTls() ? null : TlsResultType.STARTTLS_NOT_SUPPORTED);
+            return;
+        }
+        String type = TlsResultType.of(unwrap(failure));
+        if (type != null) {
+            tlsSessions.negotiated(target, c.localAddress(), type);
+        }
     }
 
     private CompletableFuture<Capabilities> startTls(SmtpConnection c, Capabilities caps, TlsLevel level, boolean implicitTls) {

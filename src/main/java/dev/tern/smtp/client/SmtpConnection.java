@@ -82,6 +82,11 @@ public final class SmtpConnection implements AutoCloseable {
         return (InetSocketAddress) pipe.channel().remoteAddress();
     }
 
+    /** This side's address: the one the server sees. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) pipe.channel().localAddress();
+    }
+
     /** True once TLS is established (implicit TLS, or STARTTLS done). */
     public boolean isTls() {
         return tlsSession != null;

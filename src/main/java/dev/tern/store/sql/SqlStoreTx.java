@@ -7,6 +7,7 @@ import dev.tern.store.DirectoryDao;
 import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
+import dev.tern.store.TlsReportDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.SmtpCredentialDao;
@@ -30,6 +31,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlDkimKeyDao dkimKeys;
     private final SqlGreylistDao greylist;
     private final SqlMtaStsDao mtaSts;
+    private final SqlTlsReportDao tlsReports;
     private final SqlAcmeDao acme;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
@@ -79,6 +81,7 @@ public final class SqlStoreTx implements StoreTx {
         this.dkimKeys = new SqlDkimKeyDao(db);
         this.greylist = new SqlGreylistDao(db);
         this.mtaSts = new SqlMtaStsDao(db);
+        this.tlsReports = new SqlTlsReportDao(db);
         this.acme = new SqlAcmeDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
@@ -132,6 +135,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public MtaStsDao mtaSts() {
         return mtaSts;
+    }
+
+    @Override
+    public TlsReportDao tlsReports() {
+        return tlsReports;
     }
 
     @Override

@@ -1,0 +1,175 @@
+package dev.tern.delivery.tlsrpt;
+
+import dev.tern.config.TlsReportSettings;
+import dev.tern.dns.DnsAnswer;
+import dev.tern.dns.DnsResolver;
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.queue.MailQueue;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Sends each finished day's reports: for every recipient domain with counts from a day before
+ * today (UTC), looks up its {@code _smtp._tls} record and queues the report to its {@code mailto:}
+ * addresses (RFC 8460 §5.3). A domain without a record gets nothing, and its counts are dropped.
+ * {@code https:} addresses are not posted to; a record with only those is logged.
+ */
+public final class TlsReportSender {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+    /** Reports queued per run at most; the rest wait for the next run. */
+    static final int BATCH = 200;
+    /** Counts this old whose domain's record cannot be looked up are dropped. */
+    static final int KEEP_DAYS = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TlsReportSettings settings;
+    private final String hostname;
+    private final DnsResolver dns;
+    private final MetadataStore store;
+    private final MailQueue queue;
+    private final Executor storage;
+    private final Clock clock;
+
+    /** @param storage where the store is written to, off DNS's threads */
+    public TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
+                           MailQueue queue, Executor storage, Clock clock) {
+        this.storage = storage;
+        this.settings = settings;
+        this.hostname = hostname;
+        this.dns = dns;
+        this.store = store;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /** Queues the reports of the days before {@code today} (UTC); completes with how many were queued. */
+    public CompletableFuture<Integer> sendDue(LocalDate today) {
+        List<String[]> pending = store.read(tx -> tx.tlsReports().pending(today.toString(), BATCH));
+        CompletableFuture<Integer> done = CompletableFuture.completedFuture(0);
+        for (String[] p : pending) {
+            LocalDate day = LocalDate.parse(p[0]);
+            String domain = p[1];
+            done = done.thenCompose(n -> report(day, domain, today).thenApply(sent -> n + (sent ? 1 : 0)));
+        }
+        return done;
+    }
+
+    private CompletableFuture<Boolean> report(LocalDate day, String domain, LocalDate today) {
+        return dns.txt("_smtp._tls." + domain).handleAsync((answer, error) -> {
+            if (error != null || answer instanceof DnsAnswer.TemporaryFailure) {
+                if (day.isBefore(today.minusDays(KEEP_DAYS))) {
+                    drop(day, domain, "its _smtp._tls record could not be looked up for " + KEEP_DAYS + " days");
+                }
+                return false;   // tried again at the next run
+            }
+            TlsRptRecord record = TlsRptRecord.parse(answer.values());
+            if (record == null) {
+                drop(day, domain, null);
+                return false;
+            }
+            if (record.mailto().isEmpty()) {
+                log.info("TLS report for {} on {} not sent: it asks for https only ({}), which Tern does not post to",
+                        domain, day, String.join(", ", record.https()));
+                drop(day, domain, null);
+                return false;
+            }
+            return queueReport(day, domain, record.mailto());
+        }, storage);
+    }
+
+    private void drop(LocalDate day, String domain, String why) {
+        store.writeAndWait(tx -> tx.tlsReports().take(day.toString(), domain));
+        if (why != null) {
+            log.warn("TLS report for {} on {} dropped: {}", domain, day, why);
+        }
+    }
+
+    /** Takes the day's counts and queues their report in one transaction: whoever takes them sends it. */
+    private boolean queueReport(LocalDate day, String domain, List<MailAddress> to) {
+        MailAddress from = MailAddress.parse(settings.from());
+        String reportId = day + "." + HexFormat.of().formatHex(randomBytes()) + "@" + hostname;
+        String queueId = store.writeAndWait(tx -> {
+            List<Rows.TlsReportCount> counts = tx.tlsReports().take(day.toString(), domain);
+            if (counts.isEmpty()) {
+                return null;   // another node took them
+            }
+            String json = TlsReport.json(settings.organization() == null ? hostname : settings.organization(),
+                    settings.contact() == null ? settings.from() : settings.contact(), reportId, day, counts);
+            byte[] message = message(from, to, domain, day, reportId, TlsReport.gzip(json));
+            Envelope envelope = new Envelope(from, to.stream().map(Recipient::of).toList(), "7BIT", false, null, null,
+                    new ClientInfo(null, null, hostname, "local", "tls-report", null), clock.instant());
+            try {
+                MailQueue.GeneratedMessage m = queue.prepare(envelope, message);
+                queue.enqueue(tx, m);
+                return m.queueId();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (queueId != null) {
+            log.info("{}: TLS report for {} on {} queued to {}", queueId, domain, day,
+                    String.join(", ", to.stream().map(MailAddress::toString).toList()));
+        }
+        return queueId != null;
+    }
+
+    /** The report message of RFC 8460 §5.3: multipart/report, report-type tlsrpt, the gzipped JSON attached. */
+    byte[] message(MailAddress from, List<MailAddress> to, String domain, LocalDate day, String reportId, byte[] gzipped) {
+        long begin = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long end = begin + 86_399;
+        String boundary = "tlsrpt-" + HexFormat.of().formatHex(randomBytes());
+        String filename = hostname + "!" + domain + "!" + begin + "!" + end + ".json.gz";
+        StringBuilder m = new StringBuilder();
+        m.append("From: <").append(from).append(">\r\n");
+        m.append("To: ").append(String.join(", ", to.stream().map(a -> "<" + a + ">").toList())).append("\r\n");
+        m.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(clock.withZone(ZoneOffset.UTC))))
+                .append("\r\n");
+        m.append("Subject: Report Domain: ").append(domain).append(" Submitter: ").append(hostname)
+                .append(" Report-ID: <").append(reportId).append(">\r\n");
+        m.append("Message-ID: <").append(reportId).append(">\r\n");
+        m.append("TLS-Report-Domain: ").append(domain).append("\r\n");
+        m.append("TLS-Report-Submitter: ").append(hostname).append("\r\n");
+        m.append("Auto-Submitted: auto-generated\r\n");
+        m.append("MIME-Version: 1.0\r\n");
+        m.append("Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"").append(boundary).append("\"\r\n");
+        m.append("\r\n");
+        m.append("--").append(boundary).append("\r\n");
+        m.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
+        m.append("This is an aggregate TLS report from ").append(hostname).append(" for ").append(domain)
+                .append(", ").append(day).append(" (UTC).\r\n\r\n");
+        m.append("--").append(boundary).append("\r\n");
+        m.append("Content-Type: application/tlsrpt+gzip\r\n");
+        m.append("Content-Transfer-Encoding: base64\r\n");
+        m.append("Content-Disposition: attachment; filename=\"").append(filename).append("\"\r\n\r\n");
+        m.append(Base64.getMimeEncoder(76, new byte[]{'\r', '\n'}).encodeToString(gzipped)).append("\r\n");
+        m.append("--").append(boundary).append("--\r\n");
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}
