@@ -331,8 +331,10 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
             if (tlsCounts != null) {
+                dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
+                        : dev.tern.smtp.client.TlsSettings.trustingAlso(trust);
                 tlsReports = new TlsReportSender(delivery.tlsReports(), config.hostname(), dns, services.metadata(),
-                        services.queue(), services.storageExecutor(), Clock.systemUTC());
+                        services.queue(), services.storageExecutor(), Clock.systemUTC(), reportTrust.jdkContext());
                 housekeeping.scheduleWithFixedDelay(this::flushTlsCounts, 1, 1, TimeUnit.MINUTES);
                 housekeeping.scheduleWithFixedDelay(this::sendTlsReports, 4, 60, TimeUnit.MINUTES);
             }

@@ -379,7 +379,7 @@ class OutboundDeliveryTest {
     void theTlsSessionsOfADayAreReportedToTheDomainsTlsRptAddress() throws Exception {
         try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
             dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
-            dns.txt("_smtp._tls.b.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test,https://reports.b.test/tlsrpt");
+            dns.txt("_smtp._tls.b.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test");
             a = startA(host.deliveryConfig(dir) + "\n[delivery.tls_reports]\nenabled = true\n"
                     + "from = \"postmaster@a.test\"\norganization = \"A Test Org\"\n");
             a.services().directory().addUser("tls-reports@a.test", "reports pw");
@@ -443,6 +443,31 @@ class OutboundDeliveryTest {
             }
             assertThat(failures.keySet()).containsExactlyInAnyOrder("certificate-host-mismatch", "starttls-not-supported");
             assertThat(policy.at("/summary/total-failure-session-count").asLong()).isEqualTo(failed);
+        }
+    }
+
+    /**
+     * RFC 8460 §5.3: a report goes even where TLS fails as the report may say. b.test enforces
+     * MTA-STS, and its MX host offers no STARTTLS (ordinary mail would wait, as the test above
+     * shows); the report about c.test, addressed to b.test, still goes, and its own session is not
+     * counted for the next report.
+     */
+    @Test
+    void aTlsReportIsDeliveredDespiteTheRecipientDomainsPolicyAndNotCountedItself() throws Exception {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            dns.txt("_smtp._tls.c.test", "v=TLSRPTv1; rua=mailto:tls-reports@b.test");
+            a = startA(host.deliveryConfig(dir) + "\n[delivery.tls_reports]\nenabled = true\nfrom = \"postmaster@a.test\"\n");
+            try (ScriptedSmtpServer mx = mxWithStartTls(null)) {
+                send(a, "alice@a.test", BODY, "carol@c.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+
+                java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+                assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(1);
+                await().atMost(WAIT).until(() -> mx.messages().size() == 2);
+                assertThat(mx.messages().get(1)).contains("TLS-Report-Domain: c.test");
+                assertThat(a.server().queueTlsReports(tomorrow)).as("the report's own session").isZero();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.RecipientOutcome;
 import dev.tern.delivery.mtasts.MtaStsPolicies;
 import dev.tern.delivery.mtasts.StsPolicy;
+import dev.tern.delivery.tlsrpt.TlsReportSender;
 import dev.tern.delivery.tlsrpt.TlsSessionCounts;
 import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
@@ -230,8 +231,13 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                                                                 MessageContent stored,
                                                                 List<Rows.QueueRecipient> recipients, Prepared prepared) {
         byte[] signature = prepared.signature();
+        // RFC 8460 §5.3: a TLS report goes whatever TLS failures it may be reporting, and its own
+        // session is not counted in the next one: opportunistic TLS, no MTA-STS policy.
+        boolean tlsReport = TlsReportSender.LISTENER.equals(message.listener());
+        NextHop hopAsSent = tlsReport && hop instanceof NextHop.Mx mx
+                ? new NextHop.Mx(mx.domain(), mx.port(), DeliverySettings.TlsLevel.MAY) : hop;
         // The policy lookup runs beside the MX lookup, not after it.
-        CompletableFuture<StsPolicy> sts = policyFor(hop);
+        CompletableFuture<StsPolicy> sts = tlsReport ? CompletableFuture.completedFuture(null) : policyFor(hop);
         return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> {
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
@@ -242,7 +248,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 return CompletableFuture.completedFuture(out);
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
-            NextHop effective = hop;
+            NextHop effective = hopAsSent;
             if (policy != null) {
                 List<Target> named = targets.stream().filter(t -> policy.permits(t.hostName())).toList();
                 if (policy.mode() == StsPolicy.Mode.TESTING) {
@@ -271,7 +277,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             long size = signature.length + message.size();
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, asHop, tried, message,
-                        recipients, content, size, prepared.facts(), TranscriptListener.NONE, tlsSessions(hop, policy));
+                        recipients, content, size, prepared.facts(), TranscriptListener.NONE,
+                        tlsReport ? SmtpDeliveryAttempt.TlsSessions.NONE : tlsSessions(hop, policy));
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {

@@ -30,13 +30,16 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends each finished day's reports: for every recipient domain with counts from a day before
- * today (UTC), looks up its {@code _smtp._tls} record and queues the report to its {@code mailto:}
- * addresses (RFC 8460 §5.3). A domain without a record gets nothing, and its counts are dropped.
- * {@code https:} addresses are not posted to; a record with only those is logged.
+ * today (UTC), looks up its {@code _smtp._tls} record, queues the report to its {@code mailto:}
+ * addresses (RFC 8460 §5.3) and posts it to its {@code https:} ones (§5.2). A domain without a
+ * record gets nothing, and its counts are dropped. A POST that fails is logged, not retried: the
+ * day's counts were taken with the report.
  */
 public final class TlsReportSender {
 
     private static final Logger log = LoggerFactory.getLogger("dev.tern.delivery");
+    /** The listener name report messages enter the queue with: delivery knows them by it. */
+    public static final String LISTENER = "tls-report";
     /** Reports queued per run at most; the rest wait for the next run. */
     static final int BATCH = 200;
     /** Counts this old whose domain's record cannot be looked up are dropped. */
@@ -50,10 +53,21 @@ public final class TlsReportSender {
     private final MailQueue queue;
     private final Executor storage;
     private final Clock clock;
+    private final TlsReportUpload upload;
 
-    /** @param storage where the store is written to, off DNS's threads */
+    /**
+     * @param storage where the store is written to and reports are posted from, off DNS's threads
+     * @param tls     the trust that {@code https:} report addresses are checked against
+     */
     public TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
-                           MailQueue queue, Executor storage, Clock clock) {
+                           MailQueue queue, Executor storage, Clock clock, javax.net.ssl.SSLContext tls) {
+        this(settings, hostname, dns, store, queue, storage, clock,
+                new TlsReportUpload(tls, dev.tern.mail.SpecialPurposeAddresses::isGloballyReachable, "Tern (" + hostname + ")"));
+    }
+
+    TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
+                    MailQueue queue, Executor storage, Clock clock, TlsReportUpload upload) {
+        this.upload = upload;
         this.storage = storage;
         this.settings = settings;
         this.hostname = hostname;
@@ -88,13 +102,7 @@ public final class TlsReportSender {
                 drop(day, domain, null);
                 return false;
             }
-            if (record.mailto().isEmpty()) {
-                log.info("TLS report for {} on {} not sent: it asks for https only ({}), which Tern does not post to",
-                        domain, day, String.join(", ", record.https()));
-                drop(day, domain, null);
-                return false;
-            }
-            return queueReport(day, domain, record.mailto());
+            return sendReport(day, domain, record);
         }, storage);
     }
 
@@ -105,33 +113,56 @@ public final class TlsReportSender {
         }
     }
 
-    /** Takes the day's counts and queues their report in one transaction: whoever takes them sends it. */
-    private boolean queueReport(LocalDate day, String domain, List<MailAddress> to) {
+    /** What a transaction took: the report, compressed, and the id of its message in the queue (or null). */
+    private record Taken(byte[] gzipped, String queueId) {
+    }
+
+    /**
+     * Takes the day's counts and queues their report to the {@code mailto:} addresses in one
+     * transaction (whoever takes them sends the report), then posts it to the {@code https:} ones.
+     */
+    private boolean sendReport(LocalDate day, String domain, TlsRptRecord record) {
+        List<MailAddress> to = record.mailto();
         MailAddress from = MailAddress.parse(settings.from());
         String reportId = day + "." + HexFormat.of().formatHex(randomBytes()) + "@" + hostname;
-        String queueId = store.writeAndWait(tx -> {
+        Taken taken = store.writeAndWait(tx -> {
             List<Rows.TlsReportCount> counts = tx.tlsReports().take(day.toString(), domain);
             if (counts.isEmpty()) {
                 return null;   // another node took them
             }
             String json = TlsReport.json(settings.organization() == null ? hostname : settings.organization(),
                     settings.contact() == null ? settings.from() : settings.contact(), reportId, day, counts);
-            byte[] message = message(from, to, domain, day, reportId, TlsReport.gzip(json));
+            byte[] gzipped = TlsReport.gzip(json);
+            if (to.isEmpty()) {
+                return new Taken(gzipped, null);
+            }
+            byte[] message = message(from, to, domain, day, reportId, gzipped);
             Envelope envelope = new Envelope(from, to.stream().map(Recipient::of).toList(), "7BIT", false, null, null,
-                    new ClientInfo(null, null, hostname, "local", "tls-report", null), clock.instant());
+                    new ClientInfo(null, null, hostname, "local", LISTENER, null), clock.instant());
             try {
                 MailQueue.GeneratedMessage m = queue.prepare(envelope, message);
                 queue.enqueue(tx, m);
-                return m.queueId();
+                return new Taken(gzipped, m.queueId());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
-        if (queueId != null) {
-            log.info("{}: TLS report for {} on {} queued to {}", queueId, domain, day,
+        if (taken == null) {
+            return false;
+        }
+        if (taken.queueId() != null) {
+            log.info("{}: TLS report for {} on {} queued to {}", taken.queueId(), domain, day,
                     String.join(", ", to.stream().map(MailAddress::toString).toList()));
         }
-        return queueId != null;
+        for (String url : record.https()) {
+            String refused = upload.post(url, taken.gzipped());
+            if (refused == null) {
+                log.info("TLS report for {} on {} posted to {}", domain, day, url);
+            } else {
+                log.warn("TLS report for {} on {} not posted to {}: {}", domain, day, url, refused);
+            }
+        }
+        return true;
     }
 
     /** The report message of RFC 8460 §5.3: multipart/report, report-type tlsrpt, the gzipped JSON attached. */
