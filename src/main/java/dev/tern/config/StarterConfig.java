@@ -140,6 +140,13 @@ public final class StarterConfig {
                 # username = "apikey"
                 # password_file = "smarthost.secret"
 
+                # [delivery.tls_reports]
+                # Tell the domains you send to, once a day, how their MX hosts did over TLS
+                # (RFC 8460 reports, to the address in their _smtp._tls record). From an address
+                # of one of your domains, which signs it with DKIM.
+                # enabled = true
+                # from = "tls-reports@your-domain"
+
                 # [mta_sts]
                 # The MTA-STS policy served for your domains (with autoconfigs): "testing" first,
                 # "enforce" once the certificate covers mta-sts.DOMAIN of each domain, "off" for none.

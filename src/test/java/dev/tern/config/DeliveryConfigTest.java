@@ -58,6 +58,14 @@ class DeliveryConfigTest {
                 .hasMessageStartingWith("delivery.tls_reports.from: not a mail address");
         assertThatThrownBy(() -> parse("[delivery.tls_reports]\nenable = true\n"))
                 .hasMessageStartingWith("delivery.tls_reports.enable: unknown setting");
+
+        String starter = StarterConfig.text("mx.example.org", "0.0.0.0:25")
+                .replace("# [delivery.tls_reports]", "[delivery.tls_reports]")
+                .replace("# enabled = true", "enabled = true")
+                .replace("# from = \"tls-reports@", "from = \"tls-reports@");
+        TlsReportSettings fromStarter = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), starter).delivery().tlsReports();
+        assertThat(fromStarter.enabled()).isTrue();
+        assertThat(fromStarter.from()).startsWith("tls-reports@");
     }
 
     @Test
