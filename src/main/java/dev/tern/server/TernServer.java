@@ -251,7 +251,10 @@ public final class TernServer implements AutoCloseable {
      */
     private MessageSigner signer() {
         return (message, content) -> {
-            if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())) {
+            // Submitted mail, and what Tern writes itself (bounces, TLS reports, which RFC 8460
+            // §5.3 asks to be signed); never mail that came from elsewhere.
+            if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())
+                    && !TlsReportSender.LISTENER.equals(message.listener())) {
                 return new byte[0];
             }
             String domain;

@@ -449,8 +449,8 @@ class OutboundDeliveryTest {
     /**
      * RFC 8460 §5.3: a report goes even where TLS fails as the report may say. b.test enforces
      * MTA-STS, and its MX host offers no STARTTLS (ordinary mail would wait, as the test above
-     * shows); the report about c.test, addressed to b.test, still goes, and its own session is not
-     * counted for the next report.
+     * shows); the report about c.test, addressed to b.test, still goes, signed with A's DKIM key,
+     * and its own session is not counted for the next report.
      */
     @Test
     void aTlsReportIsDeliveredDespiteTheRecipientDomainsPolicyAndNotCountedItself() throws Exception {
@@ -458,6 +458,9 @@ class OutboundDeliveryTest {
             dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
             dns.txt("_smtp._tls.c.test", "v=TLSRPTv1; rua=mailto:tls-reports@b.test");
             a = startA(host.deliveryConfig(dir) + "\n[delivery.tls_reports]\nenabled = true\nfrom = \"postmaster@a.test\"\n");
+            for (var key : a.services().dkimKeys().generate("a.test")) {
+                dns.txt(key.selector() + "._domainkey.a.test", key.dnsRecordText());
+            }
             try (ScriptedSmtpServer mx = mxWithStartTls(null)) {
                 send(a, "alice@a.test", BODY, "carol@c.test");
                 await().atMost(WAIT).until(() -> mx.messages().size() == 1);
@@ -465,7 +468,8 @@ class OutboundDeliveryTest {
                 java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
                 assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(1);
                 await().atMost(WAIT).until(() -> mx.messages().size() == 2);
-                assertThat(mx.messages().get(1)).contains("TLS-Report-Domain: c.test");
+                assertThat(mx.messages().get(1)).contains("TLS-Report-Domain: c.test", "d=a.test");
+                assertThat(dkimpyVerifies(mx.messages().get(1))).as("signed, RFC 8460 §5.3").contains("pass");
                 assertThat(a.server().queueTlsReports(tomorrow)).as("the report's own session").isZero();
             }
         }
