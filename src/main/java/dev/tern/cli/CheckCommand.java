@@ -131,6 +131,7 @@ final class CheckCommand implements Callable<Integer> {
             } else {
                 checkPostmaster(c, s.directory(), domains, f);
             }
+            checkTlsReports(c, s, f);
             if (!noDns && isPublicName(c.hostname())) {
                 checkHostnameDns(c.hostname(), s.checkResolver(), f);
             }
@@ -177,6 +178,27 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             f.warn("postmaster", "mail to " + String.join(", ", refused) + " is refused; RFC 5321 requires a postmaster: "
                     + "set postmaster = \"you@" + domains.get(0).name() + "\" in the config, or add an alias");
+        }
+    }
+
+    /**
+     * TLS reports go out signed with the DKIM key of their {@code from} domain (RFC 8460 §5.3);
+     * receivers may drop an unsigned one.
+     */
+    private static void checkTlsReports(TernConfig c, Services s, Findings f) {
+        if (!c.delivery().tlsReports().enabled()) {
+            return;
+        }
+        String from = c.delivery().tlsReports().from();
+        String domain = MailAddress.parse(from).asciiDomain();
+        if (!s.directory().isLocalDomain(domain)) {
+            f.warn("tls report", "reports come from " + from + ", whose domain is not local: they go out without a "
+                    + "DKIM signature, which their receivers may require; use an address of a local domain");
+        } else if (s.dkimKeys().keys(domain).isEmpty()) {
+            f.warn("tls report", "reports come from " + from + ", but " + domain + " has no DKIM key: they go out "
+                    + "unsigned; make keys with tern domain dkim " + domain + " --generate");
+        } else {
+            f.ok("tls report", "sent daily from " + from + ", signed for " + domain);
         }
     }
 

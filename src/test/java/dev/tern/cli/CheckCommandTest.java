@@ -112,6 +112,28 @@ class CheckCommandTest {
     }
 
     @Test
+    void tlsReportsAreSaidToBeSignedOrNot() throws Exception {
+        append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n");
+        assertThat(check("--no-dns").out())
+                .contains("ok    tls report sent daily from tls-reports@example.org, signed for example.org\n");
+
+        Files.writeString(config, Files.readString(config).replace("tls-reports@example.org", "tls-reports@example.net"));
+        assertThat(check("--no-dns").out()).contains("warn  tls report reports come from tls-reports@example.net, "
+                + "whose domain is not local: they go out without a DKIM signature");
+
+        Files.writeString(config, Files.readString(config).replace("tls-reports@example.net", "tls-reports@example.org"));
+        for (String line : InProcessCli.run(config, null, "domain", "dkim", "example.org").out().split("\n")) {
+            if (!line.isBlank()) {
+                InProcessCli.run(config, null, "domain", "dkim", "example.org", "--delete", line.strip().split("\\s+")[0]);
+            }
+        }
+        Result r = InProcessCli.run(config, null, "domain", "show", "example.org");
+        assertThat(r.out()).as("no keys left").contains("no DKIM keys");
+        assertThat(check("--no-dns").out()).contains("warn  tls report reports come from tls-reports@example.org, but "
+                + "example.org has no DKIM key: they go out unsigned; make keys with tern domain dkim example.org --generate");
+    }
+
+    @Test
     void anAcmeCertificateIsReportedWithWhatTernWillDoAboutIt() throws Exception {
         Files.writeString(config, Files.readString(config).replace("# autoconfig = [\"0.0.0.0:80\"]",
                 "autoconfig = [\"127.0.0.1:8080\"]"));
