@@ -5,8 +5,8 @@ import dev.tern.auth.client.SaslClientMechanism;
 import dev.tern.config.DeliverySettings.Smarthost;
 import dev.tern.config.DeliverySettings.SmarthostTls;
 import dev.tern.config.DeliverySettings.TlsLevel;
-import dev.tern.delivery.tlsrpt.TlsResultType;
 import dev.tern.delivery.RecipientOutcome;
+import dev.tern.delivery.tlsrpt.TlsResultType;
 import dev.tern.mail.DsnRet;
 import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
@@ -46,6 +46,8 @@ import java.util.concurrent.CompletionException;
  * {@code encrypt} and {@code verify} never send mail in plaintext.
  */
 final class SmtpDeliveryAttempt {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.tern.delivery");
 
     /** Which clients to connect with: certificates checked, or not. */
     record Clients(SmtpClient verifying, SmtpClient unverified) {
@@ -173,13 +175,16 @@ final class SmtpDeliveryAttempt {
         if (implicitTls || level == TlsLevel.NONE) {
             return;
         }
-        if (failure == null) {
-            tlsSessions.negotiated(target, c.localAddress(), c.isTls() ? null : TlsResultType.STARTTLS_NOT_SUPPORTED);
+        String type = failure == null ? (c.isTls() ? null : TlsResultType.STARTTLS_NOT_SUPPORTED)
+                : TlsResultType.of(unwrap(failure));
+        if (failure != null && type == null) {
             return;
         }
-        String type = TlsResultType.of(unwrap(failure));
-        if (type != null) {
+        try {
             tlsSessions.negotiated(target, c.localAddress(), type);
+        } catch (RuntimeException e) {
+            // Counting is never a reason for a delivery to fail.
+            log.warn("TLS session with {} not counted: {}", target, e.toString());
         }
     }
 

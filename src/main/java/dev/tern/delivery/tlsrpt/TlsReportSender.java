@@ -84,7 +84,11 @@ public final class TlsReportSender {
         for (String[] p : pending) {
             LocalDate day = LocalDate.parse(p[0]);
             String domain = p[1];
-            done = done.thenCompose(n -> report(day, domain, today).thenApply(sent -> n + (sent ? 1 : 0)));
+            done = done.thenCompose(n -> report(day, domain, today).exceptionally(e -> {
+                log.warn("TLS report for {} on {} not sent now (tried again within the hour): {}", domain, day,
+                        e.toString());
+                return false;
+            }).thenApply(sent -> n + (sent ? 1 : 0)));
         }
         return done;
     }
