@@ -1,28 +1,27 @@
 package dev.tern.mail;
 
-import java.net.IDN;
 import java.text.Normalizer;
 import java.util.Locale;
 
 /**
  * Refuses a non-ASCII domain label that is not an IDNA2008 U-label (RFC 5891, RFC 5892) in the
- * ways that would let it stand for another name. {@link MailAddress#asciiDomain()} converts with
- * {@link IDN}, which implements IDNA2003: its nameprep maps full-width and other compatibility
- * characters to their plain forms, takes the ideographic full stop and its kin for dots and drops
- * soft hyphens and other invisible characters. So {@code ｆｕｚｚ.test}, {@code fuzz。test} and
- * {@code fuzz.test} with a soft hyphen (U+00AD) inside all became {@code fuzz.test}: spellings of
- * a hosted domain that no table of domains knows about, and that IDNA2008 does not allow at all.
+ * ways that would let it stand for another name. UTS #46 processing, which {@link Idna} follows as
+ * browsers do, maps full-width and other compatibility characters to their plain forms, takes the
+ * ideographic full stop and its kin for dots and drops soft hyphens and other invisible
+ * characters: {@code ｆｕｚｚ.test}, {@code fuzz。test} and {@code fuzz.test} with a soft hyphen
+ * (U+00AD) inside would all become {@code fuzz.test}, spellings of a hosted domain that no table of
+ * domains knows about, and that IDNA2008 does not allow in a name at all.
  *
  * <p>Refused: label separators other than "." (only "." separates labels in mail, RFC 6531 §3.2),
  * characters that NFKC normalisation changes (IDNA2008 disallows them), joiners where no script
  * can use them, and anything else the conversion would change or drop. Upper case is accepted and
- * lower-cased, as it always was. The four characters IDNA2003 and IDNA2008 treat differently
- * (ß, final sigma and the two joiners, UTS #46 §4.1 "deviations") keep the conversion they have
- * always had: this refuses names, it does not change how a valid one is converted.
+ * lower-cased. ß, final sigma and the joiners in their scripts are valid IDNA2008 and are kept
+ * (non-transitional processing): {@code straße.de} is {@code xn--strae-oqa.de}, not
+ * {@code strasse.de}.
  */
 final class IdnaLabelCheck {
 
-    /** IDEOGRAPHIC FULL STOP, FULLWIDTH FULL STOP, HALFWIDTH IDEOGRAPHIC FULL STOP: dots to IDNA2003. */
+    /** IDEOGRAPHIC FULL STOP, FULLWIDTH FULL STOP, HALFWIDTH IDEOGRAPHIC FULL STOP: dots to UTS #46 (and IDNA2003). */
     private static final String OTHER_DOTS = "\u3002\uFF0E\uFF61";
     private static final int ZWNJ = 0x200C;
     private static final int ZWJ = 0x200D;
@@ -51,8 +50,8 @@ final class IdnaLabelCheck {
 
     /**
      * RFC 5892 appendix A.1 and A.2: a joiner follows a virama, or sits between letters of a
-     * joining script; never after an ASCII character nor at the start of a label. IDNA2003 drops
-     * joiners, so one between ASCII letters would make another spelling of an ASCII domain.
+     * joining script; never after an ASCII character nor at the start of a label, where it would be
+     * an invisible second spelling of an ASCII domain.
      */
     private static void checkJoiners(String label) {
         int before = -1;
@@ -69,8 +68,8 @@ final class IdnaLabelCheck {
     }
 
     /**
-     * What the conversion gives back must be the label itself, but for the deviations; else it
-     * mapped or dropped something (a soft hyphen, a variation selector, a Greek iota subscript).
+     * What the conversion gives back must be the label itself; else it mapped or dropped something
+     * (a soft hyphen, a variation selector, a Greek iota subscript).
      */
     private static void checkConversionKeepsIt(String label) {
         if (convertsToItself(label)) {
@@ -91,17 +90,12 @@ final class IdnaLabelCheck {
     private static boolean convertsToItself(String label) {
         String back;
         try {
-            back = IDN.toUnicode(IDN.toASCII(label, IDN.ALLOW_UNASSIGNED), IDN.ALLOW_UNASSIGNED);
+            back = Idna.toUnicode(Idna.toAscii(label));
         } catch (IllegalArgumentException e) {
             // Not convertible at all: it maps onto no other name, and MailAddress keeps its text.
             return true;
         }
-        return back.equals(withDeviationsMapped(label));
-    }
-
-    /** The label as IDNA2003 (and UTS #46 transitional processing) writes the four deviations. */
-    private static String withDeviationsMapped(String label) {
-        return label.replace("\u00DF", "ss").replace("\u03C2", "\u03C3").replace("\u200C", "").replace("\u200D", "");
+        return back.equals(label);
     }
 
     private static boolean isNfkc(String s) {

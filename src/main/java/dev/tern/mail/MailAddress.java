@@ -1,6 +1,5 @@
 package dev.tern.mail;
 
-import java.net.IDN;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -96,7 +95,7 @@ public final class MailAddress {
             return d;
         }
         try {
-            return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            return Idna.toAscii(d);
         } catch (IllegalArgumentException e) {
             return d;
         }

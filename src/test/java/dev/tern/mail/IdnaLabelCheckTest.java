@@ -7,7 +7,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Domains IDNA2003 would map onto another name are refused where addresses are parsed. */
+/**
+ * Domains that IDNA conversion would map onto another name are refused where addresses are parsed;
+ * valid ones convert as IDNA2008 says.
+ */
 class IdnaLabelCheckTest {
 
     @ParameterizedTest
@@ -41,17 +44,22 @@ class IdnaLabelCheckTest {
     }
 
     @Test
-    void validInternationalisedDomainsConvertAsBefore() {
+    void validInternationalisedDomainsConvertAsIdna2008Says() {
         assertThat(MailAddress.parse("j\u00F6ran@b\u00FCcher.example").asciiDomain()).isEqualTo("xn--bcher-kva.example");
         assertThat(MailAddress.parse("j\u00F6ran@B\u00DCCHER.Example").asciiDomain()).isEqualTo("xn--bcher-kva.example");
         assertThat(MailAddress.parse("a@\u4F8B\u5B50.\u6D4B\u8BD5").asciiDomain()).isEqualTo("xn--fsqu00a.xn--0zwm56d");
-        // The deviations keep the conversion they have always had.
-        assertThat(MailAddress.parse("a@stra\u00DFe.example").asciiDomain()).isEqualTo("strasse.example");
-        assertThat(MailAddress.parse("a@\u1E9E.example").asciiDomain()).isEqualTo("ss.example");
+        // IDNA2008 keeps ß and final sigma (UTS #46 non-transitional): straße.de is not strasse.de,
+        // which IDNA2003 (java.net.IDN) made of it, a domain with another owner.
+        assertThat(MailAddress.parse("a@stra\u00DFe.example").asciiDomain()).isEqualTo("xn--strae-oqa.example");
+        assertThat(MailAddress.parse("a@\u1E9E.example").asciiDomain()).isEqualTo("xn--zca.example");
         assertThat(MailAddress.parse("a@\u03C3\u03BF\u03C6\u03CC\u03C2.example").asciiDomain())
-                .isEqualTo(MailAddress.parse("a@\u03C3\u03BF\u03C6\u03CC\u03C3.example").asciiDomain());
+                .isEqualTo("xn--0xagbn4a.example");
+        assertThat(MailAddress.parse("a@\u03C3\u03BF\u03C6\u03CC\u03C3.example").asciiDomain())
+                .isEqualTo("xn--0xahbl4a.example");
         // Joiners where a script uses them: after a virama (Devanagari), between Arabic letters.
-        assertThat(MailAddress.parse("a@\u0915\u094D\u200D\u0937.example").needsUtf8()).isTrue();
-        assertThat(MailAddress.parse("a@\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.example").needsUtf8()).isTrue();
+        assertThat(MailAddress.parse("a@\u0915\u094D\u200D\u0937.example").asciiDomain())
+                .isEqualTo("xn--11b2ezcw70k.example");
+        assertThat(MailAddress.parse("a@\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.example").asciiDomain())
+                .isEqualTo("xn--mgbn2ecje63gr19l.example");
     }
 }

@@ -4,7 +4,6 @@ import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mail.IpAddresses;
 
-import java.net.IDN;
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -119,7 +118,7 @@ public final class HeloCheck {
     }
 
     private CompletableFuture<HeloVerdict> strictChecks(String name) {
-        String ascii = IDN.toASCII(stripDot(name), IDN.ALLOW_UNASSIGNED);
+        String ascii = dev.tern.mail.Idna.toAscii(stripDot(name));
         if (ascii.indexOf('.') < 0) {
             return refuse(504, "5.5.2", "\"" + echo(name) + "\" is not a fully-qualified host name; use one such as mail.example.org");
         }
@@ -154,7 +153,7 @@ public final class HeloCheck {
         }
         String ascii;
         try {
-            ascii = IDN.toASCII(n, IDN.ALLOW_UNASSIGNED);
+            ascii = dev.tern.mail.Idna.toAscii(n);
         } catch (IllegalArgumentException e) {
             return false;
         }

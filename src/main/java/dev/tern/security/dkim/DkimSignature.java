@@ -1,6 +1,5 @@
 package dev.tern.security.dkim;
 
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -114,7 +113,7 @@ record DkimSignature(HeaderField field, Map<String, String> tags, DkimAlgorithm 
             domain = domain.substring(0, domain.length() - 1);
         }
         try {
-            domain = IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            domain = dev.tern.mail.Idna.toAscii(domain);
         } catch (IllegalArgumentException e) {
             throw new SignatureCheckException("invalid domain d=" + d);
         }

@@ -4,7 +4,6 @@ import org.xbill.DNS.Name;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ final class DomainNames {
         String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
         if (!d.chars().allMatch(c -> c < 0x80)) {
             try {
-                d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+                d = dev.tern.mail.Idna.toAscii(d);
             } catch (IllegalArgumentException e) {
                 return null;
             }

@@ -1,6 +1,5 @@
 package dev.tern.store.sql;
 
-import java.net.IDN;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,7 @@ final class DomainMatch {
             String ascii = d.toLowerCase(Locale.ROOT);
             forms.add(ascii);
             try {
-                forms.add(IDN.toUnicode(ascii, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
+                forms.add(dev.tern.mail.Idna.toUnicode(ascii).toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 // not an IDN: the A-label form is all there is
             }
