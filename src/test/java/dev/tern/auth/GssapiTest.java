@@ -129,13 +129,7 @@ class GssapiTest {
 
     @Test
     void aTicketAuthenticatesToTheSubmissionPortOfARunningServer(@TempDir Path serverDir) throws Exception {
-        String config = """
-                hostname = "mx.example.org"
-                [auth.kerberos]
-                keytab = "%s"
-                realm = "%s"
-                """.formatted(keytab.toString().replace("\\", "/"), REALM);
-        try (RunningServer tern = new RunningServer(serverDir, config, "submission = [\"127.0.0.1:0\"]\n", null)) {
+        try (RunningServer tern = new RunningServer(serverDir, serverConfig(), "submission = [\"127.0.0.1:0\"]\n", null)) {
             tern.services().directory().addDomain("example.org");
             tern.services().directory().addUser("alice@example.org", "unused-password");
             tern.services().directory().addUser("bob@example.org", "unused-password");
@@ -164,13 +158,7 @@ class GssapiTest {
      */
     @Test
     void aTicketOpensImapAndPop3SessionsWithoutTls(@TempDir Path serverDir) throws Exception {
-        String config = """
-                hostname = "mx.example.org"
-                [auth.kerberos]
-                keytab = "%s"
-                realm = "%s"
-                """.formatted(keytab.toString().replace("\\", "/"), REALM);
-        try (RunningServer tern = new RunningServer(serverDir, config, """
+        try (RunningServer tern = new RunningServer(serverDir, serverConfig(), """
                 imap = ["127.0.0.1:0"]
                 pop3 = ["127.0.0.1:0"]
                 """, null)) {
@@ -222,6 +210,16 @@ class GssapiTest {
                 assertThat(pop.command("QUIT")).startsWith("+OK");
             }
         }
+    }
+
+    /** A running server's configuration: mx.example.org, with the test keytab. */
+    private static String serverConfig() {
+        return """
+                hostname = "mx.example.org"
+                [auth.kerberos]
+                keytab = "%s"
+                realm = "%s"
+                """.formatted(keytab.toString().replace("\\", "/"), REALM);
     }
 
     /** RFC 4954 AUTH GSSAPI over an SMTP connection, as a mail client does it; returns the final reply. */
