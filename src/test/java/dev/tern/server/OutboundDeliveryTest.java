@@ -447,6 +447,54 @@ class OutboundDeliveryTest {
     }
 
     /**
+     * RFC 8460 §4.3.2.2: sessions to a domain whose announced MTA-STS policy could not be had are
+     * reported as failures of the policy: b.test serves a policy that is not valid, c.test's policy
+     * host does not answer. The mail itself goes, as without a policy.
+     */
+    @Test
+    void sessionsToADomainWhosePolicyCouldNotBeHadAreReportedAsPolicyFailures() throws Exception {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: sometimes\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            dns.txt("_mta-sts.c.test", "v=STSv1; id=1;").a("mta-sts.c.test", "127.0.0.9");
+            dns.remove("c.test").mx("c.test", 10, "mx.c.test").a("mx.c.test", "127.0.0.4");
+            dns.txt("_smtp._tls.b.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test");
+            dns.txt("_smtp._tls.c.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test");
+            a = startA(host.deliveryConfig(dir) + "\n[delivery.tls_reports]\nenabled = true\nfrom = \"postmaster@a.test\"\n");
+            a.services().directory().addUser("tls-reports@a.test", "reports pw");
+            ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+            o.bind = "127.0.0.4";
+            o.port = port;
+            o.startTls = host.pki.serverContext("mx.c.test");
+            try (ScriptedSmtpServer mxB = mxWithStartTls(host.pki.serverContext("mx.b.test"));
+                 ScriptedSmtpServer mxC = new ScriptedSmtpServer(o)) {
+                send(a, "alice@a.test", BODY, "bob@b.test", "carol@c.test");
+                await().atMost(WAIT).until(() -> mxB.messages().size() == 1 && mxC.messages().size() == 1);
+            }
+            java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+            assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(2);
+            await().atMost(WAIT).until(() -> a.inbox("tls-reports@a.test").size() == 2);
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byDomain = new java.util.HashMap<>();
+            for (Rows.Message m : a.inbox("tls-reports@a.test")) {
+                MimeMultipart parts = (MimeMultipart) parse(a.content(m)).getContent();
+                try (var in = new java.util.zip.GZIPInputStream(parts.getBodyPart(1).getInputStream())) {
+                    var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+                    byDomain.put(report.at("/policies/0/policy/policy-domain").asText(), report.at("/policies/0"));
+                }
+            }
+            assertThat(byDomain).containsOnlyKeys("b.test", "c.test");
+            for (var e : java.util.Map.of("b.test", "sts-policy-invalid", "c.test", "sts-policy-fetch-error").entrySet()) {
+                var policy = byDomain.get(e.getKey());
+                assertThat(policy.at("/policy/policy-type").asText()).isEqualTo("sts");
+                assertThat(policy.at("/policy").has("policy-string")).isFalse();
+                assertThat(policy.at("/summary/total-successful-session-count").asLong()).isZero();
+                assertThat(policy.at("/summary/total-failure-session-count").asLong()).isEqualTo(1);
+                assertThat(policy.at("/failure-details/0/result-type").asText()).isEqualTo(e.getValue());
+                assertThat(policy.at("/failure-details/0/receiving-mx-hostname").asText()).isEqualTo("mx." + e.getKey());
+            }
+        }
+    }
+
+    /**
      * RFC 8460 §5.3: a report goes even where TLS fails as the report may say. b.test enforces
      * MTA-STS, and its MX host offers no STARTTLS (ordinary mail would wait, as the test above
      * shows); the report about c.test, addressed to b.test, still goes, signed with A's DKIM key,

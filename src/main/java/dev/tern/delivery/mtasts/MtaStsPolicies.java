@@ -54,6 +54,11 @@ public final class MtaStsPolicies {
     private final Executor blocking;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /**
+     * Domains whose announced policy could not be had at the last lookup, with no earlier policy in
+     * force, and why: what the TLS reports say of their sessions.
+     */
+    private final Map<String, PolicyFailure> failures = new ConcurrentHashMap<>();
     /** One lookup at a time per domain: deliveries to it in the meantime share it. */
     private final Map<String, CompletableFuture<StsPolicy>> inFlight = new ConcurrentHashMap<>();
 
@@ -100,6 +105,9 @@ public final class MtaStsPolicies {
         CompletableFuture<Cached> known = remembered(domain);
         return dns.txt("_mta-sts." + domain).thenCombine(known, (answer, cached) -> {
             boolean fresh = cached.policy() != null && clock.instant().isBefore(cached.expires());
+            if (answer instanceof DnsAnswer.NoData || answer instanceof DnsAnswer.NoSuchDomain) {
+                failures.remove(domain);   // no policy announced any more
+            }
             if (!(answer instanceof DnsAnswer.Found<String> found)) {
                 // No record, or no answer: an unexpired policy stays in force (RFC 8461 §5.1).
                 return CompletableFuture.completedFuture(fresh ? cached.policy() : null);
@@ -111,11 +119,22 @@ public final class MtaStsPolicies {
             if (fresh && id.equals(cached.id())) {
                 return CompletableFuture.completedFuture(cached.policy());
             }
-            return fetch(domain, id).exceptionally(e -> {
+            return fetch(domain, id).handle((policy, e) -> {
+                if (e == null) {
+                    failures.remove(domain);
+                    return policy;
+                }
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 log.warn("MTA-STS: the policy of {} (id {}) could not be fetched: {}{}", domain, id,
                         cause.getMessage(), fresh ? "; the cached policy stays in force" : "");
-                return fresh ? cached.policy() : null;
+                if (fresh) {
+                    return cached.policy();
+                }
+                if (failures.size() >= PRUNE_AT) {
+                    failures.clear();   // a bound: what is dropped is found again at the next lookup
+                }
+                failures.put(domain, PolicyFailure.of(cause));
+                return null;
             });
         }).thenCompose(f -> f);
     }
@@ -155,7 +174,7 @@ public final class MtaStsPolicies {
             try {
                 policy = StsPolicy.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("invalid policy: " + e.getMessage());
+                throw new PolicyFailure.Failed(PolicyFailure.INVALID, "invalid policy: " + e.getMessage());
             }
             Instant now = clock.instant();
             if (cache.size() >= PRUNE_AT) {
@@ -174,6 +193,14 @@ public final class MtaStsPolicies {
                     policy.mode().name().toLowerCase(java.util.Locale.ROOT), policy.mx(), policy.maxAge().toSeconds());
             return policy;
         });
+    }
+
+    /**
+     * Why the policy {@code domain} announces was not in force at its last lookup, or null: it was,
+     * or none is announced. Read after {@link #policyFor} returned null.
+     */
+    public PolicyFailure failureOf(String domain) {
+        return failures.get(domain);
     }
 
     private StsPolicy unexpired(String domain) {

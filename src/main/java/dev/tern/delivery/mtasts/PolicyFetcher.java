@@ -120,6 +120,7 @@ final class PolicyFetcher {
 
         private final CompletableFuture<String> result;
         private String failure;
+        private boolean tlsFailed;
 
         Answer(CompletableFuture<String> result) {
             this.result = result;
@@ -129,14 +130,16 @@ final class PolicyFetcher {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess()) {
                 failure = "TLS: " + describe(e.cause());
+                tlsFailed = true;
             }
             super.userEventTriggered(ctx, event);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            result.completeExceptionally(new IllegalStateException(failure != null ? failure
-                    : "the connection closed without an answer"));
+            result.completeExceptionally(new PolicyFailure.Failed(
+                    tlsFailed ? PolicyFailure.WEBPKI_INVALID : PolicyFailure.FETCH_ERROR,
+                    failure != null ? failure : "the connection closed without an answer"));
             super.channelInactive(ctx);
         }
 

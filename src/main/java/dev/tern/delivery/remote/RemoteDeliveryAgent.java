@@ -4,6 +4,7 @@ import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.RecipientOutcome;
 import dev.tern.delivery.mtasts.MtaStsPolicies;
+import dev.tern.delivery.mtasts.PolicyFailure;
 import dev.tern.delivery.mtasts.StsPolicy;
 import dev.tern.delivery.tlsrpt.TlsReportSender;
 import dev.tern.delivery.tlsrpt.TlsSessionCounts;
@@ -303,6 +304,12 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             return SmtpDeliveryAttempt.TlsSessions.NONE;
         }
         StsPolicy reported = policy != null && policy.mode() != StsPolicy.Mode.NONE ? policy : null;
+        PolicyFailure failure = reported == null && mtaSts != null && !settings.hasTlsPolicy(m.domain())
+                ? mtaSts.failureOf(m.domain()) : null;
+        if (failure != null) {
+            return (target, local, resultType) -> tlsCounts.countPolicyFailure(m.domain(), failure.resultType(), local,
+                    target.hostName(), target.address());
+        }
         return (target, local, resultType) -> tlsCounts.count(m.domain(), reported, resultType, local,
                 target.hostName(), target.address());
     }

@@ -59,6 +59,18 @@ public final class TlsSessionCounts {
         counts.merge(key, 1L, Long::sum);
     }
 
+    /**
+     * Counts one session with an MX host of a domain whose announced MTA-STS policy could not be
+     * had (RFC 8460 §4.3.2.2): a failure of the policy, whatever TLS did.
+     *
+     * @param resultType {@code sts-policy-fetch-error}, {@code sts-webpki-invalid} or {@code sts-policy-invalid}
+     */
+    public void countPolicyFailure(String domain, String resultType, InetSocketAddress local, String mx,
+                                   InetSocketAddress remote) {
+        String day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
+        counts.merge(new Key(day, domain, "sts", "", "", resultType, address(local), mx, address(remote)), 1L, Long::sum);
+    }
+
     /** The lines of a policy as RFC 8461 §3.2 writes them, for the report's {@code policy-string}. */
     static List<String> policyLines(StsPolicy policy) {
         List<String> lines = new ArrayList<>();

@@ -96,7 +96,8 @@ class PolicyFetcherTest {
         status = 301;
         assertThatThrownBy(() -> fetch("b.test", loopback("127.0.0.1"))).hasMessage("HTTP status 301");
         status = 404;
-        assertThatThrownBy(() -> fetch("b.test", loopback("127.0.0.1"))).hasMessage("HTTP status 404");
+        assertThatThrownBy(() -> fetch("b.test", loopback("127.0.0.1"))).hasMessage("HTTP status 404")
+                .satisfies(e -> assertThat(PolicyFailure.of(e)).isEqualTo(PolicyFailure.FETCH_ERROR));
         status = 200;
         type = "text/html";
         assertThatThrownBy(() -> fetch("b.test", loopback("127.0.0.1"))).hasMessageContaining("not text/plain");
@@ -112,6 +113,8 @@ class PolicyFetcherTest {
     void aCertificateForAnotherNameIsRefused() {
         // The policy host of c.test answers with mta-sts.b.test's certificate.
         assertThatThrownBy(() -> fetch("c.test", loopback("127.0.0.1")))
-                .hasMessageStartingWith("TLS: SSLHandshakeException");
+                .hasMessageStartingWith("TLS: SSLHandshakeException")
+                .satisfies(e -> assertThat(PolicyFailure.of(e)).as("what the TLS reports say")
+                        .isEqualTo(PolicyFailure.WEBPKI_INVALID));
     }
 }
