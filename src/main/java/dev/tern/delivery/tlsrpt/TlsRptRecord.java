@@ -18,6 +18,11 @@ import java.util.Locale;
 public record TlsRptRecord(List<MailAddress> mailto, List<String> https) {
 
     private static final String VERSION = "v=TLSRPTv1";
+    /**
+     * Addresses of each kind used at most: the record is a stranger's, and a long list would make
+     * this server send its reports, under its name, to whoever that stranger lists.
+     */
+    static final int MAX_URIS = 5;
 
     /**
      * The record among a name's TXT strings, or null: none, or more than one, begin with
@@ -47,10 +52,10 @@ public record TlsRptRecord(List<MailAddress> mailto, List<String> https) {
                 String lower = u.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("mailto:")) {
                     MailAddress a = address(u.substring(7));
-                    if (a != null && !mailto.contains(a)) {
+                    if (a != null && !mailto.contains(a) && mailto.size() < MAX_URIS) {
                         mailto.add(a);
                     }
-                } else if (lower.startsWith("https://")) {
+                } else if (lower.startsWith("https://") && !https.contains(u) && https.size() < MAX_URIS) {
                     https.add(u);
                 }
             }

@@ -17,6 +17,18 @@ class TlsRptRecordTest {
     }
 
     @Test
+    void atMostFiveAddressesOfEachKindAreUsed() {
+        StringBuilder rua = new StringBuilder("v=TLSRPTv1; rua=");
+        for (int i = 0; i < 40; i++) {
+            rua.append(i == 0 ? "" : ",").append("mailto:victim").append(i).append("@example.com,https://h").append(i)
+                    .append(".example.com/r");
+        }
+        TlsRptRecord r = TlsRptRecord.parse(List.of(rua.toString()));
+        assertThat(r.mailto()).hasSize(TlsRptRecord.MAX_URIS);
+        assertThat(r.https()).hasSize(TlsRptRecord.MAX_URIS);
+    }
+
+    @Test
     void extensionsAndQueriesAreIgnored() {
         TlsRptRecord r = TlsRptRecord.parse(List.of("v=TLSRPTv1;ext=1; rua=mailto:a@example.com?subject=x"));
         assertThat(r.mailto()).extracting(Object::toString).containsExactly("a@example.com");
