@@ -124,6 +124,8 @@ public final class TernServer implements AutoCloseable {
     /** Null when TLS reports are off. */
     private TlsSessionCounts tlsCounts;
     private TlsReportSender tlsReports;
+    private java.util.concurrent.ExecutorService tlsReportWork;
+    private volatile java.util.concurrent.CompletableFuture<Integer> tlsReportRun;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
     private FileChannel lockChannel;
@@ -336,8 +338,15 @@ public final class TernServer implements AutoCloseable {
             if (tlsCounts != null) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
                         : dev.tern.smtp.client.TlsSettings.trustingAlso(trust);
+                // A thread of its own: a report run waits for DNS and for HTTPS servers elsewhere,
+                // which neither the storage threads nor the housekeeping thread should.
+                tlsReportWork = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "tern-tls-reports");
+                    t.setDaemon(true);
+                    return t;
+                });
                 tlsReports = new TlsReportSender(delivery.tlsReports(), config.hostname(), dns, services.metadata(),
-                        services.queue(), services.storageExecutor(), Clock.systemUTC(), reportTrust.jdkContext());
+                        services.queue(), tlsReportWork, Clock.systemUTC(), reportTrust.jdkContext());
                 housekeeping.scheduleWithFixedDelay(this::flushTlsCounts, 1, 1, TimeUnit.MINUTES);
                 housekeeping.scheduleWithFixedDelay(this::sendTlsReports, 4, 60, TimeUnit.MINUTES);
             }
@@ -646,13 +655,17 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    /** Queues the TLS reports of the days that ended, every hour. */
+    /** Starts sending the TLS reports of the days that ended, every hour, unless the last run is still going. */
     private void sendTlsReports() {
-        try {
-            queueTlsReports(java.time.LocalDate.now(ZoneOffset.UTC));
-        } catch (Exception e) {
-            log.warn("sending TLS reports failed (tried again within the hour): {}", e.toString());
+        if (tlsReportRun != null && !tlsReportRun.isDone()) {
+            return;
         }
+        flushTlsCounts();
+        tlsReportRun = tlsReports.sendDue(java.time.LocalDate.now(ZoneOffset.UTC)).whenComplete((n, e) -> {
+            if (e != null) {
+                log.warn("sending TLS reports failed (tried again within the hour): {}", e.toString());
+            }
+        });
     }
 
     /**
@@ -722,6 +735,10 @@ public final class TernServer implements AutoCloseable {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
             housekeeping = null;
+        }
+        if (tlsReportWork != null) {
+            tlsReportWork.shutdownNow();
+            tlsReportWork = null;
         }
         if (tls != null) {
             tls.close();

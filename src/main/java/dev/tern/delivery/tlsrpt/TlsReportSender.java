@@ -51,24 +51,25 @@ public final class TlsReportSender {
     private final DnsResolver dns;
     private final MetadataStore store;
     private final MailQueue queue;
-    private final Executor storage;
+    private final Executor work;
     private final Clock clock;
     private final TlsReportUpload upload;
 
     /**
-     * @param storage where the store is written to and reports are posted from, off DNS's threads
+     * @param work    where the store is written to and reports are posted from, off DNS's threads:
+     *                a thread that may wait (for the store, for a remote HTTPS server)
      * @param tls     the trust that {@code https:} report addresses are checked against
      */
     public TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
-                           MailQueue queue, Executor storage, Clock clock, javax.net.ssl.SSLContext tls) {
-        this(settings, hostname, dns, store, queue, storage, clock,
+                           MailQueue queue, Executor work, Clock clock, javax.net.ssl.SSLContext tls) {
+        this(settings, hostname, dns, store, queue, work, clock,
                 new TlsReportUpload(tls, dev.tern.mail.SpecialPurposeAddresses::isGloballyReachable, "Tern (" + hostname + ")"));
     }
 
     TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
-                    MailQueue queue, Executor storage, Clock clock, TlsReportUpload upload) {
+                    MailQueue queue, Executor work, Clock clock, TlsReportUpload upload) {
         this.upload = upload;
-        this.storage = storage;
+        this.work = work;
         this.settings = settings;
         this.hostname = hostname;
         this.dns = dns;
@@ -107,7 +108,7 @@ public final class TlsReportSender {
                 return false;
             }
             return sendReport(day, domain, record);
-        }, storage);
+        }, work);
     }
 
     private void drop(LocalDate day, String domain, String why) {
