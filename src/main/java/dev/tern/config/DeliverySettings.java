@@ -33,7 +33,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
                                Map<String, TlsLevel> tlsPolicy, Path caFile, Map<String, NextHopAddress> routes,
                                Smarthost smarthost, Duration retryFirst, Duration retryMax, Duration maxLifetime,
                                Duration delayWarning, long bounceSizeLimit, Duration connectionReuse,
-                               boolean mtaSts, int mtaStsPort, TlsReportSettings tlsReports) {
+                               boolean mtaSts, int mtaStsPort, ReportSettings tlsReports) {
 
     /** How much TLS a delivery insists on (the names of Postfix's smtp_tls_security_level). */
     public enum TlsLevel {
@@ -138,7 +138,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
     public static DeliverySettings defaults() {
         return new DeliverySettings(25, 100, 20, TlsLevel.MAY, Map.of(), null, Map.of(), null,
                 Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), null, 50_000, Duration.ofSeconds(5),
-                true, 443, TlsReportSettings.defaults());
+                true, 443, ReportSettings.defaults());
     }
 
     /** Whether {@code [delivery.tls_policy]} names {@code domain}: the operator's word, which MTA-STS does not override. */
@@ -194,7 +194,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         }
         return new DeliverySettings(port, max, perDestination, tls, Map.copyOf(policy), caFile, Map.copyOf(routes),
                 smarthost, first, maxRetry, lifetime, warning, bounceLimit, reuse, mtaSts, mtaStsPort,
-                TlsReportSettings.read(n.table("tls_reports")));
+                ReportSettings.read(n.table("tls_reports")));
     }
 
     private static Smarthost readSmarthost(ConfigNode n, Path base) {

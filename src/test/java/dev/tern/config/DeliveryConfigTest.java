@@ -43,14 +43,14 @@ class DeliveryConfigTest {
     @Test
     void tlsReportsAreOffByDefaultAndNeedAnAddressToComeFrom() {
         assertThat(parse("").tlsReports().enabled()).isFalse();
-        TlsReportSettings r = parse("""
+        ReportSettings r = parse("""
                 [delivery.tls_reports]
                 enabled = true
                 from = "tls-reports@example.com"
                 organization = "Example Ltd"
                 contact = "https://example.com/contact"
                 """).tlsReports();
-        assertThat(r).isEqualTo(new TlsReportSettings(true, "tls-reports@example.com", "Example Ltd",
+        assertThat(r).isEqualTo(new ReportSettings(true, "tls-reports@example.com", "Example Ltd",
                 "https://example.com/contact"));
         assertThatThrownBy(() -> parse("[delivery.tls_reports]\nenabled = true\n"))
                 .hasMessageStartingWith("delivery.tls_reports.from: reports need an address");
@@ -63,7 +63,7 @@ class DeliveryConfigTest {
                 .replace("# [delivery.tls_reports]", "[delivery.tls_reports]")
                 .replace("# enabled = true", "enabled = true")
                 .replace("# from = \"tls-reports@", "from = \"tls-reports@");
-        TlsReportSettings fromStarter = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), starter).delivery().tlsReports();
+        ReportSettings fromStarter = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), starter).delivery().tlsReports();
         assertThat(fromStarter.enabled()).isTrue();
         assertThat(fromStarter.from()).startsWith("tls-reports@");
     }

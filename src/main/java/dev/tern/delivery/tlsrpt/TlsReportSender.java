@@ -1,12 +1,13 @@
 package dev.tern.delivery.tlsrpt;
 
-import dev.tern.config.TlsReportSettings;
+import dev.tern.config.ReportSettings;
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
+import dev.tern.message.ReportMessage;
 import dev.tern.queue.MailQueue;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
@@ -21,10 +22,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -46,7 +46,7 @@ public final class TlsReportSender {
     static final int KEEP_DAYS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final TlsReportSettings settings;
+    private final ReportSettings settings;
     private final String hostname;
     private final DnsResolver dns;
     private final MetadataStore store;
@@ -60,13 +60,13 @@ public final class TlsReportSender {
      *                a thread that may wait (for the store, for a remote HTTPS server)
      * @param tls     the trust that {@code https:} report addresses are checked against
      */
-    public TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
+    public TlsReportSender(ReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
                            MailQueue queue, Executor work, Clock clock, javax.net.ssl.SSLContext tls) {
         this(settings, hostname, dns, store, queue, work, clock,
                 new TlsReportUpload(tls, dev.tern.mail.SpecialPurposeAddresses::isGloballyReachable, "Tern (" + hostname + ")"));
     }
 
-    TlsReportSender(TlsReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
+    TlsReportSender(ReportSettings settings, String hostname, DnsResolver dns, MetadataStore store,
                     MailQueue queue, Executor work, Clock clock, TlsReportUpload upload) {
         this.upload = upload;
         this.work = work;
@@ -174,33 +174,12 @@ public final class TlsReportSender {
     byte[] message(MailAddress from, List<MailAddress> to, String domain, LocalDate day, String reportId, byte[] gzipped) {
         long begin = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long end = begin + 86_399;
-        String boundary = "tlsrpt-" + HexFormat.of().formatHex(randomBytes());
-        String filename = hostname + "!" + domain + "!" + begin + "!" + end + ".json.gz";
-        StringBuilder m = new StringBuilder();
-        m.append("From: <").append(from).append(">\r\n");
-        m.append("To: ").append(String.join(", ", to.stream().map(a -> "<" + a + ">").toList())).append("\r\n");
-        m.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(clock.withZone(ZoneOffset.UTC))))
-                .append("\r\n");
-        m.append("Subject: Report Domain: ").append(domain).append(" Submitter: ").append(hostname)
-                .append(" Report-ID: <").append(reportId).append(">\r\n");
-        m.append("Message-ID: <").append(reportId).append(">\r\n");
-        m.append("TLS-Report-Domain: ").append(domain).append("\r\n");
-        m.append("TLS-Report-Submitter: ").append(hostname).append("\r\n");
-        m.append("Auto-Submitted: auto-generated\r\n");
-        m.append("MIME-Version: 1.0\r\n");
-        m.append("Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"").append(boundary).append("\"\r\n");
-        m.append("\r\n");
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Type: text/plain; charset=us-ascii\r\n\r\n");
-        m.append("This is an aggregate TLS report from ").append(hostname).append(" for ").append(domain)
-                .append(", ").append(day).append(" (UTC).\r\n\r\n");
-        m.append("--").append(boundary).append("\r\n");
-        m.append("Content-Type: application/tlsrpt+gzip\r\n");
-        m.append("Content-Transfer-Encoding: base64\r\n");
-        m.append("Content-Disposition: attachment; filename=\"").append(filename).append("\"\r\n\r\n");
-        m.append(Base64.getMimeEncoder(76, new byte[]{'\r', '\n'}).encodeToString(gzipped)).append("\r\n");
-        m.append("--").append(boundary).append("--\r\n");
-        return m.toString().getBytes(StandardCharsets.US_ASCII);
+        return new ReportMessage(from, to, ZonedDateTime.now(clock.withZone(ZoneOffset.UTC)),
+                "Report Domain: " + domain + " Submitter: " + hostname + " Report-ID: <" + reportId + ">", reportId,
+                List.of(Map.entry("TLS-Report-Domain", domain), Map.entry("TLS-Report-Submitter", hostname)),
+                "multipart/report; report-type=\"tlsrpt\"",
+                "This is an aggregate TLS report from " + hostname + " for " + domain + ", " + day + " (UTC).",
+                "application/tlsrpt+gzip", hostname + "!" + domain + "!" + begin + "!" + end + ".json.gz", gzipped).bytes();
     }
 
     private static byte[] randomBytes() {

@@ -16,14 +16,22 @@ import java.util.Objects;
  * @param spfAligned   an SPF pass for a domain aligned with the author domain
  * @param dkimAligned  a DKIM pass for a domain aligned with the author domain
  * @param reason       a short text for people and logs
+ * @param published    the record found at {@code policyDomain}, for the aggregate reports; null when none was
  */
 public record DmarcOutcome(DmarcResult result, String fromDomain, String policyDomain, DmarcPolicy requested,
-                           DmarcPolicy applied, boolean spfAligned, boolean dkimAligned, String reason) {
+                           DmarcPolicy applied, boolean spfAligned, boolean dkimAligned, String reason,
+                           PublishedPolicy published) {
 
     public DmarcOutcome {
         Objects.requireNonNull(result);
         Objects.requireNonNull(requested);
         Objects.requireNonNull(applied);
         Objects.requireNonNull(reason);
+    }
+
+    /** An outcome without a published policy. */
+    public DmarcOutcome(DmarcResult result, String fromDomain, String policyDomain, DmarcPolicy requested,
+                        DmarcPolicy applied, boolean spfAligned, boolean dkimAligned, String reason) {
+        this(result, fromDomain, policyDomain, requested, applied, spfAligned, dkimAligned, reason, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.tern.security.dmarc;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,8 +19,19 @@ import java.util.Map;
  * @param strictDkim       adkim=s
  * @param strictSpf        aspf=s
  * @param percent          pct=, 0–100: the share of failing mail the policy is meant for
+ * @param rua              rua=: where aggregate reports go, each URI as written (with its "!size")
  */
-record DmarcRecord(DmarcPolicy policy, DmarcPolicy subdomainPolicy, boolean strictDkim, boolean strictSpf, int percent) {
+record DmarcRecord(DmarcPolicy policy, DmarcPolicy subdomainPolicy, boolean strictDkim, boolean strictSpf, int percent,
+                   List<String> rua) {
+
+    DmarcRecord {
+        rua = List.copyOf(rua);
+    }
+
+    /** A record without rua=. */
+    DmarcRecord(DmarcPolicy policy, DmarcPolicy subdomainPolicy, boolean strictDkim, boolean strictSpf, int percent) {
+        this(policy, subdomainPolicy, strictDkim, strictSpf, percent, List.of());
+    }
 
     /** Whether a TXT record is a DMARC record at all: its first tag is v=DMARC1 (§6.6.3 step 2). */
     static boolean isDmarcRecord(String text) {
@@ -48,9 +60,16 @@ record DmarcRecord(DmarcPolicy policy, DmarcPolicy subdomainPolicy, boolean stri
             if (!hasValidReportUri(tags.get("rua"))) {
                 throw new IllegalArgumentException(p == null ? "no valid p=" : "invalid sp=" + spValue);
             }
-            return new DmarcRecord(DmarcPolicy.NONE, null, strictDkim, strictSpf, percent);
+            return new DmarcRecord(DmarcPolicy.NONE, null, strictDkim, strictSpf, percent, rua(tags.get("rua")));
         }
-        return new DmarcRecord(p, sp, strictDkim, strictSpf, percent);
+        return new DmarcRecord(p, sp, strictDkim, strictSpf, percent, rua(tags.get("rua")));
+    }
+
+    private static List<String> rua(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
     }
 
     private static Map<String, String> tags(String text) {

@@ -75,7 +75,7 @@ public final class DmarcVerifier {
             if (spf || dkim) {
                 String which = spf && dkim ? "SPF and DKIM" : spf ? "SPF" : "DKIM";
                 return new DmarcOutcome(DmarcResult.PASS, from, p.domain(), requested, DmarcPolicy.NONE, spf, dkim,
-                        which + " aligned with " + from);
+                        which + " aligned with " + from, PublishedPolicy.of(p.domain(), record));
             }
             DmarcPolicy applied = requested;
             String reason = "no SPF or DKIM pass aligned with " + from;
@@ -83,7 +83,8 @@ public final class DmarcVerifier {
                 applied = requested.weaker();
                 reason += "; outside pct=" + record.percent() + ", " + requested.keyword() + " lowered to " + applied.keyword();
             }
-            return new DmarcOutcome(DmarcResult.FAIL, from, p.domain(), requested, applied, false, false, reason);
+            return new DmarcOutcome(DmarcResult.FAIL, from, p.domain(), requested, applied, false, false, reason,
+                    PublishedPolicy.of(p.domain(), record));
         }
         // No policy: alignment still says how the message would have fared (relaxed, the default).
         boolean spf = alignment.spf(false);

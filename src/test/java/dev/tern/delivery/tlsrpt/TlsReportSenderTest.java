@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.tern.config.TlsReportSettings;
+import dev.tern.config.ReportSettings;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mail.SpecialPurposeAddresses;
 import dev.tern.store.Rows;
@@ -82,7 +82,7 @@ class TlsReportSenderTest {
     }
 
     private TlsReportSender sender(TlsReportUpload upload) {
-        return new TlsReportSender(new TlsReportSettings(true, "tls-reports@sender.test", null, null), "mx.sender.test",
+        return new TlsReportSender(new ReportSettings(true, "tls-reports@sender.test", null, null), "mx.sender.test",
                 resolver, store, null, Runnable::run, CLOCK, upload);
     }
 
