@@ -11,8 +11,9 @@ class DmarcRecordTest {
     @Test
     void aFullRecord() {
         DmarcRecord r = DmarcRecord.parse("v=DMARC1; p=Quarantine; sp=reject; adkim=s; aspf=r; pct=30; "
-                + "rua=mailto:agg@example.com; fo=1; future=tag");
-        assertThat(r).isEqualTo(new DmarcRecord(DmarcPolicy.QUARANTINE, DmarcPolicy.REJECT, true, false, 30));
+                + "rua=mailto:agg@example.com, mailto:other@example.net!10m; fo=1; future=tag");
+        assertThat(r).isEqualTo(new DmarcRecord(DmarcPolicy.QUARANTINE, DmarcPolicy.REJECT, true, false, 30,
+                java.util.List.of("mailto:agg@example.com", "mailto:other@example.net!10m")));
     }
 
     @Test
@@ -29,7 +30,7 @@ class DmarcRecordTest {
     void anInvalidPolicyFallsBackToNoneOnlyWithAValidReportUri() {
         assertThat(DmarcRecord.parse("v=DMARC1; rua=mailto:a@example.com!10m").policy()).isEqualTo(DmarcPolicy.NONE);
         assertThat(DmarcRecord.parse("v=DMARC1; p=reject; sp=bogus; rua=mailto:a@example.com"))
-                .isEqualTo(new DmarcRecord(DmarcPolicy.NONE, null, false, false, 100));
+                .isEqualTo(new DmarcRecord(DmarcPolicy.NONE, null, false, false, 100, java.util.List.of("mailto:a@example.com")));
         assertThatThrownBy(() -> DmarcRecord.parse("v=DMARC1; p=maybe")).hasMessage("no valid p=");
         assertThatThrownBy(() -> DmarcRecord.parse("v=DMARC1; p=reject; sp=bogus")).hasMessage("invalid sp=bogus");
         assertThatThrownBy(() -> DmarcRecord.parse("v=DMARC1; p=x; rua=not a uri")).hasMessage("no valid p=");
