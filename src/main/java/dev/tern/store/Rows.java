@@ -290,6 +290,16 @@ public final class Rows {
                                  long sessions) {
     }
 
+    /**
+     * Received messages counted for a DMARC aggregate report (RFC 7489 §7.2): for one UTC day and
+     * policy domain, the messages that share one report record.
+     *
+     * @param policy the DMARC record as published, JSON
+     * @param record the report record without its count (source, disposition, identifiers, results), JSON
+     */
+    public record DmarcReportRow(String day, String policyDomain, String policy, String record, long messages) {
+    }
+
     /** The server certificate an ACME CA issued: its chain and key as PEM text. */
     public record AcmeCertificate(String chainPem, String keyPem, Instant notAfter, Instant storedAt) {
     }

@@ -23,6 +23,8 @@ public interface StoreTx {
 
     TlsReportDao tlsReports();
 
+    DmarcReportDao dmarcReports();
+
     AcmeDao acme();
 
     DomainOwnershipDao domainOwnership();

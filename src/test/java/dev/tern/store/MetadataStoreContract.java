@@ -997,6 +997,26 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void dmarcReportRowsAddUpAndAreTakenOnce() {
+        String policy = "{\"p\":\"reject\",\"rua\":[\"" + "mailto:a@example.com,".repeat(200) + "\"]}";
+        Rows.DmarcReportRow one = new Rows.DmarcReportRow("2026-11-30", "example.com", policy, "{\"source_ip\":\"192.0.2.1\"}", 3);
+        Rows.DmarcReportRow two = new Rows.DmarcReportRow("2026-11-30", "example.com", policy, "{\"source_ip\":\"192.0.2.2\"}", 1);
+        store.writeAndWait(tx -> {
+            tx.dmarcReports().add(List.of(one, two));
+            tx.dmarcReports().add(List.of(one));
+            return null;
+        });
+        List<String[]> due = store.read(tx -> tx.dmarcReports().pending("2026-12-01", 10));
+        assertThat(due).extracting(p -> p[0] + " " + p[1]).containsExactly("2026-11-30 example.com");
+        List<Rows.DmarcReportRow> taken = store.writeAndWait(tx -> tx.dmarcReports().take("2026-11-30", "example.com"));
+        assertThat(taken).containsExactlyInAnyOrder(
+                new Rows.DmarcReportRow("2026-11-30", "example.com", policy, "{\"source_ip\":\"192.0.2.1\"}", 6),
+                two);
+        List<Rows.DmarcReportRow> again = store.writeAndWait(tx -> tx.dmarcReports().take("2026-11-30", "example.com"));
+        assertThat(again).isEmpty();
+    }
+
+    @Test
     void mtaStsPoliciesAreStoredReplacedAndPurged() {
         Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
         store.writeAndWait(tx -> {

@@ -8,6 +8,7 @@ import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
 import dev.tern.store.TlsReportDao;
+import dev.tern.store.DmarcReportDao;
 import dev.tern.store.MailboxDao;
 import dev.tern.store.QueueDao;
 import dev.tern.store.SmtpCredentialDao;
@@ -32,6 +33,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlGreylistDao greylist;
     private final SqlMtaStsDao mtaSts;
     private final SqlTlsReportDao tlsReports;
+    private final SqlDmarcReportDao dmarcReports;
     private final SqlAcmeDao acme;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
@@ -82,6 +84,7 @@ public final class SqlStoreTx implements StoreTx {
         this.greylist = new SqlGreylistDao(db);
         this.mtaSts = new SqlMtaStsDao(db);
         this.tlsReports = new SqlTlsReportDao(db);
+        this.dmarcReports = new SqlDmarcReportDao(db);
         this.acme = new SqlAcmeDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
@@ -140,6 +143,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public TlsReportDao tlsReports() {
         return tlsReports;
+    }
+
+    @Override
+    public DmarcReportDao dmarcReports() {
+        return dmarcReports;
     }
 
     @Override

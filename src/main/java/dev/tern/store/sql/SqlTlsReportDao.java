@@ -52,10 +52,13 @@ final class SqlTlsReportDao implements TlsReportDao {
 
     /** The policy's identity in the key: its text can be long, a hash of it is not. */
     private static String policyKey(Rows.TlsReportCount c) {
+        return sha256(c.policyType() + "\n\n" + c.policyString() + "\n\n" + c.mxHost());
+    }
+
+    /** Hex SHA-256 of a text: a key for texts too long for an index entry (PostgreSQL limits them). */
+    static String sha256(String text) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((c.policyType() + "\n\n" + c.policyString() + "\n\n" + c.mxHost()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

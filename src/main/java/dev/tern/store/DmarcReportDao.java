@@ -1,0 +1,16 @@
+package dev.tern.store;
+
+import java.util.List;
+
+/** Received messages counted per day for DMARC aggregate reports (RFC 7489 §7.2), until the day's report is made. */
+public interface DmarcReportDao {
+
+    /** Adds these counts to the stored ones (same day, domain, policy and record), or stores them. */
+    void add(List<Rows.DmarcReportRow> rows);
+
+    /** Policy domains with counts from days before {@code day} (YYYY-MM-DD), oldest day first: [day, domain] pairs. */
+    List<String[]> pending(String day, int limit);
+
+    /** The rows of one day and domain, deleted in the same transaction: whoever takes them reports them. */
+    List<Rows.DmarcReportRow> take(String day, String domain);
+}
