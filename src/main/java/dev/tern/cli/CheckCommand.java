@@ -2,6 +2,7 @@ package dev.tern.cli;
 
 import dev.tern.config.ConfigException;
 import dev.tern.config.ListenAddress;
+import dev.tern.config.ReportSettings;
 import dev.tern.config.Sizes;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
@@ -131,7 +132,8 @@ final class CheckCommand implements Callable<Integer> {
             } else {
                 checkPostmaster(c, s.directory(), domains, f);
             }
-            checkTlsReports(c, s, f);
+            checkReportSigning("tls report", c.delivery().tlsReports(), s, f);
+            checkReportSigning("dmarc rpt", c.checks().dmarcReports(), s, f);
             if (!noDns && isPublicName(c.hostname())) {
                 checkHostnameDns(c.hostname(), s.checkResolver(), f);
             }
@@ -182,23 +184,23 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /**
-     * TLS reports go out signed with the DKIM key of their {@code from} domain (RFC 8460 §5.3);
-     * receivers may drop an unsigned one.
+     * TLS and DMARC reports go out signed with the DKIM key of their {@code from} domain (RFC 8460
+     * §5.3 asks it); receivers may drop an unsigned one.
      */
-    private static void checkTlsReports(TernConfig c, Services s, Findings f) {
-        if (!c.delivery().tlsReports().enabled()) {
+    private static void checkReportSigning(String what, ReportSettings reports, Services s, Findings f) {
+        if (!reports.enabled()) {
             return;
         }
-        String from = c.delivery().tlsReports().from();
+        String from = reports.from();
         String domain = MailAddress.parse(from).asciiDomain();
         if (!s.directory().isLocalDomain(domain)) {
-            f.warn("tls report", "reports come from " + from + ", whose domain is not local: they go out without a "
+            f.warn(what, "reports come from " + from + ", whose domain is not local: they go out without a "
                     + "DKIM signature, which their receivers may require; use an address of a local domain");
         } else if (s.dkimKeys().keys(domain).isEmpty()) {
-            f.warn("tls report", "reports come from " + from + ", but " + domain + " has no DKIM key: they go out "
+            f.warn(what, "reports come from " + from + ", but " + domain + " has no DKIM key: they go out "
                     + "unsigned; make keys with tern domain dkim " + domain + " --generate");
         } else {
-            f.ok("tls report", "sent daily from " + from + ", signed for " + domain);
+            f.ok(what, "sent daily from " + from + ", signed for " + domain);
         }
     }
 

@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  * @param dmarc           evaluate DMARC (RFC 7489)
  * @param dmarcReject     what a DMARC failure under a published {@code p=reject} does
  * @param dmarcQuarantine what a DMARC failure under a published {@code p=quarantine} does
+ * @param dmarcReports    DMARC aggregate reports to the domains that ask for them ({@code [checks.dmarc_reports]})
  */
 public record CheckSettings(ClientNetworks exempt, String authservId, Duration greetingDelay, Helo helo,
                            List<String> dnsbl, List<String> dnswl, boolean spf, Action spfFail, boolean dkim,
-                           boolean dmarc, Action dmarcReject, Action dmarcQuarantine) {
+                           boolean dmarc, Action dmarcReject, Action dmarcQuarantine,
+                           ReportSettings dmarcReports) {
 
     /** How strictly HELO names are checked. */
     public enum Helo { OFF, LENIENT, STRICT }
@@ -47,7 +49,7 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
 
     public static CheckSettings defaults(String hostname) {
         return new CheckSettings(loopback(), hostname, Duration.ZERO, Helo.LENIENT, List.of(), List.of(), true,
-                Action.NONE, true, true, Action.REJECT, Action.QUARANTINE);
+                Action.NONE, true, true, Action.REJECT, Action.QUARANTINE, ReportSettings.defaults());
     }
 
     private static ClientNetworks loopback() {
@@ -80,7 +82,12 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
         if (dmarc && (!spf || !dkim)) {
             throw new ConfigException(n.key("dmarc") + ": DMARC needs both spf and dkim checks turned on");
         }
-        return new CheckSettings(exempt, id, delay, helo, dnsbl, dnswl, spf, spfFail, dkim, dmarc, reject, quarantine);
+        ReportSettings reports = ReportSettings.read(n.table("dmarc_reports"));
+        if (reports.enabled() && !dmarc) {
+            throw new ConfigException(n.key("dmarc_reports") + ": reports need DMARC checks on (dmarc = true)");
+        }
+        return new CheckSettings(exempt, id, delay, helo, dnsbl, dnswl, spf, spfFail, dkim, dmarc, reject, quarantine,
+                reports);
     }
 
     private static List<String> zones(ConfigNode n, String key) {

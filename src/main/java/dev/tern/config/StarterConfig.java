@@ -179,6 +179,13 @@ public final class StarterConfig {
                 # Hold the greeting this long and refuse clients that talk before it.
                 # greeting_delay = "3s"
 
+                # [checks.dmarc_reports]
+                # Tell the domains that ask for it (rua= in their DMARC record), once a day, what
+                # mail came in under their name and what was done with it (RFC 7489 aggregate
+                # reports). From an address of one of your domains, which signs it with DKIM.
+                # enabled = true
+                # from = "dmarc-reports@your-domain"
+
                 # [rate_limits]
                 # Per client address on port 25 ("COUNT/WINDOW" or "off"); per authenticated user.
                 # connections_per_ip = "60/1m"

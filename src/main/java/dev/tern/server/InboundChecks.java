@@ -53,6 +53,8 @@ final class InboundChecks {
     final SpfVerifier spf;
     final DkimVerifier dkim;
     final DmarcVerifier dmarc;
+    /** Null when DMARC aggregate reports are off. */
+    final dev.tern.security.dmarc.reports.DmarcReportCounts dmarcReports;
     final Greylist greylist;
     final RateLimiter<IpNetwork> connectionsPerIp;
     final RateLimiter<IpNetwork> messagesPerIp;
@@ -72,6 +74,8 @@ final class InboundChecks {
         this.spf = settings.spf() ? new SpfVerifier(dns, hostname, clock) : null;
         this.dkim = settings.dkim() ? new DkimVerifier(dns::txt, clock) : null;
         this.dmarc = settings.dmarc() ? new DmarcVerifier(dns::txt, RandomGenerator.getDefault()) : null;
+        this.dmarcReports = this.dmarc != null && settings.dmarcReports().enabled()
+                ? new dev.tern.security.dmarc.reports.DmarcReportCounts(clock) : null;
         this.greylist = greylisting.enabled() ? greylist(greylisting, store, storageExecutor, clock) : null;
         this.connectionsPerIp = limiter(limits.connectionsPerIp());
         this.messagesPerIp = limiter(limits.messagesPerIp());

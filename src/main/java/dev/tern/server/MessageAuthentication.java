@@ -156,6 +156,11 @@ final class MessageAuthentication implements ContentFilter {
             throw new MailException(451, "4.7.5", "Temporary failure checking the DMARC policy of "
                     + d.fromDomain() + ", try again later", InboundChecks.DMARC);
         }
+        if (d != null && checks.dmarcReports != null) {
+            // What was done, as the domain's aggregate report will say (RFC 7489 §7.2).
+            checks.dmarcReports.count(d, lower(action), client, sender == null ? null : sender.asciiDomain(),
+                    signatures, spfOutcome);
+        }
         if (action == CheckSettings.Action.REJECT) {
             log.info("client {} sender <{}>: refused by the DMARC policy of {} ({})", IpAddresses.format(client),
                     sender == null ? "" : sender, d.fromDomain(), d.reason());

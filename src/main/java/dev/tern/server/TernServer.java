@@ -24,6 +24,7 @@ import dev.tern.delivery.remote.MessageSigner;
 import dev.tern.delivery.remote.RemoteDeliveryAgent;
 import dev.tern.delivery.tlsrpt.TlsReportSender;
 import dev.tern.delivery.tlsrpt.TlsSessionCounts;
+import dev.tern.security.dmarc.reports.DmarcReportSender;
 import dev.tern.dns.DnsResolver;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.smtp.client.SmtpTimeouts;
@@ -123,9 +124,8 @@ public final class TernServer implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService housekeeping;
     /** Null when TLS reports are off. */
     private TlsSessionCounts tlsCounts;
-    private TlsReportSender tlsReports;
-    private java.util.concurrent.ExecutorService tlsReportWork;
-    private volatile java.util.concurrent.CompletableFuture<Integer> tlsReportRun;
+    /** The daily TLS and DMARC reports; null when both are off. */
+    private AggregateReports reports;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
     private FileChannel lockChannel;
@@ -253,10 +253,11 @@ public final class TernServer implements AutoCloseable {
      */
     private MessageSigner signer() {
         return (message, content) -> {
-            // Submitted mail, and what Tern writes itself (bounces, TLS reports, which RFC 8460
-            // §5.3 asks to be signed); never mail that came from elsewhere.
+            // Submitted mail, and what Tern writes itself (bounces; TLS and DMARC reports, which
+            // RFC 8460 §5.3 asks to be signed); never mail that came from elsewhere.
             if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())
-                    && !TlsReportSender.LISTENER.equals(message.listener())) {
+                    && !TlsReportSender.LISTENER.equals(message.listener())
+                    && !DmarcReportSender.LISTENER.equals(message.listener())) {
                 return new byte[0];
             }
             String domain;
@@ -335,20 +336,20 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
-            if (tlsCounts != null) {
+            AggregateReports daily = new AggregateReports(services.metadata(), tlsCounts, inbound.dmarcReports);
+            if (daily.any()) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
                         : dev.tern.smtp.client.TlsSettings.trustingAlso(trust);
-                // A thread of its own: a report run waits for DNS and for HTTPS servers elsewhere,
-                // which neither the storage threads nor the housekeeping thread should.
-                tlsReportWork = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "tern-tls-reports");
-                    t.setDaemon(true);
-                    return t;
-                });
-                tlsReports = new TlsReportSender(delivery.tlsReports(), config.hostname(), dns, services.metadata(),
-                        services.queue(), tlsReportWork, Clock.systemUTC(), reportTrust.jdkContext());
-                housekeeping.scheduleWithFixedDelay(this::flushTlsCounts, 1, 1, TimeUnit.MINUTES);
-                housekeeping.scheduleWithFixedDelay(this::sendTlsReports, 4, 60, TimeUnit.MINUTES);
+                daily.senders(tlsCounts == null ? null : new TlsReportSender(delivery.tlsReports(), config.hostname(),
+                                dns, services.metadata(), services.queue(), daily.work(), Clock.systemUTC(),
+                                reportTrust.jdkContext()),
+                        inbound.dmarcReports == null ? null : new DmarcReportSender(config.checks().dmarcReports(),
+                                config.hostname(), dns, services.metadata(), services.queue(), daily.work(),
+                                Clock.systemUTC()));
+                daily.schedule(housekeeping);
+                reports = daily;
+            } else {
+                daily.close();
             }
             housekeeping.scheduleWithFixedDelay(this::sampleQueue, 0, QUEUE_SAMPLE.toSeconds(), TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
@@ -648,36 +649,20 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    /** Writes the outbound TLS sessions counted for the TLS reports to the store, every minute. */
-    private void flushTlsCounts() {
-        if (tlsCounts != null && services != null) {
-            tlsCounts.flush(services.metadata());
-        }
-    }
-
-    /** Starts sending the TLS reports of the days that ended, every hour, unless the last run is still going. */
-    private void sendTlsReports() {
-        if (tlsReportRun != null && !tlsReportRun.isDone()) {
-            return;
-        }
-        flushTlsCounts();
-        tlsReportRun = tlsReports.sendDue(java.time.LocalDate.now(ZoneOffset.UTC)).whenComplete((n, e) -> {
-            if (e != null) {
-                log.warn("sending TLS reports failed (tried again within the hour): {}", e.toString());
-            }
-        });
-    }
-
     /**
-     * Stores the TLS sessions counted so far and queues the reports of the days before
+     * Stores the TLS sessions counted so far and queues the TLS reports of the days before
      * {@code today} (UTC); returns how many were queued, 0 when TLS reports are off.
      */
     public int queueTlsReports(java.time.LocalDate today) throws Exception {
-        if (tlsReports == null) {
-            return 0;
-        }
-        flushTlsCounts();
-        return tlsReports.sendDue(today).get(10, TimeUnit.MINUTES);
+        return reports == null ? 0 : reports.queueTlsReports(today);
+    }
+
+    /**
+     * Stores the messages counted so far and queues the DMARC aggregate reports of the days before
+     * {@code today} (UTC); returns how many were queued, 0 when DMARC reports are off.
+     */
+    public int queueDmarcReports(java.time.LocalDate today) throws Exception {
+        return reports == null ? 0 : reports.queueDmarcReports(today);
     }
 
     /** Writes the messages counted for SMTP credentials to the store. */
@@ -736,9 +721,8 @@ public final class TernServer implements AutoCloseable {
             housekeeping.shutdownNow();
             housekeeping = null;
         }
-        if (tlsReportWork != null) {
-            tlsReportWork.shutdownNow();
-            tlsReportWork = null;
+        if (reports != null) {
+            reports.close();
         }
         if (tls != null) {
             tls.close();
@@ -769,7 +753,10 @@ public final class TernServer implements AutoCloseable {
             dns = null;
         }
         if (services != null) {
-            flushTlsCounts();
+            if (reports != null) {
+                reports.flush();
+                reports = null;
+            }
             flushCredentialUsage();
             services.close();
             services = null;

@@ -112,10 +112,12 @@ class CheckCommandTest {
     }
 
     @Test
-    void tlsReportsAreSaidToBeSignedOrNot() throws Exception {
-        append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n");
+    void reportsAreSaidToBeSignedOrNot() throws Exception {
+        append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n"
+                + "[checks.dmarc_reports]\nenabled = true\nfrom = \"dmarc-reports@example.org\"\n");
         assertThat(check("--no-dns").out())
-                .contains("ok    tls report sent daily from tls-reports@example.org, signed for example.org\n");
+                .contains("ok    tls report sent daily from tls-reports@example.org, signed for example.org\n")
+                .contains("ok    dmarc rpt  sent daily from dmarc-reports@example.org, signed for example.org\n");
 
         Files.writeString(config, Files.readString(config).replace("tls-reports@example.org", "tls-reports@example.net"));
         assertThat(check("--no-dns").out()).contains("warn  tls report reports come from tls-reports@example.net, "

@@ -61,8 +61,7 @@ class DeliveryConfigTest {
 
         String starter = StarterConfig.text("mx.example.org", "0.0.0.0:25")
                 .replace("# [delivery.tls_reports]", "[delivery.tls_reports]")
-                .replace("# enabled = true", "enabled = true")
-                .replace("# from = \"tls-reports@", "from = \"tls-reports@");
+                .replace("# enabled = true\n# from = \"tls-reports@", "enabled = true\nfrom = \"tls-reports@");
         ReportSettings fromStarter = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), starter).delivery().tlsReports();
         assertThat(fromStarter.enabled()).isTrue();
         assertThat(fromStarter.from()).startsWith("tls-reports@");

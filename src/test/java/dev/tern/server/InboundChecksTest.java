@@ -192,6 +192,78 @@ class InboundChecksTest {
         assertThat(tern.inbox("bob@tern.test")).isEmpty();
     }
 
+    /**
+     * RFC 7489 §7.2: what was received from a domain whose record asks for aggregate reports is
+     * reported once the day is over, to the rua= addresses that accept them (§7.1): here one on
+     * this server, whose domain publishes the authorisation record, and one elsewhere, which does
+     * not and gets nothing.
+     */
+    @Test
+    void aDomainThatAsksForAggregateReportsGetsTheDaysReport() throws Exception {
+        DkimKey key = DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, "sel");
+        dns.txt("sel._domainkey.rua.test", key.dnsRecordText());
+        dns.txt("rua.test", "v=spf1 ip4:127.0.0.1 -all");
+        dns.txt("_dmarc.rua.test", "v=DMARC1; p=reject; adkim=s; rua=mailto:dmarc@tern.test!10m,mailto:third@elsewhere.test");
+        dns.txt("rua.test._report._dmarc.tern.test", "v=DMARC1");
+        start("\n[checks.dmarc_reports]\nenabled = true\nfrom = \"postmaster@tern.test\"\norganization = \"Tern Test\"\n");
+        tern.services().directory().addUser("dmarc@tern.test", "d");
+        tern.services().directory().addUser("postmaster@tern.test", "p");
+
+        assertThat(send("alice@rua.test", signed("rua.test", key, message("alice@rua.test", "Hello\r\n")))).startsWith("250");
+        assertThat(send("alice@rua.test", signed("rua.test", key, message("alice@rua.test", "Again\r\n")))).startsWith("250");
+        // Forged: From rua.test, unsigned, from an address its SPF does not allow for that sender.
+        assertThat(send("ceo@forged.test", message("ceo@rua.test", "Pay this\r\n"))).startsWith("550 5.7.1");
+
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(tern.server().queueDmarcReports(today)).as("the day is not over").isZero();
+        assertThat(tern.server().queueDmarcReports(today.plusDays(1))).isEqualTo(1);
+        assertThat(tern.server().queueDmarcReports(today.plusDays(1))).as("each day is reported once").isZero();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> tern.inbox("dmarc@tern.test").size() == 1);
+
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new ByteArrayInputStream(tern.content(tern.inbox("dmarc@tern.test").get(0)).getBytes(StandardCharsets.UTF_8)));
+        assertThat(m.getSubject()).startsWith("Report Domain: rua.test Submitter: " + HOST + " Report-ID: <");
+        jakarta.mail.internet.MimeMultipart parts = (jakarta.mail.internet.MimeMultipart) m.getContent();
+        jakarta.mail.BodyPart attached = parts.getBodyPart(1);
+        assertThat(attached.getContentType()).startsWith("application/gzip");
+        long begin = today.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+        assertThat(attached.getFileName()).isEqualTo(HOST + "!rua.test!" + begin + "!" + (begin + 86_399) + ".xml.gz");
+        org.w3c.dom.Document xml;
+        try (var in = new java.util.zip.GZIPInputStream(attached.getInputStream())) {
+            xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in);
+        }
+        javax.xml.xpath.XPath x = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        assertThat(x.evaluate("/feedback/report_metadata/org_name", xml)).isEqualTo("Tern Test");
+        assertThat(x.evaluate("/feedback/report_metadata/email", xml)).isEqualTo("postmaster@tern.test");
+        assertThat(x.evaluate("/feedback/report_metadata/date_range/begin", xml)).isEqualTo(Long.toString(begin));
+        assertThat(x.evaluate("/feedback/policy_published/domain", xml)).isEqualTo("rua.test");
+        assertThat(x.evaluate("/feedback/policy_published/p", xml)).isEqualTo("reject");
+        assertThat(x.evaluate("/feedback/policy_published/adkim", xml)).isEqualTo("s");
+        assertThat(x.evaluate("/feedback/policy_published/pct", xml)).isEqualTo("100");
+        assertThat(x.evaluate("count(/feedback/record)", xml)).isEqualTo("2");
+        String passed = "/feedback/record[row/policy_evaluated/disposition='none']";
+        assertThat(x.evaluate(passed + "/row/source_ip", xml)).isEqualTo("127.0.0.1");
+        assertThat(x.evaluate(passed + "/row/count", xml)).isEqualTo("2");
+        assertThat(x.evaluate(passed + "/row/policy_evaluated/dkim", xml)).isEqualTo("pass");
+        assertThat(x.evaluate(passed + "/row/policy_evaluated/spf", xml)).isEqualTo("pass");
+        assertThat(x.evaluate(passed + "/identifiers/header_from", xml)).isEqualTo("rua.test");
+        assertThat(x.evaluate(passed + "/identifiers/envelope_from", xml)).isEqualTo("rua.test");
+        assertThat(x.evaluate(passed + "/auth_results/dkim/domain", xml)).isEqualTo("rua.test");
+        assertThat(x.evaluate(passed + "/auth_results/dkim/selector", xml)).isEqualTo("sel");
+        assertThat(x.evaluate(passed + "/auth_results/dkim/result", xml)).isEqualTo("pass");
+        assertThat(x.evaluate(passed + "/auth_results/spf/result", xml)).isEqualTo("pass");
+        String refused = "/feedback/record[row/policy_evaluated/disposition='reject']";
+        assertThat(x.evaluate(refused + "/row/count", xml)).isEqualTo("1");
+        assertThat(x.evaluate(refused + "/row/policy_evaluated/dkim", xml)).isEqualTo("fail");
+        assertThat(x.evaluate(refused + "/row/policy_evaluated/spf", xml)).isEqualTo("fail");
+        assertThat(x.evaluate(refused + "/identifiers/envelope_from", xml)).isEqualTo("forged.test");
+        assertThat(x.evaluate(refused + "/auth_results/spf/domain", xml)).isEqualTo("forged.test");
+        assertThat(x.evaluate(refused + "/auth_results/spf/result", xml)).isEqualTo("fail");
+        assertThat(x.evaluate("count(" + refused + "/auth_results/dkim)", xml)).isEqualTo("0");
+    }
+
     @Test
     void aQuarantinePolicyFailureGoesToJunk() throws Exception {
         start("");

@@ -1008,6 +1008,8 @@ public abstract class MetadataStoreContract {
         });
         List<String[]> due = store.read(tx -> tx.dmarcReports().pending("2026-12-01", 10));
         assertThat(due).extracting(p -> p[0] + " " + p[1]).containsExactly("2026-11-30 example.com");
+        var any = store.read(tx -> tx.dmarcReports().any("2026-11-30", "example.com"));
+        assertThat(any).get().extracting(Rows.DmarcReportRow::policy).isEqualTo(policy);
         List<Rows.DmarcReportRow> taken = store.writeAndWait(tx -> tx.dmarcReports().take("2026-11-30", "example.com"));
         assertThat(taken).containsExactlyInAnyOrder(
                 new Rows.DmarcReportRow("2026-11-30", "example.com", policy, "{\"source_ip\":\"192.0.2.1\"}", 6),

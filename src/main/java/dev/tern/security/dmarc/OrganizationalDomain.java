@@ -11,13 +11,13 @@ import com.google.common.net.InternetDomainName;
  * suffix ({@code .test}, {@code .internal}) follows the list's default rule "*": its last label is
  * the suffix, so the organizational domain is its last two labels.
  */
-final class OrganizationalDomain {
+public final class OrganizationalDomain {
 
     private OrganizationalDomain() {
     }
 
     /** @param domain lower case, A-labels, no final dot */
-    static String of(String domain) {
+    public static String of(String domain) {
         try {
             InternetDomainName name = InternetDomainName.from(domain);
             if (name.isUnderPublicSuffix()) {

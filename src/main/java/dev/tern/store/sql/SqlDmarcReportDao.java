@@ -32,6 +32,14 @@ final class SqlDmarcReportDao implements DmarcReportDao {
     }
 
     @Override
+    public java.util.Optional<Rows.DmarcReportRow> any(String day, String domain) {
+        return db.one("SELECT day, policy_domain, policy, record, messages FROM dmarc_report_rows "
+                        + "WHERE day = ? AND policy_domain = ? ORDER BY row_key LIMIT 1",
+                rs -> new Rows.DmarcReportRow(rs.getString("day"), rs.getString("policy_domain"), rs.getString("policy"),
+                        rs.getString("record"), rs.getLong("messages")), day, domain);
+    }
+
+    @Override
     public List<Rows.DmarcReportRow> take(String day, String domain) {
         List<Rows.DmarcReportRow> rows = db.query("SELECT day, policy_domain, policy, record, messages FROM dmarc_report_rows "
                         + "WHERE day = ? AND policy_domain = ? ORDER BY row_key",
