@@ -8,8 +8,9 @@ import dev.tern.store.MetadataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,9 @@ import java.util.function.Function;
 final class AggregateReports implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AggregateReports.class);
+
+    /** How long after midnight (UTC) a day's reports wait. */
+    static final Duration SETTLE = Duration.ofMinutes(15);
 
     private final MetadataStore store;
     private final TlsSessionCounts tlsCounts;
@@ -82,7 +86,9 @@ final class AggregateReports implements AutoCloseable {
             return;
         }
         flush();
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        // A day is reported a quarter of an hour after it ends: the counts other nodes made in
+        // its last minute have reached the store by then.
+        LocalDate today = LocalDate.now(Clock.offset(Clock.systemUTC(), SETTLE.negated()));
         run = sendDue(tls, s -> s.sendDue(today)).thenCompose(t -> sendDue(dmarc, s -> s.sendDue(today)))
                 .whenComplete((n, e) -> {
                     if (e != null) {
