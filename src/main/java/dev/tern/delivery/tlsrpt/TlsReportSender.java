@@ -7,8 +7,9 @@ import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
-import dev.tern.message.ReportMessage;
 import dev.tern.queue.MailQueue;
+import dev.tern.reports.DailyReports;
+import dev.tern.reports.ReportMessage;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import org.slf4j.Logger;
@@ -17,12 +18,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +43,6 @@ public final class TlsReportSender {
     static final int BATCH = 200;
     /** Counts this old whose domain's record cannot be looked up are dropped. */
     static final int KEEP_DAYS = 3;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ReportSettings settings;
     private final String hostname;
@@ -81,17 +79,7 @@ public final class TlsReportSender {
     /** Queues the reports of the days before {@code today} (UTC); completes with how many were queued. */
     public CompletableFuture<Integer> sendDue(LocalDate today) {
         List<String[]> pending = store.read(tx -> tx.tlsReports().pending(today.toString(), BATCH));
-        CompletableFuture<Integer> done = CompletableFuture.completedFuture(0);
-        for (String[] p : pending) {
-            LocalDate day = LocalDate.parse(p[0]);
-            String domain = p[1];
-            done = done.thenCompose(n -> report(day, domain, today).exceptionally(e -> {
-                log.warn("TLS report for {} on {} not sent now (tried again within the hour): {}", domain, day,
-                        e.toString());
-                return false;
-            }).thenApply(sent -> n + (sent ? 1 : 0)));
-        }
-        return done;
+        return DailyReports.each(pending, "TLS report", log, (day, domain) -> report(day, domain, today));
     }
 
     private CompletableFuture<Boolean> report(LocalDate day, String domain, LocalDate today) {
@@ -129,7 +117,7 @@ public final class TlsReportSender {
     private boolean sendReport(LocalDate day, String domain, TlsRptRecord record) {
         List<MailAddress> to = record.mailto();
         MailAddress from = MailAddress.parse(settings.from());
-        String reportId = day + "." + HexFormat.of().formatHex(randomBytes()) + "@" + hostname;
+        String reportId = DailyReports.reportId(day, hostname);
         Taken taken = store.writeAndWait(tx -> {
             List<Rows.TlsReportCount> counts = tx.tlsReports().take(day.toString(), domain);
             if (counts.isEmpty()) {
@@ -137,7 +125,7 @@ public final class TlsReportSender {
             }
             String json = TlsReport.json(settings.organization() == null ? hostname : settings.organization(),
                     settings.contact() == null ? settings.from() : settings.contact(), reportId, day, counts);
-            byte[] gzipped = TlsReport.gzip(json);
+            byte[] gzipped = DailyReports.gzip(json);
             if (to.isEmpty()) {
                 return new Taken(gzipped, null);
             }
@@ -180,11 +168,5 @@ public final class TlsReportSender {
                 "multipart/report; report-type=\"tlsrpt\"",
                 "This is an aggregate TLS report from " + hostname + " for " + domain + ", " + day + " (UTC).",
                 "application/tlsrpt+gzip", hostname + "!" + domain + "!" + begin + "!" + end + ".json.gz", gzipped).bytes();
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return b;
     }
 }

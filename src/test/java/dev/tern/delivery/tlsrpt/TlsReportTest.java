@@ -48,7 +48,7 @@ class TlsReportTest {
         assertThat(p.at("/failure-details/0/sending-mta-ip").asText()).isEqualTo("192.0.2.1");
         assertThat(p.at("/failure-details/0/receiving-ip").asText()).isEqualTo("198.51.100.7");
         assertThat(p.at("/failure-details/0/failed-session-count").asLong()).isEqualTo(3);
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(TlsReport.gzip(json)))) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(dev.tern.reports.DailyReports.gzip(json)))) {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
         }
     }

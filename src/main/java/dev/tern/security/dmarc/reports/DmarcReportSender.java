@@ -9,31 +9,27 @@ import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
-import dev.tern.message.ReportMessage;
 import dev.tern.queue.MailQueue;
+import dev.tern.reports.DailyReports;
+import dev.tern.reports.ReportMessage;
 import dev.tern.security.dmarc.OrganizationalDomain;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Sends each finished day's DMARC aggregate reports: for every policy domain with counts from a
@@ -45,7 +41,6 @@ public final class DmarcReportSender {
 
     private static final Logger log = LoggerFactory.getLogger("dev.tern.checks");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** The listener name report messages enter the queue with. */
     public static final String LISTENER = "dmarc-report";
     /** Reports queued per run at most; the rest wait for the next run. */
@@ -82,17 +77,7 @@ public final class DmarcReportSender {
     /** Queues the reports of the days before {@code today} (UTC); completes with how many were queued. */
     public CompletableFuture<Integer> sendDue(LocalDate today) {
         List<String[]> pending = store.read(tx -> tx.dmarcReports().pending(today.toString(), BATCH));
-        CompletableFuture<Integer> done = CompletableFuture.completedFuture(0);
-        for (String[] p : pending) {
-            LocalDate day = LocalDate.parse(p[0]);
-            String domain = p[1];
-            done = done.thenCompose(n -> report(day, domain, today).exceptionally(e -> {
-                log.warn("DMARC report for {} on {} not sent now (tried again within the hour): {}", domain, day,
-                        e.toString());
-                return false;
-            }).thenApply(sent -> n + (sent ? 1 : 0)));
-        }
-        return done;
+        return DailyReports.each(pending, "DMARC report", log, (day, domain) -> report(day, domain, today));
     }
 
     private CompletableFuture<Boolean> report(LocalDate day, String domain, LocalDate today) {
@@ -194,7 +179,7 @@ public final class DmarcReportSender {
     /** Takes the day's rows and queues their report in one transaction: whoever takes them sends it. */
     private boolean send(LocalDate day, String domain, List<Destination> destinations) {
         MailAddress from = MailAddress.parse(settings.from());
-        String reportId = day + "." + HexFormat.of().formatHex(randomBytes()) + "@" + hostname;
+        String reportId = DailyReports.reportId(day, hostname);
         String queueId = store.writeAndWait(tx -> {
             List<Rows.DmarcReportRow> rows = tx.dmarcReports().take(day.toString(), domain);
             if (rows.isEmpty() || destinations.isEmpty()) {
@@ -203,7 +188,7 @@ public final class DmarcReportSender {
             String xml = DmarcReport.xml(settings.organization() == null ? hostname : settings.organization(),
                     settings.from(), settings.contact(), reportId, day, rows);
             byte[] message = message(from, destinations.stream().map(Destination::address).toList(), domain, day,
-                    reportId, gzip(xml));
+                    reportId, DailyReports.gzip(xml));
             List<MailAddress> to = destinations.stream().filter(d -> message.length <= d.maxBytes())
                     .map(Destination::address).toList();
             if (to.isEmpty()) {
@@ -237,21 +222,5 @@ public final class DmarcReportSender {
                 "This is a DMARC aggregate report from " + hostname + " for " + domain + ", " + day + " (UTC).",
                 "application/gzip", hostname + "!" + domain + "!" + begin + "!" + (begin + 86_399) + ".xml.gz",
                 gzipped).bytes();
-    }
-
-    static byte[] gzip(String xml) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(xml.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return b;
     }
 }

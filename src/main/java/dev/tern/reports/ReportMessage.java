@@ -1,4 +1,4 @@
-package dev.tern.message;
+package dev.tern.reports;
 
 import dev.tern.mail.MailAddress;
 
