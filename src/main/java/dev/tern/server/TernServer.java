@@ -32,7 +32,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
 import dev.tern.net.ServerTransport;
