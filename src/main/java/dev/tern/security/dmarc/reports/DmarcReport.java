@@ -105,9 +105,17 @@ public final class DmarcReport {
         return text.toString();
     }
 
+    /**
+     * Characters XML 1.0 cannot carry at all (controls, lone surrogates), which a message's fields
+     * (a DKIM selector from a broken signature, say) may hold: each becomes "?", so that the report
+     * stays well-formed. The writer escapes the rest.
+     */
+    private static final java.util.regex.Pattern NOT_XML =
+            java.util.regex.Pattern.compile("[^\\x09\\x0A\\x0D\\x20-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}]");
+
     private static void element(XMLStreamWriter x, String name, String value) throws XMLStreamException {
         x.writeStartElement(name);
-        x.writeCharacters(value);
+        x.writeCharacters(NOT_XML.matcher(value).replaceAll("?"));
         x.writeEndElement();
     }
 }
