@@ -335,6 +335,7 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeTracking, 1, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::purgeReportCounts, 5, 60, TimeUnit.MINUTES);
             AggregateReports daily = new AggregateReports(services.metadata(), tlsCounts, inbound.dmarcReports);
             if (daily.any()) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
@@ -633,6 +634,23 @@ public final class TernServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("trimming old expunged UIDs failed: {}", e.toString());
+        }
+    }
+
+    /** Report counts older than this are dropped, reported or not (a kind of report switched off leaves its counts). */
+    static final int REPORT_COUNTS_KEPT_DAYS = 7;
+
+    /** Drops the report counts of days long over, every hour. */
+    private void purgeReportCounts() {
+        try {
+            String before = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(REPORT_COUNTS_KEPT_DAYS).toString();
+            int purged = services.metadata().writeAndWait(tx -> tx.tlsReports().purge(before, 10_000)
+                    + tx.dmarcReports().purge(before, 10_000));
+            if (purged > 0) {
+                log.info("reports: dropped {} count(s) from before {} that were never reported", purged, before);
+            }
+        } catch (RuntimeException e) {
+            log.warn("dropping old report counts failed: {}", e.toString());
         }
     }
 

@@ -11,6 +11,9 @@ public interface DmarcReportDao {
     /** Policy domains with counts from days before {@code day} (YYYY-MM-DD), oldest day first: [day, domain] pairs. */
     List<String[]> pending(String day, int limit);
 
+    /** Deletes at most {@code limit} rows of days before {@code day} (YYYY-MM-DD); returns how many. */
+    int purge(String day, int limit);
+
     /** One row of a day and domain, for its published policy; empty when there is none. */
     java.util.Optional<Rows.DmarcReportRow> any(String day, String domain);
 

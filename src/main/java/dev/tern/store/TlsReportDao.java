@@ -11,6 +11,9 @@ public interface TlsReportDao {
     /** Recipient domains with counts from days before {@code day} (YYYY-MM-DD), oldest day first: [day, domain] pairs. */
     List<String[]> pending(String day, int limit);
 
+    /** Deletes at most {@code limit} counts of days before {@code day} (YYYY-MM-DD); returns how many. */
+    int purge(String day, int limit);
+
     /** The counts of one day and domain, deleted in the same transaction: whoever takes them reports them. */
     List<Rows.TlsReportCount> take(String day, String domain);
 }

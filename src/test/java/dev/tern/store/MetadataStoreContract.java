@@ -1019,6 +1019,27 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void reportCountsOfDaysLongOverArePurged() {
+        store.writeAndWait(tx -> {
+            tx.dmarcReports().add(List.of(new Rows.DmarcReportRow("2026-11-01", "a.test", "{}", "{\"n\":1}", 1),
+                    new Rows.DmarcReportRow("2026-11-01", "a.test", "{}", "{\"n\":2}", 1),
+                    new Rows.DmarcReportRow("2026-11-20", "a.test", "{}", "{\"n\":1}", 1)));
+            tx.tlsReports().add(List.of(
+                    new Rows.TlsReportCount("2026-11-01", "b.test", "no-policy-found", "", "", "", "", "", "", 1),
+                    new Rows.TlsReportCount("2026-11-20", "b.test", "no-policy-found", "", "", "", "", "", "", 1)));
+            return null;
+        });
+        int one = store.writeAndWait(tx -> tx.dmarcReports().purge("2026-11-10", 1));
+        int rest = store.writeAndWait(tx -> tx.dmarcReports().purge("2026-11-10", 100) + tx.tlsReports().purge("2026-11-10", 100));
+        assertThat(one).isEqualTo(1);
+        assertThat(rest).isEqualTo(2);
+        List<String[]> dmarcLeft = store.read(tx -> tx.dmarcReports().pending("2026-12-01", 10));
+        List<String[]> tlsLeft = store.read(tx -> tx.tlsReports().pending("2026-12-01", 10));
+        assertThat(dmarcLeft).extracting(p -> p[0]).containsExactly("2026-11-20");
+        assertThat(tlsLeft).extracting(p -> p[0]).containsExactly("2026-11-20");
+    }
+
+    @Test
     void mtaStsPoliciesAreStoredReplacedAndPurged() {
         Instant t0 = Instant.parse("2026-11-30T12:00:00Z");
         store.writeAndWait(tx -> {

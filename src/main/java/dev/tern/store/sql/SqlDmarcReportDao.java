@@ -32,6 +32,12 @@ final class SqlDmarcReportDao implements DmarcReportDao {
     }
 
     @Override
+    public int purge(String day, int limit) {
+        return db.update("DELETE FROM dmarc_report_rows WHERE (day, policy_domain, row_key) IN "
+                + "(SELECT day, policy_domain, row_key FROM dmarc_report_rows WHERE day < ? LIMIT ?)", day, limit);
+    }
+
+    @Override
     public java.util.Optional<Rows.DmarcReportRow> any(String day, String domain) {
         return db.one("SELECT day, policy_domain, policy, record, messages FROM dmarc_report_rows "
                         + "WHERE day = ? AND policy_domain = ? ORDER BY row_key LIMIT 1",

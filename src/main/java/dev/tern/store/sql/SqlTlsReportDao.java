@@ -38,6 +38,13 @@ final class SqlTlsReportDao implements TlsReportDao {
     }
 
     @Override
+    public int purge(String day, int limit) {
+        return db.update("DELETE FROM tls_report_counts WHERE (day, policy_domain, policy_key, result_type, sending_ip, "
+                + "receiving_mx, receiving_ip) IN (SELECT day, policy_domain, policy_key, result_type, sending_ip, "
+                + "receiving_mx, receiving_ip FROM tls_report_counts WHERE day < ? LIMIT ?)", day, limit);
+    }
+
+    @Override
     public List<Rows.TlsReportCount> take(String day, String domain) {
         List<Rows.TlsReportCount> counts = db.query("SELECT day, policy_domain, policy_type, policy_string, mx_host, "
                         + "result_type, sending_ip, receiving_mx, receiving_ip, sessions FROM tls_report_counts "
