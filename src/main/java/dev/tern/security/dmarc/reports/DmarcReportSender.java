@@ -113,6 +113,9 @@ public final class DmarcReportSender {
         } catch (IOException e) {
             return out;
         }
+        if (rua == null) {
+            return out;
+        }
         for (JsonNode n : rua) {
             String uri = n.asText().strip();
             if (!uri.toLowerCase(Locale.ROOT).startsWith("mailto:") || out.size() >= MAX_ADDRESSES) {
@@ -163,7 +166,13 @@ public final class DmarcReportSender {
         if (OrganizationalDomain.of(domain).equals(OrganizationalDomain.of(policyDomain))) {
             return CompletableFuture.completedFuture(Verdict.YES);
         }
-        return dns.txt(policyDomain + "._report._dmarc." + domain).handle((answer, error) -> {
+        CompletableFuture<DnsAnswer<String>> lookup;
+        try {
+            lookup = dns.txt(policyDomain + "._report._dmarc." + domain);
+        } catch (IllegalArgumentException tooLong) {
+            return CompletableFuture.completedFuture(Verdict.NO);   // no such name can exist
+        }
+        return lookup.handle((answer, error) -> {
             if (error != null || answer instanceof DnsAnswer.TemporaryFailure) {
                 return Verdict.UNKNOWN;
             }

@@ -36,5 +36,7 @@ class DmarcReportSenderTest {
         }
         assertThat(DmarcReportSender.destinations(row(many + "]"))).hasSize(DmarcReportSender.MAX_ADDRESSES);
         assertThat(DmarcReportSender.destinations(null)).isEmpty();
+        assertThat(DmarcReportSender.destinations(new Rows.DmarcReportRow("2026-11-30", "example.com",
+                "{\"domain\":\"example.com\"}", "{}", 1))).as("no rua kept").isEmpty();
     }
 }
