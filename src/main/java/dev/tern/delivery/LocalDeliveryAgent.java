@@ -165,7 +165,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             if (row == null || !row.enabled()) {
                 return null;
             }
-            accounts.add(new Account(row.id(), row.address(), row.display(), row.enabled(), row.quotaBytes()));
+            accounts.add(new Account(row.id(), row.address(), row.display(), row.enabled(), row.quotaBytes(),
+                    row.sieveActive()));
         }
         return accounts;
     }

@@ -8,11 +8,16 @@ package dev.tern.directory;
  * @param display the address as created, shown to people
  * @param enabled disabled accounts receive no mail and cannot log in
  * @param quotaBytes the most bytes its mailboxes may hold together; null for no limit
+ * @param filtered   it has an active Sieve script, which decides where its mail goes
  */
-public record Account(long id, String address, String display, boolean enabled, Long quotaBytes) {
+public record Account(long id, String address, String display, boolean enabled, Long quotaBytes, boolean filtered) {
 
     public Account(long id, String address, String display, boolean enabled) {
-        this(id, address, display, enabled, null);
+        this(id, address, display, enabled, null, false);
+    }
+
+    public Account(long id, String address, String display, boolean enabled, Long quotaBytes) {
+        this(id, address, display, enabled, quotaBytes, false);
     }
 
     /** Whether a message of {@code size} bytes fits beside {@code used} bytes; an account at its quota takes nothing. */

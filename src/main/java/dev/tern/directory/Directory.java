@@ -540,7 +540,7 @@ public final class Directory {
     }
 
     private static Account toAccount(Rows.Account r) {
-        return new Account(r.id(), r.address(), r.display(), r.enabled(), r.quotaBytes());
+        return new Account(r.id(), r.address(), r.display(), r.enabled(), r.quotaBytes(), r.sieveActive());
     }
 
     private static MailAddress parse(String address) {

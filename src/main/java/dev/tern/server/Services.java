@@ -11,6 +11,8 @@ import dev.tern.onboarding.DomainOwnership;
 import dev.tern.queue.MailQueue;
 import dev.tern.security.dkim.DkimKeys;
 import dev.tern.security.dkim.DkimSigning;
+import dev.tern.sieve.SieveEngine;
+import dev.tern.sieve.SieveScripts;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.tracking.DeliveryTracker;
@@ -44,6 +46,7 @@ public final class Services implements AutoCloseable {
     private final DomainOwnership domainOwnership;
     private final DomainOnboarding onboarding;
     private final SmtpCredentials smtpCredentials;
+    private final SieveScripts sieveScripts;
     /** For the checks of published records: made at the first check, without a cache. */
     private DnsResolver checkResolver;
 
@@ -80,6 +83,7 @@ public final class Services implements AutoCloseable {
         this.onboarding = new DomainOnboarding(directory, dkimKeys, domainOwnership, config.hostname(),
                 ClientPorts.of(config), config.mtaStsPolicy(), this::checkResolver, storageExecutor);
         this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
+        this.sieveScripts = new SieveScripts(metadata, new SieveEngine(), Clock.systemUTC());
     }
 
     /** A resolver without a cache, for checks of what is published now; closed with these services. */
@@ -156,6 +160,11 @@ public final class Services implements AutoCloseable {
     /** SMTP credentials of applications: create, list, revoke; their checks at submission. */
     public SmtpCredentials smtpCredentials() {
         return smtpCredentials;
+    }
+
+    /** The accounts' Sieve scripts (ManageSieve, the command line, local delivery). */
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     @Override

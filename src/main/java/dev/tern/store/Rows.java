@@ -14,8 +14,13 @@ public final class Rows {
     }
 
     /** An account; {@code quotaBytes} is the most its mailboxes may hold together, null for no limit. */
+    /** @param sieveActive the account has an active Sieve script, which filters its mail */
     public record Account(long id, String address, String display, long domainId, String passwordHash,
-                          boolean enabled, Instant createdAt, Long quotaBytes) {
+                          boolean enabled, Instant createdAt, Long quotaBytes, boolean sieveActive) {
+    }
+
+    /** A Sieve script of an account (RFC 5228); at most one of an account's scripts is active. */
+    public record SieveScript(long accountId, String name, String content, boolean active, Instant updatedAt) {
     }
 
     /**

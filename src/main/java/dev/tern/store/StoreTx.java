@@ -27,6 +27,8 @@ public interface StoreTx {
 
     AcmeDao acme();
 
+    SieveDao sieve();
+
     DomainOwnershipDao domainOwnership();
 
     SmtpCredentialDao smtpCredentials();

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 final class SqlDirectoryDao implements DirectoryDao {
 
-    private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at, quota_bytes";
+    private static final String ACCOUNT_COLUMNS = "id, address, display, domain_id, password_hash, enabled, created_at, quota_bytes, sieve_active";
 
     private final Jdbc db;
     /** Registers the after-commit notice of a directory change; null when nobody listens. */
@@ -84,7 +84,7 @@ final class SqlDirectoryDao implements DirectoryDao {
         changed();
         long id = db.insert("INSERT INTO accounts (address, display, domain_id, password_hash, enabled, created_at) "
                 + "VALUES (?, ?, ?, ?, 1, ?)", address, display, domainId, passwordHash, now);
-        return new Rows.Account(id, address, display, domainId, passwordHash, true, now, null);
+        return new Rows.Account(id, address, display, domainId, passwordHash, true, now, null, false);
     }
 
     @Override
@@ -96,6 +96,12 @@ final class SqlDirectoryDao implements DirectoryDao {
     @Override
     public boolean updatePassword(long accountId, String passwordHash) {
         return db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, accountId) > 0;
+    }
+
+    /** Marks whether the account has an active Sieve script; the directory's readers see it as any account change. */
+    boolean setSieveActive(long accountId, boolean active) {
+        changed();
+        return db.update("UPDATE accounts SET sieve_active = ? WHERE id = ?", active ? 1 : 0, accountId) > 0;
     }
 
     @Override
@@ -195,7 +201,7 @@ final class SqlDirectoryDao implements DirectoryDao {
     /** A row of {@code SELECT} {@link #ACCOUNT_COLUMNS}. */
     private static Rows.Account accountRow(ResultSet rs) throws SQLException {
         return new Rows.Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5),
-                rs.getInt(6) != 0, Jdbc.instant(rs, 7), Jdbc.nullableLong(rs, 8));
+                rs.getInt(6) != 0, Jdbc.instant(rs, 7), Jdbc.nullableLong(rs, 8), rs.getInt(9) != 0);
     }
 
     private static Rows.Alias aliasRow(ResultSet rs) throws SQLException {

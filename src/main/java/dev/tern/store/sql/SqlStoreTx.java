@@ -7,6 +7,7 @@ import dev.tern.store.DirectoryDao;
 import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
+import dev.tern.store.SieveDao;
 import dev.tern.store.TlsReportDao;
 import dev.tern.store.DmarcReportDao;
 import dev.tern.store.MailboxDao;
@@ -35,6 +36,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlTlsReportDao tlsReports;
     private final SqlDmarcReportDao dmarcReports;
     private final SqlAcmeDao acme;
+    private final SqlSieveDao sieve;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -86,6 +88,7 @@ public final class SqlStoreTx implements StoreTx {
         this.tlsReports = new SqlTlsReportDao(db);
         this.dmarcReports = new SqlDmarcReportDao(db);
         this.acme = new SqlAcmeDao(db);
+        this.sieve = new SqlSieveDao(db, directory);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -153,6 +156,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public dev.tern.store.AcmeDao acme() {
         return acme;
+    }
+
+    @Override
+    public SieveDao sieve() {
+        return sieve;
     }
 
     @Override

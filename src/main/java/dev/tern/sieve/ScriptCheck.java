@@ -1,0 +1,313 @@
+package dev.tern.sieve;
+
+import org.apache.jsieve.NumberArgument;
+import org.apache.jsieve.TagArgument;
+import org.apache.jsieve.parser.SieveNode;
+import org.apache.jsieve.parser.generated.ASTargument;
+import org.apache.jsieve.parser.generated.ASTarguments;
+import org.apache.jsieve.parser.generated.ASTblock;
+import org.apache.jsieve.parser.generated.ASTcommand;
+import org.apache.jsieve.parser.generated.ASTcommands;
+import org.apache.jsieve.parser.generated.ASTstring;
+import org.apache.jsieve.parser.generated.ASTtest;
+import org.apache.jsieve.parser.generated.ASTtest_list;
+import org.apache.jsieve.parser.generated.Node;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a parsed script as a whole before it is stored: every command and test is one Tern
+ * runs, with tags it knows, the right number of arguments, and the extension it belongs to named
+ * in a {@code require} at the top (RFC 5228 §3.2). jSieve's own parse checks only the names of
+ * commands and of required extensions and leaves the rest to the moment a branch runs, which
+ * would let a mistake wait silently for the one message that takes that branch.
+ */
+final class ScriptCheck {
+
+    /** What a tag is followed by. */
+    private enum TagValue { NONE, NUMBER, STRING, STRING_LIST }
+
+    /**
+     * @param extension the {@code require} name it needs, or null
+     * @param tags      the tags it takes and what follows each
+     * @param positional how many strings or string lists follow the tags
+     * @param tests     how many tests it takes: 0, 1, or -1 for a test list
+     * @param block     whether a block follows
+     */
+    private record Spec(String extension, Map<String, TagValue> tags, int positional, int tests, boolean block) {
+    }
+
+    private static final Map<String, TagValue> MATCH = Map.of(":is", TagValue.NONE, ":contains", TagValue.NONE,
+            ":matches", TagValue.NONE, ":comparator", TagValue.STRING);
+    private static final Map<String, TagValue> ADDRESS = Map.of(":is", TagValue.NONE, ":contains", TagValue.NONE,
+            ":matches", TagValue.NONE, ":comparator", TagValue.STRING, ":all", TagValue.NONE,
+            ":localpart", TagValue.NONE, ":domain", TagValue.NONE);
+
+    private static final Map<String, Spec> COMMANDS = Map.ofEntries(
+            Map.entry("require", new Spec(null, Map.of(), 1, 0, false)),
+            Map.entry("if", new Spec(null, Map.of(), 0, 1, true)),
+            Map.entry("elsif", new Spec(null, Map.of(), 0, 1, true)),
+            Map.entry("else", new Spec(null, Map.of(), 0, 0, true)),
+            Map.entry("stop", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("keep", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("discard", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("redirect", new Spec(null, Map.of(), 1, 0, false)),
+            Map.entry("fileinto", new Spec("fileinto", Map.of(), 1, 0, false)),
+            Map.entry("reject", new Spec("reject", Map.of(), 1, 0, false)),
+            Map.entry("vacation", new Spec("vacation", Map.of(":days", TagValue.NUMBER, ":subject", TagValue.STRING,
+                    ":from", TagValue.STRING, ":addresses", TagValue.STRING_LIST, ":mime", TagValue.NONE,
+                    ":handle", TagValue.STRING), 1, 0, false)));
+
+    private static final Map<String, Spec> TESTS = Map.ofEntries(
+            Map.entry("address", new Spec(null, ADDRESS, 2, 0, false)),
+            Map.entry("envelope", new Spec("envelope", ADDRESS, 2, 0, false)),
+            Map.entry("header", new Spec(null, MATCH, 2, 0, false)),
+            Map.entry("exists", new Spec(null, Map.of(), 1, 0, false)),
+            Map.entry("size", new Spec(null, Map.of(":over", TagValue.NUMBER, ":under", TagValue.NUMBER), 0, 0, false)),
+            Map.entry("not", new Spec(null, Map.of(), 0, 1, false)),
+            Map.entry("allof", new Spec(null, Map.of(), 0, -1, false)),
+            Map.entry("anyof", new Spec(null, Map.of(), 0, -1, false)),
+            Map.entry("true", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("false", new Spec(null, Map.of(), 0, 0, false)),
+            // jSieve's body test matches with :contains only, on the text or the raw body
+            Map.entry("body", new Spec("body", Map.of(":contains", TagValue.NONE, ":comparator", TagValue.STRING,
+                    ":raw", TagValue.NONE, ":text", TagValue.NONE), 1, 0, false)));
+
+    /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
+    static final List<String> EXTENSIONS = List.of("fileinto", "reject", "envelope", "body", "vacation",
+            "comparator-i;ascii-numeric");
+
+    private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
+
+    private final Set<String> required = new HashSet<>();
+
+    private ScriptCheck() {
+    }
+
+    /** Checks the tree jSieve parsed from a script. */
+    static void check(Node start) throws SieveScriptException {
+        ScriptCheck check = new ScriptCheck();
+        for (int i = 0; i < start.jjtGetNumChildren(); i++) {
+            if (start.jjtGetChild(i) instanceof ASTcommands commands) {
+                check.commands(commands, true);
+            }
+        }
+    }
+
+    private void commands(ASTcommands commands, boolean top) throws SieveScriptException {
+        boolean requiresAllowed = top;
+        String previous = null;
+        for (int i = 0; i < commands.jjtGetNumChildren(); i++) {
+            ASTcommand command = (ASTcommand) commands.jjtGetChild(i);
+            String name = command.getName().toLowerCase(java.util.Locale.ROOT);
+            Spec spec = COMMANDS.get(name);
+            if (spec == null) {
+                throw error(command, "unknown command '" + name + "'");
+            }
+            if (name.equals("require")) {
+                if (!requiresAllowed) {
+                    throw error(command, "require must come before every other command");
+                }
+            } else {
+                requiresAllowed = false;
+            }
+            if ((name.equals("elsif") || name.equals("else")) && !"if".equals(previous) && !"elsif".equals(previous)) {
+                throw error(command, name + " must follow if or elsif");
+            }
+            previous = name;
+            needs(spec, command, "command '" + name + "'");
+            Parts parts = parts(command, spec, "command '" + name + "'");
+            if (name.equals("require")) {
+                for (String extension : parts.strings().get(0)) {
+                    String lower = extension.toLowerCase(java.util.Locale.ROOT);
+                    if (!EXTENSIONS.contains(lower)) {
+                        throw error(command, "extension '" + extension + "' is not supported");
+                    }
+                    required.add(lower);
+                }
+            }
+            if (name.equals("redirect")) {
+                single(command, parts, 0, "redirect");
+                try {
+                    dev.tern.mail.MailAddress.parse(parts.strings().get(0).get(0));
+                } catch (IllegalArgumentException e) {
+                    throw error(command, "redirect to '" + parts.strings().get(0).get(0) + "': not an address");
+                }
+            }
+            if (name.equals("fileinto") || name.equals("reject")) {
+                single(command, parts, 0, name);
+            }
+            for (Node t : parts.tests()) {
+                test((ASTtest) t);
+            }
+            ASTblock block = child(command, ASTblock.class);
+            if (spec.block() != (block != null)) {
+                throw error(command, spec.block() ? name + " needs a block" : name + " takes no block");
+            }
+            if (block != null) {
+                ASTcommands inner = child(block, ASTcommands.class);
+                if (inner != null) {
+                    commands(inner, false);
+                }
+            }
+        }
+    }
+
+    private void test(ASTtest test) throws SieveScriptException {
+        String name = test.getName().toLowerCase(java.util.Locale.ROOT);
+        Spec spec = TESTS.get(name);
+        if (spec == null) {
+            throw error(test, "unknown test '" + name + "'");
+        }
+        needs(spec, test, "test '" + name + "'");
+        Parts parts = parts(test, spec, "test '" + name + "'");
+        if (name.equals("size") && (parts.tags().size() != 1)) {
+            throw error(test, "size needs one of :over or :under and a number");
+        }
+        long matchTypes = parts.tags().stream().filter(t -> Set.of(":is", ":contains", ":matches").contains(t)).count();
+        long addressParts = parts.tags().stream().filter(t -> Set.of(":all", ":localpart", ":domain").contains(t)).count();
+        long transforms = parts.tags().stream().filter(t -> Set.of(":raw", ":text").contains(t)).count();
+        if (matchTypes > 1 || addressParts > 1 || transforms > 1) {
+            throw error(test, "test '" + name + "' has conflicting tags");
+        }
+        for (Node t : parts.tests()) {
+            test((ASTtest) t);
+        }
+    }
+
+    /** The tags, positional string lists and tests of a command or test, checked against its spec. */
+    private record Parts(List<String> tags, List<List<String>> strings, List<Node> tests) {
+    }
+
+    private Parts parts(Node node, Spec spec, String what) throws SieveScriptException {
+        List<String> tags = new ArrayList<>();
+        List<List<String>> strings = new ArrayList<>();
+        List<Node> tests = new ArrayList<>();
+        ASTarguments arguments = child(node, ASTarguments.class);
+        List<Node> items = new ArrayList<>();
+        if (arguments != null) {
+            for (int i = 0; i < arguments.jjtGetNumChildren(); i++) {
+                items.add(arguments.jjtGetChild(i));
+            }
+        }
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            if (item instanceof ASTtest t) {
+                tests.add(t);
+                continue;
+            }
+            if (item instanceof ASTtest_list list) {
+                if (spec.tests() != -1) {
+                    throw error(node, what + " takes " + (spec.tests() == 1 ? "one test, not a list" : "no test"));
+                }
+                for (int j = 0; j < list.jjtGetNumChildren(); j++) {
+                    tests.add(list.jjtGetChild(j));
+                }
+                continue;
+            }
+            Object value = ((SieveNode) item).getValue();
+            if (value instanceof TagArgument tag) {
+                String t = tag.getTag().toLowerCase(java.util.Locale.ROOT);
+                TagValue follows = spec.tags().get(t);
+                if (follows == null) {
+                    throw error(node, what + " does not take the tag " + t);
+                }
+                if (tags.contains(t)) {
+                    throw error(node, what + " has the tag " + t + " twice");
+                }
+                if (!strings.isEmpty()) {
+                    throw error(node, what + ": the tag " + t + " must come before the other arguments");
+                }
+                tags.add(t);
+                if (follows != TagValue.NONE) {
+                    Node next = i + 1 < items.size() ? items.get(++i) : null;
+                    Object nextValue = next == null ? null : ((SieveNode) next).getValue();
+                    boolean number = nextValue instanceof NumberArgument;
+                    List<String> list = next == null || number || nextValue instanceof TagArgument ? null : strings(next);
+                    if (follows == TagValue.NUMBER ? !number
+                            : list == null || (follows == TagValue.STRING && list.size() != 1)) {
+                        throw error(node, what + ": the tag " + t + " needs "
+                                + switch (follows) {
+                                    case NUMBER -> "a number";
+                                    case STRING -> "a string";
+                                    default -> "a string list";
+                                });
+                    }
+                    if (t.equals(":comparator")) {
+                        String comparator = list.get(0).toLowerCase(java.util.Locale.ROOT);
+                        if (!COMPARATORS.contains(comparator)) {
+                            throw error(node, "comparator '" + list.get(0) + "' is not supported");
+                        }
+                        if (comparator.equals("i;ascii-numeric") && !required.contains("comparator-i;ascii-numeric")) {
+                            throw error(node, "comparator i;ascii-numeric needs require \"comparator-i;ascii-numeric\"");
+                        }
+                    }
+                }
+                continue;
+            }
+            if (value instanceof NumberArgument) {
+                throw error(node, what + ": a number where none is expected");
+            }
+            strings.add(strings(item));
+        }
+        if (strings.size() != spec.positional()) {
+            throw error(node, what + " takes " + count(spec.positional(), "argument") + ", not " + strings.size());
+        }
+        int wantTests = spec.tests() == -1 ? Math.max(1, tests.size()) : spec.tests();
+        if (tests.size() != wantTests || (spec.tests() == -1 && tests.isEmpty())) {
+            throw error(node, what + (spec.tests() == 0 ? " takes no test"
+                    : spec.tests() == 1 ? " needs one test" : " needs a list of tests"));
+        }
+        return new Parts(tags, strings, tests);
+    }
+
+    private static List<String> strings(Node argument) {
+        List<String> out = new ArrayList<>();
+        collectStrings(argument, out);
+        return out;
+    }
+
+    private static void collectStrings(Node node, List<String> out) {
+        if (node instanceof ASTstring s) {
+            out.add(String.valueOf(s.getValue()));
+            return;
+        }
+        for (int i = 0; i < node.jjtGetNumChildren(); i++) {
+            collectStrings(node.jjtGetChild(i), out);
+        }
+    }
+
+    private void needs(Spec spec, Node node, String what) throws SieveScriptException {
+        if (spec.extension() != null && !required.contains(spec.extension())) {
+            throw error(node, what + " needs require \"" + spec.extension() + "\"");
+        }
+    }
+
+    private static void single(Node node, Parts parts, int index, String what) throws SieveScriptException {
+        if (parts.strings().get(index).size() != 1) {
+            throw error(node, what + " takes one string, not a list");
+        }
+    }
+
+    private static String count(int n, String noun) {
+        return n == 0 ? "no " + noun : n == 1 ? "one " + noun : n + " " + noun + "s";
+    }
+
+    private static <T> T child(Node node, Class<T> type) {
+        for (int i = 0; i < node.jjtGetNumChildren(); i++) {
+            if (type.isInstance(node.jjtGetChild(i))) {
+                return type.cast(node.jjtGetChild(i));
+            }
+        }
+        return null;
+    }
+
+    private static SieveScriptException error(Node node, String message) {
+        var coordinate = ((SieveNode) node).getCoordinate();
+        return new SieveScriptException(coordinate == null ? 0 : coordinate.getStartLineNumber(), message);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tern.sieve;
+
+import org.apache.jsieve.ConfigurationManager;
+import org.apache.jsieve.SieveConfigurationException;
+import org.apache.jsieve.SieveFactory;
+import org.apache.jsieve.exception.SieveException;
+import org.apache.jsieve.mail.Action;
+import org.apache.jsieve.mail.ActionDiscard;
+import org.apache.jsieve.mail.ActionFileInto;
+import org.apache.jsieve.mail.ActionKeep;
+import org.apache.jsieve.mail.ActionRedirect;
+import org.apache.jsieve.mail.ActionReject;
+import org.apache.jsieve.mail.optional.ActionVacation;
+import org.apache.jsieve.parser.generated.Node;
+import org.apache.jsieve.parser.generated.ParseException;
+import org.apache.jsieve.parser.generated.TokenMgrError;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks and runs Sieve scripts with jSieve. Thread-safe: each run parses its script anew (a
+ * script is small, and a parsed tree is not meant to be shared between threads).
+ */
+public final class SieveEngine {
+
+    /** Redirects one run may make (as Pigeonhole's default); a script asking for more fails and keeps the message. */
+    public static final int MAX_REDIRECTS = 4;
+
+    private static final Pattern LINE = Pattern.compile("line (\\d+)");
+
+    private final SieveFactory factory;
+
+    public SieveEngine() {
+        try {
+            ConfigurationManager config = new ConfigurationManager();
+            config.getCommandMap().remove("log");   // jSieve's own, not a standard extension
+            this.factory = config.build();
+        } catch (SieveConfigurationException e) {
+            throw new IllegalStateException("jSieve's built-in configuration did not load", e);
+        }
+    }
+
+    /** The extensions scripts may require, as ManageSieve announces them in its SIEVE capability. */
+    public List<String> extensions() {
+        return ScriptCheck.EXTENSIONS;
+    }
+
+    /** Checks a script completely: syntax, commands, tests, tags and requires. */
+    public void check(String script) throws SieveScriptException {
+        ScriptCheck.check(parse(script));
+    }
+
+    private Node parse(String script) throws SieveScriptException {
+        try {
+            return factory.parse(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (ParseException e) {
+            int line = e.currentToken != null && e.currentToken.next != null ? e.currentToken.next.beginLine : 0;
+            throw new SieveScriptException(line, firstLine(e.getMessage()));
+        } catch (TokenMgrError e) {
+            Matcher m = LINE.matcher(String.valueOf(e.getMessage()));
+            throw new SieveScriptException(m.find() ? Integer.parseInt(m.group(1)) : 0, "syntax error: "
+                    + firstLine(e.getMessage()).replaceFirst("^Lexical error at line \\d+, column \\d+\\.\\s*", ""));
+        }
+    }
+
+    /**
+     * Runs a stored script on a message. Never throws: a script that fails (it was stored by an
+     * older version, or hits a limit) gives the implicit keep with the error.
+     */
+    public SieveOutcome run(String script, FilteredMessage message) {
+        try {
+            Node node = parse(script);
+            ScriptCheck.check(node);
+            factory.evaluate(message, node);
+            return outcome(message.getActions());
+        } catch (SieveScriptException e) {
+            return SieveOutcome.failed(e.describe());
+        } catch (SieveException | RuntimeException e) {
+            return SieveOutcome.failed(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
+        }
+    }
+
+    private static SieveOutcome outcome(List<Action> actions) {
+        boolean keep = false;
+        boolean discard = false;
+        Set<String> fileInto = new LinkedHashSet<>();
+        Set<String> redirects = new LinkedHashSet<>();
+        String reject = null;
+        VacationRequest vacation = null;
+        for (Action a : actions) {
+            if (a instanceof ActionKeep) {
+                keep = true;
+            } else if (a instanceof ActionDiscard) {
+                discard = true;
+            } else if (a instanceof ActionFileInto f) {
+                fileInto.add(f.getDestination());
+            } else if (a instanceof ActionRedirect r) {
+                redirects.add(r.getAddress());
+            } else if (a instanceof ActionReject r) {
+                reject = r.getMessage() == null ? "" : r.getMessage();
+            } else if (a instanceof ActionVacation v) {
+                if (vacation != null) {
+                    return SieveOutcome.failed("more than one vacation action");
+                }
+                vacation = new VacationRequest(v.getReason(), v.getSubject(), v.getFrom(),
+                        v.getAddresses() == null ? List.of() : v.getAddresses(),
+                        v.getDuration() > 0 ? v.getDuration() : VacationRequest.DEFAULT_DAYS, v.getMime() != null,
+                        v.getHandle());
+            }
+        }
+        if (redirects.size() > MAX_REDIRECTS) {
+            return SieveOutcome.failed("more than " + MAX_REDIRECTS + " redirects");
+        }
+        if (reject != null && (keep || !fileInto.isEmpty())) {
+            // RFC 5429 §2.1: reject cannot be combined with keep or fileinto
+            return SieveOutcome.failed("reject together with keep or fileinto");
+        }
+        if (reject != null) {
+            vacation = null;   // RFC 5230 §4.7: vacation is incompatible with reject; the refusal says enough
+        }
+        if (discard && !keep) {
+            // discard only cancels the implicit keep, which jSieve has already left out
+            return new SieveOutcome(false, new ArrayList<>(fileInto), new ArrayList<>(redirects), reject, vacation, null);
+        }
+        return new SieveOutcome(keep, new ArrayList<>(fileInto), new ArrayList<>(redirects), reject, vacation, null);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "syntax error";
+        }
+        int nl = text.indexOf('\n');
+        return (nl < 0 ? text : text.substring(0, nl)).strip();
+    }
+}
