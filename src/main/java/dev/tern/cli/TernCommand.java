@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "Tern " + TernServer.VERSION,
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
-                AliasCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
+                AliasCommand.class, SieveCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
                 SendCommand.class,
                 AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, BackupCommand.class, CheckCommand.class})
 public final class TernCommand {

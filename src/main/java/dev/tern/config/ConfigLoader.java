@@ -99,6 +99,7 @@ public final class ConfigLoader {
         DnsSettings dns = DnsSettings.read(top.table("dns"));
         Pop3Settings pop3 = Pop3Settings.read(top.table("pop3"));
         ImapSettings imap = ImapSettings.read(top.table("imap"));
+        ManageSieveSettings managesieve = ManageSieveSettings.read(top.table("managesieve"));
         CheckSettings checks = CheckSettings.read(top.table("checks"), hostname);
         RateLimitSettings rateLimits = RateLimitSettings.read(top.table("rate_limits"));
         GreylistSettings greylisting = GreylistSettings.read(top.table("greylisting"));
@@ -120,7 +121,7 @@ public final class ConfigLoader {
 
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap, checks, rateLimits, greylisting, admin, tracking,
+                submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
                 webhooks, store, proxyProtocol, mtaSts, acme);
     }
 

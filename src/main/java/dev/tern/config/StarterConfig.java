@@ -50,6 +50,8 @@ public final class StarterConfig {
                 # 143, TLS from the first byte on 993. Passwords only over TLS (see [imap]).
                 # imap = ["0.0.0.0:143"]
                 # imaps = ["0.0.0.0:993"]
+                # Users manage their Sieve filters over ManageSieve (RFC 5804), STARTTLS offered.
+                # managesieve = ["0.0.0.0:4190"]
                 # The admin HTTP API, the web console and /metrics. Keep it on loopback (reach it
                 # through an SSH tunnel or a reverse proxy), or turn on [admin] tls. Log in as an
                 # admin made with `bin/tern admin add NAME`.

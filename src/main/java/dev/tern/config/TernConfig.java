@@ -24,6 +24,7 @@ import java.util.Map;
  * @param dns                the nameservers to ask and how long to wait for them ({@code [dns]})
  * @param pop3               the POP3 server ({@code [pop3]})
  * @param imap               the IMAP server ({@code [imap]})
+ * @param managesieve        the ManageSieve server ({@code [managesieve]})
  * @param checks             the receiving checks on port 25: SPF, DKIM, DMARC, DNSBL, HELO ({@code [checks]})
  * @param rateLimits         rate limits per client address and per user ({@code [rate_limits]})
  * @param greylisting        greylisting on port 25 ({@code [greylisting]})
@@ -40,7 +41,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
                          AuthSettings auth, SubmissionSettings submission, TlsConfig tls,
                          DeliverySettings delivery, DnsSettings dns, Pop3Settings pop3,
-                         ImapSettings imap, CheckSettings checks, RateLimitSettings rateLimits,
+                         ImapSettings imap, ManageSieveSettings managesieve, CheckSettings checks, RateLimitSettings rateLimits,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
                          MtaStsSettings mtaSts, AcmeSettings acme) {
@@ -57,6 +58,9 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     /** The IMAP listeners: STARTTLS offered (port 143, RFC 9051 §6.2.1) and implicit TLS (993, RFC 8314). */
     public static final List<String> IMAP_LISTENERS = List.of("imap", "imaps");
 
+    /** The ManageSieve listener (port 4190, RFC 5804): users manage their Sieve scripts; STARTTLS offered. */
+    public static final String MANAGESIEVE_LISTENER = "managesieve";
+
     /** The admin listener: HTTP API, web console and metrics. */
     public static final String ADMIN_LISTENER = "admin";
 
@@ -68,7 +72,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
 
     /** Listener names Tern knows, in the order they are started. */
     public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s",
-            "imap", "imaps", ADMIN_LISTENER, "autoconfig", "autoconfigs");
+            "imap", "imaps", MANAGESIEVE_LISTENER, ADMIN_LISTENER, "autoconfig", "autoconfigs");
 
     public List<ListenAddress> listener(String name) {
         return listeners.getOrDefault(name, List.of());

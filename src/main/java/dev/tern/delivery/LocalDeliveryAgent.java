@@ -53,6 +53,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     private final Executor storageExecutor;
     private final OutcomeRecorder recorder;
     private final DeliveryTracker tracker;
+    private final SieveDelivery sieve;
 
     /** An agent that records failures without notifying senders (tests of delivery alone). */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
@@ -63,7 +64,14 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     /** @param recorder stores outcomes and sends the delivery status notifications they call for */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
                               Executor storageExecutor, OutcomeRecorder recorder) {
+        this(store, directory, mailboxes, retry, storageExecutor, recorder, null);
+    }
+
+    /** @param sieve runs the accounts' Sieve scripts; null to deliver to every account as if it had none */
+    public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
+                              Executor storageExecutor, OutcomeRecorder recorder, SieveDelivery sieve) {
         this.store = store;
+        this.sieve = sieve;
         this.directory = directory;
         this.mailboxes = mailboxes;
         this.retry = retry;
@@ -75,10 +83,14 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     /** The status of a recipient whose accounts have no room for the message: deferred, bounced once it expires. */
     static final String MAILBOX_FULL = "4.2.2 mailbox full";
 
-    /** @param deferral non-null: leave the recipient waiting for this reason (its accounts are over quota) */
-    private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure, String deferral) {
+    /**
+     * @param deferral non-null: leave the recipient waiting for this reason (its accounts are over quota)
+     * @param plans    what the Sieve scripts of its filtered accounts decided, by account id
+     */
+    private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure, String deferral,
+                            Map<Long, SieveDelivery.Plan> plans) {
         Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
-            this(recipient, accounts, failure, null);
+            this(recipient, accounts, failure, null, Map.of());
         }
     }
 
@@ -113,6 +125,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         Map<Long, Long> usage = new HashMap<>();
         for (Rows.NewRecipient r : recipients) {
             List<Account> accounts = immediateAccounts(tx, r);
+            if (accounts != null && sieve != null && accounts.stream().anyMatch(Account::filtered)) {
+                accounts = null;   // a script decides: it runs in the queue runner, off this writer
+            }
             if (accounts != null) {
                 accounts = withRoom(accounts, message.size(), id -> MailboxService.usage(tx, id), usage, deliveredTo,
                         tx::afterCommit);
@@ -121,7 +136,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 left.add(r);    // the queue takes it: unknown here, or its accounts are full (deferred there)
                 continue;
             }
-            String detail = place(tx, message, accounts, deliveredTo, now);
+            String detail = place(tx, message, accounts, deliveredTo, now, Map.of());
             tracker.delivered(tx, message, r.address(), null, "2.0.0", detail);
             delivered.add(new String[]{r.address(), detail});
         }
@@ -176,22 +191,35 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
      * returns the detail for the log.
      */
     private String place(StoreTx tx, Rows.QueuedMessage message, List<Account> accounts, Set<Long> deliveredTo,
-                         Instant now) {
+                         Instant now, Map<Long, SieveDelivery.Plan> plans) {
         String returnPath = message.sender() == null ? "<>" : "<" + message.sender() + ">";
         List<String> placed = new ArrayList<>();
+        List<String> filtered = new ArrayList<>();
         for (Account a : accounts) {
             if (!deliveredTo.add(a.id())) {
                 continue;
             }
+            SieveDelivery.Plan plan = plans.get(a.id());
+            List<String> targets = plan == null ? java.util.Collections.singletonList(null) : plan.mailboxes();
             String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n"
                     + (message.traceFields() == null ? "" : message.traceFields());
-            String mailbox = message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : MailboxService.INBOX;
-            Rows.Message m = mailboxes.deliver(tx, a.id(), mailbox, message.blobId(),
-                    message.size(), prefix, now);
-            placed.add(a.address() + " " + mailbox + " uid=" + m.uid());
+            for (String target : targets) {
+                String mailbox = target != null ? target
+                        : message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : MailboxService.INBOX;
+                Rows.Message m = mailboxes.deliver(tx, a.id(), mailbox, message.blobId(),
+                        message.size(), prefix, now);
+                placed.add(a.address() + " " + mailbox + " uid=" + m.uid());
+            }
+            if (plan != null) {
+                List<String> sieveNotes = new ArrayList<>(plan.notes());
+                sieveNotes.addAll(sieve.send(tx, plan, now));
+                filtered.add(a.address() + ": sieve " + plan.outcome().summary()
+                        + (sieveNotes.isEmpty() ? "" : "; " + String.join("; ", sieveNotes)));
+            }
         }
-        return placed.isEmpty() ? "duplicate of a recipient already delivered"
-                : "delivered to " + String.join(", ", placed);
+        String detail = placed.isEmpty() ? (filtered.isEmpty() ? "duplicate of a recipient already delivered"
+                : "no copy kept") : "delivered to " + String.join(", ", placed);
+        return filtered.isEmpty() ? detail : detail + " (" + String.join("; ", filtered) + ")";
     }
 
     /**
@@ -249,7 +277,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 if (!waiting) {
                     continue;
                 }
-                String detail = d.failure() != null ? d.failure() : place(tx, message, d.accounts(), deliveredTo, now);
+                String detail = d.failure() != null ? d.failure()
+                        : place(tx, message, d.accounts(), deliveredTo, now, d.plans());
                 if (d.failure() == null) {
                     placements.put(d.recipient().id(), detail);
                 }
@@ -283,10 +312,11 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             if (res instanceof Resolution.Local local) {
                 List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served,
                         Runnable::run);
+                List<Account> fresh = room.stream().filter(a -> !served.contains(a.id())).toList();
                 room.forEach(a -> served.add(a.id()));
                 out.add(room.isEmpty()
-                        ? new Decision(r, List.of(), null, MAILBOX_FULL)
-                        : new Decision(r, room, null));
+                        ? new Decision(r, List.of(), null, MAILBOX_FULL, Map.of())
+                        : filter(message, r, room, fresh));
             } else if (res instanceof Resolution.Unknown) {
                 out.add(new Decision(r, List.of(), "5.1.1 no such user here"));
             } else {
@@ -294,6 +324,37 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
         }
         return out;
+    }
+
+    /**
+     * The decision for a recipient whose accounts have room, once the Sieve scripts of those that
+     * have one (and get their copy through this recipient: {@code fresh}) have run. The recipient
+     * is refused only when every account refuses the message; otherwise the refusing accounts get
+     * no copy and the others theirs.
+     */
+    private Decision filter(Rows.QueuedMessage message, Rows.QueueRecipient r, List<Account> room,
+                            List<Account> fresh) {
+        if (sieve == null || fresh.stream().noneMatch(Account::filtered)) {
+            return new Decision(r, room, null);
+        }
+        Map<Long, SieveDelivery.Plan> plans = new HashMap<>();
+        for (Account a : fresh) {
+            if (a.filtered()) {
+                try {
+                    plans.put(a.id(), sieve.plan(message, r.address(), a));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);   // the content could not be read: retried later
+                }
+            }
+        }
+        List<SieveDelivery.Plan> rejecting = plans.values().stream().filter(SieveDelivery.Plan::rejects).toList();
+        if (!rejecting.isEmpty() && rejecting.size() == room.size()) {
+            String reason = rejecting.get(0).outcome().reject().replaceAll("[\\x00-\\x1f\\x7f]+", " ").strip();
+            return new Decision(r, List.of(), "5.7.1 rejected by the recipient's mail filter"
+                    + (reason.isEmpty() ? "" : ": " + (reason.length() > 200 ? reason.substring(0, 200) : reason)));
+        }
+        List<Account> kept = room.stream().filter(a -> plans.get(a.id()) == null || !plans.get(a.id()).rejects()).toList();
+        return new Decision(r, kept, null, null, plans);
     }
 
     /**
@@ -365,7 +426,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             if (!tx.queue().finish(d.recipient().id(), "delivered", "delivered", now)) {
                 continue;   // deleted from the queue meanwhile
             }
-            String detail = place(tx, message, d.accounts(), deliveredTo, now);
+            String detail = place(tx, message, d.accounts(), deliveredTo, now, d.plans());
             tracker.delivered(tx, message, d.recipient().address(), null, "2.0.0", detail);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
         }

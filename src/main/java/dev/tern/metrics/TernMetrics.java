@@ -113,10 +113,14 @@ public final class TernMetrics {
                 .register(registry).increment();
     }
 
-    /** A login failed (see {@code AuthFailureListener}); POP3's service name "pop" is counted as pop3. */
+    /**
+     * A login failed (see {@code AuthFailureListener}); the service names "pop" and "sieve" are
+     * counted as pop3 and managesieve, the protocols' names elsewhere in the metrics.
+     */
     public void authFailed(String protocol, String mechanism, String reason) {
+        String name = "pop".equals(protocol) ? "pop3" : "sieve".equals(protocol) ? "managesieve" : protocol;
         Counter.builder("tern.auth.failures").description("Failed authentications")
-                .tags("protocol", "pop".equals(protocol) ? "pop3" : protocol).register(registry).increment();
+                .tags("protocol", name).register(registry).increment();
     }
 
     /**
@@ -204,7 +208,7 @@ public final class TernMetrics {
         });
     }
 
-    /** smtp, submission and submissions speak SMTP; imap(s) IMAP; pop3(s) POP3. */
+    /** smtp, submission and submissions speak SMTP; imap(s) IMAP; pop3(s) POP3; the others (managesieve, admin…) their own name. */
     static String protocolOf(String listener) {
         String l = listener.toLowerCase(Locale.ROOT);
         if (l.startsWith("imap")) {

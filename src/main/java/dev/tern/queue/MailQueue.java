@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 import java.util.List;
 import java.util.Optional;
@@ -239,6 +240,33 @@ public final class MailQueue {
             throw e;
         }
         return new GeneratedMessage(id, envelope, null, content.length, messageId);
+    }
+
+    /**
+     * Prepares a message whose content is read from a stream (a message sent on, which may be
+     * large): kept in memory up to {@link #INLINE_LIMIT} octets, else written to a durable file as
+     * it is read. Never call it on an event loop.
+     */
+    public GeneratedMessage prepare(Envelope envelope, InputStream content) throws IOException {
+        byte[] head = content.readNBytes(INLINE_LIMIT + 1);
+        if (head.length <= INLINE_LIMIT) {
+            return prepare(envelope, head);
+        }
+        String id = newId();
+        BlobSink sink = blobs.create(id);
+        try {
+            sink.write(java.nio.ByteBuffer.wrap(head));
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = content.read(buffer)) != -1) {
+                sink.write(java.nio.ByteBuffer.wrap(buffer, 0, n));
+            }
+            sink.commit();
+        } catch (IOException | RuntimeException e) {
+            discard(sink);
+            throw e;
+        }
+        return new GeneratedMessage(id, envelope, null, sink.size(), MessageIdReader.read(head));
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.tern.auth.Authenticator;
 import dev.tern.config.TernConfig;
 import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
+import dev.tern.delivery.SieveDelivery;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
 import dev.tern.delivery.remote.RemoteDeliveryAgent;
@@ -47,6 +48,8 @@ import dev.tern.imap.server.SearchFieldCache;
 import dev.tern.metrics.TernMetrics;
 import dev.tern.pop3.Pop3Context;
 import dev.tern.pop3.Pop3Server;
+import dev.tern.managesieve.ManageSieveContext;
+import dev.tern.managesieve.ManageSieveServer;
 import dev.tern.queue.RetryPolicy;
 import dev.tern.routing.Router;
 import dev.tern.smtp.server.SmtpSecurity;
@@ -83,7 +86,8 @@ import java.util.function.Function;
  * <p>Listeners: {@code smtp} (port 25: STARTTLS, AUTH offered, relaying only when authenticated),
  * {@code submission} (587: STARTTLS, AUTH required) and {@code submissions} (465: implicit TLS,
  * AUTH required); {@code pop3} (110: STLS) and {@code pop3s} (995: implicit TLS); {@code imap}
- * (143: STARTTLS) and {@code imaps} (993: implicit TLS). All share one TLS context and one bounded
+ * (143: STARTTLS) and {@code imaps} (993: implicit TLS); {@code managesieve} (4190: STARTTLS, the
+ * accounts' Sieve scripts). All share one TLS context and one bounded
  * pool for SASL steps. {@code admin} serves the HTTP API, the web console and metrics
  * ({@link AdminApi}); other packages add routes to it with {@link #withAdminRoutes} and give it the
  * metrics text with {@link #withMetrics} (by default the server's own {@link TernMetrics}).
@@ -132,6 +136,7 @@ public final class TernServer implements AutoCloseable {
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Pop3Server> pop3Servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ImapServer> imapServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ManageSieveServer> manageSieveServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<PublicListener> publicListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Function<Services, RouteGroup>> adminRoutes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What {@code /metrics} serves instead of the server's own metrics, or null. */
@@ -294,8 +299,10 @@ public final class TernServer implements AutoCloseable {
             OutcomeRecorder recorder = new OutcomeRecorder(services.metadata(), services.queue(), services.mailboxes(),
                     retry, delivery.delayWarning(), delivery.bounceSizeLimit(), config.hostname(),
                     services.storageExecutor(), Clock.systemUTC());
+            SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
+                    services.sieveScripts().engine(), config.hostname(), Clock.systemUTC());
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
-                    services.mailboxes(), retry, services.storageExecutor(), recorder);
+                    services.mailboxes(), retry, services.storageExecutor(), recorder, sieve);
             dns = new DnsResolver(config.dns());
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
@@ -336,6 +343,7 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::trimExpunged, 2, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeReportCounts, 5, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::purgeVacationReplies, 7, 60, TimeUnit.MINUTES);
             AggregateReports daily = new AggregateReports(services.metadata(), tlsCounts, inbound.dmarcReports);
             if (daily.any()) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
@@ -412,6 +420,7 @@ public final class TernServer implements AutoCloseable {
         }
         startPop3Listeners(authenticator);
         startImapListeners(authenticator);
+        startManageSieveListener(authenticator);
         startAdminListener();
         startAutoconfigListeners();
     }
@@ -427,6 +436,7 @@ public final class TernServer implements AutoCloseable {
                 services.trace(), () -> List.copyOf(listeners), () -> tls == null ? null : tls.certificate(),
                 VERSION, services.onboarding(), services.smtpCredentials(), this::clientPorts));
         admin.register(new WebhookRoutes(services.webhooks()));
+        admin.register(new dev.tern.admin.api.SieveRoutes(services.directory(), services.sieveScripts()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }
@@ -511,6 +521,25 @@ public final class TernServer implements AutoCloseable {
             pop3Servers.add(server);
             listeners.add(server.start(config.listener(name)));
         }
+    }
+
+    /** managesieve (RFC 5804, STARTTLS offered): the accounts' Sieve scripts, with its own connection limits. */
+    private void startManageSieveListener(SaslAuthenticator authenticator) {
+        String name = TernConfig.MANAGESIEVE_LISTENER;
+        if (config.listener(name).isEmpty()) {
+            return;
+        }
+        if (authenticator == null) {
+            throw new ConfigException("listeners." + name + ": ManageSieve needs authentication, and no SASL "
+                    + "authenticator is available in this server");
+        }
+        ManageSieveContext context = new ManageSieveContext(name, config.hostname(), TlsMode.STARTTLS, tls,
+                authenticator, authExecutor, services.sieveScripts(), services.storageExecutor(),
+                ManageSieveContext.IDLE_TIMEOUT);
+        ManageSieveServer server = new ManageSieveServer(context, transport, ManageSieveServer.limiter(
+                config.managesieve().maxConnections(), config.managesieve().maxConnectionsPerIp()));
+        manageSieveServers.add(server);
+        listeners.add(server.start(config.listener(name)));
     }
 
     private SmtpSecurity submission(String name, TlsMode mode, SaslAuthenticator authenticator) {
@@ -654,6 +683,15 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
+    /** Forgets the vacation replies whose days are over, every hour: their senders may be answered again. */
+    private void purgeVacationReplies() {
+        try {
+            services.metadata().writeAndWait(tx -> tx.sieve().purgeVacationReplies(Instant.now(), 10_000));
+        } catch (RuntimeException e) {
+            log.warn("dropping expired vacation replies failed: {}", e.toString());
+        }
+    }
+
     /** Forgets recipient domains' MTA-STS policies that expired, every hour. */
     private void purgeMtaStsPolicies() {
         try {
@@ -722,6 +760,10 @@ public final class TernServer implements AutoCloseable {
             i.close();
         }
         imapServers.clear();
+        for (ManageSieveServer m : manageSieveServers) {
+            m.close();
+        }
+        manageSieveServers.clear();
         for (BoundListener l : listeners) {
             l.close();
         }

@@ -13,6 +13,7 @@ import org.apache.jsieve.mail.ActionReject;
 import org.apache.jsieve.mail.optional.ActionVacation;
 import org.apache.jsieve.parser.generated.Node;
 import org.apache.jsieve.parser.generated.ParseException;
+import org.apache.jsieve.parser.generated.SieveParser;
 import org.apache.jsieve.parser.generated.TokenMgrError;
 
 import java.io.ByteArrayInputStream;
@@ -57,9 +58,15 @@ public final class SieveEngine {
         ScriptCheck.check(parse(script));
     }
 
+
     private Node parse(String script) throws SieveScriptException {
         try {
-            return factory.parse(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+            // jSieve's parser alone: its factory's validation would name unknown commands without
+            // their line, and ScriptCheck checks all that and more, with lines
+            // with CRLF line ends, which the grammar asks for (multi-line strings, RFC 5228 §8.1) and
+            // scripts written in a Unix editor do not have
+            String crlf = script.replace("\r\n", "\n").replace("\n", "\r\n");
+            return new SieveParser(new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)), "UTF-8").start();
         } catch (ParseException e) {
             int line = e.currentToken != null && e.currentToken.next != null ? e.currentToken.next.beginLine : 0;
             throw new SieveScriptException(line, firstLine(e.getMessage()));

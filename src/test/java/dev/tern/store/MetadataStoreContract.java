@@ -1192,6 +1192,81 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void sieveScriptsAreStoredRenamedActivatedOneAtATimeAndDeleted() {
+        Rows.Account a = account("sieve@example.test");
+        Rows.Account other = account("other@example.test");
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.sieve().put(a.id(), "main", "keep;", t);
+            tx.sieve().put(a.id(), "vacation", "discard;", t);
+            tx.sieve().put(other.id(), "main", "keep;", t);
+            return null;
+        });
+        assertThat(scripts(a.id())).extracting(Rows.SieveScript::name)
+                .containsExactly("main", "vacation");
+        assertThat(sieveActive(a.id())).isFalse();
+
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().activate(a.id(), "main"))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().activate(a.id(), "vacation"))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().activate(a.id(), "missing"))).isFalse();
+        assertThat(activeScript(a.id())).get().extracting(Rows.SieveScript::name).isEqualTo("vacation");
+        assertThat(scripts(a.id())).filteredOn(Rows.SieveScript::active).hasSize(1);
+        assertThat(sieveActive(a.id())).isTrue();
+        assertThat(sieveActive(other.id())).isFalse();
+
+        store.writeAndWait(tx -> {
+            tx.sieve().put(a.id(), "vacation", "keep;", t.plusSeconds(1));   // replaced, still active
+            return tx.sieve().rename(a.id(), "vacation", "away", t.plusSeconds(2));
+        });
+        Rows.SieveScript away = activeScript(a.id()).orElseThrow();
+        assertThat(away.name()).isEqualTo("away");
+        assertThat(away.content()).isEqualTo("keep;");
+        assertThat(away.updatedAt()).isEqualTo(t.plusSeconds(2));
+
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().delete(a.id(), "away"))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().delete(a.id(), "away"))).isFalse();
+        assertThat(activeScript(a.id())).isEmpty();
+        assertThat(sieveActive(a.id())).isFalse();
+
+        store.writeAndWait(tx -> tx.sieve().activate(a.id(), "main"));
+        store.writeAndWait(tx -> tx.sieve().activate(a.id(), null));
+        assertThat(activeScript(a.id())).isEmpty();
+        assertThat(sieveActive(a.id())).isFalse();
+        assertThat(scripts(a.id())).extracting(Rows.SieveScript::name).containsExactly("main");
+    }
+
+    @Test
+    void aVacationReplyIsClaimedOncePerSenderAndHandleUntilItExpires() {
+        Rows.Account a = account("away@example.test");
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        Instant week = t.plus(java.time.Duration.ofDays(7));
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "x@y.example", "h", t, week))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "x@y.example", "h", t.plusSeconds(60),
+                week.plusSeconds(60)))).isFalse();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "x@y.example", "other", t, week))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "z@y.example", "h", t, week))).isTrue();
+        // once the week is over, the sender may be answered again, for another week
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "x@y.example", "h", week,
+                week.plus(java.time.Duration.ofDays(7))))).isTrue();
+        assertThat((Boolean) store.writeAndWait(tx -> tx.sieve().claimVacationReply(a.id(), "x@y.example", "h", week.plusSeconds(1),
+                week.plusSeconds(2)))).isFalse();
+        int purged = store.writeAndWait(tx -> tx.sieve().purgeVacationReplies(week.plusSeconds(1), 100));
+        assertThat(purged).as("the two claims that expired a week after the first").isEqualTo(2);
+    }
+
+    private java.util.List<Rows.SieveScript> scripts(long accountId) {
+        return store.read(tx -> tx.sieve().scripts(accountId));
+    }
+
+    private java.util.Optional<Rows.SieveScript> activeScript(long accountId) {
+        return store.read(tx -> tx.sieve().active(accountId));
+    }
+
+    private boolean sieveActive(long accountId) {
+        return store.read(tx -> tx.directory().account(accountId)).orElseThrow().sieveActive();
+    }
+
+    @Test
     void adminUsersAndTheirSessions() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         boolean added = store.writeAndWait(tx -> tx.admin().insertAdminUser("root", "hash1", t0));

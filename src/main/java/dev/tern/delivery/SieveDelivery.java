@@ -1,0 +1,222 @@
+package dev.tern.delivery;
+
+import dev.tern.directory.Account;
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxNames;
+import dev.tern.mailbox.MailboxService;
+import dev.tern.queue.MailQueue;
+import dev.tern.sieve.FilteredMessage;
+import dev.tern.sieve.SieveEngine;
+import dev.tern.sieve.SieveOutcome;
+import dev.tern.sieve.VacationReply;
+import dev.tern.sieve.VacationRequest;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import dev.tern.store.StoreTx;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Local delivery's side of Sieve: runs an account's active script on a message, off the store's
+ * writer, and makes ready what the script sends (redirected copies, a vacation reply); local
+ * delivery then files the copies and queues those messages in the one transaction that records
+ * the recipient delivered, so each happens exactly once.
+ *
+ * <p>A redirected copy leaves with the original envelope sender (as Pigeonhole's default) and a
+ * {@code Delivered-To} field naming the account, by which a copy that comes back is recognised
+ * and kept instead of sent round again. A vacation reply leaves from the null sender, once per
+ * sender and handle within its days (recorded in the same transaction).
+ */
+public final class SieveDelivery {
+
+    /** The queue listener name of what scripts send; replies are signed as the user's mail. */
+    public static final String LISTENER = "sieve";
+
+    private final MetadataStore store;
+    private final MailboxService mailboxes;
+    private final MailQueue queue;
+    private final SieveEngine engine;
+    private final String hostname;
+    private final Clock clock;
+
+    public SieveDelivery(MetadataStore store, MailboxService mailboxes, MailQueue queue, SieveEngine engine,
+                         String hostname, Clock clock) {
+        this.store = store;
+        this.mailboxes = mailboxes;
+        this.queue = queue;
+        this.engine = engine;
+        this.hostname = hostname;
+        this.clock = clock;
+    }
+
+    /**
+     * What an account's script decided for a message, with what it sends made ready.
+     *
+     * @param mailboxes    where copies go: normalized names, the default mailbox as null
+     * @param redirects    copies to queue
+     * @param vacation     the reply to queue if none went to this sender within its days, or null
+     * @param vacationKey  the hex key its sending is recorded under
+     * @param vacationDays its days
+     */
+    public record Plan(Account account, SieveOutcome outcome, List<String> mailboxes,
+                       List<MailQueue.GeneratedMessage> redirects, MailQueue.GeneratedMessage vacation,
+                       String vacationSender, String vacationKey, int vacationDays, List<String> notes) {
+
+        /** Whether the script refused the message (RFC 5429). */
+        public boolean rejects() {
+            return outcome.reject() != null;
+        }
+    }
+
+    /**
+     * Runs the account's active script on a message for one of its recipients. Never throws for
+     * the script's sake: without a script, or when it fails, the plan is the implicit keep.
+     *
+     * @param recipient the recipient's address as the envelope gave it
+     */
+    public Plan plan(Rows.QueuedMessage message, String recipient, Account account) throws IOException {
+        Optional<Rows.SieveScript> script = store.read(tx -> tx.sieve().active(account.id()));
+        String sender = message.sender() == null ? "" : message.sender();
+        FilteredMessage.Content content = () -> {
+            byte[] trace = (message.traceFields() == null ? "" : message.traceFields()).getBytes(StandardCharsets.UTF_8);
+            return new SequenceInputStream(new ByteArrayInputStream(trace), mailboxes.openContent(message.blobId()));
+        };
+        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient);
+        SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
+        List<String> notes = new ArrayList<>();
+        if (outcome.error() != null) {
+            notes.add("script " + script.map(Rows.SieveScript::name).orElse("") + " failed, kept: " + outcome.error());
+        }
+        Set<String> own = new LinkedHashSet<>(List.of(account.address().toLowerCase(Locale.ROOT),
+                recipient.toLowerCase(Locale.ROOT)));
+        if (!outcome.redirects().isEmpty() && filtered.all("delivered-to").stream()
+                .anyMatch(d -> own.contains(d.strip().toLowerCase(Locale.ROOT)))) {
+            notes.add("redirect refused: the message has been here before (mail forwarding loop), kept");
+            outcome = SieveOutcome.failed("mail forwarding loop");
+        }
+
+        List<String> targets = new ArrayList<>();
+        if (outcome.keep()) {
+            targets.add(null);
+        }
+        for (String name : outcome.fileInto()) {
+            String normalized;
+            try {
+                normalized = MailboxNames.normalize(name);
+            } catch (MailboxException e) {
+                notes.add("fileinto \"" + name + "\" is not a mailbox name, kept instead");
+                normalized = null;
+            }
+            if (!targets.contains(normalized)) {
+                targets.add(normalized);
+            }
+        }
+
+        List<MailQueue.GeneratedMessage> redirects = new ArrayList<>();
+        for (String to : outcome.redirects()) {
+            MailAddress target = MailAddress.parse(to);
+            if (own.contains(target.key())) {
+                notes.add("redirect to the account itself ignored");
+                continue;
+            }
+            Envelope envelope = new Envelope(message.sender() == null ? null : MailAddress.parse(message.sender()),
+                    List.of(Recipient.of(target)), message.bodyType(), message.smtpUtf8(), null, null,
+                    new ClientInfo(null, null, hostname, "local", LISTENER, null), clock.instant());
+            byte[] deliveredTo = ("Delivered-To: " + account.address() + "\r\n").getBytes(StandardCharsets.UTF_8);
+            try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo),
+                    mailboxes.openContent(message.blobId()))) {
+                redirects.add(queue.prepare(envelope, in));
+            }
+        }
+
+        MailQueue.GeneratedMessage reply = null;
+        String key = null;
+        int days = 0;
+        VacationRequest vacation = outcome.vacation();
+        if (vacation != null) {
+            Set<String> addresses = new LinkedHashSet<>(own);
+            vacation.addresses().forEach(a -> addresses.add(a.strip().toLowerCase(Locale.ROOT)));
+            String refusal = VacationReply.refusal(filtered, addresses);
+            if (refusal != null) {
+                notes.add("no vacation reply: " + refusal);
+            } else {
+                String from = replyFrom(vacation, addresses, account);
+                byte[] bytes = VacationReply.compose(vacation, filtered, from, sender, hostname, clock.instant());
+                Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(sender))), "8BITMIME",
+                        false, null, null, new ClientInfo(null, null, hostname, "local", LISTENER, account.address()),
+                        clock.instant());
+                reply = queue.prepare(envelope, bytes);
+                key = sha256(vacation.key());
+                days = vacation.days();
+            }
+        }
+        return new Plan(account, outcome, targets, redirects, reply, sender.toLowerCase(Locale.ROOT), key, days, notes);
+    }
+
+    /**
+     * The From of a vacation reply: the script's {@code :from} when its address is one of the
+     * user's, else the account's address (a script does not make mail appear from others).
+     */
+    private static String replyFrom(VacationRequest vacation, Set<String> addresses, Account account) {
+        if (vacation.from() != null) {
+            for (var a : LenientAddressParser.DEFAULT.parseAddressList(vacation.from())) {
+                if (a instanceof Mailbox m && addresses.contains(m.getAddress().toLowerCase(Locale.ROOT))) {
+                    return vacation.from().replaceAll("[\\r\\n]+", " ").strip();
+                }
+            }
+        }
+        return account.display();
+    }
+
+    /**
+     * In the delivery transaction: queues the redirected copies, and the vacation reply unless one
+     * went to this sender under the same key within its days. Returns what to add to the log.
+     */
+    public List<String> send(StoreTx tx, Plan plan, Instant now) {
+        List<String> done = new ArrayList<>();
+        for (MailQueue.GeneratedMessage m : plan.redirects()) {
+            queue.enqueue(tx, m);
+            done.add("redirected to " + m.envelope().recipients().get(0).address() + " as " + m.queueId());
+        }
+        if (plan.vacation() != null) {
+            Instant until = now.plus(Duration.ofDays(plan.vacationDays()));
+            if (tx.sieve().claimVacationReply(plan.account().id(), plan.vacationSender(), plan.vacationKey(), now, until)) {
+                queue.enqueue(tx, plan.vacation());
+                done.add("vacation reply " + plan.vacation().queueId());
+            } else {
+                done.add("vacation reply already sent within " + plan.vacationDays() + " days");
+            }
+        }
+        return done;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tern.managesieve;
+
+import dev.tern.store.Rows;
+import dev.tern.testing.RunningServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Debian's sieve-connect, as users and scripts run it, against a running server: STARTTLS, SASL
+ * PLAIN, then upload, list, activate, download, check, deactivate and delete. .ci/run installs
+ * it; the test is skipped only where the program is missing.
+ */
+class ManageSieveClientsTest {
+
+    static final String PASSWORD = "sieve-connect-pw";
+    static final Path SIEVE_CONNECT = Path.of("/usr/bin/sieve-connect");
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(SIEVE_CONNECT), "sieve-connect is not installed (apt-get install sieve-connect)");
+        Path home = dir.resolve("server");
+        Files.createDirectories(home);
+        tern = new RunningServer(home, "", ManageSieveServerTest.LISTENERS, null);
+        tern.services().directory().addDomain("example.test");
+        tern.services().directory().addUser("tim@example.test", PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        if (tern != null) {
+            tern.close();
+        }
+    }
+
+    /** Runs sieve-connect with the password on its standard input; returns its exit status and output. */
+    private Result sieveConnect(String... action) throws Exception {
+        List<String> command = new ArrayList<>(List.of(SIEVE_CONNECT.toString(), "--server", "127.0.0.1",
+                "--port", String.valueOf(tern.port("managesieve")), "--nosrv", "--notlsverify",
+                "--user", "tim@example.test", "--passwordfd", "0"));
+        command.addAll(List.of(action));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("sieve-connect finished").isTrue();
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private record Result(int status, String output) {
+    }
+
+    private Result ok(String... action) throws Exception {
+        Result r = sieveConnect(action);
+        assertThat(r.status()).as("exit status of sieve-connect %s; output:%n%s", List.of(action), r.output()).isZero();
+        return r;
+    }
+
+    private long account() {
+        return tern.services().directory().user("tim@example.test").orElseThrow().id();
+    }
+
+    @Test
+    void uploadListActivateDownloadCheckAndDelete() throws Exception {
+        String script = """
+                require ["fileinto", "vacation"];
+                # Mail about the "build" goes to its own folder.
+                if header :contains "subject" "build" {
+                    fileinto "Builds";
+                    stop;
+                }
+                vacation :days 7 "Away until Monday; I’ll answer then.";
+                """;
+        Files.writeString(dir.resolve("filter.sieve"), script);
+
+        ok("--upload", "--localsieve", "filter.sieve", "--remotesieve", "filter");
+        assertThat(tern.services().sieveScripts().get(account(), "filter")).map(Rows.SieveScript::content).contains(script);
+
+        assertThat(ok("--list").output()).contains("\"filter\"").doesNotContain("ACTIVE");
+        ok("--activate", "--remotesieve", "filter");
+        assertThat(ok("--list").output()).contains("\"filter\" ACTIVE");
+        assertThat(tern.services().sieveScripts().active(account())).map(Rows.SieveScript::name).contains("filter");
+
+        ok("--download", "--remotesieve", "filter", "--localsieve", "copy.sieve");
+        assertThat(Files.readString(dir.resolve("copy.sieve"))).isEqualTo(script);
+
+        Files.writeString(dir.resolve("bad.sieve"), "require \"fileinto\";\nkeep;\nif foo { stop; }\n");
+        Result bad = sieveConnect("--checkscript", "--localsieve", "bad.sieve");
+        assertThat(bad.status()).isNotZero();
+        assertThat(bad.output()).contains("line 3: ");
+        Result refused = sieveConnect("--upload", "--localsieve", "bad.sieve", "--remotesieve", "bad");
+        assertThat(refused.status()).isNotZero();
+        assertThat(refused.output()).contains("line 3: ");
+
+        Result active = sieveConnect("--delete", "--remotesieve", "filter");
+        assertThat(active.status()).isNotZero();
+        assertThat(active.output()).contains("ACTIVE");
+        ok("--deactivate");
+        ok("--delete", "--remotesieve", "filter");
+        assertThat(ok("--list").output()).doesNotContain("filter");
+        assertThat(tern.services().sieveScripts().list(account())).isEmpty();
+    }
+}

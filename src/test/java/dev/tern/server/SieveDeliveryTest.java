@@ -1,0 +1,227 @@
+package dev.tern.server;
+
+import dev.tern.directory.Account;
+import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
+import dev.tern.testing.RunningServer;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Accounts' Sieve scripts at local delivery, end to end: messages sent with Angus Mail over SMTP,
+ * scripts stored with the command line, the results read from the mailboxes.
+ */
+class SieveDeliveryTest {
+
+    @TempDir
+    Path dir;
+    RunningServer tern;
+
+    @BeforeEach
+    void setUp() {
+        tern = new RunningServer(dir, "");
+        tern.services().directory().addDomain("example.test");
+        for (String user : List.of("anna", "bob", "carl", "dora")) {
+            tern.services().directory().addUser(user + "@example.test", user + "-pw");
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        tern.close();
+    }
+
+    private void script(String address, String script) throws Exception {
+        Path file = dir.resolve("script-" + address + ".sieve");
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        InProcessCli.Result r = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "put", address, "main",
+                file.toString(), "--activate");
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    private void send(String from, String to, String subject, String... headers) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(tern.smtpPort()));
+        p.put("mail.smtp.localhost", "client.example");
+        p.put("mail.smtp.timeout", "20000");
+        MimeMessage m = new MimeMessage(Session.getInstance(p));
+        m.setFrom(new InternetAddress(from));
+        m.setRecipients(Message.RecipientType.TO, to);
+        m.setSubject(subject, "UTF-8");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            m.setHeader(headers[i], headers[i + 1]);
+        }
+        m.setText("Hello.\n", "UTF-8");
+        Transport.send(m, InternetAddress.parse(to.contains("@") ? to.split(",")[0] : to));
+    }
+
+    /** The messages of a mailbox, none when it does not exist. */
+    private List<Rows.Message> box(String address, String name) {
+        Account a = tern.services().directory().user(address).orElseThrow();
+        return tern.services().mailboxes().mailboxes(a.id()).stream().filter(b -> b.name().equals(name)).findFirst()
+                .map(b -> tern.services().mailboxes().messages(b.id())).orElse(List.of());
+    }
+
+    /** The Message-ID field of the message with this subject among these. */
+    private String messageId(List<Rows.Message> messages, String subject) {
+        for (Rows.Message m : messages) {
+            String content = tern.content(m);
+            if (content.contains("Subject: " + subject + "\r\n")) {
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?mi)^Message-ID: (<[^>]+>)").matcher(content);
+                assertThat(id.find()).isTrue();
+                return id.group(1);
+            }
+        }
+        throw new AssertionError("no message with subject " + subject);
+    }
+
+    private void awaitQueueEmpty() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> tern.services().queue().list(10).isEmpty());
+    }
+
+    @Test
+    void filesKeepsAndDiscardsAsTheScriptSays() throws Exception {
+        script("anna@example.test", """
+                require "fileinto";
+                if header :contains "subject" "[friends]" {
+                    fileinto "Friends";
+                } elsif header :contains "subject" "lottery" {
+                    discard;
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "[friends] picnic on Sunday");
+        send("spam@example.org", "anna@example.test", "You won the lottery");
+        send("boss@example.org", "anna@example.test", "Quarterly report");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Friends").size() == 1
+                && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Friends").get(0))).contains("picnic");
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Quarterly report");
+        assertThat(box("anna@example.test", "INBOX")).hasSize(1);
+
+        // Deactivated, the script no longer filters, and mail goes to INBOX again.
+        InProcessCli.Result off = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "deactivate", "anna@example.test");
+        assertThat(off.code()).as(off.err()).isZero();
+        send("jane@example.org", "anna@example.test", "[friends] after the picnic");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 2);
+        assertThat(box("anna@example.test", "Friends")).hasSize(1);
+    }
+
+    @Test
+    void aVacationReplyGoesOncePerSenderAndNeverToListsOrAutomaticMail() throws Exception {
+        script("anna@example.test", """
+                require "vacation";
+                vacation :days 7 :subject "Away until Monday" text:
+                I am away until Monday.
+                Anna
+                .
+                ;
+                """);
+        send("bob@example.test", "anna@example.test", "Lunch?");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("bob@example.test", "INBOX").size() == 1);
+        send("bob@example.test", "anna@example.test", "Lunch, again?");
+        send("carl@example.test", "anna@example.test", "From a list", "List-Id", "<friends.example.test>");
+        send("carl@example.test", "anna@example.test", "Automatic", "Auto-Submitted", "auto-generated");
+        send("dora@example.test", "anna@example.test", "Meeting");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 5
+                && box("dora@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+
+        assertThat(box("bob@example.test", "INBOX")).as("one reply per sender within the days").hasSize(1);
+        assertThat(box("carl@example.test", "INBOX")).as("no reply to list or automatic mail").isEmpty();
+        String reply = tern.content(box("bob@example.test", "INBOX").get(0));
+        assertThat(reply).contains("Return-Path: <>")
+                .contains("From: anna@example.test")
+                .contains("To: <bob@example.test>")
+                .contains("Subject: Away until Monday")
+                .contains("In-Reply-To: " + messageId(box("anna@example.test", "INBOX"), "Lunch?"))
+                .contains("Auto-Submitted: auto-replied")
+                .contains("I am away until Monday.\r\nAnna");
+        MimeMessage parsed = new MimeMessage(Session.getInstance(new Properties()),
+                new java.io.ByteArrayInputStream(reply.getBytes(StandardCharsets.UTF_8)));
+        assertThat(parsed.getContent().toString()).contains("I am away until Monday.");
+    }
+
+    @Test
+    void aRedirectSendsACopyOnAndALoopEndsInAMailbox() throws Exception {
+        script("anna@example.test", "redirect \"carl@example.test\";");
+        script("carl@example.test", "redirect \"anna@example.test\";");
+        script("bob@example.test", "redirect \"dora@example.test\"; keep;");
+
+        send("jane@example.org", "bob@example.test", "For Bob and Dora");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("dora@example.test", "INBOX").size() == 1
+                && box("bob@example.test", "INBOX").size() == 1);
+        String copy = tern.content(box("dora@example.test", "INBOX").get(0));
+        assertThat(copy).contains("Return-Path: <jane@example.org>").contains("Delivered-To: bob@example.test")
+                .contains("For Bob and Dora");
+
+        send("jane@example.org", "anna@example.test", "Round and round");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(box("carl@example.test", "INBOX")).isEmpty();
+        String looped = tern.content(box("anna@example.test", "INBOX").get(0));
+        assertThat(looped).contains("Delivered-To: carl@example.test").contains("Delivered-To: anna@example.test")
+                .contains("Round and round");
+    }
+
+    @Test
+    void aRejectBouncesToTheSenderWithTheReason() throws Exception {
+        script("dora@example.test", """
+                require "reject";
+                if address :is "from" "bob@example.test" { reject "Dora does not take mail from Bob."; }
+                """);
+        send("bob@example.test", "dora@example.test", "Hello Dora");
+        send("carl@example.test", "dora@example.test", "Hello from Carl");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("bob@example.test", "INBOX").size() == 1
+                && box("dora@example.test", "INBOX").size() == 1);
+        assertThat(tern.content(box("dora@example.test", "INBOX").get(0))).contains("Hello from Carl");
+        String bounce = tern.content(box("bob@example.test", "INBOX").get(0));
+        assertThat(bounce).contains("Return-Path: <>").contains("rejected by the recipient's mail filter: Dora does not take mail")
+                .contains("Status: 5.7.1").contains("Action: failed");
+    }
+
+    @Test
+    void theCommandLineShowsRefusesAndDeletesScripts() throws Exception {
+        Path bad = dir.resolve("bad.sieve");
+        Files.writeString(bad, "require \"fileinto\";\nif header :contains \"subject\" \"x\" {\n  fileinto :create \"A\";\n}\n");
+        InProcessCli.Result refused = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "put",
+                "anna@example.test", "bad", bad.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("line 3").contains(":create");
+
+        InProcessCli.Result viaStdin = InProcessCli.run(dir.resolve("tern.toml"), "keep;\n", "sieve", "put",
+                "anna@example.test", "plain");
+        assertThat(viaStdin.code()).as(viaStdin.err()).isZero();
+        script("anna@example.test", "keep;\n");
+        InProcessCli.Result list = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "list", "anna@example.test");
+        assertThat(list.out()).contains("main  (active)").contains("plain");
+        assertThat(list.out().lines().filter(l -> l.contains("active")).count()).isEqualTo(1);
+        InProcessCli.Result show = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "show", "anna@example.test", "plain");
+        assertThat(show.out()).isEqualTo("keep;\n");
+        InProcessCli.Result delete = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "delete", "anna@example.test", "main");
+        assertThat(delete.out()).contains("no script filters the mail of anna@example.test now");
+        InProcessCli.Result missing = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "activate", "anna@example.test", "main");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no script named main");
+        InProcessCli.Result nobody = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "list", "nobody@example.test");
+        assertThat(nobody.err()).contains("no such account");
+    }
+}

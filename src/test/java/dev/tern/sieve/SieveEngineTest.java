@@ -1,0 +1,209 @@
+package dev.tern.sieve;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SieveEngineTest {
+
+    private final SieveEngine engine = new SieveEngine();
+
+    private static final String MESSAGE = """
+            Return-Path: <x@y>\r
+            From: "Jane Roe" <jane@lists.example.org>\r
+            To: anna@example.test, =?UTF-8?Q?B=C3=B6b?= <bob@example.test>\r
+            Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= from the\r
+             mailing list\r
+            List-Id: <friends.lists.example.org>\r
+            Message-ID: <m1@example.org>\r
+            \r
+            Hello Anna, the meeting is on Tuesday.\r
+            """;
+
+    private static FilteredMessage message(String text, String from, String to) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length, from, to);
+    }
+
+    private SieveOutcome run(String script) throws IOException {
+        return engine.run(script, message(MESSAGE, "owner-friends@lists.example.org", "anna+lists@example.test"));
+    }
+
+    @Test
+    void aMessageNoRuleTakesIsKept() throws IOException {
+        SieveOutcome o = run("require \"fileinto\";\nif header :is \"subject\" \"nothing\" { fileinto \"X\"; }");
+        assertThat(o.keep()).isTrue();
+        assertThat(o.fileInto()).isEmpty();
+        assertThat(o.error()).isNull();
+    }
+
+    @Test
+    void headersAreUnfoldedAndDecodedBeforeTheyAreCompared() throws IOException {
+        SieveOutcome o = run("""
+                require "fileinto";
+                if header :contains "subject" "Grüße from the mailing list" { fileinto "Lists/Friends"; }
+                """);
+        assertThat(o.fileInto()).containsExactly("Lists/Friends");
+        assertThat(o.keep()).as("fileinto cancels the implicit keep").isFalse();
+    }
+
+    @Test
+    void addressPartsEnvelopeAndExistsTestsSeeTheMessage() throws IOException {
+        assertThat(run("require \"fileinto\"; if address :domain :is \"from\" \"lists.example.org\" { fileinto \"A\"; }")
+                .fileInto()).containsExactly("A");
+        assertThat(run("require \"fileinto\"; if address :localpart :is \"to\" \"bob\" { fileinto \"B\"; }")
+                .fileInto()).containsExactly("B");
+        assertThat(run("require [\"fileinto\", \"envelope\"]; if envelope :matches \"from\" \"owner-*\" { fileinto \"C\"; }")
+                .fileInto()).containsExactly("C");
+        assertThat(run("require [\"fileinto\", \"envelope\"]; if envelope :is \"to\" \"anna+lists@example.test\" { fileinto \"D\"; }")
+                .fileInto()).containsExactly("D");
+        assertThat(run("require \"fileinto\"; if exists \"list-id\" { fileinto \"E\"; }").fileInto()).containsExactly("E");
+        assertThat(run("require \"fileinto\"; if size :over 10K { fileinto \"F\"; }").fileInto()).isEmpty();
+        assertThat(run("require \"fileinto\"; if size :under 1K { fileinto \"G\"; }").fileInto()).containsExactly("G");
+    }
+
+    @Test
+    void theBodyTestSearchesTheText() throws IOException {
+        assertThat(run("require [\"body\", \"fileinto\"]; if body :text :contains \"tuesday\" { fileinto \"Meetings\"; }")
+                .fileInto()).containsExactly("Meetings");
+        assertThat(run("require [\"body\", \"fileinto\"]; if body :contains \"friday\" { fileinto \"Meetings\"; }")
+                .fileInto()).isEmpty();
+    }
+
+    @Test
+    void discardRedirectRejectAndStopAreReported() throws IOException {
+        assertThat(run("discard;").discarded()).isTrue();
+        SieveOutcome redirect = run("redirect \"carl@example.net\"; keep;");
+        assertThat(redirect.redirects()).containsExactly("carl@example.net");
+        assertThat(redirect.keep()).isTrue();
+        assertThat(run("redirect \"carl@example.net\";").keep()).as("redirect cancels the implicit keep").isFalse();
+        SieveOutcome reject = run("require \"reject\"; reject \"not from lists, please\";");
+        assertThat(reject.reject()).isEqualTo("not from lists, please");
+        assertThat(reject.keep()).isFalse();
+        assertThat(run("require \"fileinto\"; fileinto \"A\"; stop; fileinto \"B\";").fileInto()).containsExactly("A");
+    }
+
+    @Test
+    void vacationParametersAreCarried() throws IOException {
+        SieveOutcome o = run("""
+                require "vacation";
+                vacation :days 3 :subject "Away" :from "anna@example.test" :addresses ["a@example.test"] :handle "h1"
+                  "I am away until Monday.";
+                """);
+        assertThat(o.keep()).isTrue();
+        VacationRequest v = o.vacation();
+        assertThat(v.reason()).isEqualTo("I am away until Monday.");
+        assertThat(v.days()).isEqualTo(3);
+        assertThat(v.subject()).isEqualTo("Away");
+        assertThat(v.from()).isEqualTo("anna@example.test");
+        assertThat(v.addresses()).containsExactly("a@example.test");
+        assertThat(v.handle()).isEqualTo("h1");
+        assertThat(run("require \"vacation\"; vacation \"away\";").vacation().days())
+                .isEqualTo(VacationRequest.DEFAULT_DAYS);
+    }
+
+    @Test
+    void tooManyRedirectsOrRejectWithKeepFailAndKeep() throws IOException {
+        SieveOutcome many = run("redirect \"a@x.example\"; redirect \"b@x.example\"; redirect \"c@x.example\"; "
+                + "redirect \"d@x.example\"; redirect \"e@x.example\";");
+        assertThat(many.error()).contains("redirects");
+        assertThat(many.keep()).isTrue();
+        assertThat(many.redirects()).isEmpty();
+        SieveOutcome both = run("require \"reject\"; keep; reject \"no\";");
+        assertThat(both.error()).isNotNull();
+        assertThat(both.keep()).isTrue();
+        assertThat(both.reject()).isNull();
+    }
+
+    @Test
+    void aScriptThatCannotRunKeepsTheMessage() throws IOException {
+        SieveOutcome o = run("if header :contains \"subject\" { keep; }");
+        assertThat(o.error()).isNotNull();
+        assertThat(o.keep()).isTrue();
+    }
+
+    @Test
+    void theCheckFindsWhatJSieveLeavesForLaterWithItsLine() {
+        assertProblem("require \"fileinto\";\nif header :is \"subject\" \"x\" {\n  fileinto :create \"A\";\n}",
+                3, "does not take the tag :create");
+        assertProblem("if header :contains \"subject\" \"x\" {\n fileinto \"A\";\n}", 2, "needs require \"fileinto\"");
+        assertProblem("keep;\nif foo { keep; }", 2, "unknown test 'foo'");
+        assertProblem("frobnicate;", 1, "frobnicate");
+        assertProblem("require \"imap4flags\";", 1, "imap4flags");
+        assertProblem("keep;\nrequire \"fileinto\";", 2, "require must come before");
+        assertProblem("if header :regex \"subject\" \"x\" { discard; }", 1, ":regex");
+        assertProblem("else { keep; }", 1, "must follow if");
+        assertProblem("redirect \"not an address\";", 1, "not an address");
+        assertProblem("if size 100 { discard; }", 1, "size");
+        assertProblem("if header \"subject\" { discard; }", 1, "takes 2 arguments");
+        assertProblem("require \"vacation\";\nvacation :days \"x\" \"away\";", 2, ":days needs a number");
+        assertProblem("if header :comparator \"i;ascii-numeric\" \"x\" \"1\" { discard; }", 1,
+                "comparator-i;ascii-numeric");
+        assertProblem("if header :contains \"subject\" \"x\" { keep; ", 0, "");
+    }
+
+    @Test
+    void validScriptsPassTheCheck() throws SieveScriptException {
+        engine.check("""
+                # a comment
+                require ["fileinto", "reject", "envelope", "body", "vacation", "comparator-i;ascii-numeric"];
+                if anyof (address :domain :is ["from", "sender"] "lists.example.org", not exists "x-spam") {
+                    fileinto "Lists";
+                    stop;
+                } elsif allof (header :comparator "i;ascii-numeric" :is "x-priority" "1", true) {
+                    keep;
+                } elsif envelope :all :matches "from" "*@example.net" {
+                    redirect "archive@example.test";
+                } elsif body :raw :contains "unsubscribe" {
+                    discard;
+                } else {
+                    vacation :days 14 :mime text:
+                Content-Type: text/plain; charset=utf-8
+
+                Away, back on Monday.
+                ..and this line began with a dot.
+                .
+                ;
+                }
+                """);
+    }
+
+    private void assertProblem(String script, int line, String text) {
+        assertThatThrownBy(() -> engine.check(script))
+                .isInstanceOfSatisfying(SieveScriptException.class, e -> {
+                    if (line > 0) {
+                        assertThat(e.line()).as(e.describe()).isEqualTo(line);
+                    }
+                    assertThat(e.getMessage()).contains(text);
+                });
+    }
+
+    @Test
+    void multiLineStringsAndEscapesAreRead() throws IOException {
+        SieveOutcome o = run("""
+                require "vacation";
+                vacation :subject "say \\"hi\\"" text:
+                I am away.
+                ..
+                Anna
+                .
+                ;
+                """);
+        assertThat(o.error()).isNull();
+        assertThat(o.vacation().subject()).isEqualTo("say \"hi\"");
+        // dot-stuffing undone; jSieve leaves out the line end before the closing dot
+        assertThat(o.vacation().reason()).isEqualTo("I am away.\r\n.\r\nAnna");
+    }
+
+    @Test
+    void theCapabilityListsTheExtensions() {
+        assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
+                List.of("fileinto", "reject", "envelope", "body", "vacation", "comparator-i;ascii-numeric"));
+    }
+}
