@@ -40,7 +40,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Mail for local accounts is usually delivered before it ever reaches the queue runner, in the
  * transaction that enqueues it ({@link #deliverNow}); the runner path ({@link #deliver}) takes
- * what could not be: a retry after a failure, or a recipient that wants a success notification.
+ * what could not be: a retry after a failure, a recipient that wants a success notification, or
+ * one whose account has an active Sieve script, which runs there ({@link SieveDelivery}), off the
+ * store's writer, and decides which mailboxes get a copy and what else is sent.
  */
 public final class LocalDeliveryAgent implements ImmediateDelivery {
 

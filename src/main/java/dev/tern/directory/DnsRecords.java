@@ -119,6 +119,10 @@ public final class DnsRecords {
                         owner, "SRV", "0 0 0 ."));
             }
         }
+        if (ports.manageSieve() > 0) {
+            records.add(new Record(Kind.SRV, "SRV: Sieve filter editors find ManageSieve (RFC 5804 section 1.8)",
+                    "_sieve._tcp." + d, "SRV", "0 1 " + ports.manageSieve() + " " + host));
+        }
         for (String label : List.of("autoconfig", "autodiscover")) {
             records.add(new Record(Kind.CNAME, "CNAME: " + (label.equals("autoconfig") ? "Thunderbird" : "Outlook")
                     + " and other clients fetch their settings from this server", label + "." + d, "CNAME", host));

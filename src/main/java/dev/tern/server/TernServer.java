@@ -472,7 +472,9 @@ public final class TernServer implements AutoCloseable {
             listeners.stream().filter(l -> l.name().equals(s.listener())).findFirst()
                     .ifPresent(l -> ports.put(s, l.port()));
         }
-        return new ClientPorts(ports);
+        int sieve = listeners.stream().filter(l -> l.name().equals(TernConfig.MANAGESIEVE_LISTENER)).findFirst()
+                .map(l -> l.port()).orElse(0);
+        return new ClientPorts(ports, sieve);
     }
 
     /** imap (STARTTLS offered) and imaps (implicit TLS), each with its own connection limits. */

@@ -68,7 +68,7 @@ class GssapiTest {
         kdc.start();
         keytab = work.resolve("tern.keytab");
         kdc.createAndExportPrincipals(keytab.toFile(), "smtp/mx.example.org@" + REALM, "imap/mx.example.org@" + REALM,
-                "pop/mx.example.org@" + REALM);
+                "pop/mx.example.org@" + REALM, "sieve/mx.example.org@" + REALM);
         kdc.createPrincipal("smtp/other.example.org@" + REALM, "not-in-the-keytab");
         kdc.createPrincipal("alice@" + REALM, "alice-password");
         kdc.createPrincipal("mallory@" + REALM, "mallory-password");
@@ -210,6 +210,74 @@ class GssapiTest {
                 assertThat(pop.command("QUIT")).startsWith("+OK");
             }
         }
+    }
+
+    /**
+     * ManageSieve's service name is {@code sieve} (RFC 5804 §2.1): a ticket for it logs in on the
+     * plain port, where passwords wait for STARTTLS, and the scripts are the account's.
+     */
+    @Test
+    void aTicketForTheSieveServiceOpensAManageSieveSession(@TempDir Path serverDir) throws Exception {
+        try (RunningServer tern = new RunningServer(serverDir, serverConfig(), "managesieve = [\"127.0.0.1:0\"]\n", null)) {
+            tern.services().directory().addDomain("example.org");
+            tern.services().directory().addUser("alice@example.org", "unused-password");
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", tern.port("managesieve"))) {
+                socket.setSoTimeout(10_000);
+                var in = new java.io.BufferedInputStream(socket.getInputStream());
+                var out = socket.getOutputStream();
+                String greeting = sieveResponse(in);
+                assertThat(greeting).contains("\"SASL\" \"GSSAPI\"").contains("\"STARTTLS\"");
+                // A challenge is a string ("base64"), seen here as "+ base64" like the other protocols'.
+                Exchange send = line -> {
+                    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    String reply = sieveLine(in);
+                    return reply.length() >= 2 && reply.startsWith("\"") && reply.endsWith("\"")
+                            ? "+ " + reply.substring(1, reply.length() - 1) : reply;
+                };
+                String login = gssapi(alice, "sieve", first -> send.send("AUTHENTICATE \"GSSAPI\" \"" + first + "\""),
+                        line -> send.send("\"" + line + "\""), "+ ");
+                assertThat(login).startsWith("OK");
+                out.write("PUTSCRIPT \"k\" {6+}\r\nkeep;\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(sieveResponse(in)).startsWith("OK");
+            }
+            long alice = tern.services().directory().user("alice@example.org").orElseThrow().id();
+            assertThat(tern.services().sieveScripts().get(alice, "k")).isPresent();
+        }
+    }
+
+    /**
+     * One ManageSieve response line; a challenge sent as a literal ({n}) comes back as a quoted
+     * string, so that the exchange sees every challenge the same way.
+     */
+    private static String sieveLine(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        java.util.regex.Matcher literal = java.util.regex.Pattern.compile("^\\{(\\d+)\\+?}$").matcher(line);
+        if (literal.matches()) {
+            String data = new String(in.readNBytes(Integer.parseInt(literal.group(1))), StandardCharsets.US_ASCII);
+            sieveLine(in);   // the CRLF after the literal
+            return "\"" + data + "\"";
+        }
+        return line.toString();
+    }
+
+    /** The lines up to the one that ends a ManageSieve response (OK, NO or BYE), joined. */
+    private static String sieveResponse(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            String line = sieveLine(in);
+            all.append(line).append('\n');
+            if (line.startsWith("OK") || line.startsWith("NO") || line.startsWith("BYE")) {
+                break;
+            }
+        }
+        return all.toString();
     }
 
     /** A running server's configuration: mx.example.org, with the test keytab. */

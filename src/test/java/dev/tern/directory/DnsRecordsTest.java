@@ -15,6 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsRecordsTest {
 
     @Test
+    void manageSieveIsPublishedOnlyWhereItListens() {
+        ClientPorts with = new ClientPorts(Map.of(ClientService.IMAPS, 993), 4190);
+        assertThat(DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null, with, null))
+                .extracting(DnsRecords.Record::zoneLine)
+                .contains("_sieve._tcp.example.org. IN SRV 0 1 4190 mail.example.org.");
+        ClientPorts without = new ClientPorts(Map.of(ClientService.IMAPS, 993));
+        assertThat(DnsRecords.forDomain("example.org", "mail.example.org", List.of(), null, without, null))
+                .extracting(DnsRecords.Record::owner).noneMatch(n -> n.startsWith("_sieve."));
+    }
+
+    @Test
     void recordsInZoneFileSyntax() {
         DkimKey rsa = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "202611r");
         DkimKey ed = DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, "202611e");
