@@ -7,6 +7,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.ImmediateDelivery;
 import dev.tern.queue.RetryPolicy;
+import dev.tern.sieve.SieveOutcome;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
@@ -202,15 +203,20 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 continue;
             }
             SieveDelivery.Plan plan = plans.get(a.id());
-            List<String> targets = plan == null ? java.util.Collections.singletonList(null) : plan.mailboxes();
+            List<SieveOutcome.Copy> targets = plan == null ? List.of(SieveOutcome.Copy.KEEP) : plan.mailboxes();
             String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n"
                     + (message.traceFields() == null ? "" : message.traceFields());
-            for (String target : targets) {
-                String mailbox = target != null ? target
+            // One copy per mailbox (RFC 5228 §2.10.3): "keep" and "fileinto INBOX" name the same one.
+            Map<String, dev.tern.mailbox.Flags> copies = new java.util.LinkedHashMap<>();
+            for (SieveOutcome.Copy target : targets) {
+                String mailbox = target.mailbox() != null ? target.mailbox()
                         : message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : MailboxService.INBOX;
-                Rows.Message m = mailboxes.deliver(tx, a.id(), mailbox, message.blobId(),
-                        message.size(), prefix, now);
-                placed.add(a.address() + " " + mailbox + " uid=" + m.uid());
+                copies.merge(mailbox, target.flags(), dev.tern.mailbox.Flags::plus);
+            }
+            for (Map.Entry<String, dev.tern.mailbox.Flags> copy : copies.entrySet()) {
+                Rows.Message m = mailboxes.deliver(tx, a.id(), copy.getKey(), message.blobId(),
+                        message.size(), prefix, now, copy.getValue());
+                placed.add(a.address() + " " + copy.getKey() + " uid=" + m.uid());
             }
             if (plan != null) {
                 List<String> sieveNotes = new ArrayList<>(plan.notes());

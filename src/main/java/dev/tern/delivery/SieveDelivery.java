@@ -5,6 +5,7 @@ import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
+import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxNames;
 import dev.tern.mailbox.MailboxService;
@@ -31,12 +32,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Local delivery's side of Sieve: runs an account's active script on a message, off the store's
@@ -74,13 +79,14 @@ public final class SieveDelivery {
     /**
      * What an account's script decided for a message, with what it sends made ready.
      *
-     * @param mailboxes    where copies go: normalized names, the default mailbox as null
+     * @param mailboxes    the copies to file, each mailbox once: normalized names (the default
+     *                     mailbox as null), each with the flags the script gave its copy
      * @param redirects    copies to queue
      * @param vacation     the reply to queue if none went to this sender within its days, or null
      * @param vacationKey  the hex key its sending is recorded under
      * @param vacationDays its days
      */
-    public record Plan(Account account, SieveOutcome outcome, List<String> mailboxes,
+    public record Plan(Account account, SieveOutcome outcome, List<SieveOutcome.Copy> mailboxes,
                        List<MailQueue.GeneratedMessage> redirects, MailQueue.GeneratedMessage vacation,
                        String vacationSender, String vacationKey, int vacationDays, List<String> notes) {
 
@@ -103,7 +109,8 @@ public final class SieveDelivery {
             byte[] trace = (message.traceFields() == null ? "" : message.traceFields()).getBytes(StandardCharsets.UTF_8);
             return new SequenceInputStream(new ByteArrayInputStream(trace), mailboxes.openContent(message.blobId()));
         };
-        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient);
+        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
+                mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account));
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
         List<String> notes = new ArrayList<>();
         if (outcome.error() != null) {
@@ -117,22 +124,21 @@ public final class SieveDelivery {
             outcome = SieveOutcome.failed("mail forwarding loop");
         }
 
-        List<String> targets = new ArrayList<>();
-        if (outcome.keep()) {
-            targets.add(null);
-        }
-        for (String name : outcome.fileInto()) {
-            String normalized;
-            try {
-                normalized = MailboxNames.normalize(name);
-            } catch (MailboxException e) {
-                notes.add("fileinto \"" + name + "\" is not a mailbox name, kept instead");
-                normalized = null;
+        // by normalized name (null: the default mailbox), for one copy per mailbox with the flags of all
+        Map<String, Flags> targets = new LinkedHashMap<>();
+        for (SieveOutcome.Copy copy : outcome.copies()) {
+            String normalized = null;
+            if (copy.mailbox() != null) {
+                try {
+                    normalized = MailboxNames.normalize(copy.mailbox());
+                } catch (MailboxException e) {
+                    notes.add("fileinto \"" + copy.mailbox() + "\" is not a mailbox name, kept instead");
+                }
             }
-            if (!targets.contains(normalized)) {
-                targets.add(normalized);
-            }
+            targets.merge(normalized, copy.flags(), Flags::plus);
         }
+        List<SieveOutcome.Copy> copies = new ArrayList<>();
+        targets.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
 
         List<MailQueue.GeneratedMessage> redirects = new ArrayList<>();
         for (String to : outcome.redirects()) {
@@ -172,7 +178,32 @@ public final class SieveDelivery {
                 days = vacation.days();
             }
         }
-        return new Plan(account, outcome, targets, redirects, reply, sender.toLowerCase(Locale.ROOT), key, days, notes);
+        return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, days, notes);
+    }
+
+    /**
+     * What the test mailboxexists asks (RFC 5490 §3.1): whether the account has a mailbox of that
+     * name that takes mail (not a \Noselect parent). The names are read before the run, so that
+     * a store that cannot answer fails the delivery, to be tried again, rather than the script;
+     * and only for a script that has the test (identifiers have no escapes, so it is spelled out).
+     */
+    private Predicate<String> mailboxTest(String script, Account account) {
+        if (!script.toLowerCase(Locale.ROOT).contains("mailboxexists")) {
+            return name -> false;
+        }
+        Set<String> names = new HashSet<>();
+        for (Rows.Mailbox m : mailboxes.mailboxes(account.id())) {
+            if (m.selectable()) {
+                names.add(m.name());
+            }
+        }
+        return name -> {
+            try {
+                return names.contains(MailboxNames.normalize(name));
+            } catch (MailboxException e) {
+                return false;
+            }
+        };
     }
 
     /**

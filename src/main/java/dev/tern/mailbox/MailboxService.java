@@ -135,6 +135,16 @@ public final class MailboxService {
      */
     public Rows.Message deliver(StoreTx tx, long accountId, String mailboxName, String blobId, long blobSize,
                                 String headerPrefix, Instant internalDate) {
+        return deliver(tx, accountId, mailboxName, blobId, blobSize, headerPrefix, internalDate, Flags.NONE);
+    }
+
+    /**
+     * Files a stored blob as {@link #deliver(StoreTx, long, String, String, long, String, Instant)}
+     * does, with flags already set: those a Sieve script gave the copy (RFC 5232). The mailbox's
+     * counts take them in the same statement, so a copy filed \Seen is not counted unseen.
+     */
+    public Rows.Message deliver(StoreTx tx, long accountId, String mailboxName, String blobId, long blobSize,
+                                String headerPrefix, Instant internalDate, Flags flags) {
         String name = MailboxNames.normalize(mailboxName);
         Rows.Mailbox mailbox = tx.mailboxes().mailbox(accountId, name)
                 .orElseGet(() -> create(tx, accountId, name, null));
@@ -143,7 +153,8 @@ public final class MailboxService {
             mailbox = tx.mailboxes().mailbox(accountId, INBOX).orElseGet(() -> create(tx, accountId, INBOX, null));
         }
         long size = headerPrefix.getBytes(StandardCharsets.UTF_8).length + blobSize;
-        Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate, 0, "");
+        Rows.Message m = tx.mailboxes().append(mailbox.id(), blobId, headerPrefix, size, internalDate,
+                flags.systemBits(), flags.keywordText());
         tx.blobs().addRefs(blobId, 1);
         contents.keepHeader(tx, blobId);
         messages.afterAppend(tx, mailbox, m);

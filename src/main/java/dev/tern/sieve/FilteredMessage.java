@@ -1,5 +1,7 @@
 package dev.tern.sieve;
 
+import dev.tern.mailbox.Flags;
+import dev.tern.sieve.commands.RunState;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.Body;
@@ -29,17 +31,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A message as a Sieve script sees it (jSieve's {@link MailAdapter}): its header fields, unfolded
  * and with encoded words decoded (RFC 5228 §5.7), its size, its envelope (RFC 5228 §5.4) and, for
  * the body test (RFC 5173), its text. The actions the script takes are collected here; Tern
- * carries them out afterwards ({@link SieveEngine}).
+ * carries them out afterwards ({@link SieveEngine}). The state Tern's own commands keep during a
+ * run lives here too ({@link RunState}): the internal flag variable of imap4flags, and the way to
+ * ask whether the account has a mailbox.
  *
  * <p>Bounded: the header section is read up to {@link #MAX_HEADER} octets, and the body test
  * looks at the first {@link #MAX_BODY} octets of the message.
  */
-public final class FilteredMessage implements MailAdapter, EnvelopeAccessors {
+public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, RunState {
 
     static final int MAX_HEADER = 256 * 1024;
     static final int MAX_BODY = 1024 * 1024;
@@ -55,29 +60,45 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors {
     private final String envelopeFrom;
     private final String envelopeTo;
     private final Content content;
+    private final Predicate<String> mailboxExists;
     private final List<Action> actions = new ArrayList<>();
+    private Flags flags = Flags.NONE;
     private String bodyText;
     private String bodyRaw;
 
     private FilteredMessage(Map<String, List<String>> fields, long size, String envelopeFrom, String envelopeTo,
-                            Content content) {
+                            Content content, Predicate<String> mailboxExists) {
         this.fields = fields;
         this.size = size;
         this.envelopeFrom = envelopeFrom;
         this.envelopeTo = envelopeTo;
         this.content = content;
+        this.mailboxExists = mailboxExists;
     }
 
     /**
-     * Reads the header section of a message.
+     * Reads the header section of a message, for a script that is told no mailbox exists.
      *
      * @param envelopeFrom the reverse path without brackets, empty for the null sender
      * @param envelopeTo   the recipient's address as the envelope gave it
      */
     public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo)
             throws IOException {
+        return read(content, size, envelopeFrom, envelopeTo, name -> false);
+    }
+
+    /**
+     * Reads the header section of a message.
+     *
+     * @param envelopeFrom  the reverse path without brackets, empty for the null sender
+     * @param envelopeTo    the recipient's address as the envelope gave it
+     * @param mailboxExists whether the account has a mailbox of a name that can take mail
+     *                      (the test mailboxexists, RFC 5490 §3.1)
+     */
+    public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo,
+                                       Predicate<String> mailboxExists) throws IOException {
         Map<String, List<String>> fields = new LinkedHashMap<>();
-        try (InputStream in = content.open()) {
+        try (InputStream in = new java.io.BufferedInputStream(content.open())) {   // read octet by octet below
             byte[] header = headerSection(in);
             String text = new String(header, StandardCharsets.UTF_8);
             String name = null;
@@ -100,7 +121,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors {
             }
             add(fields, name, value);
         }
-        return new FilteredMessage(fields, size, envelopeFrom, envelopeTo, content);
+        return new FilteredMessage(fields, size, envelopeFrom, envelopeTo, content, mailboxExists);
     }
 
     private static void add(Map<String, List<String>> fields, String name, StringBuilder value) {
@@ -236,6 +257,24 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors {
         return out.toArray(new MailAdapter.Address[0]);
     }
 
+    // ---- RunState --------------------------------------------------------------------------------
+
+    /** The internal flag variable: what the implicit keep files the message with when the run ends. */
+    @Override
+    public Flags flags() {
+        return flags;
+    }
+
+    @Override
+    public void setFlags(Flags flags) {
+        this.flags = flags;
+    }
+
+    @Override
+    public boolean mailboxExists(String name) {
+        return mailboxExists.test(name);
+    }
+
     // ---- EnvelopeAccessors ----------------------------------------------------------------------
 
     @Override
@@ -279,7 +318,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors {
     /** The body after the header section, as octets read as UTF-8, at most {@link #MAX_BODY}. */
     private String raw() throws SieveMailException {
         if (bodyRaw == null) {
-            try (InputStream in = content.open()) {
+            try (InputStream in = new java.io.BufferedInputStream(content.open())) {
                 headerSection(in);
                 bodyRaw = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
             } catch (IOException e) {

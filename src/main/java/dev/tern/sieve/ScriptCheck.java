@@ -53,10 +53,14 @@ final class ScriptCheck {
             Map.entry("elsif", new Spec(null, Map.of(), 0, 1, true)),
             Map.entry("else", new Spec(null, Map.of(), 0, 0, true)),
             Map.entry("stop", new Spec(null, Map.of(), 0, 0, false)),
-            Map.entry("keep", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("keep", new Spec(null, Map.of(":flags", TagValue.STRING_LIST), 0, 0, false)),
             Map.entry("discard", new Spec(null, Map.of(), 0, 0, false)),
-            Map.entry("redirect", new Spec(null, Map.of(), 1, 0, false)),
-            Map.entry("fileinto", new Spec("fileinto", Map.of(), 1, 0, false)),
+            Map.entry("redirect", new Spec(null, Map.of(":copy", TagValue.NONE), 1, 0, false)),
+            Map.entry("fileinto", new Spec("fileinto", Map.of(":copy", TagValue.NONE, ":create", TagValue.NONE,
+                    ":flags", TagValue.STRING_LIST), 1, 0, false)),
+            Map.entry("setflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
+            Map.entry("addflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
+            Map.entry("removeflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
             Map.entry("reject", new Spec("reject", Map.of(), 1, 0, false)),
             Map.entry("vacation", new Spec("vacation", Map.of(":days", TagValue.NUMBER, ":subject", TagValue.STRING,
                     ":from", TagValue.STRING, ":addresses", TagValue.STRING_LIST, ":mime", TagValue.NONE,
@@ -73,13 +77,28 @@ final class ScriptCheck {
             Map.entry("anyof", new Spec(null, Map.of(), 0, -1, false)),
             Map.entry("true", new Spec(null, Map.of(), 0, 0, false)),
             Map.entry("false", new Spec(null, Map.of(), 0, 0, false)),
+            Map.entry("hasflag", new Spec("imap4flags", MATCH, 1, 0, false)),
+            Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
             // jSieve's body test matches with :contains only, on the text or the raw body
             Map.entry("body", new Spec("body", Map.of(":contains", TagValue.NONE, ":comparator", TagValue.STRING,
                     ":raw", TagValue.NONE, ":text", TagValue.NONE), 1, 0, false)));
 
+    /**
+     * The tags that belong to an extension rather than to the command that takes them: keep's and
+     * fileinto's {@code :flags} (RFC 5232 §5), {@code :copy} (RFC 3894), {@code :create} (RFC 5490 §3.2).
+     */
+    private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
+            ":create", "mailbox");
+
+    /**
+     * The commands and tests of imap4flags whose first argument may name a variable, a form only
+     * the {@code variables} extension (RFC 5229) allows (RFC 5232 §3, §4).
+     */
+    private static final Set<String> VARIABLE_FIRST = Set.of("setflag", "addflag", "removeflag", "hasflag");
+
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
-    static final List<String> EXTENSIONS = List.of("fileinto", "reject", "envelope", "body", "vacation",
-            "comparator-i;ascii-numeric");
+    static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
+            "body", "vacation", "comparator-i;ascii-numeric");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -120,7 +139,7 @@ final class ScriptCheck {
             }
             previous = name;
             needs(spec, command, "command '" + name + "'");
-            Parts parts = parts(command, spec, "command '" + name + "'");
+            Parts parts = parts(command, name, spec, "command '" + name + "'");
             if (name.equals("require")) {
                 for (String extension : parts.strings().get(0)) {
                     String lower = extension.toLowerCase(java.util.Locale.ROOT);
@@ -164,7 +183,7 @@ final class ScriptCheck {
             throw error(test, "unknown test '" + name + "'");
         }
         needs(spec, test, "test '" + name + "'");
-        Parts parts = parts(test, spec, "test '" + name + "'");
+        Parts parts = parts(test, name, spec, "test '" + name + "'");
         if (name.equals("size") && (parts.tags().size() != 1)) {
             throw error(test, "size needs one of :over or :under and a number");
         }
@@ -183,7 +202,7 @@ final class ScriptCheck {
     private record Parts(List<String> tags, List<List<String>> strings, List<Node> tests) {
     }
 
-    private Parts parts(Node node, Spec spec, String what) throws SieveScriptException {
+    private Parts parts(Node node, String name, Spec spec, String what) throws SieveScriptException {
         List<String> tags = new ArrayList<>();
         List<List<String>> strings = new ArrayList<>();
         List<Node> tests = new ArrayList<>();
@@ -219,6 +238,10 @@ final class ScriptCheck {
                 if (tags.contains(t)) {
                     throw error(node, what + " has the tag " + t + " twice");
                 }
+                String extension = TAG_EXTENSIONS.get(t);
+                if (extension != null && !required.contains(extension)) {
+                    throw error(node, what + ": the tag " + t + " needs require \"" + extension + "\"");
+                }
                 if (!strings.isEmpty()) {
                     throw error(node, what + ": the tag " + t + " must come before the other arguments");
                 }
@@ -253,6 +276,10 @@ final class ScriptCheck {
                 throw error(node, what + ": a number where none is expected");
             }
             strings.add(strings(item));
+        }
+        if (VARIABLE_FIRST.contains(name) && strings.size() == spec.positional() + 1) {
+            throw error(node, what + ": a variable name before the flags needs the extension \"variables\", "
+                    + "which is not supported");
         }
         if (strings.size() != spec.positional()) {
             throw error(node, what + " takes " + count(spec.positional(), "argument") + ", not " + strings.size());

@@ -1,11 +1,22 @@
 package dev.tern.sieve;
 
+import dev.tern.mailbox.Flags;
+import dev.tern.sieve.commands.AddFlagCommand;
+import dev.tern.sieve.commands.FileIntoAction;
+import dev.tern.sieve.commands.FileIntoCommand;
+import dev.tern.sieve.commands.HasFlag;
+import dev.tern.sieve.commands.KeepAction;
+import dev.tern.sieve.commands.KeepCommand;
+import dev.tern.sieve.commands.MailboxExists;
+import dev.tern.sieve.commands.RedirectCommand;
+import dev.tern.sieve.commands.RemoveFlagCommand;
+import dev.tern.sieve.commands.RequireCommand;
+import dev.tern.sieve.commands.SetFlagCommand;
 import org.apache.jsieve.ConfigurationManager;
 import org.apache.jsieve.SieveConfigurationException;
 import org.apache.jsieve.SieveFactory;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.jsieve.mail.Action;
-import org.apache.jsieve.mail.ActionDiscard;
 import org.apache.jsieve.mail.ActionFileInto;
 import org.apache.jsieve.mail.ActionKeep;
 import org.apache.jsieve.mail.ActionRedirect;
@@ -19,8 +30,10 @@ import org.apache.jsieve.parser.generated.TokenMgrError;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +41,12 @@ import java.util.regex.Pattern;
 /**
  * Checks and runs Sieve scripts with jSieve. Thread-safe: each run parses its script anew (a
  * script is small, and a parsed tree is not meant to be shared between threads).
+ *
+ * <p>jSieve's registry is given Tern's own commands and tests ({@link dev.tern.sieve.commands}):
+ * {@code keep}, {@code fileinto} and {@code redirect} replace jSieve's, which take no tags, to
+ * accept {@code :copy}, {@code :create} and {@code :flags}; {@code require} knows the extensions
+ * that are no command's name; the imap4flags commands and the tests {@code hasflag} and
+ * {@code mailboxexists} are added.
  */
 public final class SieveEngine {
 
@@ -41,7 +60,18 @@ public final class SieveEngine {
     public SieveEngine() {
         try {
             ConfigurationManager config = new ConfigurationManager();
-            config.getCommandMap().remove("log");   // jSieve's own, not a standard extension
+            Map<String, String> commands = config.getCommandMap();
+            commands.remove("log");   // jSieve's own, not a standard extension
+            commands.put("require", RequireCommand.class.getName());
+            commands.put("keep", KeepCommand.class.getName());
+            commands.put("fileinto", FileIntoCommand.class.getName());
+            commands.put("redirect", RedirectCommand.class.getName());
+            commands.put("setflag", SetFlagCommand.class.getName());
+            commands.put("addflag", AddFlagCommand.class.getName());
+            commands.put("removeflag", RemoveFlagCommand.class.getName());
+            Map<String, String> tests = config.getTestMap();
+            tests.put("hasflag", HasFlag.class.getName());
+            tests.put("mailboxexists", MailboxExists.class.getName());
             this.factory = config.build();
         } catch (SieveConfigurationException e) {
             throw new IllegalStateException("jSieve's built-in configuration did not load", e);
@@ -86,7 +116,7 @@ public final class SieveEngine {
             Node node = parse(script);
             ScriptCheck.check(node);
             factory.evaluate(message, node);
-            return outcome(message.getActions());
+            return outcome(message.getActions(), message.flags());
         } catch (SieveScriptException e) {
             return SieveOutcome.failed(e.describe());
         } catch (SieveException | RuntimeException e) {
@@ -94,20 +124,23 @@ public final class SieveEngine {
         }
     }
 
-    private static SieveOutcome outcome(List<Action> actions) {
-        boolean keep = false;
-        boolean discard = false;
-        Set<String> fileInto = new LinkedHashSet<>();
+    /**
+     * @param finalFlags the internal flag variable as the script left it: the flags of the implicit
+     *                   keep (RFC 5232 §3), which jSieve adds as a plain keep once the script ends
+     */
+    private static SieveOutcome outcome(List<Action> actions, Flags finalFlags) {
+        Flags keep = null;
+        // a mailbox named twice gets one copy (RFC 5228 §4.1) with the flags of both
+        Map<String, Flags> fileInto = new LinkedHashMap<>();
         Set<String> redirects = new LinkedHashSet<>();
         String reject = null;
         VacationRequest vacation = null;
         for (Action a : actions) {
-            if (a instanceof ActionKeep) {
-                keep = true;
-            } else if (a instanceof ActionDiscard) {
-                discard = true;
+            if (a instanceof ActionKeep k) {
+                Flags flags = k instanceof KeepAction explicit ? explicit.flags() : finalFlags;
+                keep = keep == null ? flags : keep.plus(flags);
             } else if (a instanceof ActionFileInto f) {
-                fileInto.add(f.getDestination());
+                fileInto.merge(f.getDestination(), f instanceof FileIntoAction t ? t.flags() : finalFlags, Flags::plus);
             } else if (a instanceof ActionRedirect r) {
                 redirects.add(r.getAddress());
             } else if (a instanceof ActionReject r) {
@@ -121,22 +154,24 @@ public final class SieveEngine {
                         v.getDuration() > 0 ? v.getDuration() : VacationRequest.DEFAULT_DAYS, v.getMime() != null,
                         v.getHandle());
             }
+            // discard only cancels the implicit keep, which jSieve has then left out
         }
         if (redirects.size() > MAX_REDIRECTS) {
             return SieveOutcome.failed("more than " + MAX_REDIRECTS + " redirects");
         }
-        if (reject != null && (keep || !fileInto.isEmpty())) {
+        if (reject != null && (keep != null || !fileInto.isEmpty())) {
             // RFC 5429 §2.1: reject cannot be combined with keep or fileinto
             return SieveOutcome.failed("reject together with keep or fileinto");
         }
         if (reject != null) {
             vacation = null;   // RFC 5230 §4.7: vacation is incompatible with reject; the refusal says enough
         }
-        if (discard && !keep) {
-            // discard only cancels the implicit keep, which jSieve has already left out
-            return new SieveOutcome(false, new ArrayList<>(fileInto), new ArrayList<>(redirects), reject, vacation, null);
+        List<SieveOutcome.Copy> copies = new ArrayList<>();
+        if (keep != null) {
+            copies.add(new SieveOutcome.Copy(null, keep));
         }
-        return new SieveOutcome(keep, new ArrayList<>(fileInto), new ArrayList<>(redirects), reject, vacation, null);
+        fileInto.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
+        return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation, null);
     }
 
     private static String firstLine(String text) {

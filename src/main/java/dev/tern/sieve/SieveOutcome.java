@@ -1,50 +1,89 @@
 package dev.tern.sieve;
 
+import dev.tern.mailbox.Flags;
+
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a script decided for one message (RFC 5228 §2.10): the actions local delivery carries out
  * in the transaction that files it. A message no action keeps, files, redirects or rejects is
  * discarded.
  *
- * @param keep      file a copy into the default mailbox (INBOX, or Junk for quarantined mail):
- *                  an explicit keep, or the implicit keep
- * @param fileInto  mailboxes to file a copy into, each once, in order
+ * @param copies    the copies to file, each mailbox once, the default mailbox's (keep) first, then
+ *                  those of fileinto in order; each with the flags it is filed with (RFC 5232)
  * @param redirects addresses to send the message on to, each once, in order
  * @param reject    the reason to refuse the message with (RFC 5429), or null
  * @param vacation  the vacation reply the script asked for, or null
  * @param error     why the script failed while it ran, or null; a failed script keeps the message
  */
-public record SieveOutcome(boolean keep, List<String> fileInto, List<String> redirects, String reject,
-                           VacationRequest vacation, String error) {
+public record SieveOutcome(List<Copy> copies, List<String> redirects, String reject, VacationRequest vacation,
+                           String error) {
+
+    /**
+     * One copy of the message to file.
+     *
+     * @param mailbox the mailbox a fileinto names, as written; null for the default mailbox (INBOX,
+     *                or Junk for quarantined mail): an explicit keep, or the implicit keep
+     * @param flags   the flags the copy is filed with
+     */
+    public record Copy(String mailbox, Flags flags) {
+
+        /** The default mailbox's copy without flags: what keeps a message when no script decides. */
+        public static final Copy KEEP = new Copy(null, Flags.NONE);
+
+        public Copy {
+            Objects.requireNonNull(flags);
+        }
+    }
 
     public SieveOutcome {
-        fileInto = List.copyOf(fileInto);
+        copies = List.copyOf(copies);
         redirects = List.copyOf(redirects);
     }
 
     /** The outcome of a script that failed: the implicit keep and nothing else (RFC 5228 §2.10.6). */
     public static SieveOutcome failed(String error) {
-        return new SieveOutcome(true, List.of(), List.of(), null, null, error);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, error);
     }
 
     /** The outcome when there is no script: the message goes to the default mailbox. */
     public static SieveOutcome keepOnly() {
-        return new SieveOutcome(true, List.of(), List.of(), null, null, null);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, null);
+    }
+
+    /** Whether a copy goes to the default mailbox: an explicit keep, or the implicit keep. */
+    public boolean keep() {
+        return copies.stream().anyMatch(c -> c.mailbox() == null);
+    }
+
+    /** The flags of the default mailbox's copy; none when there is no such copy. */
+    public Flags keepFlags() {
+        return copies.stream().filter(c -> c.mailbox() == null).map(Copy::flags).findFirst().orElse(Flags.NONE);
+    }
+
+    /** The mailboxes fileinto names, each once, in order. */
+    public List<String> fileInto() {
+        return copies.stream().map(Copy::mailbox).filter(Objects::nonNull).toList();
+    }
+
+    /** The flags of the copy filed into this mailbox (as the script named it); null when there is none. */
+    public Flags fileIntoFlags(String mailbox) {
+        return copies.stream().filter(c -> mailbox.equals(c.mailbox())).map(Copy::flags).findFirst().orElse(null);
     }
 
     /** Whether nothing keeps, files, forwards or refuses the message. */
     public boolean discarded() {
-        return !keep && fileInto.isEmpty() && redirects.isEmpty() && reject == null;
+        return copies.isEmpty() && redirects.isEmpty() && reject == null;
     }
 
-    /** One line for the delivery log: "fileinto Lists, redirect a@b.example, vacation". */
+    /** One line for the delivery log: "fileinto Lists (\Seen), redirect a@b.example, vacation". */
     public String summary() {
         List<String> parts = new java.util.ArrayList<>();
-        if (keep) {
-            parts.add("keep");
+        for (Copy c : copies) {
+            parts.add((c.mailbox() == null ? "keep" : "fileinto " + c.mailbox())
+                    + (c.flags().isEmpty() ? "" : " " + c.flags()));
         }
-        fileInto.forEach(m -> parts.add("fileinto " + m));
         redirects.forEach(a -> parts.add("redirect " + a));
         if (reject != null) {
             parts.add("reject");

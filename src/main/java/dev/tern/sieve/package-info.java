@@ -7,7 +7,11 @@
  * before it is stored ({@link dev.tern.sieve.ScriptCheck}: every command, test, tag and
  * {@code require}, which jSieve leaves to the moment a branch runs), supplies the message to the
  * interpreter ({@link dev.tern.sieve.FilteredMessage}), and turns the actions it returns into a
- * {@link dev.tern.sieve.SieveOutcome} that local delivery carries out in its transaction.
+ * {@link dev.tern.sieve.SieveOutcome} that local delivery carries out in its transaction. The
+ * extensions jSieve lacks, {@code copy} (RFC 3894), {@code mailbox} (RFC 5490) and
+ * {@code imap4flags} (RFC 5232), are commands and tests of Tern's own in jSieve's registry
+ * ({@link dev.tern.sieve.commands}); the flags a script gives a copy travel in the outcome, and
+ * the copy is filed with them.
  *
  * <p>Invariants: a script that fails while it runs files the message into INBOX (RFC 5228
  * §2.10.6, implicit keep), so no message is lost to a filter's error; a vacation reply goes at most

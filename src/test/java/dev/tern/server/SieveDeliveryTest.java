@@ -1,11 +1,15 @@
 package dev.tern.server;
 
 import dev.tern.directory.Account;
+import dev.tern.mailbox.SystemFlag;
 import dev.tern.store.Rows;
 import dev.tern.testing.InProcessCli;
 import dev.tern.testing.RunningServer;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
+import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -36,7 +40,7 @@ class SieveDeliveryTest {
 
     @BeforeEach
     void setUp() {
-        tern = new RunningServer(dir, "");
+        tern = new RunningServer(dir, "[imap]\nallow_plaintext_auth = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
         tern.services().directory().addDomain("example.test");
         for (String user : List.of("anna", "bob", "carl", "dora")) {
             tern.services().directory().addUser(user + "@example.test", user + "-pw");
@@ -80,6 +84,19 @@ class SieveDeliveryTest {
                 .map(b -> tern.services().mailboxes().messages(b.id())).orElse(List.of());
     }
 
+    /** A mailbox's message count and unseen count, as its row keeps them (what STATUS answers). */
+    private Rows.MailboxCounts counts(String address, String name) {
+        Account a = tern.services().directory().user(address).orElseThrow();
+        Rows.Mailbox box = tern.services().mailboxes().mailboxes(a.id()).stream()
+                .filter(b -> b.name().equals(name)).findFirst().orElseThrow();
+        return tern.services().mailboxes().counts(box.id());
+    }
+
+    private boolean hasMailbox(String address, String name) {
+        Account a = tern.services().directory().user(address).orElseThrow();
+        return tern.services().mailboxes().mailboxes(a.id()).stream().anyMatch(b -> b.name().equals(name));
+    }
+
     /** The Message-ID field of the message with this subject among these. */
     private String messageId(List<Rows.Message> messages, String subject) {
         for (Rows.Message m : messages) {
@@ -105,6 +122,9 @@ class SieveDeliveryTest {
                     fileinto "Friends";
                 } elsif header :contains "subject" "lottery" {
                     discard;
+                } elsif header :contains "subject" "report" {
+                    keep;
+                    fileinto "INBOX";   # the same mailbox as keep: one copy
                 }
                 """);
         send("jane@example.org", "anna@example.test", "[friends] picnic on Sunday");
@@ -202,10 +222,11 @@ class SieveDeliveryTest {
     void theCommandLineShowsRefusesAndDeletesScripts() throws Exception {
         Path bad = dir.resolve("bad.sieve");
         Files.writeString(bad, "require \"fileinto\";\nif header :contains \"subject\" \"x\" {\n  fileinto :create \"A\";\n}\n");
+        // :create is known, but belongs to the extension "mailbox", which this script does not require
         InProcessCli.Result refused = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "put",
                 "anna@example.test", "bad", bad.toString());
         assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.err()).contains("line 3").contains(":create");
+        assertThat(refused.err()).contains("line 3").contains(":create needs require \"mailbox\"");
 
         InProcessCli.Result viaStdin = InProcessCli.run(dir.resolve("tern.toml"), "keep;\n", "sieve", "put",
                 "anna@example.test", "plain");
@@ -223,5 +244,96 @@ class SieveDeliveryTest {
         assertThat(missing.err()).contains("no script named main");
         InProcessCli.Result nobody = InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "list", "nobody@example.test");
         assertThat(nobody.err()).contains("no such account");
+    }
+
+    @Test
+    void copiesArriveWithTheFlagsTheScriptGaveThem() throws Exception {
+        script("anna@example.test", """
+                require ["fileinto", "imap4flags"];
+                if header :contains "subject" "[list]" {
+                    fileinto :flags "\\\\Seen" "Lists";
+                } else {
+                    addflag "$Important";
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "[list] weekly digest");
+        send("boss@example.org", "anna@example.test", "Quarterly report");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Lists").size() == 1
+                && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+
+        Rows.Message listed = box("anna@example.test", "Lists").get(0);
+        assertThat(listed.systemFlags() & SystemFlag.SEEN.bit()).as("filed as seen").isNotZero();
+        assertThat(counts("anna@example.test", "Lists").messages()).isEqualTo(1);
+        assertThat(counts("anna@example.test", "Lists").unseen()).isZero();
+        Rows.Message kept = box("anna@example.test", "INBOX").get(0);
+        assertThat(kept.systemFlags()).as("the implicit keep: unseen, with the keyword the script added").isZero();
+        assertThat(kept.keywords()).isEqualTo("$Important");
+        assertThat(counts("anna@example.test", "INBOX").unseen()).isEqualTo(1);
+
+        // as a mail client sees them over IMAP
+        Properties p = new Properties();
+        p.put("mail.imap.host", "127.0.0.1");
+        p.put("mail.imap.port", String.valueOf(tern.port("imap")));
+        p.put("mail.imap.timeout", "20000");
+        Store store = Session.getInstance(p).getStore("imap");
+        store.connect("anna@example.test", "anna-pw");
+        try {
+            assertThat(store.getFolder("Lists").getUnreadMessageCount()).as("STATUS UNSEEN").isZero();
+            assertThat(store.getFolder("INBOX").getUnreadMessageCount()).isEqualTo(1);
+            Folder lists = store.getFolder("Lists");
+            lists.open(Folder.READ_ONLY);
+            assertThat(lists.getMessage(1).isSet(Flags.Flag.SEEN)).isTrue();
+            assertThat(lists.getMessage(1).getSubject()).isEqualTo("[list] weekly digest");
+            lists.close(false);
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            assertThat(inbox.getMessage(1).isSet(Flags.Flag.SEEN)).isFalse();
+            assertThat(inbox.getMessage(1).getFlags().getUserFlags()).containsExactly("$Important");
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void aRedirectWithCopyKeepsOneInTheInboxAndForwardsOne() throws Exception {
+        script("anna@example.test", """
+                require "copy";
+                redirect :copy "carl@example.test";
+                """);
+        send("jane@example.org", "anna@example.test", "For Anna and Carl");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 1
+                && box("carl@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("For Anna and Carl");
+        assertThat(tern.content(box("carl@example.test", "INBOX").get(0))).contains("Delivered-To: anna@example.test")
+                .contains("For Anna and Carl");
+        assertThat(box("anna@example.test", "INBOX")).hasSize(1);
+    }
+
+    @Test
+    void fileintoCreateAndMailboxexistsFileWhereTheScriptSays() throws Exception {
+        script("anna@example.test", """
+                require ["fileinto", "mailbox"];
+                if header :contains "subject" "project" {
+                    fileinto :create "Projects/Tern";
+                } elsif mailboxexists "Archive" {
+                    if mailboxexists ["Archive", "Nowhere"] {
+                        fileinto "Nowhere";
+                    } else {
+                        fileinto "Archive";
+                    }
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "The project starts");
+        send("jane@example.org", "anna@example.test", "Old news");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Projects/Tern").size() == 1
+                && box("anna@example.test", "Archive").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Projects/Tern").get(0))).contains("The project starts");
+        assertThat(tern.content(box("anna@example.test", "Archive").get(0))).contains("Old news");
+        assertThat(hasMailbox("anna@example.test", "Nowhere")).isFalse();
+        assertThat(box("anna@example.test", "INBOX")).isEmpty();
     }
 }

@@ -1,11 +1,14 @@
 package dev.tern.sieve;
 
+import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.SystemFlag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -130,12 +133,12 @@ class SieveEngineTest {
 
     @Test
     void theCheckFindsWhatJSieveLeavesForLaterWithItsLine() {
-        assertProblem("require \"fileinto\";\nif header :is \"subject\" \"x\" {\n  fileinto :create \"A\";\n}",
-                3, "does not take the tag :create");
+        assertProblem("require \"fileinto\";\nif header :is \"subject\" \"x\" {\n  fileinto :mailboxid \"F1\" \"A\";\n}",
+                3, "does not take the tag :mailboxid");
         assertProblem("if header :contains \"subject\" \"x\" {\n fileinto \"A\";\n}", 2, "needs require \"fileinto\"");
         assertProblem("keep;\nif foo { keep; }", 2, "unknown test 'foo'");
         assertProblem("frobnicate;", 1, "frobnicate");
-        assertProblem("require \"imap4flags\";", 1, "imap4flags");
+        assertProblem("require \"variables\";", 1, "variables");
         assertProblem("keep;\nrequire \"fileinto\";", 2, "require must come before");
         assertProblem("if header :regex \"subject\" \"x\" { discard; }", 1, ":regex");
         assertProblem("else { keep; }", 1, "must follow if");
@@ -204,6 +207,195 @@ class SieveEngineTest {
     @Test
     void theCapabilityListsTheExtensions() {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
-                List.of("fileinto", "reject", "envelope", "body", "vacation", "comparator-i;ascii-numeric"));
+                List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
+                        "comparator-i;ascii-numeric"));
+    }
+
+    // ---- copy (RFC 3894) --------------------------------------------------------------------
+
+    @Test
+    void copyLeavesTheImplicitKeep() throws IOException {
+        SieveOutcome redirect = run("require \"copy\"; redirect :copy \"carl@example.net\";");
+        assertThat(redirect.redirects()).containsExactly("carl@example.net");
+        assertThat(redirect.keep()).as("redirect :copy keeps the implicit keep").isTrue();
+        assertThat(redirect.error()).isNull();
+
+        SieveOutcome fileInto = run("require [\"copy\", \"fileinto\"]; fileinto :copy \"Lists\";");
+        assertThat(fileInto.fileInto()).containsExactly("Lists");
+        assertThat(fileInto.keep()).as("fileinto :copy keeps the implicit keep").isTrue();
+
+        SieveOutcome cancelled = run("require [\"copy\", \"fileinto\"]; fileinto \"A\"; redirect :copy \"c@x.example\";");
+        assertThat(cancelled.keep()).as(":copy does not bring back a keep an earlier action cancelled").isFalse();
+        assertThat(cancelled.fileInto()).containsExactly("A");
+        assertThat(cancelled.redirects()).containsExactly("c@x.example");
+    }
+
+    // ---- mailbox (RFC 5490) -----------------------------------------------------------------
+
+    private SieveOutcome runWithMailboxes(String script, Set<String> mailboxes) throws IOException {
+        byte[] bytes = MESSAGE.getBytes(StandardCharsets.UTF_8);
+        return engine.run(script, FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
+                "jane@lists.example.org", "anna@example.test", mailboxes::contains));
+    }
+
+    @Test
+    void fileintoCreateFilesAsFileintoDoes() throws IOException {
+        SieveOutcome o = run("require [\"fileinto\", \"mailbox\"]; fileinto :create \"Lists/New\";");
+        assertThat(o.error()).isNull();
+        assertThat(o.fileInto()).containsExactly("Lists/New");
+        assertThat(o.keep()).isFalse();
+    }
+
+    @Test
+    void mailboxexistsIsTrueOnlyWhenEveryNamedMailboxExists() throws IOException {
+        String script = """
+                require ["fileinto", "mailbox"];
+                if mailboxexists "Archive" { fileinto "Archive"; }
+                if mailboxexists ["Archive", "INBOX"] { fileinto "Both"; }
+                if mailboxexists ["Archive", "Nowhere"] { fileinto "Nowhere"; }
+                if not mailboxexists "Nowhere" { fileinto "Missing"; }
+                """;
+        SieveOutcome o = runWithMailboxes(script, Set.of("INBOX", "Archive"));
+        assertThat(o.error()).isNull();
+        assertThat(o.fileInto()).containsExactly("Archive", "Both", "Missing");
+        assertThat(runWithMailboxes(script, Set.of("INBOX")).fileInto()).containsExactly("Missing");
+    }
+
+    // ---- imap4flags (RFC 5232) --------------------------------------------------------------
+
+    @Test
+    void flagsTagGivesTheCopyItsFlagsAndDropsInvalidOnes() throws IOException {
+        SieveOutcome o = run("""
+                require ["fileinto", "imap4flags"];
+                fileinto :flags ["\\\\Seen", "$Label1 \\\\flagged", "bad(", "\\\\Recent", "\\\\Unknown"] "Lists";
+                keep :flags "\\\\Answered";
+                """);
+        assertThat(o.error()).isNull();
+        assertThat(o.fileIntoFlags("Lists")).isEqualTo(Flags.of("\\Seen", "\\Flagged", "$Label1"));
+        assertThat(o.keep()).isTrue();
+        assertThat(o.keepFlags()).isEqualTo(Flags.of(SystemFlag.ANSWERED));
+    }
+
+    @Test
+    void withoutTheFlagsTagACopyTakesTheInternalVariableAsItIsThen() throws IOException {
+        SieveOutcome o = run("""
+                require ["fileinto", "imap4flags", "copy"];
+                setflag "\\\\Flagged";
+                fileinto :copy "A";
+                addflag ["Junk", "\\\\Seen"];
+                removeflag "\\\\FLAGGED";
+                fileinto :copy "B";
+                addflag "Later";
+                """);
+        assertThat(o.error()).isNull();
+        assertThat(o.fileIntoFlags("A")).isEqualTo(Flags.of(SystemFlag.FLAGGED));
+        assertThat(o.fileIntoFlags("B")).isEqualTo(Flags.of("\\Seen", "Junk"));
+        assertThat(o.keep()).isTrue();
+        assertThat(o.keepFlags()).as("the implicit keep takes the variable as the script left it")
+                .isEqualTo(Flags.of("\\Seen", "Junk", "Later"));
+
+        SieveOutcome explicit = run("require \"imap4flags\"; addflag \"\\\\Seen\"; keep; setflag \"x\";");
+        assertThat(explicit.keepFlags()).isEqualTo(Flags.of(SystemFlag.SEEN));
+        assertThat(run("keep;").keepFlags()).isEqualTo(Flags.NONE);
+    }
+
+    @Test
+    void aMailboxNamedTwiceGetsOneCopyWithTheFlagsOfBoth() throws IOException {
+        SieveOutcome o = run("""
+                require ["fileinto", "imap4flags"];
+                fileinto :flags "\\\\Seen" "Lists";
+                fileinto :flags "\\\\Flagged" "Lists";
+                """);
+        assertThat(o.copies()).hasSize(1);
+        assertThat(o.fileIntoFlags("Lists")).isEqualTo(Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED));
+    }
+
+    @Test
+    void hasflagMatchesTheFlagsOfTheInternalVariable() throws IOException {
+        SieveOutcome o = run("""
+                require ["fileinto", "imap4flags"];
+                if hasflag "\\\\Seen" { fileinto "T0"; }
+                addflag ["\\\\Seen NonJunk", "$Forwarded"];
+                if hasflag "\\\\seen" { fileinto "T1"; }
+                if hasflag :is "nonjunk" { fileinto "T2"; }
+                if hasflag :is "Junk" { fileinto "T3"; }
+                if hasflag :contains "Junk" { fileinto "T4"; }
+                if hasflag :is "Label \\\\Seen" { fileinto "T5"; }
+                if hasflag :matches "$Forw*" { fileinto "T6"; }
+                if hasflag :comparator "i;octet" :is "nonjunk" { fileinto "T7"; }
+                removeflag "nonjunk";
+                if hasflag :contains "Junk" { fileinto "T8"; }
+                setflag "Other";
+                if hasflag "\\\\Seen" { fileinto "T9"; }
+                """);
+        assertThat(o.error()).isNull();
+        assertThat(o.fileInto()).containsExactly("T1", "T2", "T4", "T5", "T6");
+    }
+
+    @Test
+    void theNewFormsNeedTheirRequireAndNoVariableNames() {
+        assertProblem("redirect :copy \"carl@example.net\";", 1, "the tag :copy needs require \"copy\"");
+        assertProblem("require \"fileinto\";\nfileinto :create \"A\";", 2, "the tag :create needs require \"mailbox\"");
+        assertProblem("keep :flags \"\\\\Seen\";", 1, "the tag :flags needs require \"imap4flags\"");
+        assertProblem("addflag \"\\\\Seen\";", 1, "needs require \"imap4flags\"");
+        assertProblem("if mailboxexists \"A\" { keep; }", 1, "needs require \"mailbox\"");
+        assertProblem("require \"imap4flags\";\nsetflag \"flagvar\" \"\\\\Seen\";", 2, "\"variables\"");
+        assertProblem("require \"imap4flags\";\nif hasflag :contains \"MyVar\" \"Junk\" { keep; }", 2,
+                "\"variables\"");
+        assertProblem("require \"imap4flags\";\nremoveflag;", 2, "takes one argument");
+        assertProblem("require \"imap4flags\";\nkeep :flags;", 2, ":flags needs a string list");
+        assertProblem("require \"imap4flags\";\nif hasflag :count \"ge\" \"2\" { keep; }", 2, ":count");
+        assertProblem("require \"copy\";\nkeep :copy;", 2, "does not take the tag :copy");
+        assertProblem("require [\"copy\", \"fileinto\"];\nfileinto :copy :copy \"A\";", 2, "twice");
+    }
+
+    @Test
+    void scriptsOfWebmailFilterEditorsPassTheCheckAndRun() throws Exception {
+        // as Roundcube's managesieve plugin writes them
+        String script = """
+                require ["fileinto","copy","mailbox","imap4flags"];
+                # rule:[friends]
+                if header :contains "list-id" "friends.lists.example.org"
+                {
+                	fileinto :copy :create "Lists/Friends";
+                	addflag "\\\\Flagged";
+                }
+                # rule:[archive]
+                if allof (mailboxexists "Archive", not hasflag :is "\\\\Seen")
+                {
+                	fileinto :flags "\\\\Seen" "Archive";
+                	redirect :copy "carl@example.net";
+                	stop;
+                }
+                """;
+        engine.check(script);
+        SieveOutcome o = runWithMailboxes(script, Set.of("INBOX", "Archive"));
+        assertThat(o.error()).isNull();
+        assertThat(o.fileInto()).containsExactly("Lists/Friends", "Archive");
+        assertThat(o.fileIntoFlags("Lists/Friends")).isEqualTo(Flags.NONE);
+        assertThat(o.fileIntoFlags("Archive")).isEqualTo(Flags.of(SystemFlag.SEEN));
+        assertThat(o.redirects()).containsExactly("carl@example.net");
+        assertThat(o.keep()).as("the fileinto into Archive, without :copy, cancels the implicit keep").isFalse();
+        assertThat(o.summary()).isEqualTo("fileinto Lists/Friends, fileinto Archive (\\Seen), redirect carl@example.net");
+
+        SieveOutcome other = runWithMailboxes(script.replace("\"Archive\",", "\"Elsewhere\","), Set.of("INBOX", "Archive"));
+        assertThat(other.fileInto()).containsExactly("Lists/Friends");
+        assertThat(other.keep()).isTrue();
+        assertThat(other.keepFlags()).as("the implicit keep with the flag the first rule added")
+                .isEqualTo(Flags.of(SystemFlag.FLAGGED));
+        assertThat(other.summary()).isEqualTo("keep (\\Flagged), fileinto Lists/Friends");
+    }
+
+    @Test
+    void aFailedScriptKeepsWithoutTheFlagsItSet() throws IOException {
+        SieveOutcome o = run("""
+                require ["imap4flags", "copy"];
+                addflag "\\\\Seen";
+                redirect :copy "a@x.example"; redirect :copy "b@x.example"; redirect :copy "c@x.example";
+                redirect :copy "d@x.example"; redirect :copy "e@x.example";
+                """);
+        assertThat(o.error()).contains("redirects");
+        assertThat(o.keep()).isTrue();
+        assertThat(o.keepFlags()).isEqualTo(Flags.NONE);
     }
 }

@@ -1,0 +1,32 @@
+package dev.tern.sieve.commands;
+
+import dev.tern.mailbox.Flags;
+import org.apache.jsieve.Arguments;
+import org.apache.jsieve.Block;
+import org.apache.jsieve.SieveContext;
+import org.apache.jsieve.exception.SieveException;
+import org.apache.jsieve.mail.MailAdapter;
+
+import java.util.Set;
+
+/**
+ * {@code fileinto [:copy] [:create] [:flags <list-of-flags>] <mailbox>} (RFC 5228 §4.1):
+ * a copy in that mailbox. {@code :copy} keeps the implicit keep (RFC 3894); {@code :create}
+ * (RFC 5490 §3.2) asks for the mailbox to be created when missing, which local delivery does for
+ * every fileinto; {@code :flags} gives the copy's flags, which are otherwise those the internal
+ * flag variable holds now (RFC 5232 §5).
+ */
+public final class FileIntoCommand extends ActionCommand {
+
+    @Override
+    protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
+            throws SieveException {
+        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(":flags"), Set.of(":copy", ":create"),
+                context);
+        String mailbox = args.single(context);
+        Flags flags = args.has(":flags") ? FlagStrings.parse(args.value(":flags"))
+                : RunState.of(mail, context).flags();
+        mail.addAction(new FileIntoAction(mailbox, flags));
+        return null;
+    }
+}

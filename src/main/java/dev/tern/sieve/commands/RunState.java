@@ -1,0 +1,31 @@
+package dev.tern.sieve.commands;
+
+import dev.tern.mailbox.Flags;
+import org.apache.jsieve.SieveContext;
+import org.apache.jsieve.exception.SieveException;
+import org.apache.jsieve.mail.MailAdapter;
+
+/**
+ * What Tern's commands and tests read and change besides jSieve's view of the message: the
+ * internal flag variable of RFC 5232 §3 (empty when a run starts, since a message being delivered
+ * has no flags yet) and whether the account has a mailbox (RFC 5490 §3.1).
+ */
+public interface RunState {
+
+    /** The flags the internal variable holds now. */
+    Flags flags();
+
+    /** Replaces the flags the internal variable holds. */
+    void setFlags(Flags flags);
+
+    /** Whether the account has a mailbox of this name that mail can be filed into. */
+    boolean mailboxExists(String name);
+
+    /** The run's state, which Tern's message adapter keeps. */
+    static RunState of(MailAdapter mail, SieveContext context) throws SieveException {
+        if (mail instanceof RunState state) {
+            return state;
+        }
+        throw context.getCoordinate().commandException("the message does not keep flags or know mailboxes");
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * The Sieve commands and tests Tern adds to jSieve's, registered by name in its configuration
+ * maps ({@link dev.tern.sieve.SieveEngine}): the extensions webmail filter editors write, which
+ * jSieve 0.8 does not implement.
+ *
+ * <ul>
+ *   <li>{@code copy} (RFC 3894): {@code redirect :copy} and {@code fileinto :copy} leave the
+ *       implicit keep as it was ({@link dev.tern.sieve.commands.RedirectCommand},
+ *       {@link dev.tern.sieve.commands.FileIntoCommand}).</li>
+ *   <li>{@code mailbox} (RFC 5490 §3): {@code fileinto :create} (local delivery creates a
+ *       missing mailbox anyway) and the test {@code mailboxexists}.</li>
+ *   <li>{@code imap4flags} (RFC 5232), without {@code variables}: {@code setflag},
+ *       {@code addflag}, {@code removeflag} on the internal flag variable, the test
+ *       {@code hasflag}, and {@code :flags} on {@code keep} and {@code fileinto}.</li>
+ * </ul>
+ *
+ * <p>jSieve makes a new instance of a command or test for each use, by reflection, so each class
+ * here is public with a public constructor and keeps no state; the state of a run (the flag
+ * variable, the account's mailboxes) is the message's ({@link dev.tern.sieve.commands.RunState}).
+ * Scripts reach these classes only after {@code ScriptCheck} has checked them whole, so the
+ * argument checks here are a second line, not the place where users learn their mistakes.
+ */
+package dev.tern.sieve.commands;
