@@ -6,6 +6,7 @@ import * as login from './pages/login.js';
 import * as dashboard from './pages/dashboard.js';
 import * as domains from './pages/domains.js';
 import * as accounts from './pages/accounts.js';
+import * as filters from './pages/filters.js';
 import * as credentials from './pages/credentials.js';
 import * as queue from './pages/queue.js';
 import * as trace from './pages/trace.js';
@@ -17,6 +18,7 @@ const routes = [
   { path: /^\/domains$/, page: domains.renderList, nav: '#/domains' },
   { path: /^\/domains\/([^/]+)$/, page: domains.renderDomain, nav: '#/domains' },
   { path: /^\/accounts$/, page: accounts.render, nav: '#/accounts' },
+  { path: /^\/accounts\/([^/]+)\/filters$/, page: filters.render, nav: '#/accounts' },
   { path: /^\/credentials$/, page: credentials.render, nav: '#/credentials' },
   { path: /^\/queue$/, page: queue.renderList, nav: '#/queue' },
   { path: /^\/queue\/([^/]+)$/, page: queue.renderMessage, nav: '#/queue' },

@@ -195,7 +195,8 @@ export function field(label, control, hint) {
 /**
  * A form whose submit handler runs once at a time: its submit buttons are marked unavailable
  * (aria-disabled, so that a button pressed from the keyboard keeps the focus) and the form busy
- * while the handler's promise is pending; a rejection is shown as an alert.
+ * while the handler's promise is pending; a rejection is shown as an alert. The handler is given
+ * the form and the submit button that sent it (null when none did), for forms with several.
  */
 export function form(attrs, children, onSubmit) {
   const f = h('form', attrs, children);
@@ -209,7 +210,7 @@ export function form(attrs, children, onSubmit) {
     buttons.forEach((b) => b.setAttribute('aria-disabled', 'true'));
     try {
       clearAlerts();
-      await onSubmit(f);
+      await onSubmit(f, e.submitter || null);
     } catch (err) {
       showError(err);
     } finally {

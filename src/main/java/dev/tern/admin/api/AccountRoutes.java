@@ -16,7 +16,10 @@ import dev.tern.mail.MailAddress;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code /api/accounts}: mail accounts, their passwords, quotas and whether they are enabled. */
+/**
+ * {@code /api/accounts}: mail accounts, their passwords, quotas, whether they are enabled and
+ * whether a Sieve script filters their mail.
+ */
 public final class AccountRoutes implements RouteGroup {
 
     /**
@@ -30,6 +33,8 @@ public final class AccountRoutes implements RouteGroup {
                                   + "null: no limit") Long quotaBytes,
                           @JsonPropertyDescription("the bytes its messages take now, in all its mailboxes")
                           long usedBytes,
+                          @JsonPropertyDescription("it has an active Sieve script, which decides where its "
+                                  + "mail goes") boolean sieveActive,
                           @JsonPropertyDescription("the password Tern generated; only in the answer that made it, "
                                   + "never again") String password) {
     }
@@ -137,7 +142,7 @@ public final class AccountRoutes implements RouteGroup {
 
     private Account account(dev.tern.directory.Account a, String generatedPassword) {
         return new Account(a.address(), a.display(), Tenancy.domainOf(a.address()), a.enabled(), a.quotaBytes(),
-                s.mailboxes().usage(a.id()), generatedPassword);
+                s.mailboxes().usage(a.id()), a.filtered(), generatedPassword);
     }
 
     /** The quota of a PATCH: a whole number of bytes, 0 or more; JSON null for none (then null). */

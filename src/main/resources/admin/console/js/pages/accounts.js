@@ -63,10 +63,13 @@ export async function render(view, params, q, ctx) {
     const { accounts } = await get('/api/accounts' + query({ domain }));
     clear(accountList).appendChild(table('Accounts', [
       { label: 'Address', cell: (a) => a.address },
-      { label: 'State', cell: (a) => badge(a.enabled ? 'enabled' : 'disabled') },
+      { label: 'State', cell: (a) => [badge(a.enabled ? 'enabled' : 'disabled'),
+        a.sieve_active ? [' ', badge('filtered')] : null] },
       { label: 'Storage', cell: (a) => bytes(a.used_bytes || 0)
         + (a.quota_bytes === null || a.quota_bytes === undefined ? '' : ` of ${bytes(a.quota_bytes)}`) },
       { label: 'Actions', cell: (a) => h('div', { class: 'buttons' },
+        h('a', { href: `#/accounts/${seg(a.address)}/filters`, class: 'button small secondary',
+          'aria-label': `Filters of ${a.address}` }, 'Filters'),
         actionButton('Quota', async () => {
           const current = a.quota_bytes === null || a.quota_bytes === undefined ? '' : String(Math.round(a.quota_bytes / 1048576));
           const answer = window.prompt(`Quota of ${a.address} in MB (empty for none):`, current);
