@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +39,8 @@ import java.util.function.Predicate;
  * and with encoded words decoded (RFC 5228 §5.7), its size, its envelope (RFC 5228 §5.4) and, for
  * the body test (RFC 5173), its text. The actions the script takes are collected here; Tern
  * carries them out afterwards ({@link SieveEngine}). The state Tern's own commands keep during a
- * run lives here too ({@link RunState}): the internal flag variable of imap4flags, and the way to
- * ask whether the account has a mailbox.
+ * run lives here too ({@link RunState}): the internal flag variable of imap4flags, the way to
+ * ask whether the account has a mailbox, and the clock of the date tests.
  *
  * <p>Bounded: the header section is read up to {@link #MAX_HEADER} octets, and the body test
  * looks at the first {@link #MAX_BODY} octets of the message.
@@ -63,6 +64,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private final Predicate<String> mailboxExists;
     private final List<Action> actions = new ArrayList<>();
     private Flags flags = Flags.NONE;
+    private Clock clock = Clock.systemDefaultZone();
     private String bodyText;
     private String bodyRaw;
 
@@ -273,6 +275,16 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     @Override
     public boolean mailboxExists(String name) {
         return mailboxExists.test(name);
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Sets the clock of the run, which the engine fixes when the run starts. */
+    void runAt(Clock clock) {
+        this.clock = clock;
     }
 
     // ---- EnvelopeAccessors ----------------------------------------------------------------------

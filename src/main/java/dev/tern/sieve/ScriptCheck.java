@@ -1,5 +1,7 @@
 package dev.tern.sieve;
 
+import dev.tern.sieve.commands.DatePart;
+import dev.tern.sieve.commands.Relation;
 import org.apache.jsieve.NumberArgument;
 import org.apache.jsieve.TagArgument;
 import org.apache.jsieve.parser.SieveNode;
@@ -24,7 +26,9 @@ import java.util.Set;
  * runs, with tags it knows, the right number of arguments, and the extension it belongs to named
  * in a {@code require} at the top (RFC 5228 §3.2). jSieve's own parse checks only the names of
  * commands and of required extensions and leaves the rest to the moment a branch runs, which
- * would let a mistake wait silently for the one message that takes that branch.
+ * would let a mistake wait silently for the one message that takes that branch. The arguments
+ * whose values are a closed set are checked too: a relational operator (RFC 5231 §5), a
+ * date-part and a {@code :zone} (RFC 5260 §4.1.1, §4.2).
  */
 final class ScriptCheck {
 
@@ -41,11 +45,17 @@ final class ScriptCheck {
     private record Spec(String extension, Map<String, TagValue> tags, int positional, int tests, boolean block) {
     }
 
+    /** COMPARATOR and MATCH-TYPE (RFC 5228 §2.7), with the relational match types (RFC 5231 §4). */
     private static final Map<String, TagValue> MATCH = Map.of(":is", TagValue.NONE, ":contains", TagValue.NONE,
-            ":matches", TagValue.NONE, ":comparator", TagValue.STRING);
-    private static final Map<String, TagValue> ADDRESS = Map.of(":is", TagValue.NONE, ":contains", TagValue.NONE,
-            ":matches", TagValue.NONE, ":comparator", TagValue.STRING, ":all", TagValue.NONE,
-            ":localpart", TagValue.NONE, ":domain", TagValue.NONE);
+            ":matches", TagValue.NONE, ":value", TagValue.STRING, ":count", TagValue.STRING,
+            ":comparator", TagValue.STRING);
+    private static final Map<String, TagValue> ADDRESS = with(MATCH, Map.of(":all", TagValue.NONE,
+            ":localpart", TagValue.NONE, ":domain", TagValue.NONE));
+    /** The tags of currentdate and date (RFC 5260 §4, §5). */
+    private static final Map<String, TagValue> CURRENTDATE = with(MATCH, Map.of(":zone", TagValue.STRING));
+    private static final Map<String, TagValue> DATE = with(CURRENTDATE, Map.of(":originalzone", TagValue.NONE));
+
+    private static final Set<String> MATCH_TYPES = Set.of(":is", ":contains", ":matches", ":value", ":count");
 
     private static final Map<String, Spec> COMMANDS = Map.ofEntries(
             Map.entry("require", new Spec(null, Map.of(), 1, 0, false)),
@@ -79,16 +89,19 @@ final class ScriptCheck {
             Map.entry("false", new Spec(null, Map.of(), 0, 0, false)),
             Map.entry("hasflag", new Spec("imap4flags", MATCH, 1, 0, false)),
             Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
+            Map.entry("date", new Spec("date", DATE, 3, 0, false)),
+            Map.entry("currentdate", new Spec("date", CURRENTDATE, 2, 0, false)),
             // jSieve's body test matches with :contains only, on the text or the raw body
             Map.entry("body", new Spec("body", Map.of(":contains", TagValue.NONE, ":comparator", TagValue.STRING,
                     ":raw", TagValue.NONE, ":text", TagValue.NONE), 1, 0, false)));
 
     /**
      * The tags that belong to an extension rather than to the command that takes them: keep's and
-     * fileinto's {@code :flags} (RFC 5232 §5), {@code :copy} (RFC 3894), {@code :create} (RFC 5490 §3.2).
+     * fileinto's {@code :flags} (RFC 5232 §5), {@code :copy} (RFC 3894), {@code :create} (RFC 5490 §3.2),
+     * the relational match types (RFC 5231 §4).
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
-            ":create", "mailbox");
+            ":create", "mailbox", ":value", "relational", ":count", "relational");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -98,13 +111,19 @@ final class ScriptCheck {
 
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
-            "body", "vacation", "comparator-i;ascii-numeric");
+            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
     private final Set<String> required = new HashSet<>();
 
     private ScriptCheck() {
+    }
+
+    private static Map<String, TagValue> with(Map<String, TagValue> a, Map<String, TagValue> b) {
+        Map<String, TagValue> out = new java.util.HashMap<>(a);
+        out.putAll(b);
+        return Map.copyOf(out);
     }
 
     /** Checks the tree jSieve parsed from a script. */
@@ -187,11 +206,25 @@ final class ScriptCheck {
         if (name.equals("size") && (parts.tags().size() != 1)) {
             throw error(test, "size needs one of :over or :under and a number");
         }
-        long matchTypes = parts.tags().stream().filter(t -> Set.of(":is", ":contains", ":matches").contains(t)).count();
+        long matchTypes = parts.tags().stream().filter(MATCH_TYPES::contains).count();
         long addressParts = parts.tags().stream().filter(t -> Set.of(":all", ":localpart", ":domain").contains(t)).count();
         long transforms = parts.tags().stream().filter(t -> Set.of(":raw", ":text").contains(t)).count();
-        if (matchTypes > 1 || addressParts > 1 || transforms > 1) {
+        long zones = parts.tags().stream().filter(t -> Set.of(":zone", ":originalzone").contains(t)).count();
+        if (matchTypes > 1 || addressParts > 1 || transforms > 1 || zones > 1) {
             throw error(test, "test '" + name + "' has conflicting tags");
+        }
+        if (name.equals("date") || name.equals("currentdate")) {
+            // RFC 5260 §4: one header name and one date-part, each a single string
+            int part = name.equals("date") ? 1 : 0;
+            if (part == 1) {
+                single(test, parts, 0, "test 'date': the header name");
+            }
+            single(test, parts, part, "test '" + name + "': the date-part");
+            String datePart = parts.strings().get(part).get(0);
+            if (DatePart.of(datePart) == null) {
+                throw error(test, "test '" + name + "': unknown date-part '" + datePart + "' (one of year, month, "
+                        + "day, date, julian, hour, minute, second, time, iso8601, std11, zone, weekday)");
+            }
         }
         for (Node t : parts.tests()) {
             test((ASTtest) t);
@@ -268,6 +301,14 @@ final class ScriptCheck {
                         if (comparator.equals("i;ascii-numeric") && !required.contains("comparator-i;ascii-numeric")) {
                             throw error(node, "comparator i;ascii-numeric needs require \"comparator-i;ascii-numeric\"");
                         }
+                    }
+                    if ((t.equals(":value") || t.equals(":count")) && Relation.of(list.get(0)) == null) {
+                        throw error(node, what + ": the tag " + t + " needs one of \"gt\", \"ge\", \"lt\", \"le\", "
+                                + "\"eq\", \"ne\", not \"" + list.get(0) + "\"");
+                    }
+                    if (t.equals(":zone") && DatePart.zone(list.get(0)) == null) {
+                        throw error(node, what + ": the tag :zone needs a zone such as \"+0100\" or \"-0500\", not \""
+                                + list.get(0) + "\"");
                     }
                 }
                 continue;

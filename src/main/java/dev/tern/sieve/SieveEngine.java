@@ -2,9 +2,14 @@ package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.AddFlagCommand;
+import dev.tern.sieve.commands.AddressTest;
+import dev.tern.sieve.commands.CurrentDateTest;
+import dev.tern.sieve.commands.DateTest;
+import dev.tern.sieve.commands.EnvelopeTest;
 import dev.tern.sieve.commands.FileIntoAction;
 import dev.tern.sieve.commands.FileIntoCommand;
 import dev.tern.sieve.commands.HasFlag;
+import dev.tern.sieve.commands.HeaderTest;
 import dev.tern.sieve.commands.KeepAction;
 import dev.tern.sieve.commands.KeepCommand;
 import dev.tern.sieve.commands.MailboxExists;
@@ -29,6 +34,7 @@ import org.apache.jsieve.parser.generated.TokenMgrError;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,7 +52,9 @@ import java.util.regex.Pattern;
  * {@code keep}, {@code fileinto} and {@code redirect} replace jSieve's, which take no tags, to
  * accept {@code :copy}, {@code :create} and {@code :flags}; {@code require} knows the extensions
  * that are no command's name; the imap4flags commands and the tests {@code hasflag} and
- * {@code mailboxexists} are added.
+ * {@code mailboxexists} are added. The tests {@code header}, {@code address} and {@code envelope}
+ * replace jSieve's to take the relational match types (RFC 5231), and the tests {@code date} and
+ * {@code currentdate} (RFC 5260) read the engine's clock: the server's zone, and "now".
  */
 public final class SieveEngine {
 
@@ -56,8 +64,18 @@ public final class SieveEngine {
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
 
     private final SieveFactory factory;
+    private final Clock clock;
 
+    /** An engine whose date tests use the system's clock and zone. */
     public SieveEngine() {
+        this(Clock.systemDefaultZone());
+    }
+
+    /**
+     * @param clock what the date tests take for now and for the server's zone (RFC 5260 §4.1.1, §5)
+     */
+    public SieveEngine(Clock clock) {
+        this.clock = clock;
         try {
             ConfigurationManager config = new ConfigurationManager();
             Map<String, String> commands = config.getCommandMap();
@@ -70,6 +88,11 @@ public final class SieveEngine {
             commands.put("addflag", AddFlagCommand.class.getName());
             commands.put("removeflag", RemoveFlagCommand.class.getName());
             Map<String, String> tests = config.getTestMap();
+            tests.put("header", HeaderTest.class.getName());
+            tests.put("address", AddressTest.class.getName());
+            tests.put("envelope", EnvelopeTest.class.getName());
+            tests.put("date", DateTest.class.getName());
+            tests.put("currentdate", CurrentDateTest.class.getName());
             tests.put("hasflag", HasFlag.class.getName());
             tests.put("mailboxexists", MailboxExists.class.getName());
             this.factory = config.build();
@@ -115,6 +138,8 @@ public final class SieveEngine {
         try {
             Node node = parse(script);
             ScriptCheck.check(node);
+            // one instant for the whole run, however long it takes (RFC 5260 §5)
+            message.runAt(Clock.fixed(clock.instant(), clock.getZone()));
             factory.evaluate(message, node);
             return outcome(message.getActions(), message.flags());
         } catch (SieveScriptException e) {

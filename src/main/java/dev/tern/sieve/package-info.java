@@ -8,8 +8,9 @@
  * {@code require}, which jSieve leaves to the moment a branch runs), supplies the message to the
  * interpreter ({@link dev.tern.sieve.FilteredMessage}), and turns the actions it returns into a
  * {@link dev.tern.sieve.SieveOutcome} that local delivery carries out in its transaction. The
- * extensions jSieve lacks, {@code copy} (RFC 3894), {@code mailbox} (RFC 5490) and
- * {@code imap4flags} (RFC 5232), are commands and tests of Tern's own in jSieve's registry
+ * extensions jSieve lacks, {@code copy} (RFC 3894), {@code mailbox} (RFC 5490),
+ * {@code imap4flags} (RFC 5232), {@code relational} (RFC 5231) and {@code date} (RFC 5260), are
+ * commands and tests of Tern's own in jSieve's registry
  * ({@link dev.tern.sieve.commands}); the flags a script gives a copy travel in the outcome, and
  * the copy is filed with them.
  *

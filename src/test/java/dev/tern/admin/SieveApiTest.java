@@ -47,6 +47,7 @@ class SieveApiTest {
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         assertThat(put.json().get("active").asBoolean()).isTrue();
         assertThat(fx.services().directory().user("anna@example.test").orElseThrow().filtered()).isTrue();
+        assertThat(api.get("/api/accounts/anna@example.test").json().get("sieve_active").asBoolean()).isTrue();
 
         JsonNode list = api.get("/api/accounts/anna@example.test/sieve").json();
         assertThat(list.get("scripts")).hasSize(1);
@@ -62,6 +63,7 @@ class SieveApiTest {
         AdminClient.Answer off = api.patch("/api/accounts/anna@example.test/sieve/holidays", Map.of("active", false));
         assertThat(off.json().get("active").asBoolean()).isFalse();
         assertThat(fx.services().directory().user("anna@example.test").orElseThrow().filtered()).isFalse();
+        assertThat(api.get("/api/accounts/anna@example.test").json().get("sieve_active").asBoolean()).isFalse();
 
         assertThat(api.delete("/api/accounts/anna@example.test/sieve/holidays").status()).isEqualTo(204);
         assertThat(api.get("/api/accounts/anna@example.test/sieve/holidays").status()).isEqualTo(404);

@@ -336,4 +336,21 @@ class SieveDeliveryTest {
         assertThat(hasMailbox("anna@example.test", "Nowhere")).isFalse();
         assertThat(box("anna@example.test", "INBOX")).isEmpty();
     }
+
+    @Test
+    void aRelationalTestFilesByThePriorityAsANumber() throws Exception {
+        script("anna@example.test", """
+                require ["fileinto", "relational", "comparator-i;ascii-numeric"];
+                if header :value "ge" :comparator "i;ascii-numeric" "x-priority" "3" {
+                    fileinto "Low";
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "Whenever you like", "X-Priority", "5 (Lowest)");
+        send("jane@example.org", "anna@example.test", "Urgent", "X-Priority", "1 (Highest)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Low").size() == 1
+                && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Low").get(0))).contains("Whenever you like");
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Urgent");
+    }
 }

@@ -208,7 +208,7 @@ class SieveEngineTest {
     void theCapabilityListsTheExtensions() {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
-                        "comparator-i;ascii-numeric"));
+                        "relational", "date", "comparator-i;ascii-numeric"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

@@ -5,10 +5,13 @@ import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.jsieve.mail.MailAdapter;
 
+import java.time.Clock;
+
 /**
  * What Tern's commands and tests read and change besides jSieve's view of the message: the
  * internal flag variable of RFC 5232 §3 (empty when a run starts, since a message being delivered
- * has no flags yet) and whether the account has a mailbox (RFC 5490 §3.1).
+ * has no flags yet), whether the account has a mailbox (RFC 5490 §3.1), and the clock the date
+ * tests read (RFC 5260 §4.1.1, §5).
  */
 public interface RunState {
 
@@ -20,6 +23,12 @@ public interface RunState {
 
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
+
+    /**
+     * The instant the run started and the server's zone: "now" for {@code currentdate}, the same
+     * throughout one run (RFC 5260 §5), and the local zone dates are shown in by default.
+     */
+    Clock clock();
 
     /** The run's state, which Tern's message adapter keeps. */
     static RunState of(MailAdapter mail, SieveContext context) throws SieveException {

@@ -12,11 +12,18 @@
  *   <li>{@code imap4flags} (RFC 5232), without {@code variables}: {@code setflag},
  *       {@code addflag}, {@code removeflag} on the internal flag variable, the test
  *       {@code hasflag}, and {@code :flags} on {@code keep} and {@code fileinto}.</li>
+ *   <li>{@code relational} (RFC 5231): the match types {@code :value} and {@code :count}
+ *       ({@link dev.tern.sieve.commands.Comparison}, with the comparators' orderings of RFC 4790 §9
+ *       in {@link dev.tern.sieve.commands.Collation}), for which {@code header}, {@code address}
+ *       and {@code envelope} replace jSieve's tests, keeping their {@code :is}, {@code :contains}
+ *       and {@code :matches} as they were.</li>
+ *   <li>{@code date} (RFC 5260): the tests {@code date} and {@code currentdate}, reading the
+ *       run's clock ({@link dev.tern.sieve.commands.RunState#clock()}).</li>
  * </ul>
  *
  * <p>jSieve makes a new instance of a command or test for each use, by reflection, so each class
  * here is public with a public constructor and keeps no state; the state of a run (the flag
- * variable, the account's mailboxes) is the message's ({@link dev.tern.sieve.commands.RunState}).
+ * variable, the account's mailboxes, the clock) is the message's ({@link dev.tern.sieve.commands.RunState}).
  * Scripts reach these classes only after {@code ScriptCheck} has checked them whole, so the
  * argument checks here are a second line, not the place where users learn their mistakes.
  */
