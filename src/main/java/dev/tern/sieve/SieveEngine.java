@@ -111,13 +111,13 @@ public final class SieveEngine {
         ScriptCheck.check(parse(script));
     }
 
-
     private Node parse(String script) throws SieveScriptException {
+        NestingCheck.check(script);   // before anything recurses once per level
         try {
             // jSieve's parser alone: its factory's validation would name unknown commands without
-            // their line, and ScriptCheck checks all that and more, with lines
-            // with CRLF line ends, which the grammar asks for (multi-line strings, RFC 5228 §8.1) and
-            // scripts written in a Unix editor do not have
+            // their line, and ScriptCheck checks all that and more, with lines. With CRLF line
+            // ends, which the grammar asks for (multi-line strings, RFC 5228 §8.1) and scripts
+            // written in a Unix editor do not have.
             String crlf = script.replace("\r\n", "\n").replace("\n", "\r\n");
             return new SieveParser(new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)), "UTF-8").start();
         } catch (ParseException e) {

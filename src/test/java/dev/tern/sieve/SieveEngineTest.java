@@ -151,6 +151,33 @@ class SieveEngineTest {
         assertProblem("if header :contains \"subject\" \"x\" { keep; ", 0, "");
     }
 
+    /** jSieve's :matches backtracked for hours on this; the timeout only bounds a hang. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aWildcardPatternCannotHoldAStorageThread() throws IOException {
+        String subject = "a".repeat(16_000);
+        FilteredMessage m = message("Subject: " + subject + "\r\nTo: anna@example.test\r\n\r\nbody\r\n", "x@y.example",
+                "anna@example.test");
+        SieveOutcome o = engine.run("if header :matches \"subject\" \"" + "*a".repeat(60) + "*b\" { discard; }", m);
+        assertThat(o.error()).isNull();
+        assertThat(o.keep()).isTrue();
+    }
+
+    @Test
+    void aScriptNestedTooDeeplyIsRefusedBeforeItIsParsed() throws Exception {
+        String deep = "if true { ".repeat(5_000) + "keep;" + " }".repeat(5_000);
+        assertProblem(deep, 1, "nested more than 32 levels");
+        assertThat(run(deep).error()).contains("nested more than 32 levels");
+        assertThat(run(deep).keep()).isTrue();
+        // Braces in strings, multi-line strings and comments do not count; 32 real levels pass.
+        String braces = "{".repeat(100);
+        engine.check("# " + braces + "\n/* " + braces + " */\n"
+                + "if header :contains \"subject\" \"" + braces + "\" { keep; }\n"
+                + "if true { ".repeat(32) + "keep;" + " }".repeat(32) + "\n");
+        engine.check("require \"vacation\";\nvacation text:\n" + braces + "\n.\n;\n");
+        assertProblem("keep;\n" + "if true {\n".repeat(33) + "keep;" + "}".repeat(33), 34, "nested");
+    }
+
     @Test
     void validScriptsPassTheCheck() throws SieveScriptException {
         engine.check("""

@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * How a test compares the values it takes from the message with its keys: the COMPARATOR and
  * MATCH-TYPE arguments of RFC 5228 §2.7, with the relational match types {@code :value} and
- * {@code :count} of RFC 5231. {@code :is}, {@code :contains} and {@code :matches} go to jSieve's
- * comparators as jSieve's own tests did, so scripts behave as before; the relational ones use the
+ * {@code :count} of RFC 5231. {@code :is} and {@code :contains} go to jSieve's comparators as
+ * jSieve's own tests did, so scripts behave as before; {@code :matches} to {@link Wildcard}, which
+ * cannot be made to backtrack; the relational ones use the
  * comparators' orderings ({@link Collation}). The default is {@code :is} with
  * {@code i;ascii-casemap} (RFC 5228 §2.7.1, §2.7.3). A test is true when any value and any key
  * satisfy the match (RFC 5228 §2.7.1, RFC 5231 §4).
@@ -83,6 +84,8 @@ record Comparison(String comparator, String matchType, Relation relation) {
         for (String value : values) {
             for (String key : keys) {
                 boolean match = relation != null ? relation.holds(Collation.compare(comparator, value, key))
+                        : matchType.equals(":matches") && !comparator.equals("i;ascii-numeric")
+                        ? Wildcard.matches(value, key, comparator.equals("i;ascii-casemap"))
                         : ComparatorUtils.match(comparator, matchType, value, key, context);
                 if (match) {
                     return true;
