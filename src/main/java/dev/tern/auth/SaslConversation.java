@@ -92,6 +92,21 @@ public abstract class SaslConversation {
     /** The authenticator failed unexpectedly; called before {@link Ending#INTERNAL_ERROR}, to log it. */
     protected abstract void internalError(Throwable error);
 
+    /**
+     * Whether data a mechanism sends with its success (SCRAM's server-final message) goes out with
+     * the success reply ({@link #succeeded(AuthenticatedUser, String)}), as ManageSieve's
+     * {@code OK (SASL "...")} (RFC 5804 §2.1), rather than in a last challenge that the client
+     * answers with an empty response (SMTP, IMAP and POP3 without a way to carry it).
+     */
+    protected boolean successCarriesData() {
+        return false;
+    }
+
+    /** The client is authenticated, and the mechanism's final data (base64) goes with the success reply. */
+    protected void succeeded(AuthenticatedUser user, String finalData) {
+        succeeded(user);
+    }
+
     /** After the exchange is disposed of, however it ended; nothing by default. */
     protected void released() {
     }
@@ -210,9 +225,12 @@ public abstract class SaslConversation {
     private void step(SaslStep step, Duration failureDelay) {
         if (step instanceof SaslStep.Challenge c) {
             challenge(encode(c.data()));
-        } else if (step instanceof SaslStep.Success s && s.additionalData() != null) {
+        } else if (step instanceof SaslStep.Success s && s.additionalData() != null && !successCarriesData()) {
             pendingUser = s.user();
             challenge(encode(s.additionalData()));
+        } else if (step instanceof SaslStep.Success s && s.additionalData() != null) {
+            release();
+            succeeded(s.user(), encode(s.additionalData()));
         } else if (step instanceof SaslStep.Success s) {
             succeed(s.user());
         } else {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * lines of their own, the client answers each with a string ({@code "*"} cancels). The
  * mechanisms, their checks, the failure throttling and the log are the authenticator's, shared
  * with SMTP, IMAP and POP3 (see {@link SaslConversation}). Data a mechanism sends with its
- * success (SCRAM's server signature) goes out as a last challenge answered with {@code ""},
- * which RFC 5804 §2.1 allows beside the {@code SASL} response code.
+ * success (SCRAM's server signature) goes out in the {@code OK}, as {@code OK (SASL "...")}
+ * (RFC 5804 §2.1), as Cyrus timsieved and clients expect.
  *
  * <p>While the mechanism runs the session reads no input. Responses are never logged: they carry
  * passwords.
@@ -26,14 +26,16 @@ final class ManageSieveAuthExchange extends SaslConversation {
     private final AuthContext auth;
     private final String listener;
     private final Consumer<ManageSieveReply> failed;
-    private final Consumer<AuthenticatedUser> succeeded;
+    private final java.util.function.BiConsumer<AuthenticatedUser, String> succeeded;
 
     /**
      * @param failed    sends the reply that ends a failed exchange
-     * @param succeeded told of the user; the session then replies
+     * @param succeeded told of the user and the mechanism's final data (base64, or null); the
+     *                  session then replies
      */
     ManageSieveAuthExchange(ManageSieveContext context, ManageSieveIo io, AuthContext auth,
-                            Consumer<ManageSieveReply> failed, Consumer<AuthenticatedUser> succeeded) {
+                            Consumer<ManageSieveReply> failed,
+                            java.util.function.BiConsumer<AuthenticatedUser, String> succeeded) {
         super(context.authenticator(), context.authExecutor());
         this.io = io;
         this.auth = auth;
@@ -64,8 +66,18 @@ final class ManageSieveAuthExchange extends SaslConversation {
     }
 
     @Override
+    protected boolean successCarriesData() {
+        return true;
+    }
+
+    @Override
+    protected void succeeded(AuthenticatedUser user, String finalData) {
+        succeeded.accept(user, finalData);
+    }
+
+    @Override
     protected void succeeded(AuthenticatedUser user) {
-        succeeded.accept(user);
+        succeeded.accept(user, null);
     }
 
     @Override

@@ -215,7 +215,8 @@ final class ManageSieveSession {
         auth.start(mechanism, initial);
     }
 
-    private void loggedIn(AuthenticatedUser who) {
+    /** @param finalData the mechanism's data for the client with its success (base64), or null */
+    private void loggedIn(AuthenticatedUser who, String finalData) {
         auth = null;
         if (who.accountId() <= 0) {
             // An SMTP credential: it may send mail, but has no mailbox and so no scripts.
@@ -225,7 +226,8 @@ final class ManageSieveSession {
         }
         user = who;
         LOG.info("{}: user={} logged in", id, who.address());
-        io.send(ManageSieveReply.ok("logged in"));
+        io.send(finalData == null ? ManageSieveReply.ok("logged in")
+                : ManageSieveReply.ok("SASL \"" + finalData + "\"", "logged in"));
     }
 
     // ---- common -------------------------------------------------------------------------------
