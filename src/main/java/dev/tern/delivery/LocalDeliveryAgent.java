@@ -287,6 +287,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 }
                 String detail = d.failure() != null ? d.failure()
                         : place(tx, message, d.accounts(), deliveredTo, now, d.plans());
+                countRejects(tx, d);
                 if (d.failure() == null) {
                     placements.put(d.recipient().id(), detail);
                 }
@@ -359,10 +360,18 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         if (!rejecting.isEmpty() && rejecting.size() == room.size()) {
             String reason = rejecting.get(0).outcome().reject().replaceAll("[\\x00-\\x1f\\x7f]+", " ").strip();
             return new Decision(r, List.of(), "5.7.1 rejected by the recipient's mail filter"
-                    + (reason.isEmpty() ? "" : ": " + (reason.length() > 200 ? reason.substring(0, 200) : reason)));
+                    + (reason.isEmpty() ? "" : ": " + (reason.length() > 200 ? reason.substring(0, 200) : reason)),
+                    null, plans);
         }
         List<Account> kept = room.stream().filter(a -> plans.get(a.id()) == null || !plans.get(a.id()).rejects()).toList();
         return new Decision(r, kept, null, null, plans);
+    }
+
+    /** Counts the refusals of the accounts whose scripts rejected the message, with the transaction. */
+    private void countRejects(StoreTx tx, Decision d) {
+        if (sieve != null && !d.plans().isEmpty()) {
+            sieve.rejected(tx, d.plans().values());
+        }
     }
 
     /**
@@ -428,6 +437,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 if (tx.queue().finish(d.recipient().id(), "bounced", d.failure(), now)) {
                     tracker.bounced(tx, message, d.recipient().address(), null, statusOf(d.failure()), d.failure());
                     results.add(new Result(d.recipient(), DeliveryOutcome.FAILED, d.failure()));
+                    countRejects(tx, d);
                 }
                 continue;
             }
@@ -435,6 +445,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 continue;   // deleted from the queue meanwhile
             }
             String detail = place(tx, message, d.accounts(), deliveredTo, now, d.plans());
+            countRejects(tx, d);
             tracker.delivered(tx, message, d.recipient().address(), null, "2.0.0", detail);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));
         }

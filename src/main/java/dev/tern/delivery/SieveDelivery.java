@@ -65,6 +65,7 @@ public final class SieveDelivery {
     private final SieveEngine engine;
     private final String hostname;
     private final Clock clock;
+    private volatile java.util.function.Consumer<String> actionObserver = action -> { };
 
     public SieveDelivery(MetadataStore store, MailboxService mailboxes, MailQueue queue, SieveEngine engine,
                          String hostname, Clock clock) {
@@ -227,20 +228,53 @@ public final class SieveDelivery {
      */
     public List<String> send(StoreTx tx, Plan plan, Instant now) {
         List<String> done = new ArrayList<>();
+        List<String> actions = new ArrayList<>();
+        for (SieveOutcome.Copy copy : plan.mailboxes()) {
+            actions.add(copy.mailbox() == null ? "keep" : "fileinto");
+        }
+        if (plan.outcome().discarded()) {
+            actions.add("discard");
+        }
         for (MailQueue.GeneratedMessage m : plan.redirects()) {
             queue.enqueue(tx, m);
             done.add("redirected to " + m.envelope().recipients().get(0).address() + " as " + m.queueId());
+            actions.add("redirect");
         }
         if (plan.vacation() != null) {
             Instant until = now.plus(Duration.ofDays(plan.vacationDays()));
             if (tx.sieve().claimVacationReply(plan.account().id(), plan.vacationSender(), plan.vacationKey(), now, until)) {
                 queue.enqueue(tx, plan.vacation());
                 done.add("vacation reply " + plan.vacation().queueId());
+                actions.add("vacation");
             } else {
                 done.add("vacation reply already sent within " + plan.vacationDays() + " days");
             }
         }
+        if (plan.outcome().error() != null) {
+            actions.add("error");
+        }
+        tx.afterCommit(() -> actions.forEach(actionObserver));
         return done;
+    }
+
+    /** In the transaction that refuses the message for these accounts (RFC 5429): counts their rejects. */
+    public void rejected(StoreTx tx, java.util.Collection<Plan> plans) {
+        long rejects = plans.stream().filter(Plan::rejects).count();
+        if (rejects > 0) {
+            tx.afterCommit(() -> {
+                for (long i = 0; i < rejects; i++) {
+                    actionObserver.accept("reject");
+                }
+            });
+        }
+    }
+
+    /**
+     * Hears of each action carried out, once its transaction has committed: keep, fileinto,
+     * discard, redirect, reject, vacation (a reply sent) and error (a script that failed and kept).
+     */
+    public void observeActions(java.util.function.Consumer<String> observer) {
+        this.actionObserver = observer;
     }
 
     private static String sha256(String text) {

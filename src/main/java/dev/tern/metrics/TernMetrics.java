@@ -117,6 +117,13 @@ public final class TernMetrics {
      * A login failed (see {@code AuthFailureListener}); the service names "pop" and "sieve" are
      * counted as pop3 and managesieve, the protocols' names elsewhere in the metrics.
      */
+    /** An action of an account's Sieve script carried out at delivery (keep, fileinto, redirect…). */
+    public void sieveAction(String action) {
+        counter("sieve " + action, () -> Counter.builder("tern.sieve.actions")
+                .description("Actions of accounts' Sieve scripts carried out at delivery")
+                .tag("action", action).register(registry)).increment();
+    }
+
     public void authFailed(String protocol, String mechanism, String reason) {
         String name = "pop".equals(protocol) ? "pop3" : "sieve".equals(protocol) ? "managesieve" : protocol;
         Counter.builder("tern.auth.failures").description("Failed authentications")

@@ -301,6 +301,7 @@ public final class TernServer implements AutoCloseable {
                     services.storageExecutor(), Clock.systemUTC());
             SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
                     services.sieveScripts().engine(), config.hostname(), Clock.systemUTC());
+            sieve.observeActions(metrics::sieveAction);
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
                     services.mailboxes(), retry, services.storageExecutor(), recorder, sieve);
             dns = new DnsResolver(config.dns());

@@ -166,6 +166,9 @@ class SieveDeliveryTest {
         awaitQueueEmpty();
 
         assertThat(box("bob@example.test", "INBOX")).as("one reply per sender within the days").hasSize(1);
+        String metrics = tern.server().metrics().scrape();
+        assertThat(metrics).contains("tern_sieve_actions_total{action=\"vacation\"} 2.0")   // to bob and to dora
+                .contains("tern_sieve_actions_total{action=\"keep\"} 5.0");
         assertThat(box("carl@example.test", "INBOX")).as("no reply to list or automatic mail").isEmpty();
         String reply = tern.content(box("bob@example.test", "INBOX").get(0));
         assertThat(reply).contains("Return-Path: <>")
@@ -214,6 +217,7 @@ class SieveDeliveryTest {
                 && box("dora@example.test", "INBOX").size() == 1);
         assertThat(tern.content(box("dora@example.test", "INBOX").get(0))).contains("Hello from Carl");
         String bounce = tern.content(box("bob@example.test", "INBOX").get(0));
+        assertThat(tern.server().metrics().scrape()).contains("tern_sieve_actions_total{action=\"reject\"} 1.0");
         assertThat(bounce).contains("Return-Path: <>").contains("rejected by the recipient's mail filter: Dora does not take mail")
                 .contains("Status: 5.7.1").contains("Action: failed");
     }
