@@ -169,7 +169,7 @@ public final class SieveDelivery {
             if (refusal != null) {
                 notes.add("no vacation reply: " + refusal);
             } else {
-                String from = replyFrom(vacation, addresses, account);
+                String from = replyFrom(vacation, own, account);
                 byte[] bytes = VacationReply.compose(vacation, filtered, from, sender, hostname, clock.instant());
                 Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(sender))), "8BITMIME",
                         false, null, null, new ClientInfo(null, null, hostname, "local", LISTENER, account.address()),
@@ -208,8 +208,10 @@ public final class SieveDelivery {
     }
 
     /**
-     * The From of a vacation reply: the script's {@code :from} when its address is one of the
-     * user's, else the account's address (a script does not make mail appear from others).
+     * The From of a vacation reply: the script's {@code :from} when its address is the account's
+     * or the one the message was sent to, else the account's address. Not one of {@code :addresses},
+     * which a script may fill with anything: a reply is signed with the domain's key, and a script
+     * must not make mail appear to come from someone else (RFC 5230 §7).
      */
     private static String replyFrom(VacationRequest vacation, Set<String> addresses, Account account) {
         if (vacation.from() != null) {

@@ -183,6 +183,26 @@ class SieveDeliveryTest {
         assertThat(parsed.getContent().toString()).contains("I am away until Monday.");
     }
 
+    /** A script cannot make its replies come from someone else by naming them in :addresses. */
+    @Test
+    void aVacationReplyComesFromTheAccountUnlessFromIsItsOwn() throws Exception {
+        script("anna@example.test", """
+                require "vacation";
+                vacation :addresses ["dora@example.test"] :from "Dora <dora@example.test>" "away";
+                """);
+        script("carl@example.test", """
+                require "vacation";
+                vacation :from "Carl Away <carl@example.test>" "away";
+                """);
+        send("bob@example.test", "anna@example.test", "To Anna");
+        send("bob@example.test", "carl@example.test", "To Carl");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("bob@example.test", "INBOX").size() == 2);
+        List<String> replies = box("bob@example.test", "INBOX").stream().map(tern::content).toList();
+        assertThat(replies).anySatisfy(r -> assertThat(r).contains("From: anna@example.test\r\n"))
+                .anySatisfy(r -> assertThat(r).contains("From: Carl Away <carl@example.test>\r\n"))
+                .noneSatisfy(r -> assertThat(r).contains("dora@example.test"));
+    }
+
     @Test
     void aRedirectSendsACopyOnAndALoopEndsInAMailbox() throws Exception {
         script("anna@example.test", "redirect \"carl@example.test\";");
