@@ -105,10 +105,7 @@ public final class VacationReply {
         m.append("MIME-Version: 1.0\r\n");
         String reason = crlf(vacation.reason() == null ? "" : vacation.reason());
         if (vacation.mime()) {
-            m.append(reason.startsWith("\r\n") ? reason.substring(2) : reason);   // its own header, a blank line, its body
-            if (!reason.contains("\r\n\r\n")) {
-                m.append("\r\n\r\n");
-            }
+            m.append(mimeEntity(reason));
         } else if (isPlainAscii(reason)) {
             m.append("Content-Type: text/plain; charset=us-ascii\r\n");
             m.append("Content-Transfer-Encoding: 7bit\r\n\r\n");
@@ -123,6 +120,40 @@ public final class VacationReply {
             m.append("\r\n");
         }
         return m.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A {@code :mime} reason as the reply's body part: its own MIME fields (Content-*), a blank
+     * line, its body. Other fields a script writes there are left out: they would land in the
+     * reply's header, beside the From and To that Tern sets (a second From, a Bcc…).
+     */
+    static String mimeEntity(String reason) {
+        String entity = reason.startsWith("\r\n") ? reason.substring(2) : reason;
+        int end = entity.indexOf("\r\n\r\n");
+        // without a blank line there is no header section: all of it is the body
+        String header = end < 0 ? "" : entity.substring(0, end + 2);
+        String body = end < 0 ? entity : entity.substring(end + 4);
+        StringBuilder kept = new StringBuilder();
+        boolean keeping = false;
+        for (String line : header.split("\r\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                if (keeping) {
+                    kept.append(line).append("\r\n");   // a folded continuation of a kept field
+                }
+                continue;
+            }
+            keeping = line.regionMatches(true, 0, "content-", 0, 8) && line.indexOf(':') > 8;
+            if (keeping) {
+                kept.append(line).append("\r\n");
+            }
+        }
+        if (kept.isEmpty()) {
+            kept.append("Content-Type: text/plain; charset=utf-8\r\n");
+        }
+        return kept + "\r\n" + body;
     }
 
     private static String encode(String text) {

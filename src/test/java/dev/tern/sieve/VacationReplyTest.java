@@ -72,6 +72,21 @@ class VacationReplyTest {
     }
 
     @Test
+    void aMimeReasonKeepsOnlyItsMimeFields() throws IOException {
+        FilteredMessage original = message("bob@example.org", "From: bob@example.org\r\nTo: anna@example.test\r\n");
+        VacationRequest v = new VacationRequest("Content-Type: text/plain;\r\n charset=utf-8\r\nFrom: ceo@example.test\r\n"
+                + "Bcc: everyone@example.org\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAway.\r\n", null, null, List.of(), 3,
+                true, null);
+        String reply = new String(VacationReply.compose(v, original, "anna@example.test", "bob@example.org",
+                "mx.example.test", Instant.parse("2026-12-01T10:00:00Z")), StandardCharsets.UTF_8);
+        assertThat(reply).contains("Content-Type: text/plain;\r\n charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAway.")
+                .doesNotContain("ceo@example.test").doesNotContain("Bcc:");
+        assertThat(reply).startsWith("From: anna@example.test\r\n");
+        assertThat(VacationReply.mimeEntity("just text, no fields"))
+                .isEqualTo("Content-Type: text/plain; charset=utf-8\r\n\r\njust text, no fields");
+    }
+
+    @Test
     void theHandleOrTheTextsKeyTheRepliesSent() {
         VacationRequest a = new VacationRequest("away", "s", null, List.of(), 7, false, null);
         VacationRequest b = new VacationRequest("away again", "s", null, List.of(), 7, false, null);
