@@ -239,6 +239,7 @@ final class ScriptCheck {
         List<String> tags = new ArrayList<>();
         List<List<String>> strings = new ArrayList<>();
         List<Node> tests = new ArrayList<>();
+        boolean numeric = false;
         ASTarguments arguments = child(node, ASTarguments.class);
         List<Node> items = new ArrayList<>();
         if (arguments != null) {
@@ -298,6 +299,7 @@ final class ScriptCheck {
                         if (!COMPARATORS.contains(comparator)) {
                             throw error(node, "comparator '" + list.get(0) + "' is not supported");
                         }
+                        numeric = comparator.equals("i;ascii-numeric");
                         if (comparator.equals("i;ascii-numeric") && !required.contains("comparator-i;ascii-numeric")) {
                             throw error(node, "comparator i;ascii-numeric needs require \"comparator-i;ascii-numeric\"");
                         }
@@ -321,6 +323,11 @@ final class ScriptCheck {
         if (VARIABLE_FIRST.contains(name) && strings.size() == spec.positional() + 1) {
             throw error(node, what + ": a variable name before the flags needs the extension \"variables\", "
                     + "which is not supported");
+        }
+        if (numeric && (tags.contains(":contains") || tags.contains(":matches"))) {
+            // RFC 4790 §9.1: i;ascii-numeric orders and compares for equality; it has no substrings
+            throw error(node, what + ": the comparator i;ascii-numeric takes :is, :value or :count, not "
+                    + (tags.contains(":contains") ? ":contains" : ":matches"));
         }
         if (strings.size() != spec.positional()) {
             throw error(node, what + " takes " + count(spec.positional(), "argument") + ", not " + strings.size());

@@ -148,6 +148,10 @@ class SieveEngineTest {
         assertProblem("require \"vacation\";\nvacation :days \"x\" \"away\";", 2, ":days needs a number");
         assertProblem("if header :comparator \"i;ascii-numeric\" \"x\" \"1\" { discard; }", 1,
                 "comparator-i;ascii-numeric");
+        assertProblem("require \"comparator-i;ascii-numeric\";\nif header :matches :comparator \"i;ascii-numeric\" "
+                + "\"x\" \"1*\" { discard; }", 2, "takes :is, :value or :count, not :matches");
+        assertProblem("require \"comparator-i;ascii-numeric\";\nif header :comparator \"i;ascii-numeric\" :contains "
+                + "\"x\" \"1\" { discard; }", 2, "not :contains");
         assertProblem("if header :contains \"subject\" \"x\" { keep; ", 0, "");
     }
 
