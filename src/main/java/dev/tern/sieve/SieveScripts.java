@@ -61,7 +61,8 @@ public final class SieveScripts {
     }
 
     public Optional<Rows.SieveScript> get(long accountId, String name) {
-        return store.read(tx -> tx.sieve().script(accountId, name));
+        String key = nfc(name);
+        return store.read(tx -> tx.sieve().script(accountId, key));
     }
 
     /** The account's active script, if any. */
@@ -78,7 +79,8 @@ public final class SieveScripts {
      * Whether a script of this name and size could be stored (HAVESPACE): a new name must fit
      * under {@link #MAX_SCRIPTS}, and any script under {@link #MAX_SCRIPT_BYTES}.
      */
-    public void haveSpace(long accountId, String name, long bytes) throws RefusedException {
+    public void haveSpace(long accountId, String given, long bytes) throws RefusedException {
+        String name = nfc(given);
         checkName(name);
         if (bytes > MAX_SCRIPT_BYTES) {
             throw new RefusedException(Refusal.QUOTA_MAXSIZE, "a script may have at most " + MAX_SCRIPT_BYTES + " octets");
@@ -90,7 +92,8 @@ public final class SieveScripts {
     }
 
     /** Checks and stores a script (PUTSCRIPT); one of the same name is replaced and stays active if it was. */
-    public void put(long accountId, String name, String content) throws RefusedException, SieveScriptException {
+    public void put(long accountId, String given, String content) throws RefusedException, SieveScriptException {
+        String name = nfc(given);
         haveSpace(accountId, name, content.getBytes(StandardCharsets.UTF_8).length);
         engine.check(content);
         RefusedException refused = store.writeAndWait(tx -> {
@@ -108,7 +111,9 @@ public final class SieveScripts {
     }
 
     /** RENAMESCRIPT: the active script stays active under its new name. */
-    public void rename(long accountId, String from, String to) throws RefusedException {
+    public void rename(long accountId, String givenFrom, String givenTo) throws RefusedException {
+        String from = nfc(givenFrom);
+        String to = nfc(givenTo);
         checkName(to);
         Refusal refusal = store.writeAndWait(tx -> {
             if (tx.sieve().script(accountId, from).isEmpty()) {
@@ -132,7 +137,8 @@ public final class SieveScripts {
      * DELETESCRIPT: the active script is not deleted (RFC 5804 §2.10) unless {@code evenActive}
      * (the administrator's command line), which leaves the account unfiltered.
      */
-    public void delete(long accountId, String name, boolean evenActive) throws RefusedException {
+    public void delete(long accountId, String given, boolean evenActive) throws RefusedException {
+        String name = nfc(given);
         Refusal refusal = store.writeAndWait(tx -> {
             Optional<Rows.SieveScript> script = tx.sieve().script(accountId, name);
             if (script.isEmpty()) {
@@ -153,12 +159,21 @@ public final class SieveScripts {
     }
 
     /** SETACTIVE: makes the named script active, or with null or an empty name, none. */
-    public void activate(long accountId, String name) throws RefusedException {
+    public void activate(long accountId, String given) throws RefusedException {
+        String name = nfc(given);
         String target = name == null || name.isEmpty() ? null : name;
         boolean done = store.writeAndWait(tx -> tx.sieve().activate(accountId, target));
         if (!done) {
             throw new RefusedException(Refusal.NONEXISTENT, "there is no script named " + name);
         }
+    }
+
+    /**
+     * Names are kept in Unicode Normalization Form C (Net-Unicode, RFC 5198, as RFC 5804 §1.6 asks):
+     * "é" typed as one character or as "e" and a combining accent names the same script.
+     */
+    private static String nfc(String name) {
+        return name == null ? null : java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
     }
 
     /** RFC 5804 §1.6: a name is non-empty Unicode without control characters or line and paragraph separators. */

@@ -72,6 +72,17 @@ class SieveScriptsTest {
     }
 
     @Test
+    void namesAreKeptInNormalizationFormC() throws Exception {
+        scripts.put(account, "e\u0301te\u0301", "keep;");          // "été" with combining accents
+        assertThat(scripts.list(account)).extracting(Rows.SieveScript::name).containsExactly("\u00e9t\u00e9");
+        assertThat(scripts.get(account, "\u00e9t\u00e9")).isPresent();
+        scripts.activate(account, "e\u0301te\u0301");
+        assertThat(scripts.active(account)).get().extracting(Rows.SieveScript::name).isEqualTo("\u00e9t\u00e9");
+        scripts.rename(account, "e\u0301te\u0301", "hiver");
+        assertThat(scripts.get(account, "hiver")).isPresent();
+    }
+
+    @Test
     void anInvalidScriptIsNotStored() {
         assertThatThrownBy(() -> scripts.put(account, "bad", "fileinto \"x\";"))
                 .isInstanceOf(SieveScriptException.class).hasMessageContaining("require \"fileinto\"");
