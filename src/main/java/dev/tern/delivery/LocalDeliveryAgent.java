@@ -3,9 +3,11 @@ package dev.tern.delivery;
 import dev.tern.directory.Account;
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
+import dev.tern.forwarding.Forwarding;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.ImmediateDelivery;
+import dev.tern.queue.MailQueue;
 import dev.tern.queue.RetryPolicy;
 import dev.tern.sieve.SieveOutcome;
 import dev.tern.store.MetadataStore;
@@ -43,7 +45,9 @@ import java.util.concurrent.Executor;
  * transaction that enqueues it ({@link #deliverNow}); the runner path ({@link #deliver}) takes
  * what could not be: a retry after a failure, a recipient that wants a success notification, or
  * one whose account has an active Sieve script, which runs there ({@link SieveDelivery}), off the
- * store's writer, and decides which mailboxes get a copy and what else is sent.
+ * store's writer, and decides which mailboxes get a copy and what else is sent. A recipient that
+ * leads to addresses of other domains (an alias target elsewhere, a rewritten sender address) is
+ * taken there too: its copy for them is queued ({@link Forwarding}) in the same transaction.
  */
 public final class LocalDeliveryAgent implements ImmediateDelivery {
 
@@ -57,6 +61,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     private final OutcomeRecorder recorder;
     private final DeliveryTracker tracker;
     private final SieveDelivery sieve;
+    private final Forwarding forwarding;
 
     /** An agent that records failures without notifying senders (tests of delivery alone). */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
@@ -73,7 +78,15 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     /** @param sieve runs the accounts' Sieve scripts; null to deliver to every account as if it had none */
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
                               Executor storageExecutor, OutcomeRecorder recorder, SieveDelivery sieve) {
+        this(store, directory, mailboxes, retry, storageExecutor, recorder, sieve, null);
+    }
+
+    /** @param forwarding makes the copies for addresses of other domains; null to leave them waiting */
+    public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
+                              Executor storageExecutor, OutcomeRecorder recorder, SieveDelivery sieve,
+                              Forwarding forwarding) {
         this.store = store;
+        this.forwarding = forwarding;
         this.sieve = sieve;
         this.directory = directory;
         this.mailboxes = mailboxes;
@@ -85,16 +98,30 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
 
     /** The status of a recipient whose accounts have no room for the message: deferred, bounced once it expires. */
     static final String MAILBOX_FULL = "4.2.2 mailbox full";
+    /** The status of a recipient forwarded elsewhere by an agent that cannot forward (tests of delivery alone). */
+    static final String NO_FORWARDING = "4.3.5 forwarding is not available";
 
     /**
      * @param deferral non-null: leave the recipient waiting for this reason (its accounts are over quota)
      * @param plans    what the Sieve scripts of its filtered accounts decided, by account id
+     * @param forward  the copy for the addresses elsewhere it leads to, or null
+     * @param notes    what else to log about it
      */
     private record Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure, String deferral,
-                            Map<Long, SieveDelivery.Plan> plans) {
+                            Map<Long, SieveDelivery.Plan> plans, MailQueue.GeneratedMessage forward,
+                            List<String> notes) {
         Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure) {
-            this(recipient, accounts, failure, null, Map.of());
+            this(recipient, accounts, failure, null, Map.of(), null, List.of());
         }
+
+        Decision(Rows.QueueRecipient recipient, List<Account> accounts, String failure, String deferral,
+                 Map<Long, SieveDelivery.Plan> plans) {
+            this(recipient, accounts, failure, deferral, plans, null, List.of());
+        }
+    }
+
+    /** The copy a recipient's forwards get (null when none), and why not when it gets none. */
+    private record ForwardCopy(MailQueue.GeneratedMessage copy, String note) {
     }
 
     /** Delivers the given waiting recipients of one message. The future completes when the outcome is stored. */
@@ -164,7 +191,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        return directory.resolve(tx, address) instanceof Resolution.Local local ? local.accounts() : null;
+        // forwarded mail leaves through the runner, which makes the copy off this writer
+        return directory.resolve(tx, address) instanceof Resolution.Local local && !local.forwarded()
+                ? local.accounts() : null;
     }
 
     /**
@@ -187,6 +216,22 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                     row.sieveActive()));
         }
         return accounts;
+    }
+
+    /**
+     * Files a recipient's copies and queues its forwarded copy, in the caller's transaction; returns
+     * the detail for the log.
+     */
+    private String deliver(StoreTx tx, Rows.QueuedMessage message, Decision d, Set<Long> deliveredTo, Instant now) {
+        List<String> parts = new ArrayList<>();
+        if (!d.accounts().isEmpty() || d.forward() == null) {
+            parts.add(place(tx, message, d.accounts(), deliveredTo, now, d.plans()));
+        }
+        if (d.forward() != null) {
+            parts.add(forwarding.send(tx, d.forward()));
+        }
+        parts.addAll(d.notes());
+        return String.join("; ", parts);
     }
 
     /**
@@ -262,7 +307,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 }
                 if (d.failure() == null) {
                     outcomes.add(new RecipientOutcome(d.recipient(), RecipientOutcome.Kind.DELIVERED, "2.0.0",
-                            "delivered to a local mailbox", null, false));
+                            d.forward() != null ? "forwarded" : "delivered to a local mailbox", null, false));
                 } else {
                     String status = d.failure().substring(0, d.failure().indexOf(' '));
                     outcomes.add(RecipientOutcome.failed(d.recipient(), status,
@@ -285,8 +330,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 if (!waiting) {
                     continue;
                 }
-                String detail = d.failure() != null ? d.failure()
-                        : place(tx, message, d.accounts(), deliveredTo, now, d.plans());
+                String detail = d.failure() != null ? d.failure() : deliver(tx, message, d, deliveredTo, now);
                 countRejects(tx, d);
                 if (d.failure() == null) {
                     placements.put(d.recipient().id(), detail);
@@ -309,6 +353,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         List<Decision> out = new ArrayList<>(recipients.size());
         Map<Long, Long> usage = new HashMap<>();
         Set<Long> served = new HashSet<>();
+        Set<MailAddress> forwardedTo = new HashSet<>();
         for (Rows.QueueRecipient r : recipients) {
             MailAddress address;
             try {
@@ -318,7 +363,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 continue;
             }
             Resolution res = directory.resolve(address);
-            if (res instanceof Resolution.Local local) {
+            if (res instanceof Resolution.Local local && local.forwarded()) {
+                out.add(forwarded(message, r, local, usage, served, forwardedTo));
+            } else if (res instanceof Resolution.Local local) {
                 List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served,
                         Runnable::run);
                 List<Account> fresh = room.stream().filter(a -> !served.contains(a.id())).toList();
@@ -333,6 +380,53 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
         }
         return out;
+    }
+
+    /**
+     * The decision for a recipient that leads to addresses of other domains (and perhaps to local
+     * accounts too): a copy for those addresses not yet served by another recipient of the message,
+     * unless the message has been through this address before (a forwarding loop), and the
+     * accounts' copies as for any recipient. Accounts without room miss their copy rather than
+     * hold the forward back: a retry would forward it twice.
+     */
+    private Decision forwarded(Rows.QueuedMessage message, Rows.QueueRecipient r, Resolution.Local local,
+                               Map<Long, Long> usage, Set<Long> served, Set<MailAddress> forwardedTo) {
+        if (forwarding == null) {
+            return new Decision(r, List.of(), null, NO_FORWARDING, Map.of());
+        }
+        List<MailAddress> targets = local.forwards().stream().filter(forwardedTo::add).toList();
+        ForwardCopy copy = forwardCopy(message, r, targets);
+        List<Account> room = withRoom(local.accounts(), message.size(), mailboxes::usage, usage, served, Runnable::run);
+        List<Account> fresh = room.stream().filter(a -> !served.contains(a.id())).toList();
+        room.forEach(a -> served.add(a.id()));
+        List<String> notes = copy.note() == null ? List.of() : List.of(copy.note());
+        if (room.isEmpty()) {
+            if (copy.copy() == null && local.accounts().isEmpty() && !targets.isEmpty()) {
+                return new Decision(r, List.of(), "5.4.6 mail forwarding loop for " + r.address());
+            }
+            return new Decision(r, List.of(), null, null, Map.of(), copy.copy(), notes);
+        }
+        Decision d = filter(message, r, room, fresh);
+        if (d.failure() != null) {
+            // every account's script refused it: they get no copy, the addresses elsewhere theirs
+            return new Decision(r, List.of(), null, null, d.plans(), copy.copy(), notes);
+        }
+        return new Decision(r, d.accounts(), null, null, d.plans(), copy.copy(), notes);
+    }
+
+    private ForwardCopy forwardCopy(Rows.QueuedMessage message, Rows.QueueRecipient r, List<MailAddress> targets) {
+        if (targets.isEmpty()) {
+            return new ForwardCopy(null, null);   // another recipient of the message forwards to them
+        }
+        try {
+            if (forwarding.cameThrough(message, List.of(r.address()))) {
+                return new ForwardCopy(null, "not forwarded: the message has been through " + r.address()
+                        + " before (mail forwarding loop)");
+            }
+            return new ForwardCopy(forwarding.prepare(message, MailAddress.parse(r.address()), targets), null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);   // the content could not be read: retried later
+        }
     }
 
     /**
@@ -407,19 +501,24 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
         return room;
     }
 
-    /** Leaves the recipients whose accounts are full waiting, on the retry schedule like any deferral. */
+    /**
+     * Leaves the recipients that cannot be served now (their accounts are full) waiting, on the
+     * retry schedule like any deferral.
+     */
     private CompletableFuture<Void> deferFull(Rows.QueuedMessage message, List<Decision> decisions) {
-        List<Rows.QueueRecipient> full = decisions.stream().filter(d -> d.deferral() != null)
-                .map(Decision::recipient).toList();
-        if (full.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
+        Map<String, List<Rows.QueueRecipient>> byReason = new java.util.LinkedHashMap<>();
+        decisions.stream().filter(d -> d.deferral() != null)
+                .forEach(d -> byReason.computeIfAbsent(d.deferral(), k -> new ArrayList<>()).add(d.recipient()));
         long delay = Duration.between(message.receivedAt(), Instant.now()).toMillis();
-        for (Rows.QueueRecipient r : full) {
-            log.info("{}: to=<{}>, relay=local, delay={}, status=deferred ({})", message.id(), r.address(),
-                    seconds(delay), MAILBOX_FULL);
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (Map.Entry<String, List<Rows.QueueRecipient>> e : byReason.entrySet()) {
+            for (Rows.QueueRecipient r : e.getValue()) {
+                log.info("{}: to=<{}>, relay=local, delay={}, status=deferred ({})", message.id(), r.address(),
+                        seconds(delay), e.getKey());
+            }
+            all = all.thenCompose(v -> deferAll(message, e.getValue(), e.getKey(), null));
         }
-        return deferAll(message, full, MAILBOX_FULL, null);
+        return all;
     }
 
     private record Result(Rows.QueueRecipient recipient, DeliveryOutcome outcome, String detail) {
@@ -444,7 +543,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             if (!tx.queue().finish(d.recipient().id(), "delivered", "delivered", now)) {
                 continue;   // deleted from the queue meanwhile
             }
-            String detail = place(tx, message, d.accounts(), deliveredTo, now, d.plans());
+            String detail = deliver(tx, message, d, deliveredTo, now);
             countRejects(tx, d);
             tracker.delivered(tx, message, d.recipient().address(), null, "2.0.0", detail);
             results.add(new Result(d.recipient(), DeliveryOutcome.DELIVERED, detail));

@@ -1,6 +1,7 @@
 package dev.tern.delivery;
 
 import dev.tern.directory.Account;
+import dev.tern.forwarding.Forwarding;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
@@ -49,9 +50,9 @@ import java.util.function.Predicate;
  * delivery then files the copies and queues those messages in the one transaction that records
  * the recipient delivered, so each happens exactly once.
  *
- * <p>A redirected copy leaves with the original envelope sender (as Pigeonhole's default) and a
- * {@code Delivered-To} field naming the account, by which a copy that comes back is recognised
- * and kept instead of sent round again. A vacation reply leaves from the null sender, once per
+ * <p>A redirected copy is made as any forwarded one ({@link Forwarding}): its envelope sender
+ * rewritten into the account's domain, and a {@code Delivered-To} field naming the account, by
+ * which a copy that comes back is recognised and kept instead of sent round again. A vacation reply leaves from the null sender, once per
  * sender and handle within its days (recorded in the same transaction).
  */
 public final class SieveDelivery {
@@ -63,13 +64,16 @@ public final class SieveDelivery {
     private final MailboxService mailboxes;
     private final MailQueue queue;
     private final SieveEngine engine;
+    private final Forwarding forwarding;
     private final String hostname;
     private final Clock clock;
     private volatile java.util.function.Consumer<String> actionObserver = action -> { };
 
+    /** @param forwarding makes the redirected copies, with their sender rewritten */
     public SieveDelivery(MetadataStore store, MailboxService mailboxes, MailQueue queue, SieveEngine engine,
-                         String hostname, Clock clock) {
+                         Forwarding forwarding, String hostname, Clock clock) {
         this.store = store;
+        this.forwarding = forwarding;
         this.mailboxes = mailboxes;
         this.queue = queue;
         this.engine = engine;
@@ -148,14 +152,7 @@ public final class SieveDelivery {
                 notes.add("redirect to the account itself ignored");
                 continue;
             }
-            Envelope envelope = new Envelope(message.sender() == null ? null : MailAddress.parse(message.sender()),
-                    List.of(Recipient.of(target)), message.bodyType(), message.smtpUtf8(), null, null,
-                    new ClientInfo(null, null, hostname, "local", LISTENER, null), clock.instant());
-            byte[] deliveredTo = ("Delivered-To: " + account.address() + "\r\n").getBytes(StandardCharsets.UTF_8);
-            try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo),
-                    mailboxes.openContent(message.blobId()))) {
-                redirects.add(queue.prepare(envelope, in));
-            }
+            redirects.add(forwarding.prepare(message, MailAddress.parse(account.address()), List.of(target)));
         }
 
         MailQueue.GeneratedMessage reply = null;

@@ -1,5 +1,6 @@
 package dev.tern.directory;
 
+import dev.tern.forwarding.SenderRewriting;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.security.dkim.DkimKey;
@@ -28,7 +29,9 @@ import java.util.function.Function;
  *
  * <p>Resolution follows Postfix's virtual domains: an alias is looked up before an account (so an
  * alias can redirect an existing address; an alias that names its own address also delivers to the
- * account), then the address without its {@code +tag}, then the domain's catch-all.
+ * account), then the address without its {@code +tag}, then the domain's catch-all. An alias
+ * target in a domain that is not ours forwards the mail there (docs/forwarding.md), and a
+ * rewritten sender address of ours ({@code SRS0=…}) leads back to the sender it stands for.
  */
 public final class Directory {
 
@@ -38,6 +41,7 @@ public final class Directory {
     private final String recipientDelimiter;
     private final String hostname;
     private final MailAddress postmaster;
+    private final SenderRewriting rewriting;
 
     /**
      * @param recipientDelimiter the plus-addressing separator, or an empty string to disable it
@@ -45,7 +49,14 @@ public final class Directory {
      * @param postmaster         where postmaster mail goes when no account or alias takes it, or null
      */
     public Directory(MetadataStore store, String recipientDelimiter, String hostname, String postmaster) {
+        this(store, recipientDelimiter, hostname, postmaster, null);
+    }
+
+    /** @param rewriting what reads the rewritten sender addresses of forwarded mail; null to know none */
+    public Directory(MetadataStore store, String recipientDelimiter, String hostname, String postmaster,
+                     SenderRewriting rewriting) {
         this.store = store;
+        this.rewriting = rewriting;
         this.recipientDelimiter = recipientDelimiter;
         this.hostname = MailAddress.toAsciiDomain(hostname);
         this.postmaster = postmaster == null ? null : MailAddress.parse(postmaster);
@@ -275,8 +286,7 @@ public final class Directory {
             Rows.Domain d = requireDomain(tx, a.asciiDomain());
             for (MailAddress t : parsed) {
                 if (tx.directory().domain(t.asciiDomain()).isEmpty()) {
-                    throw new DirectoryException("alias target " + t + " is not in a local domain; "
-                            + "aliases deliver to local accounts");
+                    checkForwardTarget(t);   // another domain's address: mail is forwarded there
                 }
                 tx.directory().insertAlias(a.key(), t.key(), d.id());
             }
@@ -294,7 +304,7 @@ public final class Directory {
         return store.read(tx -> {
             List<String> nowhere = new ArrayList<>();
             for (String t : tx.directory().aliasTargets(a.key())) {
-                Map<Long, Account> found = new LinkedHashMap<>();
+                Found found = new Found();
                 boolean any = t.equals(a.key()) ? addAccount(tx, t, found)
                         : expand(tx, t, 1, found, new ArrayList<>(List.of(a.key())));
                 if (!any) {
@@ -457,7 +467,10 @@ public final class Directory {
         if (domain.isEmpty()) {
             return new Resolution.NotLocal();
         }
-        Map<Long, Account> found = new LinkedHashMap<>();
+        if (rewriting != null && SenderRewriting.isRewritten(recipient.localPart())) {
+            return rewritten(recipient);
+        }
+        Found found = new Found();
         if (expand(tx, recipient.key(), 0, found, new ArrayList<>())) {
             return local(found);
         }
@@ -479,11 +492,11 @@ public final class Directory {
      * postmaster fallback. Empty when {@code key} is not an alias.
      */
     Map<Long, Account> aliasAccounts(StoreTx tx, String key) {
-        Map<Long, Account> found = new LinkedHashMap<>();
+        Found found = new Found();
         if (!tx.directory().aliasTargets(key).isEmpty()) {
             expand(tx, key, 0, found, new ArrayList<>());
         }
-        return found;
+        return found.accounts;
     }
 
     /** Runs read-only work on the store (for the policies of this package). */
@@ -495,13 +508,42 @@ public final class Directory {
         return recipientDelimiter;
     }
 
-    private static Resolution local(Map<Long, Account> found) {
-        List<Account> enabled = found.values().stream().filter(Account::enabled).toList();
-        return enabled.isEmpty() ? new Resolution.Unknown() : new Resolution.Local(enabled);
+    private static Resolution local(Found found) {
+        List<Account> enabled = found.accounts.values().stream().filter(Account::enabled).toList();
+        if (enabled.isEmpty() && found.forwards.isEmpty()) {
+            return new Resolution.Unknown();
+        }
+        return new Resolution.Local(enabled, List.copyOf(found.forwards.values()));
     }
 
-    /** Adds the accounts an address leads to; false when it leads nowhere. */
-    private boolean expand(StoreTx tx, String key, int depth, Map<Long, Account> found, List<String> path) {
+    /**
+     * A rewritten sender address of ours, as a bounce of forwarded mail comes back to: forwarded to
+     * the sender it stands for while its signature is ours and fresh; unknown otherwise, like any
+     * address nobody has (a forged one must not make this server relay).
+     */
+    private Resolution rewritten(MailAddress recipient) {
+        Optional<String> original = rewriting.reverse(recipient.localPart());
+        if (original.isEmpty()) {
+            return new Resolution.Unknown();
+        }
+        try {
+            return new Resolution.Local(List.of(), List.of(MailAddress.parse(original.get())));
+        } catch (IllegalArgumentException e) {
+            return new Resolution.Unknown();
+        }
+    }
+
+    /** What an address leads to: accounts by id, and addresses in other domains by key, each once. */
+    private static final class Found {
+        final Map<Long, Account> accounts = new LinkedHashMap<>();
+        final Map<String, MailAddress> forwards = new LinkedHashMap<>();
+    }
+
+    /**
+     * Adds the accounts and the addresses elsewhere an address leads to; false when it leads
+     * nowhere. An address of another domain (only an alias target can be one) is forwarded to.
+     */
+    private boolean expand(StoreTx tx, String key, int depth, Found found, List<String> path) {
         if (depth > MAX_ALIAS_DEPTH || path.contains(key)) {
             return false;
         }
@@ -516,16 +558,43 @@ public final class Directory {
             }
         }
         if (targets.isEmpty()) {
-            any = addAccount(tx, key, found);
+            // an address's own domain is ours; only a target's may not be
+            any = addAccount(tx, key, found) || (depth > 0 && addForward(tx, key, found));
         }
         path.remove(path.size() - 1);
         return any;
     }
 
-    private static boolean addAccount(StoreTx tx, String key, Map<Long, Account> found) {
+    private static boolean addAccount(StoreTx tx, String key, Found found) {
         Optional<Rows.Account> row = tx.directory().account(key);
-        row.ifPresent(r -> found.putIfAbsent(r.id(), toAccount(r)));
+        row.ifPresent(r -> found.accounts.putIfAbsent(r.id(), toAccount(r)));
         return row.isPresent();
+    }
+
+    /** Adds an address of a domain that is not ours as a forward; false for one of ours (it leads nowhere). */
+    private static boolean addForward(StoreTx tx, String key, Found found) {
+        MailAddress address;
+        try {
+            address = MailAddress.parse(key);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (tx.directory().domain(address.asciiDomain()).isPresent()) {
+            return false;
+        }
+        found.forwards.putIfAbsent(key, address);
+        return true;
+    }
+
+    /**
+     * Refuses, as an alias target, an address of another domain that mail cannot be forwarded to:
+     * an address literal (forwarding goes by the domain's MX records).
+     */
+    private static void checkForwardTarget(MailAddress target) {
+        if (target.asciiDomain().startsWith("[")) {
+            throw new DirectoryException("alias target " + target + " is an address literal; an alias forwards "
+                    + "to local accounts or to addresses of other domains by name");
+        }
     }
 
     // ---- helpers

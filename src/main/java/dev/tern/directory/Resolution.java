@@ -1,5 +1,7 @@
 package dev.tern.directory;
 
+import dev.tern.mail.MailAddress;
+
 import java.util.List;
 
 /** Where mail for one address goes, as far as this server's directory knows. */
@@ -13,10 +15,27 @@ public sealed interface Resolution {
     record Unknown() implements Resolution {
     }
 
-    /** The local accounts (at least one) that receive mail sent to the address. */
-    record Local(List<Account> accounts) implements Resolution {
+    /**
+     * Our address: the local accounts that receive its mail, and the addresses elsewhere it is
+     * forwarded to (alias targets in other domains, or the sender a rewritten address stands for,
+     * docs/forwarding.md). At least one of the two is not empty.
+     */
+    record Local(List<Account> accounts, List<MailAddress> forwards) implements Resolution {
         public Local {
             accounts = List.copyOf(accounts);
+            forwards = List.copyOf(forwards);
+            if (accounts.isEmpty() && forwards.isEmpty()) {
+                throw new IllegalArgumentException("an address that leads nowhere is not local");
+            }
+        }
+
+        public Local(List<Account> accounts) {
+            this(accounts, List.of());
+        }
+
+        /** Whether some of its mail leaves for other domains. */
+        public boolean forwarded() {
+            return !forwards.isEmpty();
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.tern.security.dkim.DkimKeys;
 import dev.tern.security.dkim.DkimSigning;
 import dev.tern.sieve.SieveEngine;
 import dev.tern.sieve.SieveScripts;
+import dev.tern.forwarding.SenderRewriting;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.tracking.DeliveryTracker;
@@ -31,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Services implements AutoCloseable {
 
+    /** The store's name for the key of rewritten sender addresses. */
+    private static final String SRS_SECRET = "srs";
+
     private final TernConfig config;
     private final MetadataStore metadata;
     private final BlobStore blobs;
@@ -47,6 +51,7 @@ public final class Services implements AutoCloseable {
     private final DomainOnboarding onboarding;
     private final SmtpCredentials smtpCredentials;
     private final SieveScripts sieveScripts;
+    private final SenderRewriting senderRewriting;
     /** For the checks of published records: made at the first check, without a cache. */
     private DnsResolver checkResolver;
 
@@ -70,8 +75,10 @@ public final class Services implements AutoCloseable {
             return t;
         });
         this.mailboxes = new MailboxService(metadata, blobs);
+        this.senderRewriting = new SenderRewriting(srsSecret(metadata), SenderRewriting.DEFAULT_MAX_AGE_DAYS,
+                Clock.systemUTC());
         this.directory = new Directory(metadata, config.recipientDelimiter(), config.hostname(),
-                config.postmaster());
+                config.postmaster(), senderRewriting);
         this.tracker = new DeliveryTracker(Clock.systemUTC());
         this.trace = new MessageTrace(metadata, Clock.systemUTC());
         this.webhooks = new Webhooks(metadata, Clock.systemUTC(), config.webhooks().allowPrivate());
@@ -165,6 +172,26 @@ public final class Services implements AutoCloseable {
     /** The accounts' Sieve scripts (ManageSieve, the command line, local delivery). */
     public SieveScripts sieveScripts() {
         return sieveScripts;
+    }
+
+    /** Signs and reads the rewritten sender addresses of forwarded mail (docs/forwarding.md). */
+    public SenderRewriting senderRewriting() {
+        return senderRewriting;
+    }
+
+    /**
+     * The key of rewritten sender addresses: made by the first process that needs it and kept in
+     * the store, so that every node (and every restart) reads the addresses the others made.
+     */
+    private static byte[] srsSecret(MetadataStore metadata) {
+        String kept = metadata.read(tx -> tx.secrets().secret(SRS_SECRET)).orElse(null);
+        if (kept == null) {
+            byte[] fresh = new byte[32];
+            new java.security.SecureRandom().nextBytes(fresh);
+            String made = java.util.Base64.getEncoder().encodeToString(fresh);
+            kept = metadata.writeAndWait(tx -> tx.secrets().keep(SRS_SECRET, made, java.time.Instant.now()));
+        }
+        return java.util.Base64.getDecoder().decode(kept);
     }
 
     @Override

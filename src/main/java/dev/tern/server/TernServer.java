@@ -20,6 +20,7 @@ import dev.tern.config.TernConfig;
 import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.SieveDelivery;
+import dev.tern.forwarding.Forwarding;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
 import dev.tern.delivery.remote.RemoteDeliveryAgent;
@@ -299,11 +300,13 @@ public final class TernServer implements AutoCloseable {
             OutcomeRecorder recorder = new OutcomeRecorder(services.metadata(), services.queue(), services.mailboxes(),
                     retry, delivery.delayWarning(), delivery.bounceSizeLimit(), config.hostname(),
                     services.storageExecutor(), Clock.systemUTC());
+            Forwarding forwarding = new Forwarding(services.mailboxes(), services.queue(), services.senderRewriting(),
+                    services.directory()::isLocalDomain, config.hostname(), Clock.systemUTC());
             SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
-                    services.sieveScripts().engine(), config.hostname(), Clock.systemUTC());
+                    services.sieveScripts().engine(), forwarding, config.hostname(), Clock.systemUTC());
             sieve.observeActions(metrics::sieveAction);
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
-                    services.mailboxes(), retry, services.storageExecutor(), recorder, sieve);
+                    services.mailboxes(), retry, services.storageExecutor(), recorder, sieve, forwarding);
             dns = new DnsResolver(config.dns());
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");

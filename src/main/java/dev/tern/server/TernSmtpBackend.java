@@ -165,7 +165,10 @@ final class TernSmtpBackend implements SmtpBackend {
                         : recipient.withLocalAccounts(accounts.stream().map(Account::id).toList()));
     }
 
-    /** Completes with the local accounts of an accepted recipient, or null for one accepted for relay. */
+    /**
+     * Completes with the local accounts of an accepted recipient, or null for one accepted for
+     * relay or forwarded (in part) to other domains, which delivery resolves again.
+     */
     private CompletableFuture<List<Account>> resolveRecipient(ClientInfo client, MailAddress sender,
                                                               MailAddress recipient) {
         if (client.authUser() != null) {
@@ -192,6 +195,10 @@ final class TernSmtpBackend implements SmtpBackend {
             } catch (RuntimeException e) {
                 log.error("recipient lookup for <{}> failed: {}", recipient, e.toString());
                 throw MailException.temporary("Temporary lookup failure, try again later", COMPONENT, e);
+            }
+            if (r instanceof Resolution.Local local && local.forwarded()) {
+                // Mail forwarded elsewhere leaves through the queue; no account decides on it here.
+                return null;
             }
             if (r instanceof Resolution.Local local) {
                 refuseIfFull(recipient, local.accounts());

@@ -29,6 +29,8 @@ public interface StoreTx {
 
     SieveDao sieve();
 
+    SecretDao secrets();
+
     DomainOwnershipDao domainOwnership();
 
     SmtpCredentialDao smtpCredentials();

@@ -182,6 +182,14 @@ class AdminApiTest {
         assertThat(AdminClient.JSON.convertValue(more.json().get("targets"), List.class))
                 .containsExactly("bob@b.test", "carol@b.test");
         assertThat(fx.services().directory().aliases("b.test")).containsKey("info@b.test");
+        AdminClient.Answer forward = api.post("/api/aliases", Map.of("address", "out@b.test",
+                "targets", List.of("someone@elsewhere.example")));
+        assertThat(forward.status()).as("a target in another domain is forwarded to").isEqualTo(201);
+        AdminClient.Answer literal = api.post("/api/aliases", Map.of("address", "lit@b.test",
+                "targets", List.of("x@[192.0.2.1]")));
+        assertThat(literal.status()).isEqualTo(400);
+        assertThat(literal.json().toString()).contains("address literal");
+        assertThat(api.delete("/api/aliases/out@b.test").status()).isEqualTo(204);
 
         JsonNode list = api.get("/api/aliases?domain=b.test").json();
         assertThat(list.get("aliases").get(0).get("address").asText()).isEqualTo("info@b.test");

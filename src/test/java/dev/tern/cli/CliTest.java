@@ -77,6 +77,13 @@ class CliTest {
         assertThat(tern(null, "alias", "add", "ghost@example.org", "ghost@example.org").out())
                 .isEqualTo("alias ghost@example.org -> ghost@example.org\nnote: ghost@example.org is not an account or "
                         + "an alias leading to one (yet): mail to ghost@example.org is refused until one is\n");
+        assertThat(tern(null, "alias", "add", "out@example.org", "alice@example.org", "Jo@Elsewhere.example").out())
+                .isEqualTo("alias out@example.org -> alice@example.org, Jo@Elsewhere.example\nnote: mail to "
+                        + "out@example.org is forwarded to Jo@Elsewhere.example with its sender rewritten into example.org "
+                        + "(SRS), so that the SPF record of that domain must name this server (docs/forwarding.md)\n");
+        assertThat(tern(null, "alias", "list", "example.org").out()).contains("out@example.org -> alice@example.org, "
+                + "jo@elsewhere.example\n");
+        assertThat(tern(null, "alias", "delete", "out@example.org").code()).isZero();
         assertThat(tern(null, "alias", "delete", "all@example.org").code()).isZero();
         assertThat(tern(null, "alias", "delete", "sales@example.org").code()).isZero();
         assertThat(tern(null, "alias", "delete", "ghost@example.org").code()).isZero();

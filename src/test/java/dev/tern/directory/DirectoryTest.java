@@ -53,6 +53,49 @@ class DirectoryTest {
         assertThat(resolve("alice@elsewhere.test")).containsExactly("NotLocal");
     }
 
+    /** The accounts and the forwarded-to addresses an address leads to, or the kind of resolution. */
+    private List<String> destinations(String address) {
+        Resolution r = directory.resolve(MailAddress.parse(address));
+        if (r instanceof Resolution.Local local) {
+            List<String> out = new java.util.ArrayList<>(local.accounts().stream().map(Account::address).toList());
+            local.forwards().forEach(f -> out.add("forward " + f));
+            return out;
+        }
+        return List.of(r.getClass().getSimpleName());
+    }
+
+    @Test
+    void anAliasForwardsToAddressesOfOtherDomainsAsWellAsToAccounts() {
+        directory.addAlias("info@example.test", List.of("alice@example.test", "Someone@Elsewhere.TEST"));
+        directory.addAlias("out@example.test", List.of("someone@elsewhere.test", "info@example.test"));
+        directory.addAlias("away@example.test", List.of("x@other.test"));
+        directory.addAlias("gone@example.test", List.of("nobody@example.test"));
+
+        assertThat(destinations("info@example.test")).containsExactly("alice@example.test", "forward someone@elsewhere.test");
+        assertThat(destinations("out@example.test")).as("each address elsewhere once, through nested aliases")
+                .containsExactly("alice@example.test", "forward someone@elsewhere.test");
+        assertThat(destinations("away@example.test")).containsExactly("forward x@other.test");
+        assertThat(destinations("away+tag@example.test")).containsExactly("forward x@other.test");
+        assertThat(destinations("gone@example.test")).as("a local address nobody has is not forwarded anywhere")
+                .containsExactly("Unknown");
+        assertThat(directory.targetsLeadingNowhere("away@example.test")).isEmpty();
+        assertThat(directory.targetsLeadingNowhere("gone@example.test")).containsExactly("nobody@example.test");
+    }
+
+    @Test
+    void aRewrittenSenderAddressOfOursLeadsBackToTheSenderOnlyWhenItsSignatureIsOurs() {
+        String rewritten = services.senderRewriting().forward("jane", "example.org", "example.test");
+        assertThat(rewritten).startsWith("SRS0=").endsWith("=example.org=jane@example.test");
+        assertThat(destinations(rewritten)).containsExactly("forward jane@example.org");
+        assertThat(destinations(rewritten.toLowerCase(java.util.Locale.ROOT)))
+                .as("a server on the way may lower-case it").containsExactly("forward jane@example.org");
+
+        String forged = rewritten.replaceFirst("=jane@", "=mallory@");
+        assertThat(destinations(forged)).containsExactly("Unknown");
+        assertThat(destinations("SRS0=AAAAAAAA=AA=evil.test=x@example.test")).containsExactly("Unknown");
+        assertThat(destinations(rewritten.replace("@example.test", "@elsewhere.test"))).containsExactly("NotLocal");
+    }
+
     @Test
     void newAccountsGetTheStandardMailboxes() {
         Account a = directory.user("alice@example.test").orElseThrow();
@@ -176,8 +219,8 @@ class DirectoryTest {
         assertThatThrownBy(() -> directory.addUser("carol@example\u3002test", "x")).hasMessageContaining("not a valid address")
                 .hasMessageContaining("U+3002");
         assertThatThrownBy(() -> directory.deleteDomain("example.test")).hasMessageContaining("2 account(s)");
-        assertThatThrownBy(() -> directory.addAlias("x@example.test", List.of("y@remote.test")))
-                .hasMessageContaining("not in a local domain");
+        assertThatThrownBy(() -> directory.addAlias("x@example.test", List.of("y@[192.0.2.1]")))
+                .hasMessageContaining("address literal");
         assertThatThrownBy(() -> directory.deleteAlias("x@example.test", List.of())).hasMessageContaining("no such alias");
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -1189,6 +1190,21 @@ public abstract class MetadataStoreContract {
         assertThat(changed).isTrue();
         assertThat(unknown).isFalse();
         assertThat(row).get().extracting(Rows.Account::enabled).isEqualTo(false);
+    }
+
+    @Test
+    void aSecretIsKeptOnceAndTheFirstOneMadeStays() {
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        Optional<String> none = store.read(tx -> tx.secrets().secret("srs"));
+        String first = store.writeAndWait(tx -> tx.secrets().keep("srs", "first-secret", t));
+        String second = store.writeAndWait(tx -> tx.secrets().keep("srs", "second-secret", t.plusSeconds(1)));
+        Optional<String> read = store.read(tx -> tx.secrets().secret("srs"));
+        Optional<String> other = store.read(tx -> tx.secrets().secret("other"));
+        assertThat(none).isEmpty();
+        assertThat(first).isEqualTo("first-secret");
+        assertThat(second).as("a second process finds the first one's secret").isEqualTo("first-secret");
+        assertThat(read).contains("first-secret");
+        assertThat(other).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.tern.store.DirectoryDao;
 import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
+import dev.tern.store.SecretDao;
 import dev.tern.store.SieveDao;
 import dev.tern.store.TlsReportDao;
 import dev.tern.store.DmarcReportDao;
@@ -37,6 +38,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlDmarcReportDao dmarcReports;
     private final SqlAcmeDao acme;
     private final SqlSieveDao sieve;
+    private final SqlSecretDao secrets;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -89,6 +91,7 @@ public final class SqlStoreTx implements StoreTx {
         this.dmarcReports = new SqlDmarcReportDao(db);
         this.acme = new SqlAcmeDao(db);
         this.sieve = new SqlSieveDao(db, directory);
+        this.secrets = new SqlSecretDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -161,6 +164,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public SieveDao sieve() {
         return sieve;
+    }
+
+    @Override
+    public SecretDao secrets() {
+        return secrets;
     }
 
     @Override

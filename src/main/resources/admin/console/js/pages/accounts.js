@@ -47,7 +47,7 @@ export async function render(view, params, q, ctx) {
     h('h3', { id: 'add-alias-title' }, 'Add an alias'),
     h('div', { class: 'row' },
       field('Alias address', aliasAddress),
-      field('Delivered to', targets, 'Local addresses, separated by commas. An existing alias gets them added.'),
+      field('Delivered to', targets, 'Addresses, separated by commas: local ones are delivered to, others forwarded to. An existing alias gets them added.'),
       h('button', { type: 'submit', class: 'primary' }, 'Add alias')),
   ], async () => {
     const a = await post('/api/aliases', { address: aliasAddress.value.trim(), targets: splitList(targets.value) });
