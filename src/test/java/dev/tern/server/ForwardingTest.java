@@ -4,6 +4,7 @@ import dev.tern.directory.Resolution;
 import dev.tern.forwarding.SenderRewriting;
 import dev.tern.mail.MailAddress;
 import dev.tern.testing.RawSmtpClient;
+import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestDnsServer;
 import jakarta.mail.Session;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ class ForwardingTest {
         dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.3");
         // c.test's mail is never sent anywhere here; its MX only makes it a plausible sender domain.
         dns.mx("c.test", 10, "mx.b.test");
-        port = freePort();
+        port = LoopbackPorts.freeOnAll("127.0.0.3", "127.0.0.2");
     }
 
     @AfterEach
@@ -69,28 +68,6 @@ class ForwardingTest {
             b.close();
         }
         dns.close();
-    }
-
-    /** A port free on each loopback address the servers of these tests bind. */
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.3"))) {
-                candidate = s.getLocalPort();
-            }
-            if (freeOn("127.0.0.2", candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("no port free on 127.0.0.2-3");
-    }
-
-    private static boolean freeOn(String address, int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(address))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private String dnsConfig() {

@@ -7,6 +7,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
 import dev.tern.store.BlobSink;
 import dev.tern.store.Rows;
+import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.ScriptedSmtpServer;
 import dev.tern.testing.TestDnsServer;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ class OutboundDeliveryTest {
         dns.mx("c.test", 10, "mx.b.test");
         dns.nullMx("nomail.test");
         dns.mx("loop.test", 10, "mx.a.test");
-        port = freePort();
+        port = LoopbackPorts.freeOnAll("127.0.0.3", "127.0.0.2", "127.0.0.4");
     }
 
     @AfterEach
@@ -73,28 +72,6 @@ class OutboundDeliveryTest {
             b.close();
         }
         dns.close();
-    }
-
-    /** A port free on each loopback address the servers of these tests bind. */
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.3"))) {
-                candidate = s.getLocalPort();
-            }
-            if (freeOn("127.0.0.2", candidate) && freeOn("127.0.0.4", candidate)) {
-                return candidate;
-            }
-        }
-        throw new IOException("no port free on 127.0.0.2-4");
-    }
-
-    private static boolean freeOn(String address, int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(address))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private String dnsConfig() {
