@@ -76,7 +76,9 @@ class ForwardingTest {
 
     /** Both servers listen on the same port of their own address, so each delivers to the other there. */
     private String deliveryConfig() {
-        return "\n[delivery]\nsmtp_port = " + port + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n";
+        // loopback is not exempt from the receiving checks here: each server checks the other's SPF
+        return "\n[delivery]\nsmtp_port = " + port + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n"
+                + "\n[checks]\nexempt = []\n";
     }
 
     private void startBoth() throws IOException {
@@ -140,6 +142,10 @@ class ForwardingTest {
 
     @Test
     void anAliasDeliversLocallyAndForwardsElsewhereWithTheSenderRewritten() throws Exception {
+        // c.test lets no server here send its mail; a.test lets A. The forwarded copy passes SPF at B
+        // only because its sender was rewritten into a.test.
+        dns.txt("c.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.txt("a.test", "v=spf1 ip4:127.0.0.0/8 -all");
         startBoth();
         a.services().directory().addAlias("info@a.test", List.of("alice@a.test", "bob@b.test"));
 
@@ -156,6 +162,9 @@ class ForwardingTest {
         assertThat(forwarded).contains("question for info", "\r\nDelivered-To: info@a.test\r\n");
         String sender = returnPath(forwarded);
         assertThat(sender).matches(SRS_OF_JANE);
+        assertThat(a.content(a.inbox("alice@a.test").get(0))).contains("spf=fail");
+        assertThat(forwarded).containsPattern("(?is)Authentication-Results: mx\\.b\\.test;.*?"
+                + "spf=pass \\(matched ip4:127\\.0\\.0\\.0/8\\) smtp\\.mailfrom=SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=c\\.test=jane@a\\.test;");
 
         // The rewritten address leads back to the original sender, for a bounce to find its way.
         Resolution resolved = a.services().directory().resolve(MailAddress.parse(sender));
