@@ -305,9 +305,12 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                             d.deferral(), null));
                     continue;
                 }
-                if (d.failure() == null) {
+                if (d.failure() == null && d.forward() != null) {
+                    outcomes.add(RecipientOutcome.forwarded(d.recipient(),
+                            !d.accounts().isEmpty() || d.forward().envelope().recipients().size() > 1));
+                } else if (d.failure() == null) {
                     outcomes.add(new RecipientOutcome(d.recipient(), RecipientOutcome.Kind.DELIVERED, "2.0.0",
-                            d.forward() != null ? "forwarded" : "delivered to a local mailbox", null, false));
+                            "delivered to a local mailbox", null, false));
                 } else {
                     String status = d.failure().substring(0, d.failure().indexOf(' '));
                     outcomes.add(RecipientOutcome.failed(d.recipient(), status,

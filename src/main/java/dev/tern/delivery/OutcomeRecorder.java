@@ -110,7 +110,8 @@ public final class OutcomeRecorder {
                     changes.add(new Change(o, "delivered", null, false));
                     if (!o.remoteDsn() && DsnPolicy.wants(r.dsnNotify(), DsnAction.DELIVERED)) {
                         // RFC 3461 §5.2.2: delivered here, or relayed to a server that will not report.
-                        DsnAction action = o.remoteMta() == null ? DsnAction.DELIVERED : DsnAction.RELAYED;
+                        DsnAction action = o.success() != null ? o.success()
+                                : o.remoteMta() == null ? DsnAction.DELIVERED : DsnAction.RELAYED;
                         reports.add(report(o, action, "2.0.0".equals(o.status()) || o.status().startsWith("2.")
                                 ? o.status() : "2.0.0", now, null));
                     }

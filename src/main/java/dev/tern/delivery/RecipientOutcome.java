@@ -1,5 +1,6 @@
 package dev.tern.delivery;
 
+import dev.tern.delivery.dsn.DsnAction;
 import dev.tern.store.Rows;
 import dev.tern.tracking.Relay;
 
@@ -17,9 +18,18 @@ import dev.tern.tracking.Relay;
  *                   Tern, sends any further notification
  * @param relay      for a remote delivery, the server the attempt reached (or {@link Relay#none()}):
  *                   tracking records the attempt; null for a local delivery
+ * @param success    for a delivered recipient, the action a success notification reports when it
+ *                   is not the default (delivered here, relayed to a remote server): relayed or
+ *                   expanded for an address forwarded elsewhere; null otherwise
  */
 public record RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
-                               String remoteMta, boolean remoteDsn, Relay relay) {
+                               String remoteMta, boolean remoteDsn, Relay relay, DsnAction success) {
+
+    /** An outcome whose success notification, if any, says delivered or relayed as usual. */
+    public RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
+                            String remoteMta, boolean remoteDsn, Relay relay) {
+        this(recipient, kind, status, diagnostic, remoteMta, remoteDsn, relay, null);
+    }
 
     /** A local outcome. */
     public RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String status, String diagnostic,
@@ -29,7 +39,7 @@ public record RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String 
 
     /** The same outcome of a remote attempt that reached {@code relay}. */
     public RecipientOutcome withRelay(Relay relay) {
-        return new RecipientOutcome(recipient, kind, status, diagnostic, remoteMta, remoteDsn, relay);
+        return new RecipientOutcome(recipient, kind, status, diagnostic, remoteMta, remoteDsn, relay, success);
     }
 
     public enum Kind {
@@ -40,6 +50,16 @@ public record RecipientOutcome(Rows.QueueRecipient recipient, Kind kind, String 
 
     public static RecipientOutcome deferred(Rows.QueueRecipient r, String status, String diagnostic, String remoteMta) {
         return new RecipientOutcome(r, Kind.DEFERRED, status, diagnostic, remoteMta, false);
+    }
+
+    /**
+     * A recipient delivered by forwarding (RFC 3461 §6.2.7.4): the copy that leaves asks the next
+     * servers for no notification, so a success report says relayed, or expanded when the address
+     * led to several destinations.
+     */
+    public static RecipientOutcome forwarded(Rows.QueueRecipient r, boolean expanded) {
+        return new RecipientOutcome(r, Kind.DELIVERED, "2.0.0", "forwarded", null, false, null,
+                expanded ? DsnAction.EXPANDED : DsnAction.RELAYED);
     }
 
     public static RecipientOutcome failed(Rows.QueueRecipient r, String status, String diagnostic, String remoteMta) {

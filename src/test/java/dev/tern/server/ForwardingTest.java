@@ -258,4 +258,33 @@ class ForwardingTest {
         assertThat(forwarded).doesNotContainPattern("(?i)SRS0=");
         assertThat(a.inbox("alice@a.test")).isEmpty();
     }
+
+    @Test
+    void aSuccessNotificationSaysRelayedForAForwardAndExpandedForAnAliasOfSeveralDestinations() throws Exception {
+        startBoth();
+        b.services().directory().addUser("carol@b.test", "carol pw");
+        a.services().directory().addAlias("one@a.test", List.of("bob@b.test"));
+        a.services().directory().addAlias("two@a.test", List.of("carol@b.test", "alice@a.test"));
+
+        try (RawSmtpClient smtp = new RawSmtpClient("127.0.0.2", port, 20_000)) {
+            RawSmtpClient.expect(smtp.reply(), "220");
+            RawSmtpClient.expect(smtp.command("EHLO client.test"), "250");
+            RawSmtpClient.expect(smtp.command("MAIL FROM:<alice@a.test>"), "250");
+            RawSmtpClient.expect(smtp.command("RCPT TO:<one@a.test> NOTIFY=SUCCESS"), "250");
+            RawSmtpClient.expect(smtp.command("RCPT TO:<two@a.test> NOTIFY=SUCCESS"), "250");
+            RawSmtpClient.expect(smtp.command("DATA"), "354");
+            smtp.send("From: alice@a.test\r\nSubject: tell me\r\nMessage-ID: <tell-me@a.test>\r\n\r\nHi.\r\n.\r\n");
+            RawSmtpClient.expect(smtp.reply(), "250");
+            smtp.command("QUIT");
+        }
+
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1 && b.inbox("carol@b.test").size() == 1
+                && a.inbox("alice@a.test").size() == 2 && queueEmpty(a) && queueEmpty(b));
+        String report = a.inbox("alice@a.test").stream().map(a::content).filter(c -> c.contains("multipart/report"))
+                .findFirst().orElseThrow();
+        String status = deliveryStatus(parse(report));
+        assertThat(status).containsPattern("(?s)Final-Recipient: rfc822; one@a.test\r\nAction: relayed\r\n"
+                + "Status: 2\\.0\\.0")
+                .containsPattern("(?s)Final-Recipient: rfc822; two@a.test\r\nAction: expanded\r\nStatus: 2\\.0\\.0");
+    }
 }
