@@ -115,7 +115,9 @@ public final class Forwarding {
         MailAddress original = message.sender() == null ? null : MailAddress.parse(message.sender());
         List<Recipient> recipients = new ArrayList<>(targets.size());
         targets.forEach(t -> recipients.add(Recipient.of(t)));
-        Envelope envelope = new Envelope(sender(original, via.domain()), recipients, message.bodyType(),
+        // A copy that stays here (a redirect to a local account) needs no rewriting: no SPF check awaits it.
+        boolean leaves = targets.stream().anyMatch(t -> !isLocalDomain.test(t.asciiDomain()));
+        Envelope envelope = new Envelope(leaves ? sender(original, via.domain()) : original, recipients, message.bodyType(),
                 message.smtpUtf8(), null, null, new ClientInfo(null, null, hostname, "local", LISTENER, null),
                 clock.instant());
         byte[] deliveredTo = ("Delivered-To: " + via + "\r\n").getBytes(StandardCharsets.UTF_8);

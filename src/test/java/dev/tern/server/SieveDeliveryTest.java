@@ -213,9 +213,8 @@ class SieveDeliveryTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> box("dora@example.test", "INBOX").size() == 1
                 && box("bob@example.test", "INBOX").size() == 1);
         String copy = tern.content(box("dora@example.test", "INBOX").get(0));
-        // the sender rewritten into the account's domain (SRS), so that SPF at the next hop passes
-        assertThat(copy).containsPattern("Return-Path: <SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=example\\.org=jane@example\\.test>")
-                .contains("Delivered-To: bob@example.test")
+        // a copy that stays on this server keeps its sender: no SPF check awaits it
+        assertThat(copy).contains("Return-Path: <jane@example.org>").contains("Delivered-To: bob@example.test")
                 .contains("For Bob and Dora");
 
         send("jane@example.org", "anna@example.test", "Round and round");
@@ -225,6 +224,20 @@ class SieveDeliveryTest {
         String looped = tern.content(box("anna@example.test", "INBOX").get(0));
         assertThat(looped).contains("Delivered-To: carl@example.test").contains("Delivered-To: anna@example.test")
                 .contains("Round and round");
+    }
+
+    @Test
+    void aRedirectToAnotherDomainLeavesWithTheSenderRewrittenIntoTheAccountsDomain() throws Exception {
+        script("bob@example.test", "redirect \"bob.elsewhere@remote.example\";");
+        send("jane@example.org", "bob@example.test", "Away from here");
+        // No route to remote.example in this test: the copy waits in the queue, where its envelope shows.
+        await().atMost(Duration.ofSeconds(20)).until(() -> tern.services().queue().list(10).stream()
+                .anyMatch(m -> m.recipients().stream().anyMatch(r -> r.address().equals("bob.elsewhere@remote.example"))));
+        var copy = tern.services().queue().list(10).stream()
+                .filter(m -> m.recipients().stream().anyMatch(r -> r.address().equals("bob.elsewhere@remote.example")))
+                .findFirst().orElseThrow();
+        assertThat(copy.message().sender()).matches("SRS0=[A-Z2-7]{8}=[A-Z2-7]{2}=example\\.org=jane@example\\.test");
+        assertThat(box("bob@example.test", "INBOX")).isEmpty();
     }
 
     @Test
