@@ -21,11 +21,12 @@ import java.util.regex.Pattern;
  * @param dmarcReject     what a DMARC failure under a published {@code p=reject} does
  * @param dmarcQuarantine what a DMARC failure under a published {@code p=quarantine} does
  * @param dmarcReports    DMARC aggregate reports to the domains that ask for them ({@code [checks.dmarc_reports]})
+ * @param rspamd          the content scan by rspamd ({@code [checks.rspamd]}), off by default
  */
 public record CheckSettings(ClientNetworks exempt, String authservId, Duration greetingDelay, Helo helo,
                            List<String> dnsbl, List<String> dnswl, boolean spf, Action spfFail, boolean dkim,
                            boolean dmarc, Action dmarcReject, Action dmarcQuarantine,
-                           ReportSettings dmarcReports) {
+                           ReportSettings dmarcReports, RspamdSettings rspamd) {
 
     /** How strictly HELO names are checked. */
     public enum Helo { OFF, LENIENT, STRICT }
@@ -49,7 +50,8 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
 
     public static CheckSettings defaults(String hostname) {
         return new CheckSettings(loopback(), hostname, Duration.ZERO, Helo.LENIENT, List.of(), List.of(), true,
-                Action.NONE, true, true, Action.REJECT, Action.QUARANTINE, ReportSettings.defaults());
+                Action.NONE, true, true, Action.REJECT, Action.QUARANTINE, ReportSettings.defaults(),
+                RspamdSettings.defaults());
     }
 
     private static ClientNetworks loopback() {
@@ -87,7 +89,7 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
             throw new ConfigException(n.key("dmarc_reports") + ": reports need DMARC checks on (dmarc = true)");
         }
         return new CheckSettings(exempt, id, delay, helo, dnsbl, dnswl, spf, spfFail, dkim, dmarc, reject, quarantine,
-                reports);
+                reports, RspamdSettings.read(n.table("rspamd")));
     }
 
     private static List<String> zones(ConfigNode n, String key) {

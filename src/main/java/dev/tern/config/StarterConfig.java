@@ -188,6 +188,12 @@ public final class StarterConfig {
                 # enabled = true
                 # from = "dmarc-reports@your-domain"
 
+                # [checks.rspamd]
+                # Scan each message from port 25 with rspamd (Debian: apt install rspamd) and follow
+                # its verdict: refuse, defer, file as junk, or deliver.
+                # url = "http://127.0.0.1:11333"
+                # on_failure = "accept"     # or "defer" while rspamd cannot answer
+
                 # [rate_limits]
                 # Per client address on port 25 ("COUNT/WINDOW" or "off"); per authenticated user.
                 # connections_per_ip = "60/1m"

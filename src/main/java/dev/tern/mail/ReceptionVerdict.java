@@ -11,4 +11,11 @@ package dev.tern.mail;
 public record ReceptionVerdict(String traceFields, boolean quarantined) {
 
     public static final ReceptionVerdict NONE = new ReceptionVerdict(null, false);
+
+    /** What two checks concluded together: both sets of fields, this one's first; junk if either says so. */
+    public ReceptionVerdict plus(ReceptionVerdict other) {
+        String fields = traceFields == null ? other.traceFields
+                : other.traceFields == null ? traceFields : traceFields + other.traceFields;
+        return new ReceptionVerdict(fields, quarantined || other.quarantined);
+    }
 }

@@ -19,6 +19,8 @@ final class RejectionReason {
                 return "greylisted";
             case "dnsbl", "spf", "dmarc", "helo":
                 return "policy";
+            case "spam":
+                return code / 100 == 4 ? "temporary_failure" : "spam";
             case "submission-policy":
                 return code / 100 == 4 ? "temporary_failure" : e.equals("5.7.1") ? "sender_not_owned" : "policy";
             case "smtp-policy":

@@ -113,10 +113,6 @@ public final class TernMetrics {
                 .register(registry).increment();
     }
 
-    /**
-     * A login failed (see {@code AuthFailureListener}); the service names "pop" and "sieve" are
-     * counted as pop3 and managesieve, the protocols' names elsewhere in the metrics.
-     */
     /** An action of an account's Sieve script carried out at delivery (keep, fileinto, redirect…). */
     public void sieveAction(String action) {
         counter("sieve " + action, () -> Counter.builder("tern.sieve.actions")
@@ -124,6 +120,20 @@ public final class TernMetrics {
                 .tag("action", action).register(registry)).increment();
     }
 
+    /**
+     * How an rspamd scan of a received message ended: rspamd's action (no_action, add_header,
+     * rewrite_subject, greylist, soft_reject, reject), error, or skipped (larger than max_size).
+     */
+    public void spamScan(String result) {
+        counter("spam " + result, () -> Counter.builder("tern.spam.scans")
+                .description("Scans of received messages by rspamd, by how they ended")
+                .tag("result", result).register(registry)).increment();
+    }
+
+    /**
+     * A login failed (see {@code AuthFailureListener}); the service names "pop" and "sieve" are
+     * counted as pop3 and managesieve, the protocols' names elsewhere in the metrics.
+     */
     public void authFailed(String protocol, String mechanism, String reason) {
         String name = "pop".equals(protocol) ? "pop3" : "sieve".equals(protocol) ? "managesieve" : protocol;
         Counter.builder("tern.auth.failures").description("Failed authentications")

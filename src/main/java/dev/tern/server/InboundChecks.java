@@ -7,6 +7,8 @@ import dev.tern.config.GreylistSettings;
 import dev.tern.config.RateLimitSettings;
 import dev.tern.dns.DnsResolver;
 import dev.tern.mail.IpNetwork;
+import dev.tern.security.spam.RspamdClient;
+import dev.tern.security.spam.SpamScan;
 import dev.tern.mail.MailException;
 import dev.tern.security.client.HeloCheck;
 import dev.tern.security.client.ReverseDns;
@@ -61,6 +63,9 @@ final class InboundChecks {
     final RateLimiter<IpNetwork> recipientsPerIp;
     private final RateLimiter<String> messagesPerUser;
     private final RateLimiter<String> recipientsPerUser;
+    /** Null when no rspamd is configured. */
+    final RspamdClient rspamd;
+    private volatile java.util.function.Consumer<String> spamScans = result -> { };
 
     InboundChecks(CheckSettings settings, RateLimitSettings limits, GreylistSettings greylisting, ClientNetworks relayFrom,
                   String hostname, DnsResolver dns, MetadataStore store, Executor storageExecutor, Clock clock) {
@@ -82,6 +87,16 @@ final class InboundChecks {
         this.recipientsPerIp = limiter(limits.recipientsPerIp());
         this.messagesPerUser = limiter(limits.messagesPerUser());
         this.recipientsPerUser = limiter(limits.recipientsPerUser());
+        this.rspamd = settings.rspamd().enabled() ? new RspamdClient(settings.rspamd()) : null;
+    }
+
+    /** Hears how each rspamd scan ended ({@link SpamScan}'s results), for the metrics. */
+    void observeSpamScans(java.util.function.Consumer<String> observer) {
+        this.spamScans = observer;
+    }
+
+    void spamScanned(String result) {
+        spamScans.accept(result);
     }
 
     private static Greylist greylist(GreylistSettings g, MetadataStore store, Executor storageExecutor, Clock clock) {

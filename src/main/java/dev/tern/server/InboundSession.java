@@ -4,6 +4,9 @@ import dev.tern.mail.ClientInfo;
 import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
+import dev.tern.mail.Recipient;
+import dev.tern.security.spam.RspamdClient;
+import dev.tern.security.spam.SpamScan;
 import dev.tern.security.client.HeloVerdict;
 import dev.tern.security.client.IprevResult;
 import dev.tern.security.dnsbl.DnsblVerdict;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -164,6 +168,21 @@ final class InboundSession implements ClientPolicy {
     @Override
     public ContentFilter contentFilter(ClientInfo info, MailAddress sender) {
         return new MessageAuthentication(checks, client, helo, sender, iprev, spf);
+    }
+
+    /** The message's origin checked first (it may refuse it already), then its content scanned by rspamd. */
+    @Override
+    public ContentFilter contentFilter(ClientInfo info, MailAddress sender, List<Recipient> recipients,
+                                       String queueId) {
+        ContentFilter authentication = contentFilter(info, sender);
+        if (checks.rspamd == null) {
+            return authentication;
+        }
+        RspamdClient.Envelope envelope = new RspamdClient.Envelope(IpAddresses.format(client), helo, verifiedName,
+                sender == null ? null : sender.toString(),
+                recipients.stream().map(r -> r.address().toString()).toList(), queueId);
+        return ContentFilter.chain(authentication,
+                new SpamScan(checks.rspamd, checks.settings.rspamd(), envelope, checks::spamScanned));
     }
 
     private static CompletableFuture<Void> fail(int code, String enhanced, String text, String component) {

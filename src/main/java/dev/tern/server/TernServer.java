@@ -334,6 +334,7 @@ public final class TernServer implements AutoCloseable {
                     ServerTransport.PROXY_HEADER_TIMEOUT);
             inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
                     config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC());
+            inbound.observeSpamScans(metrics::spamScan);
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tern-housekeeping");
                 t.setDaemon(true);

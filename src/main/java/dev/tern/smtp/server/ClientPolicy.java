@@ -62,4 +62,13 @@ public interface ClientPolicy {
     default ContentFilter contentFilter(ClientInfo client, MailAddress sender) {
         return null;
     }
+
+    /**
+     * The same, knowing the transaction's recipients and the queue id its message will have (a
+     * content scanner passes them on). By default, {@link #contentFilter(ClientInfo, MailAddress)}.
+     */
+    default ContentFilter contentFilter(ClientInfo client, MailAddress sender,
+                                        java.util.List<dev.tern.mail.Recipient> recipients, String queueId) {
+        return contentFilter(client, sender);
+    }
 }

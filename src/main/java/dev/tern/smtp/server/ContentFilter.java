@@ -31,4 +31,33 @@ public interface ContentFilter {
     default dev.tern.mail.ReceptionVerdict reception() {
         return dev.tern.mail.ReceptionVerdict.NONE;
     }
+
+    /**
+     * The content through {@code first}, then what it hands on through {@code second}; the verdict
+     * of {@code second} is asked only once {@code first} accepted, and the reception combines both.
+     */
+    static ContentFilter chain(ContentFilter first, ContentFilter second) {
+        return new ContentFilter() {
+            @Override
+            public void write(ByteBuffer in, Consumer<ByteBuffer> out) {
+                first.write(in, b -> second.write(b, out));
+            }
+
+            @Override
+            public void finish(Consumer<ByteBuffer> out) {
+                first.finish(b -> second.write(b, out));
+                second.finish(out);
+            }
+
+            @Override
+            public CompletableFuture<Void> verdict() {
+                return first.verdict().thenCompose(v -> second.verdict());
+            }
+
+            @Override
+            public dev.tern.mail.ReceptionVerdict reception() {
+                return first.reception().plus(second.reception());
+            }
+        };
+    }
 }

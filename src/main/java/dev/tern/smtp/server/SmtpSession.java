@@ -461,7 +461,7 @@ final class SmtpSession {
             filter = settings.backend().contentFilter(settings.listener(), clientInfo(tx), tx.mail().sender(),
                     tx.recipients());
             if (filter == null && !peer.authenticated()) {
-                filter = policy.contentFilter(clientInfo(tx), tx.mail().sender());
+                filter = policy.contentFilter(clientInfo(tx), tx.mail().sender(), tx.recipients(), queueId);
             }
         } catch (RuntimeException e) {
             sink.abort();

@@ -1,0 +1,169 @@
+package dev.tern.security.spam;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tern.config.RspamdSettings;
+import dev.tern.mail.MailException;
+import dev.tern.mail.ReceptionVerdict;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The scan's side of rspamd's protocol against a stand-in for rspamd on loopback: what is sent,
+ * and what each action, a broken answer or no answer makes of the message. (A real rspamd is
+ * asked in {@code dev.tern.server.SpamScanTest}.)
+ */
+class RspamdProtocolTest {
+
+    HttpServer rspamd;
+    volatile int status = 200;
+    volatile String answer = "{\"action\":\"no action\",\"score\":1.5,\"required_score\":15}";
+    final Map<String, List<String>> headers = new ConcurrentHashMap<>();
+    volatile byte[] body;
+    final List<String> results = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        rspamd = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        rspamd.createContext("/checkv2", exchange -> {
+            headers.clear();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
+            body = exchange.getRequestBody().readAllBytes();
+            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        rspamd.start();
+    }
+
+    @AfterEach
+    void stop() {
+        rspamd.stop(0);
+    }
+
+    private RspamdSettings settings(long maxSize, RspamdSettings.OnFailure onFailure) {
+        return new RspamdSettings(URI.create("http://127.0.0.1:" + rspamd.getAddress().getPort()), Duration.ofSeconds(5),
+                maxSize, onFailure, "pw");
+    }
+
+    /** Streams a message through a scan in small pieces; returns the scan after its verdict, or throws the refusal. */
+    private SpamScan scan(String message, RspamdSettings settings) {
+        RspamdClient.Envelope envelope = new RspamdClient.Envelope("192.0.2.7", "client.example\r\nX: y",
+                "mail.client.example", "jane@example.org", List.of("a@example.test", "b@example.test"), "1M8QUEUEID");
+        SpamScan scan = new SpamScan(new RspamdClient(settings), settings, envelope, results::add);
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        List<Byte> passed = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i += 7) {
+            scan.write(ByteBuffer.wrap(bytes, i, Math.min(7, bytes.length - i)), b -> {
+                while (b.hasRemaining()) {
+                    passed.add(b.get());
+                }
+            });
+        }
+        scan.finish(b -> { });
+        assertThat(passed).as("the content passes through unchanged").hasSize(bytes.length);
+        try {
+            scan.verdict().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+        return scan;
+    }
+
+    private static final String MESSAGE = "From: jane@example.org\r\nSubject: hi\r\n\r\nHello.\r\n";
+
+    @Test
+    void theMessageAndItsEnvelopeGoToRspamd() {
+        ReceptionVerdict v = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception();
+        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(MESSAGE);
+        assertThat(headers.get("ip")).containsExactly("192.0.2.7");
+        assertThat(headers.get("helo")).as("no line end reaches a header").containsExactly("client.exampleX: y");
+        assertThat(headers.get("hostname")).containsExactly("mail.client.example");
+        assertThat(headers.get("from")).containsExactly("jane@example.org");
+        assertThat(headers.get("rcpt")).containsExactly("a@example.test", "b@example.test");
+        assertThat(headers.get("queue-id")).containsExactly("1M8QUEUEID");
+        assertThat(headers.get("password")).containsExactly("pw");
+        assertThat(v.traceFields()).isEqualTo("X-Spam-Status: No, score=1.50 required=15.00\r\n");
+        assertThat(v.quarantined()).isFalse();
+        assertThat(results).containsExactly("no_action");
+    }
+
+    @Test
+    void eachActionDecides() {
+        RspamdSettings s = settings(1 << 20, RspamdSettings.OnFailure.ACCEPT);
+        answer = "{\"action\":\"add header\",\"score\":7.25,\"required_score\":15}";
+        ReceptionVerdict junk = scan(MESSAGE, s).reception();
+        assertThat(junk.quarantined()).isTrue();
+        assertThat(junk.traceFields()).isEqualTo("X-Spam: Yes\r\nX-Spam-Status: Yes, score=7.25 required=15.00\r\n");
+
+        answer = "{\"action\":\"rewrite subject\",\"score\":9,\"required_score\":15,\"subject\":\"***SPAM*** hi\"}";
+        assertThat(scan(MESSAGE, s).reception().quarantined()).isTrue();
+
+        answer = "{\"action\":\"reject\",\"score\":20,\"required_score\":15,\"messages\":{\"smtp_message\":\"Gtube\\r\\npattern\"}}";
+        assertThatThrownBy(() -> scan(MESSAGE, s)).isInstanceOfSatisfying(MailException.class, e -> {
+            assertThat(e.code()).isEqualTo(554);
+            assertThat(e.enhancedCode()).isEqualTo("5.7.1");
+            assertThat(e.getMessage()).isEqualTo("Message refused as spam: Gtube pattern");
+        });
+        answer = "{\"action\":\"soft reject\",\"score\":20,\"required_score\":15}";
+        assertThatThrownBy(() -> scan(MESSAGE, s)).isInstanceOfSatisfying(MailException.class,
+                e -> assertThat(e.code() + " " + e.enhancedCode()).isEqualTo("451 4.7.1"));
+        answer = "{\"action\":\"greylist\",\"score\":5,\"required_score\":15}";
+        assertThatThrownBy(() -> scan(MESSAGE, s)).isInstanceOfSatisfying(MailException.class,
+                e -> assertThat(e.getMessage()).contains("Greylisted"));
+        assertThat(results).containsExactly("add_header", "rewrite_subject", "reject", "soft_reject", "greylist");
+    }
+
+    @Test
+    void aFailedScanAcceptsOrDefersAsConfigured() {
+        answer = "<html>busy</html>";
+        ReceptionVerdict accepted = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception();
+        assertThat(accepted).isEqualTo(ReceptionVerdict.NONE);
+
+        status = 500;
+        answer = "{\"error\":\"oops\"}";
+        assertThatThrownBy(() -> scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.DEFER)))
+                .isInstanceOfSatisfying(MailException.class, e -> assertThat(e.code()).isEqualTo(451));
+
+        status = 200;
+        answer = "{\"score\":3}";
+        assertThat(scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception())
+                .as("an answer that names no action is a failure").isEqualTo(ReceptionVerdict.NONE);
+        rspamd.stop(0);
+        assertThat(scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception())
+                .isEqualTo(ReceptionVerdict.NONE);
+        assertThat(results).containsExactly("error", "error", "error", "error");
+    }
+
+    @Test
+    void aMessageLargerThanTheLimitIsNotScanned() {
+        body = null;
+        String large = "Subject: big\r\n\r\n" + "x".repeat(5000) + "\r\n";
+        assertThat(scan(large, settings(4096, RspamdSettings.OnFailure.DEFER)).reception()).isEqualTo(ReceptionVerdict.NONE);
+        assertThat(body).as("rspamd was not asked").isNull();
+        assertThat(results).containsExactly("skipped");
+        // At the limit exactly, it is.
+        String fits = "Subject: fits\r\n\r\n" + "x".repeat(4096 - 19) + "\r\n";
+        assertThat(fits.length()).isEqualTo(4096);
+        scan(fits, settings(4096, RspamdSettings.OnFailure.DEFER));
+        assertThat(body).hasSize(4096);
+    }
+}
