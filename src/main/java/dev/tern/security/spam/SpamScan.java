@@ -105,8 +105,9 @@ public final class SpamScan implements ContentFilter {
     private Void failed(Throwable failure) {
         results.accept("error");
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        log.warn("rspamd scan of {} from {} failed ({}): {}", envelope.queueId(), envelope.ip(),
-                cause.getClass().getSimpleName(), cause.getMessage());
+        log.warn("rspamd scan of {} from {} failed: {}", envelope.queueId(), envelope.ip(),
+                cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": "
+                        + cause.getMessage());
         if (settings.onFailure() == RspamdSettings.OnFailure.DEFER) {
             throw new MailException(451, "4.7.1", "Temporary failure checking the message for spam, try again later",
                     COMPONENT);
