@@ -32,7 +32,7 @@ class StoreConfigTest {
                 .replace("# [store]\n", "[store]\n")
                 .replace("# metadata = \"postgres\"", "metadata = \"postgres\"")
                 .replace("# [store.postgres]", "[store.postgres]")
-                .replace("# url = ", "url = ")
+                .replace("# url = \"jdbc:", "url = \"jdbc:")
                 .replace("# user = ", "user = ")
                 .replace("# password_file = \"/etc/tern/postgres-password\"", "password_file = \"postgres-password\"")
                 .replace("# pool_size = ", "pool_size = ");
