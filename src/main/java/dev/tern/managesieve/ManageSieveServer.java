@@ -10,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslHandler;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A ManageSieve server (RFC 5804) on one named listener: binds its addresses through the shared
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class ManageSieveServer implements AutoCloseable {
 
     /** How long a TLS handshake may take. */
-    private static final long HANDSHAKE_MILLIS = 60_000;
+    private static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofMinutes(1);
 
     private final ProtocolListener listener;
 
@@ -32,8 +31,7 @@ public final class ManageSieveServer implements AutoCloseable {
     /** A connection limiter for ManageSieve: refuses with {@code BYE (TRYLATER)}, before the greeting. */
     public static ConnectionLimiter limiter(int maxTotal, int maxPerAddress) {
         return new ConnectionLimiter(maxTotal, maxPerAddress, (alloc, limit) -> {
-            ManageSieveSession.LOG.info("ManageSieve connection refused: too many connections{}",
-                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            ManageSieveSession.LOG.info("ManageSieve connection refused: {}", limit.reason());
             return Unpooled.wrappedBuffer(
                     ManageSieveReply.bye("TRYLATER", "too many connections; try again later").toBytes());
         });
@@ -44,9 +42,7 @@ public final class ManageSieveServer implements AutoCloseable {
     }
 
     static SslHandler sslHandler(ManageSieveContext context, ByteBufAllocator alloc) {
-        SslHandler ssl = context.tls().newHandler(alloc);
-        ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
-        return ssl;
+        return context.tls().newHandler(alloc, HANDSHAKE_TIMEOUT);
     }
 
     public int port() {

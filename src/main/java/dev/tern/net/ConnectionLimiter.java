@@ -32,7 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     /** Which limit a refused connection ran into. */
-    public enum Limit { TOTAL, PER_ADDRESS }
+    public enum Limit {
+        TOTAL, PER_ADDRESS;
+
+        /** What the refusal's log line says. */
+        public String reason() {
+            return this == PER_ADDRESS ? "too many connections from one address" : "too many connections";
+        }
+    }
 
     /** The protocol's refusal: the bytes written before the connection is closed, or null to close silently. */
     @FunctionalInterface

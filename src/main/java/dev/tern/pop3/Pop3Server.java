@@ -11,7 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.SslHandler;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A POP3 server (RFC 1939) on one named listener: binds its addresses through the shared
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class Pop3Server implements AutoCloseable {
 
     /** How long a TLS handshake may take. */
-    private static final long HANDSHAKE_MILLIS = 60_000;
+    private static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofMinutes(1);
 
     private final ProtocolListener listener;
 
@@ -38,8 +37,7 @@ public final class Pop3Server implements AutoCloseable {
      */
     public static ConnectionLimiter limiter(int maxTotal, int maxPerAddress, boolean implicitTls) {
         return new ConnectionLimiter(maxTotal, maxPerAddress, (alloc, limit) -> {
-            Pop3Session.LOG.info("POP3 connection refused: too many connections{}",
-                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            Pop3Session.LOG.info("POP3 connection refused: {}", limit.reason());
             return implicitTls ? null : Unpooled.wrappedBuffer(
                     Pop3Reply.err("SYS/TEMP", "too many connections; try again later").toBytes());
         });
@@ -50,9 +48,7 @@ public final class Pop3Server implements AutoCloseable {
     }
 
     static SslHandler sslHandler(Pop3Context context, ByteBufAllocator alloc) {
-        SslHandler ssl = context.tls().newHandler(alloc);
-        ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
-        return ssl;
+        return context.tls().newHandler(alloc, HANDSHAKE_TIMEOUT);
     }
 
     public int port() {

@@ -12,7 +12,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -33,7 +32,7 @@ public final class ApiServer implements AutoCloseable {
     public static final int MAX_REQUEST_LINE = 8 * 1024;
     /** The most octets of header fields in one request. */
     public static final int MAX_HEADER_SIZE = 16 * 1024;
-    private static final long HANDSHAKE_MILLIS = 30_000;
+    private static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final String name;
     private final Dispatcher dispatcher;
@@ -70,9 +69,7 @@ public final class ApiServer implements AutoCloseable {
                 connections.add(ch);
                 ch.pipeline().addLast("limits", limiter);
                 if (tls != null) {
-                    SslHandler ssl = tls.newHandler(ch.alloc());
-                    ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
-                    ch.pipeline().addLast("tls", ssl);
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), HANDSHAKE_TIMEOUT));
                 }
                 ch.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(MAX_REQUEST_LINE)

@@ -13,7 +13,6 @@ import io.netty.handler.ssl.SslHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An IMAP server (RFC 9051, RFC 3501) on one named listener: binds its addresses through the
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ImapServer implements AutoCloseable {
 
     /** How long a TLS handshake may take. */
-    private static final long HANDSHAKE_MILLIS = 60_000;
+    private static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofMinutes(1);
 
     private final ProtocolListener listener;
 
@@ -40,8 +39,7 @@ public final class ImapServer implements AutoCloseable {
      */
     public static ConnectionLimiter limiter(int maxTotal, int maxPerAddress, boolean implicitTls) {
         return new ConnectionLimiter(maxTotal, maxPerAddress, (alloc, limit) -> {
-            ImapSession.LOG.info("IMAP connection refused: too many connections{}",
-                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            ImapSession.LOG.info("IMAP connection refused: {}", limit.reason());
             return implicitTls ? null : Unpooled.wrappedBuffer(
                     "* BYE [UNAVAILABLE] too many connections; try again later\r\n".getBytes(StandardCharsets.US_ASCII));
         });
@@ -60,9 +58,7 @@ public final class ImapServer implements AutoCloseable {
     }
 
     static SslHandler sslHandler(ImapContext context, ByteBufAllocator alloc) {
-        SslHandler ssl = context.tls().newHandler(alloc);
-        ssl.setHandshakeTimeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
-        return ssl;
+        return context.tls().newHandler(alloc, HANDSHAKE_TIMEOUT);
     }
 
     public int port() {

@@ -131,8 +131,19 @@ public final class ServerTls implements AutoCloseable {
     }
 
     /**
-     * A new handler for one server connection, with the current context. Also starts a look at the
-     * certificate files when the last one is older than the check interval (without waiting for it).
+     * A new handler for one server connection, with the current context, whose handshake must end
+     * within {@code handshakeTimeout}.
+     */
+    public SslHandler newHandler(ByteBufAllocator alloc, java.time.Duration handshakeTimeout) {
+        SslHandler ssl = newHandler(alloc);
+        ssl.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+        return ssl;
+    }
+
+    /**
+     * A new handler for one server connection, with the current context and Netty's handshake
+     * timeout (10 s). Also starts a look at the certificate files when the last one is older than
+     * the check interval (without waiting for it).
      */
     public SslHandler newHandler(ByteBufAllocator alloc) {
         if (certFile != null && System.nanoTime() - lastCheck >= checkIntervalNanos && checking.compareAndSet(false, true)) {

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An SMTP server (RFC 5321) on one named listener: binds its addresses through the shared
@@ -55,8 +54,7 @@ public final class SmtpServer implements AutoCloseable {
         SmtpSettings settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
         boolean implicitTls = security.tlsMode() == TlsMode.IMPLICIT;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
-            LOG.info("connection refused on {}: too many connections{}", listener,
-                    limit == ConnectionLimiter.Limit.PER_ADDRESS ? " from one address" : "");
+            LOG.info("connection refused on {}: {}", listener, limit.reason());
             SmtpReply refusal = Replies.tooManyConnections(hostname);
             backend.refused(listener, "connect", refusal.code(), refusal.enhancedCode(), SmtpSession.COMPONENT);
             // A TLS client could not read a plaintext reply, and a handshake is not worth doing for a refusal.
@@ -84,9 +82,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /** A handler for one connection; the handshake may take as long as a command (Netty's default is 10 s). */
     static SslHandler sslHandler(SmtpSettings settings, ByteBufAllocator alloc) {
-        SslHandler ssl = settings.security().tls().newHandler(alloc);
-        ssl.setHandshakeTimeout(settings.limits().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return ssl;
+        return settings.security().tls().newHandler(alloc, settings.limits().commandTimeout());
     }
 
     /** The addresses actually bound (a configured port 0 shows as the port chosen). */
