@@ -16,8 +16,17 @@ import java.time.Duration;
  * @param onFailure what a failed scan (rspamd down, slow or answering nonsense) does: accept the
  *                  message unscanned, or defer it with 451
  * @param password  sent as rspamd's {@code Password} header when its worker asks for one; null for none
+ * @param controllerUrl      rspamd's controller worker, such as {@code http://127.0.0.1:11334}, which
+ *                           learns spam and ham from what IMAP users file into and out of Junk; null: no learning
+ * @param controllerPassword its {@code Password} header; null for none
  */
-public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password) {
+public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password,
+                             URI controllerUrl, String controllerPassword) {
+
+    /** Scanning only, without learning. */
+    public RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password) {
+        this(url, timeout, maxSize, onFailure, password, null, null);
+    }
 
     /** What a failed scan does. */
     public enum OnFailure {
@@ -35,21 +44,15 @@ public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure 
         return url != null;
     }
 
+    /** Whether users' filing into and out of Junk teaches rspamd. */
+    public boolean learns() {
+        return controllerUrl != null;
+    }
+
     static RspamdSettings read(ConfigNode n) {
         RspamdSettings d = defaults();
-        String url = n.string("url", null);
-        URI uri = null;
-        if (url != null) {
-            try {
-                uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-            } catch (IllegalArgumentException e) {
-                uri = null;
-            }
-            if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(n.key("url") + ": expected rspamd's address such as \"http://127.0.0.1:11333\", got \""
-                        + url + "\"");
-            }
-        }
+        URI uri = address(n, "url", "11333");
+        URI controller = address(n, "controller_url", "11334");
         Duration timeout = n.duration("timeout", d.timeout());
         long maxSize = n.size("max_size", d.maxSize());
         if (maxSize > 64L * 1024 * 1024) {
@@ -57,10 +60,33 @@ public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure 
                     + Sizes.format(maxSize));
         }
         OnFailure onFailure = CheckSettings.choice(n, "on_failure", OnFailure.class, d.onFailure());
-        String password = n.string("password", null);
-        if (password != null && !password.matches("[\\x21-\\x7e]+")) {
-            throw new ConfigException(n.key("password") + ": expected printable ASCII without spaces");
+        return new RspamdSettings(uri, timeout, maxSize, onFailure, password(n, "password"), controller,
+                password(n, "controller_password"));
+    }
+
+    private static URI address(ConfigNode n, String key, String port) {
+        String url = n.string(key, null);
+        if (url == null) {
+            return null;
         }
-        return new RspamdSettings(uri, timeout, maxSize, onFailure, password);
+        URI uri;
+        try {
+            uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new ConfigException(n.key(key) + ": expected rspamd's address such as \"http://127.0.0.1:" + port
+                    + "\", got \"" + url + "\"");
+        }
+        return uri;
+    }
+
+    private static String password(ConfigNode n, String key) {
+        String password = n.string(key, null);
+        if (password != null && !password.matches("[\\x21-\\x7e]+")) {
+            throw new ConfigException(n.key(key) + ": expected printable ASCII without spaces");
+        }
+        return password;
     }
 }

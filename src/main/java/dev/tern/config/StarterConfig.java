@@ -193,6 +193,8 @@ public final class StarterConfig {
                 # its verdict: refuse, defer, file as junk, or deliver.
                 # url = "http://127.0.0.1:11333"
                 # on_failure = "accept"     # or "defer" while rspamd cannot answer
+                # Teach rspamd from what IMAP users move into Junk (spam) and out of it (ham).
+                # controller_url = "http://127.0.0.1:11334"
 
                 # [rate_limits]
                 # Per client address on port 25 ("COUNT/WINDOW" or "off"); per authenticated user.

@@ -230,6 +230,11 @@ public final class MailboxService {
         return contents.open(message.headerPrefix(), message.blobId());
     }
 
+    /** The full content of an indexed message: its header prefix, then its blob. */
+    public InputStream open(MessageEntry message) throws IOException {
+        return contents.open(message.headerPrefix(), message.blobId());
+    }
+
     /** A stored content, wherever it is kept: inline with the metadata, or in the blob store. */
     public InputStream openContent(String blobId) throws IOException {
         return contents.open(blobId);

@@ -130,6 +130,13 @@ public final class TernMetrics {
                 .tag("result", result).register(registry)).increment();
     }
 
+    /** A message users filed into or out of Junk, sent to rspamd to learn: spam or ham, learned or error. */
+    public void spamLearned(String lesson, String result) {
+        counter("spam learned " + lesson + " " + result, () -> Counter.builder("tern.spam.learned")
+                .description("Messages users filed into or out of Junk, taught to rspamd")
+                .tags("class", lesson, "result", result).register(registry)).increment();
+    }
+
     /**
      * A login failed (see {@code AuthFailureListener}); the service names "pop" and "sieve" are
      * counted as pop3 and managesieve, the protocols' names elsewhere in the metrics.

@@ -21,6 +21,7 @@ import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.SieveDelivery;
 import dev.tern.forwarding.Forwarding;
+import dev.tern.security.spam.SpamLearning;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
 import dev.tern.delivery.remote.RemoteDeliveryAgent;
@@ -488,6 +489,11 @@ public final class TernServer implements AutoCloseable {
         LiteralBudget literalBudget = LiteralBudget.ofHeap();
         SearchFieldCache searchFields = new SearchFieldCache(SearchFieldCache.DEFAULT_MAX_BYTES);
         MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        SpamLearning spamLearning = config.checks().rspamd().learns()
+                ? new SpamLearning(config.checks().rspamd(), services.storageExecutor()) : null;
+        if (spamLearning != null) {
+            spamLearning.observe(metrics::spamLearned);
+        }
         for (String name : TernConfig.IMAP_LISTENERS) {
             if (config.listener(name).isEmpty()) {
                 continue;
@@ -500,7 +506,7 @@ public final class TernServer implements AutoCloseable {
             ImapContext context = new ImapContext(name, config.hostname(), implicit ? TlsMode.IMPLICIT : TlsMode.STARTTLS,
                     tls, authenticator, authExecutor, settings.allowPlaintextAuth(), services.mailboxes(),
                     services.storageExecutor(), settings.idleTimeout(), ImapContext.limits(settings),
-                    literalBudget, searchFields, summaries);
+                    literalBudget, searchFields, summaries, spamLearning);
             ImapServer server = new ImapServer(context, transport,
                     ImapServer.limiter(settings.maxConnections(), settings.maxConnectionsPerIp(), implicit));
             imapServers.add(server);

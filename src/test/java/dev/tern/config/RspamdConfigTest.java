@@ -34,6 +34,15 @@ class RspamdConfigTest {
         assertThat(s.maxSize()).isEqualTo(512L * 1024);
         assertThat(s.onFailure()).isEqualTo(RspamdSettings.OnFailure.DEFER);
         assertThat(s.password()).isEqualTo("s3cret");
+        assertThat(s.learns()).isFalse();
+        RspamdSettings learning = rspamd("[checks.rspamd]\nurl = \"http://127.0.0.1:11333\"\n"
+                + "controller_url = \"http://127.0.0.1:11334\"\ncontroller_password = \"q1w2e3\"\n");
+        assertThat(learning.learns()).isTrue();
+        assertThat(learning.controllerUrl()).hasToString("http://127.0.0.1:11334");
+        assertThat(learning.controllerPassword()).isEqualTo("q1w2e3");
+        assertThatThrownBy(() -> rspamd("[checks.rspamd]\ncontroller_url = \"localhost:11334\"\n"))
+                .hasMessageStartingWith("checks.rspamd.controller_url: expected rspamd's address such as "
+                        + "\"http://127.0.0.1:11334\"");
     }
 
     @Test

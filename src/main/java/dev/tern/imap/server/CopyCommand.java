@@ -6,9 +6,12 @@ import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.CopyResult;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MessageEntry;
+import dev.tern.security.spam.SpamLearning;
 import dev.tern.store.Rows;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * COPY (RFC 9051 §6.4.7) and MOVE (RFC 6851), by sequence number or UID, with COPYUID (RFC 4315).
@@ -41,21 +44,30 @@ final class CopyCommand {
         List<Long> uids = box.resolve(set, uid);
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
+        SpamLearning learning = s.context().spamLearning();
         s.onStorage(() -> {
             Rows.Mailbox to = mailboxes.mailbox(account, target).orElse(null);
             if (to == null) {
                 return null;
             }
+            SpamLearning.Lesson lesson = learning == null ? null : SpamLearning.lesson(
+                    mailboxes.mailbox(account, box.name()).map(Rows.Mailbox::specialUse).orElse(null), to.specialUse());
+            // Read before a move takes the messages away: a lesson needs their contents.
+            Map<Long, MessageEntry> entries = !move || lesson != null
+                    ? IndexEntries.of(mailboxes.messageService(), box.id(), uids, uids.size()) : Map.of();
+            Outcome outcome;
             if (move) {
                 // Within one account a move changes nothing the quota counts.
-                return new Outcome(mailboxes.messageService().move(box.id(), uids, to.id()), false);
-            }
-            long bytes = IndexEntries.of(mailboxes.messageService(), box.id(), uids, uids.size()).values().stream()
-                    .mapToLong(MessageEntry::size).sum();
-            if (!mailboxes.hasRoom(account, bytes)) {
+                outcome = new Outcome(mailboxes.messageService().move(box.id(), uids, to.id()), false);
+            } else if (!mailboxes.hasRoom(account, entries.values().stream().mapToLong(MessageEntry::size).sum())) {
                 return new Outcome(null, true);
+            } else {
+                outcome = new Outcome(mailboxes.messageService().copy(box.id(), uids, to.id()), false);
             }
-            return new Outcome(mailboxes.messageService().copy(box.id(), uids, to.id()), false);
+            if (lesson != null) {
+                teach(learning, lesson, mailboxes, entries, outcome.result().sourceUids());
+            }
+            return outcome;
         }, (outcome, error) -> {
             if (error != null) {
                 s.failed(tag, error, name);
@@ -67,6 +79,19 @@ final class CopyCommand {
                 answer(s, tag, name, box, outcome.result(), move);
             }
         });
+    }
+
+    /** Hands the messages filed to the spam filter's learning, which reads and sends them in the background. */
+    private static void teach(SpamLearning learning, SpamLearning.Lesson lesson, MailboxService mailboxes,
+                              Map<Long, MessageEntry> entries, List<Long> filed) {
+        List<SpamLearning.Content> contents = new ArrayList<>(filed.size());
+        for (long uid : filed) {
+            MessageEntry e = entries.get(uid);
+            if (e != null) {
+                contents.add(() -> mailboxes.open(e));
+            }
+        }
+        learning.learn(lesson, contents);
     }
 
     /** What the storage work did: the copy or move, or nothing because the quota has no room for copies. */

@@ -28,12 +28,24 @@ import java.util.concurrent.Executor;
  * @param literalBudget      memory for large literals, shared by the IMAP listeners
  * @param searchFields       header field values kept between searches, shared by the IMAP listeners
  * @param summaries          flags, sizes and dates of messages kept between searches, shared by the IMAP listeners
+ * @param spamLearning       teaches rspamd from messages filed into and out of Junk; null when it learns nothing
  */
 public record ImapContext(String listener, String hostname, TlsMode tlsMode, ServerTls tls,
                           SaslAuthenticator authenticator, Executor authExecutor, boolean allowPlaintextAuth,
                           MailboxService mailboxes, Executor storageExecutor, Duration idleTimeout,
                           FramingLimits limits, LiteralBudget literalBudget,
-                          SearchFieldCache searchFields, MailboxSummaries summaries) {
+                          SearchFieldCache searchFields, MailboxSummaries summaries,
+                          dev.tern.security.spam.SpamLearning spamLearning) {
+
+    /** A context whose users' filing teaches no spam filter. */
+    public ImapContext(String listener, String hostname, TlsMode tlsMode, ServerTls tls,
+                       SaslAuthenticator authenticator, Executor authExecutor, boolean allowPlaintextAuth,
+                       MailboxService mailboxes, Executor storageExecutor, Duration idleTimeout,
+                       FramingLimits limits, LiteralBudget literalBudget,
+                       SearchFieldCache searchFields, MailboxSummaries summaries) {
+        this(listener, hostname, tlsMode, tls, authenticator, authExecutor, allowPlaintextAuth, mailboxes,
+                storageExecutor, idleTimeout, limits, literalBudget, searchFields, summaries, null);
+    }
 
     public ImapContext {
         Objects.requireNonNull(authenticator, "authenticator");
