@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ public final class Redis implements AutoCloseable {
         IOException last = null;
         // The port is free when picked but may be taken before redis binds it: try another.
         for (int attempt = 0; attempt < 3; attempt++) {
-            Redis r = launch(dir, freePort());
+            Redis r = launch(dir, LoopbackPorts.freeOnAll("127.0.0.1"));
             try {
                 r.awaitReady();
                 return r;
@@ -183,11 +182,6 @@ public final class Redis implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

@@ -1,8 +1,6 @@
 package dev.tern.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,10 +89,10 @@ public final class Rspamd implements AutoCloseable {
         IOException last = null;
         // The ports are free when picked but may be taken before rspamd binds them: try others.
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = LoopbackPorts.freeOnAll("127.0.0.1");
             int controllerPort = 0;
             while (redis != null && (controllerPort == 0 || controllerPort == port)) {
-                controllerPort = freePort();
+                controllerPort = LoopbackPorts.freeOnAll("127.0.0.1");
             }
             Rspamd r = launch(dir, port, controllerPort, redis);
             try {
@@ -381,11 +379,6 @@ public final class Rspamd implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static String tail(Path file, int lines) {
         try {
