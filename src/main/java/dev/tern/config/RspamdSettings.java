@@ -19,13 +19,21 @@ import java.time.Duration;
  * @param controllerUrl      rspamd's controller worker, such as {@code http://127.0.0.1:11334}, which
  *                           learns spam and ham from what IMAP users file into and out of Junk; null: no learning
  * @param controllerPassword its {@code Password} header; null for none
+ * @param scanSubmission     also scan what authenticated users send (rspamd is told the user), so
+ *                           that a hijacked account's spam is refused before it leaves
  */
 public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password,
-                             URI controllerUrl, String controllerPassword) {
+                             URI controllerUrl, String controllerPassword, boolean scanSubmission) {
 
-    /** Scanning only, without learning. */
+    /** Scanning port-25 mail only, without learning. */
     public RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password) {
-        this(url, timeout, maxSize, onFailure, password, null, null);
+        this(url, timeout, maxSize, onFailure, password, null, null, false);
+    }
+
+    /** Scanning port-25 mail only. */
+    public RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure onFailure, String password,
+                          URI controllerUrl, String controllerPassword) {
+        this(url, timeout, maxSize, onFailure, password, controllerUrl, controllerPassword, false);
     }
 
     /** What a failed scan does. */
@@ -60,8 +68,12 @@ public record RspamdSettings(URI url, Duration timeout, long maxSize, OnFailure 
                     + Sizes.format(maxSize));
         }
         OnFailure onFailure = CheckSettings.choice(n, "on_failure", OnFailure.class, d.onFailure());
+        boolean submission = n.bool("scan_submission", false);
+        if (submission && uri == null) {
+            throw new ConfigException(n.key("scan_submission") + ": scanning needs rspamd's url");
+        }
         return new RspamdSettings(uri, timeout, maxSize, onFailure, password(n, "password"), controller,
-                password(n, "controller_password"));
+                password(n, "controller_password"), submission);
     }
 
     private static URI address(ConfigNode n, String key, String port) {

@@ -193,6 +193,7 @@ public final class StarterConfig {
                 # its verdict: refuse, defer, file as junk, or deliver.
                 # url = "http://127.0.0.1:11333"
                 # on_failure = "accept"     # or "defer" while rspamd cannot answer
+                # scan_submission = true    # refuse what rspamd rejects from your own users too
                 # Teach rspamd from what IMAP users move into Junk (spam) and out of it (ham).
                 # controller_url = "http://127.0.0.1:11334"
 

@@ -99,6 +99,21 @@ final class InboundChecks {
         spamScans.accept(result);
     }
 
+    /**
+     * The rspamd scan of a message an authenticated user submits, or null when submissions are
+     * not scanned ({@code [checks.rspamd] scan_submission}).
+     */
+    dev.tern.smtp.server.ContentFilter submissionScan(dev.tern.mail.ClientInfo client, dev.tern.mail.MailAddress sender,
+                                                      List<dev.tern.mail.Recipient> recipients) {
+        if (rspamd == null || !settings.rspamd().scanSubmission() || client.authUser() == null) {
+            return null;
+        }
+        RspamdClient.Envelope envelope = new RspamdClient.Envelope(client.address(), client.helo(), null,
+                sender == null ? null : sender.toString(), recipients.stream().map(r -> r.address().toString()).toList(),
+                null, client.authUser());
+        return new SpamScan(rspamd, settings.rspamd(), envelope, this::spamScanned);
+    }
+
     private static Greylist greylist(GreylistSettings g, MetadataStore store, Executor storageExecutor, Clock clock) {
         try {
             return new Greylist(store, g.delay(), g.retryWindow(), g.passedLifetime(), g.whitelist(), clock,

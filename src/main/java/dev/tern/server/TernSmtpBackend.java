@@ -103,7 +103,8 @@ final class TernSmtpBackend implements SmtpBackend {
     /**
      * Mail from an authenticated user gets the submission fix-ups (Message-ID and Date when
      * missing) and, when configured, the check that its From: addresses are the user's (or in the
-     * scope of its SMTP credential), and verified when the mail leaves this server.
+     * scope of its SMTP credential), and verified when the mail leaves this server; with
+     * {@code [checks.rspamd] scan_submission}, rspamd's scan too.
      */
     @Override
     public ContentFilter contentFilter(String listener, ClientInfo client, MailAddress sender, List<Recipient> recipients) {
@@ -114,7 +115,7 @@ final class TernSmtpBackend implements SmtpBackend {
         SenderScope scope = client.senderScope();
         List<Recipient> rcpts = List.copyOf(recipients);
         SubmissionHeaderFilter headers = submission.newHeaderFilter();
-        return new ContentFilter() {
+        ContentFilter fixups = new ContentFilter() {
             @Override
             public void write(ByteBuffer in, Consumer<ByteBuffer> out) {
                 headers.write(in, out);
@@ -130,6 +131,9 @@ final class TernSmtpBackend implements SmtpBackend {
                 return submission.checkHeaders(user, scope, headers, () -> leavesThisServer(rcpts));
             }
         };
+        // rspamd sees the message as it will leave, fixed up, once the sender's own checks passed.
+        ContentFilter scan = inbound.submissionScan(client, sender, rcpts);
+        return scan == null ? fixups : ContentFilter.chain(fixups, scan);
     }
 
     /** Whether a recipient is in a domain this server does not host. Blocks on the store. */

@@ -40,6 +40,11 @@ class RspamdConfigTest {
         assertThat(learning.learns()).isTrue();
         assertThat(learning.controllerUrl()).hasToString("http://127.0.0.1:11334");
         assertThat(learning.controllerPassword()).isEqualTo("q1w2e3");
+        assertThat(learning.scanSubmission()).isFalse();
+        assertThat(rspamd("[checks.rspamd]\nurl = \"http://127.0.0.1:11333\"\nscan_submission = true\n").scanSubmission())
+                .isTrue();
+        assertThatThrownBy(() -> rspamd("[checks.rspamd]\nscan_submission = true\n"))
+                .hasMessage("checks.rspamd.scan_submission: scanning needs rspamd's url");
         assertThatThrownBy(() -> rspamd("[checks.rspamd]\ncontroller_url = \"localhost:11334\"\n"))
                 .hasMessageStartingWith("checks.rspamd.controller_url: expected rspamd's address such as "
                         + "\"http://127.0.0.1:11334\"");

@@ -37,6 +37,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,6 +49,8 @@ class SpamScanTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String BOB = "bob@tern.test";
+    /** The submission listener's certificate, for tests that submit mail. */
+    private TestCertificates.Issued issued;
     private static final String PLAIN_BODY = "Hello Bob,\r\n\r\nthe minutes of Tuesday's meeting are attached.\r\n\r\nAlice\r\n";
 
     private static Rspamd rspamd;
@@ -284,14 +287,41 @@ class SpamScanTest {
 
     @Test
     void anAuthenticatedSubmissionIsNotScanned() throws Exception {
-        TestCertificates.Issued issued = TestCertificates.ec().write(dir.resolve("cert.pem"), dir.resolve("key.pem"), true);
+        startSubmission("");
+        submit("test pattern", Rspamd.GTUBE);
+
+        assertThat(header(onlyMessage("INBOX"))).doesNotContain("X-Spam-Status").doesNotContain("X-Spam:");
+        assertThat(metrics()).doesNotContain("tern_spam_scans_total{");
+    }
+
+    @Test
+    void withScanSubmissionAUsersSpamIsRefusedBeforeItLeaves() throws Exception {
+        startSubmission("scan_submission = true\n");
+        assertThatThrownBy(() -> submit(Rspamd.REJECT_SUBJECT + " from a hijacked account", "Buy now.\n"))
+                .isInstanceOf(jakarta.mail.MessagingException.class).hasMessageContaining("554")
+                .hasMessageContaining("5.7.1");
+        submit("minutes of the meeting", "Hello Bob, here are the minutes.\n");
+
+        // The user's own mail is never filed as junk: it is delivered with its score.
+        assertThat(header(onlyMessage("INBOX"))).contains("X-Spam-Status: No, score=").doesNotContain("X-Spam: Yes");
+        assertThat(box("Junk")).isEmpty();
+        assertThat(metrics()).contains("tern_spam_scans_total{result=\"reject\"} 1.0")
+                .contains("tern_spam_scans_total{result=\"no_action\"} 1.0");
+        assertThat(rspamd.log()).contains("user: alice@tern.test");
+    }
+
+    private void startSubmission(String rspamdExtra) throws Exception {
+        issued = TestCertificates.ec().write(dir.resolve("cert.pem"), dir.resolve("key.pem"), true);
         tern = new RunningServer(dir, "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n\n[dns]\nnameservers = [\"127.0.0.1:"
                 + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n\n[checks]\nexempt = []\n\n[checks.rspamd]\nurl = \""
-                + rspamd.url() + "\"\n", "submission = [\"127.0.0.1:0\"]\n", null);
+                + rspamd.url() + "\"\n" + rspamdExtra, "submission = [\"127.0.0.1:0\"]\n", null);
         tern.services().directory().addDomain("tern.test");
         tern.services().directory().addUser(BOB, "b");
         tern.services().directory().addUser("alice@tern.test", "alice-pw");
+    }
 
+    /** Sends as alice over the submission port with STARTTLS and AUTH, as a mail program would. */
+    private void submit(String subject, String text) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(tern.port("submission")));
@@ -305,11 +335,8 @@ class SpamScanTest {
         MimeMessage m = new MimeMessage(Session.getInstance(p));
         m.setFrom(new InternetAddress("alice@tern.test"));
         m.setRecipients(Message.RecipientType.TO, BOB);
-        m.setSubject("test pattern");
-        m.setText(Rspamd.GTUBE + "\n");
+        m.setSubject(subject);
+        m.setText(text);
         Transport.send(m, "alice@tern.test", "alice-pw");
-
-        assertThat(header(onlyMessage("INBOX"))).doesNotContain("X-Spam-Status").doesNotContain("X-Spam:");
-        assertThat(metrics()).doesNotContain("tern_spam_scans_total{");
     }
 }

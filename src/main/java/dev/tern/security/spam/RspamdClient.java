@@ -27,9 +27,20 @@ public final class RspamdClient {
     public record Verdict(String action, double score, double required, String smtpMessage) {
     }
 
-    /** The message's envelope and client as rspamd wants them; null members are left out. */
+    /**
+     * The message's envelope and client as rspamd wants them; null members are left out.
+     *
+     * @param user the authenticated user who submitted it (rspamd then skips the checks of
+     *             strangers' mail, such as SPF), or null for mail from another server
+     */
     public record Envelope(String ip, String helo, String hostname, String sender, List<String> recipients,
-                           String queueId) {
+                           String queueId, String user) {
+
+        /** Mail from another server. */
+        public Envelope(String ip, String helo, String hostname, String sender, List<String> recipients,
+                        String queueId) {
+            this(ip, helo, hostname, sender, recipients, queueId, null);
+        }
     }
 
     private final URI check;
@@ -56,6 +67,7 @@ public final class RspamdClient {
         header(request, "Hostname", envelope.hostname());
         header(request, "From", envelope.sender());
         header(request, "Queue-Id", envelope.queueId());
+        header(request, "User", envelope.user());
         header(request, "Password", settings.password());
         for (String r : envelope.recipients()) {
             header(request, "Rcpt", r);

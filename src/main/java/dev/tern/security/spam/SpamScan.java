@@ -26,7 +26,10 @@ import java.util.function.Consumer;
  *   <li>{@code no action}: delivered.</li>
  * </ul>
  *
- * A scanned message gets an {@code X-Spam-Status} field with the score, for users' filters. A scan
+ * What an authenticated user submits (when {@code scan_submission} is on) is only ever refused or
+ * deferred: it is never filed as junk for its recipients.
+ *
+ * <p>A scanned message gets an {@code X-Spam-Status} field with the score, for users' filters. A scan
  * that fails (rspamd down, slow, or answering nonsense) accepts the message unscanned or defers
  * it, as {@code on_failure} says.
  */
@@ -132,6 +135,11 @@ public final class SpamScan implements ContentFilter {
             case "greylist" -> throw new MailException(451, "4.7.1",
                     "Greylisted by the content filter, try again later", COMPONENT);
             case "add header", "rewrite subject" -> {
+                if (envelope.user() != null) {
+                    // A user's own mail is not filed as junk for its recipients: only a refusal stops it.
+                    reception = new ReceptionVerdict("X-Spam-Status: Yes, " + score + "\r\n", false);
+                    return null;
+                }
                 log.info("rspamd marked {} from {} sender <{}> as spam ({}): filed as junk", envelope.queueId(),
                         envelope.ip(), envelope.sender(), score);
                 reception = new ReceptionVerdict("X-Spam: Yes\r\nX-Spam-Status: Yes, " + score + "\r\n", true);

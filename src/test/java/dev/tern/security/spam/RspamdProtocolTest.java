@@ -66,8 +66,11 @@ class RspamdProtocolTest {
 
     /** Streams a message through a scan in small pieces; returns the scan after its verdict, or throws the refusal. */
     private SpamScan scan(String message, RspamdSettings settings) {
-        RspamdClient.Envelope envelope = new RspamdClient.Envelope("192.0.2.7", "client.example\r\nX: y",
-                "mail.client.example", "jane@example.org", List.of("a@example.test", "b@example.test"), "1M8QUEUEID");
+        return scan(message, settings, new RspamdClient.Envelope("192.0.2.7", "client.example\r\nX: y",
+                "mail.client.example", "jane@example.org", List.of("a@example.test", "b@example.test"), "1M8QUEUEID"));
+    }
+
+    private SpamScan scan(String message, RspamdSettings settings, RspamdClient.Envelope envelope) {
         SpamScan scan = new SpamScan(new RspamdClient(settings), settings, envelope, results::add);
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         List<Byte> passed = new ArrayList<>();
@@ -104,6 +107,18 @@ class RspamdProtocolTest {
         assertThat(v.traceFields()).isEqualTo("X-Spam-Status: No, score=1.50 required=15.00\r\n");
         assertThat(v.quarantined()).isFalse();
         assertThat(results).containsExactly("no_action");
+    }
+
+    @Test
+    void aUsersSubmissionNamesTheUserAndIsNeverFiledAsJunk() {
+        answer = "{\"action\":\"add header\",\"score\":7.25,\"required_score\":15}";
+        ReceptionVerdict v = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT),
+                new RspamdClient.Envelope("192.0.2.8", "laptop", null, "alice@example.test", List.of("x@example.org"),
+                        null, "alice@example.test")).reception();
+        assertThat(headers.get("user")).containsExactly("alice@example.test");
+        assertThat(headers).doesNotContainKey("queue-id").doesNotContainKey("hostname");
+        assertThat(v.quarantined()).isFalse();
+        assertThat(v.traceFields()).isEqualTo("X-Spam-Status: Yes, score=7.25 required=15.00\r\n");
     }
 
     @Test
