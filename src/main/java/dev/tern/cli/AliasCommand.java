@@ -29,9 +29,10 @@ final class AliasCommand {
             List<String> elsewhere = targets.stream().map(String::trim)
                     .filter(t -> !s.directory().isLocalDomain(MailAddress.parse(t).asciiDomain())).toList();
             if (!elsewhere.isEmpty()) {
+                String domain = MailAddress.parse(alias).domain();
                 out.println("note: mail to " + alias + " is forwarded to " + String.join(", ", elsewhere)
-                        + " with its sender rewritten into " + MailAddress.parse(alias).domain()
-                        + " (SRS), so that the SPF record of that domain must name this server (docs/forwarding.md)");
+                        + " with its sender rewritten into " + domain + " (SRS): " + domain
+                        + "'s SPF record must name this server (docs/forwarding.md)");
             }
             // A target may be an account made later; until then its mail is refused at RCPT.
             List<String> nowhere = s.directory().targetsLeadingNowhere(alias);

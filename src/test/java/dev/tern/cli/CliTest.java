@@ -80,7 +80,7 @@ class CliTest {
         assertThat(tern(null, "alias", "add", "out@example.org", "alice@example.org", "Jo@Elsewhere.example").out())
                 .isEqualTo("alias out@example.org -> alice@example.org, Jo@Elsewhere.example\nnote: mail to "
                         + "out@example.org is forwarded to Jo@Elsewhere.example with its sender rewritten into example.org "
-                        + "(SRS), so that the SPF record of that domain must name this server (docs/forwarding.md)\n");
+                        + "(SRS): example.org's SPF record must name this server (docs/forwarding.md)\n");
         assertThat(tern(null, "alias", "list", "example.org").out()).contains("out@example.org -> alice@example.org, "
                 + "jo@elsewhere.example\n");
         assertThat(tern(null, "alias", "delete", "out@example.org").code()).isZero();
