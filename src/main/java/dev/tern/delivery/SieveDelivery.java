@@ -24,7 +24,6 @@ import org.apache.james.mime4j.field.address.LenientAddressParser;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
