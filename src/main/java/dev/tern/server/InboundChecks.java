@@ -105,12 +105,26 @@ final class InboundChecks {
      */
     dev.tern.smtp.server.ContentFilter submissionScan(dev.tern.mail.ClientInfo client, dev.tern.mail.MailAddress sender,
                                                       List<dev.tern.mail.Recipient> recipients) {
-        if (rspamd == null || !settings.rspamd().scanSubmission() || client.authUser() == null) {
+        if (!settings.rspamd().scanSubmission() || client.authUser() == null) {
             return null;
         }
-        RspamdClient.Envelope envelope = new RspamdClient.Envelope(client.address(), client.helo(), null,
+        return spamScan(client.address(), client.helo(), null, sender, recipients, null, client.authUser());
+    }
+
+    /**
+     * rspamd's scan of one message, told what rspamd wants to know of it, or null when no rspamd is
+     * configured.
+     *
+     * @param user the authenticated user who submits it; null for mail from another server
+     */
+    SpamScan spamScan(String ip, String helo, String hostname, dev.tern.mail.MailAddress sender,
+                      List<dev.tern.mail.Recipient> recipients, String queueId, String user) {
+        if (rspamd == null) {
+            return null;
+        }
+        RspamdClient.Envelope envelope = new RspamdClient.Envelope(ip, helo, hostname,
                 sender == null ? null : sender.toString(), recipients.stream().map(r -> r.address().toString()).toList(),
-                null, client.authUser());
+                queueId, user);
         return new SpamScan(rspamd, settings.rspamd(), envelope, this::spamScanned);
     }
 

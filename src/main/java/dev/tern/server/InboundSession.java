@@ -5,7 +5,6 @@ import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
-import dev.tern.security.spam.RspamdClient;
 import dev.tern.security.spam.SpamScan;
 import dev.tern.security.client.HeloVerdict;
 import dev.tern.security.client.IprevResult;
@@ -175,14 +174,8 @@ final class InboundSession implements ClientPolicy {
     public ContentFilter contentFilter(ClientInfo info, MailAddress sender, List<Recipient> recipients,
                                        String queueId) {
         ContentFilter authentication = contentFilter(info, sender);
-        if (checks.rspamd == null) {
-            return authentication;
-        }
-        RspamdClient.Envelope envelope = new RspamdClient.Envelope(IpAddresses.format(client), helo, verifiedName,
-                sender == null ? null : sender.toString(),
-                recipients.stream().map(r -> r.address().toString()).toList(), queueId);
-        return ContentFilter.chain(authentication,
-                new SpamScan(checks.rspamd, checks.settings.rspamd(), envelope, checks::spamScanned));
+        SpamScan scan = checks.spamScan(IpAddresses.format(client), helo, verifiedName, sender, recipients, queueId, null);
+        return scan == null ? authentication : ContentFilter.chain(authentication, scan);
     }
 
     private static CompletableFuture<Void> fail(int code, String enhanced, String text, String component) {
