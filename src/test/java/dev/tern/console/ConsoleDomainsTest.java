@@ -3,7 +3,6 @@ package dev.tern.console;
 import dev.tern.directory.DnsRecords;
 import dev.tern.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,15 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a real browser, against a server whose DNS is a loopback test server.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleDomainsTest {
+class ConsoleDomainsTest extends ConsoleTest {
 
     static final String DOMAIN = "example.test";
 
     @TempDir
     static Path dir;
     static TestDnsServer dns;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
@@ -53,21 +50,10 @@ class ConsoleDomainsTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
+    static void stopDns() {
         if (dns != null) {
             dns.close();
         }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     private List<DnsRecords.Record> records() {

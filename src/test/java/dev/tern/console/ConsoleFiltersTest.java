@@ -1,8 +1,6 @@
 package dev.tern.console;
 
 import dev.tern.store.Rows;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Needs GET /api/accounts (with sieve_active) and /api/accounts/{address}/sieve with its
  * GET/PUT/PATCH/DELETE /{name}.
  */
-class ConsoleFiltersTest {
+class ConsoleFiltersTest extends ConsoleTest {
 
     static final String DOMAIN = "example.test";
     static final String ANNA = "anna@" + DOMAIN;
@@ -53,8 +51,6 @@ class ConsoleFiltersTest {
 
     @TempDir
     static Path dir;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
@@ -63,21 +59,6 @@ class ConsoleFiltersTest {
         tern.services().directory().addUser(ANNA, "anna's password");
         browser = new ConsoleBrowser(tern.baseUrl());
         browser.login(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     private static long annaId() {

@@ -1,7 +1,5 @@
 package dev.tern.console;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,32 +11,15 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Logging in to the console and out of it, in a real browser. */
-class ConsoleLoginTest {
+class ConsoleLoginTest extends ConsoleTest {
 
     @TempDir
     static Path dir;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
         tern = new ConsoleFixture(dir);
         browser = new ConsoleBrowser(tern.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     @Test

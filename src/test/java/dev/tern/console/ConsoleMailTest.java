@@ -1,8 +1,6 @@
 package dev.tern.console;
 
 import dev.tern.testing.InProcessCli;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /api/stats and GET /api/health.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleMailTest {
+class ConsoleMailTest extends ConsoleTest {
 
     static final String DOMAIN = "example.test";
     static final String LOCAL = "bob@" + DOMAIN;
@@ -37,8 +35,6 @@ class ConsoleMailTest {
 
     @TempDir
     static Path dir;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
     static String username;
     static String secret;
     static String queueId;
@@ -50,21 +46,6 @@ class ConsoleMailTest {
         tern.services().directory().addUser(LOCAL, "bob's password");
         browser = new ConsoleBrowser(tern.baseUrl());
         browser.login(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     private static int tile(String stat) {

@@ -1,7 +1,5 @@
 package dev.tern.console;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,12 +10,10 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The queue pages: the list, a message, and hold, release, retry and delete from the console. */
-class ConsoleQueueTest {
+class ConsoleQueueTest extends ConsoleTest {
 
     @TempDir
     static Path dir;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
@@ -25,21 +21,6 @@ class ConsoleQueueTest {
         tern.services().directory().addDomain("example.test");
         browser = new ConsoleBrowser(tern.baseUrl());
         browser.login(ConsoleFixture.ADMIN, ConsoleFixture.PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     private boolean held(String id) {

@@ -2,7 +2,6 @@ package dev.tern.console;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Needs GET/POST/DELETE /api/webhooks and GET /api/webhooks/{id}/deliveries.
  */
-class ConsoleWebhooksTest {
+class ConsoleWebhooksTest extends ConsoleTest {
 
     static final String DOMAIN = "example.test";
 
     @TempDir
     static Path dir;
-    static ConsoleFixture tern;
-    static ConsoleBrowser browser;
     static HttpServer receiver;
     static final List<String> received = new CopyOnWriteArrayList<>();
 
@@ -57,21 +54,10 @@ class ConsoleWebhooksTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (tern != null) {
-            tern.close();
-        }
+    static void stopReceiver() {
         if (receiver != null) {
             receiver.stop(0);
         }
-    }
-
-    @AfterEach
-    void noScriptErrors() {
-        assertThat(browser.scriptErrors()).isEmpty();
     }
 
     @Test
