@@ -137,6 +137,9 @@ final class CheckCommand implements Callable<Integer> {
             if (!noDns && isPublicName(c.hostname())) {
                 checkHostnameDns(c.hostname(), s.checkResolver(), f);
             }
+            if (!noDns && c.delivery().dane()) {
+                checkDnssec(c, s.checkResolver(), f);
+            }
             if (!noDns && c.acme() != null) {
                 checkAcmeNames(c, s.checkResolver(), f);
                 if (c.acme().domainNames()) {
@@ -408,6 +411,28 @@ final class CheckCommand implements Callable<Integer> {
      * The host name's addresses, and their PTR records: MX records point at the name, and large mail
      * providers refuse mail from an address whose PTR does not name a host that resolves back to it.
      */
+    /**
+     * DANE trusts the resolver's AD bit: one that does not validate leaves every signed domain's
+     * TLSA records unused. The root zone is signed, so a validating resolver marks its SOA so.
+     */
+    private static void checkDnssec(TernConfig c, DnsResolver dns, Findings f) {
+        String servers = c.dns().nameservers().isEmpty() ? "the resolvers of /etc/resolv.conf"
+                : "the resolver at " + c.dns().nameservers().stream()
+                        .map(a -> (a.getHostString().contains(":") ? "[" + a.getHostString() + "]" : a.getHostString())
+                                + ":" + a.getPort())
+                        .collect(java.util.stream.Collectors.joining(", "));
+        dev.tern.dns.ValidatedAnswer root = dns.validated(".", org.xbill.DNS.Type.SOA).join();
+        if (root.answer() instanceof dev.tern.dns.DnsAnswer.TemporaryFailure<?> t) {
+            f.warn("dnssec", "cannot tell whether " + servers + " validates DNSSEC: " + t.reason());
+        } else if (root.secure()) {
+            f.ok("dnssec", servers + " validates DNSSEC: DANE protects mail to signed domains");
+        } else {
+            f.warn("dnssec", servers + " does not validate DNSSEC (no AD bit on the root zone's SOA), so DANE "
+                    + "protects no mail; run a validating resolver (apt install unbound) and name it in [dns] nameservers, "
+                    + "or set [delivery] dane = false");
+        }
+    }
+
     private static void checkHostnameDns(String host, DnsResolver dns, Findings f) {
         try {
             DnsAnswer<InetAddress> addresses = dns.addresses(host).get(1, TimeUnit.MINUTES);

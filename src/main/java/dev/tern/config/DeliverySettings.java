@@ -28,12 +28,15 @@ import java.util.Map;
  * @param connectionReuse           how long an idle connection is kept for the next message to the same host
  * @param mtaSts                    honour the MTA-STS policies (RFC 8461) of recipient domains without a {@code tlsPolicy} entry
  * @param mtaStsPort                the HTTPS port policies are fetched from (443; tests use another)
+ * @param tlsReports                the daily TLS reports to recipient domains (RFC 8460)
+ * @param dane                      honour the DNSSEC-validated TLSA records (RFC 7672) of MX hosts of recipient
+ *                                  domains without a {@code tlsPolicy} entry
  */
 public record DeliverySettings(int smtpPort, int maxConnections, int maxConnectionsPerDestination, TlsLevel tls,
                                Map<String, TlsLevel> tlsPolicy, Path caFile, Map<String, NextHopAddress> routes,
                                Smarthost smarthost, Duration retryFirst, Duration retryMax, Duration maxLifetime,
                                Duration delayWarning, long bounceSizeLimit, Duration connectionReuse,
-                               boolean mtaSts, int mtaStsPort, ReportSettings tlsReports) {
+                               boolean mtaSts, int mtaStsPort, ReportSettings tlsReports, boolean dane) {
 
     /** How much TLS a delivery insists on (the names of Postfix's smtp_tls_security_level). */
     public enum TlsLevel {
@@ -138,7 +141,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
     public static DeliverySettings defaults() {
         return new DeliverySettings(25, 100, 20, TlsLevel.MAY, Map.of(), null, Map.of(), null,
                 Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), null, 50_000, Duration.ofSeconds(5),
-                true, 443, ReportSettings.defaults());
+                true, 443, ReportSettings.defaults(), true);
     }
 
     /** Whether {@code [delivery.tls_policy]} names {@code domain}: the operator's word, which MTA-STS does not override. */
@@ -194,7 +197,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         }
         return new DeliverySettings(port, max, perDestination, tls, Map.copyOf(policy), caFile, Map.copyOf(routes),
                 smarthost, first, maxRetry, lifetime, warning, bounceLimit, reuse, mtaSts, mtaStsPort,
-                ReportSettings.read(n.table("tls_reports")));
+                ReportSettings.read(n.table("tls_reports")), n.bool("dane", d.dane()));
     }
 
     private static Smarthost readSmarthost(ConfigNode n, Path base) {

@@ -128,6 +128,9 @@ public final class StarterConfig {
                 # Domains that publish an MTA-STS policy (RFC 8461) in "enforce" mode get their mail
                 # only through the MX hosts it names, over TLS with a valid certificate.
                 # mta_sts = true
+                # MX hosts with DNSSEC-signed TLSA records (DANE, RFC 7672) get mail only over TLS
+                # with the certificate those records name. Needs a validating DNS resolver.
+                # dane = true
                 # Deferred mail is retried after 5m, 10m, … up to every 1h, for 5 days.
                 # retry_first = "5m"
                 # retry_max = "1h"

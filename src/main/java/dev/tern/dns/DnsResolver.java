@@ -8,6 +8,8 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -61,6 +63,8 @@ public final class DnsResolver implements AutoCloseable {
 
     private final ExecutorService executor;
     private final LookupSession session;
+    /** The resolvers themselves, for the lookups whose DNSSEC status matters (they bypass the cache). */
+    private final Resolver resolver;
 
     public DnsResolver(DnsSettings settings) {
         this(settings, true);
@@ -87,6 +91,7 @@ public final class DnsResolver implements AutoCloseable {
         resolver.setTimeout(settings.timeout().plus(TIMER_TICK)
                 .multipliedBy((long) TRIES_PER_NAMESERVER * Math.max(1, servers.size())));
 
+        this.resolver = resolver;
         executor = newExecutor();
         LookupSession.LookupSessionBuilder builder = LookupSession.builder()
                 .resolver(resolver)
@@ -152,6 +157,30 @@ public final class DnsResolver implements AutoCloseable {
     public CompletableFuture<DnsAnswer<String>> hostnames(InetAddress address) {
         return lookup(ReverseMap.fromAddress(address), Type.PTR)
                 .thenApply(a -> a.map(r -> ((PTRRecord) r).getTarget().toString(true)));
+    }
+
+    /**
+     * Records of one type for a name, with whether the recursive resolver validated them with
+     * DNSSEC (the AD bit of its answer, which the query asks for as RFC 6840 §5.7 allows). The
+     * answer is read the way DANE needs it (RFC 7672 §2.1): a validated "no such name" or "no
+     * records" counts as secure too, and a CNAME chain in the answer is followed to its end.
+     *
+     * <p>Not cached here: DANE asks this for every delivery, and a validating resolver on the
+     * host or its network, which the AD bit is only as good as, keeps its own cache.
+     */
+    public CompletableFuture<ValidatedAnswer> validated(String name, int type) {
+        Name asked = absolute(name);
+        Message query = Message.newQuery(Record.newRecord(asked, type, DClass.IN));
+        query.getHeader().setFlag(Flags.AD);
+        CompletableFuture<ValidatedAnswer> answer = new CompletableFuture<>();
+        try {
+            resolver.sendAsync(query, executor).whenComplete((response, error) -> answer.complete(error == null
+                    ? ValidatedAnswer.of(asked, type, response)
+                    : new ValidatedAnswer(LookupFailures.toAnswer(error, asked, type), false, asked)));
+        } catch (RuntimeException e) {
+            answer.complete(new ValidatedAnswer(LookupFailures.toAnswer(e, asked, type), false, asked));
+        }
+        return answer;
     }
 
     /** Stops the DNS threads. Lookups still in flight complete on dnsjava's own I/O thread. */

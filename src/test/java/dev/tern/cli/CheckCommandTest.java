@@ -333,9 +333,13 @@ class CheckCommandTest {
                     .contains(": publish example.org. IN MX 10 mx.example.test.\n")
                     .contains("FAIL  hostname   mx.example.test has no A or AAAA record: the MX records point at it, so "
                             + "other servers cannot reach Tern; publish mx.example.test. IN A with this server's address\n")
-                    .endsWith("2 problems, 2 warnings\n");
+                    .contains("warn  dnssec     the resolver at 127.0.0.1:" + dns.nameserver().getPort() + " does not "
+                            + "validate DNSSEC (no AD bit on the root zone's SOA), so DANE protects no mail; run a "
+                            + "validating resolver (apt install unbound) and name it in [dns] nameservers, or set "
+                            + "[delivery] dane = false\n")
+                    .endsWith("2 problems, 3 warnings\n");
 
-            dns.a("mx.example.test", "192.0.2.25");
+            dns.a("mx.example.test", "192.0.2.25").signed(".");
             Result shown = InProcessCli.run(config, null, "domain", "show", "example.org");
             for (String line : shown.out().lines().filter(l -> !l.startsWith(";") && l.contains(" IN ")).toList()) {
                 String[] parts = line.split(" ", 4);
@@ -346,6 +350,8 @@ class CheckCommandTest {
             Result found = check();
             assertThat(found.code()).as(found.out()).isZero();
             assertThat(found.out()).containsPattern("ok    dns        example.org: all \\d+ records published as expected\n")
+                    .contains("ok    dnssec     the resolver at 127.0.0.1:" + dns.nameserver().getPort()
+                            + " validates DNSSEC: DANE protects mail to signed domains\n")
                     .contains("warn  hostname   192.0.2.25 (mx.example.test) has no PTR record: Gmail, Outlook and others "
                             + "refuse mail from it; ask whoever runs the address (the hosting provider) to set its PTR to "
                             + "mx.example.test\n");

@@ -27,6 +27,13 @@ class DeliveryConfigTest {
         assertThat(d.maxConnectionsPerDestination()).isEqualTo(20);
         assertThat(d.mtaSts()).isTrue();
         assertThat(d.mtaStsPort()).isEqualTo(443);
+        assertThat(d.dane()).isTrue();
+    }
+
+    @Test
+    void daneCanBeSwitchedOff() {
+        assertThat(parse("[delivery]\ndane = false\n").dane()).isFalse();
+        assertThatThrownBy(() -> parse("[delivery]\ndane = \"no\"\n")).hasMessageStartingWith("delivery.dane");
     }
 
     @Test

@@ -348,6 +348,36 @@ class OutboundDeliveryTest {
     }
 
     /**
+     * RFC 8461 §2: an MX host with DNSSEC-validated TLSA records answers to them, not to the
+     * domain's MTA-STS policy: here a policy that names none of b.test's hosts, which alone would
+     * keep the mail back.
+     */
+    @Test
+    void anMxHostWithValidatedTlsaRecordsAnswersToThemRatherThanToMtaSts() throws Exception {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n")) {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            a = startA(host.deliveryConfig(dir));
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("mx.b.test"))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                awaitDeferred(id, "names none of its MX hosts");
+                assertThat(mx.commands()).isEmpty();
+                a.services().queue().delete(id);
+            }
+            dev.tern.testing.TestPki other = new dev.tern.testing.TestPki();
+            dev.tern.testing.TestPki.Issued certificate = other.issue("mx.b.test");
+            dns.tlsa("_" + port + "._tcp.mx.b.test", 3, 1, 1, java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.certificate().getPublicKey().getEncoded()));
+            dns.signed("b.test");
+            try (ScriptedSmtpServer mx = mxWithStartTls(other.serverContext(certificate))) {
+                String id = send(a, "alice@a.test", BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+                assertThat(mx.commands()).contains("STARTTLS");
+                await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            }
+        }
+    }
+
+    /**
      * RFC 8460: the sessions to b.test's MX hosts are counted under its enforced MTA-STS policy, and
      * once the day is over its {@code _smtp._tls} record gets the day's report by mail: here an
      * address on A itself, so the report is read back from a mailbox with Angus Mail.

@@ -5,6 +5,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -16,6 +17,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -62,6 +64,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose negative TTL is the current {@link #ttl(long) TTL}. A name can be made to answer SERVFAIL
  * (or any other code) or to never answer. UDP answers larger than 512 bytes, or than the
  * client's EDNS size, are truncated with TC set, so clients retry over TCP.
+ *
+ * <p>It can also play a validating recursive resolver: names under a zone made {@link #signed}
+ * are answered with the AD bit when the query asks for it (the AD or DO bit, RFC 6840 §5.7), as
+ * if their signatures had been checked. Nothing is actually signed.
  */
 public final class TestDnsServer implements AutoCloseable {
 
@@ -74,6 +80,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
     private final Map<Name, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Name> unresponsive = ConcurrentHashMap.newKeySet();
+    private final Set<Name> signedZones = ConcurrentHashMap.newKeySet();
     private final Set<String> unresponsiveTypes = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
@@ -179,6 +186,21 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new PTRRecord(name(name), DClass.IN, ttl, name(target)));
     }
 
+    /** A TLSA record (RFC 6698), e.g. at "_25._tcp.mx.b.test". */
+    public TestDnsServer tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        return add(new TLSARecord(name(name), DClass.IN, ttl, usage, selector, matchingType, data));
+    }
+
+    /**
+     * Answers for {@code zone} and the names below it count as DNSSEC-validated: they carry the AD
+     * bit when the query asks for it. An answer that involves a name of an unsigned zone (a
+     * CNAME into one) does not.
+     */
+    public TestDnsServer signed(String zone) {
+        signedZones.add(name(zone));
+        return this;
+    }
+
     /** Any other record. */
     public TestDnsServer add(Record record) {
         records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
@@ -271,13 +293,20 @@ public final class TestDnsServer implements AutoCloseable {
             response.getHeader().setRcode(rcode);
             return response;
         }
+        boolean validationAsked = query.getHeader().getFlag(Flags.AD)
+                || (query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0);
         // Follow CNAMEs inside our data, as an authoritative server for every zone would.
         Name current = name;
+        boolean secure = validationAsked && isSigned(name);
         for (int hop = 0; hop < MAX_CNAME_HOPS; hop++) {
             List<Record> owned = records.getOrDefault(current, List.of());
             List<Record> matching = owned.stream().filter(r -> r.getType() == type || type == Type.ANY).toList();
+            secure = secure && isSigned(current);
             if (!matching.isEmpty()) {
                 matching.forEach(r -> response.addRecord(r, Section.ANSWER));
+                if (secure) {
+                    response.getHeader().setFlag(Flags.AD);
+                }
                 return response;
             }
             Record cname = owned.stream().filter(r -> r.getType() == Type.CNAME).findFirst().orElse(null);
@@ -287,6 +316,9 @@ public final class TestDnsServer implements AutoCloseable {
             response.addRecord(cname, Section.ANSWER);
             current = ((CNAMERecord) cname).getTarget();
         }
+        if (secure && isSigned(current)) {
+            response.getHeader().setFlag(Flags.AD);
+        }
         if (response.getSection(Section.ANSWER).isEmpty()) {
             response.getHeader().setRcode(exists(current) ? Rcode.NOERROR : Rcode.NXDOMAIN);
             // The SOA makes the negative answer cacheable (RFC 2308 §5).
@@ -294,6 +326,15 @@ public final class TestDnsServer implements AutoCloseable {
                     Section.AUTHORITY);
         }
         return response;
+    }
+
+    private boolean isSigned(Name name) {
+        for (Name zone : signedZones) {
+            if (name.subdomain(zone)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A name exists if it owns records or has names below it (an "empty non-terminal"). */

@@ -84,7 +84,7 @@ public final class TestPki {
     }
 
     /** A server certificate for {@code names} and its key, signed by this CA. */
-    private record Issued(KeyPair keys, X509Certificate certificate) {
+    public record Issued(KeyPair keys, X509Certificate certificate) {
     }
 
     /**
@@ -103,8 +103,12 @@ public final class TestPki {
 
     /** A server-side TLS context whose certificate names {@code names} (host names or IP addresses), signed by this CA. */
     public SSLContext serverContext(String... names) {
+        return serverContext(issue(names));
+    }
+
+    /** A server-side TLS context that presents {@code issued}, followed by this CA's certificate. */
+    public SSLContext serverContext(Issued issued) {
         try {
-            Issued issued = issue(names);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             char[] pw = "test".toCharArray();
@@ -119,7 +123,8 @@ public final class TestPki {
         }
     }
 
-    private Issued issue(String... names) {
+    /** A new server certificate for {@code names} (host names or IP addresses), signed by this CA. */
+    public Issued issue(String... names) {
         try {
             KeyPair keys = keyPair();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=Tern Test CA"), serial(),

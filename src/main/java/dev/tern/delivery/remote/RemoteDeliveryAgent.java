@@ -3,10 +3,14 @@ package dev.tern.delivery.remote;
 import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.RecipientOutcome;
+import dev.tern.delivery.dane.DaneHost;
+import dev.tern.delivery.dane.Tlsa;
+import dev.tern.delivery.dane.TlsaLookup;
 import dev.tern.delivery.mtasts.MtaStsPolicies;
 import dev.tern.delivery.mtasts.PolicyFailure;
 import dev.tern.delivery.mtasts.StsPolicy;
 import dev.tern.delivery.tlsrpt.TlsReportSender;
+import dev.tern.delivery.tlsrpt.TlsResultType;
 import dev.tern.delivery.tlsrpt.TlsSessionCounts;
 import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
@@ -81,6 +85,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final MtaStsPolicies mtaSts;
     /** Null when TLS reports are off. */
     private final TlsSessionCounts tlsCounts;
+    /** Null when {@code dane} is off. */
+    private final TlsaLookup tlsa;
 
     /**
      * @param store      where MTA-STS policies are kept between restarts
@@ -95,6 +101,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         this.tlsCounts = tlsCounts;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
+        this.tlsa = settings.dane() ? new TlsaLookup(dns) : null;
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
         this.cache = new ConnectionCache(settings.connectionReuse());
         this.mailboxes = mailboxes;
@@ -239,7 +246,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 ? new NextHop.Mx(mx.domain(), mx.port(), DeliverySettings.TlsLevel.MAY) : hop;
         // The policy lookup runs beside the MX lookup, not after it.
         CompletableFuture<StsPolicy> sts = tlsReport ? CompletableFuture.completedFuture(null) : policyFor(hop);
-        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> {
+        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> daneFor(hop, resolved, tlsReport)
+                .thenCompose(dane -> {
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
                 List<RecipientOutcome> out = recipients.stream()
@@ -249,9 +257,24 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 return CompletableFuture.completedFuture(out);
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
+            if (!dane.isEmpty()) {
+                targets = withDane(message, (NextHop.Mx) hop, targets, dane);
+                if (targets.isEmpty()) {
+                    // RFC 7672 §2.2: TLSA records that may exist but could not be had leave no host to try.
+                    String why = dane.values().stream().filter(h -> h instanceof DaneHost.Unavailable)
+                            .map(h -> ((DaneHost.Unavailable) h).reason()).findFirst().orElse("no usable MX host");
+                    List<RecipientOutcome> out = recipients.stream()
+                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "DANE: the TLSA records of the MX hosts of "
+                                    + hop.destination() + " could not be looked up: " + why, null).withRelay(Relay.none()))
+                            .toList();
+                    out.forEach(o -> logOutcome(message, o, "none", null));
+                    return CompletableFuture.completedFuture(out);
+                }
+            }
             NextHop effective = hopAsSent;
             if (policy != null) {
-                List<Target> named = targets.stream().filter(t -> policy.permits(t.hostName())).toList();
+                // MX hosts with DANE records answer to them, not to the MTA-STS policy (RFC 8461 §2).
+                List<Target> named = targets.stream().filter(t -> t.dane() != null || policy.permits(t.hostName())).toList();
                 if (policy.mode() == StsPolicy.Mode.TESTING) {
                     if (named.size() < targets.size()) {
                         log.info("{}: MTA-STS policy of {} (testing) does not name every MX host: {}; delivering anyway",
@@ -284,11 +307,11 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     permit.close();
                     if (out != null) {
                         out.forEach(o -> logOutcome(message, o, attempt.relay() == null ? "none" : attempt.relay(),
-                                attempt.tlsUsed()));
+                                attempt.tlsLogged()));
                     }
                 }).thenApply(out -> out.stream().map(o -> o.withRelay(attempt.reached())).toList());
             });
-        })).exceptionally(e -> {
+        }))).exceptionally(e -> {
             log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
             return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
                     .withRelay(Relay.none())).toList();
@@ -306,12 +329,58 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         StsPolicy reported = policy != null && policy.mode() != StsPolicy.Mode.NONE ? policy : null;
         PolicyFailure failure = reported == null && mtaSts != null && !settings.hasTlsPolicy(m.domain())
                 ? mtaSts.failureOf(m.domain()) : null;
-        if (failure != null) {
-            return (target, local, resultType) -> tlsCounts.countPolicyFailure(m.domain(), failure.resultType(), local,
-                    target.hostName(), target.address());
+        return (target, local, resultType) -> {
+            if (target.dane() != null) {
+                tlsCounts.countTlsa(m.domain(), target.hostName(), daneRecords(target.dane()), resultType, local,
+                        target.address());
+            } else if (failure != null) {
+                tlsCounts.countPolicyFailure(m.domain(), failure.resultType(), local, target.hostName(), target.address());
+            } else {
+                tlsCounts.count(m.domain(), reported, resultType, local, target.hostName(), target.address());
+            }
+        };
+    }
+
+    private static List<String> daneRecords(DaneHost host) {
+        List<Tlsa> records = host instanceof DaneHost.Authenticated a ? a.records()
+                : host instanceof DaneHost.EncryptOnly e ? e.records() : List.of();
+        return records.stream().map(Tlsa::toString).toList();
+    }
+
+    /**
+     * The DANE policies of a hop's MX hosts: MX delivery only, when {@code dane} is on, the
+     * operator's {@code [delivery.tls_policy]} says nothing for the domain and TLS is not off;
+     * never for a TLS report, which must get through whatever it reports (RFC 8460 §5.3).
+     */
+    private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport) {
+        if (tlsa == null || tlsReport || !(hop instanceof NextHop.Mx m) || settings.hasTlsPolicy(m.domain())
+                || m.tls() == DeliverySettings.TlsLevel.NONE || !(resolved instanceof HostResolver.Targets t)) {
+            return CompletableFuture.completedFuture(Map.of());
         }
-        return (target, local, resultType) -> tlsCounts.count(m.domain(), reported, resultType, local,
-                target.hostName(), target.address());
+        List<String> names = t.targets().stream().map(Target::hostName).distinct().toList();
+        return tlsa.forHosts(m.domain(), names, m.port());
+    }
+
+    /**
+     * Each target with its host's DANE policy; hosts whose TLSA records could not be looked up are
+     * left out (and counted for the TLS reports as {@code dnssec-invalid}).
+     */
+    private List<Target> withDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
+                                  Map<String, DaneHost> dane) {
+        List<Target> kept = new ArrayList<>();
+        for (Target t : targets) {
+            DaneHost policy = dane.get(t.hostName());
+            if (policy instanceof DaneHost.Unavailable u) {
+                log.info("{}: not trying {}: DANE: {}", message.id(), t, u.reason());
+                if (tlsCounts != null) {
+                    tlsCounts.countTlsa(hop.domain(), t.hostName(), List.of(), TlsResultType.DNSSEC_INVALID, null,
+                            t.address());
+                }
+                continue;
+            }
+            kept.add(policy == null ? t : t.withDane(policy));
+        }
+        return kept;
     }
 
     /**

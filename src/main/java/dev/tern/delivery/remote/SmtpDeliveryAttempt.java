@@ -6,6 +6,8 @@ import dev.tern.config.DeliverySettings.Smarthost;
 import dev.tern.config.DeliverySettings.SmarthostTls;
 import dev.tern.config.DeliverySettings.TlsLevel;
 import dev.tern.delivery.RecipientOutcome;
+import dev.tern.delivery.dane.DaneHost;
+import dev.tern.delivery.dane.DaneVerifier;
 import dev.tern.delivery.tlsrpt.TlsResultType;
 import dev.tern.mail.DsnRet;
 import dev.tern.mail.IpAddresses;
@@ -25,11 +27,15 @@ import dev.tern.smtp.client.TransactionResult;
 import dev.tern.store.Rows;
 import dev.tern.tracking.Relay;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -105,9 +111,11 @@ final class SmtpDeliveryAttempt {
         return relay;
     }
 
-    /** The TLS protocol and cipher the message travelled with, or null for plaintext. */
-    String tlsUsed() {
-        return tlsUsed;
+    /** For the delivery log: the TLS protocol and cipher the message travelled with (null for plaintext), and whether the certificate matched the host's TLSA records. */
+    String tlsLogged() {
+        Target t = reached;
+        return tlsUsed == null ? null
+                : t != null && t.dane() instanceof DaneHost.Authenticated ? tlsUsed + " (DANE)" : tlsUsed;
     }
 
     /** The server the transaction ran with, for the delivery events; {@link Relay#none()} when none was reached. */
@@ -131,7 +139,7 @@ final class SmtpDeliveryAttempt {
                         return transact(session);
                     }
                     Throwable cause = unwrap(failure);
-                    if (hop.tls() == TlsLevel.MAY && cause instanceof SmtpClientException e
+                    if (levelOf(target) == TlsLevel.MAY && cause instanceof SmtpClientException e
                             && e.kind() == SmtpClientException.Kind.TLS) {
                         // Opportunistic TLS that fails is no reason to keep mail back: plaintext, as Postfix does.
                         return openSession(target, true).handle((plain, again) -> again == null ? transact(plain)
@@ -144,11 +152,21 @@ final class SmtpDeliveryAttempt {
 
     // ---- the session ---------------------------------------------------------------------------
 
+    /**
+     * The TLS level of a target: the hop's, except for a host with DANE records, which requires
+     * STARTTLS and has its certificate checked against them rather than against the CAs.
+     */
+    private TlsLevel levelOf(Target target) {
+        return target.dane() != null ? TlsLevel.ENCRYPT : hop.tls();
+    }
+
     private CompletableFuture<Session> openSession(Target target, boolean plaintext) {
-        TlsLevel level = plaintext ? TlsLevel.NONE : hop.tls();
+        TlsLevel level = plaintext ? TlsLevel.NONE : levelOf(target);
         Smarthost relayHost = hop instanceof NextHop.Relay r ? r.smarthost() : null;
         boolean implicitTls = relayHost != null && relayHost.tls() == SmarthostTls.TLS;
-        String key = target.address() + "|" + level + "|" + (relayHost == null ? "" : relayHost.username());
+        // A session checked against TLSA records is kept apart from one that was not.
+        String key = target.address() + "|" + level + (target.dane() instanceof DaneHost.Authenticated ? "+dane" : "")
+                + "|" + (relayHost == null ? "" : relayHost.username());
         ConnectionCache.Cached cached = cache.take(key);
         if (cached != null) {
             return CompletableFuture.completedFuture(new Session(cached.connection(), cached.uses(), key, target));
@@ -156,6 +174,7 @@ final class SmtpDeliveryAttempt {
         SmtpClient client = level == TlsLevel.VERIFY ? clients.verifying() : clients.unverified();
         return client.connect(target.hostName(), target.address(), implicitTls, transcript).thenCompose(c ->
                 c.ehlo().thenCompose(caps -> startTls(c, caps, level, implicitTls))
+                        .thenCompose(caps -> daneCheck(c, target, caps))
                         .whenComplete((caps, e) -> countTls(target, c, level, implicitTls, e))
                         .thenCompose(caps -> authenticate(c, caps, relayHost))
                         .thenApply(v -> new Session(c, 0, key, target))
@@ -200,6 +219,35 @@ final class SmtpDeliveryAttempt {
                     "4.7.4 TLS is required, but was not offered by " + c.serverName()));
         }
         return c.startTls();
+    }
+
+    /**
+     * For a host with usable TLSA records, the certificate chain it presented must match one
+     * (RFC 7672 §3); a mismatch fails the session like a failed handshake, so the next host is
+     * tried and the mail never goes in plaintext.
+     */
+    private CompletableFuture<Capabilities> daneCheck(SmtpConnection c, Target target, Capabilities caps) {
+        if (!(target.dane() instanceof DaneHost.Authenticated dane)) {
+            return CompletableFuture.completedFuture(caps);
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            for (java.security.cert.Certificate cert : c.tlsSession().getPeerCertificates()) {
+                if (cert instanceof X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // No chain: reported as a mismatch below.
+        }
+        Optional<DaneVerifier.Mismatch> mismatch = DaneVerifier.check(chain, dane, Instant.now());
+        if (mismatch.isEmpty()) {
+            return CompletableFuture.completedFuture(caps);
+        }
+        DaneVerifier.Mismatch m = mismatch.get();
+        return CompletableFuture.failedFuture(new SmtpClientException(SmtpClientException.Kind.TLS,
+                "4.7.5 TLS with " + target + " failed DANE authentication: " + m.reason(), null,
+                new TlsResultType.Known(m.resultType(), m.reason())));
     }
 
     private CompletableFuture<Void> authenticate(SmtpConnection c, Capabilities caps, Smarthost relayHost) {

@@ -17,6 +17,24 @@ public final class TlsResultType {
     public static final String CERTIFICATE_EXPIRED = "certificate-expired";
     public static final String CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted";
     public static final String VALIDATION_FAILURE = "validation-failure";
+    /** The certificate chain matched none of the MX host's TLSA records (DANE). */
+    public static final String TLSA_INVALID = "tlsa-invalid";
+    /** The MX host's TLSA records could not be had from the resolver (DANE). */
+    public static final String DNSSEC_INVALID = "dnssec-invalid";
+
+    /** A TLS failure whose result type is already known where it happened (a DANE check). */
+    public static final class Known extends Exception {
+        private final String resultType;
+
+        public Known(String resultType, String message) {
+            super(message, null, false, false);
+            this.resultType = resultType;
+        }
+
+        public String resultType() {
+            return resultType;
+        }
+    }
 
     private TlsResultType() {
     }
@@ -31,6 +49,12 @@ public final class TlsResultType {
         }
         if (!(failure instanceof SmtpClientException e) || e.kind() != SmtpClientException.Kind.TLS) {
             return null;
+        }
+        Throwable cause = failure;
+        for (int i = 0; cause != null && i < 10; i++, cause = cause.getCause()) {
+            if (cause instanceof Known k) {
+                return k.resultType();
+            }
         }
         // The whole chain is read for each kind in turn: an expired certificate is a path
         // validation failure on the outside and a CertificateExpiredException inside.

@@ -71,6 +71,25 @@ public final class TlsSessionCounts {
         counts.merge(new Key(day, domain, "sts", "", "", resultType, address(local), mx, address(remote)), 1L, Long::sum);
     }
 
+    /**
+     * Counts one TLS negotiation with an MX host whose DNSSEC-validated TLSA records applied
+     * (RFC 8460 §4.4: policy type {@code tlsa}, the records as the policy string, the host as
+     * {@code mx-host}), or one such host not tried because its records could not be had.
+     *
+     * @param records    the host's TLSA records as in a zone file ("3 1 1 …"); empty when unknown
+     * @param resultType null for a session that went encrypted and matched, else what failed
+     * @param local      this side's address of the connection, or null when none was made
+     */
+    public void countTlsa(String domain, String mx, List<String> records, String resultType, InetSocketAddress local,
+                          InetSocketAddress remote) {
+        String day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
+        String text = String.join("\n", records);
+        Key key = resultType == null
+                ? new Key(day, domain, "tlsa", text, mx, "", "", "", "")
+                : new Key(day, domain, "tlsa", text, mx, resultType, address(local), mx, address(remote));
+        counts.merge(key, 1L, Long::sum);
+    }
+
     /** The lines of a policy as RFC 8461 §3.2 writes them, for the report's {@code policy-string}. */
     static List<String> policyLines(StsPolicy policy) {
         List<String> lines = new ArrayList<>();

@@ -1,0 +1,295 @@
+package dev.tern.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.Recipient;
+import dev.tern.store.BlobSink;
+import dev.tern.testing.LoopbackPorts;
+import dev.tern.testing.RunningServer;
+import dev.tern.testing.ScriptedSmtpServer;
+import dev.tern.testing.TestDnsServer;
+import dev.tern.testing.TestPki;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * DANE for outbound mail (RFC 7672): server A (a.test, 127.0.0.2) sends to b.test, whose MX host
+ * mx.b.test (127.0.0.3) is a scripted SMTP server with the certificates each test gives it. The
+ * DNS server on loopback plays a validating resolver: b.test is "signed" (its answers carry the AD
+ * bit) when a test says so.
+ */
+class DaneDeliveryTest {
+
+    private static final String BODY = "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: hello\r\n"
+            + "Message-ID: <dane@a.test>\r\n\r\nHello over DANE\r\n";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    TestDnsServer dns;
+    int port;
+    RunningServer a;
+    /** A CA that A does not trust: only TLSA records can vouch for what it signs. */
+    final TestPki pki = new TestPki();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dns = TestDnsServer.start();
+        dns.mx("a.test", 10, "mx.a.test").a("mx.a.test", "127.0.0.2");
+        dns.mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.3");
+        port = LoopbackPorts.freeOnAll("127.0.0.3", "127.0.0.2");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (a != null) {
+            a.close();
+        }
+        dns.close();
+    }
+
+    private RunningServer startA(String extraDelivery) throws IOException {
+        Path d = dir.resolve("a");
+        Files.createDirectories(d);
+        RunningServer s = new RunningServer(d, "hostname = \"mx.a.test\"\n"
+                + "\n[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"2s\"\n"
+                + "\n[delivery]\nsmtp_port = " + port + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n" + extraDelivery,
+                "", null, "127.0.0.2:" + port);
+        if (s.services().directory().domains().stream().noneMatch(x -> x.name().equals("a.test"))) {
+            s.services().directory().addDomain("a.test");
+            s.services().directory().addUser("alice@a.test", "alice pw");
+        }
+        return s;
+    }
+
+    private String send() throws IOException {
+        return send("bob@b.test");
+    }
+
+    private String send(String recipient) throws IOException {
+        String id = a.services().queue().newId();
+        BlobSink sink = a.services().queue().newBody(id);
+        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
+        Envelope env = new Envelope(MailAddress.parse("alice@a.test"), List.of(Recipient.of(MailAddress.parse(recipient))),
+                "7BIT", false, null, null,
+                new ClientInfo("127.0.0.1", null, "client.a.test", "ESMTPSA", "submission", "alice@a.test"), Instant.now());
+        a.services().queue().enqueue(id, env, sink).join();
+        return id;
+    }
+
+    private ScriptedSmtpServer mx(SSLContext startTls) throws IOException {
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        o.startTls = startTls;
+        return new ScriptedSmtpServer(o);
+    }
+
+    private void awaitDelivered(String id, ScriptedSmtpServer mx) {
+        await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+        await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        assertThat(mx.commands()).contains("STARTTLS");
+    }
+
+    private void awaitDeferred(String id, String... reason) {
+        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null
+                        && java.util.Arrays.stream(reason).allMatch(r.lastError()::contains)));
+    }
+
+    private static byte[] sha256(byte[] bytes) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(bytes);
+    }
+
+    /** A "3 1 1" record: the SHA-256 of the certificate's public key. */
+    private void publishDaneEe(TestPki.Issued certificate) throws Exception {
+        dns.tlsa("_" + port + "._tcp.mx.b.test", 3, 1, 1, sha256(certificate.certificate().getPublicKey().getEncoded()));
+    }
+
+    @Test
+    void aCertificateThatMatchesTheTlsaRecordsIsTrustedWithoutAnyCa() throws Exception {
+        TestPki.Issued certificate = pki.issue("self.example");
+        publishDaneEe(certificate);
+        // "verify" everywhere: a certificate no trusted CA signed would keep the mail back.
+        a = startA("tls = \"verify\"\n");
+
+        dns.signed("b.test");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+        // The same host and records for c.test, whose MX records are not validated: DANE does
+        // not apply (an attacker could have named the host), and "verify" defers.
+        dns.mx("c.test", 10, "mx.b.test");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
+            String id = send("bob@c.test");
+            awaitDeferred(id, "4.7.5");
+            assertThat(mx.messages()).isEmpty();
+            assertThat(mx.commands()).noneMatch(c -> c.startsWith("MAIL"));
+        }
+    }
+
+    @Test
+    void aCertificateThatMatchesNoTlsaRecordOrNoStartTlsDefersAndNothingGoesInPlaintext() throws Exception {
+        publishDaneEe(pki.issue("mx.b.test"));   // the key of a certificate the server does not present
+        dns.signed("b.test");
+        a = startA("");
+
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDeferred(id, "4.7.5", "failed DANE authentication", "none of the TLSA records");
+            assertThat(mx.commands()).contains("STARTTLS").noneMatch(c -> c.startsWith("MAIL"));
+            a.services().queue().delete(id);
+        }
+        try (ScriptedSmtpServer mx = mx(null)) {
+            String id = send();
+            awaitDeferred(id, "4.7.4");
+            assertThat(mx.commands()).noneMatch(c -> c.startsWith("MAIL"));
+            a.services().queue().delete(id);
+        }
+    }
+
+    @Test
+    void withoutDnssecTheSameRecordsLeaveOpportunisticTlsAsItWas() throws Exception {
+        publishDaneEe(pki.issue("mx.b.test"));
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+        // c.test signed, but its MX host in a zone that is not: DANE does not apply to the host.
+        dns.mx("c.test", 10, "mx.hoster.test").a("mx.hoster.test", "127.0.0.3").signed("c.test");
+        dns.tlsa("_" + port + "._tcp.mx.hoster.test", 3, 1, 1, new byte[32]);
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send("bob@c.test");
+            awaitDelivered(id, mx);
+        }
+    }
+
+    @Test
+    void daneOffOrAnOperatorTlsPolicyForTheDomainLeavesTheRecordsUnused() throws Exception {
+        publishDaneEe(pki.issue("mx.b.test"));
+        dns.signed("b.test");
+        a = startA("dane = false\n");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+        a.close();
+        a = startA("[delivery.tls_policy]\n\"b.test\" = \"encrypt\"\n");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+    }
+
+    @Test
+    void daneTaTrustsTheCaTheRecordNamesForCertificatesWithTheMxHostsName() throws Exception {
+        dns.tlsa("_" + port + "._tcp.mx.b.test", 2, 0, 1, sha256(pki.caCertificate().getEncoded()));
+        dns.signed("b.test");
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("other.test"))) {
+            String id = send();
+            awaitDeferred(id, "4.7.5", "failed DANE authentication", "other.test");
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void recordsThatSmtpCannotUseStillRequireTlsButNoParticularCertificate() throws Exception {
+        dns.tlsa("_" + port + "._tcp.mx.b.test", 1, 1, 1, new byte[32]);   // PKIX-EE: unusable for SMTP
+        dns.signed("b.test");
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("anything.test"))) {
+            String id = send();
+            awaitDelivered(id, mx);
+        }
+        try (ScriptedSmtpServer mx = mx(null)) {
+            String id = send();
+            awaitDeferred(id, "4.7.4");
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTlsaLookupThatFailsDefersWithoutConnecting() throws Exception {
+        dns.signed("b.test").servfail("_" + port + "._tcp.mx.b.test");
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDeferred(id, "4.7.5", "could not be looked up", "SERVFAIL");
+            assertThat(mx.commands()).isEmpty();
+        }
+    }
+
+    /** RFC 8460 §4.4: sessions under TLSA records are reported with policy type "tlsa". */
+    @Test
+    void theDaysSessionsAreReportedUnderTheTlsaPolicy() throws Exception {
+        TestPki.Issued certificate = pki.issue("mx.b.test");
+        publishDaneEe(certificate);
+        dns.signed("b.test").txt("_smtp._tls.b.test", "v=TLSRPTv1; rua=mailto:tls-reports@a.test");
+        a = startA("\n[delivery.tls_reports]\nenabled = true\nfrom = \"postmaster@a.test\"\n");
+        a.services().directory().addUser("tls-reports@a.test", "reports pw");
+
+        try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
+            awaitDelivered(send(), mx);
+        }
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send();
+            awaitDeferred(id, "failed DANE authentication");
+            a.services().queue().delete(id);
+        }
+        LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
+        assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> a.inbox("tls-reports@a.test").size() == 1);
+
+        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                a.content(a.inbox("tls-reports@a.test").get(0)).getBytes(StandardCharsets.UTF_8)));
+        com.fasterxml.jackson.databind.JsonNode report;
+        try (var in = new java.util.zip.GZIPInputStream(((MimeMultipart) m.getContent()).getBodyPart(1).getInputStream())) {
+            report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+        assertThat(report.get("policies")).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode policy = report.at("/policies/0");
+        assertThat(policy.at("/policy/policy-type").asText()).isEqualTo("tlsa");
+        assertThat(policy.at("/policy/policy-domain").asText()).isEqualTo("b.test");
+        assertThat(policy.at("/policy/mx-host/0").asText()).isEqualTo("mx.b.test");
+        assertThat(policy.at("/policy/policy-string/0").asText()).startsWith("3 1 1 ");
+        assertThat(policy.at("/summary/total-successful-session-count").asLong()).isEqualTo(1);
+        Map<String, Long> failures = new HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode d : policy.get("failure-details")) {
+            failures.merge(d.get("result-type").asText(), d.get("failed-session-count").asLong(), Long::sum);
+        }
+        assertThat(failures).containsOnlyKeys("tlsa-invalid");
+    }
+}
