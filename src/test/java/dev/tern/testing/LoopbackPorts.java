@@ -5,8 +5,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * Ports for tests whose servers each bind their own loopback address with the same port (so that
- * each delivers to the others on the port outbound delivery is told to use).
+ * Ports for tests: free on several loopback addresses at once (servers that each bind their own
+ * address with the same port, so that each delivers to the others on the port outbound delivery
+ * is told to use), and the retry of a service that lost its port to another process.
  */
 public final class LoopbackPorts {
 
@@ -29,6 +30,31 @@ public final class LoopbackPorts {
             }
         }
         throw new IOException("no port free on " + first + " and " + String.join(", ", others));
+    }
+
+    /** Starts a service on ports picked with {@link #freeOnAll}, and waits until it is ready. */
+    public interface Start<T> {
+        T start() throws IOException;
+    }
+
+    /**
+     * Runs {@code start} up to three times while its failure says a port was taken: a port free
+     * when picked may be bound by another process before the service binds it. The failure's
+     * message must carry what the service printed (where "Address already in use" appears).
+     */
+    public static <T> T retryWhileTaken(Start<T> start) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return start.start();
+            } catch (IOException e) {
+                last = e;
+                if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    break;
+                }
+            }
+        }
+        throw last;
     }
 
     private static boolean freeOn(String address, int port) {

@@ -35,22 +35,16 @@ public final class Redis implements AutoCloseable {
 
     /** Starts it with {@code dir} (which must exist) as its working directory and waits until it answers PING. */
     public static Redis start(Path dir) throws IOException {
-        IOException last = null;
-        // The port is free when picked but may be taken before redis binds it: try another.
-        for (int attempt = 0; attempt < 3; attempt++) {
+        return LoopbackPorts.retryWhileTaken(() -> {
             Redis r = launch(dir, LoopbackPorts.freeOnAll("127.0.0.1"));
             try {
                 r.awaitReady();
                 return r;
             } catch (IOException e) {
                 r.close();
-                last = e;
-                if (!r.output().contains("Address already in use")) {
-                    break;
-                }
+                throw e;
             }
-        }
-        throw last;
+        });
     }
 
     public int port() {

@@ -86,9 +86,7 @@ public final class Rspamd implements AutoCloseable {
      */
     public static Rspamd start(Path dir, Redis redis) throws IOException {
         writeLocalConfig(dir, redis);
-        IOException last = null;
-        // The ports are free when picked but may be taken before rspamd binds them: try others.
-        for (int attempt = 0; attempt < 3; attempt++) {
+        return LoopbackPorts.retryWhileTaken(() -> {
             int port = LoopbackPorts.freeOnAll("127.0.0.1");
             int controllerPort = 0;
             while (redis != null && (controllerPort == 0 || controllerPort == port)) {
@@ -100,13 +98,9 @@ public final class Rspamd implements AutoCloseable {
                 return r;
             } catch (IOException e) {
                 r.close();
-                last = e;
-                if (!r.logTail().contains("Address already in use")) {
-                    break;
-                }
+                throw e;
             }
-        }
-        throw last;
+        });
     }
 
     /** Where Tern's {@code [checks.rspamd] url} should point. */
