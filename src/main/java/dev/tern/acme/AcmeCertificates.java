@@ -48,7 +48,9 @@ import java.util.function.Supplier;
  * node takes the stored certificate when it is not the one in its files.
  *
  * <p>The account key ({@code account-key.pem}) is made on first use and kept: the CA knows the
- * account by it. The certificate's key is new with each certificate.
+ * account by it. A renewed certificate keeps the key of the one it replaces (as certbot's
+ * {@code --reuse-key}), so that a TLSA record of the key published for DANE stays true, unless
+ * {@code reuse_key = false} asks for a new key each time.
  *
  * <p>Thread safety: {@link #renewIfDue()} runs one order at a time; the schedule runs on a thread
  * of its own.
@@ -177,7 +179,7 @@ public final class AcmeCertificates implements AutoCloseable {
                 settings.directory(), reason);
         try {
             CertificateOrder.Issued issued = new CertificateOrder(settings, names, challenges, ORDER_TIMEOUT)
-                    .run(accountKey());
+                    .run(accountKey(), settings.reuseKey() ? currentKey() : null);
             Rows.AcmeCertificate pem = AcmeFiles.pem(issued, clock.instant());
             store.writeAndWait(tx -> {
                 tx.acme().putCertificate(pem);
@@ -276,6 +278,21 @@ public final class AcmeCertificates implements AutoCloseable {
             return PemCredentials.load(cert, key, cert.toString(), key.toString()).leaf();
         } catch (ConfigException e) {
             LOG.warn("ACME: the certificate in {} cannot be used: {}", dir, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The key of the certificate in {@code data_dir/acme/}, or null when there is none that can be used. */
+    private KeyPair currentKey() {
+        Path cert = files.certFile();
+        Path key = files.keyFile();
+        if (!Files.exists(cert) || !Files.exists(key)) {
+            return null;
+        }
+        try {
+            PemCredentials pem = PemCredentials.load(cert, key, cert.toString(), key.toString());
+            return new KeyPair(pem.leaf().getPublicKey(), pem.key());
+        } catch (ConfigException e) {
             return null;
         }
     }

@@ -66,7 +66,10 @@ final class CertificateOrder {
         this.timeout = timeout;
     }
 
-    Issued run(KeyPair accountKey) throws OrderFailed, InterruptedException {
+    /**
+     * @param certificateKey the key the certificate is to be for, or null for a new one
+     */
+    Issued run(KeyPair accountKey, KeyPair certificateKey) throws OrderFailed, InterruptedException {
         try {
             Session session = new Session(settings.directory(), new Provider(trust()));
             session.networkSettings().setTimeout(Duration.ofSeconds(30));
@@ -80,7 +83,7 @@ final class CertificateOrder {
                     terms.map(t -> " (terms of service: " + t + ")").orElse(""));
             Order order = login.newOrder().domains(names).create();
             authorize(order.getAuthorizations());
-            KeyPair key = KeyPairUtils.createKeyPair(KEY_BITS);
+            KeyPair key = certificateKey != null ? certificateKey : KeyPairUtils.createKeyPair(KEY_BITS);
             order.execute(key);
             if (order.waitForCompletion(timeout) != Status.VALID) {
                 throw new OrderFailed("the CA did not issue the certificate: " + problem(order.getError()));

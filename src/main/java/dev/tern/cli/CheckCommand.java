@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.acme.AcmeCertificates;
 import dev.tern.config.ConfigException;
 import dev.tern.config.ListenAddress;
 import dev.tern.config.ReportSettings;
@@ -7,16 +8,23 @@ import dev.tern.config.Sizes;
 import dev.tern.config.TernConfig;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DnsRecords;
+import dev.tern.delivery.dane.DaneHost;
+import dev.tern.delivery.dane.DaneVerifier;
+import dev.tern.delivery.dane.Tlsa;
 import dev.tern.directory.Resolution;
 import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
+import dev.tern.dns.ValidatedAnswer;
 import dev.tern.mail.IpAddresses;
 import dev.tern.mail.MailAddress;
 import dev.tern.net.tls.PemCredentials;
+import dev.tern.net.tls.SelfSignedCredentials;
 import dev.tern.onboarding.RecordCheck;
 import dev.tern.onboarding.VerificationReport;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +49,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +150,9 @@ final class CheckCommand implements Callable<Integer> {
             }
             if (!noDns && c.delivery().dane()) {
                 checkDnssec(c, s.checkResolver(), f);
+            }
+            if (!noDns && isPublicName(c.hostname())) {
+                checkOwnTlsa(c, s.checkResolver(), f);
             }
             if (!noDns && c.acme() != null) {
                 checkAcmeNames(c, s.checkResolver(), f);
@@ -420,9 +434,9 @@ final class CheckCommand implements Callable<Integer> {
                 : "the resolver at " + c.dns().nameservers().stream()
                         .map(a -> (a.getHostString().contains(":") ? "[" + a.getHostString() + "]" : a.getHostString())
                                 + ":" + a.getPort())
-                        .collect(java.util.stream.Collectors.joining(", "));
-        dev.tern.dns.ValidatedAnswer root = dns.validated(".", org.xbill.DNS.Type.SOA).join();
-        if (root.answer() instanceof dev.tern.dns.DnsAnswer.TemporaryFailure<?> t) {
+                        .collect(Collectors.joining(", "));
+        ValidatedAnswer root = dns.validated(".", Type.SOA).join();
+        if (root.answer() instanceof DnsAnswer.TemporaryFailure<?> t) {
             f.warn("dnssec", "cannot tell whether " + servers + " validates DNSSEC: " + t.reason());
         } else if (root.secure()) {
             f.ok("dnssec", servers + " validates DNSSEC: DANE protects mail to signed domains");
@@ -430,6 +444,82 @@ final class CheckCommand implements Callable<Integer> {
             f.warn("dnssec", servers + " does not validate DNSSEC (no AD bit on the root zone's SOA), so DANE "
                     + "protects no mail; run a validating resolver (apt install unbound) and name it in [dns] nameservers, "
                     + "or set [delivery] dane = false");
+        }
+    }
+
+    /**
+     * DANE for mail to this server (RFC 7672): TLSA records at {@code _25._tcp.<hostname>} that
+     * no longer match the certificate Tern serves make every sender that uses DANE keep its mail
+     * back, which nothing else would show. Without records, the one to publish is said.
+     */
+    private static void checkOwnTlsa(TernConfig c, DnsResolver dns, Findings f) {
+        String owner = "_25._tcp." + c.hostname();
+        List<X509Certificate> chain = servedChain(c);
+        if (chain == null) {
+            f.ok("dane", "no certificate yet to compare with TLSA records at " + owner + " (Tern makes or orders "
+                    + "one when it starts)");
+            return;
+        }
+        String record = new Tlsa(3, 1, 1, sha256(chain.get(0).getPublicKey().getEncoded()))
+                .toString();
+        ValidatedAnswer answer = dns.validated(owner, Type.TLSA).join();
+        if (answer.answer() instanceof DnsAnswer.TemporaryFailure<?> t) {
+            f.warn("dane", "cannot look up TLSA records at " + owner + ": " + t.reason());
+            return;
+        }
+        if (!(answer.answer() instanceof DnsAnswer.Found<?> found)) {
+            f.ok("dane", "no TLSA record at " + owner + " (optional; with a DNSSEC-signed zone, publish "
+                    + owner + ". IN TLSA " + record + ")");
+            return;
+        }
+        List<Tlsa> records = found.values().stream()
+                .map(r -> Tlsa.of((TLSARecord) r)).toList();
+        List<Tlsa> usable = records.stream().filter(Tlsa::usable).toList();
+        Optional<DaneVerifier.Mismatch> mismatch = usable.isEmpty()
+                ? Optional.of(new DaneVerifier.Mismatch("", "none of them is of a kind "
+                        + "SMTP uses (3 x x or 2 x x)"))
+                : DaneVerifier.check(chain, new DaneHost.Authenticated(
+                        c.hostname(), usable, Set.of(c.hostname())), Instant.now());
+        if (mismatch.isPresent()) {
+            f.fail("dane", "the TLSA records at " + owner + " do not match the certificate Tern serves ("
+                    + mismatch.get().reason() + "): servers that use DANE keep all mail to this server back; publish "
+                    + owner + ". IN TLSA " + record + " and remove the others");
+        } else if (!answer.secure()) {
+            f.warn("dane", "the TLSA records at " + owner + " match the certificate, but are not DNSSEC-validated "
+                    + "(the zone is not signed, or the resolver does not validate): senders ignore them");
+        } else if (c.acme() != null && !c.acme().reuseKey()
+                && usable.stream().allMatch(r -> r.usage() == Tlsa.DANE_EE)) {
+            f.warn("dane", "the TLSA records at " + owner + " match the certificate, but [acme] reuse_key = false "
+                    + "gives the next certificate a new key that they will not match");
+        } else {
+            f.ok("dane", "the TLSA records at " + owner + " match the certificate Tern serves, DNSSEC-validated");
+        }
+    }
+
+    /** The chain Tern presents: the ACME certificate, the configured one, or the self-signed one; null before there is one. */
+    private static List<X509Certificate> servedChain(TernConfig c) {
+        PemCredentials pem = null;
+        try {
+            if (c.acme() != null && Files.exists(AcmeCertificates.certFile(c.dataDir()))) {
+                Path cert = AcmeCertificates.certFile(c.dataDir());
+                Path key = AcmeCertificates.keyFile(c.dataDir());
+                pem = PemCredentials.load(cert, key, cert.toString(), key.toString());
+            } else if (c.acme() == null && c.tls().cert() != null) {
+                pem = PemCredentials.load(c.tls().cert(), c.tls().key(), "tls.cert", "tls.key");
+            } else {
+                pem = SelfSignedCredentials.existing(c.dataDir().resolve("tls"));
+            }
+        } catch (ConfigException e) {
+            return null;   // said by the tls or acme finding
+        }
+        return pem == null ? null : pem.chain();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

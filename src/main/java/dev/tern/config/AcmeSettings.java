@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  *                    or test CA), or null
  * @param domainNames also cover the HTTPS names of each local domain (mta-sts., autoconfig.,
  *                    autodiscover.) once DNS points them at this server
+ * @param reuseKey    a renewed certificate keeps the key of the one it replaces, so that a TLSA
+ *                    record of the key ({@code 3 1 1}, DANE) stays true; false makes a new key each time
  */
 public record AcmeSettings(URI directory, String email, List<String> names, Duration renewBefore, Path caFile,
-                           boolean domainNames) {
+                           boolean domainNames, boolean reuseKey) {
 
     /** Short names for the directories of well-known authorities. */
     static final Map<String, String> DIRECTORIES = Map.of(
@@ -74,7 +76,7 @@ public record AcmeSettings(URI directory, String email, List<String> names, Dura
         String ca = n.string("ca_file", null);
         boolean domainNames = n.bool("domain_names", true);
         return new AcmeSettings(directory, email, names, renewBefore, ca == null ? null : base.resolve(ca).normalize(),
-                domainNames);
+                domainNames, n.bool("reuse_key", true));
     }
 
     private static URI directory(String key, String given) {

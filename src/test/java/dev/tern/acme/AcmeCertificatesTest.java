@@ -122,6 +122,16 @@ class AcmeCertificatesTest {
         // What an alert on renewal watches follows the certificate in use.
         assertThat(tern.server().metrics().scrape()).contains("tern_tls_certificate_expiry_seconds "
                 + (double) (second.getNotAfter().getTime() / 1000));
+        // The new certificate keeps the key, so that a TLSA record of it (DANE) stays true ...
+        assertThat(second.getPublicKey()).isEqualTo(first.getPublicKey());
+
+        // ... unless reuse_key = false asks for a new one.
+        dns.a("autodiscover.tern.test", "127.0.0.1");
+        tern.close();
+        tern = start("\"mail.tern.test\", \"mta-sts.tern.test\", \"autoconfig.tern.test\", \"autodiscover.tern.test\"",
+                "domain_names = false\nreuse_key = false");
+        X509Certificate third = awaitVerified(tern, root, "autodiscover.tern.test");
+        assertThat(third.getPublicKey()).isNotEqualTo(first.getPublicKey());
     }
 
     @Test
@@ -174,12 +184,12 @@ class AcmeCertificatesTest {
                 AcmeCertificates.keyFile(data), data, "mail.tern.test", Duration.ofSeconds(5))) {
             int closed = Pebble.anyFreePort();
             AcmeSettings down = new AcmeSettings(URI.create("https://127.0.0.1:" + closed + "/dir"), null,
-                    List.of("mail.tern.test"), Duration.ofDays(30), null, false);
+                    List.of("mail.tern.test"), Duration.ofDays(30), null, false, true);
             assertThat(new AcmeCertificates(down, store, data, new AcmeChallenges(), List::of, tls,
                     java.time.Clock.systemUTC()).renewIfDue().problem()).endsWith("cannot connect to the CA (refused, or no route)");
             // Pebble's API certificate comes from a CA the JDK does not trust, and no ca_file names it.
             AcmeSettings untrusted = new AcmeSettings(URI.create(pebble.directory()), null, List.of("mail.tern.test"),
-                    Duration.ofDays(30), null, false);
+                    Duration.ofDays(30), null, false, true);
             assertThat(new AcmeCertificates(untrusted, store, data, new AcmeChallenges(), List::of, tls,
                     java.time.Clock.systemUTC()).renewIfDue().problem()).contains("TLS with the CA failed: ");
             assertThat(tls.certificate().getIssuerX500Principal().getName()).isEqualTo("CN=mail.tern.test");

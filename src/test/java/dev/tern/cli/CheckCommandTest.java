@@ -277,6 +277,47 @@ class CheckCommandTest {
                 + "new mail is refused with 452 4.3.1").endsWith("1 problem, 2 warnings\n");
     }
 
+    /**
+     * DANE for mail to this server: TLSA records at _25._tcp.mx.example.test are compared with the
+     * certificate Tern serves, because a stale one makes DANE senders keep all mail back.
+     */
+    @Test
+    void theHostsTlsaRecordsAreComparedWithTheCertificateTernServes() throws Exception {
+        dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();
+        pki.writeServerPem(dir.resolve("cert.pem"), dir.resolve("key.pem"), "mx.example.test");
+        Files.writeString(config, Files.readString(config).replace("[tls]\n", "[tls]\ncert = \"cert.pem\"\nkey = \"key.pem\"\n"));
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            append("[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            String none = check().out();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("ok    dane       no TLSA record at "
+                    + "_25._tcp.mx.example.test \\(optional; with a DNSSEC-signed zone, publish "
+                    + "_25._tcp.mx.example.test. IN TLSA 3 1 1 ([0-9A-F]{64})\\)\n").matcher(none);
+            assertThat(m.find()).as(none).isTrue();
+            byte[] published = java.util.HexFormat.of().parseHex(m.group(1));
+            java.security.cert.X509Certificate served = dev.tern.net.tls.PemCredentials.load(dir.resolve("cert.pem"),
+                    dir.resolve("key.pem"), "cert", "key").leaf();
+            assertThat(published).isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(served.getPublicKey().getEncoded()));
+
+            dns.tlsa("_25._tcp.mx.example.test", 3, 1, 1, published);
+            assertThat(check().out()).contains("warn  dane       the TLSA records at _25._tcp.mx.example.test match the "
+                    + "certificate, but are not DNSSEC-validated (the zone is not signed, or the resolver does not "
+                    + "validate): senders ignore them\n");
+            dns.signed(".");
+            assertThat(check().out()).contains("ok    dane       the TLSA records at _25._tcp.mx.example.test match the "
+                    + "certificate Tern serves, DNSSEC-validated\n");
+
+            // A new certificate with a new key, the record left as it was.
+            pki.writeServerPem(dir.resolve("cert.pem"), dir.resolve("key.pem"), "mx.example.test");
+            Result stale = check();
+            assertThat(stale.code()).isEqualTo(1);
+            assertThat(stale.out()).contains("FAIL  dane       the TLSA records at _25._tcp.mx.example.test do not match "
+                    + "the certificate Tern serves (the certificate chain matches none of the TLSA records of "
+                    + "mx.example.test): servers that use DANE keep all mail to this server back; publish "
+                    + "_25._tcp.mx.example.test. IN TLSA 3 1 1 ");
+        }
+    }
+
     @Test
     void theCertificateIsCheckedForItsKeyDatesAndName() throws Exception {
         Path cert = dir.resolve("cert.pem");

@@ -23,7 +23,7 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
     public static final int DANE_TA = 2;
     public static final int DANE_EE = 3;
 
-    static Tlsa of(TLSARecord r) {
+    public static Tlsa of(TLSARecord r) {
         return new Tlsa(r.getCertificateUsage(), r.getSelector(), r.getMatchingType(), r.getCertificateAssociationData());
     }
 

@@ -54,6 +54,20 @@ public final class SelfSignedCredentials {
     private SelfSignedCredentials() {
     }
 
+    /** The certificate kept in {@code dir}, or null when none was made yet or it cannot be read; never makes one. */
+    public static PemCredentials existing(Path dir) {
+        Path cert = dir.resolve(CERT_FILE);
+        Path key = dir.resolve(KEY_FILE);
+        if (!Files.exists(cert) || !Files.exists(key)) {
+            return null;
+        }
+        try {
+            return PemCredentials.load(cert, key, cert.toString(), key.toString());
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
     /** Reads the certificate kept in {@code dir}, or makes (and keeps) a new one. */
     public static PemCredentials loadOrCreate(Path dir, String hostname) {
         return loadOrCreate(dir, hostname, "no [tls] cert configured", "configure tls.cert and tls.key, or [acme]");
