@@ -47,14 +47,47 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         /** STARTTLS required, certificate not checked. */
         ENCRYPT,
         /** STARTTLS required, certificate chain and host name checked. */
-        VERIFY;
+        VERIFY,
+        /**
+         * For one domain in {@code tls_policy}: MX hosts with DNSSEC-validated TLSA records get
+         * DANE (RFC 7672) whatever {@code dane} says, the others {@link #MAY}.
+         */
+        DANE,
+        /** For one domain in {@code tls_policy}: only MX hosts with usable validated TLSA records, with DANE (RFC 7672 §6). */
+        DANE_ONLY;
 
         static TlsLevel parse(String key, String text) {
-            try {
-                return valueOf(text.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
+            TlsLevel level = parseAny(text);
+            if (level == null) {
                 throw new ConfigException(key + ": expected \"none\", \"may\", \"encrypt\" or \"verify\", got \"" + text + "\"");
             }
+            if (level.dane()) {
+                throw new ConfigException(key + ": \"" + text + "\" is for one domain in [delivery.tls_policy]; "
+                        + "for every domain, DANE is [delivery] dane = true");
+            }
+            return level;
+        }
+
+        static TlsLevel parsePolicy(String key, String text) {
+            TlsLevel level = parseAny(text);
+            if (level == null) {
+                throw new ConfigException(key + ": expected \"none\", \"may\", \"encrypt\", \"verify\", \"dane\" or "
+                        + "\"dane-only\", got \"" + text + "\"");
+            }
+            return level;
+        }
+
+        private static TlsLevel parseAny(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        /** DANE or DANE_ONLY. */
+        public boolean dane() {
+            return this == DANE || this == DANE_ONLY;
         }
     }
 
@@ -169,13 +202,19 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         Map<String, TlsLevel> policy = new LinkedHashMap<>();
         ConfigNode policyNode = n.table("tls_policy");
         for (String domain : policyNode.presentKeys()) {
-            policy.put(domainKey(domain), TlsLevel.parse(policyNode.key(domain), policyNode.string(domain, "may")));
+            policy.put(domainKey(domain), TlsLevel.parsePolicy(policyNode.key(domain), policyNode.string(domain, "may")));
         }
         Map<String, NextHopAddress> routes = new LinkedHashMap<>();
         ConfigNode routesNode = n.table("routes");
         for (String domain : routesNode.presentKeys()) {
             routes.put(domainKey(domain), NextHopAddress.parse(routesNode.key(domain),
                     routesNode.string(domain, ""), port));
+        }
+        for (Map.Entry<String, TlsLevel> e : policy.entrySet()) {
+            if (e.getValue().dane() && routes.containsKey(e.getKey())) {
+                throw new ConfigException(policyNode.key(e.getKey()) + ": DANE applies to MX hosts, and "
+                        + routesNode.key(e.getKey()) + " sends this domain's mail to a fixed host");
+            }
         }
         Smarthost smarthost = n.has("smarthost") ? readSmarthost(n.table("smarthost"), base) : null;
         if (!n.has("smarthost")) {

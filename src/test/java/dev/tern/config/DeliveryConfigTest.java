@@ -31,9 +31,21 @@ class DeliveryConfigTest {
     }
 
     @Test
-    void daneCanBeSwitchedOff() {
+    void daneCanBeSwitchedOffOrRequiredForOneDomain() {
         assertThat(parse("[delivery]\ndane = false\n").dane()).isFalse();
         assertThatThrownBy(() -> parse("[delivery]\ndane = \"no\"\n")).hasMessageStartingWith("delivery.dane");
+
+        DeliverySettings d = parse("[delivery.tls_policy]\n\"bank.example\" = \"dane-only\"\n\"signed.example\" = \"dane\"\n");
+        assertThat(d.tlsFor("bank.example")).isEqualTo(DeliverySettings.TlsLevel.DANE_ONLY);
+        assertThat(d.tlsFor("signed.example")).isEqualTo(DeliverySettings.TlsLevel.DANE);
+        assertThatThrownBy(() -> parse("[delivery]\ntls = \"dane-only\"\n"))
+                .hasMessage("delivery.tls: \"dane-only\" is for one domain in [delivery.tls_policy]; for every domain, "
+                        + "DANE is [delivery] dane = true");
+        assertThatThrownBy(() -> parse("[delivery.tls_policy]\n\"x.example\" = \"dane-please\"\n"))
+                .hasMessageContaining("expected \"none\", \"may\", \"encrypt\", \"verify\", \"dane\" or \"dane-only\"");
+        assertThatThrownBy(() -> parse("[delivery.routes]\n\"x.example\" = \"relay.example:25\"\n"
+                + "[delivery.tls_policy]\n\"x.example\" = \"dane\"\n"))
+                .hasMessageContaining("DANE applies to MX hosts");
     }
 
     @Test

@@ -210,6 +210,32 @@ class DaneDeliveryTest {
     }
 
     @Test
+    void aTlsPolicyOfDaneOnlyKeepsMailForADomainWithoutUsableRecordsBack() throws Exception {
+        TestPki.Issued certificate = pki.issue("mx.b.test");
+        a = startA("dane = false\n[delivery.tls_policy]\n\"b.test\" = \"dane-only\"\n\"c.test\" = \"dane\"\n");
+        // b.test is not signed yet: no MX host has validated records, and nothing is sent.
+        publishDaneEe(certificate);
+        try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
+            String id = send();
+            awaitDeferred(id, "4.7.5", "DANE is required for b.test");
+            assertThat(mx.commands()).isEmpty();
+
+            // Signed: the records apply, and the certificate they name gets the mail.
+            dns.signed("b.test");
+            await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+            await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+        }
+        // "dane" for c.test applies DANE though [delivery] dane is off: a certificate the records
+        // do not name is refused.
+        dns.mx("c.test", 10, "mx.b.test").signed("c.test");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String id = send("carol@c.test");
+            awaitDeferred(id, "4.7.5", "failed DANE authentication");
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void daneTaTrustsTheCaTheRecordNamesForCertificatesWithTheMxHostsName() throws Exception {
         dns.tlsa("_" + port + "._tcp.mx.b.test", 2, 0, 1, sha256(pki.caCertificate().getEncoded()));
         dns.signed("b.test");

@@ -85,7 +85,6 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     private final MtaStsPolicies mtaSts;
     /** Null when TLS reports are off. */
     private final TlsSessionCounts tlsCounts;
-    /** Null when {@code dane} is off. */
     private final TlsaLookup tlsa;
 
     /**
@@ -101,7 +100,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         this.tlsCounts = tlsCounts;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
-        this.tlsa = settings.dane() ? new TlsaLookup(dns) : null;
+        this.tlsa = new TlsaLookup(dns);
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
         this.cache = new ConnectionCache(settings.connectionReuse());
         this.mailboxes = mailboxes;
@@ -257,7 +256,19 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 return CompletableFuture.completedFuture(out);
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
-            if (!dane.isEmpty()) {
+            if (hop.tls() == DeliverySettings.TlsLevel.DANE_ONLY) {
+                targets = onlyDane(message, (NextHop.Mx) hop, targets, dane);
+                if (targets.isEmpty()) {
+                    // RFC 7672 §6: mandatory DANE, and no MX host that has it.
+                    List<RecipientOutcome> out = recipients.stream()
+                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "DANE is required for " + hop.destination()
+                                    + " ([delivery.tls_policy]), and none of its MX hosts has usable DNSSEC-validated "
+                                    + "TLSA records", null).withRelay(Relay.none()))
+                            .toList();
+                    out.forEach(o -> logOutcome(message, o, "none", null));
+                    return CompletableFuture.completedFuture(out);
+                }
+            } else if (!dane.isEmpty()) {
                 targets = withDane(message, (NextHop.Mx) hop, targets, dane);
                 if (targets.isEmpty()) {
                     // RFC 7672 §2.2: TLSA records that may exist but could not be had leave no host to try.
@@ -341,6 +352,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         };
     }
 
+    /** The host's TLSA records as in a zone file; none for a host without (null) or whose lookup failed. */
     private static List<String> daneRecords(DaneHost host) {
         List<Tlsa> records = host instanceof DaneHost.Authenticated a ? a.records()
                 : host instanceof DaneHost.EncryptOnly e ? e.records() : List.of();
@@ -348,17 +360,45 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     }
 
     /**
-     * The DANE policies of a hop's MX hosts: MX delivery only, when {@code dane} is on, the
-     * operator's {@code [delivery.tls_policy]} says nothing for the domain and TLS is not off;
-     * never for a TLS report, which must get through whatever it reports (RFC 8460 §5.3).
+     * The DANE policies of a hop's MX hosts: MX delivery only, when {@code dane} is on and the
+     * operator's {@code [delivery.tls_policy]} says nothing for the domain and TLS is not off, or
+     * when that entry says {@code dane} or {@code dane-only}; never for a TLS report, which must
+     * get through whatever it reports (RFC 8460 §5.3).
      */
     private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport) {
-        if (tlsa == null || tlsReport || !(hop instanceof NextHop.Mx m) || settings.hasTlsPolicy(m.domain())
-                || m.tls() == DeliverySettings.TlsLevel.NONE || !(resolved instanceof HostResolver.Targets t)) {
+        if (tlsReport || !(hop instanceof NextHop.Mx m) || !(resolved instanceof HostResolver.Targets t)) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        boolean wanted = m.tls().dane() || (settings.dane() && !settings.hasTlsPolicy(m.domain())
+                && m.tls() != DeliverySettings.TlsLevel.NONE);
+        if (!wanted) {
             return CompletableFuture.completedFuture(Map.of());
         }
         List<String> names = t.targets().stream().map(Target::hostName).distinct().toList();
         return tlsa.forHosts(m.domain(), names, m.port());
+    }
+
+    /**
+     * For {@code dane-only}: the targets whose hosts have usable validated TLSA records, with them;
+     * the others are left out and counted for the TLS reports as {@code dane-required}.
+     */
+    private List<Target> onlyDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
+                                  Map<String, DaneHost> dane) {
+        List<Target> kept = new ArrayList<>();
+        for (Target t : targets) {
+            DaneHost policy = dane.get(t.hostName());
+            if (policy instanceof DaneHost.Authenticated) {
+                kept.add(t.withDane(policy));
+                continue;
+            }
+            String why = policy instanceof DaneHost.Unavailable u ? u.reason() : "no usable DNSSEC-validated TLSA records";
+            log.info("{}: not trying {}: DANE is required: {}", message.id(), t, why);
+            if (tlsCounts != null) {
+                tlsCounts.countTlsa(hop.domain(), t.hostName(), daneRecords(policy), policy instanceof DaneHost.Unavailable
+                        ? TlsResultType.DNSSEC_INVALID : TlsResultType.DANE_REQUIRED, null, t.address());
+            }
+        }
+        return kept;
     }
 
     /**

@@ -154,10 +154,14 @@ final class SmtpDeliveryAttempt {
 
     /**
      * The TLS level of a target: the hop's, except for a host with DANE records, which requires
-     * STARTTLS and has its certificate checked against them rather than against the CAs.
+     * STARTTLS and has its certificate checked against them rather than against the CAs; a host
+     * without them under a {@code dane} policy gets opportunistic TLS.
      */
     private TlsLevel levelOf(Target target) {
-        return target.dane() != null ? TlsLevel.ENCRYPT : hop.tls();
+        if (target.dane() != null) {
+            return TlsLevel.ENCRYPT;
+        }
+        return hop.tls().dane() ? TlsLevel.MAY : hop.tls();
     }
 
     private CompletableFuture<Session> openSession(Target target, boolean plaintext) {

@@ -22,6 +22,9 @@ public final class TlsResultType {
     /** The MX host's TLSA records could not be had from the resolver (DANE). */
     public static final String DNSSEC_INVALID = "dnssec-invalid";
 
+    /** DANE is required for the domain, and the MX host has no usable validated TLSA records. */
+    public static final String DANE_REQUIRED = "dane-required";
+
     /** A TLS failure whose result type is already known where it happened (a DANE check). */
     public static final class Known extends Exception {
         private final String resultType;
