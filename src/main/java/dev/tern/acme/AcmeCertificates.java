@@ -269,30 +269,26 @@ public final class AcmeCertificates implements AutoCloseable {
 
     /** The certificate in {@code data_dir/acme/}, or null when there is none that can be used. */
     public X509Certificate current() {
-        Path cert = files.certFile();
-        Path key = files.keyFile();
-        if (!Files.exists(cert) || !Files.exists(key)) {
-            return null;
-        }
-        try {
-            return PemCredentials.load(cert, key, cert.toString(), key.toString()).leaf();
-        } catch (ConfigException e) {
-            LOG.warn("ACME: the certificate in {} cannot be used: {}", dir, e.getMessage());
-            return null;
-        }
+        PemCredentials pem = currentCredentials();
+        return pem == null ? null : pem.leaf();
     }
 
     /** The key of the certificate in {@code data_dir/acme/}, or null when there is none that can be used. */
     private KeyPair currentKey() {
+        PemCredentials pem = currentCredentials();
+        return pem == null ? null : new KeyPair(pem.leaf().getPublicKey(), pem.key());
+    }
+
+    private PemCredentials currentCredentials() {
         Path cert = files.certFile();
         Path key = files.keyFile();
         if (!Files.exists(cert) || !Files.exists(key)) {
             return null;
         }
         try {
-            PemCredentials pem = PemCredentials.load(cert, key, cert.toString(), key.toString());
-            return new KeyPair(pem.leaf().getPublicKey(), pem.key());
+            return PemCredentials.load(cert, key, cert.toString(), key.toString());
         } catch (ConfigException e) {
+            LOG.warn("ACME: the certificate in {} cannot be used: {}", dir, e.getMessage());
             return null;
         }
     }

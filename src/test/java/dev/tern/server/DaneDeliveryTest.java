@@ -1,10 +1,5 @@
 package dev.tern.server;
 
-import dev.tern.mail.ClientInfo;
-import dev.tern.mail.Envelope;
-import dev.tern.mail.MailAddress;
-import dev.tern.mail.Recipient;
-import dev.tern.store.BlobSink;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.ScriptedSmtpServer;
@@ -21,17 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -88,19 +80,12 @@ class DaneDeliveryTest {
         return s;
     }
 
-    private String send() throws IOException {
+    private String send() {
         return send("bob@b.test");
     }
 
-    private String send(String recipient) throws IOException {
-        String id = a.services().queue().newId();
-        BlobSink sink = a.services().queue().newBody(id);
-        sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.UTF_8)));
-        Envelope env = new Envelope(MailAddress.parse("alice@a.test"), List.of(Recipient.of(MailAddress.parse(recipient))),
-                "7BIT", false, null, null,
-                new ClientInfo("127.0.0.1", null, "client.a.test", "ESMTPSA", "submission", "alice@a.test"), Instant.now());
-        a.services().queue().enqueue(id, env, sink).join();
-        return id;
+    private String send(String recipient) {
+        return a.submit("alice@a.test", BODY, recipient);
     }
 
     private ScriptedSmtpServer mx(SSLContext startTls) throws IOException {

@@ -110,20 +110,13 @@ class OutboundDeliveryTest {
     }
 
     /** Submits a message into A's queue, as authenticated submission does. */
-    private String send(RunningServer server, String sender, String content, String... recipients) throws IOException {
-        return sendWith(server, sender, content, null, java.util.Arrays.stream(recipients)
-                .map(r -> Recipient.of(MailAddress.parse(r))).toList());
+    private String send(RunningServer server, String sender, String content, String... recipients) {
+        return server.submit(sender, content, recipients);
     }
 
     private String sendWith(RunningServer server, String sender, String content, String envId,
-                            List<Recipient> recipients) throws IOException {
-        String id = server.services().queue().newId();
-        BlobSink sink = server.services().queue().newBody(id);
-        sink.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-        Envelope env = new Envelope(MailAddress.parse(sender), recipients, "7BIT", false, null, envId,
-                new ClientInfo("127.0.0.1", null, "client.a.test", "ESMTPSA", "submission", sender), Instant.now());
-        server.services().queue().enqueue(id, env, sink).join();
-        return id;
+                            List<Recipient> recipients) {
+        return server.submit(sender, content, envId, recipients);
     }
 
     private static MimeMessage parse(String content) throws Exception {

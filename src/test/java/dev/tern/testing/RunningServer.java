@@ -58,6 +58,29 @@ public final class RunningServer implements AutoCloseable {
         server = started;
     }
 
+    /** Puts a message into the queue as authenticated submission does, and returns its queue id. */
+    public String submit(String sender, String content, String... recipients) {
+        return submit(sender, content, null, java.util.Arrays.stream(recipients)
+                .map(r -> dev.tern.mail.Recipient.of(dev.tern.mail.MailAddress.parse(r))).toList());
+    }
+
+    /** The same with an envelope id and recipients that carry DSN parameters. */
+    public String submit(String sender, String content, String envId, List<dev.tern.mail.Recipient> recipients) {
+        Services s = services();
+        String id = s.queue().newId();
+        dev.tern.store.BlobSink sink = s.queue().newBody(id);
+        try {
+            sink.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dev.tern.mail.Envelope env = new dev.tern.mail.Envelope(dev.tern.mail.MailAddress.parse(sender), recipients,
+                "7BIT", false, null, envId, new dev.tern.mail.ClientInfo("127.0.0.1", null, "client.test", "ESMTPSA",
+                "submission", sender), java.time.Instant.now());
+        s.queue().enqueue(id, env, sink).join();
+        return id;
+    }
+
     public int smtpPort() {
         return server.port("smtp");
     }

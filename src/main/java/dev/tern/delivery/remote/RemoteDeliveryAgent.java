@@ -260,13 +260,9 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 targets = onlyDane(message, (NextHop.Mx) hop, targets, dane);
                 if (targets.isEmpty()) {
                     // RFC 7672 §6: mandatory DANE, and no MX host that has it.
-                    List<RecipientOutcome> out = recipients.stream()
-                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "DANE is required for " + hop.destination()
-                                    + " ([delivery.tls_policy]), and none of its MX hosts has usable DNSSEC-validated "
-                                    + "TLSA records", null).withRelay(Relay.none()))
-                            .toList();
-                    out.forEach(o -> logOutcome(message, o, "none", null));
-                    return CompletableFuture.completedFuture(out);
+                    return deferredBeforeConnecting(message, recipients, "4.7.5", "DANE is required for "
+                            + hop.destination() + " ([delivery.tls_policy]), and none of its MX hosts has usable "
+                            + "DNSSEC-validated TLSA records");
                 }
             } else if (!dane.isEmpty()) {
                 targets = withDane(message, (NextHop.Mx) hop, targets, dane);
@@ -274,12 +270,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     // RFC 7672 §2.2: TLSA records that may exist but could not be had leave no host to try.
                     String why = dane.values().stream().filter(h -> h instanceof DaneHost.Unavailable)
                             .map(h -> ((DaneHost.Unavailable) h).reason()).findFirst().orElse("no usable MX host");
-                    List<RecipientOutcome> out = recipients.stream()
-                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "DANE: the TLSA records of the MX hosts of "
-                                    + hop.destination() + " could not be looked up: " + why, null).withRelay(Relay.none()))
-                            .toList();
-                    out.forEach(o -> logOutcome(message, o, "none", null));
-                    return CompletableFuture.completedFuture(out);
+                    return deferredBeforeConnecting(message, recipients, "4.7.5", "DANE: the TLSA records of the MX "
+                            + "hosts of " + hop.destination() + " could not be looked up: " + why);
                 }
             }
             NextHop effective = hopAsSent;
@@ -293,13 +285,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     }
                 } else if (named.isEmpty()) {
                     // RFC 8461 §5: no MX host the policy names means no delivery, for now.
-                    List<RecipientOutcome> out = recipients.stream()
-                            .map(r -> RecipientOutcome.deferred(r, "4.7.5", "MTA-STS policy of " + hop.destination()
-                                    + " names none of its MX hosts (mx: " + String.join(", ", policy.mx()) + ")", null)
-                                    .withRelay(Relay.none()))
-                            .toList();
-                    out.forEach(o -> logOutcome(message, o, "none", null));
-                    return CompletableFuture.completedFuture(out);
+                    return deferredBeforeConnecting(message, recipients, "4.7.5", "MTA-STS policy of "
+                            + hop.destination() + " names none of its MX hosts (mx: " + String.join(", ", policy.mx()) + ")");
                 } else {
                     // Enforced: only the named hosts, over TLS with a certificate valid for the MX name.
                     targets = named;
@@ -352,6 +339,16 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         };
     }
 
+    /** Every recipient deferred, with no server reached: a policy leaves no MX host to try. */
+    private static CompletableFuture<List<RecipientOutcome>> deferredBeforeConnecting(
+            Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, String status, String reason) {
+        List<RecipientOutcome> out = recipients.stream()
+                .map(r -> RecipientOutcome.deferred(r, status, reason, null).withRelay(Relay.none()))
+                .toList();
+        out.forEach(o -> logOutcome(message, o, "none", null));
+        return CompletableFuture.completedFuture(out);
+    }
+
     /** The host's TLSA records as in a zone file; none for a host without (null) or whose lookup failed. */
     private static List<String> daneRecords(DaneHost host) {
         List<Tlsa> records = host instanceof DaneHost.Authenticated a ? a.records()
@@ -380,11 +377,12 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
 
     /**
      * For {@code dane-only}: the targets whose hosts have usable validated TLSA records, with them;
-     * the others are left out and counted for the TLS reports as {@code dane-required}.
+     * the others are left out and counted (once per host) for the TLS reports as {@code dane-required}.
      */
     private List<Target> onlyDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
                                   Map<String, DaneHost> dane) {
         List<Target> kept = new ArrayList<>();
+        java.util.Set<String> leftOut = new java.util.HashSet<>();
         for (Target t : targets) {
             DaneHost policy = dane.get(t.hostName());
             if (policy instanceof DaneHost.Authenticated) {
@@ -393,7 +391,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             }
             String why = policy instanceof DaneHost.Unavailable u ? u.reason() : "no usable DNSSEC-validated TLSA records";
             log.info("{}: not trying {}: DANE is required: {}", message.id(), t, why);
-            if (tlsCounts != null) {
+            if (tlsCounts != null && leftOut.add(t.hostName())) {
                 tlsCounts.countTlsa(hop.domain(), t.hostName(), daneRecords(policy), policy instanceof DaneHost.Unavailable
                         ? TlsResultType.DNSSEC_INVALID : TlsResultType.DANE_REQUIRED, null, t.address());
             }
@@ -403,16 +401,17 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
 
     /**
      * Each target with its host's DANE policy; hosts whose TLSA records could not be looked up are
-     * left out (and counted for the TLS reports as {@code dnssec-invalid}).
+     * left out (and counted, once per host, for the TLS reports as {@code dnssec-invalid}).
      */
     private List<Target> withDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
                                   Map<String, DaneHost> dane) {
         List<Target> kept = new ArrayList<>();
+        java.util.Set<String> leftOut = new java.util.HashSet<>();
         for (Target t : targets) {
             DaneHost policy = dane.get(t.hostName());
             if (policy instanceof DaneHost.Unavailable u) {
                 log.info("{}: not trying {}: DANE: {}", message.id(), t, u.reason());
-                if (tlsCounts != null) {
+                if (tlsCounts != null && leftOut.add(t.hostName())) {
                     tlsCounts.countTlsa(hop.domain(), t.hostName(), List.of(), TlsResultType.DNSSEC_INVALID, null,
                             t.address());
                 }
