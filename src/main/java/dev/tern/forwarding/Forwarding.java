@@ -3,6 +3,7 @@ package dev.tern.forwarding;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
+import dev.tern.mail.ReceptionVerdict;
 import dev.tern.mail.Recipient;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
@@ -34,7 +35,10 @@ import java.util.stream.Collectors;
  * any outgoing mail, with its own queue id; the message it came from is recorded as delivered by
  * forwarding. It starts with a {@code Delivered-To} field naming the address that forwarded it, as
  * Postfix and Dovecot write: a copy that comes back to that address (two aliases pointing at each
- * other across servers) is recognised and not sent round again.
+ * other across servers) is recognised and not sent round again. The copy keeps the reception's
+ * verdict: its Authentication-Results are put above it if it is delivered here (a redirect to a
+ * local account), and sealed into an ARC set ({@link dev.tern.security.dkim.ArcSealer}) with a key
+ * of the forwarding domain when it leaves; a quarantined message stays quarantined.
  *
  * <p>Its envelope sender is rewritten ({@link SenderRewriting}) unless it is empty (a bounce stays
  * a bounce) or of a domain of ours: the next hop checks SPF against the envelope sender's domain,
@@ -119,7 +123,7 @@ public final class Forwarding {
         boolean leaves = targets.stream().anyMatch(t -> !isLocalDomain.test(t.asciiDomain()));
         Envelope envelope = new Envelope(leaves ? sender(original, via.domain()) : original, recipients, message.bodyType(),
                 message.smtpUtf8(), null, null, new ClientInfo(null, null, hostname, "local", LISTENER, null),
-                clock.instant());
+                clock.instant(), new ReceptionVerdict(message.traceFields(), message.quarantined()));
         byte[] deliveredTo = ("Delivered-To: " + via + "\r\n").getBytes(StandardCharsets.UTF_8);
         try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo),
                 mailboxes.openContent(message.blobId()))) {

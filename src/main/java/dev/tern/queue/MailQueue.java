@@ -284,7 +284,8 @@ public final class MailQueue {
         Rows.QueuedMessage row = new Rows.QueuedMessage(m.queueId(), m.queueId(),
                 e.sender() == null ? null : e.sender().toString(), m.size(), e.bodyType(), e.smtpUtf8(), null, null,
                 e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
-                e.receivedAt(), false).withMessageIdHeader(m.messageId());
+                e.receivedAt(), false, e.verdict().traceFields(), e.verdict().quarantined())
+                .withMessageIdHeader(m.messageId());
         tracker.received(tx, row, e);
         List<Rows.QueueRecipient> inserted = tx.queue().insert(row,
                 e.recipients().stream().map(MailQueue::toRow).toList(), e.receivedAt());

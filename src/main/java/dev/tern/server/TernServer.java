@@ -99,6 +99,8 @@ public final class TernServer implements AutoCloseable {
     public static final String VERSION = "0.1";
 
     private static final Logger log = LoggerFactory.getLogger(TernServer.class);
+    /** Seals forwarded copies; made with the DNS resolver, before delivery starts. */
+    private volatile dev.tern.security.dkim.ArcSealer arcSealer;
     /** Requests one client address may make of the autoconfig listeners: a mail client makes a few. */
     static final Rate AUTOCONFIG_RATE = Rate.of(60, Duration.ofMinutes(1));
     /** Threads for blocking storage work: they bound the fsyncs and lookups in progress at once. */
@@ -258,6 +260,9 @@ public final class TernServer implements AutoCloseable {
      */
     private MessageSigner signer() {
         return (message, content) -> {
+            if (Forwarding.LISTENER.equals(message.listener())) {
+                return arcSet(message, content);
+            }
             // Submitted mail, and what Tern writes itself (bounces; TLS and DMARC reports, which
             // RFC 8460 §5.3 asks to be signed); never mail that came from elsewhere.
             if (message.authUser() == null && !OutcomeRecorder.LISTENER.equals(message.listener())
@@ -276,6 +281,31 @@ public final class TernServer implements AutoCloseable {
                 return services.dkimSigning().signatureHeaders(domain, in).orElse(new byte[0]);
             }
         };
+    }
+
+    /**
+     * A forwarded copy is not DKIM-signed (its author's domain is not ours), but sealed with ARC
+     * (RFC 8617) with a key of the domain it is forwarded from, the domain of its (SRS) envelope
+     * sender, so that the next receiver can trust what Tern found on arrival.
+     */
+    private byte[] arcSet(dev.tern.store.Rows.QueuedMessage message, dev.tern.smtp.client.MessageContent content)
+            throws java.io.IOException {
+        if (message.sender() == null) {
+            return new byte[0];
+        }
+        String domain = dev.tern.mail.MailAddress.parse(message.sender()).asciiDomain();
+        java.util.Optional<dev.tern.security.dkim.DkimSigner> keys = services.dkimSigning().signer(domain);
+        if (keys.isEmpty()) {
+            return new byte[0];
+        }
+        try (java.io.InputStream in = content.open()) {
+            dev.tern.security.dkim.ArcSealer.Sealed sealed = arcSealer.seal(in, message.traceFields(), keys.get());
+            if (sealed == null) {
+                return new byte[0];
+            }
+            log.info("{}: ARC-sealed for {} (cv={})", message.id(), domain, sealed.chainValidation());
+            return sealed.fields();
+        }
     }
 
     /** The A-label domain of the first address of a From: field, or null when it has none. */
@@ -308,6 +338,7 @@ public final class TernServer implements AutoCloseable {
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
                     services.mailboxes(), retry, services.storageExecutor(), recorder, sieve, forwarding);
             dns = new DnsResolver(config.dns());
+            arcSealer = new dev.tern.security.dkim.ArcSealer(config.checks().authservId(), dns::txt, Clock.systemUTC());
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
             tlsCounts = delivery.tlsReports().enabled() ? new TlsSessionCounts(Clock.systemUTC()) : null;

@@ -174,6 +174,36 @@ class ForwardingTest {
         assertThat(local.forwards()).map(MailAddress::toString).containsExactly("jane@c.test");
     }
 
+    /**
+     * RFC 8617: the forwarded copy carries an ARC set sealed with a.test's key, holding what A
+     * found on arrival; dkimpy, an independent implementation, validates it as B received it.
+     */
+    @Test
+    void aForwardedCopyIsArcSealedWithTheResultsOnArrival() throws Exception {
+        dns.txt("c.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.txt("a.test", "v=spf1 ip4:127.0.0.0/8 -all");
+        startBoth();
+        java.util.Map<String, String> keys = new java.util.HashMap<>();
+        for (var key : a.services().dkimKeys().generate("a.test")) {
+            dns.txt(key.selector() + "._domainkey.a.test", key.dnsRecordText());
+            keys.put(key.selector() + "._domainkey.a.test", key.dnsRecordText());
+        }
+        a.services().directory().addAlias("info@a.test", List.of("bob@b.test"));
+
+        sendToA("jane@c.test", "info@a.test", "sealed question");
+
+        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        String forwarded = b.content(b.inbox("bob@b.test").get(0));
+        String unfolded = forwarded.replaceAll("\r\n[ \t]+", " ");
+        assertThat(unfolded).containsPattern("(?m)^ARC-Seal: i=1; a=rsa-sha256; t=\\d+; cv=none; d=a\\.test; s=")
+                .containsPattern("(?m)^ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=a\\.test;")
+                .containsPattern("(?m)^ARC-Authentication-Results: i=1; mx\\.a\\.test;.*spf=fail")
+                // Not DKIM-signed with a.test's key: the message is c.test's.
+                .doesNotContain("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=a.test");
+        assertThat(new dev.tern.testing.DkimpyArc(dir, keys).verify(forwarded.getBytes(StandardCharsets.UTF_8)))
+                .startsWith("pass");
+    }
+
     @Test
     void aBounceOfForwardedMailComesBackThroughTheRewrittenSenderToTheOriginalSender() throws Exception {
         startBoth();

@@ -65,7 +65,7 @@ public final class DkimpySigner {
     }
 
     /** RSA: PKCS#8 in PEM; Ed25519: the base64 of the 32-octet seed, which ends the PKCS#8 encoding. */
-    private static String privateKeyForDkimpy(DkimKey key) {
+    static String privateKeyForDkimpy(DkimKey key) {
         byte[] pkcs8 = Base64.getDecoder().decode(key.privateKeyPkcs8());
         if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
             return Base64.getEncoder().encodeToString(Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));

@@ -89,7 +89,7 @@ public final class DkimSigner {
         return out.toByteArray();
     }
 
-    private static byte[] bodyHash(byte[] bodyStart, InputStream rest) throws IOException {
+    static byte[] bodyHash(byte[] bodyStart, InputStream rest) throws IOException {
         MessageDigest sha256 = sha256();
         RelaxedBodyCanonicalizer body = new RelaxedBodyCanonicalizer(new DigestSink(sha256));
         body.write(bodyStart, 0, bodyStart.length);
@@ -116,8 +116,17 @@ public final class DkimSigner {
 
     private String signatureField(DkimKey key, HeaderSection headers, List<String> signedNames, String bodyHash,
                                   long timestamp) {
-        FoldedField field = new FoldedField("DKIM-Signature")
-                .append("v=1;", true)
+        return signatureField("DKIM-Signature", "v=1;", domain, key, headers, signedNames, bodyHash, timestamp);
+    }
+
+    /**
+     * A signed field of the DKIM form: {@code DKIM-Signature} ({@code v=1}), or ARC's
+     * {@code ARC-Message-Signature} ({@code i=N}), which differs only in its name and first tag.
+     */
+    static String signatureField(String fieldName, String firstTag, String domain, DkimKey key, HeaderSection headers,
+                                 List<String> signedNames, String bodyHash, long timestamp) {
+        FoldedField field = new FoldedField(fieldName)
+                .append(firstTag, true)
                 .append("a=" + key.algorithm().tagValue() + ";", true)
                 .append("c=relaxed/relaxed;", true)
                 .append("d=" + domain + ";", true)
@@ -151,7 +160,7 @@ public final class DkimSigner {
         return data.toByteArray();
     }
 
-    private static byte[] signature(DkimKey key, byte[] headerData) {
+    static byte[] signature(DkimKey key, byte[] headerData) {
         try {
             Signature s;
             if (key.algorithm() == DkimAlgorithm.RSA_SHA256) {

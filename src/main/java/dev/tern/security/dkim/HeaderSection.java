@@ -25,7 +25,11 @@ record HeaderSection(List<HeaderField> fields, byte[] bodyStart) {
     static final int MAX_LINE = 1 << 20;
     static final int MAX_KEPT = 4 << 20;
 
-    /** Reads the header section from {@code in}, which should be buffered: it is read octet by octet. */
+    /**
+     * Reads the header section from {@code in}, which should be buffered: it is read octet by octet.
+     *
+     * @param wantedNames the names of the fields to keep; null keeps every field
+     */
     static HeaderSection read(InputStream in, Set<String> wantedNames) throws IOException {
         List<HeaderField> kept = new ArrayList<>();
         ByteArrayOutputStream current = null;
@@ -56,7 +60,7 @@ record HeaderSection(List<HeaderField> fields, byte[] bodyStart) {
                 return new HeaderSection(kept, line.withTerminator());
             }
             inField = true;
-            if (wantedNames.contains(name)) {
+            if (wantedNames == null || wantedNames.contains(name)) {
                 keptBytes += line.length();
                 if (keptBytes > MAX_KEPT) {
                     throw new UnsignableMessageException("the header fields to sign exceed " + MAX_KEPT + " octets");
