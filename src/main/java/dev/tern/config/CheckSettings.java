@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * @param dmarcQuarantine what a DMARC failure under a published {@code p=quarantine} does
  * @param dmarcReports    DMARC aggregate reports to the domains that ask for them ({@code [checks.dmarc_reports]})
  * @param rspamd          the content scan by rspamd ({@code [checks.rspamd]}), off by default
+ * @param arcTrustedSealers forwarders (domains of ARC seals) whose intact chain, when its newest
+ *                        set says DMARC passed on their arrival, lifts what a DMARC failure here would do
  */
 public record CheckSettings(ClientNetworks exempt, String authservId, Duration greetingDelay, Helo helo,
                            List<String> dnsbl, List<String> dnswl, boolean spf, Action spfFail, boolean dkim,
                            boolean dmarc, Action dmarcReject, Action dmarcQuarantine,
-                           ReportSettings dmarcReports, RspamdSettings rspamd) {
+                           ReportSettings dmarcReports, RspamdSettings rspamd, List<String> arcTrustedSealers) {
 
     /** How strictly HELO names are checked. */
     public enum Helo { OFF, LENIENT, STRICT }
@@ -46,12 +48,22 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
     public CheckSettings {
         dnsbl = List.copyOf(dnsbl);
         dnswl = List.copyOf(dnswl);
+        arcTrustedSealers = List.copyOf(arcTrustedSealers);
+    }
+
+    /** Whether an ARC seal of {@code domain} (its {@code d=}) is one of the trusted sealers or below one. */
+    public boolean trustsSealer(String domain) {
+        if (domain == null) {
+            return false;
+        }
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        return arcTrustedSealers.stream().anyMatch(t -> d.equals(t) || d.endsWith("." + t));
     }
 
     public static CheckSettings defaults(String hostname) {
         return new CheckSettings(loopback(), hostname, Duration.ZERO, Helo.LENIENT, List.of(), List.of(), true,
                 Action.NONE, true, true, Action.REJECT, Action.QUARANTINE, ReportSettings.defaults(),
-                RspamdSettings.defaults());
+                RspamdSettings.defaults(), List.of());
     }
 
     private static ClientNetworks loopback() {
@@ -88,8 +100,21 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
         if (reports.enabled() && !dmarc) {
             throw new ConfigException(n.key("dmarc_reports") + ": reports need DMARC checks on (dmarc = true)");
         }
+        List<String> sealers = new java.util.ArrayList<>();
+        for (String domain : n.stringList("arc_trusted_sealers")) {
+            if (!ZONE.matcher(domain).matches()) {
+                throw new ConfigException(n.key("arc_trusted_sealers") + ": \"" + domain
+                        + "\" is not a domain name such as \"google.com\"");
+            }
+            String name = domain.toLowerCase(java.util.Locale.ROOT);
+            sealers.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+        }
+        if (!sealers.isEmpty() && !dmarc) {
+            throw new ConfigException(n.key("arc_trusted_sealers") + ": trusted sealers lift DMARC results; they need "
+                    + "DMARC checks on (dmarc = true)");
+        }
         return new CheckSettings(exempt, id, delay, helo, dnsbl, dnswl, spf, spfFail, dkim, dmarc, reject, quarantine,
-                reports, RspamdSettings.read(n.table("rspamd")));
+                reports, RspamdSettings.read(n.table("rspamd")), sealers);
     }
 
     private static List<String> zones(ConfigNode n, String key) {

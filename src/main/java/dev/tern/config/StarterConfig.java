@@ -174,6 +174,8 @@ public final class StarterConfig {
                 # p=quarantine it goes to the recipient's Junk mailbox. Each: reject, quarantine, none.
                 # dmarc_reject = "reject"
                 # dmarc_quarantine = "quarantine"
+                # Forwarders (mailing lists) whose ARC seal lifts a DMARC failure when they saw DMARC pass.
+                # arc_trusted_sealers = ["lists.example.org"]
                 # What an SPF "fail" (-all) does on its own: none (DMARC judges) or reject.
                 # spf_fail = "none"
                 # HELO names: off, lenient (refuse invalid names and our own name), strict (must resolve).

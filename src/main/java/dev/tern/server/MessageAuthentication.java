@@ -8,6 +8,7 @@ import dev.tern.mail.ReceptionVerdict;
 import dev.tern.security.authresults.AuthenticationResults;
 import dev.tern.security.authresults.ForgedResultsFilter;
 import dev.tern.security.client.IprevResult;
+import dev.tern.security.dkim.ArcResult;
 import dev.tern.security.dkim.DkimResult;
 import dev.tern.security.dkim.DkimStatus;
 import dev.tern.security.dkim.DkimVerifier;
@@ -85,9 +86,10 @@ final class MessageAuthentication implements ContentFilter {
                 : dkim.finish();
         CompletableFuture<IprevResult> iprevDone = iprev == null ? CompletableFuture.completedFuture(null)
                 : iprev.exceptionally(e -> null);
-        return CompletableFuture.allOf(spfDone, dkimDone, iprevDone)
+        CompletableFuture<ArcResult> arcDone = dkim == null ? CompletableFuture.completedFuture(null) : dkim.arc();
+        return CompletableFuture.allOf(spfDone, dkimDone, iprevDone, arcDone)
                 .thenCompose(v -> dmarc(spfDone.join(), dkimDone.join())
-                        .thenApply(d -> decide(iprevDone.join(), spfDone.join(), dkimDone.join(), d)));
+                        .thenApply(d -> decide(iprevDone.join(), spfDone.join(), dkimDone.join(), arcDone.join(), d)));
     }
 
     @Override
@@ -120,7 +122,8 @@ final class MessageAuthentication implements ContentFilter {
     private record Evaluated(DmarcOutcome outcome, String problem) {
     }
 
-    private Void decide(IprevResult iprevResult, SpfOutcome spfOutcome, List<DkimResult> signatures, Evaluated dmarc) {
+    private Void decide(IprevResult iprevResult, SpfOutcome spfOutcome, List<DkimResult> signatures, ArcResult arc,
+                        Evaluated dmarc) {
         AuthenticationResults results = new AuthenticationResults(checks.settings.authservId());
         if (iprevResult != null) {
             results.add("iprev", lower(iprevResult.status()), iprevResult.confirmedName(),
@@ -141,11 +144,23 @@ final class MessageAuthentication implements ContentFilter {
                         "header.b", r.headerB());
             }
         }
+        if (arc != null) {
+            results.add("arc", arc.result(), arcComment(arc));
+        }
         CheckSettings.Action action = CheckSettings.Action.NONE;
         DmarcOutcome d = dmarc.outcome();
         if (d != null) {
             action = action(d);
-            results.add("dmarc", d.result().keyword(), dmarcComment(d, action), "header.from", d.fromDomain());
+            String comment = dmarcComment(d, action);
+            if (action != CheckSettings.Action.NONE && vouchedFor(arc)) {
+                // A forwarder this server trusts saw the message pass DMARC before it changed it
+                // (RFC 8617 §7.2.1: a local policy decision).
+                log.info("client {} sender <{}>: DMARC failure of {} not acted on: ARC chain sealed by {}, a trusted "
+                        + "sealer", IpAddresses.format(client), sender == null ? "" : sender, d.fromDomain(), arc.sealer());
+                action = CheckSettings.Action.NONE;
+                comment = dmarcComment(d, action) + ", trusted ARC sealer " + arc.sealer();
+            }
+            results.add("dmarc", d.result().keyword(), comment, "header.from", d.fromDomain());
         } else if (checks.dmarc != null) {
             results.add("dmarc", "none", dmarc.problem());
         }
@@ -169,6 +184,26 @@ final class MessageAuthentication implements ContentFilter {
         }
         reception = new ReceptionVerdict(field, action == CheckSettings.Action.QUARANTINE);
         return null;
+    }
+
+    /**
+     * Whether the message's ARC chain is intact, its newest seal is by a trusted sealer, and that
+     * sealer recorded DMARC as passing when the message reached it.
+     */
+    private boolean vouchedFor(ArcResult arc) {
+        return arc != null && arc.passed() && checks.settings.trustsSealer(arc.sealer()) && arc.results() != null
+                && DMARC_PASSED.matcher(arc.results()).find();
+    }
+
+    private static final java.util.regex.Pattern DMARC_PASSED =
+            java.util.regex.Pattern.compile("(?i)(^|[;\\s])dmarc\\s*=\\s*pass\\b");
+
+    private static String arcComment(ArcResult arc) {
+        return switch (arc.result()) {
+            case "pass" -> arc.instances() + (arc.instances() == 1 ? " set" : " sets") + ", newest sealed by " + arc.sealer();
+            case "fail" -> arc.reason();
+            default -> null;
+        };
     }
 
     /** What this server does with the message under the domain's policy, as the config maps it. */

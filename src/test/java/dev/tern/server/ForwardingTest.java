@@ -199,7 +199,9 @@ class ForwardingTest {
                 .containsPattern("(?m)^ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=a\\.test;")
                 .containsPattern("(?m)^ARC-Authentication-Results: i=1; mx\\.a\\.test;.*spf=fail")
                 // Not DKIM-signed with a.test's key: the message is c.test's.
-                .doesNotContain("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=a.test");
+                .doesNotContain("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=a.test")
+                // B, another Tern, checked the chain on arrival.
+                .containsPattern("Authentication-Results: mx\\.b\\.test;.*arc=pass \\(1 set, newest sealed by a\\.test\\)");
         assertThat(new dev.tern.testing.DkimpyArc(dir, keys).verify(forwarded.getBytes(StandardCharsets.UTF_8)))
                 .startsWith("pass");
     }

@@ -71,8 +71,10 @@ class InboundChecksTest {
     private void start(String extra) {
         tern = new RunningServer(dir, "[dns]\nnameservers = [\"127.0.0.1:"
                 + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n\n[checks]\nexempt = []\n" + extra);
-        tern.services().directory().addDomain("tern.test");
-        tern.services().directory().addUser("bob@tern.test", "b");
+        if (tern.services().directory().domains().isEmpty()) {
+            tern.services().directory().addDomain("tern.test");
+            tern.services().directory().addUser("bob@tern.test", "b");
+        }
     }
 
     private String send(String from, String content) throws Exception {
@@ -151,6 +153,55 @@ class InboundChecksTest {
         String delivered = onlyMessage("INBOX");
         assertThat(delivered).doesNotContain("bank.test").contains("Authentication-Results: other.example; spf=pass");
         assertThat(delivered.split("Authentication-Results: " + HOST, -1)).hasSize(2);
+    }
+
+    /**
+     * A mailing list (lists.test) got good.test's signed message, saw it pass DMARC, added a footer
+     * (which breaks the signature) and sealed it with ARC; mail from it fails DMARC here. Only a
+     * trusted sealer's intact chain lifts the p=reject.
+     */
+    private String listMessage(dev.tern.testing.DkimpyArc dkimpy, DkimKey listKey) throws Exception {
+        String original = signed("good.test", goodKey, message("alice@good.test", "Hello list\r\n"));
+        String atList = "Authentication-Results: mx.lists.test; dkim=pass header.d=good.test;\r\n"
+                + "\tdmarc=pass header.from=good.test\r\n" + original + "-- \r\nThe list's footer\r\n";
+        return new String(dkimpy.seal(atList.getBytes(StandardCharsets.UTF_8), listKey, "lists.test", "mx.lists.test"),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anIntactArcChainOfATrustedSealerWhoSawDmarcPassLiftsTheDmarcFailure() throws Exception {
+        DkimKey listKey = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, "ls");
+        dns.txt("ls._domainkey.lists.test", listKey.dnsRecordText());
+        dns.txt("lists.test", "v=spf1 ip4:127.0.0.1 -all");
+        dev.tern.testing.DkimpyArc dkimpy = new dev.tern.testing.DkimpyArc(dir,
+                java.util.Map.of("ls._domainkey.lists.test", listKey.dnsRecordText(),
+                        "sel._domainkey.good.test", goodKey.dnsRecordText()));
+        String sealed = listMessage(dkimpy, listKey);
+        assertThat(sealed).contains("ARC-Seal: i=1;");
+
+        // Not trusted: the chain is reported, and good.test's p=reject applies.
+        start("");
+        assertThat(send("owner@lists.test", sealed)).startsWith("550 5.7.1").contains("DMARC");
+        tern.close();
+
+        start("arc_trusted_sealers = [\"lists.test\"]\n");
+        assertThat(send("owner@lists.test", sealed)).startsWith("250");
+        String results = headerField(onlyMessage("INBOX"), "Authentication-Results").replaceAll("\r\n\\s+", " ");
+        assertThat(results).contains("dkim=fail").contains("arc=pass (1 set, newest sealed by lists.test)")
+                .contains("dmarc=fail (p=reject dis=none, trusted ARC sealer lists.test) header.from=good.test");
+
+        // Changed after the list sealed it: the chain fails, and so does the message.
+        String altered = sealed.replace("The list's footer", "Click here");
+        assertThat(send("owner@lists.test", altered)).startsWith("550 5.7.1");
+        assertThat(tern.inbox("bob@tern.test")).hasSize(1);
+    }
+
+    @Test
+    void aMessageWithoutArcSaysArcNone() throws Exception {
+        start("");
+        assertThat(send("alice@good.test", signed("good.test", goodKey, message("alice@good.test", "Hi\r\n"))))
+                .startsWith("250");
+        assertThat(headerField(onlyMessage("INBOX"), "Authentication-Results")).contains("arc=none");
     }
 
     @Test

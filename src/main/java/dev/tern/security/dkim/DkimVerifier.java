@@ -85,5 +85,12 @@ public final class DkimVerifier {
          * header section is larger than {@link #MAX_HEADER_BYTES}.
          */
         List<HeaderField> headerFields();
+
+        /**
+         * The validation of the message's ARC chain (RFC 8617 §5.2), its keys looked up beside
+         * the DKIM keys; {@link ArcResult#NONE} when the message has no ARC sets. Valid after
+         * {@link #finish()}; never completes exceptionally.
+         */
+        CompletableFuture<ArcResult> arc();
     }
 }

@@ -34,6 +34,9 @@ final class MessageVerification implements DkimVerifier.Verification {
     private final List<Slot> slots = new ArrayList<>();
     private final Map<BodyHasher.Key, BodyHasher> hashers = new LinkedHashMap<>();
     private CompletableFuture<List<DkimResult>> results;
+    /** The ARC sets among the fields, once the header section has ended. */
+    private ArcChain arcChain = ArcChain.of(List.of());
+    private CompletableFuture<ArcResult> arc;
 
     private sealed interface Slot permits Known, Pending {
     }
@@ -114,7 +117,19 @@ final class MessageVerification implements DkimVerifier.Verification {
         }
         results = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+        arc = arcChain.validate(form -> {
+            BodyHasher h = hashers.get(new BodyHasher.Key(form, -1));
+            return h == null ? null : h.finish().hash();
+        }, txtLookup).exceptionally(e -> new ArcResult("fail", arcChain.newest(), null, "verification failed: " + e, null));
         return results;
+    }
+
+    @Override
+    public CompletableFuture<ArcResult> arc() {
+        if (arc == null) {
+            throw new IllegalStateException("the ARC chain is checked when the message is finished");
+        }
+        return arc;
     }
 
     @Override
@@ -146,6 +161,11 @@ final class MessageVerification implements DkimVerifier.Verification {
         fields = List.copyOf(header.fields());
         for (HeaderField f : fields) {
             fieldsByName.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(f);
+        }
+        arcChain = ArcChain.of(fields);
+        Canonicalization arcBody = arcChain.newestBodyForm();
+        if (arcBody != null) {
+            hashers.computeIfAbsent(new BodyHasher.Key(arcBody, -1), BodyHasher::new);
         }
         long now = clock.instant().getEpochSecond();
         int seen = 0;
