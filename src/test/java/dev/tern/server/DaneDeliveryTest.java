@@ -220,6 +220,27 @@ class DaneDeliveryTest {
         }
     }
 
+    /** RFC 7672 §2.2.2, §8.1: behind a validated CNAME, the records and the SNI name are the target's. */
+    @Test
+    void anMxHostThatIsAnAliasHasItsRecordsAndServerNameFromTheAliasTarget() throws Exception {
+        TestPki.Issued certificate = pki.issue("mx.hoster.test");
+        dns.mx("c.test", 10, "mail.c.test").cname("mail.c.test", "mx.hoster.test").a("mx.hoster.test", "127.0.0.3");
+        dns.tlsa("_" + port + "._tcp.mx.hoster.test", 3, 1, 1,
+                sha256(certificate.certificate().getPublicKey().getEncoded()));
+        dns.signed("c.test").signed("hoster.test");
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
+            String id = send("carol@c.test");
+            awaitDelivered(id, mx);
+            assertThat(mx.tlsServerNames()).containsExactly("mx.hoster.test");
+        }
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.hoster.test"))) {
+            String id = send("carol@c.test");
+            awaitDeferred(id, "4.7.5", "failed DANE authentication");
+            assertThat(mx.messages()).isEmpty();
+        }
+    }
+
     @Test
     void daneTaTrustsTheCaTheRecordNamesForCertificatesWithTheMxHostsName() throws Exception {
         dns.tlsa("_" + port + "._tcp.mx.b.test", 2, 0, 1, sha256(pki.caCertificate().getEncoded()));

@@ -76,6 +76,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Thread thread;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> unanswered = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger unansweredLeft = new java.util.concurrent.atomic.AtomicInteger();
@@ -100,6 +101,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /** The server names clients asked for in their STARTTLS handshakes (SNI), in order. */
+    public List<String> tlsServerNames() {
+        return List.copyOf(serverNames);
     }
 
     /** Every command line received, AUTH responses included, in order. */
@@ -267,6 +273,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             SSLSocket s = (SSLSocket) options.startTls.getSocketFactory().createSocket(socket, "fake.test", socket.getPort(), true);
             s.setUseClientMode(false);
             s.startHandshake();
+            if (s.getSession() instanceof javax.net.ssl.ExtendedSSLSession e) {
+                e.getRequestedServerNames().stream().filter(n -> n instanceof javax.net.ssl.SNIHostName)
+                        .forEach(n -> serverNames.add(((javax.net.ssl.SNIHostName) n).getAsciiName()));
+            }
             socket = s;
             in = s.getInputStream();
             out = s.getOutputStream();

@@ -176,7 +176,10 @@ final class SmtpDeliveryAttempt {
             return CompletableFuture.completedFuture(new Session(cached.connection(), cached.uses(), key, target));
         }
         SmtpClient client = level == TlsLevel.VERIFY ? clients.verifying() : clients.unverified();
-        return client.connect(target.hostName(), target.address(), implicitTls, transcript).thenCompose(c ->
+        // RFC 7672 §8.1: under DANE the name sent in SNI is the TLSA base domain (the end of the MX
+        // host's CNAME chain), which the server's certificate is chosen for.
+        String serverName = target.dane() instanceof DaneHost.Authenticated a ? a.baseDomain() : target.hostName();
+        return client.connect(serverName, target.address(), implicitTls, transcript).thenCompose(c ->
                 c.ehlo().thenCompose(caps -> startTls(c, caps, level, implicitTls))
                         .thenCompose(caps -> daneCheck(c, target, caps))
                         .whenComplete((caps, e) -> countTls(target, c, level, implicitTls, e))
