@@ -9,6 +9,7 @@ import dev.tern.security.authresults.AuthenticationResults;
 import dev.tern.security.authresults.ForgedResultsFilter;
 import dev.tern.security.client.IprevResult;
 import dev.tern.security.dkim.ArcResult;
+import dev.tern.security.dmarc.reports.DmarcReportCounts;
 import dev.tern.security.dkim.DkimResult;
 import dev.tern.security.dkim.DkimStatus;
 import dev.tern.security.dkim.DkimVerifier;
@@ -148,6 +149,7 @@ final class MessageAuthentication implements ContentFilter {
             results.add("arc", arc.result(), arcComment(arc));
         }
         CheckSettings.Action action = CheckSettings.Action.NONE;
+        DmarcReportCounts.Override override = null;
         DmarcOutcome d = dmarc.outcome();
         if (d != null) {
             action = action(d);
@@ -159,6 +161,7 @@ final class MessageAuthentication implements ContentFilter {
                         + "sealer", IpAddresses.format(client), sender == null ? "" : sender, d.fromDomain(), arc.sealer());
                 action = CheckSettings.Action.NONE;
                 comment = dmarcComment(d, action) + ", trusted ARC sealer " + arc.sealer();
+                override = new DmarcReportCounts.Override("trusted_forwarder", "arc=pass, sealed by " + arc.sealer());
             }
             results.add("dmarc", d.result().keyword(), comment, "header.from", d.fromDomain());
         } else if (checks.dmarc != null) {
@@ -174,7 +177,7 @@ final class MessageAuthentication implements ContentFilter {
         if (d != null && checks.dmarcReports != null) {
             // What was done, as the domain's aggregate report will say (RFC 7489 §7.2).
             checks.dmarcReports.count(d, lower(action), client, sender == null ? null : sender.asciiDomain(),
-                    signatures, spfOutcome);
+                    signatures, spfOutcome, override);
         }
         if (action == CheckSettings.Action.REJECT) {
             log.info("client {} sender <{}>: refused by the DMARC policy of {} ({})", IpAddresses.format(client),

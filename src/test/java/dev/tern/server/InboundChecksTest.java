@@ -178,13 +178,18 @@ class InboundChecksTest {
                         "sel._domainkey.good.test", goodKey.dnsRecordText()));
         String sealed = listMessage(dkimpy, listKey);
         assertThat(sealed).contains("ARC-Seal: i=1;");
+        // good.test asks for aggregate reports, to an address on this server.
+        dns.remove("_dmarc.good.test").txt("_dmarc.good.test", "v=DMARC1; p=reject; rua=mailto:dmarc@tern.test");
+        dns.txt("good.test._report._dmarc.tern.test", "v=DMARC1");
+        String reports = "\n[checks.dmarc_reports]\nenabled = true\nfrom = \"postmaster@tern.test\"\n";
 
         // Not trusted: the chain is reported, and good.test's p=reject applies.
-        start("");
+        start(reports);
         assertThat(send("owner@lists.test", sealed)).startsWith("550 5.7.1").contains("DMARC");
         tern.close();
 
-        start("arc_trusted_sealers = [\"lists.test\"]\n");
+        start("arc_trusted_sealers = [\"lists.test\"]\n" + reports);
+        tern.services().directory().addUser("dmarc@tern.test", "d");
         assertThat(send("owner@lists.test", sealed)).startsWith("250");
         String results = headerField(onlyMessage("INBOX"), "Authentication-Results").replaceAll("\r\n\\s+", " ");
         assertThat(results).contains("dkim=fail").contains("arc=pass (1 set, newest sealed by lists.test)")
@@ -194,6 +199,27 @@ class InboundChecksTest {
         String altered = sealed.replace("The list's footer", "Click here");
         assertThat(send("owner@lists.test", altered)).startsWith("550 5.7.1");
         assertThat(tern.inbox("bob@tern.test")).hasSize(1);
+
+        // The day's report says why the delivered one was not refused (RFC 7489 appendix C).
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(tern.server().queueDmarcReports(today.plusDays(1))).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> tern.inbox("dmarc@tern.test").size() == 1);
+        jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new ByteArrayInputStream(tern.content(tern.inbox("dmarc@tern.test").get(0)).getBytes(StandardCharsets.UTF_8)));
+        org.w3c.dom.Document xml;
+        try (var in = new java.util.zip.GZIPInputStream(((jakarta.mail.internet.MimeMultipart) m.getContent())
+                .getBodyPart(1).getInputStream())) {
+            xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in);
+        }
+        javax.xml.xpath.XPath x = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+        String lifted = "/feedback/record[row/policy_evaluated/reason/type='trusted_forwarder']/row";
+        assertThat(x.evaluate(lifted + "/count", xml)).isEqualTo("1");
+        assertThat(x.evaluate(lifted + "/policy_evaluated/disposition", xml)).isEqualTo("none");
+        assertThat(x.evaluate(lifted + "/policy_evaluated/reason/comment", xml)).isEqualTo("arc=pass, sealed by lists.test");
+        assertThat(x.evaluate("sum(/feedback/record[row/policy_evaluated/disposition='reject']/row/count)", xml))
+                .isEqualTo("2");
     }
 
     @Test

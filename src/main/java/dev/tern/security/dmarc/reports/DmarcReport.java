@@ -67,6 +67,12 @@ public final class DmarcReport {
                 element(x, "disposition", r.get("disposition").asText());
                 element(x, "dkim", r.get("dkim").asText());
                 element(x, "spf", r.get("spf").asText());
+                if (r.has("reason")) {
+                    x.writeStartElement("reason");
+                    element(x, "type", r.get("reason").get("type").asText());
+                    element(x, "comment", r.get("reason").get("comment").asText());
+                    x.writeEndElement();
+                }
                 x.writeEndElement();
                 x.writeEndElement();
                 x.writeStartElement("identifiers");

@@ -37,6 +37,15 @@ public final class DmarcReportCounts {
     private record Key(String day, String domain, String policy, String record) {
     }
 
+    /**
+     * Why a failing message's policy was not applied, as the report says it.
+     *
+     * @param type    one of the report schema's PolicyOverrideType values, e.g. {@code trusted_forwarder}
+     * @param comment free text, e.g. which forwarder
+     */
+    public record Override(String type, String comment) {
+    }
+
     public DmarcReportCounts(Clock clock) {
         this.clock = clock;
     }
@@ -50,9 +59,11 @@ public final class DmarcReportCounts {
      * @param envelopeFrom the MAIL FROM domain, or null for the null reverse path
      * @param signatures   the DKIM results, or null when DKIM was not checked
      * @param spf          the SPF outcome, or null when SPF was not checked
+     * @param override     why the domain's policy was not applied (RFC 7489 appendix C,
+     *                     PolicyOverrideReason), or null
      */
     public void count(DmarcOutcome outcome, String disposition, InetAddress source, String envelopeFrom,
-                      List<DkimResult> signatures, SpfOutcome spf) {
+                      List<DkimResult> signatures, SpfOutcome spf, Override override) {
         PublishedPolicy p = outcome.published();
         if (p == null || p.rua().isEmpty() || source == null) {
             return;
@@ -62,6 +73,9 @@ public final class DmarcReportCounts {
         record.put("disposition", disposition);
         record.put("dkim", outcome.dkimAligned() ? "pass" : "fail");
         record.put("spf", outcome.spfAligned() ? "pass" : "fail");
+        if (override != null) {
+            record.putObject("reason").put("type", override.type()).put("comment", override.comment());
+        }
         record.put("header_from", outcome.fromDomain());
         if (envelopeFrom != null) {
             record.put("envelope_from", envelopeFrom);

@@ -38,4 +38,22 @@ class DmarcReportTest {
         assertThat(x.evaluate("count(/feedback/record/identifiers/envelope_from)", d)).isEqualTo("0");
         assertThat(x.evaluate("/feedback/report_metadata/date_range/end", d)).isEqualTo("1796083199");
     }
+
+    @Test
+    void aPolicyNotAppliedSaysWhyInItsRow() throws Exception {
+        String record = "{\"source_ip\":\"192.0.2.1\",\"disposition\":\"none\",\"dkim\":\"fail\",\"spf\":\"fail\","
+                + "\"reason\":{\"type\":\"trusted_forwarder\",\"comment\":\"arc=pass, sealed by lists.example\"},"
+                + "\"header_from\":\"example.com\",\"auth_dkim\":[],"
+                + "\"auth_spf\":{\"domain\":\"lists.example\",\"scope\":\"mfrom\",\"result\":\"pass\"}}";
+        String policy = "{\"domain\":\"example.com\",\"adkim\":\"r\",\"aspf\":\"r\",\"p\":\"reject\",\"sp\":\"reject\","
+                + "\"pct\":100,\"rua\":[\"mailto:a@example.com\"]}";
+        Document d = parse(DmarcReport.xml("Org", "r@example.org", null, "id2@example.org", LocalDate.of(2026, 11, 30),
+                List.of(new Rows.DmarcReportRow("2026-11-30", "example.com", policy, record, 1))));
+        var x = XPathFactory.newInstance().newXPath();
+        assertThat(x.evaluate("/feedback/record/row/policy_evaluated/reason/type", d)).isEqualTo("trusted_forwarder");
+        assertThat(x.evaluate("/feedback/record/row/policy_evaluated/reason/comment", d))
+                .isEqualTo("arc=pass, sealed by lists.example");
+        // The schema's order: disposition, dkim, spf, then the reasons.
+        assertThat(x.evaluate("name(/feedback/record/row/policy_evaluated/*[4])", d)).isEqualTo("reason");
+    }
 }
