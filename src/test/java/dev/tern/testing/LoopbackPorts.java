@@ -32,22 +32,35 @@ public final class LoopbackPorts {
         throw new IOException("no port free on " + first + " and " + String.join(", ", others));
     }
 
-    /** Starts a service on ports picked with {@link #freeOnAll}, and waits until it is ready. */
+    /** Starts a service on ports picked with {@link #freeOnAll}. */
     public interface Start<T> {
         T start() throws IOException;
     }
 
+    /** Waits until a started service answers; throws, with what it printed, when it does not. */
+    public interface Ready<T> {
+        void await(T service) throws IOException;
+    }
+
     /**
-     * Runs {@code start} up to three times while its failure says a port was taken: a port free
-     * when picked may be bound by another process before the service binds it. The failure's
-     * message must carry what the service printed (where "Address already in use" appears).
+     * Starts a service and waits until it is ready, up to three times while its failure says a
+     * port was taken: a port free when picked may be bound by another process before the service
+     * binds it. The failure's message must carry what the service printed (where "Address already
+     * in use" appears). A service that does not get ready is closed.
      */
-    public static <T> T retryWhileTaken(Start<T> start) throws IOException {
+    public static <T extends AutoCloseable> T retryWhileTaken(Start<T> start, Ready<T> ready) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
+            T service = start.start();
             try {
-                return start.start();
+                ready.await(service);
+                return service;
             } catch (IOException e) {
+                try {
+                    service.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
                 last = e;
                 if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
                     break;

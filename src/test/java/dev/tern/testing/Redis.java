@@ -34,16 +34,8 @@ public final class Redis implements AutoCloseable {
 
     /** Starts it with {@code dir} (which must exist) as its working directory and waits until it answers PING. */
     public static Redis start(Path dir) throws IOException {
-        return LoopbackPorts.retryWhileTaken(() -> {
-            Redis r = launch(dir, LoopbackPorts.freeOnAll("127.0.0.1"));
-            try {
-                r.awaitReady();
-                return r;
-            } catch (IOException e) {
-                r.close();
-                throw e;
-            }
-        });
+        return LoopbackPorts.retryWhileTaken(() -> launch(dir, LoopbackPorts.freeOnAll("127.0.0.1")),
+                Redis::awaitReady);
     }
 
     public int port() {

@@ -92,15 +92,8 @@ public final class Rspamd implements AutoCloseable {
             while (redis != null && (controllerPort == 0 || controllerPort == port)) {
                 controllerPort = LoopbackPorts.freeOnAll("127.0.0.1");
             }
-            Rspamd r = launch(dir, port, controllerPort, redis);
-            try {
-                r.awaitReady();
-                return r;
-            } catch (IOException e) {
-                r.close();
-                throw e;
-            }
-        });
+            return launch(dir, port, controllerPort, redis);
+        }, Rspamd::awaitReady);
     }
 
     /** Where Tern's {@code [checks.rspamd] url} should point. */

@@ -94,17 +94,9 @@ public final class Unbound implements AutoCloseable {
             String anchorLines = anchors.stream().map(a -> "    trust-anchor-file: \"" + a + "\"\n")
                     .reduce("", String::concat);
             String first = zones.keySet().iterator().next();
-            return LoopbackPorts.retryWhileTaken(() -> {
-                int port = LoopbackPorts.freeOnAll("127.0.0.1");
-                Unbound u = launch(dir, port, anchorLines, conf.toString());
-                try {
-                    u.awaitReady(first);
-                    return u;
-                } catch (IOException e) {
-                    u.close();
-                    throw e;
-                }
-            });
+            return LoopbackPorts.retryWhileTaken(
+                    () -> launch(dir, LoopbackPorts.freeOnAll("127.0.0.1"), anchorLines, conf.toString()),
+                    u -> u.awaitReady(first));
         }
 
         private Path writeZone(String name, String records) throws IOException {

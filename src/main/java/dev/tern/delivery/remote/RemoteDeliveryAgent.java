@@ -257,7 +257,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             }
             List<Target> targets = ((HostResolver.Targets) resolved).targets();
             if (hop.tls() == DeliverySettings.TlsLevel.DANE_ONLY) {
-                targets = onlyDane(message, (NextHop.Mx) hop, targets, dane);
+                targets = withDane(message, (NextHop.Mx) hop, targets, dane, true);
                 if (targets.isEmpty()) {
                     // RFC 7672 §6: mandatory DANE, and no MX host that has it.
                     return deferredBeforeConnecting(message, recipients, "4.7.5", "DANE is required for "
@@ -265,7 +265,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                             + "DNSSEC-validated TLSA records");
                 }
             } else if (!dane.isEmpty()) {
-                targets = withDane(message, (NextHop.Mx) hop, targets, dane);
+                targets = withDane(message, (NextHop.Mx) hop, targets, dane, false);
                 if (targets.isEmpty()) {
                     // RFC 7672 §2.2: TLSA records that may exist but could not be had leave no host to try.
                     String why = dane.values().stream().filter(h -> h instanceof DaneHost.Unavailable)
@@ -376,48 +376,28 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     }
 
     /**
-     * For {@code dane-only}: the targets whose hosts have usable validated TLSA records, with them;
-     * the others are left out and counted (once per host) for the TLS reports as {@code dane-required}.
+     * Each target with its host's DANE policy. Left out, and counted once per host for the TLS
+     * reports: a host whose TLSA records could not be looked up ({@code dnssec-invalid}), and,
+     * when DANE is {@code required} ({@code dane-only}), a host without usable validated records
+     * ({@code dane-required}).
      */
-    private List<Target> onlyDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
-                                  Map<String, DaneHost> dane) {
+    private List<Target> withDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
+                                  Map<String, DaneHost> dane, boolean required) {
         List<Target> kept = new ArrayList<>();
         java.util.Set<String> leftOut = new java.util.HashSet<>();
         for (Target t : targets) {
             DaneHost policy = dane.get(t.hostName());
-            if (policy instanceof DaneHost.Authenticated) {
-                kept.add(t.withDane(policy));
+            boolean unavailable = policy instanceof DaneHost.Unavailable;
+            if (!unavailable && (!required || policy instanceof DaneHost.Authenticated)) {
+                kept.add(policy == null ? t : t.withDane(policy));
                 continue;
             }
             String why = policy instanceof DaneHost.Unavailable u ? u.reason() : "no usable DNSSEC-validated TLSA records";
-            log.info("{}: not trying {}: DANE is required: {}", message.id(), t, why);
+            log.info("{}: not trying {}: DANE{}: {}", message.id(), t, required ? " is required" : "", why);
             if (tlsCounts != null && leftOut.add(t.hostName())) {
-                tlsCounts.countTlsa(hop.domain(), t.hostName(), daneRecords(policy), policy instanceof DaneHost.Unavailable
-                        ? TlsResultType.DNSSEC_INVALID : TlsResultType.DANE_REQUIRED, null, t.address());
+                tlsCounts.countTlsa(hop.domain(), t.hostName(), daneRecords(policy),
+                        unavailable ? TlsResultType.DNSSEC_INVALID : TlsResultType.DANE_REQUIRED, null, t.address());
             }
-        }
-        return kept;
-    }
-
-    /**
-     * Each target with its host's DANE policy; hosts whose TLSA records could not be looked up are
-     * left out (and counted, once per host, for the TLS reports as {@code dnssec-invalid}).
-     */
-    private List<Target> withDane(Rows.QueuedMessage message, NextHop.Mx hop, List<Target> targets,
-                                  Map<String, DaneHost> dane) {
-        List<Target> kept = new ArrayList<>();
-        java.util.Set<String> leftOut = new java.util.HashSet<>();
-        for (Target t : targets) {
-            DaneHost policy = dane.get(t.hostName());
-            if (policy instanceof DaneHost.Unavailable u) {
-                log.info("{}: not trying {}: DANE: {}", message.id(), t, u.reason());
-                if (tlsCounts != null && leftOut.add(t.hostName())) {
-                    tlsCounts.countTlsa(hop.domain(), t.hostName(), List.of(), TlsResultType.DNSSEC_INVALID, null,
-                            t.address());
-                }
-                continue;
-            }
-            kept.add(policy == null ? t : t.withDane(policy));
         }
         return kept;
     }
