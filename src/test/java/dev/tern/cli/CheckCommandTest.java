@@ -318,6 +318,30 @@ class CheckCommandTest {
         }
     }
 
+    /** With ACME, the record matches the key only as long as renewals keep it (reuse_key). */
+    @Test
+    void aTlsaRecordOfAnAcmeKeyThatRenewalsReplaceIsWarnedAbout() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("# autoconfig = [\"0.0.0.0:80\"]",
+                "autoconfig = [\"127.0.0.1:8080\"]"));
+        append("[acme]\ndirectory = \"letsencrypt-staging\"\nnames = [\"mx.example.test\"]\nreuse_key = false\n");
+        java.nio.file.Path acme = dir.resolve("data/acme");
+        Files.createDirectories(acme);
+        new dev.tern.testing.TestPki().writeServerPem(acme.resolve("cert.pem"), acme.resolve("key.pem"), "mx.example.test");
+        java.security.cert.X509Certificate served = dev.tern.net.tls.PemCredentials.load(acme.resolve("cert.pem"),
+                acme.resolve("key.pem"), "cert", "key").leaf();
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            append("[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"500ms\"\n");
+            dns.tlsa("_25._tcp.mx.example.test", 3, 1, 1, java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(served.getPublicKey().getEncoded())).signed(".");
+            assertThat(check().out()).contains("warn  dane       the TLSA records at _25._tcp.mx.example.test match the "
+                    + "certificate, but [acme] reuse_key = false gives the next certificate a new key that they will not "
+                    + "match\n");
+            Files.writeString(config, Files.readString(config).replace("reuse_key = false\n", ""));
+            assertThat(check().out()).contains("ok    dane       the TLSA records at _25._tcp.mx.example.test match the "
+                    + "certificate Tern serves, DNSSEC-validated\n");
+        }
+    }
+
     @Test
     void theCertificateIsCheckedForItsKeyDatesAndName() throws Exception {
         Path cert = dir.resolve("cert.pem");

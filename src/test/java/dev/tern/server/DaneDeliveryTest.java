@@ -125,9 +125,19 @@ class DaneDeliveryTest {
         a = startA("tls = \"verify\"\n");
 
         dns.signed("b.test");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tern.delivery");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
         try (ScriptedSmtpServer mx = mx(pki.serverContext(certificate))) {
             String id = send();
             awaitDelivered(id, mx);
+            // The delivery log line says the certificate was checked against the TLSA records.
+            await().atMost(WAIT).until(() -> log.list.stream().map(e -> e.getFormattedMessage())
+                    .anyMatch(m -> m.startsWith(id) && m.contains("to=<bob@b.test>") && m.contains(" (DANE), dsn=2.0.0")));
+        } finally {
+            logger.detachAppender(log);
         }
         // The same host and records for c.test, whose MX records are not validated: DANE does
         // not apply (an attacker could have named the host), and "verify" defers.

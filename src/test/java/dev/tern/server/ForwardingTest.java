@@ -189,10 +189,19 @@ class ForwardingTest {
             keys.put(key.selector() + "._domainkey.a.test", key.dnsRecordText());
         }
         a.services().directory().addAlias("info@a.test", List.of("bob@b.test"));
-
-        sendToA("jane@c.test", "info@a.test", "sealed question");
-
-        await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(dev.tern.server.TernServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            sendToA("jane@c.test", "info@a.test", "sealed question");
+            await().atMost(WAIT).until(() -> b.inbox("bob@b.test").size() == 1);
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertThat(log.list).map(e -> e.getFormattedMessage()).anyMatch(m -> m.endsWith(": ARC-sealed for a.test (cv=none)"));
         String forwarded = b.content(b.inbox("bob@b.test").get(0));
         String unfolded = forwarded.replaceAll("\r\n[ \t]+", " ");
         assertThat(unfolded).containsPattern("(?m)^ARC-Seal: i=1; a=rsa-sha256; t=\\d+; cv=none; d=a\\.test; s=")
@@ -204,6 +213,31 @@ class ForwardingTest {
                 .containsPattern("Authentication-Results: mx\\.b\\.test;.*arc=pass \\(1 set, newest sealed by a\\.test\\)");
         assertThat(new dev.tern.testing.DkimpyArc(dir, keys).verify(forwarded.getBytes(StandardCharsets.UTF_8)))
                 .startsWith("pass");
+    }
+
+    /**
+     * A copy that stays here (a Sieve redirect to a local account) keeps what the reception found:
+     * the Authentication-Results above it, and the quarantine of a message that failed DMARC.
+     */
+    @Test
+    void aLocalRedirectKeepsTheReceptionsResultsAndQuarantine() throws Exception {
+        dns.txt("junk.test", "v=spf1 ip4:192.0.2.1 -all");
+        dns.txt("_dmarc.junk.test", "v=DMARC1; p=quarantine");
+        a = startA();
+        a.services().directory().addUser("carol@a.test", "carol pw");
+        Path script = dir.resolve("redirect.sieve");
+        Files.writeString(script, "redirect \"carol@a.test\";\n");
+        dev.tern.testing.InProcessCli.Result put = dev.tern.testing.InProcessCli.run(dir.resolve("a").resolve("tern.toml"),
+                null, "sieve", "put", "alice@a.test", "main", script.toString(), "--activate");
+        assertThat(put.code()).as(put.err()).isZero();
+
+        sendToA("mallory@junk.test", "alice@a.test", "redirected junk");
+
+        await().atMost(WAIT).until(() -> a.mailbox("carol@a.test", "Junk").size() == 1);
+        assertThat(a.inbox("carol@a.test")).isEmpty();
+        String copy = a.content(a.mailbox("carol@a.test", "Junk").get(0));
+        assertThat(copy).contains("Delivered-To: alice@a.test", "redirected junk")
+                .containsPattern("(?s)Authentication-Results: mx\\.a\\.test;.*dmarc=fail");
     }
 
     @Test
