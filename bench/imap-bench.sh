@@ -28,8 +28,13 @@ SERVERS=${SERVERS:-"tern dovecot"}
 QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then
   COUNT=${COUNT:-2000}; R=${R:-1}; IDLE_TERN=${IDLE_TERN:-1000}; IDLE_DOVECOT=${IDLE_DOVECOT:-200}
+  WARMUP=${WARMUP:-1}
 else
   COUNT=${COUNT:-10000}; R=${R:-3}; IDLE_TERN=${IDLE_TERN:-10000}; IDLE_DOVECOT=${IDLE_DOVECOT:-1000}
+  # Untimed rounds of the operations on each server first. A JIT-compiled server runs a command
+  # at its steady speed only after a few dozen executions; a server in service runs its common
+  # commands far more often than that. One round leaves rare ones (STATUS, a flag search) cold.
+  WARMUP=${WARMUP:-20}
 fi
 OPS=${OPS:-"fetch_envelope,search,fetch_body,store_fetch_flags"}
 BODY_COUNT=${BODY_COUNT:-1000}            # FETCH 1:BODY_COUNT BODY.PEEK[]
@@ -211,7 +216,7 @@ record() { # server phase rep json
 {
   echo "# IMAP benchmark $STAMP"
   echo "machine: nproc=$(nproc) mem=$(free -g | awk '/Mem:/{print $2}')G cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1) kernel=$(uname -r)"
-  echo "knobs: SERVERS=\"$SERVERS\" COUNT=$COUNT R=$R OPS=$OPS BODY_COUNT=$BODY_COUNT IDLE_TERN=$IDLE_TERN IDLE_DOVECOT=$IDLE_DOVECOT"
+  echo "knobs: SERVERS=\"$SERVERS\" COUNT=$COUNT R=$R WARMUP=$WARMUP OPS=$OPS BODY_COUNT=$BODY_COUNT IDLE_TERN=$IDLE_TERN IDLE_DOVECOT=$IDLE_DOVECOT"
   echo "client: python3 bench/imap_bench.py ops 127.0.0.1:PORT -u $BENCH_USER -p ... --ops $OPS --body-count $BODY_COUNT"
 } >"$RESULT"
 
@@ -228,8 +233,10 @@ done
 
 # ---- timed operations ----------------------------------------------------------------
 read -r -a order <<<"$SERVERS"
-for s in "${order[@]}"; do   # warm-up (JIT, caches): one untimed round
-  client "$s" ops --ops "$OPS" --body-count "$BODY_COUNT" >/dev/null || log "$s: warm-up failed"
+for s in "${order[@]}"; do   # warm-up (JIT, caches): WARMUP untimed rounds
+  for _ in $(seq 1 "$WARMUP"); do
+    client "$s" ops --ops "$OPS" --body-count "$BODY_COUNT" >/dev/null || { log "$s: warm-up failed"; break; }
+  done
 done
 for rep in $(seq 1 "$R"); do
   if (( rep % 2 == 0 )); then run=("$(printf '%s\n' "${order[@]}" | tac)"); else run=("${order[@]}"); fi

@@ -57,6 +57,11 @@ public interface MessageView {
         return compute.get();
     }
 
+    /** Whether the message is {@code \Recent} for this session (RFC 3501 §2.3.2). */
+    default boolean recent() {
+        return hasFlag("\\Recent");
+    }
+
     /** Whether the message has {@code flag}, a system flag or keyword named without regard to case. */
     default boolean hasFlag(String flag) {
         for (String f : flags()) {

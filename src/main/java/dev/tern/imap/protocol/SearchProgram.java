@@ -88,6 +88,9 @@ public final class SearchProgram {
         if (key instanceof SearchKey.Flag f) {
             String flag = f.flag();
             boolean present = f.present();
+            if (flag.equalsIgnoreCase("\\Recent")) {    // RECENT, NEW, OLD: decided once, not per message
+                return new Compiled((m, c) -> m.recent() == present, CHEAP);
+            }
             return new Compiled((m, c) -> m.hasFlag(flag) == present, CHEAP);
         }
         if (key instanceof SearchKey.Size s) {

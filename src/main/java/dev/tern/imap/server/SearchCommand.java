@@ -118,7 +118,7 @@ final class SearchCommand {
         long[] uids = v.uids();
         for (int i = 0; i < uids.length; i++) {
             StoredMessageView view = new StoredMessageView(messages, headers, v.fields(), entries, uids[i], i + 1,
-                    v.recent().test(uids[i]));
+                    v.recent());
             try {
                 if (program.matches(view, context)) {
                     onMatch.accept(view);

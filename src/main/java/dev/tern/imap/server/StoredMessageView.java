@@ -58,10 +58,11 @@ final class StoredMessageView implements MessageView {
     /** The content's own header section, without the prefix. */
     private byte[] header;
     private MessageStructure structure;
-    private final boolean recent;
+    /** Asked only when a key needs it: most searches never do, and the test is a search of its own. */
+    private final java.util.function.LongPredicate recent;
 
     StoredMessageView(MessageService messages, SearchHeaders headers, SearchFieldCache.Lookup fields, Entries entries,
-                      long uid, long sequence, boolean recent) {
+                      long uid, long sequence, java.util.function.LongPredicate recent) {
         this.recent = recent;
         this.messages = messages;
         this.headers = headers;
@@ -97,17 +98,26 @@ final class StoredMessageView implements MessageView {
 
     @Override
     public Set<String> flags() {
-        return new LinkedHashSet<>(SelectedMailbox.withRecent(summary().flags(), recent));
+        return new LinkedHashSet<>(SelectedMailbox.withRecent(summary().flags(), recent()));
     }
 
-    /** Without building the set of names: a search on flags asks this of every message. */
+    @Override
+    public boolean recent() {
+        return recent.test(uid);
+    }
+
+    /**
+     * Without building the set of names: a search on flags asks this of every message. A stored
+     * system flag spelled as this server spells it is found by the first, exact comparison.
+     */
     @Override
     public boolean hasFlag(String flag) {
-        if (flag.equalsIgnoreCase("\\Recent")) {
-            return recent;
-        }
         Flags flags = summary().flags();
-        return SystemFlag.named(flag).map(flags::has).orElseGet(() -> flags.hasKeyword(flag));
+        java.util.Optional<SystemFlag> system = SystemFlag.named(flag);
+        if (system.isPresent()) {
+            return flags.has(system.get());
+        }
+        return flag.equalsIgnoreCase("\\Recent") ? recent() : flags.hasKeyword(flag);
     }
 
     @Override
