@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -311,16 +312,7 @@ class DaneDeliveryTest {
             awaitDeferred(id, "failed DANE authentication");
             a.services().queue().delete(id);
         }
-        LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
-        assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(1);
-        await().atMost(WAIT).until(() -> a.inbox("tls-reports@a.test").size() == 1);
-
-        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
-                a.content(a.inbox("tls-reports@a.test").get(0)).getBytes(StandardCharsets.UTF_8)));
-        com.fasterxml.jackson.databind.JsonNode report;
-        try (var in = new java.util.zip.GZIPInputStream(((MimeMultipart) m.getContent()).getBodyPart(1).getInputStream())) {
-            report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
-        }
+        com.fasterxml.jackson.databind.JsonNode report = tomorrowsReports(1).get(0);
         assertThat(report.get("policies")).hasSize(1);
         com.fasterxml.jackson.databind.JsonNode policy = report.at("/policies/0");
         assertThat(policy.at("/policy/policy-type").asText()).isEqualTo("tlsa");
@@ -328,10 +320,66 @@ class DaneDeliveryTest {
         assertThat(policy.at("/policy/mx-host/0").asText()).isEqualTo("mx.b.test");
         assertThat(policy.at("/policy/policy-string/0").asText()).startsWith("3 1 1 ");
         assertThat(policy.at("/summary/total-successful-session-count").asLong()).isEqualTo(1);
+        assertThat(failures(policy)).containsOnlyKeys("tlsa-invalid");
+    }
+
+    /**
+     * RFC 8460 §4.3.2: a host left out because its TLSA records could not be looked up, and one
+     * left out under {@code dane-only} for want of usable validated records, are failed sessions.
+     */
+    @Test
+    void hostsLeftOutForDaneAreReportedWithTheReason() throws Exception {
+        String rua = "v=TLSRPTv1; rua=mailto:tls-reports@a.test";
+        dns.signed("b.test").servfail("_" + port + "._tcp.mx.b.test").txt("_smtp._tls.b.test", rua);
+        dns.mx("c.test", 10, "mx.b.test").txt("_smtp._tls.c.test", rua);
+        a = startA("\n[delivery.tls_reports]\nenabled = true\nfrom = \"postmaster@a.test\"\n"
+                + "[delivery.tls_policy]\n\"c.test\" = \"dane-only\"\n");
+        a.services().directory().addUser("tls-reports@a.test", "reports pw");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String lookupFailed = send();
+            String notSigned = send("carol@c.test");
+            awaitDeferred(lookupFailed, "could not be looked up");
+            awaitDeferred(notSigned, "DANE is required for c.test");
+            assertThat(mx.commands()).isEmpty();
+            a.services().queue().delete(lookupFailed);
+            a.services().queue().delete(notSigned);
+        }
+        Map<String, Map<String, Long>> byDomain = new HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode report : tomorrowsReports(2)) {
+            com.fasterxml.jackson.databind.JsonNode policy = report.at("/policies/0");
+            assertThat(policy.at("/policy/policy-type").asText()).isEqualTo("tlsa");
+            assertThat(policy.at("/summary/total-successful-session-count").asLong()).isZero();
+            assertThat(policy.at("/failure-details/0/receiving-mx-hostname").asText()).isEqualTo("mx.b.test");
+            byDomain.put(policy.at("/policy/policy-domain").asText(), failures(policy));
+        }
+        assertThat(byDomain).containsOnlyKeys("b.test", "c.test");
+        assertThat(byDomain.get("b.test")).containsOnlyKeys("dnssec-invalid");
+        assertThat(byDomain.get("c.test")).containsOnlyKeys("dane-required");
+    }
+
+    /** Makes tomorrow's TLS reports, waits for the {@code expected} of them in tls-reports@a.test's inbox, and reads them. */
+    private List<com.fasterxml.jackson.databind.JsonNode> tomorrowsReports(int expected) throws Exception {
+        LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
+        assertThat(a.server().queueTlsReports(tomorrow)).isEqualTo(expected);
+        await().atMost(WAIT).until(() -> a.inbox("tls-reports@a.test").size() == expected);
+        List<com.fasterxml.jackson.databind.JsonNode> reports = new java.util.ArrayList<>();
+        for (var message : a.inbox("tls-reports@a.test")) {
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                    a.content(message).getBytes(StandardCharsets.UTF_8)));
+            try (var in = new java.util.zip.GZIPInputStream(((MimeMultipart) m.getContent()).getBodyPart(1)
+                    .getInputStream())) {
+                reports.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in));
+            }
+        }
+        return reports;
+    }
+
+    /** A report policy's failed sessions by result type. */
+    private static Map<String, Long> failures(com.fasterxml.jackson.databind.JsonNode policy) {
         Map<String, Long> failures = new HashMap<>();
         for (com.fasterxml.jackson.databind.JsonNode d : policy.get("failure-details")) {
             failures.merge(d.get("result-type").asText(), d.get("failed-session-count").asLong(), Long::sum);
         }
-        assertThat(failures).containsOnlyKeys("tlsa-invalid");
+        return failures;
     }
 }
