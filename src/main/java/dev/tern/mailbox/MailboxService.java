@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -284,14 +285,37 @@ public final class MailboxService {
      *                        messages; the other counts are kept in the mailbox's row)
      */
     public MailboxStatus status(long mailboxId, boolean withDeletedSize) {
-        return store.read(tx -> {
-            Rows.Mailbox m = MessageService.mailbox(tx, mailboxId);
-            Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
-            long recent = m.firstUnclaimedUid() < m.uidNext() ? tx.mailboxes().countFrom(mailboxId, m.firstUnclaimedUid()) : 0;
-            long deletedSize = !withDeletedSize ? -1 : c.deleted() == 0 ? 0 : tx.mailboxes().deletedSize(mailboxId);
-            return new MailboxStatus(mailboxId, c.messages(), recent, c.unseen(), m.uidNext(), m.uidValidity(),
-                    m.highestModSeq(), c.size(), c.deleted(), deletedSize);
-        });
+        return store.read(tx -> status(tx, MessageService.mailbox(tx, mailboxId), withDeletedSize));
+    }
+
+    /**
+     * The mailbox an account has under {@code name} and its status, in one read (STATUS):
+     * empty when there is no such mailbox.
+     *
+     * @throws MailboxException NOT_ALLOWED when the mailbox holds no messages (\Noselect)
+     */
+    public Optional<Map.Entry<Rows.Mailbox, MailboxStatus>> status(long accountId, String name, boolean withDeletedSize) {
+        String normalized;
+        try {
+            normalized = MailboxNames.normalize(name);
+        } catch (MailboxException e) {
+            return Optional.empty();
+        }
+        return store.read(tx -> tx.mailboxes().mailbox(accountId, normalized).map(m -> {
+            if (!m.selectable()) {
+                throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, m.name() + " holds no messages");
+            }
+            return Map.entry(m, status(tx, m, withDeletedSize));
+        }));
+    }
+
+    private static MailboxStatus status(StoreTx tx, Rows.Mailbox m, boolean withDeletedSize) {
+        long mailboxId = m.id();
+        Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
+        long recent = m.firstUnclaimedUid() < m.uidNext() ? tx.mailboxes().countFrom(mailboxId, m.firstUnclaimedUid()) : 0;
+        long deletedSize = !withDeletedSize ? -1 : c.deleted() == 0 ? 0 : tx.mailboxes().deletedSize(mailboxId);
+        return new MailboxStatus(mailboxId, c.messages(), recent, c.unseen(), m.uidNext(), m.uidValidity(),
+                m.highestModSeq(), c.size(), c.deleted(), deletedSize);
     }
 
     /**

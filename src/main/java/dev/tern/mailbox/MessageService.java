@@ -91,10 +91,10 @@ public final class MessageService {
      */
     public MailboxChanges changesSince(long mailboxId, long modSeq) {
         return store.read(tx -> {
-            List<Rows.Message> changed = tx.mailboxes().changedSince(mailboxId, modSeq);
+            List<Rows.MessageSummary> changed = tx.mailboxes().summariesChangedSince(mailboxId, modSeq);
             List<Rows.Expunged> expunged = tx.mailboxes().expungedSince(mailboxId, modSeq);
             long highest = modSeq;
-            for (Rows.Message m : changed) {
+            for (Rows.MessageSummary m : changed) {
                 highest = Math.max(highest, m.modSeq());
             }
             for (Rows.Expunged e : expunged) {

@@ -10,12 +10,6 @@ import java.time.Instant;
  */
 public record MessageSummary(long uid, long size, Instant internalDate, Flags flags, long modSeq) {
 
-    /** The summary of a whole index entry (a changed message read with its other columns). */
-    static MessageSummary of(Rows.Message row) {
-        return new MessageSummary(row.uid(), row.size(), row.internalDate(),
-                Flags.fromStored(row.systemFlags(), row.keywords()), row.modSeq());
-    }
-
     static MessageSummary of(Rows.MessageSummary row) {
         return new MessageSummary(row.uid(), row.size(), row.internalDate(),
                 Flags.fromStored(row.systemFlags(), row.keywords()), row.modSeq());

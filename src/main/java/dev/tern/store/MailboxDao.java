@@ -97,6 +97,9 @@ public interface MailboxDao {
     /** Messages whose MODSEQ is greater than {@code modSeq}, by ascending UID (CONDSTORE CHANGEDSINCE). */
     List<Rows.Message> changedSince(long mailboxId, long modSeq);
 
+    /** As {@link #changedSince}, only what {@link #summaries} reads of each message. */
+    List<Rows.MessageSummary> summariesChangedSince(long mailboxId, long modSeq);
+
     /** Raises the mailbox's HIGHESTMODSEQ by one and returns it: the MODSEQ of one change. */
     long nextModSeq(long mailboxId);
 

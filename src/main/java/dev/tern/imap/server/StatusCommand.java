@@ -8,6 +8,7 @@ import dev.tern.mailbox.MailboxStatus;
 import dev.tern.store.Rows;
 
 import java.util.Collection;
+import java.util.Map;
 
 /** STATUS (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ), also used by LIST-STATUS. */
 final class StatusCommand {
@@ -22,13 +23,10 @@ final class StatusCommand {
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
         s.onStorage(() -> {
-            Rows.Mailbox box = mailboxes.mailbox(account, c.mailbox()).orElseThrow(() ->
+            Map.Entry<Rows.Mailbox, MailboxStatus> found = mailboxes.status(account, c.mailbox(),
+                    c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE)).orElseThrow(() ->
                     new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + c.mailbox()));
-            if (!box.selectable()) {
-                throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, box.name() + " holds no messages");
-            }
-            return new Answer(box.name(), mailboxes.status(box.id(),
-                    c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE)));
+            return new Answer(found.getKey().name(), found.getValue());
         }, (answer, error) -> {
             if (error != null) {
                 s.failed(tag, error, "STATUS");

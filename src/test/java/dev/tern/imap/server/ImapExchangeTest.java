@@ -555,6 +555,12 @@ class ImapExchangeTest {
         assertThat(last(imap.command("m9", "SUBSCRIBE Projects/Swift"))).startsWith("m9 OK");
         assertThat(imap.command("m10", "LSUB \"\" Projects/*").get(0)).isEqualTo("* LSUB (\\HasNoChildren) \"/\" \"Projects/Swift\"");
         assertThat(last(imap.command("m11", "APPEND Nowhere {3+}\r\nabc"))).startsWith("m11 NO [TRYCREATE]");
+        assertThat(imap.command("m12", "STATUS Nowhere (MESSAGES)")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("m12 NO [NONEXISTENT]");
+        // A parent deleted while it has children stays as a name only (\Noselect): no status to give.
+        assertThat(last(imap.command("m13", "DELETE Projects"))).startsWith("m13 OK");
+        assertThat(imap.command("m14", "STATUS Projects (MESSAGES)")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("m14 NO").contains("holds no messages");
     }
 
     @Test
