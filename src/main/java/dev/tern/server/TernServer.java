@@ -519,6 +519,7 @@ public final class TernServer implements AutoCloseable {
         LiteralBudget literalBudget = LiteralBudget.ofHeap();
         SearchFieldCache searchFields = new SearchFieldCache(SearchFieldCache.DEFAULT_MAX_BYTES);
         MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        summaries.listenTo(services.mailboxes().events());    // for as long as the server runs
         SpamLearning spamLearning = config.checks().rspamd().learns()
                 ? new SpamLearning(config.checks().rspamd(), services.storageExecutor()) : null;
         if (spamLearning != null) {

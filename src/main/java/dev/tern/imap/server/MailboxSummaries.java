@@ -1,6 +1,7 @@
 package dev.tern.imap.server;
 
 import dev.tern.mailbox.MailboxChanges;
+import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.MessageSummary;
 
@@ -19,7 +20,9 @@ import java.util.List;
  * in ascending order on every node; the changed messages are found through the MODSEQ index and
  * the expunged UIDs are kept with theirs (the latest {@link MessageService#EXPUNGED_KEPT} of a
  * mailbox: a copy older than what is kept is read again whole). A message's other values never
- * change. So a copy brought up to date is what the store holds, never an approximation.
+ * change. So a copy brought up to date is what the store holds, never an approximation. The flag
+ * changes and expunges that directly follow a copy are taken from their events first
+ * ({@link ChangeHints}), when the server has it listen ({@link #listenTo}).
  *
  * <p>Copies are keyed by mailbox id and UIDVALIDITY, bounded in (estimated) bytes, least recently
  * used evicted first. One instance serves every IMAP listener of a server.
@@ -70,6 +73,7 @@ public final class MailboxSummaries {
     }
 
     private final ByteBoundedLru<Key, Copy> copies;
+    private final ChangeHints hints = new ChangeHints();
 
     public MailboxSummaries(long maxBytes) {
         this.copies = new ByteBoundedLru<>(maxBytes, Copy::bytes);
@@ -109,6 +113,11 @@ public final class MailboxSummaries {
         if (kept == null) {
             return null;
         }
+        Copy hinted = hints.applyTo(key.mailboxId(), kept);
+        if (hinted != kept) {
+            put(key, hinted);
+            kept = hinted;
+        }
         MailboxChanges changes = messages.changesSince(key.mailboxId(), kept.asOf());
         if (!changes.complete()) {
             return null;
@@ -119,6 +128,14 @@ public final class MailboxSummaries {
         Copy now = updated(kept, changes);
         put(key, now);
         return now;
+    }
+
+    /**
+     * Listens to the mailboxes' committed changes for the hints that spare a store read (see
+     * {@link ChangeHints}). Without it, every change is read from the store.
+     */
+    public MailboxEvents.Registration listenTo(MailboxEvents events) {
+        return events.listenAll(hints);
     }
 
     /** Copies kept now (tests). */
@@ -163,5 +180,6 @@ public final class MailboxSummaries {
 
     private void put(Key key, Copy copy) {
         copies.put(key, copy);
+        hints.watch(key.mailboxId());
     }
 }

@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.mailbox.FlagOperation;
 import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.SystemFlag;
@@ -28,6 +29,7 @@ class MailboxSummariesTest {
     private MetadataStore store;
     private BlobStore blobs;
     private MessageService messages;
+    private MailboxService mailboxes;
     private long inbox;
     private long archive;
 
@@ -35,7 +37,7 @@ class MailboxSummariesTest {
     void open() {
         store = EmbeddedStore.openMetadata(dir, 2);
         blobs = EmbeddedStore.openBlobs(dir);
-        MailboxService mailboxes = new MailboxService(store, blobs);
+        mailboxes = new MailboxService(store, blobs);
         messages = mailboxes.messageService();
         long accountId = store.writeAndWait(tx -> {
             long domainId = tx.directory().insertDomain("example.test", Instant.now()).id();
@@ -87,6 +89,78 @@ class MailboxSummariesTest {
         assertThat(third.find(4)).isSameAs(first.find(4));
         assertThat(third.asOf()).isGreaterThan(second.asOf());
         assertThat(summaries.current(messages, inbox, 1)).isSameAs(third);
+    }
+
+    @Test
+    void flagChangesAndExpungesThatFollowACopyAreTakenFromTheirEvents() {
+        MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        summaries.listenTo(mailboxes.events());
+        List<MailboxEvents.FlagsChanged> told = new java.util.ArrayList<>();
+        mailboxes.events().listen(inbox, new MailboxEvents.Listener() {
+            @Override
+            public void flagsChanged(MailboxEvents.FlagsChanged event) {
+                told.add(event);
+            }
+        });
+        for (int i = 1; i <= 5; i++) {
+            append(inbox, i);
+        }
+        MailboxSummaries.Copy first = summaries.current(messages, inbox, 1);
+
+        messages.storeFlags(inbox, List.of(2L, 4L), FlagOperation.ADD, Flags.of(SystemFlag.SEEN), -1);
+        messages.remove(inbox, List.of(5L));
+        MailboxSummaries.Copy second = summaries.current(messages, inbox, 1);
+        assertThat(second.uids()).containsExactly(1, 2, 3, 4);
+        // The flags are the event's own, not read back from the store.
+        assertThat(second.find(2).flags()).isSameAs(told.get(0).changes().get(0).flags());
+        assertThat(second.find(2).flags().has(SystemFlag.SEEN)).isTrue();
+        assertThat(second.find(1)).isSameAs(first.find(1));
+        assertThat(second.asOf()).isEqualTo(first.asOf() + 2);
+
+        // An arrival's event lacks its size and date: from it on, the store is read as before.
+        append(inbox, 6);
+        messages.storeFlags(inbox, List.of(6L), FlagOperation.ADD, Flags.of(SystemFlag.FLAGGED), -1);
+        MailboxSummaries.Copy third = summaries.current(messages, inbox, 1);
+        assertThat(third.uids()).containsExactly(1, 2, 3, 4, 6);
+        assertThat(third.find(6).flags().has(SystemFlag.FLAGGED)).isTrue();
+        assertThat(third.find(6).flags()).isNotSameAs(told.get(1).changes().get(0).flags());
+        assertThat(third.find(6).size()).isEqualTo(messages.message(inbox, 6).orElseThrow().size());
+    }
+
+    /** Whatever mix of changes comes, a copy kept with the events' help is what a fresh read gives. */
+    @Test
+    void aCopyKeptWithTheEventsHelpIsAlwaysWhatTheStoreHolds() {
+        MailboxSummaries summaries = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES);
+        summaries.listenTo(mailboxes.events());
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 1; i <= 30; i++) {
+            append(inbox, i);
+        }
+        Flags[] operands = {Flags.of(SystemFlag.SEEN), Flags.of(SystemFlag.FLAGGED), Flags.fromStored(0, "$Work")};
+        for (int round = 0; round < 150; round++) {
+            // From the store, not the copy: asking the copy would take in the events at every round.
+            List<Long> present = messages.summaries(inbox).stream().map(dev.tern.mailbox.MessageSummary::uid).toList();
+            List<Long> some = present.stream().filter(u -> random.nextInt(3) == 0).toList();
+            switch (random.nextInt(6)) {
+                case 0 -> append(inbox, round);
+                case 1 -> messages.remove(inbox, some);
+                default -> messages.storeFlags(inbox, some.isEmpty() ? present : some,
+                        random.nextBoolean() ? FlagOperation.ADD : FlagOperation.REMOVE,
+                        operands[random.nextInt(operands.length)], -1);
+            }
+            if (random.nextInt(3) > 0) {
+                continue;    // several changes before the next look
+            }
+            MailboxSummaries.Copy kept = summaries.current(messages, inbox, 1);
+            MailboxSummaries.Copy fresh = new MailboxSummaries(MailboxSummaries.DEFAULT_MAX_BYTES)
+                    .current(messages, inbox, 1);
+            assertThat(kept.uids()).as("round %d", round).containsExactly(fresh.uids());
+            for (long uid : fresh.uids()) {
+                assertThat(kept.find(uid).flags()).as("round %d, uid %d", round, uid).isEqualTo(fresh.find(uid).flags());
+                assertThat(kept.find(uid).modSeq()).as("round %d, uid %d", round, uid).isEqualTo(fresh.find(uid).modSeq());
+                assertThat(kept.find(uid).size()).isEqualTo(fresh.find(uid).size());
+            }
+        }
     }
 
     @Test
