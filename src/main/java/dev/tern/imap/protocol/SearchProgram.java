@@ -45,16 +45,39 @@ public final class SearchProgram {
 
     private final Test test;
     private final boolean usesModSeq;
+    private final boolean onlyUnseen;
 
-    private SearchProgram(Test test, boolean usesModSeq) {
+    private SearchProgram(Test test, boolean usesModSeq, boolean onlyUnseen) {
         this.test = test;
         this.usesModSeq = usesModSeq;
+        this.onlyUnseen = onlyUnseen;
     }
 
     public static SearchProgram compile(SearchKey key) {
         boolean[] modSeq = {false};
         Compiled compiled = compile(key, modSeq);
-        return new SearchProgram(compiled.test, modSeq[0]);
+        return new SearchProgram(compiled.test, modSeq[0], onlyUnseen(key));
+    }
+
+    /**
+     * Every message the criteria match lacks {@code \Seen} (UNSEEN, NOT SEEN, or either among
+     * the keys of a list): a mailbox may then skip the messages it knows are all seen.
+     */
+    public boolean matchesOnlyUnseen() {
+        return onlyUnseen;
+    }
+
+    private static boolean onlyUnseen(SearchKey key) {
+        if (key instanceof SearchKey.Flag f) {
+            return !f.present() && f.flag().equalsIgnoreCase("\\Seen");
+        }
+        if (key instanceof SearchKey.Not n && n.key() instanceof SearchKey.Flag f) {
+            return f.present() && f.flag().equalsIgnoreCase("\\Seen");
+        }
+        if (key instanceof SearchKey.And a) {
+            return a.keys().stream().anyMatch(SearchProgram::onlyUnseen);
+        }
+        return false;
     }
 
     public boolean matches(MessageView message, Context context) {

@@ -4,6 +4,7 @@ import dev.tern.mailbox.MailboxChanges;
 import dev.tern.mailbox.MailboxEvents;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.MessageSummary;
+import dev.tern.mailbox.SystemFlag;
 
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +38,26 @@ public final class MailboxSummaries {
     private record Key(long mailboxId, long uidValidity) {
     }
 
-    /** A mailbox's summaries by ascending UID, current up to MODSEQ {@code asOf}. Never modified. */
-    record Copy(long asOf, long[] uids, MessageSummary[] summaries) {
+    /**
+     * A mailbox's summaries by ascending UID, current up to MODSEQ {@code asOf}. Never modified.
+     * {@code firstUnseenUid} is the lowest UID without \Seen ({@link Long#MAX_VALUE} when every
+     * message is seen): a search for unseen messages starts there, as Dovecot's does from its
+     * index's low-water mark. Most messages of a mailbox have been read.
+     */
+    record Copy(long asOf, long[] uids, MessageSummary[] summaries, long firstUnseenUid) {
+
+        Copy(long asOf, long[] uids, MessageSummary[] summaries) {
+            this(asOf, uids, summaries, firstUnseen(summaries));
+        }
+
+        private static long firstUnseen(MessageSummary[] summaries) {
+            for (MessageSummary s : summaries) {
+                if (!s.flags().has(SystemFlag.SEEN)) {
+                    return s.uid();
+                }
+            }
+            return Long.MAX_VALUE;
+        }
 
         /** The summary of {@code uid}, or null when the copy has none (the message is gone). */
         MessageSummary find(long uid) {

@@ -78,12 +78,17 @@ final class SearchCommand {
             return m;
         }
 
-        @Override
-        public MessageSummary summary(long uid) {
+        /** The mailbox's summaries, brought up to date at the first call. */
+        MailboxSummaries.Copy summaries() {
             if (summaries == null) {
                 summaries = current.get();
             }
-            MessageSummary s = summaries.findFrom(summaryCursor, uid);
+            return summaries;
+        }
+
+        @Override
+        public MessageSummary summary(long uid) {
+            MessageSummary s = summaries().findFrom(summaryCursor, uid);
             if (s == null) {
                 throw new StoredMessageView.Gone();
             }
@@ -113,10 +118,16 @@ final class SearchCommand {
     static void forEachMatch(MessageService messages, View v, SearchProgram program,
                              java.util.function.Consumer<StoredMessageView> onMatch) {
         SearchHeaders headers = new SearchHeaders(messages, v.mailboxId());
-        StoredMessageView.Entries entries = new IndexedEntries(messages, v.mailboxId(), v.summaries());
+        IndexedEntries entries = new IndexedEntries(messages, v.mailboxId(), v.summaries());
         SearchProgram.Context context = new SearchProgram.Context(v.largestSeq(), v.largestUid(), v.saved(), Instant.now());
         long[] uids = v.uids();
-        for (int i = 0; i < uids.length; i++) {
+        int start = 0;
+        if (program.matchesOnlyUnseen()) {
+            // Below the mailbox's first unseen message every message is seen (or gone): none can match.
+            int found = java.util.Arrays.binarySearch(uids, entries.summaries().firstUnseenUid());
+            start = found >= 0 ? found : -found - 1;
+        }
+        for (int i = start; i < uids.length; i++) {
             StoredMessageView view = new StoredMessageView(messages, headers, v.fields(), entries, uids[i], i + 1,
                     v.recent());
             try {

@@ -130,4 +130,20 @@ class SearchProgramTest {
         assertThat(mailbox.get(1).bodyReads()[0]).isEqualTo(1);
         assertThat(mailbox.stream().filter(m -> m != mailbox.get(1)).mapToInt(m -> m.bodyReads()[0]).sum()).isZero();
     }
+
+    @Test
+    void aProgramTellsWhetherItMatchesOnlyUnseenMessages() {
+        for (String yes : new String[]{"UNSEEN", "NOT SEEN", "FLAGGED UNSEEN", "(UNSEEN LARGER 10)", "NEW"}) {
+            assertThat(compiled(yes).matchesOnlyUnseen()).as(yes).isTrue();
+        }
+        for (String no : new String[]{"SEEN", "NOT UNSEEN", "OR UNSEEN FLAGGED", "ALL", "KEYWORD Seen", "OLD"}) {
+            assertThat(compiled(no).matchesOnlyUnseen()).as(no).isFalse();
+        }
+    }
+
+    private static SearchProgram compiled(String criteria) {
+        ImapRequest r = CommandParser.parse(("a SEARCH " + criteria).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.isValid()).as(criteria).isTrue();
+        return SearchProgram.compile(((ImapCommand.Search) r.command()).criteria());
+    }
 }

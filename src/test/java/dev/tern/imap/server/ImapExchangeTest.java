@@ -204,6 +204,29 @@ class ImapExchangeTest {
         assertThat(last(imap.command("s4", "STATUS INBOX (DELETED_STORAGE)"))).startsWith("s4 BAD");
     }
 
+    /** Searches for unseen messages start at the mailbox's first unseen one: those before it never match. */
+    @Test
+    void unseenSearchesFindTheUnseenMessagesWhereverTheFirstOneIs() {
+        login();
+        for (int i = 1; i <= 6; i++) {
+            append("INBOX", i == 4 || i == 6 ? "()" : "(\\Seen)", message("a@example.test", "b@example.test", null,
+                    "m" + i, i));
+        }
+        imap.command("s0", "SELECT INBOX");
+        assertThat(imap.command("u1", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 4 6");
+        assertThat(imap.command("u2", "SEARCH NOT SEEN").get(0)).isEqualTo("* SEARCH 4 6");
+        assertThat(imap.command("u3", "SEARCH UNSEEN UID 1:5").get(0)).isEqualTo("* SEARCH 4");
+        assertThat(imap.command("u4", "SEARCH OR UNSEEN UID 1").get(0)).isEqualTo("* SEARCH 1 4 6");
+
+        // The first unseen message moves down, then there is none.
+        imap.command("u5", "STORE 2 -FLAGS.SILENT (\\Seen)");
+        assertThat(imap.command("u6", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH 2 4 6");
+        imap.command("u7", "STORE 1:* +FLAGS.SILENT (\\Seen)");
+        assertThat(imap.command("u8", "UID SEARCH UNSEEN").get(0)).isEqualTo("* SEARCH");
+        assertThat(imap.command("u9", "SEARCH RETURN (COUNT) UNSEEN").get(0)).isEqualTo("* ESEARCH (TAG \"u9\") COUNT 0");
+        assertThat(imap.command("u10", "SEARCH SEEN").get(0)).isEqualTo("* SEARCH 1 2 3 4 5 6");
+    }
+
     @Test
     void aSavedSearchResultIsUsedByLaterCommands() {
         login();
