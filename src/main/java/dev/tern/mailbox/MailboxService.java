@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -181,13 +180,7 @@ public final class MailboxService {
 
     /** A mailbox by name (INBOX in any case). */
     public Optional<Rows.Mailbox> mailbox(long accountId, String name) {
-        String normalized;
-        try {
-            normalized = MailboxNames.normalize(name);
-        } catch (MailboxException e) {
-            return Optional.empty();
-        }
-        return store.read(tx -> tx.mailboxes().mailbox(accountId, normalized));
+        return normalized(name).flatMap(n -> store.read(tx -> tx.mailboxes().mailbox(accountId, n)));
     }
 
     public List<Rows.Message> messages(long mailboxId) {
@@ -294,19 +287,26 @@ public final class MailboxService {
      *
      * @throws MailboxException NOT_ALLOWED when the mailbox holds no messages (\Noselect)
      */
-    public Optional<Map.Entry<Rows.Mailbox, MailboxStatus>> status(long accountId, String name, boolean withDeletedSize) {
-        String normalized;
-        try {
-            normalized = MailboxNames.normalize(name);
-        } catch (MailboxException e) {
-            return Optional.empty();
-        }
-        return store.read(tx -> tx.mailboxes().mailbox(accountId, normalized).map(m -> {
+    public Optional<NamedStatus> status(long accountId, String name, boolean withDeletedSize) {
+        return normalized(name).flatMap(n -> store.read(tx -> tx.mailboxes().mailbox(accountId, n).map(m -> {
             if (!m.selectable()) {
                 throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, m.name() + " holds no messages");
             }
-            return Map.entry(m, status(tx, m, withDeletedSize));
-        }));
+            return new NamedStatus(m.name(), status(tx, m, withDeletedSize));
+        })));
+    }
+
+    /** A mailbox's status with its name as stored ({@code INBOX} for {@code inbox}). */
+    public record NamedStatus(String name, MailboxStatus status) {
+    }
+
+    /** The stored form of a mailbox name, or empty when it cannot name a mailbox. */
+    private static Optional<String> normalized(String name) {
+        try {
+            return Optional.of(MailboxNames.normalize(name));
+        } catch (MailboxException e) {
+            return Optional.empty();
+        }
     }
 
     private static MailboxStatus status(StoreTx tx, Rows.Mailbox m, boolean withDeletedSize) {

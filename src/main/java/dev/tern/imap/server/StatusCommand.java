@@ -5,16 +5,11 @@ import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
-import dev.tern.store.Rows;
 
 import java.util.Collection;
-import java.util.Map;
 
 /** STATUS (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ), also used by LIST-STATUS. */
 final class StatusCommand {
-
-    private record Answer(String name, MailboxStatus status) {
-    }
 
     private StatusCommand() {
     }
@@ -22,12 +17,9 @@ final class StatusCommand {
     static void status(ImapSession s, String tag, ImapCommand.Status c) {
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
-        s.onStorage(() -> {
-            Map.Entry<Rows.Mailbox, MailboxStatus> found = mailboxes.status(account, c.mailbox(),
-                    c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE)).orElseThrow(() ->
-                    new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + c.mailbox()));
-            return new Answer(found.getKey().name(), found.getValue());
-        }, (answer, error) -> {
+        s.onStorage(() -> mailboxes.status(account, c.mailbox(), c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE))
+                .orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+                        "no mailbox named " + c.mailbox())), (answer, error) -> {
             if (error != null) {
                 s.failed(tag, error, "STATUS");
                 return;
