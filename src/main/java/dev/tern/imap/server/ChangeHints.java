@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * change that follows it, with nothing missed between; the copy takes it and moves on. An
  * arrival (its event lacks the size and date a summary holds), a gap or an event that does not
  * fit ends the taking: the store read that follows finds the rest, as it always did. Taking an
- * event in again changes nothing, so one the store read has already brought is harmless. Hints
+ * event in again changes nothing, so one the store read has already brought is harmless, and the
+ * parts of one change that another node's events split are all taken. Hints
  * are only a shortcut: when they grow past a bound they are dropped, and the store answers.
  */
 final class ChangeHints implements MailboxEvents.Listener {
@@ -124,10 +125,14 @@ final class ChangeHints implements MailboxEvents.Listener {
         MailboxSummaries.Copy now = copy;
         for (Object event : events) {
             long modSeq = modSeq(event);
-            if (modSeq <= now.asOf()) {
+            boolean arrival = event instanceof MailboxEvents.NewMessage;
+            if (modSeq < now.asOf() || modSeq == now.asOf() && arrival) {
                 continue;    // the copy has it already
             }
-            MailboxSummaries.Copy next = modSeq == now.asOf() + 1 ? taken(now, event) : null;
+            // One change may come as several events of the same MODSEQ (another node's, split to
+            // fit the store's channel): a flag change or expunge of the copy's own MODSEQ is taken
+            // again, which changes nothing if the copy had it.
+            MailboxSummaries.Copy next = modSeq <= now.asOf() + 1 ? taken(now, event) : null;
             if (next == null) {
                 break;    // a gap, an arrival or a change that does not fit: the store read finds the rest
             }

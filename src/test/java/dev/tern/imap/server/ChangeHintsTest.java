@@ -15,7 +15,7 @@ class ChangeHintsTest {
 
     private static final long MAILBOX = 7;
 
-    /** Messages 1–4, all changed at MODSEQ 10 or before. */
+    /** Messages 1–4 with MODSEQs 7 to 10, as of MODSEQ 10. */
     private static MailboxSummaries.Copy copy() {
         long[] uids = {1, 2, 3, 4};
         MessageSummary[] summaries = new MessageSummary[uids.length];
@@ -37,7 +37,7 @@ class ChangeHintsTest {
     void changesThatFollowTheCopyAreTakenInOrderUntilAGap() {
         ChangeHints hints = new ChangeHints();
         hints.watch(MAILBOX);
-        hints.flagsChanged(seen(10, 1));                                        // the copy has it
+        hints.flagsChanged(seen(9, 1));                                         // older than the copy
         hints.flagsChanged(seen(11, 2, 3));
         hints.expunged(new MailboxEvents.Expunged(1, MAILBOX, List.of(4L), 12));
         hints.flagsChanged(seen(14, 1));                                        // 13 missing: not taken
@@ -49,6 +49,22 @@ class ChangeHintsTest {
         assertThat(taken.find(2).modSeq()).isEqualTo(11);
         // Used up: asked again, nothing is left to take.
         assertThat(hints.applyTo(MAILBOX, taken)).isSameAs(taken);
+    }
+
+    /** Another node's events carry a large change in parts of the same MODSEQ: all of them are taken. */
+    @Test
+    void everyPartOfOneChangeIsTaken() {
+        ChangeHints hints = new ChangeHints();
+        hints.watch(MAILBOX);
+        hints.flagsChanged(seen(11, 1, 2));
+        hints.flagsChanged(seen(11, 3));
+        hints.expunged(new MailboxEvents.Expunged(1, MAILBOX, List.of(4L), 12));
+        hints.expunged(new MailboxEvents.Expunged(1, MAILBOX, List.of(1L), 12));
+        MailboxSummaries.Copy taken = hints.applyTo(MAILBOX, copy());
+        assertThat(taken.asOf()).isEqualTo(12);
+        assertThat(taken.uids()).containsExactly(2, 3);
+        assertThat(taken.find(3).flags().has(SystemFlag.SEEN)).isTrue();
+        assertThat(taken.find(3).modSeq()).isEqualTo(11);
     }
 
     @Test
