@@ -58,17 +58,17 @@ final class ChangeHints implements MailboxEvents.Listener {
 
     @Override
     public void added(MailboxEvents.NewMessage event) {
-        hold(event.mailboxId(), event, 1);
+        hold(event.mailboxId(), event);
     }
 
     @Override
     public void flagsChanged(MailboxEvents.FlagsChanged event) {
-        hold(event.mailboxId(), event, event.changes().size());
+        hold(event.mailboxId(), event);
     }
 
     @Override
     public void expunged(MailboxEvents.Expunged event) {
-        hold(event.mailboxId(), event, event.uids().size());
+        hold(event.mailboxId(), event);
     }
 
     @Override
@@ -78,11 +78,11 @@ final class ChangeHints implements MailboxEvents.Listener {
     }
 
     /** Called on the committing thread: holds a reference, nothing more. */
-    private void hold(long mailboxId, Object event, int size) {
+    private void hold(long mailboxId, Object event) {
         if (!watched.contains(mailboxId)) {
             return;
         }
-        if (held.addAndGet(size) > maxHeld) {
+        if (held.addAndGet(size(event)) > maxHeld) {
             dropAll();
             return;
         }
