@@ -141,6 +141,11 @@ public final class TestCertificates {
         return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
     }
 
+    /** Writes a certificate as PEM, for a client told to trust it (mbsync, fetchmail). */
+    public static Path writePem(Path file, X509Certificate certificate) throws IOException {
+        return Files.writeString(file, pem(certificate));
+    }
+
     static String pem(Object o) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
