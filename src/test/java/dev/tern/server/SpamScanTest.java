@@ -211,6 +211,11 @@ class SpamScanTest {
         assertThat(header.indexOf("X-Spam: Yes")).isLessThan(header.indexOf("From: Alice"));
         assertThat(header.indexOf("X-Spam-Status:")).isLessThan(header.indexOf("From: Alice"));
         assertThat(header).contains("Subject: cheap " + Rspamd.JUNK_SUBJECT);
+        // What rspamd's milter_headers module asks for, below Tern's fields; not its Authentication-Results.
+        assertThat(header).containsPattern("\r\nX-Spamd-Bar: \\++\r\n");
+        assertThat(header.indexOf("X-Spamd-Bar:")).isGreaterThan(header.indexOf("X-Spam-Status:"))
+                .isLessThan(header.indexOf("From: Alice"));
+        assertThat(header.split("Authentication-Results:", -1)).as(header).hasSize(2);
         assertThat(metrics()).contains("tern_spam_scans_total{result=\"add_header\"} 1.0");
     }
 
@@ -233,6 +238,7 @@ class SpamScanTest {
                 .findFirst().orElse(null), l -> l != null);
         assertThat(line).contains("qid: <" + id.group(1) + ">", "ip: 127.0.0.1", "from: <alice@sender.test>",
                 "rcpts: <" + BOB + ">");
+        assertThat(header).contains("\r\nX-Rspamd-Queue-Id: " + id.group(1) + "\r\n");
     }
 
     @Test

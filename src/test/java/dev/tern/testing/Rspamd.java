@@ -284,6 +284,12 @@ public final class Rspamd implements AutoCloseable {
                 greylist = null;
                 rewrite_subject = null;
                 """);
+        // Fields for Tern to add, as its milter would give them to Postfix; rspamd leaves them out
+        // for loopback clients unless told otherwise. Its Authentication-Results is one Tern refuses.
+        Files.writeString(local.resolve("milter_headers.conf"), """
+                use = ["x-spamd-bar", "x-rspamd-queue-id", "authentication-results"];
+                skip_local = false;
+                """);
         Files.writeString(dir.resolve("junk.map"), "/" + JUNK_SUBJECT + "/i\n");
         Files.writeString(dir.resolve("reject.map"), "/" + REJECT_SUBJECT + "/i\n");
         Files.writeString(dir.resolve("soft.map"), "/" + SOFT_SUBJECT + "/i\n");

@@ -23,8 +23,16 @@ public final class RspamdClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What rspamd decided: its action ("no action", "add header", "reject"…), score and message for the client. */
-    public record Verdict(String action, double score, double required, String smtpMessage) {
+    /**
+     * What rspamd decided: its action ("no action", "add header", "reject"…), score and message for
+     * the client, and the header fields its {@code milter_headers} module asks to add, ready to put
+     * above the content ({@link MilterFields}).
+     */
+    public record Verdict(String action, double score, double required, String smtpMessage, String addedFields) {
+
+        public Verdict(String action, double score, double required, String smtpMessage) {
+            this(action, score, required, smtpMessage, "");
+        }
     }
 
     /**
@@ -99,6 +107,7 @@ public final class RspamdClient {
         }
         JsonNode message = root.path("messages").path("smtp_message");
         return new Verdict(action.asText(), root.path("score").asDouble(), root.path("required_score").asDouble(),
-                message.isTextual() ? message.asText() : null);
+                message.isTextual() ? message.asText() : null,
+                MilterFields.toAdd(root.path("milter").path("add_headers")));
     }
 }

@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * What an authenticated user submits (when {@code scan_submission} is on) is only ever refused or
  * deferred: it is never filed as junk for its recipients.
  *
- * <p>A scanned message gets an {@code X-Spam-Status} field with the score, for users' filters. A scan
+ * <p>A scanned message gets an {@code X-Spam-Status} field with the score, for users' filters, and
+ * below it the fields rspamd's {@code milter_headers} module asks for ({@link MilterFields}); the
+ * fields it asks to remove stay, since the content is stored as it streams by. A scan
  * that fails (rspamd down, slow, or answering nonsense) accepts the message unscanned or defers
  * it, as {@code on_failure} says.
  */
@@ -137,14 +139,15 @@ public final class SpamScan implements ContentFilter {
             case "add header", "rewrite subject" -> {
                 if (envelope.user() != null) {
                     // A user's own mail is not filed as junk for its recipients: only a refusal stops it.
-                    reception = new ReceptionVerdict("X-Spam-Status: Yes, " + score + "\r\n", false);
+                    reception = new ReceptionVerdict("X-Spam-Status: Yes, " + score + "\r\n" + v.addedFields(), false);
                     return null;
                 }
                 log.info("rspamd marked {} from {} sender <{}> as spam ({}): filed as junk", envelope.queueId(),
                         envelope.ip(), envelope.sender(), score);
-                reception = new ReceptionVerdict("X-Spam: Yes\r\nX-Spam-Status: Yes, " + score + "\r\n", true);
+                reception = new ReceptionVerdict("X-Spam: Yes\r\nX-Spam-Status: Yes, " + score + "\r\n" + v.addedFields(),
+                        true);
             }
-            default -> reception = new ReceptionVerdict("X-Spam-Status: No, " + score + "\r\n", false);
+            default -> reception = new ReceptionVerdict("X-Spam-Status: No, " + score + "\r\n" + v.addedFields(), false);
         }
         return null;
     }

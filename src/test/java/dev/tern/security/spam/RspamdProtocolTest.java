@@ -122,6 +122,51 @@ class RspamdProtocolTest {
     }
 
     @Test
+    void theFieldsRspamdAsksToAddGoBelowTernsOwnCheckedAsAnyOtherInput() {
+        String longLine = "x".repeat(1000);
+        answer = """
+                {"action":"no action","score":1.5,"required_score":15,"milter":{
+                  "remove_headers":{"X-Spamd-Result":0},
+                  "add_headers":{
+                    "X-Spamd-Result":{"order":-1,"value":"default: False [1.50 / 15.00];\\r\\n\\tMIME_GOOD(-0.10)[text/plain]"},
+                    "X-Rspamd-Queue-Id":"1M8QUEUEID",
+                    "X-Tags":[{"value":"one"},"two\\r\\nBcc: victim@example.org"],
+                    "X-Spamd-Bar":{"value":"\\u00e9+\\u0000+"},
+                    "Authentication-Results":{"order":1,"value":"vm; dkim=pass"},
+                    "X-Spam":"No",
+                    "Bad Name":"x",
+                    "X-Long":"%s",
+                    "X-Empty":"  \\r\\n  "
+                  }}}""".formatted(longLine);
+        ReceptionVerdict v = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception();
+        assertThat(v.traceFields()).isEqualTo("X-Spam-Status: No, score=1.50 required=15.00\r\n"
+                + "X-Spamd-Result: default: False [1.50 / 15.00];\r\n\tMIME_GOOD(-0.10)[text/plain]\r\n"
+                + "X-Rspamd-Queue-Id: 1M8QUEUEID\r\n"
+                + "X-Tags: one\r\n"
+                + "X-Tags: two\r\n\tBcc: victim@example.org\r\n"
+                + "X-Spamd-Bar: ?++\r\n");
+    }
+
+    @Test
+    void manyOrLargeFieldsFromRspamdAreCutAtTheBound() {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            fields.append(i == 0 ? "" : ",").append("\"X-F").append(i).append("\":\"v\"");
+        }
+        answer = "{\"action\":\"no action\",\"score\":0,\"required_score\":15,\"milter\":{\"add_headers\":{"
+                + fields + "}}}";
+        String added = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception().traceFields();
+        assertThat(added.lines().filter(l -> l.startsWith("X-F"))).hasSize(MilterFields.MAX_FIELDS);
+
+        String big = ("y".repeat(900) + "\\r\\n\\t").repeat(20);
+        answer = "{\"action\":\"no action\",\"score\":0,\"required_score\":15,\"milter\":{\"add_headers\":{"
+                + "\"X-A\":\"" + big + "\",\"X-B\":\"" + big + "\"}}}";
+        added = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception().traceFields();
+        assertThat(added).contains("X-A: ").doesNotContain("X-B: ");
+        assertThat(added.length()).isLessThanOrEqualTo(MilterFields.MAX_OCTETS + 100);
+    }
+
+    @Test
     void eachActionDecides() {
         RspamdSettings s = settings(1 << 20, RspamdSettings.OnFailure.ACCEPT);
         answer = "{\"action\":\"add header\",\"score\":7.25,\"required_score\":15}";
