@@ -220,6 +220,19 @@ class SpamScanTest {
     }
 
     @Test
+    void aSendersOwnVerdictFieldsNeverReachTheMailbox() throws Exception {
+        startScanning("");
+        String forged = plain("cheap " + Rspamd.JUNK_SUBJECT).replace("Subject: ",
+                "X-Spam-Status: No, score=-20.00 required=15.00\r\nX-Spam: No\r\nX-Spamd-Bar: -----\r\nSubject: ");
+        assertThat(sendOne(forged)).startsWith("250");
+
+        String header = header(onlyMessage("Junk"));
+        assertThat(header).doesNotContain("X-Spam: No").doesNotContain("-20.00").doesNotContain("-----");
+        assertThat(header.split("X-Spam-Status:", -1)).as(header).hasSize(2);
+        assertThat(header).containsPattern("X-Spam-Status: Yes, score=[0-9.]+").contains("\r\nX-Spam: Yes\r\n");
+    }
+
+    @Test
     void aPlainMessageIsDeliveredWithItsScore() throws Exception {
         startScanning("");
         String messageId = UUID.randomUUID() + "@sender.test";

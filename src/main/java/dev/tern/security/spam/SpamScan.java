@@ -3,6 +3,7 @@ package dev.tern.security.spam;
 import dev.tern.config.RspamdSettings;
 import dev.tern.mail.MailException;
 import dev.tern.mail.ReceptionVerdict;
+import dev.tern.message.HeaderFieldRemoval;
 import dev.tern.smtp.server.ContentFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,9 @@ import java.util.function.Consumer;
  *
  * <p>A scanned message gets an {@code X-Spam-Status} field with the score, for users' filters, and
  * below it the fields rspamd's {@code milter_headers} module asks for ({@link MilterFields}); the
- * fields it asks to remove stay, since the content is stored as it streams by. A scan
+ * fields it asks to remove are not looked at, since the content is stored as it streams by: instead
+ * the verdict fields a sender wrote ({@link #verdictField}) never reach the store, as Postfix
+ * setups drop them with {@code header_checks}; rspamd still sees them. A scan
  * that fails (rspamd down, slow, or answering nonsense) accepts the message unscanned or defers
  * it, as {@code on_failure} says.
  */
@@ -46,6 +49,8 @@ public final class SpamScan implements ContentFilter {
     private final RspamdSettings settings;
     private final RspamdClient.Envelope envelope;
     private final Consumer<String> results;
+    /** Removes the sender's verdict fields from what is stored; rspamd sees them (its SPAM_FLAG rule). */
+    private final HeaderFieldRemoval verdictFields = new HeaderFieldRemoval(SpamScan::verdictField, 64 * 1024);
     private byte[] content = new byte[8192];
     private int length;
     private boolean tooLarge;
@@ -67,7 +72,7 @@ public final class SpamScan implements ContentFilter {
     @Override
     public void write(ByteBuffer in, Consumer<ByteBuffer> out) {
         keep(in.duplicate());
-        out.accept(in);
+        verdictFields.write(in, out);
     }
 
     private void keep(ByteBuffer in) {
@@ -89,6 +94,17 @@ public final class SpamScan implements ContentFilter {
 
     @Override
     public void finish(Consumer<ByteBuffer> out) {
+        verdictFields.finish(out);
+    }
+
+    /**
+     * A field a spam filter states its verdict in ({@code X-Spam}, {@code X-Spam-*}, {@code X-Spamd-*},
+     * {@code X-Rspamd-*}): what this scan writes and mail readers and filters act on, so none may
+     * come from the sender. Given in lower case.
+     */
+    static boolean verdictField(String name) {
+        return name.equals("x-spam") || name.startsWith("x-spam-") || name.startsWith("x-spamd-")
+                || name.startsWith("x-rspamd-");
     }
 
     @Override

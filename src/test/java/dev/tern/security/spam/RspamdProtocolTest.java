@@ -37,6 +37,8 @@ class RspamdProtocolTest {
     volatile String answer = "{\"action\":\"no action\",\"score\":1.5,\"required_score\":15}";
     final Map<String, List<String>> headers = new ConcurrentHashMap<>();
     volatile byte[] body;
+    /** What the last scan handed on to storage. */
+    String stored;
     final List<String> results = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -81,8 +83,16 @@ class RspamdProtocolTest {
                 }
             });
         }
-        scan.finish(b -> { });
-        assertThat(passed).as("the content passes through unchanged").hasSize(bytes.length);
+        scan.finish(b -> {
+            while (b.hasRemaining()) {
+                passed.add(b.get());
+            }
+        });
+        byte[] out = new byte[passed.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = passed.get(i);
+        }
+        stored = new String(out, StandardCharsets.UTF_8);
         try {
             scan.verdict().join();
         } catch (CompletionException e) {
@@ -97,6 +107,7 @@ class RspamdProtocolTest {
     void theMessageAndItsEnvelopeGoToRspamd() {
         ReceptionVerdict v = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception();
         assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(MESSAGE);
+        assertThat(stored).as("the content passes through unchanged").isEqualTo(MESSAGE);
         assertThat(headers.get("ip")).containsExactly("192.0.2.7");
         assertThat(headers.get("helo")).as("no line end reaches a header").containsExactly("client.exampleX: y");
         assertThat(headers.get("hostname")).containsExactly("mail.client.example");
@@ -164,6 +175,21 @@ class RspamdProtocolTest {
         added = scan(MESSAGE, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT)).reception().traceFields();
         assertThat(added).contains("X-A: ").doesNotContain("X-B: ");
         assertThat(added.length()).isLessThanOrEqualTo(MilterFields.MAX_OCTETS + 100);
+    }
+
+    @Test
+    void theSendersOwnVerdictFieldsAreNotStoredButRspamdSeesThem() {
+        String forged = "From: jane@example.org\r\nX-Spam-Status: No, score=-50\r\n\tforged=yes\r\nX-Spam: No\r\n"
+                + "X-Spamd-Result: default: False [-50.00 / 15.00]\r\nx-rspamd-action: no action\r\n"
+                + "X-Spammy-Name: kept\r\nSubject: hi\r\n\r\nX-Spam: No in the body\r\n";
+        scan(forged, settings(1 << 20, RspamdSettings.OnFailure.ACCEPT));
+        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(forged);
+        assertThat(stored).isEqualTo("From: jane@example.org\r\nX-Spammy-Name: kept\r\nSubject: hi\r\n\r\n"
+                + "X-Spam: No in the body\r\n");
+
+        // A message too large to scan loses them too.
+        scan(forged, settings(16, RspamdSettings.OnFailure.ACCEPT));
+        assertThat(stored).startsWith("From: jane@example.org\r\nX-Spammy-Name: kept\r\n");
     }
 
     @Test
