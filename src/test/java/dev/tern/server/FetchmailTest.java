@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import dev.tern.testing.ClientRun;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
@@ -8,14 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,19 +89,12 @@ class FetchmailTest {
                 dir.resolve("server.pem"), commonName(), options, fetched));
         Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-------"));
         ProcessBuilder pb = new ProcessBuilder(FETCHMAIL.toString(), "-f", rc.toString(), "-i",
-                dir.resolve("fetchids").toString(), "--nosyslog", "-v").directory(dir.toFile()).redirectErrorStream(true);
+                dir.resolve("fetchids").toString(), "--nosyslog", "-v").directory(dir.toFile());
         pb.environment().put("HOME", dir.toString());
         pb.environment().put("FETCHMAILHOME", dir.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(finished).as("fetchmail finished; output:%n%s", out).isTrue();
-        assertThat(p.exitValue()).as("exit status of fetchmail; output:%n%s", out).isBetween(0, 1);
-        return p.exitValue();
+        ClientRun.Result r = ClientRun.run(pb, dir.resolve("fetchmail.out"), Duration.ofSeconds(120));
+        assertThat(r.status()).as("exit status of fetchmail; output:%n%s", r.output()).isBetween(0, 1);
+        return r.status();
     }
 
     private void deliver(String subject) {

@@ -5,6 +5,7 @@ import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.SystemFlag;
 import dev.tern.store.Rows;
+import dev.tern.testing.ClientRun;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
@@ -13,13 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,18 +93,11 @@ class MbsyncTest {
     }
 
     /** Runs one sync of every folder both ways; fails with mbsync's output unless it succeeds. */
-    private String sync() throws Exception {
-        Process p = new ProcessBuilder(MBSYNC.toString(), "-V", "-c", dir.resolve("mbsyncrc").toString(), "everything")
-                .directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(finished).as("mbsync finished; output:%n%s", out).isTrue();
-        assertThat(p.exitValue()).as("exit status of mbsync; output:%n%s", out).isZero();
-        return out;
+    private void sync() throws Exception {
+        ClientRun.Result r = ClientRun.run(new ProcessBuilder(MBSYNC.toString(), "-V", "-c",
+                dir.resolve("mbsyncrc").toString(), "everything").directory(dir.toFile()),
+                dir.resolve("mbsync.out"), Duration.ofSeconds(120));
+        assertThat(r.status()).as("exit status of mbsync; output:%n%s", r.output()).isZero();
     }
 
     private void deliver(String subject, String body) {
