@@ -315,11 +315,7 @@ final class SelectedMailbox implements AutoCloseable {
 
     /** The UIDs in this session's view, ascending: for work on the storage thread. */
     long[] uidsInView() {
-        long[] uids = new long[(int) sequence.size()];
-        for (int i = 0; i < uids.length; i++) {
-            uids[i] = sequence.uidAt(i + 1);
-        }
-        return uids;
+        return sequence.toArray();
     }
 
     /** Saves a search result as {@code $} (RFC 5182 §2.1); an empty array empties it. */
@@ -347,44 +343,31 @@ final class SelectedMailbox implements AutoCloseable {
         if (set.saved()) {
             return savedSearch();
         }
-        List<Long> out = new ArrayList<>();
         long size = sequence.size();
         if (size == 0) {
-            return out;
+            return List.of();
         }
-        if (!uids) {
-            for (SequenceSet.Range r : set.ranges()) {
-                long a = r.first() == SequenceSet.LARGEST ? size : r.first();
-                long b = r.last() == SequenceSet.LARGEST ? size : r.last();
-                for (long s = Math.min(a, b); s <= Math.min(Math.max(a, b), size); s++) {
-                    out.add(sequence.uidAt(s));
-                }
-            }
-        } else {
-            long max = sequence.maxUid();
-            for (SequenceSet.Range r : set.ranges()) {
-                long a = r.first() == SequenceSet.LARGEST ? max : r.first();
-                long b = r.last() == SequenceSet.LARGEST ? max : r.last();
-                long lo = Math.min(a, b);
-                long hi = Math.min(Math.max(a, b), max);
-                if (hi - lo > size) {
-                    // A wide UID range over a sparse mailbox: walk the messages, not the numbers.
-                    for (long s = 1; s <= size; s++) {
-                        long u = sequence.uidAt(s);
-                        if (u >= lo && u <= hi) {
-                            out.add(u);
-                        }
-                    }
-                } else {
-                    for (long u = lo; u <= hi; u++) {
-                        if (sequence.sequenceOf(u) > 0) {
-                            out.add(u);
-                        }
-                    }
-                }
-            }
+        long largest = uids ? sequence.maxUid() : size;
+        List<SequenceSet.Range> ranges = set.ranges();
+        long[] pairs = new long[2 * ranges.size()];
+        for (int i = 0; i < ranges.size(); i++) {
+            SequenceSet.Range r = ranges.get(i);
+            pairs[2 * i] = r.first() == SequenceSet.LARGEST ? largest : r.first();
+            pairs[2 * i + 1] = r.last() == SequenceSet.LARGEST ? largest : r.last();
         }
-        return out.stream().distinct().sorted().toList();
+        long[] merged = UidSequence.merged(pairs, largest);
+        long[] found = uids ? sequence.uidsWithin(merged) : sequence.uidsAtSequences(merged);
+        return new java.util.AbstractList<>() {
+            @Override
+            public Long get(int index) {
+                return found[index];
+            }
+
+            @Override
+            public int size() {
+                return found.length;
+            }
+        };
     }
 
     /** True when a sequence set names a number beyond the mailbox (RFC 9051 §6.4: BAD). */

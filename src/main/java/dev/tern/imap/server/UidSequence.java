@@ -37,6 +37,96 @@ final class UidSequence {
         if (seq < 1 || seq > size) {
             return 0;
         }
+        int r = runAtSequence(seq);
+        return firstUid[r] + (seq - before[r] - 1);
+    }
+
+    /** Every UID held, ascending: run by run, with no search per message. */
+    long[] toArray() {
+        long[] uids = new long[(int) size];
+        int n = 0;
+        for (int r = 0; r < runs; r++) {
+            for (long uid = firstUid[r]; uid <= lastUid[r]; uid++) {
+                uids[n++] = uid;
+            }
+        }
+        return uids;
+    }
+
+    /**
+     * The UIDs held within UID ranges, ascending and each once: {@code ranges} holds pairs of
+     * (lowest, highest), ascending, neither overlapping nor touching ({@link #merged}). The runs
+     * and the ranges are walked side by side: a {@code UID FETCH 1:*} of a large mailbox costs what
+     * copying its UIDs does.
+     */
+    long[] uidsWithin(long[] ranges) {
+        UidList out = new UidList();
+        int r = 0;
+        for (int i = 0; i < ranges.length; i += 2) {
+            long lo = ranges[i];
+            long hi = ranges[i + 1];
+            while (r < runs && lastUid[r] < lo) {
+                r++;
+            }
+            for (int k = r; k < runs && firstUid[k] <= hi; k++) {
+                out.addRange(Math.max(lo, firstUid[k]), Math.min(hi, lastUid[k]));
+            }
+        }
+        return out.toArray();
+    }
+
+    /**
+     * The UIDs of sequence numbers, ascending and each once: {@code ranges} as for
+     * {@link #uidsWithin}, of sequence numbers from 1 to {@link #size()}.
+     */
+    long[] uidsAtSequences(long[] ranges) {
+        UidList out = new UidList();
+        for (int i = 0; i < ranges.length; i += 2) {
+            long seq = ranges[i];
+            long last = ranges[i + 1];
+            int r = runAtSequence(seq);
+            while (seq <= last && r < runs) {
+                long first = firstUid[r] + (seq - before[r] - 1);
+                long inRun = Math.min(last - seq, lastUid[r] - first);
+                out.addRange(first, first + inRun);
+                seq += inRun + 1;
+                r++;
+            }
+        }
+        return out.toArray();
+    }
+
+    /**
+     * Ranges of numbers made fit for {@link #uidsWithin} and {@link #uidsAtSequences}: each pair put
+     * in order and cut to 1..{@code largest}, empty ones dropped, then sorted and joined where they
+     * overlap or touch.
+     */
+    static long[] merged(long[] pairs, long largest) {
+        int n = 0;
+        long[][] kept = new long[pairs.length / 2][];
+        for (int i = 0; i < pairs.length; i += 2) {
+            long lo = Math.max(1, Math.min(pairs[i], pairs[i + 1]));
+            long hi = Math.min(largest, Math.max(pairs[i], pairs[i + 1]));
+            if (lo <= hi) {
+                kept[n++] = new long[]{lo, hi};
+            }
+        }
+        Arrays.sort(kept, 0, n, (x, y) -> Long.compare(x[0], y[0]));
+        long[] out = new long[2 * n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (m > 0 && kept[i][0] <= out[m - 1] + 1) {
+                out[m - 1] = Math.max(out[m - 1], kept[i][1]);
+            } else {
+                out[m++] = kept[i][0];
+                out[m++] = kept[i][1];
+            }
+        }
+        return Arrays.copyOf(out, m);
+    }
+
+    /** Run index holding sequence number {@code seq} (1 to size). */
+    private int runAtSequence(long seq) {
         int lo = 0;
         int hi = runs - 1;
         while (lo < hi) {
@@ -47,7 +137,30 @@ final class UidSequence {
                 hi = mid - 1;
             }
         }
-        return firstUid[lo] + (seq - before[lo] - 1);
+        return lo;
+    }
+
+    /** A growing array of UIDs, filled a range at a time. */
+    private static final class UidList {
+        private long[] uids = new long[16];
+        private int n;
+
+        void addRange(long from, long to) {
+            long count = to - from + 1;
+            if (count <= 0) {
+                return;
+            }
+            if (n + count > uids.length) {
+                uids = Arrays.copyOf(uids, (int) Math.max(n + count, 2L * uids.length));
+            }
+            for (long u = from; u <= to; u++) {
+                uids[n++] = u;
+            }
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(uids, n);
+        }
     }
 
     /** The sequence number of {@code uid}, or 0 when it is not in the mailbox. */

@@ -50,6 +50,7 @@ class UidSequenceTest {
             }
             assertThat(s.size()).isEqualTo(plain.size());
         }
+        assertThat(s.toArray()).containsExactly(plain.stream().mapToLong(Long::longValue).toArray());
         for (int i = 0; i < plain.size(); i++) {
             assertThat(s.uidAt(i + 1)).isEqualTo(plain.get(i));
             assertThat(s.sequenceOf(plain.get(i))).isEqualTo(i + 1);
@@ -57,6 +58,44 @@ class UidSequenceTest {
         for (long uid = 0; uid <= next + 2; uid++) {
             long u = uid;
             assertThat(s.countBelow(uid)).as("below %d", uid).isEqualTo(plain.stream().filter(p -> p < u).count());
+        }
+    }
+
+    @Test
+    void rangesOfUidsAndOfSequenceNumbersAgreeWithAPlainList() {
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            List<Long> plain = new ArrayList<>();
+            long next = 0;
+            int count = random.nextInt(60);
+            for (int i = 0; i < count; i++) {
+                next += 1 + (random.nextInt(3) == 0 ? random.nextInt(6) : 0);
+                plain.add(next);
+            }
+            UidSequence s = new UidSequence(plain.stream().mapToLong(Long::longValue).toArray());
+            int pairs = 1 + random.nextInt(4);
+            long[] uidPairs = new long[2 * pairs];
+            long[] seqPairs = new long[2 * pairs];
+            for (int i = 0; i < 2 * pairs; i++) {
+                uidPairs[i] = 1 + random.nextInt((int) next + 5);
+                seqPairs[i] = 1 + random.nextInt(count + 3);
+            }
+            java.util.TreeSet<Long> byUid = new java.util.TreeSet<>();
+            java.util.TreeSet<Long> bySeq = new java.util.TreeSet<>();
+            for (int i = 0; i < 2 * pairs; i += 2) {
+                long lo = Math.min(uidPairs[i], uidPairs[i + 1]);
+                long hi = Math.max(uidPairs[i], uidPairs[i + 1]);
+                plain.stream().filter(u -> u >= lo && u <= hi).forEach(byUid::add);
+                long first = Math.min(seqPairs[i], seqPairs[i + 1]);
+                long last = Math.max(seqPairs[i], seqPairs[i + 1]);
+                for (long q = first; q <= Math.min(last, count); q++) {
+                    bySeq.add(plain.get((int) q - 1));
+                }
+            }
+            assertThat(s.uidsWithin(UidSequence.merged(uidPairs, s.maxUid())))
+                    .as("round %d", round).containsExactly(byUid.stream().mapToLong(Long::longValue).toArray());
+            assertThat(s.uidsAtSequences(UidSequence.merged(seqPairs, s.size())))
+                    .as("round %d", round).containsExactly(bySeq.stream().mapToLong(Long::longValue).toArray());
         }
     }
 }
