@@ -105,6 +105,11 @@ public final class Flags {
         return String.join(" ", keywords);
     }
 
+    /** Whether any keyword is set (most messages have none). */
+    public boolean hasKeywords() {
+        return !keywords.isEmpty();
+    }
+
     public SortedSet<String> keywords() {
         return Collections.unmodifiableSortedSet(keywords);
     }
@@ -112,7 +117,7 @@ public final class Flags {
     /** Every flag's IMAP name: the system flags in a fixed order, then the keywords. */
     public List<String> names() {
         List<String> out = new ArrayList<>();
-        for (SystemFlag f : SystemFlag.values()) {
+        for (SystemFlag f : SystemFlag.VALUES) {
             if (has(f)) {
                 out.add(f.imapName());
             }

@@ -10,8 +10,8 @@ public enum SystemFlag {
     DELETED("\\Deleted", 8),
     DRAFT("\\Draft", 16);
 
-    /** {@link #values()} copies its array at each call; a search asks for each message. */
-    private static final SystemFlag[] VALUES = values();
+    /** {@link #values()} copies its array at each call; a search asks for each message. Not to be changed. */
+    static final SystemFlag[] VALUES = values();
 
     private final String imapName;
     private final int bit;

@@ -228,6 +228,16 @@ public final class ResponseWriter {
         return closeList();
     }
 
+    /**
+     * A token written before and kept (a flag list that thousands of FETCH responses repeat): its
+     * octets as given, spaced as any token.
+     */
+    public ResponseWriter prepared(byte[] token) {
+        space();
+        write(token, 0, token.length);
+        return this;
+    }
+
     public ResponseWriter sequenceSet(SequenceSet set) {
         return atom(set.toString());
     }

@@ -2,9 +2,11 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.FetchItem;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MessageFlags;
 import dev.tern.mailbox.MessageService;
 import dev.tern.mailbox.MessageSummary;
+import dev.tern.mailbox.SystemFlag;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -89,7 +91,13 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
                 if (item == FetchItem.Attribute.UID) {
                     w.atom("UID").number(m.uid());
                 } else if (item == FetchItem.Attribute.FLAGS) {
-                    w.atom("FLAGS").flags(SelectedMailbox.withRecent(m.flags(), recent.test(m.uid())));
+                    w.atom("FLAGS");
+                    boolean isRecent = recent.test(m.uid());
+                    if (!m.flags().hasKeywords()) {
+                        w.prepared(systemFlagList(m.flags().systemBits(), isRecent));
+                    } else {
+                        w.flags(SelectedMailbox.withRecent(m.flags(), isRecent));
+                    }
                 } else {
                     w.atom("MODSEQ").openList().number(m.modSeq()).closeList();
                 }
@@ -97,6 +105,32 @@ final class FlagsResponder implements ImapIo.ResponseProducer {
             w.fetchEnd();
         }
         return next >= targets.size();
+    }
+
+    /**
+     * The flag lists of messages without keywords, most messages: one per combination of system
+     * flags and \Recent, written once and then copied, not built again for each of thousands of
+     * responses.
+     */
+    private static final byte[][] SYSTEM_FLAG_LISTS = new byte[2 << SystemFlag.values().length][];
+
+    static byte[] systemFlagList(int systemBits, boolean recent) {
+        int index = systemBits << 1 | (recent ? 1 : 0);
+        if (index >= SYSTEM_FLAG_LISTS.length) {    // a bit no flag has: as written, not kept
+            return list(systemBits, recent);
+        }
+        byte[] list = SYSTEM_FLAG_LISTS[index];
+        if (list == null) {
+            list = list(systemBits, recent);
+            SYSTEM_FLAG_LISTS[index] = list;    // a benign race: every thread makes the same octets
+        }
+        return list;
+    }
+
+    private static byte[] list(int systemBits, boolean recent) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+        new ResponseWriter(out).flags(SelectedMailbox.withRecent(Flags.fromStored(systemBits, null), recent));
+        return out.toByteArray();
     }
 
     private MessageFlags flagsOf(long uid) {
