@@ -33,7 +33,6 @@ public final class HeaderFieldRemoval {
     private boolean dropping;
     /** Whether a field has been seen: a continuation line before any is not one. */
     private boolean inField;
-    private int removedFields;
 
     /**
      * @param removed which field names (in lower case) go
@@ -86,11 +85,6 @@ public final class HeaderFieldRemoval {
         inHeader = false;
     }
 
-    /** Fields left out so far. */
-    public int removedFields() {
-        return removedFields;
-    }
-
     private void endOfLine(Consumer<ByteBuffer> out) {
         boolean keep;
         if (length <= 2 && (line[0] == '\n' || line[0] == '\r')) {
@@ -110,7 +104,6 @@ public final class HeaderFieldRemoval {
                 inField = true;
                 dropping = removed.test(name.toLowerCase(Locale.ROOT));
                 keep = !dropping;
-                removedFields += dropping ? 1 : 0;
             }
         }
         if (keep) {
