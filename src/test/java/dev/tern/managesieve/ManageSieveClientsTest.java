@@ -34,11 +34,7 @@ class ManageSieveClientsTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isExecutable(SIEVE_CONNECT), "sieve-connect is not installed (apt-get install sieve-connect)");
-        Path home = dir.resolve("server");
-        Files.createDirectories(home);
-        tern = new RunningServer(home, "", ManageSieveServerTest.LISTENERS, null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser("tim@example.test", PASSWORD);
+        tern = RunningServer.withAccount(dir.resolve("server"), ManageSieveServerTest.LISTENERS, "tim@example.test", PASSWORD);
     }
 
     @AfterEach

@@ -43,11 +43,7 @@ class FetchmailTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isExecutable(FETCHMAIL), "fetchmail is not installed (apt-get install fetchmail)");
-        Path home = dir.resolve("server");
-        Files.createDirectories(home);
-        tern = new RunningServer(home, "", "pop3s = [\"127.0.0.1:0\"]\nimaps = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser(USER, PASSWORD);
+        tern = RunningServer.withAccount(dir.resolve("server"), "pop3s = [\"127.0.0.1:0\"]\nimaps = [\"127.0.0.1:0\"]\n", USER, PASSWORD);
         fetched = dir.resolve("fetched");
         Files.createDirectories(fetched);
         TestCertificates.writePem(dir.resolve("server.pem"), tern.server().tls().certificate());

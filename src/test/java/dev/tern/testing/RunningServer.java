@@ -54,6 +54,22 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(beforeStart.apply(new TernServer(config, Duration.ofMillis(500))).start());
     }
 
+    /**
+     * A server for a client program's test: its files in {@code home} (made if missing), the
+     * listeners given, and one account, {@code address} with {@code password}, in its domain.
+     */
+    public static RunningServer withAccount(Path home, String listeners, String address, String password) {
+        try {
+            java.nio.file.Files.createDirectories(home);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        RunningServer server = new RunningServer(home, "", listeners, null);
+        server.services().directory().addDomain(address.substring(address.lastIndexOf('@') + 1));
+        server.services().directory().addUser(address, password);
+        return server;
+    }
+
     private RunningServer(TernServer started) {
         server = started;
     }

@@ -47,11 +47,7 @@ class MbsyncTest {
     @BeforeEach
     void start() throws Exception {
         assumeTrue(Files.isExecutable(MBSYNC), "mbsync is not installed (apt-get install isync)");
-        Path home = dir.resolve("server");
-        Files.createDirectories(home);
-        tern = new RunningServer(home, "", "imaps = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser(USER, PASSWORD);
+        tern = RunningServer.withAccount(dir.resolve("server"), "imaps = [\"127.0.0.1:0\"]\n", USER, PASSWORD);
         maildir = dir.resolve("mail");
         Files.createDirectories(maildir);
         Path pem = dir.resolve("server.pem");

@@ -47,11 +47,7 @@ class RoundcubeImapTest {
         assumeTrue(Files.isExecutable(PHP), "php is not installed (apt-get install php-cli php-mbstring php-intl)");
         assumeTrue(Files.isRegularFile(library.resolve("rcube_imap_generic.php")),
                 "Roundcube's library is not at " + library + " (set ROUNDCUBE_LIB; .ci/run unpacks it)");
-        Path home = dir.resolve("server");
-        Files.createDirectories(home);
-        tern = new RunningServer(home, "", "imaps = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser(USER, PASSWORD);
+        tern = RunningServer.withAccount(dir.resolve("server"), "imaps = [\"127.0.0.1:0\"]\n", USER, PASSWORD);
     }
 
     @AfterEach
