@@ -8,8 +8,7 @@ import org.slf4j.LoggerFactory;
  * logs its outcome ({@link AuthLog}), and ends it at once when the account it names is locked out.
  *
  * <p>What counts as a failure: wrong credentials, unavailable mechanism and malformed responses;
- * not store or KDC outages (TEMPORARY), which are not the client's doing. A failure decided before
- * the last challenge (SCRAM's {@code e=}) is counted when that challenge is sent.
+ * not store or KDC outages (TEMPORARY), which are not the client's doing.
  *
  * <p>Security: while an account is locked out, every exchange for it ends TEMPORARY whatever the
  * client sent, so the lockout cannot be used to test passwords.
@@ -23,7 +22,6 @@ final class GuardedExchange implements SaslExchange {
     private final AuthThrottle throttle;
     private final AuthFailureListener failures;
     private boolean over;
-    private boolean counted;
 
     GuardedExchange(SaslExchange inner, AuthContext context, AuthThrottle throttle, AuthFailureListener failures) {
         this.inner = inner;
@@ -40,11 +38,6 @@ final class GuardedExchange implements SaslExchange {
     @Override
     public String authenticationId() {
         return inner.authenticationId();
-    }
-
-    @Override
-    public SaslStep.Failure decidedFailure() {
-        return inner.decidedFailure();
     }
 
     @Override
@@ -70,17 +63,16 @@ final class GuardedExchange implements SaslExchange {
             AuthLog.ok(context, success.user().address(), inner.mechanism());
             return end(step);
         }
-        SaslStep.Failure failure = step instanceof SaslStep.Failure f ? f : inner.decidedFailure();
-        if (failure != null && !counted) {
-            counted = true;
+        if (step instanceof SaslStep.Failure failure) {
             if (countsAgainstClient(failure.reason())) {
                 throttle.failure(context.client(), login);
             }
             AuthLog.failed(context, login, inner.mechanism(), AuthLog.reason(failure.reason()));
             failures.failed(context.protocol(), inner.mechanism(), AuthLog.reason(failure.reason()));
             LOG.debug("{} failure from {}: {}", inner.mechanism(), context.client().getHostAddress(), failure.detail());
+            return end(step);
         }
-        return step instanceof SaslStep.Failure ? end(step) : step;
+        return step;
     }
 
     private static boolean countsAgainstClient(SaslStep.FailureReason reason) {

@@ -36,16 +36,6 @@ public interface SaslExchange {
         return null;
     }
 
-    /**
-     * The failure this exchange has already decided on while it still sends a last challenge
-     * (SCRAM's server-final {@code e=} message, RFC 5802 §7), or null. The next {@link #step}
-     * returns it whatever the client answers; throttling counts it at once, since a client may
-     * hang up instead of answering.
-     */
-    default SaslStep.Failure decidedFailure() {
-        return null;
-    }
-
     /** Releases what the exchange holds (a GSS context). Safe to call more than once. */
     default void dispose() {
     }

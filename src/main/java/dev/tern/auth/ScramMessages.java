@@ -32,47 +32,45 @@ final class ScramMessages {
     record ClientFinal(byte[] channelBinding, String nonce, String withoutProof, byte[] proof) {
     }
 
-    /** A message outside the grammar; {@code serverError} is the RFC 5802 {@code e=} value that fits. */
+    /** A message outside the grammar. */
     static final class Malformed extends Exception {
-        final String serverError;
 
-        Malformed(String serverError, String message) {
+        Malformed(String message) {
             super(message, null, false, false);
-            this.serverError = serverError;
         }
     }
 
     static ClientFirst clientFirst(String s) throws Malformed {
         if (s.startsWith("p=")) {
-            throw new Malformed("channel-binding-not-supported", "channel binding requested, but no -PLUS mechanism is offered");
+            throw new Malformed("channel binding requested, but no -PLUS mechanism is offered");
         }
         if (!s.startsWith("n,") && !s.startsWith("y,")) {
-            throw new Malformed("other-error", "expected the GS2 header n, or y,");
+            throw new Malformed("expected the GS2 header n, or y,");
         }
         int end = s.indexOf(',', 2);
         if (end < 0) {
-            throw new Malformed("other-error", "GS2 header not terminated");
+            throw new Malformed("GS2 header not terminated");
         }
         String authzField = s.substring(2, end);
         String authzid = "";
         if (!authzField.isEmpty()) {
             if (!authzField.startsWith("a=")) {
-                throw new Malformed("other-error", "bad authorization identity field");
+                throw new Malformed("bad authorization identity field");
             }
             authzid = saslname(authzField.substring(2));
         }
         String bare = s.substring(end + 1);
         if (bare.startsWith("m=")) {
-            throw new Malformed("extensions-not-supported", "mandatory extension not supported");
+            throw new Malformed("mandatory extension not supported");
         }
         String[] attrs = bare.split(",", -1);
         if (attrs.length < 2 || !attrs[0].startsWith("n=") || !attrs[1].startsWith("r=")) {
-            throw new Malformed("other-error", "expected n=user,r=nonce");
+            throw new Malformed("expected n=user,r=nonce");
         }
         String username = saslname(attrs[0].substring(2));
         String nonce = attrs[1].substring(2);
         if (username.isEmpty() || !printable(nonce)) {
-            throw new Malformed("other-error", "empty user name or bad nonce");
+            throw new Malformed("empty user name or bad nonce");
         }
         return new ClientFirst(s.substring(0, end + 1), authzid, bare, username, nonce);
     }
@@ -81,7 +79,7 @@ final class ScramMessages {
         int proofAt = s.lastIndexOf(",p=");
         String[] attrs = (proofAt < 0 ? s : s.substring(0, proofAt)).split(",", -1);
         if (proofAt < 0 || attrs.length < 2 || !attrs[0].startsWith("c=") || !attrs[1].startsWith("r=")) {
-            throw new Malformed("invalid-encoding", "expected c=...,r=...,p=...");
+            throw new Malformed("expected c=...,r=...,p=...");
         }
         return new ClientFinal(base64(attrs[0].substring(2)), attrs[1].substring(2), s.substring(0, proofAt),
                 base64(s.substring(proofAt + 3)));
@@ -95,12 +93,12 @@ final class ScramMessages {
             if (c == '=') {
                 String esc = s.startsWith("=2C", i) ? "," : s.startsWith("=3D", i) ? "=" : null;
                 if (esc == null) {
-                    throw new Malformed("invalid-username-encoding", "bad escape in a user name");
+                    throw new Malformed("bad escape in a user name");
                 }
                 sb.append(esc);
                 i += 2;
             } else if (c == ',') {
-                throw new Malformed("invalid-username-encoding", "comma in a user name");
+                throw new Malformed("comma in a user name");
             } else {
                 sb.append(c);
             }
@@ -116,7 +114,7 @@ final class ScramMessages {
         try {
             return Base64.getDecoder().decode(s);
         } catch (IllegalArgumentException e) {
-            throw new Malformed("invalid-encoding", "bad base64");
+            throw new Malformed("bad base64");
         }
     }
 }

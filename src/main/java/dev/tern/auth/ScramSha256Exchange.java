@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  * crosses the connection. -PLUS is not offered, so a client asking for channel binding ({@code p=})
  * is refused and {@code y,} is accepted (RFC 5802 §6). An unknown, disabled or SCRAM-less account
  * gets a made-up salt (the same for the same name, so repeated tries look like a real account's) and
- * the default iteration count, and fails at the proof like a wrong password (§9). Failures after
- * server-first are told with a server-final {@code e=} challenge, then the Failure.
+ * the default iteration count, and fails at the proof like a wrong password (§9). A failure after
+ * server-first ends the exchange at once, without a server-final {@code e=} message, as Dovecot
+ * ends it: RFC 5802 §5.1 allows either, the client then hears the protocol's own refusal (535,
+ * NO), and GNU SASL's client (msmtp's) cannot read an {@code e=} message at all.
  */
 final class ScramSha256Exchange implements SaslExchange {
 
@@ -30,7 +32,7 @@ final class ScramSha256Exchange implements SaslExchange {
     /** Key of the made-up salts; new at each start, so only this process's answers are consistent. */
     private static final byte[] FAKE_SALT_KEY = randomBytes(32);
 
-    private enum State { FIRST, FINAL, ERROR_SENT, DONE }
+    private enum State { FIRST, FINAL, DONE }
 
     private final CredentialLookup lookup;
     private final Supplier<String> serverNonce;
@@ -41,7 +43,6 @@ final class ScramSha256Exchange implements SaslExchange {
     private Credentials account;
     private ScramSecret secret;
     private SaslStep.Failure unusable;
-    private SaslStep.Failure decided;
 
     ScramSha256Exchange(CredentialLookup lookup) {
         this(lookup, () -> Base64.getEncoder().encodeToString(randomBytes(18)));
@@ -64,11 +65,6 @@ final class ScramSha256Exchange implements SaslExchange {
     }
 
     @Override
-    public SaslStep.Failure decidedFailure() {
-        return decided;
-    }
-
-    @Override
     public SaslStep step(byte[] response) {
         switch (state) {
             case FIRST -> {
@@ -80,10 +76,6 @@ final class ScramSha256Exchange implements SaslExchange {
             }
             case FINAL -> {
                 return clientFinal(response);
-            }
-            case ERROR_SENT -> {
-                state = State.DONE;
-                return decided;
             }
             default -> {
                 return new SaslStep.Failure(SaslStep.FailureReason.MALFORMED, "the exchange is over");
@@ -134,44 +126,36 @@ final class ScramSha256Exchange implements SaslExchange {
         ScramMessages.ClientFinal fin;
         try {
             if (text == null) {
-                throw new ScramMessages.Malformed("invalid-encoding", "not UTF-8");
+                throw new ScramMessages.Malformed("not UTF-8");
             }
             fin = ScramMessages.clientFinal(text);
         } catch (ScramMessages.Malformed e) {
-            return serverError(e.serverError, SaslStep.FailureReason.MALFORMED, e.getMessage());
+            return end(SaslStep.FailureReason.MALFORMED, e.getMessage());
         }
         if (!Arrays.equals(fin.channelBinding(), first.gs2Header().getBytes(StandardCharsets.UTF_8))) {
-            return serverError("channel-bindings-dont-match", SaslStep.FailureReason.BAD_CREDENTIALS,
-                    "c= does not repeat the GS2 header");
+            return end(SaslStep.FailureReason.BAD_CREDENTIALS, "c= does not repeat the GS2 header");
         }
         if (!fin.nonce().equals(serverFirst.substring(2, serverFirst.indexOf(',')))) {
-            return serverError("other-error", SaslStep.FailureReason.MALFORMED, "the nonce does not match");
+            return end(SaslStep.FailureReason.MALFORMED, "the nonce does not match");
         }
         if (secret == null) {
-            return serverError("invalid-proof", unusable.reason(), unusable.detail());
+            return end(unusable.reason(), unusable.detail());
         }
         byte[] authMessage = (first.bare() + "," + serverFirst + "," + fin.withoutProof()).getBytes(StandardCharsets.UTF_8);
         byte[] clientKey = ScramSecret.hmac(secret.storedKey(), authMessage);
         if (fin.proof().length != clientKey.length) {
-            return serverError("invalid-proof", SaslStep.FailureReason.BAD_CREDENTIALS, "wrong proof");
+            return end(SaslStep.FailureReason.BAD_CREDENTIALS, "wrong proof");
         }
         for (int i = 0; i < clientKey.length; i++) {
             clientKey[i] ^= fin.proof()[i]; // ClientSignature XOR ClientProof = ClientKey
         }
         if (!MessageDigest.isEqual(ScramSecret.sha256(clientKey), secret.storedKey())) {
-            return serverError("invalid-proof", SaslStep.FailureReason.BAD_CREDENTIALS, "wrong proof");
+            return end(SaslStep.FailureReason.BAD_CREDENTIALS, "wrong proof");
         }
         state = State.DONE;
         String verifier = "v=" + Base64.getEncoder().encodeToString(ScramSecret.hmac(secret.serverKey(), authMessage));
         return new SaslStep.Success(new AuthenticatedUser(account.accountId(), account.address(), account.senderScope()),
                 verifier.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Sends server-final {@code e=value}; the next step returns the failure. */
-    private SaslStep serverError(String value, SaslStep.FailureReason reason, String detail) {
-        decided = new SaslStep.Failure(reason, detail);
-        state = State.ERROR_SENT;
-        return new SaslStep.Challenge(("e=" + value).getBytes(StandardCharsets.UTF_8));
     }
 
     private SaslStep end(SaslStep.FailureReason reason, String detail) {

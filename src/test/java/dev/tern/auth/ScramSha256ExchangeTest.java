@@ -51,13 +51,12 @@ class ScramSha256ExchangeTest {
     }
 
     @Test
-    void wrongPasswordGetsInvalidProofThenFailure() {
+    void wrongPasswordFailsAtTheProofWithoutAServerFinalMessage() {
         ScramSha256Exchange x = exchange();
         String serverFirst = challenge(x.step(bytes("n,,n=alice@example.org,r=abc")));
         String clientFinal = clientFinal("n,,", "n=alice@example.org,r=abc", serverFirst, "wrong");
-        assertThat(challenge(x.step(bytes(clientFinal)))).isEqualTo("e=invalid-proof");
-        assertThat(x.decidedFailure().reason()).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
-        assertThat(failure(x.step(new byte[0]))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(x.step(bytes(clientFinal)))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(x.step(new byte[0]))).as("the exchange is over").isEqualTo(SaslStep.FailureReason.MALFORMED);
     }
 
     @Test
@@ -77,8 +76,7 @@ class ScramSha256ExchangeTest {
         assertThat(challenge(exchange().step(bytes("n,,n=nobody@example.org,r=abc")))).isEqualTo(serverFirst);
         assertThat(serverFirst).endsWith(",i=" + ScramSecret.ITERATIONS);
         String clientFinal = clientFinal("n,,", "n=nobody@example.org,r=abc", serverFirst, "guess");
-        assertThat(challenge(x.step(bytes(clientFinal)))).isEqualTo("e=invalid-proof");
-        assertThat(failure(x.step(new byte[0]))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(x.step(bytes(clientFinal)))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
     }
 
     @Test
@@ -86,9 +84,8 @@ class ScramSha256ExchangeTest {
         accounts.put(new Credentials(9, "old@example.org", true, PasswordHasher.hash("pw"), null, null));
         ScramSha256Exchange x = exchange();
         String serverFirst = challenge(x.step(bytes("n,,n=old@example.org,r=abc")));
-        assertThat(challenge(x.step(bytes(clientFinal("n,,", "n=old@example.org,r=abc", serverFirst, "pw")))))
-                .isEqualTo("e=invalid-proof");
-        assertThat(failure(x.step(new byte[0]))).isEqualTo(SaslStep.FailureReason.MECHANISM_UNAVAILABLE);
+        assertThat(failure(x.step(bytes(clientFinal("n,,", "n=old@example.org,r=abc", serverFirst, "pw")))))
+                .isEqualTo(SaslStep.FailureReason.MECHANISM_UNAVAILABLE);
     }
 
     @Test
@@ -122,17 +119,15 @@ class ScramSha256ExchangeTest {
         ScramSha256Exchange x = exchange();
         String serverFirst = challenge(x.step(bytes("n,,n=user,r=abc")));
         String forged = clientFinal("y,,", "n=user,r=abc", serverFirst, "pencil");
-        assertThat(challenge(x.step(bytes(forged)))).isEqualTo("e=channel-bindings-dont-match");
-        assertThat(failure(x.step(new byte[0]))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
+        assertThat(failure(x.step(bytes(forged)))).isEqualTo(SaslStep.FailureReason.BAD_CREDENTIALS);
 
         ScramSha256Exchange y = exchange();
         y.step(bytes("n,,n=user,r=abc"));
-        assertThat(challenge(y.step(bytes("c=biws,r=abcOTHER,p=AAAA")))).isEqualTo("e=other-error");
+        assertThat(failure(y.step(bytes("c=biws,r=abcOTHER,p=AAAA")))).isEqualTo(SaslStep.FailureReason.MALFORMED);
 
         ScramSha256Exchange z = exchange();
         z.step(bytes("n,,n=user,r=abc"));
-        assertThat(challenge(z.step(bytes("c=biws,r=abc" + SERVER_NONCE)))).isEqualTo("e=invalid-encoding");
-        assertThat(failure(z.step(new byte[0]))).isEqualTo(SaslStep.FailureReason.MALFORMED);
+        assertThat(failure(z.step(bytes("c=biws,r=abc" + SERVER_NONCE)))).isEqualTo(SaslStep.FailureReason.MALFORMED);
     }
 
     /** The client's side of RFC 5802 §3, for tests. */
