@@ -285,13 +285,33 @@ public final class Directory {
         store.writeAndWait(tx -> {
             Rows.Domain d = requireDomain(tx, a.asciiDomain());
             for (MailAddress t : parsed) {
+                String target = t.key();
                 if (tx.directory().domain(t.asciiDomain()).isEmpty()) {
-                    checkForwardTarget(t);   // another domain's address: mail is forwarded there
+                    // another domain's address: mail is forwarded there, and only that domain may
+                    // decide whether case matters in its local parts (RFC 5321 §2.4)
+                    checkForwardTarget(t);
+                    target = t.localPart() + "@" + t.asciiDomain();
                 }
-                tx.directory().insertAlias(a.key(), t.key(), d.id());
+                for (String same : storedTargets(tx, a.key(), t.key())) {
+                    tx.directory().deleteAlias(a.key(), same);   // written again: the new spelling stays
+                }
+                tx.directory().insertAlias(a.key(), target, d.id());
             }
             return null;
         });
+    }
+
+    /** The targets of an alias, as stored, that are the address {@code targetKey} in any case. */
+    private static List<String> storedTargets(StoreTx tx, String aliasKey, String targetKey) {
+        return tx.directory().aliasTargets(aliasKey).stream().filter(t -> lookupKey(t).equals(targetKey)).toList();
+    }
+
+    /**
+     * The lookup key of a stored alias target: a local target is stored as its key, an address of
+     * another domain with its local part as written and its domain in A-labels.
+     */
+    private static String lookupKey(String storedTarget) {
+        return storedTarget.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -339,7 +359,9 @@ public final class Directory {
                 removed = tx.directory().deleteAlias(a.key(), null);
             } else {
                 for (String t : targets) {
-                    removed += tx.directory().deleteAlias(a.key(), parse(t).key());
+                    for (String same : storedTargets(tx, a.key(), parse(t).key())) {
+                        removed += tx.directory().deleteAlias(a.key(), same);
+                    }
                 }
             }
             if (removed == 0) {
@@ -543,7 +565,8 @@ public final class Directory {
      * Adds the accounts and the addresses elsewhere an address leads to; false when it leads
      * nowhere. An address of another domain (only an alias target can be one) is forwarded to.
      */
-    private boolean expand(StoreTx tx, String key, int depth, Found found, List<String> path) {
+    private boolean expand(StoreTx tx, String address, int depth, Found found, List<String> path) {
+        String key = lookupKey(address);
         if (depth > MAX_ALIAS_DEPTH || path.contains(key)) {
             return false;
         }
@@ -551,7 +574,7 @@ public final class Directory {
         boolean any = false;
         List<String> targets = tx.directory().aliasTargets(key);
         for (String target : targets) {
-            if (target.equals(key)) {
+            if (lookupKey(target).equals(key)) {
                 any |= addAccount(tx, key, found);
             } else {
                 any |= expand(tx, target, depth + 1, found, path);
@@ -559,7 +582,7 @@ public final class Directory {
         }
         if (targets.isEmpty()) {
             // an address's own domain is ours; only a target's may not be
-            any = addAccount(tx, key, found) || (depth > 0 && addForward(tx, key, found));
+            any = addAccount(tx, key, found) || (depth > 0 && addForward(tx, address, found));
         }
         path.remove(path.size() - 1);
         return any;
@@ -572,17 +595,17 @@ public final class Directory {
     }
 
     /** Adds an address of a domain that is not ours as a forward; false for one of ours (it leads nowhere). */
-    private static boolean addForward(StoreTx tx, String key, Found found) {
+    private static boolean addForward(StoreTx tx, String target, Found found) {
         MailAddress address;
         try {
-            address = MailAddress.parse(key);
+            address = MailAddress.parse(target);
         } catch (IllegalArgumentException e) {
             return false;
         }
         if (tx.directory().domain(address.asciiDomain()).isPresent()) {
             return false;
         }
-        found.forwards.putIfAbsent(key, address);
+        found.forwards.putIfAbsent(address.key(), address);
         return true;
     }
 

@@ -71,15 +71,40 @@ class DirectoryTest {
         directory.addAlias("away@example.test", List.of("x@other.test"));
         directory.addAlias("gone@example.test", List.of("nobody@example.test"));
 
-        assertThat(destinations("info@example.test")).containsExactly("alice@example.test", "forward someone@elsewhere.test");
+        assertThat(destinations("info@example.test")).as("another domain decides what case means in its local parts")
+                .containsExactly("alice@example.test", "forward Someone@elsewhere.test");
         assertThat(destinations("out@example.test")).as("each address elsewhere once, through nested aliases")
-                .containsExactly("alice@example.test", "forward someone@elsewhere.test");
+                .containsExactly("alice@example.test", "forward Someone@elsewhere.test");
         assertThat(destinations("away@example.test")).containsExactly("forward x@other.test");
         assertThat(destinations("away+tag@example.test")).containsExactly("forward x@other.test");
         assertThat(destinations("gone@example.test")).as("a local address nobody has is not forwarded anywhere")
                 .containsExactly("Unknown");
         assertThat(directory.targetsLeadingNowhere("away@example.test")).isEmpty();
         assertThat(directory.targetsLeadingNowhere("gone@example.test")).containsExactly("nobody@example.test");
+    }
+
+    @Test
+    void aTargetElsewhereKeepsTheCaseOfItsLocalPartAndIsOneAddressInAnyCase() {
+        directory.addAlias("Team@Example.TEST", List.of("ALICE@example.test", "J.Doe@Elsewhere.TEST"));
+        assertThat(directory.aliases("example.test")).as("local targets are keys; a target elsewhere keeps its local part")
+                .containsEntry("team@example.test", List.of("J.Doe@elsewhere.test", "alice@example.test"));
+        assertThat(destinations("team@example.test")).containsExactly("alice@example.test", "forward J.Doe@elsewhere.test");
+
+        directory.addAlias("team@example.test", List.of("j.doe@elsewhere.test"));
+        assertThat(directory.aliases("example.test").get("team@example.test")).as("written again, the new spelling replaces the old")
+                .containsExactly("alice@example.test", "j.doe@elsewhere.test");
+        assertThat(destinations("team@example.test")).containsExactly("alice@example.test", "forward j.doe@elsewhere.test");
+
+        directory.deleteAlias("team@example.test", List.of("J.DOE@elsewhere.test"));
+        assertThat(directory.aliases("example.test").get("team@example.test")).containsExactly("alice@example.test");
+    }
+
+    @Test
+    void aDomainAddedLaterTurnsATargetWrittenWithCapitalsIntoItsAccount() {
+        directory.addAlias("team@example.test", List.of("Carol@Later.test"));
+        directory.addDomain("later.test");
+        directory.addUser("carol@later.test", "secret-enough-1");
+        assertThat(destinations("team@example.test")).containsExactly("carol@later.test");
     }
 
     @Test
