@@ -16,6 +16,7 @@ import dev.tern.queue.RetryPolicy;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
+import dev.tern.suppression.SuppressionList;
 import dev.tern.tracking.DeliveryTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +61,12 @@ public final class OutcomeRecorder {
     private final String hostname;
     private final Executor storageExecutor;
     private final Clock clock;
+    /** Where the addresses that other servers refuse as nonexistent are listed; null: nowhere. */
+    private final SuppressionList suppressions;
 
     public OutcomeRecorder(MetadataStore store, MailQueue queue, MailboxService mailboxes, RetryPolicy retry,
                            Duration delayWarning, long bounceSizeLimit, String hostname, Executor storageExecutor,
-                           Clock clock) {
+                           Clock clock, SuppressionList suppressions) {
         this.store = store;
         this.queue = queue;
         this.mailboxes = mailboxes;
@@ -73,6 +76,7 @@ public final class OutcomeRecorder {
         this.hostname = hostname;
         this.storageExecutor = storageExecutor;
         this.clock = clock;
+        this.suppressions = suppressions;
     }
 
     /** What records the delivery events of the outcomes. */
@@ -174,6 +178,7 @@ public final class OutcomeRecorder {
             }
             if (changed) {
                 track(tx, message, c, placements.get(id));
+                listIfRefusedAsNonexistent(tx, message, c);
             }
             anyChanged |= changed;
         }
@@ -185,6 +190,21 @@ public final class OutcomeRecorder {
         if (tx.queue().waiting(message.id()) == 0 && tx.queue().message(message.id()).isPresent()) {
             tx.queue().delete(message.id());
             mailboxes.releaseBlob(tx, message.blobId());
+        }
+    }
+
+    /**
+     * Puts a recipient on the suppression list when its own server (not a decision made here, such
+     * as a null MX) refused it permanently as nonexistent or disabled.
+     */
+    private void listIfRefusedAsNonexistent(StoreTx tx, Rows.QueuedMessage message, Change c) {
+        RecipientOutcome o = c.outcome();
+        if (suppressions == null || !"bounced".equals(c.state()) || o.remoteMta() == null) {
+            return;
+        }
+        String address = o.recipient().address();
+        if (suppressions.recordRefusal(tx, address, o.status(), o.diagnostic(), message.id())) {
+            tx.afterCommit(() -> log.info("{}: <{}> put on the suppression list: {}", message.id(), address, o.detail()));
         }
     }
 

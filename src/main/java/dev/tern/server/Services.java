@@ -16,6 +16,7 @@ import dev.tern.sieve.SieveScripts;
 import dev.tern.forwarding.SenderRewriting;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
+import dev.tern.suppression.SuppressionList;
 import dev.tern.tracking.DeliveryTracker;
 import dev.tern.tracking.MessageTrace;
 import dev.tern.webhooks.Webhooks;
@@ -51,6 +52,7 @@ public final class Services implements AutoCloseable {
     private final DomainOnboarding onboarding;
     private final SmtpCredentials smtpCredentials;
     private final SieveScripts sieveScripts;
+    private final SuppressionList suppressions;
     private final SenderRewriting senderRewriting;
     /** For the checks of published records: made at the first check, without a cache. */
     private DnsResolver checkResolver;
@@ -91,6 +93,8 @@ public final class Services implements AutoCloseable {
                 ClientPorts.of(config), config.mtaStsPolicy(), this::checkResolver, storageExecutor);
         this.smtpCredentials = new SmtpCredentials(metadata, config.recipientDelimiter(), Clock.systemUTC());
         this.sieveScripts = new SieveScripts(metadata, new SieveEngine(), Clock.systemUTC());
+        this.suppressions = new SuppressionList(metadata, config.suppression(), directory::isLocalDomain,
+                Clock.systemUTC());
     }
 
     /** A resolver without a cache, for checks of what is published now; closed with these services. */
@@ -177,6 +181,10 @@ public final class Services implements AutoCloseable {
     /** Signs and reads the rewritten sender addresses of forwarded mail (docs/forwarding.md). */
     public SenderRewriting senderRewriting() {
         return senderRewriting;
+    }
+
+    public SuppressionList suppressions() {
+        return suppressions;
     }
 
     /**

@@ -329,7 +329,7 @@ public final class TernServer implements AutoCloseable {
             RetryPolicy retry = new RetryPolicy(delivery.retryFirst(), delivery.retryMax(), delivery.maxLifetime());
             OutcomeRecorder recorder = new OutcomeRecorder(services.metadata(), services.queue(), services.mailboxes(),
                     retry, delivery.delayWarning(), delivery.bounceSizeLimit(), config.hostname(),
-                    services.storageExecutor(), Clock.systemUTC());
+                    services.storageExecutor(), Clock.systemUTC(), services.suppressions());
             Forwarding forwarding = new Forwarding(services.mailboxes(), services.queue(), services.senderRewriting(),
                     services.directory()::isLocalDomain, config.hostname(), Clock.systemUTC());
             SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
@@ -343,7 +343,8 @@ public final class TernServer implements AutoCloseable {
                     : PemCredentials.readCertificates(delivery.caFile(), "delivery.ca_file");
             tlsCounts = delivery.tlsReports().enabled() ? new TlsSessionCounts(Clock.systemUTC()) : null;
             remote = new RemoteDeliveryAgent(delivery, config.hostname(), dns, services.mailboxes(),
-                    services.metadata(), signer(), recorder, this::receivesOn, trust, timeouts, tlsCounts);
+                    services.metadata(), signer(), recorder, this::receivesOn, trust, timeouts, tlsCounts,
+                    services.suppressions());
             if (!services.metadata().shared()) {
                 // The only process that delivers from this store: what was in flight was interrupted.
                 // A shared store's leases belong to nodes that may still be running; they expire.
@@ -380,6 +381,7 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeMtaStsPolicies, 3, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeReportCounts, 5, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeVacationReplies, 7, 60, TimeUnit.MINUTES);
+            housekeeping.scheduleWithFixedDelay(this::purgeSuppressions, 11, 60, TimeUnit.MINUTES);
             AggregateReports daily = new AggregateReports(services.metadata(), tlsCounts, inbound.dmarcReports);
             if (daily.any()) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
@@ -733,6 +735,18 @@ public final class TernServer implements AutoCloseable {
             services.metadata().writeAndWait(tx -> tx.sieve().purgeVacationReplies(Instant.now(), 10_000));
         } catch (RuntimeException e) {
             log.warn("dropping expired vacation replies failed: {}", e.toString());
+        }
+    }
+
+    /** Forgets the suppression list's entries whose time has passed, every hour. */
+    private void purgeSuppressions() {
+        try {
+            int purged = services.suppressions().purgeExpired();
+            if (purged > 0) {
+                log.info("delivery: {} address(es) left the suppression list, their time passed", purged);
+            }
+        } catch (RuntimeException e) {
+            log.warn("dropping expired suppressions failed: {}", e.toString());
         }
     }
 

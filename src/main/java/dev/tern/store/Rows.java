@@ -430,4 +430,18 @@ public final class Rows {
             domains = List.copyOf(domains);
         }
     }
+
+    /**
+     * An address outbound mail is not sent to.
+     *
+     * @param address   the lookup key (local part lower-cased, A-label domain)
+     * @param reason    {@code bounce} (its server refused it as nonexistent) or {@code manual}
+     * @param status    the enhanced status of the refusal; null for a manual entry
+     * @param detail    the remote server's reply, or the operator's note; may be null
+     * @param queueId   the message whose delivery was refused; null for a manual entry
+     * @param expiresAt null when the entry stays until removed
+     */
+    public record Suppression(String address, String domain, String reason, String status, String detail,
+                              String queueId, Instant createdAt, Instant expiresAt) {
+    }
 }

@@ -41,6 +41,8 @@ public interface StoreTx {
 
     WebhookDao webhooks();
 
+    SuppressionDao suppressions();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 

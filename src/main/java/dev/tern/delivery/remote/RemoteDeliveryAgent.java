@@ -28,6 +28,7 @@ import dev.tern.smtp.client.TlsSettings;
 import dev.tern.smtp.client.TranscriptListener;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
+import dev.tern.suppression.SuppressionList;
 import dev.tern.tracking.Relay;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -86,6 +87,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     /** Null when TLS reports are off. */
     private final TlsSessionCounts tlsCounts;
     private final TlsaLookup tlsa;
+    /** Addresses not sent to; null: none. */
+    private final SuppressionList suppressions;
 
     /**
      * @param store      where MTA-STS policies are kept between restarts
@@ -95,8 +98,9 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     public RemoteDeliveryAgent(DeliverySettings settings, String hostname, DnsResolver dns, MailboxService mailboxes,
                                MetadataStore store, MessageSigner signer, OutcomeRecorder recorder,
                                Predicate<InetSocketAddress> isSelf, List<X509Certificate> extraTrust,
-                               SmtpTimeouts timeouts, TlsSessionCounts tlsCounts) {
+                               SmtpTimeouts timeouts, TlsSessionCounts tlsCounts, SuppressionList suppressions) {
         this.settings = settings;
+        this.suppressions = suppressions;
         this.tlsCounts = tlsCounts;
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
@@ -143,8 +147,42 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         return limiter.waiting(hop.destination()) < MAX_WAITING_PER_DESTINATION;
     }
 
-    /** Delivers remote recipients of one message; completes when the outcomes are stored. */
+    /**
+     * Delivers remote recipients of one message; completes when the outcomes are stored. A
+     * recipient on the suppression list bounces at once, without a connection.
+     */
     public CompletableFuture<Void> deliver(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients) {
+        if (suppressions == null) {
+            return send(message, recipients, List.of());
+        }
+        return CompletableFuture.supplyAsync(() -> suppressions.listed(recipients.stream()
+                .map(Rows.QueueRecipient::address).toList()), blockingWork).thenCompose(listed -> {
+            if (listed.isEmpty()) {
+                return send(message, recipients, List.of());
+            }
+            List<Rows.QueueRecipient> sending = new ArrayList<>();
+            List<RecipientOutcome> refused = new ArrayList<>();
+            for (Rows.QueueRecipient r : recipients) {
+                Rows.Suppression s = listed.get(r.address());
+                if (s == null) {
+                    sending.add(r);
+                } else {
+                    RecipientOutcome o = new RecipientOutcome(r, RecipientOutcome.Kind.FAILED, SuppressionList.status(s),
+                            SuppressionList.explanation(s), null, false, Relay.none());
+                    logOutcome(message, o, "none", null);
+                    refused.add(o);
+                }
+            }
+            return send(message, sending, refused);
+        });
+    }
+
+    /** Sends to {@code recipients}, and stores their outcomes with those already decided. */
+    private CompletableFuture<Void> send(Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients,
+                                         List<RecipientOutcome> decided) {
+        if (recipients.isEmpty()) {
+            return recorder.record(message, decided);
+        }
         Map<NextHop, List<Rows.QueueRecipient>> byHop = new LinkedHashMap<>();
         for (Rows.QueueRecipient r : recipients) {
             byHop.computeIfAbsent(nextHop(r.address()), k -> new ArrayList<>()).add(r);
@@ -156,7 +194,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             parts.add(prepared.thenCompose(p -> deliverTo(e.getKey(), message, stored, e.getValue(), p)));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
-            List<RecipientOutcome> all = new ArrayList<>();
+            List<RecipientOutcome> all = new ArrayList<>(decided);
             parts.forEach(p -> all.addAll(p.join()));
             return recorder.record(message, all);
         });

@@ -8,6 +8,7 @@ import dev.tern.store.DomainOwnershipDao;
 import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
 import dev.tern.store.SecretDao;
+import dev.tern.store.SuppressionDao;
 import dev.tern.store.SieveDao;
 import dev.tern.store.TlsReportDao;
 import dev.tern.store.DmarcReportDao;
@@ -39,6 +40,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlAcmeDao acme;
     private final SqlSieveDao sieve;
     private final SqlSecretDao secrets;
+    private final SqlSuppressionDao suppressions;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -92,6 +94,7 @@ public final class SqlStoreTx implements StoreTx {
         this.acme = new SqlAcmeDao(db);
         this.sieve = new SqlSieveDao(db, directory);
         this.secrets = new SqlSecretDao(db);
+        this.suppressions = new SqlSuppressionDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -169,6 +172,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public SecretDao secrets() {
         return secrets;
+    }
+
+    @Override
+    public SuppressionDao suppressions() {
+        return suppressions;
     }
 
     @Override
