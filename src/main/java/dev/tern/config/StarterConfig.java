@@ -152,6 +152,12 @@ public final class StarterConfig {
                 # enabled = true
                 # from = "tls-reports@your-domain"
 
+                # [suppression]
+                # An address whose server refuses it as nonexistent (550 5.1.1…) is not tried again
+                # for 30 days: its mail bounces at once (bin/tern suppression list|delete).
+                # hard_bounces = true
+                # keep_for = "30d"                    # "0": until deleted
+
                 # [mta_sts]
                 # The MTA-STS policy served for your domains (with autoconfigs): "testing" first,
                 # "enforce" once the certificate covers mta-sts.DOMAIN of each domain, "off" for none.

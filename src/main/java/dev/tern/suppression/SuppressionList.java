@@ -194,7 +194,7 @@ public final class SuppressionList {
         if (text == null) {
             return null;
         }
-        String t = text.replaceAll("[\\r\\n\\t]+", " ").strip();
+        String t = text.replaceAll("\\s*\\p{Cntrl}+\\s*", " ").strip();   // one line, as the remote wrote it
         return t.length() <= MAX_DETAIL ? t : t.substring(0, MAX_DETAIL);
     }
 

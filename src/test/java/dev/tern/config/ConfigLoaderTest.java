@@ -237,6 +237,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSuppressionListTakesHardBouncesForThirtyDaysUnlessToldOtherwise() {
+        assertThat(parse("hostname = \"mx.example.test\"\n").suppression())
+                .isEqualTo(new SuppressionSettings(true, Duration.ofDays(30)));
+        assertThat(parse("[suppression]\nhard_bounces = false\nkeep_for = \"0\"\n").suppression())
+                .isEqualTo(new SuppressionSettings(false, Duration.ZERO));
+        assertThat(parse("[suppression]\nkeep_for = \"90d\"\n").suppression().keepFor()).isEqualTo(Duration.ofDays(90));
+        assertThatThrownBy(() -> parse("[suppression]\nkeep_for = \"forever\"\n"))
+                .hasMessageStartingWith("suppression.keep_for: expected a duration");
+        assertThatThrownBy(() -> parse("[suppression]\nhard_bounces = \"yes\"\n"))
+                .hasMessageStartingWith("suppression.hard_bounces:");
+        assertThatThrownBy(() -> parse("[suppression]\nenabled = true\n"))
+                .hasMessageStartingWith("suppression.enabled: unknown setting");
+    }
+
+    @Test
     void trackingRetentionDefaultsToThirtyDaysAndMustBeAnHourAtLeast() {
         assertThat(parse("hostname = \"mx.example.test\"\n").tracking().retention()).isEqualTo(Duration.ofDays(30));
         assertThat(parse("[tracking]\nretention = \"7d\"\n").tracking().retention()).isEqualTo(Duration.ofDays(7));

@@ -64,6 +64,45 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void suppressionsAreReplacedListedInOrderExpireAndArePurged() {
+        Instant t = Instant.parse("2026-11-20T10:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.suppressions().put(new Rows.Suppression("b@one.test", "one.test", "bounce", "5.1.1", "550 5.1.1 no", "Q1",
+                    t, t.plusSeconds(60)));
+            tx.suppressions().put(new Rows.Suppression("a@one.test", "one.test", "manual", null, null, null, t, null));
+            tx.suppressions().put(new Rows.Suppression("c@two.test", "two.test", "bounce", "5.2.1", "550 5.2.1", "Q2", t, null));
+            // the same address again replaces its entry
+            tx.suppressions().put(new Rows.Suppression("b@one.test", "one.test", "bounce", "5.1.10", "550 5.1.10 gone", "Q3",
+                    t, t.plusSeconds(120)));
+            return null;
+        });
+        store.read(tx -> {
+            Rows.Suppression b = tx.suppressions().find("b@one.test", t).orElseThrow();
+            assertThat(b).isEqualTo(new Rows.Suppression("b@one.test", "one.test", "bounce", "5.1.10", "550 5.1.10 gone",
+                    "Q3", t, t.plusSeconds(120)));
+            assertThat(tx.suppressions().find("a@one.test", t).orElseThrow().expiresAt()).isNull();
+            assertThat(tx.suppressions().find("b@one.test", t.plusSeconds(120))).as("expired").isEmpty();
+            assertThat(tx.suppressions().list(null, null, 10, t)).extracting(Rows.Suppression::address)
+                    .containsExactly("a@one.test", "b@one.test", "c@two.test");
+            assertThat(tx.suppressions().list("one.test", "a@one.test", 10, t)).extracting(Rows.Suppression::address)
+                    .containsExactly("b@one.test");
+            assertThat(tx.suppressions().list(null, null, 2, t.plusSeconds(120))).extracting(Rows.Suppression::address)
+                    .containsExactly("a@one.test", "c@two.test");
+            return null;
+        });
+        int early = store.writeAndWait(tx -> tx.suppressions().purgeExpired(t.plusSeconds(119)));
+        int due = store.writeAndWait(tx -> tx.suppressions().purgeExpired(t.plusSeconds(120)));
+        assertThat(List.of(early, due)).containsExactly(0, 1);
+        boolean deleted = store.writeAndWait(tx -> tx.suppressions().delete("a@one.test"));
+        boolean again = store.writeAndWait(tx -> tx.suppressions().delete("a@one.test"));
+        int ofDomain = store.writeAndWait(tx -> tx.suppressions().deleteDomain("two.test"));
+        assertThat(List.of(deleted, again)).containsExactly(true, false);
+        assertThat(ofDomain).isEqualTo(1);
+        List<Rows.Suppression> left = store.read(tx -> tx.suppressions().list(null, null, 10, t));
+        assertThat(left).isEmpty();
+    }
+
+    @Test
     void sendAsPermissionsRoundTripAndGoWithTheirAccount() {
         Rows.Account a = account("dora@example.test");
         Rows.Account b = account("eve@example.test");

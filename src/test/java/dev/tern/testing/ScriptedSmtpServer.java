@@ -47,6 +47,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         public boolean pipelining = true;
         public boolean chunking;
         public Set<String> refusedRecipients = Set.of();
+        /** The reply to RCPT of a refused recipient; {@code %s} is the address. */
+        public String recipientRefusal = "550 5.1.1 <%s>: Recipient address rejected: User unknown";
         /** This many RCPT commands (counted over all sessions) are answered 451 before any is accepted. */
         public int temporaryRcptFailures;
         /** The loopback address to listen on. */
@@ -211,7 +213,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             reply("451 4.3.0 <" + addr + ">: temporary failure, try again later");
                         } else {
                             reply(options.refusedRecipients.contains(addr)
-                                    ? "550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+                                    ? String.format(options.recipientRefusal, addr) : "250 2.1.5 Ok");
                         }
                     }
                     case "DATA" -> {
