@@ -65,7 +65,7 @@ public final class CommandParser {
             }
             return new ImapRequest(tag, parsed);
         } catch (ParseFailure f) {
-            return new ImapRequest(tag, new ImapCommand.Invalid(f.getMessage()));
+            return new ImapRequest(tag, f.invalid());
         } catch (RuntimeException e) {
             // A parser bug must cost one command, not the connection.
             return new ImapRequest(tag, new ImapCommand.Invalid("Invalid command"));
@@ -148,7 +148,7 @@ public final class CommandParser {
         try {
             return MailboxNames.normalize(MailboxNames.decodeModifiedUtf7(wire));
         } catch (IllegalArgumentException e) {
-            throw new ParseFailure(capitalize(e.getMessage()));
+            throw ParseFailure.refusal(capitalize(e.getMessage()));
         }
     }
 
@@ -450,7 +450,7 @@ public final class CommandParser {
             }
             return message;
         } catch (ParseFailure f) {
-            return new ImapCommand.Invalid(f.getMessage());
+            return f.invalid();
         } catch (RuntimeException e) {
             return new ImapCommand.Invalid("Invalid command");
         }

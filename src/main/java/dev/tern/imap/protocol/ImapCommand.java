@@ -394,9 +394,15 @@ public sealed interface ImapCommand {
 
     /**
      * A command that could not be parsed: answer {@code TAG BAD message} (or {@code * BAD} when
-     * there was no tag).
+     * there was no tag); or, when {@code refused}, one well formed but naming something that
+     * cannot exist (a mailbox name that is not modified UTF-7): {@code TAG NO message}, as Dovecot
+     * answers.
      */
-    record Invalid(String message) implements ImapCommand {
+    record Invalid(String message, boolean refused) implements ImapCommand {
+        public Invalid(String message) {
+            this(message, false);
+        }
+
         public String name() {
             return "";
         }

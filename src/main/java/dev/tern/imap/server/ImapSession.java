@@ -285,8 +285,12 @@ final class ImapSession {
             return;
         }
         ImapRequest request = new CommandParser(utf8).parseCommand(bytes);
-        if (!request.isValid()) {
-            bad(request.tag(), ((ImapCommand.Invalid) request.command()).message());
+        if (request.command() instanceof ImapCommand.Invalid invalid) {
+            if (invalid.refused() && request.tag() != null) {
+                no(request.tag(), null, invalid.message());
+            } else {
+                bad(request.tag(), invalid.message());
+            }
             return;
         }
         execute(request.tag(), request.command());
@@ -306,12 +310,14 @@ final class ImapSession {
         if (append == null) {
             ImapRequest request = new CommandParser(utf8).parseCommand(m.head());
             String tag = request.tag() != null ? request.tag() : m.tag();
-            String refusal = request.command() instanceof ImapCommand.Invalid invalid ? invalid.message()
+            boolean invalid = request.command() instanceof ImapCommand.Invalid;
+            String refusal = invalid ? ((ImapCommand.Invalid) request.command()).message()
                     : refusal(CommandTable.entry("APPEND"));
             String mailbox = request.command() instanceof ImapCommand.Append a ? a.mailbox() : null;
             append = new AppendReceiver(tag, mailbox, context.literalBudget());
             if (refusal != null) {
-                return refuseAppend(m, new AppendReceiver.Refusal(true, null, refusal));
+                boolean bad = !invalid || !((ImapCommand.Invalid) request.command()).refused();
+                return refuseAppend(m, new AppendReceiver.Refusal(bad, null, refusal));
             }
             head = ((ImapCommand.Append) request.command()).first();
         } else {

@@ -91,6 +91,8 @@ class CommandParserTest {
         assertThat(parse("a EXAMINE \"~peter/mail/&U,BTFw-/&ZeVnLIqe-\" (CONDSTORE)"))
                 .isEqualTo(new ImapCommand.Select("~peter/mail/\u53f0\u5317/\u65e5\u672c\u8a9e", true, true, null));
         assertThat(bad("a SELECT &Jjo")).contains("modified UTF-7");
+        assertThat(((ImapCommand.Invalid) request("a SELECT &Jjo").command()).refused()).as("answered NO").isTrue();
+        assertThat(((ImapCommand.Invalid) request("a SELECT").command()).refused()).as("answered BAD").isFalse();
         assertThat(bad("a SELECT \"Gr\u00fc\u00dfe\"")).contains("8-bit");
         ImapRequest utf8 = new CommandParser(true).parseCommand("a SELECT \"Gr\u00fc\u00dfe/&U,BTFw-\"".getBytes(StandardCharsets.UTF_8));
         assertThat(utf8.command()).isEqualTo(new ImapCommand.Select("Gr\u00fc\u00dfe/&U,BTFw-", false, false, null));

@@ -584,6 +584,12 @@ class ImapExchangeTest {
         assertThat(last(imap.command("m13", "DELETE Projects"))).startsWith("m13 OK");
         assertThat(imap.command("m14", "STATUS Projects (MESSAGES)")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith("m14 NO").contains("holds no messages");
+        // A name that is not modified UTF-7 is well formed but cannot name a mailbox: NO, as Dovecot answers.
+        assertThat(last(imap.command("m15", "CREATE &Jjo"))).isEqualTo("m15 NO Mailbox name is not valid modified UTF-7 (unterminated '&')");
+        assertThat(last(imap.command("m16", "SELECT \"Gr\u00fc\u00dfe\""))).startsWith("m16 NO").contains("8-bit");
+        assertThat(last(imap.command("m17", "APPEND &Jjo {3+}\r\nabc"))).startsWith("m17 NO").contains("modified UTF-7");
+        assertThat(last(imap.command("m18", "CREATE"))).as("a missing name is a syntax error").startsWith("m18 BAD");
+        assertThat(last(imap.command("m19", "NOOP"))).isEqualTo("m19 OK NOOP completed");
     }
 
     @Test
