@@ -68,18 +68,8 @@ class DaneDeliveryTest {
         dns.close();
     }
 
-    private RunningServer startA(String extraDelivery) throws IOException {
-        Path d = dir.resolve("a");
-        Files.createDirectories(d);
-        RunningServer s = new RunningServer(d, "hostname = \"mx.a.test\"\n"
-                + "\n[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"2s\"\n"
-                + "\n[delivery]\nsmtp_port = " + port + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n" + extraDelivery,
-                "", null, "127.0.0.2:" + port);
-        if (s.services().directory().domains().stream().noneMatch(x -> x.name().equals("a.test"))) {
-            s.services().directory().addDomain("a.test");
-            s.services().directory().addUser("alice@a.test", "alice pw");
-        }
-        return s;
+    private RunningServer startA(String extraDelivery) {
+        return RunningServer.sender(dir.resolve("a"), dns, port, extraDelivery);
     }
 
     private String send() {

@@ -51,15 +51,8 @@ class SuppressionDeliveryTest {
         dns.close();
     }
 
-    private RunningServer startA(String extra) throws IOException {
-        Path d = dir.resolve("a");
-        Files.createDirectories(d);
-        RunningServer s = new RunningServer(d, "hostname = \"mx.a.test\"\n[dns]\nnameservers = [\"127.0.0.1:"
-                + dns.nameserver().getPort() + "\"]\ntimeout = \"2s\"\n[delivery]\nsmtp_port = " + port
-                + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n" + extra, "", null, "127.0.0.2:" + port);
-        s.services().directory().addDomain("a.test");
-        s.services().directory().addUser("alice@a.test", "alice pw");
-        return s;
+    private RunningServer startA(String extra) {
+        return RunningServer.sender(dir.resolve("a"), dns, port, extra);
     }
 
     private ScriptedSmtpServer.Options refusing(String reply) {

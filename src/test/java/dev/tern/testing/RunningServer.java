@@ -70,6 +70,30 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The sending side of a delivery test: {@code mx.a.test} on 127.0.0.2, for domain a.test with
+     * account alice@a.test (password {@code alice pw}), that asks {@code dns} for MX records and
+     * delivers to port {@code mxPort} of the hosts they name, retrying after a second or two. Its
+     * files are in {@code home}, kept across restarts. {@code extraDelivery} is appended to its
+     * {@code [delivery]} table (and may open other tables after it).
+     */
+    public static RunningServer sender(Path home, TestDnsServer dns, int mxPort, String extraDelivery) {
+        try {
+            java.nio.file.Files.createDirectories(home);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        RunningServer s = new RunningServer(home, "hostname = \"mx.a.test\"\n"
+                + "\n[dns]\nnameservers = [\"127.0.0.1:" + dns.nameserver().getPort() + "\"]\ntimeout = \"2s\"\n"
+                + "\n[delivery]\nsmtp_port = " + mxPort + "\nretry_first = \"1s\"\nretry_max = \"2s\"\n" + extraDelivery,
+                "", null, "127.0.0.2:" + mxPort);
+        if (!s.services().directory().isLocalDomain("a.test")) {
+            s.services().directory().addDomain("a.test");
+            s.services().directory().addUser("alice@a.test", "alice pw");
+        }
+        return s;
+    }
+
     private RunningServer(TernServer started) {
         server = started;
     }
