@@ -6,6 +6,7 @@ import dev.tern.acme.AcmeCertificates;
 import dev.tern.acme.AcmeChallenges;
 import dev.tern.acme.DomainNames;
 import dev.tern.admin.api.AutoconfigRoutes;
+import dev.tern.admin.api.SuppressionRoutes;
 import dev.tern.autoconfig.Autodiscover;
 import dev.tern.config.ClientPorts;
 import dev.tern.config.ClientService;
@@ -475,6 +476,7 @@ public final class TernServer implements AutoCloseable {
                 VERSION, services.onboarding(), services.smtpCredentials(), this::clientPorts));
         admin.register(new WebhookRoutes(services.webhooks()));
         admin.register(new dev.tern.admin.api.SieveRoutes(services.directory(), services.sieveScripts()));
+        admin.register(new SuppressionRoutes(services.suppressions()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }

@@ -10,6 +10,7 @@ import * as filters from './pages/filters.js';
 import * as credentials from './pages/credentials.js';
 import * as queue from './pages/queue.js';
 import * as trace from './pages/trace.js';
+import * as suppressions from './pages/suppressions.js';
 import * as webhooks from './pages/webhooks.js';
 
 const routes = [
@@ -24,6 +25,7 @@ const routes = [
   { path: /^\/queue\/([^/]+)$/, page: queue.renderMessage, nav: '#/queue' },
   { path: /^\/trace$/, page: trace.renderSearch, nav: '#/trace' },
   { path: /^\/trace\/([^/]+)$/, page: trace.renderMessage, nav: '#/trace' },
+  { path: /^\/suppressions$/, page: suppressions.render, nav: '#/suppressions' },
   { path: /^\/webhooks$/, page: webhooks.renderList, nav: '#/webhooks' },
   { path: /^\/webhooks\/([^/]+)$/, page: webhooks.renderDeliveries, nav: '#/webhooks' },
 ];

@@ -3,6 +3,7 @@ package dev.tern.admin.api;
 import dev.tern.admin.auth.AdminAuthException;
 import dev.tern.admin.http.ApiException;
 import dev.tern.directory.DirectoryException;
+import dev.tern.suppression.SuppressionException;
 
 /**
  * The refusals of the services, as API errors: their messages are written for operators and carry
@@ -28,6 +29,9 @@ public final class Errors {
                 case CONFLICT -> ApiException.conflict(e.getMessage());
                 case INVALID -> ApiException.invalidField(e.getMessage());
             };
+        }
+        if (t instanceof SuppressionException e) {
+            return ApiException.invalidField(e.getMessage());
         }
         return null;
     }

@@ -1,7 +1,7 @@
 /**
  * The built-in resources of the admin API: sessions, tokens, domains (with their DNS records),
- * accounts, aliases, the queue, delivery records and hourly statistics, health, the OpenAPI
- * document and metrics. Each is a
+ * accounts, aliases, the queue, delivery records and hourly statistics, the suppression list,
+ * health, the OpenAPI document and metrics. Each is a
  * {@link dev.tern.admin.http.RouteGroup} over the services the command line uses
  * ({@link dev.tern.admin.api.ApiServices}), so both act through the same code.
  *

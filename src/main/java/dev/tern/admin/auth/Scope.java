@@ -21,6 +21,8 @@ public enum Scope {
     CREDENTIALS_WRITE("credentials:write"),
     WEBHOOKS_READ("webhooks:read"),
     WEBHOOKS_WRITE("webhooks:write"),
+    SUPPRESSIONS_READ("suppressions:read"),
+    SUPPRESSIONS_WRITE("suppressions:write"),
     SETTINGS_READ("settings:read");
 
     private final String wireName;
