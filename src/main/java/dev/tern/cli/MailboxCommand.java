@@ -15,12 +15,49 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 
-@Command(name = "mailbox", description = "Look into an account's mailboxes.",
-        subcommands = {MailboxCommand.ListMessages.class, MailboxCommand.Cat.class})
+@Command(name = "mailbox", description = "Look into an account's mailboxes, or import mail into them.",
+        subcommands = {MailboxCommand.ListMessages.class, MailboxCommand.Cat.class, MailboxCommand.Import.class})
 final class MailboxCommand {
 
     static Account account(Services s, String address) {
         return s.directory().user(address).orElseThrow(() -> DirectoryException.notFound("no such account: " + address));
+    }
+
+    @Command(name = "import", description = "Import a Maildir (with its folders) or an mbox file into an account's "
+            + "mailboxes, with flags and dates (docs/migration.md).")
+    static final class Import extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "PATH", description = "A Maildir directory (holding cur/) or an mbox file.")
+        java.nio.file.Path path;
+
+        @Option(names = {"-m", "--mailbox"}, paramLabel = "NAME", description = "For an mbox: its mailbox (default "
+                + "INBOX). For a Maildir: the mailbox of its top folder, and the parent of its subfolders (default: "
+                + "INBOX, and the subfolders at the top level).")
+        String mailbox;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            Account a = account(s, address);
+            dev.tern.mailimport.MailImport.Result r;
+            try {
+                r = new dev.tern.mailimport.MailImport(s.mailboxes()).from(a.id(), path, mailbox, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot import " + path + ": " + e.getMessage());
+            }
+            out.println("imported " + r.total() + " message(s), " + Sizes.format(r.bytes()) + ", into " + a.display());
+            for (String skipped : r.skipped()) {
+                out.println("not imported: " + skipped);
+            }
+            s.mailboxes().quota(a.id()).filter(q -> q.used() > q.limit()).ifPresent(q -> out.println(
+                    "note: " + a.display() + " now holds " + Sizes.format(q.used()) + ", over its quota of "
+                            + Sizes.format(q.limit()) + ": new mail for it waits (452 Mailbox full) until some is deleted"));
+            return r.skipped().isEmpty() ? 0 : 1;
+        }
     }
 
     @Command(name = "list", description = "List an account's mailboxes and the messages of one of them.")
