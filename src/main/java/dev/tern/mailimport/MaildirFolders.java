@@ -105,8 +105,9 @@ final class MaildirFolders {
                     if (name.startsWith(".") || !Files.isRegularFile(p)) {
                         continue;
                     }
-                    Flags flags = sub.equals("new") ? Flags.NONE : MaildirFlags.of(name, keywords);
-                    out.add(new MessageFile(p, flags, Files.getLastModifiedTime(p)));
+                    // A name in new/ usually has no flags, but Dovecot renames a message in place
+                    // when its flags change before a client has seen it.
+                    out.add(new MessageFile(p, MaildirFlags.of(name, keywords), Files.getLastModifiedTime(p)));
                 }
             }
         }
