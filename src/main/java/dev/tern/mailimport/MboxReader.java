@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the messages of an mbox file one at a time, as mutt, Thunderbird, Dovecot and Postfix's
  * local delivery write them: each begins with a {@code From } line, found at the start of the file
- * or after an empty line; {@code >From } lines of the body lose one {@code >} (mboxrd, which also
- * reads mboxo's quoting). The fields that mbox readers keep their state in ({@code Status},
+ * or after an empty line, unless a {@code Content-Length} field that Dovecot writes says where
+ * the body ends; {@code >From } lines of the body lose one {@code >} (mboxrd, which also reads
+ * mboxo's quoting). The fields that mbox readers keep their state in ({@code Status},
  * {@code X-Status}, {@code X-Keywords}, Thunderbird's {@code X-Mozilla-Status}…) become the
  * message's flags and are left out of its content, as Dovecot hides them. Lines end in CRLF.
  */
@@ -44,6 +45,8 @@ final class MboxReader implements Closeable {
             "([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\\d{1,2}) +(\\d{1,2}:\\d{2}(?::\\d{2})?)(?: +[A-Z]{3,4}| +[+-]\\d{4})? +(\\d{4})");
 
     private final InputStream in;
+    /** Lines read ahead and given back, read again before the file's next ones. */
+    private final java.util.ArrayDeque<byte[]> pending = new java.util.ArrayDeque<>();
     /** The {@code From } line that begins the next message, read ahead; null at the end. */
     private byte[] nextFromLine;
 
@@ -66,23 +69,95 @@ final class MboxReader implements Closeable {
             return null;
         }
         Instant receivedAt = dateOf(nextFromLine);
-        List<byte[]> lines = new ArrayList<>();
-        boolean previousEmpty = false;
         nextFromLine = null;
+        List<byte[]> lines = new ArrayList<>();
+        long contentLength = -1;
+        byte[] line;
+        while ((line = readLine()) != null) {
+            lines.add(line);
+            if (strip(line).length == 0) {
+                if (contentLength >= 0) {
+                    boolean counted = bodyOfLength(lines, contentLength);
+                    return assemble(lines, receivedAt, !counted);   // a writer that counts does not quote
+                }
+                readUntilFromLine(lines, true);
+                return assemble(lines, receivedAt, true);
+            }
+            contentLength = contentLength(line, contentLength);
+        }
+        return assemble(lines, receivedAt, true);   // the file ended in the header
+    }
+
+    /**
+     * Reads a body of {@code length} octets, as a {@code Content-Length} field announces it (Dovecot
+     * writes one, and leaves {@code From } lines of bodies unquoted): true when that many octets
+     * end at a line end followed by the end of the file, or by an empty line and a {@code From }
+     * line. Otherwise the body is read up to a separator as usual (what was read is looked through
+     * again), and false.
+     */
+    private boolean bodyOfLength(List<byte[]> lines, long length) throws IOException {
+        int bodyStart = lines.size();
+        long read = 0;
+        byte[] line;
+        while (read < length && (line = readLine()) != null) {
+            lines.add(line);
+            read += line.length;
+        }
+        if (read == length) {
+            byte[] after = readLine();
+            if (after == null) {
+                return true;
+            }
+            byte[] from = strip(after).length == 0 ? readLine() : null;
+            if (strip(after).length == 0 && (from == null || isFromLine(from))) {
+                nextFromLine = from;
+                return true;
+            }
+            if (from != null) {
+                pending.addFirst(from);
+            }
+            pending.addFirst(after);
+        }
+        // The length was wrong: the lines read go back, to be split the usual way.
+        List<byte[]> body = new ArrayList<>(lines.subList(bodyStart, lines.size()));
+        lines.subList(bodyStart, lines.size()).clear();
+        for (int i = body.size() - 1; i >= 0; i--) {
+            pending.addFirst(body.get(i));
+        }
+        readUntilFromLine(lines, true);
+        return false;
+    }
+
+    /** Adds lines up to the next {@code From } line that follows an empty line, or the end of the file. */
+    private void readUntilFromLine(List<byte[]> lines, boolean previousEmpty) throws IOException {
         byte[] line;
         while ((line = readLine()) != null) {
             if (previousEmpty && isFromLine(line)) {
                 nextFromLine = line;
                 lines.remove(lines.size() - 1);   // the empty line before a From line is the separator's
-                break;
+                return;
             }
             lines.add(line);
             previousEmpty = strip(line).length == 0;
         }
-        return assemble(lines, receivedAt);
     }
 
-    private Message assemble(List<byte[]> lines, Instant receivedAt) throws IOException {
+    /** The length a {@code Content-Length} header line gives, or {@code current} for any other line. */
+    private static long contentLength(byte[] line, long current) {
+        String text = new String(strip(line), StandardCharsets.ISO_8859_1);
+        int colon = text.indexOf(':');
+        if (colon <= 0 || !text.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+            return current;
+        }
+        try {
+            return Long.parseLong(text.substring(colon + 1).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** @param quoted whether the body's {@code >From } lines were quoted by the writer (and lose one {@code >}) */
+    private Message assemble(List<byte[]> lines, Instant receivedAt, boolean quoted) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> flags = new ArrayList<>();
         boolean header = true;
@@ -106,7 +181,7 @@ final class MboxReader implements Closeable {
                         continue;
                     }
                 }
-            } else if (isQuotedFromLine(line)) {
+            } else if (quoted && isQuotedFromLine(line)) {
                 line = java.util.Arrays.copyOfRange(line, 1, line.length);
             }
             if ((long) out.size() + line.length + 2 > MAX_MESSAGE) {
@@ -246,6 +321,9 @@ final class MboxReader implements Closeable {
 
     /** The next line with its line end, or null at the end of the file. */
     private byte[] readLine() throws IOException {
+        if (!pending.isEmpty()) {
+            return pending.pollFirst();
+        }
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         int b;
         while ((b = in.read()) >= 0) {

@@ -154,6 +154,28 @@ class MailImportTest {
     }
 
     @Test
+    void aContentLengthThatFitsSaysWhereTheBodyEndsAndOneThatDoesNotIsIgnored() throws IOException {
+        String counted = "From the first line\n>From kept as written\n\nFrom after a blank\n";
+        Path mbox = write(dir.resolve("dovecot.mbox"), ""
+                + "From a@example.org Tue Nov 14 22:13:20 2023\n"
+                + "Subject: counted\nContent-Length: " + counted.length() + "\n\n" + counted + "\n"
+                + "From b@example.org Tue Nov 14 22:13:21 2023\n"
+                + "Subject: miscounted\nContent-Length: 3\n\nBody\n\n"
+                + "From c@example.org Tue Nov 14 22:13:22 2023\n"
+                + "Subject: too long\nContent-Length: 5000\n\n>From quoted\n\n"
+                + "From d@example.org Tue Nov 14 22:13:23 2023\n"
+                + "Subject: last\n\nEnd\n", "2024-01-01T00:00:00Z");
+        MailImport.Result r = new MailImport(services.mailboxes()).from(alice.id(), mbox, null, line -> { });
+        assertThat(r.total()).isEqualTo(4);
+        List<Rows.Message> ms = messages("INBOX");
+        assertThat(content(ms.get(0))).isEqualTo("Subject: counted\r\n\r\nFrom the first line\r\n"
+                + ">From kept as written\r\n\r\nFrom after a blank\r\n");
+        assertThat(content(ms.get(1))).isEqualTo("Subject: miscounted\r\n\r\nBody\r\n");
+        assertThat(content(ms.get(2))).isEqualTo("Subject: too long\r\n\r\nFrom quoted\r\n");
+        assertThat(content(ms.get(3))).isEqualTo("Subject: last\r\n\r\nEnd\r\n");
+    }
+
+    @Test
     void bareLineFeedsBecomeCrlfAndEverythingElseStays() throws IOException {
         byte[] in = "a\nb\r\nc\rd\n\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         try (CrlfInputStream crlf = new CrlfInputStream(new java.io.ByteArrayInputStream(in))) {

@@ -23,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A Maildir as Dovecot itself keeps it: Debian's {@code doveadm} saves messages, makes folders and
- * sets flags and keywords in a Maildir++ tree (with its index files, {@code dovecot-uidlist} and
- * {@code dovecot-keywords}), and {@code tern mailbox import} brings it into an account. doveadm
- * runs without a Dovecot server, as user nobody (Dovecot refuses mail access as root). .ci/run
- * installs dovecot-core; skipped only where doveadm is missing.
+ * Mail as Dovecot itself keeps it: Debian's {@code doveadm} saves messages, makes folders and sets
+ * flags and keywords in a Maildir++ tree (with its index files, {@code dovecot-uidlist} and
+ * {@code dovecot-keywords}) or in an mbox file (with its {@code X-UID}, {@code Status},
+ * {@code X-Keywords} and {@code Content-Length} fields, and unquoted {@code From } lines), and
+ * {@code tern mailbox import} brings it into an account. doveadm runs without a Dovecot server, as
+ * user nobody (Dovecot refuses mail access as root). .ci/run installs dovecot-core; skipped only
+ * where doveadm is missing.
  */
-class DovecotMaildirImportTest {
+class DovecotImportTest {
 
     static final Path DOVEADM = Path.of("/usr/bin/doveadm");
 
@@ -72,21 +74,53 @@ class DovecotMaildirImportTest {
         return Flags.fromStored(m.systemFlags(), m.keywords()).names();
     }
 
-    @Test
-    void aMaildirThatDovecotKeptIsImportedWithFoldersFlagsKeywordsAndOrder() throws Exception {
+    /** A doveadm of its own, keeping mail where {@code mailLocation} says (%1$s: the test's directory). */
+    private void dovecot(String mailLocation) throws Exception {
         assumeTrue(Files.isExecutable(DOVEADM), "doveadm is not installed (apt-get install dovecot-core)");
-        for (Path p : List.of(dir, Files.createDirectories(dir.resolve("home")))) {
+        for (Path p : List.of(dir, Files.createDirectories(dir.resolve("home")), Files.createDirectories(dir.resolve("mail")))) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));   // for user nobody
         }
         Files.writeString(dir.resolve("dovecot.conf"), """
                 base_dir = %1$s/run
                 state_dir = %1$s/state
                 log_path = %1$s/dovecot.log
-                mail_location = maildir:%1$s/Maildir
+                mail_location = %2$s
                 mail_uid = 65534
                 mail_gid = 65534
                 first_valid_gid = 0
-                """.formatted(dir));
+                """.formatted(dir, mailLocation.formatted(dir)));
+    }
+
+    private Account alice() throws Exception {
+        Files.createDirectories(dir.resolve("tern"));
+        services = new Services(TestConfigs.write(dir.resolve("tern")), 2);
+        services.directory().addDomain("example.test");
+        return services.directory().addUser("alice@example.test", "alice pw");
+    }
+
+    @Test
+    void anMboxThatDovecotKeptIsImportedWithFlagsAndUnquotedFromLines() throws Exception {
+        dovecot("mbox:%1$s/mail:INBOX=%1$s/inbox");
+        doveadm("From: carol@example.org\nSubject: one\n\nFrom the first line\n>From a quote\n\nFrom after a blank\n",
+                "save", "-m", "INBOX");
+        doveadm("Subject: two\n\nSecond\n", "save", "-m", "INBOX");
+        doveadm(null, "flags", "add", "\\Seen \\Answered Work", "mailbox", "INBOX", "uid", "1");
+        assertThat(Files.readString(dir.resolve("inbox"))).as("Dovecot's mbox").contains("Content-Length: ", "X-UID: 1");
+
+        Account alice = alice();
+        MailImport.Result r = new MailImport(services.mailboxes()).from(alice.id(), dir.resolve("inbox"), null, l -> { });
+        assertThat(r.messages()).containsExactly(java.util.Map.entry("INBOX", 2));
+        List<Rows.Message> inbox = messages(alice, "INBOX");
+        assertThat(content(inbox.get(0))).isEqualTo("From: carol@example.org\r\nSubject: one\r\n\r\n"
+                + "From the first line\r\n>From a quote\r\n\r\nFrom after a blank\r\n");
+        assertThat(flags(inbox.get(0))).containsExactlyInAnyOrder("\\Seen", "\\Answered", "Work");
+        assertThat(content(inbox.get(1))).isEqualTo("Subject: two\r\n\r\nSecond\r\n");
+        assertThat(flags(inbox.get(1))).isEmpty();
+    }
+
+    @Test
+    void aMaildirThatDovecotKeptIsImportedWithFoldersFlagsKeywordsAndOrder() throws Exception {
+        dovecot("maildir:%1$s/Maildir");
         doveadm("From: carol@example.org\nSubject: one\n\nFirst\n", "save", "-m", "INBOX");
         doveadm("From: carol@example.org\nSubject: two\n\nSecond\n>From a quote\n", "save", "-m", "INBOX");
         doveadm("From: carol@example.org\nSubject: three\n\nThird\n", "save", "-m", "INBOX");
@@ -99,10 +133,7 @@ class DovecotMaildirImportTest {
         doveadm(null, "flags", "add", "\\Seen \\Deleted Work", "mailbox", "Lists.dev", "uid", "1");
         assertThat(dir.resolve("Maildir/dovecot-keywords")).as("Dovecot's own files").exists();
 
-        Files.createDirectories(dir.resolve("tern"));
-        services = new Services(TestConfigs.write(dir.resolve("tern")), 2);
-        services.directory().addDomain("example.test");
-        Account alice = services.directory().addUser("alice@example.test", "alice pw");
+        Account alice = alice();
         Instant before = Instant.now().minusSeconds(300);
         MailImport.Result r = new MailImport(services.mailboxes()).from(alice.id(), dir.resolve("Maildir"), null, l -> { });
 
