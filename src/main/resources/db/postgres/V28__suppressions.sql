@@ -2,10 +2,10 @@
 CREATE TABLE suppressions (
     address     TEXT   COLLATE "C" NOT NULL PRIMARY KEY,
     domain      TEXT   COLLATE "C" NOT NULL,
-    reason      TEXT   NOT NULL,
-    status      TEXT,
-    detail      TEXT,
-    queue_id    TEXT,
+    reason      TEXT   COLLATE "C" NOT NULL,
+    status      TEXT   COLLATE "C",
+    detail      TEXT   COLLATE "C",
+    queue_id    TEXT   COLLATE "C",
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT
 );
