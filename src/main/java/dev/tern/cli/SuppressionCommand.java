@@ -52,7 +52,8 @@ final class SuppressionCommand {
             }
             Rows.Suppression e = entry.get();
             out.println("address:  " + e.address());
-            out.println("reason:   " + (SuppressionList.BOUNCE.equals(e.reason()) ? "hard bounce (" + e.status() + ")" : "listed by hand"));
+            boolean bounce = SuppressionList.BOUNCE.equals(e.reason());
+            out.println("reason:   " + (bounce ? "hard bounce (" + e.status() + ")" : "listed by hand"));
             out.println("since:    " + e.createdAt());
             out.println("until:    " + (e.expiresAt() == null ? "removed" : e.expiresAt()));
             if (e.detail() != null) {
@@ -79,7 +80,8 @@ final class SuppressionCommand {
         @Override
         int run(Services s, PrintWriter out) {
             Rows.Suppression e = s.suppressions().add(address, note, keepFor == null ? null : Durations.parse(keepFor));
-            out.println("suppressed " + e.address() + (e.expiresAt() == null ? " until deleted" : " until " + e.expiresAt()));
+            out.println("suppressed " + e.address()
+                    + (e.expiresAt() == null ? " until deleted" : " until " + e.expiresAt()));
             return 0;
         }
     }

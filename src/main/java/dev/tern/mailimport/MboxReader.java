@@ -42,7 +42,8 @@ final class MboxReader implements Closeable {
             "x-imapbase", "content-length", "x-mozilla-status", "x-mozilla-status2", "x-mozilla-keys");
     /** The date of a {@code From } line, asctime style: {@code Tue Dec  1 19:31:43 2026}. */
     private static final Pattern FROM_DATE = Pattern.compile(
-            "([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\\d{1,2}) +(\\d{1,2}:\\d{2}(?::\\d{2})?)(?: +[A-Z]{3,4}| +[+-]\\d{4})? +(\\d{4})");
+            "([A-Z][a-z]{2}) +([A-Z][a-z]{2}) +(\\d{1,2}) +(\\d{1,2}:\\d{2}(?::\\d{2})?)"
+                    + "(?: +[A-Z]{3,4}| +[+-]\\d{4})? +(\\d{4})");
 
     private final InputStream in;
     /** Lines read ahead and given back, read again before the file's next ones. */

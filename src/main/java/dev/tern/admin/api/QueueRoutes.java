@@ -67,7 +67,7 @@ public final class QueueRoutes implements RouteGroup {
                 .response(QueueList.class)
                 .handle(r -> {
                     Principal who = r.requirePrincipal();
-                    int limit = limit(r.query("limit").orElse(null));
+                    int limit = r.queryCount("limit", DEFAULT_LIMIT, MAX_LIMIT);
                     // The tenant's filter is in the query: filtered after it, the oldest messages
                     // of other domains would fill the limit and hide the tenant's own.
                     List<QueueMessage> out = new ArrayList<>();
@@ -163,21 +163,6 @@ public final class QueueRoutes implements RouteGroup {
                 recipients.stream().map(r -> new QueueRecipient(r.address(), r.state(), r.attempts(),
                         Rows.QueueRecipient.isWaiting(r.state()) ? r.nextAttemptAt().toString() : null,
                         r.lastError())).toList());
-    }
-
-    private static int limit(String text) {
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(text.trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalidField("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static ApiException noSuchMessage(String id) {

@@ -15,7 +15,6 @@ import dev.tern.tracking.HourlyCounts;
 import dev.tern.tracking.MessageTrace;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code /api/stats}: mail received and delivered per hour, counted from the delivery events, and
@@ -77,7 +76,7 @@ public final class StatsRoutes implements RouteGroup {
                 .response(Stats.class)
                 .handle(r -> {
                     Principal who = r.requirePrincipal();
-                    int hours = hours(r.query("hours"));
+                    int hours = r.queryCount("hours", DEFAULT_HOURS, MAX_HOURS);
                     List<Bucket> buckets = trace.hourly(hours, who.domains()).stream().map(StatsRoutes::bucket)
                             .toList();
                     Rows.QueueStats q = queue.stats(who.domains());
@@ -92,20 +91,5 @@ public final class StatsRoutes implements RouteGroup {
     private static Bucket bucket(HourlyCounts h) {
         return new Bucket(h.start().toString(), h.count(Type.RECEIVED), h.count(Type.DELIVERED),
                 h.count(Type.DEFERRED), h.count(Type.BOUNCED), h.count(Type.EXPIRED));
-    }
-
-    private static int hours(Optional<String> text) {
-        if (text.isEmpty()) {
-            return DEFAULT_HOURS;
-        }
-        try {
-            int n = Integer.parseInt(text.get().trim());
-            if (n >= 1 && n <= MAX_HOURS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalidField("hours must be a whole number from 1 to " + MAX_HOURS);
     }
 }

@@ -17,7 +17,6 @@ import dev.tern.suppression.SuppressionList;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code /api/suppressions}: the addresses of other domains that outbound mail is not sent to (as
@@ -88,7 +87,8 @@ public final class SuppressionRoutes implements RouteGroup {
                 .response(SuppressionPage.class)
                 .handle(r -> {
                     refuseDomainLimitedTokens(r);
-                    return ApiResponse.ok(page(text(r, "domain"), text(r, "cursor"), limit(r.query("limit"))));
+                    int limit = r.queryCount("limit", DEFAULT_LIMIT, MAX_LIMIT);
+                    return ApiResponse.ok(page(r.queryText("domain"), r.queryText("cursor"), limit));
                 });
         table.get("/api/suppressions/{address}", "Show whether an address is suppressed, and why")
                 .scope(Scope.SUPPRESSIONS_READ).param("address", "the address").response(Suppression.class)
@@ -128,7 +128,7 @@ public final class SuppressionRoutes implements RouteGroup {
                 .response(DomainDeleted.class)
                 .handle(r -> {
                     refuseDomainLimitedTokens(r);
-                    String domain = text(r, "domain");
+                    String domain = r.queryText("domain");
                     if (domain == null) {
                         throw ApiException.invalidField("domain is required: DELETE /api/suppressions?domain=D "
                                 + "deletes every address of D; one address is deleted at /api/suppressions/{address}");
@@ -186,25 +186,6 @@ public final class SuppressionRoutes implements RouteGroup {
     private static Suppression suppression(Rows.Suppression s) {
         return new Suppression(s.address(), s.domain(), s.reason(), s.status(), s.detail(), s.queueId(),
                 s.createdAt().toString(), s.expiresAt() == null ? null : s.expiresAt().toString());
-    }
-
-    private static String text(ApiRequest r, String name) {
-        return r.query(name).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
-    }
-
-    private static int limit(Optional<String> text) {
-        if (text.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(text.get().trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalidField("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static ApiException notListed(String address) {

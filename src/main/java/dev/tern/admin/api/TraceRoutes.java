@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code /api/trace}: what happened to messages, the search of `tern trace` ({@link MessageTrace}).
@@ -116,15 +115,15 @@ public final class TraceRoutes implements RouteGroup {
                     MessageTrace.STATUSES.stream().sorted().toList()));
         }
         TraceQuery q = TraceQuery.all()
-                .withMessageId(text(r, "message_id"))
-                .withQueueId(text(r, "queue_id"))
+                .withMessageId(r.queryText("message_id"))
+                .withQueueId(r.queryText("queue_id"))
                 .withSender(r.query("from").map(String::trim).filter(s -> !s.isEmpty()).orElse(null))
-                .withRecipient(text(r, "to"))
+                .withRecipient(r.queryText("to"))
                 .withSince(r.query("since").map(v -> pointInTime("since", v, now)).orElse(null))
                 .withUntil(r.query("until").map(v -> pointInTime("until", v, now)).orElse(null))
                 .withStatus(status)
-                .withLimit(limit(r.query("limit")))
-                .withCursor(text(r, "cursor"))
+                .withLimit(r.queryCount("limit", DEFAULT_LIMIT, MAX_LIMIT))
+                .withCursor(r.queryText("cursor"))
                 .withDomains(who.domains());
         TracePage page;
         try {
@@ -158,25 +157,6 @@ public final class TraceRoutes implements RouteGroup {
 
     private static TraceEvent event(DeliveryEvent e) {
         return new TraceEvent(e.at().toString(), e.type().label(), e.recipient(), e.fields());
-    }
-
-    private static String text(ApiRequest r, String name) {
-        return r.query(name).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
-    }
-
-    private static int limit(Optional<String> text) {
-        if (text.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(text.get().trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalidField("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     /** A bound in time of the search; 400 naming the parameter when it is not one. */

@@ -57,6 +57,33 @@ public record ApiRequest(String id, String method, String path, Map<String, List
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
     }
 
+    /** The first value of a query parameter, trimmed; null when it is absent or blank. */
+    public String queryText(String name) {
+        return query(name).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    /**
+     * A query parameter that counts something (a page's length, hours): a whole number from 1 to
+     * {@code max}, or {@code fallback} when it is absent.
+     *
+     * @throws ApiException 400 naming the parameter and its range otherwise
+     */
+    public int queryCount(String name, int fallback, int max) {
+        Optional<String> text = query(name);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(text.get().trim());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalidField(name + " must be a whole number from 1 to " + max);
+    }
+
     /** Every value of a query parameter (it may be repeated). */
     public List<String> queryAll(String name) {
         return query.getOrDefault(name, List.of());
