@@ -60,6 +60,12 @@ public final class Authenticator implements SaslAuthenticator {
      */
     public Authenticator(CredentialLookup lookup, CredentialLookup smtpLookup, AuthSettings settings, Clock clock,
                          AuthFailureListener failures) {
+        this(lookup, smtpLookup, settings, clock, failures, PasswordUpgrade.NONE);
+    }
+
+    /** @param upgrade told of each login that a password hash from another server accepted */
+    public Authenticator(CredentialLookup lookup, CredentialLookup smtpLookup, AuthSettings settings, Clock clock,
+                         AuthFailureListener failures, PasswordUpgrade upgrade) {
         this.failures = failures;
         this.lookup = lookup;
         this.smtpLookup = smtpLookup;
@@ -70,7 +76,7 @@ public final class Authenticator implements SaslAuthenticator {
         this.passwordMechanisms = settings.cramMd5() ? List.of(SCRAM_SHA_256, CRAM_MD5, PLAIN, LOGIN)
                 : List.of(SCRAM_SHA_256, PLAIN, LOGIN);
         this.passwords = new PasswordCheck(new PasswordCache(settings.cacheTtl(), settings.cacheSize(), clock),
-                dev.tern.directory.PasswordHasher::verify);
+                dev.tern.directory.PasswordHasher::verify, upgrade);
     }
 
     @Override

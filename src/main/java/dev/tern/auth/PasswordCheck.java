@@ -1,6 +1,7 @@
 package dev.tern.auth;
 
 import dev.tern.directory.Credentials;
+import dev.tern.directory.ForeignPasswordHash;
 import dev.tern.directory.PasswordHasher;
 import dev.tern.store.StoreException;
 
@@ -28,10 +29,17 @@ final class PasswordCheck {
 
     private final PasswordCache cache;
     private final Hasher hasher;
+    private final PasswordUpgrade upgrade;
 
     PasswordCheck(PasswordCache cache, Hasher hasher) {
+        this(cache, hasher, PasswordUpgrade.NONE);
+    }
+
+    /** @param upgrade told of each login a hash from another server accepted */
+    PasswordCheck(PasswordCache cache, Hasher hasher, PasswordUpgrade upgrade) {
         this.cache = cache;
         this.hasher = hasher;
+        this.upgrade = upgrade;
     }
 
     SaslStep verify(CredentialLookup lookup, String login, String password) {
@@ -56,6 +64,13 @@ final class PasswordCheck {
         }
         if (!cached) {
             cache.remember(who, password, c.passwordHash());
+        }
+        if (ForeignPasswordHash.isForeign(c.passwordHash())) {
+            try {
+                upgrade.acceptedByForeignHash(c, password);
+            } catch (RuntimeException e) {
+                // the login stands; the hash is replaced at a later one
+            }
         }
         return new SaslStep.Success(new AuthenticatedUser(c.accountId(), c.address(), c.senderScope()), null);
     }

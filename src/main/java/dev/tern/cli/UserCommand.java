@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "user", description = "Manage accounts (mail users).",
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class,
                 UserCommand.Delete.class, UserCommand.Enable.class, UserCommand.Disable.class,
-                UserCommand.SendAs.class, UserCommand.Quota.class})
+                UserCommand.SendAs.class, UserCommand.Quota.class, UserCommand.Import.class})
 final class UserCommand {
 
     /** A command that sets an account's password, and with it (or not) its CRAM-MD5 secret. */
@@ -21,6 +21,19 @@ final class UserCommand {
         @Option(names = "--cram-md5", description = "Also keep the CRAM-MD5 secret, which is password-equivalent "
                 + "(see docs/adr/0003-stored-secrets.md); without it, the account cannot use CRAM-MD5.")
         boolean cramMd5;
+
+        @Option(names = "--password-hash", paramLabel = "HASH", description = "Keep this hash made by another server "
+                + "instead of a password, e.g. '{SHA512-CRYPT}$6$…' from Dovecot; the first login it accepts replaces it "
+                + "with Tern's own (docs/migration.md).")
+        String passwordHash;
+
+        /** Refuses options that do not go with a hash. */
+        void checkHashOptions() {
+            if (passwordHash != null && (passwordStdin || cramMd5)) {
+                throw new IllegalArgumentException("--password-hash takes the place of a password: "
+                        + "not with --password-stdin or --cram-md5");
+            }
+        }
 
         /** Says so when the secret was kept but the server does not offer CRAM-MD5. */
         void noteIfNotOffered(Services s, PrintWriter out) {
@@ -37,12 +50,60 @@ final class UserCommand {
 
         @Override
         int run(Services s, PrintWriter out) throws Exception {
+            checkHashOptions();
+            if (passwordHash != null) {
+                Account a = s.directory().addUserWithHash(address, passwordHash);
+                out.println("added user " + a.display() + " with the password hash given");
+                return 0;
+            }
             PasswordCommand.Chosen pw = password(address);
             Account a = s.directory().addUser(address, pw.password(), cramMd5);
             out.println("added user " + a.display());
             pw.showIfGenerated(out);
             noteIfNotOffered(s, out);
             return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Add the accounts of a Dovecot passwd-file (lines user@domain:{SCHEME}hash:…) "
+            + "with their password hashes; a hash is replaced by Tern's own at the account's first login (docs/migration.md).")
+    static final class Import extends AdminCommand {
+        @Parameters(paramLabel = "FILE")
+        java.nio.file.Path file;
+
+        @Option(names = "--domain", paramLabel = "DOMAIN", description = "The domain of user names without one "
+                + "(a passwd-file per domain).")
+        String domain;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            int added = 0;
+            int refused = 0;
+            int lineNumber = 0;
+            for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                lineNumber++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = t.split(":", -1);
+                String where = file.getFileName() + ":" + lineNumber + ": ";
+                if (fields.length < 2 || fields[1].isEmpty()) {
+                    out.println(where + "not imported: no password field (user:password:…)");
+                    refused++;
+                    continue;
+                }
+                String user = fields[0].contains("@") || domain == null ? fields[0] : fields[0] + "@" + domain;
+                try {
+                    s.directory().addUserWithHash(user, fields[1]);
+                    added++;
+                } catch (dev.tern.directory.DirectoryException | IllegalArgumentException e) {
+                    out.println(where + user + " not imported: " + e.getMessage());
+                    refused++;
+                }
+            }
+            out.println("added " + added + " account(s)" + (refused == 0 ? "" : ", " + refused + " line(s) not imported"));
+            return refused == 0 ? 0 : 1;
         }
     }
 
@@ -95,6 +156,12 @@ final class UserCommand {
         int run(Services s, PrintWriter out) throws Exception {
             s.directory().user(address).orElseThrow(() ->
                     dev.tern.directory.DirectoryException.notFound("no such account: " + address));
+            checkHashOptions();
+            if (passwordHash != null) {
+                s.directory().setPasswordHash(address, passwordHash);
+                out.println("password hash set for " + address);
+                return 0;
+            }
             PasswordCommand.Chosen pw = password(address);
             s.directory().setPassword(address, pw.password(), cramMd5);
             out.println("password changed for " + address);

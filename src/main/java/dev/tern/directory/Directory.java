@@ -162,6 +162,72 @@ public final class Directory {
         });
     }
 
+    /**
+     * Adds an account with a password hash another server made ({@link ForeignPasswordHash}): it
+     * is checked at the account's logins until the first one succeeds, which keeps the password
+     * Tern's way. Until then the account has no SCRAM keys: clients log in with PLAIN or LOGIN.
+     * A {@code {PLAIN}} value is a clear-text password and is hashed at once.
+     */
+    public Account addUserWithHash(String address, String foreignHash) {
+        String clear = ForeignPasswordHash.clearText(foreignHash);
+        if (clear != null) {
+            return addUser(address, clear);
+        }
+        MailAddress a = parse(address);
+        VisibleLocalParts.check(a);
+        String hash = ForeignPasswordHash.parse(foreignHash);
+        return store.writeAndWait(tx -> {
+            Rows.Domain d = requireDomain(tx, a.asciiDomain());
+            if (tx.directory().account(a.key()).isPresent()) {
+                throw DirectoryException.conflict("account " + a.key() + " already exists");
+            }
+            if (tx.smtpCredentials().credential(a.key()).isPresent()) {
+                throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
+            }
+            Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
+            MailboxService.createDefaultMailboxes(tx, row.id());
+            return toAccount(row);
+        });
+    }
+
+    /** Sets a password hash another server made (see {@link #addUserWithHash}); the SCRAM and CRAM-MD5 secrets go. */
+    public void setPasswordHash(String address, String foreignHash) {
+        String clear = ForeignPasswordHash.clearText(foreignHash);
+        if (clear != null) {
+            setPassword(address, clear);
+            return;
+        }
+        MailAddress a = parse(address);
+        String hash = ForeignPasswordHash.parse(foreignHash);
+        store.writeAndWait(tx -> {
+            long id = requireAccount(tx, a.key()).id();
+            tx.directory().updatePassword(id, hash);
+            return tx.directory().updateSecrets(id, null, null);
+        });
+    }
+
+    /**
+     * After a login that a hash from another server accepted: keeps the password Tern's way
+     * (Argon2id and SCRAM keys) in place of that hash, unless the hash changed meanwhile. Blocking:
+     * hashes. True when it was replaced.
+     */
+    public boolean replaceForeignHash(long accountId, String foreignHash, String password) {
+        if (!ForeignPasswordHash.isForeign(foreignHash) || !PasswordHasher.verify(password, foreignHash)) {
+            return false;
+        }
+        String hash = PasswordHasher.hash(password);
+        String scram = ScramSecret.create(password).encode();
+        return store.writeAndWait(tx -> {
+            Optional<Rows.Account> now = tx.directory().account(accountId);
+            if (now.isEmpty() || !foreignHash.equals(now.get().passwordHash())) {
+                return false;   // changed meanwhile: the newer one stays
+            }
+            tx.directory().updatePassword(accountId, hash);
+            tx.directory().updateSecrets(accountId, scram, null);
+            return true;
+        });
+    }
+
     /** Sets a password and removes the account's CRAM-MD5 secret. */
     public void setPassword(String address, String password) {
         setPassword(address, password, false);

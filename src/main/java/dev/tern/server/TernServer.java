@@ -191,7 +191,27 @@ public final class TernServer implements AutoCloseable {
     private static SaslAuthenticator authenticator(Services services, AuthFailureListener failures) {
         return new Authenticator(services.directory()::credentials,
                 login -> services.directory().credentials(login).or(() -> services.smtpCredentials().find(login)),
-                services.config().auth(), Clock.systemUTC(), failures);
+                services.config().auth(), Clock.systemUTC(), failures, (credentials, password) ->
+                        replaceForeignHash(services, credentials, password));
+    }
+
+    /**
+     * Keeps an account's password Tern's way once a hash brought over from another server accepted
+     * it (docs/migration.md): hashed off the login's thread, so the login is answered first.
+     */
+    private static void replaceForeignHash(Services services, dev.tern.directory.Credentials credentials,
+                                           String password) {
+        if (credentials.accountId() <= 0) {
+            return;   // an SMTP credential: always Tern's own hash
+        }
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            if (services.directory().replaceForeignHash(credentials.accountId(), credentials.passwordHash(), password)) {
+                log.info("{}: password hash from another server replaced by Tern's own at login", credentials.address());
+            }
+        }, services.storageExecutor()).exceptionally(e -> {
+            log.warn("{}: password hash from another server not replaced: {}", credentials.address(), e.toString());
+            return null;
+        });
     }
 
     /** Shorter SMTP client timeouts for outbound delivery (tests); call before {@link #start()}. */
