@@ -131,6 +131,33 @@ class AdminApiTest {
     }
 
     @Test
+    void anAccountMayBeAddedWithAHashFromAnotherServer() {
+        fx.services().directory().addDomain("h.test");
+        String sha512 = dev.tern.directory.ForeignPasswordHashTest.DOVEADM.get("SHA512-CRYPT");
+        AdminClient.Answer added = api.post("/api/accounts", Map.of("address", "dan@h.test", "password_hash", sha512));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.json().has("password")).isFalse();
+        assertThat(fx.services().directory().credentials("dan@h.test").orElseThrow().passwordHash()).isEqualTo(sha512);
+        assertThat(dev.tern.directory.PasswordHasher.verify("correct horse",
+                fx.services().directory().credentials("dan@h.test").orElseThrow().passwordHash())).isTrue();
+
+        String bcrypt = dev.tern.directory.ForeignPasswordHashTest.DOVEADM.get("BLF-CRYPT");
+        assertThat(api.patch("/api/accounts/dan@h.test", Map.of("password_hash", bcrypt)).status()).isEqualTo(200);
+        assertThat(fx.services().directory().credentials("dan@h.test").orElseThrow().passwordHash()).isEqualTo(bcrypt);
+
+        AdminClient.Answer both = api.post("/api/accounts", Map.of("address", "eve@h.test", "password", "x",
+                "password_hash", sha512));
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.body()).contains("password_hash takes the place of password");
+        AdminClient.Answer unknown = api.post("/api/accounts", Map.of("address", "eve@h.test", "password_hash", "{NTLM}00"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("{NTLM} is not one Tern can check");
+        assertThat(api.patch("/api/accounts/dan@h.test", Map.of("password_hash", sha512, "generate_password", true))
+                .status()).isEqualTo(400);
+        assertThat(fx.services().directory().user("eve@h.test")).isEmpty();
+    }
+
+    @Test
     void quotasAreSetShownWithTheUsageAndRemoved() throws Exception {
         api.post("/api/domains", Map.of("name", "q.test"));
         api.post("/api/accounts", Map.of("address", "carol@q.test", "password", "pw"));

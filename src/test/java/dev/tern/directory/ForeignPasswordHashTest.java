@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Hashes of "correct horse" as Dovecot 2.3's {@code doveadm pw -s SCHEME} wrote them. */
-class ForeignPasswordHashTest {
+public class ForeignPasswordHashTest {
 
-    static final String PASSWORD = "correct horse";
-    static final Map<String, String> DOVEADM = Map.ofEntries(
+    public static final String PASSWORD = "correct horse";
+    public static final Map<String, String> DOVEADM = Map.ofEntries(
             Map.entry("SHA512-CRYPT", "{SHA512-CRYPT}$6$z/7NIUC223vrmVL2$6ctSLRhThNu3bDlxbhxSdolTlqoxbQPUb04xM2GAMjNnA3sn6wpT6uP1HoI9.IGTofyHOHvDlOfE04wPHiBhr1"),
             Map.entry("SHA256-CRYPT", "{SHA256-CRYPT}$5$a9Fhp2BcZTdx7kAN$lKXx0DIy.GbppCYvwDoFiwEZdUd5CmPNGthwCWaDW01"),
             Map.entry("BLF-CRYPT", "{BLF-CRYPT}$2y$05$h9ILylEotGsMchzKZuBDxe4Og9VmyvJkcD2ZQ2yxQyhylNBDow0im"),

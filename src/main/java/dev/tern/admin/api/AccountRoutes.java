@@ -47,7 +47,10 @@ public final class AccountRoutes implements RouteGroup {
                              @JsonPropertyDescription("the password; left out, Tern makes one up and answers "
                                      + "with it") String password,
                              @JsonPropertyDescription("also keep the CRAM-MD5 secret, which is password-equivalent "
-                                     + "(default false)") Boolean cramMd5) {
+                                     + "(default false)") Boolean cramMd5,
+                             @JsonPropertyDescription("instead of a password: a hash another server made, such as "
+                                     + "Dovecot's {SHA512-CRYPT}$6$…; the first login it accepts replaces it with "
+                                     + "Tern's own (docs/migration.md)") String passwordHash) {
     }
 
     public record AccountChange(@JsonPropertyDescription("false keeps the account and its mail but refuses "
@@ -58,7 +61,9 @@ public final class AccountRoutes implements RouteGroup {
                                 @JsonPropertyDescription("with a new password: also keep its CRAM-MD5 secret "
                                         + "(default false: the secret is removed)") Boolean cramMd5,
                                 @JsonPropertyDescription("a quota in bytes (a whole number, 0 or more), or null "
-                                        + "for no limit") JsonNode quotaBytes) {
+                                        + "for no limit") JsonNode quotaBytes,
+                                @JsonPropertyDescription("instead of a password: a hash another server made "
+                                        + "(docs/migration.md)") String passwordHash) {
     }
 
     private final ApiServices s;
@@ -83,6 +88,13 @@ public final class AccountRoutes implements RouteGroup {
                     NewAccount body = r.body(NewAccount.class);
                     MailAddress a = Tenancy.address(body.address());
                     Tenancy.domain(r.requirePrincipal(), a.asciiDomain());
+                    if (body.passwordHash() != null) {
+                        if (body.password() != null || body.cramMd5() != null) {
+                            throw ApiException.invalidField("password_hash takes the place of password and cram_md5");
+                        }
+                        return ApiResponse.created(account(s.directory().addUserWithHash(a.toString(), body.passwordHash()),
+                                null));
+                    }
                     String generated = body.password() == null ? GeneratedPasswords.next() : null;
                     dev.tern.directory.Account made = s.directory().addUser(a.toString(),
                             generated != null ? generated : body.password(), Boolean.TRUE.equals(body.cramMd5()));
@@ -98,9 +110,14 @@ public final class AccountRoutes implements RouteGroup {
                     dev.tern.directory.Account a = find(r.requirePrincipal(), r.param("address"));
                     AccountChange c = r.body(AccountChange.class);
                     boolean generate = Boolean.TRUE.equals(c.generatePassword());
-                    if (c.enabled() == null && c.password() == null && !generate && c.quotaBytes() == null) {
-                        throw ApiException.invalidField(
-                                "nothing to change: give enabled, password, generate_password or quota_bytes");
+                    if (c.enabled() == null && c.password() == null && !generate && c.quotaBytes() == null
+                            && c.passwordHash() == null) {
+                        throw ApiException.invalidField("nothing to change: give enabled, password, generate_password, "
+                                + "password_hash or quota_bytes");
+                    }
+                    if (c.passwordHash() != null && (c.password() != null || generate || c.cramMd5() != null)) {
+                        throw ApiException.invalidField("password_hash takes the place of password, generate_password "
+                                + "and cram_md5");
                     }
                     Long quota = c.quotaBytes() == null ? null : quota(c.quotaBytes());
                     if (c.password() != null && generate) {
@@ -116,6 +133,9 @@ public final class AccountRoutes implements RouteGroup {
                     String password = generate ? generated : c.password();
                     if (password != null) {
                         s.directory().setPassword(a.address(), password, Boolean.TRUE.equals(c.cramMd5()));
+                    }
+                    if (c.passwordHash() != null) {
+                        s.directory().setPasswordHash(a.address(), c.passwordHash());
                     }
                     if (c.enabled() != null) {
                         s.directory().setEnabled(a.address(), c.enabled());
