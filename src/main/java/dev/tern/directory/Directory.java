@@ -147,19 +147,24 @@ public final class Directory {
         String hash = PasswordHasher.hash(password);
         String scram = ScramSecret.create(password).encode();
         String cram = cramMd5 ? CramMd5Secret.create(password).encode() : null;
-        return store.writeAndWait(tx -> {
-            Rows.Domain d = requireDomain(tx, a.asciiDomain());
-            if (tx.directory().account(a.key()).isPresent()) {
-                throw DirectoryException.conflict("account " + a.key() + " already exists");
-            }
-            if (tx.smtpCredentials().credential(a.key()).isPresent()) {
-                throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
-            }
-            Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
+        return store.writeAndWait(tx -> insertAccount(tx, a, hash, scram, cram));
+    }
+
+    /** Adds an account with its secrets (null: none) and its standard mailboxes, in the caller's transaction. */
+    private static Account insertAccount(StoreTx tx, MailAddress a, String hash, String scram, String cram) {
+        Rows.Domain d = requireDomain(tx, a.asciiDomain());
+        if (tx.directory().account(a.key()).isPresent()) {
+            throw DirectoryException.conflict("account " + a.key() + " already exists");
+        }
+        if (tx.smtpCredentials().credential(a.key()).isPresent()) {
+            throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
+        }
+        Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
+        if (scram != null || cram != null) {
             tx.directory().updateSecrets(row.id(), scram, cram);
-            MailboxService.createDefaultMailboxes(tx, row.id());
-            return toAccount(row);
-        });
+        }
+        MailboxService.createDefaultMailboxes(tx, row.id());
+        return toAccount(row);
     }
 
     /**
@@ -176,18 +181,7 @@ public final class Directory {
         MailAddress a = parse(address);
         VisibleLocalParts.check(a);
         String hash = ForeignPasswordHash.parse(foreignHash);
-        return store.writeAndWait(tx -> {
-            Rows.Domain d = requireDomain(tx, a.asciiDomain());
-            if (tx.directory().account(a.key()).isPresent()) {
-                throw DirectoryException.conflict("account " + a.key() + " already exists");
-            }
-            if (tx.smtpCredentials().credential(a.key()).isPresent()) {
-                throw DirectoryException.conflict(a.key() + " is the name of an SMTP credential; choose another address");
-            }
-            Rows.Account row = tx.directory().insertAccount(a.key(), a.toString(), d.id(), hash, Instant.now());
-            MailboxService.createDefaultMailboxes(tx, row.id());
-            return toAccount(row);
-        });
+        return store.writeAndWait(tx -> insertAccount(tx, a, hash, null, null));
     }
 
     /** Sets a password hash another server made (see {@link #addUserWithHash}); the SCRAM and CRAM-MD5 secrets go. */
