@@ -31,12 +31,23 @@ public final class TernCommand {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         }
         CommandLine cli = new CommandLine(new TernCommand());
+        withHelpOptions(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("tern: " + explain(e));
             commandLine.getErr().flush();
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** Gives every command and subcommand {@code -h}/{@code --help}, as the top command has. */
+    private static void withHelpOptions(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (sub.getCommandSpec().optionsMap().get("--help") == null) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelpOptions(sub);
+        }
     }
 
     /** One line that tells the operator what went wrong, without a stack trace for expected errors. */

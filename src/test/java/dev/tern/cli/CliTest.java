@@ -160,6 +160,19 @@ class CliTest {
     }
 
     @Test
+    void everyCommandExplainsItselfWithHelp() {
+        for (String[] args : List.of(new String[]{"--help"}, new String[]{"user", "--help"},
+                new String[]{"user", "import", "--help"}, new String[]{"mailbox", "import", "-h"},
+                new String[]{"suppression", "add", "--help"}, new String[]{"queue", "list", "--help"},
+                new String[]{"check", "--help"})) {
+            Result r = InProcessCli.run((String) null, args);
+            assertThat(r.code()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: tern").contains("-h, --help");
+        }
+        assertThat(InProcessCli.run((String) null, "user", "import", "--help").out()).contains("--domain=DOMAIN", "FILE");
+    }
+
+    @Test
     void errorsAreOneLineWithoutStackTraces() throws Exception {
         tern(null, "init", "--smtp", "127.0.0.1:2525");
         Result noDomain = tern("x\n", "user", "add", "carol@nowhere.org", "--password-stdin");
