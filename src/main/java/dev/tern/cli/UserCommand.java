@@ -66,7 +66,8 @@ final class UserCommand {
     }
 
     @Command(name = "import", description = "Add the accounts of a Dovecot passwd-file (lines user@domain:{SCHEME}hash:…) "
-            + "with their password hashes; a hash is replaced by Tern's own at the account's first login (docs/migration.md).")
+            + "with their password hashes and quotas; a hash is replaced by Tern's own at the account's first login "
+            + "(docs/migration.md).")
     static final class Import extends AdminCommand {
         @Parameters(paramLabel = "FILE")
         java.nio.file.Path file;
@@ -97,6 +98,11 @@ final class UserCommand {
                 try {
                     s.directory().addUserWithHash(user, fields[1]);
                     added++;
+                    String quota = fields.length > 7 ? DovecotQuota.of(String.join(":", java.util.Arrays.copyOfRange(
+                            fields, 7, fields.length))) : null;
+                    if (quota != null) {
+                        s.directory().setQuota(user, dev.tern.config.Sizes.parse(quota));
+                    }
                 } catch (dev.tern.directory.DirectoryException | IllegalArgumentException e) {
                     out.println(where + user + " not imported: " + e.getMessage());
                     refused++;

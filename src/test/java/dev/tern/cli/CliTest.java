@@ -160,6 +160,31 @@ class CliTest {
     }
 
     @Test
+    void aDovecotPasswdFileBringsItsAccountsWithTheirHashesAndQuotas() throws Exception {
+        tern(null, "init", "--smtp", "127.0.0.1:2525", "--domain", "example.org");
+        String sha512 = dev.tern.directory.ForeignPasswordHashTest.DOVEADM.get("SHA512-CRYPT");
+        Path users = dir.resolve("users");
+        Files.writeString(users, "# Dovecot passwd-file\n"
+                + "alice:" + sha512 + ":1000:1000::/var/vmail/alice::userdb_quota_rule=*:storage=1G\n"
+                + "bob@example.org:{PLAIN}bob's pw:1000:1000::/var/vmail/bob::userdb_quota_rule=*:storage=500M userdb_mail=x\n"
+                + "carol:{SHA512-CRYPT}$6$nope:1000:1000::/var/vmail/carol\n"
+                + "dave@other.org:" + sha512 + "\n"
+                + "\n");
+        Result r = tern(null, "user", "import", users.toString(), "--domain", "example.org");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("users:4: carol@example.org not imported: not a valid {SHA512-CRYPT} hash",
+                "users:5: dave@other.org not imported: no such domain: other.org", "added 2 account(s), 2 line(s) not imported");
+        assertThat(tern(null, "user", "list").out()).contains("alice@example.org  used 0 B of 1 GB",
+                "bob@example.org  used 0 B of 500 MB");
+        try (dev.tern.server.Services s = new dev.tern.server.Services(dev.tern.config.ConfigLoader.load(config), 2)) {
+            assertThat(s.directory().credentials("alice@example.org").orElseThrow().passwordHash()).isEqualTo(sha512);
+            String bob = s.directory().credentials("bob@example.org").orElseThrow().passwordHash();
+            assertThat(bob).as("a clear-text password is hashed at once").startsWith("$argon2id$");
+            assertThat(dev.tern.directory.PasswordHasher.verify("bob's pw", bob)).isTrue();
+        }
+    }
+
+    @Test
     void everyCommandExplainsItselfWithHelp() {
         for (String[] args : List.of(new String[]{"--help"}, new String[]{"user", "--help"},
                 new String[]{"user", "import", "--help"}, new String[]{"mailbox", "import", "-h"},
