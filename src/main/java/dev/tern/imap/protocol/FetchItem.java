@@ -3,7 +3,7 @@ package dev.tern.imap.protocol;
 import java.util.List;
 
 /**
- * One data item of a FETCH command (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ). The
+ * One data item of a FETCH command (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ, RFC 8474). The
  * macros ALL, FAST and FULL are expanded by the parser.
  */
 public sealed interface FetchItem {
@@ -14,7 +14,9 @@ public sealed interface FetchItem {
         /** BODY without a section: the non-extensible BODYSTRUCTURE. */
         BODY("BODY"), BODYSTRUCTURE("BODYSTRUCTURE"), UID("UID"), MODSEQ("MODSEQ"),
         /** Same content as BODY[], BODY[HEADER], BODY[TEXT]; the response names them RFC822*. */
-        RFC822("RFC822"), RFC822_HEADER("RFC822.HEADER"), RFC822_TEXT("RFC822.TEXT");
+        RFC822("RFC822"), RFC822_HEADER("RFC822.HEADER"), RFC822_TEXT("RFC822.TEXT"),
+        /** RFC 8474 §5: the object ids of the message's content and of its thread. */
+        EMAILID("EMAILID"), THREADID("THREADID");
 
         private final String wireName;
 

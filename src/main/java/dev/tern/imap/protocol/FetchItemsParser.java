@@ -70,6 +70,8 @@ final class FetchItemsParser {
             case "BODYSTRUCTURE" -> items.add(FetchItem.Attribute.BODYSTRUCTURE);
             case "UID" -> items.add(FetchItem.Attribute.UID);
             case "MODSEQ" -> items.add(FetchItem.Attribute.MODSEQ);
+            case "EMAILID" -> items.add(FetchItem.Attribute.EMAILID);
+            case "THREADID" -> items.add(FetchItem.Attribute.THREADID);
             case "RFC822" -> items.add(FetchItem.Attribute.RFC822);
             case "RFC822.HEADER" -> items.add(FetchItem.Attribute.RFC822_HEADER);
             case "RFC822.TEXT" -> items.add(FetchItem.Attribute.RFC822_TEXT);

@@ -183,11 +183,13 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ, RFC 9208 DELETED-STORAGE). */
+    /** STATUS data items (RFC 9051 §6.3.11, RFC 8438 SIZE, RFC 7162 HIGHESTMODSEQ, RFC 9208 DELETED-STORAGE, RFC 8474 MAILBOXID). */
     enum StatusItem {
         MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, HIGHESTMODSEQ,
         /** RFC 9208 (with QUOTA=RES-STORAGE): what an EXPUNGE would free, in units of 1024 octets as STORAGE. */
-        DELETED_STORAGE;
+        DELETED_STORAGE,
+        /** RFC 8474 §4.3: the mailbox's object id. */
+        MAILBOXID;
 
         /** The item's name on the wire. */
         public String wireName() {

@@ -27,6 +27,9 @@ public interface MessageView {
 
     long modSeq();
 
+    /** RFC 8474: the object id of the message's content. */
+    String emailId();
+
     /** The raw (undecoded, unfolded) values of a header field of the top-level header, in order. */
     List<String> headerValues(String field);
 

@@ -44,6 +44,11 @@ public record ResponseCode(String name, String arguments) {
         return new ResponseCode("UIDVALIDITY", Long.toString(uidValidity));
     }
 
+    /** RFC 8474 §4: the mailbox's object id, in SELECT, EXAMINE and CREATE answers. */
+    public static ResponseCode mailboxId(String objectId) {
+        return new ResponseCode("MAILBOXID", "(" + objectId + ")");
+    }
+
     public static ResponseCode unseen(long sequence) {
         return new ResponseCode("UNSEEN", Long.toString(sequence));
     }

@@ -104,6 +104,12 @@ final class SearchCriteriaParser {
             case "UID":
                 reader.space();
                 return new SearchKey.Uid(reader.sequenceSet());
+            case "EMAILID":
+                reader.space();
+                return new SearchKey.EmailId(objectId());
+            case "THREADID":
+                reader.space();
+                return new SearchKey.ThreadId(objectId());
             case "NOT":
                 reader.space();
                 return new SearchKey.Not(key(depth + 1));
@@ -139,6 +145,15 @@ final class SearchCriteriaParser {
 
     private String text() {
         return CommandReader.decode(reader.astringBytes("a search string"), charset, "a search string");
+    }
+
+    /** RFC 8474 §7: objectid = 1*255(ALPHA / DIGIT / "_" / "-"). */
+    private String objectId() {
+        String id = reader.atom("an object id");
+        if (id.length() > 255 || !id.matches("[A-Za-z0-9_-]+")) {
+            throw new ParseFailure("Invalid object id");
+        }
+        return id;
     }
 
     private java.time.LocalDate date() {

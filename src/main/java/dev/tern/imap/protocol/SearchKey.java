@@ -59,6 +59,14 @@ public sealed interface SearchKey {
     record ModSeq(long modSeq, String entryName, String entryType) implements SearchKey {
     }
 
+    /** RFC 8474 §6: messages whose EMAILID is {@code id}. */
+    record EmailId(String id) implements SearchKey {
+    }
+
+    /** RFC 8474 §6: messages whose THREADID is {@code id}; none, as no message has one. */
+    record ThreadId(String id) implements SearchKey {
+    }
+
     record Not(SearchKey key) implements SearchKey {
     }
 

@@ -133,6 +133,13 @@ public final class SearchProgram {
             long min = ms.modSeq();
             return new Compiled((m, c) -> m.modSeq() >= min, CHEAP);
         }
+        if (key instanceof SearchKey.EmailId e) {
+            String id = e.id();
+            return new Compiled((m, c) -> id.equals(m.emailId()), CHEAP);
+        }
+        if (key instanceof SearchKey.ThreadId) {
+            return new Compiled((m, c) -> false, CHEAP);   // THREADID is NIL for every message
+        }
         if (key instanceof SearchKey.Date d) {
             return date(d);
         }

@@ -224,6 +224,8 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                             .string(ImapDates.formatDateTime(m.internalDate().atOffset(ZoneOffset.UTC)));
                     case RFC822_SIZE -> w.atom("RFC822.SIZE").number(m.size());
                     case MODSEQ -> w.atom("MODSEQ").openList().number(m.modSeq()).closeList();
+                    case EMAILID -> w.atom("EMAILID").openList().atom(ObjectIds.emailId(m.blobId())).closeList();
+                    case THREADID -> w.atom("THREADID").nil();
                     case ENVELOPE -> {
                         structure = structure == null ? StoredStructures.of(messages, m) : structure;
                         w.atom("ENVELOPE");

@@ -1,5 +1,7 @@
 package dev.tern.imap.server;
 
+import dev.tern.imap.protocol.ResponseCode;
+
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.mailbox.MailboxService;
 
@@ -21,7 +23,14 @@ final class MailboxTreeCommands {
         }
         String use = c.specialUse().isEmpty() ? null : c.specialUse().get(0);
         String name = c.mailbox().endsWith("/") ? c.mailbox().substring(0, c.mailbox().length() - 1) : c.mailbox();
-        run(s, tag, "CREATE", () -> mailboxes(s).create(account(s), name, use));
+        s.onStorage(() -> mailboxes(s).create(account(s), name, use), (made, error) -> {
+            if (error != null) {
+                s.failed(tag, error, "CREATE");
+            } else {
+                s.completed(tag, ResponseCode.mailboxId(ObjectIds.mailboxId(made.id(), made.uidValidity())),
+                        "CREATE completed");
+            }
+        });
     }
 
     /** Deleting the selected mailbox ends the selection, not the session (other sessions: see ImapSession). */

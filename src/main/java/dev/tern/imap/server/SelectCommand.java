@@ -170,6 +170,7 @@ final class SelectCommand {
             }
         }
         w.status(null, "OK", ResponseCode.uidValidity(box.uidValidity()), "UIDs valid");
+        w.status(null, "OK", ResponseCode.mailboxId(ObjectIds.mailboxId(box.id(), box.uidValidity())), "Ok");
         w.status(null, "OK", ResponseCode.uidNext(Math.max(s.status().uidNext(), box.sequence().maxUid() + 1)),
                 "predicted next UID");
         List<String> permanent = new java.util.ArrayList<>(SYSTEM_FLAGS);

@@ -33,6 +33,10 @@ final class StatusCommand {
     static void write(ResponseWriter w, String name, MailboxStatus st, Collection<ImapCommand.StatusItem> items) {
         w.untagged().atom("STATUS").mailbox(name).openList();
         for (ImapCommand.StatusItem item : items) {
+            if (item == ImapCommand.StatusItem.MAILBOXID) {
+                w.atom(item.wireName()).openList().atom(ObjectIds.mailboxId(st.mailboxId(), st.uidValidity())).closeList();
+                continue;
+            }
             w.atom(item.wireName()).number(switch (item) {
                 case MESSAGES -> st.messages();
                 case RECENT -> st.recent();
@@ -43,6 +47,7 @@ final class StatusCommand {
                 case SIZE -> st.size();
                 case HIGHESTMODSEQ -> st.highestModSeq();
                 case DELETED_STORAGE -> QuotaCommands.kibibytes(st.deletedSize());
+                case MAILBOXID -> throw new IllegalStateException("written above");
             });
         }
         w.closeList().end();

@@ -141,6 +141,11 @@ final class StoredMessageView implements MessageView {
     }
 
     @Override
+    public String emailId() {
+        return ObjectIds.emailId(entry().blobId());
+    }
+
+    @Override
     public List<String> headerValues(String field) {
         List<String> values = new ArrayList<>();
         if (prefix == null) {

@@ -33,6 +33,10 @@ class SearchProgramTest {
             return bytes.length;
         }
 
+        public String emailId() {
+            return "M" + uid;
+        }
+
         public List<String> headerValues(String field) {
             String header = new String(bytes, 0, (int) structure.root().bodyStart(), StandardCharsets.UTF_8);
             List<String> values = new ArrayList<>();

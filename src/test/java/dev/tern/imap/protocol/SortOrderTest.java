@@ -57,6 +57,7 @@ class SortOrderTest {
             public java.time.LocalDate internalDateLocal() { return java.time.LocalDate.EPOCH; }
             public long size() { return 0; }
             public long modSeq() { return 0; }
+            public String emailId() { return "M" + uid(); }
             public List<String> headerValues(String field) {
                 return field.equalsIgnoreCase("Subject") ? List.of(subject) : List.of();
             }

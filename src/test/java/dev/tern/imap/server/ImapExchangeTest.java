@@ -564,7 +564,7 @@ class ImapExchangeTest {
     @Test
     void mailboxTreeListAndStatus() {
         login();
-        assertThat(last(imap.command("m1", "CREATE Projects/Tern"))).isEqualTo("m1 OK CREATE completed");
+        assertThat(last(imap.command("m1", "CREATE Projects/Tern"))).matches("m1 OK \\[MAILBOXID \\(F[0-9]+-[0-9]+\\)\\] CREATE completed");
         assertThat(last(imap.command("m2", "CREATE Projects/Tern"))).startsWith("m2 NO [ALREADYEXISTS]");
         List<String> list = imap.command("m3", "LIST \"\" \"Projects*\"");
         assertThat(list).contains("* LIST (\\HasChildren) \"/\" \"Projects\"", "* LIST (\\HasNoChildren) \"/\" \"Projects/Tern\"");
@@ -590,6 +590,56 @@ class ImapExchangeTest {
         assertThat(last(imap.command("m17", "APPEND &Jjo {3+}\r\nabc"))).startsWith("m17 NO").contains("modified UTF-7");
         assertThat(last(imap.command("m18", "CREATE"))).as("a missing name is a syntax error").startsWith("m18 BAD");
         assertThat(last(imap.command("m19", "NOOP"))).isEqualTo("m19 OK NOOP completed");
+    }
+
+    /** The object id inside {@code NAME (id)} of a line. */
+    private static String objectId(String line, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + " \\(([A-Za-z0-9_-]{1,255})\\)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void objectIdsFollowMailboxesThroughRenamesAndMessagesThroughCopies() {
+        login();
+        assertThat(imap.command("o0", "CAPABILITY").get(0)).contains(" OBJECTID");
+        String created = objectId(last(imap.command("o1", "CREATE Projects")), "MAILBOXID");
+        assertThat(last(imap.command("o1", "CREATE Other"))).startsWith("o1 OK [MAILBOXID (");
+        assertThat(imap.command("o2", "STATUS Projects (MAILBOXID MESSAGES)").get(0))
+                .isEqualTo("* STATUS \"Projects\" (MAILBOXID (" + created + ") MESSAGES 0)");
+        assertThat(last(imap.command("o3", "RENAME Projects Kept"))).startsWith("o3 OK");
+        assertThat(objectId(imap.command("o4", "STATUS Kept (MAILBOXID)").get(0), "MAILBOXID"))
+                .as("a renamed mailbox keeps its id").isEqualTo(created);
+        assertThat(imap.command("o5", "LIST \"\" Kept RETURN (STATUS (MAILBOXID))"))
+                .anyMatch(l -> l.equals("* STATUS \"Kept\" (MAILBOXID (" + created + "))"));
+
+        append("INBOX", "()", MESSAGE);
+        append("INBOX", "()", MESSAGE.replace("afternoon", "morning"));
+        List<String> select = imap.command("o6", "SELECT INBOX");
+        String inbox = objectId(select.stream().filter(l -> l.startsWith("* OK [MAILBOXID")).findFirst().orElseThrow(),
+                "MAILBOXID");
+        assertThat(inbox).isNotEqualTo(created);
+        List<String> fetched = imap.command("o7", "FETCH 1:2 (EMAILID THREADID)");
+        assertThat(fetched.get(0)).matches("\\* 1 FETCH \\(EMAILID \\(M[A-Za-z0-9_-]+\\) THREADID NIL\\)");
+        String first = objectId(fetched.get(0), "EMAILID");
+        String second = objectId(fetched.get(1), "EMAILID");
+        assertThat(first).as("two messages, two ids").isNotEqualTo(second);
+        assertThat(imap.command("o8", "SEARCH EMAILID " + second).get(0)).isEqualTo("* SEARCH 2");
+        assertThat(imap.command("o9", "SEARCH THREADID T1").get(0)).isEqualTo("* SEARCH");
+        assertThat(last(imap.command("o10", "SEARCH EMAILID no!such"))).startsWith("o10 BAD");
+
+        assertThat(last(imap.command("o11", "COPY 1 Kept"))).startsWith("o11 OK");
+        assertThat(last(imap.command("o12", "MOVE 2 Kept"))).startsWith("o12 OK");
+        assertThat(last(imap.command("o13", "SELECT Kept"))).startsWith("o13 OK");
+        List<String> copies = imap.command("o14", "UID FETCH 1:* (EMAILID)");
+        assertThat(copies.subList(0, 2)).extracting(l -> objectId(l, "EMAILID"))
+                .as("copied and moved messages keep their ids").containsExactly(first, second);
+
+        assertThat(last(imap.command("o15", "CLOSE"))).startsWith("o15 OK");
+        assertThat(last(imap.command("o16", "DELETE Other"))).startsWith("o16 OK");
+        String again = objectId(last(imap.command("o17", "CREATE Other")), "MAILBOXID");
+        assertThat(again).as("a mailbox made again under an old name is another").isNotEqualTo(created);
+        assertThat(imap.command("o18", "STATUS Other (MAILBOXID)").get(0)).contains(again);
     }
 
     @Test

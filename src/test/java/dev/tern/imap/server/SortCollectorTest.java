@@ -40,6 +40,7 @@ class SortCollectorTest {
             public LocalDate internalDateLocal() { return LocalDate.EPOCH; }
             public long size() { return size; }
             public long modSeq() { return 0; }
+            public String emailId() { return "M" + uid(); }
             public List<String> headerValues(String field) {
                 headerReads.incrementAndGet();
                 return field.equalsIgnoreCase("Subject") ? List.of(subject) : List.of();
