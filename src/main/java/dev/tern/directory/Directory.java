@@ -201,12 +201,12 @@ public final class Directory {
     }
 
     /**
-     * After a login that a hash from another server accepted: keeps the password Tern's way
-     * (Argon2id and SCRAM keys) in place of that hash, unless the hash changed meanwhile. Blocking:
-     * hashes. True when it was replaced.
+     * After a login that a hash from another server accepted (the caller has checked the password
+     * against it): keeps the password Tern's way (Argon2id and SCRAM keys) in place of that hash,
+     * unless the hash changed meanwhile. Blocking: hashes. True when it was replaced.
      */
     public boolean replaceForeignHash(long accountId, String foreignHash, String password) {
-        if (!ForeignPasswordHash.isForeign(foreignHash) || !PasswordHasher.verify(password, foreignHash)) {
+        if (!ForeignPasswordHash.isForeign(foreignHash)) {
             return false;
         }
         String hash = PasswordHasher.hash(password);

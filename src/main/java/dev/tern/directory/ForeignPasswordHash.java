@@ -94,7 +94,7 @@ public final class ForeignPasswordHash {
         if (scheme.equals("CRYPT") || scheme.equals("MD5")) {
             scheme = cryptScheme(value);
         }
-        String base = scheme.replaceFirst("\\.(HEX|B64|BASE64)$", "");
+        String base = withoutEncoding(scheme);
         if (CLEAR.contains(base)) {
             throw new DirectoryException("{" + base + "} is a clear-text password, not a hash: give it as the password");
         }
@@ -119,7 +119,7 @@ public final class ForeignPasswordHash {
         }
         String scheme = stored.substring(1, end);
         String value = stored.substring(end + 1);
-        String base = scheme.replaceFirst("\\.(HEX|B64|BASE64)$", "");
+        String base = withoutEncoding(scheme);
         byte[] pw = password.getBytes(StandardCharsets.UTF_8);
         try {
             return switch (base) {
@@ -172,7 +172,7 @@ public final class ForeignPasswordHash {
 
     /** The digest (and salt) a digest scheme's value holds; null when it holds none of the right size. */
     private static byte[] digestOf(String scheme, String value) {
-        Digest d = DIGESTS.get(scheme.replaceFirst("\\.(HEX|B64|BASE64)$", ""));
+        Digest d = DIGESTS.get(withoutEncoding(scheme));
         if (d == null) {
             return null;
         }
@@ -193,7 +193,7 @@ public final class ForeignPasswordHash {
         if (raw == null) {
             return false;
         }
-        Digest d = DIGESTS.get(scheme.replaceFirst("\\.(HEX|B64|BASE64)$", ""));
+        Digest d = DIGESTS.get(withoutEncoding(scheme));
         try {
             MessageDigest md = MessageDigest.getInstance(d.algorithm());
             md.update(password);
@@ -205,6 +205,11 @@ public final class ForeignPasswordHash {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A scheme's name without the encoding Dovecot may append to it ({@code SHA256.HEX} is SHA256). */
+    private static String withoutEncoding(String scheme) {
+        return scheme.replaceFirst("\\.(HEX|B64|BASE64)$", "");
     }
 
     private static boolean same(String computed, String stored) {
