@@ -85,6 +85,7 @@ class DovecotPasswordImportTest {
                 imap.readLine();
                 assertThat(last(imap.command("a1", "LOGIN " + address + " \"" + user + " new pw\""))).as(user)
                         .startsWith("a1 NO");
+                assertThat(storedHash(address)).as("a failed login changes nothing").startsWith("{" + schemes.get(user) + "}");
                 assertThat(last(imap.command("a2", "LOGIN " + address + " \"" + user + " old pw\""))).as(user)
                         .startsWith("a2 OK");
             }
