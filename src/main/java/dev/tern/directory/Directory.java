@@ -170,8 +170,10 @@ public final class Directory {
     /**
      * Adds an account with a password hash another server made ({@link ForeignPasswordHash}): it
      * is checked at the account's logins until the first one succeeds, which keeps the password
-     * Tern's way. Until then the account has no SCRAM keys: clients log in with PLAIN or LOGIN.
-     * A {@code {PLAIN}} value is a clear-text password and is hashed at once.
+     * Tern's way. Until then the account has no SCRAM keys, and clients log in with PLAIN or LOGIN,
+     * unless the hash is Dovecot's {@code {SCRAM-SHA-256}} or {@code {CRAM-MD5}}: the account then
+     * keeps it as its secret for that mechanism too. A {@code {PLAIN}} value is a clear-text password
+     * and is hashed at once.
      */
     public Account addUserWithHash(String address, String foreignHash) {
         String clear = ForeignPasswordHash.clearText(foreignHash);
@@ -181,10 +183,13 @@ public final class Directory {
         MailAddress a = parse(address);
         VisibleLocalParts.check(a);
         String hash = ForeignPasswordHash.parse(foreignHash);
-        return store.writeAndWait(tx -> insertAccount(tx, a, hash, null, null));
+        return store.writeAndWait(tx -> insertAccount(tx, a, hash, scramOf(hash), cramOf(hash)));
     }
 
-    /** Sets a password hash another server made (see {@link #addUserWithHash}); the SCRAM and CRAM-MD5 secrets go. */
+    /**
+     * Sets a password hash another server made (see {@link #addUserWithHash}); the SCRAM and
+     * CRAM-MD5 secrets go, unless the hash is one of them.
+     */
     public void setPasswordHash(String address, String foreignHash) {
         String clear = ForeignPasswordHash.clearText(foreignHash);
         if (clear != null) {
@@ -196,14 +201,26 @@ public final class Directory {
         store.writeAndWait(tx -> {
             long id = requireAccount(tx, a.key()).id();
             tx.directory().updatePassword(id, hash);
-            return tx.directory().updateSecrets(id, null, null);
+            return tx.directory().updateSecrets(id, scramOf(hash), cramOf(hash));
         });
+    }
+
+    /** The SCRAM-SHA-256 secret, in its text form, that a hash from another server holds; null for most. */
+    private static String scramOf(String foreignHash) {
+        ScramSecret s = ForeignPasswordHash.scramSecret(foreignHash);
+        return s == null ? null : s.encode();
+    }
+
+    private static String cramOf(String foreignHash) {
+        CramMd5Secret s = ForeignPasswordHash.cramMd5Secret(foreignHash);
+        return s == null ? null : s.encode();
     }
 
     /**
      * After a login that a hash from another server accepted (the caller has checked the password
      * against it): keeps the password Tern's way (Argon2id and SCRAM keys) in place of that hash,
-     * unless the hash changed meanwhile. Blocking: hashes. True when it was replaced.
+     * unless the hash changed meanwhile. An account that had CRAM-MD5 states keeps them (made from
+     * the password: the same states). Blocking: hashes. True when it was replaced.
      */
     public boolean replaceForeignHash(long accountId, String foreignHash, String password) {
         if (!ForeignPasswordHash.isForeign(foreignHash)) {
@@ -216,8 +233,9 @@ public final class Directory {
             if (now.isEmpty() || !foreignHash.equals(now.get().passwordHash())) {
                 return false;   // changed meanwhile: the newer one stays
             }
+            boolean hadCram = tx.directory().secrets(accountId).map(Rows.AccountSecrets::cramMd5).isPresent();
             tx.directory().updatePassword(accountId, hash);
-            tx.directory().updateSecrets(accountId, scram, null);
+            tx.directory().updateSecrets(accountId, scram, hadCram ? CramMd5Secret.create(password).encode() : null);
             return true;
         });
     }

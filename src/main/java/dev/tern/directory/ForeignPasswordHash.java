@@ -29,6 +29,13 @@ import java.util.Map;
  * {@code SHA256}, {@code SHA}/{@code SHA1}, {@code PLAIN-MD5}), base64 or hex ({@code .HEX},
  * {@code .B64} suffixes as Dovecot writes them). A clear-text {@code {PLAIN}} is hashed at once
  * by whoever imports it, never kept.
+ *
+ * <p>Dovecot's stored SASL credentials are hashes too: {@code {SCRAM-SHA-256}} and
+ * {@code {SCRAM-SHA-1}} ({@code iterations,salt,StoredKey,ServerKey}, base64) check a password by
+ * deriving StoredKey again, and {@code {CRAM-MD5}} (the HMAC-MD5 states, the form
+ * {@link CramMd5Secret} keeps) by computing the states again. An account imported with a
+ * SCRAM-SHA-256 or CRAM-MD5 value also gets it as its SCRAM or CRAM-MD5 secret
+ * ({@link #scramSecret}, {@link #cramMd5Secret}), so those mechanisms work before its first login.
  */
 public final class ForeignPasswordHash {
 
@@ -44,6 +51,14 @@ public final class ForeignPasswordHash {
             "PLAIN-MD5", new Digest("MD5", 16, false), "LDAP-MD5", new Digest("MD5", 16, false));
     private static final List<String> CRYPTS = List.of("SHA512-CRYPT", "SHA256-CRYPT", "BLF-CRYPT", "MD5-CRYPT",
             "ARGON2ID", "ARGON2I");
+    /** Dovecot's SASL credentials: the HMAC each SCRAM variant uses, and CRAM-MD5's states. */
+    private static final Map<String, String> SCRAMS = Map.of("SCRAM-SHA-256", "HmacSHA256", "SCRAM-SHA-1", "HmacSHA1");
+    private static final String CRAM_MD5 = "CRAM-MD5";
+    /**
+     * The most iterations a SCRAM value may ask for: every PLAIN login with it runs them (Dovecot
+     * writes 4096), and a value with a billion would hold a login thread for minutes.
+     */
+    static final int MAX_SCRAM_ITERATIONS = 1_000_000;
     /** The clear-text schemes: the value is the password itself. */
     public static final List<String> CLEAR = List.of("PLAIN", "CLEAR", "CLEARTEXT");
 
@@ -98,12 +113,19 @@ public final class ForeignPasswordHash {
         if (CLEAR.contains(base)) {
             throw new DirectoryException("{" + base + "} is a clear-text password, not a hash: give it as the password");
         }
-        boolean valid = CRYPTS.contains(base) ? validCrypt(base, value) : DIGESTS.containsKey(base) && digestOf(scheme, value) != null;
-        if (!valid) {
-            throw new DirectoryException(CRYPTS.contains(base) || DIGESTS.containsKey(base)
-                    ? "not a valid {" + base + "} hash"
-                    : "password scheme {" + base + "} is not one Tern can check; it can: "
-                    + String.join(", ", CRYPTS) + ", CRYPT, " + String.join(", ", DIGESTS.keySet().stream().sorted().toList()));
+        boolean known = CRYPTS.contains(base) || DIGESTS.containsKey(base) || SCRAMS.containsKey(base) || base.equals(CRAM_MD5);
+        if (!known) {
+            throw new DirectoryException("password scheme {" + base + "} is not one Tern can check; it can: "
+                    + String.join(", ", CRYPTS) + ", CRYPT, " + String.join(", ", DIGESTS.keySet().stream().sorted().toList())
+                    + ", SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5");
+        }
+        if (SCRAMS.containsKey(base)) {
+            scram(base, value);   // throws saying what is wrong
+        } else if (base.equals(CRAM_MD5)) {
+            value = value.toLowerCase(Locale.ROOT);
+            cram(value);
+        } else if (CRYPTS.contains(base) ? !validCrypt(base, value) : digestOf(scheme, value) == null) {
+            throw new DirectoryException("not a valid {" + base + "} hash");
         }
         return "{" + scheme + "}" + value;
     }
@@ -128,11 +150,87 @@ public final class ForeignPasswordHash {
                 case "MD5-CRYPT" -> same(Md5Crypt.md5Crypt(pw, value), value);
                 case "BLF-CRYPT" -> OpenBSDBCrypt.checkPassword(value, password.toCharArray());
                 case "ARGON2ID", "ARGON2I" -> Password.check(password, value).with(Argon2Function.getInstanceFromHash(value));
+                case "SCRAM-SHA-256", "SCRAM-SHA-1" -> verifyScram(base, value, password);
+                case CRAM_MD5 -> same(CramMd5Secret.create(password).encode(), "{" + CRAM_MD5 + "}" + value);
                 default -> verifyDigest(scheme, value, pw);
             };
         } catch (RuntimeException e) {
             return false;   // a value the library cannot read matches no password
         }
+    }
+
+    /**
+     * The SCRAM-SHA-256 secret a stored {@code {SCRAM-SHA-256}} value holds, for the mechanism of
+     * that name; null for any other hash.
+     */
+    public static ScramSecret scramSecret(String stored) {
+        String prefix = "{SCRAM-SHA-256}";
+        if (stored == null || !stored.startsWith(prefix)) {
+            return null;
+        }
+        Scram s = scram("SCRAM-SHA-256", stored.substring(prefix.length()));
+        return new ScramSecret(s.iterations(), s.salt(), s.storedKey(), s.serverKey());
+    }
+
+    /** The CRAM-MD5 states a stored {@code {CRAM-MD5}} value holds; null for any other hash. */
+    public static CramMd5Secret cramMd5Secret(String stored) {
+        return stored != null && stored.startsWith("{" + CRAM_MD5 + "}") ? cram(stored.substring(CRAM_MD5.length() + 2)) : null;
+    }
+
+    /** A SCRAM value as Dovecot writes it: {@code iterations,salt,StoredKey,ServerKey}, base64. */
+    private record Scram(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey) {
+    }
+
+    private static Scram scram(String scheme, String value) {
+        String[] parts = value.split(",", -1);
+        int keyLength = scheme.equals("SCRAM-SHA-1") ? 20 : 32;
+        try {
+            Base64.Decoder b64 = Base64.getDecoder();
+            Scram s = new Scram(parts.length == 4 ? Integer.parseInt(parts[0]) : 0,
+                    parts.length == 4 ? b64.decode(parts[1]) : new byte[0],
+                    parts.length == 4 ? b64.decode(parts[2]) : new byte[0], parts.length == 4 ? b64.decode(parts[3]) : new byte[0]);
+            if (s.iterations() > MAX_SCRAM_ITERATIONS) {
+                throw new DirectoryException("a {" + scheme + "} value may ask for at most " + MAX_SCRAM_ITERATIONS + " iterations");
+            }
+            if (s.iterations() >= 1 && s.salt().length > 0 && s.storedKey().length == keyLength
+                    && s.serverKey().length == keyLength) {
+                return s;
+            }
+        } catch (IllegalArgumentException e) {
+            // not numbers, not base64: said below
+        }
+        throw new DirectoryException("not a valid {" + scheme + "} value (iterations,salt,StoredKey,ServerKey in base64)");
+    }
+
+    private static CramMd5Secret cram(String value) {
+        try {
+            return CramMd5Secret.parse("{" + CRAM_MD5 + "}" + value.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryException("not a valid {CRAM-MD5} value (64 hexadecimal digits)");
+        }
+    }
+
+    /**
+     * Derives StoredKey from the password as it is and, when SASLprep changes it, as prepared:
+     * Dovecot derives from the bytes as typed, a client of the SCRAM mechanism from the prepared form.
+     */
+    private static boolean verifyScram(String scheme, String value, String password) {
+        Scram s = scram(scheme, value);
+        String mac = SCRAMS.get(scheme);
+        String digest = scheme.equals("SCRAM-SHA-1") ? "SHA-1" : "SHA-256";
+        String prepared = SaslPrep.prepareOrKeep(password);
+        for (String candidate : prepared.equals(password) ? List.of(password) : List.of(password, prepared)) {
+            byte[] salted = ScramSecret.hi(mac, candidate.getBytes(StandardCharsets.UTF_8), s.salt(), s.iterations());
+            byte[] clientKey = ScramSecret.hmac(mac, salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+            try {
+                if (MessageDigest.isEqual(MessageDigest.getInstance(digest).digest(clientKey), s.storedKey())) {
+                    return true;
+                }
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return false;
     }
 
     private static String cryptScheme(String value) {

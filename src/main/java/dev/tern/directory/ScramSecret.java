@@ -78,12 +78,17 @@ public record ScramSecret(int iterations, byte[] salt, byte[] storedKey, byte[] 
 
     /** HMAC-SHA-256. */
     public static byte[] hmac(byte[] key, byte[] data) {
+        return hmac("HmacSHA256", key, data);
+    }
+
+    /** HMAC with the named JCA algorithm ({@code HmacSHA256}, {@code HmacSHA1}). */
+    static byte[] hmac(String algorithm, byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is not available", e);
+            throw new IllegalStateException(algorithm + " is not available", e);
         }
     }
 
@@ -97,10 +102,15 @@ public record ScramSecret(int iterations, byte[] salt, byte[] storedKey, byte[] 
 
     /** Hi() of RFC 5802 §2.2: PBKDF2 with HMAC-SHA-256 and one output block. */
     static byte[] hi(byte[] password, byte[] salt, int iterations) {
+        return hi("HmacSHA256", password, salt, iterations);
+    }
+
+    /** Hi() with the named HMAC, for the SCRAM variants other servers keep ({@code HmacSHA1} for SCRAM-SHA-1). */
+    static byte[] hi(String algorithm, byte[] password, byte[] salt, int iterations) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = Mac.getInstance(algorithm);
             // An empty key is legal in HMAC, but SecretKeySpec refuses it: pad to one zero byte, the same HMAC key.
-            mac.init(new SecretKeySpec(password.length == 0 ? new byte[1] : password, "HmacSHA256"));
+            mac.init(new SecretKeySpec(password.length == 0 ? new byte[1] : password, algorithm));
             mac.update(salt);
             byte[] u = mac.doFinal(new byte[]{0, 0, 0, 1});
             byte[] result = u.clone();
@@ -112,7 +122,7 @@ public record ScramSecret(int iterations, byte[] salt, byte[] storedKey, byte[] 
             }
             return result;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is not available", e);
+            throw new IllegalStateException(algorithm + " is not available", e);
         }
     }
 

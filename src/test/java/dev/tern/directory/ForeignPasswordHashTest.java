@@ -25,7 +25,10 @@ public class ForeignPasswordHashTest {
             Map.entry("SHA256", "{SHA256}QQTTb42iwlQ0n4WDZ5Pr4CngyVcGOjTJHC6SAxh7VjE="),
             Map.entry("SHA", "{SHA}L55TUjtiq8FBorTWAZ0jy6g129A="),
             Map.entry("PLAIN-MD5", "{PLAIN-MD5}3cb4e732631f47e6eb961f34554b7cde"),
-            Map.entry("CRYPT", "{CRYPT}$2y$05$3UarWDaNgjAd0dJrdQpGvubleXva0O0ar8I8C8Jkl0VJfcUBRXK.y"));
+            Map.entry("CRYPT", "{CRYPT}$2y$05$3UarWDaNgjAd0dJrdQpGvubleXva0O0ar8I8C8Jkl0VJfcUBRXK.y"),
+            Map.entry("SCRAM-SHA-256", "{SCRAM-SHA-256}4096,nQzEFYsgWxEHRM+vFMdpLQ==,EZ8oW7XmODyW0Rr0WXfuwBCqeYw8vlFJM9xkvdSbJpA=,aVnuoZdxXJsTSYuuuaVD5W4dnCpcTRPQrpHaQP5rJvk="),
+            Map.entry("SCRAM-SHA-1", "{SCRAM-SHA-1}4096,Vntcs2dS2pqXr+OsxIKD7g==,cHvyo4YI08x9LwrvpkddXEnqV98=,DHThkJNOzSoE7e9sXtLHHrq2zIY="),
+            Map.entry("CRAM-MD5", "{CRAM-MD5}38b57fd1a0c4b46c814aa05f20318edd71c455380655f2c0ac35c5b359528d29"));
 
     @Test
     void everySchemeDovecotWritesAcceptsItsPasswordAndNoOther() {
@@ -54,6 +57,27 @@ public class ForeignPasswordHashTest {
     }
 
     @Test
+    void dovecotsSaslCredentialsAreAlsoTheSecretsOfTheirMechanisms() {
+        ScramSecret scram = ForeignPasswordHash.scramSecret(ForeignPasswordHash.parse(DOVEADM.get("SCRAM-SHA-256")));
+        ScramSecret derived = ScramSecret.derive(PASSWORD, scram.salt(), scram.iterations());
+        assertThat(scram.iterations()).isEqualTo(4096);
+        assertThat(scram.storedKey()).isEqualTo(derived.storedKey());
+        assertThat(scram.serverKey()).as("what the server proves itself with").isEqualTo(derived.serverKey());
+        assertThat(ForeignPasswordHash.scramSecret(DOVEADM.get("SCRAM-SHA-1"))).as("not a SCRAM-SHA-256 key").isNull();
+        assertThat(ForeignPasswordHash.scramSecret(DOVEADM.get("SHA512-CRYPT"))).isNull();
+
+        String upperCaseHex = DOVEADM.get("CRAM-MD5").toUpperCase(java.util.Locale.ROOT);
+        CramMd5Secret cram = ForeignPasswordHash.cramMd5Secret(ForeignPasswordHash.parse(upperCaseHex));
+        assertThat(cram.encode()).isEqualTo(CramMd5Secret.create(PASSWORD).encode());
+        assertThat(ForeignPasswordHash.cramMd5Secret(DOVEADM.get("SSHA"))).isNull();
+
+        String unicode = "{SCRAM-SHA-256}4096,TZXimNCTNG4nzT1hrt95JA==,5MjUw5omt9L+7Wxx8WzhfGe8i62hEO5fBwqzCZqQ9Wo=,"
+                + "72TRRAqKtbXaYsxDzoVmiDKQ0QBbPld25RqqCRAt3I4=";
+        assertThat(ForeignPasswordHash.verify("I\u00f1t\u00ebrn \ud83d\ude00", ForeignPasswordHash.parse(unicode)))
+                .as("a password beyond ASCII, as doveadm derived it").isTrue();
+    }
+
+    @Test
     void whatCannotBeCheckedIsRefusedSayingWhy() {
         assertThatThrownBy(() -> ForeignPasswordHash.parse("{NTLM}8846F7EAEE8FB117AD06BDD830B7586C"))
                 .hasMessageContaining("{NTLM} is not one Tern can check").hasMessageContaining("SHA512-CRYPT");
@@ -64,6 +88,14 @@ public class ForeignPasswordHashTest {
         assertThatThrownBy(() -> ForeignPasswordHash.parse("{SSHA}not base64!")).hasMessageContaining("not a valid {SSHA}");
         assertThatThrownBy(() -> ForeignPasswordHash.parse("{SHA256}QQTT")).hasMessageContaining("not a valid {SHA256}");
         assertThatThrownBy(() -> ForeignPasswordHash.parse("{PLAIN}secret")).hasMessageContaining("clear-text");
+        assertThatThrownBy(() -> ForeignPasswordHash.parse("{SCRAM-SHA-256}4096,c2FsdA==,c2hvcnQ=,c2hvcnQ="))
+                .hasMessageContaining("not a valid {SCRAM-SHA-256} value");
+        assertThatThrownBy(() -> ForeignPasswordHash.parse(DOVEADM.get("SCRAM-SHA-1").replace("4096,", "2000000000,")))
+                .hasMessageContaining("at most 1000000 iterations");
+        assertThatThrownBy(() -> ForeignPasswordHash.parse("{SCRAM-SHA-1}4096,salt")).hasMessageContaining("not a valid {SCRAM-SHA-1}");
+        assertThatThrownBy(() -> ForeignPasswordHash.parse("{CRAM-MD5}38b57fd1")).hasMessageContaining("64 hexadecimal digits");
+        assertThatThrownBy(() -> ForeignPasswordHash.parse("{DIGEST-MD5}39d63f301b51ab17e95b9181a9fd1ed7"))
+                .hasMessageContaining("{DIGEST-MD5} is not one Tern can check");
         assertThatThrownBy(() -> ForeignPasswordHash.parse("{SHA512-CRYPT")).hasMessageContaining("no closing }");
         assertThat(ForeignPasswordHash.clearText("{PLAIN}pass word")).isEqualTo("pass word");
         assertThat(ForeignPasswordHash.clearText("{cleartext}x")).isEqualTo("x");

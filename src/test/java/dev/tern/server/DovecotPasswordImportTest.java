@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Accounts brought over from Dovecot with their password hashes: Debian's {@code doveadm pw}
  * hashes a password in the schemes Dovecot installations use, {@code tern user import} reads the
  * passwd-file, and each user logs in over IMAP with their old password; that first login replaces
- * the hash with Tern's own, after which SCRAM-SHA-256 works too. .ci/run installs dovecot-core;
+ * the hash with Tern's own, after which SCRAM-SHA-256 works too. Dovecot's stored SCRAM-SHA-256
+ * and CRAM-MD5 credentials serve those mechanisms from the start. .ci/run installs dovecot-core;
  * skipped only where doveadm is missing.
  */
 class DovecotPasswordImportTest {
@@ -101,6 +102,65 @@ class DovecotPasswordImportTest {
                 assertThat(last(imap.command("a4", "LOGIN " + address + " \"" + user + " old pw\""))).startsWith("a4 OK");
             }
         }
+    }
+
+    @Test
+    void dovecotsScramAndCramMd5CredentialsServeTheirMechanismsBeforeAnyPasswordLogin() throws Exception {
+        assumeTrue(Files.isExecutable(DOVEADM), "doveadm is not installed (apt-get install dovecot-core)");
+        Files.writeString(dir.resolve("users"), "frank:" + doveadmPw("SCRAM-SHA-256", "frank old pw") + "\n"
+                + "grace:" + doveadmPw("CRAM-MD5", "grace old pw") + ":1000:1000::/var/vmail/grace::\n");
+        tern = new RunningServer(Files.createDirectories(dir.resolve("tern")),
+                "[auth]\nplaintext_on_loopback = true\ncram_md5 = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
+        tern.services().directory().addDomain("example.test");
+        InProcessCli.Result imported = InProcessCli.run(tern.services().config().source(), null,
+                "user", "import", dir.resolve("users").toString(), "--domain", "example.test");
+        assertThat(imported.code()).as(imported.out()).isZero();
+
+        try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+            imap.readLine();
+            assertThat(scram(imap, "frank@example.test", "frank old pw")).as("SCRAM from Dovecot's keys").startsWith("s1 OK");
+        }
+        try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+            imap.readLine();
+            assertThat(scram(imap, "frank@example.test", "frank new pw")).startsWith("s1 NO");
+        }
+        try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+            imap.readLine();
+            assertThat(cramMd5(imap, "grace@example.test", "grace old pw")).as("CRAM-MD5 from Dovecot's states").startsWith("c1 OK");
+        }
+        assertThat(storedHash("frank@example.test")).as("no password seen yet").startsWith("{SCRAM-SHA-256}");
+        assertThat(storedHash("grace@example.test")).startsWith("{CRAM-MD5}");
+
+        for (String user : List.of("frank", "grace")) {
+            try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+                imap.readLine();
+                assertThat(last(imap.command("a1", "LOGIN " + user + "@example.test \"" + user + " old pw\""))).as(user)
+                        .startsWith("a1 OK");
+            }
+            await(user + "'s hash replaced").atMost(Duration.ofSeconds(20))
+                    .until(() -> storedHash(user + "@example.test").startsWith("$argon2id$"));
+        }
+        try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+            imap.readLine();
+            assertThat(scram(imap, "frank@example.test", "frank old pw")).as("Tern's own keys now").startsWith("s1 OK");
+        }
+        try (RawImapClient imap = new RawImapClient(tern.port("imap"))) {
+            imap.readLine();
+            assertThat(cramMd5(imap, "grace@example.test", "grace old pw")).as("CRAM-MD5 kept for grace").startsWith("c1 OK");
+        }
+    }
+
+    /** AUTHENTICATE CRAM-MD5 (RFC 2195); the tagged answer. */
+    private static String cramMd5(RawImapClient imap, String user, String password) throws Exception {
+        imap.send("c1 AUTHENTICATE CRAM-MD5");
+        String line = imap.readLine();
+        assertThat(line).startsWith("+ ");
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacMD5");
+        mac.init(new javax.crypto.spec.SecretKeySpec(password.getBytes(StandardCharsets.UTF_8), "HmacMD5"));
+        byte[] digest = mac.doFinal(Base64.getDecoder().decode(line.substring(2).trim()));
+        String answer = user + " " + java.util.HexFormat.of().formatHex(digest);
+        imap.send(Base64.getEncoder().encodeToString(answer.getBytes(StandardCharsets.UTF_8)));
+        return last(imap.until("c1"));
     }
 
     /** AUTHENTICATE SCRAM-SHA-256 with Tern's SASL client; the tagged answer. */
