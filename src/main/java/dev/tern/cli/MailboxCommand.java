@@ -49,7 +49,8 @@ final class MailboxCommand {
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("cannot import " + path + ": " + e.getMessage());
             }
-            out.println("imported " + r.total() + " message(s), " + Sizes.format(r.bytes()) + ", into " + a.display());
+            out.println("imported " + r.total() + " message(s), " + Sizes.format(r.bytes()) + ", into " + a.display()
+                    + (r.present() > 0 ? "; " + r.present() + " message(s) were there already" : ""));
             for (String skipped : r.skipped()) {
                 out.println("not imported: " + skipped);
             }

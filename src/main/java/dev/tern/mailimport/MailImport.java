@@ -6,6 +6,8 @@ import dev.tern.mailbox.MessageService;
 import dev.tern.store.Rows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,7 +21,9 @@ import java.util.function.Consumer;
  * Imports the mail of a Maildir or an mbox file into an account, as {@code doveadm import} does:
  * each folder into the mailbox of its name (made when missing), each message with its flags and
  * the time it arrived there, appended after what the mailbox holds. The files are only read.
- * Nothing is skipped silently: a file that cannot be read is named in the result.
+ * Nothing is skipped silently: a file that cannot be read is named in the result. A message the
+ * mailbox holds already (the same content: an import run again) is counted, not added
+ * ({@link PresentMessages}).
  */
 public final class MailImport {
 
@@ -28,9 +32,10 @@ public final class MailImport {
      *
      * @param messages messages appended, by mailbox, in the order the mailboxes were filled
      * @param bytes    their size as stored
+     * @param present  messages not appended because their mailbox held them already
      * @param skipped  the files that could not be imported, each with the reason
      */
-    public record Result(Map<String, Integer> messages, long bytes, List<String> skipped) {
+    public record Result(Map<String, Integer> messages, long bytes, int present, List<String> skipped) {
         public int total() {
             return messages.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -54,6 +59,14 @@ public final class MailImport {
      * @throws IOException when {@code path} is neither, or cannot be read
      */
     public Result from(long accountId, Path path, String into, Consumer<String> progress) throws IOException {
+        try {
+            return read(accountId, path, into, progress);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();   // a message already in the mailbox could not be read to compare it
+        }
+    }
+
+    private Result read(long accountId, Path path, String into, Consumer<String> progress) throws IOException {
         if (Files.isDirectory(path)) {
             if (!MaildirFolders.isMaildir(path)) {
                 throw new IOException(path + " is a directory without cur/: not a Maildir");
@@ -70,42 +83,75 @@ public final class MailImport {
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         long bytes = 0;
+        int presentTotal = 0;
         for (MaildirFolders.Folder folder : MaildirFolders.folders(root)) {
             String name = folder.name().isEmpty() ? (into == null ? MailboxService.INBOX : into)
                     : into == null ? folder.name() : into + "/" + folder.name();
             Rows.Mailbox mailbox = mailbox(accountId, name);
+            PresentMessages present = new PresentMessages(messages, mailbox.id());
             int n = 0;
+            int there = 0;
             for (MaildirFolders.MessageFile f : MaildirFolders.messages(folder)) {
-                try (CrlfInputStream in = new CrlfInputStream(Files.newInputStream(f.path()))) {
-                    messages.append(mailbox.id(), in, f.flags(), f.modified().toInstant());
-                    bytes += in.count();
-                    n++;
+                try {
+                    if (!present.isEmpty() && isPresent(present, f.path())) {
+                        there++;
+                        continue;
+                    }
+                    try (CrlfInputStream in = new CrlfInputStream(Files.newInputStream(f.path()))) {
+                        messages.append(mailbox.id(), in, f.flags(), f.modified().toInstant());
+                        bytes += in.count();
+                        n++;
+                    }
                 } catch (IOException e) {
                     skipped.add(f.path() + ": " + e.getMessage());
                 }
             }
             counts.merge(mailbox.name(), n, Integer::sum);
-            progress.accept(mailbox.name() + ": " + n + " message(s)");
+            presentTotal += there;
+            progress.accept(report(mailbox.name(), n, there));
         }
-        return new Result(counts, bytes, skipped);
+        return new Result(counts, bytes, presentTotal, skipped);
+    }
+
+    /** Reads a Maildir file as it would be stored (CRLF line ends) and asks whether the mailbox has it. */
+    private static boolean isPresent(PresentMessages present, Path file) throws IOException {
+        MessageDigest digest = PresentMessages.sha256();
+        try (CrlfInputStream in = new CrlfInputStream(Files.newInputStream(file))) {
+            byte[] buffer = new byte[16384];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return present.claim(in.count(), digest.digest());
+        }
+    }
+
+    private static String report(String mailbox, int added, int present) {
+        return mailbox + ": " + added + " message(s)" + (present > 0 ? ", " + present + " already there" : "");
     }
 
     private Result fromMbox(long accountId, Path file, String into, Consumer<String> progress) throws IOException {
         Rows.Mailbox mailbox = mailbox(accountId, into);
+        PresentMessages present = new PresentMessages(messages, mailbox.id());
         int n = 0;
+        int there = 0;
         long bytes = 0;
         Instant fallback = Files.getLastModifiedTime(file).toInstant();
         try (MboxReader reader = new MboxReader(Files.newInputStream(file))) {
             MboxReader.Message m;
             while ((m = reader.next()) != null) {
+                if (!present.isEmpty()
+                        && present.claim(m.content().length, PresentMessages.sha256().digest(m.content()))) {
+                    there++;
+                    continue;
+                }
                 Instant at = m.receivedAt() != null ? m.receivedAt() : fallback;
                 messages.append(mailbox.id(), m.content(), m.flags(), at);
                 bytes += m.content().length;
                 n++;
             }
         }
-        progress.accept(mailbox.name() + ": " + n + " message(s)");
-        return new Result(Map.of(mailbox.name(), n), bytes, List.of());
+        progress.accept(report(mailbox.name(), n, there));
+        return new Result(Map.of(mailbox.name(), n), bytes, there, List.of());
     }
 
     /** The mailbox of that name, made when missing (or when only a \Noselect name is left of it). */

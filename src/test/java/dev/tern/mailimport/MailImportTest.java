@@ -67,6 +67,14 @@ class MailImportTest {
         }
     }
 
+    private List<String> contents(String mailbox) throws IOException {
+        List<String> all = new java.util.ArrayList<>();
+        for (Rows.Message m : messages(mailbox)) {
+            all.add(content(m));
+        }
+        return all;
+    }
+
     private static List<String> flags(Rows.Message m) {
         return Flags.fromStored(m.systemFlags(), m.keywords()).names();
     }
@@ -123,8 +131,44 @@ class MailImportTest {
         assertThat(content(messages("Old/Projects/Tern").get(0))).isEqualTo("Subject: nested\r\n\r\n");
 
         MailImport.Result again = new MailImport(services.mailboxes()).from(alice.id(), root, "Old", line -> { });
-        assertThat(again.total()).as("a second import appends again").isEqualTo(2);
-        assertThat(messages("Old")).hasSize(2);
+        assertThat(again.total()).as("a second import adds nothing").isZero();
+        assertThat(again.present()).isEqualTo(2);
+        assertThat(messages("Old")).hasSize(1);
+    }
+
+    @Test
+    void anImportRunAgainAddsOnlyWhatIsNewAndKeepsTheSourcesOwnCopies() throws IOException {
+        Path root = maildir(dir.resolve("Maildir"));
+        write(root.resolve("cur/1:2,S"), "Subject: kept\n\nSame\n", "2020-01-01T00:00:00Z");
+        write(root.resolve("cur/2:2,S"), "Subject: kept\n\nSame\n", "2020-01-01T00:00:01Z");
+        write(root.resolve("cur/3:2,"), "Subject: other\n\nSame\n", "2020-01-01T00:00:02Z");
+        MailImport importer = new MailImport(services.mailboxes());
+        List<String> lines = new java.util.ArrayList<>();
+        assertThat(importer.from(alice.id(), root, null, lines::add).total()).isEqualTo(3);
+        long uidOfSecondCopy = messages("INBOX").get(1).uid();
+
+        write(root.resolve("new/4"), "Subject: arrived since\n\nSame\n", "2020-01-02T00:00:00Z");
+        write(root.resolve("cur/5:2,"), "Subject: kept\n\nSame\n", "2020-01-02T00:00:01Z");
+        services.mailboxes().messageService().remove(services.mailboxes().mailbox(alice.id(), "INBOX").orElseThrow().id(),
+                List.of(uidOfSecondCopy));
+        MailImport.Result again = importer.from(alice.id(), root, null, lines::add);
+        assertThat(again.present()).as("the first copy and the other message").isEqualTo(2);
+        assertThat(again.total()).as("the new message, the copy deleted here, and the third copy").isEqualTo(3);
+        assertThat(contents("INBOX")).containsExactlyInAnyOrder(
+                "Subject: kept\r\n\r\nSame\r\n", "Subject: kept\r\n\r\nSame\r\n", "Subject: kept\r\n\r\nSame\r\n",
+                "Subject: other\r\n\r\nSame\r\n", "Subject: arrived since\r\n\r\nSame\r\n");
+        assertThat(lines).containsExactly("INBOX: 3 message(s)", "INBOX: 3 message(s), 2 already there");
+
+        Path mbox = write(dir.resolve("saved.mbox"), "From a@example.org Tue Nov 14 22:13:20 2023\nSubject: one\n\n1\n\n"
+                + "From a@example.org Tue Nov 14 22:13:21 2023\nSubject: two\n\n2\n", "2024-01-01T00:00:00Z");
+        assertThat(importer.from(alice.id(), mbox, "Saved", l -> { }).total()).isEqualTo(2);
+        Files.writeString(mbox, "\nFrom a@example.org Tue Nov 14 22:13:22 2023\nSubject: three\n\n3\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        MailImport.Result mboxAgain = importer.from(alice.id(), mbox, "Saved", l -> { });
+        assertThat(mboxAgain.total()).isEqualTo(1);
+        assertThat(mboxAgain.present()).isEqualTo(2);
+        assertThat(contents("Saved")).containsExactly("Subject: one\r\n\r\n1\r\n",
+                "Subject: two\r\n\r\n2\r\n", "Subject: three\r\n\r\n3\r\n");
     }
 
     @Test
@@ -211,6 +255,11 @@ class MailImportTest {
         InProcessCli.Result r = InProcessCli.run(config, null, "mailbox", "import", "alice@example.test", root.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("INBOX: 1 message(s)\nJunk: 1 message(s)\nimported 2 message(s), 28 B, into alice@example.test\n"
+                + "note: alice@example.test now holds 28 B, over its quota of 20 B: new mail for it waits (452 Mailbox full) "
+                + "until some is deleted\n");
+        InProcessCli.Result again = InProcessCli.run(config, null, "mailbox", "import", "alice@example.test", root.toString());
+        assertThat(again.out()).isEqualTo("INBOX: 0 message(s), 1 already there\nJunk: 0 message(s), 1 already there\n"
+                + "imported 0 message(s), 0 B, into alice@example.test; 2 message(s) were there already\n"
                 + "note: alice@example.test now holds 28 B, over its quota of 20 B: new mail for it waits (452 Mailbox full) "
                 + "until some is deleted\n");
         InProcessCli.Result bad = InProcessCli.run(config, null, "mailbox", "import", "alice@example.test",
