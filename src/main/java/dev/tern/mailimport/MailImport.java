@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
  * the time it arrived there, appended after what the mailbox holds. The files are only read.
  * Nothing is skipped silently: a file that cannot be read is named in the result. A message the
  * mailbox holds already (the same content: an import run again) is counted, not added
- * ({@link PresentMessages}).
+ * ({@link PresentMessages}). A mailbox the import makes is subscribed, as the Maildir's own
+ * subscriptions file says when it has one.
  */
 public final class MailImport {
 
@@ -84,10 +86,12 @@ public final class MailImport {
         List<String> skipped = new ArrayList<>();
         long bytes = 0;
         int presentTotal = 0;
+        Set<String> subscribed = MaildirFolders.subscriptions(root);
         for (MaildirFolders.Folder folder : MaildirFolders.folders(root)) {
             String name = folder.name().isEmpty() ? (into == null ? MailboxService.INBOX : into)
                     : into == null ? folder.name() : into + "/" + folder.name();
-            Rows.Mailbox mailbox = mailbox(accountId, name);
+            Rows.Mailbox mailbox = mailbox(accountId, name,
+                    folder.name().isEmpty() || subscribed == null || subscribed.contains(folder.name()));
             PresentMessages present = new PresentMessages(messages, mailbox.id());
             int n = 0;
             int there = 0;
@@ -130,7 +134,7 @@ public final class MailImport {
     }
 
     private Result fromMbox(long accountId, Path file, String into, Consumer<String> progress) throws IOException {
-        Rows.Mailbox mailbox = mailbox(accountId, into);
+        Rows.Mailbox mailbox = mailbox(accountId, into, true);
         PresentMessages present = new PresentMessages(messages, mailbox.id());
         int n = 0;
         int there = 0;
@@ -154,12 +158,20 @@ public final class MailImport {
         return new Result(Map.of(mailbox.name(), n), bytes, there, List.of());
     }
 
-    /** The mailbox of that name, made when missing (or when only a \Noselect name is left of it). */
-    private Rows.Mailbox mailbox(long accountId, String name) {
+    /**
+     * The mailbox of that name, made when missing (or when only a \Noselect name is left of it),
+     * and then subscribed when {@code subscribe} says so: mail clients such as Thunderbird show only
+     * subscribed mailboxes. One that was there keeps its subscription as its user left it.
+     */
+    private Rows.Mailbox mailbox(long accountId, String name, boolean subscribe) {
         return mailboxes.mailbox(accountId, name).filter(Rows.Mailbox::selectable)
                 .orElseGet(() -> {
                     try {
-                        return mailboxes.create(accountId, name, null);
+                        Rows.Mailbox made = mailboxes.create(accountId, name, null);
+                        if (subscribe) {
+                            mailboxes.subscribe(accountId, made.name());
+                        }
+                        return made;
                     } catch (MailboxException e) {
                         throw new IllegalArgumentException("cannot make mailbox " + name + ": " + e.getMessage());
                     }

@@ -89,6 +89,37 @@ final class MaildirFolders {
         return String.join("/", names);
     }
 
+    /**
+     * The folders the Maildir's owner subscribed to, by the names {@link #folders} gives them
+     * ("" for the top, INBOX), from Dovecot's {@code subscriptions} file (version 2: a
+     * {@code V\t2} line, then each name with its levels between tabs; older ones: a name a line,
+     * levels between dots, or slashes where a line has them) or Courier's
+     * {@code courierimapsubscribed} ({@code INBOX.Parent.Child}); null when there is neither.
+     */
+    static java.util.Set<String> subscriptions(Path root) throws IOException {
+        Path dovecot = root.resolve("subscriptions");
+        Path courier = root.resolve("courierimapsubscribed");
+        Path file = Files.isRegularFile(dovecot) ? dovecot : Files.isRegularFile(courier) ? courier : null;
+        if (file == null) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        boolean tabs = !lines.isEmpty() && lines.get(0).equals("V\t2");
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String line : tabs ? lines.subList(1, lines.size()) : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] levels = tabs ? line.split("\t", -1) : line.split(line.contains("/") ? "/" : "\\.", -1);
+            if (levels[0].equalsIgnoreCase("INBOX")) {
+                // Courier names every folder below INBOX; Dovecot names INBOX itself.
+                levels = java.util.Arrays.copyOfRange(levels, 1, levels.length);
+            }
+            out.add(decode(levels));
+        }
+        return out;
+    }
+
     /** The messages of a folder ({@code cur} and {@code new}), in the order they arrived. */
     static List<MessageFile> messages(Folder folder) throws IOException {
         List<String> keywords = keywords(folder.dir());

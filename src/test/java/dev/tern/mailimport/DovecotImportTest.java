@@ -124,7 +124,9 @@ class DovecotImportTest {
         doveadm("From: carol@example.org\nSubject: one\n\nFirst\n", "save", "-m", "INBOX");
         doveadm("From: carol@example.org\nSubject: two\n\nSecond\n>From a quote\n", "save", "-m", "INBOX");
         doveadm("From: carol@example.org\nSubject: three\n\nThird\n", "save", "-m", "INBOX");
-        doveadm(null, "mailbox", "create", "Entwürfe", "Lists.dev");
+        doveadm(null, "mailbox", "create", "-s", "Entwürfe", "Lists.dev");
+        doveadm(null, "mailbox", "create", "Unsubscribed");
+        doveadm("Subject: elsewhere\n\nx\n", "save", "-m", "Unsubscribed");
         doveadm("Subject: draft\n\nNot yet\n", "save", "-m", "Entwürfe");
         doveadm("Subject: list mail\n\nHello list\n", "save", "-m", "Lists.dev");
         doveadm(null, "flags", "add", "\\Seen $Label1 Work", "mailbox", "INBOX", "uid", "1");
@@ -138,7 +140,9 @@ class DovecotImportTest {
         MailImport.Result r = new MailImport(services.mailboxes()).from(alice.id(), dir.resolve("Maildir"), null, l -> { });
 
         assertThat(r.messages()).containsExactly(java.util.Map.entry("INBOX", 3), java.util.Map.entry("Entwürfe", 1),
-                java.util.Map.entry("Lists/dev", 1));
+                java.util.Map.entry("Lists/dev", 1), java.util.Map.entry("Unsubscribed", 1));
+        assertThat(services.mailboxes().listSubscribed(alice.id(), "*")).extracting(l -> l.name())
+                .as("Dovecot's subscriptions file").contains("Entwürfe", "Lists/dev").doesNotContain("Unsubscribed");
         assertThat(r.skipped()).isEmpty();
         List<Rows.Message> inbox = messages(alice, "INBOX");
         assertThat(inbox).extracting(m -> m.uid()).containsExactly(1L, 2L, 3L);

@@ -75,6 +75,10 @@ class MailImportTest {
         return all;
     }
 
+    private List<String> subscribed() {
+        return services.mailboxes().listSubscribed(alice.id(), "*").stream().map(l -> l.name()).toList();
+    }
+
     private static List<String> flags(Rows.Message m) {
         return Flags.fromStored(m.systemFlags(), m.keywords()).names();
     }
@@ -129,11 +133,34 @@ class MailImportTest {
         assertThat(r.messages()).containsExactly(java.util.Map.entry("Old", 1), java.util.Map.entry("Old/Projects", 0),
                 java.util.Map.entry("Old/Projects/Tern", 1));
         assertThat(content(messages("Old/Projects/Tern").get(0))).isEqualTo("Subject: nested\r\n\r\n");
+        assertThat(subscribed()).as("no subscriptions file: every mailbox made is subscribed")
+                .contains("Old", "Old/Projects", "Old/Projects/Tern");
 
         MailImport.Result again = new MailImport(services.mailboxes()).from(alice.id(), root, "Old", line -> { });
         assertThat(again.total()).as("a second import adds nothing").isZero();
         assertThat(again.present()).isEqualTo(2);
         assertThat(messages("Old")).hasSize(1);
+    }
+
+    @Test
+    void theSubscriptionsOfTheMaildirAreKeptForTheMailboxesItMakes() throws IOException {
+        Path courier = maildir(dir.resolve("courier"));
+        for (String folder : List.of(".Lists.dev", ".Lists.Entw&APw-rfe", ".Old")) {
+            write(maildir(courier.resolve(folder)).resolve("cur/1:2,"), "Subject: " + folder + "\n\n", "2020-01-01T00:00:00Z");
+        }
+        Files.writeString(courier.resolve("courierimapsubscribed"), "INBOX\nINBOX.Lists.Entw&APw-rfe\nINBOX.Gone\n");
+        services.mailboxes().create(alice.id(), "Old", null);
+        new MailImport(services.mailboxes()).from(alice.id(), courier, null, l -> { });
+        assertThat(subscribed()).contains("INBOX", "Lists/Entwürfe").doesNotContain("Lists/dev", "Gone")
+                .as("a mailbox that was there keeps its own subscription").doesNotContain("Old");
+
+        Path dovecot = maildir(dir.resolve("dovecot"));
+        write(maildir(dovecot.resolve(".Work.Tern")).resolve("cur/1:2,"), "Subject: w\n\n", "2020-01-01T00:00:00Z");
+        write(maildir(dovecot.resolve(".Hidden")).resolve("cur/1:2,"), "Subject: h\n\n", "2020-01-01T00:00:00Z");
+        Files.writeString(dovecot.resolve("subscriptions"), "V\t2\n\nWork\tTern\n");
+        new MailImport(services.mailboxes()).from(alice.id(), dovecot, "Imported", l -> { });
+        assertThat(subscribed()).as("the top folder is INBOX, which clients always show")
+                .contains("Imported", "Imported/Work/Tern").doesNotContain("Imported/Hidden");
     }
 
     @Test
