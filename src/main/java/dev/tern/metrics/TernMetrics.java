@@ -152,7 +152,8 @@ public final class TernMetrics {
      * reads the store; it is asked at most once per {@link #QUEUE_CACHE}, when a scrape wants it.
      */
     public void watchQueue(Supplier<Rows.QueueStats> stats) {
-        CachedQueueStats cached = new CachedQueueStats(stats, clock, QUEUE_CACHE);
+        CachedReading<Rows.QueueStats> cached = new CachedReading<>("the queue's size", stats,
+                new Rows.QueueStats(0, 0, null), clock, QUEUE_CACHE);
         Gauge.builder("tern.queue.messages", cached, c -> c.get().messages())
                 .description("Messages in the queue").strongReference(true).register(registry);
         Gauge.builder("tern.queue.recipients.waiting", cached, c -> c.get().waitingRecipients())
@@ -164,6 +165,18 @@ public final class TernMetrics {
                 })
                 .description("Age of the oldest message in the queue; 0 when it is empty").baseUnit("seconds")
                 .strongReference(true).register(registry);
+    }
+
+    /**
+     * Gauge of the suppression list: the addresses listed now. {@code count} reads the store; it
+     * is asked at most once per {@link #QUEUE_CACHE}, when a scrape wants it.
+     */
+    public void watchSuppressions(java.util.function.LongSupplier count) {
+        CachedReading<Long> cached = new CachedReading<>("the suppression list's size", count::getAsLong, 0L, clock,
+                QUEUE_CACHE);
+        Gauge.builder("tern.suppression.addresses", cached, CachedReading::get)
+                .description("Addresses on the suppression list: mail for them is not sent").strongReference(true)
+                .register(registry);
     }
 
     /**

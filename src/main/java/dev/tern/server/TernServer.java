@@ -344,6 +344,7 @@ public final class TernServer implements AutoCloseable {
             services.tracker().addListener(metrics.deliveryEvents());
             Services started = services;
             metrics.watchQueue(() -> started.metadata().read(tx -> tx.queue().stats()));
+            metrics.watchSuppressions(services.suppressions()::size);
 
             Router router = new Router(services.directory()::isLocalDomain);
             DeliverySettings delivery = config.delivery();

@@ -29,6 +29,9 @@ public interface SuppressionDao {
      */
     List<Rows.Suppression> list(String domain, String after, int limit, Instant now);
 
+    /** How many addresses are listed at {@code now} (expired entries not counted). */
+    long count(Instant now);
+
     /** Forgets the entries that expired before {@code now}; returns how many. */
     int purgeExpired(Instant now);
 }

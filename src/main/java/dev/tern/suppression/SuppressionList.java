@@ -168,6 +168,12 @@ public final class SuppressionList {
         return store.read(tx -> tx.suppressions().list(key, after, limit, now));
     }
 
+    /** How many addresses are listed now. */
+    public long size() {
+        Instant now = clock.instant();
+        return store.read(tx -> tx.suppressions().count(now));
+    }
+
     /** Forgets the entries whose time has passed; returns how many. */
     public int purgeExpired() {
         Instant now = clock.instant();

@@ -169,6 +169,7 @@ class TernMetricsTest {
         assertThat(sample(scrape, "tern_queue_messages", Map.of())).isNotNull();
         assertThat(sample(scrape, "tern_queue_recipients_waiting", Map.of())).isNotNull();
         assertThat(sample(scrape, "tern_queue_oldest_age_seconds", Map.of())).isNotNull();
+        assertThat(sample(scrape, "tern_suppression_addresses", Map.of())).isZero();
         // When the certificate the listeners present ends.
         double notAfter = tern.server().tls().certificate().getNotAfter().getTime() / 1000.0;
         assertThat(sample(scrape, "tern_tls_certificate_expiry_seconds", Map.of())).isEqualTo(notAfter)
@@ -177,6 +178,9 @@ class TernMetricsTest {
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1))
                 .until(() -> value("tern_queue_messages", Map.of()) == 1
                         && value("tern_queue_recipients_waiting", Map.of()) == 1);
+        tern.services().suppressions().add("gone@elsewhere.test", null, null);
+        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1))
+                .until(() -> value("tern_suppression_addresses", Map.of()) == 1);
     }
 
     @Test

@@ -88,6 +88,8 @@ public abstract class MetadataStoreContract {
                     .containsExactly("b@one.test");
             assertThat(tx.suppressions().list(null, null, 2, t.plusSeconds(120))).extracting(Rows.Suppression::address)
                     .containsExactly("a@one.test", "c@two.test");
+            assertThat(tx.suppressions().count(t)).isEqualTo(3);
+            assertThat(tx.suppressions().count(t.plusSeconds(120))).as("the expired one not counted").isEqualTo(2);
             return null;
         });
         int early = store.writeAndWait(tx -> tx.suppressions().purgeExpired(t.plusSeconds(119)));

@@ -65,6 +65,11 @@ final class SqlSuppressionDao implements SuppressionDao {
     }
 
     @Override
+    public long count(Instant now) {
+        return db.count("SELECT COUNT(*) FROM suppressions WHERE " + LIVE, now);
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         return db.update("DELETE FROM suppressions WHERE expires_at IS NOT NULL AND expires_at <= ?", now);
     }
