@@ -111,6 +111,7 @@ public final class ConfigLoader {
         MtaStsSettings mtaSts = MtaStsSettings.read(top.table("mta_sts"));
         AcmeSettings acme = AcmeSettings.read(top.table("acme"), base, hostname);
         SuppressionSettings suppression = SuppressionSettings.read(top.table("suppression"));
+        RetentionSettings retention = RetentionSettings.read(top.table("retention"));
         if (acme != null && tls.isConfigured()) {
             throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
                     + "remove tls.cert and tls.key, or the [acme] section");
@@ -123,7 +124,7 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression);
+                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention);
     }
 
     private static String defaultHostname() {

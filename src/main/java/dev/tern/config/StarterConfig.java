@@ -158,6 +158,11 @@ public final class StarterConfig {
                 # hard_bounces = true
                 # keep_for = "30d"                    # "0": until deleted
 
+                # [retention]
+                # Messages leave each account's Trash and Junk this long after they were put there.
+                # trash = "30d"                       # "0": until their user removes them
+                # junk = "30d"
+
                 # [mta_sts]
                 # The MTA-STS policy served for your domains (with autoconfigs): "testing" first,
                 # "enforce" once the certificate covers mta-sts.DOMAIN of each domain, "off" for none.

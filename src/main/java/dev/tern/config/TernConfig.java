@@ -37,6 +37,7 @@ import java.util.Map;
  * @param acme               the certificate obtained from an ACME CA ({@code [acme]}), or null: the files of
  *                           {@code [tls]}, or a self-signed certificate
  * @param suppression        addresses outbound mail is not sent to after a hard bounce ({@code [suppression]})
+ * @param retention          how long messages stay in Trash and Junk ({@code [retention]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -45,7 +46,8 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          ImapSettings imap, ManageSieveSettings managesieve, CheckSettings checks, RateLimitSettings rateLimits,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
-                         MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression) {
+                         MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression,
+                         RetentionSettings retention) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

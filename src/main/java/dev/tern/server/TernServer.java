@@ -22,6 +22,7 @@ import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.SieveDelivery;
 import dev.tern.forwarding.Forwarding;
+import dev.tern.mailbox.MailboxRetention;
 import dev.tern.security.spam.SpamLearning;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
@@ -129,6 +130,7 @@ public final class TernServer implements AutoCloseable {
     private InboundChecks inbound;
     private TernMetrics metrics;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private MailboxRetention retention;
     /** Null when TLS reports are off. */
     private TlsSessionCounts tlsCounts;
     /** The daily TLS and DMARC reports; null when both are off. */
@@ -404,6 +406,9 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeReportCounts, 5, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeVacationReplies, 7, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeSuppressions, 11, 60, TimeUnit.MINUTES);
+            retention = new MailboxRetention(services.metadata(), services.mailboxes().messageService(),
+                    config.retention(), Clock.systemUTC());
+            housekeeping.scheduleWithFixedDelay(this::emptyTrashAndJunk, 13, 60, TimeUnit.MINUTES);
             AggregateReports daily = new AggregateReports(services.metadata(), tlsCounts, inbound.dmarcReports);
             if (daily.any()) {
                 dev.tern.smtp.client.TlsSettings reportTrust = trust.isEmpty() ? dev.tern.smtp.client.TlsSettings.verifying()
@@ -758,6 +763,23 @@ public final class TernServer implements AutoCloseable {
             services.metadata().writeAndWait(tx -> tx.sieve().purgeVacationReplies(Instant.now(), 10_000));
         } catch (RuntimeException e) {
             log.warn("dropping expired vacation replies failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Removes from every account's Trash and Junk the messages put there longer ago than
+     * {@code [retention]} says, every hour; returns how many went.
+     */
+    public int emptyTrashAndJunk() {
+        try {
+            int removed = retention.sweep();
+            if (removed > 0) {
+                log.info("mailboxes: removed {} message(s) kept in Trash or Junk longer than [retention] says", removed);
+            }
+            return removed;
+        } catch (RuntimeException e) {
+            log.warn("emptying Trash and Junk of old messages failed: {}", e.toString());
+            return 0;
         }
     }
 

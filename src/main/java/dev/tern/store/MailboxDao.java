@@ -3,6 +3,7 @@ package dev.tern.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,8 +55,15 @@ public interface MailboxDao {
     void delete(long mailboxId);
 
     /**
-     * Appends a message: takes the mailbox's next UID and a new MODSEQ, both in this transaction.
-     * Returns the new row.
+     * The messages saved before {@code cutoff} into the mailboxes of one special use
+     * ({@code \Trash}…) of every account: UIDs by mailbox id, at most {@code limit} in all.
+     * Messages without a save date are never among them.
+     */
+    Map<Long, List<Long>> savedBefore(String specialUse, Instant cutoff, int limit);
+
+    /**
+     * Appends a message: takes the mailbox's next UID and a new MODSEQ, both in this transaction;
+     * its save date is now. Returns the new row.
      */
     Rows.Message append(long mailboxId, String blobId, String headerPrefix, long size, Instant internalDate,
                         int systemFlags, String keywords);

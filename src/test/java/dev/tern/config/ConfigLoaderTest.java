@@ -237,6 +237,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trashAndJunkKeepMessagesThirtyDaysUnlessToldOtherwise() {
+        assertThat(parse("hostname = \"mx.example.test\"\n").retention())
+                .isEqualTo(new RetentionSettings(Duration.ofDays(30), Duration.ofDays(30)));
+        assertThat(parse("[retention]\ntrash = \"0\"\njunk = \"7d\"\n").retention())
+                .isEqualTo(new RetentionSettings(Duration.ZERO, Duration.ofDays(7)));
+        assertThatThrownBy(() -> parse("[retention]\ntrash = \"10m\"\n"))
+                .hasMessageStartingWith("retention.trash: at least \"1h\"");
+        assertThatThrownBy(() -> parse("[retention]\njunk = 30\n")).hasMessageStartingWith("retention.junk: expected a duration");
+        assertThatThrownBy(() -> parse("[retention]\nspam = \"1d\"\n")).hasMessageContaining("retention.spam");
+    }
+
+    @Test
     void theSuppressionListTakesHardBouncesForThirtyDaysUnlessToldOtherwise() {
         assertThat(parse("hostname = \"mx.example.test\"\n").suppression())
                 .isEqualTo(new SuppressionSettings(true, Duration.ofDays(30)));

@@ -282,6 +282,35 @@ public abstract class MetadataStoreContract {
         assertThat((Object) store.read(tx -> tx.mailboxes().accountUsage(other.id()))).isEqualTo(42L);
     }
 
+    private java.util.Map<Long, List<Long>> savedBefore(String specialUse, Instant cutoff, int limit) {
+        return store.read(tx -> tx.mailboxes().savedBefore(specialUse, cutoff, limit));
+    }
+
+    @Test
+    void messagesSavedBeforeACutoffAreFoundByTheSpecialUseOfTheirMailboxUpToTheLimit() {
+        Rows.Account a = account("dora@example.test");
+        Rows.Account b = account("emil@example.test");
+        Rows.Mailbox trashA = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "Trash", "\\Trash", 1));
+        Rows.Mailbox trashB = store.writeAndWait(tx -> tx.mailboxes().create(b.id(), "Deleted", "\\Trash", 1));
+        Rows.Mailbox inbox = store.writeAndWait(tx -> tx.mailboxes().create(a.id(), "INBOX", null, 2));
+        store.writeAndWait(tx -> {
+            tx.blobs().insert("S1", 10, 0);
+            return null;
+        });
+        Instant before = Instant.now().minusSeconds(1);
+        for (Rows.Mailbox box : List.of(trashA, trashA, trashB, inbox)) {
+            store.writeAndWait(tx -> tx.mailboxes().append(box.id(), "S1", "", 10, Instant.EPOCH, 0, ""));
+        }
+        Instant after = Instant.now().plusSeconds(1);
+        assertThat(savedBefore("\\Trash", before, 10)).as("saved now, not at 1970")
+                .isEmpty();
+        assertThat(savedBefore("\\Trash", after, 10))
+                .isEqualTo(java.util.Map.of(trashA.id(), List.of(1L, 2L), trashB.id(), List.of(1L)));
+        assertThat(savedBefore("\\Trash", after, 2))
+                .isEqualTo(java.util.Map.of(trashA.id(), List.of(1L, 2L)));
+        assertThat(savedBefore("\\Junk", after, 10)).isEmpty();
+    }
+
     @Test
     void appendsTakeAscendingUidsAndModseqs() {
         Rows.Account a = account("carol@example.test");

@@ -87,6 +87,18 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public Map<Long, List<Long>> savedBefore(String specialUse, Instant cutoff, int limit) {
+        // Each mailbox's messages through the (mailbox_id, uid) key: what is read is the messages
+        // of the Trash (or Junk) mailboxes, not the whole table.
+        Map<Long, List<Long>> out = new TreeMap<>();
+        db.query("SELECT m.mailbox_id, m.uid FROM mailboxes b JOIN messages m ON m.mailbox_id = b.id "
+                        + "WHERE b.special_use = ? AND m.saved_at < ? ORDER BY m.mailbox_id, m.uid LIMIT ?",
+                rs -> out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2)),
+                specialUse, cutoff, limit);
+        return out;
+    }
+
+    @Override
     public Rows.Mailbox create(long accountId, String name, String specialUse, long uidValidity) {
         long id = db.insert("INSERT INTO mailboxes (account_id, name, uidvalidity, uidnext, highest_modseq, "
                 + "special_use, selectable) VALUES (?, ?, ?, 1, 1, ?, 1)", accountId, name, uidValidity, specialUse);
@@ -138,8 +150,8 @@ final class SqlMailboxDao implements MailboxDao {
         long uid = next[0];
         long modSeq = next[1];
         long id = db.insert("INSERT INTO messages (mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
-                        + "system_flags, keywords, modseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid, blobId,
-                headerPrefix, size, internalDate, systemFlags, keywords, modSeq);
+                        + "system_flags, keywords, modseq, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid,
+                blobId, headerPrefix, size, internalDate, systemFlags, keywords, modSeq, Instant.now());
         return new Rows.Message(id, mailboxId, uid, blobId, headerPrefix, size, internalDate, systemFlags, keywords,
                 modSeq);
     }
