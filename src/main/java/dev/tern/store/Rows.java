@@ -222,9 +222,10 @@ public final class Rows {
      *
      * @param systemFlags the RFC 3501 system flags as bits (\Seen 1, \Answered 2, \Flagged 4, \Deleted 8, \Draft 16)
      * @param keywords    the keywords, space-separated; empty when none
+     * @param savedAt     when it was put into this mailbox (RFC 8514's save date); null when not known
      */
     public record Message(long id, long mailboxId, long uid, String blobId, String headerPrefix, long size,
-                          Instant internalDate, int systemFlags, String keywords, long modSeq) {
+                          Instant internalDate, int systemFlags, String keywords, long modSeq, Instant savedAt) {
     }
 
     /** The part of a message's row that flags and sequence numbers need: what SELECT and FETCH FLAGS read. */
@@ -233,7 +234,7 @@ public final class Rows {
 
     /** What SEARCH asks of a message's index entry besides header fields: no header prefix, no blob id. */
     public record MessageSummary(long uid, long size, Instant internalDate, int systemFlags, String keywords,
-                                 long modSeq) {
+                                 long modSeq, Instant savedAt) {
     }
 
     /** A message's content and that content's kept top-level header section, null when none is kept. */

@@ -794,10 +794,14 @@ public abstract class MetadataStoreContract {
             // Internal dates are kept to the millisecond.
             java.util.function.IntFunction<Instant> stored =
                     i -> m.get(i).internalDate().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            // The save date as the append returned it, and as it is read back.
+            java.util.function.IntFunction<Instant> saved = i -> m.get(i).savedAt();
             assertThat(tx.mailboxes().summaries(box.id())).containsExactly(
-                    new Rows.MessageSummary(1, 10, stored.apply(0), 1, "$Label1", modSeq),
-                    new Rows.MessageSummary(2, 10, stored.apply(1), 1 | 8, "", modSeq),
-                    new Rows.MessageSummary(3, 10, stored.apply(2), 0, "", m.get(2).modSeq()));
+                    new Rows.MessageSummary(1, 10, stored.apply(0), 1, "$Label1", modSeq, saved.apply(0)),
+                    new Rows.MessageSummary(2, 10, stored.apply(1), 1 | 8, "", modSeq, saved.apply(1)),
+                    new Rows.MessageSummary(3, 10, stored.apply(2), 0, "", m.get(2).modSeq(), saved.apply(2)));
+            assertThat(tx.mailboxes().messages(box.id())).extracting(Rows.Message::savedAt)
+                    .containsExactly(saved.apply(0), saved.apply(1), saved.apply(2)).doesNotContainNull();
             assertThat(tx.mailboxes().mailbox(box.id()).orElseThrow().highestModSeq()).isEqualTo(modSeq);
             return null;
         });

@@ -16,7 +16,9 @@ public sealed interface FetchItem {
         /** Same content as BODY[], BODY[HEADER], BODY[TEXT]; the response names them RFC822*. */
         RFC822("RFC822"), RFC822_HEADER("RFC822.HEADER"), RFC822_TEXT("RFC822.TEXT"),
         /** RFC 8474 §5: the object ids of the message's content and of its thread. */
-        EMAILID("EMAILID"), THREADID("THREADID");
+        EMAILID("EMAILID"), THREADID("THREADID"),
+        /** RFC 8514 §4.2: when the message was put into this mailbox; NIL when not known. */
+        SAVEDATE("SAVEDATE");
 
         private final String wireName;
 

@@ -72,6 +72,7 @@ final class FetchItemsParser {
             case "MODSEQ" -> items.add(FetchItem.Attribute.MODSEQ);
             case "EMAILID" -> items.add(FetchItem.Attribute.EMAILID);
             case "THREADID" -> items.add(FetchItem.Attribute.THREADID);
+            case "SAVEDATE" -> items.add(FetchItem.Attribute.SAVEDATE);
             case "RFC822" -> items.add(FetchItem.Attribute.RFC822);
             case "RFC822.HEADER" -> items.add(FetchItem.Attribute.RFC822_HEADER);
             case "RFC822.TEXT" -> items.add(FetchItem.Attribute.RFC822_TEXT);

@@ -23,6 +23,15 @@ public interface MessageView {
     /** The internal date's calendar date, in the zone the server uses for SEARCH dates. */
     java.time.LocalDate internalDateLocal();
 
+    /**
+     * The save date's calendar date (RFC 8514: when the message was put into this mailbox), in the
+     * zone of {@link #internalDateLocal}; the internal date's when the save date is not known, as it
+     * is here for views that keep none.
+     */
+    default java.time.LocalDate savedDateLocal() {
+        return internalDateLocal();
+    }
+
     long size();
 
     long modSeq();

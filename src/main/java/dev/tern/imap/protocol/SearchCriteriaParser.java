@@ -55,6 +55,7 @@ final class SearchCriteriaParser {
         String name = reader.atom("a search key").toUpperCase(Locale.ROOT);
         switch (name) {
             case "ALL":
+            case "SAVEDATESUPPORTED":   // RFC 8514 §4.3: every mailbox keeps save dates
                 return new SearchKey.All();
             case "ANSWERED": case "DELETED": case "DRAFT": case "FLAGGED": case "RECENT": case "SEEN":
                 return new SearchKey.Flag(systemFlag(name), true);
@@ -92,6 +93,10 @@ final class SearchCriteriaParser {
                 reader.space();
                 return new SearchKey.Date(SearchKey.DateField.SENT,
                         SearchKey.DateComparison.valueOf(name.substring(4)), date());
+            case "SAVEDBEFORE": case "SAVEDON": case "SAVEDSINCE":
+                reader.space();
+                return new SearchKey.Date(SearchKey.DateField.SAVED,
+                        SearchKey.DateComparison.valueOf(name.substring(5)), date());
             case "LARGER":
                 reader.space();
                 return new SearchKey.Size(true, reader.number("a size"));

@@ -28,11 +28,15 @@ public sealed interface SearchKey {
     record Flag(String flag, boolean present) implements SearchKey {
     }
 
-    enum DateField { INTERNAL, SENT }
+    /** The internal date, the Date: field, or the save date (RFC 8514: the internal date when it is not known). */
+    enum DateField { INTERNAL, SENT, SAVED }
 
     enum DateComparison { BEFORE, ON, SINCE }
 
-    /** BEFORE/ON/SINCE (internal date) and SENTBEFORE/SENTON/SENTSINCE (Date: header). */
+    /**
+     * BEFORE/ON/SINCE (internal date), SENTBEFORE/SENTON/SENTSINCE (Date: header) and
+     * SAVEDBEFORE/SAVEDON/SAVEDSINCE (save date).
+     */
     record Date(DateField field, DateComparison comparison, LocalDate date) implements SearchKey {
     }
 

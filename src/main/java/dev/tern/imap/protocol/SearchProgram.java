@@ -192,6 +192,9 @@ public final class SearchProgram {
         if (d.field() == SearchKey.DateField.INTERNAL) {
             return new Compiled((m, c) -> compare(m.internalDateLocal(), cmp, day), CHEAP);
         }
+        if (d.field() == SearchKey.DateField.SAVED) {
+            return new Compiled((m, c) -> compare(m.savedDateLocal(), cmp, day), CHEAP);
+        }
         return new Compiled((m, c) -> {
             List<String> values = m.headerValues("Date");
             LocalDate sent = values.isEmpty() ? null : SentDate.parse(values.get(0));

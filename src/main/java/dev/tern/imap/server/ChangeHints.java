@@ -162,7 +162,7 @@ final class ChangeHints implements MailboxEvents.Listener {
                     return null;
                 }
                 MessageSummary old = summaries[i];
-                summaries[i] = new MessageSummary(old.uid(), old.size(), old.internalDate(), change.flags(), modSeq);
+                summaries[i] = old.withFlags(change.flags(), modSeq);
             }
             return new MailboxSummaries.Copy(modSeq, copy.uids(), summaries);
         }

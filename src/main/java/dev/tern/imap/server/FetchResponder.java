@@ -171,8 +171,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         FlagStoreResult r = messages.storeFlags(mailboxId, unseen, FlagOperation.ADD, Flags.of(SystemFlag.SEEN), -1);
         for (MailboxEvents.FlagChange c : r.changed()) {
             MessageEntry m = entries.get(c.uid());
-            entries.put(c.uid(), new MessageEntry(m.id(), m.mailboxId(), m.uid(), m.blobId(), m.headerPrefix(), m.size(),
-                    m.internalDate(), c.flags(), c.modSeq()));
+            entries.put(c.uid(), m.withFlags(c.flags(), c.modSeq()));
             seenNow.add(c.uid());
             seenModSeqs.add(c.modSeq());
         }
@@ -226,6 +225,14 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                     case MODSEQ -> w.atom("MODSEQ").openList().number(m.modSeq()).closeList();
                     case EMAILID -> w.atom("EMAILID").openList().atom(ObjectIds.emailId(m.blobId())).closeList();
                     case THREADID -> w.atom("THREADID").nil();
+                    case SAVEDATE -> {
+                        w.atom("SAVEDATE");
+                        if (m.savedAt() == null) {
+                            w.nil();
+                        } else {
+                            w.string(ImapDates.formatDateTime(m.savedAt().atOffset(ZoneOffset.UTC)));
+                        }
+                    }
                     case ENVELOPE -> {
                         structure = structure == null ? StoredStructures.of(messages, m) : structure;
                         w.atom("ENVELOPE");

@@ -131,6 +131,12 @@ final class StoredMessageView implements MessageView {
     }
 
     @Override
+    public LocalDate savedDateLocal() {
+        Instant saved = summary().savedAt();
+        return saved == null ? internalDateLocal() : saved.atZone(ZoneId.systemDefault()).toLocalDate();
+    }
+
+    @Override
     public long size() {
         return summary().size();
     }

@@ -22,9 +22,9 @@ final class SqlMailboxDao implements MailboxDao {
     private static final String MAILBOX_COLUMNS = "id, account_id, name, uidvalidity, uidnext, highest_modseq, "
             + "special_use, selectable, first_unclaimed_uid";
     private static final String MESSAGE_COLUMNS = "id, mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
-            + "system_flags, keywords, modseq";
+            + "system_flags, keywords, modseq, saved_at";
     /** What SEARCH reads of a message: neither the header prefix nor the blob id, most of a row's bytes. */
-    private static final String SUMMARY_COLUMNS = "uid, size, internal_date, system_flags, keywords, modseq";
+    private static final String SUMMARY_COLUMNS = "uid, size, internal_date, system_flags, keywords, modseq, saved_at";
     /**
      * Up to this many UIDs are looked up one by one; more, and the whole mailbox is read and
      * filtered. Either way the SQL text is fixed, which keeps the per-connection statement cache small.
@@ -149,11 +149,12 @@ final class SqlMailboxDao implements MailboxDao {
                 .orElseThrow(() -> new StoreException("no mailbox with id " + mailboxId));
         long uid = next[0];
         long modSeq = next[1];
+        Instant savedAt = Instant.ofEpochMilli(System.currentTimeMillis());   // as stored: milliseconds
         long id = db.insert("INSERT INTO messages (mailbox_id, uid, blob_id, header_prefix, size, internal_date, "
                         + "system_flags, keywords, modseq, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid,
-                blobId, headerPrefix, size, internalDate, systemFlags, keywords, modSeq, Instant.now());
+                blobId, headerPrefix, size, internalDate, systemFlags, keywords, modSeq, savedAt);
         return new Rows.Message(id, mailboxId, uid, blobId, headerPrefix, size, internalDate, systemFlags, keywords,
-                modSeq);
+                modSeq, savedAt);
     }
 
     @Override
@@ -192,7 +193,7 @@ final class SqlMailboxDao implements MailboxDao {
 
     private static Rows.MessageSummary summaryRow(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Rows.MessageSummary(rs.getLong(1), rs.getLong(2), Jdbc.instant(rs, 3), rs.getInt(4), rs.getString(5),
-                rs.getLong(6));
+                rs.getLong(6), Jdbc.nullableInstant(rs, "saved_at"));
     }
 
     @Override
@@ -463,6 +464,6 @@ final class SqlMailboxDao implements MailboxDao {
     private static Rows.Message messageRow(ResultSet rs) throws SQLException {
         return new Rows.Message(rs.getLong("id"), rs.getLong("mailbox_id"), rs.getLong("uid"), rs.getString("blob_id"),
                 rs.getString("header_prefix"), rs.getLong("size"), Jdbc.instant(rs, "internal_date"),
-                rs.getInt("system_flags"), rs.getString("keywords"), rs.getLong("modseq"));
+                rs.getInt("system_flags"), rs.getString("keywords"), rs.getLong("modseq"), Jdbc.nullableInstant(rs, "saved_at"));
     }
 }

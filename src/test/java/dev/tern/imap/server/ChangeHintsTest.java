@@ -20,7 +20,7 @@ class ChangeHintsTest {
         long[] uids = {1, 2, 3, 4};
         MessageSummary[] summaries = new MessageSummary[uids.length];
         for (int i = 0; i < uids.length; i++) {
-            summaries[i] = new MessageSummary(uids[i], 100, Instant.EPOCH, Flags.NONE, 7 + i);
+            summaries[i] = new MessageSummary(uids[i], 100, Instant.EPOCH, Flags.NONE, 7 + i, Instant.EPOCH);
         }
         return new MailboxSummaries.Copy(10, uids, summaries);
     }

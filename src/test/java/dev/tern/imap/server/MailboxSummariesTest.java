@@ -200,7 +200,7 @@ class MailboxSummariesTest {
         long[] uids = java.util.stream.LongStream.rangeClosed(1, 400).filter(u -> random.nextInt(3) > 0).toArray();
         dev.tern.mailbox.MessageSummary[] rows = new dev.tern.mailbox.MessageSummary[uids.length];
         for (int i = 0; i < uids.length; i++) {
-            rows[i] = new dev.tern.mailbox.MessageSummary(uids[i], i, Instant.EPOCH, Flags.NONE, i);
+            rows[i] = new dev.tern.mailbox.MessageSummary(uids[i], i, Instant.EPOCH, Flags.NONE, i, null);
         }
         MailboxSummaries.Copy copy = new MailboxSummaries.Copy(0, uids, rows);
         for (int round = 0; round < 50; round++) {
