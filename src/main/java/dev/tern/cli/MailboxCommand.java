@@ -37,12 +37,19 @@ final class MailboxCommand {
                 + "INBOX, and the subfolders at the top level).")
         String mailbox;
 
+        @Option(names = "--pop3-uidl-format", paramLabel = "FORMAT", defaultValue = "%08Xu%08Xv",
+                description = "The pop3_uidl_format of the Dovecot the mail comes from (default: Dovecot's, "
+                        + "%%08Xu%%08Xv), so that messages put into INBOX keep their POP3 ids and POP3 clients that "
+                        + "leave mail on the server do not download it again; \"none\" to keep none.")
+        String pop3UidlFormat;
+
         @Override
         int run(Services s, PrintWriter out) throws Exception {
             Account a = account(s, address);
             dev.tern.mailimport.MailImport.Result r;
+            String format = pop3UidlFormat.equalsIgnoreCase("none") ? null : pop3UidlFormat;
             try {
-                r = new dev.tern.mailimport.MailImport(s.mailboxes()).from(a.id(), path, mailbox, line -> {
+                r = new dev.tern.mailimport.MailImport(s.mailboxes()).from(a.id(), path, mailbox, format, line -> {
                     out.println(line);
                     out.flush();
                 });
@@ -51,6 +58,9 @@ final class MailboxCommand {
             }
             out.println("imported " + r.total() + " message(s), " + Sizes.format(r.bytes()) + ", into " + a.display()
                     + (r.present() > 0 ? "; " + r.present() + " message(s) were there already" : ""));
+            if (r.pop3Ids() > 0) {
+                out.println("POP3 ids kept for " + r.pop3Ids() + " message(s) of INBOX, as the other server gave them");
+            }
             for (String skipped : r.skipped()) {
                 out.println("not imported: " + skipped);
             }

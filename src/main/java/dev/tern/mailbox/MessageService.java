@@ -288,6 +288,34 @@ public final class MessageService {
         return new AppendResult(mailbox.id(), mailbox.uidValidity(), m.uid(), m.modSeq());
     }
 
+    /**
+     * Keeps the POP3 unique ids messages had on the server they were imported from (RFC 1939 §7:
+     * visible ASCII, at most 70 characters), by UID, so that POP3 clients do not fetch them again.
+     */
+    public void setPop3Uidls(long mailboxId, Map<Long, String> uidlsByUid) {
+        for (String uidl : uidlsByUid.values()) {
+            if (!isPop3Uidl(uidl)) {
+                throw new IllegalArgumentException("not a POP3 unique id (1 to 70 visible ASCII characters): " + uidl);
+            }
+        }
+        if (!uidlsByUid.isEmpty()) {
+            store.writeAndWait(tx -> {
+                tx.mailboxes().setPop3Uidls(mailboxId, uidlsByUid);
+                return null;
+            });
+        }
+    }
+
+    /** The POP3 unique ids kept for a mailbox's messages, by UID (the others have none kept). */
+    public Map<Long, String> pop3Uidls(long mailboxId) {
+        return store.read(tx -> tx.mailboxes().pop3Uidls(mailboxId));
+    }
+
+    /** RFC 1939 §7: one to 70 characters from 0x21 to 0x7E. */
+    public static boolean isPop3Uidl(String uidl) {
+        return uidl != null && !uidl.isEmpty() && uidl.length() <= 70 && uidl.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+    }
+
     public AppendResult append(long mailboxId, byte[] content, Flags flags, Instant internalDate) {
         try {
             return append(mailboxId, new ByteArrayInputStream(content), flags, internalDate);

@@ -35,9 +35,10 @@ public final class MailImport {
      * @param messages messages appended, by mailbox, in the order the mailboxes were filled
      * @param bytes    their size as stored
      * @param present  messages not appended because their mailbox held them already
+     * @param pop3Ids  messages added to INBOX with the POP3 id they had on the server they come from
      * @param skipped  the files that could not be imported, each with the reason
      */
-    public record Result(Map<String, Integer> messages, long bytes, int present, List<String> skipped) {
+    public record Result(Map<String, Integer> messages, long bytes, int present, int pop3Ids, List<String> skipped) {
         public int total() {
             return messages.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -61,31 +62,49 @@ public final class MailImport {
      * @throws IOException when {@code path} is neither, or cannot be read
      */
     public Result from(long accountId, Path path, String into, Consumer<String> progress) throws IOException {
+        return from(accountId, path, into, Pop3UidlFormat.DOVECOT_DEFAULT, progress);
+    }
+
+    /**
+     * As {@link #from(long, Path, String, Consumer)}, the messages added to INBOX keeping the POP3
+     * ids the server they come from gave them: one it saved (Dovecot's {@code P} entries in
+     * {@code dovecot-uidlist}, an mbox's {@code X-UIDL} field), else one made by its
+     * {@code pop3_uidl_format} from what Dovecot recorded ({@link Pop3UidlFormat}).
+     *
+     * @param pop3UidlFormat Dovecot's {@code pop3_uidl_format} on that server; null to keep none
+     * @throws IllegalArgumentException when the format cannot be read
+     */
+    public Result from(long accountId, Path path, String into, String pop3UidlFormat, Consumer<String> progress)
+            throws IOException {
+        Pop3UidlFormat format = pop3UidlFormat == null ? null : Pop3UidlFormat.parse(pop3UidlFormat);
         try {
-            return read(accountId, path, into, progress);
+            return read(accountId, path, into, format, progress);
         } catch (UncheckedIOException e) {
             throw e.getCause();   // a message already in the mailbox could not be read to compare it
         }
     }
 
-    private Result read(long accountId, Path path, String into, Consumer<String> progress) throws IOException {
+    private Result read(long accountId, Path path, String into, Pop3UidlFormat format, Consumer<String> progress)
+            throws IOException {
         if (Files.isDirectory(path)) {
             if (!MaildirFolders.isMaildir(path)) {
                 throw new IOException(path + " is a directory without cur/: not a Maildir");
             }
-            return fromMaildir(accountId, path, into, progress);
+            return fromMaildir(accountId, path, into, format, progress);
         }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file or directory");
         }
-        return fromMbox(accountId, path, into == null ? MailboxService.INBOX : into, progress);
+        return fromMbox(accountId, path, into == null ? MailboxService.INBOX : into, format, progress);
     }
 
-    private Result fromMaildir(long accountId, Path root, String into, Consumer<String> progress) throws IOException {
+    private Result fromMaildir(long accountId, Path root, String into, Pop3UidlFormat format, Consumer<String> progress)
+            throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         long bytes = 0;
         int presentTotal = 0;
+        int pop3Ids = 0;
         Set<String> subscribed = MaildirFolders.subscriptions(root);
         for (MaildirFolders.Folder folder : MaildirFolders.folders(root)) {
             String name = folder.name().isEmpty() ? (into == null ? MailboxService.INBOX : into)
@@ -93,6 +112,7 @@ public final class MailImport {
             Rows.Mailbox mailbox = mailbox(accountId, name,
                     folder.name().isEmpty() || subscribed == null || subscribed.contains(folder.name()));
             PresentMessages present = new PresentMessages(messages, mailbox.id());
+            Pop3Ids ids = new Pop3Ids(mailbox, format);
             int n = 0;
             int there = 0;
             for (MaildirFolders.MessageFile f : MaildirFolders.messages(folder)) {
@@ -102,7 +122,8 @@ public final class MailImport {
                         continue;
                     }
                     try (CrlfInputStream in = new CrlfInputStream(Files.newInputStream(f.path()))) {
-                        messages.append(mailbox.id(), in, f.flags(), f.modified().toInstant());
+                        long uid = messages.append(mailbox.id(), in, f.flags(), f.modified().toInstant()).uid();
+                        ids.add(uid, f.savedPop3Uidl(), f.uid(), f.uidValidity(), f.base());
                         bytes += in.count();
                         n++;
                     }
@@ -112,9 +133,48 @@ public final class MailImport {
             }
             counts.merge(mailbox.name(), n, Integer::sum);
             presentTotal += there;
+            pop3Ids += ids.keep();
             progress.accept(report(mailbox.name(), n, there));
         }
-        return new Result(counts, bytes, presentTotal, skipped);
+        return new Result(counts, bytes, presentTotal, pop3Ids, skipped);
+    }
+
+    /**
+     * The POP3 ids of the messages an import adds to INBOX (POP3 reads nothing else), kept in one
+     * transaction once the mailbox is done.
+     */
+    private final class Pop3Ids {
+        private final Rows.Mailbox mailbox;
+        private final Pop3UidlFormat format;
+        private final Map<Long, String> byUid = new java.util.HashMap<>();
+
+        Pop3Ids(Rows.Mailbox mailbox, Pop3UidlFormat format) {
+            this.mailbox = mailbox;
+            this.format = mailbox.name().equals(MailboxService.INBOX) ? format : null;
+        }
+
+        /**
+         * @param saved       an id the other server saved for the message, or null
+         * @param sourceUid   its UID there (0: unknown)
+         * @param uidValidity its mailbox's UIDVALIDITY there (0: unknown)
+         * @param fileBase    its Maildir file name without flags, or null
+         */
+        void add(long uid, String saved, long sourceUid, long uidValidity, String fileBase) {
+            if (format == null) {
+                return;
+            }
+            String id = saved != null && MessageService.isPop3Uidl(saved) ? saved
+                    : format.expand(sourceUid, uidValidity, fileBase);
+            if (id != null) {
+                byUid.put(uid, id);
+            }
+        }
+
+        /** Stores them; how many. */
+        int keep() {
+            messages.setPop3Uidls(mailbox.id(), byUid);
+            return byUid.size();
+        }
     }
 
     /** Reads a Maildir file as it would be stored (CRLF line ends) and asks whether the mailbox has it. */
@@ -133,9 +193,11 @@ public final class MailImport {
         return mailbox + ": " + added + " message(s)" + (present > 0 ? ", " + present + " already there" : "");
     }
 
-    private Result fromMbox(long accountId, Path file, String into, Consumer<String> progress) throws IOException {
+    private Result fromMbox(long accountId, Path file, String into, Pop3UidlFormat format, Consumer<String> progress)
+            throws IOException {
         Rows.Mailbox mailbox = mailbox(accountId, into, true);
         PresentMessages present = new PresentMessages(messages, mailbox.id());
+        Pop3Ids ids = new Pop3Ids(mailbox, format);
         int n = 0;
         int there = 0;
         long bytes = 0;
@@ -149,13 +211,15 @@ public final class MailImport {
                     continue;
                 }
                 Instant at = m.receivedAt() != null ? m.receivedAt() : fallback;
-                messages.append(mailbox.id(), m.content(), m.flags(), at);
+                long uid = messages.append(mailbox.id(), m.content(), m.flags(), at).uid();
+                ids.add(uid, m.xUidl(), m.uid(), reader.uidValidity(), null);
                 bytes += m.content().length;
                 n++;
             }
         }
+        int pop3Ids = ids.keep();
         progress.accept(report(mailbox.name(), n, there));
-        return new Result(Map.of(mailbox.name(), n), bytes, there, List.of());
+        return new Result(Map.of(mailbox.name(), n), bytes, there, pop3Ids, List.of());
     }
 
     /**

@@ -28,8 +28,24 @@ final class MaildirFolders {
     record Folder(String name, Path dir) {
     }
 
-    /** A message file, with the flags its name carries and its modification time (Dovecot's received date). */
-    record MessageFile(Path path, Flags flags, FileTime modified) {
+    /**
+     * A message file, with the flags its name carries, its modification time (Dovecot's received
+     * date), and what Dovecot's {@code dovecot-uidlist} says of it: its UID and its folder's
+     * UIDVALIDITY (0 when unknown), and the POP3 id Dovecot saved for it (null when none).
+     */
+    record MessageFile(Path path, Flags flags, FileTime modified, long uid, long uidValidity, String savedPop3Uidl) {
+
+        /** The file name without its flags: Dovecot's {@code %f}. */
+        String base() {
+            return MaildirFolders.base(path);
+        }
+    }
+
+    /** A folder's {@code dovecot-uidlist}: its UIDVALIDITY (0 when unknown) and its messages by file base name. */
+    private record UidList(long uidValidity, Map<String, Listed> byBase) {
+    }
+
+    private record Listed(long uid, String pop3Uidl) {
     }
 
     private MaildirFolders() {
@@ -123,7 +139,7 @@ final class MaildirFolders {
     /** The messages of a folder ({@code cur} and {@code new}), in the order they arrived. */
     static List<MessageFile> messages(Folder folder) throws IOException {
         List<String> keywords = keywords(folder.dir());
-        Map<String, Long> uids = uidList(folder.dir());
+        UidList uids = uidList(folder.dir());
         List<MessageFile> out = new ArrayList<>();
         for (String sub : List.of("cur", "new")) {
             Path dir = folder.dir().resolve(sub);
@@ -138,11 +154,15 @@ final class MaildirFolders {
                     }
                     // A name in new/ usually has no flags, but Dovecot renames a message in place
                     // when its flags change before a client has seen it.
-                    out.add(new MessageFile(p, MaildirFlags.of(name, keywords), Files.getLastModifiedTime(p)));
+                    Listed listed = uids.byBase().get(base(p));
+                    String saved = listed == null || listed.pop3Uidl() == null ? null
+                            : listed.pop3Uidl().isEmpty() ? base(p) : listed.pop3Uidl();
+                    out.add(new MessageFile(p, MaildirFlags.of(name, keywords), Files.getLastModifiedTime(p),
+                            listed == null ? 0 : listed.uid(), uids.uidValidity(), saved));
                 }
             }
         }
-        out.sort(Comparator.comparing((MessageFile m) -> uids.getOrDefault(base(m.path()), Long.MAX_VALUE))
+        out.sort(Comparator.comparing((MessageFile m) -> m.uid() == 0 ? Long.MAX_VALUE : m.uid())
                 .thenComparing(m -> m.path().getFileName().toString()));
         return out;
     }
@@ -191,16 +211,19 @@ final class MaildirFolders {
     }
 
     /**
-     * Dovecot's UIDs of a folder's messages by file base name ({@code dovecot-uidlist}: a header
-     * line, then {@code "UID [extensions] :filename"}); empty when there is none.
+     * A folder's {@code dovecot-uidlist}: a header line ({@code 3 V<uidvalidity> N<next> …} in
+     * version 3, {@code 1 <uidvalidity> <next>} in version 1), then {@code UID [extensions] :filename},
+     * the extension {@code P<id>} being a POP3 id Dovecot saved ({@code P} alone: the file's base
+     * name). Empty when there is none.
      */
-    private static Map<String, Long> uidList(Path dir) throws IOException {
+    private static UidList uidList(Path dir) throws IOException {
         Path file = dir.resolve("dovecot-uidlist");
-        Map<String, Long> out = new HashMap<>();
+        Map<String, Listed> out = new HashMap<>();
         if (!Files.isRegularFile(file)) {
-            return out;
+            return new UidList(0, out);
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        long uidValidity = lines.isEmpty() ? 0 : uidValidity(lines.get(0));
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             int space = line.indexOf(' ');
             int colon = line.indexOf(':', Math.max(space, 0));
@@ -208,11 +231,34 @@ final class MaildirFolders {
                 continue;
             }
             try {
-                out.put(base(Path.of(line.substring(colon + 1))), Long.parseLong(line.substring(0, space)));
+                String pop3Uidl = null;
+                for (String extension : line.substring(space + 1, colon).trim().split(" ")) {
+                    if (!extension.isEmpty() && extension.charAt(0) == 'P') {
+                        pop3Uidl = extension.substring(1);   // empty: the file's base name, Dovecot's shorthand
+                    }
+                }
+                out.put(base(Path.of(line.substring(colon + 1))), new Listed(Long.parseLong(line.substring(0, space)), pop3Uidl));
             } catch (RuntimeException e) {
                 // a line of another form: its message keeps the order of its name
             }
         }
-        return out;
+        return new UidList(uidValidity, out);
+    }
+
+    private static long uidValidity(String header) {
+        String[] fields = header.trim().split(" +");
+        try {
+            if (fields.length >= 2 && fields[0].equals("1")) {
+                return Long.parseLong(fields[1]);
+            }
+            for (String f : fields) {
+                if (f.length() > 1 && f.charAt(0) == 'V') {
+                    return Long.parseLong(f.substring(1));
+                }
+            }
+        } catch (NumberFormatException e) {
+            // not a number: unknown
+        }
+        return 0;
     }
 }

@@ -31,8 +31,12 @@ import java.util.regex.Pattern;
  */
 final class MboxReader implements Closeable {
 
-    /** A message: its content with CRLF line ends, its flags, and when it arrived (null when unknown). */
-    record Message(byte[] content, Flags flags, Instant receivedAt) {
+    /**
+     * A message: its content with CRLF line ends, its flags, when it arrived (null when unknown),
+     * the UID Dovecot gave it ({@code X-UID}, 0 when none) and the POP3 id an older server wrote
+     * into it ({@code X-UIDL}, kept in the content; null when none).
+     */
+    record Message(byte[] content, Flags flags, Instant receivedAt, long uid, String xUidl) {
     }
 
     /** The longest message read into memory. */
@@ -50,6 +54,8 @@ final class MboxReader implements Closeable {
     private final java.util.ArrayDeque<byte[]> pending = new java.util.ArrayDeque<>();
     /** The {@code From } line that begins the next message, read ahead; null at the end. */
     private byte[] nextFromLine;
+    /** The mailbox's UIDVALIDITY, from the {@code X-IMAPbase} field Dovecot writes into its first message; 0 until seen. */
+    private long uidValidity;
 
     /** @throws IOException when the file does not begin with a {@code From } line */
     MboxReader(InputStream raw) throws IOException {
@@ -161,6 +167,8 @@ final class MboxReader implements Closeable {
     private Message assemble(List<byte[]> lines, Instant receivedAt, boolean quoted) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> flags = new ArrayList<>();
+        long uid = 0;
+        String xUidl = null;
         boolean header = true;
         boolean dropping = false;
         for (byte[] raw : lines) {
@@ -177,8 +185,16 @@ final class MboxReader implements Closeable {
                     int colon = text.indexOf(':');
                     String name = colon > 0 ? text.substring(0, colon).trim().toLowerCase(Locale.ROOT) : "";
                     dropping = STATE_FIELDS.contains(name);
+                    String value = colon > 0 ? text.substring(colon + 1).trim() : "";
+                    if (name.equals("x-uidl") && xUidl == null) {
+                        xUidl = value;
+                    }
                     if (dropping) {
-                        flags.addAll(flagsOf(name, text.substring(colon + 1).trim()));
+                        flags.addAll(flagsOf(name, value));
+                        uid = name.equals("x-uid") ? number(value) : uid;
+                        if (name.equals("x-imapbase")) {
+                            uidValidity = number(value.split(" ")[0]);
+                        }
                         continue;
                     }
                 }
@@ -198,7 +214,20 @@ final class MboxReader implements Closeable {
         } catch (IllegalArgumentException e) {
             parsed = Flags.of(flags.stream().filter(f -> f.startsWith("\\")).toList());
         }
-        return new Message(out.toByteArray(), parsed, receivedAt);
+        return new Message(out.toByteArray(), parsed, receivedAt, uid, xUidl);
+    }
+
+    /** The mailbox's UIDVALIDITY as Dovecot recorded it in the file, once its first message is read; 0 when unknown. */
+    long uidValidity() {
+        return uidValidity;
+    }
+
+    private static long number(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The flags a state field holds. */

@@ -5,6 +5,7 @@ import dev.tern.mailbox.MessageEntry;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The INBOX as one POP3 session sees it (RFC 1939 §5): the messages present at login, numbered
@@ -12,19 +13,40 @@ import java.util.List;
  * then RSET forgets them and a dropped connection loses them.
  *
  * <p>Unique ids (UIDL, RFC 1939 §7) are {@code UIDVALIDITY-UID}: stable across sessions, never
- * reused, and the same message IMAP sees.
+ * reused, and the same message IMAP sees. A message imported from another server keeps the id it
+ * had there, when the import knew it (Dovecot's {@code %08Xu%08Xv} ids hold no {@code -}, so the
+ * two kinds never meet).
  */
 final class Maildrop {
 
     private final long mailboxId;
     private final long uidValidity;
     private final List<MessageEntry> messages;
+    /** Ids kept from another server, by UID. */
+    private final Map<Long, String> importedIds;
     private final BitSet deleted = new BitSet();
 
-    Maildrop(long mailboxId, long uidValidity, List<MessageEntry> messages) {
+    Maildrop(long mailboxId, long uidValidity, List<MessageEntry> messages, Map<Long, String> importedIds) {
         this.mailboxId = mailboxId;
         this.uidValidity = uidValidity;
         this.messages = List.copyOf(messages);
+        this.importedIds = unique(importedIds);
+    }
+
+    /**
+     * The kept ids, each given to one message only (RFC 1939 §7 wants them unique in the maildrop):
+     * when two messages imported from different places came with the same one, the later UID
+     * goes by its own.
+     */
+    private static Map<Long, String> unique(Map<Long, String> byUid) {
+        Map<Long, String> out = new java.util.HashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        new java.util.TreeMap<>(byUid).forEach((uid, id) -> {
+            if (seen.add(id)) {
+                out.put(uid, id);
+            }
+        });
+        return out;
     }
 
     long mailboxId() {
@@ -82,6 +104,7 @@ final class Maildrop {
     }
 
     String uniqueId(MessageEntry m) {
-        return uidValidity + "-" + m.uid();
+        String imported = importedIds.get(m.uid());
+        return imported != null ? imported : uidValidity + "-" + m.uid();
     }
 }

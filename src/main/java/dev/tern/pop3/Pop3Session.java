@@ -256,10 +256,11 @@ final class Pop3Session {
     private static Maildrop loadMaildrop(MailboxService mailboxes, long accountId) {
         Optional<Rows.Mailbox> inbox = mailboxes.mailbox(accountId, MailboxService.INBOX);
         if (inbox.isEmpty()) {
-            return new Maildrop(-1, 0, List.of());
+            return new Maildrop(-1, 0, List.of(), java.util.Map.of());
         }
-        return new Maildrop(inbox.get().id(), inbox.get().uidValidity(),
-                mailboxes.messageService().messages(inbox.get().id()));
+        long id = inbox.get().id();
+        return new Maildrop(id, inbox.get().uidValidity(), mailboxes.messageService().messages(id),
+                mailboxes.messageService().pop3Uidls(id));
     }
 
     // ---- TRANSACTION --------------------------------------------------------------------------

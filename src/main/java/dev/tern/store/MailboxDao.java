@@ -54,6 +54,12 @@ public interface MailboxDao {
     /** Deletes a mailbox that holds no messages any more, with its expunge records. */
     void delete(long mailboxId);
 
+    /** Keeps the POP3 unique ids that messages of a mailbox had elsewhere, by UID. */
+    void setPop3Uidls(long mailboxId, Map<Long, String> uidlsByUid);
+
+    /** The POP3 unique ids kept for messages of a mailbox, by UID; most messages have none. */
+    Map<Long, String> pop3Uidls(long mailboxId);
+
     /**
      * The messages saved before {@code cutoff} into the mailboxes of one special use
      * ({@code \Trash}…) of every account: UIDs by mailbox id, at most {@code limit} in all.

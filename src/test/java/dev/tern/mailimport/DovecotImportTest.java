@@ -5,6 +5,8 @@ import dev.tern.mailbox.Flags;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
 import dev.tern.testing.ClientRun;
+import dev.tern.testing.RawPop3Client;
+import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DovecotImportTest {
 
     static final Path DOVEADM = Path.of("/usr/bin/doveadm");
+    /** Dovecot's POP3 server, run on standard input and output, logged in already (dovecot-pop3d). */
+    static final Path DOVECOT_POP3 = Path.of("/usr/lib/dovecot/pop3");
 
     @TempDir
     Path dir;
@@ -58,6 +62,28 @@ class DovecotImportTest {
         pb.redirectInput(stdin.toFile());
         ClientRun.Result r = ClientRun.run(pb, dir.resolve("doveadm.out"), Duration.ofSeconds(60));
         assertThat(r.status()).as("doveadm %s:%n%s", String.join(" ", args), r.output()).isZero();
+    }
+
+    /** UIDL as Dovecot's POP3 server answers it for the test's INBOX, each line "n id". */
+    private List<String> dovecotUidl(String... options) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(DOVECOT_POP3.toString(), "-c",
+                dir.resolve("dovecot.conf").toString()));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("HOME", dir.resolve("home").toString());
+        pb.environment().put("USER", "nobody");
+        // Its input must be a pipe (Dovecot watches it with epoll, which refuses files).
+        Path out = dir.resolve("pop3.out");
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write("UIDL\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out);
+        assertThat(p.isAlive() ? -1 : p.exitValue()).as("dovecot pop3:%n%s", output).isZero();
+        return output.lines().map(String::strip).filter(l -> l.matches("\\d+ \\S+")).toList();
     }
 
     private List<Rows.Message> messages(Account a, String mailbox) {
@@ -106,10 +132,17 @@ class DovecotImportTest {
         doveadm("Subject: two\n\nSecond\n", "save", "-m", "INBOX");
         doveadm(null, "flags", "add", "\\Seen \\Answered Work", "mailbox", "INBOX", "uid", "1");
         assertThat(Files.readString(dir.resolve("inbox"))).as("Dovecot's mbox").contains("Content-Length: ", "X-UID: 1");
+        List<String> dovecotIds = Files.isExecutable(DOVECOT_POP3) ? dovecotUidl() : null;
 
         Account alice = alice();
         MailImport.Result r = new MailImport(services.mailboxes()).from(alice.id(), dir.resolve("inbox"), null, l -> { });
         assertThat(r.messages()).containsExactly(java.util.Map.entry("INBOX", 2));
+        if (dovecotIds != null) {
+            // From X-UID and the UIDVALIDITY of X-IMAPbase, as Dovecot's POP3 server makes them.
+            java.util.Map<Long, String> kept = services.mailboxes().messageService()
+                    .pop3Uidls(services.mailboxes().mailbox(alice.id(), "INBOX").orElseThrow().id());
+            assertThat(kept.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()).isEqualTo(dovecotIds);
+        }
         List<Rows.Message> inbox = messages(alice, "INBOX");
         assertThat(content(inbox.get(0))).isEqualTo("From: carol@example.org\r\nSubject: one\r\n\r\n"
                 + "From the first line\r\n>From a quote\r\n\r\nFrom after a blank\r\n");
@@ -155,5 +188,59 @@ class DovecotImportTest {
         assertThat(flags(messages(alice, "Entwürfe").get(0))).containsExactly("\\Draft");
         assertThat(content(messages(alice, "Lists/dev").get(0))).isEqualTo("Subject: list mail\r\n\r\nHello list\r\n");
         assertThat(flags(messages(alice, "Lists/dev").get(0))).containsExactlyInAnyOrder("\\Seen", "\\Deleted", "Work");
+    }
+
+    @Test
+    void pop3ClientsSeeTheIdsDovecotGaveTheirMessages() throws Exception {
+        dovecot("maildir:%1$s/Maildir");
+        assumeTrue(Files.isExecutable(DOVECOT_POP3), "Dovecot's pop3 is not installed (apt-get install dovecot-pop3d)");
+        doveadm("Subject: one\n\nFirst\n", "save", "-m", "INBOX");
+        doveadm("Subject: two\n\nSecond\n", "save", "-m", "INBOX");
+        // A POP3 session that keeps the ids it gives (Dovecot writes them into dovecot-uidlist),
+        // made with another format than the one in force later.
+        dovecotUidl("-o", "pop3_save_uidl=yes", "-o", "pop3_uidl_format=%f");
+        doveadm("Subject: three\n\nThird\n", "save", "-m", "INBOX");
+        doveadm(null, "mailbox", "create", "Lists.dev");
+        doveadm("Subject: elsewhere\n\nx\n", "save", "-m", "Lists.dev");
+        List<String> dovecotDefault = dovecotUidl();
+        List<String> dovecotOther = dovecotUidl("-o", "pop3_uidl_format=%v.%u");
+        assertThat(dovecotDefault).hasSize(3);
+        assertThat(dovecotDefault.get(2)).as("Dovecot's default, %08Xu%08Xv").matches("3 00000003[0-9a-f]{8}");
+        assertThat(dovecotOther.get(2)).matches("3 \\d+\\.3");
+
+        Files.createDirectories(dir.resolve("tern"));
+        try (RunningServer tern = new RunningServer(dir.resolve("tern"), "[auth]\nplaintext_on_loopback = true\n",
+                "pop3 = [\"127.0.0.1:0\"]\n", null)) {
+            tern.services().directory().addDomain("example.test");
+            Account alice = tern.services().directory().addUser("alice@example.test", "alice pw");
+            Account bob = tern.services().directory().addUser("bob@example.test", "bob pw");
+            MailImport importer = new MailImport(tern.services().mailboxes());
+            MailImport.Result r = importer.from(alice.id(), dir.resolve("Maildir"), null, l -> { });
+            assertThat(r.pop3Ids()).as("the INBOX's, not Lists/dev's").isEqualTo(3);
+            importer.from(bob.id(), dir.resolve("Maildir"), null, "%v.%u", l -> { });
+
+            assertThat(ternUidl(tern, "alice@example.test", "alice pw")).isEqualTo(dovecotDefault);
+            assertThat(ternUidl(tern, "bob@example.test", "bob pw")).isEqualTo(dovecotOther);
+
+            // Delivered mail goes by Tern's own ids, which never meet Dovecot's.
+            tern.services().mailboxes().messageService().append(
+                    tern.services().mailboxes().mailbox(alice.id(), "INBOX").orElseThrow().id(),
+                    "Subject: new\r\n\r\nhere\r\n".getBytes(StandardCharsets.UTF_8), dev.tern.mailbox.Flags.NONE, Instant.now());
+            List<String> after = ternUidl(tern, "alice@example.test", "alice pw");
+            assertThat(after.subList(0, 3)).isEqualTo(dovecotDefault);
+            assertThat(after.get(3)).matches("4 \\d+-4");
+        }
+    }
+
+    private static List<String> ternUidl(RunningServer tern, String user, String password) throws Exception {
+        try (RawPop3Client pop3 = new RawPop3Client(tern.port("pop3"))) {
+            assertThat(pop3.line()).startsWith("+OK");
+            assertThat(pop3.command("USER " + user)).startsWith("+OK");
+            assertThat(pop3.command("PASS " + password)).startsWith("+OK");
+            assertThat(pop3.command("UIDL")).startsWith("+OK");
+            List<String> ids = pop3.multiline();
+            assertThat(pop3.command("QUIT")).startsWith("+OK");
+            return ids;
+        }
     }
 }

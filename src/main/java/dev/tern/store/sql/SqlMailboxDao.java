@@ -87,6 +87,22 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public void setPop3Uidls(long mailboxId, Map<Long, String> uidlsByUid) {
+        for (Map.Entry<Long, String> e : uidlsByUid.entrySet()) {
+            db.update("UPDATE messages SET pop3_uidl = ? WHERE mailbox_id = ? AND uid = ?", e.getValue(), mailboxId,
+                    e.getKey());
+        }
+    }
+
+    @Override
+    public Map<Long, String> pop3Uidls(long mailboxId) {
+        Map<Long, String> out = new TreeMap<>();
+        db.query("SELECT uid, pop3_uidl FROM messages WHERE mailbox_id = ? AND pop3_uidl IS NOT NULL",
+                rs -> out.put(rs.getLong(1), rs.getString(2)), mailboxId);
+        return out;
+    }
+
+    @Override
     public Map<Long, List<Long>> savedBefore(String specialUse, Instant cutoff, int limit) {
         // Each mailbox's messages through the (mailbox_id, uid) key: what is read is the messages
         // of the Trash (or Junk) mailboxes, not the whole table.
