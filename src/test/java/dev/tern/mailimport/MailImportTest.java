@@ -295,6 +295,10 @@ class MailImportTest {
         assertThat(bad.err()).startsWith("tern: cannot import " + dir.resolve("nowhere") + ": ");
         assertThat(InProcessCli.run(config, null, "mailbox", "import", "bob@example.test", root.toString()).err())
                 .contains("no such account: bob@example.test");
+        InProcessCli.Result format = InProcessCli.run(config, null, "mailbox", "import", "alice@example.test",
+                root.toString(), "--pop3-uidl-format", "%08Xm");
+        assertThat(format.code()).isEqualTo(1);
+        assertThat(format.err()).contains("%m cannot be known by an import");
         services = new Services(TestConfigs.write(dir.resolve("tern")), 2);
     }
 }
