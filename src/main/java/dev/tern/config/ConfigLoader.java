@@ -112,6 +112,7 @@ public final class ConfigLoader {
         AcmeSettings acme = AcmeSettings.read(top.table("acme"), base, hostname);
         SuppressionSettings suppression = SuppressionSettings.read(top.table("suppression"));
         RetentionSettings retention = RetentionSettings.read(top.table("retention"));
+        QuotaSettings quota = QuotaSettings.read(top.table("quota"));
         if (acme != null && tls.isConfigured()) {
             throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
                     + "remove tls.cert and tls.key, or the [acme] section");
@@ -124,7 +125,7 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention);
+                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota);
     }
 
     private static String defaultHostname() {

@@ -192,6 +192,32 @@ final class ConfigNode {
         return out;
     }
 
+    /**
+     * A list of percentages ({@code [90, 100]}), each from 1 to 100, ascending without repeats;
+     * {@code fallback} when the key is absent.
+     */
+    List<Integer> percentList(String name, List<Integer> fallback) {
+        read.add(name);
+        JsonNode v = node.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isArray()) {
+            throw new ConfigException(key(name) + ": expected a list of percentages like [90, 100], got " + v);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.canConvertToInt() || !e.isIntegralNumber() || e.asInt() < 1 || e.asInt() > 100) {
+                throw new ConfigException(key(name) + ": every entry must be a whole percentage from 1 to 100, got " + e);
+            }
+            if (!out.isEmpty() && e.asInt() <= out.get(out.size() - 1)) {
+                throw new ConfigException(key(name) + ": percentages must be in ascending order without repeats, got " + v);
+            }
+            out.add(e.asInt());
+        }
+        return List.copyOf(out);
+    }
+
     Set<String> presentKeys() {
         Set<String> keys = new HashSet<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

@@ -158,6 +158,10 @@ public final class StarterConfig {
                 # hard_bounces = true
                 # keep_for = "30d"                    # "0": until deleted
 
+                # [quota]
+                # Accounts with a quota (bin/tern user quota) get a message in their INBOX as they fill it.
+                # warn_at = [90, 100]                 # percentages; [] for none
+
                 # [retention]
                 # Messages leave each account's Trash and Junk this long after they were put there.
                 # trash = "30d"                       # "0": until their user removes them

@@ -38,6 +38,7 @@ import java.util.Map;
  *                           {@code [tls]}, or a self-signed certificate
  * @param suppression        addresses outbound mail is not sent to after a hard bounce ({@code [suppression]})
  * @param retention          how long messages stay in Trash and Junk ({@code [retention]})
+ * @param quota              the warnings accounts get as they fill their quota ({@code [quota]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -47,7 +48,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
                          MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression,
-                         RetentionSettings retention) {
+                         RetentionSettings retention, QuotaSettings quota) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

@@ -23,6 +23,7 @@ import dev.tern.delivery.LocalDeliveryAgent;
 import dev.tern.delivery.SieveDelivery;
 import dev.tern.forwarding.Forwarding;
 import dev.tern.mailbox.MailboxRetention;
+import dev.tern.mailbox.QuotaWarnings;
 import dev.tern.security.spam.SpamLearning;
 import dev.tern.delivery.OutcomeRecorder;
 import dev.tern.delivery.remote.MessageSigner;
@@ -131,6 +132,7 @@ public final class TernServer implements AutoCloseable {
     private TernMetrics metrics;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
     private MailboxRetention retention;
+    private QuotaWarnings quotaWarnings;
     /** Null when TLS reports are off. */
     private TlsSessionCounts tlsCounts;
     /** The daily TLS and DMARC reports; null when both are off. */
@@ -406,6 +408,8 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::purgeReportCounts, 5, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeVacationReplies, 7, 60, TimeUnit.MINUTES);
             housekeeping.scheduleWithFixedDelay(this::purgeSuppressions, 11, 60, TimeUnit.MINUTES);
+            quotaWarnings = new QuotaWarnings(services.metadata(), services.mailboxes(), config.quota().warnAt(),
+                    config.hostname(), Clock.systemUTC()).start();
             retention = new MailboxRetention(services.metadata(), services.mailboxes().messageService(),
                     config.retention(), Clock.systemUTC());
             housekeeping.scheduleWithFixedDelay(this::emptyTrashAndJunk, 13, 60, TimeUnit.MINUTES);
@@ -681,6 +685,11 @@ public final class TernServer implements AutoCloseable {
         return tls;
     }
 
+    /** The warnings of accounts filling their quota ({@code [quota] warn_at}); null before start. */
+    public QuotaWarnings quotaWarnings() {
+        return quotaWarnings;
+    }
+
     public Services services() {
         return services;
     }
@@ -882,6 +891,10 @@ public final class TernServer implements AutoCloseable {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
             housekeeping = null;
+        }
+        if (quotaWarnings != null) {
+            quotaWarnings.close();
+            quotaWarnings = null;
         }
         if (reports != null) {
             reports.close();

@@ -32,6 +32,15 @@ public interface DirectoryDao {
     /** Enables or disables an account; false when there is no such account. */
     boolean setEnabled(long accountId, boolean enabled);
 
+    /** The ids of the accounts that have a quota. */
+    List<Long> accountsWithQuota();
+
+    /** The highest percentage of its quota the account was warned of; 0 when none (or no such account). */
+    int quotaWarned(long accountId);
+
+    /** Sets it to {@code to} if it is still {@code from}: false when another writer changed it first. */
+    boolean changeQuotaWarned(long accountId, int from, int to);
+
     /** Sets an account's quota in bytes, null for no limit; false when there is no such account. */
     boolean setQuota(long accountId, Long quotaBytes);
 

@@ -237,6 +237,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void accountsAreWarnedAtNinetyAndAHundredPercentOfTheirQuotaUnlessToldOtherwise() {
+        assertThat(parse("hostname = \"mx.example.test\"\n").quota().warnAt()).containsExactly(90, 100);
+        assertThat(parse("[quota]\nwarn_at = [75, 95]\n").quota().warnAt()).containsExactly(75, 95);
+        assertThat(parse("[quota]\nwarn_at = []\n").quota().warnAt()).isEmpty();
+        assertThatThrownBy(() -> parse("[quota]\nwarn_at = [95, 90]\n")).hasMessageStartingWith("quota.warn_at: percentages must be in ascending order");
+        assertThatThrownBy(() -> parse("[quota]\nwarn_at = [120]\n")).hasMessageStartingWith("quota.warn_at: every entry must be a whole percentage");
+        assertThatThrownBy(() -> parse("[quota]\nwarn_at = \"90%\"\n")).hasMessageStartingWith("quota.warn_at: expected a list");
+    }
+
+    @Test
     void trashAndJunkKeepMessagesThirtyDaysUnlessToldOtherwise() {
         assertThat(parse("hostname = \"mx.example.test\"\n").retention())
                 .isEqualTo(new RetentionSettings(Duration.ofDays(30), Duration.ofDays(30)));

@@ -63,6 +63,25 @@ class QuotaTest {
     }
 
     @Test
+    void anAccountNearlyFullGetsAWarningInItsInboxOnce() throws Exception {
+        tern.services().directory().setQuota("bob@example.test", 20_000L);
+        tern.server().quotaWarnings().readAccountsWithQuota();   // at once rather than within a minute
+        String big = "Subject: big\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(18);
+        assertThat(send("carol@example.test", List.of("bob@example.test"), big)).startsWith("250");
+        await().atMost(WAIT).until(() -> tern.inbox("bob@example.test").size() == 2);
+        Rows.Message warning = tern.inbox("bob@example.test").get(1);
+        try (java.io.InputStream in = tern.services().mailboxes().open(warning)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("Subject: Your mailbox is 90% full", "Your mailbox bob@example.test holds ");
+        }
+        assertThat(send("carol@example.test", List.of("bob@example.test"), "Subject: small\r\n\r\nhi\r\n"))
+                .startsWith("250");
+        await().atMost(WAIT).until(() -> tern.inbox("bob@example.test").size() == 3);
+        Thread.sleep(500);   // a second warning would come this soon after the delivery
+        assertThat(tern.inbox("bob@example.test")).as("no second warning at the same level").hasSize(3);
+    }
+
+    @Test
     void aFullAccountIsRefusedAtRcptWithATemporaryCode() throws Exception {
         assertThat(send("carol@example.test", List.of("alice@example.test"), "Subject: one\r\n\r\nhello\r\n"))
                 .startsWith("250");

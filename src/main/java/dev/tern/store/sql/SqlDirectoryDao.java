@@ -105,6 +105,21 @@ final class SqlDirectoryDao implements DirectoryDao {
     }
 
     @Override
+    public List<Long> accountsWithQuota() {
+        return db.query("SELECT id FROM accounts WHERE quota_bytes IS NOT NULL", rs -> rs.getLong(1));
+    }
+
+    @Override
+    public int quotaWarned(long accountId) {
+        return db.one("SELECT quota_warned FROM accounts WHERE id = ?", rs -> rs.getInt(1), accountId).orElse(0);
+    }
+
+    @Override
+    public boolean changeQuotaWarned(long accountId, int from, int to) {
+        return db.update("UPDATE accounts SET quota_warned = ? WHERE id = ? AND quota_warned = ?", to, accountId, from) > 0;
+    }
+
+    @Override
     public boolean setQuota(long accountId, Long quotaBytes) {
         changed();
         return db.update("UPDATE accounts SET quota_bytes = ? WHERE id = ?", quotaBytes, accountId) > 0;
