@@ -14,8 +14,7 @@ import java.util.Map;
  *
  * <p>Unique ids (UIDL, RFC 1939 §7) are {@code UIDVALIDITY-UID}: stable across sessions, never
  * reused, and the same message IMAP sees. A message imported from another server keeps the id it
- * had there, when the import knew it (Dovecot's {@code %08Xu%08Xv} ids hold no {@code -}, so the
- * two kinds never meet).
+ * had there, when the import knew it and no other message of the maildrop has it.
  */
 final class Maildrop {
 
@@ -35,12 +34,17 @@ final class Maildrop {
 
     /**
      * The kept ids, each given to one message only (RFC 1939 §7 wants them unique in the maildrop):
-     * when two messages imported from different places came with the same one, the later UID
-     * goes by its own.
+     * when two messages imported from different places came with the same one, or one came with
+     * what is this server's own id of a message here, the later UID goes by its own.
      */
-    private static Map<Long, String> unique(Map<Long, String> byUid) {
+    private Map<Long, String> unique(Map<Long, String> byUid) {
         Map<Long, String> out = new java.util.HashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
+        for (MessageEntry m : messages) {
+            if (!byUid.containsKey(m.uid())) {
+                seen.add(uidValidity + "-" + m.uid());
+            }
+        }
         new java.util.TreeMap<>(byUid).forEach((uid, id) -> {
             if (seen.add(id)) {
                 out.put(uid, id);
