@@ -58,6 +58,30 @@ public final class MailboxEvents {
         }
     }
 
+    /**
+     * A listener of what accounts hold: told of every message added to or removed from an
+     * account's mailboxes (flag changes aside), by account.
+     */
+    public interface HoldingsListener extends Listener {
+        /** Something was added to, expunged from or deleted with one of the account's mailboxes. */
+        void holdingsChanged(long accountId);
+
+        @Override
+        default void added(NewMessage event) {
+            holdingsChanged(event.accountId());
+        }
+
+        @Override
+        default void expunged(Expunged event) {
+            holdingsChanged(event.accountId());
+        }
+
+        @Override
+        default void removed(MailboxRemoved event) {
+            holdingsChanged(event.accountId());
+        }
+    }
+
     /** Ends a listener's registration; closing twice does nothing. */
     public interface Registration extends AutoCloseable {
         @Override

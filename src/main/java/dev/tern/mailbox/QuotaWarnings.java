@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * minute, so a quota set with the command line counts within a minute. Two nodes that hear of the
  * same change warn once: the level moves by compare-and-set before the message is written.
  */
-public final class QuotaWarnings implements MailboxEvents.Listener, AutoCloseable {
+public final class QuotaWarnings implements MailboxEvents.HoldingsListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QuotaWarnings.class);
     /** How often the set of accounts with a quota is read again. */
@@ -88,23 +88,9 @@ public final class QuotaWarnings implements MailboxEvents.Listener, AutoCloseabl
         }
     }
 
-    @Override
-    public void added(MailboxEvents.NewMessage event) {
-        changed(event.accountId());
-    }
-
-    @Override
-    public void expunged(MailboxEvents.Expunged event) {
-        changed(event.accountId());
-    }
-
-    @Override
-    public void removed(MailboxEvents.MailboxRemoved event) {
-        changed(event.accountId());
-    }
-
     /** Runs on the thread that announces the change: only notes the account. */
-    private void changed(long accountId) {
+    @Override
+    public void holdingsChanged(long accountId) {
         if (withQuota.contains(accountId) && pending.add(accountId)) {
             try {
                 worker.execute(() -> {

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * this process (an event lost between nodes, rows changed by hand) are seen after that. The RCPT
  * check is the early answer; the delivery checks the quota again in its own transaction.
  */
-final class AccountUsageCache implements MailboxEvents.Listener {
+final class AccountUsageCache implements MailboxEvents.HoldingsListener {
 
     static final long MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /** Accounts remembered at most; past it, all are forgotten (each is read again once). */
@@ -84,22 +84,9 @@ final class AccountUsageCache implements MailboxEvents.Listener {
         lastChange.clear();
     }
 
-    private void changed(long accountId) {
+    @Override
+    public void holdingsChanged(long accountId) {
         lastChange.put(accountId, sequence.incrementAndGet());
         usage.remove(accountId);
-    }
-    @Override
-    public void added(MailboxEvents.NewMessage event) {
-        changed(event.accountId());
-    }
-
-    @Override
-    public void expunged(MailboxEvents.Expunged event) {
-        changed(event.accountId());
-    }
-
-    @Override
-    public void removed(MailboxEvents.MailboxRemoved event) {
-        changed(event.accountId());
     }
 }
