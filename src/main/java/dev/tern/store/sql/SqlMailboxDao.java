@@ -97,8 +97,10 @@ final class SqlMailboxDao implements MailboxDao {
     @Override
     public Map<Long, String> pop3Uidls(long mailboxId) {
         Map<Long, String> out = new TreeMap<>();
-        db.query("SELECT uid, pop3_uidl FROM messages WHERE mailbox_id = ? AND pop3_uidl IS NOT NULL",
-                rs -> out.put(rs.getLong(1), rs.getString(2)), mailboxId);
+        for (Map.Entry<Long, String> e : db.query("SELECT uid, pop3_uidl FROM messages WHERE mailbox_id = ? "
+                + "AND pop3_uidl IS NOT NULL", rs -> Map.entry(rs.getLong(1), rs.getString(2)), mailboxId)) {
+            out.put(e.getKey(), e.getValue());
+        }
         return out;
     }
 
@@ -107,10 +109,11 @@ final class SqlMailboxDao implements MailboxDao {
         // Each mailbox's messages through the (mailbox_id, uid) key: what is read is the messages
         // of the Trash (or Junk) mailboxes, not the whole table.
         Map<Long, List<Long>> out = new TreeMap<>();
-        db.query("SELECT m.mailbox_id, m.uid FROM mailboxes b JOIN messages m ON m.mailbox_id = b.id "
+        for (long[] row : db.query("SELECT m.mailbox_id, m.uid FROM mailboxes b JOIN messages m ON m.mailbox_id = b.id "
                         + "WHERE b.special_use = ? AND m.saved_at < ? ORDER BY m.mailbox_id, m.uid LIMIT ?",
-                rs -> out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getLong(2)),
-                specialUse, cutoff, limit);
+                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, specialUse, cutoff, limit)) {
+            out.computeIfAbsent(row[0], k -> new ArrayList<>()).add(row[1]);
+        }
         return out;
     }
 
