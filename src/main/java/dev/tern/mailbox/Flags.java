@@ -151,6 +151,34 @@ public final class Flags {
         return system == 0 && keywords.isEmpty();
     }
 
+    /** The right RFC 4314 §4 asks for to change a system flag: {@code s} for \Seen, {@code t} for \Deleted, else {@code w}. */
+    public static char rightFor(SystemFlag flag) {
+        return flag == SystemFlag.SEEN ? 's' : flag == SystemFlag.DELETED ? 't' : 'w';
+    }
+
+    /**
+     * These flags where {@code rights} let a user change them, {@code before} where they do not
+     * (RFC 4314 §4): \Seen needs {@code s}, \Deleted {@code t}, every other flag and keyword {@code w}.
+     */
+    public Flags within(MailboxRights rights, Flags before) {
+        if (rights.equals(MailboxRights.ALL)) {
+            return this;
+        }
+        int mask = 0;
+        for (SystemFlag f : SystemFlag.VALUES) {
+            if (rights.has(rightFor(f))) {
+                mask |= f.bit();
+            }
+        }
+        int bits = (system & mask) | (before.system & ~mask);
+        return new Flags(bits, rights.has('w') ? keywords : before.keywords);
+    }
+
+    /** The flags of these a user with {@code rights} may set or clear. */
+    public Flags changeableWith(MailboxRights rights) {
+        return within(rights, NONE);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Flags f && f.system == system && lowerCase(f.keywords).equals(lowerCase(keywords));

@@ -15,6 +15,8 @@ public final class MailboxException extends RuntimeException {
         INVALID_NAME,
         /** The operation is not allowed on this mailbox (delete INBOX, select \Noselect): [CANNOT]. */
         NOT_ALLOWED,
+        /** The user lacks a right for this on a mailbox another account shares (RFC 4314): [NOPERM]. */
+        NO_PERMISSION,
         /** A \Noselect mailbox with children cannot be deleted (RFC 3501 §6.3.4): [HASCHILDREN] (RFC 9051). */
         HAS_CHILDREN
     }

@@ -67,6 +67,7 @@ public final class MailboxService {
     private final MessageService messages;
     private final MaildropLocks maildropLocks;
     private final RecentClaims recentClaims;
+    private final MailboxAccess access;
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
@@ -75,6 +76,12 @@ public final class MailboxService {
         this.contents = new Contents(store, blobs);
         this.messages = new MessageService(store, contents, events);
         this.recentClaims = new RecentClaims(store);
+        this.access = new MailboxAccess(store, this);
+    }
+
+    /** Mailboxes by the name a user gives them: their own, and other accounts' shared with them (RFC 4314). */
+    public MailboxAccess access() {
+        return access;
     }
 
     /**
@@ -370,21 +377,24 @@ public final class MailboxService {
      */
     public Rows.Mailbox create(long accountId, String name, String specialUse) {
         String normalized = MailboxNames.normalize(name);
+        return store.writeAndWait(tx -> createChecked(tx, accountId, normalized, specialUse));
+    }
+
+    /** {@link #create(long, String, String)} of a normalized name in the caller's transaction. */
+    Rows.Mailbox createChecked(StoreTx tx, long accountId, String normalized, String specialUse) {
         if (specialUse != null && !SPECIAL_USES.contains(specialUse)) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "unknown special use " + specialUse);
         }
-        return store.writeAndWait(tx -> {
-            Optional<Rows.Mailbox> existing = tx.mailboxes().mailbox(accountId, normalized);
-            if (existing.isPresent()) {
-                if (existing.get().selectable()) {
-                    throw new MailboxException(MailboxException.Reason.ALREADY_EXISTS,
-                            "mailbox " + normalized + " already exists");
-                }
-                // A \Noselect parent made a mailbox again: its old UIDs are gone, so a fresh start.
-                tx.mailboxes().delete(existing.get().id());
+        Optional<Rows.Mailbox> existing = tx.mailboxes().mailbox(accountId, normalized);
+        if (existing.isPresent()) {
+            if (existing.get().selectable()) {
+                throw new MailboxException(MailboxException.Reason.ALREADY_EXISTS,
+                        "mailbox " + normalized + " already exists");
             }
-            return create(tx, accountId, normalized, specialUse);
-        });
+            // A \Noselect parent made a mailbox again: its old UIDs are gone, so a fresh start.
+            tx.mailboxes().delete(existing.get().id());
+        }
+        return create(tx, accountId, normalized, specialUse);
     }
 
     private Rows.Mailbox create(StoreTx tx, long accountId, String name, String specialUse) {

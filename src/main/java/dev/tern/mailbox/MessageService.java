@@ -337,16 +337,26 @@ public final class MessageService {
      */
     public FlagStoreResult storeFlags(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
                                       long unchangedSince) {
+        return storeFlags(mailboxId, uids, op, operand, unchangedSince, MailboxRights.ALL);
+    }
+
+    /**
+     * {@link #storeFlags(long, Collection, FlagOperation, Flags, long)} by a user with
+     * {@code rights} on the mailbox: flags they may not change stay as they were (RFC 4314 §4).
+     */
+    public FlagStoreResult storeFlags(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
+                                      long unchangedSince, MailboxRights rights) {
         List<Long> sorted = uids.stream().sorted().distinct().toList();
         int piece = Math.min(MailboxService.MESSAGES_PER_TRANSACTION, sorted.size());
-        FlagStoreResult first = storeFlagsAtOnce(mailboxId, sorted.subList(0, piece), op, operand, unchangedSince);
+        FlagStoreResult first = storeFlagsAtOnce(mailboxId, sorted.subList(0, piece), op, operand, unchangedSince,
+                rights);
         if (piece == sorted.size()) {
             return first;
         }
         List<MailboxEvents.FlagChange> changes = new ArrayList<>(first.changed());
         List<Long> modified = new ArrayList<>(first.modified());
         for (FlagStoreResult done : laterPieces(mailboxId, sorted.subList(piece, sorted.size()),
-                next -> storeFlagsAtOnce(mailboxId, next, op, operand, unchangedSince))) {
+                next -> storeFlagsAtOnce(mailboxId, next, op, operand, unchangedSince, rights))) {
             changes.addAll(done.changed());
             modified.addAll(done.modified());
         }
@@ -354,7 +364,7 @@ public final class MessageService {
     }
 
     private FlagStoreResult storeFlagsAtOnce(long mailboxId, Collection<Long> uids, FlagOperation op, Flags operand,
-                                             long unchangedSince) {
+                                             long unchangedSince, MailboxRights rights) {
         return store.writeAndWait(tx -> {
             Rows.Mailbox mailbox = selectable(tx, mailboxId);
             List<Long> modified = new ArrayList<>();
@@ -367,7 +377,7 @@ public final class MessageService {
                     continue;
                 }
                 Flags before = Flags.fromStored(m.systemFlags(), m.keywords());
-                Flags after = before.apply(op, operand);
+                Flags after = before.apply(op, operand).within(rights, before);
                 if (!after.equals(before) || !after.keywordText().equals(before.keywordText())) {
                     updates.add(new Rows.FlagUpdate(m.id(), m.systemFlags(), after.systemBits(), after.keywordText()));
                     newFlags.add(after);
@@ -412,16 +422,41 @@ public final class MessageService {
 
     /** COPY (RFC 3501 §6.4.7): the copies keep flags and internal date and share the content. */
     public CopyResult copy(long sourceMailboxId, Collection<Long> uids, long targetMailboxId) {
+        return copy(sourceMailboxId, uids, targetMailboxId, MailboxRights.ALL);
+    }
+
+    /**
+     * COPY by a user with {@code targetRights} on the target: the copies keep only the flags the
+     * user may set there (RFC 4314 §4).
+     */
+    public CopyResult copy(long sourceMailboxId, Collection<Long> uids, long targetMailboxId,
+                           MailboxRights targetRights) {
         return store.writeAndWait(tx -> {
             selectable(tx, sourceMailboxId);
-            return copy(tx, tx.mailboxes().messages(sourceMailboxId, uids), selectable(tx, targetMailboxId));
+            return copy(tx, tx.mailboxes().messages(sourceMailboxId, uids), selectable(tx, targetMailboxId),
+                    targetRights);
         });
     }
 
     /** MOVE (RFC 6851): copy, then expunge from the source, in one transaction. */
     public CopyResult move(long sourceMailboxId, Collection<Long> uids, long targetMailboxId) {
-        return store.writeAndWait(tx -> move(tx, selectable(tx, sourceMailboxId), uids,
-                selectable(tx, targetMailboxId)));
+        return move(sourceMailboxId, uids, targetMailboxId, MailboxRights.ALL);
+    }
+
+    /** MOVE by a user with {@code targetRights} on the target (see {@link #copy(long, Collection, long, MailboxRights)}). */
+    public CopyResult move(long sourceMailboxId, Collection<Long> uids, long targetMailboxId,
+                           MailboxRights targetRights) {
+        return store.writeAndWait(tx -> {
+            Rows.Mailbox source = selectable(tx, sourceMailboxId);
+            Rows.Mailbox target = selectable(tx, targetMailboxId);
+            if (source.id() == target.id()) {
+                throw new MailboxException(MailboxException.Reason.NOT_ALLOWED,
+                        "cannot move messages to their own mailbox");
+            }
+            CopyResult copied = copy(tx, tx.mailboxes().messages(source.id(), uids), target, targetRights);
+            expunge(tx, source, copied.sourceUids());
+            return copied;
+        });
     }
 
     /**
@@ -493,11 +528,22 @@ public final class MessageService {
     }
 
     CopyResult copy(StoreTx tx, List<Rows.Message> messages, Rows.Mailbox target) {
+        return copy(tx, messages, target, MailboxRights.ALL);
+    }
+
+    private CopyResult copy(StoreTx tx, List<Rows.Message> messages, Rows.Mailbox target, MailboxRights rights) {
         List<Long> sourceUids = new ArrayList<>();
         List<Long> targetUids = new ArrayList<>();
         for (Rows.Message m : messages) {
+            int systemFlags = m.systemFlags();
+            String keywords = m.keywords();
+            if (!rights.equals(MailboxRights.ALL)) {
+                Flags kept = Flags.fromStored(systemFlags, keywords).changeableWith(rights);
+                systemFlags = kept.systemBits();
+                keywords = kept.keywordText();
+            }
             Rows.Message copy = tx.mailboxes().append(target.id(), m.blobId(), m.headerPrefix(), m.size(),
-                    m.internalDate(), m.systemFlags(), m.keywords());
+                    m.internalDate(), systemFlags, keywords);
             tx.blobs().addRefs(m.blobId(), 1);
             afterAppend(tx, target, copy);
             sourceUids.add(m.uid());
@@ -533,6 +579,11 @@ public final class MessageService {
     private static List<Long> deletedAmong(List<Rows.Message> messages) {
         return messages.stream().filter(m -> (m.systemFlags() & SystemFlag.DELETED.bit()) != 0)
                 .map(Rows.Message::uid).toList();
+    }
+
+    /** The account a mailbox belongs to. */
+    public long mailboxOwner(long mailboxId) {
+        return store.read(tx -> mailbox(tx, mailboxId).accountId());
     }
 
     static Rows.Mailbox mailbox(StoreTx tx, long mailboxId) {

@@ -213,6 +213,17 @@ public final class Rows {
                           long highestModSeq, String specialUse, boolean selectable, long firstUnclaimedUid) {
     }
 
+    /**
+     * One entry of a mailbox's access control list (RFC 4314): the rights of an account, or of every
+     * account of the owner's domain ({@link AclDao#ANYONE}, {@code grantee} "anyone").
+     */
+    public record AclEntry(long mailboxId, long granteeId, String grantee, String rights) {
+    }
+
+    /** A mailbox of another account with one entry that grants an account something on it. */
+    public record SharedMailbox(Mailbox mailbox, String ownerAddress, long granteeId, String rights) {
+    }
+
     /** UIDs from {@code first} up to (not including) {@code end} that one session claimed as \Recent. */
     public record RecentClaim(long first, long end) {
     }

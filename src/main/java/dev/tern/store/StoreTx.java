@@ -43,6 +43,8 @@ public interface StoreTx {
 
     SuppressionDao suppressions();
 
+    AclDao acls();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 

@@ -116,6 +116,11 @@ public final class CommandParser {
             case "GETQUOTAROOT" -> new ImapCommand.GetQuotaRoot(mailboxArg(r));
             case "GETQUOTA" -> new ImapCommand.GetQuota(quotaRootArg(r));
             case "SETQUOTA" -> setQuota(r);
+            case "SETACL" -> new ImapCommand.SetAcl(mailboxArg(r), identifierArg(r), rightsArg(r));
+            case "DELETEACL" -> new ImapCommand.DeleteAcl(mailboxArg(r), identifierArg(r));
+            case "GETACL" -> new ImapCommand.GetAcl(mailboxArg(r));
+            case "LISTRIGHTS" -> new ImapCommand.ListRights(mailboxArg(r), identifierArg(r));
+            case "MYRIGHTS" -> new ImapCommand.MyRights(mailboxArg(r));
             case "APPEND" -> append(r);
             case "CHECK" -> new ImapCommand.Check();
             case "CLOSE" -> new ImapCommand.Close();
@@ -381,6 +386,22 @@ public final class CommandParser {
             throw new ParseFailure("STATUS needs at least one item");
         }
         return new ImapCommand.Status(mailbox, items);
+    }
+
+    /** An RFC 4314 identifier: an account's address, or {@code anyone}. */
+    private static String identifierArg(CommandReader r) {
+        r.space();
+        String id = r.astring("an identifier");
+        if (id.isEmpty()) {
+            throw new ParseFailure("an identifier cannot be empty");
+        }
+        return id;
+    }
+
+    /** SETACL's rights, with their + or - (RFC 4314 §3.1); their letters are checked by the mailbox layer. */
+    private static String rightsArg(CommandReader r) {
+        r.space();
+        return r.astring("rights");
     }
 
     private static String quotaRootArg(CommandReader r) {

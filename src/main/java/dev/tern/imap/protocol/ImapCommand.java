@@ -205,6 +205,41 @@ public sealed interface ImapCommand {
         }
     }
 
+    /** SETACL (RFC 4314 §3.1): {@code rights} replace an identifier's, or with {@code +}/{@code -} add or take away. */
+    record SetAcl(String mailbox, String identifier, String rights) implements ImapCommand {
+        public String name() {
+            return "SETACL";
+        }
+    }
+
+    /** DELETEACL (RFC 4314 §3.2). */
+    record DeleteAcl(String mailbox, String identifier) implements ImapCommand {
+        public String name() {
+            return "DELETEACL";
+        }
+    }
+
+    /** GETACL (RFC 4314 §3.3). */
+    record GetAcl(String mailbox) implements ImapCommand {
+        public String name() {
+            return "GETACL";
+        }
+    }
+
+    /** LISTRIGHTS (RFC 4314 §3.4). */
+    record ListRights(String mailbox, String identifier) implements ImapCommand {
+        public String name() {
+            return "LISTRIGHTS";
+        }
+    }
+
+    /** MYRIGHTS (RFC 4314 §3.5). */
+    record MyRights(String mailbox) implements ImapCommand {
+        public String name() {
+            return "MYRIGHTS";
+        }
+    }
+
     /** GETQUOTAROOT (RFC 9208 §4.1.2): the quota roots of a mailbox, and their quotas. */
     record GetQuotaRoot(String mailbox) implements ImapCommand {
         public String name() {

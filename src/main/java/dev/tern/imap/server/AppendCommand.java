@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.AppendResult;
 import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MessageService;
 import dev.tern.store.Rows;
@@ -72,19 +73,23 @@ final class AppendCommand {
         s.onStorage(() -> {
             int stored = 0;
             try {
-                Rows.Mailbox box = mailboxes.mailbox(account, receiver.mailbox()).orElse(null);
-                if (box == null) {
+                MailboxAccess.Reached reached = mailboxes.access().find(account, receiver.mailbox()).orElse(null);
+                if (reached == null) {
                     return null;
                 }
+                reached.require('i', "put messages in it");
+                Rows.Mailbox box = reached.mailbox();
                 long bytes = messages.stream().mapToLong(m -> m.pipe().upload().size()).sum();
-                if (!mailboxes.hasRoom(account, bytes)) {
+                if (!mailboxes.hasRoom(box.accountId(), bytes)) {
                     return new Outcome(List.of(), true);
                 }
                 List<MessageService.Appended> appended = new ArrayList<>();
                 for (int i = 0; i < messages.size(); i++) {
                     AppendReceiver.Message m = messages.get(i);
                     Instant date = m.head().internalDate() == null ? Instant.now() : m.head().internalDate().toInstant();
-                    appended.add(new MessageService.Appended(m.pipe().upload(), flags.get(i), date));
+                    // RFC 4314 §4: only the flags the user may set are stored; the APPEND still succeeds.
+                    appended.add(new MessageService.Appended(m.pipe().upload(),
+                            flags.get(i).changeableWith(reached.rights()), date));
                 }
                 stored = messages.size();   // appendAll consumes every upload, whatever happens
                 return new Outcome(mailboxes.messageService().appendAll(box.id(), appended), false);

@@ -15,7 +15,8 @@ final class Capabilities {
     private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
             "STATUS=SIZE", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY", "ESORT",
-            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE");
+            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL",
+            "RIGHTS=" + AclCommands.EXTRA_RIGHTS);
 
     private Capabilities() {
     }

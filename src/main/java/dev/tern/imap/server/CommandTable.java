@@ -72,6 +72,11 @@ final class CommandTable {
                 (s, t, c) -> QuotaCommands.getQuotaRoot(s, t, (ImapCommand.GetQuotaRoot) c));
         add("GETQUOTA", Needs.LOGIN, false, (s, t, c) -> QuotaCommands.getQuota(s, t, (ImapCommand.GetQuota) c));
         add("SETQUOTA", Needs.LOGIN, false, (s, t, c) -> QuotaCommands.setQuota(s, t));
+        add("SETACL", Needs.LOGIN, false, (s, t, c) -> AclCommands.setAcl(s, t, (ImapCommand.SetAcl) c));
+        add("DELETEACL", Needs.LOGIN, false, (s, t, c) -> AclCommands.deleteAcl(s, t, (ImapCommand.DeleteAcl) c));
+        add("GETACL", Needs.LOGIN, false, (s, t, c) -> AclCommands.getAcl(s, t, (ImapCommand.GetAcl) c));
+        add("LISTRIGHTS", Needs.LOGIN, false, (s, t, c) -> AclCommands.listRights(s, t, (ImapCommand.ListRights) c));
+        add("MYRIGHTS", Needs.LOGIN, false, (s, t, c) -> AclCommands.myRights(s, t, (ImapCommand.MyRights) c));
         add("APPEND", Needs.LOGIN, false,
                 // With its message literal, APPEND runs as it streams in (ImapSession.messageLiteral);
                 // this entry sees only APPENDs without one, and gives its state rules to the others.

@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.CopyResult;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MessageEntry;
 import dev.tern.security.spam.SpamLearning;
@@ -41,29 +42,37 @@ final class CopyCommand {
             s.no(tag, ResponseCode.readOnly(), "the mailbox is open read-only (EXAMINE)");
             return;
         }
+        if (move && !(box.may('t') && box.may('e'))) {
+            // RFC 6851 §3.3: a MOVE takes what marking \Deleted and expunging take (RFC 4314 t, e).
+            s.no(tag, ResponseCode.of("NOPERM"), "you may not remove messages from " + box.name());
+            return;
+        }
         List<Long> uids = box.resolve(set, uid);
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
         SpamLearning learning = s.context().spamLearning();
         s.onStorage(() -> {
-            Rows.Mailbox to = mailboxes.mailbox(account, target).orElse(null);
-            if (to == null) {
+            MailboxAccess.Reached reached = mailboxes.access().find(account, target).orElse(null);
+            if (reached == null) {
                 return null;
             }
-            SpamLearning.Lesson lesson = learning == null ? null : SpamLearning.lesson(
-                    mailboxes.mailbox(account, box.name()).map(Rows.Mailbox::specialUse).orElse(null), to.specialUse());
+            reached.require('i', "put messages in it");
+            Rows.Mailbox to = reached.mailbox();
+            // Learning is for the user's own filing, not for what they file in a mailbox others share.
+            SpamLearning.Lesson lesson = learning == null || !reached.own() ? null
+                    : SpamLearning.lesson(box.specialUse(), to.specialUse());
+            // A copy, or a move into another account's mailbox, counts against that account's quota.
+            boolean counted = !move || to.accountId() != sourceOwner(mailboxes, box);
             // Read before a move takes the messages away: a lesson needs their contents.
-            Map<Long, MessageEntry> entries = !move || lesson != null
+            Map<Long, MessageEntry> entries = counted || lesson != null
                     ? IndexEntries.of(mailboxes.messageService(), box.id(), uids, uids.size()) : Map.of();
-            Outcome outcome;
-            if (move) {
-                // Within one account a move changes nothing the quota counts.
-                outcome = new Outcome(mailboxes.messageService().move(box.id(), uids, to.id()), false);
-            } else if (!mailboxes.hasRoom(account, entries.values().stream().mapToLong(MessageEntry::size).sum())) {
+            if (counted && !mailboxes.hasRoom(to.accountId(),
+                    entries.values().stream().mapToLong(MessageEntry::size).sum())) {
                 return new Outcome(null, true);
-            } else {
-                outcome = new Outcome(mailboxes.messageService().copy(box.id(), uids, to.id()), false);
             }
+            Outcome outcome = new Outcome(move
+                    ? mailboxes.messageService().move(box.id(), uids, to.id(), reached.rights())
+                    : mailboxes.messageService().copy(box.id(), uids, to.id(), reached.rights()), false);
             if (lesson != null) {
                 teach(learning, lesson, mailboxes, entries, outcome.result().sourceUids());
             }
@@ -74,11 +83,16 @@ final class CopyCommand {
             } else if (outcome == null) {
                 s.no(tag, ResponseCode.tryCreate(), "no mailbox named " + target);
             } else if (outcome.overQuota()) {
-                s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for these copies");
+                s.no(tag, ResponseCode.overQuota(), "mailbox full: the account's quota has no room for these messages");
             } else {
                 answer(s, tag, name, box, outcome.result(), move);
             }
         });
+    }
+
+    /** The account the selected mailbox belongs to (read on the storage thread). */
+    private static long sourceOwner(MailboxService mailboxes, SelectedMailbox box) {
+        return mailboxes.messageService().mailboxOwner(box.id());
     }
 
     /** Hands the messages filed to the spam filter's learning, which reads and sends them in the background. */

@@ -27,6 +27,10 @@ final class ExpungeCommand {
             s.no(tag, ResponseCode.readOnly(), "the mailbox is open read-only (EXAMINE)");
             return;
         }
+        if (!box.may('e')) {
+            s.no(tag, ResponseCode.of("NOPERM"), "you may not expunge messages in " + box.name());
+            return;
+        }
         List<Long> uids = c.uids() == null ? null : box.resolve(c.uids(), true);
         MessageService messages = s.context().mailboxes().messageService();
         s.onStorage(() -> uids == null ? messages.expungeDeleted(box.id()) : messages.expungeDeleted(box.id(), uids),

@@ -80,8 +80,9 @@ final class FetchCommand {
         MessageService messages = s.context().mailboxes().messageService();
         // Flags of many messages come from one narrow query; a few are looked up one by one.
         FetchResponder full = FlagsResponder.answers(items) && targets.size() > IndexEntries.ONE_BY_ONE ? null
-                : new FetchResponder(messages, box.id(), targets, items, setSeen && !box.readOnly(), s.utf8(),
-                c.changedSince(), box.recentSnapshot());
+                // RFC 4314 §4: a fetch sets \Seen only for a user who may keep it.
+                : new FetchResponder(messages, box.id(), targets, items, setSeen && !box.readOnly() && box.may('s'),
+                s.utf8(), c.changedSince(), box.recentSnapshot());
         ImapIo.ResponseProducer responder = full;
         if (full == null) {
             responder = new FlagsResponder(messages, box.id(), targets, items, s.utf8(), c.changedSince(),

@@ -166,11 +166,19 @@ final class ImapConnection extends ProtocolConnection implements ImapIo {
             // before it sends a single octet (RFC 9208 §4.3). The quota is checked again when the
             // messages are stored; a failed check here lets that one decide.
             long account = session.user().accountId();
-            await(CompletableFuture.supplyAsync(() -> context.mailboxes().hasRoom(account, m.size()),
+            String target = session.appendTarget(m);
+            await(CompletableFuture.supplyAsync(() -> hasRoom(account, target, m.size()),
                     context.storageExecutor()), (room, error) -> startMessage(m, error == null && !room));
         } else {
             startMessage(m, false);
         }
+    }
+
+    /** Whether the quota of the account the target mailbox belongs to (a shared one's owner) has room. */
+    private boolean hasRoom(long user, String target, long bytes) {
+        long owner = target == null ? user : context.mailboxes().access().find(user, target)
+                .map(r -> r.mailbox().accountId()).orElse(user);
+        return context.mailboxes().hasRoom(owner, bytes);
     }
 
     private void startMessage(FramerEvent.MessageLiteral m, boolean overQuota) {

@@ -8,6 +8,7 @@ import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ImapRequest;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.net.tls.TlsMode;
 import dev.tern.store.StorageFull;
@@ -240,6 +241,7 @@ final class ImapSession {
                 case NONEXISTENT -> ResponseCode.nonExistent();
                 case ALREADY_EXISTS -> ResponseCode.alreadyExists();
                 case HAS_CHILDREN -> ResponseCode.of("HASCHILDREN");
+                case NO_PERMISSION -> ResponseCode.of("NOPERM");
                 case INVALID_NAME, NOT_ALLOWED -> ResponseCode.cannot();
             };
             no(tag, code, m.getMessage());
@@ -305,6 +307,15 @@ final class ImapSession {
      * non-synchronizing one its octets are dropped and the answer waits for the command's end.
      * {@code overQuota}: the account's quota was found to have no room for it (NO [OVERQUOTA]).
      */
+    /** The mailbox an APPEND message literal goes to, as far as its head names one; null when it does not. */
+    String appendTarget(FramerEvent.MessageLiteral m) {
+        if (append != null) {
+            return append.mailbox();
+        }
+        return new CommandParser(utf8).parseCommand(m.head()).command() instanceof ImapCommand.Append a
+                ? a.mailbox() : null;
+    }
+
     boolean messageLiteral(FramerEvent.MessageLiteral m, boolean overQuota) {
         ImapCommand.AppendMessage head;
         if (append == null) {
@@ -716,10 +727,14 @@ final class ImapSession {
         }
     }
 
-    /** RFC 2342: one personal namespace, no prefix, "/" as separator. */
+    /**
+     * RFC 2342: the personal namespace, no prefix, "/" as separator; the other users' namespace,
+     * where the mailboxes other accounts share appear as {@code Shared/owner@domain/name} (RFC 4314).
+     */
     void namespace(String tag) {
         writer().untagged().atom("NAMESPACE").openList().openList().string("").string("/").closeList().closeList()
-                .nil().nil().end();
+                .openList().openList().string(MailboxAccess.SHARED + "/").string("/").closeList().closeList()
+                .nil().end();
         completed(tag, "NAMESPACE completed");
     }
 

@@ -2,10 +2,11 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseWriter;
+import dev.tern.mailbox.MailboxAccess;
+import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxListing;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
-import dev.tern.store.Rows;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,18 +41,18 @@ final class ListCommand {
             Map<String, Line> lines = new LinkedHashMap<>();
             for (String pattern : c.patterns()) {
                 String full = combine(c.reference(), pattern);
-                List<MailboxListing> found = subscribedOnly ? mailboxes.listSubscribed(account, full)
-                        : mailboxes.list(account, full);
+                MailboxAccess access = mailboxes.access();
+                List<MailboxListing> found = subscribedOnly ? access.listSubscribed(account, full)
+                        : access.list(account, full);
                 for (MailboxListing l : found) {
                     if (specialOnly && l.specialUse() == null) {
                         continue;
                     }
                     MailboxStatus status = null;
                     if (!c.returnStatus().isEmpty() && l.exists() && l.selectable()) {
-                        status = mailboxes.mailbox(account, l.name()).map(Rows.Mailbox::id)
-                                .map(id -> mailboxes.status(id,
-                                        c.returnStatus().contains(ImapCommand.StatusItem.DELETED_STORAGE)))
-                                .orElse(null);
+                        // RFC 5819 §2: a mailbox whose status cannot be read is listed without it.
+                        status = statusOf(access, account, l.name(),
+                                c.returnStatus().contains(ImapCommand.StatusItem.DELETED_STORAGE));
                     }
                     lines.putIfAbsent(l.name(), new Line(l, status));
                 }
@@ -77,7 +78,8 @@ final class ListCommand {
     static void lsub(ImapSession s, String tag, ImapCommand.Lsub c) {
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
-        s.onStorage(() -> mailboxes.listSubscribed(account, combine(c.reference(), c.pattern())), (found, error) -> {
+        s.onStorage(() -> mailboxes.access().listSubscribed(account, combine(c.reference(), c.pattern())),
+                (found, error) -> {
             if (error != null) {
                 s.failed(tag, error, "LSUB");
                 return;
@@ -88,6 +90,14 @@ final class ListCommand {
             }
             s.completed(tag, "LSUB completed");
         });
+    }
+
+    private static MailboxStatus statusOf(MailboxAccess access, long account, String name, boolean deletedSize) {
+        try {
+            return access.status(account, name, deletedSize).status();
+        } catch (MailboxException e) {
+            return null;
+        }
     }
 
     private static void write(ResponseWriter w, String kind, MailboxListing l, boolean showSubscribed) {

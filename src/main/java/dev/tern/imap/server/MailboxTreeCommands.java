@@ -3,6 +3,7 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.ResponseCode;
 
 import dev.tern.imap.protocol.ImapCommand;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxService;
 
 import java.util.concurrent.Callable;
@@ -23,7 +24,7 @@ final class MailboxTreeCommands {
         }
         String use = c.specialUse().isEmpty() ? null : c.specialUse().get(0);
         String name = c.mailbox().endsWith("/") ? c.mailbox().substring(0, c.mailbox().length() - 1) : c.mailbox();
-        s.onStorage(() -> mailboxes(s).create(account(s), name, use), (made, error) -> {
+        s.onStorage(() -> access(s).create(account(s), name, use), (made, error) -> {
             if (error != null) {
                 s.failed(tag, error, "CREATE");
             } else {
@@ -35,7 +36,7 @@ final class MailboxTreeCommands {
 
     /** Deleting the selected mailbox ends the selection, not the session (other sessions: see ImapSession). */
     static void delete(ImapSession s, String tag, ImapCommand.Delete c) {
-        s.onStorage(() -> mailboxes(s).delete(account(s), c.mailbox()), (deleted, error) -> {
+        s.onStorage(() -> access(s).delete(account(s), c.mailbox()), (deleted, error) -> {
             if (error != null) {
                 s.failed(tag, error, "DELETE");
             } else {
@@ -48,7 +49,7 @@ final class MailboxTreeCommands {
     /** The selected mailbox keeps being selected under its new name: the selection holds its id. */
     static void rename(ImapSession s, String tag, ImapCommand.Rename c) {
         run(s, tag, "RENAME", () -> {
-            mailboxes(s).rename(account(s), c.from(), c.to());
+            access(s).rename(account(s), c.from(), c.to());
             return null;
         });
     }
@@ -73,6 +74,11 @@ final class MailboxTreeCommands {
 
     private static MailboxService mailboxes(ImapSession s) {
         return s.context().mailboxes();
+    }
+
+    /** The names of the tree as the user sees it: their own, and other accounts' under Shared/ (RFC 4314). */
+    private static MailboxAccess access(ImapSession s) {
+        return s.context().mailboxes().access();
     }
 
     private static long account(ImapSession s) {

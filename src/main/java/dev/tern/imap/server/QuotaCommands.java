@@ -3,10 +3,9 @@ package dev.tern.imap.server;
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
-import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.QuotaUsage;
-import dev.tern.store.Rows;
 
 import java.util.Optional;
 
@@ -36,9 +35,9 @@ final class QuotaCommands {
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
         s.onStorage(() -> {
-            String name = mailboxes.mailbox(account, c.mailbox()).map(Rows.Mailbox::name).orElseThrow(() ->
-                    new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + c.mailbox()));
-            return new RootAnswer(name, mailboxes.quota(account));
+            MailboxAccess.Reached reached = mailboxes.access().reach(account, c.mailbox());
+            // Another account's mailbox counts against that account's quota, which is not the user's to see.
+            return new RootAnswer(reached.name(), reached.own() ? mailboxes.quota(account) : Optional.empty());
         }, (answer, error) -> {
             if (error != null) {
                 s.failed(tag, error, "GETQUOTAROOT");

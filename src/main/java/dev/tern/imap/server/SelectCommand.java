@@ -5,6 +5,7 @@ import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.MailboxEvents;
+import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
@@ -57,22 +58,25 @@ final class SelectCommand {
                 return;
             }
             session.select(selection.mailbox());
-            answer(session, tag, selection);
+            answer(session, tag, selection, select.readOnly() ? "EXAMINE" : "SELECT");
         });
     }
 
     /** Runs on the storage thread. */
     private static Selection open(ImapSession session, MailboxService mailboxes, long account,
                                   ImapCommand.Select select) {
-        Rows.Mailbox box = mailboxes.mailbox(account, select.mailbox()).orElseThrow(() ->
-                new MailboxException(MailboxException.Reason.NONEXISTENT, "no mailbox named " + select.mailbox()));
+        MailboxAccess.Reached reached = mailboxes.access().reach(account, select.mailbox())
+                .require('r', select.readOnly() ? "examine it" : "select it");
+        Rows.Mailbox box = reached.mailbox();
         if (!box.selectable()) {
-            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, box.name() + " holds no messages");
+            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, reached.name() + " holds no messages");
         }
+        // RFC 4314 §5.2: a shared mailbox the user may change nothing in opens read-only.
+        boolean readOnly = select.readOnly() || !reached.rights().writable();
         // RFC 9051 dropped \Recent: an IMAP4rev2 session neither sees nor takes it, nor does EXAMINE.
-        boolean claimsRecent = !select.readOnly() && !session.rev2();
-        SelectedMailbox selected = new SelectedMailbox(box.id(), box.name(), select.readOnly(), box.uidValidity(),
-                claimsRecent);
+        boolean claimsRecent = !readOnly && !session.rev2();
+        SelectedMailbox selected = new SelectedMailbox(box.id(), reached.name(), readOnly, box.uidValidity(),
+                claimsRecent, reached.rights(), box.specialUse());
         selected.registration(SelectedMailbox.listen(mailboxes.events(), box.id(), session.io(), event -> {
             selected.accept(event);
             if (event instanceof MailboxEvents.NewMessage n && selected.claimsRecent()) {
@@ -158,7 +162,7 @@ final class SelectCommand {
         }
     }
 
-    private static void answer(ImapSession session, String tag, Selection s) {
+    private static void answer(ImapSession session, String tag, Selection s, String command) {
         SelectedMailbox box = s.mailbox();
         ResponseWriter w = session.writer();
         w.untagged().atom("FLAGS").flags(SYSTEM_FLAGS).end();
@@ -173,8 +177,16 @@ final class SelectCommand {
         w.status(null, "OK", ResponseCode.mailboxId(ObjectIds.mailboxId(box.id(), box.uidValidity())), "Ok");
         w.status(null, "OK", ResponseCode.uidNext(Math.max(s.status().uidNext(), box.sequence().maxUid() + 1)),
                 "predicted next UID");
-        List<String> permanent = new java.util.ArrayList<>(SYSTEM_FLAGS);
-        permanent.add("\\*");
+        // RFC 4314 §5.1.1: only the flags the user's rights let them change.
+        List<String> permanent = new java.util.ArrayList<>();
+        for (String flag : SYSTEM_FLAGS) {
+            if (box.may(StoreCommand.rightFor(flag))) {
+                permanent.add(flag);
+            }
+        }
+        if (box.may('w')) {
+            permanent.add("\\*");
+        }
         w.status(null, "OK", ResponseCode.permanentFlags(box.readOnly() ? List.of() : permanent),
                 box.readOnly() ? "read-only mailbox" : "flags and keywords are kept");
         w.status(null, "OK", ResponseCode.highestModSeq(s.status().highestModSeq()), "highest mod-sequence");
@@ -185,14 +197,15 @@ final class SelectCommand {
             box.writeFlags(w, box.sequence().sequenceOf(m.uid()), m.uid(), m.flags(), m.modSeq(), true);
         }
         session.completed(tag, box.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
-                (box.readOnly() ? "EXAMINE" : "SELECT") + " completed");
+                command + " completed");
     }
 
     /** CLOSE expunges \Deleted messages silently when the mailbox is read-write; UNSELECT does not. */
     static void close(ImapSession session, String tag, boolean expunge) {
         SelectedMailbox box = session.selected();
         session.deselect();
-        if (!expunge || box.readOnly()) {
+        // RFC 4314 §4: without the right to expunge, CLOSE closes and expunges nothing.
+        if (!expunge || box.readOnly() || !box.may('e')) {
             session.completed(tag, expunge ? "CLOSE completed" : "UNSELECT completed");
             return;
         }

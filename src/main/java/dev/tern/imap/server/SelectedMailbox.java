@@ -4,6 +4,7 @@ import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxEvents;
+import dev.tern.mailbox.MailboxRights;
 import dev.tern.store.Rows;
 
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ final class SelectedMailbox implements AutoCloseable {
     private final long mailboxId;
     private final String name;
     private final boolean readOnly;
+    /** What the user may do here (RFC 4314): every right in their own mailboxes; kept from the selection on. */
+    private final MailboxRights rights;
+    /** The mailbox's RFC 6154 attribute at selection ({@code \Junk}, ...), or null. */
+    private final String specialUse;
     private final long uidValidity;
     private UidSequence sequence = new UidSequence(new long[0]);
     private final List<Long> newUids = new ArrayList<>();
@@ -65,11 +70,18 @@ final class SelectedMailbox implements AutoCloseable {
      * change falls between the two.
      */
     SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity, boolean claimsRecent) {
+        this(mailboxId, name, readOnly, uidValidity, claimsRecent, MailboxRights.ALL, null);
+    }
+
+    SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity, boolean claimsRecent,
+                    MailboxRights rights, String specialUse) {
         this.claimsRecent = claimsRecent;
         this.mailboxId = mailboxId;
         this.name = name;
         this.readOnly = readOnly;
         this.uidValidity = uidValidity;
+        this.rights = rights;
+        this.specialUse = specialUse;
     }
 
     /** The UIDs of the messages at selection, ascending. Touches nothing the events touch. */
@@ -117,6 +129,19 @@ final class SelectedMailbox implements AutoCloseable {
 
     boolean readOnly() {
         return readOnly;
+    }
+
+    /** True when the user has {@code right} (RFC 4314 §2.1) on this mailbox. */
+    boolean may(char right) {
+        return rights.has(right);
+    }
+
+    MailboxRights rights() {
+        return rights;
+    }
+
+    String specialUse() {
+        return specialUse;
     }
 
     long uidValidity() {

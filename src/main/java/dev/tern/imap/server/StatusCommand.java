@@ -2,7 +2,6 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseWriter;
-import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
 
@@ -17,9 +16,8 @@ final class StatusCommand {
     static void status(ImapSession s, String tag, ImapCommand.Status c) {
         MailboxService mailboxes = s.context().mailboxes();
         long account = s.user().accountId();
-        s.onStorage(() -> mailboxes.status(account, c.mailbox(), c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE))
-                .orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
-                        "no mailbox named " + c.mailbox())), (answer, error) -> {
+        s.onStorage(() -> mailboxes.access().status(account, c.mailbox(),
+                c.items().contains(ImapCommand.StatusItem.DELETED_STORAGE)), (answer, error) -> {
             if (error != null) {
                 s.failed(tag, error, "STATUS");
                 return;

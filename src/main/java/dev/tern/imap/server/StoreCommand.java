@@ -9,6 +9,8 @@ import dev.tern.mailbox.FlagStoreResult;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MessageEntry;
 import dev.tern.mailbox.MailboxEvents;
+import dev.tern.mailbox.MailboxRights;
+import dev.tern.mailbox.SystemFlag;
 import dev.tern.mailbox.MessageService;
 
 import java.util.ArrayList;
@@ -46,6 +48,14 @@ final class StoreCommand {
             s.bad(tag, e.getMessage());
             return;
         }
+        MailboxRights rights = box.rights();
+        boolean nothingChangeable = !flagRights(rights) || (c.mode() != ImapCommand.StoreMode.REPLACE
+                && !flags.isEmpty() && flags.changeableWith(rights).isEmpty());
+        if (nothingChangeable) {
+            // RFC 4314 §4: refused only when not one of the flags named may be changed.
+            s.no(tag, ResponseCode.of("NOPERM"), "you may not change these flags in " + box.name());
+            return;
+        }
         if (c.unchangedSince() >= 0) {
             s.enableCondstore();
         }
@@ -57,7 +67,7 @@ final class StoreCommand {
         List<Long> uids = box.resolve(c.set(), c.uid());
         MessageService messages = s.context().mailboxes().messageService();
         s.onStorage(() -> {
-            FlagStoreResult result = messages.storeFlags(box.id(), uids, op, flags, c.unchangedSince());
+            FlagStoreResult result = messages.storeFlags(box.id(), uids, op, flags, c.unchangedSince(), rights);
             List<MessageEntry> after = c.silent() ? List.of() : entries(messages, box.id(), uids);
             return new Outcome(result, after);
         }, (outcome, error) -> {
@@ -97,6 +107,16 @@ final class StoreCommand {
         } else {
             s.completedWithoutExpunges(tag, null, c.name() + " completed");
         }
+    }
+
+    /** Whether the user may change any flag at all. */
+    private static boolean flagRights(MailboxRights rights) {
+        return rights.has('s') || rights.has('w') || rights.has('t');
+    }
+
+    /** The right to change a system flag named as IMAP writes it (see {@link Flags#rightFor}). */
+    static char rightFor(String systemFlag) {
+        return SystemFlag.named(systemFlag).map(Flags::rightFor).orElse('w');
     }
 
     private static List<MessageEntry> entries(MessageService messages, long mailboxId, List<Long> uids) {

@@ -148,6 +148,7 @@ final class SqlMailboxDao implements MailboxDao {
 
     @Override
     public void delete(long mailboxId) {
+        db.update("DELETE FROM mailbox_acl WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM expunged WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM expunged_trimmed WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM mailboxes WHERE id = ?", mailboxId);
@@ -410,6 +411,8 @@ final class SqlMailboxDao implements MailboxDao {
         db.update("DELETE FROM expunged WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)", accountId);
         db.update("DELETE FROM expunged_trimmed WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)",
                 accountId);
+        db.update("DELETE FROM mailbox_acl WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?) "
+                + "OR grantee_id = ?", accountId, accountId);
         db.update("DELETE FROM mailboxes WHERE account_id = ?", accountId);
         db.update("DELETE FROM subscriptions WHERE account_id = ?", accountId);
         return blobs;
@@ -474,8 +477,13 @@ final class SqlMailboxDao implements MailboxDao {
         }
     }
 
+    /** {@link #MAILBOX_COLUMNS} of a table named {@code alias} in a join. */
+    static String mailboxColumns(String alias) {
+        return alias + "." + MAILBOX_COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
     /** A row of {@code SELECT} {@link #MAILBOX_COLUMNS}, read by position (cheaper than by name, for every delivery). */
-    private static Rows.Mailbox mailboxRow(ResultSet rs) throws SQLException {
+    static Rows.Mailbox mailboxRow(ResultSet rs) throws SQLException {
         return new Rows.Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6), rs.getString(7), rs.getInt(8) != 0, rs.getLong(9));
     }

@@ -9,6 +9,7 @@ import dev.tern.store.GreylistDao;
 import dev.tern.store.MtaStsDao;
 import dev.tern.store.SecretDao;
 import dev.tern.store.SuppressionDao;
+import dev.tern.store.AclDao;
 import dev.tern.store.SieveDao;
 import dev.tern.store.TlsReportDao;
 import dev.tern.store.DmarcReportDao;
@@ -41,6 +42,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlSieveDao sieve;
     private final SqlSecretDao secrets;
     private final SqlSuppressionDao suppressions;
+    private final SqlAclDao acls;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -95,6 +97,7 @@ public final class SqlStoreTx implements StoreTx {
         this.sieve = new SqlSieveDao(db, directory);
         this.secrets = new SqlSecretDao(db);
         this.suppressions = new SqlSuppressionDao(db);
+        this.acls = new SqlAclDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -177,6 +180,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public SuppressionDao suppressions() {
         return suppressions;
+    }
+
+    @Override
+    public AclDao acls() {
+        return acls;
     }
 
     @Override
