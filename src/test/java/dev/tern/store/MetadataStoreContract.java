@@ -2036,4 +2036,68 @@ public abstract class MetadataStoreContract {
         List<Rows.SmtpCredential> left = store.read(tx -> tx.smtpCredentials().credentials(null));
         assertThat(left).isEmpty();
     }
+
+    private List<Rows.AclEntry> aclOf(long mailboxId) {
+        return store.read(tx -> tx.acls().entries(mailboxId));
+    }
+
+    private List<String> sharedWith(Rows.Account a) {
+        return store.read(tx -> tx.acls().sharedWith(a.id(), a.domainId())).stream()
+                .map(s -> s.ownerAddress() + " " + s.mailbox().name() + " " + s.granteeId() + " " + s.rights()).toList();
+    }
+
+    @Test
+    void accessControlListsOfMailboxes() {
+        Rows.Account alice = account("alice@example.test");
+        Rows.Account bob = account("bob@example.test");
+        Rows.Account dave = store.writeAndWait(tx -> tx.directory().insertAccount("dave@other.test", "dave@other.test",
+                tx.directory().insertDomain("other.test", Instant.now()).id(), "hash", Instant.now()));
+        Rows.Mailbox team = store.writeAndWait(tx -> tx.mailboxes().create(alice.id(), "Team", null, 11));
+        Rows.Mailbox other = store.writeAndWait(tx -> tx.mailboxes().create(alice.id(), "Other", null, 12));
+        Rows.Mailbox bobs = store.writeAndWait(tx -> tx.mailboxes().create(bob.id(), "Bobs", null, 13));
+        store.writeAndWait(tx -> {
+            tx.acls().set(team.id(), bob.id(), "lr");
+            tx.acls().set(team.id(), AclDao.ANYONE, "l");
+            tx.acls().set(other.id(), dave.id(), "lrs");
+            tx.acls().set(bobs.id(), alice.id(), "lrswi");
+            return null;
+        });
+        assertThat(aclOf(team.id())).containsExactly(new Rows.AclEntry(team.id(), AclDao.ANYONE, "anyone", "l"),
+                new Rows.AclEntry(team.id(), bob.id(), "bob@example.test", "lr"));
+        // Bob's own entry and anyone's of his domain; Dave is of another domain: only his own entry.
+        assertThat(sharedWith(bob)).containsExactlyInAnyOrder("alice@example.test Team 0 l",
+                "alice@example.test Team " + bob.id() + " lr");
+        assertThat(sharedWith(dave)).containsExactly("alice@example.test Other " + dave.id() + " lrs");
+        assertThat(sharedWith(alice)).as("never one's own mailboxes").containsExactly("bob@example.test Bobs "
+                + alice.id() + " lrswi");
+
+        store.writeAndWait(tx -> {
+            tx.acls().set(team.id(), bob.id(), "lrsw");
+            return null;
+        });
+        assertThat(aclOf(team.id())).extracting(Rows.AclEntry::rights).containsExactly("l", "lrsw");
+        boolean deleted = store.writeAndWait(tx -> tx.acls().delete(team.id(), AclDao.ANYONE));
+        boolean deletedAgain = store.writeAndWait(tx -> tx.acls().delete(team.id(), AclDao.ANYONE));
+        assertThat(deleted).isTrue();
+        assertThat(deletedAgain).isFalse();
+        store.writeAndWait(tx -> {
+            tx.acls().set(team.id(), bob.id(), "");
+            return null;
+        });
+        assertThat(aclOf(team.id())).as("empty rights remove the entry").isEmpty();
+
+        // A mailbox deleted takes its list along; an account deleted, its grants and its mailboxes' lists.
+        store.writeAndWait(tx -> {
+            tx.mailboxes().delete(other.id());
+            return null;
+        });
+        assertThat(sharedWith(dave)).isEmpty();
+        store.writeAndWait(tx -> {
+            tx.acls().set(team.id(), bob.id(), "lr");
+            tx.mailboxes().deleteAll(alice.id());
+            return null;
+        });
+        assertThat(sharedWith(bob)).isEmpty();
+        assertThat(aclOf(bobs.id())).as("alice's grant on bob's mailbox went with her").isEmpty();
+    }
 }

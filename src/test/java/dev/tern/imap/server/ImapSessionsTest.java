@@ -239,7 +239,7 @@ class ImapSessionsTest {
         try (RawImapClient c = loggedIn()) {
             assertThat(c.command("e1", "ENABLE CONDSTORE UTF8=ACCEPT X-UNKNOWN"))
                     .containsExactly("* ENABLED CONDSTORE UTF8=ACCEPT", "e1 OK ENABLE completed");
-            assertThat(c.command("e2", "NAMESPACE").get(0)).isEqualTo("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+            assertThat(c.command("e2", "NAMESPACE").get(0)).isEqualTo("* NAMESPACE ((\"\" \"/\")) ((\"Shared/\" \"/\")) NIL");
             assertThat(c.command("e3", "ID (\"name\" \"test\")").get(0)).isEqualTo("* ID (\"name\" \"Tern\")");
             assertThat(c.command("e4", "CREATE \"Später\"")).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                     .startsWith("e4 OK [MAILBOXID (").endsWith(")] CREATE completed");
