@@ -3,6 +3,8 @@ package dev.tern.cli;
 import dev.tern.config.Sizes;
 import dev.tern.directory.Account;
 import dev.tern.directory.DirectoryException;
+import dev.tern.mailbox.MailboxAccess;
+import dev.tern.mailbox.MailboxRights;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.message.HeaderSummary;
 import dev.tern.server.Services;
@@ -16,11 +18,81 @@ import java.io.PrintWriter;
 import java.util.List;
 
 @Command(name = "mailbox", description = "Look into an account's mailboxes, or import mail into them.",
-        subcommands = {MailboxCommand.ListMessages.class, MailboxCommand.Cat.class, MailboxCommand.Import.class})
+        subcommands = {MailboxCommand.ListMessages.class, MailboxCommand.Cat.class, MailboxCommand.Import.class,
+                MailboxCommand.Share.class, MailboxCommand.Unshare.class, MailboxCommand.Acl.class})
 final class MailboxCommand {
 
     static Account account(Services s, String address) {
         return s.directory().user(address).orElseThrow(() -> DirectoryException.notFound("no such account: " + address));
+    }
+
+    @Command(name = "share", description = "Let another account (or anyone of the owner's domain) use one of an "
+            + "account's mailboxes: it appears to them as Shared/OWNER/MAILBOX (docs/sharing.md).")
+    static final class Share extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS", description = "The owner of the mailbox.")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "MAILBOX")
+        String mailbox;
+
+        @Parameters(index = "2", paramLabel = "GRANTEE", description = "An account's address, or anyone.")
+        String grantee;
+
+        @Option(names = {"-r", "--rights"}, paramLabel = "RIGHTS", defaultValue = "lrs",
+                description = "RFC 4314 rights (default: lrs, to read and mark read; lrswipkxte to do everything "
+                        + "but share it further); +RIGHTS adds to what the grantee has, -RIGHTS takes away.")
+        String rights;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            Account owner = account(s, address);
+            MailboxAccess.Change change = rights.startsWith("+") ? MailboxAccess.Change.ADD
+                    : rights.startsWith("-") ? MailboxAccess.Change.REMOVE : MailboxAccess.Change.REPLACE;
+            MailboxRights given = MailboxRights.parse(change == MailboxAccess.Change.REPLACE ? rights : rights.substring(1));
+            MailboxRights after = s.mailboxes().access().setRights(owner.id(), mailbox, grantee, change, given);
+            out.println(after.isEmpty() ? grantee + " no longer has " + mailbox + " of " + owner.display()
+                    : grantee + " has " + after.letters() + " on " + mailbox + " of " + owner.display()
+                    + ", seen as " + MailboxAccess.SHARED + "/" + owner.address() + "/" + mailbox);
+            return 0;
+        }
+    }
+
+    @Command(name = "unshare", description = "Take back what a mailbox was shared with.")
+    static final class Unshare extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "MAILBOX")
+        String mailbox;
+
+        @Parameters(index = "2", paramLabel = "GRANTEE", description = "An account's address, or anyone.")
+        String grantee;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            Account owner = account(s, address);
+            s.mailboxes().access().deleteRights(owner.id(), mailbox, grantee);
+            out.println(grantee + " no longer has " + mailbox + " of " + owner.display());
+            return 0;
+        }
+    }
+
+    @Command(name = "acl", description = "Show who may use a mailbox, and how (its RFC 4314 access control list).")
+    static final class Acl extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "MAILBOX")
+        String mailbox;
+
+        @Override
+        int run(Services s, PrintWriter out) {
+            Account owner = account(s, address);
+            for (MailboxAccess.Grant g : s.mailboxes().access().acl(owner.id(), mailbox)) {
+                out.printf("%-40s %s%n", g.identifier(), g.rights().letters());
+            }
+            return 0;
+        }
     }
 
     @Command(name = "import", description = "Import a Maildir (with its folders) or an mbox file into an account's "

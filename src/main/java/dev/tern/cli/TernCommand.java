@@ -53,7 +53,7 @@ public final class TernCommand {
     /** One line that tells the operator what went wrong, without a stack trace for expected errors. */
     static String explain(Exception e) {
         if (e instanceof ConfigException || e instanceof DirectoryException || e instanceof ListenException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof dev.tern.mailbox.MailboxException) {
             return e.getMessage();
         }
         if (e instanceof StoreException) {

@@ -83,4 +83,33 @@ class MailboxCommandTest {
         assertThat(tern("mailbox", "list", "alice@example.test", "--limit", "-1").err())
                 .isEqualTo("tern: --limit: must be 0 (all) or more, got -1\n");
     }
+
+    @Test
+    void aMailboxSharedFromTheCommandLineIsSeenByTheRunningServerAtOnce() {
+        tern.services().directory().addUser("bob@example.test", "bobpw");
+        Result shared = tern("mailbox", "share", "alice@example.test", "INBOX", "bob@example.test");
+        assertThat(shared.code()).as(shared.err()).isZero();
+        assertThat(shared.out()).isEqualTo("bob@example.test has lrs on INBOX of alice@example.test, seen as "
+                + "Shared/alice@example.test/INBOX\n");
+        try (RawImapClient bob = RawImapClient.loggedIn(tern.port("imap"), "bob@example.test", "bobpw")) {
+            assertThat(bob.command("s1", "STATUS Shared/alice@example.test/INBOX (MESSAGES)").get(0))
+                    .isEqualTo("* STATUS \"Shared/alice@example.test/INBOX\" (MESSAGES 103)");
+            assertThat(tern("mailbox", "share", "alice@example.test", "INBOX", "bob@example.test", "--rights", "+wi")
+                    .out()).startsWith("bob@example.test has lrswi on INBOX");
+            assertThat(tern("mailbox", "acl", "alice@example.test", "INBOX").out()).containsPattern(
+                    "(?m)^alice@example.test +lrswipkxtea\n^bob@example.test +lrswi$");
+            assertThat(last(bob.command("m1", "MYRIGHTS Shared/alice@example.test/INBOX")))
+                    .startsWith("m1 OK");
+
+            Result wrong = tern("mailbox", "share", "alice@example.test", "INBOX", "bob@example.test", "-r", "lrq");
+            assertThat(wrong.code()).isNotZero();
+            assertThat(wrong.err()).contains("\"q\" is no right");
+            assertThat(tern("mailbox", "share", "alice@example.test", "Nowhere", "bob@example.test").err())
+                    .isEqualTo("tern: no mailbox named Nowhere\n");
+
+            assertThat(tern("mailbox", "unshare", "alice@example.test", "INBOX", "bob@example.test").code()).isZero();
+            assertThat(last(bob.command("s2", "STATUS Shared/alice@example.test/INBOX (MESSAGES)")))
+                    .startsWith("s2 NO [NONEXISTENT]");
+        }
+    }
 }
