@@ -121,10 +121,10 @@ public final class MailboxAccess {
      */
     private static Target target(StoreTx tx, long userId, String name) {
         String normalized = MailboxNames.normalize(name);
-        String[] levels = normalized.split(String.valueOf(MailboxNames.DELIMITER), 3);
-        if (levels.length < 2 || !levels[0].equals(SHARED) || levels[1].indexOf('@') < 0) {
+        if (!looksShared(normalized)) {
             return new Target(userId, null, normalized, true, normalized);
         }
+        String[] levels = normalized.split(String.valueOf(MailboxNames.DELIMITER), 3);
         Rows.Account owner = ownerAccount(tx, levels[1]).orElseThrow(() -> nonexistent(normalized));
         if (levels.length < 3) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED,
@@ -137,6 +137,12 @@ public final class MailboxAccess {
         String ownerName = MailboxNames.normalize(levels[2]);
         return new Target(owner.id(), owner.address(), ownerName, false,
                 SHARED + MailboxNames.DELIMITER + owner.address() + MailboxNames.DELIMITER + ownerName);
+    }
+
+    /** True for a name of the form {@code Shared/x@y/...}: always another account's, never one of the user's own. */
+    static boolean looksShared(String normalized) {
+        String[] levels = normalized.split(String.valueOf(MailboxNames.DELIMITER), 3);
+        return levels.length >= 2 && levels[0].equals(SHARED) && levels[1].indexOf('@') >= 0;
     }
 
     private static Optional<Rows.Account> ownerAccount(StoreTx tx, String address) {

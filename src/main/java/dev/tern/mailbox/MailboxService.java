@@ -152,7 +152,10 @@ public final class MailboxService {
      */
     public Rows.Message deliver(StoreTx tx, long accountId, String mailboxName, String blobId, long blobSize,
                                 String headerPrefix, Instant internalDate, Flags flags) {
-        String name = MailboxNames.normalize(mailboxName);
+        String normalized = MailboxNames.normalize(mailboxName);
+        // A Sieve fileinto naming another account's shared mailbox: not filed there (the owner's
+        // list is for IMAP users), and never made as a mailbox of this account that IMAP could not reach.
+        String name = MailboxAccess.looksShared(normalized) ? INBOX : normalized;
         Rows.Mailbox mailbox = tx.mailboxes().mailbox(accountId, name)
                 .orElseGet(() -> create(tx, accountId, name, null));
         if (!mailbox.selectable()) {
