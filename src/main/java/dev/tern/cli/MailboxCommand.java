@@ -46,10 +46,8 @@ final class MailboxCommand {
         @Override
         int run(Services s, PrintWriter out) {
             Account owner = account(s, address);
-            MailboxAccess.Change change = rights.startsWith("+") ? MailboxAccess.Change.ADD
-                    : rights.startsWith("-") ? MailboxAccess.Change.REMOVE : MailboxAccess.Change.REPLACE;
-            MailboxRights given = MailboxRights.parse(change == MailboxAccess.Change.REPLACE ? rights : rights.substring(1));
-            MailboxRights after = s.mailboxes().access().setRights(owner.id(), mailbox, grantee, change, given);
+            MailboxRights after = s.mailboxes().access().setRights(owner.id(), mailbox, grantee,
+                    MailboxAccess.RightsChange.parse(rights));
             out.println(after.isEmpty() ? grantee + " no longer has " + mailbox + " of " + owner.display()
                     : grantee + " has " + after.letters() + " on " + mailbox + " of " + owner.display()
                     + ", seen as " + MailboxAccess.SHARED + "/" + owner.address() + "/" + mailbox);

@@ -371,22 +371,36 @@ public final class MailboxAccess {
     /** How SETACL changes an identifier's rights (RFC 4314 §3.1). */
     public enum Change { REPLACE, ADD, REMOVE }
 
+    /** A change of rights as SETACL and {@code tern mailbox share} write it: rights, {@code +}rights or {@code -}rights. */
+    public record RightsChange(Change change, MailboxRights rights) {
+
+        /** @throws IllegalArgumentException naming a letter that is no right */
+        public static RightsChange parse(String text) {
+            Change change = text.startsWith("+") ? Change.ADD : text.startsWith("-") ? Change.REMOVE : Change.REPLACE;
+            return new RightsChange(change, MailboxRights.parse(change == Change.REPLACE ? text : text.substring(1)));
+        }
+
+        MailboxRights applyTo(MailboxRights before) {
+            return switch (change) {
+                case REPLACE -> rights;
+                case ADD -> before.plus(rights);
+                case REMOVE -> before.minus(rights);
+            };
+        }
+    }
+
     /**
      * SETACL: gives, adds or takes rights; what is left empty removes the entry. Needs {@code a}.
      * The owner's rights cannot change. Returns the identifier's rights after the change.
      */
-    public MailboxRights setRights(long userId, String name, String identifier, Change change, MailboxRights rights) {
+    public MailboxRights setRights(long userId, String name, String identifier, RightsChange change) {
         return store.writeAndWait(tx -> {
             Reached r = reach(tx, userId, name).require('a', "change its access control list");
             long grantee = grantee(tx, r, identifier);
             MailboxRights before = tx.acls().entries(r.mailbox().id()).stream()
                     .filter(e -> e.granteeId() == grantee).findFirst()
                     .map(e -> MailboxRights.parse(e.rights())).orElse(MailboxRights.NONE);
-            MailboxRights after = switch (change) {
-                case REPLACE -> rights;
-                case ADD -> before.plus(rights);
-                case REMOVE -> before.minus(rights);
-            };
+            MailboxRights after = change.applyTo(before);
             tx.acls().set(r.mailbox().id(), grantee, after.letters());
             return after;
         });

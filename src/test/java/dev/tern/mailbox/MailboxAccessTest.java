@@ -41,9 +41,8 @@ class MailboxAccessTest {
 
     @Test
     void theRightsOfAUserAreTheirOwnEntryAndAnyonesTogether() {
-        access.setRights(f.accountId, "Archive", "anyone", MailboxAccess.Change.REPLACE, MailboxRights.parse("lr"));
-        access.setRights(f.accountId, "Archive", "bob@example.test", MailboxAccess.Change.REPLACE,
-                MailboxRights.parse("si"));
+        access.setRights(f.accountId, "Archive", "anyone", MailboxAccess.RightsChange.parse("lr"));
+        access.setRights(f.accountId, "Archive", "bob@example.test", MailboxAccess.RightsChange.parse("si"));
         MailboxAccess.Reached r = access.reach(bob, "Shared/u@example.test/Archive");
         assertThat(r.rights().letters()).isEqualTo("lrsi");
         assertThat(r.own()).isFalse();

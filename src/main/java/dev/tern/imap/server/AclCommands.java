@@ -16,12 +16,9 @@ final class AclCommands {
     }
 
     static void setAcl(ImapSession s, String tag, ImapCommand.SetAcl c) {
-        String text = c.rights();
-        MailboxAccess.Change change = text.startsWith("+") ? MailboxAccess.Change.ADD
-                : text.startsWith("-") ? MailboxAccess.Change.REMOVE : MailboxAccess.Change.REPLACE;
-        MailboxRights rights;
+        MailboxAccess.RightsChange change;
         try {
-            rights = MailboxRights.parse(change == MailboxAccess.Change.REPLACE ? text : text.substring(1));
+            change = MailboxAccess.RightsChange.parse(c.rights());
         } catch (IllegalArgumentException e) {
             // RFC 4314 §3.1: an unknown right is a BAD, never silently ignored.
             s.bad(tag, e.getMessage());
@@ -29,7 +26,7 @@ final class AclCommands {
         }
         MailboxAccess access = access(s);
         long user = s.user().accountId();
-        s.onStorage(() -> access.setRights(user, c.mailbox(), c.identifier(), change, rights), (after, error) -> {
+        s.onStorage(() -> access.setRights(user, c.mailbox(), c.identifier(), change), (after, error) -> {
             if (error != null) {
                 s.failed(tag, error, "SETACL");
             } else {
