@@ -24,8 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * serve uses for every mailbox operation) against a running server over IMAPS, run by PHP:
  * folders with their special uses, STATUS, SORT and THREAD, searches, headers, body structure and
  * part bodies, flags, COPY and MOVE, APPEND, folders created, renamed and deleted under modified
- * UTF-7 names, subscriptions, EXPUNGE of one message. The script is
- * {@code src/test/resources/roundcube/imap-session.php}; .ci/run installs PHP and unpacks the
+ * UTF-7 names, subscriptions, EXPUNGE of one message; and what its ACL plugin does to share a
+ * folder with another account. The scripts are {@code src/test/resources/roundcube/imap-session.php}
+ * and {@code acl-session.php}; .ci/run installs PHP and unpacks the
  * library from Debian's {@code roundcube-core} (its web server and database are not needed) and
  * names it in {@code ROUNDCUBE_LIB}. Skipped only where either is missing.
  */
@@ -64,12 +65,17 @@ class RoundcubeImapTest {
 
     /** What the script printed, by step name. */
     private Map<String, String> runSession() throws Exception {
-        Path script = Path.of(RoundcubeImapTest.class.getResource("/roundcube/imap-session.php").toURI());
+        return runSession("imap-session.php", Map.of());
+    }
+
+    private Map<String, String> runSession(String name, Map<String, String> env) throws Exception {
+        Path script = Path.of(RoundcubeImapTest.class.getResource("/roundcube/" + name).toURI());
         ProcessBuilder php = new ProcessBuilder(PHP.toString(), script.toString()).directory(dir.toFile());
         php.environment().put("ROUNDCUBE_LIB", library.toString());
         php.environment().put("PORT", String.valueOf(tern.port("imaps")));
         php.environment().put("USER", USER);
         php.environment().put("PASS", PASSWORD);
+        php.environment().putAll(env);
         ClientRun.Result r = ClientRun.run(php, dir.resolve("php.out"), Duration.ofSeconds(120));
         assertThat(r.status()).as("exit status of the PHP script; output:%n%s", r.output()).isZero();
         Map<String, String> steps = new LinkedHashMap<>();
@@ -138,5 +144,31 @@ class RoundcubeImapTest {
         long account = tern.services().directory().user(USER).orElseThrow().id();
         assertThat(tern.services().mailboxes().mailboxes(account)).extracting(Rows.Mailbox::name)
                 .doesNotContain("Projekte/Zürich", "Projekte/Bern");
+    }
+
+    /** What Roundcube's ACL plugin and folder list do with a folder shared between two accounts. */
+    @Test
+    void theWebmailsAclCallsShareAFolderThatTheOtherUserFindsAndFilesInto() throws Exception {
+        tern.services().directory().addUser("bob@example.test", "bob-secret-pw");
+        Map<String, String> steps = runSession("acl-session.php",
+                Map.of("USER2", "bob@example.test", "PASS2", "bob-secret-pw"));
+
+        assertThat(steps.get("acl capability")).isEqualTo("true");
+        assertThat(steps.get("create")).isEqualTo("true");
+        assertThat(steps.get("setacl")).isEqualTo("true");
+        assertThat(steps.get("getacl")).isEqualTo(USER + "=lrswipkxteacd,bob@example.test=lrswi");
+        assertThat(steps.get("listrights granted")).isEqualTo("");
+        assertThat(steps.get("listrights optional")).isEqualTo("l,r,s,w,i,p,k,x,t,e,a,c,d");
+        assertThat(steps.get("owner myrights")).isEqualTo("l,r,s,w,i,p,k,x,t,e,a,c,d");
+        assertThat(steps.get("other namespace")).isEqualTo("Shared/,/");
+        assertThat(steps.get("folders")).isEqualTo("INBOX,Archive,Drafts,Junk,Sent,Trash,Shared,Shared/" + USER + ","
+                + "Shared/" + USER + "/Team");
+        assertThat(steps.get("myrights")).isEqualTo("l,r,s,w,i");
+        assertThat(steps.get("append")).isEqualTo("true");
+        assertThat(steps.get("select")).isEqualTo("true");
+        assertThat(steps.get("exists")).isEqualTo("1");
+        assertThat(steps.get("own acl")).as("bob may not read the list").isEqualTo("'NULL'");
+        assertThat(tern.mailbox(USER, "Team")).singleElement()
+                .satisfies(m -> assertThat(tern.content(m)).contains("Subject: from the webmail"));
     }
 }

@@ -1,0 +1,75 @@
+<?php
+// Roundcube's IMAP library as its ACL plugin and folder list drive it: the owner shares a folder,
+// reads its access control list and what rights can be given; the other user finds it through
+// NAMESPACE and LIST, opens it and reads their rights. One "name: value" line per step.
+// Environment: ROUNDCUBE_LIB, PORT (IMAPS), USER and PASS (the owner), USER2 and PASS2.
+
+$lib = getenv('ROUNDCUBE_LIB');
+spl_autoload_register(function ($class) use ($lib) {
+    $file = "$lib/$class.php";
+    if (file_exists($file)) {
+        require_once $file;
+    }
+});
+require_once "$lib/bootstrap.php";
+
+class rcube
+{
+    static function raise_error($error, $log = false, $terminate = false)
+    {
+        fwrite(STDERR, 'error: ' . print_r($error, true) . "\n");
+    }
+
+    static function get_instance()
+    {
+        return null;
+    }
+}
+
+function out($name, $value)
+{
+    echo $name, ': ', is_array($value) ? implode(',', $value) : var_export($value, true), "\n";
+}
+
+function login($user, $pass)
+{
+    $imap = new rcube_imap_generic();
+    $ok = $imap->connect('127.0.0.1', $user, $pass, [
+        'port' => (int) getenv('PORT'), 'ssl_mode' => 'ssl', 'auth_type' => 'CHECK', 'timeout' => 20,
+        'socket_options' => ['ssl' => ['verify_peer' => false, 'verify_peer_name' => false]],
+    ]);
+    if (!$ok) {
+        echo 'connect failed: ', $imap->error, "\n";
+        exit(1);
+    }
+    return $imap;
+}
+
+$owner = login(getenv('USER'), getenv('PASS'));
+$other = getenv('USER2');
+out('acl capability', $owner->getCapability('ACL'));
+out('create', $owner->createFolder('Team'));
+out('setacl', $owner->setACL('Team', $other, ['l', 'r', 's', 'w', 'i']));
+$acl = $owner->getACL('Team');
+out('getacl', array_map(function ($user) use ($acl) { return $user . '=' . implode('', $acl[$user]); },
+    array_keys($acl)));
+$rights = $owner->listRights('Team', $other);
+out('listrights granted', $rights['granted']);
+out('listrights optional', $rights['optional']);
+out('owner myrights', $owner->myRights('Team'));
+
+$imap = login($other, getenv('PASS2'));
+$ns = $imap->getNamespace();
+out('other namespace', [$ns['other'][0][0], $ns['other'][0][1]]);
+out('shared namespace', var_export($ns['shared'], true));
+out('folders', $imap->listMailboxes('', '*'));
+$shared = 'Shared/' . getenv('USER') . '/Team';
+out('myrights', $imap->myRights($shared));
+$message = "Subject: from the webmail\r\n\r\nhello\r\n";
+out('append', $imap->append($shared, $message, ['SEEN']) !== false);
+out('select', $imap->select($shared));
+out('exists', $imap->data['EXISTS']);
+out('own acl', var_export($imap->getACL($shared), true));
+out('error', $imap->error);
+$owner->closeConnection();
+$imap->closeConnection();
