@@ -506,6 +506,7 @@ public final class TernServer implements AutoCloseable {
                 VERSION, services.onboarding(), services.smtpCredentials(), this::clientPorts));
         admin.register(new WebhookRoutes(services.webhooks()));
         admin.register(new dev.tern.admin.api.SieveRoutes(services.directory(), services.sieveScripts()));
+        admin.register(new dev.tern.admin.api.MailboxRoutes(services.directory(), services.mailboxes()));
         admin.register(new SuppressionRoutes(services.suppressions()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
