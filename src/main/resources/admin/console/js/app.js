@@ -7,6 +7,7 @@ import * as dashboard from './pages/dashboard.js';
 import * as domains from './pages/domains.js';
 import * as accounts from './pages/accounts.js';
 import * as filters from './pages/filters.js';
+import * as mailboxes from './pages/mailboxes.js';
 import * as credentials from './pages/credentials.js';
 import * as queue from './pages/queue.js';
 import * as trace from './pages/trace.js';
@@ -20,6 +21,7 @@ const routes = [
   { path: /^\/domains\/([^/]+)$/, page: domains.renderDomain, nav: '#/domains' },
   { path: /^\/accounts$/, page: accounts.render, nav: '#/accounts' },
   { path: /^\/accounts\/([^/]+)\/filters$/, page: filters.render, nav: '#/accounts' },
+  { path: /^\/accounts\/([^/]+)\/mailboxes$/, page: mailboxes.render, nav: '#/accounts' },
   { path: /^\/credentials$/, page: credentials.render, nav: '#/credentials' },
   { path: /^\/queue$/, page: queue.renderList, nav: '#/queue' },
   { path: /^\/queue\/([^/]+)$/, page: queue.renderMessage, nav: '#/queue' },

@@ -70,6 +70,8 @@ export async function render(view, params, q, ctx) {
       { label: 'Actions', cell: (a) => h('div', { class: 'buttons' },
         h('a', { href: `#/accounts/${seg(a.address)}/filters`, class: 'button small secondary',
           'aria-label': `Filters of ${a.address}` }, 'Filters'),
+        h('a', { href: `#/accounts/${seg(a.address)}/mailboxes`, class: 'button small secondary',
+          'aria-label': `Mailboxes of ${a.address}` }, 'Mailboxes'),
         actionButton('Quota', async () => {
           const current = a.quota_bytes === null || a.quota_bytes === undefined ? '' : String(Math.round(a.quota_bytes / 1048576));
           const answer = window.prompt(`Quota of ${a.address} in MB (empty for none):`, current);
