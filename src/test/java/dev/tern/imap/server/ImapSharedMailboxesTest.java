@@ -231,4 +231,27 @@ class ImapSharedMailboxesTest {
             assertThat(bob.command("s5", "LSUB \"\" *")).contains("* LSUB (\\NonExistent \\HasNoChildren) \"/\" " + TEAM_Q);
         }
     }
+
+    @Test
+    void malformedAclCommandsGetProtocolErrorsAndTheSessionGoesOn() {
+        try (RawImapClient alice = aliceWithTeam()) {
+            assertThat(last(alice.command("m1", "SETACL Team"))).startsWith("m1 BAD");
+            assertThat(last(alice.command("m2", "SETACL Team bob@example.test"))).startsWith("m2 BAD");
+            assertThat(last(alice.command("m3", "SETACL Team \"\" lr"))).startsWith("m3 BAD");
+            assertThat(last(alice.command("m4", "GETACL"))).startsWith("m4 BAD");
+            assertThat(last(alice.command("m5", "MYRIGHTS Team extra"))).startsWith("m5 BAD");
+            assertThat(last(alice.command("m6", "LISTRIGHTS Team"))).startsWith("m6 BAD");
+            assertThat(last(alice.command("m7", "SETACL Team \"b\u00f6b@example.test\" lr"))).startsWith("m7 NO");
+            assertThat(last(alice.command("m8", "SETACL Team bob@example.test \"l r\""))).startsWith("m8 BAD");
+            assertThat(last(alice.command("m9", "SETACL Team " + "x".repeat(2000) + "@example.test lr")))
+                    .startsWith("m9 NO").doesNotContain("x".repeat(100));
+            assertThat(last(alice.command("m10", "DELETEACL Team $team"))).startsWith("m10 NO");
+            assertThat(last(alice.command("m11", "MYRIGHTS Shared/nobody@example.test/INBOX")))
+                    .startsWith("m11 NO [NONEXISTENT]");
+            assertThat(last(alice.command("m12", "MYRIGHTS Shared/alice@example.test/Team")))
+                    .as("one's own mailboxes are not under Shared/").startsWith("m12 NO [NONEXISTENT]");
+            assertThat(last(alice.command("m13", "CREATE Shared/bob@example.test/Mine"))).startsWith("m13 NO");
+            assertThat(alice.command("m14", "GETACL Team").get(0)).startsWith("* ACL \"Team\" alice@example.test");
+        }
+    }
 }
