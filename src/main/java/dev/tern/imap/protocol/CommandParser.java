@@ -337,6 +337,7 @@ public final class CommandParser {
         boolean subscribed = false;
         boolean children = false;
         boolean specialUse = false;
+        boolean myRights = false;
         Set<ImapCommand.StatusItem> status = EnumSet.noneOf(ImapCommand.StatusItem.class);
         if (r.tryChar(' ')) {
             if (!r.tryWord("RETURN")) {
@@ -356,6 +357,7 @@ public final class CommandParser {
                     case "SUBSCRIBED" -> subscribed = true;
                     case "CHILDREN" -> children = true;
                     case "SPECIAL-USE" -> specialUse = true;
+                    case "MYRIGHTS" -> myRights = true;     // RFC 8440
                     case "STATUS" -> {
                         r.space();
                         status.addAll(statusItems(r));
@@ -368,7 +370,7 @@ public final class CommandParser {
             }
         }
         return new ImapCommand.ListMailboxes(selection, reference, patterns, subscribed, children, specialUse,
-                status, extended);
+                status, myRights, extended);
     }
 
     private ImapCommand lsub(CommandReader r) {

@@ -165,7 +165,7 @@ public sealed interface ImapCommand {
      */
     record ListMailboxes(Set<ListSelection> selection, String reference, List<String> patterns,
                          boolean returnSubscribed, boolean returnChildren, boolean returnSpecialUse,
-                         Set<StatusItem> returnStatus, boolean extended) implements ImapCommand {
+                         Set<StatusItem> returnStatus, boolean returnMyRights, boolean extended) implements ImapCommand {
         public ListMailboxes {
             selection = Set.copyOf(selection);
             patterns = List.copyOf(patterns);

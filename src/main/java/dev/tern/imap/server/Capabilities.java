@@ -15,7 +15,7 @@ final class Capabilities {
     private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
             "STATUS=SIZE", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY", "ESORT",
-            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL",
+            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL", "LIST-MYRIGHTS",
             "RIGHTS=" + AclCommands.EXTRA_RIGHTS);
 
     private Capabilities() {

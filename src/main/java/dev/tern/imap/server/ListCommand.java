@@ -5,6 +5,7 @@ import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.mailbox.MailboxAccess;
 import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxListing;
+import dev.tern.mailbox.MailboxRights;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.mailbox.MailboxStatus;
 
@@ -15,12 +16,13 @@ import java.util.Map;
 
 /**
  * LIST (RFC 9051 §6.3.9) with LIST-EXTENDED selection and return options (RFC 5258),
- * LIST-STATUS (RFC 5819), SPECIAL-USE (RFC 6154) and CHILDREN (RFC 3348); and LSUB (RFC 3501
+ * LIST-STATUS (RFC 5819), LIST-MYRIGHTS (RFC 8440), SPECIAL-USE (RFC 6154) and CHILDREN (RFC 3348); and LSUB (RFC 3501
  * §6.3.9). The mailbox layer matches the patterns; this writes what it found.
  */
 final class ListCommand {
 
-    private record Line(MailboxListing listing, MailboxStatus status) {
+    /** A LIST line, with the status and the rights (RFC 8440) asked for, or null. */
+    private record Line(MailboxListing listing, MailboxStatus status, MailboxRights rights) {
     }
 
     private ListCommand() {
@@ -54,7 +56,8 @@ final class ListCommand {
                         status = statusOf(access, account, l.name(),
                                 c.returnStatus().contains(ImapCommand.StatusItem.DELETED_STORAGE));
                     }
-                    lines.putIfAbsent(l.name(), new Line(l, status));
+                    MailboxRights rights = c.returnMyRights() && l.exists() ? rightsOf(access, account, l.name()) : null;
+                    lines.putIfAbsent(l.name(), new Line(l, status, rights));
                 }
             }
             return new ArrayList<>(lines.values());
@@ -69,6 +72,10 @@ final class ListCommand {
                 write(w, "LIST", line.listing(), showSubscribed);
                 if (line.status() != null) {
                     StatusCommand.write(w, line.listing().name(), line.status(), orderedItems(c));
+                }
+                if (line.rights() != null) {
+                    w.untagged().atom("MYRIGHTS").mailbox(line.listing().name())
+                            .astring(line.rights().withObsoleteLetters()).end();
                 }
             }
             s.completed(tag, "LIST completed");
@@ -95,6 +102,15 @@ final class ListCommand {
     private static MailboxStatus statusOf(MailboxAccess access, long account, String name, boolean deletedSize) {
         try {
             return access.status(account, name, deletedSize).status();
+        } catch (MailboxException e) {
+            return null;
+        }
+    }
+
+    /** The user's rights on a listed name; null for the levels above shared mailboxes, which are no mailboxes. */
+    private static MailboxRights rightsOf(MailboxAccess access, long account, String name) {
+        try {
+            return access.reach(account, name).rights();
         } catch (MailboxException e) {
             return null;
         }

@@ -69,7 +69,7 @@ class ImapSharedMailboxesTest {
     @Test
     void theOwnerGrantsAndReadsTheListAndTheCapabilityAndNamespaceSaySo() {
         try (RawImapClient alice = aliceWithTeam()) {
-            assertThat(alice.command("k1", "CAPABILITY").get(0)).contains(" ACL ", " RIGHTS=texk");
+            assertThat(alice.command("k1", "CAPABILITY").get(0)).contains(" ACL ", " RIGHTS=texk", " LIST-MYRIGHTS ");
             assertThat(alice.command("n1", "NAMESPACE").get(0))
                     .isEqualTo("* NAMESPACE ((\"\" \"/\")) ((\"Shared/\" \"/\")) NIL");
             assertThat(alice.command("a1", "SETACL Team bob@example.test lrs")).containsExactly("a1 OK SETACL completed");
@@ -113,6 +113,14 @@ class ImapSharedMailboxesTest {
             assertThat(bob.command("l2", "LIST \"\" Shared/%")).containsExactly(
                     "* LIST (\\Noselect \\HasChildren) \"/\" \"Shared/alice@example.test\"", "l2 OK LIST completed");
             assertThat(bob.command("m1", "MYRIGHTS " + TEAM).get(0)).isEqualTo("* MYRIGHTS " + TEAM_Q + " lrs");
+            // RFC 8440: the rights with each line of LIST; none for the levels above, which are no mailboxes.
+            assertThat(bob.command("m2", "LIST \"\" Shared* RETURN (MYRIGHTS)")).containsExactly(
+                    "* LIST (\\Noselect \\HasChildren) \"/\" \"Shared\"",
+                    "* LIST (\\Noselect \\HasChildren) \"/\" \"Shared/alice@example.test\"",
+                    "* LIST (\\HasNoChildren) \"/\" " + TEAM_Q, "* MYRIGHTS " + TEAM_Q + " lrs",
+                    "m2 OK LIST completed");
+            assertThat(bob.command("m3", "LIST \"\" INBOX RETURN (MYRIGHTS)")).contains(
+                    "* MYRIGHTS \"INBOX\" lrswipkxteacd");
             assertThat(bob.command("s0", "STATUS " + TEAM + " (MESSAGES UNSEEN)").get(0))
                     .isEqualTo("* STATUS " + TEAM_Q + " (MESSAGES 2 UNSEEN 1)");
 
