@@ -68,6 +68,7 @@ public final class MailboxService {
     private final MaildropLocks maildropLocks;
     private final RecentClaims recentClaims;
     private final MailboxAccess access;
+    private final MailboxAnnotations annotations;
 
     public MailboxService(MetadataStore store, BlobStore blobs) {
         this.store = store;
@@ -77,11 +78,17 @@ public final class MailboxService {
         this.messages = new MessageService(store, contents, events);
         this.recentClaims = new RecentClaims(store);
         this.access = new MailboxAccess(store, this);
+        this.annotations = new MailboxAnnotations(store, access);
     }
 
     /** Mailboxes by the name a user gives them: their own, and other accounts' shared with them (RFC 4314). */
     public MailboxAccess access() {
         return access;
+    }
+
+    /** The METADATA entries (RFC 5464) clients keep on mailboxes and on the server. */
+    public MailboxAnnotations annotations() {
+        return annotations;
     }
 
     /**

@@ -51,6 +51,9 @@ public interface MailboxDao {
 
     void setSelectable(long mailboxId, boolean selectable);
 
+    /** Sets or clears (null) a mailbox's RFC 6154 special-use attribute, such as {@code \\Sent}. */
+    void setSpecialUse(long mailboxId, String specialUse);
+
     /** Deletes a mailbox that holds no messages any more, with its expunge records. */
     void delete(long mailboxId);
 

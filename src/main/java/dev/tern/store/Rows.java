@@ -220,6 +220,10 @@ public final class Rows {
     public record AclEntry(long mailboxId, long granteeId, String grantee, String rights) {
     }
 
+    /** An IMAP METADATA entry (RFC 5464) as stored: its name in lower case, and its value. */
+    public record Annotation(String name, String value) {
+    }
+
     /** A mailbox of another account with one entry that grants an account something on it. */
     public record SharedMailbox(Mailbox mailbox, String ownerAddress, long granteeId, String rights) {
     }

@@ -45,6 +45,8 @@ public interface StoreTx {
 
     AclDao acls();
 
+    AnnotationDao annotations();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 

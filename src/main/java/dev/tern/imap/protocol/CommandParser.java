@@ -121,6 +121,8 @@ public final class CommandParser {
             case "GETACL" -> new ImapCommand.GetAcl(mailboxArg(r));
             case "LISTRIGHTS" -> new ImapCommand.ListRights(mailboxArg(r), identifierArg(r));
             case "MYRIGHTS" -> new ImapCommand.MyRights(mailboxArg(r));
+            case "GETMETADATA" -> getMetadata(r);
+            case "SETMETADATA" -> setMetadata(r);
             case "APPEND" -> append(r);
             case "CHECK" -> new ImapCommand.Check();
             case "CLOSE" -> new ImapCommand.Close();
@@ -388,6 +390,99 @@ public final class CommandParser {
             throw new ParseFailure("STATUS needs at least one item");
         }
         return new ImapCommand.Status(mailbox, items);
+    }
+
+    /** A mailbox name where "" names the server (METADATA, RFC 5464 §3.2). */
+    private String mailboxOrServer(CommandReader r) {
+        r.space();
+        String wire = r.astring("a mailbox name");
+        return wire.isEmpty() ? "" : mailbox(wire);
+    }
+
+    /**
+     * {@code GETMETADATA [(MAXSIZE n DEPTH d)] mailbox (entry ...)} or a single entry (RFC 5464
+     * §4.2); the options are also taken after the mailbox, where Roundcube and the RFC's drafts put them.
+     */
+    private ImapCommand getMetadata(CommandReader r) {
+        MetadataOptions options = new MetadataOptions();
+        r.space();
+        if (r.peek() == '(') {
+            metadataOptions(r, options);
+            r.space();
+        }
+        String wire = r.astring("a mailbox name");
+        String mailbox = wire.isEmpty() ? "" : mailbox(wire);
+        r.space();
+        if (r.peek() == '(' && (r.peek(1) == 'M' || r.peek(1) == 'm' || r.peek(1) == 'D' || r.peek(1) == 'd')) {
+            metadataOptions(r, options);
+            r.space();
+        }
+        List<String> entries = new ArrayList<>();
+        if (r.tryChar('(')) {
+            do {
+                entries.add(r.astring("an entry name"));
+            } while (r.tryChar(' '));
+            r.expect(')', "')' after the entries");
+        } else {
+            entries.add(r.astring("an entry name"));
+        }
+        return new ImapCommand.GetMetadata(mailbox, entries, options.maxSize, options.depth);
+    }
+
+    private static final class MetadataOptions {
+        long maxSize = -1;
+        String depth = "0";
+    }
+
+    /** {@code (MAXSIZE n DEPTH d)}: DEPTH is 0, 1 or infinity. */
+    private static void metadataOptions(CommandReader r, MetadataOptions options) {
+        r.expect('(', "'(' before the options");
+        boolean first = true;
+        while (!r.tryChar(')')) {
+            if (!first) {
+                r.space();
+            }
+            first = false;
+            String option = r.atom("a GETMETADATA option").toUpperCase(Locale.ROOT);
+            r.space();
+            switch (option) {
+                case "MAXSIZE" -> options.maxSize = number(r.atom("a size"));
+                case "DEPTH" -> {
+                    options.depth = r.atom("a depth").toLowerCase(Locale.ROOT);
+                    if (!options.depth.equals("0") && !options.depth.equals("1") && !options.depth.equals("infinity")) {
+                        throw new ParseFailure("DEPTH is 0, 1 or infinity");
+                    }
+                }
+                default -> throw new ParseFailure("Unknown GETMETADATA option " + sanitize(option));
+            }
+        }
+    }
+
+    /** {@code SETMETADATA mailbox (entry value ...)}, a value being a string or NIL (RFC 5464 §4.3). */
+    private ImapCommand setMetadata(CommandReader r) {
+        String mailbox = mailboxOrServer(r);
+        r.space();
+        r.expect('(', "'(' before the entries");
+        List<java.util.Map.Entry<String, String>> values = new ArrayList<>();
+        do {
+            String entry = r.astring("an entry name");
+            r.space();
+            values.add(new java.util.AbstractMap.SimpleEntry<>(entry, r.nstring("a value")));
+        } while (r.tryChar(' '));
+        r.expect(')', "')' after the entries");
+        return new ImapCommand.SetMetadata(mailbox, values);
+    }
+
+    private static long number(String text) {
+        try {
+            long n = Long.parseLong(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ParseFailure("not a number: " + sanitize(text));
     }
 
     /** An RFC 4314 identifier: an account's address, or {@code anyone}. */

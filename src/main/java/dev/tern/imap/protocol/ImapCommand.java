@@ -240,6 +240,31 @@ public sealed interface ImapCommand {
         }
     }
 
+    /**
+     * GETMETADATA (RFC 5464 §4.2): {@code mailbox} "" for the server; {@code maxSize} -1 when not
+     * given; {@code depth} "0", "1" or "infinity".
+     */
+    record GetMetadata(String mailbox, List<String> entries, long maxSize, String depth) implements ImapCommand {
+        public GetMetadata {
+            entries = List.copyOf(entries);
+        }
+
+        public String name() {
+            return "GETMETADATA";
+        }
+    }
+
+    /** SETMETADATA (RFC 5464 §4.3): entries and their values in order, a null value (NIL) to remove one. */
+    record SetMetadata(String mailbox, List<java.util.Map.Entry<String, String>> values) implements ImapCommand {
+        public SetMetadata {
+            values = List.copyOf(values);
+        }
+
+        public String name() {
+            return "SETMETADATA";
+        }
+    }
+
     /** GETQUOTAROOT (RFC 9208 §4.1.2): the quota roots of a mailbox, and their quotas. */
     record GetQuotaRoot(String mailbox) implements ImapCommand {
         public String name() {

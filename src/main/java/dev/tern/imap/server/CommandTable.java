@@ -77,6 +77,10 @@ final class CommandTable {
         add("GETACL", Needs.LOGIN, false, (s, t, c) -> AclCommands.getAcl(s, t, (ImapCommand.GetAcl) c));
         add("LISTRIGHTS", Needs.LOGIN, false, (s, t, c) -> AclCommands.listRights(s, t, (ImapCommand.ListRights) c));
         add("MYRIGHTS", Needs.LOGIN, false, (s, t, c) -> AclCommands.myRights(s, t, (ImapCommand.MyRights) c));
+        add("GETMETADATA", Needs.LOGIN, false,
+                (s, t, c) -> MetadataCommands.getMetadata(s, t, (ImapCommand.GetMetadata) c));
+        add("SETMETADATA", Needs.LOGIN, false,
+                (s, t, c) -> MetadataCommands.setMetadata(s, t, (ImapCommand.SetMetadata) c));
         add("APPEND", Needs.LOGIN, false,
                 // With its message literal, APPEND runs as it streams in (ImapSession.messageLiteral);
                 // this entry sees only APPENDs without one, and gives its state rules to the others.

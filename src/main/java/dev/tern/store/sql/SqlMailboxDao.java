@@ -147,8 +147,14 @@ final class SqlMailboxDao implements MailboxDao {
     }
 
     @Override
+    public void setSpecialUse(long mailboxId, String specialUse) {
+        db.update("UPDATE mailboxes SET special_use = ? WHERE id = ?", specialUse, mailboxId);
+    }
+
+    @Override
     public void delete(long mailboxId) {
         db.update("DELETE FROM mailbox_acl WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM annotations WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM expunged WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM expunged_trimmed WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM mailboxes WHERE id = ?", mailboxId);
@@ -413,6 +419,8 @@ final class SqlMailboxDao implements MailboxDao {
                 accountId);
         db.update("DELETE FROM mailbox_acl WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?) "
                 + "OR grantee_id = ?", accountId, accountId);
+        db.update("DELETE FROM annotations WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?) "
+                + "OR account_id = ?", accountId, accountId);
         db.update("DELETE FROM mailboxes WHERE account_id = ?", accountId);
         db.update("DELETE FROM subscriptions WHERE account_id = ?", accountId);
         return blobs;

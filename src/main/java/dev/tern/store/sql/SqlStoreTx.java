@@ -10,6 +10,7 @@ import dev.tern.store.MtaStsDao;
 import dev.tern.store.SecretDao;
 import dev.tern.store.SuppressionDao;
 import dev.tern.store.AclDao;
+import dev.tern.store.AnnotationDao;
 import dev.tern.store.SieveDao;
 import dev.tern.store.TlsReportDao;
 import dev.tern.store.DmarcReportDao;
@@ -43,6 +44,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlSecretDao secrets;
     private final SqlSuppressionDao suppressions;
     private final SqlAclDao acls;
+    private final SqlAnnotationDao annotations;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -98,6 +100,7 @@ public final class SqlStoreTx implements StoreTx {
         this.secrets = new SqlSecretDao(db);
         this.suppressions = new SqlSuppressionDao(db);
         this.acls = new SqlAclDao(db);
+        this.annotations = new SqlAnnotationDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -185,6 +188,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public AclDao acls() {
         return acls;
+    }
+
+    @Override
+    public AnnotationDao annotations() {
+        return annotations;
     }
 
     @Override

@@ -160,6 +160,9 @@ class RoundcubeImapTest {
         assertThat(steps.get("listrights granted")).isEqualTo("");
         assertThat(steps.get("listrights optional")).isEqualTo("l,r,s,w,i,p,k,x,t,e,a,c,d");
         assertThat(steps.get("owner myrights")).isEqualTo("l,r,s,w,i,p,k,x,t,e,a,c,d");
+        assertThat(steps.get("metadata capability")).isEqualTo("true");
+        assertThat(steps.get("setmetadata")).isEqualTo("true");
+        assertThat(steps.get("getmetadata")).isEqualTo("The team's folder,mine");
         assertThat(steps.get("other namespace")).isEqualTo("Shared/,/");
         assertThat(steps.get("folders")).isEqualTo("INBOX,Archive,Drafts,Junk,Sent,Trash,Shared,Shared/" + USER + ","
                 + "Shared/" + USER + "/Team");
@@ -168,6 +171,8 @@ class RoundcubeImapTest {
         assertThat(steps.get("select")).isEqualTo("true");
         assertThat(steps.get("exists")).isEqualTo("1");
         assertThat(steps.get("own acl")).as("bob may not read the list").isEqualTo("'NULL'");
+        assertThat(steps.get("other getmetadata")).as("the shared entry, not alice's own")
+                .isEqualTo("'{\"Shared\\\\/alice@example.test\\\\/Team\":{\"\\\\/shared\\\\/comment\":\"The team\\'s folder\"}}'");
         assertThat(tern.mailbox(USER, "Team")).singleElement()
                 .satisfies(m -> assertThat(tern.content(m)).contains("Subject: from the webmail"));
     }
