@@ -2100,4 +2100,48 @@ public abstract class MetadataStoreContract {
         assertThat(sharedWith(bob)).isEmpty();
         assertThat(aclOf(bobs.id())).as("alice's grant on bob's mailbox went with her").isEmpty();
     }
+
+    private List<String> annotationsOf(long mailboxId, long accountId) {
+        return store.read(tx -> tx.annotations().entries(mailboxId, accountId)).stream()
+                .map(a -> a.name() + "=" + a.value()).toList();
+    }
+
+    @Test
+    void annotationsOfMailboxesAndOfTheServer() {
+        Rows.Account alice = account("alice@example.test");
+        Rows.Account bob = account("bob@example.test");
+        Rows.Mailbox team = store.writeAndWait(tx -> tx.mailboxes().create(alice.id(), "Team", null, 21));
+        store.writeAndWait(tx -> {
+            tx.annotations().set(team.id(), AnnotationDao.EVERYONE, "/shared/comment", "for all");
+            tx.annotations().set(team.id(), alice.id(), "/private/comment", "alice's");
+            tx.annotations().set(team.id(), bob.id(), "/private/comment", "bob's");
+            tx.annotations().set(AnnotationDao.SERVER, bob.id(), "/private/vendor/x", "theme");
+            tx.annotations().set(team.id(), alice.id(), "/private/comment", "alice's, changed");
+            return null;
+        });
+        assertThat(annotationsOf(team.id(), alice.id())).containsExactly("/private/comment=alice's, changed",
+                "/shared/comment=for all");
+        assertThat(annotationsOf(team.id(), bob.id())).containsExactly("/private/comment=bob's", "/shared/comment=for all");
+        assertThat(annotationsOf(AnnotationDao.SERVER, bob.id())).containsExactly("/private/vendor/x=theme");
+        assertThat(annotationsOf(AnnotationDao.SERVER, alice.id())).isEmpty();
+
+        store.writeAndWait(tx -> {
+            tx.annotations().set(team.id(), alice.id(), "/private/comment", null);
+            return null;
+        });
+        assertThat(annotationsOf(team.id(), alice.id())).containsExactly("/shared/comment=for all");
+
+        // An account deleted takes its own entries everywhere; a mailbox deleted, all of its entries.
+        store.writeAndWait(tx -> {
+            tx.mailboxes().deleteAll(bob.id());
+            return null;
+        });
+        assertThat(annotationsOf(AnnotationDao.SERVER, bob.id())).isEmpty();
+        assertThat(annotationsOf(team.id(), bob.id())).containsExactly("/shared/comment=for all");
+        store.writeAndWait(tx -> {
+            tx.mailboxes().delete(team.id());
+            return null;
+        });
+        assertThat(annotationsOf(team.id(), alice.id())).isEmpty();
+    }
 }
