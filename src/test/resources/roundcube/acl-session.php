@@ -1,49 +1,11 @@
 <?php
 // Roundcube's IMAP library as its ACL plugin and folder list drive it: the owner shares a folder,
 // reads its access control list and what rights can be given; the other user finds it through
-// NAMESPACE and LIST, opens it and reads their rights. One "name: value" line per step.
+// NAMESPACE and LIST, opens it, reads their rights and the folder's METADATA entries. One
+// "name: value" line per step.
 // Environment: ROUNDCUBE_LIB, PORT (IMAPS), USER and PASS (the owner), USER2 and PASS2.
 
-$lib = getenv('ROUNDCUBE_LIB');
-spl_autoload_register(function ($class) use ($lib) {
-    $file = "$lib/$class.php";
-    if (file_exists($file)) {
-        require_once $file;
-    }
-});
-require_once "$lib/bootstrap.php";
-
-class rcube
-{
-    static function raise_error($error, $log = false, $terminate = false)
-    {
-        fwrite(STDERR, 'error: ' . print_r($error, true) . "\n");
-    }
-
-    static function get_instance()
-    {
-        return null;
-    }
-}
-
-function out($name, $value)
-{
-    echo $name, ': ', is_array($value) ? implode(',', $value) : var_export($value, true), "\n";
-}
-
-function login($user, $pass)
-{
-    $imap = new rcube_imap_generic();
-    $ok = $imap->connect('127.0.0.1', $user, $pass, [
-        'port' => (int) getenv('PORT'), 'ssl_mode' => 'ssl', 'auth_type' => 'CHECK', 'timeout' => 20,
-        'socket_options' => ['ssl' => ['verify_peer' => false, 'verify_peer_name' => false]],
-    ]);
-    if (!$ok) {
-        echo 'connect failed: ', $imap->error, "\n";
-        exit(1);
-    }
-    return $imap;
-}
+require __DIR__ . '/prelude.php';
 
 $owner = login(getenv('USER'), getenv('PASS'));
 $other = getenv('USER2');

@@ -4,43 +4,9 @@
 // "name: value" line per step for RoundcubeImapTest to check; exits 1 when it cannot log in.
 // Environment: ROUNDCUBE_LIB (the library's directory), PORT (IMAPS), USER, PASS.
 
-$lib = getenv('ROUNDCUBE_LIB');
-spl_autoload_register(function ($class) use ($lib) {
-    $file = "$lib/$class.php";
-    if (file_exists($file)) {
-        require_once $file;
-    }
-});
-require_once "$lib/bootstrap.php";
+require __DIR__ . '/prelude.php';
 
-// The webmail's application object is not needed, only its error report.
-class rcube
-{
-    static function raise_error($error, $log = false, $terminate = false)
-    {
-        fwrite(STDERR, 'error: ' . print_r($error, true) . "\n");
-    }
-
-    static function get_instance()
-    {
-        return null;
-    }
-}
-
-function out($name, $value)
-{
-    echo $name, ': ', is_array($value) ? implode(',', $value) : var_export($value, true), "\n";
-}
-
-$imap = new rcube_imap_generic();
-$ok = $imap->connect('127.0.0.1', getenv('USER'), getenv('PASS'), [
-    'port' => (int) getenv('PORT'), 'ssl_mode' => 'ssl', 'auth_type' => 'CHECK', 'timeout' => 20,
-    'socket_options' => ['ssl' => ['verify_peer' => false, 'verify_peer_name' => false]],
-]);
-if (!$ok) {
-    echo 'connect failed: ', $imap->error, "\n";
-    exit(1);
-}
+$imap = login(getenv('USER'), getenv('PASS'));
 out('folders', $imap->listMailboxes('', '*'));
 out('special', $imap->listMailboxes('', '*', null, ['SPECIAL-USE']));
 $status = $imap->status('INBOX', ['MESSAGES', 'UNSEEN', 'UIDNEXT']);
