@@ -18,7 +18,9 @@ public sealed interface FetchItem {
         /** RFC 8474 §5: the object ids of the message's content and of its thread. */
         EMAILID("EMAILID"), THREADID("THREADID"),
         /** RFC 8514 §4.2: when the message was put into this mailbox; NIL when not known. */
-        SAVEDATE("SAVEDATE");
+        SAVEDATE("SAVEDATE"),
+        /** RFC 8970: the start of the message's text ({@link PreviewText}); (LAZY) is accepted and changes nothing. */
+        PREVIEW("PREVIEW");
 
         private final String wireName;
 

@@ -73,6 +73,10 @@ final class FetchItemsParser {
             case "EMAILID" -> items.add(FetchItem.Attribute.EMAILID);
             case "THREADID" -> items.add(FetchItem.Attribute.THREADID);
             case "SAVEDATE" -> items.add(FetchItem.Attribute.SAVEDATE);
+            case "PREVIEW" -> {
+                previewModifiers();
+                items.add(FetchItem.Attribute.PREVIEW);
+            }
             case "RFC822" -> items.add(FetchItem.Attribute.RFC822);
             case "RFC822.HEADER" -> items.add(FetchItem.Attribute.RFC822_HEADER);
             case "RFC822.TEXT" -> items.add(FetchItem.Attribute.RFC822_TEXT);
@@ -95,6 +99,25 @@ final class FetchItemsParser {
             case "ALL", "FAST", "FULL" -> throw new ParseFailure("Macro " + name + " cannot be combined with other items");
             default -> throw new ParseFailure("Unknown fetch item " + name);
         }
+    }
+
+    /**
+     * RFC 8970 §3: {@code PREVIEW (LAZY)}. A preview is always made at once here, so LAZY (which
+     * lets the server answer NIL rather than make one) changes nothing; an unknown modifier is a BAD.
+     */
+    private void previewModifiers() {
+        if (reader.peek() != ' ' || reader.peek(1) != '(') {
+            return;
+        }
+        reader.space();
+        reader.expect('(', "'(' before PREVIEW's modifiers");
+        do {
+            String modifier = reader.word("a PREVIEW modifier").toUpperCase(Locale.ROOT);
+            if (!modifier.equals("LAZY")) {
+                throw new ParseFailure("Unknown PREVIEW modifier " + modifier);
+            }
+        } while (reader.tryChar(' '));
+        reader.expect(')', "')' after PREVIEW's modifiers");
     }
 
     private List<Integer> binaryPart() {

@@ -13,9 +13,9 @@ final class Capabilities {
 
     /** Extensions implemented in the authenticated and selected states. */
     private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
-            "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
+            "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
             "STATUS=SIZE", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY", "ESORT",
-            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL", "LIST-MYRIGHTS", "METADATA",
+            "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL", "LIST-MYRIGHTS", "METADATA", "PREVIEW",
             "RIGHTS=" + AclCommands.EXTRA_RIGHTS);
 
     private Capabilities() {

@@ -5,6 +5,7 @@ import dev.tern.imap.protocol.FetchItem;
 import dev.tern.imap.protocol.HeaderFieldFilter;
 import dev.tern.imap.protocol.ImapDates;
 import dev.tern.imap.protocol.MessageStructure;
+import dev.tern.imap.protocol.PreviewText;
 import dev.tern.imap.protocol.ResponseWriter;
 import dev.tern.imap.protocol.Section;
 import dev.tern.imap.protocol.SectionLocator;
@@ -233,6 +234,10 @@ final class FetchResponder implements ImapIo.ResponseProducer {
                             w.string(ImapDates.formatDateTime(m.savedAt().atOffset(ZoneOffset.UTC)));
                         }
                     }
+                    case PREVIEW -> {
+                        structure = structure == null ? StoredStructures.of(messages, m) : structure;
+                        w.atom("PREVIEW").string(preview(m, structure));
+                    }
                     case ENVELOPE -> {
                         structure = structure == null ? StoredStructures.of(messages, m) : structure;
                         w.atom("ENVELOPE");
@@ -282,6 +287,15 @@ final class FetchResponder implements ImapIo.ResponseProducer {
         }
         w.fetchEnd();
         buf.cut();
+    }
+
+    /** RFC 8970: made from the first octets of the message's first readable text part. */
+    private String preview(MessageEntry m, MessageStructure structure) throws IOException {
+        BodyPart part = PreviewText.part(structure);
+        if (part == null) {
+            return "";
+        }
+        return PreviewText.of(part, read(m, part.bodyStart(), Math.min(part.size(), PreviewText.MAX_READ)));
     }
 
     private void section(ResponseWriter w, Pieces buf, MessageEntry m, MessageStructure structure,

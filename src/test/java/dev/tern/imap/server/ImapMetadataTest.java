@@ -99,6 +99,15 @@ class ImapMetadataTest {
             assertThat(last(c.command("s3", "SETMETADATA \"Sent Items\" (/private/specialuse NIL)"))).startsWith("s3 OK");
             assertThat(c.command("l2", "LIST \"\" \"Sent Items\"").get(0))
                     .isEqualTo("* LIST (\\HasNoChildren) \"/\" \"Sent Items\"");
+
+            // RFC 6154 §3: CREATE with USE, announced as CREATE-SPECIAL-USE; the entry follows it.
+            assertThat(c.command("k", "CAPABILITY").get(0)).contains(" CREATE-SPECIAL-USE ");
+            assertThat(last(c.command("u1", "CREATE Invoices (USE (\\Archive))"))).startsWith("u1 OK");
+            assertThat(c.command("u2", "LIST \"\" Invoices").get(0))
+                    .isEqualTo("* LIST (\\HasNoChildren \\Archive) \"/\" \"Invoices\"");
+            assertThat(c.command("u3", "GETMETADATA Invoices /private/specialuse").get(0))
+                    .isEqualTo("* METADATA \"Invoices\" (/private/specialuse \"\\\\Archive\")");
+            assertThat(last(c.command("u4", "CREATE Other (USE (\\Bogus))"))).startsWith("u4 NO");
         }
     }
 
