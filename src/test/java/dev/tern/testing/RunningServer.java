@@ -58,6 +58,23 @@ public final class RunningServer implements AutoCloseable {
      * A server for a client program's test: its files in {@code home} (made if missing), the
      * listeners given, and one account, {@code address} with {@code password}, in its domain.
      */
+    /**
+     * A server with only the IMAP listener (STARTTLS, plaintext LOGIN allowed: the tests' clients
+     * are on loopback) and these accounts, all with {@code password}, their domains added.
+     */
+    public static RunningServer plainImap(Path home, String password, String... addresses) {
+        RunningServer server = new RunningServer(home, "[imap]\nallow_plaintext_auth = true\n",
+                "imap = [\"127.0.0.1:0\"]\n", null);
+        for (String address : addresses) {
+            String domain = address.substring(address.lastIndexOf('@') + 1);
+            if (server.services().directory().domains().stream().noneMatch(d -> d.name().equals(domain))) {
+                server.services().directory().addDomain(domain);
+            }
+            server.services().directory().addUser(address, password);
+        }
+        return server;
+    }
+
     public static RunningServer withAccount(Path home, String listeners, String address, String password) {
         try {
             java.nio.file.Files.createDirectories(home);

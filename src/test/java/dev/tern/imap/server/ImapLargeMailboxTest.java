@@ -29,9 +29,7 @@ class ImapLargeMailboxTest {
 
     @BeforeEach
     void start() {
-        tern = new RunningServer(dir, "[imap]\nallow_plaintext_auth = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser("alice@example.test", "large-pw");
+        tern = RunningServer.plainImap(dir, "large-pw", "alice@example.test");
     }
 
     @AfterEach

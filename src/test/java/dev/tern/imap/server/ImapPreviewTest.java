@@ -24,9 +24,7 @@ class ImapPreviewTest {
 
     @BeforeEach
     void start() {
-        tern = new RunningServer(dir, "[imap]\nallow_plaintext_auth = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addUser("alice@example.test", "pw");
+        tern = RunningServer.plainImap(dir, "pw", "alice@example.test");
     }
 
     @AfterEach

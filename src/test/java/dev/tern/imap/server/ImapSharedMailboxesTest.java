@@ -29,13 +29,8 @@ class ImapSharedMailboxesTest {
 
     @BeforeEach
     void start() {
-        tern = new RunningServer(dir, "[imap]\nallow_plaintext_auth = true\n", "imap = [\"127.0.0.1:0\"]\n", null);
-        tern.services().directory().addDomain("example.test");
-        tern.services().directory().addDomain("other.test");
-        for (String user : List.of("alice@example.test", "bob@example.test", "carol@example.test",
-                "dave@other.test")) {
-            tern.services().directory().addUser(user, "pw");
-        }
+        tern = RunningServer.plainImap(dir, "pw", "alice@example.test", "bob@example.test", "carol@example.test",
+                "dave@other.test");
     }
 
     @AfterEach
