@@ -31,12 +31,16 @@ import java.util.Map;
  * @param tlsReports                the daily TLS reports to recipient domains (RFC 8460)
  * @param dane                      honour the DNSSEC-validated TLSA records (RFC 7672) of MX hosts of recipient
  *                                  domains without a {@code tlsPolicy} entry
+ * @param saveToDetailMailbox       local delivery files mail for {@code user+detail@domain} into the account's
+ *                                  mailbox named {@code detail}, when it has one without a special use (as
+ *                                  Dovecot's {@code lmtp_save_to_detail_mailbox})
  */
 public record DeliverySettings(int smtpPort, int maxConnections, int maxConnectionsPerDestination, TlsLevel tls,
                                Map<String, TlsLevel> tlsPolicy, Path caFile, Map<String, NextHopAddress> routes,
                                Smarthost smarthost, Duration retryFirst, Duration retryMax, Duration maxLifetime,
                                Duration delayWarning, long bounceSizeLimit, Duration connectionReuse,
-                               boolean mtaSts, int mtaStsPort, ReportSettings tlsReports, boolean dane) {
+                               boolean mtaSts, int mtaStsPort, ReportSettings tlsReports, boolean dane,
+                               boolean saveToDetailMailbox) {
 
     /** How much TLS a delivery insists on (the names of Postfix's smtp_tls_security_level). */
     public enum TlsLevel {
@@ -174,7 +178,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
     public static DeliverySettings defaults() {
         return new DeliverySettings(25, 100, 20, TlsLevel.MAY, Map.of(), null, Map.of(), null,
                 Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5), null, 50_000, Duration.ofSeconds(5),
-                true, 443, ReportSettings.defaults(), true);
+                true, 443, ReportSettings.defaults(), true, false);
     }
 
     /** Whether {@code [delivery.tls_policy]} names {@code domain}: the operator's word, which MTA-STS does not override. */
@@ -236,7 +240,8 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         }
         return new DeliverySettings(port, max, perDestination, tls, Map.copyOf(policy), caFile, Map.copyOf(routes),
                 smarthost, first, maxRetry, lifetime, warning, bounceLimit, reuse, mtaSts, mtaStsPort,
-                ReportSettings.read(n.table("tls_reports")), n.bool("dane", d.dane()));
+                ReportSettings.read(n.table("tls_reports")), n.bool("dane", d.dane()),
+                n.bool("save_to_detail_mailbox", d.saveToDetailMailbox()));
     }
 
     private static Smarthost readSmarthost(ConfigNode n, Path base) {

@@ -122,6 +122,9 @@ public final class StarterConfig {
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.
                 recipient_delimiter = "+"
+                # true: mail for user+Receipts@domain goes into the account's mailbox "Receipts",
+                # when it has one (not Sent, Trash or another special-use mailbox); else INBOX.
+                # save_to_detail_mailbox = false
                 # Mail for other domains goes to their MX hosts, over STARTTLS when offered
                 # ("none", "may", "encrypt" or "verify" to also check certificates).
                 # tls = "may"

@@ -64,6 +64,9 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     private final Forwarding forwarding;
 
     /** An agent that records failures without notifying senders (tests of delivery alone). */
+    /** The plus-addressing separator when mail for {@code user+detail} goes into the mailbox {@code detail}; 0: it does not. */
+    private char detailDelimiter;
+
     public LocalDeliveryAgent(MetadataStore store, Directory directory, MailboxService mailboxes, RetryPolicy retry,
                               Executor storageExecutor) {
         this(store, directory, mailboxes, retry, storageExecutor, null);
@@ -166,7 +169,7 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                 left.add(r);    // the queue takes it: unknown here, or its accounts are full (deferred there)
                 continue;
             }
-            String detail = place(tx, message, accounts, deliveredTo, now, Map.of());
+            String detail = place(tx, message, r.address(), accounts, deliveredTo, now, Map.of());
             tracker.delivered(tx, message, r.address(), null, "2.0.0", detail);
             delivered.add(new String[]{r.address(), detail});
         }
@@ -219,13 +222,55 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
     }
 
     /**
+     * Files mail for {@code user+detail@domain} into the account's mailbox named {@code detail}
+     * (Dovecot's {@code lmtp_save_to_detail_mailbox}): the place of the implicit keep, with or
+     * without a Sieve script. Only a mailbox the account has, holding messages and without a
+     * special use, and named in any case; otherwise INBOX. Quarantined mail still goes to Junk.
+     *
+     * @param recipientDelimiter the plus-addressing separator; "" leaves every message in INBOX
+     */
+    public LocalDeliveryAgent savingToDetailMailboxes(String recipientDelimiter) {
+        this.detailDelimiter = recipientDelimiter.isEmpty() ? 0 : recipientDelimiter.charAt(0);
+        return this;
+    }
+
+    /** The mailbox a recipient's detail names for an account, if mail goes there (see {@link #savingToDetailMailboxes}). */
+    private String detailMailbox(StoreTx tx, Account a, String recipient) {
+        if (detailDelimiter == 0 || recipient == null || recipient.indexOf(detailDelimiter) < 0) {
+            return null;
+        }
+        MailAddress address;
+        try {
+            address = MailAddress.parse(recipient);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        MailAddress base = address.withoutTag(detailDelimiter);
+        if (base == address || !base.key().equals(a.address())) {
+            return null;     // no detail, or an alias's or another address's: its own account decides
+        }
+        String detail = address.localPart().substring(base.localPart().length() + 1);
+        if (detail.isEmpty()) {
+            return null;
+        }
+        Rows.Mailbox found = null;
+        for (Rows.Mailbox m : tx.mailboxes().mailboxes(a.id())) {
+            if (m.selectable() && m.specialUse() == null && m.name().equalsIgnoreCase(detail)
+                    && (found == null || m.name().equals(detail))) {
+                found = m;
+            }
+        }
+        return found == null ? null : found.name();
+    }
+
+    /**
      * Files a recipient's copies and queues its forwarded copy, in the caller's transaction; returns
      * the detail for the log.
      */
     private String deliver(StoreTx tx, Rows.QueuedMessage message, Decision d, Set<Long> deliveredTo, Instant now) {
         List<String> parts = new ArrayList<>();
         if (!d.accounts().isEmpty() || d.forward() == null) {
-            parts.add(place(tx, message, d.accounts(), deliveredTo, now, d.plans()));
+            parts.add(place(tx, message, d.recipient().address(), d.accounts(), deliveredTo, now, d.plans()));
         }
         if (d.forward() != null) {
             parts.add(forwarding.send(tx, d.forward()));
@@ -238,8 +283,8 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
      * Files one copy per account not yet served for this message, in the caller's transaction;
      * returns the detail for the log.
      */
-    private String place(StoreTx tx, Rows.QueuedMessage message, List<Account> accounts, Set<Long> deliveredTo,
-                         Instant now, Map<Long, SieveDelivery.Plan> plans) {
+    private String place(StoreTx tx, Rows.QueuedMessage message, String recipient, List<Account> accounts,
+                         Set<Long> deliveredTo, Instant now, Map<Long, SieveDelivery.Plan> plans) {
         String returnPath = message.sender() == null ? "<>" : "<" + message.sender() + ">";
         List<String> placed = new ArrayList<>();
         List<String> filtered = new ArrayList<>();
@@ -253,9 +298,13 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
                     + (message.traceFields() == null ? "" : message.traceFields());
             // One copy per mailbox (RFC 5228 §2.10.3): "keep" and "fileinto INBOX" name the same one.
             Map<String, dev.tern.mailbox.Flags> copies = new java.util.LinkedHashMap<>();
+            String keep = message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : null;
+            if (keep == null) {
+                String detail = detailMailbox(tx, a, recipient);
+                keep = detail != null ? detail : MailboxService.INBOX;
+            }
             for (SieveOutcome.Copy target : targets) {
-                String mailbox = target.mailbox() != null ? target.mailbox()
-                        : message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : MailboxService.INBOX;
+                String mailbox = target.mailbox() != null ? target.mailbox() : keep;
                 copies.merge(mailbox, target.flags(), dev.tern.mailbox.Flags::plus);
             }
             for (Map.Entry<String, dev.tern.mailbox.Flags> copy : copies.entrySet()) {

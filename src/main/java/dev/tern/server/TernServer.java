@@ -363,6 +363,9 @@ public final class TernServer implements AutoCloseable {
             sieve.observeActions(metrics::sieveAction);
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
                     services.mailboxes(), retry, services.storageExecutor(), recorder, sieve, forwarding);
+            if (delivery.saveToDetailMailbox()) {
+                local.savingToDetailMailboxes(config.recipientDelimiter());
+            }
             dns = new DnsResolver(config.dns());
             arcSealer = new dev.tern.security.dkim.ArcSealer(config.checks().authservId(), dns::txt, Clock.systemUTC());
             List<X509Certificate> trust = delivery.caFile() == null ? List.of()

@@ -31,6 +31,14 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void savingToDetailMailboxesIsOffUnlessAskedFor() {
+        assertThat(parse("").saveToDetailMailbox()).isFalse();
+        assertThat(parse("[delivery]\nsave_to_detail_mailbox = true\n").saveToDetailMailbox()).isTrue();
+        assertThatThrownBy(() -> parse("[delivery]\nsave_to_detail_mailbox = \"yes\"\n"))
+                .hasMessageStartingWith("delivery.save_to_detail_mailbox");
+    }
+
+    @Test
     void daneCanBeSwitchedOffOrRequiredForOneDomain() {
         assertThat(parse("[delivery]\ndane = false\n").dane()).isFalse();
         assertThatThrownBy(() -> parse("[delivery]\ndane = \"no\"\n")).hasMessageStartingWith("delivery.dane");
