@@ -160,10 +160,12 @@ public final class MailboxService {
     public Rows.Message deliver(StoreTx tx, long accountId, String mailboxName, String blobId, long blobSize,
                                 String headerPrefix, Instant internalDate, Flags flags) {
         String normalized = MailboxNames.normalize(mailboxName);
-        // A Sieve fileinto naming another account's shared mailbox: not filed there (the owner's
-        // list is for IMAP users), and never made as a mailbox of this account that IMAP could not reach.
-        String name = MailboxAccess.looksShared(normalized) ? INBOX : normalized;
-        Rows.Mailbox mailbox = tx.mailboxes().mailbox(accountId, name)
+        boolean shared = MailboxAccess.looksShared(normalized);
+        // A Sieve fileinto naming another account's mailbox files there when this account may post
+        // to it; otherwise INBOX. Such a name is never made as a mailbox of this account.
+        Rows.Mailbox posted = shared ? postable(tx, accountId, normalized, blobSize) : null;
+        String name = shared ? INBOX : normalized;
+        Rows.Mailbox mailbox = posted != null ? posted : tx.mailboxes().mailbox(accountId, name)
                 .orElseGet(() -> create(tx, accountId, name, null));
         if (!mailbox.selectable()) {
             // A parent that holds no messages: the mail goes to INBOX rather than nowhere.
@@ -176,6 +178,25 @@ public final class MailboxService {
         contents.keepHeader(tx, blobId);
         messages.afterAppend(tx, mailbox, m);
         return m;
+    }
+
+    /**
+     * Another account's mailbox that delivery may file into for this one: the account has the
+     * post right ({@code p}, RFC 4314) on it, it holds messages, and its owner's quota has room.
+     * Null otherwise.
+     */
+    private Rows.Mailbox postable(StoreTx tx, long accountId, String name, long bytes) {
+        MailboxAccess.Reached r;
+        try {
+            r = access.reach(tx, accountId, name);
+        } catch (MailboxException e) {
+            return null;
+        }
+        if (r.own() || !r.rights().has('p') || !r.mailbox().selectable()) {
+            return null;
+        }
+        Long quota = tx.directory().account(r.ownerId()).map(Rows.Account::quotaBytes).orElse(null);
+        return quota != null && usage(tx, r.ownerId()) + bytes > quota ? null : r.mailbox();
     }
 
     /**
