@@ -28,6 +28,11 @@ public final class MailboxAnnotations {
     public static final int MAX_VALUE = 64 * 1024;
     /** The most entries one mailbox (or the server) holds for one user, their own and everyone's. */
     public static final int MAX_ENTRIES = 100;
+    /**
+     * The most characters of values an account holds, its own entries and everyone's on its
+     * mailboxes together: entries are not mail, and the quota does not count them.
+     */
+    public static final long MAX_ACCOUNT_TOTAL = 1024 * 1024;
     static final int MAX_NAME = 1024;
     static final String SPECIAL_USE = "/private/specialuse";
     private static final Set<String> SPECIAL_USES = Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk",
@@ -36,10 +41,13 @@ public final class MailboxAnnotations {
     /** GETMETADATA's DEPTH (RFC 5464 §4.2.2): the entry alone, with its children, or with all below it. */
     public enum Depth { ZERO, ONE, INFINITY }
 
-    /** A SETMETADATA that would take the mailbox past {@link #MAX_ENTRIES}: [METADATA TOOMANY]. */
+    /**
+     * A SETMETADATA that would take the mailbox past {@link #MAX_ENTRIES}, or the account past
+     * {@link #MAX_ACCOUNT_TOTAL}: [METADATA TOOMANY].
+     */
     public static final class TooManyException extends RuntimeException {
-        TooManyException() {
-            super("too many entries: at most " + MAX_ENTRIES + " on a mailbox");
+        TooManyException(String message) {
+            super(message);
         }
     }
 
@@ -143,7 +151,13 @@ public final class MailboxAnnotations {
                 tx.annotations().set(p.mailboxId(), shared ? AnnotationDao.EVERYONE : userId, name, e.getValue());
             }
             if (tx.annotations().entries(p.mailboxId(), userId).size() > MAX_ENTRIES) {
-                throw new TooManyException();
+                throw new TooManyException("too many entries: at most " + MAX_ENTRIES + " on a mailbox");
+            }
+            long owner = p.reached() == null ? userId : p.reached().ownerId();
+            if (tx.annotations().totalLength(userId) > MAX_ACCOUNT_TOTAL
+                    || owner != userId && tx.annotations().totalLength(owner) > MAX_ACCOUNT_TOTAL) {
+                throw new TooManyException("the entries of an account hold at most " + MAX_ACCOUNT_TOTAL
+                        + " characters together");
             }
             return null;
         });

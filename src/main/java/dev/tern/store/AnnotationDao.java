@@ -17,6 +17,12 @@ public interface AnnotationDao {
     /** The entries of a mailbox that an account sees: its own and everyone's, by name. */
     List<Rows.Annotation> entries(long mailboxId, long accountId);
 
+    /**
+     * The characters of the values an account holds: its own entries anywhere, and everyone's
+     * entries on its mailboxes.
+     */
+    long totalLength(long accountId);
+
     /** Sets an entry, replacing its value; a null value removes it. */
     void set(long mailboxId, long accountId, String name, String value);
 }

@@ -2124,6 +2124,11 @@ public abstract class MetadataStoreContract {
         assertThat(annotationsOf(team.id(), bob.id())).containsExactly("/private/comment=bob's", "/shared/comment=for all");
         assertThat(annotationsOf(AnnotationDao.SERVER, bob.id())).containsExactly("/private/vendor/x=theme");
         assertThat(annotationsOf(AnnotationDao.SERVER, alice.id())).isEmpty();
+        // Alice holds her own entry and everyone's on her mailbox; bob his entries, wherever they are.
+        long aliceHolds = store.read(tx -> tx.annotations().totalLength(alice.id()));
+        long bobHolds = store.read(tx -> tx.annotations().totalLength(bob.id()));
+        assertThat(aliceHolds).isEqualTo("alice's, changed".length() + "for all".length());
+        assertThat(bobHolds).isEqualTo("bob's".length() + "theme".length());
 
         store.writeAndWait(tx -> {
             tx.annotations().set(team.id(), alice.id(), "/private/comment", null);

@@ -20,6 +20,13 @@ final class SqlAnnotationDao implements AnnotationDao {
     }
 
     @Override
+    public long totalLength(long accountId) {
+        return db.one("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM annotations WHERE account_id = ? "
+                        + "OR (account_id = ? AND mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?))",
+                rs -> rs.getLong(1), accountId, EVERYONE, accountId).orElse(0L);
+    }
+
+    @Override
     public void set(long mailboxId, long accountId, String name, String value) {
         if (value == null) {
             db.update("DELETE FROM annotations WHERE mailbox_id = ? AND account_id = ? AND name = ?",

@@ -127,6 +127,18 @@ class ImapMetadataTest {
             assertThat(c.command("b6", "GETMETADATA INBOX /private/n1")).as("none of them set")
                     .containsExactly("b6 OK GETMETADATA completed");
             assertThat(last(c.command("b7", "GETMETADATA Nowhere /private/comment"))).startsWith("b7 NO [NONEXISTENT]");
+
+            // An account's entries together hold at most 1 MiB: the quota does not count them.
+            String value = "v".repeat(64_000);
+            for (int i = 1; i <= 16; i++) {
+                assertThat(last(c.command("t" + i, "SETMETADATA \"\" (/private/big" + i + " {64000+}\r\n" + value + ")")))
+                        .startsWith("t" + i + " OK");
+            }
+            assertThat(last(c.command("t17", "SETMETADATA INBOX (/private/big17 {64000+}\r\n" + value + ")")))
+                    .startsWith("t17 NO [METADATA TOOMANY]");
+            assertThat(last(c.command("t18", "SETMETADATA \"\" (/private/big1 NIL)"))).startsWith("t18 OK");
+            assertThat(last(c.command("t19", "SETMETADATA INBOX (/private/big17 {64000+}\r\n" + value + ")")))
+                    .startsWith("t19 OK");
         }
     }
 
