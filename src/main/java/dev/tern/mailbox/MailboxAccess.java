@@ -104,15 +104,19 @@ public final class MailboxAccess {
 
     /** What the user may do in another account's mailbox: their entry and, within the owner's domain, anyone's. */
     private static MailboxRights rights(StoreTx tx, long userId, Rows.Mailbox box) {
-        long userDomain = tx.directory().account(userId).map(Rows.Account::domainId).orElse(-1L);
-        long ownerDomain = tx.directory().account(box.accountId()).map(Rows.Account::domainId).orElse(-2L);
         MailboxRights rights = MailboxRights.NONE;
         for (Rows.AclEntry e : tx.acls().entries(box.id())) {
-            if (e.granteeId() == userId || (e.granteeId() == AclDao.ANYONE && userDomain == ownerDomain)) {
+            if (e.granteeId() == userId || (e.granteeId() == AclDao.ANYONE && sameDomain(tx, userId, box.accountId()))) {
                 rights = rights.plus(MailboxRights.parse(e.rights()));
             }
         }
         return rights;
+    }
+
+    /** Whether two accounts are of one domain: read only for an entry of {@code anyone}. */
+    private static boolean sameDomain(StoreTx tx, long a, long b) {
+        Optional<Long> first = tx.directory().account(a).map(Rows.Account::domainId);
+        return first.isPresent() && first.equals(tx.directory().account(b).map(Rows.Account::domainId));
     }
 
     /**
@@ -254,11 +258,13 @@ public final class MailboxAccess {
 
     /** STATUS: needs {@code r} (RFC 4314 §4). */
     public MailboxService.NamedStatus status(long userId, String name, boolean withDeletedSize) {
-        Reached r = reach(userId, name).require('r', "read its status");
-        if (!r.mailbox().selectable()) {
-            throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, r.name() + " holds no messages");
-        }
-        return new MailboxService.NamedStatus(r.name(), mailboxes.status(r.mailbox().id(), withDeletedSize));
+        return store.read(tx -> {
+            Reached r = reach(tx, userId, name).require('r', "read its status");
+            if (!r.mailbox().selectable()) {
+                throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, r.name() + " holds no messages");
+            }
+            return new MailboxService.NamedStatus(r.name(), MailboxService.status(tx, r.mailbox(), withDeletedSize));
+        });
     }
 
     // ---- listing --------------------------------------------------------------------------------

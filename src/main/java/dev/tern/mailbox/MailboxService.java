@@ -347,7 +347,7 @@ public final class MailboxService {
         }
     }
 
-    private static MailboxStatus status(StoreTx tx, Rows.Mailbox m, boolean withDeletedSize) {
+    static MailboxStatus status(StoreTx tx, Rows.Mailbox m, boolean withDeletedSize) {
         long mailboxId = m.id();
         Rows.MailboxCounts c = tx.mailboxes().counts(mailboxId);
         long recent = m.firstUnclaimedUid() < m.uidNext() ? tx.mailboxes().countFrom(mailboxId, m.firstUnclaimedUid()) : 0;

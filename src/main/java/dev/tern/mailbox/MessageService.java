@@ -581,11 +581,6 @@ public final class MessageService {
                 .map(Rows.Message::uid).toList();
     }
 
-    /** The account a mailbox belongs to. */
-    public long mailboxOwner(long mailboxId) {
-        return store.read(tx -> mailbox(tx, mailboxId).accountId());
-    }
-
     static Rows.Mailbox mailbox(StoreTx tx, long mailboxId) {
         return tx.mailboxes().mailbox(mailboxId).orElseThrow(() ->
                 new MailboxException(MailboxException.Reason.NONEXISTENT, "the mailbox no longer exists"));

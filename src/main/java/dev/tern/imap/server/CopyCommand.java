@@ -62,7 +62,7 @@ final class CopyCommand {
             SpamLearning.Lesson lesson = learning == null || !reached.own() ? null
                     : SpamLearning.lesson(box.specialUse(), to.specialUse());
             // A copy, or a move into another account's mailbox, counts against that account's quota.
-            boolean counted = !move || to.accountId() != sourceOwner(mailboxes, box);
+            boolean counted = !move || to.accountId() != box.ownerId();
             // Read before a move takes the messages away: a lesson needs their contents.
             Map<Long, MessageEntry> entries = counted || lesson != null
                     ? IndexEntries.of(mailboxes.messageService(), box.id(), uids, uids.size()) : Map.of();
@@ -88,11 +88,6 @@ final class CopyCommand {
                 answer(s, tag, name, box, outcome.result(), move);
             }
         });
-    }
-
-    /** The account the selected mailbox belongs to (read on the storage thread). */
-    private static long sourceOwner(MailboxService mailboxes, SelectedMailbox box) {
-        return mailboxes.messageService().mailboxOwner(box.id());
     }
 
     /** Hands the messages filed to the spam filter's learning, which reads and sends them in the background. */

@@ -75,8 +75,7 @@ final class SelectCommand {
         boolean readOnly = select.readOnly() || !reached.rights().writable();
         // RFC 9051 dropped \Recent: an IMAP4rev2 session neither sees nor takes it, nor does EXAMINE.
         boolean claimsRecent = !readOnly && !session.rev2();
-        SelectedMailbox selected = new SelectedMailbox(box.id(), reached.name(), readOnly, box.uidValidity(),
-                claimsRecent, reached.rights(), box.specialUse());
+        SelectedMailbox selected = new SelectedMailbox(box, reached.name(), readOnly, claimsRecent, reached.rights());
         selected.registration(SelectedMailbox.listen(mailboxes.events(), box.id(), session.io(), event -> {
             selected.accept(event);
             if (event instanceof MailboxEvents.NewMessage n && selected.claimsRecent()) {

@@ -33,6 +33,8 @@ import java.util.function.LongPredicate;
 final class SelectedMailbox implements AutoCloseable {
 
     private final long mailboxId;
+    /** The account the mailbox belongs to: the user's, or the one that shares it. */
+    private final long ownerId;
     private final String name;
     private final boolean readOnly;
     /** What the user may do here (RFC 4314): every right in their own mailboxes; kept from the selection on. */
@@ -70,13 +72,19 @@ final class SelectedMailbox implements AutoCloseable {
      * change falls between the two.
      */
     SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity, boolean claimsRecent) {
-        this(mailboxId, name, readOnly, uidValidity, claimsRecent, MailboxRights.ALL, null);
+        this(mailboxId, -1, name, readOnly, uidValidity, claimsRecent, MailboxRights.ALL, null);
     }
 
-    SelectedMailbox(long mailboxId, String name, boolean readOnly, long uidValidity, boolean claimsRecent,
-                    MailboxRights rights, String specialUse) {
+    /** A mailbox as the user reached it: under {@code name}, with {@code rights}. */
+    SelectedMailbox(Rows.Mailbox box, String name, boolean readOnly, boolean claimsRecent, MailboxRights rights) {
+        this(box.id(), box.accountId(), name, readOnly, box.uidValidity(), claimsRecent, rights, box.specialUse());
+    }
+
+    private SelectedMailbox(long mailboxId, long ownerId, String name, boolean readOnly, long uidValidity,
+                            boolean claimsRecent, MailboxRights rights, String specialUse) {
         this.claimsRecent = claimsRecent;
         this.mailboxId = mailboxId;
+        this.ownerId = ownerId;
         this.name = name;
         this.readOnly = readOnly;
         this.uidValidity = uidValidity;
@@ -138,6 +146,10 @@ final class SelectedMailbox implements AutoCloseable {
 
     MailboxRights rights() {
         return rights;
+    }
+
+    long ownerId() {
+        return ownerId;
     }
 
     String specialUse() {
