@@ -113,6 +113,7 @@ public final class ConfigLoader {
         SuppressionSettings suppression = SuppressionSettings.read(top.table("suppression"));
         RetentionSettings retention = RetentionSettings.read(top.table("retention"));
         QuotaSettings quota = QuotaSettings.read(top.table("quota"));
+        LmtpSettings lmtp = LmtpSettings.read(top.table("lmtp"));
         if (acme != null && tls.isConfigured()) {
             throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
                     + "remove tls.cert and tls.key, or the [acme] section");
@@ -125,7 +126,7 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota);
+                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp);
     }
 
     private static String defaultHostname() {

@@ -42,6 +42,10 @@ public final class StarterConfig {
                 # submission = ["0.0.0.0:587"]
                 # The same over TLS from the first byte (RFC 8314), preferred by current clients.
                 # submissions = ["0.0.0.0:465"]
+                # Final delivery into the mailboxes over LMTP (RFC 2033) for an MTA in front of
+                # Tern, such as Postfix's "lmtp:inet:127.0.0.1:24" transport. No TLS, no AUTH:
+                # only clients of [lmtp] allow_from (loopback by default) may connect.
+                # lmtp = ["127.0.0.1:24"]
                 # Mail programs reading the INBOX over POP3 (RFC 1939): STLS offered on 110,
                 # TLS from the first byte on 995. Passwords only over TLS (see [pop3]).
                 # pop3 = ["0.0.0.0:110"]
@@ -118,6 +122,10 @@ public final class StarterConfig {
                 # Mail that leaves this server must come from a domain whose ownership is
                 # verified (`bin/tern domain verify DOMAIN` found its _tern-verify record).
                 require_verified_domain = false
+
+                # [lmtp]
+                # Networks that may connect to the lmtp listener; others are refused.
+                # allow_from = ["127.0.0.0/8", "::1"]
 
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.

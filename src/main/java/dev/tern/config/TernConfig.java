@@ -39,6 +39,7 @@ import java.util.Map;
  * @param suppression        addresses outbound mail is not sent to after a hard bounce ({@code [suppression]})
  * @param retention          how long messages stay in Trash and Junk ({@code [retention]})
  * @param quota              the warnings accounts get as they fill their quota ({@code [quota]})
+ * @param lmtp               who may use the LMTP listener ({@code [lmtp]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -48,7 +49,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
                          MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression,
-                         RetentionSettings retention, QuotaSettings quota) {
+                         RetentionSettings retention, QuotaSettings quota, LmtpSettings lmtp) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,
@@ -61,6 +62,12 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
 
     /** The IMAP listeners: STARTTLS offered (port 143, RFC 9051 §6.2.1) and implicit TLS (993, RFC 8314). */
     public static final List<String> IMAP_LISTENERS = List.of("imap", "imaps");
+
+    /**
+     * The LMTP listener (RFC 2033; port 24 by convention): final delivery into the mailboxes for an
+     * MTA in front of Tern, from the networks of {@code [lmtp] allow_from}.
+     */
+    public static final String LMTP_LISTENER = "lmtp";
 
     /** The ManageSieve listener (port 4190, RFC 5804): users manage their Sieve scripts; STARTTLS offered. */
     public static final String MANAGESIEVE_LISTENER = "managesieve";
@@ -75,7 +82,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     public static final List<String> AUTOCONFIG_LISTENERS = List.of("autoconfig", "autoconfigs");
 
     /** Listener names Tern knows, in the order they are started. */
-    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", "pop3", "pop3s",
+    public static final List<String> LISTENER_NAMES = List.of("smtp", "submission", "submissions", LMTP_LISTENER, "pop3", "pop3s",
             "imap", "imaps", MANAGESIEVE_LISTENER, ADMIN_LISTENER, "autoconfig", "autoconfigs");
 
     public List<ListenAddress> listener(String name) {

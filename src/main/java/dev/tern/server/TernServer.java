@@ -435,7 +435,8 @@ public final class TernServer implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(this::flushCredentialUsage, USAGE_FLUSH.toMillis(),
                     USAGE_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
             TernSmtpBackend backend = new TernSmtpBackend(services.directory(), services.mailboxes(), services.queue(),
-                    SubmissionChecks.of(services), config.relayFrom(), services.storageExecutor(), inbound, metrics,
+                    SubmissionChecks.of(services), config.relayFrom(), config.lmtp().allowFrom(),
+                    services.storageExecutor(), inbound, metrics,
                     new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
             startListeners(backend);
             if (tls != null) {
@@ -490,11 +491,25 @@ public final class TernServer implements AutoCloseable {
                     backend, security, transport);
             listeners.add(server.start(config.listener(name)));
         }
+        startLmtpListener(backend);
         startPop3Listeners(authenticator);
         startImapListeners(authenticator);
         startManageSieveListener(authenticator);
         startAdminListener();
         startAutoconfigListeners();
+    }
+
+    /**
+     * LMTP ({@code [listeners] lmtp}, RFC 2033): final delivery for an MTA in front of Tern, on the
+     * same backend as SMTP; the backend admits only {@code [lmtp] allow_from} and local recipients.
+     */
+    private void startLmtpListener(TernSmtpBackend backend) {
+        if (config.listener(TernConfig.LMTP_LISTENER).isEmpty()) {
+            return;
+        }
+        SmtpServer server = SmtpServer.lmtp(TernConfig.LMTP_LISTENER, config.hostname(), config.smtp(),
+                config.protocolTrace(), backend, transport);
+        listeners.add(server.start(config.listener(TernConfig.LMTP_LISTENER)));
     }
 
     /** The HTTP API, web console and metrics ({@code [listeners] admin}). */

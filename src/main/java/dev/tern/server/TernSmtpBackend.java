@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.config.ClientNetworks;
+import dev.tern.config.TernConfig;
 import dev.tern.directory.Account;
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
@@ -36,6 +37,9 @@ import java.util.concurrent.Executor;
  * {@code [smtp] relay_from} (trusted networks, empty by default); from anyone else it is refused,
  * so the server is never an open relay. Unknown users of local domains are refused at RCPT time, so that
  * nobody has to bounce mail to a forged sender later.
+ *
+ * <p>The LMTP listener is final delivery: only clients in {@code [lmtp] allow_from} may connect,
+ * and only addresses of local domains are accepted, whatever the client's network.
  */
 final class TernSmtpBackend implements SmtpBackend {
 
@@ -47,6 +51,7 @@ final class TernSmtpBackend implements SmtpBackend {
     private final MailQueue queue;
     private final SubmissionChecks submission;
     private final ClientNetworks relayFrom;
+    private final ClientNetworks lmtpFrom;
     private final Executor storageExecutor;
     private final InboundChecks inbound;
     private final TernMetrics metrics;
@@ -56,7 +61,8 @@ final class TernSmtpBackend implements SmtpBackend {
     private final AccountUsageCache usage = new AccountUsageCache();
 
     TernSmtpBackend(Directory directory, MailboxService mailboxes, MailQueue queue, SubmissionChecks submission, ClientNetworks relayFrom,
-                    Executor storageExecutor, InboundChecks inbound, TernMetrics metrics, FreeSpaceProbe freeSpace) {
+                    ClientNetworks lmtpFrom, Executor storageExecutor, InboundChecks inbound, TernMetrics metrics,
+                    FreeSpaceProbe freeSpace) {
         this.metrics = metrics;
         this.freeSpace = freeSpace;
         mailboxes.events().listenAll(usage);
@@ -66,6 +72,7 @@ final class TernSmtpBackend implements SmtpBackend {
         this.queue = queue;
         this.submission = submission;
         this.relayFrom = relayFrom;
+        this.lmtpFrom = lmtpFrom;
         this.storageExecutor = storageExecutor;
         this.inbound = inbound;
     }
@@ -75,11 +82,26 @@ final class TernSmtpBackend implements SmtpBackend {
         return freeSpace == null ? Long.MAX_VALUE : freeSpace.free();
     }
 
-    /** The receiving checks (SPF, DKIM, DMARC, block lists, rate limits…) for a port-25 client. */
+    /**
+     * The receiving checks (SPF, DKIM, DMARC, block lists, rate limits…) for a port-25 client. An
+     * LMTP client has none (the MTA in front checked the mail), only its network: one outside
+     * {@code [lmtp] allow_from} is refused at the greeting.
+     */
     @Override
     public ClientPolicy clientPolicy(String listener, InetAddress client) {
+        if (TernConfig.LMTP_LISTENER.equals(listener)) {
+            return client != null && lmtpFrom.contains(client) ? ClientPolicy.NONE : LMTP_REFUSED;
+        }
         return inbound.policyFor(listener, client);
     }
+
+    private static final ClientPolicy LMTP_REFUSED = new ClientPolicy() {
+        @Override
+        public CompletableFuture<Void> connected() {
+            return CompletableFuture.failedFuture(new MailException(554, "5.7.1",
+                    "Access denied: this address may not use LMTP", COMPONENT));
+        }
+    };
 
     /**
      * An authenticated user may only send as the addresses they own (RFC 6409 §6.1): their
@@ -219,6 +241,11 @@ final class TernSmtpBackend implements SmtpBackend {
                     throw unverified;
                 }
                 return null;    // an authenticated user's mail to another domain, for outbound delivery
+            }
+            if (TernConfig.LMTP_LISTENER.equals(client.listener())) {
+                // LMTP is final delivery: it never relays, whatever relay_from says (RFC 2033 §4.2).
+                throw new MailException(550, "5.1.2", "<" + recipient + ">: Recipient address rejected: "
+                        + "domain not hosted here", COMPONENT);
             }
             if (relayFrom.contains(client.address())) {
                 return null;    // a client on a trusted network (relay_from)

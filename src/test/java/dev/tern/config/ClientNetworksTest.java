@@ -37,6 +37,34 @@ class ClientNetworksTest {
     }
 
     @Test
+    void lmtpClientsAreLoopbackUnlessConfigured() {
+        TernConfig c = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), "hostname = \"mx.example.test\"\n");
+        assertThat(c.lmtp().allowFrom().entries()).containsExactly("127.0.0.0/8", "::1/128");
+        c = ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), """
+                hostname = "mx.example.test"
+                [listeners]
+                lmtp = ["10.0.0.5:24"]
+                [lmtp]
+                allow_from = ["10.0.0.0/24"]
+                """);
+        assertThat(c.listener("lmtp")).hasSize(1);
+        assertThat(c.lmtp().allowFrom().contains("10.0.0.9")).isTrue();
+        assertThat(c.lmtp().allowFrom().contains("127.0.0.1")).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), """
+                hostname = "mx.example.test"
+                [lmtp]
+                allow_from = ["mta.example.test"]
+                """))
+                .hasMessageStartingWith("lmtp.allow_from: \"mta.example.test\" is not a network");
+        assertThatThrownBy(() -> ConfigLoader.parse(Path.of("/etc/tern/tern.toml"), """
+                hostname = "mx.example.test"
+                [lmtp]
+                allowed = ["127.0.0.1"]
+                """))
+                .hasMessageContaining("lmtp.allowed");
+    }
+
+    @Test
     void matchesByPrefix() throws Exception {
         ClientNetworks n = parse("10.0.0.0/9", "::1", "[fd00::]/8", "0.0.0.0/0");
         assertThat(n.contains(InetAddress.getByName("10.127.255.255"))).isTrue();

@@ -1,5 +1,7 @@
 package dev.tern.smtp.server;
 
+import dev.tern.mail.MailAddress;
+
 import java.util.List;
 
 /**
@@ -86,6 +88,24 @@ final class Replies {
 
     static SmtpReply greeting(String hostname) {
         return SmtpReply.plain(220, hostname + " ESMTP Tern");
+    }
+
+    /** RFC 2033 §4.1: an LMTP server answers LHLO only. */
+    static final SmtpReply LHLO_EXPECTED = SmtpReply.of(500, "5.5.1", "Error: this is an LMTP server, send LHLO");
+    static final SmtpReply NEED_LHLO = SmtpReply.of(503, "5.5.1", "Error: send LHLO first");
+    /** RFC 2033 §4.2: DATA without a successful RCPT fails with 503 in LMTP. */
+    static final SmtpReply LMTP_NO_VALID_RECIPIENTS = SmtpReply.of(503, "5.5.1", "Error: no valid recipients");
+
+    static SmtpReply lmtpGreeting(String hostname) {
+        return SmtpReply.plain(220, hostname + " LMTP Tern");
+    }
+
+    /**
+     * LMTP's reply for one recipient of a message that is now in its mailbox or in the queue (RFC
+     * 2033 §4.2), naming the recipient when it is ASCII (replies are; the order says which it is).
+     */
+    static SmtpReply accepted(MailAddress recipient, String queueId) {
+        return SmtpReply.of(250, "2.0.0", (recipient.needsUtf8() ? "" : "<" + recipient + "> ") + "Ok: queued as " + queueId);
     }
 
     static SmtpReply queued(String queueId) {

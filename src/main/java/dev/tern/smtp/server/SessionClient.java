@@ -15,6 +15,8 @@ import java.net.InetAddress;
 final class SessionClient {
 
     final InetAddress address;
+    /** The connection speaks LMTP (RFC 2033), which has WITH keywords of its own. */
+    private final boolean lmtp;
     /** {@code unknown[192.0.2.1]}, for logs. */
     final String logName;
     String helo;
@@ -25,8 +27,9 @@ final class SessionClient {
     String tls;
     AuthenticatedUser user;
 
-    SessionClient(InetAddress address) {
+    SessionClient(InetAddress address, boolean lmtp) {
         this.address = address;
+        this.lmtp = lmtp;
         this.logName = "unknown" + ReceivedHeader.addressLiteral(address);
     }
 
@@ -46,12 +49,16 @@ final class SessionClient {
                 user == null ? null : user.address(), user == null ? null : user.senderScope());
     }
 
-    /** RFC 3848 / RFC 6531 §3.7.3 WITH keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP(S)(A). */
+    /**
+     * RFC 3848 / RFC 6531 §3.7.3 WITH keyword: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP(S)(A); for
+     * LMTP, LMTP(S)(A) and UTF8LMTP(S)(A).
+     */
     String protocol(Transaction t) {
         if (!esmtp) {
             return "SMTP";
         }
-        String base = t != null && t.mail().smtpUtf8() ? "UTF8SMTP" : "ESMTP";
+        boolean utf8 = t != null && t.mail().smtpUtf8();
+        String base = lmtp ? (utf8 ? "UTF8LMTP" : "LMTP") : utf8 ? "UTF8SMTP" : "ESMTP";
         return base + (tls != null ? "S" : "") + (user != null ? "A" : "");
     }
 

@@ -26,6 +26,13 @@ public sealed interface SmtpCommand {
         }
     }
 
+    /** LMTP's greeting (RFC 2033 §4.1), in place of HELO and EHLO. */
+    record Lhlo(String domain) implements SmtpCommand {
+        public Verb verb() {
+            return Verb.LHLO;
+        }
+    }
+
     /**
      * MAIL FROM with its parameters.
      *

@@ -71,6 +71,7 @@ public final class SmtpCommandParser {
             return switch (verb) {
                 case HELO -> new SmtpCommand.Helo(domainArgument("HELO", arg));
                 case EHLO -> new SmtpCommand.Ehlo(domainArgument("EHLO", arg));
+                case LHLO -> new SmtpCommand.Lhlo(domainArgument("LHLO", arg));
                 case MAIL -> mail(arg);
                 case RCPT -> rcpt(arg);
                 case DATA -> noArgument(new SmtpCommand.Data(), "DATA", arg);

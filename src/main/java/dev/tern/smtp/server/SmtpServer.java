@@ -51,8 +51,26 @@ public final class SmtpServer implements AutoCloseable {
     /** @param security TLS and AUTH on this listener */
     public SmtpServer(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
                       SmtpSecurity security, ServerTransport transport) {
-        SmtpSettings settings = new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security);
-        boolean implicitTls = security.tlsMode() == TlsMode.IMPLICIT;
+        this(new SmtpSettings(listener, hostname, limits, protocolTrace, backend, security), transport);
+    }
+
+    /**
+     * An LMTP server (RFC 2033) on this listener: final delivery for an MTA in front of Tern, which
+     * has already taken the message in. LHLO instead of EHLO, a reply per recipient after the
+     * content; no TLS and no AUTH (the backend decides which clients may connect).
+     */
+    public static SmtpServer lmtp(String listener, String hostname, SmtpLimits limits, boolean protocolTrace,
+                                  SmtpBackend backend, ServerTransport transport) {
+        return new SmtpServer(new SmtpSettings(listener, hostname, limits, protocolTrace, backend, SmtpSecurity.none(),
+                true), transport);
+    }
+
+    private SmtpServer(SmtpSettings settings, ServerTransport transport) {
+        String listener = settings.listener();
+        String hostname = settings.hostname();
+        SmtpLimits limits = settings.limits();
+        SmtpBackend backend = settings.backend();
+        boolean implicitTls = settings.security().tlsMode() == TlsMode.IMPLICIT;
         this.limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(), (alloc, limit) -> {
             LOG.info("connection refused on {}: {}", listener, limit.reason());
             SmtpReply refusal = Replies.tooManyConnections(hostname);

@@ -40,6 +40,10 @@ import static dev.tern.smtp.server.SessionState.RCPT;
  * the session ends with {@code 421 4.7.0}; past {@code maxJunkCommands}, NOOP, RSET, VRFY and HELP
  * count as errors too. STARTTLS forgets everything learnt in plaintext (HELO,
  * transaction, authentication: RFC 3207 §4.2).
+ *
+ * <p>On an LMTP listener (RFC 2033) the same machine speaks LMTP: LHLO instead of HELO and EHLO,
+ * and after the content one reply for each successful RCPT, in their order (§4.2), all alike,
+ * since the queue takes the message for all of them in one commit.
  */
 final class SmtpSession {
 
@@ -67,7 +71,7 @@ final class SmtpSession {
     SmtpSession(SmtpSettings settings, SessionIo io, InetAddress clientAddress) {
         this.settings = settings;
         this.io = io;
-        this.peer = new SessionClient(clientAddress);
+        this.peer = new SessionClient(clientAddress, settings.lmtp());
         this.client = peer.logName;
         ClientPolicy p;
         try {
@@ -126,6 +130,9 @@ final class SmtpSession {
             return;
         }
         SmtpReply refused = CommandTable.refusal(command.verb(), state);
+        if (refused != null && settings.lmtp()) {
+            refused = inLmtp(refused);
+        }
         if (refused != null) {
             if (command instanceof SmtpCommand.Bdat bdat) {
                 discardChunk(bdat, refused);
@@ -136,10 +143,18 @@ final class SmtpSession {
         }
         if (command instanceof SmtpCommand.Invalid c) {
             reply(c.reply());
+        } else if (settings.lmtp() && (command instanceof SmtpCommand.Helo || command instanceof SmtpCommand.Ehlo)) {
+            reply(Replies.LHLO_EXPECTED);
         } else if (command instanceof SmtpCommand.Helo c) {
             greet(c.domain(), false, settings.heloReply());
         } else if (command instanceof SmtpCommand.Ehlo c) {
             greet(c.domain(), true, settings.ehloReply(peer.tls != null, mechanisms()));
+        } else if (command instanceof SmtpCommand.Lhlo c) {
+            if (settings.lmtp()) {
+                greet(c.domain(), true, settings.ehloReply(peer.tls != null, mechanisms()));
+            } else {
+                reply(Replies.UNKNOWN_COMMAND);
+            }
         } else if (command instanceof SmtpCommand.StartTls) {
             startTls();
         } else if (command instanceof SmtpCommand.Auth c) {
@@ -171,6 +186,14 @@ final class SmtpSession {
         } else {
             reply(Replies.UNKNOWN_COMMAND);
         }
+    }
+
+    /** The refusals whose words or code LMTP changes: LHLO for HELO, 503 for DATA without recipients. */
+    private static SmtpReply inLmtp(SmtpReply refusal) {
+        if (refusal == Replies.NEED_HELO) {
+            return Replies.NEED_LHLO;
+        }
+        return refusal == Replies.NO_VALID_RECIPIENTS ? Replies.LMTP_NO_VALID_RECIPIENTS : refusal;
     }
 
     // ---- commands ---------------------------------------------------------------------------
@@ -299,7 +322,9 @@ final class SmtpSession {
     }
 
     private void rcpt(SmtpCommand.Rcpt c) {
-        if (tx.recipientCount() >= settings.limits().maxRecipients()) {
+        // LMTP owes a reply for each successful RCPT, so there a repeated address counts too.
+        int recipients = settings.lmtp() ? tx.successfulRcpts().size() : tx.recipientCount();
+        if (recipients >= settings.limits().maxRecipients()) {
             refused("rcpt", Replies.TOO_MANY_RECIPIENTS, COMPONENT);
             reply(Replies.TOO_MANY_RECIPIENTS);  // RFC 5321 §4.5.3.1.10
             return;
@@ -386,7 +411,8 @@ final class SmtpSession {
         }
         SmtpReply refusal = body.refusal();
         if (refusal != null) {
-            refuse(endTransaction(), refusal, COMPONENT);  // the transaction has failed (RFC 3030 §3)
+            // The transaction has failed (RFC 3030 §3); only the LAST chunk's is LMTP's final answer.
+            refuse(endTransaction(), refusal, COMPONENT, c.last());
         } else if (!c.last()) {
             reply(Replies.chunkReceived(c.size()));
         } else {
@@ -504,7 +530,11 @@ final class SmtpSession {
                 errors = 0;
                 junkCommands = 0;
                 TransactionLog.queued(client, t);
-                reply(Replies.queued(t.queueId()));
+                if (settings.lmtp()) {
+                    t.successfulRcpts().forEach(r -> reply(Replies.accepted(r, t.queueId())));
+                } else {
+                    reply(Replies.queued(t.queueId()));
+                }
             } else {
                 refuse(t, replyFor(error, "enqueue " + t.queueId()), componentOf(error));
             }
@@ -513,12 +543,25 @@ final class SmtpSession {
 
     /** Refuses a message after its content; {@code component} raised the refusal. */
     private void refuse(Transaction t, SmtpReply refusal, String component) {
+        refuse(t, refusal, component, true);
+    }
+
+    /**
+     * Refuses a message; {@code contentEnded} when this answers the end of its content, which LMTP
+     * answers once for each successful RCPT (RFC 2033 §4.2), counted as one error.
+     */
+    private void refuse(Transaction t, SmtpReply refusal, String component, boolean contentEnded) {
         Exception cause = t.body().storageError();
         if (cause != null) {
             TransactionLog.LOG.warn("{}: writing the message failed", t.queueId(), cause);
         }
         refused("data", refusal, component);
         TransactionLog.refused(client, t, refusal);
+        if (settings.lmtp() && contentEnded && refusal.code() != 421) {
+            for (int i = 1; i < t.successfulRcpts().size(); i++) {
+                io.send(refusal);
+            }
+        }
         reply(refusal);
     }
 

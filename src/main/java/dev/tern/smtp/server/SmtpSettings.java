@@ -9,17 +9,23 @@ import java.util.List;
 
 /**
  * What every session of one SMTP listener shares: its name, the server's host name, limits, the
- * backend, TLS and AUTH, and the replies computed once (greeting, base EHLO keywords).
+ * backend, TLS and AUTH, whether it speaks LMTP (RFC 2033) instead of SMTP, and the replies
+ * computed once (greeting, base EHLO keywords).
  */
 record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace,
-                    SmtpBackend backend, SmtpSecurity security) {
+                    SmtpBackend backend, SmtpSecurity security, boolean lmtp) {
 
     SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend) {
         this(listener, hostname, limits, protocolTrace, backend, SmtpSecurity.none());
     }
 
+    SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean protocolTrace, SmtpBackend backend,
+                 SmtpSecurity security) {
+        this(listener, hostname, limits, protocolTrace, backend, security, false);
+    }
+
     SmtpReply greeting() {
-        return Replies.greeting(hostname);
+        return lmtp ? Replies.lmtpGreeting(hostname) : Replies.greeting(hostname);
     }
 
     SmtpReply heloReply() {
@@ -35,7 +41,8 @@ record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean
      * The EHLO keywords (RFC 5321 §4.1.1.1): PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
      * (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and BINARYMIME
      * (RFC 3030), DSN (RFC 3461), STARTTLS before TLS only (RFC 3207 §4.2), AUTH with the mechanisms
-     * this connection may use (RFC 4954 §3), HELP. VRFY is a base command, not a keyword.
+     * this connection may use (RFC 4954 §3), HELP. VRFY is a base command, not a keyword. LMTP's
+     * LHLO is answered with the same keywords (RFC 2033 §5 requires PIPELINING).
      */
     SmtpReply ehloReply(boolean tlsActive, List<String> mechanisms) {
         List<String> lines = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + limits.maxMessageSize(),

@@ -13,13 +13,15 @@ import java.util.Map;
 
 /**
  * One mail transaction (RFC 5321 §3.3): from MAIL to the end of the content, or to RSET. Holds the
- * sender and its parameters, the accepted recipients (each once, in order), and once content has
- * started, the queue id and the body being written.
+ * sender and its parameters, the accepted recipients (each once, in order), every successful RCPT
+ * (repeats included: LMTP answers each after the content), and once content has started, the
+ * queue id and the body being written.
  */
 final class Transaction {
 
     private final SmtpCommand.Mail mail;
     private final Map<MailAddress, Recipient> recipients = new LinkedHashMap<>();
+    private final List<MailAddress> successfulRcpts = new ArrayList<>();
     private String queueId;
     private MessageBody body;
     private LineEndingCheck lineCheck;
@@ -36,10 +38,16 @@ final class Transaction {
     /** Adds an accepted recipient; a repeated address is kept once, with its first parameters. */
     void addRecipient(Recipient r) {
         recipients.putIfAbsent(r.address(), r);
+        successfulRcpts.add(r.address());
     }
 
     int recipientCount() {
         return recipients.size();
+    }
+
+    /** The address of each successful RCPT, in order, a repeated one as often as it came. */
+    List<MailAddress> successfulRcpts() {
+        return successfulRcpts;
     }
 
     List<Recipient> recipients() {

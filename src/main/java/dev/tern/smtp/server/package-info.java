@@ -1,6 +1,8 @@
 /**
  * The SMTP server: RFC 5321 sessions over the listeners of {@link dev.tern.net}, handing
- * recipients and messages to an {@link dev.tern.smtp.server.SmtpBackend}.
+ * recipients and messages to an {@link dev.tern.smtp.server.SmtpBackend}. The same sessions speak
+ * LMTP (RFC 2033) on a server made by {@link dev.tern.smtp.server.SmtpServer#lmtp}: LHLO, and a
+ * reply for each successful RCPT after the content.
  *
  * <p>Reading order: {@link dev.tern.smtp.server.SmtpServer} (entry point) →
  * {@link dev.tern.smtp.server.SmtpSessionHandler} (bytes, framing, timeouts) →

@@ -60,12 +60,24 @@ abstract class SmtpServerTestSupport {
 
     /** A server on the named listener with the given TLS and AUTH. */
     SmtpServer start(String listener, SmtpLimits limits, boolean trace, SmtpSecurity security) {
-        backend = new FakeBackend(Set.of("example.test", HOSTNAME),
-                Set.of("alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test",
-                        "jörg@example.test", "postmaster@" + HOSTNAME));
+        backend = fakeBackend();
         server = new SmtpServer(listener, HOSTNAME, limits, trace, backend, security, transport);
         server.start(List.of(new ListenAddress("127.0.0.1", 0)));
         return server;
+    }
+
+    /** An LMTP server (RFC 2033) on the same backend. */
+    SmtpServer startLmtp(SmtpLimits limits) {
+        backend = fakeBackend();
+        server = SmtpServer.lmtp("lmtp", HOSTNAME, limits, false, backend, transport);
+        server.start(List.of(new ListenAddress("127.0.0.1", 0)));
+        return server;
+    }
+
+    private static FakeBackend fakeBackend() {
+        return new FakeBackend(Set.of("example.test", HOSTNAME),
+                Set.of("alice@example.test", "bob@example.test", "carol@example.test", "dave@example.test",
+                        "jörg@example.test", "postmaster@" + HOSTNAME));
     }
 
     SmtpTestClient connect() throws IOException {
