@@ -101,7 +101,8 @@ final class AdminUserCommand {
         @Option(names = "--scope", paramLabel = "SCOPE", required = true,
                 description = "What it may do (repeat for more): admin, domains:read, domains:write, accounts:read, "
                         + "accounts:write, queue:read, queue:write, tracking:read, credentials:read, credentials:write, "
-                        + "webhooks:read, webhooks:write, suppressions:read, suppressions:write, settings:read.")
+                        + "webhooks:read, webhooks:write, suppressions:read, suppressions:write, access:read, "
+                        + "access:write, settings:read.")
         List<String> scopes = new ArrayList<>();
 
         @Option(names = "--domain", paramLabel = "DOMAIN",

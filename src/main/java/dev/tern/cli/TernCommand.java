@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "An all-in-one mail server.",
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
                 AliasCommand.class, SieveCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
-                SendCommand.class, SuppressionCommand.class,
+                SendCommand.class, SuppressionCommand.class, AccessCommand.class,
                 AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, BackupCommand.class, CheckCommand.class})
 public final class TernCommand {
 

@@ -17,6 +17,8 @@ final class RejectionReason {
                 return "rate_limit";
             case "greylist":
                 return "greylisted";
+            case "access":
+                return "access";
             case "dnsbl", "spf", "dmarc", "helo":
                 return "policy";
             case "spam":
@@ -27,7 +29,8 @@ final class RejectionReason {
                 if (e.equals("5.1.1")) {
                     return "unknown_user";
                 }
-                return e.equals("5.7.1") ? "relay_denied" : "temporary_failure";
+                // 5.1.2: a domain not hosted here, on LMTP, which never relays
+                return e.equals("5.7.1") || e.equals("5.1.2") ? "relay_denied" : "temporary_failure";
             default:
                 break;
         }

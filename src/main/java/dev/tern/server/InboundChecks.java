@@ -1,5 +1,7 @@
 package dev.tern.server;
 
+import dev.tern.security.access.AccessList;
+
 import dev.tern.config.CheckSettings;
 import dev.tern.config.ClientNetworks;
 import dev.tern.config.ConfigException;
@@ -45,6 +47,7 @@ final class InboundChecks {
     static final String SPF = "spf";
     static final String DMARC = "dmarc";
     static final String HELO = "helo";
+    static final String ACCESS = "access";
 
     final CheckSettings settings;
     private final ClientNetworks relayFrom;
@@ -58,6 +61,8 @@ final class InboundChecks {
     /** Null when DMARC aggregate reports are off. */
     final dev.tern.security.dmarc.reports.DmarcReportCounts dmarcReports;
     final Greylist greylist;
+    /** The operator's access rules (client networks, senders). */
+    final AccessList access;
     final RateLimiter<IpNetwork> connectionsPerIp;
     final RateLimiter<IpNetwork> messagesPerIp;
     final RateLimiter<IpNetwork> recipientsPerIp;
@@ -68,8 +73,10 @@ final class InboundChecks {
     private volatile java.util.function.Consumer<String> spamScans = result -> { };
 
     InboundChecks(CheckSettings settings, RateLimitSettings limits, GreylistSettings greylisting, ClientNetworks relayFrom,
-                  String hostname, DnsResolver dns, MetadataStore store, Executor storageExecutor, Clock clock) {
+                  String hostname, DnsResolver dns, MetadataStore store, Executor storageExecutor, Clock clock,
+                  AccessList access) {
         this.settings = settings;
+        this.access = access;
         this.relayFrom = relayFrom;
         this.dns = dns;
         this.reverseDns = new ReverseDns(dns);

@@ -5,6 +5,7 @@ import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.Recipient;
+import dev.tern.security.access.AccessRule;
 import dev.tern.security.spam.SpamScan;
 import dev.tern.security.client.HeloVerdict;
 import dev.tern.security.client.IprevResult;
@@ -30,8 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * SPF check of a transaction starts at MAIL and is finished at the end of its data, where
  * {@link MessageAuthentication} puts all results together.
  *
- * <p>Order at each stage: rate limits first (cheap, and they protect what follows), then what
- * needs DNS. Nothing here blocks: every DNS question is a future.
+ * <p>Order at each stage: the operator's access rules first, then rate limits (cheap, and they
+ * protect what follows), then what needs DNS. Nothing here blocks: every DNS question is a
+ * future, and the access rules are decided from memory.
  */
 final class InboundSession implements ClientPolicy {
 
@@ -42,6 +44,10 @@ final class InboundSession implements ClientPolicy {
     private final IpNetwork rateKey;
     private CompletableFuture<IprevResult> iprev;
     private CompletableFuture<DnsblVerdict> listed;
+    /** An access rule allows the client: no block lists, greylisting or per-address rate limits. */
+    private boolean clientAllowed;
+    /** An access rule allows the sender of the current transaction: no greylisting. */
+    private boolean senderAllowed;
     private volatile String verifiedName;
     private volatile String helo;
     /** The SPF check of the current transaction, started at MAIL; null when SPF is off. */
@@ -59,17 +65,24 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * The connection rate limit decides at once; reverse DNS and the block lists are asked now,
-     * and the greeting waits for reverse DNS (its name goes into the Received header), as
-     * Postfix's does.
+     * An access rule for the client decides first; then the connection rate limit decides at once;
+     * reverse DNS and the block lists are asked now, and the greeting waits for reverse DNS (its
+     * name goes into the Received header), as Postfix's does.
      */
     @Override
     public CompletableFuture<Void> connected() {
-        if (checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(rateKey)) {
+        AccessRule rule = checks.access == null ? null : checks.access.client(client);
+        if (rule != null && rule.action() == AccessRule.Action.REJECT) {
+            log.info("client {} refused by the access rule {}", IpAddresses.format(client), rule.pattern());
+            return fail(554, "5.7.1", "Access denied", InboundChecks.ACCESS);
+        }
+        clientAllowed = rule != null;
+        if (!clientAllowed && checks.connectionsPerIp != null && !checks.connectionsPerIp.tryAcquire(rateKey)) {
             return CompletableFuture.failedFuture(new MailException(421, "4.7.0",
                     "Too many connections from your address, try again later", InboundChecks.RATE_LIMIT));
         }
-        listed = checks.dnsbl == null ? CompletableFuture.completedFuture(new DnsblVerdict.Clean())
+        listed = clientAllowed ? CompletableFuture.completedFuture(new DnsblVerdict.Allowed("access rule", List.of()))
+                : checks.dnsbl == null ? CompletableFuture.completedFuture(new DnsblVerdict.Clean())
                 : checks.dnsbl.check(client);
         iprev = checks.reverseDns.check(client);
         return iprev.handle((result, error) -> {
@@ -102,13 +115,21 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * The message rate limit, then the block lists (a listed client gets 554 at every MAIL), then
-     * SPF, which runs on while the client sends its recipients unless an SPF fail is to be refused
-     * here.
+     * An access rule for the sender, then the message rate limit, then the block lists (a listed
+     * client gets 554 at every MAIL), then SPF, which runs on while the client sends its
+     * recipients unless an SPF fail is to be refused here.
      */
     @Override
     public CompletableFuture<Void> mail(ClientInfo info, MailAddress sender) {
-        CompletableFuture<Void> limited = InboundChecks.take(checks.messagesPerIp, rateKey,
+        AccessRule rule = checks.access == null ? null : checks.access.sender(sender);
+        if (rule != null && rule.action() == AccessRule.Action.REJECT) {
+            log.info("sender <{}> from {} refused by the access rule {}", sender, IpAddresses.format(client),
+                    rule.pattern());
+            return fail(550, "5.7.1", "<" + sender + ">: Sender address rejected: Access denied", InboundChecks.ACCESS);
+        }
+        senderAllowed = rule != null;
+        CompletableFuture<Void> limited = clientAllowed ? CompletableFuture.completedFuture(null)
+                : InboundChecks.take(checks.messagesPerIp, rateKey,
                 "Too many messages from your address, slow down and try again later");
         if (limited.isCompletedExceptionally()) {
             return limited;
@@ -143,14 +164,15 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * The recipient rate limit, then greylisting (skipped for clients on an allow list).
-     * The backend has already accepted the recipient.
+     * The recipient rate limit, then greylisting (skipped for clients on an allow list, and for
+     * clients and senders an access rule allows). The backend has already accepted the recipient.
      */
     @Override
     public CompletableFuture<Void> recipient(ClientInfo info, MailAddress sender, MailAddress recipient) {
-        CompletableFuture<Void> limited = InboundChecks.take(checks.recipientsPerIp, rateKey,
+        CompletableFuture<Void> limited = clientAllowed ? CompletableFuture.completedFuture(null)
+                : InboundChecks.take(checks.recipientsPerIp, rateKey,
                 "Too many recipients from your address, slow down and try again later");
-        if (limited.isCompletedExceptionally() || checks.greylist == null) {
+        if (limited.isCompletedExceptionally() || checks.greylist == null || senderAllowed) {
             return limited;
         }
         return listed.thenCompose(verdict -> {

@@ -17,6 +17,7 @@ import dev.tern.forwarding.SenderRewriting;
 import dev.tern.store.BlobStore;
 import dev.tern.store.MetadataStore;
 import dev.tern.suppression.SuppressionList;
+import dev.tern.security.access.AccessList;
 import dev.tern.tracking.DeliveryTracker;
 import dev.tern.tracking.MessageTrace;
 import dev.tern.webhooks.Webhooks;
@@ -53,6 +54,7 @@ public final class Services implements AutoCloseable {
     private final SmtpCredentials smtpCredentials;
     private final SieveScripts sieveScripts;
     private final SuppressionList suppressions;
+    private final AccessList access;
     private final SenderRewriting senderRewriting;
     /** For the checks of published records: made at the first check, without a cache. */
     private DnsResolver checkResolver;
@@ -95,6 +97,7 @@ public final class Services implements AutoCloseable {
         this.sieveScripts = new SieveScripts(metadata, new SieveEngine(), Clock.systemUTC());
         this.suppressions = new SuppressionList(metadata, config.suppression(), directory::isLocalDomain,
                 Clock.systemUTC());
+        this.access = new AccessList(metadata, storageExecutor, Clock.systemUTC());
     }
 
     /** A resolver without a cache, for checks of what is published now; closed with these services. */
@@ -185,6 +188,11 @@ public final class Services implements AutoCloseable {
 
     public SuppressionList suppressions() {
         return suppressions;
+    }
+
+    /** The operator's access rules for mail from other servers. */
+    public AccessList access() {
+        return access;
     }
 
     /**

@@ -394,7 +394,8 @@ public final class TernServer implements AutoCloseable {
             transport = new ServerTransport(0, metrics.connections(), config.proxyProtocol(),
                     ServerTransport.PROXY_HEADER_TIMEOUT);
             inbound = new InboundChecks(config.checks(), config.rateLimits(), config.greylisting(), config.relayFrom(),
-                    config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC());
+                    config.hostname(), dns, services.metadata(), services.storageExecutor(), Clock.systemUTC(),
+                    services.access().load());
             inbound.observeSpamScans(metrics::spamScan);
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tern-housekeeping");
@@ -526,6 +527,7 @@ public final class TernServer implements AutoCloseable {
         admin.register(new dev.tern.admin.api.SieveRoutes(services.directory(), services.sieveScripts()));
         admin.register(new dev.tern.admin.api.MailboxRoutes(services.directory(), services.mailboxes()));
         admin.register(new SuppressionRoutes(services.suppressions()));
+        admin.register(new dev.tern.admin.api.AccessRoutes(services.access()));
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }

@@ -99,7 +99,7 @@ final class TernSmtpBackend implements SmtpBackend {
         @Override
         public CompletableFuture<Void> connected() {
             return CompletableFuture.failedFuture(new MailException(554, "5.7.1",
-                    "Access denied: this address may not use LMTP", COMPONENT));
+                    "Access denied: this address may not use LMTP", InboundChecks.ACCESS));
         }
     };
 

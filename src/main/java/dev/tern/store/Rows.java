@@ -460,4 +460,16 @@ public final class Rows {
     public record Suppression(String address, String domain, String reason, String status, String detail,
                               String queueId, Instant createdAt, Instant expiresAt) {
     }
+
+    /**
+     * An operator's access rule for mail from other servers.
+     *
+     * @param pattern a client network ({@code 203.0.113.0/24}), a sender address (its key) or a
+     *                sender domain (A-label)
+     * @param kind    {@code client} or {@code sender}
+     * @param action  {@code reject} or {@code allow}
+     * @param note    why, in the operator's words; may be null
+     */
+    public record AccessRule(String pattern, String kind, String action, String note, Instant createdAt) {
+    }
 }

@@ -47,6 +47,8 @@ public interface StoreTx {
 
     AnnotationDao annotations();
 
+    AccessRuleDao accessRules();
+
     /** Runs after the transaction is durably committed (for example: delete a blob nobody uses). */
     void afterCommit(Runnable action);
 

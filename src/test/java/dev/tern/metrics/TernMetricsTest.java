@@ -187,6 +187,9 @@ class TernMetricsTest {
     void refusalsAreNamedByTheirComponentAndCode() {
         assertThat(RejectionReason.of("rcpt", 550, "5.7.1", "smtp-policy")).isEqualTo("relay_denied");
         assertThat(RejectionReason.of("rcpt", 550, "5.1.1", "smtp-policy")).isEqualTo("unknown_user");
+        assertThat(RejectionReason.of("rcpt", 550, "5.1.2", "smtp-policy")).isEqualTo("relay_denied");
+        assertThat(RejectionReason.of("connect", 554, "5.7.1", "access")).isEqualTo("access");
+        assertThat(RejectionReason.of("mail", 550, "5.7.1", "access")).isEqualTo("access");
         assertThat(RejectionReason.of("rcpt", 451, "4.3.0", "smtp-policy")).isEqualTo("temporary_failure");
         assertThat(RejectionReason.of("mail", 552, "5.3.4", "smtp")).isEqualTo("too_big");
         assertThat(RejectionReason.of("data", 552, "5.3.4", "smtp")).isEqualTo("too_big");

@@ -64,6 +64,26 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void accessRulesAreReplacedListedInOrderAndRemoved() {
+        Instant t = Instant.parse("2026-12-02T10:00:00Z");
+        store.writeAndWait(tx -> {
+            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "reject", "spam run", t));
+            tx.accessRules().put(new Rows.AccessRule("example.org", "sender", "allow", null, t));
+            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5)));
+            return null;
+        });
+        List<Rows.AccessRule> rules = store.read(tx -> tx.accessRules().all());
+        assertThat(rules).containsExactly(
+                new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5)),
+                new Rows.AccessRule("example.org", "sender", "allow", null, t));
+        boolean deleted = store.writeAndWait(tx -> tx.accessRules().delete("example.org"));
+        boolean again = store.writeAndWait(tx -> tx.accessRules().delete("example.org"));
+        assertThat(List.of(deleted, again)).containsExactly(true, false);
+        List<Rows.AccessRule> left = store.read(tx -> tx.accessRules().all());
+        assertThat(left).extracting(Rows.AccessRule::pattern).containsExactly("203.0.113.0/24");
+    }
+
+    @Test
     void suppressionsAreReplacedListedInOrderExpireAndArePurged() {
         Instant t = Instant.parse("2026-11-20T10:00:00Z");
         store.writeAndWait(tx -> {

@@ -23,6 +23,8 @@ public enum Scope {
     WEBHOOKS_WRITE("webhooks:write"),
     SUPPRESSIONS_READ("suppressions:read"),
     SUPPRESSIONS_WRITE("suppressions:write"),
+    ACCESS_READ("access:read"),
+    ACCESS_WRITE("access:write"),
     SETTINGS_READ("settings:read");
 
     private final String wireName;

@@ -1,5 +1,6 @@
 package dev.tern.store.sql;
 
+import dev.tern.store.AccessRuleDao;
 import dev.tern.store.AdminDao;
 import dev.tern.store.BlobRefDao;
 import dev.tern.store.DkimKeyDao;
@@ -45,6 +46,7 @@ public final class SqlStoreTx implements StoreTx {
     private final SqlSuppressionDao suppressions;
     private final SqlAclDao acls;
     private final SqlAnnotationDao annotations;
+    private final SqlAccessRuleDao accessRules;
     private final SqlDomainOwnershipDao domainOwnership;
     private final SqlSmtpCredentialDao smtpCredentials;
     private final SqlAdminDao admin;
@@ -101,6 +103,7 @@ public final class SqlStoreTx implements StoreTx {
         this.suppressions = new SqlSuppressionDao(db);
         this.acls = new SqlAclDao(db);
         this.annotations = new SqlAnnotationDao(db);
+        this.accessRules = new SqlAccessRuleDao(db);
         this.domainOwnership = new SqlDomainOwnershipDao(db);
         this.smtpCredentials = new SqlSmtpCredentialDao(db);
         this.admin = new SqlAdminDao(db);
@@ -193,6 +196,11 @@ public final class SqlStoreTx implements StoreTx {
     @Override
     public AnnotationDao annotations() {
         return annotations;
+    }
+
+    @Override
+    public AccessRuleDao accessRules() {
+        return accessRules;
     }
 
     @Override

@@ -1,0 +1,205 @@
+package dev.tern.security.access;
+
+import dev.tern.mail.IpNetwork;
+import dev.tern.mail.MailAddress;
+import dev.tern.store.MetadataStore;
+import dev.tern.store.Rows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The operator's access rules, kept in the metadata store and decided from a snapshot in memory.
+ * The management methods ({@link #rules()}, {@link #put}, {@link #delete}) block on the store and
+ * serve the command line and the admin API; the decisions ({@link #client}, {@link #sender})
+ * never block and serve the SMTP sessions.
+ */
+public final class AccessList {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessList.class);
+    /** How old the snapshot may grow before a decision has it read again. */
+    static final Duration FRESH_FOR = Duration.ofSeconds(1);
+
+    private final MetadataStore store;
+    private final Executor storageExecutor;
+    private final Clock clock;
+    private final AtomicBoolean reloading = new AtomicBoolean();
+    private volatile Snapshot snapshot;
+
+    /**
+     * @param storageExecutor where the snapshot is read again; null for a list that only manages
+     *                        rules (the command line), whose decisions read the store at once
+     */
+    public AccessList(MetadataStore store, Executor storageExecutor, Clock clock) {
+        this.store = store;
+        this.storageExecutor = storageExecutor;
+        this.clock = clock;
+    }
+
+    // ---- management ---------------------------------------------------------------------------
+
+    /** Every rule, ordered by pattern. Blocking: reads the store. */
+    public List<AccessRule> rules() {
+        return store.read(tx -> tx.accessRules().all()).stream().map(AccessRule::fromRow).toList();
+    }
+
+    /**
+     * Adds the rule for what an operator typed, or replaces the rule of the same pattern; returns
+     * it as stored. Blocking: writes the store.
+     *
+     * @throws IllegalArgumentException when the pattern or the note is not acceptable
+     */
+    public AccessRule put(String pattern, AccessRule.Action action, String note) {
+        String n = note == null || note.isBlank() ? null : note.strip();
+        AccessRule rule = AccessRule.of(pattern, action, n, clock.instant());
+        store.writeAndWait(tx -> {
+            tx.accessRules().put(rule.toRow());
+            return null;
+        });
+        stale();
+        return rule;
+    }
+
+    /**
+     * Removes the rule of a pattern, written as it was added or in its normalised form; false when
+     * there is none. Blocking: writes the store.
+     *
+     * @throws IllegalArgumentException when the text is no pattern at all
+     */
+    public boolean delete(String pattern) {
+        String key = AccessRule.of(pattern, AccessRule.Action.REJECT, null, clock.instant()).pattern();
+        boolean deleted = store.writeAndWait(tx -> tx.accessRules().delete(key));
+        stale();
+        return deleted;
+    }
+
+    // ---- decisions ----------------------------------------------------------------------------
+
+    /** What the most specific client rule does to this address, or null when none matches. */
+    public AccessRule client(InetAddress address) {
+        return address == null ? null : current().client(address);
+    }
+
+    /**
+     * What the most specific sender rule does to this envelope sender: its address's rule, else
+     * its domain's or the nearest parent domain's; null when none matches, and for the null sender.
+     */
+    public AccessRule sender(MailAddress sender) {
+        return sender == null ? null : current().sender(sender);
+    }
+
+    /** Reads the rules now (at start, so that the first connections are decided by them). */
+    public AccessList load() {
+        snapshot = Snapshot.of(store.read(tx -> tx.accessRules().all()), clock.instant());
+        return this;
+    }
+
+    /** This process changed the rules: the next decision reads them again, deciding by these meanwhile. */
+    private void stale() {
+        Snapshot s = snapshot;
+        if (s != null) {
+            snapshot = new Snapshot(s.networks(), s.senders(), Instant.EPOCH);
+        }
+    }
+
+    /**
+     * The snapshot to decide by. Past {@link #FRESH_FOR} it is read again on the storage executor
+     * while decisions go on with the old one; without an executor it is read at once.
+     */
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        boolean old = s == null || s.readAt().plus(FRESH_FOR).isBefore(clock.instant());
+        if (old && storageExecutor == null) {
+            return load().snapshot;
+        }
+        if (old && reloading.compareAndSet(false, true)) {
+            try {
+                storageExecutor.execute(this::reload);
+            } catch (RuntimeException e) {
+                reloading.set(false);
+                log.warn("cannot read the access rules again: {}", e.toString());
+            }
+        }
+        return s != null ? s : Snapshot.EMPTY;
+    }
+
+    private void reload() {
+        try {
+            load();
+        } catch (RuntimeException e) {
+            log.warn("reading the access rules failed, deciding by the last ones read: {}", e.toString());
+        } finally {
+            reloading.set(false);
+        }
+    }
+
+    /** The rules at one moment, indexed for decisions. */
+    private record Snapshot(List<Network> networks, Map<String, AccessRule> senders, Instant readAt) {
+
+        static final Snapshot EMPTY = new Snapshot(List.of(), Map.of(), Instant.EPOCH);
+
+        static Snapshot of(List<Rows.AccessRule> rows, Instant readAt) {
+            List<Network> networks = new java.util.ArrayList<>();
+            Map<String, AccessRule> senders = new HashMap<>();
+            for (Rows.AccessRule row : rows) {
+                AccessRule rule;
+                try {
+                    rule = AccessRule.fromRow(row);
+                    if (rule.kind() == AccessRule.Kind.CLIENT) {
+                        networks.add(new Network(IpNetwork.parse(rule.pattern()), rule));
+                    } else {
+                        senders.put(rule.pattern(), rule);
+                    }
+                } catch (IllegalArgumentException e) {
+                    log.warn("access rule {} is not understood, skipped: {}", row.pattern(), e.getMessage());
+                }
+            }
+            networks.sort(Comparator.comparingInt((Network n) -> n.network().prefixLength()).reversed());
+            return new Snapshot(List.copyOf(networks), Map.copyOf(senders), readAt);
+        }
+
+        AccessRule client(InetAddress address) {
+            for (Network n : networks) {
+                if (n.network().contains(address)) {
+                    return n.rule();
+                }
+            }
+            return null;
+        }
+
+        AccessRule sender(MailAddress sender) {
+            if (senders.isEmpty()) {
+                return null;
+            }
+            AccessRule byAddress = senders.get(sender.key());
+            if (byAddress != null) {
+                return byAddress;
+            }
+            String domain = sender.asciiDomain();
+            while (true) {
+                AccessRule byDomain = senders.get(domain);
+                if (byDomain != null) {
+                    return byDomain;
+                }
+                int dot = domain.indexOf('.');
+                if (dot < 0) {
+                    return null;
+                }
+                domain = domain.substring(dot + 1);
+            }
+        }
+    }
+
+    private record Network(IpNetwork network, AccessRule rule) {
+    }
+}

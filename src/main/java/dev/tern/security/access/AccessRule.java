@@ -1,0 +1,118 @@
+package dev.tern.security.access;
+
+import dev.tern.mail.IpNetwork;
+import dev.tern.mail.MailAddress;
+import dev.tern.store.Rows;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One access rule: a client network ({@code 203.0.113.7}, {@code 203.0.113.0/24},
+ * {@code 2001:db8::/48}), a sender address ({@code user@example.org}) or a sender domain
+ * ({@code example.org} or {@code @example.org}, subdomains included), and what is done to mail
+ * that matches it.
+ *
+ * @param pattern the normalised form: the network with its prefix length, the address's lookup
+ *                key, the domain in A-labels
+ * @param note    why, in the operator's words; may be null
+ */
+public record AccessRule(String pattern, Kind kind, Action action, String note, Instant createdAt) {
+
+    /** Longest note kept. */
+    public static final int MAX_NOTE = 500;
+
+    /** What a rule matches. */
+    public enum Kind {
+        /** The address of the client that connects. */
+        CLIENT,
+        /** The envelope sender (MAIL FROM): an address, or every address of a domain. */
+        SENDER
+    }
+
+    /** What a rule does to what it matches. */
+    public enum Action {
+        /**
+         * A client is refused at connection ({@code 554 5.7.1}); a sender at MAIL
+         * ({@code 550 5.7.1}).
+         */
+        REJECT,
+        /**
+         * A client skips the block lists, greylisting and the per-address rate limits; a sender
+         * skips greylisting.
+         */
+        ALLOW;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code reject} or {@code allow}. */
+        public static Action of(String word) {
+            for (Action a : values()) {
+                if (a.word().equals(word)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("\"" + word + "\" is not an action: reject or allow");
+        }
+    }
+
+    /**
+     * The rule for what an operator typed.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the pattern or the note
+     */
+    public static AccessRule of(String text, Action action, String note, Instant createdAt) {
+        if (note != null && note.length() > MAX_NOTE) {
+            throw new IllegalArgumentException("the note is longer than " + MAX_NOTE + " characters");
+        }
+        if (note != null && note.chars().anyMatch(c -> c < 32 || c == 127)) {
+            throw new IllegalArgumentException("the note has control characters");
+        }
+        String t = text == null ? "" : text.trim();
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("empty pattern: give a client network (203.0.113.0/24), "
+                    + "a sender address (user@example.org) or a sender domain (example.org)");
+        }
+        if (t.startsWith("@")) {
+            return new AccessRule(domain(t.substring(1), text), Kind.SENDER, action, note, createdAt);
+        }
+        if (t.contains("@")) {
+            try {
+                return new AccessRule(MailAddress.parse(t).key(), Kind.SENDER, action, note, createdAt);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"" + text + "\" is not an address: " + e.getMessage());
+            }
+        }
+        if (t.contains(":") || t.contains("/") || t.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+            IpNetwork network = IpNetwork.parse(t);
+            return new AccessRule(network.toString(), Kind.CLIENT, action, note, createdAt);
+        }
+        return new AccessRule(domain(t, text), Kind.SENDER, action, note, createdAt);
+    }
+
+    private static String domain(String d, String text) {
+        if (!d.contains(".")) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a domain such as example.org");
+        }
+        try {
+            MailAddress.checkDomain(d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a domain: " + e.getMessage());
+        }
+        if (d.startsWith("[")) {
+            throw new IllegalArgumentException("\"" + text + "\" is an address literal: give the network instead");
+        }
+        return MailAddress.toAsciiDomain(d);
+    }
+
+    static AccessRule fromRow(Rows.AccessRule r) {
+        return new AccessRule(r.pattern(), Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), Action.of(r.action()),
+                r.note(), r.createdAt());
+    }
+
+    Rows.AccessRule toRow() {
+        return new Rows.AccessRule(pattern, kind.name().toLowerCase(Locale.ROOT), action.word(), note, createdAt);
+    }
+}
