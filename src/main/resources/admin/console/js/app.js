@@ -12,6 +12,7 @@ import * as credentials from './pages/credentials.js';
 import * as queue from './pages/queue.js';
 import * as trace from './pages/trace.js';
 import * as suppressions from './pages/suppressions.js';
+import * as access from './pages/access.js';
 import * as webhooks from './pages/webhooks.js';
 
 const routes = [
@@ -28,6 +29,7 @@ const routes = [
   { path: /^\/trace$/, page: trace.renderSearch, nav: '#/trace' },
   { path: /^\/trace\/([^/]+)$/, page: trace.renderMessage, nav: '#/trace' },
   { path: /^\/suppressions$/, page: suppressions.render, nav: '#/suppressions' },
+  { path: /^\/access$/, page: access.render, nav: '#/access' },
   { path: /^\/webhooks$/, page: webhooks.renderList, nav: '#/webhooks' },
   { path: /^\/webhooks\/([^/]+)$/, page: webhooks.renderDeliveries, nav: '#/webhooks' },
 ];
