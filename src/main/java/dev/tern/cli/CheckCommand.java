@@ -16,6 +16,7 @@ import dev.tern.dns.DnsAnswer;
 import dev.tern.dns.DnsResolver;
 import dev.tern.dns.ValidatedAnswer;
 import dev.tern.mail.IpAddresses;
+import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.net.tls.SelfSignedCredentials;
@@ -132,6 +133,7 @@ final class CheckCommand implements Callable<Integer> {
                     + "cannot point at it; set hostname = \"mail.example.org\" (a name with an A or AAAA record)");
         }
         checkListeners(c, f);
+        checkLmtp(c, f);
         checkDataDir(c, f);
         checkTls(c, f);
         try (Services s = new Services(c, 1)) {
@@ -308,6 +310,32 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */
+    /**
+     * LMTP delivers into every mailbox without authentication or checks, so who may connect
+     * ({@code [lmtp] allow_from}) is its only guard: networks on the Internet there are a hole, and
+     * none at all leaves the listener useless.
+     */
+    private static void checkLmtp(TernConfig c, Findings f) {
+        if (c.listener(TernConfig.LMTP_LISTENER).isEmpty()) {
+            return;
+        }
+        List<String> allowed = c.lmtp().allowFrom().entries();
+        if (allowed.isEmpty()) {
+            f.warn("lmtp", "lmtp.allow_from is empty: every client of the lmtp listener is refused");
+            return;
+        }
+        List<String> open = allowed.stream().filter(n -> {
+            IpNetwork network = IpNetwork.parse(n);
+            return network.prefixLength() == 0 || !IpAddresses.isPrivate(network.address());
+        }).toList();
+        if (!open.isEmpty()) {
+            f.warn("lmtp", "lmtp.allow_from has " + String.join(", ", open) + ": clients there may put mail into "
+                    + "every mailbox without authentication or checks; list only the hosts of the MTA in front");
+        } else {
+            f.ok("lmtp", "clients from " + String.join(", ", allowed));
+        }
+    }
+
     private static void checkDataDir(TernConfig c, Findings f) {
         Path dir = c.dataDir();
         Path existing = dir;

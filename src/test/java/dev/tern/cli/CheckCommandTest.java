@@ -112,6 +112,22 @@ class CheckCommandTest {
     }
 
     @Test
+    void theLmtpListenerIsSaidToBeOpenToTheNetworksItAllows() throws Exception {
+        assertThat(check("--no-dns").out()).doesNotContain("lmtp");
+        Files.writeString(config, Files.readString(config).replace("# lmtp = [\"127.0.0.1:24\"]",
+                "lmtp = [\"127.0.0.1:0\"]"));
+        assertThat(check("--no-dns").out()).contains("ok    lmtp       clients from 127.0.0.0/8, ::1/128\n");
+        append("[lmtp]\nallow_from = [\"10.0.0.0/8\", \"0.0.0.0/0\", \"203.0.113.5\"]\n");
+        Result r = check("--no-dns");
+        assertThat(r.out()).contains("warn  lmtp       lmtp.allow_from has 0.0.0.0/0, 203.0.113.5/32: clients there may "
+                + "put mail into every mailbox without authentication or checks; list only the hosts of the MTA in front");
+        Files.writeString(config, Files.readString(config).replace("allow_from = [\"10.0.0.0/8\", \"0.0.0.0/0\", \"203.0.113.5\"]",
+                "allow_from = []"));
+        assertThat(check("--no-dns").out()).contains("warn  lmtp       lmtp.allow_from is empty: every client of the "
+                + "lmtp listener is refused");
+    }
+
+    @Test
     void reportsAreSaidToBeSignedOrNot() throws Exception {
         append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n"
                 + "[checks.dmarc_reports]\nenabled = true\nfrom = \"dmarc-reports@example.org\"\n");
