@@ -67,6 +67,8 @@ public final class SieveDelivery {
     private final String hostname;
     private final Clock clock;
     private volatile java.util.function.Consumer<String> actionObserver = action -> { };
+    /** Where scripts' {@code :user} and {@code :detail} split local parts (RFC 5233). */
+    private String recipientDelimiter = "+";
 
     /** @param forwarding makes the redirected copies, with their sender rewritten */
     public SieveDelivery(MetadataStore store, MailboxService mailboxes, MailQueue queue, SieveEngine engine,
@@ -78,6 +80,15 @@ public final class SieveDelivery {
         this.engine = engine;
         this.hostname = hostname;
         this.clock = clock;
+    }
+
+    /**
+     * Sets the recipient delimiter of plus addressing ({@code [delivery] recipient_delimiter};
+     * "" when it is off) that scripts' {@code :user} and {@code :detail} split at; returns this.
+     */
+    public SieveDelivery usingRecipientDelimiter(String delimiter) {
+        this.recipientDelimiter = delimiter;
+        return this;
     }
 
     /**
@@ -114,7 +125,8 @@ public final class SieveDelivery {
             return new SequenceInputStream(new ByteArrayInputStream(trace), mailboxes.openContent(message.blobId()));
         };
         FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
-                mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account));
+                mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account))
+                .withRecipientDelimiter(recipientDelimiter);
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
         List<String> notes = new ArrayList<>();
         if (outcome.error() != null) {

@@ -359,7 +359,8 @@ public final class TernServer implements AutoCloseable {
             Forwarding forwarding = new Forwarding(services.mailboxes(), services.queue(), services.senderRewriting(),
                     services.directory()::isLocalDomain, config.hostname(), Clock.systemUTC());
             SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
-                    services.sieveScripts().engine(), forwarding, config.hostname(), Clock.systemUTC());
+                    services.sieveScripts().engine(), forwarding, config.hostname(), Clock.systemUTC())
+                    .usingRecipientDelimiter(config.recipientDelimiter());
             sieve.observeActions(metrics::sieveAction);
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
                     services.mailboxes(), retry, services.storageExecutor(), recorder, sieve, forwarding);

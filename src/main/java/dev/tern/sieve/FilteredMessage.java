@@ -65,6 +65,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private final List<Action> actions = new ArrayList<>();
     private Flags flags = Flags.NONE;
     private Clock clock = Clock.systemDefaultZone();
+    private String recipientDelimiter = "+";
     private String bodyText;
     private String bodyRaw;
 
@@ -270,6 +271,20 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     @Override
     public void setFlags(Flags flags) {
         this.flags = flags;
+    }
+
+    @Override
+    public String recipientDelimiter() {
+        return recipientDelimiter;
+    }
+
+    /**
+     * Sets the recipient delimiter {@code :user} and {@code :detail} split at ({@code "+"} unless
+     * set; "" for none); returns this message.
+     */
+    public FilteredMessage withRecipientDelimiter(String delimiter) {
+        this.recipientDelimiter = delimiter;
+        return this;
     }
 
     @Override

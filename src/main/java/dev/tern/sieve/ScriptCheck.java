@@ -47,15 +47,15 @@ final class ScriptCheck {
 
     /** COMPARATOR and MATCH-TYPE (RFC 5228 §2.7), with the relational match types (RFC 5231 §4). */
     private static final Map<String, TagValue> MATCH = Map.of(":is", TagValue.NONE, ":contains", TagValue.NONE,
-            ":matches", TagValue.NONE, ":value", TagValue.STRING, ":count", TagValue.STRING,
+            ":matches", TagValue.NONE, ":regex", TagValue.NONE, ":value", TagValue.STRING, ":count", TagValue.STRING,
             ":comparator", TagValue.STRING);
     private static final Map<String, TagValue> ADDRESS = with(MATCH, Map.of(":all", TagValue.NONE,
-            ":localpart", TagValue.NONE, ":domain", TagValue.NONE));
+            ":localpart", TagValue.NONE, ":domain", TagValue.NONE, ":user", TagValue.NONE, ":detail", TagValue.NONE));
     /** The tags of currentdate and date (RFC 5260 §4, §5). */
     private static final Map<String, TagValue> CURRENTDATE = with(MATCH, Map.of(":zone", TagValue.STRING));
     private static final Map<String, TagValue> DATE = with(CURRENTDATE, Map.of(":originalzone", TagValue.NONE));
 
-    private static final Set<String> MATCH_TYPES = Set.of(":is", ":contains", ":matches", ":value", ":count");
+    private static final Set<String> MATCH_TYPES = Set.of(":is", ":contains", ":matches", ":regex", ":value", ":count");
 
     private static final Map<String, Spec> COMMANDS = Map.ofEntries(
             Map.entry("require", new Spec(null, Map.of(), 1, 0, false)),
@@ -98,10 +98,12 @@ final class ScriptCheck {
     /**
      * The tags that belong to an extension rather than to the command that takes them: keep's and
      * fileinto's {@code :flags} (RFC 5232 §5), {@code :copy} (RFC 3894), {@code :create} (RFC 5490 §3.2),
-     * the relational match types (RFC 5231 §4).
+     * the relational match types (RFC 5231 §4), the address parts of subaddress (RFC 5233 §4), the
+     * match type of regex (draft-ietf-sieve-regex).
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
-            ":create", "mailbox", ":value", "relational", ":count", "relational");
+            ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
+            ":detail", "subaddress", ":regex", "regex");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -111,7 +113,7 @@ final class ScriptCheck {
 
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
-            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric");
+            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -207,7 +209,8 @@ final class ScriptCheck {
             throw error(test, "size needs one of :over or :under and a number");
         }
         long matchTypes = parts.tags().stream().filter(MATCH_TYPES::contains).count();
-        long addressParts = parts.tags().stream().filter(t -> Set.of(":all", ":localpart", ":domain").contains(t)).count();
+        long addressParts = parts.tags().stream()
+                .filter(t -> Set.of(":all", ":localpart", ":domain", ":user", ":detail").contains(t)).count();
         long transforms = parts.tags().stream().filter(t -> Set.of(":raw", ":text").contains(t)).count();
         long zones = parts.tags().stream().filter(t -> Set.of(":zone", ":originalzone").contains(t)).count();
         if (matchTypes > 1 || addressParts > 1 || transforms > 1 || zones > 1) {
@@ -324,10 +327,20 @@ final class ScriptCheck {
             throw error(node, what + ": a variable name before the flags needs the extension \"variables\", "
                     + "which is not supported");
         }
-        if (numeric && (tags.contains(":contains") || tags.contains(":matches"))) {
+        if (numeric && (tags.contains(":contains") || tags.contains(":matches") || tags.contains(":regex"))) {
             // RFC 4790 §9.1: i;ascii-numeric orders and compares for equality; it has no substrings
             throw error(node, what + ": the comparator i;ascii-numeric takes :is, :value or :count, not "
-                    + (tags.contains(":contains") ? ":contains" : ":matches"));
+                    + (tags.contains(":contains") ? ":contains" : tags.contains(":matches") ? ":matches" : ":regex"));
+        }
+        if (tags.contains(":regex") && !strings.isEmpty()) {
+            // the keys come last; a bad expression is the script's error, found before it is stored
+            for (String key : strings.get(strings.size() - 1)) {
+                try {
+                    dev.tern.sieve.commands.RegexMatch.compile(key, false);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw error(node, what + ": \"" + key + "\" is not a regular expression: " + e.getDescription());
+                }
+            }
         }
         if (strings.size() != spec.positional()) {
             throw error(node, what + " takes " + count(spec.positional(), "argument") + ", not " + strings.size());

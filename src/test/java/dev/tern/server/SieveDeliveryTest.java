@@ -392,4 +392,25 @@ class SieveDeliveryTest {
         assertThat(tern.content(box("anna@example.test", "Low").get(0))).contains("Whenever you like");
         assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Urgent");
     }
+
+    @Test
+    void plusAddressedMailIsFiledByItsDetail() throws Exception {
+        script("anna@example.test", """
+                require ["fileinto", "envelope", "subaddress"];
+                if envelope :detail "to" "lists" {
+                    fileinto "Lists";
+                } elsif envelope :detail :matches "to" "*" {
+                    fileinto "Other details";
+                }
+                """);
+        send("jane@example.org", "anna+lists@example.test", "A list", "X-Any", "x");
+        send("jane@example.org", "anna+shop@example.test", "A shop", "X-Any", "x");
+        send("jane@example.org", "anna@example.test", "Plain", "X-Any", "x");
+        await().atMost(Duration.ofSeconds(20)).until(() -> hasMailbox("anna@example.test", "Lists")
+                && hasMailbox("anna@example.test", "Other details") && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Lists").get(0))).contains("A list");
+        assertThat(tern.content(box("anna@example.test", "Other details").get(0))).contains("A shop");
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Plain");
+    }
 }

@@ -239,7 +239,7 @@ class SieveEngineTest {
     void theCapabilityListsTheExtensions() {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
-                        "relational", "date", "comparator-i;ascii-numeric"));
+                        "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

@@ -32,11 +32,16 @@ public final class AddressTest extends AbstractTest {
         if (args.strings().size() != 2) {
             throw context.getCoordinate().syntaxException("expecting header names and keys");
         }
+        String delimiter = RunState.of(mail, context).recipientDelimiter();
         List<String> values = new ArrayList<>();
         for (String name : args.strings().get(0)) {
             for (MailAdapter.Address a : mail.parseAddresses(name)) {
                 // :count counts addresses, so it takes each whole, whose part may be empty
-                values.add((comparison.counts() ? AddressPart.ALL : part).of(a.getLocalPart(), a.getDomain()));
+                String value = (comparison.counts() ? AddressPart.ALL : part).of(a.getLocalPart(), a.getDomain(),
+                        delimiter);
+                if (value != null) {
+                    values.add(value);
+                }
             }
         }
         return comparison.test(values, part.keys(args.strings().get(1)), context);

@@ -13,13 +13,15 @@ import java.util.Set;
  * MATCH-TYPE arguments of RFC 5228 §2.7, with the relational match types {@code :value} and
  * {@code :count} of RFC 5231. {@code :is} and {@code :contains} go to jSieve's comparators as
  * jSieve's own tests did, so scripts behave as before; {@code :matches} to {@link Wildcard}, which
- * cannot be made to backtrack; the relational ones use the
+ * cannot be made to backtrack; {@code :regex} (the regex extension) to {@link RegexMatch}, whose
+ * backtracking is bounded; the relational ones use the
  * comparators' orderings ({@link Collation}). The default is {@code :is} with
  * {@code i;ascii-casemap} (RFC 5228 §2.7.1, §2.7.3). A test is true when any value and any key
  * satisfy the match (RFC 5228 §2.7.1, RFC 5231 §4).
  *
  * @param comparator the comparator's name, lower case
- * @param matchType  {@code :is}, {@code :contains}, {@code :matches}, {@code :value} or {@code :count}
+ * @param matchType  {@code :is}, {@code :contains}, {@code :matches}, {@code :regex}, {@code :value} or
+ *                   {@code :count}
  * @param relation   the operator of {@code :value} or {@code :count}, else null
  */
 record Comparison(String comparator, String matchType, Relation relation) {
@@ -27,7 +29,7 @@ record Comparison(String comparator, String matchType, Relation relation) {
     /** The tags of COMPARATOR and MATCH-TYPE that a string follows. */
     static final Set<String> VALUED = Set.of(":comparator", ":value", ":count");
     /** The tags of MATCH-TYPE that stand alone. */
-    static final Set<String> BARE = Set.of(":is", ":contains", ":matches");
+    static final Set<String> BARE = Set.of(":is", ":contains", ":matches", ":regex");
 
     /** Reads the comparator and match type from a test's tags. */
     static Comparison of(ParsedArguments args, SieveContext context) throws SieveException {
@@ -84,6 +86,8 @@ record Comparison(String comparator, String matchType, Relation relation) {
         for (String value : values) {
             for (String key : keys) {
                 boolean match = relation != null ? relation.holds(Collation.compare(comparator, value, key))
+                        : matchType.equals(":regex")
+                        ? RegexMatch.find(value, key, comparator.equals("i;ascii-casemap"))
                         : matchType.equals(":matches") && !comparator.equals("i;ascii-numeric")
                         ? Wildcard.matches(value, key, comparator.equals("i;ascii-casemap"))
                         : ComparatorUtils.match(comparator, matchType, value, key, context);

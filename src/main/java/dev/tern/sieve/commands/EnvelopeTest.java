@@ -31,18 +31,23 @@ public final class EnvelopeTest extends AbstractTest {
         if (!(mail instanceof EnvelopeAccessors envelope)) {
             throw context.getCoordinate().commandException("the message has no envelope");
         }
+        String delimiter = RunState.of(mail, context).recipientDelimiter();
         List<String> values = new ArrayList<>();
         for (String name : args.strings().get(0)) {
             for (String address : envelope.getMatchingEnvelope(name)) {
-                values.add(part == AddressPart.ALL ? address : split(part, address));
+                String value = part == AddressPart.ALL ? address : split(part, address, delimiter);
+                if (value != null) {
+                    values.add(value);
+                }
             }
         }
         return comparison.test(values, AddressPart.of(args).keys(args.strings().get(1)), context);
     }
 
-    private static String split(AddressPart part, String address) {
+    private static String split(AddressPart part, String address, String delimiter) {
         int at = address.indexOf('@');
-        return at < 0 ? part.of(address, "") : part.of(address.substring(0, at), address.substring(at + 1));
+        return at < 0 ? part.of(address, "", delimiter)
+                : part.of(address.substring(0, at), address.substring(at + 1), delimiter);
     }
 
     @Override

@@ -21,6 +21,12 @@ public interface RunState {
     /** Replaces the flags the internal variable holds. */
     void setFlags(Flags flags);
 
+    /**
+     * The recipient delimiter of plus addressing ({@code [delivery] recipient_delimiter}) that
+     * {@code :user} and {@code :detail} split local parts at (RFC 5233); "" when it is off.
+     */
+    String recipientDelimiter();
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 
