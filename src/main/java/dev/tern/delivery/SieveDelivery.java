@@ -208,7 +208,7 @@ public final class SieveDelivery {
         }
         return name -> {
             try {
-                return names.contains(MailboxNames.normalize(name));
+                return names.contains(MailboxNames.normalize(name)) || mailboxes.mayPostToShared(account.id(), name);
             } catch (MailboxException e) {
                 return false;
             }

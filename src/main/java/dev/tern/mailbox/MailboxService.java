@@ -200,6 +200,32 @@ public final class MailboxService {
     }
 
     /**
+     * Whether delivery for this account may file into another account's mailbox of this name
+     * ({@code Shared/owner@domain/NAME}): what Sieve's {@code mailboxexists} says of such a name
+     * (RFC 5490 §3.1: it exists and this account may put mail there, the post right {@code p}).
+     * The owner's quota is not weighed: it may have room by the time mail comes.
+     */
+    public boolean mayPostToShared(long accountId, String name) {
+        String normalized;
+        try {
+            normalized = MailboxNames.normalize(name);
+        } catch (MailboxException e) {
+            return false;
+        }
+        if (!MailboxAccess.looksShared(normalized)) {
+            return false;
+        }
+        return store.read(tx -> {
+            try {
+                MailboxAccess.Reached r = access.reach(tx, accountId, normalized);
+                return !r.own() && r.rights().has('p') && r.mailbox().selectable();
+            } catch (MailboxException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
      * The name of the account's mailbox for junk mail: the one marked {@code \Junk} (RFC 6154),
      * whatever the user renamed it to, else {@code Junk} (created on delivery when missing).
      */

@@ -81,4 +81,28 @@ class SieveIntoSharedMailboxTest {
         assertThat(tern.mailbox(ALICE, "Incoming")).isEmpty();
         assertThat(tern.inbox(BOB)).hasSize(2);
     }
+
+    @Test
+    void mailboxexistsIsTrueForASharedMailboxTheAccountMayPostTo() throws Exception {
+        tern.services().sieveScripts().put(bob, "main", """
+                require ["fileinto", "mailbox"];
+                if mailboxexists "Shared/alice@example.test/Incoming" {
+                    fileinto "Can post";
+                } else {
+                    fileinto "Cannot post";
+                }
+                """);
+        share("lr");
+        tern.submit("customer@example.org", "Subject: without p\r\n\r\nhello\r\n", BOB);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.services().mailboxes().mailbox(bob, "Cannot post")
+                .isPresent());
+        share("+p");
+        tern.submit("customer@example.org", "Subject: with p\r\n\r\nhello\r\n", BOB);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.services().mailboxes().mailbox(bob, "Can post")
+                .isPresent());
+        assertThat(tern.content(tern.mailbox(BOB, "Cannot post").get(0))).contains("Subject: without p");
+        assertThat(tern.content(tern.mailbox(BOB, "Can post").get(0))).contains("Subject: with p");
+        assertThat(tern.services().mailboxes().mayPostToShared(bob, "Shared/alice@example.test/Nothing")).isFalse();
+        assertThat(tern.services().mailboxes().mayPostToShared(alice, "Incoming")).as("not a shared name").isFalse();
+    }
 }
