@@ -5,5 +5,7 @@ CREATE TABLE access_rules (
     kind        TEXT   NOT NULL,               -- client | sender
     action      TEXT   NOT NULL,               -- reject | allow
     note        TEXT,                          -- why, in the operator's words
-    created_at  BIGINT NOT NULL
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT                         -- NULL: until deleted
 );
+CREATE INDEX access_rules_by_expiry ON access_rules (expires_at);

@@ -4,5 +4,7 @@ CREATE TABLE access_rules (
     kind        TEXT   COLLATE "C" NOT NULL,
     action      TEXT   COLLATE "C" NOT NULL,
     note        TEXT   COLLATE "C",
-    created_at  BIGINT NOT NULL
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT
 );
+CREATE INDEX access_rules_by_expiry ON access_rules (expires_at);

@@ -1,5 +1,6 @@
 package dev.tern.cli;
 
+import dev.tern.config.Durations;
 import dev.tern.security.access.AccessRule;
 import dev.tern.server.Services;
 import picocli.CommandLine.Command;
@@ -58,13 +59,16 @@ final class AccessCommand {
         @Option(names = "--note", paramLabel = "TEXT", description = "Why, shown with the rule.")
         String note;
 
+        @Option(names = "--for", paramLabel = "DURATION", description = "For this long (\"24h\", \"7d\"); default: until deleted.")
+        String keepFor;
+
         Put(AccessRule.Action action) {
             this.action = action;
         }
 
         @Override
         int run(Services s, PrintWriter out) {
-            AccessRule r = s.access().put(pattern, action, note);
+            AccessRule r = s.access().put(pattern, action, note, keepFor == null ? null : Durations.parse(keepFor));
             out.println(line(r));
             return 0;
         }
@@ -90,9 +94,10 @@ final class AccessCommand {
         }
     }
 
-    /** One rule on one line: action, kind, pattern, since, note. */
+    /** One rule on one line: action, kind, pattern, since, until, note. */
     static String line(AccessRule r) {
         return r.action().word() + "  " + r.kind().name().toLowerCase(java.util.Locale.ROOT) + "  " + r.pattern()
-                + "  since " + r.createdAt() + (r.note() == null ? "" : "  " + r.note());
+                + "  since " + r.createdAt() + (r.expiresAt() == null ? "" : "  until " + r.expiresAt())
+                + (r.note() == null ? "" : "  " + r.note());
     }
 }

@@ -870,6 +870,11 @@ public final class TernServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("housekeeping of the receiving checks failed: {}", e.toString());
         }
+        try {
+            services.access().purgeExpired();
+        } catch (RuntimeException e) {
+            log.warn("removing expired access rules failed: {}", e.toString());
+        }
     }
 
     @Override

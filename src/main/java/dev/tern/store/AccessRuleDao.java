@@ -1,5 +1,6 @@
 package dev.tern.store;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,12 +9,15 @@ import java.util.List;
  */
 public interface AccessRuleDao {
 
-    /** Every rule, ordered by pattern. */
-    List<Rows.AccessRule> all();
+    /** Every rule not expired by {@code now}, ordered by pattern. */
+    List<Rows.AccessRule> all(Instant now);
 
     /** Adds a rule, or replaces the one of the same pattern. */
     void put(Rows.AccessRule rule);
 
     /** Removes the rule of a pattern; false when there was none. */
     boolean delete(String pattern);
+
+    /** Forgets the rules that expired before {@code now}; returns how many. */
+    int purgeExpired(Instant now);
 }

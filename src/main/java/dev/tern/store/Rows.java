@@ -468,8 +468,10 @@ public final class Rows {
      *                sender domain (A-label)
      * @param kind    {@code client} or {@code sender}
      * @param action  {@code reject} or {@code allow}
-     * @param note    why, in the operator's words; may be null
+     * @param note      why, in the operator's words; may be null
+     * @param expiresAt null when it stays until deleted
      */
-    public record AccessRule(String pattern, String kind, String action, String note, Instant createdAt) {
+    public record AccessRule(String pattern, String kind, String action, String note, Instant createdAt,
+                             Instant expiresAt) {
     }
 }

@@ -60,6 +60,11 @@ class AccessApiTest {
         return body;
     }
 
+    private static Map<String, Object> withKeepFor(Map<String, Object> rule, String keepFor) {
+        rule.put("keep_for", keepFor);
+        return rule;
+    }
+
     @Test
     void addReplaceListAndDelete() throws Exception {
         AdminClient.Answer made = api.post("/api/access", rule("198.51.100.7/24", "reject", "spam run"));
@@ -68,6 +73,12 @@ class AccessApiTest {
         assertThat(made.json().get("kind").asText()).isEqualTo("client");
         assertThat(made.json().get("action").asText()).isEqualTo("reject");
         assertThat(made.json().get("note").asText()).isEqualTo("spam run");
+        assertThat(made.json().get("expires_at").isNull()).isTrue();
+        AdminClient.Answer forADay = api.post("/api/access", withKeepFor(rule("192.0.2.99", "reject", null), "24h"));
+        assertThat(forADay.status()).isEqualTo(201);
+        assertThat(java.time.Duration.between(java.time.Instant.parse(forADay.json().get("created_at").asText()),
+                java.time.Instant.parse(forADay.json().get("expires_at").asText()))).isEqualTo(Duration.ofHours(24));
+        assertThat(api.delete("/api/access?pattern=192.0.2.99").status()).isEqualTo(204);
         assertThat(api.post("/api/access", rule("@Bücher.example", "allow", null)).json().get("pattern").asText())
                 .isEqualTo("xn--bcher-kva.example");
         // The same pattern again replaces its rule.
@@ -105,6 +116,12 @@ class AccessApiTest {
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.errorMessage()).contains("note is longer than 500");
         assertThat(api.delete("/api/access").status()).isEqualTo(400);
+        a = api.post("/api/access", withKeepFor(rule("192.0.2.1", "reject", null), "soon"));
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorMessage()).isEqualTo("keep_for: expected a duration such as \"24h\" or \"7d\", got \"soon\"");
+        a = api.post("/api/access", withKeepFor(rule("192.0.2.1", "reject", null), "0s"));
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.errorMessage()).startsWith("keep_for: from 1s to 36500d");
         assertThat(api.get("/api/access").json().get("rules")).isEmpty();
     }
 

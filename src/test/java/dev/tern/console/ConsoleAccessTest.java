@@ -52,9 +52,11 @@ class ConsoleAccessTest extends ConsoleTest {
         addRule("localhost", "reject", null);
         assertThat(browser.alert()).contains("\"localhost\" is not a domain");
 
+        browser.type(By.name("keep_for"), "7d");
         addRule("alerts@Monitoring.example", "allow", null);
         list = browser.waitForText(By.id("access-list"), "alerts@monitoring.example");
         assertThat(list).contains("sender").contains("allow");
+        assertThat(tern.services().access().rules().get(1).expiresAt()).as("for 7d").isNotNull();
         assertThat(tern.services().access().rules()).extracting(AccessRule::pattern, AccessRule::action)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("203.0.113.0/24", AccessRule.Action.REJECT),
                         org.assertj.core.groups.Tuple.tuple("alerts@monitoring.example", AccessRule.Action.ALLOW));

@@ -81,7 +81,9 @@ class AccessRulesTest {
         assertThat(dialogue("127.0.0.9", "a@sender.test")[1]).as("exempt: never judged").startsWith("250");
 
         // A narrower allow wins over the wider reject, and spares greylisting and the rate limit.
-        assertThat(cli("access", "allow", "127.0.0.3").code()).isZero();
+        InProcessCli.Result allowed = cli("access", "allow", "127.0.0.3", "--for", "2h");
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).startsWith("allow  client  127.0.0.3/32  since ").contains("  until ");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(dialogue("127.0.0.3", "a@sender.test")[2]).startsWith("250"));
         for (int i = 0; i < 3; i++) {   // over messages_per_ip = 2/1h

@@ -67,19 +67,28 @@ public abstract class MetadataStoreContract {
     void accessRulesAreReplacedListedInOrderAndRemoved() {
         Instant t = Instant.parse("2026-12-02T10:00:00Z");
         store.writeAndWait(tx -> {
-            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "reject", "spam run", t));
-            tx.accessRules().put(new Rows.AccessRule("example.org", "sender", "allow", null, t));
-            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5)));
+            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "reject", "spam run", t, null));
+            tx.accessRules().put(new Rows.AccessRule("example.org", "sender", "allow", null, t, null));
+            tx.accessRules().put(new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5),
+                    t.plusSeconds(3600)));
+            tx.accessRules().put(new Rows.AccessRule("198.51.100.0/24", "client", "reject", null, t, t.plusSeconds(60)));
             return null;
         });
-        List<Rows.AccessRule> rules = store.read(tx -> tx.accessRules().all());
+        List<Rows.AccessRule> rules = store.read(tx -> tx.accessRules().all(t));
         assertThat(rules).containsExactly(
-                new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5)),
-                new Rows.AccessRule("example.org", "sender", "allow", null, t));
+                new Rows.AccessRule("198.51.100.0/24", "client", "reject", null, t, t.plusSeconds(60)),
+                new Rows.AccessRule("203.0.113.0/24", "client", "allow", "partner", t.plusSeconds(5), t.plusSeconds(3600)),
+                new Rows.AccessRule("example.org", "sender", "allow", null, t, null));
+        List<Rows.AccessRule> later = store.read(tx -> tx.accessRules().all(t.plusSeconds(60)));
+        assertThat(later).as("expired rules are not read").extracting(Rows.AccessRule::pattern)
+                .containsExactly("203.0.113.0/24", "example.org");
+        int early = store.writeAndWait(tx -> tx.accessRules().purgeExpired(t.plusSeconds(59)));
+        int due = store.writeAndWait(tx -> tx.accessRules().purgeExpired(t.plusSeconds(60)));
+        assertThat(List.of(early, due)).containsExactly(0, 1);
         boolean deleted = store.writeAndWait(tx -> tx.accessRules().delete("example.org"));
         boolean again = store.writeAndWait(tx -> tx.accessRules().delete("example.org"));
         assertThat(List.of(deleted, again)).containsExactly(true, false);
-        List<Rows.AccessRule> left = store.read(tx -> tx.accessRules().all());
+        List<Rows.AccessRule> left = store.read(tx -> tx.accessRules().all(t));
         assertThat(left).extracting(Rows.AccessRule::pattern).containsExactly("203.0.113.0/24");
     }
 

@@ -9,9 +9,11 @@ import dev.tern.admin.http.ApiRequest;
 import dev.tern.admin.http.ApiResponse;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.admin.http.RouteTable;
+import dev.tern.config.Durations;
 import dev.tern.security.access.AccessList;
 import dev.tern.security.access.AccessRule;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,7 +34,9 @@ public final class AccessRoutes implements RouteGroup {
                        @JsonPropertyDescription("client (a network) or sender (an address or a domain)") String kind,
                        @JsonPropertyDescription("reject or allow") String action,
                        @JsonPropertyDescription("why, in the operator's words; may be null") String note,
-                       String createdAt) {
+                       String createdAt,
+                       @JsonPropertyDescription("when it stops applying by itself; null: when it is deleted")
+                       String expiresAt) {
     }
 
     public record RuleList(List<Rule> rules) {
@@ -44,7 +48,9 @@ public final class AccessRoutes implements RouteGroup {
                           @JsonProperty(required = true) @JsonPropertyDescription("reject: refuse it; allow: spare "
                                   + "a network the block lists, greylisting and rate limits, a sender greylisting")
                           String action,
-                          @JsonPropertyDescription("why, shown with the rule") String note) {
+                          @JsonPropertyDescription("why, shown with the rule") String note,
+                          @JsonPropertyDescription("how long it applies, e.g. 24h or 7d (s, m, h or d); left out: "
+                                  + "until it is deleted") String keepFor) {
     }
 
     private final AccessList access;
@@ -74,8 +80,9 @@ public final class AccessRoutes implements RouteGroup {
                     } catch (IllegalArgumentException e) {
                         throw ApiException.invalidField("action: " + e.getMessage());
                     }
+                    Duration keepFor = keepFor(body.keepFor());
                     try {
-                        return ApiResponse.created(rule(access.put(body.pattern(), action, body.note())));
+                        return ApiResponse.created(rule(access.put(body.pattern(), action, body.note(), keepFor)));
                     } catch (IllegalArgumentException e) {
                         throw ApiException.invalidField("pattern: " + e.getMessage());
                     }
@@ -108,8 +115,26 @@ public final class AccessRoutes implements RouteGroup {
         }
     }
 
+    /** The keep_for of a request, checked here so that its error names the field; null when left out. */
+    private static Duration keepFor(String text) {
+        if (text == null) {
+            return null;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ApiException.invalidField("keep_for: expected a duration such as \"24h\" or \"7d\", got \"" + text + "\"");
+        }
+        if (d.isZero() || d.isNegative() || d.compareTo(AccessList.MAX_KEEP_FOR) > 0) {
+            throw ApiException.invalidField("keep_for: from 1s to " + AccessList.MAX_KEEP_FOR.toDays()
+                    + "d; leave it out to keep the rule until it is deleted");
+        }
+        return d;
+    }
+
     private static Rule rule(AccessRule a) {
         return new Rule(a.pattern(), a.kind().name().toLowerCase(Locale.ROOT), a.action().word(), a.note(),
-                a.createdAt().toString());
+                a.createdAt().toString(), a.expiresAt() == null ? null : a.expiresAt().toString());
     }
 }

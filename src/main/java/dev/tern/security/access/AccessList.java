@@ -48,20 +48,35 @@ public final class AccessList {
 
     // ---- management ---------------------------------------------------------------------------
 
-    /** Every rule, ordered by pattern. Blocking: reads the store. */
+    /** The longest a rule may last by itself: a century, far beyond any reason to let one end. */
+    public static final Duration MAX_KEEP_FOR = Duration.ofDays(36_500);
+
+    /** Every rule in force, ordered by pattern. Blocking: reads the store. */
     public List<AccessRule> rules() {
-        return store.read(tx -> tx.accessRules().all()).stream().map(AccessRule::fromRow).toList();
+        Instant now = clock.instant();
+        return store.read(tx -> tx.accessRules().all(now)).stream().map(AccessRule::fromRow).toList();
+    }
+
+    /** A rule that stays until it is deleted; see {@link #put(String, AccessRule.Action, String, Duration)}. */
+    public AccessRule put(String pattern, AccessRule.Action action, String note) {
+        return put(pattern, action, note, null);
     }
 
     /**
      * Adds the rule for what an operator typed, or replaces the rule of the same pattern; returns
      * it as stored. Blocking: writes the store.
      *
-     * @throws IllegalArgumentException when the pattern or the note is not acceptable
+     * @param keepFor how long it applies (a day's block of a spam run); null until it is deleted
+     * @throws IllegalArgumentException when the pattern, the note or the duration is not acceptable
      */
-    public AccessRule put(String pattern, AccessRule.Action action, String note) {
+    public AccessRule put(String pattern, AccessRule.Action action, String note, Duration keepFor) {
+        if (keepFor != null && (keepFor.isNegative() || keepFor.isZero() || keepFor.compareTo(MAX_KEEP_FOR) > 0)) {
+            throw new IllegalArgumentException("a rule lasts from a second to " + MAX_KEEP_FOR.toDays()
+                    + " days; leave the duration out to keep it until it is deleted");
+        }
         String n = note == null || note.isBlank() ? null : note.strip();
-        AccessRule rule = AccessRule.of(pattern, action, n, clock.instant());
+        Instant now = clock.instant();
+        AccessRule rule = AccessRule.of(pattern, action, n, now, keepFor == null ? null : now.plus(keepFor));
         store.writeAndWait(tx -> {
             tx.accessRules().put(rule.toRow());
             return null;
@@ -77,7 +92,7 @@ public final class AccessList {
      * @throws IllegalArgumentException when the text is no pattern at all
      */
     public boolean delete(String pattern) {
-        String key = AccessRule.of(pattern, AccessRule.Action.REJECT, null, clock.instant()).pattern();
+        String key = AccessRule.of(pattern, AccessRule.Action.REJECT, null, clock.instant(), null).pattern();
         boolean deleted = store.writeAndWait(tx -> tx.accessRules().delete(key));
         stale();
         return deleted;
@@ -87,7 +102,7 @@ public final class AccessList {
 
     /** What the most specific client rule does to this address, or null when none matches. */
     public AccessRule client(InetAddress address) {
-        return address == null ? null : current().client(address);
+        return address == null ? null : current().client(address, clock.instant());
     }
 
     /**
@@ -95,13 +110,20 @@ public final class AccessList {
      * its domain's or the nearest parent domain's; null when none matches, and for the null sender.
      */
     public AccessRule sender(MailAddress sender) {
-        return sender == null ? null : current().sender(sender);
+        return sender == null ? null : current().sender(sender, clock.instant());
     }
 
     /** Reads the rules now (at start, so that the first connections are decided by them). */
     public AccessList load() {
-        snapshot = Snapshot.of(store.read(tx -> tx.accessRules().all()), clock.instant());
+        Instant now = clock.instant();
+        snapshot = Snapshot.of(store.read(tx -> tx.accessRules().all(now)), now);
         return this;
+    }
+
+    /** Forgets the rules that have expired; returns how many. Blocking: writes the store. */
+    public int purgeExpired() {
+        Instant now = clock.instant();
+        return store.writeAndWait(tx -> tx.accessRules().purgeExpired(now));
     }
 
     /** This process changed the rules: the next decision reads them again, deciding by these meanwhile. */
@@ -168,27 +190,28 @@ public final class AccessList {
             return new Snapshot(List.copyOf(networks), Map.copyOf(senders), readAt);
         }
 
-        AccessRule client(InetAddress address) {
+        /** The most specific rule in force at {@code now} (one read before it ended is passed over). */
+        AccessRule client(InetAddress address, Instant now) {
             for (Network n : networks) {
-                if (n.network().contains(address)) {
+                if (n.network().contains(address) && inForce(n.rule(), now)) {
                     return n.rule();
                 }
             }
             return null;
         }
 
-        AccessRule sender(MailAddress sender) {
+        AccessRule sender(MailAddress sender, Instant now) {
             if (senders.isEmpty()) {
                 return null;
             }
             AccessRule byAddress = senders.get(sender.key());
-            if (byAddress != null) {
+            if (inForce(byAddress, now)) {
                 return byAddress;
             }
             String domain = sender.asciiDomain();
             while (true) {
                 AccessRule byDomain = senders.get(domain);
-                if (byDomain != null) {
+                if (inForce(byDomain, now)) {
                     return byDomain;
                 }
                 int dot = domain.indexOf('.');
@@ -198,6 +221,10 @@ public final class AccessList {
                 domain = domain.substring(dot + 1);
             }
         }
+    }
+
+    private static boolean inForce(AccessRule rule, Instant now) {
+        return rule != null && (rule.expiresAt() == null || rule.expiresAt().isAfter(now));
     }
 
     private record Network(IpNetwork network, AccessRule rule) {

@@ -15,9 +15,11 @@ import java.util.Locale;
  *
  * @param pattern the normalised form: the network with its prefix length, the address's lookup
  *                key, the domain in A-labels
- * @param note    why, in the operator's words; may be null
+ * @param note      why, in the operator's words; may be null
+ * @param expiresAt when it stops applying by itself; null when it stays until deleted
  */
-public record AccessRule(String pattern, Kind kind, Action action, String note, Instant createdAt) {
+public record AccessRule(String pattern, Kind kind, Action action, String note, Instant createdAt,
+                         Instant expiresAt) {
 
     /** Longest note kept. */
     public static final int MAX_NOTE = 500;
@@ -63,7 +65,7 @@ public record AccessRule(String pattern, Kind kind, Action action, String note, 
      *
      * @throws IllegalArgumentException saying what is wrong with the pattern or the note
      */
-    public static AccessRule of(String text, Action action, String note, Instant createdAt) {
+    public static AccessRule of(String text, Action action, String note, Instant createdAt, Instant expiresAt) {
         if (note != null && note.length() > MAX_NOTE) {
             throw new IllegalArgumentException("the note is longer than " + MAX_NOTE + " characters");
         }
@@ -76,20 +78,20 @@ public record AccessRule(String pattern, Kind kind, Action action, String note, 
                     + "a sender address (user@example.org) or a sender domain (example.org)");
         }
         if (t.startsWith("@")) {
-            return new AccessRule(domain(t.substring(1), text), Kind.SENDER, action, note, createdAt);
+            return new AccessRule(domain(t.substring(1), text), Kind.SENDER, action, note, createdAt, expiresAt);
         }
         if (t.contains("@")) {
             try {
-                return new AccessRule(MailAddress.parse(t).key(), Kind.SENDER, action, note, createdAt);
+                return new AccessRule(MailAddress.parse(t).key(), Kind.SENDER, action, note, createdAt, expiresAt);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"" + text + "\" is not an address: " + e.getMessage());
             }
         }
         if (t.contains(":") || t.contains("/") || t.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
             IpNetwork network = IpNetwork.parse(t);
-            return new AccessRule(network.toString(), Kind.CLIENT, action, note, createdAt);
+            return new AccessRule(network.toString(), Kind.CLIENT, action, note, createdAt, expiresAt);
         }
-        return new AccessRule(domain(t, text), Kind.SENDER, action, note, createdAt);
+        return new AccessRule(domain(t, text), Kind.SENDER, action, note, createdAt, expiresAt);
     }
 
     private static String domain(String d, String text) {
@@ -109,10 +111,11 @@ public record AccessRule(String pattern, Kind kind, Action action, String note, 
 
     static AccessRule fromRow(Rows.AccessRule r) {
         return new AccessRule(r.pattern(), Kind.valueOf(r.kind().toUpperCase(Locale.ROOT)), Action.of(r.action()),
-                r.note(), r.createdAt());
+                r.note(), r.createdAt(), r.expiresAt());
     }
 
     Rows.AccessRule toRow() {
-        return new Rows.AccessRule(pattern, kind.name().toLowerCase(Locale.ROOT), action.word(), note, createdAt);
+        return new Rows.AccessRule(pattern, kind.name().toLowerCase(Locale.ROOT), action.word(), note, createdAt,
+                expiresAt);
     }
 }

@@ -16,22 +16,28 @@ export async function render(view, params, q, ctx) {
     h('option', { value: 'reject' }, 'Reject'),
     h('option', { value: 'allow' }, 'Allow'));
   const note = h('input', { name: 'note', placeholder: 'spam run, ticket 4711' });
+  const keepFor = h('input', { name: 'keep_for', autocapitalize: 'none', spellcheck: 'false', placeholder: '24h' });
   const add = form({ class: 'stack-form', 'aria-labelledby': 'add-rule-title' }, [
     h('h2', { id: 'add-rule-title' }, 'Add a rule'),
     h('div', { class: 'grid-fields' },
       field('Pattern', pattern, 'A client network (203.0.113.7, 203.0.113.0/24, 2001:db8::/48), a sender address '
         + '(user@example.org) or a sender domain with its subdomains (example.org).'),
       field('Action', choice, 'A rule for a pattern that has one replaces it.'),
-      field('Note (optional)', note, 'Why, shown with the rule.')),
+      field('Note (optional)', note, 'Why, shown with the rule.'),
+      field('For (optional)', keepFor, 'How long: 24h, 7d; empty for until it is deleted.')),
     h('button', { type: 'submit', class: 'primary' }, 'Add rule'),
   ], async () => {
     const body = { pattern: pattern.value.trim(), action: choice.value };
     if (note.value.trim()) {
       body.note = note.value.trim();
     }
+    if (keepFor.value.trim()) {
+      body.keep_for = keepFor.value.trim();
+    }
     const r = await post('/api/access', body);
     pattern.value = '';
     note.value = '';
+    keepFor.value = '';
     notify(`${r.action === 'reject' ? 'Rejecting' : 'Allowing'} ${r.pattern}.`);
     await load();
   });
@@ -47,6 +53,7 @@ export async function render(view, params, q, ctx) {
       { label: 'Action', cell: action },
       { label: 'Note', cell: (r) => r.note || h('span', { class: 'muted' }, '—') },
       { label: 'Since', cell: (r) => time(r.created_at) },
+      { label: 'Until', cell: (r) => (r.expires_at ? time(r.expires_at) : h('span', { class: 'muted' }, 'deleted')) },
       { label: 'Actions', cell: (r) => actionButton('Delete', async () => {
         if (await confirmDialog(`Delete the rule for ${r.pattern}?`)) {
           await del('/api/access' + query({ pattern: r.pattern }));

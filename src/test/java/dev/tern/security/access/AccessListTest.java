@@ -42,7 +42,7 @@ class AccessListTest {
     }
 
     private static AccessRule parse(String text) {
-        return AccessRule.of(text, AccessRule.Action.REJECT, null, Instant.EPOCH);
+        return AccessRule.of(text, AccessRule.Action.REJECT, null, Instant.EPOCH, null);
     }
 
     @Test
@@ -60,7 +60,7 @@ class AccessListTest {
         assertThatThrownBy(() -> parse("intranet")).hasMessage("\"intranet\" is not a domain such as example.org");
         assertThatThrownBy(() -> parse("300.1.2.3")).hasMessageContaining("is not an IP network");
         assertThatThrownBy(() -> parse("exa mple.org")).hasMessageStartingWith("\"exa mple.org\" is not a domain");
-        assertThatThrownBy(() -> AccessRule.of("192.0.2.1", AccessRule.Action.ALLOW, "a\nb", Instant.EPOCH))
+        assertThatThrownBy(() -> AccessRule.of("192.0.2.1", AccessRule.Action.ALLOW, "a\nb", Instant.EPOCH, null))
                 .hasMessage("the note has control characters");
         assertThatThrownBy(() -> AccessRule.Action.of("deny")).hasMessage("\"deny\" is not an action: reject or allow");
     }
@@ -112,5 +112,26 @@ class AccessListTest {
         assertThat(server.client(client).action()).isEqualTo(AccessRule.Action.REJECT);
         pending.remove(0).run();
         assertThat(server.client(client).action()).isEqualTo(AccessRule.Action.ALLOW);
+    }
+
+    @Test
+    void aRuleForAWhileEndsByItselfAndIsPurged() throws Exception {
+        AccessList list = new AccessList(store, null, clock);
+        list.put("192.0.2.0/24", AccessRule.Action.ALLOW, null);
+        AccessRule block = list.put("192.0.2.66", AccessRule.Action.REJECT, "one day", Duration.ofDays(1));
+        assertThat(block.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+        InetAddress client = InetAddress.getByName("192.0.2.66");
+        assertThat(list.client(client).action()).isEqualTo(AccessRule.Action.REJECT);
+
+        clock.advance(Duration.ofDays(1));
+        assertThat(list.client(client).action()).as("the wider rule again").isEqualTo(AccessRule.Action.ALLOW);
+        assertThat(list.rules()).extracting(AccessRule::pattern).containsExactly("192.0.2.0/24");
+        assertThat(list.purgeExpired()).isEqualTo(1);
+        assertThat(list.purgeExpired()).isZero();
+
+        assertThatThrownBy(() -> list.put("192.0.2.1", AccessRule.Action.REJECT, null, Duration.ZERO))
+                .hasMessageContaining("from a second to 36500 days");
+        assertThatThrownBy(() -> list.put("192.0.2.1", AccessRule.Action.REJECT, null, Duration.ofDays(40_000)))
+                .hasMessageContaining("from a second");
     }
 }
