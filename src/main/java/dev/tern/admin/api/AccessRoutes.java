@@ -9,7 +9,6 @@ import dev.tern.admin.http.ApiRequest;
 import dev.tern.admin.http.ApiResponse;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.admin.http.RouteTable;
-import dev.tern.config.Durations;
 import dev.tern.security.access.AccessList;
 import dev.tern.security.access.AccessRule;
 
@@ -80,7 +79,11 @@ public final class AccessRoutes implements RouteGroup {
                     } catch (IllegalArgumentException e) {
                         throw ApiException.invalidField("action: " + e.getMessage());
                     }
-                    Duration keepFor = keepFor(body.keepFor());
+                    Duration keepFor = KeepFor.parse(body.keepFor());
+                    if (keepFor != null && (keepFor.isZero() || keepFor.isNegative())) {
+                        throw ApiException.invalidField("keep_for: at least 1s; leave it out to keep the rule until "
+                                + "it is deleted");
+                    }
                     try {
                         return ApiResponse.created(rule(access.put(body.pattern(), action, body.note(), keepFor)));
                     } catch (IllegalArgumentException e) {
@@ -113,24 +116,6 @@ public final class AccessRoutes implements RouteGroup {
             throw ApiException.forbidden("the access rules are shared by every domain of this server; "
                     + "a token limited to domains may not read or change them");
         }
-    }
-
-    /** The keep_for of a request, checked here so that its error names the field; null when left out. */
-    private static Duration keepFor(String text) {
-        if (text == null) {
-            return null;
-        }
-        Duration d;
-        try {
-            d = Durations.parse(text);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw ApiException.invalidField("keep_for: expected a duration such as \"24h\" or \"7d\", got \"" + text + "\"");
-        }
-        if (d.isZero() || d.isNegative() || d.compareTo(AccessList.MAX_KEEP_FOR) > 0) {
-            throw ApiException.invalidField("keep_for: from 1s to " + AccessList.MAX_KEEP_FOR.toDays()
-                    + "d; leave it out to keep the rule until it is deleted");
-        }
-        return d;
     }
 
     private static Rule rule(AccessRule a) {

@@ -10,12 +10,10 @@ import dev.tern.admin.http.ApiRequest;
 import dev.tern.admin.http.ApiResponse;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.admin.http.RouteTable;
-import dev.tern.config.Durations;
 import dev.tern.directory.Directory;
 import dev.tern.store.Rows;
 import dev.tern.suppression.SuppressionList;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,8 +31,6 @@ public final class SuppressionRoutes implements RouteGroup {
     /** The default and the largest number of entries a page holds. */
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
-    /** The longest keep_for: a century, far beyond any reason to let an entry end by itself. */
-    static final Duration MAX_KEEP_FOR = Duration.ofDays(36_500);
 
     /** A listed address. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -104,7 +100,7 @@ public final class SuppressionRoutes implements RouteGroup {
                 .handle(r -> {
                     refuseDomainLimitedTokens(r);
                     NewSuppression body = r.body(NewSuppression.class);
-                    Rows.Suppression made = suppressions.add(body.address(), body.note(), keepFor(body.keepFor()));
+                    Rows.Suppression made = suppressions.add(body.address(), body.note(), KeepFor.parse(body.keepFor()));
                     // Answered as stored, so that it reads as GET will: the store keeps its times to
                     // its own precision. One that has already run out is answered as it was made.
                     Rows.Suppression stored = suppressions.find(made.address()).orElse(made);
@@ -157,30 +153,6 @@ public final class SuppressionRoutes implements RouteGroup {
         List<Rows.Suppression> shown = more ? found.subList(0, limit) : found;
         return new SuppressionPage(shown.stream().map(SuppressionRoutes::suppression).toList(),
                 more ? shown.get(shown.size() - 1).address() : null);
-    }
-
-    /**
-     * The keep_for of a request; null (until deleted) when it is left out. Zero and negative
-     * durations are the list's to refuse; an absurdly long one is refused here, before its end
-     * would fall outside the times the store keeps.
-     */
-    private static Duration keepFor(String text) {
-        if (text == null) {
-            return null;
-        }
-        Duration d;
-        try {
-            d = Durations.parse(text);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            // more days than a Duration holds is an ArithmeticException
-            throw ApiException.invalidField("keep_for: expected a duration such as \"12h\" or \"30d\", got \""
-                    + text + "\"");
-        }
-        if (d.compareTo(MAX_KEEP_FOR) > 0) {
-            throw ApiException.invalidField("keep_for: at most " + MAX_KEEP_FOR.toDays() + "d; leave it out to keep "
-                    + "the address listed until it is deleted");
-        }
-        return d;
     }
 
     private static Suppression suppression(Rows.Suppression s) {
