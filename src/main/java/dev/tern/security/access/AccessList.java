@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class AccessList {
                     + " days; leave the duration out to keep it until it is deleted");
         }
         String n = note == null || note.isBlank() ? null : note.strip();
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);   // as the store keeps times: shown as listed
         AccessRule rule = AccessRule.of(pattern, action, n, now, keepFor == null ? null : now.plus(keepFor));
         store.writeAndWait(tx -> {
             tx.accessRules().put(rule.toRow());
