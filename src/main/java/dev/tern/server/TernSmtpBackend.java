@@ -243,7 +243,7 @@ final class TernSmtpBackend implements SmtpBackend {
                 return null;    // an authenticated user's mail to another domain, for outbound delivery
             }
             if (TernConfig.LMTP_LISTENER.equals(client.listener())) {
-                // LMTP is final delivery: it never relays, whatever relay_from says (RFC 2033 §4.2).
+                // LMTP is final delivery into these mailboxes: it never relays, whatever relay_from says.
                 throw new MailException(550, "5.1.2", "<" + recipient + ">: Recipient address rejected: "
                         + "domain not hosted here", COMPONENT);
             }
