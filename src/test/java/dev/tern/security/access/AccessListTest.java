@@ -134,4 +134,18 @@ class AccessListTest {
         assertThatThrownBy(() -> list.put("192.0.2.1", AccessRule.Action.REJECT, null, Duration.ofDays(40_000)))
                 .hasMessageContaining("from a second");
     }
+
+    @Test
+    void whenTheStoreCannotBeReadTheLastRulesReadStillDecide() throws Exception {
+        new AccessList(store, null, clock).put("192.0.2.0/24", AccessRule.Action.REJECT, null);
+        MetadataStore failing = EmbeddedStore.openMetadata(dir, 1);
+        AccessList server = new AccessList(failing, later, clock).load();
+        failing.close();
+        clock.advance(Duration.ofSeconds(5));
+        InetAddress client = InetAddress.getByName("192.0.2.1");
+        assertThat(server.client(client).action()).isEqualTo(AccessRule.Action.REJECT);
+        pending.remove(0).run();   // the reload fails, and is logged
+        assertThat(server.client(client).action()).isEqualTo(AccessRule.Action.REJECT);
+        assertThat(pending).as("a later decision tries again").hasSize(1);
+    }
 }
