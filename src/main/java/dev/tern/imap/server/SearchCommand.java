@@ -25,9 +25,10 @@ import java.util.function.Supplier;
 /**
  * SEARCH and UID SEARCH (RFC 9051 §6.4.4) with ESEARCH's RETURN options (RFC 4731) and MODSEQ
  * (RFC 7162 §3.1.5). The protocol layer compiles the criteria; this runs them over the messages
- * the session knows, on the storage executor. CHARSET other than UTF-8 and US-ASCII is refused
- * with [BADCHARSET] (RFC 9051 §6.4.4 asks for UTF-8 only; the parser would decode any charset
- * Java knows, but the answer would then depend on the JDK).
+ * the session knows, on the storage executor. CHARSET may name any charset the JDK decodes
+ * (ISO-8859-1, windows-1252, KOI8-R, ISO-2022-JP, Shift_JIS, GB2312, Big5…), as Dovecot takes any
+ * that iconv knows: its strings are decoded from it and matched as text. Another name is refused
+ * with [BADCHARSET] (RFC 9051 §6.4.4 requires UTF-8 only).
  */
 final class SearchCommand {
 
@@ -141,13 +142,21 @@ final class SearchCommand {
         v.fields().finish();
     }
 
-    /** CHARSET other than UTF-8 and US-ASCII: NO [BADCHARSET], true. */
+    /** A CHARSET this JDK does not decode: NO [BADCHARSET], true. */
     static boolean refusedCharset(ImapSession s, String tag, String charset) {
-        if (charset != null && !charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+        if (charset != null && !decodable(charset)) {
             s.no(tag, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")), "search in UTF-8");
             return true;
         }
         return false;
+    }
+
+    private static boolean decodable(String charset) {
+        try {
+            return java.nio.charset.Charset.isSupported(charset);
+        } catch (java.nio.charset.IllegalCharsetNameException e) {
+            return false;
+        }
     }
 
     /**
