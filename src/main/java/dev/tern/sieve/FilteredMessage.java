@@ -2,6 +2,7 @@ package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.RunState;
+import dev.tern.sieve.commands.Variables;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.Body;
@@ -39,8 +40,8 @@ import java.util.function.Predicate;
  * and with encoded words decoded (RFC 5228 §5.7), its size, its envelope (RFC 5228 §5.4) and, for
  * the body test (RFC 5173), its text. The actions the script takes are collected here; Tern
  * carries them out afterwards ({@link SieveEngine}). The state Tern's own commands keep during a
- * run lives here too ({@link RunState}): the internal flag variable of imap4flags, the way to
- * ask whether the account has a mailbox, and the clock of the date tests.
+ * run lives here too ({@link RunState}): the internal flag variable of imap4flags, the variables,
+ * the way to ask whether the account has a mailbox, and the clock of the date tests.
  *
  * <p>Bounded: the header section is read up to {@link #MAX_HEADER} octets, and the body test
  * looks at the first {@link #MAX_BODY} octets of the message.
@@ -65,6 +66,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private final List<Action> actions = new ArrayList<>();
     private Flags flags = Flags.NONE;
     private Clock clock = Clock.systemDefaultZone();
+    private Variables variables = Variables.DISABLED;
     private String recipientDelimiter = "+";
     private String bodyText;
     private String bodyRaw;
@@ -297,9 +299,18 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         return clock;
     }
 
-    /** Sets the clock of the run, which the engine fixes when the run starts. */
-    void runAt(Clock clock) {
+    @Override
+    public Variables variables() {
+        return variables;
+    }
+
+    /**
+     * Starts a run: the clock the engine fixes for it, and its variables (none set yet, or
+     * {@link Variables#DISABLED} for a script that does not require them).
+     */
+    void startRun(Clock clock, Variables variables) {
         this.clock = clock;
+        this.variables = variables;
     }
 
     // ---- EnvelopeAccessors ----------------------------------------------------------------------

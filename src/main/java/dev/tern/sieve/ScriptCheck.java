@@ -2,6 +2,7 @@ package dev.tern.sieve;
 
 import dev.tern.sieve.commands.DatePart;
 import dev.tern.sieve.commands.Relation;
+import dev.tern.sieve.commands.Variables;
 import org.apache.jsieve.NumberArgument;
 import org.apache.jsieve.TagArgument;
 import org.apache.jsieve.parser.SieveNode;
@@ -74,7 +75,10 @@ final class ScriptCheck {
             Map.entry("reject", new Spec("reject", Map.of(), 1, 0, false)),
             Map.entry("vacation", new Spec("vacation", Map.of(":days", TagValue.NUMBER, ":subject", TagValue.STRING,
                     ":from", TagValue.STRING, ":addresses", TagValue.STRING_LIST, ":mime", TagValue.NONE,
-                    ":handle", TagValue.STRING), 1, 0, false)));
+                    ":handle", TagValue.STRING), 1, 0, false)),
+            Map.entry("set", new Spec("variables", Map.of(":lower", TagValue.NONE, ":upper", TagValue.NONE,
+                    ":lowerfirst", TagValue.NONE, ":upperfirst", TagValue.NONE, ":quotewildcard", TagValue.NONE,
+                    ":length", TagValue.NONE), 2, 0, false)));
 
     private static final Map<String, Spec> TESTS = Map.ofEntries(
             Map.entry("address", new Spec(null, ADDRESS, 2, 0, false)),
@@ -89,6 +93,7 @@ final class ScriptCheck {
             Map.entry("false", new Spec(null, Map.of(), 0, 0, false)),
             Map.entry("hasflag", new Spec("imap4flags", MATCH, 1, 0, false)),
             Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
+            Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
             Map.entry("date", new Spec("date", DATE, 3, 0, false)),
             Map.entry("currentdate", new Spec("date", CURRENTDATE, 2, 0, false)),
             // jSieve's body test matches with :contains only, on the text or the raw body
@@ -113,11 +118,13 @@ final class ScriptCheck {
 
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
-            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex");
+            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
     private final Set<String> required = new HashSet<>();
+    /** The variables the script names, lower case: {@code set}'s and imap4flags' (RFC 5229 §6 bounds them). */
+    private final Set<String> variableNames = new HashSet<>();
 
     private ScriptCheck() {
     }
@@ -128,14 +135,15 @@ final class ScriptCheck {
         return Map.copyOf(out);
     }
 
-    /** Checks the tree jSieve parsed from a script. */
-    static void check(Node start) throws SieveScriptException {
+    /** Checks the tree jSieve parsed from a script; returns the extensions it requires, lower case. */
+    static Set<String> check(Node start) throws SieveScriptException {
         ScriptCheck check = new ScriptCheck();
         for (int i = 0; i < start.jjtGetNumChildren(); i++) {
             if (start.jjtGetChild(i) instanceof ASTcommands commands) {
                 check.commands(commands, true);
             }
         }
+        return Set.copyOf(check.required);
     }
 
     private void commands(ASTcommands commands, boolean top) throws SieveScriptException {
@@ -173,10 +181,15 @@ final class ScriptCheck {
             if (name.equals("redirect")) {
                 single(command, parts, 0, "redirect");
                 try {
-                    dev.tern.mail.MailAddress.parse(parts.strings().get(0).get(0));
+                    if (!variable(parts.strings().get(0).get(0))) {   // else checked when it runs
+                        dev.tern.mail.MailAddress.parse(parts.strings().get(0).get(0));
+                    }
                 } catch (IllegalArgumentException e) {
                     throw error(command, "redirect to '" + parts.strings().get(0).get(0) + "': not an address");
                 }
+            }
+            if (name.equals("set")) {
+                setArguments(command, parts);
             }
             if (name.equals("fileinto") || name.equals("reject")) {
                 single(command, parts, 0, name);
@@ -224,7 +237,7 @@ final class ScriptCheck {
             }
             single(test, parts, part, "test '" + name + "': the date-part");
             String datePart = parts.strings().get(part).get(0);
-            if (DatePart.of(datePart) == null) {
+            if (!variable(datePart) && DatePart.of(datePart) == null) {
                 throw error(test, "test '" + name + "': unknown date-part '" + datePart + "' (one of year, month, "
                         + "day, date, julian, hour, minute, second, time, iso8601, std11, zone, weekday)");
             }
@@ -307,11 +320,12 @@ final class ScriptCheck {
                             throw error(node, "comparator i;ascii-numeric needs require \"comparator-i;ascii-numeric\"");
                         }
                     }
-                    if ((t.equals(":value") || t.equals(":count")) && Relation.of(list.get(0)) == null) {
+                    if ((t.equals(":value") || t.equals(":count")) && !variable(list.get(0))
+                            && Relation.of(list.get(0)) == null) {
                         throw error(node, what + ": the tag " + t + " needs one of \"gt\", \"ge\", \"lt\", \"le\", "
                                 + "\"eq\", \"ne\", not \"" + list.get(0) + "\"");
                     }
-                    if (t.equals(":zone") && DatePart.zone(list.get(0)) == null) {
+                    if (t.equals(":zone") && !variable(list.get(0)) && DatePart.zone(list.get(0)) == null) {
                         throw error(node, what + ": the tag :zone needs a zone such as \"+0100\" or \"-0500\", not \""
                                 + list.get(0) + "\"");
                     }
@@ -323,9 +337,23 @@ final class ScriptCheck {
             }
             strings.add(strings(item));
         }
+        if (!name.equals("require")) {
+            for (List<String> list : strings) {
+                references(node, what, list);
+            }
+        }
         if (VARIABLE_FIRST.contains(name) && strings.size() == spec.positional() + 1) {
-            throw error(node, what + ": a variable name before the flags needs the extension \"variables\", "
-                    + "which is not supported");
+            // setflag "name" "flags" (RFC 5232 §3), hasflag ["names"] "flags" (§4)
+            if (!required.contains("variables")) {
+                throw error(node, what + ": a variable name before the flags needs require \"variables\"");
+            }
+            List<String> names = strings.remove(0);
+            if (!name.equals("hasflag") && names.size() != 1) {
+                throw error(node, what + " takes one variable name, not a list");
+            }
+            for (String variableName : names) {
+                name(node, what, variableName);
+            }
         }
         if (numeric && (tags.contains(":contains") || tags.contains(":matches") || tags.contains(":regex"))) {
             // RFC 4790 §9.1: i;ascii-numeric orders and compares for equality; it has no substrings
@@ -335,6 +363,9 @@ final class ScriptCheck {
         if (tags.contains(":regex") && !strings.isEmpty()) {
             // the keys come last; a bad expression is the script's error, found before it is stored
             for (String key : strings.get(strings.size() - 1)) {
+                if (variable(key)) {
+                    continue;   // an expression made when it runs; a bad one fails the run then
+                }
                 try {
                     dev.tern.sieve.commands.RegexMatch.compile(key, false);
                 } catch (java.util.regex.PatternSyntaxException e) {
@@ -351,6 +382,47 @@ final class ScriptCheck {
                     : spec.tests() == 1 ? " needs one test" : " needs a list of tests"));
         }
         return new Parts(tags, strings, tests);
+    }
+
+    /** Whether the string holds a variable reference, to be expanded when it runs (RFC 5229 §3). */
+    private boolean variable(String text) {
+        return required.contains("variables") && Variables.hasReference(text);
+    }
+
+    /** Refuses a reference to a namespace, which no extension here defines (RFC 5229 §3). */
+    private void references(Node node, String what, List<String> strings) throws SieveScriptException {
+        if (!required.contains("variables")) {
+            return;
+        }
+        for (String text : strings) {
+            String namespaced = Variables.namespacedReference(text);
+            if (namespaced != null) {
+                throw error(node, what + ": the variable namespace of \"${" + namespaced + "}\" is not supported");
+            }
+        }
+    }
+
+    /** A variable name that set or imap4flags writes: an identifier, counted against the bound. */
+    private void name(Node node, String what, String name) throws SieveScriptException {
+        if (!Variables.isIdentifier(name)) {
+            throw error(node, what + ": \"" + name + "\" is not a variable name (letters, digits and \"_\", "
+                    + "not starting with a digit)");
+        }
+        variableNames.add(name.toLowerCase(java.util.Locale.ROOT));
+        if (variableNames.size() > Variables.MAX_NAMES) {
+            throw error(node, "more than " + Variables.MAX_NAMES + " variables");
+        }
+    }
+
+    /** set's name and value, and its modifiers: at most one of each precedence (RFC 5229 §4.1). */
+    private void setArguments(ASTcommand command, Parts parts) throws SieveScriptException {
+        single(command, parts, 0, "set: the variable name");
+        single(command, parts, 1, "set: the value");
+        name(command, "set", parts.strings().get(0).get(0));
+        if (parts.tags().contains(":lower") && parts.tags().contains(":upper")
+                || parts.tags().contains(":lowerfirst") && parts.tags().contains(":upperfirst")) {
+            throw error(command, "set: :lower and :upper, or :lowerfirst and :upperfirst, exclude each other");
+        }
     }
 
     private static List<String> strings(Node argument) {

@@ -3,9 +3,11 @@ package dev.tern.sieve;
 import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.AddFlagCommand;
 import dev.tern.sieve.commands.AddressTest;
+import dev.tern.sieve.commands.BodyTest;
 import dev.tern.sieve.commands.CurrentDateTest;
 import dev.tern.sieve.commands.DateTest;
 import dev.tern.sieve.commands.EnvelopeTest;
+import dev.tern.sieve.commands.ExistsTest;
 import dev.tern.sieve.commands.FileIntoAction;
 import dev.tern.sieve.commands.FileIntoCommand;
 import dev.tern.sieve.commands.HasFlag;
@@ -14,9 +16,14 @@ import dev.tern.sieve.commands.KeepAction;
 import dev.tern.sieve.commands.KeepCommand;
 import dev.tern.sieve.commands.MailboxExists;
 import dev.tern.sieve.commands.RedirectCommand;
+import dev.tern.sieve.commands.RejectCommand;
 import dev.tern.sieve.commands.RemoveFlagCommand;
 import dev.tern.sieve.commands.RequireCommand;
+import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
+import dev.tern.sieve.commands.StringTest;
+import dev.tern.sieve.commands.VacationCommand;
+import dev.tern.sieve.commands.Variables;
 import org.apache.jsieve.ConfigurationManager;
 import org.apache.jsieve.SieveConfigurationException;
 import org.apache.jsieve.SieveFactory;
@@ -54,7 +61,10 @@ import java.util.regex.Pattern;
  * that are no command's name; the imap4flags commands and the tests {@code hasflag} and
  * {@code mailboxexists} are added. The tests {@code header}, {@code address} and {@code envelope}
  * replace jSieve's to take the relational match types (RFC 5231), and the tests {@code date} and
- * {@code currentdate} (RFC 5260) read the engine's clock: the server's zone, and "now".
+ * {@code currentdate} (RFC 5260) read the engine's clock: the server's zone, and "now". The
+ * variables extension (RFC 5229) adds {@code set} and {@code string}, and jSieve's commands and
+ * tests that take strings ({@code reject}, {@code vacation}, {@code exists}, {@code body}) are
+ * replaced by ones that expand the references in them first.
  */
 public final class SieveEngine {
 
@@ -87,6 +97,9 @@ public final class SieveEngine {
             commands.put("setflag", SetFlagCommand.class.getName());
             commands.put("addflag", AddFlagCommand.class.getName());
             commands.put("removeflag", RemoveFlagCommand.class.getName());
+            commands.put("set", SetCommand.class.getName());
+            commands.put("reject", RejectCommand.class.getName());
+            commands.put("vacation", VacationCommand.class.getName());
             Map<String, String> tests = config.getTestMap();
             tests.put("header", HeaderTest.class.getName());
             tests.put("address", AddressTest.class.getName());
@@ -95,6 +108,9 @@ public final class SieveEngine {
             tests.put("currentdate", CurrentDateTest.class.getName());
             tests.put("hasflag", HasFlag.class.getName());
             tests.put("mailboxexists", MailboxExists.class.getName());
+            tests.put("string", StringTest.class.getName());
+            tests.put("exists", ExistsTest.class.getName());
+            tests.put("body", BodyTest.class.getName());
             this.factory = config.build();
         } catch (SieveConfigurationException e) {
             throw new IllegalStateException("jSieve's built-in configuration did not load", e);
@@ -137,9 +153,10 @@ public final class SieveEngine {
     public SieveOutcome run(String script, FilteredMessage message) {
         try {
             Node node = parse(script);
-            ScriptCheck.check(node);
+            Set<String> required = ScriptCheck.check(node);
             // one instant for the whole run, however long it takes (RFC 5260 §5)
-            message.runAt(Clock.fixed(clock.instant(), clock.getZone()));
+            message.startRun(Clock.fixed(clock.instant(), clock.getZone()),
+                    required.contains("variables") ? Variables.enabled() : Variables.DISABLED);
             factory.evaluate(message, node);
             return outcome(message.getActions(), message.flags());
         } catch (SieveScriptException e) {

@@ -413,4 +413,27 @@ class SieveDeliveryTest {
         assertThat(tern.content(box("anna@example.test", "Other details").get(0))).contains("A shop");
         assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Plain");
     }
+
+    @Test
+    void aListSorterFilesEachListIntoAMailboxNamedFromItsListId() throws Exception {
+        script("anna@example.test", """
+                require ["fileinto", "mailbox", "variables", "imap4flags"];
+                if header :matches "List-ID" "*<*.*>" {
+                    set :lower "list" "${2}";
+                    addflag "tags" "$List";
+                    fileinto :create :flags "${tags}" "Lists/${list}";
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "Release", "List-ID", "Tern users <Tern-Users.lists.example.org>");
+        send("jane@example.org", "anna@example.test", "Weekly", "List-ID", "<cooking.lists.example.net>");
+        send("jane@example.org", "anna@example.test", "Plain", "X-Any", "x");
+        await().atMost(Duration.ofSeconds(20)).until(() -> hasMailbox("anna@example.test", "Lists/tern-users")
+                && hasMailbox("anna@example.test", "Lists/cooking") && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        Rows.Message release = box("anna@example.test", "Lists/tern-users").get(0);
+        assertThat(tern.content(release)).contains("Subject: Release");
+        assertThat(release.keywords()).isEqualTo("$List");
+        assertThat(tern.content(box("anna@example.test", "Lists/cooking").get(0))).contains("Subject: Weekly");
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Subject: Plain");
+    }
 }

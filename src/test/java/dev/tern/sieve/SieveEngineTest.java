@@ -138,7 +138,7 @@ class SieveEngineTest {
         assertProblem("if header :contains \"subject\" \"x\" {\n fileinto \"A\";\n}", 2, "needs require \"fileinto\"");
         assertProblem("keep;\nif foo { keep; }", 2, "unknown test 'foo'");
         assertProblem("frobnicate;", 1, "frobnicate");
-        assertProblem("require \"variables\";", 1, "variables");
+        assertProblem("require \"include\";", 1, "include");
         assertProblem("keep;\nrequire \"fileinto\";", 2, "require must come before");
         assertProblem("if header :regex \"subject\" \"x\" { discard; }", 1, ":regex");
         assertProblem("else { keep; }", 1, "must follow if");
@@ -239,7 +239,7 @@ class SieveEngineTest {
     void theCapabilityListsTheExtensions() {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
-                        "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex"));
+                        "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

@@ -26,7 +26,7 @@ public final class AddressTest extends AbstractTest {
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Comparison.VALUED, BARE, context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Comparison.VALUED, BARE, context);
         Comparison comparison = Comparison.of(args, context);
         AddressPart part = AddressPart.of(args);
         if (args.strings().size() != 2) {
@@ -44,7 +44,8 @@ public final class AddressTest extends AbstractTest {
                 }
             }
         }
-        return comparison.test(values, part.keys(args.strings().get(1)), context);
+        return comparison.test(values, part.keys(args.strings().get(1)), RunState.of(mail, context).variables(),
+                context);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.jsieve.exception.SieveException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * How a test compares the values it takes from the message with its keys: the COMPARATOR and
@@ -70,8 +71,12 @@ record Comparison(String comparator, String matchType, Relation relation) {
         return matchType.equals(":count");
     }
 
-    /** Whether any of the values matches any of the keys. */
-    boolean test(List<String> values, List<String> keys, SieveContext context) throws SieveException {
+    /**
+     * Whether any of the values matches any of the keys. A match by {@code :matches} or
+     * {@code :regex} sets the match variables (RFC 5229 §3.2); a test that fails leaves them.
+     */
+    boolean test(List<String> values, List<String> keys, Variables variables, SieveContext context)
+            throws SieveException {
         if (counts()) {
             // RFC 5231 §4.1: an empty string counts 0, any other 1; the count is a number, so it is
             // compared by i;ascii-numeric whatever comparator the test names
@@ -83,19 +88,44 @@ record Comparison(String comparator, String matchType, Relation relation) {
             }
             return false;
         }
+        boolean casemap = comparator.equals("i;ascii-casemap");
         for (String value : values) {
             for (String key : keys) {
-                boolean match = relation != null ? relation.holds(Collation.compare(comparator, value, key))
-                        : matchType.equals(":regex")
-                        ? RegexMatch.find(value, key, comparator.equals("i;ascii-casemap"))
-                        : matchType.equals(":matches") && !comparator.equals("i;ascii-numeric")
-                        ? Wildcard.matches(value, key, comparator.equals("i;ascii-casemap"))
-                        : ComparatorUtils.match(comparator, matchType, value, key, context);
-                if (match) {
+                if (matchType.equals(":regex")) {
+                    List<String> groups = regex(value, key, casemap, context);
+                    if (groups != null) {
+                        variables.matched(groups);
+                        return true;
+                    }
+                } else if (matchType.equals(":matches") && !comparator.equals("i;ascii-numeric")) {
+                    if (!variables.isEnabled()) {
+                        if (Wildcard.matches(value, key, casemap)) {
+                            return true;
+                        }
+                    } else {
+                        List<String> parts = Wildcard.capture(value, key, casemap);
+                        if (parts != null) {
+                            variables.matched(parts);
+                            return true;
+                        }
+                    }
+                } else if (relation != null ? relation.holds(Collation.compare(comparator, value, key))
+                        : ComparatorUtils.match(comparator, matchType, value, key, context)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static List<String> regex(String value, String key, boolean casemap, SieveContext context)
+            throws SieveException {
+        try {
+            return RegexMatch.capture(value, key, casemap);
+        } catch (PatternSyntaxException e) {
+            // a key whose variables made it no expression; a constant one was refused when stored
+            throw context.getCoordinate().commandException("\"" + key + "\" is not a regular expression: "
+                    + e.getDescription());
+        }
     }
 }

@@ -31,7 +31,7 @@ abstract class DateTestBase extends AbstractTest {
      */
     boolean evaluate(MailAdapter mail, Arguments arguments, SieveContext context, Set<String> bare, int positional)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, VALUED, bare, context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, VALUED, bare, context);
         Comparison comparison = Comparison.of(args, context);
         if (args.strings().size() != positional) {
             throw context.getCoordinate().syntaxException("expecting " + positional + " arguments");
@@ -53,7 +53,7 @@ abstract class DateTestBase extends AbstractTest {
             return false;
         }
         return comparison.test(List.of(part.of(date.time(), date.unknownZone())),
-                args.strings().get(positional - 1), context);
+                args.strings().get(positional - 1), RunState.of(mail, context).variables(), context);
     }
 
     /**

@@ -22,7 +22,7 @@ public final class EnvelopeTest extends AbstractTest {
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Comparison.VALUED, AddressTest.BARE, context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Comparison.VALUED, AddressTest.BARE, context);
         Comparison comparison = Comparison.of(args, context);
         AddressPart part = comparison.counts() ? AddressPart.ALL : AddressPart.of(args);
         if (args.strings().size() != 2) {
@@ -41,7 +41,8 @@ public final class EnvelopeTest extends AbstractTest {
                 }
             }
         }
-        return comparison.test(values, AddressPart.of(args).keys(args.strings().get(1)), context);
+        return comparison.test(values, AddressPart.of(args).keys(args.strings().get(1)),
+                RunState.of(mail, context).variables(), context);
     }
 
     private static String split(AddressPart part, String address, String delimiter) {

@@ -21,7 +21,7 @@ public final class FileIntoCommand extends ActionCommand {
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(":flags"), Set.of(":copy", ":create"),
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(":flags"), Set.of(":copy", ":create"),
                 context);
         String mailbox = args.single(context);
         Flags flags = args.has(":flags") ? FlagStrings.parse(args.value(":flags"))

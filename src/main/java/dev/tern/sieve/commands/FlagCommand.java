@@ -8,13 +8,16 @@ import org.apache.jsieve.commands.AbstractBodyCommand;
 import org.apache.jsieve.exception.SieveException;
 import org.apache.jsieve.mail.MailAdapter;
 
+import java.util.List;
 import java.util.Set;
 
 /**
  * {@code setflag}, {@code addflag} and {@code removeflag <list-of-flags>} (RFC 5232 §3): change
  * the internal flag variable, which later {@code keep} and {@code fileinto} commands, and the
- * implicit keep, give their copies. Not actions: they leave the implicit keep alone. The form
- * with a variable name first needs the {@code variables} extension, which Tern does not have.
+ * implicit keep, give their copies. Not actions: they leave the implicit keep alone. With a
+ * variable's name before the flags ({@code setflag "seen" "\\Seen"}, which needs
+ * {@code variables}) they change that variable instead, which holds the flags as one string of
+ * names separated by spaces, ready for {@code :flags "${seen}"} (RFC 5232 §3).
  */
 abstract class FlagCommand extends AbstractBodyCommand {
 
@@ -24,10 +27,20 @@ abstract class FlagCommand extends AbstractBodyCommand {
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(), Set.of(), context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(), Set.of(), context);
         Flags named = FlagStrings.parse(args.flagList(context));
         RunState state = RunState.of(mail, context);
-        state.setFlags(apply(state.flags(), named));
+        List<String> variable = args.flagVariables();
+        if (variable == null) {
+            state.setFlags(apply(state.flags(), named));
+        } else {
+            if (variable.size() != 1 || !state.variables().isEnabled()) {
+                throw context.getCoordinate().syntaxException("expecting one variable name before the flags");
+            }
+            Variables variables = state.variables();
+            Flags current = FlagStrings.parse(List.of(variables.get(variable.get(0))));
+            variables.set(variable.get(0), String.join(" ", apply(current, named).names()));
+        }
         return null;
     }
 

@@ -22,7 +22,7 @@ public final class HeaderTest extends AbstractTest {
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Comparison.VALUED, Comparison.BARE, context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Comparison.VALUED, Comparison.BARE, context);
         Comparison comparison = Comparison.of(args, context);
         if (args.strings().size() != 2) {
             throw context.getCoordinate().syntaxException("expecting header names and keys");
@@ -36,7 +36,7 @@ public final class HeaderTest extends AbstractTest {
         if (values.isEmpty() && comparison.matchType().equals(":contains")) {
             values.add("");
         }
-        return comparison.test(values, args.strings().get(1), context);
+        return comparison.test(values, args.strings().get(1), RunState.of(mail, context).variables(), context);
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class KeepCommand extends ActionCommand {
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(":flags"), Set.of(), context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(":flags"), Set.of(), context);
         if (!args.strings().isEmpty()) {
             throw context.getCoordinate().syntaxException("keep takes no argument but :flags");
         }

@@ -18,7 +18,7 @@ public final class MailboxExists extends AbstractTest {
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(), Set.of(), context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(), Set.of(), context);
         if (args.strings().size() != 1) {
             throw context.getCoordinate().syntaxException("expecting a list of mailbox names");
         }

@@ -6,6 +6,7 @@ import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.StringListArgument;
 import org.apache.jsieve.TagArgument;
 import org.apache.jsieve.exception.SieveException;
+import org.apache.jsieve.mail.MailAdapter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,16 +18,19 @@ import java.util.Set;
 /**
  * The arguments of one command or test, split into its tags (with the string list that follows a
  * tag that takes one) and its positional string lists. Tags are compared without regard to case,
- * as Sieve identifiers are (RFC 5228 §2.4.2).
+ * as Sieve identifiers are (RFC 5228 §2.4.2). The strings are taken with the run's variables
+ * expanded (RFC 5229 §3), as they stand when the command or test runs.
  */
 record ParsedArguments(Map<String, List<String>> tags, List<List<String>> strings) {
 
     /**
+     * @param mail   the run's message, which keeps its variables
      * @param valued the tags a string list follows
      * @param bare   the tags nothing follows
      */
-    static ParsedArguments parse(Arguments arguments, Set<String> valued, Set<String> bare, SieveContext context)
-            throws SieveException {
+    static ParsedArguments parse(MailAdapter mail, Arguments arguments, Set<String> valued, Set<String> bare,
+            SieveContext context) throws SieveException {
+        arguments = RunState.of(mail, context).variables().expand(arguments);
         Map<String, List<String>> tags = new LinkedHashMap<>();
         List<List<String>> strings = new ArrayList<>();
         List<Argument> list = arguments.getArgumentList();
@@ -70,14 +74,19 @@ record ParsedArguments(Map<String, List<String>> tags, List<List<String>> string
         return strings.get(0).get(0);
     }
 
-    /** The one positional string list; a second one before it would name a variable (RFC 5232 §3). */
+    /** The list of flags of imap4flags' commands and test: their last positional string list. */
     List<String> flagList(SieveContext context) throws SieveException {
-        if (strings.size() == 2) {
-            throw context.getCoordinate().syntaxException("a variable name needs the variables extension");
-        }
-        if (strings.size() != 1) {
+        if (strings.size() != 1 && strings.size() != 2) {
             throw context.getCoordinate().syntaxException("expecting a list of flags");
         }
-        return strings.get(0);
+        return strings.get(strings.size() - 1);
+    }
+
+    /**
+     * The variables an imap4flags command or test names before its flags (RFC 5232 §3, §4), or
+     * null when it works on the internal flag variable.
+     */
+    List<String> flagVariables() {
+        return strings.size() == 2 ? strings.get(0) : null;
     }
 }

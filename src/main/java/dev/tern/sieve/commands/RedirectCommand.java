@@ -1,5 +1,6 @@
 package dev.tern.sieve.commands;
 
+import dev.tern.mail.MailAddress;
 import org.apache.jsieve.Arguments;
 import org.apache.jsieve.Block;
 import org.apache.jsieve.SieveContext;
@@ -18,8 +19,14 @@ public final class RedirectCommand extends ActionCommand {
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(arguments, Set.of(), Set.of(":copy"), context);
-        mail.addAction(new ActionRedirect(args.single(context)));
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(), Set.of(":copy"), context);
+        String address = args.single(context);
+        try {
+            MailAddress.parse(address);   // a constant one was checked when stored; this one may be expanded
+        } catch (IllegalArgumentException e) {
+            throw context.getCoordinate().commandException("redirect to '" + address + "': not an address");
+        }
+        mail.addAction(new ActionRedirect(address));
         return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tern.sieve.commands;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,12 +52,26 @@ public final class RegexMatch {
         return Pattern.compile(java.toString(), asciiCaseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
     }
 
-    /** Whether the key matches some part of the value; false too when the match took too long. */
-    static boolean find(String value, String key, boolean asciiCaseInsensitive) {
+    /**
+     * What a match leaves in the match variables, or null when the key does not match (or the
+     * match took too long): the part of the value the expression matched, then each group's
+     * part, "" for a group that took no part (as Pigeonhole gives them).
+     *
+     * @throws PatternSyntaxException when the key, its variables expanded, is no regular expression
+     */
+    static List<String> capture(String value, String key, boolean asciiCaseInsensitive) {
         try {
-            return compile(key, asciiCaseInsensitive).matcher(new Bounded(value)).find();
+            Matcher m = compile(key, asciiCaseInsensitive).matcher(new Bounded(value));
+            if (!m.find()) {
+                return null;
+            }
+            List<String> out = new ArrayList<>(m.groupCount() + 1);
+            for (int g = 0; g <= m.groupCount(); g++) {
+                out.add(m.start(g) < 0 ? "" : value.substring(m.start(g), m.end(g)));
+            }
+            return out;
         } catch (TooLong e) {
-            return false;
+            return null;
         }
     }
 

@@ -10,8 +10,8 @@ import java.time.Clock;
 /**
  * What Tern's commands and tests read and change besides jSieve's view of the message: the
  * internal flag variable of RFC 5232 §3 (empty when a run starts, since a message being delivered
- * has no flags yet), whether the account has a mailbox (RFC 5490 §3.1), and the clock the date
- * tests read (RFC 5260 §4.1.1, §5).
+ * has no flags yet), the variables of RFC 5229, whether the account has a mailbox (RFC 5490 §3.1),
+ * and the clock the date tests read (RFC 5260 §4.1.1, §5).
  */
 public interface RunState {
 
@@ -26,6 +26,9 @@ public interface RunState {
      * {@code :user} and {@code :detail} split local parts at (RFC 5233); "" when it is off.
      */
     String recipientDelimiter();
+
+    /** The variables of the run (RFC 5229); {@link Variables#DISABLED} when the script did not require them. */
+    Variables variables();
 
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);

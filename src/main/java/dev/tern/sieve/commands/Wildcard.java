@@ -1,5 +1,8 @@
 package dev.tern.sieve.commands;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The {@code :matches} match type (RFC 5228 §2.7.1): {@code *} matches any run of characters,
  * {@code ?} exactly one, and a backslash makes the next character literal. Matched by walking the
@@ -21,6 +24,21 @@ final class Wildcard {
      * {@code asciiCaseInsensitive}, folding ASCII letters (i;ascii-casemap, RFC 4790 §9.2).
      */
     static boolean matches(String value, String pattern, boolean asciiCaseInsensitive) {
+        return match(value, pattern, asciiCaseInsensitive, false) != null;
+    }
+
+    /**
+     * What a match leaves in the match variables (RFC 5229 §3.2), or null when the value does not
+     * match: the whole value, then what each wildcard took, in the pattern's order. Each
+     * {@code *} takes as little as it can, as RFC 5229's examples have it ({@code "[*] *"} on
+     * {@code "[acme-users] [fwd] version 1.0 is out"} gives {@code "acme-users"} and
+     * {@code "[fwd] version 1.0 is out"}).
+     */
+    static List<String> capture(String value, String pattern, boolean asciiCaseInsensitive) {
+        return match(value, pattern, asciiCaseInsensitive, true);
+    }
+
+    private static List<String> match(String value, String pattern, boolean asciiCaseInsensitive, boolean capture) {
         // The pattern as tokens: a literal character, or a wildcard (escapes resolved once).
         int[] tokens = new int[pattern.length()];
         int count = 0;
@@ -36,6 +54,9 @@ final class Wildcard {
                 tokens[count++] = c;
             }
         }
+        // where in the value each wildcard token starts and ends, when captured
+        int[] from = capture ? new int[count] : null;
+        int[] to = capture ? new int[count] : null;
         int v = 0;
         int p = 0;
         int starAt = -1;     // the token after the last * seen
@@ -43,22 +64,50 @@ final class Wildcard {
         while (v < value.length()) {
             if (p < count && tokens[p] != STAR
                     && (tokens[p] == ANY || same(tokens[p], value.charAt(v), asciiCaseInsensitive))) {
+                if (capture && tokens[p] == ANY) {
+                    from[p] = v;
+                    to[p] = v + 1;
+                }
                 p++;
                 v++;
             } else if (p < count && tokens[p] == STAR) {
+                if (capture) {
+                    from[p] = v;
+                    to[p] = v;
+                }
                 starAt = ++p;
                 resumeAt = v;
             } else if (starAt >= 0) {
                 p = starAt;          // let the last * take one more character
                 v = ++resumeAt;
+                if (capture) {
+                    to[starAt - 1] = v;
+                }
             } else {
-                return false;
+                return null;
             }
         }
         while (p < count && tokens[p] == STAR) {
+            if (capture) {
+                from[p] = v;
+                to[p] = v;
+            }
             p++;
         }
-        return p == count;
+        if (p != count) {
+            return null;
+        }
+        if (!capture) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        out.add(value);
+        for (int t = 0; t < count; t++) {
+            if (tokens[t] == STAR || tokens[t] == ANY) {
+                out.add(value.substring(from[t], to[t]));
+            }
+        }
+        return out;
     }
 
     private static boolean same(int token, char c, boolean asciiCaseInsensitive) {

@@ -9,9 +9,9 @@
  *       {@link dev.tern.sieve.commands.FileIntoCommand}).</li>
  *   <li>{@code mailbox} (RFC 5490 §3): {@code fileinto :create} (local delivery creates a
  *       missing mailbox anyway) and the test {@code mailboxexists}.</li>
- *   <li>{@code imap4flags} (RFC 5232), without {@code variables}: {@code setflag},
- *       {@code addflag}, {@code removeflag} on the internal flag variable, the test
- *       {@code hasflag}, and {@code :flags} on {@code keep} and {@code fileinto}.</li>
+ *   <li>{@code imap4flags} (RFC 5232): {@code setflag}, {@code addflag}, {@code removeflag} on
+ *       the internal flag variable or a named one, the test {@code hasflag}, and {@code :flags} on
+ *       {@code keep} and {@code fileinto}.</li>
  *   <li>{@code relational} (RFC 5231): the match types {@code :value} and {@code :count}
  *       ({@link dev.tern.sieve.commands.Comparison}, with the comparators' orderings of RFC 4790 §9
  *       in {@link dev.tern.sieve.commands.Collation}), for which {@code header}, {@code address}
@@ -19,11 +19,18 @@
  *       and {@code :matches} as they were.</li>
  *   <li>{@code date} (RFC 5260): the tests {@code date} and {@code currentdate}, reading the
  *       run's clock ({@link dev.tern.sieve.commands.RunState#clock()}).</li>
+ *   <li>{@code subaddress} (RFC 5233) and {@code regex}: the address parts {@code :user} and
+ *       {@code :detail}, and the match type {@code :regex} ({@link dev.tern.sieve.commands.RegexMatch}).</li>
+ *   <li>{@code variables} (RFC 5229): {@code set}, the test {@code string}, and the references
+ *       expanded in every string when its command runs ({@link dev.tern.sieve.commands.Variables}):
+ *       Tern's own classes expand as they read their arguments, and jSieve's {@code reject},
+ *       {@code vacation}, {@code exists} and {@code body} are wrapped by classes that expand
+ *       theirs first.</li>
  * </ul>
  *
  * <p>jSieve makes a new instance of a command or test for each use, by reflection, so each class
  * here is public with a public constructor and keeps no state; the state of a run (the flag
- * variable, the account's mailboxes, the clock) is the message's ({@link dev.tern.sieve.commands.RunState}).
+ * variable, the variables, the account's mailboxes, the clock) is the message's ({@link dev.tern.sieve.commands.RunState}).
  * Scripts reach these classes only after {@code ScriptCheck} has checked them whole, so the
  * argument checks here are a second line, not the place where users learn their mistakes.
  */

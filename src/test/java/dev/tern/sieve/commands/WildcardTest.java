@@ -45,4 +45,13 @@ class WildcardTest {
         assertThat(Wildcard.matches(value, "*a".repeat(40) + "*b", true)).isFalse();
         assertThat(Wildcard.matches(value + "b", "*a".repeat(40) + "*b", true)).isTrue();
     }
+
+    @Test
+    void capturesWhatEachWildcardTook() {
+        assertThat(Wildcard.capture("aXbYbZc", "a*b*c", true)).containsExactly("aXbYbZc", "X", "YbZ");
+        assertThat(Wildcard.capture("mississippi", "m*?s*", false)).containsExactly("mississippi", "", "i", "sissippi");
+        assertThat(Wildcard.capture("A*B", "a\\**", true)).containsExactly("A*B", "B");
+        assertThat(Wildcard.capture("abc", "abc**", true)).containsExactly("abc", "", "");
+        assertThat(Wildcard.capture("abc", "abd*", true)).isNull();
+    }
 }
