@@ -97,13 +97,13 @@ public final class SieveDelivery {
      * @param mailboxes    the copies to file, each mailbox once: normalized names (the default
      *                     mailbox as null), each with the flags the script gave its copy
      * @param redirects    copies to queue
-     * @param vacation     the reply to queue if none went to this sender within its days, or null
-     * @param vacationKey  the hex key its sending is recorded under
-     * @param vacationDays its days
+     * @param vacation       the reply to queue if none went to this sender within its period, or null
+     * @param vacationKey    the hex key its sending is recorded under
+     * @param vacationPeriod its period
      */
     public record Plan(Account account, SieveOutcome outcome, List<SieveOutcome.Copy> mailboxes,
                        List<MailQueue.GeneratedMessage> redirects, MailQueue.GeneratedMessage vacation,
-                       String vacationSender, String vacationKey, int vacationDays, List<String> notes) {
+                       String vacationSender, String vacationKey, Duration vacationPeriod, List<String> notes) {
 
         /** Whether the script refused the message (RFC 5429). */
         public boolean rejects() {
@@ -168,7 +168,7 @@ public final class SieveDelivery {
 
         MailQueue.GeneratedMessage reply = null;
         String key = null;
-        int days = 0;
+        Duration period = Duration.ZERO;
         VacationRequest vacation = outcome.vacation();
         if (vacation != null) {
             Set<String> addresses = new LinkedHashSet<>(own);
@@ -184,10 +184,10 @@ public final class SieveDelivery {
                         clock.instant());
                 reply = queue.prepare(envelope, bytes);
                 key = sha256(vacation.key());
-                days = vacation.days();
+                period = vacation.period();
             }
         }
-        return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, days, notes);
+        return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, period, notes);
     }
 
     /**
@@ -251,13 +251,13 @@ public final class SieveDelivery {
             actions.add("redirect");
         }
         if (plan.vacation() != null) {
-            Instant until = now.plus(Duration.ofDays(plan.vacationDays()));
+            Instant until = now.plus(plan.vacationPeriod());
             if (tx.sieve().claimVacationReply(plan.account().id(), plan.vacationSender(), plan.vacationKey(), now, until)) {
                 queue.enqueue(tx, plan.vacation());
                 done.add("vacation reply " + plan.vacation().queueId());
                 actions.add("vacation");
             } else {
-                done.add("vacation reply already sent within " + plan.vacationDays() + " days");
+                done.add("vacation reply already sent within " + describe(plan.vacationPeriod()));
             }
         }
         if (plan.outcome().error() != null) {
@@ -285,6 +285,16 @@ public final class SieveDelivery {
      */
     public void observeActions(java.util.function.Consumer<String> observer) {
         this.actionObserver = observer;
+    }
+
+    /** A vacation period as the log says it: in days when it is whole days, else in seconds. */
+    static String describe(Duration period) {
+        long days = period.toDays();
+        if (period.equals(Duration.ofDays(days)) && days > 0) {
+            return days + (days == 1 ? " day" : " days");
+        }
+        long seconds = period.toSeconds();
+        return seconds + (seconds == 1 ? " second" : " seconds");
     }
 
     private static String sha256(String text) {

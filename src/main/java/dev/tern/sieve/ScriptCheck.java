@@ -75,7 +75,7 @@ final class ScriptCheck {
             Map.entry("reject", new Spec("reject", Map.of(), 1, 0, false)),
             Map.entry("vacation", new Spec("vacation", Map.of(":days", TagValue.NUMBER, ":subject", TagValue.STRING,
                     ":from", TagValue.STRING, ":addresses", TagValue.STRING_LIST, ":mime", TagValue.NONE,
-                    ":handle", TagValue.STRING), 1, 0, false)),
+                    ":handle", TagValue.STRING, ":seconds", TagValue.NUMBER), 1, 0, false)),
             Map.entry("set", new Spec("variables", Map.of(":lower", TagValue.NONE, ":upper", TagValue.NONE,
                     ":lowerfirst", TagValue.NONE, ":upperfirst", TagValue.NONE, ":quotewildcard", TagValue.NONE,
                     ":length", TagValue.NONE), 2, 0, false)));
@@ -108,7 +108,7 @@ final class ScriptCheck {
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
             ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
-            ":detail", "subaddress", ":regex", "regex");
+            ":detail", "subaddress", ":regex", "regex", ":seconds", "vacation-seconds");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -118,7 +118,8 @@ final class ScriptCheck {
 
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
-            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables");
+            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
+            "vacation-seconds", "encoded-character");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -176,6 +177,9 @@ final class ScriptCheck {
                         throw error(command, "extension '" + extension + "' is not supported");
                     }
                     required.add(lower);
+                    if (lower.equals("vacation-seconds")) {
+                        required.add("vacation");   // RFC 6131 §2: it implies vacation
+                    }
                 }
             }
             if (name.equals("redirect")) {
@@ -190,6 +194,9 @@ final class ScriptCheck {
             }
             if (name.equals("set")) {
                 setArguments(command, parts);
+            }
+            if (name.equals("vacation") && parts.tags().contains(":days") && parts.tags().contains(":seconds")) {
+                throw error(command, "vacation takes :days or :seconds, not both");
             }
             if (name.equals("fileinto") || name.equals("reject")) {
                 single(command, parts, 0, name);

@@ -23,6 +23,7 @@ import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
 import dev.tern.sieve.commands.StringTest;
 import dev.tern.sieve.commands.VacationCommand;
+import dev.tern.sieve.commands.VacationSeconds;
 import dev.tern.sieve.commands.Variables;
 import org.apache.jsieve.ConfigurationManager;
 import org.apache.jsieve.SieveConfigurationException;
@@ -42,6 +43,7 @@ import org.apache.jsieve.parser.generated.TokenMgrError;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -135,7 +137,9 @@ public final class SieveEngine {
             // ends, which the grammar asks for (multi-line strings, RFC 5228 §8.1) and scripts
             // written in a Unix editor do not have.
             String crlf = script.replace("\r\n", "\n").replace("\n", "\r\n");
-            return new SieveParser(new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)), "UTF-8").start();
+            Node start = new SieveParser(new ByteArrayInputStream(crlf.getBytes(StandardCharsets.UTF_8)), "UTF-8").start();
+            EncodedCharacters.apply(start);
+            return start;
         } catch (ParseException e) {
             int line = e.currentToken != null && e.currentToken.next != null ? e.currentToken.next.beginLine : 0;
             throw new SieveScriptException(line, firstLine(e.getMessage()));
@@ -187,13 +191,15 @@ public final class SieveEngine {
                 redirects.add(r.getAddress());
             } else if (a instanceof ActionReject r) {
                 reject = r.getMessage() == null ? "" : r.getMessage();
-            } else if (a instanceof ActionVacation v) {
+            } else if (a instanceof ActionVacation || a instanceof VacationSeconds) {
                 if (vacation != null) {
                     return SieveOutcome.failed("more than one vacation action");
                 }
+                ActionVacation v = a instanceof VacationSeconds s ? s.vacation() : (ActionVacation) a;
+                Duration period = a instanceof VacationSeconds s ? Duration.ofSeconds(s.seconds())
+                        : v.getDuration() > 0 ? VacationRequest.days(v.getDuration()) : VacationRequest.DEFAULT_PERIOD;
                 vacation = new VacationRequest(v.getReason(), v.getSubject(), v.getFrom(),
-                        v.getAddresses() == null ? List.of() : v.getAddresses(),
-                        v.getDuration() > 0 ? v.getDuration() : VacationRequest.DEFAULT_DAYS, v.getMime() != null,
+                        v.getAddresses() == null ? List.of() : v.getAddresses(), period, v.getMime() != null,
                         v.getHandle());
             }
             // discard only cancels the implicit keep, which jSieve has then left out

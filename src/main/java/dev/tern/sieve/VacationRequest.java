@@ -1,5 +1,6 @@
 package dev.tern.sieve;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,21 +11,28 @@ import java.util.List;
  * @param subject   the reply's subject, or null for "Auto: " and the original subject
  * @param from      the reply's From address, or null for the recipient's
  * @param addresses further addresses of the user's, besides the recipient's own (:addresses)
- * @param days      the period within which one sender gets one reply, in days (at least 1)
+ * @param period    the period within which one sender gets one reply: whole days from
+ *                  {@code :days} (at least one), any number of seconds from {@code :seconds}
+ *                  (RFC 6131; zero for a reply to every message)
  * @param mime      the reason is a MIME entity
  * @param handle    what identifies this vacation among others of the script, or null for its texts
  */
-public record VacationRequest(String reason, String subject, String from, List<String> addresses, int days,
+public record VacationRequest(String reason, String subject, String from, List<String> addresses, Duration period,
                               boolean mime, String handle) {
 
     /** RFC 5230 §4.1: the default period. */
-    public static final int DEFAULT_DAYS = 7;
+    public static final Duration DEFAULT_PERIOD = Duration.ofDays(7);
     /** The longest period taken; longer ones are cut to it (RFC 5230 §4.1 lets a site set a maximum). */
-    public static final int MAX_DAYS = 90;
+    public static final Duration MAX_PERIOD = Duration.ofDays(90);
 
     public VacationRequest {
         addresses = List.copyOf(addresses);
-        days = Math.max(1, Math.min(MAX_DAYS, days));
+        period = period.isNegative() ? Duration.ZERO : period.compareTo(MAX_PERIOD) > 0 ? MAX_PERIOD : period;
+    }
+
+    /** The period of {@code :days}: at least one day (RFC 5230 §4.1). */
+    public static Duration days(long days) {
+        return Duration.ofDays(Math.max(1, Math.min(MAX_PERIOD.toDays(), days)));
     }
 
     /**

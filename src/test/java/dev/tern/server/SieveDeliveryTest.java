@@ -183,6 +183,27 @@ class SieveDeliveryTest {
         assertThat(parsed.getContent().toString()).contains("I am away until Monday.");
     }
 
+    /** vacation-seconds (RFC 6131): ":seconds 0" answers every message, each still by RFC 5230's rules. */
+    @Test
+    void aVacationWithZeroSecondsAnswersEveryMessage() throws Exception {
+        script("anna@example.test", """
+                require ["vacation-seconds", "variables"];
+                if header :matches "subject" "*" { set "s" "${1}"; }
+                vacation :seconds 0 :subject "Re: ${s}" "I answer at once.";
+                """);
+        send("bob@example.test", "anna@example.test", "First");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("bob@example.test", "INBOX").size() == 1);
+        send("bob@example.test", "anna@example.test", "Second");
+        send("carl@example.test", "anna@example.test", "Automatic", "Auto-Submitted", "auto-generated");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("bob@example.test", "INBOX").size() == 2
+                && box("anna@example.test", "INBOX").size() == 3);
+        awaitQueueEmpty();
+        assertThat(box("bob@example.test", "INBOX").stream().map(m -> tern.content(m)))
+                .anySatisfy(c -> assertThat(c).contains("Subject: Re: First"))
+                .anySatisfy(c -> assertThat(c).contains("Subject: Re: Second"));
+        assertThat(box("carl@example.test", "INBOX")).as("still no reply to automatic mail").isEmpty();
+    }
+
     /** A script cannot make its replies come from someone else by naming them in :addresses. */
     @Test
     void aVacationReplyComesFromTheAccountUnlessFromIsItsOwn() throws Exception {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -102,13 +103,31 @@ class SieveEngineTest {
         assertThat(o.keep()).isTrue();
         VacationRequest v = o.vacation();
         assertThat(v.reason()).isEqualTo("I am away until Monday.");
-        assertThat(v.days()).isEqualTo(3);
+        assertThat(v.period()).isEqualTo(Duration.ofDays(3));
         assertThat(v.subject()).isEqualTo("Away");
         assertThat(v.from()).isEqualTo("anna@example.test");
         assertThat(v.addresses()).containsExactly("a@example.test");
         assertThat(v.handle()).isEqualTo("h1");
-        assertThat(run("require \"vacation\"; vacation \"away\";").vacation().days())
-                .isEqualTo(VacationRequest.DEFAULT_DAYS);
+        assertThat(run("require \"vacation\"; vacation \"away\";").vacation().period())
+                .isEqualTo(VacationRequest.DEFAULT_PERIOD);
+    }
+
+    @Test
+    void vacationSecondsGivesThePeriodInSeconds() throws Exception {
+        assertThat(run("require \"vacation-seconds\"; vacation :seconds 3600 :subject \"Away\" \"away\";").vacation())
+                .satisfies(v -> {
+                    assertThat(v.period()).as("vacation-seconds implies vacation").isEqualTo(Duration.ofHours(1));
+                    assertThat(v.subject()).isEqualTo("Away");
+                });
+        assertThat(run("require \"vacation-seconds\"; vacation :seconds 0 \"away\";").vacation().period()).isZero();
+        assertThat(run("require \"vacation-seconds\"; vacation :seconds 1G \"away\";").vacation().period())
+                .isEqualTo(VacationRequest.MAX_PERIOD);
+        assertThatThrownBy(() -> engine.check("require \"vacation\";\nvacation :seconds 60 \"away\";"))
+                .hasMessageContaining("the tag :seconds needs require \"vacation-seconds\"");
+        assertThatThrownBy(() -> engine.check("require \"vacation-seconds\";\nvacation :days 1 :seconds 60 \"away\";"))
+                .hasMessageContaining(":days or :seconds, not both");
+        assertThatThrownBy(() -> engine.check("require \"vacation-seconds\";\nvacation :seconds \"60\" \"away\";"))
+                .hasMessageContaining(":seconds needs a number");
     }
 
     @Test
@@ -239,7 +258,8 @@ class SieveEngineTest {
     void theCapabilityListsTheExtensions() {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
-                        "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables"));
+                        "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
+                        "vacation-seconds", "encoded-character"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -52,7 +53,8 @@ class VacationReplyTest {
     void theReplyAnswersTheMessageAndIsMarkedAutomatic() throws IOException {
         FilteredMessage original = message("bob@example.org", "From: bob@example.org\r\nTo: anna@example.test\r\n"
                 + "Subject: =?UTF-8?Q?F=C3=BCr?= Anna\r\nMessage-ID: <m2@example.org>\r\nReferences: <m1@example.org>\r\n");
-        VacationRequest v = new VacationRequest("Bin weg bis Montag. Grüße\nAnna", null, null, List.of(), 3, false, null);
+        VacationRequest v = new VacationRequest("Bin weg bis Montag. Grüße\nAnna", null, null, List.of(),
+                Duration.ofDays(3), false, null);
         String reply = new String(VacationReply.compose(v, original, "anna@example.test", "bob@example.org",
                 "mx.example.test", Instant.parse("2026-12-01T10:00:00Z")), StandardCharsets.UTF_8);
         assertThat(reply).contains("From: anna@example.test\r\n")
@@ -75,8 +77,8 @@ class VacationReplyTest {
     void aMimeReasonKeepsOnlyItsMimeFields() throws IOException {
         FilteredMessage original = message("bob@example.org", "From: bob@example.org\r\nTo: anna@example.test\r\n");
         VacationRequest v = new VacationRequest("Content-Type: text/plain;\r\n charset=utf-8\r\nFrom: ceo@example.test\r\n"
-                + "Bcc: everyone@example.org\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAway.\r\n", null, null, List.of(), 3,
-                true, null);
+                + "Bcc: everyone@example.org\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAway.\r\n", null, null, List.of(),
+                Duration.ofDays(3), true, null);
         String reply = new String(VacationReply.compose(v, original, "anna@example.test", "bob@example.org",
                 "mx.example.test", Instant.parse("2026-12-01T10:00:00Z")), StandardCharsets.UTF_8);
         assertThat(reply).contains("Content-Type: text/plain;\r\n charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nAway.")
@@ -88,14 +90,16 @@ class VacationReplyTest {
 
     @Test
     void theHandleOrTheTextsKeyTheRepliesSent() {
-        VacationRequest a = new VacationRequest("away", "s", null, List.of(), 7, false, null);
-        VacationRequest b = new VacationRequest("away again", "s", null, List.of(), 7, false, null);
-        VacationRequest h1 = new VacationRequest("away", "s", null, List.of(), 7, false, "h");
-        VacationRequest h2 = new VacationRequest("other text", "t", null, List.of(), 7, false, "h");
+        VacationRequest a = new VacationRequest("away", "s", null, List.of(), Duration.ofDays(7), false, null);
+        VacationRequest b = new VacationRequest("away again", "s", null, List.of(), Duration.ofDays(7), false, null);
+        VacationRequest h1 = new VacationRequest("away", "s", null, List.of(), Duration.ofDays(7), false, "h");
+        VacationRequest h2 = new VacationRequest("other text", "t", null, List.of(), Duration.ofDays(7), false, "h");
         assertThat(a.key()).isNotEqualTo(b.key());
         assertThat(h1.key()).isEqualTo(h2.key());
-        assertThat(new VacationRequest("x", null, null, List.of(), 0, false, null).days()).isEqualTo(1);
-        assertThat(new VacationRequest("x", null, null, List.of(), 10_000, false, null).days())
-                .isEqualTo(VacationRequest.MAX_DAYS);
+        assertThat(VacationRequest.days(0)).as(":days 0 is one day").isEqualTo(Duration.ofDays(1));
+        assertThat(new VacationRequest("x", null, null, List.of(), Duration.ofDays(10_000), false, null).period())
+                .isEqualTo(VacationRequest.MAX_PERIOD);
+        assertThat(new VacationRequest("x", null, null, List.of(), Duration.ZERO, false, null).period())
+                .as(":seconds 0 stays 0").isZero();
     }
 }
