@@ -16,6 +16,7 @@ import dev.tern.sieve.SieveEngine;
 import dev.tern.sieve.SieveOutcome;
 import dev.tern.sieve.VacationReply;
 import dev.tern.sieve.VacationRequest;
+import dev.tern.sieve.commands.TrackedId;
 import dev.tern.store.MetadataStore;
 import dev.tern.store.Rows;
 import dev.tern.store.StoreTx;
@@ -124,10 +125,26 @@ public final class SieveDelivery {
             byte[] trace = (message.traceFields() == null ? "" : message.traceFields()).getBytes(StandardCharsets.UTF_8);
             return new SequenceInputStream(new ByteArrayInputStream(trace), mailboxes.openContent(message.blobId()));
         };
+        Instant now = clock.instant();
+        // what the duplicate test asks is read while the script runs; a store that cannot answer
+        // fails the delivery, to be tried again, rather than the script
+        RuntimeException[] unreadable = new RuntimeException[1];
         FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
                 mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account))
-                .withRecipientDelimiter(recipientDelimiter);
+                .withRecipientDelimiter(recipientDelimiter)
+                .withDuplicateCheck(key -> {
+                    try {
+                        return store.read(tx -> tx.sieve().duplicateSeen(account.id(), key, now));
+                    } catch (RuntimeException e) {
+                        unreadable[0] = e;
+                        return false;
+                    }
+                });
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
+        if (unreadable[0] != null) {
+            throw new IOException("the store could not say whether the message is a duplicate: " + unreadable[0].getMessage(),
+                    unreadable[0]);
+        }
         List<String> notes = new ArrayList<>();
         if (outcome.error() != null) {
             notes.add("script " + script.map(Rows.SieveScript::name).orElse("") + " failed, kept: " + outcome.error());
@@ -244,6 +261,9 @@ public final class SieveDelivery {
         }
         if (plan.outcome().discarded()) {
             actions.add("discard");
+        }
+        for (TrackedId id : plan.outcome().duplicates()) {
+            tx.sieve().trackDuplicate(plan.account().id(), id.key(), now, now.plus(id.period()), id.last());
         }
         for (MailQueue.GeneratedMessage m : plan.redirects()) {
             queue.enqueue(tx, m);

@@ -788,12 +788,16 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    /** Forgets the vacation replies whose days are over, every hour: their senders may be answered again. */
+    /**
+     * Forgets, every hour, the vacation replies whose period is over (their senders may be answered
+     * again) and the message ids Sieve's duplicate test no longer remembers.
+     */
     private void purgeVacationReplies() {
         try {
             services.metadata().writeAndWait(tx -> tx.sieve().purgeVacationReplies(Instant.now(), 10_000));
+            services.metadata().writeAndWait(tx -> tx.sieve().purgeDuplicates(Instant.now(), 10_000));
         } catch (RuntimeException e) {
-            log.warn("dropping expired vacation replies failed: {}", e.toString());
+            log.warn("dropping expired vacation replies and duplicate ids failed: {}", e.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.RunState;
+import dev.tern.sieve.commands.TrackedId;
 import dev.tern.sieve.commands.Variables;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -67,6 +68,8 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private Flags flags = Flags.NONE;
     private Clock clock = Clock.systemDefaultZone();
     private Variables variables = Variables.DISABLED;
+    private Predicate<String> duplicateSeen = key -> false;
+    private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
     private String bodyText;
     private String bodyRaw;
@@ -304,6 +307,30 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         return variables;
     }
 
+    @Override
+    public boolean duplicateSeen(String key) {
+        return duplicateSeen.test(key);
+    }
+
+    @Override
+    public void trackDuplicate(TrackedId id) {
+        tracked.add(id);
+    }
+
+    /**
+     * Sets what the duplicate test asks: whether the account's earlier deliveries saw a key
+     * (none, unless set); returns this message.
+     */
+    public FilteredMessage withDuplicateCheck(Predicate<String> seen) {
+        this.duplicateSeen = seen;
+        return this;
+    }
+
+    /** The keys the duplicate tests of the run saw, in order. */
+    List<TrackedId> trackedIds() {
+        return List.copyOf(tracked);
+    }
+
     /**
      * Starts a run: the clock the engine fixes for it, and its variables (none set yet, or
      * {@link Variables#DISABLED} for a script that does not require them).
@@ -311,6 +338,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     void startRun(Clock clock, Variables variables) {
         this.clock = clock;
         this.variables = variables;
+        this.tracked.clear();
     }
 
     // ---- EnvelopeAccessors ----------------------------------------------------------------------

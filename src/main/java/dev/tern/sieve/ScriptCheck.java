@@ -94,6 +94,8 @@ final class ScriptCheck {
             Map.entry("hasflag", new Spec("imap4flags", MATCH, 1, 0, false)),
             Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
+            Map.entry("duplicate", new Spec("duplicate", Map.of(":handle", TagValue.STRING, ":header", TagValue.STRING,
+                    ":uniqueid", TagValue.STRING, ":seconds", TagValue.NUMBER, ":last", TagValue.NONE), 0, 0, false)),
             Map.entry("date", new Spec("date", DATE, 3, 0, false)),
             Map.entry("currentdate", new Spec("date", CURRENTDATE, 2, 0, false)),
             // jSieve's body test matches with :contains only, on the text or the raw body
@@ -108,7 +110,10 @@ final class ScriptCheck {
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
             ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
-            ":detail", "subaddress", ":regex", "regex", ":seconds", "vacation-seconds");
+            ":detail", "subaddress", ":regex", "regex");
+
+    /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
+    private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -119,7 +124,7 @@ final class ScriptCheck {
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-            "vacation-seconds", "encoded-character");
+            "vacation-seconds", "encoded-character", "duplicate");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -233,7 +238,8 @@ final class ScriptCheck {
                 .filter(t -> Set.of(":all", ":localpart", ":domain", ":user", ":detail").contains(t)).count();
         long transforms = parts.tags().stream().filter(t -> Set.of(":raw", ":text").contains(t)).count();
         long zones = parts.tags().stream().filter(t -> Set.of(":zone", ":originalzone").contains(t)).count();
-        if (matchTypes > 1 || addressParts > 1 || transforms > 1 || zones > 1) {
+        long duplicateIds = parts.tags().stream().filter(t -> Set.of(":header", ":uniqueid").contains(t)).count();
+        if (matchTypes > 1 || addressParts > 1 || transforms > 1 || zones > 1 || duplicateIds > 1) {
             throw error(test, "test '" + name + "' has conflicting tags");
         }
         if (name.equals("date") || name.equals("currentdate")) {
@@ -295,7 +301,7 @@ final class ScriptCheck {
                 if (tags.contains(t)) {
                     throw error(node, what + " has the tag " + t + " twice");
                 }
-                String extension = TAG_EXTENSIONS.get(t);
+                String extension = COMMAND_TAG_EXTENSIONS.getOrDefault(name + " " + t, TAG_EXTENSIONS.get(t));
                 if (extension != null && !required.contains(extension)) {
                     throw error(node, what + ": the tag " + t + " needs require \"" + extension + "\"");
                 }

@@ -6,6 +6,7 @@ import dev.tern.sieve.commands.AddressTest;
 import dev.tern.sieve.commands.BodyTest;
 import dev.tern.sieve.commands.CurrentDateTest;
 import dev.tern.sieve.commands.DateTest;
+import dev.tern.sieve.commands.DuplicateTest;
 import dev.tern.sieve.commands.EnvelopeTest;
 import dev.tern.sieve.commands.ExistsTest;
 import dev.tern.sieve.commands.FileIntoAction;
@@ -22,6 +23,7 @@ import dev.tern.sieve.commands.RequireCommand;
 import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
 import dev.tern.sieve.commands.StringTest;
+import dev.tern.sieve.commands.TrackedId;
 import dev.tern.sieve.commands.VacationCommand;
 import dev.tern.sieve.commands.VacationSeconds;
 import dev.tern.sieve.commands.Variables;
@@ -111,6 +113,7 @@ public final class SieveEngine {
             tests.put("hasflag", HasFlag.class.getName());
             tests.put("mailboxexists", MailboxExists.class.getName());
             tests.put("string", StringTest.class.getName());
+            tests.put("duplicate", DuplicateTest.class.getName());
             tests.put("exists", ExistsTest.class.getName());
             tests.put("body", BodyTest.class.getName());
             this.factory = config.build();
@@ -162,7 +165,7 @@ public final class SieveEngine {
             message.startRun(Clock.fixed(clock.instant(), clock.getZone()),
                     required.contains("variables") ? Variables.enabled() : Variables.DISABLED);
             factory.evaluate(message, node);
-            return outcome(message.getActions(), message.flags());
+            return outcome(message.getActions(), message.flags(), message.trackedIds());
         } catch (SieveScriptException e) {
             return SieveOutcome.failed(e.describe());
         } catch (SieveException | RuntimeException e) {
@@ -173,8 +176,9 @@ public final class SieveEngine {
     /**
      * @param finalFlags the internal flag variable as the script left it: the flags of the implicit
      *                   keep (RFC 5232 §3), which jSieve adds as a plain keep once the script ends
+     * @param duplicates the ids the duplicate tests saw, kept when the outcome is no failure
      */
-    private static SieveOutcome outcome(List<Action> actions, Flags finalFlags) {
+    private static SieveOutcome outcome(List<Action> actions, Flags finalFlags, List<TrackedId> duplicates) {
         Flags keep = null;
         // a mailbox named twice gets one copy (RFC 5228 §4.1) with the flags of both
         Map<String, Flags> fileInto = new LinkedHashMap<>();
@@ -219,7 +223,7 @@ public final class SieveEngine {
             copies.add(new SieveOutcome.Copy(null, keep));
         }
         fileInto.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
-        return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation, null);
+        return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation, duplicates, null);
     }
 
     private static String firstLine(String text) {

@@ -1,6 +1,7 @@
 package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
+import dev.tern.sieve.commands.TrackedId;
 
 import java.util.List;
 import java.util.Objects;
@@ -15,10 +16,12 @@ import java.util.Objects;
  * @param redirects addresses to send the message on to, each once, in order
  * @param reject    the reason to refuse the message with (RFC 5429), or null
  * @param vacation  the vacation reply the script asked for, or null
+ * @param duplicates the ids the script's duplicate tests saw, to remember once the message is
+ *                   delivered (RFC 7352 §3); none when the script failed
  * @param error     why the script failed while it ran, or null; a failed script keeps the message
  */
 public record SieveOutcome(List<Copy> copies, List<String> redirects, String reject, VacationRequest vacation,
-                           String error) {
+                           List<TrackedId> duplicates, String error) {
 
     /**
      * One copy of the message to file.
@@ -40,16 +43,17 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
     public SieveOutcome {
         copies = List.copyOf(copies);
         redirects = List.copyOf(redirects);
+        duplicates = List.copyOf(duplicates);
     }
 
     /** The outcome of a script that failed: the implicit keep and nothing else (RFC 5228 §2.10.6). */
     public static SieveOutcome failed(String error) {
-        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, error);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), error);
     }
 
     /** The outcome when there is no script: the message goes to the default mailbox. */
     public static SieveOutcome keepOnly() {
-        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, null);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), null);
     }
 
     /** Whether a copy goes to the default mailbox: an explicit keep, or the implicit keep. */

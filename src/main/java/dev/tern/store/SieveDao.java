@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Accounts' Sieve scripts (RFC 5228) and the vacation replies their scripts sent (RFC 5230). At
+ * Accounts' Sieve scripts (RFC 5228), the vacation replies their scripts sent (RFC 5230) and the
+ * message ids their duplicate tests have seen (RFC 7352). At
  * most one script of an account is active; the account row says whether one is, so that delivery
  * to an account without one reads nothing more.
  */
@@ -39,4 +40,16 @@ public interface SieveDao {
 
     /** Deletes at most {@code limit} vacation records expired before {@code now}; returns how many. */
     int purgeVacationReplies(Instant now, int limit);
+
+    /** Whether the duplicate test has seen this key for the account and it has not expired at {@code now}. */
+    boolean duplicateSeen(long accountId, String key, Instant now);
+
+    /**
+     * Records a key the duplicate test saw, until {@code expires}: a new one, one whose time was
+     * over, or, with {@code last} (RFC 7352 §3.4), one still remembered, whose time starts again.
+     */
+    void trackDuplicate(long accountId, String key, Instant now, Instant expires, boolean last);
+
+    /** Deletes at most {@code limit} duplicate records expired before {@code now}; returns how many. */
+    int purgeDuplicates(Instant now, int limit);
 }

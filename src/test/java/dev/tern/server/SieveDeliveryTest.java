@@ -66,7 +66,14 @@ class SieveDeliveryTest {
         p.put("mail.smtp.port", String.valueOf(tern.smtpPort()));
         p.put("mail.smtp.localhost", "client.example");
         p.put("mail.smtp.timeout", "20000");
-        MimeMessage m = new MimeMessage(Session.getInstance(p));
+        MimeMessage m = new MimeMessage(Session.getInstance(p)) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                if (getHeader("Message-ID") == null) {   // one the test gives stays
+                    super.updateMessageID();
+                }
+            }
+        };
         m.setFrom(new InternetAddress(from));
         m.setRecipients(Message.RecipientType.TO, to);
         m.setSubject(subject, "UTF-8");
@@ -456,5 +463,29 @@ class SieveDeliveryTest {
         assertThat(release.keywords()).isEqualTo("$List");
         assertThat(tern.content(box("anna@example.test", "Lists/cooking").get(0))).contains("Subject: Weekly");
         assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Subject: Plain");
+    }
+
+    /** duplicate (RFC 7352): the second copy of a message, by its Message-ID, is dropped; the id is forgotten later. */
+    @Test
+    void aMessageThatArrivesTwiceIsFiledOnce() throws Exception {
+        script("anna@example.test", """
+                require ["duplicate", "fileinto"];
+                if duplicate {
+                    fileinto "Duplicates";
+                }
+                """);
+        send("jane@example.org", "anna@example.test", "Minutes", "Message-ID", "<minutes-1@example.org>");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        // the same message again, as a list and a direct copy arrive, and another one
+        send("list@example.org", "anna@example.test", "Minutes", "Message-ID", "<minutes-1@example.org>");
+        send("jane@example.org", "anna@example.test", "Agenda", "Message-ID", "<agenda-1@example.org>");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 2
+                && box("anna@example.test", "Duplicates").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Duplicates").get(0))).contains("Subject: Minutes");
+        // nothing expires yet; the hourly purge keeps what is still remembered
+        int purged = tern.services().metadata().writeAndWait(tx -> tx.sieve().purgeDuplicates(java.time.Instant.now(), 100));
+        assertThat(purged).isZero();
     }
 }

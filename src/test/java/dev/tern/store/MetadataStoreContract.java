@@ -1373,6 +1373,45 @@ public abstract class MetadataStoreContract {
         assertThat(purged).as("the two claims that expired a week after the first").isEqualTo(2);
     }
 
+    @Test
+    void duplicateIdsAreRememberedUntilTheyExpireAndLastStartsTheTimeAgain() {
+        Rows.Account a = account("dup@example.test");
+        Rows.Account b = account("dup2@example.test");
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        Instant day = t.plus(java.time.Duration.ofDays(1));
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", t))).isFalse();
+        store.writeAndWait(tx -> {
+            tx.sieve().trackDuplicate(a.id(), "k1", t, day, false);
+            return null;
+        });
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", t.plusSeconds(60)))).isTrue();
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(b.id(), "k1", t.plusSeconds(60))))
+                .as("per account").isFalse();
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", day))).as("expired").isFalse();
+        // seen again within the day: without :last the first sighting's time stands
+        store.writeAndWait(tx -> {
+            tx.sieve().trackDuplicate(a.id(), "k1", t.plusSeconds(3600), day.plusSeconds(3600), false);
+            return null;
+        });
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", day))).isFalse();
+        // with :last it starts again
+        store.writeAndWait(tx -> {
+            tx.sieve().trackDuplicate(a.id(), "k1", t.plusSeconds(7200), day.plusSeconds(7200), true);
+            return null;
+        });
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", day.plusSeconds(7199)))).isTrue();
+        // once over, a new sighting is remembered anew
+        store.writeAndWait(tx -> {
+            tx.sieve().trackDuplicate(a.id(), "k2", t, t.plusSeconds(10), false);
+            tx.sieve().trackDuplicate(a.id(), "k2", t.plusSeconds(20), t.plusSeconds(100), false);
+            return null;
+        });
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k2", t.plusSeconds(50)))).isTrue();
+        int purged = store.writeAndWait(tx -> tx.sieve().purgeDuplicates(day.plusSeconds(7200), 100));
+        assertThat(purged).isEqualTo(2);
+        assertThat((Boolean) store.read(tx -> tx.sieve().duplicateSeen(a.id(), "k1", t))).as("purged").isFalse();
+    }
+
     private java.util.List<Rows.SieveScript> scripts(long accountId) {
         return store.read(tx -> tx.sieve().scripts(accountId));
     }

@@ -30,6 +30,15 @@ public interface RunState {
     /** The variables of the run (RFC 5229); {@link Variables#DISABLED} when the script did not require them. */
     Variables variables();
 
+    /**
+     * Whether an earlier delivery to the account saw this key in its duplicate test (RFC 7352) and
+     * still remembers it.
+     */
+    boolean duplicateSeen(String key);
+
+    /** A key the duplicate test saw, to be remembered if the run succeeds. */
+    void trackDuplicate(TrackedId id);
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 

@@ -94,6 +94,26 @@ final class SqlSieveDao implements SieveDao {
                 + "sender, handle FROM sieve_vacation_replies WHERE expires_at <= ? LIMIT ?)", now, limit);
     }
 
+    @Override
+    public boolean duplicateSeen(long accountId, String key, Instant now) {
+        return db.one("SELECT 1 FROM sieve_duplicates WHERE account_id = ? AND id_hash = ? AND expires_at > ?",
+                rs -> true, accountId, key, now).isPresent();
+    }
+
+    @Override
+    public void trackDuplicate(long accountId, String key, Instant now, Instant expires, boolean last) {
+        db.update("INSERT INTO sieve_duplicates (account_id, id_hash, expires_at) VALUES (?, ?, ?) "
+                        + "ON CONFLICT (account_id, id_hash) DO UPDATE SET expires_at = excluded.expires_at "
+                        + "WHERE sieve_duplicates.expires_at <= ? OR ? = 1",
+                accountId, key, expires, now, last ? 1 : 0);
+    }
+
+    @Override
+    public int purgeDuplicates(Instant now, int limit) {
+        return db.update("DELETE FROM sieve_duplicates WHERE (account_id, id_hash) IN (SELECT account_id, id_hash "
+                + "FROM sieve_duplicates WHERE expires_at <= ? LIMIT ?)", now, limit);
+    }
+
     private static Rows.SieveScript row(ResultSet rs) throws SQLException {
         return new Rows.SieveScript(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0,
                 Jdbc.instant(rs, 5));
