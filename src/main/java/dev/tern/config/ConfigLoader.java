@@ -114,6 +114,7 @@ public final class ConfigLoader {
         RetentionSettings retention = RetentionSettings.read(top.table("retention"));
         QuotaSettings quota = QuotaSettings.read(top.table("quota"));
         LmtpSettings lmtp = LmtpSettings.read(top.table("lmtp"));
+        SieveSettings sieve = SieveSettings.read(top.table("sieve"), base, dataDir);
         if (acme != null && tls.isConfigured()) {
             throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
                     + "remove tls.cert and tls.key, or the [acme] section");
@@ -126,7 +127,7 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp);
+                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp, sieve);
     }
 
     private static String defaultHostname() {

@@ -40,6 +40,7 @@ import java.util.Map;
  * @param retention          how long messages stay in Trash and Junk ({@code [retention]})
  * @param quota              the warnings accounts get as they fill their quota ({@code [quota]})
  * @param lmtp               who may use the LMTP listener ({@code [lmtp]})
+ * @param sieve              Sieve filtering: where the operator's global scripts are ({@code [sieve]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -49,7 +50,8 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          GreylistSettings greylisting, AdminSettings admin, TrackingSettings tracking,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
                          MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression,
-                         RetentionSettings retention, QuotaSettings quota, LmtpSettings lmtp) {
+                         RetentionSettings retention, QuotaSettings quota, LmtpSettings lmtp,
+                         SieveSettings sieve) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

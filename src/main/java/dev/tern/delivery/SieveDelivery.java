@@ -27,6 +27,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -70,6 +73,8 @@ public final class SieveDelivery {
     private volatile java.util.function.Consumer<String> actionObserver = action -> { };
     /** Where scripts' {@code :user} and {@code :detail} split local parts (RFC 5233). */
     private String recipientDelimiter = "+";
+    /** Where the operator's global scripts are ({@code include :global}, RFC 6609); null for none. */
+    private Path globalScripts;
 
     /** @param forwarding makes the redirected copies, with their sender rewritten */
     public SieveDelivery(MetadataStore store, MailboxService mailboxes, MailQueue queue, SieveEngine engine,
@@ -89,6 +94,15 @@ public final class SieveDelivery {
      */
     public SieveDelivery usingRecipientDelimiter(String delimiter) {
         this.recipientDelimiter = delimiter;
+        return this;
+    }
+
+    /**
+     * Sets the directory of the operator's global scripts ({@code [sieve] global_dir}), which
+     * {@code include :global "NAME"} reads as {@code NAME.sieve}; returns this.
+     */
+    public SieveDelivery usingGlobalScripts(Path dir) {
+        this.globalScripts = dir;
         return this;
     }
 
@@ -126,9 +140,9 @@ public final class SieveDelivery {
             return new SequenceInputStream(new ByteArrayInputStream(trace), mailboxes.openContent(message.blobId()));
         };
         Instant now = clock.instant();
-        // what the duplicate test asks is read while the script runs; a store that cannot answer
-        // fails the delivery, to be tried again, rather than the script
-        RuntimeException[] unreadable = new RuntimeException[1];
+        // what the duplicate test asks and the scripts include are read while the script runs; a
+        // store that cannot answer fails the delivery, to be tried again, rather than the script
+        Exception[] unreadable = new Exception[1];
         FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
                 mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account))
                 .withRecipientDelimiter(recipientDelimiter)
@@ -139,11 +153,20 @@ public final class SieveDelivery {
                         unreadable[0] = e;
                         return false;
                     }
+                })
+                .withScripts((global, name) -> {
+                    try {
+                        return global ? globalScript(name)
+                                : store.read(tx -> tx.sieve().script(account.id(), name)).map(Rows.SieveScript::content)
+                                .orElse(null);
+                    } catch (RuntimeException | IOException e) {
+                        unreadable[0] = e;
+                        return null;
+                    }
                 });
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
         if (unreadable[0] != null) {
-            throw new IOException("the store could not say whether the message is a duplicate: " + unreadable[0].getMessage(),
-                    unreadable[0]);
+            throw new IOException("the script's filter could not be read: " + unreadable[0].getMessage(), unreadable[0]);
         }
         List<String> notes = new ArrayList<>();
         if (outcome.error() != null) {
@@ -211,10 +234,12 @@ public final class SieveDelivery {
      * What the test mailboxexists asks (RFC 5490 §3.1): whether the account has a mailbox of that
      * name that takes mail (not a \Noselect parent). The names are read before the run, so that
      * a store that cannot answer fails the delivery, to be tried again, rather than the script;
-     * and only for a script that has the test (identifiers have no escapes, so it is spelled out).
+     * and only for a script that has the test (identifiers have no escapes, so it is spelled out),
+     * or includes another, which may have it.
      */
     private Predicate<String> mailboxTest(String script, Account account) {
-        if (!script.toLowerCase(Locale.ROOT).contains("mailboxexists")) {
+        String lower = script.toLowerCase(Locale.ROOT);
+        if (!lower.contains("mailboxexists") && !lower.contains("include")) {
             return name -> false;
         }
         Set<String> names = new HashSet<>();
@@ -305,6 +330,19 @@ public final class SieveDelivery {
      */
     public void observeActions(java.util.function.Consumer<String> observer) {
         this.actionObserver = observer;
+    }
+
+    /** The operator's global script of that name, or null when there is none (or no directory). */
+    private String globalScript(String name) throws IOException {
+        if (globalScripts == null || name.contains("/") || name.startsWith(".") || name.indexOf('\u0000') >= 0) {
+            return null;
+        }
+        Path file = globalScripts.resolve(name + ".sieve");
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** A vacation period as the log says it: in days when it is whole days, else in seconds. */

@@ -360,7 +360,8 @@ public final class TernServer implements AutoCloseable {
                     services.directory()::isLocalDomain, config.hostname(), Clock.systemUTC());
             SieveDelivery sieve = new SieveDelivery(services.metadata(), services.mailboxes(), services.queue(),
                     services.sieveScripts().engine(), forwarding, config.hostname(), Clock.systemUTC())
-                    .usingRecipientDelimiter(config.recipientDelimiter());
+                    .usingRecipientDelimiter(config.recipientDelimiter())
+                    .usingGlobalScripts(config.sieve().globalDir());
             sieve.observeActions(metrics::sieveAction);
             LocalDeliveryAgent local = new LocalDeliveryAgent(services.metadata(), services.directory(),
                     services.mailboxes(), retry, services.storageExecutor(), recorder, sieve, forwarding);

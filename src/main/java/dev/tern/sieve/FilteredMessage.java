@@ -1,6 +1,7 @@
 package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
+import dev.tern.sieve.commands.Includes;
 import dev.tern.sieve.commands.RunState;
 import dev.tern.sieve.commands.TrackedId;
 import dev.tern.sieve.commands.Variables;
@@ -69,6 +70,8 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private Clock clock = Clock.systemDefaultZone();
     private Variables variables = Variables.DISABLED;
     private Predicate<String> duplicateSeen = key -> false;
+    private ScriptSource scripts = (global, name) -> null;
+    private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
     private String bodyText;
@@ -308,6 +311,37 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     }
 
     @Override
+    public void useVariables(Variables variables) {
+        this.variables = variables;
+    }
+
+    @Override
+    public Includes includes() {
+        return includes;
+    }
+
+    /** Where the scripts an {@code include} names are found (RFC 6609). */
+    @FunctionalInterface
+    public interface ScriptSource {
+        /**
+         * The text of the account's script of that name ({@code global} false) or of the operator's
+         * global one; null when there is none.
+         */
+        String find(boolean global, String name);
+    }
+
+    /** Sets where included scripts are found (none, unless set); returns this message. */
+    public FilteredMessage withScripts(ScriptSource scripts) {
+        this.scripts = scripts;
+        return this;
+    }
+
+    /** Where included scripts are found. */
+    ScriptSource scripts() {
+        return scripts;
+    }
+
+    @Override
     public boolean duplicateSeen(String key) {
         return duplicateSeen.test(key);
     }
@@ -332,12 +366,14 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     }
 
     /**
-     * Starts a run: the clock the engine fixes for it, and its variables (none set yet, or
-     * {@link Variables#DISABLED} for a script that does not require them).
+     * Starts a run: the clock the engine fixes for it, its variables (none set yet, or
+     * {@link Variables#DISABLED} for a script that does not require them), and the scripts it
+     * may include.
      */
-    void startRun(Clock clock, Variables variables) {
+    void startRun(Clock clock, Variables variables, Includes includes) {
         this.clock = clock;
         this.variables = variables;
+        this.includes = includes;
         this.tracked.clear();
     }
 

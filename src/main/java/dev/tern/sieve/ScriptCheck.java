@@ -78,7 +78,11 @@ final class ScriptCheck {
                     ":handle", TagValue.STRING, ":seconds", TagValue.NUMBER), 1, 0, false)),
             Map.entry("set", new Spec("variables", Map.of(":lower", TagValue.NONE, ":upper", TagValue.NONE,
                     ":lowerfirst", TagValue.NONE, ":upperfirst", TagValue.NONE, ":quotewildcard", TagValue.NONE,
-                    ":length", TagValue.NONE), 2, 0, false)));
+                    ":length", TagValue.NONE), 2, 0, false)),
+            Map.entry("include", new Spec("include", Map.of(":personal", TagValue.NONE, ":global", TagValue.NONE,
+                    ":once", TagValue.NONE, ":optional", TagValue.NONE), 1, 0, false)),
+            Map.entry("return", new Spec("include", Map.of(), 0, 0, false)),
+            Map.entry("global", new Spec("include", Map.of(), 1, 0, false)));
 
     private static final Map<String, Spec> TESTS = Map.ofEntries(
             Map.entry("address", new Spec(null, ADDRESS, 2, 0, false)),
@@ -124,7 +128,7 @@ final class ScriptCheck {
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-            "vacation-seconds", "encoded-character", "duplicate");
+            "vacation-seconds", "encoded-character", "duplicate", "include");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -199,6 +203,17 @@ final class ScriptCheck {
             }
             if (name.equals("set")) {
                 setArguments(command, parts);
+            }
+            if (name.equals("include")) {
+                include(command, parts);
+            }
+            if (name.equals("global")) {
+                if (!required.contains("variables")) {
+                    throw error(command, "global needs require \"variables\"");
+                }
+                for (String variable : parts.strings().get(0)) {
+                    name(command, "global", variable);
+                }
             }
             if (name.equals("vacation") && parts.tags().contains(":days") && parts.tags().contains(":seconds")) {
                 throw error(command, "vacation takes :days or :seconds, not both");
@@ -408,7 +423,7 @@ final class ScriptCheck {
             return;
         }
         for (String text : strings) {
-            String namespaced = Variables.namespacedReference(text);
+            String namespaced = Variables.namespacedReference(text, required.contains("include"));
             if (namespaced != null) {
                 throw error(node, what + ": the variable namespace of \"${" + namespaced + "}\" is not supported");
             }
@@ -417,13 +432,33 @@ final class ScriptCheck {
 
     /** A variable name that set or imap4flags writes: an identifier, counted against the bound. */
     private void name(Node node, String what, String name) throws SieveScriptException {
-        if (!Variables.isIdentifier(name)) {
+        boolean global = required.contains("include") && Variables.isGlobalName(name) && what.equals("set");
+        if (!Variables.isIdentifier(name) && !global) {
             throw error(node, what + ": \"" + name + "\" is not a variable name (letters, digits and \"_\", "
                     + "not starting with a digit)");
         }
         variableNames.add(name.toLowerCase(java.util.Locale.ROOT));
         if (variableNames.size() > Variables.MAX_NAMES) {
             throw error(node, "more than " + Variables.MAX_NAMES + " variables");
+        }
+    }
+
+    /**
+     * include's script name: written out (it says which script to read before any runs), and a
+     * name a script can have (RFC 5804 §1.6); {@code :personal} and {@code :global} exclude each other.
+     */
+    private void include(ASTcommand command, Parts parts) throws SieveScriptException {
+        single(command, parts, 0, "include: the script name");
+        String script = parts.strings().get(0).get(0);
+        if (variable(script)) {
+            throw error(command, "include: the script name must be written out, not made of variables");
+        }
+        if (script.isEmpty() || script.length() > 128 || script.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+                || parts.tags().contains(":global") && (script.contains("/") || script.startsWith("."))) {
+            throw error(command, "include: \"" + script + "\" is not a script name");
+        }
+        if (parts.tags().contains(":personal") && parts.tags().contains(":global")) {
+            throw error(command, "include takes :personal or :global, not both");
         }
     }
 

@@ -11,8 +11,11 @@ import dev.tern.sieve.commands.EnvelopeTest;
 import dev.tern.sieve.commands.ExistsTest;
 import dev.tern.sieve.commands.FileIntoAction;
 import dev.tern.sieve.commands.FileIntoCommand;
+import dev.tern.sieve.commands.GlobalCommand;
 import dev.tern.sieve.commands.HasFlag;
 import dev.tern.sieve.commands.HeaderTest;
+import dev.tern.sieve.commands.IncludeCommand;
+import dev.tern.sieve.commands.Includes;
 import dev.tern.sieve.commands.KeepAction;
 import dev.tern.sieve.commands.KeepCommand;
 import dev.tern.sieve.commands.MailboxExists;
@@ -20,6 +23,7 @@ import dev.tern.sieve.commands.RedirectCommand;
 import dev.tern.sieve.commands.RejectCommand;
 import dev.tern.sieve.commands.RemoveFlagCommand;
 import dev.tern.sieve.commands.RequireCommand;
+import dev.tern.sieve.commands.ReturnCommand;
 import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
 import dev.tern.sieve.commands.StringTest;
@@ -102,6 +106,9 @@ public final class SieveEngine {
             commands.put("addflag", AddFlagCommand.class.getName());
             commands.put("removeflag", RemoveFlagCommand.class.getName());
             commands.put("set", SetCommand.class.getName());
+            commands.put("include", IncludeCommand.class.getName());
+            commands.put("return", ReturnCommand.class.getName());
+            commands.put("global", GlobalCommand.class.getName());
             commands.put("reject", RejectCommand.class.getName());
             commands.put("vacation", VacationCommand.class.getName());
             Map<String, String> tests = config.getTestMap();
@@ -163,13 +170,29 @@ public final class SieveEngine {
             Set<String> required = ScriptCheck.check(node);
             // one instant for the whole run, however long it takes (RFC 5260 §5)
             message.startRun(Clock.fixed(clock.instant(), clock.getZone()),
-                    required.contains("variables") ? Variables.enabled() : Variables.DISABLED);
+                    required.contains("variables") ? Variables.enabled() : Variables.DISABLED,
+                    new Includes((global, name) -> included(message.scripts(), global, name)));
             factory.evaluate(message, node);
             return outcome(message.getActions(), message.flags(), message.trackedIds());
         } catch (SieveScriptException e) {
             return SieveOutcome.failed(e.describe());
         } catch (SieveException | RuntimeException e) {
             return SieveOutcome.failed(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()));
+        }
+    }
+
+    /** An included script, read, parsed and checked as a stored one is; null when there is none. */
+    private Includes.Script included(FilteredMessage.ScriptSource scripts, boolean global, String name)
+            throws SieveException {
+        String text = scripts.find(global, name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            Node start = parse(text);
+            return new Includes.Script(start, ScriptCheck.check(start).contains("variables"));
+        } catch (SieveScriptException e) {
+            throw new SieveException("included script \"" + name + "\": " + e.describe());
         }
     }
 

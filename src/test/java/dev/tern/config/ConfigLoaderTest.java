@@ -27,6 +27,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void globalSieveScriptsLiveUnderTheDataDirectoryUnlessSet() {
+        assertThat(parse("hostname = \"mx.example.test\"\n").sieve().globalDir())
+                .isEqualTo(Path.of("/etc/tern/data/sieve/global"));
+        assertThat(parse("hostname = \"mx.example.test\"\n[sieve]\nglobal_dir = \"sieve.d\"\n").sieve().globalDir())
+                .as("relative to the config file").isEqualTo(Path.of("/etc/tern/sieve.d"));
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[sieve]\nglobal = \"x\"\n"))
+                .hasMessageContaining("global");
+    }
+
+    @Test
     void theMtaStsPolicyIsPublishedWhereAnHttpsListenerServesIt() {
         String https = "hostname = \"mx.example.test\"\n[listeners]\nautoconfigs = [\"0.0.0.0:443\"]\n";
         assertThat(parse(https).mtaStsPolicy())

@@ -488,4 +488,36 @@ class SieveDeliveryTest {
         int purged = tern.services().metadata().writeAndWait(tx -> tx.sieve().purgeDuplicates(java.time.Instant.now(), 100));
         assertThat(purged).isZero();
     }
+
+    /** include (RFC 6609): the active script runs another of the account's and the operator's global one. */
+    @Test
+    void anActiveScriptIncludesAPersonalAndAGlobalScript() throws Exception {
+        Path global = dir.resolve("data/sieve/global");
+        Files.createDirectories(global);
+        Files.writeString(global.resolve("spam.sieve"), """
+                require ["fileinto"];
+                if header :contains "x-spam-flag" "yes" { fileinto "Junk"; stop; }
+                """);
+        InProcessCli.Result lists = InProcessCli.run(dir.resolve("tern.toml"), """
+                require ["include", "fileinto"];
+                if not header :contains "subject" "[list]" { return; }
+                fileinto "Lists";
+                """, "sieve", "put", "anna@example.test", "lists");
+        assertThat(lists.code()).as(lists.err()).isZero();
+        script("anna@example.test", """
+                require ["include"];
+                include :global "spam";
+                include :personal "lists";
+                include :optional "not-written-yet";
+                """);
+        send("jane@example.org", "anna@example.test", "[list] digest", "X-Any", "x");
+        send("spammer@example.org", "anna@example.test", "[list] cheap", "X-Spam-Flag", "YES");
+        send("jane@example.org", "anna@example.test", "Plain", "X-Any", "x");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Lists").size() == 1
+                && box("anna@example.test", "Junk").size() == 1 && box("anna@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(tern.content(box("anna@example.test", "Lists").get(0))).contains("Subject: [list] digest");
+        assertThat(tern.content(box("anna@example.test", "Junk").get(0))).contains("Subject: [list] cheap");
+        assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Subject: Plain");
+    }
 }

@@ -11,13 +11,20 @@ import java.util.Set;
 /**
  * {@code require} (RFC 5228 §3.2) knowing the extensions Tern adds. jSieve takes a required name
  * for supported only when a command or test has that name, which holds for {@code fileinto} or
- * {@code vacation} but not for extensions that are tags or several commands.
+ * {@code vacation} but not for extensions that are tags or several commands. And jSieve takes a
+ * require for valid only before the run's first other command, which the requires of an included
+ * script (RFC 6609) are not; that they head their script is checked when it is stored.
  */
 public final class RequireCommand extends Require {
 
     /** The extensions implemented here whose names are no command's or test's. */
     private static final Set<String> OWN = Set.of("copy", "mailbox", "imap4flags", "relational", "subaddress", "regex",
-            "variables", "vacation-seconds", "encoded-character", "duplicate");
+            "variables", "vacation-seconds", "encoded-character", "duplicate", "include");
+
+    @Override
+    protected void validateState(SieveContext context) {
+        // checked per script by ScriptCheck, included ones too
+    }
 
     @Override
     protected void validateFeature(String name, MailAdapter mail, SieveContext context) throws FeatureException {

@@ -27,8 +27,17 @@ public interface RunState {
      */
     String recipientDelimiter();
 
-    /** The variables of the run (RFC 5229); {@link Variables#DISABLED} when the script did not require them. */
+    /**
+     * The variables of the script running now (RFC 5229); {@link Variables#DISABLED} when it did not
+     * require them.
+     */
     Variables variables();
+
+    /** Makes these the variables of the script running now: an included one's, or back to its includer's. */
+    void useVariables(Variables variables);
+
+    /** The scripts the run includes (RFC 6609). */
+    Includes includes();
 
     /**
      * Whether an earlier delivery to the account saw this key in its duplicate test (RFC 7352) and

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,6 +17,10 @@ import java.util.regex.Pattern;
  * {@code ${0}}, {@code ${1}}… that the last successful {@code :matches} or {@code :regex} left.
  * Only a script that requires {@code variables} has them: for any other, {@link #DISABLED} expands
  * nothing, so {@code ${x}} stays text as RFC 5229 §1 asks.
+ *
+ * <p>Each script of a run has its own (a script an {@code include} runs starts with none set, RFC
+ * 6609 §3.4), except those a script declares {@code global}: those, and {@code ${global.name}},
+ * are shared by every script of the run.
  *
  * <p>Bounded, as Pigeonhole bounds them: a value holds at most {@link #MAX_VALUE} characters
  * (longer ones are cut), and a string grows by expansion to at most {@link #MAX_EXPANDED}, so a
@@ -36,19 +41,46 @@ public final class Variables {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern NUMBER = Pattern.compile("[0-9]+");
     /** A reference with a namespace (RFC 5229 §3): identifier "." then names, each followed by a dot. */
+    /** A reference to a global variable in the namespace {@code global} (RFC 6609 §3.5). */
+    private static final Pattern GLOBAL = Pattern.compile("(?i)global\\.([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern NAMESPACED = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))+");
 
     private final boolean enabled;
     private final Map<String, String> named = new HashMap<>();
+    /** The run's global variables, shared by its scripts; lower-case names. */
+    private final Map<String, String> globals;
+    /** The names this script declared global, lower case. */
+    private final java.util.Set<String> declaredGlobal = new java.util.HashSet<>();
     private List<String> matched = List.of();
 
     private Variables(boolean enabled) {
+        this(enabled, new HashMap<>());
+    }
+
+    private Variables(boolean enabled, Map<String, String> globals) {
         this.enabled = enabled;
+        this.globals = globals;
     }
 
     /** The variables of a run whose script requires {@code variables}: none set, no match yet. */
     public static Variables enabled() {
         return new Variables(true);
+    }
+
+    /**
+     * The variables of a script this run includes: its own, none set, sharing the run's globals.
+     *
+     * @param enabled whether that script requires {@code variables}
+     */
+    public Variables forIncluded(boolean enabled) {
+        return new Variables(enabled, globals);
+    }
+
+    /** Declares names global for this script ({@code global}, RFC 6609 §3.5). */
+    void declareGlobal(List<String> names) {
+        for (String n : names) {
+            declaredGlobal.add(n.toLowerCase(Locale.ROOT));
+        }
     }
 
     /** Whether the script required {@code variables}. */
@@ -82,7 +114,8 @@ public final class Variables {
             out.append(text, i, start);
             int end = text.indexOf('}', start + 2);
             String name = end < 0 ? null : text.substring(start + 2, end);
-            if (name != null && (IDENTIFIER.matcher(name).matches() || NUMBER.matcher(name).matches())) {
+            if (name != null && (IDENTIFIER.matcher(name).matches() || NUMBER.matcher(name).matches()
+                    || GLOBAL.matcher(name).matches())) {
                 String value = value(name);
                 out.append(value, 0, Math.min(value.length(), Math.max(0, MAX_EXPANDED - out.length())));
                 i = end + 1;
@@ -125,17 +158,33 @@ public final class Variables {
             int index = Integer.parseInt(digits);
             return index < matched.size() ? matched.get(index) : "";
         }
-        return named.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+        return get(name);
     }
 
-    /** The value of a named variable, "" when not set. */
+    /** The value of a named variable ({@code global.name} for a global one), "" when not set. */
     public String get(String name) {
-        return named.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+        return scope(name).getOrDefault(key(name), "");
     }
 
     /** Sets a named variable, its value cut to {@link #MAX_VALUE} characters. */
     public void set(String name, String value) {
-        named.put(name.toLowerCase(Locale.ROOT), cut(value));
+        scope(name).put(key(name), cut(value));
+    }
+
+    /** Where a name's value is kept: the run's globals for a global name, else this script's. */
+    private Map<String, String> scope(String name) {
+        String key = key(name);
+        return GLOBAL.matcher(name).matches() || declaredGlobal.contains(key) ? globals : named;
+    }
+
+    private static String key(String name) {
+        Matcher global = GLOBAL.matcher(name);
+        return (global.matches() ? global.group(1) : name).toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the name is one of the namespace {@code global} ({@code global.name}, RFC 6609 §3.5). */
+    public static boolean isGlobalName(String name) {
+        return GLOBAL.matcher(name).matches();
     }
 
     /**
@@ -165,10 +214,13 @@ public final class Variables {
     }
 
     /**
-     * The first reference in the text that names a namespace ({@code ${env.x}}), or null. Tern
-     * knows no namespace, and RFC 5229 §3 makes such a reference an error.
+     * The first reference in the text that names a namespace Tern does not know ({@code ${env.x}}),
+     * or null: RFC 5229 §3 makes such a reference an error. The one namespace known is
+     * {@code global}, with {@code include}.
+     *
+     * @param global whether the script requires {@code include}, which brings {@code global}
      */
-    public static String namespacedReference(String text) {
+    public static String namespacedReference(String text, boolean global) {
         int i = text.indexOf("${");
         while (i >= 0) {
             int end = text.indexOf('}', i + 2);
@@ -176,7 +228,7 @@ public final class Variables {
                 return null;
             }
             String name = text.substring(i + 2, end);
-            if (NAMESPACED.matcher(name).matches()) {
+            if (NAMESPACED.matcher(name).matches() && !(global && GLOBAL.matcher(name).matches())) {
                 return name;
             }
             i = text.indexOf("${", i + 1);
@@ -193,7 +245,7 @@ public final class Variables {
                 return false;
             }
             String name = text.substring(i + 2, end);
-            if (IDENTIFIER.matcher(name).matches() || NUMBER.matcher(name).matches()) {
+            if (IDENTIFIER.matcher(name).matches() || NUMBER.matcher(name).matches() || GLOBAL.matcher(name).matches()) {
                 return true;
             }
             i = text.indexOf("${", i + 1);
