@@ -23,6 +23,8 @@ import dev.tern.net.tls.SelfSignedCredentials;
 import dev.tern.onboarding.RecordCheck;
 import dev.tern.onboarding.VerificationReport;
 import dev.tern.server.Services;
+import dev.tern.sieve.SieveEngine;
+import dev.tern.sieve.SieveScriptException;
 import dev.tern.store.Rows;
 import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Type;
@@ -134,6 +136,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         checkListeners(c, f);
         checkLmtp(c, f);
+        checkGlobalSieveScripts(c, f);
         checkDataDir(c, f);
         checkTls(c, f);
         try (Services s = new Services(c, 1)) {
@@ -315,6 +318,39 @@ final class CheckCommand implements Callable<Integer> {
      * ({@code [lmtp] allow_from}) is its only guard: networks on the Internet there are a hole, and
      * none at all leaves the listener useless.
      */
+    /**
+     * The operator's global Sieve scripts ({@code include :global}): each file checked as a stored
+     * script is, since one that is not valid fails every delivery whose script includes it.
+     */
+    private static void checkGlobalSieveScripts(TernConfig c, Findings f) {
+        Path dir = c.sieve().globalDir();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".sieve")).sorted().toList();
+        } catch (IOException e) {
+            f.warn("sieve", dir + ": cannot list the global scripts (" + e.getMessage() + ")");
+            return;
+        }
+        SieveEngine engine = new SieveEngine();
+        int valid = 0;
+        for (Path file : files) {
+            try {
+                engine.check(Files.readString(file, StandardCharsets.UTF_8));
+                valid++;
+            } catch (SieveScriptException e) {
+                f.fail("sieve", file + ": " + e.describe() + " (scripts that include it keep their mail instead)");
+            } catch (IOException e) {
+                f.fail("sieve", file + ": cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        if (valid > 0) {
+            f.ok("sieve", count(valid, "global script") + " in " + dir);
+        }
+    }
+
     private static void checkLmtp(TernConfig c, Findings f) {
         if (c.listener(TernConfig.LMTP_LISTENER).isEmpty()) {
             return;

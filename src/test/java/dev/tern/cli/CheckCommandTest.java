@@ -128,6 +128,21 @@ class CheckCommandTest {
     }
 
     @Test
+    void globalSieveScriptsAreCheckedAsStoredOnesAre() throws Exception {
+        assertThat(check("--no-dns").out()).as("no directory, nothing said").doesNotContain("sieve");
+        Path global = dir.resolve("data/sieve/global");
+        Files.createDirectories(global);
+        Files.writeString(global.resolve("spam.sieve"), "require \"fileinto\";\nif exists \"x-spam\" { fileinto \"Junk\"; }\n");
+        Files.writeString(global.resolve("notes.txt"), "not a script");
+        assertThat(check("--no-dns").out()).contains("ok    sieve      1 global script in " + global + "\n");
+        Files.writeString(global.resolve("broken.sieve"), "keep;\nfileinto \"x\";\n");
+        Result r = check("--no-dns");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  sieve      " + global.resolve("broken.sieve") + ": line 2: command 'fileinto' "
+                + "needs require \"fileinto\" (scripts that include it keep their mail instead)\n");
+    }
+
+    @Test
     void reportsAreSaidToBeSignedOrNot() throws Exception {
         append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n"
                 + "[checks.dmarc_reports]\nenabled = true\nfrom = \"dmarc-reports@example.org\"\n");
