@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -143,9 +144,11 @@ public final class SieveDelivery {
         // what the duplicate test asks and the scripts include are read while the script runs; a
         // store that cannot answer fails the delivery, to be tried again, rather than the script
         Exception[] unreadable = new Exception[1];
+        List<Rows.Mailbox> boxes = mailboxesAsked(script.map(Rows.SieveScript::content).orElse(""), account);
         FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
-                mailboxTest(script.map(Rows.SieveScript::content).orElse(""), account))
+                mailboxTest(boxes, account))
                 .withRecipientDelimiter(recipientDelimiter)
+                .withSpecialUses(specialUses(boxes))
                 .withDuplicateCheck(key -> {
                     try {
                         return store.read(tx -> tx.sieve().duplicateSeen(account.id(), key, now));
@@ -231,19 +234,30 @@ public final class SieveDelivery {
     }
 
     /**
-     * What the test mailboxexists asks (RFC 5490 §3.1): whether the account has a mailbox of that
-     * name that takes mail (not a \Noselect parent). The names are read before the run, so that
-     * a store that cannot answer fails the delivery, to be tried again, rather than the script;
-     * and only for a script that has the test (identifiers have no escapes, so it is spelled out),
-     * or includes another, which may have it.
+     * The account's mailboxes, for a script that asks about them: the test mailboxexists (RFC 5490
+     * §3.1) and the special-use extension (RFC 8579). Read before the run, so that a store that
+     * cannot answer fails the delivery, to be tried again, rather than the script; and only for a
+     * script that names them (identifiers have no escapes, so they are spelled out), or includes
+     * another, which may.
      */
-    private Predicate<String> mailboxTest(String script, Account account) {
+    private List<Rows.Mailbox> mailboxesAsked(String script, Account account) {
         String lower = script.toLowerCase(Locale.ROOT);
-        if (!lower.contains("mailboxexists") && !lower.contains("include")) {
+        if (!lower.contains("mailboxexists") && !lower.contains("specialuse") && !lower.contains("include")) {
+            return List.of();
+        }
+        return mailboxes.mailboxes(account.id());
+    }
+
+    /**
+     * Whether the account has a mailbox of that name that takes mail (not a \Noselect parent), or
+     * a shared one it may post to.
+     */
+    private Predicate<String> mailboxTest(List<Rows.Mailbox> boxes, Account account) {
+        if (boxes.isEmpty()) {
             return name -> false;
         }
         Set<String> names = new HashSet<>();
-        for (Rows.Mailbox m : mailboxes.mailboxes(account.id())) {
+        for (Rows.Mailbox m : boxes) {
             if (m.selectable()) {
                 names.add(m.name());
             }
@@ -255,6 +269,17 @@ public final class SieveDelivery {
                 return false;
             }
         };
+    }
+
+    /** The account's mailboxes by their special use ({@code \\Junk} → "Spam"), those that take mail. */
+    private static Map<String, String> specialUses(List<Rows.Mailbox> boxes) {
+        Map<String, String> uses = new HashMap<>();
+        for (Rows.Mailbox m : boxes) {
+            if (m.specialUse() != null && m.selectable()) {
+                uses.putIfAbsent(m.specialUse().toLowerCase(Locale.ROOT), m.name());
+            }
+        }
+        return uses;
     }
 
     /**

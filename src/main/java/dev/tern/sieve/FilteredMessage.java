@@ -71,6 +71,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private Variables variables = Variables.DISABLED;
     private Predicate<String> duplicateSeen = key -> false;
     private ScriptSource scripts = (global, name) -> null;
+    private Map<String, String> specialUses = Map.of();
     private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
@@ -334,6 +335,25 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     public FilteredMessage withScripts(ScriptSource scripts) {
         this.scripts = scripts;
         return this;
+    }
+
+    /**
+     * Sets the account's mailboxes by special use, attribute in lower case ({@code \\junk} →
+     * "Spam"), for the special-use extension (RFC 8579); returns this message.
+     */
+    public FilteredMessage withSpecialUses(Map<String, String> specialUses) {
+        this.specialUses = Map.copyOf(specialUses);
+        return this;
+    }
+
+    @Override
+    public String specialUseMailbox(String attribute) {
+        return specialUses.get(attribute.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public boolean hasSpecialUse(String mailbox, String attribute) {
+        return mailbox.equals(specialUses.get(attribute.toLowerCase(Locale.ROOT)));
     }
 
     /** Where included scripts are found. */

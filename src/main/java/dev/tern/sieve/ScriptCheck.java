@@ -2,6 +2,7 @@ package dev.tern.sieve;
 
 import dev.tern.sieve.commands.DatePart;
 import dev.tern.sieve.commands.Relation;
+import dev.tern.sieve.commands.SpecialUseExists;
 import dev.tern.sieve.commands.Variables;
 import org.apache.jsieve.NumberArgument;
 import org.apache.jsieve.TagArgument;
@@ -68,7 +69,7 @@ final class ScriptCheck {
             Map.entry("discard", new Spec(null, Map.of(), 0, 0, false)),
             Map.entry("redirect", new Spec(null, Map.of(":copy", TagValue.NONE), 1, 0, false)),
             Map.entry("fileinto", new Spec("fileinto", Map.of(":copy", TagValue.NONE, ":create", TagValue.NONE,
-                    ":flags", TagValue.STRING_LIST), 1, 0, false)),
+                    ":flags", TagValue.STRING_LIST, ":specialuse", TagValue.STRING), 1, 0, false)),
             Map.entry("setflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
             Map.entry("addflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
             Map.entry("removeflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
@@ -98,6 +99,7 @@ final class ScriptCheck {
             Map.entry("hasflag", new Spec("imap4flags", MATCH, 1, 0, false)),
             Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
+            Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
             Map.entry("duplicate", new Spec("duplicate", Map.of(":handle", TagValue.STRING, ":header", TagValue.STRING,
                     ":uniqueid", TagValue.STRING, ":seconds", TagValue.NUMBER, ":last", TagValue.NONE), 0, 0, false)),
             Map.entry("date", new Spec("date", DATE, 3, 0, false)),
@@ -114,7 +116,7 @@ final class ScriptCheck {
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
             ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
-            ":detail", "subaddress", ":regex", "regex");
+            ":detail", "subaddress", ":regex", "regex", ":specialuse", "special-use");
 
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
     private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds");
@@ -128,7 +130,7 @@ final class ScriptCheck {
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-            "vacation-seconds", "encoded-character", "duplicate", "include");
+            "vacation-seconds", "encoded-character", "duplicate", "include", "special-use");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -353,6 +355,10 @@ final class ScriptCheck {
                         throw error(node, what + ": the tag " + t + " needs one of \"gt\", \"ge\", \"lt\", \"le\", "
                                 + "\"eq\", \"ne\", not \"" + list.get(0) + "\"");
                     }
+                    if (t.equals(":specialuse") && !variable(list.get(0)) && !SpecialUseExists.isAttribute(list.get(0))) {
+                        throw error(node, what + ": \"" + list.get(0) + "\" is not a special-use attribute such as "
+                                + "\"\\\\Junk\"");
+                    }
                     if (t.equals(":zone") && !variable(list.get(0)) && DatePart.zone(list.get(0)) == null) {
                         throw error(node, what + ": the tag :zone needs a zone such as \"+0100\" or \"-0500\", not \""
                                 + list.get(0) + "\"");
@@ -368,6 +374,19 @@ final class ScriptCheck {
         if (!name.equals("require")) {
             for (List<String> list : strings) {
                 references(node, what, list);
+            }
+        }
+        if (name.equals("specialuse_exists") && !strings.isEmpty()) {
+            for (String attribute : strings.get(strings.size() - 1)) {
+                if (!variable(attribute) && !SpecialUseExists.isAttribute(attribute)) {
+                    throw error(node, what + ": \"" + attribute + "\" is not a special-use attribute such as \"\\\\Junk\"");
+                }
+            }
+            if (strings.size() == 2) {
+                if (strings.get(0).size() != 1) {
+                    throw error(node, what + " takes one mailbox name, not a list");
+                }
+                strings.remove(0);   // the optional mailbox
             }
         }
         if (VARIABLE_FIRST.contains(name) && strings.size() == spec.positional() + 1) {

@@ -26,6 +26,7 @@ import dev.tern.sieve.commands.RequireCommand;
 import dev.tern.sieve.commands.ReturnCommand;
 import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
+import dev.tern.sieve.commands.SpecialUseExists;
 import dev.tern.sieve.commands.StringTest;
 import dev.tern.sieve.commands.TrackedId;
 import dev.tern.sieve.commands.VacationCommand;
@@ -121,6 +122,7 @@ public final class SieveEngine {
             tests.put("mailboxexists", MailboxExists.class.getName());
             tests.put("string", StringTest.class.getName());
             tests.put("duplicate", DuplicateTest.class.getName());
+            tests.put("specialuse_exists", SpecialUseExists.class.getName());
             tests.put("exists", ExistsTest.class.getName());
             tests.put("body", BodyTest.class.getName());
             this.factory = config.build();

@@ -520,4 +520,19 @@ class SieveDeliveryTest {
         assertThat(tern.content(box("anna@example.test", "Junk").get(0))).contains("Subject: [list] cheap");
         assertThat(tern.content(box("anna@example.test", "INBOX").get(0))).contains("Subject: Plain");
     }
+
+    /** special-use (RFC 8579): the junk mailbox found by its use after the user renamed it. */
+    @Test
+    void fileintoBySpecialUseFindsTheRenamedJunkMailbox() throws Exception {
+        Account anna = tern.services().directory().user("anna@example.test").orElseThrow();
+        tern.services().mailboxes().rename(anna.id(), "Junk", "Unerwünscht");
+        script("anna@example.test", """
+                require ["fileinto", "special-use"];
+                if header :contains "subject" "cheap" { fileinto :specialuse "\\\\Junk" "Spam"; }
+                """);
+        send("spammer@example.org", "anna@example.test", "cheap pills");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Unerwünscht").size() == 1);
+        awaitQueueEmpty();
+        assertThat(hasMailbox("anna@example.test", "Spam")).isFalse();
+    }
 }

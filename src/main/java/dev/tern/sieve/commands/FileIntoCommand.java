@@ -14,16 +14,23 @@ import java.util.Set;
  * a copy in that mailbox. {@code :copy} keeps the implicit keep (RFC 3894); {@code :create}
  * (RFC 5490 §3.2) asks for the mailbox to be created when missing, which local delivery does for
  * every fileinto; {@code :flags} gives the copy's flags, which are otherwise those the internal
- * flag variable holds now (RFC 5232 §5).
+ * flag variable holds now (RFC 5232 §5). {@code :specialuse "\\Junk"} (RFC 8579) files into the
+ * account's mailbox with that special use when it has one, whatever its name, and else into the
+ * mailbox named.
  */
 public final class FileIntoCommand extends ActionCommand {
 
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
             throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(":flags"), Set.of(":copy", ":create"),
-                context);
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, Set.of(":flags", ":specialuse"),
+                Set.of(":copy", ":create"), context);
         String mailbox = args.single(context);
+        if (args.has(":specialuse")) {
+            String attribute = SpecialUseExists.attribute(args.value(":specialuse"), context);
+            String found = RunState.of(mail, context).specialUseMailbox(attribute);
+            mailbox = found != null ? found : mailbox;
+        }
         Flags flags = args.has(":flags") ? FlagStrings.parse(args.value(":flags"))
                 : RunState.of(mail, context).flags();
         mail.addAction(new FileIntoAction(mailbox, flags));

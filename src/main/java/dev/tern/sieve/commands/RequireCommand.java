@@ -19,7 +19,8 @@ public final class RequireCommand extends Require {
 
     /** The extensions implemented here whose names are no command's or test's. */
     private static final Set<String> OWN = Set.of("copy", "mailbox", "imap4flags", "relational", "subaddress", "regex",
-            "variables", "vacation-seconds", "encoded-character", "duplicate", "include");
+            "variables", "vacation-seconds", "encoded-character", "duplicate", "include",
+            "special-use");
 
     @Override
     protected void validateState(SieveContext context) {

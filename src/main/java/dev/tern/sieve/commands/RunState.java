@@ -48,6 +48,15 @@ public interface RunState {
     /** A key the duplicate test saw, to be remembered if the run succeeds. */
     void trackDuplicate(TrackedId id);
 
+    /**
+     * The name of the account's mailbox with this special use ({@code \Junk}, RFC 6154) that takes
+     * mail, or null (RFC 8579).
+     */
+    String specialUseMailbox(String attribute);
+
+    /** Whether the account's mailbox of that name has this special use (RFC 8579 §3). */
+    boolean hasSpecialUse(String mailbox, String attribute);
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 
