@@ -8,6 +8,7 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.Recipient;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxIds;
 import dev.tern.mailbox.MailboxNames;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
@@ -149,6 +150,7 @@ public final class SieveDelivery {
                 mailboxTest(boxes, account))
                 .withRecipientDelimiter(recipientDelimiter)
                 .withSpecialUses(specialUses(boxes))
+                .withMailboxIds(mailboxIds(boxes))
                 .withDuplicateCheck(key -> {
                     try {
                         return store.read(tx -> tx.sieve().duplicateSeen(account.id(), key, now));
@@ -235,14 +237,15 @@ public final class SieveDelivery {
 
     /**
      * The account's mailboxes, for a script that asks about them: the test mailboxexists (RFC 5490
-     * §3.1) and the special-use extension (RFC 8579). Read before the run, so that a store that
+     * §3.1) and the special-use and mailboxid extensions (RFC 8579, RFC 9042). Read before the run, so that a store that
      * cannot answer fails the delivery, to be tried again, rather than the script; and only for a
      * script that names them (identifiers have no escapes, so they are spelled out), or includes
      * another, which may.
      */
     private List<Rows.Mailbox> mailboxesAsked(String script, Account account) {
         String lower = script.toLowerCase(Locale.ROOT);
-        if (!lower.contains("mailboxexists") && !lower.contains("specialuse") && !lower.contains("include")) {
+        if (!lower.contains("mailboxexists") && !lower.contains("specialuse") && !lower.contains("mailboxid")
+                && !lower.contains("include")) {
             return List.of();
         }
         return mailboxes.mailboxes(account.id());
@@ -269,6 +272,17 @@ public final class SieveDelivery {
                 return false;
             }
         };
+    }
+
+    /** The account's mailboxes that take mail by their MAILBOXID (RFC 8474, RFC 9042). */
+    private static Map<String, String> mailboxIds(List<Rows.Mailbox> boxes) {
+        Map<String, String> ids = new HashMap<>();
+        for (Rows.Mailbox m : boxes) {
+            if (m.selectable()) {
+                ids.put(MailboxIds.of(m.id(), m.uidValidity()), m.name());
+            }
+        }
+        return ids;
     }
 
     /** The account's mailboxes by their special use ({@code \\Junk} → "Spam"), those that take mail. */

@@ -72,6 +72,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private Predicate<String> duplicateSeen = key -> false;
     private ScriptSource scripts = (global, name) -> null;
     private Map<String, String> specialUses = Map.of();
+    private Map<String, String> mailboxIds = Map.of();
     private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
@@ -344,6 +345,17 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     public FilteredMessage withSpecialUses(Map<String, String> specialUses) {
         this.specialUses = Map.copyOf(specialUses);
         return this;
+    }
+
+    /** Sets the account's mailboxes by MAILBOXID (RFC 8474), for RFC 9042; returns this message. */
+    public FilteredMessage withMailboxIds(Map<String, String> mailboxIds) {
+        this.mailboxIds = Map.copyOf(mailboxIds);
+        return this;
+    }
+
+    @Override
+    public String mailboxById(String mailboxId) {
+        return mailboxIds.get(mailboxId);
     }
 
     @Override

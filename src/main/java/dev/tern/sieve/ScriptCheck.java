@@ -69,7 +69,8 @@ final class ScriptCheck {
             Map.entry("discard", new Spec(null, Map.of(), 0, 0, false)),
             Map.entry("redirect", new Spec(null, Map.of(":copy", TagValue.NONE), 1, 0, false)),
             Map.entry("fileinto", new Spec("fileinto", Map.of(":copy", TagValue.NONE, ":create", TagValue.NONE,
-                    ":flags", TagValue.STRING_LIST, ":specialuse", TagValue.STRING), 1, 0, false)),
+                    ":flags", TagValue.STRING_LIST, ":specialuse", TagValue.STRING, ":mailboxid", TagValue.STRING),
+                    1, 0, false)),
             Map.entry("setflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
             Map.entry("addflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
             Map.entry("removeflag", new Spec("imap4flags", Map.of(), 1, 0, false)),
@@ -100,6 +101,7 @@ final class ScriptCheck {
             Map.entry("mailboxexists", new Spec("mailbox", Map.of(), 1, 0, false)),
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
             Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
+            Map.entry("mailboxidexists", new Spec("mailboxid", Map.of(), 1, 0, false)),
             Map.entry("duplicate", new Spec("duplicate", Map.of(":handle", TagValue.STRING, ":header", TagValue.STRING,
                     ":uniqueid", TagValue.STRING, ":seconds", TagValue.NUMBER, ":last", TagValue.NONE), 0, 0, false)),
             Map.entry("date", new Spec("date", DATE, 3, 0, false)),
@@ -116,7 +118,8 @@ final class ScriptCheck {
      */
     private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
             ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
-            ":detail", "subaddress", ":regex", "regex", ":specialuse", "special-use");
+            ":detail", "subaddress", ":regex", "regex", ":specialuse", "special-use",
+            ":mailboxid", "mailboxid");
 
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
     private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds");
@@ -130,7 +133,8 @@ final class ScriptCheck {
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-            "vacation-seconds", "encoded-character", "duplicate", "include", "special-use");
+            "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
+            "mailboxid");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 

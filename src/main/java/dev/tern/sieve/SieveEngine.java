@@ -19,6 +19,7 @@ import dev.tern.sieve.commands.Includes;
 import dev.tern.sieve.commands.KeepAction;
 import dev.tern.sieve.commands.KeepCommand;
 import dev.tern.sieve.commands.MailboxExists;
+import dev.tern.sieve.commands.MailboxIdExists;
 import dev.tern.sieve.commands.RedirectCommand;
 import dev.tern.sieve.commands.RejectCommand;
 import dev.tern.sieve.commands.RemoveFlagCommand;
@@ -123,6 +124,7 @@ public final class SieveEngine {
             tests.put("string", StringTest.class.getName());
             tests.put("duplicate", DuplicateTest.class.getName());
             tests.put("specialuse_exists", SpecialUseExists.class.getName());
+            tests.put("mailboxidexists", MailboxIdExists.class.getName());
             tests.put("exists", ExistsTest.class.getName());
             tests.put("body", BodyTest.class.getName());
             this.factory = config.build();

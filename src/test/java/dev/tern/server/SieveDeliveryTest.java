@@ -535,4 +535,21 @@ class SieveDeliveryTest {
         awaitQueueEmpty();
         assertThat(hasMailbox("anna@example.test", "Spam")).isFalse();
     }
+
+    /** mailboxid (RFC 9042): a mailbox found by its MAILBOXID after it was renamed. */
+    @Test
+    void fileintoByMailboxIdFollowsARenamedMailbox() throws Exception {
+        Account anna = tern.services().directory().user("anna@example.test").orElseThrow();
+        Rows.Mailbox projects = tern.services().mailboxes().create(anna.id(), "Projects", null);
+        String id = dev.tern.mailbox.MailboxIds.of(projects.id(), projects.uidValidity());
+        script("anna@example.test", """
+                require ["fileinto", "mailboxid"];
+                if header :contains "subject" "tern" { fileinto :mailboxid "%s" "Projects"; }
+                """.formatted(id));
+        tern.services().mailboxes().rename(anna.id(), "Projects", "Work/Tern");
+        send("jane@example.org", "anna@example.test", "tern release");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "Work/Tern").size() == 1);
+        awaitQueueEmpty();
+        assertThat(hasMailbox("anna@example.test", "Projects")).as("not made again under the old name").isFalse();
+    }
 }

@@ -152,8 +152,8 @@ class SieveEngineTest {
 
     @Test
     void theCheckFindsWhatJSieveLeavesForLaterWithItsLine() {
-        assertProblem("require \"fileinto\";\nif header :is \"subject\" \"x\" {\n  fileinto :mailboxid \"F1\" \"A\";\n}",
-                3, "does not take the tag :mailboxid");
+        assertProblem("require \"fileinto\";\nif header :is \"subject\" \"x\" {\n  fileinto :index \"F1\" \"A\";\n}",
+                3, "does not take the tag :index");
         assertProblem("if header :contains \"subject\" \"x\" {\n fileinto \"A\";\n}", 2, "needs require \"fileinto\"");
         assertProblem("keep;\nif foo { keep; }", 2, "unknown test 'foo'");
         assertProblem("frobnicate;", 1, "frobnicate");
@@ -259,7 +259,7 @@ class SieveEngineTest {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
                         "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use"));
+                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

@@ -10,15 +10,23 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** special-use (RFC 8579): fileinto :specialuse and the test specialuse_exists. */
+/**
+ * special-use (RFC 8579) and mailboxid (RFC 9042): fileinto by a mailbox's use or its MAILBOXID,
+ * and the tests specialuse_exists and mailboxidexists.
+ */
 class SieveSpecialUseTest {
 
     private final SieveEngine engine = new SieveEngine();
 
     private SieveOutcome run(Map<String, String> uses, String script) throws IOException, SieveScriptException {
+        return run(uses, Map.of("F7-100", "Projects/Tern"), script);
+    }
+
+    private SieveOutcome run(Map<String, String> uses, Map<String, String> ids, String script)
+            throws IOException, SieveScriptException {
         byte[] bytes = "From: bob@example.org\r\nSubject: Hi\r\n\r\nHi.\r\n".getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "bob@example.org", "anna@example.test").withSpecialUses(uses);
+                "bob@example.org", "anna@example.test").withSpecialUses(uses).withMailboxIds(ids);
         engine.check(script);
         SieveOutcome o = engine.run(script, message);
         assertThat(o.error()).as(script).isNull();
@@ -47,6 +55,20 @@ class SieveSpecialUseTest {
     }
 
     @Test
+    void fileintoByMailboxIdElseByName() throws Exception {
+        String script = "require [\"fileinto\", \"mailboxid\", \"special-use\"];\n"
+                + "fileinto :mailboxid \"F7-100\" :specialuse \"\\\\Junk\" \"Old name\";";
+        assertThat(run(Map.of("\\junk", "Junk"), script).fileInto()).containsExactly("Projects/Tern");
+        assertThat(run(Map.of("\\junk", "Junk"), Map.of(), script).fileInto()).as("no such id: the special use")
+                .containsExactly("Junk");
+        assertThat(run(Map.of(), Map.of(), script).fileInto()).as("then the name").containsExactly("Old name");
+        String test = "require [\"fileinto\", \"mailboxid\"];\n"
+                + "if mailboxidexists \"F7-100\" { fileinto \"one\"; }\n"
+                + "if mailboxidexists [\"F7-100\", \"F8-1\"] { fileinto \"never\"; }";
+        assertThat(run(Map.of(), test).fileInto()).containsExactly("one");
+    }
+
+    @Test
     void whatTheCheckRefuses() {
         assertThatThrownBy(() -> engine.check("require \"fileinto\";\nfileinto :specialuse \"\\\\Junk\" \"S\";"))
                 .hasMessageContaining("needs require \"special-use\"");
@@ -56,5 +78,9 @@ class SieveSpecialUseTest {
                 .hasMessageContaining("one mailbox name");
         assertThatThrownBy(() -> engine.check("require \"special-use\";\nif specialuse_exists \"Junk\" { keep; }"))
                 .hasMessageContaining("not a special-use attribute");
+        assertThatThrownBy(() -> engine.check("require \"fileinto\";\nfileinto :mailboxid \"F1-1\" \"S\";"))
+                .hasMessageContaining("needs require \"mailboxid\"");
+        assertThatThrownBy(() -> engine.check("if mailboxidexists \"F1-1\" { keep; }"))
+                .hasMessageContaining("needs require \"mailboxid\"");
     }
 }

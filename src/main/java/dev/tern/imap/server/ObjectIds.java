@@ -5,8 +5,7 @@ package dev.tern.imap.server;
  * renames and is never given to another, and an EMAILID that stays with a message's content
  * through COPY and MOVE. Both are 1–255 letters, digits, '-' and '_'.
  *
- * <p>A mailbox's is its row id with its UIDVALIDITY: the row keeps both when renamed, a mailbox
- * made again under a freed row id gets a new UIDVALIDITY. A message's is its content's blob id,
+ * <p>A mailbox's is its row id with its UIDVALIDITY ({@link dev.tern.mailbox.MailboxIds}). A message's is its content's blob id,
  * which copies share and a new delivery or APPEND never reuses. THREADID is not kept: NIL.
  */
 final class ObjectIds {
@@ -15,7 +14,7 @@ final class ObjectIds {
     }
 
     static String mailboxId(long mailboxRowId, long uidValidity) {
-        return "F" + mailboxRowId + "-" + uidValidity;
+        return dev.tern.mailbox.MailboxIds.of(mailboxRowId, uidValidity);
     }
 
     static String emailId(String blobId) {

@@ -54,6 +54,9 @@ public interface RunState {
      */
     String specialUseMailbox(String attribute);
 
+    /** The name of the account's mailbox with this MAILBOXID (RFC 8474) that takes mail, or null (RFC 9042). */
+    String mailboxById(String mailboxId);
+
     /** Whether the account's mailbox of that name has this special use (RFC 8579 §3). */
     boolean hasSpecialUse(String mailbox, String attribute);
 
