@@ -261,13 +261,20 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     public MailAdapter.Address[] parseAddresses(String header) {
         List<MailAdapter.Address> out = new ArrayList<>();
         for (String value : all(header)) {
-            for (org.apache.james.mime4j.dom.address.Address a : LenientAddressParser.DEFAULT.parseAddressList(value)) {
-                for (Mailbox m : mailboxes(a)) {
-                    out.add(new AddressImpl(m.getLocalPart(), m.getDomain() == null ? "" : m.getDomain()));
-                }
-            }
+            out.addAll(addressesIn(value));
         }
         return out.toArray(new MailAdapter.Address[0]);
+    }
+
+    @Override
+    public List<MailAdapter.Address> addressesIn(String fieldValue) {
+        List<MailAdapter.Address> out = new ArrayList<>();
+        for (org.apache.james.mime4j.dom.address.Address a : LenientAddressParser.DEFAULT.parseAddressList(fieldValue)) {
+            for (Mailbox m : mailboxes(a)) {
+                out.add(new AddressImpl(m.getLocalPart(), m.getDomain() == null ? "" : m.getDomain()));
+            }
+        }
+        return out;
     }
 
     // ---- RunState --------------------------------------------------------------------------------

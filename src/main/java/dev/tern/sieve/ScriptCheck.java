@@ -53,9 +53,12 @@ final class ScriptCheck {
             ":comparator", TagValue.STRING);
     private static final Map<String, TagValue> ADDRESS = with(MATCH, Map.of(":all", TagValue.NONE,
             ":localpart", TagValue.NONE, ":domain", TagValue.NONE, ":user", TagValue.NONE, ":detail", TagValue.NONE));
+    /** The {@code :index} of the header, address and date tests (RFC 5260 §6). */
+    private static final Map<String, TagValue> INDEX = Map.of(":index", TagValue.NUMBER, ":last", TagValue.NONE);
     /** The tags of currentdate and date (RFC 5260 §4, §5). */
     private static final Map<String, TagValue> CURRENTDATE = with(MATCH, Map.of(":zone", TagValue.STRING));
-    private static final Map<String, TagValue> DATE = with(CURRENTDATE, Map.of(":originalzone", TagValue.NONE));
+    private static final Map<String, TagValue> DATE = with(with(CURRENTDATE, Map.of(":originalzone", TagValue.NONE)),
+            INDEX);
 
     private static final Set<String> MATCH_TYPES = Set.of(":is", ":contains", ":matches", ":regex", ":value", ":count");
 
@@ -87,9 +90,9 @@ final class ScriptCheck {
             Map.entry("global", new Spec("include", Map.of(), 1, 0, false)));
 
     private static final Map<String, Spec> TESTS = Map.ofEntries(
-            Map.entry("address", new Spec(null, ADDRESS, 2, 0, false)),
+            Map.entry("address", new Spec(null, with(ADDRESS, INDEX), 2, 0, false)),
             Map.entry("envelope", new Spec("envelope", ADDRESS, 2, 0, false)),
-            Map.entry("header", new Spec(null, MATCH, 2, 0, false)),
+            Map.entry("header", new Spec(null, with(MATCH, INDEX), 2, 0, false)),
             Map.entry("exists", new Spec(null, Map.of(), 1, 0, false)),
             Map.entry("size", new Spec(null, Map.of(":over", TagValue.NUMBER, ":under", TagValue.NUMBER), 0, 0, false)),
             Map.entry("not", new Spec(null, Map.of(), 0, 1, false)),
@@ -116,13 +119,15 @@ final class ScriptCheck {
      * the relational match types (RFC 5231 §4), the address parts of subaddress (RFC 5233 §4), the
      * match type of regex (draft-ietf-sieve-regex).
      */
-    private static final Map<String, String> TAG_EXTENSIONS = Map.of(":flags", "imap4flags", ":copy", "copy",
-            ":create", "mailbox", ":value", "relational", ":count", "relational", ":user", "subaddress",
-            ":detail", "subaddress", ":regex", "regex", ":specialuse", "special-use",
-            ":mailboxid", "mailboxid");
+    private static final Map<String, String> TAG_EXTENSIONS = Map.ofEntries(Map.entry(":flags", "imap4flags"),
+            Map.entry(":copy", "copy"), Map.entry(":create", "mailbox"), Map.entry(":value", "relational"),
+            Map.entry(":count", "relational"), Map.entry(":user", "subaddress"), Map.entry(":detail", "subaddress"),
+            Map.entry(":regex", "regex"), Map.entry(":specialuse", "special-use"), Map.entry(":mailboxid", "mailboxid"),
+            Map.entry(":index", "index"));
 
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
-    private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds");
+    private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds",
+            "header :last", "index", "address :last", "index", "date :last", "index");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -134,7 +139,7 @@ final class ScriptCheck {
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
             "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
-            "mailboxid");
+            "mailboxid", "index");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -263,6 +268,9 @@ final class ScriptCheck {
         if (matchTypes > 1 || addressParts > 1 || transforms > 1 || zones > 1 || duplicateIds > 1) {
             throw error(test, "test '" + name + "' has conflicting tags");
         }
+        if (parts.tags().contains(":last") && !parts.tags().contains(":index") && !name.equals("duplicate")) {
+            throw error(test, "test '" + name + "': :last needs :index");
+        }
         if (name.equals("date") || name.equals("currentdate")) {
             // RFC 5260 §4: one header name and one date-part, each a single string
             int part = name.equals("date") ? 1 : 0;
@@ -343,6 +351,9 @@ final class ScriptCheck {
                                     case STRING -> "a string";
                                     default -> "a string list";
                                 });
+                    }
+                    if (t.equals(":index") && ((NumberArgument) nextValue).getInteger() < 1) {
+                        throw error(node, what + ": :index counts fields from 1");
                     }
                     if (t.equals(":comparator")) {
                         String comparator = list.get(0).toLowerCase(java.util.Locale.ROOT);

@@ -29,6 +29,10 @@ record Comparison(String comparator, String matchType, Relation relation) {
 
     /** The tags of COMPARATOR and MATCH-TYPE that a string follows. */
     static final Set<String> VALUED = Set.of(":comparator", ":value", ":count");
+    /** VALUED with the {@code :index} of the header, address and date tests (RFC 5260 §6). */
+    static final Set<String> VALUED_INDEXED = Set.of(":comparator", ":value", ":count", ":index");
+    /** BARE with the {@code :last} of {@code :index}. */
+    static final Set<String> BARE_INDEXED = Set.of(":is", ":contains", ":matches", ":regex", ":last");
     /** The tags of MATCH-TYPE that stand alone. */
     static final Set<String> BARE = Set.of(":is", ":contains", ":matches", ":regex");
 

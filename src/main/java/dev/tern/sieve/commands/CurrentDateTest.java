@@ -18,7 +18,7 @@ public final class CurrentDateTest extends DateTestBase {
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        return evaluate(mail, arguments, context, Comparison.BARE, 2);
+        return evaluate(mail, arguments, context, VALUED, Comparison.BARE, 2);
     }
 
     @Override

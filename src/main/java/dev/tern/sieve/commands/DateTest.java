@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  */
 public final class DateTest extends DateTestBase {
 
-    static final Set<String> BARE = Stream.concat(Comparison.BARE.stream(), Stream.of(":originalzone"))
+    static final Set<String> BARE = Stream.concat(Comparison.BARE_INDEXED.stream(), Stream.of(":originalzone"))
             .collect(Collectors.toUnmodifiableSet());
 
     @Override
     protected boolean executeBasic(MailAdapter mail, Arguments arguments, SieveContext context)
             throws SieveException {
-        return evaluate(mail, arguments, context, BARE, 3);
+        return evaluate(mail, arguments, context, VALUED_INDEXED, BARE, 3);
     }
 
     @Override
@@ -38,7 +38,9 @@ public final class DateTest extends DateTestBase {
             throw context.getCoordinate().syntaxException(":zone and :originalzone exclude each other");
         }
         String name = single(args.strings().get(0), "the header name", context);
-        List<String> values = mail.getMatchingHeader(name);
+        FieldIndex index = FieldIndex.of(args, context);
+        // the first occurrence, or the one :index picks (RFC 5260 §6)
+        List<String> values = index == null ? mail.getMatchingHeader(name) : index.select(mail.getMatchingHeader(name));
         if (values.isEmpty()) {
             return null;
         }

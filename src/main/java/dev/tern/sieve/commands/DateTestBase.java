@@ -23,15 +23,20 @@ abstract class DateTestBase extends AbstractTest {
 
     static final Set<String> VALUED = Stream.concat(Comparison.VALUED.stream(), Stream.of(":zone"))
             .collect(Collectors.toUnmodifiableSet());
+    /** VALUED with the date test's {@code :index} (RFC 5260 §6). */
+    static final Set<String> VALUED_INDEXED = Stream.concat(VALUED.stream(), Stream.of(":index"))
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * Reads the tags and the positional arguments and compares.
      *
+     * @param valued     the tags a value follows
+     * @param bare       the tags nothing follows
      * @param positional how many string lists the test takes, the key list last
      */
-    boolean evaluate(MailAdapter mail, Arguments arguments, SieveContext context, Set<String> bare, int positional)
-            throws SieveException {
-        ParsedArguments args = ParsedArguments.parse(mail, arguments, VALUED, bare, context);
+    boolean evaluate(MailAdapter mail, Arguments arguments, SieveContext context, Set<String> valued, Set<String> bare,
+            int positional) throws SieveException {
+        ParsedArguments args = ParsedArguments.parse(mail, arguments, valued, bare, context);
         Comparison comparison = Comparison.of(args, context);
         if (args.strings().size() != positional) {
             throw context.getCoordinate().syntaxException("expecting " + positional + " arguments");

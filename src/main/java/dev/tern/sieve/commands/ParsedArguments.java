@@ -2,6 +2,7 @@ package dev.tern.sieve.commands;
 
 import org.apache.jsieve.Argument;
 import org.apache.jsieve.Arguments;
+import org.apache.jsieve.NumberArgument;
 import org.apache.jsieve.SieveContext;
 import org.apache.jsieve.StringListArgument;
 import org.apache.jsieve.TagArgument;
@@ -39,10 +40,14 @@ record ParsedArguments(Map<String, List<String>> tags, List<List<String>> string
             if (a instanceof TagArgument tag) {
                 String name = tag.getTag().toLowerCase(Locale.ROOT);
                 if (valued.contains(name)) {
-                    if (i + 1 >= list.size() || !(list.get(i + 1) instanceof StringListArgument value)) {
+                    Argument next = i + 1 < list.size() ? list.get(i + 1) : null;
+                    if (next instanceof NumberArgument number) {
+                        tags.put(name, List.of(String.valueOf(number.getInteger())));   // :index 2
+                    } else if (next instanceof StringListArgument value) {
+                        tags.put(name, value.getList());
+                    } else {
                         throw context.getCoordinate().syntaxException("the tag " + name + " needs a string list");
                     }
-                    tags.put(name, value.getList());
                     i++;
                 } else if (bare.contains(name)) {
                     tags.put(name, List.of());

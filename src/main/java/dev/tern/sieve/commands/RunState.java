@@ -60,6 +60,9 @@ public interface RunState {
     /** Whether the account's mailbox of that name has this special use (RFC 8579 §3). */
     boolean hasSpecialUse(String mailbox, String attribute);
 
+    /** The mailbox addresses of one header field's value, a group's members each (RFC 5228 §5.1). */
+    java.util.List<org.apache.jsieve.mail.MailAdapter.Address> addressesIn(String fieldValue);
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 
