@@ -48,6 +48,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Local delivery's side of Sieve: runs an account's active script on a message, off the store's
@@ -61,6 +63,9 @@ import java.util.function.Predicate;
  * sender and handle within its days (recorded in the same transaction).
  */
 public final class SieveDelivery {
+
+    private static final Pattern SPAM_STATUS = Pattern.compile(
+            "(?im)^X-Spam-Status: [^\\r\\n]*score=(-?[0-9]+(?:\\.[0-9]+)?) required=(-?[0-9]+(?:\\.[0-9]+)?)");
 
     /** The queue listener name of what scripts send; replies are signed as the user's mail. */
     public static final String LISTENER = "sieve";
@@ -151,6 +156,7 @@ public final class SieveDelivery {
                 .withRecipientDelimiter(recipientDelimiter)
                 .withSpecialUses(specialUses(boxes))
                 .withMailboxIds(mailboxIds(boxes))
+                .withSpamLevel(spamLevel(message.traceFields()))
                 .withDuplicateCheck(key -> {
                     try {
                         return store.read(tx -> tx.sieve().duplicateSeen(account.id(), key, now));
@@ -272,6 +278,27 @@ public final class SieveDelivery {
                 return false;
             }
         };
+    }
+
+    /**
+     * The content scan's verdict for spamtest (RFC 5235): the score over the threshold, from 0 to 1,
+     * from the {@code X-Spam-Status} field Tern added when it received the message (its trace
+     * fields, never the sender's header); null when the message was not scanned.
+     */
+    static Double spamLevel(String traceFields) {
+        if (traceFields == null) {
+            return null;
+        }
+        Matcher m = SPAM_STATUS.matcher(traceFields);
+        if (!m.find()) {
+            return null;
+        }
+        double score = Double.parseDouble(m.group(1));
+        double required = Double.parseDouble(m.group(2));
+        if (required <= 0) {
+            return score > 0 ? 1.0 : 0.0;
+        }
+        return Math.max(0, Math.min(1, score / required));
     }
 
     /** The account's mailboxes that take mail by their MAILBOXID (RFC 8474, RFC 9042). */

@@ -73,6 +73,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private ScriptSource scripts = (global, name) -> null;
     private Map<String, String> specialUses = Map.of();
     private Map<String, String> mailboxIds = Map.of();
+    private Double spamLevel;
     private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
@@ -352,6 +353,20 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     public FilteredMessage withSpecialUses(Map<String, String> specialUses) {
         this.specialUses = Map.copyOf(specialUses);
         return this;
+    }
+
+    /**
+     * Sets the content scan's verdict on the message, its score over the threshold from 0 to 1
+     * (null: not scanned, unless set), for spamtest (RFC 5235); returns this message.
+     */
+    public FilteredMessage withSpamLevel(Double level) {
+        this.spamLevel = level;
+        return this;
+    }
+
+    @Override
+    public Double spamLevel() {
+        return spamLevel;
     }
 
     /** Sets the account's mailboxes by MAILBOXID (RFC 8474), for RFC 9042; returns this message. */

@@ -105,6 +105,7 @@ final class ScriptCheck {
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
             Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
             Map.entry("mailboxidexists", new Spec("mailboxid", Map.of(), 1, 0, false)),
+            Map.entry("spamtest", new Spec("spamtest", with(MATCH, Map.of(":percent", TagValue.NONE)), 1, 0, false)),
             Map.entry("duplicate", new Spec("duplicate", Map.of(":handle", TagValue.STRING, ":header", TagValue.STRING,
                     ":uniqueid", TagValue.STRING, ":seconds", TagValue.NUMBER, ":last", TagValue.NONE), 0, 0, false)),
             Map.entry("date", new Spec("date", DATE, 3, 0, false)),
@@ -127,7 +128,7 @@ final class ScriptCheck {
 
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
     private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds",
-            "header :last", "index", "address :last", "index", "date :last", "index");
+            "header :last", "index", "address :last", "index", "date :last", "index", "spamtest :percent", "spamtestplus");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -139,7 +140,7 @@ final class ScriptCheck {
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
             "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
-            "mailboxid", "index");
+            "mailboxid", "index", "spamtest", "spamtestplus");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -199,6 +200,9 @@ final class ScriptCheck {
                     required.add(lower);
                     if (lower.equals("vacation-seconds")) {
                         required.add("vacation");   // RFC 6131 §2: it implies vacation
+                    }
+                    if (lower.equals("spamtestplus")) {
+                        required.add("spamtest");   // RFC 5235 §3.2: it implies spamtest
                     }
                 }
             }

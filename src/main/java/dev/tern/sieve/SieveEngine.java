@@ -27,6 +27,7 @@ import dev.tern.sieve.commands.RequireCommand;
 import dev.tern.sieve.commands.ReturnCommand;
 import dev.tern.sieve.commands.SetCommand;
 import dev.tern.sieve.commands.SetFlagCommand;
+import dev.tern.sieve.commands.SpamTest;
 import dev.tern.sieve.commands.SpecialUseExists;
 import dev.tern.sieve.commands.StringTest;
 import dev.tern.sieve.commands.TrackedId;
@@ -125,6 +126,7 @@ public final class SieveEngine {
             tests.put("duplicate", DuplicateTest.class.getName());
             tests.put("specialuse_exists", SpecialUseExists.class.getName());
             tests.put("mailboxidexists", MailboxIdExists.class.getName());
+            tests.put("spamtest", SpamTest.class.getName());
             tests.put("exists", ExistsTest.class.getName());
             tests.put("body", BodyTest.class.getName());
             this.factory = config.build();

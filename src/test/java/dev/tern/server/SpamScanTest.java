@@ -219,6 +219,33 @@ class SpamScanTest {
         assertThat(metrics()).contains("tern_spam_scans_total{result=\"add_header\"} 1.0");
     }
 
+    /** Sieve's spamtest (RFC 5235) reads the verdict Tern added: a user's filter acts on the score. */
+    @Test
+    void aSieveScriptFilesByTheScansVerdict() throws Exception {
+        startScanning("");
+        dev.tern.testing.InProcessCli.Result put = dev.tern.testing.InProcessCli.run(dir.resolve("tern.toml"), """
+                require ["spamtestplus", "fileinto", "relational", "comparator-i;ascii-numeric", "variables"];
+                if spamtest :value "ge" :comparator "i;ascii-numeric" "2" {
+                    if spamtest :percent :matches "*" { set "p" "${1}"; }
+                    fileinto "Scored ${p}";
+                } elsif spamtest :percent :count "eq" :comparator "i;ascii-numeric" "0" {
+                    fileinto "Not scanned";
+                }
+                """, "sieve", "put", BOB, "main", "--activate");
+        assertThat(put.code()).as(put.err()).isZero();
+        assertThat(sendOne(plain("cheap " + Rspamd.JUNK_SUBJECT))).startsWith("250");
+        assertThat(sendOne(plain("minutes"))).startsWith("250");
+        await().atMost(WAIT).until(() -> tern.services().mailboxes().mailboxes(
+                tern.services().directory().user(BOB).orElseThrow().id()).stream()
+                .anyMatch(b -> b.name().startsWith("Scored ")) && box("INBOX").size() == 1);
+        String scored = tern.services().mailboxes().mailboxes(tern.services().directory().user(BOB).orElseThrow().id())
+                .stream().map(Rows.Mailbox::name).filter(n -> n.startsWith("Scored ")).findFirst().orElseThrow();
+        assertThat(Integer.parseInt(scored.substring("Scored ".length()))).as(scored).isBetween(1, 100);
+        assertThat(onlyMessage(scored)).contains("Subject: cheap " + Rspamd.JUNK_SUBJECT);
+        assertThat(onlyMessage("INBOX")).as("a low score is 1: kept").contains("Subject: minutes");
+        assertThat(box("Not scanned")).isEmpty();
+    }
+
     @Test
     void aSendersOwnVerdictFieldsNeverReachTheMailbox() throws Exception {
         startScanning("");

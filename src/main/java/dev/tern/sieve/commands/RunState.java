@@ -63,6 +63,12 @@ public interface RunState {
     /** The mailbox addresses of one header field's value, a group's members each (RFC 5228 §5.1). */
     java.util.List<org.apache.jsieve.mail.MailAdapter.Address> addressesIn(String fieldValue);
 
+    /**
+     * The content scan's verdict when Tern received the message (RFC 5235): its score over the
+     * scanner's threshold, from 0 to 1, or null when it was not scanned.
+     */
+    Double spamLevel();
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 
