@@ -13,6 +13,8 @@ import dev.tern.mailbox.MailboxNames;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
 import dev.tern.sieve.FilteredMessage;
+import dev.tern.sieve.NotifyMessage;
+import dev.tern.sieve.NotifyRequest;
 import dev.tern.sieve.SieveEngine;
 import dev.tern.sieve.SieveOutcome;
 import dev.tern.sieve.VacationReply;
@@ -122,10 +124,12 @@ public final class SieveDelivery {
      * @param vacation       the reply to queue if none went to this sender within its period, or null
      * @param vacationKey    the hex key its sending is recorded under
      * @param vacationPeriod its period
+     * @param notifications  the notifications to queue (RFC 5435)
      */
     public record Plan(Account account, SieveOutcome outcome, List<SieveOutcome.Copy> mailboxes,
                        List<MailQueue.GeneratedMessage> redirects, MailQueue.GeneratedMessage vacation,
-                       String vacationSender, String vacationKey, Duration vacationPeriod, List<String> notes) {
+                       String vacationSender, String vacationKey, Duration vacationPeriod,
+                       List<MailQueue.GeneratedMessage> notifications, List<String> notes) {
 
         /** Whether the script refused the message (RFC 5429). */
         public boolean rejects() {
@@ -228,7 +232,7 @@ public final class SieveDelivery {
             if (refusal != null) {
                 notes.add("no vacation reply: " + refusal);
             } else {
-                String from = replyFrom(vacation, own, account);
+                String from = fromField(vacation.from(), own, account);
                 byte[] bytes = VacationReply.compose(vacation, filtered, from, sender, hostname, clock.instant());
                 Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(sender))), "8BITMIME",
                         false, null, null, new ClientInfo(null, null, hostname, "local", LISTENER, account.address()),
@@ -238,7 +242,25 @@ public final class SieveDelivery {
                 period = vacation.period();
             }
         }
-        return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, period, notes);
+        List<MailQueue.GeneratedMessage> notifications = new ArrayList<>();
+        if (!outcome.notifications().isEmpty()) {
+            String refusal = NotifyMessage.refusal(filtered);
+            if (refusal != null) {
+                notes.add("no notification: " + refusal);
+            } else {
+                for (NotifyRequest n : outcome.notifications()) {
+                    String from = fromField(n.from(), own, account);
+                    byte[] bytes = NotifyMessage.compose(n, filtered, from, hostname, clock.instant());
+                    List<Recipient> to = n.recipients().stream().map(r -> Recipient.of(MailAddress.parse(r))).toList();
+                    // from the null sender, as any automatic mail, so that nothing bounces back to a filter
+                    Envelope envelope = new Envelope(null, to, "8BITMIME", false, null, null,
+                            new ClientInfo(null, null, hostname, "local", LISTENER, account.address()), clock.instant());
+                    notifications.add(queue.prepare(envelope, bytes));
+                }
+            }
+        }
+        return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, period,
+                notifications, notes);
     }
 
     /**
@@ -324,16 +346,17 @@ public final class SieveDelivery {
     }
 
     /**
-     * The From of a vacation reply: the script's {@code :from} when its address is the account's
-     * or the one the message was sent to, else the account's address. Not one of {@code :addresses},
-     * which a script may fill with anything: a reply is signed with the domain's key, and a script
-     * must not make mail appear to come from someone else (RFC 5230 §7).
+     * The From of a vacation reply or a notification: the script's {@code :from} when its address
+     * is the account's or the one the message was sent to, else the account's address. Not one of
+     * vacation's {@code :addresses}, which a script may fill with anything: what a script sends is
+     * signed with the domain's key, and a script must not make mail appear to come from someone
+     * else (RFC 5230 §7, RFC 5435 §8).
      */
-    private static String replyFrom(VacationRequest vacation, Set<String> addresses, Account account) {
-        if (vacation.from() != null) {
-            for (var a : LenientAddressParser.DEFAULT.parseAddressList(vacation.from())) {
+    private static String fromField(String requested, Set<String> addresses, Account account) {
+        if (requested != null) {
+            for (var a : LenientAddressParser.DEFAULT.parseAddressList(requested)) {
                 if (a instanceof Mailbox m && addresses.contains(m.getAddress().toLowerCase(Locale.ROOT))) {
-                    return vacation.from().replaceAll("[\\r\\n]+", " ").strip();
+                    return requested.replaceAll("[\\r\\n]+", " ").strip();
                 }
             }
         }
@@ -352,6 +375,12 @@ public final class SieveDelivery {
         }
         if (plan.outcome().discarded()) {
             actions.add("discard");
+        }
+        for (MailQueue.GeneratedMessage m : plan.notifications()) {
+            queue.enqueue(tx, m);
+            done.add("notified " + String.join(", ", m.envelope().recipients().stream()
+                    .map(r -> r.address().toString()).toList()) + " as " + m.queueId());
+            actions.add("notify");
         }
         for (TrackedId id : plan.outcome().duplicates()) {
             tx.sieve().trackDuplicate(plan.account().id(), id.key(), now, now.plus(id.period()), id.last());

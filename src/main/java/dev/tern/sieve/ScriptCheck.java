@@ -83,7 +83,9 @@ final class ScriptCheck {
                     ":handle", TagValue.STRING, ":seconds", TagValue.NUMBER), 1, 0, false)),
             Map.entry("set", new Spec("variables", Map.of(":lower", TagValue.NONE, ":upper", TagValue.NONE,
                     ":lowerfirst", TagValue.NONE, ":upperfirst", TagValue.NONE, ":quotewildcard", TagValue.NONE,
-                    ":length", TagValue.NONE), 2, 0, false)),
+                    ":length", TagValue.NONE, ":encodeurl", TagValue.NONE), 2, 0, false)),
+            Map.entry("notify", new Spec("enotify", Map.of(":from", TagValue.STRING, ":importance", TagValue.STRING,
+                    ":options", TagValue.STRING_LIST, ":message", TagValue.STRING), 1, 0, false)),
             Map.entry("include", new Spec("include", Map.of(":personal", TagValue.NONE, ":global", TagValue.NONE,
                     ":once", TagValue.NONE, ":optional", TagValue.NONE), 1, 0, false)),
             Map.entry("return", new Spec("include", Map.of(), 0, 0, false)),
@@ -105,6 +107,8 @@ final class ScriptCheck {
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
             Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
             Map.entry("mailboxidexists", new Spec("mailboxid", Map.of(), 1, 0, false)),
+            Map.entry("valid_notify_method", new Spec("enotify", Map.of(), 1, 0, false)),
+            Map.entry("notify_method_capability", new Spec("enotify", MATCH, 3, 0, false)),
             Map.entry("spamtest", new Spec("spamtest", with(MATCH, Map.of(":percent", TagValue.NONE)), 1, 0, false)),
             Map.entry("duplicate", new Spec("duplicate", Map.of(":handle", TagValue.STRING, ":header", TagValue.STRING,
                     ":uniqueid", TagValue.STRING, ":seconds", TagValue.NUMBER, ":last", TagValue.NONE), 0, 0, false)),
@@ -128,7 +132,8 @@ final class ScriptCheck {
 
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
     private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds",
-            "header :last", "index", "address :last", "index", "date :last", "index", "spamtest :percent", "spamtestplus");
+            "header :last", "index", "address :last", "index", "date :last", "index", "spamtest :percent", "spamtestplus",
+            "set :encodeurl", "enotify");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -140,7 +145,7 @@ final class ScriptCheck {
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
             "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
-            "mailboxid", "index", "spamtest", "spamtestplus");
+            "mailboxid", "index", "spamtest", "spamtestplus", "enotify");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
@@ -232,6 +237,14 @@ final class ScriptCheck {
             }
             if (name.equals("vacation") && parts.tags().contains(":days") && parts.tags().contains(":seconds")) {
                 throw error(command, "vacation takes :days or :seconds, not both");
+            }
+            if (name.equals("notify")) {
+                single(command, parts, 0, "notify: the method");
+                String method = parts.strings().get(0).get(0);
+                if (!variable(method) && !dev.tern.sieve.commands.MailtoUri.valid(method)) {
+                    throw error(command, "notify: \"" + method + "\" is not a method Tern has (a mailto: URI with "
+                            + "an address)");
+                }
             }
             if (name.equals("fileinto") || name.equals("reject")) {
                 single(command, parts, 0, name);

@@ -20,6 +20,10 @@ import dev.tern.sieve.commands.KeepAction;
 import dev.tern.sieve.commands.KeepCommand;
 import dev.tern.sieve.commands.MailboxExists;
 import dev.tern.sieve.commands.MailboxIdExists;
+import dev.tern.sieve.commands.MailtoUri;
+import dev.tern.sieve.commands.NotifyAction;
+import dev.tern.sieve.commands.NotifyCommand;
+import dev.tern.sieve.commands.NotifyMethodCapability;
 import dev.tern.sieve.commands.RedirectCommand;
 import dev.tern.sieve.commands.RejectCommand;
 import dev.tern.sieve.commands.RemoveFlagCommand;
@@ -31,6 +35,7 @@ import dev.tern.sieve.commands.SpamTest;
 import dev.tern.sieve.commands.SpecialUseExists;
 import dev.tern.sieve.commands.StringTest;
 import dev.tern.sieve.commands.TrackedId;
+import dev.tern.sieve.commands.ValidNotifyMethod;
 import dev.tern.sieve.commands.VacationCommand;
 import dev.tern.sieve.commands.VacationSeconds;
 import dev.tern.sieve.commands.Variables;
@@ -81,6 +86,8 @@ public final class SieveEngine {
 
     /** Redirects one run may make (as Pigeonhole's default); a script asking for more fails and keeps the message. */
     public static final int MAX_REDIRECTS = 4;
+    /** Notifications one run may send, as redirects. */
+    public static final int MAX_NOTIFICATIONS = 4;
 
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
 
@@ -112,6 +119,7 @@ public final class SieveEngine {
             commands.put("include", IncludeCommand.class.getName());
             commands.put("return", ReturnCommand.class.getName());
             commands.put("global", GlobalCommand.class.getName());
+            commands.put("notify", NotifyCommand.class.getName());
             commands.put("reject", RejectCommand.class.getName());
             commands.put("vacation", VacationCommand.class.getName());
             Map<String, String> tests = config.getTestMap();
@@ -127,6 +135,8 @@ public final class SieveEngine {
             tests.put("specialuse_exists", SpecialUseExists.class.getName());
             tests.put("mailboxidexists", MailboxIdExists.class.getName());
             tests.put("spamtest", SpamTest.class.getName());
+            tests.put("valid_notify_method", ValidNotifyMethod.class.getName());
+            tests.put("notify_method_capability", NotifyMethodCapability.class.getName());
             tests.put("exists", ExistsTest.class.getName());
             tests.put("body", BodyTest.class.getName());
             this.factory = config.build();
@@ -214,6 +224,7 @@ public final class SieveEngine {
         Set<String> redirects = new LinkedHashSet<>();
         String reject = null;
         VacationRequest vacation = null;
+        Map<String, NotifyRequest> notifications = new LinkedHashMap<>();
         for (Action a : actions) {
             if (a instanceof ActionKeep k) {
                 Flags flags = k instanceof KeepAction explicit ? explicit.flags() : finalFlags;
@@ -235,10 +246,19 @@ public final class SieveEngine {
                         v.getAddresses() == null ? List.of() : v.getAddresses(), period, v.getMime() != null,
                         v.getHandle());
             }
+            if (a instanceof NotifyAction n) {
+                // the same method twice is one notification (RFC 5435 §3.9)
+                MailtoUri uri = MailtoUri.parse(n.method());
+                notifications.putIfAbsent(n.method(), new NotifyRequest(n.method(), uri.recipients(), n.from(),
+                        uri.subject(), uri.body(), n.importance(), n.message()));
+            }
             // discard only cancels the implicit keep, which jSieve has then left out
         }
         if (redirects.size() > MAX_REDIRECTS) {
             return SieveOutcome.failed("more than " + MAX_REDIRECTS + " redirects");
+        }
+        if (notifications.size() > MAX_NOTIFICATIONS) {
+            return SieveOutcome.failed("more than " + MAX_NOTIFICATIONS + " notifications");
         }
         if (reject != null && (keep != null || !fileInto.isEmpty())) {
             // RFC 5429 §2.1: reject cannot be combined with keep or fileinto
@@ -252,7 +272,8 @@ public final class SieveEngine {
             copies.add(new SieveOutcome.Copy(null, keep));
         }
         fileInto.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
-        return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation, duplicates, null);
+        return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation,
+                new ArrayList<>(notifications.values()), duplicates, null);
     }
 
     private static String firstLine(String text) {

@@ -16,12 +16,13 @@ import java.util.Objects;
  * @param redirects addresses to send the message on to, each once, in order
  * @param reject    the reason to refuse the message with (RFC 5429), or null
  * @param vacation  the vacation reply the script asked for, or null
+ * @param notifications the notifications the script asked for (RFC 5435), each method once
  * @param duplicates the ids the script's duplicate tests saw, to remember once the message is
  *                   delivered (RFC 7352 §3); none when the script failed
  * @param error     why the script failed while it ran, or null; a failed script keeps the message
  */
 public record SieveOutcome(List<Copy> copies, List<String> redirects, String reject, VacationRequest vacation,
-                           List<TrackedId> duplicates, String error) {
+                           List<NotifyRequest> notifications, List<TrackedId> duplicates, String error) {
 
     /**
      * One copy of the message to file.
@@ -43,17 +44,18 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
     public SieveOutcome {
         copies = List.copyOf(copies);
         redirects = List.copyOf(redirects);
+        notifications = List.copyOf(notifications);
         duplicates = List.copyOf(duplicates);
     }
 
     /** The outcome of a script that failed: the implicit keep and nothing else (RFC 5228 §2.10.6). */
     public static SieveOutcome failed(String error) {
-        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), error);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), List.of(), error);
     }
 
     /** The outcome when there is no script: the message goes to the default mailbox. */
     public static SieveOutcome keepOnly() {
-        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), null);
+        return new SieveOutcome(List.of(Copy.KEEP), List.of(), null, null, List.of(), List.of(), null);
     }
 
     /** Whether a copy goes to the default mailbox: an explicit keep, or the implicit keep. */
@@ -95,6 +97,7 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
         if (vacation != null) {
             parts.add("vacation");
         }
+        notifications.forEach(n -> parts.add("notify " + String.join(",", n.recipients())));
         if (discarded()) {
             parts.add("discard");
         }

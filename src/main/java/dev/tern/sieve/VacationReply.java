@@ -156,7 +156,8 @@ public final class VacationReply {
         return kept + "\r\n" + body;
     }
 
-    private static String encode(String text) {
+    /** A header field's text, as RFC 2047 encoded words when it is not plain ASCII. */
+    static String encode(String text) {
         return EncoderUtil.hasToBeEncoded(text, 0)
                 ? EncoderUtil.encodeEncodedWord(text, EncoderUtil.Usage.TEXT_TOKEN)
                 : text;

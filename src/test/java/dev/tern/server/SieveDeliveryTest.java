@@ -552,4 +552,24 @@ class SieveDeliveryTest {
         awaitQueueEmpty();
         assertThat(hasMailbox("anna@example.test", "Projects")).as("not made again under the old name").isFalse();
     }
+
+    /** enotify (RFC 5435, mailto RFC 5436): a short mail to another address about each message, none about automatic mail. */
+    @Test
+    void aNotificationGoesToTheAddressTheScriptNames() throws Exception {
+        script("anna@example.test", """
+                require ["enotify", "variables"];
+                if header :matches "subject" "*" { set "s" "${1}"; }
+                notify :message "Anna got: ${s}" "mailto:bob@example.test";
+                """);
+        send("jane@example.org", "anna@example.test", "Quarterly report");
+        send("robot@example.org", "anna@example.test", "Build passed", "Auto-Submitted", "auto-generated");
+        await().atMost(Duration.ofSeconds(20)).until(() -> box("anna@example.test", "INBOX").size() == 2
+                && box("bob@example.test", "INBOX").size() == 1);
+        awaitQueueEmpty();
+        assertThat(box("bob@example.test", "INBOX")).as("none about automatic mail").hasSize(1);
+        String note = tern.content(box("bob@example.test", "INBOX").get(0));
+        assertThat(note).contains("Return-Path: <>").contains("From: anna@example.test")
+                .contains("Subject: Anna got: Quarterly report").contains("Auto-Submitted: auto-notified");
+        assertThat(tern.server().metrics().scrape()).contains("tern_sieve_actions_total{action=\"notify\"} 1.0");
+    }
 }

@@ -20,7 +20,7 @@ public final class RequireCommand extends Require {
     /** The extensions implemented here whose names are no command's or test's. */
     private static final Set<String> OWN = Set.of("copy", "mailbox", "imap4flags", "relational", "subaddress", "regex",
             "variables", "vacation-seconds", "encoded-character", "duplicate", "include",
-            "special-use", "mailboxid", "index", "spamtest", "spamtestplus");
+            "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify");
 
     @Override
     protected void validateState(SieveContext context) {

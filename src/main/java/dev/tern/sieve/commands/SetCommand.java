@@ -16,7 +16,8 @@ import java.util.Set;
  * in a variable. The modifiers change it first, in their order of precedence whatever order they
  * are written in: {@code :lower} or {@code :upper}, then {@code :lowerfirst} or
  * {@code :upperfirst}, then {@code :quotewildcard} (a backslash before each {@code *}, {@code ?}
- * and backslash, so the value matches itself under {@code :matches}), then {@code :length} (the
+ * and backslash, so the value matches itself under {@code :matches}), then {@code :encodeurl}
+ * (with enotify: percent-encoded for a URI, RFC 5435 §6), then {@code :length} (the
  * number of characters). Case changes touch every letter, not only ASCII, as Pigeonhole's do.
  * Not an action: the implicit keep stays.
  */
@@ -24,7 +25,7 @@ public final class SetCommand extends AbstractBodyCommand {
 
     /** The modifiers, highest precedence first (RFC 5229 §4.1). */
     public static final List<String> MODIFIERS = List.of(":lower", ":upper", ":lowerfirst", ":upperfirst",
-            ":quotewildcard", ":length");
+            ":quotewildcard", ":encodeurl", ":length");
 
     @Override
     protected Object executeBasic(MailAdapter mail, Arguments arguments, Block block, SieveContext context)
@@ -51,6 +52,9 @@ public final class SetCommand extends AbstractBodyCommand {
         }
         if (args.has(":quotewildcard")) {
             value = value.replaceAll("([*?\\\\])", "\\\\$1");
+        }
+        if (args.has(":encodeurl")) {
+            value = MailtoUri.encode(value);   // enotify's modifier, precedence 15 (RFC 5435 §6)
         }
         if (args.has(":length")) {
             value = String.valueOf(value.codePointCount(0, value.length()));
