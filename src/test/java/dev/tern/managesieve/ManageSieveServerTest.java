@@ -89,6 +89,7 @@ class ManageSieveServerTest {
                     "IMPLEMENTATION" "Tern"\r
                     "SASL" ""\r
                     "SIEVE" "%s"\r
+                    "NOTIFY" "mailto"\r
                     "MAXREDIRECTS" "4"\r
                     "STARTTLS"\r
                     "UNAUTHENTICATE"\r

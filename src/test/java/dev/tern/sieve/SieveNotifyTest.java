@@ -110,6 +110,8 @@ class SieveNotifyTest {
     void mailtoUris() {
         assertThat(MailtoUri.parse("MAILTO:a%40example.net?To=b@example.net&subject=%E2%82%AC")).isEqualTo(
                 new MailtoUri(List.of("a@example.net", "b@example.net"), "€", null));
+        assertThat(MailtoUri.parse("mailto:anna+alerts@example.net?subject=1+1")).as("a plus is a plus").isEqualTo(
+                new MailtoUri(List.of("anna+alerts@example.net"), "1+1", null));
         assertThatThrownBy(() -> MailtoUri.parse("mailto:?subject=x")).hasMessageContaining("no address");
         assertThatThrownBy(() -> MailtoUri.parse("mailto:not-an-address")).hasMessageContaining("not an address");
         assertThatThrownBy(() -> MailtoUri.parse("mailto:a@example.net?subject=%ZZ")).hasMessageContaining("bad percent");

@@ -213,7 +213,8 @@ class SieveVariablesTest {
         assertProblem("require \"variables\";\nset \"a\";", 2, "takes 2 arguments");
         assertProblem("require \"variables\";\nset :lower :upper \"a\" \"b\";", 2, "exclude each other");
         assertProblem("require \"variables\";\nset :lowerfirst :upperfirst \"a\" \"b\";", 2, "exclude each other");
-        assertProblem("require \"variables\";\nset :encodeurl \"a\" \"b\";", 2, "does not take the tag :encodeurl");
+        assertProblem("require \"variables\";\nset :encodeurl \"a\" \"b\";", 2, "the tag :encodeurl needs require \"enotify\"");
+        assertProblem("require \"variables\";\nset :encodeword \"a\" \"b\";", 2, "does not take the tag :encodeword");
         assertProblem("require [\"variables\", \"fileinto\"];\nfileinto \"${env.home}\";", 2,
                 "namespace of \"${env.home}\" is not supported");
         assertProblem("require [\"variables\", \"imap4flags\"];\nsetflag [\"a\", \"b\"] \"x\";", 2, "one variable name");

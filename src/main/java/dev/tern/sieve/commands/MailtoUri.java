@@ -2,10 +2,7 @@ package dev.tern.sieve.commands;
 
 import dev.tern.mail.MailAddress;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,31 +96,12 @@ public record MailtoUri(List<String> recipients, String subject, String body) {
         }
     }
 
-    /** Percent-decodes UTF-8 (RFC 3986 §2.1); a bad escape or octets that are not UTF-8 are refused. */
+    /** Percent-decodes UTF-8 (RFC 3986 §2.1; a "+" is a plus, RFC 6068 §5); a bad escape is refused. */
     static String decode(String text) {
-        if (text.indexOf('%') < 0) {
-            return text;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
-                        || Character.digit(text.charAt(i + 2), 16) < 0) {
-                    throw new IllegalArgumentException("bad percent escape in \"" + text + "\"");
-                }
-                bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(b, 0, b.length);
-            }
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not UTF-8 once decoded");
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad percent escape in \"" + text + "\"");
         }
     }
 

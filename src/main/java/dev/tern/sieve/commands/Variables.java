@@ -221,35 +221,32 @@ public final class Variables {
      * @param global whether the script requires {@code include}, which brings {@code global}
      */
     public static String namespacedReference(String text, boolean global) {
-        int i = text.indexOf("${");
-        while (i >= 0) {
-            int end = text.indexOf('}', i + 2);
-            if (end < 0) {
-                return null;
-            }
-            String name = text.substring(i + 2, end);
+        for (String name : bracedNames(text)) {
             if (NAMESPACED.matcher(name).matches() && !(global && GLOBAL.matcher(name).matches())) {
                 return name;
             }
-            i = text.indexOf("${", i + 1);
         }
         return null;
     }
 
     /** Whether the text holds a reference that expansion would replace. */
     public static boolean hasReference(String text) {
+        return bracedNames(text).stream().anyMatch(name -> IDENTIFIER.matcher(name).matches()
+                || NUMBER.matcher(name).matches() || GLOBAL.matcher(name).matches());
+    }
+
+    /** What stands between each {@code ${} and the next {@code }} of the text, reference or not. */
+    private static List<String> bracedNames(String text) {
+        List<String> names = new ArrayList<>();
         int i = text.indexOf("${");
         while (i >= 0) {
             int end = text.indexOf('}', i + 2);
             if (end < 0) {
-                return false;
+                break;
             }
-            String name = text.substring(i + 2, end);
-            if (IDENTIFIER.matcher(name).matches() || NUMBER.matcher(name).matches() || GLOBAL.matcher(name).matches()) {
-                return true;
-            }
+            names.add(text.substring(i + 2, end));
             i = text.indexOf("${", i + 1);
         }
-        return false;
+        return names;
     }
 }
