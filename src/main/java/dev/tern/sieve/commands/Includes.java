@@ -5,7 +5,9 @@ import org.apache.jsieve.parser.generated.Node;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,6 +38,8 @@ public final class Includes {
     private final Resolver resolver;
     private final Deque<String> running = new ArrayDeque<>();
     private final Set<String> ran = new HashSet<>();
+    /** The scripts read so far (null: none of that name), each read and parsed once a run. */
+    private final Map<String, Script> read = new HashMap<>();
     private int count;
 
     public Includes(Resolver resolver) {
@@ -67,7 +71,8 @@ public final class Includes {
         if (++count > MAX_INCLUDES) {
             throw new IncludeException("more than " + MAX_INCLUDES + " includes");
         }
-        Script script = resolver.find(global, name);
+        Script script = read.containsKey(key) ? read.get(key) : resolver.find(global, name);
+        read.put(key, script);
         if (script != null) {
             running.push(key);
             ran.add(key);
