@@ -20,12 +20,16 @@ class SieveIncludeTest {
     private final SieveEngine engine = new SieveEngine();
     private final Map<String, String> personal = new HashMap<>();
     private final Map<String, String> global = new HashMap<>();
+    private int lookups;
 
     private SieveOutcome run(String script) throws IOException, SieveScriptException {
         byte[] bytes = "From: bob@example.org\r\nSubject: [list] Hi\r\nX-Spam: yes\r\n\r\nHi.\r\n".getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
                 "bob@example.org", "anna@example.test")
-                .withScripts((isGlobal, name) -> (isGlobal ? global : personal).get(name));
+                .withScripts((isGlobal, name) -> {
+                    lookups++;
+                    return (isGlobal ? global : personal).get(name);
+                });
         engine.check(script);
         return engine.run(script, message);
     }
@@ -59,6 +63,7 @@ class SieveIncludeTest {
         SieveOutcome twice = run("require [\"include\", \"variables\", \"fileinto\"];\nglobal \"n\";\n"
                 + "include \"count\";\ninclude \"count\";\ninclude :once \"count\";\nfileinto \"n-${n}\";");
         assertThat(twice.fileInto()).containsExactly("n-xx");
+        assertThat(lookups).as("read once a run however often included").isEqualTo(1);
 
         SieveOutcome optional = run("require [\"include\", \"fileinto\"];\ninclude :optional \"none\";\nfileinto \"Ok\";");
         assertThat(optional.error()).isNull();
