@@ -110,4 +110,34 @@ class ManageSieveClientsTest {
         assertThat(ok("--list").output()).doesNotContain("filter");
         assertThat(tern.services().sieveScripts().list(account())).isEmpty();
     }
+
+    /** Scripts written for Pigeonhole, with variables, include and duplicate, go up as they are. */
+    @Test
+    void scriptsWithVariablesIncludesAndDuplicatesGoUpAndTheirMistakesComeBack() throws Exception {
+        Files.writeString(dir.resolve("lists.sieve"), """
+                require ["include", "variables", "fileinto", "mailbox"];
+                if header :matches "List-ID" "*<*.*>" {
+                    set :lower "list" "${2}";
+                    fileinto :create "Lists/${list}";
+                    stop;
+                }
+                return;
+                """);
+        Files.writeString(dir.resolve("main.sieve"), """
+                require ["include", "duplicate", "vacation-seconds", "variables"];
+                if duplicate { discard; stop; }
+                include :personal "lists";
+                if header :matches "subject" "*" { set "s" "${1}"; }
+                vacation :seconds 3600 :subject "Re: ${s}" "Back soon.";
+                """);
+        ok("--upload", "--localsieve", "lists.sieve", "--remotesieve", "lists");
+        ok("--upload", "--localsieve", "main.sieve", "--remotesieve", "main");
+        ok("--activate", "--remotesieve", "main");
+        assertThat(ok("--list").output()).contains("\"main\" ACTIVE").contains("\"lists\"");
+
+        Files.writeString(dir.resolve("bad.sieve"), "require [\"variables\", \"fileinto\"];\nfileinto \"${env.home}\";\n");
+        Result bad = sieveConnect("--checkscript", "--localsieve", "bad.sieve");
+        assertThat(bad.status()).isNotZero();
+        assertThat(bad.output()).contains("line 2: ").contains("namespace");
+    }
 }
