@@ -91,6 +91,10 @@ class SieveIncludeTest {
         }
         personal.put("d12", "keep;");
         assertThat(run("require \"include\";\ninclude \"d0\";").error()).contains("nested more than 10 deep");
+        personal.put("empty", "keep;");
+        assertThat(run("require \"include\";\n" + "include \"empty\";\n".repeat(255)).error()).isNull();
+        assertThat(run("require \"include\";\n" + "include \"empty\";\n".repeat(256)).error())
+                .contains("more than 255 includes");
         personal.put("self", "require \"include\";\ninclude :once \"self\";\nkeep;");
         SieveOutcome once = run("require \"include\";\ninclude \"self\";");
         assertThat(once.error()).as("with :once a script that runs already is skipped, not a loop").isNull();

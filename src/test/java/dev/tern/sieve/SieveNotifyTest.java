@@ -113,6 +113,8 @@ class SieveNotifyTest {
         assertThat(MailtoUri.parse("mailto:anna+alerts@example.net?subject=1+1")).as("a plus is a plus").isEqualTo(
                 new MailtoUri(List.of("anna+alerts@example.net"), "1+1", null));
         assertThatThrownBy(() -> MailtoUri.parse("mailto:?subject=x")).hasMessageContaining("no address");
+        assertThatThrownBy(() -> MailtoUri.parse("mailto:" + String.join(",", java.util.stream.IntStream.range(0, 9)
+                .mapToObj(i -> "n" + i + "@example.net").toList()))).hasMessageContaining("more than 8 addresses");
         assertThatThrownBy(() -> MailtoUri.parse("mailto:not-an-address")).hasMessageContaining("not an address");
         assertThatThrownBy(() -> MailtoUri.parse("mailto:a@example.net?subject=%ZZ")).hasMessageContaining("bad percent");
         assertThat(MailtoUri.encode("a b~_-.é")).isEqualTo("a%20b~_-.%C3%A9");
