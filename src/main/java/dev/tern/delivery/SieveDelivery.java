@@ -161,6 +161,11 @@ public final class SieveDelivery {
                 .withSpecialUses(specialUses(boxes))
                 .withMailboxIds(mailboxIds(boxes))
                 .withSpamLevel(spamLevel(message.traceFields()))
+                .withEnvironment(Map.of("host", hostname,
+                        "domain", hostname.indexOf('.') > 0 ? hostname.substring(hostname.indexOf('.') + 1) : hostname,
+                        // the client the message came from; empty for mail Tern made itself (RFC 5183 §4.1)
+                        "remote-ip", message.clientAddress() == null ? "" : message.clientAddress(),
+                        "remote-host", ""))
                 .withDuplicateCheck(key -> {
                     try {
                         return store.read(tx -> tx.sieve().duplicateSeen(account.id(), key, now));

@@ -74,6 +74,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private Map<String, String> specialUses = Map.of();
     private Map<String, String> mailboxIds = Map.of();
     private Double spamLevel;
+    private Map<String, String> environment = Map.of("location", "MDA", "name", "Tern", "phase", "during");
     private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
     private String recipientDelimiter = "+";
@@ -362,6 +363,24 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     public FilteredMessage withSpamLevel(Double level) {
         this.spamLevel = level;
         return this;
+    }
+
+    /**
+     * Sets the items of the environment the script runs in (RFC 5183 §4), names in lower case,
+     * besides {@code location}, {@code name} and {@code phase}, which are fixed; returns this message.
+     */
+    public FilteredMessage withEnvironment(Map<String, String> items) {
+        Map<String, String> all = new java.util.HashMap<>(items);
+        all.put("location", "MDA");   // Sieve runs at final delivery
+        all.put("name", "Tern");
+        all.put("phase", "during");
+        this.environment = Map.copyOf(all);
+        return this;
+    }
+
+    @Override
+    public String environment(String name) {
+        return environment.get(name);
     }
 
     @Override

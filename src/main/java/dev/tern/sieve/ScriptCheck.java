@@ -107,6 +107,7 @@ final class ScriptCheck {
             Map.entry("string", new Spec("variables", MATCH, 2, 0, false)),
             Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
             Map.entry("mailboxidexists", new Spec("mailboxid", Map.of(), 1, 0, false)),
+            Map.entry("environment", new Spec("environment", MATCH, 2, 0, false)),
             Map.entry("valid_notify_method", new Spec("enotify", Map.of(), 1, 0, false)),
             Map.entry("notify_method_capability", new Spec("enotify", MATCH, 3, 0, false)),
             Map.entry("spamtest", new Spec("spamtest", with(MATCH, Map.of(":percent", TagValue.NONE)), 1, 0, false)),
@@ -145,7 +146,8 @@ final class ScriptCheck {
     static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
             "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
             "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
-            "mailboxid", "index", "spamtest", "spamtestplus", "enotify");
+            "mailboxid", "index", "spamtest", "spamtestplus", "enotify",
+            "environment");
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 

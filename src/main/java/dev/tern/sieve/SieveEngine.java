@@ -8,6 +8,7 @@ import dev.tern.sieve.commands.CurrentDateTest;
 import dev.tern.sieve.commands.DateTest;
 import dev.tern.sieve.commands.DuplicateTest;
 import dev.tern.sieve.commands.EnvelopeTest;
+import dev.tern.sieve.commands.EnvironmentTest;
 import dev.tern.sieve.commands.ExistsTest;
 import dev.tern.sieve.commands.FileIntoAction;
 import dev.tern.sieve.commands.FileIntoCommand;
@@ -135,6 +136,7 @@ public final class SieveEngine {
             tests.put("specialuse_exists", SpecialUseExists.class.getName());
             tests.put("mailboxidexists", MailboxIdExists.class.getName());
             tests.put("spamtest", SpamTest.class.getName());
+            tests.put("environment", EnvironmentTest.class.getName());
             tests.put("valid_notify_method", ValidNotifyMethod.class.getName());
             tests.put("notify_method_capability", NotifyMethodCapability.class.getName());
             tests.put("exists", ExistsTest.class.getName());

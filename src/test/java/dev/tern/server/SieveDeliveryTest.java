@@ -557,7 +557,8 @@ class SieveDeliveryTest {
     @Test
     void aNotificationGoesToTheAddressTheScriptNames() throws Exception {
         script("anna@example.test", """
-                require ["enotify", "variables"];
+                require ["enotify", "variables", "environment"];
+                if not environment :is "remote-ip" "127.0.0.1" { stop; }
                 if header :matches "subject" "*" { set "s" "${1}"; }
                 notify :message "Anna got: ${s}" "mailto:bob@example.test";
                 """);

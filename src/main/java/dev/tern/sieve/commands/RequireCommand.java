@@ -20,7 +20,8 @@ public final class RequireCommand extends Require {
     /** The extensions implemented here whose names are no command's or test's. */
     private static final Set<String> OWN = Set.of("copy", "mailbox", "imap4flags", "relational", "subaddress", "regex",
             "variables", "vacation-seconds", "encoded-character", "duplicate", "include",
-            "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify");
+            "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify",
+            "environment");
 
     @Override
     protected void validateState(SieveContext context) {

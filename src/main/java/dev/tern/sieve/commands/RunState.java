@@ -69,6 +69,12 @@ public interface RunState {
      */
     Double spamLevel();
 
+    /**
+     * An item of the environment (RFC 5183 §4), its name in lower case; null for one Tern does not
+     * know.
+     */
+    String environment(String name);
+
     /** Whether the account has a mailbox of this name that mail can be filed into. */
     boolean mailboxExists(String name);
 
