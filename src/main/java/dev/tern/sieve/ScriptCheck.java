@@ -1,6 +1,7 @@
 package dev.tern.sieve;
 
 import dev.tern.sieve.commands.DatePart;
+import dev.tern.sieve.commands.Extensions;
 import dev.tern.sieve.commands.Relation;
 import dev.tern.sieve.commands.SpecialUseExists;
 import dev.tern.sieve.commands.Variables;
@@ -89,7 +90,8 @@ final class ScriptCheck {
             Map.entry("include", new Spec("include", Map.of(":personal", TagValue.NONE, ":global", TagValue.NONE,
                     ":once", TagValue.NONE, ":optional", TagValue.NONE), 1, 0, false)),
             Map.entry("return", new Spec("include", Map.of(), 0, 0, false)),
-            Map.entry("global", new Spec("include", Map.of(), 1, 0, false)));
+            Map.entry("global", new Spec("include", Map.of(), 1, 0, false)),
+            Map.entry("error", new Spec("ihave", Map.of(), 1, 0, false)));
 
     private static final Map<String, Spec> TESTS = Map.ofEntries(
             Map.entry("address", new Spec(null, with(ADDRESS, INDEX), 2, 0, false)),
@@ -108,6 +110,7 @@ final class ScriptCheck {
             Map.entry("specialuse_exists", new Spec("special-use", Map.of(), 1, 0, false)),
             Map.entry("mailboxidexists", new Spec("mailboxid", Map.of(), 1, 0, false)),
             Map.entry("environment", new Spec("environment", MATCH, 2, 0, false)),
+            Map.entry("ihave", new Spec("ihave", Map.of(), 1, 0, false)),
             Map.entry("valid_notify_method", new Spec("enotify", Map.of(), 1, 0, false)),
             Map.entry("notify_method_capability", new Spec("enotify", MATCH, 3, 0, false)),
             Map.entry("spamtest", new Spec("spamtest", with(MATCH, Map.of(":percent", TagValue.NONE)), 1, 0, false)),
@@ -143,15 +146,13 @@ final class ScriptCheck {
     private static final Set<String> VARIABLE_FIRST = Set.of("setflag", "addflag", "removeflag", "hasflag");
 
     /** The extensions a script may require: the {@code SIEVE} capability of ManageSieve (RFC 5804 §1.7). */
-    static final List<String> EXTENSIONS = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope",
-            "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-            "vacation-seconds", "encoded-character", "duplicate", "include", "special-use",
-            "mailboxid", "index", "spamtest", "spamtestplus", "enotify",
-            "environment");
+    static final List<String> EXTENSIONS = Extensions.SUPPORTED;
 
     private static final Set<String> COMPARATORS = Set.of("i;octet", "i;ascii-casemap", "i;ascii-numeric");
 
     private final Set<String> required = new HashSet<>();
+    /** What the run needs: the requires, and what any {@code if ihave} block may use. */
+    private final Set<String> used = new HashSet<>();
     /** The variables the script names, lower case: {@code set}'s and imap4flags' (RFC 5229 §6 bounds them). */
     private final Set<String> variableNames = new HashSet<>();
 
@@ -164,7 +165,10 @@ final class ScriptCheck {
         return Map.copyOf(out);
     }
 
-    /** Checks the tree jSieve parsed from a script; returns the extensions it requires, lower case. */
+    /**
+     * Checks the tree jSieve parsed from a script; returns the extensions it requires, lower case,
+     * with those a block guarded by {@code ihave} uses (RFC 5463).
+     */
     static Set<String> check(Node start) throws SieveScriptException {
         ScriptCheck check = new ScriptCheck();
         for (int i = 0; i < start.jjtGetNumChildren(); i++) {
@@ -172,7 +176,8 @@ final class ScriptCheck {
                 check.commands(commands, true);
             }
         }
-        return Set.copyOf(check.required);
+        check.used.addAll(check.required);
+        return Set.copyOf(check.used);
     }
 
     private void commands(ASTcommands commands, boolean top) throws SieveScriptException {
@@ -260,11 +265,30 @@ final class ScriptCheck {
             }
             if (block != null) {
                 ASTcommands inner = child(block, ASTcommands.class);
-                if (inner != null) {
+                List<String> guard = (name.equals("if") || name.equals("elsif")) && parts.tests().size() == 1
+                        ? ihave((ASTtest) parts.tests().get(0)) : null;
+                if (inner != null && guard == null) {
                     commands(inner, false);
+                } else if (inner != null && EXTENSIONS.containsAll(guard)) {
+                    // inside "if ihave [...]" the extensions it names may be used (RFC 5463 §4)
+                    Set<String> outside = new HashSet<>(required);
+                    required.addAll(guard);
+                    used.addAll(guard);
+                    commands(inner, false);
+                    required.retainAll(outside);
                 }
+                // a block guarded by an extension Tern lacks never runs, and may use what Tern does
+                // not know: it is not checked (RFC 5463 §4)
             }
         }
+    }
+
+    /** The extensions an {@code ihave} test names, lower case; null when the test is no ihave. */
+    private static List<String> ihave(ASTtest test) {
+        if (!test.getName().equalsIgnoreCase("ihave")) {
+            return null;
+        }
+        return strings(test).stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     private void test(ASTtest test) throws SieveScriptException {

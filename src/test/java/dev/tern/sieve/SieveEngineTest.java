@@ -259,7 +259,7 @@ class SieveEngineTest {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
                         "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify", "environment"));
+                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify", "environment", "ihave"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------
