@@ -26,7 +26,15 @@
  *       Tern's own classes expand as they read their arguments, and jSieve's {@code reject},
  *       {@code vacation}, {@code exists} and {@code body} are wrapped by classes that expand
  *       theirs first.</li>
+ *   <li>{@code include} (RFC 6609, {@link dev.tern.sieve.commands.Includes}), {@code duplicate}
+ *       (RFC 7352), {@code enotify} with mailto (RFC 5435/5436), {@code spamtest} (RFC 5235),
+ *       {@code special-use} (RFC 8579), {@code mailboxid} (RFC 9042), {@code index} (RFC 5260 §6),
+ *       {@code environment} (RFC 5183), {@code ihave} (RFC 5463), {@code vacation-seconds}
+ *       (RFC 6131): their commands and tests, each reading from the run's state what delivery
+ *       gave it (the account's mailboxes, its earlier ids, its scripts, the scan's verdict).</li>
  * </ul>
+ *
+ * <p>{@link dev.tern.sieve.commands.Extensions} lists every extension a script may require.
  *
  * <p>jSieve makes a new instance of a command or test for each use, by reflection, so each class
  * here is public with a public constructor and keeps no state; the state of a run (the flag
