@@ -12,6 +12,7 @@ import dev.tern.mailbox.MailboxIds;
 import dev.tern.mailbox.MailboxNames;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
+import dev.tern.sieve.AccountFacts;
 import dev.tern.sieve.FilteredMessage;
 import dev.tern.sieve.NotifyMessage;
 import dev.tern.sieve.NotifyRequest;
@@ -155,8 +156,8 @@ public final class SieveDelivery {
         // store that cannot answer fails the delivery, to be tried again, rather than the script
         Exception[] unreadable = new Exception[1];
         List<Rows.Mailbox> boxes = mailboxesAsked(script.map(Rows.SieveScript::content).orElse(""), account);
-        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient,
-                mailboxTest(boxes, account))
+        AccountFacts facts = AccountFacts.NONE
+                .withMailboxes(mailboxTest(boxes, account))
                 .withRecipientDelimiter(recipientDelimiter)
                 .withSpecialUses(specialUses(boxes))
                 .withMailboxIds(mailboxIds(boxes))
@@ -184,6 +185,7 @@ public final class SieveDelivery {
                         return null;
                     }
                 });
+        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient).about(facts);
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
         if (unreadable[0] != null) {
             throw new IOException("the script's filter could not be read: " + unreadable[0].getMessage(), unreadable[0]);

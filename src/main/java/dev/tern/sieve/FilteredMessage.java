@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * A message as a Sieve script sees it (jSieve's {@link MailAdapter}): its header fields, unfolded
@@ -43,7 +42,8 @@ import java.util.function.Predicate;
  * the body test (RFC 5173), its text. The actions the script takes are collected here; Tern
  * carries them out afterwards ({@link SieveEngine}). The state Tern's own commands keep during a
  * run lives here too ({@link RunState}): the internal flag variable of imap4flags, the variables,
- * the way to ask whether the account has a mailbox, and the clock of the date tests.
+ * the included scripts, the duplicate ids seen, and the clock of the date tests; what delivery
+ * knows of the recipient's account comes in one {@link AccountFacts}.
  *
  * <p>Bounded: the header section is read up to {@link #MAX_HEADER} octets, and the body test
  * looks at the first {@link #MAX_BODY} octets of the message.
@@ -64,54 +64,34 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private final String envelopeFrom;
     private final String envelopeTo;
     private final Content content;
-    private final Predicate<String> mailboxExists;
     private final List<Action> actions = new ArrayList<>();
     private Flags flags = Flags.NONE;
     private Clock clock = Clock.systemDefaultZone();
     private Variables variables = Variables.DISABLED;
-    private Predicate<String> duplicateSeen = key -> false;
-    private ScriptSource scripts = (global, name) -> null;
-    private Map<String, String> specialUses = Map.of();
-    private Map<String, String> mailboxIds = Map.of();
-    private Double spamLevel;
-    private Map<String, String> environment = Map.of("location", "MDA", "name", "Tern", "phase", "during");
+    private AccountFacts facts = AccountFacts.NONE;
     private Includes includes = new Includes(Includes.NONE);
     private final List<TrackedId> tracked = new ArrayList<>();
-    private String recipientDelimiter = "+";
     private String bodyText;
     private String bodyRaw;
 
     private FilteredMessage(Map<String, List<String>> fields, long size, String envelopeFrom, String envelopeTo,
-                            Content content, Predicate<String> mailboxExists) {
+                            Content content) {
         this.fields = fields;
         this.size = size;
         this.envelopeFrom = envelopeFrom;
         this.envelopeTo = envelopeTo;
         this.content = content;
-        this.mailboxExists = mailboxExists;
     }
 
     /**
-     * Reads the header section of a message, for a script that is told no mailbox exists.
+     * Reads the header section of a message, for a run that knows nothing of the account until
+     * {@link #about(AccountFacts)} tells it.
      *
      * @param envelopeFrom the reverse path without brackets, empty for the null sender
      * @param envelopeTo   the recipient's address as the envelope gave it
      */
     public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo)
             throws IOException {
-        return read(content, size, envelopeFrom, envelopeTo, name -> false);
-    }
-
-    /**
-     * Reads the header section of a message.
-     *
-     * @param envelopeFrom  the reverse path without brackets, empty for the null sender
-     * @param envelopeTo    the recipient's address as the envelope gave it
-     * @param mailboxExists whether the account has a mailbox of a name that can take mail
-     *                      (the test mailboxexists, RFC 5490 §3.1)
-     */
-    public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo,
-                                       Predicate<String> mailboxExists) throws IOException {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         try (InputStream in = new java.io.BufferedInputStream(content.open())) {   // read octet by octet below
             byte[] header = headerSection(in);
@@ -136,7 +116,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
             }
             add(fields, name, value);
         }
-        return new FilteredMessage(fields, size, envelopeFrom, envelopeTo, content, mailboxExists);
+        return new FilteredMessage(fields, size, envelopeFrom, envelopeTo, content);
     }
 
     private static void add(Map<String, List<String>> fields, String name, StringBuilder value) {
@@ -292,23 +272,55 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         this.flags = flags;
     }
 
-    @Override
-    public String recipientDelimiter() {
-        return recipientDelimiter;
+    /** Tells the run what delivery knows of the recipient's account; returns this message. */
+    public FilteredMessage about(AccountFacts facts) {
+        this.facts = facts;
+        return this;
     }
 
-    /**
-     * Sets the recipient delimiter {@code :user} and {@code :detail} split at ({@code "+"} unless
-     * set; "" for none); returns this message.
-     */
-    public FilteredMessage withRecipientDelimiter(String delimiter) {
-        this.recipientDelimiter = delimiter;
-        return this;
+    /** What the run knows of the recipient's account. */
+    AccountFacts facts() {
+        return facts;
+    }
+
+    @Override
+    public String recipientDelimiter() {
+        return facts.recipientDelimiter();
     }
 
     @Override
     public boolean mailboxExists(String name) {
-        return mailboxExists.test(name);
+        return facts.mailboxExists().test(name);
+    }
+
+    @Override
+    public String mailboxById(String mailboxId) {
+        return facts.mailboxIds().get(mailboxId);
+    }
+
+    @Override
+    public String specialUseMailbox(String attribute) {
+        return facts.specialUses().get(attribute.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public boolean hasSpecialUse(String mailbox, String attribute) {
+        return mailbox.equals(facts.specialUses().get(attribute.toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public boolean duplicateSeen(String key) {
+        return facts.duplicateSeen().test(key);
+    }
+
+    @Override
+    public Double spamLevel() {
+        return facts.spamLevel();
+    }
+
+    @Override
+    public String environment(String name) {
+        return facts.environment().get(name);
     }
 
     @Override
@@ -331,106 +343,9 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         return includes;
     }
 
-    /** Where the scripts an {@code include} names are found (RFC 6609). */
-    @FunctionalInterface
-    public interface ScriptSource {
-        /**
-         * The text of the account's script of that name ({@code global} false) or of the operator's
-         * global one; null when there is none.
-         */
-        String find(boolean global, String name);
-    }
-
-    /** Sets where included scripts are found (none, unless set); returns this message. */
-    public FilteredMessage withScripts(ScriptSource scripts) {
-        this.scripts = scripts;
-        return this;
-    }
-
-    /**
-     * Sets the account's mailboxes by special use, attribute in lower case ({@code \\junk} →
-     * "Spam"), for the special-use extension (RFC 8579); returns this message.
-     */
-    public FilteredMessage withSpecialUses(Map<String, String> specialUses) {
-        this.specialUses = Map.copyOf(specialUses);
-        return this;
-    }
-
-    /**
-     * Sets the content scan's verdict on the message, its score over the threshold from 0 to 1
-     * (null: not scanned, unless set), for spamtest (RFC 5235); returns this message.
-     */
-    public FilteredMessage withSpamLevel(Double level) {
-        this.spamLevel = level;
-        return this;
-    }
-
-    /**
-     * Sets the items of the environment the script runs in (RFC 5183 §4), names in lower case,
-     * besides {@code location}, {@code name} and {@code phase}, which are fixed; returns this message.
-     */
-    public FilteredMessage withEnvironment(Map<String, String> items) {
-        Map<String, String> all = new java.util.HashMap<>(items);
-        all.put("location", "MDA");   // Sieve runs at final delivery
-        all.put("name", "Tern");
-        all.put("phase", "during");
-        this.environment = Map.copyOf(all);
-        return this;
-    }
-
-    @Override
-    public String environment(String name) {
-        return environment.get(name);
-    }
-
-    @Override
-    public Double spamLevel() {
-        return spamLevel;
-    }
-
-    /** Sets the account's mailboxes by MAILBOXID (RFC 8474), for RFC 9042; returns this message. */
-    public FilteredMessage withMailboxIds(Map<String, String> mailboxIds) {
-        this.mailboxIds = Map.copyOf(mailboxIds);
-        return this;
-    }
-
-    @Override
-    public String mailboxById(String mailboxId) {
-        return mailboxIds.get(mailboxId);
-    }
-
-    @Override
-    public String specialUseMailbox(String attribute) {
-        return specialUses.get(attribute.toLowerCase(Locale.ROOT));
-    }
-
-    @Override
-    public boolean hasSpecialUse(String mailbox, String attribute) {
-        return mailbox.equals(specialUses.get(attribute.toLowerCase(Locale.ROOT)));
-    }
-
-    /** Where included scripts are found. */
-    ScriptSource scripts() {
-        return scripts;
-    }
-
-    @Override
-    public boolean duplicateSeen(String key) {
-        return duplicateSeen.test(key);
-    }
-
     @Override
     public void trackDuplicate(TrackedId id) {
         tracked.add(id);
-    }
-
-    /**
-     * Sets what the duplicate test asks: whether the account's earlier deliveries saw a key
-     * (none, unless set); returns this message.
-     */
-    public FilteredMessage withDuplicateCheck(Predicate<String> seen) {
-        this.duplicateSeen = seen;
-        return this;
     }
 
     /** The keys the duplicate tests of the run saw, in order. */

@@ -193,7 +193,7 @@ public final class SieveEngine {
             // one instant for the whole run, however long it takes (RFC 5260 §5)
             message.startRun(Clock.fixed(clock.instant(), clock.getZone()),
                     required.contains("variables") ? Variables.enabled() : Variables.DISABLED,
-                    new Includes((global, name) -> included(message.scripts(), global, name)));
+                    new Includes((global, name) -> included(message.facts().scripts(), global, name)));
             factory.evaluate(message, node);
             return outcome(message.getActions(), message.flags(), message.trackedIds());
         } catch (SieveScriptException e) {
@@ -204,7 +204,7 @@ public final class SieveEngine {
     }
 
     /** An included script, read, parsed and checked as a stored one is; null when there is none. */
-    private Includes.Script included(FilteredMessage.ScriptSource scripts, boolean global, String name)
+    private Includes.Script included(AccountFacts.ScriptSource scripts, boolean global, String name)
             throws SieveException {
         String text = scripts.find(global, name);
         if (text == null) {

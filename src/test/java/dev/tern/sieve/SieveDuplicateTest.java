@@ -28,7 +28,7 @@ class SieveDuplicateTest {
     private SieveOutcome deliver(String header, String script) throws IOException, SieveScriptException {
         byte[] bytes = (header + "From: bob@example.org\r\nSubject: Hi\r\n\r\nHi.\r\n").getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "bob@example.org", "anna@example.test").withDuplicateCheck(seen::contains);
+                "bob@example.org", "anna@example.test").about(AccountFacts.NONE.withDuplicateCheck(seen::contains));
         engine.check(script);
         SieveOutcome o = engine.run(script, message);
         o.duplicates().forEach(id -> seen.add(id.key()));

@@ -286,7 +286,7 @@ class SieveEngineTest {
     private SieveOutcome runWithMailboxes(String script, Set<String> mailboxes) throws IOException {
         byte[] bytes = MESSAGE.getBytes(StandardCharsets.UTF_8);
         return engine.run(script, FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "jane@lists.example.org", "anna@example.test", mailboxes::contains));
+                "jane@lists.example.org", "anna@example.test").about(AccountFacts.NONE.withMailboxes(mailboxes::contains)));
     }
 
     @Test

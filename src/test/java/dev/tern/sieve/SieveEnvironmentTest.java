@@ -19,8 +19,8 @@ class SieveEnvironmentTest {
         byte[] bytes = "From: bob@example.org\r\n\r\nHi.\r\n".getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
                 "bob@example.org", "anna@example.test")
-                .withEnvironment(Map.of("host", "mx.example.test", "domain", "example.test", "remote-ip", "192.0.2.7",
-                        "remote-host", "", "location", "MTA"));
+                .about(AccountFacts.NONE.withEnvironment(Map.of("host", "mx.example.test", "domain", "example.test",
+                        "remote-ip", "192.0.2.7", "remote-host", "", "location", "MTA")));
         String script = """
                 require ["environment", "fileinto", "variables"];
                 if environment :is "location" "MDA" { fileinto "mda"; }

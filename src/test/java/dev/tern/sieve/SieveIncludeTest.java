@@ -26,10 +26,10 @@ class SieveIncludeTest {
         byte[] bytes = "From: bob@example.org\r\nSubject: [list] Hi\r\nX-Spam: yes\r\n\r\nHi.\r\n".getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
                 "bob@example.org", "anna@example.test")
-                .withScripts((isGlobal, name) -> {
+                .about(AccountFacts.NONE.withScripts((isGlobal, name) -> {
                     lookups++;
                     return (isGlobal ? global : personal).get(name);
-                });
+                }));
         engine.check(script);
         return engine.run(script, message);
     }

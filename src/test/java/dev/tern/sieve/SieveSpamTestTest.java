@@ -20,7 +20,7 @@ class SieveSpamTestTest {
         byte[] bytes = "From: bob@example.org\r\nX-Spam-Status: Yes, score=99.00 required=1.00\r\n\r\nHi.\r\n"
                 .getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "bob@example.org", "anna@example.test").withSpamLevel(level);
+                "bob@example.org", "anna@example.test").about(AccountFacts.NONE.withSpamLevel(level));
         String script = "require [\"spamtestplus\", \"variables\", \"fileinto\", \"relational\"];\n"
                 + "if spamtest " + (percent ? ":percent " : "") + ":matches \"*\" { fileinto \"v${1}\"; }\n"
                 + "if spamtest " + (percent ? ":percent " : "") + ":count \"eq\" \"0\" { fileinto \"none\"; }";

@@ -26,7 +26,7 @@ class SieveSpecialUseTest {
             throws IOException, SieveScriptException {
         byte[] bytes = "From: bob@example.org\r\nSubject: Hi\r\n\r\nHi.\r\n".getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "bob@example.org", "anna@example.test").withSpecialUses(uses).withMailboxIds(ids);
+                "bob@example.org", "anna@example.test").about(AccountFacts.NONE.withSpecialUses(uses).withMailboxIds(ids));
         engine.check(script);
         SieveOutcome o = engine.run(script, message);
         assertThat(o.error()).as(script).isNull();

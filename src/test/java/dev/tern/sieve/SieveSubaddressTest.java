@@ -29,7 +29,7 @@ class SieveSubaddressTest {
     private boolean fires(String test, String delimiter) throws IOException, SieveScriptException {
         byte[] bytes = MESSAGE.getBytes(StandardCharsets.UTF_8);
         FilteredMessage message = FilteredMessage.read(() -> new ByteArrayInputStream(bytes), bytes.length,
-                "list+request@lists.example.org", "anna+Receipts@example.test").withRecipientDelimiter(delimiter);
+                "list+request@lists.example.org", "anna+Receipts@example.test").about(AccountFacts.NONE.withRecipientDelimiter(delimiter));
         String script = "require [\"fileinto\", \"envelope\", \"subaddress\", \"relational\"];\nif " + test
                 + " { fileinto \"T\"; }\n";
         engine.check(script);
