@@ -115,6 +115,7 @@ public final class ConfigLoader {
         QuotaSettings quota = QuotaSettings.read(top.table("quota"));
         LmtpSettings lmtp = LmtpSettings.read(top.table("lmtp"));
         SieveSettings sieve = SieveSettings.read(top.table("sieve"), base, dataDir);
+        MilterSettings milter = MilterSettings.read(top.table("milter"));
         if (acme != null && tls.isConfigured()) {
             throw new ConfigException("acme: the certificate comes either from the files of [tls] or from ACME; "
                     + "remove tls.cert and tls.key, or the [acme] section");
@@ -127,7 +128,7 @@ public final class ConfigLoader {
         top.rejectUnknownKeys();
         return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
                 submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp, sieve);
+                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp, sieve, milter);
     }
 
     private static String defaultHostname() {

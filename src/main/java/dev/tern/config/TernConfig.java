@@ -41,6 +41,7 @@ import java.util.Map;
  * @param quota              the warnings accounts get as they fill their quota ({@code [quota]})
  * @param lmtp               who may use the LMTP listener ({@code [lmtp]})
  * @param sieve              Sieve filtering: where the operator's global scripts are ({@code [sieve]})
+ * @param milter             mail filters over the milter protocol ({@code [milter]})
  */
 public record TernConfig(Path source, String hostname, Path dataDir, Map<String, List<ListenAddress>> listeners,
                          SmtpLimits smtp, ClientNetworks relayFrom, String postmaster, String recipientDelimiter, boolean protocolTrace,
@@ -51,7 +52,7 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
                          WebhookSettings webhooks, StoreSettings store, ProxyProtocolSettings proxyProtocol,
                          MtaStsSettings mtaSts, AcmeSettings acme, SuppressionSettings suppression,
                          RetentionSettings retention, QuotaSettings quota, LmtpSettings lmtp,
-                         SieveSettings sieve) {
+                         SieveSettings sieve, MilterSettings milter) {
 
     /**
      * The SMTP listeners: inbound MTA (port 25, STARTTLS), message submission (587, STARTTLS,

@@ -23,6 +23,8 @@ final class RejectionReason {
                 return "policy";
             case "spam":
                 return code / 100 == 4 ? "temporary_failure" : "spam";
+            case "milter":
+                return code / 100 == 4 ? "temporary_failure" : "milter";
             case "submission-policy":
                 return code / 100 == 4 ? "temporary_failure" : e.equals("5.7.1") ? "sender_not_owned" : "policy";
             case "smtp-policy":

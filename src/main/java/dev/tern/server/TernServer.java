@@ -139,6 +139,8 @@ public final class TernServer implements AutoCloseable {
     private AggregateReports reports;
     private SmtpTimeouts timeouts = SmtpTimeouts.rfc5321();
     private ServerTransport transport;
+    /** The milters of {@code [milter]}; null when none is configured. */
+    private dev.tern.milter.MilterClient milters;
     private FileChannel lockChannel;
     private FileLock lock;
     private final List<BoundListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -441,6 +443,13 @@ public final class TernServer implements AutoCloseable {
                     SubmissionChecks.of(services), config.relayFrom(), config.lmtp().allowFrom(),
                     services.storageExecutor(), inbound, metrics,
                     new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
+            if (config.milter().enabled()) {
+                milters = new dev.tern.milter.MilterClient(config.milter(), config.hostname(),
+                        config.dataDir().resolve("spool").resolve("milter"));
+                backend.milters(milters);
+                log.info("mail filters (milter) for the {} listeners: {}", String.join(", ", config.milter().listeners()),
+                        config.milter().servers());
+            }
             startListeners(backend);
             if (tls != null) {
                 metrics.watchCertificate(() -> {
@@ -915,6 +924,10 @@ public final class TernServer implements AutoCloseable {
         if (transport != null) {
             transport.close();
             transport = null;
+        }
+        if (milters != null) {
+            milters.close();
+            milters = null;
         }
         if (authExecutor != null) {
             authExecutor.shutdownNow();

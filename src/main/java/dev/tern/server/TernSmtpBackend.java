@@ -57,6 +57,8 @@ final class TernSmtpBackend implements SmtpBackend {
     private final TernMetrics metrics;
     private final LocalRecipientCache localRecipients;
     private final FreeSpaceProbe freeSpace;
+    /** The milters, or null when none is configured. */
+    private volatile dev.tern.milter.MilterClient milters;
     /** What quota'd accounts hold, kept until their mailboxes change (RCPT's quota check). */
     private final AccountUsageCache usage = new AccountUsageCache();
 
@@ -93,6 +95,18 @@ final class TernSmtpBackend implements SmtpBackend {
             return client != null && lmtpFrom.contains(client) ? ClientPolicy.NONE : LMTP_REFUSED;
         }
         return inbound.policyFor(listener, client);
+    }
+
+    /** Shows the sessions of the listeners of {@code [milter] listeners} to these filters. */
+    void milters(dev.tern.milter.MilterClient client) {
+        this.milters = client;
+    }
+
+    @Override
+    public dev.tern.smtp.server.SessionFilter sessionFilter(String listener, InetAddress client) {
+        dev.tern.milter.MilterClient m = milters;
+        return m != null && m.appliesTo(listener) ? m.session(listener, client)
+                : dev.tern.smtp.server.SessionFilter.NONE;
     }
 
     private static final ClientPolicy LMTP_REFUSED = new ClientPolicy() {

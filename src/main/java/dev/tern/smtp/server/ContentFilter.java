@@ -9,6 +9,10 @@ import java.util.function.Consumer;
  * Date added when missing) and decides afterwards whether it may be queued (the From: header
  * must belong to the authenticated user). Supplied by the backend per message; runs on the event
  * loop, so it must not block and must bound what it holds.
+ *
+ * <p>A filter that must see the whole message before it can say what is stored (a milter, which
+ * may change it at its end) keeps the {@code out} of {@link #finish} and hands the content on
+ * before its {@link #verdict} completes; such a filter comes last in a {@link #chain}.
  */
 public interface ContentFilter {
 
@@ -30,6 +34,23 @@ public interface ContentFilter {
      */
     default dev.tern.mail.ReceptionVerdict reception() {
         return dev.tern.mail.ReceptionVerdict.NONE;
+    }
+
+    /**
+     * After {@link #verdict} completed normally: the envelope to queue the message with, given the
+     * one of the SMTP transaction (a milter may change the sender and the recipients). By default,
+     * the given one.
+     */
+    default dev.tern.mail.Envelope envelope(dev.tern.mail.Envelope given) {
+        return given;
+    }
+
+    /**
+     * After {@link #verdict} completed normally: the message is to be accepted and thrown away (a
+     * milter's DISCARD): the client hears it was queued, and nobody gets it.
+     */
+    default boolean discarded() {
+        return false;
     }
 
     /**
@@ -57,6 +78,16 @@ public interface ContentFilter {
             @Override
             public dev.tern.mail.ReceptionVerdict reception() {
                 return first.reception().plus(second.reception());
+            }
+
+            @Override
+            public dev.tern.mail.Envelope envelope(dev.tern.mail.Envelope given) {
+                return second.envelope(first.envelope(given));
+            }
+
+            @Override
+            public boolean discarded() {
+                return first.discarded() || second.discarded();
             }
         };
     }

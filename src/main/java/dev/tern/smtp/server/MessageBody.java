@@ -70,6 +70,16 @@ final class MessageBody {
         return filter == null ? dev.tern.mail.ReceptionVerdict.NONE : filter.reception();
     }
 
+    /** The envelope to queue the message with (after {@link #verdict} succeeded): the filter may change it. */
+    dev.tern.mail.Envelope envelope(dev.tern.mail.Envelope given) {
+        return filter == null ? given : filter.envelope(given);
+    }
+
+    /** Whether the filter wants the message accepted and thrown away (after {@link #verdict} succeeded). */
+    boolean discarded() {
+        return filter != null && filter.discarded();
+    }
+
     /** Whether the filter lets the message be queued (after {@link #finish}); done at once without a filter. */
     java.util.concurrent.CompletableFuture<Void> verdict() {
         return filter == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : filter.verdict();

@@ -63,6 +63,14 @@ public interface SmtpBackend {
     }
 
     /**
+     * The filters outside Tern (milters) that follow a new connection on this listener from this
+     * address, whether or not it authenticates; {@link SessionFilter#NONE} (the default) for none.
+     */
+    default SessionFilter sessionFilter(String listener, java.net.InetAddress client) {
+        return SessionFilter.NONE;
+    }
+
+    /**
      * The session refused something with this reply: a connection, HELO, a sender, a recipient or
      * a message. For counting (metrics) only; called on the event loop, so it must return at once.
      *

@@ -48,6 +48,27 @@ public sealed interface SmtpCommand {
         public Verb verb() {
             return Verb.MAIL;
         }
+
+        /** The ESMTP parameters given, written as on the command line ({@code SIZE=1024}, {@code SMTPUTF8}). */
+        public java.util.List<String> parameters() {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            if (size >= 0) {
+                out.add("SIZE=" + size);
+            }
+            if (body != null) {
+                out.add("BODY=" + body.keyword());
+            }
+            if (smtpUtf8) {
+                out.add("SMTPUTF8");
+            }
+            if (ret != null) {
+                out.add("RET=" + ret.name());
+            }
+            if (envId != null) {
+                out.add("ENVID=" + envId);
+            }
+            return out;
+        }
     }
 
     /**
@@ -79,6 +100,18 @@ public sealed interface SmtpCommand {
 
         public boolean isBarePostmaster() {
             return recipient == null;
+        }
+
+        /** The ESMTP parameters given, written as on the command line ({@code NOTIFY=SUCCESS,FAILURE}). */
+        public java.util.List<String> parameters() {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            if (!notifyOn.isEmpty()) {
+                out.add("NOTIFY=" + String.join(",", new java.util.TreeSet<>(notifyOn)));
+            }
+            if (orcpt != null) {
+                out.add("ORCPT=" + orcptAsXtext());
+            }
+            return out;
         }
 
         public Verb verb() {

@@ -65,6 +65,8 @@ final class SmtpSession {
     private String closeReason = "lost connection";
     private final SmtpAuthExchange auth;
     private final ClientPolicy policy;
+    /** The milters that follow this session; null when they could not be set up. */
+    private final SessionFilter filter;
     /** The greeting has been sent: until then the client must not say anything. */
     private boolean greeted;
 
@@ -81,6 +83,14 @@ final class SmtpSession {
             p = null;
         }
         this.policy = p;
+        SessionFilter f;
+        try {
+            f = settings.backend().sessionFilter(settings.listener(), clientAddress);
+        } catch (RuntimeException e) {
+            TransactionLog.LOG.warn("mail filters for {} could not start", client, e);
+            f = null;
+        }
+        this.filter = f;
         this.auth = settings.security().offersAuth()
                 ? new SmtpAuthExchange(settings, io, client, this::reply, u -> peer.user = u) : null;
     }
@@ -90,7 +100,7 @@ final class SmtpSession {
      * passed (at once when there is neither). A policy that cannot be set up refuses with 421.
      */
     void start() {
-        if (policy == null) {
+        if (policy == null || filter == null) {
             closeReason = "checks unavailable";
             io.sendAndClose(Replies.serviceUnavailable(settings.hostname()));
             return;
@@ -121,6 +131,7 @@ final class SmtpSession {
             return;
         }
         peer.verifiedName = policy.verifiedName();
+        filter.connected(clientInfo(null));   // a refusal comes back at MAIL
         io.send(settings.greeting());
     }
 
@@ -203,8 +214,11 @@ final class SmtpSession {
      * policy may refuse the name; the client then stays where it was.
      */
     private void greet(String domain, boolean extended, SmtpReply reply) {
-        if (!peer.authenticated()) {
-            io.await(call(() -> policy.helo(domain)), (ok, error) -> {
+        CompletableFuture<Void> check = peer.authenticated() ? CompletableFuture.completedFuture(null)
+                : call(() -> policy.helo(domain));
+        check = check.thenCompose(ok -> call(() -> filter.helo(clientInfo(null), domain)));
+        if (!check.isDone() || check.isCompletedExceptionally()) {
+            io.await(check, (ok, error) -> {
                 if (error == null) {
                     greeted(domain, extended, reply);
                 } else {
@@ -316,6 +330,25 @@ final class SmtpSession {
     }
 
     private void beginTransaction(Transaction t) {
+        CompletableFuture<Void> filtered = call(() -> filter.mail(clientInfo(t), t.mail().sender(), t.mail().parameters()));
+        if (filtered.isDone() && !filtered.isCompletedExceptionally()) {
+            transactionBegun(t);
+            return;
+        }
+        io.await(filtered, (ok, error) -> {
+            if (error == null) {
+                transactionBegun(t);
+            } else {
+                filter.reset();
+                SmtpReply refusal = replyFor(error, "sender filter");
+                refused("mail", refusal, componentOf(error));
+                TransactionLog.senderRefused(client, t.mail().sender(), refusal);
+                reply(refusal);
+            }
+        });
+    }
+
+    private void transactionBegun(Transaction t) {
         tx = t;
         state = MAIL;
         reply(Replies.SENDER_OK);
@@ -348,6 +381,8 @@ final class SmtpSession {
             check = check.thenCompose(accepted -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address))
                     .thenApply(ok -> accepted));
         }
+        check = check.thenCompose(accepted -> call(() -> filter.recipient(address, accepted.localAccounts() != null,
+                c.parameters())).thenApply(ok -> accepted));
         io.await(check, (accepted, error) -> {
             if (error == null) {
                 t.addRecipient(accepted);
@@ -367,6 +402,27 @@ final class SmtpSession {
             reply(Replies.BINARYMIME_NEEDS_BDAT);  // RFC 3030 §3
             return;
         }
+        CompletableFuture<Void> filtered = call(filter::data);
+        if (filtered.isDone() && !filtered.isCompletedExceptionally()) {
+            startData();
+            return;
+        }
+        Transaction t = tx;
+        io.await(filtered, (ok, error) -> {
+            if (tx != t) {
+                return;
+            }
+            if (error == null) {
+                startData();
+            } else {
+                SmtpReply refusal = replyFor(error, "DATA filter");
+                refused("data", refusal, componentOf(error));
+                reply(refusal);
+            }
+        });
+    }
+
+    private void startData() {
         MessageBody body = startContent(false);
         if (body == null) {
             reply(Replies.LOCAL_ERROR);
@@ -489,6 +545,10 @@ final class SmtpSession {
             if (filter == null && !peer.authenticated()) {
                 filter = policy.contentFilter(clientInfo(tx), tx.mail().sender(), tx.recipients(), queueId);
             }
+            ContentFilter milters = this.filter.contentFilter(queueId);
+            if (milters != null) {
+                filter = filter == null ? milters : ContentFilter.chain(filter, milters);
+            }
         } catch (RuntimeException e) {
             sink.abort();
             TransactionLog.LOG.warn("cannot start a message from {}", client, e);
@@ -523,9 +583,18 @@ final class SmtpSession {
 
     private void queue(Transaction t) {
         Envelope envelope = t.envelope(clientInfo(t), Instant.now());
+        if (t.body().discarded() || envelope.recipients().isEmpty()) {
+            t.abort();
+            filter.reset();
+            errors = 0;
+            TransactionLog.discarded(client, t);
+            reply(Replies.queued(t.queueId()));   // as Postfix does: the client is not told
+            return;
+        }
         CompletableFuture<Void> queued = call(() ->
                 settings.backend().enqueue(t.queueId(), envelope, t.body().sink()));
         io.await(queued, (ok, error) -> {
+            filter.reset();
             if (error == null) {
                 errors = 0;
                 junkCommands = 0;
@@ -551,6 +620,7 @@ final class SmtpSession {
      * answers once for each successful RCPT (RFC 2033 §4.2), counted as one error.
      */
     private void refuse(Transaction t, SmtpReply refusal, String component, boolean contentEnded) {
+        filter.reset();
         Exception cause = t.body().storageError();
         if (cause != null) {
             TransactionLog.LOG.warn("{}: writing the message failed", t.queueId(), cause);
@@ -577,6 +647,9 @@ final class SmtpSession {
         if (tx != null && tx.contentStarted()) {
             tx.abort();
             TransactionLog.aborted(client, tx, reason);
+        }
+        if (tx != null && filter != null) {
+            filter.reset();
         }
         tx = null;
         if (state != CONNECTED) {
@@ -642,6 +715,9 @@ final class SmtpSession {
     /** The connection is gone: content being received is thrown away (nothing was acknowledged). */
     void disconnected() {
         resetTransaction(closeReason);
+        if (filter != null) {
+            filter.close();
+        }
         if (auth != null) {
             auth.close();
         }

@@ -97,8 +97,9 @@ final class Transaction {
 
     Envelope envelope(ClientInfo client, Instant receivedAt) {
         BodyType type = mail.body() == null ? BodyType.SEVEN_BIT : mail.body();
-        return new Envelope(mail.sender(), recipients(), type.keyword(), mail.smtpUtf8(), mail.ret(), mail.envId(),
-                client, receivedAt, body == null ? null : body.reception());
+        Envelope given = new Envelope(mail.sender(), recipients(), type.keyword(), mail.smtpUtf8(), mail.ret(),
+                mail.envId(), client, receivedAt, body == null ? null : body.reception());
+        return body == null ? given : body.envelope(given);
     }
 
     /** {@code from=<a@b> to=<c@d>,<e@f>} for the log line. */

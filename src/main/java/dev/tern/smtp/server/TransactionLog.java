@@ -24,6 +24,11 @@ final class TransactionLog {
         LOG.info("{}: client={} {} size={} result=queued", t.queueId(), client, t.describe(), t.body().size());
     }
 
+    static void discarded(String client, Transaction t) {
+        LOG.info("{}: client={} {} size={} result=discarded by a mail filter", t.queueId(), client, t.describe(),
+                t.body().size());
+    }
+
     static void refused(String client, Transaction t, SmtpReply reply) {
         LOG.info("{}: client={} {} size={} result=rejected {}", t.queueId(), client, t.describe(),
                 t.body().size(), outcome(reply));
