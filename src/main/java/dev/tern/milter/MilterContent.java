@@ -39,6 +39,8 @@ final class MilterContent implements ContentFilter {
     private final MilterSession session;
     private HeldContent content;
     private Consumer<ByteBuffer> out;
+    /** Why the content could not be held (a full disk), or null. */
+    private IOException holdFailure;
     private boolean quarantined;
     private String quarantineReason;
     /** The sender as a filter set it: absent when unchanged, an empty optional for {@code <>}. */
@@ -53,7 +55,16 @@ final class MilterContent implements ContentFilter {
 
     @Override
     public void write(ByteBuffer in, Consumer<ByteBuffer> ignored) {
-        content.write(in);
+        if (holdFailure != null) {
+            in.position(in.limit());
+            return;
+        }
+        try {
+            content.write(in);
+        } catch (UncheckedIOException e) {
+            holdFailure = e.getCause();   // answered at the end of the data, when the client listens
+            in.position(in.limit());
+        }
     }
 
     @Override
@@ -64,7 +75,10 @@ final class MilterContent implements ContentFilter {
     @Override
     public CompletableFuture<Void> verdict() {
         return session.then(() -> {
-            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            if (holdFailure != null) {
+                return CompletableFuture.failedFuture(storage(holdFailure));
+            }
+            CompletableFuture<Void> chain = session.dataUnlessShown();
             for (MilterSession.Filter f : session.filters) {
                 chain = chain.thenCompose(v -> showTo(f));
             }
@@ -189,14 +203,24 @@ final class MilterContent implements ContentFilter {
                         }
                         newBody.write(ByteBuffer.wrap(crlf(change.data())));
                     }
-                    case MilterProtocol.CHANGE_SENDER -> newSender = java.util.Optional.ofNullable(address(f, change.string(0)));
+                    case MilterProtocol.CHANGE_SENDER -> {
+                        newSender = java.util.Optional.ofNullable(address(f, change.string(0)));
+                        log.info("milter {} changes the sender of {} to <{}>", f.endpoint, session.queueId(),
+                                newSender.map(MailAddress::toString).orElse(""));
+                    }
                     case MilterProtocol.ADD_RECIPIENT, MilterProtocol.ADD_RECIPIENT_WITH_PARAMETERS -> {
                         MailAddress a = address(f, change.string(0));
                         if (a != null) {
                             added.add(a);
+                            log.info("milter {} adds the recipient <{}> to {}", f.endpoint, a, session.queueId());
                         }
                     }
-                    case MilterProtocol.DELETE_RECIPIENT -> deleted.add(bare(change.string(0)).toLowerCase(Locale.ROOT));
+                    case MilterProtocol.DELETE_RECIPIENT -> {
+                        String a = bare(change.string(0)).toLowerCase(Locale.ROOT);
+                        deleted.add(a);
+                        log.info("milter {} removes the recipient <{}> from {}", f.endpoint,
+                                a.replaceAll("[^\\x20-\\x7e]", "?"), session.queueId());
+                    }
                     case MilterProtocol.QUARANTINE -> {
                         quarantined = true;
                         quarantineReason = change.string(0);

@@ -79,6 +79,8 @@ public final class MilterSession implements SessionFilter {
     private volatile MailException sessionRefusal;
     private volatile boolean discardSession;
     private volatile boolean inTransaction;
+    /** The current transaction's DATA step was shown to the filters. */
+    private boolean dataShown;
     /** A filter said DISCARD for the current message. */
     volatile boolean discardMessage;
     private MilterContent content;
@@ -135,6 +137,7 @@ public final class MilterSession implements SessionFilter {
                 return CompletableFuture.failedFuture(sessionRefusal);
             }
             inTransaction = true;
+            dataShown = false;
             discardMessage = discardSession;
             filters.forEach(f -> f.acceptedMessage = false);
             macros.remove("i");
@@ -168,16 +171,32 @@ public final class MilterSession implements SessionFilter {
 
     @Override
     public CompletableFuture<Void> data() {
-        return then(() -> run(new Step("DATA", MilterProtocol.DATA, new byte[0], MilterProtocol.NO_DATA,
-                MilterProtocol.NO_REPLY_DATA, MilterProtocol.STAGE_DATA, settings.commandTimeout(), true)));
+        return then(this::dataStep);
+    }
+
+    private CompletableFuture<Void> dataStep() {
+        dataShown = true;
+        return run(new Step("DATA", MilterProtocol.DATA, new byte[0], MilterProtocol.NO_DATA,
+                MilterProtocol.NO_REPLY_DATA, MilterProtocol.STAGE_DATA, settings.commandTimeout(), true));
     }
 
     @Override
     public ContentFilter contentFilter(String queueId) {
-        macros.put("i", queueId);
         MilterContent c = new MilterContent(this, new HeldContent(client.spoolDir()));
-        content = c;
+        then(() -> {
+            macros.put("i", queueId);
+            content = c;
+            return CompletableFuture.completedFuture(null);
+        });
         return c;
+    }
+
+    /**
+     * Before the content: the DATA step when the client sent BDAT, which has no DATA command for
+     * {@link #data} to be called at.
+     */
+    CompletableFuture<Void> dataUnlessShown() {
+        return dataShown ? CompletableFuture.completedFuture(null) : dataStep();
     }
 
     @Override
@@ -407,6 +426,11 @@ public final class MilterSession implements SessionFilter {
 
     MilterSettings settings() {
         return settings;
+    }
+
+    /** The queue id of the current message, for logs. */
+    String queueId() {
+        return macros.getOrDefault("i", "NOQUEUE");
     }
 
     java.nio.file.Path spoolDir() {

@@ -37,6 +37,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void milterAddressesInPostfixAndSendmailForms() {
+        MilterSettings none = parse("hostname = \"mx.example.test\"\n").milter();
+        assertThat(none.enabled()).isFalse();
+        assertThat(none.appliesTo("smtp")).isFalse();
+        MilterSettings m = parse("hostname = \"mx.example.test\"\n[milter]\nservers = [\"inet:127.0.0.1:8891\", "
+                + "\"inet:11332@localhost\", \"inet:[::1]:8893\", \"unix:/run/opendkim/opendkim.sock\", "
+                + "\"local:/run/clamav/clamav-milter.ctl\"]\non_failure = \"accept\"\ncommand_timeout = \"10s\"\n").milter();
+        assertThat(m.servers()).extracting(MilterSettings.Endpoint::host).containsExactly("127.0.0.1", "localhost", "::1",
+                null, null);
+        assertThat(m.servers()).extracting(MilterSettings.Endpoint::port).containsExactly(8891, 11332, 8893, 0, 0);
+        assertThat(m.servers().get(3).socket()).isEqualTo(Path.of("/run/opendkim/opendkim.sock"));
+        assertThat(m.onFailure()).isEqualTo(MilterSettings.OnFailure.ACCEPT);
+        assertThat(m.commandTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(m.appliesTo("smtp")).isTrue();
+        assertThat(m.appliesTo("submissions")).isTrue();
+        assertThat(m.appliesTo("lmtp")).isFalse();
+        assertThat(parse("hostname = \"mx.example.test\"\n[milter]\nservers = [\"inet:127.0.0.1:8891\"]\n"
+                + "listeners = [\"submission\"]\n").milter().appliesTo("smtp")).isFalse();
+
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\nservers = [\"127.0.0.1:8891\"]\n"))
+                .hasMessageContaining("milter.servers").hasMessageContaining("inet:HOST:PORT");
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\nservers = [\"inet:127.0.0.1:http\"]\n"))
+                .hasMessageContaining("milter.servers").hasMessageContaining("not a port number");
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\nservers = [\"unix:run/x.sock\"]\n"))
+                .hasMessageContaining("absolute path");
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\nlisteners = [\"imap\"]\n"))
+                .hasMessageContaining("milter.listeners").hasMessageContaining("not an SMTP listener");
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\non_failure = \"quarantine\"\n"))
+                .hasMessageContaining("milter.on_failure");
+        assertThatThrownBy(() -> parse("hostname = \"mx.example.test\"\n[milter]\nserver = [\"inet:1.2.3.4:1\"]\n"))
+                .hasMessageContaining("milter.server");
+    }
+
+    @Test
     void theMtaStsPolicyIsPublishedWhereAnHttpsListenerServesIt() {
         String https = "hostname = \"mx.example.test\"\n[listeners]\nautoconfigs = [\"0.0.0.0:443\"]\n";
         assertThat(parse(https).mtaStsPolicy())

@@ -266,6 +266,45 @@ class MilterTest {
     }
 
     @Test
+    void filtersAreAskedInTurnAndEachSeesTheChangesOfThoseBefore(@TempDir Path socketDir) throws Exception {
+        try (TestMilter second = TestMilter.onUnixSocket(socketDir)) {
+            start("servers = [\"" + milter.socket() + "\", \"" + second.socket() + "\"]\n");
+            send(message("REWRITE in turn", "x\r\n"));
+            String header = header(only(BOB, "INBOX"));
+            assertThat(header.split("X-Test-Milter: seen", -1)).as("added by each").hasSize(3);
+            assertThat(second.events()).anyMatch(e -> e.startsWith("eom ")
+                    && e.contains(" headers=X-Test-Milter-Top|From|To|Subject|Message-ID|X-Test-Milter|X-Test-Milter-Macros"
+                    + "|X-Test-Milter-Folded bodylen=42"));
+        }
+    }
+
+    @Test
+    void contentSentWithBdatIsFilteredToo() throws Exception {
+        startFiltered();
+        byte[] content = message("by BDAT", "x\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 40_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO mail.sender.test"), "250");
+            RawSmtpClient.expect(c.command("MAIL FROM:<alice@sender.test>"), "250");
+            RawSmtpClient.expect(c.command("RCPT TO:<" + BOB + ">"), "250");
+            c.send("BDAT " + content.length + " LAST\r\n");
+            c.sendBytes(content);
+            assertThat(c.reply()).startsWith("250 2.0.0");
+        }
+        assertThat(header(only(BOB, "INBOX"))).contains("X-Test-Milter: seen");
+        List<String> events = milter.events();
+        int eom = events.size() - 1;
+        while (!events.get(eom).startsWith("eom ")) {
+            eom--;
+        }
+        int mail = eom;
+        while (!events.get(mail).startsWith("mail ")) {
+            mail--;
+        }
+        assertThat(events.subList(mail, eom)).as("DATA shown before the content").contains("data");
+    }
+
+    @Test
     void aMissingFilterDefersMailByDefault() throws Exception {
         start("servers = [\"inet:127.0.0.1:" + closedPort() + "\"]\n");
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 40_000)) {
