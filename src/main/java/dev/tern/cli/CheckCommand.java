@@ -137,6 +137,7 @@ final class CheckCommand implements Callable<Integer> {
         checkListeners(c, f);
         checkLmtp(c, f);
         checkGlobalSieveScripts(c, f);
+        checkMilters(c, f);
         checkDataDir(c, f);
         checkTls(c, f);
         try (Services s = new Services(c, 1)) {
@@ -348,6 +349,34 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (valid > 0) {
             f.ok("sieve", count(valid, "global script") + " in " + dir);
+        }
+    }
+
+    /**
+     * Each milter of {@code [milter] servers} is connected to and asked for its options, as a
+     * session would: one that does not answer defers (or refuses) mail on the filtered listeners.
+     */
+    private static void checkMilters(TernConfig c, Findings f) {
+        if (!c.milter().enabled()) {
+            return;
+        }
+        Path spool = c.dataDir().resolve("spool").resolve("milter");
+        try (dev.tern.milter.MilterClient client = new dev.tern.milter.MilterClient(c.milter(), c.hostname(), spool)) {
+            for (dev.tern.milter.MilterClient.Probe p : client.probe()) {
+                if (p.answered()) {
+                    f.ok("milter", p.endpoint() + ": " + p.detail());
+                } else {
+                    f.fail("milter", p.endpoint() + ": " + p.detail() + switch (c.milter().onFailure()) {
+                        case ACCEPT -> " (mail goes on without it: on_failure = \"accept\")";
+                        case TEMPFAIL -> " (mail of the " + String.join(", ", c.milter().listeners())
+                                + " listeners is deferred while it fails)";
+                        case REJECT -> " (mail of the " + String.join(", ", c.milter().listeners())
+                                + " listeners is refused while it fails)";
+                    });
+                }
+            }
+        } catch (ConfigException e) {
+            f.fail("milter", e.getMessage());
         }
     }
 

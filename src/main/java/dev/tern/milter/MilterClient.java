@@ -25,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +50,7 @@ public final class MilterClient implements AutoCloseable {
     /**
      * @param hostname the server's name, for the {@code j} macro
      * @param spoolDir where messages larger than {@link HeldContent#MEMORY} are kept while the
-     *                 filters look at them; emptied now of what a previous run left
+     *                 filters look at them (see {@link #sweep})
      * @throws ConfigException when a filter's host name does not resolve, or a Unix socket is
      *                         named where the native transport is missing
      */
@@ -71,7 +74,6 @@ public final class MilterClient implements AutoCloseable {
                 }
             }
         }
-        sweep(spoolDir);
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.loop = new MultiThreadIoEventLoopGroup(1, factory);
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis());
@@ -82,7 +84,8 @@ public final class MilterClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis) : null;
     }
 
-    private static void sweep(Path dir) {
+    /** Removes what a previous run left in the spool (a crash while filters looked at a large message). */
+    public static void sweep(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -125,8 +128,52 @@ public final class MilterClient implements AutoCloseable {
         return new MilterSession(this, listener, client, filters);
     }
 
+    /** What a probe of one filter found: whether it answered, and what it agreed to or why it failed. */
+    public record Probe(String endpoint, boolean answered, String detail) {
+    }
+
+    /**
+     * Connects to each filter and agrees on the options as a session would, then says goodbye: what
+     * {@code bin/tern check} reports. Blocks for at most the connect timeout per filter.
+     */
+    public List<Probe> probe() {
+        List<Probe> out = new ArrayList<>();
+        for (int i = 0; i < settings.servers().size(); i++) {
+            MilterSettings.Endpoint e = settings.servers().get(i);
+            try {
+                MilterConnection c = MilterConnection.open(e.isUnixSocket() ? unix : tcp, e, settings.connectTimeout(),
+                        addresses.get(i)).get(settings.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                out.add(new Probe(e.text(), true, describe(c.options())));
+                c.close();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                out.add(new Probe(e.text(), false, "interrupted"));
+            } catch (ExecutionException ex) {
+                out.add(new Probe(e.text(), false, ex.getCause().getMessage()));
+            } catch (TimeoutException ex) {
+                out.add(new Probe(e.text(), false, "no answer within " + settings.connectTimeout().toSeconds() + "s"));
+            }
+        }
+        return out;
+    }
+
+    private static final String[] ACTIONS = {"add header fields", "replace the body", "add recipients",
+            "remove recipients", "change header fields", "quarantine", "change the sender",
+            "add recipients with parameters", "choose its macros"};
+
+    static String describe(MilterConnection.Options o) {
+        List<String> can = new ArrayList<>();
+        for (int bit = 0; bit < ACTIONS.length; bit++) {
+            if ((o.actions() & (1 << bit)) != 0) {
+                can.add(ACTIONS[bit]);
+            }
+        }
+        return "protocol version " + o.version() + (can.isEmpty() ? ", changes nothing"
+                : ", may " + String.join(", ", can));
+    }
+
     @Override
     public void close() {
-        loop.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

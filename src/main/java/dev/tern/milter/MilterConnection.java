@@ -103,9 +103,7 @@ final class MilterConnection {
         ChannelFuture connecting = b.connect(address);
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
-                Throwable cause = f.cause();
-                result.completeExceptionally(new MilterException("cannot connect: "
-                        + (cause == null || cause.getMessage() == null ? "connection failed" : cause.getMessage()), cause));
+                result.completeExceptionally(new MilterException("cannot connect: " + connectFailure(f.cause()), f.cause()));
                 return;
             }
             MilterConnection c = made[0];
@@ -119,6 +117,19 @@ final class MilterConnection {
                     });
         });
         return result;
+    }
+
+    /** Why a connection failed, in words: the transport's exception texts carry its internals. */
+    private static String connectFailure(Throwable cause) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "no answer";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            String m = String.valueOf(cause.getMessage());
+            return m.contains("No such file") ? "no such socket" : m.contains("ermission") ? "permission denied"
+                    : "connection refused";
+        }
+        return cause == null || cause.getMessage() == null ? "connection failed" : cause.getMessage();
     }
 
     String name() {

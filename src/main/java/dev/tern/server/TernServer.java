@@ -444,8 +444,9 @@ public final class TernServer implements AutoCloseable {
                     services.storageExecutor(), inbound, metrics,
                     new FreeSpaceProbe(FreeSpaceProbe.messageDirs(config.dataDir()), config.smtp().minFreeSpace()));
             if (config.milter().enabled()) {
-                milters = new dev.tern.milter.MilterClient(config.milter(), config.hostname(),
-                        config.dataDir().resolve("spool").resolve("milter"));
+                Path milterSpool = config.dataDir().resolve("spool").resolve("milter");
+                dev.tern.milter.MilterClient.sweep(milterSpool);
+                milters = new dev.tern.milter.MilterClient(config.milter(), config.hostname(), milterSpool);
                 backend.milters(milters);
                 log.info("mail filters (milter) for the {} listeners: {}", String.join(", ", config.milter().listeners()),
                         config.milter().servers());

@@ -143,6 +143,24 @@ class CheckCommandTest {
     }
 
     @Test
+    void everyMilterIsAskedForItsOptions(@TempDir Path milterDir) throws Exception {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             dev.tern.testing.TestMilter milter = dev.tern.testing.TestMilter.onPort(milterDir)) {
+            int port = closed.getLocalPort();
+            closed.close();
+            append("[milter]\nservers = [\"" + milter.socket() + "\", \"inet:127.0.0.1:" + port + "\"]\n"
+                    + "connect_timeout = \"2s\"\n");
+            Result r = check("--no-dns");
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.out()).contains("ok    milter     " + milter.socket() + ": protocol version 6, may add header "
+                    + "fields, replace the body, add recipients, remove recipients, change header fields, quarantine, "
+                    + "change the sender, add recipients with parameters, choose its macros\n");
+            assertThat(r.out()).contains("FAIL  milter     inet:127.0.0.1:" + port + ": cannot connect: connection refused (mail of the smtp, ")
+                    .contains("submission, submissions listeners is deferred while it fails)\n");
+        }
+    }
+
+    @Test
     void reportsAreSaidToBeSignedOrNot() throws Exception {
         append("[delivery.tls_reports]\nenabled = true\nfrom = \"tls-reports@example.org\"\n"
                 + "[checks.dmarc_reports]\nenabled = true\nfrom = \"dmarc-reports@example.org\"\n");
