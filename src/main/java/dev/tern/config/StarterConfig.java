@@ -228,6 +228,13 @@ public final class StarterConfig {
                 # Teach rspamd from what IMAP users move into Junk (spam) and out of it (ham).
                 # controller_url = "http://127.0.0.1:11334"
 
+                # [milter]
+                # Mail filters over the Sendmail milter protocol, as Postfix's smtpd_milters
+                # (opendkim, clamav-milter, spamass-milter...), asked in this order.
+                # servers = ["inet:127.0.0.1:8891", "unix:/run/clamav/clamav-milter.ctl"]
+                # listeners = ["smtp", "submission", "submissions"]
+                # on_failure = "tempfail"   # or "accept", "reject" while a filter cannot answer
+
                 # [rate_limits]
                 # Per client address on port 25 ("COUNT/WINDOW" or "off"); per authenticated user.
                 # connections_per_ip = "60/1m"

@@ -142,7 +142,6 @@ public final class MilterSession implements SessionFilter {
             filters.forEach(f -> f.acceptedMessage = false);
             macros.remove("i");
             putOrRemove("{auth_authen}", info.authUser());
-            putOrRemove("{auth_type}", info.authUser() == null ? null : "LOGIN");
             macros.put("{mail_addr}", sender == null ? "" : sender.toString());
             macros.put("{mail_mailer}", info.authUser() != null ? "local" : "smtp");
             List<String> args = new ArrayList<>();
