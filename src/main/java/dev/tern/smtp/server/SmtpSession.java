@@ -131,7 +131,9 @@ final class SmtpSession {
             return;
         }
         peer.verifiedName = policy.verifiedName();
-        filter.connected(clientInfo(null));   // a refusal comes back at MAIL
+        if (filtered()) {
+            filter.connected(clientInfo(null));   // a refusal comes back at MAIL
+        }
         io.send(settings.greeting());
     }
 
@@ -216,7 +218,9 @@ final class SmtpSession {
     private void greet(String domain, boolean extended, SmtpReply reply) {
         CompletableFuture<Void> check = peer.authenticated() ? CompletableFuture.completedFuture(null)
                 : call(() -> policy.helo(domain));
-        check = check.thenCompose(ok -> call(() -> filter.helo(clientInfo(null), domain)));
+        if (filtered()) {
+            check = check.thenCompose(ok -> call(() -> filter.helo(clientInfo(null), domain)));
+        }
         if (!check.isDone() || check.isCompletedExceptionally()) {
             io.await(check, (ok, error) -> {
                 if (error == null) {
@@ -330,6 +334,10 @@ final class SmtpSession {
     }
 
     private void beginTransaction(Transaction t) {
+        if (!filtered()) {
+            transactionBegun(t);
+            return;
+        }
         CompletableFuture<Void> filtered = call(() -> filter.mail(clientInfo(t), t.mail().sender(), t.mail().parameters()));
         if (filtered.isDone() && !filtered.isCompletedExceptionally()) {
             transactionBegun(t);
@@ -381,8 +389,10 @@ final class SmtpSession {
             check = check.thenCompose(accepted -> call(() -> policy.recipient(clientInfo(t), t.mail().sender(), address))
                     .thenApply(ok -> accepted));
         }
-        check = check.thenCompose(accepted -> call(() -> filter.recipient(address, accepted.localAccounts() != null,
-                c.parameters())).thenApply(ok -> accepted));
+        if (filtered()) {
+            check = check.thenCompose(accepted -> call(() -> filter.recipient(address, accepted.localAccounts() != null,
+                    c.parameters())).thenApply(ok -> accepted));
+        }
         io.await(check, (accepted, error) -> {
             if (error == null) {
                 t.addRecipient(accepted);
@@ -400,6 +410,10 @@ final class SmtpSession {
     private void data() {
         if (tx.mail().body() == BodyType.BINARY_MIME) {
             reply(Replies.BINARYMIME_NEEDS_BDAT);  // RFC 3030 §3
+            return;
+        }
+        if (!filtered()) {
+            startData();
             return;
         }
         CompletableFuture<Void> filtered = call(filter::data);
@@ -765,6 +779,11 @@ final class SmtpSession {
             cause = cause.getCause();
         }
         return cause instanceof MailException e && e.component() != null ? e.component() : COMPONENT;
+    }
+
+    /** Whether milters follow this session (most sessions have none, and pay nothing for them). */
+    private boolean filtered() {
+        return filter != SessionFilter.NONE;
     }
 
     private ClientInfo clientInfo(Transaction t) {
