@@ -181,6 +181,11 @@ public final class MilterSession implements SessionFilter {
 
     @Override
     public ContentFilter contentFilter(String queueId) {
+        boolean anyListening = discardMessage || filters.stream().anyMatch(f -> !f.acceptedSession && !f.acceptedMessage
+                && !(f.failed && settings.onFailure() == MilterSettings.OnFailure.ACCEPT));
+        if (!anyListening) {
+            return null;   // no filter wants the content: it is not held
+        }
         MilterContent c = new MilterContent(this, new HeldContent(client.spoolDir()));
         then(() -> {
             macros.put("i", queueId);
@@ -305,6 +310,9 @@ public final class MilterSession implements SessionFilter {
     /** What a filter's final reply to a step means. */
     private byte decide(Filter f, Step step, MilterConnection.Answer answer) {
         MilterReply reply = answer.reply();
+        if (step.command() == MilterProtocol.CONNECT && reply.command() != MilterProtocol.CONTINUE) {
+            f.acceptedSession = true;   // whatever it said at connect, it is not asked again (as in Postfix)
+        }
         switch (reply.command()) {
             case MilterProtocol.ACCEPT -> {
                 if (step.ofMessage()) {
