@@ -139,15 +139,7 @@ public record DeliverySettings(int smtpPort, int maxConnections, int maxConnecti
         }
 
         private static int port(String key, String s) {
-            try {
-                int p = Integer.parseInt(s);
-                if (p > 0 && p <= 65535) {
-                    return p;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new ConfigException(key + ": \"" + s + "\" is not a port number (1-65535)");
+            return PortNumbers.parse(key, s);
         }
 
         @Override

@@ -89,15 +89,6 @@ public record DnsSettings(List<InetSocketAddress> nameservers, Duration timeout)
     }
 
     private static int port(String key, String text) {
-        int port;
-        try {
-            port = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535) {
-            throw new ConfigException(key + ": \"" + text + "\" is not a port number (1-65535)");
-        }
-        return port;
+        return PortNumbers.parse(key, text);
     }
 }

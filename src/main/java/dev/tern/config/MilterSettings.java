@@ -90,15 +90,7 @@ public record MilterSettings(List<Endpoint> servers, List<String> listeners, OnF
                         host = rest.substring(0, last);
                         port = rest.substring(last + 1);
                     }
-                    int p;
-                    try {
-                        p = Integer.parseInt(port);
-                    } catch (NumberFormatException e) {
-                        p = -1;
-                    }
-                    if (p < 1 || p > 65535) {
-                        throw new ConfigException(key + ": \"" + text + "\": \"" + port + "\" is not a port number");
-                    }
+                    int p = PortNumbers.parse(key, port);
                     if (host.isEmpty()) {
                         host = "127.0.0.1";
                     }

@@ -1,9 +1,26 @@
 package dev.tern.message;
 
-/** Header field names as octets: they compare without regard to ASCII case (RFC 5322 §2.2). */
+/** Header field names: what one may be, and comparing them as octets without regard to ASCII case (RFC 5322 §2.2). */
 public final class HeaderNames {
 
     private HeaderNames() {
+    }
+
+    /**
+     * Whether {@code name} may stand as a field name: one or more printable ASCII characters other
+     * than the colon ({@code ftext}, RFC 5322 §3.6.8), at most {@code maxLength} of them.
+     */
+    public static boolean isValid(String name, int maxLength) {
+        if (name.isEmpty() || name.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 33 || c > 126 || c == ':') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -208,17 +208,8 @@ final class MessageEdit {
         return out.toByteArray();
     }
 
-    /** Whether a field name may be written: printable ASCII, no colon, at most 998 octets. */
+    /** Whether a field name may be written: printable ASCII, no colon, at most 998 octets (a line's limit). */
     static boolean validName(String name) {
-        if (name.isEmpty() || name.length() > 998) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                return false;
-            }
-        }
-        return true;
+        return dev.tern.message.HeaderNames.isValid(name, 998);
     }
 }

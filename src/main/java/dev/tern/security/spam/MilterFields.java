@@ -70,16 +70,7 @@ final class MilterFields {
     }
 
     private static boolean validName(String name) {
-        if (name.isEmpty() || name.length() > 76) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                return false;
-            }
-        }
-        return true;
+        return dev.tern.message.HeaderNames.isValid(name, 76);
     }
 
     /** {@code Name: value} and CRLF, folded as rspamd folded it; null when it cannot stand in a header. */
