@@ -2,7 +2,9 @@
 
 Usage: test_milter.py SOCKET [LOG]  (SOCKET as libmilter takes it: inet:PORT@127.0.0.1 or unix:/path)
 
-What it does is chosen by the message, so that one running filter serves every test:
+What it does is chosen by the client and the message, so that one running filter serves every test:
+- a client at 127.0.0.2: refused at connect ("554 5.7.1 Client refused by the test milter");
+  one at 127.0.0.3: accepted at connect (nothing more is shown to the filter).
 - MAIL from refuse@...: rejected with its own reply "550 5.7.1 Sender refused by the test milter".
 - RCPT to blocked@...: that recipient refused (REJECT).
 - Subject containing one of these words, at the end of the message:
@@ -36,8 +38,14 @@ class TestMilter(Milter.Base):
 
     def connect(self, hostname, family, hostaddr):
         self.client = hostaddr
-        note("connect %s %s %s daemon=%s j=%s" % (hostname, family, hostaddr[0] if hostaddr else "",
+        address = hostaddr[0] if hostaddr else ""
+        note("connect %s %s %s daemon=%s j=%s" % (hostname, family, address,
                                                   self.getsymval("{daemon_name}"), self.getsymval("j")))
+        if address == "127.0.0.2":
+            self.setreply("554", "5.7.1", "Client refused by the test milter")
+            return Milter.REJECT
+        if address == "127.0.0.3":
+            return Milter.ACCEPT
         return Milter.CONTINUE
 
     def hello(self, name):

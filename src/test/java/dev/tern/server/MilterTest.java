@@ -180,6 +180,27 @@ class MilterTest {
     }
 
     @Test
+    void aRefusalAtConnectAnswersEveryMailAndAnAcceptLeavesTheSessionAlone() throws Exception {
+        startFiltered();
+        try (RawSmtpClient c = RawSmtpClient.from("127.0.0.2", "127.0.0.1", tern.smtpPort(), 40_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO refused.sender.test"), "250");
+            assertThat(c.command("MAIL FROM:<alice@sender.test>")).startsWith("554 5.7.1 Client refused by the test milter");
+            assertThat(c.command("MAIL FROM:<alice@sender.test>")).startsWith("554 5.7.1 Client refused by the test milter");
+            RawSmtpClient.expect(c.command("QUIT"), "221");
+        }
+        try (RawSmtpClient c = RawSmtpClient.from("127.0.0.3", "127.0.0.1", tern.smtpPort(), 40_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO accepted.sender.test"), "250");
+            assertThat(c.sendMail("alice@sender.test", List.of(BOB), message("REWRITE ignored", "x\r\n"))).startsWith("250");
+            RawSmtpClient.expect(c.command("QUIT"), "221");
+        }
+        assertThat(header(only(BOB, "INBOX"))).contains("Subject: REWRITE ignored").doesNotContain("X-Test-Milter");
+        assertThat(milter.events()).as("neither was shown anything after connect")
+                .doesNotContain("helo refused.sender.test", "helo accepted.sender.test");
+    }
+
+    @Test
     void discardQuarantineAndEnvelopeChanges() throws Exception {
         startFiltered();
         List<String> replies = send(message("DISCARD me", "x\r\n"), message("QUARANTINE me", "x\r\n"),
