@@ -130,6 +130,16 @@ public final class TernMetrics {
                 .tag("result", result).register(registry)).increment();
     }
 
+    /**
+     * A mail filter ({@code [milter]}) failed in a session: it could not be reached, did not answer
+     * in time, or broke the protocol. {@code milter} is its address as configured.
+     */
+    public void milterFailed(String milter) {
+        counter("milter failed " + milter, () -> Counter.builder("tern.milter.failures")
+                .description("Sessions in which a mail filter could not be reached, was too slow or broke the protocol")
+                .tag("milter", milter).register(registry)).increment();
+    }
+
     /** A message users filed into or out of Junk, sent to rspamd to learn: spam or ham, learned or error. */
     public void spamLearned(String lesson, String result) {
         counter("spam learned " + lesson + " " + result, () -> Counter.builder("tern.spam.learned")

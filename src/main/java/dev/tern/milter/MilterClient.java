@@ -46,6 +46,7 @@ public final class MilterClient implements AutoCloseable {
     private final Bootstrap tcp;
     private final Bootstrap unix;
     private final List<SocketAddress> addresses = new ArrayList<>();
+    private final java.util.function.Consumer<String> failures;
 
     /**
      * @param hostname the server's name, for the {@code j} macro
@@ -55,7 +56,15 @@ public final class MilterClient implements AutoCloseable {
      *                         named where the native transport is missing
      */
     public MilterClient(MilterSettings settings, String hostname, Path spoolDir) {
+        this(settings, hostname, spoolDir, milter -> {
+        });
+    }
+
+    /** @param failures hears the address of each filter that fails in a session, once per session */
+    public MilterClient(MilterSettings settings, String hostname, Path spoolDir,
+                        java.util.function.Consumer<String> failures) {
         this.settings = settings;
+        this.failures = failures;
         this.hostname = hostname;
         this.spoolDir = spoolDir;
         boolean epoll = Epoll.isAvailable();
@@ -102,6 +111,10 @@ public final class MilterClient implements AutoCloseable {
 
     MilterSettings settings() {
         return settings;
+    }
+
+    void failed(MilterSettings.Endpoint milter) {
+        failures.accept(milter.text());
     }
 
     String hostname() {

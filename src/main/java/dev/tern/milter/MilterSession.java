@@ -381,6 +381,7 @@ public final class MilterSession implements SessionFilter {
     private CompletableFuture<Byte> failed(Filter f, Step step, Throwable cause) {
         if (!f.failed) {
             f.failed = true;
+            client.failed(f.endpoint);
             log.warn("milter {} failed at {} of {}: {}; {}", f.endpoint, step.name(), macros.getOrDefault("_", "a client"),
                     cause.getMessage(), switch (settings.onFailure()) {
                         case ACCEPT -> "going on without it";

@@ -446,7 +446,8 @@ public final class TernServer implements AutoCloseable {
             if (config.milter().enabled()) {
                 Path milterSpool = config.dataDir().resolve("spool").resolve("milter");
                 dev.tern.milter.MilterClient.sweep(milterSpool);
-                milters = new dev.tern.milter.MilterClient(config.milter(), config.hostname(), milterSpool);
+                milters = new dev.tern.milter.MilterClient(config.milter(), config.hostname(), milterSpool,
+                        metrics::milterFailed);
                 backend.milters(milters);
                 log.info("mail filters (milter) for the {} listeners: {}", String.join(", ", config.milter().listeners()),
                         config.milter().servers());

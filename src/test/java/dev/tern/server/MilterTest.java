@@ -335,6 +335,7 @@ class MilterTest {
             assertThat(c.command("HELO again.sender.test")).startsWith("451 4.3.5 ");
         }
         assertThat(box(BOB, "INBOX")).isEmpty();
+        assertThat(tern.server().metrics().scrape()).contains("tern_milter_failures_total{milter=\"inet:127.0.0.1:");
     }
 
     @Test
