@@ -15,11 +15,13 @@ What it does is chosen by the client and the message, so that one running filter
     REWRITE   -> Subject changed, the second Received-like field "X-Remove" deleted, body replaced
     ADDRCPT:x -> recipient x added;  DELRCPT:x -> recipient x removed;  CHGFROM:x -> sender x
     ACCEPTNOW -> accept at the header, no changes
+    SLOW      -> two seconds before answering, with a progress report every half second
 - Every message it lets through gets "X-Test-Milter: seen" added at the end of the header and
   "X-Test-Milter-Top: first" inserted at index 1, and a field with the macros it saw.
 Each event is appended to LOG (one line each) when given.
 """
 import sys
+import time
 import Milter
 
 LOG = sys.argv[2] if len(sys.argv) > 2 else None
@@ -97,6 +99,10 @@ class TestMilter(Milter.Base):
         s = self.subject
         note("eom i=%s headers=%s bodylen=%d" % (self.getsymval("i"), "|".join(n for n, v in self.headers),
                                                    len(self.content)))
+        if "SLOW" in s:
+            for _ in range(4):   # two seconds, telling the MTA it is still at work every half second
+                time.sleep(0.5)
+                self.progress()
         if "TEMPFAIL" in s:
             return Milter.TEMPFAIL
         if "REJECTME" in s:

@@ -231,6 +231,13 @@ class MilterTest {
     }
 
     @Test
+    void aFilterAtWorkSaysSoAndIsWaitedFor() throws Exception {
+        start("servers = [\"" + milter.socket() + "\"]\ncontent_timeout = \"1s\"\n");
+        assertThat(send(message("SLOW to judge", "x\r\n")).get(0)).startsWith("250");
+        assertThat(header(only(BOB, "INBOX"))).contains("X-Test-Milter: seen");
+    }
+
+    @Test
     void aLargeMessageIsShownInChunksAndStoredWhole() throws Exception {
         startFiltered();
         StringBuilder body = new StringBuilder();
