@@ -49,6 +49,8 @@ PYTHON=${PYTHON:-python3}
 LAT_PROCS=${LAT_PROCS:-1}                  # processes of smtp_latency.py (more on bigger machines)
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 TERN_HOME=${TERN_HOME:-$ROOT}              # checkout holding bin/tern and target/tern.jar
+MILTER=${MILTER:-}                         # a mail filter both servers show every session to,
+                                           # in Postfix's form inet:127.0.0.1:8891 (empty: none)
 
 # Messages per run: enough for several seconds of Postfix, bounded.
 count_for() { # tool sessions -> messages
@@ -157,6 +159,7 @@ smtp = ["127.0.0.1:$TERN_PORT"]
 max_connections = 2000
 max_connections_per_ip = 2000
 EOF
+  if [[ -n $MILTER ]]; then printf '[milter]\nservers = ["%s"]\n' "$MILTER" >>"$cfg"; fi
   timeout -k 5 "$START_TIMEOUT" "$TERN_HOME/bin/tern" domain add bench.test --config "$cfg" >>"$WORK/tern.log" 2>&1 \
     || die "tern domain add failed, see $WORK/tern.log"
   echo secret | timeout -k 5 "$START_TIMEOUT" "$TERN_HOME/bin/tern" user add "$BENCH_TO" --password-stdin \
@@ -199,6 +202,7 @@ postfix_start() {
     'inet_protocols = ipv4' 'mynetworks = 127.0.0.0/8' 'local_recipient_maps =' \
     'local_transport = discard' 'default_transport = discard' 'relay_transport = discard' \
     'default_process_limit = 200' 'maillog_file = /var/log/postfix.log'
+  if [[ -n $MILTER ]]; then postconf -e "smtpd_milters = $MILTER" 'milter_default_action = tempfail'; fi
   # Listen on 127.0.0.1:$POSTFIX_PORT only: no port 25.
   postconf -M# smtp/inet 2>/dev/null || true
   postconf -M "127.0.0.1:$POSTFIX_PORT/inet=127.0.0.1:$POSTFIX_PORT inet n - n - - smtpd"

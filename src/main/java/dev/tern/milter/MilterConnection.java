@@ -142,31 +142,53 @@ final class MilterConnection {
 
     /** Sends a command and completes with the filter's answer to it. */
     CompletableFuture<Answer> ask(byte command, byte[] data, Duration timeout) {
+        return ask(null, command, data, timeout);
+    }
+
+    /**
+     * Sends a command, after {@code macros} (a MACRO packet, or null) in the same write, and
+     * completes with the filter's answer to the command.
+     */
+    CompletableFuture<Answer> ask(byte[] macros, byte command, byte[] data, Duration timeout) {
         Pending p = new Pending(timeout);
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             if (failure != null) {
                 p.done.completeExceptionally(failure);
                 return;
             }
             pending.add(p);
             p.arm();
-            channel.writeAndFlush(Unpooled.wrappedBuffer(MilterProtocol.packet(command, data)));
+            channel.writeAndFlush(packets(macros, command, data));
         });
         return p.done;
     }
 
-    /** Sends a command the filter does not answer (a macro definition, ABORT, a step it said it would not answer). */
-    void send(byte command, byte[] data) {
-        channel.eventLoop().execute(() -> {
+    /** Sends a command the filter does not answer (ABORT, a step it said it would not answer), after {@code macros} if any. */
+    void send(byte[] macros, byte command, byte[] data) {
+        onLoop(() -> {
             if (failure == null) {
-                channel.writeAndFlush(Unpooled.wrappedBuffer(MilterProtocol.packet(command, data)));
+                channel.writeAndFlush(packets(macros, command, data));
             }
         });
     }
 
+    private static ByteBuf packets(byte[] macros, byte command, byte[] data) {
+        byte[] packet = MilterProtocol.packet(command, data);
+        return macros == null ? Unpooled.wrappedBuffer(packet) : Unpooled.wrappedBuffer(macros, packet);
+    }
+
+    /** Runs on the connection's event loop: at once when already there (a reply's callbacks are). */
+    private void onLoop(Runnable work) {
+        if (channel.eventLoop().inEventLoop()) {
+            work.run();
+        } else {
+            channel.eventLoop().execute(work);
+        }
+    }
+
     /** Says goodbye (QUIT) and closes the connection. */
     void close() {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             if (failure == null && channel.isActive()) {
                 channel.writeAndFlush(Unpooled.wrappedBuffer(MilterProtocol.packet(MilterProtocol.QUIT, new byte[0])))
                         .addListener(f -> channel.close());

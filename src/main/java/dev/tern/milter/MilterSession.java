@@ -214,7 +214,7 @@ public final class MilterSession implements SessionFilter {
                 inTransaction = false;
                 for (Filter f : filters) {
                     if (f.open != null && !f.failed && !f.acceptedSession) {
-                        f.open.send(MilterProtocol.ABORT, new byte[0]);
+                        f.open.send(null, MilterProtocol.ABORT, new byte[0]);
                     }
                 }
             }
@@ -283,12 +283,12 @@ public final class MilterSession implements SessionFilter {
             if (o.skips(step.noStep())) {
                 return CompletableFuture.completedFuture(MilterProtocol.CONTINUE);
             }
-            sendMacros(c, step);
+            byte[] macroPacket = macros(c, step);
             if (o.skips(step.noReply())) {
-                c.send(step.command(), step.data());
+                c.send(macroPacket, step.command(), step.data());
                 return CompletableFuture.completedFuture(MilterProtocol.CONTINUE);
             }
-            return c.ask(step.command(), step.data(), step.timeout()).thenApply(answer -> {
+            return c.ask(macroPacket, step.command(), step.data(), step.timeout()).thenApply(answer -> {
                 byte decided = decide(f, step, answer);
                 if (changes != null && (decided == MilterProtocol.CONTINUE || decided == MilterProtocol.ACCEPT)) {
                     changes.addAll(answer.changes());
@@ -402,8 +402,11 @@ public final class MilterSession implements SessionFilter {
         };
     }
 
-    /** The macros of a step, before its command: those the filter asked for, else all Tern knows. */
-    private void sendMacros(MilterConnection c, Step step) {
+    /**
+     * The MACRO packet that goes before a step's command: the macros the filter asked for, else all
+     * Tern knows; null when there are none.
+     */
+    private byte[] macros(MilterConnection c, Step step) {
         java.util.Set<String> wanted = c.options().macros().get(step.macroStage());
         MilterProtocol.Data d = new MilterProtocol.Data().octet(step.command());
         boolean any = false;
@@ -413,9 +416,7 @@ public final class MilterSession implements SessionFilter {
                 any = true;
             }
         }
-        if (any) {
-            c.send(MilterProtocol.MACRO, d.bytes());
-        }
+        return any ? MilterProtocol.packet(MilterProtocol.MACRO, d.bytes()) : null;
     }
 
     private void putOrRemove(String name, String value) {
