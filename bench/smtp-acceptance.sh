@@ -445,7 +445,7 @@ main() {
     echo "# SMTP acceptance benchmark, $(date -Is)"
     echo "# host: $(uname -srm), $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/1024) " MB"}' /proc/meminfo)"
     echo "# postfix $(postconf -h mail_version 2>/dev/null), $("$PYTHON" --version 2>&1), $(java -version 2>&1 | head -n 1)"
-    echo "# SERVERS=\"$SERVERS\" WARMUP=$WARMUP R=$R SIZES=\"$SIZES\" SESSIONS=\"$SESSIONS\" MODES=\"$MODES\" TOOLS=\"$TOOLS\" QUICK=$QUICK TERN_JAVA_OPTS=\"${TERN_JAVA_OPTS:-}\""
+    echo "# SERVERS=\"$SERVERS\" WARMUP=$WARMUP R=$R SIZES=\"$SIZES\" SESSIONS=\"$SESSIONS\" MODES=\"$MODES\" TOOLS=\"$TOOLS\" QUICK=$QUICK TERN_JAVA_OPTS=\"${TERN_JAVA_OPTS:-}\"${MILTER:+ MILTER=\"$MILTER\"}"
     echo "# ports: tern=$TERN_PORT postfix=$POSTFIX_PORT sink=$SINK_PORT; data under $WORK"
   } >"$RAW"
 
