@@ -201,6 +201,24 @@ class MilterTest {
     }
 
     @Test
+    void pipelinedCommandsAreAnsweredInOrderWhileTheFilterIsAsked() throws Exception {
+        startFiltered();
+        try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 40_000)) {
+            RawSmtpClient.expect(c.reply(), "220");
+            RawSmtpClient.expect(c.command("EHLO mail.sender.test"), "250");
+            c.send("MAIL FROM:<alice@sender.test>\r\nRCPT TO:<" + BLOCKED + ">\r\nRCPT TO:<" + BOB + ">\r\nDATA\r\n");
+            assertThat(c.reply()).startsWith("250 ");
+            assertThat(c.reply()).startsWith("550 5.7.1 ");
+            assertThat(c.reply()).startsWith("250 ");
+            assertThat(c.reply()).startsWith("354 ");
+            c.send(message("pipelined", "x\r\n") + ".\r\nQUIT\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0");
+            assertThat(c.reply()).startsWith("221 ");
+        }
+        assertThat(header(only(BOB, "INBOX"))).contains("Subject: pipelined").contains("X-Test-Milter: seen");
+    }
+
+    @Test
     void discardQuarantineAndEnvelopeChanges() throws Exception {
         startFiltered();
         List<String> replies = send(message("DISCARD me", "x\r\n"), message("QUARANTINE me", "x\r\n"),
