@@ -1,14 +1,10 @@
 package dev.tern.server;
 
 import dev.tern.store.Rows;
+import dev.tern.testing.AngusSubmission;
 import dev.tern.testing.RawSmtpClient;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestMilter;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -275,21 +270,7 @@ class MilterTest {
     @Test
     void authenticatedSubmissionIsFilteredWithItsUser() throws Exception {
         start("servers = [\"" + milter.socket() + "\"]\n", "submission = [\"127.0.0.1:0\"]\n");
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(tern.port("submission")));
-        p.put("mail.smtp.auth", "true");
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-        p.put("mail.smtp.ssl.trust", "*");
-        p.put("mail.smtp.ssl.checkserveridentity", "false");   // the self-signed certificate names mx.tern.test
-        p.put("mail.smtp.timeout", "20000");
-        MimeMessage m = new MimeMessage(Session.getInstance(p));
-        m.setFrom(new InternetAddress(CAROL));
-        m.setRecipients(Message.RecipientType.TO, BOB);
-        m.setSubject("from a user");
-        m.setText("hello");
-        Transport.send(m, CAROL, "carol-pw");
+        AngusSubmission.send(tern.port("submission"), CAROL, "carol-pw", CAROL, BOB, "from a user", "hello");
         assertThat(only(BOB, "INBOX")).contains("X-Test-Milter-Macros: auth=" + CAROL + " ");
         assertThat(milter.events()).anyMatch(e -> e.startsWith("connect ") && e.contains("daemon=submission"));
     }

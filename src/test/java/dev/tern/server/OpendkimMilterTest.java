@@ -1,12 +1,8 @@
 package dev.tern.server;
 
+import dev.tern.testing.AngusSubmission;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,21 +78,8 @@ class OpendkimMilterTest {
         tern.services().directory().addUser("carol@tern.test", "carol-pw");
         tern.services().directory().addUser("bob@tern.test", "bob-pw");
 
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(tern.port("submission")));
-        p.put("mail.smtp.auth", "true");
-        p.put("mail.smtp.starttls.enable", "true");
-        p.put("mail.smtp.starttls.required", "true");
-        p.put("mail.smtp.ssl.trust", "*");
-        p.put("mail.smtp.ssl.checkserveridentity", "false");
-        p.put("mail.smtp.timeout", "20000");
-        MimeMessage m = new MimeMessage(Session.getInstance(p));
-        m.setFrom(new InternetAddress("carol@tern.test"));
-        m.setRecipients(Message.RecipientType.TO, "bob@tern.test");
-        m.setSubject("signed by opendkim");
-        m.setText("Hello Bob,\n\nthis message was signed by a milter.\n");
-        Transport.send(m, "carol@tern.test", "carol-pw");
+        AngusSubmission.send(tern.port("submission"), "carol@tern.test", "carol-pw", "carol@tern.test", "bob@tern.test",
+                "signed by opendkim", "Hello Bob,\n\nthis message was signed by a milter.\n");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !tern.inbox("bob@tern.test").isEmpty());
         String stored = tern.content(tern.inbox("bob@tern.test").get(0));
