@@ -104,8 +104,8 @@ final class MilterContent implements ContentFilter {
             boolean leadingSpace = c.options().wants(MilterProtocol.HEADER_LEADING_SPACE);
             CompletableFuture<Byte> chain = CompletableFuture.completedFuture(MilterProtocol.CONTINUE);
             for (MessageEdit.Field field : header.fields()) {
-                byte[] data = new MilterProtocol.Data().string(field.name())
-                        .raw(field.value(leadingSpace), 0, field.value(leadingSpace).length).octet(0).bytes();
+                byte[] value = field.value(leadingSpace);
+                byte[] data = new MilterProtocol.Data().string(field.name()).raw(value, 0, value.length).octet(0).bytes();
                 chain = chain.thenCompose(r -> stillListening(f) ? session.ask(f, step("header", MilterProtocol.HEADER, data,
                         MilterProtocol.NO_HEADERS, MilterProtocol.NO_REPLY_HEADER, MilterProtocol.STAGE_END_OF_HEADERS))
                         : CompletableFuture.completedFuture(r));

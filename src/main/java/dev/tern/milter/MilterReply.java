@@ -38,9 +38,8 @@ record MilterReply(byte command, int index, List<String> strings, byte[] data) {
                  MilterProtocol.CONNECTION_FAILURE, MilterProtocol.SHUTDOWN ->
                     new MilterReply(command, 0, List.of(), new byte[0]);
             case MilterProtocol.REPLY_CODE, MilterProtocol.QUARANTINE, MilterProtocol.ADD_RECIPIENT,
-                 MilterProtocol.DELETE_RECIPIENT -> new MilterReply(command, 0, strings(data, 0, 1, command), new byte[0]);
-            case MilterProtocol.ADD_RECIPIENT_WITH_PARAMETERS, MilterProtocol.CHANGE_SENDER ->
-                    new MilterReply(command, 0, strings(data, 0, 1, command), new byte[0]);
+                 MilterProtocol.DELETE_RECIPIENT, MilterProtocol.ADD_RECIPIENT_WITH_PARAMETERS,
+                 MilterProtocol.CHANGE_SENDER -> new MilterReply(command, 0, strings(data, 0, 1, command), new byte[0]);
             case MilterProtocol.ADD_HEADER -> new MilterReply(command, 0, strings(data, 0, 2, command), new byte[0]);
             case MilterProtocol.INSERT_HEADER, MilterProtocol.CHANGE_HEADER -> {
                 if (data.length < 4) {

@@ -299,7 +299,7 @@ public final class MilterSession implements SessionFilter {
             if (error == null) {
                 return CompletableFuture.completedFuture(reply);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = unwrapped(error);
             if (cause instanceof MailException m) {
                 return CompletableFuture.<Byte>failedFuture(m);
             }
@@ -428,9 +428,12 @@ public final class MilterSession implements SessionFilter {
     }
 
     MailException refusal(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof MailException m ? m
+        return unwrapped(error) instanceof MailException m ? m
                 : new MailException(451, "4.3.5", "Server configuration problem - try again later", COMPONENT);
+    }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     MilterSettings settings() {
