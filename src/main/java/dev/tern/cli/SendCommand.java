@@ -143,6 +143,11 @@ final class SendCommand implements Callable<Integer> {
             description = "How long to wait for the connection and for each reply: 30s, 2m, 500ms (default: 30s).")
     Duration timeout = Duration.ofSeconds(30);
 
+    @Option(names = "--require-tls", order = 17,
+            description = "Ask with REQUIRETLS (RFC 8689) that every server on the way pass the message on only over TLS "
+                    + "with a verified certificate, or return it; needs --starttls or --tls and a server that offers REQUIRETLS.")
+    boolean requireTls;
+
     /** Why the command stops; the message goes to standard error after "tern: ". */
     static final class SendFailure extends RuntimeException {
         SendFailure(String message) {
@@ -225,7 +230,8 @@ final class SendCommand implements Callable<Integer> {
         TextMessage built = message.allow8bit(caps.eightBitMime()).build();
         transcript.content(built.bytes());
         MailFrom mailFrom = MailFrom.of(sender).withSize(built.size())
-                .withBody(built.eightBit() ? "8BITMIME" : null).withSmtpUtf8(built.utf8Headers());
+                .withBody(built.eightBit() ? "8BITMIME" : null).withSmtpUtf8(built.utf8Headers())
+                .withRequireTls(requireTls);
         EnvelopeResult env = await(conn.envelope(mailFrom, recipients.stream().map(RcptTo::of).toList()));
         if (!env.mailAccepted()) {
             throw new SendFailure("sender <" + sender + "> refused: " + env.mail());

@@ -243,7 +243,8 @@ public final class OutcomeRecorder {
         }
         Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(message.sender()))),
                 written.eightBit() ? "8BITMIME" : "7BIT", message.smtpUtf8(), null, null,
-                new ClientInfo(null, null, hostname, "local", LISTENER, null), now);
+                new ClientInfo(null, null, hostname, "local", LISTENER, null), now)
+                .withRequireTls(message.requireTls());   // the report carries the message's headers
         try {
             return queue.prepare(envelope, out.toByteArray());
         } catch (IOException e) {

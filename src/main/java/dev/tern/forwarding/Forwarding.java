@@ -123,7 +123,8 @@ public final class Forwarding {
         boolean leaves = targets.stream().anyMatch(t -> !isLocalDomain.test(t.asciiDomain()));
         Envelope envelope = new Envelope(leaves ? sender(original, via.domain()) : original, recipients, message.bodyType(),
                 message.smtpUtf8(), null, null, new ClientInfo(null, null, hostname, "local", LISTENER, null),
-                clock.instant(), new ReceptionVerdict(message.traceFields(), message.quarantined()));
+                clock.instant(), new ReceptionVerdict(message.traceFields(), message.quarantined()),
+                message.requireTls());   // RFC 8689: the requirement travels with the message
         byte[] deliveredTo = ("Delivered-To: " + via + "\r\n").getBytes(StandardCharsets.UTF_8);
         try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo),
                 mailboxes.openContent(message.blobId()))) {

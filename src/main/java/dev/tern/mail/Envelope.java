@@ -15,13 +15,27 @@ import java.util.List;
  * @param client     who sent it
  * @param receivedAt when the message was accepted
  * @param verdict    what the receiving checks concluded (trace fields to add, quarantine)
+ * @param requireTls RFC 8689 REQUIRETLS: the message goes on only over TLS with a verified
+ *                   certificate, to servers that take REQUIRETLS too
  */
 public record Envelope(MailAddress sender, List<Recipient> recipients, String bodyType, boolean smtpUtf8,
-                       DsnRet ret, String envId, ClientInfo client, Instant receivedAt, ReceptionVerdict verdict) {
+                       DsnRet ret, String envId, ClientInfo client, Instant receivedAt, ReceptionVerdict verdict,
+                       boolean requireTls) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
         verdict = verdict == null ? ReceptionVerdict.NONE : verdict;
+    }
+
+    /** An envelope without REQUIRETLS. */
+    public Envelope(MailAddress sender, List<Recipient> recipients, String bodyType, boolean smtpUtf8,
+                    DsnRet ret, String envId, ClientInfo client, Instant receivedAt, ReceptionVerdict verdict) {
+        this(sender, recipients, bodyType, smtpUtf8, ret, envId, client, receivedAt, verdict, false);
+    }
+
+    /** The same envelope, with or without REQUIRETLS. */
+    public Envelope withRequireTls(boolean required) {
+        return new Envelope(sender, recipients, bodyType, smtpUtf8, ret, envId, client, receivedAt, verdict, required);
     }
 
     /** An envelope no receiving check has looked at (submission, trusted clients, generated mail). */

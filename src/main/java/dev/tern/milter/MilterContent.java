@@ -385,6 +385,6 @@ final class MilterContent implements ContentFilter {
         }
         MailAddress sender = newSender == null ? given.sender() : newSender.orElse(null);
         return new Envelope(sender, recipients, given.bodyType(), given.smtpUtf8(), given.ret(), given.envId(),
-                given.client(), given.receivedAt(), given.verdict());
+                given.client(), given.receivedAt(), given.verdict(), given.requireTls());
     }
 }

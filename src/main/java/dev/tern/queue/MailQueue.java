@@ -285,7 +285,7 @@ public final class MailQueue {
                 e.sender() == null ? null : e.sender().toString(), m.size(), e.bodyType(), e.smtpUtf8(), null, null,
                 e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
                 e.receivedAt(), false, e.verdict().traceFields(), e.verdict().quarantined())
-                .withMessageIdHeader(m.messageId());
+                .withMessageIdHeader(m.messageId()).withRequireTls(e.requireTls());
         tracker.received(tx, row, e);
         List<Rows.QueueRecipient> inserted = tx.queue().insert(row,
                 e.recipients().stream().map(MailQueue::toRow).toList(), e.receivedAt());
@@ -339,7 +339,7 @@ public final class MailQueue {
         return new Rows.QueuedMessage(id, body.id(), e.sender() == null ? null : e.sender().toString(), body.size(),
                 e.bodyType(), e.smtpUtf8(), e.ret() == null ? null : e.ret().name(), e.envId(),
                 e.client().address(), e.client().helo(), e.client().authUser(), e.client().listener(),
-                e.receivedAt(), false, e.verdict().traceFields(), e.verdict().quarantined());
+                e.receivedAt(), false, e.verdict().traceFields(), e.verdict().quarantined()).withRequireTls(e.requireTls());
     }
 
     private static Rows.NewRecipient toRow(Recipient r) {

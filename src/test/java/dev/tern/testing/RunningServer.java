@@ -123,6 +123,17 @@ public final class RunningServer implements AutoCloseable {
 
     /** The same with an envelope id and recipients that carry DSN parameters. */
     public String submit(String sender, String content, String envId, List<dev.tern.mail.Recipient> recipients) {
+        return submit(sender, content, envId, recipients, false);
+    }
+
+    /** Submits a message that asked for REQUIRETLS (RFC 8689) on its MAIL command. */
+    public String submitRequiringTls(String sender, String content, String... recipients) {
+        return submit(sender, content, null, java.util.Arrays.stream(recipients)
+                .map(r -> dev.tern.mail.Recipient.of(dev.tern.mail.MailAddress.parse(r))).toList(), true);
+    }
+
+    private String submit(String sender, String content, String envId, List<dev.tern.mail.Recipient> recipients,
+                          boolean requireTls) {
         Services s = services();
         String id = s.queue().newId();
         dev.tern.store.BlobSink sink = s.queue().newBody(id);
@@ -133,7 +144,7 @@ public final class RunningServer implements AutoCloseable {
         }
         dev.tern.mail.Envelope env = new dev.tern.mail.Envelope(dev.tern.mail.MailAddress.parse(sender), recipients,
                 "7BIT", false, null, envId, new dev.tern.mail.ClientInfo("127.0.0.1", null, "client.test", "ESMTPSA",
-                "submission", sender), java.time.Instant.now());
+                "submission", sender), java.time.Instant.now()).withRequireTls(requireTls);
         s.queue().enqueue(id, env, sink).join();
         return id;
     }

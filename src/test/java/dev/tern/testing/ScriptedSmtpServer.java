@@ -64,6 +64,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         public String refuseDuringData;
         public boolean smtpUtf8;
         public boolean eightBitMime = true;
+        /** Announces REQUIRETLS (RFC 8689) once the session is TLS. */
+        public boolean requireTls;
         /**
          * This many messages (counted over all sessions) are read to their end and then never
          * answered: the sender is left waiting, as when it dies mid-delivery. They are counted in
@@ -256,6 +258,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
             if (options.chunking) {
                 kw.add("CHUNKING");
+            }
+            if (options.requireTls && tls) {
+                kw.add("REQUIRETLS");
             }
             if (options.startTls != null && !tls) {
                 kw.add("STARTTLS");

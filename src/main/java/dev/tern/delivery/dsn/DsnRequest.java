@@ -41,9 +41,14 @@ public record DsnRequest(String reportingMta, String queueId, String originalSen
         }
     }
 
-    /** A request for a queued message, with its envelope fields as the queue stored them. */
+    /**
+     * A request for a queued message, with its envelope fields as the queue stored them. A
+     * REQUIRETLS message's report returns its header section only, whatever RET asked (RFC 8689
+     * §5: the report may cross servers its sender did not trust with the content).
+     */
     public static DsnRequest of(String reportingMta, Rows.QueuedMessage message, List<DsnRecipientReport> recipients) {
-        DsnRet ret = message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet());
+        DsnRet ret = message.requireTls() ? DsnRet.HDRS
+                : message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet());
         return new DsnRequest(reportingMta, message.id(), message.sender(), message.dsnEnvId(), ret,
                 message.receivedAt(), message.smtpUtf8(), recipients);
     }

@@ -16,6 +16,7 @@ import dev.tern.dns.DnsResolver;
 import dev.tern.dns.MxResolver;
 import dev.tern.mail.MailAddress;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.message.HeaderSummary;
 import dev.tern.message.LongLineFolder;
 import dev.tern.message.NonAscii;
 import dev.tern.routing.NextHop;
@@ -87,6 +88,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     /** Null when TLS reports are off. */
     private final TlsSessionCounts tlsCounts;
     private final TlsaLookup tlsa;
+    private final DnsResolver dns;
     /** Addresses not sent to; null: none. */
     private final SuppressionList suppressions;
 
@@ -105,6 +107,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         this.nextHops = new NextHops(settings);
         this.hosts = new HostResolver(dns, new MxResolver(dns), isSelf);
         this.tlsa = new TlsaLookup(dns);
+        this.dns = dns;
         this.limiter = new DestinationLimiter(settings.maxConnections(), settings.maxConnectionsPerDestination());
         this.cache = new ConnectionCache(settings.connectionReuse());
         this.mailboxes = mailboxes;
@@ -200,8 +203,13 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         });
     }
 
-    /** What is read from a message's content once before its copies go out. */
-    private record Prepared(byte[] signature, ContentFacts facts) {
+    /**
+     * What is read from a message's content once before its copies go out.
+     *
+     * @param tlsOptional the content carries {@code TLS-Required: No} (RFC 8689 §5): its sender
+     *                    asks that the recipient domains' TLS policies not hold it back
+     */
+    private record Prepared(byte[] signature, ContentFacts facts, boolean tlsOptional) {
     }
 
     private Prepared prepare(Rows.QueuedMessage message, MessageContent stored) {
@@ -220,7 +228,21 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             } catch (java.io.IOException e) {
                 return true;
             }
-        }, blockingWork), () -> CompletableFuture.supplyAsync(() -> sevenBit(message), blockingWork)));
+        }, blockingWork), () -> CompletableFuture.supplyAsync(() -> sevenBit(message), blockingWork)),
+                !message.requireTls() && tlsOptional(message, stored));
+    }
+
+    /**
+     * Whether the header section says {@code TLS-Required: No} (RFC 8689 §5; the value compared
+     * without regard to case). A message with REQUIRETLS ignores the field (§4.1), so it is not read.
+     */
+    private static boolean tlsOptional(Rows.QueuedMessage message, MessageContent stored) {
+        try (java.io.InputStream in = stored.open()) {
+            return HeaderSummary.read(in).get("TLS-Required").equalsIgnoreCase("No");
+        } catch (java.io.IOException e) {
+            log.warn("{}: header section unreadable, TLS-Required not looked for: {}", message.id(), e.toString());
+            return false;
+        }
     }
 
     /** The DKIM-Signature fields for the content as it leaves; none when it cannot be signed. */
@@ -281,10 +303,14 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         boolean tlsReport = TlsReportSender.LISTENER.equals(message.listener());
         NextHop hopAsSent = tlsReport && hop instanceof NextHop.Mx mx
                 ? new NextHop.Mx(mx.domain(), mx.port(), DeliverySettings.TlsLevel.MAY) : hop;
-        // The policy lookup runs beside the MX lookup, not after it.
-        CompletableFuture<StsPolicy> sts = tlsReport ? CompletableFuture.completedFuture(null) : policyFor(hop);
-        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> daneFor(hop, resolved, tlsReport)
-                .thenCompose(dane -> {
+        // RFC 8689 §5: TLS-Required: No sets aside what the recipient domain publishes (MTA-STS,
+        // DANE); what the operator set for the domain in [delivery.tls_policy] still holds.
+        boolean domainPoliciesWaived = tlsReport || prepared.tlsOptional();
+        // The policy lookups run beside the MX lookup, not after it.
+        CompletableFuture<StsPolicy> sts = domainPoliciesWaived ? CompletableFuture.completedFuture(null) : policyFor(hop);
+        CompletableFuture<Boolean> mxSecure = mxValidated(hop, message);
+        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> mxSecure.thenCompose(secureMx ->
+                daneFor(hop, resolved, tlsReport, domainPoliciesWaived).thenCompose(dane -> {
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
                 List<RecipientOutcome> out = recipients.stream()
@@ -313,7 +339,15 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                 }
             }
             NextHop effective = hopAsSent;
-            if (policy != null) {
+            if (message.requireTls()) {
+                RequiredTls required = RequiredTls.of(hop, targets, policy, mtaSts != null && hop instanceof NextHop.Mx m
+                        && !settings.hasTlsPolicy(m.domain()) && mtaSts.failureOf(m.domain()) != null, secureMx);
+                if (required.refusal() != null) {
+                    return beforeConnecting(message, recipients, required.kind(), required.status(), required.refusal());
+                }
+                targets = required.targets();
+                effective = required.hop();
+            } else if (policy != null) {
                 // MX hosts with DANE records answer to them, not to the MTA-STS policy (RFC 8461 §2).
                 List<Target> named = targets.stream().filter(t -> t.dane() != null || policy.permits(t.hostName())).toList();
                 if (policy.mode() == StsPolicy.Mode.TESTING) {
@@ -338,7 +372,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, asHop, tried, message,
                         recipients, content, size, prepared.facts(), TranscriptListener.NONE,
-                        tlsReport ? SmtpDeliveryAttempt.TlsSessions.NONE : tlsSessions(hop, policy));
+                        domainPoliciesWaived ? SmtpDeliveryAttempt.TlsSessions.NONE : tlsSessions(hop, policy));
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {
@@ -347,7 +381,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     }
                 }).thenApply(out -> out.stream().map(o -> o.withRelay(attempt.reached())).toList());
             });
-        }))).exceptionally(e -> {
+        })))).exceptionally(e -> {
             log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
             return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
                     .withRelay(Relay.none())).toList();
@@ -380,8 +414,14 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
     /** Every recipient deferred, with no server reached: a policy leaves no MX host to try. */
     private static CompletableFuture<List<RecipientOutcome>> deferredBeforeConnecting(
             Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, String status, String reason) {
+        return beforeConnecting(message, recipients, RecipientOutcome.Kind.DEFERRED, status, reason);
+    }
+
+    /** Every recipient deferred or failed, with no server reached. */
+    private static CompletableFuture<List<RecipientOutcome>> beforeConnecting(Rows.QueuedMessage message,
+            List<Rows.QueueRecipient> recipients, RecipientOutcome.Kind kind, String status, String reason) {
         List<RecipientOutcome> out = recipients.stream()
-                .map(r -> RecipientOutcome.deferred(r, status, reason, null).withRelay(Relay.none()))
+                .map(r -> new RecipientOutcome(r, kind, status, reason, null, false, Relay.none()))
                 .toList();
         out.forEach(o -> logOutcome(message, o, "none", null));
         return CompletableFuture.completedFuture(out);
@@ -400,11 +440,12 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
      * when that entry says {@code dane} or {@code dane-only}; never for a TLS report, which must
      * get through whatever it reports (RFC 8460 §5.3).
      */
-    private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport) {
+    private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport,
+                                                             boolean domainPoliciesWaived) {
         if (tlsReport || !(hop instanceof NextHop.Mx m) || !(resolved instanceof HostResolver.Targets t)) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        boolean wanted = m.tls().dane() || (settings.dane() && !settings.hasTlsPolicy(m.domain())
+        boolean wanted = m.tls().dane() || (!domainPoliciesWaived && settings.dane() && !settings.hasTlsPolicy(m.domain())
                 && m.tls() != DeliverySettings.TlsLevel.NONE);
         if (!wanted) {
             return CompletableFuture.completedFuture(Map.of());
@@ -438,6 +479,17 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    /**
+     * For a REQUIRETLS message to MX hosts: whether the domain's MX records are DNSSEC-validated
+     * (RFC 8689 §2: how an MX host may be trusted besides an MTA-STS policy that names it).
+     */
+    private CompletableFuture<Boolean> mxValidated(NextHop hop, Rows.QueuedMessage message) {
+        if (!message.requireTls() || !(hop instanceof NextHop.Mx m)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return dns.validated(m.domain(), org.xbill.DNS.Type.MX).thenApply(a -> a.secure()).exceptionally(e -> false);
     }
 
     /**

@@ -89,6 +89,8 @@ final class SmtpDeliveryAttempt {
     private volatile String tlsUsed;
     private volatile String relay;
     private volatile Target reached;
+    /** Hosts reached over verified TLS that did not offer REQUIRETLS, for a REQUIRETLS message. */
+    private int withoutRequireTls;
 
     SmtpDeliveryAttempt(Clients clients, ConnectionCache cache, NextHop hop, List<Target> targets,
                         Rows.QueuedMessage message, List<Rows.QueueRecipient> recipients, MessageContent content,
@@ -104,6 +106,11 @@ final class SmtpDeliveryAttempt {
         this.facts = facts;
         this.transcript = transcript;
         this.tlsSessions = tlsSessions;
+    }
+
+    /** Whether the session may carry a REQUIRETLS message: TLS, and the server announced REQUIRETLS. */
+    private static boolean offersRequireTls(SmtpConnection c) {
+        return c.isTls() && c.capabilities().has("REQUIRETLS");
     }
 
     /** The host that answered, for the log ("mx.example.org[192.0.2.1]:25"), or null. */
@@ -130,16 +137,31 @@ final class SmtpDeliveryAttempt {
 
     private CompletableFuture<List<RecipientOutcome>> tryTarget(int index, Throwable lastFailure) {
         if (index >= targets.size()) {
+            if (withoutRequireTls == targets.size() && !targets.isEmpty()) {
+                // RFC 8689: every host was reached over verified TLS, and none takes REQUIRETLS.
+                return CompletableFuture.completedFuture(all(RecipientOutcome.Kind.FAILED, "5.7.30",
+                        lastFailure.getMessage().replaceFirst("^5\\.7\\.30 ", ""), relay));
+            }
             return CompletableFuture.completedFuture(deferAll(lastFailure));
         }
         Target target = targets.get(index);
         return openSession(target, false)
                 .handle((session, failure) -> {
                     if (failure == null) {
+                        if (message.requireTls() && !offersRequireTls(session.connection())) {
+                            // Still a good connection for other mail; this message tries the next host.
+                            cache.offer(session.cacheKey(), session.connection(), session.uses());
+                            withoutRequireTls++;
+                            relay = target.toString();
+                            log.info("{}: not sent to {}: REQUIRETLS is required, and it does not offer it",
+                                    message.id(), target);
+                            return tryTarget(index + 1, new SmtpClientException(SmtpClientException.Kind.UNSUPPORTED,
+                                    "5.7.30 REQUIRETLS is required, and " + target.hostName() + " does not offer it"));
+                        }
                         return transact(session);
                     }
                     Throwable cause = unwrap(failure);
-                    if (levelOf(target) == TlsLevel.MAY && cause instanceof SmtpClientException e
+                    if (levelOf(target) == TlsLevel.MAY && !message.requireTls() && cause instanceof SmtpClientException e
                             && e.kind() == SmtpClientException.Kind.TLS) {
                         // Opportunistic TLS that fails is no reason to keep mail back: plaintext, as Postfix does.
                         return openSession(target, true).handle((plain, again) -> again == null ? transact(plain)
@@ -311,7 +333,8 @@ final class SmtpDeliveryAttempt {
         }
         MailFrom from = new MailFrom(message.sender() == null ? null : MailAddress.parse(message.sender()),
                 size, body, message.smtpUtf8() && (caps.smtpUtf8() || facts.utf8Headers()),
-                message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId());
+                message.dsnRet() == null ? null : DsnRet.valueOf(message.dsnRet()), message.dsnEnvId(),
+                message.requireTls());
         List<RcptTo> rcpts = new ArrayList<>();
         for (Rows.QueueRecipient r : recipients) {
             rcpts.add(new RcptTo(MailAddress.parse(r.address()), notifySet(r.dsnNotify()), r.dsnOrcpt()));
@@ -323,7 +346,8 @@ final class SmtpDeliveryAttempt {
                 Throwable cause = unwrap(failure);
                 if (cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.UNSUPPORTED) {
                     // RFC 6531 §3.2, RFC 6152: what the message needs, the server cannot take.
-                    String status = e.getMessage().contains("SMTPUTF8") ? "5.6.7" : "5.6.3";
+                    String status = e.getMessage().contains(SmtpConnection.REQUIRETLS_MISSING) ? "5.7.30"
+                            : e.getMessage().contains("SMTPUTF8") ? "5.6.7" : "5.6.3";
                     return all(RecipientOutcome.Kind.FAILED, status, e.getMessage(), remote);
                 }
                 return deferAll(cause);

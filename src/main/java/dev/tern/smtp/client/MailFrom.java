@@ -13,8 +13,11 @@ import dev.tern.mail.MailAddress;
  * @param smtpUtf8 RFC 6531 SMTPUTF8: addresses or headers in UTF-8; refused before sending when the server lacks it
  * @param ret      RFC 3461 RET, or null; sent only when the server announced DSN
  * @param envId    RFC 3461 ENVID, already in xtext form, or null; sent only when the server announced DSN
+ * @param requireTls RFC 8689 REQUIRETLS; refused before sending unless the session is TLS and the
+ *                   server announced REQUIRETLS
  */
-public record MailFrom(MailAddress sender, long size, String body, boolean smtpUtf8, DsnRet ret, String envId) {
+public record MailFrom(MailAddress sender, long size, String body, boolean smtpUtf8, DsnRet ret, String envId,
+                       boolean requireTls) {
 
     public MailFrom {
         if (size < 0) {
@@ -27,19 +30,23 @@ public record MailFrom(MailAddress sender, long size, String body, boolean smtpU
 
     /** MAIL FROM with no parameters. */
     public static MailFrom of(MailAddress sender) {
-        return new MailFrom(sender, 0, null, false, null, null);
+        return new MailFrom(sender, 0, null, false, null, null, false);
     }
 
     public MailFrom withSize(long octets) {
-        return new MailFrom(sender, octets, body, smtpUtf8, ret, envId);
+        return new MailFrom(sender, octets, body, smtpUtf8, ret, envId, requireTls);
     }
 
     public MailFrom withBody(String bodyType) {
-        return new MailFrom(sender, size, bodyType, smtpUtf8, ret, envId);
+        return new MailFrom(sender, size, bodyType, smtpUtf8, ret, envId, requireTls);
     }
 
     public MailFrom withSmtpUtf8(boolean utf8) {
-        return new MailFrom(sender, size, body, utf8, ret, envId);
+        return new MailFrom(sender, size, body, utf8, ret, envId, requireTls);
+    }
+
+    public MailFrom withRequireTls(boolean required) {
+        return new MailFrom(sender, size, body, smtpUtf8, ret, envId, required);
     }
 
     /** The reverse path as written in MAIL FROM: {@code <>} or {@code <a@b>}. */

@@ -170,8 +170,11 @@ public final class SmtpConnection implements AutoCloseable {
      * MAIL and one RCPT per recipient. With PIPELINING (RFC 2920) they go out together and the
      * replies are read in order; without it, one at a time, stopping after a refused MAIL.
      * Parameters the server did not announce are left out (SIZE, DSN's); those the message cannot
-     * do without (SMTPUTF8, 8BITMIME, BINARYMIME) fail the step with kind UNSUPPORTED before anything is sent.
+     * do without (SMTPUTF8, 8BITMIME, BINARYMIME, REQUIRETLS over TLS) fail the step with kind UNSUPPORTED before anything is sent.
      */
+    /** What {@link #envelope} says a server lacks when a REQUIRETLS message cannot go to it. */
+    public static final String REQUIRETLS_MISSING = "REQUIRETLS (RFC 8689) over TLS";
+
     public CompletableFuture<EnvelopeResult> envelope(MailFrom from, List<RcptTo> recipients) {
         if (recipients.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a transaction needs at least one recipient"));
@@ -182,6 +185,7 @@ public final class SmtpConnection implements AutoCloseable {
         String missing = utf8 && !caps.smtpUtf8() ? "SMTPUTF8 (RFC 6531), needed for UTF-8 addresses or headers"
                 : "8BITMIME".equals(from.body()) && !caps.eightBitMime() ? "8BITMIME (RFC 6152), needed for 8-bit content"
                 : "BINARYMIME".equals(from.body()) && !(caps.binaryMime() && caps.chunking()) ? "BINARYMIME and CHUNKING (RFC 3030)"
+                : from.requireTls() && !(isTls() && caps.has("REQUIRETLS")) ? REQUIRETLS_MISSING
                 : null;
         if (missing != null) {
             return CompletableFuture.failedFuture(new SmtpClientException(SmtpClientException.Kind.UNSUPPORTED,
@@ -331,6 +335,9 @@ public final class SmtpConnection implements AutoCloseable {
             if (from.envId() != null) {
                 sb.append(" ENVID=").append(from.envId());
             }
+        }
+        if (from.requireTls()) {
+            sb.append(" REQUIRETLS");
         }
         return sb.toString();
     }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 /**
  * The ESMTP parameters after a MAIL FROM or RCPT TO path (RFC 5321 §4.1.2 {@code esmtp-param}).
  * MAIL: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461),
+ * REQUIRETLS (RFC 8689; the session refuses it outside TLS),
  * AUTH (RFC 4954 §5: checked for syntax, then ignored: Tern is the first hop of an authenticated
  * message and takes the identity from the session's own AUTH, never from a client's claim).
  * RCPT: NOTIFY and ORCPT (RFC 3461; RFC 6533 for UTF-8 addresses). A parameter Tern does not
@@ -39,6 +40,7 @@ final class EsmtpParameters {
         boolean smtpUtf8 = false;
         DsnRet ret = null;
         String envId = null;
+        boolean requireTls = false;
         for (Map.Entry<String, String> p : split(text).entrySet()) {
             String value = p.getValue();
             switch (p.getKey()) {
@@ -47,11 +49,12 @@ final class EsmtpParameters {
                 case "SMTPUTF8" -> smtpUtf8 = flag("SMTPUTF8", value);
                 case "RET" -> ret = ret(value);
                 case "ENVID" -> envId = xtext("ENVID", value, MAX_ENVID);
+                case "REQUIRETLS" -> requireTls = flag("REQUIRETLS", value);
                 case "AUTH" -> authParameter(value);
                 default -> throw unsupported(p.getKey());
             }
         }
-        return new SmtpCommand.Mail(sender, size, body, smtpUtf8, ret, envId);
+        return new SmtpCommand.Mail(sender, size, body, smtpUtf8, ret, envId, requireTls);
     }
 
     static SmtpCommand.Rcpt rcpt(MailAddress recipient, String text) {

@@ -80,6 +80,9 @@ final class Replies {
     static final SmtpReply AUTH_TWICE = SmtpReply.of(503, "5.5.1", "Error: already authenticated");
     static final SmtpReply AUTH_LINE_TOO_LONG = SmtpReply.of(500, "5.5.6", "Authentication exchange line is too long");
     static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, "5.7.0", "Authentication required");
+    /** RFC 8689 §2: REQUIRETLS only over TLS (5.7.10, "encryption needed", RFC 5248). */
+    static final SmtpReply REQUIRETLS_WITHOUT_TLS = SmtpReply.of(530, "5.7.10",
+            "Error: REQUIRETLS needs a TLS session: send STARTTLS first");
 
     /** A SASL challenge (RFC 4954 §4): {@code 334} and the base64 data, without an enhanced code. */
     static SmtpReply challenge(String base64) {

@@ -42,9 +42,10 @@ public sealed interface SmtpCommand {
      * @param smtpUtf8 SMTPUTF8 was given (RFC 6531)
      * @param ret      RET= (RFC 3461), or null
      * @param envId    ENVID= as received, still xtext-encoded (RFC 3461), or null
+     * @param requireTls REQUIRETLS was given (RFC 8689): every hop onward must be TLS, verified
      */
-    record Mail(MailAddress sender, long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envId)
-            implements SmtpCommand {
+    record Mail(MailAddress sender, long size, BodyType body, boolean smtpUtf8, DsnRet ret, String envId,
+                boolean requireTls) implements SmtpCommand {
         public Verb verb() {
             return Verb.MAIL;
         }
@@ -66,6 +67,9 @@ public sealed interface SmtpCommand {
             }
             if (envId != null) {
                 out.add("ENVID=" + envId);
+            }
+            if (requireTls) {
+                out.add("REQUIRETLS");
             }
             return out;
         }

@@ -285,6 +285,12 @@ final class SmtpSession {
             reply(Replies.AUTH_REQUIRED);
             return;
         }
+        if (c.requireTls() && peer.tls == null) {
+            refused("mail", Replies.REQUIRETLS_WITHOUT_TLS, COMPONENT);
+            TransactionLog.senderRefused(client, c.sender(), Replies.REQUIRETLS_WITHOUT_TLS);
+            reply(Replies.REQUIRETLS_WITHOUT_TLS);
+            return;
+        }
         if (c.size() > settings.limits().maxMessageSize()) {
             refused("mail", Replies.MESSAGE_TOO_BIG, COMPONENT);
             TransactionLog.senderRefused(client, c.sender(), Replies.MESSAGE_TOO_BIG);

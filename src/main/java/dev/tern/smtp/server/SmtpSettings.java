@@ -40,7 +40,8 @@ record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean
     /**
      * The EHLO keywords (RFC 5321 §4.1.1.1): PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
      * (RFC 6152), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034), CHUNKING and BINARYMIME
-     * (RFC 3030), DSN (RFC 3461), STARTTLS before TLS only (RFC 3207 §4.2), AUTH with the mechanisms
+     * (RFC 3030), DSN (RFC 3461), STARTTLS before TLS only (RFC 3207 §4.2), REQUIRETLS over TLS only
+     * (RFC 8689: the promise to pass such mail on only over verified TLS), AUTH with the mechanisms
      * this connection may use (RFC 4954 §3), HELP. VRFY is a base command, not a keyword. LMTP's
      * LHLO is answered with the same keywords (RFC 2033 §5 requires PIPELINING).
      */
@@ -49,6 +50,9 @@ record SmtpSettings(String listener, String hostname, SmtpLimits limits, boolean
                 "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES", "CHUNKING", "BINARYMIME", "DSN"));
         if (security.tlsMode() == TlsMode.STARTTLS && !tlsActive) {
             lines.add("STARTTLS");
+        }
+        if (tlsActive) {
+            lines.add("REQUIRETLS");
         }
         if (!mechanisms.isEmpty()) {
             lines.add("AUTH " + String.join(" ", mechanisms));

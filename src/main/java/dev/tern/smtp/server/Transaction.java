@@ -98,7 +98,7 @@ final class Transaction {
     Envelope envelope(ClientInfo client, Instant receivedAt) {
         BodyType type = mail.body() == null ? BodyType.SEVEN_BIT : mail.body();
         Envelope given = new Envelope(mail.sender(), recipients(), type.keyword(), mail.smtpUtf8(), mail.ret(),
-                mail.envId(), client, receivedAt, body == null ? null : body.reception());
+                mail.envId(), client, receivedAt, body == null ? null : body.reception(), mail.requireTls());
         return body == null ? given : body.envelope(given);
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
 final class SqlQueueDao implements QueueDao {
 
     private static final String MESSAGE_COLUMNS = "id, blob_id, sender, size, body_type, smtputf8, dsn_ret, dsn_envid, "
-            + "client_address, client_helo, auth_user, listener, received_at, held, trace_fields, quarantined, message_id_header";
+            + "client_address, client_helo, auth_user, listener, received_at, held, trace_fields, quarantined, message_id_header, "
+            + "require_tls";
     private static final String RECIPIENT_COLUMNS = "id, message_id, address, dsn_notify, dsn_orcpt, state, attempts, warned, "
             + "next_attempt_at, last_error";
     private static final String WAITING = "state IN ('queued', 'deferred', 'inflight')";
@@ -34,10 +35,10 @@ final class SqlQueueDao implements QueueDao {
 
     @Override
     public List<Rows.QueueRecipient> insert(Rows.QueuedMessage m, List<Rows.NewRecipient> recipients, Instant now) {
-        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.update("INSERT INTO queue_messages (" + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 m.id(), m.blobId(), m.sender(), m.size(), m.bodyType(), m.smtpUtf8(), m.dsnRet(), m.dsnEnvId(),
                 m.clientAddress(), m.clientHelo(), m.authUser(), m.listener(), m.receivedAt(), m.held(),
-                m.traceFields(), m.quarantined(), m.messageIdHeader());
+                m.traceFields(), m.quarantined(), m.messageIdHeader(), m.requireTls());
         List<Rows.QueueRecipient> rows = new ArrayList<>(recipients.size());
         for (Rows.NewRecipient r : recipients) {
             long id = db.insert("INSERT INTO queue_recipients (message_id, address, dsn_notify, dsn_orcpt, state, "
@@ -266,7 +267,7 @@ final class SqlQueueDao implements QueueDao {
                 rs.getString("dsn_envid"), rs.getString("client_address"), rs.getString("client_helo"),
                 rs.getString("auth_user"), rs.getString("listener"), Jdbc.instant(rs, "received_at"),
                 rs.getInt("held") != 0, rs.getString("trace_fields"), rs.getInt("quarantined") != 0,
-                rs.getString("message_id_header"));
+                rs.getString("message_id_header"), rs.getInt("require_tls") != 0);
     }
 
     private static Rows.QueueRecipient recipientRow(ResultSet rs) throws SQLException {

@@ -362,7 +362,7 @@ class SmtpConnectionTest {
     @Test
     void mailAndRcptParametersFollowTheServersExtensions() {
         Capabilities all = Capabilities.fromEhlo(ReplyParser.parse("250-x\r\n250-SIZE 100\r\n250-8BITMIME\r\n250 DSN"));
-        MailFrom from = new MailFrom(a("s@example.org"), 42, "8BITMIME", false, dev.tern.mail.DsnRet.HDRS, "id+2B1");
+        MailFrom from = new MailFrom(a("s@example.org"), 42, "8BITMIME", false, dev.tern.mail.DsnRet.HDRS, "id+2B1", false);
         assertThat(SmtpConnection.mailLine(from, all)).isEqualTo("MAIL FROM:<s@example.org> SIZE=42 BODY=8BITMIME RET=HDRS ENVID=id+2B1");
         assertThat(SmtpConnection.mailLine(from.withBody("7BIT"), Capabilities.NONE)).isEqualTo("MAIL FROM:<s@example.org>");
         assertThat(SmtpConnection.mailLine(MailFrom.of(null), all)).isEqualTo("MAIL FROM:<>");

@@ -69,7 +69,7 @@ class SmtpCommandParserTest {
     @Test
     void mailFrom() {
         SmtpCommand.Mail m = (SmtpCommand.Mail) parse("MAIL FROM:<a@b.test>");
-        assertThat(m).isEqualTo(new SmtpCommand.Mail(MailAddress.parse("a@b.test"), -1, null, false, null, null));
+        assertThat(m).isEqualTo(new SmtpCommand.Mail(MailAddress.parse("a@b.test"), -1, null, false, null, null, false));
         assertThat(parse("mail from: <a@b.test>")).isEqualTo(m);
         assertThat(parse("MAIL FROM:<a@b.test>   ")).isEqualTo(m);
     }
