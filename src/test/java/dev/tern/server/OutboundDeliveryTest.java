@@ -530,6 +530,42 @@ class OutboundDeliveryTest {
         }
     }
 
+    /**
+     * RFC 8689: an MTA-STS policy that names the MX host vouches for it as DNSSEC would for a
+     * REQUIRETLS message; and TLS-Required: No sets the policy aside for a message whose sender
+     * wants it delivered whatever the recipient domain publishes.
+     */
+    @Test
+    void requireTlsTrustsAHostThePolicyNamesAndTlsRequiredNoSetsThePolicyAside() throws Exception {
+        try (PolicyHost host = new PolicyHost("version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n")) {
+            dns.txt("_mta-sts.b.test", "v=STSv1; id=1;").a("mta-sts.b.test", "127.0.0.1");
+            a = startA(host.deliveryConfig(dir));
+
+            ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+            o.bind = "127.0.0.3";
+            o.port = port;
+            o.startTls = host.pki.serverContext("mx.b.test");
+            o.requireTls = true;
+            try (ScriptedSmtpServer mx = new ScriptedSmtpServer(o)) {
+                String id = a.submitRequiringTls("alice@a.test", BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+                assertThat(mx.commands()).anyMatch(c -> c.startsWith("MAIL") && c.endsWith(" REQUIRETLS"));
+                await().atMost(WAIT).until(() -> a.services().queue().message(id).isEmpty());
+            }
+
+            // A certificate for another name: the policy keeps ordinary mail back, not this one.
+            try (ScriptedSmtpServer mx = mxWithStartTls(host.pki.serverContext("other.test"))) {
+                String kept = send(a, "alice@a.test", BODY, "bob@b.test");
+                String waived = send(a, "alice@a.test", "TLS-Required: No\r\n" + BODY, "bob@b.test");
+                await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+                assertThat(mx.messages().get(0)).contains("TLS-Required: No");
+                await().atMost(WAIT).until(() -> a.services().queue().message(waived).isEmpty());
+                awaitDeferred(kept, "4.7.5");
+                assertThat(mx.messages()).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void thePolicyThatBPublishesForItsDomainIsWhatAEnforces() throws Exception {
         dev.tern.testing.TestPki pki = new dev.tern.testing.TestPki();

@@ -213,6 +213,21 @@ class SecureSubmissionTest {
         assertThat(wrong[0]).isNotEqualTo("0");
     }
 
+    @Test
+    void ternSendAsksForRequireTlsAndOnlyOverTls() throws Exception {
+        String[] sent = ternSend("alice-pw", "send", "--server", "localhost:" + tern.port("submission"), "--starttls",
+                "--cafile", certificate.toString(), "--user", "alice@example.test", "--password-stdin",
+                "--from", "alice@example.test", "--to", "bob@example.test", "--require-tls");
+        assertThat(sent[0]).as(sent[1]).isEqualTo("0");
+        assertThat(sent[1]).contains("MAIL FROM:<alice@example.test>").contains(" REQUIRETLS");
+        // In plaintext the server does not offer it: nothing is sent.
+        String[] plain = ternSend("", "send", "--server", "localhost:" + tern.smtpPort(),
+                "--from", "carol@remote.example", "--to", "bob@example.test", "--require-tls");
+        assertThat(plain[0]).isNotEqualTo("0");
+        assertThat(plain[1]).doesNotContain("MAIL FROM");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tern.inbox("bob@example.test").size() == 1);
+    }
+
     private RawSmtpClient authenticated(String user, String password) throws Exception {
         RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.port("submissions"), 10_000, trusting);
         c.reply();
