@@ -77,6 +77,9 @@ final class QueueCommand {
             if (m.dsnRet() != null || m.dsnEnvId() != null) {
                 out.println("dsn:         RET=" + m.dsnRet() + " ENVID=" + m.dsnEnvId());
             }
+            if (m.requireTls()) {
+                out.println("requiretls:  yes (goes on only over verified TLS to servers that offer REQUIRETLS)");
+            }
             for (Rows.QueueRecipient r : s.queue().recipients(id)) {
                 out.println("recipient:   <" + r.address() + "> " + r.state() + ", " + r.attempts() + " attempt(s)"
                         + (r.state().equals("deferred") ? ", next " + r.nextAttemptAt() : "")

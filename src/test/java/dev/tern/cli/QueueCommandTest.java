@@ -39,12 +39,17 @@ class QueueCommandTest {
 
     /** Queues a message as the SMTP server would, but with no server to deliver it. */
     private static String enqueue(Services services, String... recipients) throws Exception {
+        return enqueue(services, false, recipients);
+    }
+
+    private static String enqueue(Services services, boolean requireTls, String... recipients) throws Exception {
         String id = services.queue().newId();
         BlobSink sink = services.queue().newBody(id);
         sink.write(ByteBuffer.wrap(BODY.getBytes(StandardCharsets.US_ASCII)));
         Envelope env = new Envelope(MailAddress.parse("s@example.org"),
                 List.of(recipients).stream().map(r -> Recipient.of(MailAddress.parse(r))).toList(), "7BIT", false,
-                null, null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now());
+                null, null, new ClientInfo("192.0.2.7", null, "client.example", "ESMTP", "smtp", null), Instant.now())
+                .withRequireTls(requireTls);
         services.queue().enqueue(id, env, sink).join();
         return id;
     }
@@ -69,6 +74,19 @@ class QueueCommandTest {
         assertThat(tern("queue", "list", "-n", "3").out()).contains(ids.get(2)).endsWith("-- 3 message(s)\n");
         assertThat(tern("queue", "list").out()).endsWith("-- 3 message(s)\n");
         assertThat(tern("queue", "list", "-n", "0").err()).isEqualTo("tern: --limit: must be 1 or more, got 0\n");
+    }
+
+    @Test
+    void showSaysWhenAMessageAskedForRequireTls() throws Exception {
+        TernConfig config = TestConfigs.write(dir);
+        String required;
+        String ordinary;
+        try (Services services = new Services(config, 2)) {
+            required = enqueue(services, true, "someone@elsewhere.test");
+            ordinary = enqueue(services, false, "someone@elsewhere.test");
+        }
+        assertThat(tern("queue", "show", required).out()).contains("requiretls:  yes");
+        assertThat(tern("queue", "show", ordinary).out()).doesNotContain("requiretls");
     }
 
     @Test
