@@ -81,11 +81,7 @@ class DaneDeliveryTest {
     }
 
     private ScriptedSmtpServer mx(SSLContext startTls) throws IOException {
-        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
-        o.bind = "127.0.0.3";
-        o.port = port;
-        o.startTls = startTls;
-        return new ScriptedSmtpServer(o);
+        return ScriptedSmtpServer.withStartTls("127.0.0.3", port, startTls);
     }
 
     private void awaitDelivered(String id, ScriptedSmtpServer mx) {
@@ -95,9 +91,7 @@ class DaneDeliveryTest {
     }
 
     private void awaitDeferred(String id, String... reason) {
-        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
-                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null
-                        && java.util.Arrays.stream(reason).allMatch(r.lastError()::contains)));
+        a.awaitDeferred(id, WAIT, reason);
     }
 
     /**

@@ -51,17 +51,11 @@ class DaneValidatingResolverTest {
     }
 
     private ScriptedSmtpServer mx(int port, SSLContext tls) throws IOException {
-        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
-        o.bind = "127.0.0.3";
-        o.port = port;
-        o.startTls = tls;
-        return new ScriptedSmtpServer(o);
+        return ScriptedSmtpServer.withStartTls("127.0.0.3", port, tls);
     }
 
     private void awaitDeferred(String id, String... reason) {
-        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
-                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null
-                        && java.util.Arrays.stream(reason).allMatch(r.lastError()::contains)));
+        a.awaitDeferred(id, WAIT, reason);
     }
 
     @Test

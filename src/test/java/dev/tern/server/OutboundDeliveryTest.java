@@ -275,16 +275,11 @@ class OutboundDeliveryTest {
     }
 
     private ScriptedSmtpServer mxWithStartTls(javax.net.ssl.SSLContext tls) throws IOException {
-        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
-        o.bind = "127.0.0.3";
-        o.port = port;
-        o.startTls = tls;
-        return new ScriptedSmtpServer(o);
+        return ScriptedSmtpServer.withStartTls("127.0.0.3", port, tls);
     }
 
     private void awaitDeferred(String id, String status) {
-        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
-                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null && r.lastError().contains(status)));
+        a.awaitDeferred(id, WAIT, status);
     }
 
     @Test

@@ -67,9 +67,7 @@ class RequireTlsDeliveryTest {
     }
 
     private void awaitDeferred(String id, String... reason) {
-        await().atMost(WAIT).until(() -> a.services().queue().recipients(id).stream()
-                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null
-                        && java.util.Arrays.stream(reason).allMatch(r.lastError()::contains)));
+        a.awaitDeferred(id, WAIT, reason);
     }
 
     /** The report alice gets when her message bounced: its text, once it is in her inbox. */

@@ -149,6 +149,16 @@ public final class RunningServer implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Waits up to {@code limit} until a recipient of message {@code id} is deferred with a last
+     * error that contains every one of {@code reasons}.
+     */
+    public void awaitDeferred(String id, java.time.Duration limit, String... reasons) {
+        org.awaitility.Awaitility.await().atMost(limit).until(() -> services().queue().recipients(id).stream()
+                .anyMatch(r -> r.state().equals("deferred") && r.lastError() != null
+                        && java.util.Arrays.stream(reasons).allMatch(r.lastError()::contains)));
+    }
+
     public int smtpPort() {
         return server.port("smtp");
     }

@@ -88,6 +88,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger rcptTempFailed = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Socket current;
 
+    /** A server on {@code bind}:{@code port} offering STARTTLS with {@code startTls} (none when null). */
+    public static ScriptedSmtpServer withStartTls(String bind, int port, SSLContext startTls) throws IOException {
+        Options o = new Options();
+        o.bind = bind;
+        o.port = port;
+        o.startTls = startTls;
+        return new ScriptedSmtpServer(o);
+    }
+
     public ScriptedSmtpServer(Options options) throws IOException {
         this.options = options;
         unansweredLeft.set(options.unansweredMessages);
