@@ -57,6 +57,7 @@ class TestMilter(Milter.Base):
     def envfrom(self, mailfrom, *params):
         self.sender = mailfrom
         self.auth = self.getsymval("{auth_authen}")
+        self.auth_type = self.getsymval("{auth_type}")
         self.subject = ""
         self.headers = []
         self.content = b""
@@ -125,8 +126,8 @@ class TestMilter(Milter.Base):
             self.replacebody(b"The body the milter wrote.\nSecond line.\n")
         self.addheader("X-Test-Milter", "seen")
         self.addheader("X-Test-Milter-Top", "first", 1)
-        self.addheader("X-Test-Milter-Macros", "auth=%s client=%s i=%s body=%d" % (
-            self.auth, self.getsymval("{client_addr}"), self.getsymval("i"), len(self.content)))
+        self.addheader("X-Test-Milter-Macros", "auth=%s auth_type=%s client=%s i=%s body=%d" % (
+            self.auth, self.auth_type, self.getsymval("{client_addr}"), self.getsymval("i"), len(self.content)))
         self.addheader("X-Test-Milter-Folded", "one\n\ttwo")
         return Milter.CONTINUE
 

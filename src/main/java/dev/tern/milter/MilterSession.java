@@ -79,6 +79,8 @@ public final class MilterSession implements SessionFilter {
     private volatile MailException sessionRefusal;
     private volatile boolean discardSession;
     private volatile boolean inTransaction;
+    /** The SASL mechanism the client authenticated with ({@code {auth_type}}), or null. */
+    private volatile String authType;
     /** The current transaction's DATA step was shown to the filters. */
     private boolean dataShown;
     /** A filter said DISCARD for the current message. */
@@ -131,6 +133,11 @@ public final class MilterSession implements SessionFilter {
     }
 
     @Override
+    public void authenticated(String user, String mechanism) {
+        authType = mechanism;
+    }
+
+    @Override
     public CompletableFuture<Void> mail(ClientInfo info, MailAddress sender, List<String> parameters) {
         return then(() -> {
             if (sessionRefusal != null) {
@@ -142,6 +149,7 @@ public final class MilterSession implements SessionFilter {
             filters.forEach(f -> f.acceptedMessage = false);
             macros.remove("i");
             putOrRemove("{auth_authen}", info.authUser());
+            putOrRemove("{auth_type}", info.authUser() == null ? null : authType);
             macros.put("{mail_addr}", sender == null ? "" : sender.toString());
             macros.put("{mail_mailer}", info.authUser() != null ? "local" : "smtp");
             List<String> args = new ArrayList<>();

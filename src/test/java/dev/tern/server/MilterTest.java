@@ -127,7 +127,7 @@ class MilterTest {
                 // added at the end of the header, folded with CRLF and white space
                 .contains("X-Test-Milter: seen\r\n")
                 .contains("X-Test-Milter-Folded: one\r\n\ttwo\r\n")
-                .contains("X-Test-Milter-Macros: auth=None client=127.0.0.1 i=" + queueId + " body=19\r\n");
+                .contains("X-Test-Milter-Macros: auth=None auth_type=None client=127.0.0.1 i=" + queueId + " body=19\r\n");
         // inserted at index 1: the top of what the client sent, below Tern's own Received field
         assertThat(header.indexOf("X-Test-Milter-Top: first")).isGreaterThan(header.indexOf("Received: "))
                 .isLessThan(header.indexOf("From: Alice"));
@@ -271,7 +271,7 @@ class MilterTest {
     void authenticatedSubmissionIsFilteredWithItsUser() throws Exception {
         start("servers = [\"" + milter.socket() + "\"]\n", "submission = [\"127.0.0.1:0\"]\n");
         AngusSubmission.send(tern.port("submission"), CAROL, "carol-pw", CAROL, BOB, "from a user", "hello");
-        assertThat(only(BOB, "INBOX")).contains("X-Test-Milter-Macros: auth=" + CAROL + " ");
+        assertThat(only(BOB, "INBOX")).contains("X-Test-Milter-Macros: auth=" + CAROL + " auth_type=LOGIN ");
         assertThat(milter.events()).anyMatch(e -> e.startsWith("connect ") && e.contains("daemon=submission"));
     }
 

@@ -38,6 +38,13 @@ public interface SessionFilter {
      * MAIL, after Tern's own checks accepted it; {@code sender} is null for {@code <>} and
      * {@code parameters} are its ESMTP parameters as sent ({@code SIZE=1000}).
      */
+    /**
+     * The client authenticated (RFC 4954) as {@code user} with the SASL {@code mechanism}; until
+     * STARTTLS, which forgets it, later MAIL commands carry the user in {@link ClientInfo#authUser()}.
+     */
+    default void authenticated(String user, String mechanism) {
+    }
+
     default CompletableFuture<Void> mail(ClientInfo client, MailAddress sender, List<String> parameters) {
         return CompletableFuture.completedFuture(null);
     }

@@ -26,7 +26,8 @@ final class SmtpAuthExchange extends SaslConversation {
     private final SmtpSettings settings;
     private final SessionIo io;
     private final Consumer<SmtpReply> reply;
-    private final Consumer<AuthenticatedUser> authenticated;
+    /** Told the user and the mechanism that authenticated them. */
+    private final BiConsumer<AuthenticatedUser, String> authenticated;
     private final String client;
     private String mechanism;
 
@@ -35,7 +36,7 @@ final class SmtpAuthExchange extends SaslConversation {
      * @param authenticated told of the authenticated user before the 235 reply is sent
      */
     SmtpAuthExchange(SmtpSettings settings, SessionIo io, String client, Consumer<SmtpReply> reply,
-                     Consumer<AuthenticatedUser> authenticated) {
+                     BiConsumer<AuthenticatedUser, String> authenticated) {
         super(settings.security().authenticator(), settings.security().authExecutor());
         this.settings = settings;
         this.io = io;
@@ -85,7 +86,7 @@ final class SmtpAuthExchange extends SaslConversation {
     @Override
     protected void succeeded(AuthenticatedUser user) {
         TransactionLog.LOG.info("client={} sasl_method={} sasl_username={}", client, mechanism, user.address());
-        authenticated.accept(user);
+        authenticated.accept(user, mechanism);
         reply.accept(Replies.AUTH_SUCCESS);
     }
 

@@ -92,7 +92,7 @@ final class SmtpSession {
         }
         this.filter = f;
         this.auth = settings.security().offersAuth()
-                ? new SmtpAuthExchange(settings, io, client, this::reply, u -> peer.user = u) : null;
+                ? new SmtpAuthExchange(settings, io, client, this::reply, this::authenticated) : null;
     }
 
     /**
@@ -262,6 +262,13 @@ final class SmtpSession {
         peer.forget();
         state = CONNECTED;
         io.startTls(Replies.TLS_READY);
+    }
+
+    private void authenticated(dev.tern.auth.AuthenticatedUser user, String mechanism) {
+        peer.user = user;
+        if (filtered()) {
+            filter.authenticated(user.address(), mechanism);
+        }
     }
 
     /** RFC 4954 §4: one AUTH per session, outside transactions (the table checks the latter). */
