@@ -243,7 +243,7 @@ public final class SieveDelivery {
                 byte[] bytes = VacationReply.compose(vacation, filtered, from, sender, hostname, clock.instant());
                 Envelope envelope = new Envelope(null, List.of(Recipient.of(MailAddress.parse(sender))), "8BITMIME",
                         false, null, null, new ClientInfo(null, null, hostname, "local", LISTENER, account.address()),
-                        clock.instant());
+                        clock.instant()).withRequireTls(message.requireTls());   // it repeats the subject
                 reply = queue.prepare(envelope, bytes);
                 key = sha256(vacation.key());
                 period = vacation.period();
@@ -261,7 +261,8 @@ public final class SieveDelivery {
                     List<Recipient> to = n.recipients().stream().map(r -> Recipient.of(MailAddress.parse(r))).toList();
                     // from the null sender, as any automatic mail, so that nothing bounces back to a filter
                     Envelope envelope = new Envelope(null, to, "8BITMIME", false, null, null,
-                            new ClientInfo(null, null, hostname, "local", LISTENER, account.address()), clock.instant());
+                            new ClientInfo(null, null, hostname, "local", LISTENER, account.address()), clock.instant())
+                            .withRequireTls(message.requireTls());   // it quotes the message
                     notifications.add(queue.prepare(envelope, bytes));
                 }
             }

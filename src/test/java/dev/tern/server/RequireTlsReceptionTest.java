@@ -1,5 +1,7 @@
 package dev.tern.server;
 
+import dev.tern.store.Rows;
+import dev.tern.testing.InProcessCli;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestCertificates;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * REQUIRETLS (RFC 8689) as clients meet it, with Python's smtplib: offered and taken only over
- * TLS, and kept with the message. The smarthost here is configured without TLS, so a message that
- * asked for REQUIRETLS comes back to its sender at once while other mail waits for the smarthost
- * (a closed port): the bounce shows that the requirement was kept.
+ * TLS, and kept with the message and with what Sieve makes of it. Remote mail goes to a smarthost
+ * on a closed port, so it waits in the queue, where the requirement can be seen.
  */
 class RequireTlsReceptionTest {
 
@@ -41,12 +43,28 @@ class RequireTlsReceptionTest {
                 [delivery.smarthost]
                 host = "127.0.0.1"
                 port = %d
-                tls = "none"
                 """.formatted(closed), """
                 submission = ["127.0.0.1:0"]
                 """, null);
         tern.services().directory().addDomain("example.test");
         tern.services().directory().addUser("alice@example.test", "alice-pw");
+        tern.services().directory().addUser("bob@example.test", "bob-pw");
+    }
+
+    /** Runs Python's smtplib with {@code script}, given the smtp and submission ports and the certificate. */
+    private void python(String script) throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", script, String.valueOf(tern.smtpPort()),
+                String.valueOf(tern.port("submission")), certificate.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    /** The queued message with a recipient {@code address}, once it is there. */
+    private Rows.QueuedMessage queuedFor(String address) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> tern.services().queue().list(10).stream()
+                .filter(m -> m.recipients().stream().anyMatch(r -> r.address().equals(address)))
+                .map(Rows.QueueSummary::message).findFirst(), java.util.Optional::isPresent).get();
     }
 
     @AfterEach
@@ -56,7 +74,7 @@ class RequireTlsReceptionTest {
 
     @Test
     void offeredAndTakenOnlyOverTlsAndKeptWithTheMessage() throws Exception {
-        String script = """
+        python("""
                 import smtplib, ssl, sys
                 ctx = ssl.create_default_context(cafile=sys.argv[3])
                 ctx.check_hostname = False
@@ -77,24 +95,41 @@ class RequireTlsReceptionTest {
                     s.login('alice@example.test', 'alice-pw')
                     s.sendmail('alice@example.test', ['bob@remote.test'], msg % 'required', mail_options=['REQUIRETLS'])
                     s.sendmail('alice@example.test', ['dave@remote.test'], msg % 'ordinary')
-                print('sent')
-                """;
-        Process p = new ProcessBuilder("python3", "-c", script, String.valueOf(tern.smtpPort()),
-                String.valueOf(tern.port("submission")), certificate.toString()).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
+                """);
 
-        // The message from port 25 is delivered as any other; the one for bob comes back.
-        await().atMost(Duration.ofSeconds(20)).until(() -> tern.inbox("alice@example.test").size() == 2);
-        String bounce = tern.inbox("alice@example.test").stream().map(tern::content)
-                .filter(c -> c.contains("Status: 5.7.30")).findFirst().orElseThrow();
-        assertThat(bounce).contains("bob@remote.test").contains("smarthost").contains("Subject: required")
-                .doesNotContain("confidential body");
-        // The ordinary message waits for the smarthost.
-        await().atMost(Duration.ofSeconds(20)).until(() -> tern.services().queue().list(10).stream()
-                .flatMap(m -> m.recipients().stream())
-                .anyMatch(r -> r.address().equals("dave@remote.test") && r.state().equals("deferred")));
-        assertThat(tern.inbox("alice@example.test")).hasSize(2);
+        // The message from port 25 is delivered as any other; the submitted ones wait, the one
+        // that asked for REQUIRETLS with it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> tern.inbox("alice@example.test").size() == 1);
+        assertThat(queuedFor("bob@remote.test").requireTls()).isTrue();
+        assertThat(queuedFor("dave@remote.test").requireTls()).isFalse();
+        String id = queuedFor("bob@remote.test").id();
+        assertThat(InProcessCli.run(dir.resolve("tern.toml"), null, "queue", "show", id).out())
+                .contains("requiretls:  yes");
+    }
+
+    @Test
+    void whatSieveMakesOfSuchAMessageKeepsTheRequirement() throws Exception {
+        Path file = dir.resolve("bob.sieve");
+        Files.writeString(file, """
+                require ["vacation"];
+                redirect "erin@remote.test";
+                vacation :days 1 "Away this week";
+                """, StandardCharsets.UTF_8);
+        assertThat(InProcessCli.run(dir.resolve("tern.toml"), null, "sieve", "put", "bob@example.test", "main",
+                file.toString(), "--activate").code()).isZero();
+        python("""
+                import smtplib, ssl, sys
+                ctx = ssl.create_default_context(cafile=sys.argv[3])
+                ctx.check_hostname = False
+                with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='py.example') as s:
+                    s.starttls(context=ctx)
+                    s.sendmail('carol@remote.test', ['bob@example.test'],
+                               'From: carol@remote.test\\r\\nTo: bob@example.test\\r\\nSubject: plans\\r\\n\\r\\nbody\\r\\n',
+                               mail_options=['REQUIRETLS'])
+                """);
+        // The redirected copy and the vacation reply (which repeats the subject) both wait for
+        // verified TLS.
+        assertThat(queuedFor("erin@remote.test").requireTls()).isTrue();
+        assertThat(queuedFor("carol@remote.test").requireTls()).isTrue();
     }
 }
