@@ -10,14 +10,15 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.util.List;
 
-@Command(name = "access", description = "Manage the access rules for mail from other servers: client networks "
-        + "and senders refused, or spared checks. A running server applies a change within a second.",
+@Command(name = "access", description = "Manage the access rules for mail from other servers: client networks, "
+        + "senders and recipients refused, or spared checks. A running server applies a change within a second.",
         subcommands = {AccessCommand.ListRules.class, AccessCommand.Reject.class, AccessCommand.Allow.class,
                 AccessCommand.Delete.class})
 final class AccessCommand {
 
     static final String PATTERN_HELP = "A client network (203.0.113.7, 203.0.113.0/24, 2001:db8::/48), a sender "
-            + "address (user@example.org) or a sender domain with its subdomains (example.org).";
+            + "address (user@example.org) or a sender domain with its subdomains (example.org), or after to: a "
+            + "recipient address or domain (to:noreply@example.org, to:example.org).";
 
     @Command(name = "list", description = "List the rules, most specific first within each kind.")
     static final class ListRules extends AdminCommand {
@@ -34,8 +35,8 @@ final class AccessCommand {
         }
     }
 
-    @Command(name = "reject", description = "Refuse mail from a client network (at connection) or from a sender "
-            + "(at MAIL).")
+    @Command(name = "reject", description = "Refuse mail from a client network (at connection), from a sender "
+            + "(at MAIL) or to a recipient (at its RCPT).")
     static final class Reject extends Put {
         Reject() {
             super(AccessRule.Action.REJECT);
@@ -43,7 +44,7 @@ final class AccessCommand {
     }
 
     @Command(name = "allow", description = "Spare a client network the block lists, greylisting and rate limits, "
-            + "or a sender greylisting.")
+            + "or a sender or a recipient greylisting.")
     static final class Allow extends Put {
         Allow() {
             super(AccessRule.Action.ALLOW);

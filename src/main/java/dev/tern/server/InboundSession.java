@@ -164,15 +164,23 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * The recipient rate limit, then greylisting (skipped for clients on an allow list, and for
-     * clients and senders an access rule allows). The backend has already accepted the recipient.
+     * An access rule for the recipient, then the recipient rate limit, then greylisting (skipped
+     * for clients on an allow list, and for clients, senders and recipients an access rule allows).
+     * The backend has already accepted the recipient.
      */
     @Override
     public CompletableFuture<Void> recipient(ClientInfo info, MailAddress sender, MailAddress recipient) {
+        AccessRule rule = checks.access == null ? null : checks.access.recipient(recipient);
+        if (rule != null && rule.action() == AccessRule.Action.REJECT) {
+            log.info("recipient <{}> from {} refused by the access rule {}", recipient, IpAddresses.format(client),
+                    rule.pattern());
+            return fail(550, "5.7.1", "<" + recipient + ">: Recipient address rejected: Access denied",
+                    InboundChecks.ACCESS);
+        }
         CompletableFuture<Void> limited = clientAllowed ? CompletableFuture.completedFuture(null)
                 : InboundChecks.take(checks.recipientsPerIp, rateKey,
                 "Too many recipients from your address, slow down and try again later");
-        if (limited.isCompletedExceptionally() || checks.greylist == null || senderAllowed) {
+        if (limited.isCompletedExceptionally() || checks.greylist == null || senderAllowed || rule != null) {
             return limited;
         }
         return listed.thenCompose(verdict -> {

@@ -74,5 +74,9 @@ class ConsoleAccessTest extends ConsoleTest {
         browser.waitUntil(d -> !browser.text(By.id("access-list")).contains("203.0.113.0/24"));
         assertThat(tern.services().access().rules()).extracting(AccessRule::pattern)
                 .containsExactly("alerts@monitoring.example");
+
+        addRule("to:NoReply@example.org", "reject", "sends only");
+        list = browser.waitForText(By.id("access-list"), "to:noreply@example.org");
+        assertThat(list).contains("recipient");
     }
 }

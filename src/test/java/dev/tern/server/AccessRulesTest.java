@@ -56,6 +56,10 @@ class AccessRulesTest {
 
     /** The greeting a client at {@code from} gets, then MAIL and RCPT's replies; "" for those not reached. */
     private String[] dialogue(String from, String sender) throws Exception {
+        return dialogue(from, sender, "bob@tern.test");
+    }
+
+    private String[] dialogue(String from, String sender, String recipient) throws Exception {
         try (RawSmtpClient c = RawSmtpClient.from(from, "127.0.0.1", tern.smtpPort(), 10_000)) {
             String greeting = c.reply();
             if (!greeting.startsWith("220")) {
@@ -63,7 +67,7 @@ class AccessRulesTest {
             }
             RawSmtpClient.expect(c.command("EHLO client.test"), "250");
             String mail = c.command("MAIL FROM:<" + sender + ">");
-            String rcpt = mail.startsWith("250") ? c.command("RCPT TO:<bob@tern.test>") : "";
+            String rcpt = mail.startsWith("250") ? c.command("RCPT TO:<" + recipient + ">") : "";
             c.command("QUIT");
             return new String[]{greeting, mail, rcpt};
         }
@@ -113,6 +117,25 @@ class AccessRulesTest {
         InProcessCli.Result missing = cli("access", "delete", "127.0.0.0/30");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.out()).contains("no rule for 127.0.0.0/30");
+    }
+
+    @Test
+    void recipientRulesRefuseAnAddressFromOutsideOrSpareItGreylisting() throws Exception {
+        tern.services().directory().addUser("noreply@tern.test", "n");
+        tern.services().directory().addUser("abuse@tern.test", "a");
+        assertThat(cli("access", "reject", "to:noreply@tern.test", "--note", "sends only").code()).isZero();
+        assertThat(cli("access", "allow", "to:abuse@tern.test").code()).isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(dialogue("127.0.0.2", "a@sender.test", "noreply@tern.test")[2])
+                        .isEqualTo("550 5.7.1 <noreply@tern.test>: Recipient address rejected: Access denied"));
+        assertThat(dialogue("127.0.0.3", "a@sender.test", "abuse@tern.test")[2])
+                .as("an allowed recipient skips greylisting").startsWith("250");
+        assertThat(dialogue("127.0.0.4", "a@sender.test", "bob@tern.test")[2]).startsWith("451 4.7.1");
+        assertThat(dialogue("127.0.0.9", "a@sender.test", "noreply@tern.test")[2])
+                .as("exempt: never judged").startsWith("250");
+        assertThat(cli("access", "list").out()).contains("reject  recipient  to:noreply@tern.test",
+                "allow  recipient  to:abuse@tern.test");
+        assertThat(cli("access", "delete", "to:NoReply@tern.test").code()).isZero();
     }
 
     @Test

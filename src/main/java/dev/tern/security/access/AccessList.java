@@ -111,7 +111,15 @@ public final class AccessList {
      * its domain's or the nearest parent domain's; null when none matches, and for the null sender.
      */
     public AccessRule sender(MailAddress sender) {
-        return sender == null ? null : current().sender(sender, clock.instant());
+        return sender == null ? null : current().address("", sender, clock.instant());
+    }
+
+    /**
+     * What the most specific recipient rule ({@code to:…}) does to this envelope recipient, found as
+     * a sender's is; null when none matches.
+     */
+    public AccessRule recipient(MailAddress recipient) {
+        return recipient == null ? null : current().address(AccessRule.RECIPIENT_PREFIX, recipient, clock.instant());
     }
 
     /** Reads the rules now (at start, so that the first connections are decided by them). */
@@ -131,7 +139,7 @@ public final class AccessList {
     private void stale() {
         Snapshot s = snapshot;
         if (s != null) {
-            snapshot = new Snapshot(s.networks(), s.senders(), Instant.EPOCH);
+            snapshot = new Snapshot(s.networks(), s.addresses(), Instant.EPOCH);
         }
     }
 
@@ -167,13 +175,13 @@ public final class AccessList {
     }
 
     /** The rules at one moment, indexed for decisions. */
-    private record Snapshot(List<Network> networks, Map<String, AccessRule> senders, Instant readAt) {
+    private record Snapshot(List<Network> networks, Map<String, AccessRule> addresses, Instant readAt) {
 
         static final Snapshot EMPTY = new Snapshot(List.of(), Map.of(), Instant.EPOCH);
 
         static Snapshot of(List<Rows.AccessRule> rows, Instant readAt) {
             List<Network> networks = new java.util.ArrayList<>();
-            Map<String, AccessRule> senders = new HashMap<>();
+            Map<String, AccessRule> addresses = new HashMap<>();
             for (Rows.AccessRule row : rows) {
                 AccessRule rule;
                 try {
@@ -181,14 +189,14 @@ public final class AccessList {
                     if (rule.kind() == AccessRule.Kind.CLIENT) {
                         networks.add(new Network(IpNetwork.parse(rule.pattern()), rule));
                     } else {
-                        senders.put(rule.pattern(), rule);
+                        addresses.put(rule.pattern(), rule);   // recipients' with their prefix
                     }
                 } catch (IllegalArgumentException e) {
                     log.warn("access rule {} is not understood, skipped: {}", row.pattern(), e.getMessage());
                 }
             }
             networks.sort(Comparator.comparingInt((Network n) -> n.network().prefixLength()).reversed());
-            return new Snapshot(List.copyOf(networks), Map.copyOf(senders), readAt);
+            return new Snapshot(List.copyOf(networks), Map.copyOf(addresses), readAt);
         }
 
         /** The most specific rule in force at {@code now} (one read before it ended is passed over). */
@@ -201,17 +209,18 @@ public final class AccessList {
             return null;
         }
 
-        AccessRule sender(MailAddress sender, Instant now) {
-            if (senders.isEmpty()) {
+        /** The address's rule, else its domain's or the nearest parent's, among patterns with {@code prefix}. */
+        AccessRule address(String prefix, MailAddress address, Instant now) {
+            if (addresses.isEmpty()) {
                 return null;
             }
-            AccessRule byAddress = senders.get(sender.key());
+            AccessRule byAddress = addresses.get(prefix + address.key());
             if (inForce(byAddress, now)) {
                 return byAddress;
             }
-            String domain = sender.asciiDomain();
+            String domain = address.asciiDomain();
             while (true) {
-                AccessRule byDomain = senders.get(domain);
+                AccessRule byDomain = addresses.get(prefix + domain);
                 if (inForce(byDomain, now)) {
                     return byDomain;
                 }

@@ -1,7 +1,7 @@
 /**
  * The operator's access rules for mail from other servers, as Postfix's {@code access(5)} tables
  * are used: {@link dev.tern.security.access.AccessRule} is one rule (a client network, a sender
- * address or a sender domain; reject or allow), {@link dev.tern.security.access.AccessList} keeps
+ * address or domain, or a recipient address or domain; reject or allow), {@link dev.tern.security.access.AccessList} keeps
  * them in the metadata store and decides from a copy in memory.
  *
  * <p>Invariants:

@@ -3,13 +3,14 @@ import { h, clear, table, field, form, badge, time, actionButton, confirmDialog,
 
 // What a rule does, in the colours of the other pages: a refusal as a failure, an exception as success.
 const action = (r) => (r.action === 'reject' ? badge('reject', 'danger') : badge('allow', 'ok'));
-const KINDS = { client: 'client network', sender: 'sender' };
+const KINDS = { client: 'client network', sender: 'sender', recipient: 'recipient' };
 
 export async function render(view, params, q, ctx) {
   ctx.heading('Access rules');
-  view.appendChild(h('p', {}, 'Your own rules for mail from other servers. Reject a client network (at connection) '
-    + 'or a sender address or domain (at MAIL); allow a client network to skip the block lists, greylisting and '
-    + 'rate limits, or a sender to skip greylisting. The most specific rule decides. Changes apply within a second.'));
+  view.appendChild(h('p', {}, 'Your own rules for mail from other servers. Reject a client network (at connection), '
+    + 'a sender address or domain (at MAIL) or a recipient (at its RCPT); allow a client network to skip the block '
+    + 'lists, greylisting and rate limits, or a sender or recipient to skip greylisting. The most specific rule '
+    + 'decides. Changes apply within a second.'));
 
   const pattern = h('input', { name: 'pattern', required: true, autocapitalize: 'none', spellcheck: 'false', placeholder: '203.0.113.0/24' });
   const choice = h('select', { name: 'action' },
@@ -21,7 +22,8 @@ export async function render(view, params, q, ctx) {
     h('h2', { id: 'add-rule-title' }, 'Add a rule'),
     h('div', { class: 'grid-fields' },
       field('Pattern', pattern, 'A client network (203.0.113.7, 203.0.113.0/24, 2001:db8::/48), a sender address '
-        + '(user@example.org) or a sender domain with its subdomains (example.org).'),
+        + '(user@example.org) or a sender domain with its subdomains (example.org), or after to: a recipient '
+        + 'address or domain (to:noreply@example.org).'),
       field('Action', choice, 'A rule for a pattern that has one replaces it.'),
       field('Note (optional)', note, 'Why, shown with the rule.'),
       field('For (optional)', keepFor, 'How long: 24h, 7d; empty for until it is deleted.')),

@@ -55,6 +55,10 @@ class AccessListTest {
         assertThat(parse("@Example.org").pattern()).isEqualTo("example.org");
         assertThat(parse("bücher.example").pattern()).isEqualTo("xn--bcher-kva.example");
         assertThat(parse("example.org").kind()).isEqualTo(AccessRule.Kind.SENDER);
+        assertThat(parse("TO: NoReply@Example.org").pattern()).isEqualTo("to:noreply@example.org");
+        assertThat(parse("to:@bücher.example").pattern()).isEqualTo("to:xn--bcher-kva.example");
+        assertThat(parse("to:example.org").kind()).isEqualTo(AccessRule.Kind.RECIPIENT);
+        assertThatThrownBy(() -> parse("to:")).hasMessage("\"to:\" is not a domain such as example.org");
 
         assertThatThrownBy(() -> parse("")).hasMessageStartingWith("empty pattern");
         assertThatThrownBy(() -> parse("intranet")).hasMessage("\"intranet\" is not a domain such as example.org");
@@ -87,6 +91,16 @@ class AccessListTest {
         assertThat(list.sender(MailAddress.parse("BOSS@Example.org")).note()).isEqualTo("the exception");
         assertThat(list.sender(MailAddress.parse("x@notexample.org"))).isNull();
         assertThat(list.sender(null)).as("the null sender").isNull();
+
+        // Recipients have rules of their own: a sender rule for the same domain is not one.
+        assertThat(list.recipient(MailAddress.parse("x@example.org"))).isNull();
+        list.put("to:internal.example.org", AccessRule.Action.REJECT, null);
+        list.put("to:abuse@internal.example.org", AccessRule.Action.ALLOW, null);
+        assertThat(list.recipient(MailAddress.parse("x@lists.internal.example.org")).pattern())
+                .isEqualTo("to:internal.example.org");
+        assertThat(list.recipient(MailAddress.parse("Abuse@internal.example.org")).action())
+                .isEqualTo(AccessRule.Action.ALLOW);
+        assertThat(list.sender(MailAddress.parse("x@internal.example.org")).pattern()).isEqualTo("example.org");
     }
 
     @Test
