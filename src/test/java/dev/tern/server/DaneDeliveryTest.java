@@ -170,6 +170,22 @@ class DaneDeliveryTest {
         }
     }
 
+    /** RFC 8689 §5: TLS-Required: No sets the domain's TLSA records aside; other mail still answers to them. */
+    @Test
+    void tlsRequiredNoSetsTheRecordsAside() throws Exception {
+        publishDaneEe(pki.issue("mx.b.test"));   // a key the server does not present
+        dns.signed("b.test");
+        a = startA("");
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"))) {
+            String kept = send();
+            String waived = a.submit("alice@a.test", "TLS-Required: No\r\n" + BODY, "bob@b.test");
+            awaitDelivered(waived, mx);
+            assertThat(mx.messages().get(0)).contains("TLS-Required: No");
+            awaitDeferred(kept, "4.7.5", "failed DANE authentication");
+            assertThat(mx.messages()).hasSize(1);
+        }
+    }
+
     @Test
     void withoutDnssecTheSameRecordsLeaveOpportunisticTlsAsItWas() throws Exception {
         publishDaneEe(pki.issue("mx.b.test"));

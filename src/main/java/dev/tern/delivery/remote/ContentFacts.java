@@ -12,14 +12,18 @@ import java.util.function.Supplier;
  *
  * <p>The 8-bit scan reads the whole message, so it runs only when a server lacks 8BITMIME, once
  * per message whatever the number of servers; so does the conversion of 8-bit content to 7-bit
- * ({@link SevenBitDowngrade}), made only when the scan finds some.
+ * ({@link SevenBitDowngrade}), made only when the scan finds some. The header section is read for
+ * {@code TLS-Required: No} (RFC 8689 §5) only when a recipient domain has a TLS policy it could set
+ * aside, once per message.
  */
 final class ContentFacts {
 
     private final boolean utf8Headers;
     private final Supplier<CompletableFuture<Boolean>> eightBitScan;
     private final Supplier<CompletableFuture<SevenBitContent>> conversion;
+    private final Supplier<CompletableFuture<Boolean>> tlsRequiredRead;
     private CompletableFuture<Boolean> eightBit;
+    private CompletableFuture<Boolean> tlsOptional;
     private CompletableFuture<SevenBitContent> sevenBit;
 
     /** The message converted to 7-bit, signed as it leaves, and its size in octets. */
@@ -30,12 +34,23 @@ final class ContentFacts {
      * @param utf8Headers  whether the header section has UTF-8 in it
      * @param eightBitScan starts the scan of the whole content for 8-bit octets (off the I/O threads)
      * @param conversion   starts the conversion to 7-bit (off the I/O threads); null when impossible
+     * @param tlsRequiredRead starts reading the header section for {@code TLS-Required: No} (off the I/O threads)
      */
     ContentFacts(boolean utf8Headers, Supplier<CompletableFuture<Boolean>> eightBitScan,
-                 Supplier<CompletableFuture<SevenBitContent>> conversion) {
+                 Supplier<CompletableFuture<SevenBitContent>> conversion,
+                 Supplier<CompletableFuture<Boolean>> tlsRequiredRead) {
         this.utf8Headers = utf8Headers;
         this.eightBitScan = eightBitScan;
         this.conversion = conversion;
+        this.tlsRequiredRead = tlsRequiredRead;
+    }
+
+    /** Whether the header section says {@code TLS-Required: No}; read at the first call. */
+    synchronized CompletableFuture<Boolean> tlsOptional() {
+        if (tlsOptional == null) {
+            tlsOptional = tlsRequiredRead.get();
+        }
+        return tlsOptional;
     }
 
     boolean utf8Headers() {

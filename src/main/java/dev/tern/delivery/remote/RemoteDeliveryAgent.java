@@ -203,13 +203,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         });
     }
 
-    /**
-     * What is read from a message's content once before its copies go out.
-     *
-     * @param tlsOptional the content carries {@code TLS-Required: No} (RFC 8689 §5): its sender
-     *                    asks that the recipient domains' TLS policies not hold it back
-     */
-    private record Prepared(byte[] signature, ContentFacts facts, boolean tlsOptional) {
+    /** What is read from a message's content once before its copies go out. */
+    private record Prepared(byte[] signature, ContentFacts facts) {
     }
 
     private Prepared prepare(Rows.QueuedMessage message, MessageContent stored) {
@@ -228,8 +223,8 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             } catch (java.io.IOException e) {
                 return true;
             }
-        }, blockingWork), () -> CompletableFuture.supplyAsync(() -> sevenBit(message), blockingWork)),
-                !message.requireTls() && tlsOptional(message, stored));
+        }, blockingWork), () -> CompletableFuture.supplyAsync(() -> sevenBit(message), blockingWork),
+                () -> CompletableFuture.supplyAsync(() -> tlsOptional(message, stored), blockingWork)));
     }
 
     /**
@@ -303,14 +298,16 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
         boolean tlsReport = TlsReportSender.LISTENER.equals(message.listener());
         NextHop hopAsSent = tlsReport && hop instanceof NextHop.Mx mx
                 ? new NextHop.Mx(mx.domain(), mx.port(), DeliverySettings.TlsLevel.MAY) : hop;
-        // RFC 8689 §5: TLS-Required: No sets aside what the recipient domain publishes (MTA-STS,
-        // DANE); what the operator set for the domain in [delivery.tls_policy] still holds.
-        boolean domainPoliciesWaived = tlsReport || prepared.tlsOptional();
         // The policy lookups run beside the MX lookup, not after it.
-        CompletableFuture<StsPolicy> sts = domainPoliciesWaived ? CompletableFuture.completedFuture(null) : policyFor(hop);
+        CompletableFuture<StsPolicy> sts = tlsReport ? CompletableFuture.completedFuture(null) : policyFor(hop);
         CompletableFuture<Boolean> mxSecure = mxValidated(hop, message);
-        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(policy -> mxSecure.thenCompose(secureMx ->
-                daneFor(hop, resolved, tlsReport, domainPoliciesWaived).thenCompose(dane -> {
+        return hosts.resolve(hop).thenCompose(resolved -> sts.thenCompose(found -> mxSecure.thenCompose(secureMx ->
+                daneFor(hop, resolved, tlsReport).thenCompose(foundDane -> waived(message, prepared.facts(), found, foundDane)
+                .thenCompose(waived -> {
+            // RFC 8689 §5: TLS-Required: No sets aside what the recipient domain publishes (MTA-STS,
+            // DANE); what the operator set for the domain in [delivery.tls_policy] still holds.
+            StsPolicy policy = waived ? null : found;
+            Map<String, DaneHost> dane = waived && !hop.tls().dane() ? Map.of() : foundDane;
             if (resolved instanceof HostResolver.Failed f) {
                 RecipientOutcome.Kind kind = f.permanent() ? RecipientOutcome.Kind.FAILED : RecipientOutcome.Kind.DEFERRED;
                 List<RecipientOutcome> out = recipients.stream()
@@ -372,7 +369,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             return limiter.acquire(hop.destination()).thenCompose(permit -> {
                 SmtpDeliveryAttempt attempt = new SmtpDeliveryAttempt(clients, cache, asHop, tried, message,
                         recipients, content, size, prepared.facts(), TranscriptListener.NONE,
-                        domainPoliciesWaived ? SmtpDeliveryAttempt.TlsSessions.NONE : tlsSessions(hop, policy));
+                        tlsReport || waived ? SmtpDeliveryAttempt.TlsSessions.NONE : tlsSessions(hop, policy));
                 return attempt.run().whenComplete((out, e) -> {
                     permit.close();
                     if (out != null) {
@@ -381,7 +378,7 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
                     }
                 }).thenApply(out -> out.stream().map(o -> o.withRelay(attempt.reached())).toList());
             });
-        })))).exceptionally(e -> {
+        }))))).exceptionally(e -> {
             log.error("{}: delivery to {} failed locally: {}", message.id(), hop.destination(), e.toString());
             return recipients.stream().map(r -> RecipientOutcome.deferred(r, "4.3.0", "local error while delivering", null)
                     .withRelay(Relay.none())).toList();
@@ -440,12 +437,11 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
      * when that entry says {@code dane} or {@code dane-only}; never for a TLS report, which must
      * get through whatever it reports (RFC 8460 §5.3).
      */
-    private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport,
-                                                             boolean domainPoliciesWaived) {
+    private CompletableFuture<Map<String, DaneHost>> daneFor(NextHop hop, HostResolver.Resolved resolved, boolean tlsReport) {
         if (tlsReport || !(hop instanceof NextHop.Mx m) || !(resolved instanceof HostResolver.Targets t)) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        boolean wanted = m.tls().dane() || (!domainPoliciesWaived && settings.dane() && !settings.hasTlsPolicy(m.domain())
+        boolean wanted = m.tls().dane() || (settings.dane() && !settings.hasTlsPolicy(m.domain())
                 && m.tls() != DeliverySettings.TlsLevel.NONE);
         if (!wanted) {
             return CompletableFuture.completedFuture(Map.of());
@@ -479,6 +475,19 @@ public final class RemoteDeliveryAgent implements AutoCloseable {
             }
         }
         return kept;
+    }
+
+    /**
+     * Whether the recipient domain's policies are set aside for this message: it says
+     * {@code TLS-Required: No} (RFC 8689 §5), has no REQUIRETLS (which ignores the field, §4.1),
+     * and there is a policy to set aside; the header section is read only then.
+     */
+    private static CompletableFuture<Boolean> waived(Rows.QueuedMessage message, ContentFacts facts, StsPolicy policy,
+                                                     Map<String, DaneHost> dane) {
+        if (message.requireTls() || (policy == null && dane.isEmpty())) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return facts.tlsOptional();
     }
 
     /**
