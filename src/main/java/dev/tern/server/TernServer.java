@@ -509,7 +509,7 @@ public final class TernServer implements AutoCloseable {
         startPop3Listeners(authenticator);
         startImapListeners(authenticator);
         startManageSieveListener(authenticator);
-        startAdminListener();
+        startAdminListener(backend, authenticator);
         startAutoconfigListeners();
     }
 
@@ -526,8 +526,11 @@ public final class TernServer implements AutoCloseable {
         listeners.add(server.start(config.listener(TernConfig.LMTP_LISTENER)));
     }
 
-    /** The HTTP API, web console and metrics ({@code [listeners] admin}). */
-    private void startAdminListener() {
+    /**
+     * The HTTP API, web console and metrics ({@code [listeners] admin}), with the send API over the
+     * SMTP backend when logins are possible.
+     */
+    private void startAdminListener(TernSmtpBackend backend, SaslAuthenticator authenticator) {
         if (config.listener(TernConfig.ADMIN_LISTENER).isEmpty()) {
             return;
         }
@@ -541,6 +544,11 @@ public final class TernServer implements AutoCloseable {
         admin.register(new dev.tern.admin.api.MailboxRoutes(services.directory(), services.mailboxes()));
         admin.register(new SuppressionRoutes(services.suppressions()));
         admin.register(new dev.tern.admin.api.AccessRoutes(services.access()));
+        if (authenticator != null) {
+            admin.register(new dev.tern.admin.api.SendRoutes(new HttpSubmission(authenticator,
+                    new dev.tern.smtp.server.DirectSubmission(backend, HttpSubmission.LISTENER, config.hostname(),
+                            config.smtp().maxMessageSize()), config.hostname()), config.hostname()));
+        }
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));
         }

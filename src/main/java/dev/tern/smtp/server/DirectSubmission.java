@@ -1,0 +1,125 @@
+package dev.tern.smtp.server;
+
+import dev.tern.mail.ClientInfo;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailAddress;
+import dev.tern.mail.MailException;
+import dev.tern.mail.Recipient;
+import dev.tern.store.BlobSink;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A message handed to the backend without an SMTP session (the HTTP send API): the same steps in
+ * the same order as a session takes them, so that it meets the same checks and fix-ups as mail an
+ * authenticated user submits on port 587: the sender (its scope, the rate), each recipient
+ * (routing, relaying), the content through the backend's filter (Message-ID and Date added,
+ * {@code From:} checked) below a {@code Received:} field of its own, then the queue. Every
+ * recipient must be accepted, or nothing is queued.
+ *
+ * <p>Refusals arrive as a failed future holding the backend's {@link MailException}, with its
+ * reply code and text, as a session would have answered them.
+ */
+public final class DirectSubmission {
+
+    private final SmtpBackend backend;
+    private final String listener;
+    private final String hostname;
+    private final long maxMessageSize;
+
+    /**
+     * @param listener the name the backend, the logs and the delivery records know this way in by
+     */
+    public DirectSubmission(SmtpBackend backend, String listener, String hostname, long maxMessageSize) {
+        this.backend = backend;
+        this.listener = listener;
+        this.hostname = hostname;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** What was queued: its queue id. */
+    public record Queued(String queueId) {
+    }
+
+    /**
+     * @param client     who hands it over, authenticated ({@link ClientInfo#authUser()} set)
+     * @param address    the client's address, for the {@code Received:} field
+     * @param tls        how the client's connection was encrypted ("TLSv1.3 with cipher …"), or null
+     * @param content    the message, lines ending in CRLF
+     * @param eightBit   the content has 8-bit octets (BODY=8BITMIME)
+     * @param smtpUtf8   addresses or header fields in UTF-8 (RFC 6531)
+     * @param requireTls RFC 8689 REQUIRETLS for the message's way onward
+     */
+    public CompletableFuture<Queued> submit(ClientInfo client, InetAddress address, String tls, MailAddress sender,
+                                            List<MailAddress> recipients, byte[] content, boolean eightBit,
+                                            boolean smtpUtf8, boolean requireTls) {
+        if (recipients.isEmpty()) {
+            return CompletableFuture.failedFuture(new MailException(554, "5.5.1", "No valid recipients", "api"));
+        }
+        if (content.length > maxMessageSize) {
+            return CompletableFuture.failedFuture(new MailException(552, "5.3.4",
+                    "Message size exceeds fixed limit of " + maxMessageSize + " bytes", "api"));
+        }
+        return backend.checkSender(listener, client, sender)
+                .thenCompose(v -> accept(client, sender, recipients, 0, new ArrayList<>()))
+                .thenCompose(accepted -> store(client, address, tls, sender, accepted, content, eightBit, smtpUtf8,
+                        requireTls));
+    }
+
+    private CompletableFuture<List<Recipient>> accept(ClientInfo client, MailAddress sender, List<MailAddress> recipients,
+                                                      int next, List<Recipient> accepted) {
+        if (next == recipients.size()) {
+            return CompletableFuture.completedFuture(accepted);
+        }
+        return backend.acceptRecipient(listener, client, sender, Recipient.of(recipients.get(next))).thenCompose(r -> {
+            accepted.add(r);
+            return accept(client, sender, recipients, next + 1, accepted);
+        });
+    }
+
+    private CompletableFuture<Queued> store(ClientInfo client, InetAddress address, String tls, MailAddress sender,
+                                            List<Recipient> recipients, byte[] content, boolean eightBit,
+                                            boolean smtpUtf8, boolean requireTls) {
+        String queueId = backend.newQueueId();
+        BlobSink sink = backend.newBody(queueId);
+        MessageBody body;
+        try {
+            body = new MessageBody(sink, backend.contentFilter(listener, client, sender, recipients), maxMessageSize);
+        } catch (RuntimeException e) {
+            sink.abort();
+            throw e;
+        }
+        String received = ReceivedHeader.format(new ReceivedHeader.Origin(client.helo(), address, null, tls,
+                        client.authUser(), false), hostname, client.protocol(), queueId,
+                recipients.size() == 1 ? recipients.get(0).address() : null, ZonedDateTime.now());
+        body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
+        body.write(ByteBuffer.wrap(content));
+        body.finish();
+        SmtpReply refusal = body.refusal();
+        if (refusal != null) {
+            body.abort();
+            return CompletableFuture.failedFuture(new MailException(refusal.code(), refusal.enhancedCode(),
+                    String.join(" ", refusal.lines()), "api"));
+        }
+        return body.verdict().thenCompose(v -> {
+            Envelope envelope = body.envelope(new Envelope(sender, recipients, eightBit ? "8BITMIME" : "7BIT",
+                    smtpUtf8, null, null, client, Instant.now(), body.reception(), requireTls));
+            if (body.discarded() || envelope.recipients().isEmpty()) {
+                body.abort();
+                return CompletableFuture.completedFuture(new Queued(queueId));
+            }
+            return backend.enqueue(queueId, envelope, body.sink()).thenApply(q -> new Queued(queueId));
+        }).whenComplete((q, e) -> {
+            if (e != null) {
+                body.abort();
+            }
+        });
+    }
+}
