@@ -547,7 +547,8 @@ public final class TernServer implements AutoCloseable {
         if (authenticator != null) {
             admin.register(new dev.tern.admin.api.SendRoutes(new HttpSubmission(authenticator,
                     new dev.tern.smtp.server.DirectSubmission(backend, HttpSubmission.LISTENER, config.hostname(),
-                            config.smtp().maxMessageSize()), config.hostname()), config.hostname()));
+                            config.smtp(), config.submission().hideClientIp()), config.hostname()),
+                    config.hostname()));
         }
         for (Function<Services, RouteGroup> group : adminRoutes) {
             admin.register(group.apply(services));

@@ -48,6 +48,8 @@ class SendApiTest {
     void start() throws Exception {
         int closed = LoopbackPorts.freeOnAll("127.0.0.1");
         tern = new RunningServer(dir, """
+                [smtp]
+                max_recipients = 100
                 [delivery.smarthost]
                 host = "127.0.0.1"
                 port = %d
@@ -165,6 +167,24 @@ class SendApiTest {
                 .statusCode()).isEqualTo(400);
         assertThat(send("""
                 {"from": "noreply@example.test", "to": [], "text": "t"}""").body()).contains("554 5.5.1");
+        String many = String.join(", ", java.util.stream.IntStream.range(0, 101)
+                .mapToObj(i -> "\"bob+" + i + "@example.test\"").toList());
+        HttpResponse<String> tooMany = send("""
+                {"from": "noreply@example.test", "to": [%s], "text": "t"}""".formatted(many));
+        assertThat(tooMany.statusCode()).isEqualTo(422);
+        assertThat(tooMany.body()).contains("552 5.5.3");
+    }
+
+    /** The smarthost here has no TLS, so a message that asks for REQUIRETLS comes back at once. */
+    @Test
+    void requireTlsIsKeptWithTheMessage() throws Exception {
+        HttpResponse<String> r = post("/api/send", "bob@example.test", "bob-pw", """
+                {"from": "bob@example.test", "to": ["carol@remote.test"], "subject": "secret", "text": "t",
+                 "require_tls": true}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        only("bob@example.test");   // the bounce
+        assertThat(tern.content(tern.inbox("bob@example.test").get(0))).contains("Status: 5.7.30")
+                .contains("carol@remote.test");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tern.smtp.server;
 
+import dev.tern.config.SmtpLimits;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailAddress;
@@ -33,15 +34,22 @@ public final class DirectSubmission {
     private final String listener;
     private final String hostname;
     private final long maxMessageSize;
+    private final int maxRecipients;
+    private final boolean hideClient;
 
     /**
-     * @param listener the name the backend, the logs and the delivery records know this way in by
+     * @param listener   the name the backend, the logs and the delivery records know this way in by
+     * @param hideClient leave the client's address out of the {@code Received:} field, as
+     *                   {@code [submission] hide_client_ip} does for submission
      */
-    public DirectSubmission(SmtpBackend backend, String listener, String hostname, long maxMessageSize) {
+    public DirectSubmission(SmtpBackend backend, String listener, String hostname, SmtpLimits limits,
+                            boolean hideClient) {
         this.backend = backend;
         this.listener = listener;
         this.hostname = hostname;
-        this.maxMessageSize = maxMessageSize;
+        this.maxMessageSize = limits.maxMessageSize();
+        this.maxRecipients = limits.maxRecipients();
+        this.hideClient = hideClient;
     }
 
     /** What was queued: its queue id. */
@@ -62,6 +70,10 @@ public final class DirectSubmission {
                                             boolean smtpUtf8, boolean requireTls) {
         if (recipients.isEmpty()) {
             return CompletableFuture.failedFuture(new MailException(554, "5.5.1", "No valid recipients", "api"));
+        }
+        if (recipients.size() > maxRecipients) {
+            return CompletableFuture.failedFuture(new MailException(552, "5.5.3",
+                    "Too many recipients: at most " + maxRecipients + " in one message", "api"));
         }
         if (content.length > maxMessageSize) {
             return CompletableFuture.failedFuture(new MailException(552, "5.3.4",
@@ -97,7 +109,7 @@ public final class DirectSubmission {
             throw e;
         }
         String received = ReceivedHeader.format(new ReceivedHeader.Origin(client.helo(), address, null, tls,
-                        client.authUser(), false), hostname, client.protocol(), queueId,
+                        client.authUser(), hideClient), hostname, client.protocol(), queueId,
                 recipients.size() == 1 ? recipients.get(0).address() : null, ZonedDateTime.now());
         body.writeTrace(ByteBuffer.wrap(received.getBytes(StandardCharsets.UTF_8)));
         body.write(ByteBuffer.wrap(content));
