@@ -127,7 +127,7 @@ public final class ComposedMessage {
     }
 
     private static BodyPartBuilder textPart(String text, String subtype) throws IOException {
-        return BodyPartBuilder.create().setBody(crlf(text), subtype, StandardCharsets.UTF_8)
+        return BodyPartBuilder.create().setBody(LineEnds.crlf(text), subtype, StandardCharsets.UTF_8)
                 .setContentType("text/" + subtype, new NameValuePair("charset", "utf-8"))
                 .setContentTransferEncoding("quoted-printable");
     }
@@ -183,8 +183,4 @@ public final class ComposedMessage {
         return value;
     }
 
-    /** Line ends as CRLF whatever the caller used. */
-    private static String crlf(String text) {
-        return text.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
-    }
 }

@@ -212,8 +212,7 @@ public final class TextMessage {
 
     /** Every line ending as CRLF, and a CRLF at the end. */
     static String crlf(String text) {
-        String t = text.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
-        return t.isEmpty() || t.endsWith("\r\n") ? t : t + "\r\n";
+        return LineEnds.crlfTerminated(text);
     }
 
     private static boolean isAscii(String s) {

@@ -56,7 +56,7 @@ public final class NotifyMessage {
         String body = request.body() != null ? request.body()
                 : text + "\n\nFrom: " + about + "\nSubject: " + subject
                 + (original.first("date") == null ? "" : "\nDate: " + oneLine(original.first("date"))) + "\n";
-        body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        body = dev.tern.message.LineEnds.crlf(body);
         m.append("Content-Type: text/plain; charset=utf-8\r\n");
         m.append("Content-Transfer-Encoding: base64\r\n\r\n");
         m.append(Base64.getMimeEncoder(76, new byte[]{'\r', '\n'}).encodeToString(body.getBytes(StandardCharsets.UTF_8)))

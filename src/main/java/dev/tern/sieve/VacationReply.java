@@ -168,7 +168,7 @@ public final class VacationReply {
     }
 
     private static String crlf(String text) {
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        return dev.tern.message.LineEnds.crlf(text);
     }
 
     /** ASCII text whose lines fit SMTP's 998 octets: it goes as it is. */

@@ -9,6 +9,7 @@ import dev.tern.admin.http.ApiResponse;
 import dev.tern.admin.http.RouteGroup;
 import dev.tern.admin.http.RouteTable;
 import dev.tern.message.ComposedMessage;
+import dev.tern.message.LineEnds;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -136,12 +137,8 @@ public final class SendRoutes implements RouteGroup {
             throw ApiException.invalidField("message: NUL is not allowed in a message");
         }
         // Line ends as CRLF (JSON strings usually carry LF); a message must end with one.
-        String crlf = text.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
-        if (!crlf.endsWith("\r\n")) {
-            crlf += "\r\n";
-        }
         return sent(submitter.submit(login[0], login[1], r, sender, recipients,
-                crlf.getBytes(StandardCharsets.UTF_8), Boolean.TRUE.equals(m.requireTls())), null);
+                LineEnds.crlfTerminated(text).getBytes(StandardCharsets.UTF_8), Boolean.TRUE.equals(m.requireTls())), null);
     }
 
     private static ApiResponse sent(SubmitResult result, String messageId) {
