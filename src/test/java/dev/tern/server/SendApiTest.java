@@ -152,6 +152,10 @@ class SendApiTest {
         HttpResponse<String> outside = send(message.formatted("bob@example.test"));
         assertThat(outside.statusCode()).isEqualTo(422);
         assertThat(outside.body()).contains("553 5.7.1").contains("not in the scope of SMTP credential");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tern.port("admin") + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("counted as SMTP's refusals are")
+                .contains("tern_smtp_rejections_total{listener=\"http\",reason=\"sender_not_owned\",stage=\"mail\"} 1.0");
 
         // An account logs in too, as on port 587.
         HttpResponse<String> bob = post("/api/send", "bob@example.test", "bob-pw", message.formatted("bob@example.test"));

@@ -26,9 +26,13 @@ import java.util.concurrent.CompletableFuture;
  * recipient must be accepted, or nothing is queued.
  *
  * <p>Refusals arrive as a failed future holding the backend's {@link MailException}, with its
- * reply code and text, as a session would have answered them.
+ * reply code and text, as a session would have answered them, and are counted by the backend as
+ * a session's are, at the stage that refused.
  */
 public final class DirectSubmission {
+
+    /** Who refuses what this class checks itself (in logs and in the refusal metric). */
+    private static final String COMPONENT = "smtp";
 
     private final SmtpBackend backend;
     private final String listener;
@@ -69,20 +73,32 @@ public final class DirectSubmission {
                                             List<MailAddress> recipients, byte[] content, boolean eightBit,
                                             boolean smtpUtf8, boolean requireTls) {
         if (recipients.isEmpty()) {
-            return CompletableFuture.failedFuture(new MailException(554, "5.5.1", "No valid recipients", "api"));
+            return refused("rcpt", CompletableFuture.failedFuture(new MailException(554, "5.5.1", "No valid recipients",
+                    COMPONENT)));
         }
         if (recipients.size() > maxRecipients) {
-            return CompletableFuture.failedFuture(new MailException(552, "5.5.3",
-                    "Too many recipients: at most " + maxRecipients + " in one message", "api"));
+            return refused("rcpt", CompletableFuture.failedFuture(new MailException(552, "5.5.3",
+                    "Too many recipients: at most " + maxRecipients + " in one message", COMPONENT)));
         }
         if (content.length > maxMessageSize) {
-            return CompletableFuture.failedFuture(new MailException(552, "5.3.4",
-                    "Message size exceeds fixed limit of " + maxMessageSize + " bytes", "api"));
+            return refused("data", CompletableFuture.failedFuture(new MailException(552, "5.3.4",
+                    "Message size exceeds fixed limit of " + maxMessageSize + " bytes", COMPONENT)));
         }
-        return backend.checkSender(listener, client, sender)
-                .thenCompose(v -> accept(client, sender, recipients, 0, new ArrayList<>()))
-                .thenCompose(accepted -> store(client, address, tls, sender, accepted, content, eightBit, smtpUtf8,
-                        requireTls));
+        return refused("mail", backend.checkSender(listener, client, sender))
+                .thenCompose(v -> refused("rcpt", accept(client, sender, recipients, 0, new ArrayList<>())))
+                .thenCompose(accepted -> refused("data", store(client, address, tls, sender, accepted, content, eightBit,
+                        smtpUtf8, requireTls)));
+    }
+
+    /** Counts a refusal of {@code step} at {@code stage}, as a session counts its refusals. */
+    private <T> CompletableFuture<T> refused(String stage, CompletableFuture<T> step) {
+        return step.whenComplete((v, e) -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            if (cause instanceof MailException m) {
+                backend.refused(listener, stage, m.code(), m.enhancedCode(), m.component());
+            }
+        });
     }
 
     private CompletableFuture<List<Recipient>> accept(ClientInfo client, MailAddress sender, List<MailAddress> recipients,
@@ -118,7 +134,7 @@ public final class DirectSubmission {
         if (refusal != null) {
             body.abort();
             return CompletableFuture.failedFuture(new MailException(refusal.code(), refusal.enhancedCode(),
-                    String.join(" ", refusal.lines()), "api"));
+                    String.join(" ", refusal.lines()), COMPONENT));
         }
         return body.verdict().thenCompose(v -> {
             Envelope envelope = body.envelope(new Envelope(sender, recipients, eightBit ? "8BITMIME" : "7BIT",
