@@ -134,6 +134,10 @@ class SendApiTest {
         assertThat(m.getHeader("To")[0]).isEqualTo("someone@elsewhere.test");
         assertThat(m.getMessageID()).as("added, as submission does").isNotNull();
         assertThat(m.getContent().toString()).isEqualTo("line one\r\nline two\r\n");
+        HttpResponse<String> missing = post("/api/send/raw", app.credential().name(), app.secret(), """
+                {"from": "noreply@example.test", "to": ["bob@example.test"], "message": null}""");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("message");
     }
 
     @Test
@@ -171,6 +175,9 @@ class SendApiTest {
                 .statusCode()).isEqualTo(400);
         assertThat(send("""
                 {"from": "noreply@example.test", "to": [], "text": "t"}""").body()).contains("554 5.5.1");
+        assertThat(send("""
+                {"from": "noreply@example.test", "to": ["bob@example.test"], "text": "t", "attachments": [{"filename": "a", "content": null}]}""")
+                .body()).contains("attachments[0].content");
         String many = String.join(", ", java.util.stream.IntStream.range(0, 101)
                 .mapToObj(i -> "\"bob+" + i + "@example.test\"").toList());
         HttpResponse<String> tooMany = send("""
