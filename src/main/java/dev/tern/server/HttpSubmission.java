@@ -57,10 +57,8 @@ final class HttpSubmission implements SendRoutes.Submitter {
         // As for the console's login: a loopback client's traffic never leaves the host.
         AuthContext context = new AuthContext(client, request.secure() || client.isLoopbackAddress(), "smtp", hostname);
         if (!authenticator.passwordsAllowed(context)) {
+            // Also what keeps a REQUIRETLS message from having crossed a network in the clear.
             throw new ApiException(403, "tls_required", "send the password over HTTPS: this listener is not TLS");
-        }
-        if (requireTls && !request.secure() && !client.isLoopbackAddress()) {
-            throw ApiException.invalidField("require_tls: the request itself did not come over TLS");
         }
         AuthenticatedUser who = login(user, password, context);
         if (who == null) {
@@ -112,8 +110,9 @@ final class HttpSubmission implements SendRoutes.Submitter {
     /** The user, or null when the name or the password is wrong; throws for a locked-out client. */
     private AuthenticatedUser login(String user, String password, AuthContext context) {
         SaslStart start = authenticator.start("PLAIN", context);
-        if (start instanceof SaslStart.Refused refused) {
-            throw new ApiException(429, "too_many_attempts", "logins refused for now: " + refused.reason());
+        if (start instanceof SaslStart.Refused) {
+            // The only refusal left after the TLS check: too many recent failures.
+            throw new ApiException(429, "too_many_attempts", "too many failed logins; try again later");
         }
         SaslExchange exchange = ((SaslStart.Started) start).exchange();
         try {

@@ -50,6 +50,9 @@ class SendApiTest {
         tern = new RunningServer(dir, """
                 [smtp]
                 max_recipients = 100
+                [auth]
+                lockout_failures = 3
+                max_failure_delay = "50ms"
                 [delivery.smarthost]
                 host = "127.0.0.1"
                 port = %d
@@ -196,6 +199,18 @@ class SendApiTest {
         only("bob@example.test");   // the bounce
         assertThat(tern.content(tern.inbox("bob@example.test").get(0))).contains("Status: 5.7.30")
                 .contains("carol@remote.test");
+    }
+
+    @Test
+    void failedLoginsLockOutAsSmtpsDo() throws Exception {
+        String message = """
+                {"from": "noreply@example.test", "to": ["bob@example.test"], "subject": "s", "text": "t"}""";
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("/api/send", app.credential().name(), "guess " + i, message).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> locked = post("/api/send", app.credential().name(), app.secret(), message);
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.body()).contains("too many failed logins");
     }
 
     @Test
