@@ -89,7 +89,7 @@ final class HttpSubmission implements SendRoutes.Submitter {
                 to.stream().map(a -> "<" + a + ">").toList());
         try {
             String queueId = submission.submit(info, client, request.secure() ? "TLS" : null, from, to, content,
-                    eightBit, utf8, requireTls).join().queueId();
+                    eightBit, utf8, requireTls).join();
             log.info("{}: client={} (http, user {}) {} size={} result=queued", queueId, info.address(), who.address(),
                     described, content.length);
             return new SendRoutes.SubmitResult(queueId, null);

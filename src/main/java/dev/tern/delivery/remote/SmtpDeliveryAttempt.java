@@ -140,7 +140,7 @@ final class SmtpDeliveryAttempt {
             if (withoutRequireTls == targets.size() && !targets.isEmpty()) {
                 // RFC 8689: every host was reached over verified TLS, and none takes REQUIRETLS.
                 return CompletableFuture.completedFuture(all(RecipientOutcome.Kind.FAILED, "5.7.30",
-                        lastFailure.getMessage().replaceFirst("^5\\.7\\.30 ", ""), relay));
+                        lastFailure.getMessage().replaceFirst("^5\\.7\\.30 ", ""), targets.get(index - 1).hostName()));
             }
             return CompletableFuture.completedFuture(deferAll(lastFailure));
         }

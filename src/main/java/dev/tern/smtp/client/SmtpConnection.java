@@ -153,6 +153,9 @@ public final class SmtpConnection implements AutoCloseable {
         }).thenCompose(session -> ehlo());
     }
 
+    /** What {@link #envelope} says a server lacks when a REQUIRETLS message cannot go to it. */
+    public static final String REQUIRETLS_MISSING = "REQUIRETLS (RFC 8689) over TLS";
+
     /**
      * AUTH (RFC 4954) with one SASL mechanism. The initial response goes on the AUTH line when the
      * mechanism has one and the line stays within 512 octets; otherwise after the first empty 334.
@@ -172,9 +175,6 @@ public final class SmtpConnection implements AutoCloseable {
      * Parameters the server did not announce are left out (SIZE, DSN's); those the message cannot
      * do without (SMTPUTF8, 8BITMIME, BINARYMIME, REQUIRETLS over TLS) fail the step with kind UNSUPPORTED before anything is sent.
      */
-    /** What {@link #envelope} says a server lacks when a REQUIRETLS message cannot go to it. */
-    public static final String REQUIRETLS_MISSING = "REQUIRETLS (RFC 8689) over TLS";
-
     public CompletableFuture<EnvelopeResult> envelope(MailFrom from, List<RcptTo> recipients) {
         if (recipients.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a transaction needs at least one recipient"));

@@ -56,10 +56,6 @@ public final class DirectSubmission {
         this.hideClient = hideClient;
     }
 
-    /** What was queued: its queue id. */
-    public record Queued(String queueId) {
-    }
-
     /**
      * @param client     who hands it over, authenticated ({@link ClientInfo#authUser()} set)
      * @param address    the client's address, for the {@code Received:} field
@@ -68,8 +64,9 @@ public final class DirectSubmission {
      * @param eightBit   the content has 8-bit octets (BODY=8BITMIME)
      * @param smtpUtf8   addresses or header fields in UTF-8 (RFC 6531)
      * @param requireTls RFC 8689 REQUIRETLS for the message's way onward
+     * @return the queue id, once the message is queued
      */
-    public CompletableFuture<Queued> submit(ClientInfo client, InetAddress address, String tls, MailAddress sender,
+    public CompletableFuture<String> submit(ClientInfo client, InetAddress address, String tls, MailAddress sender,
                                             List<MailAddress> recipients, byte[] content, boolean eightBit,
                                             boolean smtpUtf8, boolean requireTls) {
         if (recipients.isEmpty()) {
@@ -112,7 +109,7 @@ public final class DirectSubmission {
         });
     }
 
-    private CompletableFuture<Queued> store(ClientInfo client, InetAddress address, String tls, MailAddress sender,
+    private CompletableFuture<String> store(ClientInfo client, InetAddress address, String tls, MailAddress sender,
                                             List<Recipient> recipients, byte[] content, boolean eightBit,
                                             boolean smtpUtf8, boolean requireTls) {
         String queueId = backend.newQueueId();
@@ -141,10 +138,10 @@ public final class DirectSubmission {
                     smtpUtf8, null, null, client, Instant.now(), body.reception(), requireTls));
             if (body.discarded() || envelope.recipients().isEmpty()) {
                 body.abort();
-                return CompletableFuture.completedFuture(new Queued(queueId));
+                return CompletableFuture.completedFuture(queueId);
             }
-            return backend.enqueue(queueId, envelope, body.sink()).thenApply(q -> new Queued(queueId));
-        }).whenComplete((q, e) -> {
+            return backend.enqueue(queueId, envelope, body.sink()).thenApply(queued -> queueId);
+        }).whenComplete((id, e) -> {
             if (e != null) {
                 body.abort();
             }

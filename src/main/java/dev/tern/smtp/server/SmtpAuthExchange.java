@@ -33,7 +33,7 @@ final class SmtpAuthExchange extends SaslConversation {
 
     /**
      * @param reply         sends a reply that ends the exchange (counted by the session's error limit)
-     * @param authenticated told of the authenticated user before the 235 reply is sent
+     * @param authenticated told of the authenticated user and the mechanism before the 235 reply is sent
      */
     SmtpAuthExchange(SmtpSettings settings, SessionIo io, String client, Consumer<SmtpReply> reply,
                      BiConsumer<AuthenticatedUser, String> authenticated) {
