@@ -86,7 +86,7 @@ final class HttpSubmission implements SendRoutes.Submitter {
         ClientInfo info = new ClientInfo(IpAddresses.format(client), null, "api", request.secure() ? "HTTPSA" : "HTTPA",
                 LISTENER, who.address(), who.senderScope());
         String described = "from=<" + (from == null ? "" : from) + "> to=" + String.join(",",
-                to.stream().map(a -> "<" + a + ">").toList());
+                to.stream().map(a -> "<" + a + ">").toList()) + (requireTls ? " requiretls=yes" : "");
         try {
             String queueId = submission.submit(info, client, request.secure() ? "TLS" : null, from, to, content,
                     eightBit, utf8, requireTls).join();

@@ -95,6 +95,41 @@ class RequireTlsDeliveryTest {
     }
 
     @Test
+    void anAliasForwardsItWithTheRequirement() throws Exception {
+        dns.signed("b.test");
+        a = startA("");
+        a.services().directory().addAlias("fwd@a.test", java.util.List.of("bob@b.test"));
+        try (ScriptedSmtpServer mx = mx(pki.serverContext("mx.b.test"), true)) {
+            a.submitRequiringTls("carol@c.test", BODY, "fwd@a.test");
+            a.submit("carol@c.test", BODY, "fwd@a.test");
+            await().atMost(WAIT).until(() -> mx.messages().size() == 2);
+            assertThat(mx.commands().stream().filter(c -> c.startsWith("MAIL")).toList())
+                    .hasSize(2).filteredOn(c -> c.endsWith(" REQUIRETLS")).hasSize(1);
+        }
+    }
+
+    /** RFC 8689 §5: a non-delivery report of such a message is sent with REQUIRETLS itself. */
+    @Test
+    void theBounceToARemoteSenderLeavesWithTheRequirement() throws Exception {
+        dns.signed("b.test");
+        a = startA("");
+        ScriptedSmtpServer.Options o = new ScriptedSmtpServer.Options();
+        o.bind = "127.0.0.3";
+        o.port = port;
+        o.startTls = pki.serverContext("mx.b.test");
+        o.requireTls = true;
+        o.refusedRecipients = java.util.Set.of("nobody@b.test");
+        try (ScriptedSmtpServer mx = new ScriptedSmtpServer(o)) {
+            a.submitRequiringTls("carol@b.test", BODY, "nobody@b.test");
+            await().atMost(WAIT).until(() -> mx.messages().size() == 1);
+            assertThat(mx.commands()).anyMatch(c -> c.equals("MAIL FROM:<> REQUIRETLS")
+                    || c.startsWith("MAIL FROM:<> ") && c.endsWith(" REQUIRETLS"));
+            assertThat(mx.messages().get(0)).contains("Status: 5.1.1").contains("Subject: the secret plans")
+                    .doesNotContain("must not travel");
+        }
+    }
+
+    @Test
     void aServerThatDoesNotOfferItGetsNothingAndTheSenderGetsTheHeadersBack() throws Exception {
         dns.signed("b.test");
         a = startA("");

@@ -2,6 +2,7 @@ package dev.tern.server;
 
 import dev.tern.store.Rows;
 import dev.tern.testing.InProcessCli;
+import dev.tern.testing.LogLines;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import dev.tern.testing.TestCertificates;
@@ -74,37 +75,43 @@ class RequireTlsReceptionTest {
 
     @Test
     void offeredAndTakenOnlyOverTlsAndKeptWithTheMessage() throws Exception {
-        python("""
-                import smtplib, ssl, sys
-                ctx = ssl.create_default_context(cafile=sys.argv[3])
-                ctx.check_hostname = False
-                msg = 'From: alice@example.test\\r\\nSubject: %s\\r\\n\\r\\nconfidential body\\r\\n'
-                with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='py.example') as s:
-                    s.ehlo()
-                    assert not s.has_extn('requiretls'), s.esmtp_features
-                    code, text = s.mail('carol@remote.test', ['REQUIRETLS'])
-                    assert code == 530 and text.startswith(b'5.7.10'), (code, text)
-                    s.starttls(context=ctx)
-                    s.ehlo()
-                    assert s.has_extn('requiretls'), s.esmtp_features
-                    code, text = s.mail('carol@remote.test', ['REQUIRETLS=YES'])
-                    assert code == 501, (code, text)
-                    s.sendmail('carol@remote.test', ['alice@example.test'], msg % 'inbound', mail_options=['REQUIRETLS'])
-                with smtplib.SMTP('127.0.0.1', int(sys.argv[2]), local_hostname='py.example') as s:
-                    s.starttls(context=ctx)
-                    s.login('alice@example.test', 'alice-pw')
-                    s.sendmail('alice@example.test', ['bob@remote.test'], msg % 'required', mail_options=['REQUIRETLS'])
-                    s.sendmail('alice@example.test', ['dave@remote.test'], msg % 'ordinary')
-                """);
+        try (LogLines log = LogLines.of("dev.tern.smtp")) {
+            python("""
+                    import smtplib, ssl, sys
+                    ctx = ssl.create_default_context(cafile=sys.argv[3])
+                    ctx.check_hostname = False
+                    msg = 'From: alice@example.test\\r\\nSubject: %s\\r\\n\\r\\nconfidential body\\r\\n'
+                    with smtplib.SMTP('127.0.0.1', int(sys.argv[1]), local_hostname='py.example') as s:
+                        s.ehlo()
+                        assert not s.has_extn('requiretls'), s.esmtp_features
+                        code, text = s.mail('carol@remote.test', ['REQUIRETLS'])
+                        assert code == 530 and text.startswith(b'5.7.10'), (code, text)
+                        s.starttls(context=ctx)
+                        s.ehlo()
+                        assert s.has_extn('requiretls'), s.esmtp_features
+                        code, text = s.mail('carol@remote.test', ['REQUIRETLS=YES'])
+                        assert code == 501, (code, text)
+                        s.sendmail('carol@remote.test', ['alice@example.test'], msg % 'inbound', mail_options=['REQUIRETLS'])
+                    with smtplib.SMTP('127.0.0.1', int(sys.argv[2]), local_hostname='py.example') as s:
+                        s.starttls(context=ctx)
+                        s.login('alice@example.test', 'alice-pw')
+                        s.sendmail('alice@example.test', ['bob@remote.test'], msg % 'required', mail_options=['REQUIRETLS'])
+                        s.sendmail('alice@example.test', ['dave@remote.test'], msg % 'ordinary')
+                    """);
 
-        // The message from port 25 is delivered as any other; the submitted ones wait, the one
-        // that asked for REQUIRETLS with it.
-        await().atMost(Duration.ofSeconds(20)).until(() -> tern.inbox("alice@example.test").size() == 1);
-        assertThat(queuedFor("bob@remote.test").requireTls()).isTrue();
-        assertThat(queuedFor("dave@remote.test").requireTls()).isFalse();
-        String id = queuedFor("bob@remote.test").id();
-        assertThat(InProcessCli.run(dir.resolve("tern.toml"), null, "queue", "show", id).out())
-                .contains("requiretls:  yes");
+            // The message from port 25 is delivered as any other; the submitted ones wait, the one
+            // that asked for REQUIRETLS with it.
+            await().atMost(Duration.ofSeconds(20)).until(() -> tern.inbox("alice@example.test").size() == 1);
+            assertThat(queuedFor("bob@remote.test").requireTls()).isTrue();
+            assertThat(queuedFor("dave@remote.test").requireTls()).isFalse();
+            String id = queuedFor("bob@remote.test").id();
+            assertThat(InProcessCli.run(dir.resolve("tern.toml"), null, "queue", "show", id).out())
+                    .contains("requiretls:  yes");
+            // The transaction's log line says so; the ordinary message's does not.
+            assertThat(log.messages()).filteredOn(l -> l.contains("result=queued"))
+                    .anyMatch(l -> l.startsWith(id + ": ") && l.contains("to=<bob@remote.test> requiretls=yes"))
+                    .anyMatch(l -> l.contains("to=<dave@remote.test> size="));
+        }
     }
 
     @Test

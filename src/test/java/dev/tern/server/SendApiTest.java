@@ -4,6 +4,7 @@ import dev.tern.credentials.CredentialRequest;
 import dev.tern.credentials.NewSmtpCredential;
 import dev.tern.credentials.SendRate;
 import dev.tern.store.Rows;
+import dev.tern.testing.LogLines;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.RunningServer;
 import jakarta.mail.Multipart;
@@ -192,10 +193,14 @@ class SendApiTest {
     /** The smarthost here has no TLS, so a message that asks for REQUIRETLS comes back at once. */
     @Test
     void requireTlsIsKeptWithTheMessage() throws Exception {
-        HttpResponse<String> r = post("/api/send", "bob@example.test", "bob-pw", """
-                {"from": "bob@example.test", "to": ["carol@remote.test"], "subject": "secret", "text": "t",
-                 "require_tls": true}""");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        try (LogLines log = LogLines.of("dev.tern.smtp")) {
+            HttpResponse<String> r = post("/api/send", "bob@example.test", "bob-pw", """
+                    {"from": "bob@example.test", "to": ["carol@remote.test"], "subject": "secret", "text": "t",
+                     "require_tls": true}""");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(log.messages()).anyMatch(l -> l.contains("(http, user bob@example.test)")
+                    && l.contains("to=<carol@remote.test> requiretls=yes size="));
+        }
         only("bob@example.test");   // the bounce
         assertThat(tern.content(tern.inbox("bob@example.test").get(0))).contains("Status: 5.7.30")
                 .contains("carol@remote.test");

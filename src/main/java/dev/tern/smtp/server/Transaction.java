@@ -102,7 +102,7 @@ final class Transaction {
         return body == null ? given : body.envelope(given);
     }
 
-    /** {@code from=<a@b> to=<c@d>,<e@f>} for the log line. */
+    /** {@code from=<a@b> to=<c@d>,<e@f>} for the log line, then {@code requiretls=yes} when MAIL asked for it. */
     String describe() {
         StringBuilder sb = new StringBuilder("from=<");
         sb.append(mail.sender() == null ? "" : mail.sender()).append("> to=");
@@ -113,6 +113,9 @@ final class Transaction {
         for (MailAddress a : recipients.keySet()) {
             sb.append(sep).append('<').append(a).append('>');
             sep = ",";
+        }
+        if (mail.requireTls()) {
+            sb.append(" requiretls=yes");
         }
         return sb.toString();
     }
