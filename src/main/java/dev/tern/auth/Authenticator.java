@@ -106,7 +106,7 @@ public final class Authenticator implements SaslAuthenticator {
         if (password && !passwordsAllowed(context)) {
             return new SaslStart.Refused(SaslStart.Reason.ENCRYPTION_REQUIRED);
         }
-        CredentialLookup logins = "smtp".equals(context.protocol()) ? smtpLookup : lookup;
+        CredentialLookup logins = context.sendsMail() ? smtpLookup : lookup;
         SaslExchange exchange = switch (name) {
             case GSSAPI -> new GssapiExchange(kerberos, logins, context);
             case SCRAM_SHA_256 -> new ScramSha256Exchange(logins);

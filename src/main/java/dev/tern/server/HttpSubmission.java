@@ -55,7 +55,7 @@ final class HttpSubmission implements SendRoutes.Submitter {
                                           List<String> recipients, byte[] content, boolean requireTls) {
         InetAddress client = request.client().getAddress();
         // As for the console's login: a loopback client's traffic never leaves the host.
-        AuthContext context = new AuthContext(client, request.secure() || client.isLoopbackAddress(), "smtp", hostname);
+        AuthContext context = new AuthContext(client, request.secure() || client.isLoopbackAddress(), "http", hostname);
         if (!authenticator.passwordsAllowed(context)) {
             // Also what keeps a REQUIRETLS message from having crossed a network in the clear.
             throw new ApiException(403, "tls_required", "send the password over HTTPS: this listener is not TLS");

@@ -210,12 +210,20 @@ class SendApiTest {
     void failedLoginsLockOutAsSmtpsDo() throws Exception {
         String message = """
                 {"from": "noreply@example.test", "to": ["bob@example.test"], "subject": "s", "text": "t"}""";
-        for (int i = 0; i < 3; i++) {
-            assertThat(post("/api/send", app.credential().name(), "guess " + i, message).statusCode()).isEqualTo(401);
+        try (LogLines log = LogLines.of("dev.tern.auth")) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(post("/api/send", app.credential().name(), "guess " + i, message).statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(log.messages()).contains("auth failed: client=127.0.0.1 user=" + app.credential().name()
+                    + " mechanism=PLAIN protocol=http reason=bad-credentials");
         }
         HttpResponse<String> locked = post("/api/send", app.credential().name(), app.secret(), message);
         assertThat(locked.statusCode()).isEqualTo(429);
         assertThat(locked.body()).contains("too many failed logins");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tern.port("admin") + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("tern_auth_failures_total{protocol=\"http\"}");
     }
 
     @Test
