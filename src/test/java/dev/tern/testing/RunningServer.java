@@ -55,10 +55,6 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * A server for a client program's test: its files in {@code home} (made if missing), the
-     * listeners given, and one account, {@code address} with {@code password}, in its domain.
-     */
-    /**
      * A server with only the IMAP listener (STARTTLS, plaintext LOGIN allowed: the tests' clients
      * are on loopback) and these accounts, all with {@code password}, their domains added.
      */
@@ -75,6 +71,10 @@ public final class RunningServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A server for a client program's test: its files in {@code home} (made if missing), the
+     * listeners given, and one account, {@code address} with {@code password}, in its domain.
+     */
     public static RunningServer withAccount(Path home, String listeners, String address, String password) {
         try {
             java.nio.file.Files.createDirectories(home);
