@@ -490,7 +490,7 @@ public final class Directory {
 
     /** A send-as pattern in its stored form: an address lookup key, or {@code @} and an A-label domain. */
     static String sendAsPattern(String pattern) {
-        String p = pattern.trim();
+        String p = pattern.strip();
         if (p.startsWith("@")) {
             return "@" + domainKey(p.substring(1));
         }
@@ -715,7 +715,7 @@ public final class Directory {
 
     private static MailAddress parse(String address) {
         try {
-            return MailAddress.parse(address.trim());
+            return MailAddress.parse(address.strip());
         } catch (IllegalArgumentException e) {
             throw new DirectoryException("\"" + address + "\" is not a valid address: " + e.getMessage());
         }
@@ -727,9 +727,14 @@ public final class Directory {
      * @throws DirectoryException when it is not a valid domain name
      */
     public static String domainKey(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
+        // strip(), not trim(): trim() also drops control characters such as NUL, which would
+        // turn "\0evil.test" into a name that was never given.
+        String n = name.strip().toLowerCase(Locale.ROOT);
         if (n.endsWith(".")) {
             n = n.substring(0, n.length() - 1);
+        }
+        if (n.isEmpty()) {
+            throw new DirectoryException("a domain name is needed");
         }
         try {
             MailAddress.parse("x@" + n);

@@ -238,6 +238,11 @@ class DirectoryTest {
         assertThatThrownBy(() -> directory.addUser("carol@other.test", "x")).hasMessageContaining("no such domain: other.test");
         assertThatThrownBy(() -> directory.addUser("alice@example.test", "x")).hasMessageContaining("already exists");
         assertThatThrownBy(() -> directory.addUser("not an address", "x")).hasMessageContaining("not a valid address");
+        assertThatThrownBy(() -> directory.addDomain("\0evil.test")).hasMessageContaining("not a valid domain name");
+        assertThatThrownBy(() -> directory.addDomain(" \u0001 ")).hasMessageContaining("not a valid domain name");
+        assertThatThrownBy(() -> directory.addDomain(" . ")).hasMessage("a domain name is needed");
+        assertThat(directory.domains()).extracting(d -> d.name()).doesNotContain("evil.test");
+        assertThatThrownBy(() -> directory.addUser("\0carol@example.test", "x")).hasMessageContaining("not a valid address");
         // Other spellings of example.test that IDNA2003 would map onto it are not names at all.
         assertThatThrownBy(() -> directory.addDomain("\uFF45xample.test")).hasMessageContaining("not a valid domain name")
                 .hasMessageContaining("U+FF45");

@@ -27,7 +27,7 @@ final class Tenancy {
     /** An address; 400 when it is not one. */
     static MailAddress address(String text) {
         try {
-            return MailAddress.parse(text.trim());
+            return MailAddress.parse(text.strip());
         } catch (IllegalArgumentException e) {
             throw new DirectoryException("\"" + text + "\" is not a valid address: " + e.getMessage());
         }
