@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, InitCommand.class, DomainCommand.class, UserCommand.class,
                 AliasCommand.class, SieveCommand.class, CredentialCommand.class, QueueCommand.class, TraceCommand.class, MailboxCommand.class,
                 SendCommand.class, SuppressionCommand.class, AccessCommand.class,
-                AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, BackupCommand.class, CheckCommand.class})
+                AdminUserCommand.class, WebhookCommand.class, MigrateCommand.class, BackupCommand.class, CheckCommand.class,
+                ConfigCommand.class})
 public final class TernCommand {
 
     public static void main(String[] args) {

@@ -128,7 +128,7 @@ public record CheckSettings(ClientNetworks exempt, String authservId, Duration g
     }
 
     static <E extends Enum<E>> E choice(ConfigNode n, String key, Class<E> type, E fallback) {
-        String v = n.string(key, null);
+        String v = n.string(key, fallback == null ? null : fallback.name().toLowerCase(java.util.Locale.ROOT));
         if (v == null) {
             return fallback;
         }

@@ -28,25 +28,42 @@ public final class ConfigLoader {
     }
 
     public static TernConfig load(Path file) {
-        String text;
+        return parse(file, text(file));
+    }
+
+    public static TernConfig parse(Path file, String text) {
+        return read(file, text).config();
+    }
+
+    /**
+     * Every setting of the file that the server reads, with the value it takes (the file's, or the
+     * default), in the order the server reads them; after the same checks as {@link #load}.
+     */
+    public static List<ConfigSetting> settings(Path file) {
+        return read(file, text(file)).settings();
+    }
+
+    private static String text(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file (create one with `bin/tern init`)");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read: " + e.getMessage());
         }
-        return parse(file, text);
     }
 
-    public static TernConfig parse(Path file, String text) {
+    private record Read(TernConfig config, List<ConfigSetting> settings) {
+    }
+
+    private static Read read(Path file, String text) {
         JsonNode root;
         try {
             root = new TomlMapper().readTree(text);
         } catch (IOException e) {
             throw new ConfigException(file + ": not valid TOML: " + firstLine(e.getMessage()));
         }
-        ConfigNode top = new ConfigNode(root, "");
+        ConfigNode top = new ConfigNode(root);
         Path base = file.toAbsolutePath().getParent();
 
         String hostname = top.string("hostname", defaultHostname());
@@ -126,9 +143,10 @@ public final class ConfigLoader {
         }
 
         top.rejectUnknownKeys();
-        return new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace, auth,
-                submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin, tracking,
-                webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp, sieve, milter);
+        return new Read(new TernConfig(file, hostname, dataDir, listeners, smtp, relayFrom, postmaster, delimiter, trace,
+                auth, submission, tls, outbound, dns, pop3, imap, managesieve, checks, rateLimits, greylisting, admin,
+                tracking, webhooks, store, proxyProtocol, mtaSts, acme, suppression, retention, quota, lmtp, sieve, milter),
+                top.settings());
     }
 
     private static String defaultHostname() {

@@ -8,14 +8,17 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One TOML table while it is being read: typed getters that name the full key in every error,
- * and a record of which keys were read so that misspelt keys are reported instead of ignored.
+ * a record of which keys were read so that misspelt keys are reported instead of ignored, and of
+ * the value each one took, the file's or the default, for {@code bin/tern config}.
  */
 final class ConfigNode {
 
@@ -24,12 +27,45 @@ final class ConfigNode {
 
     private final JsonNode node;
     private final String path;
+    private final List<String> table;
     private final Set<String> read = new HashSet<>();
     private final List<ConfigNode> children = new ArrayList<>();
+    /** Every setting read so far in the whole file, by dotted key, in the order read; shared by all tables. */
+    private final Map<String, ConfigSetting> settings;
 
-    ConfigNode(JsonNode node, String path) {
+    /** The top of a file. */
+    ConfigNode(JsonNode node) {
+        this(node, "", List.of(), new LinkedHashMap<>());
+    }
+
+    private ConfigNode(JsonNode node, String path, List<String> table, Map<String, ConfigSetting> settings) {
         this.node = node;
         this.path = path;
+        this.table = table;
+        this.settings = settings;
+    }
+
+    /** The settings read so far, in the order read. */
+    List<ConfigSetting> settings() {
+        return List.copyOf(settings.values());
+    }
+
+    /** Notes the value {@code name} took ({@code value}: the file's, or the default when the file has none). */
+    private <T> T noted(String name, T value) {
+        JsonNode v = node.get(name);
+        String shown = v != null ? TomlText.of(v) : TomlText.ofDefault(value);
+        if (shown != null && secret(name)) {
+            shown = "\"********\"";
+        }
+        ConfigSetting setting = new ConfigSetting(table, name, shown, v != null);
+        settings.putIfAbsent(setting.dottedKey(), setting);
+        return value;
+    }
+
+    /** Passwords and secret keys are never shown; the files that hold them ({@code password_file}) are. */
+    private static boolean secret(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return (n.contains("password") || n.contains("secret")) && !n.endsWith("_file");
     }
 
     String key(String name) {
@@ -46,7 +82,10 @@ final class ConfigNode {
         if (child != null && !child.isObject()) {
             throw new ConfigException(key(name) + ": expected a table like [" + key(name) + "]");
         }
-        ConfigNode c = new ConfigNode(child == null ? JsonNodeFactory.instance.objectNode() : child, key(name));
+        List<String> childTable = new ArrayList<>(table);
+        childTable.add(name);
+        ConfigNode c = new ConfigNode(child == null ? JsonNodeFactory.instance.objectNode() : child, key(name),
+                List.copyOf(childTable), settings);
         children.add(c);
         return c;
     }
@@ -55,36 +94,36 @@ final class ConfigNode {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         if (!v.isTextual()) {
             throw new ConfigException(key(name) + ": expected a string in quotes, got " + v);
         }
-        return v.asText();
+        return noted(name, v.asText());
     }
 
     boolean bool(String name, boolean fallback) {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         if (!v.isBoolean()) {
             throw new ConfigException(key(name) + ": expected true or false, got " + v);
         }
-        return v.asBoolean();
+        return noted(name, v.asBoolean());
     }
 
     int positiveInt(String name, int fallback) {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         if (!v.isIntegralNumber() || v.asLong() <= 0 || v.asLong() > Integer.MAX_VALUE) {
             throw new ConfigException(key(name) + ": expected a positive whole number, got " + v);
         }
-        return v.asInt();
+        return noted(name, v.asInt());
     }
 
     /** A size: a number of bytes, or a string such as "25MB", "512KiB", "1G". */
@@ -92,12 +131,12 @@ final class ConfigNode {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         if (v.isIntegralNumber() && v.asLong() > 0) {
-            return v.asLong();
+            return noted(name, v.asLong());
         }
-        return parsedSize(name, v);
+        return noted(name, parsedSize(name, v));
     }
 
     /** A size that may be zero ({@code 0} or {@code "0"}), for a reserve that can be turned off. */
@@ -105,7 +144,7 @@ final class ConfigNode {
         JsonNode v = node.get(name);
         if (v != null && (v.isIntegralNumber() && v.asLong() == 0 || v.isTextual() && v.asText().trim().equals("0"))) {
             read.add(name);
-            return 0;
+            return noted(name, 0L);
         }
         return size(name, fallback);
     }
@@ -142,13 +181,13 @@ final class ConfigNode {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         Duration d = v.isTextual() ? parseDuration(v.asText()) : null;
         if (d == null) {
             throw new ConfigException(key(name) + ": expected a duration such as \"300s\", \"5m\" or \"1h\", got " + v);
         }
-        return d;
+        return noted(name, d);
     }
 
     /** {@code "300ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "5d"}, {@code "0"}; null when the text is none of these. */
@@ -174,10 +213,10 @@ final class ConfigNode {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return List.of();
+            return noted(name, List.of());
         }
         if (v.isTextual()) {
-            return List.of(v.asText());
+            return noted(name, List.of(v.asText()));
         }
         if (!v.isArray()) {
             throw new ConfigException(key(name) + ": expected a list of strings like [\"a\", \"b\"], got " + v);
@@ -189,7 +228,7 @@ final class ConfigNode {
             }
             out.add(e.asText());
         }
-        return out;
+        return noted(name, out);
     }
 
     /**
@@ -200,7 +239,7 @@ final class ConfigNode {
         read.add(name);
         JsonNode v = node.get(name);
         if (v == null) {
-            return fallback;
+            return noted(name, fallback);
         }
         if (!v.isArray()) {
             throw new ConfigException(key(name) + ": expected a list of percentages like [90, 100], got " + v);
@@ -215,7 +254,7 @@ final class ConfigNode {
             }
             out.add(e.asInt());
         }
-        return List.copyOf(out);
+        return noted(name, List.copyOf(out));
     }
 
     Set<String> presentKeys() {

@@ -45,10 +45,7 @@ public record RateLimitSettings(Rate connectionsPerIp, Rate messagesPerIp, Rate 
     }
 
     private static Rate rate(ConfigNode n, String key, Rate fallback) {
-        String v = n.string(key, null);
-        if (v == null) {
-            return fallback;
-        }
+        String v = n.string(key, fallback == null ? "off" : fallback.count() + "/" + TomlText.duration(fallback.window()));
         if (v.equalsIgnoreCase("off") || v.isBlank()) {
             return null;
         }

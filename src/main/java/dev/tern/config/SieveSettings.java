@@ -16,7 +16,7 @@ public record SieveSettings(Path globalDir) {
     }
 
     static SieveSettings read(ConfigNode n, Path base, Path dataDir) {
-        String dir = n.string("global_dir", null);
-        return dir == null ? defaults(dataDir) : new SieveSettings(base.resolve(dir).normalize());
+        String dir = n.string("global_dir", defaults(dataDir).globalDir().toString());
+        return new SieveSettings(base.resolve(dir).normalize());
     }
 }
