@@ -25,6 +25,10 @@ final class ConfigNode {
     private static final Pattern SIZE = Sizes.SIZE;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
+    private static final Pattern URL_USER_PASSWORD = Pattern.compile("(://[^/:@\\s\"]*:)[^/@\\s\"]*@");
+    private static final Pattern URL_PASSWORD = Pattern.compile("((?:[?&;]|\\b)password=)[^&;\\s\"]*",
+            Pattern.CASE_INSENSITIVE);
+
     private final JsonNode node;
     private final String path;
     private final List<String> table;
@@ -56,6 +60,10 @@ final class ConfigNode {
         String shown = v != null ? TomlText.of(v) : TomlText.ofDefault(value);
         if (shown != null && secret(name)) {
             shown = "\"********\"";
+        } else if (shown != null) {
+            // A database or service URL may carry a password: user:PASSWORD@host, or ?password=…
+            shown = URL_PASSWORD.matcher(URL_USER_PASSWORD.matcher(shown).replaceAll("$1********@"))
+                    .replaceAll("$1********");
         }
         ConfigSetting setting = new ConfigSetting(table, name, shown, v != null);
         settings.putIfAbsent(setting.dottedKey(), setting);

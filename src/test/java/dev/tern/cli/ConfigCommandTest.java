@@ -50,7 +50,11 @@ class ConfigCommandTest {
 
     @Test
     void everySettingWithTheFilesValueOrItsDefault() throws Exception {
-        Path config = write("tern.toml", FILE);
+        Path config = write("tern.toml", FILE + """
+
+                [checks.rspamd]
+                url = "http://scanner:s3cr3t@127.0.0.1:11333"
+                """);
         Result r = InProcessCli.run(config, null, "config");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().lines()).contains(
@@ -74,7 +78,8 @@ class ConfigCommandTest {
                 "recipients_per_user = \"off\"   # default",
                 "[milter]",
                 "on_failure = \"tempfail\"   # default");
-        assertThat(r.out()).doesNotContain("do not show me");
+        assertThat(r.out()).doesNotContain("do not show me").doesNotContain("s3cr3t")
+                .contains("url = \"http://scanner:********@127.0.0.1:11333\"");
         // Top-level keys come before the first table, as TOML requires.
         assertThat(r.out().indexOf("data_dir =")).isLessThan(r.out().indexOf("["));
     }
