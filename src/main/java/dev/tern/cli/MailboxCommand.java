@@ -17,8 +17,9 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 
-@Command(name = "mailbox", description = "Look into an account's mailboxes, or import mail into them.",
+@Command(name = "mailbox", description = "Look into an account's mailboxes, import mail into them or export it.",
         subcommands = {MailboxCommand.ListMessages.class, MailboxCommand.Cat.class, MailboxCommand.Import.class,
+                MailboxCommand.Export.class,
                 MailboxCommand.Share.class, MailboxCommand.Unshare.class, MailboxCommand.Acl.class})
 final class MailboxCommand {
 
@@ -138,6 +139,41 @@ final class MailboxCommand {
                     "note: " + a.display() + " now holds " + Sizes.format(q.used()) + ", over its quota of "
                             + Sizes.format(q.limit()) + ": new mail for it waits (452 Mailbox full) until some is deleted"));
             return r.skipped().isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "export", description = "Write an account's mailboxes into a new Maildir, as Dovecot keeps "
+            + "mail: folders, flags, keywords, UIDs, received dates and subscriptions (docs/migration.md).")
+    static final class Export extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "A directory that does not exist yet, or is empty.")
+        java.nio.file.Path path;
+
+        @Option(names = {"-m", "--mailbox"}, paramLabel = "NAME",
+                description = "Only this mailbox, written as the Maildir's top folder (default: every mailbox).")
+        String mailbox;
+
+        @Override
+        int run(Services s, PrintWriter out) throws Exception {
+            Account a = account(s, address);
+            dev.tern.mailexport.MaildirExport.Result r;
+            try {
+                r = new dev.tern.mailexport.MaildirExport(s.mailboxes(), s.config().hostname())
+                        .to(a.id(), path, mailbox, line -> {
+                            out.println(line);
+                            out.flush();
+                        });
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot export into " + path + ": " + e.getMessage());
+            }
+            out.println("exported " + r.total() + " message(s), " + Sizes.format(r.bytes()) + ", of "
+                    + r.messages().size() + " mailbox(es) of " + a.display() + " into " + path);
+            for (String note : r.notes()) {
+                out.println("note: " + note);
+            }
+            return 0;
         }
     }
 
