@@ -48,13 +48,7 @@ final class TomlText {
             return string(v.asText());
         }
         if (v.isArray()) {
-            StringBuilder sb = new StringBuilder("[");
-            String sep = "";
-            for (JsonNode e : v) {
-                sb.append(sep).append(of(e));
-                sep = ", ";
-            }
-            return sb.append(']').toString();
+            return array(v, TomlText::of);
         }
         if (v.isObject()) {
             StringBuilder sb = new StringBuilder("{ ");
@@ -81,15 +75,20 @@ final class TomlText {
             return string(duration(d));
         }
         if (value instanceof List<?> list) {
-            StringBuilder sb = new StringBuilder("[");
-            String sep = "";
-            for (Object e : list) {
-                sb.append(sep).append(ofDefault(e));
-                sep = ", ";
-            }
-            return sb.append(']').toString();
+            return array(list, TomlText::ofDefault);
         }
         return value.toString();   // Integer, Long, Boolean
+    }
+
+    /** {@code [a, b]}, each element written by {@code element}. */
+    private static <T> String array(Iterable<T> elements, java.util.function.Function<? super T, String> element) {
+        StringBuilder sb = new StringBuilder("[");
+        String sep = "";
+        for (T e : elements) {
+            sb.append(sep).append(element.apply(e));
+            sep = ", ";
+        }
+        return sb.append(']').toString();
     }
 
     /** {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "7d"}, {@code "250ms"}: the largest unit that divides it. */
