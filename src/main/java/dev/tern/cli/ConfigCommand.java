@@ -63,10 +63,10 @@ final class ConfigCommand implements Callable<Integer> {
             }
             if (!table.isEmpty()) {
                 out.println();
-                out.println("[" + String.join(".", table.stream().map(ConfigCommand::tableKey).toList()) + "]");
+                out.println("[" + String.join(".", table.stream().map(ConfigSetting::tomlKey).toList()) + "]");
             }
             for (ConfigSetting s : inTable) {
-                out.println(line(s, tableKey(s.name())));
+                out.println(line(s, ConfigSetting.tomlKey(s.name())));
             }
         });
         return 0;
@@ -98,10 +98,5 @@ final class ConfigCommand implements Callable<Integer> {
             return "# " + key + " is not set";
         }
         return key + " = " + s.value() + (s.fromFile() ? "" : "   # default");
-    }
-
-    /** A table or key name, quoted when TOML needs it (a domain name in [delivery.tls_policy]). */
-    private static String tableKey(String name) {
-        return new ConfigSetting(List.of(), name, null, false).dottedKey();
     }
 }

@@ -14,6 +14,11 @@ import java.util.List;
  */
 public record ConfigSetting(List<String> table, String name, String value, boolean fromFile) {
 
+    /** A table's or key's name as TOML writes it: bare, or quoted when it must be ({@code "example.org"}). */
+    public static String tomlKey(String name) {
+        return TomlText.key(name);
+    }
+
     /** The key as a dotted path, each part quoted when TOML needs it: {@code delivery.tls_policy."example.org"}. */
     public String dottedKey() {
         StringBuilder sb = new StringBuilder();
