@@ -701,7 +701,9 @@ final class SmtpSession {
     }
 
     void bareLfInCommand() {
-        if (expectsSaslResponse()) {
+        if (!greeted) {
+            earlyTalker();   // answered before the greeting, it would be the client's first reply
+        } else if (expectsSaslResponse()) {
             auth.abort(Replies.BARE_LF_IN_COMMAND);
         } else {
             reply(Replies.BARE_LF_IN_COMMAND);
@@ -709,7 +711,9 @@ final class SmtpSession {
     }
 
     void lineTooLong() {
-        if (expectsSaslResponse()) {
+        if (!greeted) {
+            earlyTalker();
+        } else if (expectsSaslResponse()) {
             auth.abort(Replies.AUTH_LINE_TOO_LONG);
         } else {
             reply(Replies.LINE_TOO_LONG);

@@ -5,6 +5,8 @@ import dev.tern.mail.MailAddress;
 import dev.tern.mail.MailException;
 import dev.tern.mail.ReceptionVerdict;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -42,6 +44,25 @@ class SmtpClientPolicyTest extends SmtpServerTestSupport {
         assertThat(c.reply().text()).isEqualTo("554 5.5.1 Protocol error: commands sent before the greeting");
         assertThat(c.isClosedByServer()).isTrue();
         assertThat(backend.queued).isEmpty();
+    }
+
+    /**
+     * Lines the connection answers without parsing them (a bare LF, one over the length limit)
+     * are talk before the greeting too: no error reply may come before the 220, and the client is
+     * refused as any other early talker.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EHLO early.test\n", "\n", "LONG\r\n"})
+    void anUnparsedLineBeforeTheDelayedGreetingIsTalkingEarlyToo(String line) throws Exception {
+        SmtpTestClient c = connectWith(new ClientPolicy() {
+            @Override
+            public Duration greetingDelay() {
+                return Duration.ofMillis(700);
+            }
+        });
+        c.send(line.equals("LONG\r\n") ? "X".repeat(limits().maxLineLength() + 10) + "\r\n" : line);
+        assertThat(c.reply().text()).isEqualTo("554 5.5.1 Protocol error: commands sent before the greeting");
+        assertThat(c.isClosedByServer()).isTrue();
     }
 
     @Test
