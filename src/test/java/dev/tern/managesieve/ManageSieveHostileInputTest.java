@@ -141,6 +141,20 @@ class ManageSieveHostileInputTest {
         assertScriptIntact();
     }
 
+    @Test
+    void aScriptChainingThousandsOfTestsIsRefusedAsAScriptNotAsAServerFailure() throws IOException {
+        // Each "not" nests a level in the parser: 4,000 of them overflowed its stack, answered TRYLATER.
+        String script = "if " + "not ".repeat(4_000) + "true { keep; }\r\n";
+        try (Client c = connect(true)) {
+            for (String command : List.of("CHECKSCRIPT", "PUTSCRIPT \"deep\"")) {
+                c.send((command + " {" + script.length() + "+}\r\n" + script + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertThat(c.response()).as(command).startsWith("NO ").contains("tests nested more than 16 deep")
+                        .doesNotContain("TRYLATER");
+            }
+        }
+        assertScriptIntact();
+    }
+
     private void odd(boolean loggedIn, List<String> inputs) throws IOException {
         Client c = connect(loggedIn);
         int alive = 0;
