@@ -347,6 +347,7 @@ final class HostileImapClient implements AutoCloseable {
             }
             buf.write(c);
             if (buf.size() > 1 << 20) {
+                transcript.add("S: " + HostileInput.show(java.util.Arrays.copyOf(buf.toByteArray(), 2000)));
                 throw new AssertionError("response line without end");
             }
         }

@@ -281,6 +281,26 @@ class ImapHostileInputTest {
         assertMessagesIntact();
     }
 
+    @Test
+    void partialFetchesOfAnyOffsetAndLengthStayInsideTheMessage() throws IOException {
+        // <offset.length> up to 2^63-1: the sums overflowed, and the server announced a literal of
+        // 2^63-1 octets and streamed without end.
+        String max = String.valueOf(Long.MAX_VALUE);
+        try (HostileImapClient c = connect(State.SELECTED)) {
+            List<String> fetch = c.command("f", "FETCH 1 (BODY.PEEK[]<" + max + "." + max + "> BODY.PEEK[TEXT]<" + max
+                    + ".1> BODY.PEEK[TEXT]<1." + max + "> BINARY.PEEK[1]<" + max + ".1>)");
+            assertThat(fetch.get(0)).isEqualTo("* 1 FETCH (BODY[]<" + max + "> {0}\r\n BODY[TEXT]<" + max + "> {0}\r\n"
+                    + " BODY[TEXT]<1> {9}\r\nello 1.\r\n BINARY[1]<" + max + "> ~{0}\r\n)");
+            assertThat(last(fetch)).startsWith("f OK");
+            fetch = c.command("g", "FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)]<1." + max
+                    + "> BODY.PEEK[HEADER.FIELDS (Subject)]<" + max + "." + max + ">)");
+            assertThat(fetch.get(0)).isEqualTo("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)]<1> {21}\r\nubject: message 1\r\n\r\n"
+                    + " BODY[HEADER.FIELDS (SUBJECT)]<" + max + "> {0}\r\n)");
+            assertThat(last(fetch)).startsWith("g OK");
+            assertThat(last(c.command("n", "NOOP"))).startsWith("n OK");
+        }
+    }
+
     /** INBOX holds what was delivered, as the store and as a fresh IMAP session see it. */
     private void assertMessagesIntact() throws IOException {
         List<Rows.Message> inbox = tern.inbox(USER);
