@@ -59,7 +59,6 @@ final class HostileImapClient implements AutoCloseable {
     private final FramingLimits limits;
     private final List<String> transcript = new ArrayList<>();
     private int sentinels;
-    private boolean closed;
 
     HostileImapClient(int port, FramingLimits limits) throws IOException {
         this.socket = new Socket("127.0.0.1", port);
@@ -115,7 +114,7 @@ final class HostileImapClient implements AutoCloseable {
             from = wait;
             String reply = awaitContinuation();
             if (reply == null) {
-                return closedOrBye();
+                return closedWithoutBye();
             }
             if (!reply.startsWith("+")) {
                 answeredEarly = true;   // refused: a client sends no more of this command
@@ -157,7 +156,7 @@ final class HostileImapClient implements AutoCloseable {
                 continue;
             }
             if (line == null) {
-                return closedOrBye();
+                return closedWithoutBye();
             }
             if (line.startsWith("* BYE")) {
                 return byeThenClosed(line);
@@ -211,8 +210,8 @@ final class HostileImapClient implements AutoCloseable {
         throw new AssertionError("no continuation request\n" + transcript());
     }
 
-    private Outcome closedOrBye() {
-        // Closing without a word is allowed only after BYE, which is handled where it is read.
+    /** The stream ended where an answer was due: allowed only after BYE, which is handled where it is read. */
+    private Outcome closedWithoutBye() {
         throw new AssertionError("connection closed without BYE\n" + transcript());
     }
 
@@ -416,13 +415,8 @@ final class HostileImapClient implements AutoCloseable {
         return String.join("\n", last);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() throws IOException {
-        closed = true;
         socket.close();
     }
 }

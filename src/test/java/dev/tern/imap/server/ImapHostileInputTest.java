@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.directory.Account;
 import dev.tern.imap.protocol.FramingLimits;
+import dev.tern.imap.server.HostileImapClient.Outcome;
 import dev.tern.mailbox.Flags;
 import dev.tern.store.Rows;
 import dev.tern.testing.HostileInput;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static dev.tern.imap.server.HostileImapClient.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
