@@ -209,9 +209,10 @@ final class ManageSieveParser {
                 pos++;
             }
             if (pos == start) {
-                return new Invalid(c == '\r' || c == '\n' || c < 0x20 || c == 0x7f
-                        ? "control characters are allowed in literals only"
-                        : "unexpected character '" + (char) (c & 0xff) + "'");
+                int octet = c & 0xff;    // a signed byte above 0x7f is negative, not a control character
+                return new Invalid(octet < 0x20 || octet == 0x7f ? "control characters are allowed in literals only"
+                        : octet > 0x7f ? "8-bit characters are allowed in strings only"
+                        : "unexpected character '" + (char) octet + "'");
             }
             return new Atom(new String(in, start, pos - start, StandardCharsets.US_ASCII));
         }

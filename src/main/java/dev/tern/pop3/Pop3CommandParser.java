@@ -30,7 +30,9 @@ public final class Pop3CommandParser {
      */
     public static Object parse(byte[] line) {
         for (byte b : line) {
-            if (b < 0x20 || b == 0x7f) {
+            // As an unsigned octet: 8-bit octets are UTF-8, not controls (a signed byte above 0x7f is negative).
+            int c = b & 0xff;
+            if (c < 0x20 || c == 0x7f) {
                 return new Invalid("control characters are not allowed in commands");
             }
         }

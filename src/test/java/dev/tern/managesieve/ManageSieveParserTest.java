@@ -147,4 +147,12 @@ class ManageSieveParserTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void anOctetOutsideAStringIsNamedForWhatItIs() {
+        assertThat(invalid("PUTSCRIPT \u00e9t\u00e9 \"keep;\"")).isEqualTo("8-bit characters are allowed in strings only");
+        assertThat(invalid("NOOP \u0001")).isEqualTo("control characters are allowed in literals only");
+        assertThat(invalid("NOOP \u007f")).isEqualTo("control characters are allowed in literals only");
+        assertThat(invalid("NOOP (")).isEqualTo("unexpected character '('");
+    }
 }

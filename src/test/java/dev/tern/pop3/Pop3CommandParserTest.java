@@ -58,4 +58,13 @@ class Pop3CommandParserTest {
                 .isEqualTo("+OK follows\r\nTOP\r\n..hidden\r\n.\r\n");
         assertThat(Pop3Reply.ok("").text()).isEqualTo("+OK\r\n");
     }
+
+    @Test
+    void aPasswordMayBeUtf8() {
+        // Octets above 0x7f are not control characters: a UTF-8 password reaches the check whole.
+        assertThat(parse("PASS p\u00e4ssw\u00f6rd \u65e5\u672c")).isEqualTo(
+                new Pop3Command("PASS", List.of("p\u00e4ssw\u00f6rd \u65e5\u672c"), "p\u00e4ssw\u00f6rd \u65e5\u672c"));
+        assertThat(parse("USER j\u00f6rg@example.test")).isEqualTo(new Pop3CommandParser.Invalid("arguments are printable ASCII"));
+        assertThat(parse("PASS a\u007fb")).isEqualTo(new Pop3CommandParser.Invalid("control characters are not allowed in commands"));
+    }
 }

@@ -202,6 +202,24 @@ class SieveEngineTest {
     }
 
     @Test
+    void aLongChainOfTestsIsRefusedBeforeItIsParsed() throws Exception {
+        // A test may take one test without brackets (RFC 5228 §8.3): 4,000 of them overflowed the parser's stack.
+        String nots = "if " + "not ".repeat(4_000) + "true { keep; }";
+        assertProblem(nots, 1, "tests nested more than 16 deep");
+        assertThat(run(nots).error()).contains("tests nested more than 16 deep");
+        assertThat(run(nots).keep()).isTrue();
+        assertProblem("keep;\nif " + "true ".repeat(4_000) + "{ keep; }", 2, "tests nested more than 16 deep");
+        assertProblem("if allof(" + "exists \"a\" ".repeat(4_000) + ") { keep; }", 1, "tests nested");
+        // Chains as written by hand pass, words in strings, tags and numbers do not count, and 16 is allowed.
+        engine.check("require [\"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n"
+                + "if not not not header :contains \"subject\" \"" + "not ".repeat(40) + "\" { keep; }\n"
+                + "if allof(not exists \"x\", anyof(not not true, header :is \"a\" \"b\")) { keep; }\n"
+                + "elsif size :over 10K { fileinto \"Big\"; } else { stop; }\n"
+                + "# " + "not ".repeat(40) + "\n"
+                + "if " + "not ".repeat(15) + "true { keep; }\n");
+    }
+
+    @Test
     void validScriptsPassTheCheck() throws SieveScriptException {
         engine.check("""
                 # a comment

@@ -41,8 +41,10 @@ public final class SectionLocator {
             if (partial == null) {
                 return this;
             }
-            long from = Math.min(end, start + partial.offset());
-            long to = Math.min(end, from + partial.length());
+            // Offset and length may be as large as a long: clipped to what is left before adding,
+            // so the sum cannot overflow into a negative or huge range.
+            long from = start + Math.min(partial.offset(), end - start);
+            long to = from + Math.min(partial.length(), end - from);
             return new SectionRange(from, to, fields, exclude);
         }
     }

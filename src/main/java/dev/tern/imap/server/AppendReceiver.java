@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.imap.protocol.ImapCommand;
 import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.message.TopHeader;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +20,13 @@ final class AppendReceiver {
 
     /** Memory one streamed message may hold: the pipe's window and the sink's in-memory start. */
     static final long MESSAGE_MEMORY = UploadPipe.WINDOW + 256 * 1024;
+    /**
+     * Memory every message holds however small it is: the start of the content kept for its
+     * header ({@link TopHeader#MAX}) and the sink's first buffer (8 KiB). Taken from the budget
+     * even for an empty message, so a MULTIAPPEND of thousands of one-octet messages (a few octets
+     * of input each) meets the budget rather than filling the heap.
+     */
+    static final long MESSAGE_FLOOR = TopHeader.MAX + 2 + 8 * 1024;
 
     /** One message of the command. */
     record Message(ImapCommand.AppendMessage head, boolean binary, UploadPipe pipe) {
@@ -65,7 +73,7 @@ final class AppendReceiver {
 
     /** Takes the memory a message of {@code size} octets may hold; false when the budget has none left. */
     synchronized boolean reserve(long size) {
-        long octets = Math.min(size, MESSAGE_MEMORY);
+        long octets = Math.max(MESSAGE_FLOOR, Math.min(size, MESSAGE_MEMORY));
         if (!budget.tryTake(octets)) {
             return false;
         }

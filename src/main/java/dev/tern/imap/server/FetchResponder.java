@@ -431,7 +431,7 @@ final class FetchResponder implements ImapIo.ResponseProducer {
             return bytes;
         }
         int from = (int) Math.min(bytes.length, partial.offset());
-        int to = (int) Math.min(bytes.length, from + partial.length());
+        int to = from + (int) Math.min(bytes.length - from, partial.length());   // no overflow for a huge length
         return java.util.Arrays.copyOfRange(bytes, from, to);
     }
 

@@ -128,6 +128,17 @@ class MessageStructureTest {
     }
 
     @Test
+    void aPartialOfAnyOffsetAndLengthStaysInsideItsSection() {
+        SectionLocator.SectionRange text = new SectionLocator.SectionRange(40, 100, null, false);
+        long max = Long.MAX_VALUE;
+        // Offset plus start, or start plus length, overflowed: a huge or negative range was read and announced.
+        assertThat(text.partial(new FetchItem.Partial(max, max))).isEqualTo(new SectionLocator.SectionRange(100, 100, null, false));
+        assertThat(text.partial(new FetchItem.Partial(max, 1))).isEqualTo(new SectionLocator.SectionRange(100, 100, null, false));
+        assertThat(text.partial(new FetchItem.Partial(1, max))).isEqualTo(new SectionLocator.SectionRange(41, 100, null, false));
+        assertThat(text.partial(new FetchItem.Partial(10, 5))).isEqualTo(new SectionLocator.SectionRange(50, 55, null, false));
+    }
+
+    @Test
     void foldedHeaderFieldsAreKeptWhole() throws IOException {
         String header = "Received: from a\r\n\tby b\r\nSubject: one\r\n two\r\nX-Other: y\r\n\r\n";
         byte[] out = new HeaderFieldFilter(new ByteArrayInputStream(header.getBytes(StandardCharsets.US_ASCII)),
