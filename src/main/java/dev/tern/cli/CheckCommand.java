@@ -18,6 +18,7 @@ import dev.tern.dns.ValidatedAnswer;
 import dev.tern.mail.IpAddresses;
 import dev.tern.mail.IpNetwork;
 import dev.tern.mail.MailAddress;
+import dev.tern.net.UnixSocketFiles;
 import dev.tern.net.tls.PemCredentials;
 import dev.tern.net.tls.SelfSignedCredentials;
 import dev.tern.onboarding.RecordCheck;
@@ -259,6 +260,10 @@ final class CheckCommand implements Callable<Integer> {
         for (String name : TernConfig.LISTENER_NAMES) {
             for (ListenAddress a : c.listener(name)) {
                 String where = name + " " + a;
+                if (a.isUnix()) {
+                    checkUnixSocket(where, a, f);
+                    continue;
+                }
                 try (ServerSocket s = new ServerSocket()) {
                     s.bind(new InetSocketAddress(a.host(), a.port()));
                     f.ok("listen", where + ": free");
@@ -301,6 +306,20 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A Unix socket's path: free, or a stale socket the start removes; another process's socket
+     * or a file in the way stop the start.
+     */
+    private static void checkUnixSocket(String where, ListenAddress a, Findings f) {
+        UnixSocketFiles.State state = UnixSocketFiles.state(a.socket());
+        switch (state) {
+            case FREE, STALE -> f.ok("listen", where + ": " + state.description());
+            case SERVED -> f.warn("listen", where + ": in use (by Tern if it is running; else stop the program "
+                    + "that holds it)");
+            default -> f.fail("listen", where + ": " + state.description());
+        }
+    }
+
     /** The first line an SMTP server on this address sends, or null when none comes within two seconds. */
     private static String greeting(String host, int port) {
         try (Socket s = new Socket()) {
@@ -313,12 +332,6 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */
-    /**
-     * LMTP delivers into every mailbox without authentication or checks, so who may connect
-     * ({@code [lmtp] allow_from}) is its only guard: networks on the Internet there are a hole, and
-     * none at all leaves the listener useless.
-     */
     /**
      * The operator's global Sieve scripts ({@code include :global}): each file checked as a stored
      * script is, since one that is not valid fails every delivery whose script includes it.
@@ -380,8 +393,24 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * LMTP delivers into every mailbox without authentication or checks, so who may connect
+     * ({@code [lmtp] allow_from}) is its only guard: networks on the Internet there are a hole, and
+     * none at all leaves the listener useless. On a Unix socket the file's permissions are the
+     * guard: one every local user may write to lets any of them deliver anything.
+     */
     private static void checkLmtp(TernConfig c, Findings f) {
-        if (c.listener(TernConfig.LMTP_LISTENER).isEmpty()) {
+        List<ListenAddress> addresses = c.listener(TernConfig.LMTP_LISTENER);
+        if (addresses.stream().anyMatch(ListenAddress::isUnix)) {
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(c.lmtp().socketMode());
+            if (c.lmtp().socketMode().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                f.warn("lmtp", "lmtp.socket_mode " + mode + " lets every local user put mail into every mailbox "
+                        + "through the Unix socket; give it to the MTA's group instead (\"0660\")");
+            } else {
+                f.ok("lmtp", "Unix socket with permissions " + mode);
+            }
+        }
+        if (addresses.stream().allMatch(ListenAddress::isUnix)) {
             return;
         }
         List<String> allowed = c.lmtp().allowFrom().entries();
@@ -401,6 +430,7 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** The data directory exists (or can be made) and its file system keeps SMTP's reserve. */
     private static void checkDataDir(TernConfig c, Findings f) {
         Path dir = c.dataDir();
         Path existing = dir;

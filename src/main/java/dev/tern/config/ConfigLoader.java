@@ -91,7 +91,8 @@ public final class ConfigLoader {
         for (String name : TernConfig.LISTENER_NAMES) {
             if (listenersNode.has(name)) {
                 List<ListenAddress> addrs = listenersNode.stringList(name).stream()
-                        .map(a -> ListenAddress.parse(listenersNode.key(name), a)).toList();
+                        .map(a -> ListenAddress.parse(listenersNode.key(name), a,
+                                TernConfig.LMTP_LISTENER.equals(name))).toList();
                 listeners.put(name, addrs);
             }
         }

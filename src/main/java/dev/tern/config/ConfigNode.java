@@ -217,6 +217,12 @@ final class ConfigNode {
         };
     }
 
+    /** A list of strings; {@code fallback} when the key is absent. */
+    List<String> stringList(String name, List<String> fallback) {
+        read.add(name);
+        return node.get(name) == null ? noted(name, fallback) : stringList(name);
+    }
+
     List<String> stringList(String name) {
         read.add(name);
         JsonNode v = node.get(name);

@@ -44,7 +44,8 @@ public final class StarterConfig {
                 # submissions = ["0.0.0.0:465"]
                 # Final delivery into the mailboxes over LMTP (RFC 2033) for an MTA in front of
                 # Tern, such as Postfix's "lmtp:inet:127.0.0.1:24" transport. No TLS, no AUTH:
-                # only clients of [lmtp] allow_from (loopback by default) may connect.
+                # only clients of [lmtp] allow_from (loopback by default) may connect. Or a
+                # Unix socket, "unix:/PATH", with the permissions of [lmtp] socket_mode.
                 # lmtp = ["127.0.0.1:24"]
                 # Mail programs reading the INBOX over POP3 (RFC 1939): STLS offered on 110,
                 # TLS from the first byte on 995. Passwords only over TLS (see [pop3]).
@@ -126,6 +127,8 @@ public final class StarterConfig {
                 # [lmtp]
                 # Networks that may connect to the lmtp listener; others are refused.
                 # allow_from = ["127.0.0.0/8", "::1"]
+                # Permissions of a Unix socket's file: who may write to it may deliver.
+                # socket_mode = "0660"
 
                 [delivery]
                 # Plus addressing: mail for user+tag@domain goes to user@domain. "" switches it off.

@@ -23,7 +23,7 @@ public final class ClientAddress {
     private ClientAddress() {
     }
 
-    /** The client's address and port, or null when the channel has no IP peer. */
+    /** The client's address and port, or null when the channel has no IP peer (a Unix socket's client). */
     public static InetSocketAddress of(Channel channel) {
         InetSocketAddress proxied = channel.attr(PROXIED).get();
         if (proxied != null) {
@@ -32,7 +32,10 @@ public final class ClientAddress {
         return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
-    /** The client's IP address, or null when the channel has no IP peer. */
+    /**
+     * The client's IP address, or null when the channel has no IP peer: only a client of a Unix
+     * socket (every TCP peer, and every client a PROXY header names, has an address).
+     */
     public static InetAddress ipOf(Channel channel) {
         InetSocketAddress a = of(channel);
         return a == null ? null : a.getAddress();

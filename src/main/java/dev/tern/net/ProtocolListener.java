@@ -92,7 +92,7 @@ public final class ProtocolListener implements AutoCloseable {
     /** The addresses actually bound (a configured port 0 shows as the port chosen). */
     public List<InetSocketAddress> boundAddresses() {
         BoundListener b = bound;
-        return b == null ? List.of() : b.addresses();
+        return b == null ? List.of() : b.tcpAddresses();
     }
 
     /** The port of the first bound address. */

@@ -12,12 +12,16 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * sleeps and wake-ups between threads: each new connection woke the acceptor, which woke the
  * loop it handed the connection to. On a loop that also accepts, a connection it keeps for
  * itself is registered without waking anyone.
+ *
+ * <p>An address may be a Unix socket ({@code unix:/PATH}, for LMTP): its file is cleared of a stale
+ * socket before binding and removed when the listener closes ({@link UnixSocketFiles}).
  *
  * <p>On the listeners named in {@code [proxy_protocol]}, a connection from a trusted load balancer
  * first goes through a {@link ProxyHeaderReader}: the protocol's initializer runs only once the
@@ -120,8 +127,14 @@ public final class ServerTransport implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(child(name, initializer));
         List<Channel> bound = new ArrayList<>();
+        List<Path> sockets = new ArrayList<>();
         for (ListenAddress address : addresses) {
             try {
+                if (address.isUnix()) {
+                    bound.add(bindUnix(name, address, initializer));
+                    sockets.add(address.socket());
+                    continue;
+                }
                 InetSocketAddress socketAddress = address.toSocketAddress();
                 if (socketAddress.isUnresolved()) {
                     throw new ListenException(message(name, address, "unknown host"), null);
@@ -132,13 +145,39 @@ public final class ServerTransport implements AutoCloseable {
                 }
                 bound.add(f.channel());
             } catch (ListenException e) {
-                new BoundListener(name, bound).close();
+                new BoundListener(name, bound, sockets).close();
                 throw e;
             }
         }
-        BoundListener listener = new BoundListener(name, bound);
+        BoundListener listener = new BoundListener(name, bound, sockets);
         listeners.add(listener);
         return listener;
+    }
+
+    /**
+     * Binds a Unix socket (only LMTP offers one): a stale socket file is removed first; the file
+     * is made with the process's umask (the listener's owner sets its permissions once bound), and
+     * removed when the listener closes. Options of TCP (address reuse, keep-alive) do not apply.
+     */
+    private Channel bindUnix(String name, ListenAddress address, ChannelInitializer<Channel> initializer) {
+        String busy = UnixSocketFiles.clear(address.socket());
+        if (busy != null) {
+            throw new ListenException(message(name, address, busy), null);
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops, loops)
+                .channel(epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .childHandler(child(name, initializer));
+        java.net.SocketAddress socketAddress = epoll ? new DomainSocketAddress(address.socket().toString())
+                : java.net.UnixDomainSocketAddress.of(address.socket());
+        ChannelFuture f = bootstrap.bind(socketAddress).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            String reason = describe(f.cause());
+            throw new ListenException(message(name, address, reason.startsWith("permission denied")
+                    ? "permission denied" : reason), f.cause());
+        }
+        return f.channel();
     }
 
     /**

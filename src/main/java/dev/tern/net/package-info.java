@@ -17,7 +17,10 @@
  *   <li>{@link dev.tern.net.ConnectionLimiter} is the first handler of a protocol's pipeline; a
  *       refused connection never reaches the protocol's handlers.</li>
  *   <li>The client of a connection is {@link dev.tern.net.ClientAddress#of}, never the socket's
- *       peer as such: behind a load balancer they differ.</li>
+ *       peer as such: behind a load balancer they differ. Only a client of a Unix socket (LMTP's)
+ *       has no address: null there means that and nothing else.</li>
+ *   <li>A Unix socket's file is never deleted unless it is a socket nobody answers on
+ *       ({@link dev.tern.net.UnixSocketFiles}); the listener removes its own when it closes.</li>
  *   <li>On a listener named in {@code [proxy_protocol] listeners}, a connection from a trusted
  *       network must begin with a PROXY header; the protocol's handlers (connection limits and TLS
  *       included) are added only once it is read, so that they count and greet the real client.

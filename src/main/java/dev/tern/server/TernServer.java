@@ -17,6 +17,7 @@ import dev.tern.auth.SaslAuthenticator;
 import dev.tern.config.ConfigException;
 import dev.tern.auth.AuthFailureListener;
 import dev.tern.auth.Authenticator;
+import dev.tern.config.ListenAddress;
 import dev.tern.config.TernConfig;
 import dev.tern.config.DeliverySettings;
 import dev.tern.delivery.LocalDeliveryAgent;
@@ -40,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.net.BoundListener;
+import dev.tern.net.ListenException;
 import dev.tern.net.ServerTransport;
 import dev.tern.net.tls.ServerTls;
 import dev.tern.net.tls.TlsMode;
@@ -256,7 +258,7 @@ public final class TernServer implements AutoCloseable {
             if (!l.name().equals("smtp")) {
                 continue;
             }
-            for (InetSocketAddress bound : l.addresses()) {
+            for (InetSocketAddress bound : l.tcpAddresses()) {
                 if (bound.getPort() != address.getPort()) {
                     continue;
                 }
@@ -463,7 +465,7 @@ public final class TernServer implements AutoCloseable {
                 startAcme();   // after the listeners: the CA's checks arrive on the autoconfig listener
             }
             for (BoundListener l : listeners) {
-                log.info("listening for {} on {}", l.name(), l.addresses());
+                log.info("listening for {} on {}", l.name(), l.describedAddresses());
             }
             log.info("Tern started: hostname {}, data in {}", config.hostname(), config.dataDir());
             return this;
@@ -523,7 +525,27 @@ public final class TernServer implements AutoCloseable {
         }
         SmtpServer server = SmtpServer.lmtp(TernConfig.LMTP_LISTENER, config.hostname(), config.smtp(),
                 config.protocolTrace(), backend, transport);
-        listeners.add(server.start(config.listener(TernConfig.LMTP_LISTENER)));
+        BoundListener bound = server.start(config.listener(TernConfig.LMTP_LISTENER));
+        listeners.add(bound);
+        for (ListenAddress address : config.listener(TernConfig.LMTP_LISTENER)) {
+            if (address.isUnix()) {
+                socketMode(bound, address);
+            }
+        }
+    }
+
+    /**
+     * Gives a Unix socket the permissions of {@code [lmtp] socket_mode}: until then it has those
+     * the umask left, which let no one else connect (connecting takes write permission).
+     */
+    private void socketMode(BoundListener bound, ListenAddress address) {
+        try {
+            java.nio.file.Files.setPosixFilePermissions(address.socket(), config.lmtp().socketMode());
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            bound.close();
+            throw new ListenException("cannot listen on " + address + " for " + bound.name()
+                    + ": its permissions cannot be set (" + e.getMessage() + ")", e);
+        }
     }
 
     /**

@@ -87,12 +87,14 @@ final class TernSmtpBackend implements SmtpBackend {
     /**
      * The receiving checks (SPF, DKIM, DMARC, block lists, rate limits…) for a port-25 client. An
      * LMTP client has none (the MTA in front checked the mail), only its network: one outside
-     * {@code [lmtp] allow_from} is refused at the greeting.
+     * {@code [lmtp] allow_from} is refused at the greeting; on a Unix socket, the socket's
+     * permissions decide who may connect.
      */
     @Override
     public ClientPolicy clientPolicy(String listener, InetAddress client) {
         if (TernConfig.LMTP_LISTENER.equals(listener)) {
-            return client != null && lmtpFrom.contains(client) ? ClientPolicy.NONE : LMTP_REFUSED;
+            // No address: a client of the Unix socket, which its file permissions admit ([lmtp] socket_mode).
+            return client == null || lmtpFrom.contains(client) ? ClientPolicy.NONE : LMTP_REFUSED;
         }
         return inbound.policyFor(listener, client);
     }

@@ -128,6 +128,35 @@ class CheckCommandTest {
     }
 
     @Test
+    void anLmtpUnixSocketIsCheckedByItsFileAndItsPermissions() throws Exception {
+        Path socket = dir.resolve("lmtp.sock");
+        Files.writeString(config, Files.readString(config).replace("# lmtp = [\"127.0.0.1:24\"]",
+                "lmtp = [\"unix:" + socket + "\"]"));
+        Result r = check("--no-dns");
+        assertThat(r.out()).contains("ok    listen     lmtp unix:" + socket + ": free\n")
+                .contains("ok    lmtp       Unix socket with permissions rw-rw----\n")
+                .as("no TCP address: allow_from says nothing").doesNotContain("clients from");
+
+        // Left by a server that was killed: removed at start.
+        try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(check("--no-dns").out()).contains("ok    listen     lmtp unix:" + socket
+                + ": a stale socket, removed at start\n");
+        Files.delete(socket);
+        Files.writeString(socket, "not a socket");
+        r = check("--no-dns");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  listen     lmtp unix:" + socket + ": a file that is not a socket is in the way\n");
+        Files.delete(socket);
+
+        append("[lmtp]\nsocket_mode = \"0666\"\n");
+        assertThat(check("--no-dns").out()).contains("warn  lmtp       lmtp.socket_mode rw-rw-rw- lets every local user "
+                + "put mail into every mailbox through the Unix socket; give it to the MTA's group instead (\"0660\")\n");
+    }
+
+    @Test
     void globalSieveScriptsAreCheckedAsStoredOnesAre() throws Exception {
         assertThat(check("--no-dns").out()).as("no directory, nothing said").doesNotContain("sieve");
         Path global = dir.resolve("data/sieve/global");

@@ -177,6 +177,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void lmtpMayListenOnAUnixSocket() {
+        TernConfig c = parse("""
+                [listeners]
+                lmtp = ["unix:/run/tern/../tern/lmtp", "127.0.0.1:24"]
+                [lmtp]
+                socket_mode = "0620"
+                """);
+        assertThat(c.listener("lmtp")).containsExactly(ListenAddress.unix(Path.of("/run/tern/lmtp")),
+                new ListenAddress("127.0.0.1", 24));
+        assertThat(c.listener("lmtp").get(0).toString()).isEqualTo("unix:/run/tern/lmtp");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(c.lmtp().socketMode())).isEqualTo("rw--w----");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(parse("").lmtp().socketMode()))
+                .isEqualTo("rw-rw----");
+
+        assertThatThrownBy(() -> parse("[listeners]\nsmtp = [\"unix:/run/tern/smtp\"]\n"))
+                .hasMessage("listeners.smtp: \"unix:/run/tern/smtp\": only the lmtp listener may listen on a Unix "
+                        + "socket; give \"address:port\" here");
+        assertThatThrownBy(() -> parse("[listeners]\nlmtp = [\"unix:run/lmtp\"]\n"))
+                .hasMessage("listeners.lmtp: \"unix:run/lmtp\": the socket's path must be absolute, as in "
+                        + "\"unix:/run/tern/lmtp\"");
+        assertThatThrownBy(() -> parse("[listeners]\nlmtp = [\"unix:/" + "x".repeat(120) + "\"]\n"))
+                .hasMessageStartingWith("listeners.lmtp: ").hasMessageEndingWith("a Unix socket's path may have at most 107 octets");
+        assertThatThrownBy(() -> parse("[listeners]\nlmtp = [\"unix:/\"]\n"))
+                .hasMessage("listeners.lmtp: \"unix:/\" names no file");
+        assertThatThrownBy(() -> parse("[lmtp]\nsocket_mode = \"rw-rw----\"\n"))
+                .hasMessage("lmtp.socket_mode: \"rw-rw----\" is not a file mode in octal such as \"0660\"");
+        assertThatThrownBy(() -> parse("[lmtp]\nsocket_mode = \"4660\"\n"))
+                .hasMessageStartingWith("lmtp.socket_mode: \"4660\" is not a file mode");
+        assertThatThrownBy(() -> parse("[lmtp]\nsocket_mode = \"0460\"\n"))
+                .hasMessageStartingWith("lmtp.socket_mode: \"0460\" leaves the owner without write permission");
+    }
+
+    @Test
     void errorsNameTheKey() {
         assertThatThrownBy(() -> parse("[smtp]\nmax_recipients = \"many\"\n"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("smtp.max_recipients:");

@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.testing.ClientRun;
+import dev.tern.testing.LogLines;
 import dev.tern.testing.LoopbackPorts;
 import dev.tern.testing.PostfixInstance;
 import dev.tern.testing.RunningServer;
@@ -23,6 +24,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -46,17 +48,22 @@ class LmtpDeliveryTest {
     @TempDir
     Path dir;
     RunningServer tern;
+    /** The listener's Unix socket, beside its TCP address. */
+    Path socket;
 
     @BeforeEach
     void start() throws Exception {
         Path home = dir.resolve("tern");
         Files.createDirectories(home);
+        socket = home.resolve("lmtp.sock");
+        // Postfix's lmtp client runs as the postfix user: the socket is open to every local user here.
         tern = new RunningServer(home, """
                 [smtp]
                 relay_from = ["127.0.0.0/8"]
                 [lmtp]
                 allow_from = ["127.0.0.1"]
-                """, "lmtp = [\"127.0.0.1:0\"]\n", null);
+                socket_mode = "0666"
+                """, "lmtp = [\"unix:" + socket + "\", \"127.0.0.1:0\"]\n", null);
         tern.services().directory().addDomain("example.test");
         for (String user : List.of("alice", "bob", "carol")) {
             tern.services().directory().addUser(user + "@example.test", user + "-pw");
@@ -114,6 +121,83 @@ class LmtpDeliveryTest {
                     + lmtpPort() + ".*status=sent \\(250 2\\.0\\.0 <alice@example\\.test> Ok: queued as ")
                     .containsPattern("to=<bob@example\\.test>.*status=sent \\(250 2\\.0\\.0 <bob@example\\.test> Ok")
                     .containsPattern("to=<nobody@example\\.test>.*status=bounced .*550 5\\.1\\.1");
+        }
+    }
+
+    @Test
+    void postfixDeliversThroughTheUnixSocket() throws Exception {
+        assumeTrue(PostfixInstance.available(), "Postfix is not installed (apt-get install postfix), or not root");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-rw-rw-");
+        int front = LoopbackPorts.freeOnAll("127.0.0.1");
+        try (PostfixInstance postfix = PostfixInstance.start(dir.resolve("postfix"), front, List.of(
+                "myhostname = front.example.test",
+                "relay_domains = example.test",
+                "transport_maps = inline:{ example.test=lmtp:unix:" + socket + " }"))) {
+            Properties props = new Properties();
+            props.put("mail.smtp.host", "127.0.0.1");
+            props.put("mail.smtp.port", String.valueOf(front));
+            MimeMessage m = new MimeMessage(Session.getInstance(props));
+            m.setFrom(new InternetAddress("carol@example.test"));
+            m.setRecipients(Message.RecipientType.TO, "alice@example.test");
+            m.setSubject("through the socket");
+            m.setText("relayed by Postfix, delivered by Tern over LMTP on a Unix socket\n");
+            m.saveChanges();
+            Transport.send(m, InternetAddress.parse("alice@example.test, nobody@example.test"));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> tern.inbox("alice@example.test").size() == 1);
+            // No address to show for a client of the socket: the Received field says only its LHLO name.
+            assertThat(tern.content(tern.inbox("alice@example.test").get(0))).contains("Subject: through the socket")
+                    .contains("Received: from front.example.test\r\n\tby mx.tern.test (Tern) with LMTP id ");
+            await().atMost(Duration.ofSeconds(60)).until(() -> tern.inbox("carol@example.test").size() == 1);
+            assertThat(tern.content(tern.inbox("carol@example.test").get(0))).contains("nobody@example.test")
+                    .contains("550 5.1.1");
+            assertThat(postfix.logText())
+                    .containsPattern("to=<alice@example\\.test>, relay=.*status=sent \\(250 2\\.0\\.0 "
+                            + "<alice@example\\.test> Ok: queued as ")
+                    .containsPattern("to=<nobody@example\\.test>.*status=bounced .*550 5\\.1\\.1");
+        }
+    }
+
+    @Test
+    void pythonSmtplibLmtpOnTheUnixSocket() throws Exception {
+        Path script = dir.resolve("lmtp-socket.py");
+        Files.writeString(script, """
+                import smtplib, sys
+                # A path: AF_UNIX. One recipient: smtplib reads a single reply after the content.
+                with smtplib.LMTP(sys.argv[1]) as s:
+                    refused = s.sendmail('carol@example.test', ['alice@example.test'],
+                                         'Subject: over the socket\\r\\n\\r\\nhello\\r\\n')
+                    print('refused', refused)
+                """);
+        try (LogLines log = LogLines.of("dev.tern.smtp")) {
+            ClientRun.Result r = ClientRun.run(new ProcessBuilder("python3", script.toString(), socket.toString()),
+                    dir.resolve("python-socket.out"), Duration.ofSeconds(60));
+            assertThat(r.status()).as(r.output()).isZero();
+            assertThat(r.output()).contains("refused {}");
+            assertThat(log.messages()).anyMatch(line -> line.contains("client=local ")
+                    && line.contains("to=<alice@example.test>"));
+        }
+        assertThat(tern.content(tern.inbox("alice@example.test").get(0))).contains("Subject: over the socket");
+    }
+
+    @Test
+    void theSocketGoesWithTheServerAndAStaleOneIsReplaced() throws Exception {
+        assertThat(socket).exists();
+        tern.close();
+        assertThat(socket).doesNotExist();
+        // A socket left behind, as by a server killed with SIGKILL: the next start takes its place.
+        try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+        }
+        tern = new RunningServer(dir.resolve("tern"), "[lmtp]\nsocket_mode = \"0600\"\n",
+                "lmtp = [\"unix:" + socket + "\"]\n", null);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(c),
+                    StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("220 mx.tern.test LMTP Tern");
         }
     }
 

@@ -10,8 +10,6 @@ import dev.tern.net.BoundListener;
 
 import javax.security.auth.x500.X500Principal;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,16 +80,7 @@ public final class HealthRoutes implements RouteGroup {
     }
 
     private static Listener listener(BoundListener l) {
-        return new Listener(l.name(), l.addresses().stream().map(HealthRoutes::address).toList(), l.isUp());
-    }
-
-    static String address(InetSocketAddress a) {
-        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-        if (a.getAddress() instanceof Inet6Address) {
-            int zone = host.indexOf('%');
-            host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
-        }
-        return host + ":" + a.getPort();
+        return new Listener(l.name(), l.describedAddresses(), l.isUp());
     }
 
     static Certificate certificate(X509Certificate c, Instant now) {

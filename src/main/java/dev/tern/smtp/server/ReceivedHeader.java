@@ -66,11 +66,15 @@ final class ReceivedHeader {
         StringBuilder sb = new StringBuilder(256);
         String sep = "Received: ";
         if (!origin.hidden()) {
-            sb.append(sep).append("from ").append(safeHelo(origin.helo())).append(" (");
-            if (origin.verifiedName() != null) {
-                sb.append(safeHelo(origin.verifiedName())).append(' ');
+            sb.append(sep).append("from ").append(safeHelo(origin.helo()));
+            // A client on a Unix socket has no address: the TCP-info of RFC 5321 §4.4 is left out.
+            if (origin.client() != null) {
+                sb.append(" (");
+                if (origin.verifiedName() != null) {
+                    sb.append(safeHelo(origin.verifiedName())).append(' ');
+                }
+                sb.append(addressLiteral(origin.client())).append(')');
             }
-            sb.append(addressLiteral(origin.client())).append(')');
             sep = "\r\n\t";
         }
         if (origin.tls() != null) {

@@ -17,7 +17,7 @@ final class SessionClient {
     final InetAddress address;
     /** The connection speaks LMTP (RFC 2033), which has WITH keywords of its own. */
     private final boolean lmtp;
-    /** {@code unknown[192.0.2.1]}, for logs. */
+    /** {@code unknown[192.0.2.1]}, for logs; {@code local} for a client on a Unix socket. */
     final String logName;
     String helo;
     /** The name reverse DNS gave for the address and forward DNS confirmed, or null. */
@@ -30,7 +30,8 @@ final class SessionClient {
     SessionClient(InetAddress address, boolean lmtp) {
         this.address = address;
         this.lmtp = lmtp;
-        this.logName = "unknown" + ReceivedHeader.addressLiteral(address);
+        // Only a Unix socket's client has no address (every TCP peer has one).
+        this.logName = address == null ? "local" : "unknown" + ReceivedHeader.addressLiteral(address);
     }
 
     /** RFC 3207 §4.2: nothing learnt before TLS is kept. */
@@ -45,7 +46,7 @@ final class SessionClient {
     }
 
     ClientInfo info(String listener, Transaction t) {
-        return new ClientInfo(address == null ? "unknown" : IpAddresses.format(address), verifiedName, helo, protocol(t), listener,
+        return new ClientInfo(address == null ? "local" : IpAddresses.format(address), verifiedName, helo, protocol(t), listener,
                 user == null ? null : user.address(), user == null ? null : user.senderScope());
     }
 

@@ -92,8 +92,8 @@ public final class SmtpServer implements AutoCloseable {
      */
     public BoundListener start(List<ListenAddress> addresses) {
         BoundListener bound = listener.start(addresses);
-        for (InetSocketAddress a : bound.addresses()) {
-            LOG.info("listener {} on {}:{}", bound.name(), a.getAddress().getHostAddress(), a.getPort());
+        for (String a : bound.describedAddresses()) {
+            LOG.info("listener {} on {}", bound.name(), a);
         }
         return bound;
     }
