@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,29 +88,9 @@ class ManageSieveHostileInputTest {
     }
 
     private void run(boolean loggedIn, List<String> commands, int firstSeed) throws IOException {
-        Client c = connect(loggedIn);
-        int alive = 0;
-        try {
-            for (int seed = firstSeed; seed < firstSeed + PER_STATE; seed++) {
-                Random random = new Random(seed);
-                byte[] input = HostileInput.mutate(commands.get(random.nextInt(commands.size())), random);
-                boolean goesOn;
-                try {
-                    goesOn = c.exchange(input, loggedIn);
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError("seed " + seed + (loggedIn ? " after" : " before") + " login, input "
-                            + HostileInput.show(input) + ": " + e.getMessage() + "\n" + c.transcript(), e);
-                }
-                if (goesOn) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(loggedIn);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        List<HostileInput.Case> cases = HostileInput.seeded(where(loggedIn), commands, firstSeed, PER_STATE);
+        int alive = HostileInput.drive(() -> connect(loggedIn), cases, (c, k) -> c.exchange(k.input(), loggedIn),
+                Client::transcript);
         assertThat(alive).as("exchanges after which the session went on").isGreaterThan(PER_STATE / 2);
     }
 
@@ -156,30 +136,15 @@ class ManageSieveHostileInputTest {
     }
 
     private void odd(boolean loggedIn, List<String> inputs) throws IOException {
-        Client c = connect(loggedIn);
-        int alive = 0;
-        try {
-            for (String input : inputs) {
-                byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-                boolean goesOn;
-                try {
-                    goesOn = c.exchange(bytes, loggedIn);
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError("input " + HostileInput.show(bytes) + ": " + e.getMessage() + "\n"
-                            + c.transcript(), e);
-                }
-                if (goesOn) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(loggedIn);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        int alive = HostileInput.drive(() -> connect(loggedIn), HostileInput.asWritten(where(loggedIn), inputs),
+                (c, k) -> c.exchange(k.input(), loggedIn), Client::transcript);
         // Only the error limit may end a session here.
         assertThat(alive).isGreaterThanOrEqualTo(inputs.size() - inputs.size() / ManageSieveSession.MAX_ERRORS - 1);
+    }
+
+    /** The state a case was sent in, for a failure message. */
+    private static String where(boolean loggedIn) {
+        return loggedIn ? "after login" : "before login";
     }
 
     private Client connect(boolean loggedIn) throws IOException {
@@ -208,7 +173,7 @@ class ManageSieveHostileInputTest {
      * a command left inside a literal, and answers a SASL challenge with another NOOP, a bounded
      * number of times.
      */
-    private static final class Client implements AutoCloseable {
+    private static final class Client implements Closeable {
         private static final int MAX_COMPLETION = 256 * 1024;
         private final Socket socket;
         private final InputStream in;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,29 +89,9 @@ class Pop3HostileInputTest {
     }
 
     private void run(boolean loggedIn, List<String> lines, int firstSeed) throws IOException {
-        Client c = connect(loggedIn);
-        int alive = 0;
-        try {
-            for (int seed = firstSeed; seed < firstSeed + PER_STATE; seed++) {
-                Random random = new Random(seed);
-                byte[] input = HostileInput.mutate(lines.get(random.nextInt(lines.size())), random);
-                boolean goesOn;
-                try {
-                    goesOn = c.exchange(input);
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError("seed " + seed + (loggedIn ? " in TRANSACTION" : " in AUTHORIZATION")
-                            + ", input " + HostileInput.show(input) + ": " + e.getMessage() + "\n" + c.transcript(), e);
-                }
-                if (goesOn) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(loggedIn);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        List<HostileInput.Case> cases = HostileInput.seeded(where(loggedIn), lines, firstSeed, PER_STATE);
+        int alive = HostileInput.drive(() -> connect(loggedIn), cases, (c, k) -> c.exchange(k.input()),
+                Client::transcript);
         assertThat(alive).as("exchanges after which the session went on").isGreaterThan(PER_STATE / 2);
     }
 
@@ -131,30 +111,15 @@ class Pop3HostileInputTest {
     }
 
     private void odd(boolean loggedIn, List<String> inputs) throws IOException {
-        Client c = connect(loggedIn);
-        int alive = 0;
-        try {
-            for (String input : inputs) {
-                byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-                boolean goesOn;
-                try {
-                    goesOn = c.exchange(bytes);
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError("input " + HostileInput.show(bytes) + ": " + e.getMessage() + "\n"
-                            + c.transcript(), e);
-                }
-                if (goesOn) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(loggedIn);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        int alive = HostileInput.drive(() -> connect(loggedIn), HostileInput.asWritten(where(loggedIn), inputs),
+                (c, k) -> c.exchange(k.input()), Client::transcript);
         // Only the error limit may end a session here.
         assertThat(alive).isGreaterThanOrEqualTo(inputs.size() - inputs.size() / Pop3Session.MAX_ERRORS - 1);
+    }
+
+    /** The state a case was sent in, for a failure message. */
+    private static String where(boolean loggedIn) {
+        return loggedIn ? "in TRANSACTION" : "in AUTHORIZATION";
     }
 
     private Client connect(boolean loggedIn) throws IOException {
@@ -200,7 +165,7 @@ class Pop3HostileInputTest {
      * Sends lines as given and reads one answer for each, in order, checking each: POP3 answers
      * every line once (RFC 1939 §3, RFC 2449 §6.6), a line in a SASL exchange included.
      */
-    private static final class Client implements AutoCloseable {
+    private static final class Client implements Closeable {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;

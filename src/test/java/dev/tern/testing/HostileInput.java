@@ -1,9 +1,16 @@
 package dev.tern.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Hostile variants of valid protocol input, for the tests that check that a parser or a server
@@ -14,6 +21,10 @@ import java.util.Random;
  * trip on inserted (NUL, CR, LF, 8-bit and invalid UTF-8 octets, quotes, backslashes, brackets,
  * {@code *}, {@code $}, literal announcements, numbers past 2^32 and 2^64), a range deleted or
  * repeated, a truncation, or deep or unbalanced parenthesis nesting.
+ *
+ * <p>Also what every such test shares: {@link #leak} says whether a text shown to a client gives
+ * away something internal, and {@link #drive} sends cases one by one on a connection, opening a
+ * fresh one whenever the server ended the session.
  */
 public final class HostileInput {
 
@@ -32,6 +43,9 @@ public final class HostileInput {
             new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xc0, (byte) 0x80},
             new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {0x7f},
             "é".getBytes(StandardCharsets.UTF_8), "日本".getBytes(StandardCharsets.UTF_8));
+
+    /** What a text shown to a client must not hold: see {@link #leak(String)}. */
+    private static final List<Pattern> LEAKS = leakMarkers();
 
     private HostileInput() {
     }
@@ -166,24 +180,134 @@ public final class HostileInput {
     }
 
     /**
-     * What an error text sent to a client must not contain: names of Java classes and exceptions,
-     * stack frames, file paths, or a bare {@code null} (a missing message printed as is). Null
-     * when {@code text} shows none of them, else the part that does.
+     * One input for {@link #drive}.
+     *
+     * @param name   what a failure calls it: its seed and the state it was sent in
+     * @param input  the octets sent
+     * @param source the text it was made from (the valid command it mutates, or the input itself)
+     */
+    public record Case(String name, byte[] input, String source) {
+    }
+
+    /**
+     * {@code count} cases from seed {@code firstSeed} on: each seed chooses one of {@code valid}
+     * and mutates it ({@link #mutate(String, Random)}).
+     *
+     * @param where the state the cases are sent in, for their names
+     */
+    public static List<Case> seeded(String where, List<String> valid, int firstSeed, int count) {
+        List<Case> cases = new ArrayList<>(count);
+        for (int seed = firstSeed; seed < firstSeed + count; seed++) {
+            Random random = new Random(seed);
+            String source = valid.get(random.nextInt(valid.size()));
+            cases.add(new Case("seed " + seed + " " + where, mutate(source, random), source));
+        }
+        return cases;
+    }
+
+    /** The inputs as written, each char one octet (ISO-8859-1). */
+    public static List<Case> asWritten(String where, List<String> inputs) {
+        List<Case> cases = new ArrayList<>(inputs.size());
+        for (String input : inputs) {
+            cases.add(new Case(where, input.getBytes(StandardCharsets.ISO_8859_1), input));
+        }
+        return cases;
+    }
+
+    /** Opens a connection in the state the cases are for: greeted, logged in, a mailbox selected. */
+    @FunctionalInterface
+    public interface Open<C> {
+        C open() throws IOException;
+    }
+
+    /** Sends one case and reads and checks all the server owes for it; false when the server ended the session. */
+    @FunctionalInterface
+    public interface Exchange<C> {
+        boolean goesOn(C connection, Case c) throws IOException;
+    }
+
+    /**
+     * Sends every case, in order, on a connection from {@code open}, and a fresh one after each
+     * case that ended the session. A failure names the case, its input and the connection's
+     * {@code transcript}.
+     *
+     * @return how many cases left a session that went on
+     */
+    public static <C extends Closeable> int drive(Open<C> open, List<Case> cases, Exchange<C> exchange,
+            Function<C, String> transcript) throws IOException {
+        C connection = open.open();
+        int goneOn = 0;
+        try {
+            for (Case c : cases) {
+                boolean goesOn;
+                try {
+                    goesOn = exchange.goesOn(connection, c);
+                } catch (AssertionError | IOException e) {
+                    throw new AssertionError(c.name() + ", input " + show(c.input()) + ": " + e.getMessage() + "\n"
+                            + transcript.apply(connection), e);
+                }
+                if (goesOn) {
+                    goneOn++;
+                } else {
+                    connection.close();
+                    connection = open.open();
+                }
+            }
+        } finally {
+            connection.close();
+        }
+        return goneOn;
+    }
+
+    /**
+     * What a text sent to a client must not show of the server's insides: Java class, package and
+     * exception names ({@code java.}, {@code dev.tern}, {@code netty}, {@code Exception},
+     * {@code NullPointer}, a name ending in {@code Error} such as {@code StackOverflowError}), stack
+     * frames, file paths, or a bare {@code null} (a missing message printed as is). Letters are
+     * compared without case, but for the {@code Error} names: a refusal may begin with the word
+     * {@code Error:}, and RFC 5321 calls {@code <>} "the null path". Null when {@code text} shows
+     * none of them, else the part that does; a null {@code text} is a leak too.
      */
     public static String leak(String text) {
+        return leak(text, "");
+    }
+
+    /**
+     * {@link #leak(String)}, but what the client itself sent may come back: a server names the
+     * malformed parameter it refuses. A marker found in {@code text} is let pass when {@code sent}
+     * holds it too; none of {@code secrets} ever is (the data directory's path).
+     */
+    public static String leak(String text, String sent, String... secrets) {
         if (text == null) {
             return "a null text";
         }
-        for (String marker : List.of("java.", "javax.", "dev.tern", "Exception", "Error:", "\tat ", ".java:",
-                "/tmp/", "/var/", "/home/", "/work/", "NullPointer", "IndexOutOfBounds", "NumberFormat",
-                "Throwable")) {
-            if (text.contains(marker)) {
-                return marker;
+        String shown = text.replace("the null path <>", "");   // RFC 5321's words for <>, in an SMTP refusal
+        String lowerSent = sent.toLowerCase(Locale.ROOT);
+        for (Pattern marker : LEAKS) {
+            Matcher m = marker.matcher(shown);
+            while (m.find()) {
+                if (!lowerSent.contains(m.group().toLowerCase(Locale.ROOT))) {
+                    return m.group().strip();
+                }
             }
         }
-        if (text.matches("(?s).*(^|[^A-Za-z])null([^A-Za-z]|$).*")) {
-            return "null";
+        for (String secret : secrets) {
+            if (shown.contains(secret)) {
+                return secret;
+            }
         }
         return null;
+    }
+
+    private static List<Pattern> leakMarkers() {
+        List<Pattern> markers = new ArrayList<>();
+        for (String literal : List.of("java.", "javax.", "dev.tern", "netty", "Exception", "Throwable", "NullPointer",
+                "IndexOutOfBounds", "NumberFormat", "\tat ", ".java:", "/tmp/", "/var/", "/home/", "/usr/", "/root/",
+                "/work/")) {
+            markers.add(Pattern.compile(Pattern.quote(literal), Pattern.CASE_INSENSITIVE));
+        }
+        markers.add(Pattern.compile("(?<![\\w$.])[\\w$.]+Error\\b"));   // StackOverflowError, java.lang.Error
+        markers.add(Pattern.compile("(?<![A-Za-z])null(?![A-Za-z])", Pattern.CASE_INSENSITIVE));
+        return List.copyOf(markers);
     }
 }

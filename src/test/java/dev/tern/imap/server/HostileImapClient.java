@@ -7,6 +7,7 @@ import dev.tern.testing.HostileInput;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * its answer. A continuation request after that (IDLE, an AUTHENTICATE challenge) or a quiet
  * server gets another NOOP, a bounded number of times. Every wait has a socket timeout.
  */
-final class HostileImapClient implements AutoCloseable {
+final class HostileImapClient implements Closeable {
 
     /** What one exchange showed. */
     enum Outcome {

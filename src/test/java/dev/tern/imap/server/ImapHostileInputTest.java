@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,30 +151,10 @@ class ImapHostileInputTest {
 
     /** {@value #PER_STATE} mutations of {@code commands}, on a connection in {@code state}, reconnecting after BYE. */
     private void run(State state, List<String> commands, int firstSeed) throws IOException {
-        HostileImapClient c = connect(state);
-        int alive = 0;
-        try {
-            for (int seed = firstSeed; seed < firstSeed + PER_STATE; seed++) {
-                Random random = new Random(seed);
-                String command = commands.get(random.nextInt(commands.size()));
-                byte[] input = HostileInput.mutate(command, random);
-                Outcome outcome;
-                try {
-                    outcome = c.exchange(input, command.substring(0, command.indexOf(' ')));
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError("seed " + seed + " in " + state + ", input " + HostileInput.show(input)
-                            + ": " + e.getMessage(), e);
-                }
-                if (outcome == Outcome.ALIVE) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(state);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        List<HostileInput.Case> cases = HostileInput.seeded("in " + state, commands, firstSeed, PER_STATE);
+        int alive = HostileInput.drive(() -> connect(state), cases,
+                (c, k) -> c.exchange(k.input(), k.source().substring(0, k.source().indexOf(' '))) == Outcome.ALIVE,
+                HostileImapClient::transcript);
         // Most mutations leave a session that goes on: BYE is for the repeated offender only.
         assertThat(alive).as("exchanges after which the session went on, in %s", state).isGreaterThan(PER_STATE / 2);
     }
@@ -242,27 +221,9 @@ class ImapHostileInputTest {
     }
 
     private void oddSequences(State state, List<String> inputs) throws IOException {
-        HostileImapClient c = connect(state);
-        int alive = 0;
-        try {
-            for (String input : inputs) {
-                byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-                Outcome outcome;
-                try {
-                    outcome = c.exchange(bytes, input.startsWith("a ") ? "a" : null);
-                } catch (AssertionError | IOException e) {
-                    throw new AssertionError(state + ", input " + HostileInput.show(bytes) + ": " + e.getMessage(), e);
-                }
-                if (outcome == Outcome.ALIVE) {
-                    alive++;
-                } else {
-                    c.close();
-                    c = connect(state);
-                }
-            }
-        } finally {
-            c.close();
-        }
+        int alive = HostileInput.drive(() -> connect(state), HostileInput.asWritten("in " + state, inputs),
+                (c, k) -> c.exchange(k.input(), k.source().startsWith("a ") ? "a" : null) == Outcome.ALIVE,
+                HostileImapClient::transcript);
         // Only the bad-command limit may end a session here (a BYE after 20 errors).
         assertThat(alive).as("exchanges after which the session went on, in %s", state)
                 .isGreaterThanOrEqualTo(inputs.size() - inputs.size() / ImapSession.MAX_ERRORS);
