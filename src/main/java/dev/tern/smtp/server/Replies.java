@@ -94,7 +94,8 @@ final class Replies {
     }
 
     /** RFC 2033 §4.1: an LMTP server answers LHLO only. */
-    static final SmtpReply LHLO_EXPECTED = SmtpReply.of(500, "5.5.1", "Error: this is an LMTP server, send LHLO");
+    /** RFC 2034 §3: no enhanced status code in a response to HELO or EHLO, on LMTP too. */
+    static final SmtpReply LHLO_EXPECTED = SmtpReply.plain(500, "Error: this is an LMTP server, send LHLO");
     static final SmtpReply NEED_LHLO = SmtpReply.of(503, "5.5.1", "Error: send LHLO first");
     /** RFC 2033 §4.2: DATA without a successful RCPT fails with 503 in LMTP. */
     static final SmtpReply LMTP_NO_VALID_RECIPIENTS = SmtpReply.of(503, "5.5.1", "Error: no valid recipients");

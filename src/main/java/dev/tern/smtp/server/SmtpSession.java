@@ -615,7 +615,7 @@ final class SmtpSession {
             filter.reset();
             errors = 0;
             TransactionLog.discarded(client, t);
-            reply(Replies.queued(t.queueId()));   // as Postfix does: the client is not told
+            accepted(t);   // as Postfix does: the client is not told
             return;
         }
         CompletableFuture<Void> queued = call(() ->
@@ -626,15 +626,20 @@ final class SmtpSession {
                 errors = 0;
                 junkCommands = 0;
                 TransactionLog.queued(client, t);
-                if (settings.lmtp()) {
-                    t.successfulRcpts().forEach(r -> reply(Replies.accepted(r, t.queueId())));
-                } else {
-                    reply(Replies.queued(t.queueId()));
-                }
+                accepted(t);
             } else {
                 refuse(t, replyFor(error, "enqueue " + t.queueId()), componentOf(error));
             }
         });
+    }
+
+    /** Says the message was taken: once, or on LMTP once for each successful RCPT (RFC 2033 §4.2). */
+    private void accepted(Transaction t) {
+        if (settings.lmtp()) {
+            t.successfulRcpts().forEach(r -> reply(Replies.accepted(r, t.queueId())));
+        } else {
+            reply(Replies.queued(t.queueId()));
+        }
     }
 
     /** Refuses a message after its content; {@code component} raised the refusal. */

@@ -41,8 +41,8 @@ class LmtpSessionTest extends SmtpServerTestSupport {
         SmtpTestClient c = connect();
         expect(c.reply(), 220);
         assertThat(c.command("MAIL FROM:<a@b.test>").text()).isEqualTo("503 5.5.1 Error: send LHLO first");
-        assertThat(c.command("EHLO client.test").text()).isEqualTo("500 5.5.1 Error: this is an LMTP server, send LHLO");
-        assertThat(c.command("HELO client.test").text()).isEqualTo("500 5.5.1 Error: this is an LMTP server, send LHLO");
+        assertThat(c.command("EHLO client.test").text()).isEqualTo("500 Error: this is an LMTP server, send LHLO");
+        assertThat(c.command("HELO client.test").text()).isEqualTo("500 Error: this is an LMTP server, send LHLO");
         assertThat(c.command("LHLO").code()).isEqualTo(501);
         SmtpTestClient.Reply lhlo = expect(c.command("LHLO client.test"), 250);
         assertThat(lhlo.lines().get(0)).isEqualTo("250-mx.example.test");
