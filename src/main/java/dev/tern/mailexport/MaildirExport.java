@@ -3,6 +3,7 @@ package dev.tern.mailexport;
 import dev.tern.imap.protocol.MailboxNames;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.MailboxService;
+import dev.tern.mailbox.Pop3Ids;
 import dev.tern.store.Rows;
 
 import java.io.BufferedOutputStream;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  * ({@code :2,FS}, cr.yp.to/proto/maildir.html) and whose time is its received date. Dovecot's own
  * files say the rest: {@code dovecot-keywords} (keywords as the letters a–z),
  * {@code dovecot-uidlist} (each message's UID and the mailbox's UIDVALIDITY, so that Dovecot gives
- * the messages the UIDs clients already know) and {@code subscriptions}. Line ends are written as
+ * the messages the UIDs clients already know, and INBOX's POP3 ids) and {@code subscriptions}. Line ends are written as
  * LF, as Dovecot writes them.
  */
 public final class MaildirExport {
@@ -139,6 +140,12 @@ public final class MaildirExport {
         }
         List<String> keywords = new ArrayList<>();
         StringBuilder uidList = new StringBuilder("3 V" + box.uidValidity() + " N" + box.uidNext() + "\n");
+        // POP3 serves INBOX: its ids go along (Dovecot's P field, as pop3_save_uidl writes it), so
+        // that clients leaving mail on the server do not download it all again after the move.
+        Pop3Ids pop3 = box.name().equalsIgnoreCase(MailboxNames.INBOX)
+                ? new Pop3Ids(box.uidValidity(), messages.stream().map(Rows.Message::uid).toList(),
+                        mailboxes.messageService().pop3Uidls(box.id()))
+                : null;
         long bytes = 0;
         for (Rows.Message m : messages) {
             String base = m.internalDate().getEpochSecond() + ".M" + m.uid() + "." + hostname;
@@ -153,7 +160,11 @@ public final class MaildirExport {
                     + letters(Flags.fromStored(m.systemFlags(), m.keywords()), keywords, box.name(), notes));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             Files.setLastModifiedTime(file, FileTime.from(m.internalDate()));
-            uidList.append(m.uid()).append(" :").append(sized).append('\n');
+            uidList.append(m.uid());
+            if (pop3 != null) {
+                uidList.append(" P").append(pop3.of(m.uid()));
+            }
+            uidList.append(" :").append(sized).append('\n');
             bytes += m.size();
         }
         if (!keywords.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.tern.pop3;
 
 import dev.tern.mailbox.MessageEntry;
+import dev.tern.mailbox.Pop3Ids;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -14,43 +15,19 @@ import java.util.Map;
  *
  * <p>Unique ids (UIDL, RFC 1939 §7) are {@code UIDVALIDITY-UID}: stable across sessions, never
  * reused, and the same message IMAP sees. A message imported from another server keeps the id it
- * had there, when the import knew it and no other message of the maildrop has it.
+ * had there, when the import knew it and no other message of the maildrop has it ({@link Pop3Ids}).
  */
 final class Maildrop {
 
     private final long mailboxId;
-    private final long uidValidity;
     private final List<MessageEntry> messages;
-    /** Ids kept from another server, by UID. */
-    private final Map<Long, String> importedIds;
+    private final Pop3Ids uniqueIds;
     private final BitSet deleted = new BitSet();
 
     Maildrop(long mailboxId, long uidValidity, List<MessageEntry> messages, Map<Long, String> importedIds) {
         this.mailboxId = mailboxId;
-        this.uidValidity = uidValidity;
         this.messages = List.copyOf(messages);
-        this.importedIds = unique(importedIds);
-    }
-
-    /**
-     * The kept ids, each given to one message only (RFC 1939 §7 wants them unique in the maildrop):
-     * when two messages imported from different places came with the same one, or one came with
-     * what is this server's own id of a message here, the later UID goes by its own.
-     */
-    private Map<Long, String> unique(Map<Long, String> byUid) {
-        Map<Long, String> out = new java.util.HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (MessageEntry m : messages) {
-            if (!byUid.containsKey(m.uid())) {
-                seen.add(uidValidity + "-" + m.uid());
-            }
-        }
-        new java.util.TreeMap<>(byUid).forEach((uid, id) -> {
-            if (seen.add(id)) {
-                out.put(uid, id);
-            }
-        });
-        return out;
+        this.uniqueIds = new Pop3Ids(uidValidity, this.messages.stream().map(MessageEntry::uid).toList(), importedIds);
     }
 
     long mailboxId() {
@@ -108,7 +85,6 @@ final class Maildrop {
     }
 
     String uniqueId(MessageEntry m) {
-        String imported = importedIds.get(m.uid());
-        return imported != null ? imported : uidValidity + "-" + m.uid();
+        return uniqueIds.of(m.uid());
     }
 }

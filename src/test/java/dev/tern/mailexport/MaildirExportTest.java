@@ -2,6 +2,7 @@ package dev.tern.mailexport;
 
 import dev.tern.directory.Account;
 import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.Pop3Ids;
 import dev.tern.mailimport.MailImport;
 import dev.tern.server.Services;
 import dev.tern.store.Rows;
@@ -54,6 +55,8 @@ class MaildirExportTest {
         append("INBOX", "From: carol@example.org\r\nSubject: one\r\n\r\nFirst\r\n",
                 Flags.of("\\Seen", "\\Flagged", "$Forwarded", "Work"), JAN_2);
         append("INBOX", "From: carol@example.org\r\nSubject: two\r\n\r\nSecond\r\n", Flags.NONE, MAR_5);
+        // The second came from another server by an import that kept its POP3 id.
+        services.mailboxes().messageService().setPop3Uidls(box(alice, "INBOX").id(), Map.of(2L, "000000024f3c2a1b"));
         services.mailboxes().create(alice.id(), "Lists/dev", null);
         services.mailboxes().subscribe(alice.id(), "Lists/dev");
         append("Lists/dev", "Subject: list mail\r\n\r\nHello list\r\n", Flags.of("\\Answered", "Work", "$Label2"), MAR_5);
@@ -106,8 +109,8 @@ class MaildirExportTest {
         Rows.Mailbox in = box(alice, "INBOX");
         assertThat(Files.readAllLines(maildir.resolve("dovecot-uidlist"))).containsExactly(
                 "3 V" + in.uidValidity() + " N" + in.uidNext(),
-                "1 :" + JAN_2.getEpochSecond() + ".M1.mx.example.test,S=44,W=48",
-                "2 :" + MAR_5.getEpochSecond() + ".M2.mx.example.test,S=45,W=49");
+                "1 P" + in.uidValidity() + "-1 :" + JAN_2.getEpochSecond() + ".M1.mx.example.test,S=44,W=48",
+                "2 P000000024f3c2a1b :" + MAR_5.getEpochSecond() + ".M2.mx.example.test,S=45,W=49");
         // Maildir++: a level below another is a dotted directory, non-ASCII names in modified UTF-7.
         assertThat(files(maildir.resolve(".Lists.dev/cur"))).singleElement()
                 .satisfies(p -> assertThat(p.getFileName().toString()).endsWith(":2,Rab"));
@@ -143,6 +146,10 @@ class MaildirExportTest {
         // The UIDs clients know, the flags and keywords, the received dates and the text.
         String fetched = doveadm("fetch", "uid flags date.received", "mailbox", "INBOX", "all");
         assertThat(fetched).contains("uid: 1", "uid: 2").contains("date.received: 2024-01-02 ");
+        // The POP3 ids Tern's POP3 gives, which Dovecot's then serves.
+        assertThat(doveadm("fetch", "pop3.uidl", "mailbox", "INBOX", "all").lines().map(String::strip)
+                .filter(l -> l.startsWith("pop3.uidl:")).toList())
+                .containsExactly("pop3.uidl: " + box(alice, "INBOX").uidValidity() + "-1", "pop3.uidl: 000000024f3c2a1b");
         assertThat(fetched.lines().filter(l -> l.startsWith("flags:")).toList())
                 .satisfiesExactly(f -> assertThat(f.split(" ")).contains("\\Seen", "\\Flagged", "$Forwarded", "Work"),
                         f -> assertThat(f.strip()).isEqualTo("flags:"));
@@ -172,6 +179,15 @@ class MaildirExportTest {
             }
         }
         assertThat(services.mailboxes().listSubscribed(bob.id(), "*")).extracting(l -> l.name()).contains("Lists/dev");
+        // POP3 clients see the same ids in the new account.
+        assertThat(pop3Ids(bob)).isEqualTo(pop3Ids(alice)).hasSize(2);
+    }
+
+    private List<String> pop3Ids(Account a) {
+        Rows.Mailbox inbox = box(a, "INBOX");
+        Pop3Ids ids = new Pop3Ids(inbox.uidValidity(), messages(a, "INBOX").stream().map(Rows.Message::uid).toList(),
+                services.mailboxes().messageService().pop3Uidls(inbox.id()));
+        return messages(a, "INBOX").stream().map(m -> ids.of(m.uid())).toList();
     }
 
     @Test
