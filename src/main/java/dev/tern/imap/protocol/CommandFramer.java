@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <p>Incremental and allocation-bounded: feed whatever arrived with {@link #next(ByteBuffer)};
  * a command is buffered up to {@link FramingLimits#maxCommandSize()}, and each limit is checked
  * before the octets it concerns are read: an over-long line is discarded as it arrives, an
- * over-large literal is refused from its announced length. Line ends are CRLF; a bare LF is
+ * over-large literal is refused from its announced length (a non-synchronizing one is read and
+ * dropped, up to {@link FramingLimits#maxSkipped()} per command; past that the refusal says the
+ * connection must end, and nothing more is read). Line ends are CRLF; a bare LF is
  * accepted as well (as Dovecot and Cyrus do), the CR is dropped.
  *
  * <p>The message literals of APPEND (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502) are the one kind of
@@ -33,7 +35,7 @@ public final class CommandFramer {
 
     private static final byte[] APPEND = "APPEND ".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE }
+    private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE, CLOSED }
 
     private final FramingLimits limits;
     private byte[] buffer = new byte[256];
@@ -50,6 +52,8 @@ public final class CommandFramer {
     private String streamedTag;
     /** A non-synchronizing literal that was too big, answered once its command has been skipped. */
     private FramerEvent.LiteralTooBig refusal;
+    /** Octets of literals skipped so far in the command being discarded; at most {@link FramingLimits#maxSkipped()}. */
+    private long skipped;
 
     public CommandFramer(FramingLimits limits) {
         this.limits = limits;
@@ -70,6 +74,7 @@ public final class CommandFramer {
                 }
                 case LITERAL -> readLiteral(input);
                 case SKIP_LITERAL -> skipLiteral(input);
+                case CLOSED -> input.position(input.limit());
                 case DISCARD_LINE -> {
                     FramerEvent event = discardLine(input);
                     if (event != null) {
@@ -115,6 +120,7 @@ public final class CommandFramer {
             if (size - lineStart >= limits.maxLineLength() + 1) {
                 String tag = tag();
                 startDiscarding();
+                skipped = 0;
                 remember(b);
                 return new FramerEvent.LineTooLong(tag);
             }
@@ -140,8 +146,16 @@ public final class CommandFramer {
                 return big;
             }
             // RFC 7888 §4: the client sends the octets anyway; they are read and dropped, and the
-            // refusal comes once the command is over, so the answer follows what it answers.
+            // refusal comes once the command is over, so the answer follows what it answers. Up to
+            // a bound (FramingLimits#maxSkipped): past it, the refusal comes at once and the
+            // connection ends, as RFC 7888 §4 allows.
+            skipped = 0;
+            if (literal.size > limits.maxSkipped()) {
+                state = State.CLOSED;
+                return big.closing();
+            }
             refusal = big;
+            skipped = literal.size;
             literalRemaining = literal.size;
             state = State.SKIP_LITERAL;
             return null;
@@ -277,6 +291,10 @@ public final class CommandFramer {
                 LiteralAnnouncement literal = LiteralAnnouncement.at(tail, 0, end);
                 reset();
                 if (literal != null && !literal.synchronizing) {
+                    if (literal.size > limits.maxSkipped() - skipped) {
+                        return closeSkipping(literal);
+                    }
+                    skipped += literal.size;
                     literalRemaining = literal.size;
                     state = State.SKIP_LITERAL;
                     return null;
@@ -288,6 +306,24 @@ public final class CommandFramer {
             remember(b);
         }
         return null;
+    }
+
+    /**
+     * A literal in a command being discarded would take the octets skipped past the bound: the
+     * pending refusal, or one for this literal when the command was answered already (a line too
+     * long), ends the connection.
+     */
+    private FramerEvent closeSkipping(LiteralAnnouncement literal) {
+        FramerEvent.LiteralTooBig refused = refusal;
+        refusal = null;
+        state = State.CLOSED;
+        if (refused == null) {
+            boolean overLiteral = literal.size > limits.maxLiteralSize();
+            refused = new FramerEvent.LiteralTooBig(null, literal.size, false,
+                    overLiteral ? FramerEvent.Limit.LITERAL : FramerEvent.Limit.COMMAND,
+                    overLiteral ? limits.maxLiteralSize() : limits.maxCommandSize());
+        }
+        return refused.closing();
     }
 
     private void startDiscarding() {

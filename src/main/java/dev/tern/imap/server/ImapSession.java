@@ -485,6 +485,20 @@ final class ImapSession {
 
     void literalTooBig(FramerEvent.LiteralTooBig big) {
         dropAppend();
+        if (big.closes()) {
+            // More than the framer reads and drops (FramingLimits#maxSkipped): the refusal, then
+            // the end of the connection, as RFC 7888 §4 allows.
+            if (big.tag() != null) {
+                writer().status(big.tag(), "NO", ResponseCode.tooBig(), tooBigText(big));
+            }
+            LOG.info("{}: closing: a non-synchronizing literal of {} octets is more than is read and dropped", id, big.size());
+            writer().status(null, "BYE", null, "a non-synchronizing literal of " + big.size()
+                    + " octets over the limit is more than the server reads and drops; closing the connection"
+                    + " (send large literals as synchronizing ones, and mind APPENDLIMIT)");
+            state = SessionState.LOGOUT;
+            io.closeAfterFlush();
+            return;
+        }
         if (big.tag() == null) {
             bad(null, "literal too big");
         } else {

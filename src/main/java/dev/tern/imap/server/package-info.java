@@ -24,7 +24,8 @@
  * otherwise; LOGINDISABLED says so. Input pipelined after STARTTLS is discarded (command
  * injection). Authentication shares the SASL authenticator, throttling and log with SMTP and
  * POP3. Every buffer is bounded: a command line by {@code [imap] max_line}, a literal by
- * {@code max_literal} (refused with [TOOBIG] before its octets are read), APPEND's messages are
+ * {@code max_literal} (refused with [TOOBIG] before its octets are read; a LITERAL+ one is read
+ * and dropped up to twice that per command, past which BYE ends the connection), APPEND's messages are
  * streamed into the store with back-pressure (never buffered whole), and the memory large
  * literals and messages hold on all connections together by a {@code LiteralBudget}. Responses
  * never carry internal errors.
