@@ -23,7 +23,8 @@ import java.util.Arrays;
  * before each of them ({@link FramerEvent.MessageLiteral}), then its octets piece by piece as
  * they arrive ({@link FramerEvent.LiteralData}, views of the input), and finally the rest of the
  * command ({@link FramerEvent.AppendEnd}). Which literal is a message is plain syntax: in an
- * APPEND every literal is a message except a mailbox name given as the first literal.
+ * APPEND every literal is a message (or a CATENATE {@code TEXT} part of one, RFC 4469) except a
+ * mailbox name given as the first literal and the URL of a CATENATE {@code URL} part.
  *
  * <p>The lines of an AUTHENTICATE exchange and IDLE's {@code DONE} are framed like commands; they
  * never end in a literal announcement.
@@ -34,6 +35,7 @@ public final class CommandFramer {
     private static final int TAIL = 32;
 
     private static final byte[] APPEND = "APPEND ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] URL = "URL ".getBytes(StandardCharsets.US_ASCII);
 
     private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE, CLOSED }
 
@@ -210,7 +212,7 @@ public final class CommandFramer {
      */
     private boolean isMessageLiteral(LiteralAnnouncement literal) {
         if (streamedTag != null) {
-            return true;
+            return !isUrl(literal, 0);
         }
         int verb = indexOf(buffer, (byte) ' ', 0, size) + 1;
         if (verb == 0 || verb + APPEND.length > size) {
@@ -221,7 +223,27 @@ public final class CommandFramer {
                 return false;
             }
         }
-        return !(literals == 0 && literal.start == verb + APPEND.length);
+        int mailbox = verb + APPEND.length;
+        return !(literals == 0 && literal.start == mailbox) && !isUrl(literal, mailbox);
+    }
+
+    /**
+     * A literal right after the word {@code URL} (preceded by a space or {@code (}) is the URL of
+     * a CATENATE part (RFC 4469), buffered with the command like any string; {@code TEXT} parts
+     * carry message content and are streamed. {@code URL} at {@code notAt} is a mailbox of that
+     * name, whose message follows.
+     */
+    private boolean isUrl(LiteralAnnouncement literal, int notAt) {
+        int word = literal.start - URL.length;
+        if (word <= lineStart || word == notAt || (buffer[word - 1] != ' ' && buffer[word - 1] != '(')) {
+            return false;
+        }
+        for (int i = 0; i < URL.length; i++) {
+            if (Character.toUpperCase(buffer[word + i]) != URL[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Hands over the command text before a message literal, then streams the literal. */

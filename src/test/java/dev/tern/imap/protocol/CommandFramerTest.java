@@ -231,6 +231,31 @@ class CommandFramerTest {
     }
 
     @Test
+    void catenateTextPartsAreStreamedAndUrlsBuffered() {
+        // RFC 4469: TEXT literals are message content, streamed like a message; a URL given as a
+        // literal is a string of the command; a mailbox called URL is still a mailbox.
+        String input = "a APPEND x CATENATE (TEXT {3+}\r\nabc URL {5+}\r\n/a;b= TEXT ~{2}\r\nxy URL \"/c\")\r\nb NOOP\r\n";
+        for (int chunk : new int[]{1, 7, 1000}) {
+            assertThat(events(new CommandFramer(LIMITS), input, chunk)).as("chunk " + chunk).containsExactly(
+                    "message a [a APPEND x CATENATE (TEXT ] 3+", "data abc|",
+                    "message a [ URL {5+}\r\n/a;b= TEXT ] 2 binary", "data xy|",
+                    "end [ URL \"/c\")]", "b NOOP");
+        }
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND x CATENATE (URL {2+}\r\n/a)\r\n", 5))
+                .containsExactly("a APPEND x CATENATE (URL {2+}\r\n/a)");
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND URL {3+}\r\nabc\r\n", 5))
+                .containsExactly("message a [a APPEND URL ] 3+", "data abc|", "end []");
+        // A TEXT part meets the message limit, not the command buffer's; a URL literal the command's.
+        FramingLimits wide = new FramingLimits(1024, 1_000_000, 4096, false);
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (TEXT {5000}\r\n", 100))
+                .containsExactly("message a [a APPEND x CATENATE (TEXT ] 5000");
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (TEXT {2000000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 2000000, true, FramerEvent.Limit.MESSAGE, 1_000_000));
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (URL {5000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 5000, true, FramerEvent.Limit.COMMAND, 4096));
+    }
+
+    @Test
     void lineLengthLimit() {
         String exact = "a " + "x".repeat(1022);
         assertThat(events(new CommandFramer(LIMITS), exact + "\r\n", 100)).containsExactly(exact);
