@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <p>Incremental and allocation-bounded: feed whatever arrived with {@link #next(ByteBuffer)};
  * a command is buffered up to {@link FramingLimits#maxCommandSize()}, and each limit is checked
  * before the octets it concerns are read: an over-long line is discarded as it arrives, an
- * over-large literal is refused from its announced length. Line ends are CRLF; a bare LF is
+ * over-large literal is refused from its announced length (a non-synchronizing one is read and
+ * dropped, up to {@link FramingLimits#maxSkipped()} per command; past that the refusal says the
+ * connection must end, and nothing more is read). Line ends are CRLF; a bare LF is
  * accepted as well (as Dovecot and Cyrus do), the CR is dropped.
  *
  * <p>The message literals of APPEND (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502) are the one kind of
@@ -21,7 +23,8 @@ import java.util.Arrays;
  * before each of them ({@link FramerEvent.MessageLiteral}), then its octets piece by piece as
  * they arrive ({@link FramerEvent.LiteralData}, views of the input), and finally the rest of the
  * command ({@link FramerEvent.AppendEnd}). Which literal is a message is plain syntax: in an
- * APPEND every literal is a message except a mailbox name given as the first literal.
+ * APPEND every literal is a message (or a CATENATE {@code TEXT} part of one, RFC 4469) except a
+ * mailbox name given as the first literal and the URL of a CATENATE {@code URL} part.
  *
  * <p>The lines of an AUTHENTICATE exchange and IDLE's {@code DONE} are framed like commands; they
  * never end in a literal announcement.
@@ -32,8 +35,9 @@ public final class CommandFramer {
     private static final int TAIL = 32;
 
     private static final byte[] APPEND = "APPEND ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] URL = "URL ".getBytes(StandardCharsets.US_ASCII);
 
-    private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE }
+    private enum State { LINE, LITERAL, STREAM, SKIP_LITERAL, DISCARD_LINE, CLOSED }
 
     private final FramingLimits limits;
     private byte[] buffer = new byte[256];
@@ -50,6 +54,8 @@ public final class CommandFramer {
     private String streamedTag;
     /** A non-synchronizing literal that was too big, answered once its command has been skipped. */
     private FramerEvent.LiteralTooBig refusal;
+    /** Octets of literals skipped so far in the command being discarded; at most {@link FramingLimits#maxSkipped()}. */
+    private long skipped;
 
     public CommandFramer(FramingLimits limits) {
         this.limits = limits;
@@ -70,6 +76,7 @@ public final class CommandFramer {
                 }
                 case LITERAL -> readLiteral(input);
                 case SKIP_LITERAL -> skipLiteral(input);
+                case CLOSED -> input.position(input.limit());
                 case DISCARD_LINE -> {
                     FramerEvent event = discardLine(input);
                     if (event != null) {
@@ -115,6 +122,7 @@ public final class CommandFramer {
             if (size - lineStart >= limits.maxLineLength() + 1) {
                 String tag = tag();
                 startDiscarding();
+                skipped = 0;
                 remember(b);
                 return new FramerEvent.LineTooLong(tag);
             }
@@ -140,8 +148,16 @@ public final class CommandFramer {
                 return big;
             }
             // RFC 7888 §4: the client sends the octets anyway; they are read and dropped, and the
-            // refusal comes once the command is over, so the answer follows what it answers.
+            // refusal comes once the command is over, so the answer follows what it answers. Up to
+            // a bound (FramingLimits#maxSkipped): past it, the refusal comes at once and the
+            // connection ends, as RFC 7888 §4 allows.
+            skipped = 0;
+            if (literal.size > limits.maxSkipped()) {
+                state = State.CLOSED;
+                return big.closing();
+            }
             refusal = big;
+            skipped = literal.size;
             literalRemaining = literal.size;
             state = State.SKIP_LITERAL;
             return null;
@@ -196,7 +212,7 @@ public final class CommandFramer {
      */
     private boolean isMessageLiteral(LiteralAnnouncement literal) {
         if (streamedTag != null) {
-            return true;
+            return !isUrl(literal, 0);
         }
         int verb = indexOf(buffer, (byte) ' ', 0, size) + 1;
         if (verb == 0 || verb + APPEND.length > size) {
@@ -207,7 +223,27 @@ public final class CommandFramer {
                 return false;
             }
         }
-        return !(literals == 0 && literal.start == verb + APPEND.length);
+        int mailbox = verb + APPEND.length;
+        return !(literals == 0 && literal.start == mailbox) && !isUrl(literal, mailbox);
+    }
+
+    /**
+     * A literal right after the word {@code URL} (preceded by a space or {@code (}) is the URL of
+     * a CATENATE part (RFC 4469), buffered with the command like any string; {@code TEXT} parts
+     * carry message content and are streamed. {@code URL} at {@code notAt} is a mailbox of that
+     * name, whose message follows.
+     */
+    private boolean isUrl(LiteralAnnouncement literal, int notAt) {
+        int word = literal.start - URL.length;
+        if (word <= lineStart || word == notAt || (buffer[word - 1] != ' ' && buffer[word - 1] != '(')) {
+            return false;
+        }
+        for (int i = 0; i < URL.length; i++) {
+            if (Character.toUpperCase(buffer[word + i]) != URL[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Hands over the command text before a message literal, then streams the literal. */
@@ -277,6 +313,10 @@ public final class CommandFramer {
                 LiteralAnnouncement literal = LiteralAnnouncement.at(tail, 0, end);
                 reset();
                 if (literal != null && !literal.synchronizing) {
+                    if (literal.size > limits.maxSkipped() - skipped) {
+                        return closeSkipping(literal);
+                    }
+                    skipped += literal.size;
                     literalRemaining = literal.size;
                     state = State.SKIP_LITERAL;
                     return null;
@@ -288,6 +328,24 @@ public final class CommandFramer {
             remember(b);
         }
         return null;
+    }
+
+    /**
+     * A literal in a command being discarded would take the octets skipped past the bound: the
+     * pending refusal, or one for this literal when the command was answered already (a line too
+     * long), ends the connection.
+     */
+    private FramerEvent closeSkipping(LiteralAnnouncement literal) {
+        FramerEvent.LiteralTooBig refused = refusal;
+        refusal = null;
+        state = State.CLOSED;
+        if (refused == null) {
+            boolean overLiteral = literal.size > limits.maxLiteralSize();
+            refused = new FramerEvent.LiteralTooBig(null, literal.size, false,
+                    overLiteral ? FramerEvent.Limit.LITERAL : FramerEvent.Limit.COMMAND,
+                    overLiteral ? limits.maxLiteralSize() : limits.maxCommandSize());
+        }
+        return refused.closing();
     }
 
     private void startDiscarding() {

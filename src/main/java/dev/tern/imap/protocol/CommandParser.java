@@ -545,33 +545,156 @@ public final class CommandParser {
 
     /**
      * The text of APPEND before its first message literal ({@link FramerEvent.MessageLiteral}'s
-     * head): the mailbox, then what {@link #appendMessage} reads.
+     * head): the mailbox, then its messages as far as the text goes ({@link #appendSegment}).
      */
     private ImapCommand append(CommandReader r) {
         String mailbox = mailboxArg(r);
-        return new ImapCommand.Append(mailbox, appendMessage(r));
+        return new ImapCommand.Append(mailbox, appendSegment(r, ImapCommand.AppendSegment.Position.START));
     }
 
     /**
-     * The head of a further message of a MULTIAPPEND (RFC 3502): the text between the end of the
-     * previous message literal and the announcement of this one.
-     *
-     * @param afterUtf8 the previous message came as {@code UTF8 (literal8)}: its {@code )} comes first
+     * A stretch of an APPEND's text between its streamed literals ({@link ImapCommand.AppendSegment}):
+     * the text after the previous one's literal, read from where that left the syntax.
      */
-    public ImapCommand parseAppendMessage(byte[] head, boolean afterUtf8) {
-        CommandReader r = new CommandReader(head);
+    public ImapCommand parseAppendSegment(byte[] text, ImapCommand.AppendSegment.Position from) {
+        CommandReader r = new CommandReader(text);
         try {
-            closeUtf8Message(r, afterUtf8);
-            ImapCommand.AppendMessage message = appendMessage(r);
-            if (!r.atEnd()) {
-                throw new ParseFailure("Unexpected characters before the message literal");
-            }
-            return message;
+            return appendSegment(r, from);
         } catch (ParseFailure f) {
             return f.invalid();
         } catch (RuntimeException e) {
             return new ImapCommand.Invalid("Invalid command");
         }
+    }
+
+    /**
+     * {@code *(SP append-message)} as far as the text goes (RFC 3502, RFC 4469 §5):
+     * {@code append-message = [flag-list SP] [date-time SP] append-data}, where append-data is a
+     * literal (or literal8, or RFC 6855's {@code UTF8 (literal8)}) or
+     * {@code CATENATE (cat-part *(SP cat-part))} with {@code cat-part = "TEXT" SP literal / "URL" SP astring}.
+     * Streamed literals are not in the text: it stops where one is announced. Every turn of the
+     * loop consumes input, so it ends.
+     */
+    private ImapCommand.AppendSegment appendSegment(CommandReader r, ImapCommand.AppendSegment.Position from) {
+        List<AppendItem> items = new ArrayList<>();
+        ImapCommand.AppendSegment.Position at = from;
+        while (true) {
+            switch (at) {
+                case AFTER_UTF8 -> {
+                    closeUtf8Message(r, true);
+                    at = ImapCommand.AppendSegment.Position.AFTER_MESSAGE;
+                }
+                case IN_CATENATE -> {
+                    if (r.tryChar(')')) {
+                        items.add(new AppendItem.End());
+                        at = ImapCommand.AppendSegment.Position.AFTER_MESSAGE;
+                    } else if (r.atEnd()) {
+                        throw new ParseFailure("Expected ')' to end CATENATE");
+                    } else {
+                        r.space();
+                        if (catenatePart(r, items)) {
+                            return new ImapCommand.AppendSegment(items, ImapCommand.AppendSegment.Next.TEXT);
+                        }
+                    }
+                }
+                default -> {
+                    if (at == ImapCommand.AppendSegment.Position.AFTER_MESSAGE && r.atEnd()) {
+                        return new ImapCommand.AppendSegment(items, ImapCommand.AppendSegment.Next.END);
+                    }
+                    r.space();
+                    List<String> flags = List.of();
+                    OffsetDateTime date = null;
+                    if (r.peek() == '(') {
+                        flags = flagList(r);
+                        r.space();
+                    }
+                    if (r.peek() == '"') {
+                        date = dateTime(r);
+                        r.space();
+                    }
+                    if (r.tryWord("CATENATE")) {
+                        r.space();
+                        r.expect('(', "'(' after CATENATE");
+                        items.add(new AppendItem.Message(new ImapCommand.AppendMessage(flags, date, false, true)));
+                        if (catenatePart(r, items)) {
+                            return new ImapCommand.AppendSegment(items, ImapCommand.AppendSegment.Next.TEXT);
+                        }
+                        at = ImapCommand.AppendSegment.Position.IN_CATENATE;
+                    } else {
+                        boolean utf8 = utf8Open(r);
+                        if (!r.atEnd()) {
+                            throw new ParseFailure("Expected a message literal or CATENATE");
+                        }
+                        items.add(new AppendItem.Message(new ImapCommand.AppendMessage(flags, date, utf8)));
+                        return new ImapCommand.AppendSegment(items, ImapCommand.AppendSegment.Next.MESSAGE);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One {@code cat-part}: true for {@code TEXT}, whose literal comes next; a URL is added to
+     * {@code items}.
+     */
+    private boolean catenatePart(CommandReader r, List<AppendItem> items) {
+        if (r.tryWord("TEXT")) {
+            r.space();
+            if (!r.atEnd()) {
+                throw new ParseFailure("Expected a literal after TEXT");
+            }
+            return true;
+        }
+        if (r.tryWord("URL")) {
+            r.space();
+            items.add(new AppendItem.Url(r.astring("a URL")));
+            return false;
+        }
+        throw new ParseFailure("Expected TEXT or URL in CATENATE");
+    }
+
+    private static OffsetDateTime dateTime(CommandReader r) {
+        try {
+            return ImapDates.parseDateTime(r.string("a date-time"));
+        } catch (IllegalArgumentException e) {
+            throw new ParseFailure("Invalid date-time: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code "UTF8" SP "("} before a message literal (RFC 6855 §4), once UTF8=ACCEPT is on (IMAP4rev2
+     * enables it too); the session checks that the literal is a literal8.
+     */
+    private boolean utf8Open(CommandReader r) {
+        if (!r.tryWord("UTF8")) {
+            return false;
+        }
+        if (!utf8Accept) {
+            throw new ParseFailure("APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
+        }
+        r.space();
+        r.expect('(', "'(' after UTF8");
+        return true;
+    }
+
+    /**
+     * The head of a further plain message of a MULTIAPPEND (RFC 3502): the text between the end
+     * of the previous message literal and the announcement of this one. The server reads every
+     * stretch with {@link #parseAppendSegment}; this is its answer for one that holds a single
+     * plain message.
+     *
+     * @param afterUtf8 the previous message came as {@code UTF8 (literal8)}: its {@code )} comes first
+     */
+    public ImapCommand parseAppendMessage(byte[] head, boolean afterUtf8) {
+        ImapCommand parsed = parseAppendSegment(head, afterUtf8
+                ? ImapCommand.AppendSegment.Position.AFTER_UTF8 : ImapCommand.AppendSegment.Position.AFTER_MESSAGE);
+        if (parsed instanceof ImapCommand.AppendSegment segment) {
+            if (segment.next() != ImapCommand.AppendSegment.Next.MESSAGE || segment.items().size() != 1) {
+                return new ImapCommand.Invalid("Expected a message literal");
+            }
+            return ((AppendItem.Message) segment.items().get(0)).head();
+        }
+        return parsed;
     }
 
     /**
@@ -595,42 +718,6 @@ public final class CommandParser {
         if (afterUtf8) {
             r.expect(')', "')' after the message literal of UTF8 (");
         }
-    }
-
-    /**
-     * {@code SP [flag-list SP] [date-time SP] ["UTF8" SP "("]}: what precedes a message literal.
-     * The UTF8 form (RFC 6855 §4) is a literal8 in parentheses, allowed once the client enabled
-     * UTF8=ACCEPT (IMAP4rev2 enables it too); the session checks that the literal is a literal8.
-     */
-    private ImapCommand.AppendMessage appendMessage(CommandReader r) {
-        r.space();
-        List<String> flags = List.of();
-        OffsetDateTime date = null;
-        if (r.peek() == '(') {
-            flags = flagList(r);
-            r.space();
-        }
-        if (r.peek() == '"') {
-            try {
-                date = ImapDates.parseDateTime(r.string("a date-time"));
-            } catch (IllegalArgumentException e) {
-                throw new ParseFailure("Invalid date-time: " + e.getMessage());
-            }
-            r.space();
-        }
-        boolean utf8 = false;
-        if (r.tryWord("UTF8")) {
-            if (!utf8Accept) {
-                throw new ParseFailure("APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
-            }
-            r.space();
-            r.expect('(', "'(' after UTF8");
-            utf8 = true;
-        }
-        if (!r.atEnd()) {
-            throw new ParseFailure("Expected a message literal");
-        }
-        return new ImapCommand.AppendMessage(flags, date, utf8);
     }
 
     /** {@code RETURN (options)} of ESEARCH / ESORT, when present; null otherwise. */

@@ -33,11 +33,28 @@ public sealed interface FramerEvent {
      * command without buffering them, then reports it. Either way the command is over, also when
      * some messages of a MULTIAPPEND were already streamed.
      *
+     * <p>A non-synchronizing literal is skipped only up to {@link FramingLimits#maxSkipped()}
+     * octets per command. One that would take the command past that bound ({@code closes}) is
+     * reported at once and nothing more is read from the connection: answer the refusal (unless
+     * {@code tag} is null: the command was answered already or has no tag), then {@code * BYE},
+     * and close.
+     *
      * @param exceeded the limit it broke (the tightest, when it broke several), for the answer to name
      * @param limit    that limit's value in octets
+     * @param closes   the literal is more than the framer skips: the connection must end
      */
-    record LiteralTooBig(String tag, long size, boolean synchronizing, Limit exceeded, long limit)
+    record LiteralTooBig(String tag, long size, boolean synchronizing, Limit exceeded, long limit, boolean closes)
             implements FramerEvent {
+
+        /** A refusal after which the session goes on. */
+        public LiteralTooBig(String tag, long size, boolean synchronizing, Limit exceeded, long limit) {
+            this(tag, size, synchronizing, exceeded, limit, false);
+        }
+
+        /** The same refusal, ending the connection. */
+        public LiteralTooBig closing() {
+            return new LiteralTooBig(tag, size, synchronizing, exceeded, limit, true);
+        }
     }
 
     /** The limits of {@link FramingLimits} a literal can exceed. */

@@ -19,6 +19,12 @@ public record FramingLimits(int maxLineLength, long maxLiteralSize, long maxComm
     /** RFC 7888 §4: the largest non-synchronizing literal under LITERAL-. */
     public static final int LITERAL_MINUS_MAX = 4096;
 
+    /**
+     * The least {@link #maxSkipped()} is, whatever the literal limit: what ManageSieve reads of a
+     * script it refuses.
+     */
+    public static final long MIN_SKIPPED = 8L * 1024 * 1024;
+
     /** A command is held in one array. */
     public static final long MAX_COMMAND_SIZE = Integer.MAX_VALUE - 8;
 
@@ -27,6 +33,21 @@ public record FramingLimits(int maxLineLength, long maxLiteralSize, long maxComm
                 || maxCommandSize > MAX_COMMAND_SIZE) {
             throw new IllegalArgumentException("implausible IMAP framing limits");
         }
+    }
+
+    /**
+     * Octets of refused non-synchronizing literals read and dropped for one command before the
+     * connection is closed instead (RFC 7888 §4 allows either): twice the literal limit, at least
+     * {@link #MIN_SKIPPED}. Reading them keeps the session in step and lets the client hear
+     * {@code NO [TOOBIG]}: a client that did not heed APPENDLIMIT and sends a message somewhat over
+     * it learns why it was refused, where a dropped connection is what many clients answer by
+     * sending the whole message again. Up to this bound, skipping costs no more reading than
+     * literals the server would accept; beyond it (a {@code {999999999999999999+}} keeps a
+     * session reading for ever) there is nothing the session could go on to.
+     */
+    public long maxSkipped() {
+        long twice = maxLiteralSize > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * maxLiteralSize;
+        return Math.max(MIN_SKIPPED, twice);
     }
 
     /** 64 KiB lines, 50 MiB literals, 256 KiB buffered per command, LITERAL+. */

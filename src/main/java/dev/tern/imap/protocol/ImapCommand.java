@@ -307,9 +307,15 @@ public sealed interface ImapCommand {
      * @param utf8         the message comes as {@code UTF8 (literal8)} (RFC 6855 §4): the text
      *                     after its literal begins with the {@code )} that closes it
      */
-    record AppendMessage(List<String> flags, OffsetDateTime internalDate, boolean utf8) implements ImapCommand {
+    record AppendMessage(List<String> flags, OffsetDateTime internalDate, boolean utf8, boolean catenate)
+            implements ImapCommand {
         public AppendMessage {
             flags = List.copyOf(flags);
+        }
+
+        /** A message given as one literal. */
+        public AppendMessage(List<String> flags, OffsetDateTime internalDate, boolean utf8) {
+            this(flags, internalDate, utf8, false);
         }
 
         public String name() {
@@ -317,8 +323,68 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** APPEND up to its first message literal: the mailbox and that message's flags and date. */
-    record Append(String mailbox, AppendMessage first) implements ImapCommand {
+    /**
+     * APPEND up to its first streamed literal (a message or a CATENATE {@code TEXT} part), or the
+     * whole of an APPEND that has none (CATENATE of URLs only): the mailbox and what follows it.
+     */
+    record Append(String mailbox, AppendSegment segment) implements ImapCommand {
+        public String name() {
+            return "APPEND";
+        }
+
+        /** The head of the first message. */
+        public AppendMessage first() {
+            return ((AppendItem.Message) segment.items().get(0)).head();
+        }
+    }
+
+    /**
+     * What one stretch of an APPEND's text says (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502, CATENATE
+     * RFC 4469): from the start of the command, or from the end of a streamed literal, to the next
+     * streamed literal or the end of the command. The result of
+     * {@link CommandParser#parseAppendSegment}; within {@link Append} for the first stretch.
+     *
+     * @param items what it says, in order
+     * @param next  what comes after it
+     */
+    record AppendSegment(List<AppendItem> items, Next next) implements ImapCommand {
+
+        /** What follows a stretch of APPEND text. */
+        public enum Next {
+            /** The literal of a plain message (the last item's). */
+            MESSAGE,
+            /** The literal of a CATENATE {@code TEXT} part of the current message. */
+            TEXT,
+            /** Nothing: the command is over. */
+            END
+        }
+
+        /** Where in the APPEND syntax a stretch starts, which tells how to read it. */
+        public enum Position {
+            /** Just after the mailbox: a message must come. */
+            START,
+            /** After a message: the end of the command, or the next message (MULTIAPPEND). */
+            AFTER_MESSAGE,
+            /** After the literal8 of {@code UTF8 (}: its {@code )} comes first. */
+            AFTER_UTF8,
+            /** After a part of a CATENATE message: another part, or {@code )}. */
+            IN_CATENATE
+        }
+
+        public AppendSegment {
+            items = List.copyOf(items);
+        }
+
+        /** Where the stretch after the literal that follows this one starts; null after the end. */
+        public Position afterLiteral() {
+            return switch (next) {
+                case MESSAGE -> ((AppendItem.Message) items.get(items.size() - 1)).head().utf8()
+                        ? Position.AFTER_UTF8 : Position.AFTER_MESSAGE;
+                case TEXT -> Position.IN_CATENATE;
+                case END -> null;
+            };
+        }
+
         public String name() {
             return "APPEND";
         }

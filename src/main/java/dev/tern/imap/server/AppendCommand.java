@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * APPEND (RFC 9051 §6.3.12), with MULTIAPPEND's several messages (RFC 3502) and the APPENDUID
+ * APPEND (RFC 9051 §6.3.12), with MULTIAPPEND's several messages (RFC 3502), CATENATE's messages
+ * put together from TEXT literals and URL parts (RFC 4469, {@link CatenateUrls}) and the APPENDUID
  * response code (RFC 4315), once its messages have streamed into the store
- * ({@link AppendReceiver}). Flags and internal date are kept as given; a missing mailbox is
+ * ({@link AppendReceiver}). A URL that does not resolve is {@code NO [BADURL url]}, a catenated
+ * message over the size limit {@code NO [TOOBIG]}; nothing of the command is stored then. Flags and internal date are kept as given; a missing mailbox is
  * answered with TRYCREATE so that clients create it and try again. Messages that would take the
  * account past its quota are refused with OVERQUOTA (RFC 9208 §4.3), all of them together.
  */
@@ -49,11 +51,22 @@ final class AppendCommand {
         }
         CompletableFuture<?>[] written = receiver.messages().stream().map(m -> m.pipe().finished())
                 .toArray(CompletableFuture[]::new);
+        long limit = s.context().limits().maxLiteralSize();
         s.io().await(CompletableFuture.allOf(written), (v, error) -> {
-            if (error != null) {
+            CatenateFailure catenate = catenateFailure(error);
+            if (catenate != null) {
+                s.appendStoring();
+                receiver.discard();
+                s.no(tag, catenate.code(), catenate.getMessage());
+            } else if (error != null) {
                 s.appendStoring();
                 receiver.discard();
                 s.failed(tag, error, "APPEND");
+            } else if (receiver.messages().stream().anyMatch(m -> m.pipe().upload().size() > limit)) {
+                // A CATENATE message whose parts together are too big (each was checked as it came).
+                s.appendStoring();
+                receiver.discard();
+                s.no(tag, ResponseCode.tooBig(), CatenateFailure.tooBig(limit).getMessage());
             } else if (receiver.messages().stream().anyMatch(m -> !m.binary() && m.pipe().upload().containsNul())) {
                 receiver.discard();
                 s.appendStoring();
@@ -62,6 +75,16 @@ final class AppendCommand {
                 store(s, receiver, flags);
             }
         });
+    }
+
+    /** The CATENATE failure behind {@code error}, if that is what it is. */
+    private static CatenateFailure catenateFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CatenateFailure f) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static void store(ImapSession s, AppendReceiver receiver, List<Flags> flags) {

@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One APPEND while its messages arrive: for each message, the flags and date that preceded it
- * and the pipe its octets stream through into the store. Also the memory it holds from the
+ * and the pipe its octets stream through into the store; for a CATENATE message (RFC 4469), the
+ * pipe its TEXT literals and URL parts go through in order, and where the command's syntax stands
+ * between literals. Also the memory it holds from the
  * {@link LiteralBudget}, and a refusal decided before all its octets were read (a
  * non-synchronizing literal cannot be refused before the client sends it: its octets are dropped
  * as they come and the refusal answers the command at its end).
@@ -28,7 +30,11 @@ final class AppendReceiver {
      */
     static final long MESSAGE_FLOOR = TopHeader.MAX + 2 + 8 * 1024;
 
-    /** One message of the command. */
+    /**
+     * One message of the command.
+     *
+     * @param binary it came as a literal8, or (CATENATE) one of its TEXT parts did: NUL is allowed
+     */
     record Message(ImapCommand.AppendMessage head, boolean binary, UploadPipe pipe) {
     }
 
@@ -41,6 +47,14 @@ final class AppendReceiver {
     private final LiteralBudget budget;
     private final List<Message> messages = new ArrayList<>();
     private UploadPipe receiving;
+    /** The literal being received is a TEXT part: more of its message follows. */
+    private boolean receivingPart;
+    /** The CATENATE message being put together (RFC 4469), until its {@code )}. */
+    private UploadPipe catenating;
+    /** Octets of the TEXT parts of that message announced so far. */
+    private long textOctets;
+    /** Where the text after the next literal (or the end of this one) starts, for its parser. */
+    private ImapCommand.AppendSegment.Position position = ImapCommand.AppendSegment.Position.START;
     private long heldBudget;
     private Refusal refusal;
 
@@ -66,9 +80,13 @@ final class AppendReceiver {
         return refusal;
     }
 
-    /** The last message received came as {@code UTF8 (literal8)}: the text after it starts with {@code )}. */
-    boolean lastInUtf8() {
-        return !messages.isEmpty() && messages.get(messages.size() - 1).head().utf8();
+    /** Where the next stretch of the command's text starts in the APPEND syntax. */
+    ImapCommand.AppendSegment.Position position() {
+        return position;
+    }
+
+    void position(ImapCommand.AppendSegment.Position next) {
+        position = next;
     }
 
     /** Takes the memory a message of {@code size} octets may hold; false when the budget has none left. */
@@ -85,6 +103,46 @@ final class AppendReceiver {
     void receive(ImapCommand.AppendMessage head, boolean binary, UploadPipe pipe) {
         messages.add(new Message(head, binary, pipe));
         receiving = pipe;
+        receivingPart = false;
+    }
+
+    /** A CATENATE message starts: its parts go to {@code pipe}, in order, up to {@link #endCatenated()}. */
+    void startCatenated(ImapCommand.AppendMessage head, UploadPipe pipe) {
+        messages.add(new Message(head, false, pipe));
+        catenating = pipe;
+        textOctets = 0;
+    }
+
+    /**
+     * A TEXT part of the CATENATE message follows, as the next literal; returns the octets of its
+     * TEXT parts so far, this one included.
+     */
+    long text(long size, boolean binary) {
+        int last = messages.size() - 1;
+        Message m = messages.get(last);
+        if (binary && !m.binary()) {
+            messages.set(last, new Message(m.head(), true, m.pipe()));
+        }
+        receiving = catenating;
+        receivingPart = true;
+        textOctets += size;
+        return textOctets;
+    }
+
+    /** A URL part of the CATENATE message: {@code writer} adds what it names, in its place. */
+    void url(UploadPipe.Writer writer) {
+        catenating.write(writer);
+    }
+
+    /** The CATENATE message is complete. */
+    void endCatenated() {
+        catenating.close();
+        catenating = null;
+    }
+
+    /** A CATENATE message is being put together: its {@code )} has not come yet. */
+    boolean catenating() {
+        return catenating != null;
     }
 
     /**
@@ -99,7 +157,9 @@ final class AppendReceiver {
         }
         CompletableFuture<Void> wait = pipe.write(octets);
         if (last) {
-            pipe.close();
+            if (!receivingPart) {
+                pipe.close();
+            }
             receiving = null;
         }
         return wait;
@@ -119,6 +179,7 @@ final class AppendReceiver {
             m.pipe().abort();
         }
         receiving = null;
+        catenating = null;
         release();
     }
 

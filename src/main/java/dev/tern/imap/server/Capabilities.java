@@ -12,7 +12,7 @@ import java.util.List;
 final class Capabilities {
 
     /** Extensions implemented in the authenticated and selected states. */
-    private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
+    private static final List<String> AFTER_LOGIN = List.of("NAMESPACE", "UIDPLUS", "MULTIAPPEND", "CATENATE", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH",
             "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "UTF8=ACCEPT", "UNSELECT", "CHILDREN", "BINARY",
             "STATUS=SIZE", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE", "SORT", "SORT=DISPLAY", "ESORT",
             "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "OBJECTID", "SAVEDATE", "ACL", "LIST-MYRIGHTS", "METADATA", "PREVIEW",

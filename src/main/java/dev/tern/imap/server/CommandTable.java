@@ -83,8 +83,9 @@ final class CommandTable {
                 (s, t, c) -> MetadataCommands.setMetadata(s, t, (ImapCommand.SetMetadata) c));
         add("APPEND", Needs.LOGIN, false,
                 // With its message literal, APPEND runs as it streams in (ImapSession.messageLiteral);
-                // this entry sees only APPENDs without one, and gives its state rules to the others.
-                (s, t, c) -> s.bad(t, "APPEND needs a message literal"));
+                // this entry sees only APPENDs without one (CATENATE of URLs alone, or a message
+                // missing), and gives its state rules to the others.
+                (s, t, c) -> s.appendWhole(t, (ImapCommand.Append) c));
         add("CHECK", Needs.SELECTED, false, (s, t, c) -> s.completed(t, "CHECK completed"));
         add("CLOSE", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, true));
         add("UNSELECT", Needs.SELECTED, false, (s, t, c) -> SelectCommand.close(s, t, false));

@@ -2,6 +2,7 @@ package dev.tern.imap.server;
 
 import dev.tern.auth.AuthContext;
 import dev.tern.auth.AuthenticatedUser;
+import dev.tern.imap.protocol.AppendItem;
 import dev.tern.imap.protocol.CommandParser;
 import dev.tern.imap.protocol.FramerEvent;
 import dev.tern.imap.protocol.ImapCommand;
@@ -317,7 +318,7 @@ final class ImapSession {
     }
 
     boolean messageLiteral(FramerEvent.MessageLiteral m, boolean overQuota) {
-        ImapCommand.AppendMessage head;
+        ImapCommand.AppendSegment segment;
         if (append == null) {
             ImapRequest request = new CommandParser(utf8).parseCommand(m.head());
             String tag = request.tag() != null ? request.tag() : m.tag();
@@ -330,31 +331,82 @@ final class ImapSession {
                 boolean bad = !invalid || !((ImapCommand.Invalid) request.command()).refused();
                 return refuseAppend(m, new AppendReceiver.Refusal(bad, null, refusal));
             }
-            head = ((ImapCommand.Append) request.command()).first();
+            segment = ((ImapCommand.Append) request.command()).segment();
         } else {
-            ImapCommand parsed = new CommandParser(utf8).parseAppendMessage(m.head(), append.lastInUtf8());
+            ImapCommand parsed = new CommandParser(utf8).parseAppendSegment(m.head(), append.position());
             if (parsed instanceof ImapCommand.Invalid invalid) {
                 return refuseAppend(m, new AppendReceiver.Refusal(true, null, invalid.message()));
             }
-            head = (ImapCommand.AppendMessage) parsed;
+            segment = (ImapCommand.AppendSegment) parsed;
         }
         if (append.refusal() != null) {
             return refuseAppend(m, append.refusal());
         }
-        if (head.utf8() && !m.binary()) {
+        if (segment.next() == ImapCommand.AppendSegment.Next.END) {
+            return refuseAppend(m, new AppendReceiver.Refusal(true, null, "Unexpected literal after the APPEND's messages"));
+        }
+        boolean text = segment.next() == ImapCommand.AppendSegment.Next.TEXT;
+        // A plain message is the last thing its stretch says; a TEXT part's stretch may say nothing.
+        ImapCommand.AppendMessage head = text ? null
+                : ((AppendItem.Message) segment.items().get(segment.items().size() - 1)).head();
+        if (!text && head.utf8() && !m.binary()) {
             // RFC 6855 §4: "UTF8" SP "(" literal8 ")"; which kind of literal came, only the framer saw.
             return refuseAppend(m, new AppendReceiver.Refusal(true, null, "APPEND UTF8 takes its message as a literal8 (~{n})"));
+        }
+        AppendReceiver.Refusal refused = follow(append, segment);
+        if (refused != null) {
+            return refuseAppend(m, refused);
         }
         if (overQuota) {
             return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.overQuota(), AppendCommand.OVER_QUOTA));
         }
-        if (!append.reserve(m.size())) {
-            return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.unavailable(),
-                    "the server is busy receiving other messages; try again"));
+        append.position(segment.afterLiteral());
+        if (text) {
+            // A TEXT part of a CATENATE message (RFC 4469): content of the message, so the message
+            // size limit bounds all of its parts together, as it bounds one literal.
+            long limit = context.limits().maxLiteralSize();
+            if (append.text(m.size(), m.binary()) > limit) {
+                return refuseAppend(m, new AppendReceiver.Refusal(false, ResponseCode.tooBig(),
+                        CatenateFailure.tooBig(limit).getMessage()));
+            }
+            return true;
         }
-        append.receive(head, m.binary(),
-                new UploadPipe(context.mailboxes().messageService().newUpload(), context.storageExecutor()));
+        if (!append.reserve(m.size())) {
+            return refuseAppend(m, busyRefusal());
+        }
+        append.receive(head, m.binary(), newPipe());
         return true;
+    }
+
+    /**
+     * Does what a stretch of APPEND text says, up to its next literal: starts the CATENATE
+     * messages it begins, queues their URL parts, ends them. A plain message, which its literal
+     * carries, is left to the caller. Null, or the refusal of the command.
+     */
+    private AppendReceiver.Refusal follow(AppendReceiver receiver, ImapCommand.AppendSegment segment) {
+        long limit = context.limits().maxLiteralSize();
+        for (AppendItem item : segment.items()) {
+            if (item instanceof AppendItem.Message message && message.head().catenate()) {
+                if (!receiver.reserve(AppendReceiver.MESSAGE_MEMORY)) {
+                    return busyRefusal();
+                }
+                receiver.startCatenated(message.head(), newPipe());
+            } else if (item instanceof AppendItem.Url url) {
+                receiver.url(CatenateUrls.part(context, user, url.url(), limit));
+            } else if (item instanceof AppendItem.End) {
+                receiver.endCatenated();
+            }
+        }
+        return null;
+    }
+
+    private UploadPipe newPipe() {
+        return new UploadPipe(context.mailboxes().messageService().newUpload(), context.storageExecutor());
+    }
+
+    private static AppendReceiver.Refusal busyRefusal() {
+        return new AppendReceiver.Refusal(false, ResponseCode.unavailable(),
+                "the server is busy receiving other messages; try again");
     }
 
     private boolean refuseAppend(FramerEvent.MessageLiteral m, AppendReceiver.Refusal refusal) {
@@ -394,15 +446,40 @@ final class ImapSession {
             answerRefusedAppend();
             return;
         }
-        String problem = CommandParser.appendEndProblem(tail, append.lastInUtf8());
-        if (problem != null) {
-            append.refuse(new AppendReceiver.Refusal(true, null, problem));
+        ImapCommand parsed = new CommandParser(utf8).parseAppendSegment(tail, append.position());
+        String problem = parsed instanceof ImapCommand.Invalid invalid ? invalid.message()
+                : ((ImapCommand.AppendSegment) parsed).next() != ImapCommand.AppendSegment.Next.END
+                ? "Expected a message literal" : null;
+        AppendReceiver.Refusal refused = problem != null ? new AppendReceiver.Refusal(true, null, problem)
+                : follow(append, (ImapCommand.AppendSegment) parsed);
+        if (refused != null) {
+            append.refuse(refused);
             answerRefusedAppend();
             return;
         }
         appendEnding = append;
         append = null;
         AppendCommand.append(this, appendEnding);
+    }
+
+    /**
+     * An APPEND that came whole, without a streamed literal: only CATENATE messages made of URL
+     * parts (RFC 4469) are such; anything else lacks its message.
+     */
+    void appendWhole(String tag, ImapCommand.Append command) {
+        if (command.segment().next() != ImapCommand.AppendSegment.Next.END) {
+            bad(tag, "APPEND needs a message literal");
+            return;
+        }
+        AppendReceiver receiver = new AppendReceiver(tag, command.mailbox(), context.literalBudget());
+        AppendReceiver.Refusal refused = follow(receiver, command.segment());
+        if (refused != null) {
+            receiver.refuse(refused);
+            no(tag, refused.code(), refused.text());
+            return;
+        }
+        appendEnding = receiver;
+        AppendCommand.append(this, receiver);
     }
 
     /**
@@ -485,6 +562,20 @@ final class ImapSession {
 
     void literalTooBig(FramerEvent.LiteralTooBig big) {
         dropAppend();
+        if (big.closes()) {
+            // More than the framer reads and drops (FramingLimits#maxSkipped): the refusal, then
+            // the end of the connection, as RFC 7888 §4 allows.
+            if (big.tag() != null) {
+                writer().status(big.tag(), "NO", ResponseCode.tooBig(), tooBigText(big));
+            }
+            LOG.info("{}: closing: a non-synchronizing literal of {} octets is more than is read and dropped", id, big.size());
+            writer().status(null, "BYE", null, "a non-synchronizing literal of " + big.size()
+                    + " octets over the limit is more than the server reads and drops; closing the connection"
+                    + " (send large literals as synchronizing ones, and mind APPENDLIMIT)");
+            state = SessionState.LOGOUT;
+            io.closeAfterFlush();
+            return;
+        }
         if (big.tag() == null) {
             bad(null, "literal too big");
         } else {

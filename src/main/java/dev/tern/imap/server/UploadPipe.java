@@ -16,6 +16,9 @@ import java.util.concurrent.RejectedExecutionException;
  * returns a future that completes once the store has caught up, and the connection stops reading
  * meanwhile, so a fast client on a slow disk is slowed down instead of filling the heap.
  *
+ * <p>Between the pieces, a {@link Writer} may add content the storage executor reads itself (a
+ * CATENATE URL part), in order with the rest.
+ *
  * <p>A failed write is remembered and the rest is dropped; {@link #finished()} reports it.
  * {@link #abort()} discards the content once the write in progress is over.
  */
@@ -26,7 +29,8 @@ final class UploadPipe {
 
     private final MessageUpload upload;
     private final Executor executor;
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** Pieces of content ({@code byte[]}) and {@link Writer}s, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private long pending;
     private long largestPending;
     private boolean running;
@@ -35,6 +39,15 @@ final class UploadPipe {
     private CompletableFuture<Void> room;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private boolean closed;
+
+    /**
+     * Content the storage executor writes itself, in its place among the pieces: a CATENATE URL
+     * part (RFC 4469) read from the store. What it throws fails the pipe as a failed write does.
+     */
+    @FunctionalInterface
+    interface Writer {
+        void writeTo(MessageUpload upload) throws IOException;
+    }
 
     UploadPipe(MessageUpload upload, Executor executor) {
         this.upload = upload;
@@ -64,6 +77,15 @@ final class UploadPipe {
             return room;
         }
         return null;
+    }
+
+    /** Queues {@code writer} to run on the storage executor after what was queued before it. */
+    synchronized void write(Writer writer) {
+        if (aborted || failure != null || closed) {
+            return;
+        }
+        queue.add(writer);
+        startDraining();
     }
 
     /** No more octets will come; {@link #finished()} completes once all are written. */
@@ -128,7 +150,7 @@ final class UploadPipe {
     /** Writes queued pieces until none is left; runs on the storage executor. */
     private void drain() {
         while (true) {
-            byte[] next;
+            Object next;
             synchronized (this) {
                 next = queue.poll();
                 if (next == null || aborted) {
@@ -142,13 +164,18 @@ final class UploadPipe {
                 }
             }
             Exception error = null;
+            int length = next instanceof byte[] bytes ? bytes.length : 0;
             try {
-                upload.write(ByteBuffer.wrap(next));
+                if (next instanceof byte[] bytes) {
+                    upload.write(ByteBuffer.wrap(bytes));
+                } else {
+                    ((Writer) next).writeTo(upload);
+                }
             } catch (IOException | RuntimeException e) {
                 error = e;
             }
             synchronized (this) {
-                pending -= next.length;
+                pending -= length;
                 if (error != null && failure == null) {
                     failure = error;
                     queue.clear();

@@ -6,7 +6,8 @@
  * SEARCHRES (RFC 5182), WITHIN (RFC 5032),
  * LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), SPECIAL-USE (RFC 6154), UTF8=ACCEPT
  * (RFC 6855), UNSELECT (RFC 3691), CHILDREN (RFC 3348), BINARY (RFC 3516), STATUS=SIZE
- * (RFC 8438), APPENDLIMIT (RFC 7889), ESORT (RFC 5267) and COMPRESS=DEFLATE (RFC 4978).
+ * (RFC 8438), APPENDLIMIT (RFC 7889), ESORT (RFC 5267), CATENATE (RFC 4469, with IMAP URLs of
+ * RFC 5092 naming this server's messages, no URLAUTH) and COMPRESS=DEFLATE (RFC 4978).
  *
  * <p>Layers: {@link dev.tern.imap.server.ImapServer} binds the listeners;
  * {@code ImapConnection} (Netty) frames input with the protocol layer's framer, enforces its
@@ -24,9 +25,12 @@
  * otherwise; LOGINDISABLED says so. Input pipelined after STARTTLS is discarded (command
  * injection). Authentication shares the SASL authenticator, throttling and log with SMTP and
  * POP3. Every buffer is bounded: a command line by {@code [imap] max_line}, a literal by
- * {@code max_literal} (refused with [TOOBIG] before its octets are read), APPEND's messages are
+ * {@code max_literal} (refused with [TOOBIG] before its octets are read; a LITERAL+ one is read
+ * and dropped up to twice that per command, past which BYE ends the connection), APPEND's messages are
  * streamed into the store with back-pressure (never buffered whole), and the memory large
  * literals and messages hold on all connections together by a {@code LiteralBudget}. Responses
- * never carry internal errors.
+ * never carry internal errors. A CATENATE URL part reads its source through the mailbox layer as
+ * the session's user (rights checked, read right needed), never the store directly; one that does
+ * not resolve is a BADURL that tells a mailbox the user may not read as one that does not exist.
  */
 package dev.tern.imap.server;

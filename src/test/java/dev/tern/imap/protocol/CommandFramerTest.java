@@ -190,6 +190,72 @@ class CommandFramerTest {
     }
 
     @Test
+    void aNonSynchronizingLiteralIsSkippedOnlyUpToABound() {
+        // 100-octet literals: the bound is FramingLimits.MIN_SKIPPED (8 MiB).
+        long bound = LIMITS.maxSkipped();
+        assertThat(bound).isEqualTo(FramingLimits.MIN_SKIPPED);
+        assertThat(new FramingLimits(1024, 50L << 20, 2048, false).maxSkipped()).isEqualTo(100L << 20);
+        assertThat(new FramingLimits(1024, Long.MAX_VALUE, 2048, false).maxSkipped()).isEqualTo(Long.MAX_VALUE);
+        // Beyond it: refused at once, marked as closing, and nothing after it is framed.
+        CommandFramer framer = new CommandFramer(LIMITS);
+        assertThat(events(framer, "a APPEND x {999999999999999999+}\r\n" + "y".repeat(5000) + "\r\nb NOOP\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 999999999999999999L, false,
+                        FramerEvent.Limit.MESSAGE, 100, true));
+        assertThat(events(framer, "c NOOP\r\n", 100)).isEmpty();
+        assertThat(events(new CommandFramer(LIMITS), "a LOGIN x {" + (bound + 1) + "+}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", bound + 1, false, FramerEvent.Limit.LITERAL, 100, true));
+        // A synchronizing one is never sent: refused as before, and the session goes on.
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND x {999999999999999999}\r\nb NOOP\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 999999999999999999L, true, FramerEvent.Limit.MESSAGE, 100),
+                        "b NOOP");
+    }
+
+    @Test
+    void theBoundCountsEveryLiteralSkippedInTheCommand() {
+        // 4 MiB + 4 MiB is the bound (8 MiB) exactly: both skipped, the refusal ends the command.
+        int half = (int) (FramingLimits.MIN_SKIPPED / 2);
+        String skippedTwice = "a APPEND x {" + half + "+}\r\n" + "y".repeat(half) + " {" + half + "+}\r\n"
+                + "z".repeat(half) + "\r\nb NOOP\r\n";
+        assertThat(events(new CommandFramer(LIMITS), skippedTwice, 64 * 1024))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", half, false, FramerEvent.Limit.MESSAGE, 100), "b NOOP");
+        // One octet more in the second literal: the first refusal, now ending the connection.
+        String overTheBound = "a APPEND x {" + half + "+}\r\n" + "y".repeat(half) + " {" + (half + 1) + "+}\r\n"
+                + "z".repeat(half + 1) + "\r\nb NOOP\r\n";
+        assertThat(events(new CommandFramer(LIMITS), overTheBound, 64 * 1024))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", half, false, FramerEvent.Limit.MESSAGE, 100, true));
+        // After a line too long (answered already), a literal past the bound ends the connection, untagged.
+        String tooLong = "a " + "x".repeat(1023);
+        assertThat(events(new CommandFramer(LIMITS), tooLong + " {999999999+}\r\nb NOOP\r\n", 64))
+                .containsExactly(new FramerEvent.LineTooLong("a"),
+                        new FramerEvent.LiteralTooBig(null, 999999999, false, FramerEvent.Limit.LITERAL, 100, true));
+    }
+
+    @Test
+    void catenateTextPartsAreStreamedAndUrlsBuffered() {
+        // RFC 4469: TEXT literals are message content, streamed like a message; a URL given as a
+        // literal is a string of the command; a mailbox called URL is still a mailbox.
+        String input = "a APPEND x CATENATE (TEXT {3+}\r\nabc URL {5+}\r\n/a;b= TEXT ~{2}\r\nxy URL \"/c\")\r\nb NOOP\r\n";
+        for (int chunk : new int[]{1, 7, 1000}) {
+            assertThat(events(new CommandFramer(LIMITS), input, chunk)).as("chunk " + chunk).containsExactly(
+                    "message a [a APPEND x CATENATE (TEXT ] 3+", "data abc|",
+                    "message a [ URL {5+}\r\n/a;b= TEXT ] 2 binary", "data xy|",
+                    "end [ URL \"/c\")]", "b NOOP");
+        }
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND x CATENATE (URL {2+}\r\n/a)\r\n", 5))
+                .containsExactly("a APPEND x CATENATE (URL {2+}\r\n/a)");
+        assertThat(events(new CommandFramer(LIMITS), "a APPEND URL {3+}\r\nabc\r\n", 5))
+                .containsExactly("message a [a APPEND URL ] 3+", "data abc|", "end []");
+        // A TEXT part meets the message limit, not the command buffer's; a URL literal the command's.
+        FramingLimits wide = new FramingLimits(1024, 1_000_000, 4096, false);
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (TEXT {5000}\r\n", 100))
+                .containsExactly("message a [a APPEND x CATENATE (TEXT ] 5000");
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (TEXT {2000000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 2000000, true, FramerEvent.Limit.MESSAGE, 1_000_000));
+        assertThat(events(new CommandFramer(wide), "a APPEND x CATENATE (URL {5000}\r\n", 100))
+                .containsExactly(new FramerEvent.LiteralTooBig("a", 5000, true, FramerEvent.Limit.COMMAND, 4096));
+    }
+
+    @Test
     void lineLengthLimit() {
         String exact = "a " + "x".repeat(1022);
         assertThat(events(new CommandFramer(LIMITS), exact + "\r\n", 100)).containsExactly(exact);

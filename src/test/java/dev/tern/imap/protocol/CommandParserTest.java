@@ -152,6 +152,48 @@ class CommandParserTest {
     }
 
     @Test
+    void catenateSegments() {
+        // RFC 4469: TEXT literals are streamed like messages, so a stretch ends at "TEXT "; URL
+        // parts and the ")" of a CATENATE message are read from the text.
+        ImapCommand.Append a = (ImapCommand.Append) parse("a APPEND Drafts (\\Seen) CATENATE (URL \"/INBOX/;UID=1\" TEXT ");
+        assertThat(a.mailbox()).isEqualTo("Drafts");
+        assertThat(a.segment()).isEqualTo(new ImapCommand.AppendSegment(List.of(
+                new AppendItem.Message(new ImapCommand.AppendMessage(List.of("\\Seen"), null, false, true)),
+                new AppendItem.Url("/INBOX/;UID=1")), ImapCommand.AppendSegment.Next.TEXT));
+        assertThat(a.segment().afterLiteral()).isEqualTo(ImapCommand.AppendSegment.Position.IN_CATENATE);
+        // A whole command of URL parts: nothing follows.
+        ImapCommand.Append whole = (ImapCommand.Append) parse("a APPEND x CATENATE (URL {3}\r\n/a; URL \"/b\")");
+        assertThat(whole.segment().items()).containsExactly(
+                new AppendItem.Message(new ImapCommand.AppendMessage(List.of(), null, false, true)),
+                new AppendItem.Url("/a;"), new AppendItem.Url("/b"), new AppendItem.End());
+        assertThat(whole.segment().next()).isEqualTo(ImapCommand.AppendSegment.Next.END);
+
+        CommandParser parser = new CommandParser(false);
+        // After a TEXT literal: more parts, the end of the message, then a plain message of a MULTIAPPEND.
+        assertThat(parser.parseAppendSegment(" URL \"/u\") (\\Flagged) ".getBytes(StandardCharsets.US_ASCII),
+                ImapCommand.AppendSegment.Position.IN_CATENATE)).isEqualTo(new ImapCommand.AppendSegment(List.of(
+                        new AppendItem.Url("/u"), new AppendItem.End(),
+                        new AppendItem.Message(new ImapCommand.AppendMessage(List.of("\\Flagged"), null, false))),
+                ImapCommand.AppendSegment.Next.MESSAGE));
+        assertThat(parser.parseAppendSegment(")".getBytes(StandardCharsets.US_ASCII),
+                ImapCommand.AppendSegment.Position.IN_CATENATE)).isEqualTo(new ImapCommand.AppendSegment(
+                List.of(new AppendItem.End()), ImapCommand.AppendSegment.Next.END));
+        // After a plain message, a CATENATE one.
+        assertThat(((ImapCommand.AppendSegment) parser.parseAppendSegment(" CATENATE (TEXT ".getBytes(StandardCharsets.US_ASCII),
+                ImapCommand.AppendSegment.Position.AFTER_MESSAGE)).next()).isEqualTo(ImapCommand.AppendSegment.Next.TEXT);
+
+        assertThat(bad("a APPEND x CATENATE ()")).contains("TEXT or URL");
+        assertThat(bad("a APPEND x CATENATE (FOO \"x\")")).contains("TEXT or URL");
+        assertThat(bad("a APPEND x CATENATE URL \"x\"")).contains("'('");
+        assertThat(bad("a APPEND x CATENATE (URL \"x\"")).contains("')'");
+        assertThat(bad("a APPEND x CATENATE (TEXT \"x\")")).contains("literal after TEXT");
+        for (String tail : List.of("", " junk", "URL \"x\")", " TEXT)")) {
+            assertThat(parser.parseAppendSegment(tail.getBytes(StandardCharsets.US_ASCII),
+                    ImapCommand.AppendSegment.Position.IN_CATENATE)).as(tail).isInstanceOf(ImapCommand.Invalid.class);
+        }
+    }
+
+    @Test
     void appendUtf8MessagesAfterEnableOnly() {
         // RFC 6855 §4: "UTF8" SP "(" literal8 ")"; the head ends at the "(", the ")" follows the literal.
         CommandParser utf8 = new CommandParser(true);

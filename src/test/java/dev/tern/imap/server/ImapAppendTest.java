@@ -285,6 +285,28 @@ class ImapAppendTest {
     }
 
     @Test
+    void aLiteralPlusFarOverTheLimitIsRefusedAndTheConnectionClosed() throws Exception {
+        login();
+        // max_literal is 20 MB: up to twice that is read and dropped per command (see the test
+        // above); a literal announced beyond it would keep the session reading, so it is refused
+        // at once, BYE follows with the reason, and the connection closes.
+        imap.send("h1 APPEND INBOX {999999999999999999+}");
+        assertThat(imap.readLine()).isEqualTo("h1 NO [TOOBIG] message of 999999999999999999 octets exceeds the limit of "
+                + (20 * 1024 * 1024) + " octets (APPENDLIMIT)");
+        assertThat(imap.readLine()).startsWith("* BYE ").contains("more than the server reads and drops");
+        assertThat(imap.readLine()).as("the connection is closed").isNull();
+        // Any other literal too: the limit it breaks is named, then BYE.
+        imap = new RawImapClient(tern.port("imap"));
+        imap.readLine();
+        login();
+        imap.send("h2 SELECT {50000000+}");
+        assertThat(imap.readLine()).startsWith("h2 NO [TOOBIG] a literal of 50000000 octets");
+        assertThat(imap.readLine()).startsWith("* BYE ");
+        assertThat(imap.readLine()).isNull();
+        assertThat(tern.inbox("alice@example.test")).isEmpty();
+    }
+
+    @Test
     void refusedAppendsLeaveTheSessionInStep() {
         // Before login: a synchronizing literal is refused before it is sent, a LITERAL+ one after.
         imap.send("r1 APPEND INBOX {10}");
