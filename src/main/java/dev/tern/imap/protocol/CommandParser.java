@@ -677,43 +677,6 @@ public final class CommandParser {
         return true;
     }
 
-    /**
-     * The head of a further plain message of a MULTIAPPEND (RFC 3502): the text between the end
-     * of the previous message literal and the announcement of this one. The server reads every
-     * stretch with {@link #parseAppendSegment}; this is its answer for one that holds a single
-     * plain message.
-     *
-     * @param afterUtf8 the previous message came as {@code UTF8 (literal8)}: its {@code )} comes first
-     */
-    public ImapCommand parseAppendMessage(byte[] head, boolean afterUtf8) {
-        ImapCommand parsed = parseAppendSegment(head, afterUtf8
-                ? ImapCommand.AppendSegment.Position.AFTER_UTF8 : ImapCommand.AppendSegment.Position.AFTER_MESSAGE);
-        if (parsed instanceof ImapCommand.AppendSegment segment) {
-            if (segment.next() != ImapCommand.AppendSegment.Next.MESSAGE || segment.items().size() != 1) {
-                return new ImapCommand.Invalid("Expected a message literal");
-            }
-            return ((AppendItem.Message) segment.items().get(0)).head();
-        }
-        return parsed;
-    }
-
-    /**
-     * The text after an APPEND's last message literal, which ends the command: nothing, or the
-     * {@code )} that closes a {@code UTF8 (literal8)} message. Null when it is that, else the
-     * message for {@code TAG BAD}.
-     *
-     * @param afterUtf8 the last message came as {@code UTF8 (literal8)}
-     */
-    public static String appendEndProblem(byte[] tail, boolean afterUtf8) {
-        CommandReader r = new CommandReader(tail);
-        try {
-            closeUtf8Message(r, afterUtf8);
-        } catch (ParseFailure f) {
-            return f.getMessage();
-        }
-        return r.atEnd() ? null : "Unexpected characters after the message literal";
-    }
-
     private static void closeUtf8Message(CommandReader r, boolean afterUtf8) {
         if (afterUtf8) {
             r.expect(')', "')' after the message literal of UTF8 (");

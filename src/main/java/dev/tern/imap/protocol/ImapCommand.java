@@ -299,8 +299,8 @@ public sealed interface ImapCommand {
     /**
      * What precedes one message literal of APPEND (several with MULTIAPPEND, RFC 3502). The
      * message itself is never part of a parsed command: its octets are streamed to the store as
-     * they arrive (see {@link FramerEvent.MessageLiteral}). A command of its own only as the
-     * result of {@link CommandParser#parseAppendMessage}.
+     * they arrive (see {@link FramerEvent.MessageLiteral}); after the first, each comes as an
+     * item of an {@link AppendSegment} ({@link AppendItem.Message}).
      *
      * @param flags        as written, system flags with their backslash
      * @param internalDate the date-time argument, or null

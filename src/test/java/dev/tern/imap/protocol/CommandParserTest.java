@@ -139,14 +139,12 @@ class CommandParserTest {
                 .isEqualTo(OffsetDateTime.of(1994, 2, 7, 21, 52, 25, 0, ZoneOffset.ofHours(-8)));
         assertThat(((ImapCommand.Append) parse("a APPEND {5}\r\nDraft ")).mailbox()).isEqualTo("Draft");
         CommandParser parser = new CommandParser(false);
-        ImapCommand.AppendMessage next = (ImapCommand.AppendMessage) parser.parseAppendMessage(
-                " (\\Flagged) ".getBytes(StandardCharsets.US_ASCII), false);
+        ImapCommand.AppendMessage next = (ImapCommand.AppendMessage) nextMessage(parser, " (\\Flagged) ", false);
         assertThat(next.flags()).containsExactly("\\Flagged");
         assertThat(next.internalDate()).isNull();
-        assertThat(parser.parseAppendMessage(" ".getBytes(StandardCharsets.US_ASCII), false))
+        assertThat(nextMessage(parser, " ", false))
                 .isEqualTo(new ImapCommand.AppendMessage(List.of(), null, false));
-        assertThat(((ImapCommand.Invalid) parser.parseAppendMessage(" junk ".getBytes(StandardCharsets.US_ASCII), false))
-                .message()).contains("message literal");
+        assertThat(nextMessage(parser, " junk ", false)).isInstanceOf(ImapCommand.Invalid.class);
         assertThat(bad("a APPEND x \"31-Feb-1994 00:00:00 +0000\" ")).contains("date-time");
         assertThat(bad("a APPEND x hello ")).contains("message literal");
     }
@@ -208,17 +206,17 @@ class CommandParserTest {
                 .command()).message()).contains("'('");
 
         // The next message of a MULTIAPPEND, and the end of the command, start with the ")".
-        assertThat(utf8.parseAppendMessage(") UTF8 (".getBytes(StandardCharsets.US_ASCII), true))
+        assertThat(nextMessage(utf8, ") UTF8 (", true))
                 .isEqualTo(new ImapCommand.AppendMessage(List.of(), null, true));
-        assertThat(utf8.parseAppendMessage(") (\\Flagged) ".getBytes(StandardCharsets.US_ASCII), true))
+        assertThat(nextMessage(utf8, ") (\\Flagged) ", true))
                 .isEqualTo(new ImapCommand.AppendMessage(List.of("\\Flagged"), null, false));
-        assertThat(utf8.parseAppendMessage(" UTF8 (".getBytes(StandardCharsets.US_ASCII), true))
+        assertThat(nextMessage(utf8, " UTF8 (", true))
                 .isInstanceOf(ImapCommand.Invalid.class);
-        assertThat(CommandParser.appendEndProblem(new byte[0], false)).isNull();
-        assertThat(CommandParser.appendEndProblem(")".getBytes(StandardCharsets.US_ASCII), true)).isNull();
-        assertThat(CommandParser.appendEndProblem(new byte[0], true)).contains("')'");
-        assertThat(CommandParser.appendEndProblem(")".getBytes(StandardCharsets.US_ASCII), false)).contains("Unexpected");
-        assertThat(CommandParser.appendEndProblem(") x".getBytes(StandardCharsets.US_ASCII), true)).contains("Unexpected");
+        assertThat(endProblem(utf8, "", false)).isNull();
+        assertThat(endProblem(utf8, ")", true)).isNull();
+        assertThat(endProblem(utf8, "", true)).contains("')'");
+        assertThat(endProblem(utf8, ")", false)).isNotNull();
+        assertThat(endProblem(utf8, ") x", true)).isNotNull();
     }
 
     @Test
@@ -345,5 +343,31 @@ class CommandParserTest {
         assertThat(s.returnOptions()).isEqualTo(Set.of(ImapCommand.SearchReturn.MIN, ImapCommand.SearchReturn.MAX,
                 ImapCommand.SearchReturn.COUNT, ImapCommand.SearchReturn.SAVE));
         assertThat(s.extended()).isTrue();
+    }
+
+    /**
+     * The head of the one plain message a stretch of MULTIAPPEND text announces (the text after a
+     * message's literal up to the next one's), or the refusal of the stretch.
+     */
+    static ImapCommand nextMessage(CommandParser parser, String text, boolean afterUtf8) {
+        ImapCommand parsed = parser.parseAppendSegment(text.getBytes(StandardCharsets.US_ASCII), afterUtf8
+                ? ImapCommand.AppendSegment.Position.AFTER_UTF8 : ImapCommand.AppendSegment.Position.AFTER_MESSAGE);
+        if (parsed instanceof ImapCommand.AppendSegment segment) {
+            assertThat(segment.next()).as(text).isEqualTo(ImapCommand.AppendSegment.Next.MESSAGE);
+            assertThat(segment.items()).as(text).hasSize(1);
+            return ((AppendItem.Message) segment.items().get(0)).head();
+        }
+        return parsed;
+    }
+
+    /** Null when the text after an APPEND's last literal ends the command, else the refusal's words. */
+    static String endProblem(CommandParser parser, String tail, boolean afterUtf8) {
+        ImapCommand parsed = parser.parseAppendSegment(tail.getBytes(StandardCharsets.US_ASCII), afterUtf8
+                ? ImapCommand.AppendSegment.Position.AFTER_UTF8 : ImapCommand.AppendSegment.Position.AFTER_MESSAGE);
+        if (parsed instanceof ImapCommand.Invalid invalid) {
+            return invalid.message();
+        }
+        ImapCommand.AppendSegment segment = (ImapCommand.AppendSegment) parsed;
+        return segment.next() == ImapCommand.AppendSegment.Next.END ? null : "another message follows";
     }
 }

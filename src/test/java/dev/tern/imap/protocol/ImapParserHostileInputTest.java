@@ -89,28 +89,26 @@ class ImapParserHostileInputTest {
     }
 
     @Test
-    void appendMessageHeadsAndTailsAreParsedOrRefusedInWords() {
-        List<String> heads = List.of(" (\\Seen) \"17-Jul-1996 02:44:25 -0700\" ", " UTF8 (", ") ", " ", "");
+    void appendTextBetweenLiteralsIsParsedOrRefusedInWords() {
+        List<String> stretches = List.of(" (\\Seen) \"17-Jul-1996 02:44:25 -0700\" ", " UTF8 (", ") ", " ", "",
+                " CATENATE (TEXT ", " CATENATE (URL \"/INBOX;UIDVALIDITY=1/;UID=2/;SECTION=1.MIME\" TEXT ",
+                " URL /Drafts/;UID=7 TEXT ", ") (\\Flagged) CATENATE (URL \"imap://a@b/INBOX/;UID=1\")");
+        ImapCommand.AppendSegment.Position[] positions = ImapCommand.AppendSegment.Position.values();
         for (int seed = 0; seed < ROUNDS; seed++) {
             Random random = new Random(seed);
-            byte[] head = HostileInput.mutate(heads.get(random.nextInt(heads.size())), random);
-            boolean afterUtf8 = random.nextBoolean();
+            byte[] text = HostileInput.mutate(stretches.get(random.nextInt(stretches.size())), random);
+            ImapCommand.AppendSegment.Position from = positions[random.nextInt(positions.length)];
             ImapCommand parsed;
-            String problem;
             try {
-                parsed = new CommandParser(random.nextBoolean()).parseAppendMessage(head, afterUtf8);
-                problem = CommandParser.appendEndProblem(head, afterUtf8);
+                parsed = new CommandParser(random.nextBoolean()).parseAppendSegment(text, from);
             } catch (Throwable t) {
-                throw new AssertionError("seed " + seed + ", input " + HostileInput.show(head) + ": threw " + t, t);
+                throw new AssertionError("seed " + seed + ", input " + HostileInput.show(text) + ": threw " + t, t);
             }
-            assertThat(parsed).as("seed %d, input %s", seed, HostileInput.show(head)).isNotNull();
+            assertThat(parsed).as("seed %d, input %s", seed, HostileInput.show(text)).isNotNull();
             if (parsed instanceof ImapCommand.Invalid invalid) {
-                checkMessage(invalid.message(), head, seed);
+                checkMessage(invalid.message(), text, seed);
             } else {
-                assertThat(parsed).isInstanceOf(ImapCommand.AppendMessage.class);
-            }
-            if (problem != null) {
-                checkMessage(problem, head, seed);
+                assertThat(parsed).isInstanceOf(ImapCommand.AppendSegment.class);
             }
         }
     }
@@ -220,9 +218,9 @@ class ImapParserHostileInputTest {
         } else if (e instanceof FramerEvent.LiteralData d) {
             d.octets().position(d.octets().limit());
         } else if (e instanceof FramerEvent.AppendEnd end) {
-            String problem = CommandParser.appendEndProblem(end.tail(), false);
-            if (problem != null) {
-                checkMessage(problem, end.tail(), seed);
+            ImapCommand tail = parser.parseAppendSegment(end.tail(), ImapCommand.AppendSegment.Position.AFTER_MESSAGE);
+            if (tail instanceof ImapCommand.Invalid invalid) {
+                checkMessage(invalid.message(), end.tail(), seed);
             }
         } else if (e instanceof FramerEvent.LiteralTooBig big) {
             assertThat(big.size()).as("seed %d, input %s", seed, HostileInput.show(input)).isPositive();
