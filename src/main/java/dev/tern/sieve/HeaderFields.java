@@ -190,9 +190,14 @@ final class HeaderFields {
     /** The header section's octets (without the empty line that ends it); the trace fields left out if asked. */
     byte[] bytes(boolean withTrace) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean open = false;
         for (Field f : fields) {
             if (withTrace || !f.trace()) {
+                if (open) {
+                    out.writeBytes(new byte[]{'\r', '\n'});   // a message that ended in its last field, now not last
+                }
                 out.writeBytes(f.raw());
+                open = f.raw().length == 0 || f.raw()[f.raw().length - 1] != '\n';
             }
         }
         return out.toByteArray();

@@ -264,6 +264,22 @@ class SieveEditHeaderTest {
     }
 
     @Test
+    void aMessageEndingInItsLastFieldOrWithAHeaderTooLargeToEdit() throws Exception {
+        byte[] bare = "Subject: no line end".getBytes(StandardCharsets.UTF_8);
+        FilteredMessage m = FilteredMessage.read(() -> new ByteArrayInputStream(bare), bare.length, "", "a@example.test");
+        SieveOutcome o = engine.run("require \"editheader\";\naddheader :last \"X-L\" \"1\";", m);
+        try (InputStream in = keep(o).header().open(new ByteArrayInputStream(bare), true)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Subject: no line end\r\nX-L: 1\r\n");
+        }
+
+        byte[] huge = ("X-Big: " + "b".repeat(FilteredMessage.MAX_HEADER) + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+        FilteredMessage big = FilteredMessage.read(() -> new ByteArrayInputStream(huge), huge.length, "", "a@example.test");
+        SieveOutcome failed = engine.run("require \"editheader\";\naddheader \"X-L\" \"1\";", big);
+        assertThat(failed.error()).contains("too large to edit");
+        assertThat(keep(failed).header()).isNull();
+    }
+
+    @Test
     void whatTheCheckRefuses() {
         assertThatThrownBy(() -> engine.check("addheader \"X-A\" \"1\";"))
                 .hasMessageContaining("needs require \"editheader\"");
