@@ -127,6 +127,13 @@ public final class Forwarding {
      */
     public MailQueue.GeneratedMessage prepare(Rows.QueuedMessage message, MailAddress via, List<MailAddress> targets,
                                               InputStream content) throws IOException {
+        try (InputStream in = content) {
+            return copy(message, via, targets, in);
+        }
+    }
+
+    private MailQueue.GeneratedMessage copy(Rows.QueuedMessage message, MailAddress via, List<MailAddress> targets,
+                                            InputStream content) throws IOException {
         MailAddress original = message.sender() == null ? null : MailAddress.parse(message.sender());
         List<Recipient> recipients = new ArrayList<>(targets.size());
         targets.forEach(t -> recipients.add(Recipient.of(t)));
