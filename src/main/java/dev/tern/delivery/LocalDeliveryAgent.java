@@ -33,7 +33,9 @@ import java.util.concurrent.Executor;
  * Delivers queued messages to local accounts: resolves each recipient (aliases, plus addressing,
  * catch-all) and files the message into each account's INBOX, or its Junk mailbox when the
  * receiving checks quarantined it. The header prefix of each copy is Return-Path, Delivered-To and
- * the trace fields written at reception (Authentication-Results).
+ * the trace fields written at reception (Authentication-Results), before the queued content; a
+ * copy whose header a Sieve script edited has the fields it put on top in its prefix too, or a
+ * content of its own ({@link SieveDelivery.EditedCopy}).
  *
  * <p>Exactly once: the mailbox rows, the recipients' new state (and its delivery event) and the
  * removal of a finished queue entry are written in one transaction, so a crash before the commit
@@ -296,8 +298,10 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             List<SieveOutcome.Copy> targets = plan == null ? List.of(SieveOutcome.Copy.KEEP) : plan.mailboxes();
             String prefix = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n"
                     + (message.traceFields() == null ? "" : message.traceFields());
-            // One copy per mailbox (RFC 5228 §2.10.3): "keep" and "fileinto INBOX" name the same one.
+            // One copy per mailbox (RFC 5228 §2.10.3): "keep" and "fileinto INBOX" name the same one,
+            // with the flags of both and the header of the first.
             Map<String, dev.tern.mailbox.Flags> copies = new java.util.LinkedHashMap<>();
+            Map<String, SieveDelivery.EditedCopy> edited = new HashMap<>();
             String keep = message.quarantined() ? MailboxService.junkMailbox(tx, a.id()) : null;
             if (keep == null) {
                 String detail = detailMailbox(tx, a, recipient);
@@ -305,11 +309,33 @@ public final class LocalDeliveryAgent implements ImmediateDelivery {
             }
             for (SieveOutcome.Copy target : targets) {
                 String mailbox = target.mailbox() != null ? target.mailbox() : keep;
+                if (!copies.containsKey(mailbox) && target.header() != null) {
+                    edited.put(mailbox, plan.edited().get(target.header()));
+                }
                 copies.merge(mailbox, target.flags(), dev.tern.mailbox.Flags::plus);
             }
+            Set<String> recorded = new HashSet<>();
             for (Map.Entry<String, dev.tern.mailbox.Flags> copy : copies.entrySet()) {
-                Rows.Message m = mailboxes.deliver(tx, a.id(), copy.getKey(), message.blobId(),
-                        message.size(), prefix, now, copy.getValue());
+                SieveDelivery.EditedCopy e = edited.get(copy.getKey());
+                Rows.Message m;
+                if (e == null) {
+                    m = mailboxes.deliver(tx, a.id(), copy.getKey(), message.blobId(), message.size(), prefix, now,
+                            copy.getValue());
+                } else if (e.prepended() != null) {
+                    // fields put on top only: the shared content, with them in the prefix
+                    String withFields = "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n"
+                            + e.prepended() + (message.traceFields() == null ? "" : message.traceFields());
+                    m = mailboxes.deliver(tx, a.id(), copy.getKey(), message.blobId(), message.size(), withFields,
+                            now, copy.getValue());
+                } else {
+                    // a content of its own, holding the trace fields as the script left them
+                    if (recorded.add(e.content().blobId())) {
+                        mailboxes.record(tx, e.content());
+                    }
+                    m = mailboxes.deliver(tx, a.id(), copy.getKey(), e.content().blobId(), e.content().size(),
+                            "Return-Path: " + returnPath + "\r\nDelivered-To: " + a.display() + "\r\n", now,
+                            copy.getValue());
+                }
                 placed.add(a.address() + " " + copy.getKey() + " uid=" + m.uid());
             }
             if (plan != null) {

@@ -13,6 +13,7 @@ import dev.tern.mailbox.MailboxNames;
 import dev.tern.mailbox.MailboxService;
 import dev.tern.queue.MailQueue;
 import dev.tern.sieve.AccountFacts;
+import dev.tern.sieve.EditedHeader;
 import dev.tern.sieve.FilteredMessage;
 import dev.tern.sieve.NotifyMessage;
 import dev.tern.sieve.NotifyRequest;
@@ -126,16 +127,30 @@ public final class SieveDelivery {
      * @param vacationKey    the hex key its sending is recorded under
      * @param vacationPeriod its period
      * @param notifications  the notifications to queue (RFC 5435)
+     * @param edited         how the copies whose header the script edited (RFC 5293) are filed,
+     *                       by the header they take
      */
     public record Plan(Account account, SieveOutcome outcome, List<SieveOutcome.Copy> mailboxes,
                        List<MailQueue.GeneratedMessage> redirects, MailQueue.GeneratedMessage vacation,
                        String vacationSender, String vacationKey, Duration vacationPeriod,
-                       List<MailQueue.GeneratedMessage> notifications, List<String> notes) {
+                       List<MailQueue.GeneratedMessage> notifications, List<String> notes,
+                       Map<EditedHeader, EditedCopy> edited) {
 
         /** Whether the script refused the message (RFC 5429). */
         public boolean rejects() {
             return outcome.reject() != null;
         }
+    }
+
+    /**
+     * How a copy with an edited header is filed. When the script only put fields on top, the
+     * queued content is shared as for any copy and the fields go into the copy's header prefix
+     * ({@code prepended}, after Return-Path and Delivered-To, before the trace fields, as the
+     * script saw them); otherwise the edited message is a content of its own ({@code content}:
+     * the trace fields and the header as edited, then the body), written before the transaction.
+     * Either way the copy's size is that of what it holds, and the quota counts that.
+     */
+    public record EditedCopy(String prepended, MailboxService.WrittenContent content) {
     }
 
     /**
@@ -185,7 +200,9 @@ public final class SieveDelivery {
                         return null;
                     }
                 });
-        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient).about(facts);
+        int traceOctets = message.traceFields() == null ? 0 : message.traceFields().getBytes(StandardCharsets.UTF_8).length;
+        FilteredMessage filtered = FilteredMessage.read(content, message.size(), sender, recipient, traceOctets)
+                .about(facts);
         SieveOutcome outcome = script.map(s -> engine.run(s.content(), filtered)).orElse(SieveOutcome.keepOnly());
         if (unreadable[0] != null) {
             throw new IOException("the script's filter could not be read: " + unreadable[0].getMessage(), unreadable[0]);
@@ -196,14 +213,17 @@ public final class SieveDelivery {
         }
         Set<String> own = new LinkedHashSet<>(List.of(account.address().toLowerCase(Locale.ROOT),
                 recipient.toLowerCase(Locale.ROOT)));
-        if (!outcome.redirects().isEmpty() && filtered.all("delivered-to").stream()
+        // the fields as the message came: a script's deleteheader does not hide where it has been
+        if (!outcome.redirects().isEmpty() && filtered.received("delivered-to").stream()
                 .anyMatch(d -> own.contains(d.strip().toLowerCase(Locale.ROOT)))) {
             notes.add("redirect refused: the message has been here before (mail forwarding loop), kept");
             outcome = SieveOutcome.failed("mail forwarding loop");
         }
 
-        // by normalized name (null: the default mailbox), for one copy per mailbox with the flags of all
+        // by normalized name (null: the default mailbox), for one copy per mailbox with the flags of
+        // all, and the header of the first (RFC 5293 §7 leaves the choice open)
         Map<String, Flags> targets = new LinkedHashMap<>();
+        Map<String, EditedHeader> headers = new HashMap<>();
         for (SieveOutcome.Copy copy : outcome.copies()) {
             String normalized = null;
             if (copy.mailbox() != null) {
@@ -213,10 +233,21 @@ public final class SieveDelivery {
                     notes.add("fileinto \"" + copy.mailbox() + "\" is not a mailbox name, kept instead");
                 }
             }
+            if (!targets.containsKey(normalized) && copy.header() != null) {
+                headers.put(normalized, copy.header());
+            }
             targets.merge(normalized, copy.flags(), Flags::plus);
         }
         List<SieveOutcome.Copy> copies = new ArrayList<>();
-        targets.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
+        targets.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags, headers.get(mailbox))));
+        Map<EditedHeader, EditedCopy> edited = new java.util.IdentityHashMap<>();
+        for (EditedHeader header : headers.values()) {
+            if (!edited.containsKey(header)) {
+                String prepended = header.prepended();
+                edited.put(header, prepended != null ? new EditedCopy(prepended, null)
+                        : new EditedCopy(null, mailboxes.write(header.open(content.open(), true))));
+            }
+        }
 
         List<MailQueue.GeneratedMessage> redirects = new ArrayList<>();
         for (String to : outcome.redirects()) {
@@ -225,7 +256,11 @@ public final class SieveDelivery {
                 notes.add("redirect to the account itself ignored");
                 continue;
             }
-            redirects.add(forwarding.prepare(message, MailAddress.parse(account.address()), List.of(target)));
+            EditedHeader header = outcome.editedRedirects().get(to);
+            redirects.add(header == null
+                    ? forwarding.prepare(message, MailAddress.parse(account.address()), List.of(target))
+                    : forwarding.prepare(message, MailAddress.parse(account.address()), List.of(target),
+                            header.open(content.open(), false)));
         }
 
         MailQueue.GeneratedMessage reply = null;
@@ -268,7 +303,7 @@ public final class SieveDelivery {
             }
         }
         return new Plan(account, outcome, copies, redirects, reply, sender.toLowerCase(Locale.ROOT), key, period,
-                notifications, notes);
+                notifications, notes, edited);
     }
 
     /**

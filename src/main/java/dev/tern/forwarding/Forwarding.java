@@ -116,6 +116,24 @@ public final class Forwarding {
      */
     public MailQueue.GeneratedMessage prepare(Rows.QueuedMessage message, MailAddress via, List<MailAddress> targets)
             throws IOException {
+        return prepare(message, via, targets, mailboxes.openContent(message.blobId()));
+    }
+
+    /**
+     * Prepares a copy as {@link #prepare(Rows.QueuedMessage, MailAddress, List)} does, of another
+     * content than the queued one: the message as a Sieve script edited its header (RFC 5293).
+     *
+     * @param content the content to send on, closed here
+     */
+    public MailQueue.GeneratedMessage prepare(Rows.QueuedMessage message, MailAddress via, List<MailAddress> targets,
+                                              InputStream content) throws IOException {
+        try (InputStream in = content) {
+            return copy(message, via, targets, in);
+        }
+    }
+
+    private MailQueue.GeneratedMessage copy(Rows.QueuedMessage message, MailAddress via, List<MailAddress> targets,
+                                            InputStream content) throws IOException {
         MailAddress original = message.sender() == null ? null : MailAddress.parse(message.sender());
         List<Recipient> recipients = new ArrayList<>(targets.size());
         targets.forEach(t -> recipients.add(Recipient.of(t)));
@@ -126,8 +144,7 @@ public final class Forwarding {
                 clock.instant(), new ReceptionVerdict(message.traceFields(), message.quarantined()),
                 message.requireTls());   // RFC 8689: the requirement travels with the message
         byte[] deliveredTo = ("Delivered-To: " + via + "\r\n").getBytes(StandardCharsets.UTF_8);
-        try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo),
-                mailboxes.openContent(message.blobId()))) {
+        try (InputStream in = new SequenceInputStream(new ByteArrayInputStream(deliveredTo), content)) {
             return queue.prepare(envelope, in);
         }
     }

@@ -181,6 +181,41 @@ public final class MailboxService {
     }
 
     /**
+     * A content written for delivery ahead of its transaction (a copy whose header a Sieve script
+     * edited, RFC 5293): recorded with {@link #record(StoreTx, WrittenContent)} in the transaction
+     * that files it, then filed by its id as a queued content is. One that never commits is
+     * removed: at once when small (it is held in memory), by the orphan sweep otherwise.
+     */
+    public static final class WrittenContent {
+        private final Contents.Written written;
+
+        private WrittenContent(Contents.Written written) {
+            this.written = written;
+        }
+
+        public String blobId() {
+            return written.blobId();
+        }
+
+        public long size() {
+            return written.size();
+        }
+    }
+
+    /** Writes a new content for delivery; blocks (may write a file), so never on an event loop. */
+    public WrittenContent write(InputStream content) throws IOException {
+        return new WrittenContent(contents.write(content));
+    }
+
+    /**
+     * Makes a written content known to the store in the caller's transaction, with no reference
+     * yet: each {@link #deliver} of its id takes one. Once per transaction.
+     */
+    public void record(StoreTx tx, WrittenContent content) {
+        content.written.record(tx);
+    }
+
+    /**
      * Another account's mailbox that delivery may file into for this one: the account has the
      * post right ({@code p}, RFC 4314) on it, it holds messages, and its owner's quota has room.
      * Null otherwise.

@@ -6,7 +6,6 @@ import dev.tern.sieve.commands.RunState;
 import dev.tern.sieve.commands.TrackedId;
 import dev.tern.sieve.commands.Variables;
 import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
@@ -31,10 +30,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A message as a Sieve script sees it (jSieve's {@link MailAdapter}): its header fields, unfolded
@@ -44,6 +44,11 @@ import java.util.Map;
  * run lives here too ({@link RunState}): the internal flag variable of imap4flags, the variables,
  * the included scripts, the duplicate ids seen, and the clock of the date tests; what delivery
  * knows of the recipient's account comes in one {@link AccountFacts}.
+ *
+ * <p>The editheader actions (RFC 5293) change the header the tests read from then on; each
+ * action that files or sends the message takes the header as it is at that moment (an implicit
+ * keep, the header as the script left it), and {@link SieveEngine} hands those versions to
+ * delivery ({@link EditedHeader}). Fields kept from the message are written back octet for octet.
  *
  * <p>Bounded: the header section is read up to {@link #MAX_HEADER} octets, and the body test
  * looks at the first {@link #MAX_BODY} octets of the message.
@@ -59,7 +64,17 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         InputStream open() throws IOException;
     }
 
-    private final Map<String, List<String>> fields;
+    /** The header as the message came, and as the editheader actions of the run left it so far. */
+    private final HeaderFields original;
+    private HeaderFields header;
+    /** Octets of the content before the body, and the empty line's; bodyStart -1: the header section was cut short. */
+    private final long bodyStart;
+    private final byte[] separator;
+    private int edits;
+    /** The header each action took the message with, when it was edited by then (RFC 5293 §7). */
+    private final Map<Action, HeaderFields> taken = new IdentityHashMap<>();
+    /** One EditedHeader per version of the header, for the actions that took the same one. */
+    private final Map<HeaderFields, EditedHeader> versions = new IdentityHashMap<>();
     private final long size;
     private final String envelopeFrom;
     private final String envelopeTo;
@@ -74,9 +89,12 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private String bodyText;
     private String bodyRaw;
 
-    private FilteredMessage(Map<String, List<String>> fields, long size, String envelopeFrom, String envelopeTo,
-                            Content content) {
-        this.fields = fields;
+    private FilteredMessage(HeaderFields fields, long bodyStart, byte[] separator, long size, String envelopeFrom,
+                            String envelopeTo, Content content) {
+        this.original = fields;
+        this.header = fields;
+        this.bodyStart = bodyStart;
+        this.separator = separator;
         this.size = size;
         this.envelopeFrom = envelopeFrom;
         this.envelopeTo = envelopeTo;
@@ -92,67 +110,71 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
      */
     public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo)
             throws IOException {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
+        return read(content, size, envelopeFrom, envelopeTo, 0);
+    }
+
+    /**
+     * Reads the header section of a message whose content starts with the trace fields this
+     * server wrote at reception.
+     *
+     * @param traceOctets how many octets at the start of the content are those fields
+     */
+    public static FilteredMessage read(Content content, long size, String envelopeFrom, String envelopeTo,
+                                       int traceOctets) throws IOException {
         try (InputStream in = new java.io.BufferedInputStream(content.open())) {   // read octet by octet below
-            byte[] header = headerSection(in);
-            String text = new String(header, StandardCharsets.UTF_8);
-            String name = null;
-            StringBuilder value = new StringBuilder();
-            for (String line : text.split("\r?\n", -1)) {
-                if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                    if (name != null) {
-                        value.append(line);   // unfolding removes the line break only (RFC 5322 §2.2.3)
-                    }
-                    continue;
-                }
-                add(fields, name, value);
-                name = null;
-                value.setLength(0);
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    value.append(line, colon + 1, line.length());
-                }
-            }
-            add(fields, name, value);
+            HeaderSection section = headerSection(in);
+            return new FilteredMessage(HeaderFields.parse(section.header(), traceOctets),
+                    section.complete() ? section.header().length + section.separator().length : -1,
+                    section.separator(), size, envelopeFrom, envelopeTo, content);
         }
-        return new FilteredMessage(fields, size, envelopeFrom, envelopeTo, content);
     }
 
-    private static void add(Map<String, List<String>> fields, String name, StringBuilder value) {
-        if (name == null || name.isEmpty()) {
-            return;
-        }
-        String decoded = DecoderUtil.decodeEncodedWords(value.toString().strip(), DecodeMonitor.SILENT);
-        fields.computeIfAbsent(name, k -> new ArrayList<>()).add(decoded);
+    /**
+     * A header section as read: its octets without the empty line that ends it, that line's octets
+     * (none when the message ends without one), and whether it was read whole.
+     */
+    private record HeaderSection(byte[] header, byte[] separator, boolean complete) {
     }
 
-    /** The octets before the blank line that ends the header section, at most {@link #MAX_HEADER}. */
-    private static byte[] headerSection(InputStream in) throws IOException {
+    /** The header section, line by line, at most {@link #MAX_HEADER} octets. */
+    private static HeaderSection headerSection(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int previous = -1;
-        int beforePrevious = -1;
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
-        while (out.size() < MAX_HEADER && (b = in.read()) != -1) {
-            if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
-                break;
+        while ((b = in.read()) != -1) {
+            line.write(b);
+            if (b != '\n') {
+                if (out.size() + line.size() > MAX_HEADER) {
+                    out.write(line.toByteArray(), 0, line.size());
+                    return new HeaderSection(out.toByteArray(), new byte[0], false);
+                }
+                continue;
             }
-            out.write(b);
-            beforePrevious = previous;
-            previous = b;
+            byte[] l = line.toByteArray();
+            if (l.length == 1 || (l.length == 2 && l[0] == '\r')) {
+                return new HeaderSection(out.toByteArray(), l, true);   // the empty line
+            }
+            out.write(l, 0, l.length);
+            line.reset();
         }
-        return out.toByteArray();
+        out.write(line.toByteArray(), 0, line.size());
+        return new HeaderSection(out.toByteArray(), new byte[0], true);
     }
 
     /** The first value of a field, or null: what a vacation reply reads (Subject, Message-ID…). */
     public String first(String name) {
-        List<String> values = fields.get(name.toLowerCase(Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
+        List<String> values = all(name);
+        return values.isEmpty() ? null : values.get(0);
     }
 
-    /** Every value of a field, in order. */
+    /** Every value of a field, in order, as the script's edits so far left the header (RFC 5293 §7). */
     public List<String> all(String name) {
-        return fields.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        return header.values(name);
+    }
+
+    /** Every value of a field as the message came, before any edit of the script. */
+    public List<String> received(String name) {
+        return original.values(name);
     }
 
     public String envelopeFrom() {
@@ -190,6 +212,9 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     @Override
     public void addAction(Action action) {
         actions.add(action);
+        if (header != original) {
+            taken.put(action, header);   // the message as it is now is what this action files or sends
+        }
     }
 
     @Override
@@ -209,7 +234,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
 
     @Override
     public List<String> getHeaderNames() {
-        return new ArrayList<>(fields.keySet());
+        return header.names();
     }
 
     @Override
@@ -270,6 +295,48 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     @Override
     public void setFlags(Flags flags) {
         this.flags = flags;
+    }
+
+    @Override
+    public void addHeader(String name, String value, boolean last) {
+        editable();
+        HeaderFields edited = header.add(name, value, last);   // checks name and value, protected or not
+        if (!HeaderFields.isProtected(name)) {
+            header = edited;
+        }
+    }
+
+    @Override
+    public void deleteHeader(String name, Set<Integer> positions) {
+        if (!HeaderFields.isFieldName(name)) {
+            throw new IllegalArgumentException("\"" + name.replaceAll("[\\x00-\\x1f\\x7f]", "?")
+                    + "\" is not a header field name");
+        }
+        editable();
+        if (!HeaderFields.isProtected(name)) {
+            header = header.delete(name, positions);
+        }
+    }
+
+    /** Counts an edit, refusing one past the bound or on a header section too large to write back. */
+    private void editable() {
+        if (bodyStart < 0) {
+            throw new IllegalArgumentException("the header section is too large to edit (over "
+                    + MAX_HEADER / 1024 + " KiB)");
+        }
+        if (++edits > SieveEngine.MAX_HEADER_EDITS) {
+            throw new IllegalArgumentException("more than " + SieveEngine.MAX_HEADER_EDITS + " header edits");
+        }
+    }
+
+    /**
+     * The header an action took the message with, when the script had edited it by then; null
+     * when the action takes the message as it came.
+     */
+    EditedHeader editedFor(Action action) {
+        HeaderFields fields = taken.get(action);
+        return fields == null ? null
+                : versions.computeIfAbsent(fields, f -> new EditedHeader(f, original, bodyStart, separator));
     }
 
     /** Tells the run what delivery knows of the recipient's account; returns this message. */
@@ -363,6 +430,10 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
         this.variables = variables;
         this.includes = includes;
         this.tracked.clear();
+        this.header = original;
+        this.edits = 0;
+        this.taken.clear();
+        this.versions.clear();
     }
 
     // ---- EnvelopeAccessors ----------------------------------------------------------------------
@@ -409,7 +480,7 @@ public final class FilteredMessage implements MailAdapter, EnvelopeAccessors, Ru
     private String raw() throws SieveMailException {
         if (bodyRaw == null) {
             try (InputStream in = new java.io.BufferedInputStream(content.open())) {
-                headerSection(in);
+                headerSection(in);   // the body follows (or, past the bound, the rest of the header)
                 bodyRaw = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new SieveMailException(e);

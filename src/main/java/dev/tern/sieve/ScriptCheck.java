@@ -91,7 +91,10 @@ final class ScriptCheck {
                     ":once", TagValue.NONE, ":optional", TagValue.NONE), 1, 0, false)),
             Map.entry("return", new Spec("include", Map.of(), 0, 0, false)),
             Map.entry("global", new Spec("include", Map.of(), 1, 0, false)),
-            Map.entry("error", new Spec("ihave", Map.of(), 1, 0, false)));
+            Map.entry("error", new Spec("ihave", Map.of(), 1, 0, false)),
+            Map.entry("addheader", new Spec("editheader", Map.of(":last", TagValue.NONE), 2, 0, false)),
+            // its value patterns are optional: one or two arguments
+            Map.entry("deleteheader", new Spec("editheader", with(MATCH, INDEX), 2, 0, false)));
 
     private static final Map<String, Spec> TESTS = Map.ofEntries(
             Map.entry("address", new Spec(null, with(ADDRESS, INDEX), 2, 0, false)),
@@ -137,7 +140,7 @@ final class ScriptCheck {
     /** Tags that belong to an extension when one command takes them: vacation's {@code :seconds} (RFC 6131). */
     private static final Map<String, String> COMMAND_TAG_EXTENSIONS = Map.of("vacation :seconds", "vacation-seconds",
             "header :last", "index", "address :last", "index", "date :last", "index", "spamtest :percent", "spamtestplus",
-            "set :encodeurl", "enotify");
+            "set :encodeurl", "enotify", "deleteheader :index", "editheader", "deleteheader :last", "editheader");
 
     /**
      * The commands and tests of imap4flags whose first argument may name a variable, a form only
@@ -255,6 +258,9 @@ final class ScriptCheck {
             }
             if (name.equals("fileinto") || name.equals("reject")) {
                 single(command, parts, 0, name);
+            }
+            if (name.equals("addheader") || name.equals("deleteheader")) {
+                editheader(command, name, parts);
             }
             for (Node t : parts.tests()) {
                 test((ASTtest) t);
@@ -478,7 +484,7 @@ final class ScriptCheck {
                 }
             }
         }
-        if (strings.size() != spec.positional()) {
+        if (strings.size() != spec.positional() && !(name.equals("deleteheader") && strings.size() == 1)) {
             throw error(node, what + " takes " + count(spec.positional(), "argument") + ", not " + strings.size());
         }
         int wantTests = spec.tests() == -1 ? Math.max(1, tests.size()) : spec.tests();
@@ -536,6 +542,45 @@ final class ScriptCheck {
         }
         if (parts.tags().contains(":personal") && parts.tags().contains(":global")) {
             throw error(command, "include takes :personal or :global, not both");
+        }
+    }
+
+    /**
+     * addheader's and deleteheader's arguments (RFC 5293 §4, §5): one field name, written out a
+     * name a field can have, a value without control characters within the bound; deleteheader's
+     * {@code :last} only with {@code :index}, and no {@code :count}, which would pick no field.
+     */
+    private void editheader(ASTcommand command, String name, Parts parts) throws SieveScriptException {
+        single(command, parts, 0, name + ": the field name");
+        String field = parts.strings().get(0).get(0);
+        if (!variable(field) && !HeaderFields.isFieldName(field)) {
+            throw error(command, name + ": \"" + field.replaceAll("[\\x00-\\x1f\\x7f]", "?")
+                    + "\" is not a header field name (printable US-ASCII, no colon or blank)");
+        }
+        if (name.equals("addheader")) {
+            single(command, parts, 1, "addheader: the value");
+            String value = parts.strings().get(1).get(0);
+            if (!variable(field) && field.length() > HeaderFields.MAX_NAME) {
+                throw error(command, "addheader: the field name is longer than " + HeaderFields.MAX_NAME + " characters");
+            }
+            if (!variable(value)) {
+                if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > HeaderFields.MAX_VALUE) {
+                    throw error(command, "addheader: the value is longer than " + HeaderFields.MAX_VALUE + " octets");
+                }
+                if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)) {
+                    throw error(command, "addheader: the value has a control character");
+                }
+            }
+            return;
+        }
+        if (parts.tags().stream().filter(MATCH_TYPES::contains).count() > 1) {
+            throw error(command, "deleteheader has conflicting tags");
+        }
+        if (parts.tags().contains(":last") && !parts.tags().contains(":index")) {
+            throw error(command, "deleteheader: :last needs :index");
+        }
+        if (parts.tags().contains(":count")) {
+            throw error(command, "deleteheader cannot match with :count");
         }
     }
 

@@ -2,10 +2,12 @@ package dev.tern.sieve;
 
 import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.AddFlagCommand;
+import dev.tern.sieve.commands.AddHeaderCommand;
 import dev.tern.sieve.commands.AddressTest;
 import dev.tern.sieve.commands.BodyTest;
 import dev.tern.sieve.commands.CurrentDateTest;
 import dev.tern.sieve.commands.DateTest;
+import dev.tern.sieve.commands.DeleteHeaderCommand;
 import dev.tern.sieve.commands.DuplicateTest;
 import dev.tern.sieve.commands.EnvelopeTest;
 import dev.tern.sieve.commands.EnvironmentTest;
@@ -62,6 +64,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,6 +94,8 @@ public final class SieveEngine {
     public static final int MAX_REDIRECTS = 4;
     /** Notifications one run may send, as redirects. */
     public static final int MAX_NOTIFICATIONS = 4;
+    /** addheader and deleteheader one run may carry out (RFC 5293); one more fails the run, which keeps the message as it came. */
+    public static final int MAX_HEADER_EDITS = 100;
 
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
 
@@ -126,6 +131,8 @@ public final class SieveEngine {
             commands.put("error", ErrorCommand.class.getName());
             commands.put("reject", RejectCommand.class.getName());
             commands.put("vacation", VacationCommand.class.getName());
+            commands.put("addheader", AddHeaderCommand.class.getName());
+            commands.put("deleteheader", DeleteHeaderCommand.class.getName());
             Map<String, String> tests = config.getTestMap();
             tests.put("header", HeaderTest.class.getName());
             tests.put("address", AddressTest.class.getName());
@@ -195,7 +202,7 @@ public final class SieveEngine {
                     required.contains("variables") ? Variables.enabled() : Variables.DISABLED,
                     new Includes((global, name) -> included(message.facts().scripts(), global, name)));
             factory.evaluate(message, node);
-            return outcome(message.getActions(), message.flags(), message.trackedIds());
+            return outcome(message.getActions(), message.flags(), message.trackedIds(), message);
         } catch (SieveScriptException e) {
             return SieveOutcome.failed(e.describe());
         } catch (SieveException | RuntimeException e) {
@@ -222,23 +229,38 @@ public final class SieveEngine {
      * @param finalFlags the internal flag variable as the script left it: the flags of the implicit
      *                   keep (RFC 5232 §3), which jSieve adds as a plain keep once the script ends
      * @param duplicates the ids the duplicate tests saw, kept when the outcome is no failure
+     * @param message    the run's message, which knows the header each action took it with: a
+     *                   copy named twice is filed with the header of the first (RFC 5293 §7 leaves
+     *                   the choice open)
      */
-    private static SieveOutcome outcome(List<Action> actions, Flags finalFlags, List<TrackedId> duplicates) {
+    private static SieveOutcome outcome(List<Action> actions, Flags finalFlags, List<TrackedId> duplicates,
+                                        FilteredMessage message) {
         Flags keep = null;
+        EditedHeader keepHeader = null;
         // a mailbox named twice gets one copy (RFC 5228 §4.1) with the flags of both
         Map<String, Flags> fileInto = new LinkedHashMap<>();
+        Map<String, EditedHeader> fileIntoHeaders = new HashMap<>();
         Set<String> redirects = new LinkedHashSet<>();
+        Map<String, EditedHeader> redirectHeaders = new HashMap<>();
         String reject = null;
         VacationRequest vacation = null;
         Map<String, NotifyRequest> notifications = new LinkedHashMap<>();
         for (Action a : actions) {
             if (a instanceof ActionKeep k) {
                 Flags flags = k instanceof KeepAction explicit ? explicit.flags() : finalFlags;
+                if (keep == null) {
+                    keepHeader = message.editedFor(a);
+                }
                 keep = keep == null ? flags : keep.plus(flags);
             } else if (a instanceof ActionFileInto f) {
+                if (!fileInto.containsKey(f.getDestination()) && message.editedFor(a) != null) {
+                    fileIntoHeaders.put(f.getDestination(), message.editedFor(a));
+                }
                 fileInto.merge(f.getDestination(), f instanceof FileIntoAction t ? t.flags() : finalFlags, Flags::plus);
             } else if (a instanceof ActionRedirect r) {
-                redirects.add(r.getAddress());
+                if (redirects.add(r.getAddress()) && message.editedFor(a) != null) {
+                    redirectHeaders.put(r.getAddress(), message.editedFor(a));
+                }
             } else if (a instanceof ActionReject r) {
                 reject = r.getMessage() == null ? "" : r.getMessage();
             } else if (a instanceof ActionVacation || a instanceof VacationSeconds) {
@@ -275,11 +297,12 @@ public final class SieveEngine {
         }
         List<SieveOutcome.Copy> copies = new ArrayList<>();
         if (keep != null) {
-            copies.add(new SieveOutcome.Copy(null, keep));
+            copies.add(new SieveOutcome.Copy(null, keep, keepHeader));
         }
-        fileInto.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags)));
+        fileInto.forEach((mailbox, flags) -> copies.add(new SieveOutcome.Copy(mailbox, flags,
+                fileIntoHeaders.get(mailbox))));
         return new SieveOutcome(copies, new ArrayList<>(redirects), reject, vacation,
-                new ArrayList<>(notifications.values()), duplicates, null);
+                new ArrayList<>(notifications.values()), duplicates, null, redirectHeaders);
     }
 
     private static String firstLine(String text) {

@@ -4,6 +4,7 @@ import dev.tern.mailbox.Flags;
 import dev.tern.sieve.commands.TrackedId;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,9 +21,13 @@ import java.util.Objects;
  * @param duplicates the ids the script's duplicate tests saw, to remember once the message is
  *                   delivered (RFC 7352 §3); none when the script failed
  * @param error     why the script failed while it ran, or null; a failed script keeps the message
+ *                  as it came, without the edits of editheader (RFC 5293 §7)
+ * @param editedRedirects the header each redirect sends the message with, by address, for those
+ *                  the script had edited the header before (RFC 5293 §7); the others send it as it came
  */
 public record SieveOutcome(List<Copy> copies, List<String> redirects, String reject, VacationRequest vacation,
-                           List<NotifyRequest> notifications, List<TrackedId> duplicates, String error) {
+                           List<NotifyRequest> notifications, List<TrackedId> duplicates, String error,
+                           Map<String, EditedHeader> editedRedirects) {
 
     /**
      * One copy of the message to file.
@@ -30,14 +35,21 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
      * @param mailbox the mailbox a fileinto names, as written; null for the default mailbox (INBOX,
      *                or Junk for quarantined mail): an explicit keep, or the implicit keep
      * @param flags   the flags the copy is filed with
+     * @param header  the header the copy is filed with when the script had edited it by the time
+     *                it filed the copy (RFC 5293 §7), else null: the message as it came
      */
-    public record Copy(String mailbox, Flags flags) {
+    public record Copy(String mailbox, Flags flags, EditedHeader header) {
 
         /** The default mailbox's copy without flags: what keeps a message when no script decides. */
         public static final Copy KEEP = new Copy(null, Flags.NONE);
 
         public Copy {
             Objects.requireNonNull(flags);
+        }
+
+        /** A copy of the message as it came. */
+        public Copy(String mailbox, Flags flags) {
+            this(mailbox, flags, null);
         }
     }
 
@@ -46,6 +58,13 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
         redirects = List.copyOf(redirects);
         notifications = List.copyOf(notifications);
         duplicates = List.copyOf(duplicates);
+        editedRedirects = Map.copyOf(editedRedirects);
+    }
+
+    /** An outcome whose redirects send the message as it came. */
+    public SieveOutcome(List<Copy> copies, List<String> redirects, String reject, VacationRequest vacation,
+                        List<NotifyRequest> notifications, List<TrackedId> duplicates, String error) {
+        this(copies, redirects, reject, vacation, notifications, duplicates, error, Map.of());
     }
 
     /** The outcome of a script that failed: the implicit keep and nothing else (RFC 5228 §2.10.6). */
@@ -88,9 +107,9 @@ public record SieveOutcome(List<Copy> copies, List<String> redirects, String rej
         List<String> parts = new java.util.ArrayList<>();
         for (Copy c : copies) {
             parts.add((c.mailbox() == null ? "keep" : "fileinto " + c.mailbox())
-                    + (c.flags().isEmpty() ? "" : " " + c.flags()));
+                    + (c.flags().isEmpty() ? "" : " " + c.flags()) + (c.header() == null ? "" : " (header edited)"));
         }
-        redirects.forEach(a -> parts.add("redirect " + a));
+        redirects.forEach(a -> parts.add("redirect " + a + (editedRedirects.containsKey(a) ? " (header edited)" : "")));
         if (reject != null) {
             parts.add("reject");
         }

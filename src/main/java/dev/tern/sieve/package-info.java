@@ -14,6 +14,14 @@
  * ({@link dev.tern.sieve.commands}); the flags a script gives a copy travel in the outcome, and
  * the copy is filed with them.
  *
+ * <p>editheader (RFC 5293): {@link dev.tern.sieve.FilteredMessage} keeps the header as versions
+ * ({@code HeaderFields}), the tests read the current one, and each action that files or sends
+ * the message takes the version of its moment; the outcome carries it as an
+ * {@link dev.tern.sieve.EditedHeader}, from which delivery makes the copy (fields kept from the
+ * message octet for octet, added ones encoded per RFC 2047 and folded). {@code Received} and
+ * {@code Auto-Submitted} cannot be added or deleted (ignored, RFC 5293 §6); a run makes at most
+ * {@link dev.tern.sieve.SieveEngine#MAX_HEADER_EDITS} edits; a failed run files the message as it came.
+ *
  * <p>Invariants: a script that fails while it runs files the message into INBOX (RFC 5228
  * §2.10.6, implicit keep), so no message is lost to a filter's error; a vacation reply goes at most
  * once per sender and handle within its period, never to automatic mail, lists or the null sender

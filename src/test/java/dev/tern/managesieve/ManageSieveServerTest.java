@@ -222,6 +222,28 @@ class ManageSieveServerTest {
         }
     }
 
+    /** editheader (RFC 5293): a script that requires it is stored; one that uses it without is refused, saying why. */
+    @Test
+    void editheaderIsAcceptedWhenRequiredAndRefusedWithoutIt() throws Exception {
+        String edits = "require \"editheader\";\r\naddheader :last \"X-Filtered\" \"yes\";\r\n"
+                + "deleteheader :index 1 :last :contains \"X-Spam\" \"maybe\";\r\n";
+        String without = "addheader \"X-Filtered\" \"yes\";\r\n";
+        try (RawSieveClient c = login()) {
+            assertThat(c.command("CAPABILITY")).contains(" editheader");
+            assertThat(c.command("CHECKSCRIPT {" + edits.length() + "+}\r\n" + edits))
+                    .isEqualTo("OK \"script is valid\"\r\n");
+            assertThat(c.command("PUTSCRIPT \"edits\" {" + edits.length() + "+}\r\n" + edits))
+                    .isEqualTo("OK \"script stored\"\r\n");
+            assertThat(c.command("PUTSCRIPT \"without\" {" + without.length() + "+}\r\n" + without))
+                    .isEqualTo("NO \"line 1: command 'addheader' needs require \\\"editheader\\\"\"\r\n");
+            String bad = "require \"editheader\";\r\naddheader \"X Bad\" \"v\";\r\n";
+            assertThat(c.command("CHECKSCRIPT {" + bad.length() + "+}\r\n" + bad))
+                    .startsWith("NO \"line 2: addheader: ").contains("is not a header field name");
+        }
+        assertThat(tern.services().sieveScripts().list(account())).extracting(Rows.SieveScript::name)
+                .containsExactly("edits");
+    }
+
     @Test
     void scriptNamesAreUtf8() throws Exception {
         String name = "Ferien été 🌴";

@@ -157,7 +157,7 @@ class SieveEngineTest {
         assertProblem("if header :contains \"subject\" \"x\" {\n fileinto \"A\";\n}", 2, "needs require \"fileinto\"");
         assertProblem("keep;\nif foo { keep; }", 2, "unknown test 'foo'");
         assertProblem("frobnicate;", 1, "frobnicate");
-        assertProblem("require \"editheader\";", 1, "editheader");
+        assertProblem("require \"x-unknown-extension\";", 1, "x-unknown-extension");
         assertProblem("keep;\nrequire \"fileinto\";", 2, "require must come before");
         assertProblem("if header :regex \"subject\" \"x\" { discard; }", 1, ":regex");
         assertProblem("else { keep; }", 1, "must follow if");
@@ -277,7 +277,7 @@ class SieveEngineTest {
         assertThat(engine.extensions()).containsExactlyInAnyOrderElementsOf(
                 List.of("fileinto", "copy", "mailbox", "imap4flags", "reject", "envelope", "body", "vacation",
                         "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex", "variables",
-                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify", "environment", "ihave"));
+                        "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify", "environment", "ihave", "editheader"));
     }
 
     // ---- copy (RFC 3894) --------------------------------------------------------------------

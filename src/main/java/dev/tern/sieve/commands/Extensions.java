@@ -12,7 +12,7 @@ public final class Extensions {
     public static final List<String> SUPPORTED = List.of("fileinto", "copy", "mailbox", "imap4flags", "reject",
             "envelope", "body", "vacation", "relational", "date", "comparator-i;ascii-numeric", "subaddress", "regex",
             "variables", "vacation-seconds", "encoded-character", "duplicate", "include", "special-use", "mailboxid",
-            "index", "spamtest", "spamtestplus", "enotify", "environment", "ihave");
+            "index", "spamtest", "spamtestplus", "enotify", "environment", "ihave", "editheader");
 
     private Extensions() {
     }

@@ -21,7 +21,7 @@ public final class RequireCommand extends Require {
     private static final Set<String> OWN = Set.of("copy", "mailbox", "imap4flags", "relational", "subaddress", "regex",
             "variables", "vacation-seconds", "encoded-character", "duplicate", "include",
             "special-use", "mailboxid", "index", "spamtest", "spamtestplus", "enotify",
-            "environment", "ihave");
+            "environment", "ihave", "editheader");
 
     @Override
     protected void validateState(SieveContext context) {

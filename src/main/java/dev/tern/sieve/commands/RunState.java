@@ -84,6 +84,25 @@ public interface RunState {
      */
     Clock clock();
 
+    /**
+     * {@code addheader} (RFC 5293 §4): a field at the top of the header, or with {@code last} at
+     * its bottom, seen by the tests from now on. A protected field (RFC 5293 §6) is left alone
+     * without an error.
+     *
+     * @throws IllegalArgumentException a name that is no field name, a value with control
+     *                                  characters or too long, or one edit too many
+     */
+    void addHeader(String name, String value, boolean last);
+
+    /**
+     * {@code deleteheader} (RFC 5293 §5): removes the occurrences of a field at these positions,
+     * counted from 0 at the top among the fields of that name as {@link MailAdapter#getMatchingHeader}
+     * gives them now. A protected field is left alone without an error.
+     *
+     * @throws IllegalArgumentException a name that is no field name, or one edit too many
+     */
+    void deleteHeader(String name, java.util.Set<Integer> positions);
+
     /** The run's state, which Tern's message adapter keeps. */
     static RunState of(MailAdapter mail, SieveContext context) throws SieveException {
         if (mail instanceof RunState state) {

@@ -32,6 +32,11 @@
  *       {@code environment} (RFC 5183), {@code ihave} (RFC 5463), {@code vacation-seconds}
  *       (RFC 6131): their commands and tests, each reading from the run's state what delivery
  *       gave it (the account's mailboxes, its earlier ids, its scripts, the scan's verdict).</li>
+ *   <li>{@code editheader} (RFC 5293): {@code addheader} and {@code deleteheader}
+ *       ({@link dev.tern.sieve.commands.AddHeaderCommand},
+ *       {@link dev.tern.sieve.commands.DeleteHeaderCommand}), which change the header the run's
+ *       message keeps ({@link dev.tern.sieve.commands.RunState#addHeader}); deleteheader matches
+ *       values as the header test does, without setting match variables.</li>
  * </ul>
  *
  * <p>{@link dev.tern.sieve.commands.Extensions} lists every extension a script may require.
