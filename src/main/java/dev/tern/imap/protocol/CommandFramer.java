@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Incremental and allocation-bounded: feed whatever arrived with {@link #next(ByteBuffer)};
  * a command is buffered up to {@link FramingLimits#maxCommandSize()}, and each limit is checked
- * before the octets it concerns are read: an over-long line is discarded as it arrives, an
+ * before the octets it concerns are read: an over-long line is discarded as it arrives (one
+ * that goes on past {@link FramingLimits#maxSkipped()} without a line feed ends the connection), an
  * over-large literal is refused from its announced length (a non-synchronizing one is read and
  * dropped, up to {@link FramingLimits#maxSkipped()} per command; past that the refusal says the
  * connection must end, and nothing more is read). Line ends are CRLF; a bare LF is
@@ -56,6 +57,8 @@ public final class CommandFramer {
     private FramerEvent.LiteralTooBig refusal;
     /** Octets of literals skipped so far in the command being discarded; at most {@link FramingLimits#maxSkipped()}. */
     private long skipped;
+    /** Octets of line text discarded since the last line end; at most {@link FramingLimits#maxSkipped()}. */
+    private long discarded;
 
     public CommandFramer(FramingLimits limits) {
         this.limits = limits;
@@ -309,6 +312,7 @@ public final class CommandFramer {
         while (input.hasRemaining()) {
             byte b = input.get();
             if (b == '\n') {
+                discarded = 0;
                 int end = tailLength > 0 && tail[tailLength - 1] == '\r' ? tailLength - 1 : tailLength;
                 LiteralAnnouncement literal = LiteralAnnouncement.at(tail, 0, end);
                 reset();
@@ -324,6 +328,14 @@ public final class CommandFramer {
                 FramerEvent refused = refusal;
                 refusal = null;
                 return refused;
+            }
+            if (++discarded > limits.maxSkipped()) {
+                // No line feed for longer than any command may take with its literals: nothing
+                // the session could go on to.
+                refusal = null;
+                state = State.CLOSED;
+                input.position(input.limit());
+                return new FramerEvent.EndlessLine();
             }
             remember(b);
         }

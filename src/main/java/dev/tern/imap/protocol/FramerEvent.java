@@ -26,6 +26,14 @@ public sealed interface FramerEvent {
     }
 
     /**
+     * The line being discarded after {@link LineTooLong} went on past what the framer reads and
+     * drops for one command ({@link FramingLimits#maxSkipped()}) without ending: a stream with no
+     * line feed. Nothing more is read; answer {@code * BYE} and close the connection.
+     */
+    record EndlessLine() implements FramerEvent {
+    }
+
+    /**
      * A literal was announced that exceeds the literal or command limit; none of its octets were
      * read. Answer {@code tag NO [TOOBIG]} (RFC 4469) or {@code tag BAD}. For a synchronizing
      * literal the client sends nothing more for this command, and the event comes at once. For a

@@ -149,6 +149,8 @@ final class ImapConnection extends ProtocolConnection implements ImapIo {
             session.lineTooLong(t.tag());
         } else if (event instanceof FramerEvent.LiteralTooBig big) {
             session.literalTooBig(big);
+        } else if (event instanceof FramerEvent.EndlessLine) {
+            session.endlessLine();
         }
     }
 

@@ -560,6 +560,15 @@ final class ImapSession {
         bad(tag, "command line too long");
     }
 
+    /** A line discarded as too long went on without end (FramingLimits#maxSkipped): BYE, and close. */
+    void endlessLine() {
+        dropAppend();
+        LOG.info("{}: closing: a command line went on past what is read and dropped", id);
+        writer().status(null, "BYE", null, "command line too long, and no end to it; closing the connection");
+        state = SessionState.LOGOUT;
+        io.closeAfterFlush();
+    }
+
     void literalTooBig(FramerEvent.LiteralTooBig big) {
         dropAppend();
         if (big.closes()) {

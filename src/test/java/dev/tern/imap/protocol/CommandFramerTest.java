@@ -231,6 +231,21 @@ class CommandFramerTest {
     }
 
     @Test
+    void aLineDiscardedAsTooLongEndsTheConnectionPastTheBound() {
+        long bound = LIMITS.maxSkipped();
+        // 1024 octets make the line too long; the 1026th is the first one discarded.
+        String tooLong = "a " + "x".repeat(1023);
+        CommandFramer framer = new CommandFramer(LIMITS);
+        assertThat(events(framer, tooLong + "y".repeat((int) bound) + "\r\nb NOOP\r\n", 64 * 1024))
+                .as("exactly the bound: dropped, and the session goes on")
+                .containsExactly(new FramerEvent.LineTooLong("a"), "b NOOP");
+        framer = new CommandFramer(LIMITS);
+        assertThat(events(framer, tooLong + "y".repeat((int) bound + 1) + "\r\nb NOOP\r\n", 64 * 1024))
+                .containsExactly(new FramerEvent.LineTooLong("a"), new FramerEvent.EndlessLine());
+        assertThat(events(framer, "c NOOP\r\n", 100)).as("nothing more is framed").isEmpty();
+    }
+
+    @Test
     void catenateTextPartsAreStreamedAndUrlsBuffered() {
         // RFC 4469: TEXT literals are message content, streamed like a message; a URL given as a
         // literal is a string of the command; a mailbox called URL is still a mailbox.

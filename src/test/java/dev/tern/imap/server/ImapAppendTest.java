@@ -307,6 +307,27 @@ class ImapAppendTest {
     }
 
     @Test
+    void aLineThatNeverEndsIsDroppedOnlyUpToABoundThenTheConnectionClosed() {
+        login();
+        // A line past max_line (64 KiB) is answered BAD and the rest of it dropped as it comes; one
+        // that goes on without a line feed for more than is ever read and dropped per command (twice
+        // max_literal: 40 MB here) ends the connection. Exactly that much is sent, so that the
+        // server has read all of it when it closes.
+        int maxLine = dev.tern.config.ImapSettings.defaults().maxLine();
+        long bound = 2L * 20 * 1024 * 1024;
+        long total = maxLine + 2 + bound + 1;
+        imap.sendBytes("l1 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        for (long left = total - 3; left > 0; left -= chunk.length) {
+            imap.sendBytes(left >= chunk.length ? chunk : java.util.Arrays.copyOf(chunk, (int) left));
+        }
+        assertThat(imap.readLine()).isEqualTo("l1 BAD command line too long");
+        assertThat(imap.readLine()).isEqualTo("* BYE command line too long, and no end to it; closing the connection");
+        assertThat(imap.readLine()).as("the connection is closed").isNull();
+    }
+
+    @Test
     void refusedAppendsLeaveTheSessionInStep() {
         // Before login: a synchronizing literal is refused before it is sent, a LITERAL+ one after.
         imap.send("r1 APPEND INBOX {10}");
