@@ -13,7 +13,8 @@ import java.util.Locale;
  * {@code servers} lists one.
  *
  * @param servers        the filters, in the order they are asked
- * @param listeners      the SMTP listeners whose sessions the filters see
+ * @param listeners      the SMTP listeners whose sessions the filters see, and {@code "http"} for
+ *                       the messages of the send API (each shown as a session of its own)
  * @param onFailure      what a filter that cannot be reached, is too slow or breaks the protocol
  *                       does to the session (Postfix's {@code milter_default_action})
  * @param connectTimeout how long connecting to a filter and agreeing on the protocol may take
@@ -124,9 +125,10 @@ public record MilterSettings(List<Endpoint> servers, List<String> listeners, OnF
         }
         List<String> listeners = n.has("listeners") ? n.stringList("listeners") : d.listeners();
         for (String l : listeners) {
-            if (!TernConfig.SMTP_LISTENERS.contains(l)) {
+            if (!TernConfig.SMTP_LISTENERS.contains(l) && !TernConfig.SEND_API.equals(l)) {
                 throw new ConfigException(n.key("listeners") + ": \"" + l + "\" is not an SMTP listener; expected some of "
-                        + String.join(", ", TernConfig.SMTP_LISTENERS));
+                        + String.join(", ", TernConfig.SMTP_LISTENERS) + ", or \"" + TernConfig.SEND_API
+                        + "\" for the send API");
             }
         }
         OnFailure onFailure = CheckSettings.choice(n, "on_failure", OnFailure.class, d.onFailure());

@@ -235,7 +235,7 @@ public final class StarterConfig {
                 # Mail filters over the Sendmail milter protocol, as Postfix's smtpd_milters
                 # (opendkim, clamav-milter, spamass-milter...), asked in this order.
                 # servers = ["inet:127.0.0.1:8891", "unix:/run/clamav/clamav-milter.ctl"]
-                # listeners = ["smtp", "submission", "submissions"]
+                # listeners = ["smtp", "submission", "submissions"]   # add "http" for the send API
                 # on_failure = "tempfail"   # or "accept", "reject" while a filter cannot answer
 
                 # [rate_limits]

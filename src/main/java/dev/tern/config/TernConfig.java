@@ -79,6 +79,12 @@ public record TernConfig(Path source, String hostname, Path dataDir, Map<String,
     public static final String ADMIN_LISTENER = "admin";
 
     /**
+     * The name mail sent through the admin listener's send API goes by where a listener's is
+     * asked: the backend, the logs, delivery records, metrics and {@code [milter] listeners}.
+     */
+    public static final String SEND_API = "http";
+
+    /**
      * The public listeners of mail client autoconfiguration: plain HTTP (port 80) and HTTPS with
      * the [tls] certificate (443). They serve only the autoconfig and Autodiscover files.
      */

@@ -1,6 +1,7 @@
 /**
  * The MTA's side of the Sendmail mail filter protocol (milter, version 6), as Postfix's
- * {@code smtpd_milters} speaks it: each SMTP session of the listeners in {@code [milter]} is
+ * {@code smtpd_milters} speaks it: each SMTP session of the listeners in {@code [milter]} (and,
+ * when {@code "http"} is listed, each message of the send API as a session of its own) is
  * shown, step by step, to the filters configured there, which may refuse it, discard or
  * quarantine a message, or change its header, body, sender and recipients (docs/milter.md,
  * docs/adr/0050-milters.md).

@@ -9,6 +9,7 @@ import dev.tern.auth.AuthenticatedUser;
 import dev.tern.auth.SaslAuthenticator;
 import dev.tern.auth.SaslExchange;
 import dev.tern.auth.SaslStart;
+import dev.tern.config.TernConfig;
 import dev.tern.auth.SaslStep;
 import dev.tern.mail.ClientInfo;
 import dev.tern.mail.IpAddresses;
@@ -38,7 +39,7 @@ final class HttpSubmission implements SendRoutes.Submitter {
 
     private static final Logger log = LoggerFactory.getLogger("dev.tern.smtp");
     /** The listener name the backend, the delivery records and the logs see. */
-    static final String LISTENER = "http";
+    static final String LISTENER = TernConfig.SEND_API;
 
     private final SaslAuthenticator authenticator;
     private final DirectSubmission submission;

@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -273,6 +279,42 @@ class MilterTest {
         AngusSubmission.send(tern.port("submission"), CAROL, "carol-pw", CAROL, BOB, "from a user", "hello");
         assertThat(only(BOB, "INBOX")).contains("X-Test-Milter-Macros: auth=" + CAROL + " auth_type=LOGIN ");
         assertThat(milter.events()).anyMatch(e -> e.startsWith("connect ") && e.contains("daemon=submission"));
+    }
+
+    @Test
+    void theSendApiIsFilteredWhenListedAsASessionOfItsOwn() throws Exception {
+        start("servers = [\"" + milter.socket() + "\"]\nlisteners = [\"http\"]\n", "admin = [\"127.0.0.1:0\"]\n");
+        HttpResponse<String> sent = sendApi("please REWRITE this");
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        String stored = only(BOB, "INBOX");
+        assertThat(header(stored)).contains("Subject: rewritten by the milter\r\n")
+                .contains("X-Test-Milter-Macros: auth=" + CAROL + " auth_type=PLAIN ");
+        assertThat(milter.events()).anyMatch(e -> e.startsWith("connect [127.0.0.1]") && e.contains("daemon=http"))
+                .contains("helo api", "rcpt <bob@tern.test> ", "data");
+
+        // The filter's refusal of the content is the request's answer, with the code SMTP would give.
+        HttpResponse<String> refused = sendApi("REJECTME now");
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("554 5.7.1").contains("Content refused by the test milter");
+        assertThat(box(BOB, "INBOX")).hasSize(1);
+
+        // SMTP is not listed: its mail is not shown to the filter.
+        send(message("not filtered", "x\r\n"));
+        await().atMost(WAIT).until(() -> box(BOB, "INBOX").size() == 2);
+        assertThat(tern.content(box(BOB, "INBOX").get(1))).doesNotContain("X-Test-Milter");
+    }
+
+    /** A message from Carol to Bob through the HTTP send API, logged in as Carol. */
+    private HttpResponse<String> sendApi(String subject) throws Exception {
+        String json = """
+                {"from": "carol@tern.test", "to": ["bob@tern.test"], "subject": "%s", "text": "from the API"}
+                """.formatted(subject);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tern.port("admin") + "/api/send"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (CAROL + ":carol-pw").getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(30)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -25,6 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code From:} checked) below a {@code Received:} field of its own, then the queue. Every
  * recipient must be accepted, or nothing is queued.
  *
+ * <p>When {@code [milter] listeners} names this way in ({@code "http"}), each message is shown to
+ * the mail filters as a session of its own, as a session on port 587 would show it: connect,
+ * HELO, the login, MAIL, each RCPT, DATA and the content, with the same answers taken.
+ *
  * <p>Refusals arrive as a failed future holding the backend's {@link MailException}, with its
  * reply code and text, as a session would have answered them, and are counted by the backend as
  * a session's are, at the stage that refused.
@@ -33,6 +37,11 @@ public final class DirectSubmission {
 
     /** Who refuses what this class checks itself (in logs and in the refusal metric). */
     private static final String COMPONENT = "smtp";
+    /**
+     * The SASL mechanism filters are told the client used ({@code {auth_type}}): HTTP Basic
+     * carries what PLAIN does, a user name and a password checked against the same credentials.
+     */
+    static final String MECHANISM = "PLAIN";
 
     private final SmtpBackend backend;
     private final String listener;
@@ -81,10 +90,35 @@ public final class DirectSubmission {
             return refused("data", CompletableFuture.failedFuture(new MailException(552, "5.3.4",
                     "Message size exceeds fixed limit of " + maxMessageSize + " bytes", COMPONENT)));
         }
-        return refused("mail", backend.checkSender(listener, client, sender))
-                .thenCompose(v -> refused("rcpt", accept(client, sender, recipients, 0, new ArrayList<>())))
+        SessionFilter filter;
+        try {
+            filter = backend.sessionFilter(listener, address);
+        } catch (RuntimeException e) {
+            return refused("connect", CompletableFuture.failedFuture(new MailException(451, "4.3.0",
+                    "Mail filters unavailable, try again later", COMPONENT)));
+        }
+        List<String> mailParameters = new ArrayList<>();
+        if (eightBit) {
+            mailParameters.add("BODY=8BITMIME");
+        }
+        if (smtpUtf8) {
+            mailParameters.add("SMTPUTF8");
+        }
+        CompletableFuture<String> queued = filter.connected(client)
+                .thenCompose(v -> refused("helo", filter.helo(client, client.helo())))
+                .thenCompose(v -> {
+                    filter.authenticated(client.authUser(), MECHANISM);
+                    return refused("mail", backend.checkSender(listener, client, sender));
+                })
+                .thenCompose(v -> refused("mail", filter.mail(client, sender, mailParameters)))
+                .thenCompose(v -> refused("rcpt", accept(client, sender, recipients, 0, new ArrayList<>(), filter)))
+                .thenCompose(accepted -> refused("data", filter.data()).thenApply(v -> accepted))
                 .thenCompose(accepted -> refused("data", store(client, address, tls, sender, accepted, content, eightBit,
-                        smtpUtf8, requireTls)));
+                        smtpUtf8, requireTls, filter)));
+        return queued.whenComplete((id, e) -> {
+            filter.reset();
+            filter.close();
+        });
     }
 
     /** Counts a refusal of {@code step} at {@code stage}, as a session counts its refusals. */
@@ -99,24 +133,32 @@ public final class DirectSubmission {
     }
 
     private CompletableFuture<List<Recipient>> accept(ClientInfo client, MailAddress sender, List<MailAddress> recipients,
-                                                      int next, List<Recipient> accepted) {
+                                                      int next, List<Recipient> accepted, SessionFilter filter) {
         if (next == recipients.size()) {
             return CompletableFuture.completedFuture(accepted);
         }
-        return backend.acceptRecipient(listener, client, sender, Recipient.of(recipients.get(next))).thenCompose(r -> {
-            accepted.add(r);
-            return accept(client, sender, recipients, next + 1, accepted);
-        });
+        MailAddress address = recipients.get(next);
+        return backend.acceptRecipient(listener, client, sender, Recipient.of(address))
+                .thenCompose(r -> filter.recipient(address, r.localAccounts() != null, List.of()).thenApply(v -> r))
+                .thenCompose(r -> {
+                    accepted.add(r);
+                    return accept(client, sender, recipients, next + 1, accepted, filter);
+                });
     }
 
     private CompletableFuture<String> store(ClientInfo client, InetAddress address, String tls, MailAddress sender,
                                             List<Recipient> recipients, byte[] content, boolean eightBit,
-                                            boolean smtpUtf8, boolean requireTls) {
+                                            boolean smtpUtf8, boolean requireTls, SessionFilter filter) {
         String queueId = backend.newQueueId();
         BlobSink sink = backend.newBody(queueId);
         MessageBody body;
         try {
-            body = new MessageBody(sink, backend.contentFilter(listener, client, sender, recipients), maxMessageSize);
+            ContentFilter contentFilter = backend.contentFilter(listener, client, sender, recipients);
+            ContentFilter milters = filter.contentFilter(queueId);
+            if (milters != null) {
+                contentFilter = contentFilter == null ? milters : ContentFilter.chain(contentFilter, milters);
+            }
+            body = new MessageBody(sink, contentFilter, maxMessageSize);
         } catch (RuntimeException e) {
             sink.abort();
             throw e;

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Filters outside Tern that follow a whole SMTP session, authenticated or not (milters): they hear
+ * Filters outside Tern that follow a whole SMTP session, authenticated or not (milters), or the
+ * session a message of the send API stands for ({@link DirectSubmission}): they hear
  * of the connection, HELO, each transaction's sender and recipients, and get the message at its
  * end, where they may refuse it or change it. The backend makes one per connection
  * ({@link SmtpBackend#sessionFilter}); unlike a {@link ClientPolicy}, it also sees authenticated
@@ -35,16 +36,16 @@ public interface SessionFilter {
     }
 
     /**
-     * MAIL, after Tern's own checks accepted it; {@code sender} is null for {@code <>} and
-     * {@code parameters} are its ESMTP parameters as sent ({@code SIZE=1000}).
-     */
-    /**
      * The client authenticated (RFC 4954) as {@code user} with the SASL {@code mechanism}; until
      * STARTTLS, which forgets it, later MAIL commands carry the user in {@link ClientInfo#authUser()}.
      */
     default void authenticated(String user, String mechanism) {
     }
 
+    /**
+     * MAIL, after Tern's own checks accepted it; {@code sender} is null for {@code <>} and
+     * {@code parameters} are its ESMTP parameters as sent ({@code SIZE=1000}).
+     */
     default CompletableFuture<Void> mail(ClientInfo client, MailAddress sender, List<String> parameters) {
         return CompletableFuture.completedFuture(null);
     }
