@@ -44,6 +44,8 @@ final class InboundSession implements ClientPolicy {
     private final IpNetwork rateKey;
     private CompletableFuture<IprevResult> iprev;
     private CompletableFuture<DnsblVerdict> listed;
+    /** The listing was logged once for this session (it answers each of its recipients). */
+    private boolean listingLogged;
     /** An access rule allows the client: no block lists, greylisting or per-address rate limits. */
     private boolean clientAllowed;
     /** An access rule allows the sender of the current transaction: no greylisting. */
@@ -115,9 +117,11 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * An access rule for the sender, then the message rate limit, then the block lists (a listed
-     * client gets 554 at every MAIL), then SPF, which runs on while the client sends its
-     * recipients unless an SPF fail is to be refused here.
+     * An access rule for the sender, then the message rate limit, then SPF, which runs on while
+     * the client sends its recipients unless an SPF fail is to be refused here. A client on a
+     * block list is refused at each RCPT instead ({@link #recipient}), as Postfix refuses with
+     * {@code reject_rbl_client} among its recipient restrictions: so that an access rule for a
+     * recipient (postmaster, abuse) can spare it.
      */
     @Override
     public CompletableFuture<Void> mail(ClientInfo info, MailAddress sender) {
@@ -136,14 +140,8 @@ final class InboundSession implements ClientPolicy {
         }
         spf = checks.spf == null ? null : checks.spf.check(client, helo, sender == null ? null : sender.toString());
         return listed.thenCompose(verdict -> {
-            if (verdict instanceof DnsblVerdict.Listed l) {
-                log.info("client {} is listed by {}: {}", IpAddresses.format(client), l.zone(), l.codes());
-                return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText(),
-                        InboundChecks.DNSBL);
-            }
-            if (verdict instanceof DnsblVerdict.Unknown u) {
-                return fail(DnsblVerdict.Unknown.REPLY_CODE, DnsblVerdict.Unknown.ENHANCED_CODE, u.replyText(),
-                        InboundChecks.DNSBL);
+            if (verdict instanceof DnsblVerdict.Listed || verdict instanceof DnsblVerdict.Unknown) {
+                return CompletableFuture.completedFuture(null);   // refused at RCPT, or spared there
             }
             if (spf == null || checks.settings.spfFail() != CheckSettings.Action.REJECT) {
                 return CompletableFuture.completedFuture(null);
@@ -164,9 +162,10 @@ final class InboundSession implements ClientPolicy {
     }
 
     /**
-     * An access rule for the recipient, then the recipient rate limit, then greylisting (skipped
-     * for clients on an allow list, and for clients, senders and recipients an access rule allows).
-     * The backend has already accepted the recipient.
+     * An access rule for the recipient, then the block lists (a listed client gets 554 for every
+     * recipient but those an access rule allows), then the recipient rate limit, then greylisting
+     * (skipped for clients on an allow list, and for clients, senders and recipients an access
+     * rule allows). The backend has already accepted the recipient.
      */
     @Override
     public CompletableFuture<Void> recipient(ClientInfo info, MailAddress sender, MailAddress recipient) {
@@ -177,15 +176,25 @@ final class InboundSession implements ClientPolicy {
             return fail(550, "5.7.1", "<" + recipient + ">: Recipient address rejected: Access denied",
                     InboundChecks.ACCESS);
         }
-        CompletableFuture<Void> limited = clientAllowed ? CompletableFuture.completedFuture(null)
-                : InboundChecks.take(checks.recipientsPerIp, rateKey,
-                "Too many recipients from your address, slow down and try again later");
-        if (limited.isCompletedExceptionally() || checks.greylist == null || senderAllowed || rule != null) {
-            return limited;
-        }
         return listed.thenCompose(verdict -> {
-            if (verdict instanceof DnsblVerdict.Allowed) {
-                return CompletableFuture.completedFuture(null);
+            if (rule == null && verdict instanceof DnsblVerdict.Listed l) {
+                if (!listingLogged) {
+                    listingLogged = true;
+                    log.info("client {} is listed by {}: {}", IpAddresses.format(client), l.zone(), l.codes());
+                }
+                return fail(DnsblVerdict.Listed.REPLY_CODE, DnsblVerdict.Listed.ENHANCED_CODE, l.replyText(),
+                        InboundChecks.DNSBL);
+            }
+            if (rule == null && verdict instanceof DnsblVerdict.Unknown u) {
+                return fail(DnsblVerdict.Unknown.REPLY_CODE, DnsblVerdict.Unknown.ENHANCED_CODE, u.replyText(),
+                        InboundChecks.DNSBL);
+            }
+            CompletableFuture<Void> limited = clientAllowed ? CompletableFuture.completedFuture(null)
+                    : InboundChecks.take(checks.recipientsPerIp, rateKey,
+                    "Too many recipients from your address, slow down and try again later");
+            if (limited.isCompletedExceptionally() || checks.greylist == null || senderAllowed || rule != null
+                    || verdict instanceof DnsblVerdict.Allowed) {
+                return limited;
             }
             return checks.greylist.check(client, sender == null ? null : sender.toString(), recipient.toString())
                     .thenCompose(g -> g.passed() ? CompletableFuture.<Void>completedFuture(null)

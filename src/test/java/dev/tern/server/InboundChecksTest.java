@@ -21,9 +21,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The port-25 receiving checks end to end: a DNS server on loopback publishes SPF, DKIM and
@@ -382,12 +384,29 @@ class InboundChecksTest {
         dns.a("1.0.0.127.bl.test", "127.0.0.2");
         dns.txt("1.0.0.127.bl.test", "Listed for spam, see https://bl.test/127.0.0.1");
         start("dnsbl = [\"bl.test\"]\n");
+        tern.services().directory().addUser("postmaster@tern.test", "p");
+        tern.services().access().put("to:postmaster@tern.test", dev.tern.security.access.AccessRule.Action.ALLOW,
+                "reachable from listed hosts");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                tern.services().access().recipient(dev.tern.mail.MailAddress.parse("postmaster@tern.test")) != null);
         try (RawSmtpClient c = new RawSmtpClient("127.0.0.1", tern.smtpPort(), 10_000)) {
             RawSmtpClient.expect(c.reply(), "220");
             RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
-            assertThat(c.command("MAIL FROM:<x@good.test>")).startsWith("554 5.7.1").contains("bl.test");
+            // Refused at each RCPT, as Postfix's reject_rbl_client among its recipient restrictions...
+            RawSmtpClient.expect(c.command("MAIL FROM:<x@good.test>"), "250");
+            assertThat(c.command("RCPT TO:<bob@tern.test>")).startsWith("554 5.7.1").contains("bl.test");
+            // ...but for a recipient an access rule allows: the postmaster hears of the listing.
+            RawSmtpClient.expect(c.command("RCPT TO:<postmaster@tern.test>"), "250");
+            assertThat(c.command("RCPT TO:<bob@tern.test>")).startsWith("554 5.7.1");
+            RawSmtpClient.expect(c.command("DATA"), "354");
+            c.send("Subject: listed?\r\n\r\nyour list has us\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250");
             assertThat(c.command("NOOP")).startsWith("250");  // the session goes on
         }
+        assertThat(tern.inbox("postmaster@tern.test")).hasSize(1);
+        assertThat(tern.inbox("bob@tern.test")).isEmpty();
+        assertThat(tern.server().metrics().scrape())
+                .contains("tern_smtp_rejections_total{listener=\"smtp\",reason=\"policy\",stage=\"rcpt\"}");
         try (RawSmtpClient c = RawSmtpClient.from("127.0.0.2", "127.0.0.1", tern.smtpPort(), 10_000)) {
             RawSmtpClient.expect(c.reply(), "220");
             RawSmtpClient.expect(c.command("EHLO client.sender.test"), "250");
