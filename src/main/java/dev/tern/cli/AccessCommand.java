@@ -44,7 +44,7 @@ final class AccessCommand {
     }
 
     @Command(name = "allow", description = "Spare a client network the block lists, greylisting and rate limits, "
-            + "or a sender or a recipient greylisting.")
+            + "a sender greylisting, or a recipient the block lists and greylisting.")
     static final class Allow extends Put {
         Allow() {
             super(AccessRule.Action.ALLOW);

@@ -46,8 +46,8 @@ public record AccessRule(String pattern, Kind kind, Action action, String note, 
          */
         REJECT,
         /**
-         * A client skips the block lists, greylisting and the per-address rate limits; a sender,
-         * or a recipient, skips greylisting.
+         * A client skips the block lists, greylisting and the per-address rate limits; a sender
+         * skips greylisting; a recipient skips the block lists and greylisting for mail to it.
          */
         ALLOW;
 

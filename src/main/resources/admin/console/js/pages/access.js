@@ -9,7 +9,8 @@ export async function render(view, params, q, ctx) {
   ctx.heading('Access rules');
   view.appendChild(h('p', {}, 'Your own rules for mail from other servers. Reject a client network (at connection), '
     + 'a sender address or domain (at MAIL) or a recipient (at its RCPT); allow a client network to skip the block '
-    + 'lists, greylisting and rate limits, or a sender or recipient to skip greylisting. The most specific rule '
+    + 'lists, greylisting and rate limits, a sender to skip greylisting, or a recipient (postmaster, abuse) to skip '
+    + 'the block lists and greylisting. The most specific rule '
     + 'decides. Changes apply within a second.'));
 
   const pattern = h('input', { name: 'pattern', required: true, autocapitalize: 'none', spellcheck: 'false', placeholder: '203.0.113.0/24' });
