@@ -1,5 +1,6 @@
 package dev.tern.sieve;
 
+import dev.tern.message.HeaderNames;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 
@@ -135,16 +136,7 @@ final class HeaderFields {
 
     /** Whether a name may be a field's: printable US-ASCII but the colon (RFC 5322 §3.6.8 ftext). */
     static boolean isFieldName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 33 || c > 126 || c == ':') {
-                return false;
-            }
-        }
-        return true;
+        return HeaderNames.isValid(name, Integer.MAX_VALUE);
     }
 
     static boolean isProtected(String name) {
