@@ -91,11 +91,7 @@ public final class SmtpServer implements AutoCloseable {
      * @throws IllegalStateException        when the server is already started
      */
     public BoundListener start(List<ListenAddress> addresses) {
-        BoundListener bound = listener.start(addresses);
-        for (String a : bound.describedAddresses()) {
-            LOG.info("listener {} on {}", bound.name(), a);
-        }
-        return bound;
+        return listener.start(addresses);   // the server logs each listener's addresses once all are up
     }
 
     /** A handler for one connection; the handshake may take as long as a command (Netty's default is 10 s). */
