@@ -52,10 +52,16 @@ public final class ImapDates {
         }
         try {
             int sign = parts[2].charAt(0) == '-' ? -1 : 1;
-            ZoneOffset offset = ZoneOffset.ofHoursMinutes(sign * Integer.parseInt(zone.substring(0, 2)),
-                    sign * Integer.parseInt(zone.substring(2)));
-            return OffsetDateTime.of(LocalDateTime.of(date.getYear(), date.getMonthValue(), date.getDayOfMonth(),
-                    Integer.parseInt(hms[0]), Integer.parseInt(hms[1]), Integer.parseInt(hms[2])), offset);
+            int hours = Integer.parseInt(zone.substring(0, 2));
+            int minutes = Integer.parseInt(zone.substring(2));
+            LocalDateTime local = LocalDateTime.of(date.getYear(), date.getMonthValue(), date.getDayOfMonth(),
+                    Integer.parseInt(hms[0]), Integer.parseInt(hms[1]), Integer.parseInt(hms[2]));
+            if (hours > 18 && minutes < 60) {
+                // The grammar allows zones to ±9959 (RFC 9051 zone = 4DIGIT); Java's offsets stop at
+                // ±18:00. The same moment is kept, told in UTC.
+                return OffsetDateTime.of(local, ZoneOffset.UTC).minusMinutes(sign * (hours * 60L + minutes));
+            }
+            return OffsetDateTime.of(local, ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes));
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("invalid date-time '" + text + "'");
         }
